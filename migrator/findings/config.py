@@ -1,0 +1,31 @@
+"""Finding codes for the 'config' area: configuration, pragmas, the pre-commit hook and `migrate scan`."""
+
+from migrator.findings import Code
+from migrator.model import Severity
+
+CODES: tuple[Code, ...] = (
+    Code(
+        "MIG701",
+        Severity.WARNING,
+        "Unreadable migrate pragma",
+        "A comment starting with `# migrate:` is neither `# migrate: ignore=CODE[,CODE]` nor "
+        "`# migrate: skip-file`, so it does nothing. Fix the spelling (codes are separated by commas, "
+        "e.g. `# migrate: ignore=MIG301,MIG402`) or turn it into an ordinary comment.",
+    ),
+    Code(
+        "MIG702",
+        Severity.INFO,
+        "File skipped by pragma",
+        "The file contains `# migrate: skip-file`, so migrator leaves it exactly as it is and reports "
+        "nothing else about it. Remove the comment to migrate the file.",
+    ),
+    Code(
+        "MIG703",
+        Severity.ERROR,
+        "File cannot be read as a Dockerfile",
+        "The file matched a Dockerfile name but could not be read as one: it is empty, binary, "
+        "unreadable, or its text is not a Dockerfile. The message says which. `migrate scan` and the "
+        "pre-commit hook report it instead of stopping; exclude the file (`.gitignore`, the hook's "
+        "`exclude:`) or set `fail-on: never` for its path to stop it failing the run.",
+    ),
+)

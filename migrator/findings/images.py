@@ -1,0 +1,63 @@
+"""Finding codes for base images (MIG2xx)."""
+
+from migrator.findings import Code
+from migrator.model import Severity
+
+CODES: tuple[Code, ...] = (
+    Code(
+        "MIG201", Severity.INFO, "base image replaced",
+        "The FROM line now names the matching Chainguard image: the `-dev` variant (shell, apk, "
+        "compilers) for stages that build, the distroless image for the final stage. The mapping "
+        "comes from rules/images.yaml; add your own with `--rules FILE`.",
+    ),
+    Code(
+        "MIG202", Severity.ERROR, "unknown base image left untouched",
+        "No image rule matches this base image (often a private or in-house image), so migrator "
+        "cannot know what it contains and leaves the stage as it is. Add a rule for it in a rules "
+        "file (`images:` with `match:`, `ecosystem:`, `builder:`, `runtime:`) and pass it with "
+        "`--rules`, or migrate the image it is built from first.",
+    ),
+    Code(
+        "MIG203", Severity.ERROR, "base image cannot be migrated",
+        "The base image has no Chainguard equivalent (for example Windows images: Chainguard images "
+        "are Linux only). The stage is left untouched; the message says why.",
+    ),
+    Code(
+        "MIG204", Severity.WARNING, "digest pin dropped: re-pin after migration",
+        "The source image was pinned by digest. A digest names one exact image, which cannot carry "
+        "over to a different image, so the new FROM uses a tag. Pin the new image by digest once you "
+        "have tested it (e.g. `crane digest cgr.dev/chainguard/python:latest`).",
+    ),
+    Code(
+        "MIG205", Severity.ERROR, "FROM uses a build argument without a default",
+        "The base image is chosen by a build argument that has no default value in the Dockerfile, "
+        "so migrator cannot tell which image it is. Give the ARG a default or migrate with the value "
+        "substituted.",
+    ),
+    Code(
+        "MIG206", Severity.INFO, "already on a Chainguard image",
+        "This stage already uses a Chainguard image (or one in your configured registry), so its FROM "
+        "line is kept.",
+    ),
+    Code(
+        "MIG207", Severity.INFO, "version tag replaced by latest",
+        "Free Chainguard images only publish `latest` and `latest-dev`. The source's version tag is "
+        "not kept; if your organisation has versioned tags, migrate with `--tag-policy keep` to keep "
+        "the major(.minor) version.",
+    ),
+    Code(
+        "MIG208", Severity.INFO, "build argument no longer used in FROM",
+        "The FROM line used build arguments to pick the image; the migrated line names the Chainguard "
+        "image directly, so those arguments no longer change the base image.",
+    ),
+    Code(
+        "MIG209", Severity.INFO, "Alpine (musl) source image",
+        "Wolfi is glibc-based. Binaries built for Alpine/musl must be rebuilt in the builder stage, "
+        "never copied from an Alpine image.",
+    ),
+    Code(
+        "MIG210", Severity.WARNING, "COPY --from names an external image",
+        "A COPY --from names an image rather than a stage. migrator does not change it, but the "
+        "files it copies were built for that image's libc and user: check that they work on Wolfi.",
+    ),
+)

@@ -1,0 +1,28 @@
+"""Finding codes for reading the Dockerfile (MIG1xx)."""
+
+from migrator.findings import Code
+from migrator.model import Severity
+
+CODES: tuple[Code, ...] = (
+    Code(
+        "MIG101", Severity.INFO, "file skipped by a `# migrate: skip-file` pragma",
+        "The file carries `# migrate: skip-file`, so migrator leaves it exactly as it is. Remove the "
+        "pragma to migrate it.",
+    ),
+    Code(
+        "MIG102", Severity.WARNING, "ONBUILD triggers are kept but not migrated",
+        "ONBUILD instructions run in images built FROM this one, on whatever base those images use. "
+        "migrator keeps them as written and does not translate the commands inside them. Review them "
+        "by hand: a Chainguard image built from this one runs as nonroot and has no apt/yum.",
+    ),
+    Code(
+        "MIG103", Severity.WARNING, "instruction uses a heredoc that is not a shell script",
+        "Heredoc bodies of COPY/ADD and of RUN commands that feed a heredoc to a program other than "
+        "a shell are kept byte for byte.",
+    ),
+    Code(
+        "MIG104", Severity.INFO, "SHELL instruction dropped from the distroless runtime stage",
+        "The runtime stage runs no RUN instruction and has no shell, so a SHELL instruction there has "
+        "no effect. It stays in the builder stage, where RUN lines still use it.",
+    ),
+)

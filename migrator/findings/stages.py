@@ -1,0 +1,91 @@
+"""Finding codes for the multi-stage rewrite and the runtime stage (MIG5xx)."""
+
+from migrator.findings import Code
+from migrator.model import Severity
+
+CODES: tuple[Code, ...] = (
+    Code("MIG501", Severity.INFO, "final stage split into a builder and a distroless runtime",
+         "The original final stage ran build steps (RUN). They now run in a builder stage on the "
+         "`-dev` image, and a new final stage on the distroless image receives only what the app "
+         "needs, with COPY --from. The distroless image has no shell and no package manager."),
+    Code("MIG502", Severity.INFO, "USER root added to a builder stage",
+         "Chainguard `-dev` images run as nonroot (uid 65532), but the original image ran these "
+         "RUN steps as root (package installs, writes to system paths). `USER root` keeps them "
+         "working; the final image still runs as nonroot."),
+    Code("MIG503", Severity.INFO, "files copied from the builder into the runtime",
+         "The runtime stage copies these paths from the builder: the app directory, every path the "
+         "original COPY/ADD wrote to, and the ecosystem's artifacts (virtualenv, binary, jar...). "
+         "Add a COPY --from line for anything else the app reads at run time."),
+    Code("MIG504", Severity.INFO, "command converted to exec form",
+         "Shell-form CMD/ENTRYPOINT run through /bin/sh, which the distroless runtime does not have. "
+         "The command was a plain command line, so its exec (JSON) form is equivalent."),
+    Code("MIG505", Severity.ERROR, "command needs a shell the runtime does not have",
+         "The command uses shell features (pipes, `&&`, redirections, globbing or variables without a "
+         "known value). The distroless runtime has no /bin/sh, so it cannot run as written. Move the "
+         "logic into the program or a small launcher binary, run preparatory steps as a separate job "
+         "(e.g. migrations as an init container), or pass values as arguments. The line written is the "
+         "closest exec form and will fail until you change it."),
+    Code("MIG506", Severity.INFO, "ENTRYPOINT reset for the runtime image",
+         "The Chainguard runtime image has its own ENTRYPOINT (e.g. /usr/bin/python). The original image "
+         "had none, so its CMD was the whole command; `ENTRYPOINT []` keeps that meaning."),
+    Code("MIG507", Severity.WARNING, "entrypoint script needs a shell",
+         "The ENTRYPOINT/CMD runs a shell script, and the distroless runtime has no shell. Port what "
+         "the script does: set configuration with ENV, run one-off setup at build time in the builder, "
+         "and exec the program directly. Until then the container will not start."),
+    Code("MIG508", Severity.INFO, "gosu / su-exec removed",
+         "gosu and su-exec drop root privileges at start. Chainguard images already run as a nonroot "
+         "user, so the program is started directly."),
+    Code("MIG509", Severity.INFO, "init wrapper removed",
+         "tini / dumb-init reap zombie processes for PID 1. The runtime image does not ship it; run the "
+         "container with `docker run --init` (or your orchestrator's equivalent) if the app spawns "
+         "children."),
+    Code("MIG510", Severity.WARNING, "HEALTHCHECK needs tools the runtime does not have",
+         "The HEALTHCHECK runs curl, wget or a shell, none of which exist in the distroless runtime, so "
+         "the check would always fail. It is removed: use your orchestrator's HTTP probe, or build a "
+         "small health-check binary into the image."),
+    Code("MIG511", Severity.WARNING, "privileged port under a nonroot user",
+         "Ports below 1024 need privileges the nonroot runtime user does not have outside Docker's "
+         "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it."),
+    Code("MIG512", Severity.INFO, "runtime user set to the image's nonroot user",
+         "The runtime image's users are fixed (nonroot, uid 65532); users created with useradd in the "
+         "original do not exist there, and root is not used."),
+    Code("MIG513", Severity.INFO, "ownership set with COPY --chown",
+         "The original changed ownership with chown/USER in the final stage. The runtime cannot run "
+         "chown, so the files are copied with `--chown` to the runtime user instead."),
+    Code("MIG514", Severity.WARNING, "packages installed for run time are not in the runtime image",
+         "The original final stage installed these packages with the OS package manager. The "
+         "distroless runtime has no package manager; shared libraries known to the rules are copied "
+         "from the builder, the rest are listed here: copy what the app needs at run time, or pick a "
+         "runtime image that has it."),
+    Code("MIG515", Severity.INFO, "dependencies isolated for the runtime",
+         "Dependencies are installed into one directory (a Python virtualenv, a GEM_HOME) in the "
+         "builder, so the runtime stage can copy them in one piece to the same path."),
+    Code("MIG516", Severity.WARNING, "install option does not fit the migrated layout",
+         "The install command puts packages where the runtime stage does not look; the message says "
+         "what to change."),
+    Code("MIG517", Severity.INFO, "only production dependencies in the runtime",
+         "Dev dependencies are needed to build but not to run; they are pruned before node_modules is "
+         "copied into the runtime."),
+    Code("MIG518", Severity.INFO, "compiled output located",
+         "The build output was located from the build command; the message says which path the "
+         "runtime receives and how to make it more precise."),
+    Code("MIG519", Severity.WARNING, "jar location guessed",
+         "The ENTRYPOINT does not name the jar, so the build tool's output directory is copied."),
+    Code("MIG520", Severity.INFO, "nginx listens on 8080",
+         "Chainguard's nginx runs as nonroot and listens on 8080. EXPOSE was changed; change `listen 80` "
+         "in your own nginx configuration too."),
+    Code("MIG521", Severity.INFO, "shared libraries carried into the runtime",
+         "Compiled dependencies link against shared libraries that the distroless runtime does not ship; "
+         "the library files are copied from the builder."),
+    Code("MIG522", Severity.WARNING, "PHP extensions need the matching Wolfi packages",
+         "docker-php-ext-install / pecl compile extensions into the Debian PHP. On Wolfi each extension "
+         "is a package (php-8.X-<ext>); the runtime image must contain them."),
+    Code("MIG523", Severity.WARNING, "COPY destination relative to /",
+         "The original copied the build context into / (no WORKDIR). The runtime cannot copy / from "
+         "the builder; set a WORKDIR (e.g. /app) so the app can be carried over."),
+    Code("MIG524", Severity.INFO, "stage renamed",
+         "The builder keeps the original stage's instructions under a new name, and the runtime stage "
+         "takes the original name so `--target` keeps building the final image."),
+    Code("MIG525", Severity.WARNING, "ONBUILD or SHELL in the runtime stage",
+         "These instructions do not carry over to a distroless runtime."),
+)

@@ -1,0 +1,84 @@
+"""Plain data shared by every pipeline step: options in, findings and results out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+DEFAULT_REGISTRY = "cgr.dev/chainguard"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+class TagPolicy(str, Enum):
+    LATEST = "latest"  # latest / latest-dev: what every public user can pull
+    KEEP = "keep"  # keep the source's major(.minor): python:3.11-slim -> python:3.11-dev
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    line: int  # 1-based line in the ORIGINAL file; 0 when the finding is about the whole file
+    message: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code, "severity": self.severity.value, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    name: str
+    role: str  # "builder" | "runtime" | "unchanged" | "unsupported"
+    image: str  # the image reference in the migrated file
+    source: str  # the image reference in the original file
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "role": self.role, "image": self.image, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Options:
+    registry: str = DEFAULT_REGISTRY
+    tag_policy: TagPolicy = TagPolicy.LATEST
+    rules_files: tuple[Path, ...] = ()
+    ignore: frozenset[str] = frozenset()
+
+    @staticmethod
+    def registry_for_org(org: str) -> str:
+        return f"cgr.dev/{org}"
+
+
+@dataclass
+class Result:
+    path: str
+    original: str
+    dockerfile: str
+    stages: list[StageInfo] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.dockerfile != self.original
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "changed": self.changed,
+            "dockerfile": self.dockerfile,
+            "stages": [s.to_dict() for s in self.stages],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+class MigratorError(Exception):
+    """A problem the user must fix (bad input, bad rules, bad options): shown as one line, exit 2."""

@@ -1,0 +1,276 @@
+"""A lossless Dockerfile reader.
+
+Every byte of the input belongs to exactly one item: a parser directive, a comment or blank line
+(Trivia), or an Instruction whose `raw` spans its continuation lines, comments inside them and its
+heredoc bodies. Joining the items' `raw` gives the input back, byte for byte; the rewriter replaces
+the raw text of the items it changes and leaves the rest alone.
+
+We read Dockerfiles ourselves rather than through dockerfile-parse because that library does not
+read heredocs and drops `--platform` when it rewrites FROM lines; see tests/parse for the cases.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from migrator.model import MigratorError
+
+BOM = "\ufeff"
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+_DIRECTIVE = re.compile(r"^#[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
+_HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_KEYWORD = re.compile(r"^[ \t]*([A-Za-z]+)(?=\s|$)")
+
+INSTRUCTIONS = frozenset(
+    "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL "
+    "STOPSIGNAL USER VOLUME WORKDIR".split()
+)
+HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
+
+
+@dataclass
+class Heredoc:
+    delimiter: str
+    strip_tabs: bool  # <<-EOF
+    quoted: bool  # <<'EOF' / <<"EOF": no expansion
+    body: str  # the lines between the opening line and the delimiter line, as written
+    body_offset: int  # offset of `body` inside the instruction's raw text
+    body_line: int  # file line of the body's first line
+
+
+@dataclass
+class Instruction:
+    raw: str
+    line: int  # 1-based file line where the instruction starts
+    keyword: str  # upper case, e.g. "RUN"
+    logical: str  # the instruction as BuildKit sees it: continuations joined, comments removed, no heredocs
+    heredocs: list[Heredoc] = field(default_factory=list)
+    escape: str = "\\"
+
+    @property
+    def end_line(self) -> int:
+        return self.line + self.raw.count("\n") - (1 if self.raw.endswith("\n") else 0)
+
+    @property
+    def args(self) -> str:
+        """Everything after the keyword, flags included."""
+        match = _KEYWORD.match(self.logical)
+        return self.logical[match.end():].strip() if match else self.logical.strip()
+
+    @property
+    def flags(self) -> dict[str, str]:
+        return split_flags(self.args)[0]
+
+    @property
+    def body(self) -> str:
+        """The arguments after the leading `--flag=value` options."""
+        return split_flags(self.args)[1]
+
+    def json_args(self) -> list[str] | None:
+        """The exec-form argument list, or None for shell form."""
+        text = self.body
+        if not text.startswith("["):
+            return None
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        return None
+
+    @property
+    def newline(self) -> str:
+        return "\r\n" if "\r\n" in self.raw else "\n"
+
+
+@dataclass
+class Trivia:
+    raw: str  # comment line(s), blank line, or parser directive
+    line: int
+    directive: tuple[str, str] | None = None
+
+    @property
+    def is_comment(self) -> bool:
+        return self.raw.lstrip().startswith("#") and self.directive is None
+
+
+Item = Instruction | Trivia
+
+
+@dataclass
+class Dockerfile:
+    items: list[Item]
+    bom: bool = False
+    escape: str = "\\"
+    directives: dict[str, str] = field(default_factory=dict)
+
+    def render(self) -> str:
+        return (BOM if self.bom else "") + "".join(item.raw for item in self.items)
+
+    @property
+    def instructions(self) -> list[Instruction]:
+        return [item for item in self.items if isinstance(item, Instruction)]
+
+    @property
+    def newline(self) -> str:
+        for item in self.items:
+            if item.raw.endswith("\r\n"):
+                return "\r\n"
+            if item.raw.endswith("\n"):
+                return "\n"
+        return "\n"
+
+
+def split_flags(args: str) -> tuple[dict[str, str], str]:
+    """Split leading `--name=value` / `--name value` / `--flag` options from the rest."""
+    flags: dict[str, str] = {}
+    rest = args
+    while True:
+        match = re.match(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\"[^\"]*\"|'[^']*'|\S*))?\s*", rest)
+        if not match:
+            return flags, rest.strip()
+        flags[match.group(1).lower()] = (match.group(2) or "").strip("\"'")
+        rest = rest[match.end():]
+
+
+def parse(text: str) -> Dockerfile:
+    """Read Dockerfile text. Raises MigratorError when the text cannot be a Dockerfile."""
+    bom = text.startswith(BOM)
+    if bom:
+        text = text[1:]
+    lines = _LINE.findall(text)
+    doc = Dockerfile(items=[], bom=bom)
+    index = _read_directives(lines, doc)
+    while index < len(lines):
+        index = _read_item(lines, index, doc)
+    _check_is_dockerfile(doc)
+    return doc
+
+
+def _read_directives(lines: list[str], doc: Dockerfile) -> int:
+    index = 0
+    while index < len(lines):
+        match = _DIRECTIVE.match(lines[index].rstrip("\r\n"))
+        if not match:
+            break
+        key, value = match.group(1).lower(), match.group(2)
+        if key in doc.directives:  # a repeated directive is an ordinary comment
+            break
+        doc.directives[key] = value
+        if key == "escape" and value in ("`", "\\"):
+            doc.escape = value
+        doc.items.append(Trivia(lines[index], index + 1, (key, value)))
+        index += 1
+    return index
+
+
+def _is_blank_or_comment(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _read_item(lines: list[str], index: int, doc: Dockerfile) -> int:
+    line = lines[index]
+    if _is_blank_or_comment(line):
+        doc.items.append(Trivia(line, index + 1))
+        return index + 1
+    start = index
+    parts: list[str] = []
+    while True:
+        content = lines[index].rstrip("\r\n")
+        index += 1
+        if _continues(content, doc.escape):
+            parts.append(content.rstrip()[:-1])
+            # blank lines and comment lines inside a continued instruction belong to it
+            while index < len(lines) and _is_blank_or_comment(lines[index]):
+                index += 1
+            if index < len(lines):
+                continue
+        else:
+            parts.append(content)
+        break
+    logical = "".join(parts)
+    instruction = Instruction(
+        raw="".join(lines[start:index]),
+        line=start + 1,
+        keyword=_keyword(logical),
+        logical=logical,
+        escape=doc.escape,
+    )
+    if instruction.keyword in HEREDOC_INSTRUCTIONS or (
+        instruction.keyword == "ONBUILD" and _keyword(instruction.args) in HEREDOC_INSTRUCTIONS
+    ):
+        index = _read_heredocs(lines, index, instruction)
+    doc.items.append(instruction)
+    return index
+
+
+def _continues(content: str, escape: str) -> bool:
+    stripped = content.rstrip()
+    if not stripped.endswith(escape):
+        return False
+    # an escaped escape character (`\\`) at the end does not continue the line
+    run = len(stripped) - len(stripped.rstrip(escape))
+    return run % 2 == 1
+
+
+def _keyword(logical: str) -> str:
+    match = _KEYWORD.match(logical)
+    return match.group(1).upper() if match else ""
+
+
+def _read_heredocs(lines: list[str], index: int, instruction: Instruction) -> int:
+    for match in _HEREDOC.finditer(_outside_quotes(instruction.logical)):
+        strip_tabs, quote, delimiter = match.group(1) == "-", match.group(2), match.group(3)
+        body_start = index
+        while index < len(lines):
+            candidate = lines[index].rstrip("\r\n")
+            if (candidate.lstrip("\t") if strip_tabs else candidate) == delimiter:
+                break
+            index += 1
+        body = "".join(lines[body_start:index])
+        offset = len(instruction.raw)  # the body follows what has been read so far
+        instruction.heredocs.append(
+            Heredoc(delimiter, strip_tabs, bool(quote), body, offset, body_start + 1)
+        )
+        end = min(index + 1, len(lines))
+        instruction.raw += "".join(lines[body_start:end])
+        index = end
+    return index
+
+
+def _outside_quotes(text: str) -> str:
+    """Blank out quoted strings so that `echo "<<EOF"` is not read as a heredoc.
+
+    A quoted word right after `<<` or `<<-` is a heredoc delimiter and is kept as written.
+    """
+    out: list[str] = []
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char not in "'\"":
+            out.append(char)
+            position += 1
+            continue
+        close = text.find(char, position + 1)
+        close = len(text) - 1 if close < 0 else close
+        quoted = text[position : close + 1]
+        keep = re.search(r"<<-?$", text[:position]) is not None
+        out.append(quoted if keep else " " * len(quoted))
+        position = close + 1
+    return "".join(out)
+
+
+def _check_is_dockerfile(doc: Dockerfile) -> None:
+    instructions = doc.instructions
+    if not instructions:
+        raise MigratorError("no Dockerfile instructions found")
+    unknown = [i for i in instructions if i.keyword not in INSTRUCTIONS]
+    if not any(i.keyword == "FROM" for i in instructions):
+        raise MigratorError("not a Dockerfile: no FROM instruction")
+    if len(unknown) > max(2, len(instructions) // 2):
+        first = unknown[0]
+        raise MigratorError(f"not a Dockerfile: line {first.line} starts with '{first.keyword or first.raw.split()[0]}'")

@@ -1,0 +1,107 @@
+"""Image references per the distribution reference grammar.
+
+    [registry[:port]/][namespace/]repository[:tag][@digest]
+
+The first component is a registry host when it contains '.' or ':' or is 'localhost'. Docker Hub
+references get the `docker.io` registry and, for single-component names, the `library/` namespace.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DOCKER_HUB = "docker.io"
+_HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
+_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
+_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+_DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    registry: str  # "docker.io", "gcr.io", "localhost:5000"
+    path: str  # "library/python", "distroless/static-debian12"
+    tag: str | None = None
+    digest: str | None = None
+
+    @property
+    def short_name(self) -> str:
+        """The name rules match on: `python`, `bitnami/python`, `gcr.io/distroless/static`."""
+        if self.registry == DOCKER_HUB:
+            return self.path.removeprefix("library/")
+        return f"{self.registry}/{self.path}"
+
+    @property
+    def familiar(self) -> str:
+        """How people write it: `python:3.11-slim`, `gcr.io/distroless/base@sha256:..`."""
+        text = self.short_name
+        if self.tag:
+            text += f":{self.tag}"
+        if self.digest:
+            text += f"@{self.digest}"
+        return text
+
+
+class InvalidReference(ValueError):
+    pass
+
+
+def parse_image(text: str) -> ImageRef:
+    """Parse an image reference; raises InvalidReference for anything outside the grammar."""
+    if not text or text != text.strip():
+        raise InvalidReference(text)
+    name, digest = text, None
+    if "@" in name:
+        name, digest = name.split("@", 1)
+        if not _DIGEST.match(digest):
+            raise InvalidReference(text)
+    tag = None
+    last_slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > last_slash:
+        name, tag = name[:colon], name[colon + 1:]
+        if not _TAG.match(tag):
+            raise InvalidReference(text)
+    parts = name.split("/")
+    registry = DOCKER_HUB
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        registry = parts.pop(0)
+        if registry in _HUB_ALIASES:
+            registry = DOCKER_HUB
+    elif parts[0] != parts[0].lower():
+        raise InvalidReference(text)
+    if not parts or not all(_COMPONENT.match(p) for p in parts):
+        raise InvalidReference(text)
+    if registry == DOCKER_HUB and len(parts) == 1:
+        parts.insert(0, "library")
+    return ImageRef(registry, "/".join(parts), tag, digest)
+
+
+_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def expand_args(text: str, values: dict[str, str | None]) -> tuple[str, list[str]]:
+    """Expand $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:+alt}, ${VAR+alt}.
+
+    Returns the expanded text and the names that had no value (expanded to "").
+    """
+    missing: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(4)
+        operator, word = match.group(2), match.group(3) or ""
+        value = values.get(name)
+        is_set = name in values and value is not None
+        if operator in (":-", "-"):
+            use_default = not is_set or (operator == ":-" and value == "")
+            return expand_args(word, values)[0] if use_default else str(value)
+        if operator in (":+", "+"):
+            use_alt = is_set and (operator == "+" or value != "")
+            return expand_args(word, values)[0] if use_alt else ""
+        if not is_set:
+            missing.append(name)
+            return ""
+        return str(value)
+
+    return _VAR.sub(replace, text), missing

@@ -1,0 +1,79 @@
+"""The one Protocol every ecosystem implements, and the data it returns.
+
+An ecosystem looks at the original final stage (already read into StageFacts) and says what the
+distroless runtime stage needs: which image, which files to copy from the builder, which
+environment, and what to add to the builder (a virtualenv, a production prune). The shared
+mechanics (carrying WORKDIR/ENV/CMD over, exec form, users) live in migrator.rewrite.runtime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from migrator.findings import finding
+from migrator.model import Finding, Options
+from migrator.plan.facts import Command, StageFacts
+from migrator.rules.loader import RuleSet
+
+
+@dataclass(frozen=True)
+class Copy:
+    source: str  # absolute path in the builder stage
+    destination: str  # absolute path in the runtime stage
+    chown: bool = False  # give the files to the runtime user (the app writes there)
+
+
+@dataclass(frozen=True)
+class BuilderInsert:
+    before_line: int  # insert before the instruction that starts on this original line
+    text: str  # instruction text without the trailing newline; several lines joined by "\n"
+
+
+@dataclass
+class RuntimePlan:
+    image: str | None = None  # overrides the image rule's runtime image (full reference)
+    copies: list[Copy] = field(default_factory=list)
+    env: list[str] = field(default_factory=list)  # `KEY=value` pairs for one ENV line in the runtime
+    builder_inserts: list[BuilderInsert] = field(default_factory=list)
+    builder_appends: list[str] = field(default_factory=list)  # instructions appended to the builder
+    copy_app_dirs: bool = True  # also copy WORKDIR and COPY destinations (interpreted languages)
+    command_rewrites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # argv[0] -> new prefix
+    findings: list[Finding] = field(default_factory=list)
+
+    def note(self, code: str, line: int, message: str | None = None) -> None:
+        self.findings.append(finding(code, line, message))
+
+
+@dataclass
+class EcosystemContext:
+    facts: StageFacts
+    options: Options
+    rules: RuleSet
+    runtime_image: str | None  # from the image rule
+    builder_image: str | None
+
+    def registry_image(self, name_and_tag: str) -> str:
+        return f"{self.options.registry.rstrip('/')}/{name_and_tag}"
+
+    def commands(self, *names: str) -> list[Command]:
+        return self.facts.commands_named(*names)
+
+
+class Ecosystem(Protocol):
+    name: str
+
+    def plan_runtime(self, context: EcosystemContext) -> RuntimePlan: ...
+
+
+def option_value(words: tuple[str, ...], *names: str) -> str | None:
+    """Value of `-o X`, `-oX`, `--output X` or `--output=X` style options in argv."""
+    for index, word in enumerate(words):
+        for name in names:
+            if word == name and index + 1 < len(words):
+                return words[index + 1]
+            if name.startswith("--") and word.startswith(name + "="):
+                return word[len(name) + 1 :]
+            if not name.startswith("--") and len(name) == 2 and word.startswith(name) and len(word) > 2:
+                return word[2:]
+    return None

@@ -1,0 +1,26 @@
+""".NET: `dotnet publish -o DIR` output goes to aspnet-runtime (web) or dotnet-runtime."""
+
+from __future__ import annotations
+
+from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan, option_value
+
+
+class DotNet:
+    name = "dotnet"
+
+    def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
+        plan = RuntimePlan(copy_app_dirs=False)
+        publishes = [c for c in context.commands("dotnet") if len(c.words) > 1 and c.words[1] == "publish"]
+        for command in publishes:
+            output = option_value(command.words, "-o", "--output")
+            if output:
+                path = command.resolve(output, context.facts.env)
+                plan.copies.append(Copy(path, path))
+        if not plan.copies:
+            plan.copy_app_dirs = True
+        if context.runtime_image is None:
+            plan.image = context.registry_image("aspnet-runtime:latest")
+        return plan
+
+
+ECOSYSTEM = DotNet()

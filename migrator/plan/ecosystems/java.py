@@ -1,0 +1,49 @@
+"""Java: Maven / Gradle build a jar in the builder; the runtime is the JRE with just the jar(s)."""
+
+from __future__ import annotations
+
+import posixpath
+
+from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
+
+_BUILD_TOOLS = ("mvn", "mvnw", "gradle", "gradlew")
+
+
+def _jar_paths_in_command(context: EcosystemContext) -> list[str]:
+    paths: list[str] = []
+    for instruction in (context.facts.entrypoint, context.facts.cmd):
+        if instruction is None:
+            continue
+        words = instruction.json_args() or instruction.body.split()
+        for word in words:
+            if word.endswith((".jar", ".war")):
+                paths.append(context.facts.resolve(word))
+    return paths
+
+
+class Java:
+    name = "java"
+
+    def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
+        plan = RuntimePlan(copy_app_dirs=False)
+        builds = context.commands(*_BUILD_TOOLS)
+        referenced = _jar_paths_in_command(context)
+        for path in referenced:
+            directory = posixpath.dirname(path)
+            source = path if "*" not in posixpath.basename(path) else directory
+            plan.copies.append(Copy(source, source))
+        if referenced:
+            return plan
+        if builds:
+            tool = posixpath.basename(builds[0].words[0])
+            output = "target" if tool.startswith("mvn") else "build/libs"
+            directory = posixpath.join(builds[0].workdir, output)
+            plan.copies.append(Copy(directory, directory))
+            plan.note("MIG519", builds[0].line, f"the runtime gets {directory} (where {tool} writes its "
+                      "jars); point the ENTRYPOINT at the jar, e.g. java -jar <jar>")
+            return plan
+        plan.copy_app_dirs = True
+        return plan
+
+
+ECOSYSTEM = Java()

@@ -1,0 +1,93 @@
+"""Python: dependencies go into a virtualenv in the builder; the runtime gets the venv and the app.
+
+Chainguard's python runtime has no pip and no shell, and its interpreter sits at the same path as
+in the -dev image, so a venv built in the builder works unchanged when copied to the same path.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from migrator.plan.ecosystems.base import BuilderInsert, Copy, EcosystemContext, RuntimePlan, option_value
+from migrator.plan.facts import Command
+
+VENV = "/opt/venv"
+_INSTALLERS = ("pip", "pip3", "poetry", "pipenv", "uv", "pdm")
+
+
+def _is_pip(command: Command) -> bool:
+    words = command.words
+    name = posixpath.basename(words[0])
+    if name.startswith("pip"):
+        return len(words) > 1 and words[1] == "install"
+    if name.startswith("python") and words[1:3] == ("-m", "pip"):
+        return len(words) > 3 and words[3] == "install"
+    return False
+
+
+def _installs_dependencies(command: Command) -> bool:
+    name = posixpath.basename(command.words[0])
+    if _is_pip(command):
+        return True
+    if name == "uv" and len(command.words) > 2 and command.words[1:3] in (("pip", "install"), ("pip", "sync")):
+        return True
+    return name in ("poetry", "pipenv", "pdm") and len(command.words) > 1 and command.words[1] in (
+        "install", "sync",
+    )
+
+
+def _existing_venv(context: EcosystemContext) -> str | None:
+    for command in context.facts.commands:
+        words = command.words
+        name = posixpath.basename(words[0])
+        target = None
+        if name.startswith("python") and words[1:3] == ("-m", "venv"):
+            target = next((w for w in words[3:] if not w.startswith("-")), None)
+        elif name == "virtualenv":
+            target = next((w for w in words[1:] if not w.startswith("-")), None)
+        elif name == "uv" and words[1:2] == ("venv",):
+            target = next((w for w in words[2:] if not w.startswith("-")), ".venv")
+        if target:
+            return command.resolve(target, context.facts.env)
+    return None
+
+
+class Python:
+    name = "python"
+
+    def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
+        plan = RuntimePlan()
+        installs = [c for c in context.facts.commands if _installs_dependencies(c)]
+        if not installs:
+            return plan
+        venv = _existing_venv(context) or context.facts.env.get("VIRTUAL_ENV")
+        if venv is None:
+            venv = VENV
+            first = installs[0]
+            plan.builder_inserts.append(BuilderInsert(
+                first.instruction.line,
+                f"RUN python -m venv {VENV}\nENV VIRTUAL_ENV={VENV} PATH=\"{VENV}/bin:$PATH\"",
+            ))
+            plan.note("MIG515", first.line, f"Python dependencies now install into a virtualenv at {VENV}, "
+                      "which the runtime stage copies (the runtime image has no pip)")
+        plan.copies.append(Copy(venv, venv))
+        plan.env += [f"VIRTUAL_ENV={venv}", f'PATH="{venv}/bin:$PATH"']
+        for command in installs:
+            self._check_install_flags(command, plan)
+        return plan
+
+    def _check_install_flags(self, command: Command, plan: RuntimePlan) -> None:
+        words = command.words
+        if "--user" in words:
+            plan.note("MIG516", command.line, "`pip install --user` cannot install into a virtualenv: "
+                      "drop `--user` (the venv already keeps packages out of the system)")
+        prefix = option_value(words, "--prefix", "--target", "-t")
+        if prefix:
+            plan.note("MIG516", command.line, f"packages are installed under {prefix}: the Chainguard "
+                      f"python image looks in /usr/lib/python3.X, so set PYTHONPATH or install into the venv")
+        if "--system" in words:
+            plan.note("MIG516", command.line, "`--system` installs outside the virtualenv that the runtime "
+                      "copies: drop it")
+
+
+ECOSYSTEM = Python()

@@ -1,0 +1,31 @@
+"""Ruby: gems are installed under one GEM_HOME in the builder and copied with the app."""
+
+from __future__ import annotations
+
+from migrator.plan.ecosystems.base import BuilderInsert, Copy, EcosystemContext, RuntimePlan
+
+GEM_HOME = "/usr/local/bundle"
+
+
+class Ruby:
+    name = "ruby"
+
+    def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
+        plan = RuntimePlan()
+        installs = [c for c in context.commands("bundle", "gem") if len(c.words) > 1 and c.words[1] == "install"]
+        if not installs:
+            return plan
+        home = context.facts.env.get("GEM_HOME") or context.facts.env.get("BUNDLE_PATH")
+        if not home:
+            home = GEM_HOME
+            plan.builder_inserts.append(BuilderInsert(
+                installs[0].instruction.line, f"ENV GEM_HOME={home} BUNDLE_PATH={home} PATH=\"{home}/bin:$PATH\""
+            ))
+            plan.note("MIG515", installs[0].line, f"gems install into {home}, which the runtime copies (the "
+                      "ruby runtime image has no shell and no bundler of its own)")
+        plan.copies.append(Copy(home, home))
+        plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", f'PATH="{home}/bin:$PATH"']
+        return plan
+
+
+ECOSYSTEM = Ruby()

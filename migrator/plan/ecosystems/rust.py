@@ -1,0 +1,40 @@
+"""Rust: the release binary goes to glibc-dynamic (static for musl targets)."""
+
+from __future__ import annotations
+
+from migrator.plan.ecosystems.base import BuilderInsert, Copy, EcosystemContext, RuntimePlan, option_value
+
+CARGO_HOME = "/usr/local/cargo"
+
+
+class Rust:
+    name = "rust"
+
+    def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
+        plan = RuntimePlan(copy_app_dirs=False)
+        cargo = [c for c in context.commands("cargo") if len(c.words) > 1 and c.words[1] in ("build", "install")]
+        musl = any("musl" in (option_value(c.words, "--target") or "") for c in cargo)
+        plan.image = context.registry_image("static:latest" if musl else "glibc-dynamic:latest")
+        for command in cargo:
+            if command.words[1] == "install":
+                home = context.facts.env.get("CARGO_HOME")
+                if not home:
+                    home = CARGO_HOME
+                    plan.builder_inserts.append(BuilderInsert(command.instruction.line, f"ENV CARGO_HOME={home}"))
+                root = option_value(command.words, "--root") or home
+                plan.copies.append(Copy(f"{root}/bin", f"{root}/bin"))
+                plan.env.append(f'PATH="{root}/bin:$PATH"')
+            else:
+                target = option_value(command.words, "--target")
+                profile = "release" if "--release" in command.words or "-r" in command.words else "debug"
+                directory = f"target/{target}/{profile}" if target else f"target/{profile}"
+                path = command.resolve(directory, context.facts.env)
+                plan.copies.append(Copy(path, path))
+                plan.note("MIG518", command.line, f"the runtime gets {path} (cargo's output); copy just "
+                          "the binary to keep the image small")
+        if not cargo:
+            plan.copy_app_dirs = True
+        return plan
+
+
+ECOSYSTEM = Rust()

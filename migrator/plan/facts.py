@@ -1,0 +1,188 @@
+"""What a stage does, read from its instructions: work directory, environment, commands, copies."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from dataclasses import dataclass, field
+
+from migrator.parse.dockerfile import Instruction
+from migrator.parse.imageref import expand_args
+from migrator.plan.stages import Stage, parse_arg
+
+
+@dataclass(frozen=True)
+class Command:
+    words: tuple[str, ...]  # argv without leading `VAR=value` assignments
+    line: int
+    instruction: Instruction
+    workdir: str  # the WORKDIR in force when the command ran
+    assignments: tuple[str, ...] = ()  # the leading `VAR=value` words, e.g. ("CGO_ENABLED=0",)
+
+    def resolve(self, path: str, env: dict[str, str | None]) -> str:
+        return absolute(path, self.workdir, env)
+
+
+@dataclass
+class StageFacts:
+    stage: Stage
+    workdir: str = "/"
+    env: dict[str, str | None] = field(default_factory=dict)
+    commands: list[Command] = field(default_factory=list)
+    copy_destinations: list[str] = field(default_factory=list)  # absolute paths
+    copy_from_stages: list[str] = field(default_factory=list)
+    user: str | None = None
+    cmd: Instruction | None = None
+    entrypoint: Instruction | None = None
+    has_run: bool = False
+
+    def commands_named(self, *names: str) -> list[Command]:
+        return [c for c in self.commands if c.words and posixpath.basename(c.words[0]) in names]
+
+    def resolve(self, path: str) -> str:
+        """An absolute path for a path relative to the stage's final WORKDIR."""
+        return absolute(path, self.workdir, self.env)
+
+
+def absolute(path: str, workdir: str, env: dict[str, str | None]) -> str:
+    path, _ = expand_args(path, env)
+    if not path.startswith("/"):
+        path = posixpath.join(workdir, path)
+    normal = posixpath.normpath(path)
+    return "/" if normal in ("", ".") else normal
+
+
+def strip_env_prefix(words: tuple[str, ...]) -> tuple[str, ...]:
+    """`DEBIAN_FRONTEND=x CGO_ENABLED=0 go build` -> `go build` (and `env A=b cmd`)."""
+    index = 0
+    if words and words[0] == "env":
+        index = 1
+    while index < len(words) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[index]):
+        index += 1
+    return words[index:]
+
+
+def read_facts(stage: Stage, inherited: StageFacts | None = None) -> StageFacts:
+    from migrator.rewrite.shell import simple_commands
+
+    facts = StageFacts(stage)
+    if inherited is not None:
+        facts.workdir, facts.env, facts.user = inherited.workdir, dict(inherited.env), inherited.user
+    for instruction in stage.instructions:
+        keyword = instruction.keyword
+        if keyword == "WORKDIR":
+            facts.workdir = absolute(instruction.body.strip().strip("\"'"), facts.workdir, facts.env)
+        elif keyword == "ENV":
+            facts.env.update(parse_env(instruction.body))
+        elif keyword == "ARG":
+            for name, value in parse_arg(instruction.body).items():
+                facts.env.setdefault(name, value)
+        elif keyword == "USER":
+            facts.user = instruction.body.strip()
+        elif keyword == "CMD":
+            facts.cmd = instruction
+        elif keyword == "ENTRYPOINT":
+            facts.entrypoint = instruction
+        elif keyword in ("COPY", "ADD"):
+            _read_copy(instruction, facts)
+        elif keyword == "RUN":
+            facts.has_run = True
+            for script, first_line in run_scripts(instruction):
+                for command in simple_commands(script, first_line):
+                    words = strip_env_prefix(command.words)
+                    if words:
+                        assignments = command.words[: len(command.words) - len(words)]
+                        facts.commands.append(
+                            Command(words, command.line, instruction, facts.workdir, tuple(assignments))
+                        )
+    return facts
+
+
+def parse_env(body: str) -> dict[str, str | None]:
+    """ENV a=b c="d e"  |  ENV legacy value with spaces."""
+    try:
+        words = shlex.split(body)
+    except ValueError:
+        words = body.split()
+    if words and "=" not in words[0]:
+        name, _, value = body.strip().partition(" ")
+        return {name: value.strip()}
+    values: dict[str, str | None] = {}
+    for word in words:
+        name, _, value = word.partition("=")
+        values[name] = value
+    return values
+
+
+def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
+    source = instruction.flags.get("from")
+    if source:
+        facts.copy_from_stages.append(source)
+    if instruction.heredocs:
+        words = instruction.body.split()
+    else:
+        words = instruction.json_args() or _shell_words(instruction.body)
+    if len(words) >= 2:
+        facts.copy_destinations.append(facts.resolve(words[-1]))
+
+
+def _shell_words(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def run_scripts(instruction: Instruction) -> list[tuple[str, int]]:
+    """The shell scripts a RUN executes: its command line and any heredoc bodies fed to a shell.
+
+    Each script is returned as written in the file (length and line breaks preserved), with comment
+    lines inside `\\` continuations blanked, so that offsets map back onto the raw text.
+    """
+    start = run_body_offset(instruction)
+    if instruction.heredocs:
+        command_line = instruction.raw[start : instruction.heredocs[0].body_offset]
+        if not _heredoc_is_script(command_line):
+            return []
+        return [(heredoc.body, heredoc.body_line) for heredoc in instruction.heredocs]
+    script = blank_continuation_comments(instruction.raw[start:], instruction.escape)
+    first_line = instruction.line + instruction.raw[:start].count("\n")
+    return [(script, first_line)]
+
+
+_HEREDOC_SHELL = re.compile(r"^\s*(?:(?:/usr)?/bin/)?(?:ba|da)?sh\b|^\s*<<")
+
+
+def _heredoc_is_script(command_line: str) -> bool:
+    """`RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF` feed the heredoc to a shell."""
+    return bool(_HEREDOC_SHELL.match(command_line.strip()))
+
+
+_RUN_LEAD = re.compile(r"^[ \t]*[A-Za-z]+(?:[ \t]+--[^\s]+|[ \t]*\\\r?\n)*[ \t]*")
+
+
+def run_body_offset(instruction: Instruction) -> int:
+    """Offset in raw where the command starts (after the keyword and any --mount/--network flags)."""
+    match = _RUN_LEAD.match(instruction.raw)
+    return match.end() if match else 0
+
+
+def blank_continuation_comments(script: str, escape: str) -> str:
+    """Blank comment lines inside a continued command, keeping the continuation going.
+
+    Docker drops such lines; a shell would end the command there. Each one becomes spaces ending in
+    a backslash, so the shell sees one continued command and every offset stays where it was.
+    """
+    lines = script.split("\n")
+    out: list[str] = []
+    continuing = False
+    for line in lines:
+        body = line.rstrip("\r")
+        ending = line[len(body):]
+        if continuing and body.lstrip().startswith("#"):
+            out.append(" " * (len(body) - 1) + "\\" + ending)
+            continue
+        out.append(line)
+        continuing = body.rstrip().endswith(escape)
+    return "\n".join(out)

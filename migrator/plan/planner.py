@@ -1,0 +1,125 @@
+"""Decide, per stage: its role, the image it moves to, and whether the final stage is split."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from migrator.findings import finding
+from migrator.model import Finding, Options
+from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
+from migrator.plan.stages import Stage, StagedFile
+from migrator.rules.loader import RuleSet
+
+BUILDER = "builder"
+RUNTIME = "runtime"
+UNCHANGED = "unchanged"
+UNSUPPORTED = "unsupported"
+
+
+@dataclass
+class StagePlan:
+    stage: Stage
+    role: str
+    choice: ImageChoice | None = None  # for the stage's own base image (None for FROM <stage>)
+    image: str | None = None  # the new FROM image; None keeps the FROM image as written
+    split: bool = False  # final stage: becomes a builder, and a runtime stage is appended
+    family: str = "debian"
+    ecosystem: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def migrated(self) -> bool:
+        """The stage now runs on a Chainguard image: its RUN lines are translated."""
+        return self.role in (BUILDER, RUNTIME)
+
+
+@dataclass
+class FilePlan:
+    staged: StagedFile
+    stages: list[StagePlan]
+    options: Options
+    rules: RuleSet
+
+    @property
+    def final(self) -> StagePlan:
+        return self.stages[-1]
+
+
+def plan_file(staged: StagedFile, options: Options, rules: RuleSet) -> FilePlan:
+    plans: list[StagePlan] = []
+    last = len(staged.stages) - 1
+    for stage in staged.stages:
+        plans.append(_plan_stage(stage, stage.index == last, plans, options, rules))
+    return FilePlan(staged, plans, options, rules)
+
+
+def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options: Options,
+                rules: RuleSet) -> StagePlan:
+    line = stage.from_item.line
+    if stage.parent is not None:
+        parent = earlier[stage.parent.index]
+        plan = StagePlan(stage, parent.role if parent.role in (UNCHANGED, UNSUPPORTED) else BUILDER,
+                         family=parent.family, ecosystem=parent.ecosystem)
+        if is_final and parent.migrated:
+            plan.role, plan.split = RUNTIME, True
+        return plan
+    if stage.ref is None:
+        plan = StagePlan(stage, UNCHANGED)
+        if stage.unresolved_args:
+            plan.findings.append(finding("MIG205", line, f"FROM {stage.image_text}: build argument(s) "
+                                         f"{', '.join(stage.unresolved_args)} have no default; left untouched"))
+        else:
+            plan.findings.append(finding("MIG202", line, f"cannot read image reference '{stage.resolved}'; "
+                                         "left untouched"))
+        return plan
+    choice = choose_image(stage.ref, options, rules)
+    plan = StagePlan(stage, UNCHANGED, choice, family=package_family(stage.ref, choice.rule),
+                     ecosystem=choice.ecosystem)
+    if choice.status == "already":
+        plan.findings.append(finding("MIG206", line))
+        return plan
+    if choice.status == "unknown":
+        plan.findings.append(finding("MIG202", line, f"unknown base image '{stage.ref.familiar}': no rule "
+                                     "matches it, so this stage is left untouched (add one with --rules)"))
+        return plan
+    if choice.status == "unsupported":
+        reason = choice.rule.unsupported if choice.rule else "no Chainguard equivalent"
+        plan.role = UNSUPPORTED
+        plan.findings.append(finding("MIG203", line, f"{stage.ref.familiar}: {reason}"))
+        return plan
+    _choose_target(plan, choice, is_final)
+    _note_image_change(plan, stage)
+    return plan
+
+
+def _choose_target(plan: StagePlan, choice: ImageChoice, is_final: bool) -> None:
+    stage = plan.stage
+    has_run = any(i.keyword == "RUN" for i in stage.instructions)
+    if not is_final:
+        plan.role, plan.image = BUILDER, choice.builder or choice.runtime
+    elif not has_run and choice.runtime is not None:
+        plan.role, plan.image = RUNTIME, choice.runtime
+    elif choice.builder is not None:
+        plan.role, plan.image, plan.split = RUNTIME, choice.builder, True
+    else:
+        plan.role, plan.image = RUNTIME, choice.runtime
+
+
+def _note_image_change(plan: StagePlan, stage: Stage) -> None:
+    ref, line = stage.ref, stage.from_item.line
+    if ref is None or plan.image is None:
+        return
+    plan.findings.append(finding("MIG201", line, f"FROM {ref.familiar} -> {plan.image}"
+                                 + (" (builder; a distroless runtime stage follows)" if plan.split else "")))
+    if ref.digest:
+        plan.findings.append(finding("MIG204", line, f"{ref.familiar} was pinned by digest; pin "
+                                     f"{image_name(plan.image)} by digest once tested"))
+    tag = ref.tag or ""
+    if tag[:1].isdigit() and ":latest" in plan.image:
+        plan.findings.append(finding("MIG207", line, f"tag '{tag}' -> latest (use --tag-policy keep for "
+                                     "versioned tags)"))
+    if "$" in stage.image_text:
+        plan.findings.append(finding("MIG208", line, f"FROM {stage.image_text} resolved to {ref.familiar}; "
+                                     "the build argument no longer selects the base image"))
+    if plan.family == "alpine":
+        plan.findings.append(finding("MIG209", line))

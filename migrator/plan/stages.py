@@ -1,0 +1,129 @@
+"""Split a parsed Dockerfile into stages and resolve what each stage is built FROM."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from migrator.parse.dockerfile import Dockerfile, Instruction, Item
+from migrator.parse.imageref import ImageRef, InvalidReference, expand_args, parse_image
+
+_FROM_IMAGE = re.compile(r"^(?P<lead>[ \t]*FROM(?:[ \t]+--[^\s]+)*[ \t]+)(?P<image>[^\s]+)", re.IGNORECASE)
+
+
+@dataclass
+class Stage:
+    index: int
+    from_item: Instruction
+    items: list[Item] = field(default_factory=list)  # everything after the FROM line, up to the next FROM
+    name: str | None = None  # the AS name, as written
+    image_text: str = ""  # the image token as written (may hold ${ARGS})
+    resolved: str = ""  # the image token after ARG expansion
+    ref: ImageRef | None = None  # None: a stage reference, unresolvable, or invalid
+    parent: Stage | None = None  # FROM <an earlier stage>
+    unresolved_args: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.name or str(self.index)
+
+    @property
+    def instructions(self) -> list[Instruction]:
+        return [item for item in self.items if isinstance(item, Instruction)]
+
+    @property
+    def platform(self) -> str | None:
+        return self.from_item.flags.get("platform")
+
+    def root_stage(self) -> Stage:
+        stage = self
+        while stage.parent is not None:
+            stage = stage.parent
+        return stage
+
+
+@dataclass
+class StagedFile:
+    preamble: list[Item]  # directives, global ARGs and comments before the first FROM
+    stages: list[Stage]
+    global_args: dict[str, str | None]
+
+    def stage_by_reference(self, reference: str, before: int | None = None) -> Stage | None:
+        """Find a stage by name (case-insensitive) or index, as COPY --from and FROM do."""
+        limit = len(self.stages) if before is None else before
+        for stage in self.stages[:limit]:
+            if stage.name is not None and stage.name.lower() == reference.lower():
+                return stage
+        if reference.isdigit() and int(reference) < limit:
+            return self.stages[int(reference)]
+        return None
+
+
+def from_image_span(raw: str) -> tuple[int, int] | None:
+    """Character span of the image token in a FROM instruction's raw text."""
+    match = _FROM_IMAGE.match(raw)
+    return match.span("image") if match else None
+
+
+def split_stages(doc: Dockerfile) -> StagedFile:
+    preamble: list[Item] = []
+    stages: list[Stage] = []
+    global_args: dict[str, str | None] = {}
+    for item in doc.items:
+        if isinstance(item, Instruction) and item.keyword == "FROM":
+            stages.append(Stage(index=len(stages), from_item=item))
+        elif stages:
+            stages[-1].items.append(item)
+        else:
+            preamble.append(item)
+            if isinstance(item, Instruction) and item.keyword == "ARG":
+                global_args.update(parse_arg(item.body))
+    staged = StagedFile(preamble, stages, global_args)
+    for stage in stages:
+        _resolve(stage, staged)
+    return staged
+
+
+def parse_arg(body: str) -> dict[str, str | None]:
+    values: dict[str, str | None] = {}
+    for word in _split_words(body):
+        name, sep, value = word.partition("=")
+        values[name] = _unquote(value) if sep else None
+    return values
+
+
+def _split_words(text: str) -> list[str]:
+    import shlex
+
+    try:
+        return shlex.split(text, posix=False)
+    except ValueError:
+        return text.split()
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _resolve(stage: Stage, staged: StagedFile) -> None:
+    words = stage.from_item.body.split()
+    if not words:
+        return
+    stage.image_text = words[0]
+    if len(words) >= 3 and words[1].lower() == "as":
+        stage.name = words[2]
+    resolved, missing = expand_args(stage.image_text, staged.global_args)
+    stage.resolved = resolved
+    stage.unresolved_args = missing
+    parent = staged.stage_by_reference(resolved, before=stage.index)
+    if parent is not None and "/" not in resolved and ":" not in resolved:
+        stage.parent = parent
+        return
+    if missing or not resolved:
+        return
+    try:
+        stage.ref = parse_image(resolved)
+    except InvalidReference:
+        stage.ref = None

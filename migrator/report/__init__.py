@@ -1,0 +1,1 @@
+"""Reporting: machine and human output formats for findings, and inline `# migrate:` pragmas."""

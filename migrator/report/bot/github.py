@@ -1,0 +1,113 @@
+"""The GitHub REST subset the bot uses (works with GitHub Enterprise: pass its API URL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from migrator.report.bot.http import Client
+
+API_URL = "https://api.github.com"
+HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+MAX_REVIEW_COMMENTS = 30  # per review request, like reviewdog: stay clear of abuse limits
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    path: str
+    status: str  # added | modified | renamed | removed | copied | changed | unchanged
+    previous_path: str | None = None
+    patch: str | None = None  # the unified diff hunks, when the API includes them
+
+
+@dataclass(frozen=True)
+class ReviewComment:
+    path: str
+    line: int  # last line of the range, in the new file (side RIGHT)
+    body: str
+    start_line: int | None = None  # first line when the comment covers several lines
+
+    def to_api(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.path, "line": self.line, "side": "RIGHT", "body": self.body}
+        if self.start_line is not None and self.start_line < self.line:
+            data["start_line"] = self.start_line
+            data["start_side"] = "RIGHT"
+        return data
+
+
+def make_client(token: str, api_url: str = API_URL, **kwargs: Any) -> Client:
+    return Client(api_url or API_URL, token, auth_scheme="Bearer", extra_headers=HEADERS, **kwargs)
+
+
+class GitHub:
+    def __init__(self, client: Client, repo: str) -> None:
+        owner, sep, name = repo.partition("/")
+        if not sep or not owner or not name or "/" in name:
+            raise ValueError(f"repository must be OWNER/NAME, got {repo!r}")
+        self.client = client
+        self.repo = f"{quote(owner, safe='')}/{quote(name, safe='')}"
+
+    # --- pull request -------------------------------------------------------------------------
+
+    def pr_files(self, number: int) -> list[ChangedFile]:
+        files = []
+        for item in self.client.paginate(f"repos/{self.repo}/pulls/{number}/files"):
+            files.append(ChangedFile(
+                path=item["filename"],
+                status=item.get("status", "modified"),
+                previous_path=item.get("previous_filename"),
+                patch=item.get("patch"),
+            ))
+        return files
+
+    def review_comments(self, number: int) -> Iterator[dict[str, Any]]:
+        yield from self.client.paginate(f"repos/{self.repo}/pulls/{number}/comments")
+
+    def create_reviews(self, number: int, commit_sha: str, comments: list[ReviewComment], body: str
+                       ) -> list[int]:
+        """One review per 30 comments; returns the review ids."""
+        ids = []
+        for start in range(0, len(comments), MAX_REVIEW_COMMENTS):
+            chunk = comments[start:start + MAX_REVIEW_COMMENTS]
+            payload: dict[str, Any] = {
+                "event": "COMMENT",
+                "body": body,
+                "comments": [c.to_api() for c in chunk],
+            }
+            if commit_sha:
+                payload["commit_id"] = commit_sha
+            ids.append(int(self.client.request("POST", f"repos/{self.repo}/pulls/{number}/reviews",
+                                               json=payload).json()["id"]))
+        return ids
+
+    # --- issue comments (the timeline of a pull request) --------------------------------------
+
+    def thread(self, number: int) -> IssueThread:
+        return IssueThread(self, number)
+
+
+class IssueThread:
+    """The timeline comments of one pull request, for ``sticky.upsert``."""
+
+    def __init__(self, api: GitHub, number: int) -> None:
+        self.api = api
+        self.number = number
+
+    def comments(self) -> Iterable[tuple[int, str]]:
+        for item in self.api.client.paginate(f"repos/{self.api.repo}/issues/{self.number}/comments"):
+            yield int(item["id"]), item.get("body") or ""
+
+    def create(self, body: str) -> int:
+        response = self.api.client.request(
+            "POST", f"repos/{self.api.repo}/issues/{self.number}/comments", json={"body": body})
+        return int(response.json()["id"])
+
+    def update(self, comment_id: int, body: str) -> None:
+        self.api.client.request("PATCH", f"repos/{self.api.repo}/issues/comments/{comment_id}",
+                                json={"body": body})
+
+    def delete(self, comment_id: int) -> None:
+        self.api.client.request("DELETE", f"repos/{self.api.repo}/issues/comments/{comment_id}",
+                                ok=(404,))

@@ -1,0 +1,78 @@
+"""The GitLab REST (v4) subset the bot uses: merge-request diffs and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote
+
+from migrator.report.bot.github import ChangedFile
+from migrator.report.bot.http import ApiError, Client
+
+API_URL = "https://gitlab.com/api/v4"
+
+
+def make_client(token: str, api_url: str = API_URL, **kwargs: Any) -> Client:
+    return Client(api_url or API_URL, token, auth_header="PRIVATE-TOKEN", auth_scheme=None, **kwargs)
+
+
+class GitLab:
+    def __init__(self, client: Client, project: str) -> None:
+        if not project:
+            raise ValueError("a GitLab project id or path is needed")
+        self.client = client
+        # numeric ids stay as they are; "group/project" paths are URL-encoded
+        self.project = quote(str(project), safe="")
+
+    def mr_files(self, iid: int) -> list[ChangedFile]:
+        base = f"projects/{self.project}/merge_requests/{iid}"
+        try:
+            items = list(self.client.paginate(f"{base}/diffs"))
+        except ApiError as exc:
+            if exc.status != 404:  # /diffs is GitLab 15.7+; older servers only have /changes
+                raise
+            items = self.client.get_json(f"{base}/changes").get("changes", [])
+        files = []
+        for item in items:
+            if item.get("deleted_file"):
+                status = "removed"
+            elif item.get("new_file"):
+                status = "added"
+            elif item.get("renamed_file"):
+                status = "renamed"
+            else:
+                status = "modified"
+            files.append(ChangedFile(
+                path=item["new_path"],
+                status=status,
+                previous_path=item.get("old_path") if item.get("renamed_file") else None,
+                patch=item.get("diff"),
+            ))
+        return files
+
+    def thread(self, iid: int) -> NoteThread:
+        return NoteThread(self, iid)
+
+
+class NoteThread:
+    """The notes of one merge request, for ``sticky.upsert``."""
+
+    def __init__(self, api: GitLab, iid: int) -> None:
+        self.api = api
+        self.base = f"projects/{api.project}/merge_requests/{iid}/notes"
+
+    def comments(self) -> Iterable[tuple[int, str]]:
+        params = {"sort": "asc", "order_by": "created_at"}
+        for item in self.api.client.paginate(self.base, params):
+            if item.get("system"):
+                continue
+            yield int(item["id"]), item.get("body") or ""
+
+    def create(self, body: str) -> int:
+        return int(self.api.client.request("POST", self.base, json={"body": body}).json()["id"])
+
+    def update(self, comment_id: int, body: str) -> None:
+        self.api.client.request("PUT", f"{self.base}/{comment_id}", json={"body": body})
+
+    def delete(self, comment_id: int) -> None:
+        self.api.client.request("DELETE", f"{self.base}/{comment_id}", ok=(404,))

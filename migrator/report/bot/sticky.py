@@ -1,0 +1,97 @@
+"""One comment per pull request: find the bot's earlier comment by its marker and update it.
+
+A created-then-failed POST (a 502 or a timeout after the server stored the comment) must not lead
+to a second comment, so after a transient failure the thread is listed again and the marker looked
+for before posting again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from migrator.report.bot.http import ApiError
+
+
+class Thread(Protocol):
+    """The comments of one pull request / merge request."""
+
+    def comments(self) -> Iterable[tuple[int, str]]:
+        """(id, body) of every comment, oldest first, all pages."""
+        ...
+
+    def create(self, body: str) -> int: ...
+
+    def update(self, comment_id: int, body: str) -> None: ...
+
+    def delete(self, comment_id: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    action: str  # "created" | "updated" | "unchanged" | "deleted" | "nothing"
+    comment_id: int | None = None
+
+
+def is_ours(body: str, marker: str) -> bool:
+    # The marker must open the body: a human quoting our comment does not make theirs ours.
+    return body.lstrip().startswith(marker)
+
+
+def find_own(thread: Thread, marker: str) -> list[tuple[int, str]]:
+    return [(cid, body) for cid, body in thread.comments() if is_ours(body or "", marker)]
+
+
+def upsert(
+    thread: Thread,
+    marker: str,
+    body: str,
+    *,
+    clean: bool = False,
+    delete_when_clean: bool = False,
+    attempts: int = 3,
+    log: Callable[[str], None] = lambda message: None,
+    pause: Callable[[float], None] | None = None,
+    delay: float = 1.0,
+) -> Outcome:
+    """Make the thread hold exactly one comment with ``marker`` and ``body`` (or none when clean
+    and ``delete_when_clean``). ``clean`` with no earlier comment posts nothing."""
+    if not is_ours(body, marker):
+        raise ValueError("the body must start with the marker")
+    own = find_own(thread, marker)
+    for cid, _ in own[1:]:  # left over from an older version or a race: keep the oldest
+        log(f"deleting duplicate bot comment {cid}")
+        thread.delete(cid)
+    if clean and not own:
+        return Outcome("nothing")
+    if clean and delete_when_clean:
+        thread.delete(own[0][0])
+        return Outcome("deleted", own[0][0])
+    if own:
+        cid, old = own[0]
+        if old == body:
+            return Outcome("unchanged", cid)
+        thread.update(cid, body)
+        return Outcome("updated", cid)
+    last: ApiError | None = None
+    for attempt in range(1, attempts + 1):
+        try:
+            return Outcome("created", thread.create(body))
+        except ApiError as exc:
+            if not exc.transient:
+                raise
+            last = exc
+            log(f"posting the comment failed ({exc}); looking again before retrying (try {attempt})")
+            if pause is not None:
+                pause(delay * attempt)  # give the server a moment to show a comment it did store
+        own = find_own(thread, marker)
+        if own:
+            cid, old = own[0]
+            for extra, _ in own[1:]:
+                thread.delete(extra)
+            if old != body:
+                thread.update(cid, body)
+            return Outcome("created", cid)
+    assert last is not None
+    raise last

@@ -1,0 +1,1 @@
+"""Rewriting RUN commands for Wolfi: packages, users, housekeeping."""

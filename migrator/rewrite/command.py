@@ -1,0 +1,65 @@
+"""The neutral view of one simple command that the package and user translators work on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from migrator.model import Finding
+from migrator.rules.loader import RuleSet
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # exactly as written in the script
+    value: str | None  # the word with quotes removed; None when it expands something ($X, $(...))
+    start: int
+    end: int
+    line: int
+
+    @property
+    def is_option(self) -> bool:
+        return self.value is not None and self.value.startswith("-") and self.value != "-"
+
+
+@dataclass(frozen=True)
+class Cmd:
+    prefix: tuple[Token, ...]  # `VAR=value` assignments and `sudo` before the command name
+    words: tuple[Token, ...]  # command name first
+    line: int
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        return self.prefix + self.words
+
+    @property
+    def name(self) -> str:
+        value = self.words[0].value if self.words else None
+        return (value or "").rsplit("/", 1)[-1]
+
+    def word_index(self, position: int) -> int:
+        """Index in `tokens` of `words[position]`."""
+        return len(self.prefix) + position
+
+
+@dataclass
+class Context:
+    family: str  # the image's family: debian, alpine, fedora, or wolfi (apk names are native)
+    rules: RuleSet
+    virtuals: set[str] = field(default_factory=set)  # apk --virtual names declared in the script
+
+
+@dataclass
+class Outcome:
+    """What to do with one command. Indexes refer to `Cmd.tokens`."""
+
+    remove: bool = False
+    replace: dict[int, str] = field(default_factory=dict)
+    delete: set[int] = field(default_factory=set)
+    whole: str | None = None  # replace the command's whole text
+    findings: list[Finding] = field(default_factory=list)
+    installs: bool = False  # runs apk add/del after the rewrite
+    users: bool = False  # adds users or groups after the rewrite
+
+    @property
+    def changes(self) -> bool:
+        return self.remove or bool(self.replace) or bool(self.delete) or self.whole is not None

@@ -1,0 +1,121 @@
+"""CMD / ENTRYPOINT / HEALTHCHECK for a runtime without a shell: exec form, no wrappers."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import shlex
+from dataclasses import dataclass, field
+
+from migrator.findings import finding
+from migrator.model import Finding
+from migrator.parse.dockerfile import Instruction
+from migrator.parse.imageref import expand_args
+
+_SHELL_SYNTAX = re.compile(r"[|&;<>()`*?~{}\[\]]|\$\(")
+_PRIVILEGE_DROPPERS = {"gosu": 2, "su-exec": 2}  # name -> words to drop (tool + user)
+_INIT_WRAPPERS = {"tini", "dumb-init", "tini-static"}
+_SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
+
+
+@dataclass
+class CommandOutcome:
+    argv: list[str] | None  # None: keep the instruction as written
+    findings: list[Finding] = field(default_factory=list)
+
+
+def exec_form(keyword: str, argv: list[str], newline: str) -> str:
+    return f"{keyword} {json.dumps(argv)}{newline}"
+
+
+def convert_command(instruction: Instruction, env: dict[str, str | None], runtime_tools: set[str],
+                    runtime_has_shell: bool) -> CommandOutcome:
+    """Exec form for CMD/ENTRYPOINT, without gosu/su-exec and init wrappers the runtime lacks."""
+    outcome = CommandOutcome(argv=None)
+    argv = instruction.json_args()
+    changed = False
+    if argv is None:
+        argv = _shell_to_argv(instruction, env, runtime_has_shell, outcome)
+        changed = True
+    stripped = _strip_wrappers(argv, instruction.line, runtime_tools, outcome)
+    changed |= stripped != argv
+    _check_script(stripped, instruction.line, runtime_has_shell, outcome)
+    outcome.argv = stripped if changed else None
+    return outcome
+
+
+def _shell_to_argv(instruction: Instruction, env: dict[str, str | None], runtime_has_shell: bool,
+                   outcome: CommandOutcome) -> list[str]:
+    body = instruction.body.strip()
+    if body.startswith("exec "):
+        body = body[5:].strip()
+    expanded, missing = expand_args(body, env) if "$" in body else (body, [])
+    if _SHELL_SYNTAX.search(body) or missing:
+        if runtime_has_shell:
+            outcome.findings.append(finding("MIG504", instruction.line, "shell-form command kept in "
+                                            "`/bin/sh -c`: the runtime image has a shell"))
+            return ["/bin/sh", "-c", body]
+        why = "variables without a known value (" + ", ".join(missing) + ")" if missing else "shell syntax"
+        outcome.findings.append(finding("MIG505", instruction.line,
+                                        f"`{body}` needs a shell ({why}); the runtime has none"))
+        return ["/bin/sh", "-c", body]
+    try:
+        argv = shlex.split(expanded)
+    except ValueError:
+        outcome.findings.append(finding("MIG505", instruction.line, f"`{body}` is not a plain command line"))
+        return ["/bin/sh", "-c", body]
+    if expanded != body:
+        outcome.findings.append(finding("MIG504", instruction.line, "converted to exec form; variables were "
+                                        f"replaced by their values from ENV/ARG: {json.dumps(argv)}"))
+    else:
+        outcome.findings.append(finding("MIG504", instruction.line, f"converted to exec form: {json.dumps(argv)}"))
+    return argv
+
+
+def _strip_wrappers(argv: list[str], line: int, runtime_tools: set[str], outcome: CommandOutcome) -> list[str]:
+    result = list(argv)
+    while result:
+        name = posixpath.basename(result[0])
+        if name in _PRIVILEGE_DROPPERS and len(result) > _PRIVILEGE_DROPPERS[name]:
+            outcome.findings.append(finding("MIG508", line, f"`{name} {result[1]}` removed: the runtime "
+                                            "already runs as nonroot"))
+            result = result[_PRIVILEGE_DROPPERS[name]:]
+        elif name in _INIT_WRAPPERS and name not in runtime_tools:
+            rest = result[1:]
+            rest = rest[rest.index("--") + 1:] if "--" in rest else [w for w in rest if not w.startswith("-")]
+            outcome.findings.append(finding("MIG509", line, f"`{name}` removed: the runtime image does not "
+                                            "ship it; use `docker run --init` if the app spawns children"))
+            result = rest
+        else:
+            break
+    return result
+
+
+def _check_script(argv: list[str], line: int, runtime_has_shell: bool, outcome: CommandOutcome) -> None:
+    if runtime_has_shell or not argv:
+        return
+    first = posixpath.basename(argv[0])
+    if argv[0].endswith(".sh") or first in _SHELLS and argv[1:2] != ["-c"]:
+        outcome.findings.append(finding("MIG507", line, f"`{argv[0]}` is a shell script, and the runtime "
+                                        "has no shell: port what it does and exec the program directly"))
+
+
+def healthcheck_needs_shell(instruction: Instruction, runtime_tools: set[str]) -> bool:
+    body = instruction.body.strip()
+    if body.upper() == "NONE":
+        return False
+    match = re.search(r"\bCMD(-SHELL)?\b", body, re.IGNORECASE)
+    if match is None:
+        return False
+    if match.group(1):
+        return True
+    command = body[match.end():].strip()
+    try:
+        argv = json.loads(command) if command.startswith("[") else None
+    except ValueError:
+        argv = None
+    if not isinstance(argv, list) or not argv:
+        return True  # shell form: runs through /bin/sh
+    tool = posixpath.basename(str(argv[0]))
+    return tool in _SHELLS or tool == "CMD-SHELL" or (tool in {"curl", "wget", "nc"} and tool not in runtime_tools)

@@ -1,0 +1,134 @@
+"""Commands around package managers: cache removal, repositories, debconf, locales."""
+
+from __future__ import annotations
+
+import re
+
+from migrator.findings import packages as codes
+from migrator.findings import shell as scodes
+from migrator.model import Finding
+from migrator.rewrite.command import Cmd, Context, Outcome
+from migrator.rewrite.packages import APT_ENVIRONMENT, repository_finding
+
+CACHE_PATH = re.compile(
+    r"^/var/(lib/apt/lists|cache/(apt|yum|dnf|apk|zypp|debconf|ldconfig)|lib/(yum|dnf)|log/(apt|yum\.log|dnf[^/]*|dpkg\.log))"
+    r"(/.*)?$"
+)
+REPOSITORY_PATH = re.compile(
+    r"^/(etc/apt/(sources\.list|keyrings|trusted\.gpg)|usr/share/keyrings|etc/yum\.repos\.d|etc/zypp/repos\.d"
+    r"|etc/apk/(repositories|keys)|etc/pki/rpm-gpg)"
+)
+APT_CONFIG_PATH = re.compile(r"^/etc/(apt/(apt\.conf|preferences)|dpkg/dpkg\.cfg)")
+_SYSTEM = {
+    "locale-gen": "set `ENV LANG=C.UTF-8` (or install glibc-locales and set LANG)",
+    "update-locale": "set `ENV LANG=...` instead",
+    "dpkg-reconfigure": "Wolfi has no debconf; set `ENV TZ=...` (with tzdata) or `ENV LANG=...` instead",
+}
+_APT_CONFIG = {"apt-mark", "debconf-set-selections"}
+_REPOSITORY_TOOLS = {"add-apt-repository", "apt-key", "yum-config-manager", "apt-add-repository"}
+_OTHER_TOOLS = {
+    "apt-cache", "apt-config", "dpkg-query", "dpkg-divert", "dpkg-architecture", "yum-builddep",
+    "yumdownloader",
+    "debconf-get-selections", "apt-file", "apt-listchanges", "rpmbuild", "rpmkeys",
+}
+
+
+def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
+    name = cmd.name
+    if name == "rm":
+        return _rm(cmd)
+    if name in _SYSTEM:
+        message = f"`{name}` removed: {_SYSTEM[name]}"
+        return Outcome(remove=True, findings=[scodes.SYSTEM_CONFIGURATION_REMOVED.finding(cmd.line, message)])
+    if name in _APT_CONFIG:
+        return _apt_config(cmd.line, f"`{name}` removed: apk keeps no such state")
+    if name in _REPOSITORY_TOOLS:
+        return Outcome(findings=[repository_finding(cmd)])
+    if name in ("rpm", "dpkg"):
+        return _rpm_dpkg(cmd)
+    in_place = any((w.value or "").startswith("-i") for w in cmd.words)
+    if name == "sed" and in_place and _repository_args(cmd):
+        message = "`sed -i` on a repository list removed: Wolfi packages come from apk.cgr.dev (no mirrors)"
+        return Outcome(remove=True, findings=[codes.HOUSEKEEPING_REMOVED.finding(cmd.line, message)])
+    if _repository_args(cmd) or (name == "gpg" and any(w.value == "--dearmor" for w in cmd.words)):
+        return Outcome(findings=[repository_finding(cmd)])
+    if name in _OTHER_TOOLS:
+        return _unsupported(cmd)
+    return None
+
+
+def _rm(cmd: Cmd) -> Outcome | None:
+    paths = [(i, w) for i, w in enumerate(cmd.words) if i and not w.is_option]
+    caches = [(i, w) for i, w in paths if w.value is not None and CACHE_PATH.match(w.value)]
+    if not caches:
+        return None
+    listed = " ".join(w.text for _, w in caches)
+    finding = codes.HOUSEKEEPING_REMOVED.finding(
+        cmd.line, f"`rm {listed}` removed: apk add --no-cache leaves no package cache behind"
+    )
+    if len(caches) == len(paths):
+        return Outcome(remove=True, findings=[finding])
+    return Outcome(delete={cmd.word_index(i) for i, _ in caches}, findings=[finding])
+
+
+def _rpm_dpkg(cmd: Cmd) -> Outcome:
+    options = [w.value or "" for w in cmd.words[1:] if w.is_option]
+    installs = {"-i", "--install", "-U", "--upgrade", "-F", "--freshen", "--import", "--add-architecture"}
+    short = [o for o in options if not o.startswith("--")]
+    if any(o in installs for o in options) or any(o[1:2] in "iUF" for o in short):
+        return Outcome(findings=[repository_finding(cmd)])
+    return _unsupported(cmd)
+
+
+def _unsupported(cmd: Cmd) -> Outcome:
+    text = " ".join(w.text for w in cmd.words[:3])
+    hint = "use `uname -m` or the TARGETARCH build argument" if "architecture" in text else "use apk"
+    return Outcome(
+        findings=[
+            codes.UNSUPPORTED_PACKAGE_COMMAND.finding(
+                cmd.line, f"`{text}` left as written: {cmd.name} does not exist in Wolfi ({hint})"
+            )
+        ]
+    )
+
+
+def _repository_args(cmd: Cmd) -> bool:
+    return any(w.value is not None and REPOSITORY_PATH.match(w.value) for w in cmd.words[1:])
+
+
+def _apt_config(line: int, message: str) -> Outcome:
+    return Outcome(remove=True, findings=[codes.APT_CONFIGURATION_REMOVED.finding(line, message)])
+
+
+def redirect_targets(targets: list[str], line: int) -> tuple[bool, Finding] | None:
+    """(remove the statement, finding) for output redirected into package-manager configuration."""
+    for target in targets:
+        if APT_CONFIG_PATH.match(target):
+            message = f"writing `{target}` removed: apk has no such configuration"
+            return True, codes.APT_CONFIGURATION_REMOVED.finding(line, message)
+        if REPOSITORY_PATH.match(target):
+            message = (
+                f"writing `{target}` adds a repository Wolfi cannot use: left as written. Find the Wolfi "
+                "package (`apk search`) or download the release artifact in the builder"
+            )
+            return False, codes.THIRD_PARTY_REPOSITORY.finding(line, message)
+    return None
+
+
+def assignment(name: str, inner: list[Cmd | None], line: int) -> Finding | None:
+    """`DEBIAN_FRONTEND=noninteractive` alone, or `saved="$(apt-mark showmanual)"`."""
+    if name in APT_ENVIRONMENT:
+        return codes.APT_CONFIGURATION_REMOVED.finding(line, f"`{name}=...` removed: apk never prompts")
+    if inner and all(c is not None and c.name == "apt-mark" for c in inner):
+        message = f"`{name}=$(apt-mark ...)` removed: apk keeps no such state"
+        return codes.APT_CONFIGURATION_REMOVED.finding(line, message)
+    return None
+
+
+def assignment_names(names: list[str], line: int) -> Finding | None:
+    """`export DEBIAN_FRONTEND=noninteractive`."""
+    if all(name in APT_ENVIRONMENT for name in names):
+        return codes.APT_CONFIGURATION_REMOVED.finding(
+            line, f"`export {' '.join(names)}` removed: apk never prompts"
+        )
+    return None

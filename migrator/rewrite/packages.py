@@ -1,0 +1,458 @@
+"""Package-manager commands (apt, yum/dnf/microdnf, zypper, apk) -> Wolfi's `apk`.
+
+The command decides the package table: apt* -> debian, yum/dnf/microdnf/zypper -> fedora,
+apk -> alpine (or the names are taken as Wolfi names when the image family is `wolfi`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from migrator.findings import packages as codes
+from migrator.model import Finding
+from migrator.rewrite.command import Cmd, Context, Outcome, Token
+
+# option categories, strongest first when a short-option cluster mixes them
+REFUSE, KEEP, REPO, UNKNOWN, NOISE = "refuse", "keep", "repo", "unknown", "noise"
+_RANK = {REFUSE: 0, KEEP: 1, REPO: 2, UNKNOWN: 3, NOISE: 4}
+
+
+@dataclass(frozen=True)
+class Manager:
+    label: str
+    family: str
+    install: frozenset[str]
+    remove: frozenset[str]
+    housekeeping: frozenset[str]
+    repo: frozenset[str] = frozenset()
+    noise: frozenset[str] = frozenset()
+    valued: frozenset[str] = frozenset()  # options that take the next word as their value
+    repo_options: frozenset[str] = frozenset()
+    refuse: frozenset[str] = frozenset()  # options whose meaning apk cannot reproduce
+    keep: frozenset[str] = frozenset()
+
+    def category(self, option: str) -> str:
+        for kind, names in ((REFUSE, self.refuse), (KEEP, self.keep), (REPO, self.repo_options)):
+            if option in names:
+                return kind
+        return NOISE if option in self.noise else UNKNOWN
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+APT = Manager(
+    label="apt",
+    family="debian",
+    install=_set("install"),
+    remove=_set("remove purge"),
+    housekeeping=_set("update upgrade dist-upgrade full-upgrade clean autoclean autoremove autopurge check"),
+    noise=_set(
+        "-y --yes --assume-yes --force-yes -q --quiet -qq -m --fix-missing --ignore-missing -f "
+        "--fix-broken --no-install-recommends --no-install-suggests --install-recommends "
+        "--install-suggests --allow-downgrades --allow-remove-essential --allow-change-held-packages "
+        "--allow-unauthenticated --allow-insecure-repositories --reinstall --auto-remove --autoremove "
+        "--purge --no-upgrade --only-upgrade --show-progress --no-show-upgraded --verbose-versions -V "
+        "-u --show-upgraded -o --option -c --config-file -a --host-architecture --no-remove "
+        "--with-new-pkgs --mark-auto"
+    ),
+    valued=_set("-o --option -c --config-file -t --target-release --default-release -a --host-architecture"),
+    repo_options=_set("-t --target-release --default-release"),
+    refuse=_set("-d --download-only -s --simulate --dry-run --just-print --no-act --recon --print-uris"),
+)
+YUM = Manager(
+    label="yum",
+    family="fedora",
+    install=_set("install reinstall"),
+    remove=_set("remove erase"),
+    housekeeping=_set("update upgrade makecache clean check-update distro-sync upgrade-minimal"),
+    repo=_set("config-manager localinstall"),
+    noise=_set(
+        "-y --assumeyes -q --quiet -v --verbose --nodocs --allowerasing --skip-broken --best --nobest "
+        "--refresh --noplugins --nogpgcheck -C --cacheonly --setopt --disableplugin --enableplugin "
+        "--disablerepo --exclude -x -e --errorlevel -d --debuglevel --rpmverbosity --releasever "
+        "--installonly-limit --color --noautoremove --disableexcludes --setopt=tsflags=nodocs "
+        "--no-best --skip-unavailable --no-docs"
+    ),
+    valued=_set(
+        "--setopt -x --exclude -e --errorlevel -d --debuglevel --releasever --enablerepo --disablerepo "
+        "--repo --repoid --installroot -c --config --disableplugin --enableplugin --forcearch "
+        "--downloaddir --destdir --rpmverbosity --disableexcludes --color"
+    ),
+    repo_options=_set("--enablerepo --repo --repoid --repofrompath"),
+    refuse=_set("--installroot --downloadonly --destdir --downloaddir --forcearch --assumeno"),
+)
+ZYPPER = Manager(
+    label="zypper",
+    family="fedora",
+    install=_set("install in"),
+    remove=_set("remove rm"),
+    housekeeping=_set("refresh ref update up clean cc dist-upgrade dup patch"),
+    repo=_set("addrepo ar addservice as modifyrepo mr"),
+    noise=_set(
+        "-n --non-interactive -y --no-confirm --no-recommends --recommends -l --auto-agree-with-licenses "
+        "--auto-agree-with-product-licenses --no-gpg-checks --gpg-auto-import-keys -q --quiet "
+        "--force-resolution -f --force --replacefiles --download-in-advance --no-refresh --clean-deps "
+        "-u --no-clean-deps --oldpackage"
+    ),
+    valued=_set("--root -R --releasever -r --repo --from -p --plus-repo -t --type"),
+    repo_options=_set("-r --repo --from -p --plus-repo"),
+    refuse=_set("--root -R --download-only -d -D --dry-run -t --type"),
+)
+APK = Manager(
+    label="apk",
+    family="alpine",
+    install=_set("add"),
+    remove=_set("del"),
+    housekeeping=_set("update upgrade cache"),
+    noise=_set("-U --update-cache --update -u --upgrade -l --latest -i --interactive"),
+    valued=_set("--virtual -t -X --repository --root -p --arch --cache-dir --keys-dir --repositories-file"),
+    repo_options=_set("-X --repository --repositories-file --keys-dir --allow-untrusted"),
+    refuse=_set("--root -p --initdb --arch -s --simulate --cache-dir"),
+    # valid for Wolfi's apk too: left where they are
+    keep=_set(
+        "--no-cache --virtual -t -q --quiet -v --verbose --no-progress --progress --purge "
+        "--clean-protected --no-interactive --force-broken-world"
+    ),
+)
+
+MANAGERS = {
+    "apt-get": APT, "apt": APT, "aptitude": APT,
+    "yum": YUM, "dnf": YUM, "microdnf": YUM, "dnf5": YUM, "tdnf": YUM,
+    "zypper": ZYPPER,
+    "apk": APK,
+}
+# DEBIAN_FRONTEND and friends only mean something to apt/debconf
+APT_ENVIRONMENT = frozenset(
+    {"DEBIAN_FRONTEND", "DEBCONF_NONINTERACTIVE_SEEN", "DEBCONF_NOWARNINGS", "APT_LISTCHANGES_FRONTEND"}
+)
+_ARCHES = _set("amd64 arm64 armhf armel i386 ppc64el s390x all any native")
+_RPM_ARCH = re.compile(r"\.(x86_64|aarch64|noarch|i686|i386|ppc64le|s390x|armv7hl)$")
+_RPM_VERSION = re.compile(r"^(\d+:)?\d[0-9A-Za-z.+~^_]*(-\d[0-9A-Za-z.+~^_]*)?$")
+
+
+def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
+    manager = MANAGERS.get(cmd.name)
+    if manager is None or not cmd.words[0].value:
+        return None
+    sub = _subcommand(cmd, manager)
+    if sub is None:
+        return _unsupported(cmd, "has no subcommand migrator understands")
+    verb = cmd.words[sub].value or ""
+    if verb in manager.housekeeping or (manager is APK and verb == "cache"):
+        return _housekeeping(cmd)
+    if manager is YUM and verb == "autoremove":
+        return _housekeeping(cmd)
+    if verb in manager.repo:
+        return _repository(cmd)
+    if verb in manager.install or verb in manager.remove:
+        return _Install(cmd, manager, sub, ctx, remove=verb in manager.remove).run()
+    return _unsupported(cmd, "has no apk translation")
+
+
+def _subcommand(cmd: Cmd, manager: Manager) -> int | None:
+    position = 1
+    while position < len(cmd.words):
+        token = cmd.words[position]
+        if token.value is None:
+            return None
+        if not token.is_option:
+            return position
+        _, width = _option(manager, cmd.words, position)
+        position += width
+    return None
+
+
+def _option(manager: Manager, words: tuple[Token, ...], position: int) -> tuple[str, int]:
+    """(category, number of words used) of the option at `position`."""
+    text = words[position].value or ""
+    if text.startswith("--"):
+        name, equals, _ = text.partition("=")
+        takes_value = name in manager.valued and not equals
+        if text in manager.noise:
+            return NOISE, 1
+        return manager.category(name), 2 if takes_value else 1
+    if text in manager.noise or text in manager.keep or len(text) == 2:
+        return manager.category(text), 2 if text in manager.valued else 1
+    kinds: list[str] = []
+    for offset, letter in enumerate(text[1:]):
+        option = "-" + letter
+        kinds.append(manager.category(option))
+        if option in manager.valued:
+            attached = text[offset + 2 :]
+            return min(kinds, key=_RANK.__getitem__), 1 if attached else 2
+    return min(kinds, key=_RANK.__getitem__), 1
+
+
+def _command_text(cmd: Cmd) -> str:
+    """`apt-get install`: the command and its subcommand, options left out."""
+    manager = MANAGERS.get(cmd.name)
+    sub = _subcommand(cmd, manager) if manager is not None else None
+    if sub is None:
+        sub = next((i for i, w in enumerate(cmd.words) if i and not w.is_option), None)
+    verb = cmd.words[sub].text if sub is not None else ""
+    return f"{cmd.words[0].text} {verb}".strip()
+
+
+_UPGRADES = _set("upgrade dist-upgrade full-upgrade update up dup distro-sync upgrade-minimal patch")
+
+
+def _housekeeping(cmd: Cmd) -> Outcome:
+    verb = next((w.value for w in cmd.words[1:] if w.value and not w.is_option), "")
+    index_refresh = verb == "update" and cmd.name in ("apt-get", "apt", "aptitude", "apk")
+    if verb in _UPGRADES and not index_refresh:
+        why = "Chainguard images are rebuilt daily: pull a fresh image instead of upgrading in place"
+    else:
+        why = "apk add --no-cache refreshes the index itself and keeps no cache"
+    message = f"`{_command_text(cmd)}` removed: {why}"
+    return Outcome(remove=True, findings=[codes.HOUSEKEEPING_REMOVED.finding(cmd.line, message)])
+
+
+def _repository(cmd: Cmd) -> Outcome:
+    return Outcome(findings=[repository_finding(cmd)])
+
+
+def repository_finding(cmd: Cmd) -> Finding:
+    return codes.THIRD_PARTY_REPOSITORY.finding(
+        cmd.line,
+        f"`{_command_text(cmd)}` adds a repository, key or package file that Wolfi cannot use: left as "
+        "written. Find the Wolfi package (`apk search`) or download the release artifact in the builder",
+    )
+
+
+def _unsupported(cmd: Cmd, why: str) -> Outcome:
+    return Outcome(
+        findings=[
+            codes.UNSUPPORTED_PACKAGE_COMMAND.finding(
+                cmd.line, f"`{_command_text(cmd)}` {why}: left as written; {cmd.name} does not exist in Wolfi"
+            )
+        ]
+    )
+
+
+# --- pins ----------------------------------------------------------------------------------------
+
+
+def split_pin(spec: str, family: str, known: set[str] | None = None) -> tuple[str, str]:
+    """(name, pin) of a package word; pin is "" when there is none."""
+    if family == "debian":
+        match = re.match(r"^([^=/:]+)(?::([a-z0-9]+))?([=/].*)?$", spec)
+        if not match:
+            return spec, ""
+        name, arch, rest = match.group(1), match.group(2), match.group(3) or ""
+        if arch and arch not in _ARCHES:
+            return spec, ""
+        return name, (f":{arch}" if arch else "") + rest
+    if family == "alpine":
+        match = re.match(r"^([^=<>~@]+)(.*)$", spec)
+        return (match.group(1), match.group(2)) if match else (spec, "")
+    return _split_rpm(spec, known or set())
+
+
+def _split_rpm(spec: str, known: set[str]) -> tuple[str, str]:
+    for operator in ("<", ">", "="):
+        if operator in spec:
+            index = min(spec.index(op) for op in "<>=" if op in spec)
+            return spec[:index], spec[index:]
+    if spec in known:
+        return spec, ""
+    base, arch_suffix = spec, ""
+    arch = _RPM_ARCH.search(spec)
+    if arch:
+        base, arch_suffix = spec[: arch.start()], arch.group(0)
+        if base in known:
+            return base, arch_suffix
+    candidates = [
+        m.start() for m in re.finditer(r"-(?=\d)", base) if _RPM_VERSION.match(base[m.start() + 1 :])
+    ]
+    for index in candidates:
+        if base[:index] in known:
+            return base[:index], base[index:] + arch_suffix
+    if candidates:
+        return base[: candidates[0]], base[candidates[0] :] + arch_suffix
+    return base, arch_suffix
+
+
+# --- install / remove ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Install:
+    cmd: Cmd
+    manager: Manager
+    sub: int
+    ctx: Context
+    remove: bool
+    out: Outcome = field(default_factory=Outcome)
+    seen: set[str] = field(default_factory=set)
+    kept: int = 0  # package words (or opaque words) left in the command
+    renamed: list[str] = field(default_factory=list)
+    known: set[str] | None = None
+
+    @property
+    def native(self) -> bool:
+        return self.manager is APK and self.ctx.family == "wolfi"
+
+    @property
+    def table(self) -> str:
+        return self.manager.family
+
+    def _known(self) -> set[str] | None:
+        if self.table != "fedora":
+            return None
+        if self.known is None:
+            self.known = set(self.ctx.rules.packages.get(self.table, {}))
+        return self.known
+
+    def run(self) -> Outcome:
+        words = self.cmd.words
+        position = 1
+        while position < len(words):
+            if position == self.sub:
+                position += 1
+                continue
+            token = words[position]
+            if token.is_option:
+                width = self._option(position)
+                if width == 0:
+                    return self.out
+                position += width
+                continue
+            self._argument(position, token)
+            position += 1
+        return self._finish()
+
+    def _option(self, position: int) -> int:
+        """Handle an option; returns the words it used, 0 when the whole command must stay."""
+        words = self.cmd.words
+        kind, width = _option(self.manager, words, position)
+        text = " ".join(w.text for w in words[position : position + width])
+        if kind == REFUSE:
+            self.out = _unsupported(self.cmd, f"uses `{text}`, which apk cannot reproduce")
+            return 0
+        if kind == KEEP:
+            if width == 2 and words[position].value in ("--virtual", "-t"):
+                self.ctx.virtuals.add(words[position + 1].value or "")
+            elif (words[position].value or "").startswith("--virtual="):
+                self.ctx.virtuals.add((words[position].value or "").partition("=")[2])
+            return width
+        for offset in range(width):
+            self.out.delete.add(self.cmd.word_index(position + offset))
+        if kind == REPO:
+            self.out.findings.append(
+                codes.THIRD_PARTY_REPOSITORY.finding(
+                    words[position].line,
+                    f"`{text}` selects a repository Wolfi does not have: dropped; find the package in Wolfi",
+                )
+            )
+        elif kind == UNKNOWN:
+            self.out.findings.append(
+                codes.OPTION_DROPPED.finding(
+                    words[position].line,
+                    f"`{text}` has no apk equivalent: dropped from `{self.manager.label}`",
+                )
+            )
+        return width
+
+    def _argument(self, position: int, token: Token) -> None:
+        index = self.cmd.word_index(position)
+        value = token.value
+        if value is None:
+            self.kept += 1
+            self.out.findings.append(
+                codes.DYNAMIC_PACKAGES.finding(
+                    token.line, f"`{token.text}` is only known at build time: kept as written, not translated"
+                )
+            )
+            return
+        if "/" in value or re.search(r"\.(deb|rpm|apk)$", value):
+            self.kept += 1
+            self.out.findings.append(
+                codes.THIRD_PARTY_REPOSITORY.finding(
+                    token.line,
+                    f"`{value}` is a package file or URL for another distribution: kept as written",
+                )
+            )
+            return
+        names = self._names(value, token)
+        fresh = [n for n in dict.fromkeys(names) if n not in self.seen]
+        self.seen.update(fresh)
+        if not fresh:
+            self.out.delete.add(index)
+            return
+        self.kept += 1
+        text = " ".join(fresh)
+        if text != token.text:
+            self.out.replace[index] = text
+
+    def _names(self, spec: str, token: Token) -> list[str]:
+        if self.manager is APK and (spec.startswith(".") or spec in self.ctx.virtuals):
+            return [spec]
+        if self.native:
+            return [spec]
+        name, pin = split_pin(spec, self.table, self._known())
+        if pin:
+            self.out.findings.append(
+                codes.VERSION_PIN_DROPPED.finding(
+                    token.line, f"`{spec}`: pin `{pin}` dropped for package {name} (versions differ in Wolfi)"
+                )
+            )
+        mapping = self.ctx.rules.package(self.table, name)
+        if mapping is None:
+            self.out.findings.append(
+                codes.UNKNOWN_PACKAGE.finding(
+                    token.line, f"{self.table} package `{name}` has no known Wolfi name: kept as written"
+                )
+            )
+            return [name]
+        if not mapping.names:
+            note = f": {mapping.note}" if mapping.note else ""
+            self.out.findings.append(
+                codes.PACKAGE_NOT_NEEDED.finding(token.line, f"`{name}` is not needed in Wolfi{note}")
+            )
+            return []
+        if mapping.names != (name,):
+            self.renamed.append(f"{name} -> {' '.join(mapping.names)}")
+        return list(mapping.names)
+
+    def _finish(self) -> Outcome:
+        out = self.out
+        if self.kept == 0:
+            verb = self.cmd.words[self.sub].value
+            finding = codes.INSTALL_EMPTIED.finding(
+                self.cmd.line, f"`{_command_text(self.cmd)}` has no package left to {verb} on Wolfi: removed"
+            )
+            if self.manager is APT and self.remove and not out.findings:
+                finding = codes.HOUSEKEEPING_REMOVED.finding(
+                    self.cmd.line, f"`{_command_text(self.cmd)}` (auto-remove) removed"
+                )
+            return Outcome(remove=True, findings=[*out.findings, finding])
+        self._head()
+        out.installs = True
+        if out.changes:
+            target = "apk del" if self.remove else "apk add --no-cache"
+            detail = f" ({', '.join(self.renamed)})" if self.renamed else ""
+            out.findings.insert(
+                0,
+                codes.PACKAGES_TRANSLATED.finding(
+                    self.cmd.line, f"`{_command_text(self.cmd)}` translated to `{target}`{detail}"
+                ),
+            )
+        return out
+
+    def _head(self) -> None:
+        out, cmd = self.out, self.cmd
+        after_sudo = False
+        for index, token in enumerate(cmd.prefix):
+            after_sudo = after_sudo or token.value == "sudo"
+            if after_sudo or (token.value or token.text).partition("=")[0] in APT_ENVIRONMENT:
+                out.delete.add(index)
+        if cmd.words[0].text != "apk":
+            out.replace[cmd.word_index(0)] = "apk"
+        verb = "del" if self.remove else "add"
+        has_no_cache = any(w.value == "--no-cache" for w in cmd.words)
+        head = verb if self.remove or has_no_cache else f"{verb} --no-cache"
+        if cmd.words[self.sub].text != head:
+            out.replace[cmd.word_index(self.sub)] = head

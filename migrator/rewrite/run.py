@@ -1,0 +1,43 @@
+"""Translate one RUN instruction (package installs, users) by applying shell edits to its raw text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from migrator.model import Finding
+from migrator.parse.dockerfile import Instruction
+from migrator.plan.facts import run_body_offset, run_scripts
+from migrator.rules.loader import RuleSet
+
+
+@dataclass
+class RunOutcome:
+    raw: str | None  # None: the RUN became empty and is dropped
+    needs_root: bool = False
+    findings: list[Finding] = field(default_factory=list)
+
+
+def translate_run(instruction: Instruction, family: str, rules: RuleSet) -> RunOutcome:
+    from migrator.rewrite.shell import rewrite_script
+
+    scripts = run_scripts(instruction)
+    if instruction.heredocs:
+        offsets = [h.body_offset for h in instruction.heredocs]
+    else:
+        offsets = [run_body_offset(instruction)]
+    raw = instruction.raw
+    outcome = RunOutcome(raw=raw)
+    all_empty = bool(scripts)
+    # apply from the last script backwards so earlier offsets stay valid
+    for (script, first_line), offset in reversed(list(zip(scripts, offsets))):
+        rewrite = rewrite_script(script, family, rules, first_line)
+        outcome.findings = rewrite.findings + outcome.findings
+        outcome.needs_root |= rewrite.installs_packages or rewrite.manages_users
+        all_empty &= rewrite.empty
+        for edit in sorted(rewrite.edits, key=lambda e: e.start, reverse=True):
+            raw = raw[: offset + edit.start] + edit.text + raw[offset + edit.end:]
+    if all_empty and not instruction.heredocs:
+        outcome.raw = None
+    else:
+        outcome.raw = raw
+    return outcome

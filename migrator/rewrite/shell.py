@@ -1,0 +1,637 @@
+"""Rewrite the shell script of a RUN instruction for Wolfi: packages, housekeeping, users.
+
+The script is parsed with tree-sitter-bash (imported lazily, parser built once). Every change is an
+`Edit` on the original text, so whatever is not touched stays byte for byte. Commands are removed
+together with the operator that joined them; package and user commands are rewritten word by word so
+that the layout of `\\` continuations survives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from migrator.findings import packages as pcodes
+from migrator.findings import shell as scodes
+from migrator.model import Finding
+from migrator.rewrite.command import Cmd, Context, Outcome, Token
+from migrator.rules.loader import RuleSet
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    text: str  # replace script[start:end] with text
+
+
+@dataclass
+class ShellRewrite:
+    edits: list[Edit]  # non-overlapping, sorted by start
+    findings: list[Finding]  # absolute Dockerfile lines
+    installs_packages: bool  # the rewritten script runs apk add/del (needs root)
+    manages_users: bool  # the rewritten script adds users or groups (needs root)
+    empty: bool  # the edits left nothing worth running: the caller drops the RUN
+    parsed: bool  # False: syntax error, nothing changed
+
+    def apply(self, script: str) -> str:
+        return apply_edits(script, self.edits)
+
+
+@dataclass(frozen=True)
+class SimpleCommand:
+    words: tuple[str, ...]  # unquoted words; expansions kept as written
+    start: int
+    end: int
+    line: int  # absolute Dockerfile line
+
+
+def apply_edits(script: str, edits: list[Edit]) -> str:
+    parts: list[str] = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        parts.append(script[position : edit.start])
+        parts.append(edit.text)
+        position = edit.end
+    parts.append(script[position:])
+    return "".join(parts)
+
+
+# --- parsing -----------------------------------------------------------------------------------
+
+_PARSER: Parser | None = None
+
+
+def _parser() -> Parser:
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter_bash
+        from tree_sitter import Language, Parser
+
+        _PARSER = Parser(Language(tree_sitter_bash.language()))
+    return _PARSER
+
+
+def _join_blank_continuations(script: str) -> str:
+    """Docker skips blank lines inside `\\` continuations (blanked comments); the shell would not.
+
+    Same length and offsets: the newline ending such a blank line becomes a space.
+    """
+    if "\\\n" not in script:
+        return script
+    lines = script.split("\n")
+    out: list[str] = []
+    continued = False
+    for number, line in enumerate(lines):
+        out.append(line)
+        if number == len(lines) - 1:
+            break
+        if continued and not line.strip():
+            out.append(" ")
+            continue
+        out.append("\n")
+        continued = line.endswith("\\")
+    return "".join(out)
+
+
+class Source:
+    """The script, its parse tree, and byte -> character offset mapping."""
+
+    def __init__(self, script: str, first_line: int) -> None:
+        self.text = script
+        self.first_line = first_line
+        data = _join_blank_continuations(script).encode("utf-8", "surrogatepass")
+        self.tree = _parser().parse(data)
+        self._chars: list[int] | None = None
+        if len(data) != len(script):
+            chars: list[int] = []
+            for index, char in enumerate(script):
+                chars.extend([index] * len(char.encode("utf-8", "surrogatepass")))
+            chars.append(len(script))
+            self._chars = chars
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
+
+    def pos(self, byte: int) -> int:
+        return byte if self._chars is None else self._chars[byte]
+
+    def start(self, node: Node) -> int:
+        return self.pos(node.start_byte)
+
+    def end(self, node: Node) -> int:
+        return self.pos(node.end_byte)
+
+    def slice(self, node: Node) -> str:
+        return self.text[self.start(node) : self.end(node)]
+
+    def line(self, position: int) -> int:
+        return self.first_line + self.text.count("\n", 0, position)
+
+    def token(self, node: Node) -> Token:
+        start = self.start(node)
+        return Token(self.slice(node), literal(self, node), start, self.end(node), self.line(start))
+
+
+# --- words -----------------------------------------------------------------------------------
+
+_UNESCAPE = re.compile(r"\\(.)", re.S)
+
+
+def literal(src: Source, node: Node) -> str | None:
+    """The value of a word without quotes, or None when it expands anything."""
+    kind = node.type
+    text = src.slice(node)
+    if kind in ("word", "number"):
+        return _UNESCAPE.sub(r"\1", text) if "\\" in text else text
+    if kind == "raw_string":
+        return text[1:-1]
+    if kind == "string":
+        if all(child.type in ('"', "string_content") for child in node.children):
+            return text[1:-1]
+        return None
+    if kind == "concatenation":
+        parts = [literal(src, child) for child in node.children]
+        return None if any(part is None for part in parts) else "".join(p or "" for p in parts)
+    return None
+
+
+def _word_text(src: Source, node: Node) -> str:
+    """A word without quotes; expansions kept as written."""
+    value = literal(src, node)
+    if value is not None:
+        return value
+    text = src.slice(node)
+    if node.type == "string":
+        return text[1:-1]
+    if node.type == "concatenation":
+        return "".join(_word_text(src, child) for child in node.children)
+    return text
+
+
+_WORD_TYPES = {
+    "word", "string", "raw_string", "concatenation", "simple_expansion", "expansion",
+    "command_substitution", "number", "ansi_c_string", "translated_string", "arithmetic_expansion",
+    "process_substitution", "brace_expression",
+}
+
+
+def _command_words(node: Node) -> tuple[list[Node], list[Node]]:
+    """(assignments before the name, words from the name on) of a `command` node."""
+    assignments: list[Node] = []
+    words: list[Node] = []
+    for child in node.children:
+        if child.type == "command_name":
+            words.append(child.named_children[0] if child.named_children else child)
+        elif child.type == "variable_assignment" and not words:
+            assignments.append(child)
+        elif child.is_named and child.type != "comment":
+            words.append(child)
+    return assignments, words
+
+
+def _walk(node: Node) -> Iterator[Node]:
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
+    """Every simple command anywhere in the script, in order; [] when it cannot be parsed."""
+    try:
+        src = Source(script, first_line)
+    except Exception:  # never raise on user input
+        return []
+    if src.root.has_error:
+        return []
+    found: list[SimpleCommand] = []
+    for node in _walk(src.root):
+        if node.type != "command":
+            continue
+        _, words = _command_words(node)
+        if not words:
+            continue
+        start = src.start(node)
+        found.append(
+            SimpleCommand(tuple(_word_text(src, w) for w in words), start, src.end(node), src.line(start))
+        )
+    return found
+
+
+# --- the rewrite -------------------------------------------------------------------------------
+
+_SEPARATORS = {"comment", "heredoc_body", "heredoc_redirect"}
+_STATEMENT_TYPES = {
+    "command", "list", "pipeline", "redirected_statement", "subshell", "compound_statement",
+    "if_statement", "for_statement", "c_style_for_statement", "while_statement",
+    "variable_assignment", "declaration_command", "negated_command", "case_statement",
+    "function_definition",
+}
+
+
+def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int) -> ShellRewrite:
+    """Translate package, housekeeping and user commands of one RUN body (or heredoc body)."""
+    try:
+        src = Source(script, first_line)
+    except Exception as exc:  # never raise on user input
+        return _untouched(first_line, f"RUN command could not be parsed ({exc}): left untouched")
+    if src.root.has_error:
+        return _untouched(first_line, "RUN command could not be parsed by the shell parser: left untouched")
+    rewriter = _Rewriter(src, Context(family, rules))
+    removed, edits = rewriter.sequence(_statements(src.root))
+    if removed:
+        statements = _statements(src.root)
+        edits = [Edit(src.start(statements[0]), src.end(statements[-1]), "")] if statements else []
+    edits = _normalise(edits)
+    result = apply_edits(script, edits)
+    empty = bool(edits) and _is_trivial_script(result)
+    return ShellRewrite(
+        edits=edits,
+        findings=rewriter.findings,
+        installs_packages=rewriter.installs,
+        manages_users=rewriter.users,
+        empty=empty,
+        parsed=True,
+    )
+
+
+def _untouched(line: int, message: str) -> ShellRewrite:
+    finding = scodes.RUN_UNPARSED.finding(line, message)
+    return ShellRewrite([], [finding], False, False, False, False)
+
+
+def _normalise(edits: list[Edit]) -> list[Edit]:
+    out: list[Edit] = []
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if out and edit.start < out[-1].end:
+            raise AssertionError(f"overlapping edits {out[-1]} {edit}")
+        out.append(edit)
+    return out
+
+
+def _is_trivial_script(text: str) -> bool:
+    if not text.strip(" \t\n\\;"):
+        return True
+    src = Source(text, 1)
+    if src.root.has_error:
+        return False
+    for node in _statements(src.root):
+        if node.type != "command":
+            return False
+        _, words = _command_words(node)
+        name = literal(src, words[0]) if words else None
+        if name not in ("set", "true", ":"):
+            return False
+    return True
+
+
+def _statements(node: Node) -> list[Node]:
+    return [c for c in node.named_children if c.type not in _SEPARATORS]
+
+
+def _spans_edits(spans: list[tuple[int, int]], removed: list[bool]) -> list[Edit]:
+    """Edits deleting the removed items of a sequence together with their separators."""
+    edits: list[Edit] = []
+    index = 0
+    while index < len(spans):
+        if not removed[index]:
+            index += 1
+            continue
+        last = index
+        while last + 1 < len(spans) and removed[last + 1]:
+            last += 1
+        if index > 0:
+            edits.append(Edit(spans[index - 1][1], spans[last][1], ""))
+        else:
+            edits.append(Edit(spans[0][0], spans[last + 1][0], ""))
+        index = last + 1
+    return edits
+
+
+Result = tuple[bool, list[Edit]]  # (removed entirely, edits when kept)
+
+
+class _Rewriter:
+    def __init__(self, src: Source, ctx: Context) -> None:
+        self.src = src
+        self.ctx = ctx
+        self.findings: list[Finding] = []
+        self.installs = False
+        self.users = False
+
+    # sequences ------------------------------------------------------------------------------
+
+    def sequence(self, items: list[Node]) -> Result:
+        results = [self.statement(item) for item in items]
+        removed = [r[0] for r in results]
+        if not items or not any(removed):
+            return False, [e for r in results for e in r[1]]
+        if all(removed):
+            return True, []
+        spans = [(self.src.start(n), self.src.end(n)) for n in items]
+        edits = _spans_edits(spans, removed)
+        return False, edits + [e for r in results if not r[0] for e in r[1]]
+
+    def chain(self, node: Node) -> Result:
+        """`a && b || c`: a removed command counts as `true`, and the chain is simplified."""
+        items, operators = _flatten_list(node)
+        results = [self.statement(item) for item in items]
+        if not any(gone for gone, _ in results):
+            return False, [e for _, item_edits in results for e in item_edits]
+        fate = _chain_fate([gone for gone, _ in results], operators)
+        if fate is None:
+            return True, []
+        spans = [(self.src.start(n), self.src.end(n)) for n in items]
+        edits = _spans_edits(spans, [f == "drop" for f in fate])
+        for item, status, (_, item_edits) in zip(items, fate, results, strict=True):
+            if status == "true":
+                edits.append(Edit(self.src.start(item), self.src.end(item), "true"))
+            elif status == "keep":
+                edits.extend(item_edits)
+        return False, edits
+
+    # statements ------------------------------------------------------------------------------
+
+    def statement(self, node: Node) -> Result:
+        handler = {
+            "command": self.command,
+            "list": self.chain,
+            "pipeline": self.pipeline,
+            "redirected_statement": self.redirected,
+            "subshell": self.group,
+            "compound_statement": self.group,
+            "if_statement": self.if_statement,
+            "for_statement": self.loop,
+            "c_style_for_statement": self.loop,
+            "while_statement": self.loop,
+            "variable_assignment": self.assignment,
+            "declaration_command": self.declaration,
+        }.get(node.type)
+        if handler is None:
+            return self.other(node)
+        return handler(node)
+
+    def group(self, node: Node) -> Result:
+        return self.sequence(_statements(node))
+
+    def loop(self, node: Node) -> Result:
+        body = node.child_by_field_name("body")
+        for child in node.children:
+            if child != body:
+                self.nested(child)
+        if body is None:
+            return False, []
+        return self.sequence(_statements(body))
+
+    def if_statement(self, node: Node) -> Result:
+        bodies: list[list[Node]] = []
+        for clause in [node, *[c for c in node.children if c.type in ("elif_clause", "else_clause")]]:
+            condition, body = _split_clause(clause)
+            for part in condition:
+                self.nested(part)
+            bodies.append(body)
+        results = [self.sequence(body) for body in bodies]
+        if all(gone for gone, _ in results) and all(_is_test(self.src, n) for n in _conditions(node)):
+            return True, []
+        edits: list[Edit] = []
+        for body, (gone, body_edits) in zip(bodies, results, strict=True):
+            if gone and body:
+                edits.append(Edit(self.src.start(body[0]), self.src.end(body[-1]), ":"))
+            else:
+                edits.extend(body_edits)
+        return False, edits
+
+    def pipeline(self, node: Node) -> Result:
+        items = _statements(node)
+        results = [self.statement(item) for item in items]
+        if results and results[-1][0]:
+            return True, []  # `echo ... | debconf-set-selections`
+        edits: list[Edit] = []
+        for item, (gone, item_edits) in zip(items, results, strict=True):
+            edits.extend([Edit(self.src.start(item), self.src.end(item), "true")] if gone else item_edits)
+        return False, edits
+
+    def redirected(self, node: Node) -> Result:
+        from migrator.rewrite import housekeeping
+
+        body = node.child_by_field_name("body")
+        targets = [
+            literal(self.src, dest) or self.src.slice(dest)
+            for redirect in node.children_by_field_name("redirect")
+            for dest in redirect.children_by_field_name("destination")
+        ]
+        verdict = housekeeping.redirect_targets(targets, self.src.line(self.src.start(node)))
+        if verdict is not None:
+            self.findings.append(verdict[1])
+            if verdict[0]:
+                return True, []
+        if body is None:
+            return False, []
+        return self.statement(body)
+
+    def assignment(self, node: Node) -> Result:
+        from migrator.rewrite import housekeeping
+
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        inner = [self._cmd(c) for c in _walk(value) if c.type == "command"] if value is not None else []
+        line = self.src.line(self.src.start(node))
+        found = housekeeping.assignment(self.src.slice(name) if name else "", inner, line)
+        if found is not None:
+            self.findings.append(found)
+            return True, []
+        self.nested(node)
+        return False, []
+
+    def declaration(self, node: Node) -> Result:
+        from migrator.rewrite import housekeeping
+
+        names = [
+            self.src.slice(c.child_by_field_name("name") or c)
+            for c in node.named_children
+            if c.type == "variable_assignment"
+        ]
+        keyword = node.children[0].type if node.children else ""
+        others = [c for c in node.named_children if c.type != "variable_assignment"]
+        found = None
+        if keyword == "export" and names and not others:
+            found = housekeeping.assignment_names(names, self.src.line(self.src.start(node)))
+        if found is not None:
+            self.findings.append(found)
+            return True, []
+        self.nested(node)
+        return False, []
+
+    def command(self, node: Node) -> Result:
+        cmd = self._cmd(node)
+        if cmd is None:
+            return False, []
+        outcome = self._translate(cmd)
+        for child in node.children:
+            if child.type != "command_name" and child.named_child_count:
+                self.nested(child)
+        if outcome is None:
+            return False, []
+        self.findings.extend(outcome.findings)
+        self.installs = self.installs or outcome.installs
+        self.users = self.users or outcome.users
+        if outcome.remove:
+            return True, []
+        return False, _token_edits(cmd, outcome, self.src.start(node), self.src.end(node))
+
+    def other(self, node: Node) -> Result:
+        """Statements we do not restructure (case, functions, `!`): rewrite what sits inside."""
+        edits: list[Edit] = []
+        for child in node.children:
+            if child.type in ("command_substitution", "process_substitution"):
+                self.nested(child)
+            elif child.type in _STATEMENT_TYPES:
+                gone, inner = self.statement(child)
+                edits.extend(self._emptied(child) if gone else inner)
+            elif child.named_child_count:
+                edits.extend(self.other(child)[1])
+        return False, edits
+
+    def _emptied(self, node: Node) -> list[Edit]:
+        """A statement that must stay syntactically (function body, case branch): make it `:`."""
+        inner = _statements(node) if node.type in ("compound_statement", "subshell") else [node]
+        if not inner:
+            return []
+        return [Edit(self.src.start(inner[0]), self.src.end(inner[-1]), ":")]
+
+    def nested(self, node: Node) -> None:
+        """Commands that cannot be rewritten in place (substitutions, conditions): report only."""
+        for child in _walk(node):
+            if child.type == "command":
+                self._report_nested(child)
+
+    def _report_nested(self, node: Node) -> None:
+        cmd = self._cmd(node)
+        if cmd is None:
+            return
+        outcome = self._translate(cmd)
+        if outcome is None:
+            return
+        if not outcome.changes:
+            self.findings.extend(outcome.findings)
+            return
+        self.findings.append(
+            pcodes.UNSUPPORTED_PACKAGE_COMMAND.finding(
+                cmd.line,
+                f"`{' '.join(t.text for t in cmd.words)}` cannot be translated where it stands (a "
+                "command substitution or a condition): left as written; it fails on Wolfi",
+            )
+        )
+
+    def _translate(self, cmd: Cmd) -> Outcome | None:
+        from migrator.rewrite import housekeeping, packages, users
+
+        for translate in (packages.translate, users.translate, housekeeping.translate):
+            outcome: Outcome | None = translate(cmd, self.ctx)
+            if outcome is not None:
+                return outcome
+        return None
+
+    def _cmd(self, node: Node) -> Cmd | None:
+        assignments, words = _command_words(node)
+        if not words:
+            return None
+        prefix = [self.src.token(a) for a in assignments]
+        tokens = [self.src.token(w) for w in words]
+        if tokens[0].value == "sudo":
+            prefix.append(tokens.pop(0))
+            while tokens and tokens[0].is_option and tokens[0].value in ("-E", "-H", "-n", "-S"):
+                prefix.append(tokens.pop(0))
+            if not tokens:
+                return None
+        return Cmd(tuple(prefix), tuple(tokens), self.src.line(self.src.start(node)))
+
+
+def _token_edits(cmd: Cmd, outcome: Outcome, start: int, end: int) -> list[Edit]:
+    if outcome.whole is not None:
+        return [Edit(start, end, outcome.whole)]
+    tokens = cmd.tokens
+    spans = [(t.start, t.end) for t in tokens]
+    removed = [i in outcome.delete for i in range(len(tokens))]
+    edits = _spans_edits(spans, removed) if any(removed) else []
+    for index, text in outcome.replace.items():
+        if index not in outcome.delete and tokens[index].text != text:
+            edits.append(Edit(tokens[index].start, tokens[index].end, text))
+    return edits
+
+
+def _flatten_list(node: Node) -> tuple[list[Node], list[str]]:
+    """Items and the operators between them of a left-nested `&&`/`||` list."""
+    items: list[Node] = []
+    operators: list[str] = []
+    for child in node.children:
+        if child.type == "list":
+            inner_items, inner_operators = _flatten_list(child)
+            items.extend(inner_items)
+            operators.extend(inner_operators)
+        elif child.type in ("&&", "||"):
+            operators.append(child.type)
+        elif child.is_named and child.type not in _SEPARATORS:
+            items.append(child)
+    return items, operators
+
+
+def _chain_fate(removed: list[bool], operators: list[str]) -> list[str] | None:
+    """keep / drop / true for each item of `a op b op c` (left-associative), treating removed
+    items as `true`; None when the whole chain amounts to `true`."""
+    fate: list[str] = []
+    constant = removed[0]  # everything so far amounts to `true`
+    fate.append("drop" if removed[0] else "keep")
+    for gone, operator in zip(removed[1:], operators, strict=True):
+        if constant:
+            if operator == "||":
+                fate.append("drop")  # `true || x`: x never runs
+            else:
+                fate.append("drop" if gone else "keep")
+                constant = gone
+        elif gone:
+            fate.append("drop" if operator == "&&" else "true")  # `x && true` is x; `x || true` stays
+        else:
+            fate.append("keep")
+    if constant or all(f == "drop" for f in fate):
+        return None
+    return fate
+
+
+def _split_clause(clause: Node) -> tuple[list[Node], list[Node]]:
+    """(condition statements, body statements) of an if/elif/else clause."""
+    condition: list[Node] = []
+    body: list[Node] = []
+    seen_then = clause.type == "else_clause"
+    for child in clause.children:
+        if child.type == "then":
+            seen_then = True
+        elif child.is_named and child.type not in _SEPARATORS | {"elif_clause", "else_clause"}:
+            (body if seen_then else condition).append(child)
+    return condition, body
+
+
+def _conditions(node: Node) -> list[Node]:
+    found: list[Node] = []
+    for clause in [node, *[c for c in node.children if c.type == "elif_clause"]]:
+        found.extend(_split_clause(clause)[0])
+    return found
+
+
+def _is_test(src: Source, node: Node) -> bool:
+    if node.type in ("test_command", "negated_command"):
+        return node.type == "test_command" or all(_is_test(src, c) for c in node.named_children)
+    if node.type == "command":
+        _, words = _command_words(node)
+        return bool(words) and literal(src, words[0]) in ("test", "[", "command", "type", "which")
+    if node.type == "redirected_statement":
+        body = node.child_by_field_name("body")
+        return body is not None and _is_test(src, body)
+    return False
+

@@ -1,0 +1,178 @@
+"""useradd / groupadd / usermod / Debian adduser -> busybox `adduser` / `addgroup`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from migrator.findings import shell as codes
+from migrator.rewrite.command import Cmd, Context, Outcome, Token
+
+USER_COMMANDS = frozenset({"useradd", "groupadd", "usermod", "adduser", "addgroup"})
+
+# option -> (busybox flag or "" to drop it, takes a value)
+_USERADD: dict[str, tuple[str, bool]] = {
+    "-m": ("", False), "--create-home": ("", False),
+    "-M": ("-H", False), "--no-create-home": ("-H", False),
+    "-r": ("-S", False), "--system": ("-S", False),
+    "-u": ("-u", True), "--uid": ("-u", True),
+    "-g": ("-G", True), "--gid": ("-G", True),
+    "-G": ("groups", True), "--groups": ("groups", True),
+    "-s": ("-s", True), "--shell": ("-s", True),
+    "-d": ("-h", True), "--home-dir": ("-h", True), "--home": ("-h", True),
+    "-c": ("-g", True), "--comment": ("-g", True),
+    "-N": ("", False), "--no-user-group": ("", False), "-U": ("", False), "--user-group": ("", False),
+    "-l": ("", False), "--no-log-init": ("", False), "-o": ("", False), "--non-unique": ("", False),
+}
+_GROUPADD: dict[str, tuple[str, bool]] = {
+    "-g": ("-g", True), "--gid": ("-g", True),
+    "-r": ("-S", False), "--system": ("-S", False),
+    "-f": ("", False), "--force": ("", False), "-o": ("", False), "--non-unique": ("", False),
+}
+_USERMOD: dict[str, tuple[str, bool]] = {
+    "-a": ("", False), "--append": ("", False),
+    "-G": ("groups", True), "--groups": ("groups", True),
+}
+_DEBIAN_ADDUSER: dict[str, tuple[str, bool]] = {
+    "--disabled-password": ("", False), "--disabled-login": ("", False),
+    "--gecos": ("-g", True), "--comment": ("-g", True),
+    "--home": ("-h", True), "--shell": ("-s", True),
+    "--uid": ("-u", True), "--gid": ("-G", True), "--ingroup": ("-G", True),
+    "--system": ("-S", False), "--group": ("group", False),
+    "--no-create-home": ("-H", False),
+    "--quiet": ("", False), "-q": ("", False), "--force-badname": ("", False),
+    "--allow-badname": ("", False), "--allow-bad-names": ("", False), "--allow-all-names": ("", False),
+}
+_DEBIAN_ADDGROUP: dict[str, tuple[str, bool]] = {
+    "--system": ("-S", False), "--gid": ("-g", True),
+    "--quiet": ("", False), "-q": ("", False), "--force-badname": ("", False),
+    "--allow-badname": ("", False), "--allow-bad-names": ("", False), "--allow-all-names": ("", False),
+}
+_ADDUSER_ORDER = ("-S", "-u", "-G", "-h", "-s", "-g", "-H")
+
+
+@dataclass
+class _Parsed:
+    flags: dict[str, str] = field(default_factory=dict)  # busybox flag -> value ("" when none)
+    positional: list[Token] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+
+def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
+    name = cmd.name
+    if name not in USER_COMMANDS:
+        return None
+    debian_style = any((w.value or "").startswith("--") for w in cmd.words[1:])
+    if name in ("adduser", "addgroup") and not debian_style:
+        return Outcome(users=True)  # already busybox (or `adduser USER GROUP`, valid in both)
+    table = {
+        "useradd": _USERADD, "groupadd": _GROUPADD, "usermod": _USERMOD,
+        "adduser": _DEBIAN_ADDUSER, "addgroup": _DEBIAN_ADDGROUP,
+    }[name]
+    parsed = _parse(cmd, table)
+    if parsed.unsupported or not _valid(name, parsed):
+        return _untranslatable(cmd, parsed)
+    if name == "adduser" and "group" in parsed.flags and "-S" not in parsed.flags:
+        name, parsed = "addgroup", _as_group(parsed)
+    text = _render(name, parsed)
+    if text is None:
+        return _untranslatable(cmd, parsed)
+    prefix = " ".join(t.text for t in cmd.prefix if t.value != "sudo" and "=" in t.text)
+    whole = f"{prefix} {text}" if prefix else text
+    message = f"`{' '.join(w.text for w in cmd.words)}` translated to busybox `{text}`"
+    finding = codes.USER_COMMAND_TRANSLATED.finding(cmd.line, message)
+    return Outcome(whole=whole, users=True, findings=[finding])
+
+
+def _parse(cmd: Cmd, table: dict[str, tuple[str, bool]]) -> _Parsed:
+    parsed = _Parsed()
+    words = cmd.words
+    position = 1
+    while position < len(words):
+        token = words[position]
+        position += 1
+        if not token.is_option:
+            parsed.positional.append(token)
+            continue
+        text = token.value or ""
+        if text.startswith("--") or len(text) == 2:
+            name, equals, attached = text.partition("=") if text.startswith("--") else (text, "", "")
+            options = [(name, Token(attached, attached, 0, 0, 0) if equals else None)]
+        else:
+            options = _cluster(text, table)
+        for option, value in options:
+            target = table.get(option)
+            if target is None:
+                parsed.unsupported.append(option)
+                continue
+            flag, takes_value = target
+            if takes_value and value is None:
+                if position >= len(words):
+                    parsed.unsupported.append(option)
+                    break
+                value = words[position]
+                position += 1
+            if flag and not (flag == "-g" and value is not None and value.value == ""):
+                parsed.flags[flag] = value.text if value is not None else ""  # empty GECOS: left out
+    return parsed
+
+
+def _cluster(text: str, table: dict[str, tuple[str, bool]]) -> list[tuple[str, Token | None]]:
+    """`-rm` -> [-r, -m]; `-ubob`-style attached values are kept with their option."""
+    options: list[tuple[str, Token | None]] = []
+    for offset, letter in enumerate(text[1:]):
+        option = "-" + letter
+        takes_value = table.get(option, ("", False))[1]
+        rest = text[offset + 2 :]
+        if takes_value and rest:
+            options.append((option, Token(rest, rest, 0, 0, 0)))
+            break
+        options.append((option, None))
+    return options
+
+
+def _valid(name: str, parsed: _Parsed) -> bool:
+    if name == "usermod":
+        return len(parsed.positional) == 1 and "groups" in parsed.flags
+    return len(parsed.positional) == 1
+
+
+def _as_group(parsed: _Parsed) -> _Parsed:
+    flags = {"-g": parsed.flags["-G"]} if "-G" in parsed.flags else {}
+    return _Parsed(flags, parsed.positional, parsed.unsupported)
+
+
+def _render(name: str, parsed: _Parsed) -> str | None:
+    target = parsed.positional[0].text
+    groups = _groups(parsed.flags.get("groups"))
+    if groups is None:
+        return None
+    if name == "usermod":
+        return " && ".join(f"addgroup {target} {group}" for group in groups)
+    if name in ("groupadd", "addgroup"):
+        flags = [f for f in ("-S",) if f in parsed.flags]
+        if "-g" in parsed.flags:
+            flags += ["-g", parsed.flags["-g"]]
+        return " ".join(["addgroup", *flags, target])
+    parts = ["adduser", "-D"]
+    for flag in _ADDUSER_ORDER:
+        if flag in parsed.flags:
+            parts += [flag, parsed.flags[flag]] if parsed.flags[flag] else [flag]
+    parts.append(target)
+    return " && ".join([" ".join(parts)] + [f"addgroup {target} {group}" for group in groups])
+
+
+def _groups(value: str | None) -> list[str] | None:
+    if value is None:
+        return []
+    if any(char in value for char in "$`\"'"):
+        return None
+    return [group for group in value.split(",") if group]
+
+
+def _untranslatable(cmd: Cmd, parsed: _Parsed) -> Outcome:
+    what = ", ".join(parsed.unsupported) if parsed.unsupported else "this form"
+    message = (
+        f"`{' '.join(w.text for w in cmd.words)}`: busybox adduser/addgroup cannot express {what}: left as "
+        "written; add `shadow` to an apk add in this stage, or rewrite it"
+    )
+    return Outcome(users=True, findings=[codes.USER_COMMAND_UNTRANSLATABLE.finding(cmd.line, message)])

@@ -1,0 +1,224 @@
+"""Apply a FilePlan: rewrite every stage and append the runtime stage where the final one splits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from migrator.findings import finding
+from migrator.model import Finding, StageInfo
+from migrator.parse.dockerfile import Instruction, Item
+from migrator.plan.ecosystems import ecosystem_for
+from migrator.plan.ecosystems.base import EcosystemContext, RuntimePlan
+from migrator.plan.facts import StageFacts, read_facts
+from migrator.plan.images import image_name
+from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
+from migrator.plan.stages import Stage
+from migrator.rewrite.fromline import rewrite_from
+from migrator.rewrite.run import translate_run
+from migrator.rewrite.runtime import (
+    RuntimeContext,
+    build_runtime_stage,
+    finalize_stage_items,
+    needs_chown,
+    runtime_copies,
+)
+
+
+@dataclass
+class Written:
+    text: str
+    stages: list[StageInfo] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def write_file(plan: FilePlan, newline: str) -> Written:
+    out = Written("".join(item.raw for item in plan.staged.preamble))
+    for item in plan.staged.preamble:
+        if isinstance(item, Instruction) and item.keyword == "ONBUILD":
+            out.findings.append(finding("MIG102", item.line))
+    final = plan.final
+    runtime_plan = _ecosystem_plan(plan) if final.split else None
+    inserts = _inserts_by_line(runtime_plan)
+    for stage_plan in plan.stages:
+        out.findings += stage_plan.findings
+        if stage_plan is final and final.split and runtime_plan is not None:
+            _write_split(plan, runtime_plan, inserts, newline, out)
+        else:
+            _write_stage(plan, stage_plan, inserts, newline, out)
+    return out
+
+
+def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
+    final = plan.final
+    root = _root_plan(plan, final)
+    context = EcosystemContext(
+        facts=facts_with_parents(final.stage),
+        options=plan.options,
+        rules=plan.rules,
+        runtime_image=root.choice.runtime if root.choice else None,
+        builder_image=root.choice.builder if root.choice else None,
+    )
+    return ecosystem_for(final.ecosystem).plan_runtime(context)
+
+
+def _root_plan(plan: FilePlan, stage_plan: StagePlan) -> StagePlan:
+    return plan.stages[stage_plan.stage.root_stage().index]
+
+
+def facts_with_parents(stage: Stage) -> StageFacts:
+    inherited = facts_with_parents(stage.parent) if stage.parent is not None else None
+    facts = read_facts(stage, inherited)
+    if inherited is not None:
+        facts.commands = inherited.commands + facts.commands
+        facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
+    return facts
+
+
+def _inserts_by_line(runtime_plan: RuntimePlan | None) -> dict[int, list[str]]:
+    table: dict[int, list[str]] = {}
+    for insert in runtime_plan.builder_inserts if runtime_plan else []:
+        table.setdefault(insert.before_line, []).append(insert.text)
+    return table
+
+
+def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[str]], newline: str,
+                 out: Written) -> None:
+    stage = stage_plan.stage
+    if not stage_plan.migrated:
+        out.text += stage.from_item.raw + "".join(item.raw for item in stage.items)
+        out.stages.append(StageInfo(stage.label, stage_plan.role, stage.resolved, stage.resolved))
+        _note_external_copies(plan, stage, out)
+        return
+    out.text += _ensure_newline(rewrite_from(stage.from_item, stage_plan.image), newline)
+    image = stage_plan.image or _inherited_image(plan, stage_plan)
+    out.stages.append(StageInfo(stage.label, stage_plan.role, image, stage.resolved))
+    if stage_plan.role == BUILDER:
+        out.text += _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
+    else:
+        context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
+        out.text += "".join(finalize_stage_items(stage.items, context))
+        out.findings += context.findings
+    _note_external_copies(plan, stage, out)
+
+
+def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, list[str]], newline: str,
+                 out: Written) -> None:
+    final = plan.final
+    stage = final.stage
+    builder_name = _builder_name(plan)
+    line = stage.from_item.line
+    out.text += _ensure_newline(rewrite_from(stage.from_item, final.image, builder_name), newline)
+    builder_image = final.image or _inherited_image(plan, final)
+    out.stages.append(StageInfo(builder_name, BUILDER, builder_image, stage.resolved))
+    body = _builder_items(plan, final, stage.items, inserts, newline, out)
+    body += "".join(a + newline for a in runtime_plan.builder_appends)
+    out.text += _ensure_newline(body, newline) if body else ""
+    root = _root_plan(plan, final)
+    runtime_image = runtime_plan.image or (root.choice.runtime if root.choice else None)
+    if runtime_image is None:
+        runtime_image = plan.options.registry.rstrip("/") + "/glibc-dynamic:latest"
+    context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
+    context.chown = needs_chown(context.facts)
+    if context.chown:
+        out.findings.append(finding("MIG513", line))
+    name = f" AS {stage.name}" if stage.name else ""
+    header = f"{newline}# Runtime: {image_name(runtime_image)} is distroless (no shell, no package manager)"
+    from_line = f"{header}{newline}FROM {runtime_image}{name}{newline}"
+    out.text += build_runtime_stage(context, builder_name, from_line)
+    out.stages.append(StageInfo(stage.name or str(len(plan.stages)), RUNTIME, runtime_image, stage.resolved))
+    out.findings.append(finding("MIG501", line, f"final stage split: builder '{builder_name}' on "
+                                f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"))
+    out.findings += runtime_plan.findings + context.findings
+    copied = ", ".join(c.source for c in runtime_copies(context))
+    if copied:
+        out.findings.append(finding("MIG503", line, f"the runtime copies from '{builder_name}': {copied}"))
+    if stage.name:
+        out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
+                                    f"keeps the name '{stage.name}'"))
+
+
+def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: RuntimePlan, image: str,
+                     newline: str) -> RuntimeContext:
+    root = _root_plan(plan, stage_plan)
+    source = root.stage.ref.short_name if root.stage.ref else ""
+    return RuntimeContext(
+        facts=facts_with_parents(stage_plan.stage),
+        plan=runtime_plan,
+        image=plan.rules.image_facts(image_name(image)),
+        source_has_entrypoint="distroless" in source,
+        newline=newline,
+        ecosystem=stage_plan.ecosystem,
+    )
+
+
+def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], inserts: dict[int, list[str]],
+                   newline: str, out: Written) -> str:
+    text: list[str] = []
+    needs_root = False
+    for item in items:
+        if not isinstance(item, Instruction):
+            text.append(item.raw)
+            continue
+        for insert in inserts.get(item.line, []):
+            text.append(insert.replace("\n", newline) + newline)
+            needs_root = True
+        if item.keyword == "RUN":
+            outcome = translate_run(item, stage_plan.family, plan.rules)
+            out.findings += outcome.findings
+            needs_root = True
+            if outcome.raw is not None:
+                text.append(_ensure_newline(outcome.raw, newline))
+        elif item.keyword == "ONBUILD":
+            out.findings.append(finding("MIG102", item.line))
+            text.append(item.raw)
+        else:
+            text.append(item.raw)
+    body = "".join(text)
+    if needs_root and _needs_user_root(plan, stage_plan):
+        out.findings.append(finding("MIG502", stage_plan.stage.from_item.line))
+        body = f"USER root{newline}" + body
+    return body
+
+
+def _needs_user_root(plan: FilePlan, stage_plan: StagePlan) -> bool:
+    stage = stage_plan.stage
+    if stage.parent is not None:
+        return False  # the parent stage already decided the user
+    image = stage_plan.image
+    if image is None or plan.rules.image_facts(image_name(image)).uid == 0:
+        return False
+    for instruction in stage.instructions:
+        if instruction.keyword == "USER":
+            return False
+        if instruction.keyword == "RUN":
+            return True
+    return False
+
+
+def _inherited_image(plan: FilePlan, stage_plan: StagePlan) -> str:
+    root = _root_plan(plan, stage_plan)
+    return root.image or root.stage.resolved
+
+
+def _note_external_copies(plan: FilePlan, stage: Stage, out: Written) -> None:
+    for instruction in stage.instructions:
+        source = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
+        if source and plan.staged.stage_by_reference(source, before=stage.index) is None and (
+            "/" in source or ":" in source
+        ):
+            out.findings.append(finding("MIG210", instruction.line, f"COPY --from={source} copies from an "
+                                        "external image: check its files work on Wolfi (glibc, uid 65532)"))
+
+
+def _builder_name(plan: FilePlan) -> str:
+    taken = {s.name.lower() for s in plan.staged.stages if s.name}
+    final = plan.final.stage
+    base = f"{final.name}-build" if final.name else "builder"
+    name, counter = base, 2
+    while name.lower() in taken:
+        name, counter = f"{base}-{counter}", counter + 1
+    return name
+
+
+def _ensure_newline(text: str, newline: str) -> str:
+    return text if text.endswith("\n") else text + newline

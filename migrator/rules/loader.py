@@ -1,0 +1,296 @@
+"""Load rule files (YAML) into a RuleSet.
+
+Built-in rules ship in `rules/` (installed as `migrator/_rules`). User files passed with
+`--rules FILE` use the same format and take precedence: their image rules are tried first, their
+package entries override the built-in ones. Parsed built-in rules are cached as JSON keyed by the
+files' size and mtime, so the hot path does not pay for a YAML parser on every run.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migrator.model import MigratorError
+
+FAMILIES = ("debian", "alpine", "fedora")
+ECOSYSTEMS = (
+    "python", "node", "go", "java", "rust", "ruby", "php", "dotnet", "static-site", "c", "distro",
+    "service", "chainguard", "static",
+)
+
+
+@dataclass(frozen=True)
+class ImageRule:
+    match: str
+    tags: tuple[str, ...] = ()
+    ecosystem: str | None = None
+    builder: str | None = None
+    runtime: str | None = None
+    family: str | None = None
+    unsupported: str | None = None
+    notes: str | None = None
+    origin: str = ""  # "file:line" the rule came from, for messages
+
+    def applies_to(self, repository: str, tag: str | None) -> bool:
+        if not fnmatch.fnmatchcase(repository, self.match):
+            return False
+        if not self.tags:
+            return True
+        return tag is not None and any(fnmatch.fnmatchcase(tag, pattern) for pattern in self.tags)
+
+
+@dataclass(frozen=True)
+class PackageMapping:
+    names: tuple[str, ...]  # empty: not needed in Wolfi
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ChainguardImage:
+    """What a Chainguard image is like at run time (rules/chainguard-images.yaml)."""
+
+    name: str
+    entrypoint: tuple[str, ...] = ()
+    user: str = "nonroot"
+    uid: int = 65532
+    shell: bool = False
+    workdir: str | None = None
+    tools: tuple[str, ...] = ()  # programs the runtime image ships that commands may rely on
+
+
+@dataclass
+class RuleSet:
+    images: list[ImageRule] = field(default_factory=list)
+    packages: dict[str, dict[str, PackageMapping]] = field(default_factory=dict)
+    runtime_libs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    chainguard: dict[str, ChainguardImage] = field(default_factory=dict)
+
+    def image_rule(self, repository: str, tag: str | None) -> ImageRule | None:
+        for rule in self.images:
+            if rule.applies_to(repository, tag):
+                return rule
+        return None
+
+    def package(self, family: str, name: str) -> PackageMapping | None:
+        return self.packages.get(family, {}).get(name)
+
+    def image_facts(self, image_name: str) -> ChainguardImage:
+        """Facts about a Chainguard image by name (`python`, `jre`); unknown names get defaults."""
+        return self.chainguard.get(image_name) or ChainguardImage(image_name)
+
+
+def builtin_rules_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_rules", here.parent / "rules"):
+        if (candidate / "images.yaml").is_file():
+            return candidate
+    raise MigratorError("built-in rules not found (broken installation)")
+
+
+def builtin_rule_files() -> list[Path]:
+    root = builtin_rules_dir()
+    files = [root / "images.yaml", root / "runtime-libs.yaml", root / "chainguard-images.yaml"]
+    files += sorted((root / "packages").glob("*.yaml"))
+    return [f for f in files if f.is_file()]
+
+
+_cache: dict[tuple[Path, ...], RuleSet] = {}
+
+
+def load_rules(user_files: tuple[Path, ...] = ()) -> RuleSet:
+    key = tuple(user_files)
+    if key not in _cache:
+        ruleset = RuleSet()
+        # user files first: their image rules must win (first match wins)
+        for data, origin in [(_load_user(p), str(p)) for p in user_files]:
+            _merge(ruleset, data, origin, override=True)
+        for data, origin in _load_builtin():
+            _merge(ruleset, data, origin, override=False)
+        _cache[key] = ruleset
+    return _cache[key]
+
+
+# --- reading files ---------------------------------------------------------------------------
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "migrator"
+
+
+def _load_builtin() -> list[tuple[dict[str, Any], str]]:
+    files = builtin_rule_files()
+    stamp = hashlib.sha256(
+        "|".join(f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files).encode()
+    ).hexdigest()[:16]
+    cache_file = _cache_dir() / f"rules-{stamp}.json"
+    try:
+        cached = json.loads(cache_file.read_text())
+        return [(entry["data"], entry["origin"]) for entry in cached]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    loaded = [(_parse_yaml(f), f.name) for f in files]
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps([{"data": d, "origin": o} for d, o in loaded]))
+        os.replace(tmp, cache_file)
+    except OSError:
+        pass  # a read-only home is fine: we just parse YAML next time too
+    return loaded
+
+
+def _load_user(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise MigratorError(f"{path}: rules file not found")
+    return _parse_yaml(path)
+
+
+def _parse_yaml(path: Path) -> dict[str, Any]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        raise MigratorError(f"{path}:{line}: invalid YAML: {exc.problem or exc.context}") from None
+    except YAMLError as exc:
+        raise MigratorError(f"{path}: invalid YAML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MigratorError(f"{path}: cannot read rules file: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise MigratorError(f"{path}:1: a rules file must be a mapping (images:, packages:, ...)")
+    _annotate_lines(path, data)
+    return data
+
+
+def _annotate_lines(path: Path, data: dict[str, Any]) -> None:
+    """Record the line of each image rule so that later errors can name it."""
+    text = path.read_text(encoding="utf-8").splitlines()
+    rules = data.get("images")
+    if not isinstance(rules, list):
+        return
+    search_from = 0
+    for rule in rules:
+        if not isinstance(rule, dict) or "match" not in rule:
+            continue
+        for number in range(search_from, len(text)):
+            if "match:" in text[number] and str(rule["match"]) in text[number]:
+                rule["__line__"] = number + 1
+                search_from = number + 1
+                break
+
+
+# --- validating and merging ------------------------------------------------------------------
+
+_IMAGE_KEYS = {"match", "tags", "ecosystem", "builder", "runtime", "family", "unsupported", "notes", "__line__"}
+
+
+def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) -> None:
+    known = {
+        "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
+    }
+    for key in data:
+        if key not in known:
+            raise MigratorError(f"{origin}: unknown top-level key '{key}' (expected one of: {', '.join(sorted(known))})")
+    for raw in data.get("images") or []:
+        ruleset.images.append(_image_rule(raw, origin))
+    if "packages" in data:
+        family = data.get("family")
+        if family not in FAMILIES:
+            raise MigratorError(f"{origin}: 'family' must be one of {', '.join(FAMILIES)} when 'packages' is given")
+        table = ruleset.packages.setdefault(family, {})
+        entries = data["packages"] or {}
+        if not isinstance(entries, dict):
+            raise MigratorError(f"{origin}: 'packages' must be a mapping of source name -> Wolfi name(s)")
+        for name, value in entries.items():
+            if override or str(name) not in table:
+                table[str(name)] = _package_mapping(str(name), value, origin)
+    for name, raw in (data.get("chainguard") or {}).items():
+        if override or name not in ruleset.chainguard:
+            ruleset.chainguard[str(name)] = _chainguard_image(str(name), raw, origin)
+    for section in ("libraries", "dev_packages", "python", "ruby", "node", "php"):
+        entries = data.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, dict):
+            raise MigratorError(f"{origin}: '{section}' must be a mapping")
+        target = ruleset.runtime_libs.setdefault(section, {})
+        for name, value in entries.items():
+            if override or str(name) not in target:
+                target[str(name).lower()] = [str(v) for v in (value or [])]
+
+
+def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
+    if not isinstance(raw, dict):
+        raise MigratorError(f"{origin}: chainguard image '{name}' must be a mapping")
+    return ChainguardImage(
+        name=name,
+        entrypoint=tuple(raw.get("entrypoint") or ()),
+        user=str(raw.get("user", "nonroot")),
+        uid=int(raw.get("uid", 65532)),
+        shell=bool(raw.get("shell", False)),
+        workdir=raw.get("workdir"),
+        tools=tuple(raw.get("tools") or ()),
+    )
+
+
+def _image_rule(raw: Any, origin: str) -> ImageRule:
+    if not isinstance(raw, dict):
+        raise MigratorError(f"{origin}: each entry under 'images' must be a mapping")
+    where = f"{origin}:{raw.get('__line__', '?')}"
+    unknown = set(raw) - _IMAGE_KEYS
+    if unknown:
+        raise MigratorError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} in image rule")
+    if not isinstance(raw.get("match"), str) or not raw["match"]:
+        raise MigratorError(f"{where}: image rule needs a 'match' string")
+    if raw.get("unsupported") is None and raw.get("ecosystem") is None:
+        raise MigratorError(f"{where}: image rule '{raw['match']}' needs 'ecosystem' or 'unsupported'")
+    if raw.get("ecosystem") is not None and raw["ecosystem"] not in ECOSYSTEMS:
+        raise MigratorError(f"{where}: unknown ecosystem '{raw['ecosystem']}' (known: {', '.join(ECOSYSTEMS)})")
+    if raw.get("family") is not None and raw["family"] not in FAMILIES:
+        raise MigratorError(f"{where}: unknown family '{raw['family']}' (known: {', '.join(FAMILIES)})")
+    tags = raw.get("tags") or ()
+    if isinstance(tags, str):
+        tags = (tags,)
+    for key in ("builder", "runtime"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or "/" in value.split(":")[0]):
+            raise MigratorError(f"{where}: '{key}' must be an image name without registry, e.g. python:{{version}}-dev")
+    return ImageRule(
+        match=raw["match"],
+        tags=tuple(str(t) for t in tags),
+        ecosystem=raw.get("ecosystem"),
+        builder=raw.get("builder"),
+        runtime=raw.get("runtime"),
+        family=raw.get("family"),
+        unsupported=raw.get("unsupported"),
+        notes=raw.get("notes"),
+        origin=where,
+    )
+
+
+def _package_mapping(name: str, value: Any, origin: str) -> PackageMapping:
+    if value is None:
+        return PackageMapping(())
+    if isinstance(value, str):
+        return PackageMapping((value,))
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return PackageMapping(tuple(value))
+    if isinstance(value, dict) and "to" in value:
+        to = value["to"]
+        names = (to,) if isinstance(to, str) else tuple(to or ())
+        return PackageMapping(names, value.get("note"))
+    raise MigratorError(
+        f"{origin}: package '{name}': expected a Wolfi name, a list of names, or {{to: [...], note: ...}}"
+    )
