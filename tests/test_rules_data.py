@@ -26,8 +26,19 @@ MIN_PACKAGES = {"debian": 300, "alpine": 150, "fedora": 150}
 MIN_IMAGES = 80
 
 ECOSYSTEMS = {
-    "python", "node", "go", "java", "rust", "ruby", "php", "dotnet",
-    "static-site", "c", "distro", "service", "chainguard",
+    "python",
+    "node",
+    "go",
+    "java",
+    "rust",
+    "ruby",
+    "php",
+    "dotnet",
+    "static-site",
+    "c",
+    "distro",
+    "service",
+    "chainguard",
 }
 RULE_KEYS = {"match", "tags", "unsupported", "ecosystem", "builder", "runtime", "family", "notes"}
 
@@ -35,10 +46,35 @@ RULE_KEYS = {"match", "tags", "unsupported", "ecosystem", "builder", "runtime", 
 # From docs/chainguard-facts.md ("Per image" and "Upstream image -> Chainguard
 # image" tables, and the "others ... exist with their upstream names" row):
 FACTS_IMAGES = {
-    "python", "node", "go", "static", "glibc-dynamic", "jdk", "jre", "maven", "gradle",
-    "rust", "ruby", "php", "nginx", "dotnet-sdk", "dotnet-runtime", "aspnet-runtime",
-    "wolfi-base", "busybox", "gcc-glibc", "bash", "curl", "git", "haproxy", "mariadb",
-    "redis", "valkey", "mongodb", "postgres", "tomcat",
+    "python",
+    "node",
+    "go",
+    "static",
+    "glibc-dynamic",
+    "jdk",
+    "jre",
+    "maven",
+    "gradle",
+    "rust",
+    "ruby",
+    "php",
+    "nginx",
+    "dotnet-sdk",
+    "dotnet-runtime",
+    "aspnet-runtime",
+    "wolfi-base",
+    "busybox",
+    "gcc-glibc",
+    "bash",
+    "curl",
+    "git",
+    "haproxy",
+    "mariadb",
+    "redis",
+    "valkey",
+    "mongodb",
+    "postgres",
+    "tomcat",
 }
 # Not in the facts document; present as images/<name> in the public
 # chainguard-images/images repository. Rules using them say in `notes` that the
@@ -49,17 +85,50 @@ ALLOWED_IMAGES = FACTS_IMAGES | ASSUMED_IMAGES
 LATEST_ONLY = {"static", "glibc-dynamic", "wolfi-base", "busybox"}
 
 MUST_HAVE_IMAGES = [
-    "python", "node", "golang", "openjdk", "eclipse-temurin", "amazoncorretto",
-    "ibm-semeru-runtimes", "maven", "gradle", "rust", "ruby", "php", "composer",
-    "mcr.microsoft.com/dotnet/sdk", "mcr.microsoft.com/dotnet/aspnet",
+    "python",
+    "node",
+    "golang",
+    "openjdk",
+    "eclipse-temurin",
+    "amazoncorretto",
+    "ibm-semeru-runtimes",
+    "maven",
+    "gradle",
+    "rust",
+    "ruby",
+    "php",
+    "composer",
+    "mcr.microsoft.com/dotnet/sdk",
+    "mcr.microsoft.com/dotnet/aspnet",
     "mcr.microsoft.com/dotnet/runtime",
-    "debian", "ubuntu", "alpine", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux",
-    "registry.access.redhat.com/ubi8", "registry.access.redhat.com/ubi9",
-    "registry.access.redhat.com/ubi9/ubi-minimal", "registry.access.redhat.com/ubi9/ubi-micro",
-    "registry.access.redhat.com/ubi8/ubi-minimal", "registry.access.redhat.com/ubi8/ubi-micro",
-    "redhat/ubi9", "gcr.io/distroless/*",
-    "busybox", "scratch", "nginx", "httpd", "caddy", "traefik", "haproxy", "redis",
-    "postgres", "mysql", "mariadb", "memcached",
+    "debian",
+    "ubuntu",
+    "alpine",
+    "centos",
+    "fedora",
+    "rockylinux",
+    "almalinux",
+    "amazonlinux",
+    "registry.access.redhat.com/ubi8",
+    "registry.access.redhat.com/ubi9",
+    "registry.access.redhat.com/ubi9/ubi-minimal",
+    "registry.access.redhat.com/ubi9/ubi-micro",
+    "registry.access.redhat.com/ubi8/ubi-minimal",
+    "registry.access.redhat.com/ubi8/ubi-micro",
+    "redhat/ubi9",
+    "gcr.io/distroless/*",
+    "busybox",
+    "scratch",
+    "nginx",
+    "httpd",
+    "caddy",
+    "traefik",
+    "haproxy",
+    "redis",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "memcached",
 ]
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -169,7 +238,8 @@ def test_image_rule_shape(image_rules: list[dict[str, Any]]) -> None:
         if not isinstance(rule.get("match"), str) or not rule["match"].strip():
             problems.append(f"{where}: missing match")
         if "tags" in rule and (
-            not isinstance(rule["tags"], list) or not rule["tags"]
+            not isinstance(rule["tags"], list)
+            or not rule["tags"]
             or not all(isinstance(t, str) and t for t in rule["tags"])
         ):
             problems.append(f"{where}: tags must be a non-empty list of globs")
@@ -186,7 +256,11 @@ def test_image_rule_shape(image_rules: list[dict[str, Any]]) -> None:
                 problems.append(f"{where}: unknown ecosystem {rule['ecosystem']!r}")
             if "builder" not in rule or "runtime" not in rule:
                 problems.append(f"{where}: builder and runtime must both be given (null allowed)")
-            if rule["ecosystem"] != "chainguard" and rule.get("builder") is None and rule.get("runtime") is None:
+            if (
+                rule["ecosystem"] != "chainguard"
+                and rule.get("builder") is None
+                and rule.get("runtime") is None
+            ):
                 problems.append(f"{where}: neither builder nor runtime")
         if "family" in rule and rule["family"] not in FAMILIES:
             problems.append(f"{where}: family must be one of {FAMILIES}")
@@ -286,7 +360,9 @@ def test_no_rule_is_shadowed(image_rules: list[dict[str, Any]]) -> None:
             continue
         for late in image_rules[i + 1 :]:
             if fnmatch.fnmatchcase(late["match"], early["match"]):
-                problems.append(f"{late['match']!r} (tags={late.get('tags')}) is shadowed by {early['match']!r}")
+                problems.append(
+                    f"{late['match']!r} (tags={late.get('tags')}) is shadowed by {early['match']!r}"
+                )
     assert not problems, "\n".join(problems)
 
 
@@ -336,7 +412,12 @@ def test_windows_variants_are_unsupported(image_rules: list[dict[str, Any]], rep
     ],
 )
 def test_resolution_examples(
-    image_rules: list[dict[str, Any]], repo: str, tag: str, ecosystem: str, builder: str | None, runtime: str | None
+    image_rules: list[dict[str, Any]],
+    repo: str,
+    tag: str,
+    ecosystem: str,
+    builder: str | None,
+    runtime: str | None,
 ) -> None:
     rule = resolve(image_rules, repo, tag)
     assert rule is not None, (repo, tag)
@@ -432,7 +513,9 @@ def test_package_targets_exist_in_wolfi(
         ("fedora", "java-17-openjdk-devel", ["openjdk-17"]),
     ],
 )
-def test_package_examples(package_tables: dict[str, dict[str, Any]], family: str, name: str, expected: list[str]) -> None:
+def test_package_examples(
+    package_tables: dict[str, dict[str, Any]], family: str, name: str, expected: list[str]
+) -> None:
     assert targets(package_tables[family]["packages"][name]) == expected
 
 
@@ -505,9 +588,21 @@ def test_dev_packages_emitted_by_tables_are_known(
     # Headers the tables install for common libraries must say which runtime library they imply.
     emitted = {t for fam in FAMILIES for v in package_tables[fam]["packages"].values() for t in targets(v)}
     expected = {
-        "postgresql-dev", "mariadb-connector-c-dev", "libxml2-dev", "libxslt-dev", "libjpeg-turbo-dev",
-        "zlib-dev", "libffi-dev", "openssl-dev", "yaml-dev", "libwebp-dev", "freetype-dev",
-        "openldap-dev", "unixodbc-dev", "libpng-dev", "curl-dev",
+        "postgresql-dev",
+        "mariadb-connector-c-dev",
+        "libxml2-dev",
+        "libxslt-dev",
+        "libjpeg-turbo-dev",
+        "zlib-dev",
+        "libffi-dev",
+        "openssl-dev",
+        "yaml-dev",
+        "libwebp-dev",
+        "freetype-dev",
+        "openldap-dev",
+        "unixodbc-dev",
+        "libpng-dev",
+        "curl-dev",
     }
     assert expected <= emitted
     missing = sorted(expected - set(runtime_libs["dev_packages"]))

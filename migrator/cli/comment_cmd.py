@@ -387,7 +387,8 @@ def _run(settings: Settings, say: Callable[[str], None], scrub: Callable[[str], 
         try:
             outcome = upsert(api.thread(settings.pr), MARKER, body, clean=report.clean,
                              delete_when_clean=args.delete_when_clean, log=say,
-                             pause=client.sleep, delay=args.backoff)
+                             pause=client.sleep, delay=args.backoff,
+                             settle=args.timeout)
         except ApiError as exc:
             if not exc.forbidden:
                 raise

@@ -16,7 +16,6 @@ jinja2); keep it that way (`python -X importtime -c "from migrator.cli import ho
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -56,7 +55,6 @@ class FileReport:
     result: Result
     fail_on: str | None = None
     blocking: list[Finding] = field(default_factory=list)
-    encoding: str = "utf-8"
 
     @property
     def findings(self) -> list[Finding]:
@@ -107,15 +105,10 @@ def process_file(path: str, options: Options, fail_on: str | None) -> FileReport
         text = decode_dockerfile(data, path)
     except MigratorError as exc:
         return _error(path, str(exc), fail_on)
-    encoding = "utf-8"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        encoding = "latin-1"
     pragmas = parse_pragmas(text)
     if pragmas.skip_file:
         result = Result(path, text, text, findings=[_skipped()])
-        return FileReport(path, SKIPPED, result, fail_on, encoding=encoding)
+        return FileReport(path, SKIPPED, result, fail_on)
     try:
         result = migrate_text(text, options, path)
     except MigratorError as exc:
@@ -127,7 +120,7 @@ def process_file(path: str, options: Options, fail_on: str | None) -> FileReport
         status = CANNOT
     else:
         status = CHANGED if result.changed else UNCHANGED
-    return FileReport(path, status, result, fail_on, blocking, encoding)
+    return FileReport(path, status, result, fail_on, blocking)
 
 
 def _skipped() -> Finding:
@@ -140,37 +133,6 @@ def _error(path: str, message: str, fail_on: str | None, original: str = "") -> 
     finding = Finding("MIG703", Severity.ERROR, 0, message)
     result = Result(path, original, original, findings=[finding])
     return FileReport(path, ERROR, result, fail_on, should_fail([finding], fail_on))
-
-
-def write_atomically(path: Path, text: str, backup: bool, encoding: str = "utf-8") -> Path | None:
-    """Replace `path` with `text` in one rename (a reader never sees half a file), keeping its mode.
-
-    With `backup`, the original is kept next to it as `<name>.bak`; returns the backup's path.
-    """
-    import tempfile
-
-    try:
-        data = text.encode(encoding)
-    except UnicodeEncodeError:
-        data = text.encode("utf-8")
-    mode = path.stat().st_mode & 0o7777
-    saved = None
-    if backup:
-        saved = path.with_name(path.name + ".bak")
-        saved.write_bytes(path.read_bytes())
-        os.chmod(saved, mode)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return saved
 
 
 def _counts(findings: Sequence[Finding]) -> str:
@@ -226,7 +188,9 @@ def hook_main(argv: list[str]) -> int:
         if report.status == CHANGED:
             failed = True
             if args.mode == "fix":
-                write_atomically(path, report.result.dockerfile, backup=False, encoding=report.encoding)
+                from migrator.render.output import write_atomically
+
+                write_atomically(path, report.result.dockerfile, backup=False)
                 touched.append(name)
                 out.append(f"{name}: migrated ({_counts(report.findings)})")
                 out += _first(report.findings, Severity.WARNING)

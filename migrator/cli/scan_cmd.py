@@ -30,7 +30,6 @@ from migrator.cli.hook_cmd import (
     add_option_arguments,
     configured,
     process_file,
-    write_atomically,
 )
 from migrator.config import Config, apply_cli, clear_cache, load_config
 from migrator.model import MigratorError, Options, Result, Severity
@@ -95,10 +94,13 @@ def run_tasks(
         return reports
     from concurrent.futures import ProcessPoolExecutor
 
-    chunk = max(1, min(32, len(tasks) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        reports = []
-        for report in pool.map(_scan_one, tasks, chunksize=chunk):
+    # The first file is done here: it loads the rules, which forked workers then share for free.
+    reports = [_scan_one(tasks[0])]
+    advance()
+    rest = tasks[1:]
+    chunk = max(1, min(32, len(rest) // (jobs * 4)))
+    with ProcessPoolExecutor(max_workers=min(jobs, len(rest))) as pool:
+        for report in pool.map(_scan_one, rest, chunksize=chunk):
             reports.append(report)
             advance()
         return reports
@@ -208,10 +210,11 @@ def scan_main(argv: list[str]) -> int:
     finally:
         stop()
     if args.write:
+        from migrator.render.output import write_atomically
+
         for report in reports:
             if report.status == CHANGED:
-                text = report.result.dockerfile
-                write_atomically(Path(report.path), text, backup=True, encoding=report.encoding)
+                write_atomically(Path(report.path), report.result.dockerfile, backup=True)
                 report.status = MIGRATED
     elapsed = time.perf_counter() - started
 

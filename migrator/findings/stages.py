@@ -88,4 +88,8 @@ CODES: tuple[Code, ...] = (
          "takes the original name so `--target` keeps building the final image."),
     Code("MIG525", Severity.WARNING, "ONBUILD or SHELL in the runtime stage",
          "These instructions do not carry over to a distroless runtime."),
+    Code("MIG526", Severity.INFO, "RUN not needed on the runtime image",
+         "This final-stage RUN only installed packages the runtime image already contains (such as "
+         "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "
+         "already. The RUN is dropped, so the final stage needs no shell."),
 )

@@ -264,6 +264,17 @@ def _outside_quotes(text: str) -> str:
     return "".join(out)
 
 
+def parse_instruction(raw: str, line: int = 1, escape: str = "\\") -> Instruction:
+    """Read one instruction's raw text (as produced by a rewrite) back into an Instruction."""
+    doc = Dockerfile(items=[], escape=escape)
+    lines = _LINE.findall(raw)
+    _read_item(lines, 0, doc)
+    instruction = doc.items[0]
+    assert isinstance(instruction, Instruction)
+    instruction.line = line
+    return instruction
+
+
 def _check_is_dockerfile(doc: Dockerfile) -> None:
     instructions = doc.instructions
     if not instructions:

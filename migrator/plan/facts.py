@@ -92,11 +92,22 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None) -> StageFacts:
                 for command in simple_commands(script, first_line):
                     words = strip_env_prefix(command.words)
                     if words:
-                        assignments = command.words[: len(command.words) - len(words)]
+                        assignments = _assignments(script[command.start : command.end])
+                        assignments += command.words[: len(command.words) - len(words)]
                         facts.commands.append(
                             Command(words, command.line, instruction, facts.workdir, tuple(assignments))
                         )
     return facts
+
+
+def _assignments(text: str) -> tuple[str, ...]:
+    """The `NAME=value` words that prefix a simple command's text."""
+    found = []
+    for word in _shell_words(text.replace("\\\n", " ")):
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", word):
+            break
+        found.append(word)
+    return tuple(found)
 
 
 def parse_env(body: str) -> dict[str, str | None]:
@@ -119,12 +130,25 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     source = instruction.flags.get("from")
     if source:
         facts.copy_from_stages.append(source)
+        if "/" in source or ":" in source:
+            return  # tools copied from other images (uv, curl...) are build tools, not the app
     if instruction.heredocs:
         words = instruction.body.split()
     else:
         words = instruction.json_args() or _shell_words(instruction.body)
-    if len(words) >= 2:
-        facts.copy_destinations.append(facts.resolve(words[-1]))
+    if len(words) < 2:
+        return
+    destination = words[-1]
+    sources = words[:-1]
+    if destination.endswith("/") and len(sources) == 1 and _names_a_file(sources[0]):
+        destination += posixpath.basename(sources[0].rstrip("/"))
+    facts.copy_destinations.append(facts.resolve(destination))
+
+
+def _names_a_file(source: str) -> bool:
+    """`docker-entrypoint.sh` names a file; `.`, `src/`, `*.jar` and `app` may be directories or many files."""
+    name = posixpath.basename(source.rstrip("/"))
+    return not source.endswith("/") and "*" not in name and "?" not in name and "." in name.strip(".")
 
 
 def _shell_words(text: str) -> list[str]:

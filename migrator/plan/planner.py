@@ -26,6 +26,7 @@ class StagePlan:
     family: str = "debian"
     ecosystem: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    dropped_runs: list[int] = field(default_factory=list)  # lines of final-stage RUNs the runtime does not need
 
     @property
     def migrated(self) -> bool:
@@ -87,14 +88,65 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
         plan.role = UNSUPPORTED
         plan.findings.append(finding("MIG203", line, f"{stage.ref.familiar}: {reason}"))
         return plan
-    _choose_target(plan, choice, is_final)
+    if is_final and choice.runtime is None and choice.ecosystem in ("distro", "c", "static"):
+        choice = _with_binary_runtime(choice, stage, earlier, options)
+        plan.choice = choice
+    _choose_target(plan, choice, is_final, rules)
     _note_image_change(plan, stage)
     return plan
 
 
-def _choose_target(plan: StagePlan, choice: ImageChoice, is_final: bool) -> None:
+def _with_binary_runtime(choice: ImageChoice, stage: Stage, earlier: list[StagePlan],
+                         options: Options) -> ImageChoice:
+    """A distro final stage that runs a binary built in earlier stages: static or glibc-dynamic."""
+    from dataclasses import replace
+
+    from migrator.plan.facts import read_facts
+
+    sources = [earlier[s.index] for s in _copy_sources(stage, earlier)]
+    static = bool(sources) and all(_builds_static(read_facts(p.stage), p.ecosystem) for p in sources)
+    name = "static:latest" if static else "glibc-dynamic:latest"
+    return replace(choice, runtime=f"{options.registry.rstrip('/')}/{name}")
+
+
+def _copy_sources(stage: Stage, earlier: list[StagePlan]) -> list[Stage]:
+    names = {p.stage.name.lower(): p.stage for p in earlier if p.stage.name}
+    found = []
+    for instruction in stage.instructions:
+        source = instruction.flags.get("from", "").lower() if instruction.keyword == "COPY" else ""
+        if source in names:
+            found.append(names[source])
+        elif source.isdigit() and int(source) < len(earlier):
+            found.append(earlier[int(source)].stage)
+    return found
+
+
+def _builds_static(facts: object, ecosystem: str | None) -> bool:
+    from migrator.plan.facts import StageFacts
+
+    assert isinstance(facts, StageFacts)
+    if ecosystem == "go":
+        builds = [c for c in facts.commands_named("go") if c.words[1:2] == ("build",)]
+        return bool(builds) and all(
+            "CGO_ENABLED=0" in c.assignments or facts.env.get("CGO_ENABLED") == "0" for c in builds
+        )
+    return False
+
+
+def _choose_target(plan: StagePlan, choice: ImageChoice, is_final: bool, rules: RuleSet) -> None:
     stage = plan.stage
-    has_run = any(i.keyword == "RUN" for i in stage.instructions)
+    runs = [i for i in stage.instructions if i.keyword == "RUN"]
+    if is_final and runs and choice.runtime is not None:
+        from migrator.plan.droppable import droppable
+
+        runtime = rules.image_facts(image_name(choice.runtime))
+        if all(droppable(run, plan.family, rules, runtime) for run in runs):
+            plan.dropped_runs = [run.line for run in runs]
+            for run in runs:
+                plan.findings.append(finding("MIG526", run.line, f"RUN dropped: {image_name(choice.runtime)} "
+                                             "already has what it installs, and its nonroot user"))
+            runs = []
+    has_run = bool(runs)
     if not is_final:
         plan.role, plan.image = BUILDER, choice.builder or choice.runtime
     elif not has_run and choice.runtime is not None:

@@ -101,21 +101,24 @@ def _check_script(argv: list[str], line: int, runtime_has_shell: bool, outcome: 
                                         "has no shell: port what it does and exec the program directly"))
 
 
-def healthcheck_needs_shell(instruction: Instruction, runtime_tools: set[str]) -> bool:
+def healthcheck_needs_shell(instruction: Instruction, runtime_tools: set[str], runtime_has_shell: bool) -> bool:
+    """True when the HEALTHCHECK cannot run in the runtime (no shell, or curl/wget missing)."""
     body = instruction.body.strip()
     if body.upper() == "NONE":
         return False
     match = re.search(r"\bCMD(-SHELL)?\b", body, re.IGNORECASE)
     if match is None:
         return False
-    if match.group(1):
-        return True
     command = body[match.end():].strip()
     try:
         argv = json.loads(command) if command.startswith("[") else None
     except ValueError:
         argv = None
-    if not isinstance(argv, list) or not argv:
-        return True  # shell form: runs through /bin/sh
-    tool = posixpath.basename(str(argv[0]))
-    return tool in _SHELLS or tool == "CMD-SHELL" or (tool in {"curl", "wget", "nc"} and tool not in runtime_tools)
+    if match.group(1) or not isinstance(argv, list) or not argv:
+        if not runtime_has_shell:
+            return True  # CMD-SHELL and shell form run through /bin/sh
+        argv = shlex.split(command) if command and not command.startswith("[") else [command]
+    tool = posixpath.basename(str(argv[0])) if argv else ""
+    if tool in _SHELLS and not runtime_has_shell:
+        return True
+    return tool in {"curl", "wget", "nc"} and tool not in runtime_tools

@@ -129,6 +129,7 @@ APT_ENVIRONMENT = frozenset(
     {"DEBIAN_FRONTEND", "DEBCONF_NONINTERACTIVE_SEEN", "DEBCONF_NOWARNINGS", "APT_LISTCHANGES_FRONTEND"}
 )
 _ARCHES = _set("amd64 arm64 armhf armel i386 ppc64el s390x all any native")
+_PACKAGE_FILE = re.compile(r"^(/|\./|\.\./|~)|://|\.(deb|rpm|apk)$")
 _RPM_ARCH = re.compile(r"\.(x86_64|aarch64|noarch|i686|i386|ppc64le|s390x|armv7hl)$")
 _RPM_VERSION = re.compile(r"^(\d+:)?\d[0-9A-Za-z.+~^_]*(-\d[0-9A-Za-z.+~^_]*)?$")
 
@@ -168,12 +169,12 @@ def _subcommand(cmd: Cmd, manager: Manager) -> int | None:
 def _option(manager: Manager, words: tuple[Token, ...], position: int) -> tuple[str, int]:
     """(category, number of words used) of the option at `position`."""
     text = words[position].value or ""
+    if text == "--":
+        return NOISE, 1
     if text.startswith("--"):
         name, equals, _ = text.partition("=")
-        takes_value = name in manager.valued and not equals
-        if text in manager.noise:
-            return NOISE, 1
-        return manager.category(name), 2 if takes_value else 1
+        width = 2 if name in manager.valued and not equals else 1
+        return (NOISE if text in manager.noise else manager.category(name)), width
     if text in manager.noise or text in manager.keep or len(text) == 2:
         return manager.category(text), 2 if text in manager.valued else 1
     kinds: list[str] = []
@@ -367,7 +368,7 @@ class _Install:
                 )
             )
             return
-        if "/" in value or re.search(r"\.(deb|rpm|apk)$", value):
+        if _PACKAGE_FILE.search(value):
             self.kept += 1
             self.out.findings.append(
                 codes.THIRD_PARTY_REPOSITORY.finding(
@@ -384,7 +385,7 @@ class _Install:
             return
         self.kept += 1
         text = " ".join(fresh)
-        if text != token.text:
+        if fresh != [value]:  # an unchanged name keeps its quotes
             self.out.replace[index] = text
 
     def _names(self, spec: str, token: Token) -> list[str]:

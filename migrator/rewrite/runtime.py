@@ -108,7 +108,7 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         if outcome.argv is None:
             return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
         return [exec_form(keyword, outcome.argv, context.newline)]
-    if keyword == "HEALTHCHECK" and not context.image.shell and healthcheck_needs_shell(instruction, tools):
+    if keyword == "HEALTHCHECK" and healthcheck_needs_shell(instruction, tools, context.image.shell):
         context.findings.append(finding("MIG510", instruction.line))
         return []
     if keyword == "USER":
@@ -123,8 +123,8 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
 
 def _runtime_user(instruction: Instruction, context: RuntimeContext) -> str:
     user = instruction.body.strip()
-    numeric = re.fullmatch(r"\d+(:\d+)?", user) is not None
-    if user in _ROOT_USERS or (not numeric and user.split(":")[0] != context.image.user):
+    name = user.split(":")[0]
+    if name not in (context.image.user, str(context.image.uid)):
         context.findings.append(finding("MIG512", instruction.line, f"USER {user} -> USER {context.image.user}: "
                                         f"the runtime image's nonroot user (uid {context.image.uid})"))
         return f"USER {context.image.user}{context.newline}"

@@ -9,7 +9,7 @@ that the layout of `\\` continuations survives.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -244,13 +244,12 @@ def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int) ->
     if src.root.has_error:
         return _untouched(first_line, "RUN command could not be parsed by the shell parser: left untouched")
     rewriter = _Rewriter(src, Context(family, rules))
-    removed, edits = rewriter.sequence(_statements(src.root))
-    if removed:
-        statements = _statements(src.root)
-        edits = [Edit(src.start(statements[0]), src.end(statements[-1]), "")] if statements else []
-    edits = _normalise(edits)
-    result = apply_edits(script, edits)
-    empty = bool(edits) and _is_trivial_script(result)
+    try:
+        edits = _program_edits(src, rewriter)
+        result = apply_edits(script, edits)
+        empty = bool(edits) and _is_trivial_script(result)
+    except Exception as exc:  # a bug of ours must not break the migration of the whole file
+        return _untouched(first_line, f"RUN command could not be rewritten ({exc!r}): left untouched")
     return ShellRewrite(
         edits=edits,
         findings=rewriter.findings,
@@ -259,6 +258,14 @@ def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int) ->
         empty=empty,
         parsed=True,
     )
+
+
+def _program_edits(src: Source, rewriter: _Rewriter) -> list[Edit]:
+    statements = _statements(src.root)
+    removed, edits = rewriter.sequence(statements)
+    if removed:
+        edits = [Edit(src.start(statements[0]), src.end(statements[-1]), "")]
+    return _normalise(edits)
 
 
 def _untouched(line: int, message: str) -> ShellRewrite:
@@ -276,27 +283,35 @@ def _normalise(edits: list[Edit]) -> list[Edit]:
 
 
 def _is_trivial_script(text: str) -> bool:
+    """Nothing left but `set -eux`, `true`, `:` (alone or joined by && / ||)?"""
     if not text.strip(" \t\n\\;"):
         return True
     src = Source(text, 1)
-    if src.root.has_error:
+    return not src.root.has_error and all(_is_trivial(src, node) for node in _statements(src.root))
+
+
+def _is_trivial(src: Source, node: Node) -> bool:
+    if node.type == "list":
+        return all(_is_trivial(src, item) for item in _flatten_list(node)[0])
+    if node.type != "command":
         return False
-    for node in _statements(src.root):
-        if node.type != "command":
-            return False
-        _, words = _command_words(node)
-        name = literal(src, words[0]) if words else None
-        if name not in ("set", "true", ":"):
-            return False
-    return True
+    assignments, words = _command_words(node)
+    return not assignments and bool(words) and literal(src, words[0]) in ("set", "true", ":")
 
 
 def _statements(node: Node) -> list[Node]:
     return [c for c in node.named_children if c.type not in _SEPARATORS]
 
 
-def _spans_edits(spans: list[tuple[int, int]], removed: list[bool]) -> list[Edit]:
-    """Edits deleting the removed items of a sequence together with their separators."""
+def _spans_edits(
+    spans: list[tuple[int, int]], removed: list[bool], forward: Callable[[int, int], bool] | None = None
+) -> list[Edit]:
+    """Edits deleting the removed items of a sequence together with their separators.
+
+    A run of removed items takes the separator after it (`b && ` of `a && b && c`: the next item
+    moves to where the run began, keeping the line layout) when `forward(first, last)` allows it;
+    otherwise, and always for a run at the end, the separator before it.
+    """
     edits: list[Edit] = []
     index = 0
     while index < len(spans):
@@ -306,10 +321,11 @@ def _spans_edits(spans: list[tuple[int, int]], removed: list[bool]) -> list[Edit
         last = index
         while last + 1 < len(spans) and removed[last + 1]:
             last += 1
-        if index > 0:
-            edits.append(Edit(spans[index - 1][1], spans[last][1], ""))
+        at_end = last + 1 == len(spans)
+        if index == 0 or (not at_end and forward is not None and forward(index, last)):
+            edits.append(Edit(spans[index][0], spans[last + 1][0], ""))
         else:
-            edits.append(Edit(spans[0][0], spans[last + 1][0], ""))
+            edits.append(Edit(spans[index - 1][1], spans[last][1], ""))
         index = last + 1
     return edits
 
@@ -335,23 +351,31 @@ class _Rewriter:
         if all(removed):
             return True, []
         spans = [(self.src.start(n), self.src.end(n)) for n in items]
-        edits = _spans_edits(spans, removed)
+        edits = _spans_edits(spans, removed, lambda first, last: True)
         return False, edits + [e for r in results if not r[0] for e in r[1]]
 
     def chain(self, node: Node) -> Result:
-        """`a && b || c`: a removed command counts as `true`, and the chain is simplified."""
         items, operators = _flatten_list(node)
-        results = [self.statement(item) for item in items]
+        return self._chain(items, operators, [self.statement(item) for item in items], self.src.end(node))
+
+    def _chain(self, items: list[Node], operators: list[str], results: list[Result], end: int) -> Result:
+        """`a && b || c`: a removed command counts as `true`, and the chain is simplified.
+
+        `end` is where the last item ends (after a redirect that tree-sitter hangs on the list).
+        """
         if not any(gone for gone, _ in results):
             return False, [e for _, item_edits in results for e in item_edits]
         fate = _chain_fate([gone for gone, _ in results], operators)
         if fate is None:
             return True, []
         spans = [(self.src.start(n), self.src.end(n)) for n in items]
-        edits = _spans_edits(spans, [f == "drop" for f in fate])
-        for item, status, (_, item_edits) in zip(items, fate, results, strict=True):
+        spans[-1] = (spans[-1][0], end)
+        edits = _spans_edits(
+            spans, [f == "drop" for f in fate], lambda first, last: operators[first - 1] == operators[last]
+        )
+        for span, status, (_, item_edits) in zip(spans, fate, results, strict=True):
             if status == "true":
-                edits.append(Edit(self.src.start(item), self.src.end(item), "true"))
+                edits.append(Edit(span[0], span[1], "true"))
             elif status == "keep":
                 edits.extend(item_edits)
         return False, edits
@@ -418,7 +442,8 @@ class _Rewriter:
         return False, edits
 
     def redirected(self, node: Node) -> Result:
-        from migrator.rewrite import housekeeping
+        """`cmd > file`. tree-sitter hangs the redirect of `a && b > f` on the whole list, while the
+        shell applies it to `b` only: the last item of such a list gets the redirect."""
 
         body = node.child_by_field_name("body")
         targets = [
@@ -426,12 +451,22 @@ class _Rewriter:
             for redirect in node.children_by_field_name("redirect")
             for dest in redirect.children_by_field_name("destination")
         ]
-        verdict = housekeeping.redirect_targets(targets, self.src.line(self.src.start(node)))
+        if body is not None and body.type == "list":
+            items, operators = _flatten_list(body)
+            results = [self.statement(item) for item in items[:-1]]
+            results.append(self._redirect_verdict(items[-1], targets))
+            return self._chain(items, operators, results, self.src.end(node))
+        return self._redirect_verdict(body or node, targets)
+
+    def _redirect_verdict(self, body: Node, targets: list[str]) -> Result:
+        from migrator.rewrite import housekeeping
+
+        verdict = housekeeping.redirect_targets(targets, self.src.line(self.src.start(body)))
         if verdict is not None:
             self.findings.append(verdict[1])
             if verdict[0]:
                 return True, []
-        if body is None:
+        if body.type == "redirected_statement":  # no body: a bare `> file`
             return False, []
         return self.statement(body)
 

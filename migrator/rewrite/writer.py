@@ -8,7 +8,7 @@ from migrator.findings import finding
 from migrator.model import Finding, StageInfo
 from migrator.parse.dockerfile import Instruction, Item
 from migrator.plan.ecosystems import ecosystem_for
-from migrator.plan.ecosystems.base import EcosystemContext, RuntimePlan
+from migrator.plan.ecosystems.base import BuilderEdit, Copy, EcosystemContext, RuntimePlan
 from migrator.plan.facts import StageFacts, read_facts
 from migrator.plan.images import image_name
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
@@ -29,6 +29,7 @@ class Written:
     text: str
     stages: list[StageInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    packages: dict[int, list[str]] = field(default_factory=dict)  # stage index -> Wolfi packages it installs
 
 
 def write_file(plan: FilePlan, newline: str) -> Written:
@@ -39,6 +40,8 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split else None
     inserts = _inserts_by_line(runtime_plan)
+    edits = {e.line: e for e in runtime_plan.builder_edits} if runtime_plan else {}
+    plan.staged.stages = [_apply_edits(s, edits) for s in plan.staged.stages] if edits else plan.staged.stages
     for stage_plan in plan.stages:
         out.findings += stage_plan.findings
         if stage_plan is final and final.split and runtime_plan is not None:
@@ -46,6 +49,18 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         else:
             _write_stage(plan, stage_plan, inserts, newline, out)
     return out
+
+
+def _apply_edits(stage: Stage, edits: dict[int, BuilderEdit]) -> Stage:
+    """Apply an ecosystem's text edits (e.g. drop `pip install --user`) to the instructions they name."""
+    from migrator.parse.dockerfile import parse_instruction
+
+    for position, item in enumerate(stage.items):
+        edit = edits.get(item.line) if isinstance(item, Instruction) else None
+        if edit is not None and isinstance(item, Instruction):
+            raw = item.raw.replace(edit.old, edit.new, 1)
+            stage.items[position] = parse_instruction(raw, item.line, item.escape)
+    return stage
 
 
 def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
@@ -96,7 +111,8 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         out.text += _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
-        out.text += "".join(finalize_stage_items(stage.items, context))
+        kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
+        out.text += "".join(finalize_stage_items(kept, context))
         out.findings += context.findings
     _note_external_copies(plan, stage, out)
 
@@ -113,6 +129,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     body = _builder_items(plan, final, stage.items, inserts, newline, out)
     body += "".join(a + newline for a in runtime_plan.builder_appends)
     out.text += _ensure_newline(body, newline) if body else ""
+    _carry_libraries(plan, runtime_plan, out)
     root = _root_plan(plan, final)
     runtime_image = runtime_plan.image or (root.choice.runtime if root.choice else None)
     if runtime_image is None:
@@ -122,7 +139,9 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     if context.chown:
         out.findings.append(finding("MIG513", line))
     name = f" AS {stage.name}" if stage.name else ""
-    header = f"{newline}# Runtime: {image_name(runtime_image)} is distroless (no shell, no package manager)"
+    facts = plan.rules.image_facts(image_name(runtime_image))
+    kind = "distroless: no shell, no package manager" if not facts.shell else "no package manager"
+    header = f"{newline}# Runtime stage on {image_name(runtime_image)} ({kind})"
     from_line = f"{header}{newline}FROM {runtime_image}{name}{newline}"
     out.text += build_runtime_stage(context, builder_name, from_line)
     out.stages.append(StageInfo(stage.name or str(len(plan.stages)), RUNTIME, runtime_image, stage.resolved))
@@ -135,6 +154,50 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
+
+
+def _carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, out: Written) -> None:
+    """Shared libraries the builder installed (or compiled against) go to the runtime too."""
+    stage: Stage | None = plan.final.stage
+    installed: list[str] = []
+    while stage is not None:
+        installed = out.packages.get(stage.index, []) + installed
+        stage = stage.parent
+    libraries = plan.rules.runtime_libs.get("libraries", {})
+    implied = plan.rules.runtime_libs.get("dev_packages", {})
+    wanted: list[str] = []
+    for package in installed:
+        for library in [package] if package in libraries else implied.get(package, []):
+            if library in libraries and library not in wanted:
+                wanted.append(library)
+    for library in wanted:
+        for pattern in libraries[library]:
+            runtime_plan.copies.append(Copy(pattern, pattern))
+    if wanted:
+        out.findings.append(finding("MIG521", plan.final.stage.from_item.line,
+                                    "shared libraries copied into the runtime: " + ", ".join(wanted)))
+
+
+def installed_packages(run_raw: str) -> list[str]:
+    """Package names of `apk add` commands in a translated RUN instruction."""
+    from migrator.parse.dockerfile import parse_instruction
+    from migrator.plan.facts import run_scripts
+    from migrator.rewrite.shell import simple_commands
+
+    names: list[str] = []
+    for script, line in run_scripts(parse_instruction(run_raw)):
+        for command in simple_commands(script, line):
+            words = command.words
+            if len(words) > 2 and words[0] == "apk" and words[1] == "add":
+                skip_next = False
+                for word in words[2:]:
+                    if skip_next:
+                        skip_next = False
+                    elif word in ("--virtual", "-t", "--repository", "-X"):
+                        skip_next = True
+                    elif not word.startswith("-") and "$" not in word:
+                        names.append(word.split("=")[0].split(">")[0].split("<")[0])
+    return names
 
 
 def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: RuntimePlan, image: str,
@@ -168,6 +231,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             needs_root = True
             if outcome.raw is not None:
                 text.append(_ensure_newline(outcome.raw, newline))
+                out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(outcome.raw))
         elif item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
             text.append(item.raw)

@@ -62,6 +62,7 @@ class ChainguardImage:
     shell: bool = False
     workdir: str | None = None
     tools: tuple[str, ...] = ()  # programs the runtime image ships that commands may rely on
+    packages: frozenset[str] = frozenset()  # Wolfi packages already in the runtime image
 
 
 @dataclass
@@ -242,6 +243,7 @@ def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
         shell=bool(raw.get("shell", False)),
         workdir=raw.get("workdir"),
         tools=tuple(raw.get("tools") or ()),
+        packages=frozenset(raw.get("packages") or ()),
     )
 
 

@@ -421,7 +421,65 @@ def trim_docs(root: Path) -> None:
                             f.unlink()
 
 
-def build_rootfs(image: Image, arch: str, debs: dict[str, Path], applets: list[str], out_tar: Path) -> None:
+PYC_DIRS = ("usr/lib/python3.11", "usr/lib/python3/dist-packages")
+
+
+def precompile(root: Path) -> dict[str, tuple[str, bytes]]:
+    """Byte-compile the Python files of a root of the machine's own architecture (in a chroot,
+    with the image's own interpreter), as the real images ship them: without .pyc files every
+    start compiles what it imports, which is slow under emulation and impossible as nonroot.
+    Returns {pyc path: (sha256 of its source, pyc bytes)} to reuse for the other architecture:
+    bytecode does not depend on the architecture."""
+    dirs = ["/" + d for d in PYC_DIRS if (root / d).is_dir()]
+    subprocess.run(
+        [
+            "/usr/sbin/chroot",
+            str(root),
+            "/usr/bin/python3.11",
+            "-m",
+            "compileall",
+            "-q",
+            "--invalidation-mode",
+            "unchecked-hash",
+            "-x",
+            "/lib2to3/tests/",
+            *dirs,
+        ],
+        check=False,
+        stdout=subprocess.DEVNULL,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
+    found: dict[str, tuple[str, bytes]] = {}
+    for d in PYC_DIRS:
+        for pyc in (root / d).rglob("__pycache__/*.pyc"):
+            src = pyc.parent.parent / (pyc.name.split(".")[0] + ".py")
+            if src.is_file():
+                found[pyc.relative_to(root).as_posix()] = (
+                    hashlib.sha256(src.read_bytes()).hexdigest(),
+                    pyc.read_bytes(),
+                )
+    return found
+
+
+def apply_pycs(root: Path, pycs: dict[str, tuple[str, bytes]]) -> None:
+    for rel, (digest, data) in pycs.items():
+        pyc = root / rel
+        src = pyc.parent.parent / (pyc.name.split(".")[0] + ".py")
+        if src.is_file() and not src.is_symlink() and hashlib.sha256(src.read_bytes()).hexdigest() == digest:
+            pyc.parent.mkdir(exist_ok=True)
+            pyc.write_bytes(data)
+
+
+def build_rootfs(
+    image: Image,
+    arch: str,
+    debs: dict[str, Path],
+    applets: list[str],
+    out_tar: Path,
+    pycs: dict[str, tuple[str, bytes]] | None,
+) -> dict[str, tuple[str, bytes]] | None:
+    """Make one root file system tarball; returns the .pyc files compiled (native architecture)."""
+    compiled = None
     with tempfile.TemporaryDirectory(dir=out_tar.parent) as tmp:
         root = Path(tmp) / "root"
         root.mkdir()
@@ -471,7 +529,13 @@ def build_rootfs(image: Image, arch: str, debs: dict[str, Path], applets: list[s
         if image.busybox:
             for applet in applets:
                 link(root, "/" + applet, "/bin/busybox")
+        if (root / "usr/bin/python3.11").exists():
+            if pycs is None:
+                compiled = precompile(root)
+            else:
+                apply_pycs(root, pycs)
         write_tar(root, out_tar, home_owner=65532 if image.chainguard else None)
+    return compiled
 
 
 def write_tar(root: Path, out_tar: Path, home_owner: int | None) -> None:
@@ -575,18 +639,24 @@ def main() -> int:
     rootfs_dir.mkdir(parents=True, exist_ok=True)
     tars: dict[tuple[str, str], Path] = {}
     applets: list[str] | None = None
-    for arch in ARCHES:
-        for image in images:
-            out = rootfs_dir / f"{image.name}-{arch}.tar"
-            tars[(image.name, arch)] = out
-            if out.exists():
-                continue
+    native = run(["dpkg", "--print-architecture"]).stdout.strip()
+    # the machine's own architecture first: its .pyc files are reused for the other one
+    arch_order = sorted(ARCHES, key=lambda a: a != native)
+    for image in images:
+        outs = {arch: rootfs_dir / f"{image.name}-{arch}.tar" for arch in arch_order}
+        tars.update({(image.name, arch): out for arch, out in outs.items()})
+        if all(out.exists() for out in outs.values()):
+            continue
+        pycs = None
+        for arch in arch_order:
             names = resolve_closure(image.packages, arch) if image.resolve else image.packages
             debs = download(cache, arch, names)
             if image.busybox and applets is None:
                 applets = busybox_applets(cache, debs)
-            log(f"root file system {out.name} ({len(debs)} packages)")
-            build_rootfs(image, arch, debs, applets or [], out)
+            log(f"root file system {outs[arch].name} ({len(debs)} packages)")
+            compiled = build_rootfs(image, arch, debs, applets or [], outs[arch], pycs)
+            if compiled is not None:
+                pycs = compiled
     # drop root file systems of older inputs
     for old in (cache / "rootfs").iterdir():
         if old.name != args.key:

@@ -274,7 +274,8 @@ def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_EVENT_PATH", "GITHUB_WORKSPACE",
-                 "GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS", "GITLAB_CI", "CI_API_V4_URL", "CI_PROJECT_ID",
+    for name in ("GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_EVENT_PATH",
+                 "GITHUB_WORKSPACE", "GITHUB_STEP_SUMMARY", "GITHUB_ACTIONS", "GITLAB_CI", "CI_API_V4_URL",
+                 "CI_PROJECT_ID",
                  "CI_MERGE_REQUEST_IID", "GITLAB_TOKEN", "CI_PROJECT_DIR", "CI_COMMIT_SHA"):
         monkeypatch.delenv(name, raising=False)

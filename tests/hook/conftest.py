@@ -35,11 +35,11 @@ def fake_migrate_text(text: str, options: Options | None = None, path: str = "Do
             if image.startswith(options.registry + "/"):
                 stages.append(StageInfo("", "runtime", image, image))
             elif "/" in image and ("." in first or ":" in first):
-                findings.append(Finding("MIG201", Severity.ERROR, number, f"unknown base image {image}"))
+                findings.append(Finding("MIG202", Severity.ERROR, number, f"unknown base image {image}"))
                 stages.append(StageInfo("", "unsupported", image, image))
             else:
                 new = f"{options.registry}/{image.split('/')[-1].split(':')[0]}:latest-dev"
-                findings.append(Finding("MIG202", Severity.INFO, number, f"{image} -> {new}"))
+                findings.append(Finding("MIG201", Severity.INFO, number, f"{image} -> {new}"))
                 stages.append(StageInfo("", "builder", new, image))
                 line = f"FROM {new}{rest}"
         elif "apt-get install -y" in line:
@@ -73,5 +73,9 @@ def real_pipeline_available() -> bool:
 
 def git_init(path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(path)], check=True)
-    for key, value in (("user.email", "test@example.com"), ("user.name", "test"), ("commit.gpgsign", "false")):
+    for key, value in (
+        ("user.email", "test@example.com"),
+        ("user.name", "test"),
+        ("commit.gpgsign", "false"),
+    ):
         subprocess.run(["git", "-C", str(path), "config", key, value], check=True)

@@ -51,7 +51,13 @@ def test_gitignore_is_respected_in_a_work_tree(tmp_path: Path) -> None:
 
 
 def test_outside_git_the_walk_skips_vendored_trees(tmp_path: Path) -> None:
-    for rel in ("Dockerfile", "node_modules/x/Dockerfile", "vendor/Dockerfile", ".venv/Dockerfile", "a/Dockerfile.ci"):
+    for rel in (
+        "Dockerfile",
+        "node_modules/x/Dockerfile",
+        "vendor/Dockerfile",
+        ".venv/Dockerfile",
+        "a/Dockerfile.ci",
+    ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(NEEDS_MIGRATION)
     found = [p.relative_to(tmp_path).as_posix() for p in find_dockerfiles(tmp_path)]
@@ -75,14 +81,21 @@ def test_scan_summary_table(tmp_path: Path, fake_pipeline: None, capsys) -> None
     (tmp_path / "Dockerfile.empty").write_text("")
     assert main(["scan", str(tmp_path)]) == 1  # the unreadable file is an error
     out = capsys.readouterr().out
-    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("svc") or line.startswith("Dock")}
-    assert rows["svc000/Dockerfile"].split()[1:3] == ["python:3.11-slim", "cgr.dev/chainguard/python:latest-dev"]
+    rows = {
+        line.split()[0]: line
+        for line in out.splitlines()
+        if line.startswith("svc") or line.startswith("Dock")
+    }
+    assert rows["svc000/Dockerfile"].split()[1:3] == [
+        "python:3.11-slim",
+        "cgr.dev/chainguard/python:latest-dev",
+    ]
     assert rows["svc000/Dockerfile"].endswith("0     1     1  would change")
     assert rows["svc000/Containerfile"].endswith("unchanged")
     assert rows["svc000/Dockerfile.private"].endswith("1     0     0  cannot migrate")
     assert rows["Dockerfile.empty"].endswith("error")
     assert "Dockerfile.empty: error MIG703 file is empty" in out
-    assert "svc000/Dockerfile.private:1: error MIG201 unknown base image" in out
+    assert "svc000/Dockerfile.private:1: error MIG202 unknown base image" in out
     assert "5 Dockerfiles: 2 would change, 1 unchanged, 1 cannot migrate, 1 error" in out
 
 
@@ -101,7 +114,9 @@ def test_scan_of_300_files_counts_and_throughput(tmp_path: Path, fake_pipeline: 
     print(f"scan of 300 files (fake pipeline, 1 job): {300 / elapsed:.0f} files/s")
 
 
-@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the fake pipeline reaches workers by fork")
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork", reason="the fake pipeline reaches workers by fork"
+)
 def test_jobs_give_the_same_report_in_the_same_order(tmp_path: Path, fake_pipeline: None, capsys) -> None:
     make_tree(tmp_path, 10)
     assert main(["scan", "--format", "json", str(tmp_path)]) == 0
@@ -115,7 +130,11 @@ def test_write_applies_with_backups_and_rescan_is_clean(tmp_path: Path, fake_pip
     assert main(["scan", "--write", str(tmp_path)]) == 0
     assert "4 migrated, 2 unchanged, 2 cannot migrate" in capsys.readouterr().out
     assert (tmp_path / "svc000" / "Dockerfile.bak").read_text() == NEEDS_MIGRATION
-    assert (tmp_path / "svc000" / "Dockerfile").read_text().startswith("FROM cgr.dev/chainguard/python:latest-dev")
+    assert (
+        (tmp_path / "svc000" / "Dockerfile")
+        .read_text()
+        .startswith("FROM cgr.dev/chainguard/python:latest-dev")
+    )
     assert not (tmp_path / "svc000" / "Containerfile.bak").exists()  # unchanged files are not touched
     assert main(["scan", str(tmp_path)]) == 0
     assert "8 Dockerfiles: 6 unchanged, 2 cannot migrate" in capsys.readouterr().out  # backups not scanned
@@ -128,7 +147,7 @@ def test_machine_formats_keep_stdout_clean(tmp_path: Path, fake_pipeline: None, 
     items = json.loads(captured.out)
     assert {(i["file"].rsplit("/", 2)[-2:][-1], i["code"], i["level"]) for i in items} >= {
         ("Dockerfile", "MIG301", "warning"),
-        ("Dockerfile.private", "MIG201", "error"),
+        ("Dockerfile.private", "MIG202", "error"),
     }
     assert "4 Dockerfiles:" in captured.err
     assert main(["scan", "--format", "github", str(tmp_path)]) == 0
@@ -139,16 +158,23 @@ def test_fail_on_and_configuration(tmp_path: Path, fake_pipeline: None, capsys) 
     git_init(tmp_path)
     make_tree(tmp_path, 1)
     assert main(["scan", "--fail-on", "error", str(tmp_path)]) == 1
-    assert main(["scan", "--fail-on", "warning", "--ignore", "MIG301", "--ignore", "MIG201", str(tmp_path)]) == 0
+    assert (
+        main(["scan", "--fail-on", "warning", "--ignore", "MIG301", "--ignore", "MIG202", str(tmp_path)]) == 0
+    )
     (tmp_path / ".migrator.yaml").write_text("fail-on: warning\n")
     assert main(["scan", str(tmp_path)]) == 1
     assert main(["scan", "--fail-on", "never", str(tmp_path)]) == 0
-    (tmp_path / ".migrator.yaml").write_text("fail-on: warning\noverrides:\n  - paths: ['svc000/*']\n    fail-on: never\n")
+    (tmp_path / ".migrator.yaml").write_text(
+        "fail-on: warning\noverrides:\n  - paths: ['svc000/*']\n    fail-on: never\n"
+    )
     assert main(["scan", str(tmp_path)]) == 0
     capsys.readouterr()
     (tmp_path / ".migrator.yaml").write_text("fail_on: sometimes\n")
     assert main(["scan", str(tmp_path)]) == 2
-    assert ".migrator.yaml:1: key 'fail-on': expected one of error, warning, info, never" in capsys.readouterr().err
+    assert (
+        ".migrator.yaml:1: key 'fail-on': expected one of error, warning, info, never"
+        in capsys.readouterr().err
+    )
 
 
 def test_org_option_changes_the_targets(tmp_path: Path, fake_pipeline: None, capsys) -> None:
@@ -169,10 +195,26 @@ def test_config_show_prints_values_and_their_sources(tmp_path: Path, capsys) -> 
     (tmp_path / ".migrator.yaml").write_text(
         "org: acme\nignore: [MIG301]\noverrides:\n  - paths: ['legacy/**']\n    tag-policy: keep\n"
     )
-    assert main(["config", "--show", "--format", "json", "--ignore", "MIG302", str(tmp_path / "legacy" / "Dockerfile")]) == 0
+    assert (
+        main(
+            [
+                "config",
+                "--show",
+                "--format",
+                "json",
+                "--ignore",
+                "MIG302",
+                str(tmp_path / "legacy" / "Dockerfile"),
+            ]
+        )
+        == 0
+    )
     shown = json.loads(capsys.readouterr().out)
     settings = shown["settings"]
-    assert settings["registry"] == {"value": "cgr.dev/acme", "source": f"{tmp_path}/.migrator.yaml:1 (org: acme)"}
+    assert settings["registry"] == {
+        "value": "cgr.dev/acme",
+        "source": f"{tmp_path}/.migrator.yaml:1 (org: acme)",
+    }
     assert settings["tag-policy"] == {"value": "keep", "source": f"{tmp_path}/.migrator.yaml:5"}
     assert settings["ignore"]["value"] == ["MIG301", "MIG302"]
     assert settings["ignore"]["source"] == f"{tmp_path}/.migrator.yaml:2 + command line"

@@ -30,6 +30,13 @@ class BuilderInsert:
     text: str  # instruction text without the trailing newline; several lines joined by "\n"
 
 
+@dataclass(frozen=True)
+class BuilderEdit:
+    line: int  # the instruction starting on this original line
+    old: str  # text to replace in that instruction (first occurrence)
+    new: str
+
+
 @dataclass
 class RuntimePlan:
     image: str | None = None  # overrides the image rule's runtime image (full reference)
@@ -37,6 +44,7 @@ class RuntimePlan:
     env: list[str] = field(default_factory=list)  # `KEY=value` pairs for one ENV line in the runtime
     builder_inserts: list[BuilderInsert] = field(default_factory=list)
     builder_appends: list[str] = field(default_factory=list)  # instructions appended to the builder
+    builder_edits: list[BuilderEdit] = field(default_factory=list)
     copy_app_dirs: bool = True  # also copy WORKDIR and COPY destinations (interpreted languages)
     command_rewrites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # argv[0] -> new prefix
     findings: list[Finding] = field(default_factory=list)

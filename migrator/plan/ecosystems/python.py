@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import posixpath
 
-from migrator.plan.ecosystems.base import BuilderInsert, Copy, EcosystemContext, RuntimePlan, option_value
+import re
+
+from migrator.plan.ecosystems.base import (
+    BuilderEdit,
+    BuilderInsert,
+    Copy,
+    EcosystemContext,
+    RuntimePlan,
+    option_value,
+)
 from migrator.plan.facts import Command
 
 VENV = "/opt/venv"
@@ -78,9 +87,12 @@ class Python:
 
     def _check_install_flags(self, command: Command, plan: RuntimePlan) -> None:
         words = command.words
-        if "--user" in words:
-            plan.note("MIG516", command.line, "`pip install --user` cannot install into a virtualenv: "
-                      "drop `--user` (the venv already keeps packages out of the system)")
+        if "--user" in words and _is_pip(command):
+            match = re.search(r"[ \t]+--user\b", command.instruction.raw)
+            if match:
+                plan.builder_edits.append(BuilderEdit(command.instruction.line, match.group(0), ""))
+            plan.note("MIG516", command.line, "`--user` removed from `pip install`: pip refuses it inside "
+                      "the virtualenv, which already keeps packages out of the system")
         prefix = option_value(words, "--prefix", "--target", "-t")
         if prefix:
             plan.note("MIG516", command.line, f"packages are installed under {prefix}: the Chainguard "

@@ -93,7 +93,7 @@ def fence_for(text: str, char: str = "`") -> str:
 
 
 def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    return f"{count} {word}" if count == 1 or word == "info" else f"{count} {word}s"
 
 
 def unified_diff(path: str, original: str, migrated: str) -> str:
@@ -143,6 +143,8 @@ def file_context(report: FileReport) -> dict[str, Any]:
         "diff_fence": fence_for(diff),
         "diff_lines": diff.count("\n"),
         "diff_lines_shown": diff.count("\n"),
+        "added": sum(1 for line in diff.splitlines()[2:] if line.startswith("+")),
+        "removed": sum(1 for line in diff.splitlines()[2:] if line.startswith("-")),
         "truncated": False,
     }
 

@@ -54,9 +54,16 @@ def upsert(
     log: Callable[[str], None] = lambda message: None,
     pause: Callable[[float], None] | None = None,
     delay: float = 1.0,
+    settle: float = 0.0,
 ) -> Outcome:
     """Make the thread hold exactly one comment with ``marker`` and ``body`` (or none when clean
-    and ``delete_when_clean``). ``clean`` with no earlier comment posts nothing."""
+    and ``delete_when_clean``). ``clean`` with no earlier comment posts nothing.
+
+    After a transient failure of the POST the thread is listed again (after ``delay * attempt``
+    seconds, or ``settle`` seconds when the request timed out: the server may still be working on
+    it) and only posted to again when the marker is not found. A comment created by a retry is
+    followed by one more look, removing any twin a late first request left behind; a twin that
+    appears even later is removed by the next run, which keeps the oldest."""
     if not is_ours(body, marker):
         raise ValueError("the body must start with the marker")
     own = find_own(thread, marker)
@@ -77,14 +84,26 @@ def upsert(
     last: ApiError | None = None
     for attempt in range(1, attempts + 1):
         try:
-            return Outcome("created", thread.create(body))
+            cid = thread.create(body)
         except ApiError as exc:
             if not exc.transient:
                 raise
             last = exc
             log(f"posting the comment failed ({exc}); looking again before retrying (try {attempt})")
-            if pause is not None:
-                pause(delay * attempt)  # give the server a moment to show a comment it did store
+            if pause is not None:  # give the server a moment to show a comment it did store
+                pause(max(delay * attempt, settle) if exc.status is None else delay * attempt)
+        else:
+            if attempt > 1:
+                own = find_own(thread, marker)
+                for extra, _ in own:
+                    if extra != own[0][0]:
+                        log(f"deleting duplicate bot comment {extra}")
+                        thread.delete(extra)
+                if own and own[0][0] != cid:
+                    if own[0][1] != body:
+                        thread.update(own[0][0], body)
+                    cid = own[0][0]
+            return Outcome("created", cid)
         own = find_own(thread, marker)
         if own:
             cid, old = own[0]

@@ -1,0 +1,39 @@
+"""Final-stage RUN lines the runtime does not need: installs of what it already has, user creation.
+
+`FROM alpine` + `RUN apk add ca-certificates tzdata && adduser -D app` is common in final stages;
+the static image already has certificates, time zones and a nonroot user, so such a stage needs no
+builder at all: the RUN is dropped (with a finding) and the stage moves to the runtime image.
+"""
+
+from __future__ import annotations
+
+from migrator.parse.dockerfile import Instruction
+from migrator.plan.facts import run_scripts
+from migrator.rules.loader import ChainguardImage, RuleSet
+
+_HARMLESS = {"set", "true", ":", "adduser", "addgroup", "useradd", "groupadd", "usermod", "echo"}
+
+
+def droppable(run: Instruction, family: str, rules: RuleSet, runtime: ChainguardImage) -> bool:
+    from migrator.rewrite.run import translate_run
+    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.writer import installed_packages
+
+    if run.heredocs or run.flags:
+        return False
+    outcome = translate_run(run, family, rules)
+    if outcome.raw is None:
+        return True
+    if not runtime.packages:
+        return False
+    from migrator.parse.dockerfile import parse_instruction
+
+    translated = parse_instruction(outcome.raw, run.line, run.escape)
+    for script, line in run_scripts(translated):
+        for command in simple_commands(script, line):
+            name = command.words[0] if command.words else ""
+            if name == "apk" and command.words[1:2] in (("add",), ("del",), ("update",)):
+                continue
+            if name not in _HARMLESS:
+                return False
+    return set(installed_packages(outcome.raw)) <= runtime.packages

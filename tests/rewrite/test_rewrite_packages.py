@@ -1,0 +1,419 @@
+"""Package installs in RUN lines -> `apk add --no-cache` with Wolfi names."""
+
+from __future__ import annotations
+
+from migrator.model import Severity
+
+
+def codes(result):
+    return [f.code for f in result.findings]
+
+
+def messages(result, code):
+    return [f.message for f in result.findings if f.code == code]
+
+
+# --- Debian / Ubuntu -----------------------------------------------------------------------------
+
+PYTHON_SLIM = (
+    "apt-get update \\\n"
+    "    && apt-get install -y --no-install-recommends \\\n"
+    "        build-essential \\\n"
+    "                                    \n"  # `# for psycopg2`, blanked by the caller
+    "        libpq-dev \\\n"
+    "        python3-venv \\\n"
+    "    && rm -rf /var/lib/apt/lists/*"
+)
+
+
+def test_multiline_apt_get_keeps_the_layout(rewrite):
+    text, result = rewrite(PYTHON_SLIM, first_line=4)
+    assert text == (
+        "apk add --no-cache \\\n"
+        "        build-base \\\n"
+        "                                    \n"
+        "        postgresql-dev"
+    )
+    assert result.parsed and result.installs_packages and not result.empty
+    assert not result.manages_users
+
+
+def test_multiline_apt_get_findings_name_lines_and_reasons(rewrite):
+    _, result = rewrite(PYTHON_SLIM, first_line=4)
+    by_code = {f.code: f for f in result.findings}
+    assert by_code["MIG301"].line == 5
+    assert "build-essential -> build-base" in by_code["MIG301"].message
+    assert by_code["MIG303"].line == 9
+    assert "venv module is part of Wolfi's python" in by_code["MIG303"].message
+    assert [f.line for f in result.findings if f.code == "MIG306"] == [4, 10]
+
+
+def test_set_eux_preamble_and_semicolons(rewrite):
+    script = (
+        "set -eux; \\\n"
+        "    apt-get update; \\\n"
+        "    apt-get install -y --no-install-recommends ca-certificates curl gnupg; \\\n"
+        "    rm -rf /var/lib/apt/lists/*"
+    )
+    text, result = rewrite(script)
+    assert text == "set -eux; \\\n    apk add --no-cache ca-certificates curl gnupg"
+    assert not result.empty
+
+
+def test_trailing_operator_style(rewrite):
+    script = "apt-get update && \\\n    apt-get install -yqq curl git && \\\n    apt-get clean"
+    assert rewrite(script)[0] == "apk add --no-cache curl git"
+
+
+def test_debian_frontend_prefix_and_export_are_dropped(rewrite):
+    text, result = rewrite("DEBIAN_FRONTEND=noninteractive apt-get install -y tzdata")
+    assert text == "apk add --no-cache tzdata"
+    text, result = rewrite(
+        "export DEBIAN_FRONTEND=noninteractive && apt-get update && apt-get install -y curl"
+    )
+    assert text == "apk add --no-cache curl"
+    assert "MIG311" in codes(result)
+
+
+def test_other_environment_prefixes_stay(rewrite):
+    text, _ = rewrite("http_proxy=$PROXY apt-get install -y curl")
+    assert text == "http_proxy=$PROXY apk add --no-cache curl"
+
+
+def test_options_before_the_subcommand_and_dpkg_options(rewrite):
+    script = 'apt-get -qq -o Dpkg::Options::="--force-confold" -y install --no-install-recommends curl'
+    assert rewrite(script)[0] == "apk add --no-cache curl"
+    assert rewrite("apt -y install --fix-missing wget")[0] == "apk add --no-cache wget"
+    assert rewrite("aptitude install -y git")[0] == "apk add --no-cache git"
+
+
+def test_end_of_options_marker_is_dropped_silently(rewrite):
+    text, result = rewrite("apt-get install -y -- curl")
+    assert text == "apk add --no-cache curl" and codes(result) == ["MIG301"]
+
+
+def test_version_pins_are_dropped_with_a_warning(rewrite):
+    text, result = rewrite("apt-get install -y curl=7.88.1-10+deb12u5 git=1:2.39* 'make=4.3-4.1'")
+    assert text == "apk add --no-cache curl git make"
+    pins = [f for f in result.findings if f.code == "MIG304"]
+    assert [f.severity for f in pins] == [Severity.WARNING] * 3
+    assert "curl" in pins[0].message and "=7.88.1-10+deb12u5" in pins[0].message
+
+
+def test_target_release_suffix_and_architecture_are_pins(rewrite):
+    text, result = rewrite("apt-get install -y -t bookworm-backports git/bookworm-backports curl:amd64")
+    assert text == "apk add --no-cache git curl"
+    assert codes(result).count("MIG304") == 2
+    assert "MIG307" in codes(result)  # -t selects a repository
+
+
+def test_unknown_package_is_kept_with_a_warning(rewrite):
+    text, result = rewrite("apt-get install -y curl libfoo-bar3")
+    assert text == "apk add --no-cache curl libfoo-bar3"
+    [unknown] = [f for f in result.findings if f.code == "MIG302"]
+    assert unknown.severity is Severity.WARNING and "libfoo-bar3" in unknown.message
+
+
+def test_one_to_many_and_duplicates(rewrite):
+    text, _ = rewrite("apt-get install -y gcc libgdal-dev g++ make gcc")
+    assert text == "apk add --no-cache gcc gdal-dev geos-dev make"
+
+
+def test_variables_and_substitutions_are_kept_with_a_warning(rewrite):
+    text, result = rewrite('apt-get install -y $BUILD_DEPS "${RUNTIME_DEPS}" $(cat /tmp/packages.txt) curl')
+    assert text == 'apk add --no-cache $BUILD_DEPS "${RUNTIME_DEPS}" $(cat /tmp/packages.txt) curl'
+    assert codes(result).count("MIG305") == 3
+
+
+def test_install_with_only_unneeded_packages_disappears(rewrite):
+    text, result = rewrite("apt-get update && apt-get install -y python3-venv software-properties-common")
+    assert text == ""
+    assert result.empty and not result.installs_packages
+    assert codes(result) == ["MIG306", "MIG303", "MIG303", "MIG309"]
+    assert "only needed for add-apt-repository" in messages(result, "MIG303")[1]
+
+
+def test_purge_of_build_deps_becomes_apk_del(rewrite):
+    script = (
+        "apt-get install -y gcc make && make install && "
+        "apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false gcc make"
+    )
+    text, _ = rewrite(script)
+    assert text == "apk add --no-cache gcc make && make install && apk del gcc make"
+
+
+def test_bare_auto_remove_is_housekeeping(rewrite):
+    script = "apt-get install -y curl \\\n && apt-get purge -y --auto-remove \\\n && apt-get autoremove -y"
+    text, result = rewrite(script)
+    assert text == "apk add --no-cache curl"
+    assert codes(result).count("MIG306") == 2
+
+
+def test_apt_mark_pattern_of_official_images(rewrite):
+    script = (
+        'savedAptMark="$(apt-mark showmanual)"; \\\n'
+        "apt-get update; \\\n"
+        "apt-get install -y --no-install-recommends gcc; \\\n"
+        "make; \\\n"
+        "apt-mark auto '.*' > /dev/null; \\\n"
+        '[ -z "$savedAptMark" ] || apt-mark manual $savedAptMark; \\\n'
+        "apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false"
+    )
+    text, _ = rewrite(script)
+    assert text == 'apk add --no-cache gcc; \\\nmake; \\\n[ -z "$savedAptMark" ] || true'
+
+
+def test_debconf_locale_and_apt_config_are_removed(rewrite):
+    script = (
+        "echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/99norecommends && "
+        "echo 'tzdata tzdata/Areas select Etc' | debconf-set-selections && "
+        "apt-get install -y locales tzdata && "
+        "sed -i -e 's/# en_US.UTF-8/en_US.UTF-8/' /etc/locale.gen && "
+        "locale-gen && update-locale LANG=en_US.UTF-8 && "
+        "dpkg-reconfigure -f noninteractive tzdata"
+    )
+    text, result = rewrite(script)
+    assert text == (
+        "apk add --no-cache glibc-locales tzdata && sed -i -e 's/# en_US.UTF-8/en_US.UTF-8/' /etc/locale.gen"
+    )
+    assert codes(result).count("MIG404") == 3
+
+
+def test_sudo_is_dropped_from_package_commands(rewrite):
+    assert rewrite("sudo apt-get update && sudo -E apt-get install -y curl")[0] == "apk add --no-cache curl"
+
+
+# --- Fedora / RHEL / UBI / SUSE ------------------------------------------------------------------
+
+
+def test_yum_with_rpm_style_pins(rewrite):
+    script = (
+        "yum install -y --setopt=tsflags=nodocs \\\n"
+        "        gcc-8.5.0-4.el8_5 \\\n"
+        "        python3-3.6.8 \\\n"
+        "        java-11-openjdk-devel \\\n"
+        "        openssl-devel-1.1.1k-5.el8_5.x86_64 \\\n"
+        "    && yum clean all \\\n"
+        "    && rm -rf /var/cache/yum"
+    )
+    text, result = rewrite(script, family="fedora")
+    assert text == (
+        "apk add --no-cache \\\n"
+        "        gcc \\\n"
+        "        python-3 \\\n"
+        "        openjdk-11-default-jdk \\\n"
+        "        openssl-dev"
+    )
+    pins = messages(result, "MIG304")
+    assert len(pins) == 3 and "-8.5.0-4.el8_5" in pins[0] and ".x86_64" in pins[2]
+
+
+def test_rpm_names_with_digits_are_not_mistaken_for_pins(rewrite):
+    # java-11-openjdk is a known name; `-11-openjdk` is not a version
+    text, result = rewrite("dnf install -y java-11-openjdk java-11-openjdk-11.0.20", family="fedora")
+    assert text == "apk add --no-cache openjdk-11"
+    assert len(messages(result, "MIG304")) == 1
+
+
+def test_unknown_rpm_with_version_tail_is_treated_as_pinned(rewrite):
+    text, result = rewrite("yum install -y foo-tools-2.1", family="fedora")
+    assert text == "apk add --no-cache foo-tools"
+    assert set(codes(result)) >= {"MIG304", "MIG302"}
+
+
+def test_microdnf_ubi_minimal(rewrite):
+    script = (
+        "microdnf install -y --nodocs --setopt=install_weak_deps=0 shadow-utils tar gzip procps-ng "
+        "&& microdnf clean all"
+    )
+    assert rewrite(script, family="fedora")[0] == "apk add --no-cache shadow tar gzip procps"
+
+
+def test_dnf_epel_release_is_not_needed(rewrite):
+    text, result = rewrite("dnf install -y epel-release && dnf install -y --allowerasing curl gcc-c++ make")
+    assert text == "apk add --no-cache curl gcc make"
+    assert "Wolfi needs no extra repository" in messages(result, "MIG303")[0]
+
+
+def test_rpm_commands_use_fedora_names_whatever_the_image_family(rewrite):
+    assert rewrite("yum -y install python3-devel", family="debian")[0] == "apk add --no-cache python-3-dev"
+
+
+def test_zypper(rewrite):
+    text, _ = rewrite("zypper --non-interactive in --no-recommends curl make && zypper clean -a")
+    assert text == "apk add --no-cache curl make"
+
+
+def test_yum_update_and_makecache_are_removed(rewrite):
+    text, result = rewrite("yum -y update && yum makecache && yum -y install curl", family="fedora")
+    assert text == "apk add --no-cache curl"
+    assert "rebuilt daily" in messages(result, "MIG306")[0]
+
+
+def test_group_install_and_modules_stay_with_a_warning(rewrite):
+    script = 'dnf module enable -y nodejs:18 && yum groupinstall -y "Development Tools"'
+    text, result = rewrite(script, family="fedora")
+    assert text == script
+    assert codes(result) == ["MIG310", "MIG310"]
+
+
+def test_installroot_is_left_alone(rewrite):
+    script = "dnf --installroot /output install -y curl"
+    text, result = rewrite(script, family="fedora")
+    assert text == script and codes(result) == ["MIG310"]
+
+
+def test_unknown_option_is_dropped_with_a_warning(rewrite):
+    text, result = rewrite("yum install -y --some-new-flag curl", family="fedora")
+    assert text == "apk add --no-cache curl"
+    assert codes(result) == ["MIG301", "MIG308"]
+
+
+# --- Alpine ----------------------------------------------------------------------------------------
+
+ALPINE_BUILD = (
+    "apk add --no-cache --virtual .build-deps \\\n"
+    "        gcc \\\n"
+    "        musl-dev \\\n"
+    "        libffi-dev \\\n"
+    "    && pip install --no-cache-dir cryptography \\\n"
+    "    && apk del .build-deps"
+)
+
+
+def test_apk_virtual_is_kept_and_names_translated(rewrite):
+    text, result = rewrite(ALPINE_BUILD, family="alpine")
+    assert text == ALPINE_BUILD.replace("musl-dev", "glibc-dev")
+    assert codes(result) == ["MIG301"]
+    assert result.installs_packages
+
+
+def test_apk_short_virtual_flag_and_pins(rewrite):
+    text, result = rewrite("apk add -t .deps gcc=12.2.1-r4 'curl>=8' && apk del .deps", family="alpine")
+    assert text == "apk add --no-cache -t .deps gcc curl && apk del .deps"
+    assert codes(result).count("MIG304") == 2
+
+
+def test_apk_update_is_removed_and_no_cache_added(rewrite):
+    text, result = rewrite("apk update && apk upgrade && apk add --update bash tini", family="alpine")
+    assert text == "apk add --no-cache bash tini"
+    assert codes(result) == ["MIG306", "MIG306", "MIG301"]
+
+
+def test_apk_command_uses_the_alpine_table_on_a_debian_image(rewrite):
+    assert rewrite("apk add musl-dev", family="debian")[0] == "apk add --no-cache glibc-dev"
+
+
+def test_apk_repository_option_is_dropped_with_a_warning(rewrite):
+    script = "apk add --no-cache --repository http://dl-cdn.alpinelinux.org/alpine/edge/testing git"
+    text, result = rewrite(script, family="alpine")
+    assert text == "apk add --no-cache git"
+    assert codes(result) == ["MIG301", "MIG307"]
+
+
+# --- idempotency -------------------------------------------------------------------------------------
+
+
+def test_translated_apk_line_is_untouched_on_alpine(rewrite):
+    text, result = rewrite("apk add --no-cache curl", family="alpine")
+    assert text == "apk add --no-cache curl"
+    assert result.edits == [] and result.findings == []
+    assert result.installs_packages
+
+
+def test_wolfi_family_keeps_apk_names_verbatim(rewrite):
+    script = "apk add --no-cache py3-pip build-base python-3.12=3.12.1-r0 && apk del --purge .tmp"
+    text, result = rewrite(script, family="wolfi")
+    assert text == script and result.findings == []
+
+
+def test_wolfi_family_still_adds_no_cache(rewrite):
+    text, result = rewrite("apk add py3-pip", family="wolfi")
+    assert text == "apk add --no-cache py3-pip"
+    assert codes(result) == ["MIG301"]
+
+
+def test_rewriting_the_output_again_changes_nothing(rewrite):
+    for script, family in [
+        (PYTHON_SLIM, "debian"),
+        ("yum install -y gcc-8.5.0-4.el8_5 curl && yum clean all", "fedora"),
+        (ALPINE_BUILD, "alpine"),
+        ("useradd -r -u 1001 -g app -G audio,video app", "debian"),
+    ]:
+        once, _ = rewrite(script, family=family)
+        twice, result = rewrite(once, family="wolfi")
+        assert twice == once
+        assert result.edits == []
+        assert [f for f in result.findings if f.severity is not Severity.INFO] == []
+        assert not [f for f in result.findings if f.code in ("MIG301", "MIG401", "MIG306")]
+
+
+# --- third-party repositories -------------------------------------------------------------------------
+
+
+def test_third_party_repositories_are_left_with_a_warning(rewrite):
+    script = (
+        "curl -fsSL https://deb.nodesource.com/gpgkey/nodesource.gpg.key "
+        "| gpg --dearmor -o /usr/share/keyrings/nodesource.gpg \\\n"
+        ' && echo "deb [signed-by=/usr/share/keyrings/nodesource.gpg] https://deb.nodesource.com/node_20.x '
+        'nodistro main" > /etc/apt/sources.list.d/nodesource.list \\\n'
+        " && add-apt-repository -y ppa:deadsnakes/ppa \\\n"
+        " && apt-key adv --keyserver keyserver.ubuntu.com --recv-keys ABCDEF \\\n"
+        " && apt-get update && apt-get install -y curl"
+    )
+    text, result = rewrite(script)
+    assert text == script.replace("apt-get update && apt-get install -y curl", "apk add --no-cache curl")
+    repo = [f for f in result.findings if f.code == "MIG307"]
+    assert len(repo) == 4 and all(f.severity is Severity.WARNING for f in repo)
+    assert "apk search" in repo[0].message and "release artifact" in repo[0].message
+    assert [f.line for f in repo] == [1, 2, 3, 4]
+
+
+def test_rpm_repositories_and_package_files(rewrite):
+    script = (
+        "rpm --import https://packages.microsoft.com/keys/microsoft.asc && "
+        "yum-config-manager --add-repo https://x/y.repo && "
+        "dnf config-manager --add-repo https://x/z.repo && "
+        "rpm -ivh /tmp/thing.rpm && dpkg -i /tmp/thing.deb"
+    )
+    text, result = rewrite(script, family="fedora")
+    assert text == script
+    assert codes(result) == ["MIG307"] * 5
+
+
+def test_package_file_in_an_install_is_kept_with_a_warning(rewrite):
+    text, result = rewrite("apt-get install -y ./google-chrome-stable_current_amd64.deb curl")
+    assert text == "apk add --no-cache ./google-chrome-stable_current_amd64.deb curl"
+    assert "MIG307" in codes(result)
+
+
+def test_mirror_switching_is_removed(rewrite):
+    script = (
+        "sed -i 's/deb.debian.org/mirrors.aliyun.com/g' /etc/apt/sources.list.d/debian.sources"
+        " && apt-get update"
+    )
+    text, result = rewrite(script)
+    assert text == "" and result.empty
+
+
+def test_dpkg_print_architecture_in_a_substitution_is_reported(rewrite):
+    script = 'ARCH="$(dpkg --print-architecture)" && curl -fsSLo /tmp/x "https://x/$ARCH"'
+    text, result = rewrite(script)
+    assert text == script
+    assert codes(result) == ["MIG310"]
+    assert "uname -m" in result.findings[0].message
+
+
+def test_valued_options_consume_their_value_and_quotes_survive(rewrite):
+    # zabbix/zabbix-docker, agent/centos
+    script = (
+        "dnf -y install \\\n"
+        '            --disablerepo "*" \\\n'
+        '            --enablerepo "${REPOLIST}" \\\n'
+        "            --setopt=tsflags=nodocs \\\n"
+        "            --best \\\n"
+        "        ${INSTALL_PKGS} \"curl\" 'tar' gcc-c++"
+    )
+    text, result = rewrite(script, family="fedora")
+    assert text == "apk add --no-cache \\\n        ${INSTALL_PKGS} \"curl\" 'tar' gcc"
+    assert codes(result) == ["MIG301", "MIG307", "MIG305"]

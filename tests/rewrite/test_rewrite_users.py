@@ -1,0 +1,115 @@
+"""useradd / groupadd / usermod / Debian adduser -> busybox adduser / addgroup."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrator.model import Severity
+
+
+def codes(result):
+    return [f.code for f in result.findings]
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        # the classic nonroot user of countless Dockerfiles
+        (
+            "groupadd -r app && useradd -r -g app -d /home/app -s /sbin/nologin -c \"Image user\" app",
+            'addgroup -S app && adduser -D -S -G app -h /home/app -s /sbin/nologin -g "Image user" app',
+        ),
+        ("groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node",
+         "addgroup -g 1000 node && adduser -D -u 1000 -G node -s /bin/bash node"),
+        ("useradd -ms /bin/bash appuser", "adduser -D -s /bin/bash appuser"),
+        ("useradd -rm -d /home/ubuntu -s /bin/bash -g root -G sudo -u 1001 ubuntu",
+         "adduser -D -S -u 1001 -G root -h /home/ubuntu -s /bin/bash ubuntu && addgroup ubuntu sudo"),
+        ("useradd --no-create-home --no-log-init --system --uid=999 w", "adduser -D -S -u 999 -H w"),
+        ("useradd -u ${UID} -g ${GID} -M \"$USERNAME\"", 'adduser -D -u ${UID} -G ${GID} -H "$USERNAME"'),
+        ("usermod -aG docker,wheel jenkins", "addgroup jenkins docker && addgroup jenkins wheel"),
+        ("usermod -a -G audio app", "addgroup app audio"),
+        (
+            'adduser --disabled-password --gecos "" --home /app --uid 10001 --ingroup app '
+            "--no-create-home app",
+            "adduser -D -u 10001 -G app -h /app -H app",
+        ),
+        ("adduser --system --group --no-create-home nginx", "adduser -D -S -H nginx"),
+        ("addgroup --system --gid 101 nginx", "addgroup -S -g 101 nginx"),
+        ("adduser --group docker", "addgroup docker"),
+        ("adduser --quiet --disabled-login --gecos 'Web user' www", "adduser -D -g 'Web user' www"),
+    ],
+)
+def test_user_commands_become_busybox(rewrite, script, expected):
+    text, result = rewrite(script)
+    assert text == expected
+    assert result.manages_users
+    assert set(codes(result)) == {"MIG401"}
+
+
+def test_supplementary_groups_inside_a_chain(rewrite):
+    script = (
+        "set -eux; \\\n"
+        "    groupadd -g 1000 app; \\\n"
+        "    useradd -u 1000 -g app -G audio,video -m app; \\\n"
+        "    chown -R app:app /app"
+    )
+    text, _ = rewrite(script)
+    assert text == (
+        "set -eux; \\\n"
+        "    addgroup -g 1000 app; \\\n"
+        "    adduser -D -u 1000 -G app app && addgroup app audio && addgroup app video; \\\n"
+        "    chown -R app:app /app"
+    )
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "adduser -D -u 1000 app",
+        "addgroup -S app && adduser -S -G app app",
+        "adduser -D -g '' -h /app -s /bin/sh -H app",
+        "adduser app wheel",
+        "addgroup app wheel",
+    ],
+)
+def test_busybox_commands_stay_as_they_are(rewrite, script):
+    text, result = rewrite(script, family="alpine")
+    assert text == script
+    assert result.findings == [] and result.edits == []
+    assert result.manages_users
+
+
+@pytest.mark.parametrize(
+    ("script", "what"),
+    [
+        ("useradd -p '$6$hash' -m bob", "-p"),
+        ("useradd --password secret bob", "--password"),
+        ("usermod -l newname oldname", "-l"),
+        ("usermod -s /bin/zsh bob", "-s"),
+        ("useradd -e 2030-01-01 bob", "-e"),
+        ("adduser --firstuid 2000 --disabled-password bob", "--firstuid"),
+        ("useradd -G $EXTRA_GROUPS bob", "this form"),
+    ],
+)
+def test_what_busybox_cannot_express_is_left_with_a_warning(rewrite, script, what):
+    text, result = rewrite(script)
+    assert text == script
+    [finding] = result.findings
+    assert finding.code == "MIG402" and finding.severity is Severity.WARNING
+    assert what in finding.message and "shadow" in finding.message
+    assert result.manages_users
+
+
+def test_user_commands_with_packages(rewrite):
+    script = "apt-get update && apt-get install -y curl && useradd -m app && rm -rf /var/lib/apt/lists/*"
+    text, result = rewrite(script)
+    assert text == "apk add --no-cache curl && adduser -D app"
+    assert result.manages_users and result.installs_packages
+
+
+def test_sudo_prefix_is_dropped_for_user_commands(rewrite):
+    assert rewrite("sudo useradd -m bob")[0] == "adduser -D bob"
+
+
+def test_no_user_commands_means_no_users(rewrite):
+    assert not rewrite("pip install -r requirements.txt")[1].manages_users
