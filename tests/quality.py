@@ -35,8 +35,14 @@ DEFAULT_REGISTRY = "cgr.dev/chainguard"
 NOT_MIGRATABLE_CODES = frozenset({"MIG202", "MIG203", "MIG205"})
 BOM = "\ufeff"
 
-# Chainguard images that do carry a shell even without the -dev tag.
-SHELL_IMAGES = frozenset({"wolfi-base", "chainguard-base", "busybox"})
+# Chainguard runtime images that carry a (busybox) shell even without the -dev tag
+# (../shared/docs/chainguard-facts.md, "Everywhere"); every other non -dev image has none.
+SHELL_IMAGES = frozenset({
+    "node", "jdk", "maven", "gradle", "go", "rust", "dotnet-sdk", "dotnet-runtime", "tomcat",
+    "gcc-glibc", "busybox", "wolfi-base", "chainguard-base",
+})
+# Shell + apk images with no -dev variant: accepted as the builder of a plain-distro file.
+BUILDER_BASES = frozenset({"wolfi-base", "chainguard-base"})
 
 _DIRECTIVE = re.compile(r"^#[ \t]*([A-Za-z][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
 _KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
@@ -245,6 +251,14 @@ def is_dev(ref: str) -> bool:
     return tag == "dev" or tag.endswith("-dev")
 
 
+def image_name(ref: str) -> str:
+    return split_image(ref)[0].rsplit("/", 1)[-1]
+
+
+def is_builder_image(ref: str, registry: str) -> bool:
+    return on_registry(ref, registry) and (is_dev(ref) or image_name(ref) in BUILDER_BASES)
+
+
 def is_distroless(ref: str, registry: str) -> bool:
     if not on_registry(ref, registry) or is_dev(ref):
         return False
@@ -301,6 +315,15 @@ def _finding_fields(f: object) -> tuple[str, str, str]:
         code, sev, msg = getattr(f, "code", ""), getattr(f, "severity", ""), getattr(f, "message", "")
     sev = getattr(sev, "value", sev)
     return str(code), str(sev), str(msg)
+
+
+def _explained(findings: Iterable[object] | None, word: str) -> bool:
+    """A warning/error finding whose message mentions ``word``."""
+    for f in findings or ():
+        _, sev, msg = _finding_fields(f)
+        if sev in ("warning", "error") and word in msg.lower():
+            return True
+    return False
 
 
 def error_finding_names(findings: Iterable[object], image: str, raw: str = "") -> bool:
@@ -374,17 +397,25 @@ def check_package_managers(out: Dockerfile, registry: str) -> list[str]:
 
 
 def check_distroless_runs(out: Dockerfile, registry: str) -> list[str]:
+    """RUN where no shell exists; RUN in the final stage; apk where the image has no apk."""
     problems = []
     for st in out.stages:
         root = root_image(out, st)
-        if not is_distroless(root, registry):
+        if on_registry(root, registry) and not is_builder_image(root, registry):
+            for ins in st.instructions:
+                if ins.keyword == "RUN" and any(re.search(r"\bapk\s+(add|upgrade|update|del)\b", c)
+                                                for c in [ins.args, *ins.heredocs]):
+                    problems.append(f"line {ins.line}: apk in a stage on {root}, which has no apk")
+        final_chain = st.index == len(out.stages) - 1 and on_registry(root, registry)
+        if not is_distroless(root, registry) and not final_chain:
             continue
         for ins in st.instructions:
             kw = ins.keyword
             if kw == "ONBUILD" and ins.body.split()[:1] and ins.body.split()[0].upper() == "RUN":
                 kw = "ONBUILD RUN"
             if kw in ("RUN", "ONBUILD RUN"):
-                problems.append(f"line {ins.line}: {kw} in a stage on distroless {root}")
+                where = "the final stage" if final_chain and not is_distroless(root, registry) else f"a stage on distroless {root}"
+                problems.append(f"line {ins.line}: {kw} in {where}")
     return problems
 
 
@@ -411,8 +442,14 @@ def check_final_stage(
         problems.append(f"final stage runs on a -dev image: {root}")
     if len(out.stages) < 2:
         problems.append("output is not multi-stage")
-    if not any(on_registry(root_image(out, st), registry) and is_dev(root_image(out, st)) for st in out.stages[:-1]):
-        problems.append(f"no builder stage on a {registry} -dev image")
+    if not any(is_builder_image(root_image(out, st), registry) for st in out.stages[:-1]):
+        problems.append(f"no builder stage on a {registry} -dev image (or wolfi-base)")
+    for st in out.stages[:-1]:
+        r = root_image(out, st)
+        if on_registry(r, registry) and not is_builder_image(r, registry) and any(
+            i.keyword == "RUN" for i in st.instructions
+        ):
+            problems.append(f"builder stage {st.name or st.index} runs RUN on {r}, not on a -dev image")
     if is_distroless(root, registry):
         chain = stage_chain(out, final)
         for kw in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
@@ -431,7 +468,7 @@ def check_final_stage(
                 problems.append(f"line {ins.line}: shell-form {kw} in the distroless final stage")
             else:
                 argv = json.loads(body)
-                if argv and re.fullmatch(r"(/usr)?(/bin/)?(ba)?sh", argv[0]):
+                if argv and re.fullmatch(r"(/usr)?(/bin/)?(ba)?sh", argv[0]) and not _explained(findings, "shell"):
                     problems.append(f"line {ins.line}: {kw} runs a shell ({argv[0]}) in the distroless final stage")
         orig_copies = any(i.keyword in ("COPY", "ADD") for i in orig.instructions)
         inherits = len(stage_chain(out, final)) > 1

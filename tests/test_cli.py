@@ -121,7 +121,7 @@ def test_malformed_rules_file_names_file_and_line(dockerfile: Path, tmp_path: Pa
     rules.write_text("images:\n  - match: python\n    ecosystem: [oops\n")
     done = run("--rules", str(rules), str(dockerfile))
     assert done.returncode == 2
-    assert str(rules) in done.stderr and ":3:" in done.stderr or ":4:" in done.stderr
+    assert (str(rules) in done.stderr and ":3:" in done.stderr) or ":4:" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
 
 

@@ -38,8 +38,8 @@ def test_final_stage_is_distroless_shaped(sample: Path) -> None:
     final = result.stages[-1]
     assert final.role == "runtime" and not final.image.endswith("-dev")
     assert final.image.startswith("cgr.dev/chainguard/")
-    assert any(s.image.endswith("-dev") or "wolfi-base" in s.image for s in result.stages[:-1]) or len(
-        result.stages) == 1 and not any(i.startswith("RUN") for i in result.dockerfile.splitlines())
+    assert any(s.image.endswith("-dev") or "wolfi-base" in s.image for s in result.stages[:-1]) or (len(
+        result.stages) == 1 and not any(i.startswith("RUN") for i in result.dockerfile.splitlines()))
     final_text = result.dockerfile.split(f"FROM {final.image}")[-1]
     assert "\nRUN " not in final_text
 

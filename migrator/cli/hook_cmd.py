@@ -206,7 +206,8 @@ def hook_main(argv: list[str]) -> int:
             out.append(f"{name}: cannot migrate{note}")
             out += _first([f for f in report.findings if is_cannot_migrate(f)])
         elif report.blocking:
-            out.append(f"{name}: findings at or above fail-on ({report.fail_on})")
+            threshold = f"at or above fail-on ({report.fail_on})" if report.fail_on else "errors"
+            out.append(f"{name}: {threshold}")
             out += _first(report.blocking)
     if touched:
         if args.mode == "fix":

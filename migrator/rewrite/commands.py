@@ -96,7 +96,7 @@ def _check_script(argv: list[str], line: int, runtime_has_shell: bool, outcome: 
     if runtime_has_shell or not argv:
         return
     first = posixpath.basename(argv[0])
-    if argv[0].endswith(".sh") or first in _SHELLS and argv[1:2] != ["-c"]:
+    if argv[0].endswith(".sh") or (first in _SHELLS and argv[1:2] != ["-c"]):
         outcome.findings.append(finding("MIG507", line, f"`{argv[0]}` is a shell script, and the runtime "
                                         "has no shell: port what it does and exec the program directly"))
 

@@ -161,6 +161,8 @@ def _parse_yaml(path: Path) -> dict[str, Any]:
         data = yaml.load(path.read_text(encoding="utf-8"))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "stream end" in str(exc.problem):
+            mark = exc.context_mark  # "unexpected end": the line where the open construct started helps more
         line = mark.line + 1 if mark is not None else 0
         raise MigratorError(f"{path}:{line}: invalid YAML: {exc.problem or exc.context}") from None
     except YAMLError as exc:

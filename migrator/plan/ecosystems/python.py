@@ -7,7 +7,6 @@ in the -dev image, so a venv built in the builder works unchanged when copied to
 from __future__ import annotations
 
 import posixpath
-
 import re
 
 from migrator.plan.ecosystems.base import (
