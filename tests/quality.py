@@ -204,13 +204,27 @@ def read_dockerfile(text: str) -> Dockerfile:
             if ins.keyword == "ARG":
                 for tok in ins.body.split():
                     key, eq, value = tok.partition("=")
-                    global_args[key] = value.strip("\"'") if eq else global_args.get(key, "")
+                    global_args[key] = expand(value.strip("\"'"), global_args) if eq else global_args.get(key, "")
         else:
             stages[-1].instructions.append(ins)
     for n, st in enumerate(stages):
         end = stages[n + 1].line - 1 if n + 1 < len(stages) else len(lines)
         st.text = "\n".join(lines[st.line - 1 : end]).rstrip()
     return Dockerfile(bom, crlf, lines, directives, escape, global_args, stages, comments, instructions)
+
+
+def _raw_global_args(original_text: str | None, df: Dockerfile) -> dict[str, str]:
+    """Global ARG defaults as written (not expanded)."""
+    out: dict[str, str] = {}
+    for ins in df.instructions:
+        if ins.keyword == "FROM":
+            break
+        if ins.keyword == "ARG":
+            for tok in ins.body.split():
+                key, eq, value = tok.partition("=")
+                if eq:
+                    out[key] = value.strip("\"'")
+    return out
 
 
 def expand(value: str, args: dict[str, str]) -> str:
@@ -326,9 +340,10 @@ def _explained(findings: Iterable[object] | None, word: str) -> bool:
     return False
 
 
-def error_finding_names(findings: Iterable[object], image: str, raw: str = "") -> bool:
+def error_finding_names(findings: Iterable[object], image: str, raw: str = "", *_also: str) -> bool:
     """Is there an error finding (MIG202/203/205) whose message names the image?"""
     candidates = {c for c in (image, raw, split_image(image)[0], split_image(raw)[0] if raw else "") if c}
+    candidates |= {extra for extra in _also if extra}
     for f in findings:
         code, sev, msg = _finding_fields(f)
         if code in NOT_MIGRATABLE_CODES and sev == "error" and any(c in msg for c in candidates):
@@ -429,7 +444,10 @@ def check_final_stage(
     root = root_image(out, final)
     if not on_registry(root, registry):
         # Not migratable: an error finding must name the image and the stage must be untouched.
-        if findings is None or not error_finding_names(findings, root, final.image):
+        once = _VAR.sub(lambda m: orig.global_args.get(m.group(1) or m.group(4), m.group(0)), final.image)
+        raw_args = _raw_global_args(original_text=None, df=out)
+        once_raw = _VAR.sub(lambda m: raw_args.get(m.group(1) or m.group(4), m.group(0)), final.image)
+        if findings is None or not error_finding_names(findings, root, final.image, once, once_raw):
             problems.append(
                 f"final stage base {final.image!r} is not on {registry} and no error finding "
                 f"({'/'.join(sorted(NOT_MIGRATABLE_CODES))}) names it"
@@ -440,9 +458,16 @@ def check_final_stage(
         return problems
     if is_dev(root):
         problems.append(f"final stage runs on a -dev image: {root}")
+    unmigrated = [
+        st for st in out.stages[:-1]
+        if not on_registry(root_image(out, st), registry)
+        and expand(st.image, out.global_args).lower() != "scratch"
+        and findings is not None
+        and error_finding_names(findings, root_image(out, st), st.image)
+    ]
     if len(out.stages) < 2:
         problems.append("output is not multi-stage")
-    if not any(is_builder_image(root_image(out, st), registry) for st in out.stages[:-1]):
+    if not unmigrated and not any(is_builder_image(root_image(out, st), registry) for st in out.stages[:-1]):
         problems.append(f"no builder stage on a {registry} -dev image (or wolfi-base)")
     for st in out.stages[:-1]:
         r = root_image(out, st)

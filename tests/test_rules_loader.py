@@ -49,7 +49,8 @@ def test_user_image_rule_comes_first(tmp_path: Path) -> None:
     text = "FROM registry.internal.example.com/platform/python-base:2024.06\nCOPY . /app\nCMD [\"python\", \"/app/m.py\"]\n"
     assert "MIG202" in {f.code for f in migrate_text(text).findings}
     result = migrate_text(text, Options(rules_files=(path,)))
-    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/python:latest\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/python:latest-dev AS builder\n")
+    assert "\nFROM cgr.dev/chainguard/python:latest\n" in result.dockerfile
 
 
 def test_user_package_entry_overrides_builtin(tmp_path: Path) -> None:

@@ -91,7 +91,7 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
     if is_final and choice.runtime is None and choice.ecosystem in ("distro", "c", "static"):
         choice = _with_binary_runtime(choice, stage, earlier, options)
         plan.choice = choice
-    _choose_target(plan, choice, is_final, rules)
+    _choose_target(plan, choice, is_final, rules, single_stage=is_final and stage.index == 0)
     _note_image_change(plan, stage)
     return plan
 
@@ -133,7 +133,8 @@ def _builds_static(facts: object, ecosystem: str | None) -> bool:
     return False
 
 
-def _choose_target(plan: StagePlan, choice: ImageChoice, is_final: bool, rules: RuleSet) -> None:
+def _choose_target(plan: StagePlan, choice: ImageChoice, is_final: bool, rules: RuleSet,
+                   single_stage: bool = False) -> None:
     stage = plan.stage
     runs = [i for i in stage.instructions if i.keyword == "RUN"]
     if is_final and runs and choice.runtime is not None:
@@ -146,15 +147,29 @@ def _choose_target(plan: StagePlan, choice: ImageChoice, is_final: bool, rules: 
                 plan.findings.append(finding("MIG526", run.line, f"RUN dropped: {image_name(choice.runtime)} "
                                              "already has what it installs, and its nonroot user"))
             runs = []
-    has_run = bool(runs)
+    # a single-stage file always becomes builder + runtime: the build context is assembled in the
+    # builder and the runtime receives the app with COPY --from, like every other migrated file
+    needs_builder = bool(runs) or single_stage
+    builder = choice.builder or _builder_for_runtime(choice.runtime, rules)
     if not is_final:
         plan.role, plan.image = BUILDER, choice.builder or choice.runtime
-    elif not has_run and choice.runtime is not None:
+    elif not needs_builder and choice.runtime is not None:
         plan.role, plan.image = RUNTIME, choice.runtime
-    elif choice.builder is not None:
-        plan.role, plan.image, plan.split = RUNTIME, choice.builder, True
+    elif builder is not None:
+        plan.role, plan.image, plan.split = RUNTIME, builder, True
     else:
         plan.role, plan.image = RUNTIME, choice.runtime
+
+
+def _builder_for_runtime(runtime: str | None, rules: RuleSet) -> str | None:
+    """For runtime-only sources (gcr.io/distroless/python3...): the runtime's -dev, or wolfi-base."""
+    if runtime is None:
+        return None
+    registry, _, name_tag = runtime.rpartition("/")
+    name, _, tag = name_tag.partition(":")
+    if rules.image_facts(name).dev:
+        return f"{registry}/{name}:{tag or 'latest'}-dev"
+    return f"{registry}/wolfi-base:latest"
 
 
 def _note_image_change(plan: StagePlan, stage: Stage) -> None:

@@ -63,6 +63,7 @@ class ChainguardImage:
     workdir: str | None = None
     tools: tuple[str, ...] = ()  # programs the runtime image ships that commands may rely on
     packages: frozenset[str] = frozenset()  # Wolfi packages already in the runtime image
+    dev: bool = False  # a `-dev` variant exists (shell, apk): the builder for runtime-only sources
 
 
 @dataclass
@@ -246,6 +247,7 @@ def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
         workdir=raw.get("workdir"),
         tools=tuple(raw.get("tools") or ()),
         packages=frozenset(raw.get("packages") or ()),
+        dev=bool(raw.get("dev", False)),
     )
 
 
