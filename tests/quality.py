@@ -20,7 +20,7 @@ What is checked (see ``check_output``):
   * every ``COPY --from`` / ``RUN --mount=from=`` names an existing stage (any case, or a
     numeric index of an earlier stage) or an external image with a registry or tag;
   * the final stage copies something from a builder when the original copied anything;
-  * original comments and neutral instructions (LABEL, EXPOSE, VOLUME, ...) survive
+  * original comments and neutral instructions (LABEL, VOLUME, STOPSIGNAL) survive
     byte for byte; CRLF line endings and a UTF-8 BOM are kept.
 """
 
@@ -53,7 +53,8 @@ _PKG_MANAGER = re.compile(
     re.MULTILINE,
 )
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
-_NEUTRAL = frozenset({"LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "MAINTAINER"})
+# Instructions a migration has no reason to rewrite (EXPOSE may legitimately move off a port < 1024).
+_NEUTRAL = frozenset({"LABEL", "VOLUME", "STOPSIGNAL", "MAINTAINER"})
 
 
 # --------------------------------------------------------------------------- reading
@@ -173,7 +174,8 @@ def read_dockerfile(text: str) -> Dockerfile:
                 i += 1
                 break
         logical = " ".join(p.strip() for p in parts if p.strip())
-        keyword, _, body = logical.partition(" ")
+        split = logical.split(None, 1)
+        keyword, body = split[0], (split[1] if len(split) > 1 else "")
         ins = Instruction(keyword.upper(), "\n".join(raw_lines), body.strip(), start + 1)
         if ins.keyword in ("RUN", "COPY", "ADD") or (
             ins.keyword == "ONBUILD" and body.split(None, 1)[:1] and body.split()[0].upper() in ("RUN", "COPY", "ADD")
@@ -429,7 +431,8 @@ def check_distroless_runs(out: Dockerfile, registry: str) -> list[str]:
             if kw == "ONBUILD" and ins.body.split()[:1] and ins.body.split()[0].upper() == "RUN":
                 kw = "ONBUILD RUN"
             if kw in ("RUN", "ONBUILD RUN"):
-                where = "the final stage" if final_chain and not is_distroless(root, registry) else f"a stage on distroless {root}"
+                shell_final = final_chain and not is_distroless(root, registry)
+                where = "the final stage" if shell_final else f"a stage on distroless {root}"
                 problems.append(f"line {ins.line}: {kw} in {where}")
     return problems
 
@@ -523,7 +526,9 @@ def check_preserved(orig: Dockerfile, out: Dockerfile) -> list[str]:
     return problems
 
 
-def check_unmigrated_stages(orig: Dockerfile, out: Dockerfile, findings: Iterable[object] | None, registry: str) -> list[str]:
+def check_unmigrated_stages(
+    orig: Dockerfile, out: Dockerfile, findings: Iterable[object] | None, registry: str
+) -> list[str]:
     """Non-final stages left on a non-registry image must be untouched and explained."""
     problems = []
     out_names = {st.name.lower() for st in out.stages if st.name}

@@ -168,7 +168,8 @@ def test_apt_words_that_are_not_commands_pass():
 def test_apk_on_runtime_image_is_caught():
     bad = GOOD.replace(
         "FROM cgr.dev/chainguard/python:latest\n",
-        "FROM cgr.dev/chainguard/node:latest AS extra\nRUN apk add --no-cache curl\n\nFROM cgr.dev/chainguard/python:latest\n",
+        "FROM cgr.dev/chainguard/node:latest AS extra\nRUN apk add --no-cache curl\n\n"
+        "FROM cgr.dev/chainguard/python:latest\n",
     )
     assert any("has no apk" in p for p in problems_for(bad))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from migrator import __version__
 from migrator.model import MigratorError, Options, Result, Severity, TagPolicy
 
-EXIT_OK, EXIT_CHANGED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "I"}
 
 
@@ -71,6 +71,10 @@ def migrate_main(argv: list[str]) -> int:
     except MigratorError as exc:
         print(f"migrate: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # a bug: one line, a distinct code, and how to report it
+        print(f"migrate: internal error: {type(exc).__name__}: {exc} (please report it with the Dockerfile)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
     return _report(results, args)
 
 

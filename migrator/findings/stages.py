@@ -88,6 +88,17 @@ CODES: tuple[Code, ...] = (
          "takes the original name so `--target` keeps building the final image."),
     Code("MIG525", Severity.WARNING, "ONBUILD or SHELL in the runtime stage",
          "These instructions do not carry over to a distroless runtime."),
+    Code("MIG527", Severity.INFO, "volume directory prepared for the nonroot user",
+         "A VOLUME directory that the runtime image does not have would be created by the engine "
+         "owned by root, and the nonroot app could not write to it. It is created in the builder and "
+         "copied into the runtime with --chown to the runtime user."),
+    Code("MIG529", Severity.WARNING, "JVM options variable replaced by JAVA_TOOL_OPTIONS",
+         "`java $JAVA_OPTS ...` expands the variable through a shell, which the distroless JRE image "
+         "does not have. The JVM reads the JAVA_TOOL_OPTIONS environment variable by itself, so pass "
+         "the same options there (`docker run -e JAVA_TOOL_OPTIONS=...`)."),
+    Code("MIG528", Severity.INFO, "ADD of local files changed to COPY",
+         "ADD only differs from COPY for URLs and tar archives, neither of which is used here, so COPY "
+         "does the same and says so (hadolint DL3020)."),
     Code("MIG526", Severity.INFO, "RUN not needed on the runtime image",
          "This final-stage RUN only installed packages the runtime image already contains (such as "
          "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "

@@ -267,9 +267,14 @@ def parse_instruction(raw: str, line: int = 1, escape: str = "\\") -> Instructio
     """Read one instruction's raw text (as produced by a rewrite) back into an Instruction."""
     doc = Dockerfile(items=[], escape=escape)
     lines = _LINE.findall(raw)
-    _read_item(lines, 0, doc)
-    instruction = doc.items[0]
-    assert isinstance(instruction, Instruction)
+    index = 0
+    while index < len(lines):
+        index = _read_item(lines, index, doc)
+        if isinstance(doc.items[-1], Instruction):
+            break
+    instruction = doc.items[-1]
+    if not isinstance(instruction, Instruction):
+        raise ValueError("no instruction in text")
     instruction.line = line
     return instruction
 

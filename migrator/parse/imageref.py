@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 DOCKER_HUB = "docker.io"
 _HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
+# registries that mirror Docker Hub's official images under a path prefix
+_HUB_MIRRORS = {"public.ecr.aws": "docker/library/", "mirror.gcr.io": "library/"}
 _COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 _DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
@@ -30,6 +32,9 @@ class ImageRef:
         """The name rules match on: `python`, `bitnami/python`, `gcr.io/distroless/static`."""
         if self.registry == DOCKER_HUB:
             return self.path.removeprefix("library/")
+        mirrored = _HUB_MIRRORS.get(self.registry)
+        if mirrored and self.path.startswith(mirrored):
+            return self.path[len(mirrored):]  # a mirror of Docker Hub's official images
         return f"{self.registry}/{self.path}"
 
     @property

@@ -171,6 +171,9 @@ def run_scripts(instruction: Instruction) -> list[tuple[str, int]]:
             return []
         return [(heredoc.body, heredoc.body_line) for heredoc in instruction.heredocs]
     script = blank_continuation_comments(instruction.raw[start:], instruction.escape)
+    if instruction.escape != "\\":
+        # `# escape=\`` files continue lines with a backtick; the shell parser wants a backslash
+        script = re.sub(rf"{re.escape(instruction.escape)}(?=[ \t]*\r?\n)", "\\\\", script)
     first_line = instruction.line + instruction.raw[:start].count("\n")
     return [(script, first_line)]
 

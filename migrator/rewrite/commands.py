@@ -36,8 +36,13 @@ def convert_command(instruction: Instruction, env: dict[str, str | None], runtim
     argv = instruction.json_args()
     changed = False
     if argv is None:
-        argv = _shell_to_argv(instruction, env, runtime_has_shell, outcome)
+        argv = _shell_to_argv(instruction.body, instruction.line, env, runtime_has_shell, outcome)
         changed = True
+    elif _is_shell_c(argv) and not runtime_has_shell:
+        # ["/bin/sh", "-c", "exec java -jar app.jar"]: the same as the shell form
+        converted = _shell_to_argv(argv[2], instruction.line, env, runtime_has_shell, outcome)
+        changed = converted != argv
+        argv = converted
     stripped = _strip_wrappers(argv, instruction.line, runtime_tools, outcome)
     changed |= stripped != argv
     _check_script(stripped, instruction.line, runtime_has_shell, outcome)
@@ -45,32 +50,53 @@ def convert_command(instruction: Instruction, env: dict[str, str | None], runtim
     return outcome
 
 
-def _shell_to_argv(instruction: Instruction, env: dict[str, str | None], runtime_has_shell: bool,
+def _is_shell_c(argv: list[str]) -> bool:
+    return len(argv) == 3 and posixpath.basename(argv[0]) in _SHELLS and argv[1] == "-c"
+
+
+def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has_shell: bool,
                    outcome: CommandOutcome) -> list[str]:
-    body = instruction.body.strip()
+    body = body.strip()
     if body.startswith("exec "):
         body = body[5:].strip()
+    body = _drop_jvm_option_variables(body, env, line, outcome)
     expanded, missing = expand_args(body, env) if "$" in body else (body, [])
     if _SHELL_SYNTAX.search(body) or missing:
         if runtime_has_shell:
-            outcome.findings.append(finding("MIG504", instruction.line, "shell-form command kept in "
+            outcome.findings.append(finding("MIG504", line, "shell-form command kept in "
                                             "`/bin/sh -c`: the runtime image has a shell"))
             return ["/bin/sh", "-c", body]
         why = "variables without a known value (" + ", ".join(missing) + ")" if missing else "shell syntax"
-        outcome.findings.append(finding("MIG505", instruction.line,
+        outcome.findings.append(finding("MIG505", line,
                                         f"`{body}` needs a shell ({why}); the runtime has none"))
         return ["/bin/sh", "-c", body]
     try:
         argv = shlex.split(expanded)
     except ValueError:
-        outcome.findings.append(finding("MIG505", instruction.line, f"`{body}` is not a plain command line"))
+        outcome.findings.append(finding("MIG505", line, f"`{body}` is not a plain command line"))
         return ["/bin/sh", "-c", body]
     if expanded != body:
-        outcome.findings.append(finding("MIG504", instruction.line, "converted to exec form; variables were "
+        outcome.findings.append(finding("MIG504", line, "converted to exec form; variables were "
                                         f"replaced by their values from ENV/ARG: {json.dumps(argv)}"))
     else:
-        outcome.findings.append(finding("MIG504", instruction.line, f"converted to exec form: {json.dumps(argv)}"))
+        outcome.findings.append(finding("MIG504", line, f"converted to exec form: {json.dumps(argv)}"))
     return argv
+
+
+_JVM_OPTION_VARIABLES = re.compile(r"\s+\$\{?(JAVA_OPTS|JAVA_OPTIONS|JVM_OPTS)\}?(?=\s|$)")
+
+
+def _drop_jvm_option_variables(body: str, env: dict[str, str | None], line: int, outcome: CommandOutcome) -> str:
+    """`java $JAVA_OPTS -jar app.jar` needs a shell; the JVM reads JAVA_TOOL_OPTIONS by itself."""
+    words = body.split()
+    if not words or posixpath.basename(words[0]) != "java":
+        return body
+    match = _JVM_OPTION_VARIABLES.search(body)
+    if match is None or env.get(match.group(1)):
+        return body
+    outcome.findings.append(finding("MIG529", line, f"${match.group(1)} removed from the java command line: "
+                                    "set JAVA_TOOL_OPTIONS instead, which the JVM reads without a shell"))
+    return _JVM_OPTION_VARIABLES.sub("", body)
 
 
 def _strip_wrappers(argv: list[str], line: int, runtime_tools: set[str], outcome: CommandOutcome) -> list[str]:

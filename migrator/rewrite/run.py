@@ -36,8 +36,26 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet) -> RunO
         all_empty &= rewrite.empty
         for edit in sorted(rewrite.edits, key=lambda e: e.start, reverse=True):
             raw = raw[: offset + edit.start] + edit.text + raw[offset + edit.end:]
+    lost = _lost_comments(instruction, raw)
     if all_empty and not instruction.heredocs:
-        outcome.raw = None
+        outcome.raw = "".join(lost) or None
     else:
-        outcome.raw = raw
+        outcome.raw = "".join(lost) + raw
     return outcome
+
+
+def _lost_comments(instruction: Instruction, raw: str) -> list[str]:
+    """Comment lines inside the continued command that went with a removed command.
+
+    They are kept, moved just above the RUN: a comment cannot stay in the middle of a joined line.
+    """
+    end = instruction.heredocs[0].body_offset if instruction.heredocs else len(instruction.raw)
+    remaining = raw.splitlines(keepends=True)
+    lost = []
+    for line in instruction.raw[:end].splitlines(keepends=True)[1:]:
+        if line.lstrip().startswith("#"):
+            if line in remaining:
+                remaining.remove(line)
+            else:
+                lost.append(line)
+    return lost

@@ -11,6 +11,7 @@ from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item, Trivia
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts
+from migrator.rewrite.add import add_as_copy
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
 from migrator.rules.loader import ChainguardImage
 
@@ -56,6 +57,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
                 if not word.startswith("-"):
                     path = command.resolve(word, facts.env)
                     wanted.append(Copy(path, path))
+        wanted += _absolute_paths_the_command_runs(facts)
     else:
         wanted += _copied_files_the_command_uses(facts)
     kept: list[Copy] = []
@@ -68,13 +70,33 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     return sorted(kept, key=lambda c: wanted.index(c) if c in wanted else 0)
 
 
-def _copied_files_the_command_uses(facts: StageFacts) -> list[Copy]:
-    used: list[Copy] = []
+_SYSTEM_PREFIXES = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/lib/", "/lib/", "/etc/", "/proc/", "/dev/")
+
+
+def _absolute_paths_the_command_runs(facts: StageFacts) -> list[Copy]:
+    """`/opt/mssql/bin/sqlservr` or `/whoami` in CMD: installed or copied there by the original stage."""
+    found: list[Copy] = []
+    for word in _command_words(facts):
+        if not word.startswith("/") or word.startswith(_SYSTEM_PREFIXES) or "$" in word:
+            continue
+        parts = word.split("/")
+        path = "/".join(parts[:3]) if parts[1] == "opt" and len(parts) > 3 else word.rstrip("/")
+        found.append(Copy(path, path))
+    return found
+
+
+def _command_words(facts: StageFacts) -> list[str]:
+    """The words of ENTRYPOINT and CMD; a `sh -c "..."` string counts as the words inside it."""
     words: list[str] = []
     for instruction in (facts.entrypoint, facts.cmd):
         if instruction is not None:
-            words += instruction.json_args() or instruction.body.split()
-    for word in words:
+            words += " ".join(instruction.json_args() or [instruction.body]).split()
+    return words
+
+
+def _copied_files_the_command_uses(facts: StageFacts) -> list[Copy]:
+    used: list[Copy] = []
+    for word in _command_words(facts):
         if "/" in word or word.endswith((".sh", ".py", ".js", ".jar", ".rb", ".php")):
             path = facts.resolve(word)
             if any(_inside(path, d) for d in facts.copy_destinations):
@@ -192,7 +214,11 @@ def finalize_stage_items(items: list[Item], context: RuntimeContext) -> list[str
         if item.keyword == "CMD" and reset:
             out.append(reset)
             reset = None
-        if item.keyword in CARRIED_LAST or item.keyword in ("SHELL", "ONBUILD"):
+        as_copy = add_as_copy(item)
+        if as_copy is not None:
+            out.append(as_copy[0])
+            context.findings.append(as_copy[1])
+        elif item.keyword in CARRIED_LAST or item.keyword in ("SHELL", "ONBUILD"):
             replaced = finalize_instruction(item, context)
             if replaced == [item.raw]:
                 out.append(item.raw)

@@ -13,6 +13,7 @@ from migrator.plan.facts import StageFacts, read_facts
 from migrator.plan.images import image_name
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
+from migrator.rewrite.add import add_as_copy
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
@@ -127,6 +128,11 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     builder_image = final.image or _inherited_image(plan, final)
     out.stages.append(StageInfo(builder_name, BUILDER, builder_image, stage.resolved))
     body = _builder_items(plan, final, stage.items, inserts, newline, out)
+    _prepare_volumes(final.stage, runtime_plan, out)
+    if runtime_plan.builder_appends:
+        last_user = facts_with_parents(stage).user
+        if last_user is not None and last_user.split(":")[0] not in ("root", "0"):
+            body = _ensure_newline(body, newline) + f"USER root{newline}"
     body += "".join(a + newline for a in runtime_plan.builder_appends)
     out.text += _ensure_newline(body, newline) if body else ""
     _carry_libraries(plan, runtime_plan, out)
@@ -154,6 +160,31 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
+
+
+def _prepare_volumes(stage: Stage, runtime_plan: RuntimePlan, out: Written) -> None:
+    """VOLUME directories must exist, owned by the runtime user, before a volume is mounted there."""
+    import json
+    import shlex
+
+    paths: list[str] = []
+    for instruction in stage.instructions:
+        if instruction.keyword != "VOLUME":
+            continue
+        body = instruction.body.strip()
+        try:
+            words = json.loads(body) if body.startswith("[") else shlex.split(body)
+        except ValueError:
+            words = body.split()
+        paths += [w for w in words if isinstance(w, str) and w.startswith("/") and "$" not in w]
+    covered = [c.destination for c in runtime_plan.copies]
+    missing = [p for p in paths if not any(p == c or p.startswith(c.rstrip("/") + "/") for c in covered)]
+    if not missing:
+        return
+    runtime_plan.builder_appends.append("RUN mkdir -p " + " ".join(missing))
+    runtime_plan.copies += [Copy(p, p, chown=True) for p in missing]
+    out.findings.append(finding("MIG527", stage.from_item.line, "volume directories created in the builder and "
+                                "copied owned by the nonroot runtime user: " + ", ".join(missing)))
 
 
 def _carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, out: Written) -> None:
@@ -235,6 +266,9 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         elif item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
             text.append(item.raw)
+        elif (as_copy := add_as_copy(item)) is not None:
+            text.append(as_copy[0])
+            out.findings.append(as_copy[1])
         else:
             text.append(item.raw)
     body = "".join(text)

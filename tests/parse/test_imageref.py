@@ -18,6 +18,8 @@ from migrator.parse.imageref import InvalidReference, expand_args, parse_image
      "gcr.io/distroless/static-debian12"),
     ("mcr.microsoft.com/dotnet/aspnet:8.0", "mcr.microsoft.com", "dotnet/aspnet", "8.0", None,
      "mcr.microsoft.com/dotnet/aspnet"),
+    ("public.ecr.aws/docker/library/python:3.12", "public.ecr.aws", "docker/library/python", "3.12", None,
+     "python"),
     ("alpine:3.19@sha256:" + "a" * 64, "docker.io", "library/alpine", "3.19", "sha256:" + "a" * 64, "alpine"),
 ])
 def test_reference_grammar(text: str, registry: str, path: str, tag: str | None, digest: str | None,

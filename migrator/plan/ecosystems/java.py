@@ -15,7 +15,7 @@ def _jar_paths_in_command(context: EcosystemContext) -> list[str]:
         if instruction is None:
             continue
         words = instruction.json_args() or instruction.body.split()
-        for word in words:
+        for word in " ".join(words).split():  # `sh -c "java -jar x.jar"` holds several words in one
             if word.endswith((".jar", ".war")):
                 paths.append(context.facts.resolve(word))
     return paths

