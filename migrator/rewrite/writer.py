@@ -204,9 +204,23 @@ def _carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, out: Written) ->
     for library in wanted:
         for pattern in libraries[library]:
             runtime_plan.copies.append(Copy(pattern, pattern))
+    line = plan.final.stage.from_item.line
     if wanted:
-        out.findings.append(finding("MIG521", plan.final.stage.from_item.line,
-                                    "shared libraries copied into the runtime: " + ", ".join(wanted)))
+        out.findings.append(finding("MIG521", line, "shared libraries copied into the runtime: " + ", ".join(wanted)))
+    final_installs = out.packages.get(plan.final.stage.index, [])
+    runtime_name = image_name(runtime_plan.image or _root_runtime(plan) or "glibc-dynamic")
+    provided = plan.rules.image_facts(runtime_name).packages
+    missing = [p for p in dict.fromkeys(final_installs) if p not in provided and p not in wanted
+               and p not in implied and not p.endswith("-dev") and p not in plan.rules.build_tools]
+    if missing:
+        out.findings.append(finding("MIG514", line, f"the original final stage installed {', '.join(missing)}; "
+                                    f"the {runtime_name} runtime has no package manager: copy the files the app "
+                                    "uses at run time from the builder, or use a runtime image that has them"))
+
+
+def _root_runtime(plan: FilePlan) -> str | None:
+    root = _root_plan(plan, plan.final)
+    return root.choice.runtime if root.choice else None
 
 
 def installed_packages(run_raw: str) -> list[str]:

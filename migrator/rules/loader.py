@@ -72,6 +72,7 @@ class RuleSet:
     packages: dict[str, dict[str, PackageMapping]] = field(default_factory=dict)
     runtime_libs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     chainguard: dict[str, ChainguardImage] = field(default_factory=dict)
+    build_tools: set[str] = field(default_factory=set)  # packages only a build needs
 
     def image_rule(self, repository: str, tag: str | None) -> ImageRule | None:
         for rule in self.images:
@@ -203,6 +204,7 @@ _IMAGE_KEYS = {"match", "tags", "ecosystem", "builder", "runtime", "family", "un
 def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) -> None:
     known = {
         "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
+        "build_tools",
     }
     for key in data:
         if key not in known:
@@ -223,6 +225,11 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
     for name, raw in (data.get("chainguard") or {}).items():
         if override or name not in ruleset.chainguard:
             ruleset.chainguard[str(name)] = _chainguard_image(str(name), raw, origin)
+    tools = data.get("build_tools")
+    if tools is not None:
+        if not isinstance(tools, list):
+            raise MigratorError(f"{origin}: 'build_tools' must be a list of Wolfi package names")
+        ruleset.build_tools |= {str(t) for t in tools}
     for section in ("libraries", "dev_packages", "python", "ruby", "node", "php"):
         entries = data.get(section)
         if entries is None:

@@ -1,0 +1,179 @@
+"""The multi-stage rewrite, behaviour by behaviour (each as a reviewer would check it)."""
+
+from __future__ import annotations
+
+from migrator.api import migrate_text
+from migrator.model import Result
+
+
+def migrate(text: str) -> Result:
+    return migrate_text(text)
+
+
+def codes(result: Result) -> set[str]:
+    return {f.code for f in result.findings}
+
+
+def final_stage(result: Result) -> str:
+    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
+
+
+def test_python_app_gets_venv_and_entrypoint_reset() -> None:
+    result = migrate("FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "CMD [\"python\", \"app.py\"]\n")
+    assert [s.role for s in result.stages] == ["builder", "runtime"]
+    assert "RUN python -m venv /opt/venv\nENV VIRTUAL_ENV=/opt/venv" in result.dockerfile
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/python:latest\n")
+    assert "COPY --from=builder /opt/venv /opt/venv" in runtime
+    assert "COPY --from=builder /app /app" in runtime
+    assert 'ENTRYPOINT []\nCMD ["python", "app.py"]' in runtime
+    assert "RUN" not in runtime
+
+
+def test_pip_user_flag_is_removed_inside_the_venv() -> None:
+    result = migrate("FROM python:3.12\nCOPY . /app\nRUN pip install --user -r /app/req.txt\nCMD [\"python\"]\n")
+    assert "RUN pip install -r /app/req.txt" in result.dockerfile
+    assert "MIG516" in codes(result)
+
+
+def test_go_cgo_disabled_runs_on_static_with_only_the_binary() -> None:
+    result = migrate("FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /bin/app ./cmd/app\n"
+                     "ENTRYPOINT [\"/bin/app\"]\n")
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/static:latest")
+    assert "COPY --from=builder /bin/app /bin/app" in runtime
+    assert "COPY --from=builder /src" not in runtime
+
+
+def test_go_with_cgo_runs_on_glibc_dynamic() -> None:
+    result = migrate("FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o app .\nCMD [\"./app\"]\n")
+    assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest")
+    assert "COPY --from=builder /src/app /src/app" in result.dockerfile
+
+
+def test_final_stage_run_that_only_installs_certificates_is_dropped() -> None:
+    result = migrate("FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+                     "FROM alpine:3.20\nRUN apk add --no-cache ca-certificates tzdata && adduser -D app\n"
+                     "COPY --from=build /out/app /app\nUSER app\nENTRYPOINT [\"/app\"]\n")
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/static:latest")
+    assert "RUN" not in runtime and "USER nonroot" in runtime
+    assert {"MIG526", "MIG512"} <= codes(result)
+
+
+def test_shell_form_with_known_variables_becomes_exec_form() -> None:
+    result = migrate("FROM python:3.12\nENV PORT=8000\nCOPY . /app\nRUN pip install gunicorn\n"
+                     "CMD gunicorn -b 0.0.0.0:$PORT app:app\n")
+    assert 'CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]' in final_stage(result)
+
+
+def test_shell_features_are_reported_as_errors() -> None:
+    result = migrate("FROM python:3.12\nCOPY . /app\nRUN pip install x\nCMD python migrate.py && python app.py\n")
+    errors = [f for f in result.findings if f.code == "MIG505"]
+    assert errors and errors[0].severity.value == "error" and errors[0].line == 4
+
+
+def test_gosu_tini_and_curl_healthcheck() -> None:
+    result = migrate("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n"
+                     "HEALTHCHECK CMD curl -f http://localhost/ || exit 1\n"
+                     "ENTRYPOINT [\"tini\", \"--\"]\nCMD [\"gosu\", \"node\", \"node\", \"server.js\"]\n")
+    runtime = final_stage(result)
+    assert "HEALTHCHECK" not in runtime and "gosu" not in runtime and "tini" not in runtime
+    assert 'CMD ["node", "server.js"]' in runtime
+    assert {"MIG508", "MIG509", "MIG510"} <= codes(result)
+
+
+def test_entrypoint_script_is_reported() -> None:
+    result = migrate("FROM python:3.12\nCOPY entrypoint.sh /entrypoint.sh\nRUN pip install x\n"
+                     "ENTRYPOINT [\"/entrypoint.sh\"]\n")
+    assert "MIG507" in codes(result)
+    assert "COPY --from=builder /entrypoint.sh /entrypoint.sh" in final_stage(result)
+
+
+def test_useradd_user_becomes_the_runtime_user_with_chown() -> None:
+    result = migrate("FROM python:3.12\nRUN useradd -m app\nWORKDIR /home/app\nCOPY . .\nRUN pip install x\n"
+                     "USER app\nCMD [\"python\", \"main.py\"]\n")
+    runtime = final_stage(result)
+    assert "USER nonroot" in runtime
+    assert "COPY --from=builder --chown=65532:65532 /home/app /home/app" in runtime
+    assert "adduser -D app" in result.dockerfile
+
+
+def test_nginx_moves_to_8080() -> None:
+    result = migrate("FROM node:20 AS build\nRUN npm ci && npm run build\n"
+                     "FROM nginx:1.27\nCOPY --from=build /dist /usr/share/nginx/html\nEXPOSE 80\n")
+    assert "EXPOSE 8080" in final_stage(result) and "MIG520" in codes(result)
+
+
+def test_privileged_port_is_reported() -> None:
+    result = migrate("FROM python:3.12\nCOPY . /app\nRUN pip install x\nEXPOSE 443\nCMD [\"python\", \"/app/a.py\"]\n")
+    assert "MIG511" in codes(result)
+
+
+def test_volume_directory_is_owned_by_runtime_user() -> None:
+    result = migrate("FROM python:3.12\nCOPY . /app\nRUN pip install x\nVOLUME /data\nCMD [\"python\", \"/app/a.py\"]\n")
+    assert "RUN mkdir -p /data" in result.dockerfile
+    assert "COPY --from=builder --chown=65532:65532 /data /data" in final_stage(result)
+
+
+def test_shared_libraries_follow_dev_packages() -> None:
+    result = migrate("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y libpq-dev libxml2-dev\n"
+                     "COPY . /app\nRUN pip install psycopg2 lxml\nCMD [\"python\", \"/app/a.py\"]\n")
+    runtime = final_stage(result)
+    assert "/usr/lib/libpq.so" in runtime and "/usr/lib/libxml2.so" in runtime
+    assert "MIG521" in codes(result)
+
+
+def test_runtime_packages_the_runtime_lacks_are_listed() -> None:
+    result = migrate("FROM python:3.12\nRUN apt-get update && apt-get install -y ffmpeg\nCOPY . /app\n"
+                     "CMD [\"python\", \"/app/a.py\"]\n")
+    messages = [f.message for f in result.findings if f.code == "MIG514"]
+    assert messages and "ffmpeg" in messages[0]
+
+
+def test_stage_names_are_kept_and_references_stay_valid() -> None:
+    result = migrate("FROM python:3.12 AS App\nCOPY . /app\nRUN pip install x\nCMD [\"python\", \"/app/a.py\"]\n")
+    assert "AS App-build" in result.dockerfile
+    assert "COPY --from=App-build /opt/venv /opt/venv" in result.dockerfile
+    assert final_stage(result).startswith("cgr.dev/chainguard/python:latest AS App\n")
+
+
+def test_platform_flag_and_directives_are_kept() -> None:
+    text = ("# syntax=docker/dockerfile:1\nFROM --platform=$BUILDPLATFORM golang:1.22 AS b\n"
+            "RUN CGO_ENABLED=0 go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\nENTRYPOINT [\"/x\"]\n")
+    out = migrate(text).dockerfile
+    assert out.startswith("# syntax=docker/dockerfile:1\nFROM --platform=$BUILDPLATFORM cgr.dev/chainguard/go:latest-dev AS b\n")
+
+
+def test_digest_and_arg_in_from_are_reported() -> None:
+    result = migrate("ARG PY=3.12\nFROM python:${PY}-slim@sha256:" + "a" * 64 + "\nCOPY . /app\nCMD [\"python\"]\n")
+    assert {"MIG204", "MIG208"} <= codes(result)
+
+
+def test_unknown_and_windows_images_are_untouched_with_errors() -> None:
+    for text, code in (("FROM corp.example.com/base:1\nRUN make\n", "MIG202"),
+                       ("FROM python:3.12-windowsservercore\nRUN pip install x\n", "MIG203"),
+                       ("FROM $BASE\nRUN make\n", "MIG205")):
+        result = migrate(text)
+        assert result.dockerfile == text
+        assert any(f.code == code and f.severity.value == "error" for f in result.findings)
+
+
+def test_add_of_local_files_becomes_copy_but_urls_stay() -> None:
+    out = migrate("FROM python:3.12\nADD . /app\nADD https://example.com/x.tgz /tmp/\nRUN pip install x\n"
+                  "CMD [\"python\"]\n").dockerfile
+    assert "COPY . /app" in out and "ADD https://example.com/x.tgz /tmp/" in out
+
+
+def test_java_opts_variable_gives_exec_form() -> None:
+    result = migrate("FROM eclipse-temurin:21-jre\nCOPY app.jar /app.jar\n"
+                     "CMD [\"sh\", \"-c\", \"java $JAVA_OPTS -jar /app.jar\"]\n")
+    assert 'CMD ["java", "-jar", "/app.jar"]' in final_stage(result)
+    assert "MIG529" in codes(result)
+
+
+def test_crlf_file_stays_crlf() -> None:
+    text = "FROM python:3.12\r\nCOPY . /app\r\nRUN pip install x\r\nCMD [\"python\", \"/app/a.py\"]\r\n"
+    out = migrate(text).dockerfile
+    assert out.count("\n") == out.count("\r\n")
