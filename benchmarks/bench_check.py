@@ -56,12 +56,12 @@ def main() -> int:
     hadolint = shutil.which("hadolint")
     migrate = migrate_command()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "migrator")], check=False)
-    subprocess.run(migrate + ["--check", str(ROOT / "samples/python-pip/Dockerfile")], capture_output=True)  # warm
+    subprocess.run([*migrate, "--check", str(ROOT / "samples/python-pip/Dockerfile")], capture_output=True)  # warm
     with tempfile.TemporaryDirectory() as tmp:
         files = make_files(Path(tmp), args.files)
         rows = []
         for label, chosen in (("1 file", files[:1]), (f"{len(files)} files", files)):
-            ours = best_of(migrate + ["--check", "--quiet", *chosen], args.runs)
+            ours = best_of([*migrate, "--check", "--quiet", *chosen], args.runs)
             theirs = best_of([hadolint, "--no-fail", *chosen], args.runs) if hadolint else None
             rows.append((label, ours, theirs))
     print(f"{'case':<12} {'migrate --check (best/median)':>32} {'hadolint (best/median)':>26} {'ratio':>7}")

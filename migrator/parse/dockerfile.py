@@ -23,9 +23,10 @@ _DIRECTIVE = re.compile(r"^#[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \
 _HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _KEYWORD = re.compile(r"^[ \t]*([A-Za-z]+)(?=\s|$)")
 
-INSTRUCTIONS = frozenset(
-    ["ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"]
-)
+INSTRUCTIONS = frozenset({
+    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER",
+    "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+})
 HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 
 
@@ -288,4 +289,5 @@ def _check_is_dockerfile(doc: Dockerfile) -> None:
         raise MigratorError("not a Dockerfile: no FROM instruction")
     if len(unknown) > max(2, len(instructions) // 2):
         first = unknown[0]
-        raise MigratorError(f"not a Dockerfile: line {first.line} starts with '{first.keyword or first.raw.split()[0]}'")
+        word = first.keyword or first.raw.split()[0]
+        raise MigratorError(f"not a Dockerfile: line {first.line} starts with '{word}'")

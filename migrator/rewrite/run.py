@@ -21,15 +21,12 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet) -> RunO
     from migrator.rewrite.shell import rewrite_script
 
     scripts = run_scripts(instruction)
-    if instruction.heredocs:
-        offsets = [h.body_offset for h in instruction.heredocs]
-    else:
-        offsets = [run_body_offset(instruction)]
+    offsets = [h.body_offset for h in instruction.heredocs] if instruction.heredocs else [run_body_offset(instruction)]
     raw = instruction.raw
     outcome = RunOutcome(raw=raw)
     all_empty = bool(scripts)
     # apply from the last script backwards so earlier offsets stay valid
-    for (script, first_line), offset in reversed(list(zip(scripts, offsets))):
+    for (script, first_line), offset in reversed(list(zip(scripts, offsets, strict=False))):
         rewrite = rewrite_script(script, family, rules, first_line)
         outcome.findings = rewrite.findings + outcome.findings
         outcome.needs_root |= rewrite.installs_packages or rewrite.manages_users

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from migrator.findings import finding
@@ -166,17 +167,16 @@ def _expose(instruction: Instruction, context: RuntimeContext) -> str:
     return raw
 
 
-def entrypoint_reset(context: RuntimeContext, items: list[Item]) -> str | None:
+def entrypoint_reset(context: RuntimeContext, items: Sequence[Item]) -> str | None:
     """`ENTRYPOINT []` when the runtime image has an entrypoint the original base did not."""
     keywords = {i.keyword for i in items if isinstance(i, Instruction)}
-    if context.image.entrypoint and "CMD" in keywords and "ENTRYPOINT" not in keywords:
-        if not context.source_has_entrypoint:
-            cmd = context.facts.cmd
-            context.findings.append(finding("MIG506", cmd.line if cmd else 0,
-                                            f"ENTRYPOINT [] added: the runtime image's entrypoint is "
-                                            f"{context.image.entrypoint[0]}"))
-            return f"ENTRYPOINT []{context.newline}"
-    return None
+    base_added_entrypoint = bool(context.image.entrypoint) and not context.source_has_entrypoint
+    if not (base_added_entrypoint and "CMD" in keywords and "ENTRYPOINT" not in keywords):
+        return None
+    cmd = context.facts.cmd
+    context.findings.append(finding("MIG506", cmd.line if cmd else 0, "ENTRYPOINT [] added: the runtime "
+                                    f"image's entrypoint is {context.image.entrypoint[0]}"))
+    return f"ENTRYPOINT []{context.newline}"
 
 
 def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -> str:

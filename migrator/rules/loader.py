@@ -208,7 +208,8 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
     }
     for key in data:
         if key not in known:
-            raise MigratorError(f"{origin}: unknown top-level key '{key}' (expected one of: {', '.join(sorted(known))})")
+            expected = ", ".join(sorted(known))
+            raise MigratorError(f"{origin}: unknown top-level key '{key}' (expected one of: {expected})")
     for raw in data.get("images") or []:
         ruleset.images.append(_image_rule(raw, origin))
     if "packages" in data:
