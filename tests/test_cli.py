@@ -173,3 +173,22 @@ def test_idempotent_on_its_own_output(dockerfile: Path) -> None:
 def test_main_returns_exit_code_in_process(dockerfile: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--check", str(dockerfile)]) == 1
     assert "would migrate" in capsys.readouterr().err
+
+
+def test_check_answers_from_cache_the_second_time(tmp_path: Path) -> None:
+    import os
+
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM corp.example.com/base:1\nRUN make\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = subprocess.run([sys.executable, "-m", "migrator", "--check", str(path)], capture_output=True,
+                           text=True, env=env, timeout=60)
+    second = subprocess.run([sys.executable, "-X", "importtime", "-m", "migrator", "--check", str(path)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert first.returncode == second.returncode == 0
+    assert "MIG202" in first.stderr and "MIG202" in second.stderr
+    assert "migrator.pipeline" not in second.stderr  # answered without loading the pipeline
+    path.write_text(SIMPLE)  # new content: a miss, and the right answer
+    third = subprocess.run([sys.executable, "-m", "migrator", "--check", str(path)], capture_output=True,
+                           text=True, env=env, timeout=60)
+    assert third.returncode == 1 and "would migrate" in third.stderr

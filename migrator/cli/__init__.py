@@ -23,7 +23,12 @@ SUBCOMMANDS: dict[str, str] = {
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in SUBCOMMANDS:
+    from migrator.cli.checkcache import cached_check
+
+    cached = cached_check(args)
+    if cached is not None:
+        code = cached
+    elif args and args[0] in SUBCOMMANDS:
         module_name, func_name = SUBCOMMANDS[args[0]].split(":")
         func = getattr(importlib.import_module(module_name), func_name)
         code = int(func(args[1:]))

@@ -135,6 +135,7 @@ def _report(results: list[Result], args: argparse.Namespace) -> int:
         changed = [r for r in results if r.changed]
         for result in changed:
             print(f"would migrate {result.path}", file=sys.stderr)
+        _remember_check(results, args)
         return EXIT_CHANGED if changed else EXIT_OK
     if args.diff:
         from migrator.render.output import unified_diff
@@ -147,6 +148,21 @@ def _report(results: list[Result], args: argparse.Namespace) -> int:
     for result in results:
         sys.stdout.write(result.dockerfile)
     return EXIT_OK
+
+
+def _remember_check(results: list[Result], args: argparse.Namespace) -> None:
+    """Cache plain `--check` answers (see checkcache): the next run of the same files is instant."""
+    from migrator.cli import checkcache
+
+    argv = ["--check", *(["-q"] if args.quiet else []), *args.paths]
+    if checkcache.plain_check_paths(argv) is None or not checkcache.enabled() or "-" in args.paths:
+        return
+    stamp = checkcache.stamp()
+    for result in results:
+        verdict = f"would migrate {result.path}\n" if result.changed else ""
+        messages = "".join(_finding_lines(result)) + checkcache.SEPARATOR + verdict
+        content = result.original.encode("utf-8")
+        checkcache.store(checkcache.key(Path(result.path), content, [], stamp), result.changed, messages)
 
 
 def _write(results: list[Result], backup: bool) -> int:
@@ -163,11 +179,17 @@ def _write(results: list[Result], backup: bool) -> int:
 
 def _print_findings(results: list[Result]) -> None:
     for result in results:
-        for item in result.findings:
-            if item.severity == Severity.INFO and not sys.stderr.isatty():
-                continue
-            mark = SEVERITY_MARK[item.severity.value]
-            print(f"{result.path}:{item.line}: {mark} {item.code} {item.message}", file=sys.stderr)
+        sys.stderr.write("".join(_finding_lines(result, sys.stderr.isatty())))
+
+
+def _finding_lines(result: Result, with_info: bool = False) -> list[str]:
+    lines = []
+    for item in result.findings:
+        if item.severity == Severity.INFO and not with_info:
+            continue
+        mark = SEVERITY_MARK[item.severity.value]
+        lines.append(f"{result.path}:{item.line}: {mark} {item.code} {item.message}\n")
+    return lines
 
 
 def _explain(code: str) -> int:

@@ -99,6 +99,10 @@ CODES: tuple[Code, ...] = (
     Code("MIG528", Severity.INFO, "ADD of local files changed to COPY",
          "ADD only differs from COPY for URLs and tar archives, neither of which is used here, so COPY "
          "does the same and says so (hadolint DL3020)."),
+    Code("MIG530", Severity.WARNING, "user already exists in the Chainguard image",
+         "Chainguard images ship their nonroot user (nonroot, node, java, php or nginx, uid 65532). "
+         "Creating it again with adduser/addgroup fails the build: remove the command and use the "
+         "existing user."),
     Code("MIG526", Severity.INFO, "RUN not needed on the runtime image",
          "This final-stage RUN only installed packages the runtime image already contains (such as "
          "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "

@@ -277,6 +277,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             if outcome.raw is not None:
                 text.append(_ensure_newline(outcome.raw, newline))
                 out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(outcome.raw))
+                _check_existing_user(plan, stage_plan, outcome.raw, item.line, out)
         elif item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
             text.append(item.raw)
@@ -290,6 +291,22 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line))
         body = f"USER root{newline}" + body
     return body
+
+
+def _check_existing_user(plan: FilePlan, stage_plan: StagePlan, run_raw: str, line: int, out: Written) -> None:
+    """`adduser nonroot` fails on a Chainguard image, where that user already exists."""
+    from migrator.parse.dockerfile import parse_instruction
+    from migrator.plan.facts import run_scripts
+    from migrator.rewrite.shell import simple_commands
+
+    image = stage_plan.image or _inherited_image(plan, stage_plan)
+    user = plan.rules.image_facts(image_name(image)).user
+    for script, first in run_scripts(parse_instruction(run_raw, line)):
+        for command in simple_commands(script, first):
+            if command.words[:1] in (("adduser",), ("addgroup",)) and command.words[-1] == user:
+                out.findings.append(finding("MIG530", command.line, f"user '{user}' already exists in "
+                                            f"{image_name(image)}: `{command.words[0]} {user}` fails there; "
+                                            "remove it (the image's nonroot user is ready to use)"))
 
 
 def _needs_user_root(plan: FilePlan, stage_plan: StagePlan) -> bool:
