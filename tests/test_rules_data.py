@@ -523,7 +523,8 @@ def test_package_examples(
 
 
 def test_runtime_libs_shape(runtime_libs: dict[str, Any]) -> None:
-    assert set(runtime_libs) == {"libraries", "dev_packages", "python", "ruby", "node", "php"}
+    assert set(runtime_libs) == {"libraries", "dev_packages", "python", "ruby", "node", "php", "build_tools"}
+    assert isinstance(runtime_libs["build_tools"], list) and all(isinstance(t, str) for t in runtime_libs["build_tools"])
     problems = []
     for pkg, globs in runtime_libs["libraries"].items():
         if not isinstance(globs, list) or not globs:
@@ -574,7 +575,7 @@ def test_runtime_lib_references_resolve(runtime_libs: dict[str, Any]) -> None:
 
 
 def test_runtime_lib_names_exist_in_wolfi(runtime_libs: dict[str, Any], wolfi_names: set[str]) -> None:
-    names = set(runtime_libs["libraries"]) | set(runtime_libs["dev_packages"])
+    names = set(runtime_libs["libraries"]) | set(runtime_libs["dev_packages"]) | set(runtime_libs["build_tools"])
     for section in ("dev_packages", "python", "ruby", "node", "php"):
         for libs in runtime_libs[section].values():
             names.update(libs)

@@ -87,13 +87,12 @@ PYTHON_RUNTIME = [
     "libkeyutils1",
     "libcom-err2",
 ]
-# -dev: the runtime plus pip, the ensurepip wheels (so `python -m venv` works offline), a busybox
+# -dev: the runtime plus pip, the ensurepip pip wheel (so `python -m venv` works offline), a busybox
 # shell and tools, and bash. The real -dev also has apk-tools, git and build-base: not here.
 PYTHON_DEV = [
     *PYTHON_RUNTIME,
     "python3.11-venv",
     "python3-pip-whl",
-    "python3-setuptools-whl",
     "python3-pip",
     "python3-setuptools",
     "python3-pkg-resources",
@@ -529,6 +528,11 @@ def build_rootfs(
         if image.busybox:
             for applet in applets:
                 link(root, "/" + applet, "/bin/busybox")
+        ensurepip = root / "usr/lib/python3.11/ensurepip/__init__.py"
+        if ensurepip.exists():
+            # `python -m venv` installs pip only, as on the real images' Python (3.12+)
+            text = ensurepip.read_text()
+            ensurepip.write_text(text.replace("_PACKAGE_NAMES = ('setuptools', 'pip')", "_PACKAGE_NAMES = ('pip',)"))
         if (root / "usr/bin/python3.11").exists():
             if pycs is None:
                 compiled = precompile(root)
