@@ -56,6 +56,11 @@ CODES: tuple[Code, ...] = (
         "never copied from an Alpine image.",
     ),
     Code(
+        "MIG211", Severity.INFO, "what differs in the Chainguard image",
+        "A note from the image rule about how the Chainguard image differs from the source image "
+        "(paths, users, entrypoints, missing bundled tools). Rules carry these notes in `notes:`.",
+    ),
+    Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",
         "A COPY --from names an image rather than a stage. migrator does not change it, but the "
         "files it copies were built for that image's libc and user: check that they work on Wolfi.",

@@ -103,6 +103,10 @@ CODES: tuple[Code, ...] = (
          "Chainguard images ship their nonroot user (nonroot, node, java, php or nginx, uid 65532). "
          "Creating it again with adduser/addgroup fails the build: remove the command and use the "
          "existing user."),
+    Code("MIG531", Severity.WARNING, "the start command is not in the runtime image",
+         "The command that starts the app names a program the runtime image does not ship (for example "
+         "pnpm or yarn in the node image, which ships node and npm). Start the app with the runtime's "
+         "own program, e.g. `CMD [\"node\", \"dist/server.js\"]`."),
     Code("MIG526", Severity.INFO, "RUN not needed on the runtime image",
          "This final-stage RUN only installed packages the runtime image already contains (such as "
          "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "

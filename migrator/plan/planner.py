@@ -190,3 +190,6 @@ def _note_image_change(plan: StagePlan, stage: Stage) -> None:
                                      "the build argument no longer selects the base image"))
     if plan.family == "alpine":
         plan.findings.append(finding("MIG209", line))
+    rule = plan.choice.rule if plan.choice else None
+    if rule is not None and rule.notes:
+        plan.findings.append(finding("MIG211", line, f"{ref.short_name}: {rule.notes}"))

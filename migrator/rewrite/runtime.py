@@ -115,7 +115,7 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         destination = copy.destination
         if "*" in copy.source:
             destination = posixpath.dirname(copy.destination) + "/"
-        flag = "--chown" if copy.chown or context.chown else ""
+        flag = "--chown" if copy.chown or (context.chown and "*" not in copy.source) else ""
         chown = f"{flag}={context.image.uid}:{context.image.uid} " if flag else ""
         lines.append(f"COPY --from={builder} {chown}{copy.source} {destination}{context.newline}")
     return lines

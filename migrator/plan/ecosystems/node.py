@@ -23,7 +23,18 @@ class Node:
         if yarn and not any("--production" in c.words for c in yarn):
             plan.note("MIG517", yarn[-1].line, "yarn installs dev dependencies too: add "
                       "`yarn install --production` after the build so the runtime only gets what it needs")
+        self._check_launcher(context, plan)
         return plan
+
+    def _check_launcher(self, context: EcosystemContext, plan: RuntimePlan) -> None:
+        """`pnpm start` / `yarn start`: the node runtime ships npm, not pnpm or yarn."""
+        tools = set(context.rules.image_facts("node").tools)
+        for instruction in (context.facts.entrypoint, context.facts.cmd):
+            argv = instruction.json_args() if instruction is not None else None
+            words = argv if argv is not None else (instruction.body.split() if instruction is not None else [])
+            if instruction is not None and words and words[0] in ("pnpm", "yarn") and words[0] not in tools:
+                plan.note("MIG531", instruction.line, f"`{words[0]}` is not in the node runtime image: start the "
+                          "app with `node <entry file>` (or `npm start`, which it has)")
 
 
 ECOSYSTEM = Node()

@@ -18,11 +18,13 @@ class Ruby:
         home = context.facts.env.get("GEM_HOME") or context.facts.env.get("BUNDLE_PATH")
         if not home:
             home = GEM_HOME
-            plan.builder_inserts.append(BuilderInsert(
-                installs[0].instruction.line, f"ENV GEM_HOME={home} BUNDLE_PATH={home} PATH=\"{home}/bin:$PATH\""
-            ))
-            plan.note("MIG515", installs[0].line, f"gems install into {home}, which the runtime copies (the "
-                      "ruby runtime image has no shell and no bundler of its own)")
+            setup = f"ENV GEM_HOME={home} BUNDLE_PATH={home} PATH=\"{home}/bin:$PATH\""
+            if any(c.words[0] == "bundle" for c in installs):
+                # the runtime image has no bundler: install it into GEM_HOME so `bundle exec` works there
+                setup += "\nRUN gem install bundler --no-document"
+            plan.builder_inserts.append(BuilderInsert(installs[0].instruction.line, setup))
+            plan.note("MIG515", installs[0].line, f"gems (and bundler) install into {home}, which the runtime "
+                      "copies: the ruby runtime image has no shell and no bundler of its own")
         plan.copies.append(Copy(home, home))
         plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", f'PATH="{home}/bin:$PATH"']
         return plan
