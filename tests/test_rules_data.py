@@ -608,3 +608,11 @@ def test_dev_packages_emitted_by_tables_are_known(
     assert expected <= emitted
     missing = sorted(expected - set(runtime_libs["dev_packages"]))
     assert not missing, f"dev packages without a dev_packages entry: {missing}"
+
+
+def test_php_extension_packages_exist_in_wolfi(wolfi_names: set[str]) -> None:
+    data = YAML(typ="safe", pure=True).load((RULES / "php-extensions.yaml").read_text())
+    names = {n for targets in data["php_extensions"].values() for n in targets}
+    assert len(names) >= 30
+    missing = sorted(names - wolfi_names)
+    assert not missing, f"Wolfi names that do not exist: {missing}"

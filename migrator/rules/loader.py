@@ -98,7 +98,8 @@ def builtin_rules_dir() -> Path:
 
 def builtin_rule_files() -> list[Path]:
     root = builtin_rules_dir()
-    files = [root / "images.yaml", root / "runtime-libs.yaml", root / "chainguard-images.yaml"]
+    files = [root / "images.yaml", root / "runtime-libs.yaml", root / "chainguard-images.yaml",
+             root / "php-extensions.yaml"]
     files += sorted((root / "packages").glob("*.yaml"))
     return [f for f in files if f.is_file()]
 
@@ -204,7 +205,7 @@ _IMAGE_KEYS = {"match", "tags", "ecosystem", "builder", "runtime", "family", "un
 def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) -> None:
     known = {
         "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
-        "build_tools",
+        "build_tools", "php_extensions",
     }
     for key in data:
         if key not in known:
@@ -231,7 +232,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
         if not isinstance(tools, list):
             raise MigratorError(f"{origin}: 'build_tools' must be a list of Wolfi package names")
         ruleset.build_tools |= {str(t) for t in tools}
-    for section in ("libraries", "dev_packages", "python", "ruby", "node", "php"):
+    for section in ("libraries", "dev_packages", "python", "ruby", "node", "php", "php_extensions"):
         entries = data.get(section)
         if entries is None:
             continue

@@ -1,0 +1,450 @@
+"""Static checks of a migrated Dockerfile: no engine, milliseconds.
+
+    findings = check(text)                       # list[Finding], codes MIG601..MIG608
+    findings = check(text, target="runtime", build_args={"BASE": "..."})
+
+What a build would only reveal late (or never, for USER root) is caught here:
+- the final stage has no shell-form RUN and no shell-form CMD/ENTRYPOINT/HEALTHCHECK when its image
+  has no shell (MIG601, MIG602);
+- every ``COPY --from`` names an earlier stage or an image (MIG603, MIG608);
+- the final user is not root (MIG604);
+- files the entrypoint refers to are copied into the final stage (MIG605);
+- the final stage is not a ``-dev`` image (MIG606).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import posixpath
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from migrator.findings import finding
+from migrator.model import Finding, Severity
+from migrator.validate.dockerfile import Dockerfile, Instruction, Stage, parse
+
+# Chainguard runtime images without any shell, and those with a busybox shell
+# (shared/docs/chainguard-facts.md: "No runtime image has apk ...").
+CG_NO_SHELL = frozenset(
+    {"python", "jre", "php", "ruby", "nginx", "static", "glibc-dynamic", "aspnet-runtime", "curl", "git"}
+)
+CG_WITH_SHELL = frozenset(
+    {
+        "node",
+        "jdk",
+        "maven",
+        "gradle",
+        "go",
+        "rust",
+        "dotnet-sdk",
+        "dotnet-runtime",
+        "tomcat",
+        "gcc-glibc",
+        "busybox",
+        "wolfi-base",
+        "chainguard-base",
+        "bash",
+    }
+)
+CG_ROOT = frozenset({"go", "gcc-glibc", "wolfi-base", "chainguard-base", "postgres"})
+# upstream images whose default user is root and that have a shell
+UPSTREAM_ROOT_SHELL = frozenset(
+    {
+        "debian",
+        "ubuntu",
+        "alpine",
+        "fedora",
+        "centos",
+        "rockylinux",
+        "almalinux",
+        "amazonlinux",
+        "busybox",
+        "python",
+        "node",
+        "golang",
+        "ruby",
+        "php",
+        "openjdk",
+        "eclipse-temurin",
+        "maven",
+        "gradle",
+        "rust",
+        "gcc",
+        "nginx",
+        "httpd",
+    }
+)
+
+SCRIPT_EXTENSIONS = (
+    ".py",
+    ".pyc",
+    ".js",
+    ".mjs",
+    ".cjs",
+    ".ts",
+    ".jar",
+    ".war",
+    ".rb",
+    ".php",
+    ".dll",
+    ".sh",
+    ".pl",
+    ".bin",
+    ".exe",
+)
+# absolute paths that the base image provides (interpreters, libraries, system files)
+SYSTEM_PREFIXES = ("/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/usr/lib", "/lib", "/etc/", "/proc/", "/dev/", "/sys/")
+# options after which the next argument is not a file (python -m mod, -c code, node -e code, ...)
+NOT_A_FILE_AFTER = frozenset({"-m", "-c", "-e", "--eval", "-p", "--print", "-r", "--require", "-W", "-X"})
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    ref: str
+    name: str  # last path component, lower case
+    tag: str
+    chainguard: bool
+    shell: bool | None  # None: unknown
+    root: bool | None  # default user is root; None: unknown
+    dev: bool
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """('127.0.0.1:5000/chainguard/python', 'latest-dev') from an image reference."""
+    ref = ref.split("@", 1)[0]
+    slash = ref.rfind("/")
+    colon = ref.rfind(":")
+    if colon > slash:
+        return ref[:colon], ref[colon + 1 :]
+    return ref, "latest"
+
+
+def image_facts(ref: str, registries: tuple[str, ...] = ()) -> ImageFacts:
+    repo, tag = split_ref(ref)
+    name = repo.rsplit("/", 1)[-1].lower()
+    path = "/" + repo.lower() + "/"
+    chainguard = (
+        repo.startswith("cgr.dev/")
+        or "/chainguard/" in path
+        or any(repo.startswith(r.rstrip("/") + "/") for r in registries if r)
+    )
+    dev = tag.endswith("-dev") or tag == "dev"
+    shell: bool | None = None
+    root: bool | None = None
+    if ref.lower() == "scratch":
+        shell, root, name = False, True, "scratch"
+    elif chainguard:
+        if dev or name in CG_WITH_SHELL:
+            shell = True
+        elif name in CG_NO_SHELL:
+            shell = False
+        root = name in CG_ROOT
+    elif repo.startswith("gcr.io/distroless/"):
+        shell = "debug" in tag
+        root = "nonroot" not in tag
+    else:
+        base = repo.lower().removeprefix("docker.io/").removeprefix("library/")
+        if "/" not in base and name in UPSTREAM_ROOT_SHELL:
+            shell, root = True, True
+    return ImageFacts(ref, name, tag, chainguard, shell, root, dev)
+
+
+def substitute(text: str, args: dict[str, str]) -> str:
+    """Expand $VAR / ${VAR} / ${VAR:-default} with the ARG values known."""
+
+    def repl(m: re.Match[str]) -> str:
+        name = m.group(1) or m.group(2)
+        default = m.group(4)
+        value = args.get(name)
+        if value:
+            return value
+        if default is not None:
+            return default
+        return m.group(0) if value is None else ""
+
+    return re.sub(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?\})", repl, text)
+
+
+def global_args(df: Dockerfile, build_args: dict[str, str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for ins in df.instructions:
+        if ins.keyword == "FROM":
+            break
+        if ins.keyword == "ARG":
+            for word in shlex_split(ins.args):
+                name, eq, default = word.partition("=")
+                if name in build_args:
+                    values[name] = build_args[name]
+                elif eq:
+                    values[name] = default
+    return values
+
+
+def shlex_split(text: str) -> list[str]:
+    try:
+        return shlex.split(text, comments=False, posix=True)
+    except ValueError:
+        return text.split()
+
+
+class Checker:
+    def __init__(self, df: Dockerfile, target: str | None, build_args: dict[str, str], registries: tuple[str, ...]):
+        self.df = df
+        self.registries = registries
+        self.args = global_args(df, build_args)
+        self.findings: list[Finding] = []
+        self.final = self._final_stage(target)
+
+    def _final_stage(self, target: str | None) -> Stage | None:
+        if not self.df.stages:
+            return None
+        if target:
+            stage = self.df.stage_by_ref(target)
+            if stage is not None:
+                return stage
+        return self.df.stages[-1]
+
+    def add(self, code: str, severity: Severity | None, line: int, message: str) -> None:
+        f = finding(code, line, message)
+        if severity is not None and severity != f.severity:
+            f = Finding(f.code, severity, f.line, f.message)
+        self.findings.append(f)
+
+    # -- the chain of stages the final stage is built on (FROM builder AS final) -----------------
+    def chain(self, stage: Stage) -> list[Stage]:
+        """[root stage, ..., stage]: stages whose FROM names an earlier stage are followed."""
+        out = [stage]
+        seen = {stage.index}
+        cur = stage
+        while True:
+            parent = self.df.stage_by_ref(substitute(cur.image, self.args), before=cur.index)
+            if parent is None or parent.index in seen:
+                break
+            out.append(parent)
+            seen.add(parent.index)
+            cur = parent
+        return list(reversed(out))
+
+    def base_facts(self, stage: Stage) -> ImageFacts:
+        root = self.chain(stage)[0]
+        return image_facts(substitute(root.image, self.args), self.registries)
+
+    # -- checks -----------------------------------------------------------------------------
+    def run(self) -> list[Finding]:
+        if self.final is None:
+            self.add("MIG607", None, 0, "no FROM instruction: nothing to build")
+            return self.findings
+        self.check_copy_from()
+        chain = self.chain(self.final)
+        facts = self.base_facts(self.final)
+        instructions = [ins for st in chain for ins in st.instructions]
+        self.check_shell(instructions, facts)
+        self.check_user(chain, instructions, facts)
+        self.check_entrypoint_files(chain, instructions)
+        if facts.dev and facts.chainguard:
+            self.add(
+                "MIG606",
+                None,
+                chain[0].from_instruction.line,
+                f"the final stage is built on {facts.ref}: use the runtime image "
+                f"({facts.name}:latest) and copy the build results in",
+            )
+        return sorted(self.findings, key=lambda f: (f.line, f.code))
+
+    def check_copy_from(self) -> None:
+        for stage in self.df.stages:
+            for ins in stage.instructions:
+                if ins.keyword not in ("COPY", "ADD"):
+                    continue
+                ref = ins.flags.get("from")
+                if not ref:
+                    continue
+                ref = substitute(ref, self.args)
+                if "$" in ref:
+                    continue  # decided by a build argument: cannot tell
+                if self.df.stage_by_ref(ref, before=stage.index) is not None:
+                    continue
+                later = self.df.stage_by_ref(ref)
+                if later is not None and later.index >= stage.index:
+                    self.add(
+                        "MIG608",
+                        None,
+                        ins.line,
+                        f"COPY --from={ref} refers to stage {later.label}, which is defined at line "
+                        f"{later.from_instruction.line}, not before this one",
+                    )
+                    continue
+                if ref.isdigit():
+                    self.add("MIG603", None, ins.line, f"COPY --from={ref}: there is no stage {ref} before this one")
+                elif not re.search(r"[:/@.]", ref):
+                    names = ", ".join(s.name for s in self.df.stages[: stage.index] if s.name) or "none"
+                    self.add(
+                        "MIG603",
+                        None,
+                        ins.line,
+                        f"COPY --from={ref} names no stage (stages above: {names}); it would pull the "
+                        f"image docker.io/library/{ref}",
+                    )
+
+    def check_shell(self, instructions: list[Instruction], facts: ImageFacts) -> None:
+        custom_shell = any(ins.keyword == "SHELL" for ins in instructions)
+        if facts.shell is False and not custom_shell:
+            sev, why = Severity.ERROR, f"{facts.ref} has no shell"
+        elif facts.shell is None or custom_shell:
+            sev, why = Severity.WARNING, f"{facts.ref} may have no shell"
+        else:
+            sev, why = Severity.INFO, f"{facts.ref} has a shell, but a runtime stage should not need one"
+        for ins in instructions:
+            if ins.keyword == "RUN" and ins.exec_form is None:
+                self.add("MIG601", sev, ins.line, f"shell-form RUN in the final stage: {why}; run it in a builder stage")
+            elif ins.keyword in ("CMD", "ENTRYPOINT") and ins.exec_form is None and ins.rest:
+                form = json.dumps(shlex_split(ins.rest))
+                self.add(
+                    "MIG602",
+                    Severity.WARNING if sev is Severity.INFO else sev,
+                    ins.line,
+                    f"shell-form {ins.keyword} runs through /bin/sh: {why}; use the exec form {ins.keyword} {form}",
+                )
+            elif ins.keyword == "HEALTHCHECK" and not ins.args.strip().upper().startswith("NONE"):
+                if ins.exec_form is None:
+                    self.add(
+                        "MIG602",
+                        Severity.WARNING if sev is Severity.INFO else sev,
+                        ins.line,
+                        f"shell-form HEALTHCHECK CMD runs through /bin/sh: {why}; use the exec form",
+                    )
+
+    def check_user(self, chain: list[Stage], instructions: list[Instruction], facts: ImageFacts) -> None:
+        user_ins = [ins for ins in instructions if ins.keyword == "USER"]
+        if user_ins:
+            last = user_ins[-1]
+            user = substitute(last.rest.strip(), self.args).split(":", 1)[0]
+            if user in ("root", "0"):
+                self.add("MIG604", None, last.line, f"the final USER is {last.rest.strip()}: switch to nonroot (65532)")
+        elif facts.root:
+            self.add(
+                "MIG604",
+                None,
+                chain[0].from_instruction.line,
+                f"the final stage runs as root ({facts.ref} defaults to root and no USER follows): add USER nonroot",
+            )
+
+    def check_entrypoint_files(self, chain: list[Stage], instructions: list[Instruction]) -> None:
+        workdir: str | None = None
+        covers: list[tuple[str, str]] = []  # (kind, path): "tree" covers path and below; "glob" fnmatch
+        entry: tuple[Instruction, list[str]] | None = None
+        cmd: tuple[Instruction, list[str]] | None = None
+        for ins in instructions:
+            if ins.keyword == "WORKDIR":
+                path = substitute(ins.rest.strip(), self.args)
+                workdir = posixpath.normpath(posixpath.join(workdir or "/", path))
+            elif ins.keyword in ("COPY", "ADD"):
+                covers.extend(self.copy_covers(ins, workdir or "/"))
+            elif ins.keyword == "ENTRYPOINT":
+                entry = (ins, self.argv(ins))
+                cmd = None  # an ENTRYPOINT resets the CMD inherited from before
+            elif ins.keyword == "CMD":
+                cmd = (ins, self.argv(ins))
+        argv = (entry[1] if entry else []) + (cmd[1] if cmd else [])
+        for i, (ins, token) in enumerate(self.tokens(entry, cmd)):
+            if not self.is_file_arg(argv, i, token):
+                continue
+            path = token if token.startswith("/") else posixpath.join(workdir or "/", token)
+            path = posixpath.normpath(path)
+            if path.startswith(SYSTEM_PREFIXES) or self.covered(path, covers):
+                continue
+            in_workdir = not token.startswith("/") or (workdir is not None and path.startswith(workdir.rstrip("/") + "/"))
+            sev = Severity.ERROR if in_workdir and workdir is not None else Severity.WARNING
+            self.add(
+                "MIG605",
+                sev,
+                ins.line,
+                f"{ins.keyword} needs {path}, but no COPY/ADD of the final stage puts it there",
+            )
+
+    @staticmethod
+    def tokens(
+        entry: tuple[Instruction, list[str]] | None, cmd: tuple[Instruction, list[str]] | None
+    ) -> Iterator[tuple[Instruction, str]]:
+        for pair in (entry, cmd):
+            if pair is not None:
+                ins, args = pair
+                for a in args:
+                    yield ins, a
+
+    def argv(self, ins: Instruction) -> list[str]:
+        form = ins.exec_form
+        if form is not None:
+            return [substitute(a, self.args) for a in form]
+        # shell form: a simple command line is still worth checking for files; skip real scripts
+        if not ins.rest or re.search(r"[;&|<>`$()]", ins.rest):
+            return []
+        return shlex_split(ins.rest)
+
+    @staticmethod
+    def is_file_arg(argv: list[str], i: int, token: str) -> bool:
+        if not token or token.startswith("-") or "://" in token or "=" in token or "$" in token:
+            return False
+        if i > 0 and argv[i - 1] in NOT_A_FILE_AFTER:
+            return False
+        if re.search(r":\w", token) and not token.startswith("/"):
+            return False  # module:callable (gunicorn app:app), host:port
+        if i == 0:
+            return "/" in token  # a bare command is looked up on PATH
+        return "/" in token.strip("/") or token.startswith("./") or token.lower().endswith(SCRIPT_EXTENSIONS)
+
+    def copy_covers(self, ins: Instruction, workdir: str) -> list[tuple[str, str]]:
+        form = ins.exec_form if ins.rest.startswith("[") else None
+        words = form if form is not None else shlex_split(ins.rest)
+        words = [substitute(w, self.args) for w in words]
+        if ins.heredocs and words:
+            words = [w for w in words if not w.startswith("<<")]
+            if words:
+                dest = posixpath.normpath(posixpath.join(workdir, words[-1]))
+                return [("tree", dest)]
+            return []
+        if len(words) < 2:
+            return []
+        *srcs, dest_raw = words
+        dest = posixpath.normpath(posixpath.join(workdir, dest_raw))
+        dest_is_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(srcs) > 1
+        out: list[tuple[str, str]] = []
+        for src in srcs:
+            base = posixpath.basename(src.rstrip("/"))
+            if "$" in src or "$" in dest_raw:
+                out.append(("tree", dest if dest_is_dir else posixpath.dirname(dest)))
+            elif not dest_is_dir:
+                out.append(("tree", dest))
+            elif src.rstrip("/") in ("", ".") or src.endswith("/") or "://" in src:
+                out.append(("tree", dest))
+            elif any(c in base for c in "*?["):
+                out.append(("glob", posixpath.join(dest, base)))
+                out.append(("tree", dest) if "." not in base else ("glob", posixpath.join(dest, base, "*")))
+            elif "." in base:
+                out.append(("tree", posixpath.join(dest, base)))  # a file (or a directory named like one)
+            else:
+                out.append(("tree", dest))  # most likely a directory: its contents land in dest
+        return out
+
+    @staticmethod
+    def covered(path: str, covers: list[tuple[str, str]]) -> bool:
+        for kind, value in covers:
+            if kind == "tree" and (path == value or value == "/" or path.startswith(value.rstrip("/") + "/")):
+                return True
+            if kind == "glob" and fnmatch.fnmatchcase(path, value):
+                return True
+        return False
+
+
+def check(
+    text: str,
+    *,
+    target: str | None = None,
+    build_args: dict[str, str] | None = None,
+    registries: tuple[str, ...] = (),
+) -> list[Finding]:
+    """Static findings for a (migrated) Dockerfile; lines are 1-based lines of `text`."""
+    return Checker(parse(text), target, dict(build_args or {}), registries).run()
