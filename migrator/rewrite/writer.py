@@ -113,6 +113,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
+        kept = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         out.text += "".join(finalize_stage_items(kept, context))
         out.findings += context.findings
     _note_external_copies(plan, stage, out)
@@ -160,6 +161,29 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
+
+
+def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written) -> Item:
+    """Let the ecosystem move a `COPY --from=stage` destination the runtime image would not look in."""
+    import shlex
+
+    from migrator.parse.dockerfile import parse_instruction
+
+    adjust = getattr(ecosystem_for(stage_plan.ecosystem), "adjust_copy", None)
+    source = item.flags.get("from") if isinstance(item, Instruction) and item.keyword == "COPY" else None
+    stage = plan.staged.stage_by_reference(source, before=stage_plan.stage.index) if source else None
+    if adjust is None or stage is None or not isinstance(item, Instruction):
+        return item
+    words = item.json_args() or shlex.split(item.body)
+    if len(words) != 2:
+        return item
+    change = adjust(facts_with_parents(stage), words[0], words[1])
+    if change is None:
+        return item
+    destination, message = change
+    raw = item.raw[: item.raw.rindex(words[1])] + destination + item.raw[item.raw.rindex(words[1]) + len(words[1]):]
+    out.findings.append(finding("MIG516", item.line, message))
+    return parse_instruction(raw, item.line, item.escape)
 
 
 def _prepare_volumes(stage: Stage, runtime_plan: RuntimePlan, out: Written) -> None:

@@ -177,3 +177,18 @@ def test_crlf_file_stays_crlf() -> None:
     text = "FROM python:3.12\r\nCOPY . /app\r\nRUN pip install x\r\nCMD [\"python\", \"/app/a.py\"]\r\n"
     out = migrate(text).dockerfile
     assert out.count("\n") == out.count("\r\n")
+
+
+def test_pip_prefix_output_lands_where_chainguard_python_looks() -> None:
+    result = migrate("FROM python:3.11-slim AS builder\nRUN pip install --prefix=/install -r requirements.txt\n"
+                     "FROM python:3.11-slim\nCOPY --from=builder /install /usr/local\nCOPY . /app\n"
+                     "CMD [\"python\", \"/app/main.py\"]\n")
+    assert "COPY --from=builder /install /usr\n" in result.dockerfile
+    assert "MIG516" in codes(result)
+
+
+def test_pip_user_output_goes_to_the_nonroot_home() -> None:
+    result = migrate("FROM python:3.11-slim AS builder\nRUN pip install --user flask\n"
+                     "FROM python:3.11-slim\nCOPY --from=builder /root/.local /root/.local\nCOPY . /app\n"
+                     "CMD [\"python\", \"/app/main.py\"]\n")
+    assert "COPY --from=builder /root/.local /home/nonroot/.local\n" in result.dockerfile

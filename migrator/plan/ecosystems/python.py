@@ -17,7 +17,7 @@ from migrator.plan.ecosystems.base import (
     RuntimePlan,
     option_value,
 )
-from migrator.plan.facts import Command
+from migrator.plan.facts import Command, StageFacts
 
 VENV = "/opt/venv"
 _INSTALLERS = ("pip", "pip3", "poetry", "pipenv", "uv", "pdm")
@@ -99,6 +99,23 @@ class Python:
         if "--system" in words:
             plan.note("MIG516", command.line, "`--system` installs outside the virtualenv that the runtime "
                       "copies: drop it")
+
+
+    def adjust_copy(self, source: StageFacts, source_path: str, destination: str) -> tuple[str, str] | None:
+        """`pip install --prefix=/install` + `COPY --from=b /install /usr/local`: Chainguard's python
+        looks in /usr/lib/python3.X/site-packages, not /usr/local, so the tree goes under /usr."""
+        if destination.rstrip("/") == "/root/.local" and any("--user" in c.words for c in source.commands):
+            return "/home/nonroot/.local", ("`pip install --user` output copied to the home of the runtime's "
+                                            "nonroot user, where Python looks for user packages (update any "
+                                            "PATH entry for /root/.local/bin to /home/nonroot/.local/bin)")
+        if destination.rstrip("/") != "/usr/local":
+            return None
+        for command in source.commands:
+            prefix = option_value(command.words, "--prefix") if _is_pip(command) else None
+            if prefix and source.resolve(prefix) == source_path.rstrip("/"):
+                return "/usr", (f"{source_path} holds `pip install --prefix` output: copied to /usr, where the "
+                                "Chainguard python finds site-packages (it does not look under /usr/local)")
+        return None
 
 
 ECOSYSTEM = Python()
