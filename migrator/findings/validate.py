@@ -15,7 +15,7 @@ CODES: tuple[Code, ...] = (
         "The final stage is based on a distroless image (python, static, glibc-dynamic, jre, ...) that "
         "has no /bin/sh, so a shell-form `RUN cmd` cannot run there: the build fails with `/bin/sh: no "
         "such file or directory`. Do the work in a builder stage (`-dev` image) and `COPY --from` its "
-        "result, or use the exec form (`RUN [\"/usr/bin/python\", \"-c\", \"...\"]`) for a command that "
+        'result, or use the exec form (`RUN ["/usr/bin/python", "-c", "..."]`) for a command that '
         "needs no shell. On an image that has a shell the same RUN is reported as a warning when the "
         "image is not known, and as info otherwise: a runtime stage that runs commands keeps build tools "
         "and a shell around that an attacker could use.",
@@ -24,9 +24,9 @@ CODES: tuple[Code, ...] = (
         "MIG602",
         Severity.ERROR,
         "Shell-form CMD, ENTRYPOINT or HEALTHCHECK in a final stage that has no shell",
-        "`CMD python app.py` (shell form) is run as `/bin/sh -c \"python app.py\"`. The distroless runtime "
+        '`CMD python app.py` (shell form) is run as `/bin/sh -c "python app.py"`. The distroless runtime '
         "images have no shell, so the container fails to start. Use the exec form: "
-        "`CMD [\"python\", \"app.py\"]`. Even where a shell exists the exec form is better: the program "
+        '`CMD ["python", "app.py"]`. Even where a shell exists the exec form is better: the program '
         "runs as PID 1 and receives SIGTERM. Severity is warning when the base image is unknown or has "
         "a shell.",
     ),
@@ -87,6 +87,16 @@ CODES: tuple[Code, ...] = (
         "A warning of BuildKit's own build checks (`docker buildx build --call=check`), e.g. "
         "FromAsCasing, JSONArgsRecommended, UndefinedVar. Only reported when the builder supports them "
         "(buildx with BuildKit 0.15 or newer).",
+    ),
+    Code(
+        "MIG610",
+        Severity.ERROR,
+        "The entrypoint is a shell script, and the final image has no shell",
+        "The command the final stage starts is a shell script (`docker-entrypoint.sh`, a `#!/bin/sh` "
+        "file in the build context), but the final image is distroless: there is no /bin/sh to run "
+        "it, so the container cannot start. Do what the script does in the Dockerfile (ENV, WORKDIR, "
+        "exec-form CMD), rewrite it in the app's language, or use an image with a shell "
+        "(wolfi-base) for the final stage.",
     ),
     Code(
         "MIG620",

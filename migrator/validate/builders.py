@@ -230,18 +230,22 @@ def emulation_for(plat: str, binfmt_dir: str | None = None, native_arch: str | N
         if not (name == f"qemu-{cpu}" or name.startswith(f"qemu-{cpu}-") or name == f"qemu-{cpu}-static"):
             continue
         try:
-            first = entry.read_text().splitlines()[:1]
+            lines = entry.read_text().splitlines()
         except OSError:
             continue
-        if enabled_globally and first == ["enabled"]:
+        fields = dict(line.split(" ", 1) for line in lines[1:] if " " in line)
+        interpreter = fields.get("interpreter", "")
+        # without the F flag the kernel opens the interpreter at each exec: it must still exist
+        fixed = "F" in fields.get("flags:", "")
+        usable = fixed or not interpreter.startswith("/") or os.path.exists(interpreter)
+        if enabled_globally and lines[:1] == ["enabled"] and usable:
             return PlatformSupport(plat, native=False, emulation=True, emulator=f"{name} (binfmt_misc)")
     return PlatformSupport(
         plat,
         native=False,
         emulation=False,
         emulator=None,
-        problem=f"no emulation for {plat}: {directory}/qemu-{cpu} is not enabled; "
-        + EMULATION_HINT.format(cpu=cpu),
+        problem=f"no emulation for {plat}: {directory}/qemu-{cpu} is not enabled; " + EMULATION_HINT.format(cpu=cpu),
     )
 
 
@@ -283,7 +287,7 @@ class DockerInfo:
 
 
 def docker_info(client: str, env: dict[str, str]) -> DockerInfo:
-    rc, out, err = _run([client, "version", "--format", "{{json .}}"], env=env, timeout=20)
+    _rc, out, err = _run([client, "version", "--format", "{{json .}}"], env=env, timeout=20)
     client_version, server_version = "", None
     try:
         data = json.loads(out.strip().splitlines()[0]) if out.strip() else {}
@@ -380,7 +384,9 @@ def detect(
             continue
         if builder_name and not details.get("inspect_ok"):
             candidates.append(
-                Candidate("buildx", client, False, f"no buildx builder {builder_name!r}: {details.get('inspect_error')}")
+                Candidate(
+                    "buildx", client, False, f"no buildx builder {builder_name!r}: {details.get('inspect_error')}"
+                )
             )
             continue
         driver = str(details.get("driver") or "docker")
@@ -535,7 +541,7 @@ def _declares(declared: list[str], plat: str) -> bool:
     _os, arch, variant = parse_platform(plat)
     for d in declared:
         try:
-            o2, a2, v2 = parse_platform(d)
+            _o2, a2, v2 = parse_platform(d)
         except ValueError:
             continue
         if a2 == arch and (variant is None or v2 is None or v2 == variant):
@@ -548,7 +554,9 @@ def doctor_report(path: str | None = None, binfmt_dir: str | None = None) -> dic
     common = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/ppc64le", "linux/s390x", "linux/riscv64"]
     det = detect(["linux/amd64", "linux/arm64"], path=path, binfmt_dir=binfmt_dir)
     emulators = {p: emulation_for(p, binfmt_dir).to_dict() for p in common}
-    syft = shutil.which("syft", path=path)
+    from migrator.validate.build import syft_executable
+
+    syft = syft_executable() if path is None else shutil.which("syft", path=path)
     return {
         "host_arch": host_arch(),
         "builder": det.to_dict(),

@@ -9,7 +9,8 @@ What a build would only reveal late (or never, for USER root) is caught here:
 - every ``COPY --from`` names an earlier stage or an image (MIG603, MIG608);
 - the final user is not root (MIG604);
 - files the entrypoint refers to are copied into the final stage (MIG605);
-- the final stage is not a ``-dev`` image (MIG606).
+- the final stage is not a ``-dev`` image (MIG606);
+- the entrypoint is not a shell script on an image without a shell (MIG610).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from migrator.findings import finding
 from migrator.model import Finding, Severity
@@ -96,7 +98,18 @@ SCRIPT_EXTENSIONS = (
     ".exe",
 )
 # absolute paths that the base image provides (interpreters, libraries, system files)
-SYSTEM_PREFIXES = ("/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/usr/lib", "/lib", "/etc/", "/proc/", "/dev/", "/sys/")
+SYSTEM_PREFIXES = (
+    "/usr/bin/",
+    "/bin/",
+    "/usr/sbin/",
+    "/sbin/",
+    "/usr/lib",
+    "/lib",
+    "/etc/",
+    "/proc/",
+    "/dev/",
+    "/sys/",
+)
 # options after which the next argument is not a file (python -m mod, -c code, node -e code, ...)
 NOT_A_FILE_AFTER = frozenset({"-m", "-c", "-e", "--eval", "-p", "--print", "-r", "--require", "-W", "-X"})
 
@@ -191,8 +204,16 @@ def shlex_split(text: str) -> list[str]:
 
 
 class Checker:
-    def __init__(self, df: Dockerfile, target: str | None, build_args: dict[str, str], registries: tuple[str, ...]):
+    def __init__(
+        self,
+        df: Dockerfile,
+        target: str | None,
+        build_args: dict[str, str],
+        registries: tuple[str, ...],
+        context: Path | None = None,
+    ):
         self.df = df
+        self.context = context
         self.registries = registries
         self.args = global_args(df, build_args)
         self.findings: list[Finding] = []
@@ -299,7 +320,9 @@ class Checker:
             sev, why = Severity.INFO, f"{facts.ref} has a shell, but a runtime stage should not need one"
         for ins in instructions:
             if ins.keyword == "RUN" and ins.exec_form is None:
-                self.add("MIG601", sev, ins.line, f"shell-form RUN in the final stage: {why}; run it in a builder stage")
+                self.add(
+                    "MIG601", sev, ins.line, f"shell-form RUN in the final stage: {why}; run it in a builder stage"
+                )
             elif ins.keyword in ("CMD", "ENTRYPOINT") and ins.exec_form is None and ins.rest:
                 form = json.dumps(shlex_split(ins.rest))
                 self.add(
@@ -308,14 +331,17 @@ class Checker:
                     ins.line,
                     f"shell-form {ins.keyword} runs through /bin/sh: {why}; use the exec form {ins.keyword} {form}",
                 )
-            elif ins.keyword == "HEALTHCHECK" and not ins.args.strip().upper().startswith("NONE"):
-                if ins.exec_form is None:
-                    self.add(
-                        "MIG602",
-                        Severity.WARNING if sev is Severity.INFO else sev,
-                        ins.line,
-                        f"shell-form HEALTHCHECK CMD runs through /bin/sh: {why}; use the exec form",
-                    )
+            elif (
+                ins.keyword == "HEALTHCHECK"
+                and not ins.args.strip().upper().startswith("NONE")
+                and ins.exec_form is None
+            ):
+                self.add(
+                    "MIG602",
+                    Severity.WARNING if sev is Severity.INFO else sev,
+                    ins.line,
+                    f"shell-form HEALTHCHECK CMD runs through /bin/sh: {why}; use the exec form",
+                )
 
     def check_user(self, chain: list[Stage], instructions: list[Instruction], facts: ImageFacts) -> None:
         user_ins = [ins for ins in instructions if ins.keyword == "USER"]
@@ -349,6 +375,16 @@ class Checker:
             elif ins.keyword == "CMD":
                 cmd = (ins, self.argv(ins))
         argv = (entry[1] if entry else []) + (cmd[1] if cmd else [])
+        if argv and self.base_facts(chain[-1]).shell is False and not any(i.keyword == "SHELL" for i in instructions):
+            first_ins = entry[0] if entry and entry[1] else (cmd[0] if cmd else None)
+            if first_ins is not None and self.is_shell_script(argv[0]):
+                self.add(
+                    "MIG610",
+                    None,
+                    first_ins.line,
+                    f"{first_ins.keyword} starts {argv[0]}, a shell script, but "
+                    f"{self.base_facts(chain[-1]).ref} has no shell to run it",
+                )
         for i, (ins, token) in enumerate(self.tokens(entry, cmd)):
             if not self.is_file_arg(argv, i, token):
                 continue
@@ -356,7 +392,9 @@ class Checker:
             path = posixpath.normpath(path)
             if path.startswith(SYSTEM_PREFIXES) or self.covered(path, covers):
                 continue
-            in_workdir = not token.startswith("/") or (workdir is not None and path.startswith(workdir.rstrip("/") + "/"))
+            in_workdir = not token.startswith("/") or (
+                workdir is not None and path.startswith(workdir.rstrip("/") + "/")
+            )
             sev = Severity.ERROR if in_workdir and workdir is not None else Severity.WARNING
             self.add(
                 "MIG605",
@@ -364,6 +402,25 @@ class Checker:
                 ins.line,
                 f"{ins.keyword} needs {path}, but no COPY/ADD of the final stage puts it there",
             )
+
+    def is_shell_script(self, command: str) -> bool:
+        if command.endswith((".sh", ".bash")):
+            return True
+        if self.context is None or ("/" in command.strip("/") and not command.startswith("/")):
+            return False
+        name = posixpath.basename(command)
+        if not name:
+            return False
+        try:
+            candidates = [self.context / name, *sorted(self.context.glob(f"*/{name}"))[:5]]
+            for path in candidates:
+                if path.is_file():
+                    with path.open("rb") as fh:
+                        first = fh.readline(200)
+                    return bool(re.match(rb"#!\s*\S*/(?:env\s+)?(?:ba|da|a)?sh\b", first))
+        except OSError:
+            return False
+        return False
 
     @staticmethod
     def tokens(
@@ -416,9 +473,7 @@ class Checker:
             base = posixpath.basename(src.rstrip("/"))
             if "$" in src or "$" in dest_raw:
                 out.append(("tree", dest if dest_is_dir else posixpath.dirname(dest)))
-            elif not dest_is_dir:
-                out.append(("tree", dest))
-            elif src.rstrip("/") in ("", ".") or src.endswith("/") or "://" in src:
+            elif not dest_is_dir or src.rstrip("/") in ("", ".") or src.endswith("/") or "://" in src:
                 out.append(("tree", dest))
             elif any(c in base for c in "*?["):
                 out.append(("glob", posixpath.join(dest, base)))
@@ -445,6 +500,9 @@ def check(
     target: str | None = None,
     build_args: dict[str, str] | None = None,
     registries: tuple[str, ...] = (),
+    context: Path | None = None,
 ) -> list[Finding]:
-    """Static findings for a (migrated) Dockerfile; lines are 1-based lines of `text`."""
-    return Checker(parse(text), target, dict(build_args or {}), registries).run()
+    """Static findings for a (migrated) Dockerfile; lines are 1-based lines of `text`.
+
+    `context` (the build context directory) lets the checks look at files the entrypoint runs."""
+    return Checker(parse(text), target, dict(build_args or {}), registries, context).run()

