@@ -30,9 +30,11 @@ from pathlib import Path
 
 from migrator.findings import finding
 from migrator.model import Finding
+from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.plan.stages import Stage, StagedFile, split_stages
 from migrator.validate import static
 from migrator.validate.builders import Builder, Detection, detect, parse_platform
-from migrator.validate.dockerfile import Dockerfile, Instruction, parse
+from migrator.validate.source import instruction_at, one_line, read
 
 LOG_TAIL_LINES = 25
 OUTPUT_LIMIT = 4000
@@ -461,46 +463,48 @@ def _norm_image(ref: str) -> str:
 def _image_refs(df: Dockerfile, args: dict[str, str]) -> list[tuple[Instruction, str]]:
     """(instruction, normalized image) for every FROM and COPY --from that names an image."""
     out = []
-    for stage in df.stages:
-        ref = static.substitute(stage.image, args)
-        if df.stage_by_ref(ref, before=stage.index) is None and ref.lower() != "scratch":
-            out.append((stage.from_instruction, _norm_image(ref)))
+    staged = split_stages(df)
+    for stage in staged.stages:
+        ref = static.substitute(stage.image_text, args)
+        if staged.stage_by_reference(ref, before=stage.index) is None and ref.lower() != "scratch":
+            out.append((stage.from_item, _norm_image(ref)))
         for ins in stage.instructions:
             src = ins.flags.get("from") if ins.keyword in ("COPY", "ADD") else None
             if src:
                 src = static.substitute(src, args)
-                if df.stage_by_ref(src, before=stage.index) is None:
+                if staged.stage_by_reference(src, before=stage.index) is None:
                     out.append((ins, _norm_image(src)))
     return out
 
 
-def _stage_for_label(df: Dockerfile, label: str | None):
+def _stage_for_label(staged: StagedFile, label: str | None) -> Stage | None:
     if not label:
         return None
     if label.startswith("stage-") and label[6:].isdigit():
         idx = int(label[6:])
-        return df.stages[idx] if idx < len(df.stages) else None
-    return df.stage_by_ref(label)
+        return staged.stages[idx] if idx < len(staged.stages) else None
+    return staged.stage_by_reference(label)
 
 
 def _match_instruction(df: Dockerfile, text: str, stage_label: str | None, step: int | None) -> Instruction | None:
     want = _norm(text)
-    stage = _stage_for_label(df, stage_label)
-    if stage is None and stage_label is None and len(df.stages) == 1:
-        stage = df.stages[0]
+    staged = split_stages(df)
+    stage = _stage_for_label(staged, stage_label)
+    if stage is None and stage_label is None and len(staged.stages) == 1:
+        stage = staged.stages[0]
     pools = []
     if stage is not None:
         if step == 1 or want.startswith("from "):
-            return stage.from_instruction
+            return stage.from_item
         pools.append(stage.instructions)
     pools.append(df.instructions)
     for pool in pools:
         for ins in pool:
-            if _norm(ins.original) == want:
+            if _norm(one_line(ins)) == want:
                 return ins
         # heredocs and long commands: BuildKit may print only the first line
         for ins in pool:
-            cand = _norm(ins.original)
+            cand = _norm(one_line(ins))
             if want and (cand.startswith(want) or want.startswith(cand)) and ins.keyword != "FROM":
                 return ins
     return None
@@ -541,9 +545,9 @@ def locate_failure(
             m = re.match(r"^(.*):(\d+)$", s)
         if m:
             n = int(m.group(2))
-            ins = next((i for i in df.instructions if i.line <= n <= i.end_line), None)
+            ins = instruction_at(df, n)
             if ins is not None:
-                return BuildError(ins.line, ins.original, _bk_tail(lines, None, message), message)
+                return BuildError(ins.line, one_line(ins), _bk_tail(lines, None, message), message)
 
     # BuildKit: "------\n > [builder 4/4] RUN exit 3:\n------"
     failed_label = None
@@ -579,7 +583,7 @@ def locate_failure(
             ins = _by_message(df, args, message)
         return BuildError(
             ins.line if ins else None,
-            ins.original if ins else failed_label,
+            one_line(ins) if ins else failed_label,
             _bk_tail(lines, vertex, message),
             message,
         )
@@ -597,7 +601,7 @@ def locate_failure(
         ins = _match_instruction(df, step_text, None, None)
     if ins is None:
         ins = _by_message(df, args, message) or _by_parse_error(df, message)
-    return BuildError(ins.line if ins else None, ins.original if ins else step_text, tail(log), message)
+    return BuildError(ins.line if ins else None, one_line(ins) if ins else step_text, tail(log), message)
 
 
 def _bk_tail(lines: list[str], vertex: str | None, message: str) -> str:
@@ -640,8 +644,7 @@ def _by_parse_error(df: Dockerfile, message: str) -> Instruction | None:
     m = re.search(r"line (\d+)", message)
     if not m:
         return None
-    n = int(m.group(1))
-    return next((i for i in df.instructions if i.line <= n <= i.end_line), None)
+    return instruction_at(df, int(m.group(1)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -673,7 +676,7 @@ def validate(path: Path, opts: ValidateOptions, progress=None) -> Report:
     `progress` (optional) is called with short human messages as the work goes on.
     """
     text = path.read_text(encoding="utf-8", errors="replace")
-    df = parse(text)
+    df, _problem = read(text)  # the static checks report a file the reader refuses
     bargs = _build_arg_map(opts.build_args)
     context = opts.context or path.parent
     findings = static.check(text, target=opts.target, build_args=bargs, registries=opts.registries, context=context)
@@ -741,7 +744,7 @@ def validate(path: Path, opts: ValidateOptions, progress=None) -> Report:
                 ins = _entrypoint_instruction(df, opts.target)
                 res.error = BuildError(
                     ins.line if ins else None,
-                    ins.original if ins else None,
+                    one_line(ins) if ins else None,
                     res.smoke.output,
                     "the smoke run could not start the image's command"
                     if not res.smoke.started
@@ -763,7 +766,8 @@ def validate(path: Path, opts: ValidateOptions, progress=None) -> Report:
 
 
 def _entrypoint_instruction(df: Dockerfile, target: str | None) -> Instruction | None:
-    stage = df.stage_by_ref(target) if target else (df.stages[-1] if df.stages else None)
+    staged = split_stages(df)
+    stage = staged.stage_by_reference(target) if target else (staged.stages[-1] if staged.stages else None)
     if stage is None:
         return None
     for ins in reversed(stage.instructions):
@@ -865,7 +869,7 @@ def compare(engine: Engine, opts: ValidateOptions, report: Report, run_id: str, 
     result: dict[str, object] = {"platform": plat, "original": None, "migrated": None}
     orig_path = opts.original
     orig_tag = _tag(run_id, plat, "-original")
-    orig_df = parse(orig_path.read_text(encoding="utf-8", errors="replace"))
+    orig_df, _problem = read(orig_path.read_text(encoding="utf-8", errors="replace"))
     _emit(progress, f"building the original for {plat}")
     p = engine.build(orig_path, opts.context or orig_path.parent, [plat], orig_tag, None)
     try:

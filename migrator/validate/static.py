@@ -26,7 +26,9 @@ from pathlib import Path
 
 from migrator.findings import finding
 from migrator.model import Finding, Severity
-from migrator.validate.dockerfile import Dockerfile, Instruction, Stage, parse
+from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.plan.stages import Stage, split_stages
+from migrator.validate.source import exec_form, read
 
 # Chainguard runtime images without any shell, and those with a busybox shell
 # (shared/docs/chainguard-facts.md: "No runtime image has apk ...").
@@ -211,8 +213,11 @@ class Checker:
         build_args: dict[str, str],
         registries: tuple[str, ...],
         context: Path | None = None,
+        problem: str | None = None,
     ):
         self.df = df
+        self.staged = split_stages(df)
+        self.problem = problem  # why the reader refused the text, if it did
         self.context = context
         self.registries = registries
         self.args = global_args(df, build_args)
@@ -220,13 +225,19 @@ class Checker:
         self.final = self._final_stage(target)
 
     def _final_stage(self, target: str | None) -> Stage | None:
-        if not self.df.stages:
+        if not self.staged.stages:
             return None
         if target:
-            stage = self.df.stage_by_ref(target)
+            stage = self.staged.stage_by_reference(target)
             if stage is not None:
                 return stage
-        return self.df.stages[-1]
+        return self.staged.stages[-1]
+
+    def no_stage_reason(self) -> str:
+        # the reader refuses text without FROM, and text that is mostly not instructions
+        if self.problem is None or "no FROM" in self.problem or "no Dockerfile instructions" in self.problem:
+            return "no FROM instruction"
+        return self.problem
 
     def add(self, code: str, severity: Severity | None, line: int, message: str) -> None:
         f = finding(code, line, message)
@@ -241,7 +252,7 @@ class Checker:
         seen = {stage.index}
         cur = stage
         while True:
-            parent = self.df.stage_by_ref(substitute(cur.image, self.args), before=cur.index)
+            parent = self.staged.stage_by_reference(substitute(cur.image_text, self.args), before=cur.index)
             if parent is None or parent.index in seen:
                 break
             out.append(parent)
@@ -251,12 +262,12 @@ class Checker:
 
     def base_facts(self, stage: Stage) -> ImageFacts:
         root = self.chain(stage)[0]
-        return image_facts(substitute(root.image, self.args), self.registries)
+        return image_facts(substitute(root.image_text, self.args), self.registries)
 
     # -- checks -----------------------------------------------------------------------------
     def run(self) -> list[Finding]:
         if self.final is None:
-            self.add("MIG607", None, 0, "no FROM instruction: nothing to build")
+            self.add("MIG607", None, 0, f"{self.no_stage_reason()}: nothing to build")
             return self.findings
         self.check_copy_from()
         chain = self.chain(self.final)
@@ -269,14 +280,14 @@ class Checker:
             self.add(
                 "MIG606",
                 None,
-                chain[0].from_instruction.line,
+                chain[0].from_item.line,
                 f"the final stage is built on {facts.ref}: use the runtime image "
                 f"({facts.name}:latest) and copy the build results in",
             )
         return sorted(self.findings, key=lambda f: (f.line, f.code))
 
     def check_copy_from(self) -> None:
-        for stage in self.df.stages:
+        for stage in self.staged.stages:
             for ins in stage.instructions:
                 if ins.keyword not in ("COPY", "ADD"):
                     continue
@@ -286,22 +297,22 @@ class Checker:
                 ref = substitute(ref, self.args)
                 if "$" in ref:
                     continue  # decided by a build argument: cannot tell
-                if self.df.stage_by_ref(ref, before=stage.index) is not None:
+                if self.staged.stage_by_reference(ref, before=stage.index) is not None:
                     continue
-                later = self.df.stage_by_ref(ref)
+                later = self.staged.stage_by_reference(ref)
                 if later is not None and later.index >= stage.index:
                     self.add(
                         "MIG608",
                         None,
                         ins.line,
-                        f"COPY --from={ref} refers to stage {later.label}, which is defined at line "
-                        f"{later.from_instruction.line}, not before this one",
+                        f"COPY --from={ref} refers to stage {later.label.lower()}, which is defined at line "
+                        f"{later.from_item.line}, not before this one",
                     )
                     continue
                 if ref.isdigit():
                     self.add("MIG603", None, ins.line, f"COPY --from={ref}: there is no stage {ref} before this one")
                 elif not re.search(r"[:/@.]", ref):
-                    names = ", ".join(s.name for s in self.df.stages[: stage.index] if s.name) or "none"
+                    names = ", ".join(s.name.lower() for s in self.staged.stages[: stage.index] if s.name) or "none"
                     self.add(
                         "MIG603",
                         None,
@@ -319,12 +330,12 @@ class Checker:
         else:
             sev, why = Severity.INFO, f"{facts.ref} has a shell, but a runtime stage should not need one"
         for ins in instructions:
-            if ins.keyword == "RUN" and ins.exec_form is None:
+            if ins.keyword == "RUN" and exec_form(ins) is None:
                 self.add(
                     "MIG601", sev, ins.line, f"shell-form RUN in the final stage: {why}; run it in a builder stage"
                 )
-            elif ins.keyword in ("CMD", "ENTRYPOINT") and ins.exec_form is None and ins.rest:
-                form = json.dumps(shlex_split(ins.rest))
+            elif ins.keyword in ("CMD", "ENTRYPOINT") and exec_form(ins) is None and ins.body:
+                form = json.dumps(shlex_split(ins.body))
                 self.add(
                     "MIG602",
                     Severity.WARNING if sev is Severity.INFO else sev,
@@ -334,7 +345,7 @@ class Checker:
             elif (
                 ins.keyword == "HEALTHCHECK"
                 and not ins.args.strip().upper().startswith("NONE")
-                and ins.exec_form is None
+                and exec_form(ins) is None
             ):
                 self.add(
                     "MIG602",
@@ -347,14 +358,14 @@ class Checker:
         user_ins = [ins for ins in instructions if ins.keyword == "USER"]
         if user_ins:
             last = user_ins[-1]
-            user = substitute(last.rest.strip(), self.args).split(":", 1)[0]
+            user = substitute(last.body.strip(), self.args).split(":", 1)[0]
             if user in ("root", "0"):
-                self.add("MIG604", None, last.line, f"the final USER is {last.rest.strip()}: switch to nonroot (65532)")
+                self.add("MIG604", None, last.line, f"the final USER is {last.body.strip()}: switch to nonroot (65532)")
         elif facts.root:
             self.add(
                 "MIG604",
                 None,
-                chain[0].from_instruction.line,
+                chain[0].from_item.line,
                 f"the final stage runs as root ({facts.ref} defaults to root and no USER follows): add USER nonroot",
             )
 
@@ -365,7 +376,7 @@ class Checker:
         cmd: tuple[Instruction, list[str]] | None = None
         for ins in instructions:
             if ins.keyword == "WORKDIR":
-                path = substitute(ins.rest.strip(), self.args)
+                path = substitute(ins.body.strip(), self.args)
                 workdir = posixpath.normpath(posixpath.join(workdir or "/", path))
             elif ins.keyword in ("COPY", "ADD"):
                 covers.extend(self.copy_covers(ins, workdir or "/"))
@@ -433,13 +444,13 @@ class Checker:
                     yield ins, a
 
     def argv(self, ins: Instruction) -> list[str]:
-        form = ins.exec_form
+        form = exec_form(ins)
         if form is not None:
             return [substitute(a, self.args) for a in form]
         # shell form: a simple command line is still worth checking for files; skip real scripts
-        if not ins.rest or re.search(r"[;&|<>`$()]", ins.rest):
+        if not ins.body or re.search(r"[;&|<>`$()]", ins.body):
             return []
-        return shlex_split(ins.rest)
+        return shlex_split(ins.body)
 
     @staticmethod
     def is_file_arg(argv: list[str], i: int, token: str) -> bool:
@@ -454,8 +465,8 @@ class Checker:
         return "/" in token.strip("/") or token.startswith("./") or token.lower().endswith(SCRIPT_EXTENSIONS)
 
     def copy_covers(self, ins: Instruction, workdir: str) -> list[tuple[str, str]]:
-        form = ins.exec_form if ins.rest.startswith("[") else None
-        words = form if form is not None else shlex_split(ins.rest)
+        form = exec_form(ins) if ins.body.startswith("[") else None
+        words = form if form is not None else shlex_split(ins.body)
         words = [substitute(w, self.args) for w in words]
         if ins.heredocs and words:
             words = [w for w in words if not w.startswith("<<")]
@@ -505,4 +516,5 @@ def check(
     """Static findings for a (migrated) Dockerfile; lines are 1-based lines of `text`.
 
     `context` (the build context directory) lets the checks look at files the entrypoint runs."""
-    return Checker(parse(text), target, dict(build_args or {}), registries, context).run()
+    df, problem = read(text)
+    return Checker(df, target, dict(build_args or {}), registries, context, problem).run()

@@ -3,9 +3,9 @@ newer BuildKit and podman), and the argument lists the engine is given."""
 
 from pathlib import Path
 
+from migrator.parse.dockerfile import parse
 from migrator.validate.build import Engine, ValidateOptions, locate_failure, parse_check_output
 from migrator.validate.builders import Builder
-from migrator.validate.dockerfile import parse
 
 DOCKERFILE = """\
 FROM 127.0.0.1:5000/chainguard/python:latest-dev AS builder
