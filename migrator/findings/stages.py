@@ -107,6 +107,11 @@ CODES: tuple[Code, ...] = (
          "The command that starts the app names a program the runtime image does not ship (for example "
          "pnpm or yarn in the node image, which ships node and npm). Start the app with the runtime's "
          "own program, e.g. `CMD [\"node\", \"dist/server.js\"]`."),
+    Code("MIG532", Severity.INFO, "static front-end served by nginx",
+         "The original served the output of a front-end build (`serve`, `http-server`) with Node.js. The "
+         "files are static, so the runtime is Chainguard's nginx serving them from "
+         "/usr/share/nginx/html on port 8080 (nonroot); no Node.js runs in production. Client-side "
+         "routing needs `try_files $uri /index.html` in your nginx configuration."),
     Code("MIG526", Severity.INFO, "RUN not needed on the runtime image",
          "This final-stage RUN only installed packages the runtime image already contains (such as "
          "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "

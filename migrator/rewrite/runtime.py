@@ -189,9 +189,14 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
             out += finalize_instruction(instruction, context)
     if context.plan.env:
         out.append("ENV " + " ".join(context.plan.env) + context.newline)
-    if facts.workdir != "/":
+    if facts.workdir != "/" and not context.plan.image_default_command:
         out.append(f"WORKDIR {facts.workdir}{context.newline}")
     out += copy_lines(context, builder)
+    if context.plan.image_default_command:
+        carried = [i for i in carried if i.keyword not in ("CMD", "ENTRYPOINT", "HEALTHCHECK")]
+    if context.plan.expose is not None:
+        carried = [i for i in carried if i.keyword != "EXPOSE"]
+        out.append(f"EXPOSE {' '.join(context.plan.expose)}{context.newline}")
     reset = entrypoint_reset(context, carried)
     for instruction in carried:
         if instruction.keyword not in CARRIED_LAST:

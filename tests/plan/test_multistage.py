@@ -192,3 +192,13 @@ def test_pip_user_output_goes_to_the_nonroot_home() -> None:
                      "FROM python:3.11-slim\nCOPY --from=builder /root/.local /root/.local\nCOPY . /app\n"
                      "CMD [\"python\", \"/app/main.py\"]\n")
     assert "COPY --from=builder /root/.local /home/nonroot/.local\n" in result.dockerfile
+
+
+def test_static_front_end_is_served_by_nginx() -> None:
+    result = migrate("FROM node:18\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nEXPOSE 3000\n"
+                     "CMD [\"npx\", \"serve\", \"-s\", \"dist\", \"-l\", \"3000\"]\n")
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/nginx:latest")
+    assert "COPY --from=builder /app/dist /usr/share/nginx/html" in runtime
+    assert "EXPOSE 8080" in runtime and "CMD" not in runtime and "serve" not in runtime
+    assert "MIG532" in codes(result)

@@ -46,7 +46,8 @@ class RuntimePlan:
     builder_appends: list[str] = field(default_factory=list)  # instructions appended to the builder
     builder_edits: list[BuilderEdit] = field(default_factory=list)
     copy_app_dirs: bool = True  # also copy WORKDIR and COPY destinations (interpreted languages)
-    command_rewrites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # argv[0] -> new prefix
+    image_default_command: bool = False  # the runtime image's own ENTRYPOINT/CMD serve the app (nginx)
+    expose: tuple[str, ...] | None = None  # replaces the original EXPOSE ports
     findings: list[Finding] = field(default_factory=list)
 
     def note(self, code: str, line: int, message: str | None = None) -> None:
