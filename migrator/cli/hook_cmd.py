@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from migrator.cli import checkcache
 from migrator.config import (
     FAIL_ON,
     Config,
@@ -175,6 +176,7 @@ def hook_main(argv: list[str]) -> int:
     failed = False
     touched: list[str] = []
     cache: dict[int, Config] = {}
+    stamp = checkcache.stamp() if args.mode == "check" and checkcache.enabled() else None
     for name in args.files:
         path = Path(name)
         try:
@@ -182,33 +184,22 @@ def hook_main(argv: list[str]) -> int:
         except MigratorError as exc:
             print(f"migrate: {exc}", file=sys.stderr)
             return 2
-        report = process_file(name, options, fail_on)
-        if report.blocking:
-            failed = True
-        if report.status == CHANGED:
-            failed = True
-            if args.mode == "fix":
-                from migrator.render.output import write_atomically
-
-                write_atomically(path, report.result.dockerfile, backup=False)
-                touched.append(name)
-                out.append(f"{name}: migrated ({_counts(report.findings)})")
-                out += _first(report.findings, Severity.WARNING)
-            else:
-                touched.append(name)
-                out.append(f"{name}: would be migrated ({_counts(report.findings)})")
-                out += _first(report.findings)
-        elif report.status == ERROR:
-            blocking = " (not blocking: fail-on)" if not report.blocking else ""
-            out.append(f"{name}: error: {report.findings[0].message}{blocking}")
-        elif report.status == CANNOT:
-            note = "" if report.blocking else " (not blocking)"
-            out.append(f"{name}: cannot migrate{note}")
-            out += _first([f for f in report.findings if is_cannot_migrate(f)])
-        elif report.blocking:
-            threshold = f"at or above fail-on ({report.fail_on})" if report.fail_on else "errors"
-            out.append(f"{name}: {threshold}")
-            out += _first(report.blocking)
+        entry = _cache_key(path, options, fail_on, stamp)
+        hit = checkcache.lookup(entry) if entry else None
+        if hit is not None:
+            flags, _, lines = hit[1].partition("\n")
+            file_failed, file_touched = flags[:1] == "1", flags[1:2] == "1"
+            file_lines = lines.splitlines()
+        else:
+            report = process_file(name, options, fail_on)
+            file_failed, file_touched, file_lines = _describe(name, path, report, args.mode)
+            if entry:
+                flags = ("1" if file_failed else "0") + ("1" if file_touched else "0")
+                checkcache.store(entry, file_failed, flags + "\n" + "".join(line + "\n" for line in file_lines))
+        failed |= file_failed
+        if file_touched:
+            touched.append(name)
+        out += file_lines
     if touched:
         if args.mode == "fix":
             out.append(f"migrated {_plural(len(touched))}; review and stage the changes")
@@ -220,6 +211,47 @@ def hook_main(argv: list[str]) -> int:
     if out:
         print("\n".join(out))
     return 1 if failed else 0
+
+
+def _cache_key(path: Path, options: Options, fail_on: str | None, stamp: str | None) -> str | None:
+    """Check mode only: the same bytes, options and tool give the same report (see checkcache)."""
+    if stamp is None:
+        return None
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    return checkcache.key(path, content, ["hook-check", repr(options), str(fail_on)], stamp)
+
+
+def _describe(name: str, path: Path, report: FileReport, mode: str) -> tuple[bool, bool, list[str]]:
+    """(blocks the commit, would be or was migrated, lines to print) for one file."""
+    out: list[str] = []
+    failed = bool(report.blocking)
+    touched = False
+    if report.status == CHANGED:
+        failed = touched = True
+        if mode == "fix":
+            from migrator.render.output import write_atomically
+
+            write_atomically(path, report.result.dockerfile, backup=False)
+            out.append(f"{name}: migrated ({_counts(report.findings)})")
+            out += _first(report.findings, Severity.WARNING)
+        else:
+            out.append(f"{name}: would be migrated ({_counts(report.findings)})")
+            out += _first(report.findings)
+    elif report.status == ERROR:
+        blocking = " (not blocking: fail-on)" if not report.blocking else ""
+        out.append(f"{name}: error: {report.findings[0].message}{blocking}")
+    elif report.status == CANNOT:
+        note = "" if report.blocking else " (not blocking)"
+        out.append(f"{name}: cannot migrate{note}")
+        out += _first([f for f in report.findings if is_cannot_migrate(f)])
+    elif report.blocking:
+        threshold = f"at or above fail-on ({report.fail_on})" if report.fail_on else "errors"
+        out.append(f"{name}: {threshold}")
+        out += _first(report.blocking)
+    return failed, touched, out
 
 
 def _plural(n: int) -> str:
