@@ -81,17 +81,22 @@ def configured(path: Path, args: argparse.Namespace, cache: dict[int, Config]) -
     base = load_config(path)
     config = cache.get(id(base))
     if config is None:
-        config = apply_cli(
-            base,
-            registry=args.registry,
-            org=args.org,
-            tag_policy=args.tag_policy,
-            rules=args.rules,
-            ignore=[c for item in args.ignore for c in item.split(",") if c.strip()],
-            fail_on=args.fail_on,
-        )
+        config = with_command_line(base, args)
         cache[id(base)] = config
     return config.options_for(path), config.fail_on_for(path)
+
+
+def with_command_line(base: Config, args: argparse.Namespace) -> Config:
+    """The configuration file's values, overridden by the options of add_option_arguments."""
+    return apply_cli(
+        base,
+        registry=args.registry,
+        org=args.org,
+        tag_policy=args.tag_policy,
+        rules=args.rules,
+        ignore=[c for item in args.ignore for c in item.split(",") if c.strip()],
+        fail_on=args.fail_on,
+    )
 
 
 def process_file(path: str, options: Options, fail_on: str | None) -> FileReport:

@@ -30,8 +30,9 @@ from migrator.cli.hook_cmd import (
     add_option_arguments,
     configured,
     process_file,
+    with_command_line,
 )
-from migrator.config import Config, apply_cli, clear_cache, load_config
+from migrator.config import Config, clear_cache, load_config
 from migrator.model import MigratorError, Options, Result, Severity
 from migrator.report.formats import FORMATS, render_findings
 
@@ -254,15 +255,7 @@ def config_main(argv: list[str]) -> int:
         return 2
     clear_cache()
     try:
-        config = apply_cli(
-            load_config(path),
-            registry=args.registry,
-            org=args.org,
-            tag_policy=args.tag_policy,
-            rules=args.rules,
-            ignore=[c for item in args.ignore for c in item.split(",") if c.strip()],
-            fail_on=args.fail_on,
-        )
+        config = with_command_line(load_config(path), args)
     except MigratorError as exc:
         print(f"migrate config: {exc}", file=sys.stderr)
         return 2

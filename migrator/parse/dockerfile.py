@@ -70,16 +70,7 @@ class Instruction:
 
     def json_args(self) -> list[str] | None:
         """The exec-form argument list, or None for shell form."""
-        text = self.body
-        if not text.startswith("["):
-            return None
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return None
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return value
-        return None
+        return json_argv(self.body)
 
     @property
     def newline(self) -> str:
@@ -122,6 +113,20 @@ class Dockerfile:
             if item.raw.endswith("\n"):
                 return "\n"
         return "\n"
+
+
+def json_argv(text: str) -> list[str] | None:
+    """`["python", "app.py"]` -> the list; None when the text is not a JSON list of strings (shell form)."""
+    text = text.strip()
+    if not text.startswith("["):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
 
 
 def split_flags(args: str) -> tuple[dict[str, str], str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from migrator.findings import finding
 from migrator.model import Finding
-from migrator.parse.dockerfile import Instruction
+from migrator.parse.dockerfile import Instruction, json_argv
 from migrator.parse.imageref import expand_args
 
 _SHELL_SYNTAX = re.compile(r"[|&;<>()`*?~{}\[\]]|\$\(")
@@ -136,11 +136,8 @@ def healthcheck_needs_shell(instruction: Instruction, runtime_tools: set[str], r
     if match is None:
         return False
     command = body[match.end():].strip()
-    try:
-        argv = json.loads(command) if command.startswith("[") else None
-    except ValueError:
-        argv = None
-    if match.group(1) or not isinstance(argv, list) or not argv:
+    argv = json_argv(command)
+    if match.group(1) or not argv:
         if not runtime_has_shell:
             return True  # CMD-SHELL and shell form run through /bin/sh
         argv = shlex.split(command) if command and not command.startswith("[") else [command]

@@ -7,11 +7,10 @@ of ``HEALTHCHECK CMD [...]``, and an instruction on one line as it is reported a
 
 from __future__ import annotations
 
-import json
 import re
 
 from migrator.model import MigratorError
-from migrator.parse.dockerfile import Dockerfile, Instruction, parse
+from migrator.parse.dockerfile import Dockerfile, Instruction, json_argv, parse
 
 
 def read(text: str) -> tuple[Dockerfile, str | None]:
@@ -34,16 +33,7 @@ def exec_form(ins: Instruction) -> list[str] | None:
     if ins.keyword != "HEALTHCHECK":
         return ins.json_args()
     match = re.match(r"CMD\s+(.*)$", ins.body, re.IGNORECASE | re.DOTALL)
-    text = match.group(1).strip() if match else ""
-    if not text.startswith("["):
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return None
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
-    return None
+    return json_argv(match.group(1)) if match else None
 
 
 def one_line(ins: Instruction) -> str:
