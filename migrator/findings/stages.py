@@ -112,6 +112,13 @@ CODES: tuple[Code, ...] = (
          "files are static, so the runtime is Chainguard's nginx serving them from "
          "/usr/share/nginx/html on port 8080 (nonroot); no Node.js runs in production. Client-side "
          "routing needs `try_files $uri /index.html` in your nginx configuration."),
+    Code("MIG533", Severity.INFO, "MAINTAINER changed to a maintainer label",
+         "MAINTAINER is deprecated; `LABEL maintainer=\"...\"` records the same and tools read it "
+         "(hadolint DL4000)."),
+    Code("MIG534", Severity.WARNING, "COPY --chown names a user the image does not have",
+         "Wolfi images have root and their nonroot user (uid 65532), not Debian's www-data, nobody or "
+         "app users. COPY --chown with an unknown name fails the build unless an earlier RUN in the "
+         "stage creates it; use numeric ids (65532:65532) or create the user."),
     Code("MIG526", Severity.INFO, "RUN not needed on the runtime image",
          "This final-stage RUN only installed packages the runtime image already contains (such as "
          "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "

@@ -12,8 +12,8 @@ from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item, Trivia
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts
-from migrator.rewrite.add import add_as_copy
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
+from migrator.rewrite.modernize import modernized
 from migrator.rules.loader import ChainguardImage
 
 # instructions a runtime stage keeps from the original final stage
@@ -138,6 +138,9 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         return [_runtime_user(instruction, context)]
     if keyword == "EXPOSE":
         return [_expose(instruction, context)]
+    if keyword == "MAINTAINER" and (label := modernized(instruction)) is not None:
+        context.findings.append(label[1])
+        return [label[0] if label[0].endswith("\n") else label[0] + context.newline]
     if keyword in ("SHELL", "ONBUILD"):
         context.findings.append(finding("MIG525", instruction.line, f"{keyword} dropped from the runtime stage"))
         return []
@@ -219,10 +222,10 @@ def finalize_stage_items(items: list[Item], context: RuntimeContext) -> list[str
         if item.keyword == "CMD" and reset:
             out.append(reset)
             reset = None
-        as_copy = add_as_copy(item)
-        if as_copy is not None:
-            out.append(as_copy[0])
-            context.findings.append(as_copy[1])
+        modern = modernized(item)
+        if modern is not None:
+            out.append(modern[0])
+            context.findings.append(modern[1])
         elif item.keyword in CARRIED_LAST or item.keyword in ("SHELL", "ONBUILD"):
             replaced = finalize_instruction(item, context)
             if replaced == [item.raw]:

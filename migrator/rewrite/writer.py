@@ -13,8 +13,8 @@ from migrator.plan.facts import StageFacts, read_facts
 from migrator.plan.images import image_name
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
-from migrator.rewrite.add import add_as_copy
 from migrator.rewrite.fromline import rewrite_from
+from migrator.rewrite.modernize import modernized
 from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
     RuntimeContext,
@@ -287,10 +287,12 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                    newline: str, out: Written) -> str:
     text: list[str] = []
     needs_root = False
+    created: set[str] = set()  # users and groups the stage creates
     for item in items:
         if not isinstance(item, Instruction):
             text.append(item.raw)
             continue
+        _check_chown_user(plan, stage_plan, item, created, out)
         for insert in inserts.get(item.line, []):
             text.append(insert.replace("\n", newline) + newline)
             needs_root = True
@@ -301,13 +303,13 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             if outcome.raw is not None:
                 text.append(_ensure_newline(outcome.raw, newline))
                 out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(outcome.raw))
-                _check_existing_user(plan, stage_plan, outcome.raw, item.line, out)
+                created |= _check_existing_user(plan, stage_plan, outcome.raw, item.line, out)
         elif item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
             text.append(item.raw)
-        elif (as_copy := add_as_copy(item)) is not None:
-            text.append(as_copy[0])
-            out.findings.append(as_copy[1])
+        elif (modern := modernized(item)) is not None:
+            text.append(modern[0])
+            out.findings.append(modern[1])
         else:
             text.append(item.raw)
     body = "".join(text)
@@ -317,20 +319,43 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     return body
 
 
-def _check_existing_user(plan: FilePlan, stage_plan: StagePlan, run_raw: str, line: int, out: Written) -> None:
-    """`adduser nonroot` fails on a Chainguard image, where that user already exists."""
+def _check_chown_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction, created: set[str],
+                      out: Written) -> None:
+    """`COPY --chown=www-data` fails on Wolfi, which has no www-data user, unless the stage creates it."""
+    owner = item.flags.get("chown") if item.keyword in ("COPY", "ADD") else None
+    if not owner:
+        return
+    image = stage_plan.image or _inherited_image(plan, stage_plan)
+    known = {"root", "0", plan.rules.image_facts(image_name(image)).user, "nonroot", "65532"} | created
+    unknown = list(dict.fromkeys(name for name in owner.split(":") if name and not name.isdigit()
+                                 and "$" not in name and name not in known))
+    if unknown:
+        out.findings.append(finding("MIG534", item.line, f"--chown={owner}: {', '.join(unknown)} does not exist in "
+                                    f"{image_name(image)} unless the stage creates it; use a uid:gid such as "
+                                    "65532:65532"))
+
+
+def _check_existing_user(plan: FilePlan, stage_plan: StagePlan, run_raw: str, line: int, out: Written) -> set[str]:
+    """`adduser nonroot` fails on a Chainguard image, where that user already exists.
+
+    Returns the users and groups the RUN creates."""
     from migrator.parse.dockerfile import parse_instruction
     from migrator.plan.facts import run_scripts
     from migrator.rewrite.shell import simple_commands
 
     image = stage_plan.image or _inherited_image(plan, stage_plan)
     user = plan.rules.image_facts(image_name(image)).user
+    created: set[str] = set()
     for script, first in run_scripts(parse_instruction(run_raw, line)):
         for command in simple_commands(script, first):
-            if command.words[:1] in (("adduser",), ("addgroup",)) and command.words[-1] == user:
+            if command.words[:1] not in (("adduser",), ("addgroup",), ("useradd",), ("groupadd",)):
+                continue
+            created.update(w for w in command.words[1:] if not w.startswith("-"))
+            if command.words[0] == "adduser" and command.words[-1] == user:
                 out.findings.append(finding("MIG530", command.line, f"user '{user}' already exists in "
                                             f"{image_name(image)}: `{command.words[0]} {user}` fails there; "
                                             "remove it (the image's nonroot user is ready to use)"))
+    return created
 
 
 def _needs_user_root(plan: FilePlan, stage_plan: StagePlan) -> bool:

@@ -202,3 +202,17 @@ def test_static_front_end_is_served_by_nginx() -> None:
     assert "COPY --from=builder /app/dist /usr/share/nginx/html" in runtime
     assert "EXPOSE 8080" in runtime and "CMD" not in runtime and "serve" not in runtime
     assert "MIG532" in codes(result)
+
+
+def test_maintainer_becomes_a_label_everywhere() -> None:
+    result = migrate("FROM python:3.12\nMAINTAINER Jane <jane@example.com>\nCOPY . /app\nRUN pip install x\n"
+                     "CMD [\"python\", \"/app/a.py\"]\n")
+    assert "MAINTAINER" not in result.dockerfile
+    assert result.dockerfile.count('LABEL maintainer="Jane <jane@example.com>"') == 2
+
+
+def test_chown_to_a_user_wolfi_lacks_is_reported() -> None:
+    result = migrate("FROM php:8.2-cli\nCOPY --chown=www-data:www-data . /app\nRUN useradd app\n"
+                     "COPY --chown=app . /x\nCMD [\"php\", \"/app/a.php\"]\n")
+    messages = [f for f in result.findings if f.code == "MIG534"]
+    assert len(messages) == 1 and messages[0].line == 2 and "www-data" in messages[0].message
