@@ -19,13 +19,15 @@ from .conftest import APPS, leftovers, migrate
 pytestmark = pytest.mark.engine
 
 BOTH = "linux/amd64,linux/arm64"
+SAMPLES = Path(__file__).resolve().parent.parent.parent / "samples"
 
 
 def migrated_archapp(tmp_path: Path, registry: str) -> tuple[Path, Path, Path]:
     """Copy the sample app, migrate its Dockerfile to the loopback stand-ins, and make a buildable
     copy of the original (its FROM pointed at the loopback stand-in of python:3.12-slim)."""
     app = tmp_path / "archapp"
-    shutil.copytree(APPS / "archapp", app)
+    shutil.copytree(SAMPLES / "python-offline-app", app, ignore=shutil.ignore_patterns("Dockerfile.migrated",
+                                                                                       "findings.txt"))
     original_text = (app / "Dockerfile").read_text()
     result = migrate_text(original_text, Options(registry=registry), "Dockerfile")
     assert registry + "/python:latest-dev" in result.dockerfile
