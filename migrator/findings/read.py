@@ -15,14 +15,4 @@ CODES: tuple[Code, ...] = (
         "migrator keeps them as written and does not translate the commands inside them. Review them "
         "by hand: a Chainguard image built from this one runs as nonroot and has no apt/yum.",
     ),
-    Code(
-        "MIG103", Severity.WARNING, "instruction uses a heredoc that is not a shell script",
-        "Heredoc bodies of COPY/ADD and of RUN commands that feed a heredoc to a program other than "
-        "a shell are kept byte for byte.",
-    ),
-    Code(
-        "MIG104", Severity.INFO, "SHELL instruction dropped from the distroless runtime stage",
-        "The runtime stage runs no RUN instruction and has no shell, so a SHELL instruction there has "
-        "no effect. It stays in the builder stage, where RUN lines still use it.",
-    ),
 )

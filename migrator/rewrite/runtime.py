@@ -59,6 +59,8 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
                     path = command.resolve(word, facts.env)
                     wanted.append(Copy(path, path))
         wanted += _absolute_paths_the_command_runs(facts)
+        if "/" in facts.copy_destinations:  # `COPY . .` with no WORKDIR: at least what the command names
+            wanted += _copied_files_the_command_uses(facts)
     else:
         wanted += _copied_files_the_command_uses(facts)
     kept: list[Copy] = []

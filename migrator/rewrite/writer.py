@@ -155,6 +155,9 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     out.findings.append(finding("MIG501", line, f"final stage split: builder '{builder_name}' on "
                                 f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"))
     out.findings += runtime_plan.findings + context.findings
+    if "/" in context.facts.copy_destinations and context.plan.copy_app_dirs:
+        out.findings.append(finding("MIG523", line, "the build context is copied into / (no WORKDIR): only the "
+                                    "paths listed are carried to the runtime; set a WORKDIR such as /app"))
     copied = ", ".join(c.source for c in runtime_copies(context))
     if copied:
         out.findings.append(finding("MIG503", line, f"the runtime copies from '{builder_name}': {copied}"))

@@ -216,3 +216,9 @@ def test_chown_to_a_user_wolfi_lacks_is_reported() -> None:
                      "COPY --chown=app . /x\nCMD [\"php\", \"/app/a.php\"]\n")
     messages = [f for f in result.findings if f.code == "MIG534"]
     assert len(messages) == 1 and messages[0].line == 2 and "www-data" in messages[0].message
+
+
+def test_app_copied_into_root_carries_what_the_command_names() -> None:
+    result = migrate("FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n")
+    assert "COPY --from=builder /app.py /app.py" in final_stage(result)
+    assert "MIG523" in codes(result)
