@@ -15,9 +15,9 @@ _HARMLESS = {"set", "true", ":", "adduser", "addgroup", "useradd", "groupadd", "
 
 
 def droppable(run: Instruction, family: str, rules: RuleSet, runtime: ChainguardImage) -> bool:
+    from migrator.rewrite.needs import installed_packages
     from migrator.rewrite.run import translate_run
     from migrator.rewrite.shell import simple_commands
-    from migrator.rewrite.writer import installed_packages
 
     if run.heredocs or run.flags:
         return False

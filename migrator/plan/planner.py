@@ -29,6 +29,11 @@ class StagePlan:
     dropped_runs: list[int] = field(default_factory=list)  # lines of final-stage RUNs the runtime does not need
 
     @property
+    def runtime_choice(self) -> str | None:
+        """The runtime image the image rule chose for this stage's base, if any."""
+        return self.choice.runtime if self.choice else None
+
+    @property
     def migrated(self) -> bool:
         """The stage now runs on a Chainguard image: its RUN lines are translated."""
         return self.role in (BUILDER, RUNTIME)
@@ -44,6 +49,15 @@ class FilePlan:
     @property
     def final(self) -> StagePlan:
         return self.stages[-1]
+
+    def root_of(self, stage_plan: StagePlan) -> StagePlan:
+        """The plan of the stage that names an image, following FROM <stage> links."""
+        return self.stages[stage_plan.stage.root_stage().index]
+
+    def inherited_image(self, stage_plan: StagePlan) -> str:
+        """The image a stage runs on: its own new image, or its root stage's."""
+        root = self.root_of(stage_plan)
+        return stage_plan.image or root.image or root.stage.resolved
 
 
 def plan_file(staged: StagedFile, options: Options, rules: RuleSet) -> FilePlan:

@@ -8,13 +8,15 @@ from migrator.findings import finding
 from migrator.model import Finding, StageInfo
 from migrator.parse.dockerfile import Instruction, Item
 from migrator.plan.ecosystems import ecosystem_for
-from migrator.plan.ecosystems.base import BuilderEdit, Copy, EcosystemContext, RuntimePlan
+from migrator.plan.ecosystems.base import BuilderEdit, EcosystemContext, RuntimePlan
 from migrator.plan.facts import StageFacts, read_facts
 from migrator.plan.images import image_name
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
+from migrator.rewrite.checks import chown_user_findings, created_users
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.modernize import modernized
+from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
     RuntimeContext,
@@ -66,19 +68,15 @@ def _apply_edits(stage: Stage, edits: dict[int, BuilderEdit]) -> Stage:
 
 def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     final = plan.final
-    root = _root_plan(plan, final)
+    root = plan.root_of(final)
     context = EcosystemContext(
         facts=facts_with_parents(final.stage),
         options=plan.options,
         rules=plan.rules,
-        runtime_image=root.choice.runtime if root.choice else None,
+        runtime_image=root.runtime_choice,
         builder_image=root.choice.builder if root.choice else None,
     )
     return ecosystem_for(final.ecosystem).plan_runtime(context)
-
-
-def _root_plan(plan: FilePlan, stage_plan: StagePlan) -> StagePlan:
-    return plan.stages[stage_plan.stage.root_stage().index]
 
 
 def facts_with_parents(stage: Stage) -> StageFacts:
@@ -106,7 +104,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         _note_external_copies(plan, stage, out)
         return
     out.text += _ensure_newline(rewrite_from(stage.from_item, stage_plan.image), newline)
-    image = stage_plan.image or _inherited_image(plan, stage_plan)
+    image = plan.inherited_image(stage_plan)
     out.stages.append(StageInfo(stage.label, stage_plan.role, image, stage.resolved))
     if stage_plan.role == BUILDER:
         out.text += _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
@@ -126,19 +124,19 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     builder_name = _builder_name(plan)
     line = stage.from_item.line
     out.text += _ensure_newline(rewrite_from(stage.from_item, final.image, builder_name), newline)
-    builder_image = final.image or _inherited_image(plan, final)
+    builder_image = plan.inherited_image(final)
     out.stages.append(StageInfo(builder_name, BUILDER, builder_image, stage.resolved))
     body = _builder_items(plan, final, stage.items, inserts, newline, out)
-    _prepare_volumes(final.stage, runtime_plan, out)
+    out.findings += prepare_volumes(final.stage, runtime_plan)
     if runtime_plan.builder_appends:
         last_user = facts_with_parents(stage).user
         if last_user is not None and last_user.split(":")[0] not in ("root", "0"):
             body = _ensure_newline(body, newline) + f"USER root{newline}"
     body += "".join(a + newline for a in runtime_plan.builder_appends)
     out.text += _ensure_newline(body, newline) if body else ""
-    _carry_libraries(plan, runtime_plan, out)
-    root = _root_plan(plan, final)
-    runtime_image = runtime_plan.image or (root.choice.runtime if root.choice else None)
+    out.findings += carry_libraries(plan, runtime_plan, out.packages)
+    root = plan.root_of(final)
+    runtime_image = runtime_plan.image or root.runtime_choice
     if runtime_image is None:
         runtime_image = plan.options.registry.rstrip("/") + "/glibc-dynamic:latest"
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
@@ -189,92 +187,9 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
     return parse_instruction(raw, item.line, item.escape)
 
 
-def _prepare_volumes(stage: Stage, runtime_plan: RuntimePlan, out: Written) -> None:
-    """VOLUME directories must exist, owned by the runtime user, before a volume is mounted there."""
-    import json
-    import shlex
-
-    paths: list[str] = []
-    for instruction in stage.instructions:
-        if instruction.keyword != "VOLUME":
-            continue
-        body = instruction.body.strip()
-        try:
-            words = json.loads(body) if body.startswith("[") else shlex.split(body)
-        except ValueError:
-            words = body.split()
-        paths += [w for w in words if isinstance(w, str) and w.startswith("/") and "$" not in w]
-    covered = [c.destination for c in runtime_plan.copies]
-    missing = [p for p in paths if not any(p == c or p.startswith(c.rstrip("/") + "/") for c in covered)]
-    if not missing:
-        return
-    runtime_plan.builder_appends.append("RUN mkdir -p " + " ".join(missing))
-    runtime_plan.copies += [Copy(p, p, chown=True) for p in missing]
-    out.findings.append(finding("MIG527", stage.from_item.line, "volume directories created in the builder and "
-                                "copied owned by the nonroot runtime user: " + ", ".join(missing)))
-
-
-def _carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, out: Written) -> None:
-    """Shared libraries the builder installed (or compiled against) go to the runtime too."""
-    stage: Stage | None = plan.final.stage
-    installed: list[str] = []
-    while stage is not None:
-        installed = out.packages.get(stage.index, []) + installed
-        stage = stage.parent
-    libraries = plan.rules.runtime_libs.get("libraries", {})
-    implied = plan.rules.runtime_libs.get("dev_packages", {})
-    wanted: list[str] = []
-    for package in installed:
-        for library in [package] if package in libraries else implied.get(package, []):
-            if library in libraries and library not in wanted:
-                wanted.append(library)
-    for library in wanted:
-        for pattern in libraries[library]:
-            runtime_plan.copies.append(Copy(pattern, pattern))
-    line = plan.final.stage.from_item.line
-    if wanted:
-        out.findings.append(finding("MIG521", line, "shared libraries copied into the runtime: " + ", ".join(wanted)))
-    final_installs = out.packages.get(plan.final.stage.index, [])
-    runtime_name = image_name(runtime_plan.image or _root_runtime(plan) or "glibc-dynamic")
-    provided = plan.rules.image_facts(runtime_name).packages
-    missing = [p for p in dict.fromkeys(final_installs) if p not in provided and p not in wanted
-               and p not in implied and not p.endswith("-dev") and p not in plan.rules.build_tools]
-    if missing:
-        out.findings.append(finding("MIG514", line, f"the original final stage installed {', '.join(missing)}; "
-                                    f"the {runtime_name} runtime has no package manager: copy the files the app "
-                                    "uses at run time from the builder, or use a runtime image that has them"))
-
-
-def _root_runtime(plan: FilePlan) -> str | None:
-    root = _root_plan(plan, plan.final)
-    return root.choice.runtime if root.choice else None
-
-
-def installed_packages(run_raw: str) -> list[str]:
-    """Package names of `apk add` commands in a translated RUN instruction."""
-    from migrator.parse.dockerfile import parse_instruction
-    from migrator.plan.facts import run_scripts
-    from migrator.rewrite.shell import simple_commands
-
-    names: list[str] = []
-    for script, line in run_scripts(parse_instruction(run_raw)):
-        for command in simple_commands(script, line):
-            words = command.words
-            if len(words) > 2 and words[0] == "apk" and words[1] == "add":
-                skip_next = False
-                for word in words[2:]:
-                    if skip_next:
-                        skip_next = False
-                    elif word in ("--virtual", "-t", "--repository", "-X"):
-                        skip_next = True
-                    elif not word.startswith("-") and "$" not in word:
-                        names.append(word.split("=")[0].split(">")[0].split("<")[0])
-    return names
-
-
 def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: RuntimePlan, image: str,
                      newline: str) -> RuntimeContext:
-    root = _root_plan(plan, stage_plan)
+    root = plan.root_of(stage_plan)
     source = root.stage.ref.short_name if root.stage.ref else ""
     return RuntimeContext(
         facts=facts_with_parents(stage_plan.stage),
@@ -295,7 +210,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         if not isinstance(item, Instruction):
             text.append(item.raw)
             continue
-        _check_chown_user(plan, stage_plan, item, created, out)
+        out.findings += chown_user_findings(plan, stage_plan, item, created)
         for insert in inserts.get(item.line, []):
             text.append(insert.replace("\n", newline) + newline)
             needs_root = True
@@ -306,7 +221,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             if outcome.raw is not None:
                 text.append(_ensure_newline(outcome.raw, newline))
                 out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(outcome.raw))
-                created |= _check_existing_user(plan, stage_plan, outcome.raw, item.line, out)
+                created |= created_users(plan, stage_plan, outcome.raw, item.line, out.findings)
         elif item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
             text.append(item.raw)
@@ -322,45 +237,6 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     return body
 
 
-def _check_chown_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction, created: set[str],
-                      out: Written) -> None:
-    """`COPY --chown=www-data` fails on Wolfi, which has no www-data user, unless the stage creates it."""
-    owner = item.flags.get("chown") if item.keyword in ("COPY", "ADD") else None
-    if not owner:
-        return
-    image = stage_plan.image or _inherited_image(plan, stage_plan)
-    known = {"root", "0", plan.rules.image_facts(image_name(image)).user, "nonroot", "65532"} | created
-    unknown = list(dict.fromkeys(name for name in owner.split(":") if name and not name.isdigit()
-                                 and "$" not in name and name not in known))
-    if unknown:
-        out.findings.append(finding("MIG534", item.line, f"--chown={owner}: {', '.join(unknown)} does not exist in "
-                                    f"{image_name(image)} unless the stage creates it; use a uid:gid such as "
-                                    "65532:65532"))
-
-
-def _check_existing_user(plan: FilePlan, stage_plan: StagePlan, run_raw: str, line: int, out: Written) -> set[str]:
-    """`adduser nonroot` fails on a Chainguard image, where that user already exists.
-
-    Returns the users and groups the RUN creates."""
-    from migrator.parse.dockerfile import parse_instruction
-    from migrator.plan.facts import run_scripts
-    from migrator.rewrite.shell import simple_commands
-
-    image = stage_plan.image or _inherited_image(plan, stage_plan)
-    user = plan.rules.image_facts(image_name(image)).user
-    created: set[str] = set()
-    for script, first in run_scripts(parse_instruction(run_raw, line)):
-        for command in simple_commands(script, first):
-            if command.words[:1] not in (("adduser",), ("addgroup",), ("useradd",), ("groupadd",)):
-                continue
-            created.update(w for w in command.words[1:] if not w.startswith("-"))
-            if command.words[0] == "adduser" and command.words[-1] == user:
-                out.findings.append(finding("MIG530", command.line, f"user '{user}' already exists in "
-                                            f"{image_name(image)}: `{command.words[0]} {user}` fails there; "
-                                            "remove it (the image's nonroot user is ready to use)"))
-    return created
-
-
 def _needs_user_root(plan: FilePlan, stage_plan: StagePlan) -> bool:
     stage = stage_plan.stage
     if stage.parent is not None:
@@ -374,11 +250,6 @@ def _needs_user_root(plan: FilePlan, stage_plan: StagePlan) -> bool:
         if instruction.keyword == "RUN":
             return True
     return False
-
-
-def _inherited_image(plan: FilePlan, stage_plan: StagePlan) -> str:
-    root = _root_plan(plan, stage_plan)
-    return root.image or root.stage.resolved
 
 
 def _note_external_copies(plan: FilePlan, stage: Stage, out: Written) -> None:

@@ -1,0 +1,92 @@
+"""What the runtime stage needs from the builder beyond the app: shared libraries, volume directories.
+
+Each function adds to the ecosystem's RuntimePlan and returns the findings that explain it.
+"""
+
+from __future__ import annotations
+
+from migrator.findings import finding
+from migrator.model import Finding
+from migrator.plan.ecosystems.base import Copy, RuntimePlan
+from migrator.plan.images import image_name
+from migrator.plan.planner import FilePlan
+from migrator.plan.stages import Stage
+
+
+def prepare_volumes(stage: Stage, runtime_plan: RuntimePlan) -> list[Finding]:
+    """VOLUME directories must exist, owned by the runtime user, before a volume is mounted there."""
+    import shlex
+
+    paths: list[str] = []
+    for instruction in stage.instructions:
+        if instruction.keyword != "VOLUME":
+            continue
+        try:
+            words = instruction.json_args() or shlex.split(instruction.body)
+        except ValueError:
+            words = instruction.body.split()
+        paths += [w for w in words if w.startswith("/") and "$" not in w]
+    covered = [c.destination for c in runtime_plan.copies]
+    missing = [p for p in paths if not any(p == c or p.startswith(c.rstrip("/") + "/") for c in covered)]
+    if not missing:
+        return []
+    runtime_plan.builder_appends.append("RUN mkdir -p " + " ".join(missing))
+    runtime_plan.copies += [Copy(p, p, chown=True) for p in missing]
+    return [finding("MIG527", stage.from_item.line, "volume directories created in the builder and copied "
+                    "owned by the nonroot runtime user: " + ", ".join(missing))]
+
+
+def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[int, list[str]]) -> list[Finding]:
+    """Shared libraries the builder installed (or compiled against) go to the runtime too; packages the
+    runtime lacks and that are not libraries are reported (MIG514)."""
+    findings: list[Finding] = []
+    stage: Stage | None = plan.final.stage
+    installed: list[str] = []
+    while stage is not None:
+        installed = packages.get(stage.index, []) + installed
+        stage = stage.parent
+    libraries = plan.rules.runtime_libs.get("libraries", {})
+    implied = plan.rules.runtime_libs.get("dev_packages", {})
+    wanted: list[str] = []
+    for package in installed:
+        for library in [package] if package in libraries else implied.get(package, []):
+            if library in libraries and library not in wanted:
+                wanted.append(library)
+    for library in wanted:
+        for pattern in libraries[library]:
+            runtime_plan.copies.append(Copy(pattern, pattern))
+    line = plan.final.stage.from_item.line
+    if wanted:
+        findings.append(finding("MIG521", line, "shared libraries copied into the runtime: " + ", ".join(wanted)))
+    final_installs = packages.get(plan.final.stage.index, [])
+    runtime_name = image_name(runtime_plan.image or plan.root_of(plan.final).runtime_choice or "glibc-dynamic")
+    provided = plan.rules.image_facts(runtime_name).packages
+    missing = [p for p in dict.fromkeys(final_installs) if p not in provided and p not in wanted
+               and p not in implied and not p.endswith("-dev") and p not in plan.rules.build_tools]
+    if missing:
+        findings.append(finding("MIG514", line, f"the original final stage installed {', '.join(missing)}; "
+                                f"the {runtime_name} runtime has no package manager: copy the files the app "
+                                "uses at run time from the builder, or use a runtime image that has them"))
+    return findings
+
+
+def installed_packages(run_raw: str) -> list[str]:
+    """Package names of `apk add` commands in a translated RUN instruction."""
+    from migrator.parse.dockerfile import parse_instruction
+    from migrator.plan.facts import run_scripts
+    from migrator.rewrite.shell import simple_commands
+
+    names: list[str] = []
+    for script, line in run_scripts(parse_instruction(run_raw)):
+        for command in simple_commands(script, line):
+            words = command.words
+            if len(words) > 2 and words[0] == "apk" and words[1] == "add":
+                skip_next = False
+                for word in words[2:]:
+                    if skip_next:
+                        skip_next = False
+                    elif word in ("--virtual", "-t", "--repository", "-X"):
+                        skip_next = True
+                    elif not word.startswith("-") and "$" not in word:
+                        names.append(word.split("=")[0].split(">")[0].split("<")[0])
+    return names
