@@ -12,7 +12,7 @@ from migrator.rules import load_rules
 
 
 def run(text: str, options: Options, path: str) -> Result:
-    from migrator.report.pragmas import filter_findings, parse_pragmas
+    from migrator.parse.pragmas import filter_findings, parse_pragmas
 
     doc = parse(text)
     pragmas = parse_pragmas(text)

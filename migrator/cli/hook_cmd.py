@@ -32,7 +32,7 @@ from migrator.config import (
     should_fail,
 )
 from migrator.model import Finding, MigratorError, Options, Result, Severity, TagPolicy
-from migrator.report.pragmas import filter_findings, parse_pragmas
+from migrator.parse.pragmas import filter_findings, parse_pragmas
 
 SHOWN_FINDINGS = 3  # per file, so the output fits a terminal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from migrator.model import Finding, Severity
-from migrator.report.pragmas import filter_findings, parse_pragmas
+from migrator.parse.pragmas import filter_findings, parse_pragmas
 
 TEXT = """\
 # syntax=docker/dockerfile:1
