@@ -8,7 +8,6 @@ builder at all: the RUN is dropped (with a finding) and the stage moves to the r
 from __future__ import annotations
 
 from migrator.parse.dockerfile import Instruction
-from migrator.plan.facts import run_scripts
 from migrator.rules.loader import ChainguardImage, RuleSet
 
 _HARMLESS = {"set", "true", ":", "adduser", "addgroup", "useradd", "groupadd", "usermod", "echo"}
@@ -17,7 +16,6 @@ _HARMLESS = {"set", "true", ":", "adduser", "addgroup", "useradd", "groupadd", "
 def droppable(run: Instruction, family: str, rules: RuleSet, runtime: ChainguardImage) -> bool:
     from migrator.rewrite.needs import installed_packages
     from migrator.rewrite.run import translate_run
-    from migrator.rewrite.shell import simple_commands
 
     if run.heredocs or run.flags:
         return False
@@ -26,14 +24,11 @@ def droppable(run: Instruction, family: str, rules: RuleSet, runtime: Chainguard
         return True
     if not runtime.packages:
         return False
-    from migrator.parse.dockerfile import parse_instruction
-
-    translated = parse_instruction(outcome.raw, run.line, run.escape)
-    for script, line in run_scripts(translated):
-        for command in simple_commands(script, line):
-            name = command.words[0] if command.words else ""
-            if name == "apk" and command.words[1:2] in (("add",), ("del",), ("update",)):
-                continue
-            if name not in _HARMLESS:
-                return False
-    return set(installed_packages(outcome.raw)) <= runtime.packages
+    commands = outcome.commands()
+    for command in commands:
+        name = command.words[0] if command.words else ""
+        if name == "apk" and command.words[1:2] in (("add",), ("del",), ("update",)):
+            continue
+        if name not in _HARMLESS:
+            return False
+    return set(installed_packages(commands)) <= runtime.packages

@@ -7,6 +7,7 @@ from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan, StagePlan
+from migrator.rewrite.shell import SimpleCommand
 
 
 def chown_user_findings(plan: FilePlan, stage_plan: StagePlan, item: Instruction, created: set[str]) -> list[Finding]:
@@ -24,24 +25,19 @@ def chown_user_findings(plan: FilePlan, stage_plan: StagePlan, item: Instruction
                     f"{image_name(image)} unless the stage creates it; use a uid:gid such as 65532:65532")]
 
 
-def created_users(plan: FilePlan, stage_plan: StagePlan, run_raw: str, line: int,
+def created_users(plan: FilePlan, stage_plan: StagePlan, commands: list[SimpleCommand],
                   findings: list[Finding]) -> set[str]:
-    """The users and groups a RUN creates; `adduser nonroot`, which fails on a Chainguard image where that
-    user already exists, is reported into `findings`."""
-    from migrator.parse.dockerfile import parse_instruction
-    from migrator.plan.facts import run_scripts
-    from migrator.rewrite.shell import simple_commands
-
+    """The users and groups a translated RUN's commands create; `adduser nonroot`, which fails on a
+    Chainguard image where that user already exists, is reported into `findings`."""
     image = plan.inherited_image(stage_plan)
     user = plan.rules.image_facts(image_name(image)).user
     created: set[str] = set()
-    for script, first in run_scripts(parse_instruction(run_raw, line)):
-        for command in simple_commands(script, first):
-            if command.words[:1] not in (("adduser",), ("addgroup",), ("useradd",), ("groupadd",)):
-                continue
-            created.update(w for w in command.words[1:] if not w.startswith("-"))
-            if command.words[0] == "adduser" and command.words[-1] == user:
-                findings.append(finding("MIG530", command.line, f"user '{user}' already exists in "
-                                            f"{image_name(image)}: `{command.words[0]} {user}` fails there; "
-                                            "remove it (the image's nonroot user is ready to use)"))
+    for command in commands:
+        if command.words[:1] not in (("adduser",), ("addgroup",), ("useradd",), ("groupadd",)):
+            continue
+        created.update(w for w in command.words[1:] if not w.startswith("-"))
+        if command.words[0] == "adduser" and command.words[-1] == user:
+            findings.append(finding("MIG530", command.line, f"user '{user}' already exists in "
+                                    f"{image_name(image)}: `{command.words[0]} {user}` fails there; "
+                                    "remove it (the image's nonroot user is ready to use)"))
     return created

@@ -11,6 +11,7 @@ from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan
 from migrator.plan.stages import Stage
+from migrator.rewrite.shell import SimpleCommand
 
 
 def prepare_volumes(stage: Stage, runtime_plan: RuntimePlan) -> list[Finding]:
@@ -70,23 +71,18 @@ def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[in
     return findings
 
 
-def installed_packages(run_raw: str) -> list[str]:
-    """Package names of `apk add` commands in a translated RUN instruction."""
-    from migrator.parse.dockerfile import parse_instruction
-    from migrator.plan.facts import run_scripts
-    from migrator.rewrite.shell import simple_commands
-
+def installed_packages(commands: list[SimpleCommand]) -> list[str]:
+    """Package names of the `apk add` commands among a translated RUN's commands."""
     names: list[str] = []
-    for script, line in run_scripts(parse_instruction(run_raw)):
-        for command in simple_commands(script, line):
-            words = command.words
-            if len(words) > 2 and words[0] == "apk" and words[1] == "add":
-                skip_next = False
-                for word in words[2:]:
-                    if skip_next:
-                        skip_next = False
-                    elif word in ("--virtual", "-t", "--repository", "-X"):
-                        skip_next = True
-                    elif not word.startswith("-") and "$" not in word:
-                        names.append(word.split("=")[0].split(">")[0].split("<")[0])
+    for command in commands:
+        words = command.words
+        if len(words) > 2 and words[0] == "apk" and words[1] == "add":
+            skip_next = False
+            for word in words[2:]:
+                if skip_next:
+                    skip_next = False
+                elif word in ("--virtual", "-t", "--repository", "-X"):
+                    skip_next = True
+                elif not word.startswith("-") and "$" not in word:
+                    names.append(word.split("=")[0].split(">")[0].split("<")[0])
     return names

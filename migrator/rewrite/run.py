@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.facts import run_body_offset, run_scripts
 from migrator.rules.loader import RuleSet
+
+if TYPE_CHECKING:
+    from migrator.rewrite.shell import SimpleCommand
 
 
 @dataclass
@@ -15,6 +19,18 @@ class RunOutcome:
     raw: str | None  # None: the RUN became empty and is dropped
     needs_root: bool = False
     findings: list[Finding] = field(default_factory=list)
+    line: int = 1
+    escape: str = "\\"
+
+    def commands(self) -> list[SimpleCommand]:
+        """The simple commands of the translated RUN (read once by each caller that needs them)."""
+        from migrator.parse.dockerfile import parse_instruction
+        from migrator.rewrite.shell import simple_commands
+
+        if self.raw is None:
+            return []
+        translated = parse_instruction(self.raw, self.line, self.escape)
+        return [c for script, first in run_scripts(translated) for c in simple_commands(script, first)]
 
 
 def translate_run(instruction: Instruction, family: str, rules: RuleSet) -> RunOutcome:
@@ -23,7 +39,7 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet) -> RunO
     scripts = run_scripts(instruction)
     offsets = [h.body_offset for h in instruction.heredocs] if instruction.heredocs else [run_body_offset(instruction)]
     raw = instruction.raw
-    outcome = RunOutcome(raw=raw)
+    outcome = RunOutcome(raw=raw, line=instruction.line, escape=instruction.escape)
     all_empty = bool(scripts)
     # apply from the last script backwards so earlier offsets stay valid
     for (script, first_line), offset in reversed(list(zip(scripts, offsets, strict=False))):

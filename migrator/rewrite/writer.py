@@ -44,7 +44,8 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     runtime_plan = _ecosystem_plan(plan) if final.split else None
     inserts = _inserts_by_line(runtime_plan)
     edits = {e.line: e for e in runtime_plan.builder_edits} if runtime_plan else {}
-    plan.staged.stages = [_apply_edits(s, edits) for s in plan.staged.stages] if edits else plan.staged.stages
+    for stage in plan.staged.stages if edits else []:
+        _apply_edits(stage, edits)
     for stage_plan in plan.stages:
         out.findings += stage_plan.findings
         if stage_plan is final and final.split and runtime_plan is not None:
@@ -54,7 +55,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     return out
 
 
-def _apply_edits(stage: Stage, edits: dict[int, BuilderEdit]) -> Stage:
+def _apply_edits(stage: Stage, edits: dict[int, BuilderEdit]) -> None:
     """Apply an ecosystem's text edits (e.g. drop `pip install --user`) to the instructions they name."""
     from migrator.parse.dockerfile import parse_instruction
 
@@ -63,7 +64,6 @@ def _apply_edits(stage: Stage, edits: dict[int, BuilderEdit]) -> Stage:
         if edit is not None and isinstance(item, Instruction):
             raw = item.raw.replace(edit.old, edit.new, 1)
             stage.items[position] = parse_instruction(raw, item.line, item.escape)
-    return stage
 
 
 def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
@@ -220,8 +220,9 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             needs_root = True
             if outcome.raw is not None:
                 text.append(_ensure_newline(outcome.raw, newline))
-                out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(outcome.raw))
-                created |= created_users(plan, stage_plan, outcome.raw, item.line, out.findings)
+                commands = outcome.commands()
+                out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(commands))
+                created |= created_users(plan, stage_plan, commands, out.findings)
         elif item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
             text.append(item.raw)
