@@ -14,8 +14,8 @@ USER_COMMAND_TRANSLATED = Code(
 )
 USER_COMMAND_UNTRANSLATABLE = Code(
     "MIG402",
-    Severity.WARNING,
-    "User command cannot be expressed with busybox: left as written",
+    Severity.ERROR,
+    "User command cannot be expressed with busybox: left as written, it fails",
     "The command uses an option that busybox `adduser`/`addgroup` have no equivalent for (renaming a "
     "user with `usermod -l`, setting a password hash with `-p`/`--password`, expiry dates, ...). It "
     "was left as written and fails unless the `shadow` package is installed: add `shadow` to an "

@@ -8,7 +8,7 @@ from migrator.findings import packages as codes
 from migrator.findings import shell as scodes
 from migrator.model import Finding
 from migrator.rewrite.command import Cmd, Context, Outcome
-from migrator.rewrite.packages import APT_ENVIRONMENT, repository_finding
+from migrator.rewrite.packages import APT_ENVIRONMENT, package_file_finding, repository_setup
 
 CACHE_PATH = re.compile(
     r"^/var/(lib/apt/lists|cache/(apt|yum|dnf|apk|zypp|debconf|ldconfig)|lib/(yum|dnf)|log/(apt|yum\.log|dnf[^/]*|dpkg\.log))"
@@ -31,6 +31,14 @@ _OTHER_TOOLS = {
     "yumdownloader",
     "debconf-get-selections", "apt-file", "apt-listchanges", "rpmbuild", "rpmkeys",
 }
+# Debian/RHEL system tools that Wolfi images do not have (no init system, no Debian helper scripts)
+_SYSTEM_TOOLS = {
+    "a2enmod": "Apache's Debian helper scripts", "a2dismod": "Apache's Debian helper scripts",
+    "a2ensite": "Apache's Debian helper scripts", "a2dissite": "Apache's Debian helper scripts",
+    "a2enconf": "Apache's Debian helper scripts", "a2disconf": "Apache's Debian helper scripts",
+    "update-rc.d": "an init system", "invoke-rc.d": "an init system", "service": "an init system",
+    "systemctl": "systemd", "lsb_release": "lsb-release",
+}
 
 
 def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
@@ -43,18 +51,26 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if name in _APT_CONFIG:
         return _apt_config(cmd.line, f"`{name}` removed: apk keeps no such state")
     if name in _REPOSITORY_TOOLS:
-        return Outcome(findings=[repository_finding(cmd)])
+        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
     if name in ("rpm", "dpkg"):
-        return _rpm_dpkg(cmd)
+        return _rpm_dpkg(cmd, ctx)
     in_place = any((w.value or "").startswith("-i") for w in cmd.words)
     if name == "sed" and in_place and _repository_args(cmd):
         message = "`sed -i` on a repository list removed: Wolfi packages come from apk.cgr.dev (no mirrors)"
         return Outcome(remove=True, findings=[codes.HOUSEKEEPING_REMOVED.finding(cmd.line, message)])
-    if _repository_args(cmd) or (name == "gpg" and any(w.value == "--dearmor" for w in cmd.words)):
-        return Outcome(findings=[repository_finding(cmd)])
+    if _repository_args(cmd) or (name == "gpg" and any(w.value in ("--dearmor", "--import") for w in cmd.words)):
+        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
     if name in _OTHER_TOOLS:
         return _unsupported(cmd)
+    if name in _SYSTEM_TOOLS:
+        message = f"`{_text(cmd)}` left as written: Wolfi images have no {_SYSTEM_TOOLS[name]}, so it fails there"
+        return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
     return None
+
+
+def _text(cmd: Cmd, words: int = 3) -> str:
+    text = " ".join(w.text for w in cmd.words[:words])
+    return text + " ..." if len(cmd.words) > words else text
 
 
 def _rm(cmd: Cmd) -> Outcome | None:
@@ -71,12 +87,15 @@ def _rm(cmd: Cmd) -> Outcome | None:
     return Outcome(delete={cmd.word_index(i) for i, _ in caches}, findings=[finding])
 
 
-def _rpm_dpkg(cmd: Cmd) -> Outcome:
+def _rpm_dpkg(cmd: Cmd, ctx: Context) -> Outcome:
     options = [w.value or "" for w in cmd.words[1:] if w.is_option]
-    installs = {"-i", "--install", "-U", "--upgrade", "-F", "--freshen", "--import", "--add-architecture"}
+    if any(o in ("--import", "--add-architecture") for o in options):
+        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
+    installs = {"-i", "--install", "-U", "--upgrade", "-F", "--freshen"}
     short = [o for o in options if not o.startswith("--")]
     if any(o in installs for o in options) or any(o[1:2] in "iUF" for o in short):
-        return Outcome(findings=[repository_finding(cmd)])
+        ctx.stage.missing += [w.text for w in cmd.words[1:] if not w.is_option] or [cmd.name]
+        return Outcome(fails=True, findings=[package_file_finding(cmd.line, f"`{_text(cmd)}`")])
     return _unsupported(cmd)
 
 
@@ -84,11 +103,12 @@ def _unsupported(cmd: Cmd) -> Outcome:
     text = " ".join(w.text for w in cmd.words[:3])
     hint = "use `uname -m` or the TARGETARCH build argument" if "architecture" in text else "use apk"
     return Outcome(
+        fails=True,
         findings=[
             codes.UNSUPPORTED_PACKAGE_COMMAND.finding(
                 cmd.line, f"`{text}` left as written: {cmd.name} does not exist in Wolfi ({hint})"
             )
-        ]
+        ],
     )
 
 
@@ -100,18 +120,14 @@ def _apt_config(line: int, message: str) -> Outcome:
     return Outcome(remove=True, findings=[codes.APT_CONFIGURATION_REMOVED.finding(line, message)])
 
 
-def redirect_targets(targets: list[str], line: int) -> tuple[bool, Finding] | None:
-    """(remove the statement, finding) for output redirected into package-manager configuration."""
+def redirect_targets(targets: list[str], line: int, ctx: Context) -> Outcome | None:
+    """What to do with output redirected into package-manager configuration or repository lists."""
     for target in targets:
         if APT_CONFIG_PATH.match(target):
             message = f"writing `{target}` removed: apk has no such configuration"
-            return True, codes.APT_CONFIGURATION_REMOVED.finding(line, message)
+            return Outcome(remove=True, findings=[codes.APT_CONFIGURATION_REMOVED.finding(line, message)])
         if REPOSITORY_PATH.match(target):
-            message = (
-                f"writing `{target}` adds a repository Wolfi cannot use: left as written. Find the Wolfi "
-                "package (`apk search`) or download the release artifact in the builder"
-            )
-            return False, codes.THIRD_PARTY_REPOSITORY.finding(line, message)
+            return repository_setup(line, f"writing `{target}`", ctx)
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from migrator.model import Severity
 
 
@@ -107,11 +109,41 @@ def test_target_release_suffix_and_architecture_are_pins(rewrite):
     assert "MIG307" in codes(result)  # -t selects a repository
 
 
-def test_unknown_package_is_kept_with_a_warning(rewrite):
+def test_unknown_package_is_kept_with_an_error(rewrite):
+    # apk refuses the whole command for one name it does not know: the build fails for certain
     text, result = rewrite("apt-get install -y curl libfoo-bar3")
     assert text == "apk add --no-cache curl libfoo-bar3"
     [unknown] = [f for f in result.findings if f.code == "MIG302"]
-    assert unknown.severity is Severity.WARNING and "libfoo-bar3" in unknown.message
+    assert unknown.severity is Severity.ERROR and "libfoo-bar3" in unknown.message
+
+
+@pytest.mark.parametrize(
+    ("script", "family", "expected"),
+    [
+        # unmapped names that are Wolfi package names (issue 14): kept, not reported
+        ("apt-get install -y mailcap pwgen libjemalloc2", "debian", "apk add --no-cache mailcap pwgen libjemalloc2"),
+        ("apk add --no-cache tini-static libvips", "alpine", "apk add --no-cache tini-static libvips"),
+        # templated subpackages and virtual names
+        ("apt-get install -y clang-18 lld-18", "debian", "apk add --no-cache clang-18 lld-18"),
+        ("dnf install -y py3-numpy", "fedora", "apk add --no-cache py3-numpy"),
+    ],
+)
+def test_wolfi_names_are_not_unknown(rewrite, script, family, expected):
+    text, result = rewrite(script, family=family)
+    assert text == expected
+    assert [f.code for f in result.findings if f.severity is not Severity.INFO] == []
+
+
+def test_an_unknown_name_says_what_wolfi_has_instead(rewrite):
+    _, result = rewrite("apt-get install -y postgresql-client-17")
+    [unknown] = [f for f in result.findings if f.code == "MIG302"]
+    assert "postgresql-client" in unknown.message.split("Wolfi has", 1)[1]
+
+
+def test_exec_form_and_wrappers_install_packages(rewrite):
+    # bitnami/minideb and Kubernetes' debian-base wrap apt-get install
+    assert rewrite("install_packages curl git")[0] == "apk add --no-cache curl git"
+    assert rewrite("clean-install ca-certificates wget")[0] == "apk add --no-cache ca-certificates wget"
 
 
 def test_one_to_many_and_duplicates(rewrite):
@@ -351,7 +383,7 @@ def test_rewriting_the_output_again_changes_nothing(rewrite):
 # --- third-party repositories -------------------------------------------------------------------------
 
 
-def test_third_party_repositories_are_left_with_a_warning(rewrite):
+def test_repository_setup_for_wolfi_packages_is_removed(rewrite):
     script = (
         "curl -fsSL https://deb.nodesource.com/gpgkey/nodesource.gpg.key "
         "| gpg --dearmor -o /usr/share/keyrings/nodesource.gpg \\\n"
@@ -362,11 +394,37 @@ def test_third_party_repositories_are_left_with_a_warning(rewrite):
         " && apt-get update && apt-get install -y curl"
     )
     text, result = rewrite(script)
-    assert text == script.replace("apt-get update && apt-get install -y curl", "apk add --no-cache curl")
-    repo = [f for f in result.findings if f.code == "MIG307"]
-    assert len(repo) == 4 and all(f.severity is Severity.WARNING for f in repo)
-    assert "apk search" in repo[0].message and "release artifact" in repo[0].message
-    assert [f.line for f in repo] == [1, 2, 3, 4]
+    assert text == "apk add --no-cache curl"
+    removed = [f for f in result.findings if f.code == "MIG312"]
+    assert [f.line for f in removed] == [1, 2, 3, 4] and all(f.severity is Severity.INFO for f in removed)
+
+    # the same set-up for software Wolfi does not have stays, and fails the build where it is
+    kept_text, kept = rewrite(script.replace("install -y curl", "install -y curl mssql-tools18"))
+    assert kept_text.startswith(script[:120]) and kept_text.endswith("apk add --no-cache curl mssql-tools18")
+    repo = [f for f in kept.findings if f.code == "MIG307"]
+    assert len(repo) == 4 and all(f.severity is Severity.ERROR for f in repo)
+    assert all("mssql-tools18" in f.message for f in repo)
+    assert "release artifact" in repo[0].message
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs",
+        "curl -sL https://deb.nodesource.com/setup_18.x | sudo -E bash -\napt-get install -y nodejs",
+        "wget -qO- https://deb.nodesource.com/setup_lts.x | bash -; apt-get install -y nodejs",
+    ],
+)
+def test_nodesource_setup_script_is_removed_when_wolfi_has_nodejs(rewrite, script):
+    text, result = rewrite(script)
+    assert text == "apk add --no-cache nodejs"
+    assert "MIG312" in codes(result)
+
+
+def test_an_installer_piped_to_a_shell_is_not_a_repository(rewrite):
+    script = "curl -LsSf https://astral.sh/uv/install.sh | sh"
+    text, result = rewrite(script)
+    assert text == script and result.findings == []
 
 
 def test_rpm_repositories_and_package_files(rewrite):
@@ -377,8 +435,9 @@ def test_rpm_repositories_and_package_files(rewrite):
         "rpm -ivh /tmp/thing.rpm && dpkg -i /tmp/thing.deb"
     )
     text, result = rewrite(script, family="fedora")
-    assert text == script
+    assert text == script  # package files may need the repositories: everything stays, as errors
     assert codes(result) == ["MIG307"] * 5
+    assert all(f.severity is Severity.ERROR for f in result.findings)
 
 
 def test_package_file_in_an_install_is_kept_with_a_warning(rewrite):

@@ -1,0 +1,26 @@
+"""Recognise commands that only set up a package repository (rules/commands.yaml)."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from migrator.rewrite.command import Cmd
+
+_FETCHERS = ("curl", "wget")
+
+
+def setup_script_url(cmd: Cmd) -> str | None:
+    """The URL `curl`/`wget` fetches when it is a known repository set-up script or key, else None."""
+    if cmd.name not in _FETCHERS:
+        return None
+    urls = [w.value for w in cmd.words[1:] if w.value and "://" in w.value]
+    if not urls:
+        return None
+    from migrator.rules.data import builtin_data
+
+    patterns = builtin_data("commands.yaml").get("repository_setup_scripts") or []
+    for url in urls:
+        bare = url.split("://", 1)[1]
+        if any(fnmatch.fnmatchcase(bare, pattern) for pattern in patterns):
+            return url
+    return None
