@@ -45,6 +45,15 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     name = cmd.name
     if name == "rm":
         return _rm(cmd)
+    if name in ("chown", "chgrp"):
+        return _chown(cmd, ctx)
+    if name == "ln":
+        return _link(cmd)
+    if name == "rustup" and "rustup" not in ctx.stage.installed:
+        message = (f"`{_text(cmd)}` left as written: Chainguard's rust image has no rustup (Wolfi's rust package is "
+                   "one toolchain for the build machine's target), so it fails. Install the `rustup` package and a "
+                   "toolchain with it, or drop the extra target or toolchain")
+        return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
     if name in _SYSTEM:
         message = f"`{name}` removed: {_SYSTEM[name]}"
         return Outcome(remove=True, findings=[scodes.SYSTEM_CONFIGURATION_REMOVED.finding(cmd.line, message)])
@@ -85,6 +94,66 @@ def _rm(cmd: Cmd) -> Outcome | None:
     if len(caches) == len(paths):
         return Outcome(remove=True, findings=[finding])
     return Outcome(delete={cmd.word_index(i) for i, _ in caches}, findings=[finding])
+
+
+_RUSTUP_INSTALLERS = ("sh.rustup.rs", "rustup-init")
+
+
+def fetched_tools(text: str) -> set[str]:
+    """Tools a script downloads and installs itself (`curl https://sh.rustup.rs | sh`)."""
+    return {"rustup"} if any(marker in text for marker in _RUSTUP_INSTALLERS) else set()
+
+
+def _link(cmd: Cmd) -> Outcome | None:
+    """`ln -s /usr/local/bin/python /usr/bin/python`: Docker Hub's interpreter path; Wolfi's is /usr/bin."""
+    import fnmatch
+    import posixpath
+
+    from migrator.findings import shell as shell_codes
+    from migrator.rules.data import builtin_data
+
+    options = [w.value or "" for w in cmd.words[1:] if w.is_option]
+    if not any(o == "--symbolic" or (not o.startswith("--") and "s" in o) for o in options):
+        return None
+    paths = [(i, w) for i, w in enumerate(cmd.words) if i and not w.is_option]
+    if len(paths) != 2 or any(w.value is None for _, w in paths):
+        return None
+    (index, source), (_, link) = paths
+    program = posixpath.basename(source.value or "")
+    patterns = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
+    if posixpath.dirname(source.value or "") != "/usr/local/bin" or not any(
+        fnmatch.fnmatchcase(program, p) for p in patterns
+    ):
+        return None
+    text = " ".join(w.text for w in cmd.words)
+    destination = link.value or ""
+    if destination.rstrip("/") == "/usr/bin" or posixpath.dirname(destination) == "/usr/bin":
+        message = (f"`{text}` removed: Wolfi installs {program} in /usr/bin already (the link would fail, or with -f "
+                   "replace it by a link to a path that does not exist)")
+        return Outcome(remove=True, findings=[shell_codes.LAYOUT_TRANSLATED.finding(cmd.line, message)])
+    message = f"`{text}`: /usr/local/bin/{program} -> /usr/bin/{program}, where Wolfi installs it"
+    return Outcome(replace={cmd.word_index(index): f"/usr/bin/{program}"},
+                   findings=[shell_codes.LAYOUT_TRANSLATED.finding(cmd.line, message)])
+
+
+def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`chown www-data:www-data /var/www`: Wolfi has no www-data; chown fails on a name it cannot resolve."""
+    from migrator.rewrite.users import known_group_names, known_users
+
+    owner = next((w for w in cmd.words[1:] if not w.is_option), None)
+    if owner is None or owner.value is None or owner.value.startswith("--reference"):
+        return None
+    user, _, group = owner.value.partition(":") if cmd.name == "chown" else ("", "", owner.value)
+    installed = ctx.stage.installed  # a package may create a user of its own name (nginx, redis)
+    unknown = [u for u in (user,) if u and not u.isdigit() and u not in known_users(ctx) | installed]
+    unknown += [g for g in (group,) if g and not g.isdigit() and g not in known_group_names(ctx) | installed]
+    if not unknown:
+        return None
+    message = (f"`{_text(cmd)}`: {', '.join(dict.fromkeys(unknown))} is not a user of Wolfi's base layout (Debian's "
+               "www-data is not there either) and no earlier command of the stage creates it: unless a package "
+               f"installed here creates it, {cmd.name} fails. Create it, or use the image's user "
+               f"({ctx.stage.image_user}, uid 65532)")
+    return Outcome(findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
 
 
 def _rpm_dpkg(cmd: Cmd, ctx: Context) -> Outcome:

@@ -48,7 +48,7 @@ APT = Manager(
     family="debian",
     install=_set("install"),
     remove=_set("remove purge"),
-    housekeeping=_set("update upgrade dist-upgrade full-upgrade clean autoclean autoremove autopurge check"),
+    housekeeping=_set("update upgrade dist-upgrade full-upgrade clean distclean autoclean autoremove autopurge check"),
     noise=_set(
         "-y --yes --assume-yes --force-yes -q --quiet -qq -m --fix-missing --ignore-missing -f "
         "--fix-broken --no-install-recommends --no-install-suggests --install-recommends "
@@ -146,6 +146,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if manager is None or not cmd.words[0].value:
         return None
     sub = _subcommand(cmd, manager)
+    if sub is None and manager is APK:
+        return None  # `apk --print-arch`, `apk --version`: Wolfi's apk answers them too
     if sub is None:
         return _unsupported(cmd, "has no subcommand migrator understands")
     verb = cmd.words[sub].value or ""
@@ -377,9 +379,9 @@ class _Install:
             self.out.delete.add(self.cmd.word_index(position + offset))
         if kind == REPO:
             self.out.findings.append(
-                codes.THIRD_PARTY_REPOSITORY.finding(
+                codes.OPTION_DROPPED.finding(
                     words[position].line,
-                    f"`{text}` selects a repository Wolfi does not have: dropped; find the package in Wolfi",
+                    f"`{text}` selects a repository Wolfi does not have: dropped; the packages come from Wolfi's",
                 )
             )
         elif kind == UNKNOWN:
@@ -396,7 +398,7 @@ class _Install:
         value = token.value
         if value is None:
             self.kept += 1
-            if not self.remove:
+            if not self.remove and not self._wolfi_prefix(token.text):
                 self.ctx.stage.missing.append(f"{token.text} (known only at build time)")
             self.out.findings.append(
                 codes.DYNAMIC_PACKAGES.finding(
@@ -447,6 +449,14 @@ class _Install:
         if not self.remove:
             self.ctx.stage.installed.update(mapping.names)
         return list(mapping.names)
+
+    def _wolfi_prefix(self, text: str) -> bool:
+        """`nginx=${NGINX_VERSION}*`: the name is literal, only the pin is a variable."""
+        from migrator.rules.wolfi import is_wolfi_name
+
+        name = re.split(r"[=<>~:$\"']", text, maxsplit=1)[0]
+        mapping = self.ctx.rules.package(self.table, name) if name else None
+        return bool(name) and (mapping is not None or is_wolfi_name(name))
 
     def _unmapped(self, name: str, written: str, token: Token) -> str:
         """A name the tables do not map: kept when Wolfi has it, an error when `apk add` would refuse it."""

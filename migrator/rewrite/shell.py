@@ -254,7 +254,9 @@ def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int,
         probe = StageKnowledge(probing=True)
         with contextlib.suppress(Exception):  # a bug of ours is reported by the real pass below
             _program_edits(src, _Rewriter(src, Context(family, rules, stage=probe)))
-        knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed)
+        from migrator.rewrite.housekeeping import fetched_tools
+
+        knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed | fetched_tools(script))
     rewriter = _Rewriter(src, Context(family, rules, stage=knowledge), errexit or knowledge.errexit)
     try:
         edits = _program_edits(src, rewriter)

@@ -73,7 +73,10 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if name not in USER_COMMANDS:
         return None
     debian_style = any((w.value or "").startswith("--") for w in cmd.words[1:])
+    if name in ("adduser", "addgroup") and ctx.family in ("alpine", "wolfi") and _busybox_options(cmd):
+        debian_style = False  # Alpine's busybox: long options such as --ingroup are its own
     if name in ("adduser", "addgroup") and not debian_style:
+        _remember_busybox(cmd, ctx)
         return Outcome(users=True)  # already busybox (or `adduser USER GROUP`, valid in both)
     table = {
         "useradd": _USERADD, "groupadd": _GROUPADD, "usermod": _USERMOD,
@@ -181,6 +184,7 @@ def _render(name: str, parsed: _Parsed, ctx: Context) -> str | None:
         primary = target
     elif not system:  # busybox gives a non-system user a group of its own name, gid = uid
         _remember_group(ctx, target, parsed.flags.get("-u"))
+    ctx.stage.user_names.add(target)
     options = dict(parsed.flags, **({"-G": primary} if primary is not None else {}))
     parts = ["adduser", "-D"]
     for flag in _ADDUSER_ORDER:
@@ -189,6 +193,50 @@ def _render(name: str, parsed: _Parsed, ctx: Context) -> str | None:
     parts.append(target)
     joins = [c for g in groups for c in (_ensure_group(g, ctx), f"addgroup {target} {g}") if c]
     return " && ".join([*first, " ".join(parts), *joins])
+
+
+_BUSYBOX_VALUED = {"adduser": set("hgsGuk"), "addgroup": {"g"}}
+_BUSYBOX_VALUED_LONG = {"--home": "-h", "--gecos": "-g", "--shell": "-s", "--ingroup": "-G", "--uid": "-u",
+                        "--skel": "-k", "--gid": "-g"}
+_BUSYBOX_LONG = {
+    "adduser": {"--home", "--gecos", "--shell", "--ingroup", "--disabled-password", "--system",
+                "--no-create-home", "--uid", "--skel"},
+    "addgroup": {"--gid", "--system"},
+}
+
+
+def _busybox_options(cmd: Cmd) -> bool:
+    """Every option is one busybox's applet accepts (its long options included)."""
+    for word in cmd.words[1:]:
+        text = word.value or ""
+        if text.startswith("--") and text.partition("=")[0] not in _BUSYBOX_LONG[cmd.name]:
+            return False
+    return True
+
+
+def _remember_busybox(cmd: Cmd, ctx: Context) -> None:
+    """Note the user or group a busybox `adduser`/`addgroup` creates (not `adduser USER GROUP`)."""
+    valued = _BUSYBOX_VALUED[cmd.name]
+    positional: list[str] = []
+    options: dict[str, str] = {}
+    words = list(cmd.words[1:])
+    while words:
+        word = words.pop(0)
+        text = word.value or word.text
+        if word.is_option and len(text) == 2 and text[1] in valued and words:
+            options[text] = words.pop(0).value or ""
+        elif word.is_option and text.startswith("--") and "=" not in text and text in _BUSYBOX_VALUED_LONG and words:
+            options[_BUSYBOX_VALUED_LONG[text]] = words.pop(0).value or ""
+        elif not word.is_option:
+            positional.append(text)
+    if len(positional) != 1:
+        return
+    if cmd.name == "addgroup":
+        _remember_group(ctx, positional[0], options.get("-g"))
+        return
+    ctx.stage.user_names.add(positional[0])
+    if "-G" not in options and "-S" not in {w.value for w in cmd.words}:
+        _remember_group(ctx, positional[0], options.get("-u"))
 
 
 def _known_groups(ctx: Context) -> dict[str, str]:
@@ -245,3 +293,15 @@ def _untranslatable(cmd: Cmd, parsed: _Parsed) -> Outcome:
         "written; add `shadow` to an apk add in this stage, or rewrite it"
     )
     return Outcome(users=True, fails=True, findings=[codes.USER_COMMAND_UNTRANSLATABLE.finding(cmd.line, message)])
+
+
+def known_users(ctx: Context) -> set[str]:
+    """Users that exist at this point: Wolfi's base layout, the image's user, the stage's own."""
+    from migrator.rules.data import builtin_data
+
+    return {*map(str, builtin_data("wolfi/accounts.yaml").get("users") or {}), ctx.stage.image_user,
+            *ctx.stage.user_names}
+
+
+def known_group_names(ctx: Context) -> set[str]:
+    return {*_known_groups(ctx).values(), *ctx.stage.group_names}

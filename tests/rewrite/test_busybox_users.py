@@ -121,6 +121,7 @@ def test_translation_runs_on_busybox(wolfi_root: Path, original: str, check: str
         "addgroup -g 1001 -S nodejs && adduser -S nextjs -u 1001 -G nodejs",
         "addgroup -S app && adduser -S -D -H -G app app",
         "adduser -D -u 1000 app",
+        "addgroup -S docker && adduser -S --shell /bin/bash --ingroup docker vscode",
     ],
 )
 def test_alpine_busybox_commands_run_unchanged(wolfi_root: Path, original: str) -> None:

@@ -106,7 +106,7 @@ def test_target_release_suffix_and_architecture_are_pins(rewrite):
     text, result = rewrite("apt-get install -y -t bookworm-backports git/bookworm-backports curl:amd64")
     assert text == "apk add --no-cache git curl"
     assert codes(result).count("MIG304") == 2
-    assert "MIG307" in codes(result)  # -t selects a repository
+    assert "MIG308" in codes(result)  # -t selects a repository: dropped
 
 
 def test_unknown_package_is_kept_with_an_error(rewrite):
@@ -340,7 +340,7 @@ def test_apk_repository_option_is_dropped_with_a_warning(rewrite):
     script = "apk add --no-cache --repository http://dl-cdn.alpinelinux.org/alpine/edge/testing git"
     text, result = rewrite(script, family="alpine")
     assert text == "apk add --no-cache git"
-    assert codes(result) == ["MIG301", "MIG307"]
+    assert codes(result) == ["MIG301", "MIG308"]
 
 
 # --- idempotency -------------------------------------------------------------------------------------
@@ -475,4 +475,4 @@ def test_valued_options_consume_their_value_and_quotes_survive(rewrite):
     )
     text, result = rewrite(script, family="fedora")
     assert text == "apk add --no-cache \\\n        ${INSTALL_PKGS} \"curl\" 'tar' gcc"
-    assert codes(result) == ["MIG301", "MIG307", "MIG305"]
+    assert codes(result) == ["MIG301", "MIG308", "MIG305"]
