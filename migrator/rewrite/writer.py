@@ -20,6 +20,7 @@ from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.layout import translate_layout
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
+from migrator.rewrite.rootness import root_reason
 from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
     RuntimeContext,
@@ -203,6 +204,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
         source_has_entrypoint="distroless" in source,
         newline=newline,
         ecosystem=stage_plan.ecosystem,
+        keep_root=root_reason(stage_plan.stage),
     )
 
 

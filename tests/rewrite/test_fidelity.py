@@ -182,3 +182,39 @@ def test_rustup_on_the_rust_image_is_an_error():
     assert error.severity is Severity.ERROR
     fetched = text.replace("RUN rustup", "RUN curl https://sh.rustup.rs -sSf | sh -s -- -y && rustup")
     assert not [f for f in migrate(fetched).findings if "rustup" in f.message and f.code == "MIG310"]
+
+
+# --- programs that must run as root -------------------------------------------------------------------
+
+SOCKET = """\
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /watch .
+FROM scratch
+COPY --from=build /watch /watch
+VOLUME /var/run/docker.sock
+ENTRYPOINT ["/watch"]
+"""
+
+
+def test_a_scratch_image_that_talks_to_the_docker_socket_keeps_root():
+    result = migrate(SOCKET)
+    final = result.dockerfile.split("FROM cgr.dev/chainguard/static:latest", 1)[1]
+    assert "\nUSER root\n" in final
+    [kept] = [f for f in result.findings if f.code == "MIG550"]
+    assert "docker.sock" in kept.message and kept.severity is Severity.WARNING
+
+
+def test_a_split_runtime_with_the_docker_socket_keeps_root():
+    text = ("FROM python:3.12\nENV DOCKER_HOST=unix:///var/run/docker.sock\nRUN pip install docker\n"
+            "COPY . /app\nCMD [\"python\", \"/app/agent.py\"]\n")
+    result = migrate(text)
+    runtime = result.dockerfile.split("FROM cgr.dev/chainguard/python:latest\n", 1)[1]
+    assert "USER root" in runtime and "MIG550" in codes(result)
+
+
+def test_a_program_the_original_ran_as_nonroot_stays_nonroot():
+    result = migrate(SOCKET.replace('ENTRYPOINT ["/watch"]', 'USER 65532\nENTRYPOINT ["/watch"]'))
+    assert "MIG550" not in codes(result)
+    assert "USER root" not in result.dockerfile.split("static:latest", 1)[1]
