@@ -49,6 +49,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return _chown(cmd, ctx)
     if name == "ln":
         return _link(cmd)
+    if name in ("curl", "wget", "sh", "bash"):
+        return _saved_setup_script(cmd, ctx)
     if name == "rustup" and "rustup" not in ctx.stage.installed:
         message = (f"`{_text(cmd)}` left as written: Chainguard's rust image has no rustup (Wolfi's rust package is "
                    "one toolchain for the build machine's target), so it fails. Install the `rustup` package and a "
@@ -94,6 +96,41 @@ def _rm(cmd: Cmd) -> Outcome | None:
     if len(caches) == len(paths):
         return Outcome(remove=True, findings=[finding])
     return Outcome(delete={cmd.word_index(i) for i, _ in caches}, findings=[finding])
+
+
+def _saved_setup_script(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`curl -o setup.sh https://deb.nodesource.com/setup_20.x && bash setup.sh`: the piped form's two halves."""
+    from migrator.rewrite.repositories import setup_script_url
+
+    if cmd.name in ("sh", "bash"):
+        script = next((w.value for w in cmd.words[1:] if not w.is_option), None)
+        if script is None or script.lstrip("./") not in ctx.stage.setup_scripts:
+            return None
+        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
+    url = setup_script_url(cmd)
+    saved = _output_file(cmd)
+    if url is None or saved is None:
+        return None
+    ctx.stage.setup_scripts.add(saved.lstrip("./"))
+    return repository_setup(cmd.line, f"`{cmd.name} {url}`", ctx)
+
+
+def _output_file(cmd: Cmd) -> str | None:
+    """The file `curl -o FILE` / `wget -O FILE` writes (`-O` alone: the URL's last part)."""
+    words = [w.value or "" for w in cmd.words[1:]]
+    for index, word in enumerate(words):
+        if word in ("-o", "--output") or (cmd.name == "wget" and word in ("-O", "--output-document")):
+            return words[index + 1] if index + 1 < len(words) else None
+        if cmd.name == "curl" and word.startswith("-") and not word.startswith("--") and word.endswith("o"):
+            return words[index + 1] if index + 1 < len(words) else None
+    if cmd.name == "curl" and any(w in ("-O", "--remote-name") or (w[:1] == "-" and w[1:2] != "-" and "O" in w)
+                                  for w in words):
+        url = next((w for w in words if "://" in w), "")
+        return url.rstrip("/").rsplit("/", 1)[-1] or None
+    if cmd.name == "wget" and not any(w in ("-O", "-qO-", "-O-") or w.startswith("-qO") for w in words):
+        url = next((w for w in words if "://" in w), "")
+        return url.rstrip("/").rsplit("/", 1)[-1] or None
+    return None
 
 
 _RUSTUP_INSTALLERS = ("sh.rustup.rs", "rustup-init")

@@ -413,6 +413,8 @@ def test_repository_setup_for_wolfi_packages_is_removed(rewrite):
         "curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs",
         "curl -sL https://deb.nodesource.com/setup_18.x | sudo -E bash -\napt-get install -y nodejs",
         "wget -qO- https://deb.nodesource.com/setup_lts.x | bash -; apt-get install -y nodejs",
+        "curl -sL https://deb.nodesource.com/setup_18.x -o nodesource_setup.sh && bash nodesource_setup.sh"
+        " && apt-get install -y nodejs",
     ],
 )
 def test_nodesource_setup_script_is_removed_when_wolfi_has_nodejs(rewrite, script):
