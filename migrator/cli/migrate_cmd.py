@@ -122,6 +122,11 @@ def _migrate_one(path: str, options: Options, stdin_name: str | None) -> Result:
     try:
         return migrate_text(text, options, name)
     except MigratorError as exc:
+        if options.pin or options.verify_tags:
+            from migrator.registry.errors import RegistryError
+
+            if isinstance(exc, RegistryError):
+                raise  # about the registry, not about this file
         raise MigratorError(f"{name}: {exc}") from None
 
 

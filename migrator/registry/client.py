@@ -81,7 +81,7 @@ class RegistryClient:
         docker_config: DockerConfig | None = None,
         timeout: float = 15.0,
         retries: int = 2,
-        backoff: float = 0.5,
+        backoff: float = 0.25,
         max_wait: float = 30.0,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
