@@ -94,7 +94,7 @@ def image_problems(lookup: Lookup, ref: ImageRef, platforms: Iterable[str], line
     separator = "@" if ref.digest else ":"
     return [
         ImageProblem(
-            finding("MIG641", line, f"{name}{separator}{tag} has no {platform} image (the index offers: {offered})"),
+            finding("MIG641", line, f"{name}{separator}{tag} has no {platform} image (available: {offered})"),
             platform,
         )
         for platform in missing_platforms(platforms, info.platforms)

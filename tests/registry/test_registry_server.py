@@ -190,7 +190,7 @@ def test_verify_tags_names_image_tag_and_platform(registries: Registries, tmp_pa
     assert main(["--registry", prefix, "--verify-tags", "--pin", str(path)]) == 0
     out, err = capsys.readouterr()
     assert (f"Dockerfile:1: E MIG641 {prefix}/node:latest has no linux/arm64 image "
-            "(the index offers: linux/amd64)") in err
+            "(available: linux/amd64)") in err
     assert "node:latest-dev has no" not in err
     assert f"FROM {prefix}/node:latest@{registries.digests['chainguard/node:latest']}" in out  # still pinned
     data_code = main(["--registry", prefix, "--verify-tags", "--json", str(path)])
@@ -299,7 +299,7 @@ def test_validate_refuses_before_building_when_arm64_is_missing(registries: Regi
     assert data["builder"]["name"] == "buildah"
     problems = [f for f in data["static"] if f["code"] in ("MIG640", "MIG641")]
     assert problems == [{"code": "MIG641", "severity": "error", "line": 4,
-                         "message": f"{prefix}/node:latest has no linux/arm64 image (the index offers: linux/amd64)"}]
+                         "message": f"{prefix}/node:latest has no linux/arm64 image (available: linux/amd64)"}]
     by_platform = {p["platform"]: p for p in data["platforms"]}
     assert by_platform["linux/amd64"]["status"] == "skipped"
     arm = by_platform["linux/arm64"]
@@ -372,3 +372,15 @@ def test_plain_migrate_and_pinned_output_import_neither_httpx_nor_the_client(tmp
     second = imported("--pin", "--check", str(pinned))
     assert "migrator.registry.resolve" in second
     assert " httpx" not in second and "migrator.registry.client" not in second
+
+
+def test_a_single_platform_image_without_an_index(registries: Registries, tmp_path: Path, stub_builder: Path,
+                                                  capsys) -> None:
+    """jre:17 is one amd64 image, no index: its platform comes from its config blob."""
+    prefix = f"{registries.token.host}/chainguard"
+    path = write(tmp_path / "java", f"FROM {prefix}/jre:17\nCOPY app.jar /app/app.jar\nCMD [\"-jar\", \"/app/app.jar\"]\n")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{prefix}/jre:17 has no linux/arm64 image (available: linux/amd64)" in " ".join(out.split())
+    assert "result: FAILED (exit 1)" in out
+    assert not stub_builder.exists()

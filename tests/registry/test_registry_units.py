@@ -359,8 +359,8 @@ def test_verify_tags_reports_each_missing_platform_and_honours_ignore() -> None:
     result = resolve_references(migrate_text(APP), Options(verify_tags=True), lookup)
     missing = [f.message for f in result.findings if f.code == "MIG641"]
     assert missing == [
-        "cgr.dev/chainguard/python:latest-dev has no linux/arm64 image (the index offers: linux/amd64)",
-        "cgr.dev/chainguard/python:latest has no linux/arm64 image (the index offers: linux/amd64)",
+        "cgr.dev/chainguard/python:latest-dev has no linux/arm64 image (available: linux/amd64)",
+        "cgr.dev/chainguard/python:latest has no linux/arm64 image (available: linux/amd64)",
     ]
     assert "@sha256" not in result.dockerfile  # verify alone pins nothing
     quiet = resolve_references(migrate_text(APP), Options(verify_tags=True, ignore=frozenset({"MIG641"})), lookup)
