@@ -23,7 +23,7 @@ import ipaddress
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,7 +55,6 @@ class Stats:
     token_requests: int = 0
     retries: int = 0
     seconds: float = 0.0
-    by_method: dict[str, int] = field(default_factory=dict)
 
 
 def is_loopback(host: str) -> bool:
@@ -102,7 +101,8 @@ class RegistryClient:
         self._credentials_read = False
         self._secrets: list[str] = []
         self._tokens: dict[tuple[str, str, str], str] = {}  # (realm, service, scope) -> token
-        self._auth: dict[str, str] = {}  # repository -> Authorization header value
+        self._auth: dict[str, str] = {}  # repository -> "Bearer ..." (tokens are scoped per repository)
+        self._basic: str | None = None  # "Basic ..." once the registry asked for it
         self._http = httpx.Client(
             headers={"User-Agent": USER_AGENT},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -195,35 +195,35 @@ class RegistryClient:
     def _request(self, method: str, path: str, repository: str, *, accept: str | None = None,
                  follow: bool = False) -> httpx.Response:
         url = self.base_url + path
-        authenticated = False
+        sent_credentials = False
         while True:
             headers = {"Accept": accept} if accept else {}
-            if repository in self._auth:
-                headers["Authorization"] = self._auth[repository]
-            response = self._send(method, url, headers, follow)
+            authorization = self._auth.get(repository) or self._basic
+            if authorization:
+                headers["Authorization"] = authorization
+            response = self._send(method, url, f"cannot reach registry {self.host}", headers=headers,
+                                  follow_redirects=follow)
             if response.status_code != 401:
                 return response
-            if authenticated:
+            if sent_credentials:
                 raise self._refused(repository, response)
-            self._authenticate(response, repository)
-            authenticated = True
+            self._authenticate(response, repository, stale=authorization)
+            sent_credentials = True
 
-    def _send(self, method: str, url: str, headers: dict[str, str], follow: bool = False) -> httpx.Response:
+    def _send(self, method: str, url: str, unreachable: str, **kwargs: Any) -> httpx.Response:
+        """One request, retried on network errors, 5xx and 429; `unreachable` starts the error."""
         attempt = 0
         while True:
             attempt += 1
             self.stats.requests += 1
-            self.stats.by_method[method] = self.stats.by_method.get(method, 0) + 1
             started = time.perf_counter()
             try:
-                response = self._http.request(method, url, headers=headers, follow_redirects=follow)
+                response = self._http.request(method, url, **kwargs)
             except httpx.TransportError as exc:
                 if attempt <= self.retries:
                     self._pause(attempt, None)
                     continue
-                host = urlsplit(url).netloc
-                raise RegistryUnreachable(self._clean(f"cannot reach registry {host}: {_reason(exc, self.timeout)}")) \
-                    from None
+                raise RegistryUnreachable(self._clean(f"{unreachable}: {_reason(exc, self.timeout)}")) from None
             finally:
                 self.stats.seconds += time.perf_counter() - started
             if (response.status_code >= 500 or response.status_code == 429) and attempt <= self.retries:
@@ -238,11 +238,12 @@ class RegistryClient:
             delay = max(delay, float(retry_after))
         self.sleep(min(delay, self.max_wait))
 
-    def _authenticate(self, response: httpx.Response, repository: str) -> None:
+    def _authenticate(self, response: httpx.Response, repository: str, stale: str | None = None) -> None:
+        """Answer a 401's challenge; `stale` is the Authorization just refused (an expired token)."""
         challenges = parse_challenges(*response.headers.get_list("www-authenticate"))
         bearer = next((c for c in challenges if c.scheme == "bearer" and c.get("realm")), None)
         if bearer is not None:
-            token = self._token(bearer, repository)
+            token = self._token(bearer, repository, stale=stale)
             self._auth[repository] = f"Bearer {token}"
             return
         if any(c.scheme == "basic" for c in challenges):
@@ -255,21 +256,19 @@ class RegistryClient:
                                         "holds an identity token for it")
             encoded = base64.b64encode(f"{credentials.username}:{credentials.secret}".encode()).decode()
             self._secrets.append(encoded)
-            value = f"Basic {encoded}"
-            for repo in {*self._auth, repository}:
-                self._auth[repo] = value
+            self._basic = f"Basic {encoded}"  # the same for every repository of this registry
             return
         raise RegistryAuthError(f"registry {self.host} answered 401 for {repository} without a usable "
                                 "WWW-Authenticate challenge")
 
-    def _token(self, challenge: Challenge, repository: str) -> str:
+    def _token(self, challenge: Challenge, repository: str, stale: str | None = None) -> str:
         realm = challenge.get("realm") or ""
         service = challenge.get("service") or ""
         scope = challenge.get("scope") or f"repository:{repository}:pull"
         if f":{repository}:" not in scope:
             scope = f"repository:{repository}:pull"
         key = (realm, service, scope)
-        if key in self._tokens:
+        if key in self._tokens and stale != f"Bearer {self._tokens[key]}":
             return self._tokens[key]
         parts = urlsplit(realm)
         if parts.scheme not in ("https", "http") or not parts.netloc:
@@ -280,13 +279,14 @@ class RegistryClient:
         credentials = self._login()
         params = {k: v for k, v in (("service", service), ("scope", scope)) if v}
         self.stats.token_requests += 1
+        unreachable = f"cannot reach the token server {parts.netloc} of registry {self.host}"
         if credentials is not None and credentials.identity_token:
             form = {"grant_type": "refresh_token", "refresh_token": credentials.secret, "client_id": "migrator",
                     **params}
-            response = self._send_token("POST", realm, data=form)
+            response = self._send("POST", realm, unreachable, data=form)
         else:
             auth = httpx.BasicAuth(credentials.username, credentials.secret) if credentials else None
-            response = self._send_token("GET", realm, params=params, auth=auth)
+            response = self._send("GET", realm, unreachable, params=params, auth=auth)
         if response.status_code in (401, 403):
             who = "the credentials from the docker configuration" if credentials else "anonymous access"
             raise RegistryAuthError(f"registry {self.host}: the token server {parts.netloc} refused {who} "
@@ -304,27 +304,6 @@ class RegistryClient:
         self._secrets.append(token)
         self._tokens[key] = token
         return token
-
-    def _send_token(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        attempt = 0
-        while True:
-            attempt += 1
-            self.stats.requests += 1
-            self.stats.by_method[f"{method} token"] = self.stats.by_method.get(f"{method} token", 0) + 1
-            try:
-                response = self._http.request(method, url, **kwargs)
-            except httpx.TransportError as exc:
-                if attempt <= self.retries:
-                    self._pause(attempt, None)
-                    continue
-                host = urlsplit(url).netloc
-                raise RegistryUnreachable(self._clean(
-                    f"cannot reach the token server {host} of registry {self.host}: {_reason(exc, self.timeout)}"
-                )) from None
-            if response.status_code >= 500 and attempt <= self.retries:
-                self._pause(attempt, response.headers.get("retry-after"))
-                continue
-            return response
 
     def _login(self) -> Credentials | None:
         if not self._credentials_read:

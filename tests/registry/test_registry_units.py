@@ -4,6 +4,7 @@ test_registry_server.py."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -236,6 +237,42 @@ def test_bearer_token_is_fetched_once_per_scope_and_never_shown() -> None:
     assert "authorization" not in token_route.calls.last.request.headers  # anonymous, like cgr.dev
     assert calls == [None, f"Bearer {secret}", f"Bearer {secret}"]
     assert secret not in repr(c.stats)
+
+
+@respx.mock
+def test_an_expired_token_is_fetched_again_once() -> None:
+    challenge = 'Bearer realm="https://auth.example/token",service="registry.example"'
+    valid = {"Bearer first"}
+
+    def manifests(request: httpx.Request) -> httpx.Response:
+        if request.headers.get("authorization") in valid:
+            return httpx.Response(200, headers={"Docker-Content-Digest": DIGEST_A})
+        return httpx.Response(401, headers={"WWW-Authenticate": challenge})
+
+    respx.head(url__regex=r"https://registry.example/v2/a/manifests/.*").mock(side_effect=manifests)
+    tokens = respx.get("https://auth.example/token")
+    tokens.side_effect = [httpx.Response(200, json={"token": "first"}), httpx.Response(200, json={"token": "second"})]
+    c = client()
+    assert c.manifest_digest("a", "1") == DIGEST_A
+    valid.clear()
+    valid.add("Bearer second")  # the first token expired
+    assert c.manifest_digest("a", "2") == DIGEST_A
+    assert tokens.call_count == 2
+
+
+@respx.mock
+def test_basic_credentials_serve_every_repository_of_the_registry() -> None:
+    expected = "Basic " + base64.b64encode(b"me:pw").decode()
+
+    def manifests(request: httpx.Request) -> httpx.Response:
+        if request.headers.get("authorization") == expected:
+            return httpx.Response(200, headers={"Docker-Content-Digest": DIGEST_A})
+        return httpx.Response(401, headers={"WWW-Authenticate": 'Basic realm="registry"'})
+
+    respx.head(url__regex=r"https://registry.example/v2/.*").mock(side_effect=manifests)
+    c = client(credential_lookup=lambda host, config: Credentials("me", "pw"))
+    assert c.manifest_digest("a", "1") == DIGEST_A and c.manifest_digest("b", "1") == DIGEST_A
+    assert c.stats.requests == 3  # one 401, then each repository at once
 
 
 @respx.mock
