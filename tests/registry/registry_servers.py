@@ -449,9 +449,18 @@ def basic_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[R
 
 @pytest.fixture(autouse=True)
 def fresh_lookup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Every test starts with no cached answers and no docker credentials of the machine's."""
-    from migrator.registry.lookup import reset_default_lookup
+    """Every test starts with no cached answers and no docker credentials of the machine's, and
+    cannot leave loopback: a lookup for any other registry host fails the test at once."""
+    from migrator.registry.client import is_loopback
+    from migrator.registry.lookup import Lookup, reset_default_lookup
 
+    real_client = Lookup.client
+
+    def loopback_only(self: Lookup, host: str) -> Any:
+        assert is_loopback(host), f"a test asked registry {host}: tests stay on 127.0.0.1"
+        return real_client(self, host)
+
+    monkeypatch.setattr(Lookup, "client", loopback_only)
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
     monkeypatch.setenv("MIGRATOR_NO_CACHE", "1")
     reset_default_lookup()
