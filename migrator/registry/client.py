@@ -103,6 +103,7 @@ class RegistryClient:
         self._tokens: dict[tuple[str, str, str], str] = {}  # (realm, service, scope) -> token
         self._auth: dict[str, str] = {}  # repository -> "Bearer ..." (tokens are scoped per repository)
         self._basic: str | None = None  # "Basic ..." once the registry asked for it
+        self._bearer: Challenge | None = None  # realm and service, once the registry asked for a token
         self._http = httpx.Client(
             headers={"User-Agent": USER_AGENT},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -196,6 +197,8 @@ class RegistryClient:
                  follow: bool = False) -> httpx.Response:
         url = self.base_url + path
         sent_credentials = False
+        if repository not in self._auth and self._bearer is not None:  # this registry wants tokens: ask first
+            self._auth[repository] = f"Bearer {self._token(self._bearer, repository)}"
         while True:
             headers = {"Accept": accept} if accept else {}
             authorization = self._auth.get(repository) or self._basic
@@ -243,6 +246,7 @@ class RegistryClient:
         challenges = parse_challenges(*response.headers.get_list("www-authenticate"))
         bearer = next((c for c in challenges if c.scheme == "bearer" and c.get("realm")), None)
         if bearer is not None:
+            self._bearer = Challenge("bearer", {k: v for k, v in bearer.params.items() if k != "scope"})
             token = self._token(bearer, repository, stale=stale)
             self._auth[repository] = f"Bearer {token}"
             return
