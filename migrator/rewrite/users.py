@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from migrator.findings import shell as codes
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 
-USER_COMMANDS = frozenset({"useradd", "groupadd", "usermod", "adduser", "addgroup"})
+USER_COMMANDS = frozenset({"useradd", "groupadd", "usermod", "groupmod", "userdel", "groupdel", "adduser", "addgroup"})
 
 # option -> (busybox flag or "" to drop it, takes a value)
 _USERADD: dict[str, tuple[str, bool]] = {
@@ -32,12 +32,16 @@ _USERADD: dict[str, tuple[str, bool]] = {
     "-d": ("-h", True), "--home-dir": ("-h", True), "--home": ("-h", True),
     "-c": ("-g", True), "--comment": ("-g", True),
     "-N": ("nogroup", False), "--no-user-group": ("nogroup", False), "-U": ("", False), "--user-group": ("", False),
-    "-l": ("", False), "--no-log-init": ("", False), "-o": ("", False), "--non-unique": ("", False),
+    "-l": ("", False), "--no-log-init": ("", False),
 }
+_USERDEL: dict[str, tuple[str, bool]] = {
+    "-r": ("--remove-home", False), "--remove": ("--remove-home", False), "-f": ("", False), "--force": ("", False),
+}
+_GROUPDEL: dict[str, tuple[str, bool]] = {"-f": ("", False), "--force": ("", False)}
 _GROUPADD: dict[str, tuple[str, bool]] = {
     "-g": ("-g", True), "--gid": ("-g", True),
     "-r": ("-S", False), "--system": ("-S", False),
-    "-f": ("", False), "--force": ("", False), "-o": ("", False), "--non-unique": ("", False),
+    "-f": ("", False), "--force": ("", False),
 }
 _USERMOD: dict[str, tuple[str, bool]] = {
     "-a": ("", False), "--append": ("", False),
@@ -79,8 +83,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         _remember_busybox(cmd, ctx)
         return Outcome(users=True)  # already busybox (or `adduser USER GROUP`, valid in both)
     table = {
-        "useradd": _USERADD, "groupadd": _GROUPADD, "usermod": _USERMOD,
-        "adduser": _DEBIAN_ADDUSER, "addgroup": _DEBIAN_ADDGROUP,
+        "useradd": _USERADD, "groupadd": _GROUPADD, "usermod": _USERMOD, "groupmod": {},
+        "userdel": _USERDEL, "groupdel": _GROUPDEL, "adduser": _DEBIAN_ADDUSER, "addgroup": _DEBIAN_ADDGROUP,
     }[name]
     parsed = _parse(cmd, table)
     if parsed.unsupported or not _valid(name, parsed):
@@ -149,6 +153,8 @@ def _cluster(text: str, table: dict[str, tuple[str, bool]]) -> list[tuple[str, T
 
 
 def _valid(name: str, parsed: _Parsed) -> bool:
+    if name == "groupmod":
+        return False  # busybox has no way to change a group's id or name
     if name == "usermod":
         return len(parsed.positional) == 1 and "groups" in parsed.flags
     return len(parsed.positional) == 1
@@ -165,6 +171,9 @@ def _render(name: str, parsed: _Parsed, ctx: Context) -> str | None:
     if groups is None:
         return None
     system = "-S" in parsed.flags
+    if name in ("userdel", "groupdel"):
+        applet = "deluser" if name == "userdel" else "delgroup"
+        return " ".join([applet, *(["--remove-home"] if "--remove-home" in parsed.flags else []), target])
     if name == "usermod":
         return " && ".join(c for g in groups for c in (_ensure_group(g, ctx), f"addgroup {target} {g}") if c)
     if name in ("groupadd", "addgroup"):

@@ -21,7 +21,7 @@ from migrator.rewrite.shell import rewrite_script
 from migrator.rules.data import builtin_data
 from migrator.rules.loader import load_rules
 
-APPLETS = ("sh", "adduser", "addgroup", "id", "grep", "chown", "cat", "true", "mkdir", "test")
+APPLETS = ("sh", "adduser", "addgroup", "deluser", "delgroup", "id", "grep", "chown", "cat", "true", "mkdir", "test")
 
 
 def _busybox() -> str | None:
@@ -105,6 +105,10 @@ def translated(script: str, family: str = "debian") -> str:
          "id builder", "uid=2000(builder) gid=2000(builder)"),
         ("adduser --disabled-password --gecos '' --home /app --uid 10001 --ingroup www-data --no-create-home web",
          "id -gn web", "www-data"),
+        ("groupadd -r pg --gid=999 && useradd -r -g pg --uid=999 --home-dir=/home/pg --shell=/bin/bash pg",
+         "id pg", "uid=999(pg) gid=999(pg)"),
+        ("adduser --disabled-password --gecos '' --uid 1000 --gid 1000 app", "id app", "uid=1000(app) gid=1000(app)"),
+        ("useradd -m old && userdel -r old && useradd -u 1000 app", "id app", "uid=1000(app)"),
     ],
 )
 def test_translation_runs_on_busybox(wolfi_root: Path, original: str, check: str, expected: str) -> None:

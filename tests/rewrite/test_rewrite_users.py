@@ -48,6 +48,8 @@ def codes(result):
         ("addgroup --system --gid 101 nginx", "addgroup -S -g 101 nginx"),
         ("adduser --group docker", "addgroup docker"),
         ("adduser --quiet --disabled-login --gecos 'Web user' www", "adduser -D -g 'Web user' www"),
+        ("userdel -r ubuntu", "deluser --remove-home ubuntu"),
+        ("groupdel -f staff", "delgroup staff"),
     ],
 )
 def test_user_commands_become_busybox(rewrite, script, expected):
@@ -100,6 +102,8 @@ def test_busybox_commands_stay_as_they_are(rewrite, script):
         ("useradd -e 2030-01-01 bob", "-e"),
         ("adduser --firstuid 2000 --disabled-password bob", "--firstuid"),
         ("useradd -G $EXTRA_GROUPS bob", "this form"),
+        ("groupmod -g 1000 www-data", "-g"),
+        ("useradd -o -u 0 -g 0 admin", "-o"),
     ],
 )
 def test_what_busybox_cannot_express_is_left_with_an_error(rewrite, script, what):
