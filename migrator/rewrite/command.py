@@ -51,6 +51,7 @@ class StageKnowledge:
     group_names: set[str] = field(default_factory=set)  # names of the groups created so far
     user_names: set[str] = field(default_factory=set)  # names of the users created so far
     setup_scripts: set[str] = field(default_factory=set)  # files a repository set-up script was saved to
+    sets_up_repositories: bool = False  # some command of the stage adds a repository (sources.list, .repo)
     image_user: str = "nonroot"  # the image's own user (and group), uid/gid 65532
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail

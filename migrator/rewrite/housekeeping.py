@@ -69,7 +69,7 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if name == "sed" and in_place and _repository_args(cmd):
         message = "`sed -i` on a repository list removed: Wolfi packages come from apk.cgr.dev (no mirrors)"
         return Outcome(remove=True, findings=[codes.HOUSEKEEPING_REMOVED.finding(cmd.line, message)])
-    if _repository_args(cmd) or (name == "gpg" and any(w.value in ("--dearmor", "--import") for w in cmd.words)):
+    if _repository_args(cmd) or _repository_key(cmd, ctx):
         return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
     if name in _OTHER_TOOLS:
         return _unsupported(cmd)
@@ -77,6 +77,20 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         message = f"`{_text(cmd)}` left as written: Wolfi images have no {_SYSTEM_TOOLS[name]}, so it fails there"
         return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
     return None
+
+
+_KEY_OPTIONS = {"--dearmor", "--dearmour", "--import", "--recv-keys", "--recv-key", "--keyserver", "--export"}
+
+
+def _repository_key(cmd: Cmd, ctx: Context) -> bool:
+    """`gpg --dearmor` (a keyring for apt), or `gpg1 --recv-keys` / `--export` in a stage that adds a
+    repository: fetching the repository's signing key. (`gpg --verify` of a download is not.)"""
+    if cmd.name not in ("gpg", "gpg1", "gpg2"):
+        return False
+    options = {(w.value or "").partition("=")[0] for w in cmd.words[1:] if w.is_option}
+    if options & {"--dearmor", "--dearmour"}:
+        return True
+    return bool(options & _KEY_OPTIONS) and ctx.stage.sets_up_repositories
 
 
 def _text(cmd: Cmd, words: int = 3) -> str:

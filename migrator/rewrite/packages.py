@@ -229,6 +229,7 @@ def _repository(cmd: Cmd, ctx: Context) -> Outcome:
 def repository_setup(line: int, what: str, ctx: Context) -> Outcome:
     """A command that adds a package repository or its key: needless when Wolfi has what the stage
     installs (removed), a certain failure when it does not (kept, error)."""
+    ctx.stage.sets_up_repositories = True
     if not ctx.stage.repositories_needed:
         message = f"{what} removed: it sets up a package repository, and every package this stage installs is in Wolfi"
         return Outcome(remove=True, findings=[codes.REPOSITORY_SETUP_REMOVED.finding(line, message)])

@@ -256,7 +256,8 @@ def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int,
             _program_edits(src, _Rewriter(src, Context(family, rules, stage=probe)))
         from migrator.rewrite.housekeeping import fetched_tools
 
-        knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed | fetched_tools(script))
+        knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed | fetched_tools(script),
+                                   sets_up_repositories=probe.sets_up_repositories)
     rewriter = _Rewriter(src, Context(family, rules, stage=knowledge), errexit or knowledge.errexit)
     try:
         edits = _program_edits(src, rewriter)

@@ -261,7 +261,8 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
             probe.installed |= fetched_tools(item.raw)
     image = plan.inherited_image(stage_plan)
     knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed,
-                               image_user=plan.rules.image_facts(image_name(image)).user)
+                               image_user=plan.rules.image_facts(image_name(image)).user,
+                               sets_up_repositories=probe.sets_up_repositories)
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None
     if inherited is not None:  # groups created by the stage this one is built FROM exist here too

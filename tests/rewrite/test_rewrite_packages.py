@@ -423,6 +423,22 @@ def test_nodesource_setup_script_is_removed_when_wolfi_has_nodejs(rewrite, scrip
     assert "MIG312" in codes(result)
 
 
+def test_a_signing_key_fetched_for_a_repository_goes_with_it(rewrite):
+    # pixelfed: gpg1 fetches nginx.org's key, then a sources.list.d entry uses it
+    script = (
+        'set -ex && gpg1 --keyserver "hkp://keyserver.ubuntu.com:80" --recv-keys "$KEY" '
+        '&& gpg1 --export "$KEY" > "$KEY_PATH" '
+        '&& echo "deb https://nginx.org/packages/mainline/debian/ bookworm nginx" >> /etc/apt/sources.list.d/nginx.list '
+        "&& apt-get update && apt-get install -y --no-install-recommends curl"
+    )
+    text, result = rewrite(script)
+    assert text == "set -ex && apk add --no-cache curl"
+    assert codes(result).count("MIG312") == 3
+    # verifying a download's signature is not repository set-up
+    verify = "gpg --batch --recv-keys ABC && gpg --batch --verify x.tar.gz.asc x.tar.gz"
+    assert rewrite(verify)[0] == verify
+
+
 def test_an_installer_piped_to_a_shell_is_not_a_repository(rewrite):
     script = "curl -LsSf https://astral.sh/uv/install.sh | sh"
     text, result = rewrite(script)
