@@ -353,6 +353,8 @@ def error_finding_names(findings: Iterable[object], image: str, raw: str = "", *
     """Is there an error finding (MIG202/203/205) whose message names the image?"""
     candidates = {c for c in (image, raw, split_image(image)[0], split_image(raw)[0] if raw else "") if c}
     candidates |= {extra for extra in _also if extra}
+    # Docker Hub references are usually named without their registry: docker.io/library/x -> x
+    candidates |= {re.sub(r"^(?:docker\.io/)?(?:library/)?", "", c) for c in candidates}
     for f in findings:
         code, sev, msg = _finding_fields(f)
         if code in NOT_MIGRATABLE_CODES and sev == "error" and any(c in msg for c in candidates):

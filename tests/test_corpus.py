@@ -59,8 +59,8 @@ def test_corpus_no_crash_and_idempotent(path):
 
 
 # originals that are broken themselves: what the tool does with them is reported, not "fixed"
-BROKEN_ORIGINALS = {
-    "py-awesome-nginx-wsgi-flask": "runs `apt add curl` on an Alpine image (a typo for apk); kept with MIG310",
+BROKEN_ORIGINALS: dict[str, str] = {
+    # py-awesome-nginx-wsgi-flask ran `apt add curl` on Alpine in an earlier copy; the corpus now has `apk add`
 }
 
 
