@@ -250,6 +250,20 @@ def package_file_finding(line: int, what: str) -> Finding:
     )
 
 
+def derived_names(family: str, name: str) -> list[str] | None:
+    """Wolfi names for `name` from the first pattern that matches it, when Wolfi has all of them."""
+    from migrator.rules.data import builtin_data
+    from migrator.rules.wolfi import is_wolfi_name
+
+    for pattern in (builtin_data("package-patterns.yaml").get("patterns") or {}).get(family) or []:
+        match = re.match(pattern["match"], name)
+        if match is None:
+            continue
+        names = [match.expand(target) for target in pattern["to"]]
+        return names if all(is_wolfi_name(n) for n in names) else None
+    return None
+
+
 def not_in_wolfi(family: str, name: str) -> str:
     from migrator.rules.wolfi import similar_names
 
@@ -428,7 +442,7 @@ class _Install:
         if self.manager is APK and (spec.startswith(".") or spec in self.ctx.virtuals):
             return [spec]
         if self.native:
-            return [self._unmapped(split_pin(spec, "alpine")[0], spec, token)]
+            return self._unmapped(split_pin(spec, "alpine")[0], spec, token)
         name, pin = split_pin(spec, self.table, self._known())
         if pin:
             self.out.findings.append(
@@ -438,7 +452,7 @@ class _Install:
             )
         mapping = self.ctx.rules.package(self.table, name)
         if mapping is None:
-            return [self._unmapped(name, name, token)]
+            return self._unmapped(name, name, token)
         if not mapping.names:
             note = f": {mapping.note}" if mapping.note else ""
             self.out.findings.append(
@@ -459,18 +473,24 @@ class _Install:
         mapping = self.ctx.rules.package(self.table, name) if name else None
         return bool(name) and (mapping is not None or is_wolfi_name(name))
 
-    def _unmapped(self, name: str, written: str, token: Token) -> str:
-        """A name the tables do not map: kept when Wolfi has it, an error when `apk add` would refuse it."""
+    def _unmapped(self, name: str, written: str, token: Token) -> list[str]:
+        """A name the tables do not map: kept when Wolfi has it, renamed when a pattern of
+        rules/package-patterns.yaml gives Wolfi names, an error when `apk add` would refuse it."""
         from migrator.rules.wolfi import is_wolfi_name
 
         if self.remove or is_wolfi_name(name):
             if not self.remove:
                 self.ctx.stage.installed.add(name)
-            return written
+            return [written]
+        derived = None if self.native else derived_names(self.table, name)
+        if derived:
+            self.renamed.append(f"{name} -> {' '.join(derived)}")
+            self.ctx.stage.installed.update(derived)
+            return derived
         self.ctx.stage.missing.append(name)
         self.out.fails = True
         self.out.findings.append(codes.UNKNOWN_PACKAGE.finding(token.line, not_in_wolfi(self.table, name)))
-        return written
+        return [written]
 
     def _finish(self) -> Outcome:
         out = self.out

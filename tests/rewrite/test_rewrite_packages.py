@@ -135,9 +135,36 @@ def test_wolfi_names_are_not_unknown(rewrite, script, family, expected):
 
 
 def test_an_unknown_name_says_what_wolfi_has_instead(rewrite):
-    _, result = rewrite("apt-get install -y postgresql-client-17")
+    _, result = rewrite("apt-get install -y libicu72")
     [unknown] = [f for f in result.findings if f.code == "MIG302"]
-    assert "postgresql-client" in unknown.message.split("Wolfi has", 1)[1]
+    assert "libicu78" in unknown.message.split("Wolfi has", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("script", "family", "expected"),
+    [
+        # ondrej/sury PHP and Alpine's phpXY names follow Wolfi's php-X.Y streams
+        ("apt-get install -y php8.2 php8.2-fpm php8.2-mysql", "debian",
+         "apk add --no-cache php-8.2 php-8.2-fpm php-8.2-mysqli php-8.2-pdo_mysql"),
+        ("apk add php83 php83-ctype php83-pecl-redis", "alpine", "apk add --no-cache php-8.3 php-8.3-ctype php-8.3-redis"),
+        # a client pinned to a major version Wolfi no longer ships: the unversioned virtual name
+        ("apt-get install -y postgresql-client-17", "debian", "apk add --no-cache postgresql-client"),
+        ("apk add postgresql17-client", "alpine", "apk add --no-cache postgresql-client"),
+        # Debian library packages carry their soname: libvips42 is Wolfi's libvips
+        ("apt-get install -y libvips42", "debian", "apk add --no-cache libvips"),
+    ],
+)
+def test_versioned_names_follow_patterns_to_wolfi_names(rewrite, script, family, expected):
+    text, result = rewrite(script, family=family)
+    assert text == expected
+    assert "MIG302" not in codes(result)
+
+
+def test_a_pattern_never_writes_a_name_wolfi_lacks(rewrite):
+    # php7.4 matches the php pattern, but Wolfi has no php-7.4: reported, not guessed
+    text, result = rewrite("apt-get install -y php7.4-cli")
+    assert text == "apk add --no-cache php7.4-cli"
+    assert "MIG302" in codes(result)
 
 
 def test_exec_form_and_wrappers_install_packages(rewrite):
