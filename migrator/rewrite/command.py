@@ -42,6 +42,16 @@ class Cmd:
 
 
 @dataclass
+class PackageList:
+    """A variable whose value is a list of package names (`buildDeps='gcc make'`, `ARG DEPS="..."`)."""
+
+    words: list[str]
+    line: int
+    translated: list[str] | None = None  # the Wolfi names, once an install used the variable
+    span: tuple[int, int, str] | None = None  # (start, end, text) of the value in the script, if set there
+
+
+@dataclass
 class StageKnowledge:
     """What the translation of one RUN needs to know about its whole stage (read in a first pass)."""
 
@@ -52,6 +62,7 @@ class StageKnowledge:
     user_names: set[str] = field(default_factory=set)  # names of the users created so far
     setup_scripts: set[str] = field(default_factory=set)  # files a repository set-up script was saved to
     sets_up_repositories: bool = False  # some command of the stage adds a repository (sources.list, .repo)
+    variables: dict[str, PackageList] = field(default_factory=dict)  # ARG/ENV defaults that may list packages
     image_user: str = "nonroot"  # the image's own user (and group), uid/gid 65532
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
@@ -69,6 +80,7 @@ class Context:
     rules: RuleSet
     virtuals: set[str] = field(default_factory=set)  # apk --virtual names declared in the script
     stage: StageKnowledge = field(default_factory=StageKnowledge)
+    variables: dict[str, PackageList] = field(default_factory=dict)  # the script's own literal assignments
 
 
 @dataclass

@@ -51,6 +51,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return _link(cmd)
     if name in ("curl", "wget", "sh", "bash"):
         return _saved_setup_script(cmd, ctx)
+    if name.endswith(".sh") and _is_setup_command(cmd):
+        return repository_setup(cmd.line, f"`{_text(cmd, 1)}`", ctx)
     if name == "rustup" and "rustup" not in ctx.stage.installed:
         message = (f"`{_text(cmd)}` left as written: Chainguard's rust image has no rustup (Wolfi's rust package is "
                    "one toolchain for the build machine's target), so it fails. Install the `rustup` package and a "
@@ -110,6 +112,12 @@ def _rm(cmd: Cmd) -> Outcome | None:
     if len(caches) == len(paths):
         return Outcome(remove=True, findings=[finding])
     return Outcome(delete={cmd.word_index(i) for i, _ in caches}, findings=[finding])
+
+
+def _is_setup_command(cmd: Cmd) -> bool:
+    from migrator.rewrite.repositories import is_setup_command
+
+    return is_setup_command(cmd)
 
 
 def _saved_setup_script(cmd: Cmd, ctx: Context) -> Outcome | None:

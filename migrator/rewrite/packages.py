@@ -411,6 +411,9 @@ class _Install:
     def _argument(self, position: int, token: Token) -> None:
         index = self.cmd.word_index(position)
         value = token.value
+        if value is None and self._package_list(token):
+            self.kept += 1
+            return
         if value is None:
             self.kept += 1
             if not self.remove and not self._wolfi_prefix(token.text):
@@ -464,6 +467,21 @@ class _Install:
         if not self.remove:
             self.ctx.stage.installed.update(mapping.names)
         return list(mapping.names)
+
+    def _package_list(self, token: Token) -> bool:
+        """`$buildDeps` / `${DEPS}` naming a variable with a literal value: its names are translated
+        where the variable is set (the script's assignment, or the stage's ARG/ENV default)."""
+        match = re.fullmatch(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|\"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?\"", token.text)
+        name = (match.group(1) or match.group(2)) if match else None
+        variable = (self.ctx.variables.get(name) or self.ctx.stage.variables.get(name)) if name else None
+        if variable is None:
+            return False
+        if variable.translated is None or not self.remove:
+            names: list[str] = []
+            for word in variable.words:
+                names += [n for n in self._names(word, Token(word, word, 0, 0, variable.line)) if n not in names]
+            variable.translated = names
+        return True
 
     def _wolfi_prefix(self, text: str) -> bool:
         """`nginx=${NGINX_VERSION}*`: the name is literal, only the pin is a variable."""

@@ -24,3 +24,11 @@ def setup_script_url(cmd: Cmd) -> str | None:
         if any(fnmatch.fnmatchcase(bare, pattern) for pattern in patterns):
             return url
     return None
+
+
+def is_setup_command(cmd: Cmd) -> bool:
+    """A program that only adds a package repository (PGDG's apt.postgresql.org.sh)."""
+    from migrator.rules.data import builtin_data
+
+    program = cmd.words[0].value or ""
+    return program in (builtin_data("commands.yaml").get("repository_setup_commands") or [])

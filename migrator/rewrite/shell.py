@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from migrator.findings import packages as pcodes
 from migrator.findings import shell as scodes
 from migrator.model import Finding, Severity
-from migrator.rewrite.command import Cmd, Context, Outcome, StageKnowledge, Token
+from migrator.rewrite.command import Cmd, Context, Outcome, PackageList, StageKnowledge, Token
 from migrator.rules.loader import RuleSet
 
 if TYPE_CHECKING:
@@ -279,10 +279,45 @@ def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int,
 
 def _program_edits(src: Source, rewriter: _Rewriter) -> list[Edit]:
     statements = _statements(src.root)
+    rewriter.ctx.variables = _package_lists(src)
     removed, edits = rewriter.sequence(statements)
     if removed:
         edits = [Edit(src.start(statements[0]), src.end(statements[-1]), "")]
-    return _normalise(edits)
+    return _normalise(edits + _list_edits(src, rewriter.ctx.variables, edits))
+
+
+_LIST_VALUE = re.compile(r"^[A-Za-z0-9.+_:=~<>*-]+(?:\s+[A-Za-z0-9.+_:=~<>*-]+)*$")
+
+
+def _package_lists(src: Source) -> dict[str, PackageList]:
+    """Literal assignments that could list packages (`buildDeps='gcc libc6-dev make'`), by name; the
+    value node is remembered to rewrite it when an install uses the variable."""
+    found: dict[str, PackageList] = {}
+    for node in _walk(src.root):
+        if node.type != "variable_assignment":
+            continue
+        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        text = literal(src, value) if value is not None else None
+        if name is None or value is None or text is None or not _LIST_VALUE.match(text.strip()):
+            continue
+        span = (src.start(value), src.end(value), src.slice(value))
+        found[src.slice(name)] = PackageList(text.split(), src.line(src.start(node)), span=span)
+    return found
+
+
+def _list_edits(src: Source, variables: dict[str, PackageList], edits: list[Edit]) -> list[Edit]:
+    """Write the translated names back into the assignments the installs used."""
+    out: list[Edit] = []
+    for variable in variables.values():
+        if variable.translated is None or variable.translated == variable.words or variable.span is None:
+            continue
+        start, end, written = variable.span
+        if any(e.start < end and start < e.end for e in edits):
+            continue  # the assignment itself was removed or rewritten
+        quote = written[0] if written[:1] in ("'", '"') else ""
+        text = " ".join(variable.translated)
+        out.append(Edit(start, end, f"{quote}{text}{quote}" if quote or " " not in text else f"'{text}'"))
+    return out
 
 
 def _untouched(line: int, message: str) -> ShellRewrite:

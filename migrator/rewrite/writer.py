@@ -18,6 +18,7 @@ from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.layout import translate_layout
+from migrator.rewrite.lists import package_list_defaults, translated_default
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.rootness import root_reason
@@ -224,6 +225,10 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             needs_root = True
         if item.keyword == "SHELL":
             knowledge.errexit, knowledge.pipefail = _shell_flags(item)
+        if item.keyword in ("ARG", "ENV") and (listed := translated_default(item, knowledge)) is not None:
+            text.append(_ensure_newline(listed[0], newline))
+            out.findings.append(listed[1])
+            continue
         if item.keyword == "RUN":
             outcome = translate_run(item, stage_plan.family, plan.rules, knowledge)
             out.findings += outcome.findings
@@ -254,7 +259,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     needed only when some install in the stage asks for a package Wolfi does not have."""
     from migrator.rewrite.housekeeping import fetched_tools
 
-    probe = StageKnowledge(probing=True)
+    probe = StageKnowledge(probing=True, variables=package_list_defaults(items))
     for item in items:
         if isinstance(item, Instruction) and item.keyword == "RUN":
             translate_run(item, stage_plan.family, plan.rules, probe)
@@ -262,7 +267,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     image = plan.inherited_image(stage_plan)
     knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed,
                                image_user=plan.rules.image_facts(image_name(image)).user,
-                               sets_up_repositories=probe.sets_up_repositories)
+                               sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None
     if inherited is not None:  # groups created by the stage this one is built FROM exist here too

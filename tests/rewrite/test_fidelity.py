@@ -103,6 +103,16 @@ def test_a_name_wolfi_lacks_is_an_error_and_a_wolfi_name_is_not_reported():
     assert "mailcap" not in error.message and "pwgen" not in error.message
 
 
+def test_a_package_list_in_an_arg_default_is_translated():
+    text = ('FROM python:3.12-slim\nARG BUILD_DEPS="g++ libpq-dev"\n'
+            "RUN apt-get update && apt-get install -y $BUILD_DEPS && pip install psycopg2 && apt-get purge -y $BUILD_DEPS\n"
+            'COPY . /app\nCMD ["python", "/app/a.py"]\n')
+    result = migrate(text)
+    assert 'ARG BUILD_DEPS="gcc postgresql-dev"\n' in result.dockerfile
+    assert "apk add --no-cache $BUILD_DEPS" in result.dockerfile
+    assert "MIG305" not in codes(result)
+
+
 # --- repository set-up (issue 9, item 4) ----------------------------------------------------------
 
 def test_repository_set_up_in_an_earlier_run_follows_what_the_stage_installs():

@@ -466,6 +466,17 @@ def test_a_signing_key_fetched_for_a_repository_goes_with_it(rewrite):
     assert rewrite(verify)[0] == verify
 
 
+def test_a_package_list_in_a_shell_variable_is_translated_where_it_is_set(rewrite):
+    # the docker-library pattern: buildDeps='...'; apt-get install $buildDeps; ...; apt-get purge $buildDeps
+    script = (
+        "set -eux; buildDeps='gcc libssl-dev make'; apt-get update; "
+        "apt-get install -y --no-install-recommends $buildDeps; make; apt-get purge -y --auto-remove $buildDeps"
+    )
+    text, result = rewrite(script)
+    assert text == "set -eux; buildDeps='gcc openssl-dev make'; apk add --no-cache $buildDeps; make; apk del $buildDeps"
+    assert "MIG305" not in codes(result)
+
+
 def test_an_installer_piped_to_a_shell_is_not_a_repository(rewrite):
     script = "curl -LsSf https://astral.sh/uv/install.sh | sh"
     text, result = rewrite(script)
