@@ -186,13 +186,18 @@ def _link(cmd: Cmd) -> Outcome | None:
         return None
     text = " ".join(w.text for w in cmd.words)
     destination = link.value or ""
-    if destination.rstrip("/") == "/usr/bin" or posixpath.dirname(destination) == "/usr/bin":
+    into_usr_bin = destination.rstrip("/") == "/usr/bin" or posixpath.dirname(destination) == "/usr/bin"
+    if into_usr_bin and posixpath.basename(destination.rstrip("/")) in (program, "bin"):
         message = (f"`{text}` removed: Wolfi installs {program} in /usr/bin already (the link would fail, or with -f "
                    "replace it by a link to a path that does not exist)")
         return Outcome(remove=True, findings=[shell_codes.LAYOUT_TRANSLATED.finding(cmd.line, message)])
+    replace = {cmd.word_index(index): f"/usr/bin/{program}"}
+    force = any(o == "--force" or (not o.startswith("--") and "f" in o) for o in options)
+    if into_usr_bin and not force:  # /usr/bin/python may exist already on Wolfi: replace it
+        position = next(i for i, w in enumerate(cmd.words) if i and w.is_option and "s" in (w.value or ""))
+        replace[cmd.word_index(position)] = (cmd.words[position].value or "-s") + "f"
     message = f"`{text}`: /usr/local/bin/{program} -> /usr/bin/{program}, where Wolfi installs it"
-    return Outcome(replace={cmd.word_index(index): f"/usr/bin/{program}"},
-                   findings=[shell_codes.LAYOUT_TRANSLATED.finding(cmd.line, message)])
+    return Outcome(replace=replace, findings=[shell_codes.LAYOUT_TRANSLATED.finding(cmd.line, message)])
 
 
 def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
@@ -222,7 +227,11 @@ def _rpm_dpkg(cmd: Cmd, ctx: Context) -> Outcome:
     installs = {"-i", "--install", "-U", "--upgrade", "-F", "--freshen"}
     short = [o for o in options if not o.startswith("--")]
     if any(o in installs for o in options) or any(o[1:2] in "iUF" for o in short):
-        ctx.stage.missing += [w.text for w in cmd.words[1:] if not w.is_option] or [cmd.name]
+        from migrator.rewrite.repositories import is_repository_package
+
+        files = [w.value or w.text for w in cmd.words[1:] if not w.is_option]
+        if files and all(is_repository_package(f) for f in files):
+            return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
         return Outcome(fails=True, findings=[package_file_finding(cmd.line, f"`{_text(cmd)}`")])
     return _unsupported(cmd)
 

@@ -425,10 +425,7 @@ class _Install:
             )
             return
         if _PACKAGE_FILE.search(value):
-            self.kept += 1
-            self.ctx.stage.missing.append(value)
-            self.out.fails = True
-            self.out.findings.append(package_file_finding(token.line, f"`{value}`"))
+            self._package_file(index, token, value)
             return
         names = self._names(value, token)
         fresh = [n for n in dict.fromkeys(names) if n not in self.seen]
@@ -467,6 +464,23 @@ class _Install:
         if not self.remove:
             self.ctx.stage.installed.update(mapping.names)
         return list(mapping.names)
+
+    def _package_file(self, index: int, token: Token, value: str) -> None:
+        """A .deb/.rpm path or URL: a repository definition (set-up, like add-apt-repository), or a
+        package built for another distribution, which fails on Wolfi."""
+        from migrator.rewrite.repositories import is_repository_package
+
+        if is_repository_package(value):
+            setup = repository_setup(token.line, f"`{value}`", self.ctx)
+            self.out.findings += setup.findings
+            if setup.remove:
+                self.out.delete.add(index)
+                return
+            self.out.fails = True
+        else:
+            self.out.fails = True
+            self.out.findings.append(package_file_finding(token.line, f"`{value}`"))
+        self.kept += 1
 
     def _package_list(self, token: Token) -> bool:
         """`$buildDeps` / `${DEPS}` naming a variable with a literal value: its names are translated

@@ -32,3 +32,11 @@ def is_setup_command(cmd: Cmd) -> bool:
 
     program = cmd.words[0].value or ""
     return program in (builtin_data("commands.yaml").get("repository_setup_commands") or [])
+
+
+def is_repository_package(path: str) -> bool:
+    """A package file that only defines a repository (`packages-microsoft-prod.deb`, `epel-release-*.rpm`)."""
+    from migrator.rules.data import builtin_data
+
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(name, p) for p in builtin_data("commands.yaml").get("repository_packages") or [])

@@ -491,9 +491,25 @@ def test_rpm_repositories_and_package_files(rewrite):
         "rpm -ivh /tmp/thing.rpm && dpkg -i /tmp/thing.deb"
     )
     text, result = rewrite(script, family="fedora")
-    assert text == script  # package files may need the repositories: everything stays, as errors
-    assert codes(result) == ["MIG307"] * 5
-    assert all(f.severity is Severity.ERROR for f in result.findings)
+    # the repositories serve nothing Wolfi lacks: gone; package files for another distribution fail
+    assert text == "rpm -ivh /tmp/thing.rpm && dpkg -i /tmp/thing.deb"
+    assert codes(result) == ["MIG312"] * 3 + ["MIG307"] * 2
+    assert all(f.severity is Severity.ERROR for f in result.findings if f.code == "MIG307")
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "curl -sSL -O https://packages.microsoft.com/config/debian/12/packages-microsoft-prod.deb"
+        " && dpkg -i packages-microsoft-prod.deb && apt-get update && apt-get install -y curl",
+        "yum install -y https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm && yum install -y curl",
+    ],
+)
+def test_repository_definition_packages_are_repository_set_up(rewrite, script):
+    family = "fedora" if script.startswith("yum") else "debian"
+    text, result = rewrite(script, family=family)
+    assert text == "apk add --no-cache curl"
+    assert "MIG312" in codes(result) and "MIG307" not in codes(result)
 
 
 def test_package_file_in_an_install_is_kept_with_a_warning(rewrite):
