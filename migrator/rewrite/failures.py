@@ -51,9 +51,12 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool) -> str | None:
         kind = parent.type
         if kind == "list":
             if _same(current, parent.children[0]):
-                if any(c.type == "||" for c in parent.children):
+                alternative = parent.children[-1] if any(c.type == "||" for c in parent.children) else None
+                if alternative is not None and _exits(alternative):
+                    return None  # `cmd || exit 1`: the script stops there with a failure
+                if alternative is not None and not _fails_again(alternative):
                     return "`||` runs another command when it fails"
-                exempt = True
+                exempt = alternative is None
         elif kind == "pipeline":
             items = [c for c in parent.named_children if c.type not in _IGNORED]
             if not pipefail and items and not _same(current, items[-1]):
@@ -71,16 +74,30 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool) -> str | None:
             body = _clause_body(parent)
             if not any(_same(current, c) for c in body):
                 return "it is the condition of an `if`"
-            reason = _in_sequence(current, body, errexit and not exempt, exempt)
+            reason = _in_sequence(current, body, errexit and not exempt, errexit and exempt)
             if reason is not None:
                 return reason or None
         elif kind in _SEQUENCES:
             statements = [c for c in parent.named_children if c.type not in _IGNORED]
-            reason = _in_sequence(current, statements, errexit and not exempt, exempt)
+            reason = _in_sequence(current, statements, errexit and not exempt, errexit and exempt)
             if reason is not None:
                 return reason or None
         current = parent
     return None
+
+
+_EXITS = re.compile(r"(?:^|[;{]\s*|&&\s*)exit\s+[1-9]\d*\s*;?\s*\}?\s*$")
+_FAILS_AGAIN = re.compile(r"(?:^|[;{(]\s*|&&\s*)(?:false|return\s+[1-9]\d*)\s*;?\s*[})]?\s*$")
+
+
+def _exits(alternative: Node) -> bool:
+    """`cmd || exit 1`, `cmd || { echo failed; exit 1; }`: the alternative ends the script with a failure."""
+    return bool(_EXITS.search((alternative.text or b"").decode("utf-8", "replace")))
+
+
+def _fails_again(alternative: Node) -> bool:
+    """`cmd || false`: the alternative fails too, so the list's status is a failure."""
+    return bool(_FAILS_AGAIN.search((alternative.text or b"").decode("utf-8", "replace")))
 
 
 def _same(a: Node, b: Node) -> bool:

@@ -264,7 +264,8 @@ def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int,
         result = apply_edits(script, edits)
         empty = bool(edits) and _is_trivial_script(result)
         if rewriter.failing:
-            _note_hidden_failures(result, edits, rewriter, first_line)
+            with contextlib.suppress(Exception):  # a note on the messages: never worth failing the rewrite
+                _note_hidden_failures(result, edits, rewriter, first_line)
     except Exception as exc:  # a bug of ours must not break the migration of the whole file
         return _untouched(first_line, f"RUN command could not be rewritten ({exc!r}): left untouched")
     return ShellRewrite(
