@@ -272,6 +272,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     inherited = out.knowledge.get(parent.index) if parent is not None else None
     if inherited is not None:  # groups created by the stage this one is built FROM exist here too
         knowledge.groups, knowledge.group_names = dict(inherited.groups), set(inherited.group_names)
+        knowledge.user_names = set(inherited.user_names)
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge

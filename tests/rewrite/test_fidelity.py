@@ -228,3 +228,9 @@ def test_a_program_the_original_ran_as_nonroot_stays_nonroot():
     result = migrate(SOCKET.replace('ENTRYPOINT ["/watch"]', 'USER 65532\nENTRYPOINT ["/watch"]'))
     assert "MIG550" not in codes(result)
     assert "USER root" not in result.dockerfile.split("static:latest", 1)[1]
+
+
+def test_users_created_in_a_parent_stage_exist_in_its_children():
+    text = ("FROM python:3.12 AS base\nRUN useradd -r app\n"
+            "FROM base AS final\nRUN chown -R app:app /srv\nCOPY . /app\nCMD [\"python\", \"/app/a.py\"]\n")
+    assert "MIG405" not in codes(migrate(text))
