@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -59,16 +60,16 @@ def _nobody() -> tuple[int, int]:
 
 def _preload() -> None:
     """Import what a migration needs, while the installation is still readable."""
-    import contextlib  # noqa: F401
+    import contextlib
     import difflib  # noqa: F401
     import fcntl  # noqa: F401
     import tempfile  # noqa: F401
 
-    import migrator.cli.files  # noqa: F401
-    import migrator.cli.hook_cmd  # noqa: F401
-    import migrator.cli.migrate_cmd  # noqa: F401
-    import migrator.cli.scan_cmd  # noqa: F401
-    import migrator.pipeline  # noqa: F401
+    import migrator.cli.files
+    import migrator.cli.hook_cmd
+    import migrator.cli.migrate_cmd
+    import migrator.cli.scan_cmd
+    import migrator.pipeline
     import migrator.render.output  # noqa: F401
     from migrator.config import _read_yaml
     from migrator.findings import catalog
@@ -116,7 +117,11 @@ def unprivileged() -> Callable[..., Done]:
 
 def _run_forked_as_nobody(argv: list[str], cwd: Path) -> Done:
     _preload()
-    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        return _fork(argv, cwd, out, err)
+
+
+def _fork(argv: list[str], cwd: Path, out: IO[bytes], err: IO[bytes]) -> Done:
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
         code = 99
