@@ -14,7 +14,7 @@ from migrator.rules import load_rules
 def run(text: str, options: Options, path: str) -> Result:
     from migrator.parse.pragmas import filter_findings, parse_pragmas
 
-    doc = parse(text)
+    doc = parse(text, strict=True)
     pragmas = parse_pragmas(text)
     if pragmas.skip_file:
         return Result(path, text, text, findings=[finding("MIG101", 0)])
