@@ -200,6 +200,9 @@ def _read_item(lines: list[str], index: int, doc: Dockerfile) -> int:
                 index += 1
             if index < len(lines):
                 continue
+            # the file ends inside the instruction: whatever a migration appends would join it
+            doc.problems.append(f"line {start + 1}: the file ends inside this instruction (a '{doc.escape}' "
+                                "continues it into nothing); remove that last escape character")
         else:
             parts.append(content)
         break
@@ -308,6 +311,10 @@ def _check_is_dockerfile(doc: Dockerfile) -> None:
         problem = _instruction_problem(instruction)
         if problem:
             doc.problems.append(problem)
+    first_from = next(i for i, item in enumerate(instructions) if item.keyword == "FROM")
+    early = next((i for i in instructions[:first_from] if i.keyword != "ARG"), None)
+    if early is not None:  # BuildKit: "no build stage in current context"
+        doc.problems.append(f"line {early.line}: {early.keyword} before the first FROM (only ARG may come first)")
 
 
 _STAGE_NAME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_.-]*|.*\$.*)$")  # BuildKit's rule; ARGs are expanded later
