@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from migrator.model import MigratorError, Options, Result
@@ -29,7 +30,19 @@ def migrate_text(text: str, options: Options | None = None, path: str = "Dockerf
 
     options = options or Options()
     check_options(options)
-    return run(text, options, path)
+    result = run(text, options, path)
+    result.findings = [f if _printable(f.message) else replace(f, message=_escaped(f.message)) for f in result.findings]
+    return result
+
+
+def _printable(message: str) -> bool:
+    return message.isprintable() or all(c.isprintable() or c == "\t" for c in message)
+
+
+def _escaped(message: str) -> str:
+    """Finding messages quote the Dockerfile: its control characters (an ANSI escape, a byte that is
+    not UTF-8) must not reach a terminal or a CI log as they are."""
+    return "".join(c if c.isprintable() or c == "\t" else repr(c)[1:-1] for c in message)
 
 
 def read_dockerfile(path: Path) -> str:

@@ -289,7 +289,7 @@ def _read(path: Path) -> Config:
     where = _where(path, line_of)
     if not isinstance(data, Mapping):
         raise MigratorError(f"{where('')}: expected a mapping of settings, got {_kind(data)}")
-    settings = _validate(dict(data), path.parent, lambda key: where(key), where(""), top=True)
+    settings = _validate(dict(data), path.parent, lambda key: where(key), where(""), top=True, from_file=True)
     overrides = _overrides(data.get("overrides"), path, line_of)
     return Config(root=path.parent, path=path, settings=settings, overrides=overrides)
 
@@ -381,7 +381,7 @@ def _overrides(raw: Any, path: Path, line_of: Any) -> tuple[Override, ...]:
             line = _yaml_line(entry, key)
             return f"{path}:{line}" if line else here
 
-        settings = _validate(rest, path.parent, key_where, here, top=False, prefix=f"{label}.")
+        settings = _validate(rest, path.parent, key_where, here, top=False, prefix=f"{label}.", from_file=True)
         out.append(Override(tuple(paths), settings, here))
     return tuple(out)
 
@@ -394,7 +394,8 @@ def _item_line(seq: Any, index: int) -> int | None:
 
 
 def _validate(
-    raw: Mapping[str, Any], base: Path, where: Any, default_where: str, top: bool, prefix: str = ""
+    raw: Mapping[str, Any], base: Path, where: Any, default_where: str, top: bool, prefix: str = "",
+    from_file: bool = False,
 ) -> dict[str, Setting]:
     """Check and normalise one layer of settings; errors name the file (and line) and the key."""
     settings: dict[str, Setting] = {}
@@ -445,6 +446,8 @@ def _validate(
                 resolved = Path(os.path.realpath(base / item))
                 if not resolved.is_file():
                     raise MigratorError(f"{source}: key '{prefix}rules': no such rules file: {item}")
+                if from_file:
+                    _check_inside_repository(resolved, base, f"{source}: key '{prefix}rules'", item)
                 paths.append(str(resolved))
             settings[key] = Setting(tuple(paths), source)
         elif key == "ignore":
@@ -458,6 +461,20 @@ def _validate(
                 raise bad("finding codes such as MIG301", value=wrong[0])
             settings[key] = Setting(tuple(codes), source)
     return settings
+
+
+def _check_inside_repository(rules: Path, base: Path, where: str, item: str) -> None:
+    """A configuration file comes with the repository (a pull request can change it): the rules
+    files it names must be the repository's own, not any file the machine has (whose content an
+    error message or a bot's comment would then show)."""
+    root = Path(os.path.realpath(base))
+    for directory in (root, *root.parents):
+        if (directory / ".git").exists():
+            root = directory
+            break
+    if root != rules and root not in rules.parents:
+        raise MigratorError(f"{where}: {item} is outside the repository ({root}); a rules file from "
+                            "elsewhere can be given with --rules")
 
 
 # --- small helpers -------------------------------------------------------------------------------

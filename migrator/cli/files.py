@@ -77,8 +77,9 @@ class _Staged:
 def replace_files(replacements: list[Replacement]) -> list[str]:
     """Write every replacement, or none (MigratorError). Returns the names written, in order."""
     staged: list[_Staged] = []
+    unique = {r.source.target: r for r in replacements if r.source.target is not None}  # one file named twice
     try:
-        for replacement in replacements:
+        for replacement in unique.values():
             staged.append(_Staged(replacement))  # listed first: the finally below removes what it staged
             _stage(staged[-1])
         with ExitStack() as locks:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "the source's major(.minor) version")
     parser.add_argument("--rules", action="append", default=[], metavar="FILE", type=Path,
                         help="extra rules file (repeatable); same format as rules/*.yaml")
-    parser.add_argument("--ignore", action="append", default=[], metavar="CODE", help="hide findings with CODE")
+    parser.add_argument("--ignore", action="append", default=[], metavar="CODE",
+                        help="hide findings with CODE (repeatable, or CODE,CODE)")
     parser.add_argument("--stdin-filename", metavar="NAME", help="the name to report for '-'")
     parser.add_argument("--format", dest="fmt", choices=["text", "json", "sarif", "github", "gitlab"],
                         help="report findings on stdout in this format instead of printing the migrated file")
@@ -82,6 +84,10 @@ def _check_option_values(args: argparse.Namespace) -> None:
         args.org = check_org(args.org, "--org")
     if args.paths.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
+    args.ignore = [code.strip().upper() for item in args.ignore for code in item.split(",") if code.strip()]
+    wrong = [code for code in args.ignore if not re.fullmatch(r"[A-Z]+[0-9]+", code)]
+    if wrong:
+        raise UsageError(f"invalid --ignore {wrong[0]!r}: expected finding codes such as MIG301")
 
 
 def _read_inputs(paths: list[str]) -> list[Input]:
@@ -98,7 +104,7 @@ def _options(args: argparse.Namespace, item: Input) -> Options:
         registry=registry or config_options.registry,
         tag_policy=TagPolicy(args.tag_policy) if args.tag_policy else config_options.tag_policy,
         rules_files=tuple(config_options.rules_files) + tuple(args.rules),
-        ignore=frozenset(c.upper() for c in args.ignore) | config_options.ignore,
+        ignore=frozenset(args.ignore) | config_options.ignore,
     )
 
 
@@ -134,7 +140,7 @@ def _cache_options(args: argparse.Namespace) -> list[str] | None:
         return None
     return [
         f"registry={args.registry}", f"org={args.org}", f"tag-policy={args.tag_policy}",
-        *(f"rules={Path(r).resolve()}" for r in args.rules), *sorted(f"ignore={c.upper()}" for c in args.ignore),
+        *(f"rules={Path(r).resolve()}" for r in args.rules), *sorted(f"ignore={c}" for c in args.ignore),
     ]
 
 

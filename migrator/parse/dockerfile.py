@@ -275,7 +275,7 @@ def _outside_quotes(text: str) -> str:
         close = text.find(char, position + 1)
         close = len(text) - 1 if close < 0 else close
         quoted = text[position : close + 1]
-        keep = re.search(r"<<-?$", text[:position]) is not None
+        keep = text.endswith(("<<", "<<-"), 0, position)  # not text[:position]: quadratic on many quotes
         out.append(quoted if keep else " " * len(quoted))
         position = close + 1
     return "".join(out)

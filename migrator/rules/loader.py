@@ -135,10 +135,11 @@ def _load_builtin() -> list[tuple[dict[str, Any], str]]:
     ).hexdigest()[:16]
     cache_file = _cache_dir() / f"rules-{stamp}.json"
     try:
-        cached = json.loads(cache_file.read_text())
-        return [(entry["data"], entry["origin"]) for entry in cached]
+        cached = [(entry["data"], entry["origin"]) for entry in json.loads(cache_file.read_text())]
+        if len(cached) == len(files) and all(isinstance(d, dict) and isinstance(o, str) for d, o in cached):
+            return cached
     except (OSError, ValueError, KeyError, TypeError):
-        pass
+        pass  # missing or damaged: parse the YAML again
     loaded = [(_parse_yaml(f), f.name) for f in files]
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +153,8 @@ def _load_builtin() -> list[tuple[dict[str, Any], str]]:
 
 def _load_user(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise MigratorError(f"{path}: rules file not found")
+        reason = "not a regular file" if path.exists() else "rules file not found"
+        raise MigratorError(f"{path}: {reason}")
     return _parse_yaml(path)
 
 

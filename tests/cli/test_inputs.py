@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, Done, give_to_nobody, migrate, one_error_line
+from clitools import SAMPLE, Done, give_to_nobody, migrate, one_error_line, playground, unprivileged  # fixtures
 
 # --- defect 2: symlink loops ---------------------------------------------------------------------
 

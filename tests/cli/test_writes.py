@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, Done, give_to_nobody, migrate, one_error_line
+from clitools import SAMPLE, Done, give_to_nobody, migrate, one_error_line, playground, unprivileged  # fixtures
 
 from migrator.cli.files import Input, Replacement, replace_files
 from migrator.model import MigratorError
