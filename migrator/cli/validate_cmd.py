@@ -191,6 +191,9 @@ def run_validate(
     for kv in build_args or []:
         if not kv or kv.startswith("="):
             return _usage(f"--build-arg {kv!r}: expected NAME=VALUE")
+    from migrator.parse.imageref import check_registry
+
+    registries = [check_registry(r, "--registry") for r in registries or []]
     for c in build_contexts or []:
         if "=" not in c:
             return _usage(f"--build-context {c!r}: expected NAME=PATH")

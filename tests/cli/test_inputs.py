@@ -208,6 +208,8 @@ def test_good_registries_are_accepted(tmp_path: Path, registry: str) -> None:
     ["validate", "--platform", "linux/arm64,linux/arm64/v8", "Dockerfile"],
     ["validate", "--platform", "linux/amd64,linux/x86_64", "Dockerfile"],
     ["config", "--format", "toml"],
+    ["validate", "--registry", "cgr.dev/Acme", "Dockerfile"],
+    ["comment", "--dry-run", "--org", "ACME", "--file", "Dockerfile"],
     ["--tag-policy", "newest", "Dockerfile"],
 ])
 def test_bad_option_values_are_one_line(tmp_path: Path, args: list[str]) -> None:
