@@ -3,7 +3,8 @@
     result = migrate_text(text, Options(registry="cgr.dev/acme"), path="Dockerfile")
     result.dockerfile, result.changed, result.stages, result.findings
 
-Pipeline: parse -> plan -> rewrite -> render (see the sub-packages of the same names).
+Pipeline: parse -> plan -> rewrite -> render (see the sub-packages of the same names), then, only
+with `Options(pin=True)` or `verify_tags=True`, the registry step (`migrator.registry`).
 
 Text is decoded from UTF-8 with `surrogateescape`: a byte that is not UTF-8 becomes a lone surrogate
 and `encode_dockerfile` turns it back into the same byte, so lines the migration does not touch come
@@ -24,13 +25,18 @@ ENCODING, ERRORS = "utf-8", "surrogateescape"
 
 
 def migrate_text(text: str, options: Options | None = None, path: str = "Dockerfile") -> Result:
-    """Migrate Dockerfile text. Raises MigratorError for text that is not a Dockerfile or bad options."""
+    """Migrate Dockerfile text. Raises MigratorError for text that is not a Dockerfile or bad options,
+    and its subclass RegistryError when `pin` / `verify_tags` need a registry that cannot be asked."""
     from migrator.parse.imageref import check_options
     from migrator.pipeline import run
 
     options = options or Options()
     check_options(options)
     result = run(text, options, path)
+    if options.pin or options.verify_tags:
+        from migrator.registry.resolve import resolve_references
+
+        result = resolve_references(result, options)
     result.findings = [f if _printable(f.message) else replace(f, message=_escaped(f.message)) for f in result.findings]
     return result
 

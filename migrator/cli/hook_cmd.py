@@ -71,6 +71,9 @@ def add_option_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", metavar="FILE", action="append", default=[], help="extra rules file")
     parser.add_argument("--tag-policy", choices=[p.value for p in TagPolicy], help="latest (default) or keep")
     parser.add_argument("--ignore", metavar="CODE", action="append", default=[], help="ignore a finding code")
+    parser.add_argument("--pin", action="store_true", help="pin the images written by digest (asks the registry)")
+    parser.add_argument("--verify-tags", action="store_true",
+                        help="check the images written exist for linux/amd64 and linux/arm64 (asks the registry)")
     parser.add_argument(
         "--fail-on",
         choices=FAIL_ON,
@@ -98,11 +101,15 @@ def with_command_line(base: Config, args: argparse.Namespace) -> Config:
         rules=args.rules,
         ignore=[c for item in args.ignore for c in item.split(",") if c.strip()],
         fail_on=args.fail_on,
+        pin=getattr(args, "pin", None),
+        verify_tags=getattr(args, "verify_tags", None),
     )
 
 
 def process_file(path: str, options: Options, fail_on: str | None, source: Input | None = None) -> FileReport:
-    """Read (unless given) and migrate one file in memory; never raises for a bad file (status 'error')."""
+    """Read (unless given) and migrate one file in memory; never raises for a bad file (status 'error').
+
+    Raises RegistryError (a MigratorError) when --pin / --verify-tags cannot ask the registry."""
     from migrator.api import decode_dockerfile, migrate_text
 
     try:
@@ -117,6 +124,11 @@ def process_file(path: str, options: Options, fail_on: str | None, source: Input
     try:
         result = migrate_text(text, options, path)
     except MigratorError as exc:
+        if options.pin or options.verify_tags:
+            from migrator.registry.errors import RegistryError
+
+            if isinstance(exc, RegistryError):
+                raise  # a registry that cannot be asked stops the whole run: nothing is written
         return _error(path, str(exc), fail_on, original=text)
     findings = [f for f in result.findings if f.code not in options.ignore]
     result.findings = filter_findings(findings, pragmas)
@@ -228,8 +240,8 @@ def hook_main(argv: list[str]) -> int:
 def _cache_key(path: Path, source: Input | None, options: Options, fail_on: str | None,
                stamp: str | None) -> str | None:
     """Check mode only: the same bytes, options and tool give the same report (see checkcache)."""
-    if stamp is None or source is None:
-        return None
+    if stamp is None or source is None or options.pin or options.verify_tags:
+        return None  # (a registry's answer can change at any time: never cached)
     return checkcache.key(path, source.data, ["hook-check", repr(options), str(fail_on)], stamp)
 
 

@@ -38,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--org", metavar="ORG", help="Chainguard organisation: means --registry cgr.dev/ORG")
     parser.add_argument("--tag-policy", choices=[p.value for p in TagPolicy], help="latest (default) or keep "
                         "the source's major(.minor) version")
+    parser.add_argument("--pin", action="store_true", default=None, help="pin the images written by digest: "
+                        "NAME:TAG@sha256:... as the registry serves it now (asks the registry)")
+    parser.add_argument("--verify-tags", action="store_true", default=None, help="check that the images written "
+                        "exist with their tags for linux/amd64 and linux/arm64 (asks the registry)")
     parser.add_argument("--rules", action="append", default=[], metavar="FILE", type=Path,
                         help="extra rules file (repeatable); same format as rules/*.yaml")
     parser.add_argument("--ignore", action="append", default=[], metavar="CODE",
@@ -105,6 +109,8 @@ def _options(args: argparse.Namespace, item: Input) -> Options:
         tag_policy=TagPolicy(args.tag_policy) if args.tag_policy else config_options.tag_policy,
         rules_files=tuple(config_options.rules_files) + tuple(args.rules),
         ignore=frozenset(args.ignore) | config_options.ignore,
+        pin=bool(args.pin or config_options.pin),
+        verify_tags=bool(args.verify_tags or config_options.verify_tags),
     )
 
 
@@ -125,6 +131,11 @@ def _migrate_one(item: Input, options: Options, stdin_name: str | None) -> Resul
     try:
         return migrate_text(text, options, name)
     except MigratorError as exc:
+        if options.pin or options.verify_tags:
+            from migrator.registry.errors import RegistryError
+
+            if isinstance(exc, RegistryError):
+                raise  # about the registry, not about this file
         message = str(exc)
         raise MigratorError(message if message.startswith(f"{name}:") else f"{name}: {message}") from None
 
@@ -136,8 +147,8 @@ def _cache_options(args: argparse.Namespace) -> list[str] | None:
     """What of the command line goes into a --check cache key; None when the run is not cacheable."""
     from migrator.cli import checkcache
 
-    if not args.check or args.fmt or "-" in args.paths or not checkcache.enabled():
-        return None
+    if not args.check or args.fmt or args.pin or args.verify_tags or "-" in args.paths or not checkcache.enabled():
+        return None  # (a registry's answer can change at any time: never cached)
     return [
         f"registry={args.registry}", f"org={args.org}", f"tag-policy={args.tag_policy}",
         *(f"rules={Path(r).resolve()}" for r in args.rules), *sorted(f"ignore={c}" for c in args.ignore),
@@ -176,8 +187,11 @@ def _remember_check(results: list[Result], inputs: list[Input], args: argparse.N
     for result, item in zip(results, inputs, strict=True):
         verdict = f"would migrate {result.path}\n" if result.changed else ""
         messages = "".join(_finding_lines(result)) + checkcache.SEPARATOR + verdict
+        used = _options(args, item)
+        if used.pin or used.verify_tags:  # set in the configuration: the registry's answer is not cached
+            continue
         entry = checkcache.key(Path(item.name), item.data, options, stamp)
-        checkcache.store(entry, result.changed, messages, depends=_options(args, item).rules_files)
+        checkcache.store(entry, result.changed, messages, depends=used.rules_files)
 
 
 def _report(results: list[Result], inputs: list[Input], args: argparse.Namespace) -> int:

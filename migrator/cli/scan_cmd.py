@@ -232,7 +232,7 @@ def scan_main(argv: list[str]) -> int:
         tasks.append((str(path), options, fail_on))
 
     advance, stop = _progress(len(tasks), sys.stderr.isatty() and len(tasks) > 1)
-    try:
+    try:  # a registry that cannot be asked (--pin, --verify-tags) stops here, exit 2: nothing is written
         reports = run_tasks(tasks, jobs, advance)
     finally:
         stop()
