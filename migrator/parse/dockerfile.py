@@ -98,6 +98,7 @@ class Dockerfile:
     escape: str = "\\"
     directives: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # what Docker would refuse (see parse(strict=True))
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, message): legal but likely a mistake
 
     def render(self) -> str:
         return (BOM if self.bom else "") + "".join(item.raw for item in self.items)
@@ -196,9 +197,11 @@ def _read_item(lines: list[str], index: int, doc: Dockerfile) -> int:
         if _continues(content, doc.escape):
             parts.append(content.rstrip()[:-1])
             # blank lines and comment lines inside a continued instruction belong to it
+            skipped = index
             while index < len(lines) and _is_blank_or_comment(lines[index]):
                 index += 1
             if index < len(lines):
+                _note_swallowed(lines, skipped, index, start, doc)
                 continue
             # the file ends inside the instruction: whatever a migration appends would join it
             doc.problems.append(f"line {start + 1}: the file ends inside this instruction (a '{doc.escape}' "
@@ -220,6 +223,15 @@ def _read_item(lines: list[str], index: int, doc: Dockerfile) -> int:
         index = _read_heredocs(lines, index, instruction, doc.problems)
     doc.items.append(instruction)
     return index
+
+
+def _note_swallowed(lines: list[str], skipped: int, index: int, start: int, doc: Dockerfile) -> None:
+    """`RUN a \\` + `# comment` + `CMD [...]`: the comment does not end the RUN, so CMD is a word of it.
+    Docker reads it that way too; it is almost never what was meant, so it is said (MIG103)."""
+    word = lines[index].split(None, 1)[0] if lines[index].strip() else ""
+    if index > skipped and any(lines[i].strip() for i in range(skipped, index)) and word in INSTRUCTIONS:
+        doc.warnings.append((index + 1, f"'{word}' continues the instruction of line "
+                             f"{start + 1} (the comment before it does not end the '{doc.escape}' continuation)"))
 
 
 def _continues(content: str, escape: str) -> bool:

@@ -239,3 +239,12 @@ def test_scan_reports_a_directory_it_cannot_read(playground: Path, unprivileged:
     done = unprivileged("scan", ".", cwd=playground)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "cannot read directory (Permission denied)" in done.stdout
+
+
+def test_answers_that_ask_a_registry_are_never_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator.cli.migrate_cmd import _cache_options, build_parser
+
+    monkeypatch.setenv("MIGRATOR_NO_CACHE", "")
+    assert _cache_options(build_parser().parse_args(["--check", "Dockerfile"])) is not None
+    for flag in ("--pin", "--verify-tags"):
+        assert _cache_options(build_parser().parse_args(["--check", flag, "Dockerfile"])) is None

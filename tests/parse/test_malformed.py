@@ -79,3 +79,10 @@ def test_stage_names_with_args_are_left_to_buildkit() -> None:
 def test_odd_texts_of_issue_12_are_migrated_without_an_internal_error(text: str) -> None:
     result = migrate_text(text)
     assert migrate_text(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_an_instruction_swallowed_by_a_continuation_is_reported() -> None:
+    result = migrate_text('FROM python:3.12\nRUN apt-get update \\\n# comment\nCMD ["python"]\n')
+    assert [(f.code, f.line) for f in result.findings if f.code == "MIG103"] == [("MIG103", 4)]
+    quiet = migrate_text("FROM python:3.12\nRUN apt-get install -y \\\n  # the client\n  curl\n")
+    assert not [f for f in quiet.findings if f.code == "MIG103"]
