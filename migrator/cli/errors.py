@@ -2,7 +2,7 @@
 
     0 success   1 "found something" (--check, fail-on)   2 a one-line error (bad input, options,
     rules, configuration, a file that cannot be written)   3 `validate` only: the environment
-    130 interrupted (Ctrl-C)   141 output pipe closed   143 terminated (SIGTERM)
+    130 interrupted (Ctrl-C)   141 output pipe closed   143 terminated (SIGTERM; 129 SIGHUP)
 
 `guarded(prog, command)` runs a command under that contract: MigratorError (and UsageError, its
 sub-class for bad options) becomes `prog: error: MESSAGE`; a bug becomes one `internal error` line
@@ -58,9 +58,10 @@ def guarded(prog: str, command: Callable[[], int]) -> int:
         except KeyboardInterrupt:
             _say(f"{prog}: interrupted")
             return EXIT_INTERRUPTED
-        except Terminated:
+        except Terminated as exc:
+            signum = exc.args[0] if exc.args else signal.SIGTERM
             _say(f"{prog}: terminated")
-            return EXIT_TERMINATED
+            return 128 + int(signum)
         except BrokenPipeError:
             _silence_stdout()
             return EXIT_BROKEN_PIPE
@@ -108,26 +109,31 @@ def _silence_stdout() -> None:
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated()
+    raise Terminated(signum)
+
+
+_ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 @contextmanager
 def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM (and SIGHUP: the terminal went away) end the command like Ctrl-C does, cleanup included."""
     try:
-        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+        previous = {signum: signal.signal(signum, _raise_terminated) for signum in _ENDING_SIGNALS}
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @contextmanager
 def signals_deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM for a short critical section (a group of renames); they arrive after it."""
-    held = {signal.SIGINT, signal.SIGTERM}
+    held = {signal.SIGINT, *_ENDING_SIGNALS}
     try:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     except (AttributeError, ValueError, OSError):  # no pthread_sigmask (Windows)

@@ -192,7 +192,8 @@ def test_a_file_changed_after_it_was_read_is_not_overwritten(tmp_path: Path) -> 
 # --- defect 13: SIGTERM in the middle of a write --------------------------------------------------
 
 
-def test_sigterm_during_a_write_removes_its_temporary_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_sigterm_during_a_write_removes_its_temporary_files(tmp_path: Path, signum: int, code: int) -> None:
     path = tmp_path / "Dockerfile"
     path.write_text(SAMPLE)
     directory = os.open(tmp_path, os.O_RDONLY)
@@ -204,8 +205,8 @@ def test_sigterm_during_a_write_removes_its_temporary_files(tmp_path: Path) -> N
         while len(leftovers(tmp_path)) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert len(leftovers(tmp_path)) == 2  # the backup and the new text, staged
-        run.send_signal(signal.SIGTERM)
-        assert run.wait(timeout=30) == 143
+        run.send_signal(signum)
+        assert run.wait(timeout=30) == code
     finally:
         os.close(directory)
     assert run.stderr is not None and run.stderr.read().strip() == "migrate: terminated"
