@@ -78,14 +78,15 @@ def migrate_main(argv: list[str]) -> int:
 
 
 def _check_option_values(args: argparse.Namespace) -> None:
-    from migrator.parse.imageref import check_org, check_registry
-
     if args.registry is not None and args.org is not None:
         raise UsageError("--registry and --org cannot be used together")
-    if args.registry is not None:
-        args.registry = check_registry(args.registry, "--registry")
-    if args.org is not None:
-        args.org = check_org(args.org, "--org")
+    if args.registry is not None or args.org is not None:  # (not imported on the hook's warm path)
+        from migrator.parse.imageref import check_org, check_registry
+
+        if args.registry is not None:
+            args.registry = check_registry(args.registry, "--registry")
+        if args.org is not None:
+            args.org = check_org(args.org, "--org")
     if args.paths.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
     args.ignore = [code.strip().upper() for item in args.ignore for code in item.split(",") if code.strip()]
