@@ -34,6 +34,7 @@ class RuntimeContext:
     chown: bool = False
     findings: list[Finding] = field(default_factory=list)
     ecosystem: str | None = None
+    keep_root: str | None = None  # why the program must run as root (rootness.py), or None
 
     @property
     def chown_flag(self) -> str:
@@ -152,6 +153,8 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
 def _runtime_user(instruction: Instruction, context: RuntimeContext) -> str:
     user = instruction.body.strip()
     name = user.split(":")[0]
+    if context.keep_root and user in _ROOT_USERS:
+        return instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline
     if name not in (context.image.user, str(context.image.uid)):
         context.findings.append(finding("MIG512", instruction.line, f"USER {user} -> USER {context.image.user}: "
                                         f"the runtime image's nonroot user (uid {context.image.uid})"))
@@ -203,6 +206,7 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
         carried = [i for i in carried if i.keyword != "EXPOSE"]
         out.append(f"EXPOSE {' '.join(context.plan.expose)}{context.newline}")
     reset = entrypoint_reset(context, carried)
+    out += keep_root_lines(context, carried)
     for instruction in carried:
         if instruction.keyword not in CARRIED_LAST:
             continue
@@ -213,9 +217,20 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     return "".join(out)
 
 
+def keep_root_lines(context: RuntimeContext, items: Sequence[Item]) -> list[str]:
+    """`USER root` for a program that must run as root (the original ran it so, with no USER line)."""
+    if not context.keep_root:
+        return []
+    line = context.facts.stage.from_item.line
+    context.findings.append(finding("MIG550", line, f"the runtime keeps running as root: {context.keep_root}"))
+    if any(isinstance(i, Instruction) and i.keyword == "USER" for i in items):
+        return []
+    return [f"USER root{context.newline}"]
+
+
 def finalize_stage_items(items: list[Item], context: RuntimeContext) -> list[str]:
     """A final stage that stays one stage (no RUN): adjust its instructions in place."""
-    out: list[str] = []
+    out: list[str] = keep_root_lines(context, items)
     reset = entrypoint_reset(context, items)
     for item in items:
         if isinstance(item, Trivia):
