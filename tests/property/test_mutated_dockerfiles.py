@@ -12,7 +12,7 @@ mutant, `migrate` either refuses it (MigratorError: one line, exit 2) or migrate
   on one of its lines (every change is explained);
 - no new instruction appears that was neither in the input nor planned by the tool: an output
   instruction not written as in the input is one the tool writes (FROM, RUN, COPY, ENV, USER,
-  ENTRYPOINT, CMD, LABEL, WORKDIR, EXPOSE);
+  ENTRYPOINT, CMD, LABEL, WORKDIR, EXPOSE; ARG with a translated package list);
 - Docker would accept the output whenever it would accept the input.
 
 The `ci` profile runs 2,000 derandomized examples (about 4 s here); `thorough` 5,000 random ones, and
@@ -37,7 +37,8 @@ SEEDS = sorted((ROOT / "tests" / "fixtures" / "patterns").glob("*.Dockerfile")) 
 if os.environ.get("MIGRATOR_PROPERTY_CORPUS"):  # the git-ignored real-world corpus, locally
     SEEDS += sorted((ROOT / ".corpus").glob("*.Dockerfile"))
 SEED_BYTES = {path.relative_to(ROOT).as_posix(): path.read_bytes() for path in SEEDS}
-PLANNED = frozenset({"FROM", "RUN", "COPY", "ENV", "USER", "ENTRYPOINT", "CMD", "LABEL", "WORKDIR", "EXPOSE"})
+# what the tool writes itself; ARG and ENV too: package lists in their defaults are translated
+PLANNED = frozenset({"FROM", "RUN", "COPY", "ENV", "ARG", "USER", "ENTRYPOINT", "CMD", "LABEL", "WORKDIR", "EXPOSE"})
 INTERESTING_BYTES = b"\\\"'#$<>`{}[]&|;= \t\n\r\xc3\xa9\xff\x80"
 
 
