@@ -14,7 +14,7 @@ from migrator.rules import load_rules
 def run(text: str, options: Options, path: str) -> Result:
     from migrator.parse.pragmas import filter_findings, parse_pragmas
 
-    doc = parse(text)
+    doc = parse(text, strict=True)
     pragmas = parse_pragmas(text)
     if pragmas.skip_file:
         return Result(path, text, text, findings=[finding("MIG101", 0)])
@@ -23,7 +23,8 @@ def run(text: str, options: Options, path: str) -> Result:
     written = write_file(plan, doc.newline)
     output = ("\ufeff" if doc.bom else "") + written.text
     spans = [(i.line, i.end_line) for i in doc.instructions]
-    findings = filter_findings(_unique(written.findings), pragmas, spans)
+    warnings = [finding("MIG103", line, message) for line, message in doc.warnings]
+    findings = filter_findings(_unique(warnings + written.findings), pragmas, spans)
     findings = [f for f in findings if f.code not in options.ignore]
     return Result(path, text, output, written.stages, sorted(findings, key=lambda f: (f.line, f.code)))
 
