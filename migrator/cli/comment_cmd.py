@@ -8,6 +8,7 @@ Reads the GitHub Actions environment (or GitLab CI's); every value is also an op
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fnmatch
 import json
 import os
@@ -200,11 +201,45 @@ def migrate_files(names: list[str], settings: Settings, options: Options,
         report = FileReport(name, result=result)
         if validator is not None and result.changed:
             try:
-                report.validation = validator(path, settings)
+                report.validation = validate_migrated(path, result.dockerfile, settings, validator)
             except MigratorError as exc:
                 report.validation_error = str(exc)
         reports.append(report)
     return reports
+
+
+def validate_migrated(path: Path, migrated: str, settings: Settings,
+                      validator: Callable[[Path, Settings], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Validate the migrated text, not the file in the workspace (which is still the original).
+
+    It is written beside the original, so the build context and the Dockerfile's own
+    `NAME.dockerignore` are the ones the original has, and removed afterwards."""
+    import shutil
+    import tempfile
+
+    from migrator.api import encode_dockerfile
+
+    written: list[Path] = []
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".migrated", dir=path.parent)
+        written.append(Path(name))
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(encode_dockerfile(migrated))
+        own_ignore = path.with_name(path.name + ".dockerignore")
+        if own_ignore.is_file():
+            written.append(Path(name + ".dockerignore"))
+            shutil.copyfile(own_ignore, written[-1])
+        try:
+            return validator(written[0], settings)
+        except MigratorError as exc:
+            raise MigratorError(str(exc).replace(name, str(path))) from None
+    except OSError as exc:
+        raise MigratorError(f"cannot write the migrated file beside {path.name} to build it: "
+                            f"{exc.strerror or exc}") from None
+    finally:
+        for leftover in written:
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def run_validate(path: Path, settings: Settings) -> list[dict[str, Any]]:
