@@ -38,11 +38,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from migrator.model import DEFAULT_REGISTRY, Finding, MigratorError, Options, Severity, TagPolicy
+from migrator.model import DEFAULT_REGISTRY, FAIL_ON, Finding, MigratorError, Options, Severity, TagPolicy
 
 YAML_NAMES = (".migrator.yaml", ".migrator.yml")
 PYPROJECT = "pyproject.toml"
-FAIL_ON = ("error", "warning", "info", "never")
 KEYS = ("registry", "org", "tag-policy", "rules", "ignore", "fail-on", "pin", "verify-tags", "overrides")
 _BOOL_KEYS = ("pin", "verify-tags")
 _LIST_KEYS = ("rules", "ignore")

@@ -7,6 +7,7 @@ from enum import Enum
 from pathlib import Path
 
 DEFAULT_REGISTRY = "cgr.dev/chainguard"
+FAIL_ON = ("error", "warning", "info", "never")  # the severity from which a run fails, or never
 
 
 class Severity(str, Enum):

@@ -20,7 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from migrator.cli.errors import Parser, UsageError
+from migrator.cli.args import ConfigArgs, ScanArgs
+from migrator.cli.errors import UsageError
 from migrator.cli.hook_cmd import (
     CANNOT,
     CHANGED,
@@ -30,14 +31,13 @@ from migrator.cli.hook_cmd import (
     UNCHANGED,
     FileReport,
     _error,
-    add_option_arguments,
     configured,
     process_file,
     with_command_line,
 )
 from migrator.config import Config, clear_cache, load_config
 from migrator.model import Options, Result, Severity
-from migrator.report.formats import FORMATS, render_findings
+from migrator.report.formats import render_findings
 
 NAMES = ("Dockerfile", "Containerfile")
 SKIP_DIRS = frozenset({".git", "node_modules", "vendor", ".venv", "__pycache__"})
@@ -203,20 +203,9 @@ def _display(path: str, root: Path) -> str:
         return path
 
 
-def scan_main(argv: list[str]) -> int:
-    parser = Parser(
-        prog="migrate scan",
-        description="Migrate every Dockerfile under DIR in memory and print a summary (or --write them).",
-    )
-    parser.add_argument("dir", nargs="?", default=".", metavar="DIR", help="directory (or file) to scan")
-    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="processes; 0 = one per CPU")
-    parser.add_argument("--write", action="store_true", help="apply the migrations, keeping <name>.bak")
-    parser.add_argument("-f", "--format", choices=FORMATS, default="text", help="default: text")
-    add_option_arguments(parser)
-    args = parser.parse_args(argv)
-    if args.jobs < 0:
-        parser.error("--jobs must be 0 or more")
-    jobs = args.jobs or os.cpu_count() or 1
+def scan_main(args: ScanArgs) -> int:
+    cpus = os.cpu_count() or 1
+    jobs = min(args.jobs or cpus, cpus)  # more processes than CPUs only wait for each other
 
     root = Path(args.dir)
     if not root.exists():
@@ -271,17 +260,7 @@ def _errors_only(result: Result) -> Result:
     return replace(result, findings=[f for f in result.findings if f.severity is Severity.ERROR])
 
 
-def config_main(argv: list[str]) -> int:
-    parser = Parser(
-        prog="migrate config",
-        description="Print the effective configuration for PATH (a Dockerfile or a directory) and where "
-        "each value comes from: default, the configuration file (with its line), or the command line.",
-    )
-    parser.add_argument("--show", action="store_true", help="print the configuration (the default action)")
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH")
-    parser.add_argument("-f", "--format", choices=("yaml", "json"), default="yaml")
-    add_option_arguments(parser)
-    args = parser.parse_args(argv)
+def config_main(args: ConfigArgs) -> int:
     path = Path(args.path)
     if not os.path.lexists(path):
         raise UsageError(f"{path}: no such file or directory")

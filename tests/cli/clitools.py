@@ -74,10 +74,12 @@ def _preload() -> None:
     import migrator.cli.scan_cmd
     import migrator.pipeline
     import migrator.render.output  # noqa: F401
+    from migrator.cli.app import run
     from migrator.config import _read_yaml
     from migrator.findings import catalog
     from migrator.rules import load_rules
 
+    run(["scan", "--jobs", "1", "."], execute=lambda args: 0)  # Typer parses it: load what that needs
     catalog()
     load_rules()
     with contextlib.suppress(Exception):

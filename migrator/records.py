@@ -1,0 +1,188 @@
+"""`@dataclass` for the hot path: the same classes, without the cost of defining them.
+
+`dataclasses.dataclass` writes the source of `__init__`, `__repr__`, `__eq__`, `__hash__`,
+`__setattr__` and `__delattr__` for every class and compiles each one, and it needs `inspect`
+(which brings `ast`, `dis`, `tokenize`): about 0.3 ms a class and 10 ms of imports, some 25 ms of
+every `migrate FILE` before this module. Here only `__init__` is compiled (it must be fast: a large
+Dockerfile makes hundreds of thousands of these objects), and only the first time a class is
+instantiated; the other methods are shared closures over the field names.
+
+What the code base uses is supported, with dataclass semantics: `@dataclass`,
+`@dataclass(frozen=True)` (immutable and hashable), `field(default=...)` and
+`field(default_factory=...)`, inheritance of fields, `replace()`. Type checkers see the standard
+`dataclasses` (the names are re-exported from it under TYPE_CHECKING), so mypy checks the fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["dataclass", "field", "replace"]
+
+_MISSING: Any = object()
+_FIELDS = "__record_fields__"
+
+
+class FrozenInstanceError(AttributeError):
+    """Assigning to a field of a frozen record (dataclasses raises its own subclass of AttributeError)."""
+
+
+class _Field:
+    __slots__ = ("default", "default_factory")
+
+    def __init__(self, default: Any = _MISSING, default_factory: Any = _MISSING) -> None:
+        self.default = default
+        self.default_factory = default_factory
+
+
+def _field(*, default: Any = _MISSING, default_factory: Any = _MISSING) -> Any:
+    if default is not _MISSING and default_factory is not _MISSING:
+        raise ValueError("cannot specify both default and default_factory")
+    return _Field(default, default_factory)
+
+
+def _dataclass(cls: type | None = None, /, *, frozen: bool = False) -> Any:
+    def wrap(klass: type) -> type:
+        return _build(klass, frozen)
+
+    return wrap if cls is None else wrap(cls)
+
+
+def _build(cls: type, frozen: bool) -> type:
+    fields: dict[str, _Field] = {}
+    for base in reversed(cls.__mro__[1:]):
+        fields.update(getattr(base, _FIELDS, {}))
+    for name, annotation in _own_annotations(cls).items():
+        if _is_classvar(annotation):
+            continue
+        value = cls.__dict__.get(name, _MISSING)
+        spec = value if isinstance(value, _Field) else _Field(value)
+        if isinstance(value, _Field):
+            if spec.default is _MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, spec.default)
+        fields[name] = spec  # a field redefined in a subclass keeps its place, as in dataclasses
+    _check_order(cls, fields)
+    names = tuple(fields)
+    setattr(cls, _FIELDS, fields)
+    key: Callable[[Any], Any] = attrgetter(*names) if names else (lambda self: ())
+    cls.__init__ = _lazy_init(cls, fields, frozen)  # type: ignore[misc]
+    cls.__repr__ = _repr(names)  # type: ignore[assignment]
+    cls.__eq__ = _eq(key)  # type: ignore[assignment]
+    setattr(cls, "__match_args__", names)  # noqa: B010 (mypy refuses the assignment)
+    if frozen:
+        cls.__setattr__ = _frozen_setattr  # type: ignore[assignment]
+        cls.__delattr__ = _frozen_delattr  # type: ignore[assignment]
+        cls.__hash__ = _hash(key)  # type: ignore[assignment]
+    elif "__hash__" not in cls.__dict__:
+        cls.__hash__ = None  # type: ignore[assignment]  # mutable and compared by value: unhashable
+    return cls
+
+
+def _own_annotations(cls: type) -> dict[str, Any]:
+    found = cls.__dict__.get("__annotations__")  # noqa: RUF063 (inspect.get_annotations: inspect costs 5 ms)
+    if found is None and "__annotate__" in cls.__dict__:  # Python 3.14: annotations are evaluated lazily
+        import inspect
+
+        found = inspect.get_annotations(cls)
+    return dict(found or {})
+
+
+def _is_classvar(annotation: Any) -> bool:
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    return text.startswith(("ClassVar", "typing.ClassVar"))
+
+
+def _check_order(cls: type, fields: dict[str, _Field]) -> None:
+    seen_default = False
+    for name, spec in fields.items():
+        has_default = spec.default is not _MISSING or spec.default_factory is not _MISSING
+        if seen_default and not has_default:
+            raise TypeError(f"{cls.__name__}: non-default argument {name!r} follows default argument")
+        seen_default = seen_default or has_default
+
+
+def _lazy_init(cls: type, fields: dict[str, _Field], frozen: bool) -> Callable[..., None]:
+    """An `__init__` that compiles the real one on first use and puts it in its place."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        real = _compile_init(cls, fields)
+        cls.__init__ = real  # type: ignore[misc]
+        real(self, *args, **kwargs)
+
+    return __init__
+
+
+def _compile_init(cls: type, fields: dict[str, _Field]) -> Callable[..., None]:
+    params, body, scope = [], [], {"_MISSING": _MISSING}
+    for index, (name, spec) in enumerate(fields.items()):
+        if spec.default_factory is not _MISSING:
+            scope[f"_factory{index}"] = spec.default_factory
+            params.append(f"{name}=_MISSING")
+            body.append(f"  _d[{name!r}] = _factory{index}() if {name} is _MISSING else {name}")
+        else:
+            if spec.default is not _MISSING:
+                scope[f"_default{index}"] = spec.default
+                params.append(f"{name}=_default{index}")
+            else:
+                params.append(name)
+            body.append(f"  _d[{name!r}] = {name}")
+    source = f"def __init__(self, {', '.join(params)}):\n  _d = self.__dict__\n" + "\n".join(body or ["  pass"])
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<record {cls.__qualname__}>", "exec"), scope, namespace)
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
+
+
+def _repr(names: tuple[str, ...]) -> Callable[[Any], str]:
+    def __repr__(self: Any) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{type(self).__qualname__}({inner})"
+
+    return __repr__
+
+
+def _eq(key: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return key(self) == key(other)
+
+    return __eq__
+
+
+def _hash(key: Callable[[Any], Any]) -> Callable[[Any], int]:
+    def __hash__(self: Any) -> int:
+        return hash(key(self))
+
+    return __hash__
+
+
+def _frozen_setattr(self: Any, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _replace(obj: Any, /, **changes: Any) -> Any:
+    fields = getattr(type(obj), _FIELDS, None)
+    if fields is None:
+        from dataclasses import replace as dataclasses_replace
+
+        return dataclasses_replace(obj, **changes)
+    for name in fields:
+        if name not in changes:
+            changes[name] = getattr(obj, name)
+    return type(obj)(**changes)
+
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field, replace
+else:
+    dataclass, field, replace = _dataclass, _field, _replace
