@@ -189,7 +189,7 @@ def migrate_app(execute: Execute) -> typer.Typer:
 
 
 def commands_app(execute: Execute) -> typer.Typer:
-    app = typer.Typer(add_completion=False, no_args_is_help=True,
+    app = typer.Typer(add_completion=True, no_args_is_help=True,  # True: completion works in sub-commands
                       context_settings={"help_option_names": ["-h", "--help"]})
     _hook(app, execute)
     _scan(app, execute)
