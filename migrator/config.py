@@ -28,17 +28,16 @@ without either it is skipped and `describe()` says so.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from migrator.model import DEFAULT_REGISTRY, FAIL_ON, Finding, MigratorError, Options, Severity, TagPolicy
+from migrator.records import dataclass, field, replace
 
 YAML_NAMES = (".migrator.yaml", ".migrator.yml")
 PYPROJECT = "pyproject.toml"
@@ -166,7 +165,7 @@ def apply_cli(
     if verify_tags:
         raw["verify-tags"] = True
     settings = _validate(raw, Path.cwd(), lambda key: COMMAND_LINE, "command line", top=False)
-    return dataclasses.replace(config, cli=settings)
+    return replace(config, cli=settings)
 
 
 def load_config(start: Path) -> Config:

@@ -26,12 +26,12 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrator.api import encode_dockerfile, read_bytes
 from migrator.cli.errors import signals_deferred
 from migrator.model import MigratorError
+from migrator.records import dataclass, field
 
 BACKUP_SUFFIX = ".bak"
 _TEMP_PREFIX, _TEMP_SUFFIX = ".migrate-", ".tmp"

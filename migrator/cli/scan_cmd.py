@@ -255,7 +255,7 @@ def _write(reports: list[FileReport]) -> None:
 
 
 def _errors_only(result: Result) -> Result:
-    from dataclasses import replace
+    from migrator.records import replace
 
     return replace(result, findings=[f for f in result.findings if f.severity is Severity.ERROR])
 

@@ -13,9 +13,9 @@ stable forever: rename the title, never the code. ``migrate --explain CODE`` pri
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
 from migrator.model import Finding, Severity
+from migrator.records import dataclass
 
 AREAS = ("read", "images", "packages", "shell", "stages", "validate", "registry", "config", "bot")
 

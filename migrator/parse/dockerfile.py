@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 
 from migrator.model import MigratorError
+from migrator.records import dataclass, field
 
 BOM = "\ufeff"
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")

@@ -9,7 +9,8 @@ references get the `docker.io` registry and, for single-component names, the `li
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from migrator.records import dataclass
 
 DOCKER_HUB = "docker.io"
 _HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}

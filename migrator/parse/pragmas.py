@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from migrator.model import Finding, Severity
+from migrator.records import dataclass, field
 
 _PRAGMA = re.compile(r"^\s*#\s*migrate\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _IGNORE = re.compile(r"^ignore\s*=\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)\s*,?$", re.IGNORECASE)

@@ -20,6 +20,7 @@ _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _PATH = re.compile(r"^/[A-Za-z0-9._+*?@/\[\]-]*$")
 _PATTERN = re.compile(r"^[^\s\x00-\x1f\x7f]+$")
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is fine in one line of text
 SAMPLE_VERSIONS = ("latest", "3.12", "22")
 
 
@@ -99,7 +100,7 @@ def pattern(value: Any, where: str) -> str:
 
 
 def message(value: Any, where: str) -> str:
-    if not isinstance(value, str) or any((ord(c) < 32 and c != "\t") or ord(c) == 127 for c in value):
+    if not isinstance(value, str) or _CONTROL.search(value):
         raise _fail(where, value, "one line of text")
     return value
 

@@ -12,11 +12,11 @@ import fnmatch
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from migrator.model import MigratorError
+from migrator.records import dataclass, field
 from migrator.rules import checks
 
 FAMILIES = ("debian", "alpine", "fedora")
