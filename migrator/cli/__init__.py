@@ -9,6 +9,8 @@ one-line errors and the same exit codes everywhere.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 
 from migrator.cli.args import SUBCOMMANDS, ConfigArgs, HookArgs, MigrateArgs, ScanArgs
@@ -21,15 +23,16 @@ def main(argv: list[str] | None = None) -> int:
 
     args = list(sys.argv[1:] if argv is None else argv)
     prog = f"migrate {args[0]}" if args and args[0] in SUBCOMMANDS else "migrate"
+    fast = False
 
     def command() -> int:
-        import os
-
+        nonlocal fast
         if not os.environ.get("_MIGRATE_COMPLETE"):
             from migrator.cli.fastpath import parse
 
             parsed = parse(args)
             if parsed is not None:
+                fast = True
                 return execute(parsed)
         from migrator.cli.app import run
 
@@ -37,8 +40,25 @@ def main(argv: list[str] | None = None) -> int:
 
     code = guarded(prog, command)
     if argv is None:
+        if fast:
+            _exit_now(code)
         sys.exit(code)
     return code
+
+
+def _exit_now(code: int) -> None:
+    """End the process without the interpreter's teardown, which frees every object one by one
+    (about 8 ms, a fifth of a one-file run). Safe for the fast-path commands only: by now their
+    files are written and closed, and they start no thread or process and register no atexit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = 141
+    except (OSError, ValueError):
+        pass
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(code)
 
 
 def execute(args: MigrateArgs | HookArgs | ScanArgs | ConfigArgs) -> int:

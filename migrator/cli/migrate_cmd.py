@@ -111,10 +111,12 @@ def _migrate_one(item: Input, options: Options, stdin_name: str | None) -> Resul
 
 def _cache_options(args: MigrateArgs) -> list[str] | None:
     """What of the command line goes into a --check cache key; None when the run is not cacheable."""
+    if not args.check or args.fmt or args.pin or args.verify_tags or "-" in args.paths:
+        return None  # (a registry's answer can change at any time: never cached)
     from migrator.cli import checkcache
 
-    if not args.check or args.fmt or args.pin or args.verify_tags or "-" in args.paths or not checkcache.enabled():
-        return None  # (a registry's answer can change at any time: never cached)
+    if not checkcache.enabled():
+        return None
     return [
         f"registry={args.registry}", f"org={args.org}", f"tag-policy={args.tag_policy}",
         *(f"rules={Path(r).resolve()}" for r in args.rules), *sorted(f"ignore={c}" for c in args.ignore),
@@ -123,11 +125,11 @@ def _cache_options(args: MigrateArgs) -> list[str] | None:
 
 def _cached_check(inputs: list[Input], args: MigrateArgs) -> int | None:
     """Answer `--check` from the cache when every file hits; None otherwise."""
-    from migrator.cli import checkcache
-
     options = _cache_options(args)
     if options is None:
         return None
+    from migrator.cli import checkcache
+
     stamp = checkcache.stamp()
     answers = []
     for item in inputs:
@@ -144,11 +146,11 @@ def _cached_check(inputs: list[Input], args: MigrateArgs) -> int | None:
 
 
 def _remember_check(results: list[Result], inputs: list[Input], args: MigrateArgs) -> None:
-    from migrator.cli import checkcache
-
     options = _cache_options(args)
     if options is None:
         return
+    from migrator.cli import checkcache
+
     stamp = checkcache.stamp()
     for result, item in zip(results, inputs, strict=True):
         verdict = f"would migrate {result.path}\n" if result.changed else ""

@@ -122,3 +122,14 @@ def test_help_screens_look_like_one_program() -> None:
     for command in ("validate", "doctor", "scan", "hook", "config", "comment"):
         assert f"│ {command} " in screens["migrate"].stdout
     assert "\x1b[" not in "".join(done.stdout for done in screens.values())  # NO_COLOR
+
+
+def test_output_is_whole_without_the_teardown(tmp_path: Path) -> None:
+    """The fast path ends with os._exit: everything printed must still arrive, through a pipe too."""
+    text = "".join(f"# comment line {n} {'x' * 80}\n" for n in range(3000)) + SAMPLE
+    (tmp_path / "Dockerfile").write_text(text)
+    whole = migrate("Dockerfile", cwd=tmp_path)
+    assert whole.returncode == 0 and whole.stdout.count("# comment line") == 3000
+    assert whole.stdout.endswith('CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]\n')
+    check = migrate("--check", "Dockerfile", cwd=tmp_path)
+    assert check.returncode == 1 and check.stderr.endswith("would migrate Dockerfile\n")
