@@ -123,4 +123,46 @@ CODES: tuple[Code, ...] = (
          "This final-stage RUN only installed packages the runtime image already contains (such as "
          "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "
          "already. The RUN is dropped, so the final stage needs no shell."),
+    Code("MIG540", Severity.ERROR, "the final stage cannot start its command",
+         "The migration checks the final stage as the engine will run it: the image's ENTRYPOINT and CMD "
+         "with the stage's own, wrappers (tini, dumb-init, gosu) seen through, the program looked up on "
+         "the PATH (or at its path under WORKDIR) in the image and in what COPY/ADD put there. This one "
+         "cannot start: the program is not in the image and nothing copies it, a shell script is started "
+         "on an image without a shell, or the arguments do not fit (`java app.jar` without `-jar`). No "
+         "other Chainguard runtime fixed it. The message names the program and why; port that part by "
+         "hand (start the program directly, copy it from the builder, or choose another runtime)."),
+    Code("MIG541", Severity.WARNING, "a shell is kept in the runtime for the start command",
+         "The command starts a shell script (or runs through `sh -c`), so the runtime is an image that "
+         "has a shell: the same language image's shell variant (jre -> jdk), node, or wolfi-base for "
+         "binaries. It starts, but an attacker who gets in has a shell too, and busybox sh is not bash: "
+         "a script that needs bash fails. Port what the script does (ENV for settings, one-off steps "
+         "at build time in the builder, `exec` the program) and start the program directly to run on a "
+         "distroless image."),
+    Code("MIG542", Severity.WARNING, "final stage kept as one stage on wolfi-base",
+         "The final stage has no command of its own (a base image other images build on), or what it "
+         "starts comes from the OS packages it installs. Neither fits a distroless runtime, so the "
+         "stage stays one stage on wolfi-base (chainguard-base for organisations) with its packages "
+         "translated to apk, the way the original kept them: shell and apk stay in the image. Split "
+         "it by hand when only a few files are needed at run time."),
+    Code("MIG543", Severity.ERROR, "COPY --from a path the builder does not have",
+         "The path is where Docker Hub's official image keeps something (GEM_HOME /usr/local/bundle, "
+         "GOPATH /go, /usr/local/lib/python3.X, /opt/java/openjdk, docker-entrypoint.sh...). The "
+         "Chainguard image keeps it elsewhere, and nothing in the Dockerfile creates it, so the COPY "
+         "fails the build. The message says where the Chainguard image keeps it."),
+    Code("MIG544", Severity.INFO, "WORKDIR written where the original relied on the image's default",
+         "Chainguard images set their own WORKDIR (/app for node, jre and php; /work for rust, ruby and "
+         "gcc-glibc; /home/build for jdk, maven and gradle), where Docker Hub's mostly use / (golang "
+         "/go, php /var/www/html). The stage used relative paths without a WORKDIR of its own, so the "
+         "original default is written explicitly and the paths mean what they meant."),
+    Code("MIG545", Severity.INFO, "start command ported to the runtime image",
+         "The start command used a launcher the runtime image does not ship, and what it runs is "
+         "known: `uv run X` / `poetry run X` start X from the virtualenv on the PATH; `yarn start` and "
+         "`pnpm run build` become `npm run ...` (the node image ships npm); a Ruby binstub starts as "
+         "`ruby bin/x` because the ruby image has no /usr/bin/env; a jar under the distroless java "
+         "entrypoint keeps `-jar`."),
+    Code("MIG546", Severity.INFO, "runtime chosen from what the start command needs",
+         "The final stage's command needs a program its first runtime does not have (an interpreter "
+         "installed from OS packages on a distro image, a shell for an entrypoint script), so the "
+         "runtime is the image that has it, smallest first: the language image, its variant with a "
+         "shell, or one stage on wolfi-base."),
 )

@@ -73,7 +73,7 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
         facts=facts_with_parents(final.stage),
         options=plan.options,
         rules=plan.rules,
-        runtime_image=root.runtime_choice,
+        runtime_image=final.runtime_override or root.runtime_choice,
         builder_image=root.choice.builder if root.choice else None,
     )
     return ecosystem_for(final.ecosystem).plan_runtime(context)
@@ -106,7 +106,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
     out.text += _ensure_newline(rewrite_from(stage.from_item, stage_plan.image), newline)
     image = plan.inherited_image(stage_plan)
     out.stages.append(StageInfo(stage.label, stage_plan.role, image, stage.resolved))
-    if stage_plan.role == BUILDER:
+    if stage_plan.role == BUILDER or stage_plan.single_stage:
         out.text += _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
@@ -136,7 +136,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     out.text += _ensure_newline(body, newline) if body else ""
     out.findings += carry_libraries(plan, runtime_plan, out.packages)
     root = plan.root_of(final)
-    runtime_image = runtime_plan.image or root.runtime_choice
+    runtime_image = final.runtime_override or runtime_plan.image or root.runtime_choice
     if runtime_image is None:
         runtime_image = plan.options.registry.rstrip("/") + "/glibc-dynamic:latest"
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
