@@ -37,7 +37,9 @@ def run(text: str, options: Options, path: str) -> Result:
     written = attempt.written
     output = ("\ufeff" if doc.bom else "") + written.text
     spans = [(i.line, i.end_line) for i in doc.instructions]
-    found = written.findings + attempt.findings(doc)
+    written_codes = {f.code for f in written.findings}
+    found = written.findings + [f for f in attempt.findings(doc) if f.code not in ("MIG505", "MIG507")
+                                or f.code not in written_codes]
     findings = filter_findings(_unique(found), pragmas, spans)
     findings = [f for f in findings if f.code not in options.ignore]
     runtime = attempt.report
@@ -59,9 +61,15 @@ class Attempt:
         return self.report is None or self.report.status != "broken"
 
     def findings(self, original: Dockerfile) -> list[Finding]:
-        """The start check's problems, on the lines of the original file they come from."""
-        return [finding(p.code, _original_line(p.line, self.output, original, self.plan), p.message)
-                for p in self.problems]
+        """The start check's problems, on the lines of the original file they come from, and why the
+        runtime differs from the one the image rule chose."""
+        found = [finding(p.code, _original_line(p.line, self.output, original, self.plan), p.message)
+                 for p in self.problems]
+        if self.override is not None and self.report is not None:
+            line = self.plan.final.stage.from_item.line
+            found.append(finding("MIG546", line, f"runtime {self.report.image.rsplit('/', 1)[-1]}: "
+                                 f"{self.override.reason}"))
+        return found
 
 
 def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet) -> Attempt:

@@ -28,10 +28,12 @@ CODES: tuple[Code, ...] = (
     Code("MIG506", Severity.INFO, "ENTRYPOINT reset for the runtime image",
          "The Chainguard runtime image has its own ENTRYPOINT (e.g. /usr/bin/python). The original image "
          "had none, so its CMD was the whole command; `ENTRYPOINT []` keeps that meaning."),
-    Code("MIG507", Severity.WARNING, "entrypoint script needs a shell",
-         "The ENTRYPOINT/CMD runs a shell script, and the distroless runtime has no shell. Port what "
-         "the script does: set configuration with ENV, run one-off setup at build time in the builder, "
-         "and exec the program directly. Until then the container will not start."),
+    Code("MIG507", Severity.ERROR, "entrypoint script needs a shell the runtime does not have",
+         "The ENTRYPOINT/CMD runs a shell script, and the runtime has no shell, nor does any image that "
+         "runs the same language (python, ruby and php images have none), and the final stage is built "
+         "FROM another stage so it cannot move to wolfi-base on its own. Port what the script does: set "
+         "configuration with ENV, run one-off setup at build time in the builder, and exec the program "
+         "directly. Until then the container will not start."),
     Code("MIG508", Severity.INFO, "gosu / su-exec removed",
          "gosu and su-exec drop root privileges at start. Chainguard images already run as a nonroot "
          "user, so the program is started directly."),
@@ -80,9 +82,11 @@ CODES: tuple[Code, ...] = (
     Code("MIG522", Severity.WARNING, "PHP extensions need the matching Wolfi packages",
          "docker-php-ext-install / pecl compile extensions into the Debian PHP. On Wolfi each extension "
          "is a package (php-8.X-<ext>); the runtime image must contain them."),
-    Code("MIG523", Severity.WARNING, "COPY destination relative to /",
-         "The original copied the build context into / (no WORKDIR). The runtime cannot copy / from "
-         "the builder; set a WORKDIR (e.g. /app) so the app can be carried over."),
+    Code("MIG523", Severity.WARNING, "files copied into / under names the Dockerfile does not show",
+         "The original copied a directory's contents (or the whole build context) into / (no WORKDIR), "
+         "so the names of what landed there are unknown. The runtime cannot copy / from the builder; it "
+         "repeats those COPY lines from the same source instead, which misses what a later RUN changed "
+         "in them. Copy into a named directory (a WORKDIR such as /app) so the result can be carried."),
     Code("MIG524", Severity.INFO, "stage renamed",
          "The builder keeps the original stage's instructions under a new name, and the runtime stage "
          "takes the original name so `--target` keeps building the final image."),
@@ -165,4 +169,8 @@ CODES: tuple[Code, ...] = (
          "installed from OS packages on a distro image, a shell for an entrypoint script), so the "
          "runtime is the image that has it, smallest first: the language image, its variant with a "
          "shell, or one stage on wolfi-base."),
+    Code("MIG547", Severity.INFO, "Docker Hub's home directory kept in a builder",
+         "A later stage copies a path that Docker Hub's image set up with its environment (CARGO_HOME "
+         "/usr/local/cargo, GOPATH /go, GEM_HOME /usr/local/bundle). The Chainguard image keeps these "
+         "elsewhere, so the builder gets the same ENV and the tools install where the COPY looks."),
 )

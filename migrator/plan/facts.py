@@ -31,6 +31,8 @@ class StageFacts:
     env: dict[str, str | None] = field(default_factory=dict)
     commands: list[Command] = field(default_factory=list)
     copy_destinations: list[str] = field(default_factory=list)  # absolute paths
+    unplaced_copies: list[Instruction] = field(default_factory=list)  # COPY/ADD whose files land in / unnamed
+    directories: set[str] = field(default_factory=set)  # paths the stage makes as directories (WORKDIR)
     copy_from_stages: list[str] = field(default_factory=list)
     user: str | None = None
     cmd: Instruction | None = None
@@ -73,6 +75,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None) -> StageFacts:
         keyword = instruction.keyword
         if keyword == "WORKDIR":
             facts.workdir = absolute(instruction.body.strip().strip("\"'"), facts.workdir, facts.env)
+            facts.directories.add(facts.workdir)
         elif keyword == "ENV":
             facts.env.update(parse_env(instruction.body))
         elif keyword == "ARG":
@@ -127,6 +130,9 @@ def parse_env(body: str) -> dict[str, str | None]:
 
 
 def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
+    """Where a COPY/ADD puts its files: one destination per source when the destination is a directory
+    (`COPY a.sh b.sh /` puts /a.sh and /b.sh). Sources whose files land in / without a name the
+    stage can see (`COPY rootfs/ /`, `COPY --from=b /out/x .` with no WORKDIR) are kept whole."""
     source = instruction.flags.get("from")
     if source:
         facts.copy_from_stages.append(source)
@@ -139,10 +145,24 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     if len(words) < 2:
         return
     destination = words[-1]
-    sources = words[:-1]
-    if destination.endswith("/") and len(sources) == 1 and _names_a_file(sources[0]):
-        destination += posixpath.basename(sources[0].rstrip("/"))
-    facts.copy_destinations.append(facts.resolve(destination))
+    sources = [w for w in words[:-1] if not w.startswith("<<")]
+    target = facts.resolve(destination)
+    into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+    placed: list[str] = []
+    unplaced = False
+    for item in sources:
+        name = posixpath.basename(item.rstrip("/"))
+        if not into_directory:
+            placed.append(target)
+        elif _names_a_file(item) and not item.endswith("/"):
+            placed.append(posixpath.join(target, name))
+        elif target != "/":
+            placed.append(target)  # a directory's contents or a glob, or one file: all inside the target
+        else:
+            unplaced = True  # into / with names this file does not show
+    if unplaced:
+        facts.unplaced_copies.append(instruction)
+    facts.copy_destinations += placed
 
 
 def _names_a_file(source: str) -> bool:

@@ -30,6 +30,7 @@ class StagePlan:
     dropped_runs: list[int] = field(default_factory=list)  # lines of final-stage RUNs the runtime does not need
     runtime_override: str | None = None  # final stage: the runtime image the start command needs
     single_stage: bool = False  # final stage: kept as one stage on the base image (shell and apk kept)
+    base_packages: tuple[str, ...] = ()  # single stage: what the original image had, installed with apk
 
     @property
     def runtime_choice(self) -> str | None:
@@ -66,14 +67,29 @@ class FilePlan:
 def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
               override: RuntimeOverride | None = None) -> FilePlan:
     """`override`: the runtime the final stage's start command needs (see plan.runtime_choice)."""
+    from migrator.plan.roles import chain, refused_role
+
     plans: list[StagePlan] = []
     last = len(staged.stages) - 1
+    refusal = refused_role(staged.stages[-1], rules) if staged.stages else None
+    refused = {s.index for s in chain(staged.stages[-1])} if refusal else set()
     for stage in staged.stages:
         is_final = stage.index == last
+        if stage.index in refused:
+            plans.append(_refuse(stage, refusal or ""))
+            continue
         plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None))
     if override is not None and plans and plans[-1].migrated:
         _apply_override(plans[-1], override, options)
     return FilePlan(staged, plans, options, rules)
+
+
+def _refuse(stage: Stage, why: str) -> StagePlan:
+    """A stage of a final stage whose role no Chainguard image plays: left untouched, said plainly."""
+    plan = StagePlan(stage, UNSUPPORTED)
+    if stage.parent is None:
+        plan.findings.append(finding("MIG203", stage.from_item.line, f"{stage.resolved}: {why}"))
+    return plan
 
 
 def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options) -> None:
@@ -82,6 +98,7 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
     plan.ecosystem = override.ecosystem or plan.ecosystem
     if override.single_stage:
         plan.role, plan.split, plan.single_stage, plan.dropped_runs = RUNTIME, False, True, []
+        plan.base_packages = override.packages
         plan.findings = [f for f in plan.findings if f.code != "MIG526"]
         if plan.stage.parent is None:
             plan.image = runtime

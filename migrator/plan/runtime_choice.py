@@ -30,6 +30,7 @@ class RuntimeOverride:
     builder: str | None = None  # image name:tag for the final stage's builder, when it changes too
     ecosystem: str | None = None  # the ecosystem that plans the runtime stage
     single_stage: bool = False  # keep the final stage as one stage on the base image
+    packages: tuple[str, ...] = ()  # single stage: the language the original image had, from apk
     reason: str = ""
 
 
@@ -71,6 +72,10 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
         partner = rules.image_facts(current).shell_partner
         if partner:
             found.append(RuntimeOverride(f"{partner}:latest", reason=f"{partner} has a shell"))
+        own = language or next((lang for lang in rules.languages.values() if lang.runtime_name == current), None)
+        if not partner and own is not None and own.on_base and root_is_final:
+            found.append(replace(_single(options, f"its start command needs a shell and {own.name}, and no "
+                                         f"{own.name} image has a shell"), packages=own.on_base))
     if os_image and need.kind in ("missing", "no-command", "shell"):
         found.append(_single(options, "what it starts comes from the packages the stage installs"))
     unique: list[RuntimeOverride] = []

@@ -15,6 +15,7 @@ from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.rewrite.checks import chown_user_findings, created_users
 from migrator.rewrite.fromline import rewrite_from
+from migrator.rewrite.layout import dockerhub_homes
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.run import translate_run
@@ -25,6 +26,8 @@ from migrator.rewrite.runtime import (
     needs_chown,
     runtime_copies,
 )
+from migrator.rewrite.workdir import default_workdir
+from migrator.rules.loader import RuleSet
 
 
 @dataclass
@@ -41,7 +44,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
     final = plan.final
-    runtime_plan = _ecosystem_plan(plan) if final.split else None
+    runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
     inserts = _inserts_by_line(runtime_plan)
     edits = {e.line: e for e in runtime_plan.builder_edits} if runtime_plan else {}
     for stage in plan.staged.stages if edits else []:
@@ -51,7 +54,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         if stage_plan is final and final.split and runtime_plan is not None:
             _write_split(plan, runtime_plan, inserts, newline, out)
         else:
-            _write_stage(plan, stage_plan, inserts, newline, out)
+            _write_stage(plan, stage_plan, inserts, newline, out, runtime_plan)
     return out
 
 
@@ -70,7 +73,7 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     final = plan.final
     root = plan.root_of(final)
     context = EcosystemContext(
-        facts=facts_with_parents(final.stage),
+        facts=facts_with_parents(final.stage, plan.rules),
         options=plan.options,
         rules=plan.rules,
         runtime_image=final.runtime_override or root.runtime_choice,
@@ -79,12 +82,24 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     return ecosystem_for(final.ecosystem).plan_runtime(context)
 
 
-def facts_with_parents(stage: Stage) -> StageFacts:
-    inherited = facts_with_parents(stage.parent) if stage.parent is not None else None
+def facts_with_parents(stage: Stage, rules: RuleSet | None = None) -> StageFacts:
+    """What a stage does, with what it inherits from the stages it is built FROM: working directory
+    (from the original image's default, when `rules` are given), environment, user, commands, copies,
+    and the ENTRYPOINT and CMD in force."""
+    from migrator.plan.startcommand import effective_command
+
+    inherited = facts_with_parents(stage.parent, rules) if stage.parent is not None else None
+    if inherited is None and rules is not None and stage.ref is not None:
+        inherited = StageFacts(stage, workdir=rules.upstream_defaults(stage.ref.short_name, stage.ref.tag).workdir)
     facts = read_facts(stage, inherited)
     if inherited is not None:
         facts.commands = inherited.commands + facts.commands
         facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
+    chain = [stage]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)  # type: ignore[arg-type]
+    effective = effective_command([s.instructions for s in reversed(chain)], (), ())
+    facts.entrypoint, facts.cmd = effective.entrypoint_from, effective.cmd_from
     return facts
 
 
@@ -96,7 +111,7 @@ def _inserts_by_line(runtime_plan: RuntimePlan | None) -> dict[int, list[str]]:
 
 
 def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[str]], newline: str,
-                 out: Written) -> None:
+                 out: Written, runtime_plan: RuntimePlan | None = None) -> None:
     stage = stage_plan.stage
     if not stage_plan.migrated:
         out.text += stage.from_item.raw + "".join(item.raw for item in stage.items)
@@ -104,8 +119,14 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         _note_external_copies(plan, stage, out)
         return
     out.text += _ensure_newline(rewrite_from(stage.from_item, stage_plan.image), newline)
+    for addition, notes in (default_workdir(plan, stage_plan, newline), dockerhub_homes(plan, stage_plan, newline)):
+        out.text += addition
+        out.findings += notes
     image = plan.inherited_image(stage_plan)
     out.stages.append(StageInfo(stage.label, stage_plan.role, image, stage.resolved))
+    if stage_plan.base_packages:
+        out.text += f"RUN apk add --no-cache {' '.join(stage_plan.base_packages)}{newline}"
+        out.findings += runtime_plan.findings if runtime_plan else []
     if stage_plan.role == BUILDER or stage_plan.single_stage:
         out.text += _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
     else:
@@ -124,6 +145,9 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     builder_name = _builder_name(plan)
     line = stage.from_item.line
     out.text += _ensure_newline(rewrite_from(stage.from_item, final.image, builder_name), newline)
+    workdir, notes = default_workdir(plan, final, newline)
+    out.text += workdir
+    out.findings += notes
     builder_image = plan.inherited_image(final)
     out.stages.append(StageInfo(builder_name, BUILDER, builder_image, stage.resolved))
     body = _builder_items(plan, final, stage.items, inserts, newline, out)
@@ -140,11 +164,11 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     if runtime_image is None:
         runtime_image = plan.options.registry.rstrip("/") + "/glibc-dynamic:latest"
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
-    context.chown = needs_chown(context.facts)
+    context.chown = needs_chown(context.facts) and context.image.uid != 0
     if context.chown:
         out.findings.append(finding("MIG513", line))
     name = f" AS {stage.name}" if stage.name else ""
-    facts = plan.rules.image_facts(image_name(runtime_image))
+    facts = plan.rules.image_model(runtime_image)
     kind = "distroless: no shell, no package manager" if not facts.shell else "no package manager"
     header = f"{newline}# Runtime stage on {image_name(runtime_image)} ({kind})"
     from_line = f"{header}{newline}FROM {runtime_image}{name}{newline}"
@@ -153,9 +177,11 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     out.findings.append(finding("MIG501", line, f"final stage split: builder '{builder_name}' on "
                                 f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"))
     out.findings += runtime_plan.findings + context.findings
-    if "/" in context.facts.copy_destinations and context.plan.copy_app_dirs:
-        out.findings.append(finding("MIG523", line, "the build context is copied into / (no WORKDIR): only the "
-                                    "paths listed are carried to the runtime; set a WORKDIR such as /app"))
+    if context.facts.unplaced_copies:
+        out.findings.append(finding("MIG523", line, "files copied into / without names the Dockerfile shows (line "
+                                    + ", ".join(str(i.line) for i in context.facts.unplaced_copies) + "): the "
+                                    "runtime repeats those COPY lines, so what a RUN changed in them afterwards is "
+                                    "not carried; copy into a named directory (a WORKDIR such as /app)"))
     copied = ", ".join(c.source for c in runtime_copies(context))
     if copied:
         out.findings.append(finding("MIG503", line, f"the runtime copies from '{builder_name}': {copied}"))
@@ -190,13 +216,16 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
 def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: RuntimePlan, image: str,
                      newline: str) -> RuntimeContext:
     root = plan.root_of(stage_plan)
-    source = root.stage.ref.short_name if root.stage.ref else ""
+    ref = root.stage.ref
+    upstream = plan.rules.upstream_defaults(ref.short_name, ref.tag) if ref else None
+    entrypoint = () if upstream is None or upstream.entrypoint_passes_commands else upstream.entrypoint
     return RuntimeContext(
-        facts=facts_with_parents(stage_plan.stage),
+        facts=facts_with_parents(stage_plan.stage, plan.rules),
         plan=runtime_plan,
-        image=plan.rules.image_facts(image_name(image)),
-        source_has_entrypoint="distroless" in source,
+        image=plan.rules.image_model(image),
+        source_entrypoint=entrypoint,
         newline=newline,
+        rules=plan.rules,
         ecosystem=stage_plan.ecosystem,
     )
 

@@ -104,6 +104,7 @@ class RuleSet:
     dev_programs: tuple[str, ...] = ()  # what every -dev image adds
     languages: dict[str, Language] = field(default_factory=dict)
     dockerhub_paths: dict[str, str] = field(default_factory=dict)  # path glob -> why Chainguard lacks it
+    dockerhub_env: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # path -> ENV recreating it
     upstream: list[UpstreamDefaults] = field(default_factory=list)
 
     def image_rule(self, repository: str, tag: str | None) -> ImageRule | None:
@@ -162,6 +163,7 @@ class Language:
     builder: str  # image name:tag, without registry
     runtime: str
     packages: tuple[str, ...] = ()  # Wolfi package globs that install it
+    on_base: tuple[str, ...] = ()  # what to apk add on wolfi-base to run it there
 
     @property
     def runtime_name(self) -> str:
@@ -349,10 +351,15 @@ def _merge_image_model(ruleset: RuleSet, data: dict[str, Any], origin: str, over
         if override or name not in ruleset.languages:
             ruleset.languages[str(name)] = Language(str(name), tuple(str(p) for p in raw["programs"]),
                                                     str(raw["builder"]), str(raw["runtime"]),
-                                                    tuple(str(p) for p in raw.get("packages") or ()))
-    for path, why in (data.get("dockerhub_paths") or {}).items():
+                                                    tuple(str(p) for p in raw.get("packages") or ()),
+                                                    tuple(str(p) for p in raw.get("on_base") or ()))
+    for path, value in (data.get("dockerhub_paths") or {}).items():
         if override or path not in ruleset.dockerhub_paths:
+            why = value.get("why", "") if isinstance(value, dict) else value
             ruleset.dockerhub_paths[str(path)] = str(why)
+            env = value.get("env") if isinstance(value, dict) else None
+            if isinstance(env, dict):
+                ruleset.dockerhub_env[str(path)] = tuple((str(k), str(v)) for k, v in env.items())
     for raw in _list(data.get("upstream") or [], "upstream", origin):
         if not isinstance(raw, dict) or not isinstance(raw.get("match"), str):
             raise MigratorError(f"{origin}: each 'upstream' entry needs a 'match' string")

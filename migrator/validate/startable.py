@@ -123,12 +123,20 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     report = _judge(view, context, original_has_command)
     line = _command_line(view)
     if report.status == "broken":
-        problems.append(Problem("MIG540", line, report.reason))
+        problems.append(Problem(_broken_code(report), line, report.reason))
     elif report.status == "shell-kept":
         problems.append(Problem("MIG541", line, report.reason))
     elif report.status == "single-stage":
         problems.append(Problem("MIG542", final.from_item.line, report.reason))
     return report, problems
+
+
+def _broken_code(report: RuntimeReport) -> str:
+    if report.need == "shell" and report.program and is_shell(report.program):
+        return "MIG505"  # `sh -c` on an image without a shell
+    if report.need == "shell":
+        return "MIG507"  # a shell script on an image without a shell
+    return "MIG540"
 
 
 # --- reading a stage ---------------------------------------------------------------------------
@@ -275,9 +283,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", f"`{' '.join(rest[:3])}` runs a shell and {_short(image)} has "
                              "none: write the command in exec form", program=program, need="shell", inner=inner)
     if located is None and single:
-        return RuntimeReport(image, argv, "single-stage", f"the final stage stays one stage on {_short(image)} "
-                             f"(shell and apk kept in the image): `{program}` is expected from what the stage "
-                             "installs", program=program)
+        return RuntimeReport(image, argv, "single-stage", f"one stage on {_short(image)}, shell and apk kept: "
+                             f"`{program}` is expected from what the stage installs", program=program)
     if located is None:
         if not model.known:
             return RuntimeReport(image, argv, "unverified", f"{_short(image)} is not in the image model: "
@@ -294,8 +301,9 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if misuse:
         return RuntimeReport(image, argv, "broken", misuse, program=program, need="arguments")
     if single:
-        return RuntimeReport(image, argv, "single-stage", f"the final stage stays one stage on {_short(image)} "
-                             "(shell and apk kept in the image): " + _single_stage_why(view, argv), program=program)
+        why = _shell_kept_reason(program, rest, image) if needs_shell else f"`{program}` found ({_where(located)})"
+        return RuntimeReport(image, argv, "single-stage", f"one stage on {_short(image)}, shell and apk kept: "
+                             + why, program=program)
     if needs_shell:
         return RuntimeReport(image, argv, "shell-kept", _shell_kept_reason(program, rest, image), program=program)
     return RuntimeReport(image, argv, "ok", f"`{program}` found ({_where(located)})", program=program)
@@ -322,7 +330,14 @@ def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageV
                     return f"`java {word}` reads {word} as a class name: a jar starts with `java -jar {word}`"
                 return None
     model = view.model
-    if (located.how == "copied" and _APP_BINSTUBS.search(located.path) and model is not None
+    venv = view.env.get("VIRTUAL_ENV") or ""
+    in_venv = (venv and _inside(located.path, venv)) or re.search(r"/\.?venv/bin/[^/]+$", located.path)
+    if in_venv and located.how != "image" and model is not None and not model.has_program("python3"):
+        return (f"`{program}` is a console script of a Python virtualenv: it needs the interpreter the "
+                f"virtualenv was made with, and {_short(view.image)} has no python")
+    gem_homes = [v for k, v in view.env.items() if k in ("GEM_HOME", "BUNDLE_PATH") and v and v.startswith("/")]
+    if (located.how == "copied" and _APP_BINSTUBS.search(located.path)
+            and not any(_inside(located.path, home) for home in gem_homes) and model is not None
             and model.has_program("ruby") and not model.has_program("env")):
         return (f"`{program}` is a Ruby binstub (`#!/usr/bin/env ruby`) and {_short(view.image)} has no "
                 f"/usr/bin/env: start it as `ruby {program}`")
@@ -359,10 +374,6 @@ def _shell_kept_reason(program: str, argv: tuple[str, ...], image: str) -> str:
             "distroless image")
 
 
-def _single_stage_why(view: StageView, argv: tuple[str, ...]) -> str:
-    return f"its command `{' '.join(argv)}` needs what the stage installs at run time"
-
-
 def _command_line(view: StageView) -> int:
     for stage in reversed(view.chain):
         for instruction in reversed(stage.instructions):
@@ -374,14 +385,19 @@ def _command_line(view: StageView) -> int:
 def _locate(view: StageView, context: Context, program: str) -> Located | None:
     if "/" in program:
         return _find(view, context, absolute(program, view.workdir, view.env), depth=0, by_name=False)
-    for directory in view.path_dirs:
-        found = _find(view, context, posixpath.join(directory, program), depth=0, by_name=True)
-        if found is not None:
-            return found
+    # what is certainly there (the image's programs, files copied by name) before what may be there
+    # (a name in a directory of unknown contents): the check must not credit a guess over a fact
+    for certain in (True, False):
+        for directory in view.path_dirs:
+            found = _find(view, context, posixpath.join(directory, program), depth=0, by_name=True,
+                          certain=certain)
+            if found is not None:
+                return found
     return None
 
 
-def _find(view: StageView, context: Context, path: str, depth: int, by_name: bool) -> Located | None:
+def _find(view: StageView, context: Context, path: str, depth: int, by_name: bool,
+          certain: bool = False) -> Located | None:
     """Is there a file at `path` in this stage: from the image, a COPY/ADD, or a RUN that creates it?
 
     `by_name`: the path is a PATH lookup, so a directory of unknown contents (a glob copied from the
@@ -394,7 +410,7 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
     for placed in reversed(view.placed):
         if placed.path == path and not placed.tree:
             return Located(path, "copied", placed.source)
-        if _inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
+        if not certain and _inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
             return Located(path, "copied", placed.source if placed.path == path else None)
     if _mentions(view.evidence, path) or _in_output_directory(view, path, by_name):
         return Located(path, "created")
