@@ -31,7 +31,9 @@ class StageFacts:
     env: dict[str, str | None] = field(default_factory=dict)
     commands: list[Command] = field(default_factory=list)
     copy_destinations: list[str] = field(default_factory=list)  # absolute paths
-    unplaced_copies: list[Instruction] = field(default_factory=list)  # COPY/ADD whose files land in / unnamed
+    # COPY/ADD whose files land in / (or a system directory) under names the file does not show, with
+    # their absolute destination: the runtime repeats them
+    unplaced_copies: list[tuple[Instruction, str]] = field(default_factory=list)
     directories: set[str] = field(default_factory=set)  # paths the stage makes as directories (WORKDIR)
     copy_from_stages: list[str] = field(default_factory=list)
     user: str | None = None
@@ -65,7 +67,9 @@ def strip_env_prefix(words: tuple[str, ...]) -> tuple[str, ...]:
     return words[index:]
 
 
-def read_facts(stage: Stage, inherited: StageFacts | None = None) -> StageFacts:
+def read_facts(stage: Stage, inherited: StageFacts | None = None,
+               global_args: dict[str, str | None] | None = None) -> StageFacts:
+    """`global_args`: the ARG defaults before the first FROM, which an `ARG NAME` in the stage takes."""
     from migrator.rewrite.shell import simple_commands
 
     facts = StageFacts(stage)
@@ -80,7 +84,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None) -> StageFacts:
             facts.env.update(parse_env(instruction.body))
         elif keyword == "ARG":
             for name, value in parse_arg(instruction.body).items():
-                facts.env.setdefault(name, value)
+                facts.env.setdefault(name, value if value is not None else (global_args or {}).get(name))
         elif keyword == "USER":
             facts.user = instruction.body.strip()
         elif keyword == "CMD":
@@ -156,13 +160,23 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
             placed.append(target)
         elif _names_a_file(item) and not item.endswith("/"):
             placed.append(posixpath.join(target, name))
-        elif target != "/":
+        elif target != "/" and not (target.startswith(_SYSTEM_DIRECTORIES) and _unnamed(item)):
             placed.append(target)  # a directory's contents or a glob, or one file: all inside the target
         else:
-            unplaced = True  # into / with names this file does not show
+            unplaced = True  # into / or a system directory, with names this file does not show
     if unplaced:
-        facts.unplaced_copies.append(instruction)
+        facts.unplaced_copies.append((instruction, target))
     facts.copy_destinations += placed
+
+
+# directories an image fills itself: copying one whole from a builder would replace the runtime's own
+_SYSTEM_DIRECTORIES = ("/usr/", "/bin", "/sbin", "/lib", "/etc")
+
+
+def _unnamed(source: str) -> bool:
+    """A source whose files' names the Dockerfile does not show: a glob or a directory's contents."""
+    name = posixpath.basename(source.rstrip("/"))
+    return source.endswith("/") or source in (".", "./") or "*" in name or "?" in name
 
 
 def _names_a_file(source: str) -> bool:

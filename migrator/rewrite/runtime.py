@@ -40,7 +40,15 @@ class RuntimeContext:
 
     @property
     def chown_flag(self) -> str:
-        return f"--chown={self.image.uid}:{self.image.uid} " if self.chown else ""
+        return f"--chown={self.uid}:{self.uid} " if self.chown else ""
+
+    @property
+    def uid(self) -> int:
+        """The uid the runtime runs as: the image's user, or 65532 on a root image (wolfi-base) when the
+        original ran as a nonroot user."""
+        if self.image.uid != 0 or self.facts.user is None or self.facts.user in _ROOT_USERS:
+            return self.image.uid
+        return 65532
 
 
 def needs_chown(facts: StageFacts) -> bool:
@@ -143,7 +151,7 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         if "*" in copy.source:
             destination = posixpath.dirname(copy.destination) + "/"
         flag = "--chown" if copy.chown or (context.chown and "*" not in copy.source) else ""
-        chown = f"{flag}={context.image.uid}:{context.image.uid} " if flag else ""
+        chown = f"{flag}={context.uid}:{context.uid} " if flag else ""
         lines.append(f"COPY --from={builder} {chown}{copy.source} {destination}{context.newline}")
     return lines
 
@@ -154,7 +162,7 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
     import shlex
 
     lines = []
-    for instruction in context.facts.unplaced_copies:
+    for instruction, target in context.facts.unplaced_copies:
         words = instruction.json_args()
         if words is None:
             try:
@@ -163,8 +171,8 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
                 words = instruction.body.split()
         flags = [f"--{name}={value}" for name, value in instruction.flags.items() if name in ("from", "chmod")]
         if context.chown or "chown" in instruction.flags:
-            flags.append(f"--chown={context.image.uid}:{context.image.uid}")
-        argv = [instruction.keyword, *flags, *words[:-1], "/"]
+            flags.append(f"--chown={context.uid}:{context.uid}")
+        argv = [instruction.keyword, *flags, *words[:-1], target.rstrip("/") + "/"]
         lines.append(" ".join(shlex.quote(w) if " " in w else w for w in argv) + context.newline)
     return lines
 
@@ -202,6 +210,13 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
 def _runtime_user(instruction: Instruction, context: RuntimeContext) -> str:
     user = instruction.body.strip()
     name = user.split(":")[0]
+    if context.image.uid == 0 and name not in _ROOT_USERS:
+        # a root image (wolfi-base, kept for a shell): the original's nonroot user becomes uid 65532
+        if name in ("65532", "nonroot"):
+            return instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline
+        context.findings.append(finding("MIG512", instruction.line, f"USER {user} -> USER 65532: {context.image.name} "
+                                        "runs as root by default; the app keeps running as a nonroot user"))
+        return f"USER 65532{context.newline}"
     if name not in (context.image.user, str(context.image.uid)):
         context.findings.append(finding("MIG512", instruction.line, f"USER {user} -> USER {context.image.user}: "
                                         f"the runtime image's nonroot user (uid {context.image.uid})"))

@@ -73,7 +73,7 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     final = plan.final
     root = plan.root_of(final)
     context = EcosystemContext(
-        facts=facts_with_parents(final.stage, plan.rules),
+        facts=facts_with_parents(final.stage, plan.rules, plan.staged.global_args),
         options=plan.options,
         rules=plan.rules,
         runtime_image=final.runtime_override or root.runtime_choice,
@@ -82,16 +82,17 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     return ecosystem_for(final.ecosystem).plan_runtime(context)
 
 
-def facts_with_parents(stage: Stage, rules: RuleSet | None = None) -> StageFacts:
+def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
+                       global_args: dict[str, str | None] | None = None) -> StageFacts:
     """What a stage does, with what it inherits from the stages it is built FROM: working directory
     (from the original image's default, when `rules` are given), environment, user, commands, copies,
     and the ENTRYPOINT and CMD in force."""
     from migrator.plan.startcommand import effective_command
 
-    inherited = facts_with_parents(stage.parent, rules) if stage.parent is not None else None
+    inherited = facts_with_parents(stage.parent, rules, global_args) if stage.parent is not None else None
     if inherited is None and rules is not None and stage.ref is not None:
         inherited = StageFacts(stage, workdir=rules.upstream_defaults(stage.ref.short_name, stage.ref.tag).workdir)
-    facts = read_facts(stage, inherited)
+    facts = read_facts(stage, inherited, global_args)
     if inherited is not None:
         facts.commands = inherited.commands + facts.commands
         facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
@@ -164,7 +165,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     if runtime_image is None:
         runtime_image = plan.options.registry.rstrip("/") + "/glibc-dynamic:latest"
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
-    context.chown = needs_chown(context.facts) and context.image.uid != 0
+    context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:
         out.findings.append(finding("MIG513", line))
     name = f" AS {stage.name}" if stage.name else ""
@@ -178,8 +179,8 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
                                 f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"))
     out.findings += runtime_plan.findings + context.findings
     if context.facts.unplaced_copies:
-        out.findings.append(finding("MIG523", line, "files copied into / without names the Dockerfile shows (line "
-                                    + ", ".join(str(i.line) for i in context.facts.unplaced_copies) + "): the "
+        out.findings.append(finding("MIG523", line, "files copied without names the Dockerfile shows (line "
+                                    + ", ".join(str(i.line) for i, _ in context.facts.unplaced_copies) + "): the "
                                     "runtime repeats those COPY lines, so what a RUN changed in them afterwards is "
                                     "not carried; copy into a named directory (a WORKDIR such as /app)"))
     copied = ", ".join(c.source for c in runtime_copies(context))
@@ -220,7 +221,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
     upstream = plan.rules.upstream_defaults(ref.short_name, ref.tag) if ref else None
     entrypoint = () if upstream is None or upstream.entrypoint_passes_commands else upstream.entrypoint
     return RuntimeContext(
-        facts=facts_with_parents(stage_plan.stage, plan.rules),
+        facts=facts_with_parents(stage_plan.stage, plan.rules, plan.staged.global_args),
         plan=runtime_plan,
         image=plan.rules.image_model(image),
         source_entrypoint=entrypoint,
