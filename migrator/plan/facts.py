@@ -160,7 +160,7 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
             placed.append(target)
         elif _names_a_file(item) and not item.endswith("/"):
             placed.append(posixpath.join(target, name))
-        elif target != "/" and not (target.startswith(_SYSTEM_DIRECTORIES) and _unnamed(item)):
+        elif target != "/" and not (target in _SYSTEM_DIRECTORIES and _unnamed(item)):
             placed.append(target)  # a directory's contents or a glob, or one file: all inside the target
         else:
             unplaced = True  # into / or a system directory, with names this file does not show
@@ -170,7 +170,9 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
 
 
 # directories an image fills itself: copying one whole from a builder would replace the runtime's own
-_SYSTEM_DIRECTORIES = ("/usr/", "/bin", "/sbin", "/lib", "/etc")
+_SYSTEM_DIRECTORIES = frozenset({"/usr", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/share", "/usr/local",
+                                 "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib", "/bin", "/sbin", "/lib",
+                                 "/lib64", "/etc"})
 
 
 def _unnamed(source: str) -> bool:
