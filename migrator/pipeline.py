@@ -15,7 +15,7 @@ from migrator.model import Finding, MigratorError, Options, Result, RuntimeStatu
 from migrator.parse import parse
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.plan.planner import FilePlan, plan_file
-from migrator.plan.runtime_choice import Need, RuntimeOverride, alternatives, merged
+from migrator.plan.runtime_choice import Need, RuntimeOverride, alternatives, base_image, merged
 from migrator.plan.stages import Stage, split_stages
 from migrator.rewrite.writer import Written, write_file
 from migrator.rules import load_rules
@@ -74,6 +74,13 @@ class Attempt:
 
 def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet) -> Attempt:
     first = _attempt(doc, options, rules, None)
+    if _is_base_image(first, rules):
+        # no command of its own, and it installs packages: other images build on it
+        kept = _attempt(parse(text), options, rules, RuntimeOverride(
+            base_image(options), single_stage=True, reason="a base image (no command of its own) that installs "
+            "packages: it stays one stage, the way other images build on it"))
+        if kept.starts:
+            return kept
     attempt = first
     tried: list[RuntimeOverride | None] = [None]
     for _ in range(_MAX_ATTEMPTS):
@@ -129,11 +136,21 @@ def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
     return bool(argv) and not interactive_shell(argv)
 
 
+def _is_base_image(attempt: Attempt, rules: RuleSet) -> bool:
+    from migrator.plan.runtime_choice import OS_ECOSYSTEMS
+
+    final = attempt.plan.final
+    root = attempt.plan.root_of(final)
+    if not final.migrated or root.ecosystem not in OS_ECOSYSTEMS or _original_has_command(attempt.plan, rules):
+        return False
+    return any(i.keyword == "RUN" for s in _chain(attempt.plan) for i in s.instructions)
+
+
 def _installs_for_run_time(attempt: Attempt) -> bool:
     """Did the original final stage install packages beyond libraries, certificates and build tools?"""
     from migrator.rewrite.needs import run_time_packages
 
-    return bool(run_time_packages(attempt.plan, attempt.written.packages))
+    return bool(run_time_packages(attempt.plan, attempt.written.packages, build_tools=True))
 
 
 def _original_line(line: int, output: Dockerfile | None, original: Dockerfile, plan: FilePlan) -> int:

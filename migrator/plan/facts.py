@@ -138,10 +138,9 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     (`COPY a.sh b.sh /` puts /a.sh and /b.sh). Sources whose files land in / without a name the
     stage can see (`COPY rootfs/ /`, `COPY --from=b /out/x .` with no WORKDIR) are kept whole."""
     source = instruction.flags.get("from")
+    external = source is not None and ("/" in source or ":" in source)
     if source:
         facts.copy_from_stages.append(source)
-        if "/" in source or ":" in source:
-            return  # tools copied from other images (uv, curl...) are build tools, not the app
     if instruction.heredocs:
         words = instruction.body.split()
     else:
@@ -164,6 +163,10 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
             placed.append(target)  # a directory's contents or a glob, or one file: all inside the target
         else:
             unplaced = True  # into / or a system directory, with names this file does not show
+    if external:
+        # files from another image (a tool, a prebuilt app): a runtime repeats the copy from that image
+        facts.unplaced_copies.append((instruction, target))
+        return
     if unplaced:
         facts.unplaced_copies.append((instruction, target))
     facts.copy_destinations += placed

@@ -70,8 +70,13 @@ def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[in
     return findings
 
 
-def run_time_packages(plan: FilePlan, packages: dict[int, list[str]]) -> list[str]:
-    """Packages the original final stage installed that are not libraries, headers or build tools."""
+_COMPILERS = frozenset({"build-base", "gcc", "make", "binutils", "pkgconf", "glibc-dev", "cmake", "autoconf",
+                        "automake", "libtool", "git"})
+
+
+def run_time_packages(plan: FilePlan, packages: dict[int, list[str]], build_tools: bool = False) -> list[str]:
+    """Packages the original final stage installed that are not libraries, headers or build tools
+    (`build_tools`: count those too, e.g. curl and jq, which a start script may well use)."""
     libraries = plan.rules.runtime_libs.get("libraries", {})
     implied = plan.rules.runtime_libs.get("dev_packages", {})
     common = {"ca-certificates", "ca-certificates-bundle", "tzdata"}
@@ -81,7 +86,8 @@ def run_time_packages(plan: FilePlan, packages: dict[int, list[str]]) -> list[st
         installed = packages.get(stage.index, []) + installed
         stage = stage.parent
     return [p for p in dict.fromkeys(installed) if p not in libraries
-            and p not in implied and not p.endswith("-dev") and p not in plan.rules.build_tools and p not in common]
+            and p not in implied and not p.endswith("-dev") and (build_tools or p not in plan.rules.build_tools)
+            and p not in common and p not in _COMPILERS]
 
 
 def installed_packages(commands: list[SimpleCommand]) -> list[str]:

@@ -78,7 +78,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
     kept: list[Copy] = []
     for copy in sorted(wanted, key=lambda c: (c.destination.count("/"), c.destination)):
-        if copy.source == "/" or "$" in copy.source or copy.source.startswith(_SKIPPED_PREFIXES):
+        if copy.source == "/" or "$" in copy.source or any(_inside(copy.source, p) for p in _SKIPPED_PREFIXES):
             continue
         if any(_inside(copy.destination, k.destination) for k in kept):
             continue
@@ -169,12 +169,24 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
                 words = shlex.split(instruction.body)
             except ValueError:
                 words = instruction.body.split()
+        if len(words) < 2 or _build_tool_copy(words, context.facts):
+            continue
+        into_directory = words[-1].endswith("/") or words[-1] in (".", "./") or len(words) > 2
+        destination = target.rstrip("/") + "/" if into_directory else target
         flags = [f"--{name}={value}" for name, value in instruction.flags.items() if name in ("from", "chmod")]
         if context.chown or "chown" in instruction.flags:
             flags.append(f"--chown={context.uid}:{context.uid}")
-        argv = [instruction.keyword, *flags, *words[:-1], target.rstrip("/") + "/"]
+        argv = [instruction.keyword, *flags, *words[:-1], destination]
         lines.append(" ".join(shlex.quote(w) if " " in w else w for w in argv) + context.newline)
     return lines
+
+
+def _build_tool_copy(words: list[str], facts: StageFacts) -> bool:
+    """A program copied in from another image (uv, composer) that only RUN steps use: a build tool."""
+    names = {posixpath.basename(w.rstrip("/")) for w in words}
+    used_by_runs = any(posixpath.basename(c.words[0]) in names for c in facts.commands if c.words)
+    started = {posixpath.basename(w) for w in _command_words(facts) + _healthcheck_words(facts)}
+    return used_by_runs and not names & started
 
 
 def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> list[str]:

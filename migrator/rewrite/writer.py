@@ -96,6 +96,7 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     if inherited is not None:
         facts.commands = inherited.commands + facts.commands
         facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
+        facts.unplaced_copies = inherited.unplaced_copies + facts.unplaced_copies
     chain = [stage]
     while chain[-1].parent is not None:
         chain.append(chain[-1].parent)  # type: ignore[arg-type]
@@ -178,9 +179,10 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     out.findings.append(finding("MIG501", line, f"final stage split: builder '{builder_name}' on "
                                 f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"))
     out.findings += runtime_plan.findings + context.findings
-    if context.facts.unplaced_copies:
+    unnamed = [i for i, _ in context.facts.unplaced_copies if not _from_image(i)]
+    if unnamed:
         out.findings.append(finding("MIG523", line, "files copied without names the Dockerfile shows (line "
-                                    + ", ".join(str(i.line) for i, _ in context.facts.unplaced_copies) + "): the "
+                                    + ", ".join(str(i.line) for i in unnamed) + "): the "
                                     "runtime repeats those COPY lines, so what a RUN changed in them afterwards is "
                                     "not carried; copy into a named directory (a WORKDIR such as /app)"))
     copied = ", ".join(c.source for c in runtime_copies(context))
@@ -189,6 +191,11 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
+
+
+def _from_image(instruction: Instruction) -> bool:
+    source = instruction.flags.get("from", "")
+    return "/" in source or ":" in source
 
 
 def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written) -> Item:

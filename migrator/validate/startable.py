@@ -121,7 +121,7 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     if view.model is None:
         return None, problems
     report = _judge(view, context, original_has_command)
-    line = _command_line(view)
+    line = _command_line(view, report)
     if report.status == "broken":
         problems.append(Problem(_broken_code(report), line, report.reason))
     elif report.status == "shell-kept":
@@ -374,11 +374,15 @@ def _shell_kept_reason(program: str, argv: tuple[str, ...], image: str) -> str:
             "distroless image")
 
 
-def _command_line(view: StageView) -> int:
-    for stage in reversed(view.chain):
-        for instruction in reversed(stage.instructions):
-            if instruction.keyword in ("CMD", "ENTRYPOINT"):
-                return instruction.line
+def _command_line(view: StageView, report: RuntimeReport) -> int:
+    """The ENTRYPOINT or CMD instruction that names the program the report is about."""
+    assert view.model is not None
+    effective = effective_command([s.instructions for s in view.chain], view.model.entrypoint, view.model.cmd)
+    in_entrypoint = report.program is not None and report.program in effective.entrypoint
+    for instruction in (effective.entrypoint_from, effective.cmd_from) if in_entrypoint else (
+            effective.cmd_from, effective.entrypoint_from):
+        if instruction is not None:
+            return instruction.line
     return view.chain[-1].from_item.line
 
 
