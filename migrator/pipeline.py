@@ -91,7 +91,8 @@ def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet) 
         final = attempt.plan.final
         root = attempt.plan.root_of(final)
         options_tried = [merged(attempt.override, o) for o in alternatives(
-            need, root.ecosystem, final.stage.parent is None, _installs_for_run_time(attempt), rules, options)]
+            need, root.ecosystem, final.stage.parent is None, _installs_for_run_time(attempt), rules, options,
+            _installed(attempt))]
         fresh = [o for o in options_tried if o not in tried]
         if not fresh:
             break
@@ -144,6 +145,11 @@ def _is_base_image(attempt: Attempt, rules: RuleSet) -> bool:
     if not final.migrated or root.ecosystem not in OS_ECOSYSTEMS or _original_has_command(attempt.plan, rules):
         return False
     return any(i.keyword == "RUN" for s in _chain(attempt.plan) for i in s.instructions)
+
+
+def _installed(attempt: Attempt) -> tuple[str, ...]:
+    """The Wolfi packages the final stage and the stages it is built FROM install."""
+    return tuple(p for stage in _chain(attempt.plan) for p in attempt.written.packages.get(stage.index, []))
 
 
 def _installs_for_run_time(attempt: Attempt) -> bool:

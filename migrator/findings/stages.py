@@ -107,10 +107,10 @@ CODES: tuple[Code, ...] = (
          "Chainguard images ship their nonroot user (nonroot, node, java, php or nginx, uid 65532). "
          "Creating it again with adduser/addgroup fails the build: remove the command and use the "
          "existing user."),
-    Code("MIG531", Severity.WARNING, "the start command is not in the runtime image",
-         "The command that starts the app names a program the runtime image does not ship (for example "
-         "pnpm or yarn in the node image, which ships node and npm). Start the app with the runtime's "
-         "own program, e.g. `CMD [\"node\", \"dist/server.js\"]`."),
+    Code("MIG531", Severity.WARNING, "the start command is not in the runtime image (retired)",
+         "No longer reported: a launcher the runtime lacks is ported when what it runs is known (MIG545, "
+         "`yarn start` -> `npm start`), and every start command is checked against the image (MIG540 "
+         "when it cannot start). Kept so that configurations that ignore it stay valid."),
     Code("MIG532", Severity.INFO, "static front-end served by nginx",
          "The original served the output of a front-end build (`serve`, `http-server`) with Node.js. The "
          "files are static, so the runtime is Chainguard's nginx serving them from "

@@ -14,6 +14,7 @@ command cannot start there, the command itself says what it needs, smallest imag
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 from dataclasses import dataclass, replace
 
@@ -50,12 +51,13 @@ def base_image(options: Options) -> str:
 
 
 def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, installs_for_run_time: bool,
-                 rules: RuleSet, options: Options) -> list[RuntimeOverride]:
-    """Overrides to try, in order, for a final stage whose command cannot start."""
+                 rules: RuleSet, options: Options, installed: tuple[str, ...] = ()) -> list[RuntimeOverride]:
+    """Overrides to try, in order, for a final stage whose command cannot start. `installed`: the Wolfi
+    packages the final stage installs (a language among them names the image a console script needs)."""
     os_image = ecosystem in OS_ECOSYSTEMS or ecosystem is None
     current = need.image.rsplit("/", 1)[-1].split(":")[0]
     found: list[RuntimeOverride] = []
-    language = _language(need, rules)
+    language = _language(need, rules, installed if os_image else ())
     wants_shell = need.kind == "shell"
     if language is not None and need.kind in ("missing", "shell"):
         runtime = language.runtime
@@ -89,11 +91,17 @@ def _single(options: Options, reason: str) -> RuntimeOverride:
     return RuntimeOverride(runtime=base_image(options), single_stage=True, reason=reason)
 
 
-def _language(need: Need, rules: RuleSet) -> Language | None:
+def _language(need: Need, rules: RuleSet, installed: tuple[str, ...]) -> Language | None:
+    """The language the command needs: its program (or the one inside `sh -c`) is the interpreter, or
+    the stage installs the language from OS packages (a console script, `yarn start`)."""
     for program in (need.program, need.inner):
         if program:
             language = rules.language_of(posixpath.basename(program))
             if language is not None:
+                return language
+    for package in installed:
+        for language in rules.languages.values():
+            if any(fnmatch.fnmatchcase(package, pattern) for pattern in language.packages):
                 return language
     return None
 

@@ -28,6 +28,7 @@ from migrator.plan.stages import Stage, StagedFile, parse_arg, split_stages
 from migrator.plan.startcommand import (
     effective_command,
     inner_program,
+    interactive_shell,
     is_shell,
     is_shell_c,
     looks_like_script,
@@ -302,6 +303,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", misuse, program=program, need="arguments")
     if single:
         why = _shell_kept_reason(program, rest, image) if needs_shell else f"`{program}` found ({_where(located)})"
+        if interactive_shell(rest):
+            why = "a base image: its command is the image's shell, other images build on it"
         return RuntimeReport(image, argv, "single-stage", f"one stage on {_short(image)}, shell and apk kept: "
                              + why, program=program)
     if needs_shell:
@@ -412,7 +415,7 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
     ):
         return Located(path, "image")
     for placed in reversed(view.placed):
-        if placed.path == path and not placed.tree:
+        if placed.path == path:
             return Located(path, "copied", placed.source)
         if not certain and _inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
             return Located(path, "copied", placed.source if placed.path == path else None)
