@@ -73,6 +73,7 @@ def test_wrappers_are_seen_through_and_must_exist() -> None:
     report, codes = start(f'FROM {CG}/static:latest\nCOPY --from=b /app /app\n'
                           'ENTRYPOINT ["/sbin/tini", "--", "/app"]\n')
     assert report is not None and report.status == "broken" and "/sbin/tini" in report.reason
+    assert codes == {"MIG540"}
 
 
 def test_program_on_path_from_a_copied_virtualenv() -> None:
@@ -117,7 +118,7 @@ def test_file_a_build_writes_into_an_output_directory() -> None:
 
 def test_jar_without_dash_jar_is_broken() -> None:
     report, codes = start(f'FROM {CG}/jre:latest\nWORKDIR /app\nCOPY app.jar .\nCMD ["app.jar"]\n')
-    assert report is not None and report.status == "broken" and "-jar" in report.reason
+    assert report is not None and report.status == "broken" and "-jar" in report.reason and codes == {"MIG540"}
     report, _ = start(f'FROM {CG}/jre:latest\nWORKDIR /app\nCOPY app.jar .\nENTRYPOINT ["/usr/bin/java", "-jar"]\n'
                       'CMD ["app.jar"]\n')
     assert report is not None and report.status == "ok"
