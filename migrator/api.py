@@ -3,7 +3,8 @@
     result = migrate_text(text, Options(registry="cgr.dev/acme"), path="Dockerfile")
     result.dockerfile, result.changed, result.stages, result.findings
 
-Pipeline: parse -> plan -> rewrite -> render (see the sub-packages of the same names).
+Pipeline: parse -> plan -> rewrite -> render (see the sub-packages of the same names), then, only
+with `Options(pin=True)` or `verify_tags=True`, the registry step (`migrator.registry`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,17 @@ from migrator.model import MigratorError, Options, Result
 
 
 def migrate_text(text: str, options: Options | None = None, path: str = "Dockerfile") -> Result:
-    """Migrate Dockerfile text. Raises MigratorError for text that is not a Dockerfile."""
+    """Migrate Dockerfile text. Raises MigratorError for text that is not a Dockerfile, and its
+    subclass RegistryError when `pin` / `verify_tags` need a registry that cannot be asked."""
     from migrator.pipeline import run
 
-    return run(text, options or Options(), path)
+    options = options or Options()
+    result = run(text, options, path)
+    if options.pin or options.verify_tags:
+        from migrator.registry.resolve import resolve_references
+
+        result = resolve_references(result, options)
+    return result
 
 
 def read_dockerfile(path: Path) -> str:

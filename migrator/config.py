@@ -10,6 +10,8 @@ search stops after the directory that holds `.git` (the repository root). In one
     rules: [rules/extra.yaml]       # relative to this file
     ignore: [MIG301]
     fail-on: warning                # error | warning | info | never
+    pin: true                       # pin the images written by digest (asks the registry)
+    verify-tags: true               # check their tags and platforms (asks the registry)
     overrides:
       - paths: ["legacy/**", "Dockerfile.old"]
         fail-on: never
@@ -40,7 +42,8 @@ from migrator.model import DEFAULT_REGISTRY, Finding, MigratorError, Options, Se
 YAML_NAMES = (".migrator.yaml", ".migrator.yml")
 PYPROJECT = "pyproject.toml"
 FAIL_ON = ("error", "warning", "info", "never")
-KEYS = ("registry", "org", "tag-policy", "rules", "ignore", "fail-on", "overrides")
+KEYS = ("registry", "org", "tag-policy", "rules", "ignore", "fail-on", "pin", "verify-tags", "overrides")
+_BOOL_KEYS = ("pin", "verify-tags")
 _LIST_KEYS = ("rules", "ignore")
 _CODE = re.compile(r"^[A-Z]+[0-9]+$")
 DEFAULT = "default"
@@ -78,6 +81,7 @@ class Config:
             "rules": Setting((), DEFAULT),
             "ignore": Setting((), DEFAULT),
             "fail-on": Setting(None, DEFAULT),
+            **{key: Setting(False, DEFAULT) for key in _BOOL_KEYS},
         }
         layers = [self.settings]
         if path is not None:
@@ -100,6 +104,8 @@ class Config:
             tag_policy=TagPolicy(values["tag-policy"].value),
             rules_files=tuple(Path(p) for p in values["rules"].value),
             ignore=frozenset(values["ignore"].value),
+            pin=values["pin"].value,
+            verify_tags=values["verify-tags"].value,
         )
 
     def fail_on_for(self, path: Path) -> str | None:
@@ -138,6 +144,8 @@ def apply_cli(
     rules: Iterable[str | Path] = (),
     ignore: Iterable[str] = (),
     fail_on: str | None = None,
+    pin: bool | None = None,
+    verify_tags: bool | None = None,
 ) -> Config:
     """Command-line values on top of the file's: single values replace, rules and ignore add up."""
     raw: dict[str, Any] = {}
@@ -153,6 +161,10 @@ def apply_cli(
         raw["ignore"] = list(ignore)
     if fail_on is not None:
         raw["fail-on"] = fail_on
+    if pin:
+        raw["pin"] = True
+    if verify_tags:
+        raw["verify-tags"] = True
     settings = _validate(raw, Path.cwd(), lambda key: COMMAND_LINE, "command line", top=False)
     return dataclasses.replace(config, cli=settings)
 
@@ -396,6 +408,10 @@ def _validate(
             if value not in [p.value for p in TagPolicy]:
                 raise bad(" or ".join(p.value for p in TagPolicy))
             settings[key] = Setting(str(value), source)
+        elif key in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise bad("true or false")
+            settings[key] = Setting(value, source)
         elif key == "fail-on":
             if value not in FAIL_ON:
                 raise bad("one of " + ", ".join(FAIL_ON))

@@ -65,6 +65,8 @@ class Options:
     tag_policy: TagPolicy = TagPolicy.LATEST
     rules_files: tuple[Path, ...] = ()
     ignore: frozenset[str] = frozenset()
+    pin: bool = False  # write NAME:TAG@sha256:... for the images the migration writes (asks the registry)
+    verify_tags: bool = False  # check that those tags exist for linux/amd64 and linux/arm64 (asks the registry)
 
     @staticmethod
     def registry_for_org(org: str) -> str:

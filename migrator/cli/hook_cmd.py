@@ -69,6 +69,9 @@ def add_option_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", metavar="FILE", action="append", default=[], help="extra rules file")
     parser.add_argument("--tag-policy", choices=[p.value for p in TagPolicy], help="latest (default) or keep")
     parser.add_argument("--ignore", metavar="CODE", action="append", default=[], help="ignore a finding code")
+    parser.add_argument("--pin", action="store_true", help="pin the images written by digest (asks the registry)")
+    parser.add_argument("--verify-tags", action="store_true",
+                        help="check the images written exist for linux/amd64 and linux/arm64 (asks the registry)")
     parser.add_argument(
         "--fail-on",
         choices=FAIL_ON,
@@ -96,11 +99,15 @@ def with_command_line(base: Config, args: argparse.Namespace) -> Config:
         rules=args.rules,
         ignore=[c for item in args.ignore for c in item.split(",") if c.strip()],
         fail_on=args.fail_on,
+        pin=getattr(args, "pin", None),
+        verify_tags=getattr(args, "verify_tags", None),
     )
 
 
 def process_file(path: str, options: Options, fail_on: str | None) -> FileReport:
-    """Read and migrate one file in memory; never raises for a bad file (status 'error' instead)."""
+    """Read and migrate one file in memory; never raises for a bad file (status 'error' instead).
+
+    Raises RegistryError (a MigratorError) when --pin / --verify-tags cannot ask the registry."""
     from migrator.api import decode_dockerfile, migrate_text
 
     try:
@@ -118,6 +125,11 @@ def process_file(path: str, options: Options, fail_on: str | None) -> FileReport
     try:
         result = migrate_text(text, options, path)
     except MigratorError as exc:
+        if options.pin or options.verify_tags:
+            from migrator.registry.errors import RegistryError
+
+            if isinstance(exc, RegistryError):
+                raise  # a registry that cannot be asked stops the whole run: nothing is written
         return _error(path, str(exc), fail_on, original=text)
     findings = [f for f in result.findings if f.code not in options.ignore]
     result.findings = filter_findings(findings, pragmas)
@@ -196,7 +208,11 @@ def hook_main(argv: list[str]) -> int:
             file_failed, file_touched = flags[:1] == "1", flags[1:2] == "1"
             file_lines = lines.splitlines()
         else:
-            report = process_file(name, options, fail_on)
+            try:
+                report = process_file(name, options, fail_on)
+            except MigratorError as exc:  # the registry could not be asked (--pin, --verify-tags)
+                print(f"migrate: error: {exc}", file=sys.stderr)
+                return 2
             file_failed, file_touched, file_lines = _describe(name, path, report, args.mode)
             if entry:
                 flags = ("1" if file_failed else "0") + ("1" if file_touched else "0")

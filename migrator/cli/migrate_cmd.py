@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--org", metavar="ORG", help="Chainguard organisation: means --registry cgr.dev/ORG")
     parser.add_argument("--tag-policy", choices=[p.value for p in TagPolicy], help="latest (default) or keep "
                         "the source's major(.minor) version")
+    parser.add_argument("--pin", action="store_true", default=None, help="pin the images written by digest: "
+                        "NAME:TAG@sha256:... as the registry serves it now (asks the registry)")
+    parser.add_argument("--verify-tags", action="store_true", default=None, help="check that the images written "
+                        "exist with their tags for linux/amd64 and linux/arm64 (asks the registry)")
     parser.add_argument("--rules", action="append", default=[], metavar="FILE", type=Path,
                         help="extra rules file (repeatable); same format as rules/*.yaml")
     parser.add_argument("--ignore", action="append", default=[], metavar="CODE", help="hide findings with CODE")
@@ -90,6 +94,8 @@ def _options(args: argparse.Namespace) -> Options:
         tag_policy=TagPolicy(args.tag_policy) if args.tag_policy else config_options.tag_policy,
         rules_files=tuple(config_options.rules_files) + tuple(args.rules),
         ignore=frozenset(c.upper() for c in args.ignore) | config_options.ignore,
+        pin=bool(args.pin or config_options.pin),
+        verify_tags=bool(args.verify_tags or config_options.verify_tags),
     )
 
 
@@ -116,6 +122,11 @@ def _migrate_one(path: str, options: Options, stdin_name: str | None) -> Result:
     try:
         return migrate_text(text, options, name)
     except MigratorError as exc:
+        if options.pin or options.verify_tags:
+            from migrator.registry.errors import RegistryError
+
+            if isinstance(exc, RegistryError):
+                raise  # about the registry, not about this file
         raise MigratorError(f"{name}: {exc}") from None
 
 

@@ -208,6 +208,9 @@ def scan_main(argv: list[str]) -> int:
     advance, stop = _progress(len(tasks), sys.stderr.isatty() and len(tasks) > 1)
     try:
         reports = run_tasks(tasks, jobs, advance)
+    except MigratorError as exc:  # the registry could not be asked (--pin, --verify-tags): write nothing
+        print(f"migrate scan: error: {exc}", file=sys.stderr)
+        return 2
     finally:
         stop()
     if args.write:

@@ -195,7 +195,13 @@ def run_validate(
         if not as_json:
             print(f"migrate validate: {message}", file=sys.stderr, flush=True)
 
-    report = validate(path, opts, progress=progress)
+    from migrator.registry.errors import RegistryError
+    from migrator.validate.registry_check import RegistryCheck
+
+    try:  # the registry check runs once a builder is found, before any build
+        report = validate(path, opts, progress=progress, before_build=RegistryCheck(path, opts))
+    except RegistryError as exc:
+        return _usage(str(exc))
     if as_json:
         print(json.dumps(report.to_dict(), indent=2))
         for message in report.messages:
