@@ -293,6 +293,46 @@ def test_hadolint_errors_filters_levels():
     assert hadolint_errors("") == []
 
 
+# --- package and user commands need root; apk refuses names Wolfi lacks ---------------------------
+
+CHAIN = """\
+FROM cgr.dev/chainguard/node:latest-dev AS base
+WORKDIR /app
+
+FROM base AS build
+RUN apk add --no-cache curl && adduser -D app
+COPY . /app
+
+FROM cgr.dev/chainguard/node:latest
+COPY --from=build /app /app
+ENTRYPOINT ["node", "/app/server.js"]
+"""
+
+
+def test_package_command_inherited_nonroot_is_caught():
+    problems = problems_for(CHAIN, original=CHAIN)
+    assert any("line 5" in p and "runs as nonroot" in p for p in problems), problems
+
+
+def test_package_command_after_user_root_in_the_parent_passes():
+    fixed = CHAIN.replace("WORKDIR /app\n", "USER root\nWORKDIR /app\n")
+    assert not [p for p in problems_for(fixed, original=fixed) if "runs as" in p]
+
+
+def test_package_command_on_a_root_image_passes():
+    root = CHAIN.replace("node:latest-dev AS base", "wolfi-base:latest AS base")
+    assert not [p for p in problems_for(root, original=root) if "runs as" in p]
+
+
+def test_apk_name_outside_wolfi_needs_an_error_finding():
+    names = {"curl", "libpq"}
+    bad = GOOD.replace("apk add --no-cache libpq", "apk add --no-cache --virtual .deps libpq mssql-tools18=1.0 $X")
+    problems = check_output(ORIGINAL, bad, [], wolfi_names=names)
+    assert [p for p in problems if "apk add" in p] == ["line 6: `apk add mssql-tools18`: no such Wolfi package, and no error finding"]
+    explained = [{"code": "MIG302", "severity": "error", "message": "debian package `mssql-tools18` is not ..."}]
+    assert not [p for p in check_output(ORIGINAL, bad, explained, wolfi_names=names) if "apk add" in p]
+
+
 BASE_ORIGINAL = "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl jq\n"
 BASE_KEPT = "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache curl jq\n"
 

@@ -123,6 +123,12 @@ CODES: tuple[Code, ...] = (
          "Wolfi images have root and their nonroot user (uid 65532), not Debian's www-data, nobody or "
          "app users. COPY --chown with an unknown name fails the build unless an earlier RUN in the "
          "stage creates it; use numeric ids (65532:65532) or create the user."),
+    Code("MIG550", Severity.WARNING, "runtime keeps running as root",
+         "The original ran this program as root and it needs to: it talks to the Docker engine through "
+         "/var/run/docker.sock, which the host gives to root and the docker group only. Chainguard images "
+         "run as their nonroot user (uid 65532), which could not connect, so the runtime stage says "
+         "`USER root`. To run it as nonroot, add the socket's group at run time (`docker run --group-add`) "
+         "or put a socket proxy in front of the engine, and remove the USER line."),
     Code("MIG526", Severity.INFO, "RUN not needed on the runtime image",
          "This final-stage RUN only installed packages the runtime image already contains (such as "
          "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "

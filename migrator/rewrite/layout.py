@@ -1,63 +1,81 @@
-"""Docker Hub paths a later stage copies out of a builder: recreated with the environment that made them.
+"""Docker Hub's file layout in a Dockerfile's own lines, where Chainguard images differ.
 
-`COPY --from=builder /usr/local/cargo/bin/app ...` worked because Docker Hub's rust image sets
-CARGO_HOME=/usr/local/cargo and `cargo install` wrote there. Chainguard's rust keeps it in
-$HOME/.cargo, so the builder gets Docker Hub's ENV back (rules: chainguard-images.yaml,
-dockerhub_paths) and the copied path exists again.
+- Debian's multiarch library directories (`/usr/lib/x86_64-linux-gnu/`, `/usr/lib/$(uname -m)-linux-gnu/`)
+  do not exist on Wolfi, which keeps libraries in `/usr/lib/`: rewritten (mechanical).
+- Cache mounts on Docker Hub's tool directories (`/usr/local/cargo`, `/usr/local/bundle`, `/go/pkg`)
+  cache nothing on Chainguard images; `UV_PROJECT_ENVIRONMENT=/usr/local` installs where neither the
+  interpreter nor the runtime stage looks: reported (rules/dockerhub.yaml says what to use).
+
+`ln -s /usr/local/bin/python /usr/bin/python` is handled with the other shell commands (housekeeping.py).
 """
 
 from __future__ import annotations
 
-import fnmatch
-import shlex
+import re
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
-from migrator.plan.planner import FilePlan, StagePlan
-from migrator.plan.stages import Stage
+from migrator.plan.planner import FilePlan
+
+# /usr/lib/x86_64-linux-gnu, /lib/aarch64-linux-gnu, /usr/lib/$(uname -m)-linux-gnu, /usr/lib/${ARCH}-linux-gnu,
+# /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+_MULTIARCH = re.compile(
+    r"(?<![\w/])(?:/usr)?/lib/(?:(?:x86_64|aarch64|i386|i686|arm|s390x|powerpc64le|riscv64|\$\(uname -m\)|`uname -m`"
+    r"|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)-linux-gnu(?:eabihf)?|\$\(dpkg-architecture -q ?DEB_HOST_MULTIARCH\))(?=/|\b|$)"
+)
+_MOUNT_TARGET = re.compile(r"--mount=(\S*)")
 
 
-def dockerhub_homes(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tuple[str, list[Finding]]:
-    """`ENV CARGO_HOME=/usr/local/cargo PATH=...` for a builder whose Docker Hub home a later stage copies."""
-    stage = stage_plan.stage
-    if stage.parent is not None or stage_plan.image is None:
-        return "", []
-    set_here = {name for i in stage.instructions if i.keyword == "ENV" for name in _env_names(i)}
-    wanted: dict[str, str] = {}
-    homes: list[str] = []
-    for source in _copied_from(plan, stage):
-        for pattern, env in plan.rules.dockerhub_env.items():
-            root = "/".join(source.split("/")[: pattern.count("/") + 1])
-            if fnmatch.fnmatchcase(root, pattern) and not set_here & {k for k, _ in env if k != "PATH"}:
-                homes.append(root)
-                wanted.update(env)
-    if not wanted:
-        return "", []
-    line = "ENV " + " ".join(f'{k}="{v}"' if "$" in v else f"{k}={v}" for k, v in wanted.items())
-    message = (f"{line}: a later stage copies {', '.join(dict.fromkeys(homes))}, which Docker Hub's image set up "
-               f"and {stage_plan.image.rsplit('/', 1)[-1]} does not")
-    return line + newline, [finding("MIG547", stage.from_item.line, message)]
+def translate_layout(plan: FilePlan) -> list[Finding]:
+    """Rewrite multiarch paths in the migrated stages, in place, and report Docker Hub-only paths."""
+    from migrator.parse.dockerfile import parse_instruction
 
-
-def _env_names(instruction: Instruction) -> set[str]:
-    from migrator.plan.facts import parse_env
-
-    return set(parse_env(instruction.body))
-
-
-def _copied_from(plan: FilePlan, stage: Stage) -> list[str]:
-    sources: list[str] = []
-    for other in plan.staged.stages[stage.index + 1:]:
-        for instruction in other.instructions:
-            reference = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
-            if not reference or plan.staged.stage_by_reference(reference, before=other.index) is not stage:
+    findings: list[Finding] = []
+    for stage_plan in plan.stages:
+        if not stage_plan.migrated:
+            continue
+        stage = stage_plan.stage
+        for position, item in enumerate(stage.items):
+            if not isinstance(item, Instruction):
                 continue
-            words = instruction.json_args()
-            if words is None:
-                try:
-                    words = shlex.split(instruction.body)
-                except ValueError:
-                    words = instruction.body.split()
-            sources += [w for w in words[:-1] if w.startswith("/")]
-    return sources
+            findings += _reported_paths(item)
+            if _copies_from_an_image(plan, item, stage.index) or not _MULTIARCH.search(item.raw):
+                continue
+            raw = _MULTIARCH.sub("/usr/lib", item.raw)
+            stage.items[position] = parse_instruction(raw, item.line, item.escape)
+            paths = ", ".join(dict.fromkeys(m.group(0) for m in _MULTIARCH.finditer(item.raw)))
+            findings.append(finding("MIG407", item.line, f"{paths} -> /usr/lib: Wolfi keeps shared libraries "
+                                    "directly in /usr/lib, with no multiarch directory"))
+    return findings
+
+
+def _copies_from_an_image(plan: FilePlan, item: Instruction, before: int) -> bool:
+    """`COPY --from=debian:12 /usr/lib/x86_64-linux-gnu/...`: the path is right in that image."""
+    source = item.flags.get("from") if item.keyword in ("COPY", "ADD") else None
+    return bool(source) and plan.staged.stage_by_reference(source or "", before=before) is None
+
+
+def _reported_paths(item: Instruction) -> list[Finding]:
+    from migrator.rules.data import builtin_data
+
+    if item.keyword not in ("RUN", "ENV", "ARG") or ("/usr/" not in item.raw and "/go/" not in item.raw):
+        return []
+    data = builtin_data("dockerhub.yaml")
+    found: list[Finding] = []
+    if item.keyword == "RUN":
+        for mount in _MOUNT_TARGET.findall(item.raw):
+            options = dict(part.partition("=")[::2] for part in mount.split(","))
+            target = options.get("target") or options.get("dst") or options.get("destination") or ""
+            for prefix, why in (data.get("cache_paths") or {}).items():
+                if options.get("type") == "cache" and (target == prefix or target.startswith(prefix)):
+                    found.append(finding("MIG408", item.line, f"cache mount on {target}: {why}; the mount "
+                                         "caches nothing there"))
+    for variable, values in (data.get("project_environments") or {}).items():
+        for value in values:
+            if re.search(rf"\b{variable}[= ]+[\"']?{re.escape(value)}/?[\"']?(\s|$)", item.raw):
+                found.append(finding("MIG408", item.line, f"{variable}={value}: Docker Hub's python looks for "
+                                     f"packages under {value}, Chainguard's does not, and the runtime stage copies "
+                                     "the project environment only from a virtual environment: leave it unset "
+                                     "(uv uses /<project>/.venv) or point it at a venv such as /opt/venv"))
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from migrator.findings import finding
@@ -37,6 +38,7 @@ class RuntimeContext:
     chown: bool = False
     findings: list[Finding] = field(default_factory=list)
     ecosystem: str | None = None
+    keep_root: str | None = None  # why the program must run as root (rootness.py), or None
 
     @property
     def chown_flag(self) -> str:
@@ -46,6 +48,8 @@ class RuntimeContext:
     def uid(self) -> int:
         """The uid the runtime runs as: the image's user, or 65532 on a root image (wolfi-base) when the
         original ran as a nonroot user."""
+        if self.keep_root:
+            return 0
         if self.image.uid != 0 or self.facts.user is None or self.facts.user in _ROOT_USERS:
             return self.image.uid
         return 65532
@@ -222,6 +226,8 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
 def _runtime_user(instruction: Instruction, context: RuntimeContext) -> str:
     user = instruction.body.strip()
     name = user.split(":")[0]
+    if context.keep_root and user in _ROOT_USERS:
+        return instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline
     if context.image.uid == 0 and name not in _ROOT_USERS:
         # a root image (wolfi-base, kept for a shell): the original's nonroot user becomes uid 65532
         if name in ("65532", "nonroot"):
@@ -333,6 +339,7 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
         out.append(f"EXPOSE {' '.join(context.plan.expose)}{context.newline}")
     reset = None if context.plan.image_default_command else entrypoint_line(
         context, {i.keyword for i in carried})
+    out += keep_root_lines(context, carried)
     for instruction in carried:
         if instruction.keyword not in CARRIED_LAST:
             continue
@@ -350,9 +357,20 @@ def relies_on_workdir(facts: StageFacts) -> bool:
                for word in _command_words(facts))
 
 
+def keep_root_lines(context: RuntimeContext, items: Sequence[Item]) -> list[str]:
+    """`USER root` for a program that must run as root (the original ran it so, with no USER line)."""
+    if not context.keep_root:
+        return []
+    line = context.facts.stage.from_item.line
+    context.findings.append(finding("MIG550", line, f"the runtime keeps running as root: {context.keep_root}"))
+    if any(isinstance(i, Instruction) and i.keyword == "USER" for i in items):
+        return []
+    return [f"USER root{context.newline}"]
+
+
 def finalize_stage_items(items: list[Item], context: RuntimeContext) -> list[str]:
     """A final stage that stays one stage (no RUN): adjust its instructions in place."""
-    out: list[str] = []
+    out: list[str] = keep_root_lines(context, items)
     reset = entrypoint_line(context, {i.keyword for i in items if isinstance(i, Instruction)})
     for item in items:
         if isinstance(item, Trivia):

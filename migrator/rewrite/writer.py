@@ -13,11 +13,16 @@ from migrator.plan.facts import StageFacts, read_facts
 from migrator.plan.images import image_name
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
-from migrator.rewrite.checks import chown_user_findings, created_users
+from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings
+from migrator.rewrite.command import StageKnowledge
+from migrator.rewrite.dockerhub_homes import dockerhub_homes
+from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
-from migrator.rewrite.layout import dockerhub_homes
+from migrator.rewrite.layout import translate_layout
+from migrator.rewrite.lists import package_list_defaults, translated_default
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
+from migrator.rewrite.rootness import root_reason
 from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
     RuntimeContext,
@@ -36,6 +41,7 @@ class Written:
     stages: list[StageInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     packages: dict[int, list[str]] = field(default_factory=dict)  # stage index -> Wolfi packages it installs
+    knowledge: dict[int, StageKnowledge] = field(default_factory=dict)  # stage index -> groups, shell flags
 
 
 def write_file(plan: FilePlan, newline: str) -> Written:
@@ -43,6 +49,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     for item in plan.staged.preamble:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
+    out.findings += translate_layout(plan) + version_drift(plan)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
     inserts = _inserts_by_line(runtime_plan)
@@ -235,6 +242,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
         newline=newline,
         rules=plan.rules,
         ecosystem=stage_plan.ecosystem,
+        keep_root=root_reason(stage_plan.stage),
     )
 
 
@@ -243,6 +251,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     text: list[str] = []
     needs_root = False
     created: set[str] = set()  # users and groups the stage creates
+    knowledge = _stage_knowledge(plan, stage_plan, items, out)
     for item in items:
         if not isinstance(item, Instruction):
             text.append(item.raw)
@@ -251,8 +260,14 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         for insert in inserts.get(item.line, []):
             text.append(insert.replace("\n", newline) + newline)
             needs_root = True
+        if item.keyword == "SHELL":
+            knowledge.errexit, knowledge.pipefail = _shell_flags(item)
+        if item.keyword in ("ARG", "ENV") and (listed := translated_default(item, knowledge)) is not None:
+            text.append(_ensure_newline(listed[0], newline))
+            out.findings.append(listed[1])
+            continue
         if item.keyword == "RUN":
-            outcome = translate_run(item, stage_plan.family, plan.rules)
+            outcome = translate_run(item, stage_plan.family, plan.rules, knowledge)
             out.findings += outcome.findings
             needs_root = True
             if outcome.raw is not None:
@@ -268,26 +283,78 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings.append(modern[1])
         else:
             text.append(item.raw)
+    out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)])
     body = "".join(text)
     if needs_root and _needs_user_root(plan, stage_plan):
-        out.findings.append(finding("MIG502", stage_plan.stage.from_item.line))
+        out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body
     return body
 
 
+def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], out: Written) -> StageKnowledge:
+    """What the stage's RUN lines install, read in a first pass: a repository set up in one RUN is
+    needed only when some install in the stage asks for a package Wolfi does not have."""
+    from migrator.rewrite.housekeeping import fetched_tools
+
+    probe = StageKnowledge(probing=True, variables=package_list_defaults(items))
+    for item in items:
+        if isinstance(item, Instruction) and item.keyword == "RUN":
+            translate_run(item, stage_plan.family, plan.rules, probe)
+            probe.installed |= fetched_tools(item.raw)
+    image = plan.inherited_image(stage_plan)
+    knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed,
+                               image_user=plan.rules.image_facts(image_name(image)).user,
+                               sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
+    parent = stage_plan.stage.parent
+    inherited = out.knowledge.get(parent.index) if parent is not None else None
+    if inherited is not None:  # groups created by the stage this one is built FROM exist here too
+        knowledge.groups, knowledge.group_names = dict(inherited.groups), set(inherited.group_names)
+        knowledge.user_names = set(inherited.user_names)
+        knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
+    out.knowledge[stage_plan.stage.index] = knowledge
+    return knowledge
+
+
+def _shell_flags(item: Instruction) -> tuple[bool, bool]:
+    """(errexit, pipefail) of a `SHELL ["/bin/bash", "-eo", "pipefail", "-c"]` instruction."""
+    from migrator.rewrite.failures import shell_flags
+
+    argv = item.json_args() or []
+    return shell_flags([word for word in argv[1:] if word != "-c"])
+
+
 def _needs_user_root(plan: FilePlan, stage_plan: StagePlan) -> bool:
-    stage = stage_plan.stage
-    if stage.parent is not None:
-        return False  # the parent stage already decided the user
-    image = stage_plan.image
-    if image is None or plan.rules.image_facts(image_name(image)).uid == 0:
-        return False
-    for instruction in stage.instructions:
+    """The original ran the stage's first RUN as root (Docker Hub images run as root), the new image
+    would run it as its nonroot user: the -dev image's own, or one inherited through `FROM stage`."""
+    for instruction in stage_plan.stage.instructions:
         if instruction.keyword == "USER":
-            return False
+            return False  # the stage chooses its user before any RUN, here and in the original
         if instruction.keyword == "RUN":
-            return True
+            return _starts_as_nonroot(plan, stage_plan.stage)
     return False
+
+
+def _starts_as_nonroot(plan: FilePlan, stage: Stage) -> bool:
+    parent = stage.parent
+    if parent is None:
+        image = plan.stages[stage.index].image
+        return image is not None and plan.rules.image_facts(image_name(image)).uid != 0
+    if any(i.keyword == "USER" for i in parent.instructions):
+        return False  # the parent's last USER carries over, as in the original
+    if _needs_user_root(plan, plan.stages[parent.index]):
+        return False  # the parent starts with the USER root we added
+    return _starts_as_nonroot(plan, parent)
+
+
+def _user_root_reason(plan: FilePlan, stage_plan: StagePlan) -> str:
+    stage = stage_plan.stage
+    if stage.parent is None:
+        return "USER root added to a builder stage"
+    root = stage.root_stage()
+    user = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan))).user
+    return (f"USER root added: stage '{stage.label}' is built FROM '{stage.parent.label}' and inherits user "
+            f"{user} from {image_name(plan.inherited_image(plan.stages[root.index]))}; its RUN lines ran as "
+            "root in the original")
 
 
 def _note_external_copies(plan: FilePlan, stage: Stage, out: Written) -> None:
