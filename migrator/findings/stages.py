@@ -176,7 +176,8 @@ CODES: tuple[Code, ...] = (
          "runtime is the image that has it, smallest first: the language image, its variant with a "
          "shell, or one stage on wolfi-base."),
     Code("MIG547", Severity.INFO, "Docker Hub's home directory kept in a builder",
-         "A later stage copies a path that Docker Hub's image set up with its environment (CARGO_HOME "
-         "/usr/local/cargo, GOPATH /go, GEM_HOME /usr/local/bundle). The Chainguard image keeps these "
-         "elsewhere, so the builder gets the same ENV and the tools install where the COPY looks."),
+         "A path that Docker Hub's image set up with its environment (CARGO_HOME /usr/local/cargo, GOPATH "
+         "/go, GEM_HOME /usr/local/bundle) is copied from one stage to another. The Chainguard image keeps "
+         "these elsewhere, so the stages get the same ENV: the tools install where the COPY looks, and the "
+         "stage that receives the files (gems) finds them."),
 )

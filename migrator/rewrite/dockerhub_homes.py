@@ -26,7 +26,7 @@ def dockerhub_homes(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tupl
     set_here = {name for i in stage.instructions if i.keyword == "ENV" for name in _env_names(i)}
     wanted: dict[str, str] = {}
     homes: list[str] = []
-    for source in _copied_from(plan, stage):
+    for source in _copied_from(plan, stage) + _copied_into(stage):
         for pattern, env in plan.rules.dockerhub_env.items():
             root = "/".join(source.split("/")[: pattern.count("/") + 1])
             if fnmatch.fnmatchcase(root, pattern) and not set_here & {k for k, _ in env if k != "PATH"}:
@@ -35,8 +35,8 @@ def dockerhub_homes(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tupl
     if not wanted:
         return "", []
     line = "ENV " + " ".join(f'{k}="{v}"' if "$" in v else f"{k}={v}" for k, v in wanted.items())
-    message = (f"{line}: a later stage copies {', '.join(dict.fromkeys(homes))}, which Docker Hub's image set up "
-               f"and {stage_plan.image.rsplit('/', 1)[-1]} does not")
+    message = (f"{line}: {', '.join(dict.fromkeys(homes))} is copied between stages, and Docker Hub's image set it "
+               f"up with this environment; {stage_plan.image.rsplit('/', 1)[-1]} does not")
     return line + newline, [finding("MIG547", stage.from_item.line, message)]
 
 
@@ -44,6 +44,18 @@ def _env_names(instruction: Instruction) -> set[str]:
     from migrator.plan.facts import parse_env
 
     return set(parse_env(instruction.body))
+
+
+def _copied_into(stage: Stage) -> list[str]:
+    """Destinations of this stage's own `COPY --from=<stage>`: gems copied into /usr/local/bundle need
+    GEM_HOME here too, as Docker Hub's image had it."""
+    found: list[str] = []
+    for instruction in stage.instructions:
+        if instruction.keyword == "COPY" and instruction.flags.get("from"):
+            words = instruction.json_args() or instruction.body.split()
+            if len(words) >= 2 and words[-1].startswith("/"):
+                found.append(words[-1])
+    return found
 
 
 def _copied_from(plan: FilePlan, stage: Stage) -> list[str]:

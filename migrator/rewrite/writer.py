@@ -22,6 +22,7 @@ from migrator.rewrite.layout import translate_layout
 from migrator.rewrite.lists import package_list_defaults, translated_default
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
+from migrator.rewrite.python_layout import port_site_packages
 from migrator.rewrite.rootness import root_reason
 from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
@@ -50,6 +51,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
     out.findings += translate_layout(plan) + version_drift(plan)
+    out.findings += port_site_packages(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
     inserts = _inserts_by_line(runtime_plan)

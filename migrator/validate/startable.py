@@ -50,7 +50,7 @@ class RuntimeReport:
     status: str  # ok | shell-kept | single-stage | unverified | broken
     reason: str
     program: str | None = None  # the program after wrappers
-    need: str | None = None  # why broken: "missing" | "shell" | "no-command" | "arguments"
+    need: str | None = None  # why broken: "missing" | "shell" | "no-command" | "arguments" | "build"
     inner: str | None = None  # the program a `sh -c "exec prog ..."` starts
 
     def to_dict(self) -> dict[str, object]:
@@ -122,6 +122,12 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     if view.model is None:
         return None, problems
     report = _judge(view, context, original_has_command)
+    chain_lines = {i.line for stage in view.chain for i in stage.instructions}
+    build_fails = [p for p in problems if p.code == "MIG543" and p.line in chain_lines]
+    if build_fails and report.status != "broken":
+        # the stage cannot even be built: the COPY's error finding already says why
+        return RuntimeReport(report.image, report.argv, "broken", build_fails[0].message,
+                             program=report.program, need="build"), problems
     line = _command_line(view, report)
     if report.status == "broken":
         problems.append(Problem(_broken_code(report), line, report.reason))

@@ -276,3 +276,29 @@ def test_json_output_says_whether_the_runtime_starts() -> None:
     assert payload["runtime"] == {"image": "cgr.dev/chainguard/python:latest", "argv": ["python", "app.py"],
                                   "status": "ok", "reason": payload["runtime"]["reason"]}
     assert "python" in payload["runtime"]["reason"]
+
+
+def test_docker_hub_site_packages_copied_from_a_builder_become_a_virtualenv() -> None:
+    result = migrate("FROM python:3.11-slim AS builder\nWORKDIR /app\nCOPY requirements.txt .\n"
+                     "RUN pip install --no-cache-dir -r requirements.txt\n\nFROM python:3.11-slim\nWORKDIR /app\n"
+                     "COPY --from=builder /usr/local/lib/python3.11/site-packages /usr/local/lib/python3.11/site-packages\n"
+                     "COPY --from=builder /usr/local/bin /usr/local/bin\nCOPY . .\n"
+                     "CMD [\"gunicorn\", \"app:app\"]\n")
+    assert "RUN python -m venv /opt/venv\nENV VIRTUAL_ENV=/opt/venv" in result.dockerfile
+    runtime = final_stage(result)
+    assert 'ENV VIRTUAL_ENV=/opt/venv PATH="/opt/venv/bin:$PATH"\nCOPY --from=builder /opt/venv /opt/venv\n' in runtime
+    assert "/usr/local" not in runtime and "MIG543" not in codes(result) and status(result) == "ok"
+
+
+def test_gems_copied_from_docker_hubs_gem_home_keep_it_in_both_stages() -> None:
+    result = migrate("FROM ruby:3.3 AS builder\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
+                     "FROM ruby:3.3-slim\nWORKDIR /app\nCOPY --from=builder /usr/local/bundle/ /usr/local/bundle/\n"
+                     "COPY --from=builder /app /app\nCMD [\"ruby\", \"app.rb\"]\n")
+    home = 'ENV GEM_HOME=/usr/local/bundle BUNDLE_APP_CONFIG=/usr/local/bundle PATH="/usr/local/bundle/bin:$PATH"'
+    assert result.dockerfile.count(home) == 2 and "MIG543" not in codes(result) and status(result) == "ok"
+
+
+def test_a_copy_the_build_cannot_do_means_the_image_cannot_start() -> None:
+    result = migrate("FROM python:3.12 AS b\nRUN true\nFROM python:3.12\n"
+                     "COPY --from=b /usr/local/lib/python3.12 /usr/local/lib/python3.12\nCMD [\"python\", \"-V\"]\n")
+    assert "MIG543" in codes(result) and status(result) == "broken"
