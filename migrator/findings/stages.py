@@ -180,4 +180,8 @@ CODES: tuple[Code, ...] = (
          "/go, GEM_HOME /usr/local/bundle) is copied from one stage to another. The Chainguard image keeps "
          "these elsewhere, so the stages get the same ENV: the tools install where the COPY looks, and the "
          "stage that receives the files (gems) finds them."),
+    Code("MIG548", Severity.INFO, "start command not checked: the image is not in the model",
+         "The runtime image is a Chainguard image the image model (rules/chainguard-images.yaml) does not "
+         "describe (redis, postgres, tomcat...), so whether it can start the command was not checked. "
+         "Check the image's ENTRYPOINT and CMD yourself, or describe the image in a --rules file."),
 )

@@ -135,6 +135,8 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
         problems.append(Problem("MIG541", line, report.reason))
     elif report.status == "single-stage":
         problems.append(Problem("MIG542", final.from_item.line, report.reason))
+    elif report.status == "unverified":
+        problems.append(Problem("MIG548", line, report.reason))
     return report, problems
 
 
@@ -269,6 +271,9 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     single = posixpath.basename(image.split(":")[0].split("@")[0]) in BASE_IMAGES and any(
         i.keyword == "RUN" for stage in view.chain for i in stage.instructions
     )
+    if not argv and not model.known:
+        return RuntimeReport(image, argv, "unverified", f"{_short(image)} is not in the image model: its own "
+                             "start command could not be checked")
     if not argv:
         if original_has_command:
             return RuntimeReport(image, argv, "broken", f"{_short(image)} has no ENTRYPOINT or CMD and the stage "

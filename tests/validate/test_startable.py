@@ -152,8 +152,12 @@ def test_untouched_final_stage_has_no_report() -> None:
 
 
 def test_image_outside_the_model_is_unverified() -> None:
-    report, _ = start(f'FROM {CG}/tomcat:latest\nCMD ["catalina.sh", "run"]\n')
-    assert report is not None and report.status == "unverified"
+    report, codes = start(f'FROM {CG}/tomcat:latest\nCMD ["catalina.sh", "run"]\n')
+    assert report is not None and report.status == "unverified" and codes == {"MIG548"}
+    # its own command (postgres' entrypoint) is not in the model either: not "an image of files"
+    report, codes = start(f"FROM {CG}/postgres:latest\nCOPY init.sql /docker-entrypoint-initdb.d/\n",
+                          original_has_command=False)
+    assert report is not None and report.status == "unverified" and codes == {"MIG548"}
 
 
 @pytest.mark.parametrize("path, builder", [
