@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from migrator.findings import finding
@@ -143,7 +144,8 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
-        kept = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
+        adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
+        kept = _follow_moved_paths(kept, adjusted)
         out.text += "".join(finalize_stage_items(kept, context))
         out.findings += context.findings
     _note_external_copies(plan, stage, out)
@@ -200,6 +202,28 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
+
+
+def _follow_moved_paths(before: list[Item], after: list[Item]) -> list[Item]:
+    """A COPY destination the ecosystem moved (/root/.local -> /home/nonroot/.local): ENV lines of the
+    stage that name the old path (PATH=/root/.local/bin:$PATH) follow it, or the programs are not found."""
+    from migrator.parse.dockerfile import parse_instruction
+
+    moves: list[tuple[str, str]] = []
+    for old, new in zip(before, after, strict=True):
+        if old is not new and isinstance(old, Instruction) and isinstance(new, Instruction):
+            old_words, new_words = old.body.split(), new.body.split()
+            if old_words and new_words and old_words[-1] != new_words[-1]:
+                moves.append((old_words[-1].rstrip("/"), new_words[-1].rstrip("/")))
+    result: list[Item] = []
+    for item in after:
+        if isinstance(item, Instruction) and item.keyword == "ENV":
+            raw = item.raw
+            for old_path, new_path in moves:
+                raw = re.sub(rf"{re.escape(old_path)}(?=[/:\"'\s]|$)", new_path, raw)
+            item = parse_instruction(raw, item.line, item.escape) if raw != item.raw else item
+        result.append(item)
+    return result
 
 
 def _from_image(instruction: Instruction) -> bool:

@@ -302,3 +302,12 @@ def test_a_copy_the_build_cannot_do_means_the_image_cannot_start() -> None:
     result = migrate("FROM python:3.12 AS b\nRUN true\nFROM python:3.12\n"
                      "COPY --from=b /usr/local/lib/python3.12 /usr/local/lib/python3.12\nCMD [\"python\", \"-V\"]\n")
     assert "MIG543" in codes(result) and status(result) == "broken"
+
+
+def test_pip_user_scripts_follow_the_moved_home_on_path() -> None:
+    result = migrate("FROM python:3.11 AS builder\nCOPY requirements.txt .\nRUN pip install --user -r requirements.txt\n"
+                     "FROM python:3.11-slim\nWORKDIR /code\nCOPY --from=builder /root/.local /root/.local\n"
+                     "ENV PATH=/root/.local/bin:$PATH\nCMD [\"gunicorn\", \"main:app\"]\n")
+    runtime = final_stage(result)
+    assert "COPY --from=builder /root/.local /home/nonroot/.local" in runtime
+    assert "ENV PATH=/home/nonroot/.local/bin:$PATH" in runtime and status(result) == "ok"
