@@ -28,7 +28,7 @@ _MAX_ATTEMPTS = 4
 def run(text: str, options: Options, path: str) -> Result:
     from migrator.parse.pragmas import filter_findings, parse_pragmas
 
-    doc = parse(text)
+    doc = parse(text, strict=True)
     pragmas = parse_pragmas(text)
     if pragmas.skip_file:
         return Result(path, text, text, findings=[finding("MIG101", 0)])
@@ -38,9 +38,9 @@ def run(text: str, options: Options, path: str) -> Result:
     output = ("\ufeff" if doc.bom else "") + written.text
     spans = [(i.line, i.end_line) for i in doc.instructions]
     written_codes = {f.code for f in written.findings}
-    found = written.findings + [f for f in attempt.findings(doc) if f.code not in ("MIG505", "MIG507")
-                                or f.code not in written_codes]
-    findings = filter_findings(_unique(found), pragmas, spans)
+    started = [f for f in attempt.findings(doc) if f.code not in ("MIG505", "MIG507") or f.code not in written_codes]
+    warnings = [finding("MIG103", line, message) for line, message in doc.warnings]
+    findings = filter_findings(_unique(warnings + written.findings + started), pragmas, spans)
     findings = [f for f in findings if f.code not in options.ignore]
     runtime = attempt.report
     status = RuntimeStatus(runtime.image, runtime.argv, runtime.status, runtime.reason) if runtime else None

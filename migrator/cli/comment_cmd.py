@@ -117,11 +117,16 @@ class Settings:
     def options(self) -> Options:
         if self.args.registry and self.args.org:
             raise MigratorError("give --registry or --org, not both")
-        registry = self.args.registry or (Options.registry_for_org(self.args.org) if self.args.org else None)
+        from migrator.parse.imageref import check_org, check_registry
+
+        if self.args.org is not None:
+            registry: str | None = Options.registry_for_org(check_org(self.args.org, "--org"))
+        else:
+            registry = None if self.args.registry is None else check_registry(self.args.registry, "--registry")
         kwargs: dict[str, Any] = {"rules_files": tuple(self.args.rules), "pin": self.args.pin,
                                   "verify_tags": self.args.verify_tags}
         if registry:
-            kwargs["registry"] = registry.rstrip("/")
+            kwargs["registry"] = registry
         return Options(**kwargs)
 
     def wanted(self, path: str) -> bool:

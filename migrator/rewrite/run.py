@@ -28,8 +28,8 @@ class RunOutcome:
         from migrator.parse.dockerfile import parse_instruction
         from migrator.rewrite.shell import simple_commands
 
-        if self.raw is None:
-            return []
+        if self.raw is None or all(line.lstrip().startswith("#") for line in self.raw.splitlines() if line.strip()):
+            return []  # only the comments of a dropped RUN are left
         translated = parse_instruction(self.raw, self.line, self.escape)
         return [c for script, first in run_scripts(translated) for c in simple_commands(script, first)]
 

@@ -8,6 +8,7 @@ that the layout of `\\` continuations survives.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
 from collections.abc import Callable, Iterator
@@ -109,6 +110,7 @@ class Source:
         data = _join_blank_continuations(script).encode("utf-8", "surrogatepass")
         self.tree = _parser().parse(data)
         self._chars: list[int] | None = None
+        self._newlines: list[int] | None = None
         if len(data) != len(script):
             chars: list[int] = []
             for index, char in enumerate(script):
@@ -133,7 +135,9 @@ class Source:
         return self.text[self.start(node) : self.end(node)]
 
     def line(self, position: int) -> int:
-        return self.first_line + self.text.count("\n", 0, position)
+        if self._newlines is None:  # offsets of the newlines, once: counting per token is quadratic
+            self._newlines = [i for i, char in enumerate(self.text) if char == "\n"]
+        return self.first_line + bisect.bisect_left(self._newlines, position)
 
     def token(self, node: Node) -> Token:
         start = self.start(node)
@@ -198,9 +202,12 @@ def _command_words(node: Node) -> tuple[list[Node], list[Node]]:
 
 
 def _walk(node: Node) -> Iterator[Node]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
+    """Every node in document order; iterative, so a deeply nested script cannot exhaust the stack."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
 
 
 def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:

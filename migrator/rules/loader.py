@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.model import MigratorError
+from migrator.rules import checks
 
 FAMILIES = ("debian", "alpine", "fedora")
 ECOSYSTEMS = (
@@ -228,10 +229,11 @@ def _load_builtin() -> list[tuple[dict[str, Any], str]]:
     ).hexdigest()[:16]
     cache_file = _cache_dir() / f"rules-{stamp}.json"
     try:
-        cached = json.loads(cache_file.read_text())
-        return [(entry["data"], entry["origin"]) for entry in cached]
+        cached = [(entry["data"], entry["origin"]) for entry in json.loads(cache_file.read_text())]
+        if len(cached) == len(files) and all(isinstance(d, dict) and isinstance(o, str) for d, o in cached):
+            return cached
     except (OSError, ValueError, KeyError, TypeError):
-        pass
+        pass  # missing or damaged: parse the YAML again
     loaded = [(_parse_yaml(f), f.name) for f in files]
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -245,7 +247,8 @@ def _load_builtin() -> list[tuple[dict[str, Any], str]]:
 
 def _load_user(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise MigratorError(f"{path}: rules file not found")
+        reason = "not a regular file" if path.exists() else "rules file not found"
+        raise MigratorError(f"{path}: {reason}")
     return _parse_yaml(path)
 
 
@@ -317,9 +320,13 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
         if not isinstance(entries, dict):
             raise MigratorError(f"{origin}: 'packages' must be a mapping of source name -> Wolfi name(s)")
         for name, value in entries.items():
+            checks.source_package(name, f"{origin}: package", family)
             if override or str(name) not in table:
                 table[str(name)] = _package_mapping(str(name), value, origin)
-    for name, raw in (data.get("chainguard") or {}).items():
+    chainguard = data.get("chainguard") or {}
+    if not isinstance(chainguard, dict):
+        raise MigratorError(f"{origin}: 'chainguard' must be a mapping of image name -> facts")
+    for name, raw in chainguard.items():
         if override or name not in ruleset.chainguard:
             ruleset.chainguard[str(name)] = _chainguard_image(str(name), raw, origin)
     _merge_image_model(ruleset, data, origin, override)
@@ -327,7 +334,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
     if tools is not None:
         if not isinstance(tools, list):
             raise MigratorError(f"{origin}: 'build_tools' must be a list of Wolfi package names")
-        ruleset.build_tools |= {str(t) for t in tools}
+        ruleset.build_tools |= {checks.wolfi_package(t, f"{origin}: build_tools") for t in tools}
     for section in ("libraries", "dev_packages", "python", "ruby", "node", "php", "php_extensions"):
         entries = data.get(section)
         if entries is None:
@@ -336,8 +343,9 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
             raise MigratorError(f"{origin}: '{section}' must be a mapping")
         target = ruleset.runtime_libs.setdefault(section, {})
         for name, value in entries.items():
+            values = checks.section_entry(section, name, value, origin)
             if override or str(name) not in target:
-                target[str(name).lower()] = [str(v) for v in (value or [])]
+                target[str(name).lower()] = values
 
 
 def _merge_image_model(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) -> None:
@@ -384,31 +392,51 @@ def _list(value: Any, key: str, origin: str) -> list[Any]:
 _SHELL_KINDS = ("none", "busybox", "bash")
 
 
+def _strings(values: Any, where: str) -> list[str]:
+    """An exec-form argument list: strings, spaces allowed (`daemon off;`)."""
+    if values is None:
+        return []
+    if not isinstance(values, list) or not all(isinstance(v, str) and "\n" not in v for v in values):
+        raise MigratorError(f"{where}: expected a list of strings (exec form)")
+    return list(values)
+
+
 def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
     if not isinstance(raw, dict):
         raise MigratorError(f"{origin}: chainguard image '{name}' must be a mapping")
+    where = f"{origin}: chainguard image '{name}'"
+    base, _, variant = name.partition(":")  # `php:fpm`: php's fpm tag
+    checks.image_name(base, where)
+    if variant:
+        checks.image_name(variant, where)
     shell = raw.get("shell", "none")
     kind = {True: "busybox", False: "none"}.get(shell, shell) if isinstance(shell, bool) else str(shell)
     if kind not in _SHELL_KINDS:
-        raise MigratorError(f"{origin}: chainguard image '{name}': shell must be one of {', '.join(_SHELL_KINDS)}")
+        raise MigratorError(f"{where}: shell must be one of {', '.join(_SHELL_KINDS)}")
     dev = raw.get("dev", False)
-    dev_programs = tuple(str(p) for p in dev.get("programs") or ()) if isinstance(dev, dict) else ()
+    dev_programs = tuple(checks.words(dev.get("programs"), f"{where}: dev programs")) if isinstance(dev, dict) else ()
+    env = raw.get("env") or {}
+    if not isinstance(env, dict):
+        raise MigratorError(f"{where}: env must be a mapping")
+    paths = raw.get("paths") or {}
+    if not isinstance(paths, dict):
+        raise MigratorError(f"{where}: paths must be a mapping")
     return ChainguardImage(
         name=name,
-        entrypoint=tuple(raw.get("entrypoint") or ()),
-        cmd=tuple(raw.get("cmd") or ()),
-        user=str(raw.get("user", "nonroot")),
-        uid=int(raw.get("uid", 65532)),
+        entrypoint=tuple(checks.words(raw.get("entrypoint"), f"{where}: entrypoint")),
+        cmd=tuple(_strings(raw.get("cmd"), f"{where}: cmd")),
+        user=checks.user(raw.get("user", "nonroot"), f"{where}: user"),
+        uid=checks.uid(raw.get("uid", 65532), f"{where}: uid"),
         shell=kind != "none",
         shell_kind=kind,
-        workdir=raw.get("workdir"),
-        env=tuple((str(k), str(v)) for k, v in (raw.get("env") or {}).items()),
-        programs=tuple(str(p) for p in raw.get("programs") or ()),
-        tools=tuple(raw.get("tools") or ()),
-        packages=frozenset(raw.get("packages") or ()),
+        workdir=checks.optional_path(raw.get("workdir"), f"{where}: workdir"),
+        env=tuple((str(k), str(v)) for k, v in env.items()),
+        programs=tuple(checks.words(raw.get("programs"), f"{where}: programs")),
+        tools=tuple(checks.words(raw.get("tools"), f"{where}: tools")),
+        packages=frozenset(checks.wolfi_packages(raw.get("packages"), f"{where}: packages")),
         dev=bool(dev),
         dev_programs=dev_programs,
-        paths=tuple((str(k), str(v)) for k, v in (raw.get("paths") or {}).items()),
+        paths=tuple((str(k), str(v)) for k, v in paths.items()),
         shell_partner=raw.get("shell_partner"),
         known=bool(raw.get("known", True)),
     )
@@ -433,9 +461,14 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
     if isinstance(tags, str):
         tags = (tags,)
     for key in ("builder", "runtime"):
-        value = raw.get(key)
-        if value is not None and (not isinstance(value, str) or "/" in value.split(":")[0]):
-            raise MigratorError(f"{where}: '{key}' must be an image name without registry, e.g. python:{{version}}-dev")
+        if raw.get(key) is not None:
+            checks.image_template(raw[key], f"{where}: '{key}'")
+    checks.pattern(raw["match"], f"{where}: 'match'")
+    for tag in tags:
+        checks.pattern(tag, f"{where}: 'tags'")
+    for key in ("unsupported", "notes"):
+        if raw.get(key) is not None:
+            checks.message(raw[key], f"{where}: '{key}'")
     return ImageRule(
         match=raw["match"],
         tags=tuple(str(t) for t in tags),
@@ -450,16 +483,20 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
 
 
 def _package_mapping(name: str, value: Any, origin: str) -> PackageMapping:
+    where = f"{origin}: package '{name}'"
     if value is None:
         return PackageMapping(())
     if isinstance(value, str):
-        return PackageMapping((value,))
+        return PackageMapping((checks.wolfi_package(value, where),))
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return PackageMapping(tuple(value))
+        return PackageMapping(tuple(checks.wolfi_packages(value, where)))
     if isinstance(value, dict) and "to" in value:
         to = value["to"]
         names = (to,) if isinstance(to, str) else tuple(to or ())
-        return PackageMapping(names, value.get("note"))
+        note = value.get("note")
+        if note is not None:
+            checks.message(note, f"{where}: note")
+        return PackageMapping(tuple(checks.wolfi_packages(list(names), where)), note)
     raise MigratorError(
         f"{origin}: package '{name}': expected a Wolfi name, a list of names, or {{to: [...], note: ...}}"
     )
