@@ -12,7 +12,8 @@ What is checked (see ``check_output``):
   * the output's final stage on the registry, not a ``-dev`` tag, with a ``-dev`` builder
     before it and at least two stages -- unless the final stage's base image could not be
     migrated, in which case an error finding (MIG202/MIG203/MIG205) must name that image
-    and the stage must be left as it was;
+    and the stage must be left as it was, or the final stage is kept as one stage on
+    wolfi-base/chainguard-base (a base image) and a MIG542 finding says so;
   * no RUN in a stage that sits on a distroless image (the final stage in particular);
   * no shell-form CMD / ENTRYPOINT / HEALTHCHECK and no exec-form ``sh -c`` in the final
     stage when it is distroless;
@@ -37,6 +38,9 @@ from dataclasses import dataclass, field
 
 DEFAULT_REGISTRY = "cgr.dev/chainguard"
 NOT_MIGRATABLE_CODES = frozenset({"MIG202", "MIG203", "MIG205"})
+# A final stage with no command of its own (a base image), or whose command needs the OS packages it
+# installs, is kept as one stage on wolfi-base / chainguard-base, and a warning with this code says so.
+SINGLE_STAGE_CODE = "MIG542"
 BOM = "\ufeff"
 
 # Chainguard runtime images that carry a (busybox) shell even without the -dev tag
@@ -362,6 +366,16 @@ def error_finding_names(findings: Iterable[object], image: str, raw: str = "", *
     return False
 
 
+def kept_single_stage(out: Dockerfile, findings: Iterable[object] | None, registry: str) -> bool:
+    """The final stage stays one stage on wolfi-base/chainguard-base, and a MIG542 finding says so."""
+    if not out.stages or findings is None:
+        return False
+    root = root_image(out, out.stages[-1])
+    if not (on_registry(root, registry) and image_name(root) in BUILDER_BASES and not is_dev(root)):
+        return False
+    return any(_finding_fields(f)[0] == SINGLE_STAGE_CODE for f in findings)
+
+
 # --------------------------------------------------------------------------- checks
 
 
@@ -530,8 +544,9 @@ def check_package_managers(out: Dockerfile, registry: str) -> list[str]:
     return problems
 
 
-def check_distroless_runs(out: Dockerfile, registry: str) -> list[str]:
-    """RUN where no shell exists; RUN in the final stage; apk where the image has no apk."""
+def check_distroless_runs(out: Dockerfile, registry: str, single_stage: bool = False) -> list[str]:
+    """RUN where no shell exists; RUN in the final stage (unless it is kept single-stage on purpose);
+    apk where the image has no apk."""
     problems = []
     for st in out.stages:
         root = root_image(out, st)
@@ -540,7 +555,7 @@ def check_distroless_runs(out: Dockerfile, registry: str) -> list[str]:
                 if ins.keyword == "RUN" and any(re.search(r"\bapk\s+(add|upgrade|update|del)\b", c)
                                                 for c in [ins.args, *ins.heredocs]):
                     problems.append(f"line {ins.line}: apk in a stage on {root}, which has no apk")
-        final_chain = st.index == len(out.stages) - 1 and on_registry(root, registry)
+        final_chain = st.index == len(out.stages) - 1 and on_registry(root, registry) and not single_stage
         if not is_distroless(root, registry) and not final_chain:
             continue
         for ins in st.instructions:
@@ -578,6 +593,8 @@ def check_final_stage(
         return problems
     if is_dev(root):
         problems.append(f"final stage runs on a -dev image: {root}")
+    if kept_single_stage(out, findings, registry):
+        return problems
     unmigrated = [
         st for st in out.stages[:-1]
         if not on_registry(root_image(out, st), registry)
@@ -680,7 +697,7 @@ def check_output(
     problems += check_directives(orig, out)
     problems += check_final_stage(orig, out, findings, registry)
     problems += check_unmigrated_stages(orig, out, findings, registry)
-    problems += check_distroless_runs(out, registry)
+    problems += check_distroless_runs(out, registry, kept_single_stage(out, findings, registry))
     problems += check_package_managers(out, registry)
     problems += check_root_commands(out, registry)
     if wolfi_names is not None:

@@ -92,3 +92,30 @@ def test_corpus_hadolint(path):
     if any("DL1000" in e for e in errors(text)):
         pytest.skip("hadolint cannot parse the original either (heredoc support)")
     assert errors(result.dockerfile) == [], json.dumps(result.to_dict()["findings"])[:2000]
+
+
+STARTS = {"ok", "shell-kept", "single-stage"}
+SAYS_WHY = {"MIG505", "MIG507", "MIG540"}  # the start check's error codes
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_corpus_final_stage_starts_or_an_error_says_why(path):
+    _, result = _migrate(path)
+    errors = {f.code for f in result.findings if f.severity.value == "error"}
+    if result.runtime is None:
+        assert errors, "final stage not migrated, and no error finding says why"
+        return
+    assert result.runtime.status in STARTS or errors & SAYS_WHY, result.runtime
+
+
+def test_corpus_runtime_status_counts():
+    """The counts, printed (pytest -s): how many final stages start, keep a shell, stay one stage, are
+    not migrated (an error says why) or cannot start (an error says why)."""
+    counts: dict[str, int] = {}
+    for path in FILES:
+        _, result = _migrate(path)
+        status = result.runtime.status if result.runtime else "not migrated"
+        counts[status] = counts.get(status, 0) + 1
+    print("\nruntime status over the corpus:", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    assert sum(counts.values()) == len(FILES)
+    assert counts.get("unverified", 0) == 0, counts

@@ -331,3 +331,23 @@ def test_apk_name_outside_wolfi_needs_an_error_finding():
     assert [p for p in problems if "apk add" in p] == ["line 6: `apk add mssql-tools18`: no such Wolfi package, and no error finding"]
     explained = [{"code": "MIG302", "severity": "error", "message": "debian package `mssql-tools18` is not ..."}]
     assert not [p for p in check_output(ORIGINAL, bad, explained, wolfi_names=names) if "apk add" in p]
+
+
+BASE_ORIGINAL = "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl jq\n"
+BASE_KEPT = "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache curl jq\n"
+
+
+def test_single_stage_on_wolfi_base_is_accepted_when_a_finding_says_so():
+    said = [{"code": "MIG542", "severity": "warning", "line": 1, "message": "one stage on wolfi-base"}]
+    assert check_output(BASE_ORIGINAL, BASE_KEPT, said) == []
+
+
+def test_single_stage_on_wolfi_base_without_the_finding_is_caught():
+    problems = check_output(BASE_ORIGINAL, BASE_KEPT, [])
+    assert any("multi-stage" in p for p in problems) and any("RUN in the final stage" in p for p in problems)
+
+
+def test_single_stage_finding_does_not_excuse_a_distroless_final():
+    said = [{"code": "MIG542", "severity": "warning", "line": 1, "message": "one stage"}]
+    text = "FROM cgr.dev/chainguard/glibc-dynamic:latest\nRUN apk add --no-cache curl\n"
+    assert check_output(BASE_ORIGINAL, text, said) != []

@@ -624,3 +624,55 @@ def test_php_extension_packages_exist_in_wolfi(wolfi_names: set[str]) -> None:
     assert len(names) >= 30
     missing = sorted(names - wolfi_names)
     assert not missing, f"Wolfi names that do not exist: {missing}"
+
+
+# --- the image model (chainguard-images.yaml) against the fact sheet's "Everywhere" list ---------------
+# "Runtime images WITH a busybox shell: node, jdk, maven, gradle, go, rust, dotnet-sdk, dotnet-runtime,
+# tomcat, gcc-glibc, busybox, wolfi-base. WITHOUT any shell: python, jre, php, ruby, nginx, static,
+# glibc-dynamic, aspnet-runtime." Exceptions that run as root: go, gcc-glibc, wolfi-base, postgres.
+WITH_BUSYBOX = {"node", "jdk", "maven", "gradle", "go", "rust", "dotnet-sdk", "dotnet-runtime", "tomcat",
+                "gcc-glibc", "busybox", "wolfi-base"}
+WITHOUT_SHELL = {"python", "jre", "php", "ruby", "nginx", "static", "glibc-dynamic", "aspnet-runtime"}
+RUN_AS_ROOT = {"go", "gcc-glibc", "wolfi-base", "postgres"}
+
+
+def test_image_model_matches_the_fact_sheet() -> None:
+    from migrator.rules import load_rules
+
+    rules = load_rules()
+    for name in WITH_BUSYBOX:
+        assert rules.image_facts(name).shell_kind == "busybox", name
+    for name in WITHOUT_SHELL:
+        assert not rules.image_facts(name).shell, name
+    assert {n for n, m in rules.chainguard.items() if m.uid == 0} == RUN_AS_ROOT | {"chainguard-base"}
+
+
+def test_image_model_covers_every_image_the_rules_emit(image_rules: list[dict[str, Any]]) -> None:
+    from migrator.rules import load_rules
+
+    model = load_rules().chainguard
+    emitted = {ref.split(":", 1)[0] for rule in image_rules for ref in image_refs(rule)} & FACTS_IMAGES
+    known_by_name = emitted - {"curl", "git", "haproxy", "mariadb", "redis", "valkey", "mongodb"}
+    assert known_by_name <= set(model), sorted(known_by_name - set(model))
+
+
+def test_dev_variant_adds_shell_and_build_tools() -> None:
+    from migrator.rules import load_rules
+
+    rules = load_rules()
+    python_dev = rules.image_model("cgr.dev/chainguard/python:latest-dev")
+    assert python_dev.shell and python_dev.has_program("pip") and python_dev.has_program("apk")
+    assert python_dev.entrypoint == ("/usr/bin/python",)  # a -dev image keeps the runtime's ENTRYPOINT
+    python = rules.image_model("cgr.dev/chainguard/python:latest")
+    assert not python.shell and python.has_program("python3.12") and not python.has_program("pip")
+    assert not rules.image_model("cgr.dev/chainguard/ruby:latest").has_program("bundle")
+    assert rules.image_model("cgr.dev/chainguard/ruby:latest-dev").has_program("bundle")
+    assert rules.image_model("cgr.dev/chainguard/php:latest-fpm").has_program("php-fpm")
+
+
+def test_language_packages_are_wolfi_names(wolfi_names: set[str]) -> None:
+    from migrator.rules import load_rules
+
+    for language in load_rules().languages.values():
+        for name in language.on_base:
+            assert name in wolfi_names, (language.name, name)

@@ -50,7 +50,6 @@ def convert_command(instruction: Instruction, env: dict[str, str | None], runtim
         argv = converted
     stripped = _strip_wrappers(argv, instruction.line, runtime_tools, outcome)
     changed |= stripped != argv
-    _check_script(stripped, instruction.line, runtime_has_shell, outcome)
     outcome.argv = stripped if changed else None
     return outcome
 
@@ -206,15 +205,6 @@ def _strip_wrappers(argv: list[str], line: int, runtime_tools: set[str], outcome
         else:
             break
     return result
-
-
-def _check_script(argv: list[str], line: int, runtime_has_shell: bool, outcome: CommandOutcome) -> None:
-    if runtime_has_shell or not argv:
-        return
-    first = posixpath.basename(argv[0])
-    if argv[0].endswith(".sh") or (first in _SHELLS and argv[1:2] != ["-c"]):
-        outcome.findings.append(finding("MIG507", line, f"`{argv[0]}` is a shell script, and the runtime "
-                                        "has no shell: port what it does and exec the program directly"))
 
 
 def healthcheck_needs_shell(instruction: Instruction, runtime_tools: set[str], runtime_has_shell: bool) -> bool:

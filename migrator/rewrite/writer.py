@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from migrator.findings import finding
@@ -15,12 +16,14 @@ from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings
 from migrator.rewrite.command import StageKnowledge
+from migrator.rewrite.dockerhub_homes import dockerhub_homes
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.layout import translate_layout
 from migrator.rewrite.lists import package_list_defaults, translated_default
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
+from migrator.rewrite.python_layout import port_site_packages
 from migrator.rewrite.rootness import root_reason
 from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
@@ -30,6 +33,8 @@ from migrator.rewrite.runtime import (
     needs_chown,
     runtime_copies,
 )
+from migrator.rewrite.workdir import default_workdir
+from migrator.rules.loader import RuleSet
 
 
 @dataclass
@@ -47,8 +52,9 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
     out.findings += translate_layout(plan) + version_drift(plan)
+    out.findings += port_site_packages(plan, newline)
     final = plan.final
-    runtime_plan = _ecosystem_plan(plan) if final.split else None
+    runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
     inserts = _inserts_by_line(runtime_plan)
     edits = {e.line: e for e in runtime_plan.builder_edits} if runtime_plan else {}
     for stage in plan.staged.stages if edits else []:
@@ -58,7 +64,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         if stage_plan is final and final.split and runtime_plan is not None:
             _write_split(plan, runtime_plan, inserts, newline, out)
         else:
-            _write_stage(plan, stage_plan, inserts, newline, out)
+            _write_stage(plan, stage_plan, inserts, newline, out, runtime_plan)
     return out
 
 
@@ -77,21 +83,35 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     final = plan.final
     root = plan.root_of(final)
     context = EcosystemContext(
-        facts=facts_with_parents(final.stage),
+        facts=facts_with_parents(final.stage, plan.rules, plan.staged.global_args),
         options=plan.options,
         rules=plan.rules,
-        runtime_image=root.runtime_choice,
+        runtime_image=final.runtime_override or root.runtime_choice,
         builder_image=root.choice.builder if root.choice else None,
     )
     return ecosystem_for(final.ecosystem).plan_runtime(context)
 
 
-def facts_with_parents(stage: Stage) -> StageFacts:
-    inherited = facts_with_parents(stage.parent) if stage.parent is not None else None
-    facts = read_facts(stage, inherited)
+def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
+                       global_args: dict[str, str | None] | None = None) -> StageFacts:
+    """What a stage does, with what it inherits from the stages it is built FROM: working directory
+    (from the original image's default, when `rules` are given), environment, user, commands, copies,
+    and the ENTRYPOINT and CMD in force."""
+    from migrator.plan.startcommand import effective_command
+
+    inherited = facts_with_parents(stage.parent, rules, global_args) if stage.parent is not None else None
+    if inherited is None and rules is not None and stage.ref is not None:
+        inherited = StageFacts(stage, workdir=rules.upstream_defaults(stage.ref.short_name, stage.ref.tag).workdir)
+    facts = read_facts(stage, inherited, global_args)
     if inherited is not None:
         facts.commands = inherited.commands + facts.commands
         facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
+        facts.unplaced_copies = inherited.unplaced_copies + facts.unplaced_copies
+    chain = [stage]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)  # type: ignore[arg-type]
+    effective = effective_command([s.instructions for s in reversed(chain)], (), ())
+    facts.entrypoint, facts.cmd = effective.entrypoint_from, effective.cmd_from
     return facts
 
 
@@ -103,7 +123,7 @@ def _inserts_by_line(runtime_plan: RuntimePlan | None) -> dict[int, list[str]]:
 
 
 def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[str]], newline: str,
-                 out: Written) -> None:
+                 out: Written, runtime_plan: RuntimePlan | None = None) -> None:
     stage = stage_plan.stage
     if not stage_plan.migrated:
         out.text += stage.from_item.raw + "".join(item.raw for item in stage.items)
@@ -111,14 +131,21 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         _note_external_copies(plan, stage, out)
         return
     out.text += _ensure_newline(rewrite_from(stage.from_item, stage_plan.image), newline)
+    for addition, notes in (default_workdir(plan, stage_plan, newline), dockerhub_homes(plan, stage_plan, newline)):
+        out.text += addition
+        out.findings += notes
     image = plan.inherited_image(stage_plan)
     out.stages.append(StageInfo(stage.label, stage_plan.role, image, stage.resolved))
-    if stage_plan.role == BUILDER:
+    if stage_plan.base_packages:
+        out.text += f"RUN apk add --no-cache {' '.join(stage_plan.base_packages)}{newline}"
+        out.findings += runtime_plan.findings if runtime_plan else []
+    if stage_plan.role == BUILDER or stage_plan.single_stage:
         out.text += _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
-        kept = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
+        adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
+        kept = _follow_moved_paths(kept, adjusted)
         out.text += "".join(finalize_stage_items(kept, context))
         out.findings += context.findings
     _note_external_copies(plan, stage, out)
@@ -131,6 +158,9 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     builder_name = _builder_name(plan)
     line = stage.from_item.line
     out.text += _ensure_newline(rewrite_from(stage.from_item, final.image, builder_name), newline)
+    workdir, notes = default_workdir(plan, final, newline)
+    out.text += workdir
+    out.findings += notes
     builder_image = plan.inherited_image(final)
     out.stages.append(StageInfo(builder_name, BUILDER, builder_image, stage.resolved))
     body = _builder_items(plan, final, stage.items, inserts, newline, out)
@@ -143,15 +173,15 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     out.text += _ensure_newline(body, newline) if body else ""
     out.findings += carry_libraries(plan, runtime_plan, out.packages)
     root = plan.root_of(final)
-    runtime_image = runtime_plan.image or root.runtime_choice
+    runtime_image = final.runtime_override or runtime_plan.image or root.runtime_choice
     if runtime_image is None:
         runtime_image = plan.options.registry.rstrip("/") + "/glibc-dynamic:latest"
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
-    context.chown = needs_chown(context.facts)
+    context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:
         out.findings.append(finding("MIG513", line))
     name = f" AS {stage.name}" if stage.name else ""
-    facts = plan.rules.image_facts(image_name(runtime_image))
+    facts = plan.rules.image_model(runtime_image)
     kind = "distroless: no shell, no package manager" if not facts.shell else "no package manager"
     header = f"{newline}# Runtime stage on {image_name(runtime_image)} ({kind})"
     from_line = f"{header}{newline}FROM {runtime_image}{name}{newline}"
@@ -160,15 +190,45 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     out.findings.append(finding("MIG501", line, f"final stage split: builder '{builder_name}' on "
                                 f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"))
     out.findings += runtime_plan.findings + context.findings
-    if "/" in context.facts.copy_destinations and context.plan.copy_app_dirs:
-        out.findings.append(finding("MIG523", line, "the build context is copied into / (no WORKDIR): only the "
-                                    "paths listed are carried to the runtime; set a WORKDIR such as /app"))
+    unnamed = [i for i, _ in context.facts.unplaced_copies if not _from_image(i)]
+    if unnamed:
+        out.findings.append(finding("MIG523", line, "files copied without names the Dockerfile shows (line "
+                                    + ", ".join(str(i.line) for i in unnamed) + "): the "
+                                    "runtime repeats those COPY lines, so what a RUN changed in them afterwards is "
+                                    "not carried; copy into a named directory (a WORKDIR such as /app)"))
     copied = ", ".join(c.source for c in runtime_copies(context))
     if copied:
         out.findings.append(finding("MIG503", line, f"the runtime copies from '{builder_name}': {copied}"))
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
+
+
+def _follow_moved_paths(before: list[Item], after: list[Item]) -> list[Item]:
+    """A COPY destination the ecosystem moved (/root/.local -> /home/nonroot/.local): ENV lines of the
+    stage that name the old path (PATH=/root/.local/bin:$PATH) follow it, or the programs are not found."""
+    from migrator.parse.dockerfile import parse_instruction
+
+    moves: list[tuple[str, str]] = []
+    for old, new in zip(before, after, strict=True):
+        if old is not new and isinstance(old, Instruction) and isinstance(new, Instruction):
+            old_words, new_words = old.body.split(), new.body.split()
+            if old_words and new_words and old_words[-1] != new_words[-1]:
+                moves.append((old_words[-1].rstrip("/"), new_words[-1].rstrip("/")))
+    result: list[Item] = []
+    for item in after:
+        if isinstance(item, Instruction) and item.keyword == "ENV":
+            raw = item.raw
+            for old_path, new_path in moves:
+                raw = re.sub(rf"{re.escape(old_path)}(?=[/:\"'\s]|$)", new_path, raw)
+            item = parse_instruction(raw, item.line, item.escape) if raw != item.raw else item
+        result.append(item)
+    return result
+
+
+def _from_image(instruction: Instruction) -> bool:
+    source = instruction.flags.get("from", "")
+    return "/" in source or ":" in source
 
 
 def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written) -> Item:
@@ -197,13 +257,16 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
 def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: RuntimePlan, image: str,
                      newline: str) -> RuntimeContext:
     root = plan.root_of(stage_plan)
-    source = root.stage.ref.short_name if root.stage.ref else ""
+    ref = root.stage.ref
+    upstream = plan.rules.upstream_defaults(ref.short_name, ref.tag) if ref else None
+    entrypoint = () if upstream is None or upstream.entrypoint_passes_commands else upstream.entrypoint
     return RuntimeContext(
-        facts=facts_with_parents(stage_plan.stage),
+        facts=facts_with_parents(stage_plan.stage, plan.rules, plan.staged.global_args),
         plan=runtime_plan,
-        image=plan.rules.image_facts(image_name(image)),
-        source_has_entrypoint="distroless" in source,
+        image=plan.rules.image_model(image),
+        source_entrypoint=entrypoint,
         newline=newline,
+        rules=plan.rules,
         ecosystem=stage_plan.ecosystem,
         keep_root=root_reason(stage_plan.stage),
     )

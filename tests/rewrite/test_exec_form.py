@@ -39,7 +39,9 @@ def test_plain_command_lines_become_the_same_argv(command: str, expected: str) -
     ('python "app.py', "an unclosed quote"),
 ])
 def test_what_needs_a_shell_stays_in_a_shell_with_an_error(command: str, why: str) -> None:
-    cmd, findings = final_cmd(f"FROM python:3.12-slim\nCMD {command}\n")
+    # built FROM another stage, the final stage stays on python (no shell); a single python stage would
+    # move to wolfi-base, which has a shell (tests/plan/test_runtime_choice.py)
+    cmd, findings = final_cmd(f"FROM python:3.12-slim AS base\nFROM base\nCMD {command}\n")
     assert cmd.startswith('CMD ["/bin/sh", "-c", ')
     assert any(f.startswith("MIG505") and why in f for f in findings), findings
 
@@ -53,5 +55,5 @@ def test_known_variables_are_substituted_and_split_like_the_shell_does() -> None
 
 
 def test_a_variable_split_inside_a_word_needs_a_shell() -> None:
-    cmd, findings = final_cmd('FROM python:3.12-slim\nENV OPTS="-w 2"\nCMD gunicorn --opts=$OPTS app\n')
+    cmd, findings = final_cmd('FROM python:3.12-slim AS base\nFROM base\nENV OPTS="-w 2"\nCMD gunicorn --opts=$OPTS app\n')
     assert cmd.startswith('CMD ["/bin/sh", "-c", ') and any("word splitting" in f for f in findings)
