@@ -8,8 +8,6 @@ with an error finding that says why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from migrator.findings import finding
 from migrator.model import Finding, MigratorError, Options, Result, RuntimeStatus
 from migrator.parse import parse
@@ -17,6 +15,7 @@ from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.plan.planner import FilePlan, plan_file
 from migrator.plan.runtime_choice import Need, RuntimeOverride, alternatives, base_image, merged
 from migrator.plan.stages import Stage, split_stages
+from migrator.records import dataclass
 from migrator.rewrite.writer import Written, write_file
 from migrator.rules import load_rules
 from migrator.rules.loader import RuleSet

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["dataclass", "field", "replace"]
+__all__ = ["dataclass", "field", "field_names", "replace"]
 
 _MISSING: Any = object()
 _FIELDS = "__record_fields__"
@@ -180,6 +180,16 @@ def _replace(obj: Any, /, **changes: Any) -> Any:
         if name not in changes:
             changes[name] = getattr(obj, name)
     return type(obj)(**changes)
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The fields of a record class (or of a standard dataclass), in order."""
+    fields = getattr(cls, _FIELDS, None)
+    if fields is None:
+        from dataclasses import fields as dataclass_fields
+
+        return tuple(f.name for f in dataclass_fields(cls))
+    return tuple(fields)
 
 
 if TYPE_CHECKING:

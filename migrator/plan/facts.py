@@ -5,11 +5,11 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass, field
 
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.imageref import expand_args
 from migrator.plan.stages import Stage, parse_arg
+from migrator.records import dataclass, field
 
 
 @dataclass(frozen=True)

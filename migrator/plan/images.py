@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from migrator.model import Options, TagPolicy
 from migrator.parse.imageref import ImageRef
+from migrator.records import dataclass
 from migrator.rules.loader import ImageRule, RuleSet
 
 _VERSION = re.compile(r"^v?(\d+)(?:\.(\d+))?")

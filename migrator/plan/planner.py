@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
 from migrator.findings import finding
 from migrator.model import Finding, Options
 from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
 from migrator.plan.runtime_choice import RuntimeOverride
 from migrator.plan.stages import Stage, StagedFile
+from migrator.records import dataclass, field, replace
 from migrator.rules.loader import RuleSet
 
 BUILDER = "builder"

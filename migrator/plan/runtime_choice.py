@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-from dataclasses import dataclass, replace
 
 from migrator.model import DEFAULT_REGISTRY, Options
+from migrator.records import dataclass, replace
 from migrator.rules.loader import Language, RuleSet
 
 # ecosystems whose final stage is an OS image, not a language image: the command decides

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from migrator.parse.dockerfile import Dockerfile, Instruction, Item
 from migrator.parse.imageref import ImageRef, InvalidReference, expand_args, parse_image
+from migrator.records import dataclass, field
 
 _FROM_IMAGE = re.compile(r"^(?P<lead>[ \t]*FROM(?:[ \t]+--[^\s]+)*[ \t]+)(?P<image>[^\s]+)", re.IGNORECASE)
 

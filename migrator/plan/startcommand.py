@@ -12,9 +12,9 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from migrator.parse.dockerfile import Instruction
+from migrator.records import dataclass
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _INIT_WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "catatonit"})

@@ -6,13 +6,13 @@ import json
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, json_argv
 from migrator.parse.imageref import expand_args
+from migrator.records import dataclass, field
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -7,10 +7,10 @@ apk -> alpine (or the names are taken as Wolfi names when the image family is `w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from migrator.findings import packages as codes
 from migrator.model import Finding
+from migrator.records import dataclass, field
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 
 # option categories, strongest first when a short-option cluster mixes them

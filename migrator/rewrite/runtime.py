@@ -6,7 +6,6 @@ import json
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from migrator.findings import finding
 from migrator.model import Finding
@@ -14,6 +13,7 @@ from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts
 from migrator.plan.stages import Stage
+from migrator.records import dataclass, field
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
 from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.modernize import modernized

@@ -12,12 +12,12 @@ import bisect
 import contextlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from migrator.findings import packages as pcodes
 from migrator.findings import shell as scodes
 from migrator.model import Finding, Severity
+from migrator.records import dataclass
 from migrator.rewrite.command import Cmd, Context, Outcome, PackageList, StageKnowledge, Token
 from migrator.rules.loader import RuleSet
 

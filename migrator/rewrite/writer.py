@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from migrator.findings import finding
 from migrator.model import Finding, StageInfo
@@ -14,6 +13,7 @@ from migrator.plan.facts import StageFacts, read_facts
 from migrator.plan.images import image_name
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
+from migrator.records import dataclass, field
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.dockerhub_homes import dockerhub_homes

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.model import MigratorError
-from migrator.records import dataclass, field
+from migrator.records import dataclass, field, field_names, replace
 from migrator.rules import checks
 
 FAMILIES = ("debian", "alpine", "fedora")
@@ -86,8 +86,6 @@ class ChainguardImage:
 
     def development(self, common_dev: tuple[str, ...]) -> ChainguardImage:
         """The -dev variant: the same image plus apk, bash, busybox, git, wget and its build tools."""
-        from dataclasses import replace
-
         return replace(self, is_dev=True, shell=True, shell_kind="busybox",
                        programs=self.programs + common_dev + self.dev_programs)
 
@@ -148,8 +146,6 @@ class RuleSet:
 
 
 def replace_applets(model: ChainguardImage, applets: tuple[str, ...]) -> ChainguardImage:
-    from dataclasses import replace
-
     return replace(model, applets=applets) if model.shell_kind == "busybox" or not model.shell else model
 
 
@@ -203,76 +199,88 @@ _cache: dict[tuple[Path, ...], RuleSet] = {}
 def load_rules(user_files: tuple[Path, ...] = ()) -> RuleSet:
     key = tuple(user_files)
     if key not in _cache:
-        builtin = _builtin_rules()
         if not user_files:
-            _cache[key] = builtin
+            _cache[key] = _builtin_rules()
         else:
             ruleset = RuleSet()
             # user files first: their image rules must win (first match wins)
             for data, origin in [(_load_user(p), str(p)) for p in user_files]:
                 _merge(ruleset, data, origin, override=True)
-            _add_missing(ruleset, builtin)
+            for data, origin in _builtin_data():
+                _merge(ruleset, data, origin, override=False)
             _cache[key] = ruleset
     return _cache[key]
 
 
-# --- the built-in rules, cached ----------------------------------------------------------------
+# --- the built-in rules, kept between runs (rules.cache) ------------------------------------------
+
+# RuleSet fields that hold records, and how: the others are plain values marshal keeps as they are
+_RECORDS: dict[str, tuple[str, type]] = {
+    "images": ("list", ImageRule), "upstream": ("list", UpstreamDefaults), "chainguard": ("dict", ChainguardImage),
+    "languages": ("dict", Language), "packages": ("dict of dicts", PackageMapping),
+}
 
 
 def _builtin_rules() -> RuleSet:
+    """The built-in rules, read and checked: what the run without --rules uses."""
+    from migrator.rules.cache import cached
+
+    def build(contents: list[bytes]) -> RuleSet:
+        ruleset = RuleSet()
+        for data, origin in _builtin_data():
+            _merge(ruleset, data, origin, override=False)
+        return ruleset
+
+    return cached("rules", builtin_rule_files(), build, _to_plain, _from_plain, code=(__file__, checks.__file__))
+
+
+def _builtin_data() -> list[tuple[dict[str, Any], str]]:
+    """The built-in rules files as parsed YAML (with --rules, they are merged under the user's)."""
     from migrator.rules.cache import cached
 
     files = builtin_rule_files()
-    return cached("rules", files, lambda contents: _build_builtin(files), _to_plain, _from_plain,
-                  code=(__file__, checks.__file__))
+    return cached("rules-data", files, lambda contents: [(_parse_yaml(f), f.name) for f in files],
+                  lambda loaded: loaded, _parsed_files, code=(__file__,))
 
 
-def _build_builtin(files: list[Path]) -> RuleSet:
-    ruleset = RuleSet()
-    for path in files:
-        _merge(ruleset, _parse_yaml(path), path.name, override=False)
-    return ruleset
+def _parsed_files(plain: Any) -> list[tuple[dict[str, Any], str]]:
+    if not all(isinstance(data, dict) and isinstance(origin, str) for data, origin in plain):
+        raise TypeError("not parsed rules files")
+    return [(data, origin) for data, origin in plain]
 
 
-def _to_plain(ruleset: RuleSet) -> tuple[Any, ...]:
-    """Tuples, dicts and strings for marshal, in the order of the classes' fields."""
-    return (
-        [(r.match, r.tags, r.ecosystem, r.builder, r.runtime, r.family, r.unsupported, r.notes, r.origin)
-         for r in ruleset.images],
-        {family: {name: (m.names, m.note) for name, m in table.items()} for family, table in ruleset.packages.items()},
-        ruleset.runtime_libs,
-        [(c.name, c.entrypoint, c.user, c.uid, c.shell, c.workdir, c.tools, frozenset(c.packages), c.dev)
-         for c in ruleset.chainguard.values()],
-        frozenset(ruleset.build_tools),
-    )
+def _to_plain(ruleset: RuleSet) -> dict[str, Any]:
+    """The rule set as dicts, lists, tuples and strings (a record is the tuple of its fields)."""
+    def values(record: Any) -> tuple[Any, ...]:
+        return tuple(getattr(record, name) for name in field_names(type(record)))
+
+    plain: dict[str, Any] = {}
+    for name in field_names(RuleSet):
+        value = getattr(ruleset, name)
+        shape = _RECORDS.get(name, ("plain", object))[0]
+        if shape == "list":
+            value = [values(item) for item in value]
+        elif shape == "dict":
+            value = {key: values(item) for key, item in value.items()}
+        elif shape == "dict of dicts":
+            value = {key: {inner: values(item) for inner, item in table.items()} for key, table in value.items()}
+        plain[name] = value
+    return plain
 
 
-def _from_plain(plain: tuple[Any, ...]) -> RuleSet:
-    images, packages, runtime_libs, chainguard, build_tools = plain
-    return RuleSet(
-        images=[ImageRule(*fields) for fields in images],
-        packages={family: {name: PackageMapping(*mapping) for name, mapping in table.items()}
-                  for family, table in packages.items()},
-        runtime_libs=runtime_libs,
-        chainguard={fields[0]: ChainguardImage(*fields) for fields in chainguard},
-        build_tools=set(build_tools),
-    )
-
-
-def _add_missing(ruleset: RuleSet, builtin: RuleSet) -> None:
-    """The built-in rules under the user's: what the user's files set stays, image rules come after theirs."""
-    ruleset.images += builtin.images
-    for family, table in builtin.packages.items():
-        mine = ruleset.packages.setdefault(family, {})
-        for name, mapping in table.items():
-            mine.setdefault(name, mapping)
-    for name, image in builtin.chainguard.items():
-        ruleset.chainguard.setdefault(name, image)
-    ruleset.build_tools |= builtin.build_tools
-    for section, entries in builtin.runtime_libs.items():
-        target = ruleset.runtime_libs.setdefault(section, {})
-        for name, values in entries.items():
-            target.setdefault(name, values)
+def _from_plain(plain: dict[str, Any]) -> RuleSet:
+    values: dict[str, Any] = {}
+    for name in field_names(RuleSet):
+        value = plain[name]
+        shape, cls = _RECORDS.get(name, ("plain", object))
+        if shape == "list":
+            value = [cls(*item) for item in value]
+        elif shape == "dict":
+            value = {key: cls(*item) for key, item in value.items()}
+        elif shape == "dict of dicts":
+            value = {key: {inner: cls(*item) for inner, item in table.items()} for key, table in value.items()}
+        values[name] = value
+    return RuleSet(**values)
 
 
 # --- reading files ---------------------------------------------------------------------------
