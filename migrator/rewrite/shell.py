@@ -12,7 +12,7 @@ import bisect
 import contextlib
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from migrator.findings import packages as pcodes
 from migrator.findings import shell as scodes
@@ -72,11 +72,51 @@ _PARSER: Parser | None = None
 def _parser() -> Parser:
     global _PARSER
     if _PARSER is None:
-        import tree_sitter_bash
         from tree_sitter import Language, Parser
 
-        _PARSER = Parser(Language(tree_sitter_bash.language()))
+        _PARSER = Parser(Language(_bash_language()))
     return _PARSER
+
+
+def _bash_language() -> object:
+    """The bash grammar, from tree_sitter_bash's compiled binding.
+
+    The package's `__init__` imports importlib.resources (which brings tempfile, shutil, random,
+    bz2, lzma: 5 ms, an eighth of a one-file run) only to read a query file we do not use, so the
+    binding is loaded on its own when it is where tree-sitter-bash puts it; otherwise, normally."""
+    import sys
+
+    loaded = sys.modules.get("tree_sitter_bash._binding")
+    if loaded is None:
+        try:
+            loaded = _load_binding()
+        except (ImportError, OSError, AttributeError, StopIteration):
+            import tree_sitter_bash
+
+            return tree_sitter_bash.language()
+    return loaded.language()
+
+
+def _load_binding() -> Any:
+    import importlib.machinery
+    import importlib.util
+    import os
+    import sys
+
+    spec = importlib.util.find_spec("tree_sitter_bash")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("tree_sitter_bash")
+    directory = next(iter(spec.submodule_search_locations))
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES
+    path = next(os.path.join(directory, f"_binding{suffix}") for suffix in suffixes
+                if os.path.isfile(os.path.join(directory, f"_binding{suffix}")))
+    binding_spec = importlib.util.spec_from_file_location("tree_sitter_bash._binding", path)
+    if binding_spec is None or binding_spec.loader is None:
+        raise ImportError("tree_sitter_bash._binding")
+    module = importlib.util.module_from_spec(binding_spec)
+    binding_spec.loader.exec_module(module)
+    sys.modules["tree_sitter_bash._binding"] = module  # the package, if imported later, uses this one
+    return module
 
 
 def _join_blank_continuations(script: str) -> str:

@@ -20,7 +20,6 @@ import fnmatch
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass, field
 
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.plan.facts import absolute, parse_env
@@ -34,6 +33,7 @@ from migrator.plan.startcommand import (
     looks_like_script,
     unwrap,
 )
+from migrator.records import dataclass, field
 from migrator.rules.loader import ChainguardImage, Language, RuleSet
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin"
