@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import json
 import math
-import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
 from migrator.model import MigratorError
+from migrator.parse.words import split_words
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENV = 0, 1, 2, 3
 
@@ -106,7 +106,7 @@ def run_validate(
     smoke_args = None
     if smoke is not None:
         try:
-            smoke_args = shlex.split(smoke)
+            smoke_args = split_words(smoke)
         except ValueError as exc:
             return _usage(f"--smoke: {exc}")
     if not (0 < timeout < math.inf and 0 < build_timeout < math.inf):  # also refuses nan

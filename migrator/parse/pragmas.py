@@ -13,6 +13,7 @@ any comment line outside an instruction. A `# migrate:` comment we cannot read i
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 
@@ -44,6 +45,8 @@ class Pragmas:
 
     def ignored_at(self, line: int, spans: Sequence[Span] | None = None) -> set[str]:
         """Codes ignored for a finding on `line` (any line of an instruction's span)."""
+        if not self.ignores:
+            return set()
         start = _start_of(line, self.spans if spans is None else spans)
         return set(self.ignores.get(start, ()))
 
@@ -123,10 +126,14 @@ def _as_span(item: object) -> Span:
 
 
 def _start_of(line: int, spans: Sequence[Span]) -> int:
-    for first, last in spans:
-        if first <= line <= last:
-            return first
+    """The first line of the instruction spanning `line` (spans are in file order, not overlapping)."""
+    index = bisect.bisect_right(spans, (line, _AFTER_ANY_LINE)) - 1
+    if index >= 0 and spans[index][0] <= line <= spans[index][1]:
+        return spans[index][0]
     return line
+
+
+_AFTER_ANY_LINE = 1 << 62
 
 
 def _continues(line: str, escape: str) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.imageref import expand_args
+from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, parse_arg
 from migrator.records import dataclass, field
 
@@ -120,7 +120,7 @@ def _assignments(text: str) -> tuple[str, ...]:
 def parse_env(body: str) -> dict[str, str | None]:
     """ENV a=b c="d e"  |  ENV legacy value with spaces."""
     try:
-        words = shlex.split(body)
+        words = split_words(body)
     except ValueError:
         words = body.split()
     if words and "=" not in words[0]:
@@ -192,7 +192,7 @@ def _names_a_file(source: str) -> bool:
 
 def _shell_words(text: str) -> list[str]:
     try:
-        return shlex.split(text)
+        return split_words(text)
     except ValueError:
         return text.split()
 

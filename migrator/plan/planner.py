@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from migrator.findings import finding
 from migrator.model import Finding, Options
 from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
@@ -48,6 +50,7 @@ class FilePlan:
     stages: list[StagePlan]
     options: Options
     rules: RuleSet
+    memo: dict[str, Any] = field(default_factory=dict)  # facts about the whole file, computed once for all stages
 
     @property
     def final(self) -> StagePlan:

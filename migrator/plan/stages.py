@@ -48,12 +48,14 @@ class StagedFile:
     stages: list[Stage]
     global_args: dict[str, str | None]
 
+    named: dict[str, int] = field(default_factory=dict)  # lower-case name -> index of its first stage
+
     def stage_by_reference(self, reference: str, before: int | None = None) -> Stage | None:
         """Find a stage by name (case-insensitive) or index, as COPY --from and FROM do."""
         limit = len(self.stages) if before is None else before
-        for stage in self.stages[:limit]:
-            if stage.name is not None and stage.name.lower() == reference.lower():
-                return stage
+        index = self.named.get(reference.lower())
+        if index is not None and index < limit:
+            return self.stages[index]
         if reference.isdigit() and int(reference) < limit:
             return self.stages[int(reference)]
         return None
@@ -80,7 +82,9 @@ def split_stages(doc: Dockerfile) -> StagedFile:
                 global_args.update(parse_arg(item.body))
     staged = StagedFile(preamble, stages, global_args)
     for stage in stages:
-        _resolve(stage, staged)
+        _resolve(stage, staged)  # names the stage: later stages can refer to it
+        if stage.name is not None:
+            staged.named.setdefault(stage.name.lower(), stage.index)
     return staged
 
 
@@ -93,10 +97,10 @@ def parse_arg(body: str) -> dict[str, str | None]:
 
 
 def _split_words(text: str) -> list[str]:
-    import shlex
+    from migrator.parse.words import split_words
 
     try:
-        return shlex.split(text, posix=False)
+        return split_words(text, posix=False)
     except ValueError:
         return text.split()
 

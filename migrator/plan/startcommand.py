@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from collections.abc import Iterable
 
 from migrator.parse.dockerfile import Instruction
+from migrator.parse.words import split_words
 from migrator.records import dataclass
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
@@ -118,7 +118,7 @@ def looks_like_script(path: str, source_name: str | None = None) -> bool:
 def inner_program(shell_body: str) -> str | None:
     """The program a simple `sh -c "exec java ..."` body starts (after assignments and `exec`)."""
     try:
-        words = shlex.split(shell_body)
+        words = split_words(shell_body)
     except ValueError:
         words = shell_body.split()
     for word in words:

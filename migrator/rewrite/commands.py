@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import shlex
 from typing import TYPE_CHECKING
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, json_argv
 from migrator.parse.imageref import expand_args
+from migrator.parse.words import split_words
 from migrator.records import dataclass, field
 
 if TYPE_CHECKING:
@@ -84,10 +84,10 @@ def _shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None
     """The argv `/bin/sh -c BODY` would run, read with the shell parser: (argv, "", substituted), or
     (None, why it needs a shell, False). A trailing `# comment` is the shell's, not an argument;
     `VAR=value cmd` sets a variable, which exec form cannot."""
-    from migrator.rewrite.shell import Source
+    from migrator.rewrite.shell import parsed
 
     try:
-        src = Source(body, 1)
+        src = parsed(body, 1)
     except Exception:  # never raise on user input
         return None, "it cannot be parsed", False
     if src.root.has_error:
@@ -221,7 +221,7 @@ def healthcheck_needs_shell(instruction: Instruction, runtime_tools: set[str], r
         if not runtime_has_shell:
             return True  # CMD-SHELL and shell form run through /bin/sh
         try:
-            argv = shlex.split(command) if command and not command.startswith("[") else [command]
+            argv = split_words(command) if command and not command.startswith("[") else [command]
         except ValueError:  # an unclosed quote: broken as written too; judge by the words
             argv = command.split()
     tool = posixpath.basename(str(argv[0])) if argv else ""

@@ -7,11 +7,11 @@
 from __future__ import annotations
 
 import re
-import shlex
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
+from migrator.parse.words import split_words
 
 _ARCHIVE = re.compile(r"\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst))$", re.IGNORECASE)
 _ADD_ONLY_FLAGS = {"checksum", "keep-git-dir", "unpack"}
@@ -41,7 +41,7 @@ def add_as_copy(instruction: Instruction) -> tuple[str, Finding] | None:
         return None
     body = instruction.body
     try:
-        words = instruction.json_args() or shlex.split(body)
+        words = instruction.json_args() or split_words(body)
     except ValueError:
         return None
     sources = words[:-1]

@@ -16,14 +16,14 @@ from migrator.rewrite.shell import SimpleCommand
 
 def prepare_volumes(stage: Stage, runtime_plan: RuntimePlan) -> list[Finding]:
     """VOLUME directories must exist, owned by the runtime user, before a volume is mounted there."""
-    import shlex
+    from migrator.parse.words import split_words
 
     paths: list[str] = []
     for instruction in stage.instructions:
         if instruction.keyword != "VOLUME":
             continue
         try:
-            words = instruction.json_args() or shlex.split(instruction.body)
+            words = instruction.json_args() or split_words(instruction.body)
         except ValueError:
             words = instruction.body.split()
         paths += [w for w in words if w.startswith("/") and "$" not in w]

@@ -76,26 +76,50 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         wanted += _absolute_paths_the_command_runs(facts)
     else:
         wanted += _copied_files_the_command_uses(facts)
-        # what the original final stage received besides its build inputs (config, scripts, assets)
-        wanted += [Copy(d, d) for d in facts.copy_destinations if not _build_input(d, facts)]
+        # what the original final stage received besides its build inputs (config, scripts, assets):
+        # not inside a directory where the stage builds (sources, manifests)
+        workdirs = {command.workdir for command in facts.commands if command.workdir != "/"}
+        wanted += [Copy(d, d) for d in facts.copy_destinations if not any(_inside(d, w) for w in workdirs)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
     kept: list[Copy] = []
+    covered = _Directories()  # one look-up per copy: a stage with thousands of COPY lines stays linear
     for copy in sorted(wanted, key=lambda c: (c.destination.count("/"), c.destination)):
         if copy.source == "/" or "$" in copy.source or any(_inside(copy.source, p) for p in _SKIPPED_PREFIXES):
             continue
-        if any(_inside(copy.destination, k.destination) for k in kept):
+        if covered.contains(copy.destination):
             continue
         kept.append(copy)
-    return sorted(kept, key=lambda c: wanted.index(c) if c in wanted else 0)
+        covered.add(copy.destination)
+    first: dict[Copy, int] = {}
+    for index, copy in enumerate(wanted):
+        first.setdefault(copy, index)
+    return sorted(kept, key=lambda c: first.get(c, 0))
+
+
+class _Directories:
+    """Paths, each with what is inside it: `contains(p)` is any(_inside(p, d) for d in the paths added)."""
+
+    def __init__(self) -> None:
+        self.exact: set[str] = set()
+        self.prefixes: set[str] = set()  # each path without its trailing "/"
+
+    def add(self, path: str) -> None:
+        self.exact.add(path)
+        self.prefixes.add(path.rstrip("/"))
+
+    def contains(self, path: str) -> bool:
+        if path in self.exact:
+            return True
+        slash = path.find("/")
+        while slash != -1:
+            if path[:slash] in self.prefixes:  # path.startswith(that + "/")
+                return True
+            slash = path.find("/", slash + 1)
+        return False
 
 
 _SYSTEM_PREFIXES = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/lib/", "/lib/", "/etc/", "/proc/", "/dev/")
-
-
-def _build_input(path: str, facts: StageFacts) -> bool:
-    """A COPY destination inside a directory where the stage builds (sources, manifests)."""
-    return any(command.workdir != "/" and _inside(path, command.workdir) for command in facts.commands)
 
 
 def _healthcheck_words(facts: StageFacts) -> list[str]:
@@ -165,12 +189,14 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
     the runtime repeats them from the same source, with the runtime user as owner where needed."""
     import shlex
 
+    from migrator.parse.words import split_words
+
     lines = []
     for instruction, target in context.facts.unplaced_copies:
         words = instruction.json_args()
         if words is None:
             try:
-                words = shlex.split(instruction.body)
+                words = split_words(instruction.body)
             except ValueError:
                 words = instruction.body.split()
         if len(words) < 2 or _build_tool_copy(words, context.facts):

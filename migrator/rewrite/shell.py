@@ -12,6 +12,7 @@ import bisect
 import contextlib
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from migrator.findings import packages as pcodes
@@ -141,8 +142,15 @@ def _join_blank_continuations(script: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=16)
+def parsed(script: str, first_line: int) -> Source:
+    """The Source of a script, parsed once: a RUN body is read by several passes (what it installs,
+    its commands, the rewrite), and a 1 MiB body takes half a second to parse."""
+    return Source(script, first_line)
+
+
 class Source:
-    """The script, its parse tree, and byte -> character offset mapping."""
+    """The script, its parse tree, and byte -> character offset mapping (read-only once built)."""
 
     def __init__(self, script: str, first_line: int) -> None:
         self.text = script
@@ -253,7 +261,7 @@ def _walk(node: Node) -> Iterator[Node]:
 def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
     """Every simple command anywhere in the script, in order; [] when it cannot be parsed."""
     try:
-        src = Source(script, first_line)
+        src = parsed(script, first_line)
     except Exception:  # never raise on user input
         return []
     if src.root.has_error:
@@ -292,7 +300,7 @@ def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int,
     that install needs. `errexit`: the script runs under `set -e` from its first line.
     """
     try:
-        src = Source(script, first_line)
+        src = parsed(script, first_line)
     except Exception as exc:  # never raise on user input
         return _untouched(first_line, f"RUN command could not be parsed ({exc}): left untouched")
     if src.root.has_error:
@@ -386,7 +394,7 @@ def _is_trivial_script(text: str) -> bool:
     """Nothing left but `set -eux`, `true`, `:` (alone or joined by && / ||)?"""
     if not text.strip(" \t\n\\;"):
         return True
-    src = Source(text, 1)
+    src = parsed(text, 1)
     return not src.root.has_error and all(_is_trivial(src, node) for node in _statements(src.root))
 
 
@@ -721,7 +729,7 @@ def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, f
     """Say in each failing command's error finding when the rewritten script would carry on after it."""
     from migrator.rewrite.failures import hidden_reason
 
-    src = Source(result, first_line)
+    src = parsed(result, first_line)
     nodes = {(node.type, src.start(node)): node for node in _walk(src.root)}
     for index, kind, start in rewriter.failing:
         moved = start + sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= start)

@@ -233,16 +233,15 @@ def _from_image(instruction: Instruction) -> bool:
 
 def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written) -> Item:
     """Let the ecosystem move a `COPY --from=stage` destination the runtime image would not look in."""
-    import shlex
-
     from migrator.parse.dockerfile import parse_instruction
+    from migrator.parse.words import split_words
 
     adjust = getattr(ecosystem_for(stage_plan.ecosystem), "adjust_copy", None)
     source = item.flags.get("from") if isinstance(item, Instruction) and item.keyword == "COPY" else None
     stage = plan.staged.stage_by_reference(source, before=stage_plan.stage.index) if source else None
     if adjust is None or stage is None or not isinstance(item, Instruction):
         return item
-    words = item.json_args() or shlex.split(item.body)
+    words = item.json_args() or split_words(item.body)
     if len(words) != 2:
         return item
     change = adjust(facts_with_parents(stage), words[0], words[1])

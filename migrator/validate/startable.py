@@ -19,9 +19,9 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-import shlex
 
 from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.parse.words import split_words
 from migrator.plan.facts import absolute, parse_env
 from migrator.plan.stages import Stage, StagedFile, parse_arg, split_stages
 from migrator.plan.startcommand import (
@@ -223,7 +223,7 @@ def _placed(instruction: Instruction, workdir: str, values: dict[str, str | None
     words = instruction.json_args()
     if words is None:
         try:
-            words = shlex.split(instruction.body)
+            words = split_words(instruction.body)
         except ValueError:
             words = instruction.body.split()
     words = [w for w in words if not w.startswith("--")]

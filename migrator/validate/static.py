@@ -19,7 +19,6 @@ import fnmatch
 import json
 import posixpath
 import re
-import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 from migrator.findings import finding
 from migrator.model import Finding, Severity
 from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, split_stages
 from migrator.validate.source import exec_form, read
 
@@ -186,7 +186,7 @@ def global_args(df: Dockerfile, build_args: dict[str, str]) -> dict[str, str]:
 
 def shlex_split(text: str) -> list[str]:
     try:
-        return shlex.split(text, comments=False, posix=True)
+        return split_words(text)
     except ValueError:
         return text.split()
 
