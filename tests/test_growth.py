@@ -1,6 +1,6 @@
 """Large inputs get the whole, right answer (issue 13: work that grew with the square of the size made
 20,000 instructions run past a minute and one 1 MiB line take 30-50 s). The time is measured by
-benchmarks/bench_check.py; here the answer is checked, and only a generous bound on the time."""
+benchmarks/bench.py; here the answer is checked, and only a generous bound on the time."""
 
 from __future__ import annotations
 

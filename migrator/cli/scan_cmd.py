@@ -137,70 +137,12 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _progress(total: int, enabled: bool) -> tuple[Callable[[], None], Callable[[], None]]:
-    """A Rich progress bar on stderr when it is a terminal; otherwise nothing at all."""
-    if not enabled:
-        return (lambda: None), (lambda: None)
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    progress = Progress(
-        TextColumn("scanning"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = progress.add_task("scan", total=total)
-    progress.start()
-    return (lambda: progress.advance(task)), progress.stop
-
-
-def _images(report: FileReport, attr: str) -> str:
-    names = list(dict.fromkeys(getattr(s, attr) for s in report.result.stages if getattr(s, attr)))
-    return ", ".join(names) if names else "-"
-
-
-def summary_table(reports: list[FileReport], root: Path) -> str:
-    header = ("FILE", "BASE IMAGES", "TARGET IMAGES", "ERR", "WARN", "INFO", "STATUS")
-    rows: list[tuple[str, ...]] = [header]
-    for report in reports:
-        counts = [sum(1 for f in report.findings if f.severity is s) for s in Severity]
-        rows.append(
-            (
-                _display(report.path, root),
-                _images(report, "source"),
-                _images(report, "image") if report.result.changed else "-",
-                *(str(n) for n in counts),
-                report.status,
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    numeric = {3, 4, 5}
-    lines = []
-    for row in rows:
-        cells = [
-            cell.rjust(w) if i in numeric else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines) + "\n"
-
-
 def totals(reports: list[FileReport], seconds: float) -> str:
     by_status = {s: sum(1 for r in reports if r.status == s) for s in STATUS_ORDER}
     parts = [f"{n} {s}" for s, n in by_status.items() if n]
     rate = len(reports) / seconds if seconds > 0 else 0.0
     noun = "Dockerfile" if len(reports) == 1 else "Dockerfiles"
     return f"{len(reports)} {noun}: {', '.join(parts) or 'none found'} ({seconds:.2f}s, {rate:.0f} files/s)"
-
-
-def _display(path: str, root: Path) -> str:
-    try:
-        return Path(path).relative_to(root).as_posix() if root.is_dir() else path
-    except ValueError:
-        return path
 
 
 def scan_main(args: ScanArgs) -> int:
@@ -220,11 +162,10 @@ def scan_main(args: ScanArgs) -> int:
         options, fail_on = configured(path, args, cache)  # a bad configuration: exit 2 (errors.guarded)
         tasks.append((str(path), options, fail_on))
 
-    advance, stop = _progress(len(tasks), sys.stderr.isatty() and len(tasks) > 1)
-    try:  # a registry that cannot be asked (--pin, --verify-tags) stops here, exit 2: nothing is written
+    from migrator.cli.progress import bar
+
+    with bar(len(tasks), "scanning") as advance:  # a registry that cannot be asked (--pin): exit 2 here
         reports = run_tasks(tasks, jobs, advance)
-    finally:
-        stop()
     reports += [_error(path, f"cannot read directory ({why}): its Dockerfiles were not scanned", args.fail_on)
                 for path, why in unreadable]
     if args.write:
@@ -232,12 +173,17 @@ def scan_main(args: ScanArgs) -> int:
     elapsed = time.perf_counter() - started
 
     if args.format == "text":
-        sys.stdout.write(summary_table(reports, root) if reports else "")
-        problems = [r.result for r in reports if r.status in (ERROR, CANNOT)]
-        if problems:
-            only_errors = [_errors_only(r) for r in problems]
-            sys.stdout.write("\n" + render_findings(only_errors, "text"))
-        print(totals(reports, elapsed))
+        problems = [_errors_only(r.result) for r in reports if r.status in (ERROR, CANNOT)]
+        if sys.stdout.isatty():
+            from migrator.cli.scan_table import to_terminal
+
+            to_terminal(reports, root, problems, totals(reports, elapsed))
+        else:
+            from migrator.cli.scan_table import plain
+
+            sys.stdout.write(plain(reports, root) if reports else "")
+            sys.stdout.write("\n" + render_findings(problems, "text") if problems else "")
+            print(totals(reports, elapsed))
     else:
         sys.stdout.write(render_findings([r.result for r in reports], args.format))
         print(totals(reports, elapsed), file=sys.stderr)

@@ -139,15 +139,14 @@ def run_validate(
         registries=tuple(registries or ()),
     )
 
-    def progress(message: str) -> None:
-        if not as_json:
-            print(f"migrate validate: {message}", file=sys.stderr, flush=True)
-
+    from migrator.cli.progress import steps
     from migrator.registry.errors import RegistryError
     from migrator.validate.registry_check import RegistryCheck
 
     try:  # the registry check runs once a builder is found, before any build
-        report = validate(path, opts, progress=progress, before_build=RegistryCheck(path, opts))
+        with steps("migrate validate", lines=not as_json) as progress:
+            progress("looking for a builder")
+            report = validate(path, opts, progress=progress, before_build=RegistryCheck(path, opts))
     except RegistryError as exc:
         return _usage(str(exc))
     if as_json:
