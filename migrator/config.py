@@ -39,13 +39,14 @@ from typing import Any
 
 from migrator.model import DEFAULT_REGISTRY, FAIL_ON, Finding, MigratorError, Options, Severity, TagPolicy
 from migrator.records import dataclass, field, replace
+from migrator.regex import lazy as lazy_re
 
 YAML_NAMES = (".migrator.yaml", ".migrator.yml")
 PYPROJECT = "pyproject.toml"
 KEYS = ("registry", "org", "tag-policy", "rules", "ignore", "fail-on", "pin", "verify-tags", "overrides")
 _BOOL_KEYS = ("pin", "verify-tags")
 _LIST_KEYS = ("rules", "ignore")
-_CODE = re.compile(r"^[A-Z]+[0-9]+$")
+_CODE = lazy_re(r"^[A-Z]+[0-9]+$")
 DEFAULT = "default"
 DEFAULT_FAIL_ON_MEANING = "errors fail, except 'cannot migrate' (unknown base image)"
 COMMAND_LINE = "command line"

@@ -19,13 +19,14 @@ from collections.abc import Iterable, Sequence
 
 from migrator.model import Finding, Severity
 from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 
-_PRAGMA = re.compile(r"^\s*#\s*migrate\s*:\s*(.*?)\s*$", re.IGNORECASE)
-_IGNORE = re.compile(r"^ignore\s*=\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)\s*,?$", re.IGNORECASE)
-_SKIP_FILE = re.compile(r"^skip-file$", re.IGNORECASE)
-_ESCAPE = re.compile(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
-_DIRECTIVE = re.compile(r"^#\s*[A-Za-z][A-Za-z0-9_-]*\s*=")
-_HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_PRAGMA = lazy_re(r"^\s*#\s*migrate\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_IGNORE = lazy_re(r"^ignore\s*=\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)\s*,?$", re.IGNORECASE)
+_SKIP_FILE = lazy_re(r"^skip-file$", re.IGNORECASE)
+_ESCAPE = lazy_re(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
+_DIRECTIVE = lazy_re(r"^#\s*[A-Za-z][A-Za-z0-9_-]*\s*=")
+_HEREDOC = lazy_re(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _HEREDOC_KEYWORDS = ("RUN", "COPY", "ADD")
 
 BAD_PRAGMA = "MIG701"

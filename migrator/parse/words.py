@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 
+from migrator.regex import lazy as lazy_re
+
 _SPACE = " \t\r\n"  # shlex.whitespace
 
 # POSIX: a run of spaces; '...' (no escapes); "..." (\\ and \" escaped); \x; ordinary characters
-_POSIX_PIECE = re.compile(
+_POSIX_PIECE = lazy_re(
     r"""(?P<space>[ \t\r\n]+)
       |'(?P<single>[^']*)'
       |"(?P<double>[^"\\]*(?:\\[\s\S][^"\\]*)*)"
@@ -27,9 +29,9 @@ _POSIX_PIECE = re.compile(
       |(?P<word>[^ \t\r\n'"\\]+)""",
     re.VERBOSE,
 )
-_IN_DOUBLE_QUOTES = re.compile(r"\\([\s\S])")
+_IN_DOUBLE_QUOTES = lazy_re(r"\\([\s\S])")
 # not POSIX: a word starting with a quote ends at its closing quote; any other runs to a space
-_PLAIN_PIECE = re.compile(r"""(?P<space>[ \t\r\n]+)|(?P<quoted>"[^"]*"|'[^']*')|(?P<word>[^ \t\r\n"'][^ \t\r\n]*)""")
+_PLAIN_PIECE = lazy_re(r"""(?P<space>[ \t\r\n]+)|(?P<quoted>"[^"]*"|'[^']*')|(?P<word>[^ \t\r\n"'][^ \t\r\n]*)""")
 
 
 def split_words(text: str, posix: bool = True) -> list[str]:

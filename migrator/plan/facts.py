@@ -10,6 +10,7 @@ from migrator.parse.imageref import expand_args
 from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, parse_arg
 from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ def run_scripts(instruction: Instruction) -> list[tuple[str, int]]:
     return [(script, first_line)]
 
 
-_HEREDOC_SHELL = re.compile(r"^\s*(?:(?:/usr)?/bin/)?(?:ba|da)?sh\b|^\s*<<")
+_HEREDOC_SHELL = lazy_re(r"^\s*(?:(?:/usr)?/bin/)?(?:ba|da)?sh\b|^\s*<<")
 
 
 def _heredoc_is_script(command_line: str) -> bool:
@@ -225,7 +226,7 @@ def _heredoc_is_script(command_line: str) -> bool:
     return bool(_HEREDOC_SHELL.match(command_line.strip()))
 
 
-_RUN_LEAD = re.compile(r"^[ \t]*[A-Za-z]+(?:[ \t]+--[^\s]+|[ \t]*\\\r?\n)*[ \t]*")
+_RUN_LEAD = lazy_re(r"^[ \t]*[A-Za-z]+(?:[ \t]+--[^\s]+|[ \t]*\\\r?\n)*[ \t]*")
 
 
 def run_body_offset(instruction: Instruction) -> int:

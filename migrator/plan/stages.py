@@ -7,8 +7,9 @@ import re
 from migrator.parse.dockerfile import Dockerfile, Instruction, Item
 from migrator.parse.imageref import ImageRef, InvalidReference, expand_args, parse_image
 from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 
-_FROM_IMAGE = re.compile(r"^(?P<lead>[ \t]*FROM(?:[ \t]+--[^\s]+)*[ \t]+)(?P<image>[^\s]+)", re.IGNORECASE)
+_FROM_IMAGE = lazy_re(r"^(?P<lead>[ \t]*FROM(?:[ \t]+--[^\s]+)*[ \t]+)(?P<image>[^\s]+)", re.IGNORECASE)
 
 
 @dataclass

@@ -15,15 +15,16 @@ from collections.abc import Iterable
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.records import dataclass
+from migrator.regex import lazy as lazy_re
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _INIT_WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "catatonit"})
 _USER_WRAPPERS = frozenset({"gosu", "su-exec"})
 _TINI_OPTIONS_WITH_VALUE = frozenset({"-p", "-e", "-l"})
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # files that are shell scripts by their name: *.sh, entrypoint scripts without an extension, and the
 # start scripts Gradle's application plugin writes (build/install/<app>/bin/<app>)
-_SCRIPT_NAMES = re.compile(
+_SCRIPT_NAMES = lazy_re(
     r"(\.(sh|bash)$)|(^|[-_.])entrypoint$|^(docker-)?entrypoint|(^|/)build/install/[^/]+/bin/[^/.]+$"
 )
 

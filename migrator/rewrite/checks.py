@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan, StagePlan
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.shell import SimpleCommand
 
 
@@ -45,10 +44,10 @@ def created_users(plan: FilePlan, stage_plan: StagePlan, commands: list[SimpleCo
     return created
 
 
-_CACHE_UID = re.compile(r"--mount=\S*?\b(?:uid|gid)=(\d+)")
-_CHOWN_IDS = re.compile(r"\bchown\s+(?:-\S+\s+)*(\d+)(?::(\d+))?(?=\s)")
-_ENV_ID = re.compile(r"\b(?:P?[UG]ID|[A-Z_]*_(?:UID|GID|USER_ID|GROUP_ID))[= ]+[\"']?(\d+)\b")
-_CREATED_UID = re.compile(r"(?:\s-u\s*|--uid[= ])[\"']?(\d+)\b")
+_CACHE_UID = lazy_re(r"--mount=\S*?\b(?:uid|gid)=(\d+)")
+_CHOWN_IDS = lazy_re(r"\bchown\s+(?:-\S+\s+)*(\d+)(?::(\d+))?(?=\s)")
+_ENV_ID = lazy_re(r"\b(?:P?[UG]ID|[A-Z_]*_(?:UID|GID|USER_ID|GROUP_ID))[= ]+[\"']?(\d+)\b")
+_CREATED_UID = lazy_re(r"(?:\s-u\s*|--uid[= ])[\"']?(\d+)\b")
 
 
 def uid_findings(plan: FilePlan, stage_plan: StagePlan, instructions: list[Instruction]) -> list[Finding]:

@@ -13,6 +13,7 @@ from migrator.parse.dockerfile import Instruction, json_argv
 from migrator.parse.imageref import expand_args
 from migrator.parse.words import split_words
 from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -113,8 +114,8 @@ def _shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None
     return argv, "", substituted
 
 
-_GLOB = re.compile(r"[*?\[]|^~")
-_WHOLE_VAR = re.compile(r"^\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-+][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$")
+_GLOB = lazy_re(r"[*?\[]|^~")
+_WHOLE_VAR = lazy_re(r"^\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-+][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$")
 
 
 def _argument(src: Source, node: Node, env: dict[str, str | None]) -> tuple[list[str] | None, str]:
@@ -136,7 +137,7 @@ def _argument(src: Source, node: Node, env: dict[str, str | None]) -> tuple[list
     return (None, why) if value is None else ([value], why)
 
 
-_DOUBLE_QUOTED_ESCAPE = re.compile(r'\\([$`"\\\n])')
+_DOUBLE_QUOTED_ESCAPE = lazy_re(r'\\([$`"\\\n])')
 
 
 def _part(src: Source, node: Node, env: dict[str, str | None]) -> tuple[str | None, str]:
@@ -172,7 +173,7 @@ def _part(src: Source, node: Node, env: dict[str, str | None]) -> tuple[str | No
     return None, "shell syntax"
 
 
-_JVM_OPTION_VARIABLES = re.compile(r"\s+\$\{?(JAVA_OPTS|JAVA_OPTIONS|JVM_OPTS)\}?(?=\s|$)")
+_JVM_OPTION_VARIABLES = lazy_re(r"\s+\$\{?(JAVA_OPTS|JAVA_OPTIONS|JVM_OPTS)\}?(?=\s|$)")
 
 
 def _drop_jvm_option_variables(body: str, env: dict[str, str | None], line: int, outcome: CommandOutcome) -> str:

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 from migrator.findings import packages as codes
 from migrator.findings import shell as scodes
 from migrator.model import Finding
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome
 from migrator.rewrite.packages import APT_ENVIRONMENT, package_file_finding, repository_setup
 
-CACHE_PATH = re.compile(
+CACHE_PATH = lazy_re(
     r"^/var/(lib/apt/lists|cache/(apt|yum|dnf|apk|zypp|debconf|ldconfig)|lib/(yum|dnf)|log/(apt|yum\.log|dnf[^/]*|dpkg\.log))"
     r"(/.*)?$"
 )
-REPOSITORY_PATH = re.compile(
+REPOSITORY_PATH = lazy_re(
     r"^/(etc/apt/(sources\.list|keyrings|trusted\.gpg)|usr/share/keyrings|etc/yum\.repos\.d|etc/zypp/repos\.d"
     r"|etc/apk/(repositories|keys)|etc/pki/rpm-gpg)"
 )
-APT_CONFIG_PATH = re.compile(r"^/etc/(apt/(apt\.conf|preferences)|dpkg/dpkg\.cfg)")
+APT_CONFIG_PATH = lazy_re(r"^/etc/(apt/(apt\.conf|preferences)|dpkg/dpkg\.cfg)")
 _SYSTEM = {
     "locale-gen": "set `ENV LANG=C.UTF-8` (or install glibc-locales and set LANG)",
     "update-locale": "set `ENV LANG=...` instead",

@@ -17,14 +17,15 @@ from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.planner import FilePlan
+from migrator.regex import lazy as lazy_re
 
 # /usr/lib/x86_64-linux-gnu, /lib/aarch64-linux-gnu, /usr/lib/$(uname -m)-linux-gnu, /usr/lib/${ARCH}-linux-gnu,
 # /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-_MULTIARCH = re.compile(
+_MULTIARCH = lazy_re(
     r"(?<![\w/])(?:/usr)?/lib/(?:(?:x86_64|aarch64|i386|i686|arm|s390x|powerpc64le|riscv64|\$\(uname -m\)|`uname -m`"
     r"|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)-linux-gnu(?:eabihf)?|\$\(dpkg-architecture -q ?DEB_HOST_MULTIARCH\))(?=/|\b|$)"
 )
-_MOUNT_TARGET = re.compile(r"--mount=(\S*)")
+_MOUNT_TARGET = lazy_re(r"--mount=(\S*)")
 
 
 def translate_layout(plan: FilePlan) -> list[Finding]:

@@ -19,6 +19,7 @@ from migrator.findings import packages as pcodes
 from migrator.findings import shell as scodes
 from migrator.model import Finding, Severity
 from migrator.records import dataclass
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, PackageList, StageKnowledge, Token
 from migrator.rules.loader import RuleSet
 
@@ -173,14 +174,17 @@ class Source:
     def pos(self, byte: int) -> int:
         return byte if self._chars is None else self._chars[byte]
 
+    # (called for every word of a script: the byte offsets are the offsets when the text is ASCII)
     def start(self, node: Node) -> int:
-        return self.pos(node.start_byte)
+        return node.start_byte if self._chars is None else self._chars[node.start_byte]
 
     def end(self, node: Node) -> int:
-        return self.pos(node.end_byte)
+        return node.end_byte if self._chars is None else self._chars[node.end_byte]
 
     def slice(self, node: Node) -> str:
-        return self.text[self.start(node) : self.end(node)]
+        if self._chars is None:
+            return self.text[node.start_byte : node.end_byte]
+        return self.text[self._chars[node.start_byte] : self._chars[node.end_byte]]
 
     def line(self, position: int) -> int:
         if self._newlines is None:  # offsets of the newlines, once: counting per token is quadratic
@@ -194,7 +198,7 @@ class Source:
 
 # --- words -----------------------------------------------------------------------------------
 
-_UNESCAPE = re.compile(r"\\(.)", re.S)
+_UNESCAPE = lazy_re(r"\\(.)", re.S)
 
 
 def literal(src: Source, node: Node) -> str | None:
@@ -228,6 +232,7 @@ def _word_text(src: Source, node: Node) -> str:
     return text
 
 
+_PLAIN_WORDS = {"word", "raw_string", "number", "string_content"}  # cannot hold a command
 _WORD_TYPES = {
     "word", "string", "raw_string", "concatenation", "simple_expansion", "expansion",
     "command_substitution", "number", "ansi_c_string", "translated_string", "arithmetic_expansion",
@@ -255,7 +260,8 @@ def _walk(node: Node) -> Iterator[Node]:
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(current.children))
+        if current.child_count:  # (`children` builds a list: not for the leaves, half of all nodes)
+            stack.extend(reversed(current.children))
 
 
 def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
@@ -342,7 +348,7 @@ def _program_edits(src: Source, rewriter: _Rewriter) -> list[Edit]:
     return _normalise(edits + _list_edits(src, rewriter.ctx.variables, edits))
 
 
-_LIST_VALUE = re.compile(r"^[A-Za-z0-9.+_:=~<>*-]+(?:\s+[A-Za-z0-9.+_:=~<>*-]+)*$")
+_LIST_VALUE = lazy_re(r"^[A-Za-z0-9.+_:=~<>*-]+(?:\s+[A-Za-z0-9.+_:=~<>*-]+)*$")
 
 
 def _package_lists(src: Source) -> dict[str, PackageList]:
@@ -665,6 +671,8 @@ class _Rewriter:
 
     def nested(self, node: Node) -> None:
         """Commands that cannot be rewritten in place (substitutions, conditions): report only."""
+        if node.type in _PLAIN_WORDS:
+            return  # nothing inside (called for every argument of every command)
         for child in _walk(node):
             if child.type == "command":
                 self._report_nested(child)

@@ -34,11 +34,12 @@ from migrator.plan.startcommand import (
     unwrap,
 )
 from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage, Language, RuleSet
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin"
 _IMAGE_BIN_DIRS = frozenset({"/usr/bin", "/bin", "/usr/sbin", "/sbin"})
-_INSTALLERS = re.compile(r"\b(pip3?|uv|poetry|pipenv|pdm|npm|yarn|pnpm|gem|bundle|cargo|go|composer)\s+"
+_INSTALLERS = lazy_re(r"\b(pip3?|uv|poetry|pipenv|pdm|npm|yarn|pnpm|gem|bundle|cargo|go|composer)\s+"
                          r"(install|sync|add|ci|i|build)\b")
 BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
 
@@ -325,7 +326,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
 
 _JAVA_OPTIONS_WITH_VALUE = frozenset({"-cp", "-classpath", "--class-path", "-p", "--module-path", "--add-opens",
                                       "--add-exports", "--add-modules", "--add-reads"})
-_APP_BINSTUBS = re.compile(r"/bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
+_APP_BINSTUBS = lazy_re(r"/bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
 
 
 def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageView) -> str | None:
@@ -451,7 +452,7 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
     return posixpath.basename(posixpath.dirname(source_path)) == "bin" and bool(_INSTALLERS.search(view.evidence))
 
 
-_OUTPUT_OPTION = re.compile(r"(?:^|\s)(?:-o|--output|--out|--prefix|--root|--target-dir|--install-dir|-d|-C)"
+_OUTPUT_OPTION = lazy_re(r"(?:^|\s)(?:-o|--output|--out|--prefix|--root|--target-dir|--install-dir|-d|-C)"
                             r"(?:=|\s+)[\"']?(/[^\s\"';&|]+)")
 
 
