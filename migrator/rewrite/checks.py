@@ -7,6 +7,7 @@ from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan, StagePlan
+from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.shell import SimpleCommand
 
@@ -87,7 +88,6 @@ def _uid_references(instruction: Instruction) -> list[tuple[str, str]]:
 
 def _upstream_users(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
     """uid -> user name of the users the source image had (rules/dockerhub.yaml)."""
-    import fnmatch
 
     from migrator.rules.data import builtin_data
 
@@ -96,7 +96,7 @@ def _upstream_users(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
     repository = ref.short_name if ref is not None else ""
     users: dict[str, str] = {}
     for entry in builtin_data("dockerhub.yaml").get("users") or []:
-        if ("match" in entry and fnmatch.fnmatchcase(repository, entry["match"])) or (
+        if ("match" in entry and glob_match(repository, entry["match"])) or (
             entry.get("family") == root.family and "match" not in entry
         ):
             users.update({str(uid): name for name, uid in entry["users"].items() if str(uid) not in users})

@@ -8,14 +8,13 @@ dockerhub_paths) and the copied path exists again.
 
 from __future__ import annotations
 
-import fnmatch
-
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.planner import FilePlan, StagePlan
 from migrator.plan.stages import Stage
+from migrator.regex import glob_match
 
 
 def dockerhub_homes(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tuple[str, list[Finding]]:
@@ -29,7 +28,7 @@ def dockerhub_homes(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tupl
     for source in _copied_from(plan, stage) + _copied_into(stage):
         for pattern, env in plan.rules.dockerhub_env.items():
             root = "/".join(source.split("/")[: pattern.count("/") + 1])
-            if fnmatch.fnmatchcase(root, pattern) and not set_here & {k for k, _ in env if k != "PATH"}:
+            if glob_match(root, pattern) and not set_here & {k for k, _ in env if k != "PATH"}:
                 homes.append(root)
                 wanted.update(env)
     if not wanted:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from migrator.findings import packages as codes
 from migrator.findings import shell as scodes
 from migrator.model import Finding
+from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome
 from migrator.rewrite.packages import APT_ENVIRONMENT, package_file_finding, repository_setup
@@ -164,7 +165,6 @@ def fetched_tools(text: str) -> set[str]:
 
 def _link(cmd: Cmd) -> Outcome | None:
     """`ln -s /usr/local/bin/python /usr/bin/python`: Docker Hub's interpreter path; Wolfi's is /usr/bin."""
-    import fnmatch
     import posixpath
 
     from migrator.findings import shell as shell_codes
@@ -180,7 +180,7 @@ def _link(cmd: Cmd) -> Outcome | None:
     program = posixpath.basename(source.value or "")
     patterns = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
     if posixpath.dirname(source.value or "") != "/usr/local/bin" or not any(
-        fnmatch.fnmatchcase(program, p) for p in patterns
+        glob_match(program, p) for p in patterns
     ):
         return None
     text = " ".join(w.text for w in cmd.words)

@@ -9,12 +9,12 @@ parser nor for checking 2,000 entries on every run.
 
 from __future__ import annotations
 
-import fnmatch
 from pathlib import Path
 from typing import Any
 
 from migrator.model import MigratorError
 from migrator.records import dataclass, field, field_names, replace
+from migrator.regex import glob_match
 from migrator.rules import checks
 
 FAMILIES = ("debian", "alpine", "fedora")
@@ -37,11 +37,11 @@ class ImageRule:
     origin: str = ""  # "file:line" the rule came from, for messages
 
     def applies_to(self, repository: str, tag: str | None) -> bool:
-        if not fnmatch.fnmatchcase(repository, self.match):
+        if not glob_match(repository, self.match):
             return False
         if not self.tags:
             return True
-        return tag is not None and any(fnmatch.fnmatchcase(tag, pattern) for pattern in self.tags)
+        return tag is not None and any(glob_match(tag, pattern) for pattern in self.tags)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class ChainguardImage:
             return True
         if self.shell_kind == "busybox" and name in self.applets:
             return True
-        return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.programs)
+        return any(glob_match(name, pattern) for pattern in self.programs)
 
     def development(self, common_dev: tuple[str, ...]) -> ChainguardImage:
         """The -dev variant: the same image plus apk, bash, busybox, git, wget and its build tools."""
@@ -132,14 +132,14 @@ class RuleSet:
     def language_of(self, program: str) -> Language | None:
         """The language whose image runs `program` (python3.12 -> python), or None."""
         for language in self.languages.values():
-            if any(fnmatch.fnmatchcase(program, pattern) for pattern in language.programs):
+            if any(glob_match(program, pattern) for pattern in language.programs):
                 return language
         return None
 
     def upstream_defaults(self, repository: str, tag: str | None) -> UpstreamDefaults:
         for entry in self.upstream:
-            if fnmatch.fnmatchcase(repository, entry.match) and (
-                not entry.tags or (tag is not None and any(fnmatch.fnmatchcase(tag, t) for t in entry.tags))
+            if glob_match(repository, entry.match) and (
+                not entry.tags or (tag is not None and any(glob_match(tag, t) for t in entry.tags))
             ):
                 return entry
         return UpstreamDefaults("*")

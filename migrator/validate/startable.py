@@ -16,7 +16,6 @@ in the model) or `broken`; problems are (code, output line, message) for the cal
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 
@@ -34,6 +33,7 @@ from migrator.plan.startcommand import (
     unwrap,
 )
 from migrator.records import dataclass, field
+from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage, Language, RuleSet
 
@@ -465,7 +465,7 @@ def _in_output_directory(view: StageView, path: str, by_name: bool) -> bool:
 def _installed_by_package(program: str, packages: list[str], rules: RuleSet) -> bool:
     language = rules.language_of(program)
     for package in packages:
-        if language is not None and any(fnmatch.fnmatchcase(package, g) for g in language.packages):
+        if language is not None and any(glob_match(package, g) for g in language.packages):
             return True
         if package == program or (len(package) >= 4 and (program.startswith(package) or package.startswith(program))):
             return True
@@ -526,4 +526,4 @@ def _matching_root(path: str, pattern: str) -> str | None:
     if len(parts) <= depth:
         return None
     root = "/".join(parts[: depth + 1])
-    return root if fnmatch.fnmatchcase(root, pattern) else None
+    return root if glob_match(root, pattern) else None
