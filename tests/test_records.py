@@ -101,3 +101,27 @@ def test_defining_records_does_not_import_dataclasses_or_inspect() -> None:
             "A(1)\nprint('dataclasses' in sys.modules, 'inspect' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_the_generic_and_the_compiled_init_agree() -> None:
+    """The first instances are made by a generic __init__, the later ones by a compiled one."""
+    from migrator import records
+
+    @dataclass
+    class Made:
+        a: int
+        b: str = "x"
+        c: list[int] = field(default_factory=list)
+
+    made = [Made(1), Made(2, "y"), Made(a=3, c=[1]), Made(4, b="z")] * (records._COMPILE_AFTER // 2)
+    assert len(made) > records._COMPILE_AFTER  # both kinds were used
+    assert [(m.a, m.b, m.c) for m in made[:4]] == [(1, "x", []), (2, "y", []), (3, "x", [1]), (4, "z", [])]
+    assert made[:4] * (records._COMPILE_AFTER // 2) == made
+    for wrong in ((), (1, "b", [], 4)):
+        for _ in range(2):  # generic, then compiled
+            with pytest.raises(TypeError):
+                [Made(*wrong) for _ in range(records._COMPILE_AFTER + 1)]
+    with pytest.raises(TypeError):
+        Made(1, a=2)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Made(1, d=2)  # type: ignore[call-arg]
