@@ -7,7 +7,7 @@ from pathlib import Path
 
 from migrator.model import FAIL_ON, TagPolicy
 from migrator.records import dataclass, field
-from migrator.report.formats import FORMATS
+from migrator.report import FORMATS
 
 __all__ = ["FAIL_ON", "FORMATS", "SUBCOMMANDS", "TAG_POLICIES", "ConfigArgs", "HookArgs", "MigrateArgs", "ScanArgs",
            "SharedOptions"]

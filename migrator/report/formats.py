@@ -2,9 +2,9 @@
 
     render_findings(results, "sarif") -> str
 
-Pure functions over `Result` objects, standard library only, imported where a format needs it:
-the command-line parser reads FORMATS from here on every run. Line numbers: a finding about the whole
-file has line 0; formats that require a positive line (every machine format) report it at line 1.
+Pure functions over `Result` objects, standard library only (imported where a format needs it).
+Line numbers: a finding about the whole file has line 0; formats that require a positive line
+(every machine format) report it at line 1.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import os
 from collections.abc import Iterable
 
 from migrator.model import Finding, Result, Severity
-
-FORMATS = ("text", "json", "sarif", "github", "gitlab")
+from migrator.report import FORMATS
 
 TOOL_NAME = "migrator"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

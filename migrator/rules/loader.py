@@ -9,13 +9,13 @@ parser nor for checking 2,000 entries on every run.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from migrator.model import MigratorError
 from migrator.records import dataclass, field, field_names, replace
 from migrator.regex import glob_match
-from migrator.rules import checks
 
 FAMILIES = ("debian", "alpine", "fedora")
 ECOSYSTEMS = (
@@ -231,7 +231,8 @@ def _builtin_rules() -> RuleSet:
             _merge(ruleset, data, origin, override=False)
         return ruleset
 
-    return cached("rules", builtin_rule_files(), build, _to_plain, _from_plain, code=(__file__, checks.__file__))
+    checks_source = os.path.join(os.path.dirname(__file__), "checks.py")  # (not imported: the cache spares it)
+    return cached("rules", builtin_rule_files(), build, _to_plain, _from_plain, code=(__file__, checks_source))
 
 
 def _builtin_data() -> list[tuple[dict[str, Any], str]]:
@@ -340,6 +341,8 @@ _IMAGE_KEYS = {"match", "tags", "ecosystem", "builder", "runtime", "family", "un
 
 
 def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) -> None:
+    from migrator.rules import checks  # (only when rules are read, not from the cache)
+
     known = {
         "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
         "build_tools", "php_extensions", "busybox_applets", "dev_programs", "languages", "dockerhub_paths",
@@ -442,6 +445,8 @@ def _strings(values: Any, where: str) -> list[str]:
 
 
 def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
+    from migrator.rules import checks  # (only when rules are read, not from the cache)
+
     if not isinstance(raw, dict):
         raise MigratorError(f"{origin}: chainguard image '{name}' must be a mapping")
     where = f"{origin}: chainguard image '{name}'"
@@ -483,6 +488,8 @@ def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
 
 
 def _image_rule(raw: Any, origin: str) -> ImageRule:
+    from migrator.rules import checks  # (only when rules are read, not from the cache)
+
     if not isinstance(raw, dict):
         raise MigratorError(f"{origin}: each entry under 'images' must be a mapping")
     where = f"{origin}:{raw.get('__line__', '?')}"
@@ -523,6 +530,8 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
 
 
 def _package_mapping(name: str, value: Any, origin: str) -> PackageMapping:
+    from migrator.rules import checks  # (only when rules are read, not from the cache)
+
     where = f"{origin}: package '{name}'"
     if value is None:
         return PackageMapping(())
