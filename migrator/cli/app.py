@@ -71,7 +71,7 @@ def run(argv: list[str], execute: Execute | None = None) -> int:
         execute = run_command
     words = _completion_words() if os.environ.get("_MIGRATE_COMPLETE") else argv
     if words[:1] and words[0] in SUBCOMMANDS:
-        return run_typer(commands_app(execute), argv, "migrate")
+        return run_typer(commands_app(execute), argv, f"migrate {argv[0]}" if argv else "migrate", "migrate")
     return run_typer(migrate_app(execute), argv, "migrate")
 
 
@@ -203,7 +203,7 @@ def commands_app(execute: Execute) -> typer.Typer:
 def _hook(app: typer.Typer, execute: Execute) -> None:
     @app.command(help=SUMMARIES["hook"] + " 'fix' keeps no backup (git has the original).")
     def hook(
-        mode: Annotated[HookMode, Arg(help="check: report, write nothing; fix: migrate in place")],
+        mode: Annotated[HookMode, Arg(metavar="MODE", help="check: report, write nothing; fix: migrate in place")],
         files: Annotated[list[str] | None, Arg(metavar="FILE", help="the files pre-commit passes",
                                                   show_default=False)] = None,
         registry: Registry = None, org: Org = None, rules: Rules = None, tag_policy: Policy = None,

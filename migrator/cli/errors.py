@@ -68,10 +68,13 @@ def guarded(prog: str, command: Callable[[], int]) -> int:
             return EXIT_ERROR
 
 
-def run_typer(app: Any, argv: list[str], prog: str) -> int:
-    """Run a Typer app with usage errors as one line (no Rich box), inside `guarded`'s contract."""
+def run_typer(app: Any, argv: list[str], prog: str, prog_name: str | None = None) -> int:
+    """Run a Typer app with usage errors as one line (no Rich box), inside `guarded`'s contract.
+
+    `prog` is the command the user ran ("migrate scan"), `prog_name` the app's own name when it
+    differs (the app of the sub-commands is "migrate")."""
     try:
-        result = app(args=list(argv), prog_name=prog, standalone_mode=False)
+        result = app(args=list(argv), prog_name=prog_name or prog, standalone_mode=False)
     except Exception as exc:  # Typer's click may be its own copy (typer._click): tell them by shape
         kind = type(exc).__name__
         if kind == "Exit" and hasattr(exc, "exit_code"):
@@ -79,7 +82,8 @@ def run_typer(app: Any, argv: list[str], prog: str) -> int:
         if kind == "Abort":
             raise KeyboardInterrupt from None
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-            where = getattr(getattr(exc, "ctx", None), "command_path", None) or prog  # "migrate scan"
+            where = getattr(getattr(exc, "ctx", None), "command_path", None) or prog
+            where = where if where.startswith(prog) else prog  # the sub-command's help, not the group's
             raise UsageError(f"{exc.format_message()} (see '{where} --help')") from None
         raise
     return result if isinstance(result, int) else EXIT_OK

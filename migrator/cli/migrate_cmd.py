@@ -42,9 +42,9 @@ def migrate_main(args: MigrateArgs) -> int:
 def _check_option_values(args: MigrateArgs) -> None:
     modes = [name for name, on in zip(_MODES, (args.write, args.diff, args.check, args.json), strict=True) if on]
     if len(modes) > 1:
-        raise UsageError(f"{modes[0]} and {modes[1]} cannot be used together")
+        raise UsageError(f"{modes[0]} and {modes[1]} cannot be used together (see 'migrate --help')")
     if args.registry is not None and args.org is not None:
-        raise UsageError("--registry and --org cannot be used together")
+        raise UsageError("--registry and --org cannot be used together (see 'migrate --help')")
     if args.registry is not None or args.org is not None:  # (not imported on the hook's warm path)
         from migrator.parse.imageref import check_org, check_registry
 

@@ -108,6 +108,8 @@ def test_a_bad_command_line_is_one_line_and_exit_2_in_every_command(tmp_path: Pa
     command = "migrate " + argv[0] if argv[0] in ("hook", "scan", "config", "validate", "doctor", "comment") else (
         "migrate")
     assert line.startswith(f"{command}: error: ")
+    if argv != ["nonsense-command-or-file"]:  # (that one is a file that is not there, not a usage error)
+        assert line.endswith(f"(see '{command} --help')")
 
 
 def test_help_screens_look_like_one_program() -> None:
