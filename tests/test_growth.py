@@ -61,6 +61,15 @@ def test_thousands_of_copies_to_separate_places_and_of_stages() -> None:
     assert result.dockerfile.count(" AS s") == 1_000 and result.dockerfile.count("COPY --from=s") == 1_000
 
 
+def test_thousands_of_build_arguments() -> None:
+    """Each instruction's variables were copied out of all the ARGs before it: quadratic."""
+    args = "".join(f"ARG A{i}=x{i}\n" for i in range(8_000))
+    labels = "".join(f"LABEL l{i}=${{A{i}}}\n" for i in range(8_000))
+    result = migrate_text("FROM python:3.12-slim\n" + args + labels + 'CMD ["python", "/app.py"]\n')
+    assert result.dockerfile.startswith(BUILDER + args + labels)
+    assert result.dockerfile.count("\nLABEL l7999=${A7999}\n") == 2  # builder and runtime stage
+
+
 @pytest.mark.parametrize("line", [
     "RUN echo " + "a" * MIB,  # one word of 1 MiB (shlex.split: 50 s)
     "ENV A=" + "b" * MIB,  # 30 s

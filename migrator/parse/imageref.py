@@ -9,6 +9,7 @@ references get the `docker.io` registry and, for single-component names, the `li
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from migrator.records import dataclass
 from migrator.regex import lazy as lazy_re
@@ -127,7 +128,7 @@ def check_options(options: object) -> None:
 _VAR = lazy_re(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
-def expand_args(text: str, values: dict[str, str | None]) -> tuple[str, list[str]]:
+def expand_args(text: str, values: Mapping[str, str | None]) -> tuple[str, list[str]]:
     """Expand $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:+alt}, ${VAR+alt}.
 
     Returns the expanded text and the names that had no value (expanded to "").

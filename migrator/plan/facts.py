@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.imageref import expand_args
@@ -50,7 +51,7 @@ class StageFacts:
         return absolute(path, self.workdir, self.env)
 
 
-def absolute(path: str, workdir: str, env: dict[str, str | None]) -> str:
+def absolute(path: str, workdir: str, env: Mapping[str, str | None]) -> str:
     path, _ = expand_args(path, env)
     if not path.startswith("/"):
         path = posixpath.join(workdir, path)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import ChainMap
+from collections.abc import Mapping
 
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.parse.words import split_words
@@ -182,13 +184,12 @@ def stage_view(stage: Stage, staged: StagedFile, rules: RuleSet, registry: str) 
 def _read(instruction: Instruction, view: StageView, args: dict[str, str | None], staged: StagedFile,
           stage: Stage, texts: list[str]) -> None:
     keyword = instruction.keyword
-    values = {**args, **view.env}
+    values: Mapping[str, str | None] = ChainMap(view.env, args)  # (a merged copy per line was quadratic)
     if keyword == "ARG":
         for name, value in parse_arg(instruction.body).items():
             args.setdefault(name, value)
-    elif keyword == "ENV":
-        for name, value in parse_env(instruction.body).items():
-            view.env[name] = _expand(value or "", values)
+    elif keyword == "ENV":  # one ENV line sees the values from before it, not its own
+        view.env.update({name: _expand(value or "", values) for name, value in parse_env(instruction.body).items()})
         texts.append(instruction.body)
     elif keyword == "WORKDIR":
         view.workdir = absolute(instruction.body.strip().strip("\"'"), view.workdir, values)
@@ -202,7 +203,7 @@ def _read(instruction: Instruction, view: StageView, args: dict[str, str | None]
         texts += [p.path for p in placed]
 
 
-def _expand(value: str, values: dict[str, str | None]) -> str:
+def _expand(value: str, values: Mapping[str, str | None]) -> str:
     from migrator.parse.imageref import expand_args
 
     return expand_args(value, values)[0]
@@ -217,7 +218,7 @@ def _apk_added(raw: str) -> list[str]:
     return names
 
 
-def _placed(instruction: Instruction, workdir: str, values: dict[str, str | None], staged: StagedFile,
+def _placed(instruction: Instruction, workdir: str, values: Mapping[str, str | None], staged: StagedFile,
             stage: Stage) -> list[Placed]:
     if instruction.heredocs:
         return []
