@@ -70,6 +70,22 @@ def test_thousands_of_build_arguments() -> None:
     assert result.dockerfile.count("\nLABEL l7999=${A7999}\n") == 2  # builder and runtime stage
 
 
+@pytest.mark.parametrize("count", [40, 1_500])
+def test_a_long_chain_of_stages(count: int) -> None:
+    """Each stage asked its parent whether it added USER root, twice, recursively: 2^n (40 stages ran for
+    hours); and a chain deeper than Python's stack was an internal error."""
+    stages = "".join(f"FROM s{i - 1} AS s{i}\nRUN echo {i}\n" for i in range(1, count))
+    result = migrate_text("FROM python:3.12-slim AS s0\n" + stages + 'CMD ["python", "/a.py"]\n')
+    last = count - 1
+    body = stages.replace(f"FROM s{last - 1} AS s{last}\n", f"FROM s{last - 1} AS s{last}-build\n")
+    assert result.dockerfile == (
+        "FROM cgr.dev/chainguard/python:latest-dev AS s0\n" + body.replace("RUN echo 1\n", "USER root\nRUN echo 1\n", 1)
+        + 'CMD ["python", "/a.py"]\n\n# Runtime stage on python (distroless: no shell, no package manager)\n'
+        + f"FROM cgr.dev/chainguard/python:latest AS s{last}\nCOPY --from=s{last}-build /a.py /a.py\n"
+        + 'ENTRYPOINT []\nCMD ["python", "/a.py"]\n'
+    )
+
+
 @pytest.mark.parametrize("line", [
     "RUN echo " + "a" * MIB,  # one word of 1 MiB (shlex.split: 50 s)
     "ENV A=" + "b" * MIB,  # 30 s
