@@ -61,6 +61,14 @@ CODES: tuple[Code, ...] = (
         "(paths, users, entrypoints, missing bundled tools). Rules carry these notes in `notes:`.",
     ),
     Code(
+        "MIG212", Severity.INFO, "FROM names a stage through BuildKit's platform arguments",
+        "`FROM runner-${TARGETOS}-${TARGETARCH}` names one of the Dockerfile's own stages, picked by the "
+        "platform BuildKit builds for (TARGETOS, TARGETARCH, TARGETPLATFORM, BUILDPLATFORM... are defined "
+        "for every FROM line). The stage is migrated as built FROM the one a linux/amd64 build picks, and "
+        "the message names the others: every one of them is migrated the same way, so a build for another "
+        "platform gets a migrated parent too.",
+    ),
+    Code(
         "MIG220", Severity.WARNING, "latest serves another major version than the source pinned",
         "The source image pins a language version (`mcr.microsoft.com/dotnet/aspnet:6.0`, `ruby:2.7`, "
         "`node:18`, `eclipse-temurin:17`), and the Chainguard image's `latest` tag serves a different "

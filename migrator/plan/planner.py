@@ -119,6 +119,8 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
                          family=parent.family, ecosystem=parent.ecosystem)
         if is_final and parent.migrated:
             plan.role, plan.split = RUNTIME, True
+        if stage.platform_stages:
+            plan.findings.append(finding("MIG212", line, _stage_named_by_arguments(stage)))
         return plan
     if stage.ref is None:
         plan = StagePlan(stage, UNCHANGED)
@@ -129,6 +131,8 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
             plan.findings.append(finding("MIG202", line, f"cannot read image reference '{stage.resolved}'; "
                                          "left untouched"))
         return plan
+    if stage.ref.short_name == "scratch" and not is_final:
+        return StagePlan(stage, UNCHANGED)  # an empty stage that carries files: scratch is static only as a runtime
     choice = choose_image(stage.ref, options, rules)
     plan = StagePlan(stage, UNCHANGED, choice, family=package_family(stage.ref, choice.rule),
                      ecosystem=choice.ecosystem)
@@ -154,6 +158,18 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
     _choose_target(plan, choice, is_final, rules, single_stage=is_final and stage.index == 0)
     _note_image_change(plan, stage)
     return plan
+
+
+def _stage_named_by_arguments(stage: Stage) -> str:
+    from migrator.plan.stages import PLATFORM_ARGS
+
+    args = stage.unresolved_args
+    platform = all(a in PLATFORM_ARGS for a in args)
+    chosen, others = stage.platform_stages[0].label, [s.label for s in stage.platform_stages[1:]]
+    when = "on a linux/amd64 build" if platform else f"when {', '.join(args)} name{'s' if len(args) == 1 else ''} it"
+    rest = f" (and {', '.join(others)} {'on other platforms' if platform else 'for other values'})" if others else ""
+    return (f"FROM {stage.image_text} names stage '{chosen}' {when}{rest}: migrated as built FROM '{chosen}'"
+            + ("" if platform else "; build arguments without a default, so other values were not checked"))
 
 
 def _with_binary_runtime(choice: ImageChoice, stage: Stage, earlier: list[StagePlan],
