@@ -8,7 +8,7 @@ with an error finding that says why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from migrator.findings import finding
 from migrator.model import Finding, MigratorError, Options, Result, RuntimeStatus
@@ -20,6 +20,7 @@ from migrator.plan.stages import Stage, split_stages
 from migrator.rewrite.writer import Written, write_file
 from migrator.rules import load_rules
 from migrator.rules.loader import RuleSet
+from migrator.validate.buildcontext import BuildContext
 from migrator.validate.startable import Problem, RuntimeReport
 
 _MAX_ATTEMPTS = 4
@@ -33,7 +34,7 @@ def run(text: str, options: Options, path: str) -> Result:
     if pragmas.skip_file:
         return Result(path, text, text, findings=[finding("MIG101", 0)])
     rules = load_rules(options.rules_files)
-    attempt = _best_attempt(text, doc, options, rules)
+    attempt = _best_attempt(text, doc, options, rules, _build_context(options, path))
     written = attempt.written
     output = ("\ufeff" if doc.bom else "") + written.text
     spans = [(i.line, i.end_line) for i in doc.instructions]
@@ -55,6 +56,7 @@ class Attempt:
     problems: list[Problem]
     output: Dockerfile | None
     override: RuntimeOverride | None = None
+    notes: list[Finding] = field(default_factory=list)  # findings about how this attempt was chosen
 
     @property
     def starts(self) -> bool:
@@ -69,16 +71,31 @@ class Attempt:
             line = self.plan.final.stage.from_item.line
             found.append(finding("MIG546", line, f"runtime {self.report.image.rsplit('/', 1)[-1]}: "
                                  f"{self.override.reason}"))
-        return found
+        return found + self.notes
 
 
-def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet) -> Attempt:
-    first = _attempt(doc, options, rules, None)
+def _build_context(options: Options, path: str) -> BuildContext:
+    """The build context on disk: the one given, else the Dockerfile's directory (nothing for stdin)."""
+    from pathlib import Path
+
+    if options.context is not None:
+        return BuildContext(options.context)
+    dockerfile = Path(path)
+    return BuildContext(dockerfile.parent if path not in ("", "-") and dockerfile.is_file() else None)
+
+
+def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files: BuildContext) -> Attempt:
+    chosen = _search(text, doc, options, rules, files)
+    return _with_bash(text, chosen, options, rules, files) or chosen
+
+
+def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files: BuildContext) -> Attempt:
+    first = _attempt(doc, options, rules, None, files)
     if _is_base_image(first, rules):
         # no command of its own, and it installs packages: other images build on it
         kept = _attempt(parse(text), options, rules, RuntimeOverride(
             base_image(options), single_stage=True, reason="a base image (no command of its own) that installs "
-            "packages: it stays one stage, the way other images build on it"))
+            "packages: it stays one stage, the way other images build on it"), files)
         if kept.starts:
             return kept
     attempt = first
@@ -90,16 +107,17 @@ def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet) 
         need = Need(report.image, report.program, report.inner, report.need or "missing")
         final = attempt.plan.final
         root = attempt.plan.root_of(final)
+        source_tag = root.stage.ref.tag if root.stage.ref else None
         options_tried = [merged(attempt.override, o) for o in alternatives(
             need, root.ecosystem, final.stage.parent is None, _installs_for_run_time(attempt), rules, options,
-            _installed(attempt))]
+            _installed(attempt), source_tag)]
         fresh = [o for o in options_tried if o not in tried]
         if not fresh:
             break
         progressed = False
         for override in fresh:
             tried.append(override)
-            candidate = _attempt(parse(text), options, rules, override)
+            candidate = _attempt(parse(text), options, rules, override, files)
             if candidate.starts or candidate.report is None:
                 return candidate
             if not progressed and candidate.report.need != report.need:
@@ -109,7 +127,30 @@ def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet) 
     return attempt if attempt.starts else first
 
 
-def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: RuntimeOverride | None) -> Attempt:
+def _with_bash(text: str, attempt: Attempt, options: Options, rules: RuleSet, files: BuildContext
+               ) -> Attempt | None:
+    """The command needs bash and the runtime is wolfi-base: the stage stays one stage and installs it."""
+    from migrator.plan.runtime_choice import base_image
+
+    report = attempt.report
+    if report is None or report.need != "bash" or not attempt.plan.final.migrated:
+        return None
+    if report.image.rsplit("/", 1)[-1].split(":")[0] not in ("wolfi-base", "chainguard-base"):
+        return None
+    current = attempt.override or RuntimeOverride(base_image(options), reason="its command needs a shell")
+    packages = (*current.packages, "bash")
+    override = replace(current, single_stage=True, packages=packages, builder=None if not current.single_stage
+                       else current.builder)
+    candidate = _attempt(parse(text), options, rules, override, files)
+    if candidate.report is None or candidate.report.need == "bash" or not candidate.starts:
+        return None
+    line = candidate.plan.final.stage.from_item.line
+    candidate.notes.append(finding("MIG551", line, f"bash installed with apk: {report.reason.rsplit(', and ', 1)[0]}"))
+    return candidate
+
+
+def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: RuntimeOverride | None,
+             files: BuildContext | None = None) -> Attempt:
     from migrator.validate.startable import check_start
 
     plan = plan_file(split_stages(doc), options, rules, override)
@@ -118,8 +159,21 @@ def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: Runtim
         output = parse(written.text)
     except MigratorError:
         return Attempt(plan, written, None, [], None, override)
-    report, problems = check_start(output, rules, options.registry, _original_has_command(plan, rules))
+    report, problems = check_start(output, rules, options.registry, _original_has_command(plan, rules),
+                                   _source_shell(plan, written), files)
     return Attempt(plan, written, report, problems, output, override)
+
+
+def _source_shell(plan: FilePlan, written: Written) -> str | None:
+    """The shell the original final stage had: its image's, or bash when the stage installed bash itself."""
+    from migrator.plan.images import source_shell
+
+    root = plan.root_of(plan.final)
+    if any("bash" in written.packages.get(stage.index, []) for stage in _chain(plan)):
+        return "bash"
+    if root.stage.ref is None or root.choice is None:
+        return None
+    return source_shell(root.stage.ref, root.choice.rule)
 
 
 def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:

@@ -154,6 +154,18 @@ CODES: tuple[Code, ...] = (
          "stage stays one stage on wolfi-base (chainguard-base for organisations) with its packages "
          "translated to apk, the way the original kept them: shell and apk stay in the image. Split "
          "it by hand when only a few files are needed at run time."),
+    Code("MIG549", Severity.ERROR, "the start command needs bash, which the runtime does not have",
+         "The command runs bash, or a start script this tool cannot read (it is in the build context, not in the "
+         "Dockerfile) whose original image had bash: Debian, Ubuntu, UBI, CentOS, Fedora and the official language "
+         "images built on them all ship it, and scripts written there usually start with `#!/bin/bash`. Wolfi's "
+         "busybox sh is no bash. Where the stage can install packages (wolfi-base) bash is installed (MIG551); "
+         "a runtime that cannot (node, jdk, dotnet-sdk...) gets this error: check that the script runs with sh "
+         "(`#!/bin/sh`, no arrays, `[[ ]]` or `source`), port it, or run on wolfi-base with the language and bash "
+         "installed by apk."),
+    Code("MIG551", Severity.INFO, "bash installed for a script",
+         "A script this stage runs (the start command, a RUN step, or the stage's SHELL) needs bash, or may: its "
+         "source image had bash and the tool cannot read the script. The Chainguard image here has only busybox "
+         "sh, so `bash` is added to the stage's `apk add`. Drop it if the script is POSIX sh (`#!/bin/sh`)."),
     Code("MIG543", Severity.ERROR, "COPY --from a path the builder does not have",
          "The path is where Docker Hub's official image keeps something (GEM_HOME /usr/local/bundle, "
          "GOPATH /go, /usr/local/lib/python3.X, /opt/java/openjdk, docker-entrypoint.sh...). The "

@@ -104,3 +104,106 @@ def test_scratch_stage_that_carries_files_stays_scratch() -> None:
     assert "FROM scratch AS bundle\n" in result.dockerfile
     assert result.dockerfile.rstrip().endswith('FROM cgr.dev/chainguard/static:latest\n'
                                                'COPY --from=build /server /server\nENTRYPOINT ["/server"]')
+
+
+# --- class 1: start scripts that need bash ----------------------------------------------------------
+
+def test_script_from_a_debian_image_gets_bash_on_wolfi_base() -> None:
+    result = migrate("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\n"
+                     "COPY start.sh /usr/local/bin/start.sh\nENTRYPOINT [\"start.sh\"]\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache bash\n")
+    assert severity(result, "MIG551") == "info" and "start.sh" in messages(result, "MIG551")[0]
+    assert status(result) == "single-stage" and "MIG549" not in codes(result)
+
+
+def test_script_from_an_alpine_image_keeps_busybox_sh() -> None:
+    result = migrate("FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPY start.sh /start.sh\n"
+                     "ENTRYPOINT [\"/start.sh\"]\n")
+    assert "bash" not in result.dockerfile and "MIG551" not in codes(result)
+
+
+def test_script_on_a_runtime_that_cannot_install_bash_is_an_error() -> None:
+    result = migrate("FROM node:20-bookworm\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+                     "COPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\n"
+                     "CMD [\"node\", \"server.js\"]\n")
+    assert result.stages[-1].image == "cgr.dev/chainguard/node:latest"
+    assert severity(result, "MIG549") == "error" and "docker-entrypoint.sh" in messages(result, "MIG549")[0]
+    assert "MIG541" not in codes(result)  # the error says it all: no second, softer finding
+
+
+def test_shell_form_running_a_script_gets_bash_too() -> None:
+    result = migrate("FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl\nCOPY start.sh /start.sh\n"
+                     "ENTRYPOINT /start.sh\n")
+    assert "RUN apk add --no-cache bash\n" in result.dockerfile and "MIG551" in codes(result)
+
+
+def test_bash_installed_in_the_original_final_stage_means_the_script_needs_it() -> None:
+    # alpine has no bash, but the stage installed it: the script needs it; jdk cannot install it
+    result = migrate("FROM maven:3-eclipse-temurin-21 AS build\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+                     "FROM eclipse-temurin:21-jre-alpine\nRUN apk add --no-cache bash curl\n"
+                     "COPY --from=build /src/target/app.jar /app/app.jar\nCOPY run.sh /app/run.sh\n"
+                     "ENTRYPOINT [\"/app/run.sh\"]\n")
+    assert "MIG549" in codes(result)
+
+
+# --- the build context on disk says what a script is ------------------------------------------------
+
+def test_a_sh_script_in_the_build_context_needs_no_bash(tmp_path) -> None:
+    (tmp_path / "start.sh").write_text("#!/bin/sh\nexec app\n")
+    text = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n"
+    result = migrate_text(text, Options(context=tmp_path))
+    assert "bash" not in result.dockerfile and "MIG551" not in codes(result)
+
+
+def test_a_bash_script_in_the_build_context_needs_bash_whatever_the_image(tmp_path) -> None:
+    (tmp_path / "start.sh").write_text("#!/usr/bin/env bash\nexec app\n")
+    text = "FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n"
+    result = migrate_text(text, Options(context=tmp_path))
+    assert "RUN apk add --no-cache bash\n" in result.dockerfile
+    assert "its first line says so" in messages(result, "MIG551")[0]
+
+
+def test_the_dockerfile_directory_is_the_build_context(tmp_path) -> None:
+    from migrator.api import migrate_path
+
+    (tmp_path / "app").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(64))
+    (tmp_path / "Dockerfile").write_text("FROM debian:12\nCOPY app /usr/local/bin/app\nENTRYPOINT [\"app\"]\n")
+    result = migrate_path(tmp_path / "Dockerfile")
+    assert result.stages[-1].image == "cgr.dev/chainguard/glibc-dynamic:latest" and status(result) == "ok"
+
+
+# --- class 15: a file from the build context without an extension may be a script ---------------------
+
+def test_extensionless_program_from_the_context_is_not_judged_a_binary() -> None:
+    result = migrate("FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y supervisor\n"
+                     "COPY start-container /usr/local/bin/start-container\n"
+                     "RUN chmod +x /usr/local/bin/start-container\nENTRYPOINT [\"start-container\"]\n")
+    assert status(result) != "ok"
+    assert result.stages[-1].image == "cgr.dev/chainguard/wolfi-base:latest"
+    assert "supervisor" in result.dockerfile and "bash" in result.dockerfile
+
+
+def test_extensionless_program_built_in_a_builder_is_a_binary() -> None:
+    result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n"
+                     "FROM debian:12-slim\nCOPY --from=build /out/app /usr/local/bin/app\nENTRYPOINT [\"app\"]\n")
+    assert status(result) == "ok" and result.stages[-1].image == "cgr.dev/chainguard/glibc-dynamic:latest"
+
+
+def test_extensionless_program_on_scratch_was_a_binary() -> None:
+    # scratch has no shell: whatever the file is, it ran without one
+    result = migrate("FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n")
+    assert status(result) == "ok" and result.stages[-1].image == "cgr.dev/chainguard/static:latest"
+
+
+# --- class 8: what the original final stage installed reaches the runtime -------------------------
+
+def test_wolfi_base_runtime_keeps_the_packages_in_one_stage() -> None:
+    result = migrate("FROM registry.access.redhat.com/ubi8/ubi-minimal\nRUN microdnf install tzdata -y\n"
+                     "COPY run.sh app /opt/\nENTRYPOINT [\"/opt/run.sh\"]\n")
+    assert len(result.stages) == 1 and "tzdata" in result.dockerfile
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
+
+
+def test_php_fpm_source_on_wolfi_base_installs_php_fpm() -> None:
+    result = migrate("FROM php:8.2-fpm\nCOPY . /var/www/html\nCOPY start.sh /start.sh\nENTRYPOINT [\"/start.sh\"]\n")
+    assert "php-fpm" in result.dockerfile.split("\n", 2)[1]
