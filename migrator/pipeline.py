@@ -9,18 +9,19 @@ with an error finding that says why.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from migrator.findings import finding
 from migrator.model import Finding, MigratorError, Options, Result, RuntimeStatus
 from migrator.parse import parse
 from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.planner import FilePlan, plan_file
 from migrator.plan.runtime_choice import Need, RuntimeOverride, alternatives, base_image, merged
 from migrator.plan.stages import Stage, split_stages
 from migrator.rewrite.writer import Written, write_file
 from migrator.rules import load_rules
 from migrator.rules.loader import RuleSet
-from migrator.validate.buildcontext import BuildContext
 from migrator.validate.startable import Problem, RuntimeReport
 
 _MAX_ATTEMPTS = 4
@@ -34,7 +35,8 @@ def run(text: str, options: Options, path: str) -> Result:
     if pragmas.skip_file:
         return Result(path, text, text, findings=[finding("MIG101", 0)])
     rules = load_rules(options.rules_files)
-    attempt = _best_attempt(text, doc, options, rules, _build_context(options, path))
+    options = replace(options, context=_build_context(options, path))
+    attempt = _best_attempt(text, doc, options, rules, BuildContext(options.context))
     written = attempt.written
     output = ("\ufeff" if doc.bom else "") + written.text
     spans = [(i.line, i.end_line) for i in doc.instructions]
@@ -74,14 +76,12 @@ class Attempt:
         return found + self.notes
 
 
-def _build_context(options: Options, path: str) -> BuildContext:
-    """The build context on disk: the one given, else the Dockerfile's directory (nothing for stdin)."""
-    from pathlib import Path
-
+def _build_context(options: Options, path: str) -> Path | None:
+    """The build context on disk: the one given, else the Dockerfile's directory (none for stdin)."""
     if options.context is not None:
-        return BuildContext(options.context)
+        return options.context
     dockerfile = Path(path)
-    return BuildContext(dockerfile.parent if path not in ("", "-") and dockerfile.is_file() else None)
+    return dockerfile.parent if path not in ("", "-") and dockerfile.is_file() else None
 
 
 def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files: BuildContext) -> Attempt:
@@ -153,7 +153,7 @@ def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: Runtim
              files: BuildContext | None = None) -> Attempt:
     from migrator.validate.startable import check_start
 
-    plan = plan_file(split_stages(doc), options, rules, override)
+    plan = plan_file(split_stages(doc), options, rules, override, files)
     written = write_file(plan, doc.newline)
     try:
         output = parse(written.text)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from migrator.findings import finding
 from migrator.model import Finding, Options
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
 from migrator.plan.runtime_choice import RuntimeOverride
 from migrator.plan.stages import Stage, StagedFile
@@ -49,6 +50,7 @@ class FilePlan:
     stages: list[StagePlan]
     options: Options
     rules: RuleSet
+    files: BuildContext = field(default_factory=lambda: BuildContext(None))  # the build context on disk
 
     @property
     def final(self) -> StagePlan:
@@ -65,8 +67,9 @@ class FilePlan:
 
 
 def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
-              override: RuntimeOverride | None = None) -> FilePlan:
-    """`override`: the runtime the final stage's start command needs (see plan.runtime_choice)."""
+              override: RuntimeOverride | None = None, files: BuildContext | None = None) -> FilePlan:
+    """`override`: the runtime the final stage's start command needs (see plan.runtime_choice); `files`: the
+    build context on disk, if any."""
     from migrator.plan.roles import chain, refused_role
 
     plans: list[StagePlan] = []
@@ -81,7 +84,7 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
         plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None))
     if override is not None and plans and plans[-1].migrated:
         _apply_override(plans[-1], override, options)
-    return FilePlan(staged, plans, options, rules)
+    return FilePlan(staged, plans, options, rules, files or BuildContext(None))
 
 
 def _refuse(stage: Stage, why: str) -> StagePlan:

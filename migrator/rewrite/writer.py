@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from migrator.findings import finding
 from migrator.model import Finding, StageInfo
-from migrator.parse.dockerfile import Instruction, Item
+from migrator.parse.dockerfile import Instruction, Item, parse_instruction
 from migrator.plan.ecosystems import ecosystem_for
 from migrator.plan.ecosystems.base import BuilderEdit, EcosystemContext, RuntimePlan
 from migrator.plan.facts import StageFacts, read_facts
@@ -278,10 +278,13 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     needs_root = False
     created: set[str] = set()  # users and groups the stage creates
     knowledge = _stage_knowledge(plan, stage_plan, items, out)
+    translated: list[Instruction] = []  # the stage's instructions as written out (RUN lines translated)
     for item in items:
         if not isinstance(item, Instruction):
             text.append(item.raw)
             continue
+        if item.keyword != "RUN":
+            translated.append(item)
         out.findings += chown_user_findings(plan, stage_plan, item, created)
         for insert in inserts.get(item.line, []):
             text.append(insert.replace("\n", newline) + newline)
@@ -297,6 +300,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings += outcome.findings
             needs_root = True
             if outcome.raw is not None:
+                translated.append(parse_instruction(outcome.raw, item.line, item.escape))
                 text.append(_ensure_newline(outcome.raw, newline))
                 commands = outcome.commands()
                 out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(commands))
@@ -311,10 +315,28 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             text.append(item.raw)
     out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)])
     body = "".join(text)
+    bash = _bash_for(plan, stage_plan, translated) if "bash" not in stage_plan.base_packages else None
+    if bash:
+        body = f"RUN apk add --no-cache bash{newline}" + body
+        out.findings.append(finding("MIG551", stage_plan.stage.from_item.line, f"bash installed with apk: {bash}"))
     if needs_root and _needs_user_root(plan, stage_plan):
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body
     return body
+
+
+def _bash_for(plan: FilePlan, stage_plan: StagePlan, translated: list[Instruction]) -> str | None:
+    """Why the stage's RUN steps, as translated, need bash on an image that lacks it (wolfi-base)."""
+    from dataclasses import replace
+
+    from migrator.plan.images import source_shell
+    from migrator.plan.scripts import bash_reason
+
+    if plan.rules.image_model(plan.inherited_image(stage_plan)).has_program("bash"):
+        return None
+    root = plan.root_of(stage_plan)
+    shell = source_shell(root.stage.ref, root.choice.rule) if root.stage.ref and root.choice else "bash"
+    return bash_reason(replace(stage_plan.stage, items=list(translated)), shell, plan.files)
 
 
 def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], out: Written) -> StageKnowledge:

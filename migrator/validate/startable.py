@@ -23,6 +23,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import absolute, parse_env
 from migrator.plan.stages import Stage, StagedFile, parse_arg, split_stages
 from migrator.plan.startcommand import (
@@ -35,7 +36,6 @@ from migrator.plan.startcommand import (
     unwrap,
 )
 from migrator.rules.loader import ChainguardImage, Language, RuleSet
-from migrator.validate.buildcontext import BuildContext
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin"
 _IMAGE_BIN_DIRS = frozenset({"/usr/bin", "/bin", "/usr/sbin", "/sbin"})
@@ -222,8 +222,9 @@ def _expand(value: str, values: dict[str, str | None]) -> str:
 
 def _apk_added(raw: str) -> list[str]:
     names: list[str] = []
-    for match in re.finditer(r"\bapk\s+add\b([^;&|\n]*(?:\\\n[^;&|\n]*)*)", raw):
-        for word in match.group(1).replace("\\\n", " ").split():
+    joined = re.sub(r"\\\r?\n", " ", raw)  # continuation lines are one command line
+    for match in re.finditer(r"\bapk\s+add\b([^;&|\n]*)", joined):
+        for word in match.group(1).split():
             if not word.startswith("-") and "$" not in word:
                 names.append(re.split(r"[=<>~]", word)[0])
     return names

@@ -207,3 +207,37 @@ def test_wolfi_base_runtime_keeps_the_packages_in_one_stage() -> None:
 def test_php_fpm_source_on_wolfi_base_installs_php_fpm() -> None:
     result = migrate("FROM php:8.2-fpm\nCOPY . /var/www/html\nCOPY start.sh /start.sh\nENTRYPOINT [\"/start.sh\"]\n")
     assert "php-fpm" in result.dockerfile.split("\n", 2)[1]
+
+
+# --- class 1: RUN steps that need bash in a wolfi-base builder ------------------------------------------
+
+def test_builder_running_a_context_script_gets_bash() -> None:
+    result = migrate("FROM ubuntu:22.04 AS fetch\nCOPY unpack.sh /unpack.sh\nRUN /unpack.sh\n"
+                     "FROM gcr.io/distroless/base-debian12\nCOPY --from=fetch /out/server /server\n"
+                     "ENTRYPOINT [\"/server\"]\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest AS fetch\n"
+                                        "RUN apk add --no-cache bash\n")
+    assert "`/unpack.sh`" in messages(result, "MIG551")[0]
+
+
+def test_shell_instruction_with_bash_gets_bash_before_it() -> None:
+    result = migrate("FROM debian:12 AS build\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
+                     "RUN apt-get update && apt-get install -y curl && curl -fsSL https://x/y.tgz | tar xz\n"
+                     "FROM scratch\nCOPY --from=build /y /y\nENTRYPOINT [\"/y\"]\n")
+    head = result.dockerfile.split("\n")
+    assert head[1] == "RUN apk add --no-cache bash" and head[2].startswith("SHELL")
+
+
+def test_bash_the_translation_removed_is_not_installed() -> None:
+    # NodeSource's `curl | bash` set-up is dropped (Wolfi has nodejs): nothing left needs bash
+    result = migrate("FROM ubuntu:22.04 AS docs\nRUN apt-get update && apt-get install -y curl "
+                     "&& curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs\n"
+                     "WORKDIR /src\nCOPY . .\nRUN python3 -m venv .venv && .venv/bin/pip install -r req.txt\n"
+                     "FROM nginx:1.27\nCOPY --from=docs /src/site /usr/share/nginx/html\n")
+    assert "bash" not in result.dockerfile and "MIG551" not in codes(result)
+
+
+def test_dev_builders_have_bash_already() -> None:
+    result = migrate("FROM python:3.12 AS build\nCOPY build.sh /build.sh\nRUN /build.sh\n"
+                     "FROM python:3.12-slim\nCOPY --from=build /out /out\nCMD [\"python\", \"/out/app.py\"]\n")
+    assert "apk add --no-cache bash" not in result.dockerfile
