@@ -11,6 +11,7 @@ from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan
 from migrator.plan.stages import Stage
+from migrator.rewrite.runtime_packages import lost_packages
 from migrator.rewrite.shell import SimpleCommand
 
 
@@ -61,12 +62,7 @@ def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[in
         findings.append(finding("MIG521", line, "shared libraries copied into the runtime: " + ", ".join(wanted)))
     runtime_name = image_name(plan.final.runtime_override or runtime_plan.image
                               or plan.root_of(plan.final).runtime_choice or "glibc-dynamic")
-    provided = plan.rules.image_facts(runtime_name).packages
-    missing = [p for p in run_time_packages(plan, packages) if p not in provided and p not in wanted]
-    if missing:
-        findings.append(finding("MIG514", line, f"the original final stage installed {', '.join(missing)}; "
-                                f"the {runtime_name} runtime has no package manager: copy the files the app "
-                                "uses at run time from the builder, or use a runtime image that has them"))
+    findings += lost_packages(plan, runtime_name, packages, wanted)
     return findings
 
 
@@ -79,7 +75,7 @@ def run_time_packages(plan: FilePlan, packages: dict[int, list[str]], build_tool
     (`build_tools`: count those too, e.g. curl and jq, which a start script may well use)."""
     libraries = plan.rules.runtime_libs.get("libraries", {})
     implied = plan.rules.runtime_libs.get("dev_packages", {})
-    common = {"ca-certificates", "ca-certificates-bundle", "tzdata"}
+    common = {"ca-certificates", "ca-certificates-bundle"}
     installed: list[str] = []
     stage: Stage | None = plan.final.stage
     while stage is not None:

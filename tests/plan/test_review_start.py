@@ -241,3 +241,20 @@ def test_dev_builders_have_bash_already() -> None:
     result = migrate("FROM python:3.12 AS build\nCOPY build.sh /build.sh\nRUN /build.sh\n"
                      "FROM python:3.12-slim\nCOPY --from=build /out /out\nCMD [\"python\", \"/out/app.py\"]\n")
     assert "apk add --no-cache bash" not in result.dockerfile
+
+
+def test_every_package_the_runtime_lacks_is_listed() -> None:
+    result = migrate("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y tzdata fuse bash coreutils "
+                     "curl jq gosu gcc\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "CMD [\"python\", \"app.py\"]\n")
+    (message,) = messages(result, "MIG514")
+    for name in ("fuse", "bash", "coreutils", "curl", "jq"):
+        assert name in message
+    # python has tzdata; gosu is a wrapper the start command does not use; gcc is a compiler
+    assert "tzdata" not in message and "gosu" not in message and "gcc" not in message
+
+
+def test_a_library_package_the_jre_lacks_is_listed() -> None:
+    result = migrate("FROM eclipse-temurin:21-jre\nRUN apt-get update && apt-get install -y fontconfig\n"
+                     "COPY app.jar /app/app.jar\nENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]\n")
+    assert "fontconfig" in messages(result, "MIG514")[0]
