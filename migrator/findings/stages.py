@@ -41,10 +41,18 @@ CODES: tuple[Code, ...] = (
          "tini / dumb-init reap zombie processes for PID 1. The runtime image does not ship it; run the "
          "container with `docker run --init` (or your orchestrator's equivalent) if the app spawns "
          "children."),
-    Code("MIG510", Severity.WARNING, "HEALTHCHECK needs tools the runtime does not have",
-         "The HEALTHCHECK runs curl, wget or a shell, none of which exist in the distroless runtime, so "
-         "the check would always fail. It is removed: use your orchestrator's HTTP probe, or build a "
-         "small health-check binary into the image."),
+    Code("MIG510", Severity.WARNING, "HEALTHCHECK removed from the runtime stage",
+         "The HEALTHCHECK runs curl, wget or a shell, which the runtime image does not have (Wolfi's busybox "
+         "has no wget; python, jre, glibc-dynamic and static have no shell), so the check would always fail "
+         "and the container would be reported unhealthy. It is removed, and the message says which tool it "
+         "needed: use your orchestrator's probe (Kubernetes httpGet or tcpSocket), or build a small "
+         "health-check program into the image. An HTTP check of one URL on a runtime with node or python is "
+         "ported instead (MIG552)."),
+    Code("MIG552", Severity.INFO, "HEALTHCHECK ported to the runtime's interpreter",
+         "The HEALTHCHECK fetched one URL with curl or wget, which the runtime does not have. It now fetches "
+         "the same URL with the runtime's own interpreter, in exec form (no shell needed): node's `fetch` or "
+         "python's `urllib`, failing on HTTP errors where curl -f or wget did. On node, `localhost` becomes "
+         "127.0.0.1 (node may try ::1 first, where an app listening on 0.0.0.0 is not)."),
     Code("MIG511", Severity.WARNING, "privileged port under a nonroot user",
          "Ports below 1024 need privileges the nonroot runtime user does not have outside Docker's "
          "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it."),

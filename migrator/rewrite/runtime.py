@@ -15,6 +15,7 @@ from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts
 from migrator.plan.stages import Stage
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
+from migrator.rewrite.healthcheck import port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.modernize import modernized
 from migrator.rules.loader import ChainguardImage, RuleSet
@@ -208,7 +209,11 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
             return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
         return [exec_form(keyword, outcome.argv, context.newline)]
     if keyword == "HEALTHCHECK" and healthcheck_needs_shell(instruction, tools, context.image.shell):
-        context.findings.append(finding("MIG510", instruction.line))
+        check = port_healthcheck(instruction, context.image, context.newline)
+        if check is not None:
+            context.findings.append(check[1])
+            return [check[0]]
+        context.findings.append(removal(instruction, context.image))
         return []
     if keyword == "USER":
         return [_runtime_user(instruction, context)]

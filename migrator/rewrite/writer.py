@@ -300,7 +300,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings += outcome.findings
             needs_root = True
             if outcome.raw is not None:
-                translated.append(parse_instruction(outcome.raw, item.line, item.escape))
+                translated += _instruction(outcome.raw, item)
                 text.append(_ensure_newline(outcome.raw, newline))
                 commands = outcome.commands()
                 out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(commands))
@@ -323,6 +323,14 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body
     return body
+
+
+def _instruction(raw: str, original: Instruction) -> list[Instruction]:
+    """A translated RUN read back as an instruction (none when the translation left no command)."""
+    try:
+        return [parse_instruction(raw, original.line, original.escape)]
+    except ValueError:
+        return []
 
 
 def _bash_for(plan: FilePlan, stage_plan: StagePlan, translated: list[Instruction]) -> str | None:

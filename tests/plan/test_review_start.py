@@ -258,3 +258,46 @@ def test_a_library_package_the_jre_lacks_is_listed() -> None:
     result = migrate("FROM eclipse-temurin:21-jre\nRUN apt-get update && apt-get install -y fontconfig\n"
                      "COPY app.jar /app/app.jar\nENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]\n")
     assert "fontconfig" in messages(result, "MIG514")[0]
+
+
+# --- class 3: HEALTHCHECK on a runtime without curl, wget or a shell -----------------------------------
+
+def test_healthcheck_with_wget_on_node_uses_fetch() -> None:
+    result = migrate("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n"
+                     "HEALTHCHECK --interval=30s CMD wget -q -O /dev/null http://localhost:3000/ || exit 1\n"
+                     "CMD [\"node\", \"server.js\"]\n")
+    runtime = final_stage(result)
+    assert ('HEALTHCHECK --interval=30s CMD ["node", "-e", "fetch(\'http://127.0.0.1:3000/\').then('
+            'r=>process.exit(r.status<400?0:1),()=>process.exit(1))"]') in runtime
+    assert "MIG552" in codes(result) and "MIG510" not in codes(result)
+
+
+def test_healthcheck_with_curl_on_python_uses_urllib() -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "HEALTHCHECK CMD curl --fail http://localhost:8000/health\nCMD [\"python\", \"app.py\"]\n")
+    assert ('HEALTHCHECK CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('
+            '\'http://localhost:8000/health\', timeout=10)"]') in final_stage(result)
+
+
+def test_healthcheck_that_cannot_be_ported_is_removed_and_said_so() -> None:
+    result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n"
+                     "FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPY --from=build /app /app\n"
+                     "HEALTHCHECK CMD curl -f http://localhost:8080/ || exit 1\nENTRYPOINT [\"/app\"]\n")
+    assert "HEALTHCHECK" not in final_stage(result)
+    (message,) = messages(result, "MIG510")
+    assert message.startswith("HEALTHCHECK removed from the runtime stage") and "`curl`" in message
+    assert "a shell" in message and severity(result, "MIG510") == "warning"
+
+
+def test_healthcheck_with_request_options_is_not_ported() -> None:
+    result = migrate("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+                     "HEALTHCHECK CMD curl -f -H 'X-Probe: 1' http://localhost:3000/ || exit 1\n"
+                     "CMD [\"node\", \"server.js\"]\n")
+    assert "MIG510" in codes(result) and "fetch(" not in result.dockerfile
+
+
+def test_healthcheck_through_sh_c_in_exec_form_is_ported() -> None:
+    result = migrate("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+                     "HEALTHCHECK CMD [\"/bin/sh\", \"-c\", \"curl -fs http://localhost:3000/ping || exit 1\"]\n"
+                     "CMD [\"node\", \"server.js\"]\n")
+    assert "fetch('http://127.0.0.1:3000/ping')" in final_stage(result)
