@@ -174,6 +174,19 @@ CODES: tuple[Code, ...] = (
          "A script this stage runs (the start command, a RUN step, or the stage's SHELL) needs bash, or may: its "
          "source image had bash and the tool cannot read the script. The Chainguard image here has only busybox "
          "sh, so `bash` is added to the stage's `apk add`. Drop it if the script is POSIX sh (`#!/bin/sh`)."),
+    Code("MIG553", Severity.WARNING, "JVM option a current JVM refuses removed",
+         "The java command line named an option the runtime's JVM no longer knows (`-XX:MaxPermSize`, "
+         "`-XX:+UseCGroupMemoryLimitForHeap`, `-Xincgc`...): the JVM would print \"Unrecognized VM option\" and "
+         "exit before the app starts. Each such option tuned something the JVM no longer has or now does by "
+         "itself (PermGen, container memory limits), so it is removed; the message says why for each "
+         "(rules/jvm-options.yaml). Options set in JAVA_TOOL_OPTIONS or JAVA_OPTS are not changed: check them."),
+    Code("MIG554", Severity.WARNING, ".NET app rolls forward to the runtime's major version",
+         "The source ran a framework-dependent .NET app on an older runtime (3.1, 5, 6, 7, 8 or 9), and the "
+         "Chainguard runtime's latest tag has only the newest .NET. A .NET app rolls forward to a newer minor "
+         "version by itself, never to a newer major one: it would exit at once (\"You must install or update "
+         ".NET to run this application\"). `ENV DOTNET_ROLL_FORWARD=Major` lets the host run it on the newer "
+         "runtime, which works for most apps; test it, then retarget the project (`<TargetFramework>`) to the "
+         "new version and drop the setting. Self-contained publishes carry their own runtime and are left alone."),
     Code("MIG543", Severity.ERROR, "COPY --from a path the builder does not have",
          "The path is where Docker Hub's official image keeps something (GEM_HOME /usr/local/bundle, "
          "GOPATH /go, /usr/local/lib/python3.X, /opt/java/openjdk, docker-entrypoint.sh...). The "

@@ -17,6 +17,7 @@ from migrator.plan.stages import Stage
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
 from migrator.rewrite.healthcheck import port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
+from migrator.rewrite.majors import jvm_options_finding, removed_jvm_options
 from migrator.rewrite.modernize import modernized
 from migrator.rules.loader import ChainguardImage, RuleSet
 
@@ -40,6 +41,7 @@ class RuntimeContext:
     findings: list[Finding] = field(default_factory=list)
     ecosystem: str | None = None
     keep_root: str | None = None  # why the program must run as root (rootness.py), or None
+    java: int = 26  # the Java major the runtime serves (options it refuses are dropped from a java command)
 
     @property
     def chown_flag(self) -> str:
@@ -205,6 +207,10 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         if ported is not None:
             context.findings.append(finding("MIG545", instruction.line, ported[1]))
             return [exec_form(keyword, ported[0], context.newline)]
+        argv, dropped = removed_jvm_options(outcome.argv or instruction.json_args() or [], context.java)
+        if dropped:
+            context.findings.append(jvm_options_finding(instruction.line, dropped, context.java))
+            return [exec_form(keyword, argv, context.newline)]
         if outcome.argv is None:
             return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
         return [exec_form(keyword, outcome.argv, context.newline)]

@@ -21,6 +21,7 @@ from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.layout import translate_layout
 from migrator.rewrite.lists import package_list_defaults, translated_default
+from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, runtime_java
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.python_layout import port_site_packages
@@ -143,6 +144,10 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         out.text += _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
+        roll = dotnet_roll_forward(plan, image) if stage_plan is plan.final else None
+        if roll is not None:
+            out.text += f"ENV {ROLL_FORWARD}{newline}"
+            out.findings.append(roll)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
@@ -176,6 +181,10 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     runtime_image = final.runtime_override or runtime_plan.image or root.runtime_choice
     if runtime_image is None:
         runtime_image = plan.options.registry.rstrip("/") + "/glibc-dynamic:latest"
+    roll = dotnet_roll_forward(plan, runtime_image)
+    if roll is not None:
+        runtime_plan.env.append(ROLL_FORWARD)
+        out.findings.append(roll)
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
     context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:
@@ -269,6 +278,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
         rules=plan.rules,
         ecosystem=stage_plan.ecosystem,
         keep_root=root_reason(stage_plan.stage),
+        java=runtime_java(plan),
     )
 
 

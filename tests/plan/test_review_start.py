@@ -301,3 +301,37 @@ def test_healthcheck_through_sh_c_in_exec_form_is_ported() -> None:
                      "HEALTHCHECK CMD [\"/bin/sh\", \"-c\", \"curl -fs http://localhost:3000/ping || exit 1\"]\n"
                      "CMD [\"node\", \"server.js\"]\n")
     assert "fetch('http://127.0.0.1:3000/ping')" in final_stage(result)
+
+
+# --- class 6: major-version jumps that stop the start ------------------------------------------------
+
+DOTNET6 = ("FROM mcr.microsoft.com/dotnet/sdk:6.0 AS build\nWORKDIR /src\nCOPY . .\n"
+           "RUN dotnet publish -c Release -o /out{flags}\nFROM mcr.microsoft.com/dotnet/aspnet:6.0\nWORKDIR /app\n"
+           "COPY --from=build /out .\nENTRYPOINT [\"dotnet\", \"Web.dll\"]\n")
+
+
+def test_framework_dependent_dotnet6_rolls_forward_with_a_warning() -> None:
+    result = migrate(DOTNET6.format(flags=""))
+    assert "FROM cgr.dev/chainguard/aspnet-runtime:latest\nENV DOTNET_ROLL_FORWARD=Major\n" in result.dockerfile
+    assert severity(result, "MIG554") == "warning" and ".NET 6" in messages(result, "MIG554")[0]
+
+
+def test_self_contained_dotnet_needs_no_roll_forward() -> None:
+    result = migrate(DOTNET6.format(flags=" --self-contained -r linux-x64"))
+    assert "DOTNET_ROLL_FORWARD" not in result.dockerfile and "MIG554" not in codes(result)
+
+
+def test_dotnet_roll_forward_in_a_split_runtime() -> None:
+    result = migrate("FROM mcr.microsoft.com/dotnet/sdk:7.0\nWORKDIR /src\nCOPY . .\n"
+                     "RUN dotnet publish -c Release -o /app\nENTRYPOINT [\"dotnet\", \"/app/Web.dll\"]\n")
+    assert "ENV DOTNET_ROLL_FORWARD=Major" in final_stage(result)
+
+
+def test_jvm_options_current_jvms_refuse_are_dropped() -> None:
+    result = migrate("FROM maven:3-eclipse-temurin-8 AS build\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+                     "FROM eclipse-temurin:8-jre\nCOPY --from=build /src/target/app.jar /app.jar\n"
+                     "CMD [\"java\", \"-XX:MaxPermSize=256m\", \"-XX:+UseCGroupMemoryLimitForHeap\", \"-Xmx512m\", "
+                     "\"-jar\", \"/app.jar\"]\n")
+    assert 'CMD ["java", "-Xmx512m", "-jar", "/app.jar"]' in final_stage(result)
+    (message,) = messages(result, "MIG553")
+    assert "-XX:MaxPermSize=256m" in message and "PermGen" in message and severity(result, "MIG553") == "warning"
