@@ -187,6 +187,14 @@ CODES: tuple[Code, ...] = (
          ".NET to run this application\"). `ENV DOTNET_ROLL_FORWARD=Major` lets the host run it on the newer "
          "runtime, which works for most apps; test it, then retarget the project (`<TargetFramework>`) to the "
          "new version and drop the setting. Self-contained publishes carry their own runtime and are left alone."),
+    Code("MIG555", Severity.WARNING, "the app ran as root and now runs as nonroot",
+         "The original final stage ran its command as root (no USER, or USER root, on a Docker Hub image), "
+         "and the Chainguard runtime runs it as nonroot (uid 65532). Whatever the app writes must belong to that "
+         "user. The WORKDIR, the data directories its command names (`--data ./data`) and its VOLUMEs are made "
+         "its own: files copied into the WORKDIR get --chown, directories outside it are created in the "
+         "builder and copied with --chown (a builder stage is added when the stage had none). Any other path "
+         "the app writes (a cache, a PID file, a path from its configuration) needs the same; where it must "
+         "truly run as root, add `USER root` and say why."),
     Code("MIG543", Severity.ERROR, "COPY --from a path the builder does not have",
          "The path is where Docker Hub's official image keeps something (GEM_HOME /usr/local/bundle, "
          "GOPATH /go, /usr/local/lib/python3.X, /opt/java/openjdk, docker-entrypoint.sh...). The "

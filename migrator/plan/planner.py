@@ -226,7 +226,7 @@ def _choose_target(plan: StagePlan, choice: ImageChoice, is_final: bool, rules: 
             runs = []
     # a single-stage file always becomes builder + runtime: the build context is assembled in the
     # builder and the runtime receives the app with COPY --from, like every other migrated file
-    needs_builder = bool(runs) or single_stage
+    needs_builder = bool(runs) or single_stage or (is_final and _needs_owned_directories(plan, choice, rules))
     builder = choice.builder or _builder_for_runtime(choice.runtime, rules)
     if not is_final:
         plan.role, plan.image = BUILDER, choice.builder or choice.runtime
@@ -236,6 +236,18 @@ def _choose_target(plan: StagePlan, choice: ImageChoice, is_final: bool, rules: 
         plan.role, plan.image, plan.split = RUNTIME, builder, True
     else:
         plan.role, plan.image = RUNTIME, choice.runtime
+
+
+def _needs_owned_directories(plan: StagePlan, choice: ImageChoice, rules: RuleSet) -> bool:
+    """A root app on a nonroot runtime with data or volume directories outside its WORKDIR: a builder makes
+    them, owned by the runtime user (rewrite.rootless)."""
+    from migrator.plan.facts import read_facts
+    from migrator.plan.writable import needs_a_builder
+    from migrator.rewrite.rootness import root_reason
+
+    if choice.runtime is None or rules.image_model(choice.runtime).uid == 0 or root_reason(plan.stage):
+        return False
+    return needs_a_builder(read_facts(plan.stage))
 
 
 def _builder_for_runtime(runtime: str | None, rules: RuleSet) -> str | None:

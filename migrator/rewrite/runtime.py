@@ -89,8 +89,12 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
             continue
         if any(_inside(copy.destination, k.destination) for k in kept):
             continue
+        if copy.destination in plan.owned and not copy.chown:
+            copy = Copy(copy.source, copy.destination, chown=True)
         kept.append(copy)
-    return sorted(kept, key=lambda c: wanted.index(c) if c in wanted else 0)
+    order = [(c.source, c.destination) for c in wanted]
+    return sorted(kept, key=lambda c: order.index((c.source, c.destination)) if (c.source, c.destination) in order
+                  else 0)
 
 
 _SYSTEM_PREFIXES = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/lib/", "/lib/", "/etc/", "/proc/", "/dev/")

@@ -14,6 +14,7 @@ from migrator.plan.facts import StageFacts, read_facts
 from migrator.plan.images import image_name
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
+from migrator.plan.writable import ran_as_root
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.dockerhub_homes import dockerhub_homes
@@ -25,6 +26,7 @@ from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, runtime_j
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.python_layout import port_site_packages
+from migrator.rewrite.rootless import chown_copies, prepare_split
 from migrator.rewrite.rootness import root_reason
 from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
@@ -151,6 +153,9 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
+        if stage_plan is plan.final and context.uid != 0 and not context.keep_root and ran_as_root(context.facts):
+            kept, notes = chown_copies(kept, context.facts, context.uid)
+            out.findings += notes
         out.text += "".join(finalize_stage_items(kept, context))
         out.findings += context.findings
     _note_external_copies(plan, stage, out)
@@ -170,6 +175,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     out.stages.append(StageInfo(builder_name, BUILDER, builder_image, stage.resolved))
     body = _builder_items(plan, final, stage.items, inserts, newline, out)
     out.findings += prepare_volumes(final.stage, runtime_plan)
+    out.findings += _runtime_user_owns(plan, runtime_plan)
     if runtime_plan.builder_appends:
         last_user = facts_with_parents(stage).user
         if last_user is not None and last_user.split(":")[0] not in ("root", "0"):
@@ -211,6 +217,18 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
+
+
+def _runtime_user_owns(plan: FilePlan, runtime_plan: RuntimePlan) -> list[Finding]:
+    """The original ran as root and the runtime does not: the app's directories become the runtime user's."""
+    final = plan.final
+    runtime_image = (final.runtime_override or runtime_plan.image or plan.root_of(final).runtime_choice
+                     or plan.options.registry.rstrip("/") + "/glibc-dynamic:latest")
+    uid = plan.rules.image_model(runtime_image).uid
+    facts = facts_with_parents(final.stage, plan.rules, plan.staged.global_args)
+    if uid == 0 or root_reason(final.stage) or not ran_as_root(facts) or runtime_plan.image_default_command:
+        return []  # (the image's own server, nginx serving files, runs as its own user)
+    return prepare_split(facts, runtime_plan, uid)
 
 
 def _follow_moved_paths(before: list[Item], after: list[Item]) -> list[Item]:

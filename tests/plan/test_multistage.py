@@ -26,7 +26,8 @@ def test_python_app_gets_venv_and_entrypoint_reset() -> None:
     runtime = final_stage(result)
     assert runtime.startswith("cgr.dev/chainguard/python:latest\n")
     assert "COPY --from=builder /opt/venv /opt/venv" in runtime
-    assert "COPY --from=builder /app /app" in runtime
+    # python:3.11 ran the app as root; the runtime runs it as 65532, which must own its directory (MIG555)
+    assert "COPY --from=builder --chown=65532:65532 /app /app" in runtime
     assert 'ENTRYPOINT []\nCMD ["python", "app.py"]' in runtime
     assert "RUN" not in runtime
 

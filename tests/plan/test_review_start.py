@@ -335,3 +335,35 @@ def test_jvm_options_current_jvms_refuse_are_dropped() -> None:
     assert 'CMD ["java", "-Xmx512m", "-jar", "/app.jar"]' in final_stage(result)
     (message,) = messages(result, "MIG553")
     assert "-XX:MaxPermSize=256m" in message and "PermGen" in message and severity(result, "MIG553") == "warning"
+
+
+# --- class 7: an app that ran as root runs as nonroot ---------------------------------------------------
+
+def test_root_app_on_a_nonroot_runtime_is_warned_and_owns_its_workdir() -> None:
+    result = migrate("FROM rust:1.80 AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n"
+                     "FROM debian:bookworm-slim\nWORKDIR /srv\nCOPY --from=build /src/target/release/db /srv/db\n"
+                     "ENTRYPOINT [\"./db\", \"--data\", \"./data\"]\n")
+    assert "COPY --chown=65532:65532 --from=build /src/target/release/db /srv/db" in final_stage(result)
+    (message,) = messages(result, "MIG555")
+    assert severity(result, "MIG555") == "warning" and "/srv" in message and "65532" in message
+
+
+def test_data_directory_outside_the_workdir_is_made_in_a_builder() -> None:
+    result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+                     "FROM debian:12-slim\nCOPY --from=build /out/app /usr/local/bin/app\n"
+                     "ENTRYPOINT [\"app\", \"--data-dir=/var/lib/app\"]\n")
+    assert "RUN mkdir -p /var/lib/app" in result.dockerfile
+    assert "COPY --from=builder --chown=65532:65532 /var/lib/app /var/lib/app" in final_stage(result)
+
+
+def test_split_runtime_copies_the_workdir_owned_by_the_runtime_user() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "CMD [\"python\", \"app.py\", \"--upload-dir\", \"./uploads\"]\n")
+    assert "COPY --from=builder --chown=65532:65532 /app /app" in final_stage(result)
+    assert "RUN mkdir -p /app/uploads" in result.dockerfile and "MIG555" in codes(result)
+
+
+def test_an_app_that_ran_as_nonroot_gets_no_root_warning() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "USER 1000\nCMD [\"python\", \"app.py\"]\n")
+    assert "MIG555" not in codes(result)
