@@ -13,6 +13,7 @@ from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts
+from migrator.plan.leftovers import made_directories, removed
 from migrator.plan.stages import Stage
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
 from migrator.rewrite.healthcheck import port_healthcheck, removal
@@ -70,12 +71,9 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         if facts.workdir != "/":
             wanted.append(Copy(facts.workdir, facts.workdir))
         for destination in facts.copy_destinations:
-            wanted.append(Copy(destination, destination))
-        for command in facts.commands_named("mkdir"):
-            for word in command.words[1:]:
-                if not word.startswith("-"):
-                    path = command.resolve(word, facts.env)
-                    wanted.append(Copy(path, path))
+            if not removed(facts, destination):  # `COPY src /build` ... `rm -rf /build`: gone
+                wanted.append(Copy(destination, destination))
+        wanted += [Copy(path, path) for path in made_directories(facts)]
         wanted += _absolute_paths_the_command_runs(facts)
     else:
         wanted += _copied_files_the_command_uses(facts)

@@ -367,3 +367,26 @@ def test_an_app_that_ran_as_nonroot_gets_no_root_warning() -> None:
     result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
                      "USER 1000\nCMD [\"python\", \"app.py\"]\n")
     assert "MIG555" not in codes(result)
+
+
+# --- class 12: never copy a directory the stage removed or may not have made ----------------------------
+
+def test_directory_made_and_removed_is_not_copied() -> None:
+    result = migrate("FROM python:3.11-slim\nRUN mkdir -p /usr/src/tmpbuild && cd /usr/src/tmpbuild && echo x > f "
+                     "&& cd / && rm -rf /usr/src/tmpbuild\nCOPY . /app\nRUN pip install -r /app/requirements.txt\n"
+                     "CMD [\"python\", \"/app/main.py\"]\n")
+    assert "/usr/src/tmpbuild /usr/src/tmpbuild" not in result.dockerfile
+
+
+def test_directory_made_only_in_a_condition_is_not_copied() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app\nRUN if [ -n \"$EXTRA\" ]; then mkdir -p /opt/extra; fi "
+                     "&& mkdir -p /var/data\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "CMD [\"python\", \"app.py\"]\n")
+    runtime = final_stage(result)
+    assert "/opt/extra" not in runtime and "COPY --from=builder /var/data /var/data" in runtime
+
+
+def test_copied_directory_the_stage_removes_is_not_copied() -> None:
+    result = migrate("FROM python:3.12\nCOPY vendor /build\nRUN pip install /build && rm -rf /build\n"
+                     "COPY app.py /app/app.py\nCMD [\"python\", \"/app/app.py\"]\n")
+    assert "/build /build" not in final_stage(result)
