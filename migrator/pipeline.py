@@ -185,6 +185,8 @@ def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
     while chain[-1].parent is not None:
         chain.append(chain[-1].parent)  # type: ignore[arg-type]
     root = chain[-1]
+    if not any(i.keyword in ("CMD", "ENTRYPOINT") for stage in chain for i in stage.instructions):
+        return False  # the image's default (a shell, irb, python3): the app's command comes at run time
     defaults = rules.upstream_defaults(root.ref.short_name, root.ref.tag) if root.ref else None
     entrypoint, cmd = (defaults.entrypoint, defaults.cmd) if defaults else ((), ())
     argv = effective_command([s.instructions for s in reversed(chain)], entrypoint, cmd).argv

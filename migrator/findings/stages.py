@@ -195,6 +195,14 @@ CODES: tuple[Code, ...] = (
          "builder and copied with --chown (a builder stage is added when the stage had none). Any other path "
          "the app writes (a cache, a PID file, a path from its configuration) needs the same; where it must "
          "truly run as root, add `USER root` and say why."),
+    Code("MIG556", Severity.WARNING, "no command of its own on an interpreter image",
+         "The final stage sets no CMD or ENTRYPOINT: the original image's default (irb, python3, node, jshell) "
+         "is no app, so the app's command is given when the container starts (compose `command:`, `docker run "
+         "IMAGE CMD`, a Kubernetes `args`). The Chainguard image's ENTRYPOINT is the interpreter, which would take "
+         "that command as its own argument (`ruby bundle exec puma`), so `ENTRYPOINT []` is added. The command "
+         "still runs in exec form on an image without a shell (and without bundler, pip or npm where the message "
+         "says so): start the program itself, such as a binstub or console script from the dependencies the "
+         "runtime copies, or the interpreter with a script."),
     Code("MIG543", Severity.ERROR, "COPY --from a path the builder does not have",
          "The path is where Docker Hub's official image keeps something (GEM_HOME /usr/local/bundle, "
          "GOPATH /go, /usr/local/lib/python3.X, /opt/java/openjdk, docker-entrypoint.sh...). The "

@@ -281,6 +281,10 @@ def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:
     cmd = context.facts.cmd
     line = cmd.line if cmd else 0
     if not original:
+        if current and "CMD" not in keywords and _no_command_of_its_own(context):
+            context.findings.append(finding("MIG556", context.facts.stage.from_item.line,
+                                            _external_command_note(context)))
+            return f"ENTRYPOINT []{context.newline}"
         if not (current and "CMD" in keywords):
             return None
         context.findings.append(finding("MIG506", line, "ENTRYPOINT [] added: the runtime image's entrypoint "
@@ -293,6 +297,33 @@ def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:
                                     f"entrypoint `{' '.join(original)}` ran the CMD, and {context.image.name}'s is "
                                     f"{' '.join(current) or 'empty'}"))
     return exec_form("ENTRYPOINT", translated, context.newline)
+
+
+# the tool a command given at run time often starts through, per language
+_PACKAGE_TOOLS = {"ruby": "bundle", "python": "pip", "node": "npm", "php": "composer"}
+
+
+def _no_command_of_its_own(context: RuntimeContext) -> bool:
+    """The stage sets no CMD or ENTRYPOINT: the original image's default (irb, python3, node) was no app, and the
+    app's command comes when the container starts (compose `command:`). On an image whose entrypoint is an
+    interpreter that command would become the interpreter's argument (`ruby bundle exec puma`)."""
+    entrypoint = context.image.entrypoint
+    if context.facts.cmd is not None or context.facts.entrypoint is not None or not entrypoint:
+        return False
+    return context.rules.language_of(posixpath.basename(entrypoint[0])) is not None
+
+
+def _external_command_note(context: RuntimeContext) -> str:
+    image = context.image
+    language = context.rules.language_of(posixpath.basename(image.entrypoint[0]))
+    tool = _PACKAGE_TOOLS.get(language.name if language else "")
+    lacks = [] if image.shell else ["no shell"]
+    lacks += [f"no {tool}"] if tool and not image.has_program(tool) else []
+    return (f"ENTRYPOINT [] added: the stage has no command of its own, so the command comes when the container "
+            f"starts, and {image.name}'s entrypoint ({image.entrypoint[0]}) would take it as its argument; that "
+            f"command runs in exec form on {image.name}" + (f", which has {' and '.join(lacks)}" if lacks else "")
+            + ": start the program itself (a binstub or console script from the copied dependencies, or the "
+            "interpreter with a script)")
 
 
 def _on_this_image(original: list[str], context: RuntimeContext) -> list[str] | None:
@@ -360,6 +391,9 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
             out.append(reset)
             reset = None
         out += finalize_instruction(instruction, context)
+    if reset:
+        out += [context.newline] if out and not out[-1].endswith("\n") else []
+        out.append(reset)
     return "".join(out)
 
 
@@ -404,4 +438,7 @@ def finalize_stage_items(items: list[Item], context: RuntimeContext) -> list[str
                 out += replaced
         else:
             out.append(item.raw)
+    if reset:
+        out += [context.newline] if out and not out[-1].endswith("\n") else []
+        out.append(reset)
     return out

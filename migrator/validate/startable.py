@@ -292,6 +292,9 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         if original_has_command:
             return RuntimeReport(image, argv, "broken", f"{_short(image)} has no ENTRYPOINT or CMD and the stage "
                                  "sets none: the container has nothing to start", need="no-command")
+        if model.entrypoint and rules.language_of(posixpath.basename(model.entrypoint[0])) is not None:
+            return RuntimeReport(image, argv, "unverified", "no command of its own: the app's command is given when "
+                                 f"the container starts, and runs in exec form on {_short(image)}")
         return RuntimeReport(image, argv, "ok", "no command, like the original (an image of files)")
     unwrapped = unwrap(argv)
     for wrapper in argv[: unwrapped.program_index]:

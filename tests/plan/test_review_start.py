@@ -390,3 +390,20 @@ def test_copied_directory_the_stage_removes_is_not_copied() -> None:
     result = migrate("FROM python:3.12\nCOPY vendor /build\nRUN pip install /build && rm -rf /build\n"
                      "COPY app.py /app/app.py\nCMD [\"python\", \"/app/app.py\"]\n")
     assert "/build /build" not in final_stage(result)
+
+
+# --- class 16: no command of its own on an image whose entrypoint is the interpreter ---------------------
+
+def test_ruby_stage_without_a_command_resets_the_interpreter_entrypoint() -> None:
+    result = migrate("FROM ruby:3.3-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
+                     "FROM ruby:3.3-alpine\nCOPY --from=build /usr/local/bundle /usr/local/bundle\n"
+                     "COPY --from=build /app /app\nWORKDIR /app\n")
+    assert final_stage(result).endswith("WORKDIR /app\nENTRYPOINT []\n")
+    (message,) = messages(result, "MIG556")
+    assert "no shell and no bundle" in message and severity(result, "MIG556") == "warning"
+    assert status(result) == "unverified"  # never `ruby --version` reported as the app
+
+
+def test_a_stage_with_its_own_command_keeps_it() -> None:
+    result = migrate("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\nCMD [\"ruby\", \"app.rb\"]\n")
+    assert "MIG556" not in codes(result) and status(result) == "ok"
