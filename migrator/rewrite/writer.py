@@ -91,6 +91,7 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
         rules=plan.rules,
         runtime_image=final.runtime_override or root.runtime_choice,
         builder_image=root.choice.builder if root.choice else None,
+        single_stage=final.single_stage,
     )
     return ecosystem_for(final.ecosystem).plan_runtime(context)
 

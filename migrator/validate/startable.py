@@ -316,8 +316,11 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", f"`{' '.join(rest[:3])}` runs a shell and {_short(image)} has "
                              "none: write the command in exec form", program=program, need="shell", inner=inner)
     if located is None and single:
+        installed = ", ".join(dict.fromkeys(view.packages)) or "none"
         return RuntimeReport(image, argv, "single-stage", f"one stage on {_short(image)}, shell and apk kept: "
-                             f"`{program}` is expected from what the stage installs", program=program)
+                             f"`{program}` is not in {_short(image)} and no COPY names it, so it must come from a "
+                             f"package the stage installs ({installed}) or a directory copied whole: check that one "
+                             "of them provides it", program=program)
     if located is None:
         if not model.known:
             return RuntimeReport(image, argv, "unverified", f"{_short(image)} is not in the image model: "
@@ -405,7 +408,7 @@ def _origin(view: StageView, context: Context, path: str, depth: int) -> tuple[s
     if _mentions(view.runs, path) or _in_output_directory(view, path, False):
         return "built", None
     for placed in reversed(view.placed):
-        if placed.tree and _inside(path, placed.path) and placed.path != "/":
+        if placed.tree and _inside(path, placed.path):
             if not looks_like_script(path) and (_BUILDS.search(view.runs) or _INSTALLERS.search(view.runs)
                                                 or _mentions_name(view.runs, posixpath.basename(path))):
                 return "built", None  # the stage builds or installs in what it copied (`go build -o app`)

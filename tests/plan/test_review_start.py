@@ -407,3 +407,20 @@ def test_ruby_stage_without_a_command_resets_the_interpreter_entrypoint() -> Non
 def test_a_stage_with_its_own_command_keeps_it() -> None:
     result = migrate("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\nCMD [\"ruby\", \"app.rb\"]\n")
     assert "MIG556" not in codes(result) and status(result) == "ok"
+
+
+# --- class 17: texts that say what happens in this output ----------------------------------------------
+
+def test_single_stage_output_does_not_claim_a_runtime_copies_the_venv() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "ENTRYPOINT [\"./entrypoint.sh\"]\n")
+    assert len(result.stages) == 1
+    (message,) = messages(result, "MIG515")
+    assert "runtime" not in message and "/opt/venv" in message
+
+
+def test_single_stage_program_no_package_is_known_to_install_is_not_credited_to_one() -> None:
+    result = migrate("FROM debian:12\nRUN apt-get update && apt-get install -y curl jq\nCOPY app.conf /etc/app.conf\n"
+                     "ENTRYPOINT [\"supervisord\"]\n")
+    (message,) = messages(result, "MIG542")
+    assert "expected from what the stage installs" not in message and "check that one of them provides it" in message

@@ -62,6 +62,7 @@ class EcosystemContext:
     rules: RuleSet
     runtime_image: str | None  # from the image rule
     builder_image: str | None
+    single_stage: bool = False  # the final stage stays one stage (wolfi-base): nothing is copied to a runtime
 
     def registry_image(self, name_and_tag: str) -> str:
         return f"{self.options.registry.rstrip('/')}/{name_and_tag}"
