@@ -71,7 +71,7 @@ class Attempt:
                  for p in self.problems]
         if self.override is not None and self.report is not None:
             line = self.plan.final.stage.from_item.line
-            found.append(finding("MIG546", line, f"runtime {self.report.image.rsplit('/', 1)[-1]}: "
+            found.append(finding(self.override.code, line, f"runtime {self.report.image.rsplit('/', 1)[-1]}: "
                                  f"{self.override.reason}"))
         return found + self.notes
 

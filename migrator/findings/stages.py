@@ -203,6 +203,19 @@ CODES: tuple[Code, ...] = (
          "still runs in exec form on an image without a shell (and without bundler, pip or npm where the message "
          "says so): start the program itself, such as a binstub or console script from the dependencies the "
          "runtime copies, or the interpreter with a script."),
+    Code("MIG558", Severity.WARNING, "the runtime keeps the .NET SDK for `dotnet run`",
+         "The start command is `dotnet run` (or another SDK command), which builds the project before it runs it: "
+         "only the SDK can do that, so the runtime is dotnet-sdk, with busybox sh and the compilers, as big as the "
+         "builder and running as nonroot (it may restore packages again at start). Publish in the builder "
+         "(`dotnet publish -c Release -o /app`) and start the result (`ENTRYPOINT [\"dotnet\", \"/app/App.dll\"]`) "
+         "to run on aspnet-runtime or dotnet-runtime."),
+    Code("MIG557", Severity.WARNING, "a stage before the last is an image of its own",
+         "The stage has its own CMD, ENTRYPOINT or EXPOSE, and no other stage copies from it or is built FROM "
+         "it: it is a target of its own (`docker build --target NAME`), as in files that build several images. "
+         "Only the last stage becomes a distroless runtime; this one is migrated like every build stage, onto a "
+         "-dev image (shell, apk) and with `USER root` where its RUN lines need it, so the image that target builds "
+         "is not hardened. Migrate it as a Dockerfile of its own (the stages it needs, then it last), or keep it "
+         "as it is if it is only a development image."),
     Code("MIG543", Severity.ERROR, "COPY --from a path the builder does not have",
          "The path is where Docker Hub's official image keeps something (GEM_HOME /usr/local/bundle, "
          "GOPATH /go, /usr/local/lib/python3.X, /opt/java/openjdk, docker-entrypoint.sh...). The "

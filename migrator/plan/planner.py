@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from migrator.findings import finding
@@ -84,7 +85,32 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
         plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None))
     if override is not None and plans and plans[-1].migrated:
         _apply_override(plans[-1], override, options)
+    _note_targets(plans, staged)
     return FilePlan(staged, plans, options, rules, files or BuildContext(None))
+
+
+def _note_targets(plans: list[StagePlan], staged: StagedFile) -> None:
+    """A stage before the last with a command of its own that no stage uses is an image of its own
+    (`docker build --target NAME`): it is migrated as a build stage, on a -dev image, which it says."""
+    used: set[int] = {s.parent.index for s in staged.stages if s.parent is not None}
+    for stage in staged.stages:
+        for instruction in stage.instructions:
+            reference = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
+            for found in re.findall(r"--mount=\S*\bfrom=([\w.-]+)", instruction.raw) if instruction.keyword == "RUN" \
+                    else [reference] if reference else []:
+                source = staged.stage_by_reference(found, before=stage.index)
+                if source is not None:
+                    used.add(source.index)
+    for plan in plans[:-1]:
+        own = [i for i in plan.stage.instructions if i.keyword in ("CMD", "ENTRYPOINT", "EXPOSE")]
+        if plan.role != BUILDER or not own or plan.stage.index in used:
+            continue
+        image = plan.image.rsplit("/", 1)[-1] if plan.image else "its parent's image"
+        plan.findings.append(finding("MIG557", own[0].line, f"stage '{plan.stage.label}' has a command of its own and "
+                                     f"no stage copies from it or builds on it: an image of its own (docker build "
+                                     f"--target {plan.stage.label}). It is migrated as a build stage on {image}, with "
+                                     "a shell and apk; migrate it as a Dockerfile of its own (the stages it needs and "
+                                     "it last) for a distroless runtime"))
 
 
 def _refuse(stage: Stage, why: str) -> StagePlan:
@@ -173,6 +199,18 @@ def _stage_named_by_arguments(stage: Stage) -> str:
     rest = f" (and {', '.join(others)} {'on other platforms' if platform else 'for other values'})" if others else ""
     return (f"FROM {stage.image_text} names stage '{chosen}' {when}{rest}: migrated as built FROM '{chosen}'"
             + ("" if platform else "; build arguments without a default, so other values were not checked"))
+
+
+_NGINX_START_UP = (("/etc/nginx/templates", "envsubst templates (/etc/nginx/templates)"),
+                   ("/docker-entrypoint.d", "start-up scripts in /docker-entrypoint.d"),
+                   ("NGINX_ENVSUBST_", "envsubst settings (NGINX_ENVSUBST_*)"))
+
+
+def _nginx_start_up(stage: Stage) -> str:
+    """What of Docker Hub nginx's start-up (its docker-entrypoint.sh) the stage uses."""
+    texts = [i.raw for i in stage.instructions if i.keyword in ("COPY", "ADD", "ENV", "RUN")]
+    found = [what for marker, what in _NGINX_START_UP if any(marker in text for text in texts)]
+    return " and ".join(found)
 
 
 def _with_binary_runtime(choice: ImageChoice, stage: Stage, earlier: list[StagePlan],
@@ -284,3 +322,7 @@ def _note_image_change(plan: StagePlan, stage: Stage, note_rules: bool = True) -
     rule = plan.choice.rule if plan.choice else None
     if rule is not None and rule.notes:
         plan.findings.append(finding("MIG211", line, f"{ref.short_name}: {rule.notes}"))
+    if "nginx" in ref.short_name and (relied := _nginx_start_up(stage)):
+        plan.findings.append(finding("MIG213", line, f"{ref.familiar}: the stage relies on {relied}, which Docker "
+                                     "Hub's nginx entrypoint runs at start and Chainguard's nginx does not: render the "
+                                     "configuration at build time (envsubst in the builder) or in your deployment"))

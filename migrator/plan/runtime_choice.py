@@ -33,6 +33,7 @@ class RuntimeOverride:
     single_stage: bool = False  # keep the final stage as one stage on the base image
     packages: tuple[str, ...] = ()  # single stage: the language the original image had, from apk
     reason: str = ""
+    code: str = "MIG546"  # the finding that says why (MIG558: a warning, the runtime keeps the SDK)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,11 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
         if not partner and own is not None and own.on_base and root_is_final:
             found.append(replace(_single(options, f"its start command needs a shell and {own.name}, and no "
                                          f"{own.name} image has a shell"), packages=on_base(own, source_tag)))
+    if need.kind == "sdk":
+        found.append(RuntimeOverride("dotnet-sdk:latest", reason=f"`{need.program} run` builds and runs the project, "
+                                     "which needs the .NET SDK: dotnet-sdk (busybox sh, compilers) is the runtime; "
+                                     "publish in the builder and start the dll to run on aspnet-runtime",
+                                     code="MIG558"))
     if os_image and need.kind in ("missing", "no-command", "shell"):
         found.append(_single(options, "what it starts comes from the packages the stage installs"))
     unique: list[RuntimeOverride] = []

@@ -293,8 +293,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
             return RuntimeReport(image, argv, "broken", f"{_short(image)} has no ENTRYPOINT or CMD and the stage "
                                  "sets none: the container has nothing to start", need="no-command")
         if model.entrypoint and rules.language_of(posixpath.basename(model.entrypoint[0])) is not None:
-            return RuntimeReport(image, argv, "unverified", "no command of its own: the app's command is given when "
-                                 f"the container starts, and runs in exec form on {_short(image)}")
+            return RuntimeReport(image, argv, "ok", "no command of its own, like the original: the app's command is "
+                                 f"given when the container starts, and runs in exec form on {_short(image)}")
         return RuntimeReport(image, argv, "ok", "no command, like the original (an image of files)")
     unwrapped = unwrap(argv)
     for wrapper in argv[: unwrapped.program_index]:
@@ -345,7 +345,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
                              program=program, need="shell", inner=inner)
     misuse = _misused(program, rest, located, view)
     if misuse:
-        return RuntimeReport(image, argv, "broken", misuse, program=program, need="arguments")
+        need = "sdk" if misuse.startswith("`dotnet ") else "arguments"
+        return RuntimeReport(image, argv, "broken", misuse, program=program, need=need)
     bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind)
     if bash is None and inner and is_shell_c(rest):
         bash = _inner_needs_bash(view, context, inner)
@@ -437,13 +438,19 @@ def _mentions_name(text: str, name: str) -> bool:
     return bool(text) and re.search(rf"(?<![\w/.-]){re.escape(name)}(?![\w.-])", text) is not None
 
 
+_DOTNET_SDK_COMMANDS = frozenset({"run", "build", "watch", "test", "publish", "restore", "ef"})
 _JAVA_OPTIONS_WITH_VALUE = frozenset({"-cp", "-classpath", "--class-path", "-p", "--module-path", "--add-opens",
                                       "--add-exports", "--add-modules", "--add-reads"})
 _APP_BINSTUBS = re.compile(r"/bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
 
 
 def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageView) -> str | None:
-    """Commands that find their program and still cannot start: `java app.jar`, a binstub without env."""
+    """Commands that find their program and still cannot start: `java app.jar`, a binstub without env,
+    `dotnet run` without the SDK."""
+    if (posixpath.basename(program) == "dotnet" and argv[1:2] and argv[1] in _DOTNET_SDK_COMMANDS
+            and view.model is not None and view.model.name != "dotnet-sdk"):
+        return (f"`dotnet {argv[1]}` needs the .NET SDK, and {_short(view.image)} has only the runtime: publish "
+                "in the builder (`dotnet publish -o /app`) and start the dll (`dotnet App.dll`)")
     if posixpath.basename(program) == "java":
         skip = False
         for word in argv[1:]:

@@ -401,7 +401,8 @@ def test_ruby_stage_without_a_command_resets_the_interpreter_entrypoint() -> Non
     assert final_stage(result).endswith("WORKDIR /app\nENTRYPOINT []\n")
     (message,) = messages(result, "MIG556")
     assert "no shell and no bundle" in message and severity(result, "MIG556") == "warning"
-    assert status(result) == "unverified"  # never `ruby --version` reported as the app
+    # never `ruby --version` reported as the app: no command, like the original
+    assert result.runtime is not None and result.runtime.argv == () and "no command of its own" in result.runtime.reason
 
 
 def test_a_stage_with_its_own_command_keeps_it() -> None:
@@ -424,3 +425,28 @@ def test_single_stage_program_no_package_is_known_to_install_is_not_credited_to_
                      "ENTRYPOINT [\"supervisord\"]\n")
     (message,) = messages(result, "MIG542")
     assert "expected from what the stage installs" not in message and "check that one of them provides it" in message
+
+
+# --- lesser: shipped targets before the last stage, nginx start-up, dotnet run --------------------------
+
+def test_a_stage_that_is_an_image_of_its_own_is_said_to_be() -> None:
+    result = migrate("FROM node:20 AS ui\nWORKDIR /ui\nCOPY ui .\nRUN npm ci && npm run build\n"
+                     "FROM nginx:1.27 AS web\nCOPY --from=ui /ui/dist /usr/share/nginx/html\nEXPOSE 80\n"
+                     "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n"
+                     "FROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
+    (message,) = messages(result, "MIG557")
+    assert "'web'" in message and "--target web" in message and "nginx:latest-dev" in message
+    assert severity(result, "MIG557") == "warning"
+
+
+def test_nginx_templates_are_a_warning() -> None:
+    result = migrate("FROM nginx:1.27-alpine\nCOPY default.conf.template /etc/nginx/templates/\n"
+                     "ENV NGINX_ENVSUBST_OUTPUT_DIR=/etc/nginx/conf.d\n")
+    assert severity(result, "MIG213") == "warning" and "envsubst templates" in messages(result, "MIG213")[0]
+
+
+def test_dotnet_run_keeps_the_sdk_as_the_runtime_with_a_warning() -> None:
+    result = migrate("FROM mcr.microsoft.com/dotnet/sdk:10.0\nWORKDIR /app\nCOPY . .\nRUN dotnet restore\n"
+                     "CMD dotnet run --project src/Web/Web.csproj\n")
+    assert result.stages[-1].image == "cgr.dev/chainguard/dotnet-sdk:latest"
+    assert severity(result, "MIG558") == "warning" and status(result) == "ok"
