@@ -9,7 +9,12 @@ PACKAGES_TRANSLATED = Code(
     "Package install translated to apk",
     "An apt-get/apt/aptitude, yum/dnf/microdnf, zypper or apk command was rewritten to Wolfi's "
     "`apk add --no-cache` (or `apk del`), with every package name translated through the package "
-    "rules for the command's distribution family. Chainguard images are built from Wolfi packages, so "
+    "rules for the command's distribution family. A name the rules do not list is kept when Wolfi has "
+    "it, and otherwise replaced by its Wolfi equivalent when a general rule finds one "
+    "(rules/package-patterns.yaml): Debian's t64 renames (`libcurl4t64` -> `libcurl-openssl4`), a "
+    "soname or major version in Wolfi's name (`libexpat` -> `libexpat1`, `fuse` -> `fuse3`), a version "
+    "Wolfi does not split out (`gnupg1` -> `gnupg`), PHP streams Wolfi no longer ships (`php7-bcmath` -> "
+    "`php-bcmath`). The message lists each rename and what it changes. Chainguard images are built from Wolfi packages, so "
     "the original package manager does not exist there. Check the translated names; extend or override "
     "them with your own rules file (`--rules FILE`).",
 )
@@ -17,8 +22,9 @@ UNKNOWN_PACKAGE = Code(
     "MIG302",
     Severity.ERROR,
     "Package is not in Wolfi: apk add fails",
-    "No package rule maps this name, and it is neither a Wolfi package nor a virtual name that a Wolfi "
-    "package provides (the lists ship with migrator, from the Wolfi package definitions). It was kept "
+    "No package rule maps this name, it is neither a Wolfi package nor a virtual name that a Wolfi "
+    "package provides (the lists ship with migrator, from the Wolfi package definitions), and no general "
+    "rule finds its Wolfi equivalent (see MIG301). It was kept "
     "as written, so `apk add` refuses the whole command (`ERROR: unable to select packages`) and the "
     "build fails. The message names close Wolfi names when there are some. Find the Wolfi package that "
     "provides the same files (`apk search NAME`, or `apk search cmd:BINARY` for a command) and add a "

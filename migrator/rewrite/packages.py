@@ -250,20 +250,6 @@ def package_file_finding(line: int, what: str) -> Finding:
     )
 
 
-def derived_names(family: str, name: str) -> list[str] | None:
-    """Wolfi names for `name` from the first pattern that matches it, when Wolfi has all of them."""
-    from migrator.rules.data import builtin_data
-    from migrator.rules.wolfi import is_wolfi_name
-
-    for pattern in (builtin_data("package-patterns.yaml").get("patterns") or {}).get(family) or []:
-        match = re.match(pattern["match"], name)
-        if match is None:
-            continue
-        names = [match.expand(target) for target in pattern["to"]]
-        return names if all(is_wolfi_name(n) for n in names) else None
-    return None
-
-
 def not_in_wolfi(family: str, name: str) -> str:
     from migrator.rules.wolfi import similar_names
 
@@ -341,6 +327,7 @@ class _Install:
     seen: set[str] = field(default_factory=set)
     kept: int = 0  # package words (or opaque words) left in the command
     renamed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a rename changes beyond the name
     known: set[str] | None = None
 
     @property
@@ -460,10 +447,15 @@ class _Install:
             )
             return []
         if mapping.names != (name,):
-            self.renamed.append(f"{name} -> {' '.join(mapping.names)}")
+            self._renamed(name, mapping.names, mapping.note)
         if not self.remove:
             self.ctx.stage.installed.update(mapping.names)
         return list(mapping.names)
+
+    def _renamed(self, name: str, names: tuple[str, ...], note: str | None) -> None:
+        self.renamed.append(f"{name} -> {' '.join(names)}")
+        if note and f"{name}: {note.rstrip('.')}" not in self.notes:
+            self.notes.append(f"{name}: {note.rstrip('.')}")
 
     def _package_file(self, index: int, token: Token, value: str) -> None:
         """A .deb/.rpm path or URL: a repository definition (set-up, like add-apt-repository), or a
@@ -507,18 +499,20 @@ class _Install:
 
     def _unmapped(self, name: str, written: str, token: Token) -> list[str]:
         """A name the tables do not map: kept when Wolfi has it, renamed when a pattern of
-        rules/package-patterns.yaml gives Wolfi names, an error when `apk add` would refuse it."""
+        rules/package-patterns.yaml gives its Wolfi equivalent, an error when `apk add` would refuse it."""
         from migrator.rules.wolfi import is_wolfi_name
 
         if self.remove or is_wolfi_name(name):
             if not self.remove:
                 self.ctx.stage.installed.add(name)
             return [written]
-        derived = None if self.native else derived_names(self.table, name)
-        if derived:
-            self.renamed.append(f"{name} -> {' '.join(derived)}")
-            self.ctx.stage.installed.update(derived)
-            return derived
+        from migrator.rewrite.equivalents import equivalent
+
+        derived = None if self.native else equivalent(self.table, name, self.ctx.rules)
+        if derived is not None:
+            self._renamed(name, derived.names, derived.note)
+            self.ctx.stage.installed.update(derived.names)
+            return list(derived.names)
         self.ctx.stage.missing.append(name)
         self.out.fails = True
         self.out.findings.append(codes.UNKNOWN_PACKAGE.finding(token.line, not_in_wolfi(self.table, name)))
@@ -541,6 +535,7 @@ class _Install:
         if out.changes:
             target = "apk del" if self.remove else "apk add --no-cache"
             detail = f" ({', '.join(self.renamed)})" if self.renamed else ""
+            detail += "".join(f". {note}" for note in self.notes)
             out.findings.insert(
                 0,
                 codes.PACKAGES_TRANSLATED.finding(

@@ -161,9 +161,9 @@ def test_versioned_names_follow_patterns_to_wolfi_names(rewrite, script, family,
 
 
 def test_a_pattern_never_writes_a_name_wolfi_lacks(rewrite):
-    # php7.4 matches the php pattern, but Wolfi has no php-7.4: reported, not guessed
-    text, result = rewrite("apt-get install -y php7.4-cli")
-    assert text == "apk add --no-cache php7.4-cli"
+    # php7.4 matches the php patterns, but Wolfi has neither php-7.4-nosuchext nor php-nosuchext
+    text, result = rewrite("apt-get install -y php7.4-nosuchext")
+    assert text == "apk add --no-cache php7.4-nosuchext"
     assert "MIG302" in codes(result)
 
 
