@@ -14,9 +14,9 @@ PACKAGES_TRANSLATED = Code(
     "(rules/package-patterns.yaml): Debian's t64 renames (`libcurl4t64` -> `libcurl-openssl4`), a "
     "soname or major version in Wolfi's name (`libexpat` -> `libexpat1`, `fuse` -> `fuse3`), a version "
     "Wolfi does not split out (`gnupg1` -> `gnupg`), PHP streams Wolfi no longer ships (`php7-bcmath` -> "
-    "`php-bcmath`). The message lists each rename and what it changes. Chainguard images are built from Wolfi packages, so "
-    "the original package manager does not exist there. Check the translated names; extend or override "
-    "them with your own rules file (`--rules FILE`).",
+    "`php-bcmath`). The message lists each rename and what it changes. Chainguard images are built "
+    "from Wolfi packages, so the original package manager does not exist there. Check the translated "
+    "names; extend or override them with your own rules file (`--rules FILE`).",
 )
 UNKNOWN_PACKAGE = Code(
     "MIG302",
