@@ -63,7 +63,8 @@ class StageKnowledge:
     setup_scripts: set[str] = field(default_factory=set)  # files a repository set-up script was saved to
     sets_up_repositories: bool = False  # some command of the stage adds a repository (sources.list, .repo)
     variables: dict[str, PackageList] = field(default_factory=dict)  # ARG/ENV defaults that may list packages
-    image_user: str = "nonroot"  # the image's own user (and group), uid/gid 65532
+    image_user: str = "nonroot"  # the image's own user (and group)
+    image_uid: int = 65532  # its uid (0: the image runs as root, as wolfi-base does)
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
     probing: bool = False  # first pass: only collect, decisions come later

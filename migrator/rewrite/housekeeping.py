@@ -213,10 +213,13 @@ def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
     unknown += [g for g in (group,) if g and not g.isdigit() and g not in known_group_names(ctx) | installed]
     if not unknown:
         return None
+    if ctx.stage.image_uid == 0:  # wolfi-base runs as root: no user of its own to offer
+        instead = "or use numeric ids"
+    else:
+        instead = f"or use the image's user ({ctx.stage.image_user}, uid {ctx.stage.image_uid})"
     message = (f"`{_text(cmd)}`: {', '.join(dict.fromkeys(unknown))} is not a user of Wolfi's base layout (Debian's "
                "www-data is not there either) and no earlier command of the stage creates it: unless a package "
-               f"installed here creates it, {cmd.name} fails. Create it, or use the image's user "
-               f"({ctx.stage.image_user}, uid 65532)")
+               f"installed here creates it, {cmd.name} fails. Create it, {instead}")
     return Outcome(findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
 
 

@@ -159,7 +159,13 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return _repository(cmd, ctx)
     if verb in manager.install or verb in manager.remove:
         return _Install(cmd, manager, sub, ctx, remove=verb in manager.remove).run()
+    if manager is APK and verb in _APK_QUERIES:
+        return None  # `apk info`, `apk list`: Wolfi's apk answers them too
     return _unsupported(cmd, "has no apk translation")
+
+
+# apk subcommands that only read or check the installed system: the same on Wolfi's apk
+_APK_QUERIES = _set("info list search policy version stats dot manifest audit verify fetch index fix")
 
 
 def _subcommand(cmd: Cmd, manager: Manager) -> int | None:
@@ -260,14 +266,12 @@ def not_in_wolfi(family: str, name: str) -> str:
 
 
 def _unsupported(cmd: Cmd, why: str) -> Outcome:
-    return Outcome(
-        fails=True,
-        findings=[
-            codes.UNSUPPORTED_PACKAGE_COMMAND.finding(
-                cmd.line, f"`{_command_text(cmd)}` {why}: left as written; {cmd.name} does not exist in Wolfi"
-            )
-        ],
-    )
+    if cmd.name == "apk":  # Wolfi has apk: what fails is the option, against Wolfi's repository
+        tail = "Wolfi's apk runs it against Wolfi's repository and keys, not Alpine's, where it fails"
+    else:
+        tail = f"{cmd.name} does not exist in Wolfi"
+    message = f"`{_command_text(cmd)}` {why}: left as written; {tail}"
+    return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
 
 
 # --- pins ----------------------------------------------------------------------------------------

@@ -253,7 +253,8 @@ def _known_groups(ctx: Context) -> dict[str, str]:
     from migrator.rules.data import builtin_data
 
     known = {str(gid): str(name) for name, gid in (builtin_data("wolfi/accounts.yaml").get("groups") or {}).items()}
-    known["65532"] = ctx.stage.image_user
+    if ctx.stage.image_uid != 0:
+        known[str(ctx.stage.image_uid)] = ctx.stage.image_user
     known.update(ctx.stage.groups)
     return known
 

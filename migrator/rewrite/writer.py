@@ -330,6 +330,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     image = plan.inherited_image(stage_plan)
     knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed,
                                image_user=plan.rules.image_facts(image_name(image)).user,
+                               image_uid=plan.rules.image_facts(image_name(image)).uid,
                                sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None

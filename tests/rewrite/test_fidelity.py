@@ -234,3 +234,35 @@ def test_users_created_in_a_parent_stage_exist_in_its_children():
     text = ("FROM python:3.12 AS base\nRUN useradd -r app\n"
             "FROM base AS final\nRUN chown -R app:app /srv\nCOPY . /app\nCMD [\"python\", \"/app/a.py\"]\n")
     assert "MIG405" not in codes(migrate(text))
+
+
+# --- finding texts say what happens in this output (review class 17) --------------------------------
+
+
+def test_a_failure_in_the_else_branch_is_not_called_the_condition():
+    text = ("FROM alpine:3.20\n"
+            "RUN if [ -f /x ]; then echo hi; else apk add --no-cache nosuchpkg; fi; echo done\n"
+            "RUN if [ -f /x ]; then echo hi; elif [ -f /y ]; then echo y; else apk add nosuchpkg2; fi\n"
+            "RUN if apk add nosuchpkg3; then echo; fi\n"
+            'CMD ["sh"]\n')
+    messages = {f.line: f.message for f in migrate(text).findings if f.severity is Severity.ERROR}
+    assert "condition" not in messages[2] and "more commands follow it" in messages[2]
+    assert "hides" not in messages[3]  # the else body's status is the RUN's status
+    assert "it is the condition of an `if`" in messages[4]
+
+
+def test_apk_on_wolfi_is_not_said_to_be_missing():
+    text = "FROM alpine:3.20\nRUN apk info -v && apk add --root /sysroot --initdb musl\nCMD [\"sh\"]\n"
+    result = migrate(text)
+    [refused] = [f for f in result.findings if f.code == "MIG310"]
+    assert "--root" in refused.message and "does not exist" not in refused.message
+    assert "apk info -v" in result.dockerfile  # Wolfi's apk answers queries too: untouched
+
+
+def test_chown_advice_names_a_user_the_image_has():
+    on_base = migrate("FROM debian:bookworm\nRUN chown www-data /var/www\nCMD [\"sh\", \"-c\", \"sleep 1\"]\n")
+    [owner] = [f.message for f in on_base.findings if f.code == "MIG405"]
+    assert "uid 65532" not in owner and "(root" not in owner and "numeric ids" in owner
+    on_php = migrate("FROM php:8.2-cli AS b\nRUN chown www-data /var/www && echo > /x\nFROM b\nCMD [\"php\", \"-v\"]\n")
+    [owner] = [f.message for f in on_php.findings if f.code == "MIG405"]
+    assert "(php, uid 65532)" in owner
