@@ -85,6 +85,16 @@ LAYOUT_MISSING = Code(
     "The message says what the Chainguard image uses instead.",
 )
 
+SOURCE_ACCOUNT_REMOVED = Code(
+    "MIG409",
+    Severity.INFO,
+    "Deleting a user or group of the original image: removed",
+    "The command deleted a user or group that came with the original image (ubuntu:24.04's `ubuntu`, "
+    "uid 1000, usually deleted to free its uid or name). The Chainguard image has no such account, so "
+    "busybox's `deluser`/`delgroup` would fail the build; the command was removed and the uid and name "
+    "are free already.",
+)
+
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
     USER_COMMAND_UNTRANSLATABLE,
@@ -94,4 +104,5 @@ CODES: tuple[Code, ...] = (
     UID_SHIFTED,
     LAYOUT_TRANSLATED,
     LAYOUT_MISSING,
+    SOURCE_ACCOUNT_REMOVED,
 )

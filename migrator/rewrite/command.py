@@ -65,6 +65,7 @@ class StageKnowledge:
     variables: dict[str, PackageList] = field(default_factory=dict)  # ARG/ENV defaults that may list packages
     image_user: str = "nonroot"  # the image's own user (and group)
     image_uid: int = 65532  # its uid (0: the image runs as root, as wolfi-base does)
+    source_users: set[str] = field(default_factory=set)  # users the original image shipped (ubuntu, node)
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
     probing: bool = False  # first pass: only collect, decisions come later

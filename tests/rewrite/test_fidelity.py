@@ -61,7 +61,7 @@ def test_a_parent_that_became_root_or_chose_a_user_is_not_overridden():
 
 def test_a_gid_reference_becomes_a_group_name():
     result = migrate("FROM python:3.12-slim\nRUN useradd -u 1000 -g 1000 app\nCOPY . /app\nCMD [\"python\", \"/app/a.py\"]\n")
-    assert "RUN addgroup -g 1000 app && adduser -D -u 1000 -G app app" in result.dockerfile
+    assert "RUN addgroup -g 1000 app && adduser -D -u 1000 -G app -H app" in result.dockerfile
 
 
 def test_chown_to_a_debian_user_is_reported():
@@ -266,3 +266,31 @@ def test_chown_advice_names_a_user_the_image_has():
     on_php = migrate("FROM php:8.2-cli AS b\nRUN chown www-data /var/www && echo > /x\nFROM b\nCMD [\"php\", \"-v\"]\n")
     [owner] = [f.message for f in on_php.findings if f.code == "MIG405"]
     assert "(php, uid 65532)" in owner
+
+
+# --- users: what the source's commands meant (review class 11) --------------------------------------
+
+
+def test_useradd_without_m_makes_no_home_and_debian_adduser_takes_u():
+    text = ('FROM python:3.12-slim\nRUN useradd -u 911 -d /app abc && mkdir /app\n'
+            'RUN adduser --disabled-login -u 1001 --gecos "" web\nCOPY . /app\nCMD ["python", "/app/main.py"]\n')
+    result = migrate(text)
+    assert "RUN adduser -D -u 911 -h /app -H abc && mkdir /app" in result.dockerfile
+    assert 'RUN adduser -D -u 1001 -g "" web' in result.dockerfile
+    assert "MIG402" not in codes(result)
+
+
+def test_useradd_on_a_fedora_image_keeps_its_home():
+    # RHEL's login.defs has CREATE_HOME yes: useradd makes the home there, as busybox does
+    result = migrate("FROM fedora:40\nRUN useradd -u 1000 app\nUSER app\nCMD [\"sleep\", \"1\"]\n")
+    assert "adduser -D -u 1000 app" in result.dockerfile
+
+
+def test_deleting_a_user_only_the_source_image_had_is_dropped():
+    result = migrate("FROM ubuntu:24.04\nRUN userdel -r ubuntu && useradd -m -u 1000 app\nUSER app\nCMD [\"sleep\", \"1\"]\n")
+    assert "RUN adduser -D -u 1000 app\n" in result.dockerfile
+    [dropped] = [f for f in result.findings if f.code == "MIG409"]
+    assert dropped.severity is Severity.INFO and "ubuntu" in dropped.message
+    # a user the stage created itself is still deleted
+    kept = migrate("FROM ubuntu:24.04\nRUN useradd -m old && userdel -r old\nCMD [\"sleep\", \"1\"]\n")
+    assert "deluser --remove-home old" in kept.dockerfile
