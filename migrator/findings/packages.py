@@ -132,6 +132,27 @@ APT_CONFIGURATION_REMOVED = Code(
     "has no such configuration, so it was removed.",
 )
 
+TOOLS_ADDED = Code(
+    "MIG313",
+    Severity.INFO,
+    "Package added for a command the Wolfi image lacks",
+    "The stage runs a command that its source image shipped but the Chainguard image does not have: "
+    "Wolfi's busybox has no wget and no bash, wolfi-base is only busybox and apk, Wolfi's nodejs does "
+    "not bundle npm, and Docker Hub's full language images had curl and git. Nothing the stage "
+    "installs provides it either, so its Wolfi package (rules/tools.yaml) was added to the stage's first "
+    "`apk add`, or, when the command runs before any, `apk add --no-cache PKG && ` was put in front of "
+    "it. Commands the table does not know are never guessed at.",
+)
+TOOL_NOT_IN_WOLFI = Code(
+    "MIG314",
+    Severity.ERROR,
+    "Command with no Wolfi package: the RUN fails",
+    "The stage runs a command of the source distribution that no Wolfi package provides (RHEL's "
+    "`scl` and `subscription-manager`, `chkconfig`), and the image does not have it: the shell "
+    "reports `not found` and, unless the failure is hidden, the build stops. Do what it did another way "
+    "(the Wolfi package of the software itself, a download in the builder), or remove it.",
+)
+
 CODES: tuple[Code, ...] = (
     PACKAGES_TRANSLATED,
     UNKNOWN_PACKAGE,
@@ -145,4 +166,6 @@ CODES: tuple[Code, ...] = (
     UNSUPPORTED_PACKAGE_COMMAND,
     APT_CONFIGURATION_REMOVED,
     REPOSITORY_SETUP_REMOVED,
+    TOOLS_ADDED,
+    TOOL_NOT_IN_WOLFI,
 )

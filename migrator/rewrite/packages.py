@@ -536,6 +536,8 @@ class _Install:
             return Outcome(remove=True, findings=[*out.findings, finding])
         self._head()
         out.installs = True
+        out.adds = not self.remove and not any(
+            (w.value or "") in ("--virtual", "-t") or (w.value or "").startswith("--virtual=") for w in self.cmd.words)
         if out.changes:
             target = "apk del" if self.remove else "apk add --no-cache"
             detail = f" ({', '.join(self.renamed)})" if self.renamed else ""

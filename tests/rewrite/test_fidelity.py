@@ -163,7 +163,7 @@ def test_docker_hub_paths_in_commands():
     result = migrate(text)
     assert "ENV LD_PRELOAD=/usr/lib/libjemalloc.so.2" in result.dockerfile
     assert "x86_64-linux-gnu" not in result.dockerfile and "ln -s" not in result.dockerfile
-    assert "RUN apk add --no-cache libjemalloc2\n" in result.dockerfile
+    assert "RUN apk add --no-cache libjemalloc2 rust\n" in result.dockerfile  # cargo: MIG313
     [cache] = [f for f in result.findings if f.code == "MIG408"]
     assert "/usr/local/cargo" in cache.message
 
@@ -294,3 +294,62 @@ def test_deleting_a_user_only_the_source_image_had_is_dropped():
     # a user the stage created itself is still deleted
     kept = migrate("FROM ubuntu:24.04\nRUN useradd -m old && userdel -r old\nCMD [\"sleep\", \"1\"]\n")
     assert "deluser --remove-home old" in kept.dockerfile
+
+
+# --- tools the source image had and the Wolfi image lacks (review class 5) --------------------------
+
+FETCH = """\
+FROM alpine:3.20 AS fetch
+RUN wget -q -O /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /tmp
+FROM ubuntu:22.04
+RUN apt-get update && apt-get install -y nodejs libcap2-bin && npm install -g pm2 \\
+ && setcap cap_net_bind_service=+ep /usr/bin/node
+COPY --from=fetch /tmp/tool /usr/local/bin/tool
+CMD ["pm2-runtime", "app.js"]
+"""
+
+
+def test_a_tool_busybox_on_wolfi_lacks_is_installed_where_it_is_first_needed():
+    result = migrate(FETCH)
+    # Alpine's busybox had wget, Wolfi's has not: installed before its first use
+    assert "RUN apk add --no-cache wget && wget -q -O /tmp/tool.tgz" in result.dockerfile
+    # Wolfi's nodejs has no npm: added to the stage's apk add (setcap comes with libcap-utils already)
+    assert "RUN apk add --no-cache nodejs libcap-utils npm && npm install -g pm2" in result.dockerfile
+    added = [f for f in result.findings if f.code == "MIG313"]
+    assert [f.line for f in added] == [2, 4] and all(f.severity is Severity.INFO for f in added)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_what_the_image_or_the_stage_provides_is_not_added():
+    # python:latest-dev has git and wget; yarn is installed by npm, setcap's package is installed
+    text = ("FROM python:3.12\nRUN git clone https://x/y /src && wget -q https://x/z\n"
+            "RUN apt-get update && apt-get install -y nodejs libcap2-bin && npm install -g yarn && yarn install\n"
+            "RUN setcap cap_net_bind_service=+ep /usr/bin/python3\nCOPY . /app\nCMD [\"python\", \"/app/a.py\"]\n")
+    result = migrate(text)
+    assert "RUN git clone" in result.dockerfile and "apk add --no-cache wget" not in result.dockerfile
+    assert "RUN apk add --no-cache nodejs libcap-utils npm && npm install -g yarn" in result.dockerfile
+    [added] = [f.message for f in result.findings if f.code == "MIG313"]
+    assert added.startswith("npm added")
+
+
+def test_tools_needed_after_a_user_switch_or_by_a_shell_are_installed_before_it():
+    text = ('FROM debian:bookworm\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN useradd -m app\nUSER app\n'
+            'RUN curl -fsS https://example.com/x | tar -x\nCMD ["sleep", "1"]\n')
+    lines = migrate(text).dockerfile.splitlines()
+    # bash must exist before SHELL makes RUN use it; curl after USER app could not be installed
+    assert lines[1:3] == ["RUN apk add --no-cache bash curl", 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]']
+    assert "RUN curl -fsS https://example.com/x | tar -x" in lines
+
+
+def test_a_command_no_wolfi_package_provides_is_an_error():
+    text = "FROM registry.access.redhat.com/ubi8/ubi\nRUN scl enable rh-python38 'pip install x'\nCMD [\"sleep\", \"1\"]\n"
+    [error] = [f for f in migrate(text).findings if f.code == "MIG314"]
+    assert error.severity is Severity.ERROR and error.line == 2 and "`scl`" in error.message
+
+
+def test_add_of_a_variable_stays_add():
+    # the variable may hold a URL (ADD downloads it), COPY would fail
+    text = ("FROM debian:bookworm\nARG DIST=https://example.com/x.tar.gz\nADD $DIST /tmp/x/\nADD app.conf /etc/app.conf\n"
+            "CMD [\"sleep\", \"1\"]\n")
+    result = migrate(text).dockerfile
+    assert "ADD $DIST /tmp/x/" in result and "COPY app.conf /etc/app.conf" in result
