@@ -95,6 +95,30 @@ SOURCE_ACCOUNT_REMOVED = Code(
     "are free already.",
 )
 
+DOCKERHUB_HELPER_TRANSLATED = Code(
+    "MIG410",
+    Severity.INFO,
+    "Docker Hub php helper translated to Wolfi packages",
+    "Docker Hub's php images compile extensions into their own PHP with helper scripts "
+    "(`docker-php-ext-install`, `docker-php-ext-enable`, `pecl install`, mlocati's "
+    "`install-php-extensions`) that do not exist on Wolfi. There each extension is a package "
+    "(`php-<ext>`, or `php-8.X-<ext>` for a PECL extension without a generic name) that installs the "
+    "module and the ini line enabling it, so the command became `apk add --no-cache` of those packages. "
+    "`docker-php-ext-configure` and `docker-php-source` are removed (the packages are built with "
+    "Wolfi's own options; the message names flags that are not applied), and so is copying "
+    "`php.ini-production` to `php.ini` (Wolfi's /etc/php/php.ini is the production file).",
+)
+DOCKERHUB_HELPER_LEFT = Code(
+    "MIG411",
+    Severity.ERROR,
+    "Docker Hub php helper left as written: the RUN fails",
+    "The command is one of Docker Hub php's helpers (or needs a file only Docker Hub's php has, such "
+    "as `php.ini-development`), and migrator knows no Wolfi package for the extension it builds, so it "
+    "was left as written: on Wolfi the command is not found and, under `set -e` or as the last "
+    "command, the build fails. Find the extension's package (`apk search php-`), or build it with "
+    "`phpize` in the builder stage and copy the module into the runtime.",
+)
+
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
     USER_COMMAND_UNTRANSLATABLE,
@@ -105,4 +129,6 @@ CODES: tuple[Code, ...] = (
     LAYOUT_TRANSLATED,
     LAYOUT_MISSING,
     SOURCE_ACCOUNT_REMOVED,
+    DOCKERHUB_HELPER_TRANSLATED,
+    DOCKERHUB_HELPER_LEFT,
 )

@@ -698,9 +698,9 @@ class _Rewriter:
         return repository_setup(fetch.line, f"`{fetch.words[0].text} {url} | {run.words[0].text}`", self.ctx)
 
     def _translate(self, cmd: Cmd) -> Outcome | None:
-        from migrator.rewrite import housekeeping, packages, users
+        from migrator.rewrite import housekeeping, packages, php_helpers, users
 
-        for translate in (packages.translate, users.translate, housekeeping.translate):
+        for translate in (packages.translate, users.translate, php_helpers.translate, housekeeping.translate):
             outcome: Outcome | None = translate(cmd, self.ctx)
             if outcome is not None:
                 return outcome

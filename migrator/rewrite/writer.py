@@ -166,13 +166,13 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     out.stages.append(StageInfo(builder_name, BUILDER, builder_image, stage.resolved))
     body = _builder_items(plan, final, stage.items, inserts, newline, out)
     out.findings += prepare_volumes(final.stage, runtime_plan)
+    out.findings += carry_libraries(plan, runtime_plan, out.packages)
     if runtime_plan.builder_appends:
         last_user = facts_with_parents(stage).user
         if last_user is not None and last_user.split(":")[0] not in ("root", "0"):
             body = _ensure_newline(body, newline) + f"USER root{newline}"
-    body += "".join(a + newline for a in runtime_plan.builder_appends)
+    body += "".join(a.replace("\n", newline) + newline for a in runtime_plan.builder_appends)
     out.text += _ensure_newline(body, newline) if body else ""
-    out.findings += carry_libraries(plan, runtime_plan, out.packages)
     root = plan.root_of(final)
     runtime_image = final.runtime_override or runtime_plan.image or root.runtime_choice
     if runtime_image is None:

@@ -353,3 +353,49 @@ def test_add_of_a_variable_stays_add():
             "CMD [\"sleep\", \"1\"]\n")
     result = migrate(text).dockerfile
     assert "ADD $DIST /tmp/x/" in result and "COPY app.conf /etc/app.conf" in result
+
+
+# --- Docker Hub-only helpers and paths in builder commands (review class 4) -------------------------
+
+
+def test_docker_php_helpers_become_wolfi_packages():
+    text = ("FROM php:8.2-fpm\n"
+            "RUN set -ex; apt-get update; apt-get install -y libzip-dev; \\\n"
+            "    docker-php-ext-configure gd --with-jpeg; docker-php-ext-install -j4 zip gd json; \\\n"
+            "    pecl install redis-6.0.2 && docker-php-ext-enable redis; \\\n"
+            "    echo 'memory_limit=512M' > $PHP_INI_DIR/conf.d/app.ini; \\\n"
+            '    cp "$PHP_INI_DIR/php.ini-production" "$PHP_INI_DIR/php.ini"\n'
+            "COPY . /var/www/html\n")
+    result = migrate(text)
+    assert ("RUN set -ex; apk add --no-cache libzip-dev; \\\n"
+            "    apk add --no-cache php-zip php-gd; \\\n"
+            "    apk add --no-cache php-8.5-redis && apk add --no-cache php-8.5-redis; \\\n"
+            "    echo 'memory_limit=512M' > /etc/php/conf.d/app.ini\n") in result.dockerfile
+    helpers = [f.message for f in result.findings if f.code == "MIG410"]
+    assert any("--with-jpeg" in m for m in helpers) and any("json compiled into Wolfi's php" in m for m in helpers)
+    assert any("production configuration already" in m for m in helpers)
+    assert not [f for f in result.findings if f.severity is Severity.ERROR]
+    assert "MIG522" not in codes(result)
+
+
+def test_a_php_extension_wolfi_lacks_is_an_error():
+    result = migrate("FROM php:8.2-cli\nRUN set -e; docker-php-ext-install nosuchext; echo ok\nCMD [\"php\", \"-v\"]\n")
+    [error] = [f for f in result.findings if f.code == "MIG411"]
+    assert error.severity is Severity.ERROR and "nosuchext" in error.message
+    assert "docker-php-ext-install nosuchext" in result.dockerfile
+
+
+def test_php_ini_dir_the_dockerfile_sets_itself_is_left_alone():
+    text = "FROM php:8.2-cli\nENV PHP_INI_DIR=/opt/php\nRUN echo x > $PHP_INI_DIR/conf.d/a.ini\nCMD [\"php\", \"-v\"]\n"
+    assert "echo x > $PHP_INI_DIR/conf.d/a.ini" in migrate(text).dockerfile
+
+
+def test_copies_from_a_postgres_stage_use_wolfis_paths_and_imagemagick_is_7():
+    text = ("FROM postgres:16-alpine AS pg\nFROM python:3-alpine\n"
+            "COPY --from=pg /usr/local/bin/pg_dump /usr/local/pgsql/\n"
+            "RUN apk add imagemagick && cp /app/policy.xml /etc/ImageMagick-6/policy.xml\n"
+            "COPY app.py /app.py\nCMD [\"python\", \"/app.py\"]\n")
+    result = migrate(text)
+    assert "COPY --from=pg /usr/bin/pg_dump /usr/local/pgsql/" in result.dockerfile
+    assert "/etc/ImageMagick-7/policy.xml" in result.dockerfile
+    assert [f.line for f in result.findings if f.code == "MIG407"] == [3, 4]
