@@ -399,3 +399,25 @@ def test_copies_from_a_postgres_stage_use_wolfis_paths_and_imagemagick_is_7():
     assert "COPY --from=pg /usr/bin/pg_dump /usr/local/pgsql/" in result.dockerfile
     assert "/etc/ImageMagick-7/policy.xml" in result.dockerfile
     assert [f.line for f in result.findings if f.code == "MIG407"] == [3, 4]
+
+
+# --- npm prune only where npm created the tree (review, lesser) --------------------------------------
+
+
+def test_npm_prune_runs_where_the_install_ran():
+    text = ("FROM node:20\nWORKDIR /opt/node_app\nCOPY package*.json ./\nRUN npm i npm@latest -g && npm ci\n"
+            "WORKDIR /opt/node_app/app\nCOPY . .\nCMD [\"node\", \"server.js\"]\n")
+    assert "RUN cd /opt/node_app && npm prune --omit=dev\n" in migrate(text).dockerfile
+
+
+def test_npm_prune_is_not_added_over_packages_outside_package_json():
+    # a workspace package linked by hand, or installed by name: prune would remove it as extraneous
+    linked = ("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm install --no-save ./src\n"
+              "CMD [\"node\", \"server.js\"]\n")
+    scripted = ("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN bin/installDeps.sh && npm install -g pnpm\n"
+                "CMD [\"node\", \"server.js\"]\n")
+    for text in (linked, scripted):
+        result = migrate(text)
+        assert "npm prune" not in result.dockerfile
+    [note] = [f.message for f in migrate(linked).findings if f.code == "MIG517"]
+    assert "not pruned" in note
