@@ -78,12 +78,22 @@ def test_translated_names_are_stable_under_the_alpine_table(shipped):
         ("apk add python", "alpine", "apk add --no-cache python-3"),
         ("dnf install -y httpd httpd-tools", "fedora", "apk add --no-cache apache2 apache2-utils"),
         ("apt-get install -y libatlas-base-dev liblept5", "debian", "apk add --no-cache openblas-dev leptonica"),
+        # Debian library names: a version in the name, the source name with lib and soname
+        ("apt-get install -y libatk-bridge2.0-0 libproj25 libjemalloc-dev", "debian",
+         "apk add --no-cache libatk-bridge-2.0 proj jemalloc-dev"),
     ],
 )
 def test_a_name_with_a_wolfi_equivalent_is_translated_not_refused(shipped, script, family, expected):
     text, result = run(shipped, script, family)
     assert text == expected
     assert [f.code for f in result.findings if f.severity.value != "info"] == []
+
+
+def test_a_newer_soname_is_taken_and_the_message_says_what_that_means(shipped):
+    text, result = run(shipped, "apt-get install -y libssl1.1", "debian")
+    assert text == "apk add --no-cache libssl3"
+    [translated] = [f.message for f in result.findings if f.code == "MIG301"]
+    assert "another soname" in translated and "does not load it" in translated
 
 
 def test_a_chosen_equivalent_says_what_else_wolfi_has(shipped):
