@@ -72,7 +72,11 @@ LAYOUT_TRANSLATED = Code(
     "the change is mechanical: Debian's multiarch library directories (`/usr/lib/x86_64-linux-gnu/`, "
     "`/usr/lib/$(uname -m)-linux-gnu/`) are plain `/usr/lib/` on Wolfi; `ln -s /usr/local/bin/python "
     "/usr/bin/python` is dropped because Wolfi installs the interpreter in /usr/bin already (the link "
-    "would fail, or with -f replace the interpreter by a dangling link).",
+    "would fail, or with -f replace the interpreter by a dangling link), and a command started as "
+    "`/usr/local/bin/python` is started by name; Docker Hub php's `$PHP_INI_DIR` and /usr/local/etc/php "
+    "are /etc/php; Debian's /etc/ImageMagick-6 is /etc/ImageMagick-7; what `COPY --from` takes from a "
+    "postgres stage's /usr/local/bin and /usr/local/lib is in /usr/bin and /usr/lib on Chainguard's "
+    "postgres (rules/dockerhub.yaml lists these).",
 )
 LAYOUT_MISSING = Code(
     "MIG408",

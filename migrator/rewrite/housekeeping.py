@@ -49,6 +49,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return _chown(cmd, ctx)
     if name == "ln":
         return _link(cmd)
+    if (cmd.words[0].value or "").startswith("/usr/local/bin/") and (moved := _usr_local_program(cmd)):
+        return moved
     if name in ("curl", "wget", "sh", "bash"):
         return _saved_setup_script(cmd, ctx)
     if name.endswith(".sh") and _is_setup_command(cmd):
@@ -161,6 +163,25 @@ _RUSTUP_INSTALLERS = ("sh.rustup.rs", "rustup-init")
 def fetched_tools(text: str) -> set[str]:
     """Tools a script downloads and installs itself (`curl https://sh.rustup.rs | sh`)."""
     return {"rustup"} if any(marker in text for marker in _RUSTUP_INSTALLERS) else set()
+
+
+def _usr_local_program(cmd: Cmd) -> Outcome | None:
+    """`/usr/local/bin/python -m pip ...`: Docker Hub's interpreter path. Wolfi installs it in /usr/bin; the
+    bare name finds it there, or in the virtual environment the migration put first on PATH, as the
+    original found /usr/local/bin first on its PATH."""
+    import fnmatch
+    import posixpath
+
+    from migrator.findings import shell as shell_codes
+    from migrator.rules.data import builtin_data
+
+    program = posixpath.basename(cmd.words[0].value or "")
+    if not any(fnmatch.fnmatchcase(program, p) for p in builtin_data("dockerhub.yaml").get("usr_local_bin") or []):
+        return None
+    message = (f"`{cmd.words[0].text}` -> `{program}`: Wolfi installs {program} in /usr/bin, and a virtual "
+               "environment on PATH comes first, as /usr/local/bin did")
+    return Outcome(replace={cmd.word_index(0): program},
+                   findings=[shell_codes.LAYOUT_TRANSLATED.finding(cmd.line, message)])
 
 
 def _link(cmd: Cmd) -> Outcome | None:

@@ -421,3 +421,11 @@ def test_npm_prune_is_not_added_over_packages_outside_package_json():
         assert "npm prune" not in result.dockerfile
     [note] = [f.message for f in migrate(linked).findings if f.code == "MIG517"]
     assert "not pruned" in note
+
+
+def test_docker_hubs_interpreter_path_in_a_command_becomes_the_name_on_path():
+    text = ("FROM python:3.12\nRUN /usr/local/bin/python -m pip install -r req.txt && /usr/local/bin/mytool x\n"
+            "COPY . /app\nCMD [\"python\", \"/app/a.py\"]\n")
+    result = migrate(text)
+    assert "RUN python -m pip install -r req.txt && /usr/local/bin/mytool x" in result.dockerfile
+    assert [f.line for f in result.findings if f.code == "MIG407"] == [2]
