@@ -150,19 +150,20 @@ def staging_run(paths: list[str], directories: list[str], escape: str = "\\") ->
     path (a directory stays a directory), then every library they load, found by the dynamic loader."""
     skip = "|".join(_GLIBC)
     lines = [
-        "RUN set -e; ld=$(ls /lib/ld-linux-*.so.* /lib64/ld-linux-*.so.* 2>/dev/null | head -n 1); \\",
+        "RUN set -e; for ld in /lib/ld-linux-*.so.* /lib64/ld-linux-*.so.*; do [ -e \"$ld\" ] && break; done; \\",
         f"    mkdir -p {' '.join(STAGED + d for d in directories)}; \\",
         f"    for path in {' '.join(paths)}; do \\",
         '      [ -e "$path" ] || continue; \\',
         f'      mkdir -p "{STAGED}${{path%/*}}"; cp -a "$path" "{STAGED}$path"; \\',
         "    done; \\",
-        f"    find {STAGED} -name '*.so*' -type f | while read -r lib; do \"$ld\" --list \"$lib\" || true; done \\",
-        "      | awk '$2 == \"=>\" && $3 ~ /^\\// {print $3}' | sort -u | while read -r dep; do \\",
+        f"    find {STAGED} -name '*.so*' -type f -exec \"$ld\" --list {{}} \\; > /tmp/loaded 2>/dev/null || true; \\",
+        "    awk '$2 == \"=>\" && $3 ~ /^\\// && !seen[$3]++ {print $3}' /tmp/loaded > /tmp/needed; \\",
+        "    while read -r dep; do \\",
         f'      case "${{dep##*/}}" in {skip}) continue ;; esac; \\',
         f'      case "$dep" in {STAGED}/*) continue ;; /lib/*|/lib64/*) to="/usr/lib/${{dep#/lib*/}}" ;; '
         '*) to="$dep" ;; esac; \\',
         f'      [ -e "{STAGED}$to" ] || {{ mkdir -p "{STAGED}${{to%/*}}"; cp -L "$dep" "{STAGED}$to"; }}; \\',
-        "    done",
+        "    done < /tmp/needed; rm -f /tmp/loaded /tmp/needed",
     ]
     return "\n".join(line[:-1] + escape if line.endswith("\\") else line for line in lines)
 
