@@ -106,7 +106,7 @@ def _copy_from_paths(raw: str, item: Instruction, image: str, data: dict) -> tup
         words = item.json_args() or shlex.split(item.body)
     except ValueError:
         return raw, []
-    if len(words) < 2:
+    if len(words) < 2 or words[-1] not in raw:
         return raw, []
     cut = raw.rindex(words[-1])  # the destination is left alone
     head, moved = raw[:cut], []

@@ -429,3 +429,11 @@ def test_docker_hubs_interpreter_path_in_a_command_becomes_the_name_on_path():
     result = migrate(text)
     assert "RUN python -m pip install -r req.txt && /usr/local/bin/mytool x" in result.dockerfile
     assert [f.line for f in result.findings if f.code == "MIG407"] == [2]
+
+
+def test_a_copy_from_whose_words_are_not_its_text_is_left_alone():
+    # found by the mutation test: shlex's last word ("app.dll"]) is not in the raw text
+    text = ('FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nCOPY . .\nRUN dotnet publish -c Release -o /app/publish\n\n'
+            'FROM mcr.microsoft.com/dotnet/aspnet:8.0 AS final\nWORKDIR /app\nCOPY --from=build /app/publish . \\\n'
+            'ENTRYPOINT ["dotnet", "app.dll"]')
+    assert "COPY --from=build /app/publish ." in migrate(text).dockerfile
