@@ -85,11 +85,17 @@ CODES: tuple[Code, ...] = (
          "Chainguard's nginx runs as nonroot and listens on 8080. EXPOSE was changed; change `listen 80` "
          "in your own nginx configuration too."),
     Code("MIG521", Severity.INFO, "shared libraries carried into the runtime",
-         "Compiled dependencies link against shared libraries that the distroless runtime does not ship; "
-         "the library files are copied from the builder."),
-    Code("MIG522", Severity.WARNING, "PHP extensions need the matching Wolfi packages",
-         "docker-php-ext-install / pecl compile extensions into the Debian PHP. On Wolfi each extension "
-         "is a package (php-8.X-<ext>); the runtime image must contain them."),
+         "Compiled dependencies link against shared libraries that the distroless runtime does not ship "
+         "(and PHP extensions are modules plus an ini file). A builder step copies them under "
+         "/runtime-libs at their own paths (a directory such as /usr/lib/ImageMagick-7.x stays a "
+         "directory; a pattern that matches nothing, because its package is not installed, is skipped), "
+         "then asks the dynamic loader (`ld.so --list`) for every library they load and copies those "
+         "too, except glibc's own, which the runtime has. The runtime stage copies that tree."),
+    Code("MIG522", Severity.WARNING, "PHP extensions need the matching Wolfi packages (retired)",
+         "No longer reported: docker-php-ext-install / pecl are translated to the extensions' Wolfi "
+         "packages (MIG410, or error MIG411 when there is none), and a distroless php runtime copies their "
+         "modules and ini files from the builder (MIG521). Kept so that configurations that ignore it stay "
+         "valid."),
     Code("MIG523", Severity.WARNING, "files copied into / under names the Dockerfile does not show",
          "The original copied a directory's contents (or the whole build context) into / (no WORKDIR), "
          "so the names of what landed there are unknown. The runtime cannot copy / from the builder; it "

@@ -70,8 +70,8 @@ def chown_copies(items: list[Item], facts: StageFacts, uid: int) -> tuple[list[I
 def _into(item: Instruction, current_workdir: str, final_workdir: str) -> bool:
     words = item.json_args() or split_words(item.body)
     words = [w for w in words if not w.startswith("--")]
-    if len(words) < 2 or final_workdir == "/":
-        return False
+    if len(words) < 2 or final_workdir == "/" or words[-1] not in item.raw:
+        return False  # (a COPY whose words are not its text, such as one a continuation swallowed, is left alone)
     destination = words[-1]
     target = destination if destination.startswith("/") else posixpath.join(current_workdir, destination)
     return inside(posixpath.normpath(target), final_workdir)

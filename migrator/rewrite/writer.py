@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from migrator.plan.images import image_name
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
-from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings
+from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.dockerhub_homes import dockerhub_homes
 from migrator.rewrite.drift import version_drift
@@ -177,13 +178,13 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     body = _builder_items(plan, final, stage.items, inserts, newline, out)
     out.findings += prepare_volumes(final.stage, runtime_plan)
     out.findings += _runtime_user_owns(plan, runtime_plan)
+    out.findings += carry_libraries(plan, runtime_plan, out.packages)
     if runtime_plan.builder_appends:
         last_user = facts_with_parents(stage).user
         if last_user is not None and last_user.split(":")[0] not in ("root", "0"):
             body = _ensure_newline(body, newline) + f"USER root{newline}"
-    body += "".join(a + newline for a in runtime_plan.builder_appends)
+    body += "".join(a.replace("\n", newline) + newline for a in runtime_plan.builder_appends)
     out.text += _ensure_newline(body, newline) if body else ""
-    out.findings += carry_libraries(plan, runtime_plan, out.packages)
     root = plan.root_of(final)
     runtime_image = final.runtime_override or runtime_plan.image or root.runtime_choice
     if runtime_image is None:
@@ -320,6 +321,10 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             needs_root = True
         if item.keyword == "SHELL":
             knowledge.errexit, knowledge.pipefail = _shell_flags(item)
+        if item.keyword in ("USER", "SHELL") and (placed := _tools_before(item, knowledge, newline)) is not None:
+            text.append(placed[0])
+            out.findings.append(placed[1])
+            needs_root = True
         if item.keyword in ("ARG", "ENV") and (listed := translated_default(item, knowledge)) is not None:
             text.append(_ensure_newline(listed[0], newline))
             out.findings.append(listed[1])
@@ -344,7 +349,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             text.append(item.raw)
     out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)])
     body = "".join(text)
-    bash = _bash_for(plan, stage_plan, translated) if "bash" not in stage_plan.base_packages else None
+    installs_bash = "bash" in stage_plan.base_packages or re.search(r"\bapk add\b[^\n]*(?<![\w-])bash(?![\w-])", body)
+    bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
     if bash:
         body = f"RUN apk add --no-cache bash{newline}" + body
         out.findings.append(finding("MIG551", stage_plan.stage.from_item.line, f"bash installed with apk: {bash}"))
@@ -386,18 +392,69 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         if isinstance(item, Instruction) and item.keyword == "RUN":
             translate_run(item, stage_plan.family, plan.rules, probe)
             probe.installed |= fetched_tools(item.raw)
+        elif isinstance(item, Instruction) and item.keyword == "SHELL" and (argv := item.json_args()):
+            probe.uses.used.setdefault(posixpath.basename(argv[0]), item.line)
     image = plan.inherited_image(stage_plan)
     knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed,
                                image_user=plan.rules.image_facts(image_name(image)).user,
+                               image_uid=plan.rules.image_facts(image_name(image)).uid,
                                sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
+    knowledge.source_users = set(upstream_users(plan, stage_plan).values())
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None
+    out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
     if inherited is not None:  # groups created by the stage this one is built FROM exist here too
         knowledge.groups, knowledge.group_names = dict(inherited.groups), set(inherited.group_names)
         knowledge.user_names = set(inherited.user_names)
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge
+
+
+def _tools_before(item: Instruction, knowledge: StageKnowledge, newline: str) -> tuple[str, Finding] | None:
+    """Packages for missing tools still to add when the stage switches to another user (after it,
+    `apk add` would run as that user and fail) or to a shell its image lacks (`SHELL ["/bin/bash", ...]`
+    on wolfi-base): they are installed just before, in a RUN of their own."""
+    from migrator.rewrite.tools import added_message, pending_packages
+
+    packages = pending_packages(knowledge)
+    if not packages:
+        return None
+    if item.keyword == "SHELL":
+        if not any(t.line == item.line for t in knowledge.tools):
+            return None
+    elif item.body.strip().split(":")[0] in ("root", "0") or not any(t.line > item.line for t in knowledge.tools):
+        return None
+    knowledge.tools_placed = True
+    return (f"RUN apk add --no-cache {' '.join(packages)}{newline}",
+            finding("MIG313", item.line, added_message(knowledge)))
+
+
+def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge, knowledge: StageKnowledge,
+                   out: Written) -> list[Finding]:
+    """The commands the stage runs that its Wolfi image lacks (rewrite/tools.py): their packages go into
+    the stage's apk add in the second pass; a command no Wolfi package provides is an error."""
+    from migrator.rewrite.tools import missing_tools
+
+    if stage_plan.family == "wolfi":
+        return []  # already a Wolfi image: what it lacks, the original lacked too
+    image = plan.inherited_image(stage_plan)
+    installed = set(probe.installed) | set(stage_plan.base_packages)
+    copied: set[str] = set()
+    stage: Stage | None = stage_plan.stage
+    while stage is not None:
+        ancestor = out.knowledge.get(stage.index) if stage is not stage_plan.stage else None
+        if ancestor is not None:
+            installed |= ancestor.installed | {t.package for t in ancestor.tools if t.package}
+        for instruction in stage.instructions:
+            if instruction.keyword in ("COPY", "ADD"):
+                copied |= {posixpath.basename(w.rstrip("/")) for w in instruction.body.split()}
+        stage = stage.parent
+    knowledge.image_name = image_name(image)
+    knowledge.tools = missing_tools(probe.uses, plan.rules.image_model(image), installed, copied)
+    return [finding("MIG314", t.line, f"`{t.command}` is run here, and no Wolfi package provides it: "
+                    f"{knowledge.image_name} does not have it, so the command is not found")
+            for t in knowledge.tools if t.package is None]
 
 
 def _shell_flags(item: Instruction) -> tuple[bool, bool]:

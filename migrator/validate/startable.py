@@ -316,11 +316,13 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", f"`{' '.join(rest[:3])}` runs a shell and {_short(image)} has "
                              "none: write the command in exec form", program=program, need="shell", inner=inner)
     if located is None and single:
-        installed = ", ".join(dict.fromkeys(view.packages)) or "none"
+        sources = [f"the packages the stage installs ({', '.join(dict.fromkeys(view.packages))})"] if view.packages \
+            else []
+        sources += ["what its RUN steps install (npm, pip, gem...)"] if _INSTALLERS.search(view.runs) else []
+        sources += ["a directory copied whole"]
         return RuntimeReport(image, argv, "single-stage", f"one stage on {_short(image)}, shell and apk kept: "
-                             f"`{program}` is not in {_short(image)} and no COPY names it, so it must come from a "
-                             f"package the stage installs ({installed}) or a directory copied whole: check that one "
-                             "of them provides it", program=program)
+                             f"`{program}` is not in {_short(image)} and no COPY names it, so it must come from "
+                             f"{', or '.join(sources)}: check that one of them provides it", program=program)
     if located is None:
         if not model.known:
             return RuntimeReport(image, argv, "unverified", f"{_short(image)} is not in the image model: "
