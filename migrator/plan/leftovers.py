@@ -89,28 +89,25 @@ def _command_nodes(root: Node) -> list[Node]:
     stack = [root]
     while stack:
         node = stack.pop()
-        if getattr(node, "type", "") == "command":
+        if node.type == "command":
             found.append(node)
-        stack.extend(reversed(getattr(node, "children", [])))
+        stack.extend(node.children)
     return found
 
 
 def _under_condition(node: Node) -> bool:
-    child, parent = node, getattr(node, "parent", None)
+    child, parent = node, node.parent
     while parent is not None:
-        kind = getattr(parent, "type", "")
-        if kind in _CONDITIONAL:
+        if parent.type in _CONDITIONAL or (parent.type == "list" and _after_or(parent, child)):
             return True
-        if kind == "list" and _after_or(parent, child):
-            return True
-        child, parent = parent, getattr(parent, "parent", None)
+        child, parent = parent, parent.parent
     return False
 
 
 def _after_or(list_node: Node, child: Node) -> bool:
     """In `a || b`, b runs only when a failed."""
-    children = list(getattr(list_node, "children", []))
+    children = list_node.children
     for index, item in enumerate(children):
         if item == child:
-            return index > 0 and getattr(children[index - 1], "type", "") == "||"
+            return index > 0 and children[index - 1].type == "||"
     return False
