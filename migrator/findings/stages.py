@@ -185,7 +185,8 @@ CODES: tuple[Code, ...] = (
          "`-XX:+UseCGroupMemoryLimitForHeap`, `-Xincgc`...): the JVM would print \"Unrecognized VM option\" and "
          "exit before the app starts. Each such option tuned something the JVM no longer has or now does by "
          "itself (PermGen, container memory limits), so it is removed; the message says why for each "
-         "(rules/jvm-options.yaml). Options set in JAVA_TOOL_OPTIONS or JAVA_OPTS are not changed: check them."),
+         "(rules/jvm-options.yaml). The same options in an ENV that sets JVM options (JAVA_TOOL_OPTIONS, which the "
+         "JVM reads itself, JDK_JAVA_OPTIONS, JAVA_OPTS) are removed there too."),
     Code("MIG554", Severity.WARNING, ".NET app rolls forward to the runtime's major version",
          "The source ran a framework-dependent .NET app on an older runtime (3.1, 5, 6, 7, 8 or 9), and the "
          "Chainguard runtime's latest tag has only the newest .NET. A .NET app rolls forward to a newer minor "

@@ -96,11 +96,40 @@ def removed_jvm_options(argv: list[str], java: int) -> tuple[list[str], list[str
     return kept, dropped
 
 
+_JVM_VARIABLES = re.compile(r"\b(JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|JAVA_OPTS|JAVA_OPTIONS|JVM_OPTS|_JAVA_OPTIONS)\b")
+
+
+def removed_jvm_env_options(raw: str, java: int) -> tuple[str, list[str]]:
+    """An ENV line that sets JVM options (JAVA_TOOL_OPTIONS, JAVA_OPTS...): (the line without the options Java
+    `java` refuses, the options dropped). The JVM reads JAVA_TOOL_OPTIONS itself, so one of them there is
+    as fatal as on the command line; start scripts pass JAVA_OPTS on."""
+    if not _JVM_VARIABLES.search(raw) or "-X" not in raw:
+        return raw, []
+    table = [entry for entry in _jvm_table() if int(entry["removed_in"]) <= java]
+    dropped: list[str] = []
+    for word in re.findall(r"-X[^\s\"']+", raw):
+        if any(fnmatch.fnmatchcase(word, entry["match"]) for entry in table) and word not in dropped:
+            dropped.append(word)
+    for word in dropped:
+        raw = re.sub(rf"[ \t]*{re.escape(word)}(?=[\s\"']|$)", "", raw)
+    return raw, dropped
+
+
 def jvm_options_finding(line: int, dropped: list[str], java: int) -> Finding:
     whys = [next(e["why"] for e in _jvm_table() if fnmatch.fnmatchcase(word, e["match"])) for word in dropped]
     reasons = "; ".join(f"{word}: {why}" for word, why in zip(dropped, whys, strict=True))
     return finding("MIG553", line, f"removed from the java command line, which Java {java} refuses to start with "
                    f"(\"Unrecognized VM option\"): {reasons}")
+
+
+def jvm_env_finding(line: int, dropped: list[str], java: int) -> Finding:
+    return replace_where(jvm_options_finding(line, dropped, java), "the java command line", "the JVM options ENV")
+
+
+def replace_where(found: Finding, old: str, new: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(found, message=found.message.replace(old, new, 1))
 
 
 def runtime_java(plan: FilePlan) -> int:

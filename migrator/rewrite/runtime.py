@@ -18,7 +18,7 @@ from migrator.plan.stages import Stage
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
 from migrator.rewrite.healthcheck import port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
-from migrator.rewrite.majors import jvm_options_finding, removed_jvm_options
+from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
 from migrator.rules.loader import ChainguardImage, RuleSet
 
@@ -227,6 +227,11 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         return [_runtime_user(instruction, context)]
     if keyword == "EXPOSE":
         return [_expose(instruction, context)]
+    if keyword == "ENV" and context.image.has_program("java"):
+        raw, dropped = removed_jvm_env_options(instruction.raw, context.java)
+        if dropped:
+            context.findings.append(jvm_env_finding(instruction.line, dropped, context.java))
+            return [raw if raw.endswith("\n") else raw + context.newline]
     if keyword == "MAINTAINER" and (label := modernized(instruction)) is not None:
         context.findings.append(label[1])
         return [label[0] if label[0].endswith("\n") else label[0] + context.newline]
@@ -430,7 +435,7 @@ def finalize_stage_items(items: list[Item], context: RuntimeContext) -> list[str
         if modern is not None:
             out.append(modern[0])
             context.findings.append(modern[1])
-        elif item.keyword in CARRIED_LAST or item.keyword in ("SHELL", "ONBUILD"):
+        elif item.keyword in CARRIED_LAST or item.keyword in ("SHELL", "ONBUILD", "ENV"):
             replaced = finalize_instruction(item, context)
             if replaced == [item.raw]:
                 out.append(item.raw)

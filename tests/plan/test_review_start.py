@@ -450,3 +450,11 @@ def test_dotnet_run_keeps_the_sdk_as_the_runtime_with_a_warning() -> None:
                      "CMD dotnet run --project src/Web/Web.csproj\n")
     assert result.stages[-1].image == "cgr.dev/chainguard/dotnet-sdk:latest"
     assert severity(result, "MIG558") == "warning" and status(result) == "ok"
+
+
+def test_jvm_options_in_the_environment_are_dropped_too() -> None:
+    result = migrate("FROM maven:3-eclipse-temurin-8 AS build\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+                     "FROM eclipse-temurin:8-jre\nENV JAVA_TOOL_OPTIONS=\"-Xmx512m -XX:MaxPermSize=256m\"\n"
+                     "COPY --from=build /src/target/app.jar /app.jar\nENTRYPOINT [\"java\", \"-jar\", \"/app.jar\"]\n")
+    assert 'ENV JAVA_TOOL_OPTIONS="-Xmx512m"\n' in final_stage(result)
+    assert "the JVM options ENV" in messages(result, "MIG553")[0]
