@@ -41,7 +41,7 @@ ECOSYSTEMS = {
     "service",
     "chainguard",
 }
-RULE_KEYS = {"match", "tags", "unsupported", "ecosystem", "builder", "runtime", "family", "notes"}
+RULE_KEYS = {"match", "tags", "unsupported", "ecosystem", "builder", "runtime", "family", "notes", "shell"}
 
 # Chainguard image names a rule may emit (the part before ':').
 # From docs/chainguard-facts.md ("Per image" and "Upstream image -> Chainguard

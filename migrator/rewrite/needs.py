@@ -13,6 +13,7 @@ from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan
 from migrator.plan.stages import Stage
+from migrator.rewrite.runtime_packages import lost_packages
 from migrator.rewrite.shell import SimpleCommand
 
 
@@ -73,13 +74,7 @@ def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[in
         carried += ["PHP configuration under /etc/php"] if php and not modules and not wanted else []
         findings.append(finding("MIG521", line, "copied into the runtime with every shared library they load "
                                 f"(resolved in the builder with ld.so --list): {'; '.join(carried)}"))
-    provided = runtime.packages
-    missing = [p for p in run_time_packages(plan, packages) if p not in provided and p not in wanted
-               and p not in modules]
-    if missing:
-        findings.append(finding("MIG514", line, f"the original final stage installed {', '.join(missing)}; "
-                                f"the {runtime_name} runtime has no package manager: copy the files the app "
-                                "uses at run time from the builder, or use a runtime image that has them"))
+    findings += lost_packages(plan, runtime_name, packages, wanted + modules)
     return findings
 
 
@@ -177,7 +172,7 @@ def run_time_packages(plan: FilePlan, packages: dict[int, list[str]], build_tool
     (`build_tools`: count those too, e.g. curl and jq, which a start script may well use)."""
     libraries = plan.rules.runtime_libs.get("libraries", {})
     implied = plan.rules.runtime_libs.get("dev_packages", {})
-    common = {"ca-certificates", "ca-certificates-bundle", "tzdata"}
+    common = {"ca-certificates", "ca-certificates-bundle"}  # tzdata too is lost where the runtime lacks it
     installed = _installed(plan, packages)
     return [p for p in installed if p not in libraries
             and p not in implied and not p.endswith("-dev") and (build_tools or p not in plan.rules.build_tools)
