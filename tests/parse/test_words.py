@@ -43,3 +43,13 @@ def test_a_mebibyte_is_split_in_linear_time(text: str) -> None:
     words = split(text)
     assert time.perf_counter() - started < 2  # shlex: 20-30 s for the first two
     assert "".join(words).replace(" ", "") == text.replace(" ", "").replace('"', "").replace("'", "")
+
+
+def test_nothing_in_migrator_splits_with_shlex() -> None:
+    """shlex.split is quadratic in a word's length: every caller uses split_words (issue 13)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "migrator"
+    callers = [str(p.relative_to(root)) for p in root.rglob("*.py")
+               if "shlex.split(" in p.read_text() and p.name != "words.py"]
+    assert callers == []
