@@ -69,16 +69,20 @@ def _build(cls: type, frozen: bool) -> type:
     names = tuple(fields)
     setattr(cls, _FIELDS, fields)
     key: Callable[[Any], Any] = attrgetter(*names) if names else (lambda self: ())
-    cls.__init__ = _lazy_init(cls, fields, frozen)  # type: ignore[misc]
-    cls.__repr__ = _repr(names)  # type: ignore[assignment]
-    cls.__eq__ = _eq(key)  # type: ignore[assignment]
+    own = cls.__dict__
+    # as dataclasses does: what the class body defines itself stays (a __repr__ that hides a secret)
+    class_hash = own.get("__hash__", _MISSING)
+    explicit_hash = not (class_hash is _MISSING or (class_hash is None and "__eq__" in own))
+    for name, method in (("__init__", _lazy_init(cls, fields, frozen)), ("__repr__", _repr(names)),
+                         ("__eq__", _eq(key))):
+        if name not in own:
+            setattr(cls, name, method)
     setattr(cls, "__match_args__", names)  # noqa: B010 (mypy refuses the assignment)
     if frozen:
         cls.__setattr__ = _frozen_setattr  # type: ignore[assignment]
         cls.__delattr__ = _frozen_delattr  # type: ignore[assignment]
-        cls.__hash__ = _hash(key)  # type: ignore[assignment]
-    elif "__hash__" not in cls.__dict__:
-        cls.__hash__ = None  # type: ignore[assignment]  # mutable and compared by value: unhashable
+    if not explicit_hash:  # frozen: hashable by value; mutable and compared by value: unhashable
+        cls.__hash__ = _hash(key) if frozen else None  # type: ignore[assignment]
     return cls
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import dataclasses
 import pickle
 import subprocess
@@ -125,3 +126,32 @@ def test_the_generic_and_the_compiled_init_agree() -> None:
         Made(1, a=2)  # type: ignore[misc]
     with pytest.raises(TypeError):
         Made(1, d=2)  # type: ignore[call-arg]
+
+
+def test_migrator_defines_its_records_with_one_decorator() -> None:
+    """`dataclasses.replace` refuses a record: one kind of class everywhere keeps them from meeting."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "migrator"
+    users = [str(p.relative_to(root)) for p in root.rglob("*.py")
+             if re.search(r"^\s*(from dataclasses import|import dataclasses)", p.read_text(), re.MULTILINE)
+             and p.name != "records.py"]
+    assert users == []
+
+
+def test_what_the_class_defines_itself_stays() -> None:
+    """As in dataclasses: a __repr__ of its own (one that hides a secret) is not replaced."""
+
+    @dataclass(frozen=True)
+    class Secret:
+        user: str
+        password: str
+
+        def __repr__(self) -> str:
+            return f"Secret(user={self.user!r}, password=***)"
+
+        def __hash__(self) -> int:
+            return 7
+
+    assert "pw" not in repr(Secret("u", "pw")) and hash(Secret("u", "pw")) == 7
+    assert Secret("u", "pw") == Secret("u", "pw")

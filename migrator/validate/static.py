@@ -20,7 +20,6 @@ import json
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from migrator.findings import finding
@@ -28,6 +27,7 @@ from migrator.model import Finding, Severity
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, split_stages
+from migrator.records import dataclass
 from migrator.validate.source import exec_form, read
 
 # What each Chainguard image is like (shell, default user, -dev variants) comes from the one image
