@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import copy
-import re
 import dataclasses
 import pickle
+import re
 import subprocess
 import sys
 
