@@ -65,7 +65,7 @@ def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has
     if body.startswith("exec "):
         body = body[5:].strip()
     body = _drop_jvm_option_variables(body, env, line, outcome)
-    argv, why, substituted = _shell_argv(body, env)
+    argv, why, substituted = shell_argv(body, env)
     if argv is None:
         if runtime_has_shell:
             outcome.findings.append(finding("MIG504", line, "shell-form command kept in "
@@ -81,7 +81,7 @@ def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has
     return argv
 
 
-def _shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None, str, bool]:
+def shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None, str, bool]:
     """The argv `/bin/sh -c BODY` would run, read with the shell parser: (argv, "", substituted), or
     (None, why it needs a shell, False). A trailing `# comment` is the shell's, not an argument;
     `VAR=value cmd` sets a variable, which exec form cannot."""

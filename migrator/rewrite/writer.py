@@ -33,6 +33,7 @@ from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
     RuntimeContext,
     build_runtime_stage,
+    entrypoint_line,
     finalize_stage_items,
     needs_chown,
     runtime_copies,
@@ -149,7 +150,8 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         out.text += f"RUN apk add --no-cache {' '.join(stage_plan.base_packages)}{newline}"
         out.findings += runtime_plan.findings if runtime_plan else []
     if stage_plan.role == BUILDER or stage_plan.single_stage:
-        out.text += _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
+        body = _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
+        out.text += _kept_chain_entrypoint(plan, stage_plan, body, image, newline, out)
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
         roll = dotnet_roll_forward(plan, image) if stage_plan is plan.final else None
@@ -165,6 +167,25 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         out.text += "".join(finalize_stage_items(kept, context))
         out.findings += context.findings
     _note_external_copies(plan, stage, out)
+
+
+def _kept_chain_entrypoint(plan: FilePlan, stage_plan: StagePlan, body: str, image: str, newline: str,
+                           out: Written) -> str:
+    """A final stage kept on the image of the stage it is built FROM (a -dev image, for the shell its command
+    needs) starts its CMD through that image's ENTRYPOINT (python's is the interpreter) unless it is reset,
+    as a runtime stage's is."""
+    if not (stage_plan is plan.final and stage_plan.single_stage and stage_plan.stage.parent is not None):
+        return body
+    context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
+    keywords = {i.keyword for i in stage_plan.stage.instructions}
+    cmd = list(re.finditer(r"(?im)^CMD\b", body))
+    if context.facts.entrypoint is not None or "CMD" not in keywords or not cmd:
+        return body  # a CMD inherited from a parent stage would be reset with the ENTRYPOINT
+    reset = entrypoint_line(context, keywords)
+    out.findings += context.findings
+    if reset is None:
+        return body
+    return body[:cmd[-1].start()] + reset + body[cmd[-1].start():]
 
 
 def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, list[str]], newline: str,

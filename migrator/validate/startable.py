@@ -355,7 +355,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if bash is None and inner and is_shell_c(rest):
         bash = _inner_needs_bash(view, context, inner)
     has_bash = model.has_program("bash") or "bash" in view.packages
-    why = _shell_kept_reason(program, rest, image, unknown, bash is not None and has_bash)
+    why = _shell_kept_reason(program, rest, view, unknown, bash is not None and has_bash)
     if bash and not has_bash:
         why = f"{bash}, and {_short(image)} has none (busybox sh only)" + (
             ": `apk add bash` in the stage" if single else
@@ -501,19 +501,55 @@ def _missing_reason(program: str, view: StageView, rules: RuleSet) -> str:
     return f"`{program}` is not on the PATH of {image} and no COPY puts it there{hint}"
 
 
-def _shell_kept_reason(program: str, argv: tuple[str, ...], image: str, unknown: bool = False,
+def _shell_kept_reason(program: str, argv: tuple[str, ...], view: StageView, unknown: bool = False,
                        bash: bool = False) -> str:
+    image = _short(view.image)
+    model = view.model
+    dev = model is not None and model.is_dev
+    if dev:
+        shell = "busybox sh and bash, and also apk and build tools"
+        where = f"the final stage stays on {image}, which has a shell ({shell})"
+        distroless = f"to run on {image.split(':')[0]}:latest"
+    else:
+        shell = ("busybox sh, and bash is installed for the script" if bash else
+                 "busybox sh: a script that needs bash fails")
+        where = f"the runtime is {image}, which has a shell ({shell})"
+        distroless = "to use a distroless image"
+    kept = f"the final stage stays on {image}, which has one" if dev else f"{image} keeps one"
     if is_shell_c(argv):
-        inner = inner_program(argv[2]) or "the command"
-        return (f"the command runs through `{argv[0]} -c`, so {_short(image)} keeps a shell; write it in exec "
-                f"form (start `{inner}` directly) to run on a distroless image")
+        why = _why_shell(argv[2], view)
+        if why is not None:
+            return (f"the command needs a shell ({why}), so {kept}; put that in a script of the app's "
+                    f"own or in ENV, and start the program in exec form {distroless}")
+        inner = _inner_text(argv[2], view)
+        start = f"start `{inner}` directly" if inner else "start the program directly"
+        return (f"the command runs through `{argv[0]} -c`, so {kept}; write it in exec form "
+                f"({start}) {distroless}")
     if is_shell(program):
-        return f"the command starts a shell (`{program}`), so {_short(image)} keeps one"
+        script = next((word for word in argv[1:] if not word.startswith("-")), None)
+        what = f"port what `{script}` does and start the program directly" if script else \
+            "start the program directly"
+        kept += " (bash is installed for it)" if bash and not dev else ""
+        return f"the command starts a shell (`{' '.join(argv[:2])}`), so {kept}: {what} {distroless}"
     what = f"{_unknown_file(program)}, so" if unknown else f"`{program}` is a shell script, so"
-    shell = ("busybox sh, and bash is installed for the script" if bash else
-             "busybox sh: a script that needs bash fails")
-    return (f"{what} the runtime is {_short(image)}, which has a shell ({shell}); port what the script does and "
-            "start the program directly to use a distroless image")
+    return f"{what} {where}; port what the script does and start the program directly {distroless}"
+
+
+def _why_shell(body: str, view: StageView) -> str | None:
+    """Why a `sh -c` body cannot be written in exec form (shell syntax, an unknown variable...), or None."""
+    from migrator.rewrite.commands import shell_argv
+
+    argv, why, _ = shell_argv(body.removeprefix("exec ").strip(), view.env)
+    return why if argv is None else None
+
+
+def _inner_text(body: str, view: StageView) -> str | None:
+    """The program a `sh -c` body starts, its variables expanded from the stage's ENV (None: not known)."""
+    from migrator.parse.imageref import expand_args
+
+    expanded, missing = expand_args(body, view.env) if "$" in body else (body, [])
+    program = None if missing else inner_program(expanded)
+    return program if program and "$" not in program else None
 
 
 def _command_line(view: StageView, report: RuntimeReport) -> int:

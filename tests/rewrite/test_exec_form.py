@@ -38,12 +38,26 @@ def test_plain_command_lines_become_the_same_argv(command: str, expected: str) -
     ('python "$UNSET_VAR"', "variables without a known value (UNSET_VAR)"),
     ('python "app.py', "an unclosed quote"),
 ])
-def test_what_needs_a_shell_stays_in_a_shell_with_an_error(command: str, why: str) -> None:
-    # built FROM another stage, the final stage stays on python (no shell); a single python stage would
-    # move to wolfi-base, which has a shell (tests/plan/test_runtime_choice.py)
-    cmd, findings = final_cmd(f"FROM python:3.12-slim AS base\nFROM base\nCMD {command}\n")
-    assert cmd.startswith('CMD ["/bin/sh", "-c", ')
-    assert any(f.startswith("MIG505") and why in f for f in findings), findings
+def test_what_needs_a_shell_keeps_one_and_says_why(command: str, why: str) -> None:
+    # built FROM another stage, the final stage stays on that stage's -dev image, which has a shell; its
+    # entrypoint (the interpreter) is reset, or `python /bin/sh -c ...` would start
+    result = migrate_text(f"FROM python:3.12-slim AS base\nFROM base\nCMD {command}\n")
+    assert result.dockerfile.endswith(f"FROM base\nENTRYPOINT []\nCMD {command}\n")
+    assert result.runtime is not None and result.runtime.status == "shell-kept"
+    assert result.runtime.argv[:2] == ("/bin/sh", "-c")
+    warning = next(f for f in result.findings if f.code == "MIG541")
+    assert warning.severity.value == "warning" and why in warning.message and "python:latest-dev" in warning.message
+
+
+def test_without_any_shell_a_command_that_needs_one_is_an_error() -> None:
+    from migrator.parse import parse
+    from migrator.rewrite.commands import convert_command
+
+    instruction = parse("FROM x\nCMD python app.py > /tmp/log\n").instructions[-1]
+    outcome = convert_command(instruction, {}, set(), runtime_has_shell=False)
+    assert outcome.argv == ["/bin/sh", "-c", "python app.py > /tmp/log"]
+    assert [(f.code, f.severity.value) for f in outcome.findings] == [("MIG505", "error")]
+    assert "shell syntax" in outcome.findings[0].message
 
 
 def test_known_variables_are_substituted_and_split_like_the_shell_does() -> None:
@@ -56,4 +70,5 @@ def test_known_variables_are_substituted_and_split_like_the_shell_does() -> None
 
 def test_a_variable_split_inside_a_word_needs_a_shell() -> None:
     cmd, findings = final_cmd('FROM python:3.12-slim AS base\nFROM base\nENV OPTS="-w 2"\nCMD gunicorn --opts=$OPTS app\n')
-    assert cmd.startswith('CMD ["/bin/sh", "-c", ') and any("word splitting" in f for f in findings)
+    assert cmd == "CMD gunicorn --opts=$OPTS app"  # kept for the shell of the -dev image
+    assert any(f.startswith("MIG541") and "word splitting" in f for f in findings)
