@@ -468,3 +468,15 @@ def test_a_copy_from_whose_words_are_not_its_text_is_left_alone():
             'FROM mcr.microsoft.com/dotnet/aspnet:8.0 AS final\nWORKDIR /app\nCOPY --from=build /app/publish . \\\n'
             'ENTRYPOINT ["dotnet", "app.dll"]')
     assert "COPY --from=build /app/publish ." in migrate(text).dockerfile
+
+
+# --- paths the container runtime provides are not data directories (review 2, G2) ---------------------
+
+def test_dev_shm_and_tmp_are_never_data_directories_to_make():
+    text = ("FROM python:3.12-alpine\nRUN pip install gunicorn flask\nCOPY app.py /app.py\nVOLUME /tmp\n"
+            "CMD [\"gunicorn\", \"--worker-tmp-dir\", \"/dev/shm\", \"--log-dir\", \"/var/log/app\", \"app:app\"]\n")
+    result = migrate(text)
+    assert "/dev/shm" not in result.dockerfile.split("RUN mkdir -p", 1)[-1].split("\n", 1)[0]
+    assert "mkdir -p /var/log/app\n" in result.dockerfile  # a directory of the app's own still is made
+    assert "--chown=65532:65532 /var/log/app /var/log/app" in result.dockerfile
+    assert "/tmp /tmp" not in result.dockerfile and "MIG527" not in codes(result)
