@@ -36,13 +36,13 @@ def exec_form(keyword: str, argv: list[str], newline: str) -> str:
 
 
 def convert_command(instruction: Instruction, env: dict[str, str | None], runtime_tools: set[str],
-                    runtime_has_shell: bool) -> CommandOutcome:
+                    runtime_has_shell: bool, sh_runs_scripts: bool = False) -> CommandOutcome:
     """Exec form for CMD/ENTRYPOINT, without gosu/su-exec and init wrappers the runtime lacks."""
     outcome = CommandOutcome(argv=None)
     argv = instruction.json_args()
     changed = False
     if argv is None:
-        argv = _shell_to_argv(instruction.body, instruction.line, env, runtime_has_shell, outcome)
+        argv = _shell_to_argv(instruction.body, instruction.line, env, runtime_has_shell, outcome, sh_runs_scripts)
         changed = True
     elif _is_shell_c(argv) and not runtime_has_shell:
         # ["/bin/sh", "-c", "exec java -jar app.jar"]: the same as the shell form
@@ -60,7 +60,7 @@ def _is_shell_c(argv: list[str]) -> bool:
 
 
 def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has_shell: bool,
-                   outcome: CommandOutcome) -> list[str]:
+                   outcome: CommandOutcome, sh_runs_scripts: bool = False) -> list[str]:
     body = body.strip()
     if body.startswith("exec "):
         body = body[5:].strip()
@@ -73,12 +73,24 @@ def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has
             return ["/bin/sh", "-c", body]
         outcome.findings.append(finding("MIG505", line, f"`{body}` needs a shell ({why}); the runtime has none"))
         return ["/bin/sh", "-c", body]
+    if sh_runs_scripts and _shell_script(argv[0]):
+        # `/bin/sh -c /entrypoint.sh` ran a script without a shebang as an sh script (execve's ENOEXEC);
+        # exec form would fail with "exec format error": the shell runs it, as before
+        argv = ["/bin/sh", *argv]
+        outcome.findings.append(finding("MIG504", line, f"converted to exec form: {json.dumps(argv)}: the shell "
+                                        f"runs `{argv[1]}` as the shell form did, whether or not it has a shebang"))
+        return argv
     if substituted:
         outcome.findings.append(finding("MIG504", line, "converted to exec form; variables were "
                                         f"replaced by their values from ENV/ARG: {json.dumps(argv)}"))
     else:
         outcome.findings.append(finding("MIG504", line, f"converted to exec form: {json.dumps(argv)}"))
     return argv
+
+
+def _shell_script(program: str) -> bool:
+    """A shell script by its name (`entrypoint.sh`), which may have no shebang."""
+    return posixpath.basename(program).endswith(".sh")
 
 
 def shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None, str, bool]:

@@ -43,6 +43,7 @@ class RuntimeContext:
     ecosystem: str | None = None
     keep_root: str | None = None  # why the program must run as root (rootness.py), or None
     java: int = 26  # the Java major the runtime serves (options it refuses are dropped from a java command)
+    source_shell: str | None = None  # the original image's shell: bash | sh | none
 
     @property
     def chown_flag(self) -> str:
@@ -228,7 +229,10 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
     keyword = instruction.keyword
     tools = set(context.image.tools)
     if keyword in ("CMD", "ENTRYPOINT"):
-        outcome = convert_command(instruction, context.facts.env, tools, context.image.shell)
+        # a shell-form script: the original's `sh -c` ran it as an sh script when it had no shebang; where the
+        # original had bash, the script may need it, and the start check finds a runtime with bash instead
+        outcome = convert_command(instruction, context.facts.env, tools, context.image.shell,
+                                  sh_runs_scripts=context.image.shell and context.source_shell != "bash")
         context.findings += outcome.findings
         ported = port_launcher(outcome.argv or instruction.json_args() or [], context.image)
         if ported is not None:

@@ -11,7 +11,7 @@ from migrator.parse.dockerfile import Instruction, Item, parse_instruction
 from migrator.plan.ecosystems import ecosystem_for
 from migrator.plan.ecosystems.base import BuilderEdit, EcosystemContext, RuntimePlan
 from migrator.plan.facts import StageFacts, read_facts
-from migrator.plan.images import image_name
+from migrator.plan.images import image_name, source_shell
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
@@ -323,6 +323,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
         ecosystem=stage_plan.ecosystem,
         keep_root=root_reason(stage_plan.stage),
         java=runtime_java(plan),
+        source_shell=source_shell(ref, root.choice.rule) if ref is not None and root.choice is not None else None,
     )
 
 

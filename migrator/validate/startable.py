@@ -522,6 +522,9 @@ def _shell_kept_reason(program: str, argv: tuple[str, ...], view: StageView, unk
             return (f"the command needs a shell ({why}), so {kept}; put that in a script of the app's "
                     f"own or in ENV, and start the program in exec form {distroless}")
         inner = _inner_text(argv[2], view)
+        if inner and looks_like_script(inner):
+            return (f"the command runs the script `{inner}` through `{argv[0]} -c`, so {kept}; port what the "
+                    f"script does and start the program directly {distroless}")
         start = f"start `{inner}` directly" if inner else "start the program directly"
         return (f"the command runs through `{argv[0]} -c`, so {kept}; write it in exec form "
                 f"({start}) {distroless}")

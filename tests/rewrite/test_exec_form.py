@@ -72,3 +72,32 @@ def test_a_variable_split_inside_a_word_needs_a_shell() -> None:
     cmd, findings = final_cmd('FROM python:3.12-slim AS base\nFROM base\nENV OPTS="-w 2"\nCMD gunicorn --opts=$OPTS app\n')
     assert cmd == "CMD gunicorn --opts=$OPTS app"  # kept for the shell of the -dev image
     assert any(f.startswith("MIG541") and "word splitting" in f for f in findings)
+
+
+# --- a shell-form script the tool cannot read (review 2, class 9) --------------------------------------
+
+def test_shell_form_script_is_run_by_the_shell_not_exec_ed() -> None:
+    # `/bin/sh -c /entrypoint.sh` ran a script without a shebang as an sh script; exec form would fail with
+    # "exec format error". node has busybox sh, which runs it as before
+    text = ("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCOPY entrypoint.sh /entrypoint.sh\n"
+            "ENTRYPOINT \"/entrypoint.sh\"\n")
+    result = migrate_text(text)
+    assert result.dockerfile.endswith('ENTRYPOINT ["/bin/sh", "/entrypoint.sh"]\n')
+    assert result.runtime is not None and result.runtime.status == "shell-kept"
+
+
+def test_shell_form_script_from_a_bash_image_keeps_the_shell_form_where_bash_is() -> None:
+    # the Debian original may have run a `#!/bin/bash` script: busybox sh is not enough, so the stage stays on
+    # wolfi-base with bash, and the shell form the original had
+    text = ("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCOPY entrypoint.sh /entrypoint.sh\n"
+            "ENTRYPOINT \"/entrypoint.sh\"\n")
+    result = migrate_text(text)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache nodejs npm bash\n")
+    assert result.dockerfile.endswith('ENTRYPOINT "/entrypoint.sh"\n')
+    warning = next(f for f in result.findings if f.code == "MIG542")
+    assert "port what the script does" in warning.message and "exec form" not in warning.message
+
+
+def test_a_known_program_in_shell_form_still_becomes_exec_form() -> None:
+    cmd, _ = final_cmd("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCMD node server.js\n")
+    assert cmd == 'CMD ["node", "server.js"]'
