@@ -317,6 +317,9 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if located is None and is_shell(program):
         return RuntimeReport(image, argv, "broken", f"`{' '.join(rest[:3])}` runs a shell and {_short(image)} has "
                              "none: write the command in exec form", program=program, need="shell", inner=inner)
+    if located is None and single and (bash := _bash_for_a_copied_directory(program, view, context)):
+        return RuntimeReport(image, argv, "single-stage", f"{bash}, and {_short(image)} has none (busybox sh only): "
+                             "`apk add bash` in the stage", program=program, need="bash")
     if located is None and single:
         sources = [f"the packages the stage installs ({', '.join(dict.fromkeys(view.packages))})"] if view.packages \
             else []
@@ -374,6 +377,22 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     return RuntimeReport(image, argv, "ok", f"`{program}` found ({_where(located)})", program=program)
 
 
+def _bash_for_a_copied_directory(program: str, view: StageView, context: Context) -> str | None:
+    """`ovpn_run`, started by name, most likely comes from a build-context directory copied into a PATH
+    directory (`COPY ./bin /usr/local/sbin`); this tool cannot read it, and from an image with bash it is a
+    script that may need bash."""
+    if "/" in program or context.source_shell != "bash" or "bash" in view.packages or (
+            view.model is not None and view.model.has_program("bash")):
+        return None
+    directories = [p.path for p in view.placed if p.tree and p.from_stage is None and not p.external
+                   and p.path.rstrip("/") in view.path_dirs]
+    if not directories:
+        return None
+    return (f"`{program}` is not in the image; it most likely comes from the build-context directory copied to "
+            f"{directories[-1]}, which this tool cannot read, and the original image had bash (start scripts "
+            "written there usually need it)")
+
+
 def _unknown_file(program: str) -> str:
     return (f"`{program}` comes from the build context without an extension: it may be a script (this tool cannot "
             "read it)")
@@ -410,8 +429,8 @@ def _origin(view: StageView, context: Context, path: str, depth: int) -> tuple[s
     for placed in reversed(view.placed):
         if placed.path == path:
             return _placed_origin(placed, placed.source, context, depth)
-    if _mentions(view.runs, path) or _in_output_directory(view, path, False):
-        return "built", None
+    if _mentions(_MODE_CHANGES.sub(" ", view.runs), path) or _in_output_directory(view, path, False):
+        return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
     for placed in reversed(view.placed):
         if placed.tree and _inside(path, placed.path):
             if not looks_like_script(path) and (_BUILDS.search(view.runs) or _INSTALLERS.search(view.runs)
@@ -420,6 +439,10 @@ def _origin(view: StageView, context: Context, path: str, depth: int) -> tuple[s
             relative = path[len(placed.path):].lstrip("/")
             return _placed_origin(placed, posixpath.join(placed.source.rstrip("/") or "/", relative), context, depth)
     return "unknown", None
+
+
+# commands that change a file's mode or owner, or its line ends, up to the end of the command
+_MODE_CHANGES = lazy_re(r"\b(?:chmod|chown|chgrp|dos2unix)\b[^;&|\n]*")
 
 
 def _placed_origin(placed: Placed, source: str, context: Context, depth: int) -> tuple[str, str | None]:
@@ -588,6 +611,9 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
     `by_name`: the path is a PATH lookup, so a directory of unknown contents (a glob copied from the
     build context) is no evidence that this particular name is in it."""
     directory, name = posixpath.split(path)
+    copied = next((placed for placed in reversed(view.placed) if placed.path == path), None)
+    if copied is not None:  # a file copied by its own name is a fact; a package's programs are a guess
+        return Located(path, "copied", copied.source)
     if view.model is not None and directory in _IMAGE_BIN_DIRS and (
         view.model.has_program(name) or _installed_by_package(name, view.packages, context.rules)
     ):
@@ -633,7 +659,8 @@ def _installed_by_package(program: str, packages: list[str], rules: RuleSet) -> 
     for package in packages:
         if language is not None and any(glob_match(package, g) for g in language.packages):
             return True
-        if package == program or (len(package) >= 4 and (program.startswith(package) or package.startswith(program))):
+        if package == program or (len(package) >= 4 and not looks_like_script(program) and (
+                program.startswith(package) or package.startswith(program))):
             return True
     return False
 

@@ -464,3 +464,32 @@ def test_jvm_options_in_the_environment_are_dropped_too() -> None:
                      "COPY --from=build /src/target/app.jar /app.jar\nENTRYPOINT [\"java\", \"-jar\", \"/app.jar\"]\n")
     assert 'ENV JAVA_TOOL_OPTIONS="-Xmx512m"\n' in final_stage(result)
     assert "the JVM options ENV" in messages(result, "MIG553")[0]
+
+
+# --- bash for an unreadable script from an image with bash, in every layout (review 2, class 6) --------
+
+def test_chmod_on_a_copied_script_does_not_hide_that_it_needs_bash() -> None:
+    result = migrate("FROM python:3.11-slim\nWORKDIR /opt/app\nCOPY . /opt/app\nRUN pip install -r requirements.txt\n"
+                     "RUN chmod +x /opt/app/docker-entrypoint.sh\nENTRYPOINT [\"/opt/app/docker-entrypoint.sh\"]\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
+                                        "RUN apk add --no-cache python-3 py3-pip bash\n")
+    assert "MIG551" in codes(result)
+
+
+def test_a_program_from_a_copied_directory_on_the_path_gets_bash() -> None:
+    result = migrate("FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y openvpn\n"
+                     "COPY ./bin /usr/local/sbin\nENTRYPOINT [\"ovpn_run\"]\n")
+    assert "apk add --no-cache bash" in result.dockerfile and status(result) == "single-stage"
+    assert "/usr/local/sbin" in messages(result, "MIG551")[0]
+
+
+def test_a_package_named_like_the_script_does_not_provide_it() -> None:
+    result = migrate("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y samba\n"
+                     "COPY samba.sh /usr/bin/\nENTRYPOINT [\"samba.sh\"]\n")
+    assert "apk add --no-cache bash" in result.dockerfile and "samba.sh" in messages(result, "MIG551")[0]
+
+
+def test_a_program_from_a_copied_directory_on_an_alpine_image_needs_no_bash() -> None:
+    result = migrate("FROM alpine:3.20\nRUN apk add --no-cache openvpn\nCOPY ./bin /usr/local/sbin\n"
+                     "ENTRYPOINT [\"ovpn_run\"]\n")
+    assert "bash" not in result.dockerfile and "MIG551" not in codes(result)
