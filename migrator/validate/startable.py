@@ -42,6 +42,10 @@ from migrator.rules.loader import ChainguardImage, Language, RuleSet
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin"
 _IMAGE_BIN_DIRS = frozenset({"/usr/bin", "/bin", "/usr/sbin", "/sbin"})
+# directories an image has: a COPY to one of them, even without a trailing slash, copies into it (the
+# /usr/local ones are first on every Chainguard image's PATH, chainguard-facts.md; not checked on the images)
+_EXISTING_DIRECTORIES = _IMAGE_BIN_DIRS | {"/usr/local/bin", "/usr/local/sbin", "/usr/lib", "/etc", "/tmp", "/var",
+                                           "/usr", "/"}
 _INSTALLERS = lazy_re(r"\b(pip3?|uv|poetry|pipenv|pdm|npm|yarn|pnpm|gem|bundle|cargo|go|composer)\s+"
                          r"(install|sync|add|ci|i|build)\b")
 BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
@@ -251,7 +255,8 @@ def _placed(instruction: Instruction, workdir: str, values: Mapping[str, str | N
     destination = words[-1]
     target = absolute(_expand(destination, values), workdir, values)
     sources = [_expand(s, values) for s in words[:-1]]
-    into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+    into_directory = (destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+                      or target in _EXISTING_DIRECTORIES)  # `COPY app /usr/local/bin`: into the directory
     placed = []
     for source in sources:
         name = posixpath.basename(source.rstrip("/"))

@@ -493,3 +493,13 @@ def test_a_program_from_a_copied_directory_on_an_alpine_image_needs_no_bash() ->
     result = migrate("FROM alpine:3.20\nRUN apk add --no-cache openvpn\nCOPY ./bin /usr/local/sbin\n"
                      "ENTRYPOINT [\"ovpn_run\"]\n")
     assert "bash" not in result.dockerfile and "MIG551" not in codes(result)
+
+
+def test_a_binary_copied_into_a_path_directory_by_the_parent_stage_is_found() -> None:
+    # lemmy: the final stage is FROM a stage that copies the server into /usr/local/bin (no trailing slash)
+    result = migrate("FROM rust:1.81 AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n"
+                     "FROM debian:bookworm-slim AS runner\nRUN apt-get update && apt-get install -y libpq5\n"
+                     "COPY --from=build /src/target/release/lemmy_server /usr/local/bin\n"
+                     "FROM runner\nRUN useradd lemmy\nUSER lemmy\nCMD [\"lemmy_server\"]\n")
+    assert result.runtime is not None and "lemmy_server` found" in result.runtime.reason
+    assert not any("no COPY names it" in f.message for f in result.findings)
