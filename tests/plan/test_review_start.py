@@ -503,3 +503,22 @@ def test_a_binary_copied_into_a_path_directory_by_the_parent_stage_is_found() ->
                      "FROM runner\nRUN useradd lemmy\nUSER lemmy\nCMD [\"lemmy_server\"]\n")
     assert result.runtime is not None and "lemmy_server` found" in result.runtime.reason
     assert not any("no COPY names it" in f.message for f in result.findings)
+
+
+# --- a root filesystem is a base image, not an app (review 2, class 10) ---------------------------------
+
+def test_a_root_filesystem_assembled_on_scratch_is_refused_with_the_stages_that_build_it() -> None:
+    text = ("FROM alpine:3.20 AS rootfs\nRUN apk --root /out --initdb add alpine-baselayout busybox\n"
+            "FROM scratch\nCOPY --from=rootfs /out/ /\nRUN apk add --no-cache bash && adduser -D abc\n"
+            "ENTRYPOINT [\"/init\"]\n")
+    result = migrate(text)
+    assert result.dockerfile == text and not result.changed
+    errors = [f for f in result.findings if f.code == "MIG203"]
+    assert [f.line for f in errors] == [1, 3] and all(f.severity.value == "error" for f in errors)
+    assert "root filesystem" in errors[1].message and "base image" in errors[1].message
+
+
+def test_files_copied_to_the_root_of_scratch_without_run_still_migrate() -> None:
+    result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+                     "FROM scratch\nCOPY --from=build /out/ /\nENTRYPOINT [\"/app\"]\n")
+    assert "MIG203" not in codes(result) and result.stages[-1].image.startswith("cgr.dev/chainguard/static")
