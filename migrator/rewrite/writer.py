@@ -149,6 +149,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
     if stage_plan.base_packages:
         out.text += f"RUN apk add --no-cache {' '.join(stage_plan.base_packages)}{newline}"
         out.findings += runtime_plan.findings if runtime_plan else []
+        out.text += _source_users_on_base(plan, stage_plan, newline, out)
     if stage_plan.role == BUILDER or stage_plan.single_stage:
         body = _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
         out.text += _kept_chain_entrypoint(plan, stage_plan, body, image, newline, out)
@@ -167,6 +168,36 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         out.text += "".join(finalize_stage_items(kept, context))
         out.findings += context.findings
     _note_external_copies(plan, stage, out)
+
+
+def _source_users_on_base(plan: FilePlan, stage_plan: StagePlan, newline: str, out: Written) -> str:
+    """A stage moved from a language image to wolfi-base (for the shell its command needs) that names a user
+    the language image shipped (`USER node`, `--chown=node:node`): wolfi-base has no such user, so it is
+    created with the uid it had (rules/dockerhub.yaml), or USER and COPY --chown fail."""
+    lines = []
+    for uid, name in source_users_to_create(plan, stage_plan):
+        lines.append(f"RUN adduser -D -u {uid} {name}{newline}")
+        out.findings.append(finding("MIG560", stage_plan.stage.from_item.line, f"user {name} (uid {uid}) created: "
+                                    f"the original image had it, {image_name(plan.inherited_image(stage_plan))} "
+                                    "does not, and the stage runs as it or gives it files"))
+    return "".join(lines)
+
+
+def source_users_to_create(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, str]]:
+    if not stage_plan.base_packages:
+        return []
+    users = upstream_users(plan, stage_plan)
+    named: set[str] = set()
+    created = ""
+    for instruction in stage_plan.stage.instructions:
+        if instruction.keyword == "USER":
+            named.add(instruction.body.strip().split(":")[0])
+        elif instruction.keyword in ("COPY", "ADD") and instruction.flags.get("chown"):
+            named.add(instruction.flags["chown"].split(":")[0])
+        elif instruction.keyword == "RUN":
+            created += " " + instruction.logical
+    return [(uid, name) for uid, name in sorted(users.items()) if name in named and not re.search(
+        rf"\b(adduser|useradd)\b[^;&|]*\b{re.escape(name)}\b", created)]
 
 
 def _kept_chain_entrypoint(plan: FilePlan, stage_plan: StagePlan, body: str, image: str, newline: str,
@@ -331,7 +362,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                    newline: str, out: Written) -> str:
     text: list[str] = []
     needs_root = False
-    created: set[str] = set()  # users and groups the stage creates
+    created = {name for _, name in source_users_to_create(plan, stage_plan)}  # users and groups the stage creates
     knowledge = _stage_knowledge(plan, stage_plan, items, out)
     translated: list[Instruction] = []  # the stage's instructions as written out (RUN lines translated)
     for item in items:

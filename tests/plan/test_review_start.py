@@ -522,3 +522,37 @@ def test_files_copied_to_the_root_of_scratch_without_run_still_migrate() -> None
     result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
                      "FROM scratch\nCOPY --from=build /out/ /\nENTRYPOINT [\"/app\"]\n")
     assert "MIG203" not in codes(result) and result.stages[-1].image.startswith("cgr.dev/chainguard/static")
+
+
+def test_a_user_of_the_language_image_is_created_when_the_stage_moves_to_wolfi_base() -> None:
+    # node's image has user node (uid 1000); wolfi-base does not: USER node would fail at the next RUN
+    result = migrate("FROM node:20\nCOPY docker-entrypoint.sh /usr/local/bin/\nUSER node\nWORKDIR /home/node/app\n"
+                     "COPY --chown=node:node . .\nRUN npm ci\nENTRYPOINT [\"docker-entrypoint.sh\"]\n"
+                     "CMD [\"node\", \"index.js\"]\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
+                                        "RUN apk add --no-cache nodejs npm bash\nRUN adduser -D -u 1000 node\n")
+    assert "MIG560" in codes(result) and "MIG534" not in codes(result)
+    again = migrate(result.dockerfile)
+    assert again.dockerfile == result.dockerfile  # idempotent: the user is created once
+
+
+# --- files of the original final stage in a split runtime (review 2, class 5) --------------------------
+
+def test_files_the_app_owns_outside_its_directories_are_carried_into_the_runtime() -> None:
+    result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+                     "FROM alpine:3.20\nCOPY --from=build /out/app /app/app\n"
+                     "COPY defaults.json /tmp/config/defaults.json\nRUN touch /.in-container\n"
+                     "ENTRYPOINT [\"/app/app\"]\n")
+    final = final_stage(result)
+    assert "COPY --from=builder /tmp/config/defaults.json /tmp/config/defaults.json\n" in final
+    assert "COPY --from=builder /.in-container /.in-container\n" in final
+    assert "MIG559" not in codes(result)
+
+
+def test_build_inputs_in_tmp_stay_behind_and_what_is_not_carried_is_named() -> None:
+    result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+                     "FROM alpine:3.20\nCOPY --from=build /out/app /app/app\nCOPY seed.sql /tmp/seed.sql\n"
+                     "COPY app.conf /run/app/app.conf\nRUN cat /tmp/seed.sql > /dev/null\nENTRYPOINT [\"/app/app\"]\n")
+    assert "/tmp/seed.sql" not in final_stage(result)  # read by the stage's own RUN: a build input
+    [lost] = messages(result, "MIG559")
+    assert "/run/app/app.conf" in lost and "/tmp/seed.sql" not in lost
