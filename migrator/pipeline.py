@@ -131,7 +131,7 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
             tried.append(override)
             candidate = _attempt(parse(text), options, rules, override, files)
             candidate = _with_bash(text, candidate, options, rules, files) or candidate
-            if candidate.rank == 2:
+            if candidate.rank == 2 or _fails_only_as_before(candidate, first):
                 return candidate
             if candidate.rank > best.rank:
                 best = candidate
@@ -140,6 +140,15 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
         if not progressed:
             break
     return best
+
+
+def _fails_only_as_before(candidate: Attempt, first: Attempt) -> bool:
+    """The candidate starts, but the final stage now holds a COPY --from that fails the build, as it failed in
+    the first attempt (in a builder there): the runtime choice neither caused nor can fix it, and MIG543 says
+    so in both."""
+    failing = {p.message for p in first.problems if p.code == "MIG543"}
+    report = candidate.report
+    return report is not None and report.need == "build" and report.reason in failing
 
 
 def _with_bash(text: str, attempt: Attempt, options: Options, rules: RuleSet, files: BuildContext

@@ -708,7 +708,9 @@ def check_output(
     problems += check_directives(orig, out)
     problems += check_final_stage(orig, out, findings, registry)
     problems += check_unmigrated_stages(orig, out, findings, registry)
-    problems += check_distroless_runs(out, registry, kept_single_stage(out, findings, registry))
+    kept = kept_single_stage(out, findings, registry) or (
+        bool(out.stages) and kept_on_parent_dev(findings, root_image(out, out.stages[-1])))
+    problems += check_distroless_runs(out, registry, kept)
     problems += check_package_managers(out, registry)
     problems += check_root_commands(out, registry)
     if wolfi_names is not None:

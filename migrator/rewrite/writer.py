@@ -256,6 +256,8 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     name = f" AS {stage.name}" if stage.name else ""
     facts = plan.rules.image_model(runtime_image)
     kind = "distroless: no shell, no package manager" if not facts.shell else "no package manager"
+    if facts.is_dev:
+        kind = "its -dev image: shell, bash and apk kept for the start command"
     header = f"{newline}# Runtime stage on {image_name(runtime_image)} ({kind})"
     from_line = f"{header}{newline}FROM {runtime_image}{name}{newline}"
     out.text += build_runtime_stage(context, builder_name, from_line)

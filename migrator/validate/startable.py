@@ -140,7 +140,12 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     chain_lines = {i.line for stage in view.chain for i in stage.instructions}
     build_fails = [p for p in problems if p.code == "MIG543" and p.line in chain_lines]
     if build_fails and report.status != "broken":
-        # the stage cannot even be built: the COPY's error finding already says why
+        # the stage cannot even be built: the COPY's error finding already says why; what keeps a shell is
+        # still said (it starts, once the build does)
+        if report.status in ("shell-kept", "single-stage"):
+            code = "MIG541" if report.status == "shell-kept" else "MIG542"
+            problems.append(Problem(code, _command_line(view, report) if code == "MIG541" else final.from_item.line,
+                                    report.reason))
         return RuntimeReport(report.image, report.argv, "broken", build_fails[0].message,
                              program=report.program, need="build"), problems
     line = _command_line(view, report)
@@ -321,7 +326,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
                              need="bash", inner=inner)
     if located is None and is_shell(program):
         return RuntimeReport(image, argv, "broken", f"`{' '.join(rest[:3])}` runs a shell and {_short(image)} has "
-                             "none: write the command in exec form", program=program, need="shell", inner=inner)
+                             f"none: {_without_a_shell(rest, view)}", program=program, need="shell", inner=inner)
     if located is None and single and (bash := _bash_for_a_copied_directory(program, view, context)):
         return RuntimeReport(image, argv, "single-stage", f"{bash}, and {_short(image)} has none (busybox sh only): "
                              "`apk add bash` in the stage", program=program, need="bash")
@@ -564,6 +569,23 @@ def _shell_kept_reason(program: str, argv: tuple[str, ...], view: StageView, unk
         return f"the command starts a shell (`{' '.join(argv[:2])}`), so {kept}: {what} {distroless}"
     what = f"{_unknown_file(program)}, so" if unknown else f"`{program}` is a shell script, so"
     return f"{what} {where}; port what the script does and start the program directly {distroless}"
+
+
+def _without_a_shell(argv: tuple[str, ...], view: StageView) -> str:
+    """What to do about a command that starts a shell, on an image without one."""
+    if is_shell_c(argv):
+        why = _why_shell(argv[2], view)
+        inner = _inner_text(argv[2], view)
+        if why is not None:
+            return f"it needs a shell ({why}): put that in the app or in ENV, and start the program in exec form"
+        if inner and not looks_like_script(inner):
+            return f"start `{inner}` directly, in exec form"
+    script = next((w for w in argv[1:] if not w.startswith("-")), None) if not is_shell_c(argv) else (
+        _inner_text(argv[2], view))
+    if script:
+        return f"`{script}` is a script: port what it does (ENV for settings, build-time steps in the builder) and " \
+               "start the program directly"
+    return "start the program directly, in exec form"
 
 
 def _why_shell(body: str, view: StageView) -> str | None:

@@ -556,3 +556,29 @@ def test_build_inputs_in_tmp_stay_behind_and_what_is_not_carried_is_named() -> N
     assert "/tmp/seed.sql" not in final_stage(result)  # read by the stage's own RUN: a build input
     [lost] = messages(result, "MIG559")
     assert "/run/app/app.conf" in lost and "/tmp/seed.sql" not in lost
+
+
+# --- start texts (review 2, class 2) --------------------------------------------------------------------
+
+def test_a_shell_running_a_script_on_a_shell_less_image_says_to_port_the_script() -> None:
+    from migrator.parse import parse
+    from migrator.plan.buildcontext import BuildContext
+    from migrator.rules import load_rules
+    from migrator.validate.startable import check_start
+
+    output = parse("FROM cgr.dev/chainguard/aspnet-runtime:latest\nCOPY entrypoint.sh /entrypoint.sh\n"
+                   "ENTRYPOINT [\"/bin/bash\", \"/entrypoint.sh\"]\n")
+    report, _ = check_start(output, load_rules(), "cgr.dev/chainguard", True, "bash", BuildContext(None))
+    assert report is not None and report.status == "broken"
+    assert "`/entrypoint.sh` is a script: port what it does" in report.reason and "exec form" not in report.reason
+
+
+def test_a_chain_whose_build_fails_anyway_still_gets_a_runtime_that_starts() -> None:
+    # the COPY of a Docker Hub-only path fails the build whatever the runtime: the shell the script needs is
+    # still chosen, and the error is the build's (MIG543), not a shell the runtime lacks
+    result = migrate("FROM nginx:1.27 AS nginx-image\nFROM php:8.3-fpm AS base\nFROM base AS shared\n"
+                     "COPY --from=nginx-image /docker-entrypoint.d /docker-entrypoint.d\n"
+                     "COPY entrypoint.sh /docker/entrypoint.sh\nENTRYPOINT [\"/docker/entrypoint.sh\"]\n"
+                     "FROM shared AS app\nCMD [\"php\", \"artisan\", \"serve\"]\n")
+    assert result.runtime is not None and result.runtime.image.endswith("-dev")
+    assert "MIG543" in codes(result) and not {"MIG505", "MIG507"} & codes(result)
