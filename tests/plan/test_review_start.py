@@ -582,3 +582,19 @@ def test_a_chain_whose_build_fails_anyway_still_gets_a_runtime_that_starts() -> 
                      "FROM shared AS app\nCMD [\"php\", \"artisan\", \"serve\"]\n")
     assert result.runtime is not None and result.runtime.image.endswith("-dev")
     assert "MIG543" in codes(result) and not {"MIG505", "MIG507"} & codes(result)
+
+
+def test_a_python_health_check_script_runs_with_python_instead_of_being_removed() -> None:
+    # healthchecks: the script is in the image; only its `#!/usr/bin/env python` line cannot run on python
+    result = migrate("FROM python:3.12-slim\nWORKDIR /opt/healthchecks\nCOPY . /opt/healthchecks/\n"
+                     "RUN pip install -r requirements.txt\nHEALTHCHECK --interval=30s CMD /opt/healthchecks/fetchstatus.py\n"
+                     "CMD [\"uwsgi\", \"uwsgi.ini\"]\n")
+    assert 'HEALTHCHECK --interval=30s CMD ["python", "/opt/healthchecks/fetchstatus.py"]\n' in final_stage(result)
+    assert "MIG510" not in codes(result) and "MIG552" in codes(result)
+    tail = migrate("FROM python:3.12-slim\nCOPY . /app\nHEALTHCHECK CMD /app/check.py || exit 1\n"
+                   "CMD [\"python\", \"/app/main.py\"]\n")
+    assert 'HEALTHCHECK CMD ["python", "/app/check.py"]\n' in final_stage(tail)
+    # shell syntax is not a script to port
+    other = migrate("FROM python:3.12-slim\nCOPY . /app\nHEALTHCHECK CMD /app/check.py && touch /tmp/ok\n"
+                    "CMD [\"python\", \"/app/main.py\"]\n")
+    assert "MIG510" in codes(other)
