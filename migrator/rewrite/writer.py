@@ -174,10 +174,16 @@ def _source_users_on_base(plan: FilePlan, stage_plan: StagePlan, newline: str, o
     """A stage moved from a language image to wolfi-base (for the shell its command needs) that names a user
     the language image shipped (`USER node`, `--chown=node:node`): wolfi-base has no such user, so it is
     created with the uid it had (rules/dockerhub.yaml), or USER and COPY --chown fail."""
+    from migrator.rules.data import builtin_data
+
+    accounts = builtin_data("wolfi/accounts.yaml")
+    taken = {str(i) for i in (*(accounts.get("users") or {}).values(), *(accounts.get("groups") or {}).values())}
     lines = []
     for uid, name in source_users_to_create(plan, stage_plan):
-        lines.append(f"RUN adduser -D -u {uid} {name}{newline}")
-        out.findings.append(finding("MIG560", stage_plan.stage.from_item.line, f"user {name} (uid {uid}) created: "
+        # a uid (or the gid adduser gives its group) Wolfi already uses (33 is xfs): any free one
+        lines.append(f"RUN adduser -D {name}{newline}" if uid in taken else f"RUN adduser -D -u {uid} {name}{newline}")
+        which = f"uid {uid}" if uid not in taken else f"a free uid: {uid}, its uid there, is Wolfi's"
+        out.findings.append(finding("MIG560", stage_plan.stage.from_item.line, f"user {name} ({which}) created: "
                                     f"the original image had it, {image_name(plan.inherited_image(stage_plan))} "
                                     "does not, and the stage runs as it or gives it files"))
     return "".join(lines)

@@ -598,3 +598,9 @@ def test_a_python_health_check_script_runs_with_python_instead_of_being_removed(
     other = migrate("FROM python:3.12-slim\nCOPY . /app\nHEALTHCHECK CMD /app/check.py && touch /tmp/ok\n"
                     "CMD [\"python\", \"/app/main.py\"]\n")
     assert "MIG510" in codes(other)
+
+
+def test_a_user_whose_uid_wolfi_uses_is_created_with_a_free_one() -> None:
+    # php's www-data is uid 33, which is xfs on Wolfi: adduser -u 33 would fail the build
+    result = migrate("FROM php:8.3-cli\nCOPY . /var/www\nUSER www-data\nENTRYPOINT [\"/var/www/start.sh\"]\n")
+    assert "RUN adduser -D www-data\n" in result.dockerfile and "-u 33" not in result.dockerfile
