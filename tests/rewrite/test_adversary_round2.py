@@ -1,0 +1,44 @@
+"""The second adversarial round's wrong outputs (/work/adversary/REPORT.md, A and D): each test is the
+reproduction, migrated end to end (migrator.api.migrate_text)."""
+
+from __future__ import annotations
+
+from migrator.api import migrate_text
+from migrator.model import Options
+from migrator.parse.dockerfile import parse
+
+
+def migrate(text: str, **options: object):
+    return migrate_text(text, Options(**options))  # type: ignore[arg-type]
+
+
+def keywords(text: str) -> list[tuple[str, str]]:
+    return [(i.keyword, i.body) for i in parse(text).instructions]
+
+
+# --- A2: no final newline ---------------------------------------------------------------------------
+
+
+def test_what_is_appended_after_a_last_line_without_newline_starts_a_line_of_its_own() -> None:
+    output = migrate('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node","server.js"]').dockerfile
+    assert ("RUN", "npm prune --omit=dev") in keywords(output)
+    assert 'CMD ["node","server.js"]\n' in output and "]RUN" not in output
+    assert not output.endswith("\n")  # the output ends as the input did
+    assert migrate(output).dockerfile == output
+
+
+def test_an_env_last_line_and_a_volume_do_not_glue() -> None:
+    output = migrate("FROM python:3.12-slim\nVOLUME /data\nENV A=1").dockerfile
+    assert ("ENV", "A=1") in keywords(output) and ("RUN", "mkdir -p /data") in keywords(output)
+    assert not parse(output).problems
+
+
+def test_crlf_file_without_final_newline_gets_crlf() -> None:
+    output = migrate('FROM node:20\r\nWORKDIR /app\r\nCOPY . .\r\nRUN npm ci\r\nCMD ["node","server.js"]').dockerfile
+    assert 'CMD ["node","server.js"]\r\nRUN npm prune --omit=dev\r\n' in output
+    assert "\n" not in output.replace("\r\n", "")
+
+
+def test_an_untouched_file_without_final_newline_stays_so() -> None:
+    text = "FROM cgr.dev/chainguard/python:latest\nCMD [\"python\"]"
+    assert migrate(text).dockerfile == text
