@@ -46,7 +46,13 @@ class Input:
 
 def read_input(name: str) -> Input:
     if name == "-":
-        return Input(name, sys.stdin.buffer.read())
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise MigratorError("-: standard input is closed")
+        try:
+            return Input(name, stream.read())
+        except OSError as exc:
+            raise MigratorError(f"-: cannot read standard input ({exc.strerror or exc})") from None
     data = read_bytes(name)
     return Input(name, data, Path(os.path.realpath(name)))
 
