@@ -799,14 +799,21 @@ def _insertion_point(node: Node) -> Node:
 
 def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, first_line: int) -> None:
     """Say in each failing command's error finding when the rewritten script would carry on after it."""
-    from migrator.rewrite.failures import hidden_reason
+    import bisect
+    import itertools
+
+    from migrator.rewrite.failures import hidden_reason, set_commands
 
     src = parsed(result, first_line)
     nodes = {(node.type, src.start(node)): node for node in _walk(src.root)}
+    sets = set_commands(src.root)
+    ordered = sorted(edits, key=lambda e: e.end)
+    ends = [e.end for e in ordered]
+    shifts = [0, *itertools.accumulate(len(e.text) - (e.end - e.start) for e in ordered)]
     for index, kind, start in rewriter.failing:
-        moved = start + sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= start)
+        moved = start + shifts[bisect.bisect_right(ends, start)]  # what the edits before it added or removed
         node = nodes.get((kind, moved))
-        reason = hidden_reason(node, rewriter.errexit, rewriter.ctx.stage.pipefail) if node is not None else None
+        reason = hidden_reason(node, rewriter.errexit, rewriter.ctx.stage.pipefail, sets) if node is not None else None
         if reason is not None:
             found = rewriter.findings[index]
             message = (f"{found.message.rstrip('.')}. The shell hides this failure ({reason}), so the RUN "
