@@ -113,6 +113,10 @@ def run_typer(app: Any, argv: list[str], prog: str, prog_name: str | None = None
     differs (the app of the sub-commands is "migrate")."""
     try:
         result = app(args=list(argv), prog_name=prog_name or prog, standalone_mode=False)
+    except SystemExit:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # Typer's answer to EPIPE is exit 1
+            raise BrokenPipeError from None
+        raise
     except Exception as exc:  # Typer's click may be its own copy (typer._click): tell them by shape
         kind = type(exc).__name__
         if kind == "Exit" and hasattr(exc, "exit_code"):
@@ -124,6 +128,8 @@ def run_typer(app: Any, argv: list[str], prog: str, prog_name: str | None = None
             where = where if where.startswith(prog) else prog  # the sub-command's help, not the group's
             raise UsageError(f"{exc.format_message()} (see '{where} --help')") from None
         raise
+    if result == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into a silent 130: say it in one line, as everywhere
+        raise KeyboardInterrupt
     return result if isinstance(result, int) else EXIT_OK
 
 

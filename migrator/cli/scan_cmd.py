@@ -11,6 +11,7 @@ totals line then goes to stderr.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -19,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from migrator.cli.args import ConfigArgs, ScanArgs
 from migrator.cli.errors import UsageError
@@ -102,6 +104,10 @@ def _scan_one(task: tuple[str, Options, str | None]) -> FileReport:
     return process_file(*task)
 
 
+def _scan_chunk(tasks: list[tuple[str, Options, str | None]]) -> list[FileReport]:
+    return [process_file(*task) for task in tasks]
+
+
 def run_tasks(
     tasks: list[tuple[str, Options, str | None]], jobs: int, advance: Callable[[], None] = lambda: None
 ) -> list[FileReport]:
@@ -120,15 +126,34 @@ def run_tasks(
     rest = tasks[1:]
     chunk = max(1, min(32, len(rest) // (jobs * 4)))
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(rest)), initializer=_worker_signals)
-    try:
-        for report in pool.map(_scan_one, rest, chunksize=chunk):
-            reports.append(report)
-            advance()
-    except BaseException:  # Ctrl-C / SIGTERM: do not wait for the queued files
-        pool.shutdown(wait=False, cancel_futures=True)
+    try:  # (not pool.map: on the way out it cancels futures the pool then fails as broken, which 3.11 trips over)
+        futures = [pool.submit(_scan_chunk, rest[start:start + chunk]) for start in range(0, len(rest), chunk)]
+        for future in futures:
+            for report in future.result():
+                reports.append(report)
+                advance()
+    except BaseException:  # Ctrl-C / SIGTERM: stop the workers now, not after their chunk of files
+        _stop_workers(pool)
         raise
     pool.shutdown()
     return reports
+
+
+def _stop_workers(pool: Any) -> None:
+    """End the pool's workers at once (SIGTERM: their default action): shutdown(wait=False) alone leaves
+    them running their chunk of up to 32 files, and the interpreter waits for them at exit."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # (shutdown forgets them)
+    pool.shutdown(wait=False)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+            process.join(5)
 
 
 def _worker_signals() -> None:

@@ -147,3 +147,15 @@ def test_output_that_cannot_be_written_is_one_line_exit_2(tmp_path: Path, argv: 
     lines = [line for line in done.stderr.splitlines() if " MIG" not in line]
     assert done.returncode == 2 and lines == [f"migrate{' scan' if argv[0] == 'scan' else ''}: error: cannot write "
                                               "the output (No space left on device)"], done.stderr
+
+
+@pytest.mark.parametrize("argv", [["--list-codes"], ["scan", "."]])
+def test_a_closed_output_pipe_is_141_on_the_typer_path_too(tmp_path: Path, argv: list[str]) -> None:
+    """Typer answers EPIPE with exit 1; a closed pipe is 141 everywhere (found with C5)."""
+    for index in range(40):
+        (tmp_path / f"Dockerfile.{index}").write_text(SAMPLE)
+    run = subprocess.Popen([sys.executable, "-m", "migrator", *argv], cwd=tmp_path, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env={**os.environ, "MIGRATOR_NO_CACHE": "1"})
+    assert run.stdout is not None and run.stderr is not None
+    run.stdout.close()
+    assert run.wait(timeout=60) == 141 and run.stderr.read() == b""

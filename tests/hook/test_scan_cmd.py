@@ -227,3 +227,31 @@ def test_config_show_prints_values_and_their_sources(tmp_path: Path, capsys) -> 
 
 def test_git_is_used_when_available(tmp_path: Path) -> None:
     assert subprocess.run(["git", "--version"], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize(("signum", "code", "said"), [(2, 130, "migrate scan: interrupted"),
+                                                      (15, 143, "migrate scan: terminated")])
+def test_ctrl_c_stops_the_workers_of_a_parallel_scan_at_once(tmp_path: Path, signum: int, code: int,
+                                                             said: str) -> None:
+    """Second adversarial round, C8: with --jobs 2 the workers finished their chunk of up to 32 files (42-90 s)
+    after `interrupted`, and Typer turned Ctrl-C into a silent exit 130."""
+    import os
+    import signal
+    import sys
+
+    slow = ("FROM python:3.12-slim\nRUN apt-get install -y " + " ".join(f"pkg{i}" for i in range(3000))
+            + '\nCMD ["python"]\n')
+    for index in range(40):
+        (tmp_path / f"d{index}").mkdir()
+        (tmp_path / f"d{index}" / "Dockerfile").write_text(slow)
+    run = subprocess.Popen([sys.executable, "-m", "migrator", "scan", ".", "--jobs", "2"], cwd=tmp_path,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                           env={**os.environ, "MIGRATOR_NO_CACHE": "1"},
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(3)
+    assert run.poll() is None, "the scan ended before the signal: make the files slower"
+    sent = time.monotonic()
+    os.killpg(run.pid, signum)  # as a terminal sends Ctrl-C: to the whole process group
+    assert run.wait(timeout=60) == code
+    assert time.monotonic() - sent < 5
+    assert run.stderr is not None and run.stderr.read() == said + "\n"  # every worker gone: the pipe is closed
