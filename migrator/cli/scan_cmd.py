@@ -140,26 +140,32 @@ def run_tasks(
 
 
 def _stop_workers(pool: Any) -> None:
-    """End the pool's workers at once (SIGTERM: their default action): shutdown(wait=False) alone leaves
-    them running their chunk of up to 32 files, and the interpreter waits for them at exit."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
-    if terminate is not None:
-        terminate()
+    """End the pool's workers at once (they ignore SIGTERM): shutdown(wait=False) alone leaves them running
+    their chunk of up to 32 files, and the interpreter waits for them at exit."""
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14
+    if kill is not None:
+        kill()
         return
     processes = list((getattr(pool, "_processes", None) or {}).values())  # (shutdown forgets them)
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False)
     for process in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
-            process.terminate()
+            process.kill()
     for process in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
             process.join(5)
+    if manager is not None:  # it closes its wake-up pipe as it ends; the interpreter's exit wrote to it
+        manager.join(5)      # meanwhile (3.11: "Exception ignored ... OSError: handle is closed")
 
 
 def _worker_signals() -> None:
-    """Workers leave Ctrl-C and SIGTERM to the parent, which reports them in one line."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    """Workers leave Ctrl-C, SIGTERM and SIGHUP (sent to the whole process group) to the parent, which reports
+    them in one line and then ends the workers itself (SIGKILL): a worker that died of the signal first
+    made the parent report a broken pool instead."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
 
 
 def totals(reports: list[FileReport], seconds: float) -> str:
