@@ -223,6 +223,18 @@ CODES: tuple[Code, ...] = (
          "-dev image (shell, apk) and with `USER root` where its RUN lines need it, so the image that target builds "
          "is not hardened. Migrate it as a Dockerfile of its own (the stages it needs, then it last), or keep it "
          "as it is if it is only a development image."),
+    Code("MIG559", Severity.WARNING, "variables of the start command fixed at build time",
+         "A shell-form CMD or ENTRYPOINT runs through the container's shell when the container starts, so "
+         "`$PORT` or `${PORT:-8000}` is read from the container's environment then: `docker run -e PORT=9000`, "
+         "and platforms that set PORT (Cloud Run, Heroku), change the command. The runtime has no shell, so the "
+         "exec form has the value from ENV (or the default) written in, and a value given at run time is no "
+         "longer read. Read the variable in the program (os.environ, process.env), or keep a shell: a runtime "
+         "image with one (the -dev variant, or the image's shell partner) runs the command as before."),
+    Code("MIG560", Severity.WARNING, "shell-form ENTRYPOINT now receives CMD and run-time arguments",
+         "`ENTRYPOINT python app.py` runs as `/bin/sh -c 'python app.py'`, which ignores CMD and the "
+         "arguments of `docker run IMAGE ARGS` (they become the shell's $0, $1...). The runtime has no shell, so "
+         "the ENTRYPOINT is in exec form, where they are passed to the program. The CMD in force is dropped, so "
+         "the container starts the program as before; arguments given at run time now reach it."),
     Code("MIG543", Severity.ERROR, "COPY --from a path the builder does not have",
          "The path is where Docker Hub's official image keeps something (GEM_HOME /usr/local/bundle, "
          "GOPATH /go, /usr/local/lib/python3.X, /opt/java/openjdk, docker-entrypoint.sh...). The "

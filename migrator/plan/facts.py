@@ -109,6 +109,22 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
     return facts
 
 
+def build_only_args(stage: Stage) -> frozenset[str]:
+    """Names an ARG sets and no ENV does, in `stage` and the stages it is built FROM: variables of the
+    build, which the container's environment (and so a shell-form CMD) does not have."""
+    arguments: set[str] = set()
+    environment: set[str] = set()
+    current: Stage | None = stage
+    while current is not None:
+        for instruction in current.instructions:
+            if instruction.keyword == "ARG":
+                arguments |= set(parse_arg(instruction.body))
+            elif instruction.keyword == "ENV":
+                environment |= set(parse_env(instruction.body))
+        current = current.parent
+    return frozenset(arguments - environment)
+
+
 def _assignments(text: str) -> tuple[str, ...]:
     """The `NAME=value` words that prefix a simple command's text."""
     found = []

@@ -11,7 +11,7 @@ from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
-from migrator.plan.facts import StageFacts
+from migrator.plan.facts import StageFacts, build_only_args
 from migrator.plan.leftovers import made_directories, removed_paths
 from migrator.plan.stages import Stage
 from migrator.records import dataclass, field
@@ -227,8 +227,17 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
     """The runtime version of one carried instruction: [] drops it, [raw] keeps it as written."""
     keyword = instruction.keyword
     tools = set(context.image.tools)
+    if keyword == "CMD" and _ignored_by_shell_entrypoint(instruction, context):
+        entrypoint = context.facts.entrypoint
+        assert entrypoint is not None
+        context.findings.append(finding("MIG560", entrypoint.line, f"CMD {instruction.body.strip()} (line "
+                                        f"{instruction.line}) dropped: the original's shell-form ENTRYPOINT "
+                                        "ignored it, and in exec form the program would get it as arguments; "
+                                        "arguments given to `docker run` now reach the program"))
+        return []
     if keyword in ("CMD", "ENTRYPOINT"):
-        outcome = convert_command(instruction, context.facts.env, tools, context.image.shell)
+        outcome = convert_command(instruction, context.facts.env, tools, context.image.shell,
+                                  build_only_args(context.facts.stage))
         context.findings += outcome.findings
         ported = port_launcher(outcome.argv or instruction.json_args() or [], context.image)
         if ported is not None:
@@ -264,6 +273,14 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         context.findings.append(finding("MIG525", instruction.line, f"{keyword} dropped from the runtime stage"))
         return []
     return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
+
+
+def _ignored_by_shell_entrypoint(cmd: Instruction, context: RuntimeContext) -> bool:
+    """The CMD in force under a shell-form ENTRYPOINT that becomes exec form (the runtime has no shell):
+    `/bin/sh -c 'python app.py' --debug` ignored `--debug`, `["python", "app.py", "--debug"]` would not."""
+    entrypoint = context.facts.entrypoint
+    return (entrypoint is not None and entrypoint.json_args() is None and not context.image.shell
+            and cmd is context.facts.cmd and not context.plan.image_default_command)
 
 
 def _runtime_user(instruction: Instruction, context: RuntimeContext) -> str:
