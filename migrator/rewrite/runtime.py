@@ -136,7 +136,7 @@ def _healthcheck_words(facts: StageFacts) -> list[str]:
         return []
     body = checks[-1].body
     command = body[body.upper().find("CMD") + 3:] if "CMD" in body.upper() else ""
-    return " ".join(json_argv(command) or [command]).split()
+    return _argument_words(json_argv(command), command)
 
 
 def _absolute_paths_the_command_runs(facts: StageFacts, healthcheck_only: bool = False) -> list[Copy]:
@@ -158,8 +158,28 @@ def _command_words(facts: StageFacts) -> list[str]:
     words: list[str] = []
     for instruction in (facts.entrypoint, facts.cmd):
         if instruction is not None:
-            words += " ".join(instruction.json_args() or [instruction.body]).split()
+            words += _argument_words(instruction.json_args(), instruction.body)
     return words
+
+
+def _argument_words(argv: list[str] | None, body: str) -> list[str]:
+    """The words a command runs with: an exec-form argument is one word (`/srv/my dir/app.py`), the
+    script of `sh -c` and a shell-form body are split as the shell splits them."""
+    if argv is None:
+        return _shell_words(body)
+    words: list[str] = []
+    for index, argument in enumerate(argv):
+        words += _shell_words(argument) if index and argv[index - 1] == "-c" else [argument]
+    return words
+
+
+def _shell_words(text: str) -> list[str]:
+    from migrator.parse.words import split_words
+
+    try:
+        return split_words(text)
+    except ValueError:
+        return text.split()
 
 
 def _copied_files_the_command_uses(facts: StageFacts) -> list[Copy]:
@@ -184,15 +204,24 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
             destination = posixpath.dirname(copy.destination) + "/"
         flag = "--chown" if copy.chown or (context.chown and "*" not in copy.source) else ""
         chown = f"{flag}={context.uid}:{context.uid} " if flag else ""
-        lines.append(f"COPY --from={builder} {chown}{copy.source} {destination}{context.newline}")
+        flags = [f"--from={builder}", *([chown.strip()] if chown else [])]
+        lines.append(copy_instruction("COPY", flags, [copy.source, destination], context.newline))
     return lines
+
+
+def copy_instruction(keyword: str, flags: list[str], paths: list[str], newline: str) -> str:
+    """`COPY --from=builder /app /app`; in JSON form when a path has a space, a quote or a backslash,
+    which the plain form reads as separate words or as quoting (`/my app` would be two paths)."""
+    if any(any(c.isspace() or c in "\"'\\`" for c in path) for path in paths):
+        body = json.dumps(paths, ensure_ascii=False)
+    else:
+        body = " ".join(paths)
+    return " ".join([keyword, *flags, body]) + newline
 
 
 def repeated_copies(context: RuntimeContext) -> list[str]:
     """COPY/ADD lines that put files into / under names the Dockerfile does not show (`COPY rootfs/ /`):
     the runtime repeats them from the same source, with the runtime user as owner where needed."""
-    import shlex
-
     from migrator.parse.words import split_words
 
     lines = []
@@ -210,8 +239,7 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
         flags = [f"--{name}={value}" for name, value in instruction.flags.items() if name in ("from", "chmod")]
         if context.chown or "chown" in instruction.flags:
             flags.append(f"--chown={context.uid}:{context.uid}")
-        argv = [instruction.keyword, *flags, *words[:-1], destination]
-        lines.append(" ".join(shlex.quote(w) if " " in w else w for w in argv) + context.newline)
+        lines.append(copy_instruction(instruction.keyword, flags, [*words[:-1], destination], context.newline))
     return lines
 
 

@@ -42,3 +42,35 @@ def test_crlf_file_without_final_newline_gets_crlf() -> None:
 def test_an_untouched_file_without_final_newline_stays_so() -> None:
     text = "FROM cgr.dev/chainguard/python:latest\nCMD [\"python\"]"
     assert migrate(text).dockerfile == text
+
+
+# --- D3: paths with spaces, quotes or '#' in the runtime's COPY lines ----------------------------------
+
+
+def runtime_copies(output: str) -> list[str]:
+    runtime = output.rsplit("\nFROM ", 1)[1]
+    return [line for line in runtime.splitlines() if line.startswith("COPY --from=")]
+
+
+def test_a_workdir_with_a_space_is_copied_as_one_path() -> None:
+    """`COPY --from=builder /my app /my app` is four words: three sources and a destination `app`."""
+    output = migrate('FROM python:3.12-slim\nWORKDIR "/my app"\nCOPY . .\nRUN pip install -r requirements.txt\n'
+                     'CMD ["python","app.py"]\n').dockerfile
+    assert 'COPY --from=builder --chown=65532:65532 ["/my app", "/my app"]' in runtime_copies(output)
+    assert migrate(output).dockerfile == output
+
+
+def test_a_hash_in_a_workdir_is_part_of_the_path() -> None:
+    """Docker has no comment after an instruction: the directory is `/usr/src/app # the app`."""
+    output = migrate('FROM python:3.12-slim\nWORKDIR /usr/src/app # the app\nCOPY . .\n'
+                     'RUN pip install -r requirements.txt\nCMD ["python","app.py"]\n').dockerfile
+    assert ('COPY --from=builder --chown=65532:65532 ["/usr/src/app # the app", "/usr/src/app # the app"]'
+            in runtime_copies(output))
+
+
+def test_an_exec_form_argument_with_a_space_is_one_path() -> None:
+    """`CMD ["python", "/srv/my dir/my app.py"]` made up a copy of `/srv/my`."""
+    output = migrate('FROM python:3.12-slim\nCOPY ["my app.py", "/srv/my dir/"]\nRUN pip install flask\n'
+                     'CMD ["python","/srv/my dir/my app.py"]\n').dockerfile
+    assert runtime_copies(output) == ["COPY --from=builder /opt/venv /opt/venv",
+                                      'COPY --from=builder ["/srv/my dir/my app.py", "/srv/my dir/my app.py"]']
