@@ -74,3 +74,31 @@ def test_an_exec_form_argument_with_a_space_is_one_path() -> None:
                      'CMD ["python","/srv/my dir/my app.py"]\n').dockerfile
     assert runtime_copies(output) == ["COPY --from=builder /opt/venv /opt/venv",
                                       'COPY --from=builder ["/srv/my dir/my app.py", "/srv/my dir/my app.py"]']
+
+
+# --- D4: the final stage's --platform -----------------------------------------------------------------
+
+
+def from_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("FROM ")]
+
+
+def test_the_runtime_stage_is_for_the_platform_the_original_named() -> None:
+    """An amd64 venv (compiled wheels) was copied into a runtime for the build host's platform."""
+    result = migrate('FROM --platform=linux/amd64 python:3.12-slim\nCOPY . /app\n'
+                     'RUN pip install -r /app/requirements.txt\nCMD ["python","/app/app.py"]\n')
+    assert from_lines(result.dockerfile) == ["FROM --platform=linux/amd64 cgr.dev/chainguard/python:latest-dev AS builder",
+                                             "FROM --platform=linux/amd64 cgr.dev/chainguard/python:latest"]
+    assert any(f.code == "MIG501" and "--platform=linux/amd64" in f.message for f in result.findings)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_a_final_stage_built_from_a_stage_has_that_stage_s_platform() -> None:
+    output = migrate('FROM --platform=$BUILDPLATFORM golang:1.22 AS base\nFROM base\nWORKDIR /src\nCOPY . .\n'
+                     'RUN go build -o /app .\nCMD ["/app"]\n').dockerfile
+    assert from_lines(output)[-1] == "FROM --platform=$BUILDPLATFORM cgr.dev/chainguard/glibc-dynamic:latest"
+
+
+def test_no_platform_is_added_where_the_original_had_none() -> None:
+    output = migrate('FROM python:3.12-slim\nCOPY . /app\nCMD ["python","/app/app.py"]\n').dockerfile
+    assert not any("--platform" in line for line in from_lines(output))
