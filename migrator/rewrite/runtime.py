@@ -205,7 +205,8 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         flag = "--chown" if copy.chown or (context.chown and "*" not in copy.source) else ""
         chown = f"{flag}={context.uid}:{context.uid} " if flag else ""
         flags = [f"--from={builder}", *([chown.strip()] if chown else [])]
-        lines.append(copy_instruction("COPY", flags, [copy.source, destination], context.newline))
+        paths = [context.facts.as_written(copy.source), context.facts.as_written(destination)]
+        lines.append(copy_instruction("COPY", flags, paths, context.newline))
     return lines
 
 
@@ -448,7 +449,7 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     if not context.plan.image_default_command and (facts.workdir != "/" or (
         (context.image.workdir or "/") != "/" and relies_on_workdir(facts)
     )):
-        out.append(f"WORKDIR {facts.workdir}{context.newline}")
+        out.append(f"WORKDIR {facts.as_written(facts.workdir)}{context.newline}")
     out += copy_lines(context, builder)
     out += repeated_copies(context)
     if context.plan.image_default_command:

@@ -102,3 +102,24 @@ def test_a_final_stage_built_from_a_stage_has_that_stage_s_platform() -> None:
 def test_no_platform_is_added_where_the_original_had_none() -> None:
     output = migrate('FROM python:3.12-slim\nCOPY . /app\nCMD ["python","/app/app.py"]\n').dockerfile
     assert not any("--platform" in line for line in from_lines(output))
+
+
+# --- D11: paths a build argument makes ------------------------------------------------------------------
+
+
+def test_a_path_made_by_a_build_argument_keeps_the_argument_in_the_runtime() -> None:
+    """`--build-arg APP_HOME=/srv` built the app into /srv; the runtime copied /app, which did not exist."""
+    output = migrate('FROM python:3.12-slim\nARG APP_HOME=/app\nWORKDIR ${APP_HOME}\nCOPY . .\nCOPY conf/ /etc/app/\n'
+                     'WORKDIR sub\nRUN pip install -r requirements.txt\nCMD ["python","app.py"]\n').dockerfile
+    runtime = output.rsplit("\nFROM ", 1)[1].splitlines()
+    assert runtime.index("ARG APP_HOME=/app") < runtime.index("WORKDIR ${APP_HOME}/sub")
+    assert "COPY --from=builder ${APP_HOME} ${APP_HOME}" in runtime
+    assert "COPY --from=builder /etc/app /etc/app" in runtime  # written as a path: stays one
+    assert migrate(output).dockerfile == output
+
+
+def test_an_env_of_the_same_name_fixes_the_value() -> None:
+    """ENV wins over ARG: the value is the ENV's whatever --build-arg says."""
+    output = migrate('FROM python:3.12-slim\nARG APP_HOME=/app\nENV APP_HOME=/app\nWORKDIR ${APP_HOME}\nCOPY . .\n'
+                     'RUN pip install -r requirements.txt\nCMD ["python","app.py"]\n').dockerfile
+    assert "COPY --from=builder --chown=65532:65532 /app /app" in output.rsplit("\nFROM ", 1)[1]
