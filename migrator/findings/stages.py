@@ -104,8 +104,11 @@ CODES: tuple[Code, ...] = (
     Code("MIG524", Severity.INFO, "stage renamed",
          "The builder keeps the original stage's instructions under a new name, and the runtime stage "
          "takes the original name so `--target` keeps building the final image."),
-    Code("MIG525", Severity.WARNING, "ONBUILD or SHELL in the runtime stage",
-         "These instructions do not carry over to a distroless runtime."),
+    Code("MIG525", Severity.WARNING, "ONBUILD RUN or SHELL in the runtime stage",
+         "SHELL has no shell to name on a distroless runtime, so it is dropped. ONBUILD triggers are the image's "
+         "metadata and are kept, so images built FROM the migrated image run them as they ran the original's; "
+         "a shell-form RUN trigger runs there on the runtime image, which has no shell, and fails. Move the "
+         "trigger's work into the builds of the images that use this one, or give it exec form."),
     Code("MIG527", Severity.INFO, "volume directory prepared for the nonroot user",
          "A VOLUME directory that the runtime image does not have would be created by the engine "
          "owned by root, and the nonroot app could not write to it. It is created in the builder and "

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from migrator.findings import finding
 from migrator.model import Finding
-from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv
+from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv, split_flags
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, build_only_args
 from migrator.plan.leftovers import made_directories, removed_paths
@@ -25,7 +25,7 @@ from migrator.rules.loader import ChainguardImage, RuleSet
 # instructions a runtime stage keeps from the original final stage
 CARRIED_FIRST = ("ARG", "ENV")
 CARRIED_LAST = ("LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "USER", "HEALTHCHECK", "ENTRYPOINT", "CMD",
-                "MAINTAINER")
+                "MAINTAINER", "ONBUILD")
 _ROOT_USERS = {"root", "0", "root:root", "0:0"}
 _SKIPPED_PREFIXES = ("/tmp", "/var/tmp", "/run", "/var/run", "/var/cache", "/var/lib/apt", "/proc", "/dev")
 
@@ -298,8 +298,15 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
     if keyword == "MAINTAINER" and (label := modernized(instruction)) is not None:
         context.findings.append(label[1])
         return [label[0] if label[0].endswith("\n") else label[0] + context.newline]
-    if keyword in ("SHELL", "ONBUILD"):
-        context.findings.append(finding("MIG525", instruction.line, f"{keyword} dropped from the runtime stage"))
+    if keyword == "ONBUILD":  # image metadata: images built FROM this one run it, as they did the original's
+        trigger = instruction.body.split(None, 1)
+        script = split_flags(trigger[1])[1] if len(trigger) == 2 else ""
+        if trigger and trigger[0].upper() == "RUN" and json_argv(script) is None and not context.image.shell:
+            context.findings.append(finding("MIG525", instruction.line, "shell-form ONBUILD RUN kept in the "
+                                            "runtime image, which has no shell: an image built FROM it fails at "
+                                            "this trigger"))
+    if keyword == "SHELL":
+        context.findings.append(finding("MIG525", instruction.line, "SHELL dropped from the runtime stage"))
         return []
     return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
 

@@ -123,3 +123,19 @@ def test_an_env_of_the_same_name_fixes_the_value() -> None:
     output = migrate('FROM python:3.12-slim\nARG APP_HOME=/app\nENV APP_HOME=/app\nWORKDIR ${APP_HOME}\nCOPY . .\n'
                      'RUN pip install -r requirements.txt\nCMD ["python","app.py"]\n').dockerfile
     assert "COPY --from=builder --chown=65532:65532 /app /app" in output.rsplit("\nFROM ", 1)[1]
+
+
+# --- D12: ONBUILD in the final stage ----------------------------------------------------------------------
+
+
+def test_onbuild_triggers_of_the_final_stage_are_in_the_runtime_image() -> None:
+    """The warning said 'kept'; the runtime stage had no ONBUILD, so images built FROM it lost the trigger."""
+    result = migrate('FROM python:3.12-slim\nRUN pip install flask\nONBUILD COPY . /app\n'
+                     'ONBUILD RUN pip install -r /app/requirements.txt\nONBUILD RUN ["/opt/venv/bin/pip", "check"]\n'
+                     'CMD ["python","-m","flask","run"]\n')
+    runtime = result.dockerfile.rsplit("\nFROM ", 1)[1].splitlines()
+    assert [line for line in runtime if line.startswith("ONBUILD")] == [
+        "ONBUILD COPY . /app", "ONBUILD RUN pip install -r /app/requirements.txt",
+        'ONBUILD RUN ["/opt/venv/bin/pip", "check"]']
+    assert [f.line for f in result.findings if f.code == "MIG525"] == [4]  # the shell-form RUN: no shell there
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
