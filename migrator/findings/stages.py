@@ -107,8 +107,9 @@ CODES: tuple[Code, ...] = (
     Code("MIG525", Severity.WARNING, "ONBUILD RUN or SHELL in the runtime stage",
          "SHELL has no shell to name on a distroless runtime, so it is dropped. ONBUILD triggers are the image's "
          "metadata and are kept, so images built FROM the migrated image run them as they ran the original's; "
-         "a shell-form RUN trigger runs there on the runtime image, which has no shell, and fails. Move the "
-         "trigger's work into the builds of the images that use this one, or give it exec form."),
+         "a shell-form RUN trigger would run on the runtime image, which has no shell, and fail, so it is "
+         "dropped: images built FROM the migrated image no longer run it. Move its work into the builds of "
+         "the images that use this one, or give it exec form."),
     Code("MIG527", Severity.INFO, "volume directory prepared for the nonroot user",
          "A VOLUME directory that the runtime image does not have would be created by the engine "
          "owned by root, and the nonroot app could not write to it. It is created in the builder and "

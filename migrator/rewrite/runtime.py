@@ -302,9 +302,10 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         trigger = instruction.body.split(None, 1)
         script = split_flags(trigger[1])[1] if len(trigger) == 2 else ""
         if trigger and trigger[0].upper() == "RUN" and json_argv(script) is None and not context.image.shell:
-            context.findings.append(finding("MIG525", instruction.line, "shell-form ONBUILD RUN kept in the "
-                                            "runtime image, which has no shell: an image built FROM it fails at "
-                                            "this trigger"))
+            context.findings.append(finding("MIG525", instruction.line, "shell-form ONBUILD RUN dropped from the "
+                                            "runtime stage, which has no shell to run it: images built FROM the "
+                                            "migrated image no longer run this trigger"))
+            return []
     if keyword == "SHELL":
         context.findings.append(finding("MIG525", instruction.line, "SHELL dropped from the runtime stage"))
         return []
