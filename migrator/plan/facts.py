@@ -281,12 +281,15 @@ def run_scripts(instruction: Instruction) -> list[tuple[str, int]]:
     return [(script, first_line)]
 
 
-_HEREDOC_SHELL = lazy_re(r"^\s*(?:(?:/usr)?/bin/)?(?:ba|da)?sh\b|^\s*<<")
+_HEREDOC_MARKER = lazy_re(r"""\d*<<-?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s<>|&;]+)""")
+_HEREDOC_SHELL = lazy_re(r"^(?:(?:/usr)?/bin/)?(?:ba|da|a)?sh(?:[ \t]+(?:-[A-Za-bd-z]+|[-+]o[ \t]+\w+))*$")
 
 
 def _heredoc_is_script(command_line: str) -> bool:
-    """`RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF` feed the heredoc to a shell."""
-    return bool(_HEREDOC_SHELL.match(command_line.strip()))
+    """`RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF` feed the heredoc to a shell; in `RUN <<EOF cat > f`
+    or `RUN sh ./setup.sh <<EOF` it is what a command reads (data, not commands to translate)."""
+    rest = " ".join(_HEREDOC_MARKER.sub(" ", command_line).split())
+    return not rest or bool(_HEREDOC_SHELL.match(rest))
 
 
 _RUN_LEAD = lazy_re(r"^[ \t]*[A-Za-z]+(?:[ \t]+--[^\s]+|[ \t]*\\\r?\n)*[ \t]*")

@@ -175,3 +175,20 @@ def test_a_package_manager_run_where_it_cannot_be_rewritten_is_an_error() -> Non
 def test_a_lookup_and_other_commands_are_not_wrapped_managers() -> None:
     result = migrate('FROM debian:12\nRUN sh -c "echo hi" && xargs -n1 echo < f && timeout 5 true\n')
     assert not any(f.code == "MIG310" for f in result.findings)
+
+
+# --- D7: a heredoc that a command reads -----------------------------------------------------------------
+
+
+def test_a_heredoc_a_command_reads_is_data() -> None:
+    """`RUN <<EOF cat > steps.txt` wrote `apk add --no-cache curl` into the user's document."""
+    text = "FROM python:3.12-slim\nRUN <<EOF cat > /usr/share/doc/app/steps.txt\napt-get install -y curl\nEOF\n"
+    result = migrate(text)
+    assert "RUN <<EOF cat > /usr/share/doc/app/steps.txt\napt-get install -y curl\nEOF\n" in result.dockerfile
+    assert not any(f.code == "MIG301" for f in result.findings)
+
+
+def test_a_heredoc_a_shell_reads_is_a_script() -> None:
+    for command in ("<<EOF", "bash -o pipefail <<EOF", "<<EOF sh -e"):
+        result = migrate(f"FROM debian:12\nRUN {command}\napt-get install -y curl\nEOF\n")
+        assert "apk add --no-cache curl\n" in result.dockerfile, command
