@@ -67,6 +67,9 @@ def find_dockerfiles(root: Path, unreadable: list[tuple[str, str]] | None = None
     listed = _git_files(root, unreadable)
     if listed is not None:
         files = [root / rel for rel in listed if is_dockerfile_name(rel.rsplit("/", 1)[-1])]
+        # a nested repository or a submodule is one entry, its directory: its own files are listed by its git
+        nested = [root / rel.rstrip("/") for rel in listed if _nested_repository(root / rel.rstrip("/"))]
+        files += [path for directory in nested for path in find_dockerfiles(directory, unreadable)]
         return sorted(p for p in files if p.is_file() or p.is_symlink())
     found = []
 
@@ -77,6 +80,27 @@ def find_dockerfiles(root: Path, unreadable: list[tuple[str, str]] | None = None
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         found += [Path(directory) / n for n in names if is_dockerfile_name(n)]
     return sorted(found)
+
+
+def _nested_repository(path: Path) -> bool:
+    return not path.is_symlink() and path.is_dir() and os.path.lexists(path / ".git")
+
+
+def outside_links(root: Path, files: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(files inside the tree, [(link, where it leads)]): a name that is a link, or under a linked
+    directory, whose file is outside `root` is not followed (`scan --write` rewrote the file there)."""
+    if not root.is_dir():
+        return files, []
+    top = os.path.realpath(root)
+    inside: list[Path] = []
+    outside: list[tuple[Path, str]] = []
+    for path in files:
+        target = os.path.realpath(path)  # (a loop stays a path inside: reading it says 'symlink loop')
+        if target == top or target.startswith(top.rstrip("/") + "/"):
+            inside.append(path)
+        else:
+            outside.append((path, target))
+    return inside, outside
 
 
 _GIT_UNREADABLE = re.compile(r"could not open directory '(.*)': (.*)$")
@@ -186,7 +210,7 @@ def scan_main(args: ScanArgs) -> int:
     started = time.perf_counter()
     clear_cache()  # one invocation, one fresh read of the configuration files
     unreadable: list[tuple[str, str]] = []
-    files = find_dockerfiles(root, unreadable)
+    files, outside = outside_links(root, find_dockerfiles(root, unreadable))
     cache: dict[int, Config] = {}
     tasks = []
     for path in files:
@@ -199,12 +223,15 @@ def scan_main(args: ScanArgs) -> int:
         reports = run_tasks(tasks, jobs, advance)
     reports += [_error(path, f"cannot read directory ({why}): its Dockerfiles were not scanned", args.fail_on)
                 for path, why in unreadable]
+    reports += [_outside(str(path), target, args.fail_on) for path, target in outside]
     if args.write:
         _write(reports)
     elapsed = time.perf_counter() - started
 
     if args.format == "text":
         problems = [_errors_only(r.result) for r in reports if r.status in (ERROR, CANNOT)]
+        problems += [r.result for r in reports if r.status == SKIPPED and r.result.findings
+                     and r.result.findings[0].code == "MIG704"]
         if sys.stdout.isatty():
             from migrator.cli.scan_table import to_terminal
 
@@ -219,6 +246,15 @@ def scan_main(args: ScanArgs) -> int:
         sys.stdout.write(render_findings([r.result for r in reports], args.format))
         print(totals(reports, elapsed), file=sys.stderr)
     return 1 if any(r.blocking for r in reports) else 0
+
+
+def _outside(path: str, target: str, fail_on: str | None) -> FileReport:
+    from migrator.cli.errors import one_line
+    from migrator.model import Finding
+
+    finding = Finding("MIG704", Severity.WARNING, 0, f"a link out of the scanned tree (to {one_line(target)}): "
+                      "not read, not written; migrate it by its own path")
+    return FileReport(path, SKIPPED, Result(path, "", "", findings=[finding]), fail_on)
 
 
 def _write(reports: list[FileReport]) -> None:
