@@ -38,7 +38,9 @@ class Terminated(BaseException):
 
 def one_line(text: str) -> str:
     """A message as one line: newlines and other control characters are shown escaped."""
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text).strip())
+    from migrator.shown import printable
+
+    return printable(str(text).strip())
 
 
 def guarded(prog: str, command: Callable[[], int]) -> int:
