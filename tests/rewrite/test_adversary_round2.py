@@ -192,3 +192,14 @@ def test_a_heredoc_a_shell_reads_is_a_script() -> None:
     for command in ("<<EOF", "bash -o pipefail <<EOF", "<<EOF sh -e"):
         result = migrate(f"FROM debian:12\nRUN {command}\napt-get install -y curl\nEOF\n")
         assert "apk add --no-cache curl\n" in result.dockerfile, command
+
+
+def test_generated_shell_commands_quote_a_path_with_a_space() -> None:
+    """`RUN mkdir -p /my data` made /my and data, and the runtime's copy of "/my data" failed (D3's kin)."""
+    output = migrate('FROM python:3.12-slim\nWORKDIR "/my app"\nVOLUME ["/my data"]\nCOPY . .\n'
+                     'RUN pip install -r requirements.txt\nUSER nobody\nCMD ["python","app.py"]\n').dockerfile
+    assert 'RUN mkdir -p "/my data"\n' in output
+    assert 'COPY --from=builder --chown=65532:65532 ["/my data", "/my data"]' in runtime_copies(output)
+    node = migrate('FROM node:20\nWORKDIR "/srv/my app"\nCOPY . .\nRUN npm ci\nWORKDIR /\n'
+                   'CMD ["node","/srv/my app/server.js"]\n').dockerfile
+    assert 'RUN cd "/srv/my app" && npm prune --omit=dev\n' in node
