@@ -2,7 +2,9 @@
 
 Files: Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, Dockerfile.*, Containerfile.* (not our
 own backups). Inside a git work tree the list comes from `git ls-files -co --exclude-standard`, so
-.gitignore is respected; elsewhere the tree is walked, skipping .git, node_modules, vendor, .venv.
+.gitignore is respected (a nested repository or a submodule is listed by its own git); elsewhere the
+tree is walked, skipping .git, node_modules, vendor, .venv. A name that links out of the tree is
+reported (MIG704) and neither read nor written.
 
 Exit status: 1 when a file has findings at or above fail-on (default: errors other than "cannot
 migrate"), 2 for bad options or configuration, else 0. Machine formats go to stdout, alone; the
