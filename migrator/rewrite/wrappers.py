@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 # wrapper -> (options that take a value, options without one); None: any option without a value
 _WRAPPERS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
-    "sudo": (frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"}),
-             frozenset({"-E", "-H", "-n", "-S", "-A", "-b", "-i", "-k", "-P", "-s"})),
+    "sudo": (frozenset({"-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir", "-h", "--host",
+                        "-p", "--prompt", "-r", "--role", "-t", "--type", "-U", "--other-user", "-T",
+                        "--command-timeout"}), None),
     "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}),
             frozenset({"-i", "--ignore-environment", "-0", "--null", "-", "-v", "--debug"})),
     "exec": (frozenset({"-a"}), frozenset({"-c", "-l"})),

@@ -156,6 +156,7 @@ def test_a_package_manager_behind_a_wrapper_is_translated() -> None:
         ("timeout -s KILL 600 apt-get install -y curl", "RUN timeout -s KILL 600 apk add --no-cache curl"),
         ("nice -n 10 apt-get install -y curl", "RUN nice -n 10 apk add --no-cache curl"),
         ("exec apt-get install -y curl", "RUN exec apk add --no-cache curl"),
+        ("sudo --preserve-env=http_proxy --user root apt-get install -y curl", "RUN apk add --no-cache curl"),
     ]:
         result = migrate(f"FROM debian:12\nRUN {wrapped}\n")
         assert run_line(result.dockerfile) == expected
