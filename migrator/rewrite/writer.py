@@ -183,7 +183,7 @@ def _source_users_on_base(plan: FilePlan, stage_plan: StagePlan, newline: str, o
         # a uid (or the gid adduser gives its group) Wolfi already uses (33 is xfs): any free one
         lines.append(f"RUN adduser -D {name}{newline}" if uid in taken else f"RUN adduser -D -u {uid} {name}{newline}")
         which = f"uid {uid}" if uid not in taken else f"a free uid: {uid}, its uid there, is Wolfi's"
-        out.findings.append(finding("MIG560", stage_plan.stage.from_item.line, f"user {name} ({which}) created: "
+        out.findings.append(finding("MIG562", stage_plan.stage.from_item.line, f"user {name} ({which}) created: "
                                     f"the original image had it, {image_name(plan.inherited_image(stage_plan))} "
                                     "does not, and the stage runs as it or gives it files"))
     return "".join(lines)
@@ -265,11 +265,14 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     if facts.is_dev:
         kind = "its -dev image: shell, bash and apk kept for the start command"
     header = f"{newline}# Runtime stage on {image_name(runtime_image)} ({kind})"
-    from_line = f"{header}{newline}FROM {runtime_image}{name}{newline}"
+    platform = stage.built_platform()  # an amd64-only venv or binary copied into the host's platform
+    flag = f"--platform={platform} " if platform else ""
+    from_line = f"{header}{newline}FROM {flag}{runtime_image}{name}{newline}"
     out.text += build_runtime_stage(context, builder_name, from_line)
     out.stages.append(StageInfo(stage.name or str(len(plan.stages)), RUNTIME, runtime_image, stage.resolved))
     out.findings.append(finding("MIG501", line, f"final stage split: builder '{builder_name}' on "
-                                f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"))
+                                f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"
+                                + (f", both for --platform={platform} as the original" if platform else "")))
     out.findings += runtime_plan.findings + context.findings
     unnamed = [i for i, _ in context.facts.unplaced_copies if not _from_image(i)]
     if unnamed:

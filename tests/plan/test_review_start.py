@@ -531,7 +531,7 @@ def test_a_user_of_the_language_image_is_created_when_the_stage_moves_to_wolfi_b
                      "CMD [\"node\", \"index.js\"]\n")
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
                                         "RUN apk add --no-cache nodejs npm bash\nRUN adduser -D -u 1000 node\n")
-    assert "MIG560" in codes(result) and "MIG534" not in codes(result)
+    assert "MIG562" in codes(result) and "MIG534" not in codes(result)
     again = migrate(result.dockerfile)
     assert again.dockerfile == result.dockerfile  # idempotent: the user is created once
 
@@ -546,7 +546,7 @@ def test_files_the_app_owns_outside_its_directories_are_carried_into_the_runtime
     final = final_stage(result)
     assert "COPY --from=builder /tmp/config/defaults.json /tmp/config/defaults.json\n" in final
     assert "COPY --from=builder /.in-container /.in-container\n" in final
-    assert "MIG559" not in codes(result)
+    assert "MIG561" not in codes(result)
 
 
 def test_build_inputs_in_tmp_stay_behind_and_what_is_not_carried_is_named() -> None:
@@ -554,7 +554,7 @@ def test_build_inputs_in_tmp_stay_behind_and_what_is_not_carried_is_named() -> N
                      "FROM alpine:3.20\nCOPY --from=build /out/app /app/app\nCOPY seed.sql /tmp/seed.sql\n"
                      "COPY app.conf /run/app/app.conf\nRUN cat /tmp/seed.sql > /dev/null\nENTRYPOINT [\"/app/app\"]\n")
     assert "/tmp/seed.sql" not in final_stage(result)  # read by the stage's own RUN: a build input
-    [lost] = messages(result, "MIG559")
+    [lost] = messages(result, "MIG561")
     assert "/run/app/app.conf" in lost and "/tmp/seed.sql" not in lost
 
 
