@@ -344,3 +344,12 @@ def test_java_start_script_keeps_the_pinned_jdk_on_wolfi_base() -> None:
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
                                         "RUN apk add --no-cache openjdk-17-default-jdk bash\n")
     assert status(result) == "single-stage" and "MIG220" not in {f.code for f in result.findings}
+
+
+def test_a_chain_kept_on_its_dev_image_says_it_no_longer_runs_as_root() -> None:
+    result = migrate("FROM python:3.12-slim AS base\nENV VENV=/opt/venv\nFROM base AS build\n"
+                     "RUN python -m venv /opt/venv && /opt/venv/bin/pip install flask\nFROM base\n"
+                     "COPY --from=build /opt/venv /opt/venv\nCOPY run.sh /app/run.sh\nENTRYPOINT [\"/app/run.sh\"]\n")
+    assert status(result) == "shell-kept"
+    [warning] = [f for f in result.findings if f.code == "MIG555"]
+    assert "uid 65532" in warning.message and "python:latest-dev" in warning.message
