@@ -92,7 +92,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         if covered.contains(copy.destination):
             continue
         if copy.destination in plan.owned and not copy.chown:
-            copy = Copy(copy.source, copy.destination, chown=True)
+            copy = Copy(copy.source, copy.destination, chown=True)  # the app writes there: owned wins
         kept.append(copy)
         covered.add(copy.destination)
     first: dict[tuple[str, str], int] = {}  # (a kept copy may have gained --chown: found by its paths)
@@ -182,7 +182,8 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         destination = copy.destination
         if "*" in copy.source:
             destination = posixpath.dirname(copy.destination) + "/"
-        flag = "--chown" if copy.chown or (context.chown and "*" not in copy.source) else ""
+        stage_wide = context.chown and not copy.root_owned and "*" not in copy.source
+        flag = "--chown" if copy.chown or stage_wide else ""
         chown = f"{flag}={context.uid}:{context.uid} " if flag else ""
         lines.append(f"COPY --from={builder} {chown}{copy.source} {destination}{context.newline}")
     return lines

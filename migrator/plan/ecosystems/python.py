@@ -15,6 +15,7 @@ from migrator.plan.ecosystems.base import (
     Copy,
     EcosystemContext,
     RuntimePlan,
+    installed_as_root,
     option_value,
 )
 from migrator.plan.facts import Command, StageFacts
@@ -85,7 +86,8 @@ class Python:
                       + ("kept apart from the Python apk installs (pip will not install into a system Python)"
                          if context.single_stage
                          else "which the runtime stage copies (the runtime image has no pip)"))
-        plan.copies.append(Copy(venv, venv))
+        root_owned = installed_as_root(context.facts, installs[0].instruction.line)
+        plan.copies.append(Copy(venv, venv, root_owned=root_owned))
         if context.facts.env.get("VIRTUAL_ENV") != venv:
             plan.env.append(f"VIRTUAL_ENV={venv}")
         if f"{venv}/bin" not in (context.facts.env.get("PATH") or "").split(":"):

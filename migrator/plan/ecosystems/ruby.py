@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.plan.ecosystems.base import BuilderInsert, Copy, EcosystemContext, RuntimePlan
+from migrator.plan.ecosystems.base import BuilderInsert, Copy, EcosystemContext, RuntimePlan, installed_as_root
 
 GEM_HOME = "/usr/local/bundle"
 
@@ -28,7 +28,7 @@ class Ruby:
             plan.note("MIG515", installs[0].line, f"gems (and bundler) install into {home}, "
                       + ("one directory apart from the ruby apk installs" if context.single_stage else
                          "which the runtime copies: the ruby runtime image has no shell and no bundler of its own"))
-        plan.copies.append(Copy(home, home))
+        plan.copies.append(Copy(home, home, root_owned=installed_as_root(context.facts, installs[0].instruction.line)))
         plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", f'PATH="{home}/bin:$PATH"']
         return plan
 
