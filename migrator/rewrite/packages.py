@@ -514,6 +514,11 @@ class _Install:
         from migrator.rewrite.equivalents import equivalent
 
         derived = None if self.native else equivalent(self.table, name, self.ctx.rules)
+        if derived is not None and not derived.names:
+            self.out.findings.append(
+                codes.PACKAGE_NOT_NEEDED.finding(token.line, f"`{name}` is not needed in Wolfi: {derived.note}")
+            )
+            return []
         if derived is not None:
             self._renamed(name, derived.names, derived.note)
             self.ctx.stage.installed.update(derived.names)
