@@ -42,14 +42,16 @@ SYSTEM_CONFIGURATION_REMOVED = Code(
 
 UNKNOWN_OWNER = Code(
     "MIG405",
-    Severity.WARNING,
-    "chown names a user or group Wolfi does not have",
+    Severity.ERROR,
+    "chown names a user or group Wolfi does not have: the RUN fails",
     "The command changes ownership to a user or group by name, and neither Wolfi's base layout, nor "
     "the image's own user (nonroot, node, php, nginx or java: uid 65532), nor an earlier command of "
-    "the stage creates it. Debian and Ubuntu images ship users such as www-data that Wolfi lacks, and "
-    "packages create different users on Wolfi. Unless a package the stage installs creates it, `chown` "
-    "cannot resolve the name and fails. Create the user or group first (busybox `adduser -D`, "
-    "`addgroup`), or use the image's user or numeric ids (65532:65532).",
+    "the stage creates it, nor does the stage install a package of that name. Debian and Ubuntu images "
+    "ship users such as www-data that Wolfi lacks (wolfi-baselayout's /etc/passwd has no www-data and "
+    "no users group). `chown` cannot resolve the name and fails, and with it the RUN step, unless the "
+    "shell hides the failure (the message then says so: the step passes with the ownership unchanged). "
+    "Create the user or group first (busybox `adduser -D`, `addgroup`), or use the image's user or "
+    "numeric ids (65532:65532).",
 )
 
 UID_SHIFTED = Code(
@@ -122,6 +124,21 @@ DOCKERHUB_HELPER_LEFT = Code(
     "command, the build fails. Find the extension's package (`apk search php-`), or build it with "
     "`phpize` in the builder stage and copy the module into the runtime.",
 )
+SOURCE_PATH_MISSING = Code(
+    "MIG412",
+    Severity.ERROR,
+    "Path of the source image used by a RUN command: not on the Chainguard image",
+    "A command of the stage needs a file or directory that the original image shipped and the "
+    "Chainguard image lays out elsewhere or does not have: Docker Hub python's `/usr/local/bin/python3.X` "
+    "and `/usr/local/lib/python3.X` (Chainguard's interpreter is `/usr/bin/python3.X`, its library "
+    "`/usr/lib/python3.X`), Debian's `/etc/locale.gen`, Docker Hub nginx's `/var/cache/nginx` (Wolfi's nginx "
+    "keeps temporary files in `/var/lib/nginx/tmp`), Debian's per-version `/etc/php/8.X/` (Wolfi's PHP reads "
+    "`/etc/php/php.ini` and `/etc/php/conf.d`). The command was left as written, and it fails there: "
+    "`chmod`, `setcap`, `sed -i` and the like stop with \"No such file or directory\". Use the path the message "
+    "names, or create the path earlier in the stage. A path the Dockerfile creates or names before the "
+    "command (a COPY destination, an ENV value, `mkdir`) is not reported. The message says when the shell "
+    "would hide the failure.",
+)
 
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
@@ -135,4 +152,5 @@ CODES: tuple[Code, ...] = (
     SOURCE_ACCOUNT_REMOVED,
     DOCKERHUB_HELPER_TRANSLATED,
     DOCKERHUB_HELPER_LEFT,
+    SOURCE_PATH_MISSING,
 )

@@ -24,6 +24,7 @@ _SYSTEM = {
     "update-locale": "set `ENV LANG=...` instead",
     "dpkg-reconfigure": "Wolfi has no debconf; set `ENV TZ=...` (with tzdata) or `ENV LANG=...` instead",
 }
+_LOCALE_FILES = ("/etc/locale.gen", "/etc/default/locale")  # what locale-gen and update-locale read
 _APT_CONFIG = {"apt-mark", "debconf-set-selections"}
 _REPOSITORY_TOOLS = {"add-apt-repository", "apt-key", "yum-config-manager", "apt-add-repository"}
 _OTHER_TOOLS = {
@@ -60,6 +61,10 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
                    "one toolchain for the build machine's target), so it fails. Install the `rustup` package and a "
                    "toolchain with it, or drop the extra target or toolchain")
         return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
+    if name != "locale-gen" and any(w.value in _LOCALE_FILES for w in cmd.words[1:]):
+        message = (f"`{_text(cmd)}` removed: Wolfi has no locale-gen and no {_LOCALE_FILES[0]}; glibc-locales ships "
+                   "the locales compiled (set `ENV LANG=...`)")
+        return Outcome(remove=True, findings=[scodes.SYSTEM_CONFIGURATION_REMOVED.finding(cmd.line, message)])
     if name in _SYSTEM:
         message = f"`{name}` removed: {_SYSTEM[name]}"
         return Outcome(remove=True, findings=[scodes.SYSTEM_CONFIGURATION_REMOVED.finding(cmd.line, message)])
@@ -124,19 +129,22 @@ def _is_setup_command(cmd: Cmd) -> bool:
 
 def _saved_setup_script(cmd: Cmd, ctx: Context) -> Outcome | None:
     """`curl -o setup.sh https://deb.nodesource.com/setup_20.x && bash setup.sh`: the piped form's two halves."""
-    from migrator.rewrite.repositories import setup_script_url
+    from migrator.rewrite.repositories import served_by, setup_script_url
 
     if cmd.name in ("sh", "bash"):
         script = next((w.value for w in cmd.words[1:] if not w.is_option), None)
         if script is None or script.lstrip("./") not in ctx.stage.setup_scripts:
             return None
-        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
+        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx, ctx.stage.served.get(script.lstrip("./")))
     url = setup_script_url(cmd)
     saved = _output_file(cmd)
     if url is None or saved is None:
         return None
     ctx.stage.setup_scripts.add(saved.lstrip("./"))
-    return repository_setup(cmd.line, f"`{cmd.name} {url}`", ctx)
+    serves = served_by(url)
+    if serves:
+        ctx.stage.served[saved.lstrip("./")] = serves
+    return repository_setup(cmd.line, f"`{cmd.name} {url}`", ctx, serves)
 
 
 def _output_file(cmd: Cmd) -> str | None:
@@ -236,10 +244,12 @@ def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
         instead = "or use numeric ids"
     else:
         instead = f"or use the image's user ({ctx.stage.image_user}, uid {ctx.stage.image_uid})"
-    message = (f"`{_text(cmd)}`: {', '.join(dict.fromkeys(unknown))} is not a user of Wolfi's base layout (Debian's "
-               "www-data is not there either) and no earlier command of the stage creates it: unless a package "
-               f"installed here creates it, {cmd.name} fails. Create it, {instead}")
-    return Outcome(findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
+    names = list(dict.fromkeys(unknown))
+    source = " (the source image's www-data is not there either)" if "www-data" in names else ""
+    message = (f"`{_text(cmd)}`: {', '.join(names)} {'is' if len(names) == 1 else 'are'} not in Wolfi's base "
+               f"layout{source}, and no earlier command of the stage creates {'it' if len(names) == 1 else 'them'}: "
+               f"{cmd.name} fails there. Create {'it' if len(names) == 1 else 'them'} first, {instead}")
+    return Outcome(fails=True, findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
 
 
 def _rpm_dpkg(cmd: Cmd, ctx: Context) -> Outcome:
@@ -282,6 +292,9 @@ def _apt_config(line: int, message: str) -> Outcome:
 def redirect_targets(targets: list[str], line: int, ctx: Context) -> Outcome | None:
     """What to do with output redirected into package-manager configuration or repository lists."""
     for target in targets:
+        if target in _LOCALE_FILES:
+            message = f"writing `{target}` removed: Wolfi has no locale-gen; glibc-locales ships the locales compiled"
+            return Outcome(remove=True, findings=[scodes.SYSTEM_CONFIGURATION_REMOVED.finding(line, message)])
         if APT_CONFIG_PATH.match(target):
             message = f"writing `{target}` removed: apk has no such configuration"
             return Outcome(remove=True, findings=[codes.APT_CONFIGURATION_REMOVED.finding(line, message)])

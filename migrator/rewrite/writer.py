@@ -318,6 +318,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             continue
         if item.keyword != "RUN":
             translated.append(item)
+            knowledge.earlier.append(item.raw)
         out.findings += chown_user_findings(plan, stage_plan, item, created)
         for insert in inserts.get(item.line, []):
             text.append(insert.replace("\n", newline) + newline)
@@ -334,6 +335,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             continue
         if item.keyword == "RUN":
             outcome = translate_run(item, stage_plan.family, plan.rules, knowledge)
+            knowledge.earlier.append(item.raw)
             out.findings += outcome.findings
             needs_root = True
             if outcome.raw is not None:
@@ -408,6 +410,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     if inherited is not None:  # groups created by the stage this one is built FROM exist here too
         knowledge.groups, knowledge.group_names = dict(inherited.groups), set(inherited.group_names)
         knowledge.user_names = set(inherited.user_names)
+        knowledge.earlier = list(inherited.earlier)
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge

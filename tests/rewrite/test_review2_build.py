@@ -131,3 +131,92 @@ def test_ruby_headers_match_the_ruby_that_latest_serves():
     for family, name in (("debian", "ruby-dev"), ("alpine", "ruby-dev"), ("fedora", "ruby-devel")):
         mapping = rules.package(family, name)
         assert mapping is not None and mapping.names == (f"ruby-{latest}-dev",), (family, mapping)
+
+
+# --- class 1: paths and users of the source image as RUN arguments ------------------------------------
+
+
+def errors(result, code: str) -> list[str]:
+    return [f.message for f in result.findings if f.code == code and f.severity is Severity.ERROR]
+
+
+def test_setcap_on_docker_hub_pythons_interpreter_is_an_error_and_locale_gen_edits_go():
+    result = migrate("""\
+FROM python:3.12-slim
+RUN apt-get update && apt-get install -y libcap2-bin locales \\
+ && setcap cap_net_bind_service=+ep /usr/local/bin/python3.12 \\
+ && sed -i 's/# en_US.UTF-8/en_US.UTF-8/' /etc/locale.gen \\
+ && chown www-data:www-data /srv
+COPY app.py /srv/app.py
+CMD ["python", "/srv/app.py"]
+""")
+    [setcap] = errors(result, "MIG412")
+    assert "/usr/local/bin/python3.12" in setcap and "/usr/bin/python3.X" in setcap
+    assert "/etc/locale.gen" not in result.dockerfile  # removed with locale-gen's work (MIG404)
+    [owner] = errors(result, "MIG405")  # www-data does not exist on Wolfi: chown fails under &&
+    assert "www-data" in owner
+
+
+def test_docker_hub_nginx_cache_directory_becomes_wolfis():
+    result = migrate("""\
+FROM nginx:1.27-alpine
+COPY dist/ /usr/share/nginx/html/
+RUN chmod 777 /usr/share/nginx/html /var/cache/nginx
+""")
+    assert "RUN chmod 777 /usr/share/nginx/html /var/lib/nginx/tmp\n" in result.dockerfile
+    assert not errors(result, "MIG412")
+
+
+def test_debian_php_config_dir_edited_in_place_is_an_error():
+    result = migrate("""\
+FROM debian:12
+RUN apt-get update && apt-get install -y php8.2-fpm \\
+ && sed -i 's/;daemonize = yes/daemonize = no/' /etc/php/8.2/fpm/php-fpm.conf
+CMD ["php-fpm8.2"]
+""")
+    [message] = errors(result, "MIG412")
+    assert "/etc/php/8.2" in message and "/etc/php/php.ini" in message
+
+
+def test_a_path_the_dockerfile_creates_is_not_reported():
+    result = migrate("""\
+FROM python:3.12-slim
+COPY tools/ /usr/local/lib/python3.12/site-packages/tools/
+RUN chmod -R a+r /usr/local/lib/python3.12/site-packages/tools \\
+ && mkdir -p /etc/apache2/sites-enabled && ls /etc/apache2/sites-enabled
+CMD ["python", "-m", "tools"]
+""")
+    assert not errors(result, "MIG412")
+
+
+def test_chown_to_an_unknown_user_names_that_user_only():
+    result = migrate("FROM alpine:3.20\nRUN chown -R caddy:caddy /srv\nCMD [\"/srv/app\"]\n")
+    [owner] = errors(result, "MIG405")
+    assert "caddy" in owner and "www-data" not in owner
+
+
+# --- class 2: build finding texts say what the output does --------------------------------------------
+
+
+def test_nodesource_set_up_is_removed_even_when_something_else_is_missing():
+    result = migrate("""\
+FROM ubuntu:22.04
+RUN apt-get update && apt-get install -y mupdf
+RUN curl -sL https://deb.nodesource.com/setup_20.x | bash -
+CMD ["/app"]
+""")
+    assert "nodesource" not in result.dockerfile
+    [removed] = messages(result, "MIG312")
+    assert "nodejs" in removed and "mupdf" not in removed
+    assert not messages(result, "MIG307")
+
+
+def test_an_unknown_repository_piped_to_a_shell_says_the_pipe_hides_it():
+    result = migrate("""\
+FROM ubuntu:22.04
+RUN curl -fsSL https://packagecloud.io/install/repositories/acme/tool/script.deb.sh | bash \\
+ && apt-get install -y acme-tool
+CMD ["acme-tool"]
+""")
+    [kept] = messages(result, "MIG307")
+    assert "acme-tool" in kept and "pipe" in kept and "passes" in kept

@@ -1,0 +1,84 @@
+"""Paths of the source image that a RUN command needs and the Chainguard image does not have.
+
+`setcap ... /usr/local/bin/python3.12`, `sed -i ... /etc/locale.gen`, `chmod 777 /var/cache/nginx`:
+each worked on the Docker Hub image because the image shipped the path, and fails on the Chainguard
+image, which lays the same software out elsewhere (rules: chainguard-images.yaml `dockerhub_paths`).
+A path the Dockerfile itself created or named before (a COPY destination, an ENV value, an earlier
+command) is left alone: then the stage makes it. Only commands that need the path to exist are read,
+so `mkdir -p`, `rm -f` and a copy's destination never count.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from migrator.findings import shell as codes
+from migrator.regex import glob_match
+from migrator.rewrite.command import Cmd, Context, Outcome, Token
+
+# commands whose path arguments must exist (all of them, or all but the last: the destination)
+_ALL_ARGUMENTS = {"chmod", "chown", "chgrp", "setcap", "getcap", "sed", "cat", "ls", "find", "cd", "stat", "source",
+                  ".", "patch", "grep", "head", "tail", "readlink", "realpath", "strip", "ldd", "file"}
+_ALL_BUT_LAST = {"cp", "mv", "install"}
+_OWNER_FIRST = {"chown", "chgrp", "chmod", "setcap"}  # their first argument is an owner, mode or capability
+
+
+def check(cmd: Cmd, ctx: Context, before: str) -> Outcome | None:
+    """An error for each path argument of `cmd` that only the source image had; `before` is the script up
+    to the command (a path it creates or names first is the stage's own)."""
+    stage = ctx.stage
+    if stage.probing or ctx.family == "wolfi" or not ctx.rules.dockerhub_paths:
+        return None
+    missing: list[str] = []
+    for token in _required_paths(cmd):
+        found = _source_only(token.value or "", ctx, before)
+        if found is not None and found not in missing:
+            missing.append(found)
+    if not missing:
+        return None
+    image = f"The {stage.image_name} image" if stage.image_name else "The Chainguard image"
+    what = "; ".join(missing)
+    message = (f"`{' '.join(w.text for w in cmd.words[:4])}{' ...' if len(cmd.words) > 4 else ''}` left as written: "
+               f"{what}. {image} does not have it, so {cmd.name} fails there: use the path named here, or "
+               "create it earlier in the stage")
+    return Outcome(fails=True, findings=[codes.SOURCE_PATH_MISSING.finding(cmd.line, message)])
+
+
+def _required_paths(cmd: Cmd) -> list[Token]:
+    name = cmd.name
+    arguments = [w for w in cmd.words[1:] if not w.is_option and w.value is not None]
+    if name in _ALL_BUT_LAST:
+        arguments = arguments[:-1]
+    elif name == "sed":
+        if not any((w.value or "").startswith(("-e", "-f", "--expression", "--file")) for w in cmd.words[1:]):
+            arguments = arguments[1:]  # the script
+    elif name in _OWNER_FIRST:
+        arguments = arguments[1:]
+    elif name not in _ALL_ARGUMENTS:
+        arguments = []
+    command = cmd.words[0]
+    program = [command] if (command.value or "").startswith("/") else []
+    return [w for w in program + arguments if (w.value or "").startswith("/")]
+
+
+def _source_only(path: str, ctx: Context, before: str) -> str | None:
+    """`path is ... (why)` when the path is one of the source image's that the stage did not make itself."""
+    path = posixpath.normpath(path)
+    for pattern, why in ctx.rules.dockerhub_paths.items():
+        if pattern in ctx.rules.dockerhub_env:
+            continue  # recreated with Docker Hub's environment where a later stage needs it (MIG547)
+        root = _matching_root(path, pattern)
+        if root is None or root in before or any(root in text for text in ctx.stage.earlier):
+            continue
+        return f"{path} is a path of the source image ({why})"
+    return None
+
+
+def _matching_root(path: str, pattern: str) -> str | None:
+    """The prefix of `path` that matches `pattern` (a path glob), if any."""
+    parts = path.split("/")
+    depth = pattern.count("/")
+    if len(parts) <= depth:
+        return None
+    root = "/".join(parts[: depth + 1])
+    return root if glob_match(root, pattern) else None
