@@ -42,16 +42,16 @@ SYSTEM_CONFIGURATION_REMOVED = Code(
 
 UNKNOWN_OWNER = Code(
     "MIG405",
-    Severity.ERROR,
-    "chown names a user or group Wolfi does not have: the RUN fails",
+    Severity.WARNING,
+    "chown names a user or group Wolfi does not have",
     "The command changes ownership to a user or group by name, and neither Wolfi's base layout, nor "
     "the image's own user (nonroot, node, php, nginx or java: uid 65532), nor an earlier command of "
-    "the stage creates it, nor does the stage install a package of that name. Debian and Ubuntu images "
-    "ship users such as www-data that Wolfi lacks (wolfi-baselayout's /etc/passwd has no www-data and "
-    "no users group). `chown` cannot resolve the name and fails, and with it the RUN step, unless the "
-    "shell hides the failure (the message then says so: the step passes with the ownership unchanged). "
-    "Create the user or group first (busybox `adduser -D`, `addgroup`), or use the image's user or "
-    "numeric ids (65532:65532).",
+    "the stage creates it. Debian and Ubuntu images ship users such as www-data that Wolfi lacks, and "
+    "packages create different users on Wolfi. Unless a package the stage installs creates it, `chown` "
+    "cannot resolve the name and fails. Create the user or group first (busybox `adduser -D`, "
+    "`addgroup`), or use the image's user or numeric ids (65532:65532). A warning because a package the "
+    "stage installs, named like the user (clamav for clamav), may create it; when none is, MIG413 is an "
+    "error.",
 )
 
 UID_SHIFTED = Code(
@@ -124,6 +124,53 @@ DOCKERHUB_HELPER_LEFT = Code(
     "command, the build fails. Find the extension's package (`apk search php-`), or build it with "
     "`phpize` in the builder stage and copy the module into the runtime.",
 )
+OWNER_NEVER_CREATED = Code(
+    "MIG413",
+    Severity.ERROR,
+    "chown names a user or group nothing creates: the RUN fails",
+    "The command changes ownership to a user or group by name that Wolfi's base layout does not have "
+    "(wolfi-baselayout's /etc/passwd has no www-data and no users group), that no earlier command of the "
+    "stage creates, and that no package the stage installs is named like (a daemon's package creates its "
+    "user: that case is the warning MIG405). `chown` cannot resolve the name and fails, and with it the "
+    "RUN step, unless the shell hides the failure (the message then says so: the step passes with the "
+    "ownership unchanged). Create the user or group first (busybox `adduser -D`, `addgroup`), or use the "
+    "image's user or numeric ids (65532:65532).",
+)
+
+CONTEXT_SCRIPT_UNREAD = Code(
+    "MIG414",
+    Severity.WARNING,
+    "Build-context script written for the source distribution runs at build time",
+    "A RUN step runs a script from the build context (`./setup/preinstall.sh`, `bash scripts/build.sh`) "
+    "in a stage whose original image was Debian, Ubuntu, Alpine or RHEL based, and this tool cannot read "
+    "it (no build context on disk). Such scripts often install packages with apt-get or dpkg, which Wolfi "
+    "does not have, or edit that distribution's files; then the step fails, and nothing in the Dockerfile "
+    "shows it. Read the script and port what it installs to `apk add` with Wolfi's names (run the tool "
+    "with the build context so that it can check the script).",
+)
+
+CONTEXT_SCRIPT_PACKAGES = Code(
+    "MIG415",
+    Severity.ERROR,
+    "Build-context script runs the source's package manager: the RUN fails",
+    "A RUN step runs a script from the build context that calls apt-get, dpkg, yum, dnf, zypper or "
+    "tonistiigi/xx's `xx-apt-get` (or, for an Alpine source, `apk add` with Alpine's package names). "
+    "The script was written for the original image; on Wolfi those package managers do not exist, so "
+    "the step fails. Port the script: `apk add` with Wolfi's package names (`xx-apk` for xx).",
+)
+
+FULL_IMAGE_HEADERS = Code(
+    "MIG416",
+    Severity.WARNING,
+    "Builder relied on the -dev headers of Docker Hub's full image",
+    "The stage was built on Docker Hub's full python, ruby or rust image, which is built "
+    "FROM buildpack-deps and carries the -dev headers of the common C libraries (libpq, libxml2, "
+    "libxslt, openssl, zlib, libjpeg, libffi, libyaml...). The Chainguard -dev image adds only apk-tools, "
+    "bash, busybox, git, wget and the language's build tools. The stage compiles something (pip, gem, "
+    "npm, cargo, make...) and installs no -dev package itself: a native extension that links one of "
+    "those libraries fails to build until its -dev package is added with apk.",
+)
+
 SOURCE_PATH_MISSING = Code(
     "MIG412",
     Severity.ERROR,
@@ -153,4 +200,8 @@ CODES: tuple[Code, ...] = (
     DOCKERHUB_HELPER_TRANSLATED,
     DOCKERHUB_HELPER_LEFT,
     SOURCE_PATH_MISSING,
+    OWNER_NEVER_CREATED,
+    CONTEXT_SCRIPT_UNREAD,
+    CONTEXT_SCRIPT_PACKAGES,
+    FULL_IMAGE_HEADERS,
 )

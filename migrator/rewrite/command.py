@@ -74,6 +74,7 @@ class StageKnowledge:
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
     probing: bool = False  # first pass: only collect, decisions come later
+    runs_context_scripts: bool = False  # a RUN runs a build-context script, which may install anything
     earlier: list[str] = field(default_factory=list)  # the text of the instructions before this RUN (and parents')
 
     @property

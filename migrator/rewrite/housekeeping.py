@@ -82,6 +82,10 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
     if name in _OTHER_TOOLS:
         return _unsupported(cmd)
+    if name in ("xx-apt-get", "xx-apt"):
+        message = (f"`{_text(cmd)}` left as written: tonistiigi/xx's apt helper drives apt, which Wolfi does not have, "
+                   "so it fails there; `xx-apk add` is its apk counterpart (with Wolfi's package names)")
+        return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
     if name in _SYSTEM_TOOLS:
         message = f"`{_text(cmd)}` left as written: Wolfi images have no {_SYSTEM_TOOLS[name]}, so it fails there"
         return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
@@ -246,10 +250,22 @@ def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
         instead = f"or use the image's user ({ctx.stage.image_user}, uid {ctx.stage.image_uid})"
     names = list(dict.fromkeys(unknown))
     source = " (the source image's www-data is not there either)" if "www-data" in names else ""
-    message = (f"`{_text(cmd)}`: {', '.join(names)} {'is' if len(names) == 1 else 'are'} not in Wolfi's base "
-               f"layout{source}, and no earlier command of the stage creates {'it' if len(names) == 1 else 'them'}: "
-               f"{cmd.name} fails there. Create {'it' if len(names) == 1 else 'them'} first, {instead}")
-    return Outcome(fails=True, findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
+    them = "it" if len(names) == 1 else "them"
+    head = (f"`{_text(cmd)}`: {', '.join(names)} {'is' if len(names) == 1 else 'are'} not in Wolfi's base "
+            f"layout{source}, and no earlier command of the stage creates {them}")
+    packages = installed | set(ctx.stage.missing)  # a package apk refuses is still the one meant
+    creators = sorted(p for p in packages if any(n.strip("_") in p or p in n for n in names))
+    if creators:
+        message = (f"{head}: unless {', '.join(creators)} creates {them} on Wolfi as on the source distribution, "
+                   f"{cmd.name} fails. Create {them} first, {instead}")
+        return Outcome(findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
+    if ctx.stage.runs_context_scripts:
+        message = (f"{head}: unless a build-context script the stage runs creates {them}, {cmd.name} fails. "
+                   f"Create {them} first, {instead}")
+        return Outcome(findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
+    message = (f"{head}, and no package installed here is named like {them}: {cmd.name} fails there. "
+               f"Create {them} first, {instead}")
+    return Outcome(fails=True, findings=[scodes.OWNER_NEVER_CREATED.finding(cmd.line, message)])
 
 
 def _rpm_dpkg(cmd: Cmd, ctx: Context) -> Outcome:

@@ -153,7 +153,7 @@ CMD ["python", "/srv/app.py"]
     [setcap] = errors(result, "MIG412")
     assert "/usr/local/bin/python3.12" in setcap and "/usr/bin/python3.X" in setcap
     assert "/etc/locale.gen" not in result.dockerfile  # removed with locale-gen's work (MIG404)
-    [owner] = errors(result, "MIG405")  # www-data does not exist on Wolfi: chown fails under &&
+    [owner] = errors(result, "MIG413")  # www-data does not exist on Wolfi: chown fails under &&
     assert "www-data" in owner
 
 
@@ -191,7 +191,7 @@ CMD ["python", "-m", "tools"]
 
 def test_chown_to_an_unknown_user_names_that_user_only():
     result = migrate("FROM alpine:3.20\nRUN chown -R caddy:caddy /srv\nCMD [\"/srv/app\"]\n")
-    [owner] = errors(result, "MIG405")
+    [owner] = errors(result, "MIG413")
     assert "caddy" in owner and "www-data" not in owner
 
 
@@ -220,3 +220,78 @@ CMD ["acme-tool"]
 """)
     [kept] = messages(result, "MIG307")
     assert "acme-tool" in kept and "pipe" in kept and "passes" in kept
+
+
+def test_chown_to_a_daemon_user_its_package_may_create_is_a_warning():
+    result = migrate("""\
+FROM debian:12
+RUN apt-get update && apt-get install -y clamav-daemon && chown -R clamav:root /var/lib/clamav
+CMD ["clamd"]
+""")
+    [owner] = [f for f in result.findings if f.code == "MIG405"]
+    assert owner.severity is Severity.WARNING and "clamav-daemon" in owner.message
+    assert not messages(result, "MIG413")
+
+
+# --- class 7: build steps that depend on the source distribution ----------------------------------------
+
+DISTRO_SCRIPT = """\
+FROM ruby:3.3-bookworm
+WORKDIR /app
+COPY setup/ ./setup/
+RUN ./setup/preinstall.sh
+COPY . .
+CMD ["./bin/start"]
+"""
+
+
+def test_an_unreadable_build_context_script_on_a_debian_image_is_reported():
+    [warning] = [f for f in migrate(DISTRO_SCRIPT).findings if f.code == "MIG414"]
+    assert warning.severity is Severity.WARNING and "./setup/preinstall.sh" in warning.message
+    assert "Debian" in warning.message and "apt-get" in warning.message
+
+
+def test_a_build_context_script_that_runs_apt_get_is_an_error(tmp_path):
+    (tmp_path / "setup").mkdir()
+    (tmp_path / "setup" / "preinstall.sh").write_text("#!/bin/bash\nset -e\napt-get update\napt-get install -y libpq-dev\n")
+    result = migrate(DISTRO_SCRIPT, context=tmp_path)
+    [error] = errors(result, "MIG415")
+    assert "apt-get" in error and "setup/preinstall.sh" in error
+    assert not messages(result, "MIG414")
+    (tmp_path / "setup" / "preinstall.sh").write_text("#!/bin/sh\necho ready > /tmp/ready\n")
+    quiet = migrate(DISTRO_SCRIPT, context=tmp_path)
+    assert not messages(quiet, "MIG414") and not messages(quiet, "MIG415")
+
+
+def test_xx_apt_get_is_an_error_naming_xx_apk():
+    result = migrate("""\
+FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+COPY --from=tonistiigi/xx / /
+ARG TARGETPLATFORM
+RUN xx-apt-get install -y gcc libc6-dev
+COPY . .
+RUN xx-go build -o /out/app .
+FROM gcr.io/distroless/static
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]
+""")
+    [error] = errors(result, "MIG310")
+    assert "xx-apt-get" in error and "xx-apk" in error
+
+
+def test_a_full_python_builder_that_compiles_is_told_the_headers_are_gone():
+    text = "FROM python:3.11\nCOPY . /app\nRUN pip install -r /app/requirements.txt\nCMD [\"python\", \"/app/a.py\"]\n"
+    [warning] = [f for f in migrate(text).findings if f.code == "MIG416"]
+    assert "buildpack-deps" in warning.message and "pip" in warning.message
+    assert not [f for f in migrate(text.replace("3.11", "3.11-slim")).findings if f.code == "MIG416"]
+
+
+def test_chown_after_a_build_context_script_is_a_warning_not_an_error():
+    result = migrate("""\
+FROM debian:12
+COPY scripts/ /scripts/
+RUN /scripts/packages.sh && chown -R clamav:root /var/run/clamav
+CMD ["/usr/sbin/clamd"]
+""")
+    assert [f.severity for f in result.findings if f.code == "MIG405"] == [Severity.WARNING]
+    assert not messages(result, "MIG413")
