@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from migrator.findings import finding
 from migrator.model import Finding
@@ -93,10 +94,35 @@ def _renamed(plan: FilePlan, stage: Stage, item: Instruction) -> tuple[Instructi
     if origin is not None:
         raw, moved = _copy_from_paths(raw, item, _image_of(origin), data)
         done += moved
+    raw, moved = _version_paths(plan, stage, raw)
+    done += moved
     if not done:
         return None
     message = ", ".join(dict.fromkeys(done)) + ": where the Chainguard image keeps it"
     return parse_instruction(raw, item.line, item.escape), finding("MIG407", item.line, message)
+
+
+def _version_paths(plan: FilePlan, stage: Stage, raw: str) -> tuple[str, list[str]]:
+    """`/opt/venv/lib/python3.12/...`, `/gems/ruby/3.3.0/...` on an image that serves another version: the
+    language names these directories after its own version, so the path is the served version's."""
+    from migrator.rewrite.drift import version_paths
+
+    ref = stage.root_stage().ref
+    moves = version_paths(ref.short_name, ref.tag, plan.options.tag_policy) if ref is not None else {}
+    done = []
+    for old, new in moves.items():
+        changed = re.sub(rf"(?<=/){re.escape(old)}(?=/|$|[\"'\s:;])", partial(_served, new=new), raw)
+        if changed != raw:
+            raw = changed
+            done.append(f"{old} -> {new} (the version the image serves names the directory)")
+    return raw, done
+
+
+def _served(match: re.Match[str], new: str) -> str:
+    """The served version's name, except in Docker Hub's own /usr/local tree (not there at all: MIG412)."""
+    text = match.string
+    start = max(text.rfind(c, 0, match.start()) for c in " \t\n\"'=:") + 1
+    return match.group(0) if text.startswith("/usr/local/", start) else new
 
 
 def _copy_from_paths(raw: str, item: Instruction, image: str, data: dict) -> tuple[str, list[str]]:  # type: ignore[type-arg]

@@ -708,6 +708,12 @@ class _Rewriter:
         if outcome is None:
             self._tool_use(node, cmd)
             return
+        if outcome.fails and _is_query(cmd):
+            message = (f"`{' '.join(t.text for t in cmd.words)}` only asks the source's package manager, which Wolfi "
+                       "does not have: where it stands (a command substitution or a condition) it answers nothing "
+                       "and the RUN goes on, so what depended on its answer no longer happens: check it")
+            self.findings.append(pcodes.PACKAGE_QUERY_UNANSWERED.finding(cmd.line, message))
+            return
         if not outcome.changes:
             self.findings.extend(self._failing(node, outcome))
             return
@@ -786,6 +792,21 @@ class _Rewriter:
             if not tokens:
                 return None
         return Cmd(tuple(prefix), tuple(tokens), self.src.line(self.src.start(node)))
+
+
+_SIMULATE = {"-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"}
+_QUERY_OPTIONS = {"-l", "--list", "-L", "--listfiles", "-s", "--status", "-S", "--search", "--get-selections", "-q",
+                  "--query", "-qa"}
+
+
+def _is_query(cmd: Cmd) -> bool:
+    """`apt-get -s install x`, `apt-cache policy x`, `dpkg -l`, `dpkg-query -W`, `rpm -q`: asks, changes nothing."""
+    options = {w.value for w in cmd.words[1:] if w.is_option}
+    if cmd.name in ("apt-cache", "dpkg-query", "apt-config"):
+        return True
+    if cmd.name in ("apt-get", "apt"):
+        return bool(options & _SIMULATE)
+    return cmd.name in ("dpkg", "rpm") and bool(options & _QUERY_OPTIONS)
 
 
 _INSERT_THROUGH = {"pipeline", "redirected_statement", "negated_command"}

@@ -8,7 +8,7 @@ distribution; class 2: finding texts that say what the output does.
 from __future__ import annotations
 
 from migrator.api import migrate_text
-from migrator.model import Options, Severity
+from migrator.model import Options, Severity, TagPolicy
 
 
 def migrate(text: str, **options: object):
@@ -295,3 +295,38 @@ CMD ["/usr/sbin/clamd"]
 """)
     assert [f.severity for f in result.findings if f.code == "MIG405"] == [Severity.WARNING]
     assert not messages(result, "MIG413")
+
+
+def test_a_package_query_in_a_substitution_is_a_warning_that_says_the_run_goes_on():
+    result = migrate("""\
+FROM debian:12
+RUN apt-get update && apt-get install -y samba $(apt-get -s install krb5-user | grep -q Inst && echo krb5-user)
+CMD ["smbd", "-F"]
+""")
+    assert not errors(result, "MIG310")
+    [query] = [f for f in result.findings if f.code == "MIG315"]
+    assert query.severity is Severity.WARNING and "apt-get -s" in query.message and "goes on" in query.message
+
+
+def test_paths_named_after_the_language_version_follow_the_version_served():
+    ruby = migrate("""\
+FROM ruby:3.3-alpine AS build
+ENV BUNDLE_PATH=/gems
+COPY Gemfile Gemfile.lock ./
+RUN bundle install && find /gems/ruby/3.3.0/gems/ -name "*.o" -delete
+FROM ruby:3.3-alpine
+COPY --from=build /gems /gems
+CMD ["ruby", "app.rb"]
+""")
+    assert "find /gems/ruby/4.0.0/gems/ -name" in ruby.dockerfile  # ruby:latest is Ruby 4.0
+    python = migrate("""\
+FROM python:3.12-slim
+ENV PYTHONPATH=/opt/venv/lib/python3.12/site-packages
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install flask \\
+ && chmod -R a+r /opt/venv/lib/python3.12/site-packages
+CMD ["/opt/venv/bin/python", "-m", "flask"]
+""")
+    assert "python3.12" not in python.dockerfile and "/opt/venv/lib/python3.14/site-packages" in python.dockerfile
+    kept = migrate("FROM python:3.12-slim\nRUN chmod -R a+r /opt/venv/lib/python3.12\nCMD [\"python\"]\n",
+                   tag_policy=TagPolicy.KEEP)
+    assert "/opt/venv/lib/python3.12" in kept.dockerfile  # an organisation registry serves 3.12 itself
