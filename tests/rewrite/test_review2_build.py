@@ -330,3 +330,44 @@ CMD ["/opt/venv/bin/python", "-m", "flask"]
     kept = migrate("FROM python:3.12-slim\nRUN chmod -R a+r /opt/venv/lib/python3.12\nCMD [\"python\"]\n",
                    tag_policy=TagPolicy.KEEP)
     assert "/opt/venv/lib/python3.12" in kept.dockerfile  # an organisation registry serves 3.12 itself
+
+
+# --- lesser observations (build side) ----------------------------------------------------------------
+
+
+def test_an_unknown_image_that_only_feeds_later_stages_is_a_warning_not_an_error():
+    result = migrate("""\
+FROM tonistiigi/xx AS xx
+FROM lukemathwalker/cargo-chef:latest-rust-1 AS chef
+WORKDIR /src
+COPY . .
+RUN cargo build --release
+FROM golang:1.22 AS build
+COPY --from=xx / /
+COPY . .
+RUN go build -o /app .
+FROM alpine:3.20
+COPY --from=build /app /app
+COPY --from=chef /src/target/release/tool /tool
+ENTRYPOINT ["/app"]
+""")
+    assert not messages(result, "MIG202")
+    kept = messages(result, "MIG214")
+    assert len(kept) == 2 and "tonistiigi/xx" in kept[0] and "cargo-chef" in kept[1]
+    assert "FROM tonistiigi/xx AS xx\n" in result.dockerfile  # left as it is: it builds as before
+    final = migrate("FROM mycompany/base:1\nCOPY . /app\nCMD [\"/app/run\"]\n")
+    assert errors(final, "MIG202")  # the final image itself cannot be migrated: still an error
+
+
+def test_the_deprecated_java_repository_is_migrated():
+    result = migrate("""\
+FROM java:8-jdk AS build
+COPY . /src
+RUN cd /src && ./gradlew build
+FROM java:8-jre
+COPY --from=build /src/build/libs/app.jar /app.jar
+CMD ["java", "-jar", "/app.jar"]
+""")
+    assert "FROM cgr.dev/chainguard/jdk:latest-dev AS build" in result.dockerfile
+    assert "FROM cgr.dev/chainguard/jre:latest" in result.dockerfile
+    assert not messages(result, "MIG202") and messages(result, "MIG220")  # Java 8 -> the latest JDK, said
