@@ -371,3 +371,32 @@ CMD ["java", "-jar", "/app.jar"]
     assert "FROM cgr.dev/chainguard/jdk:latest-dev AS build" in result.dockerfile
     assert "FROM cgr.dev/chainguard/jre:latest" in result.dockerfile
     assert not messages(result, "MIG202") and messages(result, "MIG220")  # Java 8 -> the latest JDK, said
+
+
+def test_uv_pip_install_system_installs_into_the_venv_the_runtime_copies():
+    result = migrate("""\
+FROM python:3.11-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install uv && uv pip install --system --no-cache -r requirements.txt
+COPY . .
+CMD ["python", "app.py"]
+""")
+    assert "RUN pip install uv && uv pip install --no-cache -r requirements.txt\n" in result.dockerfile
+    assert "COPY --from=builder /opt/venv /opt/venv" in result.dockerfile
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile  # idempotent
+
+
+def test_bundler_is_installed_once_when_the_dockerfile_installs_it():
+    result = migrate("""\
+FROM ruby:3.3-slim
+WORKDIR /loomio
+RUN apt-get update && apt-get install -y build-essential libpq-dev && gem install bundler
+COPY Gemfile Gemfile.lock ./
+RUN bundle install
+COPY . .
+CMD ["bundle", "exec", "puma"]
+""")
+    assert result.dockerfile.count("gem install bundler") == 1
+    builder = result.dockerfile.split("# Runtime stage", 1)[0]
+    assert builder.index("ENV GEM_HOME=/usr/local/bundle") < builder.index("gem install bundler")  # into GEM_HOME

@@ -109,8 +109,14 @@ class Python:
             plan.note("MIG516", command.line, f"packages are installed under {prefix}: the Chainguard "
                       f"python image looks in /usr/lib/python3.X, so set PYTHONPATH or install into the venv")
         if "--system" in words:
-            plan.note("MIG516", command.line, "`--system` installs outside the virtualenv that the runtime "
-                      "copies: drop it")
+            match = re.search(r"[ \t]+--system\b", command.instruction.raw)
+            if match and words[:2] == ("uv", "pip"):
+                plan.builder_edits.append(BuilderEdit(command.instruction.line, match.group(0), ""))
+                plan.note("MIG516", command.line, "`--system` removed from `uv pip install`: it installs outside "
+                          "the virtualenv that the runtime copies; without it uv installs into $VIRTUAL_ENV")
+            else:
+                plan.note("MIG516", command.line, "`--system` installs outside the virtualenv that the runtime "
+                          "copies: drop it")
 
 
     def adjust_copy(self, source: StageFacts, source_path: str, destination: str) -> tuple[str, str] | None:

@@ -21,8 +21,10 @@ class Ruby:
         if not home:
             home = GEM_HOME
             setup = f"ENV GEM_HOME={home} BUNDLE_PATH={home} PATH=\"{home}/bin:$PATH\""
-            if any(c.words[0] == "bundle" for c in installs):
+            installs_bundler = any(c.words[0] == "gem" and "bundler" in c.words[2:] for c in installs)
+            if any(c.words[0] == "bundle" for c in installs) and not installs_bundler:
                 # the runtime image has no bundler: install it into GEM_HOME so `bundle exec` works there
+                # (unless the Dockerfile's own `gem install bundler`, after this ENV, puts it there already)
                 setup += "\nRUN gem install bundler --no-document"
             plan.builder_inserts.append(BuilderInsert(installs[0].instruction.line, setup))
             plan.note("MIG515", installs[0].line, f"gems (and bundler) install into {home}, "
