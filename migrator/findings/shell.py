@@ -49,7 +49,8 @@ UNKNOWN_OWNER = Code(
     "the stage creates it. Debian and Ubuntu images ship users such as www-data that Wolfi lacks, and "
     "packages create different users on Wolfi. Unless a package the stage installs creates it, `chown` "
     "cannot resolve the name and fails. Create the user or group first (busybox `adduser -D`, "
-    "`addgroup`), or use the image's user or numeric ids (65532:65532). A warning because a package the "
+    "`addgroup`), or use the image's user or numeric ids (65532:65532). The same holds for `su`, "
+    "`runuser`, `gosu`, `su-exec` and `install -o/-g`. A warning because a package the "
     "stage installs, named like the user (clamav for clamav), may create it; when none is, MIG413 is an "
     "error.",
 )
@@ -129,8 +130,9 @@ DOCKERHUB_HELPER_LEFT = Code(
 OWNER_NEVER_CREATED = Code(
     "MIG413",
     Severity.ERROR,
-    "chown names a user or group nothing creates: the RUN fails",
-    "The command changes ownership to a user or group by name that Wolfi's base layout does not have "
+    "User or group nothing creates (chown, su, install -o): the RUN fails",
+    "The command names a user or group (`chown`, `chgrp`, `su`, `runuser`, `gosu`, `su-exec`, "
+    "`install -o/-g`) that Wolfi's base layout does not have "
     "(wolfi-baselayout's /etc/passwd has no www-data and no users group), that no earlier command of the "
     "stage creates, and that no package the stage installs is named like (a daemon's package creates its "
     "user: that case is the warning MIG405). `chown` cannot resolve the name and fails, and with it the "

@@ -48,6 +48,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return _rm(cmd)
     if name in ("chown", "chgrp"):
         return _chown(cmd, ctx)
+    if name in ("su", "runuser", "gosu", "su-exec", "install") and (unknown := _runs_as(cmd, ctx)):
+        return unknown
     if name == "ln":
         return _link(cmd)
     if (cmd.words[0].value or "").startswith("/usr/local/bin/") and (moved := _usr_local_program(cmd)):
@@ -233,12 +235,55 @@ def _link(cmd: Cmd) -> Outcome | None:
 
 def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
     """`chown www-data:www-data /var/www`: Wolfi has no www-data; chown fails on a name it cannot resolve."""
-    from migrator.rewrite.users import known_group_names, known_users
-
     owner = next((w for w in cmd.words[1:] if not w.is_option), None)
     if owner is None or owner.value is None or owner.value.startswith("--reference"):
         return None
     user, _, group = owner.value.partition(":") if cmd.name == "chown" else ("", "", owner.value)
+    return _unknown_accounts(cmd, ctx, user, group)
+
+
+_SU_VALUE_OPTIONS = {"-s", "--shell", "-c", "--command", "-g", "--group", "-G", "--supp-group", "-w",
+                     "--whitelist-environment"}
+
+
+def _runs_as(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`su www-data -s /bin/sh -c ...`, `runuser -u www-data`, `gosu www-data`, `install -o www-data`: a user
+    or group by name, which fails on Wolfi when nothing creates it, as chown does."""
+    words = [w.value or "" for w in cmd.words[1:]]
+    user, group = "", ""
+    if cmd.name in ("gosu", "su-exec"):
+        user, _, group = next((w for w in words if not w.startswith("-")), "").partition(":")
+    elif cmd.name == "install":
+        user = _option_value(words, "-o", "--owner")
+        group = _option_value(words, "-g", "--group")
+    elif cmd.name in ("su", "runuser"):
+        user = _option_value(words, "-u", "--user") if cmd.name == "runuser" else ""
+        skip = False
+        for word in words if not user else []:
+            if skip:
+                skip = False
+            elif word in _SU_VALUE_OPTIONS:
+                skip = True
+            elif not word.startswith("-"):
+                user = word
+                break
+    if "$" in user + group:
+        return None
+    return _unknown_accounts(cmd, ctx, user, group) if user or group else None
+
+
+def _option_value(words: list[str], short: str, long: str) -> str:
+    for index, word in enumerate(words):
+        if word in (short, long):
+            return words[index + 1] if index + 1 < len(words) else ""
+        if word.startswith(long + "="):
+            return word.partition("=")[2]
+    return ""
+
+
+def _unknown_accounts(cmd: Cmd, ctx: Context, user: str, group: str) -> Outcome | None:
+    from migrator.rewrite.users import known_group_names, known_users
+
     installed = ctx.stage.installed  # a package may create a user of its own name (nginx, redis)
     unknown = [u for u in (user,) if u and not u.isdigit() and u not in known_users(ctx) | installed]
     unknown += [g for g in (group,) if g and not g.isdigit() and g not in known_group_names(ctx) | installed]

@@ -400,3 +400,17 @@ CMD ["bundle", "exec", "puma"]
     assert result.dockerfile.count("gem install bundler") == 1
     builder = result.dockerfile.split("# Runtime stage", 1)[0]
     assert builder.index("ENV GEM_HOME=/usr/local/bundle") < builder.index("gem install bundler")  # into GEM_HOME
+
+
+def test_su_and_install_to_a_user_nothing_creates_are_errors():
+    result = migrate("""\
+FROM php:8.3-cli
+WORKDIR /var/www
+COPY . .
+RUN su www-data -s /bin/sh -c "composer install" && install -d -o www-data -g www-data /var/www/storage
+CMD ["php", "artisan", "serve"]
+""")
+    owners = errors(result, "MIG413")
+    assert len(owners) == 2 and owners[0].startswith("`su www-data") and owners[1].startswith("`install -d")
+    created = migrate("FROM debian:12\nRUN useradd -r app && su app -s /bin/sh -c true\nCMD [\"sh\"]\n")
+    assert not messages(created, "MIG413")
