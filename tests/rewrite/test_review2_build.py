@@ -414,3 +414,15 @@ CMD ["php", "artisan", "serve"]
     assert len(owners) == 2 and owners[0].startswith("`su www-data") and owners[1].startswith("`install -d")
     created = migrate("FROM debian:12\nRUN useradd -r app && su app -s /bin/sh -c true\nCMD [\"sh\"]\n")
     assert not messages(created, "MIG413")
+
+
+def test_editing_a_config_file_wolfis_package_does_not_ship_is_an_error():
+    result = migrate("""\
+FROM debian:12
+RUN apt-get update && apt-get install -y samba \\
+ && sed -i "s/workgroup = WORKGROUP/workgroup = HOME/" /etc/samba/smb.conf
+CMD ["smbd", "-F"]
+""")
+    assert "samba samba-server" in result.dockerfile
+    [edit] = errors(result, "MIG412")
+    assert "/etc/samba/smb.conf" in edit and "installs none" in edit
