@@ -59,6 +59,8 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
 def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     """(program as written, line, build-context path) of each script from the build context that the
     stage's RUN steps run: `./setup/preinstall.sh`, `bash scripts/build.sh`, `/usr/local/bin/install.sh`."""
+    if not any(i.keyword == "RUN" and _RUNS_A_SCRIPT.search(i.raw) for i in stage.instructions):
+        return []  # no script run at all (the common case: no need to read the stage)
     chain = _chain(stage)
     copies = _context_copies(chain)
     facts = read_facts(stage)
@@ -80,6 +82,7 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     return found
 
 
+_RUNS_A_SCRIPT = lazy_re(r"\.sh\b|(?<![\w/.])\.\.?/")
 _TOOL_DIRECTORIES = lazy_re(r"(^|/)(node_modules|\.?venv|env|vendor|target|build|dist|out|bin/\.\.)/")
 
 

@@ -27,15 +27,24 @@ _COMPILES = lazy_re(r"(?<![\w-])(?:pip3?|uv|poetry|gem|bundle|npm|yarn|pnpm|carg
                     r"|go[ \t]+build|node-gyp)(?![\w-])")
 
 
-def distro_script_findings(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
-    """Findings for the build-context scripts the stage runs, and for headers a full image had."""
+def stage_context_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int, str]]:
+    """plan.scripts.context_scripts, read once per stage (the writer asks twice)."""
     from migrator.plan.scripts import context_scripts
 
+    key = f"context scripts {stage_plan.stage.index}"
+    if key not in plan.memo:
+        plan.memo[key] = context_scripts(stage_plan.stage)
+    found: list[tuple[str, int, str]] = plan.memo[key]
+    return found
+
+
+def distro_script_findings(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
+    """Findings for the build-context scripts the stage runs, and for headers a full image had."""
     family = stage_plan.family
     if family not in _FAMILIES or not stage_plan.migrated:
         return []
     found: list[Finding] = []
-    for program, line, source in context_scripts(stage_plan.stage):
+    for program, line, source in stage_context_scripts(plan, stage_plan):
         found += _script_finding(plan, program, line, source, _FAMILIES[family], family)
     found += _full_image_headers(plan, stage_plan)
     return found

@@ -8,6 +8,7 @@ right; the user must learn that the language version moved (rules/wolfi/versions
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from migrator.findings import finding
 from migrator.model import Finding, TagPolicy
@@ -62,6 +63,7 @@ def _drift(repository: str, tag: str, policy: TagPolicy) -> str | None:
 _PATH_FORMS = {"python": "python{}", "ruby": "ruby/{}.0"}
 
 
+@lru_cache(maxsize=64)
 def version_paths(repository: str, tag: str | None, policy: TagPolicy) -> dict[str, str]:
     """Path fragments naming the source's language version -> the fragment of the version the Chainguard
     image serves, when the two differ (`python3.12` -> `python3.14` on python:latest)."""

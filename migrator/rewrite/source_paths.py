@@ -11,10 +11,12 @@ so `mkdir -p`, `rm -f` and a copy's destination never count.
 from __future__ import annotations
 
 import posixpath
+import re
 
 from migrator.findings import shell as codes
 from migrator.regex import glob_match
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
+from migrator.rules.loader import RuleSet
 
 # commands whose path arguments must exist (all of them, or all but the last: the destination)
 _ALL_ARGUMENTS = {"chmod", "chown", "chgrp", "setcap", "getcap", "sed", "cat", "ls", "find", "cd", "stat", "source",
@@ -64,14 +66,28 @@ def _required_paths(cmd: Cmd) -> list[Token]:
 def _source_only(path: str, ctx: Context, before: str) -> str | None:
     """`path is ... (why)` when the path is one of the source image's that the stage did not make itself."""
     path = posixpath.normpath(path)
-    for pattern, why in ctx.rules.dockerhub_paths.items():
-        if pattern in ctx.rules.dockerhub_env:
-            continue  # recreated with Docker Hub's environment where a later stage needs it (MIG547)
+    for head, pattern, why in _patterns(ctx.rules):
+        if not path.startswith(head):
+            continue
         root = _matching_root(path, pattern)
         if root is None or root in before or any(root in text for text in ctx.stage.earlier):
             continue
         return f"{path} is a path of the source image ({why})"
     return None
+
+
+_PATTERNS: dict[int, tuple[RuleSet, list[tuple[str, str, str]]]] = {}
+
+
+def _patterns(rules: RuleSet) -> list[tuple[str, str, str]]:
+    """(literal head, glob, why) of the source-image paths, once per rule set: a path is matched against
+    the globs whose head it starts with (every argument of every command is asked)."""
+    cached = _PATTERNS.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        paths = rules.dockerhub_paths.items()  # those with an env are recreated with it where needed (MIG547)
+        found = [(re.split(r"[*?\[]", p, maxsplit=1)[0], p, why) for p, why in paths if p not in rules.dockerhub_env]
+        cached = _PATTERNS[id(rules)] = (rules, found)
+    return cached[1]
 
 
 def _matching_root(path: str, pattern: str) -> str | None:

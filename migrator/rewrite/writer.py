@@ -18,7 +18,7 @@ from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
-from migrator.rewrite.distro_scripts import distro_script_findings
+from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts
 from migrator.rewrite.dockerhub_homes import dockerhub_homes
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
@@ -391,7 +391,6 @@ def _bash_for(plan: FilePlan, stage_plan: StagePlan, translated: list[Instructio
 def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], out: Written) -> StageKnowledge:
     """What the stage's RUN lines install, read in a first pass: a repository set up in one RUN is
     needed only when some install in the stage asks for a package Wolfi does not have."""
-    from migrator.plan.scripts import context_scripts
     from migrator.rewrite.housekeeping import fetched_tools
 
     probe = StageKnowledge(probing=True, variables=package_list_defaults(items))
@@ -407,7 +406,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
                                image_uid=plan.rules.image_facts(image_name(image)).uid,
                                sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
     knowledge.source_users = set(upstream_users(plan, stage_plan).values())
-    knowledge.runs_context_scripts = bool(context_scripts(stage_plan.stage))
+    knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
