@@ -426,3 +426,17 @@ CMD ["smbd", "-F"]
     assert "samba samba-server" in result.dockerfile
     [edit] = errors(result, "MIG412")
     assert "/etc/samba/smb.conf" in edit and "installs none" in edit
+
+
+def test_unversioned_pecl_extensions_take_the_stream_of_wolfis_php():
+    result = migrate("""\
+FROM debian:12
+RUN apt-get update && apt-get install -y php-cli php-redis php-imagick php-mongodb
+CMD ["php", "-v"]
+""")
+    from migrator.rules.data import builtin_data
+
+    newest = builtin_data("wolfi/versions.yaml")["languages"]["php"]["latest"]  # what `php` installs
+    names = apk_line(result.dockerfile)
+    assert {"php", f"php-{newest}-redis", f"php-{newest}-imagick", f"php-{newest}-pecl-mongodb"} <= set(names)
+    assert not messages(result, "MIG302")
