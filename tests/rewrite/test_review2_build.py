@@ -440,3 +440,13 @@ CMD ["php", "-v"]
     names = apk_line(result.dockerfile)
     assert {"php", f"php-{newest}-redis", f"php-{newest}-imagick", f"php-{newest}-pecl-mongodb"} <= set(names)
     assert not messages(result, "MIG302")
+
+
+def test_debian_imagemagick_6_packages_become_wolfis_imagemagick():
+    result = migrate("""\
+FROM debian:12
+RUN apt-get update && apt-get install -y imagemagick-6.q16 libmagickwand-6.q16-6 imagemagick-6-common
+CMD ["convert", "-version"]
+""")
+    assert apk_line(result.dockerfile) == ["imagemagick"]
+    assert not messages(result, "MIG302") and "ImageMagick 7" in " ".join(messages(result, "MIG301"))
