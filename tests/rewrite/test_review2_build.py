@@ -450,3 +450,15 @@ CMD ["convert", "-version"]
 """)
     assert apk_line(result.dockerfile) == ["imagemagick"]
     assert not messages(result, "MIG302") and "ImageMagick 7" in " ".join(messages(result, "MIG301"))
+
+
+def test_temurins_java_home_in_a_run_line_becomes_chainguards():
+    result = migrate("""\
+FROM eclipse-temurin:21-jre
+COPY certs/ca.pem /tmp/ca.pem
+RUN /opt/java/openjdk/bin/keytool -noprompt -import -alias corp -file /tmp/ca.pem -cacerts -storepass changeit
+COPY app.jar /app.jar
+CMD ["java", "-jar", "/app.jar"]
+""")
+    assert "RUN /usr/lib/jvm/default-jvm/bin/keytool -noprompt -import" in result.dockerfile
+    assert not errors(result, "MIG412")
