@@ -648,7 +648,9 @@ class _Rewriter:
                 return False, []
         elif not outcome.remove and outcome.whole is None and (paths := self._source_paths(node, cmd)):
             outcome.findings += paths.findings
-            outcome.fails = True
+            outcome.fails = outcome.fails or paths.fails
+            for index, text in paths.replace.items():
+                outcome.replace.setdefault(index, text)
         if outcome.adds:
             self._add_tools(cmd, outcome)
         self.findings.extend(self._failing(node, outcome))

@@ -32,6 +32,9 @@ def check(cmd: Cmd, ctx: Context, before: str) -> Outcome | None:
     if stage.probing or ctx.family == "wolfi" or not ctx.rules.dockerhub_paths:
         return None
     missing: list[str] = []
+    moved = _moved(cmd, ctx)
+    if moved is not None:
+        return moved
     for token in _required_paths(cmd):
         found = _source_only(token.value or "", ctx, before)
         if found is not None and found not in missing:
@@ -44,6 +47,22 @@ def check(cmd: Cmd, ctx: Context, before: str) -> Outcome | None:
                f"{what}. {image} does not have it, so {cmd.name} fails there: use the path named here, or "
                "create it earlier in the stage")
     return Outcome(fails=True, findings=[codes.SOURCE_PATH_MISSING.finding(cmd.line, message)])
+
+
+def _moved(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`sed -i ... /etc/php/php.ini-production`: the same file has another path on the Chainguard image."""
+    replace: dict[int, str] = {}
+    done: list[str] = []
+    for token in _required_paths(cmd):
+        target = ctx.rules.dockerhub_moved.get(posixpath.normpath(token.value or ""))
+        if target is not None:
+            index = next(i for i, t in enumerate(cmd.tokens) if t is token)
+            replace[index] = token.text.replace(token.value or "", target)
+            done.append(f"{token.value} -> {target}")
+    if not replace:
+        return None
+    message = f"{', '.join(done)}: where the Chainguard image has the same file"
+    return Outcome(replace=replace, findings=[codes.LAYOUT_TRANSLATED.finding(cmd.line, message)])
 
 
 def _required_paths(cmd: Cmd) -> list[Token]:

@@ -103,6 +103,7 @@ class RuleSet:
     languages: dict[str, Language] = field(default_factory=dict)
     dockerhub_paths: dict[str, str] = field(default_factory=dict)  # path glob -> why Chainguard lacks it
     dockerhub_env: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # path -> ENV recreating it
+    dockerhub_moved: dict[str, str] = field(default_factory=dict)  # path -> where the Chainguard image has it
     upstream: list[UpstreamDefaults] = field(default_factory=list)
 
     def image_rule(self, repository: str, tag: str | None) -> ImageRule | None:
@@ -412,6 +413,8 @@ def _merge_image_model(ruleset: RuleSet, data: dict[str, Any], origin: str, over
             why = value.get("why", "") if isinstance(value, dict) else value
             ruleset.dockerhub_paths[str(path)] = str(why)
             env = value.get("env") if isinstance(value, dict) else None
+            if isinstance(value, dict) and isinstance(value.get("to"), str):
+                ruleset.dockerhub_moved[str(path)] = value["to"]
             if isinstance(env, dict):
                 ruleset.dockerhub_env[str(path)] = tuple((str(k), str(v)) for k, v in env.items())
     for raw in _list(data.get("upstream") or [], "upstream", origin):

@@ -462,3 +462,17 @@ CMD ["java", "-jar", "/app.jar"]
 """)
     assert "RUN /usr/lib/jvm/default-jvm/bin/keytool -noprompt -import" in result.dockerfile
     assert not errors(result, "MIG412")
+
+
+def test_editing_docker_hub_phps_production_template_edits_wolfis_php_ini():
+    result = migrate("""\
+FROM php:8.3-fpm
+RUN sed -i "s/memory_limit = 128M/memory_limit = 512M/" "$PHP_INI_DIR/php.ini-production" \\
+ && mv "$PHP_INI_DIR/php.ini-production" "$PHP_INI_DIR/php.ini"
+COPY . /var/www/html
+CMD ["php-fpm"]
+""")
+    assert 'RUN sed -i "s/memory_limit = 128M/memory_limit = 512M/" "/etc/php/php.ini"\n' in result.dockerfile
+    assert not errors(result, "MIG412")
+    development = migrate("FROM php:8.3-cli\nRUN sed -i s/a/b/ /usr/local/etc/php/php.ini-development\nCMD [\"php\"]\n")
+    assert "/etc/php/php.ini-development" in " ".join(errors(development, "MIG412"))
