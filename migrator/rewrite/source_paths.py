@@ -91,6 +91,8 @@ def _source_only(path: str, ctx: Context, before: str) -> str | None:
         root = _matching_root(path, pattern)
         if root is None or root in before or any(root in text for text in ctx.stage.earlier):
             continue
+        if _unpacked_into(root, [before, *ctx.stage.earlier]):
+            continue
         return f"{path} is a path of the source image ({why})"
     return None
 
@@ -107,6 +109,27 @@ def _patterns(rules: RuleSet) -> list[tuple[str, str, str]]:
         found = [(re.split(r"[*?\[]", p, maxsplit=1)[0], p, why) for p, why in paths if p not in rules.dockerhub_env]
         cached = _PATTERNS[id(rules)] = (rules, found)
     return cached[1]
+
+
+# a directory something unpacks or installs into: `tar -C /usr/local`, `--prefix=/usr/local`, `unzip -d /opt`
+_INTO = re.compile(r"(?:\s-C|--directory|--prefix|--root|\s-d|DESTDIR|PREFIX)[=\s]+[\"']?(/[^\s\"';&|]*)")
+
+
+# `make install` and its kind install under /usr/local unless told otherwise
+_BUILDS_INSTALL = re.compile(r"\bmake\b[^;&|\n]*\b(?:alt)?install\b|\bcmake\s+--install\b|\bninja\b[^;&|\n]*\binstall\b")
+
+
+def _unpacked_into(root: str, texts: list[str]) -> bool:
+    """`curl ... | tar -C /usr/local -xz` made /usr/local/go: a path under a directory the stage unpacked into
+    (or under /usr/local, after a `make install`)."""
+    for text in texts:
+        if root.startswith("/usr/local/") and _BUILDS_INSTALL.search(text):
+            return True
+        for match in _INTO.finditer(text):
+            target = match.group(1).rstrip("/")
+            if root.startswith(target + "/"):
+                return True
+    return False
 
 
 def _matching_root(path: str, pattern: str) -> str | None:

@@ -476,3 +476,20 @@ CMD ["php-fpm"]
     assert not errors(result, "MIG412")
     development = migrate("FROM php:8.3-cli\nRUN sed -i s/a/b/ /usr/local/etc/php/php.ini-development\nCMD [\"php\"]\n")
     assert "/etc/php/php.ini-development" in " ".join(errors(development, "MIG412"))
+
+
+def test_a_source_image_path_the_stage_unpacks_itself_is_not_reported():
+    result = migrate("""\
+FROM debian:12
+RUN apt-get update && apt-get install -y curl \\
+ && curl -L https://go.dev/dl/go1.22.0.linux-amd64.tar.gz | tar -C /usr/local -xz && /usr/local/go/bin/go version
+CMD ["sh"]
+""")
+    assert not messages(result, "MIG412")
+    built = migrate("""\
+FROM debian:12
+COPY Python-3.12.1/ /src/
+RUN cd /src && ./configure && make && make altinstall && chmod 755 /usr/local/bin/python3.12
+CMD ["sh"]
+""")
+    assert not messages(built, "MIG412")
