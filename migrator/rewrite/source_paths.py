@@ -116,7 +116,8 @@ _INTO = re.compile(r"(?:\s-C|--directory|--prefix|--root|\s-d|DESTDIR|PREFIX)[=\
 
 
 # `make install` and its kind install under /usr/local unless told otherwise
-_BUILDS_INSTALL = re.compile(r"\bmake\b[^;&|\n]*\b(?:alt)?install\b|\bcmake\s+--install\b|\bninja\b[^;&|\n]*\binstall\b")
+_BUILDS_INSTALL = re.compile(r"\bmake\b[^;&|\n]*\b(?:alt)?install\b|\bcmake\s+--install\b"
+                             r"|\bninja\b[^;&|\n]*\binstall\b")
 
 
 def _unpacked_into(root: str, texts: list[str]) -> bool:
