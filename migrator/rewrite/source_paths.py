@@ -15,6 +15,7 @@ import re
 
 from migrator.findings import shell as codes
 from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 from migrator.rules.loader import RuleSet
 
@@ -112,11 +113,11 @@ def _patterns(rules: RuleSet) -> list[tuple[str, str, str]]:
 
 
 # a directory something unpacks or installs into: `tar -C /usr/local`, `--prefix=/usr/local`, `unzip -d /opt`
-_INTO = re.compile(r"(?:\s-C|--directory|--prefix|--root|\s-d|DESTDIR|PREFIX)[=\s]+[\"']?(/[^\s\"';&|]*)")
+_INTO = lazy_re(r"(?:\s-C|--directory|--prefix|--root|\s-d|DESTDIR|PREFIX)[=\s]+[\"']?(/[^\s\"';&|]*)")
 
 
 # `make install` and its kind install under /usr/local unless told otherwise
-_BUILDS_INSTALL = re.compile(r"\bmake\b[^;&|\n]*\b(?:alt)?install\b|\bcmake\s+--install\b"
+_BUILDS_INSTALL = lazy_re(r"\bmake\b[^;&|\n]*\b(?:alt)?install\b|\bcmake\s+--install\b"
                              r"|\bninja\b[^;&|\n]*\binstall\b")
 
 
