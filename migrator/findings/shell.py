@@ -132,7 +132,7 @@ OWNER_NEVER_CREATED = Code(
     Severity.ERROR,
     "User or group nothing creates (chown, su, install -o): the RUN fails",
     "The command names a user or group (`chown`, `chgrp`, `su`, `runuser`, `gosu`, `su-exec`, "
-    "`install -o/-g`) that Wolfi's base layout does not have "
+    "`install -o/-g`, the group of `adduser USER GROUP`) that Wolfi's base layout does not have "
     "(wolfi-baselayout's /etc/passwd has no www-data and no users group), that no earlier command of the "
     "stage creates, and that no package the stage installs is named like (a daemon's package creates its "
     "user: that case is the warning MIG405). `chown` cannot resolve the name and fails, and with it the "

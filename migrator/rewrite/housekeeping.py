@@ -239,7 +239,7 @@ def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
     if owner is None or owner.value is None or owner.value.startswith("--reference"):
         return None
     user, _, group = owner.value.partition(":") if cmd.name == "chown" else ("", "", owner.value)
-    return _unknown_accounts(cmd, ctx, user, group)
+    return unknown_accounts(cmd, ctx, user, group)
 
 
 _SU_VALUE_OPTIONS = {"-s", "--shell", "-c", "--command", "-g", "--group", "-G", "--supp-group", "-w",
@@ -269,7 +269,7 @@ def _runs_as(cmd: Cmd, ctx: Context) -> Outcome | None:
                 break
     if "$" in user + group:
         return None
-    return _unknown_accounts(cmd, ctx, user, group) if user or group else None
+    return unknown_accounts(cmd, ctx, user, group) if user or group else None
 
 
 def _option_value(words: list[str], short: str, long: str) -> str:
@@ -281,7 +281,7 @@ def _option_value(words: list[str], short: str, long: str) -> str:
     return ""
 
 
-def _unknown_accounts(cmd: Cmd, ctx: Context, user: str, group: str) -> Outcome | None:
+def unknown_accounts(cmd: Cmd, ctx: Context, user: str, group: str) -> Outcome | None:
     from migrator.rewrite.users import known_group_names, known_users
 
     installed = ctx.stage.installed  # a package may create a user of its own name (nginx, redis)

@@ -493,3 +493,11 @@ RUN cd /src && ./configure && make && make altinstall && chmod 755 /usr/local/bi
 CMD ["sh"]
 """)
     assert not messages(built, "MIG412")
+
+
+def test_adding_a_user_to_a_group_wolfi_lacks_is_an_error():
+    result = migrate("FROM debian:12\nRUN adduser --system app && adduser app users\nCMD [\"sh\"]\n")
+    [group] = errors(result, "MIG413")
+    assert group.startswith("`adduser app users`") and "users is not" in group
+    made = migrate("FROM debian:12\nRUN groupadd users2 && adduser --system app && adduser app users2\nCMD [\"sh\"]\n")
+    assert not messages(made, "MIG413")
