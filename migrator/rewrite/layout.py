@@ -109,6 +109,7 @@ def _version_paths(plan: FilePlan, stage: Stage, raw: str) -> tuple[str, list[st
 
     ref = stage.root_stage().ref
     moves = version_paths(ref.short_name, ref.tag, plan.options.tag_policy) if ref is not None else {}
+    moves = moves or _distro_python_paths(plan, stage, raw)
     done = []
     for old, new in moves.items():
         changed = re.sub(rf"(?<=/){re.escape(old)}(?=/|$|[\"'\s:;])", partial(_served, new=new), raw)
@@ -116,6 +117,28 @@ def _version_paths(plan: FilePlan, stage: Stage, raw: str) -> tuple[str, list[st
             raw = changed
             done.append(f"{old} -> {new} (the version the image serves names the directory)")
     return raw, done
+
+
+_DISTRO_PYTHON = lazy_re(r"(?<![\w/.-])/usr/(?:bin|lib)/(python3\.\d+)(?=/|$|[\"'\s:;*])")
+_INSTALLS_PYTHON = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install"
+                           r"|microdnf\s+install)\b[^\n;&|]*(?<![\w.-])python3(?![\w.-])")
+
+
+def _distro_python_paths(plan: FilePlan, stage: Stage, raw: str) -> dict[str, str]:
+    """`apk add python3` then `setcap ... /usr/bin/python3.12`: the distribution's python3 was 3.12, Wolfi's
+    python3 is its newest stream, so /usr/bin/python3.12 is not there; the path takes Wolfi's version."""
+    from migrator.rules.data import builtin_data
+
+    found = {m.group(1) for m in _DISTRO_PYTHON.finditer(raw)}
+    if not found or stage.root_stage().ref is None:
+        return {}
+    chain = [stage]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)  # type: ignore[arg-type]
+    if not any(i.keyword == "RUN" and _INSTALLS_PYTHON.search(i.raw) for s in chain for i in s.instructions):
+        return {}
+    newest = "python" + str(builtin_data("wolfi/versions.yaml")["languages"]["python"]["latest"])
+    return {old: newest for old in found if old != newest}
 
 
 def _served(match: re.Match[str], new: str) -> str:

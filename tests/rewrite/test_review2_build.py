@@ -501,3 +501,18 @@ def test_adding_a_user_to_a_group_wolfi_lacks_is_an_error():
     assert group.startswith("`adduser app users`") and "users is not" in group
     made = migrate("FROM debian:12\nRUN groupadd users2 && adduser --system app && adduser app users2\nCMD [\"sh\"]\n")
     assert not messages(made, "MIG413")
+
+
+def test_the_distributions_python_path_takes_wolfis_python_version():
+    from migrator.rules.data import builtin_data
+
+    newest = builtin_data("wolfi/versions.yaml")["languages"]["python"]["latest"]
+    result = migrate("""\
+FROM alpine:3.20
+RUN apk add --no-cache python3 libcap && setcap CAP_NET_BIND_SERVICE=+eip /usr/bin/python3.12
+COPY app.py /app.py
+CMD ["python3", "/app.py"]
+""")
+    assert f"setcap CAP_NET_BIND_SERVICE=+eip /usr/bin/python{newest}\n" in result.dockerfile
+    own = migrate("FROM alpine:3.20\nRUN ls /usr/bin/python3.12\nCMD [\"sh\"]\n")  # no python3 installed here
+    assert "/usr/bin/python3.12" in own.dockerfile
