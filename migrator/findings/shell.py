@@ -80,7 +80,9 @@ LAYOUT_TRANSLATED = Code(
     "are /etc/php; Debian's /etc/ImageMagick-6 is /etc/ImageMagick-7; what `COPY --from` takes from a "
     "postgres stage's /usr/local/bin and /usr/local/lib is in /usr/bin and /usr/lib on Chainguard's "
     "postgres (rules/dockerhub.yaml lists these); Docker Hub nginx's /var/cache/nginx is Wolfi's "
-    "/var/lib/nginx/tmp; and a path the language names after its version (`/opt/venv/lib/python3.12`, "
+    "/var/lib/nginx/tmp, and its conf.d/default.conf is Chainguard nginx's conf.d/nginx.default.conf (a "
+    "file under the old name would be a second server on the same port); Temurin's /opt/java/openjdk is "
+    "/usr/lib/jvm/default-jvm; and a path the language names after its version (`/opt/venv/lib/python3.12`, "
     "`/gems/ruby/3.3.0`) takes the version the Chainguard image serves (python3.14, ruby/4.0.0 on latest).",
 )
 LAYOUT_MISSING = Code(

@@ -516,3 +516,14 @@ CMD ["python3", "/app.py"]
     assert f"setcap CAP_NET_BIND_SERVICE=+eip /usr/bin/python{newest}\n" in result.dockerfile
     own = migrate("FROM alpine:3.20\nRUN ls /usr/bin/python3.12\nCMD [\"sh\"]\n")  # no python3 installed here
     assert "/usr/bin/python3.12" in own.dockerfile
+
+
+def test_nginx_default_server_config_is_chainguards_file_name():
+    result = migrate("""\
+FROM nginx:1.27-alpine
+COPY nginx.conf /etc/nginx/conf.d/default.conf
+COPY dist/ /usr/share/nginx/html/
+RUN chmod 644 /etc/nginx/conf.d/default.conf
+""")
+    assert "conf.d/default.conf" not in result.dockerfile  # would add a second server on 8080
+    assert "COPY nginx.conf /etc/nginx/conf.d/nginx.default.conf\n" in result.dockerfile
