@@ -54,8 +54,10 @@ def _script_finding(plan: FilePlan, program: str, line: int, source: str, label:
     text = plan.files.text(source)
     if text is not None:
         managers = sorted({m.group(1) for m in _MANAGERS.finditer(text)})
-        if family == "alpine" and _APK.search(text):
-            managers.append("apk add (Alpine's package names)")
+        if not managers and family == "alpine" and _APK.search(text):
+            return [finding("MIG414", line, f"`{program}` ({source} in the build context) runs `apk add` with "
+                            "Alpine's package names: Wolfi has apk too, but names some packages differently "
+                            "(and has no musl ones), so check each name against Wolfi's")]
         if not managers:
             return []
         return [finding("MIG415", line, f"`{program}` ({source} in the build context) runs {', '.join(managers)}: "

@@ -527,3 +527,11 @@ RUN chmod 644 /etc/nginx/conf.d/default.conf
 """)
     assert "conf.d/default.conf" not in result.dockerfile  # would add a second server on 8080
     assert "COPY nginx.conf /etc/nginx/conf.d/nginx.default.conf\n" in result.dockerfile
+
+
+def test_an_alpine_script_that_runs_apk_add_is_a_warning(tmp_path):
+    (tmp_path / "install.sh").write_text("#!/bin/sh\nset -e\napk add --no-cache libstdc++ gcompat\n")
+    result = migrate("FROM alpine:3.20\nCOPY install.sh /install.sh\nRUN /install.sh\nCMD [\"/app\"]\n", context=tmp_path)
+    assert not messages(result, "MIG415")
+    [warning] = [f for f in result.findings if f.code == "MIG414"]
+    assert warning.severity is Severity.WARNING and "apk add" in warning.message
