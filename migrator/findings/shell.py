@@ -152,7 +152,8 @@ CONTEXT_SCRIPT_UNREAD = Code(
     "it (no build context on disk). Such scripts often install packages with apt-get or dpkg, which Wolfi "
     "does not have, or edit that distribution's files; then the step fails, and nothing in the Dockerfile "
     "shows it. Read the script and port what it installs to `apk add` with Wolfi's names (run the tool "
-    "with the build context so that it can check the script).",
+    "with the build context so that it can check the script). Also given, with the context, for an "
+    "Alpine script's `apk add`: Wolfi has apk, but some names differ.",
 )
 
 CONTEXT_SCRIPT_PACKAGES = Code(
@@ -160,7 +161,7 @@ CONTEXT_SCRIPT_PACKAGES = Code(
     Severity.ERROR,
     "Build-context script runs the source's package manager: the RUN fails",
     "A RUN step runs a script from the build context that calls apt-get, dpkg, yum, dnf, zypper or "
-    "tonistiigi/xx's `xx-apt-get` (or, for an Alpine source, `apk add` with Alpine's package names). "
+    "tonistiigi/xx's `xx-apt-get`. "
     "The script was written for the original image; on Wolfi those package managers do not exist, so "
     "the step fails. Port the script: `apk add` with Wolfi's package names (`xx-apk` for xx).",
 )
