@@ -20,6 +20,7 @@ from migrator.rewrite.healthcheck import port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
+from migrator.rewrite.workdir import relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet
 
 # instructions a runtime stage keeps from the original final stage
@@ -64,11 +65,24 @@ def needs_chown(facts: StageFacts) -> bool:
     return user_set or bool(facts.commands_named("chown", "chmod"))
 
 
+def _builder_has_workdir(context: RuntimeContext) -> bool:
+    """Is the stage's working directory there in the builder? Docker Hub's default (php's /var/www/html)
+    is written into the builder only when the stage relied on it (workdir.py); otherwise the -dev image
+    starts elsewhere, nothing was put there, and copying it would fail the build."""
+    facts = context.facts
+    if facts.workdir == "/":
+        return False
+    stage = facts.stage
+    if stage.parent is not None or facts.workdir in facts.directories or relies_on_default(stage.instructions):
+        return True
+    return facts.workdir == (context.image.workdir or "/")
+
+
 def runtime_copies(context: RuntimeContext) -> list[Copy]:
     facts, plan = context.facts, context.plan
     wanted: list[Copy] = list(plan.copies)
     if plan.copy_app_dirs:
-        if facts.workdir != "/":
+        if _builder_has_workdir(context):
             wanted.append(Copy(facts.workdir, facts.workdir))
         gone = removed_paths(facts)  # `COPY src /build` ... `rm -rf /build`: gone
         for destination in facts.copy_destinations:
