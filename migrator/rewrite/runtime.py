@@ -21,6 +21,7 @@ from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.uncarried import build_inputs, consumed, touched_files, uncarried
+from migrator.rewrite.workdir import relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet
 
 # instructions a runtime stage keeps from the original final stage
@@ -67,11 +68,24 @@ def needs_chown(facts: StageFacts) -> bool:
     return user_set or bool(facts.commands_named("chown", "chmod"))
 
 
+def _builder_has_workdir(context: RuntimeContext) -> bool:
+    """Is the stage's working directory there in the builder? Docker Hub's default (php's /var/www/html)
+    is written into the builder only when the stage relied on it (workdir.py); otherwise the -dev image
+    starts elsewhere, nothing was put there, and copying it would fail the build."""
+    facts = context.facts
+    if facts.workdir == "/":
+        return False
+    stage = facts.stage
+    if stage.parent is not None or facts.workdir in facts.directories or relies_on_default(stage.instructions):
+        return True
+    return facts.workdir == (context.image.workdir or "/")
+
+
 def runtime_copies(context: RuntimeContext) -> list[Copy]:
     facts, plan = context.facts, context.plan
     wanted: list[Copy] = list(plan.copies)
     if plan.copy_app_dirs:
-        if facts.workdir != "/":
+        if _builder_has_workdir(context):
             wanted.append(Copy(facts.workdir, facts.workdir))
         gone = removed_paths(facts)  # `COPY src /build` ... `rm -rf /build`: gone
         for destination in facts.copy_destinations:
@@ -100,7 +114,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         if covered.contains(copy.destination):
             continue
         if copy.destination in plan.owned and not copy.chown:
-            copy = Copy(copy.source, copy.destination, chown=True)
+            copy = Copy(copy.source, copy.destination, chown=True)  # the app writes there: owned wins
         kept.append(copy)
         covered.add(copy.destination)
     first: dict[tuple[str, str], int] = {}  # (a kept copy may have gained --chown: found by its paths)
@@ -222,7 +236,8 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         destination = copy.destination
         if "*" in copy.source:
             destination = posixpath.dirname(copy.destination) + "/"
-        flag = "--chown" if copy.chown or (context.chown and "*" not in copy.source) else ""
+        stage_wide = context.chown and not copy.root_owned and "*" not in copy.source
+        flag = "--chown" if copy.chown or stage_wide else ""
         chown = f"{flag}={context.uid}:{context.uid} " if flag else ""
         flags = [f"--from={builder}", *([chown.strip()] if chown else [])]
         paths = [context.facts.as_written(copy.source), context.facts.as_written(destination)]
