@@ -101,7 +101,8 @@ CODES: tuple[Code, ...] = (
     Code(
         "MIG221", Severity.ERROR, "the app pins a language version the latest image does not serve",
         "Besides the image tag, the build copies a file in which the app pins its language version "
-        "(`.ruby-version`, which a Gemfile's `ruby file:` directive reads), and the Chainguard image's "
+        "(`.ruby-version`, which a Gemfile's `ruby file:` directive reads; or, read when the build context is "
+        "on disk and the build runs bundler, the Gemfile's own `ruby '3.3.3'` line), and the Chainguard image's "
         "`latest` tag serves another version: `bundle install` refuses to run when the Gemfile's Ruby is not "
         "the interpreter's, so the build fails. Migrate with `--tag-policy keep` for an organisation registry "
         "that serves the pinned version, or move the app (the file and its Gemfile.lock) to the version "

@@ -14,6 +14,7 @@ from functools import lru_cache
 from migrator.findings import finding
 from migrator.model import Finding, TagPolicy
 from migrator.plan.planner import FilePlan, StagePlan
+from migrator.plan.stages import Stage
 from migrator.regex import glob_match
 
 
@@ -62,7 +63,26 @@ def _copied_pin_file(plan: FilePlan, stage_plan: StagePlan, repository: str, tag
                     return name, instruction.line
                 if any(posixpath.normpath(s) == "." for s in sources) and plan.files.kind(name) is not None:
                     return name, instruction.line
+            if _copies_gemfile(sources) and _gemfile_pins_another_ruby(plan, root, pinned.latest):
+                return "Gemfile", instruction.line
     return None
+
+
+_GEMFILE_RUBY = re.compile(r"""(?m)^\s*ruby\s*\(?\s*['"](\d+\.\d+)(?:\.\d+)*['"]""")
+_BUNDLE = re.compile(r"(?<![\w.-])bundle(?:r)?\s+(?:install|exec|check|update|lock|config)(?![\w-])")
+
+
+def _copies_gemfile(sources: list[str]) -> bool:
+    return any(posixpath.basename(s.rstrip("/")) == "Gemfile" or posixpath.normpath(s) == "." for s in sources)
+
+
+def _gemfile_pins_another_ruby(plan: FilePlan, root: Stage, latest: str) -> bool:
+    """The build runs bundler and the Gemfile on disk says `ruby '3.3.3'` (bundler checks it as strictly as
+    `.ruby-version`), with another major.minor than the image's latest serves."""
+    runs_bundle = any(i.keyword == "RUN" and _BUNDLE.search(i.body)
+                      for other in plan.stages if other.stage.root_stage() is root for i in other.stage.instructions)
+    match = _GEMFILE_RUBY.search(plan.files.text("Gemfile") or "") if runs_bundle else None
+    return match is not None and match.group(1).split(".")[:2] != latest.split(".")[:2]
 
 
 _GRADLEW = re.compile(r"(?<![\w.-])(?:\./|\$PWD/|(?:ba)?sh\s+)?gradlew(?![\w.-])")

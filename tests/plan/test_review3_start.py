@@ -109,3 +109,31 @@ def test_every_java_source_is_judged_alike() -> None:
         result = migrate(GRADLE_BUILD.replace("java:8-jdk", source))
         assert len(messages(result, "MIG222")) == 1, source
     assert messages(migrate(GRADLE_BUILD.replace("./gradlew build", "mvn package")), "MIG222") == []
+
+
+# --- a Gemfile's `ruby '3.3.3'` pins the interpreter as .ruby-version does ----------------------------
+
+BUNDLE = """\
+FROM ruby:3.3-slim
+WORKDIR /app
+COPY Gemfile Gemfile.lock ./
+RUN bundle install
+COPY . .
+CMD ["ruby", "app.rb"]
+"""
+
+
+def test_a_gemfile_ruby_directive_on_disk_makes_the_version_jump_an_error(tmp_path: Path) -> None:
+    (tmp_path / "Gemfile").write_text("source 'https://rubygems.org'\n\nruby '3.3.3'\n\ngem 'sinatra'\n")
+    result = migrate_text(BUNDLE, Options(context=tmp_path))
+    [error] = [f for f in result.findings if f.code == "MIG221"]
+    assert error.severity.value == "error" and error.line == 3 and "`Gemfile`" in error.message
+    assert "MIG220" not in {f.code for f in result.findings}
+
+
+def test_a_gemfile_without_a_ruby_line_or_out_of_reach_stays_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "Gemfile").write_text("source 'https://rubygems.org'\ngem 'sinatra'\n")
+    for options in (Options(context=tmp_path), None):
+        result = migrate_text(BUNDLE, options)
+        assert "MIG221" not in {f.code for f in result.findings}
+        assert "MIG220" in {f.code for f in result.findings}
