@@ -159,6 +159,11 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         if stage_plan.base_packages and knowledge is not None and knowledge.base_tools:
             line_end = out.text.index(newline, base_at)
             out.text = f"{out.text[:line_end]} {' '.join(knowledge.base_tools)}{out.text[line_end:]}"
+        elif knowledge is not None and (late := _tools_at_the_end(stage_plan, knowledge, newline)) is not None:
+            start = re.search(r"(?im)^[ \t]*(?:ENTRYPOINT|CMD)\b", out.text[base_at:])
+            at = base_at + start.start() if start else len(out.text.rstrip(" \t\r\n")) + len(newline)
+            out.text = out.text[:at] + late[0] + out.text[at:] if at <= len(out.text) else out.text + newline + late[0]
+            out.findings.append(late[1])
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
         roll = dotnet_roll_forward(plan, image) if stage_plan is plan.final else None
@@ -543,6 +548,19 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
     return [finding("MIG314", t.line, f"`{t.command}` is run here, and no Wolfi package provides it: "
                     f"{knowledge.image_name} does not have it, so the command is not found")
             for t in knowledge.tools if t.package is None]
+
+
+def _tools_at_the_end(stage_plan: StagePlan, knowledge: StageKnowledge, newline: str) -> tuple[str, Finding] | None:
+    """Tools still to add when nothing in the stage placed them (only its start script may use them, and no RUN
+    or apk add of the stage comes before it): installed just before its ENTRYPOINT or CMD."""
+    from migrator.rewrite.tools import added_message, pending_packages
+
+    packages = pending_packages(knowledge)
+    if not packages:
+        return None
+    knowledge.tools_placed = True
+    return (f"RUN apk add --no-cache {' '.join(packages)}{newline}",
+            finding("MIG313", stage_plan.stage.from_item.line, added_message(knowledge)))
 
 
 def _unreadable_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int]]:

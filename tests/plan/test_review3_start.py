@@ -56,6 +56,14 @@ def test_a_builder_on_a_dev_image_gets_what_the_dev_image_lacks_for_an_unreadabl
     assert "node:20 shipped it" in messages(result, "MIG313")[0]
 
 
+def test_a_final_stage_kept_on_its_parents_dev_image_gets_them_before_its_start_script() -> None:
+    result = migrate("FROM python:3.12 AS base\nRUN pip install x\nFROM base\nCOPY entrypoint.sh /\n"
+                     "ENTRYPOINT [\"/entrypoint.sh\"]\n")
+    assert result.dockerfile.endswith("COPY entrypoint.sh /\nRUN apk add --no-cache curl\n"
+                                      "ENTRYPOINT [\"/entrypoint.sh\"]\n")  # python:latest-dev has wget and git
+    assert "`/entrypoint.sh`" in messages(result, "MIG313")[0]
+
+
 def test_a_script_read_from_the_build_context_or_a_slim_source_adds_nothing(tmp_path: Path) -> None:
     (tmp_path / "fetch-and-build.sh").write_text("#!/bin/sh\njavac Main.java\n")
     (tmp_path / "run.sh").write_text("#!/bin/sh\nexec java Main\n")
