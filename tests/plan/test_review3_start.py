@@ -54,6 +54,8 @@ def test_a_builder_on_a_dev_image_gets_what_the_dev_image_lacks_for_an_unreadabl
     result = migrate(text)
     assert "RUN apk add --no-cache curl && ./scripts/prepare.sh && npm ci" in result.dockerfile  # -dev has wget, git
     assert "node:20 shipped it" in messages(result, "MIG313")[0]
+    maven = migrate(text.replace("node:20 AS", "maven:3.9-eclipse-temurin-17 AS").replace("npm ci", "mvn package"))
+    assert "RUN apk add --no-cache curl && ./scripts/prepare.sh && mvn package" in maven.dockerfile
 
 
 def test_a_final_stage_kept_on_its_parents_dev_image_gets_them_before_its_start_script() -> None:
