@@ -147,3 +147,11 @@ def test_a_gemfile_without_a_ruby_line_or_out_of_reach_stays_a_warning(tmp_path:
         result = migrate_text(BUNDLE, options)
         assert "MIG221" not in {f.code for f in result.findings}
         assert "MIG220" in {f.code for f in result.findings}
+
+
+def test_a_gemfile_pin_on_an_unversioned_ruby_tag_is_an_error_too(tmp_path: Path) -> None:
+    (tmp_path / "Gemfile").write_text("source 'https://rubygems.org'\nruby \"3.4.1\"\n")
+    result = migrate_text(BUNDLE.replace("ruby:3.3-slim", "ruby:slim"), Options(context=tmp_path))
+    [error] = [f for f in result.findings if f.code == "MIG221"]
+    assert error.line == 3 and "pins ruby 3.4" in error.message
+    assert "MIG221" not in {f.code for f in migrate(BUNDLE.replace("ruby:3.3-slim", "ruby:slim")).findings}
