@@ -16,6 +16,7 @@ from migrator.model import Finding, TagPolicy
 from migrator.plan.planner import FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.regex import glob_match
+from migrator.rewrite.gradle import old_gradle
 
 
 def version_drift(plan: FilePlan) -> list[Finding]:
@@ -37,7 +38,7 @@ def version_drift(plan: FilePlan) -> list[Finding]:
         if drift is not None:
             seen.add(ref.familiar)
             pin = _copied_pin_file(plan, stage_plan, ref.short_name, ref.tag)
-            wrapper = _old_gradle_wrapper(plan, stage_plan, ref.familiar, ref.short_name, ref.tag)
+            wrapper = old_gradle(plan, stage_plan, ref.familiar, ref.short_name, ref.tag)
             if wrapper is not None:
                 found.append(finding("MIG222", wrapper[0], wrapper[1]))
             elif pin is not None:
@@ -119,50 +120,6 @@ def _gemfile_on_unpinned_ruby(plan: FilePlan, stage_plan: StagePlan) -> Finding 
                     f"an organisation registry that serves ruby {version}, or move the app (Gemfile, "
                     f"Gemfile.lock) to {latest}"))
     return None
-
-
-_GRADLEW = re.compile(r"(?<![\w.-])(?:\./|\$PWD/|(?:ba)?sh\s+)?gradlew(?![\w.-])")
-_WRAPPER_PROPERTIES = "gradle/wrapper/gradle-wrapper.properties"
-_DISTRIBUTION = re.compile(r"(?m)^\s*distributionUrl\s*[=:].*?gradle-(\d+(?:\.\d+)*)(?:-[a-z0-9-]*)?-(?:bin|all)\.zip")
-
-
-def _old_gradle_wrapper(plan: FilePlan, stage_plan: StagePlan, familiar: str, repository: str,
-                        tag: str) -> tuple[int, str] | None:
-    """(line, message) when a stage on this Java image runs `./gradlew` whose Gradle cannot run on the Java
-    the image's latest tag serves: the wrapper's version from gradle-wrapper.properties when the build
-    context is on disk, else unknown (a project on an older Java has an older wrapper, as a rule)."""
-    from migrator.plan.versions import gradle_runs_on, pinned_version
-
-    pinned = pinned_version(repository, tag)
-    if pinned is None or pinned.language != "java" or plan.options.tag_policy is TagPolicy.KEEP:
-        return None
-    needed = gradle_runs_on(pinned.latest)
-    root = stage_plan.stage
-    line = next((i.line for other in plan.stages if other.stage.root_stage() is root
-                 for i in other.stage.instructions if i.keyword == "RUN" and _GRADLEW.search(i.body)), None)
-    if needed is None or line is None:
-        return None
-    properties = plan.files.text(_WRAPPER_PROPERTIES)
-    version = match.group(1) if properties and (match := _DISTRIBUTION.search(properties)) else None
-    if version is not None and _version_key(version) >= _version_key(needed):
-        return None
-    keep = (f", or migrate with --tag-policy keep for an organisation registry that serves java {pinned.version}"
-            if pinned.served else f" (Wolfi has no java {pinned.version} stream, so --tag-policy keep cannot help)")
-    if version is not None:
-        return line, (f"{familiar}: `./gradlew` runs Gradle {version} ({_WRAPPER_PROPERTIES}), and the Chainguard "
-                      f"image's latest tag serves java {pinned.latest}, on which Gradle runs from {needed} on: the "
-                      f"build fails before it compiles anything; upgrade the wrapper (`./gradlew wrapper "
-                      f"--gradle-version {needed}` on java {pinned.version}, then the build scripts){keep}")
-    return line, (f"{familiar}: `./gradlew` runs the Gradle version of the project's wrapper, which this tool "
-                  f"cannot read (no {_WRAPPER_PROPERTIES} in a build context on disk), and the Chainguard "
-                  f"image's latest tag serves java {pinned.latest}: Gradle runs on it from {needed} on, and a "
-                  f"project built on java {pinned.version} has an older wrapper as a rule, so the build fails; the "
-                  f"wrapper must support java {pinned.latest} (`./gradlew wrapper --gradle-version {needed}`)"
-                  f"{keep}")
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
 
 
 def _pinned_by_the_app(familiar: str, pin_file: str, repository: str, tag: str, policy: TagPolicy) -> str:

@@ -155,3 +155,14 @@ def test_a_gemfile_pin_on_an_unversioned_ruby_tag_is_an_error_too(tmp_path: Path
     [error] = [f for f in result.findings if f.code == "MIG221"]
     assert error.line == 3 and "pins ruby 3.4" in error.message
     assert "MIG221" not in {f.code for f in migrate(BUNDLE.replace("ruby:3.3-slim", "ruby:slim")).findings}
+
+
+def test_a_gradle_the_dockerfile_downloads_is_judged_by_its_version() -> None:
+    download = ("FROM openjdk:8-jdk AS build\nWORKDIR /src\nARG GRADLE_VERSION=4.10.3\n"
+                "RUN wget -q https://services.gradle.org/distributions/gradle-${GRADLE_VERSION}-bin.zip"
+                " && unzip -q gradle-*.zip -d /opt && ln -s /opt/gradle-${GRADLE_VERSION}/bin/gradle /usr/bin/gradle\n"
+                "COPY . .\nRUN gradle build\n"
+                "FROM openjdk:8-jre\nCOPY --from=build /src/build/libs/app.jar /app.jar\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n")
+    [error] = [f for f in migrate(download).findings if f.code == "MIG222"]
+    assert error.line == 6 and "Gradle 4.10.3" in error.message
+    assert messages(migrate(download.replace("4.10.3", "9.4.1")), "MIG222") == []
