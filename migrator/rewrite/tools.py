@@ -125,6 +125,12 @@ def missing_tools(uses: ToolUses, image: ChainguardImage, installed: set[str],
     return found
 
 
+def package_for(command: str) -> str | None:
+    """The Wolfi package rules/tools.yaml gives for a command; None when it lists none."""
+    packages = _table().get(command)
+    return packages[0] if packages else None
+
+
 def shipped_tools(ref: ImageRef) -> tuple[str, ...]:
     """The commands of rules/tools.yaml the source image shipped (Docker Hub's images built on
     buildpack-deps: curl, wget, git; rules/dockerhub.yaml `shipped_tools`)."""

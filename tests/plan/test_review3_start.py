@@ -166,3 +166,15 @@ def test_a_gradle_the_dockerfile_downloads_is_judged_by_its_version() -> None:
     [error] = [f for f in migrate(download).findings if f.code == "MIG222"]
     assert error.line == 6 and "Gradle 4.10.3" in error.message
     assert messages(migrate(download.replace("4.10.3", "9.4.1")), "MIG222") == []
+
+
+# --- a start command line that runs a tool the runtime lacks -------------------------------------------
+
+def test_a_shell_start_command_running_wget_on_a_runtime_without_it_is_an_error() -> None:
+    text = "FROM openjdk:8-jdk\nWORKDIR /app\nCOPY app.jar .\nCMD wget -q http://config/app.properties && java -jar app.jar\n"
+    [error] = [f for f in migrate(text).findings if f.code == "MIG563"]
+    assert error.severity.value == "error" and error.line == 4 and "`wget`" in error.message
+    # installed in the original final stage, it stays in the builder: the runtime still lacks it (MIG514 too)
+    installed = migrate(text.replace("COPY app.jar .\n", "COPY app.jar .\nRUN apt-get update && apt-get install -y wget\n"))
+    assert len(messages(installed, "MIG563")) == 1 and messages(installed, "MIG514")
+    assert messages(migrate(text.replace("wget -q http://config/app.properties", "test -f app.jar")), "MIG563") == []
