@@ -4,7 +4,7 @@
 `__setattr__` and `__delattr__` for every class and compiles each one, and it needs `inspect`
 (which brings `ast`, `dis`, `tokenize`): about 0.3 ms a class and 10 ms of imports, some 25 ms of
 every `migrate FILE` before this module. Here the other methods are shared closures over the field
-names, and `__init__` is generic for a class's first instances, then compiled (it must be fast: a
+names, and `__init__` is generic for a class's first hundred instances, then compiled (it must be fast: a
 large Dockerfile makes hundreds of thousands of these objects).
 
 What the code base uses is supported, with dataclass semantics: `@dataclass`,
@@ -109,12 +109,13 @@ def _check_order(cls: type, fields: dict[str, _Field]) -> None:
         seen_default = seen_default or has_default
 
 
-_COMPILE_AFTER = 10  # instances made with the generic __init__ before the class gets a compiled one
+_COMPILE_AFTER = 100  # instances made with the generic __init__ before the class gets a compiled one
 
 
 def _lazy_init(cls: type, fields: dict[str, _Field], frozen: bool) -> Callable[..., None]:
-    """A generic `__init__`, until the class has made enough instances for a compiled one to pay
-    (compiling takes some 90 µs; in a one-file run 40 of the 55 classes used make fewer than ten)."""
+    """A generic `__init__`, until the class has made enough instances for a compiled one to pay:
+    compiling takes some 100 µs, and the generic one costs about 1 µs more an instance. (After ten
+    instances, a one-file run compiled 15 initialisers, 1.5 ms; after a hundred, two.)"""
     names = tuple(fields)
     specs = tuple(fields.values())
     count = len(names)

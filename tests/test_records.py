@@ -114,18 +114,24 @@ def test_the_generic_and_the_compiled_init_agree() -> None:
         b: str = "x"
         c: list[int] = field(default_factory=list)
 
-    made = [Made(1), Made(2, "y"), Made(a=3, c=[1]), Made(4, b="z")] * (records._COMPILE_AFTER // 2)
-    assert len(made) > records._COMPILE_AFTER  # both kinds were used
-    assert [(m.a, m.b, m.c) for m in made[:4]] == [(1, "x", []), (2, "y", []), (3, "x", [1]), (4, "z", [])]
-    assert made[:4] * (records._COMPILE_AFTER // 2) == made
-    for wrong in ((), (1, "b", [], 4)):
-        for _ in range(2):  # generic, then compiled
+    def refuses_wrong_arguments() -> None:
+        for wrong in ((), (1, "b", [], 4)):
             with pytest.raises(TypeError):
-                [Made(*wrong) for _ in range(records._COMPILE_AFTER + 1)]
-    with pytest.raises(TypeError):
-        Made(1, a=2)  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        Made(1, d=2)  # type: ignore[call-arg]
+                Made(*wrong)
+        with pytest.raises(TypeError):
+            Made(1, a=2)  # type: ignore[misc]
+        with pytest.raises(TypeError):
+            Made(1, d=2)  # type: ignore[call-arg]
+
+    generic_init = Made.__init__
+    refuses_wrong_arguments()
+    made = [made for _ in range(records._COMPILE_AFTER // 4 + 2)
+            for made in (Made(1), Made(2, "y"), Made(a=3, c=[1]), Made(4, b="z"))]
+    assert Made.__init__ is not generic_init  # both kinds were used
+    assert [(m.a, m.b, m.c) for m in made[:4]] == [(1, "x", []), (2, "y", []), (3, "x", [1]), (4, "z", [])]
+    assert made[:4] * (records._COMPILE_AFTER // 4 + 2) == made
+    assert made[0].c is not made[-4].c  # a list of its own each
+    refuses_wrong_arguments()
 
 
 def test_migrator_defines_its_records_with_one_decorator() -> None:
