@@ -21,7 +21,10 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_ENTRIES = 1024  # patterns made from a file's words (a program's paths) come and go
 _SKIPPED_FLAGS = re.DEBUG | re.LOCALE  # DEBUG prints; LOCALE's code depends on the locale of the moment

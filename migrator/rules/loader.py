@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from migrator.model import MigratorError
 from migrator.records import dataclass, field, field_names, replace
 from migrator.regex import glob_match
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 FAMILIES = ("debian", "alpine", "fedora")
 ECOSYSTEMS = (
