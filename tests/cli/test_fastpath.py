@@ -87,12 +87,24 @@ def test_the_hot_path_does_not_import_typer(tmp_path: Path) -> None:
         return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import")}
 
     heavy = {"typer", "click", "rich", "argparse", "httpx", "jinja2", "ruamel.yaml", "dataclasses", "inspect",
-             "tempfile", "importlib.resources", "tomllib", "hashlib", "difflib"}
+             "tempfile", "importlib.resources", "tomllib", "hashlib", "difflib",
+             "typing", "urllib.parse", "ipaddress"}  # 2 ms and 1.5 ms (docs/performance.md)
     for argv in (["Dockerfile"], ["--check", "Dockerfile"], ["hook", "check", "Dockerfile"]):
         modules = imported(*argv)
         assert "migrator.pipeline" in modules  # the measurement is real: the file was migrated
         assert not modules & heavy, (argv, modules & heavy)
     assert "typer" in imported("--tag-policy", "newest", "Dockerfile")  # the error comes from Typer
+
+
+def test_pathlib_without_urllib_is_still_whole() -> None:
+    """migrator imports pathlib with a stand-in for urllib.parse; Path.as_uri and urllib.parse still work."""
+    code = ("import sys, migrator, pathlib; assert 'urllib.parse' not in sys.modules; "
+            "print(pathlib.Path('/a b/\\u00fc').as_uri()); import urllib.parse; "
+            "print(urllib.parse.quote('a b'), hasattr(urllib.parse, 'urlsplit'), sys.modules['urllib'].parse is urllib.parse)")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "file:///a%20b/%C3%BC\na%20b True True\n"
 
 
 @pytest.mark.parametrize("argv", [
