@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 
 from migrator.findings import finding
 from migrator.model import Finding
-from migrator.parse.dockerfile import Instruction, json_argv
+from migrator.parse.dockerfile import Instruction, argv_json, json_argv
 from migrator.parse.imageref import expand_args
 from migrator.parse.words import split_words
 from migrator.records import dataclass, field
@@ -32,7 +31,7 @@ class CommandOutcome:
 
 
 def exec_form(keyword: str, argv: list[str], newline: str) -> str:
-    return f"{keyword} {json.dumps(argv)}{newline}"
+    return f"{keyword} {argv_json(argv)}{newline}"
 
 
 def convert_command(instruction: Instruction, env: dict[str, str | None], runtime_tools: set[str],
@@ -75,9 +74,9 @@ def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has
         return ["/bin/sh", "-c", body]
     if substituted:
         outcome.findings.append(finding("MIG504", line, "converted to exec form; variables were "
-                                        f"replaced by their values from ENV/ARG: {json.dumps(argv)}"))
+                                        f"replaced by their values from ENV/ARG: {argv_json(argv)}"))
     else:
-        outcome.findings.append(finding("MIG504", line, f"converted to exec form: {json.dumps(argv)}"))
+        outcome.findings.append(finding("MIG504", line, f"converted to exec form: {argv_json(argv)}"))
     return argv
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections.abc import Sequence
 
 from migrator.findings import finding
 from migrator.model import Finding
-from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv
+from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json_argv
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts
 from migrator.plan.leftovers import made_directories, removed_paths
@@ -323,7 +322,7 @@ def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:
     translated = _on_this_image(original, context)
     if translated == current or translated is None:
         return None
-    context.findings.append(finding("MIG545", line, f"ENTRYPOINT {json.dumps(translated)}: the original image's "
+    context.findings.append(finding("MIG545", line, f"ENTRYPOINT {argv_json(translated)}: the original image's "
                                     f"entrypoint `{' '.join(original)}` ran the CMD, and {context.image.name}'s is "
                                     f"{' '.join(current) or 'empty'}"))
     return exec_form("ENTRYPOINT", translated, context.newline)
