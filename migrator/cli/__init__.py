@@ -64,7 +64,9 @@ def _kept_patterns() -> None:
     from migrator import patterncache
     from migrator.rules.cache import cache_dir
 
-    patterncache.install(str(cache_dir()))
+    directory = cache_dir()
+    if directory is not None:  # (no home, no cache)
+        patterncache.install(str(directory))
 
 
 def _exit_now(code: int) -> None:
