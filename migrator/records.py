@@ -15,10 +15,10 @@ What the code base uses is supported, with dataclass semantics: `@dataclass`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 
-__all__ = ["dataclass", "field", "field_names", "replace"]
+__all__ = ["dataclass", "field", "field_names", "from_fields", "replace"]
 
 _MISSING: Any = object()
 _FIELDS = "__record_fields__"
@@ -215,6 +215,22 @@ def _replace(obj: Any, /, **changes: Any) -> Any:
     return type(obj)(**changes)
 
 
+def from_fields(cls: Callable[..., R], rows: Iterable[tuple[Any, ...]]) -> list[R]:
+    """`[cls(*row) for row in rows]` for rows that hold every field of the record class, in order
+    (what a cache keeps of its records), without calling `__init__`: the built-in rules make some
+    1,700 records on every run, and a class's first hundred go through the generic `__init__`."""
+    names = tuple(getattr(cls, _FIELDS))
+    count, new = len(names), object.__new__
+    made = []
+    for row in rows:
+        if len(row) != count:
+            raise TypeError(f"{getattr(cls, '__qualname__', cls)}: {len(row)} values for {count} fields")
+        record = new(cls)  # type: ignore[arg-type]
+        record.__dict__.update(zip(names, row, strict=True))
+        made.append(record)
+    return made
+
+
 def field_names(cls: type) -> tuple[str, ...]:
     """The fields of a record class (or of a standard dataclass), in order."""
     fields = getattr(cls, _FIELDS, None)
@@ -228,6 +244,8 @@ def field_names(cls: type) -> tuple[str, ...]:
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from dataclasses import dataclass, field, replace
-    from typing import Any
+    from typing import Any, TypeVar
+
+    R = TypeVar("R")
 else:
     dataclass, field, replace = _dataclass, _field, _replace

@@ -8,6 +8,7 @@ import pickle
 import re
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -115,7 +116,8 @@ def test_the_generic_and_the_compiled_init_agree() -> None:
         c: list[int] = field(default_factory=list)
 
     def refuses_wrong_arguments() -> None:
-        for wrong in ((), (1, "b", [], 4)):
+        wrongs: list[tuple[Any, ...]] = [(), (1, "b", [], 4)]
+        for wrong in wrongs:
             with pytest.raises(TypeError):
                 Made(*wrong)
         with pytest.raises(TypeError):
@@ -161,3 +163,22 @@ def test_what_the_class_defines_itself_stays() -> None:
 
     assert "pw" not in repr(Secret("u", "pw")) and hash(Secret("u", "pw")) == 7
     assert Secret("u", "pw") == Secret("u", "pw")
+
+
+def test_records_from_their_fields_are_the_records_init_makes() -> None:
+    from migrator.records import FrozenInstanceError, from_fields
+
+    @dataclass(frozen=True)
+    class Rule:
+        match: str
+        tags: tuple[str, ...] = ()
+        note: str | None = None
+
+    rows = [("python:*", ("3*",), None), ("node", (), "lts")]
+    made = from_fields(Rule, rows)
+    assert made == [Rule(*row) for row in rows] and [hash(r) for r in made] == [hash(Rule(*row)) for row in rows]
+    assert repr(made[1]) == repr(Rule("node", (), "lts")) and type(made[0]) is Rule
+    with pytest.raises(FrozenInstanceError):
+        made[0].match = "x"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        from_fields(Rule, [("only-one",)])  # every field, or a damaged cache entry
