@@ -9,7 +9,6 @@ one-line errors and the same exit codes everywhere.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 
@@ -82,8 +81,10 @@ def _exit_now(code: int) -> None:
         code = 141
     except (OSError, ValueError):
         pass
-    with contextlib.suppress(OSError, ValueError):
+    try:  # noqa: SIM105 (contextlib is not imported on the hot path)
         sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     os._exit(code)
 
 
