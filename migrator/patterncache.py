@@ -90,11 +90,12 @@ def save() -> None:
     others as they were, up to MAX_ENTRIES."""
     if not _new or not _file:
         return
-    kept = {key: _known[key] for key in _used if key in _known}
-    for key, value in _known.items():
+    kept: dict[tuple[str | bytes, int], bytes] = {}
+    for key in (*_used, *_known):
         if len(kept) >= MAX_ENTRIES:
             break
-        kept.setdefault(key, value)
+        if key in _known:
+            kept.setdefault(key, _known[key])
     try:
         os.makedirs(os.path.dirname(_file), exist_ok=True)
         temporary = f"{_file}.{os.getpid()}"

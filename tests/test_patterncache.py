@@ -113,3 +113,21 @@ def test_every_pattern_of_a_run_is_kept_as_re_makes_it(tmp_path: Path) -> None:
                             env=env, timeout=60, check=False) for path in files]
     assert [(d.returncode, d.stdout, d.stderr) for d in again] == [(d.returncode, d.stdout, d.stderr) for d in outputs]
     assert entry.stat().st_mtime_ns == stamp  # the same files compile nothing new
+
+
+def test_the_cache_keeps_this_runs_patterns_first_up_to_its_size(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(patterncache, "MAX_ENTRIES", 4)
+    assert patterncache.install(str(cache))
+    for index in range(6):  # patterns made from a file's words: many, each seen once
+        re.compile(f"word{index}")
+    patterncache.save()
+    patterncache.uninstall()
+    [entry] = cache.iterdir()
+    assert [pattern for pattern, _ in marshal.loads(entry.read_bytes())] == ["word0", "word1", "word2", "word3"]
+
+    re.purge()
+    assert patterncache.install(str(cache))
+    re.compile("word3")  # from the cache
+    re.compile("other")  # new: the cache is written, this run's two first
+    patterncache.save()
+    assert [pattern for pattern, _ in marshal.loads(entry.read_bytes())] == ["word3", "other", "word0", "word1"]
