@@ -96,14 +96,11 @@ def save() -> None:
             break
         if key in _known:
             kept.setdefault(key, _known[key])
-    try:
-        os.makedirs(os.path.dirname(_file), exist_ok=True)
-        temporary = f"{_file}.{os.getpid()}"
-        with open(temporary, "wb") as stream:
-            stream.write(marshal.dumps(kept))
-        os.replace(temporary, _file)
-    except (OSError, ValueError):
-        pass  # a read-only home: compile again next time
+    from pathlib import Path
+
+    from migrator.cachedir import write_entry
+
+    write_entry(Path(_file), marshal.dumps(kept))  # (a read-only home: compile again next time)
 
 
 def _learn(key: tuple[str | bytes, int], compiled: re.Pattern[Any]) -> None:

@@ -36,9 +36,14 @@ def run(text: str, options: Options, path: str) -> Result:
         return Result(path, text, text, findings=[finding("MIG101", 0)])
     rules = load_rules(options.rules_files)
     options = replace(options, context=_build_context(options, path))
-    attempt = _best_attempt(text, doc, options, rules, BuildContext(options.context))
+    ended, ending = _last_line_ended(text, doc)
+    if ending:
+        doc = parse(ended, strict=True)
+    attempt = _best_attempt(ended, doc, options, rules, BuildContext(options.context))
     written = attempt.written
     output = ("\ufeff" if doc.bom else "") + written.text
+    if ending and output.endswith(ending):  # the output ends as the input did: without a line end
+        output = output[: -len(ending)]
     spans = [(i.line, i.end_line) for i in doc.instructions]
     written_codes = {f.code for f in written.findings}
     started = [f for f in attempt.findings(doc) if f.code not in ("MIG505", "MIG507") or f.code not in written_codes]
@@ -48,6 +53,17 @@ def run(text: str, options: Options, path: str) -> Result:
     runtime = attempt.report
     status = RuntimeStatus(runtime.image, runtime.argv, runtime.status, runtime.reason) if runtime else None
     return Result(path, text, output, written.stages, sorted(findings, key=lambda f: (f.line, f.code)), status)
+
+
+def _last_line_ended(text: str, doc: Dockerfile) -> tuple[str, str]:
+    """The text with its last line ended by the file's own newline, and the line end added ("" when
+    the file had one). The stages are written from this text: whatever the tool appends after the
+    user's last line (a runtime stage, `RUN npm prune`) must start a line of its own, or BuildKit reads
+    it as words of the user's last instruction."""
+    if not text or text.endswith("\n"):
+        return text, ""
+    ending = "\n" if text.endswith("\r") else doc.newline
+    return text + ending, ending
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from migrator.findings import finding
 from migrator.model import Finding
+from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan
@@ -33,7 +34,7 @@ def prepare_volumes(stage: Stage, runtime_plan: RuntimePlan) -> list[Finding]:
     missing = [p for p in paths if not any(p == c or p.startswith(c.rstrip("/") + "/") for c in covered)]
     if not missing:
         return []
-    runtime_plan.builder_appends.append("RUN mkdir -p " + " ".join(missing))
+    runtime_plan.builder_appends.append("RUN mkdir -p " + " ".join(shell_word(p) for p in missing))
     runtime_plan.copies += [Copy(p, p, chown=True) for p in missing]
     return [finding("MIG527", stage.from_item.line, "volume directories created in the builder and copied "
                     "owned by the nonroot runtime user: " + ", ".join(missing))]

@@ -667,6 +667,7 @@ class _Rewriter:
                 self.nested(child)
         if outcome is None:
             self._tool_use(node, cmd)
+            self.findings.extend(_hidden_manager(cmd))
             return False, []
         if outcome.adds:
             self._add_tools(cmd, outcome)
@@ -790,15 +791,34 @@ class _Rewriter:
         assignments, words = _command_words(node)
         if not words:
             return None
+        from migrator.rewrite.packages import MANAGERS, WRAPPERS
+        from migrator.rewrite.wrappers import wrapper_words
+
         prefix = [self.src.token(a) for a in assignments]
         tokens = [self.src.token(w) for w in words]
-        if tokens[0].value == "sudo":
-            prefix.append(tokens.pop(0))
-            while tokens and tokens[0].is_option and tokens[0].value in ("-E", "-H", "-n", "-S"):
-                prefix.append(tokens.pop(0))
-            if not tokens:
-                return None
-        return Cmd(tuple(prefix), tuple(tokens), self.src.line(self.src.start(node)))
+        wrappers = wrapper_words([t.value for t in tokens])  # sudo, env A=b, timeout 600, nice, exec...
+        wrapped = (tokens[wrappers].value or "").rsplit("/", 1)[-1] if wrappers else ""
+        if tokens[0].value != "sudo" and wrapped not in MANAGERS and wrapped not in WRAPPERS:
+            wrappers = 0  # (`timeout 60 make`: the image needs timeout, which the tools check looks for)
+        return Cmd(tuple(prefix + tokens[:wrappers]), tuple(tokens[wrappers:]), self.src.line(self.src.start(node)))
+
+
+def _hidden_manager(cmd: Cmd) -> list[Finding]:
+    """`sh -c "apt-get install -y curl"`, `xargs apt-get install -y < list`: a package manager migrator
+    cannot rewrite where it stands, which fails on Wolfi."""
+    from migrator.rewrite.packages import MANAGERS, WRAPPERS
+    from migrator.rewrite.wrappers import hidden_manager
+
+    managers = frozenset(name for name in (*MANAGERS, *WRAPPERS) if name != "apk")
+    found = hidden_manager([t.value for t in cmd.words], managers)
+    if found is None:
+        return []
+    how, manager = found
+    text = " ".join(t.text for t in cmd.words)
+    message = (f"`{text if len(text) <= 80 else text[:77] + '...'}` runs {manager} through {how}, where migrator "
+               f"does not translate it: left as written; {manager} does not exist in Wolfi. Write the command "
+               "on its own (apk add ...)")
+    return [pcodes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)]
 
 
 _INSERT_THROUGH = {"pipeline", "redirected_statement", "negated_command"}
@@ -823,14 +843,21 @@ def _insertion_point(node: Node) -> Node:
 
 def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, first_line: int) -> None:
     """Say in each failing command's error finding when the rewritten script would carry on after it."""
-    from migrator.rewrite.failures import hidden_reason
+    import bisect
+    import itertools
+
+    from migrator.rewrite.failures import hidden_reason, set_commands
 
     src = parsed(result, first_line)
     nodes = {(node.type, src.start(node)): node for node in _walk(src.root)}
+    sets = set_commands(src.root)
+    ordered = sorted(edits, key=lambda e: e.end)
+    ends = [e.end for e in ordered]
+    shifts = [0, *itertools.accumulate(len(e.text) - (e.end - e.start) for e in ordered)]
     for index, kind, start in rewriter.failing:
-        moved = start + sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= start)
+        moved = start + shifts[bisect.bisect_right(ends, start)]  # what the edits before it added or removed
         node = nodes.get((kind, moved))
-        reason = hidden_reason(node, rewriter.errexit, rewriter.ctx.stage.pipefail) if node is not None else None
+        reason = hidden_reason(node, rewriter.errexit, rewriter.ctx.stage.pipefail, sets) if node is not None else None
         if reason is not None:
             found = rewriter.findings[index]
             message = (f"{found.message.rstrip('.')}. The shell hides this failure ({reason}), so the RUN "

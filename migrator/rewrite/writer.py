@@ -205,11 +205,14 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     facts = plan.rules.image_model(runtime_image)
     kind = "distroless: no shell, no package manager" if not facts.shell else "no package manager"
     header = f"{newline}# Runtime stage on {image_name(runtime_image)} ({kind})"
-    from_line = f"{header}{newline}FROM {runtime_image}{name}{newline}"
+    platform = stage.built_platform()  # an amd64-only venv or binary copied into the host's platform
+    flag = f"--platform={platform} " if platform else ""
+    from_line = f"{header}{newline}FROM {flag}{runtime_image}{name}{newline}"
     out.text += build_runtime_stage(context, builder_name, from_line)
     out.stages.append(StageInfo(stage.name or str(len(plan.stages)), RUNTIME, runtime_image, stage.resolved))
     out.findings.append(finding("MIG501", line, f"final stage split: builder '{builder_name}' on "
-                                f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"))
+                                f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"
+                                + (f", both for --platform={platform} as the original" if platform else "")))
     out.findings += runtime_plan.findings + context.findings
     unnamed = [i for i, _ in context.facts.unplaced_copies if not _from_image(i)]
     if unnamed:
