@@ -78,6 +78,16 @@ CODES: tuple[Code, ...] = (
         "what the scripts did at build time.",
     ),
     Code(
+        "MIG214", Severity.WARNING, "unknown image of a build stage kept as it is",
+        "No image rule matches the base image of a stage that only builds or carries files for later "
+        "stages (`COPY --from=` it, or a builder chain that does not end in the final image): "
+        "`tonistiigi/xx`, `mlocati/php-extension-installer`, a project's own build image. The stage is "
+        "left as it is, so it builds as before; it is not part of the final image, but what the "
+        "migrated stages copy from it is: a binary built there against musl (an Alpine-based image) "
+        "does not run on Wolfi's glibc. Add a rule for the image with `--rules` to migrate the stage "
+        "too.",
+    ),
+    Code(
         "MIG220", Severity.WARNING, "latest serves another major version than the source pinned",
         "The source image pins a language version (`mcr.microsoft.com/dotnet/aspnet:6.0`, `ruby:2.7`, "
         "`node:18`, `eclipse-temurin:17`), and the Chainguard image's `latest` tag serves a different "

@@ -8,6 +8,7 @@ right; the user must learn that the language version moved (rules/wolfi/versions
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from migrator.findings import finding
 from migrator.model import Finding, TagPolicy
@@ -56,6 +57,29 @@ def _drift(repository: str, tag: str, policy: TagPolicy) -> str | None:
             "upgrade the app")
     return (f"the source pins {language} {version}; the Chainguard image's latest tag serves {language} "
             f"{latest}, a different major version: check that the app runs on {latest}; {keep}")
+
+
+# how a language version appears in its paths: /opt/venv/lib/python3.12, /gems/ruby/3.3.0/gems
+_PATH_FORMS = {"python": "python{}", "ruby": "ruby/{}.0"}
+
+
+@lru_cache(maxsize=64)
+def version_paths(repository: str, tag: str | None, policy: TagPolicy) -> dict[str, str]:
+    """Path fragments naming the source's language version -> the fragment of the version the Chainguard
+    image serves, when the two differ (`python3.12` -> `python3.14` on python:latest)."""
+    from migrator.rules.data import builtin_data
+
+    data = builtin_data("wolfi/versions.yaml")
+    source = next((s for s in data.get("sources") or [] if glob_match(repository, s["match"])), None)
+    if source is None or not tag:
+        return {}
+    form = _PATH_FORMS.get(source["language"])
+    match = re.search(source["tag"], tag)
+    if form is None or match is None or match.group(1).count(".") != 1:
+        return {}
+    version, latest = match.group(1), str(data["languages"][source["language"]]["latest"])
+    served = version if policy is TagPolicy.KEEP else latest
+    return {} if served == version else {form.format(version): form.format(served)}
 
 
 def _same_stream(version: str, stream: str) -> bool:

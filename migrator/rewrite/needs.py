@@ -68,7 +68,7 @@ def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[in
     if paths:
         directories = staged_directories(paths)
         runtime_plan.builder_appends.append(staging_run(paths, directories, plan.final.stage.from_item.escape))
-        runtime_plan.copies += [Copy(f"{STAGED}{d}/", f"{d}/") for d in directories]
+        runtime_plan.copies += [Copy(f"{STAGED}{d}/", f"{d}/", root_owned=True) for d in directories]
         carried = [", ".join(wanted)] if wanted else []
         carried += [f"PHP extensions {', '.join(modules)} (modules and their ini files)"] if modules else []
         carried += ["PHP configuration under /etc/php"] if php and not modules and not wanted else []

@@ -91,7 +91,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         if covered.contains(copy.destination):
             continue
         if copy.destination in plan.owned and not copy.chown:
-            copy = Copy(copy.source, copy.destination, chown=True)
+            copy = Copy(copy.source, copy.destination, chown=True)  # the app writes there: owned wins
         kept.append(copy)
         covered.add(copy.destination)
     first: dict[tuple[str, str], int] = {}  # (a kept copy may have gained --chown: found by its paths)
@@ -201,7 +201,8 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         destination = copy.destination
         if "*" in copy.source:
             destination = posixpath.dirname(copy.destination) + "/"
-        flag = "--chown" if copy.chown or (context.chown and "*" not in copy.source) else ""
+        stage_wide = context.chown and not copy.root_owned and "*" not in copy.source
+        flag = "--chown" if copy.chown or stage_wide else ""
         chown = f"{flag}={context.uid}:{context.uid} " if flag else ""
         flags = [f"--from={builder}", *([chown.strip()] if chown else [])]
         paths = [context.facts.as_written(copy.source), context.facts.as_written(destination)]

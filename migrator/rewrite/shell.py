@@ -668,7 +668,14 @@ class _Rewriter:
         if outcome is None:
             self._tool_use(node, cmd)
             self.findings.extend(_hidden_manager(cmd))
-            return False, []
+            outcome = self._source_paths(node, cmd)
+            if outcome is None:
+                return False, []
+        elif not outcome.remove and outcome.whole is None and (paths := self._source_paths(node, cmd)):
+            outcome.findings += paths.findings
+            outcome.fails = outcome.fails or paths.fails
+            for index, text in paths.replace.items():
+                outcome.replace.setdefault(index, text)
         if outcome.adds:
             self._add_tools(cmd, outcome)
         self.findings.extend(self._failing(node, outcome))
@@ -677,6 +684,11 @@ class _Rewriter:
         if outcome.remove:
             return True, []
         return False, _token_edits(cmd, outcome, self.src.start(node), self.src.end(node))
+
+    def _source_paths(self, node: Node, cmd: Cmd) -> Outcome | None:
+        from migrator.rewrite import source_paths
+
+        return source_paths.check(cmd, self.ctx, self.src.text[: self.src.start(node)])
 
     def _failing(self, node: Node, outcome: Outcome) -> list[Finding]:
         """The outcome's findings. When the command stays and fails on Wolfi, its error findings are
@@ -723,6 +735,12 @@ class _Rewriter:
         if outcome is None:
             self._tool_use(node, cmd)
             return
+        if outcome.fails and _is_query(cmd):
+            message = (f"`{' '.join(t.text for t in cmd.words)}` only asks the source's package manager, which Wolfi "
+                       "does not have: where it stands (a command substitution or a condition) it answers nothing "
+                       "and the RUN goes on, so what depended on its answer no longer happens: check it")
+            self.findings.append(pcodes.PACKAGE_QUERY_UNANSWERED.finding(cmd.line, message))
+            return
         if not outcome.changes:
             self.findings.extend(self._failing(node, outcome))
             return
@@ -766,7 +784,7 @@ class _Rewriter:
     def _setup_script(self, items: list[Node]) -> Outcome | None:
         """`curl -fsSL https://deb.nodesource.com/setup_20.x | bash -`: a script that adds a repository."""
         from migrator.rewrite.packages import repository_setup
-        from migrator.rewrite.repositories import setup_script_url
+        from migrator.rewrite.repositories import served_by, setup_script_url
 
         if len(items) < 2 or items[0].type != "command" or items[-1].type != "command":
             return None
@@ -776,7 +794,8 @@ class _Rewriter:
         url = setup_script_url(fetch)
         if url is None:
             return None
-        return repository_setup(fetch.line, f"`{fetch.words[0].text} {url} | {run.words[0].text}`", self.ctx)
+        return repository_setup(fetch.line, f"`{fetch.words[0].text} {url} | {run.words[0].text}`", self.ctx,
+                                served_by(url), piped=True)
 
     def _translate(self, cmd: Cmd) -> Outcome | None:
         from migrator.rewrite import housekeeping, packages, php_helpers, users
@@ -821,6 +840,21 @@ def _hidden_manager(cmd: Cmd) -> list[Finding]:
     return [pcodes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)]
 
 
+_SIMULATE = {"-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"}
+_QUERY_OPTIONS = {"-l", "--list", "-L", "--listfiles", "-s", "--status", "-S", "--search", "--get-selections", "-q",
+                  "--query", "-qa"}
+
+
+def _is_query(cmd: Cmd) -> bool:
+    """`apt-get -s install x`, `apt-cache policy x`, `dpkg -l`, `dpkg-query -W`, `rpm -q`: asks, changes nothing."""
+    options = {w.value for w in cmd.words[1:] if w.is_option}
+    if cmd.name in ("apt-cache", "dpkg-query", "apt-config"):
+        return True
+    if cmd.name in ("apt-get", "apt"):
+        return bool(options & _SIMULATE)
+    return cmd.name in ("dpkg", "rpm") and bool(options & _QUERY_OPTIONS)
+
+
 _INSERT_THROUGH = {"pipeline", "redirected_statement", "negated_command"}
 
 
@@ -842,7 +876,8 @@ def _insertion_point(node: Node) -> Node:
 
 
 def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, first_line: int) -> None:
-    """Say in each failing command's error finding when the rewritten script would carry on after it."""
+    """Say in each failing command's error finding when the rewritten script would carry on after it. It
+    stays an error: the build passes, but the image lacks what the command did."""
     import bisect
     import itertools
 
@@ -860,8 +895,8 @@ def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, f
         reason = hidden_reason(node, rewriter.errexit, rewriter.ctx.stage.pipefail, sets) if node is not None else None
         if reason is not None:
             found = rewriter.findings[index]
-            message = (f"{found.message.rstrip('.')}. The shell hides this failure ({reason}), so the RUN "
-                       "step would pass with it undone")
+            message = (f"{found.message.rstrip('.')}. The shell hides this failure ({reason}): the RUN step "
+                       "passes, and the image lacks what the command was to do")
             rewriter.findings[index] = Finding(found.code, found.severity, found.line, message)
 
 

@@ -18,6 +18,7 @@ from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
+from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts
 from migrator.rewrite.dockerhub_homes import dockerhub_homes
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
@@ -321,6 +322,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             continue
         if item.keyword != "RUN":
             translated.append(item)
+            knowledge.earlier.append(item.raw)
         out.findings += chown_user_findings(plan, stage_plan, item, created)
         for insert in inserts.get(item.line, []):
             text.append(insert.replace("\n", newline) + newline)
@@ -337,6 +339,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             continue
         if item.keyword == "RUN":
             outcome = translate_run(item, stage_plan.family, plan.rules, knowledge)
+            knowledge.earlier.append(item.raw)
             out.findings += outcome.findings
             needs_root = True
             if outcome.raw is not None:
@@ -354,6 +357,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         else:
             text.append(item.raw)
     out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)])
+    out.findings += distro_script_findings(plan, stage_plan)
     body = "".join(text)
     installs_bash = "bash" in stage_plan.base_packages or re.search(r"\bapk add\b[^\n]*(?<![\w-])bash(?![\w-])", body)
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
@@ -405,12 +409,15 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
                                image_uid=plan.rules.image_facts(image_name(image)).uid,
                                sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
     knowledge.source_users = set(upstream_users(plan, stage_plan).values())
+    knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
     if inherited is not None:  # groups created by the stage this one is built FROM exist here too
         knowledge.groups, knowledge.group_names = dict(inherited.groups), set(inherited.group_names)
         knowledge.user_names = set(inherited.user_names)
+        knowledge.earlier = list(inherited.earlier)
+        knowledge.runs_context_scripts |= inherited.runs_context_scripts
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge

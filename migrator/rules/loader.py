@@ -106,6 +106,7 @@ class RuleSet:
     languages: dict[str, Language] = field(default_factory=dict)
     dockerhub_paths: dict[str, str] = field(default_factory=dict)  # path glob -> why Chainguard lacks it
     dockerhub_env: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # path -> ENV recreating it
+    dockerhub_moved: dict[str, str] = field(default_factory=dict)  # path -> where the Chainguard image has it
     upstream: list[UpstreamDefaults] = field(default_factory=list)
 
     def image_rule(self, repository: str, tag: str | None) -> ImageRule | None:
@@ -414,6 +415,8 @@ def _merge_image_model(ruleset: RuleSet, data: dict[str, Any], origin: str, over
             ruleset.dockerhub_paths[path] = why
             if env:
                 ruleset.dockerhub_env[path] = env
+            if isinstance(value, dict) and value.get("to"):
+                ruleset.dockerhub_moved[path] = checks.path(value["to"], f"{origin}: dockerhub_paths {path}: to")
     for raw in checks.listed(data.get("upstream"), f"{origin}: upstream", "entries"):
         entry = _upstream(raw, origin)
         if override:
@@ -445,9 +448,9 @@ def _dockerhub_path(path: str, value: Any, origin: str) -> tuple[str, tuple[tupl
     where = f"{origin}: dockerhub_paths {path}"
     if not isinstance(value, dict):
         return checks.message(value, where), ()
-    unknown = set(value) - {"why", "env"}
+    unknown = set(value) - {"why", "env", "to"}
     if unknown:
-        raise MigratorError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (expected why, env)")
+        raise MigratorError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (expected why, env, to)")
     return checks.message(value.get("why", ""), f"{where}: why"), checks.env(value.get("env"), f"{where}: env")
 
 

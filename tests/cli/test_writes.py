@@ -246,10 +246,25 @@ def test_sigterm_during_a_write_removes_its_temporary_files(tmp_path: Path, sign
     assert leftovers(tmp_path) == [] and path.read_text() == SAMPLE
 
 
+def wait_until_blocked(pid: int, timeout: float = 30) -> None:
+    """Wait until the process sleeps with its processor time unchanged for half a second (it is waiting)."""
+    deadline = time.monotonic() + timeout
+    last, quiet_since = "", time.monotonic()
+    while time.monotonic() < deadline:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        state, cpu = fields[0], fields[11] + "/" + fields[12]  # state, utime/stime
+        if state != "S" or cpu != last:
+            last, quiet_since = cpu, time.monotonic()
+        elif time.monotonic() - quiet_since >= 0.5:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} never waited")
+
+
 def test_ctrl_c_is_one_line_and_exit_130() -> None:
     run = subprocess.Popen([sys.executable, "-m", "migrator", "-"], stdin=subprocess.PIPE, stderr=subprocess.PIPE,
                            stdout=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # reading standard input
+    wait_until_blocked(run.pid)  # reading standard input; a fixed sleep lost the race on a loaded machine
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=30)
     assert run.returncode == 130 and err.strip() == "migrate: interrupted"
