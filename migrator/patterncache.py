@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 MAX_ENTRIES = 1024  # patterns made from a file's words (a program's paths) come and go
-_SKIPPED_FLAGS = re.DEBUG | re.LOCALE  # DEBUG prints; LOCALE's code depends on the locale of the moment
+# DEBUG prints; with LOCALE the code depends on the locale (an int: & on a flag enum is slow)
+_SKIPPED_FLAGS = int(re.DEBUG | re.LOCALE)
 
 _known: dict[tuple[str | bytes, int], bytes] = {}  # (pattern, flags) -> marshal of the engine's arguments
 _used: dict[tuple[str | bytes, int], None] = {}  # this run's patterns, found or new, in order
