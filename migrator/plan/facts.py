@@ -44,7 +44,6 @@ class StageFacts:
     has_run: bool = False
     # a path a build argument made, as it was written: /app -> ${APP_HOME} (`--build-arg APP_HOME=/srv`)
     arg_paths: dict[str, str] = field(default_factory=dict)
-    workdir_written: str = "/"  # the WORKDIR with its build arguments as written
     build_args: set[str] = field(default_factory=set)  # ARG names in force that no ENV has replaced
 
     def commands_named(self, *names: str) -> list[Command]:
@@ -62,12 +61,12 @@ class StageFacts:
             real, _ = expand_args(path, self.env)
             written, _ = expand_args(path, {**self.env, **{name: "${" + name + "}" for name in self.build_args}})
             if written != real and not real.startswith("/"):
-                written = posixpath.join(self.workdir_written, written)
+                written = posixpath.join(self.as_written(self.workdir), written)
             written = posixpath.normpath(written) if written != real else resolved
         elif path.startswith("/"):
             written = resolved
         else:
-            written = posixpath.normpath(posixpath.join(self.workdir_written, path))
+            written = posixpath.normpath(posixpath.join(self.as_written(self.workdir), path))
         self.remember(resolved, written)
         return written
 
@@ -111,14 +110,14 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
     facts = StageFacts(stage)
     if inherited is not None:
         facts.workdir, facts.env, facts.user = inherited.workdir, dict(inherited.env), inherited.user
-        facts.arg_paths, facts.workdir_written = dict(inherited.arg_paths), inherited.workdir_written
+        facts.arg_paths = dict(inherited.arg_paths)
         facts.build_args = set(inherited.build_args)
     for instruction in stage.instructions:
         keyword = instruction.keyword
         if keyword == "WORKDIR":
             path = instruction.body.strip().strip("\"'")
             resolved = absolute(path, facts.workdir, facts.env)
-            facts.workdir_written = facts.written_path(path, resolved)
+            facts.written_path(path, resolved)
             facts.workdir = resolved
             facts.directories.add(facts.workdir)
         elif keyword == "ENV":
