@@ -16,6 +16,7 @@ from migrator.model import Finding, TagPolicy
 from migrator.plan.planner import FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.gradle import old_gradle
 
 
@@ -75,8 +76,8 @@ def _copied_pin_file(plan: FilePlan, stage_plan: StagePlan, repository: str, tag
     return None
 
 
-_GEMFILE_RUBY = re.compile(r"""(?m)^\s*ruby\s*\(?\s*['"](\d+\.\d+)(?:\.\d+)*['"]""")
-_BUNDLE = re.compile(r"(?<![\w.-])bundle(?:r)?\s+(?:install|exec|check|update|lock|config)(?![\w-])")
+_GEMFILE_RUBY = lazy_re(r"""(?m)^\s*ruby\s*\(?\s*['"](\d+\.\d+)(?:\.\d+)*['"]""")
+_BUNDLE = lazy_re(r"(?<![\w.-])bundle(?:r)?\s+(?:install|exec|check|update|lock|config)(?![\w-])")
 
 
 def _copies_gemfile(sources: list[str]) -> bool:

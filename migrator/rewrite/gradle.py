@@ -9,17 +9,16 @@ Dockerfile downloads (`.../distributions/gradle-4.10.3-bin.zip`, `ARG GRADLE_VER
 
 from __future__ import annotations
 
-import re
-
 from migrator.model import TagPolicy
 from migrator.plan.planner import FilePlan, StagePlan
+from migrator.regex import lazy as lazy_re
 
-_GRADLEW = re.compile(r"(?<![\w.-])(?:\./|\$PWD/|(?:ba)?sh\s+)?gradlew(?![\w.-])")
-_GRADLE = re.compile(r"(?<![\w./-])gradle\s+(?!-v\b|--version\b)[\w-]")
+_GRADLEW = lazy_re(r"(?<![\w.-])(?:\./|\$PWD/|(?:ba)?sh\s+)?gradlew(?![\w.-])")
+_GRADLE = lazy_re(r"(?<![\w./-])gradle\s+(?!-v\b|--version\b)[\w-]")
 _WRAPPER_PROPERTIES = "gradle/wrapper/gradle-wrapper.properties"
-_DISTRIBUTION = re.compile(r"(?m)^\s*distributionUrl\s*[=:].*?gradle-(\d+(?:\.\d+)*)(?:-[a-z0-9-]*)?-(?:bin|all)\.zip")
-_DOWNLOADED = re.compile(r"gradle-(\d+(?:\.\d+)+)-(?:bin|all)\.zip")
-_VERSION_VARIABLE = re.compile(r"(?m)^\s*(?:ARG|ENV)\s+GRADLE_VERSION[=\s]+[\"']?(\d+(?:\.\d+)+)")
+_DISTRIBUTION = lazy_re(r"(?m)^\s*distributionUrl\s*[=:].*?gradle-(\d+(?:\.\d+)*)(?:-[a-z0-9-]*)?-(?:bin|all)\.zip")
+_DOWNLOADED = lazy_re(r"gradle-(\d+(?:\.\d+)+)-(?:bin|all)\.zip")
+_VERSION_VARIABLE = lazy_re(r"(?m)^\s*(?:ARG|ENV)\s+GRADLE_VERSION[=\s]+[\"']?(\d+(?:\.\d+)+)")
 
 
 def old_gradle(plan: FilePlan, stage_plan: StagePlan, familiar: str, repository: str,

@@ -163,7 +163,7 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     return report, problems
 
 
-_VARIABLE_SET = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_VARIABLE_SET = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeReport, line: int) -> list[Problem]:
