@@ -2,7 +2,7 @@
 
     migrate validate PATH [--context DIR] [--platform linux/amd64,linux/arm64] [--original PATH]
                           [--json] [--smoke ARGS] [--no-smoke] [--keep] [--build-arg K=V]...
-                          [--target T] [--builder NAME] [--timeout S] [--network MODE]
+                          [--target T] [--builder NAME] [--engine KIND] [--timeout S] [--network MODE]
                           [--secret SPEC]... [--build-context NAME=PATH]... [--registry PREFIX]...
     migrate doctor [--json]
 
@@ -76,6 +76,10 @@ def validate_main(argv: list[str]) -> int:
         builder: Annotated[
             str | None, Opt("--builder", help="a docker buildx builder (remote, kubernetes, native nodes)")
         ] = None,
+        engine: Annotated[
+            str | None,
+            Opt("--engine", help="build with this kind only: buildx, buildkit, docker, buildah or podman"),
+        ] = None,
         timeout: Annotated[
             float, Opt("--timeout", help="seconds a smoke run may take; a server still running then passes")
         ] = 30.0,
@@ -107,6 +111,7 @@ def validate_main(argv: list[str]) -> int:
             build_args=build_arg or [],
             target=target,
             builder=builder,
+            engine=engine,
             timeout=timeout,
             build_timeout=build_timeout,
             network=network,
@@ -132,6 +137,7 @@ def run_validate(
     build_args: list[str] | None = None,
     target: str | None = None,
     builder: str | None = None,
+    engine: str | None = None,
     timeout: float = 30.0,
     build_timeout: float = 1800.0,
     network: str | None = None,
@@ -140,7 +146,7 @@ def run_validate(
     registries: list[str] | None = None,
 ) -> int:
     from migrator.validate.build import ValidateOptions, validate
-    from migrator.validate.builders import parse_platform
+    from migrator.validate.builders import ENGINES, parse_platform
 
     if not path.is_file():
         return _usage(f"{path}: no such file")
@@ -148,6 +154,8 @@ def run_validate(
         return _usage(f"--context {context}: not a directory")
     if original is not None and not original.is_file():
         return _usage(f"--original {original}: no such file")
+    if engine is not None and engine not in ENGINES:
+        return _usage(f"--engine {engine!r}: one of {', '.join(ENGINES)}")
     platforms = [p.strip() for p in platform.split(",") if p.strip()]
     if not platforms:
         return _usage("--platform: no platform given")
@@ -183,6 +191,7 @@ def run_validate(
         build_args=list(build_args or []),
         target=target,
         builder_name=builder,
+        engine=engine,
         timeout=timeout,
         build_timeout=build_timeout,
         network=network,
