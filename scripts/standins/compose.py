@@ -59,6 +59,12 @@ class Builder:
     pycs_ready: dict[str, threading.Event] = field(default_factory=dict)
     _applets: list[str] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _out_locks: dict[str, threading.Lock] = field(default_factory=dict)
+
+    def _cached(self, out: Path) -> threading.Lock:
+        """The lock of one layer file: two images may ask for the same layer at the same time."""
+        with self._lock:
+            return self._out_locks.setdefault(out.name, threading.Lock())
 
     def prepare(self, arch: str) -> None:
         """Resolve and download, in one go, every package any layer of `arch` needs."""
@@ -100,6 +106,11 @@ class Builder:
             extra = [HERE / "apk", HERE / "wolfi"]
         key = digest_of(comp.__dict__, [d.__dict__ for d in pkgs], *CODE, FILES, extra)
         out = self.cache / "layers" / f"{name}-{arch}-{key}.tar.gz"
+        with self._cached(out):
+            return self._component(comp, arch, pkgs, out)
+
+    def _component(self, comp: Component, arch: str, pkgs: list[Deb], out: Path) -> Blob:
+        name = comp.name
         if out.with_suffix(".json").exists() and out.exists():
             return Blob.load(out.with_suffix(".json"))
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -415,6 +426,12 @@ class Builder:
     def _debian_layer(self, name: str, arch: str, pkgs: list[Deb], below: list[Deb], twin: Twin | None) -> Blob:
         key = digest_of(name, twin.__dict__ if twin else None, [d.__dict__ for d in pkgs], *CODE)
         out = self.cache / "layers" / f"twin-{name}-{arch}-{key}.tar.gz"
+        with self._cached(out):
+            return self._debian_layer_locked(name, arch, pkgs, below, twin, out)
+
+    def _debian_layer_locked(
+        self, name: str, arch: str, pkgs: list[Deb], below: list[Deb], twin: Twin | None, out: Path
+    ) -> Blob:
         if out.with_suffix(".json").exists() and out.exists():
             return Blob.load(out.with_suffix(".json"))
         out.parent.mkdir(parents=True, exist_ok=True)

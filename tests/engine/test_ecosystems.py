@@ -172,3 +172,45 @@ def _docker(args: list[str], check: bool = True) -> str:
     if check:
         assert p.returncode == 0, p.stderr
     return p.stdout
+
+
+ORIGINALS = {  # app -> (shell in the migrated runtime, original runs as root)
+    "go": (False, True),
+    "node": (True, False),  # the original says USER node; Chainguard's node runtime has busybox sh
+    "java": (False, True),
+}
+
+
+def on_twins(dockerfile: str, host: str) -> str:
+    """The original, its Docker Hub images pointed at their loopback twins (host/library/NAME)."""
+    out = []
+    for line in dockerfile.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0].upper() == "FROM" and "/" not in parts[1]:
+            line = line.replace(parts[1], f"{host}/library/{parts[1]}", 1)
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("name", sorted(ORIGINALS))
+def test_original_comparison_beyond_python(name: str, tmp_path, registry):
+    """`migrate validate --original`: the upstream-style original (a Debian twin of golang, node or
+    eclipse-temurin) is built too and compared with the migration."""
+    app = next(a for a in ECOSYSTEM_APPS if a.name == name)
+    ctx, migrated = migrated_app(app, tmp_path, registry)
+    original = ctx / "Dockerfile.original"
+    original.write_text(on_twins((ctx / "Dockerfile").read_text(), registry.split("/", 1)[0]))
+    out = migrate("validate", str(migrated), "--context", str(ctx), "--platform", "linux/amd64",
+                  "--original", str(original), "--json", "--engine", "buildkit")  # fmt: skip
+    assert out.code == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    comp = out.data["comparison"]
+    orig, mig = comp["original"], comp["migrated"]
+    assert orig["status"] == "ok" and mig["status"] == "ok", comp
+    shell, original_root = ORIGINALS[name]
+    assert orig["shell"] is True and mig["shell"] is shell
+    assert {"apt", "dpkg"} <= set(orig["package_managers"]) and mig["package_managers"] == []
+    assert orig["runs_as_root"] is original_root and mig["runs_as_root"] is False
+    assert isinstance(comp["size_change_bytes"], int)
+    if name == "go":
+        assert mig["size_bytes"] < orig["size_bytes"] / 10  # a binary on glibc-dynamic, not a toolchain
+    assert leftovers() == ([], [])
