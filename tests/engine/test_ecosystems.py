@@ -61,6 +61,10 @@ ECOSYSTEM_APPS = [
         "hello from a static site", server=True, translated=("EXPOSE 8080",)),
     App("debian-apt", APPS / "debian-c", ("wolfi-base:latest", "glibc-dynamic:latest"), UNAME, "hello from c",
         translated=("RUN apk add --no-cache build-base ca-certificates curl",)),
+    App("ubuntu-script", APPS / "ubuntu-script", ("wolfi-base:latest",), UNAME, "hello from a shell script",
+        translated=("RUN apk add --no-cache curl jq ca-certificates",),
+        defect="migrator defect: a distro image whose ENTRYPOINT is a shell script (using jq) gets a "
+               "glibc-dynamic runtime, with no shell and no jq: the image cannot start"),
 ]  # fmt: skip
 
 ENGINES = ["buildkit", "buildah"]
@@ -138,10 +142,26 @@ def test_migrated_app_builds_and_runs_on_both_platforms(app: App, engine: str, t
     assert leftovers() == ([], [])
 
 
-def test_static_site_serves_its_pages_on_both_platforms(tmp_path, registry):
-    """nginx from the migrated file serves the built site on 8080 on both platforms; the page says
-    which CPU built it (the node stage runs under QEMU for arm64)."""
-    app = next(a for a in ECOSYSTEM_APPS if a.name == "static-site")
+SITES = [
+    # the page says which CPU built it (the node stage runs under QEMU for arm64)
+    pytest.param(
+        App("static-site", APPS / "static-site", ("node:latest-dev", "nginx:latest"), UNAME,
+            "hello from a static site", server=True, extra={"built": {"amd64": "x86_64", "arm64": "aarch64"}}),
+        id="static-site"),
+    # the user's own server block for the upstream image (listen 80)
+    pytest.param(
+        App("nginx-conf", APPS / "nginx-conf", ("nginx:latest",), UNAME,
+            "hello from a static site with its own nginx config", server=True, translated=("EXPOSE 8080",)),
+        id="nginx-conf",
+        marks=pytest.mark.xfail(strict=True, reason="migrator defect: EXPOSE 80 becomes 8080, but the copied "
+                                "conf.d/default.conf still listens on 80 (and port 80 needs root outside Docker)")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("app", SITES)
+def test_static_site_serves_its_pages_on_8080_on_both_platforms(app: App, tmp_path, registry):
+    """nginx from the migrated file serves the site on 8080, the port the migrated file exposes and
+    Chainguard's nginx listens on, on both platforms."""
     ctx, migrated = migrated_app(app, tmp_path, registry)
     out = migrate("validate", str(migrated), "--context", str(ctx), "--platform", ",".join(BOTH), "--json",
                   "--engine", "buildkit", "--keep", "--timeout", "5")  # fmt: skip
@@ -154,11 +174,16 @@ def test_static_site_serves_its_pages_on_both_platforms(tmp_path, registry):
         for cid in containers:
             arch = _docker(["inspect", "--format", "{{.Image}}", cid]).strip()
             arch = _docker(["image", "inspect", "--format", "{{.Architecture}}", arch]).strip()
-            pages[arch] = _docker(["run", "--rm", "--network", f"container:{cid}", helper,
-                                   "wget", "-q", "-O", "-", "http://127.0.0.1:8080/"])  # fmt: skip
+            got = subprocess.run([DOCKER, "run", "--rm", "--network", f"container:{cid}", helper,
+                                  "wget", "-q", "-O", "-", "http://127.0.0.1:8080/"],
+                                 capture_output=True, text=True, timeout=120)  # fmt: skip
+            pages[arch] = got.stdout if got.returncode == 0 else f"wget failed: {got.stderr}"
         assert set(pages) == {"amd64", "arm64"}
-        assert "hello from a static site" in pages["amd64"] and "built on x86_64" in pages["amd64"]
-        assert "hello from a static site" in pages["arm64"] and "built on aarch64" in pages["arm64"]
+        for arch, page in pages.items():
+            assert app.greeting in page, page
+            built = app.extra.get("built")
+            if isinstance(built, dict):
+                assert f"built on {built[arch]}" in page
     finally:
         if containers:
             _docker(["rm", "-f", *containers], check=False)
