@@ -10,6 +10,8 @@ search stops after the directory that holds `.git` (the repository root). In one
     rules: [rules/extra.yaml]       # relative to this file
     ignore: [MIG301]
     fail-on: warning                # error | warning | info | never
+    pin: true                       # pin the images written by digest (asks the registry)
+    verify-tags: true               # check their tags and platforms (asks the registry)
     overrides:
       - paths: ["legacy/**", "Dockerfile.old"]
         fail-on: never
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,7 +43,8 @@ from migrator.model import DEFAULT_REGISTRY, Finding, MigratorError, Options, Se
 YAML_NAMES = (".migrator.yaml", ".migrator.yml")
 PYPROJECT = "pyproject.toml"
 FAIL_ON = ("error", "warning", "info", "never")
-KEYS = ("registry", "org", "tag-policy", "rules", "ignore", "fail-on", "overrides")
+KEYS = ("registry", "org", "tag-policy", "rules", "ignore", "fail-on", "pin", "verify-tags", "overrides")
+_BOOL_KEYS = ("pin", "verify-tags")
 _LIST_KEYS = ("rules", "ignore")
 _CODE = re.compile(r"^[A-Z]+[0-9]+$")
 DEFAULT = "default"
@@ -78,6 +82,7 @@ class Config:
             "rules": Setting((), DEFAULT),
             "ignore": Setting((), DEFAULT),
             "fail-on": Setting(None, DEFAULT),
+            **{key: Setting(False, DEFAULT) for key in _BOOL_KEYS},
         }
         layers = [self.settings]
         if path is not None:
@@ -100,6 +105,8 @@ class Config:
             tag_policy=TagPolicy(values["tag-policy"].value),
             rules_files=tuple(Path(p) for p in values["rules"].value),
             ignore=frozenset(values["ignore"].value),
+            pin=values["pin"].value,
+            verify_tags=values["verify-tags"].value,
         )
 
     def fail_on_for(self, path: Path) -> str | None:
@@ -138,6 +145,8 @@ def apply_cli(
     rules: Iterable[str | Path] = (),
     ignore: Iterable[str] = (),
     fail_on: str | None = None,
+    pin: bool | None = None,
+    verify_tags: bool | None = None,
 ) -> Config:
     """Command-line values on top of the file's: single values replace, rules and ignore add up."""
     raw: dict[str, Any] = {}
@@ -148,20 +157,27 @@ def apply_cli(
     if tag_policy is not None:
         raw["tag-policy"] = tag_policy
     if rules:
-        raw["rules"] = [str(Path(r).resolve()) for r in rules]
+        raw["rules"] = [str(Path(os.path.realpath(r))) for r in rules]
     if ignore:
         raw["ignore"] = list(ignore)
     if fail_on is not None:
         raw["fail-on"] = fail_on
+    if pin:
+        raw["pin"] = True
+    if verify_tags:
+        raw["verify-tags"] = True
     settings = _validate(raw, Path.cwd(), lambda key: COMMAND_LINE, "command line", top=False)
     return dataclasses.replace(config, cli=settings)
 
 
 def load_config(start: Path) -> Config:
-    """The configuration that applies to `start` (a file or a directory); cached per directory."""
+    """The configuration that applies to `start` (a file or a directory); cached per directory.
+
+    A symlinked Dockerfile gets the configuration of the directory its link is in.
+    """
     start = Path(start)
-    directory = start if start.is_dir() else start.parent
-    return _load_for_dir(str(directory.resolve()))
+    directory = start if os.path.isdir(start) else start.parent
+    return _load_for_dir(os.path.realpath(directory))
 
 
 def clear_cache() -> None:
@@ -198,24 +214,48 @@ def _load_for_dir(directory: str) -> Config:
 
 @cache
 def _find(directory: str) -> str | None:
+    """The configuration file for `directory`. One rule for every kind of file: a name that exists
+    but cannot be read (permissions, a dangling symlink, a loop) is an error, never skipped."""
     here = Path(directory)
     for name in YAML_NAMES:
         candidate = here / name
-        if candidate.is_file():
+        if _exists(candidate):
             return str(candidate)
     pyproject = here / PYPROJECT
-    if pyproject.is_file() and _toml_loader() is not None and _has_tool_table(pyproject):
+    if _exists(pyproject) and _toml_loader() is not None and _has_tool_table(pyproject):
         return str(pyproject)
-    if (here / ".git").exists() or here.parent == here:
+    if _exists(here / ".git", any_kind=True) or here.parent == here:
         return None
     return _find(str(here.parent))
 
 
+def _exists(path: Path, any_kind: bool = False) -> bool:
+    """True for a regular file (or anything, with any_kind); MigratorError when it cannot be told."""
+    import errno
+    import stat
+
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR) and not path.is_symlink():
+            return False
+        why = "symlink loop" if exc.errno == errno.ELOOP else (
+            "broken symlink" if exc.errno == errno.ENOENT else exc.strerror or str(exc))
+        raise MigratorError(f"{path}: cannot read configuration ({why})") from None
+    if any_kind:
+        return True
+    if not stat.S_ISREG(info.st_mode):
+        if stat.S_ISDIR(info.st_mode):
+            return False
+        raise MigratorError(f"{path}: cannot read configuration (not a regular file)")
+    return True
+
+
 def _has_tool_table(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return False
+        text = path.read_bytes().decode("utf-8", "replace")
+    except OSError as exc:
+        raise MigratorError(f"{path}: cannot read configuration ({exc.strerror or exc})") from None
     return re.search(r"^\s*\[\s*tool\s*\.\s*migrator\s*[\].]", text, re.MULTILINE) is not None
 
 
@@ -244,9 +284,14 @@ def _toml_notes(directory: str) -> tuple[str, ...]:
 
 def _read(path: Path) -> Config:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MigratorError(f"{path}: cannot read configuration ({exc})") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MigratorError(f"{path}: cannot read configuration ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MigratorError(f"{path}:{line}: cannot read configuration (not valid UTF-8)") from None
     if path.name == PYPROJECT:
         data, line_of = _read_toml(path, text)
     else:
@@ -256,7 +301,7 @@ def _read(path: Path) -> Config:
     where = _where(path, line_of)
     if not isinstance(data, Mapping):
         raise MigratorError(f"{where('')}: expected a mapping of settings, got {_kind(data)}")
-    settings = _validate(dict(data), path.parent, lambda key: where(key), where(""), top=True)
+    settings = _validate(dict(data), path.parent, lambda key: where(key), where(""), top=True, from_file=True)
     overrides = _overrides(data.get("overrides"), path, line_of)
     return Config(root=path.parent, path=path, settings=settings, overrides=overrides)
 
@@ -348,7 +393,7 @@ def _overrides(raw: Any, path: Path, line_of: Any) -> tuple[Override, ...]:
             line = _yaml_line(entry, key)
             return f"{path}:{line}" if line else here
 
-        settings = _validate(rest, path.parent, key_where, here, top=False, prefix=f"{label}.")
+        settings = _validate(rest, path.parent, key_where, here, top=False, prefix=f"{label}.", from_file=True)
         out.append(Override(tuple(paths), settings, here))
     return tuple(out)
 
@@ -361,7 +406,8 @@ def _item_line(seq: Any, index: int) -> int | None:
 
 
 def _validate(
-    raw: Mapping[str, Any], base: Path, where: Any, default_where: str, top: bool, prefix: str = ""
+    raw: Mapping[str, Any], base: Path, where: Any, default_where: str, top: bool, prefix: str = "",
+    from_file: bool = False,
 ) -> dict[str, Setting]:
     """Check and normalise one layer of settings; errors name the file (and line) and the key."""
     settings: dict[str, Setting] = {}
@@ -380,14 +426,16 @@ def _validate(
             return MigratorError(f"{source}: key '{prefix}{key}': expected {expected}, got {_show(value)}")
 
         if key in ("registry", "org"):
-            if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
-                raise bad("a registry path such as cgr.dev/acme" if key == "registry" else "an organisation")
-            text = value.strip().rstrip("/")
-            if "://" in text:
-                raise bad("a registry path without a scheme, such as cgr.dev/acme")
-            if key == "org" and "/" in text:
-                raise bad("an organisation name without '/', such as acme (or use 'registry')")
-            registry = Options.registry_for_org(text) if key == "org" else text
+            from migrator.parse.imageref import check_org, check_registry
+
+            try:
+                if key == "org":
+                    text = check_org(value.strip() if isinstance(value, str) else value)
+                    registry = Options.registry_for_org(text)
+                else:
+                    registry = check_registry(value.strip() if isinstance(value, str) else value)
+            except MigratorError as exc:
+                raise MigratorError(f"{source}: key '{prefix}{key}': {exc}") from None
             if "registry" in settings:
                 raise MigratorError(f"{source}: keys 'registry' and 'org' cannot both be set; pick one")
             label = source if key == "registry" else f"{source} (org: {text})"
@@ -396,6 +444,10 @@ def _validate(
             if value not in [p.value for p in TagPolicy]:
                 raise bad(" or ".join(p.value for p in TagPolicy))
             settings[key] = Setting(str(value), source)
+        elif key in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise bad("true or false")
+            settings[key] = Setting(value, source)
         elif key == "fail-on":
             if value not in FAIL_ON:
                 raise bad("one of " + ", ".join(FAIL_ON))
@@ -407,9 +459,11 @@ def _validate(
                 raise bad("a list of rules file paths")
             paths = []
             for item in value:
-                resolved = (base / item).resolve()
+                resolved = Path(os.path.realpath(base / item))
                 if not resolved.is_file():
                     raise MigratorError(f"{source}: key '{prefix}rules': no such rules file: {item}")
+                if from_file:
+                    _check_inside_repository(resolved, base, f"{source}: key '{prefix}rules'", item)
                 paths.append(str(resolved))
             settings[key] = Setting(tuple(paths), source)
         elif key == "ignore":
@@ -425,12 +479,28 @@ def _validate(
     return settings
 
 
+def _check_inside_repository(rules: Path, base: Path, where: str, item: str) -> None:
+    """A configuration file comes with the repository (a pull request can change it): the rules
+    files it names must be the repository's own, not any file the machine has (whose content an
+    error message or a bot's comment would then show)."""
+    root = Path(os.path.realpath(base))
+    for directory in (root, *root.parents):
+        if (directory / ".git").exists():
+            root = directory
+            break
+    if root != rules and root not in rules.parents:
+        raise MigratorError(f"{where}: {item} is outside the repository ({root}); a rules file from "
+                            "elsewhere can be given with --rules")
+
+
 # --- small helpers -------------------------------------------------------------------------------
 
 
 def _relative(path: Path, root: Path) -> str | None:
+    path = Path(path)
+    where = Path(os.path.realpath(path)) if os.path.isdir(path) else Path(os.path.realpath(path.parent)) / path.name
     try:
-        return Path(path).resolve().relative_to(root).as_posix()
+        return where.relative_to(root).as_posix()
     except ValueError:
         return None
 

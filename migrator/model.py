@@ -47,11 +47,26 @@ class StageInfo:
 
 
 @dataclass(frozen=True)
+class RuntimeStatus:
+    """Whether the migrated final stage can start its command on its image (migrator.validate.startable)."""
+
+    image: str
+    argv: tuple[str, ...]
+    status: str  # ok | shell-kept | single-stage | unverified | broken
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"image": self.image, "argv": list(self.argv), "status": self.status, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class Options:
     registry: str = DEFAULT_REGISTRY
     tag_policy: TagPolicy = TagPolicy.LATEST
     rules_files: tuple[Path, ...] = ()
     ignore: frozenset[str] = frozenset()
+    pin: bool = False  # write NAME:TAG@sha256:... for the images the migration writes (asks the registry)
+    verify_tags: bool = False  # check that those tags exist for linux/amd64 and linux/arm64 (asks the registry)
 
     @staticmethod
     def registry_for_org(org: str) -> str:
@@ -65,6 +80,7 @@ class Result:
     dockerfile: str
     stages: list[StageInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    runtime: RuntimeStatus | None = None  # None: the final stage was not migrated
 
     @property
     def changed(self) -> bool:
@@ -77,6 +93,7 @@ class Result:
             "dockerfile": self.dockerfile,
             "stages": [s.to_dict() for s in self.stages],
             "findings": [f.to_dict() for f in self.findings],
+            "runtime": self.runtime.to_dict() if self.runtime else None,
         }
 
 

@@ -12,11 +12,16 @@ What is checked (see ``check_output``):
   * the output's final stage on the registry, not a ``-dev`` tag, with a ``-dev`` builder
     before it and at least two stages -- unless the final stage's base image could not be
     migrated, in which case an error finding (MIG202/MIG203/MIG205) must name that image
-    and the stage must be left as it was;
+    and the stage must be left as it was, or the final stage is kept as one stage on
+    wolfi-base/chainguard-base (a base image) and a MIG542 finding says so;
   * no RUN in a stage that sits on a distroless image (the final stage in particular);
   * no shell-form CMD / ENTRYPOINT / HEALTHCHECK and no exec-form ``sh -c`` in the final
     stage when it is distroless;
   * no apt / apt-get / yum / dnf / microdnf in any stage on the registry;
+  * no ``apk add``/``apk del``/user command in a stage on the registry while the stage runs as a
+    user other than root (image defaults, ``USER`` and stage chains followed);
+  * every name ``apk add`` installs is a Wolfi package or virtual name, or an error finding names
+    it (when the caller passes the Wolfi names);
   * every ``COPY --from`` / ``RUN --mount=from=`` names an existing stage (any case, or a
     numeric index of an earlier stage) or an external image with a registry or tag;
   * the final stage copies something from a builder when the original copied anything;
@@ -33,6 +38,9 @@ from dataclasses import dataclass, field
 
 DEFAULT_REGISTRY = "cgr.dev/chainguard"
 NOT_MIGRATABLE_CODES = frozenset({"MIG202", "MIG203", "MIG205"})
+# A final stage with no command of its own (a base image), or whose command needs the OS packages it
+# installs, is kept as one stage on wolfi-base / chainguard-base, and a warning with this code says so.
+SINGLE_STAGE_CODE = "MIG542"
 BOM = "\ufeff"
 
 # Chainguard runtime images that carry a (busybox) shell even without the -dev tag
@@ -41,6 +49,9 @@ SHELL_IMAGES = frozenset({
     "node", "jdk", "maven", "gradle", "go", "rust", "dotnet-sdk", "dotnet-runtime", "tomcat",
     "gcc-glibc", "busybox", "wolfi-base", "chainguard-base",
 })
+# Chainguard images whose default user is root (chainguard-facts.md, "Everywhere"); every other
+# image, -dev variants included, runs as its nonroot user.
+ROOT_IMAGES = frozenset({"go", "gcc-glibc", "wolfi-base", "chainguard-base", "postgres"})
 # Shell + apk images with no -dev variant: accepted as the builder of a plain-distro file.
 BUILDER_BASES = frozenset({"wolfi-base", "chainguard-base"})
 
@@ -346,11 +357,23 @@ def error_finding_names(findings: Iterable[object], image: str, raw: str = "", *
     """Is there an error finding (MIG202/203/205) whose message names the image?"""
     candidates = {c for c in (image, raw, split_image(image)[0], split_image(raw)[0] if raw else "") if c}
     candidates |= {extra for extra in _also if extra}
+    # Docker Hub references are usually named without their registry: docker.io/library/x -> x
+    candidates |= {re.sub(r"^(?:docker\.io/)?(?:library/)?", "", c) for c in candidates}
     for f in findings:
         code, sev, msg = _finding_fields(f)
         if code in NOT_MIGRATABLE_CODES and sev == "error" and any(c in msg for c in candidates):
             return True
     return False
+
+
+def kept_single_stage(out: Dockerfile, findings: Iterable[object] | None, registry: str) -> bool:
+    """The final stage stays one stage on wolfi-base/chainguard-base, and a MIG542 finding says so."""
+    if not out.stages or findings is None:
+        return False
+    root = root_image(out, out.stages[-1])
+    if not (on_registry(root, registry) and image_name(root) in BUILDER_BASES and not is_dev(root)):
+        return False
+    return any(_finding_fields(f)[0] == SINGLE_STAGE_CODE for f in findings)
 
 
 # --------------------------------------------------------------------------- checks
@@ -362,6 +385,114 @@ def check_directives(orig: Dockerfile, out: Dockerfile) -> list[str]:
     if want and got[: len(want)] != want:
         return [f"parser directives {want} not kept on lines 1..{len(want)} (output starts {out.lines[:len(want)]})"]
     return []
+
+
+_ROOT_COMMAND = re.compile(
+    r"(?:^|[;&|(){}`!\n]|\bthen\b|\bdo\b|\belse\b|\bsudo\b)\s*"
+    r"(apk\s+(?:add|del)|adduser|addgroup|useradd|groupadd|usermod|deluser|delgroup)(?=\s|$)",
+    re.MULTILINE,
+)
+
+
+def _is_root(user: str) -> bool:
+    return user.split(":")[0] in ("root", "0")
+
+
+def stage_users(df: Dockerfile, registry: str) -> dict[int, str]:
+    """The user each stage ends with: image default, USER lines, and what a parent stage left."""
+    names = _stage_lookup(df)
+    ends: dict[int, str] = {}
+    for st in df.stages:
+        parent = names.get(expand(st.image, df.global_args).lower())
+        if parent is not None and parent.index < st.index:
+            user = ends[parent.index]
+        else:
+            image = expand(st.image, df.global_args)
+            user = "nonroot" if on_registry(image, registry) and image_name(image) not in ROOT_IMAGES else "root"
+        for ins in st.instructions:
+            if ins.keyword == "USER" and ins.body.split():
+                user = ins.body.split()[0]
+        ends[st.index] = user
+    return ends
+
+
+def check_root_commands(out: Dockerfile, registry: str) -> list[str]:
+    """Package and user commands need root; Chainguard images (and -dev variants) run as nonroot."""
+    problems = []
+    ends = stage_users(out, registry)
+    names = _stage_lookup(out)
+    for st in out.stages:
+        if not on_registry(root_image(out, st), registry):
+            continue
+        parent = names.get(expand(st.image, out.global_args).lower())
+        if parent is not None and parent.index < st.index:
+            user = ends[parent.index]
+        else:
+            user = "root" if image_name(expand(st.image, out.global_args)) in ROOT_IMAGES else "nonroot"
+        for ins in st.instructions:  # the user each instruction runs as, USER lines followed
+            if ins.keyword == "USER" and ins.body.split():
+                user = ins.body.split()[0]
+            if ins.keyword != "RUN" or _is_root(user):
+                continue
+            for chunk in [ins.args, *ins.heredocs]:
+                m = _ROOT_COMMAND.search(chunk)
+                if m:
+                    problems.append(f"line {ins.line}: `{' '.join(m.group(1).split())}` runs as {user}, not root")
+                    break
+    return problems
+
+
+_APK_VALUED = frozenset({"--virtual", "-t", "-X", "--repository", "--repositories-file", "--keys-dir"})
+
+
+def apk_added_names(script: str) -> list[str]:
+    """Package names the `apk add` commands of a script install (variables and virtuals left out)."""
+    import shlex
+
+    names: list[str] = []
+    joined = re.sub(r"\\\n", " ", script)
+    for line in joined.splitlines():
+        try:
+            lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+            lexer.whitespace_split = True
+            lexer.commenters = "#"
+            words = list(lexer)
+        except ValueError:
+            continue
+        virtuals: set[str] = set()
+        index = 0
+        while index < len(words):
+            if words[index] == "apk" and words[index + 1 : index + 2] == ["add"]:
+                index += 2
+                while index < len(words) and not set(words[index]) <= set(";&|()<>"):
+                    word = words[index]
+                    if word in _APK_VALUED:
+                        if word in ("--virtual", "-t") and index + 1 < len(words):
+                            virtuals.add(words[index + 1])
+                        index += 1
+                    elif not word.startswith("-") and "$" not in word and "`" not in word and word not in virtuals:
+                        names.append(re.split(r"[=<>~]", word, maxsplit=1)[0])
+                    index += 1
+            index += 1
+    return names
+
+
+def check_apk_names(out: Dockerfile, findings: Iterable[object] | None, wolfi_names: set[str],
+                    registry: str) -> list[str]:
+    """`apk add NAME` fails the build when Wolfi has no NAME: an error finding must say so."""
+    problems = []
+    errors = [msg for f in findings or () for _, sev, msg in [_finding_fields(f)] if sev == "error"]
+    for st in out.stages:
+        if not on_registry(root_image(out, st), registry):
+            continue
+        for ins in st.instructions:
+            if ins.keyword != "RUN":
+                continue
+            for chunk in [ins.args, *ins.heredocs]:
+                for name in apk_added_names(chunk):
+                    if name not in wolfi_names and not any(f"`{name}`" in msg or f" {name} " in msg for msg in errors):
+                        problems.append(f"line {ins.line}: `apk add {name}`: no such Wolfi package, and no error finding")
+    return problems
 
 
 def check_copy_from(out: Dockerfile) -> list[str]:
@@ -413,8 +544,9 @@ def check_package_managers(out: Dockerfile, registry: str) -> list[str]:
     return problems
 
 
-def check_distroless_runs(out: Dockerfile, registry: str) -> list[str]:
-    """RUN where no shell exists; RUN in the final stage; apk where the image has no apk."""
+def check_distroless_runs(out: Dockerfile, registry: str, single_stage: bool = False) -> list[str]:
+    """RUN where no shell exists; RUN in the final stage (unless it is kept single-stage on purpose);
+    apk where the image has no apk."""
     problems = []
     for st in out.stages:
         root = root_image(out, st)
@@ -423,7 +555,7 @@ def check_distroless_runs(out: Dockerfile, registry: str) -> list[str]:
                 if ins.keyword == "RUN" and any(re.search(r"\bapk\s+(add|upgrade|update|del)\b", c)
                                                 for c in [ins.args, *ins.heredocs]):
                     problems.append(f"line {ins.line}: apk in a stage on {root}, which has no apk")
-        final_chain = st.index == len(out.stages) - 1 and on_registry(root, registry)
+        final_chain = st.index == len(out.stages) - 1 and on_registry(root, registry) and not single_stage
         if not is_distroless(root, registry) and not final_chain:
             continue
         for ins in st.instructions:
@@ -461,6 +593,8 @@ def check_final_stage(
         return problems
     if is_dev(root):
         problems.append(f"final stage runs on a -dev image: {root}")
+    if kept_single_stage(out, findings, registry):
+        return problems
     unmigrated = [
         st for st in out.stages[:-1]
         if not on_registry(root_image(out, st), registry)
@@ -549,6 +683,7 @@ def check_output(
     migrated: str,
     findings: Iterable[object] | None = None,
     registry: str = DEFAULT_REGISTRY,
+    wolfi_names: set[str] | None = None,
 ) -> list[str]:
     """Every way ``migrated`` misses the quality bar for ``original`` (empty list: fine).
 
@@ -562,8 +697,11 @@ def check_output(
     problems += check_directives(orig, out)
     problems += check_final_stage(orig, out, findings, registry)
     problems += check_unmigrated_stages(orig, out, findings, registry)
-    problems += check_distroless_runs(out, registry)
+    problems += check_distroless_runs(out, registry, kept_single_stage(out, findings, registry))
     problems += check_package_managers(out, registry)
+    problems += check_root_commands(out, registry)
+    if wolfi_names is not None:
+        problems += check_apk_names(out, findings, wolfi_names, registry)
     problems += check_copy_from(out)
     problems += check_preserved(orig, out)
     return problems

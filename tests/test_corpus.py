@@ -30,6 +30,17 @@ pytestmark = pytest.mark.skipif(
 )
 
 IDS = [p.name[: -len(".Dockerfile")] for p in FILES]
+
+
+def _wolfi_names() -> set[str]:
+    """Every name `apk add` accepts (the lists the tool ships, rules/wolfi/)."""
+    names = set((ROOT / "rules" / "wolfi" / "packages.txt").read_text(encoding="utf-8").split())
+    for line in (ROOT / "rules" / "wolfi" / "provides.tsv").read_text(encoding="utf-8").splitlines():
+        names.add(line.partition("\t")[0])
+    return names
+
+
+WOLFI = _wolfi_names()
 _cache: dict[Path, object] = {}
 
 
@@ -48,15 +59,15 @@ def test_corpus_no_crash_and_idempotent(path):
 
 
 # originals that are broken themselves: what the tool does with them is reported, not "fixed"
-BROKEN_ORIGINALS = {
-    "py-awesome-nginx-wsgi-flask": "runs `apt add curl` on an Alpine image (a typo for apk); kept with MIG310",
+BROKEN_ORIGINALS: dict[str, str] = {
+    # py-awesome-nginx-wsgi-flask ran `apt add curl` on Alpine in an earlier copy; the corpus now has `apk add`
 }
 
 
 @pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_corpus_quality_bar(path):
     text, result = _migrate(path)
-    problems = check_output(text, result.dockerfile, result.findings)
+    problems = check_output(text, result.dockerfile, result.findings, wolfi_names=WOLFI)
     if path.stem in BROKEN_ORIGINALS:
         assert all("apt" in p for p in problems), problems
         assert "MIG310" in {f.code for f in result.findings}
@@ -81,3 +92,30 @@ def test_corpus_hadolint(path):
     if any("DL1000" in e for e in errors(text)):
         pytest.skip("hadolint cannot parse the original either (heredoc support)")
     assert errors(result.dockerfile) == [], json.dumps(result.to_dict()["findings"])[:2000]
+
+
+STARTS = {"ok", "shell-kept", "single-stage"}
+SAYS_WHY = {"MIG505", "MIG507", "MIG540"}  # the start check's error codes
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_corpus_final_stage_starts_or_an_error_says_why(path):
+    _, result = _migrate(path)
+    errors = {f.code for f in result.findings if f.severity.value == "error"}
+    if result.runtime is None:
+        assert errors, "final stage not migrated, and no error finding says why"
+        return
+    assert result.runtime.status in STARTS or errors & SAYS_WHY, result.runtime
+
+
+def test_corpus_runtime_status_counts():
+    """The counts, printed (pytest -s): how many final stages start, keep a shell, stay one stage, are
+    not migrated (an error says why) or cannot start (an error says why)."""
+    counts: dict[str, int] = {}
+    for path in FILES:
+        _, result = _migrate(path)
+        status = result.runtime.status if result.runtime else "not migrated"
+        counts[status] = counts.get(status, 0) + 1
+    print("\nruntime status over the corpus:", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    assert sum(counts.values()) == len(FILES)
+    assert counts.get("unverified", 0) == 0, counts

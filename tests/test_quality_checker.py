@@ -291,3 +291,63 @@ def test_hadolint_errors_filters_levels():
           '{"line":3,"code":"DL3008","message":"Pin","level":"warning"}]'
     assert hadolint_errors(out) == ["line 2: DL3020 Use COPY"]
     assert hadolint_errors("") == []
+
+
+# --- package and user commands need root; apk refuses names Wolfi lacks ---------------------------
+
+CHAIN = """\
+FROM cgr.dev/chainguard/node:latest-dev AS base
+WORKDIR /app
+
+FROM base AS build
+RUN apk add --no-cache curl && adduser -D app
+COPY . /app
+
+FROM cgr.dev/chainguard/node:latest
+COPY --from=build /app /app
+ENTRYPOINT ["node", "/app/server.js"]
+"""
+
+
+def test_package_command_inherited_nonroot_is_caught():
+    problems = problems_for(CHAIN, original=CHAIN)
+    assert any("line 5" in p and "runs as nonroot" in p for p in problems), problems
+
+
+def test_package_command_after_user_root_in_the_parent_passes():
+    fixed = CHAIN.replace("WORKDIR /app\n", "USER root\nWORKDIR /app\n")
+    assert not [p for p in problems_for(fixed, original=fixed) if "runs as" in p]
+
+
+def test_package_command_on_a_root_image_passes():
+    root = CHAIN.replace("node:latest-dev AS base", "wolfi-base:latest AS base")
+    assert not [p for p in problems_for(root, original=root) if "runs as" in p]
+
+
+def test_apk_name_outside_wolfi_needs_an_error_finding():
+    names = {"curl", "libpq"}
+    bad = GOOD.replace("apk add --no-cache libpq", "apk add --no-cache --virtual .deps libpq mssql-tools18=1.0 $X")
+    problems = check_output(ORIGINAL, bad, [], wolfi_names=names)
+    assert [p for p in problems if "apk add" in p] == ["line 6: `apk add mssql-tools18`: no such Wolfi package, and no error finding"]
+    explained = [{"code": "MIG302", "severity": "error", "message": "debian package `mssql-tools18` is not ..."}]
+    assert not [p for p in check_output(ORIGINAL, bad, explained, wolfi_names=names) if "apk add" in p]
+
+
+BASE_ORIGINAL = "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl jq\n"
+BASE_KEPT = "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache curl jq\n"
+
+
+def test_single_stage_on_wolfi_base_is_accepted_when_a_finding_says_so():
+    said = [{"code": "MIG542", "severity": "warning", "line": 1, "message": "one stage on wolfi-base"}]
+    assert check_output(BASE_ORIGINAL, BASE_KEPT, said) == []
+
+
+def test_single_stage_on_wolfi_base_without_the_finding_is_caught():
+    problems = check_output(BASE_ORIGINAL, BASE_KEPT, [])
+    assert any("multi-stage" in p for p in problems) and any("RUN in the final stage" in p for p in problems)
+
+
+def test_single_stage_finding_does_not_excuse_a_distroless_final():
+    said = [{"code": "MIG542", "severity": "warning", "line": 1, "message": "one stage"}]
+    text = "FROM cgr.dev/chainguard/glibc-dynamic:latest\nRUN apk add --no-cache curl\n"
+    assert check_output(BASE_ORIGINAL, text, said) != []

@@ -1,9 +1,10 @@
 """Checks of the mapping data under rules/ (no project code involved).
 
 The YAML is loaded with ruamel.yaml's safe loader, as users' --rules files are.
-Wolfi names are checked against tests/data/wolfi-packages.txt and the virtual
-names (first column) of tests/data/wolfi-provides.tsv, copies of the facts
-snapshot kept in the repository so this test is versioned with the data.
+Wolfi names are checked against rules/wolfi/packages.txt and the virtual
+names (first column) of rules/wolfi/provides.tsv: the copies of the facts
+snapshot that the tool itself ships (rules/wolfi/README.md says where they
+come from).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
-DATA = Path(__file__).resolve().parent / "data"
+WOLFI = RULES / "wolfi"
 
 FAMILIES = ("debian", "alpine", "fedora")
 MIN_PACKAGES = {"debian": 300, "alpine": 150, "fedora": 150}
@@ -144,11 +145,18 @@ def load(path: Path) -> Any:
 
 @pytest.fixture(scope="module")
 def wolfi_names() -> set[str]:
-    names = set((DATA / "wolfi-packages.txt").read_text(encoding="utf-8").split())
-    for line in (DATA / "wolfi-provides.tsv").read_text(encoding="utf-8").splitlines():
+    names = set((WOLFI / "packages.txt").read_text(encoding="utf-8").split())
+    for line in (WOLFI / "provides.tsv").read_text(encoding="utf-8").splitlines():
         if line.strip():
             names.add(line.split("\t", 1)[0].strip())
     return names
+
+
+def test_wolfi_lists_are_the_regenerated_snapshot(wolfi_names: set[str]) -> None:
+    # the old lists read `3.10` as `3.1` (py3.1-*) and missed templated subpackages (clang-N, lld-N)
+    assert not [n for n in wolfi_names if n.startswith(("py3.1-", "python-3.1-"))]
+    assert {"py3.10-pip", "clang-15", "clang-22", "lld-22", "python-3.10", "python-3.14"} <= wolfi_names
+    assert {"mailcap", "tini-static", "libvips", "libjemalloc2", "pwgen", "clang", "lld"} <= wolfi_names
 
 
 @pytest.fixture(scope="module")
@@ -616,3 +624,55 @@ def test_php_extension_packages_exist_in_wolfi(wolfi_names: set[str]) -> None:
     assert len(names) >= 30
     missing = sorted(names - wolfi_names)
     assert not missing, f"Wolfi names that do not exist: {missing}"
+
+
+# --- the image model (chainguard-images.yaml) against the fact sheet's "Everywhere" list ---------------
+# "Runtime images WITH a busybox shell: node, jdk, maven, gradle, go, rust, dotnet-sdk, dotnet-runtime,
+# tomcat, gcc-glibc, busybox, wolfi-base. WITHOUT any shell: python, jre, php, ruby, nginx, static,
+# glibc-dynamic, aspnet-runtime." Exceptions that run as root: go, gcc-glibc, wolfi-base, postgres.
+WITH_BUSYBOX = {"node", "jdk", "maven", "gradle", "go", "rust", "dotnet-sdk", "dotnet-runtime", "tomcat",
+                "gcc-glibc", "busybox", "wolfi-base"}
+WITHOUT_SHELL = {"python", "jre", "php", "ruby", "nginx", "static", "glibc-dynamic", "aspnet-runtime"}
+RUN_AS_ROOT = {"go", "gcc-glibc", "wolfi-base", "postgres"}
+
+
+def test_image_model_matches_the_fact_sheet() -> None:
+    from migrator.rules import load_rules
+
+    rules = load_rules()
+    for name in WITH_BUSYBOX:
+        assert rules.image_facts(name).shell_kind == "busybox", name
+    for name in WITHOUT_SHELL:
+        assert not rules.image_facts(name).shell, name
+    assert {n for n, m in rules.chainguard.items() if m.uid == 0} == RUN_AS_ROOT | {"chainguard-base"}
+
+
+def test_image_model_covers_every_image_the_rules_emit(image_rules: list[dict[str, Any]]) -> None:
+    from migrator.rules import load_rules
+
+    model = load_rules().chainguard
+    emitted = {ref.split(":", 1)[0] for rule in image_rules for ref in image_refs(rule)} & FACTS_IMAGES
+    known_by_name = emitted - {"curl", "git", "haproxy", "mariadb", "redis", "valkey", "mongodb"}
+    assert known_by_name <= set(model), sorted(known_by_name - set(model))
+
+
+def test_dev_variant_adds_shell_and_build_tools() -> None:
+    from migrator.rules import load_rules
+
+    rules = load_rules()
+    python_dev = rules.image_model("cgr.dev/chainguard/python:latest-dev")
+    assert python_dev.shell and python_dev.has_program("pip") and python_dev.has_program("apk")
+    assert python_dev.entrypoint == ("/usr/bin/python",)  # a -dev image keeps the runtime's ENTRYPOINT
+    python = rules.image_model("cgr.dev/chainguard/python:latest")
+    assert not python.shell and python.has_program("python3.12") and not python.has_program("pip")
+    assert not rules.image_model("cgr.dev/chainguard/ruby:latest").has_program("bundle")
+    assert rules.image_model("cgr.dev/chainguard/ruby:latest-dev").has_program("bundle")
+    assert rules.image_model("cgr.dev/chainguard/php:latest-fpm").has_program("php-fpm")
+
+
+def test_language_packages_are_wolfi_names(wolfi_names: set[str]) -> None:
+    from migrator.rules import load_rules
+
+    for language in load_rules().languages.values():
+        for name in language.on_base:
+            assert name in wolfi_names, (language.name, name)

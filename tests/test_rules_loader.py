@@ -67,3 +67,51 @@ def test_builtin_rules_cover_the_catalogue() -> None:
     assert len(rules.packages["alpine"]) >= 150
     assert len(rules.packages["fedora"]) >= 150
     assert rules.image_facts("python").entrypoint == ("/usr/bin/python",)
+
+
+# Issue 12, defect 11: a rules file (which a repository's .migrator.yaml can name) cannot inject
+# instructions or lines into the output: every value is held to its grammar.
+@pytest.mark.parametrize(("text", "expected"), [
+    ('images:\n  - match: python\n    ecosystem: python\n    builder: "python:latest-dev\\nRUN rm -rf /"\n',
+     "'builder': 'python:latest-dev\\nRUN rm -rf /' is not an image name without registry"),
+    ('images:\n  - match: python\n    ecosystem: python\n    runtime: "python:{version} AS x"\n', "'runtime'"),
+    ('images:\n  - match: python\n    ecosystem: python\n    runtime: "python:{tag}"\n', "{tag} is not a placeholder"),
+    ('images:\n  - match: python\n    ecosystem: python\n    runtime: "Python:latest"\n', "'runtime'"),
+    ('images:\n  - match: python\n    ecosystem: python\n    notes: "fine\\n::error::forged"\n', "is not one line of text"),
+    ('images:\n  - match: "py thon"\n    ecosystem: python\n', "'match'"),
+    ('family: debian\npackages:\n  libpq-dev: "libpq\\nRUN rm -rf /"\n', "package 'libpq-dev'"),
+    ('family: debian\npackages:\n  libpq-dev: [libpq, "Curl"]\n', "is not a Wolfi package name"),
+    ('family: debian\npackages:\n  libpq-dev: {to: ["lib pq"]}\n', "is not a Wolfi package name"),
+    ('family: debian\npackages:\n  "a\\nb": libpq\n', "package name"),
+    ('libraries:\n  libpq: ["/usr/lib/libpq.so.* /etc/shadow"]\n', "is not an absolute path"),
+    ('libraries:\n  libpq: ["/usr/lib/../../etc/shadow"]\n', "is not an absolute path"),
+    ('dev_packages:\n  libpq-dev: ["libpq;rm"]\n', "is not a Wolfi package name"),
+    ('build_tools: ["gcc\\nRUN x"]\n', "build_tools"),
+    ('chainguard:\n  python: {user: "root\\nRUN x"}\n', "user"),
+    ('chainguard:\n  python: {workdir: "/app dir"}\n', "workdir"),
+    ('chainguard:\n  python: {packages: ["glibc", "x y"]}\n', "packages"),
+])
+def test_rules_values_that_could_inject_are_refused(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(MigratorError) as error:
+        load_rules((path,))
+    assert str(path) in str(error.value) and expected in str(error.value)
+
+
+def test_a_rules_file_named_by_configuration_cannot_inject(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y libpq-dev\n"
+                                         "CMD [\"python\"]\n")
+    (tmp_path / ".migrator.yaml").write_text("rules: [evil.yaml]\n")
+    (tmp_path / "evil.yaml").write_text('family: debian\npackages:\n  libpq-dev: "libpq\\nRUN rm -rf /"\n')
+    done = subprocess.run([sys.executable, "-m", "migrator", "Dockerfile"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == "" and len(done.stderr.splitlines()) == 1
+    assert "evil.yaml" in done.stderr and "RUN rm" not in done.stdout
+
+
+def test_library_callers_get_the_same_option_checks() -> None:
+    with pytest.raises(MigratorError, match="invalid registry"):
+        migrate_text("FROM python:3.12\n", Options(registry="cgr.dev/a\nRUN rm -rf /"))

@@ -2,7 +2,8 @@
 
 `migrate PATH...` (the hot path, used by the pre-commit hook) is parsed with argparse and imports
 only what it needs. Sub-commands live in their own modules and are imported on demand, so
-`migrate --check Dockerfile` never pays for Typer, Rich, httpx or jinja2.
+`migrate --check Dockerfile` never pays for Typer, Rich, httpx or jinja2. Every command runs inside
+`errors.guarded`: one-line errors and the same exit codes everywhere.
 """
 
 from __future__ import annotations
@@ -22,20 +23,24 @@ SUBCOMMANDS: dict[str, str] = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    from migrator.cli.errors import guarded
+
     args = list(sys.argv[1:] if argv is None else argv)
-    from migrator.cli.checkcache import cached_check
+    if args and args[0] in SUBCOMMANDS:
+        prog = f"migrate {args[0]}"
 
-    cached = cached_check(args)
-    if cached is not None:
-        code = cached
-    elif args and args[0] in SUBCOMMANDS:
-        module_name, func_name = SUBCOMMANDS[args[0]].split(":")
-        func = getattr(importlib.import_module(module_name), func_name)
-        code = int(func(args[1:]))
+        def command() -> int:
+            module_name, func_name = SUBCOMMANDS[args[0]].split(":")
+            return int(getattr(importlib.import_module(module_name), func_name)(args[1:]))
     else:
-        from migrator.cli.migrate_cmd import migrate_main
+        prog = "migrate"
 
-        code = migrate_main(args)
+        def command() -> int:
+            from migrator.cli.migrate_cmd import migrate_main
+
+            return migrate_main(args)
+
+    code = guarded(prog, command)
     if argv is None:
         sys.exit(code)
     return code

@@ -1,20 +1,33 @@
-"""A result cache for `migrate --check`, so the pre-commit path does not re-migrate unchanged files.
+"""A result cache for `migrate --check` and `migrate hook check`, so unchanged files are not re-migrated.
 
-Like black's cache: an entry is keyed by the file's bytes, the options, the configuration files
-that could apply, and a stamp of the installed tool (its version plus the size and mtime of every
-module and rules file), so editing any of those misses the cache. Only the standard library is
-imported here: a warm `migrate --check` never loads the pipeline. MIGRATOR_NO_CACHE=1 disables it.
+Like black's cache, but keyed by everything that can change the answer:
+
+- the file's bytes (as read once by the command) and its path (overrides match on paths);
+- the command line's options;
+- the content of every configuration file that could apply (from the file's directory up);
+- a stamp of the installed tool: its version, the size and mtime of every module and built-in
+  rules file, the Python version and the shell parser's files;
+- the content of the rules files the run used (`--rules` and `rules:` in configuration). Which
+  ones those are is known only after the configuration is read, so an entry lists them with a
+  hash of their content, and a lookup checks them: editing a rules file misses the cache.
+
+Only the standard library is imported here: a warm `migrate --check` never loads the pipeline or
+the configuration reader. MIGRATOR_NO_CACHE=1 disables the cache; a cache that cannot be written
+is no cache, never an error.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-_CONFIG_NAMES = (".migrator.yaml", "pyproject.toml")
+_CONFIG_NAMES = (".migrator.yaml", ".migrator.yml", "pyproject.toml")
+_PARSER_MODULES = ("tree_sitter", "tree_sitter_bash")
 SEPARATOR = "\f"  # between the findings lines and the "would migrate" line of an entry
 
 
@@ -28,30 +41,51 @@ def cache_dir() -> Path:
 
 
 def _tool_stamp() -> str:
-    digest = hashlib.sha256()
-    roots = [_PACKAGE, _PACKAGE.parent / "rules", _PACKAGE / "_rules"]
+    digest = hashlib.sha256(sys.version.encode())
+    roots = [_PACKAGE, _PACKAGE.parent / "rules", _PACKAGE / "_rules", *_parser_roots()]
     for root in roots:
         for directory, _, files in os.walk(root):
             if "__pycache__" in directory:
                 continue
             for name in sorted(files):
-                if name.endswith((".py", ".yaml", ".j2")):
+                if name.endswith((".py", ".yaml", ".j2", ".so", ".pyd")):
                     info = os.stat(os.path.join(directory, name))
                     digest.update(f"{directory}/{name}:{info.st_size}:{info.st_mtime_ns};".encode())
     return digest.hexdigest()
 
 
+def _parser_roots() -> list[Path]:
+    """Where the shell parser is installed (without importing it): an upgrade changes answers."""
+    from importlib.util import find_spec
+
+    roots = []
+    for module in _PARSER_MODULES:
+        try:
+            spec = find_spec(module)
+        except (ImportError, ValueError):
+            continue
+        if spec is not None and spec.origin:
+            roots.append(Path(spec.origin).parent)
+    return roots
+
+
+def _file_hash(path: Path | str) -> str | None:
+    try:
+        with open(path, "rb") as stream:
+            return hashlib.sha256(stream.read()).hexdigest()
+    except OSError:
+        return None
+
+
 def _config_stamp(path: Path) -> str:
-    """Size and mtime of every config file from the file's directory up to the root."""
+    """The content of every configuration file from the file's directory up to the root."""
     parts = []
-    directory = path.resolve().parent
+    directory = Path(os.path.realpath(path.parent))
     while True:
         for name in _CONFIG_NAMES:
-            try:
-                info = os.stat(directory / name)
-            except OSError:
-                continue
-            parts.append(f"{directory}/{name}:{info.st_size}:{info.st_mtime_ns}")
+            candidate = directory / name
+            if os.path.lexists(candidate):
+                parts.append(f"{candidate}:{_file_hash(candidate)}")
         if directory.parent == directory:
             return ";".join(parts)
         directory = directory.parent
@@ -60,7 +94,7 @@ def _config_stamp(path: Path) -> str:
 def key(path: Path, content: bytes, options: list[str], stamp: str) -> str:
     digest = hashlib.sha256()
     for part in (stamp, _config_stamp(path), str(path), "\0".join(options)):
-        digest.update(part.encode() + b"\0")
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(content)
     return digest.hexdigest()
 
@@ -69,63 +103,28 @@ def stamp() -> str:
     return _tool_stamp()
 
 
-def store(entry_key: str, changed: bool, messages: str) -> None:
+def store(entry_key: str, changed: bool, messages: str, depends: Iterable[Path | str] = ()) -> None:
+    """Remember an answer; `depends` are the files (rules) whose content it also depends on."""
+    hashes = {str(p): _file_hash(p) for p in depends}
+    if None in hashes.values():
+        return  # a rules file that cannot be read now cannot be checked later
+    entry = {"changed": changed, "messages": messages, "depends": hashes}
     try:
         directory = cache_dir()
         directory.mkdir(parents=True, exist_ok=True)
         temporary = directory / f".{entry_key}.{os.getpid()}"
-        temporary.write_text(("1" if changed else "0") + "\n" + messages)
+        temporary.write_text(json.dumps(entry), encoding="utf-8", errors="surrogateescape")
         os.replace(temporary, directory / entry_key)
-    except OSError:
+    except (OSError, ValueError):
         pass  # no cache is fine
 
 
 def lookup(entry_key: str) -> tuple[bool, str] | None:
     try:
-        text = (cache_dir() / entry_key).read_text()
-    except OSError:
+        entry = json.loads((cache_dir() / entry_key).read_text(encoding="utf-8", errors="surrogateescape"))
+        changed, messages, depends = bool(entry["changed"]), str(entry["messages"]), dict(entry["depends"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    flag, _, messages = text.partition("\n")
-    return flag == "1", messages
-
-
-def plain_check_paths(argv: list[str]) -> tuple[list[str], bool] | None:
-    """The paths of `migrate --check [-q] PATH...` with nothing else; None for any other command line."""
-    if "--check" not in argv:
+    if any(_file_hash(path) != digest for path, digest in depends.items()):
         return None
-    paths, quiet = [], False
-    for word in argv:
-        if word == "--check":
-            continue
-        if word in ("-q", "--quiet"):
-            quiet = True
-        elif word.startswith("-"):
-            return None
-        else:
-            paths.append(word)
-    return (paths, quiet) if paths else None
-
-
-def cached_check(argv: list[str]) -> int | None:
-    """Answer `migrate --check PATH...` from the cache when every file hits; None otherwise."""
-    plain = plain_check_paths(argv)
-    if plain is None or not enabled():
-        return None
-    paths, quiet = plain
-    tool = stamp()
-    answers = []
-    for name in paths:
-        try:
-            content = Path(name).read_bytes()
-        except OSError:
-            return None
-        hit = lookup(key(Path(name), content, [], tool))
-        if hit is None:
-            return None
-        answers.append(hit)
-    changed = False
-    for was_changed, messages in answers:
-        changed |= was_changed
-        findings, _, verdict = messages.partition(SEPARATOR)
-        sys.stderr.write(("" if quiet else findings) + verdict)
-    return 1 if changed else 0
+    return changed, messages

@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--registry", help="registry to migrate to (default cgr.dev/chainguard)")
     p.add_argument("--org", help="Chainguard organisation: registry cgr.dev/ORG")
     p.add_argument("--rules", action="append", type=Path, default=[], metavar="FILE", help="extra rules")
+    p.add_argument("--pin", action="store_true", help="pin the images written by digest (asks the registry)")
+    p.add_argument("--verify-tags", action="store_true",
+                   help="check the images written exist for linux/amd64 and linux/arm64 (asks the registry)")
     p.add_argument("--paths", action="append", default=[], metavar="GLOB",
                    help="only files matching GLOB (repeat or comma-separate)")
     p.add_argument("--file", action="append", default=[], metavar="PATH",
@@ -114,10 +117,16 @@ class Settings:
     def options(self) -> Options:
         if self.args.registry and self.args.org:
             raise MigratorError("give --registry or --org, not both")
-        registry = self.args.registry or (Options.registry_for_org(self.args.org) if self.args.org else None)
-        kwargs: dict[str, Any] = {"rules_files": tuple(self.args.rules)}
+        from migrator.parse.imageref import check_org, check_registry
+
+        if self.args.org is not None:
+            registry: str | None = Options.registry_for_org(check_org(self.args.org, "--org"))
+        else:
+            registry = None if self.args.registry is None else check_registry(self.args.registry, "--registry")
+        kwargs: dict[str, Any] = {"rules_files": tuple(self.args.rules), "pin": self.args.pin,
+                                  "verify_tags": self.args.verify_tags}
         if registry:
-            kwargs["registry"] = registry.rstrip("/")
+            kwargs["registry"] = registry
         return Options(**kwargs)
 
     def wanted(self, path: str) -> bool:
@@ -178,6 +187,11 @@ def migrate_files(names: list[str], settings: Settings, options: Options,
 
             result = migrate_path(path, options)
         except MigratorError as exc:
+            if options.pin or options.verify_tags:
+                from migrator.registry.errors import RegistryError
+
+                if isinstance(exc, RegistryError):
+                    raise  # no report rather than one without the pins asked for (exit 2)
             reports.append(FileReport(name, error=str(exc).replace(str(path), name)))
             continue
         except Exception as exc:  # one broken file must not lose the report for the others

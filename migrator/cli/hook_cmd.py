@@ -16,12 +16,13 @@ jinja2); keep it that way (`python -X importtime -c "from migrator.cli import ho
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrator.cli import checkcache
+from migrator.cli.errors import Parser
+from migrator.cli.files import Input, read_input
 from migrator.config import (
     FAIL_ON,
     Config,
@@ -56,6 +57,7 @@ class FileReport:
     result: Result
     fail_on: str | None = None
     blocking: list[Finding] = field(default_factory=list)
+    source: Input | None = None  # what was read (and migrated): --write compares it before replacing
 
     @property
     def findings(self) -> list[Finding]:
@@ -69,6 +71,9 @@ def add_option_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", metavar="FILE", action="append", default=[], help="extra rules file")
     parser.add_argument("--tag-policy", choices=[p.value for p in TagPolicy], help="latest (default) or keep")
     parser.add_argument("--ignore", metavar="CODE", action="append", default=[], help="ignore a finding code")
+    parser.add_argument("--pin", action="store_true", help="pin the images written by digest (asks the registry)")
+    parser.add_argument("--verify-tags", action="store_true",
+                        help="check the images written exist for linux/amd64 and linux/arm64 (asks the registry)")
     parser.add_argument(
         "--fail-on",
         choices=FAIL_ON,
@@ -96,19 +101,20 @@ def with_command_line(base: Config, args: argparse.Namespace) -> Config:
         rules=args.rules,
         ignore=[c for item in args.ignore for c in item.split(",") if c.strip()],
         fail_on=args.fail_on,
+        pin=getattr(args, "pin", None),
+        verify_tags=getattr(args, "verify_tags", None),
     )
 
 
-def process_file(path: str, options: Options, fail_on: str | None) -> FileReport:
-    """Read and migrate one file in memory; never raises for a bad file (status 'error' instead)."""
+def process_file(path: str, options: Options, fail_on: str | None, source: Input | None = None) -> FileReport:
+    """Read (unless given) and migrate one file in memory; never raises for a bad file (status 'error').
+
+    Raises RegistryError (a MigratorError) when --pin / --verify-tags cannot ask the registry."""
     from migrator.api import decode_dockerfile, migrate_text
 
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return _error(path, f"cannot read ({exc.strerror or exc})", fail_on)
-    try:
-        text = decode_dockerfile(data, path)
+        source = source or read_input(path)
+        text = decode_dockerfile(source.data, path)
     except MigratorError as exc:
         return _error(path, str(exc), fail_on)
     pragmas = parse_pragmas(text)
@@ -118,6 +124,11 @@ def process_file(path: str, options: Options, fail_on: str | None) -> FileReport
     try:
         result = migrate_text(text, options, path)
     except MigratorError as exc:
+        if options.pin or options.verify_tags:
+            from migrator.registry.errors import RegistryError
+
+            if isinstance(exc, RegistryError):
+                raise  # a registry that cannot be asked stops the whole run: nothing is written
         return _error(path, str(exc), fail_on, original=text)
     findings = [f for f in result.findings if f.code not in options.ignore]
     result.findings = filter_findings(findings, pragmas)
@@ -126,7 +137,7 @@ def process_file(path: str, options: Options, fail_on: str | None) -> FileReport
         status = CANNOT
     else:
         status = CHANGED if result.changed else UNCHANGED
-    return FileReport(path, status, result, fail_on, blocking)
+    return FileReport(path, status, result, fail_on, blocking, source)
 
 
 def _skipped() -> Finding:
@@ -166,7 +177,7 @@ def _first(findings: Sequence[Finding], minimum: Severity = Severity.INFO) -> li
 
 
 def hook_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="migrate hook",
         description="pre-commit hooks: 'check' reports Dockerfiles not migrated yet, 'fix' migrates them.",
     )
@@ -182,29 +193,37 @@ def hook_main(argv: list[str]) -> int:
     touched: list[str] = []
     cache: dict[int, Config] = {}
     stamp = checkcache.stamp() if args.mode == "check" and checkcache.enabled() else None
+    to_write: list[tuple[str, FileReport]] = []
     for name in args.files:
         path = Path(name)
+        options, fail_on = configured(path, args, cache)  # a bad configuration: exit 2 (errors.guarded)
         try:
-            options, fail_on = configured(path, args, cache)
+            source: Input | None = read_input(name)
         except MigratorError as exc:
-            print(f"migrate: {exc}", file=sys.stderr)
-            return 2
-        entry = _cache_key(path, options, fail_on, stamp)
+            source, report = None, _error(name, str(exc), fail_on)
+        entry = _cache_key(path, source, options, fail_on, stamp)
         hit = checkcache.lookup(entry) if entry else None
         if hit is not None:
             flags, _, lines = hit[1].partition("\n")
-            file_failed, file_touched = flags[:1] == "1", flags[1:2] == "1"
-            file_lines = lines.splitlines()
+            file_failed, file_touched, file_lines = flags[:1] == "1", flags[1:2] == "1", lines.splitlines()
         else:
-            report = process_file(name, options, fail_on)
-            file_failed, file_touched, file_lines = _describe(name, path, report, args.mode)
+            if source is not None:
+                report = process_file(name, options, fail_on, source)
+            if args.mode == "fix" and report.status == CHANGED:
+                to_write.append((name, report))
+            file_failed, file_touched, file_lines = _describe(name, report, args.mode)
             if entry:
                 flags = ("1" if file_failed else "0") + ("1" if file_touched else "0")
-                checkcache.store(entry, file_failed, flags + "\n" + "".join(line + "\n" for line in file_lines))
+                lines = "".join(line + "\n" for line in file_lines)
+                checkcache.store(entry, file_failed, flags + "\n" + lines, depends=options.rules_files)
         failed |= file_failed
         if file_touched:
             touched.append(name)
         out += file_lines
+    if to_write:  # all files or none: a file that cannot be written stops the hook before any rename
+        from migrator.cli.files import Replacement, replace_files
+
+        replace_files([Replacement(r.source, r.result.dockerfile, backup=False) for _, r in to_write if r.source])
     if touched:
         if args.mode == "fix":
             out.append(f"migrated {_plural(len(touched))}; review and stage the changes")
@@ -218,28 +237,22 @@ def hook_main(argv: list[str]) -> int:
     return 1 if failed else 0
 
 
-def _cache_key(path: Path, options: Options, fail_on: str | None, stamp: str | None) -> str | None:
+def _cache_key(path: Path, source: Input | None, options: Options, fail_on: str | None,
+               stamp: str | None) -> str | None:
     """Check mode only: the same bytes, options and tool give the same report (see checkcache)."""
-    if stamp is None:
-        return None
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return None
-    return checkcache.key(path, content, ["hook-check", repr(options), str(fail_on)], stamp)
+    if stamp is None or source is None or options.pin or options.verify_tags:
+        return None  # (a registry's answer can change at any time: never cached)
+    return checkcache.key(path, source.data, ["hook-check", repr(options), str(fail_on)], stamp)
 
 
-def _describe(name: str, path: Path, report: FileReport, mode: str) -> tuple[bool, bool, list[str]]:
-    """(blocks the commit, would be or was migrated, lines to print) for one file."""
+def _describe(name: str, report: FileReport, mode: str) -> tuple[bool, bool, list[str]]:
+    """(blocks the commit, would be or was migrated, lines to print) for one file (written already in fix)."""
     out: list[str] = []
     failed = bool(report.blocking)
     touched = False
     if report.status == CHANGED:
         failed = touched = True
         if mode == "fix":
-            from migrator.render.output import write_atomically
-
-            write_atomically(path, report.result.dockerfile, backup=False)
             out.append(f"{name}: migrated ({_counts(report.findings)})")
             out += _first(report.findings, Severity.WARNING)
         else:

@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from migrator import __version__
+from migrator.cli.errors import Parser, UsageError
 from migrator.model import MigratorError, Options, Result, Severity, TagPolicy
 
-EXIT_OK, EXIT_CHANGED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+if TYPE_CHECKING:
+    from migrator.cli.files import Input
+
+EXIT_OK, EXIT_CHANGED = 0, 1
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "I"}
 
 
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="migrate",
         description="Migrate Dockerfiles to multi-stage builds on Chainguard Images. Prints the migrated "
         "file(s) to stdout unless --write, --diff, --check or --json is given.",
@@ -41,9 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--org", metavar="ORG", help="Chainguard organisation: means --registry cgr.dev/ORG")
     parser.add_argument("--tag-policy", choices=[p.value for p in TagPolicy], help="latest (default) or keep "
                         "the source's major(.minor) version")
+    parser.add_argument("--pin", action="store_true", default=None, help="pin the images written by digest: "
+                        "NAME:TAG@sha256:... as the registry serves it now (asks the registry)")
+    parser.add_argument("--verify-tags", action="store_true", default=None, help="check that the images written "
+                        "exist with their tags for linux/amd64 and linux/arm64 (asks the registry)")
     parser.add_argument("--rules", action="append", default=[], metavar="FILE", type=Path,
                         help="extra rules file (repeatable); same format as rules/*.yaml")
-    parser.add_argument("--ignore", action="append", default=[], metavar="CODE", help="hide findings with CODE")
+    parser.add_argument("--ignore", action="append", default=[], metavar="CODE",
+                        help="hide findings with CODE (repeatable, or CODE,CODE)")
     parser.add_argument("--stdin-filename", metavar="NAME", help="the name to report for '-'")
     parser.add_argument("--format", dest="fmt", choices=["text", "json", "sarif", "github", "gitlab"],
                         help="report findings on stdout in this format instead of printing the migrated file")
@@ -55,125 +57,189 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def migrate_main(argv: list[str]) -> int:
-    try:
-        args = build_parser().parse_args(argv)
-        if args.explain:
-            return _explain(args.explain)
-        if args.list_codes:
-            return _list_codes()
-        if not args.paths:
-            raise UsageError("give at least one PATH (or '-' for stdin)")
-        options = _options(args)
-        results = [_migrate_one(p, options, args.stdin_filename) for p in args.paths]
-    except UsageError as exc:
-        print(f"migrate: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except MigratorError as exc:
-        print(f"migrate: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except Exception as exc:  # a bug: one line, a distinct code, and how to report it
-        print(f"migrate: internal error: {type(exc).__name__}: {exc} (please report it with the Dockerfile)",
-              file=sys.stderr)
-        return EXIT_INTERNAL
-    return _report(results, args)
+    """Runs inside errors.guarded: MigratorError / UsageError become one line and exit 2."""
+    args = build_parser().parse_args(argv)
+    if args.explain:
+        return _explain(args.explain)
+    if args.list_codes:
+        return _list_codes()
+    if not args.paths:
+        raise UsageError("give at least one PATH (or '-' for stdin)")
+    _check_option_values(args)
+    inputs = _read_inputs(args.paths)
+    cached = _cached_check(inputs, args)
+    if cached is not None:
+        return cached
+    results = []
+    for item in inputs:
+        options = _options(args, item)
+        results.append(_migrate_one(item, options, args.stdin_filename))
+    return _report(results, inputs, args)
 
 
-def _options(args: argparse.Namespace) -> Options:
-    if args.registry and args.org:
+def _check_option_values(args: argparse.Namespace) -> None:
+    if args.registry is not None and args.org is not None:
         raise UsageError("--registry and --org cannot be used together")
+    if args.registry is not None or args.org is not None:  # (not imported on the hook's warm path)
+        from migrator.parse.imageref import check_org, check_registry
+
+        if args.registry is not None:
+            args.registry = check_registry(args.registry, "--registry")
+        if args.org is not None:
+            args.org = check_org(args.org, "--org")
+    if args.paths.count("-") > 1:
+        raise UsageError("'-' (standard input) can be given once")
+    args.ignore = [code.strip().upper() for item in args.ignore for code in item.split(",") if code.strip()]
+    wrong = [code for code in args.ignore if not re.fullmatch(r"[A-Z]+[0-9]+", code)]
+    if wrong:
+        raise UsageError(f"invalid --ignore {wrong[0]!r}: expected finding codes such as MIG301")
+
+
+def _read_inputs(paths: list[str]) -> list[Input]:
+    """Every input read once, before anything is migrated: a file that cannot be read stops it all."""
+    from migrator.cli.files import read_input
+
+    return [read_input(path) for path in paths]
+
+
+def _options(args: argparse.Namespace, item: Input) -> Options:
     registry = args.registry or (Options.registry_for_org(args.org) if args.org else None)
-    if registry is not None and (not registry.strip("/") or " " in registry):
-        raise UsageError(f"invalid --registry '{registry}'")
-    config_options = _config_options(args)
+    config_options = _config_options(item, args.stdin_filename)
     return Options(
-        registry=(registry or config_options.registry).rstrip("/"),
+        registry=registry or config_options.registry,
         tag_policy=TagPolicy(args.tag_policy) if args.tag_policy else config_options.tag_policy,
         rules_files=tuple(config_options.rules_files) + tuple(args.rules),
-        ignore=frozenset(c.upper() for c in args.ignore) | config_options.ignore,
+        ignore=frozenset(args.ignore) | config_options.ignore,
+        pin=bool(args.pin or config_options.pin),
+        verify_tags=bool(args.verify_tags or config_options.verify_tags),
     )
 
 
-def _config_options(args: argparse.Namespace) -> Options:
-    """Options from [tool.migrator] / .migrator.yaml near the first file, when that module is present."""
-    try:
-        from migrator.config import load_config
-    except ImportError:
-        return Options()
-    first = next((Path(p) for p in args.paths if p != "-"), Path.cwd() / "Dockerfile")
-    target = first if first.is_absolute() else Path.cwd() / first
-    return load_config(target.parent).options_for(target)
+def _config_options(item: Input, stdin_name: str | None) -> Options:
+    """Options from [tool.migrator] / .migrator.yaml near the file (near --stdin-filename for '-')."""
+    from migrator.config import load_config
+
+    name = (stdin_name or "Dockerfile") if item.name == "-" else item.name
+    target = Path(name) if Path(name).is_absolute() else Path.cwd() / name
+    return load_config(target).options_for(target)
 
 
-def _migrate_one(path: str, options: Options, stdin_name: str | None) -> Result:
-    from migrator.api import decode_dockerfile, migrate_text, read_dockerfile
+def _migrate_one(item: Input, options: Options, stdin_name: str | None) -> Result:
+    from migrator.api import decode_dockerfile, migrate_text
 
-    if path == "-":
-        name = stdin_name or "-"
-        text = decode_dockerfile(sys.stdin.buffer.read(), name)
-    else:
-        name = path
-        text = read_dockerfile(Path(path))
+    name = (stdin_name or "-") if item.name == "-" else item.name
+    text = decode_dockerfile(item.data, name)
     try:
         return migrate_text(text, options, name)
     except MigratorError as exc:
-        raise MigratorError(f"{name}: {exc}") from None
+        if options.pin or options.verify_tags:
+            from migrator.registry.errors import RegistryError
+
+            if isinstance(exc, RegistryError):
+                raise  # about the registry, not about this file
+        message = str(exc)
+        raise MigratorError(message if message.startswith(f"{name}:") else f"{name}: {message}") from None
 
 
-def _report(results: list[Result], args: argparse.Namespace) -> int:
+# --- the --check cache (see checkcache) -----------------------------------------------------------
+
+
+def _cache_options(args: argparse.Namespace) -> list[str] | None:
+    """What of the command line goes into a --check cache key; None when the run is not cacheable."""
+    from migrator.cli import checkcache
+
+    if not args.check or args.fmt or args.pin or args.verify_tags or "-" in args.paths or not checkcache.enabled():
+        return None  # (a registry's answer can change at any time: never cached)
+    return [
+        f"registry={args.registry}", f"org={args.org}", f"tag-policy={args.tag_policy}",
+        *(f"rules={Path(r).resolve()}" for r in args.rules), *sorted(f"ignore={c}" for c in args.ignore),
+    ]
+
+
+def _cached_check(inputs: list[Input], args: argparse.Namespace) -> int | None:
+    """Answer `--check` from the cache when every file hits; None otherwise."""
+    from migrator.cli import checkcache
+
+    options = _cache_options(args)
+    if options is None:
+        return None
+    stamp = checkcache.stamp()
+    answers = []
+    for item in inputs:
+        hit = checkcache.lookup(checkcache.key(Path(item.name), item.data, options, stamp))
+        if hit is None:
+            return None
+        answers.append(hit)
+    changed = False
+    for was_changed, messages in answers:
+        changed |= was_changed
+        findings, _, verdict = messages.partition(checkcache.SEPARATOR)
+        sys.stderr.write(("" if args.quiet else findings) + verdict)
+    return EXIT_CHANGED if changed else EXIT_OK
+
+
+def _remember_check(results: list[Result], inputs: list[Input], args: argparse.Namespace) -> None:
+    from migrator.cli import checkcache
+
+    options = _cache_options(args)
+    if options is None:
+        return
+    stamp = checkcache.stamp()
+    for result, item in zip(results, inputs, strict=True):
+        verdict = f"would migrate {result.path}\n" if result.changed else ""
+        messages = "".join(_finding_lines(result)) + checkcache.SEPARATOR + verdict
+        used = _options(args, item)
+        if used.pin or used.verify_tags:  # set in the configuration: the registry's answer is not cached
+            continue
+        entry = checkcache.key(Path(item.name), item.data, options, stamp)
+        checkcache.store(entry, result.changed, messages, depends=used.rules_files)
+
+
+def _report(results: list[Result], inputs: list[Input], args: argparse.Namespace) -> int:
+    from migrator.cli.files import emit
+
     if not args.quiet and not args.json and not args.fmt:
         _print_findings(results)
     if args.fmt:
         from migrator.report.formats import render_findings
 
-        sys.stdout.write(render_findings(results, args.fmt))
+        emit(render_findings(results, args.fmt))
         return EXIT_OK
     if args.json:
         payload = [r.to_dict() for r in results]
-        print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
+        emit(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2) + "\n")
         return EXIT_OK
     if args.check:
         changed = [r for r in results if r.changed]
         for result in changed:
             print(f"would migrate {result.path}", file=sys.stderr)
-        _remember_check(results, args)
+        _remember_check(results, inputs, args)
         return EXIT_CHANGED if changed else EXIT_OK
     if args.diff:
         from migrator.render.output import unified_diff
 
-        for result in results:
-            sys.stdout.write(unified_diff(result.original, result.dockerfile, result.path))
+        emit("".join(unified_diff(r.original, r.dockerfile, r.path) for r in results))
         return EXIT_OK
     if args.write:
-        return _write(results, backup=not args.no_backup)
-    for result in results:
-        sys.stdout.write(result.dockerfile)
+        return _write(results, inputs, backup=not args.no_backup)
+    emit("".join(result.dockerfile for result in results))
     return EXIT_OK
 
 
-def _remember_check(results: list[Result], args: argparse.Namespace) -> None:
-    """Cache plain `--check` answers (see checkcache): the next run of the same files is instant."""
-    from migrator.cli import checkcache
+def _write(results: list[Result], inputs: list[Input], backup: bool) -> int:
+    """All files or none (see cli.files); standard input is printed instead."""
+    from migrator.cli.files import Replacement, describe, emit, replace_files
 
-    argv = ["--check", *(["-q"] if args.quiet else []), *args.paths]
-    if checkcache.plain_check_paths(argv) is None or not checkcache.enabled() or "-" in args.paths:
-        return
-    stamp = checkcache.stamp()
-    for result in results:
-        verdict = f"would migrate {result.path}\n" if result.changed else ""
-        messages = "".join(_finding_lines(result)) + checkcache.SEPARATOR + verdict
-        content = result.original.encode("utf-8")
-        checkcache.store(checkcache.key(Path(result.path), content, [], stamp), result.changed, messages)
-
-
-def _write(results: list[Result], backup: bool) -> int:
-    from migrator.render.output import write_atomically
-
-    for result in results:
-        if result.path == "-":
-            sys.stdout.write(result.dockerfile)
-        elif result.changed:
-            write_atomically(Path(result.path), result.dockerfile, backup=backup)
-            print(f"migrated {result.path}", file=sys.stderr)
+    replacements, seen = [], set()
+    for result, item in zip(results, inputs, strict=True):
+        if item.target is None:
+            emit(result.dockerfile)
+        elif result.changed and item.target not in seen:
+            seen.add(item.target)
+            replacements.append(Replacement(item, result.dockerfile, backup))
+    for name in replace_files(replacements):
+        item = next(i for i in inputs if i.name == name)
+        print(f"migrated {describe(name, item.target)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -198,8 +264,7 @@ def _explain(code: str) -> int:
     try:
         entry = lookup(code)
     except KeyError:
-        print(f"migrate: error: unknown finding code '{code}' (see --list-codes)", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"unknown finding code '{code}' (see --list-codes)") from None
     print(f"{entry.code} ({entry.severity.value}): {entry.title}\n\n{entry.doc}")
     return EXIT_OK
 

@@ -11,14 +11,16 @@ totals line then goes to stderr.
 
 from __future__ import annotations
 
-import argparse
 import os
+import re
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from migrator.cli.errors import Parser, UsageError
 from migrator.cli.hook_cmd import (
     CANNOT,
     CHANGED,
@@ -27,13 +29,14 @@ from migrator.cli.hook_cmd import (
     SKIPPED,
     UNCHANGED,
     FileReport,
+    _error,
     add_option_arguments,
     configured,
     process_file,
     with_command_line,
 )
 from migrator.config import Config, clear_cache, load_config
-from migrator.model import MigratorError, Options, Result, Severity
+from migrator.model import Options, Result, Severity
 from migrator.report.formats import FORMATS, render_findings
 
 NAMES = ("Dockerfile", "Containerfile")
@@ -50,22 +53,34 @@ def is_dockerfile_name(name: str) -> bool:
     return name.startswith(("Dockerfile.", "Containerfile."))
 
 
-def find_dockerfiles(root: Path) -> list[Path]:
-    """Dockerfiles under `root`, sorted; .gitignore respected inside a git work tree."""
-    if root.is_file():
+def find_dockerfiles(root: Path, unreadable: list[tuple[str, str]] | None = None) -> list[Path]:
+    """Dockerfiles under `root`, sorted; .gitignore respected inside a git work tree.
+
+    Directories that cannot be read are added to `unreadable` as (path, reason): a scan that skips
+    part of the tree must say so. Symlinks are listed as they are; reading them decides.
+    """
+    unreadable = [] if unreadable is None else unreadable
+    if not root.is_dir():
         return [root]
-    listed = _git_files(root)
+    listed = _git_files(root, unreadable)
     if listed is not None:
         files = [root / rel for rel in listed if is_dockerfile_name(rel.rsplit("/", 1)[-1])]
-        return sorted(p for p in files if p.is_file())
+        return sorted(p for p in files if p.is_file() or p.is_symlink())
     found = []
-    for directory, dirs, names in os.walk(root):
+
+    def skipped(error: OSError) -> None:
+        unreadable.append((str(error.filename), error.strerror or str(error)))
+
+    for directory, dirs, names in os.walk(root, onerror=skipped):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         found += [Path(directory) / n for n in names if is_dockerfile_name(n)]
     return sorted(found)
 
 
-def _git_files(root: Path) -> list[str] | None:
+_GIT_UNREADABLE = re.compile(r"could not open directory '(.*)': (.*)$")
+
+
+def _git_files(root: Path, unreadable: list[tuple[str, str]]) -> list[str] | None:
     try:
         proc = subprocess.run(
             ["git", "-C", str(root), "ls-files", "-co", "--exclude-standard", "-z"],
@@ -76,6 +91,10 @@ def _git_files(root: Path) -> list[str] | None:
         return None
     if proc.returncode != 0:  # not a work tree
         return None
+    for line in proc.stderr.decode("utf-8", "replace").splitlines():
+        match = _GIT_UNREADABLE.search(line)
+        if match:
+            unreadable.append((str(root / match.group(1).rstrip("/")), match.group(2)))
     return sorted({p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
 
 
@@ -100,11 +119,22 @@ def run_tasks(
     advance()
     rest = tasks[1:]
     chunk = max(1, min(32, len(rest) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=min(jobs, len(rest))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(rest)), initializer=_worker_signals)
+    try:
         for report in pool.map(_scan_one, rest, chunksize=chunk):
             reports.append(report)
             advance()
-        return reports
+    except BaseException:  # Ctrl-C / SIGTERM: do not wait for the queued files
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return reports
+
+
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the parent, which reports them in one line."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _progress(total: int, enabled: bool) -> tuple[Callable[[], None], Callable[[], None]]:
@@ -174,7 +204,7 @@ def _display(path: str, root: Path) -> str:
 
 
 def scan_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="migrate scan",
         description="Migrate every Dockerfile under DIR in memory and print a summary (or --write them).",
     )
@@ -190,33 +220,26 @@ def scan_main(argv: list[str]) -> int:
 
     root = Path(args.dir)
     if not root.exists():
-        print(f"migrate scan: {root}: no such file or directory", file=sys.stderr)
-        return 2
+        raise UsageError(f"{root}: no such file or directory")
     started = time.perf_counter()
     clear_cache()  # one invocation, one fresh read of the configuration files
-    files = find_dockerfiles(root)
+    unreadable: list[tuple[str, str]] = []
+    files = find_dockerfiles(root, unreadable)
     cache: dict[int, Config] = {}
     tasks = []
-    try:
-        for path in files:
-            options, fail_on = configured(path, args, cache)
-            tasks.append((str(path), options, fail_on))
-    except MigratorError as exc:
-        print(f"migrate scan: {exc}", file=sys.stderr)
-        return 2
+    for path in files:
+        options, fail_on = configured(path, args, cache)  # a bad configuration: exit 2 (errors.guarded)
+        tasks.append((str(path), options, fail_on))
 
     advance, stop = _progress(len(tasks), sys.stderr.isatty() and len(tasks) > 1)
-    try:
+    try:  # a registry that cannot be asked (--pin, --verify-tags) stops here, exit 2: nothing is written
         reports = run_tasks(tasks, jobs, advance)
     finally:
         stop()
+    reports += [_error(path, f"cannot read directory ({why}): its Dockerfiles were not scanned", args.fail_on)
+                for path, why in unreadable]
     if args.write:
-        from migrator.render.output import write_atomically
-
-        for report in reports:
-            if report.status == CHANGED:
-                write_atomically(Path(report.path), report.result.dockerfile, backup=True)
-                report.status = MIGRATED
+        _write(reports)
     elapsed = time.perf_counter() - started
 
     if args.format == "text":
@@ -232,6 +255,16 @@ def scan_main(argv: list[str]) -> int:
     return 1 if any(r.blocking for r in reports) else 0
 
 
+def _write(reports: list[FileReport]) -> None:
+    """Every changed file, or none (cli.files): a file that cannot be written stops the scan, exit 2."""
+    from migrator.cli.files import Replacement, replace_files
+
+    changed = [r for r in reports if r.status == CHANGED and r.source is not None]
+    replace_files([Replacement(r.source, r.result.dockerfile, backup=True) for r in changed if r.source])
+    for report in changed:
+        report.status = MIGRATED
+
+
 def _errors_only(result: Result) -> Result:
     from dataclasses import replace
 
@@ -239,7 +272,7 @@ def _errors_only(result: Result) -> Result:
 
 
 def config_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="migrate config",
         description="Print the effective configuration for PATH (a Dockerfile or a directory) and where "
         "each value comes from: default, the configuration file (with its line), or the command line.",
@@ -250,16 +283,11 @@ def config_main(argv: list[str]) -> int:
     add_option_arguments(parser)
     args = parser.parse_args(argv)
     path = Path(args.path)
-    if not path.exists():
-        print(f"migrate config: {path}: no such file or directory", file=sys.stderr)
-        return 2
+    if not os.path.lexists(path):
+        raise UsageError(f"{path}: no such file or directory")
     clear_cache()
-    try:
-        config = with_command_line(load_config(path), args)
-    except MigratorError as exc:
-        print(f"migrate config: {exc}", file=sys.stderr)
-        return 2
-    described = config.describe(path if path.is_file() else None)
+    config = with_command_line(load_config(path), args)
+    described = config.describe(path if not os.path.isdir(path) else None)
     if args.format == "json":
         import json
 

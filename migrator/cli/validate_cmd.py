@@ -21,31 +21,52 @@ Typer and rich are imported only when these commands run.
 # no `from __future__ import annotations` here: Typer reads the (local) Annotated options at run time
 
 import json
+import math
 import shlex
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+from migrator.model import MigratorError
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENV = 0, 1, 2, 3
 
 
 def _usage(message: str) -> int:
-    print(f"migrate validate: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
+    """Bad input or options: exit 2 with one line (errors.guarded prints it), never 3 (environment)."""
+    from migrator.cli.errors import UsageError
+
+    raise UsageError(message)
 
 
 def _run_app(app: Any, argv: list[str], prog: str) -> int:
+    from migrator.cli.errors import run_typer
+
+    return run_typer(app, argv, prog)
+
+
+_ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64"}
+
+
+def _platform_key(platform: tuple[str, str, str | None]) -> tuple[str, str, str | None]:
+    """linux/arm64/v8 is linux/arm64, linux/x86_64 is linux/amd64: the same build twice."""
+    os_name, arch, variant = platform
+    arch = _ARCH_ALIASES.get(arch, arch)
+    if arch == "arm64" and variant == "v8":
+        variant = None
+    return os_name, arch, variant
+
+
+def _check_dockerfile(path: Path) -> None:
+    """Refuse what cannot be a Dockerfile (empty, binary, JSON, a FIFO) before looking for builders."""
+    from migrator.api import read_dockerfile
+    from migrator.parse import parse
+
     try:
-        app(args=list(argv), prog_name=prog, standalone_mode=True)
-    except SystemExit as exc:
-        code = exc.code
-        if code is None:
-            return 0
-        if isinstance(code, int):
-            return code
-        print(code, file=sys.stderr)
-        return 1
-    return 0
+        parse(read_dockerfile(path))
+    except MigratorError as exc:
+        message = str(exc)
+        raise MigratorError(message if message.startswith(f"{path}:") else f"{path}: {message}") from None
 
 
 def validate_main(argv: list[str]) -> int:
@@ -148,35 +169,39 @@ def run_validate(
     from migrator.validate.build import ValidateOptions, validate
     from migrator.validate.builders import ENGINES, parse_platform
 
-    if not path.is_file():
-        return _usage(f"{path}: no such file")
+    _check_dockerfile(path)
+    if original is not None:
+        _check_dockerfile(original)
     if context is not None and not context.is_dir():
         return _usage(f"--context {context}: not a directory")
-    if original is not None and not original.is_file():
-        return _usage(f"--original {original}: no such file")
     if engine is not None and engine not in ENGINES:
         return _usage(f"--engine {engine!r}: one of {', '.join(ENGINES)}")
     platforms = [p.strip() for p in platform.split(",") if p.strip()]
     if not platforms:
         return _usage("--platform: no platform given")
+    seen: dict[tuple[str, str, str | None], str] = {}
     for p in platforms:
         try:
-            parse_platform(p)
+            key = _platform_key(parse_platform(p))
         except ValueError as exc:
             return _usage(f"--platform: {exc}")
-    if len(set(platforms)) != len(platforms):
-        return _usage("--platform: a platform is listed twice")
+        if key in seen:
+            return _usage(f"--platform: {p} is the same platform as {seen[key]}")
+        seen[key] = p
     smoke_args = None
     if smoke is not None:
         try:
             smoke_args = shlex.split(smoke)
         except ValueError as exc:
             return _usage(f"--smoke: {exc}")
-    if timeout <= 0 or build_timeout <= 0:
-        return _usage("--timeout and --build-timeout must be positive")
+    if not (0 < timeout < math.inf and 0 < build_timeout < math.inf):  # also refuses nan
+        return _usage("--timeout and --build-timeout must be positive numbers of seconds")
     for kv in build_args or []:
         if not kv or kv.startswith("="):
             return _usage(f"--build-arg {kv!r}: expected NAME=VALUE")
+    from migrator.parse.imageref import check_registry
+
+    registries = [check_registry(r, "--registry") for r in registries or []]
     for c in build_contexts or []:
         if "=" not in c:
             return _usage(f"--build-context {c!r}: expected NAME=PATH")
@@ -204,7 +229,13 @@ def run_validate(
         if not as_json:
             print(f"migrate validate: {message}", file=sys.stderr, flush=True)
 
-    report = validate(path, opts, progress=progress)
+    from migrator.registry.errors import RegistryError
+    from migrator.validate.registry_check import RegistryCheck
+
+    try:  # the registry check runs once a builder is found, before any build
+        report = validate(path, opts, progress=progress, before_build=RegistryCheck(path, opts))
+    except RegistryError as exc:
+        return _usage(str(exc))
     if as_json:
         print(json.dumps(report.to_dict(), indent=2))
         for message in report.messages:

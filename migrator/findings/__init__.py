@@ -1,11 +1,11 @@
 """The catalogue of finding codes.
 
 Codes are grouped by area, one module per area (``read``, ``images``, ``packages``, ``shell``,
-``stages``, ``validate``, ``config``, ``bot``); each module lists its codes as ``CODES``. A code is
+``stages``, ``validate``, ``registry``, ``config``, ``bot``); each module lists its codes as ``CODES``. A code is
 stable forever: rename the title, never the code. ``migrate --explain CODE`` prints ``Code.doc``.
 
     MIG1xx reading the Dockerfile       MIG5xx multi-stage / runtime
-    MIG2xx base images                  MIG6xx validation
+    MIG2xx base images                  MIG6xx validation (MIG64x: the image registry)
     MIG3xx packages                     MIG7xx configuration, hooks, scanning
     MIG4xx RUN commands and users       MIG8xx pull-request bot
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from migrator.model import Finding, Severity
 
-AREAS = ("read", "images", "packages", "shell", "stages", "validate", "config", "bot")
+AREAS = ("read", "images", "packages", "shell", "stages", "validate", "registry", "config", "bot")
 
 
 @dataclass(frozen=True)

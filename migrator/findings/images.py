@@ -61,6 +61,15 @@ CODES: tuple[Code, ...] = (
         "(paths, users, entrypoints, missing bundled tools). Rules carry these notes in `notes:`.",
     ),
     Code(
+        "MIG220", Severity.WARNING, "latest serves another major version than the source pinned",
+        "The source image pins a language version (`mcr.microsoft.com/dotnet/aspnet:6.0`, `ruby:2.7`, "
+        "`node:18`, `eclipse-temurin:17`), and the Chainguard image's `latest` tag serves a different "
+        "major version (ASP.NET 10, Ruby 4.0, Node 26, Java 26: the versions come with the tool, from the "
+        "Wolfi package lists). An app built for the old version may not build or start. Check it on the new "
+        "version, or migrate with `--tag-policy keep` for an organisation registry with versioned tags; "
+        "the message says whether Wolfi still ships the pinned version at all.",
+    ),
+    Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",
         "A COPY --from names an image rather than a stage. migrator does not change it, but the "
         "files it copies were built for that image's libc and user: check that they work on Wolfi.",

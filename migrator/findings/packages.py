@@ -15,12 +15,16 @@ PACKAGES_TRANSLATED = Code(
 )
 UNKNOWN_PACKAGE = Code(
     "MIG302",
-    Severity.WARNING,
-    "Package has no known Wolfi name: kept as written",
-    "No package rule maps this name to a Wolfi package, so it was kept exactly as written. The build "
-    "fails if Wolfi has no package of that name. Find the Wolfi package that provides the same files "
-    "(`apk search NAME`, or `apk search cmd:BINARY` for a command) and add a mapping to a rules file "
-    "passed with `--rules`, or edit the RUN line.",
+    Severity.ERROR,
+    "Package is not in Wolfi: apk add fails",
+    "No package rule maps this name, and it is neither a Wolfi package nor a virtual name that a Wolfi "
+    "package provides (the lists ship with migrator, from the Wolfi package definitions). It was kept "
+    "as written, so `apk add` refuses the whole command (`ERROR: unable to select packages`) and the "
+    "build fails. The message names close Wolfi names when there are some. Find the Wolfi package that "
+    "provides the same files (`apk search NAME`, or `apk search cmd:BINARY` for a command) and add a "
+    "mapping to a rules file passed with `--rules`; for software Wolfi does not package, download the "
+    "upstream release in the builder stage instead. A name the tables do not map but Wolfi has "
+    "(`mailcap`, `pwgen`) is kept without a finding.",
 )
 PACKAGE_NOT_NEEDED = Code(
     "MIG303",
@@ -61,16 +65,17 @@ HOUSEKEEPING_REMOVED = Code(
 )
 THIRD_PARTY_REPOSITORY = Code(
     "MIG307",
-    Severity.WARNING,
-    "Third-party repository or package file: Wolfi cannot use it",
-    "The command adds a package repository or signing key (`add-apt-repository`, `apt-key`, "
-    "`/etc/apt/sources.list.d`, `gpg --dearmor`, `yum-config-manager --add-repo`, "
-    "`dnf config-manager`, `rpm --import`, `/etc/apk/repositories`) or installs a package file "
-    "(`dpkg -i`, `rpm -i`, a .deb/.rpm path or URL). Repositories and packages built for another "
-    "distribution cannot be used on Wolfi, and the line was left as written so the build will fail "
-    "there. Look for the software as a Wolfi package (`apk search NAME`), or download the upstream "
-    "release artifact (tarball or static binary) in the builder stage and copy it into the runtime "
-    "stage.",
+    Severity.ERROR,
+    "Third-party repository or package file kept: it fails on Wolfi",
+    "The command installs a package file built for another distribution (`dpkg -i`, `rpm -i`, a "
+    ".deb/.rpm path or URL), or sets up a package repository (`add-apt-repository`, `apt-key`, "
+    "`/etc/apt/sources.list.d`, `gpg --dearmor`, `curl ... | bash` set-up scripts, "
+    "`yum-config-manager --add-repo`, `dnf config-manager`, `rpm --import`) for software the stage "
+    "installs and Wolfi does not have (the message names it). Neither can work on Wolfi; the line was "
+    "left as written so that the build fails where the problem is. Look for the software as a Wolfi "
+    "package (`apk search NAME`), or download the upstream release artifact (tarball or static "
+    "binary) in the builder stage and copy it into the runtime stage. The message also says when the "
+    "shell would hide the failure (`;` without `set -e`, `||`, a pipeline).",
 )
 OPTION_DROPPED = Code(
     "MIG308",
@@ -89,13 +94,28 @@ INSTALL_EMPTIED = Code(
 )
 UNSUPPORTED_PACKAGE_COMMAND = Code(
     "MIG310",
-    Severity.WARNING,
+    Severity.ERROR,
     "Package-manager command with no Wolfi equivalent: left as written",
     "This command calls a package-manager feature that apk does not offer or that migrator cannot "
     "translate safely (`apt-get build-dep`, `yum groupinstall`, `dnf module`, `--installroot`, "
-    "`dpkg --print-architecture`, ...). It was left as written and will fail on Wolfi, where "
+    "`dpkg --print-architecture`, ...), or a Debian/RHEL system tool Wolfi images lack (`a2enmod`, "
+    "`service`, `systemctl`, `update-rc.d`). It was left as written and will fail on Wolfi, where "
     "apt/dpkg/yum/dnf/rpm/zypper are not installed. Replace it by hand: `apk add` the packages "
-    "needed, and use `uname -m` or the `TARGETARCH` build argument for the architecture.",
+    "needed, and use `uname -m` or the `TARGETARCH` build argument for the architecture. The message "
+    "says when the shell would hide the failure (`;` without `set -e`, `||`, a pipeline), so that the "
+    "step would pass with the work undone.",
+)
+REPOSITORY_SETUP_REMOVED = Code(
+    "MIG312",
+    Severity.INFO,
+    "Repository set-up removed: Wolfi has the packages",
+    "The command only set up a package repository or its signing key (`add-apt-repository`, "
+    "`apt-key`, a NodeSource `curl ... | bash -` script, a `sources.list.d` or `.repo` file, "
+    "`gpg --dearmor` into a keyring, `rpm --import`) so that a later install could find its packages. "
+    "Every package this stage installs is a Wolfi package, served from Chainguard's own repository, so "
+    "the set-up has nothing left to do (and its tools do not exist on Wolfi): it was removed with the "
+    "`&&`/`;` that joined it. When the stage installs something Wolfi does not have, the set-up is "
+    "kept and MIG307 says why the build fails.",
 )
 APT_CONFIGURATION_REMOVED = Code(
     "MIG311",
@@ -118,4 +138,5 @@ CODES: tuple[Code, ...] = (
     INSTALL_EMPTIED,
     UNSUPPORTED_PACKAGE_COMMAND,
     APT_CONFIGURATION_REMOVED,
+    REPOSITORY_SETUP_REMOVED,
 )

@@ -15,4 +15,11 @@ CODES: tuple[Code, ...] = (
         "migrator keeps them as written and does not translate the commands inside them. Review them "
         "by hand: a Chainguard image built from this one runs as nonroot and has no apt/yum.",
     ),
+    Code(
+        "MIG103", Severity.WARNING, "an instruction keyword continues the previous instruction",
+        "A line ending with `\\` continues onto the next line that is not blank or a comment, so in "
+        "`RUN apt-get update \\` / `# install` / `CMD [\"python\"]` the CMD is a word of the RUN (Docker "
+        "reads it the same way), not an instruction. Remove the trailing `\\` if the instruction was "
+        "meant to end there; the migration reads the file as Docker does.",
+    ),
 )

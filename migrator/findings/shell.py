@@ -14,8 +14,8 @@ USER_COMMAND_TRANSLATED = Code(
 )
 USER_COMMAND_UNTRANSLATABLE = Code(
     "MIG402",
-    Severity.WARNING,
-    "User command cannot be expressed with busybox: left as written",
+    Severity.ERROR,
+    "User command cannot be expressed with busybox: left as written, it fails",
     "The command uses an option that busybox `adduser`/`addgroup` have no equivalent for (renaming a "
     "user with `usermod -l`, setting a password hash with `-p`/`--password`, expiry dates, ...). It "
     "was left as written and fails unless the `shadow` package is installed: add `shadow` to an "
@@ -40,9 +40,58 @@ SYSTEM_CONFIGURATION_REMOVED = Code(
     "and set `ENV TZ=...`.",
 )
 
+UNKNOWN_OWNER = Code(
+    "MIG405",
+    Severity.WARNING,
+    "chown names a user or group Wolfi does not have",
+    "The command changes ownership to a user or group by name, and neither Wolfi's base layout, nor "
+    "the image's own user (nonroot, node, php, nginx or java: uid 65532), nor an earlier command of "
+    "the stage creates it. Debian and Ubuntu images ship users such as www-data that Wolfi lacks, and "
+    "packages create different users on Wolfi. Unless a package the stage installs creates it, `chown` "
+    "cannot resolve the name and fails. Create the user or group first (busybox `adduser -D`, "
+    "`addgroup`), or use the image's user or numeric ids (65532:65532).",
+)
+
+UID_SHIFTED = Code(
+    "MIG406",
+    Severity.WARNING,
+    "uid of the original image's user: a different user on Chainguard",
+    "The stage names a numeric id (a cache mount's `uid=`, `chown 1000`, `COPY --chown=33:33`, "
+    "`ENV PUID=1000`, `USER 101`) that belonged to a user of the Docker Hub image (node is 1000, "
+    "www-data 33, nginx 101, .NET's app 1654). Chainguard images run as their own user with uid 65532, "
+    "and the old uid belongs to nobody there (33 is even another user, xfs): files and caches owned by "
+    "it are not writable by the image's user. Use 65532 (or the image's user by name), or create a "
+    "user with the old uid in the stage.",
+)
+
+LAYOUT_TRANSLATED = Code(
+    "MIG407",
+    Severity.INFO,
+    "Docker Hub path changed to Wolfi's",
+    "The line used a path of the Debian-based Docker Hub image that Wolfi lays out differently, and "
+    "the change is mechanical: Debian's multiarch library directories (`/usr/lib/x86_64-linux-gnu/`, "
+    "`/usr/lib/$(uname -m)-linux-gnu/`) are plain `/usr/lib/` on Wolfi; `ln -s /usr/local/bin/python "
+    "/usr/bin/python` is dropped because Wolfi installs the interpreter in /usr/bin already (the link "
+    "would fail, or with -f replace the interpreter by a dangling link).",
+)
+LAYOUT_MISSING = Code(
+    "MIG408",
+    Severity.WARNING,
+    "Docker Hub path the Chainguard image does not use",
+    "The line relies on a location of Docker Hub's image that the Chainguard image does not have or "
+    "does not use: a cache mount on `/usr/local/cargo`, `/usr/local/bundle` or `/go/pkg` (the tool "
+    "keeps its cache elsewhere, so the mount caches nothing), or `UV_PROJECT_ENVIRONMENT=/usr/local` "
+    "(packages land where Chainguard's python does not look and the runtime stage does not copy). "
+    "The message says what the Chainguard image uses instead.",
+)
+
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
     USER_COMMAND_UNTRANSLATABLE,
     RUN_UNPARSED,
     SYSTEM_CONFIGURATION_REMOVED,
+    UNKNOWN_OWNER,
+    UID_SHIFTED,
+    LAYOUT_TRANSLATED,
+    LAYOUT_MISSING,
 )

@@ -28,10 +28,12 @@ CODES: tuple[Code, ...] = (
     Code("MIG506", Severity.INFO, "ENTRYPOINT reset for the runtime image",
          "The Chainguard runtime image has its own ENTRYPOINT (e.g. /usr/bin/python). The original image "
          "had none, so its CMD was the whole command; `ENTRYPOINT []` keeps that meaning."),
-    Code("MIG507", Severity.WARNING, "entrypoint script needs a shell",
-         "The ENTRYPOINT/CMD runs a shell script, and the distroless runtime has no shell. Port what "
-         "the script does: set configuration with ENV, run one-off setup at build time in the builder, "
-         "and exec the program directly. Until then the container will not start."),
+    Code("MIG507", Severity.ERROR, "entrypoint script needs a shell the runtime does not have",
+         "The ENTRYPOINT/CMD runs a shell script, and the runtime has no shell, nor does any image that "
+         "runs the same language (python, ruby and php images have none), and the final stage is built "
+         "FROM another stage so it cannot move to wolfi-base on its own. Port what the script does: set "
+         "configuration with ENV, run one-off setup at build time in the builder, and exec the program "
+         "directly. Until then the container will not start."),
     Code("MIG508", Severity.INFO, "gosu / su-exec removed",
          "gosu and su-exec drop root privileges at start. Chainguard images already run as a nonroot "
          "user, so the program is started directly."),
@@ -80,9 +82,11 @@ CODES: tuple[Code, ...] = (
     Code("MIG522", Severity.WARNING, "PHP extensions need the matching Wolfi packages",
          "docker-php-ext-install / pecl compile extensions into the Debian PHP. On Wolfi each extension "
          "is a package (php-8.X-<ext>); the runtime image must contain them."),
-    Code("MIG523", Severity.WARNING, "COPY destination relative to /",
-         "The original copied the build context into / (no WORKDIR). The runtime cannot copy / from "
-         "the builder; set a WORKDIR (e.g. /app) so the app can be carried over."),
+    Code("MIG523", Severity.WARNING, "files copied into / under names the Dockerfile does not show",
+         "The original copied a directory's contents (or the whole build context) into / (no WORKDIR), "
+         "so the names of what landed there are unknown. The runtime cannot copy / from the builder; it "
+         "repeats those COPY lines from the same source instead, which misses what a later RUN changed "
+         "in them. Copy into a named directory (a WORKDIR such as /app) so the result can be carried."),
     Code("MIG524", Severity.INFO, "stage renamed",
          "The builder keeps the original stage's instructions under a new name, and the runtime stage "
          "takes the original name so `--target` keeps building the final image."),
@@ -103,10 +107,10 @@ CODES: tuple[Code, ...] = (
          "Chainguard images ship their nonroot user (nonroot, node, java, php or nginx, uid 65532). "
          "Creating it again with adduser/addgroup fails the build: remove the command and use the "
          "existing user."),
-    Code("MIG531", Severity.WARNING, "the start command is not in the runtime image",
-         "The command that starts the app names a program the runtime image does not ship (for example "
-         "pnpm or yarn in the node image, which ships node and npm). Start the app with the runtime's "
-         "own program, e.g. `CMD [\"node\", \"dist/server.js\"]`."),
+    Code("MIG531", Severity.WARNING, "the start command is not in the runtime image (retired)",
+         "No longer reported: a launcher the runtime lacks is ported when what it runs is known (MIG545, "
+         "`yarn start` -> `npm start`), and every start command is checked against the image (MIG540 "
+         "when it cannot start). Kept so that configurations that ignore it stay valid."),
     Code("MIG532", Severity.INFO, "static front-end served by nginx",
          "The original served the output of a front-end build (`serve`, `http-server`) with Node.js. The "
          "files are static, so the runtime is Chainguard's nginx serving them from "
@@ -119,8 +123,65 @@ CODES: tuple[Code, ...] = (
          "Wolfi images have root and their nonroot user (uid 65532), not Debian's www-data, nobody or "
          "app users. COPY --chown with an unknown name fails the build unless an earlier RUN in the "
          "stage creates it; use numeric ids (65532:65532) or create the user."),
+    Code("MIG550", Severity.WARNING, "runtime keeps running as root",
+         "The original ran this program as root and it needs to: it talks to the Docker engine through "
+         "/var/run/docker.sock, which the host gives to root and the docker group only. Chainguard images "
+         "run as their nonroot user (uid 65532), which could not connect, so the runtime stage says "
+         "`USER root`. To run it as nonroot, add the socket's group at run time (`docker run --group-add`) "
+         "or put a socket proxy in front of the engine, and remove the USER line."),
     Code("MIG526", Severity.INFO, "RUN not needed on the runtime image",
          "This final-stage RUN only installed packages the runtime image already contains (such as "
          "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "
          "already. The RUN is dropped, so the final stage needs no shell."),
+    Code("MIG540", Severity.ERROR, "the final stage cannot start its command",
+         "The migration checks the final stage as the engine will run it: the image's ENTRYPOINT and CMD "
+         "with the stage's own, wrappers (tini, dumb-init, gosu) seen through, the program looked up on "
+         "the PATH (or at its path under WORKDIR) in the image and in what COPY/ADD put there. This one "
+         "cannot start: the program is not in the image and nothing copies it, a shell script is started "
+         "on an image without a shell, or the arguments do not fit (`java app.jar` without `-jar`). No "
+         "other Chainguard runtime fixed it. The message names the program and why; port that part by "
+         "hand (start the program directly, copy it from the builder, or choose another runtime)."),
+    Code("MIG541", Severity.WARNING, "a shell is kept in the runtime for the start command",
+         "The command starts a shell script (or runs through `sh -c`), so the runtime is an image that "
+         "has a shell: the same language image's shell variant (jre -> jdk), node, or wolfi-base for "
+         "binaries. It starts, but an attacker who gets in has a shell too, and busybox sh is not bash: "
+         "a script that needs bash fails. Port what the script does (ENV for settings, one-off steps "
+         "at build time in the builder, `exec` the program) and start the program directly to run on a "
+         "distroless image."),
+    Code("MIG542", Severity.WARNING, "final stage kept as one stage on wolfi-base",
+         "The final stage has no command of its own (a base image other images build on), or what it "
+         "starts comes from the OS packages it installs. Neither fits a distroless runtime, so the "
+         "stage stays one stage on wolfi-base (chainguard-base for organisations) with its packages "
+         "translated to apk, the way the original kept them: shell and apk stay in the image. Split "
+         "it by hand when only a few files are needed at run time."),
+    Code("MIG543", Severity.ERROR, "COPY --from a path the builder does not have",
+         "The path is where Docker Hub's official image keeps something (GEM_HOME /usr/local/bundle, "
+         "GOPATH /go, /usr/local/lib/python3.X, /opt/java/openjdk, docker-entrypoint.sh...). The "
+         "Chainguard image keeps it elsewhere, and nothing in the Dockerfile creates it, so the COPY "
+         "fails the build. The message says where the Chainguard image keeps it."),
+    Code("MIG544", Severity.INFO, "WORKDIR written where the original relied on the image's default",
+         "Chainguard images set their own WORKDIR (/app for node, jre and php; /work for rust, ruby and "
+         "gcc-glibc; /home/build for jdk, maven and gradle), where Docker Hub's mostly use / (golang "
+         "/go, php /var/www/html). The stage used relative paths without a WORKDIR of its own, so the "
+         "original default is written explicitly and the paths mean what they meant."),
+    Code("MIG545", Severity.INFO, "start command ported to the runtime image",
+         "The start command used a launcher the runtime image does not ship, and what it runs is "
+         "known: `uv run X` / `poetry run X` start X from the virtualenv on the PATH; `yarn start` and "
+         "`pnpm run build` become `npm run ...` (the node image ships npm); a Ruby binstub starts as "
+         "`ruby bin/x` because the ruby image has no /usr/bin/env; a jar under the distroless java "
+         "entrypoint keeps `-jar`."),
+    Code("MIG546", Severity.INFO, "runtime chosen from what the start command needs",
+         "The final stage's command needs a program its first runtime does not have (an interpreter "
+         "installed from OS packages on a distro image, a shell for an entrypoint script), so the "
+         "runtime is the image that has it, smallest first: the language image, its variant with a "
+         "shell, or one stage on wolfi-base."),
+    Code("MIG547", Severity.INFO, "Docker Hub's home directory kept in a builder",
+         "A path that Docker Hub's image set up with its environment (CARGO_HOME /usr/local/cargo, GOPATH "
+         "/go, GEM_HOME /usr/local/bundle) is copied from one stage to another. The Chainguard image keeps "
+         "these elsewhere, so the stages get the same ENV: the tools install where the COPY looks, and the "
+         "stage that receives the files (gems) finds them."),
+    Code("MIG548", Severity.INFO, "start command not checked: the image is not in the model",
+         "The runtime image is a Chainguard image the image model (rules/chainguard-images.yaml) does not "
+         "describe (redis, postgres, tomcat...), so whether it can start the command was not checked. "
+         "Check the image's ENTRYPOINT and CMD yourself, or describe the image in a --rules file."),
 )

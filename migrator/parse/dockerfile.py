@@ -97,6 +97,8 @@ class Dockerfile:
     bom: bool = False
     escape: str = "\\"
     directives: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # what Docker would refuse (see parse(strict=True))
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, message): legal but likely a mistake
 
     def render(self) -> str:
         return (BOM if self.bom else "") + "".join(item.raw for item in self.items)
@@ -141,8 +143,11 @@ def split_flags(args: str) -> tuple[dict[str, str], str]:
         rest = rest[match.end():]
 
 
-def parse(text: str) -> Dockerfile:
-    """Read Dockerfile text. Raises MigratorError when the text cannot be a Dockerfile."""
+def parse(text: str, strict: bool = False) -> Dockerfile:
+    """Read Dockerfile text. Raises MigratorError when the text cannot be a Dockerfile, and with
+    `strict` also for what Docker would refuse (unknown instruction, malformed FROM, unclosed
+    heredoc): a migration of such a file could only be worse. Validation reads leniently, to
+    report the build's own error on the right line."""
     bom = text.startswith(BOM)
     if bom:
         text = text[1:]
@@ -152,6 +157,8 @@ def parse(text: str) -> Dockerfile:
     while index < len(lines):
         index = _read_item(lines, index, doc)
     _check_is_dockerfile(doc)
+    if strict and doc.problems:
+        raise MigratorError(doc.problems[0])
     return doc
 
 
@@ -190,10 +197,15 @@ def _read_item(lines: list[str], index: int, doc: Dockerfile) -> int:
         if _continues(content, doc.escape):
             parts.append(content.rstrip()[:-1])
             # blank lines and comment lines inside a continued instruction belong to it
+            skipped = index
             while index < len(lines) and _is_blank_or_comment(lines[index]):
                 index += 1
             if index < len(lines):
+                _note_swallowed(lines, skipped, index, start, doc)
                 continue
+            # the file ends inside the instruction: whatever a migration appends would join it
+            doc.problems.append(f"line {start + 1}: the file ends inside this instruction (a '{doc.escape}' "
+                                "continues it into nothing); remove that last escape character")
         else:
             parts.append(content)
         break
@@ -208,9 +220,18 @@ def _read_item(lines: list[str], index: int, doc: Dockerfile) -> int:
     if instruction.keyword in HEREDOC_INSTRUCTIONS or (
         instruction.keyword == "ONBUILD" and _keyword(instruction.args) in HEREDOC_INSTRUCTIONS
     ):
-        index = _read_heredocs(lines, index, instruction)
+        index = _read_heredocs(lines, index, instruction, doc.problems)
     doc.items.append(instruction)
     return index
+
+
+def _note_swallowed(lines: list[str], skipped: int, index: int, start: int, doc: Dockerfile) -> None:
+    """`RUN a \\` + `# comment` + `CMD [...]`: the comment does not end the RUN, so CMD is a word of it.
+    Docker reads it that way too; it is almost never what was meant, so it is said (MIG103)."""
+    word = lines[index].split(None, 1)[0] if lines[index].strip() else ""
+    if index > skipped and any(lines[i].strip() for i in range(skipped, index)) and word in INSTRUCTIONS:
+        doc.warnings.append((index + 1, f"'{word}' continues the instruction of line "
+                             f"{start + 1} (the comment before it does not end the '{doc.escape}' continuation)"))
 
 
 def _continues(content: str, escape: str) -> bool:
@@ -227,7 +248,7 @@ def _keyword(logical: str) -> str:
     return match.group(1).upper() if match else ""
 
 
-def _read_heredocs(lines: list[str], index: int, instruction: Instruction) -> int:
+def _read_heredocs(lines: list[str], index: int, instruction: Instruction, problems: list[str]) -> int:
     for match in _HEREDOC.finditer(_outside_quotes(instruction.logical)):
         strip_tabs, quote, delimiter = match.group(1) == "-", match.group(2), match.group(3)
         body_start = index
@@ -236,6 +257,9 @@ def _read_heredocs(lines: list[str], index: int, instruction: Instruction) -> in
             if (candidate.lstrip("\t") if strip_tabs else candidate) == delimiter:
                 break
             index += 1
+        else:  # BuildKit refuses it too; anything appended would end up inside the heredoc
+            problems.append(f"line {instruction.line}: heredoc <<{delimiter} is never closed "
+                            f"(no line '{delimiter}' after it)")
         body = "".join(lines[body_start:index])
         offset = len(instruction.raw)  # the body follows what has been read so far
         instruction.heredocs.append(
@@ -263,7 +287,7 @@ def _outside_quotes(text: str) -> str:
         close = text.find(char, position + 1)
         close = len(text) - 1 if close < 0 else close
         quoted = text[position : close + 1]
-        keep = re.search(r"<<-?$", text[:position]) is not None
+        keep = text.endswith(("<<", "<<-"), 0, position)  # not text[:position]: quadratic on many quotes
         out.append(quoted if keep else " " * len(quoted))
         position = close + 1
     return "".join(out)
@@ -286,6 +310,7 @@ def parse_instruction(raw: str, line: int = 1, escape: str = "\\") -> Instructio
 
 
 def _check_is_dockerfile(doc: Dockerfile) -> None:
+    """Refuse what Docker would refuse: a file migrated from it could only be worse."""
     instructions = doc.instructions
     if not instructions:
         raise MigratorError("no Dockerfile instructions found")
@@ -293,6 +318,90 @@ def _check_is_dockerfile(doc: Dockerfile) -> None:
     if not any(i.keyword == "FROM" for i in instructions):
         raise MigratorError("not a Dockerfile: no FROM instruction")
     if len(unknown) > max(2, len(instructions) // 2):
-        first = unknown[0]
-        word = first.keyword or first.raw.split()[0]
-        raise MigratorError(f"not a Dockerfile: line {first.line} starts with '{word}'")
+        raise MigratorError(f"not a Dockerfile: line {unknown[0].line} starts with '{_first_word(unknown[0])}'")
+    for instruction in instructions:
+        problem = _instruction_problem(instruction)
+        if problem:
+            doc.problems.append(problem)
+    first_from = next(i for i, item in enumerate(instructions) if item.keyword == "FROM")
+    early = next((i for i in instructions[:first_from] if i.keyword != "ARG"), None)
+    if early is not None:  # BuildKit: "no build stage in current context"
+        doc.problems.append(f"line {early.line}: {early.keyword} before the first FROM (only ARG may come first)")
+
+
+_STAGE_NAME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_.-]*|.*\$.*)$")  # BuildKit's rule; ARGs are expanded later
+_NOT_TRIGGERS = frozenset({"ONBUILD", "FROM", "MAINTAINER"})
+
+
+def _first_word(instruction: Instruction) -> str:
+    words = instruction.logical.split()
+    return instruction.keyword or (words[0] if words else "?")
+
+
+def _instruction_problem(instruction: Instruction) -> str | None:
+    where = f"line {instruction.line}"
+    if instruction.keyword not in INSTRUCTIONS:
+        return f"{where}: unknown instruction '{_first_word(instruction)}' (Docker refuses this file)"
+    if instruction.keyword == "ONBUILD":
+        trigger = _keyword(instruction.args)
+        if trigger not in INSTRUCTIONS or trigger in _NOT_TRIGGERS:
+            return f"{where}: ONBUILD cannot trigger '{trigger or instruction.args}'"
+    if instruction.keyword == "FROM":
+        words = instruction.body.split()
+        as_name = len(words) == 3 and words[1].lower() == "as"
+        if len(words) not in (1, 3) or (len(words) == 3 and not as_name):
+            return f"{where}: FROM takes IMAGE [AS NAME], got '{instruction.body or 'nothing'}'"
+        if as_name and not _STAGE_NAME.match(words[2]):
+            return f"{where}: '{words[2]}' is not a valid stage name"
+    return None
+
+
+@dataclass(frozen=True)
+class FromParts:
+    """Where the image and the stage name of a FROM instruction are in its raw text."""
+
+    image: tuple[int, int]
+    name: tuple[int, int] | None  # the word after AS
+
+
+def from_parts(instruction: Instruction) -> FromParts | None:
+    """Spans in `instruction.raw`, continuation lines and comments inside them included."""
+    logical, positions = _logical_positions(instruction.raw, instruction.escape)
+    keyword = _KEYWORD.match(logical)
+    if keyword is None or keyword.group(1).upper() != "FROM":
+        return None
+    words = [m for m in re.finditer(r"\S+", logical[keyword.end():]) if not m.group().startswith("--")]
+    if not words:
+        return None
+
+    def span(match: re.Match[str]) -> tuple[int, int]:
+        start, end = keyword.end() + match.start(), keyword.end() + match.end()
+        return positions[start], positions[end - 1] + 1
+
+    named = len(words) >= 3 and words[1].group().lower() == "as"
+    return FromParts(span(words[0]), span(words[2]) if named else None)
+
+
+def _logical_positions(raw: str, escape: str) -> tuple[str, list[int]]:
+    """The logical line (as _read_item joins it) and, for each of its characters, its offset in raw."""
+    chars: list[str] = []
+    positions: list[int] = []
+    offset = 0
+    continued = False
+    for line in _LINE.findall(raw):
+        content = line.rstrip("\r\n")
+        if continued and _is_blank_or_comment(line):
+            offset += len(line)
+            continue
+        if _continues(content, escape):
+            kept = len(content.rstrip()) - 1
+            continued = True
+        else:
+            kept = len(content)
+            continued = False
+        chars.extend(content[:kept])
+        positions.extend(range(offset, offset + kept))
+        offset += len(line)
+        if not continued:
+            break
+    return "".join(chars), positions

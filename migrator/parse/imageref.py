@@ -16,6 +16,9 @@ _HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registr
 # registries that mirror Docker Hub's official images under a path prefix
 _HUB_MIRRORS = {"public.ecr.aws": "docker/library/", "mirror.gcr.io": "library/"}
 _COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = re.compile(rf"^(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$")
+PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 _TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 _DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
 
@@ -72,6 +75,8 @@ def parse_image(text: str) -> ImageRef:
     registry = DOCKER_HUB
     if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
         registry = parts.pop(0)
+        if not _DOMAIN.match(registry):
+            raise InvalidReference(text)
         if registry in _HUB_ALIASES:
             registry = DOCKER_HUB
     elif parts[0] != parts[0].lower():
@@ -81,6 +86,40 @@ def parse_image(text: str) -> ImageRef:
     if registry == DOCKER_HUB and len(parts) == 1:
         parts.insert(0, "library")
     return ImageRef(registry, "/".join(parts), tag, digest)
+
+
+def check_registry(text: str, label: str = "registry") -> str:
+    """A registry prefix `host[:port][/path]` (trailing '/' dropped); MigratorError naming what is wrong."""
+    from migrator.model import MigratorError
+
+    value = text.rstrip("/") if isinstance(text, str) else ""
+    host, _, path = value.partition("/")
+    problem = None
+    if not value:
+        problem = "it is empty"
+    elif "://" in value:
+        problem = "no scheme: write the host and path, such as cgr.dev/acme"
+    elif not _DOMAIN.match(host) or not ("." in host or ":" in host or host == "localhost"):
+        problem = "it must start with a registry host, such as cgr.dev/acme or localhost:5000/acme"
+    elif path and not all(_COMPONENT.match(part) for part in path.split("/")):
+        problem = "each path component must be lower case letters and digits separated by '.', '_' or '-'"
+    if problem:
+        raise MigratorError(f"invalid {label} {text!r}: {problem}")
+    return value
+
+
+def check_org(text: str, label: str = "organisation") -> str:
+    from migrator.model import MigratorError
+
+    if not isinstance(text, str) or not _COMPONENT.match(text):
+        raise MigratorError(f"invalid {label} {text!r}: lower case letters and digits separated by '.', '_' "
+                            "or '-', such as acme")
+    return text
+
+
+def check_options(options: object) -> None:
+    """Options built by a library caller get the same checks as the command line and config files."""
+    check_registry(getattr(options, "registry", ""))
 
 
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")

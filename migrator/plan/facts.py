@@ -31,6 +31,10 @@ class StageFacts:
     env: dict[str, str | None] = field(default_factory=dict)
     commands: list[Command] = field(default_factory=list)
     copy_destinations: list[str] = field(default_factory=list)  # absolute paths
+    # COPY/ADD whose files land in / (or a system directory) under names the file does not show, with
+    # their absolute destination: the runtime repeats them
+    unplaced_copies: list[tuple[Instruction, str]] = field(default_factory=list)
+    directories: set[str] = field(default_factory=set)  # paths the stage makes as directories (WORKDIR)
     copy_from_stages: list[str] = field(default_factory=list)
     user: str | None = None
     cmd: Instruction | None = None
@@ -63,7 +67,9 @@ def strip_env_prefix(words: tuple[str, ...]) -> tuple[str, ...]:
     return words[index:]
 
 
-def read_facts(stage: Stage, inherited: StageFacts | None = None) -> StageFacts:
+def read_facts(stage: Stage, inherited: StageFacts | None = None,
+               global_args: dict[str, str | None] | None = None) -> StageFacts:
+    """`global_args`: the ARG defaults before the first FROM, which an `ARG NAME` in the stage takes."""
     from migrator.rewrite.shell import simple_commands
 
     facts = StageFacts(stage)
@@ -73,11 +79,12 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None) -> StageFacts:
         keyword = instruction.keyword
         if keyword == "WORKDIR":
             facts.workdir = absolute(instruction.body.strip().strip("\"'"), facts.workdir, facts.env)
+            facts.directories.add(facts.workdir)
         elif keyword == "ENV":
             facts.env.update(parse_env(instruction.body))
         elif keyword == "ARG":
             for name, value in parse_arg(instruction.body).items():
-                facts.env.setdefault(name, value)
+                facts.env.setdefault(name, value if value is not None else (global_args or {}).get(name))
         elif keyword == "USER":
             facts.user = instruction.body.strip()
         elif keyword == "CMD":
@@ -127,11 +134,13 @@ def parse_env(body: str) -> dict[str, str | None]:
 
 
 def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
+    """Where a COPY/ADD puts its files: one destination per source when the destination is a directory
+    (`COPY a.sh b.sh /` puts /a.sh and /b.sh). Sources whose files land in / without a name the
+    stage can see (`COPY rootfs/ /`, `COPY --from=b /out/x .` with no WORKDIR) are kept whole."""
     source = instruction.flags.get("from")
+    external = source is not None and ("/" in source or ":" in source)
     if source:
         facts.copy_from_stages.append(source)
-        if "/" in source or ":" in source:
-            return  # tools copied from other images (uv, curl...) are build tools, not the app
     if instruction.heredocs:
         words = instruction.body.split()
     else:
@@ -139,10 +148,40 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     if len(words) < 2:
         return
     destination = words[-1]
-    sources = words[:-1]
-    if destination.endswith("/") and len(sources) == 1 and _names_a_file(sources[0]):
-        destination += posixpath.basename(sources[0].rstrip("/"))
-    facts.copy_destinations.append(facts.resolve(destination))
+    sources = [w for w in words[:-1] if not w.startswith("<<")]
+    target = facts.resolve(destination)
+    into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+    placed: list[str] = []
+    unplaced = False
+    for item in sources:
+        name = posixpath.basename(item.rstrip("/"))
+        if not into_directory:
+            placed.append(target)
+        elif _names_a_file(item) and not item.endswith("/"):
+            placed.append(posixpath.join(target, name))
+        elif target != "/" and not (target in _SYSTEM_DIRECTORIES and _unnamed(item)):
+            placed.append(target)  # a directory's contents or a glob, or one file: all inside the target
+        else:
+            unplaced = True  # into / or a system directory, with names this file does not show
+    if external:
+        # files from another image (a tool, a prebuilt app): a runtime repeats the copy from that image
+        facts.unplaced_copies.append((instruction, target))
+        return
+    if unplaced:
+        facts.unplaced_copies.append((instruction, target))
+    facts.copy_destinations += placed
+
+
+# directories an image fills itself: copying one whole from a builder would replace the runtime's own
+_SYSTEM_DIRECTORIES = frozenset({"/usr", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/share", "/usr/local",
+                                 "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib", "/bin", "/sbin", "/lib",
+                                 "/lib64", "/etc"})
+
+
+def _unnamed(source: str) -> bool:
+    """A source whose files' names the Dockerfile does not show: a glob or a directory's contents."""
+    name = posixpath.basename(source.rstrip("/"))
+    return source.endswith("/") or source in (".", "./") or "*" in name or "?" in name
 
 
 def _names_a_file(source: str) -> bool:

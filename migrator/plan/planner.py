@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from migrator.findings import finding
 from migrator.model import Finding, Options
 from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
+from migrator.plan.runtime_choice import RuntimeOverride
 from migrator.plan.stages import Stage, StagedFile
 from migrator.rules.loader import RuleSet
 
@@ -27,6 +28,9 @@ class StagePlan:
     ecosystem: str | None = None
     findings: list[Finding] = field(default_factory=list)
     dropped_runs: list[int] = field(default_factory=list)  # lines of final-stage RUNs the runtime does not need
+    runtime_override: str | None = None  # final stage: the runtime image the start command needs
+    single_stage: bool = False  # final stage: kept as one stage on the base image (shell and apk kept)
+    base_packages: tuple[str, ...] = ()  # single stage: what the original image had, installed with apk
 
     @property
     def runtime_choice(self) -> str | None:
@@ -60,16 +64,54 @@ class FilePlan:
         return stage_plan.image or root.image or root.stage.resolved
 
 
-def plan_file(staged: StagedFile, options: Options, rules: RuleSet) -> FilePlan:
+def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
+              override: RuntimeOverride | None = None) -> FilePlan:
+    """`override`: the runtime the final stage's start command needs (see plan.runtime_choice)."""
+    from migrator.plan.roles import chain, refused_role
+
     plans: list[StagePlan] = []
     last = len(staged.stages) - 1
+    refusal = refused_role(staged.stages[-1], rules) if staged.stages else None
+    refused = {s.index for s in chain(staged.stages[-1])} if refusal else set()
     for stage in staged.stages:
-        plans.append(_plan_stage(stage, stage.index == last, plans, options, rules))
+        is_final = stage.index == last
+        if stage.index in refused:
+            plans.append(_refuse(stage, refusal or ""))
+            continue
+        plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None))
+    if override is not None and plans and plans[-1].migrated:
+        _apply_override(plans[-1], override, options)
     return FilePlan(staged, plans, options, rules)
 
 
+def _refuse(stage: Stage, why: str) -> StagePlan:
+    """A stage of a final stage whose role no Chainguard image plays: left untouched, said plainly."""
+    plan = StagePlan(stage, UNSUPPORTED)
+    if stage.parent is None:
+        plan.findings.append(finding("MIG203", stage.from_item.line, f"{stage.resolved}: {why}"))
+    return plan
+
+
+def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options) -> None:
+    registry = options.registry.rstrip("/")
+    runtime = f"{registry}/{override.runtime}" if override.runtime else None
+    plan.ecosystem = override.ecosystem or plan.ecosystem
+    if override.single_stage:
+        plan.role, plan.split, plan.single_stage, plan.dropped_runs = RUNTIME, False, True, []
+        plan.base_packages = override.packages
+        plan.findings = [f for f in plan.findings if f.code != "MIG526"]
+        if plan.stage.parent is None:
+            plan.image = runtime
+            plan.findings = [f for f in plan.findings if f.code != "MIG201"]
+            _note_image_change(plan, plan.stage, note_rules=False)
+        return
+    plan.runtime_override = runtime
+    if not plan.split and plan.stage.parent is None and runtime is not None:
+        plan.image = runtime
+
+
 def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options: Options,
-                rules: RuleSet) -> StagePlan:
+                rules: RuleSet, override: RuntimeOverride | None = None) -> StagePlan:
     line = stage.from_item.line
     if stage.parent is not None:
         parent = earlier[stage.parent.index]
@@ -105,6 +147,10 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
     if is_final and choice.runtime is None and choice.ecosystem in ("distro", "c", "static"):
         choice = _with_binary_runtime(choice, stage, earlier, options)
         plan.choice = choice
+    if override is not None and override.builder:
+        registry = options.registry.rstrip("/")
+        choice = replace(choice, builder=f"{registry}/{override.builder}", runtime=f"{registry}/{override.runtime}")
+        plan.choice = choice
     _choose_target(plan, choice, is_final, rules, single_stage=is_final and stage.index == 0)
     _note_image_change(plan, stage)
     return plan
@@ -113,8 +159,6 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
 def _with_binary_runtime(choice: ImageChoice, stage: Stage, earlier: list[StagePlan],
                          options: Options) -> ImageChoice:
     """A distro final stage that runs a binary built in earlier stages: static or glibc-dynamic."""
-    from dataclasses import replace
-
     from migrator.plan.facts import read_facts
 
     sources = [earlier[s.index] for s in _copy_sources(stage, earlier)]
@@ -186,12 +230,14 @@ def _builder_for_runtime(runtime: str | None, rules: RuleSet) -> str | None:
     return f"{registry}/wolfi-base:latest"
 
 
-def _note_image_change(plan: StagePlan, stage: Stage) -> None:
+def _note_image_change(plan: StagePlan, stage: Stage, note_rules: bool = True) -> None:
     ref, line = stage.ref, stage.from_item.line
     if ref is None or plan.image is None:
         return
     plan.findings.append(finding("MIG201", line, f"FROM {ref.familiar} -> {plan.image}"
                                  + (" (builder; a distroless runtime stage follows)" if plan.split else "")))
+    if not note_rules:
+        return
     if ref.digest:
         plan.findings.append(finding("MIG204", line, f"{ref.familiar} was pinned by digest; pin "
                                      f"{image_name(plan.image)} by digest once tested"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
@@ -41,3 +43,62 @@ def created_users(plan: FilePlan, stage_plan: StagePlan, commands: list[SimpleCo
                                     f"{image_name(image)}: `{command.words[0]} {user}` fails there; "
                                     "remove it (the image's nonroot user is ready to use)"))
     return created
+
+
+_CACHE_UID = re.compile(r"--mount=\S*?\b(?:uid|gid)=(\d+)")
+_CHOWN_IDS = re.compile(r"\bchown\s+(?:-\S+\s+)*(\d+)(?::(\d+))?(?=\s)")
+_ENV_ID = re.compile(r"\b(?:P?[UG]ID|[A-Z_]*_(?:UID|GID|USER_ID|GROUP_ID))[= ]+[\"']?(\d+)\b")
+_CREATED_UID = re.compile(r"(?:\s-u\s*|--uid[= ])[\"']?(\d+)\b")
+
+
+def uid_findings(plan: FilePlan, stage_plan: StagePlan, instructions: list[Instruction]) -> list[Finding]:
+    """Numeric ids that named a user of the Docker Hub image (node's 1000, www-data's 33): on the
+    Chainguard image its user is uid 65532 and the old uid belongs to nobody (or to another user)."""
+    upstream = _upstream_users(plan, stage_plan)
+    if not upstream:
+        return []
+    created = {uid for i in instructions if i.keyword == "RUN" for uid in _CREATED_UID.findall(i.logical)}
+    image = image_name(plan.inherited_image(stage_plan))
+    user = plan.rules.image_facts(image).user
+    found: list[Finding] = []
+    for instruction in instructions:
+        for uid, where in _uid_references(instruction):
+            if uid in upstream and uid not in created:
+                found.append(finding("MIG406", instruction.line, (
+                    f"{where} uses uid {uid}, the {upstream[uid]} user of the original image; in {image} the "
+                    f"image's user is {user} with uid 65532 and no user has uid {uid} (unless the stage creates "
+                    f"one): use 65532, or create the user with that uid")))
+    return found
+
+
+def _uid_references(instruction: Instruction) -> list[tuple[str, str]]:
+    keyword = instruction.keyword
+    found: list[tuple[str, str]] = []
+    if keyword == "RUN":
+        found += [(uid, "the cache mount") for uid in _CACHE_UID.findall(instruction.logical)]
+        found += [(uid, "chown") for ids in _CHOWN_IDS.findall(instruction.logical) for uid in ids if uid]
+    elif keyword in ("COPY", "ADD") and instruction.flags.get("chown"):
+        found += [(uid, "--chown") for uid in instruction.flags["chown"].split(":") if uid.isdigit()]
+    elif keyword == "ENV":
+        found += [(uid, "ENV") for uid in _ENV_ID.findall(instruction.body)]
+    elif keyword == "USER":
+        found += [(uid, "USER") for uid in instruction.body.strip().split(":") if uid.isdigit()]
+    return list(dict.fromkeys(found))
+
+
+def _upstream_users(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
+    """uid -> user name of the users the source image had (rules/dockerhub.yaml)."""
+    import fnmatch
+
+    from migrator.rules.data import builtin_data
+
+    root = plan.root_of(stage_plan)
+    ref = root.stage.ref
+    repository = ref.short_name if ref is not None else ""
+    users: dict[str, str] = {}
+    for entry in builtin_data("dockerhub.yaml").get("users") or []:
+        if ("match" in entry and fnmatch.fnmatchcase(repository, entry["match"])) or (
+            entry.get("family") == root.family and "match" not in entry
+        ):
+            users.update({str(uid): name for name, uid in entry["users"].items() if str(uid) not in users})
+    return users

@@ -42,10 +42,45 @@ class Cmd:
 
 
 @dataclass
+class PackageList:
+    """A variable whose value is a list of package names (`buildDeps='gcc make'`, `ARG DEPS="..."`)."""
+
+    words: list[str]
+    line: int
+    translated: list[str] | None = None  # the Wolfi names, once an install used the variable
+    span: tuple[int, int, str] | None = None  # (start, end, text) of the value in the script, if set there
+
+
+@dataclass
+class StageKnowledge:
+    """What the translation of one RUN needs to know about its whole stage (read in a first pass)."""
+
+    missing: list[str] = field(default_factory=list)  # installed names Wolfi lacks: `apk add` fails on them
+    installed: set[str] = field(default_factory=set)  # Wolfi names the stage installs
+    groups: dict[str, str] = field(default_factory=dict)  # gid as written -> name, of groups created so far
+    group_names: set[str] = field(default_factory=set)  # names of the groups created so far
+    user_names: set[str] = field(default_factory=set)  # names of the users created so far
+    setup_scripts: set[str] = field(default_factory=set)  # files a repository set-up script was saved to
+    sets_up_repositories: bool = False  # some command of the stage adds a repository (sources.list, .repo)
+    variables: dict[str, PackageList] = field(default_factory=dict)  # ARG/ENV defaults that may list packages
+    image_user: str = "nonroot"  # the image's own user (and group), uid/gid 65532
+    errexit: bool = False  # the stage's SHELL runs with -e
+    pipefail: bool = False  # the stage's SHELL runs with -o pipefail
+    probing: bool = False  # first pass: only collect, decisions come later
+
+    @property
+    def repositories_needed(self) -> bool:
+        """A repository set up in this stage may serve packages Wolfi does not have: keep it."""
+        return self.probing or bool(self.missing)
+
+
+@dataclass
 class Context:
     family: str  # the image's family: debian, alpine, fedora, or wolfi (apk names are native)
     rules: RuleSet
     virtuals: set[str] = field(default_factory=set)  # apk --virtual names declared in the script
+    stage: StageKnowledge = field(default_factory=StageKnowledge)
+    variables: dict[str, PackageList] = field(default_factory=dict)  # the script's own literal assignments
 
 
 @dataclass
@@ -59,6 +94,7 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     installs: bool = False  # runs apk add/del after the rewrite
     users: bool = False  # adds users or groups after the rewrite
+    fails: bool = False  # the command, as it stays, fails on Wolfi (its findings say why)
 
     @property
     def changes(self) -> bool:

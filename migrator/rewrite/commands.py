@@ -7,13 +7,18 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, json_argv
 from migrator.parse.imageref import expand_args
 
-_SHELL_SYNTAX = re.compile(r"[|&;<>()`*?~{}\[\]]|\$\(")
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from migrator.rewrite.shell import Source
+
 _PRIVILEGE_DROPPERS = {"gosu": 2, "su-exec": 2}  # name -> words to drop (tool + user)
 _INIT_WRAPPERS = {"tini", "dumb-init", "tini-static"}
 _SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
@@ -45,7 +50,6 @@ def convert_command(instruction: Instruction, env: dict[str, str | None], runtim
         argv = converted
     stripped = _strip_wrappers(argv, instruction.line, runtime_tools, outcome)
     changed |= stripped != argv
-    _check_script(stripped, instruction.line, runtime_has_shell, outcome)
     outcome.argv = stripped if changed else None
     return outcome
 
@@ -60,27 +64,112 @@ def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has
     if body.startswith("exec "):
         body = body[5:].strip()
     body = _drop_jvm_option_variables(body, env, line, outcome)
-    expanded, missing = expand_args(body, env) if "$" in body else (body, [])
-    if _SHELL_SYNTAX.search(body) or missing:
+    argv, why, substituted = _shell_argv(body, env)
+    if argv is None:
         if runtime_has_shell:
             outcome.findings.append(finding("MIG504", line, "shell-form command kept in "
                                             "`/bin/sh -c`: the runtime image has a shell"))
             return ["/bin/sh", "-c", body]
-        why = "variables without a known value (" + ", ".join(missing) + ")" if missing else "shell syntax"
-        outcome.findings.append(finding("MIG505", line,
-                                        f"`{body}` needs a shell ({why}); the runtime has none"))
+        outcome.findings.append(finding("MIG505", line, f"`{body}` needs a shell ({why}); the runtime has none"))
         return ["/bin/sh", "-c", body]
-    try:
-        argv = shlex.split(expanded)
-    except ValueError:
-        outcome.findings.append(finding("MIG505", line, f"`{body}` is not a plain command line"))
-        return ["/bin/sh", "-c", body]
-    if expanded != body:
+    if substituted:
         outcome.findings.append(finding("MIG504", line, "converted to exec form; variables were "
                                         f"replaced by their values from ENV/ARG: {json.dumps(argv)}"))
     else:
         outcome.findings.append(finding("MIG504", line, f"converted to exec form: {json.dumps(argv)}"))
     return argv
+
+
+def _shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None, str, bool]:
+    """The argv `/bin/sh -c BODY` would run, read with the shell parser: (argv, "", substituted), or
+    (None, why it needs a shell, False). A trailing `# comment` is the shell's, not an argument;
+    `VAR=value cmd` sets a variable, which exec form cannot."""
+    from migrator.rewrite.shell import Source
+
+    try:
+        src = Source(body, 1)
+    except Exception:  # never raise on user input
+        return None, "it cannot be parsed", False
+    if src.root.has_error:
+        return None, "it is not a complete command line: an unclosed quote?", False
+    statements = [node for node in src.root.named_children if node.type != "comment"]
+    if len(statements) != 1 or statements[0].type != "command":
+        return None, "shell syntax" if statements else "no command, only a comment", False
+    argv: list[str] = []
+    substituted = False
+    for child in statements[0].children:
+        if child.type == "variable_assignment":
+            return None, f"`{src.slice(child)}` sets a variable for the command: set it with ENV instead", False
+        if child.type == "comment":
+            continue
+        if not child.is_named:
+            return None, "shell syntax", False
+        node = child.named_children[0] if child.type == "command_name" and child.named_children else child
+        words, why = _argument(src, node, env)
+        if words is None:
+            return None, why, False
+        substituted |= why == "substituted"
+        argv.extend(words)
+    return argv, "", substituted
+
+
+_GLOB = re.compile(r"[*?\[]|^~")
+_WHOLE_VAR = re.compile(r"^\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-+][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$")
+
+
+def _argument(src: Source, node: Node, env: dict[str, str | None]) -> tuple[list[str] | None, str]:
+    """The words one argument node becomes: (words, "" or "substituted"), or (None, why a shell is needed)."""
+    kind = node.type
+    if kind in ("simple_expansion", "expansion"):  # unquoted: the shell splits the value into words
+        value, why = _part(src, node, env)
+        return (None, why) if value is None else (value.split(), why)
+    if kind == "concatenation":
+        parts = [_part(src, child, env) for child in node.children]
+        for child, (value, why) in zip(node.children, parts, strict=True):
+            if value is None:
+                return None, why
+            if child.type in ("simple_expansion", "expansion") and value != " ".join(value.split()[:1]):
+                return None, "word splitting of a variable inside a word"
+        substituted = any(why == "substituted" for _, why in parts)
+        return ["".join(value or "" for value, _ in parts)], "substituted" if substituted else ""
+    value, why = _part(src, node, env)
+    return (None, why) if value is None else ([value], why)
+
+
+_DOUBLE_QUOTED_ESCAPE = re.compile(r'\\([$`"\\\n])')
+
+
+def _part(src: Source, node: Node, env: dict[str, str | None]) -> tuple[str | None, str]:
+    """One piece of a word: a literal, a quoted string or a known variable; (None, why) otherwise."""
+    from migrator.rewrite.shell import literal
+
+    kind, text = node.type, src.slice(node)
+    if kind in ("word", "number"):
+        if _GLOB.search(text):
+            return None, "globbing"
+        return literal(src, node), ""
+    if kind == "raw_string":
+        return text[1:-1], ""
+    if kind == "string":
+        inner = text[1:-1]
+        if "$" not in inner and "`" not in inner:
+            return _DOUBLE_QUOTED_ESCAPE.sub(r"\1", inner), ""
+        if "\\" in inner or "`" in inner or "$(" in inner:
+            return None, "shell syntax"
+        expanded, missing = expand_args(inner, env)
+        if missing:
+            return None, "variables without a known value (" + ", ".join(missing) + ")"
+        return (expanded, "substituted") if "$" not in expanded else (None, "a parameter expansion")
+    if kind in ("simple_expansion", "expansion"):
+        if not _WHOLE_VAR.match(text):
+            return None, "a parameter expansion"
+        expanded, missing = expand_args(text, env)
+        if missing:
+            return None, "variables without a known value (" + ", ".join(missing) + ")"
+        if _GLOB.search(expanded):
+            return None, "globbing"
+        return expanded, "substituted"
+    return None, "shell syntax"
 
 
 _JVM_OPTION_VARIABLES = re.compile(r"\s+\$\{?(JAVA_OPTS|JAVA_OPTIONS|JVM_OPTS)\}?(?=\s|$)")
@@ -118,15 +207,6 @@ def _strip_wrappers(argv: list[str], line: int, runtime_tools: set[str], outcome
     return result
 
 
-def _check_script(argv: list[str], line: int, runtime_has_shell: bool, outcome: CommandOutcome) -> None:
-    if runtime_has_shell or not argv:
-        return
-    first = posixpath.basename(argv[0])
-    if argv[0].endswith(".sh") or (first in _SHELLS and argv[1:2] != ["-c"]):
-        outcome.findings.append(finding("MIG507", line, f"`{argv[0]}` is a shell script, and the runtime "
-                                        "has no shell: port what it does and exec the program directly"))
-
-
 def healthcheck_needs_shell(instruction: Instruction, runtime_tools: set[str], runtime_has_shell: bool) -> bool:
     """True when the HEALTHCHECK cannot run in the runtime (no shell, or curl/wget missing)."""
     body = instruction.body.strip()
@@ -140,7 +220,10 @@ def healthcheck_needs_shell(instruction: Instruction, runtime_tools: set[str], r
     if match.group(1) or not argv:
         if not runtime_has_shell:
             return True  # CMD-SHELL and shell form run through /bin/sh
-        argv = shlex.split(command) if command and not command.startswith("[") else [command]
+        try:
+            argv = shlex.split(command) if command and not command.startswith("[") else [command]
+        except ValueError:  # an unclosed quote: broken as written too; judge by the words
+            argv = command.split()
     tool = posixpath.basename(str(argv[0])) if argv else ""
     if tool in _SHELLS and not runtime_has_shell:
         return True

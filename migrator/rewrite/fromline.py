@@ -5,26 +5,21 @@ Flags such as `--platform=$BUILDPLATFORM`, spacing, the case of `AS` and comment
 
 from __future__ import annotations
 
-import re
-
-from migrator.parse.dockerfile import Instruction
-from migrator.plan.stages import from_image_span
-
-_AS_NAME = re.compile(r"([ \t]+)(as)([ \t]+)([^\s]+)", re.IGNORECASE)
+from migrator.parse.dockerfile import Instruction, from_parts
 
 
 def rewrite_from(instruction: Instruction, image: str | None, name: str | None = None) -> str:
+    """The spans come from the parser, so `FROM --platform=x \\` + `image AS name` keeps its lines."""
     raw = instruction.raw
-    span = from_image_span(raw)
-    if span is None:
+    parts = from_parts(instruction)
+    if parts is None:
         return raw
-    start, end = span
+    if name is not None and parts.name is not None:
+        raw = raw[: parts.name[0]] + name + raw[parts.name[1]:]
+    start, end = parts.image
     if image is not None:
         raw = raw[:start] + image + raw[end:]
         end = start + len(image)
-    if name is None:
-        return raw
-    existing = _AS_NAME.match(raw, end)
-    if existing:
-        return raw[: existing.start(4)] + name + raw[existing.end(4):]
-    return raw[:end] + f" AS {name}" + raw[end:]
+    if name is not None and parts.name is None:
+        raw = raw[:end] + f" AS {name}" + raw[end:]
+    return raw

@@ -8,7 +8,7 @@ from migrator.findings import packages as codes
 from migrator.findings import shell as scodes
 from migrator.model import Finding
 from migrator.rewrite.command import Cmd, Context, Outcome
-from migrator.rewrite.packages import APT_ENVIRONMENT, repository_finding
+from migrator.rewrite.packages import APT_ENVIRONMENT, package_file_finding, repository_setup
 
 CACHE_PATH = re.compile(
     r"^/var/(lib/apt/lists|cache/(apt|yum|dnf|apk|zypp|debconf|ldconfig)|lib/(yum|dnf)|log/(apt|yum\.log|dnf[^/]*|dpkg\.log))"
@@ -31,30 +31,73 @@ _OTHER_TOOLS = {
     "yumdownloader",
     "debconf-get-selections", "apt-file", "apt-listchanges", "rpmbuild", "rpmkeys",
 }
+# Debian/RHEL system tools that Wolfi images do not have (no init system, no Debian helper scripts)
+_SYSTEM_TOOLS = {
+    "a2enmod": "Apache's Debian helper scripts", "a2dismod": "Apache's Debian helper scripts",
+    "a2ensite": "Apache's Debian helper scripts", "a2dissite": "Apache's Debian helper scripts",
+    "a2enconf": "Apache's Debian helper scripts", "a2disconf": "Apache's Debian helper scripts",
+    "update-rc.d": "an init system", "invoke-rc.d": "an init system", "service": "an init system",
+    "systemctl": "systemd", "lsb_release": "lsb-release",
+}
 
 
 def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     name = cmd.name
     if name == "rm":
         return _rm(cmd)
+    if name in ("chown", "chgrp"):
+        return _chown(cmd, ctx)
+    if name == "ln":
+        return _link(cmd)
+    if name in ("curl", "wget", "sh", "bash"):
+        return _saved_setup_script(cmd, ctx)
+    if name.endswith(".sh") and _is_setup_command(cmd):
+        return repository_setup(cmd.line, f"`{_text(cmd, 1)}`", ctx)
+    if name == "rustup" and "rustup" not in ctx.stage.installed:
+        message = (f"`{_text(cmd)}` left as written: Chainguard's rust image has no rustup (Wolfi's rust package is "
+                   "one toolchain for the build machine's target), so it fails. Install the `rustup` package and a "
+                   "toolchain with it, or drop the extra target or toolchain")
+        return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
     if name in _SYSTEM:
         message = f"`{name}` removed: {_SYSTEM[name]}"
         return Outcome(remove=True, findings=[scodes.SYSTEM_CONFIGURATION_REMOVED.finding(cmd.line, message)])
     if name in _APT_CONFIG:
         return _apt_config(cmd.line, f"`{name}` removed: apk keeps no such state")
     if name in _REPOSITORY_TOOLS:
-        return Outcome(findings=[repository_finding(cmd)])
+        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
     if name in ("rpm", "dpkg"):
-        return _rpm_dpkg(cmd)
+        return _rpm_dpkg(cmd, ctx)
     in_place = any((w.value or "").startswith("-i") for w in cmd.words)
     if name == "sed" and in_place and _repository_args(cmd):
         message = "`sed -i` on a repository list removed: Wolfi packages come from apk.cgr.dev (no mirrors)"
         return Outcome(remove=True, findings=[codes.HOUSEKEEPING_REMOVED.finding(cmd.line, message)])
-    if _repository_args(cmd) or (name == "gpg" and any(w.value == "--dearmor" for w in cmd.words)):
-        return Outcome(findings=[repository_finding(cmd)])
+    if _repository_args(cmd) or _repository_key(cmd, ctx):
+        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
     if name in _OTHER_TOOLS:
         return _unsupported(cmd)
+    if name in _SYSTEM_TOOLS:
+        message = f"`{_text(cmd)}` left as written: Wolfi images have no {_SYSTEM_TOOLS[name]}, so it fails there"
+        return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
     return None
+
+
+_KEY_OPTIONS = {"--dearmor", "--dearmour", "--import", "--recv-keys", "--recv-key", "--keyserver", "--export"}
+
+
+def _repository_key(cmd: Cmd, ctx: Context) -> bool:
+    """`gpg --dearmor` (a keyring for apt), or `gpg1 --recv-keys` / `--export` in a stage that adds a
+    repository: fetching the repository's signing key. (`gpg --verify` of a download is not.)"""
+    if cmd.name not in ("gpg", "gpg1", "gpg2"):
+        return False
+    options = {(w.value or "").partition("=")[0] for w in cmd.words[1:] if w.is_option}
+    if options & {"--dearmor", "--dearmour"}:
+        return True
+    return bool(options & _KEY_OPTIONS) and ctx.stage.sets_up_repositories
+
+
+def _text(cmd: Cmd, words: int = 3) -> str:
+    text = " ".join(w.text for w in cmd.words[:words])
+    return text + " ..." if len(cmd.words) > words else text
 
 
 def _rm(cmd: Cmd) -> Outcome | None:
@@ -71,12 +114,125 @@ def _rm(cmd: Cmd) -> Outcome | None:
     return Outcome(delete={cmd.word_index(i) for i, _ in caches}, findings=[finding])
 
 
-def _rpm_dpkg(cmd: Cmd) -> Outcome:
+def _is_setup_command(cmd: Cmd) -> bool:
+    from migrator.rewrite.repositories import is_setup_command
+
+    return is_setup_command(cmd)
+
+
+def _saved_setup_script(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`curl -o setup.sh https://deb.nodesource.com/setup_20.x && bash setup.sh`: the piped form's two halves."""
+    from migrator.rewrite.repositories import setup_script_url
+
+    if cmd.name in ("sh", "bash"):
+        script = next((w.value for w in cmd.words[1:] if not w.is_option), None)
+        if script is None or script.lstrip("./") not in ctx.stage.setup_scripts:
+            return None
+        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
+    url = setup_script_url(cmd)
+    saved = _output_file(cmd)
+    if url is None or saved is None:
+        return None
+    ctx.stage.setup_scripts.add(saved.lstrip("./"))
+    return repository_setup(cmd.line, f"`{cmd.name} {url}`", ctx)
+
+
+def _output_file(cmd: Cmd) -> str | None:
+    """The file `curl -o FILE` / `wget -O FILE` writes (`-O` alone: the URL's last part)."""
+    words = [w.value or "" for w in cmd.words[1:]]
+    for index, word in enumerate(words):
+        if word in ("-o", "--output") or (cmd.name == "wget" and word in ("-O", "--output-document")):
+            return words[index + 1] if index + 1 < len(words) else None
+        if cmd.name == "curl" and word.startswith("-") and not word.startswith("--") and word.endswith("o"):
+            return words[index + 1] if index + 1 < len(words) else None
+    if cmd.name == "curl" and any(w in ("-O", "--remote-name") or (w[:1] == "-" and w[1:2] != "-" and "O" in w)
+                                  for w in words):
+        url = next((w for w in words if "://" in w), "")
+        return url.rstrip("/").rsplit("/", 1)[-1] or None
+    if cmd.name == "wget" and not any(w in ("-O", "-qO-", "-O-") or w.startswith("-qO") for w in words):
+        url = next((w for w in words if "://" in w), "")
+        return url.rstrip("/").rsplit("/", 1)[-1] or None
+    return None
+
+
+_RUSTUP_INSTALLERS = ("sh.rustup.rs", "rustup-init")
+
+
+def fetched_tools(text: str) -> set[str]:
+    """Tools a script downloads and installs itself (`curl https://sh.rustup.rs | sh`)."""
+    return {"rustup"} if any(marker in text for marker in _RUSTUP_INSTALLERS) else set()
+
+
+def _link(cmd: Cmd) -> Outcome | None:
+    """`ln -s /usr/local/bin/python /usr/bin/python`: Docker Hub's interpreter path; Wolfi's is /usr/bin."""
+    import fnmatch
+    import posixpath
+
+    from migrator.findings import shell as shell_codes
+    from migrator.rules.data import builtin_data
+
     options = [w.value or "" for w in cmd.words[1:] if w.is_option]
-    installs = {"-i", "--install", "-U", "--upgrade", "-F", "--freshen", "--import", "--add-architecture"}
+    if not any(o == "--symbolic" or (not o.startswith("--") and "s" in o) for o in options):
+        return None
+    paths = [(i, w) for i, w in enumerate(cmd.words) if i and not w.is_option]
+    if len(paths) != 2 or any(w.value is None for _, w in paths):
+        return None
+    (index, source), (_, link) = paths
+    program = posixpath.basename(source.value or "")
+    patterns = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
+    if posixpath.dirname(source.value or "") != "/usr/local/bin" or not any(
+        fnmatch.fnmatchcase(program, p) for p in patterns
+    ):
+        return None
+    text = " ".join(w.text for w in cmd.words)
+    destination = link.value or ""
+    into_usr_bin = destination.rstrip("/") == "/usr/bin" or posixpath.dirname(destination) == "/usr/bin"
+    if into_usr_bin and posixpath.basename(destination.rstrip("/")) in (program, "bin"):
+        message = (f"`{text}` removed: Wolfi installs {program} in /usr/bin already (the link would fail, or with -f "
+                   "replace it by a link to a path that does not exist)")
+        return Outcome(remove=True, findings=[shell_codes.LAYOUT_TRANSLATED.finding(cmd.line, message)])
+    replace = {cmd.word_index(index): f"/usr/bin/{program}"}
+    force = any(o == "--force" or (not o.startswith("--") and "f" in o) for o in options)
+    if into_usr_bin and not force:  # /usr/bin/python may exist already on Wolfi: replace it
+        position = next(i for i, w in enumerate(cmd.words) if i and w.is_option and "s" in (w.value or ""))
+        replace[cmd.word_index(position)] = (cmd.words[position].value or "-s") + "f"
+    message = f"`{text}`: /usr/local/bin/{program} -> /usr/bin/{program}, where Wolfi installs it"
+    return Outcome(replace=replace, findings=[shell_codes.LAYOUT_TRANSLATED.finding(cmd.line, message)])
+
+
+def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`chown www-data:www-data /var/www`: Wolfi has no www-data; chown fails on a name it cannot resolve."""
+    from migrator.rewrite.users import known_group_names, known_users
+
+    owner = next((w for w in cmd.words[1:] if not w.is_option), None)
+    if owner is None or owner.value is None or owner.value.startswith("--reference"):
+        return None
+    user, _, group = owner.value.partition(":") if cmd.name == "chown" else ("", "", owner.value)
+    installed = ctx.stage.installed  # a package may create a user of its own name (nginx, redis)
+    unknown = [u for u in (user,) if u and not u.isdigit() and u not in known_users(ctx) | installed]
+    unknown += [g for g in (group,) if g and not g.isdigit() and g not in known_group_names(ctx) | installed]
+    if not unknown:
+        return None
+    message = (f"`{_text(cmd)}`: {', '.join(dict.fromkeys(unknown))} is not a user of Wolfi's base layout (Debian's "
+               "www-data is not there either) and no earlier command of the stage creates it: unless a package "
+               f"installed here creates it, {cmd.name} fails. Create it, or use the image's user "
+               f"({ctx.stage.image_user}, uid 65532)")
+    return Outcome(findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
+
+
+def _rpm_dpkg(cmd: Cmd, ctx: Context) -> Outcome:
+    options = [w.value or "" for w in cmd.words[1:] if w.is_option]
+    if any(o in ("--import", "--add-architecture") for o in options):
+        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
+    installs = {"-i", "--install", "-U", "--upgrade", "-F", "--freshen"}
     short = [o for o in options if not o.startswith("--")]
     if any(o in installs for o in options) or any(o[1:2] in "iUF" for o in short):
-        return Outcome(findings=[repository_finding(cmd)])
+        from migrator.rewrite.repositories import is_repository_package
+
+        files = [w.value or w.text for w in cmd.words[1:] if not w.is_option]
+        if files and all(is_repository_package(f) for f in files):
+            return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
+        return Outcome(fails=True, findings=[package_file_finding(cmd.line, f"`{_text(cmd)}`")])
     return _unsupported(cmd)
 
 
@@ -84,11 +240,12 @@ def _unsupported(cmd: Cmd) -> Outcome:
     text = " ".join(w.text for w in cmd.words[:3])
     hint = "use `uname -m` or the TARGETARCH build argument" if "architecture" in text else "use apk"
     return Outcome(
+        fails=True,
         findings=[
             codes.UNSUPPORTED_PACKAGE_COMMAND.finding(
                 cmd.line, f"`{text}` left as written: {cmd.name} does not exist in Wolfi ({hint})"
             )
-        ]
+        ],
     )
 
 
@@ -100,18 +257,14 @@ def _apt_config(line: int, message: str) -> Outcome:
     return Outcome(remove=True, findings=[codes.APT_CONFIGURATION_REMOVED.finding(line, message)])
 
 
-def redirect_targets(targets: list[str], line: int) -> tuple[bool, Finding] | None:
-    """(remove the statement, finding) for output redirected into package-manager configuration."""
+def redirect_targets(targets: list[str], line: int, ctx: Context) -> Outcome | None:
+    """What to do with output redirected into package-manager configuration or repository lists."""
     for target in targets:
         if APT_CONFIG_PATH.match(target):
             message = f"writing `{target}` removed: apk has no such configuration"
-            return True, codes.APT_CONFIGURATION_REMOVED.finding(line, message)
+            return Outcome(remove=True, findings=[codes.APT_CONFIGURATION_REMOVED.finding(line, message)])
         if REPOSITORY_PATH.match(target):
-            message = (
-                f"writing `{target}` adds a repository Wolfi cannot use: left as written. Find the Wolfi "
-                "package (`apk search`) or download the release artifact in the builder"
-            )
-            return False, codes.THIRD_PARTY_REPOSITORY.finding(line, message)
+            return repository_setup(line, f"writing `{target}`", ctx)
     return None
 
 

@@ -59,16 +59,35 @@ def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[in
     line = plan.final.stage.from_item.line
     if wanted:
         findings.append(finding("MIG521", line, "shared libraries copied into the runtime: " + ", ".join(wanted)))
-    final_installs = packages.get(plan.final.stage.index, [])
-    runtime_name = image_name(runtime_plan.image or plan.root_of(plan.final).runtime_choice or "glibc-dynamic")
+    runtime_name = image_name(plan.final.runtime_override or runtime_plan.image
+                              or plan.root_of(plan.final).runtime_choice or "glibc-dynamic")
     provided = plan.rules.image_facts(runtime_name).packages
-    missing = [p for p in dict.fromkeys(final_installs) if p not in provided and p not in wanted
-               and p not in implied and not p.endswith("-dev") and p not in plan.rules.build_tools]
+    missing = [p for p in run_time_packages(plan, packages) if p not in provided and p not in wanted]
     if missing:
         findings.append(finding("MIG514", line, f"the original final stage installed {', '.join(missing)}; "
                                 f"the {runtime_name} runtime has no package manager: copy the files the app "
                                 "uses at run time from the builder, or use a runtime image that has them"))
     return findings
+
+
+_COMPILERS = frozenset({"build-base", "gcc", "make", "binutils", "pkgconf", "glibc-dev", "cmake", "autoconf",
+                        "automake", "libtool", "git"})
+
+
+def run_time_packages(plan: FilePlan, packages: dict[int, list[str]], build_tools: bool = False) -> list[str]:
+    """Packages the original final stage installed that are not libraries, headers or build tools
+    (`build_tools`: count those too, e.g. curl and jq, which a start script may well use)."""
+    libraries = plan.rules.runtime_libs.get("libraries", {})
+    implied = plan.rules.runtime_libs.get("dev_packages", {})
+    common = {"ca-certificates", "ca-certificates-bundle", "tzdata"}
+    installed: list[str] = []
+    stage: Stage | None = plan.final.stage
+    while stage is not None:
+        installed = packages.get(stage.index, []) + installed
+        stage = stage.parent
+    return [p for p in dict.fromkeys(installed) if p not in libraries
+            and p not in implied and not p.endswith("-dev") and (build_tools or p not in plan.rules.build_tools)
+            and p not in common and p not in _COMPILERS]
 
 
 def installed_packages(commands: list[SimpleCommand]) -> list[str]:

@@ -48,7 +48,7 @@ APT = Manager(
     family="debian",
     install=_set("install"),
     remove=_set("remove purge"),
-    housekeeping=_set("update upgrade dist-upgrade full-upgrade clean autoclean autoremove autopurge check"),
+    housekeeping=_set("update upgrade dist-upgrade full-upgrade clean distclean autoclean autoremove autopurge check"),
     noise=_set(
         "-y --yes --assume-yes --force-yes -q --quiet -qq -m --fix-missing --ignore-missing -f "
         "--fix-broken --no-install-recommends --no-install-suggests --install-recommends "
@@ -118,6 +118,10 @@ APK = Manager(
     ),
 )
 
+# Debian images' own wrappers around `apt-get update && apt-get install -y ... && clean up`:
+# bitnami/minideb's install_packages, the Kubernetes debian-base clean-install
+WRAPPERS = {"install_packages": APT, "clean-install": APT}
+
 MANAGERS = {
     "apt-get": APT, "apt": APT, "aptitude": APT,
     "yum": YUM, "dnf": YUM, "microdnf": YUM, "dnf5": YUM, "tdnf": YUM,
@@ -135,10 +139,15 @@ _RPM_VERSION = re.compile(r"^(\d+:)?\d[0-9A-Za-z.+~^_]*(-\d[0-9A-Za-z.+~^_]*)?$"
 
 
 def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
+    wrapper = WRAPPERS.get(cmd.name)
+    if wrapper is not None and cmd.words[0].value:
+        return _Install(cmd, wrapper, 0, ctx, remove=False).run()
     manager = MANAGERS.get(cmd.name)
     if manager is None or not cmd.words[0].value:
         return None
     sub = _subcommand(cmd, manager)
+    if sub is None and manager is APK:
+        return None  # `apk --print-arch`, `apk --version`: Wolfi's apk answers them too
     if sub is None:
         return _unsupported(cmd, "has no subcommand migrator understands")
     verb = cmd.words[sub].value or ""
@@ -147,7 +156,7 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if manager is YUM and verb == "autoremove":
         return _housekeeping(cmd)
     if verb in manager.repo:
-        return _repository(cmd)
+        return _repository(cmd, ctx)
     if verb in manager.install or verb in manager.remove:
         return _Install(cmd, manager, sub, ctx, remove=verb in manager.remove).run()
     return _unsupported(cmd, "has no apk translation")
@@ -189,6 +198,8 @@ def _option(manager: Manager, words: tuple[Token, ...], position: int) -> tuple[
 
 def _command_text(cmd: Cmd) -> str:
     """`apt-get install`: the command and its subcommand, options left out."""
+    if cmd.name in WRAPPERS:
+        return cmd.words[0].text
     manager = MANAGERS.get(cmd.name)
     sub = _subcommand(cmd, manager) if manager is not None else None
     if sub is None:
@@ -211,25 +222,65 @@ def _housekeeping(cmd: Cmd) -> Outcome:
     return Outcome(remove=True, findings=[codes.HOUSEKEEPING_REMOVED.finding(cmd.line, message)])
 
 
-def _repository(cmd: Cmd) -> Outcome:
-    return Outcome(findings=[repository_finding(cmd)])
+def _repository(cmd: Cmd, ctx: Context) -> Outcome:
+    return repository_setup(cmd.line, f"`{_command_text(cmd)}`", ctx)
 
 
-def repository_finding(cmd: Cmd) -> Finding:
-    return codes.THIRD_PARTY_REPOSITORY.finding(
-        cmd.line,
-        f"`{_command_text(cmd)}` adds a repository, key or package file that Wolfi cannot use: left as "
-        "written. Find the Wolfi package (`apk search`) or download the release artifact in the builder",
+def repository_setup(line: int, what: str, ctx: Context) -> Outcome:
+    """A command that adds a package repository or its key: needless when Wolfi has what the stage
+    installs (removed), a certain failure when it does not (kept, error)."""
+    ctx.stage.sets_up_repositories = True
+    if not ctx.stage.repositories_needed:
+        message = f"{what} removed: it sets up a package repository, and every package this stage installs is in Wolfi"
+        return Outcome(remove=True, findings=[codes.REPOSITORY_SETUP_REMOVED.finding(line, message)])
+    missing = ", ".join(dict.fromkeys(ctx.stage.missing)) or "packages"
+    message = (
+        f"{what} sets up a package repository Wolfi cannot use, for {missing} (not in Wolfi): left as written, "
+        "and it fails there. Build that software in the builder from an upstream release artifact, or map it "
+        "to a Wolfi package with --rules"
     )
+    return Outcome(fails=True, findings=[codes.THIRD_PARTY_REPOSITORY.finding(line, message)])
+
+
+def package_file_finding(line: int, what: str) -> Finding:
+    return codes.THIRD_PARTY_REPOSITORY.finding(
+        line,
+        f"{what} installs a package file built for another distribution: left as written, and it fails on "
+        "Wolfi. Find the Wolfi package (`apk search`) or unpack the upstream release artifact in the builder",
+    )
+
+
+def derived_names(family: str, name: str) -> list[str] | None:
+    """Wolfi names for `name` from the first pattern that matches it, when Wolfi has all of them."""
+    from migrator.rules.data import builtin_data
+    from migrator.rules.wolfi import is_wolfi_name
+
+    for pattern in (builtin_data("package-patterns.yaml").get("patterns") or {}).get(family) or []:
+        match = re.match(pattern["match"], name)
+        if match is None:
+            continue
+        names = [match.expand(target) for target in pattern["to"]]
+        return names if all(is_wolfi_name(n) for n in names) else None
+    return None
+
+
+def not_in_wolfi(family: str, name: str) -> str:
+    from migrator.rules.wolfi import similar_names
+
+    close = similar_names(name)
+    hint = f"; Wolfi has {', '.join(close)}" if close else ""
+    return (f"{family} package `{name}` is not a Wolfi package name: `apk add` refuses it and the build fails"
+            f"{hint}. Map it to a Wolfi package with --rules, or build it in the builder")
 
 
 def _unsupported(cmd: Cmd, why: str) -> Outcome:
     return Outcome(
+        fails=True,
         findings=[
             codes.UNSUPPORTED_PACKAGE_COMMAND.finding(
                 cmd.line, f"`{_command_text(cmd)}` {why}: left as written; {cmd.name} does not exist in Wolfi"
             )
-        ]
+        ],
     )
 
 
@@ -343,9 +394,9 @@ class _Install:
             self.out.delete.add(self.cmd.word_index(position + offset))
         if kind == REPO:
             self.out.findings.append(
-                codes.THIRD_PARTY_REPOSITORY.finding(
+                codes.OPTION_DROPPED.finding(
                     words[position].line,
-                    f"`{text}` selects a repository Wolfi does not have: dropped; find the package in Wolfi",
+                    f"`{text}` selects a repository Wolfi does not have: dropped; the packages come from Wolfi's",
                 )
             )
         elif kind == UNKNOWN:
@@ -360,8 +411,13 @@ class _Install:
     def _argument(self, position: int, token: Token) -> None:
         index = self.cmd.word_index(position)
         value = token.value
+        if value is None and self._package_list(token):
+            self.kept += 1
+            return
         if value is None:
             self.kept += 1
+            if not self.remove and not self._wolfi_prefix(token.text):
+                self.ctx.stage.missing.append(f"{token.text} (known only at build time)")
             self.out.findings.append(
                 codes.DYNAMIC_PACKAGES.finding(
                     token.line, f"`{token.text}` is only known at build time: kept as written, not translated"
@@ -369,13 +425,7 @@ class _Install:
             )
             return
         if _PACKAGE_FILE.search(value):
-            self.kept += 1
-            self.out.findings.append(
-                codes.THIRD_PARTY_REPOSITORY.finding(
-                    token.line,
-                    f"`{value}` is a package file or URL for another distribution: kept as written",
-                )
-            )
+            self._package_file(index, token, value)
             return
         names = self._names(value, token)
         fresh = [n for n in dict.fromkeys(names) if n not in self.seen]
@@ -392,7 +442,7 @@ class _Install:
         if self.manager is APK and (spec.startswith(".") or spec in self.ctx.virtuals):
             return [spec]
         if self.native:
-            return [spec]
+            return self._unmapped(split_pin(spec, "alpine")[0], spec, token)
         name, pin = split_pin(spec, self.table, self._known())
         if pin:
             self.out.findings.append(
@@ -402,12 +452,7 @@ class _Install:
             )
         mapping = self.ctx.rules.package(self.table, name)
         if mapping is None:
-            self.out.findings.append(
-                codes.UNKNOWN_PACKAGE.finding(
-                    token.line, f"{self.table} package `{name}` has no known Wolfi name: kept as written"
-                )
-            )
-            return [name]
+            return self._unmapped(name, name, token)
         if not mapping.names:
             note = f": {mapping.note}" if mapping.note else ""
             self.out.findings.append(
@@ -416,12 +461,73 @@ class _Install:
             return []
         if mapping.names != (name,):
             self.renamed.append(f"{name} -> {' '.join(mapping.names)}")
+        if not self.remove:
+            self.ctx.stage.installed.update(mapping.names)
         return list(mapping.names)
+
+    def _package_file(self, index: int, token: Token, value: str) -> None:
+        """A .deb/.rpm path or URL: a repository definition (set-up, like add-apt-repository), or a
+        package built for another distribution, which fails on Wolfi."""
+        from migrator.rewrite.repositories import is_repository_package
+
+        if is_repository_package(value):
+            setup = repository_setup(token.line, f"`{value}`", self.ctx)
+            self.out.findings += setup.findings
+            if setup.remove:
+                self.out.delete.add(index)
+                return
+            self.out.fails = True
+        else:
+            self.out.fails = True
+            self.out.findings.append(package_file_finding(token.line, f"`{value}`"))
+        self.kept += 1
+
+    def _package_list(self, token: Token) -> bool:
+        """`$buildDeps` / `${DEPS}` naming a variable with a literal value: its names are translated
+        where the variable is set (the script's assignment, or the stage's ARG/ENV default)."""
+        match = re.fullmatch(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|\"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?\"", token.text)
+        name = (match.group(1) or match.group(2)) if match else None
+        variable = (self.ctx.variables.get(name) or self.ctx.stage.variables.get(name)) if name else None
+        if variable is None:
+            return False
+        if variable.translated is None or not self.remove:
+            names: list[str] = []
+            for word in variable.words:
+                names += [n for n in self._names(word, Token(word, word, 0, 0, variable.line)) if n not in names]
+            variable.translated = names
+        return True
+
+    def _wolfi_prefix(self, text: str) -> bool:
+        """`nginx=${NGINX_VERSION}*`: the name is literal, only the pin is a variable."""
+        from migrator.rules.wolfi import is_wolfi_name
+
+        name = re.split(r"[=<>~:$\"']", text, maxsplit=1)[0]
+        mapping = self.ctx.rules.package(self.table, name) if name else None
+        return bool(name) and (mapping is not None or is_wolfi_name(name))
+
+    def _unmapped(self, name: str, written: str, token: Token) -> list[str]:
+        """A name the tables do not map: kept when Wolfi has it, renamed when a pattern of
+        rules/package-patterns.yaml gives Wolfi names, an error when `apk add` would refuse it."""
+        from migrator.rules.wolfi import is_wolfi_name
+
+        if self.remove or is_wolfi_name(name):
+            if not self.remove:
+                self.ctx.stage.installed.add(name)
+            return [written]
+        derived = None if self.native else derived_names(self.table, name)
+        if derived:
+            self.renamed.append(f"{name} -> {' '.join(derived)}")
+            self.ctx.stage.installed.update(derived)
+            return derived
+        self.ctx.stage.missing.append(name)
+        self.out.fails = True
+        self.out.findings.append(codes.UNKNOWN_PACKAGE.finding(token.line, not_in_wolfi(self.table, name)))
+        return [written]
 
     def _finish(self) -> Outcome:
         out = self.out
         if self.kept == 0:
-            verb = self.cmd.words[self.sub].value
+            verb = self.cmd.words[self.sub].value if self.sub else "install"
             finding = codes.INSTALL_EMPTIED.finding(
                 self.cmd.line, f"`{_command_text(self.cmd)}` has no package left to {verb} on Wolfi: removed"
             )
@@ -450,10 +556,13 @@ class _Install:
             after_sudo = after_sudo or token.value == "sudo"
             if after_sudo or (token.value or token.text).partition("=")[0] in APT_ENVIRONMENT:
                 out.delete.add(index)
-        if cmd.words[0].text != "apk":
-            out.replace[cmd.word_index(0)] = "apk"
         verb = "del" if self.remove else "add"
         has_no_cache = any(w.value == "--no-cache" for w in cmd.words)
         head = verb if self.remove or has_no_cache else f"{verb} --no-cache"
+        if self.sub == 0:  # a wrapper such as install_packages: the command word is the whole verb
+            out.replace[cmd.word_index(0)] = f"apk {head}"
+            return
+        if cmd.words[0].text != "apk":
+            out.replace[cmd.word_index(0)] = "apk"
         if cmd.words[self.sub].text != head:
             out.replace[cmd.word_index(self.sub)] = head

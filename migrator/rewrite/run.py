@@ -11,6 +11,7 @@ from migrator.plan.facts import run_body_offset, run_scripts
 from migrator.rules.loader import RuleSet
 
 if TYPE_CHECKING:
+    from migrator.rewrite.command import StageKnowledge
     from migrator.rewrite.shell import SimpleCommand
 
 
@@ -27,23 +28,29 @@ class RunOutcome:
         from migrator.parse.dockerfile import parse_instruction
         from migrator.rewrite.shell import simple_commands
 
-        if self.raw is None:
-            return []
+        if self.raw is None or all(line.lstrip().startswith("#") for line in self.raw.splitlines() if line.strip()):
+            return []  # only the comments of a dropped RUN are left
         translated = parse_instruction(self.raw, self.line, self.escape)
         return [c for script, first in run_scripts(translated) for c in simple_commands(script, first)]
 
 
-def translate_run(instruction: Instruction, family: str, rules: RuleSet) -> RunOutcome:
+def translate_run(instruction: Instruction, family: str, rules: RuleSet,
+                  knowledge: StageKnowledge | None = None) -> RunOutcome:
+    """The RUN with its package and user commands translated. `knowledge`: what the rest of the stage
+    installs (see StageKnowledge); without it the RUN is read on its own."""
     from migrator.rewrite.shell import rewrite_script
 
+    if instruction.json_args() is not None:
+        return _exec_form(instruction)
     scripts = run_scripts(instruction)
+    errexit = _heredoc_errexit(instruction)
     offsets = [h.body_offset for h in instruction.heredocs] if instruction.heredocs else [run_body_offset(instruction)]
     raw = instruction.raw
     outcome = RunOutcome(raw=raw, line=instruction.line, escape=instruction.escape)
     all_empty = bool(scripts)
     # apply from the last script backwards so earlier offsets stay valid
     for (script, first_line), offset in reversed(list(zip(scripts, offsets, strict=False))):
-        rewrite = rewrite_script(script, family, rules, first_line)
+        rewrite = rewrite_script(script, family, rules, first_line, knowledge, errexit)
         outcome.findings = rewrite.findings + outcome.findings
         outcome.needs_root |= rewrite.installs_packages or rewrite.manages_users
         all_empty &= rewrite.empty
@@ -55,6 +62,34 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet) -> RunO
     else:
         outcome.raw = "".join(lost) + raw
     return outcome
+
+
+def _exec_form(instruction: Instruction) -> RunOutcome:
+    """`RUN ["dotnet", "restore"]` runs a program without a shell: nothing to translate, unless it is a
+    package or user command, which the exec form cannot be rewritten into."""
+    from migrator.findings import packages as codes
+    from migrator.rewrite.packages import MANAGERS, WRAPPERS
+    from migrator.rewrite.users import USER_COMMANDS
+
+    argv = instruction.json_args() or []
+    program = argv[0].rsplit("/", 1)[-1] if argv else ""
+    outcome = RunOutcome(raw=instruction.raw, line=instruction.line, escape=instruction.escape)
+    if program in MANAGERS or program in WRAPPERS or program in USER_COMMANDS:
+        outcome.findings.append(codes.UNSUPPORTED_PACKAGE_COMMAND.finding(
+            instruction.line, f"`RUN {instruction.body.strip()}` runs {program} in exec form: left as written, "
+            f"and it fails on Wolfi; write it in shell form so that it can be translated"))
+    return outcome
+
+
+def _heredoc_errexit(instruction: Instruction) -> bool:
+    """`RUN bash -e <<EOF` / `RUN sh -ex <<EOF`: the heredoc script runs under `set -e`."""
+    from migrator.rewrite.failures import shell_flags
+
+    if not instruction.heredocs:
+        return False
+    command_line = instruction.raw[run_body_offset(instruction) : instruction.heredocs[0].body_offset]
+    words = command_line.split("<<", 1)[0].split()
+    return bool(words) and shell_flags(words[1:])[0]
 
 
 def _lost_comments(instruction: Instruction, raw: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Sequence
@@ -9,12 +10,14 @@ from dataclasses import dataclass, field
 
 from migrator.findings import finding
 from migrator.model import Finding
-from migrator.parse.dockerfile import Instruction, Item, Trivia
+from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts
+from migrator.plan.stages import Stage
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
+from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.modernize import modernized
-from migrator.rules.loader import ChainguardImage
+from migrator.rules.loader import ChainguardImage, RuleSet
 
 # instructions a runtime stage keeps from the original final stage
 CARRIED_FIRST = ("ARG", "ENV")
@@ -29,15 +32,27 @@ class RuntimeContext:
     facts: StageFacts  # the original final stage
     plan: RuntimePlan
     image: ChainguardImage  # facts about the runtime image
-    source_has_entrypoint: bool  # the ORIGINAL base image had its own ENTRYPOINT
+    source_entrypoint: tuple[str, ...]  # the ORIGINAL base image's ENTRYPOINT (rules: upstream)
     newline: str
+    rules: RuleSet
     chown: bool = False
     findings: list[Finding] = field(default_factory=list)
     ecosystem: str | None = None
+    keep_root: str | None = None  # why the program must run as root (rootness.py), or None
 
     @property
     def chown_flag(self) -> str:
-        return f"--chown={self.image.uid}:{self.image.uid} " if self.chown else ""
+        return f"--chown={self.uid}:{self.uid} " if self.chown else ""
+
+    @property
+    def uid(self) -> int:
+        """The uid the runtime runs as: the image's user, or 65532 on a root image (wolfi-base) when the
+        original ran as a nonroot user."""
+        if self.keep_root:
+            return 0
+        if self.image.uid != 0 or self.facts.user is None or self.facts.user in _ROOT_USERS:
+            return self.image.uid
+        return 65532
 
 
 def needs_chown(facts: StageFacts) -> bool:
@@ -59,13 +74,15 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
                     path = command.resolve(word, facts.env)
                     wanted.append(Copy(path, path))
         wanted += _absolute_paths_the_command_runs(facts)
-        if "/" in facts.copy_destinations:  # `COPY . .` with no WORKDIR: at least what the command names
-            wanted += _copied_files_the_command_uses(facts)
     else:
         wanted += _copied_files_the_command_uses(facts)
+        # what the original final stage received besides its build inputs (config, scripts, assets)
+        wanted += [Copy(d, d) for d in facts.copy_destinations if not _build_input(d, facts)]
+        wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
+                   if any(_inside(c.source, d) for d in facts.copy_destinations)]
     kept: list[Copy] = []
     for copy in sorted(wanted, key=lambda c: (c.destination.count("/"), c.destination)):
-        if copy.source == "/" or "$" in copy.source or copy.source.startswith(_SKIPPED_PREFIXES):
+        if copy.source == "/" or "$" in copy.source or any(_inside(copy.source, p) for p in _SKIPPED_PREFIXES):
             continue
         if any(_inside(copy.destination, k.destination) for k in kept):
             continue
@@ -76,10 +93,30 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
 _SYSTEM_PREFIXES = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/lib/", "/lib/", "/etc/", "/proc/", "/dev/")
 
 
-def _absolute_paths_the_command_runs(facts: StageFacts) -> list[Copy]:
-    """`/opt/mssql/bin/sqlservr` or `/whoami` in CMD: installed or copied there by the original stage."""
+def _build_input(path: str, facts: StageFacts) -> bool:
+    """A COPY destination inside a directory where the stage builds (sources, manifests)."""
+    return any(command.workdir != "/" and _inside(path, command.workdir) for command in facts.commands)
+
+
+def _healthcheck_words(facts: StageFacts) -> list[str]:
+    stage: Stage | None = facts.stage
+    checks: list[Instruction] = []
+    while stage is not None:
+        checks = [i for i in stage.instructions if i.keyword == "HEALTHCHECK"] + checks
+        stage = stage.parent
+    if not checks:
+        return []
+    body = checks[-1].body
+    command = body[body.upper().find("CMD") + 3:] if "CMD" in body.upper() else ""
+    return " ".join(json_argv(command) or [command]).split()
+
+
+def _absolute_paths_the_command_runs(facts: StageFacts, healthcheck_only: bool = False) -> list[Copy]:
+    """`/opt/mssql/bin/sqlservr` or `/whoami` in CMD, `/healthcheck.sh` in HEALTHCHECK: installed or
+    copied there by the original stage."""
     found: list[Copy] = []
-    for word in _command_words(facts):
+    words = _healthcheck_words(facts) if healthcheck_only else _command_words(facts) + _healthcheck_words(facts)
+    for word in words:
         if not word.startswith("/") or word.startswith(_SYSTEM_PREFIXES) or "$" in word:
             continue
         parts = word.split("/")
@@ -118,9 +155,42 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         if "*" in copy.source:
             destination = posixpath.dirname(copy.destination) + "/"
         flag = "--chown" if copy.chown or (context.chown and "*" not in copy.source) else ""
-        chown = f"{flag}={context.image.uid}:{context.image.uid} " if flag else ""
+        chown = f"{flag}={context.uid}:{context.uid} " if flag else ""
         lines.append(f"COPY --from={builder} {chown}{copy.source} {destination}{context.newline}")
     return lines
+
+
+def repeated_copies(context: RuntimeContext) -> list[str]:
+    """COPY/ADD lines that put files into / under names the Dockerfile does not show (`COPY rootfs/ /`):
+    the runtime repeats them from the same source, with the runtime user as owner where needed."""
+    import shlex
+
+    lines = []
+    for instruction, target in context.facts.unplaced_copies:
+        words = instruction.json_args()
+        if words is None:
+            try:
+                words = shlex.split(instruction.body)
+            except ValueError:
+                words = instruction.body.split()
+        if len(words) < 2 or _build_tool_copy(words, context.facts):
+            continue
+        into_directory = words[-1].endswith("/") or words[-1] in (".", "./") or len(words) > 2
+        destination = target.rstrip("/") + "/" if into_directory else target
+        flags = [f"--{name}={value}" for name, value in instruction.flags.items() if name in ("from", "chmod")]
+        if context.chown or "chown" in instruction.flags:
+            flags.append(f"--chown={context.uid}:{context.uid}")
+        argv = [instruction.keyword, *flags, *words[:-1], destination]
+        lines.append(" ".join(shlex.quote(w) if " " in w else w for w in argv) + context.newline)
+    return lines
+
+
+def _build_tool_copy(words: list[str], facts: StageFacts) -> bool:
+    """A program copied in from another image (uv, composer) that only RUN steps use: a build tool."""
+    names = {posixpath.basename(w.rstrip("/")) for w in words}
+    used_by_runs = any(posixpath.basename(c.words[0]) in names for c in facts.commands if c.words)
+    started = {posixpath.basename(w) for w in _command_words(facts) + _healthcheck_words(facts)}
+    return used_by_runs and not names & started
 
 
 def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> list[str]:
@@ -130,6 +200,10 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
     if keyword in ("CMD", "ENTRYPOINT"):
         outcome = convert_command(instruction, context.facts.env, tools, context.image.shell)
         context.findings += outcome.findings
+        ported = port_launcher(outcome.argv or instruction.json_args() or [], context.image)
+        if ported is not None:
+            context.findings.append(finding("MIG545", instruction.line, ported[1]))
+            return [exec_form(keyword, ported[0], context.newline)]
         if outcome.argv is None:
             return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
         return [exec_form(keyword, outcome.argv, context.newline)]
@@ -152,6 +226,15 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
 def _runtime_user(instruction: Instruction, context: RuntimeContext) -> str:
     user = instruction.body.strip()
     name = user.split(":")[0]
+    if context.keep_root and user in _ROOT_USERS:
+        return instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline
+    if context.image.uid == 0 and name not in _ROOT_USERS:
+        # a root image (wolfi-base, kept for a shell): the original's nonroot user becomes uid 65532
+        if name in ("65532", "nonroot"):
+            return instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline
+        context.findings.append(finding("MIG512", instruction.line, f"USER {user} -> USER 65532: {context.image.name} "
+                                        "runs as root by default; the app keeps running as a nonroot user"))
+        return f"USER 65532{context.newline}"
     if name not in (context.image.user, str(context.image.uid)):
         context.findings.append(finding("MIG512", instruction.line, f"USER {user} -> USER {context.image.user}: "
                                         f"the runtime image's nonroot user (uid {context.image.uid})"))
@@ -172,37 +255,91 @@ def _expose(instruction: Instruction, context: RuntimeContext) -> str:
     return raw
 
 
-def entrypoint_reset(context: RuntimeContext, items: Sequence[Item]) -> str | None:
-    """`ENTRYPOINT []` when the runtime image has an entrypoint the original base did not."""
-    keywords = {i.keyword for i in items if isinstance(i, Instruction)}
-    base_added_entrypoint = bool(context.image.entrypoint) and not context.source_has_entrypoint
-    if not (base_added_entrypoint and "CMD" in keywords and "ENTRYPOINT" not in keywords):
+def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:
+    """The ENTRYPOINT a stage that sets none needs on the new image, to keep the original's meaning.
+
+    The original image's entrypoint (none, or distroless java's `java -jar`) ran the CMD; the
+    Chainguard image's may differ (python's is the interpreter). `ENTRYPOINT []` or the original's,
+    on this image's program, keeps CMD meaning what it meant."""
+    if "ENTRYPOINT" in keywords:
         return None
+    current = list(context.image.entrypoint)
+    original = list(context.source_entrypoint)
     cmd = context.facts.cmd
-    context.findings.append(finding("MIG506", cmd.line if cmd else 0, "ENTRYPOINT [] added: the runtime "
-                                    f"image's entrypoint is {context.image.entrypoint[0]}"))
-    return f"ENTRYPOINT []{context.newline}"
+    line = cmd.line if cmd else 0
+    if not original:
+        if not (current and "CMD" in keywords):
+            return None
+        context.findings.append(finding("MIG506", line, "ENTRYPOINT [] added: the runtime image's entrypoint "
+                                        f"is {current[0]}"))
+        return f"ENTRYPOINT []{context.newline}"
+    translated = _on_this_image(original, context)
+    if translated == current or translated is None:
+        return None
+    context.findings.append(finding("MIG545", line, f"ENTRYPOINT {json.dumps(translated)}: the original image's "
+                                    f"entrypoint `{' '.join(original)}` ran the CMD, and {context.image.name}'s is "
+                                    f"{' '.join(current) or 'empty'}"))
+    return exec_form("ENTRYPOINT", translated, context.newline)
+
+
+def _on_this_image(original: list[str], context: RuntimeContext) -> list[str] | None:
+    """`java -jar` on jre -> ["/usr/bin/java", "-jar"]; `python3` on python -> python's own entrypoint."""
+    name = posixpath.basename(original[0])
+    current = list(context.image.entrypoint)
+    language = context.rules.language_of(name)
+    if current and language is not None and context.rules.language_of(posixpath.basename(current[0])) == language:
+        return current + original[1:] if original[1:] else current
+    if context.image.has_program(name):
+        return [f"/usr/bin/{name}", *original[1:]]
+    return None
+
+
+def carried_instructions(facts: StageFacts) -> list[Instruction]:
+    """What the runtime stage keeps from the original final stage and the stages it is built FROM.
+
+    ARG, ENV, LABEL, EXPOSE and VOLUME of every stage in the chain (the original final image inherited
+    them); the ENTRYPOINT and CMD in force (a stage's ENTRYPOINT clears the CMD it inherited); the
+    last USER, HEALTHCHECK and STOPSIGNAL."""
+    from migrator.plan.startcommand import effective_command
+
+    chain = [facts.stage]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)  # type: ignore[arg-type]
+    chain.reverse()
+    instructions = [i for stage in chain for i in stage.instructions]
+    effective = effective_command([stage.instructions for stage in chain], (), ())
+    last = {i.keyword: i for i in instructions if i.keyword in ("USER", "HEALTHCHECK", "STOPSIGNAL", "SHELL")}
+    in_force = [effective.entrypoint_from, effective.cmd_from, *last.values()]
+    every = ("ARG", "ENV", "LABEL", "EXPOSE", "VOLUME", "MAINTAINER")
+    own = facts.stage.instructions
+    return [i for i in instructions if i.keyword in every or any(i is k for k in in_force)
+            or (i.keyword == "ONBUILD" and any(i is o for o in own))]
 
 
 def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -> str:
     """The new final stage, after a split. `from_line` is the complete FROM line."""
     facts = context.facts
-    carried = [i for i in facts.stage.instructions if i.keyword in CARRIED_FIRST + CARRIED_LAST]
+    carried = carried_instructions(facts)
     out: list[str] = [from_line]
     for instruction in carried:
         if instruction.keyword in CARRIED_FIRST:
             out += finalize_instruction(instruction, context)
     if context.plan.env:
         out.append("ENV " + " ".join(context.plan.env) + context.newline)
-    if facts.workdir != "/" and not context.plan.image_default_command:
+    if not context.plan.image_default_command and (facts.workdir != "/" or (
+        (context.image.workdir or "/") != "/" and relies_on_workdir(facts)
+    )):
         out.append(f"WORKDIR {facts.workdir}{context.newline}")
     out += copy_lines(context, builder)
+    out += repeated_copies(context)
     if context.plan.image_default_command:
         carried = [i for i in carried if i.keyword not in ("CMD", "ENTRYPOINT", "HEALTHCHECK")]
     if context.plan.expose is not None:
         carried = [i for i in carried if i.keyword != "EXPOSE"]
         out.append(f"EXPOSE {' '.join(context.plan.expose)}{context.newline}")
-    reset = entrypoint_reset(context, carried)
+    reset = None if context.plan.image_default_command else entrypoint_line(
+        context, {i.keyword for i in carried})
+    out += keep_root_lines(context, carried)
     for instruction in carried:
         if instruction.keyword not in CARRIED_LAST:
             continue
@@ -213,10 +350,28 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     return "".join(out)
 
 
+def relies_on_workdir(facts: StageFacts) -> bool:
+    """Does the start command name a path relative to the working directory?"""
+    return any(not word.startswith(("/", "-", "$")) and ("/" in word or word.startswith(".")
+                                                         or word.endswith((".jar", ".py", ".js", ".rb", ".php")))
+               for word in _command_words(facts))
+
+
+def keep_root_lines(context: RuntimeContext, items: Sequence[Item]) -> list[str]:
+    """`USER root` for a program that must run as root (the original ran it so, with no USER line)."""
+    if not context.keep_root:
+        return []
+    line = context.facts.stage.from_item.line
+    context.findings.append(finding("MIG550", line, f"the runtime keeps running as root: {context.keep_root}"))
+    if any(isinstance(i, Instruction) and i.keyword == "USER" for i in items):
+        return []
+    return [f"USER root{context.newline}"]
+
+
 def finalize_stage_items(items: list[Item], context: RuntimeContext) -> list[str]:
     """A final stage that stays one stage (no RUN): adjust its instructions in place."""
-    out: list[str] = []
-    reset = entrypoint_reset(context, items)
+    out: list[str] = keep_root_lines(context, items)
+    reset = entrypoint_line(context, {i.keyword for i in items if isinstance(i, Instruction)})
     for item in items:
         if isinstance(item, Trivia):
             out.append(item.raw)

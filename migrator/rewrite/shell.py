@@ -8,6 +8,8 @@ that the layout of `\\` continuations survives.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from migrator.findings import packages as pcodes
 from migrator.findings import shell as scodes
-from migrator.model import Finding
-from migrator.rewrite.command import Cmd, Context, Outcome, Token
+from migrator.model import Finding, Severity
+from migrator.rewrite.command import Cmd, Context, Outcome, PackageList, StageKnowledge, Token
 from migrator.rules.loader import RuleSet
 
 if TYPE_CHECKING:
@@ -108,6 +110,7 @@ class Source:
         data = _join_blank_continuations(script).encode("utf-8", "surrogatepass")
         self.tree = _parser().parse(data)
         self._chars: list[int] | None = None
+        self._newlines: list[int] | None = None
         if len(data) != len(script):
             chars: list[int] = []
             for index, char in enumerate(script):
@@ -132,7 +135,9 @@ class Source:
         return self.text[self.start(node) : self.end(node)]
 
     def line(self, position: int) -> int:
-        return self.first_line + self.text.count("\n", 0, position)
+        if self._newlines is None:  # offsets of the newlines, once: counting per token is quadratic
+            self._newlines = [i for i, char in enumerate(self.text) if char == "\n"]
+        return self.first_line + bisect.bisect_left(self._newlines, position)
 
     def token(self, node: Node) -> Token:
         start = self.start(node)
@@ -197,9 +202,12 @@ def _command_words(node: Node) -> tuple[list[Node], list[Node]]:
 
 
 def _walk(node: Node) -> Iterator[Node]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
+    """Every node in document order; iterative, so a deeply nested script cannot exhaust the stack."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
 
 
 def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
@@ -235,19 +243,36 @@ _STATEMENT_TYPES = {
 }
 
 
-def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int) -> ShellRewrite:
-    """Translate package, housekeeping and user commands of one RUN body (or heredoc body)."""
+def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int,
+                   knowledge: StageKnowledge | None = None, errexit: bool = False) -> ShellRewrite:
+    """Translate package, housekeeping and user commands of one RUN body (or heredoc body).
+
+    `knowledge` is what the stage's other RUN lines install (from a first pass over the stage);
+    without it the script is read twice, so that a repository set up before an install knows what
+    that install needs. `errexit`: the script runs under `set -e` from its first line.
+    """
     try:
         src = Source(script, first_line)
     except Exception as exc:  # never raise on user input
         return _untouched(first_line, f"RUN command could not be parsed ({exc}): left untouched")
     if src.root.has_error:
         return _untouched(first_line, "RUN command could not be parsed by the shell parser: left untouched")
-    rewriter = _Rewriter(src, Context(family, rules))
+    if knowledge is None:
+        probe = StageKnowledge(probing=True)
+        with contextlib.suppress(Exception):  # a bug of ours is reported by the real pass below
+            _program_edits(src, _Rewriter(src, Context(family, rules, stage=probe)))
+        from migrator.rewrite.housekeeping import fetched_tools
+
+        knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed | fetched_tools(script),
+                                   sets_up_repositories=probe.sets_up_repositories)
+    rewriter = _Rewriter(src, Context(family, rules, stage=knowledge), errexit or knowledge.errexit)
     try:
         edits = _program_edits(src, rewriter)
         result = apply_edits(script, edits)
         empty = bool(edits) and _is_trivial_script(result)
+        if rewriter.failing:
+            with contextlib.suppress(Exception):  # a note on the messages: never worth failing the rewrite
+                _note_hidden_failures(result, edits, rewriter, first_line)
     except Exception as exc:  # a bug of ours must not break the migration of the whole file
         return _untouched(first_line, f"RUN command could not be rewritten ({exc!r}): left untouched")
     return ShellRewrite(
@@ -262,10 +287,45 @@ def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int) ->
 
 def _program_edits(src: Source, rewriter: _Rewriter) -> list[Edit]:
     statements = _statements(src.root)
+    rewriter.ctx.variables = _package_lists(src)
     removed, edits = rewriter.sequence(statements)
     if removed:
         edits = [Edit(src.start(statements[0]), src.end(statements[-1]), "")]
-    return _normalise(edits)
+    return _normalise(edits + _list_edits(src, rewriter.ctx.variables, edits))
+
+
+_LIST_VALUE = re.compile(r"^[A-Za-z0-9.+_:=~<>*-]+(?:\s+[A-Za-z0-9.+_:=~<>*-]+)*$")
+
+
+def _package_lists(src: Source) -> dict[str, PackageList]:
+    """Literal assignments that could list packages (`buildDeps='gcc libc6-dev make'`), by name; the
+    value node is remembered to rewrite it when an install uses the variable."""
+    found: dict[str, PackageList] = {}
+    for node in _walk(src.root):
+        if node.type != "variable_assignment":
+            continue
+        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        text = literal(src, value) if value is not None else None
+        if name is None or value is None or text is None or not _LIST_VALUE.match(text.strip()):
+            continue
+        span = (src.start(value), src.end(value), src.slice(value))
+        found[src.slice(name)] = PackageList(text.split(), src.line(src.start(node)), span=span)
+    return found
+
+
+def _list_edits(src: Source, variables: dict[str, PackageList], edits: list[Edit]) -> list[Edit]:
+    """Write the translated names back into the assignments the installs used."""
+    out: list[Edit] = []
+    for variable in variables.values():
+        if variable.translated is None or variable.translated == variable.words or variable.span is None:
+            continue
+        start, end, written = variable.span
+        if any(e.start < end and start < e.end for e in edits):
+            continue  # the assignment itself was removed or rewritten
+        quote = written[0] if written[:1] in ("'", '"') else ""
+        text = " ".join(variable.translated)
+        out.append(Edit(start, end, f"{quote}{text}{quote}" if quote or " " not in text else f"'{text}'"))
+    return out
 
 
 def _untouched(line: int, message: str) -> ShellRewrite:
@@ -334,12 +394,14 @@ Result = tuple[bool, list[Edit]]  # (removed entirely, edits when kept)
 
 
 class _Rewriter:
-    def __init__(self, src: Source, ctx: Context) -> None:
+    def __init__(self, src: Source, ctx: Context, errexit: bool = False) -> None:
         self.src = src
         self.ctx = ctx
         self.findings: list[Finding] = []
         self.installs = False
         self.users = False
+        self.errexit = errexit or _shebang_errexit(src.text)
+        self.failing: list[tuple[int, str, int]] = []  # (finding index, node type, start) of failing commands
 
     # sequences ------------------------------------------------------------------------------
 
@@ -433,6 +495,10 @@ class _Rewriter:
 
     def pipeline(self, node: Node) -> Result:
         items = _statements(node)
+        setup = self._setup_script(items)
+        if setup is not None:
+            self.findings.extend(self._failing(node, setup))
+            return setup.remove, []
         results = [self.statement(item) for item in items]
         if results and results[-1][0]:
             return True, []  # `echo ... | debconf-set-selections`
@@ -461,10 +527,10 @@ class _Rewriter:
     def _redirect_verdict(self, body: Node, targets: list[str]) -> Result:
         from migrator.rewrite import housekeeping
 
-        verdict = housekeeping.redirect_targets(targets, self.src.line(self.src.start(body)))
-        if verdict is not None:
-            self.findings.append(verdict[1])
-            if verdict[0]:
+        outcome = housekeeping.redirect_targets(targets, self.src.line(self.src.start(body)), self.ctx)
+        if outcome is not None:
+            self.findings.extend(self._failing(body, outcome))
+            if outcome.remove:
                 return True, []
         if body.type == "redirected_statement":  # no body: a bare `> file`
             return False, []
@@ -513,12 +579,21 @@ class _Rewriter:
                 self.nested(child)
         if outcome is None:
             return False, []
-        self.findings.extend(outcome.findings)
+        self.findings.extend(self._failing(node, outcome))
         self.installs = self.installs or outcome.installs
         self.users = self.users or outcome.users
         if outcome.remove:
             return True, []
         return False, _token_edits(cmd, outcome, self.src.start(node), self.src.end(node))
+
+    def _failing(self, node: Node, outcome: Outcome) -> list[Finding]:
+        """The outcome's findings. When the command stays and fails on Wolfi, its error findings are
+        noted, to say later whether the shell hides that failure in the rewritten script."""
+        if outcome.fails and not outcome.remove:
+            for offset, found in enumerate(outcome.findings):
+                if found.severity is Severity.ERROR:
+                    self.failing.append((len(self.findings) + offset, node.type, self.src.start(node)))
+        return outcome.findings
 
     def other(self, node: Node) -> Result:
         """Statements we do not restructure (case, functions, `!`): rewrite what sits inside."""
@@ -554,15 +629,29 @@ class _Rewriter:
         if outcome is None:
             return
         if not outcome.changes:
-            self.findings.extend(outcome.findings)
+            self.findings.extend(self._failing(node, outcome))
             return
-        self.findings.append(
-            pcodes.UNSUPPORTED_PACKAGE_COMMAND.finding(
-                cmd.line,
-                f"`{' '.join(t.text for t in cmd.words)}` cannot be translated where it stands (a "
-                "command substitution or a condition): left as written; it fails on Wolfi",
-            )
+        finding = pcodes.UNSUPPORTED_PACKAGE_COMMAND.finding(
+            cmd.line,
+            f"`{' '.join(t.text for t in cmd.words)}` cannot be translated where it stands (a "
+            "command substitution or a condition): left as written; it fails on Wolfi",
         )
+        self.findings.extend(self._failing(node, Outcome(fails=True, findings=[finding])))
+
+    def _setup_script(self, items: list[Node]) -> Outcome | None:
+        """`curl -fsSL https://deb.nodesource.com/setup_20.x | bash -`: a script that adds a repository."""
+        from migrator.rewrite.packages import repository_setup
+        from migrator.rewrite.repositories import setup_script_url
+
+        if len(items) < 2 or items[0].type != "command" or items[-1].type != "command":
+            return None
+        fetch, run = self._cmd(items[0]), self._cmd(items[-1])
+        if fetch is None or run is None or run.name not in ("sh", "bash", "dash", "ash"):
+            return None
+        url = setup_script_url(fetch)
+        if url is None:
+            return None
+        return repository_setup(fetch.line, f"`{fetch.words[0].text} {url} | {run.words[0].text}`", self.ctx)
 
     def _translate(self, cmd: Cmd) -> Outcome | None:
         from migrator.rewrite import housekeeping, packages, users
@@ -586,6 +675,33 @@ class _Rewriter:
             if not tokens:
                 return None
         return Cmd(tuple(prefix), tuple(tokens), self.src.line(self.src.start(node)))
+
+
+def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, first_line: int) -> None:
+    """Say in each failing command's error finding when the rewritten script would carry on after it."""
+    from migrator.rewrite.failures import hidden_reason
+
+    src = Source(result, first_line)
+    nodes = {(node.type, src.start(node)): node for node in _walk(src.root)}
+    for index, kind, start in rewriter.failing:
+        moved = start + sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= start)
+        node = nodes.get((kind, moved))
+        reason = hidden_reason(node, rewriter.errexit, rewriter.ctx.stage.pipefail) if node is not None else None
+        if reason is not None:
+            found = rewriter.findings[index]
+            message = (f"{found.message.rstrip('.')}. The shell hides this failure ({reason}), so the RUN "
+                       "step would pass with it undone")
+            rewriter.findings[index] = Finding(found.code, found.severity, found.line, message)
+
+
+def _shebang_errexit(script: str) -> bool:
+    """`#!/bin/bash -e` (or `-ex`, `-o errexit`) on the first line of a heredoc script."""
+    from migrator.rewrite.failures import shell_flags
+
+    first = script.lstrip("\n").split("\n", 1)[0]
+    if not first.startswith("#!"):
+        return False
+    return shell_flags(first[2:].split()[1:])[0]
 
 
 def _token_edits(cmd: Cmd, outcome: Outcome, start: int, end: int) -> list[Edit]:

@@ -1,4 +1,15 @@
-"""useradd / groupadd / usermod / Debian adduser -> busybox `adduser` / `addgroup`."""
+"""useradd / groupadd / usermod / Debian adduser -> busybox `adduser` / `addgroup`.
+
+busybox's applets differ from shadow's and Debian's where it matters for a build (checked by running
+busybox 1.35/1.36 in a root with Wolfi's /etc files, see tests/rewrite/test_busybox_users.py):
+
+- `adduser -G GROUP` takes a group NAME that must exist ("unknown group 1000" otherwise): a gid is
+  resolved to the group the stage created with it, or the group is created first with that gid;
+- `adduser -S` without `-G` puts the user in `nogroup`, while `useradd -r` and `adduser --system
+  --group` give it a group of its own name: that group is created first, as `chown app:app` needs it;
+- a group that Wolfi's base layout lacks (`sudo`, `users`, `www-data`, `docker`) is created before a
+  user joins it, unless the stage created it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +18,7 @@ from dataclasses import dataclass, field
 from migrator.findings import shell as codes
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 
-USER_COMMANDS = frozenset({"useradd", "groupadd", "usermod", "adduser", "addgroup"})
+USER_COMMANDS = frozenset({"useradd", "groupadd", "usermod", "groupmod", "userdel", "groupdel", "adduser", "addgroup"})
 
 # option -> (busybox flag or "" to drop it, takes a value)
 _USERADD: dict[str, tuple[str, bool]] = {
@@ -20,13 +31,17 @@ _USERADD: dict[str, tuple[str, bool]] = {
     "-s": ("-s", True), "--shell": ("-s", True),
     "-d": ("-h", True), "--home-dir": ("-h", True), "--home": ("-h", True),
     "-c": ("-g", True), "--comment": ("-g", True),
-    "-N": ("", False), "--no-user-group": ("", False), "-U": ("", False), "--user-group": ("", False),
-    "-l": ("", False), "--no-log-init": ("", False), "-o": ("", False), "--non-unique": ("", False),
+    "-N": ("nogroup", False), "--no-user-group": ("nogroup", False), "-U": ("", False), "--user-group": ("", False),
+    "-l": ("", False), "--no-log-init": ("", False),
 }
+_USERDEL: dict[str, tuple[str, bool]] = {
+    "-r": ("--remove-home", False), "--remove": ("--remove-home", False), "-f": ("", False), "--force": ("", False),
+}
+_GROUPDEL: dict[str, tuple[str, bool]] = {"-f": ("", False), "--force": ("", False)}
 _GROUPADD: dict[str, tuple[str, bool]] = {
     "-g": ("-g", True), "--gid": ("-g", True),
     "-r": ("-S", False), "--system": ("-S", False),
-    "-f": ("", False), "--force": ("", False), "-o": ("", False), "--non-unique": ("", False),
+    "-f": ("", False), "--force": ("", False),
 }
 _USERMOD: dict[str, tuple[str, bool]] = {
     "-a": ("", False), "--append": ("", False),
@@ -62,18 +77,25 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if name not in USER_COMMANDS:
         return None
     debian_style = any((w.value or "").startswith("--") for w in cmd.words[1:])
+    if name in ("adduser", "addgroup") and ctx.family in ("alpine", "wolfi") and _busybox_options(cmd):
+        debian_style = False  # Alpine's busybox: long options such as --ingroup are its own
     if name in ("adduser", "addgroup") and not debian_style:
+        _remember_busybox(cmd, ctx)
         return Outcome(users=True)  # already busybox (or `adduser USER GROUP`, valid in both)
     table = {
-        "useradd": _USERADD, "groupadd": _GROUPADD, "usermod": _USERMOD,
-        "adduser": _DEBIAN_ADDUSER, "addgroup": _DEBIAN_ADDGROUP,
+        "useradd": _USERADD, "groupadd": _GROUPADD, "usermod": _USERMOD, "groupmod": {},
+        "userdel": _USERDEL, "groupdel": _GROUPDEL, "adduser": _DEBIAN_ADDUSER, "addgroup": _DEBIAN_ADDGROUP,
     }[name]
     parsed = _parse(cmd, table)
     if parsed.unsupported or not _valid(name, parsed):
+        if "shadow" in ctx.stage.installed:
+            return Outcome(users=True)  # the stage installs shadow: useradd and usermod exist
         return _untranslatable(cmd, parsed)
     if name == "adduser" and "group" in parsed.flags and "-S" not in parsed.flags:
         name, parsed = "addgroup", _as_group(parsed)
-    text = _render(name, parsed)
+    if name == "useradd" and "nogroup" not in parsed.flags and "-G" not in parsed.flags:
+        parsed.flags["group"] = ""  # useradd gives the user a group of its own name (USERGROUPS_ENAB)
+    text = _render(name, parsed, ctx)
     if text is None:
         return _untranslatable(cmd, parsed)
     prefix = " ".join(t.text for t in cmd.prefix if t.value != "sudo" and "=" in t.text)
@@ -131,6 +153,8 @@ def _cluster(text: str, table: dict[str, tuple[str, bool]]) -> list[tuple[str, T
 
 
 def _valid(name: str, parsed: _Parsed) -> bool:
+    if name == "groupmod":
+        return False  # busybox has no way to change a group's id or name
     if name == "usermod":
         return len(parsed.positional) == 1 and "groups" in parsed.flags
     return len(parsed.positional) == 1
@@ -141,24 +165,126 @@ def _as_group(parsed: _Parsed) -> _Parsed:
     return _Parsed(flags, parsed.positional, parsed.unsupported)
 
 
-def _render(name: str, parsed: _Parsed) -> str | None:
+def _render(name: str, parsed: _Parsed, ctx: Context) -> str | None:
     target = parsed.positional[0].text
     groups = _groups(parsed.flags.get("groups"))
     if groups is None:
         return None
+    system = "-S" in parsed.flags
+    if name in ("userdel", "groupdel"):
+        applet = "deluser" if name == "userdel" else "delgroup"
+        return " ".join([applet, *(["--remove-home"] if "--remove-home" in parsed.flags else []), target])
     if name == "usermod":
-        return " && ".join(f"addgroup {target} {group}" for group in groups)
+        return " && ".join(c for g in groups for c in (_ensure_group(g, ctx), f"addgroup {target} {g}") if c)
     if name in ("groupadd", "addgroup"):
-        flags = [f for f in ("-S",) if f in parsed.flags]
+        flags = ["-S"] if system else []
         if "-g" in parsed.flags:
             flags += ["-g", parsed.flags["-g"]]
+        _remember_group(ctx, target, parsed.flags.get("-g"))
         return " ".join(["addgroup", *flags, target])
+    first: list[str] = []
+    primary = parsed.flags.get("-G")
+    if primary is not None:
+        primary, create = _primary_group(primary, target, system, ctx)
+        first += [create] if create else []
+    elif "group" in parsed.flags and system:  # a system user with a group of its own name
+        first.append(f"addgroup -S {target}")
+        _remember_group(ctx, target, None)
+        primary = target
+    elif not system:  # busybox gives a non-system user a group of its own name, gid = uid
+        _remember_group(ctx, target, parsed.flags.get("-u"))
+    ctx.stage.user_names.add(target)
+    options = dict(parsed.flags, **({"-G": primary} if primary is not None else {}))
     parts = ["adduser", "-D"]
     for flag in _ADDUSER_ORDER:
-        if flag in parsed.flags:
-            parts += [flag, parsed.flags[flag]] if parsed.flags[flag] else [flag]
+        if flag in options:
+            parts += [flag, options[flag]] if options[flag] else [flag]
     parts.append(target)
-    return " && ".join([" ".join(parts)] + [f"addgroup {target} {group}" for group in groups])
+    joins = [c for g in groups for c in (_ensure_group(g, ctx), f"addgroup {target} {g}") if c]
+    return " && ".join([*first, " ".join(parts), *joins])
+
+
+_BUSYBOX_VALUED = {"adduser": set("hgsGuk"), "addgroup": {"g"}}
+_BUSYBOX_VALUED_LONG = {"--home": "-h", "--gecos": "-g", "--shell": "-s", "--ingroup": "-G", "--uid": "-u",
+                        "--skel": "-k", "--gid": "-g"}
+_BUSYBOX_LONG = {
+    "adduser": {"--home", "--gecos", "--shell", "--ingroup", "--disabled-password", "--system",
+                "--no-create-home", "--uid", "--skel"},
+    "addgroup": {"--gid", "--system"},
+}
+
+
+def _busybox_options(cmd: Cmd) -> bool:
+    """Every option is one busybox's applet accepts (its long options included)."""
+    for word in cmd.words[1:]:
+        text = word.value or ""
+        if text.startswith("--") and text.partition("=")[0] not in _BUSYBOX_LONG[cmd.name]:
+            return False
+    return True
+
+
+def _remember_busybox(cmd: Cmd, ctx: Context) -> None:
+    """Note the user or group a busybox `adduser`/`addgroup` creates (not `adduser USER GROUP`)."""
+    valued = _BUSYBOX_VALUED[cmd.name]
+    positional: list[str] = []
+    options: dict[str, str] = {}
+    words = list(cmd.words[1:])
+    while words:
+        word = words.pop(0)
+        text = word.value or word.text
+        if word.is_option and len(text) == 2 and text[1] in valued and words:
+            options[text] = words.pop(0).value or ""
+        elif word.is_option and text.startswith("--") and "=" not in text and text in _BUSYBOX_VALUED_LONG and words:
+            options[_BUSYBOX_VALUED_LONG[text]] = words.pop(0).value or ""
+        elif not word.is_option:
+            positional.append(text)
+    if len(positional) != 1:
+        return
+    if cmd.name == "addgroup":
+        _remember_group(ctx, positional[0], options.get("-g"))
+        return
+    ctx.stage.user_names.add(positional[0])
+    if "-G" not in options and "-S" not in {w.value for w in cmd.words}:
+        _remember_group(ctx, positional[0], options.get("-u"))
+
+
+def _known_groups(ctx: Context) -> dict[str, str]:
+    """gid -> name of the groups that exist: Wolfi's base layout, the image's user, the stage's own."""
+    from migrator.rules.data import builtin_data
+
+    known = {str(gid): str(name) for name, gid in (builtin_data("wolfi/accounts.yaml").get("groups") or {}).items()}
+    known["65532"] = ctx.stage.image_user
+    known.update(ctx.stage.groups)
+    return known
+
+
+def _remember_group(ctx: Context, name: str, gid: str | None) -> None:
+    ctx.stage.group_names.add(name)
+    if gid:
+        ctx.stage.groups[gid] = name
+
+
+def _primary_group(group: str, user: str, system: bool, ctx: Context) -> tuple[str, str | None]:
+    """(group name for busybox `-G`, command creating it first or None) for a `-g`/`--gid` value."""
+    known = _known_groups(ctx)
+    if group in known:
+        return known[group], None
+    numeric = group.isdigit() or ("$" in group and "GID" in group.upper())
+    if not numeric:
+        return group, _ensure_group(group, ctx, system)
+    # the source image had a group with that gid (Debian's users, node's node...): create it first
+    name = user if user not in known.values() and user not in ctx.stage.group_names else f"group{group}"
+    _remember_group(ctx, name, group)
+    return name, f"addgroup {'-S ' if system else ''}-g {group} {name}"
+
+
+def _ensure_group(name: str, ctx: Context, system: bool = True) -> str | None:
+    """A command creating group `name` unless it surely exists. Packages installed in the stage may
+    create it (`docker`), so it is created only when missing."""
+    if "$" in name or name in _known_groups(ctx).values() or name in ctx.stage.group_names:
+        return None
+    _remember_group(ctx, name, None)
+    return f"{{ grep -q '^{name}:' /etc/group || addgroup {'-S ' if system else ''}{name}; }}"
 
 
 def _groups(value: str | None) -> list[str] | None:
@@ -175,4 +301,16 @@ def _untranslatable(cmd: Cmd, parsed: _Parsed) -> Outcome:
         f"`{' '.join(w.text for w in cmd.words)}`: busybox adduser/addgroup cannot express {what}: left as "
         "written; add `shadow` to an apk add in this stage, or rewrite it"
     )
-    return Outcome(users=True, findings=[codes.USER_COMMAND_UNTRANSLATABLE.finding(cmd.line, message)])
+    return Outcome(users=True, fails=True, findings=[codes.USER_COMMAND_UNTRANSLATABLE.finding(cmd.line, message)])
+
+
+def known_users(ctx: Context) -> set[str]:
+    """Users that exist at this point: Wolfi's base layout, the image's user, the stage's own."""
+    from migrator.rules.data import builtin_data
+
+    return {*map(str, builtin_data("wolfi/accounts.yaml").get("users") or {}), ctx.stage.image_user,
+            *ctx.stage.user_names}
+
+
+def known_group_names(ctx: Context) -> set[str]:
+    return {*_known_groups(ctx).values(), *ctx.stage.group_names}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from migrator.findings import finding
@@ -13,10 +14,17 @@ from migrator.plan.facts import StageFacts, read_facts
 from migrator.plan.images import image_name
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
-from migrator.rewrite.checks import chown_user_findings, created_users
+from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings
+from migrator.rewrite.command import StageKnowledge
+from migrator.rewrite.dockerhub_homes import dockerhub_homes
+from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
+from migrator.rewrite.layout import translate_layout
+from migrator.rewrite.lists import package_list_defaults, translated_default
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
+from migrator.rewrite.python_layout import port_site_packages
+from migrator.rewrite.rootness import root_reason
 from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
     RuntimeContext,
@@ -25,6 +33,8 @@ from migrator.rewrite.runtime import (
     needs_chown,
     runtime_copies,
 )
+from migrator.rewrite.workdir import default_workdir
+from migrator.rules.loader import RuleSet
 
 
 @dataclass
@@ -33,6 +43,7 @@ class Written:
     stages: list[StageInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     packages: dict[int, list[str]] = field(default_factory=dict)  # stage index -> Wolfi packages it installs
+    knowledge: dict[int, StageKnowledge] = field(default_factory=dict)  # stage index -> groups, shell flags
 
 
 def write_file(plan: FilePlan, newline: str) -> Written:
@@ -40,8 +51,10 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     for item in plan.staged.preamble:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
+    out.findings += translate_layout(plan) + version_drift(plan)
+    out.findings += port_site_packages(plan, newline)
     final = plan.final
-    runtime_plan = _ecosystem_plan(plan) if final.split else None
+    runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
     inserts = _inserts_by_line(runtime_plan)
     edits = {e.line: e for e in runtime_plan.builder_edits} if runtime_plan else {}
     for stage in plan.staged.stages if edits else []:
@@ -51,7 +64,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         if stage_plan is final and final.split and runtime_plan is not None:
             _write_split(plan, runtime_plan, inserts, newline, out)
         else:
-            _write_stage(plan, stage_plan, inserts, newline, out)
+            _write_stage(plan, stage_plan, inserts, newline, out, runtime_plan)
     return out
 
 
@@ -70,21 +83,35 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     final = plan.final
     root = plan.root_of(final)
     context = EcosystemContext(
-        facts=facts_with_parents(final.stage),
+        facts=facts_with_parents(final.stage, plan.rules, plan.staged.global_args),
         options=plan.options,
         rules=plan.rules,
-        runtime_image=root.runtime_choice,
+        runtime_image=final.runtime_override or root.runtime_choice,
         builder_image=root.choice.builder if root.choice else None,
     )
     return ecosystem_for(final.ecosystem).plan_runtime(context)
 
 
-def facts_with_parents(stage: Stage) -> StageFacts:
-    inherited = facts_with_parents(stage.parent) if stage.parent is not None else None
-    facts = read_facts(stage, inherited)
+def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
+                       global_args: dict[str, str | None] | None = None) -> StageFacts:
+    """What a stage does, with what it inherits from the stages it is built FROM: working directory
+    (from the original image's default, when `rules` are given), environment, user, commands, copies,
+    and the ENTRYPOINT and CMD in force."""
+    from migrator.plan.startcommand import effective_command
+
+    inherited = facts_with_parents(stage.parent, rules, global_args) if stage.parent is not None else None
+    if inherited is None and rules is not None and stage.ref is not None:
+        inherited = StageFacts(stage, workdir=rules.upstream_defaults(stage.ref.short_name, stage.ref.tag).workdir)
+    facts = read_facts(stage, inherited, global_args)
     if inherited is not None:
         facts.commands = inherited.commands + facts.commands
         facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
+        facts.unplaced_copies = inherited.unplaced_copies + facts.unplaced_copies
+    chain = [stage]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)  # type: ignore[arg-type]
+    effective = effective_command([s.instructions for s in reversed(chain)], (), ())
+    facts.entrypoint, facts.cmd = effective.entrypoint_from, effective.cmd_from
     return facts
 
 
@@ -96,7 +123,7 @@ def _inserts_by_line(runtime_plan: RuntimePlan | None) -> dict[int, list[str]]:
 
 
 def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[str]], newline: str,
-                 out: Written) -> None:
+                 out: Written, runtime_plan: RuntimePlan | None = None) -> None:
     stage = stage_plan.stage
     if not stage_plan.migrated:
         out.text += stage.from_item.raw + "".join(item.raw for item in stage.items)
@@ -104,14 +131,21 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         _note_external_copies(plan, stage, out)
         return
     out.text += _ensure_newline(rewrite_from(stage.from_item, stage_plan.image), newline)
+    for addition, notes in (default_workdir(plan, stage_plan, newline), dockerhub_homes(plan, stage_plan, newline)):
+        out.text += addition
+        out.findings += notes
     image = plan.inherited_image(stage_plan)
     out.stages.append(StageInfo(stage.label, stage_plan.role, image, stage.resolved))
-    if stage_plan.role == BUILDER:
+    if stage_plan.base_packages:
+        out.text += f"RUN apk add --no-cache {' '.join(stage_plan.base_packages)}{newline}"
+        out.findings += runtime_plan.findings if runtime_plan else []
+    if stage_plan.role == BUILDER or stage_plan.single_stage:
         out.text += _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
-        kept = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
+        adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
+        kept = _follow_moved_paths(kept, adjusted)
         out.text += "".join(finalize_stage_items(kept, context))
         out.findings += context.findings
     _note_external_copies(plan, stage, out)
@@ -124,6 +158,9 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     builder_name = _builder_name(plan)
     line = stage.from_item.line
     out.text += _ensure_newline(rewrite_from(stage.from_item, final.image, builder_name), newline)
+    workdir, notes = default_workdir(plan, final, newline)
+    out.text += workdir
+    out.findings += notes
     builder_image = plan.inherited_image(final)
     out.stages.append(StageInfo(builder_name, BUILDER, builder_image, stage.resolved))
     body = _builder_items(plan, final, stage.items, inserts, newline, out)
@@ -136,15 +173,15 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     out.text += _ensure_newline(body, newline) if body else ""
     out.findings += carry_libraries(plan, runtime_plan, out.packages)
     root = plan.root_of(final)
-    runtime_image = runtime_plan.image or root.runtime_choice
+    runtime_image = final.runtime_override or runtime_plan.image or root.runtime_choice
     if runtime_image is None:
         runtime_image = plan.options.registry.rstrip("/") + "/glibc-dynamic:latest"
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
-    context.chown = needs_chown(context.facts)
+    context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:
         out.findings.append(finding("MIG513", line))
     name = f" AS {stage.name}" if stage.name else ""
-    facts = plan.rules.image_facts(image_name(runtime_image))
+    facts = plan.rules.image_model(runtime_image)
     kind = "distroless: no shell, no package manager" if not facts.shell else "no package manager"
     header = f"{newline}# Runtime stage on {image_name(runtime_image)} ({kind})"
     from_line = f"{header}{newline}FROM {runtime_image}{name}{newline}"
@@ -153,15 +190,45 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     out.findings.append(finding("MIG501", line, f"final stage split: builder '{builder_name}' on "
                                 f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"))
     out.findings += runtime_plan.findings + context.findings
-    if "/" in context.facts.copy_destinations and context.plan.copy_app_dirs:
-        out.findings.append(finding("MIG523", line, "the build context is copied into / (no WORKDIR): only the "
-                                    "paths listed are carried to the runtime; set a WORKDIR such as /app"))
+    unnamed = [i for i, _ in context.facts.unplaced_copies if not _from_image(i)]
+    if unnamed:
+        out.findings.append(finding("MIG523", line, "files copied without names the Dockerfile shows (line "
+                                    + ", ".join(str(i.line) for i in unnamed) + "): the "
+                                    "runtime repeats those COPY lines, so what a RUN changed in them afterwards is "
+                                    "not carried; copy into a named directory (a WORKDIR such as /app)"))
     copied = ", ".join(c.source for c in runtime_copies(context))
     if copied:
         out.findings.append(finding("MIG503", line, f"the runtime copies from '{builder_name}': {copied}"))
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
+
+
+def _follow_moved_paths(before: list[Item], after: list[Item]) -> list[Item]:
+    """A COPY destination the ecosystem moved (/root/.local -> /home/nonroot/.local): ENV lines of the
+    stage that name the old path (PATH=/root/.local/bin:$PATH) follow it, or the programs are not found."""
+    from migrator.parse.dockerfile import parse_instruction
+
+    moves: list[tuple[str, str]] = []
+    for old, new in zip(before, after, strict=True):
+        if old is not new and isinstance(old, Instruction) and isinstance(new, Instruction):
+            old_words, new_words = old.body.split(), new.body.split()
+            if old_words and new_words and old_words[-1] != new_words[-1]:
+                moves.append((old_words[-1].rstrip("/"), new_words[-1].rstrip("/")))
+    result: list[Item] = []
+    for item in after:
+        if isinstance(item, Instruction) and item.keyword == "ENV":
+            raw = item.raw
+            for old_path, new_path in moves:
+                raw = re.sub(rf"{re.escape(old_path)}(?=[/:\"'\s]|$)", new_path, raw)
+            item = parse_instruction(raw, item.line, item.escape) if raw != item.raw else item
+        result.append(item)
+    return result
+
+
+def _from_image(instruction: Instruction) -> bool:
+    source = instruction.flags.get("from", "")
+    return "/" in source or ":" in source
 
 
 def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written) -> Item:
@@ -190,14 +257,18 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
 def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: RuntimePlan, image: str,
                      newline: str) -> RuntimeContext:
     root = plan.root_of(stage_plan)
-    source = root.stage.ref.short_name if root.stage.ref else ""
+    ref = root.stage.ref
+    upstream = plan.rules.upstream_defaults(ref.short_name, ref.tag) if ref else None
+    entrypoint = () if upstream is None or upstream.entrypoint_passes_commands else upstream.entrypoint
     return RuntimeContext(
-        facts=facts_with_parents(stage_plan.stage),
+        facts=facts_with_parents(stage_plan.stage, plan.rules, plan.staged.global_args),
         plan=runtime_plan,
-        image=plan.rules.image_facts(image_name(image)),
-        source_has_entrypoint="distroless" in source,
+        image=plan.rules.image_model(image),
+        source_entrypoint=entrypoint,
         newline=newline,
+        rules=plan.rules,
         ecosystem=stage_plan.ecosystem,
+        keep_root=root_reason(stage_plan.stage),
     )
 
 
@@ -206,6 +277,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     text: list[str] = []
     needs_root = False
     created: set[str] = set()  # users and groups the stage creates
+    knowledge = _stage_knowledge(plan, stage_plan, items, out)
     for item in items:
         if not isinstance(item, Instruction):
             text.append(item.raw)
@@ -214,8 +286,14 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         for insert in inserts.get(item.line, []):
             text.append(insert.replace("\n", newline) + newline)
             needs_root = True
+        if item.keyword == "SHELL":
+            knowledge.errexit, knowledge.pipefail = _shell_flags(item)
+        if item.keyword in ("ARG", "ENV") and (listed := translated_default(item, knowledge)) is not None:
+            text.append(_ensure_newline(listed[0], newline))
+            out.findings.append(listed[1])
+            continue
         if item.keyword == "RUN":
-            outcome = translate_run(item, stage_plan.family, plan.rules)
+            outcome = translate_run(item, stage_plan.family, plan.rules, knowledge)
             out.findings += outcome.findings
             needs_root = True
             if outcome.raw is not None:
@@ -231,26 +309,78 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings.append(modern[1])
         else:
             text.append(item.raw)
+    out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)])
     body = "".join(text)
     if needs_root and _needs_user_root(plan, stage_plan):
-        out.findings.append(finding("MIG502", stage_plan.stage.from_item.line))
+        out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body
     return body
 
 
+def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], out: Written) -> StageKnowledge:
+    """What the stage's RUN lines install, read in a first pass: a repository set up in one RUN is
+    needed only when some install in the stage asks for a package Wolfi does not have."""
+    from migrator.rewrite.housekeeping import fetched_tools
+
+    probe = StageKnowledge(probing=True, variables=package_list_defaults(items))
+    for item in items:
+        if isinstance(item, Instruction) and item.keyword == "RUN":
+            translate_run(item, stage_plan.family, plan.rules, probe)
+            probe.installed |= fetched_tools(item.raw)
+    image = plan.inherited_image(stage_plan)
+    knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed,
+                               image_user=plan.rules.image_facts(image_name(image)).user,
+                               sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
+    parent = stage_plan.stage.parent
+    inherited = out.knowledge.get(parent.index) if parent is not None else None
+    if inherited is not None:  # groups created by the stage this one is built FROM exist here too
+        knowledge.groups, knowledge.group_names = dict(inherited.groups), set(inherited.group_names)
+        knowledge.user_names = set(inherited.user_names)
+        knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
+    out.knowledge[stage_plan.stage.index] = knowledge
+    return knowledge
+
+
+def _shell_flags(item: Instruction) -> tuple[bool, bool]:
+    """(errexit, pipefail) of a `SHELL ["/bin/bash", "-eo", "pipefail", "-c"]` instruction."""
+    from migrator.rewrite.failures import shell_flags
+
+    argv = item.json_args() or []
+    return shell_flags([word for word in argv[1:] if word != "-c"])
+
+
 def _needs_user_root(plan: FilePlan, stage_plan: StagePlan) -> bool:
-    stage = stage_plan.stage
-    if stage.parent is not None:
-        return False  # the parent stage already decided the user
-    image = stage_plan.image
-    if image is None or plan.rules.image_facts(image_name(image)).uid == 0:
-        return False
-    for instruction in stage.instructions:
+    """The original ran the stage's first RUN as root (Docker Hub images run as root), the new image
+    would run it as its nonroot user: the -dev image's own, or one inherited through `FROM stage`."""
+    for instruction in stage_plan.stage.instructions:
         if instruction.keyword == "USER":
-            return False
+            return False  # the stage chooses its user before any RUN, here and in the original
         if instruction.keyword == "RUN":
-            return True
+            return _starts_as_nonroot(plan, stage_plan.stage)
     return False
+
+
+def _starts_as_nonroot(plan: FilePlan, stage: Stage) -> bool:
+    parent = stage.parent
+    if parent is None:
+        image = plan.stages[stage.index].image
+        return image is not None and plan.rules.image_facts(image_name(image)).uid != 0
+    if any(i.keyword == "USER" for i in parent.instructions):
+        return False  # the parent's last USER carries over, as in the original
+    if _needs_user_root(plan, plan.stages[parent.index]):
+        return False  # the parent starts with the USER root we added
+    return _starts_as_nonroot(plan, parent)
+
+
+def _user_root_reason(plan: FilePlan, stage_plan: StagePlan) -> str:
+    stage = stage_plan.stage
+    if stage.parent is None:
+        return "USER root added to a builder stage"
+    root = stage.root_stage()
+    user = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan))).user
+    return (f"USER root added: stage '{stage.label}' is built FROM '{stage.parent.label}' and inherits user "
+            f"{user} from {image_name(plan.inherited_image(plan.stages[root.index]))}; its RUN lines ran as "
+            "root in the original")
 
 
 def _note_external_copies(plan: FilePlan, stage: Stage, out: Written) -> None:

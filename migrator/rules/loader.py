@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.model import MigratorError
+from migrator.rules import checks
 
 FAMILIES = ("debian", "alpine", "fedora")
 ECOSYSTEMS = (
@@ -53,17 +54,44 @@ class PackageMapping:
 
 @dataclass(frozen=True)
 class ChainguardImage:
-    """What a Chainguard image is like at run time (rules/chainguard-images.yaml)."""
+    """What a Chainguard image is like (rules/chainguard-images.yaml): the runtime tag, or its -dev variant."""
 
     name: str
     entrypoint: tuple[str, ...] = ()
+    cmd: tuple[str, ...] = ()
     user: str = "nonroot"
     uid: int = 65532
     shell: bool = False
+    shell_kind: str = "none"  # none | busybox | bash
     workdir: str | None = None
+    env: tuple[tuple[str, str], ...] = ()
+    programs: tuple[str, ...] = ()  # on PATH, besides busybox applets (globs allowed: python3.*)
     tools: tuple[str, ...] = ()  # programs the runtime image ships that commands may rely on
     packages: frozenset[str] = frozenset()  # Wolfi packages already in the runtime image
     dev: bool = False  # a `-dev` variant exists (shell, apk): the builder for runtime-only sources
+    dev_programs: tuple[str, ...] = ()  # what the -dev variant adds besides apk, bash, busybox, git, wget
+    paths: tuple[tuple[str, str], ...] = ()  # where this image keeps what Docker Hub's keeps elsewhere
+    shell_partner: str | None = None  # the smallest image with the same programs and a shell
+    known: bool = True  # False: entrypoint and programs not in the source; the check says "unverified"
+    is_dev: bool = False  # this model describes the -dev tag
+    applets: tuple[str, ...] = ()  # busybox applets, when the shell is busybox
+
+    def has_program(self, name: str) -> bool:
+        """Is `name` a program on this image's PATH (standard directories)?"""
+        if self.shell and name in ("sh", "busybox") and self.shell_kind != "bash":
+            return True
+        if name == "bash" and self.shell_kind == "bash":
+            return True
+        if self.shell_kind == "busybox" and name in self.applets:
+            return True
+        return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.programs)
+
+    def development(self, common_dev: tuple[str, ...]) -> ChainguardImage:
+        """The -dev variant: the same image plus apk, bash, busybox, git, wget and its build tools."""
+        from dataclasses import replace
+
+        return replace(self, is_dev=True, shell=True, shell_kind="busybox",
+                       programs=self.programs + common_dev + self.dev_programs)
 
 
 @dataclass
@@ -73,6 +101,12 @@ class RuleSet:
     runtime_libs: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     chainguard: dict[str, ChainguardImage] = field(default_factory=dict)
     build_tools: set[str] = field(default_factory=set)  # packages only a build needs
+    applets: tuple[str, ...] = ()  # busybox applets (chainguard-images.yaml)
+    dev_programs: tuple[str, ...] = ()  # what every -dev image adds
+    languages: dict[str, Language] = field(default_factory=dict)
+    dockerhub_paths: dict[str, str] = field(default_factory=dict)  # path glob -> why Chainguard lacks it
+    dockerhub_env: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # path -> ENV recreating it
+    upstream: list[UpstreamDefaults] = field(default_factory=list)
 
     def image_rule(self, repository: str, tag: str | None) -> ImageRule | None:
         for rule in self.images:
@@ -85,7 +119,68 @@ class RuleSet:
 
     def image_facts(self, image_name: str) -> ChainguardImage:
         """Facts about a Chainguard image by name (`python`, `jre`); unknown names get defaults."""
-        return self.chainguard.get(image_name) or ChainguardImage(image_name)
+        return self.chainguard.get(image_name) or ChainguardImage(image_name, known=False)
+
+    def image_model(self, reference: str) -> ChainguardImage:
+        """The model of a Chainguard image reference: `.../php:latest-fpm-dev` is php's fpm tag, -dev variant."""
+        last = reference.rsplit("/", 1)[-1].split("@")[0]
+        name, _, tag = last.partition(":")
+        model = self.image_facts(name)
+        if "fpm" in tag and f"{name}:fpm" in self.chainguard:
+            model = self.chainguard[f"{name}:fpm"]
+        model = replace_applets(model, self.applets)
+        if tag == "dev" or tag.endswith("-dev"):
+            return model.development(self.dev_programs)
+        return model
+
+    def language_of(self, program: str) -> Language | None:
+        """The language whose image runs `program` (python3.12 -> python), or None."""
+        for language in self.languages.values():
+            if any(fnmatch.fnmatchcase(program, pattern) for pattern in language.programs):
+                return language
+        return None
+
+    def upstream_defaults(self, repository: str, tag: str | None) -> UpstreamDefaults:
+        for entry in self.upstream:
+            if fnmatch.fnmatchcase(repository, entry.match) and (
+                not entry.tags or (tag is not None and any(fnmatch.fnmatchcase(tag, t) for t in entry.tags))
+            ):
+                return entry
+        return UpstreamDefaults("*")
+
+
+def replace_applets(model: ChainguardImage, applets: tuple[str, ...]) -> ChainguardImage:
+    from dataclasses import replace
+
+    return replace(model, applets=applets) if model.shell_kind == "busybox" or not model.shell else model
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language runtime a start command can need (chainguard-images.yaml `languages`)."""
+
+    name: str
+    programs: tuple[str, ...]
+    builder: str  # image name:tag, without registry
+    runtime: str
+    packages: tuple[str, ...] = ()  # Wolfi package globs that install it
+    on_base: tuple[str, ...] = ()  # what to apk add on wolfi-base to run it there
+
+    @property
+    def runtime_name(self) -> str:
+        return self.runtime.split(":")[0]
+
+
+@dataclass(frozen=True)
+class UpstreamDefaults:
+    """What a Docker Hub (or distroless) source image sets that a stage may rely on."""
+
+    match: str
+    tags: tuple[str, ...] = ()
+    workdir: str = "/"
+    entrypoint: tuple[str, ...] = ()
+    cmd: tuple[str, ...] = ()
+    entrypoint_passes_commands: bool = False  # docker-entrypoint.sh-style: runs CMD when it is a command
 
 
 def builtin_rules_dir() -> Path:
@@ -134,10 +229,11 @@ def _load_builtin() -> list[tuple[dict[str, Any], str]]:
     ).hexdigest()[:16]
     cache_file = _cache_dir() / f"rules-{stamp}.json"
     try:
-        cached = json.loads(cache_file.read_text())
-        return [(entry["data"], entry["origin"]) for entry in cached]
+        cached = [(entry["data"], entry["origin"]) for entry in json.loads(cache_file.read_text())]
+        if len(cached) == len(files) and all(isinstance(d, dict) and isinstance(o, str) for d, o in cached):
+            return cached
     except (OSError, ValueError, KeyError, TypeError):
-        pass
+        pass  # missing or damaged: parse the YAML again
     loaded = [(_parse_yaml(f), f.name) for f in files]
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -151,7 +247,8 @@ def _load_builtin() -> list[tuple[dict[str, Any], str]]:
 
 def _load_user(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise MigratorError(f"{path}: rules file not found")
+        reason = "not a regular file" if path.exists() else "rules file not found"
+        raise MigratorError(f"{path}: {reason}")
     return _parse_yaml(path)
 
 
@@ -205,7 +302,8 @@ _IMAGE_KEYS = {"match", "tags", "ecosystem", "builder", "runtime", "family", "un
 def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) -> None:
     known = {
         "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
-        "build_tools", "php_extensions",
+        "build_tools", "php_extensions", "busybox_applets", "dev_programs", "languages", "dockerhub_paths",
+        "upstream",
     }
     for key in data:
         if key not in known:
@@ -222,16 +320,21 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
         if not isinstance(entries, dict):
             raise MigratorError(f"{origin}: 'packages' must be a mapping of source name -> Wolfi name(s)")
         for name, value in entries.items():
+            checks.source_package(name, f"{origin}: package", family)
             if override or str(name) not in table:
                 table[str(name)] = _package_mapping(str(name), value, origin)
-    for name, raw in (data.get("chainguard") or {}).items():
+    chainguard = data.get("chainguard") or {}
+    if not isinstance(chainguard, dict):
+        raise MigratorError(f"{origin}: 'chainguard' must be a mapping of image name -> facts")
+    for name, raw in chainguard.items():
         if override or name not in ruleset.chainguard:
             ruleset.chainguard[str(name)] = _chainguard_image(str(name), raw, origin)
+    _merge_image_model(ruleset, data, origin, override)
     tools = data.get("build_tools")
     if tools is not None:
         if not isinstance(tools, list):
             raise MigratorError(f"{origin}: 'build_tools' must be a list of Wolfi package names")
-        ruleset.build_tools |= {str(t) for t in tools}
+        ruleset.build_tools |= {checks.wolfi_package(t, f"{origin}: build_tools") for t in tools}
     for section in ("libraries", "dev_packages", "python", "ruby", "node", "php", "php_extensions"):
         entries = data.get(section)
         if entries is None:
@@ -240,23 +343,102 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
             raise MigratorError(f"{origin}: '{section}' must be a mapping")
         target = ruleset.runtime_libs.setdefault(section, {})
         for name, value in entries.items():
+            values = checks.section_entry(section, name, value, origin)
             if override or str(name) not in target:
-                target[str(name).lower()] = [str(v) for v in (value or [])]
+                target[str(name).lower()] = values
+
+
+def _merge_image_model(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) -> None:
+    if data.get("busybox_applets") is not None and (override or not ruleset.applets):
+        ruleset.applets = tuple(str(a) for a in _list(data["busybox_applets"], "busybox_applets", origin))
+    if data.get("dev_programs") is not None and (override or not ruleset.dev_programs):
+        ruleset.dev_programs = tuple(str(a) for a in _list(data["dev_programs"], "dev_programs", origin))
+    for name, raw in (data.get("languages") or {}).items():
+        if not isinstance(raw, dict) or not {"programs", "builder", "runtime"} <= set(raw):
+            raise MigratorError(f"{origin}: language '{name}' needs programs, builder and runtime")
+        if override or name not in ruleset.languages:
+            ruleset.languages[str(name)] = Language(str(name), tuple(str(p) for p in raw["programs"]),
+                                                    str(raw["builder"]), str(raw["runtime"]),
+                                                    tuple(str(p) for p in raw.get("packages") or ()),
+                                                    tuple(str(p) for p in raw.get("on_base") or ()))
+    for path, value in (data.get("dockerhub_paths") or {}).items():
+        if override or path not in ruleset.dockerhub_paths:
+            why = value.get("why", "") if isinstance(value, dict) else value
+            ruleset.dockerhub_paths[str(path)] = str(why)
+            env = value.get("env") if isinstance(value, dict) else None
+            if isinstance(env, dict):
+                ruleset.dockerhub_env[str(path)] = tuple((str(k), str(v)) for k, v in env.items())
+    for raw in _list(data.get("upstream") or [], "upstream", origin):
+        if not isinstance(raw, dict) or not isinstance(raw.get("match"), str):
+            raise MigratorError(f"{origin}: each 'upstream' entry needs a 'match' string")
+        tags = raw.get("tags") or ()
+        entry = UpstreamDefaults(
+            match=raw["match"], tags=(tags,) if isinstance(tags, str) else tuple(str(t) for t in tags),
+            workdir=str(raw.get("workdir", "/")), entrypoint=tuple(raw.get("entrypoint") or ()),
+            cmd=tuple(raw.get("cmd") or ()), entrypoint_passes_commands=bool(raw.get("entrypoint_passes_commands")),
+        )
+        if override:
+            ruleset.upstream.insert(0, entry)
+        else:
+            ruleset.upstream.append(entry)
+
+
+def _list(value: Any, key: str, origin: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise MigratorError(f"{origin}: '{key}' must be a list")
+    return value
+
+
+_SHELL_KINDS = ("none", "busybox", "bash")
+
+
+def _strings(values: Any, where: str) -> list[str]:
+    """An exec-form argument list: strings, spaces allowed (`daemon off;`)."""
+    if values is None:
+        return []
+    if not isinstance(values, list) or not all(isinstance(v, str) and "\n" not in v for v in values):
+        raise MigratorError(f"{where}: expected a list of strings (exec form)")
+    return list(values)
 
 
 def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
     if not isinstance(raw, dict):
         raise MigratorError(f"{origin}: chainguard image '{name}' must be a mapping")
+    where = f"{origin}: chainguard image '{name}'"
+    base, _, variant = name.partition(":")  # `php:fpm`: php's fpm tag
+    checks.image_name(base, where)
+    if variant:
+        checks.image_name(variant, where)
+    shell = raw.get("shell", "none")
+    kind = {True: "busybox", False: "none"}.get(shell, shell) if isinstance(shell, bool) else str(shell)
+    if kind not in _SHELL_KINDS:
+        raise MigratorError(f"{where}: shell must be one of {', '.join(_SHELL_KINDS)}")
+    dev = raw.get("dev", False)
+    dev_programs = tuple(checks.words(dev.get("programs"), f"{where}: dev programs")) if isinstance(dev, dict) else ()
+    env = raw.get("env") or {}
+    if not isinstance(env, dict):
+        raise MigratorError(f"{where}: env must be a mapping")
+    paths = raw.get("paths") or {}
+    if not isinstance(paths, dict):
+        raise MigratorError(f"{where}: paths must be a mapping")
     return ChainguardImage(
         name=name,
-        entrypoint=tuple(raw.get("entrypoint") or ()),
-        user=str(raw.get("user", "nonroot")),
-        uid=int(raw.get("uid", 65532)),
-        shell=bool(raw.get("shell", False)),
-        workdir=raw.get("workdir"),
-        tools=tuple(raw.get("tools") or ()),
-        packages=frozenset(raw.get("packages") or ()),
-        dev=bool(raw.get("dev", False)),
+        entrypoint=tuple(checks.words(raw.get("entrypoint"), f"{where}: entrypoint")),
+        cmd=tuple(_strings(raw.get("cmd"), f"{where}: cmd")),
+        user=checks.user(raw.get("user", "nonroot"), f"{where}: user"),
+        uid=checks.uid(raw.get("uid", 65532), f"{where}: uid"),
+        shell=kind != "none",
+        shell_kind=kind,
+        workdir=checks.optional_path(raw.get("workdir"), f"{where}: workdir"),
+        env=tuple((str(k), str(v)) for k, v in env.items()),
+        programs=tuple(checks.words(raw.get("programs"), f"{where}: programs")),
+        tools=tuple(checks.words(raw.get("tools"), f"{where}: tools")),
+        packages=frozenset(checks.wolfi_packages(raw.get("packages"), f"{where}: packages")),
+        dev=bool(dev),
+        dev_programs=dev_programs,
+        paths=tuple((str(k), str(v)) for k, v in paths.items()),
+        shell_partner=raw.get("shell_partner"),
+        known=bool(raw.get("known", True)),
     )
 
 
@@ -279,9 +461,14 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
     if isinstance(tags, str):
         tags = (tags,)
     for key in ("builder", "runtime"):
-        value = raw.get(key)
-        if value is not None and (not isinstance(value, str) or "/" in value.split(":")[0]):
-            raise MigratorError(f"{where}: '{key}' must be an image name without registry, e.g. python:{{version}}-dev")
+        if raw.get(key) is not None:
+            checks.image_template(raw[key], f"{where}: '{key}'")
+    checks.pattern(raw["match"], f"{where}: 'match'")
+    for tag in tags:
+        checks.pattern(tag, f"{where}: 'tags'")
+    for key in ("unsupported", "notes"):
+        if raw.get(key) is not None:
+            checks.message(raw[key], f"{where}: '{key}'")
     return ImageRule(
         match=raw["match"],
         tags=tuple(str(t) for t in tags),
@@ -296,16 +483,20 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
 
 
 def _package_mapping(name: str, value: Any, origin: str) -> PackageMapping:
+    where = f"{origin}: package '{name}'"
     if value is None:
         return PackageMapping(())
     if isinstance(value, str):
-        return PackageMapping((value,))
+        return PackageMapping((checks.wolfi_package(value, where),))
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return PackageMapping(tuple(value))
+        return PackageMapping(tuple(checks.wolfi_packages(value, where)))
     if isinstance(value, dict) and "to" in value:
         to = value["to"]
         names = (to,) if isinstance(to, str) else tuple(to or ())
-        return PackageMapping(names, value.get("note"))
+        note = value.get("note")
+        if note is not None:
+            checks.message(note, f"{where}: note")
+        return PackageMapping(tuple(checks.wolfi_packages(list(names), where)), note)
     raise MigratorError(
         f"{origin}: package '{name}': expected a Wolfi name, a list of names, or {{to: [...], note: ...}}"
     )

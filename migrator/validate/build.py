@@ -751,10 +751,12 @@ def _emit(progress, text: str) -> None:
         progress(text)
 
 
-def validate(path: Path, opts: ValidateOptions, progress=None) -> Report:
+def validate(path: Path, opts: ValidateOptions, progress=None, before_build=None) -> Report:
     """Static checks, builder detection, builds and smoke runs; see the module docstring.
 
     `progress` (optional) is called with short human messages as the work goes on.
+    `before_build(report)` (optional) runs once a builder is found; returning False stops there
+    (it has filled in the report: the registry check of migrator.validate.registry_check).
     """
     text = path.read_text(encoding="utf-8", errors="replace")
     df, _problem = read(text)  # the static checks report a file the reader refuses
@@ -775,6 +777,8 @@ def validate(path: Path, opts: ValidateOptions, progress=None) -> Report:
     if b is None:
         report.platforms = [PlatformResult(p, "skipped", reason="no-builder") for p in opts.platforms]
         report.messages.append(detection.message or "no usable builder")
+        return report
+    if before_build is not None and not before_build(report):
         return report
 
     engine = Engine(b, opts)

@@ -30,30 +30,8 @@ from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.plan.stages import Stage, split_stages
 from migrator.validate.source import exec_form, read
 
-# Chainguard runtime images without any shell, and those with a busybox shell
-# (shared/docs/chainguard-facts.md: "No runtime image has apk ...").
-CG_NO_SHELL = frozenset(
-    {"python", "jre", "php", "ruby", "nginx", "static", "glibc-dynamic", "aspnet-runtime", "curl", "git"}
-)
-CG_WITH_SHELL = frozenset(
-    {
-        "node",
-        "jdk",
-        "maven",
-        "gradle",
-        "go",
-        "rust",
-        "dotnet-sdk",
-        "dotnet-runtime",
-        "tomcat",
-        "gcc-glibc",
-        "busybox",
-        "wolfi-base",
-        "chainguard-base",
-        "bash",
-    }
-)
-CG_ROOT = frozenset({"go", "gcc-glibc", "wolfi-base", "chainguard-base", "postgres"})
+# What each Chainguard image is like (shell, default user, -dev variants) comes from the one image
+# model, rules/chainguard-images.yaml; only the upstream images below are described here.
 # upstream images whose default user is root and that have a shell
 UPSTREAM_ROOT_SHELL = frozenset(
     {
@@ -152,11 +130,7 @@ def image_facts(ref: str, registries: tuple[str, ...] = ()) -> ImageFacts:
     if ref.lower() == "scratch":
         shell, root, name = False, True, "scratch"
     elif chainguard:
-        if dev or name in CG_WITH_SHELL:
-            shell = True
-        elif name in CG_NO_SHELL:
-            shell = False
-        root = name in CG_ROOT
+        shell, root = _chainguard_shell_and_root(name, dev)
     elif repo.startswith("gcr.io/distroless/"):
         shell = "debug" in tag
         root = "nonroot" not in tag
@@ -165,6 +139,18 @@ def image_facts(ref: str, registries: tuple[str, ...] = ()) -> ImageFacts:
         if "/" not in base and name in UPSTREAM_ROOT_SHELL:
             shell, root = True, True
     return ImageFacts(ref, name, tag, chainguard, shell, root, dev)
+
+
+def _chainguard_shell_and_root(name: str, dev: bool) -> tuple[bool | None, bool | None]:
+    """From the image model: a -dev tag always has a shell; images the model lacks are unknown."""
+    from migrator.rules import load_rules
+
+    rules = load_rules()
+    if name not in rules.chainguard:
+        return (True if dev else None), None
+    model = rules.image_facts(name)
+    shell: bool | None = True if dev or model.shell else (False if model.known else None)
+    return shell, model.uid == 0
 
 
 def substitute(text: str, args: dict[str, str]) -> str:

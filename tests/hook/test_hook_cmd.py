@@ -129,10 +129,12 @@ def test_bad_configuration_exits_2_naming_file_and_key(repo: Path, capsys) -> No
     assert "newest" in err
 
 
-def test_bad_arguments_exit_2(repo: Path) -> None:
-    with pytest.raises(SystemExit) as exc:
-        run("lint", "Dockerfile")
-    assert exc.value.code == 2
+def test_bad_arguments_exit_2_with_one_line(repo: Path, capsys) -> None:
+    assert run("lint", "Dockerfile") == 2
+    assert run("check", "--frobnicate", "Dockerfile") == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all(line.startswith("migrate hook: error: ") for line in err)
+    assert "--frobnicate" in err[1]
 
 
 def test_hook_imports_nothing_heavy() -> None:

@@ -129,7 +129,7 @@ BAD = [
     ("org: acme\nregistry: cgr.dev/x\n", ":2: keys 'registry' and 'org' cannot both be set"),
     ("rules: [missing.yaml]\n", ":1: key 'rules': no such rules file: missing.yaml"),
     ("ignore: [DL3006, 42]\n", ":1: key 'ignore': expected a list of finding codes"),
-    ("registry: https://cgr.dev/a\n", ":1: key 'registry': expected a registry path without a scheme"),
+    ("registry: https://cgr.dev/a\n", ":1: key 'registry': invalid registry 'https://cgr.dev/a': no scheme"),
     ("fail-on: [error]\n", ":1: key 'fail-on': expected one of error, warning, info, never"),
     ("overrides:\n  - fail-on: never\n", ":2: key 'overrides[1].paths': expected a non-empty list of globs"),
     (

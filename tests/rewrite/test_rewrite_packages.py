@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from migrator.model import Severity
 
 
@@ -104,14 +106,71 @@ def test_target_release_suffix_and_architecture_are_pins(rewrite):
     text, result = rewrite("apt-get install -y -t bookworm-backports git/bookworm-backports curl:amd64")
     assert text == "apk add --no-cache git curl"
     assert codes(result).count("MIG304") == 2
-    assert "MIG307" in codes(result)  # -t selects a repository
+    assert "MIG308" in codes(result)  # -t selects a repository: dropped
 
 
-def test_unknown_package_is_kept_with_a_warning(rewrite):
+def test_unknown_package_is_kept_with_an_error(rewrite):
+    # apk refuses the whole command for one name it does not know: the build fails for certain
     text, result = rewrite("apt-get install -y curl libfoo-bar3")
     assert text == "apk add --no-cache curl libfoo-bar3"
     [unknown] = [f for f in result.findings if f.code == "MIG302"]
-    assert unknown.severity is Severity.WARNING and "libfoo-bar3" in unknown.message
+    assert unknown.severity is Severity.ERROR and "libfoo-bar3" in unknown.message
+
+
+@pytest.mark.parametrize(
+    ("script", "family", "expected"),
+    [
+        # unmapped names that are Wolfi package names (issue 14): kept, not reported
+        ("apt-get install -y mailcap pwgen libjemalloc2", "debian", "apk add --no-cache mailcap pwgen libjemalloc2"),
+        ("apk add --no-cache tini-static libvips", "alpine", "apk add --no-cache tini-static libvips"),
+        # templated subpackages and virtual names
+        ("apt-get install -y clang-18 lld-18", "debian", "apk add --no-cache clang-18 lld-18"),
+        ("dnf install -y py3-numpy", "fedora", "apk add --no-cache py3-numpy"),
+    ],
+)
+def test_wolfi_names_are_not_unknown(rewrite, script, family, expected):
+    text, result = rewrite(script, family=family)
+    assert text == expected
+    assert [f.code for f in result.findings if f.severity is not Severity.INFO] == []
+
+
+def test_an_unknown_name_says_what_wolfi_has_instead(rewrite):
+    _, result = rewrite("apt-get install -y libicu72")
+    [unknown] = [f for f in result.findings if f.code == "MIG302"]
+    assert "libicu78" in unknown.message.split("Wolfi has", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("script", "family", "expected"),
+    [
+        # ondrej/sury PHP and Alpine's phpXY names follow Wolfi's php-X.Y streams
+        ("apt-get install -y php8.2 php8.2-fpm php8.2-mysql", "debian",
+         "apk add --no-cache php-8.2 php-8.2-fpm php-8.2-mysqli php-8.2-pdo_mysql"),
+        ("apk add php83 php83-ctype php83-pecl-redis", "alpine", "apk add --no-cache php-8.3 php-8.3-ctype php-8.3-redis"),
+        # a client pinned to a major version Wolfi no longer ships: the unversioned virtual name
+        ("apt-get install -y postgresql-client-17", "debian", "apk add --no-cache postgresql-client"),
+        ("apk add postgresql17-client", "alpine", "apk add --no-cache postgresql-client"),
+        # Debian library packages carry their soname: libvips42 is Wolfi's libvips
+        ("apt-get install -y libvips42", "debian", "apk add --no-cache libvips"),
+    ],
+)
+def test_versioned_names_follow_patterns_to_wolfi_names(rewrite, script, family, expected):
+    text, result = rewrite(script, family=family)
+    assert text == expected
+    assert "MIG302" not in codes(result)
+
+
+def test_a_pattern_never_writes_a_name_wolfi_lacks(rewrite):
+    # php7.4 matches the php pattern, but Wolfi has no php-7.4: reported, not guessed
+    text, result = rewrite("apt-get install -y php7.4-cli")
+    assert text == "apk add --no-cache php7.4-cli"
+    assert "MIG302" in codes(result)
+
+
+def test_exec_form_and_wrappers_install_packages(rewrite):
+    # bitnami/minideb and Kubernetes' debian-base wrap apt-get install
+    assert rewrite("install_packages curl git")[0] == "apk add --no-cache curl git"
+    assert rewrite("clean-install ca-certificates wget")[0] == "apk add --no-cache ca-certificates wget"
 
 
 def test_one_to_many_and_duplicates(rewrite):
@@ -308,7 +367,7 @@ def test_apk_repository_option_is_dropped_with_a_warning(rewrite):
     script = "apk add --no-cache --repository http://dl-cdn.alpinelinux.org/alpine/edge/testing git"
     text, result = rewrite(script, family="alpine")
     assert text == "apk add --no-cache git"
-    assert codes(result) == ["MIG301", "MIG307"]
+    assert codes(result) == ["MIG301", "MIG308"]
 
 
 # --- idempotency -------------------------------------------------------------------------------------
@@ -351,7 +410,7 @@ def test_rewriting_the_output_again_changes_nothing(rewrite):
 # --- third-party repositories -------------------------------------------------------------------------
 
 
-def test_third_party_repositories_are_left_with_a_warning(rewrite):
+def test_repository_setup_for_wolfi_packages_is_removed(rewrite):
     script = (
         "curl -fsSL https://deb.nodesource.com/gpgkey/nodesource.gpg.key "
         "| gpg --dearmor -o /usr/share/keyrings/nodesource.gpg \\\n"
@@ -362,11 +421,66 @@ def test_third_party_repositories_are_left_with_a_warning(rewrite):
         " && apt-get update && apt-get install -y curl"
     )
     text, result = rewrite(script)
-    assert text == script.replace("apt-get update && apt-get install -y curl", "apk add --no-cache curl")
-    repo = [f for f in result.findings if f.code == "MIG307"]
-    assert len(repo) == 4 and all(f.severity is Severity.WARNING for f in repo)
-    assert "apk search" in repo[0].message and "release artifact" in repo[0].message
-    assert [f.line for f in repo] == [1, 2, 3, 4]
+    assert text == "apk add --no-cache curl"
+    removed = [f for f in result.findings if f.code == "MIG312"]
+    assert [f.line for f in removed] == [1, 2, 3, 4] and all(f.severity is Severity.INFO for f in removed)
+
+    # the same set-up for software Wolfi does not have stays, and fails the build where it is
+    kept_text, kept = rewrite(script.replace("install -y curl", "install -y curl mssql-tools18"))
+    assert kept_text.startswith(script[:120]) and kept_text.endswith("apk add --no-cache curl mssql-tools18")
+    repo = [f for f in kept.findings if f.code == "MIG307"]
+    assert len(repo) == 4 and all(f.severity is Severity.ERROR for f in repo)
+    assert all("mssql-tools18" in f.message for f in repo)
+    assert "release artifact" in repo[0].message
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs",
+        "curl -sL https://deb.nodesource.com/setup_18.x | sudo -E bash -\napt-get install -y nodejs",
+        "wget -qO- https://deb.nodesource.com/setup_lts.x | bash -; apt-get install -y nodejs",
+        "curl -sL https://deb.nodesource.com/setup_18.x -o nodesource_setup.sh && bash nodesource_setup.sh"
+        " && apt-get install -y nodejs",
+    ],
+)
+def test_nodesource_setup_script_is_removed_when_wolfi_has_nodejs(rewrite, script):
+    text, result = rewrite(script)
+    assert text == "apk add --no-cache nodejs"
+    assert "MIG312" in codes(result)
+
+
+def test_a_signing_key_fetched_for_a_repository_goes_with_it(rewrite):
+    # pixelfed: gpg1 fetches nginx.org's key, then a sources.list.d entry uses it
+    script = (
+        'set -ex && gpg1 --keyserver "hkp://keyserver.ubuntu.com:80" --recv-keys "$KEY" '
+        '&& gpg1 --export "$KEY" > "$KEY_PATH" '
+        '&& echo "deb https://nginx.org/packages/mainline/debian/ bookworm nginx" >> /etc/apt/sources.list.d/nginx.list '
+        "&& apt-get update && apt-get install -y --no-install-recommends curl"
+    )
+    text, result = rewrite(script)
+    assert text == "set -ex && apk add --no-cache curl"
+    assert codes(result).count("MIG312") == 3
+    # verifying a download's signature is not repository set-up
+    verify = "gpg --batch --recv-keys ABC && gpg --batch --verify x.tar.gz.asc x.tar.gz"
+    assert rewrite(verify)[0] == verify
+
+
+def test_a_package_list_in_a_shell_variable_is_translated_where_it_is_set(rewrite):
+    # the docker-library pattern: buildDeps='...'; apt-get install $buildDeps; ...; apt-get purge $buildDeps
+    script = (
+        "set -eux; buildDeps='gcc libssl-dev make'; apt-get update; "
+        "apt-get install -y --no-install-recommends $buildDeps; make; apt-get purge -y --auto-remove $buildDeps"
+    )
+    text, result = rewrite(script)
+    assert text == "set -eux; buildDeps='gcc openssl-dev make'; apk add --no-cache $buildDeps; make; apk del $buildDeps"
+    assert "MIG305" not in codes(result)
+
+
+def test_an_installer_piped_to_a_shell_is_not_a_repository(rewrite):
+    script = "curl -LsSf https://astral.sh/uv/install.sh | sh"
+    text, result = rewrite(script)
+    assert text == script and result.findings == []
 
 
 def test_rpm_repositories_and_package_files(rewrite):
@@ -377,8 +491,25 @@ def test_rpm_repositories_and_package_files(rewrite):
         "rpm -ivh /tmp/thing.rpm && dpkg -i /tmp/thing.deb"
     )
     text, result = rewrite(script, family="fedora")
-    assert text == script
-    assert codes(result) == ["MIG307"] * 5
+    # the repositories serve nothing Wolfi lacks: gone; package files for another distribution fail
+    assert text == "rpm -ivh /tmp/thing.rpm && dpkg -i /tmp/thing.deb"
+    assert codes(result) == ["MIG312"] * 3 + ["MIG307"] * 2
+    assert all(f.severity is Severity.ERROR for f in result.findings if f.code == "MIG307")
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "curl -sSL -O https://packages.microsoft.com/config/debian/12/packages-microsoft-prod.deb"
+        " && dpkg -i packages-microsoft-prod.deb && apt-get update && apt-get install -y curl",
+        "yum install -y https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm && yum install -y curl",
+    ],
+)
+def test_repository_definition_packages_are_repository_set_up(rewrite, script):
+    family = "fedora" if script.startswith("yum") else "debian"
+    text, result = rewrite(script, family=family)
+    assert text == "apk add --no-cache curl"
+    assert "MIG312" in codes(result) and "MIG307" not in codes(result)
 
 
 def test_package_file_in_an_install_is_kept_with_a_warning(rewrite):
@@ -416,4 +547,4 @@ def test_valued_options_consume_their_value_and_quotes_survive(rewrite):
     )
     text, result = rewrite(script, family="fedora")
     assert text == "apk add --no-cache \\\n        ${INSTALL_PKGS} \"curl\" 'tar' gcc"
-    assert codes(result) == ["MIG301", "MIG307", "MIG305"]
+    assert codes(result) == ["MIG301", "MIG308", "MIG305"]

@@ -325,3 +325,33 @@ def test_odd_scripts_never_raise_and_stay_valid_shell(rewrite, script):
         from migrator.rewrite.shell import Source
 
         assert not Source(text, 1).root.has_error, text
+
+
+# --- failures the shell hides (issue 14, item 4) ----------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("script", "hidden"),
+    [
+        ("dpkg -i x.deb", None),
+        ("dpkg -i x.deb; echo done", "no `set -e`"),
+        ("set -eux; dpkg -i x.deb; echo done", None),
+        ("set -e; dpkg -i x.deb && echo a; echo b", "inside an `&&` chain"),
+        ("dpkg -i x.deb && echo a; echo b", "no `set -e`"),
+        ("dpkg -i x.deb || true", "`||`"),
+        ("dpkg -i x.deb || exit 1; echo ok", None),
+        ("dpkg -i x.deb || { echo bad; exit 1; }", None),
+        ("dpkg -i x.deb | tee log", "pipeline"),
+        ("set -o pipefail; dpkg -i x.deb | tee log", None),
+        ("if dpkg -i x.deb; then echo ok; fi", "condition"),
+        ("for f in a b; do dpkg -i $f.deb; done", None),
+        ("for f in a b; do dpkg -i $f.deb; echo $f; done", "no `set -e`"),
+        ("(dpkg -i x.deb; echo x) && echo y", "no `set -e`"),
+    ],
+)
+def test_a_failing_command_says_when_the_shell_hides_its_failure(rewrite, script, hidden):
+    _, result = rewrite(script)
+    [error] = [f for f in result.findings if f.code == "MIG307"]
+    if hidden is None:
+        assert "hides" not in error.message
+    else:
+        assert "hides this failure" in error.message and hidden in error.message

@@ -26,7 +26,6 @@ class Node:
         static_dir = self._static_site(context)
         if static_dir is not None:
             return self._served_by_nginx(context, static_dir, plan)
-        self._check_launcher(context, plan)
         return plan
 
     def _static_site(self, context: EcosystemContext) -> str | None:
@@ -62,16 +61,6 @@ class Node:
         plan.note("MIG532", line, f"the app is static files ({static_dir}): nginx serves them on port 8080, "
                   "no Node.js at run time")
         return plan
-
-    def _check_launcher(self, context: EcosystemContext, plan: RuntimePlan) -> None:
-        """`pnpm start` / `yarn start`: the node runtime ships npm, not pnpm or yarn."""
-        tools = set(context.rules.image_facts("node").tools)
-        for instruction in (context.facts.entrypoint, context.facts.cmd):
-            argv = instruction.json_args() if instruction is not None else None
-            words = argv if argv is not None else (instruction.body.split() if instruction is not None else [])
-            if instruction is not None and words and words[0] in ("pnpm", "yarn") and words[0] not in tools:
-                plan.note("MIG531", instruction.line, f"`{words[0]}` is not in the node runtime image: start the "
-                          "app with `node <entry file>` (or `npm start`, which it has)")
 
 
 ECOSYSTEM = Node()

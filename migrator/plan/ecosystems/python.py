@@ -39,6 +39,8 @@ def _installs_dependencies(command: Command) -> bool:
         return True
     if name == "uv" and len(command.words) > 2 and command.words[1:3] in (("pip", "install"), ("pip", "sync")):
         return True
+    if name == "uv" and command.words[1:2] == ("sync",):
+        return True
     return name in ("poetry", "pipenv", "pdm") and len(command.words) > 1 and command.words[1] in (
         "install", "sync",
     )
@@ -55,6 +57,9 @@ def _existing_venv(context: EcosystemContext) -> str | None:
             target = next((w for w in words[1:] if not w.startswith("-")), None)
         elif name == "uv" and words[1:2] == ("venv",):
             target = next((w for w in words[2:] if not w.startswith("-")), ".venv")
+        elif name == "uv" and words[1:2] == ("sync",):
+            # `uv sync` makes the project's environment: .venv next to pyproject.toml (the working directory)
+            target = context.facts.env.get("UV_PROJECT_ENVIRONMENT") or ".venv"
         if target:
             return command.resolve(target, context.facts.env)
     return None
@@ -79,7 +84,10 @@ class Python:
             plan.note("MIG515", first.line, f"Python dependencies now install into a virtualenv at {VENV}, "
                       "which the runtime stage copies (the runtime image has no pip)")
         plan.copies.append(Copy(venv, venv))
-        plan.env += [f"VIRTUAL_ENV={venv}", f'PATH="{venv}/bin:$PATH"']
+        if context.facts.env.get("VIRTUAL_ENV") != venv:
+            plan.env.append(f"VIRTUAL_ENV={venv}")
+        if f"{venv}/bin" not in (context.facts.env.get("PATH") or "").split(":"):
+            plan.env.append(f'PATH="{venv}/bin:$PATH"')
         for command in installs:
             self._check_install_flags(command, plan)
         return plan

@@ -14,6 +14,8 @@ class Ruby:
         plan = RuntimePlan()
         installs = [c for c in context.commands("bundle", "gem") if len(c.words) > 1 and c.words[1] == "install"]
         if not installs:
+            if _starts_bundler(context):
+                self._bundler_for_runtime(context, plan)
             return plan
         home = context.facts.env.get("GEM_HOME") or context.facts.env.get("BUNDLE_PATH")
         if not home:
@@ -28,6 +30,28 @@ class Ruby:
         plan.copies.append(Copy(home, home))
         plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", f'PATH="{home}/bin:$PATH"']
         return plan
+
+
+    def _bundler_for_runtime(self, context: EcosystemContext, plan: RuntimePlan) -> None:
+        """`bundle exec` at run time, gems installed elsewhere (a vendor path): bundler itself must reach
+        the runtime, which has none, so it is installed into a GEM_HOME that is copied."""
+        home = context.facts.env.get("GEM_HOME") or GEM_HOME
+        plan.builder_appends += [f'ENV GEM_HOME={home} PATH="{home}/bin:$PATH"',
+                                 "RUN gem install bundler --no-document"]
+        plan.copies.append(Copy(home, home))
+        plan.env += [f"GEM_HOME={home}", f'PATH="{home}/bin:$PATH"']
+        line = (context.facts.entrypoint or context.facts.cmd or context.facts.stage.from_item).line
+        plan.note("MIG515", line, f"bundler is installed into {home}, which the runtime copies: the command runs "
+                  "`bundle` and the ruby runtime image has no bundler")
+
+
+def _starts_bundler(context: EcosystemContext) -> bool:
+    for instruction in (context.facts.entrypoint, context.facts.cmd):
+        if instruction is not None:
+            words = instruction.json_args() or instruction.body.split()
+            if any(word == "bundle" or word.endswith("/bundle") for word in words[:2]):
+                return True
+    return False
 
 
 ECOSYSTEM = Ruby()

@@ -1,0 +1,145 @@
+"""One way for every sub-command to fail: a single line on stderr and a documented exit code.
+
+    0 success   1 "found something" (--check, fail-on)   2 a one-line error (bad input, options,
+    rules, configuration, a file that cannot be written)   3 `validate` only: the environment
+    130 interrupted (Ctrl-C)   141 output pipe closed   143 terminated (SIGTERM; 129 SIGHUP)
+
+`guarded(prog, command)` runs a command under that contract: MigratorError (and UsageError, its
+sub-class for bad options) becomes `prog: error: MESSAGE`; a bug becomes one `internal error` line
+(MIGRATOR_TRACEBACK=1 shows the traceback). SIGTERM is turned into an exception while the command
+runs, so that `finally` blocks (temporary files) run as they do for Ctrl-C. argparse commands use
+`Parser`, Typer commands `run_typer`; both end in the same place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any, NoReturn
+
+from migrator.model import MigratorError
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143
+
+
+class UsageError(MigratorError):
+    """Bad command-line use: shown as one line, exit 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived; raised where the program is, so cleanup runs."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as a UsageError (one line) instead of printing the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def one_line(text: str) -> str:
+    """A message as one line: newlines and other control characters are shown escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text).strip())
+
+
+def guarded(prog: str, command: Callable[[], int]) -> int:
+    """Run `command` under the exit-code contract above; never lets an exception escape."""
+    with _sigterm_raises():
+        try:
+            return int(command())
+        except MigratorError as exc:
+            _say(f"{prog}: error: {one_line(str(exc))}")
+            return EXIT_ERROR
+        except KeyboardInterrupt:
+            _say(f"{prog}: interrupted")
+            return EXIT_INTERRUPTED
+        except Terminated as exc:
+            signum = exc.args[0] if exc.args else signal.SIGTERM
+            _say(f"{prog}: terminated")
+            return 128 + int(signum)
+        except BrokenPipeError:
+            _silence_stdout()
+            return EXIT_BROKEN_PIPE
+        except SystemExit as exc:  # --help / --version, or a library that calls sys.exit
+            return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_ERROR)
+        except Exception as exc:  # a bug of ours: one line, and how to report it
+            if os.environ.get("MIGRATOR_TRACEBACK"):
+                raise
+            _say(f"{prog}: internal error: {type(exc).__name__}: {one_line(str(exc))} (a bug in migrator: "
+                 "please report it with the input; MIGRATOR_TRACEBACK=1 shows where)")
+            return EXIT_ERROR
+
+
+def run_typer(app: Any, argv: list[str], prog: str) -> int:
+    """Run a Typer app with usage errors as one line (no Rich box), inside `guarded`'s contract."""
+    try:
+        result = app(args=list(argv), prog_name=prog, standalone_mode=False)
+    except Exception as exc:  # Typer's click may be its own copy (typer._click): tell them by shape
+        kind = type(exc).__name__
+        if kind == "Exit" and hasattr(exc, "exit_code"):
+            return int(exc.exit_code)
+        if kind == "Abort":
+            raise KeyboardInterrupt from None
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            raise UsageError(f"{exc.format_message()} (see '{prog} --help')") from None
+        raise
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _say(line: str) -> None:
+    with suppress(OSError, ValueError):
+        sys.stdout.flush()
+    with suppress(OSError, ValueError):
+        print(line, file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    """After EPIPE, point stdout at /dev/null so the interpreter's final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
+_ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM (and SIGHUP: the terminal went away) end the command like Ctrl-C does, cleanup included."""
+    try:
+        previous = {signum: signal.signal(signum, _raise_terminated) for signum in _ENDING_SIGNALS}
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for a short critical section (a group of renames); they arrive after it."""
+    held = {signal.SIGINT, *_ENDING_SIGNALS}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):  # no pthread_sigmask (Windows)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -1,0 +1,133 @@
+"""The command a container starts, composed as the engine composes it.
+
+The engine runs ENTRYPOINT + CMD. A stage's ENTRYPOINT replaces the image's and clears the CMD
+it inherited (from the image or from a parent stage) unless the same stage set CMD before it;
+`ENTRYPOINT []` clears the entrypoint. Shell forms run through `/bin/sh -c`. Wrappers that only
+start the real program (tini, dumb-init, gosu, su-exec, env) are seen through.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from migrator.parse.dockerfile import Instruction
+
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+_INIT_WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "catatonit"})
+_USER_WRAPPERS = frozenset({"gosu", "su-exec"})
+_TINI_OPTIONS_WITH_VALUE = frozenset({"-p", "-e", "-l"})
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# files that are shell scripts by their name: *.sh, entrypoint scripts without an extension, and the
+# start scripts Gradle's application plugin writes (build/install/<app>/bin/<app>)
+_SCRIPT_NAMES = re.compile(
+    r"(\.(sh|bash)$)|(^|[-_.])entrypoint$|^(docker-)?entrypoint|(^|/)build/install/[^/]+/bin/[^/.]+$"
+)
+
+
+@dataclass(frozen=True)
+class Effective:
+    """ENTRYPOINT and CMD in force for a stage, and the instructions that set them (None: the image)."""
+
+    entrypoint: tuple[str, ...]
+    cmd: tuple[str, ...]
+    entrypoint_from: Instruction | None = None
+    cmd_from: Instruction | None = None
+
+    @property
+    def argv(self) -> tuple[str, ...]:
+        return self.entrypoint + self.cmd
+
+
+def instruction_argv(instruction: Instruction) -> tuple[str, ...]:
+    """The argv an ENTRYPOINT/CMD instruction sets: exec form as is, shell form under /bin/sh -c."""
+    argv = instruction.json_args()
+    if argv is not None:
+        return tuple(argv)
+    body = instruction.body.strip()
+    return ("/bin/sh", "-c", body) if body else ()
+
+
+def effective_command(stages_instructions: Iterable[list[Instruction]], entrypoint: tuple[str, ...],
+                      cmd: tuple[str, ...]) -> Effective:
+    """Walk a chain of stages (root first) from the base image's ENTRYPOINT and CMD."""
+    state = Effective(entrypoint, cmd)
+    for instructions in stages_instructions:
+        cmd_set = False
+        for instruction in instructions:
+            if instruction.keyword == "CMD":
+                state = Effective(state.entrypoint, instruction_argv(instruction), state.entrypoint_from, instruction)
+                cmd_set = True
+            elif instruction.keyword == "ENTRYPOINT":
+                kept = (state.cmd, state.cmd_from) if cmd_set else ((), None)
+                state = Effective(instruction_argv(instruction), kept[0], instruction, kept[1])
+    return state
+
+
+@dataclass(frozen=True)
+class Unwrapped:
+    program_index: int  # index in argv of the program after the wrappers
+    wrappers: tuple[str, ...]  # argv[0] of each wrapper, outermost first
+
+
+def unwrap(argv: tuple[str, ...] | list[str]) -> Unwrapped:
+    """Skip tini/dumb-init (and their options), gosu/su-exec USER, and `env [-i] [VAR=value]...`."""
+    index, wrappers = 0, []
+    while index < len(argv):
+        name = posixpath.basename(argv[index])
+        if name in _INIT_WRAPPERS:
+            wrappers.append(argv[index])
+            index += 1
+            while index < len(argv) and argv[index].startswith("-"):
+                if argv[index] == "--":
+                    index += 1
+                    break
+                index += 2 if argv[index] in _TINI_OPTIONS_WITH_VALUE else 1
+        elif name in _USER_WRAPPERS and index + 2 < len(argv):
+            wrappers.append(argv[index])
+            index += 2
+        elif name == "env" and index + 1 < len(argv):
+            wrappers.append(argv[index])
+            index += 1
+            while index < len(argv) and (argv[index].startswith("-") or _ASSIGNMENT.match(argv[index])):
+                index += 1
+        else:
+            break
+    return Unwrapped(min(index, len(argv)), tuple(wrappers))
+
+
+def is_shell(program: str) -> bool:
+    return posixpath.basename(program) in SHELLS
+
+
+def is_shell_c(argv: tuple[str, ...] | list[str]) -> bool:
+    return len(argv) >= 3 and is_shell(argv[0]) and argv[1] == "-c"
+
+
+def looks_like_script(path: str, source_name: str | None = None) -> bool:
+    """A file a shell must run, told by its name (or by the name it was copied from)."""
+    for name in (path, source_name or ""):
+        if name and (_SCRIPT_NAMES.search(posixpath.basename(name)) or _SCRIPT_NAMES.search(name)):
+            return True
+    return False
+
+
+def inner_program(shell_body: str) -> str | None:
+    """The program a simple `sh -c "exec java ..."` body starts (after assignments and `exec`)."""
+    try:
+        words = shlex.split(shell_body)
+    except ValueError:
+        words = shell_body.split()
+    for word in words:
+        if word == "exec" or _ASSIGNMENT.match(word):
+            continue
+        return word if re.match(r"^[\w./+-]+$", word) else None
+    return None
+
+
+def interactive_shell(argv: tuple[str, ...] | list[str]) -> bool:
+    """`bash`, `/bin/sh -l`: the command of a base image, not of an application."""
+    return bool(argv) and is_shell(argv[0]) and all(word in ("-l", "-i", "--login") for word in argv[1:])

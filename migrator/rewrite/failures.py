@@ -1,0 +1,175 @@
+"""Does a failing command fail its RUN step? Often the shell hides it.
+
+Docker runs a RUN line with `/bin/sh -c` (no `-e`): the step's status is the status of the last
+command. A command left as written that cannot work on Wolfi (a repository tool, `dpkg -i`, a
+package name apk refuses) is an error either way; when the shell would carry on after it, the
+message says so, because then nothing stops the build where the problem is.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+_SEQUENCES = {"program", "compound_statement", "subshell", "do_group", "else_clause", "case_item"}
+_IGNORED = {"comment", "heredoc_body", "heredoc_redirect", "heredoc_start"}
+
+
+def shell_flags(words: list[str], errexit: bool = False, pipefail: bool = False) -> tuple[bool, bool]:
+    """(errexit, pipefail) after `set`/`sh`/shebang options such as `-eux`, `-o pipefail`, `+e`."""
+    expect_option = False
+    on = True
+    for word in words:
+        if expect_option:
+            if word == "errexit":
+                errexit = on
+            elif word == "pipefail":
+                pipefail = on
+            expect_option = False
+            continue
+        if re.fullmatch(r"[-+][A-Za-z]+", word):
+            on = word[0] == "-"
+            if "e" in word[1:]:
+                errexit = on
+            expect_option = word[-1] == "o"
+        elif word == "--":
+            break
+    return errexit, pipefail
+
+
+def hidden_reason(node: Node, errexit: bool, pipefail: bool) -> str | None:
+    """Why a failure of `node` (a command) would not fail the script, or None when it would."""
+    errexit = _errexit_before(node, errexit)
+    pipefail = _pipefail_before(node, pipefail)
+    exempt = False  # failed as a non-last member of an `&&` list: `set -e` does not stop for it
+    current = node
+    while current.parent is not None:
+        parent = current.parent
+        kind = parent.type
+        if kind == "list":
+            if _same(current, parent.children[0]):
+                alternative = parent.children[-1] if any(c.type == "||" for c in parent.children) else None
+                if alternative is not None and _exits(alternative):
+                    return None  # `cmd || exit 1`: the script stops there with a failure
+                if alternative is not None and not _fails_again(alternative):
+                    return "`||` runs another command when it fails"
+                exempt = alternative is None
+        elif kind == "pipeline":
+            items = [c for c in parent.named_children if c.type not in _IGNORED]
+            if not pipefail and items and not _same(current, items[-1]):
+                return "only the last command of a pipeline sets the pipeline's status"
+        elif kind == "negated_command":
+            return "`!` inverts its status"
+        elif kind in ("command_substitution", "process_substitution"):
+            return "the output of a command substitution is used, not its status"
+        elif kind == "function_definition":
+            return None  # runs only when called: the call decides
+        elif kind in ("while_statement", "until_statement"):
+            if current.type != "do_group":
+                return "it is the condition of a loop"
+        elif kind in ("if_statement", "elif_clause"):
+            body = _clause_body(parent)
+            if not any(_same(current, c) for c in body):
+                return "it is the condition of an `if`"
+            reason = _in_sequence(current, body, errexit and not exempt, errexit and exempt)
+            if reason is not None:
+                return reason or None
+        elif kind in _SEQUENCES:
+            statements = [c for c in parent.named_children if c.type not in _IGNORED]
+            reason = _in_sequence(current, statements, errexit and not exempt, errexit and exempt)
+            if reason is not None:
+                return reason or None
+        current = parent
+    return None
+
+
+_EXITS = re.compile(r"(?:^|[;{]\s*|&&\s*)exit\s+[1-9]\d*\s*;?\s*\}?\s*$")
+_FAILS_AGAIN = re.compile(r"(?:^|[;{(]\s*|&&\s*)(?:false|return\s+[1-9]\d*)\s*;?\s*[})]?\s*$")
+
+
+def _exits(alternative: Node) -> bool:
+    """`cmd || exit 1`, `cmd || { echo failed; exit 1; }`: the alternative ends the script with a failure."""
+    return bool(_EXITS.search((alternative.text or b"").decode("utf-8", "replace")))
+
+
+def _fails_again(alternative: Node) -> bool:
+    """`cmd || false`: the alternative fails too, so the list's status is a failure."""
+    return bool(_FAILS_AGAIN.search((alternative.text or b"").decode("utf-8", "replace")))
+
+
+def _same(a: Node, b: Node) -> bool:
+    return a.start_byte == b.start_byte and a.end_byte == b.end_byte and a.type == b.type
+
+
+def _in_sequence(current: Node, statements: list[Node], errexit: bool, exempt: bool) -> str | None:
+    """'' when the shell stops here (set -e), a reason when it carries on, None when the status flows up."""
+    if errexit:
+        return ""
+    if statements and _same(current, statements[-1]):
+        return None
+    if exempt:
+        return "`set -e` does not stop for a failing command inside an `&&` chain, and more commands follow"
+    return "more commands follow it and the script has no `set -e`"
+
+
+def _clause_body(clause: Node) -> list[Node]:
+    """The statements after `then` of an if/elif clause."""
+    body: list[Node] = []
+    seen = False
+    for child in clause.children:
+        if child.type == "then":
+            seen = True
+            continue
+        if child.type in ("elif_clause", "else_clause", "fi"):
+            break
+        if seen and child.is_named and child.type not in _IGNORED:
+            body.append(child)
+    return body
+
+
+def _errexit_before(node: Node, errexit: bool) -> bool:
+    """`set -e` (or `set -o errexit`) run before `node` at the top of the script."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    for command in _commands(root):
+        if command.start_byte >= node.start_byte:
+            break
+        words = _words(command)
+        if words[:1] == ["set"]:
+            errexit, _ = shell_flags(words[1:], errexit)
+    return errexit
+
+
+def _commands(node: Node) -> list[Node]:
+    found: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "command":
+            found.append(current)
+        elif current.type in ("function_definition", "subshell", "command_substitution"):
+            continue
+        stack.extend(reversed(current.children))
+    return sorted(found, key=lambda c: c.start_byte)
+
+
+def _pipefail_before(node: Node, pipefail: bool) -> bool:
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    for command in _commands(root):
+        if command.start_byte >= node.start_byte:
+            break
+        words = _words(command)
+        if words[:1] == ["set"]:
+            _, pipefail = shell_flags(words[1:], False, pipefail)
+    return pipefail
+
+
+def _words(command: Node) -> list[str]:
+    return [(c.text or b"").decode("utf-8", "replace").strip("'\"") for c in command.named_children
+            if c.type in ("command_name", "word", "raw_string", "string")]

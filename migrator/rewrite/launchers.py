@@ -1,0 +1,63 @@
+"""Start commands whose launcher the runtime image lacks, when what the launcher runs is known.
+
+`uv run X` and `poetry run X` run X from the project's virtualenv, which the runtime has on its
+PATH; `yarn start` and `pnpm run build` run a package.json script, which npm (in the node image)
+runs too; a Rails binstub (`bin/rails`) starts with `#!/usr/bin/env ruby`, and the ruby image has
+no /usr/bin/env, so ruby starts it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from migrator.rules.loader import ChainguardImage
+
+_VENV_RUNNERS = {"uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run"}
+_RUNNER_OPTIONS_WITH_VALUE = frozenset({"--with", "--python", "-p", "--project", "--directory", "--group",
+                                        "--extra", "--env-file", "--package"})
+_SCRIPT_RUNNERS = frozenset({"yarn", "pnpm"})
+_NPM_BUILTIN_SCRIPTS = frozenset({"start", "test", "stop", "restart"})
+_RUBY_BINSTUB = re.compile(r"(^|/)bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
+
+
+def port_launcher(argv: list[str], image: ChainguardImage) -> tuple[list[str], str] | None:
+    """The command the runtime can start instead, and what changed; None when nothing needs to."""
+    if not argv:
+        return None
+    name = posixpath.basename(argv[0])
+    if name in _VENV_RUNNERS and not image.has_program(name) and argv[1:2] == [_VENV_RUNNERS[name]]:
+        return _from_virtualenv(argv, name)
+    if name in _SCRIPT_RUNNERS and not image.has_program(name) and image.has_program("npm"):
+        return _with_npm(argv, name)
+    if _RUBY_BINSTUB.search(argv[0]) and image.has_program("ruby") and not image.has_program("env"):
+        return ["ruby", *argv], (f"`{argv[0]}` is a binstub (`#!/usr/bin/env ruby`) and {image.name} has no "
+                                 f"/usr/bin/env: started as `ruby {argv[0]}`")
+    return None
+
+
+def _from_virtualenv(argv: list[str], runner: str) -> tuple[list[str], str] | None:
+    index, rest = 2, argv[2:]
+    while index < len(argv) and argv[index].startswith("-"):
+        index += 2 if argv[index] in _RUNNER_OPTIONS_WITH_VALUE and "=" not in argv[index] else 1
+    rest = argv[index:]
+    if not rest:
+        return None
+    if rest[0].endswith(".py"):
+        rest = ["python", *rest]
+    return rest, (f"`{runner} run` removed: the runtime has no {runner}; `{rest[0]}` starts from the virtualenv "
+                  "on the PATH")
+
+
+def _with_npm(argv: list[str], runner: str) -> tuple[list[str], str] | None:
+    words = argv[1:]
+    if words[:1] == ["run"]:
+        words = words[1:]
+    if not words or words[0].startswith("-") or words[0] in ("install", "add", "global", "node", "dlx", "exec"):
+        return None
+    script, extra = words[0], words[1:]
+    ported = ["npm", script] if script in _NPM_BUILTIN_SCRIPTS else ["npm", "run", script]
+    if extra:
+        ported += ["--", *extra]
+    return ported, (f"`{' '.join(argv)}` -> `{' '.join(ported)}`: the node runtime ships npm, not {runner}, and "
+                    "npm runs the same package.json script")

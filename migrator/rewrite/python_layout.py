@@ -1,0 +1,100 @@
+"""Python packages copied out of a builder from Docker Hub's site-packages: moved into a virtualenv.
+
+    FROM python:3.11-slim AS builder            RUN pip install -r requirements.txt
+    FROM python:3.11-slim                       COPY --from=builder /usr/local/lib/python3.11/site-packages ...
+
+worked because Docker Hub's pip installs into /usr/local. Chainguard's python keeps its packages in
+/usr/lib/python3.X (a version the Dockerfile does not name), so the builder installs into a
+virtualenv at /opt/venv instead, the copies take the virtualenv, and the stage that receives it
+puts it first on its PATH: console scripts and `python` then find the packages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrator.findings import finding
+from migrator.model import Finding
+from migrator.parse.dockerfile import Instruction, parse_instruction
+from migrator.plan.facts import read_facts
+from migrator.plan.planner import FilePlan
+from migrator.plan.stages import Stage
+
+VENV = "/opt/venv"
+_SITE_PACKAGES = re.compile(r"^/usr/local/lib/python3[.\d]*(/site-packages)?/?$")
+_LOCAL_BIN = re.compile(r"^/usr/local/bin/?$")
+
+
+def port_site_packages(plan: FilePlan, newline: str) -> list[Finding]:
+    findings: list[Finding] = []
+    ported: set[int] = set()
+    for stage in plan.staged.stages:
+        for item in list(stage.items):
+            builder = _site_packages_source(plan, stage, item)
+            if builder is None or not isinstance(item, Instruction):
+                continue
+            if builder.index not in ported and not _install_into_venv(builder, newline):
+                continue
+            ported.add(builder.index)
+            findings += _take_the_venv(plan, stage, item, builder, newline)
+    return findings
+
+
+def _site_packages_source(plan: FilePlan, stage: Stage, item: object) -> Stage | None:
+    """The migrated python builder a `COPY --from=... /usr/local/lib/python3.X/site-packages` reads."""
+    if not isinstance(item, Instruction) or item.keyword != "COPY" or not item.flags.get("from"):
+        return None
+    words = item.json_args() or item.body.split()
+    if len(words) != 2 or not _SITE_PACKAGES.match(words[0]):
+        return None
+    source = plan.staged.stage_by_reference(item.flags["from"], before=stage.index)
+    if source is None or not plan.stages[source.index].migrated:
+        return None
+    image = plan.inherited_image(plan.stages[source.index])
+    return source if plan.rules.image_model(image).has_program("python3") else None
+
+
+def _install_into_venv(builder: Stage, newline: str) -> bool:
+    """`RUN python -m venv /opt/venv` + its ENV before the builder's first system-wide pip install."""
+    facts = read_facts(builder)
+    if "VIRTUAL_ENV" in facts.env or any(c.words[1:3] == ("-m", "venv") for c in facts.commands):
+        return False
+    pip = next((c for c in facts.commands if c.words and c.words[0].rsplit("/", 1)[-1].startswith("pip")
+                and c.words[1:2] == ("install",)), None)
+    if pip is None:
+        return False
+    position = builder.items.index(pip.instruction)
+    lines = [f"RUN python -m venv {VENV}{newline}", f'ENV VIRTUAL_ENV={VENV} PATH="{VENV}/bin:$PATH"{newline}']
+    builder.items[position:position] = [parse_instruction(raw, pip.instruction.line) for raw in lines]
+    return True
+
+
+def _take_the_venv(plan: FilePlan, stage: Stage, copy: Instruction, builder: Stage, newline: str) -> list[Finding]:
+    words = copy.json_args() or copy.body.split()
+    raw = copy.raw.replace(f"{words[0]} {words[1]}", f"{VENV} {VENV}", 1)
+    if raw == copy.raw:
+        return []
+    position = stage.items.index(copy)
+    stage.items[position] = parse_instruction(raw, copy.line, copy.escape)
+    scripts = _redirect_local_bin(stage, builder)
+    if not any(isinstance(i, Instruction) and i.keyword == "ENV" and f"{VENV}/bin" in i.raw for i in stage.items):
+        env = parse_instruction(f'ENV VIRTUAL_ENV={VENV} PATH="{VENV}/bin:$PATH"{newline}', copy.line, copy.escape)
+        stage.items.insert(position, env)
+    return [finding("MIG515", copy.line, f"{words[0]} is where Docker Hub's pip installs; Chainguard's python "
+                    f"keeps packages in /usr/lib/python3.X: '{builder.label}' installs into a virtualenv at {VENV}, "
+                    "which this stage copies and puts first on its PATH"
+                    + ("; the copy of /usr/local/bin is dropped: the console scripts are in the virtualenv"
+                       if scripts else ""))]
+
+
+def _redirect_local_bin(stage: Stage, builder: Stage) -> bool:
+    """`COPY --from=builder /usr/local/bin /usr/local/bin` (console scripts): they are in the venv now."""
+    for item in list(stage.items):
+        if not isinstance(item, Instruction) or item.keyword != "COPY" or not item.flags.get("from"):
+            continue
+        words = item.json_args() or item.body.split()
+        same = item.flags["from"].lower() == (builder.name or "").lower()
+        if len(words) == 2 and _LOCAL_BIN.match(words[0]) and same:
+            stage.items.remove(item)
+            return True
+    return False

@@ -1,0 +1,42 @@
+"""Recognise commands that only set up a package repository (rules/commands.yaml)."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from migrator.rewrite.command import Cmd
+
+_FETCHERS = ("curl", "wget")
+
+
+def setup_script_url(cmd: Cmd) -> str | None:
+    """The URL `curl`/`wget` fetches when it is a known repository set-up script or key, else None."""
+    if cmd.name not in _FETCHERS:
+        return None
+    urls = [w.value for w in cmd.words[1:] if w.value and "://" in w.value]
+    if not urls:
+        return None
+    from migrator.rules.data import builtin_data
+
+    patterns = builtin_data("commands.yaml").get("repository_setup_scripts") or []
+    for url in urls:
+        bare = url.split("://", 1)[1]
+        if any(fnmatch.fnmatchcase(bare, pattern) for pattern in patterns):
+            return url
+    return None
+
+
+def is_setup_command(cmd: Cmd) -> bool:
+    """A program that only adds a package repository (PGDG's apt.postgresql.org.sh)."""
+    from migrator.rules.data import builtin_data
+
+    program = cmd.words[0].value or ""
+    return program in (builtin_data("commands.yaml").get("repository_setup_commands") or [])
+
+
+def is_repository_package(path: str) -> bool:
+    """A package file that only defines a repository (`packages-microsoft-prod.deb`, `epel-release-*.rpm`)."""
+    from migrator.rules.data import builtin_data
+
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(name, p) for p in builtin_data("commands.yaml").get("repository_packages") or [])

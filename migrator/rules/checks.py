@@ -1,0 +1,124 @@
+"""Checks on the values of rules files, so that no rules file can inject text into a Dockerfile.
+
+Every value that reaches the migrated file (image names, Wolfi package names, paths, user names) is
+held to its grammar, and every value that reaches a finding message is one line: a rules file can
+come from a repository's `.migrator.yaml`, so a value such as "libpq\\nRUN rm -rf /" is an attack,
+not a typo. Errors are one line naming the file, the entry and the rule broken.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from migrator.model import MigratorError
+from migrator.parse.imageref import _COMPONENT, _TAG, PACKAGE_NAME
+
+_SOURCE_PACKAGE = re.compile(r"^[A-Za-z0-9@](?:[ A-Za-z0-9._+:~@-]*[A-Za-z0-9._+~-])?$")  # dnf groups have spaces
+_ECOSYSTEM_PACKAGE = re.compile(r"^[A-Za-z0-9@_][A-Za-z0-9._+/@-]*$")  # PyPI, gems, npm (@scope/name)
+_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_PATH = re.compile(r"^/[A-Za-z0-9._+*?@/\[\]-]*$")
+_PATTERN = re.compile(r"^[^\s\x00-\x1f\x7f]+$")
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+SAMPLE_VERSIONS = ("latest", "3.12", "22")
+
+
+def _fail(where: str, value: Any, expected: str) -> MigratorError:
+    return MigratorError(f"{where}: {value!r} is not {expected}")
+
+
+def wolfi_package(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not PACKAGE_NAME.match(value):
+        raise _fail(where, value, "a Wolfi package name ([a-z0-9][a-z0-9._+-]*)")
+    return value
+
+
+def wolfi_packages(values: Any, where: str) -> list[str]:
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise _fail(where, values, "a list of Wolfi package names")
+    return [wolfi_package(v, where) for v in values]
+
+
+def source_package(name: Any, where: str, family: Any) -> str:
+    if not isinstance(name, str) or not _SOURCE_PACKAGE.match(name):
+        raise _fail(f"{where} name", name, f"a {family} package name")
+    return name
+
+
+def section_entry(section: str, name: Any, value: Any, origin: str) -> list[str]:
+    """One entry of libraries / dev_packages / python / ruby / node / php / php_extensions."""
+    where = f"{origin}: {section} entry {name!r}"
+    if section in ("libraries", "dev_packages"):
+        wolfi_package(name, f"{origin}: {section} key")
+    elif not isinstance(name, str) or not _ECOSYSTEM_PACKAGE.match(name):
+        raise _fail(f"{origin}: {section} key", name, "a package name")
+    if value is not None and not isinstance(value, list):
+        raise _fail(where, value, "a list")
+    if section == "libraries":
+        return [path(v, where) for v in value or []]
+    return wolfi_packages(value, where)
+
+
+def path(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _PATH.match(value) or "//" in value or "/../" in f"{value}/":
+        raise _fail(where, value, "an absolute path or glob without spaces, quotes or '..'")
+    return value
+
+
+def optional_path(value: Any, where: str) -> str | None:
+    return None if value is None else path(value, where)
+
+
+def image_name(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _COMPONENT.match(value):
+        raise _fail(where, value, "an image name (lower case letters, digits, '.', '_', '-')")
+    return value
+
+
+def image_template(value: Any, where: str) -> str:
+    """`NAME[:TAG]`, no registry; `{version}` is the only placeholder."""
+    expected = "an image name without registry, such as python:{version}-dev"
+    if not isinstance(value, str):
+        raise _fail(where, value, expected)
+    unknown = [p for p in _PLACEHOLDER.findall(value) if p != "{version}"]
+    if unknown:
+        raise _fail(where, value, f"{expected} ({unknown[0]} is not a placeholder; {{version}} is)")
+    for version in SAMPLE_VERSIONS:
+        name, colon, tag = value.replace("{version}", version).partition(":")
+        if not _COMPONENT.match(name) or (colon and not _TAG.match(tag)):
+            raise _fail(where, value, expected)
+    return value
+
+
+def pattern(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _PATTERN.match(value):
+        raise _fail(where, value, "a pattern without spaces or control characters")
+    return value
+
+
+def message(value: Any, where: str) -> str:
+    if not isinstance(value, str) or any((ord(c) < 32 and c != "\t") or ord(c) == 127 for c in value):
+        raise _fail(where, value, "one line of text")
+    return value
+
+
+def words(values: Any, where: str) -> list[str]:
+    if values is None:
+        return []
+    if not isinstance(values, list) or not all(isinstance(v, str) and _PATTERN.match(v) for v in values):
+        raise _fail(where, values, "a list of words without spaces or control characters")
+    return list(values)
+
+
+def user(value: Any, where: str) -> str:
+    if not isinstance(value, (str, int)) or isinstance(value, bool) or not _USER.match(str(value)):
+        raise _fail(where, value, "a user name")
+    return str(value)
+
+
+def uid(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _fail(where, value, "a non-negative number")
+    return value

@@ -1,0 +1,528 @@
+"""Can the final stage start its command on the image it is built on? Checked on every migration.
+
+    report, problems = check_start(doc, rules, registry)
+
+The migrated Dockerfile is read as the engine will build it: the final stage's image (followed
+through `FROM <stage>` chains) is looked up in the image model (rules/chainguard-images.yaml), its
+ENTRYPOINT and CMD are composed with the stages' own, wrappers (tini, dumb-init, gosu) are seen
+through, and the program is looked for on the stage's PATH (or at its path, under WORKDIR): in the
+image, or in what COPY/ADD put into the stage. A shell script needs a shell. Every `COPY --from`
+of a path only Docker Hub's images have is caught too, unless the Dockerfile creates it.
+
+The report's status is `ok`, `shell-kept` (it starts, through a shell the image keeps for it),
+`single-stage` (a stage on wolfi-base that keeps its shell and apk), `unverified` (the image is not
+in the model) or `broken`; problems are (code, output line, message) for the caller to report.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+import shlex
+from dataclasses import dataclass, field
+
+from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.plan.facts import absolute, parse_env
+from migrator.plan.stages import Stage, StagedFile, parse_arg, split_stages
+from migrator.plan.startcommand import (
+    effective_command,
+    inner_program,
+    interactive_shell,
+    is_shell,
+    is_shell_c,
+    looks_like_script,
+    unwrap,
+)
+from migrator.rules.loader import ChainguardImage, Language, RuleSet
+
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin"
+_IMAGE_BIN_DIRS = frozenset({"/usr/bin", "/bin", "/usr/sbin", "/sbin"})
+_INSTALLERS = re.compile(r"\b(pip3?|uv|poetry|pipenv|pdm|npm|yarn|pnpm|gem|bundle|cargo|go|composer)\s+"
+                         r"(install|sync|add|ci|i|build)\b")
+BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
+
+
+@dataclass(frozen=True)
+class RuntimeReport:
+    image: str
+    argv: tuple[str, ...]
+    status: str  # ok | shell-kept | single-stage | unverified | broken
+    reason: str
+    program: str | None = None  # the program after wrappers
+    need: str | None = None  # why broken: "missing" | "shell" | "no-command" | "arguments" | "build"
+    inner: str | None = None  # the program a `sh -c "exec prog ..."` starts
+
+    def to_dict(self) -> dict[str, object]:
+        return {"image": self.image, "argv": list(self.argv), "status": self.status, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    line: int  # line in the checked (migrated) text
+    message: str
+
+
+@dataclass(frozen=True)
+class Placed:
+    """What one COPY/ADD source put into a stage."""
+
+    path: str  # absolute destination of this source
+    tree: bool  # a directory or unknown contents (globs, directories' contents)
+    source: str  # the source path as written
+    from_stage: Stage | None  # the stage copied from; None for the build context or an image
+    external: bool  # copied from an image (`COPY --from=alpine ...`)
+
+
+@dataclass
+class StageView:
+    """A stage as the engine builds it, parents included."""
+
+    chain: list[Stage]
+    image: str  # the root stage's image reference
+    model: ChainguardImage | None  # None: not on the registry
+    env: dict[str, str | None] = field(default_factory=dict)
+    workdir: str = "/"
+    placed: list[Placed] = field(default_factory=list)
+    evidence: str = ""  # RUN text, ENV values and paths of the chain: what the Dockerfile creates
+    packages: list[str] = field(default_factory=list)  # apk add names
+
+    def has_language(self, language: Language) -> bool:
+        return self.model is not None and any(self.model.has_program(p) for p in language.programs if "*" not in p)
+
+    @property
+    def path_dirs(self) -> list[str]:
+        value = self.env.get("PATH") or DEFAULT_PATH
+        return [d.rstrip("/") or "/" for d in value.split(":") if d.startswith("/")]
+
+
+@dataclass
+class Context:
+    staged: StagedFile
+    rules: RuleSet
+    registry: str
+    views: dict[int, StageView] = field(default_factory=dict)
+
+    def view(self, stage: Stage) -> StageView:
+        if stage.index not in self.views:
+            self.views[stage.index] = stage_view(stage, self.staged, self.rules, self.registry)
+        return self.views[stage.index]
+
+
+def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_command: bool = True
+                ) -> tuple[RuntimeReport | None, list[Problem]]:
+    staged = split_stages(doc)
+    if not staged.stages:
+        return None, []
+    context = Context(staged, rules, registry)
+    problems = _copy_source_problems(context)
+    final = staged.stages[-1]
+    view = context.view(final)
+    if view.model is None:
+        return None, problems
+    report = _judge(view, context, original_has_command)
+    chain_lines = {i.line for stage in view.chain for i in stage.instructions}
+    build_fails = [p for p in problems if p.code == "MIG543" and p.line in chain_lines]
+    if build_fails and report.status != "broken":
+        # the stage cannot even be built: the COPY's error finding already says why
+        return RuntimeReport(report.image, report.argv, "broken", build_fails[0].message,
+                             program=report.program, need="build"), problems
+    line = _command_line(view, report)
+    if report.status == "broken":
+        problems.append(Problem(_broken_code(report), line, report.reason))
+    elif report.status == "shell-kept":
+        problems.append(Problem("MIG541", line, report.reason))
+    elif report.status == "single-stage":
+        problems.append(Problem("MIG542", final.from_item.line, report.reason))
+    elif report.status == "unverified":
+        problems.append(Problem("MIG548", line, report.reason))
+    return report, problems
+
+
+def _broken_code(report: RuntimeReport) -> str:
+    if report.need == "shell" and report.program and is_shell(report.program):
+        return "MIG505"  # `sh -c` on an image without a shell
+    if report.need == "shell":
+        return "MIG507"  # a shell script on an image without a shell
+    return "MIG540"
+
+
+# --- reading a stage ---------------------------------------------------------------------------
+
+def chain_of(stage: Stage) -> list[Stage]:
+    chain = [stage]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)  # type: ignore[arg-type]
+    return list(reversed(chain))
+
+
+def on_registry(reference: str, registry: str) -> bool:
+    return reference.startswith(registry.rstrip("/") + "/")
+
+
+def stage_view(stage: Stage, staged: StagedFile, rules: RuleSet, registry: str) -> StageView:
+    chain = chain_of(stage)
+    image = chain[0].resolved
+    model = rules.image_model(image) if on_registry(image, registry) else None
+    view = StageView(chain, image, model)
+    if model is not None:
+        view.env = {"PATH": DEFAULT_PATH, **dict(model.env)}
+        view.workdir = model.workdir or "/"
+    args: dict[str, str | None] = dict(staged.global_args)
+    texts: list[str] = []
+    for current in chain:
+        for instruction in current.instructions:
+            _read(instruction, view, args, staged, current, texts)
+    view.evidence = "\n".join(texts)
+    return view
+
+
+def _read(instruction: Instruction, view: StageView, args: dict[str, str | None], staged: StagedFile,
+          stage: Stage, texts: list[str]) -> None:
+    keyword = instruction.keyword
+    values = {**args, **view.env}
+    if keyword == "ARG":
+        for name, value in parse_arg(instruction.body).items():
+            args.setdefault(name, value)
+    elif keyword == "ENV":
+        for name, value in parse_env(instruction.body).items():
+            view.env[name] = _expand(value or "", values)
+        texts.append(instruction.body)
+    elif keyword == "WORKDIR":
+        view.workdir = absolute(instruction.body.strip().strip("\"'"), view.workdir, values)
+        texts.append(view.workdir)
+    elif keyword == "RUN":
+        texts.append(instruction.raw)
+        view.packages += _apk_added(instruction.raw)
+    elif keyword in ("COPY", "ADD"):
+        placed = _placed(instruction, view.workdir, values, staged, stage)
+        view.placed += placed
+        texts += [p.path for p in placed]
+
+
+def _expand(value: str, values: dict[str, str | None]) -> str:
+    from migrator.parse.imageref import expand_args
+
+    return expand_args(value, values)[0]
+
+
+def _apk_added(raw: str) -> list[str]:
+    names: list[str] = []
+    for match in re.finditer(r"\bapk\s+add\b([^;&|\n]*(?:\\\n[^;&|\n]*)*)", raw):
+        for word in match.group(1).replace("\\\n", " ").split():
+            if not word.startswith("-") and "$" not in word:
+                names.append(re.split(r"[=<>~]", word)[0])
+    return names
+
+
+def _placed(instruction: Instruction, workdir: str, values: dict[str, str | None], staged: StagedFile,
+            stage: Stage) -> list[Placed]:
+    if instruction.heredocs:
+        return []
+    words = instruction.json_args()
+    if words is None:
+        try:
+            words = shlex.split(instruction.body)
+        except ValueError:
+            words = instruction.body.split()
+    words = [w for w in words if not w.startswith("--")]
+    if len(words) < 2:
+        return []
+    reference = instruction.flags.get("from")
+    source_stage = staged.stage_by_reference(reference, before=stage.index) if reference else None
+    external = bool(reference) and source_stage is None
+    destination = words[-1]
+    target = absolute(_expand(destination, values), workdir, values)
+    sources = [_expand(s, values) for s in words[:-1]]
+    into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+    placed = []
+    for source in sources:
+        name = posixpath.basename(source.rstrip("/"))
+        contents = source.endswith("/") or source in (".", "./") or any(c in name for c in "*?[") or not name
+        if "://" in source:
+            path = posixpath.join(target, name) if into_directory else target
+            placed.append(Placed(path, False, source, None, False))
+        elif contents or not into_directory:
+            placed.append(Placed(target, True, source, source_stage, external))
+        else:
+            placed.append(Placed(posixpath.join(target, name), "." not in name, source, source_stage, external))
+            if "." not in name:  # a directory's contents land in the destination itself
+                placed.append(Placed(target, True, source.rstrip("/") + "/", source_stage, external))
+    return placed
+
+
+# --- judging the start command --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Located:
+    path: str
+    how: str  # "image" | "copied" | "created"
+    source: str | None = None  # the name it was copied from
+
+
+def _judge(view: StageView, context: Context, original_has_command: bool) -> RuntimeReport:
+    rules = context.rules
+    model = view.model
+    assert model is not None
+    image = view.image
+    instructions = [stage.instructions for stage in view.chain]
+    argv = effective_command(instructions, model.entrypoint, model.cmd).argv
+    single = posixpath.basename(image.split(":")[0].split("@")[0]) in BASE_IMAGES and any(
+        i.keyword == "RUN" for stage in view.chain for i in stage.instructions
+    )
+    if not argv and not model.known:
+        return RuntimeReport(image, argv, "unverified", f"{_short(image)} is not in the image model: its own "
+                             "start command could not be checked")
+    if not argv:
+        if original_has_command:
+            return RuntimeReport(image, argv, "broken", f"{_short(image)} has no ENTRYPOINT or CMD and the stage "
+                                 "sets none: the container has nothing to start", need="no-command")
+        return RuntimeReport(image, argv, "ok", "no command, like the original (an image of files)")
+    unwrapped = unwrap(argv)
+    for wrapper in argv[: unwrapped.program_index]:
+        if wrapper in unwrapped.wrappers and not single and _locate(view, context, wrapper) is None:
+            return RuntimeReport(image, argv, "broken", f"`{wrapper}` (which starts the program) is not in "
+                                 f"{_short(image)} and no COPY puts it there", program=wrapper, need="missing")
+    if unwrapped.program_index >= len(argv):
+        return RuntimeReport(image, argv, "broken", "the command is only a wrapper, with no program to start",
+                             need="no-command")
+    program = argv[unwrapped.program_index]
+    rest = argv[unwrapped.program_index:]
+    inner = inner_program(rest[2]) if is_shell_c(rest) else None
+    located = _locate(view, context, program)
+    if located is None and is_shell(program):
+        return RuntimeReport(image, argv, "broken", f"`{' '.join(rest[:3])}` runs a shell and {_short(image)} has "
+                             "none: write the command in exec form", program=program, need="shell", inner=inner)
+    if located is None and single:
+        return RuntimeReport(image, argv, "single-stage", f"one stage on {_short(image)}, shell and apk kept: "
+                             f"`{program}` is expected from what the stage installs", program=program)
+    if located is None:
+        if not model.known:
+            return RuntimeReport(image, argv, "unverified", f"{_short(image)} is not in the image model: "
+                                 f"`{program}` could not be checked", program=program)
+        return RuntimeReport(image, argv, "broken", _missing_reason(program, view, rules), program=program,
+                             need="missing")
+    needs_shell = is_shell(program) or looks_like_script(located.path, located.source)
+    if needs_shell and not model.shell:
+        what = f"`{program}` is a shell script" if not is_shell(program) else f"`{' '.join(rest[:3])}` runs a shell"
+        return RuntimeReport(image, argv, "broken", f"{what} and {_short(image)} has no shell: port what it does "
+                             "(ENV for settings, build-time steps in the builder) and start the program directly",
+                             program=program, need="shell", inner=inner)
+    misuse = _misused(program, rest, located, view)
+    if misuse:
+        return RuntimeReport(image, argv, "broken", misuse, program=program, need="arguments")
+    if single:
+        why = _shell_kept_reason(program, rest, image) if needs_shell else f"`{program}` found ({_where(located)})"
+        if interactive_shell(rest):
+            why = "a base image: its command is the image's shell, other images build on it"
+        return RuntimeReport(image, argv, "single-stage", f"one stage on {_short(image)}, shell and apk kept: "
+                             + why, program=program)
+    if needs_shell:
+        return RuntimeReport(image, argv, "shell-kept", _shell_kept_reason(program, rest, image), program=program)
+    return RuntimeReport(image, argv, "ok", f"`{program}` found ({_where(located)})", program=program)
+
+
+_JAVA_OPTIONS_WITH_VALUE = frozenset({"-cp", "-classpath", "--class-path", "-p", "--module-path", "--add-opens",
+                                      "--add-exports", "--add-modules", "--add-reads"})
+_APP_BINSTUBS = re.compile(r"/bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
+
+
+def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageView) -> str | None:
+    """Commands that find their program and still cannot start: `java app.jar`, a binstub without env."""
+    if posixpath.basename(program) == "java":
+        skip = False
+        for word in argv[1:]:
+            if skip:
+                skip = False
+            elif word == "-jar" or word in ("-version", "--version"):
+                return None
+            elif word in _JAVA_OPTIONS_WITH_VALUE:
+                skip = True
+            elif not word.startswith("-"):
+                if word.endswith((".jar", ".war")):
+                    return f"`java {word}` reads {word} as a class name: a jar starts with `java -jar {word}`"
+                return None
+    model = view.model
+    venv = view.env.get("VIRTUAL_ENV") or ""
+    in_venv = (venv and _inside(located.path, venv)) or re.search(r"/\.?venv/bin/[^/]+$", located.path)
+    if in_venv and located.how != "image" and model is not None and not model.has_program("python3"):
+        return (f"`{program}` is a console script of a Python virtualenv: it needs the interpreter the "
+                f"virtualenv was made with, and {_short(view.image)} has no python")
+    gem_homes = [v for k, v in view.env.items() if k in ("GEM_HOME", "BUNDLE_PATH") and v and v.startswith("/")]
+    if (located.how == "copied" and _APP_BINSTUBS.search(located.path)
+            and not any(_inside(located.path, home) for home in gem_homes) and model is not None
+            and model.has_program("ruby") and not model.has_program("env")):
+        return (f"`{program}` is a Ruby binstub (`#!/usr/bin/env ruby`) and {_short(view.image)} has no "
+                f"/usr/bin/env: start it as `ruby {program}`")
+    return None
+
+
+def _short(image: str) -> str:
+    return image.rsplit("/", 1)[-1]
+
+
+def _where(located: Located) -> str:
+    return {"image": f"in the image at {located.path}", "copied": f"copied to {located.path}",
+            "created": f"created at {located.path} by the stage"}[located.how]
+
+
+def _missing_reason(program: str, view: StageView, rules: RuleSet) -> str:
+    image = _short(view.image)
+    language = rules.language_of(posixpath.basename(program))
+    hint = f"; the {language.runtime_name} image has it" if language and not view.has_language(language) else ""
+    if "/" in program:
+        return f"`{program}` is not in {image} and no COPY puts it there{hint}"
+    return f"`{program}` is not on the PATH of {image} and no COPY puts it there{hint}"
+
+
+def _shell_kept_reason(program: str, argv: tuple[str, ...], image: str) -> str:
+    if is_shell_c(argv):
+        inner = inner_program(argv[2]) or "the command"
+        return (f"the command runs through `{argv[0]} -c`, so {_short(image)} keeps a shell; write it in exec "
+                f"form (start `{inner}` directly) to run on a distroless image")
+    if is_shell(program):
+        return f"the command starts a shell (`{program}`), so {_short(image)} keeps one"
+    return (f"`{program}` is a shell script, so the runtime is {_short(image)}, which has a shell (busybox sh: a "
+            "script that needs bash fails); port what the script does and start the program directly to use a "
+            "distroless image")
+
+
+def _command_line(view: StageView, report: RuntimeReport) -> int:
+    """The ENTRYPOINT or CMD instruction that names the program the report is about."""
+    assert view.model is not None
+    effective = effective_command([s.instructions for s in view.chain], view.model.entrypoint, view.model.cmd)
+    in_entrypoint = report.program is not None and report.program in effective.entrypoint
+    for instruction in (effective.entrypoint_from, effective.cmd_from) if in_entrypoint else (
+            effective.cmd_from, effective.entrypoint_from):
+        if instruction is not None:
+            return instruction.line
+    return view.chain[-1].from_item.line
+
+
+def _locate(view: StageView, context: Context, program: str) -> Located | None:
+    if "/" in program:
+        return _find(view, context, absolute(program, view.workdir, view.env), depth=0, by_name=False)
+    # what is certainly there (the image's programs, files copied by name) before what may be there
+    # (a name in a directory of unknown contents): the check must not credit a guess over a fact
+    for certain in (True, False):
+        for directory in view.path_dirs:
+            found = _find(view, context, posixpath.join(directory, program), depth=0, by_name=True,
+                          certain=certain)
+            if found is not None:
+                return found
+    return None
+
+
+def _find(view: StageView, context: Context, path: str, depth: int, by_name: bool,
+          certain: bool = False) -> Located | None:
+    """Is there a file at `path` in this stage: from the image, a COPY/ADD, or a RUN that creates it?
+
+    `by_name`: the path is a PATH lookup, so a directory of unknown contents (a glob copied from the
+    build context) is no evidence that this particular name is in it."""
+    directory, name = posixpath.split(path)
+    if view.model is not None and directory in _IMAGE_BIN_DIRS and (
+        view.model.has_program(name) or _installed_by_package(name, view.packages, context.rules)
+    ):
+        return Located(path, "image")
+    for placed in reversed(view.placed):
+        if placed.path == path:
+            return Located(path, "copied", placed.source)
+        if not certain and _inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
+            return Located(path, "copied", placed.source if placed.path == path else None)
+    if _mentions(view.evidence, path) or _in_output_directory(view, path, by_name):
+        return Located(path, "created")
+    return None
+
+
+def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: bool) -> bool:
+    if placed.from_stage is None or depth > 3:
+        # the build context or another image: its files are not ours to see
+        return placed.path == path or not by_name
+    relative = path[len(placed.path):].lstrip("/")
+    source_path = posixpath.join(placed.source.rstrip("/") or "/", relative) if relative else placed.source
+    view = context.view(placed.from_stage)
+    source_path = absolute(posixpath.normpath(source_path), view.workdir, view.env)
+    if _find(view, context, source_path, depth + 1, by_name) is not None:
+        return True
+    source_root = absolute(placed.source.rstrip("/") or "/", view.workdir, view.env)
+    if not by_name and source_root != "/" and _mentions(view.evidence, source_root):
+        return True  # a directory the source stage fills (mv, tar -C, mkdir): its files are not listed
+    return posixpath.basename(posixpath.dirname(source_path)) == "bin" and bool(_INSTALLERS.search(view.evidence))
+
+
+_OUTPUT_OPTION = re.compile(r"(?:^|\s)(?:-o|--output|--out|--prefix|--root|--target-dir|--install-dir|-d|-C)"
+                            r"(?:=|\s+)[\"']?(/[^\s\"';&|]+)")
+
+
+def _in_output_directory(view: StageView, path: str, by_name: bool) -> bool:
+    """A build writes its output into a directory named by an option (`dotnet publish -o /app`)."""
+    directory = posixpath.dirname(path)
+    return any(match.rstrip("/") == directory for match in _OUTPUT_OPTION.findall(view.evidence))
+
+
+def _installed_by_package(program: str, packages: list[str], rules: RuleSet) -> bool:
+    language = rules.language_of(program)
+    for package in packages:
+        if language is not None and any(fnmatch.fnmatchcase(package, g) for g in language.packages):
+            return True
+        if package == program or (len(package) >= 4 and (program.startswith(package) or package.startswith(program))):
+            return True
+    return False
+
+
+def _inside(path: str, directory: str) -> bool:
+    return directory == "/" or path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def _mentions(text: str, path: str) -> bool:
+    return bool(text) and re.search(rf"(?<![\w/.-]){re.escape(path)}(?![\w.-])", text) is not None
+
+
+# --- COPY --from sources --------------------------------------------------------------------------
+
+def _copy_source_problems(context: Context) -> list[Problem]:
+    problems: list[Problem] = []
+    staged = context.staged
+    for stage in staged.stages:
+        for instruction in stage.instructions:
+            reference = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
+            source = staged.stage_by_reference(reference, before=stage.index) if reference else None
+            if source is None:
+                continue
+            view = context.view(source)
+            if view.model is None:
+                continue
+            for placed in _placed(instruction, "/", {}, staged, stage):
+                problem = _dockerhub_only(placed.source, view, context.rules)
+                if problem:
+                    problems.append(Problem("MIG543", instruction.line, f"COPY --from={reference} {placed.source}: "
+                                            f"{problem}; the build fails here"))
+    return problems
+
+
+def _dockerhub_only(source: str, view: StageView, rules: RuleSet) -> str | None:
+    path = absolute(source.rstrip("/") or "/", view.workdir, view.env)
+    for pattern, why in rules.dockerhub_paths.items():
+        root = _matching_root(path, pattern)
+        if root is None:
+            continue
+        if _mentions(view.evidence, root) or any(
+            _inside(p.path, root) or (_inside(root, p.path) and p.path != "/") for p in view.placed
+        ):
+            return None
+        if any(_inside(path, value) for value in view.env.values() if value and value.startswith("/")
+               and value != "/"):
+            return None
+        return f"{root} is a path of Docker Hub's images that {_short(view.image)} does not have ({why})"
+    return None
+
+
+def _matching_root(path: str, pattern: str) -> str | None:
+    """The prefix of `path` that matches `pattern` (a path glob), if any."""
+    parts = path.split("/")
+    depth = pattern.count("/")
+    if len(parts) <= depth:
+        return None
+    root = "/".join(parts[: depth + 1])
+    return root if fnmatch.fnmatchcase(root, pattern) else None

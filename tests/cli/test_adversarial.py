@@ -1,0 +1,118 @@
+"""Cases found by re-checking the tool adversarially after issue 12 (not in the issue's list)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from clitools import SAMPLE, migrate, one_error_line
+
+from migrator.api import migrate_text
+from migrator.cli.errors import guarded
+
+
+def test_deeply_nested_shell_is_left_untouched_not_an_internal_error() -> None:
+    text = "FROM python:3.12-slim\nRUN " + "(" * 3000 + "true" + ")" * 3000 + "\nCMD [\"python\"]\n"
+    result = migrate_text(text)
+    assert any(f.code == "MIG403" for f in result.findings)
+
+
+def test_a_huge_line_with_many_quotes_is_linear() -> None:
+    text = "FROM python:3.12-slim\nRUN echo " + '"a" ' * 60000 + "\nCMD [\"python\"]\n"
+    started = time.perf_counter()
+    migrate_text(text)
+    assert time.perf_counter() - started < 15  # was quadratic: about a minute for this line
+
+
+def test_control_characters_from_the_dockerfile_do_not_reach_the_terminal(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b"FROM corp.example.com/ba\x1b[31mse:1\nRUN make\n")
+    done = migrate("Dockerfile", cwd=tmp_path)
+    assert "\x1b" not in done.stderr and "\\x1b[31m" in done.stderr
+
+
+def test_a_backup_symlink_is_replaced_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "precious").write_text("keep me\n")
+    (tmp_path / "Dockerfile").write_text(SAMPLE)
+    (tmp_path / "Dockerfile.bak").symlink_to("precious")
+    assert migrate("--write", "Dockerfile", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "precious").read_text() == "keep me\n"
+    assert not (tmp_path / "Dockerfile.bak").is_symlink() and (tmp_path / "Dockerfile.bak").read_text() == SAMPLE
+
+
+def test_ignore_codes_are_checked_and_may_be_comma_separated(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM corp.example.com/base:1\nFROM python:3.12-slim\nCMD python app.py\n")
+    one_error_line(migrate("--ignore", "foo", "Dockerfile", cwd=tmp_path), "invalid --ignore 'FOO'")
+    done = migrate("--ignore", "mig202,MIG504", "Dockerfile", cwd=tmp_path)
+    assert done.returncode == 0 and "MIG202" not in done.stderr and "MIG504" not in done.stderr
+
+
+def test_a_damaged_rules_cache_is_ignored(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    (tmp_path / "Dockerfile").write_text(SAMPLE)
+    env = {"XDG_CACHE_HOME": str(cache)}
+    assert migrate("Dockerfile", cwd=tmp_path, env=env).returncode == 0
+    for path in (cache / "migrator").glob("rules-*.json"):
+        path.write_text(json.dumps([{"data": [], "origin": "images.yaml"}]))
+    done = migrate("Dockerfile", cwd=tmp_path, env=env)
+    assert done.returncode == 0 and "cgr.dev/chainguard/python" in done.stdout
+
+
+def test_configuration_cannot_name_rules_outside_the_repository(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("root:$6$secret:19000:0:99999:7:::\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "Dockerfile").write_text(SAMPLE)
+    (repo / ".migrator.yaml").write_text(f"rules: [{outside}]\n")
+    line = one_error_line(migrate("Dockerfile", cwd=repo), "is outside the repository")
+    assert "secret" not in line
+    (repo / "inside.yaml").symlink_to(outside)  # a symlink does not get around it
+    (repo / ".migrator.yaml").write_text("rules: [inside.yaml]\n")
+    one_error_line(migrate("Dockerfile", cwd=repo), "is outside the repository")
+    (repo / ".migrator.yaml").unlink()
+    outside.write_text("images: []\n")
+    assert migrate("--rules", str(outside), "Dockerfile", cwd=repo).returncode == 0  # the user's own choice
+
+
+def test_hook_fix_with_a_file_named_twice_writes_it_once(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(SAMPLE)
+    done = migrate("hook", "fix", "Dockerfile", "Dockerfile", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert migrate("--check", "Dockerfile", cwd=tmp_path).returncode == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["Dockerfile"]
+
+
+def test_closed_output_pipe_is_quiet_and_141(capsys: pytest.CaptureFixture[str]) -> None:
+    def write_to_closed_pipe() -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    stdout = os.dup(1)
+    try:
+        assert guarded("migrate", write_to_closed_pipe) == 141
+    finally:
+        os.dup2(stdout, 1)
+        os.close(stdout)
+    assert capsys.readouterr().err == ""
+
+
+def test_a_bug_is_one_line_exit_2_and_says_how_to_see_more(capsys: pytest.CaptureFixture[str]) -> None:
+    def buggy() -> int:
+        raise KeyError("stage")
+
+    assert guarded("migrate scan", buggy) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("migrate scan: internal error: KeyError")
+    assert "MIGRATOR_TRACEBACK=1" in err
+
+
+def test_non_utf8_file_names_are_printed_back_as_they_are(tmp_path: Path) -> None:
+    name = os.fsdecode(b"Docker\xfffile")
+    (tmp_path / name).write_text(SAMPLE)
+    done = subprocess.run([sys.executable, "-m", "migrator", "--diff", name], cwd=tmp_path, capture_output=True,
+                          timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith(b"--- a/Docker\xfffile\n")

@@ -1,0 +1,313 @@
+"""The runtime is chosen from what the final stage's command needs; the output is checked to start.
+
+One test per rule (and per defect found on real Dockerfiles), from the user's side: the migrated
+file, its runtime status and the finding that explains it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from migrator.api import migrate_text
+from migrator.model import Options, Result
+
+
+def migrate(text: str, options: Options | None = None) -> Result:
+    result = migrate_text(text, options)
+    again = migrate_text(result.dockerfile, options)
+    assert again.dockerfile == result.dockerfile, "not idempotent"
+    return result
+
+
+def codes(result: Result) -> set[str]:
+    return {f.code for f in result.findings}
+
+
+def final_stage(result: Result) -> str:
+    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
+
+
+def status(result: Result) -> str:
+    assert result.runtime is not None
+    return result.runtime.status
+
+
+# --- the language image, whatever the base was ------------------------------------------------------
+
+def test_node_from_alpine_packages_runs_on_the_node_image() -> None:
+    result = migrate("FROM node:20-alpine AS builder\nWORKDIR /usr/src/app\nCOPY package*.json ./\n"
+                     "RUN npm install --only=production\nFROM alpine:3.20\nRUN apk add --no-cache nodejs\n"
+                     "WORKDIR /usr/src/app\nCOPY --from=builder /usr/src/app/node_modules ./node_modules\n"
+                     "COPY . .\nENTRYPOINT [ \"node\", \"server.js\" ]\n")
+    assert result.stages[-1].image == "cgr.dev/chainguard/node:latest"
+    assert "FROM cgr.dev/chainguard/node:latest-dev AS builder-2" in result.dockerfile
+    assert status(result) == "ok" and "MIG546" in codes(result)
+
+
+def test_python_from_debian_packages_builds_on_python_dev_and_runs_on_python() -> None:
+    result = migrate("FROM debian:12\nRUN apt-get update && apt-get install -y python3 python3-pip python3-venv\n"
+                     "WORKDIR /app\nCOPY . .\nRUN pip3 install -r requirements.txt\nCMD [\"python3\", \"app.py\"]\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/python:latest-dev AS builder\n")
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/python:latest\n")
+    assert "COPY --from=builder /opt/venv /opt/venv" in runtime and 'CMD ["python3", "app.py"]' in runtime
+    assert status(result) == "ok"
+
+
+def test_java_inside_sh_c_on_a_distro_runs_on_a_java_image_with_a_shell() -> None:
+    result = migrate("FROM alpine:3.20\nRUN apk add --no-cache openjdk17-jre\nWORKDIR /app\nCOPY app.jar .\n"
+                     "CMD [\"/bin/sh\", \"-c\", \"exec java $JAVA_OPTS -jar app.jar | tee log\"]\n")
+    assert result.stages[-1].image == "cgr.dev/chainguard/jdk:latest"
+    assert status(result) == "shell-kept" and "MIG541" in codes(result)
+
+
+# --- a shell, where the command truly needs one ------------------------------------------------------
+
+def test_binary_started_by_a_script_gets_wolfi_base_and_a_warning() -> None:
+    result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+                     "FROM alpine:3.20\nCOPY --from=build /out/app /usr/local/bin/app\nCOPY entrypoint.sh /\n"
+                     "ENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"app\"]\n")
+    assert result.stages[-1].image == "cgr.dev/chainguard/wolfi-base:latest"
+    assert status(result) == "shell-kept"
+    warning = next(f for f in result.findings if f.code == "MIG541")
+    assert warning.severity.value == "warning" and "/entrypoint.sh" in warning.message and warning.line == 8
+    assert "COPY entrypoint.sh /\n" in final_stage(result)  # no RUN: the stage keeps its own COPY lines
+
+
+def test_script_with_run_time_packages_stays_one_stage() -> None:
+    result = migrate("FROM alpine:3.20\nRUN apk add --no-cache bash curl jq su-exec\nCOPY start.sh /start.sh\n"
+                     "ENTRYPOINT [\"/start.sh\"]\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
+    assert "\nFROM " not in result.dockerfile and status(result) == "single-stage"
+    assert "RUN apk add --no-cache bash curl jq su-exec" in result.dockerfile
+
+
+def test_jre_with_a_start_script_moves_to_jdk() -> None:
+    result = migrate("FROM eclipse-temurin:21-jdk AS build\nWORKDIR /app\nCOPY . .\nRUN ./gradlew installDist\n"
+                     "FROM eclipse-temurin:21-jre\nWORKDIR /app\nCOPY --from=build /app .\n"
+                     "ENTRYPOINT [\"/app/build/install/svc/bin/svc\"]\n")
+    assert result.stages[-1].image == "cgr.dev/chainguard/jdk:latest" and status(result) == "shell-kept"
+
+
+def test_nonroot_user_stays_nonroot_on_a_root_image() -> None:
+    result = migrate("FROM alpine:3.20\nCOPY --from=app:1 /app /app\nCOPY run.sh /run.sh\nUSER 1000\n"
+                     "ENTRYPOINT [\"/run.sh\"]\n")
+    assert result.stages[-1].image.endswith("/wolfi-base:latest")
+    assert "\nUSER 65532\n" in final_stage(result)
+
+
+# --- one stage on wolfi-base ------------------------------------------------------------------------------
+
+def test_base_image_without_a_command_stays_one_stage() -> None:
+    text = "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl jq\n"
+    result = migrate(text)
+    assert result.dockerfile == "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache curl jq\n"
+    assert status(result) == "single-stage"
+    assert next(f for f in result.findings if f.code == "MIG542").severity.value == "warning"
+    org = migrate(text, Options(registry="cgr.dev/acme"))
+    assert org.dockerfile.startswith("FROM cgr.dev/acme/chainguard-base:latest\n")
+
+
+def test_program_from_os_packages_stays_one_stage() -> None:
+    result = migrate("FROM debian:12\nRUN apt-get update && apt-get install -y supervisor\n"
+                     "COPY supervisord.conf /etc/supervisor/\nCMD [\"supervisord\", \"-n\"]\n")
+    assert status(result) == "single-stage" and len(result.stages) == 1
+
+
+def test_python_script_with_no_shell_image_stays_one_stage_with_python_from_apk() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "ENTRYPOINT [\"./entrypoint.sh\"]\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
+                                        "RUN apk add --no-cache python-3 py3-pip\n")
+    assert status(result) == "single-stage"
+
+
+def test_python_script_in_a_stage_chain_is_an_error() -> None:
+    result = migrate("FROM python:3.12 AS base\nRUN pip install x\nFROM base\nCOPY entrypoint.sh /\n"
+                     "ENTRYPOINT [\"/entrypoint.sh\"]\n")
+    assert status(result) == "broken"
+    error = next(f for f in result.findings if f.code == "MIG507")
+    assert error.severity.value == "error" and error.line == 5
+
+
+# --- mechanical ports ------------------------------------------------------------------------------
+
+def test_yarn_script_runs_with_npm() -> None:
+    result = migrate("FROM node:14-alpine\nWORKDIR /project\nCOPY . .\nRUN yarn install\nCMD [\"yarn\", \"run\", \"serve\"]\n")
+    assert 'CMD ["npm", "run", "serve"]' in final_stage(result) and status(result) == "ok"
+    assert "MIG545" in codes(result)
+
+
+def test_uv_run_starts_the_program_from_the_virtualenv() -> None:
+    result = migrate("FROM ghcr.io/astral-sh/uv:python3.12-bookworm-slim\nWORKDIR /app\nCOPY . /app\n"
+                     "RUN uv sync --locked\nENV PATH=\"/app/.venv/bin:$PATH\"\n"
+                     "CMD [\"uv\", \"run\", \"fastapi\", \"run\", \"app\"]\n")
+    assert result.stages[-1].image == "cgr.dev/chainguard/python:latest"
+    assert 'CMD ["fastapi", "run", "app"]' in final_stage(result) and status(result) == "ok"
+
+
+def test_uv_sync_virtualenv_outside_the_workdir_is_copied() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app/\nENV PATH=\"/app/.venv/bin:$PATH\"\nRUN uv sync --frozen\n"
+                     "COPY ./backend /app/backend\nWORKDIR /app/backend/\nCMD [\"fastapi\", \"run\"]\n")
+    assert "COPY --from=builder /app/.venv /app/.venv" in final_stage(result) and status(result) == "ok"
+
+
+def test_bundle_exec_gets_bundler_into_the_runtime() -> None:
+    result = migrate("FROM ruby:3.3-alpine AS base\nWORKDIR /app\nFROM base AS build\nCOPY . .\n"
+                     "RUN bundle config set --local path vendor && bundle install\n"
+                     "FROM base\nCOPY --from=build /app /app\nRUN mkdir -p tmp/pids\nENTRYPOINT [\"bundle\", \"exec\"]\n"
+                     "CMD [\"rails\", \"server\"]\n")
+    assert "RUN gem install bundler --no-document" in result.dockerfile
+    runtime = final_stage(result)
+    assert "COPY --from=builder /usr/local/bundle /usr/local/bundle" in runtime and status(result) == "ok"
+
+
+def test_rails_binstub_starts_through_ruby() -> None:
+    result = migrate("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
+                     "CMD [\"/app/bin/rails\", \"server\"]\n")
+    assert 'CMD ["ruby", "/app/bin/rails", "server"]' in final_stage(result) and status(result) == "ok"
+
+
+def test_distroless_java_entrypoint_keeps_dash_jar() -> None:
+    result = migrate("FROM eclipse-temurin:17-jdk AS build\nWORKDIR /app\nCOPY . .\nRUN jar cf main.jar x\n"
+                     "FROM gcr.io/distroless/java17-debian12\nCOPY --from=build /app /app\nWORKDIR /app\n"
+                     "CMD [\"main.jar\"]\n")
+    assert 'ENTRYPOINT ["/usr/bin/java", "-jar"]\nCMD ["main.jar"]' in final_stage(result)
+    assert status(result) == "ok"
+
+
+def test_php_apache_default_start_moves_to_php_fpm() -> None:
+    result = migrate("FROM php:8.2-apache\nRUN docker-php-ext-install pdo_mysql\nCOPY . /var/www/html/\nEXPOSE 80\n")
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/php:latest-fpm\n") and "EXPOSE 9000" in runtime
+    assert "CMD" not in runtime and status(result) == "ok"
+    assert any(f.code == "MIG545" and "nginx" in f.message for f in result.findings)
+
+
+# --- refused plainly ------------------------------------------------------------------------------
+
+def test_configured_apache_mod_php_is_refused() -> None:
+    text = "FROM php:8.2-apache\nRUN a2enmod rewrite\nCOPY . /var/www/html/\n"
+    result = migrate(text)
+    assert not result.changed and result.runtime is None
+    assert any(f.code == "MIG203" and "php:8.2-apache" in f.message and f.severity.value == "error"
+               for f in result.findings)
+
+
+def test_webassembly_and_systemd_images_are_refused() -> None:
+    for text, word in (("FROM scratch\nCOPY app.wasm /app.wasm\nENTRYPOINT [\"/app.wasm\"]\n", "WebAssembly"),
+                       ("FROM --platform=wasi/wasm scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n", "WebAssembly"),
+                       ("FROM ubuntu:22.04\nRUN apt-get install -y systemd\nCMD [\"/sbin/init\"]\n", "systemd")):
+        result = migrate(text)
+        assert not result.changed, text
+        assert any(f.code == "MIG203" and word in f.message for f in result.findings), text
+
+
+# --- what the runtime stage keeps ---------------------------------------------------------------------
+
+def test_environment_of_parent_stages_reaches_the_runtime() -> None:
+    result = migrate("FROM ruby:3.3 AS base\nENV RAILS_ENV=production BUNDLE_WITHOUT=development\n"
+                     "ENV LD_PRELOAD=libjemalloc.so.2\nFROM base\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
+                     "CMD [\"ruby\", \"app.rb\"]\n")
+    runtime = final_stage(result)
+    assert "ENV RAILS_ENV=production BUNDLE_WITHOUT=development" in runtime
+    assert "ENV LD_PRELOAD=libjemalloc.so.2" in runtime
+
+
+def test_entrypoint_of_a_parent_stage_reaches_the_runtime() -> None:
+    result = migrate("FROM node:20 AS base\nWORKDIR /app\nENTRYPOINT [\"/usr/bin/dumb-init\", \"--\"]\n"
+                     "FROM base\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n")
+    assert 'ENTRYPOINT ["/usr/bin/dumb-init", "--"]\nCMD ["node", "server.js"]' in final_stage(result)
+
+
+def test_every_file_the_final_stage_received_is_copied() -> None:
+    result = migrate("FROM rust:1.80 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n"
+                     "FROM debian:12-slim\nRUN apt-get update && apt-get install -y ca-certificates libpq5\n"
+                     "COPY docker/healthcheck.sh docker/start.sh /\nCOPY --from=build /app/target/release/srv .\n"
+                     "COPY config/ /etc/srv/\nHEALTHCHECK CMD [\"/healthcheck.sh\"]\nCMD [\"/srv\"]\n")
+    runtime = final_stage(result)
+    for path in ("/healthcheck.sh", "/start.sh", "/etc/srv"):
+        assert f" {path} {path}\n" in runtime, path
+    assert "COPY --from=build /app/target/release/srv /\n" in runtime  # into / unnamed: repeated
+    assert status(result) == "ok"
+
+
+def test_compiled_runtime_gets_configuration_but_not_sources() -> None:
+    result = migrate("FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app/server .\n"
+                     "COPY config.yaml /etc/app/config.yaml\nCMD [\"/app/server\"]\n")
+    runtime = final_stage(result)
+    assert "COPY --from=builder /etc/app/config.yaml /etc/app/config.yaml" in runtime
+    assert "COPY --from=builder /src" not in runtime
+
+
+# --- the working directory the original relied on ---------------------------------------------------------
+
+def test_jre_stage_relying_on_root_workdir_keeps_it() -> None:
+    result = migrate("FROM eclipse-temurin:17-jre\nCOPY target/dependency app/lib\nCOPY target/classes app\n"
+                     "ENTRYPOINT [\"java\", \"-cp\", \"app:app/lib/*\", \"hello.Application\"]\n")
+    assert "\nWORKDIR /\n" in result.dockerfile and "MIG544" in codes(result)
+
+
+def test_cargo_build_without_workdir_keeps_root_and_its_target() -> None:
+    result = migrate("FROM rust:1.80 AS build\nCOPY . .\nRUN cargo build --release\n"
+                     "FROM gcr.io/distroless/cc\nCOPY --from=build /target/release/app /app\nCMD [\"/app\"]\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/rust:latest-dev AS build\nWORKDIR /\n")
+    assert "MIG543" not in codes(result)
+
+
+def test_golang_stage_relying_on_go_workdir() -> None:
+    result = migrate("FROM golang:1.22 AS build\nCOPY . .\nRUN go build -o app .\n"
+                     "FROM gcr.io/distroless/static\nCOPY --from=build /go/app /app\nCMD [\"/app\"]\n")
+    assert "AS build\nWORKDIR /go\n" in result.dockerfile
+    assert "MIG543" not in codes(result) and status(result) == "ok"
+
+
+def test_docker_hub_cargo_home_is_kept_for_a_later_copy() -> None:
+    result = migrate("FROM rust:1.80 AS builder\nWORKDIR /src\nCOPY . .\nRUN cargo install --path .\n"
+                     "FROM gcr.io/distroless/cc\nCOPY --from=builder /usr/local/cargo/bin/app /app\nCMD [\"/app\"]\n")
+    assert 'ENV CARGO_HOME=/usr/local/cargo PATH="/usr/local/cargo/bin:$PATH"' in result.dockerfile
+    assert "MIG547" in codes(result) and "MIG543" not in codes(result)
+
+
+def test_json_output_says_whether_the_runtime_starts() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "CMD [\"python\", \"app.py\"]\n")
+    payload = json.loads(json.dumps(result.to_dict()))
+    assert payload["runtime"] == {"image": "cgr.dev/chainguard/python:latest", "argv": ["python", "app.py"],
+                                  "status": "ok", "reason": payload["runtime"]["reason"]}
+    assert "python" in payload["runtime"]["reason"]
+
+
+def test_docker_hub_site_packages_copied_from_a_builder_become_a_virtualenv() -> None:
+    result = migrate("FROM python:3.11-slim AS builder\nWORKDIR /app\nCOPY requirements.txt .\n"
+                     "RUN pip install --no-cache-dir -r requirements.txt\n\nFROM python:3.11-slim\nWORKDIR /app\n"
+                     "COPY --from=builder /usr/local/lib/python3.11/site-packages /usr/local/lib/python3.11/site-packages\n"
+                     "COPY --from=builder /usr/local/bin /usr/local/bin\nCOPY . .\n"
+                     "CMD [\"gunicorn\", \"app:app\"]\n")
+    assert "RUN python -m venv /opt/venv\nENV VIRTUAL_ENV=/opt/venv" in result.dockerfile
+    runtime = final_stage(result)
+    assert 'ENV VIRTUAL_ENV=/opt/venv PATH="/opt/venv/bin:$PATH"\nCOPY --from=builder /opt/venv /opt/venv\n' in runtime
+    assert "/usr/local" not in runtime and "MIG543" not in codes(result) and status(result) == "ok"
+
+
+def test_gems_copied_from_docker_hubs_gem_home_keep_it_in_both_stages() -> None:
+    result = migrate("FROM ruby:3.3 AS builder\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
+                     "FROM ruby:3.3-slim\nWORKDIR /app\nCOPY --from=builder /usr/local/bundle/ /usr/local/bundle/\n"
+                     "COPY --from=builder /app /app\nCMD [\"ruby\", \"app.rb\"]\n")
+    home = 'ENV GEM_HOME=/usr/local/bundle BUNDLE_APP_CONFIG=/usr/local/bundle PATH="/usr/local/bundle/bin:$PATH"'
+    assert result.dockerfile.count(home) == 2 and "MIG543" not in codes(result) and status(result) == "ok"
+
+
+def test_a_copy_the_build_cannot_do_means_the_image_cannot_start() -> None:
+    result = migrate("FROM python:3.12 AS b\nRUN true\nFROM python:3.12\n"
+                     "COPY --from=b /usr/local/lib/python3.12 /usr/local/lib/python3.12\nCMD [\"python\", \"-V\"]\n")
+    assert "MIG543" in codes(result) and status(result) == "broken"
+
+
+def test_pip_user_scripts_follow_the_moved_home_on_path() -> None:
+    result = migrate("FROM python:3.11 AS builder\nCOPY requirements.txt .\nRUN pip install --user -r requirements.txt\n"
+                     "FROM python:3.11-slim\nWORKDIR /code\nCOPY --from=builder /root/.local /root/.local\n"
+                     "ENV PATH=/root/.local/bin:$PATH\nCMD [\"gunicorn\", \"main:app\"]\n")
+    runtime = final_stage(result)
+    assert "COPY --from=builder /root/.local /home/nonroot/.local" in runtime
+    assert "ENV PATH=/home/nonroot/.local/bin:$PATH" in runtime and status(result) == "ok"

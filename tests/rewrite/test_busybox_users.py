@@ -1,0 +1,140 @@
+"""Translated user commands, run by a real busybox in a throwaway root with Wolfi's /etc files.
+
+busybox's `adduser`/`addgroup`, not our reading of them, decides whether a translation works. The
+test needs a static busybox built with those applets (Debian's busybox leaves them out): set
+MIGRATOR_TEST_BUSYBOX to its path (e.g. busybox's `make allnoconfig` plus ADDUSER, ADDGROUP, ASH,
+ID, GREP, CHOWN, LAST_ID=256000, as Wolfi configures it). The commands run under `chroot` (root or
+`unshare -r`), so this machine's /etc is never touched. Without such a busybox the test is skipped;
+tests/rewrite/test_rewrite_users.py pins the same translations as text.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from migrator.rewrite.shell import rewrite_script
+from migrator.rules.data import builtin_data
+from migrator.rules.loader import load_rules
+
+APPLETS = ("sh", "adduser", "addgroup", "deluser", "delgroup", "id", "grep", "chown", "cat", "true", "mkdir", "test")
+
+
+def _busybox() -> str | None:
+    path = os.environ.get("MIGRATOR_TEST_BUSYBOX") or shutil.which("busybox")
+    if not path:
+        return None
+    try:
+        listed = subprocess.run([path, "--list"], capture_output=True, text=True, timeout=10).stdout.split()
+    except OSError:
+        return None
+    return path if {"adduser", "addgroup", "sh", "id"} <= set(listed) else None
+
+
+def _chroot_prefix() -> list[str]:
+    chroot, unshare = shutil.which("chroot"), shutil.which("unshare")
+    if chroot and os.geteuid() == 0:
+        return [chroot]
+    if chroot and unshare:
+        return [unshare, "-r", chroot]
+    return []
+
+
+BUSYBOX = _busybox()
+pytestmark = pytest.mark.skipif(
+    BUSYBOX is None or not _chroot_prefix(),
+    reason="needs a static busybox with adduser/addgroup (MIGRATOR_TEST_BUSYBOX) and chroot",
+)
+
+
+@pytest.fixture
+def wolfi_root(tmp_path: Path) -> Path:
+    """A root with busybox and the /etc files of a Chainguard image (Wolfi base layout + nonroot)."""
+    assert BUSYBOX is not None
+    accounts = builtin_data("wolfi/accounts.yaml")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "home").mkdir()
+    shutil.copy(BUSYBOX, tmp_path / "bin" / "busybox")
+    for applet in APPLETS:
+        (tmp_path / "bin" / applet).symlink_to("busybox")
+    users = dict(accounts["users"], nonroot=65532)
+    groups = dict(accounts["groups"], nonroot=65532)
+    passwd = "".join(f"{name}:x:{uid}:{groups.get(name, 65533)}::/home/{name}:/bin/sh\n" for name, uid in users.items())
+    (tmp_path / "etc" / "passwd").write_text(passwd.replace("/home/root", "/root"))
+    (tmp_path / "etc" / "group").write_text("".join(f"{name}:x:{gid}:\n" for name, gid in groups.items()))
+    (tmp_path / "etc" / "shadow").write_text("".join(f"{name}:*::0:::::\n" for name in users))
+    return tmp_path
+
+
+def run_in(root: Path, script: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*_chroot_prefix(), str(root), "/bin/sh", "-ec", script],
+        capture_output=True, text=True, timeout=30, env={"PATH": "/bin", **(env or {})},
+    )
+
+
+def translated(script: str, family: str = "debian") -> str:
+    result = rewrite_script(script, family, load_rules(), 1)
+    assert not [f for f in result.findings if f.severity.value == "error"], result.findings
+    return result.apply(script)
+
+
+@pytest.mark.parametrize(
+    ("original", "check", "expected"),
+    [
+        # issue 14: `-g 1000` with no group of that gid in the image
+        ("useradd -u 1000 -g 1000 app", "id app", "uid=1000(app) gid=1000(app)"),
+        ("groupadd -g 1000 web && useradd -u 1000 -g 1000 -m app", "id app", "uid=1000(app) gid=1000(web)"),
+        ("groupadd -r app && useradd -r -g app -d /home/app -s /sbin/nologin -c 'Image user' app",
+         "id -gn app", "app"),
+        # a system user gets a group of its own name, which `chown app:app` needs
+        ("useradd -r -u 999 app && mkdir /data && chown app:app /data", "id -gn app", "app"),
+        ("adduser --system --group --no-create-home svc", "id -gn svc", "svc"),
+        ("addgroup --system --gid 1001 nodejs && adduser --system --uid 1001 nextjs", "id -gn nextjs", "nogroup"),
+        ("useradd -rm -d /home/ubuntu -s /bin/bash -g root -G sudo -u 1001 ubuntu", "id ubuntu", "groups=0(root),"),
+        ("useradd -m app && usermod -aG docker,wheel app", "id -Gn app", "app wheel docker"),
+        ('adduser --disabled-password --gecos "" --uid 10001 appuser', "id appuser", "uid=10001(appuser)"),
+        ("useradd -ms /bin/bash appuser", "id -gn appuser", "appuser"),
+        ('useradd -u "$USER_UID" -g "$USER_GID" -M "$USERNAME"', "id bob", "uid=1500(bob) gid=1500(bob)"),
+        ("groupadd --gid 2000 builder && useradd --uid 2000 --gid builder --shell /bin/bash --create-home builder",
+         "id builder", "uid=2000(builder) gid=2000(builder)"),
+        ("adduser --disabled-password --gecos '' --home /app --uid 10001 --ingroup www-data --no-create-home web",
+         "id -gn web", "www-data"),
+        ("groupadd -r pg --gid=999 && useradd -r -g pg --uid=999 --home-dir=/home/pg --shell=/bin/bash pg",
+         "id pg", "uid=999(pg) gid=999(pg)"),
+        ("adduser --disabled-password --gecos '' --uid 1000 --gid 1000 app", "id app", "uid=1000(app) gid=1000(app)"),
+        ("useradd -m old && userdel -r old && useradd -u 1000 app", "id app", "uid=1000(app)"),
+    ],
+)
+def test_translation_runs_on_busybox(wolfi_root: Path, original: str, check: str, expected: str) -> None:
+    script = translated(original)
+    env = {"USER_UID": "1500", "USER_GID": "1500", "USERNAME": "bob"}
+    done = run_in(wolfi_root, f"{script}\n{check}", env)
+    assert done.returncode == 0, (script, done.stderr)
+    assert expected in done.stdout, (script, done.stdout)
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        "addgroup -g 1001 -S nodejs && adduser -S nextjs -u 1001 -G nodejs",
+        "addgroup -S app && adduser -S -D -H -G app app",
+        "adduser -D -u 1000 app",
+        "addgroup -S docker && adduser -S --shell /bin/bash --ingroup docker vscode",
+    ],
+)
+def test_alpine_busybox_commands_run_unchanged(wolfi_root: Path, original: str) -> None:
+    assert translated(original, family="alpine") == original
+    done = run_in(wolfi_root, original)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_issue_reproduction_fails_as_it_was_translated_before(wolfi_root: Path) -> None:
+    # the old translation of `useradd -u 1000 -g 1000 app`: busybox refuses a gid for -G
+    done = run_in(wolfi_root, "adduser -D -u 1000 -G 1000 app")
+    assert done.returncode != 0 and "unknown group 1000" in done.stderr
