@@ -27,6 +27,9 @@ from layers import Blob
 
 HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
+# the Wolfi facts the migrator ships as rules: package and virtual names (apk refuses the others),
+# and the users and groups every Wolfi image has
+WOLFI = HERE.parent.parent / "rules" / "wolfi"
 # files whose content shapes every layer: a change rebuilds all of them
 CODE = [HERE / "compose.py", HERE / "layers.py", HERE / "debs.py"]
 
@@ -103,7 +106,7 @@ class Builder:
         if name == "apkcache":
             extra = [{n: [d.__dict__ for d in ds] for n, ds in self._apk_closures(arch).items()}]
         if name == "apk":
-            extra = [HERE / "apk", HERE / "wolfi"]
+            extra = [HERE / "apk", WOLFI / "packages.txt", WOLFI / "provides.tsv"]
         key = digest_of(comp.__dict__, [d.__dict__ for d in pkgs], *CODE, FILES, extra)
         out = self.cache / "layers" / f"{name}-{arch}-{key}.tar.gz"
         with self._cached(out):
@@ -140,7 +143,7 @@ class Builder:
 
     def identity(self, image: Image, arch: str) -> Blob:
         """The image's own accounts and directories (last layer)."""
-        key = digest_of(image.__dict__, arch, *CODE)
+        key = digest_of(image.__dict__, arch, *CODE, WOLFI / "accounts.yaml")
         out = self.cache / "layers" / f"id-{image.name}-{arch}-{key}.tar.gz"
         if out.with_suffix(".json").exists() and out.exists():
             return Blob.load(out.with_suffix(".json"))
@@ -148,8 +151,7 @@ class Builder:
             root = Path(tmp)
             # root images (go, wolfi-base) still have the nonroot account
             user = "nonroot" if image.user == "root" else image.user
-            passwd = ["root:x:0:0:root:/root:/bin/sh", "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin"]
-            group = ["root:x:0:", "nobody:x:65534:"]
+            passwd, group = wolfi_accounts()
             owners: dict[str, tuple[int, int]] = {}
             passwd.append(f"{user}:x:65532:65532:{user}:/home/{user}:/bin/sh")
             group.append(f"{user}:x:65532:")
@@ -374,8 +376,8 @@ class Builder:
 
     def post_apk(self, root: Path, arch: str, pkgs: list[Deb], files: dict[str, Path]) -> None:
         layers.write(root, "usr/sbin/apk", (HERE / "apk" / "apk").read_text(), 0o755)
-        names = set((HERE / "wolfi" / "wolfi-packages.txt").read_text().split())
-        for line in (HERE / "wolfi" / "wolfi-provides.tsv").read_text().splitlines():
+        names = set((WOLFI / "packages.txt").read_text().split())
+        for line in (WOLFI / "provides.tsv").read_text().splitlines():
             if line.strip():
                 names.add(line.split("\t", 1)[0])
         layers.write(root, "usr/share/apk-standin/names", "\n".join(sorted(names)) + "\n")
@@ -491,6 +493,27 @@ class Builder:
                 members = [m for m in layers.top_members(root, skip) if not _empty_dir(root / m)]
             owners = {f"home/{u}": (uid, uid) for u, uid in (twin.users if twin else {}).items()}
             return layers.archive(root, members, out, owners=owners)
+
+
+def wolfi_accounts() -> tuple[list[str], list[str]]:
+    """/etc/passwd and /etc/group lines of wolfi-baselayout (rules/wolfi/accounts.yaml: a plain
+    `section:` / `  name: id` file, read without a YAML library: build.py runs on the system Python)."""
+    sections: dict[str, dict[str, int]] = {}
+    current = None
+    for line in (WOLFI / "accounts.yaml").read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line.startswith(" ") and line.rstrip().endswith(":"):
+            current = sections.setdefault(line.strip()[:-1], {})
+        elif current is not None and ":" in line:
+            name, _, value = line.strip().partition(":")
+            current[name.strip()] = int(value.split("#")[0].strip())
+    groups, users = sections.get("groups", {}), sections.get("users", {})
+    passwd = []
+    for name, uid in users.items():
+        home, shell = ("/root", "/bin/sh") if uid == 0 else ("/nonexistent" if name == "nobody" else "/", "/sbin/nologin")
+        passwd.append(f"{name}:x:{uid}:{groups.get(name, uid)}:{name}:{home}:{shell}")
+    return passwd, [f"{name}:x:{gid}:" for name, gid in groups.items()]
 
 
 # applets of Wolfi's busybox that Debian's busybox build leaves out (Debian ships them in coreutils)
