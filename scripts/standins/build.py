@@ -76,8 +76,9 @@ def build_plan(cache: Path, only: list[str], jobs: int = 2) -> dict[str, object]
     builder = compose.Builder(cache, native)
     images, twins = selected(only)
     arches = sorted(ARCHES, key=lambda a: a != native)  # native first: its .pyc files are reused
-    for arch in arches:
-        builder.prepare(arch)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for done in [pool.submit(builder.prepare, arch) for arch in arches]:
+            done.result()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures: dict[tuple[str, str], Future] = {}
         for arch in arches:

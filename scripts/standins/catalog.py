@@ -202,6 +202,11 @@ IMAGES = [
         "wolfi-base", "chainguard/wolfi-base", ["latest"], ["base", "glibc", "busybox", *APK], user="root",
         cmd=["/bin/sh", "-l"],
     ),
+    # chainguard-base: wolfi-base for organisations (the migrator picks it for a --registry or --org)
+    Image(
+        "chainguard-base", "chainguard/chainguard-base", ["latest"], ["base", "glibc", "busybox", *APK], user="root",
+        cmd=["/bin/sh", "-l"],
+    ),
     Image("python", "chainguard/python", ["latest"], ["base", "glibc", "python"], entrypoint=["/usr/bin/python"]),
     Image(
         "python-dev", "chainguard/python", ["latest-dev"],

@@ -153,8 +153,14 @@ class Universe:
         for deb in apt_solution(sorted(set(top)), self.arch):
             self.debs[deb.name] = deb
         self.files = download(self.cache, self.arch, list(self.debs.values()))
+        # the control data of all of them in one apt-cache call (dpkg-deb -f per package is slower)
+        out = run(["apt-cache", "show", *APT_OPTS[1:], *arch_opts(self.arch), *(d.spec for d in self.debs.values())])
+        for para in out.stdout.split("\n\n"):
+            name = _field(para, "Package")
+            if name in self.debs and name not in self.controls:
+                self.controls[name] = para.strip() + "\n"
         for name in self.debs:
-            text = control(self.files[name])
+            text = self.controls.get(name) or control(self.files[name])
             self.controls[name] = text
             self.depends[name] = _alternatives(_field(text, "Pre-Depends")) + _alternatives(_field(text, "Depends"))
             for virtual in _alternatives(_field(text, "Provides")):

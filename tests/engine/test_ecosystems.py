@@ -43,13 +43,14 @@ class App:
     greeting: str
     server: bool = False  # keeps running (nginx): its page is checked instead of its output
     translated: tuple[str, ...] = ()  # lines the migrated file must contain
+    uid: int | None = 65532  # the uid the app runs as, when it prints one
     defect: str | None = None  # a migrator defect: the test is a strict xfail
     extra: dict[str, object] = field(default_factory=dict)
 
 
 ECOSYSTEM_APPS = [
     App("python", SAMPLES / "python-offline-app", ("python:latest-dev", "python:latest"), UNAME,
-        "hello from a package installed offline"),
+        "hello from a package installed offline", extra={"venv": True}),
     App("go", APPS / "go-cli", ("go:latest-dev", "glibc-dynamic:latest"), GOARCH, "hello from go"),
     App("node", APPS / "node-cli", ("node:latest-dev", "node:latest"), UNAME, "hello from node"),
     App("java", APPS / "java-cli", ("jdk:latest-dev", "jre:latest"), JAVA_ARCH, "hello from java"),
@@ -61,10 +62,10 @@ ECOSYSTEM_APPS = [
         "hello from a static site", server=True, translated=("EXPOSE 8080",)),
     App("debian-apt", APPS / "debian-c", ("wolfi-base:latest", "glibc-dynamic:latest"), UNAME, "hello from c",
         translated=("RUN apk add --no-cache build-base ca-certificates curl",)),
-    App("ubuntu-script", APPS / "ubuntu-script", ("wolfi-base:latest",), UNAME, "hello from a shell script",
-        translated=("RUN apk add --no-cache curl jq ca-certificates",),
-        defect="migrator defect: a distro image whose ENTRYPOINT is a shell script (using jq) gets a "
-               "glibc-dynamic runtime, with no shell and no jq: the image cannot start"),
+    # a shell-script entrypoint keeps one stage with a shell (chainguard-base: --registry is taken for
+    # an organisation's registry) and runs as the user the script's image creates
+    App("ubuntu-script", APPS / "ubuntu-script", ("chainguard-base:latest",), UNAME, "hello from a shell script",
+        translated=("RUN apk add --no-cache curl jq ca-certificates",), uid=None),
 ]  # fmt: skip
 
 ENGINES = ["buildkit", "buildah"]
@@ -137,8 +138,10 @@ def test_migrated_app_builds_and_runs_on_both_platforms(app: App, engine: str, t
         printed = json.loads(smoke["output"].strip().splitlines()[-1])
         assert printed["arch"] == app.arch[plat]
         assert printed["greeting"] == app.greeting
-        if "uid" in printed:
-            assert printed["uid"] == 65532  # the distroless runtime's nonroot user
+        if "uid" in printed and app.uid is not None:
+            assert printed["uid"] == app.uid  # the distroless runtime's nonroot user
+        for key, value in app.extra.items():
+            assert printed[key] == value
     assert leftovers() == ([], [])
 
 
