@@ -278,8 +278,9 @@ class Builder:
         with tempfile.TemporaryDirectory(dir=self.cache) as tmp:
             chroot = Path(tmp) / "root"
             shutil.copytree(root, chroot, symlinks=True)
+            own = {d.name for d in pkgs}
             for deb in support:
-                if deb.name not in files:
+                if deb.name not in own:
                     layers.unpack(support_files[deb.name], chroot)
             layers.relocate(chroot, arch)
             layers.link(chroot, f"usr/lib/{layers.TRIPLET[arch]}", ".")
@@ -289,6 +290,8 @@ class Builder:
                  *("/" + d for d in dirs if (root / d).is_dir())],
                 check=False, stdout=subprocess.DEVNULL, env={"PATH": "/usr/bin", "LANG": "C.UTF-8"},
             )  # fmt: skip
+            if not any(next((chroot / d).rglob("__pycache__/*.pyc"), None) for d in dirs if (chroot / d).is_dir()):
+                raise SystemExit(f"standins: no .pyc files compiled for {arch}")
             found = {}
             for d in dirs:
                 for pyc in (chroot / d).rglob("__pycache__/*.pyc"):

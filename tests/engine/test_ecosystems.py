@@ -106,7 +106,7 @@ def validate_args(engine: str, app: App) -> list[str]:
             # there: build only; the page is checked through docker (test_static_site_serves_...)
             args.append("--no-smoke")
     if app.server:
-        args += ["--timeout", "8"]  # a server still running then has started
+        args += ["--timeout", "5"]  # a server still running then has started
     return args
 
 
