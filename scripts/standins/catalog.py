@@ -55,6 +55,7 @@ class Component:
     minus: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     post: str | None = None
+    owned: list[str] = field(default_factory=list)  # paths (and all below) the image's user owns
 
 
 GLIBC = ["libc6", "libgcc-s1", "gcc-12-base", "libstdc++6"]
@@ -161,6 +162,15 @@ COMPONENTS = [
         post="php",
     ),
     Component("php-dev", closure=["composer"], minus=["glibc", "php"], exclude=["openssl", "ca-certificates"]),
+    # php-fpm under s6 (php:latest-fpm): the service directory /sv belongs to the user s6 runs as
+    Component(
+        "php-fpm",
+        closure=["php8.2-fpm", "s6", "execline"],
+        minus=["glibc", "php"],
+        exclude=["systemd", "systemd-tmpfiles", "libsystemd-shared", "tzdata", "media-types"],
+        post="php_fpm",
+        owned=["sv"],
+    ),
     Component("nginx", closure=["nginx"], minus=["glibc"], post="nginx"),
 ]
 COMPONENT = {c.name: c for c in COMPONENTS}
@@ -263,6 +273,15 @@ IMAGES = [
     Image(
         "php-dev", "chainguard/php", ["latest-dev"], ["base", "glibc", "php", *DEV, "php-dev", *APK], user="php",
         workdir="/app", workdir_mode=0o777, entrypoint=["/bin/php"],
+    ),
+    Image(
+        "php-fpm", "chainguard/php", ["latest-fpm"], ["base", "glibc", "php", "php-fpm"], user="php",
+        workdir="/app", workdir_mode=0o777, entrypoint=["/bin/s6-svscan", "/sv"],
+    ),
+    Image(
+        "php-fpm-dev", "chainguard/php", ["latest-fpm-dev"],
+        ["base", "glibc", "php", "php-fpm", *DEV, "php-dev", *APK], user="php", workdir="/app", workdir_mode=0o777,
+        entrypoint=["/bin/s6-svscan", "/sv"],
     ),
     Image(
         "nginx", "chainguard/nginx", ["latest"], ["base", "glibc", "nginx"], user="nginx",

@@ -137,7 +137,8 @@ class Builder:
             if name != "base":
                 members = [m for m in members if not _empty_dir(root / m)]
             started = time.monotonic()
-            blob = layers.archive(root, members, out)
+            owners = {path: (65532, 65532) for path in comp.owned}
+            blob = layers.archive(root, members, out, owners=owners)
             log(f"layer {name} for {arch}: {blob.size / 1e6:.0f} MB, archived in {time.monotonic() - started:.0f} s")
             return blob
 
@@ -365,6 +366,22 @@ class Builder:
         layers.link(root, "etc/php/8.2/cli/php.ini", "/etc/php/php.ini")
         layers.link(root, "etc/php/8.2/cli/conf.d", "/etc/php/conf.d")
         layers.write(root, "etc/php/php.ini", (root / "usr/lib/php/8.2/php.ini-production").read_text())
+
+    def post_php_fpm(self, root: Path, arch: str, pkgs: list[Deb], files: dict[str, Path]) -> None:
+        layers.link(root, "usr/sbin/php-fpm", "php-fpm8.2")
+        # Chainguard's paths (/etc/php/php-fpm.conf, php-fpm.d/, php.ini, conf.d/); Debian's binary
+        # reads /etc/php/8.2/fpm: point that there
+        fpm = root / "etc/php/8.2/fpm"
+        shutil.rmtree(fpm, ignore_errors=True)
+        fpm.mkdir(parents=True)
+        for name, target in (("php-fpm.conf", "/etc/php/php-fpm.conf"), ("php.ini", "/etc/php/php.ini"),
+                             ("conf.d", "/etc/php/conf.d"), ("pool.d", "/etc/php/php-fpm.d")):
+            layers.link(root, f"etc/php/8.2/fpm/{name}", target)  # fmt: skip
+        layers.write(root, "etc/php/php-fpm.conf", (FILES / "php-fpm" / "php-fpm.conf").read_text())
+        layers.write(root, "etc/php/php-fpm.d/www.conf", (FILES / "php-fpm" / "www.conf").read_text())
+        layers.write(root, "sv/php-fpm/run", (FILES / "php-fpm" / "run").read_text(), 0o755)
+        for d in ("etc/init.d", "etc/logrotate.d", "etc/apache2", "usr/lib/systemd", "usr/lib/tmpfiles.d"):
+            shutil.rmtree(root / d, ignore_errors=True)
 
     def post_nginx(self, root: Path, arch: str, pkgs: list[Deb], files: dict[str, Path]) -> None:
         for d in ("sites-available", "sites-enabled", "modules-available", "modules-enabled", "snippets"):

@@ -44,6 +44,7 @@ class App:
     server: bool = False  # keeps running (nginx): its page is checked instead of its output
     translated: tuple[str, ...] = ()  # lines the migrated file must contain
     uid: int | None = 65532  # the uid the app runs as, when it prints one
+    ready: str | None = None  # what a server logs once it serves
     defect: str | None = None  # a migrator defect: the test is a strict xfail
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -58,6 +59,8 @@ ECOSYSTEM_APPS = [
         defect="migrator defect: inserts `gem install bundler` (a rubygems.org download) although "
                "ruby:latest-dev ships bundler, so a build without network access fails"),
     App("php", APPS / "php-cli", ("php:latest-dev", "php:latest"), UNAME, "hello from php"),
+    App("php-fpm", APPS / "php-fpm", ("php:latest-fpm-dev", "php:latest-fpm"), UNAME, "hello from php-fpm",
+        server=True, ready="ready to handle connections"),
     App("static-site", APPS / "static-site", ("node:latest-dev", "nginx:latest"), UNAME,
         "hello from a static site", server=True, translated=("EXPOSE 8080",)),
     App("debian-apt", APPS / "debian-c", ("wolfi-base:latest", "glibc-dynamic:latest"), UNAME, "hello from c",
@@ -132,7 +135,8 @@ def test_migrated_app_builds_and_runs_on_both_platforms(app: App, engine: str, t
         smoke = p["smoke"]
         if app.server:
             if engine != "buildah":
-                assert smoke["started"] is True and smoke["exit_code"] is None  # still serving at the timeout
+                assert smoke["started"] is True and smoke["exit_code"] is None, smoke  # still serving at the timeout
+                assert app.ready is None or app.ready in smoke["output"], smoke
             continue
         assert smoke["exit_code"] == 0 and smoke["started"] is True, smoke
         printed = json.loads(smoke["output"].strip().splitlines()[-1])
@@ -241,4 +245,56 @@ def test_original_comparison_beyond_python(name: str, tmp_path, registry):
     assert isinstance(comp["size_change_bytes"], int)
     if name == "go":
         assert mig["size_bytes"] < orig["size_bytes"] / 10  # a binary on glibc-dynamic, not a toolchain
+    assert leftovers() == ([], [])
+
+
+# A FastCGI request for /var/www/html/index.php, from PHP itself (the php stand-in is the client):
+# what nginx would send php-fpm. Prints the response body.
+FASTCGI_GET = r"""
+$s = fsockopen('127.0.0.1', 9000, $errno, $errstr, 10) or exit("connect: $errstr\n");
+function record($type, $body) { return pack('CCnnCx', 1, $type, 1, strlen($body), 0) . $body; }
+function pair($k, $v) { return chr(strlen($k)) . chr(strlen($v)) . $k . $v; }
+$params = '';
+foreach (['SCRIPT_FILENAME' => '/var/www/html/index.php', 'SCRIPT_NAME' => '/index.php', 'REQUEST_METHOD' => 'GET',
+          'SERVER_PROTOCOL' => 'HTTP/1.1', 'GATEWAY_INTERFACE' => 'CGI/1.1'] as $k => $v) { $params .= pair($k, $v); }
+fwrite($s, record(1, pack('nCxxxxx', 1, 0)) . record(4, $params) . record(4, '') . record(5, ''));
+$out = '';
+while (strlen($head = stream_get_contents($s, 8)) == 8) {
+    $h = unpack('Cversion/Ctype/nid/nlength/Cpadding/Creserved', $head);
+    $body = $h['length'] ? stream_get_contents($s, $h['length']) : '';
+    if ($h['padding']) { stream_get_contents($s, $h['padding']); }
+    if ($h['type'] == 6) { $out .= $body; }
+    if ($h['type'] == 3) { break; }
+}
+echo substr($out, strpos($out, "\r\n\r\n") + 4);
+"""
+
+
+def test_php_fpm_answers_fastcgi_on_both_platforms(tmp_path, registry):
+    """php-fpm from the migrated file answers a FastCGI request on port 9000, on both platforms,
+    running the copied script (which says where it runs)."""
+    app = next(a for a in ECOSYSTEM_APPS if a.name == "php-fpm")
+    ctx, migrated = migrated_app(app, tmp_path, registry)
+    out = migrate("validate", str(migrated), "--context", str(ctx), "--platform", ",".join(BOTH), "--json",
+                  "--engine", "buildkit", "--keep", "--timeout", "5")  # fmt: skip
+    images, containers = leftovers()
+    try:
+        assert out.code == 0, out.stdout[-3000:] + out.stderr[-2000:]
+        assert len(containers) == 2  # --keep: both php-fpm smoke containers still serve
+        answers = {}
+        for cid in containers:
+            image = _docker(["inspect", "--format", "{{.Image}}", cid]).strip()
+            arch = _docker(["image", "inspect", "--format", "{{.Architecture}}", image]).strip()
+            got = subprocess.run([DOCKER, "run", "--rm", "--network", f"container:{cid}", registry + "/php:latest",
+                                  "-r", FASTCGI_GET], capture_output=True, text=True, timeout=120)  # fmt: skip
+            answers[arch] = json.loads(got.stdout) if got.returncode == 0 else got.stderr
+        assert answers == {
+            "amd64": {"arch": "x86_64", "greeting": app.greeting},
+            "arm64": {"arch": "aarch64", "greeting": app.greeting},
+        }
+    finally:
+        if containers:
+            _docker(["rm", "-f", *containers], check=False)
+        if images:
+            _docker(["rmi", "-f", *images], check=False)
     assert leftovers() == ([], [])
