@@ -67,6 +67,9 @@ class Options:
     ignore: frozenset[str] = frozenset()
     pin: bool = False  # write NAME:TAG@sha256:... for the images the migration writes (asks the registry)
     verify_tags: bool = False  # check that those tags exist for linux/amd64 and linux/arm64 (asks the registry)
+    # the build context on disk, read (lazily, first bytes only) to tell a binary from a bash or sh start script;
+    # None: the directory of the Dockerfile when it is a file on disk, else no context (conservative rules)
+    context: Path | None = None
 
     @staticmethod
     def registry_for_org(org: str) -> str:

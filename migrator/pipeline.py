@@ -8,12 +8,14 @@ with an error finding that says why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from migrator.findings import finding
 from migrator.model import Finding, MigratorError, Options, Result, RuntimeStatus
 from migrator.parse import parse
 from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.planner import FilePlan, plan_file
 from migrator.plan.runtime_choice import Need, RuntimeOverride, alternatives, base_image, merged
 from migrator.plan.stages import Stage, split_stages
@@ -33,7 +35,8 @@ def run(text: str, options: Options, path: str) -> Result:
     if pragmas.skip_file:
         return Result(path, text, text, findings=[finding("MIG101", 0)])
     rules = load_rules(options.rules_files)
-    attempt = _best_attempt(text, doc, options, rules)
+    options = replace(options, context=_build_context(options, path))
+    attempt = _best_attempt(text, doc, options, rules, BuildContext(options.context))
     written = attempt.written
     output = ("\ufeff" if doc.bom else "") + written.text
     spans = [(i.line, i.end_line) for i in doc.instructions]
@@ -55,6 +58,7 @@ class Attempt:
     problems: list[Problem]
     output: Dockerfile | None
     override: RuntimeOverride | None = None
+    notes: list[Finding] = field(default_factory=list)  # findings about how this attempt was chosen
 
     @property
     def starts(self) -> bool:
@@ -67,18 +71,31 @@ class Attempt:
                  for p in self.problems]
         if self.override is not None and self.report is not None:
             line = self.plan.final.stage.from_item.line
-            found.append(finding("MIG546", line, f"runtime {self.report.image.rsplit('/', 1)[-1]}: "
+            found.append(finding(self.override.code, line, f"runtime {self.report.image.rsplit('/', 1)[-1]}: "
                                  f"{self.override.reason}"))
-        return found
+        return found + self.notes
 
 
-def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet) -> Attempt:
-    first = _attempt(doc, options, rules, None)
+def _build_context(options: Options, path: str) -> Path | None:
+    """The build context on disk: the one given, else the Dockerfile's directory (none for stdin)."""
+    if options.context is not None:
+        return options.context
+    dockerfile = Path(path)
+    return dockerfile.parent if path not in ("", "-") and dockerfile.is_file() else None
+
+
+def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files: BuildContext) -> Attempt:
+    chosen = _search(text, doc, options, rules, files)
+    return _with_bash(text, chosen, options, rules, files) or chosen
+
+
+def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files: BuildContext) -> Attempt:
+    first = _attempt(doc, options, rules, None, files)
     if _is_base_image(first, rules):
         # no command of its own, and it installs packages: other images build on it
         kept = _attempt(parse(text), options, rules, RuntimeOverride(
             base_image(options), single_stage=True, reason="a base image (no command of its own) that installs "
-            "packages: it stays one stage, the way other images build on it"))
+            "packages: it stays one stage, the way other images build on it"), files)
         if kept.starts:
             return kept
     attempt = first
@@ -90,16 +107,17 @@ def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet) 
         need = Need(report.image, report.program, report.inner, report.need or "missing")
         final = attempt.plan.final
         root = attempt.plan.root_of(final)
+        source_tag = root.stage.ref.tag if root.stage.ref else None
         options_tried = [merged(attempt.override, o) for o in alternatives(
             need, root.ecosystem, final.stage.parent is None, _installs_for_run_time(attempt), rules, options,
-            _installed(attempt))]
+            _installed(attempt), source_tag)]
         fresh = [o for o in options_tried if o not in tried]
         if not fresh:
             break
         progressed = False
         for override in fresh:
             tried.append(override)
-            candidate = _attempt(parse(text), options, rules, override)
+            candidate = _attempt(parse(text), options, rules, override, files)
             if candidate.starts or candidate.report is None:
                 return candidate
             if not progressed and candidate.report.need != report.need:
@@ -109,17 +127,53 @@ def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet) 
     return attempt if attempt.starts else first
 
 
-def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: RuntimeOverride | None) -> Attempt:
+def _with_bash(text: str, attempt: Attempt, options: Options, rules: RuleSet, files: BuildContext
+               ) -> Attempt | None:
+    """The command needs bash and the runtime is wolfi-base: the stage stays one stage and installs it."""
+    from migrator.plan.runtime_choice import base_image
+
+    report = attempt.report
+    if report is None or report.need != "bash" or not attempt.plan.final.migrated:
+        return None
+    if report.image.rsplit("/", 1)[-1].split(":")[0] not in ("wolfi-base", "chainguard-base"):
+        return None
+    current = attempt.override or RuntimeOverride(base_image(options), reason="its command needs a shell")
+    packages = (*current.packages, "bash")
+    override = replace(current, single_stage=True, packages=packages, builder=None if not current.single_stage
+                       else current.builder)
+    candidate = _attempt(parse(text), options, rules, override, files)
+    if candidate.report is None or candidate.report.need == "bash" or not candidate.starts:
+        return None
+    line = candidate.plan.final.stage.from_item.line
+    candidate.notes.append(finding("MIG551", line, f"bash installed with apk: {report.reason.rsplit(', and ', 1)[0]}"))
+    return candidate
+
+
+def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: RuntimeOverride | None,
+             files: BuildContext | None = None) -> Attempt:
     from migrator.validate.startable import check_start
 
-    plan = plan_file(split_stages(doc), options, rules, override)
+    plan = plan_file(split_stages(doc), options, rules, override, files)
     written = write_file(plan, doc.newline)
     try:
         output = parse(written.text)
     except MigratorError:
         return Attempt(plan, written, None, [], None, override)
-    report, problems = check_start(output, rules, options.registry, _original_has_command(plan, rules))
+    report, problems = check_start(output, rules, options.registry, _original_has_command(plan, rules),
+                                   _source_shell(plan, written), files)
     return Attempt(plan, written, report, problems, output, override)
+
+
+def _source_shell(plan: FilePlan, written: Written) -> str | None:
+    """The shell the original final stage had: its image's, or bash when the stage installed bash itself."""
+    from migrator.plan.images import source_shell
+
+    root = plan.root_of(plan.final)
+    if any("bash" in written.packages.get(stage.index, []) for stage in _chain(plan)):
+        return "bash"
+    if root.stage.ref is None or root.choice is None:
+        return None
+    return source_shell(root.stage.ref, root.choice.rule)
 
 
 def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
@@ -131,6 +185,8 @@ def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
     while chain[-1].parent is not None:
         chain.append(chain[-1].parent)  # type: ignore[arg-type]
     root = chain[-1]
+    if not any(i.keyword in ("CMD", "ENTRYPOINT") for stage in chain for i in stage.instructions):
+        return False  # the image's default (a shell, irb, python3): the app's command comes at run time
     defaults = rules.upstream_defaults(root.ref.short_name, root.ref.tag) if root.ref else None
     entrypoint, cmd = (defaults.entrypoint, defaults.cmd) if defaults else ((), ())
     argv = effective_command([s.instructions for s in reversed(chain)], entrypoint, cmd).argv

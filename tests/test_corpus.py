@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -89,9 +90,17 @@ def test_corpus_hadolint(path):
 
     if not result.changed:
         pytest.skip("not migrated: hadolint's view of the original is not ours to fix")
-    if any("DL1000" in e for e in errors(text)):
+    before = errors(text)
+    if any("DL1000" in e for e in before):
         pytest.skip("hadolint cannot parse the original either (heredoc support)")
-    assert errors(result.dockerfile) == [], json.dumps(result.to_dict()["findings"])[:2000]
+    # no NEW errors: the original's own (e.g. DL3020 on `ADD $URL`, kept as ADD) may stay
+    new = Counter(_code(e) for e in errors(result.dockerfile)) - Counter(_code(e) for e in before)
+    assert not new, json.dumps(result.to_dict()["findings"])[:2000]
+
+
+def _code(hadolint_error: str) -> str:
+    """'line 8: DL3020 Use COPY ...' -> 'DL3020 Use COPY ...' (lines move when stages are added)."""
+    return hadolint_error.split(": ", 1)[1]
 
 
 STARTS = {"ok", "shell-kept", "single-stage"}

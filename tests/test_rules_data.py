@@ -41,7 +41,7 @@ ECOSYSTEMS = {
     "service",
     "chainguard",
 }
-RULE_KEYS = {"match", "tags", "unsupported", "ecosystem", "builder", "runtime", "family", "notes"}
+RULE_KEYS = {"match", "tags", "unsupported", "ecosystem", "builder", "runtime", "family", "notes", "shell"}
 
 # Chainguard image names a rule may emit (the part before ':').
 # From docs/chainguard-facts.md ("Per image" and "Upstream image -> Chainguard
@@ -676,3 +676,27 @@ def test_language_packages_are_wolfi_names(wolfi_names: set[str]) -> None:
     for language in load_rules().languages.values():
         for name in language.on_base:
             assert name in wolfi_names, (language.name, name)
+
+
+def test_tool_packages_exist_in_wolfi(wolfi_names: set[str]) -> None:
+    data = YAML(typ="safe", pure=True).load((RULES / "tools.yaml").read_text(encoding="utf-8"))
+    assert len(data["tools"]) >= 100
+    emitted: list[str] = []
+    for value in data["tools"].values():
+        if value is not None:
+            emitted += [value] if isinstance(value, str) else value
+    for section in ("includes", "creates"):
+        assert isinstance(data[section], dict)
+    emitted += [*data["includes"], *(p for parts in data["includes"].values() for p in parts)]
+    assert [n for n in emitted if n not in wolfi_names] == []
+    # what the Wolfi package definitions say installs these commands
+    assert data["tools"]["setcap"] == "libcap-utils" and data["tools"]["ldd"] == "posix-libc-utils"
+    assert data["tools"]["envsubst"] == "gettext" and data["tools"]["npm"] == "npm"
+
+
+def test_busybox_applets_are_wolfis() -> None:
+    data = YAML(typ="safe", pure=True).load((RULES / "chainguard-images.yaml").read_text(encoding="utf-8"))
+    applets = set(data["busybox_applets"])
+    # Wolfi's busyboxconfig leaves these out: a RUN or HEALTHCHECK using them needs a package
+    assert not applets & {"wget", "nc", "bash", "patch", "xz", "ar", "start-stop-daemon"}
+    assert {"sh", "adduser", "addgroup", "tar", "unzip", "sed", "awk", "su", "ping"} <= applets

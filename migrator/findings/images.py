@@ -61,6 +61,23 @@ CODES: tuple[Code, ...] = (
         "(paths, users, entrypoints, missing bundled tools). Rules carry these notes in `notes:`.",
     ),
     Code(
+        "MIG212", Severity.INFO, "FROM names a stage through BuildKit's platform arguments",
+        "`FROM runner-${TARGETOS}-${TARGETARCH}` names one of the Dockerfile's own stages, picked by the "
+        "platform BuildKit builds for (TARGETOS, TARGETARCH, TARGETPLATFORM, BUILDPLATFORM... are defined "
+        "for every FROM line). The stage is migrated as built FROM the one a linux/amd64 build picks, and "
+        "the message names the others: every one of them is migrated the same way, so a build for another "
+        "platform gets a migrated parent too.",
+    ),
+    Code(
+        "MIG213", Severity.WARNING, "nginx start-up features the Chainguard image does not run",
+        "Docker Hub's nginx image starts through /docker-entrypoint.sh, which renders /etc/nginx/templates/*.template "
+        "with envsubst (NGINX_ENVSUBST_* settings) into /etc/nginx/conf.d and runs the scripts in "
+        "/docker-entrypoint.d. Chainguard's nginx starts nginx directly: templates stay unrendered and the scripts "
+        "never run, so a configuration that depends on them is missing at start. Render the templates at build "
+        "time (envsubst in a builder stage, with the values as build arguments) or in your deployment, and run "
+        "what the scripts did at build time.",
+    ),
+    Code(
         "MIG220", Severity.WARNING, "latest serves another major version than the source pinned",
         "The source image pins a language version (`mcr.microsoft.com/dotnet/aspnet:6.0`, `ruby:2.7`, "
         "`node:18`, `eclipse-temurin:17`), and the Chainguard image's `latest` tag serves a different "

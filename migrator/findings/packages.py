@@ -9,16 +9,22 @@ PACKAGES_TRANSLATED = Code(
     "Package install translated to apk",
     "An apt-get/apt/aptitude, yum/dnf/microdnf, zypper or apk command was rewritten to Wolfi's "
     "`apk add --no-cache` (or `apk del`), with every package name translated through the package "
-    "rules for the command's distribution family. Chainguard images are built from Wolfi packages, so "
-    "the original package manager does not exist there. Check the translated names; extend or override "
-    "them with your own rules file (`--rules FILE`).",
+    "rules for the command's distribution family. A name the rules do not list is kept when Wolfi has "
+    "it, and otherwise replaced by its Wolfi equivalent when a general rule finds one "
+    "(rules/package-patterns.yaml): Debian's t64 renames (`libcurl4t64` -> `libcurl-openssl4`), a "
+    "soname or major version in Wolfi's name (`libexpat` -> `libexpat1`, `fuse` -> `fuse3`), a version "
+    "Wolfi does not split out (`gnupg1` -> `gnupg`), PHP streams Wolfi no longer ships (`php7-bcmath` -> "
+    "`php-bcmath`). The message lists each rename and what it changes. Chainguard images are built "
+    "from Wolfi packages, so the original package manager does not exist there. Check the translated "
+    "names; extend or override them with your own rules file (`--rules FILE`).",
 )
 UNKNOWN_PACKAGE = Code(
     "MIG302",
     Severity.ERROR,
     "Package is not in Wolfi: apk add fails",
-    "No package rule maps this name, and it is neither a Wolfi package nor a virtual name that a Wolfi "
-    "package provides (the lists ship with migrator, from the Wolfi package definitions). It was kept "
+    "No package rule maps this name, it is neither a Wolfi package nor a virtual name that a Wolfi "
+    "package provides (the lists ship with migrator, from the Wolfi package definitions), and no general "
+    "rule finds its Wolfi equivalent (see MIG301). It was kept "
     "as written, so `apk add` refuses the whole command (`ERROR: unable to select packages`) and the "
     "build fails. The message names close Wolfi names when there are some. Find the Wolfi package that "
     "provides the same files (`apk search NAME`, or `apk search cmd:BINARY` for a command) and add a "
@@ -126,6 +132,27 @@ APT_CONFIGURATION_REMOVED = Code(
     "has no such configuration, so it was removed.",
 )
 
+TOOLS_ADDED = Code(
+    "MIG313",
+    Severity.INFO,
+    "Package added for a command the Wolfi image lacks",
+    "The stage runs a command that its source image shipped but the Chainguard image does not have: "
+    "Wolfi's busybox has no wget and no bash, wolfi-base is only busybox and apk, Wolfi's nodejs does "
+    "not bundle npm, and Docker Hub's full language images had curl and git. Nothing the stage "
+    "installs provides it either, so its Wolfi package (rules/tools.yaml) was added to the stage's first "
+    "`apk add`, or, when the command runs before any, `apk add --no-cache PKG && ` was put in front of "
+    "it. Commands the table does not know are never guessed at.",
+)
+TOOL_NOT_IN_WOLFI = Code(
+    "MIG314",
+    Severity.ERROR,
+    "Command with no Wolfi package: the RUN fails",
+    "The stage runs a command of the source distribution that no Wolfi package provides (RHEL's "
+    "`scl` and `subscription-manager`, `chkconfig`), and the image does not have it: the shell "
+    "reports `not found` and, unless the failure is hidden, the build stops. Do what it did another way "
+    "(the Wolfi package of the software itself, a download in the builder), or remove it.",
+)
+
 CODES: tuple[Code, ...] = (
     PACKAGES_TRANSLATED,
     UNKNOWN_PACKAGE,
@@ -139,4 +166,6 @@ CODES: tuple[Code, ...] = (
     UNSUPPORTED_PACKAGE_COMMAND,
     APT_CONFIGURATION_REMOVED,
     REPOSITORY_SETUP_REMOVED,
+    TOOLS_ADDED,
+    TOOL_NOT_IN_WOLFI,
 )

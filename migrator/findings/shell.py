@@ -72,7 +72,11 @@ LAYOUT_TRANSLATED = Code(
     "the change is mechanical: Debian's multiarch library directories (`/usr/lib/x86_64-linux-gnu/`, "
     "`/usr/lib/$(uname -m)-linux-gnu/`) are plain `/usr/lib/` on Wolfi; `ln -s /usr/local/bin/python "
     "/usr/bin/python` is dropped because Wolfi installs the interpreter in /usr/bin already (the link "
-    "would fail, or with -f replace the interpreter by a dangling link).",
+    "would fail, or with -f replace the interpreter by a dangling link), and a command started as "
+    "`/usr/local/bin/python` is started by name; Docker Hub php's `$PHP_INI_DIR` and /usr/local/etc/php "
+    "are /etc/php; Debian's /etc/ImageMagick-6 is /etc/ImageMagick-7; what `COPY --from` takes from a "
+    "postgres stage's /usr/local/bin and /usr/local/lib is in /usr/bin and /usr/lib on Chainguard's "
+    "postgres (rules/dockerhub.yaml lists these).",
 )
 LAYOUT_MISSING = Code(
     "MIG408",
@@ -85,6 +89,40 @@ LAYOUT_MISSING = Code(
     "The message says what the Chainguard image uses instead.",
 )
 
+SOURCE_ACCOUNT_REMOVED = Code(
+    "MIG409",
+    Severity.INFO,
+    "Deleting a user or group of the original image: removed",
+    "The command deleted a user or group that came with the original image (ubuntu:24.04's `ubuntu`, "
+    "uid 1000, usually deleted to free its uid or name). The Chainguard image has no such account, so "
+    "busybox's `deluser`/`delgroup` would fail the build; the command was removed and the uid and name "
+    "are free already.",
+)
+
+DOCKERHUB_HELPER_TRANSLATED = Code(
+    "MIG410",
+    Severity.INFO,
+    "Docker Hub php helper translated to Wolfi packages",
+    "Docker Hub's php images compile extensions into their own PHP with helper scripts "
+    "(`docker-php-ext-install`, `docker-php-ext-enable`, `pecl install`, mlocati's "
+    "`install-php-extensions`) that do not exist on Wolfi. There each extension is a package "
+    "(`php-<ext>`, or `php-8.X-<ext>` for a PECL extension without a generic name) that installs the "
+    "module and the ini line enabling it, so the command became `apk add --no-cache` of those packages. "
+    "`docker-php-ext-configure` and `docker-php-source` are removed (the packages are built with "
+    "Wolfi's own options; the message names flags that are not applied), and so is copying "
+    "`php.ini-production` to `php.ini` (Wolfi's /etc/php/php.ini is the production file).",
+)
+DOCKERHUB_HELPER_LEFT = Code(
+    "MIG411",
+    Severity.ERROR,
+    "Docker Hub php helper left as written: the RUN fails",
+    "The command is one of Docker Hub php's helpers (or needs a file only Docker Hub's php has, such "
+    "as `php.ini-development`), and migrator knows no Wolfi package for the extension it builds, so it "
+    "was left as written: on Wolfi the command is not found and, under `set -e` or as the last "
+    "command, the build fails. Find the extension's package (`apk search php-`), or build it with "
+    "`phpize` in the builder stage and copy the module into the runtime.",
+)
+
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
     USER_COMMAND_UNTRANSLATABLE,
@@ -94,4 +132,7 @@ CODES: tuple[Code, ...] = (
     UID_SHIFTED,
     LAYOUT_TRANSLATED,
     LAYOUT_MISSING,
+    SOURCE_ACCOUNT_REMOVED,
+    DOCKERHUB_HELPER_TRANSLATED,
+    DOCKERHUB_HELPER_LEFT,
 )

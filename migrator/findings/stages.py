@@ -41,10 +41,18 @@ CODES: tuple[Code, ...] = (
          "tini / dumb-init reap zombie processes for PID 1. The runtime image does not ship it; run the "
          "container with `docker run --init` (or your orchestrator's equivalent) if the app spawns "
          "children."),
-    Code("MIG510", Severity.WARNING, "HEALTHCHECK needs tools the runtime does not have",
-         "The HEALTHCHECK runs curl, wget or a shell, none of which exist in the distroless runtime, so "
-         "the check would always fail. It is removed: use your orchestrator's HTTP probe, or build a "
-         "small health-check binary into the image."),
+    Code("MIG510", Severity.WARNING, "HEALTHCHECK removed from the runtime stage",
+         "The HEALTHCHECK runs curl, wget or a shell, which the runtime image does not have (Wolfi's busybox "
+         "has no wget; python, jre, glibc-dynamic and static have no shell), so the check would always fail "
+         "and the container would be reported unhealthy. It is removed, and the message says which tool it "
+         "needed: use your orchestrator's probe (Kubernetes httpGet or tcpSocket), or build a small "
+         "health-check program into the image. An HTTP check of one URL on a runtime with node or python is "
+         "ported instead (MIG552)."),
+    Code("MIG552", Severity.INFO, "HEALTHCHECK ported to the runtime's interpreter",
+         "The HEALTHCHECK fetched one URL with curl or wget, which the runtime does not have. It now fetches "
+         "the same URL with the runtime's own interpreter, in exec form (no shell needed): node's `fetch` or "
+         "python's `urllib`, failing on HTTP errors where curl -f or wget did. On node, `localhost` becomes "
+         "127.0.0.1 (node may try ::1 first, where an app listening on 0.0.0.0 is not)."),
     Code("MIG511", Severity.WARNING, "privileged port under a nonroot user",
          "Ports below 1024 need privileges the nonroot runtime user does not have outside Docker's "
          "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it."),
@@ -77,11 +85,17 @@ CODES: tuple[Code, ...] = (
          "Chainguard's nginx runs as nonroot and listens on 8080. EXPOSE was changed; change `listen 80` "
          "in your own nginx configuration too."),
     Code("MIG521", Severity.INFO, "shared libraries carried into the runtime",
-         "Compiled dependencies link against shared libraries that the distroless runtime does not ship; "
-         "the library files are copied from the builder."),
-    Code("MIG522", Severity.WARNING, "PHP extensions need the matching Wolfi packages",
-         "docker-php-ext-install / pecl compile extensions into the Debian PHP. On Wolfi each extension "
-         "is a package (php-8.X-<ext>); the runtime image must contain them."),
+         "Compiled dependencies link against shared libraries that the distroless runtime does not ship "
+         "(and PHP extensions are modules plus an ini file). A builder step copies them under "
+         "/runtime-libs at their own paths (a directory such as /usr/lib/ImageMagick-7.x stays a "
+         "directory; a pattern that matches nothing, because its package is not installed, is skipped), "
+         "then asks the dynamic loader (`ld.so --list`) for every library they load and copies those "
+         "too, except glibc's own, which the runtime has. The runtime stage copies that tree."),
+    Code("MIG522", Severity.WARNING, "PHP extensions need the matching Wolfi packages (retired)",
+         "No longer reported: docker-php-ext-install / pecl are translated to the extensions' Wolfi "
+         "packages (MIG410, or error MIG411 when there is none), and a distroless php runtime copies their "
+         "modules and ini files from the builder (MIG521). Kept so that configurations that ignore it stay "
+         "valid."),
     Code("MIG523", Severity.WARNING, "files copied into / under names the Dockerfile does not show",
          "The original copied a directory's contents (or the whole build context) into / (no WORKDIR), "
          "so the names of what landed there are unknown. The runtime cannot copy / from the builder; it "
@@ -154,6 +168,61 @@ CODES: tuple[Code, ...] = (
          "stage stays one stage on wolfi-base (chainguard-base for organisations) with its packages "
          "translated to apk, the way the original kept them: shell and apk stay in the image. Split "
          "it by hand when only a few files are needed at run time."),
+    Code("MIG549", Severity.ERROR, "the start command needs bash, which the runtime does not have",
+         "The command runs bash, or a start script this tool cannot read (it is in the build context, not in the "
+         "Dockerfile) whose original image had bash: Debian, Ubuntu, UBI, CentOS, Fedora and the official language "
+         "images built on them all ship it, and scripts written there usually start with `#!/bin/bash`. Wolfi's "
+         "busybox sh is no bash. Where the stage can install packages (wolfi-base) bash is installed (MIG551); "
+         "a runtime that cannot (node, jdk, dotnet-sdk...) gets this error: check that the script runs with sh "
+         "(`#!/bin/sh`, no arrays, `[[ ]]` or `source`), port it, or run on wolfi-base with the language and bash "
+         "installed by apk."),
+    Code("MIG551", Severity.INFO, "bash installed for a script",
+         "A script this stage runs (the start command, a RUN step, or the stage's SHELL) needs bash, or may: its "
+         "source image had bash and the tool cannot read the script. The Chainguard image here has only busybox "
+         "sh, so `bash` is added to the stage's `apk add`. Drop it if the script is POSIX sh (`#!/bin/sh`)."),
+    Code("MIG553", Severity.WARNING, "JVM option a current JVM refuses removed",
+         "The java command line named an option the runtime's JVM no longer knows (`-XX:MaxPermSize`, "
+         "`-XX:+UseCGroupMemoryLimitForHeap`, `-Xincgc`...): the JVM would print \"Unrecognized VM option\" and "
+         "exit before the app starts. Each such option tuned something the JVM no longer has or now does by "
+         "itself (PermGen, container memory limits), so it is removed; the message says why for each "
+         "(rules/jvm-options.yaml). The same options in an ENV that sets JVM options (JAVA_TOOL_OPTIONS, which the "
+         "JVM reads itself, JDK_JAVA_OPTIONS, JAVA_OPTS) are removed there too."),
+    Code("MIG554", Severity.WARNING, ".NET app rolls forward to the runtime's major version",
+         "The source ran a framework-dependent .NET app on an older runtime (3.1, 5, 6, 7, 8 or 9), and the "
+         "Chainguard runtime's latest tag has only the newest .NET. A .NET app rolls forward to a newer minor "
+         "version by itself, never to a newer major one: it would exit at once (\"You must install or update "
+         ".NET to run this application\"). `ENV DOTNET_ROLL_FORWARD=Major` lets the host run it on the newer "
+         "runtime, which works for most apps; test it, then retarget the project (`<TargetFramework>`) to the "
+         "new version and drop the setting. Self-contained publishes carry their own runtime and are left alone."),
+    Code("MIG555", Severity.WARNING, "the app ran as root and now runs as nonroot",
+         "The original final stage ran its command as root (no USER, or USER root, on a Docker Hub image), "
+         "and the Chainguard runtime runs it as nonroot (uid 65532). Whatever the app writes must belong to that "
+         "user. The WORKDIR, the data directories its command names (`--data ./data`) and its VOLUMEs are made "
+         "its own: files copied into the WORKDIR get --chown, directories outside it are created in the "
+         "builder and copied with --chown (a builder stage is added when the stage had none). Any other path "
+         "the app writes (a cache, a PID file, a path from its configuration) needs the same; where it must "
+         "truly run as root, add `USER root` and say why."),
+    Code("MIG556", Severity.WARNING, "no command of its own on an interpreter image",
+         "The final stage sets no CMD or ENTRYPOINT: the original image's default (irb, python3, node, jshell) "
+         "is no app, so the app's command is given when the container starts (compose `command:`, `docker run "
+         "IMAGE CMD`, a Kubernetes `args`). The Chainguard image's ENTRYPOINT is the interpreter, which would take "
+         "that command as its own argument (`ruby bundle exec puma`), so `ENTRYPOINT []` is added. The command "
+         "still runs in exec form on an image without a shell (and without bundler, pip or npm where the message "
+         "says so): start the program itself, such as a binstub or console script from the dependencies the "
+         "runtime copies, or the interpreter with a script."),
+    Code("MIG558", Severity.WARNING, "the runtime keeps the .NET SDK for `dotnet run`",
+         "The start command is `dotnet run` (or another SDK command), which builds the project before it runs it: "
+         "only the SDK can do that, so the runtime is dotnet-sdk, with busybox sh and the compilers, as big as the "
+         "builder and running as nonroot (it may restore packages again at start). Publish in the builder "
+         "(`dotnet publish -c Release -o /app`) and start the result (`ENTRYPOINT [\"dotnet\", \"/app/App.dll\"]`) "
+         "to run on aspnet-runtime or dotnet-runtime."),
+    Code("MIG557", Severity.WARNING, "a stage before the last is an image of its own",
+         "The stage has its own CMD, ENTRYPOINT or EXPOSE, and no other stage copies from it or is built FROM "
+         "it: it is a target of its own (`docker build --target NAME`), as in files that build several images. "
+         "Only the last stage becomes a distroless runtime; this one is migrated like every build stage, onto a "
+         "-dev image (shell, apk) and with `USER root` where its RUN lines need it, so the image that target builds "
+         "is not hardened. Migrate it as a Dockerfile of its own (the stages it needs, then it last), or keep it "
+         "as it is if it is only a development image."),
     Code("MIG543", Severity.ERROR, "COPY --from a path the builder does not have",
          "The path is where Docker Hub's official image keeps something (GEM_HOME /usr/local/bundle, "
          "GOPATH /go, /usr/local/lib/python3.X, /opt/java/openjdk, docker-entrypoint.sh...). The "

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 
 DOCKER_HUB = "docker.io"
-_HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
+# every host name Docker Hub answers on (Rails' generated Dockerfiles write registry.docker.com/library/ruby)
+_HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com",
+                "registry.docker.com"}
 # registries that mirror Docker Hub's official images under a path prefix
 _HUB_MIRRORS = {"public.ecr.aws": "docker/library/", "mirror.gcr.io": "library/"}
 _COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")

@@ -41,6 +41,13 @@ def package_family(ref: ImageRef, rule: ImageRule | None) -> str:
     return "debian"
 
 
+def source_shell(ref: ImageRef, rule: ImageRule | None) -> str:
+    """The shell the source image ships: bash | sh | none (rules/images.yaml `shell`, else by family)."""
+    if rule is not None and rule.shell:
+        return rule.shell
+    return "sh" if package_family(ref, rule) == "alpine" else "bash"
+
+
 def is_ours(ref: ImageRef, options: Options) -> bool:
     """True when the image already lives in the target registry (migrated output)."""
     full = f"{ref.registry}/{ref.path}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from migrator.findings import finding
 from migrator.model import Finding, Options
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
 from migrator.plan.runtime_choice import RuntimeOverride
 from migrator.plan.stages import Stage, StagedFile
@@ -49,6 +51,7 @@ class FilePlan:
     stages: list[StagePlan]
     options: Options
     rules: RuleSet
+    files: BuildContext = field(default_factory=lambda: BuildContext(None))  # the build context on disk
 
     @property
     def final(self) -> StagePlan:
@@ -65,8 +68,9 @@ class FilePlan:
 
 
 def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
-              override: RuntimeOverride | None = None) -> FilePlan:
-    """`override`: the runtime the final stage's start command needs (see plan.runtime_choice)."""
+              override: RuntimeOverride | None = None, files: BuildContext | None = None) -> FilePlan:
+    """`override`: the runtime the final stage's start command needs (see plan.runtime_choice); `files`: the
+    build context on disk, if any."""
     from migrator.plan.roles import chain, refused_role
 
     plans: list[StagePlan] = []
@@ -81,7 +85,32 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
         plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None))
     if override is not None and plans and plans[-1].migrated:
         _apply_override(plans[-1], override, options)
-    return FilePlan(staged, plans, options, rules)
+    _note_targets(plans, staged)
+    return FilePlan(staged, plans, options, rules, files or BuildContext(None))
+
+
+def _note_targets(plans: list[StagePlan], staged: StagedFile) -> None:
+    """A stage before the last with a command of its own that no stage uses is an image of its own
+    (`docker build --target NAME`): it is migrated as a build stage, on a -dev image, which it says."""
+    used: set[int] = {s.parent.index for s in staged.stages if s.parent is not None}
+    for stage in staged.stages:
+        for instruction in stage.instructions:
+            reference = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
+            for found in re.findall(r"--mount=\S*\bfrom=([\w.-]+)", instruction.raw) if instruction.keyword == "RUN" \
+                    else [reference] if reference else []:
+                source = staged.stage_by_reference(found, before=stage.index)
+                if source is not None:
+                    used.add(source.index)
+    for plan in plans[:-1]:
+        own = [i for i in plan.stage.instructions if i.keyword in ("CMD", "ENTRYPOINT", "EXPOSE")]
+        if plan.role != BUILDER or not own or plan.stage.index in used:
+            continue
+        image = plan.image.rsplit("/", 1)[-1] if plan.image else "its parent's image"
+        plan.findings.append(finding("MIG557", own[0].line, f"stage '{plan.stage.label}' has a command of its own and "
+                                     f"no stage copies from it or builds on it: an image of its own (docker build "
+                                     f"--target {plan.stage.label}). It is migrated as a build stage on {image}, with "
+                                     "a shell and apk; migrate it as a Dockerfile of its own (the stages it needs and "
+                                     "it last) for a distroless runtime"))
 
 
 def _refuse(stage: Stage, why: str) -> StagePlan:
@@ -119,6 +148,8 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
                          family=parent.family, ecosystem=parent.ecosystem)
         if is_final and parent.migrated:
             plan.role, plan.split = RUNTIME, True
+        if stage.platform_stages:
+            plan.findings.append(finding("MIG212", line, _stage_named_by_arguments(stage)))
         return plan
     if stage.ref is None:
         plan = StagePlan(stage, UNCHANGED)
@@ -129,6 +160,8 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
             plan.findings.append(finding("MIG202", line, f"cannot read image reference '{stage.resolved}'; "
                                          "left untouched"))
         return plan
+    if stage.ref.short_name == "scratch" and not is_final:
+        return StagePlan(stage, UNCHANGED)  # an empty stage that carries files: scratch is static only as a runtime
     choice = choose_image(stage.ref, options, rules)
     plan = StagePlan(stage, UNCHANGED, choice, family=package_family(stage.ref, choice.rule),
                      ecosystem=choice.ecosystem)
@@ -154,6 +187,30 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
     _choose_target(plan, choice, is_final, rules, single_stage=is_final and stage.index == 0)
     _note_image_change(plan, stage)
     return plan
+
+
+def _stage_named_by_arguments(stage: Stage) -> str:
+    from migrator.plan.stages import PLATFORM_ARGS
+
+    args = stage.unresolved_args
+    platform = all(a in PLATFORM_ARGS for a in args)
+    chosen, others = stage.platform_stages[0].label, [s.label for s in stage.platform_stages[1:]]
+    when = "on a linux/amd64 build" if platform else f"when {', '.join(args)} name{'s' if len(args) == 1 else ''} it"
+    rest = f" (and {', '.join(others)} {'on other platforms' if platform else 'for other values'})" if others else ""
+    return (f"FROM {stage.image_text} names stage '{chosen}' {when}{rest}: migrated as built FROM '{chosen}'"
+            + ("" if platform else "; build arguments without a default, so other values were not checked"))
+
+
+_NGINX_START_UP = (("/etc/nginx/templates", "envsubst templates (/etc/nginx/templates)"),
+                   ("/docker-entrypoint.d", "start-up scripts in /docker-entrypoint.d"),
+                   ("NGINX_ENVSUBST_", "envsubst settings (NGINX_ENVSUBST_*)"))
+
+
+def _nginx_start_up(stage: Stage) -> str:
+    """What of Docker Hub nginx's start-up (its docker-entrypoint.sh) the stage uses."""
+    texts = [i.raw for i in stage.instructions if i.keyword in ("COPY", "ADD", "ENV", "RUN")]
+    found = [what for marker, what in _NGINX_START_UP if any(marker in text for text in texts)]
+    return " and ".join(found)
 
 
 def _with_binary_runtime(choice: ImageChoice, stage: Stage, earlier: list[StagePlan],
@@ -207,7 +264,7 @@ def _choose_target(plan: StagePlan, choice: ImageChoice, is_final: bool, rules: 
             runs = []
     # a single-stage file always becomes builder + runtime: the build context is assembled in the
     # builder and the runtime receives the app with COPY --from, like every other migrated file
-    needs_builder = bool(runs) or single_stage
+    needs_builder = bool(runs) or single_stage or (is_final and _needs_owned_directories(plan, choice, rules))
     builder = choice.builder or _builder_for_runtime(choice.runtime, rules)
     if not is_final:
         plan.role, plan.image = BUILDER, choice.builder or choice.runtime
@@ -217,6 +274,18 @@ def _choose_target(plan: StagePlan, choice: ImageChoice, is_final: bool, rules: 
         plan.role, plan.image, plan.split = RUNTIME, builder, True
     else:
         plan.role, plan.image = RUNTIME, choice.runtime
+
+
+def _needs_owned_directories(plan: StagePlan, choice: ImageChoice, rules: RuleSet) -> bool:
+    """A root app on a nonroot runtime with data or volume directories outside its WORKDIR: a builder makes
+    them, owned by the runtime user (rewrite.rootless)."""
+    from migrator.plan.facts import read_facts
+    from migrator.plan.writable import needs_a_builder
+    from migrator.rewrite.rootness import root_reason
+
+    if choice.runtime is None or rules.image_model(choice.runtime).uid == 0 or root_reason(plan.stage):
+        return False
+    return needs_a_builder(read_facts(plan.stage))
 
 
 def _builder_for_runtime(runtime: str | None, rules: RuleSet) -> str | None:
@@ -253,3 +322,7 @@ def _note_image_change(plan: StagePlan, stage: Stage, note_rules: bool = True) -
     rule = plan.choice.rule if plan.choice else None
     if rule is not None and rule.notes:
         plan.findings.append(finding("MIG211", line, f"{ref.short_name}: {rule.notes}"))
+    if "nginx" in ref.short_name and (relied := _nginx_start_up(stage)):
+        plan.findings.append(finding("MIG213", line, f"{ref.familiar}: the stage relies on {relied}, which Docker "
+                                     "Hub's nginx entrypoint runs at start and Chainguard's nginx does not: render the "
+                                     "configuration at build time (envsubst in the builder) or in your deployment"))

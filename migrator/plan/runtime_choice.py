@@ -33,6 +33,7 @@ class RuntimeOverride:
     single_stage: bool = False  # keep the final stage as one stage on the base image
     packages: tuple[str, ...] = ()  # single stage: the language the original image had, from apk
     reason: str = ""
+    code: str = "MIG546"  # the finding that says why (MIG558: a warning, the runtime keeps the SDK)
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,11 @@ def base_image(options: Options) -> str:
 
 
 def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, installs_for_run_time: bool,
-                 rules: RuleSet, options: Options, installed: tuple[str, ...] = ()) -> list[RuntimeOverride]:
+                 rules: RuleSet, options: Options, installed: tuple[str, ...] = (),
+                 source_tag: str | None = None) -> list[RuntimeOverride]:
     """Overrides to try, in order, for a final stage whose command cannot start. `installed`: the Wolfi
-    packages the final stage installs (a language among them names the image a console script needs)."""
+    packages the final stage installs (a language among them names the image a console script needs);
+    `source_tag`: the tag of the original image (php:8.2-fpm starts php-fpm)."""
     os_image = ecosystem in OS_ECOSYSTEMS or ecosystem is None
     current = need.image.rsplit("/", 1)[-1].split(":")[0]
     found: list[RuntimeOverride] = []
@@ -72,12 +75,21 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
         found.append(_single(options, "its command needs a shell and the packages the stage installs"))
     if wants_shell:
         partner = rules.image_facts(current).shell_partner
-        if partner:
+        if partner and partner in BASE_IMAGES and installed and root_is_final:
+            # wolfi-base can install what the original final stage installed: one stage keeps it all
+            found.append(_single(options, "its command needs a shell, and wolfi-base keeps the packages the "
+                                 "stage installs"))
+        elif partner:
             found.append(RuntimeOverride(f"{partner}:latest", reason=f"{partner} has a shell"))
         own = language or next((lang for lang in rules.languages.values() if lang.runtime_name == current), None)
         if not partner and own is not None and own.on_base and root_is_final:
             found.append(replace(_single(options, f"its start command needs a shell and {own.name}, and no "
-                                         f"{own.name} image has a shell"), packages=own.on_base))
+                                         f"{own.name} image has a shell"), packages=on_base(own, source_tag)))
+    if need.kind == "sdk":
+        found.append(RuntimeOverride("dotnet-sdk:latest", reason=f"`{need.program} run` builds and runs the project, "
+                                     "which needs the .NET SDK: dotnet-sdk (busybox sh, compilers) is the runtime; "
+                                     "publish in the builder and start the dll to run on aspnet-runtime",
+                                     code="MIG558"))
     if os_image and need.kind in ("missing", "no-command", "shell"):
         found.append(_single(options, "what it starts comes from the packages the stage installs"))
     unique: list[RuntimeOverride] = []
@@ -85,6 +97,18 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
         if override not in unique:
             unique.append(override)
     return unique
+
+
+BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
+
+
+def on_base(language: Language, source_tag: str | None) -> tuple[str, ...]:
+    """What to apk add on wolfi-base for the language: an fpm image (php:8.2-fpm) started php-fpm, which Wolfi
+    packages apart from the php command line (`php-fpm` is the virtual name of the current stream's)."""
+    if language.name == "php" and "fpm" in (source_tag or ""):
+        return tuple(dict.fromkeys(p for name in language.on_base for p in ((name, "php-fpm") if name == "php"
+                                                                              else (name,))))
+    return language.on_base
 
 
 def _single(options: Options, reason: str) -> RuntimeOverride:

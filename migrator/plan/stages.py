@@ -22,6 +22,8 @@ class Stage:
     ref: ImageRef | None = None  # None: a stage reference, unresolvable, or invalid
     parent: Stage | None = None  # FROM <an earlier stage>
     unresolved_args: list[str] = field(default_factory=list)
+    # FROM runner-${TARGETOS}-${TARGETARCH}: the stages the platform arguments can name, the chosen one first
+    platform_stages: list[Stage] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -59,6 +61,30 @@ class StagedFile:
         return None
 
 
+# BuildKit's automatic platform arguments: defined for every FROM line, with the values of the platform
+# the build runs on (BUILD*) and builds for (TARGET*)
+PLATFORM_ARGS = frozenset({"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS",
+                           "BUILDARCH", "BUILDVARIANT"})
+# the values on a linux/amd64 machine, which picks the stage a platform-named FROM means there
+NATIVE_PLATFORM = {"TARGETPLATFORM": "linux/amd64", "TARGETOS": "linux", "TARGETARCH": "amd64", "TARGETVARIANT": "",
+                   "BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDARCH": "amd64", "BUILDVARIANT": ""}
+
+
+def _platform_stages(stage: Stage, staged: StagedFile, missing: list[str]) -> list[Stage]:
+    """The earlier stages `FROM runner-${TARGETOS}-${TARGETARCH}` (or `FROM base-${VARIANT}`, an argument
+    without a default) can name: the native platform's first. A FROM that is only arguments names an image."""
+    import fnmatch
+
+    unknown = set(missing)
+    pattern = re.sub(r"\$\{?(\w+)\}?", lambda m: "*" if m.group(1) in unknown else m.group(0), stage.image_text)
+    pattern = expand_args(pattern, staged.global_args)[0].lower()
+    if not pattern.strip("*") or "/" in pattern or ":" in pattern:
+        return []
+    named = [s for s in staged.stages[: stage.index] if s.name and fnmatch.fnmatchcase(s.name.lower(), pattern)]
+    native = expand_args(stage.image_text, {**staged.global_args, **NATIVE_PLATFORM})[0].lower()
+    return sorted(named, key=lambda s: (s.name or "").lower() != native)
+
+
 def from_image_span(raw: str) -> tuple[int, int] | None:
     """Character span of the image token in a FROM instruction's raw text."""
     match = _FROM_IMAGE.match(raw)
@@ -77,7 +103,9 @@ def split_stages(doc: Dockerfile) -> StagedFile:
         else:
             preamble.append(item)
             if isinstance(item, Instruction) and item.keyword == "ARG":
-                global_args.update(parse_arg(item.body))
+                for name, value in parse_arg(item.body).items():
+                    # a default may name earlier arguments: ARG BUILDER=rust:${RUST_VERSION}
+                    global_args[name] = expand_args(value, global_args)[0] if value is not None else None
     staged = StagedFile(preamble, stages, global_args)
     for stage in stages:
         _resolve(stage, staged)
@@ -118,7 +146,12 @@ def _resolve(stage: Stage, staged: StagedFile) -> None:
     stage.resolved = resolved
     stage.unresolved_args = missing
     parent = staged.stage_by_reference(resolved, before=stage.index)
-    if parent is not None and "/" not in resolved and ":" not in resolved:
+    if parent is None and missing:
+        stage.platform_stages = _platform_stages(stage, staged, missing)
+        parent = stage.platform_stages[0] if stage.platform_stages else None
+        if parent is not None:
+            stage.resolved = parent.name or resolved
+    if parent is not None and "/" not in stage.resolved and ":" not in stage.resolved:
         stage.parent = parent
         return
     if missing or not resolved:

@@ -54,7 +54,7 @@ _CREATED_UID = re.compile(r"(?:\s-u\s*|--uid[= ])[\"']?(\d+)\b")
 def uid_findings(plan: FilePlan, stage_plan: StagePlan, instructions: list[Instruction]) -> list[Finding]:
     """Numeric ids that named a user of the Docker Hub image (node's 1000, www-data's 33): on the
     Chainguard image its user is uid 65532 and the old uid belongs to nobody (or to another user)."""
-    upstream = _upstream_users(plan, stage_plan)
+    upstream = upstream_users(plan, stage_plan)
     if not upstream:
         return []
     created = {uid for i in instructions if i.keyword == "RUN" for uid in _CREATED_UID.findall(i.logical)}
@@ -86,7 +86,7 @@ def _uid_references(instruction: Instruction) -> list[tuple[str, str]]:
     return list(dict.fromkeys(found))
 
 
-def _upstream_users(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
+def upstream_users(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
     """uid -> user name of the users the source image had (rules/dockerhub.yaml)."""
     import fnmatch
 

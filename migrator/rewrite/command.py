@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from migrator.model import Finding
+from migrator.rewrite.tools import MissingTool, ToolUses
 from migrator.rules.loader import RuleSet
 
 
@@ -63,7 +64,13 @@ class StageKnowledge:
     setup_scripts: set[str] = field(default_factory=set)  # files a repository set-up script was saved to
     sets_up_repositories: bool = False  # some command of the stage adds a repository (sources.list, .repo)
     variables: dict[str, PackageList] = field(default_factory=dict)  # ARG/ENV defaults that may list packages
-    image_user: str = "nonroot"  # the image's own user (and group), uid/gid 65532
+    image_user: str = "nonroot"  # the image's own user (and group)
+    image_uid: int = 65532  # its uid (0: the image runs as root, as wolfi-base does)
+    source_users: set[str] = field(default_factory=set)  # users the original image shipped (ubuntu, node)
+    uses: ToolUses = field(default_factory=ToolUses)  # first pass: the commands the stage runs
+    tools: list[MissingTool] = field(default_factory=list)  # commands it runs that its image lacks
+    tools_placed: bool = False  # their packages were added to an apk add (second pass)
+    image_name: str = ""  # the Chainguard image the stage is built on, for messages
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
     probing: bool = False  # first pass: only collect, decisions come later
@@ -93,6 +100,7 @@ class Outcome:
     whole: str | None = None  # replace the command's whole text
     findings: list[Finding] = field(default_factory=list)
     installs: bool = False  # runs apk add/del after the rewrite
+    adds: bool = False  # an `apk add` whose packages stay installed (not a --virtual group)
     users: bool = False  # adds users or groups after the rewrite
     fails: bool = False  # the command, as it stays, fails on Wolfi (its findings say why)
 

@@ -227,4 +227,7 @@ def healthcheck_needs_shell(instruction: Instruction, runtime_tools: set[str], r
     tool = posixpath.basename(str(argv[0])) if argv else ""
     if tool in _SHELLS and not runtime_has_shell:
         return True
+    if tool in _SHELLS and len(argv) == 3 and argv[1] == "-c":
+        inner = str(argv[2]).split()
+        tool = posixpath.basename(inner[0]) if inner else ""  # ["/bin/sh", "-c", "curl -f ..."]
     return tool in {"curl", "wget", "nc"} and tool not in runtime_tools

@@ -70,6 +70,8 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool) -> str | None:
         elif kind in ("while_statement", "until_statement"):
             if current.type != "do_group":
                 return "it is the condition of a loop"
+        elif kind in ("if_statement", "elif_clause") and current.type in ("elif_clause", "else_clause"):
+            pass  # a later branch's status is the `if`'s status: it flows up
         elif kind in ("if_statement", "elif_clause"):
             body = _clause_body(parent)
             if not any(_same(current, c) for c in body):

@@ -49,6 +49,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return _chown(cmd, ctx)
     if name == "ln":
         return _link(cmd)
+    if (cmd.words[0].value or "").startswith("/usr/local/bin/") and (moved := _usr_local_program(cmd)):
+        return moved
     if name in ("curl", "wget", "sh", "bash"):
         return _saved_setup_script(cmd, ctx)
     if name.endswith(".sh") and _is_setup_command(cmd):
@@ -163,6 +165,25 @@ def fetched_tools(text: str) -> set[str]:
     return {"rustup"} if any(marker in text for marker in _RUSTUP_INSTALLERS) else set()
 
 
+def _usr_local_program(cmd: Cmd) -> Outcome | None:
+    """`/usr/local/bin/python -m pip ...`: Docker Hub's interpreter path. Wolfi installs it in /usr/bin; the
+    bare name finds it there, or in the virtual environment the migration put first on PATH, as the
+    original found /usr/local/bin first on its PATH."""
+    import fnmatch
+    import posixpath
+
+    from migrator.findings import shell as shell_codes
+    from migrator.rules.data import builtin_data
+
+    program = posixpath.basename(cmd.words[0].value or "")
+    if not any(fnmatch.fnmatchcase(program, p) for p in builtin_data("dockerhub.yaml").get("usr_local_bin") or []):
+        return None
+    message = (f"`{cmd.words[0].text}` -> `{program}`: Wolfi installs {program} in /usr/bin, and a virtual "
+               "environment on PATH comes first, as /usr/local/bin did")
+    return Outcome(replace={cmd.word_index(0): program},
+                   findings=[shell_codes.LAYOUT_TRANSLATED.finding(cmd.line, message)])
+
+
 def _link(cmd: Cmd) -> Outcome | None:
     """`ln -s /usr/local/bin/python /usr/bin/python`: Docker Hub's interpreter path; Wolfi's is /usr/bin."""
     import fnmatch
@@ -213,10 +234,13 @@ def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
     unknown += [g for g in (group,) if g and not g.isdigit() and g not in known_group_names(ctx) | installed]
     if not unknown:
         return None
+    if ctx.stage.image_uid == 0:  # wolfi-base runs as root: no user of its own to offer
+        instead = "or use numeric ids"
+    else:
+        instead = f"or use the image's user ({ctx.stage.image_user}, uid {ctx.stage.image_uid})"
     message = (f"`{_text(cmd)}`: {', '.join(dict.fromkeys(unknown))} is not a user of Wolfi's base layout (Debian's "
                "www-data is not there either) and no earlier command of the stage creates it: unless a package "
-               f"installed here creates it, {cmd.name} fails. Create it, or use the image's user "
-               f"({ctx.stage.image_user}, uid 65532)")
+               f"installed here creates it, {cmd.name} fails. Create it, {instead}")
     return Outcome(findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
 
 

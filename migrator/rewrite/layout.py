@@ -6,6 +6,11 @@
   cache nothing on Chainguard images; `UV_PROJECT_ENVIRONMENT=/usr/local` installs where neither the
   interpreter nor the runtime stage looks: reported (rules/dockerhub.yaml says what to use).
 
+- Paths Wolfi keeps elsewhere (rules/dockerhub.yaml `renamed_paths`): Docker Hub php's `$PHP_INI_DIR`
+  and /usr/local/etc/php are /etc/php; Debian's /etc/ImageMagick-6 is /etc/ImageMagick-7. And what a
+  `COPY --from` takes from a stage on a Docker Hub image (`copy_from_paths`): postgres's
+  /usr/local/bin/pg_dump is /usr/bin/pg_dump on Chainguard's postgres.
+
 `ln -s /usr/local/bin/python /usr/bin/python` is handled with the other shell commands (housekeeping.py).
 """
 
@@ -17,6 +22,7 @@ from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.planner import FilePlan
+from migrator.plan.stages import Stage
 
 # /usr/lib/x86_64-linux-gnu, /lib/aarch64-linux-gnu, /usr/lib/$(uname -m)-linux-gnu, /usr/lib/${ARCH}-linux-gnu,
 # /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
@@ -40,6 +46,10 @@ def translate_layout(plan: FilePlan) -> list[Finding]:
             if not isinstance(item, Instruction):
                 continue
             findings += _reported_paths(item)
+            renamed = _renamed(plan, stage, item)
+            if renamed is not None:
+                item = stage.items[position] = renamed[0]
+                findings.append(renamed[1])
             if _copies_from_an_image(plan, item, stage.index) or not _MULTIARCH.search(item.raw):
                 continue
             raw = _MULTIARCH.sub("/usr/lib", item.raw)
@@ -48,6 +58,84 @@ def translate_layout(plan: FilePlan) -> list[Finding]:
             findings.append(finding("MIG407", item.line, f"{paths} -> /usr/lib: Wolfi keeps shared libraries "
                                     "directly in /usr/lib, with no multiarch directory"))
     return findings
+
+
+def _renamed(plan: FilePlan, stage: Stage, item: Instruction) -> tuple[Instruction, Finding] | None:
+    """The instruction with the paths Wolfi keeps elsewhere rewritten (MIG407), or None."""
+    import fnmatch
+
+    from migrator.parse.dockerfile import parse_instruction
+    from migrator.rules.data import builtin_data
+
+    if item.keyword not in ("RUN", "COPY", "ADD", "ENV"):
+        return None
+    data = builtin_data("dockerhub.yaml")
+    source = item.flags.get("from") if item.keyword in ("COPY", "ADD") else None
+    origin = plan.staged.stage_by_reference(source, before=stage.index) if source else None
+    if source and origin is None:
+        return None  # COPY --from=an-image: the path is right in that image
+    raw, done = item.raw, []
+    image = _image_of(stage)
+    defined = _defined_variables(plan, stage)
+    for rule in data.get("renamed_paths") or []:
+        if rule.get("image") and not fnmatch.fnmatchcase(image, rule["image"]):
+            continue
+        if rule.get("variable") in defined:
+            continue
+        pattern = re.escape(rule["from"]) + (r"(?![A-Za-z0-9_])" if rule["from"].startswith("$") else r"(?![\w.-])")
+        changed = re.sub(r"(?<![\w/.-])" + pattern if not rule["from"].startswith("$") else pattern,
+                         rule["to"].replace("\\", "\\\\"), raw)
+        if changed != raw:
+            raw = changed
+            done.append(f"{rule['from']} -> {rule['to']}" + (f" ({rule['why']})" if rule.get("why") else ""))
+    if origin is not None:
+        raw, moved = _copy_from_paths(raw, item, _image_of(origin), data)
+        done += moved
+    if not done:
+        return None
+    message = ", ".join(dict.fromkeys(done)) + ": where the Chainguard image keeps it"
+    return parse_instruction(raw, item.line, item.escape), finding("MIG407", item.line, message)
+
+
+def _copy_from_paths(raw: str, item: Instruction, image: str, data: dict) -> tuple[str, list[str]]:  # type: ignore[type-arg]
+    """`COPY --from=pg /usr/local/bin/pg_dump ...` from a stage on postgres: /usr/bin/pg_dump."""
+    import fnmatch
+    import shlex
+
+    try:
+        words = item.json_args() or shlex.split(item.body)
+    except ValueError:
+        return raw, []
+    if len(words) < 2 or words[-1] not in raw:
+        return raw, []
+    cut = raw.rindex(words[-1])  # the destination is left alone
+    head, moved = raw[:cut], []
+    for rule in data.get("copy_from_paths") or []:
+        if not fnmatch.fnmatchcase(image, rule["image"]):
+            continue
+        changed = re.sub(r"(?<![\w/.-])" + re.escape(rule["from"]), rule["to"], head)
+        if changed != head:
+            head = changed
+            moved.append(f"{rule['from']} -> {rule['to']} in {image}")
+    return head + raw[cut:], moved
+
+
+def _image_of(stage: Stage) -> str:
+    """The Docker Hub image a stage is built on, through the stages it is built FROM."""
+    ref = stage.root_stage().ref
+    return ref.short_name if ref is not None else ""
+
+
+def _defined_variables(plan: FilePlan, stage: Stage) -> set[str]:
+    """Variables the Dockerfile itself sets for the stage (ARG, ENV, here and in its parents)."""
+    names: set[str] = set(plan.staged.global_args)
+    current: Stage | None = stage
+    while current is not None:
+        for instruction in current.instructions:
+            if instruction.keyword in ("ARG", "ENV"):
+                names.update(re.findall(r"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)(?==|\s|$)", instruction.body))
+        current = current.parent
+    return names
 
 
 def _copies_from_an_image(plan: FilePlan, item: Instruction, before: int) -> bool:

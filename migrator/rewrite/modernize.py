@@ -1,6 +1,7 @@
 """Deprecated or misleading instructions in migrated stages, rewritten to their modern equivalent.
 
-- `ADD local-file dest` -> `COPY`: ADD's extras (URLs, tar extraction) are not in use (hadolint DL3020).
+- `ADD local-file dest` -> `COPY`: ADD's extras (URLs, tar extraction) are not in use (hadolint DL3020);
+  a source from a variable (`ADD $DIST /tmp/`) may be a URL: kept.
 - `MAINTAINER name` -> `LABEL maintainer="name"`: MAINTAINER is deprecated (hadolint DL4000).
 """
 
@@ -45,8 +46,8 @@ def add_as_copy(instruction: Instruction) -> tuple[str, Finding] | None:
     except ValueError:
         return None
     sources = words[:-1]
-    if not sources or any("://" in s or s.startswith("git@") or _ARCHIVE.search(s) for s in sources):
-        return None
+    if not sources or any("://" in s or s.startswith("git@") or "$" in s or _ARCHIVE.search(s) for s in sources):
+        return None  # a URL, a repository, an archive ADD unpacks, or a variable that may hold any of them
     match = _KEYWORD.match(instruction.raw)
     if match is None:
         return None

@@ -159,7 +159,13 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return _repository(cmd, ctx)
     if verb in manager.install or verb in manager.remove:
         return _Install(cmd, manager, sub, ctx, remove=verb in manager.remove).run()
+    if manager is APK and verb in _APK_QUERIES:
+        return None  # `apk info`, `apk list`: Wolfi's apk answers them too
     return _unsupported(cmd, "has no apk translation")
+
+
+# apk subcommands that only read or check the installed system: the same on Wolfi's apk
+_APK_QUERIES = _set("info list search policy version stats dot manifest audit verify fetch index fix")
 
 
 def _subcommand(cmd: Cmd, manager: Manager) -> int | None:
@@ -250,20 +256,6 @@ def package_file_finding(line: int, what: str) -> Finding:
     )
 
 
-def derived_names(family: str, name: str) -> list[str] | None:
-    """Wolfi names for `name` from the first pattern that matches it, when Wolfi has all of them."""
-    from migrator.rules.data import builtin_data
-    from migrator.rules.wolfi import is_wolfi_name
-
-    for pattern in (builtin_data("package-patterns.yaml").get("patterns") or {}).get(family) or []:
-        match = re.match(pattern["match"], name)
-        if match is None:
-            continue
-        names = [match.expand(target) for target in pattern["to"]]
-        return names if all(is_wolfi_name(n) for n in names) else None
-    return None
-
-
 def not_in_wolfi(family: str, name: str) -> str:
     from migrator.rules.wolfi import similar_names
 
@@ -274,14 +266,12 @@ def not_in_wolfi(family: str, name: str) -> str:
 
 
 def _unsupported(cmd: Cmd, why: str) -> Outcome:
-    return Outcome(
-        fails=True,
-        findings=[
-            codes.UNSUPPORTED_PACKAGE_COMMAND.finding(
-                cmd.line, f"`{_command_text(cmd)}` {why}: left as written; {cmd.name} does not exist in Wolfi"
-            )
-        ],
-    )
+    if cmd.name == "apk":  # Wolfi has apk: what fails is the option, against Wolfi's repository
+        tail = "Wolfi's apk runs it against Wolfi's repository and keys, not Alpine's, where it fails"
+    else:
+        tail = f"{cmd.name} does not exist in Wolfi"
+    message = f"`{_command_text(cmd)}` {why}: left as written; {tail}"
+    return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
 
 
 # --- pins ----------------------------------------------------------------------------------------
@@ -341,6 +331,7 @@ class _Install:
     seen: set[str] = field(default_factory=set)
     kept: int = 0  # package words (or opaque words) left in the command
     renamed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a rename changes beyond the name
     known: set[str] | None = None
 
     @property
@@ -460,10 +451,15 @@ class _Install:
             )
             return []
         if mapping.names != (name,):
-            self.renamed.append(f"{name} -> {' '.join(mapping.names)}")
+            self._renamed(name, mapping.names, mapping.note)
         if not self.remove:
             self.ctx.stage.installed.update(mapping.names)
         return list(mapping.names)
+
+    def _renamed(self, name: str, names: tuple[str, ...], note: str | None) -> None:
+        self.renamed.append(f"{name} -> {' '.join(names)}")
+        if note and f"{name}: {note.rstrip('.')}" not in self.notes:
+            self.notes.append(f"{name}: {note.rstrip('.')}")
 
     def _package_file(self, index: int, token: Token, value: str) -> None:
         """A .deb/.rpm path or URL: a repository definition (set-up, like add-apt-repository), or a
@@ -507,18 +503,20 @@ class _Install:
 
     def _unmapped(self, name: str, written: str, token: Token) -> list[str]:
         """A name the tables do not map: kept when Wolfi has it, renamed when a pattern of
-        rules/package-patterns.yaml gives Wolfi names, an error when `apk add` would refuse it."""
+        rules/package-patterns.yaml gives its Wolfi equivalent, an error when `apk add` would refuse it."""
         from migrator.rules.wolfi import is_wolfi_name
 
         if self.remove or is_wolfi_name(name):
             if not self.remove:
                 self.ctx.stage.installed.add(name)
             return [written]
-        derived = None if self.native else derived_names(self.table, name)
-        if derived:
-            self.renamed.append(f"{name} -> {' '.join(derived)}")
-            self.ctx.stage.installed.update(derived)
-            return derived
+        from migrator.rewrite.equivalents import equivalent
+
+        derived = None if self.native else equivalent(self.table, name, self.ctx.rules)
+        if derived is not None:
+            self._renamed(name, derived.names, derived.note)
+            self.ctx.stage.installed.update(derived.names)
+            return list(derived.names)
         self.ctx.stage.missing.append(name)
         self.out.fails = True
         self.out.findings.append(codes.UNKNOWN_PACKAGE.finding(token.line, not_in_wolfi(self.table, name)))
@@ -538,9 +536,12 @@ class _Install:
             return Outcome(remove=True, findings=[*out.findings, finding])
         self._head()
         out.installs = True
+        out.adds = not self.remove and not any(
+            (w.value or "") in ("--virtual", "-t") or (w.value or "").startswith("--virtual=") for w in self.cmd.words)
         if out.changes:
             target = "apk del" if self.remove else "apk add --no-cache"
             detail = f" ({', '.join(self.renamed)})" if self.renamed else ""
+            detail += "".join(f". {note}" for note in self.notes)
             out.findings.insert(
                 0,
                 codes.PACKAGES_TRANSLATED.finding(

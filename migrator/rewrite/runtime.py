@@ -13,9 +13,12 @@ from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts
+from migrator.plan.leftovers import made_directories, removed
 from migrator.plan.stages import Stage
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
+from migrator.rewrite.healthcheck import port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
+from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
 from migrator.rules.loader import ChainguardImage, RuleSet
 
@@ -39,6 +42,7 @@ class RuntimeContext:
     findings: list[Finding] = field(default_factory=list)
     ecosystem: str | None = None
     keep_root: str | None = None  # why the program must run as root (rootness.py), or None
+    java: int = 26  # the Java major the runtime serves (options it refuses are dropped from a java command)
 
     @property
     def chown_flag(self) -> str:
@@ -67,12 +71,9 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         if facts.workdir != "/":
             wanted.append(Copy(facts.workdir, facts.workdir))
         for destination in facts.copy_destinations:
-            wanted.append(Copy(destination, destination))
-        for command in facts.commands_named("mkdir"):
-            for word in command.words[1:]:
-                if not word.startswith("-"):
-                    path = command.resolve(word, facts.env)
-                    wanted.append(Copy(path, path))
+            if not removed(facts, destination):  # `COPY src /build` ... `rm -rf /build`: gone
+                wanted.append(Copy(destination, destination))
+        wanted += [Copy(path, path) for path in made_directories(facts)]
         wanted += _absolute_paths_the_command_runs(facts)
     else:
         wanted += _copied_files_the_command_uses(facts)
@@ -86,8 +87,12 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
             continue
         if any(_inside(copy.destination, k.destination) for k in kept):
             continue
+        if copy.destination in plan.owned and not copy.chown:
+            copy = Copy(copy.source, copy.destination, chown=True)
         kept.append(copy)
-    return sorted(kept, key=lambda c: wanted.index(c) if c in wanted else 0)
+    order = [(c.source, c.destination) for c in wanted]
+    return sorted(kept, key=lambda c: order.index((c.source, c.destination)) if (c.source, c.destination) in order
+                  else 0)
 
 
 _SYSTEM_PREFIXES = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/lib/", "/lib/", "/etc/", "/proc/", "/dev/")
@@ -204,16 +209,29 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         if ported is not None:
             context.findings.append(finding("MIG545", instruction.line, ported[1]))
             return [exec_form(keyword, ported[0], context.newline)]
+        argv, dropped = removed_jvm_options(outcome.argv or instruction.json_args() or [], context.java)
+        if dropped:
+            context.findings.append(jvm_options_finding(instruction.line, dropped, context.java))
+            return [exec_form(keyword, argv, context.newline)]
         if outcome.argv is None:
             return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
         return [exec_form(keyword, outcome.argv, context.newline)]
     if keyword == "HEALTHCHECK" and healthcheck_needs_shell(instruction, tools, context.image.shell):
-        context.findings.append(finding("MIG510", instruction.line))
+        check = port_healthcheck(instruction, context.image, context.newline)
+        if check is not None:
+            context.findings.append(check[1])
+            return [check[0]]
+        context.findings.append(removal(instruction, context.image))
         return []
     if keyword == "USER":
         return [_runtime_user(instruction, context)]
     if keyword == "EXPOSE":
         return [_expose(instruction, context)]
+    if keyword == "ENV" and context.image.has_program("java"):
+        raw, dropped = removed_jvm_env_options(instruction.raw, context.java)
+        if dropped:
+            context.findings.append(jvm_env_finding(instruction.line, dropped, context.java))
+            return [raw if raw.endswith("\n") else raw + context.newline]
     if keyword == "MAINTAINER" and (label := modernized(instruction)) is not None:
         context.findings.append(label[1])
         return [label[0] if label[0].endswith("\n") else label[0] + context.newline]
@@ -268,6 +286,10 @@ def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:
     cmd = context.facts.cmd
     line = cmd.line if cmd else 0
     if not original:
+        if current and "CMD" not in keywords and _no_command_of_its_own(context):
+            context.findings.append(finding("MIG556", context.facts.stage.from_item.line,
+                                            _external_command_note(context)))
+            return f"ENTRYPOINT []{context.newline}"
         if not (current and "CMD" in keywords):
             return None
         context.findings.append(finding("MIG506", line, "ENTRYPOINT [] added: the runtime image's entrypoint "
@@ -280,6 +302,33 @@ def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:
                                     f"entrypoint `{' '.join(original)}` ran the CMD, and {context.image.name}'s is "
                                     f"{' '.join(current) or 'empty'}"))
     return exec_form("ENTRYPOINT", translated, context.newline)
+
+
+# the tool a command given at run time often starts through, per language
+_PACKAGE_TOOLS = {"ruby": "bundle", "python": "pip", "node": "npm", "php": "composer"}
+
+
+def _no_command_of_its_own(context: RuntimeContext) -> bool:
+    """The stage sets no CMD or ENTRYPOINT: the original image's default (irb, python3, node) was no app, and the
+    app's command comes when the container starts (compose `command:`). On an image whose entrypoint is an
+    interpreter that command would become the interpreter's argument (`ruby bundle exec puma`)."""
+    entrypoint = context.image.entrypoint
+    if context.facts.cmd is not None or context.facts.entrypoint is not None or not entrypoint:
+        return False
+    return context.rules.language_of(posixpath.basename(entrypoint[0])) is not None
+
+
+def _external_command_note(context: RuntimeContext) -> str:
+    image = context.image
+    language = context.rules.language_of(posixpath.basename(image.entrypoint[0]))
+    tool = _PACKAGE_TOOLS.get(language.name if language else "")
+    lacks = [] if image.shell else ["no shell"]
+    lacks += [f"no {tool}"] if tool and not image.has_program(tool) else []
+    return (f"ENTRYPOINT [] added: the stage has no command of its own, so the command comes when the container "
+            f"starts, and {image.name}'s entrypoint ({image.entrypoint[0]}) would take it as its argument; that "
+            f"command runs in exec form on {image.name}" + (f", which has {' and '.join(lacks)}" if lacks else "")
+            + ": start the program itself (a binstub or console script from the copied dependencies, or the "
+            "interpreter with a script)")
 
 
 def _on_this_image(original: list[str], context: RuntimeContext) -> list[str] | None:
@@ -347,6 +396,9 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
             out.append(reset)
             reset = None
         out += finalize_instruction(instruction, context)
+    if reset:
+        out += [context.newline] if out and not out[-1].endswith("\n") else []
+        out.append(reset)
     return "".join(out)
 
 
@@ -383,7 +435,7 @@ def finalize_stage_items(items: list[Item], context: RuntimeContext) -> list[str
         if modern is not None:
             out.append(modern[0])
             context.findings.append(modern[1])
-        elif item.keyword in CARRIED_LAST or item.keyword in ("SHELL", "ONBUILD"):
+        elif item.keyword in CARRIED_LAST or item.keyword in ("SHELL", "ONBUILD", "ENV"):
             replaced = finalize_instruction(item, context)
             if replaced == [item.raw]:
                 out.append(item.raw)
@@ -391,4 +443,7 @@ def finalize_stage_items(items: list[Item], context: RuntimeContext) -> list[str
                 out += replaced
         else:
             out.append(item.raw)
+    if reset:
+        out += [context.newline] if out and not out[-1].endswith("\n") else []
+        out.append(reset)
     return out

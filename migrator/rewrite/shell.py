@@ -291,7 +291,16 @@ def _program_edits(src: Source, rewriter: _Rewriter) -> list[Edit]:
     removed, edits = rewriter.sequence(statements)
     if removed:
         edits = [Edit(src.start(statements[0]), src.end(statements[-1]), "")]
-    return _normalise(edits + _list_edits(src, rewriter.ctx.variables, edits))
+    edits += _list_edits(src, rewriter.ctx.variables, edits)
+    if rewriter.tool_insert is not None:
+        insert, finding = rewriter.tool_insert
+        if any(e.start < insert.start < e.end for e in edits):
+            rewriter.ctx.stage.tools_placed = False  # it stood in removed text: the next use places it
+        else:
+            edits.append(insert)
+            rewriter.findings.append(finding)
+            rewriter.installs = True
+    return _normalise(edits)
 
 
 _LIST_VALUE = re.compile(r"^[A-Za-z0-9.+_:=~<>*-]+(?:\s+[A-Za-z0-9.+_:=~<>*-]+)*$")
@@ -402,6 +411,7 @@ class _Rewriter:
         self.users = False
         self.errexit = errexit or _shebang_errexit(src.text)
         self.failing: list[tuple[int, str, int]] = []  # (finding index, node type, start) of failing commands
+        self.tool_insert: tuple[Edit, Finding] | None = None  # `apk add PKG && ` before a tool's first use
 
     # sequences ------------------------------------------------------------------------------
 
@@ -578,7 +588,10 @@ class _Rewriter:
             if child.type != "command_name" and child.named_child_count:
                 self.nested(child)
         if outcome is None:
+            self._tool_use(node, cmd)
             return False, []
+        if outcome.adds:
+            self._add_tools(cmd, outcome)
         self.findings.extend(self._failing(node, outcome))
         self.installs = self.installs or outcome.installs
         self.users = self.users or outcome.users
@@ -627,6 +640,7 @@ class _Rewriter:
             return
         outcome = self._translate(cmd)
         if outcome is None:
+            self._tool_use(node, cmd)
             return
         if not outcome.changes:
             self.findings.extend(self._failing(node, outcome))
@@ -637,6 +651,36 @@ class _Rewriter:
             "command substitution or a condition): left as written; it fails on Wolfi",
         )
         self.findings.extend(self._failing(node, Outcome(fails=True, findings=[finding])))
+
+    def _tool_use(self, node: Node, cmd: Cmd) -> None:
+        """A command the stage runs: noted in the first pass; in the second, when its image lacks it and
+        no apk add came before, `apk add --no-cache PKG && ` goes in front of it (rewrite/tools.py)."""
+        from migrator.rewrite import tools
+
+        stage = self.ctx.stage
+        if stage.probing:
+            tools.note_use(cmd, stage.uses)
+        elif tools.is_pending_use(cmd, stage) and self.tool_insert is None:
+            anchor = _insertion_point(node)
+            text = f"apk add --no-cache {' '.join(tools.pending_packages(stage))} && "
+            finding = pcodes.TOOLS_ADDED.finding(cmd.line, tools.added_message(stage))
+            self.tool_insert = (Edit(self.src.start(anchor), self.src.start(anchor), text), finding)
+            stage.tools_placed = True
+
+    def _add_tools(self, cmd: Cmd, outcome: Outcome) -> None:
+        """The stage's first lasting `apk add` also installs the tools its image lacks."""
+        from migrator.rewrite import tools
+
+        stage = self.ctx.stage
+        written = {t.value for t in cmd.words}
+        packages = [p for p in tools.pending_packages(stage) if p not in written]
+        if stage.probing or not packages or self.tool_insert is not None:
+            return
+        tokens = cmd.tokens
+        last = max(i for i in range(len(tokens)) if i not in outcome.delete)
+        outcome.replace[last] = f"{outcome.replace.get(last, tokens[last].text)} {' '.join(packages)}"
+        outcome.findings.append(pcodes.TOOLS_ADDED.finding(cmd.line, tools.added_message(stage)))
+        stage.tools_placed = True
 
     def _setup_script(self, items: list[Node]) -> Outcome | None:
         """`curl -fsSL https://deb.nodesource.com/setup_20.x | bash -`: a script that adds a repository."""
@@ -654,9 +698,9 @@ class _Rewriter:
         return repository_setup(fetch.line, f"`{fetch.words[0].text} {url} | {run.words[0].text}`", self.ctx)
 
     def _translate(self, cmd: Cmd) -> Outcome | None:
-        from migrator.rewrite import housekeeping, packages, users
+        from migrator.rewrite import housekeeping, packages, php_helpers, users
 
-        for translate in (packages.translate, users.translate, housekeeping.translate):
+        for translate in (packages.translate, users.translate, php_helpers.translate, housekeeping.translate):
             outcome: Outcome | None = translate(cmd, self.ctx)
             if outcome is not None:
                 return outcome
@@ -675,6 +719,26 @@ class _Rewriter:
             if not tokens:
                 return None
         return Cmd(tuple(prefix), tuple(tokens), self.src.line(self.src.start(node)))
+
+
+_INSERT_THROUGH = {"pipeline", "redirected_statement", "negated_command"}
+
+
+def _insertion_point(node: Node) -> Node:
+    """Where `apk add ... && ` can go in front of a command: before its pipeline or redirection, and
+    outside a command substitution (whose output apk's would pollute)."""
+    anchor = node
+    while anchor.parent is not None and anchor.parent.type in _INSERT_THROUGH:
+        anchor = anchor.parent
+    current = anchor
+    while current.parent is not None:
+        if current.parent.type in ("command_substitution", "process_substitution"):
+            anchor = current.parent
+            while anchor.parent is not None and anchor.parent.type not in ("program",):
+                anchor = anchor.parent
+            break
+        current = current.parent
+    return anchor
 
 
 def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, first_line: int) -> None:

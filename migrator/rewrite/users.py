@@ -22,7 +22,7 @@ USER_COMMANDS = frozenset({"useradd", "groupadd", "usermod", "groupmod", "userde
 
 # option -> (busybox flag or "" to drop it, takes a value)
 _USERADD: dict[str, tuple[str, bool]] = {
-    "-m": ("", False), "--create-home": ("", False),
+    "-m": ("home", False), "--create-home": ("home", False),
     "-M": ("-H", False), "--no-create-home": ("-H", False),
     "-r": ("-S", False), "--system": ("-S", False),
     "-u": ("-u", True), "--uid": ("-u", True),
@@ -52,6 +52,7 @@ _DEBIAN_ADDUSER: dict[str, tuple[str, bool]] = {
     "--gecos": ("-g", True), "--comment": ("-g", True),
     "--home": ("-h", True), "--shell": ("-s", True),
     "--uid": ("-u", True), "--gid": ("-G", True), "--ingroup": ("-G", True),
+    "-u": ("-u", True),  # Debian's adduser reads options with Getopt::Long: `-u` abbreviates --uid
     "--system": ("-S", False), "--group": ("group", False),
     "--no-create-home": ("-H", False),
     "--quiet": ("", False), "-q": ("", False), "--force-badname": ("", False),
@@ -95,6 +96,10 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         name, parsed = "addgroup", _as_group(parsed)
     if name == "useradd" and "nogroup" not in parsed.flags and "-G" not in parsed.flags:
         parsed.flags["group"] = ""  # useradd gives the user a group of its own name (USERGROUPS_ENAB)
+    if name == "useradd" and "home" not in parsed.flags and ctx.family != "fedora":
+        parsed.flags["-H"] = ""  # shadow's useradd makes no home without -m (Debian's login.defs); busybox does
+    if name in ("userdel", "groupdel") and _shipped_only_by_source(parsed.positional[0], ctx):
+        return _deleted_source_account(cmd, parsed.positional[0].text)
     text = _render(name, parsed, ctx)
     if text is None:
         return _untranslatable(cmd, parsed)
@@ -103,6 +108,19 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     message = f"`{' '.join(w.text for w in cmd.words)}` translated to busybox `{text}`"
     finding = codes.USER_COMMAND_TRANSLATED.finding(cmd.line, message)
     return Outcome(whole=whole, users=True, findings=[finding])
+
+
+def _shipped_only_by_source(target: Token, ctx: Context) -> bool:
+    """`userdel -r ubuntu` on ubuntu:24.04: the user came with the original image and Wolfi has no such user."""
+    name = target.value or ""
+    return name in ctx.stage.source_users and name not in known_users(ctx) and name not in known_group_names(ctx)
+
+
+def _deleted_source_account(cmd: Cmd, name: str) -> Outcome:
+    applet = "deluser" if cmd.name == "userdel" else "delgroup"
+    message = (f"`{' '.join(w.text for w in cmd.words)}` removed: {name} came with the original image, and the "
+               f"Chainguard image has no {name} to delete (busybox's {applet} would fail)")
+    return Outcome(remove=True, findings=[codes.SOURCE_ACCOUNT_REMOVED.finding(cmd.line, message)])
 
 
 def _parse(cmd: Cmd, table: dict[str, tuple[str, bool]]) -> _Parsed:
@@ -116,6 +134,8 @@ def _parse(cmd: Cmd, table: dict[str, tuple[str, bool]]) -> _Parsed:
             parsed.positional.append(token)
             continue
         text = token.value or ""
+        if not text.startswith("--") and len(text) > 2 and "-" + text in table:
+            text = "-" + text  # `-disabled-password`: Getopt::Long takes one dash for a long option
         if text.startswith("--") or len(text) == 2:
             name, equals, attached = text.partition("=") if text.startswith("--") else (text, "", "")
             options = [(name, Token(attached, attached, 0, 0, 0) if equals else None)]
@@ -133,8 +153,8 @@ def _parse(cmd: Cmd, table: dict[str, tuple[str, bool]]) -> _Parsed:
                     break
                 value = words[position]
                 position += 1
-            if flag and not (flag == "-g" and value is not None and value.value == ""):
-                parsed.flags[flag] = value.text if value is not None else ""  # empty GECOS: left out
+            if flag:
+                parsed.flags[flag] = value.text if value is not None else ""
     return parsed
 
 
@@ -253,7 +273,8 @@ def _known_groups(ctx: Context) -> dict[str, str]:
     from migrator.rules.data import builtin_data
 
     known = {str(gid): str(name) for name, gid in (builtin_data("wolfi/accounts.yaml").get("groups") or {}).items()}
-    known["65532"] = ctx.stage.image_user
+    if ctx.stage.image_uid != 0:
+        known[str(ctx.stage.image_uid)] = ctx.stage.image_user
     known.update(ctx.stage.groups)
     return known
 
@@ -298,8 +319,9 @@ def _groups(value: str | None) -> list[str] | None:
 def _untranslatable(cmd: Cmd, parsed: _Parsed) -> Outcome:
     what = ", ".join(parsed.unsupported) if parsed.unsupported else "this form"
     message = (
-        f"`{' '.join(w.text for w in cmd.words)}`: busybox adduser/addgroup cannot express {what}: left as "
-        "written; add `shadow` to an apk add in this stage, or rewrite it"
+        f"`{' '.join(w.text for w in cmd.words)}`: migrator has no busybox adduser/addgroup translation for "
+        f"{what}: left as written, and {cmd.name} is not on Wolfi; add `shadow` to an apk add in this stage, "
+        "or rewrite it"
     )
     return Outcome(users=True, fails=True, findings=[codes.USER_COMMAND_UNTRANSLATABLE.finding(cmd.line, message)])
 

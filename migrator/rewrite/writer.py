@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 
 from migrator.findings import finding
 from migrator.model import Finding, StageInfo
-from migrator.parse.dockerfile import Instruction, Item
+from migrator.parse.dockerfile import Instruction, Item, parse_instruction
 from migrator.plan.ecosystems import ecosystem_for
 from migrator.plan.ecosystems.base import BuilderEdit, EcosystemContext, RuntimePlan
 from migrator.plan.facts import StageFacts, read_facts
 from migrator.plan.images import image_name
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
-from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings
+from migrator.plan.writable import ran_as_root
+from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.dockerhub_homes import dockerhub_homes
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.layout import translate_layout
 from migrator.rewrite.lists import package_list_defaults, translated_default
+from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, runtime_java
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.python_layout import port_site_packages
+from migrator.rewrite.rootless import chown_copies, prepare_split
 from migrator.rewrite.rootness import root_reason
 from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
@@ -88,6 +92,7 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
         rules=plan.rules,
         runtime_image=final.runtime_override or root.runtime_choice,
         builder_image=root.choice.builder if root.choice else None,
+        single_stage=final.single_stage,
     )
     return ecosystem_for(final.ecosystem).plan_runtime(context)
 
@@ -143,9 +148,16 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         out.text += _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
+        roll = dotnet_roll_forward(plan, image) if stage_plan is plan.final else None
+        if roll is not None:
+            out.text += f"ENV {ROLL_FORWARD}{newline}"
+            out.findings.append(roll)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
+        if stage_plan is plan.final and context.uid != 0 and not context.keep_root and ran_as_root(context.facts):
+            kept, notes = chown_copies(kept, context.facts, context.uid)
+            out.findings += notes
         out.text += "".join(finalize_stage_items(kept, context))
         out.findings += context.findings
     _note_external_copies(plan, stage, out)
@@ -165,17 +177,22 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     out.stages.append(StageInfo(builder_name, BUILDER, builder_image, stage.resolved))
     body = _builder_items(plan, final, stage.items, inserts, newline, out)
     out.findings += prepare_volumes(final.stage, runtime_plan)
+    out.findings += _runtime_user_owns(plan, runtime_plan)
+    out.findings += carry_libraries(plan, runtime_plan, out.packages)
     if runtime_plan.builder_appends:
         last_user = facts_with_parents(stage).user
         if last_user is not None and last_user.split(":")[0] not in ("root", "0"):
             body = _ensure_newline(body, newline) + f"USER root{newline}"
-    body += "".join(a + newline for a in runtime_plan.builder_appends)
+    body += "".join(a.replace("\n", newline) + newline for a in runtime_plan.builder_appends)
     out.text += _ensure_newline(body, newline) if body else ""
-    out.findings += carry_libraries(plan, runtime_plan, out.packages)
     root = plan.root_of(final)
     runtime_image = final.runtime_override or runtime_plan.image or root.runtime_choice
     if runtime_image is None:
         runtime_image = plan.options.registry.rstrip("/") + "/glibc-dynamic:latest"
+    roll = dotnet_roll_forward(plan, runtime_image)
+    if roll is not None:
+        runtime_plan.env.append(ROLL_FORWARD)
+        out.findings.append(roll)
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
     context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:
@@ -202,6 +219,18 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
+
+
+def _runtime_user_owns(plan: FilePlan, runtime_plan: RuntimePlan) -> list[Finding]:
+    """The original ran as root and the runtime does not: the app's directories become the runtime user's."""
+    final = plan.final
+    runtime_image = (final.runtime_override or runtime_plan.image or plan.root_of(final).runtime_choice
+                     or plan.options.registry.rstrip("/") + "/glibc-dynamic:latest")
+    uid = plan.rules.image_model(runtime_image).uid
+    facts = facts_with_parents(final.stage, plan.rules, plan.staged.global_args)
+    if uid == 0 or root_reason(final.stage) or not ran_as_root(facts) or runtime_plan.image_default_command:
+        return []  # (the image's own server, nginx serving files, runs as its own user)
+    return prepare_split(facts, runtime_plan, uid)
 
 
 def _follow_moved_paths(before: list[Item], after: list[Item]) -> list[Item]:
@@ -269,6 +298,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
         rules=plan.rules,
         ecosystem=stage_plan.ecosystem,
         keep_root=root_reason(stage_plan.stage),
+        java=runtime_java(plan),
     )
 
 
@@ -278,16 +308,23 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     needs_root = False
     created: set[str] = set()  # users and groups the stage creates
     knowledge = _stage_knowledge(plan, stage_plan, items, out)
+    translated: list[Instruction] = []  # the stage's instructions as written out (RUN lines translated)
     for item in items:
         if not isinstance(item, Instruction):
             text.append(item.raw)
             continue
+        if item.keyword != "RUN":
+            translated.append(item)
         out.findings += chown_user_findings(plan, stage_plan, item, created)
         for insert in inserts.get(item.line, []):
             text.append(insert.replace("\n", newline) + newline)
             needs_root = True
         if item.keyword == "SHELL":
             knowledge.errexit, knowledge.pipefail = _shell_flags(item)
+        if item.keyword in ("USER", "SHELL") and (placed := _tools_before(item, knowledge, newline)) is not None:
+            text.append(placed[0])
+            out.findings.append(placed[1])
+            needs_root = True
         if item.keyword in ("ARG", "ENV") and (listed := translated_default(item, knowledge)) is not None:
             text.append(_ensure_newline(listed[0], newline))
             out.findings.append(listed[1])
@@ -297,6 +334,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings += outcome.findings
             needs_root = True
             if outcome.raw is not None:
+                translated += _instruction(outcome.raw, item)
                 text.append(_ensure_newline(outcome.raw, newline))
                 commands = outcome.commands()
                 out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(commands))
@@ -311,10 +349,37 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             text.append(item.raw)
     out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)])
     body = "".join(text)
+    installs_bash = "bash" in stage_plan.base_packages or re.search(r"\bapk add\b[^\n]*(?<![\w-])bash(?![\w-])", body)
+    bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
+    if bash:
+        body = f"RUN apk add --no-cache bash{newline}" + body
+        out.findings.append(finding("MIG551", stage_plan.stage.from_item.line, f"bash installed with apk: {bash}"))
     if needs_root and _needs_user_root(plan, stage_plan):
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body
     return body
+
+
+def _instruction(raw: str, original: Instruction) -> list[Instruction]:
+    """A translated RUN read back as an instruction (none when the translation left no command)."""
+    try:
+        return [parse_instruction(raw, original.line, original.escape)]
+    except ValueError:
+        return []
+
+
+def _bash_for(plan: FilePlan, stage_plan: StagePlan, translated: list[Instruction]) -> str | None:
+    """Why the stage's RUN steps, as translated, need bash on an image that lacks it (wolfi-base)."""
+    from dataclasses import replace
+
+    from migrator.plan.images import source_shell
+    from migrator.plan.scripts import bash_reason
+
+    if plan.rules.image_model(plan.inherited_image(stage_plan)).has_program("bash"):
+        return None
+    root = plan.root_of(stage_plan)
+    shell = source_shell(root.stage.ref, root.choice.rule) if root.stage.ref and root.choice else "bash"
+    return bash_reason(replace(stage_plan.stage, items=list(translated)), shell, plan.files)
 
 
 def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], out: Written) -> StageKnowledge:
@@ -327,18 +392,69 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         if isinstance(item, Instruction) and item.keyword == "RUN":
             translate_run(item, stage_plan.family, plan.rules, probe)
             probe.installed |= fetched_tools(item.raw)
+        elif isinstance(item, Instruction) and item.keyword == "SHELL" and (argv := item.json_args()):
+            probe.uses.used.setdefault(posixpath.basename(argv[0]), item.line)
     image = plan.inherited_image(stage_plan)
     knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed,
                                image_user=plan.rules.image_facts(image_name(image)).user,
+                               image_uid=plan.rules.image_facts(image_name(image)).uid,
                                sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
+    knowledge.source_users = set(upstream_users(plan, stage_plan).values())
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None
+    out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
     if inherited is not None:  # groups created by the stage this one is built FROM exist here too
         knowledge.groups, knowledge.group_names = dict(inherited.groups), set(inherited.group_names)
         knowledge.user_names = set(inherited.user_names)
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge
+
+
+def _tools_before(item: Instruction, knowledge: StageKnowledge, newline: str) -> tuple[str, Finding] | None:
+    """Packages for missing tools still to add when the stage switches to another user (after it,
+    `apk add` would run as that user and fail) or to a shell its image lacks (`SHELL ["/bin/bash", ...]`
+    on wolfi-base): they are installed just before, in a RUN of their own."""
+    from migrator.rewrite.tools import added_message, pending_packages
+
+    packages = pending_packages(knowledge)
+    if not packages:
+        return None
+    if item.keyword == "SHELL":
+        if not any(t.line == item.line for t in knowledge.tools):
+            return None
+    elif item.body.strip().split(":")[0] in ("root", "0") or not any(t.line > item.line for t in knowledge.tools):
+        return None
+    knowledge.tools_placed = True
+    return (f"RUN apk add --no-cache {' '.join(packages)}{newline}",
+            finding("MIG313", item.line, added_message(knowledge)))
+
+
+def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge, knowledge: StageKnowledge,
+                   out: Written) -> list[Finding]:
+    """The commands the stage runs that its Wolfi image lacks (rewrite/tools.py): their packages go into
+    the stage's apk add in the second pass; a command no Wolfi package provides is an error."""
+    from migrator.rewrite.tools import missing_tools
+
+    if stage_plan.family == "wolfi":
+        return []  # already a Wolfi image: what it lacks, the original lacked too
+    image = plan.inherited_image(stage_plan)
+    installed = set(probe.installed) | set(stage_plan.base_packages)
+    copied: set[str] = set()
+    stage: Stage | None = stage_plan.stage
+    while stage is not None:
+        ancestor = out.knowledge.get(stage.index) if stage is not stage_plan.stage else None
+        if ancestor is not None:
+            installed |= ancestor.installed | {t.package for t in ancestor.tools if t.package}
+        for instruction in stage.instructions:
+            if instruction.keyword in ("COPY", "ADD"):
+                copied |= {posixpath.basename(w.rstrip("/")) for w in instruction.body.split()}
+        stage = stage.parent
+    knowledge.image_name = image_name(image)
+    knowledge.tools = missing_tools(probe.uses, plan.rules.image_model(image), installed, copied)
+    return [finding("MIG314", t.line, f"`{t.command}` is run here, and no Wolfi package provides it: "
+                    f"{knowledge.image_name} does not have it, so the command is not found")
+            for t in knowledge.tools if t.package is None]
 
 
 def _shell_flags(item: Instruction) -> tuple[bool, bool]:

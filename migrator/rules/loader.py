@@ -37,6 +37,7 @@ class ImageRule:
     unsupported: str | None = None
     notes: str | None = None
     origin: str = ""  # "file:line" the rule came from, for messages
+    shell: str | None = None  # the shell the SOURCE image ships (bash | sh | none); None: from the family
 
     def applies_to(self, repository: str, tag: str | None) -> bool:
         if not fnmatch.fnmatchcase(repository, self.match):
@@ -296,7 +297,9 @@ def _annotate_lines(path: Path, data: dict[str, Any]) -> None:
 
 # --- validating and merging ------------------------------------------------------------------
 
-_IMAGE_KEYS = {"match", "tags", "ecosystem", "builder", "runtime", "family", "unsupported", "notes", "__line__"}
+_IMAGE_KEYS = {"match", "tags", "ecosystem", "builder", "runtime", "family", "unsupported", "notes", "shell",
+               "__line__"}
+SOURCE_SHELLS = ("bash", "sh", "none")
 
 
 def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) -> None:
@@ -457,6 +460,8 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
         raise MigratorError(f"{where}: unknown ecosystem '{raw['ecosystem']}' (known: {', '.join(ECOSYSTEMS)})")
     if raw.get("family") is not None and raw["family"] not in FAMILIES:
         raise MigratorError(f"{where}: unknown family '{raw['family']}' (known: {', '.join(FAMILIES)})")
+    if raw.get("shell") is not None and raw["shell"] not in SOURCE_SHELLS:
+        raise MigratorError(f"{where}: unknown shell '{raw['shell']}' (known: {', '.join(SOURCE_SHELLS)})")
     tags = raw.get("tags") or ()
     if isinstance(tags, str):
         tags = (tags,)
@@ -479,6 +484,7 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
         unsupported=raw.get("unsupported"),
         notes=raw.get("notes"),
         origin=where,
+        shell=raw.get("shell"),
     )
 
 

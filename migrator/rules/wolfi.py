@@ -40,6 +40,16 @@ def providers(name: str) -> tuple[str, ...]:
     return _provides().get(name, ())
 
 
+def all_names() -> frozenset[str]:
+    """Every package and virtual name."""
+    return _all()
+
+
+@lru_cache(maxsize=1)
+def _all() -> frozenset[str]:
+    return _packages() | frozenset(_provides())
+
+
 def similar_names(name: str, limit: int = 3) -> list[str]:
     """Wolfi names close to one it lacks (`postgresql-client-17` -> `postgresql-client`, ...), for the
     message only: an unknown name is never replaced by a guess."""

@@ -23,6 +23,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import absolute, parse_env
 from migrator.plan.stages import Stage, StagedFile, parse_arg, split_stages
 from migrator.plan.startcommand import (
@@ -86,6 +87,7 @@ class StageView:
     workdir: str = "/"
     placed: list[Placed] = field(default_factory=list)
     evidence: str = ""  # RUN text, ENV values and paths of the chain: what the Dockerfile creates
+    runs: str = ""  # the RUN text alone: what the stage's commands make
     packages: list[str] = field(default_factory=list)  # apk add names
 
     def has_language(self, language: Language) -> bool:
@@ -102,6 +104,8 @@ class Context:
     staged: StagedFile
     rules: RuleSet
     registry: str
+    source_shell: str | None = None
+    files: BuildContext = field(default_factory=lambda: BuildContext(None))
     views: dict[int, StageView] = field(default_factory=dict)
 
     def view(self, stage: Stage) -> StageView:
@@ -110,12 +114,16 @@ class Context:
         return self.views[stage.index]
 
 
-def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_command: bool = True
+def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_command: bool = True,
+                source_shell: str | None = None, files: BuildContext | None = None
                 ) -> tuple[RuntimeReport | None, list[Problem]]:
+    """`source_shell`: the shell the ORIGINAL final stage's image shipped (bash | sh | none; None: unknown).
+    A start script this tool cannot read needs bash when its image had bash. `files`: the build context on
+    disk, whose files say what they are (a binary, a bash or sh script)."""
     staged = split_stages(doc)
     if not staged.stages:
         return None, []
-    context = Context(staged, rules, registry)
+    context = Context(staged, rules, registry, source_shell, files or BuildContext(None))
     problems = _copy_source_problems(context)
     final = staged.stages[-1]
     view = context.view(final)
@@ -131,6 +139,8 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     line = _command_line(view, report)
     if report.status == "broken":
         problems.append(Problem(_broken_code(report), line, report.reason))
+    elif report.need == "bash":
+        problems.append(Problem("MIG549", line, report.reason))
     elif report.status == "shell-kept":
         problems.append(Problem("MIG541", line, report.reason))
     elif report.status == "single-stage":
@@ -141,6 +151,8 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
 
 
 def _broken_code(report: RuntimeReport) -> str:
+    if report.need == "bash":
+        return "MIG549"
     if report.need == "shell" and report.program and is_shell(report.program):
         return "MIG505"  # `sh -c` on an image without a shell
     if report.need == "shell":
@@ -175,6 +187,7 @@ def stage_view(stage: Stage, staged: StagedFile, rules: RuleSet, registry: str) 
         for instruction in current.instructions:
             _read(instruction, view, args, staged, current, texts)
     view.evidence = "\n".join(texts)
+    view.runs = "\n".join(i.raw for stage in chain for i in stage.instructions if i.keyword == "RUN")
     return view
 
 
@@ -209,8 +222,9 @@ def _expand(value: str, values: dict[str, str | None]) -> str:
 
 def _apk_added(raw: str) -> list[str]:
     names: list[str] = []
-    for match in re.finditer(r"\bapk\s+add\b([^;&|\n]*(?:\\\n[^;&|\n]*)*)", raw):
-        for word in match.group(1).replace("\\\n", " ").split():
+    joined = re.sub(r"\\\r?\n", " ", raw)  # continuation lines are one command line
+    for match in re.finditer(r"\bapk\s+add\b([^;&|\n]*)", joined):
+        for word in match.group(1).split():
             if not word.startswith("-") and "$" not in word:
                 names.append(re.split(r"[=<>~]", word)[0])
     return names
@@ -278,6 +292,9 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         if original_has_command:
             return RuntimeReport(image, argv, "broken", f"{_short(image)} has no ENTRYPOINT or CMD and the stage "
                                  "sets none: the container has nothing to start", need="no-command")
+        if model.entrypoint and rules.language_of(posixpath.basename(model.entrypoint[0])) is not None:
+            return RuntimeReport(image, argv, "ok", "no command of its own, like the original: the app's command is "
+                                 f"given when the container starts, and runs in exec form on {_short(image)}")
         return RuntimeReport(image, argv, "ok", "no command, like the original (an image of files)")
     unwrapped = unwrap(argv)
     for wrapper in argv[: unwrapped.program_index]:
@@ -291,45 +308,151 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     rest = argv[unwrapped.program_index:]
     inner = inner_program(rest[2]) if is_shell_c(rest) else None
     located = _locate(view, context, program)
+    if located is None and posixpath.basename(program) == "bash" and model.shell:
+        return RuntimeReport(image, argv, "broken", f"`{program}` is bash and {_short(image)} has none (busybox sh "
+                             "only)" + (": `apk add bash` in the stage" if single else ""), program=program,
+                             need="bash", inner=inner)
     if located is None and is_shell(program):
         return RuntimeReport(image, argv, "broken", f"`{' '.join(rest[:3])}` runs a shell and {_short(image)} has "
                              "none: write the command in exec form", program=program, need="shell", inner=inner)
     if located is None and single:
+        sources = [f"the packages the stage installs ({', '.join(dict.fromkeys(view.packages))})"] if view.packages \
+            else []
+        sources += ["what its RUN steps install (npm, pip, gem...)"] if _INSTALLERS.search(view.runs) else []
+        sources += ["a directory copied whole"]
         return RuntimeReport(image, argv, "single-stage", f"one stage on {_short(image)}, shell and apk kept: "
-                             f"`{program}` is expected from what the stage installs", program=program)
+                             f"`{program}` is not in {_short(image)} and no COPY names it, so it must come from "
+                             f"{', or '.join(sources)}: check that one of them provides it", program=program)
     if located is None:
         if not model.known:
             return RuntimeReport(image, argv, "unverified", f"{_short(image)} is not in the image model: "
                                  f"`{program}` could not be checked", program=program)
         return RuntimeReport(image, argv, "broken", _missing_reason(program, view, rules), program=program,
                              need="missing")
-    needs_shell = is_shell(program) or looks_like_script(located.path, located.source)
+    origin, source = _origin(view, context, located.path, 0) if located.how == "copied" else (located.how, None)
+    kind = context.files.kind(source) if origin == "context" and source else None
+    named = looks_like_script(located.path, located.source) and kind not in ("elf", "script")
+    # a file from the build context started directly, without an extension: a binary or a script, unknown
+    # unless the build context is on disk and its first bytes say
+    unknown = (not named and not is_shell(program) and origin == "context" and context.source_shell != "none"
+               and "." not in posixpath.basename(located.path) and not _APP_BINSTUBS.search(located.path)
+               and kind is None)
+    needs_shell = is_shell(program) or named or unknown or kind in ("sh", "bash")
     if needs_shell and not model.shell:
         what = f"`{program}` is a shell script" if not is_shell(program) else f"`{' '.join(rest[:3])}` runs a shell"
+        if unknown:
+            what = _unknown_file(program)
         return RuntimeReport(image, argv, "broken", f"{what} and {_short(image)} has no shell: port what it does "
                              "(ENV for settings, build-time steps in the builder) and start the program directly",
                              program=program, need="shell", inner=inner)
     misuse = _misused(program, rest, located, view)
     if misuse:
-        return RuntimeReport(image, argv, "broken", misuse, program=program, need="arguments")
+        need = "sdk" if misuse.startswith("`dotnet ") else "arguments"
+        return RuntimeReport(image, argv, "broken", misuse, program=program, need=need)
+    bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind)
+    if bash is None and inner and is_shell_c(rest):
+        bash = _inner_needs_bash(view, context, inner)
+    has_bash = model.has_program("bash") or "bash" in view.packages
+    why = _shell_kept_reason(program, rest, image, unknown, bash is not None and has_bash)
+    if bash and not has_bash:
+        why = f"{bash}, and {_short(image)} has none (busybox sh only)" + (
+            ": `apk add bash` in the stage" if single else
+            ": use a runtime that can install it (wolfi-base), or check that the script runs with sh")
+        return RuntimeReport(image, argv, "single-stage" if single else "shell-kept", why, program=program,
+                             need="bash")
     if single:
-        why = _shell_kept_reason(program, rest, image) if needs_shell else f"`{program}` found ({_where(located)})"
+        if not needs_shell:
+            why = f"`{program}` found ({_where(located)})"
         if interactive_shell(rest):
             why = "a base image: its command is the image's shell, other images build on it"
         return RuntimeReport(image, argv, "single-stage", f"one stage on {_short(image)}, shell and apk kept: "
                              + why, program=program)
     if needs_shell:
-        return RuntimeReport(image, argv, "shell-kept", _shell_kept_reason(program, rest, image), program=program)
+        return RuntimeReport(image, argv, "shell-kept", why, program=program)
     return RuntimeReport(image, argv, "ok", f"`{program}` found ({_where(located)})", program=program)
 
 
+def _unknown_file(program: str) -> str:
+    return (f"`{program}` comes from the build context without an extension: it may be a script (this tool cannot "
+            "read it)")
+
+
+def _needs_bash(program: str, context_script: bool, context: Context, kind: str | None) -> str | None:
+    """Why the command needs bash: it runs bash, a script that says so (`#!/bin/bash`), or a script from the
+    build context this tool cannot read whose image had bash."""
+    if posixpath.basename(program) == "bash":
+        return f"`{program}` is bash"
+    if kind == "bash":
+        return f"`{program}` is a bash script (its first line says so)"
+    if context_script and kind is None and context.source_shell == "bash":
+        return (f"`{program}` is a script from the build context, which this tool cannot read, and the original "
+                "image had bash (start scripts written there usually need it)")
+    return None
+
+
+def _inner_needs_bash(view: StageView, context: Context, inner: str) -> str | None:
+    """`sh -c "/start.sh"`: the script the shell starts may need bash too."""
+    located = _locate(view, context, inner)
+    if located is None or located.how != "copied":
+        return None
+    origin, source = _origin(view, context, located.path, 0)
+    kind = context.files.kind(source) if origin == "context" and source else None
+    script = looks_like_script(located.path, located.source) or "." not in posixpath.basename(located.path)
+    return _needs_bash(inner, origin == "context" and script, context, kind)
+
+
+def _origin(view: StageView, context: Context, path: str, depth: int) -> tuple[str, str | None]:
+    """Where the file at `path` comes from: ("context", its path in the build context) through any stage,
+    ("built", None) when a RUN made it, ("image", None) when copied from an image, or ("unknown", None). A
+    file copied by its own name is followed first, then a RUN that names it, then a directory copied whole."""
+    for placed in reversed(view.placed):
+        if placed.path == path:
+            return _placed_origin(placed, placed.source, context, depth)
+    if _mentions(view.runs, path) or _in_output_directory(view, path, False):
+        return "built", None
+    for placed in reversed(view.placed):
+        if placed.tree and _inside(path, placed.path):
+            if not looks_like_script(path) and (_BUILDS.search(view.runs) or _INSTALLERS.search(view.runs)
+                                                or _mentions_name(view.runs, posixpath.basename(path))):
+                return "built", None  # the stage builds or installs in what it copied (`go build -o app`)
+            relative = path[len(placed.path):].lstrip("/")
+            return _placed_origin(placed, posixpath.join(placed.source.rstrip("/") or "/", relative), context, depth)
+    return "unknown", None
+
+
+def _placed_origin(placed: Placed, source: str, context: Context, depth: int) -> tuple[str, str | None]:
+    if placed.external:
+        return "image", None
+    if placed.from_stage is None:
+        return ("context", source) if "://" not in placed.source else ("unknown", None)
+    if depth > 3:
+        return "unknown", None
+    view = context.view(placed.from_stage)
+    return _origin(view, context, absolute(posixpath.normpath(source), view.workdir, view.env), depth + 1)
+
+
+# commands that write programs into the directory they run in
+_BUILDS = re.compile(r"(?<![\w/.-])(make|cmake|ninja|gcc|g\+\+|cc|clang|go\s+build|cargo\s+build|"
+                     r"dotnet\s+(publish|build)|mvn|mvnw|gradle|gradlew|zig\s+build|swift\s+build)(?![\w.-])")
+
+
+def _mentions_name(text: str, name: str) -> bool:
+    return bool(text) and re.search(rf"(?<![\w/.-]){re.escape(name)}(?![\w.-])", text) is not None
+
+
+_DOTNET_SDK_COMMANDS = frozenset({"run", "build", "watch", "test", "publish", "restore", "ef"})
 _JAVA_OPTIONS_WITH_VALUE = frozenset({"-cp", "-classpath", "--class-path", "-p", "--module-path", "--add-opens",
                                       "--add-exports", "--add-modules", "--add-reads"})
 _APP_BINSTUBS = re.compile(r"/bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
 
 
 def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageView) -> str | None:
-    """Commands that find their program and still cannot start: `java app.jar`, a binstub without env."""
+    """Commands that find their program and still cannot start: `java app.jar`, a binstub without env,
+    `dotnet run` without the SDK."""
+    if (posixpath.basename(program) == "dotnet" and argv[1:2] and argv[1] in _DOTNET_SDK_COMMANDS
+            and view.model is not None and view.model.name != "dotnet-sdk"):
+        return (f"`dotnet {argv[1]}` needs the .NET SDK, and {_short(view.image)} has only the runtime: publish "
+                "in the builder (`dotnet publish -o /app`) and start the dll (`dotnet App.dll`)")
     if posixpath.basename(program) == "java":
         skip = False
         for word in argv[1:]:
@@ -376,16 +499,19 @@ def _missing_reason(program: str, view: StageView, rules: RuleSet) -> str:
     return f"`{program}` is not on the PATH of {image} and no COPY puts it there{hint}"
 
 
-def _shell_kept_reason(program: str, argv: tuple[str, ...], image: str) -> str:
+def _shell_kept_reason(program: str, argv: tuple[str, ...], image: str, unknown: bool = False,
+                       bash: bool = False) -> str:
     if is_shell_c(argv):
         inner = inner_program(argv[2]) or "the command"
         return (f"the command runs through `{argv[0]} -c`, so {_short(image)} keeps a shell; write it in exec "
                 f"form (start `{inner}` directly) to run on a distroless image")
     if is_shell(program):
         return f"the command starts a shell (`{program}`), so {_short(image)} keeps one"
-    return (f"`{program}` is a shell script, so the runtime is {_short(image)}, which has a shell (busybox sh: a "
-            "script that needs bash fails); port what the script does and start the program directly to use a "
-            "distroless image")
+    what = f"{_unknown_file(program)}, so" if unknown else f"`{program}` is a shell script, so"
+    shell = ("busybox sh, and bash is installed for the script" if bash else
+             "busybox sh: a script that needs bash fails")
+    return (f"{what} the runtime is {_short(image)}, which has a shell ({shell}); port what the script does and "
+            "start the program directly to use a distroless image")
 
 
 def _command_line(view: StageView, report: RuntimeReport) -> int:

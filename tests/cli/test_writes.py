@@ -16,7 +16,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from clitools import SAMPLE, Done, give_to_nobody, migrate, one_error_line, playground, unprivileged  # fixtures
+from clitools import (  # fixtures
+    SAMPLE,
+    Done,
+    give_to_nobody,
+    migrate,
+    one_error_line,
+    playground,
+    unprivileged,
+    without_findings,
+)
 
 from migrator.cli.files import Input, Replacement, replace_files
 from migrator.model import MigratorError
@@ -176,6 +185,7 @@ def test_two_concurrent_writes_keep_the_original_as_backup(tmp_path: Path) -> No
         assert (tmp_path / "Dockerfile.bak").read_text() == SAMPLE
         assert "cgr.dev/chainguard" in path.read_text()
         for code, err in outcomes:  # the loser, if they overlapped, says so in one line
+            err = without_findings(err)
             assert code == 0 or (code == 2 and "changed since it was read" in err and len(err.splitlines()) == 1)
 
 
@@ -209,7 +219,7 @@ def test_sigterm_during_a_write_removes_its_temporary_files(tmp_path: Path, sign
         assert run.wait(timeout=30) == code
     finally:
         os.close(directory)
-    assert run.stderr is not None and run.stderr.read().strip() == "migrate: terminated"
+    assert run.stderr is not None and without_findings(run.stderr.read()) == "migrate: terminated"
     assert leftovers(tmp_path) == [] and path.read_text() == SAMPLE
 
 

@@ -37,8 +37,10 @@ SEEDS = sorted((ROOT / "tests" / "fixtures" / "patterns").glob("*.Dockerfile")) 
 if os.environ.get("MIGRATOR_PROPERTY_CORPUS"):  # the git-ignored real-world corpus, locally
     SEEDS += sorted((ROOT / ".corpus").glob("*.Dockerfile"))
 SEED_BYTES = {path.relative_to(ROOT).as_posix(): path.read_bytes() for path in SEEDS}
-# what the tool writes itself; ARG and ENV too: package lists in their defaults are translated
-PLANNED = frozenset({"FROM", "RUN", "COPY", "ENV", "ARG", "USER", "ENTRYPOINT", "CMD", "LABEL", "WORKDIR", "EXPOSE"})
+# what the tool writes itself; ARG and ENV too: package lists in their defaults are translated; HEALTHCHECK: a
+# curl or wget check ported to the runtime's interpreter
+PLANNED = frozenset({"FROM", "RUN", "COPY", "ENV", "ARG", "USER", "ENTRYPOINT", "CMD", "LABEL", "WORKDIR", "EXPOSE",
+                     "HEALTHCHECK"})
 INTERESTING_BYTES = b"\\\"'#$<>`{}[]&|;= \t\n\r\xc3\xa9\xff\x80"
 
 

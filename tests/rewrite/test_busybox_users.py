@@ -2,8 +2,9 @@
 
 busybox's `adduser`/`addgroup`, not our reading of them, decides whether a translation works. The
 test needs a static busybox built with those applets (Debian's busybox leaves them out): set
-MIGRATOR_TEST_BUSYBOX to its path (e.g. busybox's `make allnoconfig` plus ADDUSER, ADDGROUP, ASH,
-ID, GREP, CHOWN, LAST_ID=256000, as Wolfi configures it). The commands run under `chroot` (root or
+MIGRATOR_TEST_BUSYBOX to its path: best built with Wolfi's own configuration (wolfi-dev/os
+`busybox/busyboxconfig`, with CONFIG_STATIC=y), so that the applet set is Wolfi's; at least busybox's
+`make allnoconfig` plus ADDUSER, ADDGROUP, ASH, ID, GREP, CHOWN, LAST_ID=256000. The commands run under `chroot` (root or
 `unshare -r`), so this machine's /etc is never touched. Without such a busybox the test is skipped;
 tests/rewrite/test_rewrite_users.py pins the same translations as text.
 """
@@ -109,6 +110,12 @@ def translated(script: str, family: str = "debian") -> str:
          "id pg", "uid=999(pg) gid=999(pg)"),
         ("adduser --disabled-password --gecos '' --uid 1000 --gid 1000 app", "id app", "uid=1000(app) gid=1000(app)"),
         ("useradd -m old && userdel -r old && useradd -u 1000 app", "id app", "uid=1000(app)"),
+        # review class 11: no home without -m (so the mkdir that follows works), Debian adduser's `-u`
+        ("useradd -u 911 -d /app abc && mkdir /app", "id abc", "uid=911(abc)"),
+        ("useradd app", "test ! -e /home/app && echo no-home", "no-home"),
+        ("useradd -m app", "test -d /home/app && echo home", "home"),
+        ('adduser --disabled-login -u 1001 --gecos "" web', "id web", "uid=1001(web)"),
+        ("adduser --disabled-password -gecos '' -uid 1002 web", "id web", "uid=1002(web)"),
     ],
 )
 def test_translation_runs_on_busybox(wolfi_root: Path, original: str, check: str, expected: str) -> None:
@@ -138,3 +145,16 @@ def test_the_issue_reproduction_fails_as_it_was_translated_before(wolfi_root: Pa
     # the old translation of `useradd -u 1000 -g 1000 app`: busybox refuses a gid for -G
     done = run_in(wolfi_root, "adduser -D -u 1000 -G 1000 app")
     assert done.returncode != 0 and "unknown group 1000" in done.stderr
+
+
+def test_deleting_the_source_images_user_is_dropped_and_the_rest_runs(wolfi_root: Path) -> None:
+    # ubuntu:24.04 ships `ubuntu` (uid 1000); Wolfi has no such user, so busybox's deluser would fail
+    from migrator.api import migrate_text
+    from migrator.model import Options
+
+    text = "FROM ubuntu:24.04\nRUN userdel -r ubuntu && useradd -m -u 1000 app\nUSER app\nCMD [\"sleep\", \"1\"]\n"
+    result = migrate_text(text, Options())
+    [run] = [line[4:] for line in result.dockerfile.splitlines() if line.startswith("RUN ")]
+    assert "deluser" not in run
+    done = run_in(wolfi_root, f"{run}\nid app")
+    assert done.returncode == 0 and "uid=1000(app)" in done.stdout, (run, done.stderr)

@@ -61,7 +61,7 @@ def test_a_parent_that_became_root_or_chose_a_user_is_not_overridden():
 
 def test_a_gid_reference_becomes_a_group_name():
     result = migrate("FROM python:3.12-slim\nRUN useradd -u 1000 -g 1000 app\nCOPY . /app\nCMD [\"python\", \"/app/a.py\"]\n")
-    assert "RUN addgroup -g 1000 app && adduser -D -u 1000 -G app app" in result.dockerfile
+    assert "RUN addgroup -g 1000 app && adduser -D -u 1000 -G app -H app" in result.dockerfile
 
 
 def test_chown_to_a_debian_user_is_reported():
@@ -163,7 +163,7 @@ def test_docker_hub_paths_in_commands():
     result = migrate(text)
     assert "ENV LD_PRELOAD=/usr/lib/libjemalloc.so.2" in result.dockerfile
     assert "x86_64-linux-gnu" not in result.dockerfile and "ln -s" not in result.dockerfile
-    assert "RUN apk add --no-cache libjemalloc2\n" in result.dockerfile
+    assert "RUN apk add --no-cache libjemalloc2 rust\n" in result.dockerfile  # cargo: MIG313
     [cache] = [f for f in result.findings if f.code == "MIG408"]
     assert "/usr/local/cargo" in cache.message
 
@@ -234,3 +234,206 @@ def test_users_created_in_a_parent_stage_exist_in_its_children():
     text = ("FROM python:3.12 AS base\nRUN useradd -r app\n"
             "FROM base AS final\nRUN chown -R app:app /srv\nCOPY . /app\nCMD [\"python\", \"/app/a.py\"]\n")
     assert "MIG405" not in codes(migrate(text))
+
+
+# --- finding texts say what happens in this output (review class 17) --------------------------------
+
+
+def test_a_failure_in_the_else_branch_is_not_called_the_condition():
+    text = ("FROM alpine:3.20\n"
+            "RUN if [ -f /x ]; then echo hi; else apk add --no-cache nosuchpkg; fi; echo done\n"
+            "RUN if [ -f /x ]; then echo hi; elif [ -f /y ]; then echo y; else apk add nosuchpkg2; fi\n"
+            "RUN if apk add nosuchpkg3; then echo; fi\n"
+            'CMD ["sh"]\n')
+    messages = {f.line: f.message for f in migrate(text).findings if f.severity is Severity.ERROR}
+    assert "condition" not in messages[2] and "more commands follow it" in messages[2]
+    assert "hides" not in messages[3]  # the else body's status is the RUN's status
+    assert "it is the condition of an `if`" in messages[4]
+
+
+def test_apk_on_wolfi_is_not_said_to_be_missing():
+    text = "FROM alpine:3.20\nRUN apk info -v && apk add --root /sysroot --initdb musl\nCMD [\"sh\"]\n"
+    result = migrate(text)
+    [refused] = [f for f in result.findings if f.code == "MIG310"]
+    assert "--root" in refused.message and "does not exist" not in refused.message
+    assert "apk info -v" in result.dockerfile  # Wolfi's apk answers queries too: untouched
+
+
+def test_chown_advice_names_a_user_the_image_has():
+    on_base = migrate("FROM debian:bookworm\nRUN chown www-data /var/www\nCMD [\"sh\", \"-c\", \"sleep 1\"]\n")
+    [owner] = [f.message for f in on_base.findings if f.code == "MIG405"]
+    assert "uid 65532" not in owner and "(root" not in owner and "numeric ids" in owner
+    on_php = migrate("FROM php:8.2-cli AS b\nRUN chown www-data /var/www && echo > /x\nFROM b\nCMD [\"php\", \"-v\"]\n")
+    [owner] = [f.message for f in on_php.findings if f.code == "MIG405"]
+    assert "(php, uid 65532)" in owner
+
+
+# --- users: what the source's commands meant (review class 11) --------------------------------------
+
+
+def test_useradd_without_m_makes_no_home_and_debian_adduser_takes_u():
+    text = ('FROM python:3.12-slim\nRUN useradd -u 911 -d /app abc && mkdir /app\n'
+            'RUN adduser --disabled-login -u 1001 --gecos "" web\nCOPY . /app\nCMD ["python", "/app/main.py"]\n')
+    result = migrate(text)
+    assert "RUN adduser -D -u 911 -h /app -H abc && mkdir /app" in result.dockerfile
+    assert 'RUN adduser -D -u 1001 -g "" web' in result.dockerfile
+    assert "MIG402" not in codes(result)
+
+
+def test_useradd_on_a_fedora_image_keeps_its_home():
+    # RHEL's login.defs has CREATE_HOME yes: useradd makes the home there, as busybox does
+    result = migrate("FROM fedora:40\nRUN useradd -u 1000 app\nUSER app\nCMD [\"sleep\", \"1\"]\n")
+    assert "adduser -D -u 1000 app" in result.dockerfile
+
+
+def test_deleting_a_user_only_the_source_image_had_is_dropped():
+    result = migrate("FROM ubuntu:24.04\nRUN userdel -r ubuntu && useradd -m -u 1000 app\nUSER app\nCMD [\"sleep\", \"1\"]\n")
+    assert "RUN adduser -D -u 1000 app\n" in result.dockerfile
+    [dropped] = [f for f in result.findings if f.code == "MIG409"]
+    assert dropped.severity is Severity.INFO and "ubuntu" in dropped.message
+    # a user the stage created itself is still deleted
+    kept = migrate("FROM ubuntu:24.04\nRUN useradd -m old && userdel -r old\nCMD [\"sleep\", \"1\"]\n")
+    assert "deluser --remove-home old" in kept.dockerfile
+
+
+# --- tools the source image had and the Wolfi image lacks (review class 5) --------------------------
+
+FETCH = """\
+FROM alpine:3.20 AS fetch
+RUN wget -q -O /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /tmp
+FROM ubuntu:22.04
+RUN apt-get update && apt-get install -y nodejs libcap2-bin && npm install -g pm2 \\
+ && setcap cap_net_bind_service=+ep /usr/bin/node
+COPY --from=fetch /tmp/tool /usr/local/bin/tool
+CMD ["pm2-runtime", "app.js"]
+"""
+
+
+def test_a_tool_busybox_on_wolfi_lacks_is_installed_where_it_is_first_needed():
+    result = migrate(FETCH)
+    # Alpine's busybox had wget, Wolfi's has not: installed before its first use
+    assert "RUN apk add --no-cache wget && wget -q -O /tmp/tool.tgz" in result.dockerfile
+    # Wolfi's nodejs has no npm: added to the stage's apk add (setcap comes with libcap-utils already)
+    assert "RUN apk add --no-cache nodejs libcap-utils npm && npm install -g pm2" in result.dockerfile
+    added = [f for f in result.findings if f.code == "MIG313"]
+    assert [f.line for f in added] == [2, 4] and all(f.severity is Severity.INFO for f in added)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_what_the_image_or_the_stage_provides_is_not_added():
+    # python:latest-dev has git and wget; yarn is installed by npm, setcap's package is installed
+    text = ("FROM python:3.12\nRUN git clone https://x/y /src && wget -q https://x/z\n"
+            "RUN apt-get update && apt-get install -y nodejs libcap2-bin && npm install -g yarn && yarn install\n"
+            "RUN setcap cap_net_bind_service=+ep /usr/bin/python3\nCOPY . /app\nCMD [\"python\", \"/app/a.py\"]\n")
+    result = migrate(text)
+    assert "RUN git clone" in result.dockerfile and "apk add --no-cache wget" not in result.dockerfile
+    assert "RUN apk add --no-cache nodejs libcap-utils npm && npm install -g yarn" in result.dockerfile
+    [added] = [f.message for f in result.findings if f.code == "MIG313"]
+    assert added.startswith("npm added")
+
+
+def test_tools_needed_after_a_user_switch_or_by_a_shell_are_installed_before_it():
+    text = ('FROM debian:bookworm\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN useradd -m app\nUSER app\n'
+            'RUN curl -fsS https://example.com/x | tar -x\nCMD ["sleep", "1"]\n')
+    lines = migrate(text).dockerfile.splitlines()
+    # bash must exist before SHELL makes RUN use it; curl after USER app could not be installed
+    assert lines[1:3] == ["RUN apk add --no-cache bash curl", 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]']
+    assert "RUN curl -fsS https://example.com/x | tar -x" in lines
+
+
+def test_a_command_no_wolfi_package_provides_is_an_error():
+    text = "FROM registry.access.redhat.com/ubi8/ubi\nRUN scl enable rh-python38 'pip install x'\nCMD [\"sleep\", \"1\"]\n"
+    [error] = [f for f in migrate(text).findings if f.code == "MIG314"]
+    assert error.severity is Severity.ERROR and error.line == 2 and "`scl`" in error.message
+
+
+def test_add_of_a_variable_stays_add():
+    # the variable may hold a URL (ADD downloads it), COPY would fail
+    text = ("FROM debian:bookworm\nARG DIST=https://example.com/x.tar.gz\nADD $DIST /tmp/x/\nADD app.conf /etc/app.conf\n"
+            "CMD [\"sleep\", \"1\"]\n")
+    result = migrate(text).dockerfile
+    assert "ADD $DIST /tmp/x/" in result and "COPY app.conf /etc/app.conf" in result
+
+
+# --- Docker Hub-only helpers and paths in builder commands (review class 4) -------------------------
+
+
+def test_docker_php_helpers_become_wolfi_packages():
+    text = ("FROM php:8.2-fpm\n"
+            "RUN set -ex; apt-get update; apt-get install -y libzip-dev; \\\n"
+            "    docker-php-ext-configure gd --with-jpeg; docker-php-ext-install -j4 zip gd json; \\\n"
+            "    pecl install redis-6.0.2 && docker-php-ext-enable redis; \\\n"
+            "    echo 'memory_limit=512M' > $PHP_INI_DIR/conf.d/app.ini; \\\n"
+            '    cp "$PHP_INI_DIR/php.ini-production" "$PHP_INI_DIR/php.ini"\n'
+            "COPY . /var/www/html\n")
+    result = migrate(text)
+    assert ("RUN set -ex; apk add --no-cache libzip-dev; \\\n"
+            "    apk add --no-cache php-zip php-gd; \\\n"
+            "    apk add --no-cache php-8.5-redis && apk add --no-cache php-8.5-redis; \\\n"
+            "    echo 'memory_limit=512M' > /etc/php/conf.d/app.ini\n") in result.dockerfile
+    helpers = [f.message for f in result.findings if f.code == "MIG410"]
+    assert any("--with-jpeg" in m for m in helpers) and any("json compiled into Wolfi's php" in m for m in helpers)
+    assert any("production configuration already" in m for m in helpers)
+    assert not [f for f in result.findings if f.severity is Severity.ERROR]
+    assert "MIG522" not in codes(result)
+
+
+def test_a_php_extension_wolfi_lacks_is_an_error():
+    result = migrate("FROM php:8.2-cli\nRUN set -e; docker-php-ext-install nosuchext; echo ok\nCMD [\"php\", \"-v\"]\n")
+    [error] = [f for f in result.findings if f.code == "MIG411"]
+    assert error.severity is Severity.ERROR and "nosuchext" in error.message
+    assert "docker-php-ext-install nosuchext" in result.dockerfile
+
+
+def test_php_ini_dir_the_dockerfile_sets_itself_is_left_alone():
+    text = "FROM php:8.2-cli\nENV PHP_INI_DIR=/opt/php\nRUN echo x > $PHP_INI_DIR/conf.d/a.ini\nCMD [\"php\", \"-v\"]\n"
+    assert "echo x > $PHP_INI_DIR/conf.d/a.ini" in migrate(text).dockerfile
+
+
+def test_copies_from_a_postgres_stage_use_wolfis_paths_and_imagemagick_is_7():
+    text = ("FROM postgres:16-alpine AS pg\nFROM python:3-alpine\n"
+            "COPY --from=pg /usr/local/bin/pg_dump /usr/local/pgsql/\n"
+            "RUN apk add imagemagick && cp /app/policy.xml /etc/ImageMagick-6/policy.xml\n"
+            "COPY app.py /app.py\nCMD [\"python\", \"/app.py\"]\n")
+    result = migrate(text)
+    assert "COPY --from=pg /usr/bin/pg_dump /usr/local/pgsql/" in result.dockerfile
+    assert "/etc/ImageMagick-7/policy.xml" in result.dockerfile
+    assert [f.line for f in result.findings if f.code == "MIG407"] == [3, 4]
+
+
+# --- npm prune only where npm created the tree (review, lesser) --------------------------------------
+
+
+def test_npm_prune_runs_where_the_install_ran():
+    text = ("FROM node:20\nWORKDIR /opt/node_app\nCOPY package*.json ./\nRUN npm i npm@latest -g && npm ci\n"
+            "WORKDIR /opt/node_app/app\nCOPY . .\nCMD [\"node\", \"server.js\"]\n")
+    assert "RUN cd /opt/node_app && npm prune --omit=dev\n" in migrate(text).dockerfile
+
+
+def test_npm_prune_is_not_added_over_packages_outside_package_json():
+    # a workspace package linked by hand, or installed by name: prune would remove it as extraneous
+    linked = ("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm install --no-save ./src\n"
+              "CMD [\"node\", \"server.js\"]\n")
+    scripted = ("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN bin/installDeps.sh && npm install -g pnpm\n"
+                "CMD [\"node\", \"server.js\"]\n")
+    for text in (linked, scripted):
+        result = migrate(text)
+        assert "npm prune" not in result.dockerfile
+    [note] = [f.message for f in migrate(linked).findings if f.code == "MIG517"]
+    assert "not pruned" in note
+
+
+def test_docker_hubs_interpreter_path_in_a_command_becomes_the_name_on_path():
+    text = ("FROM python:3.12\nRUN /usr/local/bin/python -m pip install -r req.txt && /usr/local/bin/mytool x\n"
+            "COPY . /app\nCMD [\"python\", \"/app/a.py\"]\n")
+    result = migrate(text)
+    assert "RUN python -m pip install -r req.txt && /usr/local/bin/mytool x" in result.dockerfile
+    assert [f.line for f in result.findings if f.code == "MIG407"] == [2]
+
+
+def test_a_copy_from_whose_words_are_not_its_text_is_left_alone():
+    # found by the mutation test: shlex's last word ("app.dll"]) is not in the raw text
+    text = ('FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nCOPY . .\nRUN dotnet publish -c Release -o /app/publish\n\n'
+            'FROM mcr.microsoft.com/dotnet/aspnet:8.0 AS final\nWORKDIR /app\nCOPY --from=build /app/publish . \\\n'
+            'ENTRYPOINT ["dotnet", "app.dll"]')
+    assert "COPY --from=build /app/publish ." in migrate(text).dockerfile

@@ -17,7 +17,7 @@ def codes(result):
         # the classic nonroot user of countless Dockerfiles
         (
             "groupadd -r app && useradd -r -g app -d /home/app -s /sbin/nologin -c \"Image user\" app",
-            'addgroup -S app && adduser -D -S -G app -h /home/app -s /sbin/nologin -g "Image user" app',
+            'addgroup -S app && adduser -D -S -G app -h /home/app -s /sbin/nologin -g "Image user" -H app',
         ),
         ("groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node",
          "addgroup -g 1000 node && adduser -D -u 1000 -G node -s /bin/bash node"),
@@ -27,11 +27,11 @@ def codes(result):
          " && { grep -q '^sudo:' /etc/group || addgroup -S sudo; } && addgroup ubuntu sudo"),
         # useradd -r gives the user a group of its own name; busybox -S alone would use nogroup
         ("useradd --no-create-home --no-log-init --system --uid=999 w", "addgroup -S w && adduser -D -S -u 999 -G w -H w"),
-        ("useradd -r -N svc", "adduser -D -S svc"),
+        ("useradd -r -N svc", "adduser -D -S -H svc"),
         # busybox -G takes a group name: a gid that no earlier command created gets its group first
-        ("useradd -u 1000 -g 1000 app", "addgroup -g 1000 app && adduser -D -u 1000 -G app app"),
-        ("groupadd -g 1000 web && useradd -u 1000 -g 1000 app", "addgroup -g 1000 web && adduser -D -u 1000 -G web app"),
-        ("useradd -g 0 -u 1001 app", "adduser -D -u 1001 -G root app"),
+        ("useradd -u 1000 -g 1000 app", "addgroup -g 1000 app && adduser -D -u 1000 -G app -H app"),
+        ("groupadd -g 1000 web && useradd -u 1000 -g 1000 app", "addgroup -g 1000 web && adduser -D -u 1000 -G web -H app"),
+        ("useradd -g 0 -u 1001 app", "adduser -D -u 1001 -G root -H app"),
         ("useradd -u ${UID} -g ${GID} -M \"$USERNAME\"",
          'addgroup -g ${GID} "$USERNAME" && adduser -D -u ${UID} -G "$USERNAME" -H "$USERNAME"'),
         # groups Wolfi's base layout lacks are created before a user joins them
@@ -41,7 +41,7 @@ def codes(result):
         (
             'adduser --disabled-password --gecos "" --home /app --uid 10001 --ingroup app '
             "--no-create-home app",
-            "{ grep -q '^app:' /etc/group || addgroup app; } && adduser -D -u 10001 -G app -h /app -H app",
+            "{ grep -q '^app:' /etc/group || addgroup app; } && adduser -D -u 10001 -G app -h /app -g \"\" -H app",
         ),
         ("adduser --system --group --no-create-home nginx", "addgroup -S nginx && adduser -D -S -G nginx -H nginx"),
         ("adduser --system --no-create-home svc", "adduser -D -S -H svc"),

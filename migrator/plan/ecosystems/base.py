@@ -48,6 +48,7 @@ class RuntimePlan:
     copy_app_dirs: bool = True  # also copy WORKDIR and COPY destinations (interpreted languages)
     image_default_command: bool = False  # the runtime image's own ENTRYPOINT/CMD serve the app (nginx)
     expose: tuple[str, ...] | None = None  # replaces the original EXPOSE ports
+    owned: set[str] = field(default_factory=set)  # destinations copied owned by the runtime user (the app writes)
     findings: list[Finding] = field(default_factory=list)
 
     def note(self, code: str, line: int, message: str | None = None) -> None:
@@ -61,6 +62,7 @@ class EcosystemContext:
     rules: RuleSet
     runtime_image: str | None  # from the image rule
     builder_image: str | None
+    single_stage: bool = False  # the final stage stays one stage (wolfi-base): nothing is copied to a runtime
 
     def registry_image(self, name_and_tag: str) -> str:
         return f"{self.options.registry.rstrip('/')}/{name_and_tag}"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
+from migrator.plan.facts import Command
 
 _PRODUCTION_FLAGS = ("--production", "--omit=dev", "--only=production", "--only=prod", "--prod")
+_VALUED = frozenset({"--prefix", "-C", "--dir", "--registry", "--cache", "--loglevel", "--workspace", "-w", "--filter"})
 
 
 class Node:
@@ -14,11 +18,23 @@ class Node:
         plan = RuntimePlan()
         for tool, prune in (("npm", "npm prune --omit=dev"), ("pnpm", "pnpm prune --prod")):
             installs = [c for c in context.commands(tool) if len(c.words) > 1 and c.words[1] in ("ci", "install", "i")]
-            if installs and not any(flag in c.words for c in installs for flag in _PRODUCTION_FLAGS):
-                plan.builder_appends.append(f"RUN {prune}")
-                plan.note("MIG517", installs[-1].line,
-                          f"dev dependencies are pruned (`{prune}`) before node_modules is copied to the runtime")
+            trees = [c for c in installs if _creates_tree(c)]
+            if not trees or any(flag in c.words for c in trees for flag in _PRODUCTION_FLAGS):
+                continue
+            directories = list(dict.fromkeys(_install_directory(c, context) for c in trees))
+            extra = [c for c in installs if c not in trees and not {"-g", "--global"} & set(c.words)]
+            if None in directories or any(_install_directory(c, context) in directories for c in extra):
+                plan.note("MIG517", trees[-1].line, f"dev dependencies are not pruned: `{prune}` would also remove "
+                          "what the stage added outside package.json (a package installed by name or path, a "
+                          "workspace link), or the directory of the install is not known; prune in the Dockerfile "
+                          "if the runtime should not get them")
                 break
+            for directory in directories:
+                here = directory == context.facts.workdir
+                plan.builder_appends.append(f"RUN {prune}" if here else f"RUN cd {directory} && {prune}")
+            plan.note("MIG517", trees[-1].line, f"dev dependencies are pruned (`{prune}`, where the install ran: "
+                      f"{', '.join(str(d) for d in directories)}) before node_modules is copied to the runtime")
+            break
         yarn = [c for c in context.commands("yarn") if len(c.words) == 1 or c.words[1] == "install"]
         if yarn and not any("--production" in c.words for c in yarn):
             plan.note("MIG517", yarn[-1].line, "yarn installs dev dependencies too: add "
@@ -61,6 +77,49 @@ class Node:
         plan.note("MIG532", line, f"the app is static files ({static_dir}): nginx serves them on port 8080, "
                   "no Node.js at run time")
         return plan
+
+
+def _creates_tree(command: Command) -> bool:
+    """`npm ci`, `npm install` with no package named: the tree package.json describes, which prune
+    keeps to its production part. `npm install -g x` or `npm install ./lib` add packages instead."""
+    words = command.words[2:]
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in _VALUED:
+            skip = True
+        elif word in ("-g", "--global", "--no-save") or not word.startswith("-"):
+            return False
+    return True
+
+
+def _install_directory(command: Command, context: EcosystemContext) -> str | None:
+    """Where the install made node_modules: its WORKDIR, a `--prefix`, or a literal `cd` before it in
+    the same RUN; None when a `cd` goes somewhere not known."""
+    from migrator.rewrite.shell import simple_commands
+
+    words = list(command.words)
+    for option in ("--prefix", "-C", "--dir"):
+        if option in words[:-1]:
+            return command.resolve(words[words.index(option) + 1], context.facts.env)
+    directory = command.workdir
+    for script, first_line in _scripts(command):
+        for earlier in simple_commands(script, first_line):
+            if earlier.line > command.line or tuple(earlier.words) == command.words:
+                break
+            if earlier.words[:1] == ("cd",) and len(earlier.words) == 2:
+                target = earlier.words[1]
+                if "$" in target or target.startswith("-"):
+                    return None
+                directory = posixpath.normpath(posixpath.join(directory, target))
+    return directory
+
+
+def _scripts(command: Command) -> list[tuple[str, int]]:
+    from migrator.plan.facts import run_scripts
+
+    return run_scripts(command.instruction)
 
 
 ECOSYSTEM = Node()

@@ -82,7 +82,9 @@ class Python:
                 f"RUN python -m venv {VENV}\nENV VIRTUAL_ENV={VENV} PATH=\"{VENV}/bin:$PATH\"",
             ))
             plan.note("MIG515", first.line, f"Python dependencies now install into a virtualenv at {VENV}, "
-                      "which the runtime stage copies (the runtime image has no pip)")
+                      + ("kept apart from the Python apk installs (pip will not install into a system Python)"
+                         if context.single_stage
+                         else "which the runtime stage copies (the runtime image has no pip)"))
         plan.copies.append(Copy(venv, venv))
         if context.facts.env.get("VIRTUAL_ENV") != venv:
             plan.env.append(f"VIRTUAL_ENV={venv}")

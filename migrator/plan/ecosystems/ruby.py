@@ -25,8 +25,9 @@ class Ruby:
                 # the runtime image has no bundler: install it into GEM_HOME so `bundle exec` works there
                 setup += "\nRUN gem install bundler --no-document"
             plan.builder_inserts.append(BuilderInsert(installs[0].instruction.line, setup))
-            plan.note("MIG515", installs[0].line, f"gems (and bundler) install into {home}, which the runtime "
-                      "copies: the ruby runtime image has no shell and no bundler of its own")
+            plan.note("MIG515", installs[0].line, f"gems (and bundler) install into {home}, "
+                      + ("one directory apart from the ruby apk installs" if context.single_stage else
+                         "which the runtime copies: the ruby runtime image has no shell and no bundler of its own"))
         plan.copies.append(Copy(home, home))
         plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", f'PATH="{home}/bin:$PATH"']
         return plan
@@ -41,8 +42,9 @@ class Ruby:
         plan.copies.append(Copy(home, home))
         plan.env += [f"GEM_HOME={home}", f'PATH="{home}/bin:$PATH"']
         line = (context.facts.entrypoint or context.facts.cmd or context.facts.stage.from_item).line
-        plan.note("MIG515", line, f"bundler is installed into {home}, which the runtime copies: the command runs "
-                  "`bundle` and the ruby runtime image has no bundler")
+        plan.note("MIG515", line, f"bundler is installed into {home}" + (
+            "" if context.single_stage else ", which the runtime copies: the command runs `bundle` and the ruby "
+            "runtime image has no bundler"))
 
 
 def _starts_bundler(context: EcosystemContext) -> bool:

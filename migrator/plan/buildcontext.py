@@ -1,0 +1,64 @@
+"""The build context on disk, when there is one: what a file the start command runs really is.
+
+A Dockerfile alone does not say whether `COPY start.sh /` is a bash or a POSIX sh script, or whether
+`COPY app /usr/local/bin/` is a binary or a script. When the build context is on disk (the
+Dockerfile's directory, or `Options(context=...)`), the first bytes of such a file say it exactly.
+Optional and lazy: nothing is read unless the start check asks about a file, at most a few hundred
+bytes per file, never outside the context; without a context every answer is "unknown" and the
+conservative rules apply (the tool is also used on Dockerfiles alone, and on stdin).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+_HEAD = 256
+_SHEBANG = re.compile(rb"^#!\s*(\S+)(?:[ \t]+(\S+))?")
+
+
+class BuildContext:
+    def __init__(self, root: Path | None) -> None:
+        self.root = root.resolve() if root is not None and root.is_dir() else None
+        self._kinds: dict[str, str | None] = {}
+
+    def kind(self, source: str) -> str | None:
+        """What the context file `source` (a COPY source path) is: "elf" (a binary), "bash", "sh" (a script
+        for that shell), "script" (another interpreter's), "data"; None when it cannot be read."""
+        if self.root is None or any(c in source for c in "*?[$"):
+            return None
+        if source not in self._kinds:
+            self._kinds[source] = self._read(source)
+        return self._kinds[source]
+
+    def _read(self, source: str) -> str | None:
+        assert self.root is not None
+        relative = posixpath.normpath(source.lstrip("/"))
+        if relative.startswith(".."):
+            return None
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            return None
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(_HEAD)
+        except OSError:
+            return None
+        return kind_of(head)
+
+
+def kind_of(head: bytes) -> str:
+    if head.startswith(b"\x7fELF"):
+        return "elf"
+    match = _SHEBANG.match(head)
+    if match is None:
+        return "data"
+    interpreter = posixpath.basename(match.group(1).decode("utf-8", "replace"))
+    if interpreter == "env" and match.group(2):
+        interpreter = posixpath.basename(match.group(2).decode("utf-8", "replace"))
+    if interpreter == "bash":
+        return "bash"
+    if interpreter in ("sh", "ash", "dash"):
+        return "sh"
+    return "script"

@@ -1,0 +1,113 @@
+"""Which directories a stage still has when it ends: what a runtime may `COPY --from` out of it.
+
+A `mkdir` proves a directory only when nothing removes it later (`mkdir -p /tmp/build && ... &&
+rm -rf /tmp/build`) and when it ran for certain: a `mkdir` inside an `if`, a `case` or after `||`
+may not have run. A directory the stage removed is never copied.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from migrator.plan.facts import Command, StageFacts
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+_CONDITIONAL = frozenset({"if_statement", "elif_clause", "else_clause", "case_statement", "case_item",
+                          "while_statement", "until_statement", "for_statement"})
+
+
+def made_directories(facts: StageFacts) -> list[str]:
+    """The directories `mkdir` made that are certainly there at the end of the stage."""
+    conditional = _conditional_commands(facts)
+    made: list[str] = []
+    for index, command in enumerate(facts.commands):
+        if not command.words or command.words[0].rsplit("/", 1)[-1] != "mkdir":
+            continue
+        if (command.line, command.words) in conditional:
+            continue
+        for word in command.words[1:]:
+            if word.startswith("-"):
+                continue
+            path = command.resolve(word, facts.env)
+            if not removed_after(facts.commands[index + 1:], path, facts) and path not in made:
+                made.append(path)
+    return made
+
+
+def removed(facts: StageFacts, path: str) -> bool:
+    """Does a command of the stage remove `path` (or a directory above it)?"""
+    return removed_after(facts.commands, path, facts)
+
+
+def removed_after(commands: list[Command], path: str, facts: StageFacts) -> bool:
+    for command in commands:
+        words = command.words
+        if not words or words[0].rsplit("/", 1)[-1] != "rm":
+            continue
+        options = [w for w in words[1:] if w.startswith("-")]
+        if not any(o in ("-r", "-R", "--recursive") or (not o.startswith("--") and ("r" in o or "R" in o))
+                   for o in options):
+            continue
+        for word in words[1:]:
+            if word.startswith("-") or any(c in word for c in "*?[$"):
+                continue
+            target = command.resolve(word, facts.env)
+            if target != "/" and (path == target or path.startswith(target.rstrip("/") + "/")):
+                return True
+    return False
+
+
+def _conditional_commands(facts: StageFacts) -> set[tuple[int, tuple[str, ...]]]:
+    """(line, words) of the simple commands that run only on some condition (in an if, a case, after ||)."""
+    from migrator.plan.facts import run_scripts, strip_env_prefix
+    from migrator.rewrite.shell import Source, simple_commands
+
+    found: set[tuple[int, tuple[str, ...]]] = set()
+    seen: set[int] = set()
+    for command in facts.commands:
+        instruction = command.instruction
+        if id(instruction) in seen or "mkdir" not in instruction.raw:
+            continue
+        seen.add(id(instruction))
+        for script, first_line in run_scripts(instruction):
+            try:
+                src = Source(script, first_line)
+            except Exception:  # never raise on user input
+                continue
+            conditional = {src.start(node) for node in _command_nodes(src.root) if _under_condition(node)}
+            for simple in simple_commands(script, first_line):
+                if simple.start in conditional:
+                    found.add((simple.line, strip_env_prefix(simple.words)))
+    return found
+
+
+def _command_nodes(root: Node) -> list[Node]:
+    """The `command` nodes of the tree."""
+    found: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "command":
+            found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+def _under_condition(node: Node) -> bool:
+    child, parent = node, node.parent
+    while parent is not None:
+        if parent.type in _CONDITIONAL or (parent.type == "list" and _after_or(parent, child)):
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
+def _after_or(list_node: Node, child: Node) -> bool:
+    """In `a || b`, b runs only when a failed."""
+    children = list_node.children
+    for index, item in enumerate(children):
+        if item == child:
+            return index > 0 and children[index - 1].type == "||"
+    return False

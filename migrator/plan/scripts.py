@@ -1,0 +1,126 @@
+"""Build stages whose RUN steps need bash on an image that has only busybox sh (wolfi-base).
+
+Debian, Ubuntu, UBI and the language images built on them ship bash, and their Dockerfiles use it:
+`SHELL ["/bin/bash", "-o", "pipefail", "-c"]`, `RUN bash -c ...`, `RUN ./build.sh` with a script from
+the build context that starts with `#!/bin/bash`. On wolfi-base each of these fails. The -dev images
+have bash; wolfi-base does not, so a stage on it that needs bash installs it first.
+
+A script from the build context is read when the context is on disk (plan.buildcontext); otherwise
+it is taken to need bash when its image had bash (conservative: bash is small, a failed build is not).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+
+from migrator.parse.dockerfile import Instruction
+from migrator.plan.buildcontext import BuildContext
+from migrator.plan.facts import absolute, parse_env, read_facts
+from migrator.plan.stages import Stage
+from migrator.plan.startcommand import SHELLS
+
+_INSTALLS_BASH = re.compile(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|"
+                            r"microdnf\s+install|zypper\s+(?:in|install))\b[^;&|]*\bbash\b")
+
+
+def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | None:
+    """Why the stage's own RUN steps need bash, or None (bash is then not needed, or the stage installs it)."""
+    chain = _chain(stage)
+    if any(i.keyword == "RUN" and _INSTALLS_BASH.search(i.raw) for s in chain for i in s.instructions):
+        return None
+    for instruction in stage.instructions:
+        argv = instruction.json_args() if instruction.keyword == "SHELL" else None
+        if argv and posixpath.basename(argv[0]) == "bash":
+            return f"SHELL {instruction.body.strip()} runs every RUN with bash (line {instruction.line})"
+    copies = _context_copies(chain)
+    facts = read_facts(stage)
+    for command in facts.commands:
+        program = command.words[0]
+        if posixpath.basename(program) == "bash":
+            return f"`{' '.join(command.words[:2])}` runs bash (line {command.line})"
+        if posixpath.basename(program) in SHELLS or not ("/" in program or program.endswith(".sh")):
+            continue
+        path = command.resolve(program, facts.env)
+        source = _context_source(path, copies)
+        if source is None or _made_by_runs(program, chain):
+            continue
+        kind = files.kind(source)
+        if kind == "bash":
+            return f"`{program}` is a bash script (its first line says so; line {command.line})"
+        if kind is None and source_shell == "bash":
+            return (f"`{program}` is a script from the build context, which this tool cannot read, and the "
+                    f"original image had bash (line {command.line})")
+    return None
+
+
+_TOOL_DIRECTORIES = re.compile(r"(^|/)(node_modules|\.?venv|env|vendor|target|build|dist|out|bin/\.\.)/")
+
+
+def _made_by_runs(program: str, chain: list[Stage]) -> bool:
+    """`.venv/bin/pip`, `node_modules/.bin/x`, `build/app`: made by the build, not a script from the context.
+    A directory of the program's path that a RUN names (other than in the program itself) counts too."""
+    if _TOOL_DIRECTORIES.search(program):
+        return True
+    runs = "\n".join(i.raw for s in chain for i in s.instructions if i.keyword == "RUN").replace(program, " ")
+    directories = [d for d in program.split("/")[:-1] if d not in ("", ".", "..")]
+    return any(re.search(rf"(?<![\w/.-]){re.escape(d)}(?![\w.-])", runs) for d in directories)
+
+
+def _chain(stage: Stage) -> list[Stage]:
+    chain = [stage]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)  # type: ignore[arg-type]
+    return list(reversed(chain))
+
+
+def _context_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
+    """(destination, source, is_tree) of every COPY/ADD from the build context in the stage chain."""
+    found: list[tuple[str, str, bool]] = []
+    workdir, env = "/", dict[str, str | None]()
+    for stage in chain:
+        for instruction in stage.instructions:
+            if instruction.keyword == "WORKDIR":
+                workdir = absolute(instruction.body.strip().strip("\"'"), workdir, env)
+            elif instruction.keyword == "ENV":
+                env.update(parse_env(instruction.body))
+            elif instruction.keyword in ("COPY", "ADD") and "from" not in instruction.flags:
+                found += _copied(instruction, workdir, env)
+    return found
+
+
+def _copied(instruction: Instruction, workdir: str, env: dict[str, str | None]) -> list[tuple[str, str, bool]]:
+    if instruction.heredocs:
+        return []
+    try:
+        words = instruction.json_args() or shlex.split(instruction.body)
+    except ValueError:
+        words = instruction.body.split()
+    words = [w for w in words if not w.startswith("--")]
+    if len(words) < 2:
+        return []
+    destination, sources = words[-1], words[:-1]
+    target = absolute(destination, workdir, env)
+    into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+    placed = []
+    for source in sources:
+        name = posixpath.basename(source.rstrip("/"))
+        tree = source.endswith("/") or source in (".", "./") or not name or "." not in name
+        if "://" in source or any(c in name for c in "*?["):
+            continue
+        if into_directory and not source.endswith("/") and name not in (".", ""):
+            placed.append((posixpath.join(target, name), source, tree))
+        else:
+            placed.append((target, source, tree))
+    return placed
+
+
+def _context_source(path: str, copies: list[tuple[str, str, bool]]) -> str | None:
+    """The build-context path of the file at `path`, when a COPY from the context put it there."""
+    for destination, source, tree in reversed(copies):
+        if destination == path:
+            return source
+        if tree and path.startswith(destination.rstrip("/") + "/"):
+            return posixpath.join(source.rstrip("/") or ".", path[len(destination.rstrip("/")) + 1:])
+    return None

@@ -1,0 +1,94 @@
+"""Where an app that ran as root writes: its WORKDIR, the data directories its command names, its VOLUMEs.
+
+Read from the original final stage; rewrite.rootless makes them the runtime user's when the
+Chainguard runtime runs as nonroot.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+
+from migrator.plan.facts import StageFacts
+from migrator.plan.stages import Stage
+
+_ROOT_USERS = {"root", "0", "root:root", "0:0"}
+# option names that name a directory the program writes
+_DATA_OPTION = re.compile(r"^--?[\w-]*(data|dir|storage|state|db|database|upload|cache|log|home|store|volume|"
+                          r"workspace|spool)[\w-]*$", re.IGNORECASE)
+
+
+def ran_as_root(facts: StageFacts) -> bool:
+    """Did the original final stage run its command as root (no USER, or USER root, on a root image)?"""
+    if facts.user is not None and facts.user.strip() not in _ROOT_USERS:
+        return False
+    root = facts.stage.root_stage()
+    resolved = (root.resolved or "").lower()
+    return "nonroot" not in resolved and not resolved.startswith(("bitnami/", "docker.io/bitnami/"))
+
+
+def data_directories(facts: StageFacts) -> list[str]:
+    """Absolute paths of the directories the start command names as where it writes (`--data ./data`)."""
+    words: list[str] = []
+    for instruction in (facts.entrypoint, facts.cmd):
+        if instruction is not None:
+            words += instruction.json_args() or split_words(instruction.body)
+    found: list[str] = []
+    for index, word in enumerate(words):
+        name, equals, value = word.partition("=")
+        if not equals:
+            value = words[index + 1] if index + 1 < len(words) else ""
+        if not _DATA_OPTION.match(name) or not _is_directory(value):
+            continue
+        path = facts.resolve(value)
+        if path not in found:
+            found.append(path)
+    return found
+
+
+def volumes(stage: Stage) -> list[str]:
+    paths: list[str] = []
+    current: Stage | None = stage
+    while current is not None:
+        for instruction in current.instructions:
+            if instruction.keyword == "VOLUME":
+                paths += [w for w in instruction.json_args() or split_words(instruction.body)
+                          if w.startswith("/") and "$" not in w]
+        current = current.parent
+    return paths
+
+
+def writable_directories(facts: StageFacts) -> list[str]:
+    """The WORKDIR, the data directories the command names and the VOLUMEs: what the app may write."""
+    found = [facts.workdir] if facts.workdir != "/" else []
+    for path in data_directories(facts) + volumes(facts.stage):
+        if path not in found:
+            found.append(path)
+    return found
+
+
+def needs_a_builder(facts: StageFacts) -> bool:
+    """Directories outside the WORKDIR that must exist owned by the runtime user: only a builder can make
+    them (a stage without RUN lines has no shell to run mkdir)."""
+    return ran_as_root(facts) and any(not inside(path, facts.workdir) or facts.workdir == "/"
+                                      for path in data_directories(facts) + volumes(facts.stage))
+
+
+def _is_directory(value: str) -> bool:
+    if not value or value.startswith("-") or "$" in value or "://" in value or ":" in value:
+        return False
+    name = posixpath.basename(value.rstrip("/"))
+    looks_like_path = value.startswith(("/", "./", "../")) or "/" in value
+    return looks_like_path and "." not in name.lstrip(".")
+
+
+def inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def split_words(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()

@@ -1,0 +1,129 @@
+"""A HEALTHCHECK the runtime cannot run: ported to the runtime's own interpreter, or removed and said so.
+
+Docker Hub images have curl or wget and a shell; Chainguard's runtimes have neither (Wolfi's busybox
+has no wget, and python, jre, glibc-dynamic have no shell). An HTTP check of one URL is mechanical to
+port where the runtime has an interpreter that can fetch it: node (`fetch`) and python (`urllib`),
+in exec form, so no shell is needed. Anything else is removed with a finding that says so and why.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+
+from migrator.findings import finding
+from migrator.model import Finding
+from migrator.parse.dockerfile import Instruction, json_argv
+from migrator.rules.loader import ChainguardImage
+
+_CMD = re.compile(r"\bCMD(-SHELL)?\b", re.IGNORECASE)
+_FAILURE_TAILS = (("||", "exit", "1"), ("||", "false"), ("||", "exit", "1;"))
+# options that take a value, and options that change what is fetched (not mechanical to port)
+_CURL_VALUES = {"-o", "--output", "-m", "--max-time", "--connect-timeout", "--retry", "-w", "--write-out", "-A",
+                "--user-agent", "--retry-delay", "--retry-max-time"}
+_WGET_VALUES = {"-O", "--output-document", "-T", "--timeout", "-t", "--tries", "-U", "--user-agent", "-e"}
+_CHANGES_REQUEST = re.compile(r"^(-H|--header|-d|--data.*|-X|--request|-u|--user|-k|--insecure|--unix-socket|-F|"
+                              r"--form|--cacert|--cert|--post-data|--header=.*|--no-check-certificate|-b|--cookie)$")
+
+
+def port_healthcheck(instruction: Instruction, image: ChainguardImage, newline: str) -> tuple[str, Finding] | None:
+    """`HEALTHCHECK CMD curl -f http://localhost:3000/ || exit 1` as the runtime's interpreter runs it."""
+    body = instruction.body.strip()
+    match = _CMD.search(body)
+    in_raw = _CMD.search(instruction.raw, len(instruction.keyword))
+    if match is None or in_raw is None:
+        return None
+    command = body[match.end():].strip()
+    check = _http_check(command)
+    if check is None:
+        return None
+    url, strict = check
+    argv = _interpreter_argv(image, url, strict)
+    if argv is None:
+        return None
+    line = instruction.raw[: in_raw.start()] + "CMD " + json.dumps(argv) + newline  # options as written
+    return line, finding("MIG552", instruction.line, f"HEALTHCHECK `{command}` ported: {image.name} has no "
+                         f"{_tool(command)}, {argv[0]} asks the same URL in exec form: {json.dumps(argv)}")
+
+
+def removal(instruction: Instruction, image: ChainguardImage) -> Finding:
+    body = instruction.body.strip()
+    match = _CMD.search(body)
+    command = body[match.end():].strip() if match else body
+    exec_form = json_argv(command) is not None and not (match and match.group(1))
+    words = _words(command)
+    if exec_form:
+        command = " ".join(words)
+    program = words[0].rsplit("/", 1)[-1] if words else ""
+    missing = (program in ("curl", "wget", "nc") and program not in image.tools) or not image.has_program(program)
+    needs = [f"`{program}`"] if words and missing else []
+    if not exec_form and not image.shell:
+        needs.append("a shell")
+    what = " and ".join(needs) or "tools"
+    return finding("MIG510", instruction.line, f"HEALTHCHECK removed from the runtime stage: `{command}` needs "
+                   f"{what}, which {image.name} does not have; use your orchestrator's probe (Kubernetes "
+                   "httpGet/tcpSocket), or a health-check program built into the image")
+
+
+def _tool(command: str) -> str:
+    words = _words(command)
+    return words[0] if words else "curl"
+
+
+def _words(command: str) -> list[str]:
+    argv = json_argv(command)
+    if argv is not None:
+        return [str(w) for w in argv]
+    try:
+        return shlex.split(command)
+    except ValueError:
+        return command.split()
+
+
+def _http_check(command: str) -> tuple[str, bool] | None:
+    """(url, fails on HTTP errors) of `curl -fsS URL || exit 1` / `wget -q --spider URL`, else None."""
+    words = _words(command)
+    if len(words) == 3 and words[0].rsplit("/", 1)[-1] in ("sh", "bash") and words[1] == "-c":
+        return _http_check(words[2])  # ["/bin/sh", "-c", "curl -f ..."]
+    if json_argv(command) is None:
+        for tail in _FAILURE_TAILS:
+            if tuple(words[-len(tail):]) == tail:
+                words = words[: -len(tail)]
+                break
+    if not words or words[0] not in ("curl", "wget") or any(w in ("|", "||", "&&", ";", ">") for w in words):
+        return None
+    values = _CURL_VALUES if words[0] == "curl" else _WGET_VALUES
+    urls, strict, skip = [], words[0] == "wget", False
+    letters = "omwA" if words[0] == "curl" else "OTtU"  # short options that take a value
+    for word in words[1:]:
+        if skip:
+            skip = False
+        elif _CHANGES_REQUEST.match(word):
+            return None
+        elif word in values or (word[:1] == "-" and word[1:2] != "-" and len(word) > 2 and word[-1] in letters):
+            skip = True
+            strict = strict or (words[0] == "curl" and "f" in word[1:-1])
+        elif word.startswith("--fail") or (word.startswith("-") and not word.startswith("--") and "f" in word):
+            strict = True
+        elif word.startswith("http://") or word.startswith("https://"):
+            urls.append(word)
+        elif not word.startswith("-"):
+            return None  # something else: a file, a host without a scheme
+    if len(urls) != 1 or "'" in urls[0] or "\\" in urls[0] or "$" in urls[0]:
+        return None
+    return urls[0], strict
+
+
+def _interpreter_argv(image: ChainguardImage, url: str, strict: bool) -> list[str] | None:
+    if image.has_program("node"):
+        # node may resolve localhost to ::1 first, where an app listening on 0.0.0.0 is not: curl tried both
+        url = re.sub(r"^(https?://)localhost(?=[:/]|$)", r"\g<1>127.0.0.1", url)
+        ok = "r.status<400?0:1" if strict else "0"
+        return ["node", "-e", f"fetch('{url}').then(r=>process.exit({ok}),()=>process.exit(1))"]
+    if image.has_program("python3"):
+        if strict:
+            return ["python3", "-c", f"import urllib.request; urllib.request.urlopen('{url}', timeout=10)"]
+        return ["python3", "-c", "import urllib.request, urllib.error\ntry:\n    urllib.request.urlopen("
+                f"'{url}', timeout=10)\nexcept urllib.error.HTTPError:\n    pass"]
+    return None

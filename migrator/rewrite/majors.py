@@ -1,0 +1,149 @@
+"""Major-version jumps that stop the start for certain, and their mechanical fixes.
+
+MIG220 says that `latest` serves another major version than the source pinned. For two cases the
+consequence is certain, and each has a fix the runtime documents:
+
+- A framework-dependent .NET app built for 3.1/5/6/7/8/9 does not start on the .NET 10 runtime
+  (the host looks for the framework version the app names, and by default rolls forward only within
+  a major version: "You must install or update .NET to run this application"). Chosen fix:
+  `ENV DOTNET_ROLL_FORWARD=Major` in the runtime stage, with a warning (MIG554). An error alone would
+  leave the user an image that cannot start; rolling forward starts the app on .NET 10, which runs
+  most apps built for earlier versions (Microsoft documents the setting for exactly this), and the
+  warning says to test it and retarget. Self-contained publishes carry their runtime and are left alone.
+- JVM options that a current JVM refuses ("Unrecognized VM option", rules/jvm-options.yaml) are
+  dropped from the start command, with a warning (MIG553): each only tuned what the JVM no longer has.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+
+from migrator.findings import finding
+from migrator.model import Finding, TagPolicy
+from migrator.plan.planner import FilePlan
+
+ROLL_FORWARD = "DOTNET_ROLL_FORWARD=Major"
+_DOTNET_RUNTIMES = frozenset({"aspnet-runtime", "dotnet-runtime", "dotnet-sdk"})
+
+
+def dotnet_roll_forward(plan: FilePlan, runtime_image: str) -> Finding | None:
+    """The finding for `ENV DOTNET_ROLL_FORWARD=Major`, when the final stage needs it on `runtime_image`."""
+    from migrator.plan.images import image_name
+
+    if image_name(runtime_image) not in _DOTNET_RUNTIMES or plan.options.tag_policy is TagPolicy.KEEP:
+        return None
+    ref = plan.root_of(plan.final).stage.ref
+    if ref is None:
+        return None
+    pinned, latest = _dotnet_major(ref.short_name, ref.tag), _latest("dotnet")
+    if pinned is None or latest is None or pinned >= latest or _self_contained(plan):
+        return None
+    if any(ROLL_FORWARD.split("=")[0] in (i.body or "") for s in plan.staged.stages for i in s.instructions
+           if i.keyword == "ENV"):
+        return None
+    return finding("MIG554", plan.final.stage.from_item.line, f"ENV {ROLL_FORWARD}: {ref.familiar} ran a .NET "
+                   f"{pinned} app, and {image_name(runtime_image)}:latest has only .NET {latest}, to which an app does "
+                   f"not roll forward by itself (it would exit: \"You must install or update .NET\"); test the app "
+                   f"on .NET {latest}, then retarget it to net{latest}.0 and drop the setting")
+
+
+def _dotnet_major(repository: str, tag: str | None) -> int | None:
+    if not repository.startswith("mcr.microsoft.com/dotnet/") or not tag:
+        return None
+    match = re.match(r"^(\d+)\.", tag)
+    return int(match.group(1)) if match else None
+
+
+def _latest(language: str) -> int | None:
+    from migrator.rules.data import builtin_data
+
+    facts = (builtin_data("wolfi/versions.yaml").get("languages") or {}).get(language) or {}
+    match = re.match(r"^(\d+)", str(facts.get("latest", "")))
+    return int(match.group(1)) if match else None
+
+
+def _self_contained(plan: FilePlan) -> bool:
+    """A publish that carries its runtime (`--self-contained`, `--sc`, `-p:SelfContained=true`)."""
+    for stage in plan.staged.stages:
+        for instruction in stage.instructions:
+            if instruction.keyword != "RUN" or "dotnet" not in instruction.raw:
+                continue
+            text = instruction.raw.lower()
+            if re.search(r"--self-contained(?!\s*(=\s*)?false)|--sc\b|selfcontained=true", text):
+                return True
+    return False
+
+
+# --- JVM options ------------------------------------------------------------------------------------
+
+def removed_jvm_options(argv: list[str], java: int) -> tuple[list[str], list[str]]:
+    """(argv without the options Java `java` refuses, the options dropped) for a `java ...` command."""
+    if not argv or posixpath.basename(argv[0]) != "java":
+        return argv, []
+    table = [entry for entry in _jvm_table() if int(entry["removed_in"]) <= java]
+    kept: list[str] = [argv[0]]
+    dropped: list[str] = []
+    for word in argv[1:]:
+        if word in ("-jar", "-cp", "-classpath") or not word.startswith("-"):
+            kept += argv[len(kept) + len(dropped):]
+            break
+        if any(fnmatch.fnmatchcase(word, entry["match"]) for entry in table):
+            dropped.append(word)
+        else:
+            kept.append(word)
+    return kept, dropped
+
+
+_JVM_VARIABLES = re.compile(r"\b(JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|JAVA_OPTS|JAVA_OPTIONS|JVM_OPTS|_JAVA_OPTIONS)\b")
+
+
+def removed_jvm_env_options(raw: str, java: int) -> tuple[str, list[str]]:
+    """An ENV line that sets JVM options (JAVA_TOOL_OPTIONS, JAVA_OPTS...): (the line without the options Java
+    `java` refuses, the options dropped). The JVM reads JAVA_TOOL_OPTIONS itself, so one of them there is
+    as fatal as on the command line; start scripts pass JAVA_OPTS on."""
+    if not _JVM_VARIABLES.search(raw) or "-X" not in raw:
+        return raw, []
+    table = [entry for entry in _jvm_table() if int(entry["removed_in"]) <= java]
+    dropped: list[str] = []
+    for word in re.findall(r"-X[^\s\"']+", raw):
+        if any(fnmatch.fnmatchcase(word, entry["match"]) for entry in table) and word not in dropped:
+            dropped.append(word)
+    for word in dropped:
+        raw = re.sub(rf"[ \t]*{re.escape(word)}(?=[\s\"']|$)", "", raw)
+    return raw, dropped
+
+
+def jvm_options_finding(line: int, dropped: list[str], java: int) -> Finding:
+    whys = [next(e["why"] for e in _jvm_table() if fnmatch.fnmatchcase(word, e["match"])) for word in dropped]
+    reasons = "; ".join(f"{word}: {why}" for word, why in zip(dropped, whys, strict=True))
+    return finding("MIG553", line, f"removed from the java command line, which Java {java} refuses to start with "
+                   f"(\"Unrecognized VM option\"): {reasons}")
+
+
+def jvm_env_finding(line: int, dropped: list[str], java: int) -> Finding:
+    return replace_where(jvm_options_finding(line, dropped, java), "the java command line", "the JVM options ENV")
+
+
+def replace_where(found: Finding, old: str, new: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(found, message=found.message.replace(old, new, 1))
+
+
+def runtime_java(plan: FilePlan) -> int:
+    """The Java major the runtime image serves: latest's, or the source's with --tag-policy keep."""
+    latest = _latest("java") or 0
+    if plan.options.tag_policy is TagPolicy.KEEP:
+        root = plan.root_of(plan.final).stage
+        match = re.search(r"(\d+)", root.ref.tag or "") if root.ref else None
+        if match:
+            return int(match.group(1))
+    return latest
+
+
+def _jvm_table() -> list[dict[str, str]]:
+    from migrator.rules.data import builtin_data
+
+    return list(builtin_data("jvm-options.yaml").get("options") or [])

@@ -1,0 +1,128 @@
+"""Docker Hub php's helper scripts in RUN lines -> Wolfi's PHP extension packages.
+
+Docker Hub's php images compile extensions into their own PHP with `docker-php-ext-install`,
+`docker-php-ext-configure`, `docker-php-ext-enable`, `pecl install` (or mlocati's
+`install-php-extensions`). None of these exist on Wolfi, where each extension is a package
+(`php-<ext>`, or `php-8.X-<ext>` for a PECL extension with no generic name) that installs the module
+and the ini line that loads it. Built with Wolfi's own options: configure flags have nothing to do.
+Docker Hub's `php.ini-production` is Wolfi's /etc/php/php.ini already.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from migrator.findings import shell as codes
+from migrator.rewrite.command import Cmd, Context, Outcome
+
+INSTALLERS = frozenset({"docker-php-ext-install", "docker-php-ext-enable", "install-php-extensions"})
+_OPTIONS_WITH_VALUE = frozenset({"--ini-name", "-j", "--jobs"})
+_PECL_HOUSEKEEPING = frozenset({"channel-update", "clear-cache", "config-set", "update-channels"})
+
+
+def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
+    name = cmd.name
+    if name in INSTALLERS or (name == "pecl" and _verb(cmd) == "install"):
+        return _install(cmd, ctx)
+    if name == "docker-php-ext-configure":
+        flags = " ".join(w.text for w in cmd.words[2:])
+        message = (f"`{_text(cmd)}` removed: Wolfi's extension packages are built with their own options"
+                   + (f" (`{flags}` is not applied; check that Wolfi's build has what you need)" if flags else ""))
+        return Outcome(remove=True, findings=[codes.DOCKERHUB_HELPER_TRANSLATED.finding(cmd.line, message)])
+    if name == "docker-php-source" or (name == "pecl" and _verb(cmd) in _PECL_HOUSEKEEPING):
+        message = f"`{_text(cmd)}` removed: Wolfi's extension packages need no PHP source or PECL channel"
+        return Outcome(remove=True, findings=[codes.DOCKERHUB_HELPER_TRANSLATED.finding(cmd.line, message)])
+    if name in ("cp", "mv", "ln") and (ini := _production_ini(cmd)) is not None:
+        return ini
+    return None
+
+
+def _verb(cmd: Cmd) -> str:
+    return next((w.value or "" for w in cmd.words[1:] if not w.is_option), "")
+
+
+def _text(cmd: Cmd) -> str:
+    return " ".join(w.text for w in cmd.words)
+
+
+def _extensions(cmd: Cmd) -> list[str] | None:
+    """Extension names of the command, without versions (`apcu-5.1.8`, `redis@6`); None when one is
+    only known at build time."""
+    names: list[str] = []
+    skip = cmd.name == "pecl"  # `pecl install`: the verb comes first
+    words = cmd.words[1:]
+    index = 0
+    while index < len(words):
+        word = words[index]
+        value = word.value
+        index += 1
+        if value is None:
+            return None
+        if value in _OPTIONS_WITH_VALUE:
+            index += 1
+        elif value.startswith("-"):
+            continue
+        elif skip:
+            skip = False
+        else:
+            names.append(re.split(r"[-@]\d|@", value, maxsplit=1)[0].lower())
+    return names
+
+
+def wolfi_extension(name: str, ctx: Context) -> tuple[str, ...] | None:
+    """The Wolfi packages of a PHP extension (empty: compiled into Wolfi's php), or None."""
+    from migrator.rewrite.equivalents import newest_numbered
+    from migrator.rules.wolfi import is_wolfi_name
+
+    known = ctx.rules.runtime_libs.get("php_extensions", {})
+    if name in known:
+        return tuple(known[name])
+    for candidate in (f"php-{name}", f"php-pecl-{name}"):
+        if is_wolfi_name(candidate):
+            return (candidate,)
+    for template in (f"php-8.{{N}}-{name}", f"php-8.{{N}}-pecl-{name}"):
+        newest = newest_numbered(template)
+        if newest:
+            return (newest,)
+    return None
+
+
+def _install(cmd: Cmd, ctx: Context) -> Outcome:
+    names = _extensions(cmd)
+    resolved = {n: wolfi_extension(n, ctx) for n in names or []}
+    missing = [n for n, packages in resolved.items() if packages is None]
+    if names is None or missing or not names:
+        what = ", ".join(missing) if missing else "the extensions (only known at build time)"
+        message = (f"`{_text(cmd)}` left as written: it is a Docker Hub php helper that Wolfi does not have, and "
+                   f"migrator knows no Wolfi package for {what}, so the RUN fails. Install the extension's Wolfi "
+                   "package (`apk search php-`) or build it with phpize in the builder")
+        return Outcome(fails=True, findings=[codes.DOCKERHUB_HELPER_LEFT.finding(cmd.line, message)])
+    packages = list(dict.fromkeys(p for found in resolved.values() for p in found or ()))
+    builtin = [n for n, found in resolved.items() if found == ()]
+    note = f"; {', '.join(builtin)} compiled into Wolfi's php" if builtin else ""
+    if not packages:
+        message = f"`{_text(cmd)}` removed: nothing to install{note}"
+        return Outcome(remove=True, findings=[codes.DOCKERHUB_HELPER_TRANSLATED.finding(cmd.line, message)])
+    ctx.stage.installed.update(packages)
+    text = f"apk add --no-cache {' '.join(packages)}"
+    message = (f"`{_text(cmd)}` -> `{text}`: Docker Hub's php helper does not exist on Wolfi, where each "
+               f"extension is a package that installs and enables it{note}")
+    return Outcome(whole=text, installs=True, adds=True,
+                   findings=[codes.DOCKERHUB_HELPER_TRANSLATED.finding(cmd.line, message)])
+
+
+def _production_ini(cmd: Cmd) -> Outcome | None:
+    """`cp "$PHP_INI_DIR/php.ini-production" "$PHP_INI_DIR/php.ini"`: Docker Hub ships the two templates;
+    Wolfi's /etc/php/php.ini is the production one, and there is no -development file."""
+    sources = [w for w in cmd.words[1:] if not w.is_option][:-1]
+    kinds = {posixpath.basename(w.text.strip("\"'")) for w in sources}
+    if kinds == {"php.ini-production"}:
+        message = f"`{_text(cmd)}` removed: Wolfi's /etc/php/php.ini is PHP's production configuration already"
+        return Outcome(remove=True, findings=[codes.DOCKERHUB_HELPER_TRANSLATED.finding(cmd.line, message)])
+    if kinds == {"php.ini-development"}:
+        message = (f"`{_text(cmd)}` left as written: Wolfi ships only the production php.ini (/etc/php/php.ini), "
+                   "so the file does not exist and the RUN fails; set the development values in a file under "
+                   "/etc/php/conf.d instead")
+        return Outcome(fails=True, findings=[codes.DOCKERHUB_HELPER_LEFT.finding(cmd.line, message)])
+    return None

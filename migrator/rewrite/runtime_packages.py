@@ -1,0 +1,49 @@
+"""What the original final stage installed that a runtime without a package manager does not have (MIG514).
+
+Every such package is listed, tools and tzdata included: only the app knows which of them it uses
+at run time. Wrappers the start command no longer uses (gosu, tini: MIG508/MIG509), the runtime's
+own language and packages the runtime image already has are left out; packages a RUN step of the
+stage itself runs are named apart, as they may only have served the build.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+
+from migrator.findings import finding
+from migrator.model import Finding
+from migrator.plan.facts import read_facts
+from migrator.plan.planner import FilePlan
+
+_WRAPPERS = frozenset({"gosu", "su-exec", "tini", "tini-static", "dumb-init"})
+
+
+def lost_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[str]],
+                  carried: list[str]) -> list[Finding]:
+    """`carried`: the libraries already copied into the runtime (MIG521)."""
+    from migrator.rewrite.needs import run_time_packages
+
+    provided = plan.rules.image_facts(runtime_name).packages
+    language = [g for lang in plan.rules.languages.values() if lang.runtime_name == runtime_name for g in lang.packages]
+    missing = [p for p in run_time_packages(plan, packages, build_tools=True) if p not in provided
+               and p not in carried and p not in _WRAPPERS and not any(fnmatch.fnmatchcase(p, g) for g in language)]
+    if not missing:
+        return []
+    used = _run_programs(plan)
+    building = [p for p in missing if p in used]
+    listed = ", ".join(missing)
+    if building:
+        listed += f" (the stage's RUN steps use {', '.join(building)}: nothing is lost if only the build needs them)"
+    return [finding("MIG514", plan.final.stage.from_item.line, f"the original final stage installed {listed}; "
+                    f"the {runtime_name} runtime has no package manager: copy the files the app uses at run time "
+                    "from the builder, or use a runtime image that has them")]
+
+
+def _run_programs(plan: FilePlan) -> set[str]:
+    stage = plan.final.stage
+    names: set[str] = set()
+    while stage is not None:
+        names |= {posixpath.basename(c.words[0]) for c in read_facts(stage).commands if c.words}
+        stage = stage.parent  # type: ignore[assignment]
+    return names

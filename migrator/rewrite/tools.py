@@ -1,0 +1,144 @@
+"""Commands a stage runs that its Wolfi image lacks: their package is added to the stage's `apk add`.
+
+The source image shipped tools the Chainguard image does not: Alpine's busybox has wget, Debian has
+bash and perl, Docker Hub's full language images curl and git. Wolfi's busybox has neither wget nor
+bash, and wolfi-base is busybox and apk only. rules/tools.yaml says which package installs which
+command; the image model (rules/chainguard-images.yaml) says what the image has. A command the
+table does not list is never guessed at.
+
+Two passes, like the rest of the stage rewrite: the first (probing) notes every command the stage
+runs and every name its commands mention; between the passes `missing_tools` decides; the second
+adds the packages to the stage's first `apk add` or, when a use comes first, before that use.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from migrator.rewrite.command import Cmd, StageKnowledge
+    from migrator.rules.loader import ChainguardImage
+
+# commands that run the next word as the program (`sudo` is taken off earlier, with the prefix)
+_WRAPPERS = frozenset({"env", "exec", "nohup", "time", "timeout", "xargs", "nice", "stdbuf"})
+
+
+@dataclass
+class ToolUses:
+    """What the first pass saw: each command the stage runs (first line), and which commands
+    mention a name as an argument (`npm install -g yarn`, `curl -o /usr/local/bin/jq`)."""
+
+    used: dict[str, int] = field(default_factory=dict)  # command -> line of its first use
+    mentions: dict[str, set[str]] = field(default_factory=dict)  # name -> commands that mention it
+    created: set[str] = field(default_factory=set)  # commands another command made (`python -m venv`: pip)
+
+
+@dataclass(frozen=True)
+class MissingTool:
+    command: str
+    package: str | None  # None: no Wolfi package provides it
+    line: int
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, tuple[str, ...] | None]:
+    from migrator.rules.data import builtin_data
+
+    table: dict[str, tuple[str, ...] | None] = {}
+    for command, value in (builtin_data("tools.yaml").get("tools") or {}).items():
+        table[str(command)] = None if value is None else tuple([value] if isinstance(value, str) else value)
+    return table
+
+
+def _section(name: str) -> dict[str, list[str]]:
+    from migrator.rules.data import builtin_data
+
+    return {str(k): [str(v) for v in values] for k, values in (builtin_data("tools.yaml").get(name) or {}).items()}
+
+
+def program(cmd: Cmd) -> str | None:
+    """The program a command runs: its name, or the word after a wrapper (`xargs wget`); None when
+    it is a path, a variable or unknown."""
+    words = [w.value for w in cmd.words]
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word is None or "$" in word:
+            return None
+        name = posixpath.basename(word) if word.startswith(("/usr/bin/", "/bin/", "/usr/local/bin/")) else word
+        if index and (word.startswith("-") or "=" in word or word[:1].isdigit()):
+            index += 1  # an option, an assignment (`env A=1`) or a duration (`timeout 10`) of the wrapper
+            continue
+        if name in _WRAPPERS:
+            index += 1
+            continue
+        return None if "/" in name else name
+    return None
+
+
+def note_use(cmd: Cmd, uses: ToolUses) -> None:
+    """First pass: the command this is, and the names its arguments mention."""
+    name = program(cmd)
+    if name is None:
+        return
+    uses.used.setdefault(name, cmd.line)
+    words = [w.value or "" for w in cmd.words]
+    creates = _section("creates")
+    module = words[2] if words[1:2] == ["-m"] and len(words) > 2 else ""  # `python -m venv`
+    uses.created.update([*creates.get(name, []), *creates.get(module, [])])
+    for word in cmd.words[1:]:
+        value = word.value or ""
+        for part in value.replace("@", " ").replace("=", " ").split():
+            uses.mentions.setdefault(posixpath.basename(part.rstrip("/")), set()).add(name)
+
+
+def missing_tools(uses: ToolUses, image: ChainguardImage, installed: set[str],
+                  copied: set[str]) -> list[MissingTool]:
+    """Commands of the table the stage runs and nothing gives it: not the image, not a package the
+    stage (or its parent) installs, not a file a COPY brings or another command installs."""
+    from migrator.rules.wolfi import providers
+
+    if not image.known:
+        return []  # an image the model does not describe: what it has is not known
+    have = set(installed)
+    for name in installed:
+        have.update(providers(name))
+    for name, parts in _section("includes").items():
+        if name in have:
+            have.update(parts)
+    found: list[MissingTool] = []
+    for command, line in uses.used.items():
+        packages = _table().get(command, ())
+        if packages == () or image.has_program(command) or command in copied or command in uses.created:
+            continue
+        if packages is not None and any(p in have or any(q in have for q in providers(p)) for p in packages):
+            continue
+        if uses.mentions.get(command, set()) - {command}:
+            continue  # `pip install poetry`, `curl -o /usr/local/bin/jq`: the stage installs it itself
+        found.append(MissingTool(command, packages[0] if packages else None, line))
+    return found
+
+
+def pending_packages(knowledge: StageKnowledge) -> list[str]:
+    """The packages still to add for the stage's missing tools (all at once, at the first chance)."""
+    if knowledge.tools_placed:
+        return []
+    return list(dict.fromkeys(t.package for t in knowledge.tools if t.package is not None))
+
+
+def is_pending_use(cmd: Cmd, knowledge: StageKnowledge) -> bool:
+    name = program(cmd)
+    return not knowledge.tools_placed and any(t.command == name and t.package for t in knowledge.tools)
+
+
+def added_message(knowledge: StageKnowledge) -> str:
+    tools = [t for t in knowledge.tools if t.package is not None]
+    listed = ", ".join(t.package or "" if t.package == t.command else f"{t.package} (for `{t.command}`)"
+                       for t in tools)
+    lines = ", ".join(dict.fromkeys(str(t.line) for t in tools))
+    return (f"{listed} added to apk add: the stage runs {'it' if len(tools) == 1 else 'them'} (line {lines}), "
+            f"and neither {knowledge.image_name or 'the image'} nor the stage's packages provide "
+            f"{'it' if len(tools) == 1 else 'them'} on Wolfi")

@@ -1,0 +1,4 @@
+#!/bin/bash
+set -euo pipefail
+[[ -f /opt/app/VERSION ]] && echo "starting $(< /opt/app/VERSION)"
+exec sleep infinity

@@ -1,0 +1,460 @@
+"""Defects an independent review found on the start/runtime side, one test per class, each with a
+minimal reproduction of our own: what the user sees in the migrated file, its findings and its
+runtime status.
+"""
+
+from __future__ import annotations
+
+from migrator.api import migrate_text
+from migrator.model import Options, Result
+
+
+def migrate(text: str, options: Options | None = None) -> Result:
+    result = migrate_text(text, options)
+    again = migrate_text(result.dockerfile, options)
+    assert again.dockerfile == result.dockerfile, "not idempotent"
+    return result
+
+
+def codes(result: Result) -> set[str]:
+    return {f.code for f in result.findings}
+
+
+def messages(result: Result, code: str) -> list[str]:
+    return [f.message for f in result.findings if f.code == code]
+
+
+def severity(result: Result, code: str) -> str:
+    return next(f.severity.value for f in result.findings if f.code == code)
+
+
+def final_stage(result: Result) -> str:
+    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
+
+
+def status(result: Result) -> str:
+    assert result.runtime is not None
+    return result.runtime.status
+
+
+# --- class 13: image references -------------------------------------------------------------------
+
+def test_registry_docker_com_is_docker_hub() -> None:
+    # Rails' generated Dockerfiles name Docker Hub by this host
+    result = migrate("ARG RUBY_VERSION=3.3.5\nFROM registry.docker.com/library/ruby:$RUBY_VERSION-slim\n"
+                     "WORKDIR /rails\nCOPY . .\nRUN bundle install\nCMD [\"bundle\", \"exec\", \"puma\"]\n")
+    assert "MIG202" not in codes(result)
+    assert "FROM cgr.dev/chainguard/ruby:latest-dev AS builder" in result.dockerfile
+
+
+def test_argument_default_naming_another_argument_expands() -> None:
+    result = migrate("ARG RUST_VERSION=1.81\nARG BUILDER=rust:${RUST_VERSION}\nFROM ${BUILDER} AS build\n"
+                     "WORKDIR /src\nCOPY . .\nRUN cargo build --release\nFROM debian:bookworm-slim\n"
+                     "COPY --from=build /src/target/release/app /usr/local/bin/app\nENTRYPOINT [\"app\"]\n")
+    assert "FROM cgr.dev/chainguard/rust:latest-dev AS build" in result.dockerfile
+    assert any("resolved to rust:1.81" in m for m in messages(result, "MIG208"))
+    assert "MIG202" not in codes(result) and status(result) == "ok"
+
+
+# --- classes 13 and 14: a FROM that names a stage through platform arguments --------------------------
+
+PLATFORM_CHILD = (
+    "ARG RUNNER=debian:bookworm-slim\n"
+    "FROM ${RUNNER} AS runner-linux-amd64\n"
+    "RUN apt-get update && apt-get install -y ca-certificates\n"
+    "FROM ${RUNNER} AS runner-linux-arm64\n"
+    "RUN apt-get update && apt-get install -y ca-certificates\n"
+    "FROM runner-${TARGETOS}-${TARGETARCH}\n"
+    "RUN useradd -m -u 1000 app\n"
+    "COPY server /usr/local/bin/server\n"
+    "USER app\n"
+    "ENTRYPOINT [\"/usr/local/bin/server\"]\n"
+)
+
+
+def test_platform_arguments_name_a_stage_and_the_child_is_migrated_with_its_parent() -> None:
+    result = migrate(PLATFORM_CHILD)
+    # the child runs on the migrated parent (wolfi-base): its useradd is translated, never left as it was
+    assert "useradd" not in result.dockerfile and "adduser -D -u 1000 app" in result.dockerfile
+    assert "MIG205" not in codes(result)
+    (note,) = messages(result, "MIG212")
+    assert "'runner-linux-amd64' on a linux/amd64 build" in note and "runner-linux-arm64" in note
+
+
+def test_argument_without_default_that_names_stages_migrates_the_child_too() -> None:
+    result = migrate("FROM debian:12 AS base-slim\nRUN apt-get update && apt-get install -y curl\n"
+                     "FROM base-${VARIANT}\nRUN groupadd app\nCOPY app /app\nCMD [\"/app\"]\n")
+    assert "groupadd" not in result.dockerfile and "addgroup" in result.dockerfile
+    assert "VARIANT" in messages(result, "MIG212")[0]
+
+
+def test_argument_alone_in_from_is_an_image_not_a_stage() -> None:
+    result = migrate("FROM debian:12 AS base\nRUN apt-get update && apt-get install -y curl\n"
+                     "FROM ${IMAGE}\nCOPY --from=base /usr/bin/curl /curl\n")
+    assert "MIG205" in codes(result) and "MIG212" not in codes(result)
+
+
+# --- class 9: FROM scratch carries files unless it is the final stage ---------------------------------
+
+def test_scratch_stage_that_carries_files_stays_scratch() -> None:
+    result = migrate("FROM alpine:3.20 AS tools\nRUN mkdir /out && printf 'x' > /out/hello\n"
+                     "FROM scratch AS bundle\nCOPY --from=tools /out/ /usr/local/bin/\n"
+                     "FROM golang:1.22 AS build\nCOPY --from=bundle / /\nRUN CGO_ENABLED=0 go build -o /server .\n"
+                     "FROM scratch\nCOPY --from=build /server /server\nENTRYPOINT [\"/server\"]\n")
+    assert "FROM scratch AS bundle\n" in result.dockerfile
+    assert result.dockerfile.rstrip().endswith('FROM cgr.dev/chainguard/static:latest\n'
+                                               'COPY --from=build /server /server\nENTRYPOINT ["/server"]')
+
+
+# --- class 1: start scripts that need bash ----------------------------------------------------------
+
+def test_script_from_a_debian_image_gets_bash_on_wolfi_base() -> None:
+    result = migrate("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\n"
+                     "COPY start.sh /usr/local/bin/start.sh\nENTRYPOINT [\"start.sh\"]\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache bash\n")
+    assert severity(result, "MIG551") == "info" and "start.sh" in messages(result, "MIG551")[0]
+    assert status(result) == "single-stage" and "MIG549" not in codes(result)
+
+
+def test_script_from_an_alpine_image_keeps_busybox_sh() -> None:
+    result = migrate("FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPY start.sh /start.sh\n"
+                     "ENTRYPOINT [\"/start.sh\"]\n")
+    assert "bash" not in result.dockerfile and "MIG551" not in codes(result)
+
+
+def test_script_on_a_runtime_that_cannot_install_bash_is_an_error() -> None:
+    result = migrate("FROM node:20-bookworm\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+                     "COPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\n"
+                     "CMD [\"node\", \"server.js\"]\n")
+    assert result.stages[-1].image == "cgr.dev/chainguard/node:latest"
+    assert severity(result, "MIG549") == "error" and "docker-entrypoint.sh" in messages(result, "MIG549")[0]
+    assert "MIG541" not in codes(result)  # the error says it all: no second, softer finding
+
+
+def test_shell_form_running_a_script_gets_bash_too() -> None:
+    result = migrate("FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl\nCOPY start.sh /start.sh\n"
+                     "ENTRYPOINT /start.sh\n")
+    assert "RUN apk add --no-cache bash\n" in result.dockerfile and "MIG551" in codes(result)
+
+
+def test_bash_installed_in_the_original_final_stage_means_the_script_needs_it() -> None:
+    # alpine has no bash, but the stage installed it: the script needs it; jdk cannot install it
+    result = migrate("FROM maven:3-eclipse-temurin-21 AS build\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+                     "FROM eclipse-temurin:21-jre-alpine\nRUN apk add --no-cache bash curl\n"
+                     "COPY --from=build /src/target/app.jar /app/app.jar\nCOPY run.sh /app/run.sh\n"
+                     "ENTRYPOINT [\"/app/run.sh\"]\n")
+    assert "MIG549" in codes(result)
+
+
+# --- the build context on disk says what a script is ------------------------------------------------
+
+def test_a_sh_script_in_the_build_context_needs_no_bash(tmp_path) -> None:
+    (tmp_path / "start.sh").write_text("#!/bin/sh\nexec app\n")
+    text = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n"
+    result = migrate_text(text, Options(context=tmp_path))
+    assert "bash" not in result.dockerfile and "MIG551" not in codes(result)
+
+
+def test_a_bash_script_in_the_build_context_needs_bash_whatever_the_image(tmp_path) -> None:
+    (tmp_path / "start.sh").write_text("#!/usr/bin/env bash\nexec app\n")
+    text = "FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n"
+    result = migrate_text(text, Options(context=tmp_path))
+    assert "RUN apk add --no-cache bash\n" in result.dockerfile
+    assert "its first line says so" in messages(result, "MIG551")[0]
+
+
+def test_the_dockerfile_directory_is_the_build_context(tmp_path) -> None:
+    from migrator.api import migrate_path
+
+    (tmp_path / "app").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(64))
+    (tmp_path / "Dockerfile").write_text("FROM debian:12\nCOPY app /usr/local/bin/app\nENTRYPOINT [\"app\"]\n")
+    result = migrate_path(tmp_path / "Dockerfile")
+    assert result.stages[-1].image == "cgr.dev/chainguard/glibc-dynamic:latest" and status(result) == "ok"
+
+
+# --- class 15: a file from the build context without an extension may be a script ---------------------
+
+def test_extensionless_program_from_the_context_is_not_judged_a_binary() -> None:
+    result = migrate("FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y supervisor\n"
+                     "COPY start-container /usr/local/bin/start-container\n"
+                     "RUN chmod +x /usr/local/bin/start-container\nENTRYPOINT [\"start-container\"]\n")
+    assert status(result) != "ok"
+    assert result.stages[-1].image == "cgr.dev/chainguard/wolfi-base:latest"
+    assert "supervisor" in result.dockerfile and "bash" in result.dockerfile
+
+
+def test_extensionless_program_built_in_a_builder_is_a_binary() -> None:
+    result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n"
+                     "FROM debian:12-slim\nCOPY --from=build /out/app /usr/local/bin/app\nENTRYPOINT [\"app\"]\n")
+    assert status(result) == "ok" and result.stages[-1].image == "cgr.dev/chainguard/glibc-dynamic:latest"
+
+
+def test_extensionless_program_on_scratch_was_a_binary() -> None:
+    # scratch has no shell: whatever the file is, it ran without one
+    result = migrate("FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n")
+    assert status(result) == "ok" and result.stages[-1].image == "cgr.dev/chainguard/static:latest"
+
+
+# --- class 8: what the original final stage installed reaches the runtime -------------------------
+
+def test_wolfi_base_runtime_keeps_the_packages_in_one_stage() -> None:
+    result = migrate("FROM registry.access.redhat.com/ubi8/ubi-minimal\nRUN microdnf install tzdata -y\n"
+                     "COPY run.sh app /opt/\nENTRYPOINT [\"/opt/run.sh\"]\n")
+    assert len(result.stages) == 1 and "tzdata" in result.dockerfile
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
+
+
+def test_php_fpm_source_on_wolfi_base_installs_php_fpm() -> None:
+    result = migrate("FROM php:8.2-fpm\nCOPY . /var/www/html\nCOPY start.sh /start.sh\nENTRYPOINT [\"/start.sh\"]\n")
+    assert "php-fpm" in result.dockerfile.split("\n", 2)[1]
+
+
+# --- class 1: RUN steps that need bash in a wolfi-base builder ------------------------------------------
+
+def test_builder_running_a_context_script_gets_bash() -> None:
+    result = migrate("FROM ubuntu:22.04 AS fetch\nCOPY unpack.sh /unpack.sh\nRUN /unpack.sh\n"
+                     "FROM gcr.io/distroless/base-debian12\nCOPY --from=fetch /out/server /server\n"
+                     "ENTRYPOINT [\"/server\"]\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest AS fetch\n"
+                                        "RUN apk add --no-cache bash\n")
+    assert "`/unpack.sh`" in messages(result, "MIG551")[0]
+
+
+def test_shell_instruction_with_bash_gets_bash_before_it() -> None:
+    result = migrate("FROM debian:12 AS build\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
+                     "RUN apt-get update && apt-get install -y curl && curl -fsSL https://x/y.tgz | tar xz\n"
+                     "FROM scratch\nCOPY --from=build /y /y\nENTRYPOINT [\"/y\"]\n")
+    head = result.dockerfile.split("\n")
+    assert head[1] == "RUN apk add --no-cache bash" and head[2].startswith("SHELL")
+
+
+def test_bash_the_translation_removed_is_not_installed() -> None:
+    # NodeSource's `curl | bash` set-up is dropped (Wolfi has nodejs): nothing left needs bash
+    result = migrate("FROM ubuntu:22.04 AS docs\nRUN apt-get update && apt-get install -y curl "
+                     "&& curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs\n"
+                     "WORKDIR /src\nCOPY . .\nRUN python3 -m venv .venv && .venv/bin/pip install -r req.txt\n"
+                     "FROM nginx:1.27\nCOPY --from=docs /src/site /usr/share/nginx/html\n")
+    assert "bash" not in result.dockerfile and "MIG551" not in codes(result)
+
+
+def test_dev_builders_have_bash_already() -> None:
+    result = migrate("FROM python:3.12 AS build\nCOPY build.sh /build.sh\nRUN /build.sh\n"
+                     "FROM python:3.12-slim\nCOPY --from=build /out /out\nCMD [\"python\", \"/out/app.py\"]\n")
+    assert "apk add --no-cache bash" not in result.dockerfile
+
+
+def test_every_package_the_runtime_lacks_is_listed() -> None:
+    result = migrate("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y tzdata fuse bash coreutils "
+                     "curl jq gosu gcc\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "CMD [\"python\", \"app.py\"]\n")
+    (message,) = messages(result, "MIG514")
+    for name in ("fuse", "bash", "coreutils", "curl", "jq"):
+        assert name in message
+    # python has tzdata; gosu is a wrapper the start command does not use; gcc is a compiler
+    assert "tzdata" not in message and "gosu" not in message and "gcc" not in message
+
+
+def test_a_library_package_the_jre_lacks_is_listed() -> None:
+    result = migrate("FROM eclipse-temurin:21-jre\nRUN apt-get update && apt-get install -y fontconfig\n"
+                     "COPY app.jar /app/app.jar\nENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]\n")
+    assert "fontconfig" in messages(result, "MIG514")[0]
+
+
+# --- class 3: HEALTHCHECK on a runtime without curl, wget or a shell -----------------------------------
+
+def test_healthcheck_with_wget_on_node_uses_fetch() -> None:
+    result = migrate("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n"
+                     "HEALTHCHECK --interval=30s CMD wget -q -O /dev/null http://localhost:3000/ || exit 1\n"
+                     "CMD [\"node\", \"server.js\"]\n")
+    runtime = final_stage(result)
+    assert ('HEALTHCHECK --interval=30s CMD ["node", "-e", "fetch(\'http://127.0.0.1:3000/\').then('
+            'r=>process.exit(r.status<400?0:1),()=>process.exit(1))"]') in runtime
+    assert "MIG552" in codes(result) and "MIG510" not in codes(result)
+
+
+def test_healthcheck_with_curl_on_python_uses_urllib() -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "HEALTHCHECK CMD curl --fail http://localhost:8000/health\nCMD [\"python\", \"app.py\"]\n")
+    assert ('HEALTHCHECK CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('
+            '\'http://localhost:8000/health\', timeout=10)"]') in final_stage(result)
+
+
+def test_healthcheck_that_cannot_be_ported_is_removed_and_said_so() -> None:
+    result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n"
+                     "FROM alpine:3.20\nRUN apk add --no-cache curl\nCOPY --from=build /app /app\n"
+                     "HEALTHCHECK CMD curl -f http://localhost:8080/ || exit 1\nENTRYPOINT [\"/app\"]\n")
+    assert "HEALTHCHECK" not in final_stage(result)
+    (message,) = messages(result, "MIG510")
+    assert message.startswith("HEALTHCHECK removed from the runtime stage") and "`curl`" in message
+    assert "a shell" in message and severity(result, "MIG510") == "warning"
+
+
+def test_healthcheck_with_request_options_is_not_ported() -> None:
+    result = migrate("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+                     "HEALTHCHECK CMD curl -f -H 'X-Probe: 1' http://localhost:3000/ || exit 1\n"
+                     "CMD [\"node\", \"server.js\"]\n")
+    assert "MIG510" in codes(result) and "fetch(" not in result.dockerfile
+
+
+def test_healthcheck_through_sh_c_in_exec_form_is_ported() -> None:
+    result = migrate("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+                     "HEALTHCHECK CMD [\"/bin/sh\", \"-c\", \"curl -fs http://localhost:3000/ping || exit 1\"]\n"
+                     "CMD [\"node\", \"server.js\"]\n")
+    assert "fetch('http://127.0.0.1:3000/ping')" in final_stage(result)
+
+
+# --- class 6: major-version jumps that stop the start ------------------------------------------------
+
+DOTNET6 = ("FROM mcr.microsoft.com/dotnet/sdk:6.0 AS build\nWORKDIR /src\nCOPY . .\n"
+           "RUN dotnet publish -c Release -o /out{flags}\nFROM mcr.microsoft.com/dotnet/aspnet:6.0\nWORKDIR /app\n"
+           "COPY --from=build /out .\nENTRYPOINT [\"dotnet\", \"Web.dll\"]\n")
+
+
+def test_framework_dependent_dotnet6_rolls_forward_with_a_warning() -> None:
+    result = migrate(DOTNET6.format(flags=""))
+    assert "FROM cgr.dev/chainguard/aspnet-runtime:latest\nENV DOTNET_ROLL_FORWARD=Major\n" in result.dockerfile
+    assert severity(result, "MIG554") == "warning" and ".NET 6" in messages(result, "MIG554")[0]
+
+
+def test_self_contained_dotnet_needs_no_roll_forward() -> None:
+    result = migrate(DOTNET6.format(flags=" --self-contained -r linux-x64"))
+    assert "DOTNET_ROLL_FORWARD" not in result.dockerfile and "MIG554" not in codes(result)
+
+
+def test_dotnet_roll_forward_in_a_split_runtime() -> None:
+    result = migrate("FROM mcr.microsoft.com/dotnet/sdk:7.0\nWORKDIR /src\nCOPY . .\n"
+                     "RUN dotnet publish -c Release -o /app\nENTRYPOINT [\"dotnet\", \"/app/Web.dll\"]\n")
+    assert "ENV DOTNET_ROLL_FORWARD=Major" in final_stage(result)
+
+
+def test_jvm_options_current_jvms_refuse_are_dropped() -> None:
+    result = migrate("FROM maven:3-eclipse-temurin-8 AS build\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+                     "FROM eclipse-temurin:8-jre\nCOPY --from=build /src/target/app.jar /app.jar\n"
+                     "CMD [\"java\", \"-XX:MaxPermSize=256m\", \"-XX:+UseCGroupMemoryLimitForHeap\", \"-Xmx512m\", "
+                     "\"-jar\", \"/app.jar\"]\n")
+    assert 'CMD ["java", "-Xmx512m", "-jar", "/app.jar"]' in final_stage(result)
+    (message,) = messages(result, "MIG553")
+    assert "-XX:MaxPermSize=256m" in message and "PermGen" in message and severity(result, "MIG553") == "warning"
+
+
+# --- class 7: an app that ran as root runs as nonroot ---------------------------------------------------
+
+def test_root_app_on_a_nonroot_runtime_is_warned_and_owns_its_workdir() -> None:
+    result = migrate("FROM rust:1.80 AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n"
+                     "FROM debian:bookworm-slim\nWORKDIR /srv\nCOPY --from=build /src/target/release/db /srv/db\n"
+                     "ENTRYPOINT [\"./db\", \"--data\", \"./data\"]\n")
+    assert "COPY --chown=65532:65532 --from=build /src/target/release/db /srv/db" in final_stage(result)
+    (message,) = messages(result, "MIG555")
+    assert severity(result, "MIG555") == "warning" and "/srv" in message and "65532" in message
+
+
+def test_data_directory_outside_the_workdir_is_made_in_a_builder() -> None:
+    result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+                     "FROM debian:12-slim\nCOPY --from=build /out/app /usr/local/bin/app\n"
+                     "ENTRYPOINT [\"app\", \"--data-dir=/var/lib/app\"]\n")
+    assert "RUN mkdir -p /var/lib/app" in result.dockerfile
+    assert "COPY --from=builder --chown=65532:65532 /var/lib/app /var/lib/app" in final_stage(result)
+
+
+def test_split_runtime_copies_the_workdir_owned_by_the_runtime_user() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "CMD [\"python\", \"app.py\", \"--upload-dir\", \"./uploads\"]\n")
+    assert "COPY --from=builder --chown=65532:65532 /app /app" in final_stage(result)
+    assert "RUN mkdir -p /app/uploads" in result.dockerfile and "MIG555" in codes(result)
+
+
+def test_an_app_that_ran_as_nonroot_gets_no_root_warning() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "USER 1000\nCMD [\"python\", \"app.py\"]\n")
+    assert "MIG555" not in codes(result)
+
+
+# --- class 12: never copy a directory the stage removed or may not have made ----------------------------
+
+def test_directory_made_and_removed_is_not_copied() -> None:
+    result = migrate("FROM python:3.11-slim\nRUN mkdir -p /usr/src/tmpbuild && cd /usr/src/tmpbuild && echo x > f "
+                     "&& cd / && rm -rf /usr/src/tmpbuild\nCOPY . /app\nRUN pip install -r /app/requirements.txt\n"
+                     "CMD [\"python\", \"/app/main.py\"]\n")
+    assert "/usr/src/tmpbuild /usr/src/tmpbuild" not in result.dockerfile
+
+
+def test_directory_made_only_in_a_condition_is_not_copied() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app\nRUN if [ -n \"$EXTRA\" ]; then mkdir -p /opt/extra; fi "
+                     "&& mkdir -p /var/data\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "CMD [\"python\", \"app.py\"]\n")
+    runtime = final_stage(result)
+    assert "/opt/extra" not in runtime and "COPY --from=builder /var/data /var/data" in runtime
+
+
+def test_copied_directory_the_stage_removes_is_not_copied() -> None:
+    result = migrate("FROM python:3.12\nCOPY vendor /build\nRUN pip install /build && rm -rf /build\n"
+                     "COPY app.py /app/app.py\nCMD [\"python\", \"/app/app.py\"]\n")
+    assert "/build /build" not in final_stage(result)
+
+
+# --- class 16: no command of its own on an image whose entrypoint is the interpreter ---------------------
+
+def test_ruby_stage_without_a_command_resets_the_interpreter_entrypoint() -> None:
+    result = migrate("FROM ruby:3.3-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
+                     "FROM ruby:3.3-alpine\nCOPY --from=build /usr/local/bundle /usr/local/bundle\n"
+                     "COPY --from=build /app /app\nWORKDIR /app\n")
+    assert final_stage(result).endswith("WORKDIR /app\nENTRYPOINT []\n")
+    (message,) = messages(result, "MIG556")
+    assert "no shell and no bundle" in message and severity(result, "MIG556") == "warning"
+    # never `ruby --version` reported as the app: no command, like the original
+    assert result.runtime is not None and result.runtime.argv == () and "no command of its own" in result.runtime.reason
+
+
+def test_a_stage_with_its_own_command_keeps_it() -> None:
+    result = migrate("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\nCMD [\"ruby\", \"app.rb\"]\n")
+    assert "MIG556" not in codes(result) and status(result) == "ok"
+
+
+# --- class 17: texts that say what happens in this output ----------------------------------------------
+
+def test_single_stage_output_does_not_claim_a_runtime_copies_the_venv() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "ENTRYPOINT [\"./entrypoint.sh\"]\n")
+    assert len(result.stages) == 1
+    (message,) = messages(result, "MIG515")
+    assert "runtime" not in message and "/opt/venv" in message
+
+
+def test_single_stage_program_no_package_is_known_to_install_is_not_credited_to_one() -> None:
+    result = migrate("FROM debian:12\nRUN apt-get update && apt-get install -y curl jq\nCOPY app.conf /etc/app.conf\n"
+                     "ENTRYPOINT [\"supervisord\"]\n")
+    (message,) = messages(result, "MIG542")
+    assert "expected from what the stage installs" not in message and "check that one of them provides it" in message
+
+
+# --- lesser: shipped targets before the last stage, nginx start-up, dotnet run --------------------------
+
+def test_a_stage_that_is_an_image_of_its_own_is_said_to_be() -> None:
+    result = migrate("FROM node:20 AS ui\nWORKDIR /ui\nCOPY ui .\nRUN npm ci && npm run build\n"
+                     "FROM nginx:1.27 AS web\nCOPY --from=ui /ui/dist /usr/share/nginx/html\nEXPOSE 80\n"
+                     "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n"
+                     "FROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
+    (message,) = messages(result, "MIG557")
+    assert "'web'" in message and "--target web" in message and "nginx:latest-dev" in message
+    assert severity(result, "MIG557") == "warning"
+
+
+def test_nginx_templates_are_a_warning() -> None:
+    result = migrate("FROM nginx:1.27-alpine\nCOPY default.conf.template /etc/nginx/templates/\n"
+                     "ENV NGINX_ENVSUBST_OUTPUT_DIR=/etc/nginx/conf.d\n")
+    assert severity(result, "MIG213") == "warning" and "envsubst templates" in messages(result, "MIG213")[0]
+
+
+def test_dotnet_run_keeps_the_sdk_as_the_runtime_with_a_warning() -> None:
+    result = migrate("FROM mcr.microsoft.com/dotnet/sdk:10.0\nWORKDIR /app\nCOPY . .\nRUN dotnet restore\n"
+                     "CMD dotnet run --project src/Web/Web.csproj\n")
+    assert result.stages[-1].image == "cgr.dev/chainguard/dotnet-sdk:latest"
+    assert severity(result, "MIG558") == "warning" and status(result) == "ok"
+
+
+def test_jvm_options_in_the_environment_are_dropped_too() -> None:
+    result = migrate("FROM maven:3-eclipse-temurin-8 AS build\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+                     "FROM eclipse-temurin:8-jre\nENV JAVA_TOOL_OPTIONS=\"-Xmx512m -XX:MaxPermSize=256m\"\n"
+                     "COPY --from=build /src/target/app.jar /app.jar\nENTRYPOINT [\"java\", \"-jar\", \"/app.jar\"]\n")
+    assert 'ENV JAVA_TOOL_OPTIONS="-Xmx512m"\n' in final_stage(result)
+    assert "the JVM options ENV" in messages(result, "MIG553")[0]
