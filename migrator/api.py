@@ -16,10 +16,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import replace
 from pathlib import Path
 
 from migrator.model import MigratorError, Options, Result
+from migrator.records import replace
 
 ENCODING, ERRORS = "utf-8", "surrogateescape"
 

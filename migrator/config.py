@@ -28,25 +28,25 @@ without either it is skipped and `describe()` says so.
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
+import errno
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from migrator.model import DEFAULT_REGISTRY, Finding, MigratorError, Options, Severity, TagPolicy
+from migrator.model import DEFAULT_REGISTRY, FAIL_ON, Finding, MigratorError, Options, Severity, TagPolicy
+from migrator.records import dataclass, field, replace
+from migrator.regex import lazy as lazy_re
 
 YAML_NAMES = (".migrator.yaml", ".migrator.yml")
 PYPROJECT = "pyproject.toml"
-FAIL_ON = ("error", "warning", "info", "never")
 KEYS = ("registry", "org", "tag-policy", "rules", "ignore", "fail-on", "pin", "verify-tags", "overrides")
 _BOOL_KEYS = ("pin", "verify-tags")
 _LIST_KEYS = ("rules", "ignore")
-_CODE = re.compile(r"^[A-Z]+[0-9]+$")
+_CODE = lazy_re(r"^[A-Z]+[0-9]+$")
 DEFAULT = "default"
 DEFAULT_FAIL_ON_MEANING = "errors fail, except 'cannot migrate' (unknown base image)"
 COMMAND_LINE = "command line"
@@ -167,7 +167,7 @@ def apply_cli(
     if verify_tags:
         raw["verify-tags"] = True
     settings = _validate(raw, Path.cwd(), lambda key: COMMAND_LINE, "command line", top=False)
-    return dataclasses.replace(config, cli=settings)
+    return replace(config, cli=settings)
 
 
 def load_config(start: Path) -> Config:
@@ -215,29 +215,31 @@ def _load_for_dir(directory: str) -> Config:
 @cache
 def _find(directory: str) -> str | None:
     """The configuration file for `directory`. One rule for every kind of file: a name that exists
-    but cannot be read (permissions, a dangling symlink, a loop) is an error, never skipped."""
-    here = Path(directory)
+    but cannot be read (permissions, a dangling symlink, a loop) is an error, never skipped.
+    One lstat per name looked for (this runs for every file of a pre-commit hook or a scan)."""
     for name in YAML_NAMES:
-        candidate = here / name
+        candidate = os.path.join(directory, name)
         if _exists(candidate):
-            return str(candidate)
-    pyproject = here / PYPROJECT
-    if _exists(pyproject) and _toml_loader() is not None and _has_tool_table(pyproject):
-        return str(pyproject)
-    if _exists(here / ".git", any_kind=True) or here.parent == here:
+            return candidate
+    pyproject = os.path.join(directory, PYPROJECT)
+    if _exists(pyproject) and _has_tool_table(Path(pyproject)) and _toml_loader() is not None:
+        return pyproject
+    parent = os.path.dirname(directory)
+    if _exists(os.path.join(directory, ".git"), any_kind=True) or parent == directory:
         return None
-    return _find(str(here.parent))
+    return _find(parent)
 
 
-def _exists(path: Path, any_kind: bool = False) -> bool:
+def _exists(path: str, any_kind: bool = False) -> bool:
     """True for a regular file (or anything, with any_kind); MigratorError when it cannot be told."""
-    import errno
     import stat
 
     try:
-        info = path.stat()
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            info = os.stat(path)
     except OSError as exc:
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR) and not path.is_symlink():
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR) and not os.path.islink(path):
             return False
         why = "symlink loop" if exc.errno == errno.ELOOP else (
             "broken symlink" if exc.errno == errno.ENOENT else exc.strerror or str(exc))
@@ -274,7 +276,7 @@ def _toml_loader() -> Any:
 
 
 def _toml_notes(directory: str) -> tuple[str, ...]:
-    if _toml_loader() is not None:
+    if sys.version_info >= (3, 11) or _toml_loader() is not None:  # (tomllib: not imported to know it is there)
         return ()
     return ("pyproject.toml files are not read: this Python has no tomllib; install tomli",)
 
@@ -415,6 +417,8 @@ def _validate(
     for original_key, value in raw.items():
         key = str(original_key).replace("_", "-")
         if key not in allowed:
+            import difflib
+
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
             raise MigratorError(f"{where(original_key)}: unknown key '{prefix}{original_key}'{hint}")

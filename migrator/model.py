@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from migrator.records import dataclass, field
+
 DEFAULT_REGISTRY = "cgr.dev/chainguard"
+FAIL_ON = ("error", "warning", "info", "never")  # the severity from which a run fails, or never
 
 
 class Severity(str, Enum):

@@ -8,7 +8,6 @@ with an error finding that says why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from migrator.findings import finding
@@ -19,6 +18,7 @@ from migrator.plan.buildcontext import BuildContext
 from migrator.plan.planner import FilePlan, plan_file
 from migrator.plan.runtime_choice import Need, RuntimeOverride, alternatives, base_image, merged
 from migrator.plan.stages import Stage, split_stages
+from migrator.records import dataclass, field, replace
 from migrator.rewrite.writer import Written, write_file
 from migrator.rules import load_rules
 from migrator.rules.loader import RuleSet

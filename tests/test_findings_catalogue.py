@@ -25,3 +25,14 @@ def test_every_code_the_code_emits_is_catalogued() -> None:
     for path in (ROOT / "migrator").rglob("*.py"):
         used |= set(re.findall(r"[\"'](MIG\d{3})[\"']", path.read_text()))
     assert used <= set(catalog()), sorted(used - set(catalog()))
+
+
+def test_each_code_is_in_an_area_of_its_hundred() -> None:
+    """`finding(code)` loads only the areas of the code's hundred (AREAS_OF_HUNDRED), not the whole catalogue."""
+    import importlib
+
+    from migrator.findings import AREAS, AREAS_OF_HUNDRED
+
+    for area in AREAS:
+        for code in importlib.import_module(f"migrator.findings.{area}").CODES:
+            assert area in AREAS_OF_HUNDRED[code.code[3]], (code.code, area)

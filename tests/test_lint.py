@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -24,3 +25,15 @@ def test_mypy_is_clean() -> None:
     done = subprocess.run([sys.executable, "-m", "mypy", "migrator"], cwd=ROOT, capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+@pytest.mark.parametrize("order", [["validate", "bot", "hook"], ["hook", "bot", "validate"]])
+def test_test_directories_collect_in_any_order(order: list[str]) -> None:
+    """Helpers live in modules of their own name (forge, hooktools, clitools): `from conftest import`
+    got whichever conftest.py pytest had imported first (`pytest tests/bot tests/validate` failed)."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                           *(f"tests/{name}" for name in order)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:]
+    importing = re.compile(r"^\s*(from conftest import|import conftest)", re.MULTILINE)
+    assert not [p for p in ROOT.glob("tests/**/*.py") if importing.search(p.read_text())]

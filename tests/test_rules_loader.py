@@ -115,3 +115,21 @@ def test_a_rules_file_named_by_configuration_cannot_inject(tmp_path: Path) -> No
 def test_library_callers_get_the_same_option_checks() -> None:
     with pytest.raises(MigratorError, match="invalid registry"):
         migrate_text("FROM python:3.12\n", Options(registry="cgr.dev/a\nRUN rm -rf /"))
+
+
+def test_the_compiled_rules_cache_keeps_every_field(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache holds a rule set as plain values: each field (and each record in it) must come back."""
+    import marshal
+
+    from migrator.rules import loader
+
+    built = loader.RuleSet()
+    for data, origin in loader._builtin_data():
+        loader._merge(built, data, origin, override=False)
+    assert loader._from_plain(marshal.loads(marshal.dumps(loader._to_plain(built)))) == built
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(loader, "_cache", {})
+    first = load_rules()  # built and stored
+    monkeypatch.setattr(loader, "_cache", {})
+    assert list((tmp_path / "migrator").glob("rules-*.marshal"))
+    assert load_rules() == first == built  # read back

@@ -11,18 +11,17 @@ Like black's cache, but keyed by everything that can change the answer:
   ones those are is known only after the configuration is read, so an entry lists them with a
   hash of their content, and a lookup checks them: editing a rules file misses the cache.
 
-Only the standard library is imported here: a warm `migrate --check` never loads the pipeline or
-the configuration reader. MIGRATOR_NO_CACHE=1 disables the cache; a cache that cannot be written
-is no cache, never an error.
+Only the standard library is imported here (hashlib and json when the cache is used): a warm
+`migrate --check` never loads the pipeline or the configuration reader. MIGRATOR_NO_CACHE=1
+disables the cache; a cache that cannot be written is no cache, never an error.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import sys
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -41,6 +40,8 @@ def cache_dir() -> Path:
 
 
 def _tool_stamp() -> str:
+    import hashlib
+
     digest = hashlib.sha256(sys.version.encode())
     roots = [_PACKAGE, _PACKAGE.parent / "rules", _PACKAGE / "_rules", *_parser_roots()]
     for root in roots:
@@ -70,6 +71,8 @@ def _parser_roots() -> list[Path]:
 
 
 def _file_hash(path: Path | str) -> str | None:
+    import hashlib
+
     try:
         with open(path, "rb") as stream:
             return hashlib.sha256(stream.read()).hexdigest()
@@ -92,6 +95,8 @@ def _config_stamp(path: Path) -> str:
 
 
 def key(path: Path, content: bytes, options: list[str], stamp: str) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     for part in (stamp, _config_stamp(path), str(path), "\0".join(options)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
@@ -99,7 +104,9 @@ def key(path: Path, content: bytes, options: list[str], stamp: str) -> str:
     return digest.hexdigest()
 
 
+@cache
 def stamp() -> str:
+    """The installed tool's stamp, once per process (it stats every module and rules file)."""
     return _tool_stamp()
 
 
@@ -109,6 +116,8 @@ def store(entry_key: str, changed: bool, messages: str, depends: Iterable[Path |
     if None in hashes.values():
         return  # a rules file that cannot be read now cannot be checked later
     entry = {"changed": changed, "messages": messages, "depends": hashes}
+    import json
+
     try:
         directory = cache_dir()
         directory.mkdir(parents=True, exist_ok=True)
@@ -120,6 +129,8 @@ def store(entry_key: str, changed: bool, messages: str, depends: Iterable[Path |
 
 
 def lookup(entry_key: str) -> tuple[bool, str] | None:
+    import json
+
     try:
         entry = json.loads((cache_dir() / entry_key).read_text(encoding="utf-8", errors="surrogateescape"))
         changed, messages, depends = bool(entry["changed"]), str(entry["messages"]), dict(entry["depends"])

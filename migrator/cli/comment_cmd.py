@@ -7,7 +7,7 @@ Reads the GitHub Actions environment (or GitLab CI's); every value is also an op
 
 from __future__ import annotations
 
-import argparse
+import contextlib
 import fnmatch
 import json
 import os
@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from migrator.model import MigratorError, Options, Severity
+from migrator.records import dataclass, field
 
 if TYPE_CHECKING:
     from migrator.report.bot.comment import FileReport, Report
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_API = 0, 1, 2, 3
 TOUCHED = ("added", "modified", "renamed")
-FAIL_ON = ("error", "warning", "info", "never")
 
 
 def is_dockerfile(path: str) -> bool:
@@ -36,56 +36,42 @@ def is_dockerfile(path: str) -> bool:
     )
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="migrate comment",
-        description="Migrate the Dockerfiles a pull request touches and post one sticky comment "
-                    "with the diff, findings and validation results.",
-    )
-    p.add_argument("--platform", choices=("github", "gitlab"), help="default: detected from the environment")
-    p.add_argument("--token-env", metavar="NAME",
-                   help="environment variable holding the token (default GITHUB_TOKEN / GITLAB_TOKEN)")
-    p.add_argument("--api-url", help="API base URL (GITHUB_API_URL / CI_API_V4_URL)")
-    p.add_argument("--repo", help="OWNER/NAME on GitHub, project id or path on GitLab "
-                                  "(GITHUB_REPOSITORY / CI_PROJECT_ID)")
-    p.add_argument("--pr", type=int, help="pull request number / merge request iid "
-                                          "(GITHUB_EVENT_PATH / CI_MERGE_REQUEST_IID)")
-    p.add_argument("--sha", help="head commit of the pull request (GITHUB_EVENT_PATH / CI_COMMIT_SHA)")
-    p.add_argument("--workspace", type=Path, help="checked-out head (GITHUB_WORKSPACE / CI_PROJECT_DIR)")
-    p.add_argument("--registry", help="registry to migrate to (default cgr.dev/chainguard)")
-    p.add_argument("--org", help="Chainguard organisation: registry cgr.dev/ORG")
-    p.add_argument("--rules", action="append", type=Path, default=[], metavar="FILE", help="extra rules")
-    p.add_argument("--pin", action="store_true", help="pin the images written by digest (asks the registry)")
-    p.add_argument("--verify-tags", action="store_true",
-                   help="check the images written exist for linux/amd64 and linux/arm64 (asks the registry)")
-    p.add_argument("--paths", action="append", default=[], metavar="GLOB",
-                   help="only files matching GLOB (repeat or comma-separate)")
-    p.add_argument("--file", action="append", default=[], metavar="PATH",
-                   help="migrate PATH (relative to the workspace) instead of asking the API which "
-                        "files the pull request touches")
-    p.add_argument("--validate", action="store_true", help="build the migrated files (migrate validate)")
-    p.add_argument("--validate-timeout", type=float, default=1800.0, help=argparse.SUPPRESS)
-    p.add_argument("--suggestions", action="store_true",
-                   help="also post a review with suggestion blocks (GitHub)")
-    p.add_argument("--fail-on", choices=FAIL_ON, default="never",
-                   help="exit 1 when a finding is at or above this severity (default never)")
-    p.add_argument("--template", type=Path, metavar="FILE", help="jinja2 template for the comment")
-    p.add_argument("--delete-when-clean", action="store_true",
-                   help="delete the earlier comment when there is nothing to report")
-    p.add_argument("--dry-run", action="store_true", help="print the comment instead of posting it")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP request")
-    p.add_argument("--retries", type=int, default=4, help="retries on 5xx / network errors")
-    p.add_argument("--max-wait", type=float, default=120.0,
-                   help="longest wait for a rate limit, in seconds; a longer one fails")
-    p.add_argument("--backoff", type=float, default=1.0, help=argparse.SUPPRESS)  # first retry delay
-    p.add_argument("-v", "--verbose", action="store_true", help="log API calls to stderr")
-    return p
+@dataclass
+class CommentArgs:
+    """The command line (see `migrate comment --help`, defined in cli.app)."""
+
+    platform: str | None = None
+    token_env: str | None = None
+    api_url: str | None = None
+    repo: str | None = None
+    pr: int | None = None
+    sha: str | None = None
+    workspace: Path | None = None
+    registry: str | None = None
+    org: str | None = None
+    rules: list[Path] = field(default_factory=list)
+    pin: bool = False
+    verify_tags: bool = False
+    paths: list[str] = field(default_factory=list)
+    file: list[str] = field(default_factory=list)
+    validate: bool = False
+    validate_timeout: float = 1800.0
+    suggestions: bool = False
+    fail_on: str = "never"
+    template: Path | None = None
+    delete_when_clean: bool = False
+    dry_run: bool = False
+    timeout: float = 30.0
+    retries: int = 4
+    max_wait: float = 120.0
+    backoff: float = 1.0  # the first retry's delay
+    verbose: bool = False
 
 
 class Settings:
     """Options resolved against the CI environment."""
 
-    def __init__(self, args: argparse.Namespace, env: dict[str, str] | os._Environ[str]) -> None:
+    def __init__(self, args: CommentArgs, env: dict[str, str] | os._Environ[str]) -> None:
         self.args = args
         gitlab_env = bool(env.get("GITLAB_CI") or env.get("CI_API_V4_URL"))
         self.platform: str = args.platform or ("gitlab" if gitlab_env else "github")
@@ -200,11 +186,45 @@ def migrate_files(names: list[str], settings: Settings, options: Options,
         report = FileReport(name, result=result)
         if validator is not None and result.changed:
             try:
-                report.validation = validator(path, settings)
+                report.validation = validate_migrated(path, result.dockerfile, settings, validator)
             except MigratorError as exc:
                 report.validation_error = str(exc)
         reports.append(report)
     return reports
+
+
+def validate_migrated(path: Path, migrated: str, settings: Settings,
+                      validator: Callable[[Path, Settings], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Validate the migrated text, not the file in the workspace (which is still the original).
+
+    It is written beside the original, so the build context and the Dockerfile's own
+    `NAME.dockerignore` are the ones the original has, and removed afterwards."""
+    import shutil
+    import tempfile
+
+    from migrator.api import encode_dockerfile
+
+    written: list[Path] = []
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".migrated", dir=path.parent)
+        written.append(Path(name))
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(encode_dockerfile(migrated))
+        own_ignore = path.with_name(path.name + ".dockerignore")
+        if own_ignore.is_file():
+            written.append(Path(name + ".dockerignore"))
+            shutil.copyfile(own_ignore, written[-1])
+        try:
+            return validator(written[0], settings)
+        except MigratorError as exc:
+            raise MigratorError(str(exc).replace(name, str(path))) from None
+    except OSError as exc:
+        raise MigratorError(f"cannot write the migrated file beside {path.name} to build it: "
+                            f"{exc.strerror or exc}") from None
+    finally:
+        for leftover in written:
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def run_validate(path: Path, settings: Settings) -> list[dict[str, Any]]:
@@ -326,10 +346,14 @@ def post_suggestions(api: Any, settings: Settings, report: Report, changed: dict
 
 
 def comment_main(argv: list[str]) -> int:
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # --help (0) or a usage error (2)
-        return int(exc.code or 0)
+    """`migrate comment ARGS...` (as `migrate` runs it, usage errors included)."""
+    from migrator.cli.app import run
+    from migrator.cli.errors import guarded
+
+    return guarded("migrate comment", lambda: run(["comment", *argv]))
+
+
+def run_comment(args: CommentArgs) -> int:
     settings = Settings(args, os.environ)
     from migrator.report.bot.http import Scrubber
 

@@ -7,19 +7,19 @@
 `guarded(prog, command)` runs a command under that contract: MigratorError (and UsageError, its
 sub-class for bad options) becomes `prog: error: MESSAGE`; a bug becomes one `internal error` line
 (MIGRATOR_TRACEBACK=1 shows the traceback). SIGTERM is turned into an exception while the command
-runs, so that `finally` blocks (temporary files) run as they do for Ctrl-C. argparse commands use
-`Parser`, Typer commands `run_typer`; both end in the same place.
+runs, so that `finally` blocks (temporary files) run as they do for Ctrl-C. A usage error is a
+UsageError wherever it is found: Typer's own (`run_typer`), the command's checks of option values,
+and `cli.fastpath` leaves every command line it is unsure of to Typer.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, NoReturn
+from typing import Any
 
 from migrator.model import MigratorError
 
@@ -33,13 +33,6 @@ class UsageError(MigratorError):
 
 class Terminated(BaseException):
     """SIGTERM arrived; raised where the program is, so cleanup runs."""
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error as a UsageError (one line) instead of printing the usage."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def one_line(text: str) -> str:
@@ -75,10 +68,13 @@ def guarded(prog: str, command: Callable[[], int]) -> int:
             return EXIT_ERROR
 
 
-def run_typer(app: Any, argv: list[str], prog: str) -> int:
-    """Run a Typer app with usage errors as one line (no Rich box), inside `guarded`'s contract."""
+def run_typer(app: Any, argv: list[str], prog: str, prog_name: str | None = None) -> int:
+    """Run a Typer app with usage errors as one line (no Rich box), inside `guarded`'s contract.
+
+    `prog` is the command the user ran ("migrate scan"), `prog_name` the app's own name when it
+    differs (the app of the sub-commands is "migrate")."""
     try:
-        result = app(args=list(argv), prog_name=prog, standalone_mode=False)
+        result = app(args=list(argv), prog_name=prog_name or prog, standalone_mode=False)
     except Exception as exc:  # Typer's click may be its own copy (typer._click): tell them by shape
         kind = type(exc).__name__
         if kind == "Exit" and hasattr(exc, "exit_code"):
@@ -86,7 +82,9 @@ def run_typer(app: Any, argv: list[str], prog: str) -> int:
         if kind == "Abort":
             raise KeyboardInterrupt from None
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-            raise UsageError(f"{exc.format_message()} (see '{prog} --help')") from None
+            where = getattr(getattr(exc, "ctx", None), "command_path", None) or prog
+            where = where if where.startswith(prog) else prog  # the sub-command's help, not the group's
+            raise UsageError(f"{exc.format_message()} (see '{where} --help')") from None
         raise
     return result if isinstance(result, int) else EXIT_OK
 

@@ -23,15 +23,14 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrator.api import encode_dockerfile, read_bytes
 from migrator.cli.errors import signals_deferred
 from migrator.model import MigratorError
+from migrator.records import dataclass, field
 
 BACKUP_SUFFIX = ".bak"
 _TEMP_PREFIX, _TEMP_SUFFIX = ".migrate-", ".tmp"
@@ -121,6 +120,8 @@ def _temporary(item: _Staged, data: bytes, info: os.stat_result) -> Path:
     """A temporary copy of `data` next to the target, with the target's mode, owner and group."""
     directory = item.target.parent
     try:
+        import tempfile  # (not on the read-only paths: it imports shutil, random, bz2, lzma)
+
         handle, name = tempfile.mkstemp(dir=directory, prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX)
     except OSError as exc:
         raise _nothing_written(item.name, f"cannot write in {directory} ({exc.strerror})") from None

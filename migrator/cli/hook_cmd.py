@@ -9,22 +9,20 @@ A file whose only errors are "cannot migrate" (a base image the rules do not kno
 reported but does not block the commit unless `fail-on` (configuration or `--fail-on`) says so.
 Files with `# migrate: skip-file` are left alone.
 
-This runs on every commit: it uses argparse and imports nothing heavy (no Typer, Rich, httpx or
-jinja2); keep it that way (`python -X importtime -c "from migrator.cli import hook_cmd"`).
+This runs on every commit: its command line is parsed by `cli.fastpath` and it imports nothing
+heavy (no Typer, Rich, httpx or jinja2); keep it that way
+(`python -X importtime -m migrator hook check Dockerfile`).
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrator.cli import checkcache
-from migrator.cli.errors import Parser
+from migrator.cli.args import HookArgs, SharedOptions
 from migrator.cli.files import Input, read_input
 from migrator.config import (
-    FAIL_ON,
     Config,
     apply_cli,
     clear_cache,
@@ -32,8 +30,9 @@ from migrator.config import (
     load_config,
     should_fail,
 )
-from migrator.model import Finding, MigratorError, Options, Result, Severity, TagPolicy
+from migrator.model import Finding, MigratorError, Options, Result, Severity
 from migrator.parse.pragmas import filter_findings, parse_pragmas
+from migrator.records import dataclass, field
 
 SHOWN_FINDINGS = 3  # per file, so the output fits a terminal
 
@@ -64,24 +63,7 @@ class FileReport:
         return self.result.findings
 
 
-def add_option_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options shared by `migrate hook` and `migrate scan`; they override the configuration file."""
-    parser.add_argument("--registry", metavar="HOST/PATH", help="replaces cgr.dev/chainguard")
-    parser.add_argument("--org", metavar="ORG", help="means --registry cgr.dev/ORG")
-    parser.add_argument("--rules", metavar="FILE", action="append", default=[], help="extra rules file")
-    parser.add_argument("--tag-policy", choices=[p.value for p in TagPolicy], help="latest (default) or keep")
-    parser.add_argument("--ignore", metavar="CODE", action="append", default=[], help="ignore a finding code")
-    parser.add_argument("--pin", action="store_true", help="pin the images written by digest (asks the registry)")
-    parser.add_argument("--verify-tags", action="store_true",
-                        help="check the images written exist for linux/amd64 and linux/arm64 (asks the registry)")
-    parser.add_argument(
-        "--fail-on",
-        choices=FAIL_ON,
-        help="fail when a finding is at or above this severity (default: errors other than 'cannot migrate')",
-    )
-
-
-def configured(path: Path, args: argparse.Namespace, cache: dict[int, Config]) -> tuple[Options, str | None]:
+def configured(path: Path, args: SharedOptions, cache: dict[int, Config]) -> tuple[Options, str | None]:
     """Options and fail-on for one file: its configuration file, then the command line."""
     base = load_config(path)
     config = cache.get(id(base))
@@ -91,8 +73,8 @@ def configured(path: Path, args: argparse.Namespace, cache: dict[int, Config]) -
     return config.options_for(path), config.fail_on_for(path)
 
 
-def with_command_line(base: Config, args: argparse.Namespace) -> Config:
-    """The configuration file's values, overridden by the options of add_option_arguments."""
+def with_command_line(base: Config, args: SharedOptions) -> Config:
+    """The configuration file's values, overridden by the command line's."""
     return apply_cli(
         base,
         registry=args.registry,
@@ -101,8 +83,8 @@ def with_command_line(base: Config, args: argparse.Namespace) -> Config:
         rules=args.rules,
         ignore=[c for item in args.ignore for c in item.split(",") if c.strip()],
         fail_on=args.fail_on,
-        pin=getattr(args, "pin", None),
-        verify_tags=getattr(args, "verify_tags", None),
+        pin=args.pin,
+        verify_tags=args.verify_tags,
     )
 
 
@@ -176,17 +158,7 @@ def _first(findings: Sequence[Finding], minimum: Severity = Severity.INFO) -> li
     return lines
 
 
-def hook_main(argv: list[str]) -> int:
-    parser = Parser(
-        prog="migrate hook",
-        description="pre-commit hooks: 'check' reports Dockerfiles not migrated yet, 'fix' migrates them.",
-    )
-    parser.add_argument("mode", choices=("check", "fix"))
-    parser.add_argument("files", nargs="*", metavar="FILE")
-    add_option_arguments(parser)
-    # pre-commit runs `entry + args + files`: options sit between the mode and the files
-    args = parser.parse_intermixed_args(argv)
-
+def hook_main(args: HookArgs) -> int:
     clear_cache()
     out: list[str] = []
     failed = False

@@ -1,16 +1,14 @@
-"""`migrate PATH...`: the main command. argparse only: this is the pre-commit hook's hot path."""
+"""`migrate PATH...`: the main command. This is the pre-commit hook's hot path: import lazily."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from migrator import __version__
-from migrator.cli.errors import Parser, UsageError
+from migrator.cli.args import MigrateArgs
+from migrator.cli.errors import UsageError
 from migrator.model import MigratorError, Options, Result, Severity, TagPolicy
 
 if TYPE_CHECKING:
@@ -18,53 +16,17 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_CHANGED = 0, 1
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "I"}
+_MODES = ("--write", "--diff", "--check", "--json")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
-        prog="migrate",
-        description="Migrate Dockerfiles to multi-stage builds on Chainguard Images. Prints the migrated "
-        "file(s) to stdout unless --write, --diff, --check or --json is given.",
-        epilog="Sub-commands: validate, doctor, scan, hook, config, comment (see `migrate SUBCOMMAND --help`).",
-    )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="Dockerfile(s) to migrate; '-' reads stdin")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("-i", "--write", action="store_true", help="rewrite files in place (atomic, keeps PATH.bak)")
-    mode.add_argument("--diff", action="store_true", help="print a unified diff")
-    mode.add_argument("--check", action="store_true", help="exit 1 when any file would change, write nothing")
-    mode.add_argument("--json", action="store_true", help="print a JSON object per file (a list for several)")
-    parser.add_argument("--no-backup", action="store_true", help="with --write: keep no .bak file")
-    parser.add_argument("--registry", metavar="HOST/PATH", help="image registry (default cgr.dev/chainguard)")
-    parser.add_argument("--org", metavar="ORG", help="Chainguard organisation: means --registry cgr.dev/ORG")
-    parser.add_argument("--tag-policy", choices=[p.value for p in TagPolicy], help="latest (default) or keep "
-                        "the source's major(.minor) version")
-    parser.add_argument("--pin", action="store_true", default=None, help="pin the images written by digest: "
-                        "NAME:TAG@sha256:... as the registry serves it now (asks the registry)")
-    parser.add_argument("--verify-tags", action="store_true", default=None, help="check that the images written "
-                        "exist with their tags for linux/amd64 and linux/arm64 (asks the registry)")
-    parser.add_argument("--rules", action="append", default=[], metavar="FILE", type=Path,
-                        help="extra rules file (repeatable); same format as rules/*.yaml")
-    parser.add_argument("--ignore", action="append", default=[], metavar="CODE",
-                        help="hide findings with CODE (repeatable, or CODE,CODE)")
-    parser.add_argument("--stdin-filename", metavar="NAME", help="the name to report for '-'")
-    parser.add_argument("--format", dest="fmt", choices=["text", "json", "sarif", "github", "gitlab"],
-                        help="report findings on stdout in this format instead of printing the migrated file")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no findings on stderr")
-    parser.add_argument("--explain", metavar="CODE", help="print the documentation of a finding code")
-    parser.add_argument("--list-codes", action="store_true", help="list every finding code")
-    parser.add_argument("--version", action="version", version=f"migrate {__version__}")
-    return parser
-
-
-def migrate_main(argv: list[str]) -> int:
+def migrate_main(args: MigrateArgs) -> int:
     """Runs inside errors.guarded: MigratorError / UsageError become one line and exit 2."""
-    args = build_parser().parse_args(argv)
     if args.explain:
         return _explain(args.explain)
     if args.list_codes:
         return _list_codes()
     if not args.paths:
-        raise UsageError("give at least one PATH (or '-' for stdin)")
+        raise UsageError("give at least one PATH (or '-' for stdin) (see 'migrate --help')")
     _check_option_values(args)
     inputs = _read_inputs(args.paths)
     cached = _cached_check(inputs, args)
@@ -77,9 +39,12 @@ def migrate_main(argv: list[str]) -> int:
     return _report(results, inputs, args)
 
 
-def _check_option_values(args: argparse.Namespace) -> None:
+def _check_option_values(args: MigrateArgs) -> None:
+    modes = [name for name, on in zip(_MODES, (args.write, args.diff, args.check, args.json), strict=True) if on]
+    if len(modes) > 1:
+        raise UsageError(f"{modes[0]} and {modes[1]} cannot be used together (see 'migrate --help')")
     if args.registry is not None and args.org is not None:
-        raise UsageError("--registry and --org cannot be used together")
+        raise UsageError("--registry and --org cannot be used together (see 'migrate --help')")
     if args.registry is not None or args.org is not None:  # (not imported on the hook's warm path)
         from migrator.parse.imageref import check_org, check_registry
 
@@ -102,7 +67,7 @@ def _read_inputs(paths: list[str]) -> list[Input]:
     return [read_input(path) for path in paths]
 
 
-def _options(args: argparse.Namespace, item: Input) -> Options:
+def _options(args: MigrateArgs, item: Input) -> Options:
     registry = args.registry or (Options.registry_for_org(args.org) if args.org else None)
     config_options = _config_options(item, args.stdin_filename)
     return Options(
@@ -144,25 +109,27 @@ def _migrate_one(item: Input, options: Options, stdin_name: str | None) -> Resul
 # --- the --check cache (see checkcache) -----------------------------------------------------------
 
 
-def _cache_options(args: argparse.Namespace) -> list[str] | None:
+def _cache_options(args: MigrateArgs) -> list[str] | None:
     """What of the command line goes into a --check cache key; None when the run is not cacheable."""
+    if not args.check or args.fmt or args.pin or args.verify_tags or "-" in args.paths:
+        return None  # (a registry's answer can change at any time: never cached)
     from migrator.cli import checkcache
 
-    if not args.check or args.fmt or args.pin or args.verify_tags or "-" in args.paths or not checkcache.enabled():
-        return None  # (a registry's answer can change at any time: never cached)
+    if not checkcache.enabled():
+        return None
     return [
         f"registry={args.registry}", f"org={args.org}", f"tag-policy={args.tag_policy}",
         *(f"rules={Path(r).resolve()}" for r in args.rules), *sorted(f"ignore={c}" for c in args.ignore),
     ]
 
 
-def _cached_check(inputs: list[Input], args: argparse.Namespace) -> int | None:
+def _cached_check(inputs: list[Input], args: MigrateArgs) -> int | None:
     """Answer `--check` from the cache when every file hits; None otherwise."""
-    from migrator.cli import checkcache
-
     options = _cache_options(args)
     if options is None:
         return None
+    from migrator.cli import checkcache
+
     stamp = checkcache.stamp()
     answers = []
     for item in inputs:
@@ -178,12 +145,12 @@ def _cached_check(inputs: list[Input], args: argparse.Namespace) -> int | None:
     return EXIT_CHANGED if changed else EXIT_OK
 
 
-def _remember_check(results: list[Result], inputs: list[Input], args: argparse.Namespace) -> None:
-    from migrator.cli import checkcache
-
+def _remember_check(results: list[Result], inputs: list[Input], args: MigrateArgs) -> None:
     options = _cache_options(args)
     if options is None:
         return
+    from migrator.cli import checkcache
+
     stamp = checkcache.stamp()
     for result, item in zip(results, inputs, strict=True):
         verdict = f"would migrate {result.path}\n" if result.changed else ""
@@ -195,7 +162,7 @@ def _remember_check(results: list[Result], inputs: list[Input], args: argparse.N
         checkcache.store(entry, result.changed, messages, depends=used.rules_files)
 
 
-def _report(results: list[Result], inputs: list[Input], args: argparse.Namespace) -> int:
+def _report(results: list[Result], inputs: list[Input], args: MigrateArgs) -> int:
     from migrator.cli.files import emit
 
     if not args.quiet and not args.json and not args.fmt:
@@ -207,6 +174,8 @@ def _report(results: list[Result], inputs: list[Input], args: argparse.Namespace
         return EXIT_OK
     if args.json:
         payload = [r.to_dict() for r in results]
+        import json
+
         emit(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2) + "\n")
         return EXIT_OK
     if args.check:

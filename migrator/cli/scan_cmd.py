@@ -20,7 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from migrator.cli.errors import Parser, UsageError
+from migrator.cli.args import ConfigArgs, ScanArgs
+from migrator.cli.errors import UsageError
 from migrator.cli.hook_cmd import (
     CANNOT,
     CHANGED,
@@ -30,14 +31,13 @@ from migrator.cli.hook_cmd import (
     UNCHANGED,
     FileReport,
     _error,
-    add_option_arguments,
     configured,
     process_file,
     with_command_line,
 )
 from migrator.config import Config, clear_cache, load_config
 from migrator.model import Options, Result, Severity
-from migrator.report.formats import FORMATS, render_findings
+from migrator.report.formats import render_findings
 
 NAMES = ("Dockerfile", "Containerfile")
 SKIP_DIRS = frozenset({".git", "node_modules", "vendor", ".venv", "__pycache__"})
@@ -137,57 +137,6 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _progress(total: int, enabled: bool) -> tuple[Callable[[], None], Callable[[], None]]:
-    """A Rich progress bar on stderr when it is a terminal; otherwise nothing at all."""
-    if not enabled:
-        return (lambda: None), (lambda: None)
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    progress = Progress(
-        TextColumn("scanning"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = progress.add_task("scan", total=total)
-    progress.start()
-    return (lambda: progress.advance(task)), progress.stop
-
-
-def _images(report: FileReport, attr: str) -> str:
-    names = list(dict.fromkeys(getattr(s, attr) for s in report.result.stages if getattr(s, attr)))
-    return ", ".join(names) if names else "-"
-
-
-def summary_table(reports: list[FileReport], root: Path) -> str:
-    header = ("FILE", "BASE IMAGES", "TARGET IMAGES", "ERR", "WARN", "INFO", "STATUS")
-    rows: list[tuple[str, ...]] = [header]
-    for report in reports:
-        counts = [sum(1 for f in report.findings if f.severity is s) for s in Severity]
-        rows.append(
-            (
-                _display(report.path, root),
-                _images(report, "source"),
-                _images(report, "image") if report.result.changed else "-",
-                *(str(n) for n in counts),
-                report.status,
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    numeric = {3, 4, 5}
-    lines = []
-    for row in rows:
-        cells = [
-            cell.rjust(w) if i in numeric else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines) + "\n"
-
-
 def totals(reports: list[FileReport], seconds: float) -> str:
     by_status = {s: sum(1 for r in reports if r.status == s) for s in STATUS_ORDER}
     parts = [f"{n} {s}" for s, n in by_status.items() if n]
@@ -196,27 +145,9 @@ def totals(reports: list[FileReport], seconds: float) -> str:
     return f"{len(reports)} {noun}: {', '.join(parts) or 'none found'} ({seconds:.2f}s, {rate:.0f} files/s)"
 
 
-def _display(path: str, root: Path) -> str:
-    try:
-        return Path(path).relative_to(root).as_posix() if root.is_dir() else path
-    except ValueError:
-        return path
-
-
-def scan_main(argv: list[str]) -> int:
-    parser = Parser(
-        prog="migrate scan",
-        description="Migrate every Dockerfile under DIR in memory and print a summary (or --write them).",
-    )
-    parser.add_argument("dir", nargs="?", default=".", metavar="DIR", help="directory (or file) to scan")
-    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="processes; 0 = one per CPU")
-    parser.add_argument("--write", action="store_true", help="apply the migrations, keeping <name>.bak")
-    parser.add_argument("-f", "--format", choices=FORMATS, default="text", help="default: text")
-    add_option_arguments(parser)
-    args = parser.parse_args(argv)
-    if args.jobs < 0:
-        parser.error("--jobs must be 0 or more")
-    jobs = args.jobs or os.cpu_count() or 1
+def scan_main(args: ScanArgs) -> int:
+    cpus = os.cpu_count() or 1
+    jobs = min(args.jobs or cpus, cpus)  # more processes than CPUs only wait for each other
 
     root = Path(args.dir)
     if not root.exists():
@@ -231,11 +162,10 @@ def scan_main(argv: list[str]) -> int:
         options, fail_on = configured(path, args, cache)  # a bad configuration: exit 2 (errors.guarded)
         tasks.append((str(path), options, fail_on))
 
-    advance, stop = _progress(len(tasks), sys.stderr.isatty() and len(tasks) > 1)
-    try:  # a registry that cannot be asked (--pin, --verify-tags) stops here, exit 2: nothing is written
+    from migrator.cli.progress import bar
+
+    with bar(len(tasks), "scanning") as advance:  # a registry that cannot be asked (--pin): exit 2 here
         reports = run_tasks(tasks, jobs, advance)
-    finally:
-        stop()
     reports += [_error(path, f"cannot read directory ({why}): its Dockerfiles were not scanned", args.fail_on)
                 for path, why in unreadable]
     if args.write:
@@ -243,12 +173,17 @@ def scan_main(argv: list[str]) -> int:
     elapsed = time.perf_counter() - started
 
     if args.format == "text":
-        sys.stdout.write(summary_table(reports, root) if reports else "")
-        problems = [r.result for r in reports if r.status in (ERROR, CANNOT)]
-        if problems:
-            only_errors = [_errors_only(r) for r in problems]
-            sys.stdout.write("\n" + render_findings(only_errors, "text"))
-        print(totals(reports, elapsed))
+        problems = [_errors_only(r.result) for r in reports if r.status in (ERROR, CANNOT)]
+        if sys.stdout.isatty():
+            from migrator.cli.scan_table import to_terminal
+
+            to_terminal(reports, root, problems, totals(reports, elapsed))
+        else:
+            from migrator.cli.scan_table import plain
+
+            sys.stdout.write(plain(reports, root) if reports else "")
+            sys.stdout.write("\n" + render_findings(problems, "text") if problems else "")
+            print(totals(reports, elapsed))
     else:
         sys.stdout.write(render_findings([r.result for r in reports], args.format))
         print(totals(reports, elapsed), file=sys.stderr)
@@ -266,22 +201,12 @@ def _write(reports: list[FileReport]) -> None:
 
 
 def _errors_only(result: Result) -> Result:
-    from dataclasses import replace
+    from migrator.records import replace
 
     return replace(result, findings=[f for f in result.findings if f.severity is Severity.ERROR])
 
 
-def config_main(argv: list[str]) -> int:
-    parser = Parser(
-        prog="migrate config",
-        description="Print the effective configuration for PATH (a Dockerfile or a directory) and where "
-        "each value comes from: default, the configuration file (with its line), or the command line.",
-    )
-    parser.add_argument("--show", action="store_true", help="print the configuration (the default action)")
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH")
-    parser.add_argument("-f", "--format", choices=("yaml", "json"), default="yaml")
-    add_option_arguments(parser)
-    args = parser.parse_args(argv)
+def config_main(args: ConfigArgs) -> int:
     path = Path(args.path)
     if not os.path.lexists(path):
         raise UsageError(f"{path}: no such file or directory")

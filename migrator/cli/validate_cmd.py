@@ -15,19 +15,19 @@ remote BuildKit (`docker buildx create --driver remote tcp://...`) or a Kubernet
 arm64 nodes. That is how validation scales past one machine: the multi-platform build runs there,
 in one go, and the images are loaded back for the smoke runs.
 
-Typer and rich are imported only when these commands run.
+Their command line is defined with the others in cli.app; rich is imported only when they run.
 """
 
-# no `from __future__ import annotations` here: Typer reads the (local) Annotated options at run time
+from __future__ import annotations
 
 import json
 import math
-import shlex
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from migrator.model import MigratorError
+from migrator.parse.words import split_words
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ENV = 0, 1, 2, 3
 
@@ -37,12 +37,6 @@ def _usage(message: str) -> int:
     from migrator.cli.errors import UsageError
 
     raise UsageError(message)
-
-
-def _run_app(app: Any, argv: list[str], prog: str) -> int:
-    from migrator.cli.errors import run_typer
-
-    return run_typer(app, argv, prog)
 
 
 _ARCH_ALIASES = {"x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64"}
@@ -67,82 +61,6 @@ def _check_dockerfile(path: Path) -> None:
     except MigratorError as exc:
         message = str(exc)
         raise MigratorError(message if message.startswith(f"{path}:") else f"{path}: {message}") from None
-
-
-def validate_main(argv: list[str]) -> int:
-    import typer
-
-    app = typer.Typer(add_completion=False, help="Build and smoke-run a (migrated) Dockerfile on every platform.")
-
-    Opt = typer.Option
-
-    @app.command()
-    def validate(
-        path: Annotated[Path, typer.Argument(help="the Dockerfile to validate (usually the migrated one)")],
-        context: Annotated[
-            Path | None, Opt("--context", help="build context (default: the Dockerfile's directory)")
-        ] = None,
-        platform: Annotated[str, Opt("--platform", help="comma-separated platforms")] = "linux/amd64,linux/arm64",
-        original: Annotated[
-            Path | None, Opt("--original", help="the original Dockerfile, built too and compared")
-        ] = None,
-        as_json: Annotated[bool, Opt("--json", help="print the report as JSON on stdout")] = False,
-        smoke: Annotated[
-            str | None, Opt("--smoke", help='arguments for the smoke run instead of the image\'s CMD, e.g. "--version"')
-        ] = None,
-        no_smoke: Annotated[bool, Opt("--no-smoke", help="build only, run nothing")] = False,
-        keep: Annotated[bool, Opt("--keep", help="keep the built images and containers")] = False,
-        build_arg: Annotated[list[str] | None, Opt("--build-arg", help="K=V, repeatable")] = None,
-        target: Annotated[str | None, Opt("--target", help="build this stage")] = None,
-        builder: Annotated[
-            str | None, Opt("--builder", help="a docker buildx builder (remote, kubernetes, native nodes)")
-        ] = None,
-        engine: Annotated[
-            str | None,
-            Opt("--engine", help="build with this kind only: buildx, buildkit, docker, buildah or podman"),
-        ] = None,
-        timeout: Annotated[
-            float, Opt("--timeout", help="seconds a smoke run may take; a server still running then passes")
-        ] = 30.0,
-        build_timeout: Annotated[float, Opt("--build-timeout", help="seconds one build may take")] = 1800.0,
-        network: Annotated[
-            str | None,
-            Opt(
-                "--network", help="network for RUN steps (default: the builder's; none where the engine has no bridge)"
-            ),
-        ] = None,
-        secret: Annotated[list[str] | None, Opt("--secret", help="passed to the build, repeatable")] = None,
-        build_context: Annotated[
-            list[str] | None, Opt("--build-context", help="NAME=PATH, passed to the build, repeatable")
-        ] = None,
-        registry: Annotated[
-            list[str] | None,
-            Opt("--registry", help="registry prefix of Chainguard images (besides cgr.dev/*), repeatable"),
-        ] = None,
-    ) -> None:
-        code = run_validate(
-            path=path,
-            context=context,
-            platform=platform,
-            original=original,
-            as_json=as_json,
-            smoke=smoke,
-            no_smoke=no_smoke,
-            keep=keep,
-            build_args=build_arg or [],
-            target=target,
-            builder=builder,
-            engine=engine,
-            timeout=timeout,
-            build_timeout=build_timeout,
-            network=network,
-            secrets=secret or [],
-            build_contexts=build_context or [],
-            registries=registry or [],
-        )
-        raise typer.Exit(code)
-
-    return _run_app(app, argv, "migrate validate")
 
 
 def run_validate(
@@ -191,7 +109,7 @@ def run_validate(
     smoke_args = None
     if smoke is not None:
         try:
-            smoke_args = shlex.split(smoke)
+            smoke_args = split_words(smoke)
         except ValueError as exc:
             return _usage(f"--smoke: {exc}")
     if not (0 < timeout < math.inf and 0 < build_timeout < math.inf):  # also refuses nan
@@ -225,15 +143,14 @@ def run_validate(
         registries=tuple(registries or ()),
     )
 
-    def progress(message: str) -> None:
-        if not as_json:
-            print(f"migrate validate: {message}", file=sys.stderr, flush=True)
-
+    from migrator.cli.progress import steps
     from migrator.registry.errors import RegistryError
     from migrator.validate.registry_check import RegistryCheck
 
     try:  # the registry check runs once a builder is found, before any build
-        report = validate(path, opts, progress=progress, before_build=RegistryCheck(path, opts))
+        with steps("migrate validate", lines=not as_json) as progress:
+            progress("looking for a builder")
+            report = validate(path, opts, progress=progress, before_build=RegistryCheck(path, opts))
     except RegistryError as exc:
         return _usage(str(exc))
     if as_json:
@@ -354,18 +271,6 @@ def render(report: Any) -> None:
     code = report.exit_code
     verdict = {0: ("ok", "green"), 1: ("FAILED", "red"), 3: ("NOT VALIDATED (environment)", "yellow")}[code]
     out.print(Text(f"result: {verdict[0]} (exit {code})", style=f"bold {verdict[1]}"))
-
-
-def doctor_main(argv: list[str]) -> int:
-    import typer
-
-    app = typer.Typer(add_completion=False, help="Show the builders, platforms and emulators this machine has.")
-
-    @app.command()
-    def doctor(as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False) -> None:
-        raise typer.Exit(run_doctor(as_json))
-
-    return _run_app(app, argv, "migrate doctor")
 
 
 def run_doctor(as_json: bool = False) -> int:

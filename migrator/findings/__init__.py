@@ -13,9 +13,9 @@ stable forever: rename the title, never the code. ``migrate --explain CODE`` pri
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 
 from migrator.model import Finding, Severity
+from migrator.records import dataclass
 
 AREAS = ("read", "images", "packages", "shell", "stages", "validate", "registry", "config", "bot")
 
@@ -31,26 +31,39 @@ class Code:
         return Finding(self.code, self.severity, line, message or self.title)
 
 
-_catalog: dict[str, Code] | None = None
+# the areas a code's hundred is in (the numbering above): a finding loads its area, not all nine
+AREAS_OF_HUNDRED = {"1": ("read",), "2": ("images",), "3": ("packages",), "4": ("shell",), "5": ("stages",),
+                    "6": ("validate", "registry"), "7": ("config",), "8": ("bot",)}
+
+_loaded: dict[str, Code] = {}
+_loaded_areas: set[str] = set()
+
+
+def _load(areas: tuple[str, ...]) -> None:
+    for area in areas:
+        if area in _loaded_areas:
+            continue
+        module = importlib.import_module(f"migrator.findings.{area}")
+        for code in module.CODES:
+            if code.code in _loaded:
+                raise RuntimeError(f"duplicate finding code {code.code}")
+            _loaded[code.code] = code
+        _loaded_areas.add(area)
 
 
 def catalog() -> dict[str, Code]:
-    global _catalog
-    if _catalog is None:
-        table: dict[str, Code] = {}
-        for area in AREAS:
-            module = importlib.import_module(f"migrator.findings.{area}")
-            for code in module.CODES:
-                if code.code in table:
-                    raise RuntimeError(f"duplicate finding code {code.code}")
-                table[code.code] = code
-        _catalog = table
-    return _catalog
+    _load(AREAS)
+    return _loaded
 
 
 def lookup(code: str) -> Code:
+    code = code.upper()
+    if code not in _loaded:
+        _load(AREAS_OF_HUNDRED.get(code[3:4], AREAS))
+    if code not in _loaded:
+        _load(AREAS)  # a code outside its hundred's areas: still found, and the catalogue test says so
     try:
-        return catalog()[code.upper()]
+        return _loaded[code]
     except KeyError:
         raise KeyError(code) from None
 

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 
 from migrator.model import MigratorError
+from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 
 BOM = "\ufeff"
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
-_DIRECTIVE = re.compile(r"^#[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
-_HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
-_KEYWORD = re.compile(r"^[ \t]*([A-Za-z]+)(?=\s|$)")
+_QUOTE = lazy_re(r"['\"]")
+_LINE = lazy_re(r"[^\n]*\n|[^\n]+")
+_DIRECTIVE = lazy_re(r"^#[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
+_HEREDOC = lazy_re(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_KEYWORD = lazy_re(r"^[ \t]*([A-Za-z]+)(?=\s|$)")
 
 INSTRUCTIONS = frozenset({
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER",
@@ -277,17 +279,18 @@ def _outside_quotes(text: str) -> str:
     A quoted word right after `<<` or `<<-` is a heredoc delimiter and is kept as written.
     """
     out: list[str] = []
-    position = 0
-    while position < len(text):
-        char = text[position]
-        if char not in "'\"":
-            out.append(char)
-            position += 1
-            continue
-        close = text.find(char, position + 1)
-        close = len(text) - 1 if close < 0 else close
-        quoted = text[position : close + 1]
-        keep = text.endswith(("<<", "<<-"), 0, position)  # not text[:position]: quadratic on many quotes
+    position, end = 0, len(text)
+    while position < end:
+        quote = _QUOTE.search(text, position)
+        if quote is None:
+            out.append(text[position:])
+            break
+        start = quote.start()
+        out.append(text[position:start])
+        close = text.find(text[start], start + 1)
+        close = end - 1 if close < 0 else close
+        quoted = text[start : close + 1]
+        keep = text.endswith(("<<", "<<-"), 0, start)  # not text[:start]: quadratic on many quotes
         out.append(quoted if keep else " " * len(quoted))
         position = close + 1
     return "".join(out)
@@ -329,7 +332,7 @@ def _check_is_dockerfile(doc: Dockerfile) -> None:
         doc.problems.append(f"line {early.line}: {early.keyword} before the first FROM (only ARG may come first)")
 
 
-_STAGE_NAME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_.-]*|.*\$.*)$")  # BuildKit's rule; ARGs are expanded later
+_STAGE_NAME = lazy_re(r"^(?:[A-Za-z][A-Za-z0-9_.-]*|.*\$.*)$")  # BuildKit's rule; ARGs are expanded later
 _NOT_TRIGGERS = frozenset({"ONBUILD", "FROM", "MAINTAINER"})
 
 

@@ -9,7 +9,10 @@ references get the `docker.io` registry and, for single-component names, the `li
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+
+from migrator.records import dataclass
+from migrator.regex import lazy as lazy_re
 
 DOCKER_HUB = "docker.io"
 # every host name Docker Hub answers on (Rails' generated Dockerfiles write registry.docker.com/library/ruby)
@@ -17,12 +20,12 @@ _HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registr
                 "registry.docker.com"}
 # registries that mirror Docker Hub's official images under a path prefix
 _HUB_MIRRORS = {"public.ecr.aws": "docker/library/", "mirror.gcr.io": "library/"}
-_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
+_COMPONENT = lazy_re(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = re.compile(rf"^(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$")
-PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
-_DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
+_DOMAIN = lazy_re(rf"^(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$")
+PACKAGE_NAME = lazy_re(r"^[a-z0-9][a-z0-9._+-]*$")
+_TAG = lazy_re(r"^[\w][\w.-]{0,127}$")
+_DIGEST = lazy_re(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
 
 
 @dataclass(frozen=True)
@@ -124,10 +127,10 @@ def check_options(options: object) -> None:
     check_registry(getattr(options, "registry", ""))
 
 
-_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR = lazy_re(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
-def expand_args(text: str, values: dict[str, str | None]) -> tuple[str, list[str]]:
+def expand_args(text: str, values: Mapping[str, str | None]) -> tuple[str, list[str]]:
     """Expand $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:+alt}, ${VAR+alt}.
 
     Returns the expanded text and the names that had no value (expanded to "").

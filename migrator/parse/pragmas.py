@@ -13,18 +13,20 @@ any comment line outside an instruction. A `# migrate:` comment we cannot read i
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from migrator.model import Finding, Severity
+from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 
-_PRAGMA = re.compile(r"^\s*#\s*migrate\s*:\s*(.*?)\s*$", re.IGNORECASE)
-_IGNORE = re.compile(r"^ignore\s*=\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)\s*,?$", re.IGNORECASE)
-_SKIP_FILE = re.compile(r"^skip-file$", re.IGNORECASE)
-_ESCAPE = re.compile(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
-_DIRECTIVE = re.compile(r"^#\s*[A-Za-z][A-Za-z0-9_-]*\s*=")
-_HEREDOC = re.compile(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_PRAGMA = lazy_re(r"^\s*#\s*migrate\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_IGNORE = lazy_re(r"^ignore\s*=\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)\s*,?$", re.IGNORECASE)
+_SKIP_FILE = lazy_re(r"^skip-file$", re.IGNORECASE)
+_ESCAPE = lazy_re(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
+_DIRECTIVE = lazy_re(r"^#\s*[A-Za-z][A-Za-z0-9_-]*\s*=")
+_HEREDOC = lazy_re(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _HEREDOC_KEYWORDS = ("RUN", "COPY", "ADD")
 
 BAD_PRAGMA = "MIG701"
@@ -44,6 +46,8 @@ class Pragmas:
 
     def ignored_at(self, line: int, spans: Sequence[Span] | None = None) -> set[str]:
         """Codes ignored for a finding on `line` (any line of an instruction's span)."""
+        if not self.ignores:
+            return set()
         start = _start_of(line, self.spans if spans is None else spans)
         return set(self.ignores.get(start, ()))
 
@@ -123,10 +127,14 @@ def _as_span(item: object) -> Span:
 
 
 def _start_of(line: int, spans: Sequence[Span]) -> int:
-    for first, last in spans:
-        if first <= line <= last:
-            return first
+    """The first line of the instruction spanning `line` (spans are in file order, not overlapping)."""
+    index = bisect.bisect_right(spans, (line, _AFTER_ANY_LINE)) - 1
+    if index >= 0 and spans[index][0] <= line <= spans[index][1]:
+        return spans[index][0]
     return line
+
+
+_AFTER_ANY_LINE = 1 << 62
 
 
 def _continues(line: str, escape: str) -> bool:

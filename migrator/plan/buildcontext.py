@@ -11,11 +11,12 @@ conservative rules apply (the tool is also used on Dockerfiles alone, and on std
 from __future__ import annotations
 
 import posixpath
-import re
 from pathlib import Path
 
+from migrator.regex import lazy as lazy_re
+
 _HEAD = 256
-_SHEBANG = re.compile(rb"^#!\s*(\S+)(?:[ \t]+(\S+))?")
+_SHEBANG = lazy_re(rb"^#!\s*(\S+)(?:[ \t]+(\S+))?")
 
 
 class BuildContext:

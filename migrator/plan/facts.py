@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.imageref import expand_args
+from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, parse_arg
+from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class StageFacts:
         return absolute(path, self.workdir, self.env)
 
 
-def absolute(path: str, workdir: str, env: dict[str, str | None]) -> str:
+def absolute(path: str, workdir: str, env: Mapping[str, str | None]) -> str:
     path, _ = expand_args(path, env)
     if not path.startswith("/"):
         path = posixpath.join(workdir, path)
@@ -120,7 +122,7 @@ def _assignments(text: str) -> tuple[str, ...]:
 def parse_env(body: str) -> dict[str, str | None]:
     """ENV a=b c="d e"  |  ENV legacy value with spaces."""
     try:
-        words = shlex.split(body)
+        words = split_words(body)
     except ValueError:
         words = body.split()
     if words and "=" not in words[0]:
@@ -192,7 +194,7 @@ def _names_a_file(source: str) -> bool:
 
 def _shell_words(text: str) -> list[str]:
     try:
-        return shlex.split(text)
+        return split_words(text)
     except ValueError:
         return text.split()
 
@@ -217,7 +219,7 @@ def run_scripts(instruction: Instruction) -> list[tuple[str, int]]:
     return [(script, first_line)]
 
 
-_HEREDOC_SHELL = re.compile(r"^\s*(?:(?:/usr)?/bin/)?(?:ba|da)?sh\b|^\s*<<")
+_HEREDOC_SHELL = lazy_re(r"^\s*(?:(?:/usr)?/bin/)?(?:ba|da)?sh\b|^\s*<<")
 
 
 def _heredoc_is_script(command_line: str) -> bool:
@@ -225,7 +227,7 @@ def _heredoc_is_script(command_line: str) -> bool:
     return bool(_HEREDOC_SHELL.match(command_line.strip()))
 
 
-_RUN_LEAD = re.compile(r"^[ \t]*[A-Za-z]+(?:[ \t]+--[^\s]+|[ \t]*\\\r?\n)*[ \t]*")
+_RUN_LEAD = lazy_re(r"^[ \t]*[A-Za-z]+(?:[ \t]+--[^\s]+|[ \t]*\\\r?\n)*[ \t]*")
 
 
 def run_body_offset(instruction: Instruction) -> int:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from migrator.model import Options, TagPolicy
 from migrator.parse.imageref import ImageRef
+from migrator.records import dataclass
+from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ImageRule, RuleSet
 
-_VERSION = re.compile(r"^v?(\d+)(?:\.(\d+))?")
-_FEDORA_FAMILY = re.compile(r"ubi|centos|fedora|rocky|alma|amazonlinux|oraclelinux|rhel|redhat", re.IGNORECASE)
+_VERSION = lazy_re(r"^v?(\d+)(?:\.(\d+))?")
+_FEDORA_FAMILY = lazy_re(r"ubi|centos|fedora|rocky|alma|amazonlinux|oraclelinux|rhel|redhat", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -21,28 +21,36 @@ _CONDITIONAL = frozenset({"if_statement", "elif_clause", "else_clause", "case_st
 def made_directories(facts: StageFacts) -> list[str]:
     """The directories `mkdir` made that are certainly there at the end of the stage."""
     conditional = _conditional_commands(facts)
+    targets = _removal_targets(facts.commands, facts)  # (command index, what it removes), in order
     made: list[str] = []
     for index, command in enumerate(facts.commands):
         if not command.words or command.words[0].rsplit("/", 1)[-1] != "mkdir":
             continue
         if (command.line, command.words) in conditional:
             continue
+        later = [target for at, target in targets if at > index]
         for word in command.words[1:]:
             if word.startswith("-"):
                 continue
             path = command.resolve(word, facts.env)
-            if not removed_after(facts.commands[index + 1:], path, facts) and path not in made:
+            if not _inside_any(path, later) and path not in made:
                 made.append(path)
     return made
 
 
-def removed(facts: StageFacts, path: str) -> bool:
-    """Does a command of the stage remove `path` (or a directory above it)?"""
-    return removed_after(facts.commands, path, facts)
+def removed_paths(facts: StageFacts) -> list[str]:
+    """What the stage's `rm -r` commands remove: read once, then asked for each path (per path, a stage
+    with thousands of COPY lines and commands was quadratic)."""
+    return [target for _, target in _removal_targets(facts.commands, facts)]
 
 
-def removed_after(commands: list[Command], path: str, facts: StageFacts) -> bool:
-    for command in commands:
+def _inside_any(path: str, targets: list[str]) -> bool:
+    return any(target != "/" and (path == target or path.startswith(target.rstrip("/") + "/")) for target in targets)
+
+
+def _removal_targets(commands: list[Command], facts: StageFacts) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for index, command in enumerate(commands):
         words = command.words
         if not words or words[0].rsplit("/", 1)[-1] != "rm":
             continue
@@ -53,10 +61,8 @@ def removed_after(commands: list[Command], path: str, facts: StageFacts) -> bool
         for word in words[1:]:
             if word.startswith("-") or any(c in word for c in "*?[$"):
                 continue
-            target = command.resolve(word, facts.env)
-            if target != "/" and (path == target or path.startswith(target.rstrip("/") + "/")):
-                return True
-    return False
+            found.append((index, command.resolve(word, facts.env)))
+    return found
 
 
 def _conditional_commands(facts: StageFacts) -> set[tuple[int, tuple[str, ...]]]:

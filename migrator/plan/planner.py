@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from typing import Any
 
 from migrator.findings import finding
 from migrator.model import Finding, Options
@@ -11,6 +11,7 @@ from migrator.plan.buildcontext import BuildContext
 from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
 from migrator.plan.runtime_choice import RuntimeOverride
 from migrator.plan.stages import Stage, StagedFile
+from migrator.records import dataclass, field, replace
 from migrator.rules.loader import RuleSet
 
 BUILDER = "builder"
@@ -52,6 +53,7 @@ class FilePlan:
     options: Options
     rules: RuleSet
     files: BuildContext = field(default_factory=lambda: BuildContext(None))  # the build context on disk
+    memo: dict[str, Any] = field(default_factory=dict)  # facts about the whole file, computed once for all stages
 
     @property
     def final(self) -> StagePlan:

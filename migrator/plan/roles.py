@@ -13,17 +13,17 @@
 from __future__ import annotations
 
 import posixpath
-import re
 
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import effective_command
+from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
 
 _SYSTEMD = frozenset({"/sbin/init", "/usr/sbin/init", "/lib/systemd/systemd", "/usr/lib/systemd/systemd", "systemd",
                       "init"})
-_APACHE = re.compile(r"^(apache2-foreground|apache2|httpd|apachectl|httpd-foreground)$")
-_APACHE_CONFIG = re.compile(r"\ba2(enmod|ensite|enconf|dismod|dissite|disconf)\b|/etc/apache2|/etc/httpd|\.htaccess"
+_APACHE = lazy_re(r"^(apache2-foreground|apache2|httpd|apachectl|httpd-foreground)$")
+_APACHE_CONFIG = lazy_re(r"\ba2(enmod|ensite|enconf|dismod|dissite|disconf)\b|/etc/apache2|/etc/httpd|\.htaccess"
                             r"|/usr/local/apache2")
 
 

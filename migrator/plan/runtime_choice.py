@@ -14,11 +14,11 @@ command cannot start there, the command itself says what it needs, smallest imag
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
-from dataclasses import dataclass, replace
 
 from migrator.model import DEFAULT_REGISTRY, Options
+from migrator.records import dataclass, replace
+from migrator.regex import glob_match
 from migrator.rules.loader import Language, RuleSet
 
 # ecosystems whose final stage is an OS image, not a language image: the command decides
@@ -125,7 +125,7 @@ def _language(need: Need, rules: RuleSet, installed: tuple[str, ...]) -> Languag
                 return language
     for package in installed:
         for language in rules.languages.values():
-            if any(fnmatch.fnmatchcase(package, pattern) for pattern in language.packages):
+            if any(glob_match(package, pattern) for pattern in language.packages):
                 return language
     return None
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 
 from migrator.parse.dockerfile import Instruction
+from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import absolute, parse_env, read_facts
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
+from migrator.regex import lazy as lazy_re
 
-_INSTALLS_BASH = re.compile(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|"
+_INSTALLS_BASH = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|"
                             r"microdnf\s+install|zypper\s+(?:in|install))\b[^;&|]*\bbash\b")
 
 
@@ -55,7 +56,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
     return None
 
 
-_TOOL_DIRECTORIES = re.compile(r"(^|/)(node_modules|\.?venv|env|vendor|target|build|dist|out|bin/\.\.)/")
+_TOOL_DIRECTORIES = lazy_re(r"(^|/)(node_modules|\.?venv|env|vendor|target|build|dist|out|bin/\.\.)/")
 
 
 def _made_by_runs(program: str, chain: list[Stage]) -> bool:
@@ -94,7 +95,7 @@ def _copied(instruction: Instruction, workdir: str, env: dict[str, str | None]) 
     if instruction.heredocs:
         return []
     try:
-        words = instruction.json_args() or shlex.split(instruction.body)
+        words = instruction.json_args() or split_words(instruction.body)
     except ValueError:
         words = instruction.body.split()
     words = [w for w in words if not w.startswith("--")]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from migrator.parse.dockerfile import Dockerfile, Instruction, Item
 from migrator.parse.imageref import ImageRef, InvalidReference, expand_args, parse_image
+from migrator.records import dataclass, field
+from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
 
-_FROM_IMAGE = re.compile(r"^(?P<lead>[ \t]*FROM(?:[ \t]+--[^\s]+)*[ \t]+)(?P<image>[^\s]+)", re.IGNORECASE)
+_FROM_IMAGE = lazy_re(r"^(?P<lead>[ \t]*FROM(?:[ \t]+--[^\s]+)*[ \t]+)(?P<image>[^\s]+)", re.IGNORECASE)
 
 
 @dataclass
@@ -50,12 +52,14 @@ class StagedFile:
     stages: list[Stage]
     global_args: dict[str, str | None]
 
+    named: dict[str, int] = field(default_factory=dict)  # lower-case name -> index of its first stage
+
     def stage_by_reference(self, reference: str, before: int | None = None) -> Stage | None:
         """Find a stage by name (case-insensitive) or index, as COPY --from and FROM do."""
         limit = len(self.stages) if before is None else before
-        for stage in self.stages[:limit]:
-            if stage.name is not None and stage.name.lower() == reference.lower():
-                return stage
+        index = self.named.get(reference.lower())
+        if index is not None and index < limit:
+            return self.stages[index]
         if reference.isdigit() and int(reference) < limit:
             return self.stages[int(reference)]
         return None
@@ -73,14 +77,13 @@ NATIVE_PLATFORM = {"TARGETPLATFORM": "linux/amd64", "TARGETOS": "linux", "TARGET
 def _platform_stages(stage: Stage, staged: StagedFile, missing: list[str]) -> list[Stage]:
     """The earlier stages `FROM runner-${TARGETOS}-${TARGETARCH}` (or `FROM base-${VARIANT}`, an argument
     without a default) can name: the native platform's first. A FROM that is only arguments names an image."""
-    import fnmatch
 
     unknown = set(missing)
     pattern = re.sub(r"\$\{?(\w+)\}?", lambda m: "*" if m.group(1) in unknown else m.group(0), stage.image_text)
     pattern = expand_args(pattern, staged.global_args)[0].lower()
     if not pattern.strip("*") or "/" in pattern or ":" in pattern:
         return []
-    named = [s for s in staged.stages[: stage.index] if s.name and fnmatch.fnmatchcase(s.name.lower(), pattern)]
+    named = [s for s in staged.stages[: stage.index] if s.name and glob_match(s.name.lower(), pattern)]
     native = expand_args(stage.image_text, {**staged.global_args, **NATIVE_PLATFORM})[0].lower()
     return sorted(named, key=lambda s: (s.name or "").lower() != native)
 
@@ -108,7 +111,9 @@ def split_stages(doc: Dockerfile) -> StagedFile:
                     global_args[name] = expand_args(value, global_args)[0] if value is not None else None
     staged = StagedFile(preamble, stages, global_args)
     for stage in stages:
-        _resolve(stage, staged)
+        _resolve(stage, staged)  # names the stage: later stages can refer to it
+        if stage.name is not None:
+            staged.named.setdefault(stage.name.lower(), stage.index)
     return staged
 
 
@@ -121,10 +126,10 @@ def parse_arg(body: str) -> dict[str, str | None]:
 
 
 def _split_words(text: str) -> list[str]:
-    import shlex
+    from migrator.parse.words import split_words
 
     try:
-        return shlex.split(text, posix=False)
+        return split_words(text, posix=False)
     except ValueError:
         return text.split()
 

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from migrator.parse.dockerfile import Instruction
+from migrator.parse.words import split_words
+from migrator.records import dataclass
+from migrator.regex import lazy as lazy_re
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _INIT_WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "catatonit"})
 _USER_WRAPPERS = frozenset({"gosu", "su-exec"})
 _TINI_OPTIONS_WITH_VALUE = frozenset({"-p", "-e", "-l"})
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # files that are shell scripts by their name: *.sh, entrypoint scripts without an extension, and the
 # start scripts Gradle's application plugin writes (build/install/<app>/bin/<app>)
-_SCRIPT_NAMES = re.compile(
+_SCRIPT_NAMES = lazy_re(
     r"(\.(sh|bash)$)|(^|[-_.])entrypoint$|^(docker-)?entrypoint|(^|/)build/install/[^/]+/bin/[^/.]+$"
 )
 
@@ -118,7 +119,7 @@ def looks_like_script(path: str, source_name: str | None = None) -> bool:
 def inner_program(shell_body: str) -> str | None:
     """The program a simple `sh -c "exec java ..."` body starts (after assignments and `exec`)."""
     try:
-        words = shlex.split(shell_body)
+        words = split_words(shell_body)
     except ValueError:
         words = shell_body.split()
     for word in words:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 
+from migrator.parse.words import split_words as shell_words
 from migrator.plan.facts import StageFacts
 from migrator.plan.stages import Stage
+from migrator.regex import lazy as lazy_re
 
 _ROOT_USERS = {"root", "0", "root:root", "0:0"}
 # option names that name a directory the program writes
-_DATA_OPTION = re.compile(r"^--?[\w-]*(data|dir|storage|state|db|database|upload|cache|log|home|store|volume|"
+_DATA_OPTION = lazy_re(r"^--?[\w-]*(data|dir|storage|state|db|database|upload|cache|log|home|store|volume|"
                           r"workspace|spool)[\w-]*$", re.IGNORECASE)
 
 
@@ -89,6 +90,6 @@ def inside(path: str, directory: str) -> bool:
 
 def split_words(text: str) -> list[str]:
     try:
-        return shlex.split(text)
+        return shell_words(text)
     except ValueError:
         return text.split()

@@ -11,7 +11,8 @@ names are case-insensitive.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from migrator.records import dataclass, field
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _TOKEN68 = re.compile(r"[A-Za-z0-9._~+/-]+=*")

@@ -23,12 +23,12 @@ import ipaddress
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from migrator.records import dataclass
 from migrator.registry.challenge import Challenge, parse_challenges
 from migrator.registry.credentials import DOCKER_HUB_HOSTS, Credentials, DockerConfig, credentials_for
 from migrator.registry.errors import RegistryAuthError, RegistryError, RegistryUnreachable, redact

@@ -15,10 +15,10 @@ import atexit
 import difflib
 import os
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from migrator.parse.imageref import ImageRef
+from migrator.records import dataclass
 
 if TYPE_CHECKING:
     from migrator.registry.client import RegistryClient

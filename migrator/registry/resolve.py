@@ -11,9 +11,7 @@ of a registry when nothing needs it, so migrating pinned output is offline and c
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from migrator.findings import finding
 from migrator.model import Finding, Options, Result, StageInfo
@@ -22,6 +20,7 @@ from migrator.parse.imageref import ImageRef
 from migrator.parse.pragmas import parse_pragmas
 from migrator.plan.images import is_ours
 from migrator.plan.stages import Stage, from_image_span, split_stages
+from migrator.records import dataclass, replace
 from migrator.registry.lookup import Lookup, default_lookup
 
 MIGRATION_PLATFORMS = ("linux/amd64", "linux/arm64")  # what every migration promises to build
@@ -65,7 +64,7 @@ def resolve_references(result: Result, options: Options, lookup: Lookup | None =
     kept = [f for f in findings if f.code not in options.ignore and f.code not in pragmas.ignored_at(f.line)]
     if kept:
         changes["findings"] = sorted([*result.findings, *kept], key=lambda f: (f.line, f.code))
-    return dataclasses.replace(result, **changes) if changes else result  # type: ignore[arg-type]
+    return replace(result, **changes) if changes else result  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -130,4 +129,4 @@ def _source_lines(result: Result, stages: list[Stage]) -> list[int]:
 def _pinned_stages(result: Result, images: dict[int, str], count: int) -> list[StageInfo]:
     if len(result.stages) != count:
         return result.stages
-    return [dataclasses.replace(s, image=images[i]) if i in images else s for i, s in enumerate(result.stages)]
+    return [replace(s, image=images[i]) if i in images else s for i, s in enumerate(result.stages)]

@@ -2,22 +2,18 @@
 
     render_findings(results, "sarif") -> str
 
-Pure functions over `Result` objects, standard library only, so the pre-commit hook and `migrate
---format` can use them without paying for heavy imports. Line numbers: a finding about the whole
-file has line 0; formats that require a positive line (every machine format) report it at line 1.
+Pure functions over `Result` objects, standard library only (imported where a format needs it).
+Line numbers: a finding about the whole file has line 0; formats that require a positive line
+(every machine format) report it at line 1.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Iterable
-from urllib.parse import quote
 
 from migrator.model import Finding, Result, Severity
-
-FORMATS = ("text", "json", "sarif", "github", "gitlab")
+from migrator.report import FORMATS
 
 TOOL_NAME = "migrator"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -88,6 +84,8 @@ def _json(results: list[Result]) -> str:
         }
         for result, f in _ordered(results)
     ]
+    import json
+
     return json.dumps(items, indent=2) + "\n"
 
 
@@ -119,6 +117,8 @@ def _rule_name(title: str) -> str:
 
 
 def _uri(path: str) -> str:
+    from urllib.parse import quote
+
     return quote(_rel(path), safe="/")
 
 
@@ -165,6 +165,8 @@ def _sarif(results: list[Result]) -> str:
             }
         ],
     }
+    import json
+
     return json.dumps(log, indent=2) + "\n"
 
 
@@ -196,6 +198,8 @@ def _fingerprint(path: str, finding: Finding, occurrence: int) -> str:
     """Stable across runs and unrelated edits: the line number is left out on purpose, so a finding
     keeps its identity when lines above it move; `occurrence` tells identical findings apart."""
     key = "\0".join((_rel(path), finding.code, finding.message, str(occurrence)))
+    import hashlib
+
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
@@ -222,6 +226,8 @@ def _gitlab(results: list[Result]) -> str:
                 "location": {"path": _rel(result.path), "lines": {"begin": _line(f)}},
             }
         )
+    import json
+
     return json.dumps(issues, indent=2) + "\n"
 
 

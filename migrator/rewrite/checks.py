@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan, StagePlan
+from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.shell import SimpleCommand
 
 
@@ -45,10 +45,10 @@ def created_users(plan: FilePlan, stage_plan: StagePlan, commands: list[SimpleCo
     return created
 
 
-_CACHE_UID = re.compile(r"--mount=\S*?\b(?:uid|gid)=(\d+)")
-_CHOWN_IDS = re.compile(r"\bchown\s+(?:-\S+\s+)*(\d+)(?::(\d+))?(?=\s)")
-_ENV_ID = re.compile(r"\b(?:P?[UG]ID|[A-Z_]*_(?:UID|GID|USER_ID|GROUP_ID))[= ]+[\"']?(\d+)\b")
-_CREATED_UID = re.compile(r"(?:\s-u\s*|--uid[= ])[\"']?(\d+)\b")
+_CACHE_UID = lazy_re(r"--mount=\S*?\b(?:uid|gid)=(\d+)")
+_CHOWN_IDS = lazy_re(r"\bchown\s+(?:-\S+\s+)*(\d+)(?::(\d+))?(?=\s)")
+_ENV_ID = lazy_re(r"\b(?:P?[UG]ID|[A-Z_]*_(?:UID|GID|USER_ID|GROUP_ID))[= ]+[\"']?(\d+)\b")
+_CREATED_UID = lazy_re(r"(?:\s-u\s*|--uid[= ])[\"']?(\d+)\b")
 
 
 def uid_findings(plan: FilePlan, stage_plan: StagePlan, instructions: list[Instruction]) -> list[Finding]:
@@ -88,7 +88,6 @@ def _uid_references(instruction: Instruction) -> list[tuple[str, str]]:
 
 def upstream_users(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
     """uid -> user name of the users the source image had (rules/dockerhub.yaml)."""
-    import fnmatch
 
     from migrator.rules.data import builtin_data
 
@@ -97,7 +96,7 @@ def upstream_users(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
     repository = ref.short_name if ref is not None else ""
     users: dict[str, str] = {}
     for entry in builtin_data("dockerhub.yaml").get("users") or []:
-        if ("match" in entry and fnmatch.fnmatchcase(repository, entry["match"])) or (
+        if ("match" in entry and glob_match(repository, entry["match"])) or (
             entry.get("family") == root.family and "match" not in entry
         ):
             users.update({str(uid): name for name, uid in entry["users"].items() if str(uid) not in users})

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from migrator.model import Finding
+from migrator.records import dataclass, field
 from migrator.rewrite.tools import MissingTool, ToolUses
 from migrator.rules.loader import RuleSet
 

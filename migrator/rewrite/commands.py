@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import shlex
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, json_argv
 from migrator.parse.imageref import expand_args
+from migrator.parse.words import split_words
+from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -84,10 +85,10 @@ def _shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None
     """The argv `/bin/sh -c BODY` would run, read with the shell parser: (argv, "", substituted), or
     (None, why it needs a shell, False). A trailing `# comment` is the shell's, not an argument;
     `VAR=value cmd` sets a variable, which exec form cannot."""
-    from migrator.rewrite.shell import Source
+    from migrator.rewrite.shell import parsed
 
     try:
-        src = Source(body, 1)
+        src = parsed(body, 1)
     except Exception:  # never raise on user input
         return None, "it cannot be parsed", False
     if src.root.has_error:
@@ -113,8 +114,8 @@ def _shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None
     return argv, "", substituted
 
 
-_GLOB = re.compile(r"[*?\[]|^~")
-_WHOLE_VAR = re.compile(r"^\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-+][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$")
+_GLOB = lazy_re(r"[*?\[]|^~")
+_WHOLE_VAR = lazy_re(r"^\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-+][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)$")
 
 
 def _argument(src: Source, node: Node, env: dict[str, str | None]) -> tuple[list[str] | None, str]:
@@ -136,7 +137,7 @@ def _argument(src: Source, node: Node, env: dict[str, str | None]) -> tuple[list
     return (None, why) if value is None else ([value], why)
 
 
-_DOUBLE_QUOTED_ESCAPE = re.compile(r'\\([$`"\\\n])')
+_DOUBLE_QUOTED_ESCAPE = lazy_re(r'\\([$`"\\\n])')
 
 
 def _part(src: Source, node: Node, env: dict[str, str | None]) -> tuple[str | None, str]:
@@ -172,7 +173,7 @@ def _part(src: Source, node: Node, env: dict[str, str | None]) -> tuple[str | No
     return None, "shell syntax"
 
 
-_JVM_OPTION_VARIABLES = re.compile(r"\s+\$\{?(JAVA_OPTS|JAVA_OPTIONS|JVM_OPTS)\}?(?=\s|$)")
+_JVM_OPTION_VARIABLES = lazy_re(r"\s+\$\{?(JAVA_OPTS|JAVA_OPTIONS|JVM_OPTS)\}?(?=\s|$)")
 
 
 def _drop_jvm_option_variables(body: str, env: dict[str, str | None], line: int, outcome: CommandOutcome) -> str:
@@ -221,7 +222,7 @@ def healthcheck_needs_shell(instruction: Instruction, runtime_tools: set[str], r
         if not runtime_has_shell:
             return True  # CMD-SHELL and shell form run through /bin/sh
         try:
-            argv = shlex.split(command) if command and not command.startswith("[") else [command]
+            argv = split_words(command) if command and not command.startswith("[") else [command]
         except ValueError:  # an unclosed quote: broken as written too; judge by the words
             argv = command.split()
     tool = posixpath.basename(str(argv[0])) if argv else ""

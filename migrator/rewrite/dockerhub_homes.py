@@ -8,14 +8,13 @@ dockerhub_paths) and the copied path exists again.
 
 from __future__ import annotations
 
-import fnmatch
-import shlex
-
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
+from migrator.parse.words import split_words
 from migrator.plan.planner import FilePlan, StagePlan
 from migrator.plan.stages import Stage
+from migrator.regex import glob_match
 
 
 def dockerhub_homes(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tuple[str, list[Finding]]:
@@ -29,7 +28,7 @@ def dockerhub_homes(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tupl
     for source in _copied_from(plan, stage) + _copied_into(stage):
         for pattern, env in plan.rules.dockerhub_env.items():
             root = "/".join(source.split("/")[: pattern.count("/") + 1])
-            if fnmatch.fnmatchcase(root, pattern) and not set_here & {k for k, _ in env if k != "PATH"}:
+            if glob_match(root, pattern) and not set_here & {k for k, _ in env if k != "PATH"}:
                 homes.append(root)
                 wanted.update(env)
     if not wanted:
@@ -59,17 +58,27 @@ def _copied_into(stage: Stage) -> list[str]:
 
 
 def _copied_from(plan: FilePlan, stage: Stage) -> list[str]:
-    sources: list[str] = []
-    for other in plan.staged.stages[stage.index + 1:]:
-        for instruction in other.instructions:
-            reference = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
-            if not reference or plan.staged.stage_by_reference(reference, before=other.index) is not stage:
-                continue
-            words = instruction.json_args()
-            if words is None:
-                try:
-                    words = shlex.split(instruction.body)
-                except ValueError:
-                    words = instruction.body.split()
-            sources += [w for w in words[:-1] if w.startswith("/")]
-    return sources
+    return _copies_from_stages(plan).get(stage.index, [])
+
+
+def _copies_from_stages(plan: FilePlan) -> dict[int, list[str]]:
+    """Stage index -> the absolute paths later stages `COPY --from` it: one pass over the file for all
+    stages (per stage, a file with a thousand stages was read a thousand times)."""
+    found = plan.memo.get("copies from stages")
+    if found is None:
+        found = {}
+        for other in plan.staged.stages:
+            for instruction in other.instructions:
+                reference = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
+                source = plan.staged.stage_by_reference(reference, before=other.index) if reference else None
+                if source is None:
+                    continue
+                words = instruction.json_args()
+                if words is None:
+                    try:
+                        words = split_words(instruction.body)
+                    except ValueError:
+                        words = instruction.body.split()
+                found.setdefault(source.index, []).extend(w for w in words[:-1] if w.startswith("/"))
+        plan.memo["copies from stages"] = found
+    return found

@@ -7,12 +7,12 @@ right; the user must learn that the language version moved (rules/wolfi/versions
 
 from __future__ import annotations
 
-import fnmatch
 import re
 
 from migrator.findings import finding
 from migrator.model import Finding, TagPolicy
 from migrator.plan.planner import FilePlan
+from migrator.regex import glob_match
 
 
 def version_drift(plan: FilePlan) -> list[Finding]:
@@ -33,7 +33,7 @@ def _drift(repository: str, tag: str, policy: TagPolicy) -> str | None:
     from migrator.rules.data import builtin_data
 
     data = builtin_data("wolfi/versions.yaml")
-    source = next((s for s in data.get("sources") or [] if fnmatch.fnmatchcase(repository, s["match"])), None)
+    source = next((s for s in data.get("sources") or [] if glob_match(repository, s["match"])), None)
     if source is None:
         return None
     match = re.search(source["tag"], tag)

@@ -9,10 +9,10 @@ would refuse is never written.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from migrator.records import dataclass
 from migrator.rules.loader import RuleSet
 
 _NUMBER = "{N}"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from migrator.regex import lazy as lazy_re
+
 if TYPE_CHECKING:
     from tree_sitter import Node
 
@@ -88,8 +90,8 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool) -> str | None:
     return None
 
 
-_EXITS = re.compile(r"(?:^|[;{]\s*|&&\s*)exit\s+[1-9]\d*\s*;?\s*\}?\s*$")
-_FAILS_AGAIN = re.compile(r"(?:^|[;{(]\s*|&&\s*)(?:false|return\s+[1-9]\d*)\s*;?\s*[})]?\s*$")
+_EXITS = lazy_re(r"(?:^|[;{]\s*|&&\s*)exit\s+[1-9]\d*\s*;?\s*\}?\s*$")
+_FAILS_AGAIN = lazy_re(r"(?:^|[;{(]\s*|&&\s*)(?:false|return\s+[1-9]\d*)\s*;?\s*[})]?\s*$")
 
 
 def _exits(alternative: Node) -> bool:

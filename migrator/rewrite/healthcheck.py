@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, json_argv
+from migrator.parse.words import split_words
+from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage
 
-_CMD = re.compile(r"\bCMD(-SHELL)?\b", re.IGNORECASE)
+_CMD = lazy_re(r"\bCMD(-SHELL)?\b", re.IGNORECASE)
 _FAILURE_TAILS = (("||", "exit", "1"), ("||", "false"), ("||", "exit", "1;"))
 # options that take a value, and options that change what is fetched (not mechanical to port)
 _CURL_VALUES = {"-o", "--output", "-m", "--max-time", "--connect-timeout", "--retry", "-w", "--write-out", "-A",
                 "--user-agent", "--retry-delay", "--retry-max-time"}
 _WGET_VALUES = {"-O", "--output-document", "-T", "--timeout", "-t", "--tries", "-U", "--user-agent", "-e"}
-_CHANGES_REQUEST = re.compile(r"^(-H|--header|-d|--data.*|-X|--request|-u|--user|-k|--insecure|--unix-socket|-F|"
+_CHANGES_REQUEST = lazy_re(r"^(-H|--header|-d|--data.*|-X|--request|-u|--user|-k|--insecure|--unix-socket|-F|"
                               r"--form|--cacert|--cert|--post-data|--header=.*|--no-check-certificate|-b|--cookie)$")
 
 
@@ -76,7 +77,7 @@ def _words(command: str) -> list[str]:
     if argv is not None:
         return [str(w) for w in argv]
     try:
-        return shlex.split(command)
+        return split_words(command)
     except ValueError:
         return command.split()
 

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import re
-
 from migrator.findings import packages as codes
 from migrator.findings import shell as scodes
 from migrator.model import Finding
+from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome
 from migrator.rewrite.packages import APT_ENVIRONMENT, package_file_finding, repository_setup
 
-CACHE_PATH = re.compile(
+CACHE_PATH = lazy_re(
     r"^/var/(lib/apt/lists|cache/(apt|yum|dnf|apk|zypp|debconf|ldconfig)|lib/(yum|dnf)|log/(apt|yum\.log|dnf[^/]*|dpkg\.log))"
     r"(/.*)?$"
 )
-REPOSITORY_PATH = re.compile(
+REPOSITORY_PATH = lazy_re(
     r"^/(etc/apt/(sources\.list|keyrings|trusted\.gpg)|usr/share/keyrings|etc/yum\.repos\.d|etc/zypp/repos\.d"
     r"|etc/apk/(repositories|keys)|etc/pki/rpm-gpg)"
 )
-APT_CONFIG_PATH = re.compile(r"^/etc/(apt/(apt\.conf|preferences)|dpkg/dpkg\.cfg)")
+APT_CONFIG_PATH = lazy_re(r"^/etc/(apt/(apt\.conf|preferences)|dpkg/dpkg\.cfg)")
 _SYSTEM = {
     "locale-gen": "set `ENV LANG=C.UTF-8` (or install glibc-locales and set LANG)",
     "update-locale": "set `ENV LANG=...` instead",
@@ -169,14 +169,13 @@ def _usr_local_program(cmd: Cmd) -> Outcome | None:
     """`/usr/local/bin/python -m pip ...`: Docker Hub's interpreter path. Wolfi installs it in /usr/bin; the
     bare name finds it there, or in the virtual environment the migration put first on PATH, as the
     original found /usr/local/bin first on its PATH."""
-    import fnmatch
     import posixpath
 
     from migrator.findings import shell as shell_codes
     from migrator.rules.data import builtin_data
 
     program = posixpath.basename(cmd.words[0].value or "")
-    if not any(fnmatch.fnmatchcase(program, p) for p in builtin_data("dockerhub.yaml").get("usr_local_bin") or []):
+    if not any(glob_match(program, p) for p in builtin_data("dockerhub.yaml").get("usr_local_bin") or []):
         return None
     message = (f"`{cmd.words[0].text}` -> `{program}`: Wolfi installs {program} in /usr/bin, and a virtual "
                "environment on PATH comes first, as /usr/local/bin did")
@@ -186,7 +185,6 @@ def _usr_local_program(cmd: Cmd) -> Outcome | None:
 
 def _link(cmd: Cmd) -> Outcome | None:
     """`ln -s /usr/local/bin/python /usr/bin/python`: Docker Hub's interpreter path; Wolfi's is /usr/bin."""
-    import fnmatch
     import posixpath
 
     from migrator.findings import shell as shell_codes
@@ -202,7 +200,7 @@ def _link(cmd: Cmd) -> Outcome | None:
     program = posixpath.basename(source.value or "")
     patterns = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
     if posixpath.dirname(source.value or "") != "/usr/local/bin" or not any(
-        fnmatch.fnmatchcase(program, p) for p in patterns
+        glob_match(program, p) for p in patterns
     ):
         return None
     text = " ".join(w.text for w in cmd.words)

@@ -9,8 +9,8 @@ no /usr/bin/env, so ruby starts it.
 from __future__ import annotations
 
 import posixpath
-import re
 
+from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage
 
 _VENV_RUNNERS = {"uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run"}
@@ -18,7 +18,7 @@ _RUNNER_OPTIONS_WITH_VALUE = frozenset({"--with", "--python", "-p", "--project",
                                         "--extra", "--env-file", "--package"})
 _SCRIPT_RUNNERS = frozenset({"yarn", "pnpm"})
 _NPM_BUILTIN_SCRIPTS = frozenset({"start", "test", "stop", "restart"})
-_RUBY_BINSTUB = re.compile(r"(^|/)bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
+_RUBY_BINSTUB = lazy_re(r"(^|/)bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
 
 
 def port_launcher(argv: list[str], image: ChainguardImage) -> tuple[list[str], str] | None:

@@ -21,16 +21,19 @@ import re
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
+from migrator.parse.words import split_words
 from migrator.plan.planner import FilePlan
 from migrator.plan.stages import Stage
+from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
 
 # /usr/lib/x86_64-linux-gnu, /lib/aarch64-linux-gnu, /usr/lib/$(uname -m)-linux-gnu, /usr/lib/${ARCH}-linux-gnu,
 # /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-_MULTIARCH = re.compile(
+_MULTIARCH = lazy_re(
     r"(?<![\w/])(?:/usr)?/lib/(?:(?:x86_64|aarch64|i386|i686|arm|s390x|powerpc64le|riscv64|\$\(uname -m\)|`uname -m`"
     r"|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)-linux-gnu(?:eabihf)?|\$\(dpkg-architecture -q ?DEB_HOST_MULTIARCH\))(?=/|\b|$)"
 )
-_MOUNT_TARGET = re.compile(r"--mount=(\S*)")
+_MOUNT_TARGET = lazy_re(r"--mount=(\S*)")
 
 
 def translate_layout(plan: FilePlan) -> list[Finding]:
@@ -62,7 +65,6 @@ def translate_layout(plan: FilePlan) -> list[Finding]:
 
 def _renamed(plan: FilePlan, stage: Stage, item: Instruction) -> tuple[Instruction, Finding] | None:
     """The instruction with the paths Wolfi keeps elsewhere rewritten (MIG407), or None."""
-    import fnmatch
 
     from migrator.parse.dockerfile import parse_instruction
     from migrator.rules.data import builtin_data
@@ -78,7 +80,7 @@ def _renamed(plan: FilePlan, stage: Stage, item: Instruction) -> tuple[Instructi
     image = _image_of(stage)
     defined = _defined_variables(plan, stage)
     for rule in data.get("renamed_paths") or []:
-        if rule.get("image") and not fnmatch.fnmatchcase(image, rule["image"]):
+        if rule.get("image") and not glob_match(image, rule["image"]):
             continue
         if rule.get("variable") in defined:
             continue
@@ -99,11 +101,9 @@ def _renamed(plan: FilePlan, stage: Stage, item: Instruction) -> tuple[Instructi
 
 def _copy_from_paths(raw: str, item: Instruction, image: str, data: dict) -> tuple[str, list[str]]:  # type: ignore[type-arg]
     """`COPY --from=pg /usr/local/bin/pg_dump ...` from a stage on postgres: /usr/bin/pg_dump."""
-    import fnmatch
-    import shlex
 
     try:
-        words = item.json_args() or shlex.split(item.body)
+        words = item.json_args() or split_words(item.body)
     except ValueError:
         return raw, []
     if len(words) < 2 or words[-1] not in raw:
@@ -111,7 +111,7 @@ def _copy_from_paths(raw: str, item: Instruction, image: str, data: dict) -> tup
     cut = raw.rindex(words[-1])  # the destination is left alone
     head, moved = raw[:cut], []
     for rule in data.get("copy_from_paths") or []:
-        if not fnmatch.fnmatchcase(image, rule["image"]):
+        if not glob_match(image, rule["image"]):
             continue
         changed = re.sub(r"(?<![\w/.-])" + re.escape(rule["from"]), rule["to"], head)
         if changed != head:
@@ -127,7 +127,16 @@ def _image_of(stage: Stage) -> str:
 
 
 def _defined_variables(plan: FilePlan, stage: Stage) -> set[str]:
-    """Variables the Dockerfile itself sets for the stage (ARG, ENV, here and in its parents)."""
+    """Variables the Dockerfile itself sets for the stage (ARG, ENV, here and in its parents); once per
+    stage (asked for each instruction, a stage of thousands was quadratic)."""
+    key = f"defined variables {stage.index}"
+    if key not in plan.memo:
+        plan.memo[key] = _read_defined_variables(plan, stage)
+    found: set[str] = plan.memo[key]
+    return found
+
+
+def _read_defined_variables(plan: FilePlan, stage: Stage) -> set[str]:
     names: set[str] = set(plan.staged.global_args)
     current: Stage | None = stage
     while current is not None:

@@ -6,17 +6,16 @@ the instruction's default value, once an install of the stage has used the varia
 
 from __future__ import annotations
 
-import re
-
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import PackageList, StageKnowledge
 
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT = lazy_re(
     r"""(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<quote>["']?)(?P<value>[A-Za-z0-9.+_:=~<>* -]*)(?P=quote)"""
 )
-_NAMES = re.compile(r"^[A-Za-z0-9.+_:=~<>*-]+(?:\s+[A-Za-z0-9.+_:=~<>*-]+)*$")
+_NAMES = lazy_re(r"^[A-Za-z0-9.+_:=~<>*-]+(?:\s+[A-Za-z0-9.+_:=~<>*-]+)*$")
 
 
 def package_list_defaults(items: list[Item]) -> dict[str, PackageList]:

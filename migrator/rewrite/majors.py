@@ -16,13 +16,14 @@ consequence is certain, and each has a fix the runtime documents:
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 
 from migrator.findings import finding
 from migrator.model import Finding, TagPolicy
 from migrator.plan.planner import FilePlan
+from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
 
 ROLL_FORWARD = "DOTNET_ROLL_FORWARD=Major"
 _DOTNET_RUNTIMES = frozenset({"aspnet-runtime", "dotnet-runtime", "dotnet-sdk"})
@@ -89,14 +90,14 @@ def removed_jvm_options(argv: list[str], java: int) -> tuple[list[str], list[str
         if word in ("-jar", "-cp", "-classpath") or not word.startswith("-"):
             kept += argv[len(kept) + len(dropped):]
             break
-        if any(fnmatch.fnmatchcase(word, entry["match"]) for entry in table):
+        if any(glob_match(word, entry["match"]) for entry in table):
             dropped.append(word)
         else:
             kept.append(word)
     return kept, dropped
 
 
-_JVM_VARIABLES = re.compile(r"\b(JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|JAVA_OPTS|JAVA_OPTIONS|JVM_OPTS|_JAVA_OPTIONS)\b")
+_JVM_VARIABLES = lazy_re(r"\b(JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|JAVA_OPTS|JAVA_OPTIONS|JVM_OPTS|_JAVA_OPTIONS)\b")
 
 
 def removed_jvm_env_options(raw: str, java: int) -> tuple[str, list[str]]:
@@ -108,7 +109,7 @@ def removed_jvm_env_options(raw: str, java: int) -> tuple[str, list[str]]:
     table = [entry for entry in _jvm_table() if int(entry["removed_in"]) <= java]
     dropped: list[str] = []
     for word in re.findall(r"-X[^\s\"']+", raw):
-        if any(fnmatch.fnmatchcase(word, entry["match"]) for entry in table) and word not in dropped:
+        if any(glob_match(word, entry["match"]) for entry in table) and word not in dropped:
             dropped.append(word)
     for word in dropped:
         raw = re.sub(rf"[ \t]*{re.escape(word)}(?=[\s\"']|$)", "", raw)
@@ -116,7 +117,7 @@ def removed_jvm_env_options(raw: str, java: int) -> tuple[str, list[str]]:
 
 
 def jvm_options_finding(line: int, dropped: list[str], java: int) -> Finding:
-    whys = [next(e["why"] for e in _jvm_table() if fnmatch.fnmatchcase(word, e["match"])) for word in dropped]
+    whys = [next(e["why"] for e in _jvm_table() if glob_match(word, e["match"])) for word in dropped]
     reasons = "; ".join(f"{word}: {why}" for word, why in zip(dropped, whys, strict=True))
     return finding("MIG553", line, f"removed from the java command line, which Java {java} refuses to start with "
                    f"(\"Unrecognized VM option\"): {reasons}")
@@ -127,7 +128,7 @@ def jvm_env_finding(line: int, dropped: list[str], java: int) -> Finding:
 
 
 def replace_where(found: Finding, old: str, new: str) -> Finding:
-    from dataclasses import replace
+    from migrator.records import replace
 
     return replace(found, message=found.message.replace(old, new, 1))
 

@@ -8,16 +8,17 @@
 from __future__ import annotations
 
 import re
-import shlex
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
+from migrator.parse.words import split_words
+from migrator.regex import lazy as lazy_re
 
-_ARCHIVE = re.compile(r"\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst))$", re.IGNORECASE)
+_ARCHIVE = lazy_re(r"\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst))$", re.IGNORECASE)
 _ADD_ONLY_FLAGS = {"checksum", "keep-git-dir", "unpack"}
-_KEYWORD = re.compile(r"^([ \t]*)(add)\b", re.IGNORECASE)
-_MAINTAINER = re.compile(r"^([ \t]*)(maintainer)\b", re.IGNORECASE)
+_KEYWORD = lazy_re(r"^([ \t]*)(add)\b", re.IGNORECASE)
+_MAINTAINER = lazy_re(r"^([ \t]*)(maintainer)\b", re.IGNORECASE)
 
 
 def modernized(instruction: Instruction) -> tuple[str, Finding] | None:
@@ -42,7 +43,7 @@ def add_as_copy(instruction: Instruction) -> tuple[str, Finding] | None:
         return None
     body = instruction.body
     try:
-        words = instruction.json_args() or shlex.split(body)
+        words = instruction.json_args() or split_words(body)
     except ValueError:
         return None
     sources = words[:-1]

@@ -5,28 +5,27 @@ Each function adds to the ecosystem's RuntimePlan and returns the findings that 
 
 from __future__ import annotations
 
-import re
-
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan
 from migrator.plan.stages import Stage
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.runtime_packages import lost_packages
 from migrator.rewrite.shell import SimpleCommand
 
 
 def prepare_volumes(stage: Stage, runtime_plan: RuntimePlan) -> list[Finding]:
     """VOLUME directories must exist, owned by the runtime user, before a volume is mounted there."""
-    import shlex
+    from migrator.parse.words import split_words
 
     paths: list[str] = []
     for instruction in stage.instructions:
         if instruction.keyword != "VOLUME":
             continue
         try:
-            words = instruction.json_args() or shlex.split(instruction.body)
+            words = instruction.json_args() or split_words(instruction.body)
         except ValueError:
             words = instruction.body.split()
         paths += [w for w in words if w.startswith("/") and "$" not in w]
@@ -88,7 +87,7 @@ def _installed(plan: FilePlan, packages: dict[int, list[str]]) -> list[str]:
     return list(dict.fromkeys(installed))
 
 
-_PHP_EXTENSION = re.compile(r"^php-(?:8\.\d+-)?(?:pecl-)?([a-z0-9_]+)$")
+_PHP_EXTENSION = lazy_re(r"^php-(?:8\.\d+-)?(?:pecl-)?([a-z0-9_]+)$")
 _NOT_EXTENSIONS = frozenset({"dev", "fpm", "cgi", "dbg", "doc", "config", "pear", "apache"})
 
 
@@ -103,7 +102,7 @@ def php_modules(installed: list[str]) -> list[str]:
     return found
 
 
-_PHP_CONFIGURATION = re.compile(r"/etc/php/[A-Za-z0-9_.*/-]*")
+_PHP_CONFIGURATION = lazy_re(r"/etc/php/[A-Za-z0-9_.*/-]*")
 
 
 def php_configuration(stage: Stage | None) -> list[str]:

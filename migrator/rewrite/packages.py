@@ -7,10 +7,11 @@ apk -> alpine (or the names are taken as Wolfi names when the image family is `w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from migrator.findings import packages as codes
 from migrator.model import Finding
+from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 
 # option categories, strongest first when a short-option cluster mixes them
@@ -133,9 +134,9 @@ APT_ENVIRONMENT = frozenset(
     {"DEBIAN_FRONTEND", "DEBCONF_NONINTERACTIVE_SEEN", "DEBCONF_NOWARNINGS", "APT_LISTCHANGES_FRONTEND"}
 )
 _ARCHES = _set("amd64 arm64 armhf armel i386 ppc64el s390x all any native")
-_PACKAGE_FILE = re.compile(r"^(/|\./|\.\./|~)|://|\.(deb|rpm|apk)$")
-_RPM_ARCH = re.compile(r"\.(x86_64|aarch64|noarch|i686|i386|ppc64le|s390x|armv7hl)$")
-_RPM_VERSION = re.compile(r"^(\d+:)?\d[0-9A-Za-z.+~^_]*(-\d[0-9A-Za-z.+~^_]*)?$")
+_PACKAGE_FILE = lazy_re(r"^(/|\./|\.\./|~)|://|\.(deb|rpm|apk)$")
+_RPM_ARCH = lazy_re(r"\.(x86_64|aarch64|noarch|i686|i386|ppc64le|s390x|armv7hl)$")
+_RPM_VERSION = lazy_re(r"^(\d+:)?\d[0-9A-Za-z.+~^_]*(-\d[0-9A-Za-z.+~^_]*)?$")
 
 
 def translate(cmd: Cmd, ctx: Context) -> Outcome | None:

@@ -11,18 +11,17 @@ puts it first on its PATH: console scripts and `python` then find the packages.
 
 from __future__ import annotations
 
-import re
-
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, parse_instruction
 from migrator.plan.facts import read_facts
 from migrator.plan.planner import FilePlan
 from migrator.plan.stages import Stage
+from migrator.regex import lazy as lazy_re
 
 VENV = "/opt/venv"
-_SITE_PACKAGES = re.compile(r"^/usr/local/lib/python3[.\d]*(/site-packages)?/?$")
-_LOCAL_BIN = re.compile(r"^/usr/local/bin/?$")
+_SITE_PACKAGES = lazy_re(r"^/usr/local/lib/python3[.\d]*(/site-packages)?/?$")
+_LOCAL_BIN = lazy_re(r"^/usr/local/bin/?$")
 
 
 def port_site_packages(plan: FilePlan, newline: str) -> list[Finding]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import fnmatch
-
+from migrator.regex import glob_match
 from migrator.rewrite.command import Cmd
 
 _FETCHERS = ("curl", "wget")
@@ -21,7 +20,7 @@ def setup_script_url(cmd: Cmd) -> str | None:
     patterns = builtin_data("commands.yaml").get("repository_setup_scripts") or []
     for url in urls:
         bare = url.split("://", 1)[1]
-        if any(fnmatch.fnmatchcase(bare, pattern) for pattern in patterns):
+        if any(glob_match(bare, pattern) for pattern in patterns):
             return url
     return None
 
@@ -39,4 +38,4 @@ def is_repository_package(path: str) -> bool:
     from migrator.rules.data import builtin_data
 
     name = path.rstrip("/").rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatchcase(name, p) for p in builtin_data("commands.yaml").get("repository_packages") or [])
+    return any(glob_match(name, p) for p in builtin_data("commands.yaml").get("repository_packages") or [])

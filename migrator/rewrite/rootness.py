@@ -8,11 +8,10 @@ Such a stage keeps `USER root`, and a finding says why. (systemd inits are refus
 
 from __future__ import annotations
 
-import re
-
 from migrator.plan.stages import Stage
+from migrator.regex import lazy as lazy_re
 
-_DOCKER_SOCKET = re.compile(r"(?:unix://)?/(?:var/)?run/docker\.sock\b")
+_DOCKER_SOCKET = lazy_re(r"(?:unix://)?/(?:var/)?run/docker\.sock\b")
 _ROOT = {"root", "0", "root:root", "0:0"}
 _DECLARING = ("VOLUME", "ENV", "ARG", "CMD", "ENTRYPOINT", "LABEL", "HEALTHCHECK")
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.facts import run_body_offset, run_scripts
+from migrator.records import dataclass, field
 from migrator.rules.loader import RuleSet
 
 if TYPE_CHECKING:

@@ -6,15 +6,15 @@ import json
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts
-from migrator.plan.leftovers import made_directories, removed
+from migrator.plan.leftovers import made_directories, removed_paths
 from migrator.plan.stages import Stage
+from migrator.records import dataclass, field
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
 from migrator.rewrite.healthcheck import port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
@@ -70,37 +70,60 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     if plan.copy_app_dirs:
         if facts.workdir != "/":
             wanted.append(Copy(facts.workdir, facts.workdir))
+        gone = removed_paths(facts)  # `COPY src /build` ... `rm -rf /build`: gone
         for destination in facts.copy_destinations:
-            if not removed(facts, destination):  # `COPY src /build` ... `rm -rf /build`: gone
+            if not any(target != "/" and _inside(destination, target) for target in gone):
                 wanted.append(Copy(destination, destination))
         wanted += [Copy(path, path) for path in made_directories(facts)]
         wanted += _absolute_paths_the_command_runs(facts)
     else:
         wanted += _copied_files_the_command_uses(facts)
-        # what the original final stage received besides its build inputs (config, scripts, assets)
-        wanted += [Copy(d, d) for d in facts.copy_destinations if not _build_input(d, facts)]
+        # what the original final stage received besides its build inputs (config, scripts, assets):
+        # not inside a directory where the stage builds (sources, manifests)
+        workdirs = {command.workdir for command in facts.commands if command.workdir != "/"}
+        wanted += [Copy(d, d) for d in facts.copy_destinations if not any(_inside(d, w) for w in workdirs)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
     kept: list[Copy] = []
+    covered = _Directories()  # one look-up per copy: a stage with thousands of COPY lines stays linear
     for copy in sorted(wanted, key=lambda c: (c.destination.count("/"), c.destination)):
         if copy.source == "/" or "$" in copy.source or any(_inside(copy.source, p) for p in _SKIPPED_PREFIXES):
             continue
-        if any(_inside(copy.destination, k.destination) for k in kept):
+        if covered.contains(copy.destination):
             continue
         if copy.destination in plan.owned and not copy.chown:
             copy = Copy(copy.source, copy.destination, chown=True)
         kept.append(copy)
-    order = [(c.source, c.destination) for c in wanted]
-    return sorted(kept, key=lambda c: order.index((c.source, c.destination)) if (c.source, c.destination) in order
-                  else 0)
+        covered.add(copy.destination)
+    first: dict[tuple[str, str], int] = {}  # (a kept copy may have gained --chown: found by its paths)
+    for index, copy in enumerate(wanted):
+        first.setdefault((copy.source, copy.destination), index)
+    return sorted(kept, key=lambda c: first.get((c.source, c.destination), 0))
+
+
+class _Directories:
+    """Paths, each with what is inside it: `contains(p)` is any(_inside(p, d) for d in the paths added)."""
+
+    def __init__(self) -> None:
+        self.exact: set[str] = set()
+        self.prefixes: set[str] = set()  # each path without its trailing "/"
+
+    def add(self, path: str) -> None:
+        self.exact.add(path)
+        self.prefixes.add(path.rstrip("/"))
+
+    def contains(self, path: str) -> bool:
+        if path in self.exact:
+            return True
+        slash = path.find("/")
+        while slash != -1:
+            if path[:slash] in self.prefixes:  # path.startswith(that + "/")
+                return True
+            slash = path.find("/", slash + 1)
+        return False
 
 
 _SYSTEM_PREFIXES = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/lib/", "/lib/", "/etc/", "/proc/", "/dev/")
-
-
-def _build_input(path: str, facts: StageFacts) -> bool:
-    """A COPY destination inside a directory where the stage builds (sources, manifests)."""
-    return any(command.workdir != "/" and _inside(path, command.workdir) for command in facts.commands)
 
 
 def _healthcheck_words(facts: StageFacts) -> list[str]:
@@ -170,12 +193,14 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
     the runtime repeats them from the same source, with the runtime user as owner where needed."""
     import shlex
 
+    from migrator.parse.words import split_words
+
     lines = []
     for instruction, target in context.facts.unplaced_copies:
         words = instruction.json_args()
         if words is None:
             try:
-                words = shlex.split(instruction.body)
+                words = split_words(instruction.body)
             except ValueError:
                 words = instruction.body.split()
         if len(words) < 2 or _build_tool_copy(words, context.facts):

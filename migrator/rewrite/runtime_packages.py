@@ -8,13 +8,13 @@ stage itself runs are named apart, as they may only have served the build.
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.plan.facts import read_facts
 from migrator.plan.planner import FilePlan
+from migrator.regex import glob_match
 
 _WRAPPERS = frozenset({"gosu", "su-exec", "tini", "tini-static", "dumb-init"})
 
@@ -27,7 +27,7 @@ def lost_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[st
     provided = plan.rules.image_facts(runtime_name).packages
     language = [g for lang in plan.rules.languages.values() if lang.runtime_name == runtime_name for g in lang.packages]
     missing = [p for p in run_time_packages(plan, packages, build_tools=True) if p not in provided
-               and p not in carried and p not in _WRAPPERS and not any(fnmatch.fnmatchcase(p, g) for g in language)]
+               and p not in carried and p not in _WRAPPERS and not any(glob_match(p, g) for g in language)]
     if not missing:
         return []
     used = _run_programs(plan)

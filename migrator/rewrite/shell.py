@@ -12,12 +12,14 @@ import bisect
 import contextlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from migrator.findings import packages as pcodes
 from migrator.findings import shell as scodes
 from migrator.model import Finding, Severity
+from migrator.records import dataclass
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, PackageList, StageKnowledge, Token
 from migrator.rules.loader import RuleSet
 
@@ -72,11 +74,51 @@ _PARSER: Parser | None = None
 def _parser() -> Parser:
     global _PARSER
     if _PARSER is None:
-        import tree_sitter_bash
         from tree_sitter import Language, Parser
 
-        _PARSER = Parser(Language(tree_sitter_bash.language()))
+        _PARSER = Parser(Language(_bash_language()))
     return _PARSER
+
+
+def _bash_language() -> object:
+    """The bash grammar, from tree_sitter_bash's compiled binding.
+
+    The package's `__init__` imports importlib.resources (which brings tempfile, shutil, random,
+    bz2, lzma: 5 ms, an eighth of a one-file run) only to read a query file we do not use, so the
+    binding is loaded on its own when it is where tree-sitter-bash puts it; otherwise, normally."""
+    import sys
+
+    loaded = sys.modules.get("tree_sitter_bash._binding")
+    if loaded is None:
+        try:
+            loaded = _load_binding()
+        except (ImportError, OSError, AttributeError, StopIteration):
+            import tree_sitter_bash
+
+            return tree_sitter_bash.language()
+    return loaded.language()
+
+
+def _load_binding() -> Any:
+    import importlib.machinery
+    import importlib.util
+    import os
+    import sys
+
+    spec = importlib.util.find_spec("tree_sitter_bash")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("tree_sitter_bash")
+    directory = next(iter(spec.submodule_search_locations))
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES
+    path = next(os.path.join(directory, f"_binding{suffix}") for suffix in suffixes
+                if os.path.isfile(os.path.join(directory, f"_binding{suffix}")))
+    binding_spec = importlib.util.spec_from_file_location("tree_sitter_bash._binding", path)
+    if binding_spec is None or binding_spec.loader is None:
+        raise ImportError("tree_sitter_bash._binding")
+    module = importlib.util.module_from_spec(binding_spec)
+    binding_spec.loader.exec_module(module)
+    sys.modules["tree_sitter_bash._binding"] = module  # the package, if imported later, uses this one
+    return module
 
 
 def _join_blank_continuations(script: str) -> str:
@@ -101,8 +143,15 @@ def _join_blank_continuations(script: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=16)
+def parsed(script: str, first_line: int) -> Source:
+    """The Source of a script, parsed once: a RUN body is read by several passes (what it installs,
+    its commands, the rewrite), and a 1 MiB body takes half a second to parse."""
+    return Source(script, first_line)
+
+
 class Source:
-    """The script, its parse tree, and byte -> character offset mapping."""
+    """The script, its parse tree, and byte -> character offset mapping (read-only once built)."""
 
     def __init__(self, script: str, first_line: int) -> None:
         self.text = script
@@ -125,14 +174,17 @@ class Source:
     def pos(self, byte: int) -> int:
         return byte if self._chars is None else self._chars[byte]
 
+    # (called for every word of a script: the byte offsets are the offsets when the text is ASCII)
     def start(self, node: Node) -> int:
-        return self.pos(node.start_byte)
+        return node.start_byte if self._chars is None else self._chars[node.start_byte]
 
     def end(self, node: Node) -> int:
-        return self.pos(node.end_byte)
+        return node.end_byte if self._chars is None else self._chars[node.end_byte]
 
     def slice(self, node: Node) -> str:
-        return self.text[self.start(node) : self.end(node)]
+        if self._chars is None:
+            return self.text[node.start_byte : node.end_byte]
+        return self.text[self._chars[node.start_byte] : self._chars[node.end_byte]]
 
     def line(self, position: int) -> int:
         if self._newlines is None:  # offsets of the newlines, once: counting per token is quadratic
@@ -146,7 +198,7 @@ class Source:
 
 # --- words -----------------------------------------------------------------------------------
 
-_UNESCAPE = re.compile(r"\\(.)", re.S)
+_UNESCAPE = lazy_re(r"\\(.)", re.S)
 
 
 def literal(src: Source, node: Node) -> str | None:
@@ -180,6 +232,7 @@ def _word_text(src: Source, node: Node) -> str:
     return text
 
 
+_PLAIN_WORDS = {"word", "raw_string", "number", "string_content"}  # cannot hold a command
 _WORD_TYPES = {
     "word", "string", "raw_string", "concatenation", "simple_expansion", "expansion",
     "command_substitution", "number", "ansi_c_string", "translated_string", "arithmetic_expansion",
@@ -207,13 +260,14 @@ def _walk(node: Node) -> Iterator[Node]:
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(current.children))
+        if current.child_count:  # (`children` builds a list: not for the leaves, half of all nodes)
+            stack.extend(reversed(current.children))
 
 
 def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
     """Every simple command anywhere in the script, in order; [] when it cannot be parsed."""
     try:
-        src = Source(script, first_line)
+        src = parsed(script, first_line)
     except Exception:  # never raise on user input
         return []
     if src.root.has_error:
@@ -252,7 +306,7 @@ def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int,
     that install needs. `errexit`: the script runs under `set -e` from its first line.
     """
     try:
-        src = Source(script, first_line)
+        src = parsed(script, first_line)
     except Exception as exc:  # never raise on user input
         return _untouched(first_line, f"RUN command could not be parsed ({exc}): left untouched")
     if src.root.has_error:
@@ -303,7 +357,7 @@ def _program_edits(src: Source, rewriter: _Rewriter) -> list[Edit]:
     return _normalise(edits)
 
 
-_LIST_VALUE = re.compile(r"^[A-Za-z0-9.+_:=~<>*-]+(?:\s+[A-Za-z0-9.+_:=~<>*-]+)*$")
+_LIST_VALUE = lazy_re(r"^[A-Za-z0-9.+_:=~<>*-]+(?:\s+[A-Za-z0-9.+_:=~<>*-]+)*$")
 
 
 def _package_lists(src: Source) -> dict[str, PackageList]:
@@ -355,7 +409,7 @@ def _is_trivial_script(text: str) -> bool:
     """Nothing left but `set -eux`, `true`, `:` (alone or joined by && / ||)?"""
     if not text.strip(" \t\n\\;"):
         return True
-    src = Source(text, 1)
+    src = parsed(text, 1)
     return not src.root.has_error and all(_is_trivial(src, node) for node in _statements(src.root))
 
 
@@ -630,6 +684,8 @@ class _Rewriter:
 
     def nested(self, node: Node) -> None:
         """Commands that cannot be rewritten in place (substitutions, conditions): report only."""
+        if node.type in _PLAIN_WORDS:
+            return  # nothing inside (called for every argument of every command)
         for child in _walk(node):
             if child.type == "command":
                 self._report_nested(child)
@@ -745,7 +801,7 @@ def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, f
     """Say in each failing command's error finding when the rewritten script would carry on after it."""
     from migrator.rewrite.failures import hidden_reason
 
-    src = Source(result, first_line)
+    src = parsed(result, first_line)
     nodes = {(node.type, src.start(node)): node for node in _walk(src.root)}
     for index, kind, start in rewriter.failing:
         moved = start + sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= start)

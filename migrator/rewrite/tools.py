@@ -14,9 +14,10 @@ adds the packages to the stage's first `apk add` or, when a use comes first, bef
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from migrator.records import dataclass, field
 
 if TYPE_CHECKING:
     from migrator.rewrite.command import Cmd, StageKnowledge

@@ -13,9 +13,8 @@ busybox 1.35/1.36 in a root with Wolfi's /etc files, see tests/rewrite/test_busy
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from migrator.findings import shell as codes
+from migrator.records import dataclass, field
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 
 USER_COMMANDS = frozenset({"useradd", "groupadd", "usermod", "groupmod", "userdel", "groupdel", "adduser", "addgroup"})

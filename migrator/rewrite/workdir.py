@@ -8,19 +8,18 @@ its own would now do it elsewhere, so the original default is written as its fir
 
 from __future__ import annotations
 
-import re
-
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan, StagePlan
+from migrator.regex import lazy as lazy_re
 
 # build tools that read or write the current directory when given no path
 _CWD_TOOLS = frozenset({"cargo", "npm", "yarn", "pnpm", "go", "mvn", "mvnw", "gradle", "gradlew", "make", "cmake",
                         "composer", "bundle", "dotnet", "poetry", "uv", "javac", "jar", "mix", "rake", "bun",
                         "npx", "tar", "unzip", "git", "wget", "curl", "./configure", "meson", "ninja"})
-_RELATIVE = re.compile(r"^(\./|\.\./|\.$|[\w.-]+/|[\w.-]+\.(txt|json|toml|lock|py|js|ts|sh|jar|war|gemspec|csproj"
+_RELATIVE = lazy_re(r"^(\./|\.\./|\.$|[\w.-]+/|[\w.-]+\.(txt|json|toml|lock|py|js|ts|sh|jar|war|gemspec|csproj"
                        r"|sln|xml|ya?ml|cfg|ini|gradle|mod|sum|c|cc|cpp|go|rs|rb|php|zip|tar|gz|tgz)$)")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
 
 from migrator.findings import finding
 from migrator.model import Finding, StageInfo
@@ -16,6 +15,7 @@ from migrator.plan.images import image_name
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
+from migrator.records import dataclass, field
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.dockerhub_homes import dockerhub_homes
@@ -104,18 +104,22 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     and the ENTRYPOINT and CMD in force."""
     from migrator.plan.startcommand import effective_command
 
-    inherited = facts_with_parents(stage.parent, rules, global_args) if stage.parent is not None else None
-    if inherited is None and rules is not None and stage.ref is not None:
-        inherited = StageFacts(stage, workdir=rules.upstream_defaults(stage.ref.short_name, stage.ref.tag).workdir)
-    facts = read_facts(stage, inherited, global_args)
-    if inherited is not None:
-        facts.commands = inherited.commands + facts.commands
-        facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
-        facts.unplaced_copies = inherited.unplaced_copies + facts.unplaced_copies
     chain = [stage]
     while chain[-1].parent is not None:
         chain.append(chain[-1].parent)  # type: ignore[arg-type]
-    effective = effective_command([s.instructions for s in reversed(chain)], (), ())
+    chain.reverse()  # the root first: each stage reads on from what its parent left (no recursion: a
+    inherited: StageFacts | None = None  # chain of a thousand FROM stages exceeded Python's stack)
+    root = chain[0]
+    if rules is not None and root.ref is not None:
+        inherited = StageFacts(root, workdir=rules.upstream_defaults(root.ref.short_name, root.ref.tag).workdir)
+    for current in chain:
+        facts = read_facts(current, inherited, global_args)
+        if inherited is not None:
+            facts.commands = inherited.commands + facts.commands
+            facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
+            facts.unplaced_copies = inherited.unplaced_copies + facts.unplaced_copies
+        inherited = facts
+    effective = effective_command([s.instructions for s in chain], (), ())
     facts.entrypoint, facts.cmd = effective.entrypoint_from, effective.cmd_from
     return facts
 
@@ -262,16 +266,15 @@ def _from_image(instruction: Instruction) -> bool:
 
 def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written) -> Item:
     """Let the ecosystem move a `COPY --from=stage` destination the runtime image would not look in."""
-    import shlex
-
     from migrator.parse.dockerfile import parse_instruction
+    from migrator.parse.words import split_words
 
     adjust = getattr(ecosystem_for(stage_plan.ecosystem), "adjust_copy", None)
     source = item.flags.get("from") if isinstance(item, Instruction) and item.keyword == "COPY" else None
     stage = plan.staged.stage_by_reference(source, before=stage_plan.stage.index) if source else None
     if adjust is None or stage is None or not isinstance(item, Instruction):
         return item
-    words = item.json_args() or shlex.split(item.body)
+    words = item.json_args() or split_words(item.body)
     if len(words) != 2:
         return item
     change = adjust(facts_with_parents(stage), words[0], words[1])
@@ -370,10 +373,9 @@ def _instruction(raw: str, original: Instruction) -> list[Instruction]:
 
 def _bash_for(plan: FilePlan, stage_plan: StagePlan, translated: list[Instruction]) -> str | None:
     """Why the stage's RUN steps, as translated, need bash on an image that lacks it (wolfi-base)."""
-    from dataclasses import replace
-
     from migrator.plan.images import source_shell
     from migrator.plan.scripts import bash_reason
+    from migrator.records import replace
 
     if plan.rules.image_model(plan.inherited_image(stage_plan)).has_program("bash"):
         return None
@@ -468,24 +470,28 @@ def _shell_flags(item: Instruction) -> tuple[bool, bool]:
 def _needs_user_root(plan: FilePlan, stage_plan: StagePlan) -> bool:
     """The original ran the stage's first RUN as root (Docker Hub images run as root), the new image
     would run it as its nonroot user: the -dev image's own, or one inherited through `FROM stage`."""
-    for instruction in stage_plan.stage.instructions:
-        if instruction.keyword == "USER":
-            return False  # the stage chooses its user before any RUN, here and in the original
-        if instruction.keyword == "RUN":
-            return _starts_as_nonroot(plan, stage_plan.stage)
-    return False
+    return _user_root_needed(plan)[stage_plan.stage.index]
 
 
-def _starts_as_nonroot(plan: FilePlan, stage: Stage) -> bool:
-    parent = stage.parent
-    if parent is None:
-        image = plan.stages[stage.index].image
-        return image is not None and plan.rules.image_facts(image_name(image)).uid != 0
-    if any(i.keyword == "USER" for i in parent.instructions):
-        return False  # the parent's last USER carries over, as in the original
-    if _needs_user_root(plan, plan.stages[parent.index]):
-        return False  # the parent starts with the USER root we added
-    return _starts_as_nonroot(plan, parent)
+def _user_root_needed(plan: FilePlan) -> dict[int, bool]:
+    """`_needs_user_root` of every stage, once per plan, in file order (a parent stage comes first):
+    asked stage by stage, recursively, a chain of FROM stages cost 2^n (20 stages: half a second)."""
+    needed: dict[int, bool] = plan.memo.get("user root needed", {})
+    if needed:
+        return needed
+    nonroot: dict[int, bool] = {}  # the stage starts as a nonroot user
+    for stage_plan in plan.stages:
+        stage, parent = stage_plan.stage, stage_plan.stage.parent
+        if parent is None:
+            image = stage_plan.image
+            nonroot[stage.index] = image is not None and plan.rules.image_facts(image_name(image)).uid != 0
+        else:  # the parent's last USER carries over, as does the USER root we added to the parent
+            nonroot[stage.index] = (not any(i.keyword == "USER" for i in parent.instructions)
+                                    and not needed[parent.index] and nonroot[parent.index])
+        first = next((i.keyword for i in stage.instructions if i.keyword in ("USER", "RUN")), None)
+        needed[stage.index] = first == "RUN" and nonroot[stage.index]
+    plan.memo["user root needed"] = needed
+    return needed
 
 
 def _user_root_reason(plan: FilePlan, stage_plan: StagePlan) -> str:

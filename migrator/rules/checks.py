@@ -8,18 +8,19 @@ not a typo. Errors are one line naming the file, the entry and the rule broken.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from migrator.model import MigratorError
 from migrator.parse.imageref import _COMPONENT, _TAG, PACKAGE_NAME
+from migrator.regex import lazy as lazy_re
 
-_SOURCE_PACKAGE = re.compile(r"^[A-Za-z0-9@](?:[ A-Za-z0-9._+:~@-]*[A-Za-z0-9._+~-])?$")  # dnf groups have spaces
-_ECOSYSTEM_PACKAGE = re.compile(r"^[A-Za-z0-9@_][A-Za-z0-9._+/@-]*$")  # PyPI, gems, npm (@scope/name)
-_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-_PATH = re.compile(r"^/[A-Za-z0-9._+*?@/\[\]-]*$")
-_PATTERN = re.compile(r"^[^\s\x00-\x1f\x7f]+$")
-_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+_SOURCE_PACKAGE = lazy_re(r"^[A-Za-z0-9@](?:[ A-Za-z0-9._+:~@-]*[A-Za-z0-9._+~-])?$")  # dnf groups have spaces
+_ECOSYSTEM_PACKAGE = lazy_re(r"^[A-Za-z0-9@_][A-Za-z0-9._+/@-]*$")  # PyPI, gems, npm (@scope/name)
+_USER = lazy_re(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_PATH = lazy_re(r"^/[A-Za-z0-9._+*?@/\[\]-]*$")
+_PATTERN = lazy_re(r"^[^\s\x00-\x1f\x7f]+$")
+_PLACEHOLDER = lazy_re(r"\{[^}]*\}")
+_CONTROL = lazy_re(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is fine in one line of text
 SAMPLE_VERSIONS = ("latest", "3.12", "22")
 
 
@@ -99,7 +100,7 @@ def pattern(value: Any, where: str) -> str:
 
 
 def message(value: Any, where: str) -> str:
-    if not isinstance(value, str) or any((ord(c) < 32 and c != "\t") or ord(c) == 127 for c in value):
+    if not isinstance(value, str) or _CONTROL.search(value):
         raise _fail(where, value, "one line of text")
     return value
 

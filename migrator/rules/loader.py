@@ -2,22 +2,20 @@
 
 Built-in rules ship in `rules/` (installed as `migrator/_rules`). User files passed with
 `--rules FILE` use the same format and take precedence: their image rules are tried first, their
-package entries override the built-in ones. Parsed built-in rules are cached as JSON keyed by the
-files' size and mtime, so the hot path does not pay for a YAML parser on every run.
+package entries override the built-in ones. The built-in rules, read and checked, are kept
+between runs (rules.cache, keyed by the files' content): the hot path pays neither for a YAML
+parser nor for checking 2,000 entries on every run.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import hashlib
-import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from migrator.model import MigratorError
-from migrator.rules import checks
+from migrator.records import dataclass, field, field_names, replace
+from migrator.regex import glob_match
 
 FAMILIES = ("debian", "alpine", "fedora")
 ECOSYSTEMS = (
@@ -40,11 +38,11 @@ class ImageRule:
     shell: str | None = None  # the shell the SOURCE image ships (bash | sh | none); None: from the family
 
     def applies_to(self, repository: str, tag: str | None) -> bool:
-        if not fnmatch.fnmatchcase(repository, self.match):
+        if not glob_match(repository, self.match):
             return False
         if not self.tags:
             return True
-        return tag is not None and any(fnmatch.fnmatchcase(tag, pattern) for pattern in self.tags)
+        return tag is not None and any(glob_match(tag, pattern) for pattern in self.tags)
 
 
 @dataclass(frozen=True)
@@ -85,12 +83,10 @@ class ChainguardImage:
             return True
         if self.shell_kind == "busybox" and name in self.applets:
             return True
-        return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.programs)
+        return any(glob_match(name, pattern) for pattern in self.programs)
 
     def development(self, common_dev: tuple[str, ...]) -> ChainguardImage:
         """The -dev variant: the same image plus apk, bash, busybox, git, wget and its build tools."""
-        from dataclasses import replace
-
         return replace(self, is_dev=True, shell=True, shell_kind="busybox",
                        programs=self.programs + common_dev + self.dev_programs)
 
@@ -137,22 +133,20 @@ class RuleSet:
     def language_of(self, program: str) -> Language | None:
         """The language whose image runs `program` (python3.12 -> python), or None."""
         for language in self.languages.values():
-            if any(fnmatch.fnmatchcase(program, pattern) for pattern in language.programs):
+            if any(glob_match(program, pattern) for pattern in language.programs):
                 return language
         return None
 
     def upstream_defaults(self, repository: str, tag: str | None) -> UpstreamDefaults:
         for entry in self.upstream:
-            if fnmatch.fnmatchcase(repository, entry.match) and (
-                not entry.tags or (tag is not None and any(fnmatch.fnmatchcase(tag, t) for t in entry.tags))
+            if glob_match(repository, entry.match) and (
+                not entry.tags or (tag is not None and any(glob_match(tag, t) for t in entry.tags))
             ):
                 return entry
         return UpstreamDefaults("*")
 
 
 def replace_applets(model: ChainguardImage, applets: tuple[str, ...]) -> ChainguardImage:
-    from dataclasses import replace
-
     return replace(model, applets=applets) if model.shell_kind == "busybox" or not model.shell else model
 
 
@@ -206,45 +200,92 @@ _cache: dict[tuple[Path, ...], RuleSet] = {}
 def load_rules(user_files: tuple[Path, ...] = ()) -> RuleSet:
     key = tuple(user_files)
     if key not in _cache:
-        ruleset = RuleSet()
-        # user files first: their image rules must win (first match wins)
-        for data, origin in [(_load_user(p), str(p)) for p in user_files]:
-            _merge(ruleset, data, origin, override=True)
-        for data, origin in _load_builtin():
-            _merge(ruleset, data, origin, override=False)
-        _cache[key] = ruleset
+        if not user_files:
+            _cache[key] = _builtin_rules()
+        else:
+            ruleset = RuleSet()
+            # user files first: their image rules must win (first match wins)
+            for data, origin in [(_load_user(p), str(p)) for p in user_files]:
+                _merge(ruleset, data, origin, override=True)
+            for data, origin in _builtin_data():
+                _merge(ruleset, data, origin, override=False)
+            _cache[key] = ruleset
     return _cache[key]
 
 
-# --- reading files ---------------------------------------------------------------------------
+# --- the built-in rules, kept between runs (rules.cache) ------------------------------------------
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "migrator"
+# RuleSet fields that hold records, and how: the others are plain values marshal keeps as they are
+_RECORDS: dict[str, tuple[str, type]] = {
+    "images": ("list", ImageRule), "upstream": ("list", UpstreamDefaults), "chainguard": ("dict", ChainguardImage),
+    "languages": ("dict", Language), "packages": ("dict of dicts", PackageMapping),
+}
 
 
-def _load_builtin() -> list[tuple[dict[str, Any], str]]:
+def _builtin_rules() -> RuleSet:
+    """The built-in rules, read and checked: what the run without --rules uses."""
+    from migrator.rules.cache import cached
+
+    def build(contents: list[bytes]) -> RuleSet:
+        ruleset = RuleSet()
+        for data, origin in _builtin_data():
+            _merge(ruleset, data, origin, override=False)
+        return ruleset
+
+    checks_source = os.path.join(os.path.dirname(__file__), "checks.py")  # (not imported: the cache spares it)
+    return cached("rules", builtin_rule_files(), build, _to_plain, _from_plain, code=(__file__, checks_source))
+
+
+def _builtin_data() -> list[tuple[dict[str, Any], str]]:
+    """The built-in rules files as parsed YAML (with --rules, they are merged under the user's)."""
+    from migrator.rules.cache import cached
+
     files = builtin_rule_files()
-    stamp = hashlib.sha256(
-        "|".join(f"{f}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files).encode()
-    ).hexdigest()[:16]
-    cache_file = _cache_dir() / f"rules-{stamp}.json"
-    try:
-        cached = [(entry["data"], entry["origin"]) for entry in json.loads(cache_file.read_text())]
-        if len(cached) == len(files) and all(isinstance(d, dict) and isinstance(o, str) for d, o in cached):
-            return cached
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # missing or damaged: parse the YAML again
-    loaded = [(_parse_yaml(f), f.name) for f in files]
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps([{"data": d, "origin": o} for d, o in loaded]))
-        os.replace(tmp, cache_file)
-    except OSError:
-        pass  # a read-only home is fine: we just parse YAML next time too
-    return loaded
+    return cached("rules-data", files, lambda contents: [(_parse_yaml(f), f.name) for f in files],
+                  lambda loaded: loaded, _parsed_files, code=(__file__,))
 
+
+def _parsed_files(plain: Any) -> list[tuple[dict[str, Any], str]]:
+    if not all(isinstance(data, dict) and isinstance(origin, str) for data, origin in plain):
+        raise TypeError("not parsed rules files")
+    return [(data, origin) for data, origin in plain]
+
+
+def _to_plain(ruleset: RuleSet) -> dict[str, Any]:
+    """The rule set as dicts, lists, tuples and strings (a record is the tuple of its fields)."""
+    def values(record: Any) -> tuple[Any, ...]:
+        return tuple(getattr(record, name) for name in field_names(type(record)))
+
+    plain: dict[str, Any] = {}
+    for name in field_names(RuleSet):
+        value = getattr(ruleset, name)
+        shape = _RECORDS.get(name, ("plain", object))[0]
+        if shape == "list":
+            value = [values(item) for item in value]
+        elif shape == "dict":
+            value = {key: values(item) for key, item in value.items()}
+        elif shape == "dict of dicts":
+            value = {key: {inner: values(item) for inner, item in table.items()} for key, table in value.items()}
+        plain[name] = value
+    return plain
+
+
+def _from_plain(plain: dict[str, Any]) -> RuleSet:
+    values: dict[str, Any] = {}
+    for name in field_names(RuleSet):
+        value = plain[name]
+        shape, cls = _RECORDS.get(name, ("plain", object))
+        if shape == "list":
+            value = [cls(*item) for item in value]
+        elif shape == "dict":
+            value = {key: cls(*item) for key, item in value.items()}
+        elif shape == "dict of dicts":
+            value = {key: {inner: cls(*item) for inner, item in table.items()} for key, table in value.items()}
+        values[name] = value
+    return RuleSet(**values)
+
+
+# --- reading files ---------------------------------------------------------------------------
 
 def _load_user(path: Path) -> dict[str, Any]:
     if not path.is_file():
@@ -303,6 +344,8 @@ SOURCE_SHELLS = ("bash", "sh", "none")
 
 
 def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) -> None:
+    from migrator.rules import checks  # (only when rules are read, not from the cache)
+
     known = {
         "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
         "build_tools", "php_extensions", "busybox_applets", "dev_programs", "languages", "dockerhub_paths",
@@ -405,6 +448,8 @@ def _strings(values: Any, where: str) -> list[str]:
 
 
 def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
+    from migrator.rules import checks  # (only when rules are read, not from the cache)
+
     if not isinstance(raw, dict):
         raise MigratorError(f"{origin}: chainguard image '{name}' must be a mapping")
     where = f"{origin}: chainguard image '{name}'"
@@ -446,6 +491,8 @@ def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
 
 
 def _image_rule(raw: Any, origin: str) -> ImageRule:
+    from migrator.rules import checks  # (only when rules are read, not from the cache)
+
     if not isinstance(raw, dict):
         raise MigratorError(f"{origin}: each entry under 'images' must be a mapping")
     where = f"{origin}:{raw.get('__line__', '?')}"
@@ -489,6 +536,8 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
 
 
 def _package_mapping(name: str, value: Any, origin: str) -> PackageMapping:
+    from migrator.rules import checks  # (only when rules are read, not from the cache)
+
     where = f"{origin}: package '{name}'"
     if value is None:
         return PackageMapping(())

@@ -28,13 +28,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.plan.stages import Stage, StagedFile, split_stages
+from migrator.records import dataclass, field
 from migrator.validate import static
 from migrator.validate.builders import Builder, Detection, detect, parse_platform
 from migrator.validate.source import instruction_at, one_line, read

@@ -32,8 +32,9 @@ import platform as _platform
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from migrator.records import dataclass, field
 
 DEFAULT_DOCKER_CLIENTS = ("/usr/bin/docker", "/usr/local/bin/docker")
 BINFMT_DIR = "/proc/sys/fs/binfmt_misc"

@@ -15,12 +15,12 @@ It runs only when a builder is usable: nothing would be built otherwise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from migrator.parse.imageref import ImageRef, InvalidReference, parse_image
 from migrator.plan.stages import split_stages
+from migrator.records import dataclass
 from migrator.validate import static
 from migrator.validate.build import BuildError, PlatformResult, Report, ValidateOptions
 from migrator.validate.builders import host_arch

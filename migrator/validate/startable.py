@@ -16,13 +16,13 @@ in the model) or `broken`; problems are (code, output line, message) for the cal
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
-import shlex
-from dataclasses import dataclass, field
+from collections import ChainMap
+from collections.abc import Mapping
 
 from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import absolute, parse_env
 from migrator.plan.stages import Stage, StagedFile, parse_arg, split_stages
@@ -35,11 +35,14 @@ from migrator.plan.startcommand import (
     looks_like_script,
     unwrap,
 )
+from migrator.records import dataclass, field
+from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage, Language, RuleSet
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin"
 _IMAGE_BIN_DIRS = frozenset({"/usr/bin", "/bin", "/usr/sbin", "/sbin"})
-_INSTALLERS = re.compile(r"\b(pip3?|uv|poetry|pipenv|pdm|npm|yarn|pnpm|gem|bundle|cargo|go|composer)\s+"
+_INSTALLERS = lazy_re(r"\b(pip3?|uv|poetry|pipenv|pdm|npm|yarn|pnpm|gem|bundle|cargo|go|composer)\s+"
                          r"(install|sync|add|ci|i|build)\b")
 BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
 
@@ -194,13 +197,12 @@ def stage_view(stage: Stage, staged: StagedFile, rules: RuleSet, registry: str) 
 def _read(instruction: Instruction, view: StageView, args: dict[str, str | None], staged: StagedFile,
           stage: Stage, texts: list[str]) -> None:
     keyword = instruction.keyword
-    values = {**args, **view.env}
+    values: Mapping[str, str | None] = ChainMap(view.env, args)  # (a merged copy per line was quadratic)
     if keyword == "ARG":
         for name, value in parse_arg(instruction.body).items():
             args.setdefault(name, value)
-    elif keyword == "ENV":
-        for name, value in parse_env(instruction.body).items():
-            view.env[name] = _expand(value or "", values)
+    elif keyword == "ENV":  # one ENV line sees the values from before it, not its own
+        view.env.update({name: _expand(value or "", values) for name, value in parse_env(instruction.body).items()})
         texts.append(instruction.body)
     elif keyword == "WORKDIR":
         view.workdir = absolute(instruction.body.strip().strip("\"'"), view.workdir, values)
@@ -214,7 +216,7 @@ def _read(instruction: Instruction, view: StageView, args: dict[str, str | None]
         texts += [p.path for p in placed]
 
 
-def _expand(value: str, values: dict[str, str | None]) -> str:
+def _expand(value: str, values: Mapping[str, str | None]) -> str:
     from migrator.parse.imageref import expand_args
 
     return expand_args(value, values)[0]
@@ -230,14 +232,14 @@ def _apk_added(raw: str) -> list[str]:
     return names
 
 
-def _placed(instruction: Instruction, workdir: str, values: dict[str, str | None], staged: StagedFile,
+def _placed(instruction: Instruction, workdir: str, values: Mapping[str, str | None], staged: StagedFile,
             stage: Stage) -> list[Placed]:
     if instruction.heredocs:
         return []
     words = instruction.json_args()
     if words is None:
         try:
-            words = shlex.split(instruction.body)
+            words = split_words(instruction.body)
         except ValueError:
             words = instruction.body.split()
     words = [w for w in words if not w.startswith("--")]
@@ -432,7 +434,7 @@ def _placed_origin(placed: Placed, source: str, context: Context, depth: int) ->
 
 
 # commands that write programs into the directory they run in
-_BUILDS = re.compile(r"(?<![\w/.-])(make|cmake|ninja|gcc|g\+\+|cc|clang|go\s+build|cargo\s+build|"
+_BUILDS = lazy_re(r"(?<![\w/.-])(make|cmake|ninja|gcc|g\+\+|cc|clang|go\s+build|cargo\s+build|"
                      r"dotnet\s+(publish|build)|mvn|mvnw|gradle|gradlew|zig\s+build|swift\s+build)(?![\w.-])")
 
 
@@ -443,7 +445,7 @@ def _mentions_name(text: str, name: str) -> bool:
 _DOTNET_SDK_COMMANDS = frozenset({"run", "build", "watch", "test", "publish", "restore", "ef"})
 _JAVA_OPTIONS_WITH_VALUE = frozenset({"-cp", "-classpath", "--class-path", "-p", "--module-path", "--add-opens",
                                       "--add-exports", "--add-modules", "--add-reads"})
-_APP_BINSTUBS = re.compile(r"/bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
+_APP_BINSTUBS = lazy_re(r"/bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
 
 
 def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageView) -> str | None:
@@ -577,7 +579,7 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
     return posixpath.basename(posixpath.dirname(source_path)) == "bin" and bool(_INSTALLERS.search(view.evidence))
 
 
-_OUTPUT_OPTION = re.compile(r"(?:^|\s)(?:-o|--output|--out|--prefix|--root|--target-dir|--install-dir|-d|-C)"
+_OUTPUT_OPTION = lazy_re(r"(?:^|\s)(?:-o|--output|--out|--prefix|--root|--target-dir|--install-dir|-d|-C)"
                             r"(?:=|\s+)[\"']?(/[^\s\"';&|]+)")
 
 
@@ -590,7 +592,7 @@ def _in_output_directory(view: StageView, path: str, by_name: bool) -> bool:
 def _installed_by_package(program: str, packages: list[str], rules: RuleSet) -> bool:
     language = rules.language_of(program)
     for package in packages:
-        if language is not None and any(fnmatch.fnmatchcase(package, g) for g in language.packages):
+        if language is not None and any(glob_match(package, g) for g in language.packages):
             return True
         if package == program or (len(package) >= 4 and (program.startswith(package) or package.startswith(program))):
             return True
@@ -651,4 +653,4 @@ def _matching_root(path: str, pattern: str) -> str | None:
     if len(parts) <= depth:
         return None
     root = "/".join(parts[: depth + 1])
-    return root if fnmatch.fnmatchcase(root, pattern) else None
+    return root if glob_match(root, pattern) else None

@@ -19,15 +19,15 @@ import fnmatch
 import json
 import posixpath
 import re
-import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from migrator.findings import finding
 from migrator.model import Finding, Severity
 from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, split_stages
+from migrator.records import dataclass
 from migrator.validate.source import exec_form, read
 
 # What each Chainguard image is like (shell, default user, -dev variants) comes from the one image
@@ -186,7 +186,7 @@ def global_args(df: Dockerfile, build_args: dict[str, str]) -> dict[str, str]:
 
 def shlex_split(text: str) -> list[str]:
     try:
-        return shlex.split(text, comments=False, posix=True)
+        return split_words(text)
     except ValueError:
         return text.split()
 

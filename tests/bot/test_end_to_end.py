@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TOKEN, Fault, Forge
+from forge import TOKEN, Fault, Forge
 
 ROOT = Path(__file__).resolve().parents[2]
 

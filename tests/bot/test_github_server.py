@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TOKEN, Fault, Forge
+from forge import TOKEN, Fault, Forge
 
 from migrator.cli.comment_cmd import comment_main
 
@@ -291,6 +291,29 @@ def test_validation_results_in_the_table(gh: Setup, monkeypatch: pytest.MonkeyPa
     body = gh.bot()["body"]
     assert "| Validation |" in body and "linux/amd64 ✅ · linux/arm64 ❌" in body
     assert len(calls) == 2
+
+
+def test_validation_builds_the_migrated_file_beside_the_original(gh: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It built the original Dockerfile (still in the workspace) and reported that as the migration's result."""
+    import migrator.cli.comment_cmd as cmd
+
+    seen: list[tuple[Path, str, bool]] = []
+
+    def fake_validate(path: Path, settings: Any) -> list[dict[str, Any]]:
+        ignore = path.with_name(path.name + ".dockerignore")
+        seen.append((path, path.read_text(), ignore.is_file() and ignore.read_text() == "secrets/\n"))
+        return [{"platform": "linux/amd64", "status": "ok"}]
+
+    (gh.workspace / "services/api/Dockerfile.dockerignore").write_text("secrets/\n")
+    monkeypatch.setattr(cmd, "run_validate", fake_validate)
+    assert gh.run("--validate") == 0
+    api = next(entry for entry in seen if entry[0].parent == gh.workspace / "services/api")
+    assert "FROM cgr.dev/chainguard/python:latest-dev AS builder" in api[1]  # the migrated text
+    assert "FROM python:3.11-slim" not in api[1]
+    assert api[2]  # the Dockerfile's own .dockerignore goes with it
+    assert (gh.workspace / "services/api/Dockerfile").read_text() == DOCKERFILE
+    assert sorted(p.name for p in (gh.workspace / "services/api").iterdir()) == ["Dockerfile",
+                                                                                  "Dockerfile.dockerignore"]
 
 
 def test_suggestions_are_posted_once(gh: Setup) -> None:

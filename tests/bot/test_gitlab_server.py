@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TOKEN, Fault, Forge
+from forge import TOKEN, Fault, Forge
 
 from migrator.cli.comment_cmd import comment_main
 

@@ -1,7 +1,7 @@
 """Helpers and fixtures for the CLI contract tests: run `migrate` as a process, or as an unprivileged user.
 
-A module of its own name, imported by the tests, and no conftest.py: tests/hook imports from its
-conftest, and two modules named `conftest` collide depending on the order pytest loads them.
+A module of its own name, imported by the tests, and no conftest.py: two modules named `conftest`
+(tests/bot, tests/hook, tests/validate) collide depending on the order pytest loads them.
 
 Permission errors cannot be seen as root, and CI runs as root. `unprivileged` therefore forks this
 process and drops to `nobody` in the child, which then runs `migrator.cli.main` in-process (the
@@ -83,10 +83,12 @@ def _preload() -> None:
     import migrator.cli.scan_cmd
     import migrator.pipeline
     import migrator.render.output  # noqa: F401
+    from migrator.cli.app import run
     from migrator.config import _read_yaml
     from migrator.findings import catalog
     from migrator.rules import load_rules
 
+    run(["scan", "--jobs", "1", "."], execute=lambda args: 0)  # Typer parses it: load what that needs
     catalog()
     load_rules()
     with contextlib.suppress(Exception):

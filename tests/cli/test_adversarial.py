@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -56,10 +57,14 @@ def test_a_damaged_rules_cache_is_ignored(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text(SAMPLE)
     env = {"XDG_CACHE_HOME": str(cache)}
     assert migrate("Dockerfile", cwd=tmp_path, env=env).returncode == 0
-    for path in (cache / "migrator").glob("rules-*.json"):
-        path.write_text(json.dumps([{"data": [], "origin": "images.yaml"}]))
-    done = migrate("Dockerfile", cwd=tmp_path, env=env)
-    assert done.returncode == 0 and "cgr.dev/chainguard/python" in done.stdout
+    entries = list((cache / "migrator").glob("rules-*.marshal"))
+    assert entries  # the compiled rules were cached
+    truncated = entries[0].read_bytes()[:1000]
+    for damage in (b"", b"\x00garbage", truncated, marshal.dumps(42), marshal.dumps(([1], {}, {}, [], frozenset()))):
+        for path in entries:
+            path.write_bytes(damage)
+        done = migrate("Dockerfile", cwd=tmp_path, env=env)
+        assert done.returncode == 0 and "cgr.dev/chainguard/python" in done.stdout
 
 
 def test_configuration_cannot_name_rules_outside_the_repository(tmp_path: Path) -> None:

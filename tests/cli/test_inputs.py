@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from clitools import SAMPLE, Done, give_to_nobody, migrate, one_error_line, playground, unprivileged  # fixtures
 
+from migrator.cli.args import MigrateArgs
+
 # --- defect 2: symlink loops ---------------------------------------------------------------------
 
 
@@ -242,9 +244,15 @@ def test_scan_reports_a_directory_it_cannot_read(playground: Path, unprivileged:
 
 
 def test_answers_that_ask_a_registry_are_never_cached(monkeypatch: pytest.MonkeyPatch) -> None:
-    from migrator.cli.migrate_cmd import _cache_options, build_parser
+    from migrator.cli.app import run
+    from migrator.cli.migrate_cmd import _cache_options
+
+    def parsed(*argv: str) -> MigrateArgs:
+        seen: list[MigrateArgs] = []
+        run(list(argv), execute=lambda args: seen.append(args) or 0)
+        return seen[0]
 
     monkeypatch.setenv("MIGRATOR_NO_CACHE", "")
-    assert _cache_options(build_parser().parse_args(["--check", "Dockerfile"])) is not None
+    assert _cache_options(parsed("--check", "Dockerfile")) is not None
     for flag in ("--pin", "--verify-tags"):
-        assert _cache_options(build_parser().parse_args(["--check", flag, "Dockerfile"])) is None
+        assert _cache_options(parsed("--check", flag, "Dockerfile")) is None

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import NEEDS_MIGRATION, PRIVATE_BASE, git_init, real_pipeline_available
+from hooktools import NEEDS_MIGRATION, PRIVATE_BASE, git_init, real_pipeline_available
 
 from migrator.cli import main
 

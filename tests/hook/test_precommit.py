@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import git_init, real_pipeline_available
+from hooktools import git_init, real_pipeline_available
 
 PROJECT = Path(__file__).resolve().parents[2]
 TIMEOUT = 900  # seconds: the first run installs the hook environment from PyPI

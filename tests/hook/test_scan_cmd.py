@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import NEEDS_MIGRATION, PRIVATE_BASE, git_init
+from hooktools import NEEDS_MIGRATION, PRIVATE_BASE, git_init
 
 from migrator.cli import main
 from migrator.cli.scan_cmd import find_dockerfiles, is_dockerfile_name

@@ -8,12 +8,12 @@ mechanics (carrying WORKDIR/ENV/CMD over, exec form, users) live in migrator.rew
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from migrator.findings import finding
 from migrator.model import Finding, Options
 from migrator.plan.facts import Command, StageFacts
+from migrator.records import dataclass, field
 from migrator.rules.loader import RuleSet
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from migrator.model import Finding, Result, Severity
+from migrator.records import dataclass, field
 from migrator.report.bot import MARKER
 
 MAX_CHARS = 65_536

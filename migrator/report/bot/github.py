@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from migrator.records import dataclass
 from migrator.report.bot.http import Client
 
 API_URL = "https://api.github.com"

@@ -8,9 +8,9 @@ for before posting again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Protocol
 
+from migrator.records import dataclass
 from migrator.report.bot.http import ApiError
 
 
