@@ -156,7 +156,11 @@ def main() -> int:
     ap.add_argument("--rootfs-only", action="store_true", help="build the layers, push nothing")
     ap.add_argument("--only", action="append", default=[], help="image name(s) to build")
     ap.add_argument("--list", action="store_true", help="print repo:tag of every image and stop")
+    ap.add_argument("--busybox", action="store_true", help="build busybox (busybox.sh) and print its directory")
     args = ap.parse_args()
+    if args.busybox:
+        print(compose.busybox_binaries(args.cache))
+        return 0
     catalog.check()
     images, twins = selected(args.only)
     if args.list:

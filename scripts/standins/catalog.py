@@ -64,10 +64,8 @@ COMPONENTS = [
     # ca-certificates, tzdata, the merged-/usr skeleton, os-release; static's whole content
     Component("base", packages=["ca-certificates", "tzdata"], post="base"),
     Component("glibc", packages=GLIBC),
-    # Debian's busybox, plus what Wolfi's busybox has and Debian's lacks (compose.post_busybox)
-    Component(
-        "busybox", packages=["busybox", "libselinux1", "libpcre2-8-0", "libacl1", "libattr1"], post="busybox"
-    ),
+    # busybox with the applets of Wolfi's (adduser, addgroup...), built by busybox.sh (compose.post_busybox)
+    Component("busybox", packages=["busybox"], post="busybox"),
     Component("bash", closure=["bash"], minus=["glibc"]),
     # every -dev image (and go) has git and GNU wget
     Component("devtools", closure=["git", "wget"], minus=["glibc", "bash"]),

@@ -72,7 +72,6 @@ class Builder:
     def prepare(self, arch: str) -> None:
         """Resolve and download, in one go, every package any layer of `arch` needs."""
         top: set[str] = set()
-        top.add("coreutils")  # applets Debian's busybox lacks (post_busybox)
         for comp in catalog.COMPONENTS:
             top.update(comp.packages)
             top.update(comp.closure)
@@ -107,6 +106,8 @@ class Builder:
             extra = [{n: [d.__dict__ for d in ds] for n, ds in self._apk_closures(arch).items()}]
         if name == "apk":
             extra = [HERE / "apk", WOLFI / "packages.txt", WOLFI / "provides.tsv"]
+        if name == "busybox":
+            extra = [busybox_binaries(self.cache)]
         key = digest_of(comp.__dict__, [d.__dict__ for d in pkgs], *CODE, FILES, extra)
         out = self.cache / "layers" / f"{name}-{arch}-{key}.tar.gz"
         with self._cached(out):
@@ -202,36 +203,25 @@ class Builder:
         )
 
     def post_busybox(self, root: Path, arch: str, pkgs: list[Deb], files: dict[str, Path]) -> None:
+        # Debian's busybox lacks applets Wolfi's has (adduser, addgroup, install...): busybox.sh builds
+        # one that has them, from Debian's source package
+        layers.write(root, "usr/bin/busybox", (busybox_binaries(self.cache) / f"busybox-{arch}").read_bytes(), 0o755)
         for applet in self.applets():
             path = re.sub(r"^(s?bin)/", r"usr/\1/", applet)
             if path.endswith("/busybox") or path.rsplit("/", 1)[-1] in ("rpm", "rpm2cpio"):
                 continue  # Wolfi's busybox has no rpm applet: validate would report a package manager
             if not (root / path).exists():
                 layers.link(root, path, "/bin/busybox")
-        # Wolfi's busybox has adduser/addgroup (Debian's does not): the migrator turns useradd into them
-        for tool in ("adduser", "addgroup", "deluser", "delgroup"):
-            layers.write(root, f"usr/sbin/{tool}", (FILES / "busybox" / tool).read_text(), 0o755)
-        # and these applets, which Debian leaves to coreutils (`make install` runs install)
-        with tempfile.TemporaryDirectory(dir=self.cache) as tmp:
-            layers.unpack(self.universes[arch].files["coreutils"], Path(tmp))
-            for tool in COREUTILS_APPLETS:
-                layers.write(root, f"usr/bin/{tool}", (Path(tmp) / "usr/bin" / tool).read_bytes(), 0o755)
 
     def applets(self) -> list[str]:
         with self._lock:
-            return self._applets_locked()
-
-    def _applets_locked(self) -> list[str]:
-        if self._applets is None:
-            listing = self.cache / "busybox-applets.txt"
-            if not listing.exists():
-                bb = self.universes[self.native].files["busybox"]
-                with tempfile.TemporaryDirectory(dir=self.cache) as tmp:
-                    layers.unpack(bb, Path(tmp))
-                    out = debmod.run([str(Path(tmp) / "bin/busybox"), "--list-full"]).stdout
-                listing.write_text(out)
-            self._applets = [x.strip() for x in listing.read_text().splitlines() if x.strip()]
-        return self._applets
+            if self._applets is None:
+                listing = busybox_binaries(self.cache) / "applets.txt"
+                if not listing.exists():
+                    native = busybox_binaries(self.cache) / f"busybox-{self.native}"
+                    listing.write_text(debmod.run([str(native), "--list-full"]).stdout)
+                self._applets = [x.strip() for x in listing.read_text().splitlines() if x.strip()]
+            return self._applets
 
     def post_buildbase(self, root: Path, arch: str, pkgs: list[Deb], files: dict[str, Path]) -> None:
         # Debian makes these with update-alternatives; Wolfi's gcc ships them
@@ -536,8 +526,26 @@ def wolfi_accounts() -> tuple[list[str], list[str]]:
     return passwd, [f"{name}:x:{gid}:" for name, gid in groups.items()]
 
 
-# applets of Wolfi's busybox that Debian's busybox build leaves out (Debian ships them in coreutils)
-COREUTILS_APPLETS = ("install", "nohup", "printenv", "split", "comm", "cksum", "nice", "sum")
+BUSYBOX_SCRIPT = HERE / "busybox.sh"
+
+
+def busybox_binaries(cache: Path) -> Path:
+    """The directory with busybox-amd64 and busybox-arm64 (built by busybox.sh, once per version of
+    that script; older builds are removed)."""
+    top = cache / "busybox"
+    out = top / digest_of(BUSYBOX_SCRIPT)
+    with _BUSYBOX_LOCK:
+        if not all((out / f"busybox-{arch}").exists() for arch in ("amd64", "arm64")):
+            if top.is_dir():
+                for old in top.iterdir():
+                    if old.name not in ("src", out.name):
+                        shutil.rmtree(old, ignore_errors=True)
+            log("building busybox (scripts/standins/busybox.sh)")
+            subprocess.run(["bash", str(BUSYBOX_SCRIPT), str(out)], check=True, stdin=subprocess.DEVNULL)
+    return out
+
+
+_BUSYBOX_LOCK = threading.Lock()
 
 
 def _empty_dir(p: Path) -> bool:

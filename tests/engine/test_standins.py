@@ -191,6 +191,9 @@ def test_apk_says_when_a_wolfi_package_is_beyond_the_stand_in(pulled):
 
 def test_busybox_account_applets_need_root_and_work(pulled):
     ref = pulled("wolfi-base:latest")
+    # busybox's own applets, as in Wolfi (scripts/standins/busybox.sh), not imitations
+    p = run_in(ref, "for a in adduser addgroup deluser delgroup install nohup; do readlink $(command -v $a); done")
+    assert p.returncode == 0 and p.stdout.split() == ["/bin/busybox"] * 6, p.stdout + p.stderr
     p = run_in(ref, "adduser -D -u 10001 app && addgroup -S web && addgroup app web && id app && ls -d /home/app")
     assert p.returncode == 0, p.stderr
     assert p.stdout.startswith("uid=10001(app) gid=10001(app) groups=10001(app),") and "(web)" in p.stdout
