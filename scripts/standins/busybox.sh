@@ -28,6 +28,9 @@ WOLFI_APPLETS=(
   INSTALL FEATURE_INSTALL_LONG_OPTIONS NOHUP PRINTENV SPLIT COMM CKSUM NICE SUM
   FLOCK FSYNC MOUNTPOINT PGREP PKILL PSTREE PWDX FUSER LSOF IPCRM IPCS CHRT
 )
+# what Debian's static busybox does and Wolfi's does not: run an applet in place of the program a
+# command names (`wget` in sh would be busybox's even where GNU wget is installed)
+NOT_WOLFI=(FEATURE_PREFER_APPLETS FEATURE_SH_STANDALONE)
 # the applets that must be there afterwards (the migrator's user and group translations use them)
 REQUIRED=(sh adduser addgroup deluser delgroup id grep chown install nohup)
 
@@ -87,6 +90,9 @@ build() { # arch
   for sym in "${WOLFI_APPLETS[@]}"; do
     sed -i -e "/^# CONFIG_${sym} is not set\$/d" -e "/^CONFIG_${sym}=/d" "$tree/.config"
     echo "CONFIG_${sym}=y" >>"$tree/.config"
+  done
+  for sym in "${NOT_WOLFI[@]}"; do
+    sed -i -e "s/^CONFIG_${sym}=y\$/# CONFIG_${sym} is not set/" "$tree/.config"
   done
   # the id ranges of Wolfi's adduser/addgroup (Debian's configuration has 0 for them: no applet uses them)
   for sym in LAST_ID=256000 FIRST_SYSTEM_ID=100 LAST_SYSTEM_ID=999; do
