@@ -29,8 +29,9 @@ WOLFI_APPLETS=(
   FLOCK FSYNC MOUNTPOINT PGREP PKILL PSTREE PWDX FUSER LSOF IPCRM IPCS CHRT
 )
 # what Debian's static busybox does and Wolfi's does not: run an applet in place of the program a
-# command names (`wget` in sh would be busybox's even where GNU wget is installed)
-NOT_WOLFI=(FEATURE_PREFER_APPLETS FEATURE_SH_STANDALONE)
+# command names (`wget` in sh would be busybox's even where GNU wget is installed); have package
+# managers' applets (validate would report dpkg or rpm in a distroless image)
+NOT_WOLFI=(FEATURE_PREFER_APPLETS FEATURE_SH_STANDALONE DPKG DPKG_DEB RPM RPM2CPIO)
 # the applets that must be there afterwards (the migrator's user and group translations use them)
 REQUIRED=(sh adduser addgroup deluser delgroup id grep chown install nohup)
 
