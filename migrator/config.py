@@ -337,11 +337,12 @@ def _read_toml(path: Path, text: str) -> tuple[Any, Any]:
 
 
 def _read_yaml(path: Path, text: str) -> tuple[Any, Any]:
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from migrator.yamlfile import yaml_reader
+
     try:
-        data = YAML(typ="rt").load(text)
+        data = yaml_reader("rt").load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -553,7 +554,9 @@ def _kind(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    return repr(_plain(value))
+    from migrator.yamlfile import short_repr
+
+    return short_repr(_plain(value))
 
 
 def _plain(value: Any) -> Any:

@@ -38,6 +38,9 @@ from dataclasses import dataclass, field
 
 DEFAULT_REGISTRY = "cgr.dev/chainguard"
 NOT_MIGRATABLE_CODES = frozenset({"MIG202", "MIG203", "MIG205"})
+# A stage before the last that only builds or carries files for later stages, on an image no rule knows,
+# is kept as it is (it builds as before) with this warning naming the image.
+KEPT_BUILD_STAGE_CODE = "MIG214"
 # A final stage with no command of its own (a base image), or whose command needs the OS packages it
 # installs, is kept as one stage on wolfi-base / chainguard-base, and a warning with this code says so.
 SINGLE_STAGE_CODE = "MIG542"
@@ -353,7 +356,8 @@ def _explained(findings: Iterable[object] | None, word: str) -> bool:
     return False
 
 
-def error_finding_names(findings: Iterable[object], image: str, raw: str = "", *_also: str) -> bool:
+def error_finding_names(findings: Iterable[object], image: str, raw: str = "", *_also: str,
+                        codes: frozenset[str] = NOT_MIGRATABLE_CODES, severities: tuple[str, ...] = ("error",)) -> bool:
     """Is there an error finding (MIG202/203/205) whose message names the image?"""
     candidates = {c for c in (image, raw, split_image(image)[0], split_image(raw)[0] if raw else "") if c}
     candidates |= {extra for extra in _also if extra}
@@ -361,7 +365,7 @@ def error_finding_names(findings: Iterable[object], image: str, raw: str = "", *
     candidates |= {re.sub(r"^(?:docker\.io/)?(?:library/)?", "", c) for c in candidates}
     for f in findings:
         code, sev, msg = _finding_fields(f)
-        if code in NOT_MIGRATABLE_CODES and sev == "error" and any(c in msg for c in candidates):
+        if code in codes and sev in severities and any(c in msg for c in candidates):
             return True
     return False
 
@@ -374,6 +378,17 @@ def kept_single_stage(out: Dockerfile, findings: Iterable[object] | None, regist
     if not (on_registry(root, registry) and image_name(root) in BUILDER_BASES and not is_dev(root)):
         return False
     return any(_finding_fields(f)[0] == SINGLE_STAGE_CODE for f in findings)
+
+
+def kept_on_parent_dev(findings: Iterable[object] | None, root: str) -> bool:
+    """A final stage built FROM a stage on a -dev image stays there because its command needs a shell, and a
+    warning (MIG541) names that image and says how to leave it."""
+    name = root.rsplit("/", 1)[-1]
+    for f in findings or ():
+        code, severity, message = _finding_fields(f)
+        if code == "MIG541" and severity == "warning" and f"stays on {name}" in message:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- checks
@@ -591,7 +606,7 @@ def check_final_stage(
         if final.text not in orig_texts:
             problems.append(f"not-migrated final stage ({final.image}) was modified")
         return problems
-    if is_dev(root):
+    if is_dev(root) and not kept_on_parent_dev(findings, root):
         problems.append(f"final stage runs on a -dev image: {root}")
     if kept_single_stage(out, findings, registry):
         return problems
@@ -671,7 +686,9 @@ def check_unmigrated_stages(
         image = expand(st.image, out.global_args)
         if image.lower() in out_names or image.lower() == "scratch" or on_registry(root_image(out, st), registry):
             continue
-        if findings is not None and not error_finding_names(findings, image, st.image):
+        kept = findings is not None and error_finding_names(findings, image, st.image, codes=frozenset(
+            {KEPT_BUILD_STAGE_CODE}), severities=("warning",))
+        if findings is not None and not kept and not error_finding_names(findings, image, st.image):
             problems.append(f"stage {st.index} ({st.image}) left off {registry} with no error finding naming it")
         if st.text not in orig_texts:
             problems.append(f"stage {st.index} ({st.image}) not migrated but modified")
@@ -697,7 +714,9 @@ def check_output(
     problems += check_directives(orig, out)
     problems += check_final_stage(orig, out, findings, registry)
     problems += check_unmigrated_stages(orig, out, findings, registry)
-    problems += check_distroless_runs(out, registry, kept_single_stage(out, findings, registry))
+    kept = kept_single_stage(out, findings, registry) or (
+        bool(out.stages) and kept_on_parent_dev(findings, root_image(out, out.stages[-1])))
+    problems += check_distroless_runs(out, registry, kept)
     problems += check_package_managers(out, registry)
     problems += check_root_commands(out, registry)
     if wolfi_names is not None:

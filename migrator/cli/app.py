@@ -312,8 +312,8 @@ def _doctor(app: typer.Typer) -> None:
 
 def _comment(app: typer.Typer) -> None:
     @app.command(help=SUMMARIES["comment"] + " Reads the GitHub Actions (or GitLab CI) environment; every value "
-                 "is also an option. Exit 0 done, 1 a finding at or above --fail-on, 2 usage or configuration, "
-                 "3 the API failed.")
+                 "is also an option. Exit 0 done, 1 a finding at or above --fail-on, 2 an error (usage, "
+                 "configuration, the API).")
     def comment(
         platform: Annotated[Forge | None, Opt("--platform", help="default: detected from the environment")] = (
             None),
@@ -364,6 +364,10 @@ def _comment(app: typer.Typer) -> None:
                                                                        "seconds; a longer one fails")] = 120.0,
         backoff: Annotated[float, Opt("--backoff", hidden=True)] = 1.0,
         verbose: Annotated[bool, Opt("-v", "--verbose", help="log API calls to stderr")] = False,
+        bot_user: Annotated[str | None, Opt("--bot-user", metavar="LOGIN", help="the account the token "
+                                                                                "writes as, when the API "
+                                                                                "cannot say (a GitHub "
+                                                                                "App: SLUG[bot])")] = None,
     ) -> int:
         from migrator.cli.comment_cmd import CommentArgs, run_comment
 
@@ -373,5 +377,5 @@ def _comment(app: typer.Typer) -> None:
             verify_tags=verify_tags, paths=list(paths or []), file=list(file or []), validate=validate,
             validate_timeout=validate_timeout, suggestions=suggestions, fail_on=str(fail_on.value),
             template=template, delete_when_clean=delete_when_clean, dry_run=dry_run, timeout=timeout,
-            retries=retries, max_wait=max_wait, backoff=backoff, verbose=verbose,
+            retries=retries, max_wait=max_wait, backoff=backoff, verbose=verbose, bot_user=bot_user,
         ))

@@ -34,9 +34,11 @@ def enabled() -> bool:
     return os.environ.get("MIGRATOR_NO_CACHE", "") in ("", "0")
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "migrator" / "check"
+def cache_dir() -> Path | None:
+    from migrator.cachedir import user_cache_dir
+
+    base = user_cache_dir()
+    return None if base is None else base / "check"
 
 
 def _tool_stamp() -> str:
@@ -81,7 +83,9 @@ def _file_hash(path: Path | str) -> str | None:
 
 
 def _config_stamp(path: Path) -> str:
-    """The content of every configuration file from the file's directory up to the root."""
+    """The content of every configuration file from the file's directory up to where the configuration
+    search stops (config._find): the first directory with a `.git` (a directory, or a file as in
+    submodules and worktrees), whose presence is part of the stamp, or the root."""
     parts = []
     directory = Path(os.path.realpath(path.parent))
     while True:
@@ -89,6 +93,9 @@ def _config_stamp(path: Path) -> str:
             candidate = directory / name
             if os.path.lexists(candidate):
                 parts.append(f"{candidate}:{_file_hash(candidate)}")
+        if os.path.lexists(directory / ".git"):
+            parts.append(f"{directory}/.git")
+            return ";".join(parts)
         if directory.parent == directory:
             return ";".join(parts)
         directory = directory.parent
@@ -118,21 +125,26 @@ def store(entry_key: str, changed: bool, messages: str, depends: Iterable[Path |
     entry = {"changed": changed, "messages": messages, "depends": hashes}
     import json
 
+    from migrator.cachedir import write_entry
+
+    directory = cache_dir()
+    if directory is None:
+        return  # no home: no cache
     try:
-        directory = cache_dir()
-        directory.mkdir(parents=True, exist_ok=True)
-        temporary = directory / f".{entry_key}.{os.getpid()}"
-        temporary.write_text(json.dumps(entry), encoding="utf-8", errors="surrogateescape")
-        os.replace(temporary, directory / entry_key)
-    except (OSError, ValueError):
-        pass  # no cache is fine
+        data = json.dumps(entry).encode("utf-8", "surrogateescape")
+    except (ValueError, UnicodeEncodeError):
+        return
+    write_entry(directory / entry_key, data)
 
 
 def lookup(entry_key: str) -> tuple[bool, str] | None:
     import json
 
+    directory = cache_dir()
+    if directory is None:
+        return None
     try:
-        entry = json.loads((cache_dir() / entry_key).read_text(encoding="utf-8", errors="surrogateescape"))
+        entry = json.loads((directory / entry_key).read_text(encoding="utf-8", errors="surrogateescape"))
         changed, messages, depends = bool(entry["changed"]), str(entry["messages"]), dict(entry["depends"])
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -1,8 +1,9 @@
 """`migrate comment`: post (or update) one sticky pull-request comment with the migration report.
 
-Reads the GitHub Actions environment (or GitLab CI's); every value is also an option. Exit codes:
-0 done (also when the token was read-only and the report went to the job summary instead),
-1 a finding at or above ``--fail-on``, 2 usage or configuration error, 3 the API failed.
+Reads the GitHub Actions environment (or GitLab CI's); every value is also an option. Exit codes, as
+for every sub-command but validate: 0 done (also when the token was read-only and the report went to
+the job summary instead), 1 a finding at or above ``--fail-on``, 2 an error (usage, configuration,
+the CI environment, or the API failed), each one line with the token scrubbed.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from migrator.report.bot.comment import FileReport, Report
     from migrator.report.bot.github import ChangedFile
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_API = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_API = 0, 1, 2, 2
 TOUCHED = ("added", "modified", "renamed")
 
 
@@ -66,6 +67,7 @@ class CommentArgs:
     max_wait: float = 120.0
     backoff: float = 1.0  # the first retry's delay
     verbose: bool = False
+    bot_user: str | None = None  # the account the token writes as, when the API cannot say
 
 
 class Settings:
@@ -80,19 +82,23 @@ class Settings:
             self.token_env = args.token_env or "GITHUB_TOKEN"
             self.api_url = args.api_url or env.get("GITHUB_API_URL") or "https://api.github.com"
             self.repo = args.repo or env.get("GITHUB_REPOSITORY", "")
-            pr = event.get("pull_request") or {}
+            pr = _object(event.get("pull_request"), "GITHUB_EVENT_PATH: pull_request")
+            issue = _object(event.get("issue"), "GITHUB_EVENT_PATH: issue")
             number = args.pr or pr.get("number") or event.get("number")
-            if not number and (event.get("issue") or {}).get("pull_request"):
-                number = event["issue"].get("number")  # issue_comment events on a pull request
-            self.pr = int(number) if number else None
-            self.sha = args.sha or (pr.get("head") or {}).get("sha") or ""
+            if not number and issue.get("pull_request"):
+                number = issue.get("number")  # issue_comment events on a pull request
+            self.pr = _number(number, "GITHUB_EVENT_PATH: the pull request number") if number else None
+            sha = args.sha or _object(pr.get("head"), "GITHUB_EVENT_PATH: pull_request.head").get("sha") or ""
+            if not isinstance(sha, str):
+                raise MigratorError(f"GITHUB_EVENT_PATH: pull_request.head.sha is not a string: {sha!r:.60}")
+            self.sha = sha
             self.workspace = args.workspace or Path(env.get("GITHUB_WORKSPACE") or ".")
         else:
             self.token_env = args.token_env or "GITLAB_TOKEN"
             self.api_url = args.api_url or env.get("CI_API_V4_URL") or "https://gitlab.com/api/v4"
             self.repo = args.repo or env.get("CI_PROJECT_ID", "")
             iid = args.pr or env.get("CI_MERGE_REQUEST_IID")
-            self.pr = int(iid) if iid else None
+            self.pr = _number(iid, "CI_MERGE_REQUEST_IID") if iid else None
             self.sha = args.sha or env.get("CI_COMMIT_SHA", "")
             self.workspace = args.workspace or Path(env.get("CI_PROJECT_DIR") or ".")
         self.token = env.get(self.token_env, "")
@@ -131,6 +137,24 @@ class Settings:
             missing.append("--pr" + (" (GITHUB_EVENT_PATH with pull_request.number)"
                                      if self.platform == "github" else " (CI_MERGE_REQUEST_IID)"))
         return missing
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    """A JSON object of the event (absent: empty)."""
+    if value is None or value is False:
+        return {}
+    if not isinstance(value, dict):
+        raise MigratorError(f"{where}: expected an object, got {json.dumps(value)[:60]}")
+    return value
+
+
+def _number(value: Any, where: str) -> int:
+    """A pull request or merge request number from the environment or the event."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) < 2**63:
+        return int(value)
+    raise MigratorError(f"{where}: {str(value)[:60]!r} is not a pull request number")
 
 
 def _read_event(path: str | None) -> dict[str, Any]:
@@ -372,11 +396,16 @@ def run_comment(args: CommentArgs) -> int:
     except Exception as exc:
         from migrator.report.bot.http import ApiError
 
+        if os.environ.get("MIGRATOR_TRACEBACK") and not isinstance(exc, ApiError):
+            raise
         if isinstance(exc, ApiError):
             say(("::error title=migrator::" if settings.in_actions else "migrate comment: ") + str(exc))
             return EXIT_API
-        say(f"migrate comment: internal error: {type(exc).__name__}: {exc}")
-        return EXIT_API
+        from migrator.cli.errors import one_line
+
+        say(f"migrate comment: internal error: {type(exc).__name__}: {one_line(str(exc))} (a bug in migrator: "
+            "please report it with the input; MIGRATOR_TRACEBACK=1 shows where)")
+        return EXIT_USAGE
 
 
 def _run(settings: Settings, say: Callable[[str], None], scrub: Callable[[str], str]) -> int:
@@ -423,7 +452,7 @@ def _run(settings: Settings, say: Callable[[str], None], scrub: Callable[[str], 
             return code
         assert api is not None and settings.pr is not None
         try:
-            outcome = upsert(api.thread(settings.pr), MARKER, body, clean=report.clean,
+            outcome = upsert(api.thread(settings.pr, args.bot_user), MARKER, body, clean=report.clean,
                              delete_when_clean=args.delete_when_clean, log=say,
                              pause=client.sleep, delay=args.backoff,
                              settle=args.timeout)

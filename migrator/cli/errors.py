@@ -14,6 +14,7 @@ and `cli.fastpath` leaves every command line it is unsure of to Typer.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
@@ -37,14 +38,18 @@ class Terminated(BaseException):
 
 def one_line(text: str) -> str:
     """A message as one line: newlines and other control characters are shown escaped."""
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text).strip())
+    from migrator.shown import printable
+
+    return printable(str(text).strip())
 
 
 def guarded(prog: str, command: Callable[[], int]) -> int:
     """Run `command` under the exit-code contract above; never lets an exception escape."""
     with _sigterm_raises():
         try:
-            return int(command())
+            code = int(command())
+            _flush_output()  # a full disk or a closed descriptor is an error, not a silent 0
+            return code
         except MigratorError as exc:
             _say(f"{prog}: error: {one_line(str(exc))}")
             return EXIT_ERROR
@@ -59,13 +64,48 @@ def guarded(prog: str, command: Callable[[], int]) -> int:
             _silence_stdout()
             return EXIT_BROKEN_PIPE
         except SystemExit as exc:  # --help / --version, or a library that calls sys.exit
-            return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_ERROR)
-        except Exception as exc:  # a bug of ours: one line, and how to report it
-            if os.environ.get("MIGRATOR_TRACEBACK"):
-                raise
-            _say(f"{prog}: internal error: {type(exc).__name__}: {one_line(str(exc))} (a bug in migrator: "
-                 "please report it with the input; MIGRATOR_TRACEBACK=1 shows where)")
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_ERROR)
+            return _flushed(prog, code)
+        except OSError as exc:
+            if exc.filename is not None or exc.errno not in _OUTPUT_ERRNOS:
+                return _internal_error(prog, exc)
+            _say(f"{prog}: error: cannot write the output ({exc.strerror or exc})")
+            _silence_stdout()
             return EXIT_ERROR
+        except Exception as exc:  # a bug of ours: one line, and how to report it
+            return _internal_error(prog, exc)
+
+
+_OUTPUT_ERRNOS = frozenset(getattr(errno, name) for name in ("ENOSPC", "EIO", "EFBIG", "EDQUOT", "EBADF", "ENXIO",
+                                                             "EROFS", "EAGAIN") if hasattr(errno, name))
+
+
+def _flush_output() -> None:
+    stream = sys.stdout
+    if stream is not None:
+        stream.flush()
+
+
+def _flushed(prog: str, code: int) -> int:
+    """`--help` printed into a full disk: the exit code says so."""
+    try:
+        _flush_output()
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        _say(f"{prog}: error: cannot write the output ({exc.strerror or exc})")
+        _silence_stdout()
+        return EXIT_ERROR
+    return code
+
+
+def _internal_error(prog: str, exc: Exception) -> int:
+    if os.environ.get("MIGRATOR_TRACEBACK"):
+        raise exc
+    _say(f"{prog}: internal error: {type(exc).__name__}: {one_line(str(exc))} (a bug in migrator: "
+         "please report it with the input; MIGRATOR_TRACEBACK=1 shows where)")
+    return EXIT_ERROR
 
 
 def run_typer(app: Any, argv: list[str], prog: str, prog_name: str | None = None) -> int:
@@ -75,6 +115,10 @@ def run_typer(app: Any, argv: list[str], prog: str, prog_name: str | None = None
     differs (the app of the sub-commands is "migrate")."""
     try:
         result = app(args=list(argv), prog_name=prog_name or prog, standalone_mode=False)
+    except SystemExit:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # Typer's answer to EPIPE is exit 1
+            raise BrokenPipeError from None
+        raise
     except Exception as exc:  # Typer's click may be its own copy (typer._click): tell them by shape
         kind = type(exc).__name__
         if kind == "Exit" and hasattr(exc, "exit_code"):
@@ -86,6 +130,8 @@ def run_typer(app: Any, argv: list[str], prog: str, prog_name: str | None = None
             where = where if where.startswith(prog) else prog  # the sub-command's help, not the group's
             raise UsageError(f"{exc.format_message()} (see '{where} --help')") from None
         raise
+    if result == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into a silent 130: say it in one line, as everywhere
+        raise KeyboardInterrupt
     return result if isinstance(result, int) else EXIT_OK
 
 

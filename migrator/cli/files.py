@@ -22,6 +22,7 @@ Temporary files are removed on every way out that Python sees (errors, Ctrl-C, S
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
@@ -45,7 +46,13 @@ class Input:
 
 def read_input(name: str) -> Input:
     if name == "-":
-        return Input(name, sys.stdin.buffer.read())
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise MigratorError("-: standard input is closed")
+        try:
+            return Input(name, stream.read())
+        except OSError as exc:
+            raise MigratorError(f"-: cannot read standard input ({exc.strerror or exc})") from None
     data = read_bytes(name)
     return Input(name, data, Path(os.path.realpath(name)))
 
@@ -77,6 +84,7 @@ def replace_files(replacements: list[Replacement]) -> list[str]:
     """Write every replacement, or none (MigratorError). Returns the names written, in order."""
     staged: list[_Staged] = []
     unique = {r.source.target: r for r in replacements if r.source.target is not None}  # one file named twice
+    _refuse_backup_over_a_target(list(unique.values()))
     try:
         for replacement in unique.values():
             staged.append(_Staged(replacement))  # listed first: the finally below removes what it staged
@@ -94,6 +102,24 @@ def replace_files(replacements: list[Replacement]) -> list[str]:
                 _unlink_quietly(temporary)
 
 
+def _backup_of(target: Path) -> Path:
+    return target.with_name(target.name + BACKUP_SUFFIX)
+
+
+def _refuse_backup_over_a_target(replacements: list[Replacement]) -> None:
+    """`migrate --write Dockerfile*` names X and X.bak: X's backup would be written over X.bak, which is
+    then migrated too, and X's original would be in no file at all. Refuse before anything is written."""
+    targets = {r.source.target: r.source.name for r in replacements if r.source.target is not None}
+    for replacement in replacements:
+        target = replacement.source.target
+        if not replacement.backup or target is None:
+            continue
+        backup = _backup_of(target)
+        if backup in targets:
+            raise _nothing_written(replacement.source.name, f"its backup would replace {targets[backup]}, which "
+                                   "is migrated too (leave it out, or use --no-backup)")
+
+
 def describe(name: str, target: Path | None) -> str:
     """`link (-> its/target)` for a symlink, else the name."""
     if target is None or not os.path.islink(name):
@@ -109,8 +135,14 @@ def _stage(item: _Staged) -> None:
     except OSError as exc:
         raise _nothing_written(item.name, f"cannot write ({exc.strerror})") from None
     if replacement.backup:
-        backup = item.target.with_name(item.target.name + BACKUP_SUFFIX)
-        if backup.is_dir() and not backup.is_symlink():
+        backup = _backup_of(item.target)
+        try:
+            is_directory = stat.S_ISDIR(os.lstat(backup).st_mode)
+        except FileNotFoundError:
+            is_directory = False
+        except OSError as exc:  # e.g. the name plus .bak is longer than the file system allows
+            raise _nothing_written(item.name, f"cannot keep a backup as {backup.name} ({exc.strerror})") from None
+        if is_directory:
             raise _nothing_written(item.name, f"cannot keep a backup: {backup} is a directory")
         item.temporaries.append((_temporary(item, source.data, info), backup))
     item.temporaries.append((_temporary(item, encode_dockerfile(replacement.text), info), item.target))

@@ -33,6 +33,7 @@ from migrator.config import (
 from migrator.model import Finding, MigratorError, Options, Result, Severity
 from migrator.parse.pragmas import filter_findings, parse_pragmas
 from migrator.records import dataclass, field
+from migrator.shown import printable
 
 SHOWN_FINDINGS = 3  # per file, so the output fits a terminal
 
@@ -159,6 +160,13 @@ def _first(findings: Sequence[Finding], minimum: Severity = Severity.INFO) -> li
 
 
 def hook_main(args: HookArgs) -> int:
+    import os
+
+    from migrator.cli.errors import UsageError
+
+    missing = next((name for name in args.files if not os.path.lexists(name)), None)
+    if missing is not None:  # a name that is not there is a wrong command line (exit 2), as for `migrate FILE`
+        raise UsageError(f"{missing}: no such file")
     clear_cache()
     out: list[str] = []
     failed = False
@@ -166,7 +174,11 @@ def hook_main(args: HookArgs) -> int:
     cache: dict[int, Config] = {}
     stamp = checkcache.stamp() if args.mode == "check" and checkcache.enabled() else None
     to_write: list[tuple[str, FileReport]] = []
+    seen: set[str] = set()
     for name in args.files:
+        if os.path.realpath(name) in seen:
+            continue  # `D` and a link to it (or D twice): one file, reported and written once
+        seen.add(os.path.realpath(name))
         path = Path(name)
         options, fail_on = configured(path, args, cache)  # a bad configuration: exit 2 (errors.guarded)
         try:
@@ -191,7 +203,7 @@ def hook_main(args: HookArgs) -> int:
         failed |= file_failed
         if file_touched:
             touched.append(name)
-        out += file_lines
+        out += [printable(line) for line in file_lines]
     if to_write:  # all files or none: a file that cannot be written stops the hook before any rename
         from migrator.cli.files import Replacement, replace_files
 

@@ -2,7 +2,9 @@
 
 Files: Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, Dockerfile.*, Containerfile.* (not our
 own backups). Inside a git work tree the list comes from `git ls-files -co --exclude-standard`, so
-.gitignore is respected; elsewhere the tree is walked, skipping .git, node_modules, vendor, .venv.
+.gitignore is respected (a nested repository or a submodule is listed by its own git); elsewhere the
+tree is walked, skipping .git, node_modules, vendor, .venv. A name that links out of the tree is
+reported (MIG704) and neither read nor written.
 
 Exit status: 1 when a file has findings at or above fail-on (default: errors other than "cannot
 migrate"), 2 for bad options or configuration, else 0. Machine formats go to stdout, alone; the
@@ -11,6 +13,7 @@ totals line then goes to stderr.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -19,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from migrator.cli.args import ConfigArgs, ScanArgs
 from migrator.cli.errors import UsageError
@@ -65,6 +69,9 @@ def find_dockerfiles(root: Path, unreadable: list[tuple[str, str]] | None = None
     listed = _git_files(root, unreadable)
     if listed is not None:
         files = [root / rel for rel in listed if is_dockerfile_name(rel.rsplit("/", 1)[-1])]
+        # a nested repository or a submodule is one entry, its directory: its own files are listed by its git
+        nested = [root / rel.rstrip("/") for rel in listed if _nested_repository(root / rel.rstrip("/"))]
+        files += [path for directory in nested for path in find_dockerfiles(directory, unreadable)]
         return sorted(p for p in files if p.is_file() or p.is_symlink())
     found = []
 
@@ -75,6 +82,27 @@ def find_dockerfiles(root: Path, unreadable: list[tuple[str, str]] | None = None
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         found += [Path(directory) / n for n in names if is_dockerfile_name(n)]
     return sorted(found)
+
+
+def _nested_repository(path: Path) -> bool:
+    return not path.is_symlink() and path.is_dir() and os.path.lexists(path / ".git")
+
+
+def outside_links(root: Path, files: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(files inside the tree, [(link, where it leads)]): a name that is a link, or under a linked
+    directory, whose file is outside `root` is not followed (`scan --write` rewrote the file there)."""
+    if not root.is_dir():
+        return files, []
+    top = os.path.realpath(root)
+    inside: list[Path] = []
+    outside: list[tuple[Path, str]] = []
+    for path in files:
+        target = os.path.realpath(path)  # (a loop stays a path inside: reading it says 'symlink loop')
+        if target == top or target.startswith(top.rstrip("/") + "/"):
+            inside.append(path)
+        else:
+            outside.append((path, target))
+    return inside, outside
 
 
 _GIT_UNREADABLE = re.compile(r"could not open directory '(.*)': (.*)$")
@@ -102,6 +130,10 @@ def _scan_one(task: tuple[str, Options, str | None]) -> FileReport:
     return process_file(*task)
 
 
+def _scan_chunk(tasks: list[tuple[str, Options, str | None]]) -> list[FileReport]:
+    return [process_file(*task) for task in tasks]
+
+
 def run_tasks(
     tasks: list[tuple[str, Options, str | None]], jobs: int, advance: Callable[[], None] = lambda: None
 ) -> list[FileReport]:
@@ -120,21 +152,46 @@ def run_tasks(
     rest = tasks[1:]
     chunk = max(1, min(32, len(rest) // (jobs * 4)))
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(rest)), initializer=_worker_signals)
-    try:
-        for report in pool.map(_scan_one, rest, chunksize=chunk):
-            reports.append(report)
-            advance()
-    except BaseException:  # Ctrl-C / SIGTERM: do not wait for the queued files
-        pool.shutdown(wait=False, cancel_futures=True)
+    try:  # (not pool.map: on the way out it cancels futures the pool then fails as broken, which 3.11 trips over)
+        futures = [pool.submit(_scan_chunk, rest[start:start + chunk]) for start in range(0, len(rest), chunk)]
+        for future in futures:
+            for report in future.result():
+                reports.append(report)
+                advance()
+    except BaseException:  # Ctrl-C / SIGTERM: stop the workers now, not after their chunk of files
+        _stop_workers(pool)
         raise
     pool.shutdown()
     return reports
 
 
+def _stop_workers(pool: Any) -> None:
+    """End the pool's workers at once (they ignore SIGTERM): shutdown(wait=False) alone leaves them running
+    their chunk of up to 32 files, and the interpreter waits for them at exit."""
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14
+    if kill is not None:
+        kill()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # (shutdown forgets them)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+            process.join(5)
+    if manager is not None:  # it closes its wake-up pipe as it ends; the interpreter's exit wrote to it
+        manager.join(5)      # meanwhile (3.11: "Exception ignored ... OSError: handle is closed")
+
+
 def _worker_signals() -> None:
-    """Workers leave Ctrl-C and SIGTERM to the parent, which reports them in one line."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    """Workers leave Ctrl-C, SIGTERM and SIGHUP (sent to the whole process group) to the parent, which reports
+    them in one line and then ends the workers itself (SIGKILL): a worker that died of the signal first
+    made the parent report a broken pool instead."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
 
 
 def totals(reports: list[FileReport], seconds: float) -> str:
@@ -155,7 +212,7 @@ def scan_main(args: ScanArgs) -> int:
     started = time.perf_counter()
     clear_cache()  # one invocation, one fresh read of the configuration files
     unreadable: list[tuple[str, str]] = []
-    files = find_dockerfiles(root, unreadable)
+    files, outside = outside_links(root, find_dockerfiles(root, unreadable))
     cache: dict[int, Config] = {}
     tasks = []
     for path in files:
@@ -168,12 +225,15 @@ def scan_main(args: ScanArgs) -> int:
         reports = run_tasks(tasks, jobs, advance)
     reports += [_error(path, f"cannot read directory ({why}): its Dockerfiles were not scanned", args.fail_on)
                 for path, why in unreadable]
+    reports += [_outside(str(path), target, args.fail_on) for path, target in outside]
     if args.write:
         _write(reports)
     elapsed = time.perf_counter() - started
 
     if args.format == "text":
         problems = [_errors_only(r.result) for r in reports if r.status in (ERROR, CANNOT)]
+        problems += [r.result for r in reports if r.status == SKIPPED and r.result.findings
+                     and r.result.findings[0].code == "MIG704"]
         if sys.stdout.isatty():
             from migrator.cli.scan_table import to_terminal
 
@@ -188,6 +248,15 @@ def scan_main(args: ScanArgs) -> int:
         sys.stdout.write(render_findings([r.result for r in reports], args.format))
         print(totals(reports, elapsed), file=sys.stderr)
     return 1 if any(r.blocking for r in reports) else 0
+
+
+def _outside(path: str, target: str, fail_on: str | None) -> FileReport:
+    from migrator.cli.errors import one_line
+    from migrator.model import Finding
+
+    finding = Finding("MIG704", Severity.WARNING, 0, f"a link out of the scanned tree (to {one_line(target)}): "
+                      "not read, not written; migrate it by its own path")
+    return FileReport(path, SKIPPED, Result(path, "", "", findings=[finding]), fail_on)
 
 
 def _write(reports: list[FileReport]) -> None:

@@ -38,10 +38,12 @@ def _counts(report: FileReport) -> list[int]:
 
 
 def display(path: str, root: Path) -> str:
+    from migrator.shown import printable
+
     try:
-        return Path(path).relative_to(root).as_posix() if root.is_dir() else path
+        return printable(Path(path).relative_to(root).as_posix() if root.is_dir() else path)
     except ValueError:
-        return path
+        return printable(path)
 
 
 def plain(reports: list[FileReport], root: Path) -> str:

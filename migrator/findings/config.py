@@ -28,4 +28,13 @@ CODES: tuple[Code, ...] = (
         "pre-commit hook report it instead of stopping; exclude the file (`.gitignore`, the hook's "
         "`exclude:`) or set `fail-on: never` for its path to stop it failing the run.",
     ),
+    Code(
+        "MIG704",
+        Severity.WARNING,
+        "Link out of the scanned tree: not followed",
+        "`migrate scan` found a Dockerfile name that is a symbolic link (or inside a linked directory) whose "
+        "file is outside the directory it scans. It is neither read nor rewritten by `--write`: a tree, "
+        "such as a pull request's checkout, must not make the tool change files elsewhere. Migrate that "
+        "file by its own path (`migrate --write PATH`) if that is what you want.",
+    ),
 )

@@ -152,6 +152,16 @@ TOOL_NOT_IN_WOLFI = Code(
     "reports `not found` and, unless the failure is hidden, the build stops. Do what it did another way "
     "(the Wolfi package of the software itself, a download in the builder), or remove it.",
 )
+PACKAGE_QUERY_UNANSWERED = Code(
+    "MIG315",
+    Severity.WARNING,
+    "Query of the source's package manager answers nothing on Wolfi",
+    "A command substitution or a condition asks apt, dpkg or rpm something (`$(apt-get -s ...)`, "
+    "`apt-cache policy`, `dpkg -l | grep`, `rpm -q`). Those tools are not on Wolfi, so there the "
+    "question gets no answer: the substitution is empty, the condition is false, and the RUN step goes "
+    "on. Nothing fails, but what the script did with the answer (a package list, a branch) no longer "
+    "happens: check it, and ask apk instead (`apk info -e NAME`).",
+)
 
 CODES: tuple[Code, ...] = (
     PACKAGES_TRANSLATED,
@@ -168,4 +178,5 @@ CODES: tuple[Code, ...] = (
     REPOSITORY_SETUP_REMOVED,
     TOOLS_ADDED,
     TOOL_NOT_IN_WOLFI,
+    PACKAGE_QUERY_UNANSWERED,
 )

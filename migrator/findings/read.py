@@ -11,9 +11,10 @@ CODES: tuple[Code, ...] = (
     ),
     Code(
         "MIG102", Severity.WARNING, "ONBUILD triggers are kept but not migrated",
-        "ONBUILD instructions run in images built FROM this one, on whatever base those images use. "
-        "migrator keeps them as written and does not translate the commands inside them. Review them "
-        "by hand: a Chainguard image built from this one runs as nonroot and has no apt/yum.",
+        "ONBUILD instructions run in images built FROM this one. migrator keeps them as written, in the "
+        "runtime stage too when the final stage is split, and does not translate the commands inside them. "
+        "Review them by hand: a Chainguard image built from this one runs as nonroot and has no apt/yum "
+        "(a distroless runtime has no shell either: MIG525).",
     ),
     Code(
         "MIG103", Severity.WARNING, "an instruction keyword continues the previous instruction",

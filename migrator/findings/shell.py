@@ -49,7 +49,10 @@ UNKNOWN_OWNER = Code(
     "the stage creates it. Debian and Ubuntu images ship users such as www-data that Wolfi lacks, and "
     "packages create different users on Wolfi. Unless a package the stage installs creates it, `chown` "
     "cannot resolve the name and fails. Create the user or group first (busybox `adduser -D`, "
-    "`addgroup`), or use the image's user or numeric ids (65532:65532).",
+    "`addgroup`), or use the image's user or numeric ids (65532:65532). The same holds for `su`, "
+    "`runuser`, `gosu`, `su-exec` and `install -o/-g`. A warning because a package the "
+    "stage installs, named like the user (clamav for clamav), may create it; when none is, MIG413 is an "
+    "error.",
 )
 
 UID_SHIFTED = Code(
@@ -76,7 +79,11 @@ LAYOUT_TRANSLATED = Code(
     "`/usr/local/bin/python` is started by name; Docker Hub php's `$PHP_INI_DIR` and /usr/local/etc/php "
     "are /etc/php; Debian's /etc/ImageMagick-6 is /etc/ImageMagick-7; what `COPY --from` takes from a "
     "postgres stage's /usr/local/bin and /usr/local/lib is in /usr/bin and /usr/lib on Chainguard's "
-    "postgres (rules/dockerhub.yaml lists these).",
+    "postgres (rules/dockerhub.yaml lists these); Docker Hub nginx's /var/cache/nginx is Wolfi's "
+    "/var/lib/nginx/tmp, and its conf.d/default.conf is Chainguard nginx's conf.d/nginx.default.conf (a "
+    "file under the old name would be a second server on the same port); Temurin's /opt/java/openjdk is "
+    "/usr/lib/jvm/default-jvm; and a path the language names after its version (`/opt/venv/lib/python3.12`, "
+    "`/gems/ruby/3.3.0`) takes the version the Chainguard image serves (python3.14, ruby/4.0.0 on latest).",
 )
 LAYOUT_MISSING = Code(
     "MIG408",
@@ -122,6 +129,70 @@ DOCKERHUB_HELPER_LEFT = Code(
     "command, the build fails. Find the extension's package (`apk search php-`), or build it with "
     "`phpize` in the builder stage and copy the module into the runtime.",
 )
+OWNER_NEVER_CREATED = Code(
+    "MIG413",
+    Severity.ERROR,
+    "User or group nothing creates (chown, su, install -o): the RUN fails",
+    "The command names a user or group (`chown`, `chgrp`, `su`, `runuser`, `gosu`, `su-exec`, "
+    "`install -o/-g`, the group of `adduser USER GROUP`) that Wolfi's base layout does not have "
+    "(wolfi-baselayout's /etc/passwd has no www-data and no users group), that no earlier command of the "
+    "stage creates, and that no package the stage installs is named like (a daemon's package creates its "
+    "user: that case is the warning MIG405). `chown` cannot resolve the name and fails, and with it the "
+    "RUN step, unless the shell hides the failure (the message then says so: the step passes with the "
+    "ownership unchanged). Create the user or group first (busybox `adduser -D`, `addgroup`), or use the "
+    "image's user or numeric ids (65532:65532).",
+)
+
+CONTEXT_SCRIPT_UNREAD = Code(
+    "MIG414",
+    Severity.WARNING,
+    "Build-context script written for the source distribution runs at build time",
+    "A RUN step runs a script from the build context (`./setup/preinstall.sh`, `bash scripts/build.sh`) "
+    "in a stage whose original image was Debian, Ubuntu, Alpine or RHEL based, and this tool cannot read "
+    "it (no build context on disk). Such scripts often install packages with apt-get or dpkg, which Wolfi "
+    "does not have, or edit that distribution's files; then the step fails, and nothing in the Dockerfile "
+    "shows it. Read the script and port what it installs to `apk add` with Wolfi's names (run the tool "
+    "with the build context so that it can check the script). Also given, with the context, for an "
+    "Alpine script's `apk add`: Wolfi has apk, but some names differ.",
+)
+
+CONTEXT_SCRIPT_PACKAGES = Code(
+    "MIG415",
+    Severity.ERROR,
+    "Build-context script runs the source's package manager: the RUN fails",
+    "A RUN step runs a script from the build context that calls apt-get, dpkg, yum, dnf, zypper or "
+    "tonistiigi/xx's `xx-apt-get`. "
+    "The script was written for the original image; on Wolfi those package managers do not exist, so "
+    "the step fails. Port the script: `apk add` with Wolfi's package names (`xx-apk` for xx).",
+)
+
+FULL_IMAGE_HEADERS = Code(
+    "MIG416",
+    Severity.WARNING,
+    "Builder relied on the -dev headers of Docker Hub's full image",
+    "The stage was built on Docker Hub's full python, ruby or rust image, which is built "
+    "FROM buildpack-deps and carries the -dev headers of the common C libraries (libpq, libxml2, "
+    "libxslt, openssl, zlib, libjpeg, libffi, libyaml...). The Chainguard -dev image adds only apk-tools, "
+    "bash, busybox, git, wget and the language's build tools. The stage compiles something (pip, gem, "
+    "npm, cargo, make...) and installs no -dev package itself: a native extension that links one of "
+    "those libraries fails to build until its -dev package is added with apk.",
+)
+
+SOURCE_PATH_MISSING = Code(
+    "MIG412",
+    Severity.ERROR,
+    "Path of the source image used by a RUN command: not on the Chainguard image",
+    "A command of the stage needs a file or directory that the original image shipped and the "
+    "Chainguard image lays out elsewhere or does not have: Docker Hub python's `/usr/local/bin/python3.X` "
+    "and `/usr/local/lib/python3.X` (Chainguard's interpreter is `/usr/bin/python3.X`, its library "
+    "`/usr/lib/python3.X`), Debian's `/etc/locale.gen`, Docker Hub nginx's `/var/cache/nginx` (Wolfi's nginx "
+    "keeps temporary files in `/var/lib/nginx/tmp`), Debian's per-version `/etc/php/8.X/` (Wolfi's PHP reads "
+    "`/etc/php/php.ini` and `/etc/php/conf.d`). The command was left as written, and it fails there: "
+    "`chmod`, `setcap`, `sed -i` and the like stop with \"No such file or directory\". Use the path the message "
+    "names, or create the path earlier in the stage. A path the Dockerfile creates or names before the "
+    "command (a COPY destination, an ENV value, `mkdir`) is not reported. The message says when the shell "
+    "would hide the failure.",
+)
 
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
@@ -135,4 +206,9 @@ CODES: tuple[Code, ...] = (
     SOURCE_ACCOUNT_REMOVED,
     DOCKERHUB_HELPER_TRANSLATED,
     DOCKERHUB_HELPER_LEFT,
+    SOURCE_PATH_MISSING,
+    OWNER_NEVER_CREATED,
+    CONTEXT_SCRIPT_UNREAD,
+    CONTEXT_SCRIPT_PACKAGES,
+    FULL_IMAGE_HEADERS,
 )

@@ -104,8 +104,12 @@ CODES: tuple[Code, ...] = (
     Code("MIG524", Severity.INFO, "stage renamed",
          "The builder keeps the original stage's instructions under a new name, and the runtime stage "
          "takes the original name so `--target` keeps building the final image."),
-    Code("MIG525", Severity.WARNING, "ONBUILD or SHELL in the runtime stage",
-         "These instructions do not carry over to a distroless runtime."),
+    Code("MIG525", Severity.WARNING, "ONBUILD RUN or SHELL in the runtime stage",
+         "SHELL has no shell to name on a distroless runtime, so it is dropped. ONBUILD triggers are the image's "
+         "metadata and are kept, so images built FROM the migrated image run them as they ran the original's; "
+         "a shell-form RUN trigger would run on the runtime image, which has no shell, and fail, so it is "
+         "dropped: images built FROM the migrated image no longer run it. Move its work into the builds of "
+         "the images that use this one, or give it exec form."),
     Code("MIG527", Severity.INFO, "volume directory prepared for the nonroot user",
          "A VOLUME directory that the runtime image does not have would be created by the engine "
          "owned by root, and the nonroot app could not write to it. It is created in the builder and "
@@ -210,6 +214,17 @@ CODES: tuple[Code, ...] = (
          "still runs in exec form on an image without a shell (and without bundler, pip or npm where the message "
          "says so): start the program itself, such as a binstub or console script from the dependencies the "
          "runtime copies, or the interpreter with a script."),
+    Code("MIG561", Severity.WARNING, "files of the original final stage are not in the runtime",
+         "The runtime stage of a split carries what the app needs: its build output, its working directory, "
+         "files its command names, files copied in that no build step reads, and files `touch` creates. A path "
+         "the original final stage copied in or made (mkdir) that is none of these is listed here: the "
+         "original image had it, the new one does not. Copy what the app uses from the builder with "
+         "`COPY --from`, or leave it out on purpose."),
+    Code("MIG562", Severity.INFO, "a user of the original image created on wolfi-base",
+         "The final stage moved from a language image to wolfi-base, for the shell (or bash) its command "
+         "needs, and it names a user that the language image shipped (`USER node`, `COPY --chown=node:node`). "
+         "wolfi-base has no such user: it is created with `adduser -D` and the uid it had (rules/dockerhub.yaml), "
+         "so USER and --chown work as before."),
     Code("MIG558", Severity.WARNING, "the runtime keeps the .NET SDK for `dotnet run`",
          "The start command is `dotnet run` (or another SDK command), which builds the project before it runs it: "
          "only the SDK can do that, so the runtime is dotnet-sdk, with busybox sh and the compilers, as big as the "
@@ -223,6 +238,18 @@ CODES: tuple[Code, ...] = (
          "-dev image (shell, apk) and with `USER root` where its RUN lines need it, so the image that target builds "
          "is not hardened. Migrate it as a Dockerfile of its own (the stages it needs, then it last), or keep it "
          "as it is if it is only a development image."),
+    Code("MIG559", Severity.WARNING, "variables of the start command fixed at build time",
+         "A shell-form CMD or ENTRYPOINT runs through the container's shell when the container starts, so "
+         "`$PORT` or `${PORT:-8000}` is read from the container's environment then: `docker run -e PORT=9000`, "
+         "and platforms that set PORT (Cloud Run, Heroku), change the command. The runtime has no shell, so the "
+         "exec form has the value from ENV (or the default) written in, and a value given at run time is no "
+         "longer read. Read the variable in the program (os.environ, process.env), or keep a shell: a runtime "
+         "image with one (the -dev variant, or the image's shell partner) runs the command as before."),
+    Code("MIG560", Severity.WARNING, "shell-form ENTRYPOINT now receives CMD and run-time arguments",
+         "`ENTRYPOINT python app.py` runs as `/bin/sh -c 'python app.py'`, which ignores CMD and the "
+         "arguments of `docker run IMAGE ARGS` (they become the shell's $0, $1...). The runtime has no shell, so "
+         "the ENTRYPOINT is in exec form, where they are passed to the program. The CMD in force is dropped, so "
+         "the container starts the program as before; arguments given at run time now reach it."),
     Code("MIG543", Severity.ERROR, "COPY --from a path the builder does not have",
          "The path is where Docker Hub's official image keeps something (GEM_HOME /usr/local/bundle, "
          "GOPATH /go, /usr/local/lib/python3.X, /opt/java/openjdk, docker-entrypoint.sh...). The "

@@ -19,10 +19,9 @@ from migrator.records import dataclass, field
 from migrator.regex import lazy as lazy_re
 
 BOM = "\ufeff"
-_QUOTE = lazy_re(r"['\"]")
 _LINE = lazy_re(r"[^\n]*\n|[^\n]+")
-_DIRECTIVE = lazy_re(r"^#[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$")
-_HEREDOC = lazy_re(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
+_DIRECTIVE = lazy_re(r"^[ \t]*#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
+_DIRECTIVE_KEYS = frozenset({"syntax", "escape", "check"})  # BuildKit's: any other line ends the directives
 _KEYWORD = lazy_re(r"^[ \t]*([A-Za-z]+)(?=\s|$)")
 
 INSTRUCTIONS = frozenset({
@@ -171,7 +170,10 @@ def _read_directives(lines: list[str], doc: Dockerfile) -> int:
         if not match:
             break
         key, value = match.group(1).lower(), match.group(2)
-        if key in doc.directives:  # a repeated directive is an ordinary comment
+        if key not in _DIRECTIVE_KEYS:  # `# foo=bar`: a comment, and no directive after it
+            break
+        if key in doc.directives:
+            doc.problems.append(f"line {index + 1}: only one '{key}' parser directive can be used")
             break
         doc.directives[key] = value
         if key == "escape" and value in ("`", "\\"):
@@ -196,8 +198,8 @@ def _read_item(lines: list[str], index: int, doc: Dockerfile) -> int:
     while True:
         content = lines[index].rstrip("\r\n")
         index += 1
-        if _continues(content, doc.escape):
-            parts.append(content.rstrip()[:-1])
+        if line_continues(content, doc.escape):
+            parts.append(content.rstrip(" \t")[:-1])
             # blank lines and comment lines inside a continued instruction belong to it
             skipped = index
             while index < len(lines) and _is_blank_or_comment(lines[index]):
@@ -236,13 +238,13 @@ def _note_swallowed(lines: list[str], skipped: int, index: int, start: int, doc:
                              f"{start + 1} (the comment before it does not end the '{doc.escape}' continuation)"))
 
 
-def _continues(content: str, escape: str) -> bool:
-    stripped = content.rstrip()
+def line_continues(content: str, escape: str) -> bool:
+    """BuildKit's rule: the line ends in the escape character after one that is not (`echo C:\\\\\\` ends
+    the instruction, as `echo a\\\\` does), or is that character alone."""
+    stripped = content.rstrip(" \t")  # (not a form feed: `\\` then \f ends the instruction)
     if not stripped.endswith(escape):
         return False
-    # an escaped escape character (`\\`) at the end does not continue the line
-    run = len(stripped) - len(stripped.rstrip(escape))
-    return run % 2 == 1
+    return len(stripped.lstrip()) == 1 or stripped[-2] != escape
 
 
 def _keyword(logical: str) -> str:
@@ -251,8 +253,7 @@ def _keyword(logical: str) -> str:
 
 
 def _read_heredocs(lines: list[str], index: int, instruction: Instruction, problems: list[str]) -> int:
-    for match in _HEREDOC.finditer(_outside_quotes(instruction.logical)):
-        strip_tabs, quote, delimiter = match.group(1) == "-", match.group(2), match.group(3)
+    for strip_tabs, quote, delimiter in heredoc_markers(instruction.logical):
         body_start = index
         while index < len(lines):
             candidate = lines[index].rstrip("\r\n")
@@ -273,27 +274,30 @@ def _read_heredocs(lines: list[str], index: int, instruction: Instruction, probl
     return index
 
 
-def _outside_quotes(text: str) -> str:
-    """Blank out quoted strings so that `echo "<<EOF"` is not read as a heredoc.
+def heredoc_markers(logical: str) -> list[tuple[bool, bool, str]]:
+    """(strip tabs, quoted, delimiter) of each heredoc the instruction opens, read as BuildKit reads them:
+    a word (quotes and `\\` escapes kept as written) that starts `<<`, `<<-` or `2<<`, and since
+    dockerfile 1.16 `<< EOF` with blanks before the delimiter (not `<<- EOF`). `cat<<EOF`, `echo "<<EOF"`
+    and `echo Don\\'t` open none; a word such as `<<EOF|` names the delimiter `EOF|`, as BuildKit does."""
+    if "<<" not in logical:
+        return []
+    words = [m.group() for m in _SHELL_WORD.finditer(logical)]
+    found: list[tuple[bool, bool, str]] = []
+    for position, word in enumerate(words):
+        match = _HEREDOC_WORD.match(word)
+        if match is None:
+            continue
+        rest = match.group(2)
+        if not rest and not match.group(1) and position + 1 < len(words):
+            rest = words[position + 1]  # `<< EOF`
+        delimiter = re.sub(r"""\\(.)|["']""", lambda m: m.group(1) or "", rest)
+        if rest and delimiter and "<" not in rest:
+            found.append((match.group(1) == "-", delimiter != rest, delimiter))
+    return found
 
-    A quoted word right after `<<` or `<<-` is a heredoc delimiter and is kept as written.
-    """
-    out: list[str] = []
-    position, end = 0, len(text)
-    while position < end:
-        quote = _QUOTE.search(text, position)
-        if quote is None:
-            out.append(text[position:])
-            break
-        start = quote.start()
-        out.append(text[position:start])
-        close = text.find(text[start], start + 1)
-        close = end - 1 if close < 0 else close
-        quoted = text[start : close + 1]
-        keep = text.endswith(("<<", "<<-"), 0, start)  # not text[:start]: quadratic on many quotes
-        out.append(quoted if keep else " " * len(quoted))
-        position = close + 1
-    return "".join(out)
+
+_SHELL_WORD = lazy_re(r"""(?:[^\s'"\\]|\\.?|'[^']*(?:'|$)|"(?:[^"\\]|\\.)*(?:"|$))+""")
+_HEREDOC_WORD = lazy_re(r"^\d*<<(-?)(.*)$")
 
 
 def parse_instruction(raw: str, line: int = 1, escape: str = "\\") -> Instruction:
@@ -396,8 +400,8 @@ def _logical_positions(raw: str, escape: str) -> tuple[str, list[int]]:
         if continued and _is_blank_or_comment(line):
             offset += len(line)
             continue
-        if _continues(content, escape):
-            kept = len(content.rstrip()) - 1
+        if line_continues(content, escape):
+            kept = len(content.rstrip(" \t")) - 1
             continued = True
         else:
             kept = len(content)

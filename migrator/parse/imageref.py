@@ -127,19 +127,19 @@ def check_options(options: object) -> None:
     check_registry(getattr(options, "registry", ""))
 
 
-_VAR = lazy_re(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_NAME = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*")
+_BRACED = lazy_re(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(.*))?", re.DOTALL)
 
 
 def expand_args(text: str, values: Mapping[str, str | None]) -> tuple[str, list[str]]:
-    """Expand $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:+alt}, ${VAR+alt}.
+    """Expand $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:+alt}, ${VAR+alt}; a default may hold
+    other references (`${V:-${X}}`), as BuildKit allows.
 
     Returns the expanded text and the names that had no value (expanded to "").
     """
     missing: list[str] = []
 
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1) or match.group(4)
-        operator, word = match.group(2), match.group(3) or ""
+    def replace(name: str, operator: str | None, word: str) -> str:
         value = values.get(name)
         is_set = name in values and value is not None
         if operator in (":-", "-"):
@@ -153,4 +153,41 @@ def expand_args(text: str, values: Mapping[str, str | None]) -> tuple[str, list[
             return ""
         return str(value)
 
-    return _VAR.sub(replace, text), missing
+    out: list[str] = []
+    position = 0
+    while (dollar := text.find("$", position)) >= 0:
+        out.append(text[position:dollar])
+        position = dollar + 1
+        if text.startswith("{", position):
+            close = _closing_brace(text, position + 1)
+            braced = _BRACED.fullmatch(text, position + 1, close) if close is not None else None
+            if braced is not None and close is not None:
+                out.append(replace(braced.group(1), braced.group(2), braced.group(3) or ""))
+                position = close + 1
+                continue
+        elif (name := _NAME.match(text, position)) is not None:
+            out.append(replace(name.group(), None, ""))
+            position = name.end()
+            continue
+        out.append("$")
+    out.append(text[position:])
+    return "".join(out), missing
+
+
+def _closing_brace(text: str, start: int) -> int | None:
+    """Index of the `}` that closes a `${` whose name starts at `start`, nested `${...}` skipped."""
+    depth = 0
+    position = start
+    while True:
+        brace = text.find("}", position)
+        opening = text.find("${", position)
+        if brace < 0:
+            return None
+        if 0 <= opening < brace:
+            depth += 1
+            position = opening + 2
+            continue
+        if depth == 0:
+            return brace
+        depth -= 1
+        position = brace + 1

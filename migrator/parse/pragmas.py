@@ -26,7 +26,6 @@ _IGNORE = lazy_re(r"^ignore\s*=\s*([A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)\s
 _SKIP_FILE = lazy_re(r"^skip-file$", re.IGNORECASE)
 _ESCAPE = lazy_re(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
 _DIRECTIVE = lazy_re(r"^#\s*[A-Za-z][A-Za-z0-9_-]*\s*=")
-_HEREDOC = lazy_re(r"<<(-?)(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _HEREDOC_KEYWORDS = ("RUN", "COPY", "ADD")
 
 BAD_PRAGMA = "MIG701"
@@ -138,8 +137,9 @@ _AFTER_ANY_LINE = 1 << 62
 
 
 def _continues(line: str, escape: str) -> bool:
-    body = line.rstrip()
-    return body.endswith(escape) and not body.lstrip().startswith("#")
+    from migrator.parse.dockerfile import line_continues
+
+    return not line.lstrip().startswith("#") and line_continues(line, escape)
 
 
 def _instruction_end(lines: list[str], index: int, escape: str) -> int:
@@ -164,8 +164,9 @@ def _instruction_end(lines: list[str], index: int, escape: str) -> int:
             continue
         break
     if keyword in _HEREDOC_KEYWORDS or keyword == "ONBUILD":
-        for match in _HEREDOC.finditer(heredoc_text):
-            strip_tabs, delimiter = match.group(1) == "-", match.group(3)
+        from migrator.parse.dockerfile import heredoc_markers
+
+        for strip_tabs, _, delimiter in heredoc_markers(heredoc_text):
             while end + 1 < len(lines):
                 end += 1
                 candidate = lines[end].lstrip("\t") if strip_tabs else lines[end]

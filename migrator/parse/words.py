@@ -95,3 +95,14 @@ def _split_plain(text: str) -> list[str]:
             words.append(match.group())
         position = match.end()
     return words
+
+
+_PLAIN_WORD = lazy_re(r"[\w@%+=:,./-]+")
+
+
+def shell_word(path: str) -> str:
+    """`path` as one word of a generated shell command: `/my app` -> `"/my app"` (`mkdir -p /my app` made
+    /my and app). A `${VAR}` in it still expands; a plain path stays as it is."""
+    if _PLAIN_WORD.fullmatch(path):
+        return path
+    return '"' + re.sub(r'(["\\`])', r"\\\1", path) + '"'

@@ -33,6 +33,25 @@ class BuildContext:
             self._kinds[source] = self._read(source)
         return self._kinds[source]
 
+    def text(self, source: str, limit: int = 65536) -> str | None:
+        """The first `limit` characters of the context file `source`, or None when it cannot be read."""
+        path = self._path(source) if self.root is not None and not any(c in source for c in "*?[$") else None
+        if path is None:
+            return None
+        try:
+            with path.open("rb") as handle:
+                return handle.read(limit).decode("utf-8", "replace")
+        except OSError:
+            return None
+
+    def _path(self, source: str) -> Path | None:
+        assert self.root is not None
+        relative = posixpath.normpath(source.lstrip("/"))
+        if relative.startswith(".."):
+            return None
+        path = (self.root / relative).resolve()
+        return path if path.is_relative_to(self.root) and path.is_file() else None
+
     def _read(self, source: str) -> str | None:
         assert self.root is not None
         relative = posixpath.normpath(source.lstrip("/"))

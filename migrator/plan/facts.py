@@ -42,6 +42,9 @@ class StageFacts:
     cmd: Instruction | None = None
     entrypoint: Instruction | None = None
     has_run: bool = False
+    # a path a build argument made, as it was written: /app -> ${APP_HOME} (`--build-arg APP_HOME=/srv`)
+    arg_paths: dict[str, str] = field(default_factory=dict)
+    build_args: set[str] = field(default_factory=set)  # ARG names in force that no ENV has replaced
 
     def commands_named(self, *names: str) -> list[Command]:
         return [c for c in self.commands if c.words and posixpath.basename(c.words[0]) in names]
@@ -49,6 +52,36 @@ class StageFacts:
     def resolve(self, path: str) -> str:
         """An absolute path for a path relative to the stage's final WORKDIR."""
         return absolute(path, self.workdir, self.env)
+
+    def written_path(self, path: str, resolved: str) -> str:
+        """The absolute path `path` names, with the build arguments it uses kept as written
+        (`${APP_HOME}/static`), so that `--build-arg APP_HOME=/srv` moves the runtime's copy as it moved the
+        builder's files; remembered for `as_written`."""
+        if "$" in path:
+            real, _ = expand_args(path, self.env)
+            written, _ = expand_args(path, {**self.env, **{name: "${" + name + "}" for name in self.build_args}})
+            if written != real and not real.startswith("/"):
+                written = posixpath.join(self.as_written(self.workdir), written)
+            written = posixpath.normpath(written) if written != real else resolved
+        elif path.startswith("/"):
+            written = resolved
+        else:
+            written = posixpath.normpath(posixpath.join(self.as_written(self.workdir), path))
+        self.remember(resolved, written)
+        return written
+
+    def remember(self, resolved: str, written: str) -> None:
+        if written != resolved or self.as_written(resolved) != resolved:
+            self.arg_paths[resolved] = written
+
+    def as_written(self, path: str) -> str:
+        """`path` with the part a build argument made written as that argument: /app/static -> ${APP_HOME}/static."""
+        if path in self.arg_paths:
+            return self.arg_paths[path]
+        for made, written in self.arg_paths.items():
+            if path.startswith(made.rstrip("/") + "/"):
+                return written + path[len(made.rstrip("/")):]
+        return path
 
 
 def absolute(path: str, workdir: str, env: Mapping[str, str | None]) -> str:
@@ -77,15 +110,24 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
     facts = StageFacts(stage)
     if inherited is not None:
         facts.workdir, facts.env, facts.user = inherited.workdir, dict(inherited.env), inherited.user
+        facts.arg_paths = dict(inherited.arg_paths)
+        facts.build_args = set(inherited.build_args)
     for instruction in stage.instructions:
         keyword = instruction.keyword
         if keyword == "WORKDIR":
-            facts.workdir = absolute(instruction.body.strip().strip("\"'"), facts.workdir, facts.env)
+            path = instruction.body.strip().strip("\"'")
+            resolved = absolute(path, facts.workdir, facts.env)
+            facts.written_path(path, resolved)
+            facts.workdir = resolved
             facts.directories.add(facts.workdir)
         elif keyword == "ENV":
-            facts.env.update(parse_env(instruction.body))
+            assigned = parse_env(instruction.body)
+            facts.env.update(assigned)
+            facts.build_args -= set(assigned)
         elif keyword == "ARG":
             for name, value in parse_arg(instruction.body).items():
+                if name not in facts.env and (value if value is not None else (global_args or {}).get(name)):
+                    facts.build_args.add(name)  # (an ENV of the same name wins over the ARG)
                 facts.env.setdefault(name, value if value is not None else (global_args or {}).get(name))
         elif keyword == "USER":
             facts.user = instruction.body.strip()
@@ -107,6 +149,22 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
                             Command(words, command.line, instruction, facts.workdir, tuple(assignments))
                         )
     return facts
+
+
+def build_only_args(stage: Stage) -> frozenset[str]:
+    """Names an ARG sets and no ENV does, in `stage` and the stages it is built FROM: variables of the
+    build, which the container's environment (and so a shell-form CMD) does not have."""
+    arguments: set[str] = set()
+    environment: set[str] = set()
+    current: Stage | None = stage
+    while current is not None:
+        for instruction in current.instructions:
+            if instruction.keyword == "ARG":
+                arguments |= set(parse_arg(instruction.body))
+            elif instruction.keyword == "ENV":
+                environment |= set(parse_env(instruction.body))
+        current = current.parent
+    return frozenset(arguments - environment)
 
 
 def _assignments(text: str) -> tuple[str, ...]:
@@ -152,6 +210,7 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     destination = words[-1]
     sources = [w for w in words[:-1] if not w.startswith("<<")]
     target = facts.resolve(destination)
+    written = facts.written_path(destination, target)
     into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
     placed: list[str] = []
     unplaced = False
@@ -172,6 +231,8 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     if unplaced:
         facts.unplaced_copies.append((instruction, target))
     facts.copy_destinations += placed
+    for path in placed:
+        facts.remember(path, written + path[len(target):] if path.startswith(target) and target != "/" else path)
 
 
 # directories an image fills itself: copying one whole from a builder would replace the runtime's own
@@ -219,12 +280,15 @@ def run_scripts(instruction: Instruction) -> list[tuple[str, int]]:
     return [(script, first_line)]
 
 
-_HEREDOC_SHELL = lazy_re(r"^\s*(?:(?:/usr)?/bin/)?(?:ba|da)?sh\b|^\s*<<")
+_HEREDOC_MARKER = lazy_re(r"""\d*<<-?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s<>|&;]+)""")
+_HEREDOC_SHELL = lazy_re(r"^(?:(?:/usr)?/bin/)?(?:ba|da|a)?sh(?:[ \t]+(?:-[A-Za-bd-z]+|[-+]o[ \t]+\w+))*$")
 
 
 def _heredoc_is_script(command_line: str) -> bool:
-    """`RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF` feed the heredoc to a shell."""
-    return bool(_HEREDOC_SHELL.match(command_line.strip()))
+    """`RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF` feed the heredoc to a shell; in `RUN <<EOF cat > f`
+    or `RUN sh ./setup.sh <<EOF` it is what a command reads (data, not commands to translate)."""
+    rest = " ".join(_HEREDOC_MARKER.sub(" ", command_line).split())
+    return not rest or bool(_HEREDOC_SHELL.match(rest))
 
 
 _RUN_LEAD = lazy_re(r"^[ \t]*[A-Za-z]+(?:[ \t]+--[^\s]+|[ \t]*\\\r?\n)*[ \t]*")

@@ -73,18 +73,23 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
               override: RuntimeOverride | None = None, files: BuildContext | None = None) -> FilePlan:
     """`override`: the runtime the final stage's start command needs (see plan.runtime_choice); `files`: the
     build context on disk, if any."""
-    from migrator.plan.roles import chain, refused_role
+    from migrator.plan.roles import chain, left_as_written, refused_role
 
     plans: list[StagePlan] = []
     last = len(staged.stages) - 1
     refusal = refused_role(staged.stages[-1], rules) if staged.stages else None
-    refused = {s.index for s in chain(staged.stages[-1])} if refusal else set()
+    refused = left_as_written(staged.stages[-1], staged, rules) if refusal else set()
+    final_chain = {s.index for s in chain(staged.stages[-1])} if staged.stages else set()
     for stage in staged.stages:
         is_final = stage.index == last
         if stage.index in refused:
-            plans.append(_refuse(stage, refusal or ""))
+            why = refusal or "" if stage.index in final_chain else (
+                f"it assembles the files of the final stage (line {staged.stages[-1].from_item.line}), which is "
+                "left as written: " + (refusal or ""))
+            plans.append(_refuse(stage, why))
             continue
-        plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None))
+        plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None,
+                                 builds_for_others=stage.index not in final_chain and _used_later(staged, stage)))
     if override is not None and plans and plans[-1].migrated:
         _apply_override(plans[-1], override, options)
     _note_targets(plans, staged)
@@ -141,8 +146,20 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
         plan.image = runtime
 
 
+def _used_later(staged: StagedFile, stage: Stage) -> bool:
+    """A later stage copies from this one (`COPY --from=`) or is built FROM it."""
+    for other in staged.stages[stage.index + 1:]:
+        if other.parent is stage:
+            return True
+        for instruction in other.instructions:
+            reference = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
+            if reference and staged.stage_by_reference(reference, before=other.index) is stage:
+                return True
+    return False
+
+
 def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options: Options,
-                rules: RuleSet, override: RuntimeOverride | None = None) -> StagePlan:
+                rules: RuleSet, override: RuntimeOverride | None = None, builds_for_others: bool = False) -> StagePlan:
     line = stage.from_item.line
     if stage.parent is not None:
         parent = earlier[stage.parent.index]
@@ -169,6 +186,11 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
                      ecosystem=choice.ecosystem)
     if choice.status == "already":
         plan.findings.append(finding("MIG206", line))
+        return plan
+    if choice.status == "unknown" and builds_for_others:
+        plan.findings.append(finding("MIG214", line, f"unknown base image '{stage.ref.familiar}': this stage only "
+                                     "builds or carries files for later stages, so it is left as it is and builds "
+                                     "as before; what the migrated stages copy from it must suit Wolfi (glibc)"))
         return plan
     if choice.status == "unknown":
         plan.findings.append(finding("MIG202", line, f"unknown base image '{stage.ref.familiar}': no rule "

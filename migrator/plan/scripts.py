@@ -56,6 +56,33 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
     return None
 
 
+def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
+    """(program as written, line, build-context path) of each script from the build context that the
+    stage's RUN steps run: `./setup/preinstall.sh`, `bash scripts/build.sh`, `/usr/local/bin/install.sh`."""
+    if not any(i.keyword == "RUN" and _RUNS_A_SCRIPT.search(i.raw) for i in stage.instructions):
+        return []  # no script run at all (the common case: no need to read the stage)
+    chain = _chain(stage)
+    copies = _context_copies(chain)
+    facts = read_facts(stage)
+    found: list[tuple[str, int, str]] = []
+    for command in facts.commands:
+        words = list(command.words)
+        if posixpath.basename(words[0]) in SHELLS:
+            words = [w for w in words[1:] if not w.startswith("-")][:1]
+            if not words:
+                continue
+        program = words[0]
+        if not program.endswith(".sh") and len(words) == len(command.words):
+            continue  # `./gradlew`, `bin/rails`: the project's own tools, not set-up scripts
+        path = command.resolve(program, facts.env)
+        source = _context_source(path, copies)
+        copied_by_name = any(destination == path for destination, _, _ in copies)
+        if source is not None and (copied_by_name or not _made_by_runs(program, chain)):
+            found.append((program, command.line, source))
+    return found
+
+
+_RUNS_A_SCRIPT = lazy_re(r"\.sh\b|(?<![\w/.])\.\.?/")
 _TOOL_DIRECTORIES = lazy_re(r"(^|/)(node_modules|\.?venv|env|vendor|target|build|dist|out|bin/\.\.)/")
 
 

@@ -39,6 +39,15 @@ class Stage:
     def platform(self) -> str | None:
         return self.from_item.flags.get("platform")
 
+    def built_platform(self) -> str | None:
+        """The `--platform` the stage's image is for: its own FROM's, or that of the stage it is built FROM."""
+        stage: Stage | None = self
+        while stage is not None:
+            if stage.platform:
+                return stage.platform
+            stage = stage.parent
+        return None
+
     def root_stage(self) -> Stage:
         stage = self
         while stage.parent is not None:

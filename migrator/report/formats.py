@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from migrator.model import Finding, Result, Severity
 from migrator.report import FORMATS
+from migrator.shown import printable
 
 TOOL_NAME = "migrator"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -65,7 +66,7 @@ def _text(results: list[Result]) -> str:
     lines = []
     for result, f in _ordered(results):
         where = f"{_rel(result.path)}:{f.line}" if f.line > 0 else _rel(result.path)
-        lines.append(f"{where}: {f.severity.value} {f.code} {f.message}")
+        lines.append(printable(f"{where}: {f.severity.value} {f.code} {f.message}"))
     return "".join(line + "\n" for line in lines)
 
 

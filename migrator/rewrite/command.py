@@ -61,6 +61,7 @@ class StageKnowledge:
     group_names: set[str] = field(default_factory=set)  # names of the groups created so far
     user_names: set[str] = field(default_factory=set)  # names of the users created so far
     setup_scripts: set[str] = field(default_factory=set)  # files a repository set-up script was saved to
+    served: dict[str, list[str]] = field(default_factory=dict)  # such a file -> what its repository serves
     sets_up_repositories: bool = False  # some command of the stage adds a repository (sources.list, .repo)
     variables: dict[str, PackageList] = field(default_factory=dict)  # ARG/ENV defaults that may list packages
     image_user: str = "nonroot"  # the image's own user (and group)
@@ -73,6 +74,8 @@ class StageKnowledge:
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
     probing: bool = False  # first pass: only collect, decisions come later
+    runs_context_scripts: bool = False  # a RUN runs a build-context script, which may install anything
+    earlier: list[str] = field(default_factory=list)  # the text of the instructions before this RUN (and parents')
 
     @property
     def repositories_needed(self) -> bool:

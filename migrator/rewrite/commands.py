@@ -36,17 +36,31 @@ def exec_form(keyword: str, argv: list[str], newline: str) -> str:
 
 
 def convert_command(instruction: Instruction, env: dict[str, str | None], runtime_tools: set[str],
-                    runtime_has_shell: bool) -> CommandOutcome:
-    """Exec form for CMD/ENTRYPOINT, without gosu/su-exec and init wrappers the runtime lacks."""
+                    runtime_has_shell: bool, build_args: frozenset[str] = frozenset(),
+                    sh_runs_scripts: bool = False) -> CommandOutcome:
+    """Exec form for CMD/ENTRYPOINT, without gosu/su-exec and init wrappers the runtime lacks.
+
+    A shell-form command runs through the container's shell when it starts: its variables are the
+    container's environment (ENV, `docker run -e`), never `build_args` (names only an ARG sets). A
+    shell-form ENTRYPOINT ignores CMD and the arguments of `docker run`: on a runtime with a shell it
+    stays `/bin/sh -c` (runtime.py says what its exec form changes where there is none)."""
     outcome = CommandOutcome(argv=None)
     argv = instruction.json_args()
     changed = False
-    if argv is None:
-        argv = _shell_to_argv(instruction.body, instruction.line, env, runtime_has_shell, outcome)
+    env = {name: value for name, value in env.items() if name not in build_args}
+    if argv is None and instruction.keyword == "ENTRYPOINT" and runtime_has_shell:
+        outcome.findings.append(finding("MIG504", instruction.line, "shell-form ENTRYPOINT kept in `/bin/sh -c`: "
+                                        "the runtime image has a shell, and in exec form it would pass CMD and "
+                                        "the arguments of `docker run` to the program, which the original ignored"))
+        argv = ["/bin/sh", "-c", instruction.body.strip()]
+        changed = True
+    elif argv is None:
+        argv = _shell_to_argv(instruction.body, instruction.line, env, runtime_has_shell, outcome, build_args,
+                              sh_runs_scripts)
         changed = True
     elif _is_shell_c(argv) and not runtime_has_shell:
         # ["/bin/sh", "-c", "exec java -jar app.jar"]: the same as the shell form
-        converted = _shell_to_argv(argv[2], instruction.line, env, runtime_has_shell, outcome)
+        converted = _shell_to_argv(argv[2], instruction.line, env, runtime_has_shell, outcome, build_args)
         changed = converted != argv
         argv = converted
     stripped = _strip_wrappers(argv, instruction.line, runtime_tools, outcome)
@@ -60,28 +74,58 @@ def _is_shell_c(argv: list[str]) -> bool:
 
 
 def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has_shell: bool,
-                   outcome: CommandOutcome) -> list[str]:
+                   outcome: CommandOutcome, build_args: frozenset[str] = frozenset(),
+                   sh_runs_scripts: bool = False) -> list[str]:
     body = body.strip()
     if body.startswith("exec "):
         body = body[5:].strip()
     body = _drop_jvm_option_variables(body, env, line, outcome)
-    argv, why, substituted = _shell_argv(body, env)
+    argv, why, substituted = shell_argv(body, env)
     if argv is None:
         if runtime_has_shell:
             outcome.findings.append(finding("MIG504", line, "shell-form command kept in "
                                             "`/bin/sh -c`: the runtime image has a shell"))
             return ["/bin/sh", "-c", body]
+        arguments = sorted(build_args & set(_VARIABLE_NAME.findall(body)))
+        if arguments:
+            kind = "is a build argument" if len(arguments) == 1 else "are build arguments"
+            why += f"; {', '.join(arguments)} {kind} (ARG), which the container's shell saw unset"
         outcome.findings.append(finding("MIG505", line, f"`{body}` needs a shell ({why}); the runtime has none"))
         return ["/bin/sh", "-c", body]
+    if substituted and runtime_has_shell:  # the container's shell keeps reading them when it starts
+        outcome.findings.append(finding("MIG504", line, "shell-form command kept in `/bin/sh -c`: it reads "
+                                        "variables when the container starts, and the runtime image has a shell"))
+        return ["/bin/sh", "-c", body]
+    if sh_runs_scripts and _shell_script(argv[0]):
+        # `/bin/sh -c /entrypoint.sh` ran a script without a shebang as an sh script (execve's ENOEXEC);
+        # exec form would fail with "exec format error": the shell runs it, as before
+        argv = ["/bin/sh", *argv]
+        outcome.findings.append(finding("MIG504", line, f"converted to exec form: {json.dumps(argv)}: the shell "
+                                        f"runs `{argv[1]}` as the shell form did, whether or not it has a shebang"))
+        return argv
     if substituted:
-        outcome.findings.append(finding("MIG504", line, "converted to exec form; variables were "
-                                        f"replaced by their values from ENV/ARG: {json.dumps(argv)}"))
+        names = list(dict.fromkeys(_VARIABLE_NAME.findall(body)))
+        values = ", ".join(f"${name}" + (f" (ENV {name}={env[name]})" if env.get(name) is not None else " (its "
+                                          "default: no ENV sets it)") for name in names)
+        them = "it" if len(names) == 1 else "them"
+        outcome.findings.append(finding("MIG559", line, f"converted to exec form with {values} fixed at build time: "
+                                        f"{json.dumps(argv)}. The original's shell read {them} when the container "
+                                        "started, so `docker run -e` (or a platform setting PORT) changed the "
+                                        f"command; now it does not, and the runtime has no shell to read {them}"))
     else:
         outcome.findings.append(finding("MIG504", line, f"converted to exec form: {json.dumps(argv)}"))
     return argv
 
 
-def _shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None, str, bool]:
+def _shell_script(program: str) -> bool:
+    """A shell script by its name (`entrypoint.sh`), which may have no shebang."""
+    return posixpath.basename(program).endswith(".sh")
+
+
+_VARIABLE_NAME = lazy_re(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None, str, bool]:
     """The argv `/bin/sh -c BODY` would run, read with the shell parser: (argv, "", substituted), or
     (None, why it needs a shell, False). A trailing `# comment` is the shell's, not an argument;
     `VAR=value cmd` sets a variable, which exec form cannot."""

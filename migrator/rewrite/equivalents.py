@@ -33,11 +33,20 @@ def equivalent(family: str, name: str, rules: RuleSet, depth: int = 0) -> Equiva
         match = re.match(pattern["match"], name)
         if match is None:
             continue
+        if "php_builtin" in pattern:
+            if _php_builtin(match.expand(pattern["php_builtin"]), rules):
+                return Equivalent((), "the extension is compiled into Wolfi's PHP")
+            continue
         targets = [match.expand(target) for target in pattern["to"]]
         found = _resolve_all(targets, family, rules, bool(pattern.get("table")), depth)
         if found is not None:
             return Equivalent(tuple(found), pattern.get("note") or _choice_note(targets))
     return None
+
+
+def _php_builtin(extension: str, rules: RuleSet) -> bool:
+    known = rules.runtime_libs.get("php_extensions", {})
+    return extension in known and not known[extension]
 
 
 def _resolve_all(targets: list[str], family: str, rules: RuleSet, via_table: bool, depth: int) -> list[str] | None:

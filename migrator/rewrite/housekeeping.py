@@ -24,6 +24,7 @@ _SYSTEM = {
     "update-locale": "set `ENV LANG=...` instead",
     "dpkg-reconfigure": "Wolfi has no debconf; set `ENV TZ=...` (with tzdata) or `ENV LANG=...` instead",
 }
+_LOCALE_FILES = ("/etc/locale.gen", "/etc/default/locale")  # what locale-gen and update-locale read
 _APT_CONFIG = {"apt-mark", "debconf-set-selections"}
 _REPOSITORY_TOOLS = {"add-apt-repository", "apt-key", "yum-config-manager", "apt-add-repository"}
 _OTHER_TOOLS = {
@@ -47,6 +48,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return _rm(cmd)
     if name in ("chown", "chgrp"):
         return _chown(cmd, ctx)
+    if name in ("su", "runuser", "gosu", "su-exec", "install") and (unknown := _runs_as(cmd, ctx)):
+        return unknown
     if name == "ln":
         return _link(cmd)
     if (cmd.words[0].value or "").startswith("/usr/local/bin/") and (moved := _usr_local_program(cmd)):
@@ -60,6 +63,10 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
                    "one toolchain for the build machine's target), so it fails. Install the `rustup` package and a "
                    "toolchain with it, or drop the extra target or toolchain")
         return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
+    if name != "locale-gen" and any(w.value in _LOCALE_FILES for w in cmd.words[1:]):
+        message = (f"`{_text(cmd)}` removed: Wolfi has no locale-gen and no {_LOCALE_FILES[0]}; glibc-locales ships "
+                   "the locales compiled (set `ENV LANG=...`)")
+        return Outcome(remove=True, findings=[scodes.SYSTEM_CONFIGURATION_REMOVED.finding(cmd.line, message)])
     if name in _SYSTEM:
         message = f"`{name}` removed: {_SYSTEM[name]}"
         return Outcome(remove=True, findings=[scodes.SYSTEM_CONFIGURATION_REMOVED.finding(cmd.line, message)])
@@ -77,6 +84,10 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
     if name in _OTHER_TOOLS:
         return _unsupported(cmd)
+    if name in ("xx-apt-get", "xx-apt"):
+        message = (f"`{_text(cmd)}` left as written: tonistiigi/xx's apt helper drives apt, which Wolfi does not have, "
+                   "so it fails there; `xx-apk add` is its apk counterpart (with Wolfi's package names)")
+        return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
     if name in _SYSTEM_TOOLS:
         message = f"`{_text(cmd)}` left as written: Wolfi images have no {_SYSTEM_TOOLS[name]}, so it fails there"
         return Outcome(fails=True, findings=[codes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)])
@@ -124,19 +135,22 @@ def _is_setup_command(cmd: Cmd) -> bool:
 
 def _saved_setup_script(cmd: Cmd, ctx: Context) -> Outcome | None:
     """`curl -o setup.sh https://deb.nodesource.com/setup_20.x && bash setup.sh`: the piped form's two halves."""
-    from migrator.rewrite.repositories import setup_script_url
+    from migrator.rewrite.repositories import served_by, setup_script_url
 
     if cmd.name in ("sh", "bash"):
         script = next((w.value for w in cmd.words[1:] if not w.is_option), None)
         if script is None or script.lstrip("./") not in ctx.stage.setup_scripts:
             return None
-        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
+        return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx, ctx.stage.served.get(script.lstrip("./")))
     url = setup_script_url(cmd)
     saved = _output_file(cmd)
     if url is None or saved is None:
         return None
     ctx.stage.setup_scripts.add(saved.lstrip("./"))
-    return repository_setup(cmd.line, f"`{cmd.name} {url}`", ctx)
+    serves = served_by(url)
+    if serves:
+        ctx.stage.served[saved.lstrip("./")] = serves
+    return repository_setup(cmd.line, f"`{cmd.name} {url}`", ctx, serves)
 
 
 def _output_file(cmd: Cmd) -> str | None:
@@ -221,12 +235,55 @@ def _link(cmd: Cmd) -> Outcome | None:
 
 def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
     """`chown www-data:www-data /var/www`: Wolfi has no www-data; chown fails on a name it cannot resolve."""
-    from migrator.rewrite.users import known_group_names, known_users
-
     owner = next((w for w in cmd.words[1:] if not w.is_option), None)
     if owner is None or owner.value is None or owner.value.startswith("--reference"):
         return None
     user, _, group = owner.value.partition(":") if cmd.name == "chown" else ("", "", owner.value)
+    return unknown_accounts(cmd, ctx, user, group)
+
+
+_SU_VALUE_OPTIONS = {"-s", "--shell", "-c", "--command", "-g", "--group", "-G", "--supp-group", "-w",
+                     "--whitelist-environment"}
+
+
+def _runs_as(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`su www-data -s /bin/sh -c ...`, `runuser -u www-data`, `gosu www-data`, `install -o www-data`: a user
+    or group by name, which fails on Wolfi when nothing creates it, as chown does."""
+    words = [w.value or "" for w in cmd.words[1:]]
+    user, group = "", ""
+    if cmd.name in ("gosu", "su-exec"):
+        user, _, group = next((w for w in words if not w.startswith("-")), "").partition(":")
+    elif cmd.name == "install":
+        user = _option_value(words, "-o", "--owner")
+        group = _option_value(words, "-g", "--group")
+    elif cmd.name in ("su", "runuser"):
+        user = _option_value(words, "-u", "--user") if cmd.name == "runuser" else ""
+        skip = False
+        for word in words if not user else []:
+            if skip:
+                skip = False
+            elif word in _SU_VALUE_OPTIONS:
+                skip = True
+            elif not word.startswith("-"):
+                user = word
+                break
+    if "$" in user + group:
+        return None
+    return unknown_accounts(cmd, ctx, user, group) if user or group else None
+
+
+def _option_value(words: list[str], short: str, long: str) -> str:
+    for index, word in enumerate(words):
+        if word in (short, long):
+            return words[index + 1] if index + 1 < len(words) else ""
+        if word.startswith(long + "="):
+            return word.partition("=")[2]
+    return ""
+
+
+def unknown_accounts(cmd: Cmd, ctx: Context, user: str, group: str) -> Outcome | None:
+    from migrator.rewrite.users import known_group_names, known_users
+
     installed = ctx.stage.installed  # a package may create a user of its own name (nginx, redis)
     unknown = [u for u in (user,) if u and not u.isdigit() and u not in known_users(ctx) | installed]
     unknown += [g for g in (group,) if g and not g.isdigit() and g not in known_group_names(ctx) | installed]
@@ -236,10 +293,24 @@ def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
         instead = "or use numeric ids"
     else:
         instead = f"or use the image's user ({ctx.stage.image_user}, uid {ctx.stage.image_uid})"
-    message = (f"`{_text(cmd)}`: {', '.join(dict.fromkeys(unknown))} is not a user of Wolfi's base layout (Debian's "
-               "www-data is not there either) and no earlier command of the stage creates it: unless a package "
-               f"installed here creates it, {cmd.name} fails. Create it, {instead}")
-    return Outcome(findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
+    names = list(dict.fromkeys(unknown))
+    source = " (the source image's www-data is not there either)" if "www-data" in names else ""
+    them = "it" if len(names) == 1 else "them"
+    head = (f"`{_text(cmd)}`: {', '.join(names)} {'is' if len(names) == 1 else 'are'} not in Wolfi's base "
+            f"layout{source}, and no earlier command of the stage creates {them}")
+    packages = installed | set(ctx.stage.missing)  # a package apk refuses is still the one meant
+    creators = sorted(p for p in packages if any(n.strip("_") in p or p in n for n in names))
+    if creators:
+        message = (f"{head}: unless {', '.join(creators)} creates {them} on Wolfi as on the source distribution, "
+                   f"{cmd.name} fails. Create {them} first, {instead}")
+        return Outcome(findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
+    if ctx.stage.runs_context_scripts:
+        message = (f"{head}: unless a build-context script the stage runs creates {them}, {cmd.name} fails. "
+                   f"Create {them} first, {instead}")
+        return Outcome(findings=[scodes.UNKNOWN_OWNER.finding(cmd.line, message)])
+    message = (f"{head}, and no package installed here is named like {them}: {cmd.name} fails there. "
+               f"Create {them} first, {instead}")
+    return Outcome(fails=True, findings=[scodes.OWNER_NEVER_CREATED.finding(cmd.line, message)])
 
 
 def _rpm_dpkg(cmd: Cmd, ctx: Context) -> Outcome:
@@ -282,6 +353,9 @@ def _apt_config(line: int, message: str) -> Outcome:
 def redirect_targets(targets: list[str], line: int, ctx: Context) -> Outcome | None:
     """What to do with output redirected into package-manager configuration or repository lists."""
     for target in targets:
+        if target in _LOCALE_FILES:
+            message = f"writing `{target}` removed: Wolfi has no locale-gen; glibc-locales ships the locales compiled"
+            return Outcome(remove=True, findings=[scodes.SYSTEM_CONFIGURATION_REMOVED.finding(line, message)])
         if APT_CONFIG_PATH.match(target):
             message = f"writing `{target}` removed: apk has no such configuration"
             return Outcome(remove=True, findings=[codes.APT_CONFIGURATION_REMOVED.finding(line, message)])

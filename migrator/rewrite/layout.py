@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from migrator.findings import finding
 from migrator.model import Finding
@@ -93,10 +94,58 @@ def _renamed(plan: FilePlan, stage: Stage, item: Instruction) -> tuple[Instructi
     if origin is not None:
         raw, moved = _copy_from_paths(raw, item, _image_of(origin), data)
         done += moved
+    raw, moved = _version_paths(plan, stage, raw)
+    done += moved
     if not done:
         return None
     message = ", ".join(dict.fromkeys(done)) + ": where the Chainguard image keeps it"
     return parse_instruction(raw, item.line, item.escape), finding("MIG407", item.line, message)
+
+
+def _version_paths(plan: FilePlan, stage: Stage, raw: str) -> tuple[str, list[str]]:
+    """`/opt/venv/lib/python3.12/...`, `/gems/ruby/3.3.0/...` on an image that serves another version: the
+    language names these directories after its own version, so the path is the served version's."""
+    from migrator.rewrite.drift import version_paths
+
+    ref = stage.root_stage().ref
+    moves = version_paths(ref.short_name, ref.tag, plan.options.tag_policy) if ref is not None else {}
+    moves = moves or _distro_python_paths(plan, stage, raw)
+    done = []
+    for old, new in moves.items():
+        changed = re.sub(rf"(?<=/){re.escape(old)}(?=/|$|[\"'\s:;])", partial(_served, new=new), raw)
+        if changed != raw:
+            raw = changed
+            done.append(f"{old} -> {new} (the version the image serves names the directory)")
+    return raw, done
+
+
+_DISTRO_PYTHON = lazy_re(r"(?<![\w/.-])/usr/(?:bin|lib)/(python3\.\d+)(?=/|$|[\"'\s:;*])")
+_INSTALLS_PYTHON = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install"
+                           r"|microdnf\s+install)\b[^\n;&|]*(?<![\w.-])python3(?![\w.-])")
+
+
+def _distro_python_paths(plan: FilePlan, stage: Stage, raw: str) -> dict[str, str]:
+    """`apk add python3` then `setcap ... /usr/bin/python3.12`: the distribution's python3 was 3.12, Wolfi's
+    python3 is its newest stream, so /usr/bin/python3.12 is not there; the path takes Wolfi's version."""
+    from migrator.rules.data import builtin_data
+
+    found = {m.group(1) for m in _DISTRO_PYTHON.finditer(raw)}
+    if not found or stage.root_stage().ref is None:
+        return {}
+    chain = [stage]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)  # type: ignore[arg-type]
+    if not any(i.keyword == "RUN" and _INSTALLS_PYTHON.search(i.raw) for s in chain for i in s.instructions):
+        return {}
+    newest = "python" + str(builtin_data("wolfi/versions.yaml")["languages"]["python"]["latest"])
+    return {old: newest for old in found if old != newest}
+
+
+def _served(match: re.Match[str], new: str) -> str:
+    """The served version's name, except in Docker Hub's own /usr/local tree (not there at all: MIG412)."""
+    text = match.string
+    start = max(text.rfind(c, 0, match.start()) for c in " \t\n\"'=:") + 1
+    return match.group(0) if text.startswith("/usr/local/", start) else new
 
 
 def _copy_from_paths(raw: str, item: Instruction, image: str, data: dict) -> tuple[str, list[str]]:  # type: ignore[type-arg]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from migrator.findings import finding
 from migrator.model import Finding
+from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan
@@ -19,6 +20,7 @@ from migrator.rewrite.shell import SimpleCommand
 def prepare_volumes(stage: Stage, runtime_plan: RuntimePlan) -> list[Finding]:
     """VOLUME directories must exist, owned by the runtime user, before a volume is mounted there."""
     from migrator.parse.words import split_words
+    from migrator.plan.writable import provided
 
     paths: list[str] = []
     for instruction in stage.instructions:
@@ -28,12 +30,12 @@ def prepare_volumes(stage: Stage, runtime_plan: RuntimePlan) -> list[Finding]:
             words = instruction.json_args() or split_words(instruction.body)
         except ValueError:
             words = instruction.body.split()
-        paths += [w for w in words if w.startswith("/") and "$" not in w]
+        paths += [w for w in words if w.startswith("/") and "$" not in w and not provided(w)]
     covered = [c.destination for c in runtime_plan.copies]
     missing = [p for p in paths if not any(p == c or p.startswith(c.rstrip("/") + "/") for c in covered)]
     if not missing:
         return []
-    runtime_plan.builder_appends.append("RUN mkdir -p " + " ".join(missing))
+    runtime_plan.builder_appends.append("RUN mkdir -p " + " ".join(shell_word(p) for p in missing))
     runtime_plan.copies += [Copy(p, p, chown=True) for p in missing]
     return [finding("MIG527", stage.from_item.line, "volume directories created in the builder and copied "
                     "owned by the nonroot runtime user: " + ", ".join(missing))]
@@ -67,7 +69,7 @@ def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[in
     if paths:
         directories = staged_directories(paths)
         runtime_plan.builder_appends.append(staging_run(paths, directories, plan.final.stage.from_item.escape))
-        runtime_plan.copies += [Copy(f"{STAGED}{d}/", f"{d}/") for d in directories]
+        runtime_plan.copies += [Copy(f"{STAGED}{d}/", f"{d}/", root_owned=True) for d in directories]
         carried = [", ".join(wanted)] if wanted else []
         carried += [f"PHP extensions {', '.join(modules)} (modules and their ini files)"] if modules else []
         carried += ["PHP configuration under /etc/php"] if php and not modules and not wanted else []

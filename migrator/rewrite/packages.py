@@ -233,20 +233,30 @@ def _repository(cmd: Cmd, ctx: Context) -> Outcome:
     return repository_setup(cmd.line, f"`{_command_text(cmd)}`", ctx)
 
 
-def repository_setup(line: int, what: str, ctx: Context) -> Outcome:
+def repository_setup(line: int, what: str, ctx: Context, serves: list[str] | None = None,
+                     piped: bool = False) -> Outcome:
     """A command that adds a package repository or its key: needless when Wolfi has what the stage
-    installs (removed), a certain failure when it does not (kept, error)."""
+    installs (removed), a certain failure when it does not (kept, error). `serves`: the Wolfi packages a
+    known repository serves (NodeSource: nodejs); then it is needless too when the stage lacks something
+    else, which that repository never had. `piped`: a `curl URL | bash` pipeline."""
     ctx.stage.sets_up_repositories = True
+    if serves and not ctx.stage.probing:
+        message = (f"{what} removed: it sets up a package repository for {', '.join(serves)}, which Wolfi has "
+                   f"(`apk add {' '.join(serves)}`)")
+        return Outcome(remove=True, findings=[codes.REPOSITORY_SETUP_REMOVED.finding(line, message)])
     if not ctx.stage.repositories_needed:
         message = f"{what} removed: it sets up a package repository, and every package this stage installs is in Wolfi"
         return Outcome(remove=True, findings=[codes.REPOSITORY_SETUP_REMOVED.finding(line, message)])
     missing = ", ".join(dict.fromkeys(ctx.stage.missing)) or "packages"
+    piped = piped and not ctx.stage.pipefail
+    fate = ("left as written: on Wolfi the download or the script fails, and as the pipe's status is the "
+            "shell's, the RUN step passes with nothing set up" if piped else "left as written, and it fails there")
     message = (
-        f"{what} sets up a package repository Wolfi cannot use, for {missing} (not in Wolfi): left as written, "
-        "and it fails there. Build that software in the builder from an upstream release artifact, or map it "
+        f"{what} sets up a package repository Wolfi cannot use (the stage installs {missing}, not in Wolfi): "
+        f"{fate}. Build that software in the builder from an upstream release artifact, or map it "
         "to a Wolfi package with --rules"
     )
-    return Outcome(fails=True, findings=[codes.THIRD_PARTY_REPOSITORY.finding(line, message)])
+    return Outcome(fails=not piped, findings=[codes.THIRD_PARTY_REPOSITORY.finding(line, message)])
 
 
 def package_file_finding(line: int, what: str) -> Finding:
@@ -514,6 +524,11 @@ class _Install:
         from migrator.rewrite.equivalents import equivalent
 
         derived = None if self.native else equivalent(self.table, name, self.ctx.rules)
+        if derived is not None and not derived.names:
+            self.out.findings.append(
+                codes.PACKAGE_NOT_NEEDED.finding(token.line, f"`{name}` is not needed in Wolfi: {derived.note}")
+            )
+            return []
         if derived is not None:
             self._renamed(name, derived.names, derived.note)
             self.ctx.stage.installed.update(derived.names)

@@ -15,13 +15,27 @@ def setup_script_url(cmd: Cmd) -> str | None:
     urls = [w.value for w in cmd.words[1:] if w.value and "://" in w.value]
     if not urls:
         return None
+    for url in urls:
+        if _setup_entry(url) is not None:
+            return url
+    return None
+
+
+def served_by(url: str) -> list[str] | None:
+    """The Wolfi packages a known set-up script's repository serves (NodeSource: nodejs), or None."""
+    entry = _setup_entry(url)
+    serves = entry.get("serves") if isinstance(entry, dict) else None
+    return [str(name) for name in serves] if isinstance(serves, list) and serves else None
+
+
+def _setup_entry(url: str) -> str | dict[str, object] | None:
     from migrator.rules.data import builtin_data
 
-    patterns = builtin_data("commands.yaml").get("repository_setup_scripts") or []
-    for url in urls:
-        bare = url.split("://", 1)[1]
-        if any(glob_match(bare, pattern) for pattern in patterns):
-            return url
+    bare = url.split("://", 1)[-1]
+    for entry in builtin_data("commands.yaml").get("repository_setup_scripts") or []:
+        pattern = entry["url"] if isinstance(entry, dict) else entry
+        if glob_match(bare, pattern):
+            return entry  # type: ignore[no-any-return]
     return None
 
 

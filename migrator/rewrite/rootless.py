@@ -20,6 +20,7 @@ import re
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item
+from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, absolute
 from migrator.plan.writable import data_directories, inside, split_words, writable_directories
@@ -34,7 +35,7 @@ def prepare_split(facts: StageFacts, runtime_plan: RuntimePlan, uid: int) -> lis
     covered = {c.destination for c in runtime_plan.copies if c.chown}  # VOLUMEs, already made (MIG527)
     made = [p for p in data_directories(facts) if p != workdir and p not in covered]
     if made:
-        runtime_plan.builder_appends.append("RUN mkdir -p " + " ".join(made))
+        runtime_plan.builder_appends.append("RUN mkdir -p " + " ".join(shell_word(p) for p in made))
     copied_whole = runtime_plan.copy_app_dirs and workdir != "/"
     if copied_whole:
         runtime_plan.owned.add(workdir)

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 from migrator.findings import finding
 from migrator.model import Finding
-from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv
+from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv, split_flags
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
-from migrator.plan.facts import StageFacts
+from migrator.plan.facts import StageFacts, build_only_args
 from migrator.plan.leftovers import made_directories, removed_paths
 from migrator.plan.stages import Stage
 from migrator.records import dataclass, field
@@ -20,14 +20,17 @@ from migrator.rewrite.healthcheck import port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
+from migrator.rewrite.uncarried import build_inputs, consumed, touched_files, uncarried
+from migrator.rewrite.workdir import relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet
 
 # instructions a runtime stage keeps from the original final stage
 CARRIED_FIRST = ("ARG", "ENV")
 CARRIED_LAST = ("LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "USER", "HEALTHCHECK", "ENTRYPOINT", "CMD",
-                "MAINTAINER")
+                "MAINTAINER", "ONBUILD")
 _ROOT_USERS = {"root", "0", "root:root", "0:0"}
 _SKIPPED_PREFIXES = ("/tmp", "/var/tmp", "/run", "/var/run", "/var/cache", "/var/lib/apt", "/proc", "/dev")
+_TEMPORARY = ("/tmp/", "/var/tmp/")
 
 
 @dataclass
@@ -43,6 +46,7 @@ class RuntimeContext:
     ecosystem: str | None = None
     keep_root: str | None = None  # why the program must run as root (rootness.py), or None
     java: int = 26  # the Java major the runtime serves (options it refuses are dropped from a java command)
+    source_shell: str | None = None  # the original image's shell: bash | sh | none
 
     @property
     def chown_flag(self) -> str:
@@ -64,11 +68,24 @@ def needs_chown(facts: StageFacts) -> bool:
     return user_set or bool(facts.commands_named("chown", "chmod"))
 
 
+def _builder_has_workdir(context: RuntimeContext) -> bool:
+    """Is the stage's working directory there in the builder? Docker Hub's default (php's /var/www/html)
+    is written into the builder only when the stage relied on it (workdir.py); otherwise the -dev image
+    starts elsewhere, nothing was put there, and copying it would fail the build."""
+    facts = context.facts
+    if facts.workdir == "/":
+        return False
+    stage = facts.stage
+    if stage.parent is not None or facts.workdir in facts.directories or relies_on_default(stage.instructions):
+        return True
+    return facts.workdir == (context.image.workdir or "/")
+
+
 def runtime_copies(context: RuntimeContext) -> list[Copy]:
     facts, plan = context.facts, context.plan
     wanted: list[Copy] = list(plan.copies)
     if plan.copy_app_dirs:
-        if facts.workdir != "/":
+        if _builder_has_workdir(context):
             wanted.append(Copy(facts.workdir, facts.workdir))
         gone = removed_paths(facts)  # `COPY src /build` ... `rm -rf /build`: gone
         for destination in facts.copy_destinations:
@@ -84,15 +101,20 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         wanted += [Copy(d, d) for d in facts.copy_destinations if not any(_inside(d, w) for w in workdirs)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
+    wanted += [Copy(path, path) for path in touched_files(facts)]  # markers: `touch /.in-container`
+    inputs = build_inputs(facts)
+    # a file copied into /tmp that no command of the stage reads is the app's (`COPY defaults.json /tmp/config/`)
+    app_files = {d for d in facts.copy_destinations if d.startswith(_TEMPORARY) and not consumed(d, facts, inputs)}
     kept: list[Copy] = []
     covered = _Directories()  # one look-up per copy: a stage with thousands of COPY lines stays linear
     for copy in sorted(wanted, key=lambda c: (c.destination.count("/"), c.destination)):
-        if copy.source == "/" or "$" in copy.source or any(_inside(copy.source, p) for p in _SKIPPED_PREFIXES):
+        skipped = any(_inside(copy.source, p) for p in _SKIPPED_PREFIXES) and copy.source not in app_files
+        if copy.source == "/" or "$" in copy.source or skipped:
             continue
         if covered.contains(copy.destination):
             continue
         if copy.destination in plan.owned and not copy.chown:
-            copy = Copy(copy.source, copy.destination, chown=True)
+            copy = Copy(copy.source, copy.destination, chown=True)  # the app writes there: owned wins
         kept.append(copy)
         covered.add(copy.destination)
     first: dict[tuple[str, str], int] = {}  # (a kept copy may have gained --chown: found by its paths)
@@ -136,7 +158,7 @@ def _healthcheck_words(facts: StageFacts) -> list[str]:
         return []
     body = checks[-1].body
     command = body[body.upper().find("CMD") + 3:] if "CMD" in body.upper() else ""
-    return " ".join(json_argv(command) or [command]).split()
+    return _argument_words(json_argv(command), command)
 
 
 def _absolute_paths_the_command_runs(facts: StageFacts, healthcheck_only: bool = False) -> list[Copy]:
@@ -158,8 +180,28 @@ def _command_words(facts: StageFacts) -> list[str]:
     words: list[str] = []
     for instruction in (facts.entrypoint, facts.cmd):
         if instruction is not None:
-            words += " ".join(instruction.json_args() or [instruction.body]).split()
+            words += _argument_words(instruction.json_args(), instruction.body)
     return words
+
+
+def _argument_words(argv: list[str] | None, body: str) -> list[str]:
+    """The words a command runs with: an exec-form argument is one word (`/srv/my dir/app.py`), the
+    script of `sh -c` and a shell-form body are split as the shell splits them."""
+    if argv is None:
+        return _shell_words(body)
+    words: list[str] = []
+    for index, argument in enumerate(argv):
+        words += _shell_words(argument) if index and argv[index - 1] == "-c" else [argument]
+    return words
+
+
+def _shell_words(text: str) -> list[str]:
+    from migrator.parse.words import split_words
+
+    try:
+        return split_words(text)
+    except ValueError:
+        return text.split()
 
 
 def _copied_files_the_command_uses(facts: StageFacts) -> list[Copy]:
@@ -176,23 +218,46 @@ def _inside(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
+def _note_uncarried(context: RuntimeContext) -> None:
+    """Say which files of the original final stage the runtime does not have (MIG561)."""
+    facts = context.facts
+    carried = [c.destination for c in runtime_copies(context)] + [t for _, t in facts.unplaced_copies]
+    lost = uncarried(facts, carried, made_directories(facts))
+    if lost:
+        line = facts.stage.from_item.line
+        context.findings.append(finding("MIG561", line, f"not in the {context.image.name} runtime: "
+                                        f"{', '.join(lost)}; the original final stage had them: copy what the "
+                                        "app uses from the builder (COPY --from), or drop them on purpose"))
+
+
 def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
     lines = []
     for copy in runtime_copies(context):
         destination = copy.destination
         if "*" in copy.source:
             destination = posixpath.dirname(copy.destination) + "/"
-        flag = "--chown" if copy.chown or (context.chown and "*" not in copy.source) else ""
+        stage_wide = context.chown and not copy.root_owned and "*" not in copy.source
+        flag = "--chown" if copy.chown or stage_wide else ""
         chown = f"{flag}={context.uid}:{context.uid} " if flag else ""
-        lines.append(f"COPY --from={builder} {chown}{copy.source} {destination}{context.newline}")
+        flags = [f"--from={builder}", *([chown.strip()] if chown else [])]
+        paths = [context.facts.as_written(copy.source), context.facts.as_written(destination)]
+        lines.append(copy_instruction("COPY", flags, paths, context.newline))
     return lines
+
+
+def copy_instruction(keyword: str, flags: list[str], paths: list[str], newline: str) -> str:
+    """`COPY --from=builder /app /app`; in JSON form when a path has a space, a quote or a backslash,
+    which the plain form reads as separate words or as quoting (`/my app` would be two paths)."""
+    if any(any(c.isspace() or c in "\"'\\`" for c in path) for path in paths):
+        body = json.dumps(paths, ensure_ascii=False)
+    else:
+        body = " ".join(paths)
+    return " ".join([keyword, *flags, body]) + newline
 
 
 def repeated_copies(context: RuntimeContext) -> list[str]:
     """COPY/ADD lines that put files into / under names the Dockerfile does not show (`COPY rootfs/ /`):
     the runtime repeats them from the same source, with the runtime user as owner where needed."""
-    import shlex
-
     from migrator.parse.words import split_words
 
     lines = []
@@ -210,8 +275,7 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
         flags = [f"--{name}={value}" for name, value in instruction.flags.items() if name in ("from", "chmod")]
         if context.chown or "chown" in instruction.flags:
             flags.append(f"--chown={context.uid}:{context.uid}")
-        argv = [instruction.keyword, *flags, *words[:-1], destination]
-        lines.append(" ".join(shlex.quote(w) if " " in w else w for w in argv) + context.newline)
+        lines.append(copy_instruction(instruction.keyword, flags, [*words[:-1], destination], context.newline))
     return lines
 
 
@@ -227,8 +291,20 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
     """The runtime version of one carried instruction: [] drops it, [raw] keeps it as written."""
     keyword = instruction.keyword
     tools = set(context.image.tools)
+    if keyword == "CMD" and _ignored_by_shell_entrypoint(instruction, context):
+        entrypoint = context.facts.entrypoint
+        assert entrypoint is not None
+        context.findings.append(finding("MIG560", entrypoint.line, f"CMD {instruction.body.strip()} (line "
+                                        f"{instruction.line}) dropped: the original's shell-form ENTRYPOINT "
+                                        "ignored it, and in exec form the program would get it as arguments; "
+                                        "arguments given to `docker run` now reach the program"))
+        return []
     if keyword in ("CMD", "ENTRYPOINT"):
-        outcome = convert_command(instruction, context.facts.env, tools, context.image.shell)
+        # a shell-form script: the original's `sh -c` ran it as an sh script when it had no shebang; where the
+        # original had bash, the script may need it, and the start check finds a runtime with bash instead
+        outcome = convert_command(instruction, context.facts.env, tools, context.image.shell,
+                                  build_only_args(context.facts.stage),
+                                  sh_runs_scripts=context.image.shell and context.source_shell != "bash")
         context.findings += outcome.findings
         ported = port_launcher(outcome.argv or instruction.json_args() or [], context.image)
         if ported is not None:
@@ -260,10 +336,26 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
     if keyword == "MAINTAINER" and (label := modernized(instruction)) is not None:
         context.findings.append(label[1])
         return [label[0] if label[0].endswith("\n") else label[0] + context.newline]
-    if keyword in ("SHELL", "ONBUILD"):
-        context.findings.append(finding("MIG525", instruction.line, f"{keyword} dropped from the runtime stage"))
+    if keyword == "ONBUILD":  # image metadata: images built FROM this one run it, as they did the original's
+        trigger = instruction.body.split(None, 1)
+        script = split_flags(trigger[1])[1] if len(trigger) == 2 else ""
+        if trigger and trigger[0].upper() == "RUN" and json_argv(script) is None and not context.image.shell:
+            context.findings.append(finding("MIG525", instruction.line, "shell-form ONBUILD RUN dropped from the "
+                                            "runtime stage, which has no shell to run it: images built FROM the "
+                                            "migrated image no longer run this trigger"))
+            return []
+    if keyword == "SHELL":
+        context.findings.append(finding("MIG525", instruction.line, "SHELL dropped from the runtime stage"))
         return []
     return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
+
+
+def _ignored_by_shell_entrypoint(cmd: Instruction, context: RuntimeContext) -> bool:
+    """The CMD in force under a shell-form ENTRYPOINT that becomes exec form (the runtime has no shell):
+    `/bin/sh -c 'python app.py' --debug` ignored `--debug`, `["python", "app.py", "--debug"]` would not."""
+    entrypoint = context.facts.entrypoint
+    return (entrypoint is not None and entrypoint.json_args() is None and not context.image.shell
+            and cmd is context.facts.cmd and not context.plan.image_default_command)
 
 
 def _runtime_user(instruction: Instruction, context: RuntimeContext) -> str:
@@ -403,9 +495,10 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     if not context.plan.image_default_command and (facts.workdir != "/" or (
         (context.image.workdir or "/") != "/" and relies_on_workdir(facts)
     )):
-        out.append(f"WORKDIR {facts.workdir}{context.newline}")
+        out.append(f"WORKDIR {facts.as_written(facts.workdir)}{context.newline}")
     out += copy_lines(context, builder)
     out += repeated_copies(context)
+    _note_uncarried(context)
     if context.plan.image_default_command:
         carried = [i for i in carried if i.keyword not in ("CMD", "ENTRYPOINT", "HEALTHCHECK")]
     if context.plan.expose is not None:

@@ -643,7 +643,15 @@ class _Rewriter:
                 self.nested(child)
         if outcome is None:
             self._tool_use(node, cmd)
-            return False, []
+            self.findings.extend(_hidden_manager(cmd))
+            outcome = self._source_paths(node, cmd)
+            if outcome is None:
+                return False, []
+        elif not outcome.remove and outcome.whole is None and (paths := self._source_paths(node, cmd)):
+            outcome.findings += paths.findings
+            outcome.fails = outcome.fails or paths.fails
+            for index, text in paths.replace.items():
+                outcome.replace.setdefault(index, text)
         if outcome.adds:
             self._add_tools(cmd, outcome)
         self.findings.extend(self._failing(node, outcome))
@@ -652,6 +660,11 @@ class _Rewriter:
         if outcome.remove:
             return True, []
         return False, _token_edits(cmd, outcome, self.src.start(node), self.src.end(node))
+
+    def _source_paths(self, node: Node, cmd: Cmd) -> Outcome | None:
+        from migrator.rewrite import source_paths
+
+        return source_paths.check(cmd, self.ctx, self.src.text[: self.src.start(node)])
 
     def _failing(self, node: Node, outcome: Outcome) -> list[Finding]:
         """The outcome's findings. When the command stays and fails on Wolfi, its error findings are
@@ -698,6 +711,12 @@ class _Rewriter:
         if outcome is None:
             self._tool_use(node, cmd)
             return
+        if outcome.fails and _is_query(cmd):
+            message = (f"`{' '.join(t.text for t in cmd.words)}` only asks the source's package manager, which Wolfi "
+                       "does not have: where it stands (a command substitution or a condition) it answers nothing "
+                       "and the RUN goes on, so what depended on its answer no longer happens: check it")
+            self.findings.append(pcodes.PACKAGE_QUERY_UNANSWERED.finding(cmd.line, message))
+            return
         if not outcome.changes:
             self.findings.extend(self._failing(node, outcome))
             return
@@ -741,7 +760,7 @@ class _Rewriter:
     def _setup_script(self, items: list[Node]) -> Outcome | None:
         """`curl -fsSL https://deb.nodesource.com/setup_20.x | bash -`: a script that adds a repository."""
         from migrator.rewrite.packages import repository_setup
-        from migrator.rewrite.repositories import setup_script_url
+        from migrator.rewrite.repositories import served_by, setup_script_url
 
         if len(items) < 2 or items[0].type != "command" or items[-1].type != "command":
             return None
@@ -751,7 +770,8 @@ class _Rewriter:
         url = setup_script_url(fetch)
         if url is None:
             return None
-        return repository_setup(fetch.line, f"`{fetch.words[0].text} {url} | {run.words[0].text}`", self.ctx)
+        return repository_setup(fetch.line, f"`{fetch.words[0].text} {url} | {run.words[0].text}`", self.ctx,
+                                served_by(url), piped=True)
 
     def _translate(self, cmd: Cmd) -> Outcome | None:
         from migrator.rewrite import housekeeping, packages, php_helpers, users
@@ -766,15 +786,49 @@ class _Rewriter:
         assignments, words = _command_words(node)
         if not words:
             return None
+        from migrator.rewrite.packages import MANAGERS, WRAPPERS
+        from migrator.rewrite.wrappers import wrapper_words
+
         prefix = [self.src.token(a) for a in assignments]
         tokens = [self.src.token(w) for w in words]
-        if tokens[0].value == "sudo":
-            prefix.append(tokens.pop(0))
-            while tokens and tokens[0].is_option and tokens[0].value in ("-E", "-H", "-n", "-S"):
-                prefix.append(tokens.pop(0))
-            if not tokens:
-                return None
-        return Cmd(tuple(prefix), tuple(tokens), self.src.line(self.src.start(node)))
+        wrappers = wrapper_words([t.value for t in tokens])  # sudo, env A=b, timeout 600, nice, exec...
+        wrapped = (tokens[wrappers].value or "").rsplit("/", 1)[-1] if wrappers else ""
+        if tokens[0].value != "sudo" and wrapped not in MANAGERS and wrapped not in WRAPPERS:
+            wrappers = 0  # (`timeout 60 make`: the image needs timeout, which the tools check looks for)
+        return Cmd(tuple(prefix + tokens[:wrappers]), tuple(tokens[wrappers:]), self.src.line(self.src.start(node)))
+
+
+def _hidden_manager(cmd: Cmd) -> list[Finding]:
+    """`sh -c "apt-get install -y curl"`, `xargs apt-get install -y < list`: a package manager migrator
+    cannot rewrite where it stands, which fails on Wolfi."""
+    from migrator.rewrite.packages import MANAGERS, WRAPPERS
+    from migrator.rewrite.wrappers import hidden_manager
+
+    managers = frozenset(name for name in (*MANAGERS, *WRAPPERS) if name != "apk")
+    found = hidden_manager([t.value for t in cmd.words], managers)
+    if found is None:
+        return []
+    how, manager = found
+    text = " ".join(t.text for t in cmd.words)
+    message = (f"`{text if len(text) <= 80 else text[:77] + '...'}` runs {manager} through {how}, where migrator "
+               f"does not translate it: left as written; {manager} does not exist in Wolfi. Write the command "
+               "on its own (apk add ...)")
+    return [pcodes.UNSUPPORTED_PACKAGE_COMMAND.finding(cmd.line, message)]
+
+
+_SIMULATE = {"-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"}
+_QUERY_OPTIONS = {"-l", "--list", "-L", "--listfiles", "-s", "--status", "-S", "--search", "--get-selections", "-q",
+                  "--query", "-qa"}
+
+
+def _is_query(cmd: Cmd) -> bool:
+    """`apt-get -s install x`, `apt-cache policy x`, `dpkg -l`, `dpkg-query -W`, `rpm -q`: asks, changes nothing."""
+    options = {w.value for w in cmd.words[1:] if w.is_option}
+    if cmd.name in ("apt-cache", "dpkg-query", "apt-config"):
+        return True
+    if cmd.name in ("apt-get", "apt"):
+        return bool(options & _SIMULATE)
+    return cmd.name in ("dpkg", "rpm") and bool(options & _QUERY_OPTIONS)
 
 
 _INSERT_THROUGH = {"pipeline", "redirected_statement", "negated_command"}
@@ -798,19 +852,27 @@ def _insertion_point(node: Node) -> Node:
 
 
 def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, first_line: int) -> None:
-    """Say in each failing command's error finding when the rewritten script would carry on after it."""
-    from migrator.rewrite.failures import hidden_reason
+    """Say in each failing command's error finding when the rewritten script would carry on after it. It
+    stays an error: the build passes, but the image lacks what the command did."""
+    import bisect
+    import itertools
+
+    from migrator.rewrite.failures import hidden_reason, set_commands
 
     src = parsed(result, first_line)
     nodes = {(node.type, src.start(node)): node for node in _walk(src.root)}
+    sets = set_commands(src.root)
+    ordered = sorted(edits, key=lambda e: e.end)
+    ends = [e.end for e in ordered]
+    shifts = [0, *itertools.accumulate(len(e.text) - (e.end - e.start) for e in ordered)]
     for index, kind, start in rewriter.failing:
-        moved = start + sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= start)
+        moved = start + shifts[bisect.bisect_right(ends, start)]  # what the edits before it added or removed
         node = nodes.get((kind, moved))
-        reason = hidden_reason(node, rewriter.errexit, rewriter.ctx.stage.pipefail) if node is not None else None
+        reason = hidden_reason(node, rewriter.errexit, rewriter.ctx.stage.pipefail, sets) if node is not None else None
         if reason is not None:
             found = rewriter.findings[index]
-            message = (f"{found.message.rstrip('.')}. The shell hides this failure ({reason}), so the RUN "
-                       "step would pass with it undone")
+            message = (f"{found.message.rstrip('.')}. The shell hides this failure ({reason}): the RUN step "
+                       "passes, and the image lacks what the command was to do")
             rewriter.findings[index] = Finding(found.code, found.severity, found.line, message)
 
 

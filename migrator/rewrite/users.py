@@ -72,6 +72,20 @@ class _Parsed:
     unsupported: list[str] = field(default_factory=list)
 
 
+def _into_group(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`adduser app users` / `addgroup app www-data` (add a user to a group): both must exist on Wolfi, and
+    Wolfi's base layout has no `users` and no `www-data`."""
+    from migrator.rewrite.housekeeping import unknown_accounts
+
+    words = [w.value for w in cmd.words[1:]]
+    if len(words) != 2 or any(w is None or w.startswith("-") or "$" in w for w in words):
+        return None
+    found = unknown_accounts(cmd, ctx, "", words[1] or "")  # the group: Wolfi lacks users, www-data
+    if found is not None:
+        found.users = True
+    return found
+
+
 def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     name = cmd.name
     if name not in USER_COMMANDS:
@@ -81,7 +95,7 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         debian_style = False  # Alpine's busybox: long options such as --ingroup are its own
     if name in ("adduser", "addgroup") and not debian_style:
         _remember_busybox(cmd, ctx)
-        return Outcome(users=True)  # already busybox (or `adduser USER GROUP`, valid in both)
+        return _into_group(cmd, ctx) or Outcome(users=True)  # already busybox (or `adduser USER GROUP`)
     table = {
         "useradd": _USERADD, "groupadd": _GROUPADD, "usermod": _USERMOD, "groupmod": {},
         "userdel": _USERDEL, "groupdel": _GROUPDEL, "adduser": _DEBIAN_ADDUSER, "addgroup": _DEBIAN_ADDGROUP,

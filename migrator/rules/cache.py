@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from migrator import __version__
+from migrator.cachedir import user_cache_dir, write_entry
 
 T = TypeVar("T")
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "migrator"
+def cache_dir() -> Path | None:
+    return user_cache_dir()
 
 
 def cached(kind: str, files: Sequence[Path], build: Callable[[list[bytes]], T], to_plain: Callable[[T], Any],
@@ -38,13 +38,16 @@ def cached(kind: str, files: Sequence[Path], build: Callable[[list[bytes]], T], 
 
     `code` are the source files of `build`/`to_plain`/`from_plain`: editing them changes the key."""
     contents = [path.read_bytes() for path in files]
-    entry = cache_dir() / f"{kind}-{_key(files, contents, code)}.marshal"
+    directory = cache_dir()
+    if directory is None:  # no home: no cache
+        return build(contents)
+    entry = directory / f"{kind}-{_key(files, contents, code)}.marshal"
     try:
         return from_plain(marshal.loads(entry.read_bytes()))
     except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         pass  # no entry yet, or a damaged one: build it
     built = build(contents)
-    _store(entry, marshal.dumps(to_plain(built)))  # (ValueError: a value marshal cannot keep, a bug: tests)
+    write_entry(entry, marshal.dumps(to_plain(built)))  # (ValueError: a value marshal cannot keep, a bug: tests)
     return built
 
 
@@ -56,13 +59,3 @@ def _key(files: Sequence[Path], contents: Sequence[bytes], code: Sequence[str]) 
         parts.append(f"{source}:{info.st_size}:{info.st_mtime_ns}")
     text = "|".join(parts).encode("utf-8", "surrogateescape")
     return f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}"
-
-
-def _store(entry: Path, data: bytes) -> None:
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
-        temporary.write_bytes(data)
-        os.replace(temporary, entry)
-    except OSError:
-        pass  # a read-only home: build again next time

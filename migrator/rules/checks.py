@@ -13,6 +13,7 @@ from typing import Any
 from migrator.model import MigratorError
 from migrator.parse.imageref import _COMPONENT, _TAG, PACKAGE_NAME
 from migrator.regex import lazy as lazy_re
+from migrator.yamlfile import short_repr
 
 _SOURCE_PACKAGE = lazy_re(r"^[A-Za-z0-9@](?:[ A-Za-z0-9._+:~@-]*[A-Za-z0-9._+~-])?$")  # dnf groups have spaces
 _ECOSYSTEM_PACKAGE = lazy_re(r"^[A-Za-z0-9@_][A-Za-z0-9._+/@-]*$")  # PyPI, gems, npm (@scope/name)
@@ -25,7 +26,7 @@ SAMPLE_VERSIONS = ("latest", "3.12", "22")
 
 
 def _fail(where: str, value: Any, expected: str) -> MigratorError:
-    return MigratorError(f"{where}: {value!r} is not {expected}")
+    return MigratorError(f"{where}: {short_repr(value)} is not {expected}")
 
 
 def wolfi_package(value: Any, where: str) -> str:
@@ -40,6 +41,20 @@ def wolfi_packages(values: Any, where: str) -> list[str]:
     if not isinstance(values, list):
         raise _fail(where, values, "a list of Wolfi package names")
     return [wolfi_package(v, where) for v in values]
+
+
+def wolfi_package_templates(values: Any, where: str) -> list[str]:
+    """Wolfi package names in which `{version}` stands for a language stream (openjdk-{version}-default-jdk):
+    held to the package grammar with the placeholder filled in."""
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise _fail(where, values, "a list of Wolfi package names")
+    for value in values:
+        unknown = [p for p in _PLACEHOLDER.findall(value) if p != "{version}"] if isinstance(value, str) else []
+        if unknown or not isinstance(value, str) or not PACKAGE_NAME.match(value.replace("{version}", "17")):
+            raise _fail(where, value, "a Wolfi package name ([a-z0-9][a-z0-9._+-]*; {version} is a placeholder)")
+    return list(values)
 
 
 def source_package(name: Any, where: str, family: Any) -> str:
@@ -78,14 +93,16 @@ def image_name(value: Any, where: str) -> str:
     return value
 
 
-def image_template(value: Any, where: str) -> str:
-    """`NAME[:TAG]`, no registry; `{version}` is the only placeholder."""
-    expected = "an image name without registry, such as python:{version}-dev"
+def image_template(value: Any, where: str, placeholders: bool = True) -> str:
+    """`NAME[:TAG]`, no registry; `{version}` is the only placeholder (where there are any)."""
+    expected = ("an image name without registry, such as python:{version}-dev" if placeholders
+                else "an image name without registry, such as python:latest-dev")
     if not isinstance(value, str):
         raise _fail(where, value, expected)
-    unknown = [p for p in _PLACEHOLDER.findall(value) if p != "{version}"]
+    unknown = [p for p in _PLACEHOLDER.findall(value) if p != "{version}" or not placeholders]
     if unknown:
-        raise _fail(where, value, f"{expected} ({unknown[0]} is not a placeholder; {{version}} is)")
+        raise _fail(where, value, f"{expected} ({unknown[0]} is not a placeholder"
+                    + ("; {version} is)" if placeholders else ")"))
     for version in SAMPLE_VERSIONS:
         name, colon, tag = value.replace("{version}", version).partition(":")
         if not _COMPONENT.match(name) or (colon and not _TAG.match(tag)):
@@ -122,4 +139,74 @@ def user(value: Any, where: str) -> str:
 def uid(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise _fail(where, value, "a non-negative number")
+    return value
+
+
+_ENV_NAME = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ENV_VALUE = lazy_re(r"^[A-Za-z0-9._+:/@$%{},=~-]*$")  # written unquoted (or in double quotes with a `$`)
+_DIRECTORY = lazy_re(r"^/[A-Za-z0-9._+@/-]*$")
+
+
+def mapping(value: Any, where: str, of: str) -> dict[Any, Any]:
+    """A section that must be a mapping (absent: empty)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(where, value, f"a mapping of {of}")
+    return value
+
+
+def listed(value: Any, where: str, of: str) -> list[Any]:
+    """A section that must be a list (absent: empty)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _fail(where, value, f"a list of {of}")
+    return value
+
+
+def patterns(values: Any, where: str) -> tuple[str, ...]:
+    """One pattern or a list of them (image rules' and upstream entries' `tags`)."""
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list):
+        raise _fail(where, values, "a pattern or a list of patterns")
+    return tuple(pattern(v, where) for v in values)
+
+
+def directory(value: Any, where: str) -> str:
+    """A directory the tool writes (WORKDIR, COPY destinations): absolute, no glob, no space, no '..'."""
+    if not isinstance(value, str) or not _DIRECTORY.match(value) or "//" in value or "/../" in f"{value}/":
+        raise _fail(where, value, "an absolute directory without spaces, quotes, globs or '..'")
+    return value
+
+
+def exec_form(values: Any, where: str) -> list[str]:
+    """An exec-form argument list: strings of one line each, spaces allowed (`daemon off;`)."""
+    if values is None:
+        return []
+    if not isinstance(values, list) or not all(isinstance(v, str) and not _CONTROL.search(v) for v in values):
+        raise _fail(where, values, "a list of strings of one line each (exec form)")
+    return list(values)
+
+
+def env(values: Any, where: str) -> tuple[tuple[str, str], ...]:
+    """NAME: value pairs the tool writes into ENV lines."""
+    result = []
+    for name, value in mapping(values, where, "NAME: value").items():
+        if not isinstance(name, str) or not _ENV_NAME.match(name):
+            raise _fail(f"{where} name", name, "a variable name ([A-Za-z_][A-Za-z0-9_]*)")
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or not _ENV_VALUE.match(str(value)):
+            raise _fail(f"{where} {name}", value, "a value without spaces, quotes or backslashes")
+        result.append((name, str(value)))
+    return tuple(result)
+
+
+def boolean(value: Any, where: str, default: bool) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise _fail(where, value, "true or false")
     return value

@@ -103,6 +103,7 @@ class RuleSet:
     languages: dict[str, Language] = field(default_factory=dict)
     dockerhub_paths: dict[str, str] = field(default_factory=dict)  # path glob -> why Chainguard lacks it
     dockerhub_env: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # path -> ENV recreating it
+    dockerhub_moved: dict[str, str] = field(default_factory=dict)  # path -> where the Chainguard image has it
     upstream: list[UpstreamDefaults] = field(default_factory=list)
 
     def image_rule(self, repository: str, tag: str | None) -> ImageRule | None:
@@ -295,10 +296,11 @@ def _load_user(path: Path) -> dict[str, Any]:
 
 
 def _parse_yaml(path: Path) -> dict[str, Any]:
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    yaml = YAML(typ="safe", pure=True)
+    from migrator.yamlfile import yaml_reader
+
+    yaml = yaml_reader("safe")
     try:
         data = yaml.load(path.read_text(encoding="utf-8"))
     except MarkedYAMLError as exc:
@@ -355,7 +357,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
         if key not in known:
             expected = ", ".join(sorted(known))
             raise MigratorError(f"{origin}: unknown top-level key '{key}' (expected one of: {expected})")
-    for raw in data.get("images") or []:
+    for raw in checks.listed(data.get("images"), f"{origin}: images", "image rules"):
         ruleset.images.append(_image_rule(raw, origin))
     if "packages" in data:
         family = data.get("family")
@@ -369,10 +371,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
             checks.source_package(name, f"{origin}: package", family)
             if override or str(name) not in table:
                 table[str(name)] = _package_mapping(str(name), value, origin)
-    chainguard = data.get("chainguard") or {}
-    if not isinstance(chainguard, dict):
-        raise MigratorError(f"{origin}: 'chainguard' must be a mapping of image name -> facts")
-    for name, raw in chainguard.items():
+    for name, raw in checks.mapping(data.get("chainguard"), f"{origin}: chainguard", "image name: facts").items():
         if override or name not in ruleset.chainguard:
             ruleset.chainguard[str(name)] = _chainguard_image(str(name), raw, origin)
     _merge_image_model(ruleset, data, origin, override)
@@ -395,38 +394,83 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
 
 
 def _merge_image_model(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) -> None:
+    from migrator.rules import checks  # (only when rules are read, not from the cache)
+
     if data.get("busybox_applets") is not None and (override or not ruleset.applets):
-        ruleset.applets = tuple(str(a) for a in _list(data["busybox_applets"], "busybox_applets", origin))
+        ruleset.applets = tuple(checks.words(data["busybox_applets"], f"{origin}: busybox_applets"))
     if data.get("dev_programs") is not None and (override or not ruleset.dev_programs):
-        ruleset.dev_programs = tuple(str(a) for a in _list(data["dev_programs"], "dev_programs", origin))
-    for name, raw in (data.get("languages") or {}).items():
-        if not isinstance(raw, dict) or not {"programs", "builder", "runtime"} <= set(raw):
-            raise MigratorError(f"{origin}: language '{name}' needs programs, builder and runtime")
-        if override or name not in ruleset.languages:
-            ruleset.languages[str(name)] = Language(str(name), tuple(str(p) for p in raw["programs"]),
-                                                    str(raw["builder"]), str(raw["runtime"]),
-                                                    tuple(str(p) for p in raw.get("packages") or ()),
-                                                    tuple(str(p) for p in raw.get("on_base") or ()))
-    for path, value in (data.get("dockerhub_paths") or {}).items():
+        ruleset.dev_programs = tuple(checks.words(data["dev_programs"], f"{origin}: dev_programs"))
+    for name, raw in checks.mapping(data.get("languages"), f"{origin}: languages", "language: facts").items():
+        language = _language(name, raw, origin)
+        if override or language.name not in ruleset.languages:
+            ruleset.languages[language.name] = language
+    for path, value in checks.mapping(data.get("dockerhub_paths"), f"{origin}: dockerhub_paths", "path: why").items():
+        checks.path(path, f"{origin}: dockerhub_paths key")
+        why, env = _dockerhub_path(path, value, origin)
         if override or path not in ruleset.dockerhub_paths:
-            why = value.get("why", "") if isinstance(value, dict) else value
-            ruleset.dockerhub_paths[str(path)] = str(why)
-            env = value.get("env") if isinstance(value, dict) else None
-            if isinstance(env, dict):
-                ruleset.dockerhub_env[str(path)] = tuple((str(k), str(v)) for k, v in env.items())
-    for raw in _list(data.get("upstream") or [], "upstream", origin):
-        if not isinstance(raw, dict) or not isinstance(raw.get("match"), str):
-            raise MigratorError(f"{origin}: each 'upstream' entry needs a 'match' string")
-        tags = raw.get("tags") or ()
-        entry = UpstreamDefaults(
-            match=raw["match"], tags=(tags,) if isinstance(tags, str) else tuple(str(t) for t in tags),
-            workdir=str(raw.get("workdir", "/")), entrypoint=tuple(raw.get("entrypoint") or ()),
-            cmd=tuple(raw.get("cmd") or ()), entrypoint_passes_commands=bool(raw.get("entrypoint_passes_commands")),
-        )
+            ruleset.dockerhub_paths[path] = why
+            if env:
+                ruleset.dockerhub_env[path] = env
+            if isinstance(value, dict) and value.get("to"):
+                ruleset.dockerhub_moved[path] = checks.path(value["to"], f"{origin}: dockerhub_paths {path}: to")
+    for raw in checks.listed(data.get("upstream"), f"{origin}: upstream", "entries"):
+        entry = _upstream(raw, origin)
         if override:
             ruleset.upstream.insert(0, entry)
         else:
             ruleset.upstream.append(entry)
+
+
+def _language(name: Any, raw: Any, origin: str) -> Language:
+    from migrator.rules import checks
+
+    where = f"{origin}: language {checks.short_repr(name)}"
+    checks.image_name(name, f"{origin}: languages key")
+    if not isinstance(raw, dict) or not {"programs", "builder", "runtime"} <= set(raw):
+        raise MigratorError(f"{where} needs programs, builder and runtime")
+    return Language(
+        name, tuple(checks.words(raw["programs"], f"{where}: programs")),
+        checks.image_template(raw["builder"], f"{where}: builder", placeholders=False),
+        checks.image_template(raw["runtime"], f"{where}: runtime", placeholders=False),
+        tuple(checks.words(raw.get("packages"), f"{where}: packages")),
+        tuple(checks.wolfi_package_templates(raw.get("on_base"), f"{where}: on_base")),
+    )
+
+
+def _dockerhub_path(path: str, value: Any, origin: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(why Chainguard lacks it, the ENV that recreates it) of a dockerhub_paths entry."""
+    from migrator.rules import checks
+
+    where = f"{origin}: dockerhub_paths {path}"
+    if not isinstance(value, dict):
+        return checks.message(value, where), ()
+    unknown = set(value) - {"why", "env", "to"}
+    if unknown:
+        raise MigratorError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (expected why, env, to)")
+    return checks.message(value.get("why", ""), f"{where}: why"), checks.env(value.get("env"), f"{where}: env")
+
+
+_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands"}
+
+
+def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
+    from migrator.rules import checks
+
+    if not isinstance(raw, dict) or not isinstance(raw.get("match"), str):
+        raise MigratorError(f"{origin}: each 'upstream' entry needs a 'match' string")
+    where = f"{origin}: upstream {checks.short_repr(raw['match'])}"
+    unknown = set(raw) - _UPSTREAM_KEYS
+    if unknown:
+        raise MigratorError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+    return UpstreamDefaults(
+        match=checks.pattern(raw["match"], f"{where}: match"),
+        tags=checks.patterns(raw.get("tags"), f"{where}: tags"),
+        workdir=checks.directory(raw.get("workdir", "/"), f"{where}: workdir"),
+        entrypoint=tuple(checks.exec_form(raw.get("entrypoint"), f"{where}: entrypoint")),
+        cmd=tuple(checks.exec_form(raw.get("cmd"), f"{where}: cmd")),
+        entrypoint_passes_commands=checks.boolean(raw.get("entrypoint_passes_commands"),
+                                                  f"{where}: entrypoint_passes_commands", False),
+    )
 
 
 def _list(value: Any, key: str, origin: str) -> list[Any]:
@@ -436,15 +480,6 @@ def _list(value: Any, key: str, origin: str) -> list[Any]:
 
 
 _SHELL_KINDS = ("none", "busybox", "bash")
-
-
-def _strings(values: Any, where: str) -> list[str]:
-    """An exec-form argument list: strings, spaces allowed (`daemon off;`)."""
-    if values is None:
-        return []
-    if not isinstance(values, list) or not all(isinstance(v, str) and "\n" not in v for v in values):
-        raise MigratorError(f"{where}: expected a list of strings (exec form)")
-    return list(values)
 
 
 def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
@@ -463,30 +498,27 @@ def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
         raise MigratorError(f"{where}: shell must be one of {', '.join(_SHELL_KINDS)}")
     dev = raw.get("dev", False)
     dev_programs = tuple(checks.words(dev.get("programs"), f"{where}: dev programs")) if isinstance(dev, dict) else ()
-    env = raw.get("env") or {}
-    if not isinstance(env, dict):
-        raise MigratorError(f"{where}: env must be a mapping")
-    paths = raw.get("paths") or {}
-    if not isinstance(paths, dict):
-        raise MigratorError(f"{where}: paths must be a mapping")
+    paths = checks.mapping(raw.get("paths"), f"{where}: paths", "name: where")
+    partner = raw.get("shell_partner")
     return ChainguardImage(
         name=name,
         entrypoint=tuple(checks.words(raw.get("entrypoint"), f"{where}: entrypoint")),
-        cmd=tuple(_strings(raw.get("cmd"), f"{where}: cmd")),
+        cmd=tuple(checks.exec_form(raw.get("cmd"), f"{where}: cmd")),
         user=checks.user(raw.get("user", "nonroot"), f"{where}: user"),
         uid=checks.uid(raw.get("uid", 65532), f"{where}: uid"),
         shell=kind != "none",
         shell_kind=kind,
         workdir=checks.optional_path(raw.get("workdir"), f"{where}: workdir"),
-        env=tuple((str(k), str(v)) for k, v in env.items()),
+        env=checks.env(raw.get("env"), f"{where}: env"),
         programs=tuple(checks.words(raw.get("programs"), f"{where}: programs")),
         tools=tuple(checks.words(raw.get("tools"), f"{where}: tools")),
         packages=frozenset(checks.wolfi_packages(raw.get("packages"), f"{where}: packages")),
         dev=bool(dev),
         dev_programs=dev_programs,
-        paths=tuple((str(k), str(v)) for k, v in paths.items()),
-        shell_partner=raw.get("shell_partner"),
-        known=bool(raw.get("known", True)),
+        paths=tuple((checks.pattern(k, f"{where}: paths"), checks.message(v, f"{where}: paths {k}"))
+                    for k, v in paths.items()),
+        shell_partner=None if partner is None else checks.image_name(partner, f"{where}: shell_partner"),
+        known=checks.boolean(raw.get("known"), f"{where}: known", True),
     )
 
 
@@ -509,21 +541,17 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
         raise MigratorError(f"{where}: unknown family '{raw['family']}' (known: {', '.join(FAMILIES)})")
     if raw.get("shell") is not None and raw["shell"] not in SOURCE_SHELLS:
         raise MigratorError(f"{where}: unknown shell '{raw['shell']}' (known: {', '.join(SOURCE_SHELLS)})")
-    tags = raw.get("tags") or ()
-    if isinstance(tags, str):
-        tags = (tags,)
+    tags = checks.patterns(raw.get("tags"), f"{where}: 'tags'")
     for key in ("builder", "runtime"):
         if raw.get(key) is not None:
             checks.image_template(raw[key], f"{where}: '{key}'")
     checks.pattern(raw["match"], f"{where}: 'match'")
-    for tag in tags:
-        checks.pattern(tag, f"{where}: 'tags'")
     for key in ("unsupported", "notes"):
         if raw.get(key) is not None:
             checks.message(raw[key], f"{where}: '{key}'")
     return ImageRule(
         match=raw["match"],
-        tags=tuple(str(t) for t in tags),
+        tags=tags,
         ecosystem=raw.get("ecosystem"),
         builder=raw.get("builder"),
         runtime=raw.get("runtime"),
@@ -547,11 +575,11 @@ def _package_mapping(name: str, value: Any, origin: str) -> PackageMapping:
         return PackageMapping(tuple(checks.wolfi_packages(value, where)))
     if isinstance(value, dict) and "to" in value:
         to = value["to"]
-        names = (to,) if isinstance(to, str) else tuple(to or ())
+        names = [to] if isinstance(to, str) else to
         note = value.get("note")
         if note is not None:
             checks.message(note, f"{where}: note")
-        return PackageMapping(tuple(checks.wolfi_packages(list(names), where)), note)
+        return PackageMapping(tuple(checks.wolfi_packages(names, where)), note)
     raise MigratorError(
         f"{origin}: package '{name}': expected a Wolfi name, a list of names, or {{to: [...], note: ...}}"
     )

@@ -56,7 +56,7 @@ def similar_names(name: str, limit: int = 3) -> list[str]:
     return list(_similar_names(name, limit))
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=16384)  # more than the names of a large file: the planner's attempts ask again for each
 def _similar_names(name: str, limit: int) -> tuple[str, ...]:
     """Once per name (a file can name the same unknown package a thousand times); the names sharing
     its stem are found by bisection in the sorted names, not by scanning all 12,000."""

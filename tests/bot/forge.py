@@ -51,6 +51,9 @@ class Forge:
         self.lock = threading.Lock()
         self.next_id = 1000
         self.base = ""
+        # GitHub: what GET /user answers (None: 403, as for a workflow's GITHUB_TOKEN, whose comments are by
+        # github-actions[bot]); GitLab: the token's bot user
+        self.login: str | None = None if kind == "github" else "project_bot"
 
     # --- test helpers ---------------------------------------------------------------------------
     def add_comment(self, body: str, user: str = "someone") -> int:
@@ -126,6 +129,9 @@ class Forge:
 
     def route_github(self, method: str, path: str, query: dict[str, str], data: Any
                      ) -> tuple[int, dict[str, str], Any]:
+        if path == "/user" and method == "GET":
+            return (200, {}, {"login": self.login}) if self.login else (
+                403, {}, {"message": "Resource not accessible by integration"})
         if m := re.fullmatch(r"/repos/([^/]+)/([^/]+)/pulls/(\d+)/files", path):
             return self.page(path, query, self.files) if method == "GET" else (405, {}, {})
         if m := re.fullmatch(r"/repos/[^/]+/[^/]+/issues/(\d+)/comments", path):
@@ -134,7 +140,7 @@ class Forge:
                     items = [self._comment_json(c) for c in self.comments.values()]
                     return self.page(path, query, items)
                 if method == "POST":
-                    cid = self.add_comment(data["body"], user="github-actions[bot]")
+                    cid = self.add_comment(data["body"], user=self.login or "github-actions[bot]")
                     return 201, {}, self._comment_json(self.comments[cid])
         if m := re.fullmatch(r"/repos/[^/]+/[^/]+/issues/comments/(\d+)", path):
             cid = int(m.group(1))
@@ -164,16 +170,18 @@ class Forge:
 
     def route_gitlab(self, method: str, path: str, query: dict[str, str], data: Any
                      ) -> tuple[int, dict[str, str], Any]:
+        if path == "/api/v4/user" and method == "GET":
+            return (200, {}, {"username": self.login}) if self.login else (401, {}, {"message": "401 Unauthorized"})
         if re.fullmatch(r"/api/v4/projects/[^/]+/merge_requests/\d+/diffs", path) and method == "GET":
             return self.page(path, query, self.files)
         if re.fullmatch(r"/api/v4/projects/[^/]+/merge_requests/\d+/notes", path):
             with self.lock:
                 if method == "GET":
-                    items = [{"id": c["id"], "body": c["body"], "system": c.get("system", False)}
-                             for c in self.comments.values()]
+                    items = [{"id": c["id"], "body": c["body"], "system": c.get("system", False),
+                              "author": {"username": c["user"]["login"]}} for c in self.comments.values()]
                     return self.page(path, query, items)
                 if method == "POST":
-                    cid = self.add_comment(data["body"], user="project_bot")
+                    cid = self.add_comment(data["body"], user=self.login or "project_bot")
                     return 201, {}, {"id": cid, "body": data["body"]}
         if m := re.fullmatch(r"/api/v4/projects/[^/]+/merge_requests/\d+/notes/(\d+)", path):
             cid = int(m.group(1))

@@ -186,7 +186,7 @@ def test_403_with_ratelimit_reset_is_waited_out(gh: Setup) -> None:
 def test_retry_after_beyond_the_cap_fails_fast(gh: Setup) -> None:
     gh.forge.faults.append(Fault("GET", r"/pulls/7/files", 429, headers={"Retry-After": "3600"}))
     start = time.monotonic()
-    assert gh.run() == 3
+    assert gh.run() == 2  # an API failure is an error like any other (exit 3 is validate's only)
     assert time.monotonic() - start < 2
     assert "3600" in gh.err and "::error" in gh.err
     assert not gh.forge.comments
@@ -206,7 +206,7 @@ def test_read_only_token_writes_the_step_summary(gh: Setup) -> None:
 
 def test_bad_token_fails_without_printing_it(gh: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", "ghs_wrongTokenWrongToken")
-    assert gh.run() == 3
+    assert gh.run() == 2  # an API failure is an error like any other (exit 3 is validate's only)
     assert "401" in gh.err and "ghs_wrongTokenWrongToken" not in gh.err + gh.out
 
 
@@ -230,10 +230,35 @@ def test_nothing_to_say_updates_then_deletes(gh: Setup) -> None:
 
 
 def test_duplicates_from_the_past_are_removed(gh: Setup) -> None:
-    a = gh.forge.add_comment(f"{MARKER}\none")
-    gh.forge.add_comment(f"{MARKER}\ntwo")
+    a = gh.forge.add_comment(f"{MARKER}\none", user="github-actions[bot]")
+    gh.forge.add_comment(f"{MARKER}\ntwo", user="github-actions[bot]")
     assert gh.run() == 0
     assert gh.bot()["id"] == a
+
+
+def test_a_comment_someone_else_opened_with_the_marker_is_not_ours(gh: Setup) -> None:
+    """Second adversarial round, B2: the marker alone made mallory's comment 'ours': the bot deleted its own
+    report and wrote the report into hers."""
+    theirs = gh.forge.add_comment(f"{MARKER}\nmallory's own text", user="mallory")
+    ours = gh.forge.add_comment(f"{MARKER}\nold report", user="github-actions[bot]")
+    assert gh.run() == 0
+    assert gh.forge.comments[theirs]["body"] == f"{MARKER}\nmallory's own text"
+    assert ours in gh.forge.comments and gh.forge.comments[ours]["body"] != f"{MARKER}\nold report"
+    assert gh.forge.count("DELETE") == 0 and gh.forge.count("PATCH", rf"/comments/{theirs}") == 0
+
+
+def test_a_token_of_a_user_finds_that_user_s_comments(gh: Setup) -> None:
+    gh.forge.login = "release-bot"
+    gh.forge.add_comment(f"{MARKER}\nby the workflow token", user="github-actions[bot]")
+    ours = gh.forge.add_comment(f"{MARKER}\nold report", user="release-bot")
+    assert gh.run() == 0
+    assert gh.forge.count("PATCH", rf"/comments/{ours}$") == 1 and gh.forge.count("POST") == 0
+
+
+def test_bot_user_names_the_author_when_the_api_cannot(gh: Setup) -> None:
+    ours = gh.forge.add_comment(f"{MARKER}\nold report", user="my-app[bot]")
+    assert gh.run("--bot-user", "my-app[bot]") == 0
+    assert gh.forge.count("PATCH", rf"/comments/{ours}$") == 1 and gh.forge.count("GET", "/user$") == 0
 
 
 def test_paths_filter_and_dry_run(gh: Setup) -> None:

@@ -64,7 +64,7 @@ def test_sticky_note_with_faults_and_pages(gl: Forge, capsys: Any, tmp_path: Pat
 def test_private_token_header_is_required(gl: Forge, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITLAB_TOKEN", "glpat-notTheRightOne")
     code, out, err = _run(capsys)
-    assert code == 3 and "401" in err and "glpat-notTheRightOne" not in out + err
+    assert code == 2 and "401" in err and "glpat-notTheRightOne" not in out + err
 
 
 def test_read_only_token_prints_the_report(gl: Forge, capsys: Any) -> None:

@@ -34,6 +34,34 @@ def test_token_is_scrubbed_from_errors() -> None:
 
 
 @respx.mock
+def test_a_token_quoted_past_the_cut_is_scrubbed_before_it() -> None:
+    """Second adversarial round, B3: cut at 300 characters first, the token was no longer whole and its
+    first 20 characters were printed."""
+    for padding in (262, 280, 295, 299):
+        respx.get(f"{API}/x").mock(return_value=httpx.Response(
+            422, json={"message": "x" * padding + f" bad credentials: {SECRET}"}))
+        with pytest.raises(ApiError) as info:
+            client().request("GET", "/x")
+        assert SECRET[:6] not in str(info.value), padding
+    respx.get(f"{API}/y").mock(return_value=httpx.Response(422, text=f"bad credentials: {SECRET[:14]}"))
+    with pytest.raises(ApiError) as info:  # a server that cut it itself
+        client().request("GET", "/y")
+    assert SECRET[:6] not in str(info.value) and "***" in str(info.value)
+
+
+@respx.mock
+@pytest.mark.parametrize("headers", [{"Retry-After": "nan"}, {"Retry-After": "inf"},
+                                     {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "nan"}])
+def test_a_wait_that_is_not_a_number_is_not_waited(headers: dict[str, str]) -> None:
+    """Second adversarial round, C6: 'waiting nans', then an internal error."""
+    respx.get(f"{API}/r").mock(return_value=httpx.Response(429, headers=headers))
+    waits: list[float] = []
+    with pytest.raises(ApiError, match="still rate limited"):
+        Client(API, SECRET, sleep=waits.append, max_retries=2, backoff=0.5).request("GET", "/r")
+    assert waits == [0.5, 0.5]
+
+
+@respx.mock
 def test_network_error_text_is_scrubbed_and_post_is_not_retried() -> None:
     route = respx.post(f"{API}/c").mock(side_effect=httpx.ConnectError(f"boom {SECRET}"))
     with pytest.raises(ApiError) as info:
@@ -145,3 +173,30 @@ def test_cli_hot_path_does_not_import_httpx_or_jinja2() -> None:
             "print(sorted(m for m in ('httpx', 'jinja2', 'typer') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"GITLAB_CI": "true", "CI_MERGE_REQUEST_IID": "abc"}, "CI_MERGE_REQUEST_IID: 'abc' is not a pull request number"),
+    ({"GITLAB_CI": "true", "CI_MERGE_REQUEST_IID": "-1"}, "is not a pull request number"),
+    ({"GITHUB_EVENT_PATH": '{"pull_request": "x"}'}, "pull_request: expected an object"),
+    ({"GITHUB_EVENT_PATH": '{"pull_request": {"number": 1e400}}'}, "is not a pull request number"),
+    ({"GITHUB_EVENT_PATH": '{"pull_request": {"number": true}}'}, "is not a pull request number"),
+    ({"GITHUB_EVENT_PATH": '{"issue": [1]}'}, "issue: expected an object"),
+    ({"GITHUB_EVENT_PATH": '{"pull_request": {"number": 3, "head": {"sha": 5}}}'}, "sha is not a string"),
+])
+def test_malformed_ci_values_are_one_line_exit_2(tmp_path: object, env: dict[str, str], expected: str) -> None:
+    """Second adversarial round, C6: these were internal errors (ValueError, AttributeError, OverflowError)."""
+    import os
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim\nCMD [\"python\"]\n")
+    environment = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GITHUB_REPOSITORY": "a/b",
+                   "CI_PROJECT_ID": "1", **env}
+    if "GITHUB_EVENT_PATH" in env:
+        (tmp_path / "event.json").write_text(env["GITHUB_EVENT_PATH"])
+        environment["GITHUB_EVENT_PATH"] = str(tmp_path / "event.json")
+    done = subprocess.run([sys.executable, "-m", "migrator", "comment", "--dry-run", "--file", "Dockerfile"],
+                          cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert expected in done.stderr and "internal error" not in done.stderr

@@ -121,3 +121,41 @@ def test_non_utf8_file_names_are_printed_back_as_they_are(tmp_path: Path) -> Non
     done = subprocess.run([sys.executable, "-m", "migrator", "--diff", name], cwd=tmp_path, capture_output=True,
                           timeout=60)
     assert done.returncode == 0 and done.stdout.startswith(b"--- a/Docker\xfffile\n")
+
+
+# --- second adversarial round (/work/adversary/REPORT.md) ---------------------------------------
+
+
+def test_closed_standard_input_is_one_line() -> None:
+    """C5: `migrate - <&-` was an internal error (sys.stdin is None)."""
+    done = subprocess.run([sys.executable, "-m", "migrator", "-"], stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=60, preexec_fn=lambda: os.close(0))
+    one_error_line(done, "standard input is closed")
+
+
+@pytest.mark.parametrize("argv", [["Dockerfile"], ["--help"], ["--list-codes"], ["--version"], ["scan", "."],
+                                  ["--json", "Dockerfile"]])
+def test_output_that_cannot_be_written_is_one_line_exit_2(tmp_path: Path, argv: list[str]) -> None:
+    """C5: a full disk under stdout was an internal error, and `--help > /dev/full` exited 0."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    (tmp_path / "Dockerfile").write_text(SAMPLE)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "migrator", *argv], cwd=tmp_path, stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=60,
+                              env={**os.environ, "MIGRATOR_NO_CACHE": "1"})
+    lines = [line for line in done.stderr.splitlines() if " MIG" not in line]
+    assert done.returncode == 2 and lines == [f"migrate{' scan' if argv[0] == 'scan' else ''}: error: cannot write "
+                                              "the output (No space left on device)"], done.stderr
+
+
+@pytest.mark.parametrize("argv", [["--list-codes"], ["scan", "."]])
+def test_a_closed_output_pipe_is_141_on_the_typer_path_too(tmp_path: Path, argv: list[str]) -> None:
+    """Typer answers EPIPE with exit 1; a closed pipe is 141 everywhere (found with C5)."""
+    for index in range(40):
+        (tmp_path / f"Dockerfile.{index}").write_text(SAMPLE)
+    run = subprocess.Popen([sys.executable, "-m", "migrator", *argv], cwd=tmp_path, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env={**os.environ, "MIGRATOR_NO_CACHE": "1"})
+    assert run.stdout is not None and run.stderr is not None
+    run.stdout.close()
+    assert run.wait(timeout=60) == 141 and run.stderr.read() == b""

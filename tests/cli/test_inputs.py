@@ -141,6 +141,65 @@ def test_check_cache_keys_on_command_line_options(tmp_path: Path) -> None:
     assert "MIG202" in migrate("--check", "Dockerfile", cwd=tmp_path, env=env).stderr  # not the answer above
 
 
+def test_check_cache_knows_where_the_configuration_search_stops(tmp_path: Path) -> None:
+    """Second adversarial round, D8: a `.git` made between the file and its configuration ends the search
+    there; the cached answer still came from the configuration above it."""
+    env = {"MIGRATOR_NO_CACHE": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    (tmp_path / ".migrator.yaml").write_text("rules: [r.yaml]\n")
+    (tmp_path / "r.yaml").write_text('images:\n  - match: "registry.example.com/base/python"\n    ecosystem: python\n'
+                                     '    builder: "python:latest-dev"\n    runtime: "python:latest"\n')
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "Dockerfile").write_text("FROM registry.example.com/base/python:3.12\nRUN pip install flask\n"
+                                        'CMD ["python","-m","flask","run"]\n')
+    assert migrate("--check", "proj/Dockerfile", cwd=tmp_path, env=env).returncode == 1
+    (project / ".git").write_text("gitdir: ../somewhere\n")  # as in a submodule or a worktree
+    assert migrate("--check", "proj/Dockerfile", cwd=tmp_path, env=env).returncode == 0
+    (project / ".git").unlink()
+    assert migrate("--check", "proj/Dockerfile", cwd=tmp_path, env=env).returncode == 1
+
+
+def _small_files() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))  # every cache entry fails to be written
+
+
+def test_cache_writes_that_fail_leave_no_temporary_files(tmp_path: Path) -> None:
+    """Second adversarial round, E2: on a full disk each run left a temporary file per cache entry."""
+    cache = tmp_path / "cache"
+    (tmp_path / "Dockerfile").write_text(SAMPLE)
+    for _ in range(2):
+        done = migrate("--check", "Dockerfile", cwd=tmp_path, preexec_fn=_small_files,
+                       env={"MIGRATOR_NO_CACHE": "", "XDG_CACHE_HOME": str(cache)})
+        assert done.returncode == 1, done.stderr
+    left = [p.name for p in cache.rglob("*") if p.is_file()]
+    assert not [name for name in left if name.startswith(".")], left
+
+
+def test_no_home_means_no_cache_and_no_stray_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Second adversarial round, C2: HOME unset and a uid without a passwd entry (`docker run --user 12345`):
+    `~` stays `~` (Path.home() raised; expanduser kept it), and the caches went into a directory named
+    `~` in the current directory."""
+    from migrator.api import migrate_text
+    from migrator.cachedir import user_cache_dir
+    from migrator.cli import checkcache
+    from migrator.rules.cache import cached
+
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # what it does without a passwd entry
+    monkeypatch.chdir(tmp_path)
+    assert user_cache_dir() is None and checkcache.cache_dir() is None
+    rules = tmp_path / "r.yaml"
+    rules.write_text("a: 1\n")
+    assert cached("test", [rules], lambda contents: {"n": len(contents)}, dict, dict) == {"n": 1}
+    checkcache.store("0" * 64, True, "")
+    assert checkcache.lookup("0" * 64) is None
+    assert migrate_text(SAMPLE).changed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.yaml"]
+
+
 # --- defect 9: encodings -------------------------------------------------------------------------
 
 

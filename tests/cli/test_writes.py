@@ -131,6 +131,29 @@ def test_rename_failure_after_others_says_which_were_written(tmp_path: Path, mon
     assert first.read_text() == "FROM x\n" and second.read_text() == SAMPLE and leftovers(tmp_path) == []
 
 
+def test_a_target_whose_backup_is_another_target_is_refused_whole(tmp_path: Path) -> None:
+    """Second adversarial round, A1: `migrate --write Dockerfile*` names Dockerfile and Dockerfile.bak; the
+    first one's backup would be written over the second, which is then migrated: the original is lost."""
+    original, kept = tmp_path / "Dockerfile", tmp_path / "Dockerfile.bak"
+    original.write_text(SAMPLE)
+    kept.write_text("FROM node:20\nCMD [\"node\", \"server.js\"]\n")
+    done = migrate("--write", "Dockerfile", "Dockerfile.bak", cwd=tmp_path)
+    one_error_line(done, "Dockerfile: its backup would replace Dockerfile.bak", "nothing was written")
+    assert original.read_text() == SAMPLE and kept.read_text().startswith("FROM node:20")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile", "Dockerfile.bak"]
+    assert migrate("--write", "--no-backup", "Dockerfile", "Dockerfile.bak", cwd=tmp_path).returncode == 0
+
+
+def test_a_name_too_long_for_its_backup_is_one_line(tmp_path: Path) -> None:
+    """Second adversarial round, C4: NAME + .bak longer than the file system allows (255 bytes)."""
+    name = "D" * 252
+    (tmp_path / name).write_text(SAMPLE)
+    done = migrate("--write", name, cwd=tmp_path)
+    one_error_line(done, "cannot keep a backup", "File name too long", "nothing was written")
+    assert (tmp_path / name).read_text() == SAMPLE and leftovers(tmp_path) == []
+    assert migrate("--write", "--no-backup", name, cwd=tmp_path).returncode == 0
+
+
 # --- defect 5: symlinks and owners ---------------------------------------------------------------
 
 
@@ -223,10 +246,25 @@ def test_sigterm_during_a_write_removes_its_temporary_files(tmp_path: Path, sign
     assert leftovers(tmp_path) == [] and path.read_text() == SAMPLE
 
 
+def wait_until_blocked(pid: int, timeout: float = 30) -> None:
+    """Wait until the process sleeps with its processor time unchanged for half a second (it is waiting)."""
+    deadline = time.monotonic() + timeout
+    last, quiet_since = "", time.monotonic()
+    while time.monotonic() < deadline:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        state, cpu = fields[0], fields[11] + "/" + fields[12]  # state, utime/stime
+        if state != "S" or cpu != last:
+            last, quiet_since = cpu, time.monotonic()
+        elif time.monotonic() - quiet_since >= 0.5:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} never waited")
+
+
 def test_ctrl_c_is_one_line_and_exit_130() -> None:
     run = subprocess.Popen([sys.executable, "-m", "migrator", "-"], stdin=subprocess.PIPE, stderr=subprocess.PIPE,
                            stdout=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # reading standard input
+    wait_until_blocked(run.pid)  # reading standard input; a fixed sleep lost the race on a loaded machine
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=30)
     assert run.returncode == 130 and err.strip() == "migrate: interrupted"

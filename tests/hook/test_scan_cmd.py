@@ -227,3 +227,65 @@ def test_config_show_prints_values_and_their_sources(tmp_path: Path, capsys) -> 
 
 def test_git_is_used_when_available(tmp_path: Path) -> None:
     assert subprocess.run(["git", "--version"], capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize(("signum", "code", "said"), [(2, 130, "migrate scan: interrupted"),
+                                                      (15, 143, "migrate scan: terminated")])
+def test_ctrl_c_stops_the_workers_of_a_parallel_scan_at_once(tmp_path: Path, signum: int, code: int,
+                                                             said: str) -> None:
+    """Second adversarial round, C8: with --jobs 2 the workers finished their chunk of up to 32 files (42-90 s)
+    after `interrupted`, and Typer turned Ctrl-C into a silent exit 130."""
+    import os
+    import signal
+    import sys
+
+    slow = ("FROM python:3.12-slim\nRUN apt-get install -y " + " ".join(f"pkg{i}" for i in range(3000))
+            + '\nCMD ["python"]\n')
+    for index in range(40):
+        (tmp_path / f"d{index}").mkdir()
+        (tmp_path / f"d{index}" / "Dockerfile").write_text(slow)
+    run = subprocess.Popen([sys.executable, "-m", "migrator", "scan", ".", "--jobs", "2"], cwd=tmp_path,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                           env={**os.environ, "MIGRATOR_NO_CACHE": "1"},
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(3)
+    assert run.poll() is None, "the scan ended before the signal: make the files slower"
+    sent = time.monotonic()
+    os.killpg(run.pid, signum)  # as a terminal sends Ctrl-C: to the whole process group
+    assert run.wait(timeout=60) == code
+    assert time.monotonic() - sent < 5
+    assert run.stderr is not None and run.stderr.read() == said + "\n"  # every worker gone: the pipe is closed
+
+
+def test_nested_repositories_and_submodules_are_scanned(tmp_path: Path) -> None:
+    """Second adversarial round, D9: `git ls-files` lists a nested repository or a submodule as one entry,
+    and their Dockerfiles were dropped without a word; their own .gitignore still counts."""
+    git_init(tmp_path)
+    for rel in ("svc-a/Dockerfile", "svc-b/Dockerfile", "svc-b/build/Dockerfile"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(NEEDS_MIGRATION)
+    git_init(tmp_path / "svc-b")
+    (tmp_path / "svc-b" / ".gitignore").write_text("build/\n")
+    subprocess.run(["git", "-C", str(tmp_path / "svc-b"), "add", "."], check=True)
+    subprocess.run(["git", "-C", str(tmp_path / "svc-b"), "commit", "-qm", "x"], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "-c", "protocol.file.allow=always", "submodule", "add", "-q",
+                    "./svc-b", "svc-sub"], check=True, capture_output=True)
+    found = [p.relative_to(tmp_path).as_posix() for p in find_dockerfiles(tmp_path)]
+    assert found == ["svc-a/Dockerfile", "svc-b/Dockerfile", "svc-sub/Dockerfile"]
+
+
+def test_a_link_out_of_the_tree_is_neither_read_nor_written(tmp_path: Path, fake_pipeline: None, capsys) -> None:
+    """D10: `scan repo --write` rewrote (and backed up) the file a link in the tree led to."""
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "Dockerfile").write_text(NEEDS_MIGRATION)
+    (tmp_path / "repo" / "svc").mkdir(parents=True)
+    (tmp_path / "repo" / "svc" / "Dockerfile").symlink_to("../../outside/Dockerfile")
+    (tmp_path / "repo" / "linked").symlink_to("../outside", target_is_directory=True)
+    (tmp_path / "repo" / "Dockerfile").write_text(NEEDS_MIGRATION)
+    (tmp_path / "repo" / "alias.Dockerfile").symlink_to("Dockerfile")  # inside: followed as before
+    assert main(["scan", "--write", str(tmp_path / "repo")]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "outside" / "Dockerfile").read_text() == NEEDS_MIGRATION
+    assert not (tmp_path / "outside" / "Dockerfile.bak").exists()
+    assert out.count("warning MIG704 a link out of the scanned tree") == 1  # (os.walk does not enter linked/)
+    assert "1 skipped" in out

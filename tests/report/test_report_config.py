@@ -138,6 +138,9 @@ BAD = [
     ),
     ("org: [a\n", ":2: invalid YAML"),
     ("- a\n- b\n", ": expected a mapping of settings, got a list"),
+    # second adversarial round, C1 and C3: aliases and deep nesting cost more than the file's size
+    ("ignore:\n  - &a [x, x]\n  - &b [*a, *a]\n", ":3: invalid YAML: aliases are not allowed (*a)"),
+    ("a: " + "[" * 5000 + "]" * 5000 + "\n", ":1: invalid YAML: nested more than 64 levels deep"),
 ]
 
 
@@ -182,3 +185,34 @@ def test_should_fail_thresholds() -> None:
     assert should_fail([cannot, warn, info], "warning") == [cannot, warn]
     assert should_fail([cannot, warn, info], "info") == [cannot, warn, info]
     assert should_fail([broken], "never") == []
+
+
+def _alias_bomb(depth: int) -> str:
+    lines, previous = ["ignore:", "  - &a [x,x,x,x,x,x,x,x,x,x]"], "a"
+    for name in "bcdefgh"[:depth]:
+        lines.append(f"  - &{name} [" + ",".join([f"*{previous}"] * 10) + "]")
+        previous = name
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_at_once_in_one_short_line(repo: Path) -> None:
+    """Second adversarial round, C1: 271 bytes of aliases made a 58 MB error line in 11 s (depth 7: minutes)."""
+    import os
+    import sys
+    import time
+
+    (repo / ".migrator.yaml").write_text(_alias_bomb(7))
+    (repo / "Dockerfile").write_text("FROM python:3.12-slim\nCMD [\"python\"]\n")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "migrator", "Dockerfile"], cwd=repo, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "MIGRATOR_NO_CACHE": "1"})
+    assert time.monotonic() - started < 10
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and len(done.stderr) < 300
+    assert "aliases are not allowed" in done.stderr
+
+
+def test_a_long_wrong_value_is_shown_cut_short(repo: Path) -> None:
+    (repo / ".migrator.yaml").write_text("ignore: " + "x" * 100000 + "\n")
+    with pytest.raises(MigratorError) as exc:
+        load_config(repo / "Dockerfile")
+    assert len(str(exc.value)) < 400

@@ -71,10 +71,14 @@ def test_translated_names_are_stable_under_the_alpine_table(shipped):
         ("apt-get install -y libcurl4t64 gnupg1", "debian", "apk add --no-cache libcurl-openssl4 gnupg"),
         # PHP streams Wolfi no longer ships, Debian and Alpine spellings
         ("apt-get install -y php7.4-cli php7.4-mysql php5-gd", "debian",
-         "apk add --no-cache php php-mysqli php-pdo_mysql php-gd"),
+         "apk add --no-cache php php-calendar php-ctype php-exif php-fileinfo php-ftp php-gettext php-iconv php-pdo "
+         "php-phar php-posix php-sockets php-sysvsem php-sysvshm php-mysqli php-pdo_mysql php-gd"),
         ("apk add php81-pecl-redis php8-zip", "alpine", "apk add --no-cache php-8.5-redis php-zip"),
         # a supported stream keeps its version
-        ("apt-get install -y php8.3-cli", "debian", "apk add --no-cache php-8.3"),
+        # Debian's php8.3-cli brings php8.3-common, whose extensions are one package each on Wolfi
+        ("apt-get install -y php8.3-cli", "debian", "apk add --no-cache php-8.3 php-8.3-calendar php-8.3-ctype "
+         "php-8.3-exif php-8.3-fileinfo php-8.3-ftp php-8.3-gettext php-8.3-iconv php-8.3-pdo php-8.3-phar "
+         "php-8.3-posix php-8.3-sockets php-8.3-sysvsem php-8.3-sysvshm"),
         ("apk add python", "alpine", "apk add --no-cache python-3"),
         ("dnf install -y httpd httpd-tools", "fedora", "apk add --no-cache apache2 apache2-utils"),
         ("apt-get install -y libatlas-base-dev liblept5", "debian", "apk add --no-cache openblas-dev leptonica"),

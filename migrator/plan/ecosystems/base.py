@@ -22,6 +22,9 @@ class Copy:
     source: str  # absolute path in the builder stage
     destination: str  # absolute path in the runtime stage
     chown: bool = False  # give the files to the runtime user (the app writes there)
+    # files the app only reads and the original kept root-owned (shared libraries, PHP modules and ini
+    # files, dependencies installed as root): never chowned, even where the stage's other copies are
+    root_owned: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,22 @@ class Ecosystem(Protocol):
     name: str
 
     def plan_runtime(self, context: EcosystemContext) -> RuntimePlan: ...
+
+
+def installed_as_root(facts: StageFacts, line: int) -> bool:
+    """Did the original run the instruction on `line` as root (no USER, or USER root, in force there
+    in the stage or the stages it is built FROM)? Then what it installed was root-owned."""
+    chain = [facts.stage]
+    while chain[-1].parent is not None:
+        chain.append(chain[-1].parent)  # type: ignore[arg-type]
+    user = ""
+    for stage in reversed(chain):
+        for instruction in stage.instructions:
+            if instruction.line == line:
+                return user.split(":")[0] in ("", "root", "0")
+            if instruction.keyword == "USER":
+                user = instruction.body.strip()
+    return user.split(":")[0] in ("", "root", "0")
 
 
 def option_value(words: tuple[str, ...], *names: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
+from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 from migrator.plan.facts import Command
 
@@ -31,7 +32,8 @@ class Node:
                 break
             for directory in directories:
                 here = directory == context.facts.workdir
-                plan.builder_appends.append(f"RUN {prune}" if here else f"RUN cd {directory} && {prune}")
+                where = "" if here else f"cd {shell_word(str(directory))} && "
+                plan.builder_appends.append(f"RUN {where}{prune}")
             plan.note("MIG517", trees[-1].line, f"dev dependencies are pruned (`{prune}`, where the install ran: "
                       f"{', '.join(str(d) for d in directories)}) before node_modules is copied to the runtime")
             break

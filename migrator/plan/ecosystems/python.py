@@ -15,6 +15,7 @@ from migrator.plan.ecosystems.base import (
     Copy,
     EcosystemContext,
     RuntimePlan,
+    installed_as_root,
     option_value,
 )
 from migrator.plan.facts import Command, StageFacts
@@ -85,7 +86,8 @@ class Python:
                       + ("kept apart from the Python apk installs (pip will not install into a system Python)"
                          if context.single_stage
                          else "which the runtime stage copies (the runtime image has no pip)"))
-        plan.copies.append(Copy(venv, venv))
+        root_owned = installed_as_root(context.facts, installs[0].instruction.line)
+        plan.copies.append(Copy(venv, venv, root_owned=root_owned))
         if context.facts.env.get("VIRTUAL_ENV") != venv:
             plan.env.append(f"VIRTUAL_ENV={venv}")
         if f"{venv}/bin" not in (context.facts.env.get("PATH") or "").split(":"):
@@ -107,8 +109,14 @@ class Python:
             plan.note("MIG516", command.line, f"packages are installed under {prefix}: the Chainguard "
                       f"python image looks in /usr/lib/python3.X, so set PYTHONPATH or install into the venv")
         if "--system" in words:
-            plan.note("MIG516", command.line, "`--system` installs outside the virtualenv that the runtime "
-                      "copies: drop it")
+            match = re.search(r"[ \t]+--system\b", command.instruction.raw)
+            if match and words[:2] == ("uv", "pip"):
+                plan.builder_edits.append(BuilderEdit(command.instruction.line, match.group(0), ""))
+                plan.note("MIG516", command.line, "`--system` removed from `uv pip install`: it installs outside "
+                          "the virtualenv that the runtime copies; without it uv installs into $VIRTUAL_ENV")
+            else:
+                plan.note("MIG516", command.line, "`--system` installs outside the virtualenv that the runtime "
+                          "copies: drop it")
 
 
     def adjust_copy(self, source: StageFacts, source_path: str, destination: str) -> tuple[str, str] | None:

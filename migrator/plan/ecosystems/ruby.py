@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.plan.ecosystems.base import BuilderInsert, Copy, EcosystemContext, RuntimePlan
+from migrator.plan.ecosystems.base import BuilderInsert, Copy, EcosystemContext, RuntimePlan, installed_as_root
 
 GEM_HOME = "/usr/local/bundle"
 
@@ -21,14 +21,16 @@ class Ruby:
         if not home:
             home = GEM_HOME
             setup = f"ENV GEM_HOME={home} BUNDLE_PATH={home} PATH=\"{home}/bin:$PATH\""
-            if any(c.words[0] == "bundle" for c in installs):
+            installs_bundler = any(c.words[0] == "gem" and "bundler" in c.words[2:] for c in installs)
+            if any(c.words[0] == "bundle" for c in installs) and not installs_bundler:
                 # the runtime image has no bundler: install it into GEM_HOME so `bundle exec` works there
+                # (unless the Dockerfile's own `gem install bundler`, after this ENV, puts it there already)
                 setup += "\nRUN gem install bundler --no-document"
             plan.builder_inserts.append(BuilderInsert(installs[0].instruction.line, setup))
             plan.note("MIG515", installs[0].line, f"gems (and bundler) install into {home}, "
                       + ("one directory apart from the ruby apk installs" if context.single_stage else
                          "which the runtime copies: the ruby runtime image has no shell and no bundler of its own"))
-        plan.copies.append(Copy(home, home))
+        plan.copies.append(Copy(home, home, root_owned=installed_as_root(context.facts, installs[0].instruction.line)))
         plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", f'PATH="{home}/bin:$PATH"']
         return plan
 

@@ -7,11 +7,12 @@ from typing import Any
 from urllib.parse import quote
 
 from migrator.records import dataclass
-from migrator.report.bot.http import Client
+from migrator.report.bot.http import ApiError, Client
 
 API_URL = "https://api.github.com"
 HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 MAX_REVIEW_COMMENTS = 30  # per review request, like reviewdog: stay clear of abuse limits
+ACTIONS_BOT = "github-actions[bot]"  # who writes the comments of a workflow's GITHUB_TOKEN
 
 
 @dataclass(frozen=True)
@@ -84,20 +85,40 @@ class GitHub:
 
     # --- issue comments (the timeline of a pull request) --------------------------------------
 
-    def thread(self, number: int) -> IssueThread:
-        return IssueThread(self, number)
+    def thread(self, number: int, bot_user: str | None = None) -> IssueThread:
+        return IssueThread(self, number, bot_user)
+
+    def login(self) -> str:
+        """The account the token writes as: its user's login, or (a workflow's GITHUB_TOKEN, which may not
+        read /user) github-actions[bot]."""
+        try:
+            data = self.client.get_json("user")
+        except ApiError as exc:
+            if exc.status in (401, 403, 404):
+                return ACTIONS_BOT
+            raise
+        login = data.get("login") if isinstance(data, dict) else None
+        return login if isinstance(login, str) and login else ACTIONS_BOT
 
 
 class IssueThread:
     """The timeline comments of one pull request, for ``sticky.upsert``."""
 
-    def __init__(self, api: GitHub, number: int) -> None:
+    def __init__(self, api: GitHub, number: int, bot_user: str | None = None) -> None:
         self.api = api
         self.number = number
+        self._author = bot_user
 
-    def comments(self) -> Iterable[tuple[int, str]]:
+    def author(self) -> str | None:
+        if self._author is None:
+            self._author = self.api.login()
+        return self._author
+
+    def comments(self) -> Iterable[tuple[int, str, str | None]]:
         for item in self.api.client.paginate(f"repos/{self.api.repo}/issues/{self.number}/comments"):
-            yield int(item["id"]), item.get("body") or ""
+            user = item.get("user")
+            login = user.get("login") if isinstance(user, dict) else None
+            yield int(item["id"]), item.get("body") or "", login if isinstance(login, str) else None
 
     def create(self, body: str) -> int:
         response = self.api.client.request(

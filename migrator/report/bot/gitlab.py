@@ -50,23 +50,42 @@ class GitLab:
             ))
         return files
 
-    def thread(self, iid: int) -> NoteThread:
-        return NoteThread(self, iid)
+    def thread(self, iid: int, bot_user: str | None = None) -> NoteThread:
+        return NoteThread(self, iid, bot_user)
+
+    def login(self) -> str | None:
+        """The username the token writes notes as (a project or group token's bot user), if GitLab says."""
+        try:
+            data = self.client.get_json("user")
+        except ApiError as exc:
+            if exc.status in (401, 403, 404):
+                return None
+            raise
+        name = data.get("username") if isinstance(data, dict) else None
+        return name if isinstance(name, str) and name else None
 
 
 class NoteThread:
     """The notes of one merge request, for ``sticky.upsert``."""
 
-    def __init__(self, api: GitLab, iid: int) -> None:
+    def __init__(self, api: GitLab, iid: int, bot_user: str | None = None) -> None:
         self.api = api
         self.base = f"projects/{api.project}/merge_requests/{iid}/notes"
+        self._author, self._asked = bot_user, bot_user is not None
 
-    def comments(self) -> Iterable[tuple[int, str]]:
+    def author(self) -> str | None:
+        if not self._asked:
+            self._author, self._asked = self.api.login(), True
+        return self._author
+
+    def comments(self) -> Iterable[tuple[int, str, str | None]]:
         params = {"sort": "asc", "order_by": "created_at"}
         for item in self.api.client.paginate(self.base, params):
             if item.get("system"):
                 continue
-            yield int(item["id"]), item.get("body") or ""
+            author = item.get("author")
+            name = author.get("username") if isinstance(author, dict) else None
+            yield int(item["id"]), item.get("body") or "", name if isinstance(name, str) else None
 
     def create(self, body: str) -> int:
         return int(self.api.client.request("POST", self.base, json={"body": body}).json()["id"])

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import email.utils
+import math
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -41,7 +42,11 @@ class ApiError(Exception):
 
 
 class Scrubber:
-    """Removes secrets from text before it is printed, logged or raised."""
+    """Removes secrets from text before it is printed, logged or raised: the whole secret, and any part of
+    it from its first PARTIAL characters on (a server's message cut short, a line cut by the width of
+    a log), so that no prefix long enough to narrow the secret down is shown."""
+
+    PARTIAL = 6
 
     def __init__(self, *secrets: str) -> None:
         self.secrets = [s for s in secrets if s and len(s) >= 4]
@@ -49,7 +54,21 @@ class Scrubber:
     def __call__(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "***")
+            if len(secret) >= 2 * self.PARTIAL:
+                text = self._cut_prefixes(text, secret)
         return text
+
+    def _cut_prefixes(self, text: str, secret: str) -> str:
+        head = secret[: self.PARTIAL]
+        parts: list[str] = []
+        position = 0
+        while (start := text.find(head, position)) >= 0:
+            end = start + len(head)
+            while end < len(text) and end - start < len(secret) and text[end] == secret[end - start]:
+                end += 1
+            parts += [text[position:start], "***"]
+            position = end
+        return "".join(parts) + text[position:] if parts else text
 
 
 def parse_next_link(header: str | None) -> str | None:
@@ -229,7 +248,7 @@ class Client:
                 reset = float(headers["x-ratelimit-reset"])
             except ValueError:
                 reset = None
-            if reset is not None:
+            if reset is not None and math.isfinite(reset):
                 # GitHub sends epoch seconds; GitLab's RateLimit-Reset is also an epoch
                 return max(reset - time.time(), 0.0) + 1.0
         if status == 429:
@@ -240,26 +259,29 @@ class Client:
         return None
 
     def _detail(self, response: httpx.Response) -> str:
+        """The server's message, scrubbed BEFORE it is cut short (a cut token is no longer found)."""
         try:
             data = response.json()
         except ValueError:
-            text = response.text.strip().splitlines()[0][:200] if response.text.strip() else ""
-            return f": {text}" if text else ""
+            text = response.text.strip()
+            return f": {self.scrub(text.splitlines()[0])[:200]}" if text else ""
         if isinstance(data, dict):
             message = data.get("message") or data.get("error") or ""
             errors = data.get("errors")
             if errors:
                 message = f"{message} {errors}"
-            return f": {str(message)[:300]}" if message else ""
+            return f": {self.scrub(str(message))[:300]}" if message else ""
         return ""
 
 
 def _parse_retry_after(value: str) -> float | None:
     value = value.strip()
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return seconds if math.isfinite(seconds) else None  # "nan", "inf": not a wait we can do
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -1,5 +1,9 @@
 """One comment per pull request: find the bot's earlier comment by its marker and update it.
 
+A comment is ours when it opens with the marker AND its author is the account the token posts as
+(`Thread.author`): anyone can write a comment that starts with the (invisible) marker, and the bot
+must neither delete its own report because of it nor write the report into someone else's comment.
+
 A created-then-failed POST (a 502 or a timeout after the server stored the comment) must not lead
 to a second comment, so after a transient failure the thread is listed again and the marker looked
 for before posting again.
@@ -17,8 +21,12 @@ from migrator.report.bot.http import ApiError
 class Thread(Protocol):
     """The comments of one pull request / merge request."""
 
-    def comments(self) -> Iterable[tuple[int, str]]:
-        """(id, body) of every comment, oldest first, all pages."""
+    def comments(self) -> Iterable[tuple[int, str, str | None]]:
+        """(id, body, author) of every comment, oldest first, all pages."""
+        ...
+
+    def author(self) -> str | None:
+        """The account our comments are written by; None when it cannot be known."""
         ...
 
     def create(self, body: str) -> int: ...
@@ -39,8 +47,12 @@ def is_ours(body: str, marker: str) -> bool:
     return body.lstrip().startswith(marker)
 
 
-def find_own(thread: Thread, marker: str) -> list[tuple[int, str]]:
-    return [(cid, body) for cid, body in thread.comments() if is_ours(body or "", marker)]
+def find_own(thread: Thread, marker: str, author: str | None) -> list[tuple[int, str]]:
+    """Our comments: the marker opens the body and we wrote it (no author known: none is ours)."""
+    if author is None:
+        return []
+    return [(cid, body) for cid, body, by in thread.comments()
+            if by is not None and by.lower() == author.lower() and is_ours(body or "", marker)]
 
 
 def upsert(
@@ -66,7 +78,10 @@ def upsert(
     appears even later is removed by the next run, which keeps the oldest."""
     if not is_ours(body, marker):
         raise ValueError("the body must start with the marker")
-    own = find_own(thread, marker)
+    author = thread.author()
+    if author is None:
+        log("cannot tell which comments this token wrote (pass --bot-user): posting a new comment")
+    own = find_own(thread, marker, author)
     for cid, _ in own[1:]:  # left over from an older version or a race: keep the oldest
         log(f"deleting duplicate bot comment {cid}")
         thread.delete(cid)
@@ -94,7 +109,7 @@ def upsert(
                 pause(max(delay * attempt, settle) if exc.status is None else delay * attempt)
         else:
             if attempt > 1:
-                own = find_own(thread, marker)
+                own = find_own(thread, marker, author)
                 for extra, _ in own:
                     if extra != own[0][0]:
                         log(f"deleting duplicate bot comment {extra}")
@@ -104,7 +119,7 @@ def upsert(
                         thread.update(own[0][0], body)
                     cid = own[0][0]
             return Outcome("created", cid)
-        own = find_own(thread, marker)
+        own = find_own(thread, marker, author)
         if own:
             cid, old = own[0]
             for extra, _ in own[1:]:

@@ -1,0 +1,92 @@
+"""Build steps that depend on the source distribution where this tool cannot see them.
+
+`RUN ./setup/preinstall.sh` runs a script from the build context that was written for the Debian (or
+Alpine, or RHEL) image: it may call apt-get or dpkg, which Wolfi does not have, and nothing in the
+Dockerfile says so. When the context is on disk the script is read: a package manager of the source
+distribution in it is an error (the RUN fails); an unreadable script gets a warning that says what to
+check. A builder on a Docker Hub image built on buildpack-deps (python, ruby without -slim,
+rust) had the -dev headers of the usual C libraries preinstalled; a build that compiles native
+code there finds none of them on the Chainguard -dev image, which is said too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrator.findings import finding
+from migrator.model import Finding
+from migrator.plan.planner import FilePlan, StagePlan
+from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
+
+_FAMILIES = {"debian": "Debian", "alpine": "Alpine", "fedora": "RHEL/Fedora"}
+_MANAGERS = lazy_re(r"(?m)^[^#\n]*?(?<![\w./-])(apt-get|apt|aptitude|dpkg|yum|dnf|microdnf|zypper|xx-apt-get|xx-apt)"
+                    r"(?=[ \t]+-*[a-z])")
+_APK = lazy_re(r"(?m)^[^#\n]*?(?<![\w./-])apk[ \t]+add\b")
+_COMPILES = lazy_re(r"(?<![\w-])(?:pip3?|uv|poetry|gem|bundle|npm|yarn|pnpm|cargo|make|cmake|\./configure|gcc|cc"
+                    r"|go[ \t]+build|node-gyp)(?![\w-])")
+
+
+def stage_context_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int, str]]:
+    """plan.scripts.context_scripts, read once per stage (the writer asks twice)."""
+    from migrator.plan.scripts import context_scripts
+
+    key = f"context scripts {stage_plan.stage.index}"
+    if key not in plan.memo:
+        plan.memo[key] = context_scripts(stage_plan.stage)
+    found: list[tuple[str, int, str]] = plan.memo[key]
+    return found
+
+
+def distro_script_findings(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
+    """Findings for the build-context scripts the stage runs, and for headers a full image had."""
+    family = stage_plan.family
+    if family not in _FAMILIES or not stage_plan.migrated:
+        return []
+    found: list[Finding] = []
+    for program, line, source in stage_context_scripts(plan, stage_plan):
+        found += _script_finding(plan, program, line, source, _FAMILIES[family], family)
+    found += _full_image_headers(plan, stage_plan)
+    return found
+
+
+def _script_finding(plan: FilePlan, program: str, line: int, source: str, label: str, family: str) -> list[Finding]:
+    text = plan.files.text(source)
+    if text is not None:
+        managers = sorted({m.group(1) for m in _MANAGERS.finditer(text)})
+        if not managers and family == "alpine" and _APK.search(text):
+            return [finding("MIG414", line, f"`{program}` ({source} in the build context) runs `apk add` with "
+                            "Alpine's package names: Wolfi has apk too, but names some packages differently "
+                            "(and has no musl ones), so check each name against Wolfi's")]
+        if not managers:
+            return []
+        return [finding("MIG415", line, f"`{program}` ({source} in the build context) runs {', '.join(managers)}: "
+                        f"written for the {label} image, it fails on Wolfi, which has no such package manager "
+                        "(and names packages differently). Port the script to `apk add` with Wolfi's names")]
+    return [finding("MIG414", line, f"`{program}` is a script from the build context, written for the {label} "
+                    "image, that this tool cannot read: it runs at build time and may call "
+                    f"{'apk with Alpine package names' if family == 'alpine' else 'apt-get or dpkg'} or use "
+                    f"{label} paths, which fail on Wolfi. Check it, and port what it installs to `apk add`")]
+
+
+def _full_image_headers(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
+    """A builder on Docker Hub's full python, ruby or rust image that compiles something."""
+    from migrator.rules.data import builtin_data
+
+    stage = stage_plan.stage
+    ref = stage.ref
+    if ref is None or stage.parent is not None:
+        return []
+    full = builtin_data("dockerhub.yaml").get("full_images") or []
+    tag = ref.tag or "latest"
+    if not any(glob_match(ref.short_name, e["match"]) and not any(glob_match(tag, t) for t in e.get("except", []))
+               for e in full):
+        return []
+    runs = "\n".join(i.body for i in stage.instructions if i.keyword == "RUN")
+    compiled = _COMPILES.search(runs)
+    if compiled is None or re.search(r"(?<![\w-])[a-z0-9.+-]+-dev(?![\w-])", runs):
+        return []  # nothing built, or the stage installs -dev packages itself
+    return [finding("MIG416", stage.from_item.line, f"`{compiled.group(0)}` builds on {ref.short_name}:{tag}, which "
+                    "had the -dev headers of the common C libraries (buildpack-deps); the Chainguard -dev image does "
+                    "not: add with apk the -dev packages a native extension links (postgresql-dev, libxml2-dev, "
+                    "openssl-dev...)")]

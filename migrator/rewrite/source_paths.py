@@ -1,0 +1,144 @@
+"""Paths of the source image that a RUN command needs and the Chainguard image does not have.
+
+`setcap ... /usr/local/bin/python3.12`, `sed -i ... /etc/locale.gen`, `chmod 777 /var/cache/nginx`:
+each worked on the Docker Hub image because the image shipped the path, and fails on the Chainguard
+image, which lays the same software out elsewhere (rules: chainguard-images.yaml `dockerhub_paths`).
+A path the Dockerfile itself created or named before (a COPY destination, an ENV value, an earlier
+command) is left alone: then the stage makes it. Only commands that need the path to exist are read,
+so `mkdir -p`, `rm -f` and a copy's destination never count.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from migrator.findings import shell as codes
+from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
+from migrator.rewrite.command import Cmd, Context, Outcome, Token
+from migrator.rules.loader import RuleSet
+
+# commands whose path arguments must exist (all of them, or all but the last: the destination)
+_ALL_ARGUMENTS = {"chmod", "chown", "chgrp", "setcap", "getcap", "sed", "cat", "ls", "find", "cd", "stat", "source",
+                  ".", "patch", "grep", "head", "tail", "readlink", "realpath", "strip", "ldd", "file"}
+_ALL_BUT_LAST = {"cp", "mv", "install"}
+_OWNER_FIRST = {"chown", "chgrp", "chmod", "setcap"}  # their first argument is an owner, mode or capability
+
+
+def check(cmd: Cmd, ctx: Context, before: str) -> Outcome | None:
+    """An error for each path argument of `cmd` that only the source image had; `before` is the script up
+    to the command (a path it creates or names first is the stage's own)."""
+    stage = ctx.stage
+    if stage.probing or ctx.family == "wolfi" or not ctx.rules.dockerhub_paths:
+        return None
+    missing: list[str] = []
+    moved = _moved(cmd, ctx)
+    if moved is not None:
+        return moved
+    for token in _required_paths(cmd):
+        found = _source_only(token.value or "", ctx, before)
+        if found is not None and found not in missing:
+            missing.append(found)
+    if not missing:
+        return None
+    image = f"The {stage.image_name} image" if stage.image_name else "The Chainguard image"
+    what = "; ".join(missing)
+    message = (f"`{' '.join(w.text for w in cmd.words[:4])}{' ...' if len(cmd.words) > 4 else ''}` left as written: "
+               f"{what}. {image} does not have it, so {cmd.name} fails there: use the path named here, or "
+               "create it earlier in the stage")
+    return Outcome(fails=True, findings=[codes.SOURCE_PATH_MISSING.finding(cmd.line, message)])
+
+
+def _moved(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`sed -i ... /etc/php/php.ini-production`: the same file has another path on the Chainguard image."""
+    replace: dict[int, str] = {}
+    done: list[str] = []
+    for token in _required_paths(cmd):
+        target = ctx.rules.dockerhub_moved.get(posixpath.normpath(token.value or ""))
+        if target is not None:
+            index = next(i for i, t in enumerate(cmd.tokens) if t is token)
+            replace[index] = token.text.replace(token.value or "", target)
+            done.append(f"{token.value} -> {target}")
+    if not replace:
+        return None
+    message = f"{', '.join(done)}: where the Chainguard image has the same file"
+    return Outcome(replace=replace, findings=[codes.LAYOUT_TRANSLATED.finding(cmd.line, message)])
+
+
+def _required_paths(cmd: Cmd) -> list[Token]:
+    name = cmd.name
+    arguments = [w for w in cmd.words[1:] if not w.is_option and w.value is not None]
+    if name in _ALL_BUT_LAST:
+        arguments = arguments[:-1]
+    elif name == "sed":
+        if not any((w.value or "").startswith(("-e", "-f", "--expression", "--file")) for w in cmd.words[1:]):
+            arguments = arguments[1:]  # the script
+    elif name in _OWNER_FIRST:
+        arguments = arguments[1:]
+    elif name not in _ALL_ARGUMENTS:
+        arguments = []
+    command = cmd.words[0]
+    program = [command] if (command.value or "").startswith("/") else []
+    return [w for w in program + arguments if (w.value or "").startswith("/")]
+
+
+def _source_only(path: str, ctx: Context, before: str) -> str | None:
+    """`path is ... (why)` when the path is one of the source image's that the stage did not make itself."""
+    path = posixpath.normpath(path)
+    for head, pattern, why in _patterns(ctx.rules):
+        if not path.startswith(head):
+            continue
+        root = _matching_root(path, pattern)
+        if root is None or root in before or any(root in text for text in ctx.stage.earlier):
+            continue
+        if _unpacked_into(root, [before, *ctx.stage.earlier]):
+            continue
+        return f"{path} is a path of the source image ({why})"
+    return None
+
+
+_PATTERNS: dict[int, tuple[RuleSet, list[tuple[str, str, str]]]] = {}
+
+
+def _patterns(rules: RuleSet) -> list[tuple[str, str, str]]:
+    """(literal head, glob, why) of the source-image paths, once per rule set: a path is matched against
+    the globs whose head it starts with (every argument of every command is asked)."""
+    cached = _PATTERNS.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        paths = rules.dockerhub_paths.items()  # those with an env are recreated with it where needed (MIG547)
+        found = [(re.split(r"[*?\[]", p, maxsplit=1)[0], p, why) for p, why in paths if p not in rules.dockerhub_env]
+        cached = _PATTERNS[id(rules)] = (rules, found)
+    return cached[1]
+
+
+# a directory something unpacks or installs into: `tar -C /usr/local`, `--prefix=/usr/local`, `unzip -d /opt`
+_INTO = lazy_re(r"(?:\s-C|--directory|--prefix|--root|\s-d|DESTDIR|PREFIX)[=\s]+[\"']?(/[^\s\"';&|]*)")
+
+
+# `make install` and its kind install under /usr/local unless told otherwise
+_BUILDS_INSTALL = lazy_re(r"\bmake\b[^;&|\n]*\b(?:alt)?install\b|\bcmake\s+--install\b"
+                             r"|\bninja\b[^;&|\n]*\binstall\b")
+
+
+def _unpacked_into(root: str, texts: list[str]) -> bool:
+    """`curl ... | tar -C /usr/local -xz` made /usr/local/go: a path under a directory the stage unpacked into
+    (or under /usr/local, after a `make install`)."""
+    for text in texts:
+        if root.startswith("/usr/local/") and _BUILDS_INSTALL.search(text):
+            return True
+        for match in _INTO.finditer(text):
+            target = match.group(1).rstrip("/")
+            if root.startswith(target + "/"):
+                return True
+    return False
+
+
+def _matching_root(path: str, pattern: str) -> str | None:
+    """The prefix of `path` that matches `pattern` (a path glob), if any."""
+    parts = path.split("/")
+    depth = pattern.count("/")
+    if len(parts) <= depth:
+        return None
+    root = "/".join(parts[: depth + 1])
+    return root if glob_match(root, pattern) else None

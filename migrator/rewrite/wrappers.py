@@ -1,0 +1,111 @@
+"""Programs that run the command after them (`sudo`, `env A=b`, `timeout 600`, `nice -n 10`, `exec`):
+the package translators see the command they run, and the wrapper goes with the translated command,
+as `sudo` always did. What runs a package manager where it cannot be translated in place (the script
+of `sh -c`, the arguments `xargs` builds) is found here too, so that it is said, not passed silently."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# wrapper -> (options that take a value, options without one); None: any option without a value
+_WRAPPERS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
+    "sudo": (frozenset({"-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir", "-h", "--host",
+                        "-p", "--prompt", "-r", "--role", "-t", "--type", "-U", "--other-user", "-T",
+                        "--command-timeout"}), None),
+    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}),
+            frozenset({"-i", "--ignore-environment", "-0", "--null", "-", "-v", "--debug"})),
+    "exec": (frozenset({"-a"}), frozenset({"-c", "-l"})),
+    "nice": (frozenset({"-n", "--adjustment"}), None),
+    "ionice": (frozenset({"-c", "--class", "-n", "--classdata", "-p", "--pid"}), frozenset({"-t", "--ignore"})),
+    "nohup": (frozenset(), frozenset()),
+    "time": (frozenset({"-f", "--format", "-o", "--output"}), frozenset({"-p", "-a", "--append", "-v", "--verbose"})),
+    "command": (frozenset(), frozenset({"-p"})),  # (`command -v X` looks X up: not a wrapper)
+    "timeout": (frozenset({"-s", "--signal", "-k", "--kill-after"}),
+                frozenset({"--preserve-status", "--foreground", "-v", "--verbose"})),
+    "stdbuf": (frozenset({"-i", "-o", "-e", "--input", "--output", "--error"}), None),
+    "eatmydata": (frozenset(), frozenset()),
+    "chronic": (frozenset(), frozenset({"-e", "-v"})),
+}
+# wrappers whose first word after the options is theirs, not the command's
+_OPERAND = {"timeout": 1}
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
+
+
+def wrapper_words(values: Sequence[str | None]) -> int:
+    """How many of a command's words are wrappers (with their options and operands) before the command
+    they run; None stands for a word that is not plain text. A wrapper whose options are not known, or
+    that runs nothing, is not counted: the command is then left as it is."""
+    index = 0
+    while index < len(values):
+        name = (values[index] or "").rsplit("/", 1)[-1]
+        if name not in _WRAPPERS:
+            break
+        end = _wrapped_start(values, index + 1, name)
+        if end is None or end >= len(values):
+            break
+        index = end
+    return index
+
+
+def _wrapped_start(values: Sequence[str | None], index: int, name: str) -> int | None:
+    valued, flags = _WRAPPERS[name]
+    while index < len(values):
+        value = values[index]
+        if value is None:
+            return None
+        if value == "--":
+            index += 1
+            break
+        if name == "env" and "=" in value and not value.startswith("-"):
+            index += 1  # env NAME=value
+            continue
+        if not value.startswith("-") or (value == "-" and name != "env"):
+            break
+        option = value.split("=", 1)[0]
+        if option in valued:
+            index += 1 if "=" in value else 2
+        elif flags is None or value in flags or (option[:2] in valued and len(option) > 2 and option[1] != "-"):
+            index += 1  # a flag, or a valued short option with its value attached (-n10, -oL)
+        else:
+            return None
+    return index + _OPERAND.get(name, 0)
+
+
+def hidden_manager(values: Sequence[str | None], managers: frozenset[str]) -> tuple[str, str] | None:
+    """(how it runs, the manager) when a command runs a package manager that migrator cannot rewrite in
+    place: in the script of `sh -c`, or as the command `xargs` builds (`xargs apt-get install -y < list`)."""
+    from migrator.rewrite.shell import simple_commands
+
+    skip = wrapper_words(values)
+    values = values[skip:]
+    if not values or values[0] is None:
+        return None
+    name = values[0].rsplit("/", 1)[-1]
+    if name in _SHELLS:
+        for position, value in enumerate(values[1:-1], start=1):
+            if value is not None and value.startswith("-") and not value.startswith("--") and "c" in value:
+                script = values[position + 1]
+                if script is None:
+                    return None
+                for command in simple_commands(script):
+                    found = _manager_of(command.words, managers)
+                    if found is not None:
+                        return f"`{name} -c`", found
+                return None
+        return None
+    if name == "xargs":
+        for value in values[1:]:
+            if value is not None and value.rsplit("/", 1)[-1] in managers:
+                return "`xargs`", value.rsplit("/", 1)[-1]
+    return None
+
+
+def _manager_of(words: Sequence[str | None], managers: frozenset[str]) -> str | None:
+    rest = words[wrapper_words(words):]
+    while rest and rest[0] is not None and "=" in rest[0] and not rest[0].startswith("-"):
+        rest = rest[1:]  # NAME=value before the command
+    name = (rest[0] or "").rsplit("/", 1)[-1] if rest else ""
+    if name in managers:
+        return name
+    hidden = hidden_manager(rest, managers)
+    return hidden[1] if hidden else None

@@ -1,0 +1,22 @@
+"""Text for a terminal or a log: what a file name or a message holds is shown, never acted on.
+
+A name with a newline would split a finding line in two, an ANSI escape would reach the terminal as a
+command, and a byte that is not UTF-8 (read as a surrogate) would print as `\\udcff`."""
+
+from __future__ import annotations
+
+
+def printable(text: str) -> str:
+    """`text` with control characters escaped (`\\n`, `\\x1b`) and undecodable bytes as `\\xff`."""
+    if text.isprintable():
+        return text
+    return "".join(_shown(c) for c in text)
+
+
+def _shown(char: str) -> str:
+    if char.isprintable() or char == " ":
+        return char
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return repr(char)[1:-1]
