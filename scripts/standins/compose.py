@@ -376,7 +376,7 @@ class Builder:
     def post_nginx(self, root: Path, arch: str, pkgs: list[Deb], files: dict[str, Path]) -> None:
         for d in ("sites-available", "sites-enabled", "modules-available", "modules-enabled", "snippets"):
             shutil.rmtree(root / "etc/nginx" / d, ignore_errors=True)
-        for name in ("nginx.conf", "conf.d/default.conf"):
+        for name in ("nginx.conf", "conf.d/nginx.default.conf"):  # the names of Chainguard nginx's files
             layers.write(root, f"etc/nginx/{name}", (FILES / "nginx" / name.split("/")[-1]).read_text())
         layers.write(root, "usr/share/nginx/html/index.html", (FILES / "nginx" / "index.html").read_text())
         for d in ("etc/init.d", "etc/logrotate.d", "etc/ufw", "etc/default", "usr/lib/systemd", "var/www"):

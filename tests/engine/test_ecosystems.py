@@ -161,7 +161,7 @@ SITES = [
             "hello from a static site with its own nginx config", server=True, translated=("EXPOSE 8080",)),
         id="nginx-conf",
         marks=pytest.mark.xfail(strict=True, reason="migrator defect: EXPOSE 80 becomes 8080, but the copied "
-                                "conf.d/default.conf still listens on 80 (and port 80 needs root outside Docker)")),
+                                "conf.d/nginx.default.conf still listens on 80 (and port 80 needs root outside Docker)")),
 ]  # fmt: skip
 
 

@@ -69,7 +69,7 @@ LAYOUTS = [
            ("/usr/bin/composer",)),
     Layout("chainguard-base:latest", "", None, ["/bin/sh", "-l"], "", "nonroot", True, True),
     Layout("nginx:latest", "65532", ["/usr/sbin/nginx"], NGINX_CMD, "", "nginx", False, False,
-           ("/etc/nginx/conf.d/default.conf", "/usr/share/nginx/html/index.html")),
+           ("/etc/nginx/conf.d/nginx.default.conf", "/usr/share/nginx/html/index.html")),
     Layout("nginx:latest-dev", "65532", ["/usr/sbin/nginx"], NGINX_CMD, "", "nginx", True, True),
 ]  # fmt: skip
 
