@@ -699,6 +699,16 @@ def test_tool_packages_exist_in_wolfi(wolfi_names: set[str]) -> None:
     assert data["tools"]["envsubst"] == "gettext" and data["tools"]["npm"] == "npm"
 
 
+def test_shipped_tools_have_wolfi_packages(wolfi_names: set[str]) -> None:
+    """The tools Docker Hub's images ship (rules/dockerhub.yaml) are installed through rules/tools.yaml:
+    each must be a command that table gives a Wolfi package for."""
+    tools = YAML(typ="safe", pure=True).load((RULES / "tools.yaml").read_text(encoding="utf-8"))["tools"]
+    shipped = YAML(typ="safe", pure=True).load((RULES / "dockerhub.yaml").read_text(encoding="utf-8"))["shipped_tools"]
+    commands = {c for entry in shipped for c in entry["tools"]}
+    assert {"curl", "wget", "git"} <= commands
+    assert [c for c in commands if not isinstance(tools.get(c), str) or tools[c] not in wolfi_names] == []
+
+
 def test_busybox_applets_are_wolfis() -> None:
     data = YAML(typ="safe", pure=True).load((RULES / "chainguard-images.yaml").read_text(encoding="utf-8"))
     applets = set(data["busybox_applets"])

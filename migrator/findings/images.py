@@ -101,11 +101,26 @@ CODES: tuple[Code, ...] = (
     Code(
         "MIG221", Severity.ERROR, "the app pins a language version the latest image does not serve",
         "Besides the image tag, the build copies a file in which the app pins its language version "
-        "(`.ruby-version`, which a Gemfile's `ruby file:` directive reads), and the Chainguard image's "
+        "(`.ruby-version`, which a Gemfile's `ruby file:` directive reads; or, read when the build context is "
+        "on disk and the build runs bundler, the Gemfile's own `ruby '3.3.3'` line), and the Chainguard image's "
         "`latest` tag serves another version: `bundle install` refuses to run when the Gemfile's Ruby is not "
         "the interpreter's, so the build fails. Migrate with `--tag-policy keep` for an organisation registry "
         "that serves the pinned version, or move the app (the file and its Gemfile.lock) to the version "
         "`latest` serves.",
+    ),
+    Code(
+        "MIG222", Severity.ERROR, "the build's Gradle cannot run on the Java the latest image serves",
+        "The stage builds with `./gradlew` on a Java image that pins an older Java (`java:8-jdk`, "
+        "`openjdk:11`, `eclipse-temurin:17`, `amazoncorretto:8`, `maven:3-jdk-8`, `gradle:7-jdk17`), and the "
+        "Chainguard image's `latest` tag serves the newest Java. A Gradle release runs only on the Java "
+        "versions it knows (Gradle's compatibility matrix, in rules/wolfi/versions.yaml): an older wrapper "
+        "stops before it compiles anything, so the build fails. When the build context is on disk the "
+        "wrapper's version is read from gradle/wrapper/gradle-wrapper.properties (no finding when it is new "
+        "enough); otherwise it is unknown and the finding says which version it must be. A `gradle` the "
+        "Dockerfile downloads (`gradle-4.10.3-bin.zip`, `ARG GRADLE_VERSION`) is judged by that version. "
+        "Upgrade the wrapper "
+        "(`./gradlew wrapper --gradle-version X`), or migrate with `--tag-policy keep` for an organisation "
+        "registry that serves the pinned Java.",
     ),
     Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",

@@ -141,7 +141,11 @@ TOOLS_ADDED = Code(
     "not bundle npm, and Docker Hub's full language images had curl and git. Nothing the stage "
     "installs provides it either, so its Wolfi package (rules/tools.yaml) was added to the stage's first "
     "`apk add`, or, when the command runs before any, `apk add --no-cache PKG && ` was put in front of "
-    "it. Commands the table does not know are never guessed at.",
+    "it. Commands the table does not know are never guessed at. A stage that runs a build-context script "
+    "this tool cannot read (a RUN step's, or the start script of a stage that stays one stage) also gets "
+    "the download and version-control tools its source image shipped (rules/dockerhub.yaml "
+    "`shipped_tools`: curl, wget and git on the full images built on buildpack-deps) that the Chainguard "
+    "image lacks, since the script may use them.",
 )
 TOOL_NOT_IN_WOLFI = Code(
     "MIG314",

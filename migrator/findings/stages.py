@@ -220,6 +220,12 @@ CODES: tuple[Code, ...] = (
          "the original final stage copied in or made (mkdir) that is none of these is listed here: the "
          "original image had it, the new one does not. Copy what the app uses from the builder with "
          "`COPY --from`, or leave it out on purpose."),
+    Code("MIG563", Severity.ERROR, "the start command runs a tool the runtime image lacks",
+         "The start command is a shell command line (`sh -c \"wget -q URL && java -jar app.jar\"`) that runs a "
+         "tool the runtime image does not have: Wolfi's busybox has no wget, the distroless images have no curl "
+         "or git, and the stage does not install or copy it (rules/tools.yaml says which Wolfi package gives "
+         "it). The container stops at every start with `not found`. Install the package on a runtime that can "
+         "(wolfi-base), or do the step at build time."),
     Code("MIG562", Severity.INFO, "a user of the original image created on wolfi-base",
          "The final stage moved from a language image to wolfi-base, for the shell (or bash) its command "
          "needs, and it names a user that the language image shipped (`USER node`, `COPY --chown=node:node`). "

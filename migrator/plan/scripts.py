@@ -82,6 +82,27 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     return found
 
 
+def start_script(stage: Stage) -> tuple[str, int, str] | None:
+    """(program as written, line, build-context path) of the script the stage's ENTRYPOINT or CMD starts,
+    when a COPY brought it from the build context: `ENTRYPOINT ["./run.sh"]`, `CMD ["bash", "start.sh"]`."""
+    from migrator.plan.startcommand import effective_command, unwrap
+
+    chain = _chain(stage)
+    state = effective_command([s.instructions for s in chain], (), ())
+    argv = state.argv[unwrap(state.argv).program_index:]
+    if argv and posixpath.basename(argv[0]) in SHELLS:
+        if "-c" in argv[1:]:
+            return None  # `sh -c '...'`: a command line, not a script
+        argv = tuple(w for w in argv[1:] if not w.startswith("-"))[:1]
+    if not argv or not ("/" in argv[0] or argv[0].endswith(".sh")) or "$" in argv[0]:
+        return None
+    source = _context_source(read_facts(stage).resolve(argv[0]), _context_copies(chain))
+    setter = state.entrypoint_from if state.entrypoint else state.cmd_from
+    if source is None or setter is None or _made_by_runs(argv[0], chain):
+        return None
+    return argv[0], setter.line, source
+
+
 _RUNS_A_SCRIPT = lazy_re(r"\.sh\b|(?<![\w/.])\.\.?/")
 _TOOL_DIRECTORIES = lazy_re(r"(^|/)(node_modules|\.?venv|env|vendor|target|build|dist|out|bin/\.\.)/")
 

@@ -74,3 +74,11 @@ def newest(language: str) -> str:
 
     facts = (builtin_data("wolfi/versions.yaml").get("languages") or {}).get(language) or {}
     return str(facts.get("latest", ""))
+
+
+def gradle_runs_on(java: str) -> str | None:
+    """The first Gradle release that runs on this Java major (rules/wolfi/versions.yaml `gradle_runs_on`)."""
+    from migrator.rules.data import builtin_data
+
+    value = (builtin_data("wolfi/versions.yaml").get("gradle_runs_on") or {}).get(java.split(".")[0])
+    return None if value is None else str(value)

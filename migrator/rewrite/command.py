@@ -71,6 +71,8 @@ class StageKnowledge:
     tools: list[MissingTool] = field(default_factory=list)  # commands it runs that its image lacks
     tools_placed: bool = False  # their packages were added to an apk add (second pass)
     image_name: str = ""  # the Chainguard image the stage is built on, for messages
+    source_image: str = ""  # the image the original stage was built on (openjdk:8-jdk), for messages
+    base_tools: list[str] = field(default_factory=list)  # packages for missing tools, put in the base apk add
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
     probing: bool = False  # first pass: only collect, decisions come later

@@ -20,6 +20,7 @@ from migrator.records import dataclass, field
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
+    from migrator.parse.imageref import ImageRef
     from migrator.rewrite.command import Cmd, StageKnowledge
     from migrator.rules.loader import ChainguardImage
 
@@ -42,6 +43,7 @@ class MissingTool:
     command: str
     package: str | None  # None: no Wolfi package provides it
     line: int
+    script: str | None = None  # not named: the source image shipped it, and this unreadable script may use it
 
 
 @lru_cache(maxsize=1)
@@ -123,6 +125,48 @@ def missing_tools(uses: ToolUses, image: ChainguardImage, installed: set[str],
     return found
 
 
+def package_for(command: str) -> str | None:
+    """The Wolfi package rules/tools.yaml gives for a command; None when it lists none."""
+    packages = _table().get(command)
+    return packages[0] if packages else None
+
+
+def shipped_tools(ref: ImageRef) -> tuple[str, ...]:
+    """The commands of rules/tools.yaml the source image shipped (Docker Hub's images built on
+    buildpack-deps: curl, wget, git; rules/dockerhub.yaml `shipped_tools`)."""
+    from migrator.regex import glob_match
+    from migrator.rules.data import builtin_data
+
+    tag = ref.tag or "latest"
+    for entry in builtin_data("dockerhub.yaml").get("shipped_tools") or []:
+        if ref.short_name not in entry["match"] or any(glob_match(tag, t) for t in entry.get("except", [])):
+            continue
+        if not entry.get("tags") or any(glob_match(tag, t) for t in entry["tags"]):
+            return tuple(entry["tools"])
+    return ()
+
+
+def tools_for_scripts(shipped: tuple[str, ...], scripts: list[tuple[str, int]], image: ChainguardImage,
+                      installed: set[str], named: list[MissingTool]) -> list[MissingTool]:
+    """The source image's tools that an unreadable script the stage runs may use and nothing gives the
+    stage: the first such script is the reason (a script is read when the context is on disk)."""
+    from migrator.rules.wolfi import providers
+
+    if not scripts or not image.known:
+        return []
+    have = set(installed) | {t.package for t in named if t.package}
+    for name in installed:
+        have.update(providers(name))
+    program_name, line = scripts[0]
+    found = []
+    for command in shipped:
+        packages = _table().get(command) or ()
+        if not packages or image.has_program(command) or any(p in have for p in packages):
+            continue
+        found.append(MissingTool(command, packages[0], line, program_name))
+    return found
+
+
 def pending_packages(knowledge: StageKnowledge) -> list[str]:
     """The packages still to add for the stage's missing tools (all at once, at the first chance)."""
     if knowledge.tools_placed:
@@ -131,12 +175,32 @@ def pending_packages(knowledge: StageKnowledge) -> list[str]:
 
 
 def is_pending_use(cmd: Cmd, knowledge: StageKnowledge) -> bool:
+    """The command runs a tool still to add, or a script that may use one (`./fetch-and-build.sh`)."""
     name = program(cmd)
-    return not knowledge.tools_placed and any(t.command == name and t.package for t in knowledge.tools)
+    words = {w.value for w in cmd.words[:2]}
+    return not knowledge.tools_placed and any(t.package and (t.command == name if t.script is None
+                                                             else t.script in words) for t in knowledge.tools)
 
 
 def added_message(knowledge: StageKnowledge) -> str:
-    tools = [t for t in knowledge.tools if t.package is not None]
+    named = [t for t in knowledge.tools if t.package is not None and t.script is None]
+    for_scripts = [t for t in knowledge.tools if t.package is not None and t.script is not None]
+    parts = [_named_message(named, knowledge)] if named else []
+    if for_scripts:
+        parts.append(_script_message(for_scripts, knowledge))
+    return "; ".join(parts)
+
+
+def _script_message(tools: list[MissingTool], knowledge: StageKnowledge) -> str:
+    listed = ", ".join(dict.fromkeys(t.package or "" for t in tools))
+    return (f"{listed} added to apk add: {knowledge.source_image or 'the source image'} shipped "
+            f"{'it' if len(tools) == 1 else 'them'} and the Chainguard image {knowledge.image_name or ''} does not; "
+            f"`{tools[0].script}` (line {tools[0].line}) is a script this tool cannot read, which may use "
+            f"{'it' if len(tools) == 1 else 'them'} (a download with wget or curl fails with `not found` "
+            "without)")
+
+
+def _named_message(tools: list[MissingTool], knowledge: StageKnowledge) -> str:
     listed = ", ".join(t.package or "" if t.package == t.command else f"{t.package} (for `{t.command}`)"
                        for t in tools)
     lines = ", ".join(dict.fromkeys(str(t.line) for t in tools))

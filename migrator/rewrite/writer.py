@@ -147,6 +147,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         out.findings += notes
     image = plan.inherited_image(stage_plan)
     out.stages.append(StageInfo(stage.label, stage_plan.role, image, stage.resolved))
+    base_at = len(out.text)
     if stage_plan.base_packages:
         out.text += f"RUN apk add --no-cache {' '.join(stage_plan.base_packages)}{newline}"
         out.findings += runtime_plan.findings if runtime_plan else []
@@ -154,6 +155,15 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
     if stage_plan.role == BUILDER or stage_plan.single_stage:
         body = _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
         out.text += _kept_chain_entrypoint(plan, stage_plan, body, image, newline, out)
+        knowledge = out.knowledge.get(stage.index)
+        if stage_plan.base_packages and knowledge is not None and knowledge.base_tools:
+            line_end = out.text.index(newline, base_at)
+            out.text = f"{out.text[:line_end]} {' '.join(knowledge.base_tools)}{out.text[line_end:]}"
+        elif knowledge is not None and (late := _tools_at_the_end(stage_plan, knowledge, newline)) is not None:
+            start = re.search(r"(?im)^[ \t]*(?:ENTRYPOINT|CMD)\b", out.text[base_at:])
+            at = base_at + start.start() if start else len(out.text.rstrip(" \t\r\n")) + len(newline)
+            out.text = out.text[:at] + late[0] + out.text[at:] if at <= len(out.text) else out.text + newline + late[0]
+            out.findings.append(late[1])
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
         roll = dotnet_roll_forward(plan, image) if stage_plan is plan.final else None
@@ -456,6 +466,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     """What the stage's RUN lines install, read in a first pass: a repository set up in one RUN is
     needed only when some install in the stage asks for a package Wolfi does not have."""
     from migrator.rewrite.housekeeping import fetched_tools
+    from migrator.rewrite.tools import added_message, pending_packages
 
     probe = StageKnowledge(probing=True, variables=package_list_defaults(items))
     for item in items:
@@ -474,6 +485,9 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
+    if stage_plan.base_packages and (packages := pending_packages(knowledge)):
+        knowledge.base_tools, knowledge.tools_placed = packages, True  # with the stage's own apk add, first
+        out.findings.append(finding("MIG313", stage_plan.stage.from_item.line, added_message(knowledge)))
     if inherited is not None:  # groups created by the stage this one is built FROM exist here too
         knowledge.groups, knowledge.group_names = dict(inherited.groups), set(inherited.group_names)
         knowledge.user_names = set(inherited.user_names)
@@ -507,7 +521,7 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
                    out: Written) -> list[Finding]:
     """The commands the stage runs that its Wolfi image lacks (rewrite/tools.py): their packages go into
     the stage's apk add in the second pass; a command no Wolfi package provides is an error."""
-    from migrator.rewrite.tools import missing_tools
+    from migrator.rewrite.tools import missing_tools, shipped_tools, tools_for_scripts
 
     if stage_plan.family == "wolfi":
         return []  # already a Wolfi image: what it lacks, the original lacked too
@@ -524,10 +538,40 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
                 copied |= {posixpath.basename(w.rstrip("/")) for w in instruction.body.split()}
         stage = stage.parent
     knowledge.image_name = image_name(image)
-    knowledge.tools = missing_tools(probe.uses, plan.rules.image_model(image), installed, copied)
+    model = plan.rules.image_model(image)
+    knowledge.tools = missing_tools(probe.uses, model, installed, copied)
+    root = plan.root_of(stage_plan).stage
+    if root.ref is not None and (shipped := shipped_tools(root.ref)):
+        knowledge.source_image = root.ref.familiar
+        knowledge.tools += tools_for_scripts(shipped, _unreadable_scripts(plan, stage_plan), model, installed,
+                                             knowledge.tools)
     return [finding("MIG314", t.line, f"`{t.command}` is run here, and no Wolfi package provides it: "
                     f"{knowledge.image_name} does not have it, so the command is not found")
             for t in knowledge.tools if t.package is None]
+
+
+def _tools_at_the_end(stage_plan: StagePlan, knowledge: StageKnowledge, newline: str) -> tuple[str, Finding] | None:
+    """Tools still to add when nothing in the stage placed them (only its start script may use them, and no RUN
+    or apk add of the stage comes before it): installed just before its ENTRYPOINT or CMD."""
+    from migrator.rewrite.tools import added_message, pending_packages
+
+    packages = pending_packages(knowledge)
+    if not packages:
+        return None
+    knowledge.tools_placed = True
+    return (f"RUN apk add --no-cache {' '.join(packages)}{newline}",
+            finding("MIG313", stage_plan.stage.from_item.line, added_message(knowledge)))
+
+
+def _unreadable_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int]]:
+    """(program, line) of the build-context scripts the stage runs that this tool cannot read: its RUN
+    steps', and the final stage's start script (it runs on this image when the stage is the runtime)."""
+    from migrator.plan.scripts import start_script
+
+    scripts = [(p, line, source) for p, line, source in stage_context_scripts(plan, stage_plan)]
+    if stage_plan is plan.final and not stage_plan.split and (started := start_script(stage_plan.stage)):
+        scripts.append(started)
+    return [(program, line) for program, line, source in scripts if plan.files.text(source) is None]
 
 
 def _shell_flags(item: Instruction) -> tuple[bool, bool]:

@@ -149,6 +149,7 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
         return RuntimeReport(report.image, report.argv, "broken", build_fails[0].message,
                              program=report.program, need="build"), problems
     line = _command_line(view, report)
+    problems += _missing_tools_at_start(view, context, report, line)
     if report.status == "broken":
         problems.append(Problem(_broken_code(report), line, report.reason))
     elif report.need == "bash":
@@ -160,6 +161,32 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     elif report.status == "unverified":
         problems.append(Problem("MIG548", line, report.reason))
     return report, problems
+
+
+_VARIABLE_SET = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeReport, line: int) -> list[Problem]:
+    """A `sh -c` start command that runs a tool (rules/tools.yaml) the runtime lacks: `wget ... && java -jar`
+    on jdk (Wolfi's busybox has no wget) fails with `not found` at every start."""
+    from migrator.rewrite.tools import package_for
+
+    rest = report.argv[unwrap(report.argv).program_index:]
+    if report.status == "broken" or not is_shell_c(rest) or view.model is None or not view.model.known:
+        return []
+    problems = []
+    for segment in re.split(r"&&|\|\||;|\||\n", rest[2]):
+        words = [w for w in segment.split() if not _VARIABLE_SET.match(w) and w not in ("exec", "then", "do", "!")]
+        name = words[0] if words else ""
+        package = package_for(name)
+        if (package is None or view.model.has_program(name) or name == "bash"
+                or _installed_by_package(name, view.packages, context.rules) or package in view.packages
+                or _locate(view, context, name) is not None):
+            continue
+        problems.append(Problem("MIG563", line, f"the start command runs `{name}`, which {_short(view.image)} does "
+                                f"not have (Wolfi package {package}): the container fails at start with `not found`; "
+                                f"install it (`apk add {package}` on wolfi-base) or do that step in the build"))
+    return problems
 
 
 def _broken_code(report: RuntimeReport) -> str:

@@ -127,8 +127,9 @@ def test_script_on_a_language_image_without_bash_moves_to_wolfi_base_with_bash()
     result = migrate("FROM node:20-bookworm\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
                      "COPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\n"
                      "CMD [\"node\", \"server.js\"]\n")
+    # and the full node image's curl, wget and git, which the unread script may use (review 3, R1)
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache nodejs npm bash\n")
+                                        "RUN apk add --no-cache nodejs npm bash curl wget git\n")
     assert status(result) == "single-stage" and "MIG549" not in codes(result)
     assert "docker-entrypoint.sh" in messages(result, "MIG542")[0]
 
@@ -530,7 +531,8 @@ def test_a_user_of_the_language_image_is_created_when_the_stage_moves_to_wolfi_b
                      "COPY --chown=node:node . .\nRUN npm ci\nENTRYPOINT [\"docker-entrypoint.sh\"]\n"
                      "CMD [\"node\", \"index.js\"]\n")
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache nodejs npm bash\nRUN adduser -D -u 1000 node\n")
+                                        "RUN apk add --no-cache nodejs npm bash curl wget git\n"
+                                        "RUN adduser -D -u 1000 node\n")  # curl...: node:20 had them (R1)
     assert "MIG562" in codes(result) and "MIG534" not in codes(result)
     again = migrate(result.dockerfile)
     assert again.dockerfile == result.dockerfile  # idempotent: the user is created once

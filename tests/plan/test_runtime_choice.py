@@ -122,7 +122,7 @@ def test_python_script_with_no_shell_image_stays_one_stage_with_python_from_apk(
     result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
                      "ENTRYPOINT [\"./entrypoint.sh\"]\n")
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache python-3 py3-pip bash\n")
+                                        "RUN apk add --no-cache python-3 py3-pip bash curl wget git\n")  # python:3.12 had them
     assert status(result) == "single-stage" and "MIG551" in {f.code for f in result.findings}
 
 
@@ -325,7 +325,7 @@ def test_bash_start_script_on_python_moves_to_wolfi_base_with_python_and_bash() 
     result = migrate("FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
                      "CMD [\"bash\", \"start.sh\"]\n")
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache python-3 py3-pip bash\n")
+                                        "RUN apk add --no-cache python-3 py3-pip bash\n")  # slim: no curl, wget, git
     assert status(result) == "single-stage" and "MIG505" not in {f.code for f in result.findings}
     warning = next(f for f in result.findings if f.code == "MIG542")
     assert warning.severity.value == "warning" and "start.sh" in warning.message
