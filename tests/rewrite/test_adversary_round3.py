@@ -1,0 +1,71 @@
+"""The third adversarial round (/work/adversary2/REPORT.md, items N1-N14): each test is the reproduction,
+migrated end to end (migrator.api.migrate_text) or run through the command line."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from migrator.api import migrate_text
+from migrator.model import MigratorError, Options
+from migrator.parse.dockerfile import parse
+
+
+def migrate(text: str, **options: object):
+    return migrate_text(text, Options(**options))  # type: ignore[arg-type]
+
+
+def keywords(text: str) -> list[tuple[str, str]]:
+    return [(i.keyword, i.body) for i in parse(text).instructions]
+
+
+# --- N3: ARG defaults that double at each level -----------------------------------------------------
+
+
+def doubling_args(levels: int) -> str:
+    lines = ["ARG A0=xx"] + [f"ARG A{i}=${{A{i - 1}}}${{A{i - 1}}}" for i in range(1, levels)]
+    return "\n".join(lines) + f'\nFROM python:${{A{levels - 1}}}\nCMD ["python"]\n'
+
+
+def test_an_arg_expansion_bomb_is_a_short_error_not_gigabytes() -> None:
+    started = time.process_time()
+    with pytest.raises(MigratorError) as error:
+        migrate(doubling_args(29))  # 2**30 characters if expanded
+    assert time.process_time() - started < 2
+    message = str(error.value)
+    assert "\n" not in message and len(message) < 300 and "64 KB" in message
+
+
+def test_long_values_that_do_not_grow_still_migrate() -> None:
+    value = "x" * 200_000
+    output = migrate(f"FROM python:3.12-slim\nENV BIG={value}\nRUN echo $BIG ${{BIG}}\nCMD [\"python\"]\n").dockerfile
+    assert value in output
+
+
+def test_an_unreadable_image_reference_is_quoted_short_in_its_finding() -> None:
+    result = migrate("ARG A0=" + "Q" * 20_000 + "\nFROM ${A0}\nCMD [\"python\"]\n")
+    mig202 = [f for f in result.findings if f.code == "MIG202"]
+    assert mig202 and len(mig202[0].message) < 400
+
+
+# --- N5: nested ${X:-${X:-...}} defaults -------------------------------------------------------------
+
+
+def nested(levels: int, inner: str) -> str:
+    return "${X:-" * levels + inner + "}" * levels
+
+
+@pytest.mark.parametrize("where", ["FROM python:{}-slim\n", "FROM python:3.12-slim\nWORKDIR /{}\nCOPY . .\n"])
+def test_deeply_nested_defaults_are_a_one_line_error_in_linear_time(where: str) -> None:
+    started = time.process_time()
+    for levels in (500, 20_000):
+        with pytest.raises(MigratorError) as error:
+            migrate(where.format(nested(levels, "3.12")) + 'CMD ["python"]\n')
+        assert "nested more than" in str(error.value) and "\n" not in str(error.value)
+    assert time.process_time() - started < 3
+
+
+def test_a_few_nested_defaults_still_expand() -> None:
+    output = migrate(f"FROM python:{nested(5, '3.12')}-slim\nCMD [\"python\",\"app.py\"]\n").dockerfile
+    assert "FROM cgr.dev/chainguard/python:latest" in output
