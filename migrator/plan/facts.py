@@ -45,6 +45,9 @@ class StageFacts:
     # a path a build argument made, as it was written: /app -> ${APP_HOME} (`--build-arg APP_HOME=/srv`)
     arg_paths: dict[str, str] = field(default_factory=dict)
     build_args: set[str] = field(default_factory=set)  # ARG names in force that no ENV has replaced
+    # ENV values made from build arguments, as written: APP_HOME -> /srv/${NAME} (`ENV APP_HOME=/srv/${NAME}`)
+    arg_env: dict[str, str] = field(default_factory=dict)
+    env_names: set[str] = field(default_factory=set)  # names an ENV set (an ARG of the same name does not change them)
 
     def commands_named(self, *names: str) -> list[Command]:
         return [c for c in self.commands if c.words and posixpath.basename(c.words[0]) in names]
@@ -59,7 +62,7 @@ class StageFacts:
         builder's files; remembered for `as_written`."""
         if "$" in path:
             real, _ = expand_args(path, self.env)
-            written, _ = expand_args(path, {**self.env, **{name: "${" + name + "}" for name in self.build_args}})
+            written, _ = expand_args(path, self.written_values())
             if written != real and not real.startswith("/"):
                 written = posixpath.join(self.as_written(self.workdir), written)
             written = posixpath.normpath(written) if written != real else resolved
@@ -69,6 +72,46 @@ class StageFacts:
             written = posixpath.normpath(posixpath.join(self.as_written(self.workdir), path))
         self.remember(resolved, written)
         return written
+
+    def written_values(self) -> dict[str, str | None]:
+        """The environment with build arguments kept as written: ${NAME}, and values made from them."""
+        return {**self.env, **{name: "${" + name + "}" for name in self.build_args}, **self.arg_env}
+
+    def assign_env(self, assigned: Mapping[str, str | None]) -> None:
+        """ENV: the values are expanded where they are set, as the builder does (`ENV APP_HOME=/srv/${NAME}`
+        then `WORKDIR $APP_HOME` works in /srv/app); a value naming something unknown (`$PATH`) stays as
+        written."""
+        written_values = self.written_values()
+        for name, value in assigned.items():
+            self.arg_env.pop(name, None)
+            if value is not None and "$" in value:
+                real, missing = expand_args(value, self.env)
+                if not missing:
+                    written, _ = expand_args(value, written_values)
+                    if written != real:
+                        self.arg_env[name] = written
+                    value = real
+            self.env[name] = value
+            self.env_names.add(name)
+            self.build_args.discard(name)
+
+    def assign_arg(self, name: str, value: str | None) -> None:
+        """ARG: an ENV of the same name wins; a later default replaces an earlier one, so paths written
+        with the earlier value can no longer be written as ${NAME} (the runtime declares both ARGs)."""
+        if value is not None and "$" in value:
+            real, missing = expand_args(value, self.env)
+            value = value if missing else real
+        if name in self.env_names or (name in self.env and value is None):
+            return  # an ENV of this name, or a repeated ARG without a default
+        if value is not None and name in self.build_args and self.env.get(name) != value:
+            reference = "${" + name + "}"
+            self.arg_paths = {made: written for made, written in self.arg_paths.items() if reference not in written}
+            self.arg_env = {env: written for env, written in self.arg_env.items() if reference not in written}
+        self.env[name] = value
+        if value:
+            self.build_args.add(name)
+        else:
+            self.build_args.discard(name)
 
     def remember(self, resolved: str, written: str) -> None:
         if written != resolved or self.as_written(resolved) != resolved:
@@ -112,6 +155,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
         facts.workdir, facts.env, facts.user = inherited.workdir, dict(inherited.env), inherited.user
         facts.arg_paths = dict(inherited.arg_paths)
         facts.build_args = set(inherited.build_args)
+        facts.arg_env, facts.env_names = dict(inherited.arg_env), set(inherited.env_names)
     for instruction in stage.instructions:
         keyword = instruction.keyword
         if keyword == "WORKDIR":
@@ -121,14 +165,10 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
             facts.workdir = resolved
             facts.directories.add(facts.workdir)
         elif keyword == "ENV":
-            assigned = parse_env(instruction.body)
-            facts.env.update(assigned)
-            facts.build_args -= set(assigned)
+            facts.assign_env(parse_env(instruction.body))
         elif keyword == "ARG":
             for name, value in parse_arg(instruction.body).items():
-                if name not in facts.env and (value if value is not None else (global_args or {}).get(name)):
-                    facts.build_args.add(name)  # (an ENV of the same name wins over the ARG)
-                facts.env.setdefault(name, value if value is not None else (global_args or {}).get(name))
+                facts.assign_arg(name, value if value is not None else (global_args or {}).get(name))
         elif keyword == "USER":
             facts.user = instruction.body.strip()
         elif keyword == "CMD":

@@ -69,3 +69,39 @@ def test_deeply_nested_defaults_are_a_one_line_error_in_linear_time(where: str) 
 def test_a_few_nested_defaults_still_expand() -> None:
     output = migrate(f"FROM python:{nested(5, '3.12')}-slim\nCMD [\"python\",\"app.py\"]\n").dockerfile
     assert "FROM cgr.dev/chainguard/python:latest" in output
+
+
+# --- N1, N2: a WORKDIR named through variables -------------------------------------------------------
+
+
+def runtime_of(output: str) -> str:
+    return output.rsplit("\nFROM ", 1)[1]
+
+
+@pytest.mark.parametrize(("head", "workdir", "copied"), [
+    ("ARG NAME=app\nENV APP_HOME=/srv/${NAME}\n", "WORKDIR $APP_HOME", "/srv/${NAME}"),
+    ("ARG BASE=/opt\nARG APP_HOME=${BASE}/app\n", "WORKDIR ${APP_HOME}", "${APP_HOME}"),
+    ("ENV BASE=/opt\nENV APP_HOME=$BASE/app\n", "WORKDIR $APP_HOME", "/opt/app"),
+])
+def test_a_workdir_named_through_two_variables_is_copied_to_the_runtime(head: str, workdir: str,
+                                                                        copied: str) -> None:
+    output = migrate(f"FROM python:3.12-slim\n{head}{workdir}\nCOPY . .\nCMD [\"python\",\"app.py\"]\n").dockerfile
+    runtime = runtime_of(output)
+    assert f"COPY --from=builder --chown=65532:65532 {copied} {copied}\n" in runtime
+    assert f"WORKDIR {copied}\n" in runtime and "WORKDIR /$" not in runtime
+    assert migrate(output).dockerfile == output
+
+
+def test_an_arg_redefined_after_the_workdir_keeps_the_runtime_in_the_first_value() -> None:
+    output = migrate("FROM python:3.12-slim\nARG APP_HOME=/app\nWORKDIR ${APP_HOME}\nCOPY . .\n"
+                     "ARG APP_HOME=/other\nRUN mkdir -p $APP_HOME\nCMD [\"python\",\"app.py\"]\n").dockerfile
+    runtime = runtime_of(output)
+    assert "WORKDIR /app\n" in runtime and "COPY --from=builder --chown=65532:65532 /app /app\n" in runtime
+    assert "WORKDIR ${APP_HOME}" not in runtime
+
+
+def test_an_env_naming_the_path_variable_is_left_as_written_in_a_baked_command() -> None:
+    """`$PATH` is the image's: unknown here, so the ENV's value is not expanded to '/app/bin:'."""
+    output = migrate("FROM python:3.12-slim\nENV PATH=/app/bin:$PATH\nWORKDIR /app\nCOPY . .\n"
+                     "CMD [\"python\",\"app.py\"]\n").dockerfile
+    assert "ENV PATH=/app/bin:$PATH" in runtime_of(output)
