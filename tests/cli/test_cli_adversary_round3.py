@@ -1,0 +1,56 @@
+"""The third adversarial round's command-line items (/work/adversary2/REPORT.md, N12 ...): what the
+README promises, run through `migrator.cli.main`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migrator.cli import main
+
+NEEDS_MIGRATION = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python","app.py"]\n'
+
+
+# --- N12: a file in error among several: exit 2, and nothing is written --------------------------------
+
+
+@pytest.mark.parametrize("argv", [["hook", "fix", "A", "B"], ["--write", "A", "B"]])
+def test_writing_several_files_with_one_in_error_writes_none(argv: list[str], tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("A").write_text(NEEDS_MIGRATION)
+    Path("B").write_text("")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "B: file is empty" in err
+    assert Path("A").read_text() == NEEDS_MIGRATION and not Path("A.bak").exists()
+
+
+def test_scan_write_with_one_file_in_error_writes_none(tmp_path: Path, capsys: Any) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    (tmp_path / "x/Dockerfile").write_text(NEEDS_MIGRATION)
+    (tmp_path / "y/Dockerfile").write_bytes(b"\x00")
+    assert main(["scan", str(tmp_path), "--write"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "nothing was written" in err and "y/Dockerfile" in err
+    assert (tmp_path / "x/Dockerfile").read_text() == NEEDS_MIGRATION
+    assert not (tmp_path / "x/Dockerfile.bak").exists()
+
+
+def test_scan_and_hook_check_report_the_others_and_exit_2_for_a_file_in_error(tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                                capsys: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text(NEEDS_MIGRATION)
+    Path("README.md").write_text("hello\n")
+    assert main(["hook", "check", "Dockerfile", "README.md"]) == 2
+    out, err = capsys.readouterr()
+    assert "Dockerfile: would be migrated" in out and "README.md" not in out
+    assert err == "migrate hook: error: README.md: not a Dockerfile: no FROM instruction\n"
+    Path("Containerfile").write_bytes(b"\x00\x01")
+    assert main(["scan", "."]) == 2
+    out, err = capsys.readouterr()
+    assert "would change" in out and err.startswith("migrate scan: error: Containerfile: binary content")
