@@ -321,14 +321,50 @@ def run_scripts(instruction: Instruction) -> list[tuple[str, int]]:
 
 
 _HEREDOC_MARKER = lazy_re(r"""\d*<<-?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s<>|&;]+)""")
-_HEREDOC_SHELL = lazy_re(r"^(?:(?:/usr)?/bin/)?(?:ba|da|a)?sh(?:[ \t]+(?:-[A-Za-bd-z]+|[-+]o[ \t]+\w+))*$")
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh"})
+# commands that run the rest of their words as a command, and their options that take a value
+_HEREDOC_WRAPPERS = {"env": "uSC", "sudo": "ugpChDRT", "doas": "uC", "exec": "a", "nice": "n", "nohup": "",
+                     "time": "fo", "fakeroot": "ils", "su-exec": "", "gosu": ""}
 
 
 def _heredoc_is_script(command_line: str) -> bool:
-    """`RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF` feed the heredoc to a shell; in `RUN <<EOF cat > f`
-    or `RUN sh ./setup.sh <<EOF` it is what a command reads (data, not commands to translate)."""
+    """`RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF`, `RUN <<EOF sh -s --`, `RUN <<EOF sudo sh`,
+    `RUN cat <<EOF | sh` feed the heredoc to a shell; in `RUN <<EOF cat > f` or `RUN sh ./setup.sh <<EOF`
+    it is what a command reads (data, not commands to translate)."""
     rest = " ".join(_HEREDOC_MARKER.sub(" ", command_line).split())
-    return not rest or bool(_HEREDOC_SHELL.match(rest))
+    if not rest:
+        return True
+    if "|" in rest and "||" not in rest:
+        rest = rest.rsplit("|", 1)[1]  # a pipeline ending in a shell runs what the heredoc's reader passes on
+    return _reads_script(rest.split())
+
+
+def _reads_script(words: list[str]) -> bool:
+    """Is `words` a shell (behind wrappers such as env or sudo) that reads its script from stdin?"""
+    index = 0
+    while index < len(words) and posixpath.basename(words[index]) in _HEREDOC_WRAPPERS:
+        valued = _HEREDOC_WRAPPERS[posixpath.basename(words[index])]
+        index += 1
+        while index < len(words) and (words[index].startswith("-") or "=" in words[index]):
+            takes_value = len(words[index]) == 2 and words[index][1] in valued
+            index += 2 if takes_value else 1
+    if index < len(words) and words[index] == "busybox":
+        index += 1
+    if index >= len(words) or posixpath.basename(words[index]) not in _SHELLS:
+        return False
+    from_stdin = False
+    options = iter(words[index + 1 :])
+    for word in options:
+        if word == "--" or not word.startswith(("-", "+")):
+            return from_stdin or (word == "--" and next(options, None) is None)
+        if word.startswith("--"):
+            continue  # --norc, --login
+        if "c" in word[1:]:
+            return False  # `sh -c SCRIPT`: the heredoc is the script's input
+        from_stdin |= "s" in word[1:]
+        if word[1:] == "o":
+            next(options, None)
+    return True
 
 
 _RUN_LEAD = lazy_re(r"^[ \t]*[A-Za-z]+(?:[ \t]+--[^\s]+|[ \t]*\\\r?\n)*[ \t]*")

@@ -105,3 +105,21 @@ def test_an_env_naming_the_path_variable_is_left_as_written_in_a_baked_command()
     output = migrate("FROM python:3.12-slim\nENV PATH=/app/bin:$PATH\nWORKDIR /app\nCOPY . .\n"
                      "CMD [\"python\",\"app.py\"]\n").dockerfile
     assert "ENV PATH=/app/bin:$PATH" in runtime_of(output)
+
+
+# --- N9: heredoc bodies that a shell runs ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("run", ["RUN cat <<EOF | sh", "RUN <<EOF sh -s --", "RUN <<EOF env bash",
+                                 "RUN <<EOF sudo sh", "RUN <<EOF bash -o pipefail -s"])
+def test_a_heredoc_fed_to_a_shell_is_translated_as_a_script(run: str) -> None:
+    result = migrate(f"FROM debian:12\n{run}\napt-get install -y curl\nEOF\nCMD [\"curl\"]\n")
+    assert "apk add --no-cache curl" in result.dockerfile and "apt-get" not in result.dockerfile
+    assert any(f.code == "MIG301" for f in result.findings)
+
+
+@pytest.mark.parametrize("run", ["RUN <<EOF cat > /etc/motd", "RUN <<EOF cat | tee /etc/motd",
+                                 "RUN sh ./setup.sh <<EOF", "RUN <<EOF bash -c 'cat > /etc/motd'"])
+def test_a_heredoc_a_command_reads_stays_data(run: str) -> None:
+    output = migrate(f"FROM debian:12\n{run}\napt-get install -y curl\nEOF\nCMD [\"curl\"]\n").dockerfile
+    assert "\napt-get install -y curl\nEOF\n" in output
