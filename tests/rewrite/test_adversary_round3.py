@@ -123,3 +123,25 @@ def test_a_heredoc_fed_to_a_shell_is_translated_as_a_script(run: str) -> None:
 def test_a_heredoc_a_command_reads_stays_data(run: str) -> None:
     output = migrate(f"FROM debian:12\n{run}\napt-get install -y curl\nEOF\nCMD [\"curl\"]\n").dockerfile
     assert "\napt-get install -y curl\nEOF\n" in output
+
+
+# --- N8: package managers behind wrappers migrator does not know ------------------------------------
+
+
+@pytest.mark.parametrize("run", [
+    "su -c 'apt-get install -y curl'", "runuser -u root -- apt-get install -y curl", "chroot / apt-get install -y curl",
+    "setpriv --reuid 0 apt-get install -y curl", "flock /tmp/l apt-get install -y curl",
+    "fakeroot apt-get install -y curl", "eval apt-get install -y curl", "busybox sh -c 'apt-get install -y curl'",
+    "doas apt-get install -y curl", "strace -f apt-get install -y curl",
+    "sh -c 'apt-get install -y curl; echo `date +%F`(x)'",
+])
+def test_a_package_manager_behind_any_wrapper_is_an_error_finding(run: str) -> None:
+    result = migrate(f"FROM debian:12\nRUN {run}\nCMD [\"curl\"]\n")
+    assert [f for f in result.findings if f.code == "MIG310" and f.line == 2 and "apt-get" in f.message]
+
+
+@pytest.mark.parametrize("run", ["echo apt-get install -y curl", "which apt-get", "rm -f /usr/bin/apt-get",
+                                 "test -x /usr/bin/apt-get", "printf '%s\\n' 'apt-get install x'"])
+def test_a_command_that_only_names_a_manager_gets_no_finding(run: str) -> None:
+    result = migrate(f"FROM debian:12\nRUN {run}\nCMD [\"curl\"]\n")
+    assert not [f for f in result.findings if f.code == "MIG310"]
