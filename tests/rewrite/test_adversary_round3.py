@@ -145,3 +145,22 @@ def test_a_package_manager_behind_any_wrapper_is_an_error_finding(run: str) -> N
 def test_a_command_that_only_names_a_manager_gets_no_finding(run: str) -> None:
     result = migrate(f"FROM debian:12\nRUN {run}\nCMD [\"curl\"]\n")
     assert not [f for f in result.findings if f.code == "MIG310"]
+
+
+# --- N10: shell-form ONBUILD CMD / ENTRYPOINT on a shell-less runtime ---------------------------------------
+
+
+def test_a_plain_onbuild_cmd_gets_exec_form_in_the_runtime() -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nONBUILD CMD python app.py --child\n"
+                     "CMD [\"python\",\"app.py\"]\n")
+    runtime = runtime_of(result.dockerfile)
+    assert 'ONBUILD CMD ["python","app.py","--child"]\n' in runtime and "ONBUILD CMD python" not in runtime
+    assert any(f.code == "MIG525" for f in result.findings)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_an_onbuild_entrypoint_that_needs_a_shell_is_dropped_with_a_warning() -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nONBUILD ENTRYPOINT python app.py $ARGS\n"
+                     "CMD [\"python\",\"app.py\"]\n")
+    assert "ONBUILD" not in runtime_of(result.dockerfile)
+    assert [f for f in result.findings if f.code == "MIG525" and "ONBUILD ENTRYPOINT dropped" in f.message]
