@@ -164,3 +164,19 @@ def test_an_onbuild_entrypoint_that_needs_a_shell_is_dropped_with_a_warning() ->
                      "CMD [\"python\",\"app.py\"]\n")
     assert "ONBUILD" not in runtime_of(result.dockerfile)
     assert [f for f in result.findings if f.code == "MIG525" and "ONBUILD ENTRYPOINT dropped" in f.message]
+
+
+# --- N11: MIG307 says what was written ----------------------------------------------------------------------
+
+
+def test_a_package_file_among_the_names_is_said_to_be_kept_in_the_apk_add() -> None:
+    result = migrate('FROM debian:12\nRUN apt-get install -y /tmp/x.deb curl\nCMD ["curl"]\n')
+    assert ("RUN", "apk add --no-cache /tmp/x.deb curl") in keywords(result.dockerfile)
+    [mig307] = [f for f in result.findings if f.code == "MIG307"]
+    assert "left as written" not in mig307.message and "kept in the `apk add`" in mig307.message
+
+
+def test_a_dpkg_install_of_a_package_file_is_left_as_written_and_said_so() -> None:
+    result = migrate('FROM debian:12\nRUN dpkg -i /tmp/x.deb\nCMD ["curl"]\n')
+    assert ("RUN", "dpkg -i /tmp/x.deb") in keywords(result.dockerfile)
+    assert [f for f in result.findings if f.code == "MIG307" and "left as written" in f.message]
