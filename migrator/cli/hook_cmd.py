@@ -37,7 +37,7 @@ from migrator.config import (
 from migrator.model import Finding, MigratorError, Options, Result, Severity
 from migrator.parse.pragmas import filter_findings, parse_pragmas
 from migrator.records import dataclass, field
-from migrator.shown import printable
+from migrator.shown import printable, shown_name
 
 SHOWN_FINDINGS = 3  # per file, so the output fits a terminal
 
@@ -199,7 +199,7 @@ def hook_main(args: HookArgs) -> int:
             if source is not None:
                 report = process_file(name, options, fail_on, source)
             if report.status == ERROR and report.blocking:
-                errors.append(printable(f"{name}: {report.findings[0].message}"))
+                errors.append(f"{shown_name(name)}: {printable(report.findings[0].message)}")
                 continue
             if args.mode == "fix" and report.status == CHANGED:
                 to_write.append((name, report))
@@ -254,25 +254,26 @@ def _cache_key(path: Path, source: Input | None, options: Options, fail_on: str 
 def _describe(name: str, report: FileReport, mode: str) -> tuple[bool, bool, list[str]]:
     """(blocks the commit, would be or was migrated, lines to print) for one file (written already in fix)."""
     out: list[str] = []
+    shown = shown_name(name)
     failed = bool(report.blocking)
     touched = False
     if report.status == CHANGED:
         failed = touched = True
         if mode == "fix":
-            out.append(f"{name}: migrated ({_counts(report.findings)})")
+            out.append(f"{shown}: migrated ({_counts(report.findings)})")
             out += _first(report.findings, Severity.WARNING)
         else:
-            out.append(f"{name}: would be migrated ({_counts(report.findings)})")
+            out.append(f"{shown}: would be migrated ({_counts(report.findings)})")
             out += _first(report.findings)
     elif report.status == ERROR:  # (one fail-on makes harmless)
-        out.append(f"{name}: error: {report.findings[0].message} (not blocking: fail-on)")
+        out.append(f"{shown}: error: {report.findings[0].message} (not blocking: fail-on)")
     elif report.status == CANNOT:
         note = "" if report.blocking else " (not blocking)"
-        out.append(f"{name}: cannot migrate{note}")
+        out.append(f"{shown}: cannot migrate{note}")
         out += _first([f for f in report.findings if is_cannot_migrate(f)])
     elif report.blocking:
         threshold = f"at or above fail-on ({report.fail_on})" if report.fail_on else "errors"
-        out.append(f"{name}: {threshold}")
+        out.append(f"{shown}: {threshold}")
         out += _first(report.blocking)
     return failed, touched, out
 

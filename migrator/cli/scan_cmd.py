@@ -44,7 +44,7 @@ from migrator.cli.hook_cmd import (
 from migrator.config import Config, clear_cache, load_config
 from migrator.model import MigratorError, Options, Result, Severity
 from migrator.report.formats import render_findings
-from migrator.shown import printable
+from migrator.shown import printable, shown_name
 
 NAMES = ("Dockerfile", "Containerfile")
 SKIP_DIRS = frozenset({".git", "node_modules", "vendor", ".venv", "__pycache__"})
@@ -229,7 +229,7 @@ def scan_main(args: ScanArgs) -> int:
     reports += [_error(path, f"cannot read directory ({why}): its Dockerfiles were not scanned", args.fail_on)
                 for path, why in unreadable]
     reports += [_outside(str(path), target, args.fail_on) for path, target in outside]
-    in_error = [printable(f"{r.path}: {r.result.findings[0].message}") for r in reports
+    in_error = [f"{shown_name(r.path)}: {printable(r.result.findings[0].message)}" for r in reports
                 if r.status == ERROR and r.blocking]
     if args.write and in_error:  # all or nothing, as `migrate --write A B`
         raise MigratorError(_in_error(in_error) + "; nothing was written")

@@ -54,3 +54,19 @@ def test_scan_and_hook_check_report_the_others_and_exit_2_for_a_file_in_error(tm
     assert main(["scan", "."]) == 2
     out, err = capsys.readouterr()
     assert "would change" in out and err.startswith("migrate scan: error: Containerfile: binary content")
+
+
+# --- N13: two different names never print the same -----------------------------------------------------
+
+
+def test_a_newline_and_a_backslash_n_in_names_print_differently(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("x\ny").write_text(NEEDS_MIGRATION)
+    Path("x\\ny").write_text(NEEDS_MIGRATION)
+    assert main(["--check", "x\ny", "x\\ny"]) == 1
+    err = capsys.readouterr().err
+    assert "would migrate x\\ny\n" in err and "would migrate x\\\\ny\n" in err
+    assert main(["hook", "check", "x\ny", "x\\ny"]) == 1
+    out = capsys.readouterr().out
+    assert "x\\ny: would be migrated" in out and "x\\\\ny: would be migrated" in out
