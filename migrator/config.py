@@ -415,6 +415,7 @@ def _validate(
     """Check and normalise one layer of settings; errors name the file (and line) and the key."""
     settings: dict[str, Setting] = {}
     allowed = KEYS if top else KEYS[:-1]
+    spelled: dict[str, str] = {}  # setting -> the spelling it was first given under (tag-policy, tag_policy)
     for original_key, value in raw.items():
         key = str(original_key).replace("_", "-")
         if key not in allowed:
@@ -423,6 +424,10 @@ def _validate(
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
             raise MigratorError(f"{where(original_key)}: unknown key '{prefix}{original_key}'{hint}")
+        if key in spelled:
+            raise MigratorError(f"{where(original_key)}: duplicate key '{prefix}{original_key}': the same setting "
+                                f"as '{prefix}{spelled[key]}' (on {where(spelled[key])})")
+        spelled[key] = str(original_key)
         if key == "overrides":
             continue
         source = where(original_key)

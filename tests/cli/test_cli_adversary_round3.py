@@ -70,3 +70,19 @@ def test_a_newline_and_a_backslash_n_in_names_print_differently(tmp_path: Path, 
     assert main(["hook", "check", "x\ny", "x\\ny"]) == 1
     out = capsys.readouterr().out
     assert "x\\ny: would be migrated" in out and "x\\\\ny: would be migrated" in out
+
+
+# --- N14: one setting under both spellings ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    (".migrator.yaml", "tag-policy: keep\ntag_policy: latest\n"),
+    ("pyproject.toml", "[tool.migrator]\ntag_policy = 'keep'\ntag-policy = 'latest'\n"),
+    (".migrator.yaml", "overrides:\n  - paths: ['x/*']\n    fail-on: error\n    fail_on: never\n"),
+])
+def test_a_setting_under_both_spellings_is_a_duplicate_key(name: str, text: str, tmp_path: Path,
+                                                          capsys: Any) -> None:
+    (tmp_path / name).write_text(text)
+    assert main(["config", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "duplicate key" in err and f"{name}:" in err
