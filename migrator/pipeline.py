@@ -78,7 +78,17 @@ class Attempt:
 
     @property
     def starts(self) -> bool:
+        """The final stage can start its command (a command that needs bash may still lack it)."""
         return self.report is None or self.report.status != "broken"
+
+    @property
+    def rank(self) -> int:
+        """2: it starts; 1: it starts a script that needs bash on an image without bash; 0: it cannot start."""
+        if self.report is None:
+            return 2
+        if self.report.status == "broken":
+            return 0
+        return 1 if self.report.need == "bash" else 2
 
     def findings(self, original: Dockerfile) -> list[Finding]:
         """The start check's problems, on the lines of the original file they come from, and why the
@@ -101,11 +111,41 @@ def _build_context(options: Options, path: str) -> Path | None:
 
 
 def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files: BuildContext) -> Attempt:
-    chosen = _search(text, doc, options, rules, files)
-    return _with_bash(text, chosen, options, rules, files) or chosen
+    attempt = _search(text, doc, options, rules, files)
+    attempt.notes += _kept_chain_user(attempt, rules)
+    return attempt
+
+
+def _kept_chain_user(attempt: Attempt, rules: RuleSet) -> list[Finding]:
+    """A final stage kept on the -dev image of the stage it is built FROM runs as that image's user (nonroot)
+    unless a stage of its chain says USER: the original ran as root, so what the app writes must be its own."""
+    from migrator.plan.facts import read_facts
+    from migrator.plan.writable import ran_as_root
+
+    final = attempt.plan.final
+    if attempt.override is None or not final.single_stage or final.stage.parent is None or attempt.output is None:
+        return []
+    output = split_stages(attempt.output)
+    if not output.stages:
+        return []
+    stage: Stage | None = output.stages[-1]
+    while stage is not None:
+        if any(i.keyword == "USER" for i in stage.instructions):
+            return []
+        stage = stage.parent
+    reference = attempt.plan.inherited_image(final)
+    image = rules.image_model(reference)
+    if image.uid == 0 or not ran_as_root(read_facts(final.stage)):
+        return []
+    name = reference.rsplit("/", 1)[-1]
+    return [finding("MIG555", final.stage.from_item.line, f"the original ran as root; the final stage runs as "
+                    f"{image.user or 'nonroot'} (uid {image.uid}), the user of {name}: any path the app writes must "
+                    "be its own (COPY --chown, or a directory made and chowned under USER root)")]
 
 
 def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files: BuildContext) -> Attempt:
+    """The first attempt that starts; else the one that comes closest (it starts, but lacks the bash its script
+    needs: an error says so), else the first one, whose error says why it cannot start."""
     first = _attempt(doc, options, rules, None, files)
     if _is_base_image(first, rules):
         # no command of its own, and it installs packages: other images build on it
@@ -113,20 +153,21 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
             base_image(options), single_stage=True, reason="a base image (no command of its own) that installs "
             "packages: it stays one stage, the way other images build on it"), files)
         if kept.starts:
-            return kept
-    attempt = first
+            return _with_bash(text, kept, options, rules, files) or kept
+    attempt = best = _with_bash(text, first, options, rules, files) or first
     tried: list[RuntimeOverride | None] = [None]
     for _ in range(_MAX_ATTEMPTS):
-        if attempt.starts or attempt.report is None:
+        if attempt.rank == 2 or attempt.report is None:
             break
         report = attempt.report
         need = Need(report.image, report.program, report.inner, report.need or "missing")
         final = attempt.plan.final
         root = attempt.plan.root_of(final)
         source_tag = root.stage.ref.tag if root.stage.ref else None
+        chain_image = attempt.plan.inherited_image(final) if final.stage.parent is not None else None
         options_tried = [merged(attempt.override, o) for o in alternatives(
             need, root.ecosystem, final.stage.parent is None, _installs_for_run_time(attempt), rules, options,
-            _installed(attempt), source_tag)]
+            _installed(attempt), source_tag, chain_image, _pinning_repository(attempt.plan))]
         fresh = [o for o in options_tried if o not in tried]
         if not fresh:
             break
@@ -134,13 +175,25 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
         for override in fresh:
             tried.append(override)
             candidate = _attempt(parse(text), options, rules, override, files)
-            if candidate.starts or candidate.report is None:
+            candidate = _with_bash(text, candidate, options, rules, files) or candidate
+            if candidate.rank == 2 or _fails_only_as_before(candidate, first):
                 return candidate
-            if not progressed and candidate.report.need != report.need:
+            if candidate.rank > best.rank:
+                best = candidate
+            if not progressed and candidate.report is not None and candidate.report.need != report.need:
                 attempt, progressed = candidate, True  # a step closer (java found, now it needs a shell)
         if not progressed:
             break
-    return attempt if attempt.starts else first
+    return best
+
+
+def _fails_only_as_before(candidate: Attempt, first: Attempt) -> bool:
+    """The candidate starts, but the final stage now holds a COPY --from that fails the build, as it failed in
+    the first attempt (in a builder there): the runtime choice neither caused nor can fix it, and MIG543 says
+    so in both."""
+    failing = {p.message for p in first.problems if p.code == "MIG543"}
+    report = candidate.report
+    return report is not None and report.need == "build" and report.reason in failing
 
 
 def _with_bash(text: str, attempt: Attempt, options: Options, rules: RuleSet, files: BuildContext
@@ -217,6 +270,27 @@ def _is_base_image(attempt: Attempt, rules: RuleSet) -> bool:
     if not final.migrated or root.ecosystem not in OS_ECOSYSTEMS or _original_has_command(attempt.plan, rules):
         return False
     return any(i.keyword == "RUN" for s in _chain(attempt.plan) for i in s.instructions)
+
+
+def _pinning_repository(plan: FilePlan) -> str | None:
+    """The source repository whose pinned language version a final stage moved to wolfi-base may keep
+    (openjdk:17 -> openjdk-17-default-jdk); None when another stage builds that language on the image's
+    latest tag: its output (Java bytecode, a venv) is made for the newest version, so the runtime has it too."""
+    from migrator.plan.versions import pinned_version
+
+    root = plan.root_of(plan.final)
+    ref = root.stage.ref
+    pinned = pinned_version(ref.short_name, ref.tag) if ref else None
+    if ref is None or pinned is None:
+        return None
+    for other in plan.stages:
+        other_ref = other.stage.ref
+        if other is root or other_ref is None or not other.migrated or other.stage.root_stage() is root.stage:
+            continue
+        theirs = pinned_version(other_ref.short_name, other_ref.tag)
+        if (theirs is not None and theirs.language == pinned.language) or other.ecosystem == root.ecosystem:
+            return None
+    return ref.short_name
 
 
 def _installed(attempt: Attempt) -> tuple[str, ...]:

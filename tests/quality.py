@@ -380,6 +380,17 @@ def kept_single_stage(out: Dockerfile, findings: Iterable[object] | None, regist
     return any(_finding_fields(f)[0] == SINGLE_STAGE_CODE for f in findings)
 
 
+def kept_on_parent_dev(findings: Iterable[object] | None, root: str) -> bool:
+    """A final stage built FROM a stage on a -dev image stays there because its command needs a shell, and a
+    warning (MIG541) names that image and says how to leave it."""
+    name = root.rsplit("/", 1)[-1]
+    for f in findings or ():
+        code, severity, message = _finding_fields(f)
+        if code == "MIG541" and severity == "warning" and f"stays on {name}" in message:
+            return True
+    return False
+
+
 # --------------------------------------------------------------------------- checks
 
 
@@ -595,7 +606,7 @@ def check_final_stage(
         if final.text not in orig_texts:
             problems.append(f"not-migrated final stage ({final.image}) was modified")
         return problems
-    if is_dev(root):
+    if is_dev(root) and not kept_on_parent_dev(findings, root):
         problems.append(f"final stage runs on a -dev image: {root}")
     if kept_single_stage(out, findings, registry):
         return problems
@@ -703,7 +714,9 @@ def check_output(
     problems += check_directives(orig, out)
     problems += check_final_stage(orig, out, findings, registry)
     problems += check_unmigrated_stages(orig, out, findings, registry)
-    problems += check_distroless_runs(out, registry, kept_single_stage(out, findings, registry))
+    kept = kept_single_stage(out, findings, registry) or (
+        bool(out.stages) and kept_on_parent_dev(findings, root_image(out, out.stages[-1])))
+    problems += check_distroless_runs(out, registry, kept)
     problems += check_package_managers(out, registry)
     problems += check_root_commands(out, registry)
     if wolfi_names is not None:

@@ -672,10 +672,15 @@ def test_dev_variant_adds_shell_and_build_tools() -> None:
 
 def test_language_packages_are_wolfi_names(wolfi_names: set[str]) -> None:
     from migrator.rules import load_rules
+    from migrator.rules.data import builtin_data
 
+    versions = builtin_data("wolfi/versions.yaml")["languages"]
     for language in load_rules().languages.values():
         for name in language.on_base:
-            assert name in wolfi_names, (language.name, name)
+            # `{version}`: the stream the source pinned, else the newest; every stream must have the package
+            streams = versions[language.name]["streams"] if "{version}" in name else [""]
+            for stream in streams:
+                assert name.replace("{version}", str(stream)) in wolfi_names, (language.name, name, stream)
 
 
 def test_tool_packages_exist_in_wolfi(wolfi_names: set[str]) -> None:

@@ -88,13 +88,24 @@ CODES: tuple[Code, ...] = (
         "too.",
     ),
     Code(
-        "MIG220", Severity.WARNING, "latest serves another major version than the source pinned",
+        "MIG220", Severity.WARNING, "latest serves another language version than the source pinned",
         "The source image pins a language version (`mcr.microsoft.com/dotnet/aspnet:6.0`, `ruby:2.7`, "
-        "`node:18`, `eclipse-temurin:17`), and the Chainguard image's `latest` tag serves a different "
-        "major version (ASP.NET 10, Ruby 4.0, Node 26, Java 26: the versions come with the tool, from the "
-        "Wolfi package lists). An app built for the old version may not build or start. Check it on the new "
-        "version, or migrate with `--tag-policy keep` for an organisation registry with versioned tags; "
-        "the message says whether Wolfi still ships the pinned version at all.",
+        "`node:18`, `eclipse-temurin:17`, `python:3.11-slim`), and the Chainguard image's `latest` tag serves "
+        "a different one (ASP.NET 10, Ruby 4.0, Node 26, Java 26, Python 3.14: the versions come with the tool, "
+        "from the Wolfi package lists). What counts is the major version, and for Python and Ruby the minor "
+        "one too: their minor releases change the C ABI of native extensions, remove modules and default "
+        "gems. An app built for the old version may not build or start. Check it on the new version, or "
+        "migrate with `--tag-policy keep` for an organisation registry with versioned tags; the message says "
+        "whether Wolfi still ships the pinned version at all.",
+    ),
+    Code(
+        "MIG221", Severity.ERROR, "the app pins a language version the latest image does not serve",
+        "Besides the image tag, the build copies a file in which the app pins its language version "
+        "(`.ruby-version`, which a Gemfile's `ruby file:` directive reads), and the Chainguard image's "
+        "`latest` tag serves another version: `bundle install` refuses to run when the Gemfile's Ruby is not "
+        "the interpreter's, so the build fails. Migrate with `--tag-policy keep` for an organisation registry "
+        "that serves the pinned version, or move the app (the file and its Gemfile.lock) to the version "
+        "`latest` serves.",
     ),
     Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",

@@ -216,6 +216,17 @@ CODES: tuple[Code, ...] = (
          "still runs in exec form on an image without a shell (and without bundler, pip or npm where the message "
          "says so): start the program itself, such as a binstub or console script from the dependencies the "
          "runtime copies, or the interpreter with a script."),
+    Code("MIG561", Severity.WARNING, "files of the original final stage are not in the runtime",
+         "The runtime stage of a split carries what the app needs: its build output, its working directory, "
+         "files its command names, files copied in that no build step reads, and files `touch` creates. A path "
+         "the original final stage copied in or made (mkdir) that is none of these is listed here: the "
+         "original image had it, the new one does not. Copy what the app uses from the builder with "
+         "`COPY --from`, or leave it out on purpose."),
+    Code("MIG562", Severity.INFO, "a user of the original image created on wolfi-base",
+         "The final stage moved from a language image to wolfi-base, for the shell (or bash) its command "
+         "needs, and it names a user that the language image shipped (`USER node`, `COPY --chown=node:node`). "
+         "wolfi-base has no such user: it is created with `adduser -D` and the uid it had (rules/dockerhub.yaml), "
+         "so USER and --chown work as before."),
     Code("MIG558", Severity.WARNING, "the runtime keeps the .NET SDK for `dotnet run`",
          "The start command is `dotnet run` (or another SDK command), which builds the project before it runs it: "
          "only the SDK can do that, so the runtime is dotnet-sdk, with busybox sh and the compilers, as big as the "

@@ -73,17 +73,20 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
               override: RuntimeOverride | None = None, files: BuildContext | None = None) -> FilePlan:
     """`override`: the runtime the final stage's start command needs (see plan.runtime_choice); `files`: the
     build context on disk, if any."""
-    from migrator.plan.roles import chain, refused_role
+    from migrator.plan.roles import chain, left_as_written, refused_role
 
     plans: list[StagePlan] = []
     last = len(staged.stages) - 1
     refusal = refused_role(staged.stages[-1], rules) if staged.stages else None
-    refused = {s.index for s in chain(staged.stages[-1])} if refusal else set()
+    refused = left_as_written(staged.stages[-1], staged, rules) if refusal else set()
     final_chain = {s.index for s in chain(staged.stages[-1])} if staged.stages else set()
     for stage in staged.stages:
         is_final = stage.index == last
         if stage.index in refused:
-            plans.append(_refuse(stage, refusal or ""))
+            why = refusal or "" if stage.index in final_chain else (
+                f"it assembles the files of the final stage (line {staged.stages[-1].from_item.line}), which is "
+                "left as written: " + (refusal or ""))
+            plans.append(_refuse(stage, why))
             continue
         plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None,
                                  builds_for_others=stage.index not in final_chain and _used_later(staged, stage)))

@@ -4,6 +4,8 @@
   a Wasm runtime, not on Linux;
 - systemd images (`/sbin/init`, `/lib/systemd/systemd`, STOPSIGNAL SIGRTMIN+3) boot an init system
   no Chainguard image has;
+- root filesystems (`FROM scratch`, a tree copied to `/`, then RUN with the shell it brought):
+  a base image is built, and Chainguard images are the base;
 - Apache with mod_php (`apache2-foreground`, `apache2 -D FOREGROUND`, `httpd`) when the stage
   configures Apache (a2enmod, /etc/apache2, .htaccess): there is no Chainguard Apache + mod_php
   image. A php:*-apache stage that only relies on the default start moves to php-fpm instead
@@ -15,7 +17,7 @@ from __future__ import annotations
 import posixpath
 
 from migrator.parse.dockerfile import Instruction
-from migrator.plan.stages import Stage
+from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.startcommand import effective_command
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
@@ -49,11 +51,53 @@ def refused_role(final: Stage, rules: RuleSet) -> str | None:
     if _is_systemd(effective.argv, instructions):
         return ("a systemd image (the command boots an init system): Chainguard images run one program as a "
                 "nonroot user and have no systemd; keep this image, or run each service in its own container")
+    if _assembles_a_root_filesystem(root, instructions):
+        return ("a root filesystem is assembled here (FROM scratch, a whole tree copied to / and commands run "
+                "with the shell it brought): this builds a base image, not an application; Chainguard images are "
+                "the base: keep this image, or build the application on wolfi-base (chainguard-base) instead")
     if _starts_apache(effective.argv) and _configures_apache(instructions):
         return ("Apache httpd with mod_php, configured by this stage (a2enmod, /etc/apache2 or .htaccess): there "
                 "is no Chainguard Apache + mod_php image; move the app to php-fpm behind nginx by hand (the "
                 "Apache configuration must be rewritten for nginx) or keep this image")
     return None
+
+
+def left_as_written(final: Stage, staged: StagedFile, rules: RuleSet) -> set[int]:
+    """The stages a refused final stage leaves untouched: its chain, and for a root filesystem also the stages
+    that assemble the tree (an Alpine `apk --root` run on Wolfi's apk fails)."""
+    if refused_role(final, rules) is None:
+        return set()
+    stages = chain(final)
+    kept = {s.index for s in stages}
+    instructions = [i for stage in stages for i in stage.instructions]
+    if not _assembles_a_root_filesystem(stages[0], instructions):
+        return kept
+    pending = list(stages)
+    while pending:
+        stage = pending.pop()
+        for instruction in stage.instructions:
+            reference = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
+            source = staged.stage_by_reference(reference, before=stage.index) if reference else None
+            for feeding in chain(source) if source is not None else []:
+                if feeding.index not in kept:
+                    kept.add(feeding.index)
+                    pending.append(feeding)
+    return kept
+
+
+def _assembles_a_root_filesystem(root: Stage, instructions: list[Instruction]) -> bool:
+    """`FROM scratch`, `COPY --from=rootfs /out/ /`, then RUN: the RUN lines can only run with the shell the
+    copied tree brought, so the tree is an operating system (lsio's base images, s6-overlay)."""
+    if root.ref is None or root.ref.short_name != "scratch":
+        return False
+    whole_tree = any(i.keyword in ("COPY", "ADD") and _destination(i) == "/" for i in instructions)
+    return whole_tree and any(i.keyword == "RUN" for i in instructions)
+
+
+def _destination(instruction: Instruction) -> str | None:
+    words = instruction.json_args() or instruction.body.split()
+    words = [w for w in words if not w.startswith("--")]
+    return posixpath.normpath(words[-1]) if len(words) >= 2 else None
 
 
 def _is_wasm(stages: list[Stage], argv: list[str]) -> bool:

@@ -43,7 +43,7 @@ class Need:
     image: str  # the runtime image the check ran against
     program: str | None
     inner: str | None  # the program inside `sh -c`
-    kind: str  # "missing" | "shell" | "no-command" | "arguments"
+    kind: str  # "missing" | "shell" | "bash" | "no-command" | "arguments" | "sdk"
 
 
 def base_image(options: Options) -> str:
@@ -53,15 +53,17 @@ def base_image(options: Options) -> str:
 
 def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, installs_for_run_time: bool,
                  rules: RuleSet, options: Options, installed: tuple[str, ...] = (),
-                 source_tag: str | None = None) -> list[RuntimeOverride]:
+                 source_tag: str | None = None, chain_image: str | None = None,
+                 source_repository: str | None = None) -> list[RuntimeOverride]:
     """Overrides to try, in order, for a final stage whose command cannot start. `installed`: the Wolfi
     packages the final stage installs (a language among them names the image a console script needs);
-    `source_tag`: the tag of the original image (php:8.2-fpm starts php-fpm)."""
+    `source_tag`, `source_repository`: the original image (php:8.2-fpm starts php-fpm; openjdk:17 pins Java
+    17); `chain_image`: the image a final stage built FROM another stage inherits (a -dev image)."""
     os_image = ecosystem in OS_ECOSYSTEMS or ecosystem is None
     current = need.image.rsplit("/", 1)[-1].split(":")[0]
     found: list[RuntimeOverride] = []
     language = _language(need, rules, installed if os_image else ())
-    wants_shell = need.kind == "shell"
+    wants_shell = need.kind in ("shell", "bash")
     if language is not None and need.kind in ("missing", "shell"):
         runtime = language.runtime
         if wants_shell and not rules.image_facts(language.runtime_name).shell:
@@ -71,9 +73,11 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
             builder = language.builder if (os_image and root_is_final) else None
             found.append(RuntimeOverride(runtime, builder, language.name,
                                          reason=f"`{need.inner or need.program}` runs on {language.runtime_name}"))
-    if wants_shell and os_image and installs_for_run_time:
+    if need.kind == "shell" and os_image and installs_for_run_time:
         found.append(_single(options, "its command needs a shell and the packages the stage installs"))
-    if wants_shell:
+    if wants_shell and chain_image is not None:
+        found += _chain_kept(need, chain_image, rules, options)
+    if need.kind == "shell":
         partner = rules.image_facts(current).shell_partner
         if partner and partner in BASE_IMAGES and installed and root_is_final:
             # wolfi-base can install what the original final stage installed: one stage keeps it all
@@ -81,10 +85,9 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
                                  "stage installs"))
         elif partner:
             found.append(RuntimeOverride(f"{partner}:latest", reason=f"{partner} has a shell"))
-        own = language or next((lang for lang in rules.languages.values() if lang.runtime_name == current), None)
-        if not partner and own is not None and own.on_base and root_is_final:
-            found.append(replace(_single(options, f"its start command needs a shell and {own.name}, and no "
-                                         f"{own.name} image has a shell"), packages=on_base(own, source_tag)))
+    if wants_shell and root_is_final and current not in BASE_IMAGES:
+        found += _language_on_base(need, language or image_language(current, rules), rules, options, source_tag,
+                                   source_repository, installed)
     if need.kind == "sdk":
         found.append(RuntimeOverride("dotnet-sdk:latest", reason=f"`{need.program} run` builds and runs the project, "
                                      "which needs the .NET SDK: dotnet-sdk (busybox sh, compilers) is the runtime; "
@@ -102,13 +105,64 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
 BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
 
 
-def on_base(language: Language, source_tag: str | None) -> tuple[str, ...]:
-    """What to apk add on wolfi-base for the language: an fpm image (php:8.2-fpm) started php-fpm, which Wolfi
-    packages apart from the php command line (`php-fpm` is the virtual name of the current stream's)."""
+def _language_on_base(need: Need, language: Language | None, rules: RuleSet, options: Options,
+                      source_tag: str | None, source_repository: str | None,
+                      installed: tuple[str, ...]) -> list[RuntimeOverride]:
+    """The start command needs a shell (or bash) and a language whose images have none (or no bash): one stage
+    on wolfi-base with the language from apk, and bash when the command needs it. A language Wolfi does not
+    package for wolfi-base here (.NET) keeps its -dev image, which has bash."""
+    current = need.image.rsplit("/", 1)[-1].split(":")[0]
+    if language is None:
+        return []
+    if need.kind == "shell" and rules.image_facts(current).shell_partner:
+        return []  # a partner with a shell comes first (jre -> jdk); bash, if the script needs it, after
+    if language.on_base:
+        bash = ("bash",) if need.kind == "bash" and "bash" not in installed else ()  # else the stage installs it
+        packages = on_base(language, source_tag, source_repository) + bash
+        what = "bash" if need.kind == "bash" else "a shell"
+        return [replace(_single(options, f"its start command needs {what} and {language.name}, and no "
+                                f"{language.name} image has {what}"), packages=packages)]
+    if need.kind == "bash" and rules.image_facts(current).dev:
+        return [RuntimeOverride(f"{current}:latest-dev", reason=f"its start command needs bash, which {current}'s "
+                                "-dev image has (with busybox sh, apk and build tools): port the script to sh, or "
+                                f"start the program directly, to run on {current}")]
+    return []
+
+
+def _chain_kept(need: Need, chain_image: str, rules: RuleSet, options: Options) -> list[RuntimeOverride]:
+    """A final stage built FROM another stage stays on that stage's image when it has the shell (and the bash)
+    the command needs: a -dev image has both; on wolfi-base, bash is installed (pipeline._with_bash)."""
+    model = rules.image_model(chain_image)
+    if not model.shell or (need.kind == "bash" and not model.has_program("bash") and model.name not in BASE_IMAGES):
+        return []
+    what = "bash" if need.kind == "bash" else "a shell"
+    return [_single(options, f"its start command needs {what}: the final stage stays on "
+                    f"{chain_image.rsplit('/', 1)[-1]}, the image of the stage it is built FROM")]
+
+
+def image_language(image: str, rules: RuleSet) -> Language | None:
+    """The language a Chainguard image runs: its programs include the language's (jdk runs java)."""
+    model = rules.image_facts(image)
+    for language in rules.languages.values():
+        if language.runtime_name == image or any(model.has_program(p) for p in language.programs if "*" not in p):
+            return language
+    return None
+
+
+def on_base(language: Language, source_tag: str | None, source_repository: str | None = None) -> tuple[str, ...]:
+    """What to apk add on wolfi-base for the language: `{version}` is the stream the source image pinned when
+    Wolfi ships it, else the newest; an fpm image (php:8.2-fpm) started php-fpm, which Wolfi packages apart
+    from the php command line (`php-fpm` is the virtual name of the current stream's)."""
+    from migrator.plan.versions import newest, pinned_version
+
+    names = language.on_base
+    if any("{version}" in name for name in names):
+        pinned = pinned_version(source_repository or "", source_tag)
+        version = pinned.stream if pinned is not None and pinned.language == language.name else newest(language.name)
+        names = tuple(name.replace("{version}", version) for name in names)
     if language.name == "php" and "fpm" in (source_tag or ""):
-        return tuple(dict.fromkeys(p for name in language.on_base for p in ((name, "php-fpm") if name == "php"
-                                                                              else (name,))))
-    return language.on_base
+        return tuple(dict.fromkeys(p for name in names for p in ((name, "php-fpm") if name == "php" else (name,))))
+    return names
 
 
 def _single(options: Options, reason: str) -> RuntimeOverride:

@@ -15,6 +15,10 @@ from migrator.plan.stages import Stage
 from migrator.regex import lazy as lazy_re
 
 _ROOT_USERS = {"root", "0", "root:root", "0:0"}
+# made by the container runtime at start (devices, /dev/shm, proc and sys file systems), or there already,
+# writable by everyone (/tmp, /var/tmp): never a data directory to create or give to the app's user
+_PROVIDED_TREES = ("/dev", "/proc", "/sys")
+_PROVIDED_DIRECTORIES = frozenset({"/tmp", "/var/tmp", "/run", "/var/run"})
 # option names that name a directory the program writes
 _DATA_OPTION = lazy_re(r"^--?[\w-]*(data|dir|storage|state|db|database|upload|cache|log|home|store|volume|"
                           r"workspace|spool)[\w-]*$", re.IGNORECASE)
@@ -43,9 +47,15 @@ def data_directories(facts: StageFacts) -> list[str]:
         if not _DATA_OPTION.match(name) or not _is_directory(value):
             continue
         path = facts.resolve(value)
-        if path not in found:
+        if path not in found and not provided(path):
             found.append(path)
     return found
+
+
+def provided(path: str) -> bool:
+    """A path the container runtime provides (/dev/shm, /proc...) or every image has writable (/tmp)."""
+    path = posixpath.normpath(path)
+    return path in _PROVIDED_DIRECTORIES or any(inside(path, tree) for tree in _PROVIDED_TREES)
 
 
 def volumes(stage: Stage) -> list[str]:
@@ -55,7 +65,7 @@ def volumes(stage: Stage) -> list[str]:
         for instruction in current.instructions:
             if instruction.keyword == "VOLUME":
                 paths += [w for w in instruction.json_args() or split_words(instruction.body)
-                          if w.startswith("/") and "$" not in w]
+                          if w.startswith("/") and "$" not in w and not provided(w)]
         current = current.parent
     return paths
 

@@ -36,7 +36,8 @@ def exec_form(keyword: str, argv: list[str], newline: str) -> str:
 
 
 def convert_command(instruction: Instruction, env: dict[str, str | None], runtime_tools: set[str],
-                    runtime_has_shell: bool, build_args: frozenset[str] = frozenset()) -> CommandOutcome:
+                    runtime_has_shell: bool, build_args: frozenset[str] = frozenset(),
+                    sh_runs_scripts: bool = False) -> CommandOutcome:
     """Exec form for CMD/ENTRYPOINT, without gosu/su-exec and init wrappers the runtime lacks.
 
     A shell-form command runs through the container's shell when it starts: its variables are the
@@ -54,7 +55,8 @@ def convert_command(instruction: Instruction, env: dict[str, str | None], runtim
         argv = ["/bin/sh", "-c", instruction.body.strip()]
         changed = True
     elif argv is None:
-        argv = _shell_to_argv(instruction.body, instruction.line, env, runtime_has_shell, outcome, build_args)
+        argv = _shell_to_argv(instruction.body, instruction.line, env, runtime_has_shell, outcome, build_args,
+                              sh_runs_scripts)
         changed = True
     elif _is_shell_c(argv) and not runtime_has_shell:
         # ["/bin/sh", "-c", "exec java -jar app.jar"]: the same as the shell form
@@ -72,12 +74,13 @@ def _is_shell_c(argv: list[str]) -> bool:
 
 
 def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has_shell: bool,
-                   outcome: CommandOutcome, build_args: frozenset[str] = frozenset()) -> list[str]:
+                   outcome: CommandOutcome, build_args: frozenset[str] = frozenset(),
+                   sh_runs_scripts: bool = False) -> list[str]:
     body = body.strip()
     if body.startswith("exec "):
         body = body[5:].strip()
     body = _drop_jvm_option_variables(body, env, line, outcome)
-    argv, why, substituted = _shell_argv(body, env)
+    argv, why, substituted = shell_argv(body, env)
     if argv is None:
         if runtime_has_shell:
             outcome.findings.append(finding("MIG504", line, "shell-form command kept in "
@@ -93,6 +96,13 @@ def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has
         outcome.findings.append(finding("MIG504", line, "shell-form command kept in `/bin/sh -c`: it reads "
                                         "variables when the container starts, and the runtime image has a shell"))
         return ["/bin/sh", "-c", body]
+    if sh_runs_scripts and _shell_script(argv[0]):
+        # `/bin/sh -c /entrypoint.sh` ran a script without a shebang as an sh script (execve's ENOEXEC);
+        # exec form would fail with "exec format error": the shell runs it, as before
+        argv = ["/bin/sh", *argv]
+        outcome.findings.append(finding("MIG504", line, f"converted to exec form: {json.dumps(argv)}: the shell "
+                                        f"runs `{argv[1]}` as the shell form did, whether or not it has a shebang"))
+        return argv
     if substituted:
         names = list(dict.fromkeys(_VARIABLE_NAME.findall(body)))
         values = ", ".join(f"${name}" + (f" (ENV {name}={env[name]})" if env.get(name) is not None else " (its "
@@ -107,10 +117,15 @@ def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has
     return argv
 
 
+def _shell_script(program: str) -> bool:
+    """A shell script by its name (`entrypoint.sh`), which may have no shebang."""
+    return posixpath.basename(program).endswith(".sh")
+
+
 _VARIABLE_NAME = lazy_re(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None, str, bool]:
+def shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None, str, bool]:
     """The argv `/bin/sh -c BODY` would run, read with the shell parser: (argv, "", substituted), or
     (None, why it needs a shell, False). A trailing `# comment` is the shell's, not an argument;
     `VAR=value cmd` sets a variable, which exec form cannot."""

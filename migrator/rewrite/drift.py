@@ -7,12 +7,13 @@ right; the user must learn that the language version moved (rules/wolfi/versions
 
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import lru_cache
 
 from migrator.findings import finding
 from migrator.model import Finding, TagPolicy
-from migrator.plan.planner import FilePlan
+from migrator.plan.planner import FilePlan, StagePlan
 from migrator.regex import glob_match
 
 
@@ -23,40 +24,96 @@ def version_drift(plan: FilePlan) -> list[Finding]:
         ref = stage_plan.stage.ref
         if ref is None or not stage_plan.migrated or not ref.tag or ref.familiar in seen:
             continue
+        if _installs_pinned_stream(stage_plan.base_packages, ref.short_name, ref.tag):
+            continue  # kept on wolfi-base with the very stream the source pinned (openjdk-17-default-jdk)
         drift = _drift(ref.short_name, ref.tag, plan.options.tag_policy)
         if drift is not None:
             seen.add(ref.familiar)
-            found.append(finding("MIG220", stage_plan.stage.from_item.line, f"{ref.familiar}: {drift}"))
+            pin = _copied_pin_file(plan, stage_plan, ref.short_name, ref.tag)
+            if pin is not None:
+                found.append(finding("MIG221", pin[1], _pinned_by_the_app(ref.familiar, pin[0], ref.short_name,
+                                                                         ref.tag, plan.options.tag_policy)))
+            else:
+                found.append(finding("MIG220", stage_plan.stage.from_item.line, f"{ref.familiar}: {drift}"))
     return found
 
 
-def _drift(repository: str, tag: str, policy: TagPolicy) -> str | None:
-    from migrator.rules.data import builtin_data
+def _copied_pin_file(plan: FilePlan, stage_plan: StagePlan, repository: str, tag: str) -> tuple[str, int] | None:
+    """A file in which the app pins the language version (`.ruby-version`), copied into a stage built on this
+    image, by name or with the whole build context when the context on disk has it: (name, COPY line)."""
+    from migrator.plan.versions import pinned_version
 
-    data = builtin_data("wolfi/versions.yaml")
-    source = next((s for s in data.get("sources") or [] if glob_match(repository, s["match"])), None)
-    if source is None:
+    pinned = pinned_version(repository, tag)
+    if pinned is None or not pinned.pin_files:
         return None
-    match = re.search(source["tag"], tag)
-    if match is None:
+    root = stage_plan.stage
+    for other in plan.stages:
+        if other.stage.root_stage() is not root:
+            continue
+        for instruction in other.stage.instructions:
+            if instruction.keyword not in ("COPY", "ADD") or "--from" in instruction.body:
+                continue
+            sources = _copy_sources(instruction.body)
+            for name in pinned.pin_files:
+                if any(posixpath.basename(s.rstrip("/")) == name for s in sources):
+                    return name, instruction.line
+                if any(posixpath.normpath(s) == "." for s in sources) and plan.files.kind(name) is not None:
+                    return name, instruction.line
+    return None
+
+
+def _pinned_by_the_app(familiar: str, pin_file: str, repository: str, tag: str, policy: TagPolicy) -> str:
+    from migrator.plan.versions import pinned_version
+
+    pinned = pinned_version(repository, tag)
+    assert pinned is not None
+    language, version, latest = pinned.language, pinned.version, pinned.latest
+    way = (f"migrate with --tag-policy keep for an organisation registry that serves {language} {version}, or "
+           if pinned.served and policy is not TagPolicy.KEEP else "")
+    return (f"{familiar}: the build copies `{pin_file}`, in which the app pins {language} {version}, and the "
+            f"Chainguard image's latest tag serves {language} {latest}: bundler refuses a Gemfile whose ruby is not "
+            f"the interpreter's, so the build fails; {way}move the app (`{pin_file}`, Gemfile.lock) to {latest}")
+
+
+def _copy_sources(body: str) -> list[str]:
+    words = [w for w in body.split() if not w.startswith("--")]
+    if body.lstrip().startswith("["):
+        import json
+
+        try:
+            words = [str(w) for w in json.loads(body.strip())]
+        except ValueError:
+            return []
+    return words[:-1]
+
+
+def _installs_pinned_stream(packages: tuple[str, ...], repository: str, tag: str) -> bool:
+    from migrator.plan.versions import pinned_version
+
+    pinned = pinned_version(repository, tag) if packages else None
+    return pinned is not None and pinned.served and any(
+        f"-{pinned.stream}-" in f"{name}-" for name in packages)
+
+
+def _drift(repository: str, tag: str, policy: TagPolicy) -> str | None:
+    from migrator.plan.versions import pinned_version
+
+    pinned = pinned_version(repository, tag)
+    if pinned is None:
         return None
-    version = match.group(1)
-    language = source["language"]
-    facts = data["languages"][language]
-    latest, streams = str(facts["latest"]), [str(s) for s in facts["streams"]]
-    served = any(_same_stream(version, s) for s in streams)
+    language, version, latest, streams = pinned.language, pinned.version, pinned.latest, ", ".join(pinned.streams)
     if policy is TagPolicy.KEEP:
-        if served:
+        if pinned.served:
             return None
-        return (f"{language} {version} is not among the versions Wolfi ships ({', '.join(streams)}): no versioned "
+        return (f"{language} {version} is not among the versions Wolfi ships ({streams}): no versioned "
                 f"tag serves it; move the app to {latest} (or the nearest stream)")
-    if version.split(".")[0] == latest.split(".")[0]:
+    if not pinned.differs:
         return None
-    keep = (f"an organisation registry serves {language} {version} with --tag-policy keep" if served else
-            f"no Wolfi stream serves {version} ({', '.join(streams)}), so --tag-policy keep cannot either: "
-            "upgrade the app")
+    keep = (f"an organisation registry serves {language} {version} with --tag-policy keep" if pinned.served else
+            f"no Wolfi stream serves {version} ({streams}), so --tag-policy keep cannot either: upgrade the app")
+    kind = "major" if pinned.significant == 1 or version.split(".")[0] != latest.split(".")[0] else "minor"
     return (f"the source pins {language} {version}; the Chainguard image's latest tag serves {language} "
-            f"{latest}, a different major version: check that the app runs on {latest}; {keep}")
+            f"{latest}, a different {kind} version: check that the app runs on {latest}; {keep}")
 
 
 # how a language version appears in its paths: /opt/venv/lib/python3.12, /gems/ruby/3.3.0/gems
@@ -80,9 +137,3 @@ def version_paths(repository: str, tag: str | None, policy: TagPolicy) -> dict[s
     version, latest = match.group(1), str(data["languages"][source["language"]]["latest"])
     served = version if policy is TagPolicy.KEEP else latest
     return {} if served == version else {form.format(version): form.format(served)}
-
-
-def _same_stream(version: str, stream: str) -> bool:
-    """`3.11` is stream 3.11; `3` or `8` (a major only) matches any stream of that major."""
-    parts, stream_parts = version.split("."), stream.split(".")
-    return stream_parts[: len(parts)] == parts

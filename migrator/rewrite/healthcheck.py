@@ -36,6 +36,12 @@ def port_healthcheck(instruction: Instruction, image: ChainguardImage, newline: 
     if match is None or in_raw is None:
         return None
     command = body[match.end():].strip()
+    script = _script_argv(command, image)
+    if script is not None:
+        line = instruction.raw[: in_raw.start()] + "CMD " + json.dumps(script) + newline
+        return line, finding("MIG552", instruction.line, f"HEALTHCHECK `{command}` ported: the script runs with "
+                             f"{script[0]}, which the {image.name} image has, in exec form (its `#!` line may name "
+                             f"/usr/bin/env or a shell, which that image lacks): {json.dumps(script)}")
     check = _http_check(command)
     if check is None:
         return None
@@ -70,6 +76,25 @@ def removal(instruction: Instruction, image: ChainguardImage) -> Finding:
 def _tool(command: str) -> str:
     words = _words(command)
     return words[0] if words else "curl"
+
+
+# a script's interpreter, told by its extension: the image runs it without the `#!` line's /usr/bin/env
+_INTERPRETERS = {".py": "python", ".js": "node", ".mjs": "node", ".rb": "ruby", ".php": "php"}
+
+
+def _script_argv(command: str, image: ChainguardImage) -> list[str] | None:
+    """`/opt/app/fetchstatus.py` (a script started by its path, no shell syntax): `python <script>`."""
+    words = _words(command)
+    for tail in _FAILURE_TAILS:  # `|| exit 1`: any failure is unhealthy either way
+        if tuple(words[-len(tail):]) == tail:
+            words = words[: -len(tail)]
+    if not words or any(w in ("||", "&&", ";", "|", ">") or "$" in w for w in words):
+        return None
+    extension = "." + words[0].rsplit(".", 1)[-1] if "." in words[0].rsplit("/", 1)[-1] else ""
+    interpreter = _INTERPRETERS.get(extension)
+    if interpreter is None or not image.has_program(interpreter):
+        return None
+    return [interpreter, *words]
 
 
 def _words(command: str) -> list[str]:

@@ -20,6 +20,7 @@ from migrator.rewrite.shell import SimpleCommand
 def prepare_volumes(stage: Stage, runtime_plan: RuntimePlan) -> list[Finding]:
     """VOLUME directories must exist, owned by the runtime user, before a volume is mounted there."""
     from migrator.parse.words import split_words
+    from migrator.plan.writable import provided
 
     paths: list[str] = []
     for instruction in stage.instructions:
@@ -29,7 +30,7 @@ def prepare_volumes(stage: Stage, runtime_plan: RuntimePlan) -> list[Finding]:
             words = instruction.json_args() or split_words(instruction.body)
         except ValueError:
             words = instruction.body.split()
-        paths += [w for w in words if w.startswith("/") and "$" not in w]
+        paths += [w for w in words if w.startswith("/") and "$" not in w and not provided(w)]
     covered = [c.destination for c in runtime_plan.copies]
     missing = [p for p in paths if not any(p == c or p.startswith(c.rstrip("/") + "/") for c in covered)]
     if not missing:

@@ -21,6 +21,7 @@ from migrator.rewrite.healthcheck import port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
+from migrator.rewrite.uncarried import build_inputs, consumed, touched_files, uncarried
 from migrator.rewrite.workdir import relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet
 
@@ -30,6 +31,7 @@ CARRIED_LAST = ("LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "USER", "HEALTHCHECK"
                 "MAINTAINER", "ONBUILD")
 _ROOT_USERS = {"root", "0", "root:root", "0:0"}
 _SKIPPED_PREFIXES = ("/tmp", "/var/tmp", "/run", "/var/run", "/var/cache", "/var/lib/apt", "/proc", "/dev")
+_TEMPORARY = ("/tmp/", "/var/tmp/")
 
 
 @dataclass
@@ -45,6 +47,7 @@ class RuntimeContext:
     ecosystem: str | None = None
     keep_root: str | None = None  # why the program must run as root (rootness.py), or None
     java: int = 26  # the Java major the runtime serves (options it refuses are dropped from a java command)
+    source_shell: str | None = None  # the original image's shell: bash | sh | none
 
     @property
     def chown_flag(self) -> str:
@@ -99,10 +102,15 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         wanted += [Copy(d, d) for d in facts.copy_destinations if not any(_inside(d, w) for w in workdirs)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
+    wanted += [Copy(path, path) for path in touched_files(facts)]  # markers: `touch /.in-container`
+    inputs = build_inputs(facts)
+    # a file copied into /tmp that no command of the stage reads is the app's (`COPY defaults.json /tmp/config/`)
+    app_files = {d for d in facts.copy_destinations if d.startswith(_TEMPORARY) and not consumed(d, facts, inputs)}
     kept: list[Copy] = []
     covered = _Directories()  # one look-up per copy: a stage with thousands of COPY lines stays linear
     for copy in sorted(wanted, key=lambda c: (c.destination.count("/"), c.destination)):
-        if copy.source == "/" or "$" in copy.source or any(_inside(copy.source, p) for p in _SKIPPED_PREFIXES):
+        skipped = any(_inside(copy.source, p) for p in _SKIPPED_PREFIXES) and copy.source not in app_files
+        if copy.source == "/" or "$" in copy.source or skipped:
             continue
         if covered.contains(copy.destination):
             continue
@@ -211,6 +219,18 @@ def _inside(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
+def _note_uncarried(context: RuntimeContext) -> None:
+    """Say which files of the original final stage the runtime does not have (MIG561)."""
+    facts = context.facts
+    carried = [c.destination for c in runtime_copies(context)] + [t for _, t in facts.unplaced_copies]
+    lost = uncarried(facts, carried, made_directories(facts))
+    if lost:
+        line = facts.stage.from_item.line
+        context.findings.append(finding("MIG561", line, f"not in the {context.image.name} runtime: "
+                                        f"{', '.join(lost)}; the original final stage had them: copy what the "
+                                        "app uses from the builder (COPY --from), or drop them on purpose"))
+
+
 def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
     lines = []
     for copy in runtime_copies(context):
@@ -281,8 +301,11 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
                                         "arguments given to `docker run` now reach the program"))
         return []
     if keyword in ("CMD", "ENTRYPOINT"):
+        # a shell-form script: the original's `sh -c` ran it as an sh script when it had no shebang; where the
+        # original had bash, the script may need it, and the start check finds a runtime with bash instead
         outcome = convert_command(instruction, context.facts.env, tools, context.image.shell,
-                                  build_only_args(context.facts.stage))
+                                  build_only_args(context.facts.stage),
+                                  sh_runs_scripts=context.image.shell and context.source_shell != "bash")
         context.findings += outcome.findings
         ported = port_launcher(outcome.argv or instruction.json_args() or [], context.image)
         if ported is not None:
@@ -493,6 +516,7 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
         out.append(f"WORKDIR {facts.as_written(facts.workdir)}{context.newline}")
     out += copy_lines(context, builder)
     out += repeated_copies(context)
+    _note_uncarried(context)
     if context.plan.image_default_command:
         carried = [i for i in carried if i.keyword not in ("CMD", "ENTRYPOINT", "HEALTHCHECK")]
     if context.plan.expose is not None:

@@ -11,7 +11,7 @@ from migrator.parse.dockerfile import Instruction, Item, parse_instruction
 from migrator.plan.ecosystems import ecosystem_for
 from migrator.plan.ecosystems.base import BuilderEdit, EcosystemContext, RuntimePlan
 from migrator.plan.facts import StageFacts, read_facts
-from migrator.plan.images import image_name
+from migrator.plan.images import image_name, source_shell
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
@@ -34,6 +34,7 @@ from migrator.rewrite.run import translate_run
 from migrator.rewrite.runtime import (
     RuntimeContext,
     build_runtime_stage,
+    entrypoint_line,
     finalize_stage_items,
     needs_chown,
     runtime_copies,
@@ -149,8 +150,10 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
     if stage_plan.base_packages:
         out.text += f"RUN apk add --no-cache {' '.join(stage_plan.base_packages)}{newline}"
         out.findings += runtime_plan.findings if runtime_plan else []
+        out.text += _source_users_on_base(plan, stage_plan, newline, out)
     if stage_plan.role == BUILDER or stage_plan.single_stage:
-        out.text += _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
+        body = _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
+        out.text += _kept_chain_entrypoint(plan, stage_plan, body, image, newline, out)
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
         roll = dotnet_roll_forward(plan, image) if stage_plan is plan.final else None
@@ -166,6 +169,61 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         out.text += "".join(finalize_stage_items(kept, context))
         out.findings += context.findings
     _note_external_copies(plan, stage, out)
+
+
+def _source_users_on_base(plan: FilePlan, stage_plan: StagePlan, newline: str, out: Written) -> str:
+    """A stage moved from a language image to wolfi-base (for the shell its command needs) that names a user
+    the language image shipped (`USER node`, `--chown=node:node`): wolfi-base has no such user, so it is
+    created with the uid it had (rules/dockerhub.yaml), or USER and COPY --chown fail."""
+    from migrator.rules.data import builtin_data
+
+    accounts = builtin_data("wolfi/accounts.yaml")
+    taken = {str(i) for i in (*(accounts.get("users") or {}).values(), *(accounts.get("groups") or {}).values())}
+    lines = []
+    for uid, name in source_users_to_create(plan, stage_plan):
+        # a uid (or the gid adduser gives its group) Wolfi already uses (33 is xfs): any free one
+        lines.append(f"RUN adduser -D {name}{newline}" if uid in taken else f"RUN adduser -D -u {uid} {name}{newline}")
+        which = f"uid {uid}" if uid not in taken else f"a free uid: {uid}, its uid there, is Wolfi's"
+        out.findings.append(finding("MIG562", stage_plan.stage.from_item.line, f"user {name} ({which}) created: "
+                                    f"the original image had it, {image_name(plan.inherited_image(stage_plan))} "
+                                    "does not, and the stage runs as it or gives it files"))
+    return "".join(lines)
+
+
+def source_users_to_create(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, str]]:
+    if not stage_plan.base_packages:
+        return []
+    users = upstream_users(plan, stage_plan)
+    named: set[str] = set()
+    created = ""
+    for instruction in stage_plan.stage.instructions:
+        if instruction.keyword == "USER":
+            named.add(instruction.body.strip().split(":")[0])
+        elif instruction.keyword in ("COPY", "ADD") and instruction.flags.get("chown"):
+            named.add(instruction.flags["chown"].split(":")[0])
+        elif instruction.keyword == "RUN":
+            created += " " + instruction.logical
+    return [(uid, name) for uid, name in sorted(users.items()) if name in named and not re.search(
+        rf"\b(adduser|useradd)\b[^;&|]*\b{re.escape(name)}\b", created)]
+
+
+def _kept_chain_entrypoint(plan: FilePlan, stage_plan: StagePlan, body: str, image: str, newline: str,
+                           out: Written) -> str:
+    """A final stage kept on the image of the stage it is built FROM (a -dev image, for the shell its command
+    needs) starts its CMD through that image's ENTRYPOINT (python's is the interpreter) unless it is reset,
+    as a runtime stage's is."""
+    if not (stage_plan is plan.final and stage_plan.single_stage and stage_plan.stage.parent is not None):
+        return body
+    context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
+    keywords = {i.keyword for i in stage_plan.stage.instructions}
+    cmd = list(re.finditer(r"(?im)^CMD\b", body))
+    if context.facts.entrypoint is not None or "CMD" not in keywords or not cmd:
+        return body  # a CMD inherited from a parent stage would be reset with the ENTRYPOINT
+    reset = entrypoint_line(context, keywords)
+    out.findings += context.findings
+    if reset is None:
+        return body
+    return body[:cmd[-1].start()] + reset + body[cmd[-1].start():]
 
 
 def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, list[str]], newline: str,
@@ -205,6 +263,8 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     name = f" AS {stage.name}" if stage.name else ""
     facts = plan.rules.image_model(runtime_image)
     kind = "distroless: no shell, no package manager" if not facts.shell else "no package manager"
+    if facts.is_dev:
+        kind = "its -dev image: shell, bash and apk kept for the start command"
     header = f"{newline}# Runtime stage on {image_name(runtime_image)} ({kind})"
     platform = stage.built_platform()  # an amd64-only venv or binary copied into the host's platform
     flag = f"--platform={platform} " if platform else ""
@@ -306,6 +366,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
         ecosystem=stage_plan.ecosystem,
         keep_root=root_reason(stage_plan.stage),
         java=runtime_java(plan),
+        source_shell=source_shell(ref, root.choice.rule) if ref is not None and root.choice is not None else None,
     )
 
 
@@ -313,7 +374,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                    newline: str, out: Written) -> str:
     text: list[str] = []
     needs_root = False
-    created: set[str] = set()  # users and groups the stage creates
+    created = {name for _, name in source_users_to_create(plan, stage_plan)}  # users and groups the stage creates
     knowledge = _stage_knowledge(plan, stage_plan, items, out)
     translated: list[Instruction] = []  # the stage's instructions as written out (RUN lines translated)
     for item in items:

@@ -43,6 +43,20 @@ def wolfi_packages(values: Any, where: str) -> list[str]:
     return [wolfi_package(v, where) for v in values]
 
 
+def wolfi_package_templates(values: Any, where: str) -> list[str]:
+    """Wolfi package names in which `{version}` stands for a language stream (openjdk-{version}-default-jdk):
+    held to the package grammar with the placeholder filled in."""
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise _fail(where, values, "a list of Wolfi package names")
+    for value in values:
+        unknown = [p for p in _PLACEHOLDER.findall(value) if p != "{version}"] if isinstance(value, str) else []
+        if unknown or not isinstance(value, str) or not PACKAGE_NAME.match(value.replace("{version}", "17")):
+            raise _fail(where, value, "a Wolfi package name ([a-z0-9][a-z0-9._+-]*; {version} is a placeholder)")
+    return list(values)
+
+
 def source_package(name: Any, where: str, family: Any) -> str:
     if not isinstance(name, str) or not _SOURCE_PACKAGE.match(name):
         raise _fail(f"{where} name", name, f"a {family} package name")

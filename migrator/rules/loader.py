@@ -433,7 +433,7 @@ def _language(name: Any, raw: Any, origin: str) -> Language:
         checks.image_template(raw["builder"], f"{where}: builder", placeholders=False),
         checks.image_template(raw["runtime"], f"{where}: runtime", placeholders=False),
         tuple(checks.words(raw.get("packages"), f"{where}: packages")),
-        tuple(checks.wolfi_packages(raw.get("on_base"), f"{where}: on_base")),
+        tuple(checks.wolfi_package_templates(raw.get("on_base"), f"{where}: on_base")),
     )
 
 

@@ -42,6 +42,10 @@ from migrator.rules.loader import ChainguardImage, Language, RuleSet
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin"
 _IMAGE_BIN_DIRS = frozenset({"/usr/bin", "/bin", "/usr/sbin", "/sbin"})
+# directories an image has: a COPY to one of them, even without a trailing slash, copies into it (the
+# /usr/local ones are first on every Chainguard image's PATH, chainguard-facts.md; not checked on the images)
+_EXISTING_DIRECTORIES = _IMAGE_BIN_DIRS | {"/usr/local/bin", "/usr/local/sbin", "/usr/lib", "/etc", "/tmp", "/var",
+                                           "/usr", "/"}
 _INSTALLERS = lazy_re(r"\b(pip3?|uv|poetry|pipenv|pdm|npm|yarn|pnpm|gem|bundle|cargo|go|composer)\s+"
                          r"(install|sync|add|ci|i|build)\b")
 BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
@@ -136,7 +140,12 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     chain_lines = {i.line for stage in view.chain for i in stage.instructions}
     build_fails = [p for p in problems if p.code == "MIG543" and p.line in chain_lines]
     if build_fails and report.status != "broken":
-        # the stage cannot even be built: the COPY's error finding already says why
+        # the stage cannot even be built: the COPY's error finding already says why; what keeps a shell is
+        # still said (it starts, once the build does)
+        if report.status in ("shell-kept", "single-stage"):
+            code = "MIG541" if report.status == "shell-kept" else "MIG542"
+            problems.append(Problem(code, _command_line(view, report) if code == "MIG541" else final.from_item.line,
+                                    report.reason))
         return RuntimeReport(report.image, report.argv, "broken", build_fails[0].message,
                              program=report.program, need="build"), problems
     line = _command_line(view, report)
@@ -251,7 +260,8 @@ def _placed(instruction: Instruction, workdir: str, values: Mapping[str, str | N
     destination = words[-1]
     target = absolute(_expand(destination, values), workdir, values)
     sources = [_expand(s, values) for s in words[:-1]]
-    into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+    into_directory = (destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+                      or target in _EXISTING_DIRECTORIES)  # `COPY app /usr/local/bin`: into the directory
     placed = []
     for source in sources:
         name = posixpath.basename(source.rstrip("/"))
@@ -316,7 +326,10 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
                              need="bash", inner=inner)
     if located is None and is_shell(program):
         return RuntimeReport(image, argv, "broken", f"`{' '.join(rest[:3])}` runs a shell and {_short(image)} has "
-                             "none: write the command in exec form", program=program, need="shell", inner=inner)
+                             f"none: {_without_a_shell(rest, view)}", program=program, need="shell", inner=inner)
+    if located is None and single and (bash := _bash_for_a_copied_directory(program, view, context)):
+        return RuntimeReport(image, argv, "single-stage", f"{bash}, and {_short(image)} has none (busybox sh only): "
+                             "`apk add bash` in the stage", program=program, need="bash")
     if located is None and single:
         sources = [f"the packages the stage installs ({', '.join(dict.fromkeys(view.packages))})"] if view.packages \
             else []
@@ -355,7 +368,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if bash is None and inner and is_shell_c(rest):
         bash = _inner_needs_bash(view, context, inner)
     has_bash = model.has_program("bash") or "bash" in view.packages
-    why = _shell_kept_reason(program, rest, image, unknown, bash is not None and has_bash)
+    why = _shell_kept_reason(program, rest, view, unknown, bash is not None and has_bash)
     if bash and not has_bash:
         why = f"{bash}, and {_short(image)} has none (busybox sh only)" + (
             ": `apk add bash` in the stage" if single else
@@ -372,6 +385,22 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if needs_shell:
         return RuntimeReport(image, argv, "shell-kept", why, program=program)
     return RuntimeReport(image, argv, "ok", f"`{program}` found ({_where(located)})", program=program)
+
+
+def _bash_for_a_copied_directory(program: str, view: StageView, context: Context) -> str | None:
+    """`ovpn_run`, started by name, most likely comes from a build-context directory copied into a PATH
+    directory (`COPY ./bin /usr/local/sbin`); this tool cannot read it, and from an image with bash it is a
+    script that may need bash."""
+    if "/" in program or context.source_shell != "bash" or "bash" in view.packages or (
+            view.model is not None and view.model.has_program("bash")):
+        return None
+    directories = [p.path for p in view.placed if p.tree and p.from_stage is None and not p.external
+                   and p.path.rstrip("/") in view.path_dirs]
+    if not directories:
+        return None
+    return (f"`{program}` is not in the image; it most likely comes from the build-context directory copied to "
+            f"{directories[-1]}, which this tool cannot read, and the original image had bash (start scripts "
+            "written there usually need it)")
 
 
 def _unknown_file(program: str) -> str:
@@ -410,8 +439,8 @@ def _origin(view: StageView, context: Context, path: str, depth: int) -> tuple[s
     for placed in reversed(view.placed):
         if placed.path == path:
             return _placed_origin(placed, placed.source, context, depth)
-    if _mentions(view.runs, path) or _in_output_directory(view, path, False):
-        return "built", None
+    if _mentions(_MODE_CHANGES.sub(" ", view.runs), path) or _in_output_directory(view, path, False):
+        return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
     for placed in reversed(view.placed):
         if placed.tree and _inside(path, placed.path):
             if not looks_like_script(path) and (_BUILDS.search(view.runs) or _INSTALLERS.search(view.runs)
@@ -420,6 +449,10 @@ def _origin(view: StageView, context: Context, path: str, depth: int) -> tuple[s
             relative = path[len(placed.path):].lstrip("/")
             return _placed_origin(placed, posixpath.join(placed.source.rstrip("/") or "/", relative), context, depth)
     return "unknown", None
+
+
+# commands that change a file's mode or owner, or its line ends, up to the end of the command
+_MODE_CHANGES = lazy_re(r"\b(?:chmod|chown|chgrp|dos2unix)\b[^;&|\n]*")
 
 
 def _placed_origin(placed: Placed, source: str, context: Context, depth: int) -> tuple[str, str | None]:
@@ -501,19 +534,75 @@ def _missing_reason(program: str, view: StageView, rules: RuleSet) -> str:
     return f"`{program}` is not on the PATH of {image} and no COPY puts it there{hint}"
 
 
-def _shell_kept_reason(program: str, argv: tuple[str, ...], image: str, unknown: bool = False,
+def _shell_kept_reason(program: str, argv: tuple[str, ...], view: StageView, unknown: bool = False,
                        bash: bool = False) -> str:
+    image = _short(view.image)
+    model = view.model
+    dev = model is not None and model.is_dev
+    if dev:
+        shell = "busybox sh and bash, and also apk and build tools"
+        where = f"the final stage stays on {image}, which has a shell ({shell})"
+        distroless = f"to run on {image.split(':')[0]}:latest"
+    else:
+        shell = ("busybox sh, and bash is installed for the script" if bash else
+                 "busybox sh: a script that needs bash fails")
+        where = f"the runtime is {image}, which has a shell ({shell})"
+        distroless = "to use a distroless image"
+    kept = f"the final stage stays on {image}, which has one" if dev else f"{image} keeps one"
     if is_shell_c(argv):
-        inner = inner_program(argv[2]) or "the command"
-        return (f"the command runs through `{argv[0]} -c`, so {_short(image)} keeps a shell; write it in exec "
-                f"form (start `{inner}` directly) to run on a distroless image")
+        why = _why_shell(argv[2], view)
+        if why is not None:
+            return (f"the command needs a shell ({why}), so {kept}; put that in a script of the app's "
+                    f"own or in ENV, and start the program in exec form {distroless}")
+        inner = _inner_text(argv[2], view)
+        if inner and looks_like_script(inner):
+            return (f"the command runs the script `{inner}` through `{argv[0]} -c`, so {kept}; port what the "
+                    f"script does and start the program directly {distroless}")
+        start = f"start `{inner}` directly" if inner else "start the program directly"
+        return (f"the command runs through `{argv[0]} -c`, so {kept}; write it in exec form "
+                f"({start}) {distroless}")
     if is_shell(program):
-        return f"the command starts a shell (`{program}`), so {_short(image)} keeps one"
+        script = next((word for word in argv[1:] if not word.startswith("-")), None)
+        what = f"port what `{script}` does and start the program directly" if script else \
+            "start the program directly"
+        kept += " (bash is installed for it)" if bash and not dev else ""
+        return f"the command starts a shell (`{' '.join(argv[:2])}`), so {kept}: {what} {distroless}"
     what = f"{_unknown_file(program)}, so" if unknown else f"`{program}` is a shell script, so"
-    shell = ("busybox sh, and bash is installed for the script" if bash else
-             "busybox sh: a script that needs bash fails")
-    return (f"{what} the runtime is {_short(image)}, which has a shell ({shell}); port what the script does and "
-            "start the program directly to use a distroless image")
+    return f"{what} {where}; port what the script does and start the program directly {distroless}"
+
+
+def _without_a_shell(argv: tuple[str, ...], view: StageView) -> str:
+    """What to do about a command that starts a shell, on an image without one."""
+    if is_shell_c(argv):
+        why = _why_shell(argv[2], view)
+        inner = _inner_text(argv[2], view)
+        if why is not None:
+            return f"it needs a shell ({why}): put that in the app or in ENV, and start the program in exec form"
+        if inner and not looks_like_script(inner):
+            return f"start `{inner}` directly, in exec form"
+    script = next((w for w in argv[1:] if not w.startswith("-")), None) if not is_shell_c(argv) else (
+        _inner_text(argv[2], view))
+    if script:
+        return f"`{script}` is a script: port what it does (ENV for settings, build-time steps in the builder) and " \
+               "start the program directly"
+    return "start the program directly, in exec form"
+
+
+def _why_shell(body: str, view: StageView) -> str | None:
+    """Why a `sh -c` body cannot be written in exec form (shell syntax, an unknown variable...), or None."""
+    from migrator.rewrite.commands import shell_argv
+
+    argv, why, _ = shell_argv(body.removeprefix("exec ").strip(), view.env)
+    return why if argv is None else None
+
+
+def _inner_text(body: str, view: StageView) -> str | None:
+    """The program a `sh -c` body starts, its variables expanded from the stage's ENV (None: not known)."""
+    from migrator.parse.imageref import expand_args
+
+    expanded, missing = expand_args(body, view.env) if "$" in body else (body, [])
+    program = None if missing else inner_program(expanded)
+    return program if program and "$" not in program else None
 
 
 def _command_line(view: StageView, report: RuntimeReport) -> int:
@@ -549,6 +638,9 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
     `by_name`: the path is a PATH lookup, so a directory of unknown contents (a glob copied from the
     build context) is no evidence that this particular name is in it."""
     directory, name = posixpath.split(path)
+    copied = next((placed for placed in reversed(view.placed) if placed.path == path), None)
+    if copied is not None:  # a file copied by its own name is a fact; a package's programs are a guess
+        return Located(path, "copied", copied.source)
     if view.model is not None and directory in _IMAGE_BIN_DIRS and (
         view.model.has_program(name) or _installed_by_package(name, view.packages, context.rules)
     ):
@@ -594,7 +686,8 @@ def _installed_by_package(program: str, packages: list[str], rules: RuleSet) -> 
     for package in packages:
         if language is not None and any(glob_match(package, g) for g in language.packages):
             return True
-        if package == program or (len(package) >= 4 and (program.startswith(package) or package.startswith(program))):
+        if package == program or (len(package) >= 4 and not looks_like_script(program) and (
+                program.startswith(package) or package.startswith(program))):
             return True
     return False
 

@@ -38,12 +38,26 @@ def test_plain_command_lines_become_the_same_argv(command: str, expected: str) -
     ('python "$UNSET_VAR"', "variables without a known value (UNSET_VAR)"),
     ('python "app.py', "an unclosed quote"),
 ])
-def test_what_needs_a_shell_stays_in_a_shell_with_an_error(command: str, why: str) -> None:
-    # built FROM another stage, the final stage stays on python (no shell); a single python stage would
-    # move to wolfi-base, which has a shell (tests/plan/test_runtime_choice.py)
-    cmd, findings = final_cmd(f"FROM python:3.12-slim AS base\nFROM base\nCMD {command}\n")
-    assert cmd.startswith('CMD ["/bin/sh", "-c", ')
-    assert any(f.startswith("MIG505") and why in f for f in findings), findings
+def test_what_needs_a_shell_keeps_one_and_says_why(command: str, why: str) -> None:
+    # built FROM another stage, the final stage stays on that stage's -dev image, which has a shell; its
+    # entrypoint (the interpreter) is reset, or `python /bin/sh -c ...` would start
+    result = migrate_text(f"FROM python:3.12-slim AS base\nFROM base\nCMD {command}\n")
+    assert result.dockerfile.endswith(f"FROM base\nENTRYPOINT []\nCMD {command}\n")
+    assert result.runtime is not None and result.runtime.status == "shell-kept"
+    assert result.runtime.argv[:2] == ("/bin/sh", "-c")
+    warning = next(f for f in result.findings if f.code == "MIG541")
+    assert warning.severity.value == "warning" and why in warning.message and "python:latest-dev" in warning.message
+
+
+def test_without_any_shell_a_command_that_needs_one_is_an_error() -> None:
+    from migrator.parse import parse
+    from migrator.rewrite.commands import convert_command
+
+    instruction = parse("FROM x\nCMD python app.py > /tmp/log\n").instructions[-1]
+    outcome = convert_command(instruction, {}, set(), runtime_has_shell=False)
+    assert outcome.argv == ["/bin/sh", "-c", "python app.py > /tmp/log"]
+    assert [(f.code, f.severity.value) for f in outcome.findings] == [("MIG505", "error")]
+    assert "shell syntax" in outcome.findings[0].message
 
 
 def test_known_variables_are_substituted_and_split_like_the_shell_does() -> None:
@@ -76,10 +90,16 @@ def test_a_variable_read_when_the_container_starts_is_said_to_be_fixed(text: str
 
 def test_a_build_argument_is_not_the_container_s_variable() -> None:
     """D1: `ARG PORT=8000` is not in the container's environment; its value was baked in too. Built FROM another
-    stage (the runtime stays python, no shell) it needs a shell; alone it keeps one (wolfi-base)."""
+    stage it stays on that stage's -dev image, whose shell reads $PORT as the original's did (unset); alone it
+    keeps one (wolfi-base). Without any shell, MIG505 says PORT is a build argument."""
     cmd, findings = final_cmd("FROM python:3.12-slim AS base\nFROM base\nARG PORT=8000\nCMD python app.py --port=$PORT\n")
-    assert cmd.startswith('CMD ["/bin/sh", "-c", ')
-    assert any(f.startswith("MIG505") and "PORT is a build argument (ARG)" in f for f in findings), findings
+    assert cmd == "CMD python app.py --port=$PORT" and any(f.startswith("MIG541") for f in findings), findings
+    from migrator.parse import parse
+    from migrator.rewrite.commands import convert_command
+
+    instruction = parse("FROM x\nCMD python app.py --port=$PORT\n").instructions[-1]
+    outcome = convert_command(instruction, {"PORT": "8000"}, set(), False, frozenset({"PORT"}))
+    assert any(f.code == "MIG505" and "PORT is a build argument (ARG)" in f.message for f in outcome.findings)
     result = migrate_text("FROM python:3.12-slim\nARG PORT=8000\nCOPY . /app\nCMD python /app/app.py --port=$PORT\n")
     assert "CMD python /app/app.py --port=$PORT\n" in result.dockerfile
     assert "FROM cgr.dev/chainguard/wolfi-base" in result.dockerfile
@@ -106,4 +126,36 @@ def test_a_shell_form_entrypoint_keeps_ignoring_cmd() -> None:
 
 def test_a_variable_split_inside_a_word_needs_a_shell() -> None:
     cmd, findings = final_cmd('FROM python:3.12-slim AS base\nFROM base\nENV OPTS="-w 2"\nCMD gunicorn --opts=$OPTS app\n')
-    assert cmd.startswith('CMD ["/bin/sh", "-c", ') and any("word splitting" in f for f in findings)
+    assert cmd == "CMD gunicorn --opts=$OPTS app"  # kept for the shell of the -dev image
+    assert any(f.startswith("MIG541") and "word splitting" in f for f in findings)
+
+
+# --- a shell-form script the tool cannot read (review 2, class 9) --------------------------------------
+
+def test_shell_form_script_is_run_by_the_shell_not_exec_ed() -> None:
+    # `/bin/sh -c /entrypoint.sh` ran a script without a shebang as an sh script; exec form would fail with
+    # "exec format error". node has busybox sh, which runs it as before
+    text = ("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCOPY entrypoint.sh /entrypoint.sh\n"
+            "ENTRYPOINT \"/entrypoint.sh\"\n")
+    result = migrate_text(text)
+    assert result.dockerfile.endswith('ENTRYPOINT ["/bin/sh", "-c", "\\"/entrypoint.sh\\""]\n')  # still the shell's
+    assert result.runtime is not None and result.runtime.status == "shell-kept"
+    as_cmd = migrate_text(text.replace('ENTRYPOINT "/entrypoint.sh"', 'CMD /entrypoint.sh'))
+    assert as_cmd.dockerfile.endswith('CMD ["/bin/sh", "/entrypoint.sh"]\n')
+
+
+def test_shell_form_script_from_a_bash_image_keeps_the_shell_form_where_bash_is() -> None:
+    # the Debian original may have run a `#!/bin/bash` script: busybox sh is not enough, so the stage stays on
+    # wolfi-base with bash, and the shell form the original had
+    text = ("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCOPY entrypoint.sh /entrypoint.sh\n"
+            "ENTRYPOINT \"/entrypoint.sh\"\n")
+    result = migrate_text(text)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache nodejs npm bash\n")
+    assert result.dockerfile.endswith('ENTRYPOINT "/entrypoint.sh"\n')
+    warning = next(f for f in result.findings if f.code == "MIG542")
+    assert "port what the script does" in warning.message and "exec form" not in warning.message
+
+
+def test_a_known_program_in_shell_form_still_becomes_exec_form() -> None:
+    cmd, _ = final_cmd("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCMD node server.js\n")
+    assert cmd == 'CMD ["node", "server.js"]'

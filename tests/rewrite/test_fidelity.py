@@ -187,6 +187,37 @@ def test_a_pinned_major_version_latest_does_not_serve_is_a_warning():
     assert "MIG220" not in codes(kept)
 
 
+def test_python_minor_versions_count_as_a_move():
+    # python 3.8 -> 3.14: native wheels, removed modules (distutils, imp): as for node, a warning
+    [drift] = [f for f in migrate("FROM python:3.8-slim\nCOPY . /app\nCMD [\"python\", \"/app/a.py\"]\n").findings
+               if f.code == "MIG220"]
+    assert drift.severity is Severity.WARNING and "python 3.8" in drift.message and "3.14" in drift.message
+    assert "upgrade the app" in drift.message  # Wolfi ships no 3.8: --tag-policy keep cannot help
+    assert "MIG220" not in codes(migrate("FROM python:3.14-slim\nCMD [\"python\", \"-V\"]\n"))
+    assert "MIG220" not in codes(migrate("FROM python:3\nCMD [\"python\", \"-V\"]\n"))
+
+
+def test_a_copied_ruby_version_file_makes_the_ruby_move_an_error():
+    text = ("FROM ruby:3.3-slim\nWORKDIR /app\nCOPY .ruby-version Gemfile Gemfile.lock ./\nRUN bundle install\n"
+            "COPY . .\nCMD [\"ruby\", \"app.rb\"]\n")
+    [error] = [f for f in migrate(text).findings if f.code == "MIG221"]
+    assert error.severity is Severity.ERROR and error.line == 3
+    assert "ruby 3.3" in error.message and "4.0" in error.message and "--tag-policy keep" in error.message
+    assert "MIG220" not in codes(migrate(text))  # the error says it all
+    assert {"MIG220", "MIG221"}.isdisjoint(codes(migrate(text, tag_policy=TagPolicy.KEEP)))
+    # without the file, bundler has nothing to refuse: the move is a warning
+    assert "MIG220" in codes(migrate(text.replace(".ruby-version ", "")))
+
+
+def test_a_ruby_version_file_in_a_copied_context_is_seen_on_disk(tmp_path):
+    from migrator.api import migrate_path
+
+    (tmp_path / ".ruby-version").write_text("3.3.0\n")
+    (tmp_path / "Dockerfile").write_text("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
+                                         "CMD [\"ruby\", \"app.rb\"]\n")
+    assert "MIG221" in codes(migrate_path(tmp_path / "Dockerfile"), Severity.ERROR)
+
+
 def test_rustup_on_the_rust_image_is_an_error():
     text = "FROM rust:1.80 AS build\nRUN rustup target add wasm32-wasip1 && cargo build\nFROM debian:12\nCOPY --from=build /x /x\n"
     [error] = [f for f in migrate(text).findings if "rustup" in f.message and f.code == "MIG310"]
@@ -438,3 +469,15 @@ def test_a_copy_from_whose_words_are_not_its_text_is_left_alone():
             'FROM mcr.microsoft.com/dotnet/aspnet:8.0 AS final\nWORKDIR /app\nCOPY --from=build /app/publish . \\\n'
             'ENTRYPOINT ["dotnet", "app.dll"]')
     assert "COPY --from=build /app/publish ." in migrate(text).dockerfile
+
+
+# --- paths the container runtime provides are not data directories (review 2, G2) ---------------------
+
+def test_dev_shm_and_tmp_are_never_data_directories_to_make():
+    text = ("FROM python:3.12-alpine\nRUN pip install gunicorn flask\nCOPY app.py /app.py\nVOLUME /tmp\n"
+            "CMD [\"gunicorn\", \"--worker-tmp-dir\", \"/dev/shm\", \"--log-dir\", \"/var/log/app\", \"app:app\"]\n")
+    result = migrate(text)
+    assert "/dev/shm" not in result.dockerfile.split("RUN mkdir -p", 1)[-1].split("\n", 1)[0]
+    assert "mkdir -p /var/log/app\n" in result.dockerfile  # a directory of the app's own still is made
+    assert "--chown=65532:65532 /var/log/app /var/log/app" in result.dockerfile
+    assert "/tmp /tmp" not in result.dockerfile and "MIG527" not in codes(result)
