@@ -199,10 +199,10 @@ def _expand(text: str, values: Mapping[str, str | None], missing: list[str], nes
 
 
 def _refuse(problem: str, text: str) -> None:
-    from migrator.model import MigratorError
+    from migrator.model import ExpansionError
     from migrator.yamlfile import short_repr
 
-    raise MigratorError(f"{problem} in {short_repr(text, 60)}: refused, as a bound against expansion bombs")
+    raise ExpansionError(f"{problem} in {short_repr(text, 60)}: refused, as a bound against expansion bombs")
 
 
 _BRACE_TOKENS = lazy_re(r"\$\{|\}")

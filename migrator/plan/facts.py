@@ -6,6 +6,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 
+from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.imageref import expand_args
 from migrator.parse.words import split_words
@@ -158,17 +159,11 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
         facts.arg_env, facts.env_names = dict(inherited.arg_env), set(inherited.env_names)
     for instruction in stage.instructions:
         keyword = instruction.keyword
-        if keyword == "WORKDIR":
-            path = instruction.body.strip().strip("\"'")
-            resolved = absolute(path, facts.workdir, facts.env)
-            facts.written_path(path, resolved)
-            facts.workdir = resolved
-            facts.directories.add(facts.workdir)
-        elif keyword == "ENV":
-            facts.assign_env(parse_env(instruction.body))
-        elif keyword == "ARG":
-            for name, value in parse_arg(instruction.body).items():
-                facts.assign_arg(name, value if value is not None else (global_args or {}).get(name))
+        if keyword in ("WORKDIR", "ENV", "ARG"):
+            try:
+                _read_variables(instruction, facts, global_args or {})
+            except ExpansionError as exc:
+                raise exc.at(instruction.line) from None
         elif keyword == "USER":
             facts.user = instruction.body.strip()
         elif keyword == "CMD":
@@ -189,6 +184,21 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
                             Command(words, command.line, instruction, facts.workdir, tuple(assignments))
                         )
     return facts
+
+
+def _read_variables(instruction: Instruction, facts: StageFacts, global_args: dict[str, str | None]) -> None:
+    """WORKDIR, ENV, ARG: what expands variables."""
+    if instruction.keyword == "WORKDIR":
+        path = instruction.body.strip().strip("\"'")
+        resolved = absolute(path, facts.workdir, facts.env)
+        facts.written_path(path, resolved)
+        facts.workdir = resolved
+        facts.directories.add(facts.workdir)
+    elif instruction.keyword == "ENV":
+        facts.assign_env(parse_env(instruction.body))
+    else:
+        for name, value in parse_arg(instruction.body).items():
+            facts.assign_arg(name, value if value is not None else global_args.get(name))
 
 
 def build_only_args(stage: Stage) -> frozenset[str]:
