@@ -471,7 +471,8 @@ def _validate(
             for item in value:
                 resolved = Path(os.path.realpath(base / item))
                 if not resolved.is_file():
-                    raise MigratorError(f"{source}: key '{prefix}rules': no such rules file: {item}")
+                    why = "not a regular file" if resolved.exists() else "no such rules file"
+                    raise MigratorError(f"{source}: key '{prefix}rules': {why}: {item}")
                 if from_file:
                     _check_inside_repository(resolved, base, f"{source}: key '{prefix}rules'", item)
                 paths.append(str(resolved))

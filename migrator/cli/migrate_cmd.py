@@ -55,6 +55,9 @@ def _check_option_values(args: MigrateArgs) -> None:
             args.org = check_org(args.org, "--org")
     if args.paths.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
+    if args.write and "-" in args.paths:
+        raise UsageError("--write cannot rewrite standard input ('-') in place: without --write the migration "
+                         "goes to standard output")
     args.ignore = [code.strip().upper() for item in args.ignore for code in item.split(",") if code.strip()]
     wrong = [code for code in args.ignore if not re.fullmatch(r"[A-Z]+[0-9]+", code)]
     if wrong:

@@ -86,3 +86,19 @@ def test_a_setting_under_both_spellings_is_a_duplicate_key(name: str, text: str,
     assert main(["config", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "duplicate key" in err and f"{name}:" in err
+
+
+def test_a_rules_entry_naming_a_fifo_says_it_is_not_a_regular_file(tmp_path: Path, capsys: Any) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "rules.yaml")
+    (tmp_path / ".migrator.yaml").write_text("rules: [rules.yaml]\n")
+    assert main(["config", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "not a regular file: rules.yaml" in err and "no such" not in err
+
+
+def test_write_of_standard_input_is_refused_not_printed(capsys: Any) -> None:
+    assert main(["--write", "-"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.splitlines()) == 1 and "standard input" in captured.err
