@@ -35,11 +35,14 @@ import sys
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
 
 from migrator.model import DEFAULT_REGISTRY, FAIL_ON, Finding, MigratorError, Options, Severity, TagPolicy
 from migrator.records import dataclass, field, replace
 from migrator.regex import lazy as lazy_re
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 YAML_NAMES = (".migrator.yaml", ".migrator.yml")
 PYPROJECT = "pyproject.toml"

@@ -4,7 +4,7 @@
 `__setattr__` and `__delattr__` for every class and compiles each one, and it needs `inspect`
 (which brings `ast`, `dis`, `tokenize`): about 0.3 ms a class and 10 ms of imports, some 25 ms of
 every `migrate FILE` before this module. Here the other methods are shared closures over the field
-names, and `__init__` is generic for a class's first instances, then compiled (it must be fast: a
+names, and `__init__` is generic for a class's first hundred instances, then compiled (it must be fast: a
 large Dockerfile makes hundreds of thousands of these objects).
 
 What the code base uses is supported, with dataclass semantics: `@dataclass`,
@@ -15,11 +15,10 @@ What the code base uses is supported, with dataclass semantics: `@dataclass`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
 
-__all__ = ["dataclass", "field", "field_names", "replace"]
+__all__ = ["dataclass", "field", "field_names", "from_fields", "replace"]
 
 _MISSING: Any = object()
 _FIELDS = "__record_fields__"
@@ -109,12 +108,13 @@ def _check_order(cls: type, fields: dict[str, _Field]) -> None:
         seen_default = seen_default or has_default
 
 
-_COMPILE_AFTER = 10  # instances made with the generic __init__ before the class gets a compiled one
+_COMPILE_AFTER = 100  # instances made with the generic __init__ before the class gets a compiled one
 
 
 def _lazy_init(cls: type, fields: dict[str, _Field], frozen: bool) -> Callable[..., None]:
-    """A generic `__init__`, until the class has made enough instances for a compiled one to pay
-    (compiling takes some 90 µs; in a one-file run 40 of the 55 classes used make fewer than ten)."""
+    """A generic `__init__`, until the class has made enough instances for a compiled one to pay:
+    compiling takes some 100 µs, and the generic one costs about 1 µs more an instance. (After ten
+    instances, a one-file run compiled 15 initialisers, 1.5 ms; after a hundred, two.)"""
     names = tuple(fields)
     specs = tuple(fields.values())
     count = len(names)
@@ -215,6 +215,22 @@ def _replace(obj: Any, /, **changes: Any) -> Any:
     return type(obj)(**changes)
 
 
+def from_fields(cls: Callable[..., R], rows: Iterable[tuple[Any, ...]]) -> list[R]:
+    """`[cls(*row) for row in rows]` for rows that hold every field of the record class, in order
+    (what a cache keeps of its records), without calling `__init__`: the built-in rules make some
+    1,700 records on every run, and a class's first hundred go through the generic `__init__`."""
+    names = tuple(getattr(cls, _FIELDS))
+    count, new = len(names), object.__new__
+    made = []
+    for row in rows:
+        if len(row) != count:
+            raise TypeError(f"{getattr(cls, '__qualname__', cls)}: {len(row)} values for {count} fields")
+        record = new(cls)  # type: ignore[arg-type]
+        record.__dict__.update(zip(names, row, strict=True))
+        made.append(record)
+    return made
+
+
 def field_names(cls: type) -> tuple[str, ...]:
     """The fields of a record class (or of a standard dataclass), in order."""
     fields = getattr(cls, _FIELDS, None)
@@ -225,7 +241,11 @@ def field_names(cls: type) -> tuple[str, ...]:
     return tuple(fields)
 
 
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from dataclasses import dataclass, field, replace
+    from typing import Any, TypeVar
+
+    R = TypeVar("R")
 else:
     dataclass, field, replace = _dataclass, _field, _replace

@@ -8,6 +8,7 @@ import pickle
 import re
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -114,18 +115,25 @@ def test_the_generic_and_the_compiled_init_agree() -> None:
         b: str = "x"
         c: list[int] = field(default_factory=list)
 
-    made = [Made(1), Made(2, "y"), Made(a=3, c=[1]), Made(4, b="z")] * (records._COMPILE_AFTER // 2)
-    assert len(made) > records._COMPILE_AFTER  # both kinds were used
-    assert [(m.a, m.b, m.c) for m in made[:4]] == [(1, "x", []), (2, "y", []), (3, "x", [1]), (4, "z", [])]
-    assert made[:4] * (records._COMPILE_AFTER // 2) == made
-    for wrong in ((), (1, "b", [], 4)):
-        for _ in range(2):  # generic, then compiled
+    def refuses_wrong_arguments() -> None:
+        wrongs: list[tuple[Any, ...]] = [(), (1, "b", [], 4)]
+        for wrong in wrongs:
             with pytest.raises(TypeError):
-                [Made(*wrong) for _ in range(records._COMPILE_AFTER + 1)]
-    with pytest.raises(TypeError):
-        Made(1, a=2)  # type: ignore[misc]
-    with pytest.raises(TypeError):
-        Made(1, d=2)  # type: ignore[call-arg]
+                Made(*wrong)
+        with pytest.raises(TypeError):
+            Made(1, a=2)  # type: ignore[misc]
+        with pytest.raises(TypeError):
+            Made(1, d=2)  # type: ignore[call-arg]
+
+    generic_init = Made.__init__
+    refuses_wrong_arguments()
+    made = [made for _ in range(records._COMPILE_AFTER // 4 + 2)
+            for made in (Made(1), Made(2, "y"), Made(a=3, c=[1]), Made(4, b="z"))]
+    assert Made.__init__ is not generic_init  # both kinds were used
+    assert [(m.a, m.b, m.c) for m in made[:4]] == [(1, "x", []), (2, "y", []), (3, "x", [1]), (4, "z", [])]
+    assert made[:4] * (records._COMPILE_AFTER // 4 + 2) == made
+    assert made[0].c is not made[-4].c  # a list of its own each
+    refuses_wrong_arguments()
 
 
 def test_migrator_defines_its_records_with_one_decorator() -> None:
@@ -155,3 +163,22 @@ def test_what_the_class_defines_itself_stays() -> None:
 
     assert "pw" not in repr(Secret("u", "pw")) and hash(Secret("u", "pw")) == 7
     assert Secret("u", "pw") == Secret("u", "pw")
+
+
+def test_records_from_their_fields_are_the_records_init_makes() -> None:
+    from migrator.records import FrozenInstanceError, from_fields
+
+    @dataclass(frozen=True)
+    class Rule:
+        match: str
+        tags: tuple[str, ...] = ()
+        note: str | None = None
+
+    rows = [("python:*", ("3*",), None), ("node", (), "lts")]
+    made = from_fields(Rule, rows)
+    assert made == [Rule(*row) for row in rows] and [hash(r) for r in made] == [hash(Rule(*row)) for row in rows]
+    assert repr(made[1]) == repr(Rule("node", (), "lts")) and type(made[0]) is Rule
+    with pytest.raises(FrozenInstanceError):
+        made[0].match = "x"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        from_fields(Rule, [("only-one",)])  # every field, or a damaged cache entry

@@ -9,7 +9,6 @@ one-line errors and the same exit codes everywhere.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 
@@ -35,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
                 fast = True
                 if argv is None:  # a process of its own (in a test run, the collector stays on)
                     _no_cycle_collector()
+                    _kept_patterns()
                 return execute(parsed)
         from migrator.cli.app import run
 
@@ -57,18 +57,34 @@ def _no_cycle_collector() -> None:
     gc.disable()
 
 
+def _kept_patterns() -> None:
+    """Regular expressions from the compiled-pattern cache (4-5 ms of a one-file run are compiling
+    them otherwise); written back in `_exit_now` if the run compiled new ones."""
+    from migrator import patterncache
+    from migrator.rules.cache import cache_dir
+
+    directory = cache_dir()
+    if directory is not None:  # (no home, no cache)
+        patterncache.install(str(directory))
+
+
 def _exit_now(code: int) -> None:
     """End the process without the interpreter's teardown, which frees every object one by one
     (about 8 ms, a fifth of a one-file run). Safe for the fast-path commands only: by now their
     files are written and closed, and they start no thread or process and register no atexit."""
+    from migrator import patterncache
+
+    patterncache.save()
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         code = 141
     except (OSError, ValueError):
         pass
-    with contextlib.suppress(OSError, ValueError):
+    try:  # noqa: SIM105 (contextlib is not imported on the hot path)
         sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     os._exit(code)
 
 

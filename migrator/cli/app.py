@@ -273,6 +273,9 @@ def _validate(app: typer.Typer) -> None:
         builder: Annotated[str | None, Opt("--builder", metavar="NAME", help="a docker buildx builder "
                                                                               "(remote, kubernetes, native "
                                                                               "nodes)")] = None,
+        engine: Annotated[str | None, Opt("--engine", metavar="KIND", help="build with this kind only: buildx, "
+                                                                            "buildkit, docker, buildah or "
+                                                                            "podman")] = None,
         timeout: Annotated[float, Opt("--timeout", metavar="S", help="seconds a smoke run may take; a server "
                                                                      "still running then passes")] = 30.0,
         build_timeout: Annotated[float, Opt("--build-timeout", metavar="S",
@@ -293,7 +296,7 @@ def _validate(app: typer.Typer) -> None:
 
         return run_validate(
             path=path, context=context, platform=platform, original=original, as_json=as_json, smoke=smoke,
-            no_smoke=no_smoke, keep=keep, build_args=build_arg or [], target=target, builder=builder,
+            no_smoke=no_smoke, keep=keep, build_args=build_arg or [], target=target, builder=builder, engine=engine,
             timeout=timeout, build_timeout=build_timeout, network=network, secrets=secret or [],
             build_contexts=build_context or [], registries=registry or [],
         )

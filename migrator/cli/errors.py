@@ -14,15 +14,20 @@ and `cli.fastpath` leaves every command line it is unsure of to Typer.
 
 from __future__ import annotations
 
+# `_signal`: the functions and numbers `signal` wraps (the same in every CPython), without the
+# enums `signal` makes of them when imported (0.5 ms of a cold run): here handlers and masks are
+# only stored and restored.
+import _signal as signal
 import errno
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from typing import Any
+from collections.abc import Callable
 
 from migrator.model import MigratorError
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143
@@ -136,10 +141,14 @@ def run_typer(app: Any, argv: list[str], prog: str, prog_name: str | None = None
 
 
 def _say(line: str) -> None:
-    with suppress(OSError, ValueError):
+    try:  # noqa: SIM105 (contextlib is not imported on the hot path)
         sys.stdout.flush()
-    with suppress(OSError, ValueError):
+    except (OSError, ValueError):
+        pass
+    try:  # noqa: SIM105
         print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 def _silence_stdout() -> None:
@@ -159,31 +168,32 @@ def _raise_terminated(signum: int, frame: object) -> None:
 _ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
-@contextmanager
-def _sigterm_raises() -> Iterator[None]:
+# (the two context managers below are classes: contextlib costs 0.5 ms of a cold run to import)
+
+class _sigterm_raises:
     """SIGTERM (and SIGHUP: the terminal went away) end the command like Ctrl-C does, cleanup included."""
-    try:
-        previous = {signum: signal.signal(signum, _raise_terminated) for signum in _ENDING_SIGNALS}
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
+
+    def __enter__(self) -> None:
+        try:
+            self.previous = {signum: signal.signal(signum, _raise_terminated) for signum in _ENDING_SIGNALS}
+        except ValueError:  # not the main thread: leave signals alone
+            self.previous = {}
+
+    def __exit__(self, *exc_info: object) -> None:
+        for signum, handler in self.previous.items():
             signal.signal(signum, handler)
 
 
-@contextmanager
-def signals_deferred() -> Iterator[None]:
+class signals_deferred:
     """Hold SIGINT and SIGTERM for a short critical section (a group of renames); they arrive after it."""
-    held = {signal.SIGINT, *_ENDING_SIGNALS}
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, ValueError, OSError):  # no pthread_sigmask (Windows)
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    def __enter__(self) -> None:
+        held = {signal.SIGINT, *_ENDING_SIGNALS}
+        try:
+            self.previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        except (AttributeError, ValueError, OSError):  # no pthread_sigmask (Windows)
+            self.previous = None
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.previous)

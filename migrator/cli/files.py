@@ -24,8 +24,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 from migrator.api import encode_dockerfile, read_bytes
@@ -89,6 +87,8 @@ def replace_files(replacements: list[Replacement]) -> list[str]:
         for replacement in unique.values():
             staged.append(_Staged(replacement))  # listed first: the finally below removes what it staged
             _stage(staged[-1])
+        from contextlib import ExitStack  # (a write only)
+
         with ExitStack() as locks:
             for directory in sorted({str(s.target.parent) for s in staged}):
                 locks.enter_context(_directory_lock(directory))
@@ -216,29 +216,39 @@ def _nothing_written(name: str, reason: str) -> MigratorError:
     return MigratorError(f"{name}: {reason}; nothing was written")
 
 
-@contextmanager
-def _directory_lock(directory: str) -> Iterator[None]:
+class _directory_lock:
     """An exclusive flock on the directory, so two migrators replace files there one at a time."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: the compare before the rename still protects the file
-        yield
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # an unreadable (but writable) directory: no lock, the compare remains
-        yield
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self.fd: int | None = None
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # Windows: the compare before the rename still protects the file
+            return
+        try:
+            fd = os.open(self.directory, os.O_RDONLY)
+        except OSError:  # an unreadable (but writable) directory: no lock, the compare remains
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        self.fd = fd
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
 
 
 def _unlink_quietly(path: Path) -> None:
-    with suppress(OSError):
+    try:  # noqa: SIM105 (contextlib is not imported on the hot path)
         path.unlink()
+    except OSError:
+        pass
 
 
 def emit(text: str) -> None:

@@ -2,7 +2,7 @@
 
     migrate validate PATH [--context DIR] [--platform linux/amd64,linux/arm64] [--original PATH]
                           [--json] [--smoke ARGS] [--no-smoke] [--keep] [--build-arg K=V]...
-                          [--target T] [--builder NAME] [--timeout S] [--network MODE]
+                          [--target T] [--builder NAME] [--engine KIND] [--timeout S] [--network MODE]
                           [--secret SPEC]... [--build-context NAME=PATH]... [--registry PREFIX]...
     migrate doctor [--json]
 
@@ -76,6 +76,7 @@ def run_validate(
     build_args: list[str] | None = None,
     target: str | None = None,
     builder: str | None = None,
+    engine: str | None = None,
     timeout: float = 30.0,
     build_timeout: float = 1800.0,
     network: str | None = None,
@@ -84,13 +85,15 @@ def run_validate(
     registries: list[str] | None = None,
 ) -> int:
     from migrator.validate.build import ValidateOptions, validate
-    from migrator.validate.builders import parse_platform
+    from migrator.validate.builders import ENGINES, parse_platform
 
     _check_dockerfile(path)
     if original is not None:
         _check_dockerfile(original)
     if context is not None and not context.is_dir():
         return _usage(f"--context {context}: not a directory")
+    if engine is not None and engine not in ENGINES:
+        return _usage(f"--engine {engine!r}: one of {', '.join(ENGINES)}")
     platforms = [p.strip() for p in platform.split(",") if p.strip()]
     if not platforms:
         return _usage("--platform: no platform given")
@@ -131,6 +134,7 @@ def run_validate(
         build_args=list(build_args or []),
         target=target,
         builder_name=builder,
+        engine=engine,
         timeout=timeout,
         build_timeout=build_timeout,
         network=network,

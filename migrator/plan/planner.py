@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from migrator.findings import finding
 from migrator.model import Finding, Options
@@ -13,6 +12,10 @@ from migrator.plan.runtime_choice import RuntimeOverride
 from migrator.plan.stages import Stage, StagedFile
 from migrator.records import dataclass, field, replace
 from migrator.rules.loader import RuleSet
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 BUILDER = "builder"
 RUNTIME = "runtime"

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
-from typing import TYPE_CHECKING
 
 from migrator.findings import finding
 from migrator.model import Finding
-from migrator.parse.dockerfile import Instruction, json_argv
+from migrator.parse.dockerfile import Instruction, argv_json, json_argv
 from migrator.parse.imageref import expand_args
 from migrator.parse.words import split_words
 from migrator.records import dataclass, field
 from migrator.regex import lazy as lazy_re
 
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from tree_sitter import Node
 
@@ -32,7 +31,7 @@ class CommandOutcome:
 
 
 def exec_form(keyword: str, argv: list[str], newline: str) -> str:
-    return f"{keyword} {json.dumps(argv)}{newline}"
+    return f"{keyword} {argv_json(argv)}{newline}"
 
 
 def convert_command(instruction: Instruction, env: dict[str, str | None], runtime_tools: set[str],
@@ -100,7 +99,7 @@ def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has
         # `/bin/sh -c /entrypoint.sh` ran a script without a shebang as an sh script (execve's ENOEXEC);
         # exec form would fail with "exec format error": the shell runs it, as before
         argv = ["/bin/sh", *argv]
-        outcome.findings.append(finding("MIG504", line, f"converted to exec form: {json.dumps(argv)}: the shell "
+        outcome.findings.append(finding("MIG504", line, f"converted to exec form: {argv_json(argv)}: the shell "
                                         f"runs `{argv[1]}` as the shell form did, whether or not it has a shebang"))
         return argv
     if substituted:
@@ -109,11 +108,11 @@ def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has
                                           "default: no ENV sets it)") for name in names)
         them = "it" if len(names) == 1 else "them"
         outcome.findings.append(finding("MIG559", line, f"converted to exec form with {values} fixed at build time: "
-                                        f"{json.dumps(argv)}. The original's shell read {them} when the container "
+                                        f"{argv_json(argv)}. The original's shell read {them} when the container "
                                         "started, so `docker run -e` (or a platform setting PORT) changed the "
                                         f"command; now it does not, and the runtime has no shell to read {them}"))
     else:
-        outcome.findings.append(finding("MIG504", line, f"converted to exec form: {json.dumps(argv)}"))
+        outcome.findings.append(finding("MIG504", line, f"converted to exec form: {argv_json(argv)}"))
     return argv
 
 

@@ -8,12 +8,11 @@ in exec form, so no shell is needed. Anything else is removed with a finding tha
 
 from __future__ import annotations
 
-import json
 import re
 
 from migrator.findings import finding
 from migrator.model import Finding
-from migrator.parse.dockerfile import Instruction, json_argv
+from migrator.parse.dockerfile import Instruction, argv_json, json_argv
 from migrator.parse.words import split_words
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage
@@ -38,10 +37,10 @@ def port_healthcheck(instruction: Instruction, image: ChainguardImage, newline: 
     command = body[match.end():].strip()
     script = _script_argv(command, image)
     if script is not None:
-        line = instruction.raw[: in_raw.start()] + "CMD " + json.dumps(script) + newline
+        line = instruction.raw[: in_raw.start()] + "CMD " + argv_json(script) + newline
         return line, finding("MIG552", instruction.line, f"HEALTHCHECK `{command}` ported: the script runs with "
                              f"{script[0]}, which the {image.name} image has, in exec form (its `#!` line may name "
-                             f"/usr/bin/env or a shell, which that image lacks): {json.dumps(script)}")
+                             f"/usr/bin/env or a shell, which that image lacks): {argv_json(script)}")
     check = _http_check(command)
     if check is None:
         return None
@@ -49,9 +48,9 @@ def port_healthcheck(instruction: Instruction, image: ChainguardImage, newline: 
     argv = _interpreter_argv(image, url, strict)
     if argv is None:
         return None
-    line = instruction.raw[: in_raw.start()] + "CMD " + json.dumps(argv) + newline  # options as written
+    line = instruction.raw[: in_raw.start()] + "CMD " + argv_json(argv) + newline  # options as written
     return line, finding("MIG552", instruction.line, f"HEALTHCHECK `{command}` ported: {image.name} has no "
-                         f"{_tool(command)}, {argv[0]} asks the same URL in exec form: {json.dumps(argv)}")
+                         f"{_tool(command)}, {argv[0]} asks the same URL in exec form: {argv_json(argv)}")
 
 
 def removal(instruction: Instruction, image: ChainguardImage) -> Finding:

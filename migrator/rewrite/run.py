@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.facts import run_body_offset, run_scripts
 from migrator.records import dataclass, field
 from migrator.rules.loader import RuleSet
 
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from migrator.rewrite.command import StageKnowledge
     from migrator.rewrite.shell import SimpleCommand

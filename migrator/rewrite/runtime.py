@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections.abc import Sequence
 
 from migrator.findings import finding
 from migrator.model import Finding
-from migrator.parse.dockerfile import Instruction, Item, Trivia, json_argv, split_flags
+from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json_argv, split_flags
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, build_only_args
 from migrator.plan.leftovers import made_directories, removed_paths
@@ -250,6 +249,8 @@ def copy_instruction(keyword: str, flags: list[str], paths: list[str], newline: 
     """`COPY --from=builder /app /app`; in JSON form when a path has a space, a quote or a backslash,
     which the plain form reads as separate words or as quoting (`/my app` would be two paths)."""
     if any(any(c.isspace() or c in "\"'\\`" for c in path) for path in paths):
+        import json  # (rare: not imported on the hot path)
+
         body = json.dumps(paths, ensure_ascii=False)
     else:
         body = " ".join(paths)
@@ -433,7 +434,7 @@ def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:
     translated = _on_this_image(original, context)
     if translated == current or translated is None:
         return None
-    context.findings.append(finding("MIG545", line, f"ENTRYPOINT {json.dumps(translated)}: the original image's "
+    context.findings.append(finding("MIG545", line, f"ENTRYPOINT {argv_json(translated)}: the original image's "
                                     f"entrypoint `{' '.join(original)}` ran the CMD, and {context.image.name}'s is "
                                     f"{' '.join(current) or 'empty'}"))
     return exec_form("ENTRYPOINT", translated, context.newline)

@@ -9,11 +9,9 @@ that the layout of `\\` continuations survives.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
 from migrator.findings import packages as pcodes
 from migrator.findings import shell as scodes
@@ -23,7 +21,10 @@ from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, PackageList, StageKnowledge, Token
 from migrator.rules.loader import RuleSet
 
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
+    from typing import Any
+
     from tree_sitter import Node, Parser
 
 
@@ -74,10 +75,26 @@ _PARSER: Parser | None = None
 def _parser() -> Parser:
     global _PARSER
     if _PARSER is None:
-        from tree_sitter import Language, Parser
-
-        _PARSER = Parser(Language(_bash_language()))
+        tree_sitter = _tree_sitter()
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
     return _PARSER
+
+
+def _tree_sitter() -> Any:
+    """tree-sitter's compiled binding (Parser, Language, Node), without the package's `__init__`,
+    which imports typing (2 ms) for a Protocol we do not use; if it is not where tree-sitter puts it,
+    the package, normally. Imported later, the package uses this binding."""
+    import sys
+
+    loaded = sys.modules.get("tree_sitter._binding")
+    if loaded is None:
+        try:
+            loaded = _load_binding("tree_sitter")
+        except (ImportError, OSError, AttributeError, StopIteration):
+            import tree_sitter
+
+            return tree_sitter
+    return loaded
 
 
 def _bash_language() -> object:
@@ -91,7 +108,7 @@ def _bash_language() -> object:
     loaded = sys.modules.get("tree_sitter_bash._binding")
     if loaded is None:
         try:
-            loaded = _load_binding()
+            loaded = _load_binding("tree_sitter_bash")
         except (ImportError, OSError, AttributeError, StopIteration):
             import tree_sitter_bash
 
@@ -99,25 +116,28 @@ def _bash_language() -> object:
     return loaded.language()
 
 
-def _load_binding() -> Any:
+def _load_binding(package: str) -> Any:
+    """The compiled module `package._binding`, loaded without running the package's `__init__`
+    (and without importlib.util, which imports contextlib: 0.7 ms of a cold run)."""
     import importlib.machinery
-    import importlib.util
     import os
     import sys
 
-    spec = importlib.util.find_spec("tree_sitter_bash")
+    spec = importlib.machinery.PathFinder.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError("tree_sitter_bash")
+        raise ImportError(package)
     directory = next(iter(spec.submodule_search_locations))
     suffixes = importlib.machinery.EXTENSION_SUFFIXES
     path = next(os.path.join(directory, f"_binding{suffix}") for suffix in suffixes
                 if os.path.isfile(os.path.join(directory, f"_binding{suffix}")))
-    binding_spec = importlib.util.spec_from_file_location("tree_sitter_bash._binding", path)
-    if binding_spec is None or binding_spec.loader is None:
-        raise ImportError("tree_sitter_bash._binding")
-    module = importlib.util.module_from_spec(binding_spec)
-    binding_spec.loader.exec_module(module)
-    sys.modules["tree_sitter_bash._binding"] = module  # the package, if imported later, uses this one
+    name = f"{package}._binding"
+    loader = importlib.machinery.ExtensionFileLoader(name, path)
+    binding_spec = importlib.machinery.ModuleSpec(name, loader, origin=path)
+    binding_spec.has_location = True
+    module = loader.create_module(binding_spec)
+    module.__spec__, module.__loader__, module.__file__ = binding_spec, loader, path
+    loader.exec_module(module)
+    sys.modules[name] = module  # the package, if imported later, uses this one
     return module
 
 
@@ -313,8 +333,10 @@ def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int,
         return _untouched(first_line, "RUN command could not be parsed by the shell parser: left untouched")
     if knowledge is None:
         probe = StageKnowledge(probing=True)
-        with contextlib.suppress(Exception):  # a bug of ours is reported by the real pass below
+        try:  # noqa: SIM105 (contextlib is not imported on the hot path)
             _program_edits(src, _Rewriter(src, Context(family, rules, stage=probe)))
+        except Exception:  # a bug of ours is reported by the real pass below
+            pass
         from migrator.rewrite.housekeeping import fetched_tools
 
         knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed | fetched_tools(script),
@@ -325,8 +347,10 @@ def rewrite_script(script: str, family: str, rules: RuleSet, first_line: int,
         result = apply_edits(script, edits)
         empty = bool(edits) and _is_trivial_script(result)
         if rewriter.failing:
-            with contextlib.suppress(Exception):  # a note on the messages: never worth failing the rewrite
+            try:  # noqa: SIM105 (contextlib is not imported on the hot path)
                 _note_hidden_failures(result, edits, rewriter, first_line)
+            except Exception:  # a note on the messages: never worth failing the rewrite
+                pass
     except Exception as exc:  # a bug of ours must not break the migration of the whole file
         return _untouched(first_line, f"RUN command could not be rewritten ({exc!r}): left untouched")
     return ShellRewrite(

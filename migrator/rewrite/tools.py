@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import posixpath
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from migrator.records import dataclass, field
 
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from migrator.rewrite.command import Cmd, StageKnowledge
     from migrator.rules.loader import ChainguardImage

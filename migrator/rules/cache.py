@@ -20,12 +20,15 @@ import sys
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
 
 from migrator import __version__
 from migrator.cachedir import user_cache_dir, write_entry
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 
 def cache_dir() -> Path | None:

@@ -8,12 +8,14 @@ not a typo. Errors are one line naming the file, the entry and the rule broken.
 
 from __future__ import annotations
 
-from typing import Any
-
 from migrator.model import MigratorError
 from migrator.parse.imageref import _COMPONENT, _TAG, PACKAGE_NAME
 from migrator.regex import lazy as lazy_re
 from migrator.yamlfile import short_repr
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 _SOURCE_PACKAGE = lazy_re(r"^[A-Za-z0-9@](?:[ A-Za-z0-9._+:~@-]*[A-Za-z0-9._+~-])?$")  # dnf groups have spaces
 _ECOSYSTEM_PACKAGE = lazy_re(r"^[A-Za-z0-9@_][A-Za-z0-9._+/@-]*$")  # PyPI, gems, npm (@scope/name)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from migrator.model import MigratorError
-from migrator.records import dataclass, field, field_names, replace
+from migrator.records import dataclass, field, field_names, from_fields, replace
 from migrator.regex import glob_match
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any
 
 FAMILIES = ("debian", "alpine", "fedora")
 ECOSYSTEMS = (
@@ -277,11 +280,12 @@ def _from_plain(plain: dict[str, Any]) -> RuleSet:
         value = plain[name]
         shape, cls = _RECORDS.get(name, ("plain", object))
         if shape == "list":
-            value = [cls(*item) for item in value]
+            value = from_fields(cls, value)
         elif shape == "dict":
-            value = {key: cls(*item) for key, item in value.items()}
+            value = dict(zip(value, from_fields(cls, value.values()), strict=True))
         elif shape == "dict of dicts":
-            value = {key: {inner: cls(*item) for inner, item in table.items()} for key, table in value.items()}
+            value = {key: dict(zip(table, from_fields(cls, table.values()), strict=True))
+                     for key, table in value.items()}
         values[name] = value
     return RuleSet(**values)
 

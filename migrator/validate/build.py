@@ -16,14 +16,17 @@ Every command is an argument list: nothing is ever assembled into a shell comman
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import posixpath
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -61,6 +64,7 @@ class ValidateOptions:
     build_args: list[str] = field(default_factory=list)  # K=V
     target: str | None = None
     builder_name: str | None = None
+    engine: str | None = None  # buildx | buildkit | docker | buildah | podman; None: the first that works
     timeout: float = 30.0  # smoke run
     build_timeout: float = 1800.0
     network: str | None = None  # build network; None: the builder's default (none without a bridge)
@@ -88,13 +92,19 @@ class Smoke:
     output: str
     started: bool
     timed_out: bool = False
+    seconds: float | None = None
 
     @property
     def passed(self) -> bool:
         return self.started and (self.timed_out or self.exit_code == 0)
 
     def to_dict(self) -> dict[str, object]:
-        return {"exit_code": self.exit_code, "output": self.output, "started": self.started}
+        return {
+            "exit_code": self.exit_code,
+            "output": self.output,
+            "started": self.started,
+            "seconds": None if self.seconds is None else round(self.seconds, 2),
+        }
 
 
 @dataclass
@@ -224,7 +234,9 @@ class Engine:
         elif b.name == "buildkit":
             argv = [b.client, "build", "--progress=plain"]
         elif b.name == "buildah":
-            argv = [b.client, "build"]
+            argv = [b.client, "build", "--isolation", b.isolation or "chroot"]
+            if self._unshared:
+                argv.append("--pull=never")
         else:
             argv = [b.client, "build"]
         argv += ["--platform", ",".join(platforms), "-f", str(dockerfile)]
@@ -232,7 +244,7 @@ class Engine:
             argv += ["-t", tag]
             if b.name == "buildx":
                 argv.append("--load")
-        if b.network:
+        if b.network and not self._unshared:
             argv.append(f"--network={b.network}")
         for kv in self.opts.build_args:
             argv += ["--build-arg", kv]
@@ -245,13 +257,36 @@ class Engine:
         argv.append(str(context))
         return argv
 
+    @property
+    def _unshared(self) -> bool:
+        """buildah with chroot isolation refuses --network none: the build then runs in a network
+        namespace of its own (`unshare --net`), with its base images pulled beforehand."""
+        return self.b.name == "buildah" and self.b.network == "none" and (self.b.isolation or "chroot") == "chroot"
+
     def build(self, dockerfile: Path, context: Path, platforms: list[str], tag: str | None, target: str | None) -> Proc:
-        return run(
-            self.build_argv(dockerfile, context, platforms, tag, target),
-            env=self.env,
-            timeout=self.opts.build_timeout,
-            merge=True,
-        )
+        argv = self.build_argv(dockerfile, context, platforms, tag, target)
+        if not self._unshared:
+            return run(argv, env=self.env, timeout=self.opts.build_timeout, merge=True)
+        start = time.monotonic()
+        failed = self._pull_bases(dockerfile, platforms)
+        if failed is not None:
+            return failed
+        p = run(["unshare", "--net", "--", *argv], env=self.env, timeout=self.opts.build_timeout, merge=True)
+        p.seconds = time.monotonic() - start  # the pulls are part of the build, as with the other builders
+        return p
+
+    def _pull_bases(self, dockerfile: Path, platforms: list[str]) -> Proc | None:
+        """Pull every image the Dockerfile names, for the platform; a failed pull is returned."""
+        df, _problem = read(dockerfile.read_text(encoding="utf-8", errors="replace"))
+        args = static.global_args(df, _build_arg_map(self.opts.build_args))
+        log = []
+        for ref in dict.fromkeys(image for _ins, image in _image_refs(df, args)):
+            p = run([self.b.client, "pull", "--quiet", "--platform", platforms[0], ref], env=self.env, timeout=1800,
+                    merge=True)  # fmt: skip
+            log.append(f"pull {ref}: {p.out.strip()}")
+            if p.rc != 0:
+                return Proc(p.rc, "\n".join(log) + f"\nError: pulling {ref} failed", "", p.seconds)
+        return None
 
     # -- inspect --------------------------------------------------------------------------------
     def inspect(self, tag: str) -> dict[str, object]:
@@ -289,7 +324,7 @@ class Engine:
         try:
             images = json.loads(q.out)
             if images:
-                size = int(float(images[0].get("size") or 0)) or None
+                size = parse_size(images[0].get("size"))
         except (ValueError, TypeError, AttributeError):
             pass
         return {
@@ -354,16 +389,24 @@ class Engine:
         if ctr.rc != 0:
             return Smoke(ctr.rc, tail(ctr.text), started=False)
         name = ctr.out.strip().splitlines()[-1]
+        isolation = self.b.isolation or "chroot"
+        command = [self.b.client, "run", "--isolation", isolation]
+        if isolation == "chroot":
+            # chroot isolation has no --network none: a network (and pid) namespace of its own, which
+            # also ends a server still running at the timeout
+            command = ["unshare", "--net", "--pid", "--fork", "--kill-child", "--", *command]
+        else:
+            command += ["--network", "none"]
         try:
-            p = run(
-                [self.b.client, "run", "--network", "none", name, "--", *argv],
-                env=self.env,
-                timeout=timeout,
-                merge=True,
-            )
-            if p.timed_out:
-                return Smoke(None, tail(p.out), started=True, timed_out=True)
-            return Smoke(p.rc, tail(p.out), started=p.rc not in (126, 127))
+            rc, out, timed_out = _run_group([*command, name, "--", *argv], self.env, timeout)
+            if timed_out:
+                return Smoke(None, tail(out), started=True, timed_out=True)
+            if rc != 0 and _BUILDAH_RUN_STDIO.search(out):
+                out += (
+                    "\n(`buildah run` gives a process that is not root no /dev/stdout or /dev/stderr it can open; "
+                    "the image may well run under docker, podman or Kubernetes: smoke-run it there)"
+                )
+            return Smoke(rc, tail(out), started=rc not in (126, 127))
         finally:
             run([self.b.client, "rm", name], env=self.env, timeout=60)
 
@@ -424,6 +467,44 @@ class Engine:
         client = self.runner[0] if self.runner else self.b.client
         verb = ["rmi", "-f", tag]
         run([client, *verb], env=self.env, timeout=120)
+
+
+def parse_size(value: object) -> int | None:
+    """Bytes from a size as buildah prints it ("30.9 MB", "812 kB", 1234)."""
+    if isinstance(value, (int, float)):
+        return int(value) or None
+    m = re.match(r"^\s*([\d.]+)\s*([kKMGT]?B)?\s*$", str(value or ""))
+    if not m:
+        return None
+    factor = {"B": 1, "kB": 1000, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4}[m.group(2) or "B"]
+    return int(float(m.group(1)) * factor) or None
+
+
+_BUILDAH_RUN_STDIO = re.compile(
+    r'"/dev/std(?:out|err)" failed \(13: Permission denied\)|/dev/std(?:out|err): Permission denied'
+)
+
+
+def _run_group(argv: list[str], env: dict[str, str], timeout: float) -> tuple[int, str, bool]:
+    """Run in a process group of its own, output to a file; at the timeout the whole group is
+    killed. Returns (exit code, output, timed out)."""
+    with tempfile.TemporaryFile() as out:
+        try:
+            proc = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            )
+        except OSError as exc:
+            return 127, f"{argv[0]}: {exc.strerror}", False
+        timed_out = False
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        out.seek(0)
+        return proc.returncode, out.read().decode(errors="replace"), timed_out
 
 
 def lexists_in_root(root: str, path: str) -> bool:
@@ -684,7 +765,12 @@ def validate(path: Path, opts: ValidateOptions, progress=None, before_build=None
     findings = static.check(text, target=opts.target, build_args=bargs, registries=opts.registries, context=context)
 
     detection = detect(
-        opts.platforms, path=opts.path, binfmt_dir=opts.binfmt_dir, builder_name=opts.builder_name, network=opts.network
+        opts.platforms,
+        path=opts.path,
+        binfmt_dir=opts.binfmt_dir,
+        builder_name=opts.builder_name,
+        network=opts.network,
+        engine=opts.engine,
     )
     report = Report(str(path), detection, findings, [])
     b = detection.builder
@@ -742,7 +828,9 @@ def validate(path: Path, opts: ValidateOptions, progress=None, before_build=None
         res.user = str(info.get("user") or "")
         if opts.smoke:
             _emit(progress, f"smoke run {plat}")
+            started_at = time.monotonic()
             res.smoke = engine.smoke(tag, plat, opts.smoke_args, opts.timeout)
+            res.smoke.seconds = time.monotonic() - started_at
             if not res.smoke.passed:
                 res.status = "failed"
                 ins = _entrypoint_instruction(df, opts.target)

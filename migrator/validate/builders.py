@@ -11,8 +11,13 @@ Detection order (the first usable one wins):
    tried: the one on PATH, then /usr/bin/docker and /usr/local/bin/docker
    (``MIGRATOR_DOCKER_CLIENTS``, colon-separated, replaces that list). Without a docker on PATH,
    no docker is used.
-3. ``buildah`` (smoke runs through podman when present, else ``buildah run``).
+3. ``buildah`` (smoke runs through podman when present, else ``buildah run``). Builds and
+   ``buildah run`` use ``--isolation chroot`` (``BUILDAH_ISOLATION`` overrides it): no OCI runtime
+   or container network is needed, which is how CI machines and unprivileged containers run it.
 4. ``podman``.
+
+``engine`` (``migrate validate --engine``) restricts the choice to one kind: buildx, buildkit,
+buildah or podman (``docker`` means buildx or buildkit).
 
 For every platform: native, or emulated through binfmt_misc (QEMU user mode), or not buildable.
 ``MIGRATOR_BINFMT_DIR`` (or the ``binfmt_dir`` argument) points the emulation check elsewhere, for
@@ -104,6 +109,7 @@ class Builder:
     driver: str | None = None  # buildx driver
     builder_platforms: list[str] = field(default_factory=list)  # what a buildx builder declares
     network: str | None = None  # --network for builds (None: the builder's default)
+    isolation: str | None = None  # buildah --isolation (chroot by default)
     supports_check: bool = False  # BuildKit build checks (--call=check)
     notes: list[str] = field(default_factory=list)
     platforms: dict[str, PlatformSupport] = field(default_factory=dict)
@@ -122,6 +128,7 @@ class Builder:
             "builder": self.builder_name,
             "driver": self.driver,
             "network": self.network,
+            "isolation": self.isolation,
             "can_run": self.runner is not None,
             "platforms": {p: s.to_dict() for p, s in self.platforms.items()},
             "notes": list(self.notes),
@@ -143,7 +150,7 @@ class Candidate:
 class Detection:
     builder: Builder | None
     candidates: list[Candidate]
-    problem: str | None = None  # "no-builder" | "no-permission" | "no-such-builder"
+    problem: str | None = None  # "no-builder" | "no-permission" | "no-such-builder" | "no-such-engine"
     message: str | None = None  # what to install or do
 
     def to_dict(self) -> dict[str, object]:
@@ -358,11 +365,16 @@ def detect(
     binfmt_dir: str | None = None,
     builder_name: str | None = None,
     network: str | None = None,
+    engine: str | None = None,
 ) -> Detection:
     """Find the builder to use for `platforms` (e.g. ["linux/amd64", "linux/arm64"]).
 
-    `path` replaces $PATH for finding executables (tests); `builder_name` is a buildx builder.
+    `path` replaces $PATH for finding executables (tests); `builder_name` is a buildx builder;
+    `engine` allows only one kind of builder (ENGINES).
     """
+    allowed = ENGINES.get(engine or "") if engine else None
+    if engine and allowed is None:
+        return Detection(None, [], "no-such-engine", f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
     env = dict(os.environ)
     if path is not None:
         env["PATH"] = path
@@ -378,7 +390,7 @@ def detect(
         return infos[client]
 
     # 1. docker buildx
-    for client in clients:
+    for client in clients if _allows(allowed, "buildx") else []:
         version, details = _buildx(client, env, builder_name)
         if version is None:
             candidates.append(Candidate("buildx", client, False, "no buildx plugin"))
@@ -424,7 +436,7 @@ def detect(
         )
 
     # 2. the engine's built-in BuildKit through a client that allows it
-    for client in clients:
+    for client in clients if _allows(allowed, "buildkit") else []:
         d = info(client)
         if _major(d.client_version) >= 23:
             candidates.append(
@@ -459,7 +471,7 @@ def detect(
     # 3. buildah, 4. podman
     podman = _which_all(["podman"], search)
     for name in ("buildah", "podman"):
-        for exe in _which_all([name], search):
+        for exe in _which_all([name], search) if _allows(allowed, name) else []:
             rc, out, err = _run([exe, "--version"], env=env, timeout=20)
             m = re.search(r"version\s+(\S+)", out)
             if rc != 0 or not m:
@@ -476,9 +488,15 @@ def detect(
                 continue
             b = Builder(name, version, exe, env={})
             b.runner = [exe] if name == "podman" else ([podman[0]] if podman else None)
-            if name == "buildah" and not podman:
-                b.notes.append("smoke runs use `buildah run` (podman is not installed)")
+            if name == "buildah":
+                b.isolation = os.environ.get("BUILDAH_ISOLATION") or "chroot"
+                b.notes.append(f"builds use --isolation {b.isolation}")
+                if not podman:
+                    b.notes.append("smoke runs use `buildah run` (podman is not installed)")
             b.network = network
+            if name == "buildah" and network == "none" and b.isolation == "chroot":
+                b.notes.append("--network none with chroot isolation: base images pulled first, then the build "
+                               "runs in a new network namespace (unshare --net)")
             candidates.append(Candidate(name, exe, True, f"{name} {version}"))
             return _finish(Detection(b, candidates), platforms, binfmt_dir)
 
@@ -491,8 +509,23 @@ def detect(
             + "; ".join(denied)
             + "): run as root, add the user to the `docker` group, or use rootless podman",
         )
+    if allowed is not None and not candidates:
+        return Detection(None, candidates, "no-builder", f"no {engine} builder found; {INSTALL_HINT}")
     found = ", ".join(f"{c.client} ({c.reason})" for c in candidates) or "no docker, buildah or podman on PATH"
     return Detection(None, candidates, "no-builder", f"no usable builder ({found}); {INSTALL_HINT}")
+
+
+ENGINES: dict[str, tuple[str, ...]] = {
+    "buildx": ("buildx",),
+    "buildkit": ("buildkit",),
+    "docker": ("buildx", "buildkit"),
+    "buildah": ("buildah",),
+    "podman": ("podman",),
+}
+
+
+def _allows(allowed: tuple[str, ...] | None, kind: str) -> bool:
+    return allowed is None or kind in allowed
 
 
 def _default_network(client: str, env: dict[str, str], d: DockerInfo, b: Builder) -> str | None:
@@ -529,7 +562,7 @@ def _finish(det: Detection, platforms: list[str], binfmt_dir: str | None) -> Det
                 else f"docker buildx build --platform {plat} --load"
             ),
             "buildkit": f"DOCKER_BUILDKIT=1 {b.client} build --platform {plat}",
-            "buildah": f"buildah build --platform {plat}",
+            "buildah": f"buildah build --isolation {b.isolation} --platform {plat}",
             "podman": f"podman build --platform {plat}",
         }[b.name]
         kind = "native" if support.native else (support.emulator or "no emulation")

@@ -87,12 +87,40 @@ def test_the_hot_path_does_not_import_typer(tmp_path: Path) -> None:
         return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import")}
 
     heavy = {"typer", "click", "rich", "argparse", "httpx", "jinja2", "ruamel.yaml", "dataclasses", "inspect",
-             "tempfile", "importlib.resources", "tomllib", "hashlib", "difflib"}
+             "tempfile", "importlib.resources", "tomllib", "hashlib", "difflib",
+             "typing", "urllib.parse", "ipaddress", "json", "signal"}  # 2, 1.5, 1 and 0.5 ms (docs/performance.md)
     for argv in (["Dockerfile"], ["--check", "Dockerfile"], ["hook", "check", "Dockerfile"]):
         modules = imported(*argv)
         assert "migrator.pipeline" in modules  # the measurement is real: the file was migrated
         assert not modules & heavy, (argv, modules & heavy)
     assert "typer" in imported("--tag-policy", "newest", "Dockerfile")  # the error comes from Typer
+
+
+def test_a_warm_check_loads_neither_the_pipeline_nor_hashlib_nor_json(tmp_path: Path) -> None:
+    """The hook's everyday case: the file did not change, the answer comes from the --check cache."""
+    (tmp_path / "Dockerfile").write_text(SAMPLE)
+    env = {**os.environ, "MIGRATOR_NO_CACHE": "", "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    runs = [subprocess.run([sys.executable, "-X", "importtime", "-m", "migrator", "--check", "Dockerfile"],
+                           cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60, check=False)
+            for _ in range(2)]
+    assert [run.returncode for run in runs] == [1, 1]
+    said = [[line for line in run.stderr.splitlines() if not line.startswith("import time:")] for run in runs]
+    assert said[0] == said[1] and said[1][-1] == "would migrate Dockerfile"
+    warm = {line.rsplit("|", 1)[-1].strip() for line in runs[1].stderr.splitlines() if line.startswith("import")}
+    assert "migrator.pipeline" not in warm
+    assert not warm & {"hashlib", "_hashlib", "json", "typing"}, warm
+
+
+def test_pathlib_without_urllib_is_still_whole() -> None:
+    """migrator imports pathlib with a stand-in for urllib.parse; Path.as_uri and urllib.parse still work."""
+    code = ("import sys, migrator, pathlib; assert 'urllib.parse' not in sys.modules; "
+            "print(pathlib.Path('/a b/\\u00fc').as_uri()); import urllib.parse; "
+            "print(urllib.parse.quote('a b'), hasattr(urllib.parse, 'urlsplit'), sys.modules['urllib'].parse is urllib.parse)")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "file:///a%20b/%C3%BC\na%20b True True\n"
 
 
 @pytest.mark.parametrize("argv", [

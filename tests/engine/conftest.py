@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import urllib.error
@@ -84,11 +85,57 @@ def migrate(*args: str, env: dict[str, str] | None = None, timeout: float = 900)
 
 
 def leftovers() -> tuple[list[str], list[str]]:
-    """Images and containers that validate runs leave behind (there should be none)."""
+    """Images and containers that validate runs leave behind (there should be none), in docker
+    and in buildah's store."""
     images = subprocess.run(
         [DOCKER, "images", "-q", "migrator-validate"], capture_output=True, text=True, timeout=60
     ).stdout.split()
     containers = subprocess.run(
         [DOCKER, "ps", "-aq", "--filter", "name=migrator-smoke-"], capture_output=True, text=True, timeout=60
     ).stdout.split()
+    if shutil.which("buildah"):
+        listing = subprocess.run(
+            ["buildah", "images", "--format", "{{.Name}} {{.ID}}"], capture_output=True, text=True, timeout=60
+        ).stdout
+        images += [f"buildah:{line.split()[1]}" for line in listing.splitlines() if "migrator-validate" in line]
+        listing = subprocess.run(
+            ["buildah", "containers", "--format", "{{.ContainerName}} {{.ImageName}}"],
+            capture_output=True, text=True, timeout=60,
+        ).stdout
+        containers += [f"buildah:{line.split()[0]}" for line in listing.splitlines() if "migrator-validate" in line]
     return images, containers
+
+
+@dataclass
+class Timing:
+    app: str
+    engine: str
+    platform: str
+    status: str
+    build_seconds: float | None
+    smoke_seconds: float | None
+
+
+_TIMINGS: list[Timing] = []
+
+
+@pytest.fixture
+def timings() -> list[Timing]:
+    """Build and smoke times of the ecosystem tests, printed at the end of the session (and written
+    as JSON to $MIGRATOR_ENGINE_TIMINGS when set)."""
+    return _TIMINGS
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if not _TIMINGS:
+        return
+    tr = terminalreporter
+    tr.section("engine tests: build and smoke seconds per app, builder and platform")
+    tr.write_line(f"{'app':<12} {'builder':<9} {'platform':<12} {'status':<7} {'build':>7} {'smoke':>7}")
+    for t in _TIMINGS:
+        build = f"{t.build_seconds:.1f}" if t.build_seconds is not None else "-"
+        smoke = f"{t.smoke_seconds:.1f}" if t.smoke_seconds is not None else "-"
+        tr.write_line(f"{t.app:<12} {t.engine:<9} {t.platform:<12} {t.status:<7} {build:>7} {smoke:>7}")
+    target = os.environ.get("MIGRATOR_ENGINE_TIMINGS")
+    if target:
+        Path(target).write_text(json.dumps([t.__dict__ for t in _TIMINGS], indent=1))

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -37,35 +35,6 @@ def migrated_archapp(tmp_path: Path, registry: str) -> tuple[Path, Path, Path]:
     original = app / "Dockerfile.original"
     original.write_text(original_text.replace("FROM python:3.12-slim", f"FROM {host}/library/python:3.12-slim"))
     return app, migrated, original
-
-
-def test_sample_app_builds_and_runs_on_both_platforms(tmp_path, registry):
-    app, migrated, _original = migrated_archapp(tmp_path, registry)
-    start = time.monotonic()
-    out = migrate("validate", str(migrated), "--context", str(app), "--platform", BOTH, "--json")
-    assert out.code == 0, out.stdout + out.stderr
-    data = out.data
-    assert data is not None
-    assert data["builder"]["name"] in ("buildkit", "buildx", "buildah", "podman")
-    assert data["builder"]["platforms"]["linux/arm64"]["emulation"] is True
-    assert [f for f in data["static"] if f["severity"] == "error"] == []
-    by_platform = {p["platform"]: p for p in data["platforms"]}
-    assert list(by_platform) == ["linux/amd64", "linux/arm64"]
-    for plat, arch in (("linux/amd64", "x86_64"), ("linux/arm64", "aarch64")):
-        p = by_platform[plat]
-        assert p["status"] == "ok", p
-        assert p["error"] is None
-        assert p["size_bytes"] > 10_000_000 and p["layers"] >= 2
-        assert p["seconds"] >= 0
-        smoke = p["smoke"]
-        assert smoke["started"] is True and smoke["exit_code"] == 0
-        printed = json.loads(smoke["output"].strip().splitlines()[-1])
-        assert printed["arch"] == arch
-        assert printed["greeting"] == "hello from a package installed offline"
-        assert printed["venv"] is True
-    assert data["comparison"] is None
-    assert leftovers() == ([], [])
-    print(f"sample app, both platforms: {time.monotonic() - start:.1f} s")
 
 
 def test_original_comparison(tmp_path, registry):
@@ -138,12 +107,16 @@ def test_smoke_run_failures_and_servers(registry):
     common = ["--platform", "linux/amd64", "--build-arg", f"REGISTRY={registry}", "--json"]
     ok = migrate("validate", str(hello), *common)
     assert ok.code == 0, ok.stdout + ok.stderr
-    assert ok.data["platforms"][0]["smoke"] == {"exit_code": 0, "output": "hello from x86_64", "started": True}
+    smoke = ok.data["platforms"][0]["smoke"]
+    assert {k: smoke[k] for k in ("exit_code", "output", "started")} == {
+        "exit_code": 0, "output": "hello from x86_64", "started": True
+    }
+    assert 0 <= smoke["seconds"] < 60
     failing = migrate("validate", str(hello), *common, "--smoke", "-c 'import sys; print(\"bye\"); sys.exit(3)'")
     assert failing.code == 1
     p = failing.data["platforms"][0]
     assert p["status"] == "failed"
-    assert p["smoke"] == {"exit_code": 3, "output": "bye", "started": True}
+    assert {k: p["smoke"][k] for k in ("exit_code", "output", "started")} == {"exit_code": 3, "output": "bye", "started": True}
     assert p["error"]["line"] == 6  # the CMD the smoke run used
     server = migrate("validate", str(hello), *common, "--smoke", "-m http.server 8080", "--timeout", "4")
     assert server.code == 0, server.stdout + server.stderr

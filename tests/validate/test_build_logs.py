@@ -3,8 +3,17 @@ newer BuildKit and podman), and the argument lists the engine is given."""
 
 from pathlib import Path
 
+import pytest
+
 from migrator.parse.dockerfile import parse
-from migrator.validate.build import Engine, ValidateOptions, locate_failure, parse_check_output
+from migrator.validate.build import (
+    _BUILDAH_RUN_STDIO,
+    Engine,
+    ValidateOptions,
+    locate_failure,
+    parse_check_output,
+    parse_size,
+)
 from migrator.validate.builders import Builder
 
 DOCKERFILE = """\
@@ -160,3 +169,30 @@ def test_build_argv_is_a_plain_list(tmp_path: Path):
     )
     assert argv[:5] == ["/usr/bin/docker", "buildx", "build", "--builder", "farm"]
     assert argv[argv.index("--platform") + 1] == "linux/amd64,linux/arm64"
+
+
+def test_buildah_builds_with_chroot_isolation_and_no_network_through_a_namespace(tmp_path: Path):
+    b = Builder("buildah", "1.28.2", "/usr/bin/buildah", isolation="chroot")
+    argv = Engine(b, ValidateOptions()).build_argv(tmp_path / "Dockerfile", tmp_path, ["linux/arm64"], "t:1", None)
+    assert argv[:4] == ["/usr/bin/buildah", "build", "--isolation", "chroot"]
+    assert not any(a.startswith("--network") or a.startswith("--pull") for a in argv)
+    b.network = "none"  # chroot isolation refuses --network none: pulled first, then no network at all
+    argv = Engine(b, ValidateOptions()).build_argv(tmp_path / "Dockerfile", tmp_path, ["linux/arm64"], "t:1", None)
+    assert "--pull=never" in argv and not any(a.startswith("--network") for a in argv)
+    b.isolation = "oci"
+    argv = Engine(b, ValidateOptions()).build_argv(tmp_path / "Dockerfile", tmp_path, ["linux/arm64"], "t:1", None)
+    assert "--network=none" in argv and "--pull=never" not in argv
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("30.9 MB", 30_900_000), ("812 kB", 812_000), ("1.21 GB", 1_210_000_000), ("512 B", 512), (1234, 1234),
+     ("", None), ("lots", None)],
+)  # fmt: skip
+def test_buildah_sizes(text, size):
+    assert parse_size(text) == size
+
+
+def test_buildah_run_stdio_refusal_is_explained():
+    assert _BUILDAH_RUN_STDIO.search('nginx: [emerg] open() "/dev/stdout" failed (13: Permission denied)')
+    assert not _BUILDAH_RUN_STDIO.search("open() /etc/nginx/x failed (13: Permission denied)")

@@ -219,3 +219,37 @@ def test_docker_clients_beyond_path_only_with_a_docker_on_path(stubs, binfmt, mo
     stubs.add("docker", {"buildx": ("no\n", 1), "version --format": (version_json("28.0.0", "28.0.0"), 0)})
     det = detect(PLATFORMS, path=stubs.path, binfmt_dir=str(binfmt))
     assert {c.client for c in det.candidates} == {str(stubs.bin / "docker"), str(other)}
+
+
+def _docker_and_buildah(stubs):
+    stubs.add(
+        "docker",
+        {
+            "buildx": ("no\n", 1),
+            "version --format": (version_json("20.10.24", "20.10.24"), 0),
+            "network inspect bridge": ("[]\n", 0),
+        },
+    )
+    stubs.add("buildah", {"--version": ("buildah version 1.28.2\n", 0), "images": ("\n", 0)})
+
+
+def test_engine_picks_one_kind_of_builder(stubs, binfmt, monkeypatch):
+    monkeypatch.delenv("BUILDAH_ISOLATION", raising=False)
+    _docker_and_buildah(stubs)
+    assert detect(PLATFORMS, path=stubs.path, binfmt_dir=str(binfmt)).builder.name == "buildkit"
+    assert detect(PLATFORMS, path=stubs.path, binfmt_dir=str(binfmt), engine="docker").builder.name == "buildkit"
+    b = detect(PLATFORMS, path=stubs.path, binfmt_dir=str(binfmt), engine="buildah").builder
+    assert b is not None and b.name == "buildah" and b.isolation == "chroot"
+    assert b.platforms["linux/arm64"].method.startswith("buildah build --isolation chroot --platform linux/arm64")
+    missing = detect(PLATFORMS, path=stubs.path, binfmt_dir=str(binfmt), engine="podman")
+    assert missing.builder is None and missing.problem == "no-builder" and "no podman builder" in missing.message
+    unknown = detect(PLATFORMS, path=stubs.path, binfmt_dir=str(binfmt), engine="kaniko")
+    assert unknown.builder is None and unknown.problem == "no-such-engine"
+
+
+def test_buildah_isolation_from_the_environment(stubs, binfmt, monkeypatch):
+    monkeypatch.setenv("BUILDAH_ISOLATION", "oci")
+    stubs.add("buildah", {"--version": ("buildah version 1.28.2\n", 0), "images": ("\n", 0)})
+    b = detect(PLATFORMS, path=stubs.path, binfmt_dir=str(binfmt), network="none").builder
+    assert b is not None and b.isolation == "oci"
+    assert not any("unshare" in n for n in b.notes)  # oci isolation takes --network none itself

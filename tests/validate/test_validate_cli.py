@@ -84,3 +84,10 @@ def test_doctor_with_a_stub_engine(stubs, binfmt, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "will use: buildkit" in out
     assert "qemu-aarch64 (binfmt_misc)" in out
+
+
+def test_unknown_engine_is_a_usage_error(tmp_path, capsys):
+    df = tmp_path / "Dockerfile"
+    df.write_text("FROM scratch\n")
+    assert main(["validate", str(df), "--engine", "kaniko"]) == 2
+    assert "--engine 'kaniko'" in capsys.readouterr().err

@@ -8,13 +8,17 @@ mechanics (carrying WORKDIR/ENV/CMD over, exec form, users) live in migrator.rew
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from migrator.findings import finding
 from migrator.model import Finding, Options
 from migrator.plan.facts import Command, StageFacts
 from migrator.records import dataclass, field
 from migrator.rules.loader import RuleSet
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    Protocol = object  # the Protocol is the type checker's: nothing checks it at run time
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,9 @@
+<?php
+
+final class Greeting
+{
+    public static function hello(string $name): string
+    {
+        return "hello from {$name}";
+    }
+}

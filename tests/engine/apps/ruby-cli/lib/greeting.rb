@@ -1,0 +1,5 @@
+module Greeting
+  def self.hello(name)
+    "hello from #{name}"
+  end
+end

@@ -1,0 +1,3 @@
+export function summary() {
+  return ["hello", "from", "an", "es", "module"].join(" ");
+}

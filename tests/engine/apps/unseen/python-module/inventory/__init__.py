@@ -1,0 +1,1 @@
+"""A tiny inventory kept in an in-memory SQLite database."""
