@@ -361,8 +361,7 @@ def _onbuild_trigger(instruction: Instruction, context: RuntimeContext) -> list[
     if kind != "RUN" and script.strip() and not _SHELL_SYNTAX.search(script) and "\n" not in script.strip():
         context.findings.append(finding("MIG525", instruction.line, f"shell-form ONBUILD {kind} written in exec "
                                         "form: the runtime has no shell to start it with"))
-        argv = json.dumps(script.split(), ensure_ascii=False).replace('", "', '","')
-        return [f"ONBUILD {kind} {argv}{context.newline}"]
+        return ["ONBUILD " + exec_form(kind, script.split(), context.newline)]
     context.findings.append(finding("MIG525", instruction.line, f"shell-form ONBUILD {kind} dropped from the "
                                     f"runtime stage, which has no shell to {'run' if kind == 'RUN' else 'start'} "
                                     "it: images built FROM the migrated image no longer run this trigger"))

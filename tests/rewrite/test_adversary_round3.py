@@ -157,7 +157,7 @@ def test_a_plain_onbuild_cmd_gets_exec_form_in_the_runtime() -> None:
     result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nONBUILD CMD python app.py --child\n"
                      "CMD [\"python\",\"app.py\"]\n")
     runtime = runtime_of(result.dockerfile)
-    assert 'ONBUILD CMD ["python","app.py","--child"]\n' in runtime and "ONBUILD CMD python" not in runtime
+    assert 'ONBUILD CMD ["python", "app.py", "--child"]\n' in runtime and "ONBUILD CMD python" not in runtime
     assert any(f.code == "MIG525" for f in result.findings)
     assert migrate(result.dockerfile).dockerfile == result.dockerfile
 
