@@ -418,6 +418,7 @@ def _validate(
     """Check and normalise one layer of settings; errors name the file (and line) and the key."""
     settings: dict[str, Setting] = {}
     allowed = KEYS if top else KEYS[:-1]
+    spelled: dict[str, str] = {}  # setting -> the spelling it was first given under (tag-policy, tag_policy)
     for original_key, value in raw.items():
         key = str(original_key).replace("_", "-")
         if key not in allowed:
@@ -426,6 +427,10 @@ def _validate(
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(allowed)}"
             raise MigratorError(f"{where(original_key)}: unknown key '{prefix}{original_key}'{hint}")
+        if key in spelled:
+            raise MigratorError(f"{where(original_key)}: duplicate key '{prefix}{original_key}': the same setting "
+                                f"as '{prefix}{spelled[key]}' (on {where(spelled[key])})")
+        spelled[key] = str(original_key)
         if key == "overrides":
             continue
         source = where(original_key)
@@ -469,7 +474,8 @@ def _validate(
             for item in value:
                 resolved = Path(os.path.realpath(base / item))
                 if not resolved.is_file():
-                    raise MigratorError(f"{source}: key '{prefix}rules': no such rules file: {item}")
+                    why = "not a regular file" if resolved.exists() else "no such rules file"
+                    raise MigratorError(f"{source}: key '{prefix}rules': {why}: {item}")
                 if from_file:
                     _check_inside_repository(resolved, base, f"{source}: key '{prefix}rules'", item)
                 paths.append(str(resolved))

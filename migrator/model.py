@@ -104,3 +104,10 @@ class Result:
 
 class MigratorError(Exception):
     """A problem the user must fix (bad input, bad rules, bad options): shown as one line, exit 2."""
+
+
+class ExpansionError(MigratorError):
+    """Variables that would expand beyond a bound (parse.imageref.expand_args)."""
+
+    def at(self, line: int) -> ExpansionError:
+        return ExpansionError(f"line {line}: {self}")

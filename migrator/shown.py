@@ -13,6 +13,12 @@ def printable(text: str) -> str:
     return "".join(_shown(c) for c in text)
 
 
+def shown_name(name: str) -> str:
+    """A file name for a line of output: `printable`, with a backslash doubled (as git does), so that a
+    name holding a newline (`x\\ny`) and one holding a backslash and an n (`x\\\\ny`) differ."""
+    return printable(name.replace("\\", "\\\\"))
+
+
 def _shown(char: str) -> str:
     if char.isprintable() or char == " ":
         return char

@@ -485,7 +485,7 @@ def _connect(settings: Settings, say: Callable[[str], None]) -> tuple[Any, Any]:
 
         client = make_client(settings.token, settings.api_url, **common)
         try:
-            return client, GitHub(client, settings.repo)
+            return client, GitHub(client, settings.repo, in_actions=settings.in_actions)
         except ValueError as exc:
             client.close()
             raise MigratorError(str(exc)) from None

@@ -5,6 +5,10 @@
            original, and a backup file in the work tree would itself show up as a new file); exit 1
            when it changed something, as pre-commit expects from a fixer
 
+A file that cannot be read as a Dockerfile (empty, binary, not a Dockerfile, a symlink loop) is an
+error on stderr and exit 2 (unless fail-on is `never` for it); `fix` then writes nothing (all or
+nothing, as `migrate --write A B`), `check` still reports the other files.
+
 A file whose only errors are "cannot migrate" (a base image the rules do not know, MIG2xx) is
 reported but does not block the commit unless `fail-on` (configuration or `--fail-on`) says so.
 Files with `# migrate: skip-file` are left alone.
@@ -33,7 +37,7 @@ from migrator.config import (
 from migrator.model import Finding, MigratorError, Options, Result, Severity
 from migrator.parse.pragmas import filter_findings, parse_pragmas
 from migrator.records import dataclass, field
-from migrator.shown import printable
+from migrator.shown import printable, shown_name
 
 SHOWN_FINDINGS = 3  # per file, so the output fits a terminal
 
@@ -174,6 +178,7 @@ def hook_main(args: HookArgs) -> int:
     cache: dict[int, Config] = {}
     stamp = checkcache.stamp() if args.mode == "check" and checkcache.enabled() else None
     to_write: list[tuple[str, FileReport]] = []
+    errors: list[str] = []  # files that cannot be read as Dockerfiles: exit 2, and `fix` writes nothing
     seen: set[str] = set()
     for name in args.files:
         if os.path.realpath(name) in seen:
@@ -193,6 +198,9 @@ def hook_main(args: HookArgs) -> int:
         else:
             if source is not None:
                 report = process_file(name, options, fail_on, source)
+            if report.status == ERROR and report.blocking:
+                errors.append(f"{shown_name(name)}: {printable(report.findings[0].message)}")
+                continue
             if args.mode == "fix" and report.status == CHANGED:
                 to_write.append((name, report))
             file_failed, file_touched, file_lines = _describe(name, report, args.mode)
@@ -204,6 +212,8 @@ def hook_main(args: HookArgs) -> int:
         if file_touched:
             touched.append(name)
         out += [printable(line) for line in file_lines]
+    if errors and args.mode == "fix":
+        raise MigratorError(_in_error(errors) + "; nothing was written")
     if to_write:  # all files or none: a file that cannot be written stops the hook before any rename
         from migrator.cli.files import Replacement, replace_files
 
@@ -218,7 +228,19 @@ def hook_main(args: HookArgs) -> int:
             )
     if out:
         print("\n".join(out))
+    if errors:
+        import sys
+
+        sys.stdout.flush()
+        print("".join(f"migrate hook: error: {line}\n" for line in errors), end="", file=sys.stderr)
+        return 2
     return 1 if failed else 0
+
+
+def _in_error(errors: list[str]) -> str:
+    """The first file in error, and how many more: one line."""
+    more = len(errors) - 1
+    return errors[0] + (f" (and {more} more file{'s' if more > 1 else ''} in error)" if more else "")
 
 
 def _cache_key(path: Path, source: Input | None, options: Options, fail_on: str | None,
@@ -232,26 +254,26 @@ def _cache_key(path: Path, source: Input | None, options: Options, fail_on: str 
 def _describe(name: str, report: FileReport, mode: str) -> tuple[bool, bool, list[str]]:
     """(blocks the commit, would be or was migrated, lines to print) for one file (written already in fix)."""
     out: list[str] = []
+    shown = shown_name(name)
     failed = bool(report.blocking)
     touched = False
     if report.status == CHANGED:
         failed = touched = True
         if mode == "fix":
-            out.append(f"{name}: migrated ({_counts(report.findings)})")
+            out.append(f"{shown}: migrated ({_counts(report.findings)})")
             out += _first(report.findings, Severity.WARNING)
         else:
-            out.append(f"{name}: would be migrated ({_counts(report.findings)})")
+            out.append(f"{shown}: would be migrated ({_counts(report.findings)})")
             out += _first(report.findings)
-    elif report.status == ERROR:
-        blocking = " (not blocking: fail-on)" if not report.blocking else ""
-        out.append(f"{name}: error: {report.findings[0].message}{blocking}")
+    elif report.status == ERROR:  # (one fail-on makes harmless)
+        out.append(f"{shown}: error: {report.findings[0].message} (not blocking: fail-on)")
     elif report.status == CANNOT:
         note = "" if report.blocking else " (not blocking)"
-        out.append(f"{name}: cannot migrate{note}")
+        out.append(f"{shown}: cannot migrate{note}")
         out += _first([f for f in report.findings if is_cannot_migrate(f)])
     elif report.blocking:
         threshold = f"at or above fail-on ({report.fail_on})" if report.fail_on else "errors"
-        out.append(f"{name}: {threshold}")
+        out.append(f"{shown}: {threshold}")
         out += _first(report.blocking)
     return failed, touched, out
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from migrator.cli.args import MigrateArgs
 from migrator.cli.errors import UsageError
 from migrator.model import MigratorError, Options, Result, Severity, TagPolicy
-from migrator.shown import printable
+from migrator.shown import printable, shown_name
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
@@ -55,6 +55,9 @@ def _check_option_values(args: MigrateArgs) -> None:
             args.org = check_org(args.org, "--org")
     if args.paths.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
+    if args.write and "-" in args.paths:
+        raise UsageError("--write cannot rewrite standard input ('-') in place: without --write the migration "
+                         "goes to standard output")
     args.ignore = [code.strip().upper() for item in args.ignore for code in item.split(",") if code.strip()]
     wrong = [code for code in args.ignore if not re.fullmatch(r"[A-Z]+[0-9]+", code)]
     if wrong:
@@ -154,7 +157,7 @@ def _remember_check(results: list[Result], inputs: list[Input], args: MigrateArg
 
     stamp = checkcache.stamp()
     for result, item in zip(results, inputs, strict=True):
-        verdict = f"would migrate {printable(result.path)}\n" if result.changed else ""
+        verdict = f"would migrate {shown_name(result.path)}\n" if result.changed else ""
         messages = "".join(_finding_lines(result)) + checkcache.SEPARATOR + verdict
         used = _options(args, item)
         if used.pin or used.verify_tags:  # set in the configuration: the registry's answer is not cached
@@ -182,7 +185,7 @@ def _report(results: list[Result], inputs: list[Input], args: MigrateArgs) -> in
     if args.check:
         changed = [r for r in results if r.changed]
         for result in changed:
-            print(f"would migrate {printable(result.path)}", file=sys.stderr)
+            print(f"would migrate {shown_name(result.path)}", file=sys.stderr)
         _remember_check(results, inputs, args)
         return EXIT_CHANGED if changed else EXIT_OK
     if args.diff:
@@ -224,7 +227,7 @@ def _finding_lines(result: Result, with_info: bool = False) -> list[str]:
         if item.severity == Severity.INFO and not with_info:
             continue
         mark = SEVERITY_MARK[item.severity.value]
-        lines.append(printable(f"{result.path}:{item.line}: {mark} {item.code} {item.message}") + "\n")
+        lines.append(f"{shown_name(result.path)}:{item.line}: {printable(f'{mark} {item.code} {item.message}')}\n")
     return lines
 
 

@@ -7,7 +7,8 @@ tree is walked, skipping .git, node_modules, vendor, .venv. A name that links ou
 reported (MIG704) and neither read nor written.
 
 Exit status: 1 when a file has findings at or above fail-on (default: errors other than "cannot
-migrate"), 2 for bad options or configuration, else 0. Machine formats go to stdout, alone; the
+migrate"), 2 for bad options or configuration, or a file that cannot be read as a Dockerfile (each
+named on stderr; with --write nothing is written), else 0. Machine formats go to stdout, alone; the
 totals line then goes to stderr.
 """
 
@@ -35,13 +36,15 @@ from migrator.cli.hook_cmd import (
     UNCHANGED,
     FileReport,
     _error,
+    _in_error,
     configured,
     process_file,
     with_command_line,
 )
 from migrator.config import Config, clear_cache, load_config
-from migrator.model import Options, Result, Severity
+from migrator.model import MigratorError, Options, Result, Severity
 from migrator.report.formats import render_findings
+from migrator.shown import printable, shown_name
 
 NAMES = ("Dockerfile", "Containerfile")
 SKIP_DIRS = frozenset({".git", "node_modules", "vendor", ".venv", "__pycache__"})
@@ -226,6 +229,10 @@ def scan_main(args: ScanArgs) -> int:
     reports += [_error(path, f"cannot read directory ({why}): its Dockerfiles were not scanned", args.fail_on)
                 for path, why in unreadable]
     reports += [_outside(str(path), target, args.fail_on) for path, target in outside]
+    in_error = [f"{shown_name(r.path)}: {printable(r.result.findings[0].message)}" for r in reports
+                if r.status == ERROR and r.blocking]
+    if args.write and in_error:  # all or nothing, as `migrate --write A B`
+        raise MigratorError(_in_error(in_error) + "; nothing was written")
     if args.write:
         _write(reports)
     elapsed = time.perf_counter() - started
@@ -247,6 +254,10 @@ def scan_main(args: ScanArgs) -> int:
     else:
         sys.stdout.write(render_findings([r.result for r in reports], args.format))
         print(totals(reports, elapsed), file=sys.stderr)
+    if in_error:
+        sys.stdout.flush()
+        print("".join(f"migrate scan: error: {line}\n" for line in in_error), end="", file=sys.stderr)
+        return 2
     return 1 if any(r.blocking for r in reports) else 0
 
 

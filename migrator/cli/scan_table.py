@@ -38,12 +38,12 @@ def _counts(report: FileReport) -> list[int]:
 
 
 def display(path: str, root: Path) -> str:
-    from migrator.shown import printable
+    from migrator.shown import shown_name
 
     try:
-        return printable(Path(path).relative_to(root).as_posix() if root.is_dir() else path)
+        return shown_name(Path(path).relative_to(root).as_posix() if root.is_dir() else path)
     except ValueError:
-        return printable(path)
+        return shown_name(path)
 
 
 def plain(reports: list[FileReport], root: Path) -> str:

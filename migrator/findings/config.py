@@ -25,8 +25,9 @@ CODES: tuple[Code, ...] = (
         "File cannot be read as a Dockerfile",
         "The file matched a Dockerfile name but could not be read as one: it is empty, binary, "
         "unreadable, or its text is not a Dockerfile. The message says which. `migrate scan` and the "
-        "pre-commit hook report it instead of stopping; exclude the file (`.gitignore`, the hook's "
-        "`exclude:`) or set `fail-on: never` for its path to stop it failing the run.",
+        "pre-commit hook report the other files too, name this one on stderr and exit 2; with `--write` "
+        "or `hook fix` nothing is written; exclude the file (`.gitignore`, the hook's `exclude:`) or set "
+        "`fail-on: never` for its path to have it reported without failing the run.",
     ),
     Code(
         "MIG704",

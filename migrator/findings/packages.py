@@ -78,7 +78,8 @@ THIRD_PARTY_REPOSITORY = Code(
     "`/etc/apt/sources.list.d`, `gpg --dearmor`, `curl ... | bash` set-up scripts, "
     "`yum-config-manager --add-repo`, `dnf config-manager`, `rpm --import`) for software the stage "
     "installs and Wolfi does not have (the message names it). Neither can work on Wolfi; the line was "
-    "left as written so that the build fails where the problem is. Look for the software as a Wolfi "
+    "left as written (a package file named among an install's packages stays an argument of the "
+    "translated `apk add`) so that the build fails where the problem is. Look for the software as a Wolfi "
     "package (`apk search NAME`), or download the upstream release artifact (tarball or static "
     "binary) in the builder stage and copy it into the runtime stage. The message also says when the "
     "shell would hide the failure (`;` without `set -e`, `||`, a pipeline).",

@@ -6,6 +6,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 
+from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.imageref import expand_args
 from migrator.parse.words import split_words
@@ -45,6 +46,9 @@ class StageFacts:
     # a path a build argument made, as it was written: /app -> ${APP_HOME} (`--build-arg APP_HOME=/srv`)
     arg_paths: dict[str, str] = field(default_factory=dict)
     build_args: set[str] = field(default_factory=set)  # ARG names in force that no ENV has replaced
+    # ENV values made from build arguments, as written: APP_HOME -> /srv/${NAME} (`ENV APP_HOME=/srv/${NAME}`)
+    arg_env: dict[str, str] = field(default_factory=dict)
+    env_names: set[str] = field(default_factory=set)  # names an ENV set (an ARG of the same name does not change them)
 
     def commands_named(self, *names: str) -> list[Command]:
         return [c for c in self.commands if c.words and posixpath.basename(c.words[0]) in names]
@@ -59,7 +63,7 @@ class StageFacts:
         builder's files; remembered for `as_written`."""
         if "$" in path:
             real, _ = expand_args(path, self.env)
-            written, _ = expand_args(path, {**self.env, **{name: "${" + name + "}" for name in self.build_args}})
+            written, _ = expand_args(path, self.written_values())
             if written != real and not real.startswith("/"):
                 written = posixpath.join(self.as_written(self.workdir), written)
             written = posixpath.normpath(written) if written != real else resolved
@@ -69,6 +73,46 @@ class StageFacts:
             written = posixpath.normpath(posixpath.join(self.as_written(self.workdir), path))
         self.remember(resolved, written)
         return written
+
+    def written_values(self) -> dict[str, str | None]:
+        """The environment with build arguments kept as written: ${NAME}, and values made from them."""
+        return {**self.env, **{name: "${" + name + "}" for name in self.build_args}, **self.arg_env}
+
+    def assign_env(self, assigned: Mapping[str, str | None]) -> None:
+        """ENV: the values are expanded where they are set, as the builder does (`ENV APP_HOME=/srv/${NAME}`
+        then `WORKDIR $APP_HOME` works in /srv/app); a value naming something unknown (`$PATH`) stays as
+        written."""
+        written_values = self.written_values()
+        for name, value in assigned.items():
+            self.arg_env.pop(name, None)
+            if value is not None and "$" in value:
+                real, missing = expand_args(value, self.env)
+                if not missing:
+                    written, _ = expand_args(value, written_values)
+                    if written != real:
+                        self.arg_env[name] = written
+                    value = real
+            self.env[name] = value
+            self.env_names.add(name)
+            self.build_args.discard(name)
+
+    def assign_arg(self, name: str, value: str | None) -> None:
+        """ARG: an ENV of the same name wins; a later default replaces an earlier one, so paths written
+        with the earlier value can no longer be written as ${NAME} (the runtime declares both ARGs)."""
+        if value is not None and "$" in value:
+            real, missing = expand_args(value, self.env)
+            value = value if missing else real
+        if name in self.env_names or (name in self.env and value is None):
+            return  # an ENV of this name, or a repeated ARG without a default
+        if value is not None and name in self.build_args and self.env.get(name) != value:
+            reference = "${" + name + "}"
+            self.arg_paths = {made: written for made, written in self.arg_paths.items() if reference not in written}
+            self.arg_env = {env: written for env, written in self.arg_env.items() if reference not in written}
+        self.env[name] = value
+        if value:
+            self.build_args.add(name)
+        else:
+            self.build_args.discard(name)
 
     def remember(self, resolved: str, written: str) -> None:
         if written != resolved or self.as_written(resolved) != resolved:
@@ -112,23 +156,14 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
         facts.workdir, facts.env, facts.user = inherited.workdir, dict(inherited.env), inherited.user
         facts.arg_paths = dict(inherited.arg_paths)
         facts.build_args = set(inherited.build_args)
+        facts.arg_env, facts.env_names = dict(inherited.arg_env), set(inherited.env_names)
     for instruction in stage.instructions:
         keyword = instruction.keyword
-        if keyword == "WORKDIR":
-            path = instruction.body.strip().strip("\"'")
-            resolved = absolute(path, facts.workdir, facts.env)
-            facts.written_path(path, resolved)
-            facts.workdir = resolved
-            facts.directories.add(facts.workdir)
-        elif keyword == "ENV":
-            assigned = parse_env(instruction.body)
-            facts.env.update(assigned)
-            facts.build_args -= set(assigned)
-        elif keyword == "ARG":
-            for name, value in parse_arg(instruction.body).items():
-                if name not in facts.env and (value if value is not None else (global_args or {}).get(name)):
-                    facts.build_args.add(name)  # (an ENV of the same name wins over the ARG)
-                facts.env.setdefault(name, value if value is not None else (global_args or {}).get(name))
+        if keyword in ("WORKDIR", "ENV", "ARG"):
+            try:
+                _read_variables(instruction, facts, global_args or {})
+            except ExpansionError as exc:
+                raise exc.at(instruction.line) from None
         elif keyword == "USER":
             facts.user = instruction.body.strip()
         elif keyword == "CMD":
@@ -149,6 +184,21 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
                             Command(words, command.line, instruction, facts.workdir, tuple(assignments))
                         )
     return facts
+
+
+def _read_variables(instruction: Instruction, facts: StageFacts, global_args: dict[str, str | None]) -> None:
+    """WORKDIR, ENV, ARG: what expands variables."""
+    if instruction.keyword == "WORKDIR":
+        path = instruction.body.strip().strip("\"'")
+        resolved = absolute(path, facts.workdir, facts.env)
+        facts.written_path(path, resolved)
+        facts.workdir = resolved
+        facts.directories.add(facts.workdir)
+    elif instruction.keyword == "ENV":
+        facts.assign_env(parse_env(instruction.body))
+    else:
+        for name, value in parse_arg(instruction.body).items():
+            facts.assign_arg(name, value if value is not None else global_args.get(name))
 
 
 def build_only_args(stage: Stage) -> frozenset[str]:
@@ -281,14 +331,50 @@ def run_scripts(instruction: Instruction) -> list[tuple[str, int]]:
 
 
 _HEREDOC_MARKER = lazy_re(r"""\d*<<-?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s<>|&;]+)""")
-_HEREDOC_SHELL = lazy_re(r"^(?:(?:/usr)?/bin/)?(?:ba|da|a)?sh(?:[ \t]+(?:-[A-Za-bd-z]+|[-+]o[ \t]+\w+))*$")
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh"})
+# commands that run the rest of their words as a command, and their options that take a value
+_HEREDOC_WRAPPERS = {"env": "uSC", "sudo": "ugpChDRT", "doas": "uC", "exec": "a", "nice": "n", "nohup": "",
+                     "time": "fo", "fakeroot": "ils", "su-exec": "", "gosu": ""}
 
 
 def _heredoc_is_script(command_line: str) -> bool:
-    """`RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF` feed the heredoc to a shell; in `RUN <<EOF cat > f`
-    or `RUN sh ./setup.sh <<EOF` it is what a command reads (data, not commands to translate)."""
+    """`RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF`, `RUN <<EOF sh -s --`, `RUN <<EOF sudo sh`,
+    `RUN cat <<EOF | sh` feed the heredoc to a shell; in `RUN <<EOF cat > f` or `RUN sh ./setup.sh <<EOF`
+    it is what a command reads (data, not commands to translate)."""
     rest = " ".join(_HEREDOC_MARKER.sub(" ", command_line).split())
-    return not rest or bool(_HEREDOC_SHELL.match(rest))
+    if not rest:
+        return True
+    if "|" in rest and "||" not in rest:
+        rest = rest.rsplit("|", 1)[1]  # a pipeline ending in a shell runs what the heredoc's reader passes on
+    return _reads_script(rest.split())
+
+
+def _reads_script(words: list[str]) -> bool:
+    """Is `words` a shell (behind wrappers such as env or sudo) that reads its script from stdin?"""
+    index = 0
+    while index < len(words) and posixpath.basename(words[index]) in _HEREDOC_WRAPPERS:
+        valued = _HEREDOC_WRAPPERS[posixpath.basename(words[index])]
+        index += 1
+        while index < len(words) and (words[index].startswith("-") or "=" in words[index]):
+            takes_value = len(words[index]) == 2 and words[index][1] in valued
+            index += 2 if takes_value else 1
+    if index < len(words) and words[index] == "busybox":
+        index += 1
+    if index >= len(words) or posixpath.basename(words[index]) not in _SHELLS:
+        return False
+    from_stdin = False
+    options = iter(words[index + 1 :])
+    for word in options:
+        if word == "--" or not word.startswith(("-", "+")):
+            return from_stdin or (word == "--" and next(options, None) is None)
+        if word.startswith("--"):
+            continue  # --norc, --login
+        if "c" in word[1:]:
+            return False  # `sh -c SCRIPT`: the heredoc is the script's input
+        from_stdin |= "s" in word[1:]
+        if word[1:] == "o":
+            next(options, None)
+    return True
 
 
 _RUN_LEAD = lazy_re(r"^[ \t]*[A-Za-z]+(?:[ \t]+--[^\s]+|[ \t]*\\\r?\n)*[ \t]*")

@@ -179,7 +179,9 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
             plan.findings.append(finding("MIG205", line, f"FROM {stage.image_text}: build argument(s) "
                                          f"{', '.join(stage.unresolved_args)} have no default; left untouched"))
         else:
-            plan.findings.append(finding("MIG202", line, f"cannot read image reference '{stage.resolved}'; "
+            from migrator.yamlfile import short_repr
+
+            plan.findings.append(finding("MIG202", line, f"cannot read image reference {short_repr(stage.resolved)}; "
                                          "left untouched"))
         return plan
     if stage.ref.short_name == "scratch" and not is_final:

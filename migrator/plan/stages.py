@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Dockerfile, Instruction, Item
 from migrator.parse.imageref import ImageRef, InvalidReference, expand_args, parse_image
 from migrator.records import dataclass, field
@@ -115,12 +116,18 @@ def split_stages(doc: Dockerfile) -> StagedFile:
         else:
             preamble.append(item)
             if isinstance(item, Instruction) and item.keyword == "ARG":
-                for name, value in parse_arg(item.body).items():
-                    # a default may name earlier arguments: ARG BUILDER=rust:${RUST_VERSION}
-                    global_args[name] = expand_args(value, global_args)[0] if value is not None else None
+                try:
+                    for name, value in parse_arg(item.body).items():
+                        # a default may name earlier arguments: ARG BUILDER=rust:${RUST_VERSION}
+                        global_args[name] = expand_args(value, global_args)[0] if value is not None else None
+                except ExpansionError as exc:
+                    raise exc.at(item.line) from None
     staged = StagedFile(preamble, stages, global_args)
     for stage in stages:
-        _resolve(stage, staged)  # names the stage: later stages can refer to it
+        try:
+            _resolve(stage, staged)  # names the stage: later stages can refer to it
+        except ExpansionError as exc:
+            raise exc.at(stage.from_item.line) from None
         if stage.name is not None:
             staged.named.setdefault(stage.name.lower(), stage.index)
     return staged

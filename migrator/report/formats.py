@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from migrator.model import Finding, Result, Severity
 from migrator.report import FORMATS
-from migrator.shown import printable
+from migrator.shown import printable, shown_name
 
 TOOL_NAME = "migrator"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -65,8 +65,9 @@ def _rel(path: str) -> str:
 def _text(results: list[Result]) -> str:
     lines = []
     for result, f in _ordered(results):
-        where = f"{_rel(result.path)}:{f.line}" if f.line > 0 else _rel(result.path)
-        lines.append(printable(f"{where}: {f.severity.value} {f.code} {f.message}"))
+        name = shown_name(_rel(result.path))
+        where = f"{name}:{f.line}" if f.line > 0 else name
+        lines.append(f"{where}: {printable(f'{f.severity.value} {f.code} {f.message}')}")
     return "".join(line + "\n" for line in lines)
 
 

@@ -259,10 +259,12 @@ def repository_setup(line: int, what: str, ctx: Context, serves: list[str] | Non
     return Outcome(fails=not piped, findings=[codes.THIRD_PARTY_REPOSITORY.finding(line, message)])
 
 
-def package_file_finding(line: int, what: str) -> Finding:
+def package_file_finding(line: int, what: str, kept: str = "left as written") -> Finding:
+    """`kept`: what became of it (a whole `dpkg -i` line is left as written; a path among the names of an
+    install is kept in the translated `apk add`)."""
     return codes.THIRD_PARTY_REPOSITORY.finding(
         line,
-        f"{what} installs a package file built for another distribution: left as written, and it fails on "
+        f"{what} installs a package file built for another distribution: {kept}, and it fails on "
         "Wolfi. Find the Wolfi package (`apk search`) or unpack the upstream release artifact in the builder",
     )
 
@@ -486,7 +488,8 @@ class _Install:
             self.out.fails = True
         else:
             self.out.fails = True
-            self.out.findings.append(package_file_finding(token.line, f"`{value}`"))
+            kept = "kept in the `apk add` the install becomes"
+            self.out.findings.append(package_file_finding(token.line, f"`{value}`", kept))
         self.kept += 1
 
     def _package_list(self, token: Token) -> bool:

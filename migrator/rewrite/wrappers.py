@@ -73,8 +73,8 @@ def _wrapped_start(values: Sequence[str | None], index: int, name: str) -> int |
 
 def hidden_manager(values: Sequence[str | None], managers: frozenset[str]) -> tuple[str, str] | None:
     """(how it runs, the manager) when a command runs a package manager that migrator cannot rewrite in
-    place: in the script of `sh -c`, or as the command `xargs` builds (`xargs apt-get install -y < list`)."""
-    from migrator.rewrite.shell import simple_commands
+    place: in the script of `sh -c`, as the command `xargs` builds (`xargs apt-get install -y < list`), or
+    behind any other program that runs its arguments (`chroot / apt-get ...`, `su -c "..."`)."""
 
     skip = wrapper_words(values)
     values = values[skip:]
@@ -85,18 +85,45 @@ def hidden_manager(values: Sequence[str | None], managers: frozenset[str]) -> tu
         for position, value in enumerate(values[1:-1], start=1):
             if value is not None and value.startswith("-") and not value.startswith("--") and "c" in value:
                 script = values[position + 1]
-                if script is None:
-                    return None
-                for command in simple_commands(script):
-                    found = _manager_of(command.words, managers)
-                    if found is not None:
-                        return f"`{name} -c`", found
-                return None
+                found = _manager_in_script(script, managers) if script is not None else None
+                return (f"`{name} -c`", found) if found else None
         return None
-    if name == "xargs":
-        for value in values[1:]:
-            if value is not None and value.rsplit("/", 1)[-1] in managers:
-                return "`xargs`", value.rsplit("/", 1)[-1]
+    if name in managers or name in _NAMES_ONLY:
+        return None
+    for value in values[1:]:  # a wrapper migrator does not know (su, chroot, flock, eval, strace, xargs...)
+        if value is None:
+            continue
+        if value.rsplit("/", 1)[-1] in managers:
+            return f"`{name}`", value.rsplit("/", 1)[-1]
+        if any(c.isspace() for c in value) and (found := _manager_in_script(value, managers)):
+            return f"`{name}`", found  # a string it gives a shell: su -c '...', busybox sh -c '...'
+    return None
+
+
+# commands whose arguments name programs without running them
+_NAMES_ONLY = frozenset({"echo", "printf", "which", "type", "command", "test", "[", "hash", "whereis", "grep",
+                         "egrep", "fgrep", "rm", "ln", "cp", "mv", "ls", "cat", "touch", "chmod", "chown", "stat",
+                         "readlink", "realpath", "dpkg-divert", "update-alternatives", "sed", "awk", "find", "tee",
+                         "mkdir", "file", "ldd", "apt-mark", "dpkg", "rpm", "install", "export", "alias", "unset"})
+
+
+def _manager_in_script(script: str, managers: frozenset[str]) -> str | None:
+    """The package manager a shell script runs; a script the parser cannot read is searched for a manager
+    word in command position (after a start, `;`, `&`, `|`, `(` or a backquote)."""
+    import re
+
+    from migrator.rewrite.shell import simple_commands
+
+    try:
+        for command in simple_commands(script):
+            found = _manager_of(command.words, managers)
+            if found is not None:
+                return found
+    except ValueError:
+        pass
+    for match in re.finditer(r"(?:^|[;&|(`]|\bsudo)\s*([\w./-]+)(?=\s)", script):
+        if match.group(1).rsplit("/", 1)[-1] in managers:
+            return match.group(1).rsplit("/", 1)[-1]
     return None
 
 

@@ -54,6 +54,9 @@ class Forge:
         # GitHub: what GET /user answers (None: 403, as for a workflow's GITHUB_TOKEN, whose comments are by
         # github-actions[bot]); GitLab: the token's bot user
         self.login: str | None = None if kind == "github" else "project_bot"
+        # GitHub: what GraphQL's `viewer { login }` answers (for an installation token, the app's bot; None:
+        # no GraphQL endpoint, as on a proxy)
+        self.viewer: str | None = "github-actions[bot]"
 
     # --- test helpers ---------------------------------------------------------------------------
     def add_comment(self, body: str, user: str = "someone") -> int:
@@ -67,7 +70,10 @@ class Forge:
         return [c for c in self.comments.values() if c["body"].startswith(marker)]
 
     def count(self, method: str, pattern: str = "") -> int:
-        return sum(1 for m, p, _ in self.requests if m == method and re.search(pattern, p))
+        """Requests of `method` whose path matches; GraphQL's viewer query (a read, sent as a POST) counts
+        only when asked for by its path."""
+        return sum(1 for m, p, _ in self.requests if m == method and re.search(pattern, p)
+                   and (pattern or not p.endswith("/graphql")))
 
     # --- request handling -------------------------------------------------------------------------
     def authorized(self, headers: Any) -> bool:
@@ -82,6 +88,10 @@ class Forge:
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         if not self.authorized(headers):
             return 401, {}, {"message": "Bad credentials"}
+        if self.kind == "github" and method == "POST" and path == self.prefix.removesuffix("/v3") + "/graphql":
+            if not self.viewer:
+                return 404, {}, {"message": "Not Found"}
+            return 200, {}, {"data": {"viewer": {"login": self.login or self.viewer}}}
         if self.prefix:
             if not path.startswith(self.prefix + "/"):
                 return 404, {}, {"message": "Not Found"}

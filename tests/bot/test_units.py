@@ -88,7 +88,7 @@ def test_auth_header_and_enterprise_path() -> None:
 @respx.mock
 def test_pagination_refuses_other_hosts() -> None:
     respx.get(f"{API}/items").mock(return_value=httpx.Response(
-        200, json=[1], headers={"Link": '<https://evil.example.com/items?page=2>; rel="next"'}))
+        200, json=[{"id": 1}], headers={"Link": '<https://evil.example.com/items?page=2>; rel="next"'}))
     with pytest.raises(ApiError, match="another host"):
         list(client().paginate("/items"))
 

@@ -36,9 +36,9 @@ def test_hook_and_scan_report_a_symlink_loop_as_a_file_error(loop: Path) -> None
     (loop / "Dockerfile.x").symlink_to("Dockerfile.y")
     (loop / "Dockerfile.y").symlink_to("Dockerfile.x")
     hook = migrate("hook", "check", "A", cwd=loop)
-    assert hook.returncode == 1 and hook.stdout.strip() == "A: error: symlink loop" and hook.stderr == ""
+    assert hook.returncode == 2 and hook.stdout == "" and hook.stderr == "migrate hook: error: A: symlink loop\n"
     scan = migrate("scan", ".", cwd=loop)
-    assert scan.returncode == 1 and "Traceback" not in scan.stderr
+    assert scan.returncode == 2 and "Traceback" not in scan.stderr
     assert "Dockerfile.x: error MIG703 symlink loop" in scan.stdout
 
 
@@ -298,8 +298,10 @@ def test_scan_reports_a_directory_it_cannot_read(playground: Path, unprivileged:
     give_to_nobody(playground / "Dockerfile", secret, secret / "Dockerfile")
     secret.chmod(0)
     done = unprivileged("scan", ".", cwd=playground)
-    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr  # (N12: unreadable input is exit 2)
     assert "cannot read directory (Permission denied)" in done.stdout
+    assert done.stderr == ("migrate scan: error: ./secret: cannot read directory (Permission denied): its "
+                           "Dockerfiles were not scanned\n")
 
 
 def test_answers_that_ask_a_registry_are_never_cached(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -79,7 +79,7 @@ def make_tree(root: Path, groups: int) -> dict[str, int]:
 def test_scan_summary_table(tmp_path: Path, fake_pipeline: None, capsys) -> None:
     make_tree(tmp_path, 1)
     (tmp_path / "Dockerfile.empty").write_text("")
-    assert main(["scan", str(tmp_path)]) == 1  # the unreadable file is an error
+    assert main(["scan", str(tmp_path)]) == 2  # the unreadable file is an error (exit 2, as for `migrate FILE`)
     out = capsys.readouterr().out
     rows = {
         line.split()[0]: line

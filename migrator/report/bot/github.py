@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from migrator.records import dataclass
-from migrator.report.bot.http import ApiError, Client
+from migrator.report.bot.http import ApiError, Client, field
 
 API_URL = "https://api.github.com"
 HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
@@ -43,7 +43,8 @@ def make_client(token: str, api_url: str = API_URL, **kwargs: Any) -> Client:
 
 
 class GitHub:
-    def __init__(self, client: Client, repo: str) -> None:
+    def __init__(self, client: Client, repo: str, *, in_actions: bool = False) -> None:
+        self.in_actions = in_actions  # a GitHub Actions job (GITHUB_ACTIONS=true)
         owner, sep, name = repo.partition("/")
         if not sep or not owner or not name or "/" in name:
             raise ValueError(f"repository must be OWNER/NAME, got {repo!r}")
@@ -54,10 +55,11 @@ class GitHub:
 
     def pr_files(self, number: int) -> list[ChangedFile]:
         files = []
-        for item in self.client.paginate(f"repos/{self.repo}/pulls/{number}/files"):
+        path = f"repos/{self.repo}/pulls/{number}/files"
+        for item in self.client.paginate(path):
             files.append(ChangedFile(
-                path=item["filename"],
-                status=item.get("status", "modified"),
+                path=field(item, "filename", str, f"GET /{path}"),
+                status=str(item.get("status", "modified")),
                 previous_path=item.get("previous_filename"),
                 patch=item.get("patch"),
             ))
@@ -79,8 +81,8 @@ class GitHub:
             }
             if commit_sha:
                 payload["commit_id"] = commit_sha
-            ids.append(int(self.client.request("POST", f"repos/{self.repo}/pulls/{number}/reviews",
-                                               json=payload).json()["id"]))
+            path = f"repos/{self.repo}/pulls/{number}/reviews"
+            ids.append(field(self.client.request_json("POST", path, json=payload), "id", int, f"POST /{path}"))
         return ids
 
     # --- issue comments (the timeline of a pull request) --------------------------------------
@@ -89,16 +91,37 @@ class GitHub:
         return IssueThread(self, number, bot_user)
 
     def login(self) -> str:
-        """The account the token writes as: its user's login, or (a workflow's GITHUB_TOKEN, which may not
-        read /user) github-actions[bot]."""
+        """The account the token writes as: a personal token's user (`GET /user`); for an installation
+        token, which may not read /user (a workflow's GITHUB_TOKEN, a GitHub App's), GraphQL's viewer,
+        which names the app's bot user (github-actions[bot], acme-migrator[bot]). A 401 is an error."""
         try:
             data = self.client.get_json("user")
         except ApiError as exc:
-            if exc.status in (401, 403, 404):
+            if exc.status not in (403, 404):
+                raise
+            return self._viewer(exc)
+        return str(field(data, "login", str, "GET /user"))
+
+    def _viewer(self, refused: ApiError) -> str:
+        try:
+            answer = self.client.request_json("POST", self._graphql_url(), json={"query": "query { viewer { login } }"})
+            viewer = answer.get("data") if isinstance(answer, dict) else None
+            return str(field(viewer.get("viewer") if isinstance(viewer, dict) else None, "login", str,
+                             "POST /graphql"))
+        except ApiError as exc:
+            if exc.status == 401:
+                raise
+            if self.in_actions:  # GitHub Enterprise without GraphQL: the workflow's own token is the likely one
                 return ACTIONS_BOT
-            raise
-        login = data.get("login") if isinstance(data, dict) else None
-        return login if isinstance(login, str) and login else ACTIONS_BOT
+            from migrator.model import MigratorError
+
+            raise MigratorError(f"cannot tell which account the token writes as ({refused}; {exc}): pass "
+                                "--bot-user LOGIN (SLUG[bot] for a GitHub App's token)") from None
+
+    def _graphql_url(self) -> str:
+        """GitHub's GraphQL endpoint: /graphql next to api.github.com's REST, /api/graphql on Enterprise."""
+        base = self.client.base_url
+        return (base[: -len("/v3")] if base.endswith("/api/v3") else base) + "/graphql"
 
 
 class IssueThread:
@@ -118,12 +141,13 @@ class IssueThread:
         for item in self.api.client.paginate(f"repos/{self.api.repo}/issues/{self.number}/comments"):
             user = item.get("user")
             login = user.get("login") if isinstance(user, dict) else None
-            yield int(item["id"]), item.get("body") or "", login if isinstance(login, str) else None
+            body = item.get("body")
+            yield (field(item, "id", int, f"GET /repos/{self.api.repo}/issues/{self.number}/comments"),
+                   body if isinstance(body, str) else "", login if isinstance(login, str) else None)
 
     def create(self, body: str) -> int:
-        response = self.api.client.request(
-            "POST", f"repos/{self.api.repo}/issues/{self.number}/comments", json={"body": body})
-        return int(response.json()["id"])
+        path = f"repos/{self.api.repo}/issues/{self.number}/comments"
+        return int(field(self.api.client.request_json("POST", path, json={"body": body}), "id", int, f"POST /{path}"))
 
     def update(self, comment_id: int, body: str) -> None:
         self.api.client.request("PATCH", f"repos/{self.api.repo}/issues/comments/{comment_id}",

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from migrator.report.bot.github import ChangedFile
-from migrator.report.bot.http import ApiError, Client
+from migrator.report.bot.http import ApiError, Client, field, unexpected
 
 API_URL = "https://gitlab.com/api/v4"
 
@@ -31,7 +31,11 @@ class GitLab:
         except ApiError as exc:
             if exc.status != 404:  # /diffs is GitLab 15.7+; older servers only have /changes
                 raise
-            items = self.client.get_json(f"{base}/changes").get("changes", [])
+            answer = self.client.get_json(f"{base}/changes")
+            changes = answer.get("changes") if isinstance(answer, dict) else None
+            if not isinstance(changes, list) or not all(isinstance(item, dict) for item in changes):
+                raise unexpected(f"GET /{base}/changes", "no list of changes") from None
+            items = changes
         files = []
         for item in items:
             if item.get("deleted_file"):
@@ -43,7 +47,7 @@ class GitLab:
             else:
                 status = "modified"
             files.append(ChangedFile(
-                path=item["new_path"],
+                path=field(item, "new_path", str, f"GET /{base}/diffs"),
                 status=status,
                 previous_path=item.get("old_path") if item.get("renamed_file") else None,
                 patch=item.get("diff"),
@@ -58,7 +62,7 @@ class GitLab:
         try:
             data = self.client.get_json("user")
         except ApiError as exc:
-            if exc.status in (401, 403, 404):
+            if exc.status in (403, 404):  # (a 401 is a bad token: an error)
                 return None
             raise
         name = data.get("username") if isinstance(data, dict) else None
@@ -85,10 +89,13 @@ class NoteThread:
                 continue
             author = item.get("author")
             name = author.get("username") if isinstance(author, dict) else None
-            yield int(item["id"]), item.get("body") or "", name if isinstance(name, str) else None
+            body = item.get("body")
+            yield (field(item, "id", int, f"GET /{self.base}"), body if isinstance(body, str) else "",
+                   name if isinstance(name, str) else None)
 
     def create(self, body: str) -> int:
-        return int(self.api.client.request("POST", self.base, json={"body": body}).json()["id"])
+        return int(field(self.api.client.request_json("POST", self.base, json={"body": body}), "id", int,
+                         f"POST /{self.base}"))
 
     def update(self, comment_id: int, body: str) -> None:
         self.api.client.request("PUT", f"{self.base}/{comment_id}", json={"body": body})

@@ -24,6 +24,9 @@ from urllib.parse import urlsplit
 import httpx
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# GitHub lists at most 3,000 files of a pull request (30 pages); an answer that always links to one more
+# page (a broken proxy) would otherwise spend the token's hourly allowance in seconds
+MAX_PAGES = 100
 _LINK_RE = re.compile(r'<([^>]*)>\s*;\s*([^,]*)')
 _REL_RE = re.compile(r'rel\s*=\s*"?([^";]*)"?')
 
@@ -199,7 +202,17 @@ class Client:
             raise ApiError(self.scrub(f"{where}: HTTP {status}{self._detail(response)}"), status)
 
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        return self.request("GET", path, params=params).json()
+        return self.json_of(self.request("GET", path, params=params))
+
+    def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.json_of(self.request(method, path, **kwargs))
+
+    def json_of(self, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise unexpected(f"{response.request.method} {self._display(str(response.request.url))}",
+                             "not JSON") from None
 
     def paginate(self, path: str, params: dict[str, Any] | None = None, *, key: str | None = None
                  ) -> Iterator[Any]:
@@ -208,12 +221,18 @@ class Client:
         query: dict[str, Any] | None = {"per_page": 100, **(params or {})}
         seen: set[str] = set()
         while next_url:
+            where = f"GET {self._display(self._url(path))}"
+            if len(seen) >= MAX_PAGES:
+                raise ApiError(f"{where}: more than {MAX_PAGES} pages; stopped")
             response = self.request("GET", next_url, params=query)
-            data = response.json()
+            data = self.json_of(response)
             items = data.get(key, []) if key and isinstance(data, dict) else data
             if not isinstance(items, list):
-                raise ApiError(f"GET {self._display(next_url)}: expected a list")
-            yield from items
+                raise unexpected(where, "not a list")
+            for item in items:
+                if not isinstance(item, dict):
+                    raise unexpected(where, f"an item is {type(item).__name__}, not an object")
+                yield item
             next_url = parse_next_link(response.headers.get("link"))
             query = None  # the next link carries the query
             if next_url is not None:
@@ -272,6 +291,26 @@ class Client:
                 message = f"{message} {errors}"
             return f": {self.scrub(str(message))[:300]}" if message else ""
         return ""
+
+
+def unexpected(where: str, what: str) -> ApiError:
+    """An answer of a shape the API does not give (a proxy's error page, a changed API): one line."""
+    return ApiError(f"{where}: unexpected answer ({what})")
+
+
+def field(data: Any, name: str, kind: type, where: str) -> Any:
+    """`data[name]`, which must be a `kind` (an id: a positive int; digits in a string are taken)."""
+    value = data.get(name) if isinstance(data, dict) else None
+    if kind is int and isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, kind) or (isinstance(value, int) and value <= 0):
+        raise unexpected(where, f"{name!r} is {_shown(value)}, not {'an id' if kind is int else 'a string'}")
+    return value
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _parse_retry_after(value: str) -> float | None:
