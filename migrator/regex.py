@@ -77,3 +77,14 @@ def glob_match(name: str, pattern: str) -> bool:
     if wild < 0:
         return name == pattern
     return name.startswith(pattern[:wild]) and fnmatch.fnmatchcase(name, pattern)
+
+
+def glob_root(path: str, pattern: str) -> str | None:
+    """The prefix of `path` that matches `pattern`, a path glob of as many components
+    (`/usr/local/lib/python3.*` in `/usr/local/lib/python3.12/site-packages/x`), if any."""
+    parts = path.split("/")
+    depth = pattern.count("/")
+    if len(parts) <= depth:
+        return None
+    root = "/".join(parts[: depth + 1])
+    return root if glob_match(root, pattern) else None

@@ -14,7 +14,7 @@ import posixpath
 import re
 
 from migrator.findings import shell as codes
-from migrator.regex import glob_match
+from migrator.regex import glob_root
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 from migrator.rules.loader import RuleSet
@@ -89,7 +89,7 @@ def _source_only(path: str, ctx: Context, before: str) -> str | None:
     for head, pattern, why in _patterns(ctx.rules):
         if not path.startswith(head):
             continue
-        root = _matching_root(path, pattern)
+        root = glob_root(path, pattern)
         if root is None or root in before or any(root in text for text in ctx.stage.earlier):
             continue
         if _unpacked_into(root, [before, *ctx.stage.earlier]):
@@ -132,13 +132,3 @@ def _unpacked_into(root: str, texts: list[str]) -> bool:
             if root.startswith(target + "/"):
                 return True
     return False
-
-
-def _matching_root(path: str, pattern: str) -> str | None:
-    """The prefix of `path` that matches `pattern` (a path glob), if any."""
-    parts = path.split("/")
-    depth = pattern.count("/")
-    if len(parts) <= depth:
-        return None
-    root = "/".join(parts[: depth + 1])
-    return root if glob_match(root, pattern) else None

@@ -36,7 +36,7 @@ from migrator.plan.startcommand import (
     unwrap,
 )
 from migrator.records import dataclass, field
-from migrator.regex import glob_match
+from migrator.regex import glob_match, glob_root
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage, Language, RuleSet
 
@@ -752,7 +752,7 @@ def _copy_source_problems(context: Context) -> list[Problem]:
 def _dockerhub_only(source: str, view: StageView, rules: RuleSet) -> str | None:
     path = absolute(source.rstrip("/") or "/", view.workdir, view.env)
     for pattern, why in rules.dockerhub_paths.items():
-        root = _matching_root(path, pattern)
+        root = glob_root(path, pattern)
         if root is None:
             continue
         if _mentions(view.evidence, root) or any(
@@ -764,13 +764,3 @@ def _dockerhub_only(source: str, view: StageView, rules: RuleSet) -> str | None:
             return None
         return f"{root} is a path of Docker Hub's images that {_short(view.image)} does not have ({why})"
     return None
-
-
-def _matching_root(path: str, pattern: str) -> str | None:
-    """The prefix of `path` that matches `pattern` (a path glob), if any."""
-    parts = path.split("/")
-    depth = pattern.count("/")
-    if len(parts) <= depth:
-        return None
-    root = "/".join(parts[: depth + 1])
-    return root if glob_match(root, pattern) else None
