@@ -76,6 +76,19 @@ class Instruction:
         """The exec-form argument list, or None for shell form."""
         return json_argv(self.body)
 
+    def words(self) -> list[str]:
+        """The arguments: the exec-form list, else the body split as a shell would (quotes, escapes),
+        else on whitespace where the quoting is unfinished."""
+        words = self.json_args()
+        if words is not None:
+            return words
+        from migrator.parse.words import split_words
+
+        try:
+            return split_words(self.body)
+        except ValueError:
+            return self.body.split()
+
     @property
     def newline(self) -> str:
         return "\r\n" if "\r\n" in self.raw else "\n"

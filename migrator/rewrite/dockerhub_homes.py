@@ -11,7 +11,6 @@ from __future__ import annotations
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
-from migrator.parse.words import split_words
 from migrator.plan.planner import FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.regex import glob_match
@@ -73,12 +72,7 @@ def _copies_from_stages(plan: FilePlan) -> dict[int, list[str]]:
                 source = plan.staged.stage_by_reference(reference, before=other.index) if reference else None
                 if source is None:
                     continue
-                words = instruction.json_args()
-                if words is None:
-                    try:
-                        words = split_words(instruction.body)
-                    except ValueError:
-                        words = instruction.body.split()
+                words = instruction.words()
                 found.setdefault(source.index, []).extend(w for w in words[:-1] if w.startswith("/"))
         plan.memo["copies from stages"] = found
     return found

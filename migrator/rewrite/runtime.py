@@ -260,16 +260,9 @@ def copy_instruction(keyword: str, flags: list[str], paths: list[str], newline: 
 def repeated_copies(context: RuntimeContext) -> list[str]:
     """COPY/ADD lines that put files into / under names the Dockerfile does not show (`COPY rootfs/ /`):
     the runtime repeats them from the same source, with the runtime user as owner where needed."""
-    from migrator.parse.words import split_words
-
     lines = []
     for instruction, target in context.facts.unplaced_copies:
-        words = instruction.json_args()
-        if words is None:
-            try:
-                words = split_words(instruction.body)
-            except ValueError:
-                words = instruction.body.split()
+        words = instruction.words()
         if len(words) < 2 or _build_tool_copy(words, context.facts):
             continue
         into_directory = words[-1].endswith("/") or words[-1] in (".", "./") or len(words) > 2

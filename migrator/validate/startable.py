@@ -22,7 +22,6 @@ from collections import ChainMap
 from collections.abc import Mapping
 
 from migrator.parse.dockerfile import Dockerfile, Instruction
-from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import absolute, parse_env
 from migrator.plan.stages import Stage, StagedFile, parse_arg, split_stages
@@ -272,12 +271,7 @@ def _placed(instruction: Instruction, workdir: str, values: Mapping[str, str | N
             stage: Stage) -> list[Placed]:
     if instruction.heredocs:
         return []
-    words = instruction.json_args()
-    if words is None:
-        try:
-            words = split_words(instruction.body)
-        except ValueError:
-            words = instruction.body.split()
+    words = instruction.words()
     words = [w for w in words if not w.startswith("--")]
     if len(words) < 2:
         return []
