@@ -159,7 +159,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         if stage_plan.base_packages and knowledge is not None and knowledge.base_tools:
             line_end = out.text.index(newline, base_at)
             out.text = f"{out.text[:line_end]} {' '.join(knowledge.base_tools)}{out.text[line_end:]}"
-        elif knowledge is not None and (late := _tools_at_the_end(stage_plan, knowledge, newline)) is not None:
+        elif knowledge is not None and (late := _tools_at_the_end(plan, stage_plan, knowledge, newline)) is not None:
             start = re.search(r"(?im)^[ \t]*(?:ENTRYPOINT|CMD)\b", out.text[base_at:])
             at = base_at + start.start() if start else len(out.text.rstrip(" \t\r\n")) + len(newline)
             out.text = out.text[:at] + late[0] + out.text[at:] if at <= len(out.text) else out.text + newline + late[0]
@@ -550,17 +550,38 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
             for t in knowledge.tools if t.package is None]
 
 
-def _tools_at_the_end(stage_plan: StagePlan, knowledge: StageKnowledge, newline: str) -> tuple[str, Finding] | None:
+def _tools_at_the_end(plan: FilePlan, stage_plan: StagePlan, knowledge: StageKnowledge,
+                      newline: str) -> tuple[str, Finding] | None:
     """Tools still to add when nothing in the stage placed them (only its start script may use them, and no RUN
-    or apk add of the stage comes before it): installed just before its ENTRYPOINT or CMD."""
+    or apk add of the stage comes before it): installed just before its ENTRYPOINT or CMD, as root."""
     from migrator.rewrite.tools import added_message, pending_packages
 
     packages = pending_packages(knowledge)
     if not packages:
         return None
     knowledge.tools_placed = True
-    return (f"RUN apk add --no-cache {' '.join(packages)}{newline}",
-            finding("MIG313", stage_plan.stage.from_item.line, added_message(knowledge)))
+    install = _as_root(plan, stage_plan, f"RUN apk add --no-cache {' '.join(packages)}{newline}", newline)
+    return install, finding("MIG313", stage_plan.stage.from_item.line, added_message(knowledge))
+
+
+def _as_root(plan: FilePlan, stage_plan: StagePlan, lines: str, newline: str) -> str:
+    """`lines` run as root at the end of a stage, and the user in force there given back after them: a USER of
+    the stage or of a stage it is built FROM (`USER app` in the parent failed the apk add), or the -dev
+    image's nonroot user where no USER root was added to the chain."""
+    stage = stage_plan.stage
+    user = facts_with_parents(stage).user
+    if user is None:
+        chain = [stage]
+        while chain[-1].parent is not None:
+            chain.append(chain[-1].parent)  # type: ignore[arg-type]
+        needed = _user_root_needed(plan)
+        facts = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))
+        if any(needed[s.index] for s in chain) or facts.uid == 0:
+            return lines
+        user = facts.user
+    if user.split(":")[0] in ("root", "0"):
+        return lines
+    return f"USER root{newline}{lines}USER {user}{newline}"
 
 
 def _unreadable_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int]]:

@@ -66,6 +66,22 @@ def test_a_final_stage_kept_on_its_parents_dev_image_gets_them_before_its_start_
     assert "`/entrypoint.sh`" in messages(result, "MIG313")[0]
 
 
+def test_the_tools_are_installed_as_root_under_a_user_of_the_parent_stage() -> None:
+    # review 4: `USER app` came from the parent stage, so the apk add ran as app and the build failed
+    source = ("FROM python:3.12 AS base\nRUN pip install flask && useradd -u 1000 app\nUSER app\nFROM base\n"
+              "COPY entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n")
+    result = migrate(source)
+    assert result.dockerfile.endswith("COPY entrypoint.sh /\nUSER root\nRUN apk add --no-cache curl\nUSER app\n"
+                                      "ENTRYPOINT [\"/entrypoint.sh\"]\n")  # the script still starts as app
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_the_tools_are_installed_as_root_where_the_chain_runs_as_the_images_nonroot_user() -> None:
+    result = migrate("FROM python:3.12 AS base\nCOPY app /app\nFROM base\nCOPY entrypoint.sh /\n"
+                     "ENTRYPOINT [\"/entrypoint.sh\"]\n")
+    assert "USER root\nRUN apk add --no-cache curl\nUSER nonroot\nENTRYPOINT" in result.dockerfile
+
+
 def test_a_script_read_from_the_build_context_or_a_slim_source_adds_nothing(tmp_path: Path) -> None:
     (tmp_path / "fetch-and-build.sh").write_text("#!/bin/sh\njavac Main.java\n")
     (tmp_path / "run.sh").write_text("#!/bin/sh\nexec java Main\n")
