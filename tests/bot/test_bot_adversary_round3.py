@@ -12,6 +12,7 @@ import respx
 from forge import TOKEN, Forge
 
 from migrator.cli.comment_cmd import comment_main
+from migrator.model import MigratorError
 from migrator.report.bot.github import GitHub
 from migrator.report.bot.http import MAX_PAGES, ApiError, Client
 
@@ -67,6 +68,25 @@ def test_a_bad_token_is_an_error_not_github_actions_bot(forge: Forge, tmp_path: 
     forge.token = "another-token-entirely"  # every request: 401 Bad credentials
     code, err = run(forge, tmp_path, monkeypatch, capsys)
     assert code == 2 and "401" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("answer", [
+    httpx.Response(502, text="bad gateway"),
+    httpx.Response(403, json={"message": "Resource not accessible by integration"}),
+    httpx.Response(200, json={"errors": [{"message": "Something went wrong"}]}),
+])
+def test_inside_actions_only_a_missing_graphql_means_the_workflow_token(answer: httpx.Response) -> None:
+    # adversary round 3 (R3): a failed viewer look-up inside Actions was taken for github-actions[bot], so an
+    # App token's bot edited another workflow's sticky comment and exited 0
+    with respx.mock:
+        respx.get(f"{API}/user").mock(return_value=httpx.Response(403, json={"message": "forbidden"}))
+        respx.post(f"{API}/graphql").mock(return_value=answer)
+        with pytest.raises(MigratorError, match="--bot-user"):
+            GitHub(Client(API, TOKEN), "a/b", in_actions=True).login()
+    with respx.mock:
+        respx.get(f"{API}/user").mock(return_value=httpx.Response(403, json={"message": "forbidden"}))
+        respx.post(f"{API}/graphql").mock(return_value=httpx.Response(404, json={"message": "Not Found"}))
+        assert GitHub(Client(API, TOKEN), "a/b", in_actions=True).login() == "github-actions[bot]"
 
 
 def test_the_graphql_endpoint_of_an_enterprise_server() -> None:

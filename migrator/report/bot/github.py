@@ -111,7 +111,10 @@ class GitHub:
         except ApiError as exc:
             if exc.status == 401:
                 raise
-            if self.in_actions:  # GitHub Enterprise without GraphQL: the workflow's own token is the likely one
+            if self.in_actions and exc.status == 404:
+                # GitHub Enterprise without GraphQL: the workflow's own token is the likely one. Any other
+                # failure (a 502, a 403, an error answer) says nothing of who the token is: guessing
+                # github-actions[bot] there edited another workflow's comment
                 return ACTIONS_BOT
             from migrator.model import MigratorError
 
