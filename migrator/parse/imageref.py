@@ -109,8 +109,20 @@ def check_registry(text: str, label: str = "registry") -> str:
     elif path and not all(_COMPONENT.match(part) for part in path.split("/")):
         problem = "each path component must be lower case letters and digits separated by '.', '_' or '-'"
     if problem:
-        raise MigratorError(f"invalid {label} {text!r}: {problem}")
+        shown = _without_userinfo(text)
+        if shown != text:
+            problem = "credentials do not belong in it: log in with `docker login HOST` (or a credential helper)"
+        raise MigratorError(f"invalid {label} {shown!r}: {problem}")
     return value
+
+
+def _without_userinfo(text: str) -> str:
+    """`user:token@host/path` (with or without a scheme) shown as `***@host/path`: the token is never printed."""
+    scheme, sep, rest = text.rpartition("://") if isinstance(text, str) else ("", "", "")
+    authority, slash, path = rest.partition("/")
+    if "@" not in authority:
+        return text
+    return f"{scheme}{sep}***@{authority.rpartition('@')[2]}{slash}{path}"
 
 
 def check_org(text: str, label: str = "organisation") -> str:

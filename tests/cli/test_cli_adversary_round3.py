@@ -102,3 +102,22 @@ def test_write_of_standard_input_is_refused_not_printed(capsys: Any) -> None:
     assert main(["--write", "-"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and len(captured.err.splitlines()) == 1 and "standard input" in captured.err
+
+
+# --- adversary round 3, R7: a registry value with credentials in it ---------------------------------------
+
+
+@pytest.mark.parametrize("value", ["ghp_S3cretT0kenAbCdEf:x@cgr.dev/acme",
+                                   "https://ci-user:ghp_S3cretT0kenAbCdEf@cgr.dev/acme"])
+def test_a_registry_value_with_a_token_is_refused_without_printing_it(value: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text(NEEDS_MIGRATION)
+    assert main(["--registry", value, "Dockerfile"]) == 2
+    Path(".git").mkdir()
+    Path(".migrator.yaml").write_text(f"registry: {value}\n")
+    assert main(["config"]) == 2
+    err = capsys.readouterr().err
+    assert "S3cretT0ken" not in err and err.count("***@cgr.dev/acme") == 2 and "docker login" in err
+    assert len(err.strip().splitlines()) == 2
