@@ -250,15 +250,13 @@ def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
     from migrator.plan.startcommand import effective_command, interactive_shell
 
     final = plan.final
-    chain = [final.stage]
-    while chain[-1].parent is not None:
-        chain.append(chain[-1].parent)  # type: ignore[arg-type]
-    root = chain[-1]
+    chain = final.stage.chain()
+    root = chain[0]
     if not any(i.keyword in ("CMD", "ENTRYPOINT") for stage in chain for i in stage.instructions):
         return False  # the image's default (a shell, irb, python3): the app's command comes at run time
     defaults = rules.upstream_defaults(root.ref.short_name, root.ref.tag) if root.ref else None
     entrypoint, cmd = (defaults.entrypoint, defaults.cmd) if defaults else ((), ())
-    argv = effective_command([s.instructions for s in reversed(chain)], entrypoint, cmd).argv
+    argv = effective_command([s.instructions for s in chain], entrypoint, cmd).argv
     return bool(argv) and not interactive_shell(argv)
 
 
@@ -326,11 +324,7 @@ def _at(doc: Dockerfile | None, line: int) -> Instruction | None:
 
 
 def _chain(plan: FilePlan) -> list[Stage]:
-    stage = plan.final.stage
-    chain = [stage]
-    while chain[-1].parent is not None:
-        chain.append(chain[-1].parent)  # type: ignore[arg-type]
-    return list(reversed(chain))
+    return plan.final.stage.chain()
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

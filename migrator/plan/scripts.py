@@ -28,7 +28,7 @@ _INSTALLS_BASH = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+
 
 def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | None:
     """Why the stage's own RUN steps need bash, or None (bash is then not needed, or the stage installs it)."""
-    chain = _chain(stage)
+    chain = stage.chain()
     if any(i.keyword == "RUN" and _INSTALLS_BASH.search(i.raw) for s in chain for i in s.instructions):
         return None
     for instruction in stage.instructions:
@@ -61,7 +61,7 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     stage's RUN steps run: `./setup/preinstall.sh`, `bash scripts/build.sh`, `/usr/local/bin/install.sh`."""
     if not any(i.keyword == "RUN" and _RUNS_A_SCRIPT.search(i.raw) for i in stage.instructions):
         return []  # no script run at all (the common case: no need to read the stage)
-    chain = _chain(stage)
+    chain = stage.chain()
     copies = _context_copies(chain)
     facts = read_facts(stage)
     found: list[tuple[str, int, str]] = []
@@ -87,7 +87,7 @@ def start_script(stage: Stage) -> tuple[str, int, str] | None:
     when a COPY brought it from the build context: `ENTRYPOINT ["./run.sh"]`, `CMD ["bash", "start.sh"]`."""
     from migrator.plan.startcommand import effective_command, unwrap
 
-    chain = _chain(stage)
+    chain = stage.chain()
     state = effective_command([s.instructions for s in chain], (), ())
     argv = state.argv[unwrap(state.argv).program_index:]
     if argv and posixpath.basename(argv[0]) in SHELLS:
@@ -117,11 +117,6 @@ def _made_by_runs(program: str, chain: list[Stage]) -> bool:
     return any(re.search(rf"(?<![\w/.-]){re.escape(d)}(?![\w.-])", runs) for d in directories)
 
 
-def _chain(stage: Stage) -> list[Stage]:
-    chain = [stage]
-    while chain[-1].parent is not None:
-        chain.append(chain[-1].parent)  # type: ignore[arg-type]
-    return list(reversed(chain))
 
 
 def _context_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:

@@ -55,6 +55,15 @@ class Stage:
             stage = stage.parent
         return stage
 
+    def chain(self) -> list[Stage]:
+        """The root stage first, then each stage built FROM the one before it, ending with this one (a loop,
+        not recursion: a chain of a thousand FROM stages would exceed Python's stack)."""
+        chain = [self]
+        while chain[-1].parent is not None:
+            chain.append(chain[-1].parent)  # type: ignore[arg-type]
+        chain.reverse()
+        return chain
+
 
 @dataclass
 class StagedFile:

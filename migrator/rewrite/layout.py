@@ -132,9 +132,7 @@ def _distro_python_paths(plan: FilePlan, stage: Stage, raw: str) -> dict[str, st
     found = {m.group(1) for m in _DISTRO_PYTHON.finditer(raw)}
     if not found or stage.root_stage().ref is None:
         return {}
-    chain = [stage]
-    while chain[-1].parent is not None:
-        chain.append(chain[-1].parent)  # type: ignore[arg-type]
+    chain = stage.chain()
     if not any(i.keyword == "RUN" and _INSTALLS_PYTHON.search(i.raw) for s in chain for i in s.instructions):
         return {}
     newest = "python" + str(builtin_data("wolfi/versions.yaml")["languages"]["python"]["latest"])

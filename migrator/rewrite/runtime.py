@@ -479,10 +479,7 @@ def carried_instructions(facts: StageFacts) -> list[Instruction]:
     last USER, HEALTHCHECK and STOPSIGNAL."""
     from migrator.plan.startcommand import effective_command
 
-    chain = [facts.stage]
-    while chain[-1].parent is not None:
-        chain.append(chain[-1].parent)  # type: ignore[arg-type]
-    chain.reverse()
+    chain = facts.stage.chain()
     instructions = [i for stage in chain for i in stage.instructions]
     effective = effective_command([stage.instructions for stage in chain], (), ())
     last = {i.keyword: i for i in instructions if i.keyword in ("USER", "HEALTHCHECK", "STOPSIGNAL", "SHELL")}

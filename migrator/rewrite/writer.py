@@ -106,11 +106,8 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     and the ENTRYPOINT and CMD in force."""
     from migrator.plan.startcommand import effective_command
 
-    chain = [stage]
-    while chain[-1].parent is not None:
-        chain.append(chain[-1].parent)  # type: ignore[arg-type]
-    chain.reverse()  # the root first: each stage reads on from what its parent left (no recursion: a
-    inherited: StageFacts | None = None  # chain of a thousand FROM stages exceeded Python's stack)
+    chain = stage.chain()  # the root first: each stage reads on from what its parent left
+    inherited: StageFacts | None = None
     root = chain[0]
     if rules is not None and root.ref is not None:
         inherited = StageFacts(root, workdir=rules.upstream_defaults(root.ref.short_name, root.ref.tag).workdir)
@@ -571,12 +568,9 @@ def _as_root(plan: FilePlan, stage_plan: StagePlan, lines: str, newline: str) ->
     stage = stage_plan.stage
     user = facts_with_parents(stage).user
     if user is None:
-        chain = [stage]
-        while chain[-1].parent is not None:
-            chain.append(chain[-1].parent)  # type: ignore[arg-type]
         needed = _user_root_needed(plan)
         facts = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))
-        if any(needed[s.index] for s in chain) or facts.uid == 0:
+        if any(needed[s.index] for s in stage.chain()) or facts.uid == 0:
             return lines
         user = facts.user
     if user.split(":")[0] in ("root", "0"):

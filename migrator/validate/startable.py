@@ -200,11 +200,6 @@ def _broken_code(report: RuntimeReport) -> str:
 
 # --- reading a stage ---------------------------------------------------------------------------
 
-def chain_of(stage: Stage) -> list[Stage]:
-    chain = [stage]
-    while chain[-1].parent is not None:
-        chain.append(chain[-1].parent)  # type: ignore[arg-type]
-    return list(reversed(chain))
 
 
 def on_registry(reference: str, registry: str) -> bool:
@@ -212,7 +207,7 @@ def on_registry(reference: str, registry: str) -> bool:
 
 
 def stage_view(stage: Stage, staged: StagedFile, rules: RuleSet, registry: str) -> StageView:
-    chain = chain_of(stage)
+    chain = stage.chain()
     image = chain[0].resolved
     model = rules.image_model(image) if on_registry(image, registry) else None
     view = StageView(chain, image, model)

@@ -87,11 +87,8 @@ class Ecosystem(Protocol):
 def installed_as_root(facts: StageFacts, line: int) -> bool:
     """Did the original run the instruction on `line` as root (no USER, or USER root, in force there
     in the stage or the stages it is built FROM)? Then what it installed was root-owned."""
-    chain = [facts.stage]
-    while chain[-1].parent is not None:
-        chain.append(chain[-1].parent)  # type: ignore[arg-type]
     user = ""
-    for stage in reversed(chain):
+    for stage in facts.stage.chain():
         for instruction in stage.instructions:
             if instruction.line == line:
                 return user.split(":")[0] in ("", "root", "0")
