@@ -316,21 +316,52 @@ def run_scripts(instruction: Instruction) -> list[tuple[str, int]]:
     Each script is returned as written in the file (length and line breaks preserved), with comment
     lines inside `\\` continuations blanked, so that offsets map back onto the raw text.
     """
+    return [(script, first_line) for script, first_line, _ in run_script_spans(instruction)]
+
+
+def run_script_spans(instruction: Instruction) -> list[tuple[str, int, int]]:
+    """run_scripts, each with its offset in the instruction's raw text.
+
+    A RUN whose heredocs are data (`apt-get install -y nginx && cat <<EOF > nginx.conf`) is one script,
+    as BuildKit gives the shell the command line and the bodies together: the command line, each
+    `<<EOF` read as a redirect from a file (`<____`), and the bodies blanked (same length, same lines),
+    since they are not commands.
+    """
     start = run_body_offset(instruction)
     if instruction.heredocs:
-        command_line = instruction.raw[start : instruction.heredocs[0].body_offset]
-        if not _heredoc_is_script(command_line):
-            return []
-        return [(heredoc.body, heredoc.body_line) for heredoc in instruction.heredocs]
-    script = blank_continuation_comments(instruction.raw[start:], instruction.escape)
+        body_start = instruction.heredocs[0].body_offset
+        command_line = instruction.raw[start:body_start]
+        if _heredoc_is_script(command_line):
+            return [(heredoc.body, heredoc.body_line, heredoc.body_offset) for heredoc in instruction.heredocs]
+        masked = list(command_line)
+        for begin, end in heredoc_marker_spans(instruction, command_line):
+            # an input redirect of the same length: it stays with its command, which the rewrite then
+            # cannot remove without touching it (see rewrite.run)
+            masked[begin:end] = "<" + "_" * (end - begin - 1)
+        script = "".join(masked) + re.sub(r"[^\n]", " ", instruction.raw[body_start:])
+    else:
+        script = instruction.raw[start:]
+    script = blank_continuation_comments(script, instruction.escape)
     if instruction.escape != "\\":
         # `# escape=\`` files continue lines with a backtick; the shell parser wants a backslash
         script = re.sub(rf"{re.escape(instruction.escape)}(?=[ \t]*\r?\n)", "\\\\", script)
     first_line = instruction.line + instruction.raw[:start].count("\n")
-    return [(script, first_line)]
+    return [(script, first_line, start)]
+
+
+def heredoc_marker_spans(instruction: Instruction, command_line: str) -> list[tuple[int, int]]:
+    """(start, end) in the command line of each `<<EOF` marker that opens one of the instruction's heredocs."""
+    delimiters = {heredoc.delimiter for heredoc in instruction.heredocs}
+    spans = []
+    for match in _HEREDOC_MARKER.finditer(command_line):
+        delimiter = _HEREDOC_OPENING.sub("", match.group()).strip("'\"")
+        if delimiter in delimiters:
+            spans.append(match.span())
+    return spans
 
 
 _HEREDOC_MARKER = lazy_re(r"""\d*<<-?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s<>|&;]+)""")
+_HEREDOC_OPENING = lazy_re(r"^\d*<<-?[ \t]*")
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh"})
 # commands that run the rest of their words as a command, and their options that take a value
 _HEREDOC_WRAPPERS = {"env": "uSC", "sudo": "ugpChDRT", "doas": "uC", "exec": "a", "nice": "n", "nohup": "",

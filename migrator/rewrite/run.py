@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
-from migrator.plan.facts import run_body_offset, run_scripts
+from migrator.plan.facts import heredoc_marker_spans, run_body_offset, run_script_spans, run_scripts
 from migrator.records import dataclass, field
 from migrator.rules.loader import RuleSet
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from migrator.rewrite.command import StageKnowledge
-    from migrator.rewrite.shell import SimpleCommand
+    from migrator.rewrite.shell import Edit, SimpleCommand
 
 
 @dataclass
@@ -41,15 +41,16 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet,
 
     if instruction.json_args() is not None:
         return _exec_form(instruction)
-    scripts = run_scripts(instruction)
+    spans = run_script_spans(instruction)
     errexit = _heredoc_errexit(instruction)
-    offsets = [h.body_offset for h in instruction.heredocs] if instruction.heredocs else [run_body_offset(instruction)]
     raw = instruction.raw
     outcome = RunOutcome(raw=raw, line=instruction.line, escape=instruction.escape)
-    all_empty = bool(scripts)
+    all_empty = bool(spans)
     # apply from the last script backwards so earlier offsets stay valid
-    for (script, first_line), offset in reversed(list(zip(scripts, offsets, strict=False))):
+    for script, first_line, offset in reversed(spans):
         rewrite = rewrite_script(script, family, rules, first_line, knowledge, errexit)
+        if _moves_heredoc(instruction, offset, rewrite.edits):
+            return _heredoc_kept(instruction, script, first_line)
         outcome.findings = rewrite.findings + outcome.findings
         outcome.needs_root |= rewrite.installs_packages or rewrite.manages_users
         all_empty &= rewrite.empty
@@ -77,6 +78,40 @@ def _exec_form(instruction: Instruction) -> RunOutcome:
         outcome.findings.append(codes.UNSUPPORTED_PACKAGE_COMMAND.finding(
             instruction.line, f"`RUN {instruction.body.strip()}` runs {program} in exec form: left as written, "
             f"and it fails on Wolfi; write it in shell form so that it can be translated"))
+    return outcome
+
+
+def _moves_heredoc(instruction: Instruction, offset: int, edits: list[Edit]) -> bool:
+    """Would the edits of a RUN whose heredocs are data change a `<<EOF` marker or reach into a body?
+    The script they were made on has them blanked, so such an edit would lose them."""
+    if not instruction.heredocs or offset != run_body_offset(instruction):
+        return False  # no heredoc, or a heredoc script (edited in its own text)
+    body_start = instruction.heredocs[0].body_offset - offset
+    markers = heredoc_marker_spans(instruction, instruction.raw[offset : offset + body_start])
+    return any(edit.end > body_start or any(edit.start < end and begin < edit.end for begin, end in markers)
+               for edit in edits)
+
+
+def _heredoc_kept(instruction: Instruction, script: str, first_line: int) -> RunOutcome:
+    """The RUN as written, with a finding: its translation would have moved one of its heredocs."""
+    from migrator.findings import packages as pcodes
+    from migrator.findings import shell as scodes
+    from migrator.plan.facts import strip_env_prefix
+    from migrator.rewrite.packages import MANAGERS, WRAPPERS
+    from migrator.rewrite.shell import simple_commands
+
+    message = "the translation of this RUN would move the command that reads a heredoc (`<<`): left as written"
+    foreign = {*MANAGERS, *WRAPPERS} - {"apk"}
+    names = [words[0].rsplit("/", 1)[-1] for c in simple_commands(script, first_line)
+             if (words := strip_env_prefix(c.words))]
+    manager = next((name for name in names if name in foreign), None)
+    outcome = RunOutcome(raw=instruction.raw, line=instruction.line, escape=instruction.escape)
+    if manager is None:
+        outcome.findings.append(scodes.RUN_UNPARSED.finding(instruction.line, message))
+    else:
+        outcome.findings.append(pcodes.UNSUPPORTED_PACKAGE_COMMAND.finding(
+            instruction.line, f"{message}; {manager} does not exist in Wolfi. Write the package command on its "
+            "own, without the heredoc (apk add ...)"))
     return outcome
 
 

@@ -5,7 +5,8 @@ of `sh -c`, the arguments `xargs` builds) is found here too, so that it is said,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 
 # wrapper -> (options that take a value, options without one); None: any option without a value
 _WRAPPERS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
@@ -136,3 +137,24 @@ def _manager_of(words: Sequence[str | None], managers: frozenset[str]) -> str | 
         return name
     hidden = hidden_manager(rest, managers)
     return hidden[1] if hidden else None
+
+
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+_NAME_PARTS = re.compile(r"[\w./+-]+")
+
+
+def expanded_manager(name: str, variables: Mapping[str, Sequence[str]],
+                     managers: frozenset[str]) -> tuple[str, str] | None:
+    """(how it runs, the manager) when a command name that expands something runs a package manager:
+    `$PM install -y curl` after `PM=apt-get`, `$(echo apt-get) install`, `apt-get${IFS}install`. The
+    shell builds the name when the RUN runs; migrator cannot translate what is not written."""
+    variable = _VARIABLE.fullmatch(name.strip('"'))
+    if variable is not None:
+        for word in variables.get(variable.group(1), ()):
+            if word.rsplit("/", 1)[-1] in managers:
+                return f"the variable `{variable.group(1)}`", word.rsplit("/", 1)[-1]
+        return None
+    for part in _NAME_PARTS.findall(name):  # (`${PM:-apt-get}`: the part is `-apt-get`)
+        if (program := part.rsplit("/", 1)[-1].lstrip("-")) in managers:
+            return "a command name built by the shell", program
+    return None

@@ -1,0 +1,120 @@
+"""A RUN whose heredocs are data, package managers the shell names at run time, ONBUILD triggers in a
+distroless runtime (the fourth adversarial round, /work/adversary3/REPORT.md: R1, N8's residue, R5).
+Each test migrates the reproduction end to end and reads what the user gets."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrator.api import migrate_text
+from migrator.model import Options, Severity
+from migrator.parse.dockerfile import parse
+
+
+def migrate(text: str):
+    return migrate_text(text, Options())
+
+
+def codes(result, severity: Severity | None = None) -> set[str]:
+    return {f.code for f in result.findings if severity is None or f.severity is severity}
+
+
+def runtime_of(dockerfile: str) -> str:
+    return dockerfile[dockerfile.rindex("\nFROM "):]
+
+
+# --- R1: a RUN that installs packages and writes a file from a heredoc -----------------------------------
+
+NGINX_CONF = "server {\n    listen 8080;\n    root $DOC_ROOT;\n}\n"
+
+
+@pytest.mark.parametrize(("run", "translated"), [
+    ("RUN apt-get update && apt-get install -y nginx && cat <<EOF > /etc/nginx/conf.d/x.conf",
+     "RUN apk add --no-cache nginx && cat <<EOF > /etc/nginx/conf.d/x.conf"),
+    ("RUN cat <<EOF > /etc/nginx/conf.d/x.conf && apt-get update && apt-get install -y nginx",
+     "RUN cat <<EOF > /etc/nginx/conf.d/x.conf && apk add --no-cache nginx"),
+    ("RUN <<EOF cat > /etc/nginx/conf.d/x.conf && apt-get update && apt-get install -y nginx",
+     "RUN <<EOF cat > /etc/nginx/conf.d/x.conf && apk add --no-cache nginx"),
+    ("RUN <<EOF apt-get install -y nginx", "RUN <<EOF apk add --no-cache nginx"),
+])
+def test_the_command_line_of_a_data_heredoc_is_translated_and_the_body_kept(run: str, translated: str) -> None:
+    source = f"FROM debian:12\n{run}\n{NGINX_CONF}EOF\nCMD [\"nginx\",\"-g\",\"daemon off;\"]\n"
+    result = migrate(source)
+    assert f"\n{translated}\n{NGINX_CONF}EOF\n" in result.dockerfile
+    assert "apt-get" not in result.dockerfile
+    assert "MIG301" in codes(result) and not codes(result, Severity.ERROR)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_continued_lines_quoted_tab_stripped_heredocs_and_crlf_keep_their_bytes() -> None:
+    source = ("FROM debian:12\r\nRUN apt-get update \\\r\n    && apt-get install -y --no-install-recommends curl \\\r\n"
+              "    && cat <<-'CONF' > /etc/a.conf && cat <<B > /etc/b.conf\r\n\tkey=$HOME\r\n\tCONF\r\nb\r\nB\r\n"
+              "CMD [\"curl\",\"-V\"]\r\n")
+    output = migrate(source).dockerfile
+    assert ("RUN apk add --no-cache curl \\\r\n    && cat <<-'CONF' > /etc/a.conf && cat <<B > /etc/b.conf\r\n"
+            "\tkey=$HOME\r\n\tCONF\r\nb\r\nB\r\n") in output
+    heredocs = [(h.delimiter, h.body) for i in parse(output).instructions for h in i.heredocs]
+    assert heredocs == [("CONF", "\tkey=$HOME\r\n"), ("B", "b\r\n")]
+
+
+def test_the_stage_knows_what_the_heredoc_run_installs() -> None:
+    """The nginx of the CMD comes from that RUN: no MIG542 'must come from the packages ... (curl)'."""
+    result = migrate(f"FROM debian:12\nRUN apt-get install -y nginx && cat <<EOF > /etc/nginx/x.conf\n{NGINX_CONF}EOF\n"
+                     "RUN apt-get install -y curl\nCMD [\"nginx\",\"-g\",\"daemon off;\"]\n")
+    assert not [f for f in result.findings if f.code == "MIG542" and "must come from" in f.message]
+
+
+def test_a_command_that_reads_the_heredoc_is_never_removed_from_under_it() -> None:
+    """Dropping `apt-get update` of `apt-get update <<EOF` would leave `RUN <<EOF`: the body run as a script."""
+    source = "FROM debian:12\nRUN apt-get update <<EOF && apt-get install -y curl\nrm -rf /\nEOF\nCMD [\"curl\"]\n"
+    result = migrate(source)
+    assert "RUN apt-get update <<EOF && apt-get install -y curl\nrm -rf /\nEOF\n" in result.dockerfile
+    errors = [f for f in result.findings if f.severity is Severity.ERROR and f.code == "MIG310"]
+    assert errors and errors[0].line == 2 and "heredoc" in errors[0].message
+
+
+def test_a_package_list_in_the_body_is_an_error_not_silence() -> None:
+    result = migrate("FROM debian:12\nRUN <<EOF xargs apt-get install -y\nnginx\ncurl\nEOF\nCMD [\"nginx\"]\n")
+    assert "RUN <<EOF xargs apt-get install -y\nnginx\ncurl\nEOF\n" in result.dockerfile
+    assert [f.line for f in result.findings if f.code == "MIG310" and "xargs" in f.message] == [2]
+
+
+@pytest.mark.parametrize("run", ["RUN cat <<EOF | sh", "RUN <<EOF sh -s --", "RUN <<EOF", "RUN bash -e <<EOF"])
+def test_heredocs_that_are_scripts_are_still_translated_as_scripts(run: str) -> None:
+    output = migrate(f"FROM debian:12\n{run}\napt-get update\napt-get install -y curl\nEOF\nCMD [\"curl\"]\n").dockerfile
+    assert f"{run}\napk add --no-cache curl\nEOF\n" in output
+
+
+# --- N8: a package manager named by an expansion -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("run", "how"), [
+    ("A=apt-get; $A install -y curl", "variable `A`"),
+    ('export PM="apt-get" && "$PM" install -y curl', "variable `PM`"),
+    ("$(echo apt-get) install -y curl", "built by the shell"),
+    ("`command -v apt-get` install -y curl", "built by the shell"),
+    ("apt-get${IFS}install -y curl", "built by the shell"),
+    ("${PM:-apt-get} install -y curl", "built by the shell"),
+])
+def test_a_package_manager_the_shell_names_at_run_time_is_an_error(run: str, how: str) -> None:
+    result = migrate(f"FROM debian:12\nRUN {run}\nCMD [\"curl\"]\n")
+    errors = [f for f in result.findings if f.code == "MIG310" and f.line == 2]
+    assert errors and how in errors[0].message and "apt-get does not exist in Wolfi" in errors[0].message
+
+
+def test_a_package_manager_named_by_an_env_of_the_stage_is_an_error() -> None:
+    result = migrate("FROM debian:12\nENV PM=apt-get\nRUN $PM install -y curl\nCMD [\"curl\"]\n")
+    assert [f.line for f in result.findings if f.code == "MIG310"] == [3]
+
+
+@pytest.mark.parametrize("run", ["A=make; $A install", "$HOME/bin/setup --apt", "$(which python3) -m pip install x"])
+def test_other_programs_named_by_expansions_are_not_flagged(run: str) -> None:
+    result = migrate(f"FROM python:3.12-slim\nRUN {run}\nCMD [\"python\"]\n")
+    assert "MIG310" not in codes(result)
+
+
+def test_a_redirect_before_the_command_name_does_not_hide_the_command() -> None:
+    """`<<EOF apt-get ...` is read as `<file apt-get ...`: the same holds for any redirect in front."""
+    result = migrate("FROM debian:12\nRUN 2>/dev/null apt-get update && </dev/null apt-get install -y curl\n"
+                     "CMD [\"curl\"]\n")
+    assert "\nRUN </dev/null apk add --no-cache curl\n" in result.dockerfile
