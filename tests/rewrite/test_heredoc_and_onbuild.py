@@ -118,3 +118,53 @@ def test_a_redirect_before_the_command_name_does_not_hide_the_command() -> None:
     result = migrate("FROM debian:12\nRUN 2>/dev/null apt-get update && </dev/null apt-get install -y curl\n"
                      "CMD [\"curl\"]\n")
     assert "\nRUN </dev/null apk add --no-cache curl\n" in result.dockerfile
+
+
+# --- R5: ONBUILD triggers in a distroless runtime ---------------------------------------------------------
+
+
+def onbuild_app(trigger: str) -> str:
+    return f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n{trigger}\nCMD [\"python\",\"app.py\"]\n"
+
+
+@pytest.mark.parametrize("trigger", [
+    'ONBUILD RUN ["apt-get","install","-y","libpq5"]', 'ONBUILD RUN ["/usr/sbin/useradd","app"]',
+    'ONBUILD RUN ["sh","-c","pip install -r requirements.txt"]', 'ONBUILD ENTRYPOINT ["/bin/bash","start.sh"]',
+    'ONBUILD CMD ["sh","-c","exec python $APP"]', "ONBUILD RUN apt-get install -y libpq5",
+])
+def test_a_trigger_the_distroless_runtime_cannot_run_is_dropped_and_said(trigger: str) -> None:
+    result = migrate(onbuild_app(trigger))
+    runtime = runtime_of(result.dockerfile)
+    assert runtime.startswith("\nFROM cgr.dev/chainguard/python:latest\n") and "ONBUILD" not in runtime
+    assert [f.line for f in result.findings if f.code == "MIG525" and "no longer run" in f.message] == [4]
+
+
+def test_a_shell_c_start_trigger_of_plain_words_is_written_in_exec_form() -> None:
+    result = migrate(onbuild_app('ONBUILD ENTRYPOINT ["sh","-c","python app.py"]'))
+    assert '\nONBUILD ENTRYPOINT ["python", "app.py"]\n' in runtime_of(result.dockerfile)
+    assert any(f.code == "MIG525" and f.line == 4 for f in result.findings)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+@pytest.mark.parametrize("check", ["CMD curl -f http://localhost:8000/ || exit 1",
+                                   '--interval=30s CMD ["curl","-f","http://localhost:8000/"]'])
+def test_a_health_check_trigger_is_ported_like_the_runtime_s_own(check: str) -> None:
+    result = migrate(onbuild_app(f"ONBUILD HEALTHCHECK {check}"))
+    runtime = runtime_of(result.dockerfile)
+    trigger = next(line for line in runtime.splitlines() if line.startswith("ONBUILD HEALTHCHECK"))
+    assert "curl" not in trigger and 'CMD ["python3", "-c", ' in trigger and "http://localhost:8000/" in trigger
+    assert ("--interval=30s" in trigger) == ("--interval" in check)
+    assert any(f.code == "MIG552" and f.message.startswith("ONBUILD HEALTHCHECK") for f in result.findings)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_a_health_check_trigger_that_cannot_be_ported_is_removed_and_said() -> None:
+    result = migrate(onbuild_app("ONBUILD HEALTHCHECK CMD pgrep python || exit 1"))
+    assert "HEALTHCHECK" not in runtime_of(result.dockerfile)
+    assert [f.line for f in result.findings if f.code == "MIG510" and f.message.startswith("ONBUILD")] == [4]
+
+
+@pytest.mark.parametrize("trigger", ['ONBUILD RUN ["python","-m","compileall","."]', "ONBUILD COPY . /app",
+                                     'ONBUILD CMD ["python","app.py"]', "ONBUILD HEALTHCHECK NONE"])
+def test_triggers_the_runtime_can_run_are_kept_as_written(trigger: str) -> None:
+    assert f"\n{trigger}\n" in runtime_of(migrate(onbuild_app(trigger)).dockerfile)
