@@ -6,6 +6,7 @@ from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.facts import heredoc_marker_spans, run_body_offset, run_script_spans, run_scripts
 from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
@@ -46,18 +47,23 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet,
     raw = instruction.raw
     outcome = RunOutcome(raw=raw, line=instruction.line, escape=instruction.escape)
     all_empty = bool(spans)
+    kept_heredocs = len(instruction.heredocs)
     # apply from the last script backwards so earlier offsets stay valid
     for script, first_line, offset in reversed(spans):
         rewrite = rewrite_script(script, family, rules, first_line, knowledge, errexit)
-        if _moves_heredoc(instruction, offset, rewrite.edits):
+        removed = _removed_heredocs(instruction, offset, rewrite.edits)
+        if removed is None:
             return _heredoc_kept(instruction, script, first_line)
         outcome.findings = rewrite.findings + outcome.findings
         outcome.needs_root |= rewrite.installs_packages or rewrite.manages_users
         all_empty &= rewrite.empty
+        for index in reversed(removed):  # (after the command line: the edits' offsets stay valid)
+            raw = raw[: instruction.heredocs[index].body_offset] + raw[_heredoc_end(instruction, index):]
+        kept_heredocs -= len(removed)
         for edit in sorted(rewrite.edits, key=lambda e: e.start, reverse=True):
             raw = raw[: offset + edit.start] + edit.text + raw[offset + edit.end:]
     lost = _lost_comments(instruction, raw)
-    if all_empty and not instruction.heredocs:
+    if all_empty and not kept_heredocs:
         outcome.raw = "".join(lost) or None
     else:
         outcome.raw = "".join(lost) + raw
@@ -81,37 +87,62 @@ def _exec_form(instruction: Instruction) -> RunOutcome:
     return outcome
 
 
-def _moves_heredoc(instruction: Instruction, offset: int, edits: list[Edit]) -> bool:
-    """Would the edits of a RUN whose heredocs are data change a `<<EOF` marker or reach into a body?
-    The script they were made on has them blanked, so such an edit would lose them."""
+def _removed_heredocs(instruction: Instruction, offset: int, edits: list[Edit]) -> list[int] | None:
+    """The heredocs of a RUN whose heredocs are data that the edits remove with the command reading them
+    (`cat <<EOF > /etc/apt/sources.list.d/x.list`), by index; None when an edit would change a `<<EOF`
+    marker otherwise, or reach into a body: the script the edits were made on has them blanked."""
     if not instruction.heredocs or offset != run_body_offset(instruction):
-        return False  # no heredoc, or a heredoc script (edited in its own text)
+        return []  # no heredoc, or a heredoc script (edited in its own text)
     body_start = instruction.heredocs[0].body_offset - offset
     markers = heredoc_marker_spans(instruction, instruction.raw[offset : offset + body_start])
-    return any(edit.end > body_start or any(edit.start < end and begin < edit.end for begin, end in markers)
-               for edit in edits)
+    removed: list[int] = []
+    for edit in edits:
+        if edit.end > body_start:
+            return None
+        for index, (begin, end) in enumerate(markers):
+            if edit.start < end and begin < edit.end:
+                if not (edit.start <= begin and end <= edit.end) or _WORD.search(edit.text):
+                    return None  # partly, or rewritten with its command: it is blanked in the edit's text
+                removed.append(index)
+    if removed and len(markers) != len(instruction.heredocs):
+        return None  # which body goes with which marker is not certain
+    return sorted(removed)
+
+
+_WORD = lazy_re(r"[^\s\\;&|]")  # an edit's text that has any is not a removal
+
+
+def _heredoc_end(instruction: Instruction, index: int) -> int:
+    """Offset in raw just after the delimiter line of heredoc `index`."""
+    following = instruction.heredocs[index + 1 :]
+    return following[0].body_offset if following else len(instruction.raw)
 
 
 def _heredoc_kept(instruction: Instruction, script: str, first_line: int) -> RunOutcome:
-    """The RUN as written, with a finding: its translation would have moved one of its heredocs."""
+    """The RUN as written, with a finding: its translation would have rewritten a command with the `<<EOF`
+    it reads, or one in front of it. An error where what stays fails on Wolfi."""
     from migrator.findings import packages as pcodes
     from migrator.findings import shell as scodes
     from migrator.plan.facts import strip_env_prefix
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
+    from migrator.rewrite.php_helpers import INSTALLERS
     from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.users import USER_COMMANDS
 
-    message = "the translation of this RUN would move the command that reads a heredoc (`<<`): left as written"
-    foreign = {*MANAGERS, *WRAPPERS} - {"apk"}
+    failing = ((pcodes.UNSUPPORTED_PACKAGE_COMMAND, {*MANAGERS, *WRAPPERS} - {"apk"}),
+               (scodes.USER_COMMAND_UNTRANSLATABLE, USER_COMMANDS - {"adduser", "addgroup"}),
+               (scodes.DOCKERHUB_HELPER_LEFT, INSTALLERS))
     names = [words[0].rsplit("/", 1)[-1] for c in simple_commands(script, first_line)
              if (words := strip_env_prefix(c.words))]
-    manager = next((name for name in names if name in foreign), None)
+    message = "the translation of this RUN would rewrite a command that reads a heredoc (`<<`): left as written"
+    found = scodes.RUN_UNPARSED.finding(instruction.line, message)
+    for code, programs in failing:
+        if program := next((name for name in names if name in programs), None):
+            found = code.finding(instruction.line, f"{message}; {program} does not exist on Wolfi, so the RUN "
+                                 "fails. Write that command on its own, without the heredoc")
+            break
     outcome = RunOutcome(raw=instruction.raw, line=instruction.line, escape=instruction.escape)
-    if manager is None:
-        outcome.findings.append(scodes.RUN_UNPARSED.finding(instruction.line, message))
-    else:
-        outcome.findings.append(pcodes.UNSUPPORTED_PACKAGE_COMMAND.finding(
-            instruction.line, f"{message}; {manager} does not exist in Wolfi. Write the package command on its "
-            "own, without the heredoc (apk add ...)"))
+    outcome.findings.append(found)
     return outcome
 
 

@@ -64,13 +64,39 @@ def test_the_stage_knows_what_the_heredoc_run_installs() -> None:
     assert not [f for f in result.findings if f.code == "MIG542" and "must come from" in f.message]
 
 
-def test_a_command_that_reads_the_heredoc_is_never_removed_from_under_it() -> None:
-    """Dropping `apt-get update` of `apt-get update <<EOF` would leave `RUN <<EOF`: the body run as a script."""
+def test_a_command_removed_with_the_heredoc_it_reads_takes_the_body_along() -> None:
+    """Dropping only `apt-get update` of `apt-get update <<EOF` would leave `RUN <<EOF`: the body run as a script."""
     source = "FROM debian:12\nRUN apt-get update <<EOF && apt-get install -y curl\nrm -rf /\nEOF\nCMD [\"curl\"]\n"
     result = migrate(source)
-    assert "RUN apt-get update <<EOF && apt-get install -y curl\nrm -rf /\nEOF\n" in result.dockerfile
-    errors = [f for f in result.findings if f.severity is Severity.ERROR and f.code == "MIG310"]
-    assert errors and errors[0].line == 2 and "heredoc" in errors[0].message
+    assert result.dockerfile.splitlines()[1:] == ["RUN apk add --no-cache curl", 'CMD ["curl"]']
+
+
+@pytest.mark.parametrize(("run", "code"), [("<<EOF useradd -m app", "MIG402"),
+                                           ("<<EOF docker-php-ext-install pdo_mysql", "MIG411")])
+def test_a_command_rewritten_with_the_heredoc_it_reads_leaves_the_run_as_written_and_says_so(run: str,
+                                                                                               code: str) -> None:
+    source = f"FROM php:8.2-cli\nRUN {run}\nbody\nEOF\nCMD [\"php\",\"-a\"]\n"
+    result = migrate(source)
+    assert f"\nRUN {run}\nbody\nEOF\n" in result.dockerfile
+    assert [f.line for f in result.findings if f.code == code and "heredoc" in f.message] == [2]
+
+
+PG_LIST = "deb http://apt.postgresql.org/pub/repos/apt bookworm-pgdg main\n"
+
+
+def test_a_heredoc_goes_with_the_command_that_reads_it_when_that_command_is_removed() -> None:
+    """An apt source written from a heredoc is removed as `echo deb ... > x.list` is, body and delimiter too."""
+    result = migrate(f"FROM debian:12\nRUN cat <<EOF > /etc/apt/sources.list.d/pg.list && apt-get update "
+                     f"&& cat <<CONF > /etc/x.conf\n{PG_LIST}EOF\nk=v\nCONF\nCMD [\"curl\"]\n")
+    assert "\nRUN cat <<CONF > /etc/x.conf\nk=v\nCONF\nCMD" in result.dockerfile
+    assert "pgdg" not in result.dockerfile and "MIG312" in codes(result) and not codes(result, Severity.ERROR)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_a_run_that_only_writes_an_apt_source_from_a_heredoc_is_dropped() -> None:
+    result = migrate(f"FROM debian:12\nRUN cat <<EOF > /etc/apt/sources.list.d/pg.list\n{PG_LIST}EOF\n"
+                     "RUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n")
+    assert result.dockerfile.splitlines()[1:] == ["RUN apk add --no-cache curl", 'CMD ["curl"]']
 
 
 def test_a_package_list_in_the_body_is_an_error_not_silence() -> None:
