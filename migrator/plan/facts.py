@@ -328,11 +328,15 @@ def run_script_spans(instruction: Instruction) -> list[tuple[str, int, int]]:
     since they are not commands.
     """
     start = run_body_offset(instruction)
+    bodies: list[tuple[str, int, int]] = []
     if instruction.heredocs:
         body_start = instruction.heredocs[0].body_offset
         command_line = instruction.raw[start:body_start]
-        if _heredoc_is_script(command_line):
-            return [(heredoc.body, heredoc.body_line, heredoc.body_offset) for heredoc in instruction.heredocs]
+        readers = script_heredocs(instruction)
+        bodies = [(heredoc.body, heredoc.body_line, heredoc.body_offset)
+                  for heredoc, reader in zip(instruction.heredocs, readers, strict=True) if reader is not None]
+        if _feeds_a_shell(command_line):
+            return bodies
         masked = list(command_line)
         for begin, end in heredoc_marker_spans(instruction, command_line):
             # an input redirect of the same length: it stays with its command, which the rewrite then
@@ -346,7 +350,68 @@ def run_script_spans(instruction: Instruction) -> list[tuple[str, int, int]]:
         # `# escape=\`` files continue lines with a backtick; the shell parser wants a backslash
         script = re.sub(rf"{re.escape(instruction.escape)}(?=[ \t]*\r?\n)", "\\\\", script)
     first_line = instruction.line + instruction.raw[:start].count("\n")
-    return [(script, first_line, start)]
+    return [(script, first_line, start), *bodies]
+
+
+def script_heredocs(instruction: Instruction) -> list[list[str] | None]:
+    """For each heredoc of a RUN, the words of the shell that runs it as a script (`RUN <<EOF`: none), or
+    None when it is data. `RUN <<EOF bash`, `RUN cat <<EOF | sh` feed every heredoc to the shell; in
+    `RUN apt-get update && bash <<EOF` the shell is one command of several, and reads its own heredoc."""
+    start = run_body_offset(instruction)
+    if not instruction.heredocs:
+        return []
+    command_line = instruction.raw[start : instruction.heredocs[0].body_offset]
+    if _feeds_a_shell(command_line):
+        return [_reader_words(command_line)] * len(instruction.heredocs)
+    spans = heredoc_marker_spans(instruction, command_line)
+    if len(spans) != len(instruction.heredocs):
+        return [None] * len(instruction.heredocs)  # which body goes with which marker is not certain
+    found: list[list[str] | None] = []
+    for begin, _ in spans:
+        pipeline = next(command_line[s:e] for s, e in _pipelines(command_line) if s <= begin < e)
+        pipeline = pipeline.strip(" \t\r\n\\(){}")
+        found.append(_reader_words(pipeline) if _reader_words(pipeline) and _heredoc_is_script(pipeline) else None)
+    return found
+
+
+def _feeds_a_shell(command_line: str) -> bool:
+    """Is the whole command line a shell that reads the heredocs (`<<EOF bash`, `cat <<EOF | sh`), and
+    nothing else? Then only the bodies are scripts to translate."""
+    pipelines = [(s, e) for s, e in _pipelines(command_line) if command_line[s:e].strip(" \t\r\n\\")]
+    return len(pipelines) <= 1 and _heredoc_is_script(command_line)
+
+
+def _reader_words(command_line: str) -> list[str]:
+    """The words of the command that reads a heredoc: markers left out, the last command of a pipeline."""
+    rest = _HEREDOC_MARKER.sub(" ", _CONTINUATION.sub(" ", command_line))
+    if "|" in rest and "||" not in rest:
+        rest = rest.rsplit("|", 1)[1]
+    return rest.split()
+
+
+def _pipelines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the pipelines of a command line: split at `&&`, `||`, `;`, `&` and line ends that
+    are not inside quotes, escaped or part of a redirect (`2>&1`)."""
+    spans: list[tuple[int, int]] = []
+    start = index = 0
+    quote = ""
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in ";\n" or text.startswith(("&&", "||"), index) or (
+                char == "&" and text[index - 1 : index] not in "<>" and text[index + 1 : index + 2] != ">"):
+            spans.append((start, index))
+            index += 2 if text.startswith(("&&", "||"), index) else 1
+            start = index
+            continue
+        index += 1
+    return [*spans, (start, len(text))]
 
 
 def heredoc_marker_spans(instruction: Instruction, command_line: str) -> list[tuple[int, int]]:
@@ -361,6 +426,7 @@ def heredoc_marker_spans(instruction: Instruction, command_line: str) -> list[tu
 
 
 _HEREDOC_MARKER = lazy_re(r"""\d*<<-?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s<>|&;]+)""")
+_CONTINUATION = lazy_re(r"\\\r?\n")
 _HEREDOC_OPENING = lazy_re(r"^\d*<<-?[ \t]*")
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh"})
 # commands that run the rest of their words as a command, and their options that take a value
@@ -372,7 +438,7 @@ def _heredoc_is_script(command_line: str) -> bool:
     """`RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF`, `RUN <<EOF sh -s --`, `RUN <<EOF sudo sh`,
     `RUN cat <<EOF | sh` feed the heredoc to a shell; in `RUN <<EOF cat > f` or `RUN sh ./setup.sh <<EOF`
     it is what a command reads (data, not commands to translate)."""
-    rest = " ".join(_HEREDOC_MARKER.sub(" ", command_line).split())
+    rest = " ".join(_HEREDOC_MARKER.sub(" ", _CONTINUATION.sub(" ", command_line)).split())
     if not rest:
         return True
     if "|" in rest and "||" not in rest:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
-from migrator.plan.facts import heredoc_marker_spans, run_body_offset, run_script_spans, run_scripts
+from migrator.plan.facts import heredoc_marker_spans, run_body_offset, run_script_spans, run_scripts, script_heredocs
 from migrator.records import dataclass, field
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
@@ -43,25 +43,31 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet,
     if instruction.json_args() is not None:
         return _exec_form(instruction)
     spans = run_script_spans(instruction)
-    errexit = _heredoc_errexit(instruction)
-    raw = instruction.raw
-    outcome = RunOutcome(raw=raw, line=instruction.line, escape=instruction.escape)
+    outcome = RunOutcome(raw=instruction.raw, line=instruction.line, escape=instruction.escape)
+    readers = script_heredocs(instruction)
     all_empty = bool(spans)
-    kept_heredocs = len(instruction.heredocs)
-    # apply from the last script backwards so earlier offsets stay valid
-    for script, first_line, offset in reversed(spans):
+    removed: set[int] = set()
+    changes: list[tuple[int, int, str]] = []  # (start, end, text) in the raw text
+    for script, first_line, offset in spans:
+        body = next((i for i, h in enumerate(instruction.heredocs) if h.body_offset == offset), None)
+        errexit = body is not None and _errexit(readers[body])
         rewrite = rewrite_script(script, family, rules, first_line, knowledge, errexit)
-        removed = _removed_heredocs(instruction, offset, rewrite.edits)
-        if removed is None:
-            return _heredoc_kept(instruction, script, first_line)
-        outcome.findings = rewrite.findings + outcome.findings
+        if body is None:  # the command line: it may remove a command with the heredocs it reads
+            gone = _removed_heredocs(instruction, offset, rewrite.edits)
+            if gone is None:
+                return _heredoc_kept(instruction, script, first_line)
+            removed.update(gone)
+            changes += [(instruction.heredocs[i].body_offset, _heredoc_end(instruction, i), "") for i in gone]
+        elif body in removed:
+            continue  # a script removed with the command that ran it
+        outcome.findings += rewrite.findings
         outcome.needs_root |= rewrite.installs_packages or rewrite.manages_users
         all_empty &= rewrite.empty
-        for index in reversed(removed):  # (after the command line: the edits' offsets stay valid)
-            raw = raw[: instruction.heredocs[index].body_offset] + raw[_heredoc_end(instruction, index):]
-        kept_heredocs -= len(removed)
-        for edit in sorted(rewrite.edits, key=lambda e: e.start, reverse=True):
-            raw = raw[: offset + edit.start] + edit.text + raw[offset + edit.end:]
+        changes += [(offset + edit.start, offset + edit.end, edit.text) for edit in rewrite.edits]
+    raw = instruction.raw
+    for start, end, text in sorted(changes, reverse=True):  # from the end: earlier offsets stay valid
+        raw = raw[:start] + text + raw[end:]
+    kept_heredocs = len(instruction.heredocs) - len(removed)
     lost = _lost_comments(instruction, raw)
     if all_empty and not kept_heredocs:
         outcome.raw = "".join(lost) or None
@@ -146,15 +152,11 @@ def _heredoc_kept(instruction: Instruction, script: str, first_line: int) -> Run
     return outcome
 
 
-def _heredoc_errexit(instruction: Instruction) -> bool:
-    """`RUN bash -e <<EOF` / `RUN sh -ex <<EOF`: the heredoc script runs under `set -e`."""
+def _errexit(reader: list[str] | None) -> bool:
+    """`RUN bash -e <<EOF`, `RUN <<EOF sh -ex`: the heredoc script runs under `set -e`."""
     from migrator.rewrite.failures import shell_flags
 
-    if not instruction.heredocs:
-        return False
-    command_line = instruction.raw[run_body_offset(instruction) : instruction.heredocs[0].body_offset]
-    words = command_line.split("<<", 1)[0].split()
-    return bool(words) and shell_flags(words[1:])[0]
+    return bool(reader) and shell_flags((reader or [])[1:])[0]
 
 
 def _lost_comments(instruction: Instruction, raw: str) -> list[str]:

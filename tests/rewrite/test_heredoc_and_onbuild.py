@@ -111,6 +111,28 @@ def test_heredocs_that_are_scripts_are_still_translated_as_scripts(run: str) -> 
     assert f"{run}\napk add --no-cache curl\nEOF\n" in output
 
 
+@pytest.mark.parametrize(("run", "translated"), [
+    ("RUN apt-get update && apt-get install -y curl && cat <<EOF | sh", "RUN apk add --no-cache curl && cat <<EOF | sh"),
+    ("RUN apt-get update && apt-get install -y curl && bash <<EOF",
+     "RUN apk add --no-cache curl bash && bash <<EOF"),
+    ("RUN apt-get update; sh -e <<EOF", "RUN sh -e <<EOF"),
+    ("RUN cat <<EOF | sh -e \\\n  -s", "RUN cat <<EOF | sh -e \\\n  -s"),
+])
+def test_a_shell_that_is_one_command_of_several_runs_its_heredoc_as_a_script(run: str, translated: str) -> None:
+    """Both are translated: the command line, and the body the shell runs."""
+    result = migrate(f"FROM debian:12\n{run}\napt-get install -y git\nEOF\nCMD [\"curl\"]\n")
+    assert f"\n{translated}\napk add --no-cache git\nEOF\n" in result.dockerfile
+    assert "apt-get" not in result.dockerfile and not codes(result, Severity.ERROR)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_a_data_heredoc_and_a_script_heredoc_in_one_run() -> None:
+    result = migrate("FROM debian:12\nRUN cat <<CONF > /etc/x.conf && bash -s <<EOF\napt-get install -y curl\nCONF\n"
+                     "apt-get install -y git\nEOF\nCMD [\"git\"]\n")
+    assert ("\nRUN cat <<CONF > /etc/x.conf && apk add --no-cache bash && bash -s <<EOF\napt-get install -y curl\nCONF\n"
+            "apk add --no-cache git\nEOF\n") in result.dockerfile
+
+
 # --- N8: a package manager named by an expansion -------------------------------------------------------
 
 
