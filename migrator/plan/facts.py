@@ -462,6 +462,8 @@ def _reads_script(words: list[str]) -> bool:
     from_stdin = False
     options = iter(words[index + 1 :])
     for word in options:
+        if word in ("-", "/dev/stdin", "/proc/self/fd/0"):
+            return True  # `sh /dev/stdin`, `sh -`: the script is the standard input
         if word == "--" or not word.startswith(("-", "+")):
             return from_stdin or (word == "--" and next(options, None) is None)
         if word.startswith("--"):

@@ -32,7 +32,8 @@ def runtime_trigger(instruction: Instruction, image: ChainguardImage, newline: s
     if kind == "HEALTHCHECK":
         return _health_check(instruction, image, newline, raw)
     if image.shell or kind not in ("RUN", *_STARTS):
-        return [raw], []
+        found = foreign_package_manager(instruction)
+        return [raw], [found] if found is not None else []
     script = split_flags(trigger[1])[1] if len(trigger) == 2 else ""
     argv = json_argv(script)
     if argv is not None:
@@ -84,3 +85,31 @@ def _health_check(instruction: Instruction, image: ChainguardImage, newline: str
     return [], [finding(removed.code, instruction.line, "ONBUILD " + removed.message.replace(
         "removed from the runtime stage", "trigger removed from the runtime stage (images built FROM the migrated "
         "image no longer get it)"))]
+
+
+def foreign_package_manager(instruction: Instruction) -> Finding | None:
+    """E MIG310 for a kept `ONBUILD RUN apt-get ...`: the builds of images FROM the migrated one run it on
+    Wolfi, where it does not exist."""
+    from migrator.findings import packages as codes
+    from migrator.rewrite.packages import MANAGERS, WRAPPERS
+    from migrator.rewrite.wrappers import manager_in_script
+
+    trigger = instruction.body.split(None, 1)
+    if len(trigger) != 2 or trigger[0].upper() != "RUN":
+        return None
+    managers = frozenset({*MANAGERS, *WRAPPERS} - {"apk"})
+    script = split_flags(trigger[1])[1]
+    argv = json_argv(script)
+    if argv is not None:
+        program = posixpath.basename(argv[0]) if argv else ""
+        found = program if program in managers else None
+    else:
+        scripts = [script] + [heredoc.body for heredoc in instruction.heredocs]
+        found = next((m for text in scripts if (m := manager_in_script(text, managers))), None)
+    if found is None:
+        return None
+    shown = " ".join(instruction.body.split())
+    return codes.UNSUPPORTED_PACKAGE_COMMAND.finding(instruction.line, (
+        f"`ONBUILD {shown if len(shown) <= 80 else shown[:77] + '...'}` runs {found} in the builds of images FROM "
+        f"the migrated image, which are on Wolfi, where {found} does not exist: left as written, it fails them. "
+        "Move the install into those builds (apk add ...)"))

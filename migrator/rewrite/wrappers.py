@@ -86,7 +86,7 @@ def hidden_manager(values: Sequence[str | None], managers: frozenset[str]) -> tu
         for position, value in enumerate(values[1:-1], start=1):
             if value is not None and value.startswith("-") and not value.startswith("--") and "c" in value:
                 script = values[position + 1]
-                found = _manager_in_script(script, managers) if script is not None else None
+                found = manager_in_script(script, managers) if script is not None else None
                 return (f"`{name} -c`", found) if found else None
         return None
     if name in managers or name in _NAMES_ONLY:
@@ -96,7 +96,7 @@ def hidden_manager(values: Sequence[str | None], managers: frozenset[str]) -> tu
             continue
         if value.rsplit("/", 1)[-1] in managers:
             return f"`{name}`", value.rsplit("/", 1)[-1]
-        if any(c.isspace() for c in value) and (found := _manager_in_script(value, managers)):
+        if any(c.isspace() for c in value) and (found := manager_in_script(value, managers)):
             return f"`{name}`", found  # a string it gives a shell: su -c '...', busybox sh -c '...'
     return None
 
@@ -108,7 +108,7 @@ _NAMES_ONLY = frozenset({"echo", "printf", "which", "type", "command", "test", "
                          "mkdir", "file", "ldd", "apt-mark", "dpkg", "rpm", "install", "export", "alias", "unset"})
 
 
-def _manager_in_script(script: str, managers: frozenset[str]) -> str | None:
+def manager_in_script(script: str, managers: frozenset[str]) -> str | None:
     """The package manager a shell script runs; a script the parser cannot read is searched for a manager
     word in command position (after a start, `;`, `&`, `|`, `(` or a backquote)."""
     import re

@@ -105,7 +105,8 @@ def test_a_package_list_in_the_body_is_an_error_not_silence() -> None:
     assert [f.line for f in result.findings if f.code == "MIG310" and "xargs" in f.message] == [2]
 
 
-@pytest.mark.parametrize("run", ["RUN cat <<EOF | sh", "RUN <<EOF sh -s --", "RUN <<EOF", "RUN bash -e <<EOF"])
+@pytest.mark.parametrize("run", ["RUN cat <<EOF | sh", "RUN <<EOF sh -s --", "RUN <<EOF", "RUN bash -e <<EOF",
+                                 "RUN sh /dev/stdin <<EOF", "RUN <<EOF bash -"])
 def test_heredocs_that_are_scripts_are_still_translated_as_scripts(run: str) -> None:
     output = migrate(f"FROM debian:12\n{run}\napt-get update\napt-get install -y curl\nEOF\nCMD [\"curl\"]\n").dockerfile
     assert f"{run}\napk add --no-cache curl\nEOF\n" in output
@@ -216,3 +217,18 @@ def test_a_health_check_trigger_that_cannot_be_ported_is_removed_and_said() -> N
                                      'ONBUILD CMD ["python","app.py"]', "ONBUILD HEALTHCHECK NONE"])
 def test_triggers_the_runtime_can_run_are_kept_as_written(trigger: str) -> None:
     assert f"\n{trigger}\n" in runtime_of(migrate(onbuild_app(trigger)).dockerfile)
+
+
+@pytest.mark.parametrize("trigger", ["ONBUILD RUN apt-get install -y libpq5", 'ONBUILD RUN ["yum","install","-y","x"]',
+                                     "ONBUILD RUN <<EOF\napt-get install -y libpq5\nEOF",
+                                     "ONBUILD RUN su -c 'apt-get install -y libpq5'"])
+def test_a_package_manager_trigger_kept_in_a_wolfi_image_with_a_shell_is_an_error(trigger: str) -> None:
+    result = migrate(f"FROM debian:12\nRUN apt-get update && apt-get install -y curl\n{trigger}\nCMD [\"bash\"]\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n") and trigger in result.dockerfile
+    errors = [f for f in result.findings if f.code == "MIG310" and f.message.startswith("`ONBUILD RUN")]
+    assert [f.line for f in errors] == [3]
+
+
+def test_other_triggers_kept_in_a_wolfi_image_are_not_errors() -> None:
+    result = migrate("FROM debian:12\nONBUILD RUN echo hi\nONBUILD COPY . /app\nCMD [\"bash\"]\n")
+    assert not codes(result, Severity.ERROR) and "MIG102" in codes(result)
