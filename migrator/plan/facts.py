@@ -322,10 +322,10 @@ def run_scripts(instruction: Instruction) -> list[tuple[str, int]]:
 def run_script_spans(instruction: Instruction) -> list[tuple[str, int, int]]:
     """run_scripts, each with its offset in the instruction's raw text.
 
-    A RUN whose heredocs are data (`apt-get install -y nginx && cat <<EOF > nginx.conf`) is one script,
-    as BuildKit gives the shell the command line and the bodies together: the command line, each
-    `<<EOF` read as a redirect from a file (`<____`), and the bodies blanked (same length, same lines),
-    since they are not commands.
+    Unless the command line is nothing but a shell reading the heredocs, it is a script too, as BuildKit
+    gives the shell the command line and the bodies together: each `<<EOF` read as a redirect from a
+    file (`<____`), and the bodies blanked (same length, same lines). Then come the bodies that a shell
+    of the line runs (`apt-get update && bash <<EOF`), in their own text; the other bodies are data.
     """
     start = run_body_offset(instruction)
     bodies: list[tuple[str, int, int]] = []
