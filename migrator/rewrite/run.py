@@ -57,6 +57,8 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet,
             if gone is None:
                 return _heredoc_kept(instruction, script, first_line)
             removed.update(gone)
+            if instruction.heredocs:
+                outcome.findings += _scripts_written(instruction, readers, script, first_line, gone)
             changes += [(instruction.heredocs[i].body_offset, _heredoc_end(instruction, i), "") for i in gone]
         elif body in removed:
             continue  # a script removed with the command that ran it
@@ -116,6 +118,39 @@ def _removed_heredocs(instruction: Instruction, offset: int, edits: list[Edit]) 
 
 
 _WORD = lazy_re(r"[^\s\\;&|]")  # an edit's text that has any is not a removal
+
+
+def _scripts_written(instruction: Instruction, readers: list[list[str] | None], script: str, first_line: int,
+                     removed: list[int]) -> list[Finding]:
+    """E MIG310 for a data heredoc that is a shell script running a package manager, when it is one to run:
+    it starts with `#!`, or the RUN runs the file it is written to (`cat <<EOF > /setup.sh && sh /setup.sh`).
+    migrator does not translate files a RUN writes; on Wolfi the script fails."""
+    from migrator.findings import packages as pcodes
+    from migrator.rewrite.packages import MANAGERS, WRAPPERS
+    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.wrappers import manager_in_script
+
+    managers = frozenset({*MANAGERS, *WRAPPERS} - {"apk"})
+    command_line = instruction.raw[run_body_offset(instruction) : instruction.heredocs[0].body_offset]
+    written = set(_WRITTEN.findall(command_line))
+    run = [c.words for c in simple_commands(script, first_line)
+           if c.words[0] in written or (c.words[0] in _RUNNERS and c.words[1:2] and c.words[1] in written)]
+    found = []
+    for index, heredoc in enumerate(instruction.heredocs):
+        if readers[index] is not None or index in removed or not (heredoc.body.startswith("#!") or run):
+            continue
+        manager = manager_in_script(heredoc.body, managers)
+        if manager is not None:
+            found.append(pcodes.UNSUPPORTED_PACKAGE_COMMAND.finding(heredoc.body_line, (
+                f"the heredoc <<{heredoc.delimiter} is a shell script that runs {manager}, written to a file: "
+                f"migrator does not translate files, and {manager} does not exist on Wolfi, so the script fails "
+                f"where it runs. Translate it by hand (apk add ...), or give it to a shell (`RUN <<{heredoc.delimiter} "
+                "sh`) so that migrator translates it")))
+    return found
+
+
+_RUNNERS = frozenset({"sh", "bash", "dash", "ash", "/bin/sh", "/bin/bash", "source", "."})
+_WRITTEN = lazy_re(r"(?:>>?|\btee(?:[ \t]+-a)?)[ \t]*([^\s;&|<>()]+)")  # files a command line writes
 
 
 def _heredoc_end(instruction: Instruction, index: int) -> int:

@@ -232,3 +232,26 @@ def test_a_package_manager_trigger_kept_in_a_wolfi_image_with_a_shell_is_an_erro
 def test_other_triggers_kept_in_a_wolfi_image_are_not_errors() -> None:
     result = migrate("FROM debian:12\nONBUILD RUN echo hi\nONBUILD COPY . /app\nCMD [\"bash\"]\n")
     assert not codes(result, Severity.ERROR) and "MIG102" in codes(result)
+
+
+@pytest.mark.parametrize("run", [
+    "RUN cat <<'EOF' > /usr/local/bin/setup.sh && chmod +x /usr/local/bin/setup.sh && /usr/local/bin/setup.sh",
+    "RUN cat > /setup.sh <<EOF && sh /setup.sh", "RUN tee /x.sh <<EOF >/dev/null && bash /x.sh",
+])
+def test_a_script_written_from_a_heredoc_and_run_is_an_error_when_it_runs_apt_get(run: str) -> None:
+    source = f"FROM debian:12\n{run}\napt-get update && apt-get install -y curl\nEOF\nCMD [\"curl\"]\n"
+    result = migrate(source)
+    assert "\napt-get update && apt-get install -y curl\nEOF\n" in result.dockerfile  # a file's text: not edited
+    assert [f.line for f in result.findings if f.code == "MIG310" and "<<EOF is a shell script" in f.message] == [3]
+
+
+def test_a_script_with_a_shebang_written_for_later_is_an_error_too() -> None:
+    result = migrate("FROM debian:12\nRUN cat <<'EOF' > /entry.sh\n#!/bin/sh\napt-get install -y curl\nEOF\n"
+                     "CMD [\"/entry.sh\"]\n")
+    assert [f.line for f in result.findings if f.code == "MIG310" and "shell script" in f.message] == [3]
+
+
+@pytest.mark.parametrize("run", ["RUN cat <<EOF > /etc/motd", "RUN cat <<EOF > /x.sh && cat /x.sh"])
+def test_text_that_mentions_apt_get_and_is_not_run_is_no_error(run: str) -> None:
+    result = migrate(f"FROM debian:12\n{run}\napt-get install -y curl\nEOF\nCMD [\"bash\"]\n")
+    assert "MIG310" not in codes(result)
