@@ -67,9 +67,14 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet,
         all_empty &= rewrite.empty
         changes += [(offset + edit.start, offset + edit.end, edit.text) for edit in rewrite.edits]
     raw = instruction.raw
+    body_start = instruction.heredocs[0].body_offset if instruction.heredocs else len(raw)
     for start, end, text in sorted(changes, reverse=True):  # from the end: earlier offsets stay valid
+        if start < body_start and not (text[:1] + raw[end : end + 1]).isspace() and _MARKER_END.search(raw[:start]):
+            text = " " + text  # `<<EOF && x; y` less ` && x`: `<<EOF;` would be a heredoc named `EOF;`
         raw = raw[:start] + text + raw[end:]
     kept_heredocs = len(instruction.heredocs) - len(removed)
+    if kept_heredocs and not _same_heredocs(instruction, raw, removed):
+        return _heredoc_kept(instruction, spans[0][0], spans[0][1])
     lost = _lost_comments(instruction, raw)
     if all_empty and not kept_heredocs:
         outcome.raw = "".join(lost) or None
@@ -109,7 +114,7 @@ def _removed_heredocs(instruction: Instruction, offset: int, edits: list[Edit]) 
             return None
         for index, (begin, end) in enumerate(markers):
             if edit.start < end and begin < edit.end:
-                if not (edit.start <= begin and end <= edit.end) or _WORD.search(edit.text):
+                if not (edit.start <= begin and end <= edit.end) or _LEFT.sub("", edit.text) not in ("", "true", ":"):
                     return None  # partly, or rewritten with its command: it is blanked in the edit's text
                 removed.append(index)
     if removed and len(markers) != len(instruction.heredocs):
@@ -117,7 +122,7 @@ def _removed_heredocs(instruction: Instruction, offset: int, edits: list[Edit]) 
     return sorted(removed)
 
 
-_WORD = lazy_re(r"[^\s\\;&|]")  # an edit's text that has any is not a removal
+_LEFT = lazy_re(r"[\s\\;&|]+")  # what a removal leaves: operators, continuations, or `true` in `a || true`
 
 
 def _scripts_written(instruction: Instruction, readers: list[list[str] | None], script: str, first_line: int,
@@ -153,6 +158,21 @@ _RUNNERS = frozenset({"sh", "bash", "dash", "ash", "/bin/sh", "/bin/bash", "sour
 _WRITTEN = lazy_re(r"(?:>>?|\btee(?:[ \t]+-a)?)[ \t]*([^\s;&|<>()]+)")  # files a command line writes
 
 
+_MARKER_END = lazy_re(r"<<-?[ \t]*(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s<>|&;\"']+)\Z")
+
+
+def _same_heredocs(instruction: Instruction, raw: str, removed: set[int]) -> bool:
+    """Does BuildKit read the translated RUN with the heredocs it should have (the same delimiters, in order)?"""
+    from migrator.parse.dockerfile import parse_instruction
+
+    try:
+        translated = parse_instruction(raw, instruction.line, instruction.escape)
+    except ValueError:
+        return False
+    expected = [h.delimiter for i, h in enumerate(instruction.heredocs) if i not in removed]
+    return [h.delimiter for h in translated.heredocs] == expected and translated.raw == raw
+
+
 def _heredoc_end(instruction: Instruction, index: int) -> int:
     """Offset in raw just after the delimiter line of heredoc `index`."""
     following = instruction.heredocs[index + 1 :]
@@ -169,12 +189,13 @@ def _heredoc_kept(instruction: Instruction, script: str, first_line: int) -> Run
     from migrator.rewrite.php_helpers import INSTALLERS
     from migrator.rewrite.shell import simple_commands
     from migrator.rewrite.users import USER_COMMANDS
+    from migrator.rewrite.wrappers import wrapper_words
 
     failing = ((pcodes.UNSUPPORTED_PACKAGE_COMMAND, {*MANAGERS, *WRAPPERS} - {"apk"}),
                (scodes.USER_COMMAND_UNTRANSLATABLE, USER_COMMANDS - {"adduser", "addgroup"}),
                (scodes.DOCKERHUB_HELPER_LEFT, INSTALLERS))
-    names = [words[0].rsplit("/", 1)[-1] for c in simple_commands(script, first_line)
-             if (words := strip_env_prefix(c.words))]
+    commands = [strip_env_prefix(c.words) for c in simple_commands(script, first_line)]
+    names = [words[skip].rsplit("/", 1)[-1] for words in commands if len(words) > (skip := wrapper_words(words))]
     message = "the translation of this RUN would rewrite a command that reads a heredoc (`<<`): left as written"
     found = scodes.RUN_UNPARSED.finding(instruction.line, message)
     for code, programs in failing:

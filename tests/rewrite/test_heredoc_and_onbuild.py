@@ -255,3 +255,25 @@ def test_a_script_with_a_shebang_written_for_later_is_an_error_too() -> None:
 def test_text_that_mentions_apt_get_and_is_not_run_is_no_error(run: str) -> None:
     result = migrate(f"FROM debian:12\n{run}\napt-get install -y curl\nEOF\nCMD [\"bash\"]\n")
     assert "MIG310" not in codes(result)
+
+
+def test_a_removal_next_to_a_kept_heredoc_leaves_its_marker_a_word_of_its_own() -> None:
+    """Removing ` && cat <<EOF2 > x.list` before `;` would make `<<"EOF";`: BuildKit reads a heredoc `EOF;`."""
+    source = ("FROM debian:12\nRUN cat > /x.conf <<\"EOF\" && \\\n    cat <<EOF2 > /etc/apt/sources.list.d/x.list; "
+              "echo done\nk=v\nEOF\ndeb http://x bookworm main\nEOF2\nCMD [\"bash\"]\n")
+    output = migrate(source).dockerfile
+    assert '\nRUN cat > /x.conf <<"EOF" ; echo done\nk=v\nEOF\nCMD' in output
+    assert [(h.delimiter, h.body) for i in parse(output).instructions for h in i.heredocs] == [("EOF", "k=v\n")]
+
+
+def test_a_command_replaced_by_true_takes_its_heredoc_along() -> None:
+    source = ("FROM debian:12\nRUN apt-get install -y curl && cat > /x.conf <<EOF || cat <<EOF2 > /etc/apt/sources.list.d/x.list"
+              "\nk=v\nEOF\ndeb http://x bookworm main\nEOF2\nCMD [\"curl\"]\n")
+    output = migrate(source).dockerfile
+    assert "\nRUN apk add --no-cache curl && cat > /x.conf <<EOF || true\nk=v\nEOF\nCMD" in output
+
+
+def test_a_kept_run_names_the_package_manager_behind_sudo() -> None:
+    result = migrate("FROM debian:12\nRUN <<EOF sudo useradd -m app && sudo apt-get install -y curl\nEOF\n"
+                     "CMD [\"curl\"]\n")
+    assert [f.line for f in result.findings if f.code == "MIG310" and "apt-get does not exist" in f.message] == [2]
