@@ -384,6 +384,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     created = {name for _, name in source_users_to_create(plan, stage_plan)}  # users and groups the stage creates
     knowledge = _stage_knowledge(plan, stage_plan, items, out)
     translated: list[Instruction] = []  # the stage's instructions as written out (RUN lines translated)
+    user = _user_at_start(plan, stage_plan)  # the user in force in the output, None for root
     for item in items:
         if not isinstance(item, Instruction):
             text.append(item.raw)
@@ -397,10 +398,15 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             needs_root = True
         if item.keyword == "SHELL":
             knowledge.errexit, knowledge.pipefail = _shell_flags(item)
-        if item.keyword in ("USER", "SHELL") and (placed := _tools_before(item, knowledge, newline)) is not None:
+        if item.keyword in ("USER", "SHELL") and (placed := _tools_before(item, knowledge, user, newline)) is not None:
             text.append(placed[0])
             out.findings.append(placed[1])
             needs_root = True
+        if item.keyword == "USER":
+            user = _non_root(item.body.strip())
+        if item.keyword == "RUN" and user is not None and (placed := _tools_as_root(item, knowledge, user, newline)):
+            text.append(placed[0])  # (`apk add ... && ` in front of the use would run as the user and fail)
+            out.findings.append(placed[1])
         if item.keyword in ("ARG", "ENV") and (listed := translated_default(item, knowledge)) is not None:
             text.append(_ensure_newline(listed[0], newline))
             out.findings.append(listed[1])
@@ -495,10 +501,11 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     return knowledge
 
 
-def _tools_before(item: Instruction, knowledge: StageKnowledge, newline: str) -> tuple[str, Finding] | None:
+def _tools_before(item: Instruction, knowledge: StageKnowledge, user: str | None,
+                  newline: str) -> tuple[str, Finding] | None:
     """Packages for missing tools still to add when the stage switches to another user (after it,
     `apk add` would run as that user and fail) or to a shell its image lacks (`SHELL ["/bin/bash", ...]`
-    on wolfi-base): they are installed just before, in a RUN of their own."""
+    on wolfi-base): they are installed just before, in a RUN of their own, as root."""
     from migrator.rewrite.tools import added_message, pending_packages
 
     packages = pending_packages(knowledge)
@@ -510,8 +517,26 @@ def _tools_before(item: Instruction, knowledge: StageKnowledge, newline: str) ->
     elif item.body.strip().split(":")[0] in ("root", "0") or not any(t.line > item.line for t in knowledge.tools):
         return None
     knowledge.tools_placed = True
-    return (f"RUN apk add --no-cache {' '.join(packages)}{newline}",
-            finding("MIG313", item.line, added_message(knowledge)))
+    return (_install_as_root(packages, user, newline), finding("MIG313", item.line, added_message(knowledge)))
+
+
+def _tools_as_root(item: Instruction, knowledge: StageKnowledge, user: str,
+                   newline: str) -> tuple[str, Finding] | None:
+    """Missing tools first used in this RUN, which runs as a user other than root (`USER app` of the stage or
+    of a stage it is built FROM): installed just before it in a RUN of their own, as root, and the user
+    given back, so the RUN itself runs as that user as it did."""
+    from migrator.rewrite.tools import added_message, pending_packages
+
+    packages = pending_packages(knowledge)
+    if not packages or not any(t.package and item.line <= t.line <= item.end_line for t in knowledge.tools):
+        return None
+    knowledge.tools_placed = True
+    return (_install_as_root(packages, user, newline), finding("MIG313", item.line, added_message(knowledge)))
+
+
+def _install_as_root(packages: list[str], user: str | None, newline: str) -> str:
+    install = f"RUN apk add --no-cache {' '.join(packages)}{newline}"
+    return install if user is None else f"USER root{newline}{install}USER {user}{newline}"
 
 
 def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge, knowledge: StageKnowledge,
@@ -562,20 +587,31 @@ def _tools_at_the_end(plan: FilePlan, stage_plan: StagePlan, knowledge: StageKno
 
 
 def _as_root(plan: FilePlan, stage_plan: StagePlan, lines: str, newline: str) -> str:
-    """`lines` run as root at the end of a stage, and the user in force there given back after them: a USER of
-    the stage or of a stage it is built FROM (`USER app` in the parent failed the apk add), or the -dev
-    image's nonroot user where no USER root was added to the chain."""
+    """`lines` run as root at the end of a stage, and the user in force there given back after them."""
+    users = [i.body.strip() for i in stage_plan.stage.instructions if i.keyword == "USER"]
+    user = _non_root(users[-1]) if users else _user_at_start(plan, stage_plan)
+    return lines if user is None else f"USER root{newline}{lines}USER {user}{newline}"
+
+
+def _user_at_start(plan: FilePlan, stage_plan: StagePlan) -> str | None:
+    """The user a stage's first instruction runs as in the output, None for root: the last USER of a stage
+    it is built FROM (`USER app` in the parent), else root where a USER root was added to the chain or the
+    image runs as root, else the -dev image's nonroot user."""
+    if _needs_user_root(plan, stage_plan):
+        return None  # USER root is added at its top
     stage = stage_plan.stage
-    user = facts_with_parents(stage).user
+    user = facts_with_parents(stage.parent).user if stage.parent is not None else None
     if user is None:
         needed = _user_root_needed(plan)
         facts = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))
         if any(needed[s.index] for s in stage.chain()) or facts.uid == 0:
-            return lines
+            return None
         user = facts.user
-    if user.split(":")[0] in ("root", "0"):
-        return lines
-    return f"USER root{newline}{lines}USER {user}{newline}"
+    return _non_root(user)
+
+
+def _non_root(user: str) -> str | None:
+    return None if user.split(":")[0] in ("root", "0") else user
 
 
 def _unreadable_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int]]:
