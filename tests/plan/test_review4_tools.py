@@ -58,3 +58,49 @@ def test_tools_placed_before_a_users_switch_are_installed_as_root_under_an_inher
                      "FROM base\nCOPY --from=build /x /x\nCMD [\"python\", \"/x/main.py\"]\n")
     build = result.dockerfile.split("AS build\n", 1)[1]
     assert build.startswith("USER root\nRUN apk add --no-cache curl\nUSER app\nUSER worker\n")
+
+
+def test_bash_for_a_shell_of_a_stage_under_an_inherited_user_is_installed_as_root() -> None:
+    result = migrate("FROM debian:12 AS base\nRUN useradd app\nUSER app\nFROM base AS build\n"
+                     "SHELL [\"/bin/bash\", \"-c\"]\nRUN echo hi > /tmp/x\n"
+                     "FROM base\nCOPY --from=build /tmp/x /x\nCMD [\"cat\", \"/x\"]\n")
+    assert ("AS build\nUSER root\nRUN apk add --no-cache bash\nUSER app\nSHELL [\"/bin/bash\", \"-c\"]\n"
+            in result.dockerfile)
+
+
+# --- N2: the tools the source image shipped, in every final stage kept with a shell for its script ----
+
+TWO_STAGES = """\
+FROM python:3.12 AS build
+WORKDIR /app
+COPY . .
+RUN pip install --prefix=/install -r requirements.txt
+FROM python:3.12
+COPY --from=build /install /usr/local
+COPY . /app
+RUN useradd -u 1000 app
+USER app
+ENTRYPOINT ["/app/run.sh"]
+"""
+
+
+def test_the_final_stage_of_a_multi_stage_build_moved_to_wolfi_base_keeps_the_source_images_tools() -> None:
+    # `useradd app` named the directory /app of /app/run.sh: the script was taken for one a RUN made
+    result = migrate(TWO_STAGES)
+    assert "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip bash curl wget git\n" \
+        in result.dockerfile
+    assert "`/app/run.sh` (line 10) is a script this tool cannot read" in messages(result, "MIG313")[0]
+
+
+def test_a_user_or_chown_naming_the_scripts_directory_does_not_hide_the_script() -> None:
+    result = migrate("FROM node:20\nCOPY . /app\nRUN useradd app && chown -R app:app /app\nUSER app\n"
+                     "ENTRYPOINT [\"/app/docker-entrypoint.sh\"]\n")
+    assert "RUN apk add --no-cache nodejs npm bash curl wget git\n" in result.dockerfile
+    assert messages(result, "MIG313")
+
+
+def test_a_script_in_a_directory_a_run_builds_is_still_taken_for_the_builds_own() -> None:
+    result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN mkdir -p bin && ./configure --bindir bin\n"
+                     "ENTRYPOINT [\"./bin/start.sh\"]\n")
+    assert not messages(result, "MIG313")
+
