@@ -65,7 +65,11 @@ def _section(name: str) -> dict[str, list[str]]:
 def program(cmd: Cmd) -> str | None:
     """The program a command runs: its name, or the word after a wrapper (`xargs wget`); None when
     it is a path, a variable or unknown."""
-    words = [w.value for w in cmd.words]
+    return program_name([w.value for w in cmd.words])
+
+
+def program_name(words: list[str | None]) -> str | None:
+    """`program` of a command's words (None for a word that expands something)."""
     index = 0
     while index < len(words):
         word = words[index]

@@ -104,3 +104,46 @@ def test_a_script_in_a_directory_a_run_builds_is_still_taken_for_the_builds_own(
                      "ENTRYPOINT [\"./bin/start.sh\"]\n")
     assert not messages(result, "MIG313")
 
+
+# --- N4: a missing tool whose failure the start command goes on after --------------------------------
+
+NODE_APP = """\
+FROM node:20 AS b
+WORKDIR /app
+COPY . .
+RUN npm ci && npm run build
+FROM node:20-slim
+WORKDIR /app
+COPY --from=b /app /app
+CMD {command}
+"""
+
+
+def start_findings(command: str) -> dict[str, Severity]:
+    result = migrate(NODE_APP.format(command=command))
+    return {code: severity for code, severity in codes(result).items() if code in ("MIG563", "MIG564")}
+
+
+def test_a_missing_tool_in_a_step_the_shell_goes_on_after_is_a_warning_that_the_step_is_lost() -> None:
+    result = migrate(NODE_APP.format(command="curl -s http://cfg/env > .env; node server.js"))
+    assert "MIG563" not in codes(result)
+    [message] = messages(result, "MIG564")
+    assert message.startswith("the start command runs `curl`, which node:latest does not have (Wolfi package curl): "
+                              "that step fails with `not found` at every start and the command goes on without it")
+    assert start_findings("curl -s http://cfg/env > .env || true; exec node server.js") == {"MIG564": Severity.WARNING}
+    assert start_findings("curl -s http://cfg/env | sh; node server.js") == {"MIG564": Severity.WARNING}
+    assert start_findings("if curl -sf http://cfg; then echo ok; fi; exec node server.js") == {
+        "MIG564": Severity.WARNING}
+
+
+def test_a_missing_tool_whose_failure_ends_the_start_stays_an_error() -> None:
+    for command in ("curl -s http://cfg/env > .env && node server.js",
+                    "set -e; curl -s http://cfg/env > .env; node server.js",
+                    "curl -s http://cfg/env > .env || exit 1; node server.js",
+                    "node server.js; exec curl -X POST http://hook"):
+        assert start_findings(command) == {"MIG563": Severity.ERROR}, command
+
+
+def test_a_missing_tool_used_twice_is_an_error_when_one_use_ends_the_start() -> None:
+    assert start_findings("curl -s http://a > a || true; curl -s http://b > b && node server.js") == {
+        "MIG563": Severity.ERROR}
