@@ -4,6 +4,8 @@ per defect, asserting what the user sees: the migrated file and its findings."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from migrator.api import migrate_text
 from migrator.model import Options, Result, Severity
 
@@ -147,3 +149,46 @@ def test_a_missing_tool_whose_failure_ends_the_start_stays_an_error() -> None:
 def test_a_missing_tool_used_twice_is_an_error_when_one_use_ends_the_start() -> None:
     assert start_findings("curl -s http://a > a || true; curl -s http://b > b && node server.js") == {
         "MIG563": Severity.ERROR}
+
+
+# --- N5: MIG222 only where the pinned Java proves the unread wrapper too old --------------------------
+
+GRADLE_21 = """\
+FROM eclipse-temurin:21-jdk AS build
+WORKDIR /src
+COPY . .
+RUN ./gradlew bootJar
+FROM eclipse-temurin:21-jre
+COPY --from=build /src/build/libs/app.jar /app.jar
+CMD ["java","-jar","/app.jar"]
+"""
+
+
+def _wrapper(directory: Path, version: str) -> None:
+    (directory / "gradle" / "wrapper").mkdir(parents=True)
+    (directory / "gradle" / "wrapper" / "gradle-wrapper.properties").write_text(
+        f"distributionUrl=https\\://services.gradle.org/distributions/gradle-{version}-bin.zip\n")
+
+
+def test_an_unread_wrapper_on_a_java_that_runs_a_new_enough_gradle_is_a_warning() -> None:
+    result = migrate(GRADLE_21)
+    assert "MIG222" not in codes(result)
+    [warning] = [f for f in result.findings if f.code == "MIG223"]
+    assert warning.severity is Severity.WARNING and warning.line == 4
+    assert "if it is older than 9.4.0, upgrade it (`./gradlew wrapper --gradle-version 9.4.0`)" in warning.message
+
+
+def test_an_unread_wrapper_on_a_java_no_new_enough_gradle_runs_on_stays_an_error() -> None:
+    for java in ("8", "11", "16"):
+        result = migrate(GRADLE_21.replace(":21-", f":{java}-"))
+        [error] = [f for f in result.findings if f.code == "MIG222"]
+        assert error.severity is Severity.ERROR and "Gradle 8.14 at most, so the build fails" in error.message, java
+
+
+def test_a_wrapper_read_from_the_context_decides_on_java_21(tmp_path: Path) -> None:
+    _wrapper(tmp_path / "old", "8.14.3")
+    old = migrate(GRADLE_21, Options(context=tmp_path / "old"))
+    assert "runs Gradle 8.14.3" in messages(old, "MIG222")[0] and "MIG223" not in codes(old)
+    _wrapper(tmp_path / "new", "9.4.1")
+    new = migrate(GRADLE_21, Options(context=tmp_path / "new"))
+    assert "MIG222" not in codes(new) and "MIG223" not in codes(new)
