@@ -192,3 +192,22 @@ def test_a_wrapper_read_from_the_context_decides_on_java_21(tmp_path: Path) -> N
     _wrapper(tmp_path / "new", "9.4.1")
     new = migrate(GRADLE_21, Options(context=tmp_path / "new"))
     assert "MIG222" not in codes(new) and "MIG223" not in codes(new)
+
+
+# --- the build tool of the maven and gradle images, on a stage moved to wolfi-base ---------------------
+
+
+def test_a_maven_image_stage_moved_to_wolfi_base_for_its_script_gets_maven_for_its_mvn_step() -> None:
+    # `RUN mvn package` on wolfi-base with only the JDK installed: `mvn: not found`, and no finding said so
+    result = migrate("FROM maven:3.9-eclipse-temurin-17\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+                     "ENTRYPOINT [\"./docker/start.sh\"]\n")
+    [install] = [line for line in result.dockerfile.splitlines() if "apk add" in line]
+    assert install.startswith("RUN apk add --no-cache openjdk-17-default-jdk bash maven")
+    assert any("maven (for `mvn`) added to apk add: the stage runs it (line 4)" in m for m in messages(result, "MIG313"))
+
+
+def test_a_build_on_the_maven_dev_image_adds_nothing() -> None:
+    result = migrate("FROM maven:3.9-eclipse-temurin-17 AS build\nWORKDIR /src\nCOPY . .\nRUN mvn package\n"
+                     "FROM eclipse-temurin:17-jre\nCOPY --from=build /src/target/app.jar /app.jar\n"
+                     "CMD [\"java\", \"-jar\", \"/app.jar\"]\n")
+    assert "apk add" not in result.dockerfile and not messages(result, "MIG313")
