@@ -543,7 +543,7 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
                    out: Written) -> list[Finding]:
     """The commands the stage runs that its Wolfi image lacks (rewrite/tools.py): their packages go into
     the stage's apk add in the second pass; a command no Wolfi package provides is an error."""
-    from migrator.rewrite.tools import missing_tools, shipped_tools, tools_for_scripts
+    from migrator.rewrite.tools import missing_tools, shipped_tools, tools_for_scripts, tools_in_read_scripts
 
     if stage_plan.family == "wolfi":
         return []  # already a Wolfi image: what it lacks, the original lacked too
@@ -562,6 +562,8 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
     knowledge.image_name = image_name(image)
     model = plan.rules.image_model(image)
     knowledge.tools = missing_tools(probe.uses, model, installed, copied)
+    knowledge.tools += tools_in_read_scripts(_read_scripts(plan, stage_plan), model, installed, copied,
+                                             knowledge.tools)
     root = plan.root_of(stage_plan).stage
     if root.ref is not None and (shipped := shipped_tools(root.ref)):
         knowledge.source_image = root.ref.familiar
@@ -615,14 +617,26 @@ def _non_root(user: str) -> str | None:
 
 
 def _unreadable_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int]]:
-    """(program, line) of the build-context scripts the stage runs that this tool cannot read: its RUN
-    steps', and the final stage's start script (it runs on this image when the stage is the runtime)."""
+    """(program, line) of the build-context scripts the stage runs that this tool cannot read."""
+    return [(program, line) for program, line, source in _stage_scripts(plan, stage_plan)
+            if plan.files.text(source) is None]
+
+
+def _read_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int, str]]:
+    """(program, line, text) of the build-context scripts the stage runs that this tool read from disk."""
+    return [(program, line, text) for program, line, source in _stage_scripts(plan, stage_plan)
+            if (text := plan.files.text(source)) is not None]
+
+
+def _stage_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int, str]]:
+    """(program, line, build-context path) of the scripts the stage runs: its RUN steps', and the final
+    stage's start script (it runs on this image when the stage is the runtime)."""
     from migrator.plan.scripts import start_script
 
-    scripts = [(p, line, source) for p, line, source in stage_context_scripts(plan, stage_plan)]
+    scripts = list(stage_context_scripts(plan, stage_plan))
     if stage_plan is plan.final and not stage_plan.split and (started := start_script(stage_plan.stage)):
         scripts.append(started)
-    return [(program, line) for program, line, source in scripts if plan.files.text(source) is None]
+    return scripts
 
 
 def _shell_flags(item: Instruction) -> tuple[bool, bool]:

@@ -173,16 +173,22 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
     from migrator.rewrite.tools import package_for
 
     rest = report.argv[unwrap(report.argv).program_index:]
-    if report.status == "broken" or not is_shell_c(rest) or view.model is None or not view.model.known:
+    if report.status == "broken" or view.model is None or not view.model.known:
+        return []
+    if is_shell_c(rest):
+        steps, runs = start_steps(rest[2]), "the start command runs"
+    elif (script := _start_script_text(view, context, rest)) is not None:
+        steps, runs = start_steps(script[1], _shebang_errexit(script[1])), f"the start script `{script[0]}` runs"
+    else:
         return []
     problems = []
-    for name, skipped in start_steps(rest[2]):
+    for name, skipped in steps:
         package = package_for(name)
         if (package is None or view.model.has_program(name) or name == "bash"
                 or _installed_by_package(name, view.packages, context.rules) or package in view.packages
                 or _locate(view, context, name) is not None):
             continue
-        lacks = f"the start command runs `{name}`, which {_short(view.image)} does not have (Wolfi package {package})"
+        lacks = f"{runs} `{name}`, which {_short(view.image)} does not have (Wolfi package {package})"
         if skipped is None:
             problems.append(Problem("MIG563", line, f"{lacks}: the container fails at start with `not found`; "
                                     f"install it (`apk add {package}` on wolfi-base) or do that step in the build"))
@@ -193,7 +199,29 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
     return problems
 
 
-def start_steps(script: str) -> list[tuple[str, str | None]]:
+def _start_script_text(view: StageView, context: Context, argv: tuple[str, ...]) -> tuple[str, str] | None:
+    """(program, text) of the script the start command runs (`./start.sh`, `sh start.sh`) when it is a file of
+    the build context on disk."""
+    words = [w for w in argv[1:] if not w.startswith("-")] if argv and is_shell(argv[0]) else list(argv[:1])
+    if not words:
+        return None
+    located = _locate(view, context, words[0])
+    if located is None or located.how != "copied":
+        return None
+    origin, source = _origin(view, context, located.path, 0)
+    text = context.files.text(source) if origin == "context" and source else None
+    return None if text is None else (words[0], text)
+
+
+def _shebang_errexit(text: str) -> bool:
+    """`#!/bin/sh -e` (or `-ex`, `-o errexit`) on the script's first line."""
+    from migrator.rewrite.failures import shell_flags
+
+    first = text.split("\n", 1)[0]
+    return first.startswith("#!") and shell_flags(first[2:].split()[1:])[0]
+
+
+def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | None]]:
     """(program, why its failure does not end the command or None when it does) of each program a `sh -c`
     command line runs, once per program (it ends the command if any of its uses does)."""
     from migrator.rewrite.failures import hidden_reason, set_commands
@@ -218,7 +246,7 @@ def start_steps(script: str) -> list[tuple[str, str | None]]:
             continue
         name = program_name([literal(src, w) for w in command_words(node)[1]])
         if name:
-            skipped = hidden_reason(node, False, False, sets)
+            skipped = hidden_reason(node, errexit, False, sets)
             found[name] = None if name in found and found[name] is None else skipped
     return list(found.items())
 

@@ -211,3 +211,41 @@ def test_a_build_on_the_maven_dev_image_adds_nothing() -> None:
                      "FROM eclipse-temurin:17-jre\nCOPY --from=build /src/target/app.jar /app.jar\n"
                      "CMD [\"java\", \"-jar\", \"/app.jar\"]\n")
     assert "apk add" not in result.dockerfile and not messages(result, "MIG313")
+
+
+# --- the tools of build-context scripts read from disk ------------------------------------------------
+
+
+def test_a_start_script_read_from_the_context_gets_the_tools_it_runs_on_wolfi_base(tmp_path: Path) -> None:
+    (tmp_path / "run.sh").write_text("#!/bin/sh\ncurl -s http://cfg/env > .env\nexec python app.py\n")
+    result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "ENTRYPOINT [\"./run.sh\"]\n", Options(context=tmp_path))
+    assert "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip curl\n" \
+        in result.dockerfile
+    assert messages(result, "MIG313") == ["curl added to apk add: `./run.sh` (line 5), a script of the build "
+                                          "context, runs it, and neither wolfi-base nor the stage's packages "
+                                          "provide it on Wolfi"]
+    assert "MIG563" not in codes(result) and "MIG564" not in codes(result)
+
+
+def test_a_build_script_read_from_the_context_gets_its_tool_in_front_of_it(tmp_path: Path) -> None:
+    (tmp_path / "fetch.sh").write_text("#!/bin/sh\nset -e\ncurl -fsSL https://example.com/x.tgz | tar xz\n")
+    result = migrate("FROM python:3.12 AS build\nWORKDIR /src\nCOPY . .\nRUN ./fetch.sh\n"
+                     "FROM python:3.12-slim\nCOPY --from=build /src /app\nCMD [\"python\", \"/app/main.py\"]\n",
+                     Options(context=tmp_path))
+    assert "RUN apk add --no-cache curl && ./fetch.sh\n" in result.dockerfile
+
+
+def test_a_start_script_on_a_runtime_that_cannot_install_its_tool_is_reported(tmp_path: Path) -> None:
+    text = ("FROM node:20 AS build\nWORKDIR /src\nCOPY . .\nRUN npm ci\n"
+            "FROM node:20\nWORKDIR /app\nCOPY --from=build /src /app\nENTRYPOINT [\"./start.sh\"]\n")
+    (tmp_path / "start.sh").write_text("#!/bin/sh\nwget -q http://cfg/env -O .env\nexec node server.js\n")
+    [warning] = [f for f in migrate(text, Options(context=tmp_path)).findings if f.code == "MIG564"]
+    assert warning.line == 8 and warning.message.startswith("the start script `./start.sh` runs `wget`, which "
+                                                            "node:latest does not have")
+    (tmp_path / "start.sh").write_text("#!/bin/sh -e\nwget -q http://cfg/env -O .env\nexec node server.js\n")
+    assert start_codes(migrate(text, Options(context=tmp_path))) == {"MIG563": Severity.ERROR}
+
+
+def start_codes(result: Result) -> dict[str, Severity]:
+    return {code: severity for code, severity in codes(result).items() if code in ("MIG563", "MIG564")}
