@@ -436,7 +436,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     installs_bash = "bash" in stage_plan.base_packages or re.search(r"\bapk add\b[^\n]*(?<![\w-])bash(?![\w-])", body)
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
     if bash:
-        body = f"RUN apk add --no-cache bash{newline}" + body
+        body = _install_as_root(["bash"], _user_at_start(plan, stage_plan), newline) + body
         out.findings.append(finding("MIG551", stage_plan.stage.from_item.line, f"bash installed with apk: {bash}"))
     if needs_root and _needs_user_root(plan, stage_plan):
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))

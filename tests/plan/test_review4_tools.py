@@ -249,3 +249,9 @@ def test_a_start_script_on_a_runtime_that_cannot_install_its_tool_is_reported(tm
 
 def start_codes(result: Result) -> dict[str, Severity]:
     return {code: severity for code, severity in codes(result).items() if code in ("MIG563", "MIG564")}
+
+
+def test_bash_for_an_unreadable_build_script_under_an_inherited_user_is_installed_as_root() -> None:
+    result = migrate("FROM debian:12 AS base\nRUN useradd app\nUSER app\nFROM base AS build\nCOPY . /src\n"
+                     "RUN /src/build.sh\nFROM base\nCOPY --from=build /src/out /out\nCMD [\"/out/app\"]\n")
+    assert "AS build\nUSER root\nRUN apk add --no-cache bash\nUSER app\nCOPY . /src\n" in result.dockerfile
