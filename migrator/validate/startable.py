@@ -244,9 +244,10 @@ def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | Non
     for node in walk(src.root):
         if node.type != "command":
             continue
-        name = program_name([literal(src, w) for w in command_words(node)[1]])
-        if name:
-            skipped = hidden_reason(node, errexit, False, sets)
+        words = [literal(src, w) for w in command_words(node)[1]]
+        name = program_name(words)
+        if name:  # (`exec` replaces the shell: nothing after it runs, whatever follows)
+            skipped = None if words[0] == "exec" else hidden_reason(node, errexit, False, sets)
             found[name] = None if name in found and found[name] is None else skipped
     return list(found.items())
 

@@ -142,7 +142,8 @@ def test_a_missing_tool_whose_failure_ends_the_start_stays_an_error() -> None:
     for command in ("curl -s http://cfg/env > .env && node server.js",
                     "set -e; curl -s http://cfg/env > .env; node server.js",
                     "curl -s http://cfg/env > .env || exit 1; node server.js",
-                    "node server.js; exec curl -X POST http://hook"):
+                    "node server.js; exec curl -X POST http://hook",
+                    "cd /app; exec curl -s http://cfg/start; node server.js"):
         assert start_findings(command) == {"MIG563": Severity.ERROR}, command
 
 
