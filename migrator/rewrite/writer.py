@@ -602,7 +602,13 @@ def _user_at_start(plan: FilePlan, stage_plan: StagePlan) -> str | None:
     if _needs_user_root(plan, stage_plan):
         return None  # USER root is added at its top
     stage = stage_plan.stage
-    user = facts_with_parents(stage.parent).user if stage.parent is not None else None
+    parent = facts_with_parents(stage.parent, None, plan.staged.global_args) if stage.parent is not None else None
+    user = parent.user if parent is not None else None
+    if parent is not None and user is not None and "$" in user:
+        from migrator.parse.imageref import expand_args
+
+        value, missing = expand_args(user, parent.env)  # `USER ${APP_USER}`: an ARG of the parent is unset here
+        user = user if missing or not value else value
     if user is None:
         needed = _user_root_needed(plan)
         facts = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))

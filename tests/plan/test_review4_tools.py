@@ -256,3 +256,11 @@ def test_bash_for_an_unreadable_build_script_under_an_inherited_user_is_installe
     result = migrate("FROM debian:12 AS base\nRUN useradd app\nUSER app\nFROM base AS build\nCOPY . /src\n"
                      "RUN /src/build.sh\nFROM base\nCOPY --from=build /src/out /out\nCMD [\"/out/app\"]\n")
     assert "AS build\nUSER root\nRUN apk add --no-cache bash\nUSER app\nCOPY . /src\n" in result.dockerfile
+
+
+def test_a_user_the_parent_named_with_its_own_build_argument_is_given_back_by_its_value() -> None:
+    # the parent's ARG is not in scope in the child: `USER ${APP_USER}` there would name no user
+    result = migrate("FROM python:3.12 AS base\nARG APP_USER=app\nRUN useradd -u 1000 $APP_USER\nUSER ${APP_USER}\n"
+                     "FROM base AS build\nRUN curl -fsSL https://example.com/x.tgz | tar xz\n"
+                     "FROM base\nCOPY --from=build /x /x\nCMD [\"python\", \"/x/main.py\"]\n")
+    assert "AS build\nUSER root\nRUN apk add --no-cache curl\nUSER app\nRUN curl" in result.dockerfile
