@@ -146,8 +146,9 @@ TOOLS_ADDED = Code(
     "FROM), the packages are installed in a RUN of their own between `USER root` and that USER instead, "
     "since apk needs root. Commands the table does not know are never guessed at. The commands of a "
     "build-context script the stage runs (a RUN step's, or the start script of a stage that stays one "
-    "stage) count when the script is read from the build context on disk. A stage that runs a script "
-    "this tool cannot read also gets the download and version-control tools its source image shipped "
+    "stage) count when the script is read from the build context on disk, and so do those of a shell-form "
+    "start command (`CMD curl ... && node server.js`) of a final stage that stays one stage. A stage that "
+    "runs a script this tool cannot read also gets the download and version-control tools its source image shipped "
     "(rules/dockerhub.yaml `shipped_tools`: curl, wget and git on the full images built on buildpack-deps) "
     "that the Chainguard image lacks, since the script may use them.",
 )

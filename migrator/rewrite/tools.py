@@ -176,25 +176,30 @@ def tools_in_read_scripts(scripts: list[tuple[str, int, str]], image: Chainguard
                           copied: set[str], named: list[MissingTool]) -> list[MissingTool]:
     """The tools of the table that build-context scripts the stage runs, read from disk, run and nothing gives
     the stage: (program, line, text) of each script; a tool the stage's own commands run is already named."""
-    from migrator.rewrite.shell import simple_commands
-
     found: list[MissingTool] = []
     have = {t.command for t in named}
     for script, line, text in scripts:
-        uses = ToolUses()
-        for command in simple_commands(text):
-            name = program_name(list(command.words))
-            if name is None:
-                continue
-            uses.used.setdefault(name, line)
-            for word in command.words[1:]:
-                for part in word.replace("@", " ").replace("=", " ").split():
-                    uses.mentions.setdefault(posixpath.basename(part.rstrip("/")), set()).add(name)
-        for tool in missing_tools(uses, image, installed, copied):
+        for tool in missing_tools(script_uses(text, line), image, installed, copied):
             if tool.package is not None and tool.command not in have:
                 have.add(tool.command)
                 found.append(MissingTool(tool.command, tool.package, line, script, read=True))
     return found
+
+
+def script_uses(text: str, line: int) -> ToolUses:
+    """The commands a shell script (or a start command line) runs, all at `line`, as the first pass notes them."""
+    from migrator.rewrite.shell import simple_commands
+
+    uses = ToolUses()
+    for command in simple_commands(text):
+        name = program_name(list(command.words))
+        if name is None:
+            continue
+        uses.used.setdefault(name, line)
+        for word in command.words[1:]:
+            for part in word.replace("@", " ").replace("=", " ").split():
+                uses.mentions.setdefault(posixpath.basename(part.rstrip("/")), set()).add(name)
+    return uses
 
 
 def pending_packages(knowledge: StageKnowledge) -> list[str]:

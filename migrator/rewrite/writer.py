@@ -543,7 +543,13 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
                    out: Written) -> list[Finding]:
     """The commands the stage runs that its Wolfi image lacks (rewrite/tools.py): their packages go into
     the stage's apk add in the second pass; a command no Wolfi package provides is an error."""
-    from migrator.rewrite.tools import missing_tools, shipped_tools, tools_for_scripts, tools_in_read_scripts
+    from migrator.rewrite.tools import (
+        missing_tools,
+        script_uses,
+        shipped_tools,
+        tools_for_scripts,
+        tools_in_read_scripts,
+    )
 
     if stage_plan.family == "wolfi":
         return []  # already a Wolfi image: what it lacks, the original lacked too
@@ -562,6 +568,10 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
     knowledge.image_name = image_name(image)
     model = plan.rules.image_model(image)
     knowledge.tools = missing_tools(probe.uses, model, installed, copied)
+    if (started := _start_command_line(plan, stage_plan)) is not None:  # it runs on this image, which has apk
+        named = {t.command for t in knowledge.tools}
+        knowledge.tools += [t for t in missing_tools(script_uses(*started), model, installed, copied)
+                            if t.command not in named and t.package is not None]
     knowledge.tools += tools_in_read_scripts(_read_scripts(plan, stage_plan), model, installed, copied,
                                              knowledge.tools)
     root = plan.root_of(stage_plan).stage
@@ -620,6 +630,19 @@ def _user_at_start(plan: FilePlan, stage_plan: StagePlan) -> str | None:
 
 def _non_root(user: str) -> str | None:
     return None if user.split(":")[0] in ("root", "0") else user
+
+
+def _start_command_line(plan: FilePlan, stage_plan: StagePlan) -> tuple[str, int] | None:
+    """(command line, line) of the final stage's `sh -c` start command (a shell-form CMD or ENTRYPOINT) when
+    the stage stays one stage: its tools can be installed there."""
+    from migrator.plan.startcommand import effective_command, is_shell_c, unwrap
+
+    if stage_plan is not plan.final or stage_plan.split:
+        return None
+    state = effective_command([s.instructions for s in stage_plan.stage.chain()], (), ())
+    rest = state.argv[unwrap(state.argv).program_index:]
+    setter = state.entrypoint_from if state.entrypoint else state.cmd_from
+    return (rest[2], setter.line) if is_shell_c(rest) and setter is not None else None
 
 
 def _unreadable_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int]]:

@@ -264,3 +264,28 @@ def test_a_user_the_parent_named_with_its_own_build_argument_is_given_back_by_it
                      "FROM base AS build\nRUN curl -fsSL https://example.com/x.tgz | tar xz\n"
                      "FROM base\nCOPY --from=build /x /x\nCMD [\"python\", \"/x/main.py\"]\n")
     assert "AS build\nUSER root\nRUN apk add --no-cache curl\nUSER app\nRUN curl" in result.dockerfile
+
+
+# --- the tools of a shell start command, on a final stage that keeps apk ------------------------------
+
+
+def test_a_shell_start_command_on_a_stage_kept_on_wolfi_base_gets_its_tool_installed() -> None:
+    # the stage has apk, so MIG563 "install it" was advice the tool could have followed itself
+    result = migrate("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+                     "CMD ./wait-for.sh db && curl -s http://cfg > .env && node server.js\n")
+    assert "RUN apk add --no-cache nodejs npm bash curl\n" in result.dockerfile
+    assert start_codes(result) == {}
+    assert any("curl added to apk add: the stage runs it (line 5)" in m for m in messages(result, "MIG313"))
+
+
+def test_a_shell_start_command_on_a_kept_dev_chain_gets_its_tool_as_root_before_it() -> None:
+    result = migrate("FROM python:3.12 AS base\nRUN useradd -u 1000 app\nUSER app\nFROM base\nCOPY . /app\n"
+                     "CMD curl -so /tmp/cfg http://cfg && exec python /app/main.py\n")
+    assert result.dockerfile.endswith("COPY . /app\nUSER root\nRUN apk add --no-cache curl\nUSER app\n"
+                                      "ENTRYPOINT []\nCMD curl -so /tmp/cfg http://cfg && exec python /app/main.py\n")
+    assert start_codes(result) == {}
+
+
+def test_a_split_final_stage_keeps_its_builder_free_of_the_start_commands_tools() -> None:
+    result = migrate(NODE_APP.format(command="curl -s http://cfg/env > .env && node server.js"))
+    assert "apk add" not in result.dockerfile and start_codes(result) == {"MIG563": Severity.ERROR}
