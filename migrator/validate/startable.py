@@ -209,7 +209,11 @@ def _start_script_text(view: StageView, context: Context, argv: tuple[str, ...])
     if located is None or located.how != "copied":
         return None
     origin, source = _origin(view, context, located.path, 0)
-    text = context.files.text(source) if origin == "context" and source else None
+    kind = context.files.kind(source) if origin == "context" and source else None
+    shell_run = is_shell(argv[0]) or words[0].endswith(".sh")  # (a script without a `#!` line is read as data)
+    if source is None or not (kind in ("sh", "bash") or (kind == "data" and shell_run)):
+        return None  # a binary, another interpreter's script, or a file that cannot be read
+    text = context.files.text(source)
     return None if text is None else (words[0], text)
 
 

@@ -289,3 +289,11 @@ def test_a_shell_start_command_on_a_kept_dev_chain_gets_its_tool_as_root_before_
 def test_a_split_final_stage_keeps_its_builder_free_of_the_start_commands_tools() -> None:
     result = migrate(NODE_APP.format(command="curl -s http://cfg/env > .env && node server.js"))
     assert "apk add" not in result.dockerfile and start_codes(result) == {"MIG563": Severity.ERROR}
+
+
+def test_a_binary_started_from_the_context_is_not_read_as_a_script(tmp_path: Path) -> None:
+    (tmp_path / "server").write_bytes(b"\x7fELF\x02\x01\x01\x00\ncurl -s http://cfg && exec run\n")
+    result = migrate("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\n"
+                     "FROM debian:12-slim\nCOPY --from=build /src/server /server\nCMD [\"/server\"]\n",
+                     Options(context=tmp_path))
+    assert start_codes(result) == {}
