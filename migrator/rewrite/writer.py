@@ -652,9 +652,10 @@ def _unreadable_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str
 
 
 def _read_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int, str]]:
-    """(program, line, text) of the build-context scripts the stage runs that this tool read from disk."""
+    """(program, line, text) of the build-context shell scripts the stage runs that this tool read from disk
+    (not a binary, nor a python or node script)."""
     return [(program, line, text) for program, line, source in _stage_scripts(plan, stage_plan)
-            if (text := plan.files.text(source)) is not None]
+            if plan.files.kind(source) in ("sh", "bash", "data") and (text := plan.files.text(source)) is not None]
 
 
 def _stage_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int, str]]:

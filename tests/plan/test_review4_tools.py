@@ -297,3 +297,11 @@ def test_a_binary_started_from_the_context_is_not_read_as_a_script(tmp_path: Pat
                      "FROM debian:12-slim\nCOPY --from=build /src/server /server\nCMD [\"/server\"]\n",
                      Options(context=tmp_path))
     assert start_codes(result) == {}
+
+
+def test_a_python_script_from_the_context_is_not_read_as_shell(tmp_path: Path) -> None:
+    (tmp_path / "build.py").write_text("#!/usr/bin/env python3\ncurl = 'https://example.com'\n")
+    result = migrate("FROM python:3.12 AS build\nWORKDIR /app\nCOPY . .\nRUN bash ./build.py\n"
+                     "FROM python:3.12-slim\nCOPY --from=build /app /app\nCMD [\"python\", \"/app/main.py\"]\n",
+                     Options(context=tmp_path))
+    assert not messages(result, "MIG313")
