@@ -166,6 +166,9 @@ def migrate_app(execute: Execute) -> typer.Typer:
                                                                                   "(repeatable, or CODE,CODE)")] = None,
         stdin_filename: Annotated[str | None, Opt("--stdin-filename", metavar="NAME",
                                                      help="the name to report for '-'")] = None,
+        context: Annotated[str | None, Opt("--context", metavar="DIR",
+                                              help="the build context, where the COPY sources are (default: "
+                                                   "each Dockerfile's directory; none for '-')")] = None,
         fmt: Annotated[Format | None, Opt("--format", help="report findings on stdout in this format instead "
                                                               "of printing the migrated file")] = None,
         quiet: Annotated[bool, Opt("-q", "--quiet", help="no findings on stderr")] = False,
@@ -178,7 +181,8 @@ def migrate_app(execute: Execute) -> typer.Typer:
         return execute(MigrateArgs(
             paths=list(paths or []), write=write, diff=diff, check=check, json=as_json, no_backup=no_backup,
             registry=registry, org=org, tag_policy=_value(tag_policy), pin=pin, verify_tags=verify_tags,
-            rules=list(rules or []), ignore=list(ignore or []), stdin_filename=stdin_filename, fmt=_value(fmt),
+            rules=list(rules or []), ignore=list(ignore or []), stdin_filename=stdin_filename, context=context,
+            fmt=_value(fmt),
             quiet=quiet, explain=explain, list_codes=list_codes,
         ))
 

@@ -24,7 +24,7 @@ _MIGRATE_FLAGS = {
 }
 _MIGRATE_VALUES = {
     "--registry": "registry", "--org": "org", "--tag-policy": "tag_policy", "--stdin-filename": "stdin_filename",
-    "--format": "fmt",
+    "--context": "context", "--format": "fmt",
 }
 _MIGRATE_LISTS = {"--rules": "rules", "--ignore": "ignore"}
 
