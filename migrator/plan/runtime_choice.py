@@ -43,7 +43,7 @@ class Need:
     image: str  # the runtime image the check ran against
     program: str | None
     inner: str | None  # the program inside `sh -c`
-    kind: str  # "missing" | "shell" | "bash" | "no-command" | "arguments" | "sdk"
+    kind: str  # "missing" | "shell" | "bash" | "no-command" | "arguments" | "sdk" | "run-through"
 
 
 def base_image(options: Options) -> str:
@@ -88,6 +88,10 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
     if wants_shell and root_is_final and current not in BASE_IMAGES:
         found += _language_on_base(need, language or image_language(current, rules), rules, options, source_tag,
                                    source_repository, installed)
+    if need.kind == "run-through" and rules.image_facts(current).dev:
+        found.append(RuntimeOverride(f"{current}:latest-dev", reason=f"the stage has no command of its own, and the "
+                                     f"command given when the container starts runs through `{need.program}` (or a "
+                                     f"shell), which only {current}'s -dev image has"))
     if need.kind == "sdk":
         found.append(RuntimeOverride("dotnet-sdk:latest", reason=f"`{need.program} run` builds and runs the project, "
                                      "which needs the .NET SDK: dotnet-sdk (busybox sh, compilers) is the runtime; "
