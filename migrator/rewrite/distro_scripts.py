@@ -78,7 +78,8 @@ def _script_finding(plan: FilePlan, stage_plan: StagePlan, program: str, line: i
     return [finding("MIG414", line, f"`{program}` is a script from the build context, written for the {label} "
                     "image, that this tool cannot read: it runs at build time and may call "
                     f"{'apk with Alpine package names' if family == 'alpine' else 'apt-get or dpkg'} or use "
-                    f"{label} paths, which fail on Wolfi. Check it, and port what it installs to `apk add`")]
+                    f"{label} paths, which fail on Wolfi. Check it (give the build context with --context DIR to "
+                    "have it read), and port what it installs to `apk add`")]
 
 
 # the name of a script that sets the system up (installs packages), not one that builds the app (build.sh)
