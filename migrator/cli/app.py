@@ -212,11 +212,14 @@ def _hook(app: typer.Typer, execute: Execute) -> None:
                                                   show_default=False)] = None,
         registry: Registry = None, org: Org = None, rules: Rules = None, tag_policy: Policy = None,
         ignore: Ignore = None, pin: Pin = False, verify_tags: Verify = False, fail_on: Fail = None,
+        context: Annotated[str | None, Opt("--context", metavar="DIR",
+                                              help="the build context of every FILE (default: each file's "
+                                                   "directory)")] = None,
     ) -> int:
         return execute(HookArgs(
             mode=str(mode.value), files=list(files or []), registry=registry, org=org, rules=list(rules or []),
             tag_policy=_value(tag_policy), ignore=list(ignore or []), pin=pin, verify_tags=verify_tags,
-            fail_on=_value(fail_on),
+            fail_on=_value(fail_on), context=context,
         ))
 
 

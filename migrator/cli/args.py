@@ -57,6 +57,7 @@ class SharedOptions:
 class HookArgs(SharedOptions):
     mode: str = "check"
     files: list[str] = field(default_factory=list)
+    context: str | None = None  # the build context of every file; None: each file's own directory
 
 
 @dataclass

@@ -350,3 +350,17 @@ def test_context_option_must_be_a_directory(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text(RUBY_SUBDIR)
     one_error_line(migrate("--context", str(tmp_path / "nope"), str(tmp_path / "Dockerfile")),
                    "--context", "not a directory")
+
+
+def test_hook_context_option_reads_the_build_context(tmp_path: Path) -> None:
+    # pre-commit: `args: [--context, .]` for a Dockerfile under docker/ built with the repository as context
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "Dockerfile").write_text(RUBY_SUBDIR)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Gemfile").write_text("ruby '>= 3.1'\n")
+    default = migrate("hook", "check", "--fail-on", "error", "docker/Dockerfile", cwd=tmp_path)
+    assert default.returncode == 1 and "MIG221" in default.stdout + default.stderr
+    given = migrate("hook", "check", "--fail-on", "error", "--context", ".", "docker/Dockerfile", cwd=tmp_path)
+    assert "MIG221" not in given.stdout + given.stderr
+    one_error_line(migrate("hook", "check", "--context", "nope", "docker/Dockerfile", cwd=tmp_path),
+                   "--context", "not a directory")
