@@ -76,7 +76,9 @@ def _copied_pin_file(plan: FilePlan, stage_plan: StagePlan, repository: str, tag
     return None
 
 
-_GEMFILE_RUBY = lazy_re(r"""(?m)^\s*ruby\s*\(?\s*['"](\d+\.\d+)(?:\.\d+)*['"]""")
+# `ruby '3.3.3'`, `ruby "~> 3.3"`, `ruby('>= 3.1', '< 4.0')`: the line, and each requirement on it
+_GEMFILE_RUBY = lazy_re(r"""(?m)^[ \t]*ruby[ \t]*\(?[ \t]*((?:['"][^'"\n]*['"][ \t]*,?[ \t]*)+)""")
+_REQUIREMENT = lazy_re(r"""['"]\s*(=|!=|>=|<=|>|<|~>)?\s*(\d+(?:\.\d+)*)\s*['"]""")
 _BUNDLE = lazy_re(r"(?<![\w.-])bundle(?:r)?\s+(?:install|exec|check|update|lock|config)(?![\w-])")
 
 
@@ -129,10 +131,31 @@ def _context_copies(plan: FilePlan, root: Stage) -> list[Instruction]:
 
 
 def _another_ruby(gemfile: str, latest: str) -> str | None:
-    """The Ruby version the Gemfile pins (`ruby '3.3.3'`; bundler checks it as strictly as `.ruby-version`)
-    when its major.minor is not the one the image's latest serves."""
+    """The Ruby version the Gemfile pins (`ruby '3.3.3'`: 3.3; bundler checks it as strictly as `.ruby-version`),
+    or the requirement (`~> 3.3`), when the version latest serves does not meet it.
+    Patch levels are not known here, so a requirement is judged by major.minor (no alarm on a patch)."""
     match = _GEMFILE_RUBY.search(gemfile)
-    return match.group(1) if match is not None and match.group(1).split(".")[:2] != latest.split(".")[:2] else None
+    if match is None:
+        return None
+    for operator, version in _REQUIREMENT.findall(match.group(1)):
+        if not _meets(_minor(latest), operator or "=", version):
+            return f"{operator} {version}" if operator not in ("", "=") else ".".join(version.split(".")[:2])
+    return None
+
+
+def _minor(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in [*version.split("."), "0"][:2])
+
+
+def _meets(served: tuple[int, ...], operator: str, version: str) -> bool:
+    wanted = _minor(version)
+    if operator == "~>":  # ~> 3.3: >= 3.3, < 4; ~> 3.3.1: >= 3.3.1, < 3.4
+        parts = [int(p) for p in version.split(".")]
+        upper = (parts[0] + 1, 0) if len(parts) <= 2 else (parts[0], parts[1] + 1)
+        return wanted <= served < upper
+    checks = {"=": served == wanted, "!=": True, ">=": served >= wanted, ">": served >= wanted,
+              "<": served < wanted, "<=": served <= wanted}
+    return checks[operator]
 
 
 def _unread_gemfile(plan: FilePlan, stage_plan: StagePlan, familiar: str, repository: str,

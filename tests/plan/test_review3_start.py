@@ -223,3 +223,18 @@ def test_a_shell_start_command_running_wget_on_a_runtime_without_it_is_an_error(
     installed = migrate(text.replace("COPY app.jar .\n", "COPY app.jar .\nRUN apt-get update && apt-get install -y wget\n"))
     assert len(messages(installed, "MIG563")) == 1 and messages(installed, "MIG514")
     assert messages(migrate(text.replace("wget -q http://config/app.properties", "test -f app.jar")), "MIG563") == []
+
+
+def test_a_gemfile_ruby_requirement_is_judged_as_bundler_does(tmp_path: Path) -> None:
+    # `~> 3.3` means >= 3.3 and < 4: bundler refuses Ruby 4.0 as it refuses `ruby '3.3.3'`
+    refused = {"ruby '~> 3.3'": "~> 3.3", "ruby('>= 3.1', '< 4.0')": "< 4.0", "ruby \"~> 3.3.1\"": "~> 3.3.1"}
+    for line, said in refused.items():
+        (tmp_path / "Gemfile").write_text(f"source 'https://rubygems.org'\n{line}\n")
+        [error] = [f for f in migrate_text(BUNDLE, Options(context=tmp_path)).findings if f.code == "MIG221"]
+        assert error.line == 3, line
+        unpinned = migrate_text(BUNDLE.replace("ruby:3.3-slim", "ruby:slim"), Options(context=tmp_path))
+        assert f"pins ruby {said} " in next(f.message for f in unpinned.findings if f.code == "MIG221"), line
+    for line in ("ruby '>= 3.1'", "ruby '~> 4.0'", "ruby '< 5'", "ruby RUBY_VERSION"):
+        (tmp_path / "Gemfile").write_text(f"source 'https://rubygems.org'\n{line}\n")
+        codes = {f.code for f in migrate_text(BUNDLE, Options(context=tmp_path)).findings}
+        assert "MIG221" not in codes and "MIG220" in codes, line
