@@ -89,9 +89,9 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
         found += _language_on_base(need, language or image_language(current, rules), rules, options, source_tag,
                                    source_repository, installed)
     if need.kind == "run-through" and rules.image_facts(current).dev:
-        found.append(RuntimeOverride(f"{current}:latest-dev", reason=f"the stage has no command of its own, and the "
-                                     f"command given when the container starts runs through `{need.program}` (or a "
-                                     f"shell), which only {current}'s -dev image has"))
+        found.append(RuntimeOverride(f"{current}:{dev_tag(need.image)}", reason=(
+            f"the stage has no command of its own, and the command given when the container starts runs through "
+            f"`{need.program}` (or a shell), which only {current}'s -dev image has")))
     if need.kind == "sdk":
         found.append(RuntimeOverride("dotnet-sdk:latest", reason=f"`{need.program} run` builds and runs the project, "
                                      "which needs the .NET SDK: dotnet-sdk (busybox sh, compilers) is the runtime; "
@@ -107,6 +107,12 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
 
 
 BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
+
+
+def dev_tag(image: str) -> str:
+    """The tag of an image's -dev variant, on the same version: ruby:3.3 (--tag-policy keep) -> 3.3-dev."""
+    tag = image.rsplit("/", 1)[-1].split("@")[0].partition(":")[2] or "latest"
+    return tag if tag.endswith("-dev") else f"{tag}-dev"
 
 
 def _language_on_base(need: Need, language: Language | None, rules: RuleSet, options: Options,
@@ -127,9 +133,9 @@ def _language_on_base(need: Need, language: Language | None, rules: RuleSet, opt
         return [replace(_single(options, f"its start command needs {what} and {language.name}, and no "
                                 f"{language.name} image has {what}"), packages=packages)]
     if need.kind == "bash" and rules.image_facts(current).dev:
-        return [RuntimeOverride(f"{current}:latest-dev", reason=f"its start command needs bash, which {current}'s "
-                                "-dev image has (with busybox sh, apk and build tools): port the script to sh, or "
-                                f"start the program directly, to run on {current}")]
+        return [RuntimeOverride(f"{current}:{dev_tag(need.image)}", reason=(
+            f"its start command needs bash, which {current}'s -dev image has (with busybox sh, apk and build tools): "
+            f"port the script to sh, or start the program directly, to run on {current}"))]
     return []
 
 

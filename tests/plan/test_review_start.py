@@ -6,7 +6,7 @@ runtime status.
 from __future__ import annotations
 
 from migrator.api import migrate_text
-from migrator.model import Options, Result
+from migrator.model import Options, Result, TagPolicy
 
 
 def migrate(text: str, options: Options | None = None) -> Result:
@@ -424,6 +424,11 @@ def test_ruby_stage_without_a_command_runs_where_bundle_exec_can_start() -> None
         (kept,) = messages(result, "MIG541")
         assert "bundle exec" in kept and severity(result, "MIG541") == "warning"
         assert "MIG540" not in codes(result)
+    # with --tag-policy keep, the -dev image of the version kept (ruby:3.3-dev), not latest-dev
+    kept = migrate("FROM ruby:3.3-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN bundle install\nFROM ruby:3.3-alpine\n"
+                   "COPY --from=build /usr/local/bundle /usr/local/bundle\n",
+                   Options(tag_policy=TagPolicy.KEEP))
+    assert final_stage(kept).startswith("cgr.dev/chainguard/ruby:3.3-dev\n") and status(kept) == "shell-kept"
     # a command of its own that needs neither keeps the distroless image
     own = migrate("FROM ruby:3.3-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN bundle install\nFROM ruby:3.3-alpine\n"
                   "COPY --from=build /usr/local/bundle /usr/local/bundle\nCOPY --from=build /app /app\n"
