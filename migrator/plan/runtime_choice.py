@@ -84,7 +84,7 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
             found.append(_single(options, "its command needs a shell, and wolfi-base keeps the packages the "
                                  "stage installs"))
         elif partner:
-            found.append(RuntimeOverride(f"{partner}:latest", reason=f"{partner} has a shell"))
+            found.append(RuntimeOverride(f"{partner}:{_tag(need.image)}", reason=f"{partner} has a shell"))
     if wants_shell and root_is_final and current not in BASE_IMAGES:
         found += _language_on_base(need, language or image_language(current, rules), rules, options, source_tag,
                                    source_repository, installed)
@@ -111,8 +111,13 @@ BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
 
 def dev_tag(image: str) -> str:
     """The tag of an image's -dev variant, on the same version: ruby:3.3 (--tag-policy keep) -> 3.3-dev."""
-    tag = image.rsplit("/", 1)[-1].split("@")[0].partition(":")[2] or "latest"
+    tag = _tag(image)
     return tag if tag.endswith("-dev") else f"{tag}-dev"
+
+
+def _tag(image: str) -> str:
+    """The tag of an image reference, which says its version under --tag-policy keep (jre:17 -> jdk:17)."""
+    return image.rsplit("/", 1)[-1].split("@")[0].partition(":")[2] or "latest"
 
 
 def _language_on_base(need: Need, language: Language | None, rules: RuleSet, options: Options,
