@@ -83,9 +83,9 @@ def _script_finding(plan: FilePlan, stage_plan: StagePlan, program: str, line: i
 
 
 # the name of a script that sets the system up (installs packages), not one that builds the app (build.sh)
-_SETUP_NAME = lazy_re(r"(?:^|[/_.-])(?:pre|post)?-?(?:install(?:er)?|setup|bootstrap|provision(?:ing)?|prepare|deps"
-                      r"|dependencies|depends|packages|pkgs|prereqs?|prerequisites|requirements|apt|yum|dnf)"
-                      r"(?:[/_.-]|$)")
+# (not `prepare` or `requirements`: prepare-assets.sh builds the app, requirements.sh may be pip's)
+_SETUP_NAME = lazy_re(r"(?:^|[/_.-])(?:pre|post)?-?(?:install(?:er)?|setup|bootstrap|provision(?:ing)?|deps"
+                      r"|dependencies|depends|packages|pkgs|prereqs?|prerequisites|apt|yum|dnf)(?:[/_.-]|$)")
 _MANAGER = {"debian": "apt-get", "fedora": "yum or dnf"}
 
 
