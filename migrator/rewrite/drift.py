@@ -96,8 +96,7 @@ def _app_gemfile(plan: FilePlan, root: Stage) -> Gemfile | None:
     """The Gemfile of a build that runs bundler (None when none does). It is looked for where the COPY
     sources put it: `COPY Gemfile Gemfile.lock ./`, `COPY Gemfile* ./`, `COPY . .`, and a directory copied
     whole (`COPY app/ ./`: app/Gemfile)."""
-    bundle = next((i for other in plan.stages if other.stage.root_stage() is root
-                   for i in other.stage.instructions if i.keyword == "RUN" and _BUNDLE.search(i.body)), None)
+    bundle = next((i for i in _runs(plan, root) if _BUNDLE.search(i.body)), None)
     if bundle is None:
         return None
     named: Gemfile | None = None
@@ -109,7 +108,17 @@ def _app_gemfile(plan: FilePlan, root: Stage) -> Gemfile | None:
                     return Gemfile(instruction.line, candidate, text)
             if named is None and _names_gemfile(source):
                 named = Gemfile(instruction.line, _gemfile_candidates(source)[0], None)
+    if named is None and _WRITES_GEMFILE.search("\n".join(i.body for i in _runs(plan, root))):
+        return None  # the build writes its own Gemfile (`echo "gem 'x'" > Gemfile`, `bundle init`)
     return named or Gemfile(bundle.line, "Gemfile", None)
+
+
+_WRITES_GEMFILE = lazy_re(r">>?\s*(?:\S*/)?Gemfile\b(?!\.)|\bbundle\s+init\b")
+
+
+def _runs(plan: FilePlan, root: Stage) -> list[Instruction]:
+    return [i for other in plan.stages if other.stage.root_stage() is root for i in other.stage.instructions
+            if i.keyword == "RUN"]
 
 
 def _gemfile_candidates(source: str) -> list[str]:

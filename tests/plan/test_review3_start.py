@@ -238,3 +238,10 @@ def test_a_gemfile_ruby_requirement_is_judged_as_bundler_does(tmp_path: Path) ->
         (tmp_path / "Gemfile").write_text(f"source 'https://rubygems.org'\n{line}\n")
         codes = {f.code for f in migrate_text(BUNDLE, Options(context=tmp_path)).findings}
         assert "MIG221" not in codes and "MIG220" in codes, line
+
+
+def test_a_gemfile_the_build_writes_itself_is_no_unread_gemfile() -> None:
+    written = ("FROM ruby:3.3-alpine AS assets\nWORKDIR /app\nRUN echo \"gem 'shakapacker'\" > Gemfile && bundle install\n"
+               "FROM nginx:1.27\nCOPY --from=assets /app/public /usr/share/nginx/html\n")
+    codes = {f.code for f in migrate(written).findings}
+    assert "MIG221" not in codes and "MIG220" in codes
