@@ -429,6 +429,13 @@ def test_ruby_stage_without_a_command_runs_where_bundle_exec_can_start() -> None
                    "COPY --from=build /usr/local/bundle /usr/local/bundle\n",
                    Options(tag_policy=TagPolicy.KEEP))
     assert final_stage(kept).startswith("cgr.dev/chainguard/ruby:3.3-dev\n") and status(kept) == "shell-kept"
+    # a stage already on the distroless ruby, written by hand, is left as it is, with the warning
+    by_hand = migrate("FROM cgr.dev/chainguard/ruby:latest-dev AS b\nRUN bundle install\n"
+                      "FROM cgr.dev/chainguard/ruby:latest\nCOPY --from=b /usr/lib/ruby/gems /usr/lib/ruby/gems\n"
+                      "ENTRYPOINT []\n")
+    assert not by_hand.changed and status(by_hand) == "ok" and "MIG540" not in codes(by_hand)
+    (note,) = messages(by_hand, "MIG556")
+    assert "no shell and no bundle" in note and severity(by_hand, "MIG556") == "warning"
     # a command of its own that needs neither keeps the distroless image
     own = migrate("FROM ruby:3.3-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN bundle install\nFROM ruby:3.3-alpine\n"
                   "COPY --from=build /usr/local/bundle /usr/local/bundle\nCOPY --from=build /app /app\n"
