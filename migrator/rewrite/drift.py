@@ -13,12 +13,16 @@ from functools import lru_cache
 
 from migrator.findings import finding
 from migrator.model import Finding, TagPolicy
-from migrator.parse.dockerfile import Instruction
 from migrator.plan.planner import FilePlan, StagePlan
-from migrator.plan.stages import Stage
-from migrator.records import dataclass
 from migrator.regex import glob_match
-from migrator.regex import lazy as lazy_re
+from migrator.rewrite.gemfile import (
+    another_ruby,
+    app_gemfile,
+    context_copies,
+    copy_sources,
+    gemfile_on_unpinned_ruby,
+    unread_gemfile,
+)
 from migrator.rewrite.gradle import old_gradle
 
 
@@ -29,7 +33,7 @@ def version_drift(plan: FilePlan) -> list[Finding]:
         ref = stage_plan.stage.ref
         if ref is None or not stage_plan.migrated or ref.familiar in seen:
             continue
-        if (unpinned := _gemfile_on_unpinned_ruby(plan, stage_plan)) is not None:
+        if (unpinned := gemfile_on_unpinned_ruby(plan, stage_plan)) is not None:
             seen.add(ref.familiar)
             found.append(unpinned)
             continue
@@ -47,7 +51,7 @@ def version_drift(plan: FilePlan) -> list[Finding]:
             elif pin is not None:
                 found.append(finding("MIG221", pin[1], _pinned_by_the_app(ref.familiar, pin[0], ref.short_name,
                                                                          ref.tag, plan.options.tag_policy)))
-            elif (unread := _unread_gemfile(plan, stage_plan, ref.familiar, ref.short_name, ref.tag)) is not None:
+            elif (unread := unread_gemfile(plan, stage_plan, ref.familiar, ref.short_name, ref.tag)) is not None:
                 found.append(unread)
             else:
                 found.append(finding("MIG220", stage_plan.stage.from_item.line, f"{ref.familiar}: {drift}"))
@@ -63,158 +67,17 @@ def _copied_pin_file(plan: FilePlan, stage_plan: StagePlan, repository: str, tag
     if pinned is None or not pinned.pin_files:
         return None
     root = stage_plan.stage
-    for instruction in _context_copies(plan, root):
-        sources = _copy_sources(instruction.body)
+    for instruction in context_copies(plan, root):
+        sources = copy_sources(instruction.body)
         for name in pinned.pin_files:
             if any(posixpath.basename(s.rstrip("/")) == name for s in sources):
                 return name, instruction.line
             if any(posixpath.normpath(s) == "." for s in sources) and plan.files.kind(name) is not None:
                 return name, instruction.line
-    gemfile = _app_gemfile(plan, root) if pinned.language == "ruby" else None
-    if gemfile is not None and gemfile.text is not None and _another_ruby(gemfile.text, pinned.latest) is not None:
+    gemfile = app_gemfile(plan, root) if pinned.language == "ruby" else None
+    if gemfile is not None and gemfile.text is not None and another_ruby(gemfile.text, pinned.latest) is not None:
         return gemfile.source, gemfile.line
     return None
-
-
-# `ruby '3.3.3'`, `ruby "~> 3.3"`, `ruby('>= 3.1', '< 4.0')`: the line, and each requirement on it
-_GEMFILE_RUBY = lazy_re(r"""(?m)^[ \t]*ruby[ \t]*\(?[ \t]*((?:['"][^'"\n]*['"][ \t]*,?[ \t]*)+)""")
-_REQUIREMENT = lazy_re(r"""['"]\s*(=|!=|>=|<=|>|<|~>)?\s*(\d+(?:\.\d+)*)\s*['"]""")
-_BUNDLE = lazy_re(r"(?<![\w.-])bundle(?:r)?\s+(?:install|exec|check|update|lock|config)(?![\w-])")
-
-
-@dataclass(frozen=True)
-class Gemfile:
-    """The Gemfile the build's bundler reads: the COPY that brings it (or the first bundler RUN, when no COPY
-    names it), its path in the build context, and its text when the context on disk has it."""
-
-    line: int
-    source: str
-    text: str | None
-
-
-def _app_gemfile(plan: FilePlan, root: Stage) -> Gemfile | None:
-    """The Gemfile of a build that runs bundler (None when none does). It is looked for where the COPY
-    sources put it: `COPY Gemfile Gemfile.lock ./`, `COPY Gemfile* ./`, `COPY . .`, and a directory copied
-    whole (`COPY app/ ./`: app/Gemfile)."""
-    bundle = next((i for i in _runs(plan, root) if _BUNDLE.search(i.body)), None)
-    if bundle is None:
-        return None
-    named: Gemfile | None = None
-    for instruction in _context_copies(plan, root):
-        for source in _copy_sources(instruction.body):
-            for candidate in _gemfile_candidates(source):
-                text = plan.files.text(candidate)
-                if text is not None:
-                    return Gemfile(instruction.line, candidate, text)
-            if named is None and _names_gemfile(source):
-                named = Gemfile(instruction.line, _gemfile_candidates(source)[0], None)
-    if named is None and _WRITES_GEMFILE.search("\n".join(i.body for i in _runs(plan, root))):
-        return None  # the build writes its own Gemfile (`echo "gem 'x'" > Gemfile`, `bundle init`)
-    return named or Gemfile(bundle.line, "Gemfile", None)
-
-
-_WRITES_GEMFILE = lazy_re(r">>?\s*(?:\S*/)?Gemfile\b(?!\.)|\bbundle\s+init\b")
-
-
-def _runs(plan: FilePlan, root: Stage) -> list[Instruction]:
-    return [i for other in plan.stages if other.stage.root_stage() is root for i in other.stage.instructions
-            if i.keyword == "RUN"]
-
-
-def _gemfile_candidates(source: str) -> list[str]:
-    """Where a COPY source can hold the Gemfile: itself (`Gemfile`, `Gemfile*`), or inside it (a directory)."""
-    folder, name = posixpath.split(posixpath.normpath(source.rstrip("/")))
-    if glob_match("Gemfile", name):
-        return [posixpath.join(folder, "Gemfile")]
-    return [posixpath.normpath(posixpath.join(source, "Gemfile"))]
-
-
-def _names_gemfile(source: str) -> bool:
-    return glob_match("Gemfile", posixpath.basename(source.rstrip("/"))) or posixpath.normpath(source) == "."
-
-
-def _context_copies(plan: FilePlan, root: Stage) -> list[Instruction]:
-    """The COPY and ADD steps from the build context in the stages built on `root`'s image."""
-    return [i for other in plan.stages if other.stage.root_stage() is root for i in other.stage.instructions
-            if i.keyword in ("COPY", "ADD") and "--from" not in i.body]
-
-
-def _another_ruby(gemfile: str, latest: str) -> str | None:
-    """The Ruby version the Gemfile pins (`ruby '3.3.3'`: 3.3; bundler checks it as strictly as `.ruby-version`),
-    or the requirement (`~> 3.3`), when the version latest serves does not meet it.
-    Patch levels are not known here, so a requirement is judged by major.minor (no alarm on a patch)."""
-    match = _GEMFILE_RUBY.search(gemfile)
-    if match is None:
-        return None
-    for operator, version in _REQUIREMENT.findall(match.group(1)):
-        if not _meets(_minor(latest), operator or "=", version):
-            return f"{operator} {version}" if operator not in ("", "=") else ".".join(version.split(".")[:2])
-    return None
-
-
-def _minor(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in [*version.split("."), "0"][:2])
-
-
-def _meets(served: tuple[int, ...], operator: str, version: str) -> bool:
-    wanted = _minor(version)
-    if operator == "~>":  # ~> 3.3: >= 3.3, < 4; ~> 3.3.1: >= 3.3.1, < 3.4
-        parts = [int(p) for p in version.split(".")]
-        upper = (parts[0] + 1, 0) if len(parts) <= 2 else (parts[0], parts[1] + 1)
-        return wanted <= served < upper
-    checks = {"=": served == wanted, "!=": True, ">=": served >= wanted, ">": served >= wanted,
-              "<": served < wanted, "<=": served <= wanted}
-    return checks[operator]
-
-
-def _unread_gemfile(plan: FilePlan, stage_plan: StagePlan, familiar: str, repository: str,
-                    tag: str) -> Finding | None:
-    """The source pinned a Ruby that latest does not serve, and the build runs bundler on a Gemfile that is not on
-    disk to read: nothing shows that the app accepts the new Ruby, and a Gemfile that pins its own (Rails writes
-    `ruby "3.3.3"` into every new app's) makes bundler refuse it. An error, as for a Gradle wrapper out of reach
-    (MIG222): the build fails unless the app says otherwise."""
-    from migrator.plan.versions import pinned_version
-
-    pinned = pinned_version(repository, tag)
-    if pinned is None or pinned.language != "ruby":
-        return None
-    gemfile = _app_gemfile(plan, stage_plan.stage)
-    if gemfile is None or gemfile.text is not None:
-        return None
-    where = (f"`{gemfile.source}` is not in the build context {plan.options.context}"
-             if plan.options.context is not None else "there is no build context on disk")
-    way = (f"migrate with --tag-policy keep for an organisation registry that serves ruby {pinned.version}, or "
-           if pinned.served and plan.options.tag_policy is not TagPolicy.KEEP else "")
-    return finding("MIG221", gemfile.line, (
-        f"{familiar}: the source pins ruby {pinned.version}, the Chainguard image's latest tag serves ruby "
-        f"{pinned.latest}, and the build runs bundler on a Gemfile this tool cannot read ({where}): a Gemfile that "
-        f"pins its ruby (`ruby '{pinned.version}.x'`, as Rails apps do) is refused by bundler on another Ruby, so "
-        f"the build fails unless the app accepts {pinned.latest}; give the build context with --context DIR to have "
-        f"the Gemfile read, {way}move the app (Gemfile, Gemfile.lock) to {pinned.latest}"))
-
-
-def _gemfile_on_unpinned_ruby(plan: FilePlan, stage_plan: StagePlan) -> Finding | None:
-    """`FROM ruby` or `ruby:slim` (no version in the tag, so no MIG220) whose Gemfile pins another Ruby than
-    the Chainguard image's latest: bundler refuses it all the same."""
-    from migrator.plan.versions import newest, pinned_version
-    from migrator.rules.data import builtin_data
-
-    ref = stage_plan.stage.ref
-    if ref is None or (ref.tag and pinned_version(ref.short_name, ref.tag) is not None):
-        return None
-    sources = builtin_data("wolfi/versions.yaml").get("sources") or []
-    if not any(s["language"] == "ruby" and glob_match(ref.short_name, s["match"]) for s in sources):
-        return None
-    latest = newest("ruby")
-    gemfile = _app_gemfile(plan, stage_plan.stage)
-    if gemfile is None or gemfile.text is None or (version := _another_ruby(gemfile.text, latest)) is None:
-        return None
-    return finding("MIG221", gemfile.line, (
-        f"{ref.familiar}: the build copies `{gemfile.source}`, in which the app pins ruby {version} (`ruby` "
-        f"line), and the Chainguard image's latest tag serves ruby {latest}: bundler refuses a Gemfile "
-        f"whose ruby is not the interpreter's, so the build fails; migrate with --tag-policy keep for "
-        f"an organisation registry that serves ruby {version}, or move the app (Gemfile, "
-        f"Gemfile.lock) to {latest}"))
 
 
 def _pinned_by_the_app(familiar: str, pin_file: str, repository: str, tag: str, policy: TagPolicy) -> str:
@@ -228,18 +91,6 @@ def _pinned_by_the_app(familiar: str, pin_file: str, repository: str, tag: str, 
     return (f"{familiar}: the build copies `{pin_file}`, in which the app pins {language} {version}, and the "
             f"Chainguard image's latest tag serves {language} {latest}: bundler refuses a Gemfile whose ruby is not "
             f"the interpreter's, so the build fails; {way}move the app (`{pin_file}`, Gemfile.lock) to {latest}")
-
-
-def _copy_sources(body: str) -> list[str]:
-    words = [w for w in body.split() if not w.startswith("--")]
-    if body.lstrip().startswith("["):
-        import json
-
-        try:
-            words = [str(w) for w in json.loads(body.strip())]
-        except ValueError:
-            return []
-    return words[:-1]
 
 
 def _installs_pinned_stream(packages: tuple[str, ...], repository: str, tag: str) -> bool:
