@@ -60,7 +60,7 @@ def version_drift(plan: FilePlan) -> list[Finding]:
 
 def _copied_pin_file(plan: FilePlan, stage_plan: StagePlan, repository: str, tag: str) -> tuple[str, int] | None:
     """A file in which the app pins the language version (`.ruby-version`), copied into a stage built on this
-    image, by name or with the whole build context when the context on disk has it: (name, COPY line)."""
+    image, by name or with a directory that holds it on disk (the whole context, `app/`): (name, COPY line)."""
     from migrator.plan.versions import pinned_version
 
     pinned = pinned_version(repository, tag)
@@ -72,8 +72,10 @@ def _copied_pin_file(plan: FilePlan, stage_plan: StagePlan, repository: str, tag
         for name in pinned.pin_files:
             if any(posixpath.basename(s.rstrip("/")) == name for s in sources):
                 return name, instruction.line
-            if any(posixpath.normpath(s) == "." for s in sources) and plan.files.kind(name) is not None:
-                return name, instruction.line
+            inside = [posixpath.normpath(posixpath.join(s, name)) for s in sources]  # `COPY . .`, `COPY app/ ./`
+            found = next((path for path in inside if plan.files.kind(path) is not None), None)
+            if found is not None:
+                return found, instruction.line
     gemfile = app_gemfile(plan, root) if pinned.language == "ruby" else None
     if gemfile is not None and gemfile.text is not None and another_ruby(gemfile.text, pinned.latest) is not None:
         return gemfile.source, gemfile.line

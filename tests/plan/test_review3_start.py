@@ -245,3 +245,12 @@ def test_a_gemfile_the_build_writes_itself_is_no_unread_gemfile() -> None:
                "FROM nginx:1.27\nCOPY --from=assets /app/public /usr/share/nginx/html\n")
     codes = {f.code for f in migrate(written).findings}
     assert "MIG221" not in codes and "MIG220" in codes
+
+
+def test_a_ruby_version_file_in_a_copied_directory_is_seen(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / ".ruby-version").write_text("3.3.4\n")
+    (tmp_path / "app" / "Gemfile").write_text("ruby file: '.ruby-version'\n")
+    subdir = "FROM ruby:3.3\nWORKDIR /srv\nCOPY app/ ./\nRUN bundle install\nCMD [\"ruby\", \"app.rb\"]\n"
+    [error] = [f for f in migrate_text(subdir, Options(context=tmp_path)).findings if f.code == "MIG221"]
+    assert error.line == 3 and "`app/.ruby-version`" in error.message
