@@ -152,7 +152,9 @@ CONTEXT_SCRIPT_UNREAD = Code(
     "it (no build context on disk). Such scripts often install packages with apt-get or dpkg, which Wolfi "
     "does not have, or edit that distribution's files; then the step fails, and nothing in the Dockerfile "
     "shows it. Read the script and port what it installs to `apk add` with Wolfi's names (run the tool "
-    "with the build context so that it can check the script). Also given, with the context, for an "
+    "with the build context, `--context DIR`, so that it can check the script). A script whose name says it "
+    "sets the system up (preinstall.sh, install-deps.sh) on a Debian or RHEL source is an error instead "
+    "(MIG417). Also given, with the context, for an "
     "Alpine script's `apk add`: Wolfi has apk, but some names differ.",
 )
 
