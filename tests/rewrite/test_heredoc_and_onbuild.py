@@ -117,6 +117,7 @@ def test_heredocs_that_are_scripts_are_still_translated_as_scripts(run: str) -> 
     ("RUN apt-get update && apt-get install -y curl && bash <<EOF",
      "RUN apk add --no-cache curl bash && bash <<EOF"),
     ("RUN apt-get update; sh -e <<EOF", "RUN sh -e <<EOF"),
+    ('RUN echo "a; b && c" 2>&1 && bash <<EOF', 'RUN echo "a; b && c" 2>&1 && apk add --no-cache bash && bash <<EOF'),
     ("RUN cat <<EOF | sh -e \\\n  -s", "RUN cat <<EOF | sh -e \\\n  -s"),
 ])
 def test_a_shell_that_is_one_command_of_several_runs_its_heredoc_as_a_script(run: str, translated: str) -> None:
