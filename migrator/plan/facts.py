@@ -417,15 +417,36 @@ def _pipelines(text: str) -> list[tuple[int, int]]:
 def heredoc_marker_spans(instruction: Instruction, command_line: str) -> list[tuple[int, int]]:
     """(start, end) in the command line of each `<<EOF` marker that opens one of the instruction's heredocs."""
     delimiters = {heredoc.delimiter for heredoc in instruction.heredocs}
+    quoted = _quoted(command_line)
     spans = []
     for match in _HEREDOC_MARKER.finditer(command_line):
         delimiter = _HEREDOC_OPENING.sub("", match.group()).strip("'\"")
-        if delimiter in delimiters:
+        if delimiter in delimiters and not quoted[match.start()]:
             spans.append(match.span())
     return spans
 
 
-_HEREDOC_MARKER = lazy_re(r"""\d*<<-?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s<>|&;]+)""")
+def _quoted(text: str) -> list[bool]:
+    """For each character of a command line, is it inside quotes or escaped (`echo "<<EOF"`)?"""
+    flags = [False] * (len(text) + 1)
+    quote = ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        flags[index] = bool(quote)
+        if char == "\\" and quote != "'":
+            flags[index : index + 2] = [True] * len(flags[index : index + 2])
+            index += 2
+            continue
+        if quote and char == quote:
+            quote = ""
+        elif not quote and char in "'\"":
+            quote = char
+        index += 1
+    return flags
+
+
+_HEREDOC_MARKER = lazy_re(r"""\d*<<-?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s<>|&;"']+)""")
 _CONTINUATION = lazy_re(r"\\\r?\n")
 _HEREDOC_OPENING = lazy_re(r"^\d*<<-?[ \t]*")
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh"})

@@ -46,6 +46,18 @@ def test_the_command_line_of_a_data_heredoc_is_translated_and_the_body_kept(run:
     assert migrate(result.dockerfile).dockerfile == result.dockerfile
 
 
+@pytest.mark.parametrize(("run", "translated"), [
+    ('RUN echo "<<EOF" && apt-get install -y curl && cat <<EOF > /f', 'RUN echo "<<EOF" && apk add --no-cache curl && cat <<EOF > /f'),
+    ("RUN echo Don\\'t && apt-get install -y curl && cat << 'EOF' > /f",
+     "RUN echo Don\\'t && apk add --no-cache curl && cat << 'EOF' > /f"),
+    ("RUN apt-get install -y curl && cat 2<<EOF", "RUN apk add --no-cache curl && cat 2<<EOF"),
+])
+def test_the_heredocs_are_those_buildkit_reads(run: str, translated: str) -> None:
+    """`<<EOF` in quotes opens no heredoc; `<< 'EOF'` and `2<<EOF` do (tests/parse/test_buildkit_reading.py)."""
+    output = migrate(f"FROM debian:12\n{run}\nport=8000\nEOF\nCMD [\"curl\"]\n").dockerfile
+    assert f"\n{translated}\nport=8000\nEOF\n" in output
+
+
 def test_continued_lines_quoted_tab_stripped_heredocs_and_crlf_keep_their_bytes() -> None:
     source = ("FROM debian:12\r\nRUN apt-get update \\\r\n    && apt-get install -y --no-install-recommends curl \\\r\n"
               "    && cat <<-'CONF' > /etc/a.conf && cat <<B > /etc/b.conf\r\n\tkey=$HOME\r\n\tCONF\r\nb\r\nB\r\n"
