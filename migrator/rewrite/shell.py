@@ -817,13 +817,16 @@ class _Rewriter:
         if not words:
             return None
         from migrator.rewrite.packages import MANAGERS, WRAPPERS
-        from migrator.rewrite.wrappers import wrapper_words
+        from migrator.rewrite.users import USER_COMMANDS
+        from migrator.rewrite.wrappers import is_variable, wrapper_words
 
         prefix = [self.src.token(a) for a in assignments]
         tokens = [self.src.token(w) for w in words]
-        wrappers = wrapper_words([t.value for t in tokens])  # sudo, env A=b, timeout 600, nice, exec...
-        wrapped = (tokens[wrappers].value or "").rsplit("/", 1)[-1] if wrappers else ""
-        if tokens[0].value != "sudo" and wrapped not in MANAGERS and wrapped not in WRAPPERS:
+        first = int(len(tokens) > 1 and tokens[0].value is None and is_variable(tokens[0].text))  # `$SUDO apt-get`
+        wrappers = first + wrapper_words([t.value for t in tokens[first:]])  # sudo, env A=b, timeout 600, exec...
+        wrapped = (tokens[wrappers].value or "").rsplit("/", 1)[-1] if wrappers < len(tokens) and wrappers else ""
+        translated = wrapped in MANAGERS or wrapped in WRAPPERS or (first and wrapped in USER_COMMANDS)
+        if not translated and tokens[0].value != "sudo":
             wrappers = 0  # (`timeout 60 make`: the image needs timeout, which the tools check looks for)
         return Cmd(tuple(prefix + tokens[:wrappers]), tuple(tokens[wrappers:]), self.src.line(self.src.start(node)))
 

@@ -140,6 +140,12 @@ def _manager_of(words: Sequence[str | None], managers: frozenset[str]) -> str | 
 
 
 _VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+
+
+def is_variable(text: str) -> bool:
+    """`$SUDO`, `${SUDO}`, `"$SUDO"`: a word that is one variable, as in `$SUDO apt-get install -y curl`,
+    where it names a wrapper (sudo, or nothing when the build runs as root)."""
+    return _VARIABLE.fullmatch(text[1:-1] if text[:1] == text[-1:] == '"' else text) is not None
 _NAME_PARTS = re.compile(r"[\w./+-]+")
 
 

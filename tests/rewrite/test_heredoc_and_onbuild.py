@@ -169,6 +169,16 @@ def test_a_package_manager_named_by_an_env_of_the_stage_is_an_error() -> None:
     assert [f.line for f in result.findings if f.code == "MIG310"] == [3]
 
 
+@pytest.mark.parametrize(("run", "translated"), [
+    ("$SUDO apt-get update && $SUDO apt-get install -y curl", "apk add --no-cache curl"),
+    ('"${SUDO}" env DEBIAN_FRONTEND=noninteractive apt-get install -y curl', "apk add --no-cache curl"),
+    ("$SUDO useradd -m app", "adduser -D app"),
+])
+def test_a_variable_in_front_of_a_package_manager_is_a_wrapper_like_sudo(run: str, translated: str) -> None:
+    """`$SUDO apt-get ...` (sudo, or nothing when the build runs as root) stayed as written, with no finding."""
+    assert f"\nRUN {translated}\n" in migrate(f"FROM debian:12\nRUN {run}\nCMD [\"curl\"]\n").dockerfile
+
+
 @pytest.mark.parametrize("run", ["A=make; $A install", "$HOME/bin/setup --apt", "$(which python3) -m pip install x"])
 def test_other_programs_named_by_expansions_are_not_flagged(run: str) -> None:
     result = migrate(f"FROM python:3.12-slim\nRUN {run}\nCMD [\"python\"]\n")
