@@ -366,11 +366,12 @@ def script_heredocs(instruction: Instruction) -> list[list[str] | None]:
     spans = heredoc_marker_spans(instruction, command_line)
     if len(spans) != len(instruction.heredocs):
         return [None] * len(instruction.heredocs)  # which body goes with which marker is not certain
+    pipelines = _pipelines(command_line)
     found: list[list[str] | None] = []
     for begin, _ in spans:
-        pipeline = next(command_line[s:e] for s, e in _pipelines(command_line) if s <= begin < e)
-        pipeline = pipeline.strip(" \t\r\n\\(){}")
-        found.append(_reader_words(pipeline) if _reader_words(pipeline) and _heredoc_is_script(pipeline) else None)
+        pipeline = next(command_line[s:e] for s, e in pipelines if s <= begin < e).strip(" \t\r\n\\(){}")
+        reader = _reader_words(pipeline)
+        found.append(reader if reader and _heredoc_is_script(pipeline) else None)
     return found
 
 
