@@ -1,5 +1,5 @@
 """A RUN whose heredocs are data, package managers the shell names at run time, ONBUILD triggers in a
-distroless runtime (the fourth adversarial round, /work/adversary3/REPORT.md: R1, N8's residue, R5).
+distroless runtime (adversary round 3, /work/adversary3/REPORT.md: R1, the residue of N8 and N9, R5).
 Each test migrates the reproduction end to end and reads what the user gets."""
 
 from __future__ import annotations
