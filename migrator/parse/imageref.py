@@ -140,7 +140,7 @@ def check_options(options: object) -> None:
 
 
 _NAME = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*")
-_BRACED = lazy_re(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(.*))?", re.DOTALL)
+_BRACED = lazy_re(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])(.*))?", re.DOTALL)  # ${V:?message}: V (unset fails the build)
 
 
 # BuildKit sets no bound, but a Dockerfile is untrusted input (a pull request, a pre-commit hook): ARG
@@ -208,6 +208,89 @@ def _expand(text: str, values: Mapping[str, str | None], missing: list[str], nes
         out.append("$")
     out.append(text[position:])
     return "".join(out)
+
+
+def process_word(text: str, values: Mapping[str, str | None], escape: str = "\\") -> tuple[str, list[str]]:
+    """The value BuildKit gives a WORKDIR, USER, ENV value or ARG default as written: quotes removed, a
+    single-quoted part kept literal, the escape character taking the next character literally (inside
+    double quotes only before `"`, `$` or itself), and variables expanded, an unset one to "".
+
+    Returns the value and the names that had no value; raises MigratorError as expand_args does.
+    """
+    if "$" not in text and "'" not in text and '"' not in text and escape not in text:
+        return text, []
+    missing: list[str] = []
+    out: list[str] = []
+    size = 0
+    position, end = 0, len(text)
+    quote = ""
+    while position < end:
+        char = text[position]
+        if quote == "'":
+            if char == "'":
+                quote = ""
+            else:
+                out.append(char)
+            position += 1
+        elif char == "$":
+            reference = _reference_end(text, position)
+            if reference is None:
+                out.append("$")
+                position += 1
+                continue
+            out.append(_expand(text[position:reference], values, missing, 0))
+            size += len(out[-1])
+            if size > MAX_EXPANSION + len(text):
+                _refuse(f"variables expand to more than {MAX_EXPANSION // 1024} KB", text)
+            position = reference
+        elif char == escape and position + 1 < end and (not quote or text[position + 1] in ('"', "$", escape)):
+            out.append(text[position + 1])
+            position += 2
+        elif char == escape and position + 1 == end:
+            position += 1  # an escape character ending the word is dropped
+        elif char in "'\"" and not quote:
+            quote = char
+            position += 1
+        elif char == '"' and quote == '"':
+            quote = ""
+            position += 1
+        else:
+            out.append(char)
+            position += 1
+    return "".join(out), missing
+
+
+def _reference_end(text: str, dollar: int) -> int | None:
+    """Where the `$NAME` or `${...}` starting at `dollar` ends; None when the `$` is a plain character."""
+    if text.startswith("{", dollar + 1):
+        close = _closing_brace(text, dollar + 2)
+        return close + 1 if close is not None and _BRACED.fullmatch(text, dollar + 2, close) else None
+    name = _NAME.match(text, dollar + 1)
+    return name.end() if name is not None else None
+
+
+def needs_quoting(value: str) -> bool:
+    """Would BuildKit read `value`, written as it is, as something else (a variable, quotes, an escape, either
+    escape character; white space at an end is dropped)?"""
+    return any(c in value for c in "$'\"\\`") or value != value.strip() or not value
+
+
+def escaped_word(value: str, escape: str = "\\") -> str:
+    """`value` as one word of a COPY line (plain or JSON form, which BuildKit processes alike): a `$`, a
+    quote or the escape character taken literally by an escape character before it."""
+    if not needs_quoting(value):
+        return value
+    return "".join(escape + c if c in ("$", "'", '"', escape) else c for c in value)
+
+
+def dockerfile_word(value: str, escape: str = "\\") -> str:
+    """`value` written so that BuildKit reads it back as `value` (the inverse of process_word): as it is
+    when plain, else in double quotes with `"`, `$` and the escape character escaped, so that a literal
+    `$HOME` is not expanded and the line never ends in the escape character (which would continue the
+    instruction onto the next line)."""
+    if not needs_quoting(value):
+        return value
+    return '"' + "".join(escape + c if c in ('"', "$", escape) else c for c in value) + '"'
 
 
 def _refuse(problem: str, text: str) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
-from migrator.parse.imageref import expand_args
+from migrator.parse.imageref import expand_args, needs_quoting, process_word
 from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, parse_arg
 from migrator.records import dataclass, field
@@ -74,24 +74,42 @@ class StageFacts:
         self.remember(resolved, written)
         return written
 
+    def enter_workdir(self, raw: str, escape: str) -> None:
+        """WORKDIR as BuildKit reads it (`WORKDIR /srv/\\$HOME` is the directory `/srv/$HOME`), relative to the
+        one in force; a path made from build arguments is remembered as written (written_path)."""
+        real, _ = process_word(raw, self.env, escape)
+        resolved = _joined(real, self.workdir)
+        written = resolved
+        if not needs_quoting(real):  # (a literal `$` or quote: the path is written as it is, escaped)
+            text = process_word(raw, self.written_values(), escape)[0] if "$" in raw else real
+            if real.startswith("/"):
+                written = posixpath.normpath(text) if text != real else resolved
+            else:
+                written = posixpath.normpath(posixpath.join(self.as_written(self.workdir), text))
+        self.remember(resolved, written)
+        self.workdir = resolved
+        self.directories.add(resolved)
+
     def written_values(self) -> dict[str, str | None]:
         """The environment with build arguments kept as written: ${NAME}, and values made from them."""
         return {**self.env, **{name: "${" + name + "}" for name in self.build_args}, **self.arg_env}
 
-    def assign_env(self, assigned: Mapping[str, str | None]) -> None:
-        """ENV: the values are expanded where they are set, as the builder does (`ENV APP_HOME=/srv/${NAME}`
-        then `WORKDIR $APP_HOME` works in /srv/app); a value naming something unknown (`$PATH`) stays as
-        written."""
-        written_values = self.written_values()
-        for name, value in assigned.items():
+    def assign_env(self, assigned: Mapping[str, str | None], escape: str = "\\") -> None:
+        """ENV: the values are processed where they are set, as the builder does (`ENV APP_HOME=/srv/${NAME}`
+        then `WORKDIR $APP_HOME` works in /srv/app): quotes removed, escapes taken, a variable the file does
+        not set expanded to "" (`ENV APP=$HOME/app` is /app, as BuildKit makes it). `assigned` holds the
+        values as written (parse_env_words). All of them are read with the values from before the
+        instruction: `ENV A=/srv B=$A/app` sets B to /app when no A was set earlier, as BuildKit does."""
+        before, written_values = dict(self.env), self.written_values()
+        for name, raw in assigned.items():
             self.arg_env.pop(name, None)
-            if value is not None and "$" in value:
-                real, missing = expand_args(value, self.env)
-                if not missing:
-                    written, _ = expand_args(value, written_values)
-                    if written != real:
+            value = raw
+            if raw is not None:
+                value, _ = process_word(raw, before, escape)
+                if "$" in raw and not needs_quoting(value):
+                    written, _ = process_word(raw, written_values, escape)
+                    if written != value:
                         self.arg_env[name] = written
-                    value = real
             self.env[name] = value
             self.env_names.add(name)
             self.build_args.discard(name)
@@ -99,9 +117,6 @@ class StageFacts:
     def assign_arg(self, name: str, value: str | None) -> None:
         """ARG: an ENV of the same name wins; a later default replaces an earlier one, so paths written
         with the earlier value can no longer be written as ${NAME} (the runtime declares both ARGs)."""
-        if value is not None and "$" in value:
-            real, missing = expand_args(value, self.env)
-            value = value if missing else real
         if name in self.env_names or (name in self.env and value is None):
             return  # an ENV of this name, or a repeated ARG without a default
         if value is not None and name in self.build_args and self.env.get(name) != value:
@@ -130,6 +145,11 @@ class StageFacts:
 
 def absolute(path: str, workdir: str, env: Mapping[str, str | None]) -> str:
     path, _ = expand_args(path, env)
+    return _joined(path, workdir)
+
+
+def _joined(path: str, workdir: str) -> str:
+    """`path` (already expanded) made absolute against `workdir`, normalised."""
     if not path.startswith("/"):
         path = posixpath.join(workdir, path)
     normal = posixpath.normpath(path)
@@ -189,15 +209,13 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
 def _read_variables(instruction: Instruction, facts: StageFacts, global_args: dict[str, str | None]) -> None:
     """WORKDIR, ENV, ARG: what expands variables."""
     if instruction.keyword == "WORKDIR":
-        path = instruction.body.strip().strip("\"'")
-        resolved = absolute(path, facts.workdir, facts.env)
-        facts.written_path(path, resolved)
-        facts.workdir = resolved
-        facts.directories.add(facts.workdir)
+        facts.enter_workdir(instruction.body.strip(), instruction.escape)
     elif instruction.keyword == "ENV":
-        facts.assign_env(parse_env(instruction.body))
+        facts.assign_env(parse_env_words(instruction.body, instruction.escape), instruction.escape)
     else:
-        for name, value in parse_arg(instruction.body).items():
+        for name, value in parse_env_words(instruction.body, instruction.escape, arg=True).items():
+            if value is not None:
+                value, _ = process_word(value, facts.env, instruction.escape)
             facts.assign_arg(name, value if value is not None else global_args.get(name))
 
 
@@ -241,6 +259,46 @@ def parse_env(body: str) -> dict[str, str | None]:
         name, _, value = word.partition("=")
         values[name] = value
     return values
+
+
+def parse_env_words(body: str, escape: str = "\\", arg: bool = False) -> dict[str, str | None]:
+    """ENV (or ARG, `arg`) names and their values as written, quotes and escapes kept, split where BuildKit
+    splits them: at white space outside quotes and not escaped. The legacy `ENV NAME value with spaces`
+    gives the rest of the line; an ARG without `=` has no default (None)."""
+    words = _buildkit_words(body, escape)
+    if not arg and words and "=" not in words[0]:
+        name, _, value = body.strip().partition(" ")
+        return {name: value.strip()}
+    values: dict[str, str | None] = {}
+    for word in words:
+        name, sep, value = word.partition("=")
+        values[name] = value if sep or not arg else None
+    return values
+
+
+def _buildkit_words(text: str, escape: str) -> list[str]:
+    words: list[str] = []
+    start: int | None = None
+    quote = ""
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if start is None and not char.isspace():
+            start = position
+        if char == escape and quote != "'":
+            position += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char.isspace() and start is not None:
+            words.append(text[start:position])
+            start = None
+        position += 1
+    if start is not None:
+        words.append(text[start:])
+    return words
 
 
 def _read_copy(instruction: Instruction, facts: StageFacts) -> None:

@@ -1,0 +1,72 @@
+"""The third adversarial report (/work/adversary3/REPORT.md), R2 and R6: a WORKDIR read through a variable
+the file does not set, or written with an escaped `$` or a quoted backslash. The runtime stage must work in
+the directory BuildKit means and copy the app there; no line it writes may end in the escape character."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrator.api import migrate_text
+from migrator.parse.dockerfile import parse
+from migrator.parse.imageref import dockerfile_word, escaped_word, process_word
+
+
+def runtime(dockerfile: str) -> list[tuple[str, str]]:
+    """The runtime stage of the migrated file as BuildKit reads it: (keyword, arguments), continuations joined."""
+    output = migrate_text(dockerfile).dockerfile
+    assert migrate_text(output).dockerfile == output  # idempotent
+    text = output[output.index("\nFROM cgr.dev/chainguard/python:latest\n"):]
+    return [(i.keyword, i.args) for i in parse(text).instructions if i.keyword not in ("ENV", "ARG")]
+
+
+def app(lines: str, escape: str = "") -> str:
+    directive = f"# escape={escape}\n" if escape else ""
+    return f'{directive}FROM python:3.12-slim\n{lines}\nCOPY . .\nCMD ["python","app.py"]\n'
+
+
+@pytest.mark.parametrize("lines, workdir, copied", [
+    # a variable the file does not set is "" (BuildKit), through ENV or ARG as written directly
+    ("ENV APP=$HOME/app\nWORKDIR $APP", "/app", "/app /app"),
+    ('ENV D="/srv/$NOPE/app"\nWORKDIR $D', "/srv/app", "/srv/app /srv/app"),
+    ("WORKDIR $HOME/app", "/app", "/app /app"),
+    ("ENV A=/srv B=$A/app\nWORKDIR $B", "/app", "/app /app"),  # (one ENV reads the values from before it)
+    # a single-quoted value and an escaped `$` are the literal characters
+    ("ENV D='/srv/$HOME'\nWORKDIR $D", '"/srv/\\$HOME"', '["/srv/\\\\$HOME", "/srv/\\\\$HOME"]'),
+    ("WORKDIR /srv/\\$HOME", '"/srv/\\$HOME"', '["/srv/\\\\$HOME", "/srv/\\\\$HOME"]'),
+    ("WORKDIR '/q\\$u'", '"/q\\\\\\$u"', '["/q\\\\\\\\\\\\$u", "/q\\\\\\\\\\\\$u"]'),
+    # `\\` is one backslash and $b is unset: the directory /srv/a\, which must not end the line in `\`
+    ("ENV D=/srv/a\\\\$b\nWORKDIR $D", '"/srv/a\\\\"', '["/srv/a\\\\\\\\", "/srv/a\\\\\\\\"]'),
+])
+def test_the_runtime_works_in_and_copies_the_directory_buildkit_means(lines: str, workdir: str, copied: str) -> None:
+    stage = runtime(app(lines))
+    assert ("WORKDIR", workdir) in stage
+    assert ("COPY", f"--from=builder --chown=65532:65532 {copied}") in stage
+    assert [k for k, _ in stage] == ["FROM", "WORKDIR", "COPY", "ENTRYPOINT", "CMD"]  # nothing swallowed
+
+
+def test_a_build_argument_without_a_value_stays_a_build_argument() -> None:
+    stage = runtime(app('ARG D="/srv/$NOPE/app"\nWORKDIR $D'))
+    assert ("WORKDIR", "${D}") in stage and ("COPY", "--from=builder --chown=65532:65532 ${D} ${D}") in stage
+
+
+def test_the_backtick_escape_directive_is_read_and_written_with_its_own_escape() -> None:
+    output = migrate_text(app("WORKDIR /srv/`$HOME", escape="`")).dockerfile
+    stage = output[output.index("\nFROM cgr.dev/chainguard/python:latest\n"):]
+    assert '\nWORKDIR "/srv/`$HOME"\n' in stage
+    assert '["/srv/`$HOME", "/srv/`$HOME"]' in stage
+    assert migrate_text(output).dockerfile == output
+
+
+@pytest.mark.parametrize("value", ["/srv/$HOME", "/a\\", "/a\\$b", "/x'y\"z", "/a`b", "/my app", "/plain"])
+@pytest.mark.parametrize("escape", ["\\", "`"])
+def test_a_written_word_reads_back_as_the_value(value: str, escape: str) -> None:
+    assert process_word(dockerfile_word(value, escape), {"HOME": "/root"}, escape)[0] == value
+    assert process_word(escaped_word(value, escape), {"HOME": "/root"}, escape)[0] == value
+    assert not dockerfile_word(value, escape).endswith(escape)
+
+
+def test_words_are_processed_as_buildkit_does() -> None:
+    values = {"A": "x", "E": ""}
+    assert process_word("'$A' \"$A\" $A\\$A", values) == ("$A x x$A", [])
+    assert process_word('"a\\b\\"c\\\\"', values) == ('a\\b"c\\', [])  # in quotes only \" \$ \\ escape
+    assert process_word("${A:-d}${E:-d}${N:-d}${N}/${A:?no}", values) == ("xdd/x", ["N"])
