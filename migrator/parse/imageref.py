@@ -9,7 +9,9 @@ references get the `docker.io` registry and, for single-component names, the `li
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from migrator.records import dataclass
 from migrator.regex import lazy as lazy_re
@@ -148,6 +150,30 @@ _BRACED = lazy_re(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])(.*))?", re.DOTALL)  # $
 # defaults `${X:-${X:-...}}` a few hundred deep exhausted Python's stack
 MAX_EXPANSION = 64 * 1024  # characters that references may add to one text
 MAX_NESTING = 32  # defaults inside defaults
+# ... and for a whole file: 16,000 lines of `ENV B<n>=$C`, with C just under the bound above, held a
+# gigabyte. This counts the text expanded while one file is migrated (its stages are read more than once).
+MAX_TOTAL_EXPANSION = 32 * 1024 * 1024
+_EXPANDED: ContextVar[list[int] | None] = ContextVar("expanded", default=None)
+
+
+@contextmanager
+def expansion_budget() -> Iterator[None]:
+    """Within: expansions add up, and their total is bounded by MAX_TOTAL_EXPANSION (one file's migration)."""
+    token = _EXPANDED.set([0])
+    try:
+        yield
+    finally:
+        _EXPANDED.reset(token)
+
+
+def _charge(text: str, expanded: str) -> str:
+    total = _EXPANDED.get()
+    if total is not None:
+        total[0] += len(expanded)
+        if total[0] > MAX_TOTAL_EXPANSION:
+            _refuse(f"variables of this file expand to more than {MAX_TOTAL_EXPANSION // 1024 // 1024} MB in all, "
+                    "here", text)
+    return expanded
 
 
 def expand_args(text: str, values: Mapping[str, str | None]) -> tuple[str, list[str]]:
@@ -159,7 +185,9 @@ def expand_args(text: str, values: Mapping[str, str | None]) -> tuple[str, list[
     characters or nest defaults more than MAX_NESTING deep.
     """
     missing: list[str] = []
-    return _expand(text, values, missing, 0), missing
+    if "$" not in text:
+        return text, missing
+    return _charge(text, _expand(text, values, missing, 0)), missing
 
 
 def _expand(text: str, values: Mapping[str, str | None], missing: list[str], nesting: int) -> str:
@@ -257,7 +285,7 @@ def process_word(text: str, values: Mapping[str, str | None], escape: str = "\\"
         else:
             out.append(char)
             position += 1
-    return "".join(out), missing
+    return _charge(text, "".join(out)) if size else "".join(out), missing
 
 
 def _reference_end(text: str, dollar: int) -> int | None:

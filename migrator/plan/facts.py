@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 
 from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
@@ -90,9 +91,10 @@ class StageFacts:
         self.workdir = resolved
         self.directories.add(resolved)
 
-    def written_values(self) -> dict[str, str | None]:
-        """The environment with build arguments kept as written: ${NAME}, and values made from them."""
-        return {**self.env, **{name: "${" + name + "}" for name in self.build_args}, **self.arg_env}
+    def written_values(self) -> Mapping[str, str | None]:
+        """The environment with build arguments kept as written: ${NAME}, and values made from them (a view:
+        an ENV line reads it without copying the whole environment, so many ENV lines stay linear)."""
+        return ChainMap(self.arg_env, _References(self.build_args), self.env)  # type: ignore[arg-type]
 
     def assign_env(self, assigned: Mapping[str, str | None], escape: str = "\\") -> None:
         """ENV: the values are processed where they are set, as the builder does (`ENV APP_HOME=/srv/${NAME}`
@@ -100,19 +102,22 @@ class StageFacts:
         not set expanded to "" (`ENV APP=$HOME/app` is /app, as BuildKit makes it). `assigned` holds the
         values as written (parse_env_words). All of them are read with the values from before the
         instruction: `ENV A=/srv B=$A/app` sets B to /app when no A was set earlier, as BuildKit does."""
-        before, written_values = dict(self.env), self.written_values()
+        values: dict[str, str | None] = {}
+        written: dict[str, str] = {}
         for name, raw in assigned.items():
-            self.arg_env.pop(name, None)
-            value = raw
+            values[name] = raw
             if raw is not None:
-                value, _ = process_word(raw, before, escape)
-                if "$" in raw and not needs_quoting(value):
-                    written, _ = process_word(raw, written_values, escape)
-                    if written != value:
-                        self.arg_env[name] = written
+                values[name], _ = process_word(raw, self.env, escape)
+                if "$" in raw and (self.build_args or self.arg_env) and not needs_quoting(values[name] or ""):
+                    text, _ = process_word(raw, self.written_values(), escape)
+                    if text != values[name]:
+                        written[name] = text
+        for name, value in values.items():
+            self.arg_env.pop(name, None)
             self.env[name] = value
             self.env_names.add(name)
             self.build_args.discard(name)
+        self.arg_env.update(written)
 
     def assign_arg(self, name: str, value: str | None) -> None:
         """ARG: an ENV of the same name wins; a later default replaces an earlier one, so paths written
@@ -141,6 +146,24 @@ class StageFacts:
             if path.startswith(made.rstrip("/") + "/"):
                 return written + path[len(made.rstrip("/")):]
         return path
+
+
+class _References(Mapping[str, str]):
+    """Build arguments as references: NAME -> ${NAME}."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self.names:
+            raise KeyError(name)
+        return "${" + name + "}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 def absolute(path: str, workdir: str, env: Mapping[str, str | None]) -> str:
