@@ -50,6 +50,10 @@ class StageFacts:
     # ENV values made from build arguments, as written: APP_HOME -> /srv/${NAME} (`ENV APP_HOME=/srv/${NAME}`)
     arg_env: dict[str, str] = field(default_factory=dict)
     env_names: set[str] = field(default_factory=set)  # names an ENV set (an ARG of the same name does not change them)
+    # names whose value was made from variables nothing in the file sets (read as "", as BuildKit does): APP -> (HOME,)
+    made_from_unset: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # WORKDIR lines read through such variables: (line, the directory, the variables)
+    unset_workdirs: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
 
     def commands_named(self, *names: str) -> list[Command]:
         return [c for c in self.commands if c.words and posixpath.basename(c.words[0]) in names]
@@ -75,11 +79,14 @@ class StageFacts:
         self.remember(resolved, written)
         return written
 
-    def enter_workdir(self, raw: str, escape: str) -> None:
+    def enter_workdir(self, raw: str, escape: str, line: int = 0) -> None:
         """WORKDIR as BuildKit reads it (`WORKDIR /srv/\\$HOME` is the directory `/srv/$HOME`), relative to the
         one in force; a path made from build arguments is remembered as written (written_path)."""
-        real, _ = process_word(raw, self.env, escape)
+        real, missing = process_word(raw, self.env, escape)
         resolved = _joined(real, self.workdir)
+        unset = self.unset_names(raw, missing)
+        if unset:
+            self.unset_workdirs.append((line, resolved, unset))
         written = resolved
         if not needs_quoting(real):  # (a literal `$` or quote: the path is written as it is, escaped)
             text = process_word(raw, self.written_values(), escape)[0] if "$" in raw else real
@@ -90,6 +97,20 @@ class StageFacts:
         self.remember(resolved, written)
         self.workdir = resolved
         self.directories.add(resolved)
+
+    def note_unset(self, name: str, unset: tuple[str, ...]) -> None:
+        if unset:
+            self.made_from_unset[name] = unset
+        else:
+            self.made_from_unset.pop(name, None)
+
+    def unset_names(self, raw: str, missing: list[str]) -> tuple[str, ...]:
+        """The variables nothing in the file sets that a value read from `raw` went through, directly
+        (`missing`, less the build arguments declared without a default) or by a name made from them."""
+        names = [name for name in missing if name not in self.env]
+        for name in _REFERENCED.findall(raw) if self.made_from_unset else []:
+            names += self.made_from_unset.get(name, ())
+        return tuple(dict.fromkeys(names))
 
     def written_values(self) -> Mapping[str, str | None]:
         """The environment with build arguments kept as written: ${NAME}, and values made from them (a view:
@@ -104,15 +125,18 @@ class StageFacts:
         instruction: `ENV A=/srv B=$A/app` sets B to /app when no A was set earlier, as BuildKit does."""
         values: dict[str, str | None] = {}
         written: dict[str, str] = {}
+        unset: dict[str, tuple[str, ...]] = {}
         for name, raw in assigned.items():
             values[name] = raw
             if raw is not None:
-                values[name], _ = process_word(raw, self.env, escape)
+                values[name], missing = process_word(raw, self.env, escape)
+                unset[name] = self.unset_names(raw, missing) if "$" in raw else ()
                 if "$" in raw and (self.build_args or self.arg_env) and not needs_quoting(values[name] or ""):
                     text, _ = process_word(raw, self.written_values(), escape)
                     if text != values[name]:
                         written[name] = text
         for name, value in values.items():
+            self.note_unset(name, unset.get(name, ()))
             self.arg_env.pop(name, None)
             self.env[name] = value
             self.env_names.add(name)
@@ -146,6 +170,9 @@ class StageFacts:
             if path.startswith(made.rstrip("/") + "/"):
                 return written + path[len(made.rstrip("/")):]
         return path
+
+
+_REFERENCED = lazy_re(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class _References(Mapping[str, str]):
@@ -200,6 +227,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
         facts.arg_paths = dict(inherited.arg_paths)
         facts.build_args = set(inherited.build_args)
         facts.arg_env, facts.env_names = dict(inherited.arg_env), set(inherited.env_names)
+        facts.made_from_unset = dict(inherited.made_from_unset)
     for instruction in stage.instructions:
         keyword = instruction.keyword
         if keyword in ("WORKDIR", "ENV", "ARG"):
@@ -232,13 +260,15 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
 def _read_variables(instruction: Instruction, facts: StageFacts, global_args: dict[str, str | None]) -> None:
     """WORKDIR, ENV, ARG: what expands variables."""
     if instruction.keyword == "WORKDIR":
-        facts.enter_workdir(instruction.body.strip(), instruction.escape)
+        facts.enter_workdir(instruction.body.strip(), instruction.escape, instruction.line)
     elif instruction.keyword == "ENV":
         facts.assign_env(parse_env_words(instruction.body, instruction.escape), instruction.escape)
     else:
         for name, value in parse_env_words(instruction.body, instruction.escape, arg=True).items():
-            if value is not None:
-                value, _ = process_word(value, facts.env, instruction.escape)
+            if value is not None and name not in facts.env_names:
+                raw = value
+                value, missing = process_word(raw, facts.env, instruction.escape)
+                facts.note_unset(name, facts.unset_names(raw, missing))
             facts.assign_arg(name, value if value is not None else global_args.get(name))
 
 

@@ -24,7 +24,35 @@ _RELATIVE = lazy_re(r"^(\./|\.\./|\.$|[\w.-]+/|[\w.-]+\.(txt|json|toml|lock|py|j
 
 
 def default_workdir(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tuple[str, list[Finding]]:
-    """`WORKDIR <upstream default>` for a stage that relied on it, when the new image's differs."""
+    """`WORKDIR <upstream default>` for a stage that relied on it, when the new image's differs; and what
+    the stage's WORKDIR lines read through variables the file does not set (MIG568)."""
+    text, notes = _upstream_default(plan, stage_plan, newline)
+    return text, notes + _unset_variables(plan, stage_plan)
+
+
+def _unset_variables(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
+    """A WORKDIR through a variable nothing in the file sets is read with "" for it, as BuildKit does on the
+    Chainguard image (whose environment is not Docker Hub's): where the source image set it (python's
+    PYTHON_VERSION, a base image's HOME), the original worked in another directory."""
+    from migrator.rewrite.writer import facts_with_parents
+
+    stage = stage_plan.stage
+    if not any(i.keyword == "WORKDIR" and "$" in i.body for i in stage.instructions):
+        return []
+    own = {i.line for i in stage.instructions}
+    ref = stage.root_stage().ref
+    source = "the base image" if ref is None else f"{ref.short_name}:{ref.tag}" if ref.tag else ref.short_name
+    findings = []
+    for line, directory, names in facts_with_parents(stage, plan.rules, plan.staged.global_args).unset_workdirs:
+        if line in own:
+            variables = ", ".join(f"${{{name}}}" for name in names)
+            findings.append(finding("MIG568", line, f"{variables}: not set in this Dockerfile, so the directory is "
+                                    f"{directory} (BuildKit reads an unset variable as empty); if {source} sets "
+                                    "it, the original worked elsewhere: set it with ENV to keep that directory"))
+    return findings
+
+
+def _upstream_default(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tuple[str, list[Finding]]:
     stage = stage_plan.stage
     image = stage_plan.image
     if stage.parent is not None or stage.ref is None or image is None:

@@ -101,3 +101,24 @@ def test_many_small_env_lines_take_linear_time() -> None:
 
     small, large = seconds(2000), seconds(16000)
     assert large < 8 * small * 1.6 + 0.5, (small, large)
+
+
+@pytest.mark.parametrize("lines, line, names, directory, copied", [
+    ("WORKDIR /srv/${PYTHON_VERSION}", 2, "${PYTHON_VERSION}", "/srv", "/srv"),
+    ("ENV APP=$HOME/app\nWORKDIR $APP", 3, "${HOME}", "/app", "/app"),
+    ("ARG BASE=/opt/$NOPE\nENV APP=$BASE/app\nWORKDIR $APP", 4, "${NOPE}", "/opt/app", "${BASE}/app"),
+])
+def test_a_workdir_through_a_variable_the_file_does_not_set_is_said(lines: str, line: int, names: str,
+                                                                      directory: str, copied: str) -> None:
+    """R2: the base image may set it (python's PYTHON_VERSION): the directory differs from the original's."""
+    result = migrate_text(app(lines))
+    said = [f for f in result.findings if f.code == "MIG568"]
+    assert [(f.line, f.message.split(":")[0]) for f in said] == [(line, names)]
+    assert f"the directory is {directory} " in said[0].message
+    assert f"COPY --from=builder --chown=65532:65532 {copied} {copied}\n" in result.dockerfile
+
+
+@pytest.mark.parametrize("lines", ["ARG D\nWORKDIR $D/app", "ENV D=/srv\nWORKDIR $D/app", "WORKDIR /srv/\\$HOME",
+                                   "ARG D=/srv\nWORKDIR ${D:-/x}/app"])
+def test_a_workdir_through_variables_the_file_sets_or_declares_is_not_flagged(lines: str) -> None:
+    assert "MIG568" not in {f.code for f in migrate_text(app(lines)).findings}
