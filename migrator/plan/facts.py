@@ -314,6 +314,16 @@ def parse_env(body: str) -> dict[str, str | None]:
     return values
 
 
+def workdir_after(body: str, workdir: str, env: Mapping[str, str | None], escape: str = "\\") -> str:
+    """The working directory a `WORKDIR body` line makes, read as BuildKit reads it (process_word)."""
+    return _joined(process_word(body.strip(), env, escape)[0], workdir)
+
+
+def env_values(body: str, env: Mapping[str, str | None], escape: str = "\\") -> dict[str, str]:
+    """What an `ENV body` line sets, read as BuildKit reads it, each value with the values from before it."""
+    return {name: process_word(raw or "", env, escape)[0] for name, raw in parse_env_words(body, escape).items()}
+
+
 def parse_env_words(body: str, escape: str = "\\", arg: bool = False) -> dict[str, str | None]:
     """ENV (or ARG, `arg`) names and their values as written, quotes and escapes kept, split where BuildKit
     splits them: at white space outside quotes and not escaped. The legacy `ENV NAME value with spaces`

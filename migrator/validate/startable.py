@@ -23,7 +23,7 @@ from collections.abc import Mapping
 
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import absolute, parse_env
+from migrator.plan.facts import absolute, env_values, workdir_after
 from migrator.plan.stages import Stage, StagedFile, parse_arg, split_stages
 from migrator.plan.startcommand import (
     effective_command,
@@ -232,10 +232,10 @@ def _read(instruction: Instruction, view: StageView, args: dict[str, str | None]
         for name, value in parse_arg(instruction.body).items():
             args.setdefault(name, value)
     elif keyword == "ENV":  # one ENV line sees the values from before it, not its own
-        view.env.update({name: _expand(value or "", values) for name, value in parse_env(instruction.body).items()})
+        view.env.update(env_values(instruction.body, values, instruction.escape))
         texts.append(instruction.body)
     elif keyword == "WORKDIR":
-        view.workdir = absolute(instruction.body.strip().strip("\"'"), view.workdir, values)
+        view.workdir = workdir_after(instruction.body, view.workdir, values, instruction.escape)
         texts.append(view.workdir)
     elif keyword == "RUN":
         texts.append(instruction.raw)

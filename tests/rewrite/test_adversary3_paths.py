@@ -122,3 +122,11 @@ def test_a_workdir_through_a_variable_the_file_does_not_set_is_said(lines: str, 
                                    "ARG D=/srv\nWORKDIR ${D:-/x}/app"])
 def test_a_workdir_through_variables_the_file_sets_or_declares_is_not_flagged(lines: str) -> None:
     assert "MIG568" not in {f.code for f in migrate_text(app(lines)).findings}
+
+
+def test_the_runtime_check_and_the_script_finder_read_workdir_and_env_as_the_migration_does() -> None:
+    from migrator.plan.facts import env_values, workdir_after
+
+    assert workdir_after('"/srv/\\$HOME"', "/", {"HOME": "/root"}) == "/srv/$HOME"
+    assert workdir_after("app", "/srv", {}) == "/srv/app"
+    assert env_values("A=/x B=$A/y C='$A'", {"A": "/old"}) == {"A": "/x", "B": "/old/y", "C": "$A"}
