@@ -380,8 +380,14 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
         return
     destination = words[-1]
     sources = [w for w in words[:-1] if not w.startswith("<<")]
-    target = facts.resolve(destination)
-    written = facts.written_path(destination, target)
+    raw = instruction.body.split()[-1] if instruction.json_args() is None and not instruction.heredocs else ""
+    if instruction.escape in raw:  # `/srv/\$HOME/`: the literal directory (the words above took the escape)
+        target = _joined(process_word(raw, facts.env, instruction.escape)[0], facts.workdir)
+        written = target
+        facts.remember(target, target)
+    else:
+        target = facts.resolve(destination)
+        written = facts.written_path(destination, target)
     into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
     placed: list[str] = []
     unplaced = False

@@ -130,3 +130,10 @@ def test_the_runtime_check_and_the_script_finder_read_workdir_and_env_as_the_mig
     assert workdir_after('"/srv/\\$HOME"', "/", {"HOME": "/root"}) == "/srv/$HOME"
     assert workdir_after("app", "/srv", {}) == "/srv/app"
     assert env_values("A=/x B=$A/y C='$A'", {"A": "/old"}) == {"A": "/x", "B": "/old/y", "C": "$A"}
+
+
+def test_a_copy_into_a_directory_named_with_an_escaped_dollar_is_copied_as_that_directory() -> None:
+    result = migrate_text('FROM python:3.12-slim\nCOPY . /srv/\\$HOME/\nRUN pip install -r /srv/\\$HOME/r.txt\n'
+                          'CMD ["python","/srv/$HOME/app.py"]\n')
+    assert '\nCOPY --from=builder ["/srv/\\\\$HOME", "/srv/\\\\$HOME"]\n' in result.dockerfile
+    assert "\nCOPY --from=builder /srv /srv\n" not in result.dockerfile
