@@ -28,7 +28,7 @@ _MAX_ATTEMPTS = 4
 
 
 def run(text: str, options: Options, path: str) -> Result:
-    from migrator.parse.imageref import expansion_budget
+    from migrator.parse.variables import expansion_budget
 
     with expansion_budget():  # one file: its variables' expansions are bounded in all, not only one by one
         return _run(text, options, path)

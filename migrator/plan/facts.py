@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 
 from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
-from migrator.parse.imageref import expand_args, needs_quoting, process_word
+from migrator.parse.variables import expand_args, needs_quoting, process_word
 from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, parse_arg
 from migrator.records import dataclass, field

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json_argv, split_flags
-from migrator.parse.imageref import dockerfile_word, escaped_word
+from migrator.parse.variables import dockerfile_word, escaped_word
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, build_only_args
 from migrator.plan.leftovers import made_directories, removed_paths

@@ -247,7 +247,7 @@ def _read(instruction: Instruction, view: StageView, args: dict[str, str | None]
 
 
 def _expand(value: str, values: Mapping[str, str | None]) -> str:
-    from migrator.parse.imageref import expand_args
+    from migrator.parse.variables import expand_args
 
     return expand_args(value, values)[0]
 
@@ -614,7 +614,7 @@ def _why_shell(body: str, view: StageView) -> str | None:
 
 def _inner_text(body: str, view: StageView) -> str | None:
     """The program a `sh -c` body starts, its variables expanded from the stage's ENV (None: not known)."""
-    from migrator.parse.imageref import expand_args
+    from migrator.parse.variables import expand_args
 
     expanded, missing = expand_args(body, view.env) if "$" in body else (body, [])
     program = None if missing else inner_program(expanded)

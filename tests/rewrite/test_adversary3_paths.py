@@ -11,7 +11,7 @@ import pytest
 from migrator.api import migrate_text
 from migrator.model import MigratorError
 from migrator.parse.dockerfile import parse
-from migrator.parse.imageref import dockerfile_word, escaped_word, process_word
+from migrator.parse.variables import dockerfile_word, escaped_word, process_word
 
 
 def runtime(dockerfile: str) -> list[tuple[str, str]]:
