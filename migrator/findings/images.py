@@ -102,11 +102,17 @@ CODES: tuple[Code, ...] = (
         "MIG221", Severity.ERROR, "the app pins a language version the latest image does not serve",
         "Besides the image tag, the build copies a file in which the app pins its language version "
         "(`.ruby-version`, which a Gemfile's `ruby file:` directive reads; or, read when the build context is "
-        "on disk and the build runs bundler, the Gemfile's own `ruby '3.3.3'` line), and the Chainguard image's "
+        "on disk and the build runs bundler, the Gemfile's own `ruby '3.3.3'` line, or a requirement such as "
+        "`ruby '~> 3.3'` that the new version does not meet), and the Chainguard image's "
         "`latest` tag serves another version: `bundle install` refuses to run when the Gemfile's Ruby is not "
-        "the interpreter's, so the build fails. Migrate with `--tag-policy keep` for an organisation registry "
-        "that serves the pinned version, or move the app (the file and its Gemfile.lock) to the version "
-        "`latest` serves.",
+        "the interpreter's, so the build fails. The Gemfile is looked for where the COPY sources put it "
+        "(`COPY Gemfile* ./`, `COPY . .`, a directory copied whole: `COPY app/ ./` reads app/Gemfile). When the "
+        "source pinned another Ruby and the build runs bundler on a Gemfile that is not on disk (no build context, "
+        "or `--context DIR` without it), nothing shows that the app accepts the new Ruby: that is an error too, "
+        "as for a Gradle wrapper out of reach (MIG222); a Gemfile read from disk without a `ruby` line of another "
+        "version leaves only MIG220's warning. Give the build context with `--context DIR`, migrate with "
+        "`--tag-policy keep` for an organisation registry that serves the pinned version, or move the app (the "
+        "file and its Gemfile.lock) to the version `latest` serves.",
     ),
     Code(
         "MIG222", Severity.ERROR, "the build's Gradle cannot run on the Java the latest image serves",

@@ -213,9 +213,11 @@ CODES: tuple[Code, ...] = (
          "is no app, so the app's command is given when the container starts (compose `command:`, `docker run "
          "IMAGE CMD`, a Kubernetes `args`). The Chainguard image's ENTRYPOINT is the interpreter, which would take "
          "that command as its own argument (`ruby bundle exec puma`), so `ENTRYPOINT []` is added. The command "
-         "still runs in exec form on an image without a shell (and without bundler, pip or npm where the message "
-         "says so): start the program itself, such as a binstub or console script from the dependencies the "
-         "runtime copies, or the interpreter with a script."),
+         "still runs in exec form on an image without a shell (and without pip or npm where the message says "
+         "so): start the program itself, such as a binstub or console script from the dependencies the runtime "
+         "copies, or the interpreter with a script. A Ruby app's command runs through bundler as a rule (`bundle "
+         "exec puma`), which the distroless ruby image has not, nor a shell: such a stage runs on ruby's -dev "
+         "image instead, and MIG541 says how to leave it."),
     Code("MIG561", Severity.WARNING, "files of the original final stage are not in the runtime",
          "The runtime stage of a split carries what the app needs: its build output, its working directory, "
          "files its command names, files copied in that no build step reads, and files `touch` creates. A path "

@@ -147,6 +147,8 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
     plan.runtime_override = runtime
     if not plan.split and plan.stage.parent is None and runtime is not None:
         plan.image = runtime
+        plan.findings = [f for f in plan.findings if f.code != "MIG201"]  # it named the rule's image
+        _note_image_change(plan, plan.stage, note_rules=False)
 
 
 def _used_later(staged: StagedFile, stage: Stage) -> bool:

@@ -188,6 +188,22 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
     return problems
 
 
+def _run_through(image: str, argv: tuple[str, ...], model: ChainguardImage, tool: str) -> RuntimeReport:
+    """No command of its own on an interpreter image: the command given when the container starts runs through
+    the language's tool as a rule (`bundle exec puma`), or through a shell (`sh -c ...`); an image with neither
+    cannot start it."""
+    given = f"the app's command is given when the container starts (`{tool} exec ...`, `sh -c ...`)"
+    if model.shell and model.has_program(tool):
+        return RuntimeReport(image, argv, "shell-kept", f"no command of its own, like the original: {given}, and "
+                             f"{_short(image)} has the shell and the {tool} it needs; give the stage a CMD that "
+                             "starts the program itself (the interpreter with the binstub's path) to run on the "
+                             "image without them")
+    lacks = " and ".join(([] if model.shell else ["no shell"]) + ([] if model.has_program(tool) else [f"no {tool}"]))
+    return RuntimeReport(image, argv, "broken", f"no command of its own: {given}, and {_short(image)} has {lacks} "
+                         "to run it; give the stage a CMD that starts the program itself (the interpreter with the "
+                         "binstub's path)", program=tool, need="run-through")
+
+
 def _broken_code(report: RuntimeReport) -> str:
     if report.need == "bash":
         return "MIG549"
@@ -320,7 +336,10 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         if original_has_command:
             return RuntimeReport(image, argv, "broken", f"{_short(image)} has no ENTRYPOINT or CMD and the stage "
                                  "sets none: the container has nothing to start", need="no-command")
-        if model.entrypoint and rules.language_of(posixpath.basename(model.entrypoint[0])) is not None:
+        language = rules.language_of(posixpath.basename(model.entrypoint[0])) if model.entrypoint else None
+        if language is not None and language.run_through is not None:
+            return _run_through(image, argv, model, language.run_through)
+        if language is not None:
             return RuntimeReport(image, argv, "ok", "no command of its own, like the original: the app's command is "
                                  f"given when the container starts, and runs in exec form on {_short(image)}")
         return RuntimeReport(image, argv, "ok", "no command, like the original (an image of files)")
