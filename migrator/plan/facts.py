@@ -391,7 +391,8 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
     placed: list[str] = []
     unplaced = False
-    for item in sources:
+    for source_word in sources:
+        item = expand_args(source_word, facts.env)[0] if "$" in source_word else source_word  # `${JAR}.jar`: app.jar
         name = posixpath.basename(item.rstrip("/"))
         if not into_directory:
             placed.append(target)

@@ -137,3 +137,14 @@ def test_a_copy_into_a_directory_named_with_an_escaped_dollar_is_copied_as_that_
                           'CMD ["python","/srv/$HOME/app.py"]\n')
     assert '\nCOPY --from=builder ["/srv/\\\\$HOME", "/srv/\\\\$HOME"]\n' in result.dockerfile
     assert "\nCOPY --from=builder /srv /srv\n" not in result.dockerfile
+
+
+def test_a_copied_file_named_through_a_variable_is_copied_by_the_name_it_expands_to() -> None:
+    """A source `${JAR_FILE}.jar` lands as app.jar; with the `$` of a path now a character where the file's
+    own reading made it, an unexpanded source name would have been copied as a literal `${JAR_FILE}.jar`."""
+    result = migrate_text('FROM eclipse-temurin:17\nARG JAR_FILE=target/app\nCOPY ${JAR_FILE}.jar /opt/app/\n'
+                          'COPY $NAME.conf /etc/x/\nRUN echo hi\nCMD ["java","-jar","/opt/app/app.jar"]\n')
+    runtime = result.dockerfile[result.dockerfile.index("FROM cgr.dev/chainguard/jre:latest\n"):]
+    assert "COPY --from=builder /opt/app/app.jar /opt/app/app.jar\n" in runtime
+    assert "COPY --from=builder /etc/x /etc/x\n" in runtime  # ($NAME is unset: the file is /etc/x/.conf)
+    assert "$" not in runtime.replace("${JAR_FILE}", "").replace("ARG JAR_FILE", "")
