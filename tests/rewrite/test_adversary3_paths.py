@@ -148,3 +148,13 @@ def test_a_copied_file_named_through_a_variable_is_copied_by_the_name_it_expands
     assert "COPY --from=builder /opt/app/app.jar /opt/app/app.jar\n" in runtime
     assert "COPY --from=builder /etc/x /etc/x\n" in runtime  # ($NAME is unset: the file is /etc/x/.conf)
     assert "$" not in runtime.replace("${JAR_FILE}", "").replace("ARG JAR_FILE", "")
+
+
+@pytest.mark.parametrize("lines", ["WORKDIR /srv/\\$HOME", "ENV D=/srv/a\\\\$b\nWORKDIR $D", "WORKDIR '/q\\$u'"])
+def test_validate_reads_the_quoted_workdir_the_migration_writes(lines: str) -> None:
+    """`migrate validate`'s static checks read `WORKDIR "/srv/\\$HOME"` as written, quotes included, and
+    found app.py missing (MIG605) in the directory `/"/srv/\\$HOME"`."""
+    from migrator.validate.static import check
+
+    output = migrate_text(app(lines).replace('"app.py"', '"./app.py"')).dockerfile
+    assert [f.code for f in check(output) if f.code == "MIG605"] == []
