@@ -47,7 +47,7 @@ def version_drift(plan: FilePlan) -> list[Finding]:
             pin = _copied_pin_file(plan, stage_plan, ref.short_name, ref.tag)
             wrapper = old_gradle(plan, stage_plan, ref.familiar, ref.short_name, ref.tag)
             if wrapper is not None:
-                found.append(finding("MIG222", wrapper[0], wrapper[1]))
+                found.append(finding(*wrapper))
             elif pin is not None:
                 found.append(finding("MIG221", pin[1], _pinned_by_the_app(ref.familiar, pin[0], ref.short_name,
                                                                          ref.tag, plan.options.tag_policy)))
