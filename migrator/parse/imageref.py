@@ -8,6 +8,7 @@ references get the `docker.io` registry and, for single-component names, the `li
 
 from __future__ import annotations
 
+from migrator.parse.variables import expand_args as expand_args  # (moved there; importable here for branches in flight)
 from migrator.records import dataclass
 from migrator.regex import lazy as lazy_re
 

@@ -615,7 +615,7 @@ def _user_at_start(plan: FilePlan, stage_plan: StagePlan) -> str | None:
     parent = facts_with_parents(stage.parent, None, plan.staged.global_args) if stage.parent is not None else None
     user = parent.user if parent is not None else None
     if parent is not None and user is not None and "$" in user:
-        from migrator.parse.imageref import expand_args
+        from migrator.parse.variables import expand_args
 
         value, missing = expand_args(user, parent.env)  # `USER ${APP_USER}`: an ARG of the parent is unset here
         user = user if missing or not value else value
