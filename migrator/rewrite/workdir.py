@@ -41,6 +41,8 @@ def _unset_variables(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
         return []
     own = {i.line for i in stage.instructions}
     ref = stage.root_stage().ref
+    if ref is not None and ref.short_name == "scratch":
+        return []  # (no environment: the original read the variable as empty too)
     source = "the base image" if ref is None else f"{ref.short_name}:{ref.tag}" if ref.tag else ref.short_name
     findings = []
     for line, directory, names in facts_with_parents(stage, plan.rules, plan.staged.global_args).unset_workdirs:

@@ -158,3 +158,9 @@ def test_validate_reads_the_quoted_workdir_the_migration_writes(lines: str) -> N
 
     output = migrate_text(app(lines).replace('"app.py"', '"./app.py"')).dockerfile
     assert [f.code for f in check(output) if f.code == "MIG605"] == []
+
+
+def test_a_workdir_through_an_unset_variable_on_scratch_is_the_original_directory() -> None:
+    result = migrate_text("FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\nWORKDIR /srv/$NOPE\n"
+                          "COPY --from=build /app /app\nCMD [\"/app\"]\n")
+    assert "MIG568" not in {f.code for f in result.findings}
