@@ -31,10 +31,10 @@ def default_workdir(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tupl
 
 
 def _unset_variables(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
-    """A WORKDIR through a variable nothing in the file sets is read with "" for it, as BuildKit does on the
-    Chainguard image (whose environment is not Docker Hub's): where the source image set it (python's
-    PYTHON_VERSION, a base image's HOME), the original worked in another directory."""
-    from migrator.rewrite.writer import facts_with_parents
+    """A WORKDIR through a variable nothing in the file (nor the Chainguard image) sets is read with "" for
+    it, as BuildKit does: where the source image set it (python's PYTHON_VERSION, a base image's HOME),
+    the original worked in another directory."""
+    from migrator.rewrite.writer import stage_facts
 
     stage = stage_plan.stage
     if not any(i.keyword == "WORKDIR" and "$" in i.body for i in stage.instructions):
@@ -45,7 +45,7 @@ def _unset_variables(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
         return []  # (no environment: the original read the variable as empty too)
     source = "the base image" if ref is None else f"{ref.short_name}:{ref.tag}" if ref.tag else ref.short_name
     findings = []
-    for line, directory, names in facts_with_parents(stage, plan.rules, plan.staged.global_args).unset_workdirs:
+    for line, directory, names in stage_facts(plan, stage_plan).unset_workdirs:
         if line in own:
             variables = ", ".join(f"${{{name}}}" for name in names)
             findings.append(finding("MIG568", line, f"{variables}: not set in this Dockerfile, so the directory is "
@@ -72,8 +72,8 @@ def relies_on_default(instructions: list[Instruction]) -> bool:
     """Does the stage use the working directory before it sets one?"""
     for instruction in instructions:
         keyword = instruction.keyword
-        if keyword == "WORKDIR":
-            return False
+        if keyword == "WORKDIR":  # `WORKDIR src` (or `\$HOME`) is relative: it is under the default
+            return not instruction.body.strip().lstrip("\"'").startswith(("/", "$"))
         if keyword in ("COPY", "ADD") and _relative_destination(instruction):
             return True
         if keyword == "RUN" and _run_uses_cwd(instruction):
