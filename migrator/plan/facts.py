@@ -83,7 +83,7 @@ class StageFacts:
         """WORKDIR as BuildKit reads it (`WORKDIR /srv/\\$HOME` is the directory `/srv/$HOME`), relative to the
         one in force; a path made from build arguments is remembered as written (written_path)."""
         real, missing = process_word(raw, self.env, escape)
-        resolved = _joined(real, self.workdir)
+        resolved = joined(real, self.workdir)
         unset = self.unset_names(raw, missing)
         if unset:
             self.unset_workdirs.append((line, resolved, unset))
@@ -195,10 +195,10 @@ class _References(Mapping[str, str]):
 
 def absolute(path: str, workdir: str, env: Mapping[str, str | None]) -> str:
     path, _ = expand_args(path, env)
-    return _joined(path, workdir)
+    return joined(path, workdir)
 
 
-def _joined(path: str, workdir: str) -> str:
+def joined(path: str, workdir: str) -> str:
     """`path` (already expanded) made absolute against `workdir`, normalised."""
     if not path.startswith("/"):
         path = posixpath.join(workdir, path)
@@ -316,7 +316,7 @@ def parse_env(body: str) -> dict[str, str | None]:
 
 def workdir_after(body: str, workdir: str, env: Mapping[str, str | None], escape: str = "\\") -> str:
     """The working directory a `WORKDIR body` line makes, read as BuildKit reads it (process_word)."""
-    return _joined(process_word(body.strip(), env, escape)[0], workdir)
+    return joined(process_word(body.strip(), env, escape)[0], workdir)
 
 
 def env_values(body: str, env: Mapping[str, str | None], escape: str = "\\") -> dict[str, str]:
@@ -382,7 +382,7 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     sources = [w for w in words[:-1] if not w.startswith("<<")]
     raw = instruction.body.split()[-1] if instruction.json_args() is None and not instruction.heredocs else ""
     if instruction.escape in raw:  # `/srv/\$HOME/`: the literal directory (the words above took the escape)
-        target = _joined(process_word(raw, facts.env, instruction.escape)[0], facts.workdir)
+        target = joined(process_word(raw, facts.env, instruction.escape)[0], facts.workdir)
         written = target
         facts.remember(target, target)
     else:

@@ -22,8 +22,9 @@ from collections import ChainMap
 from collections.abc import Mapping
 
 from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.parse.variables import process_word
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import absolute, env_values, workdir_after
+from migrator.plan.facts import absolute, env_values, joined, workdir_after
 from migrator.plan.stages import Stage, StagedFile, parse_arg, split_stages
 from migrator.plan.startcommand import (
     effective_command,
@@ -358,8 +359,12 @@ def _placed(instruction: Instruction, workdir: str, values: Mapping[str, str | N
     source_stage = staged.stage_by_reference(reference, before=stage.index) if reference else None
     external = bool(reference) and source_stage is None
     destination = words[-1]
-    target = absolute(_expand(destination, values), workdir, values)
-    sources = [_expand(s, values) for s in words[:-1]]
+    if instruction.json_args() is not None:  # the strings as written: BuildKit still reads quotes and escapes
+        target = joined(process_word(destination, values, instruction.escape)[0], workdir)
+        sources = [process_word(s, values, instruction.escape)[0] for s in words[:-1]]
+    else:
+        target = absolute(_expand(destination, values), workdir, values)
+        sources = [_expand(s, values) for s in words[:-1]]
     into_directory = (destination.endswith("/") or destination in (".", "./") or len(sources) > 1
                       or target in _EXISTING_DIRECTORIES)  # `COPY app /usr/local/bin`: into the directory
     placed = []

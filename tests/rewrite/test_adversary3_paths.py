@@ -164,3 +164,35 @@ def test_a_workdir_through_an_unset_variable_on_scratch_is_the_original_director
     result = migrate_text("FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM scratch\nWORKDIR /srv/$NOPE\n"
                           "COPY --from=build /app /app\nCMD [\"/app\"]\n")
     assert "MIG568" not in {f.code for f in result.findings}
+
+
+def test_a_workdir_through_a_variable_the_chainguard_image_sets_is_read_with_its_value() -> None:
+    """The migrated builder runs on jdk:latest-dev, which sets JAVA_HOME: its WORKDIR $JAVA_HOME/app is under
+    /usr/lib/jvm/default-jvm, and the runtime must copy that directory, not /app (absent: the build failed)."""
+    result = migrate_text('FROM eclipse-temurin:21-jdk\nWORKDIR $JAVA_HOME/app\nCOPY . .\nRUN javac Main.java\n'
+                          'CMD ["java","Main"]\n')
+    runtime = result.dockerfile[result.dockerfile.index("FROM cgr.dev/chainguard/jre:latest\n"):]
+    assert "WORKDIR /usr/lib/jvm/default-jvm/app\n" in runtime
+    assert "/usr/lib/jvm/default-jvm/app /usr/lib/jvm/default-jvm/app\n" in runtime
+    assert "MIG568" not in {f.code for f in result.findings}
+
+
+def test_the_start_check_reads_the_json_copy_words_the_migration_writes() -> None:
+    """It read `["/srv/\\\\$HOME", ...]` with the escape kept and $HOME expanded: files placed in `/srv/\\`."""
+    from migrator.plan.stages import split_stages
+    from migrator.validate.startable import _placed
+
+    output = migrate_text(app("WORKDIR /srv/\\$HOME")).dockerfile
+    staged = split_stages(parse(output))
+    final = staged.stages[-1]
+    copy = next(i for i in final.instructions if i.keyword == "COPY")
+    assert [(p.path, p.source) for p in _placed(copy, "/", {}, staged, final)] == [("/srv/$HOME", "/srv/$HOME")]
+
+
+@pytest.mark.parametrize("workdir", ["src", "\\$HOME"])
+def test_a_first_workdir_relative_to_the_images_default_gets_that_default_written(workdir: str) -> None:
+    """`WORKDIR src` on golang is /go/src, which the runtime copies; on the go image it was under another
+    default, and the build failed copying /go/src (MIG543)."""
+    result = migrate_text(f'FROM golang:1.22\nWORKDIR {workdir}\nCOPY . .\nRUN go build -o app .\nCMD ["./app"]\n')
+    assert result.dockerfile.startswith(f"FROM cgr.dev/chainguard/go:latest-dev AS builder\nWORKDIR /go\nWORKDIR {workdir}\n")
+    assert "MIG543" not in {f.code for f in result.findings}
