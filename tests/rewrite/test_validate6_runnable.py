@@ -1,0 +1,140 @@
+"""Issue 9, runnable output (validate6): defects the engine tests on the stand-ins showed.
+
+Ruby: ruby:latest-dev ships bundler, so `bundle install` downloads nothing of it; nginx: a copied
+server block that listens on 80 follows EXPOSE to 8080.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from migrator.api import migrate_text
+from migrator.model import Options, Severity
+
+
+def migrate(text: str, context: Path | None = None):
+    return migrate_text(text, Options(context=context))
+
+
+def runtime_of(dockerfile: str) -> str:
+    return dockerfile.split("# Runtime stage", 1)[1]
+
+
+def builder_of(dockerfile: str) -> str:
+    return dockerfile.split("# Runtime stage", 1)[0]
+
+
+def codes(result) -> dict[str, list]:
+    table: dict[str, list] = {}
+    for f in result.findings:
+        table.setdefault(f.code, []).append(f)
+    return table
+
+
+def idempotent(result) -> bool:
+    again = migrate_text(result.dockerfile, Options())
+    return again.dockerfile == result.dockerfile
+
+
+# --- ruby: no rubygems.org download of bundler for a build that only installs gems -----------------
+
+RUBY_APP = """\
+FROM ruby:3.3-slim
+WORKDIR /usr/src/app
+COPY Gemfile Gemfile.lock ./
+RUN bundle install
+COPY . .
+CMD ["ruby", "app.rb"]
+"""
+
+
+def test_bundle_install_uses_the_dev_image_bundler_without_a_download():
+    result = migrate(RUBY_APP)
+    assert "gem install bundler" not in result.dockerfile
+    assert "RUN bundle install" in builder_of(result.dockerfile)
+    assert "COPY --from=builder /usr/local/bundle /usr/local/bundle" in runtime_of(result.dockerfile)
+    assert any("offline" in f.message for f in codes(result)["MIG515"])
+    assert idempotent(result)
+
+
+def test_a_runtime_that_runs_bundle_still_gets_bundler_and_says_it_downloads():
+    result = migrate(RUBY_APP.replace('CMD ["ruby", "app.rb"]', 'CMD ["bundle", "exec", "ruby", "app.rb"]'))
+    assert result.dockerfile.count("RUN gem install bundler --no-document") == 1
+    assert any("network access" in f.message for f in codes(result)["MIG515"])
+
+
+# --- nginx: a copied `listen 80` follows EXPOSE to 8080 ---------------------------------------------
+
+NGINX_OWN_CONFIG = """\
+FROM nginx:alpine
+COPY default.conf /etc/nginx/conf.d/default.conf
+COPY public/ /usr/share/nginx/html/
+EXPOSE 80
+CMD ["nginx", "-g", "daemon off;"]
+"""
+
+SERVER_80 = "server {\n    listen 80;\n    listen [::]:80 default_server;\n    root /usr/share/nginx/html;\n}\n"
+
+
+def _context(tmp_path: Path, config: str, name: str = "default.conf") -> Path:
+    (tmp_path / name).write_text(config)
+    (tmp_path / "public").mkdir()
+    (tmp_path / "public" / "index.html").write_text("hello\n")
+    return tmp_path
+
+
+def test_copied_server_block_on_port_80_is_rewritten_to_8080_in_the_builder(tmp_path):
+    result = migrate(NGINX_OWN_CONFIG, _context(tmp_path, SERVER_80))
+    builder, runtime = builder_of(result.dockerfile), runtime_of(result.dockerfile)
+    assert "EXPOSE 8080" in runtime
+    sed = [line for line in builder.splitlines() if line.startswith("RUN sed -i -E -e ")]
+    assert len(sed) == 1 and sed[0].endswith(" /etc/nginx/conf.d/nginx.default.conf")
+    assert builder.index("COPY default.conf") < builder.index("USER root\nRUN sed")  # -dev runs as nginx
+    assert "COPY --from=builder /etc/nginx/conf.d/nginx.default.conf" in runtime
+    assert "MIG535" not in codes(result)
+    assert idempotent(result)
+
+
+def test_the_builder_sed_turns_every_port_80_listen_into_8080_and_nothing_else(tmp_path):
+    """The sed expression itself, run with the host's sed -E as busybox's would run it."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("sed") is None:
+        pytest.skip("no sed on this machine")
+    result = migrate(NGINX_OWN_CONFIG, _context(tmp_path, SERVER_80))
+    line = next(x for x in result.dockerfile.splitlines() if x.startswith("RUN sed -i -E -e "))
+    config = tmp_path / "conf"
+    config.write_text("listen 80;\n  listen [::]:80 default_server;\nlisten 127.0.0.1:80;\nlisten 8080;\n"
+                      "# listen 80;\nlisten 801;\nserver { listen 80; listen [::]:80; }\n")
+    script = line.removeprefix("RUN ").rsplit(" ", 1)[0] + f" {config}"
+    subprocess.run(["sh", "-c", script], check=True)
+    assert config.read_text() == ("listen 8080;\n  listen [::]:8080 default_server;\nlisten 127.0.0.1:8080;\n"
+                                  "listen 8080;\n# listen 80;\nlisten 801;\nserver { listen 8080; listen [::]:8080; }\n")
+
+
+def test_a_config_that_listens_on_8080_already_is_left_alone(tmp_path):
+    result = migrate(NGINX_OWN_CONFIG, _context(tmp_path, SERVER_80.replace(":80 ", ":8080 ").replace(" 80;", " 8080;")))
+    assert "sed -i" not in result.dockerfile and "MIG535" not in codes(result)
+
+
+def test_config_the_tool_cannot_rewrite_gets_a_warning_naming_the_file():
+    # copied straight into the distroless nginx (no builder with a shell), and no context to read
+    text = ("FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n"
+            "FROM nginx:1.25\nCOPY nginx.conf /etc/nginx/nginx.conf\nCOPY --from=build /app/dist /usr/share/nginx/html\n"
+            "EXPOSE 80\n")
+    result = migrate(text)
+    assert "EXPOSE 8080" in result.dockerfile
+    warned = codes(result)["MIG535"]
+    assert [(f.line, f.severity) for f in warned] == [(6, Severity.WARNING)]
+    assert "nginx.conf" in warned[0].message and "listen 8080" in warned[0].message
+
+
+def test_a_listen_inside_a_one_line_block_is_found_and_rewritten(tmp_path):
+    (tmp_path / "nginx.conf").write_text("http { server { listen 80; } }\n")
+    text = "FROM nginx:1.25\nCOPY nginx.conf /etc/nginx/nginx.conf\nCOPY dist /usr/share/nginx/html\nEXPOSE 80\n"
+    result = migrate(text, tmp_path)
+    assert "RUN sed -i -E -e " in builder_of(result.dockerfile) and "MIG535" not in codes(result)
+    assert "EXPOSE 8080" in runtime_of(result.dockerfile)
