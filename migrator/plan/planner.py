@@ -8,7 +8,7 @@ from migrator.findings import finding
 from migrator.model import Finding, Options
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
-from migrator.plan.runtime_choice import RuntimeOverride
+from migrator.plan.runtime_choice import BASE_IMAGES, RuntimeOverride, kept_toolchain
 from migrator.plan.stages import Stage, StagedFile
 from migrator.records import dataclass, field, replace
 from migrator.rules.loader import RuleSet
@@ -94,7 +94,7 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
         plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None,
                                  builds_for_others=stage.index not in final_chain and _used_later(staged, stage)))
     if override is not None and plans and plans[-1].migrated:
-        _apply_override(plans[-1], override, options)
+        _apply_override(plans[-1], override, options, rules)
     _note_targets(plans, staged)
     return FilePlan(staged, plans, options, rules, files or BuildContext(None))
 
@@ -131,13 +131,17 @@ def _refuse(stage: Stage, why: str) -> StagePlan:
     return plan
 
 
-def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options) -> None:
+def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options, rules: RuleSet) -> None:
     registry = options.registry.rstrip("/")
     runtime = f"{registry}/{override.runtime}" if override.runtime else None
     plan.ecosystem = override.ecosystem or plan.ecosystem
     if override.single_stage:
         plan.role, plan.split, plan.single_stage, plan.dropped_runs = RUNTIME, False, True, []
         plan.base_packages = override.packages
+        if plan.stage.parent is None and (override.runtime or "").split(":")[0] in BASE_IMAGES:
+            # the toolchain the source image provided stays (golang's go for `RUN ./build.sh`)
+            kept = kept_toolchain(plan.stage.ref, plan.ecosystem, rules, override.packages)
+            plan.base_packages = tuple(dict.fromkeys(override.packages + kept))
         plan.findings = [f for f in plan.findings if f.code != "MIG526"]
         if plan.stage.parent is None:
             plan.image = runtime

@@ -21,6 +21,10 @@ from migrator.records import dataclass, replace
 from migrator.regex import glob_match
 from migrator.rules.loader import Language, RuleSet
 
+TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
+if TYPE_CHECKING:
+    from migrator.parse.imageref import ImageRef
+
 # ecosystems whose final stage is an OS image, not a language image: the command decides
 OS_ECOSYSTEMS = frozenset({"distro", "c", "static", "service"})
 
@@ -163,6 +167,28 @@ def on_base(language: Language, source_tag: str | None, source_repository: str |
     if language.name == "php" and "fpm" in (source_tag or ""):
         return tuple(dict.fromkeys(p for name in names for p in ((name, "php-fpm") if name == "php" else (name,))))
     return names
+
+
+def kept_toolchain(ref: ImageRef | None, ecosystem: str | None, rules: RuleSet,
+                   chosen: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """What a stage kept on wolfi-base installs so that the toolchain its source image provided stays:
+    the language (`on_base`: python's interpreter and pip...), unless the packages `chosen` for the stage
+    already install it (a Java the jar was built for), and the build tools the image shipped beside it
+    (rules/dockerhub.yaml `toolchains`: golang's go, maven's mvn, rust's cargo)."""
+    from migrator.rules.data import builtin_data
+
+    if ref is None:
+        return ()
+    packages: list[str] = []
+    language = rules.languages.get(ecosystem or "")
+    if language is not None and language.on_base and not any(
+            glob_match(name, pattern) for name in chosen for pattern in language.packages):
+        packages += on_base(language, ref.tag, ref.short_name)
+    for entry in builtin_data("dockerhub.yaml").get("toolchains") or []:
+        if ref.short_name in entry["match"]:
+            packages += entry["packages"]
+            break
+    return tuple(dict.fromkeys(packages))
 
 
 def _single(options: Options, reason: str) -> RuntimeOverride:

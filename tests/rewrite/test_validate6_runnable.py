@@ -138,3 +138,43 @@ def test_a_listen_inside_a_one_line_block_is_found_and_rewritten(tmp_path):
     result = migrate(text, tmp_path)
     assert "RUN sed -i -E -e " in builder_of(result.dockerfile) and "MIG535" not in codes(result)
     assert "EXPOSE 8080" in runtime_of(result.dockerfile)
+
+
+# --- a stage kept on wolfi-base keeps the toolchain its source image provided ------------------------
+
+SCRIPT_BUILD = 'FROM {image}\nWORKDIR /src\nCOPY . .\nRUN ./build.sh\nCMD ["./app"]\n'
+
+
+def _apk_packages(dockerfile: str) -> list[str]:
+    return [p for line in dockerfile.splitlines() if line.startswith("RUN apk add --no-cache ")
+            for p in line.removeprefix("RUN apk add --no-cache ").split(" && ")[0].split()]
+
+
+def test_golang_with_an_unreadable_build_script_keeps_go_on_wolfi_base():
+    result = migrate(SCRIPT_BUILD.format(image="golang:1.22"))
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
+    assert "go" in _apk_packages(result.dockerfile)
+    assert idempotent(result)
+
+
+def test_every_language_image_kept_on_wolfi_base_keeps_its_toolchain():
+    expected = {
+        "golang:1.22": {"go"}, "rust:1.80": {"rust", "build-base"}, "node:20": {"nodejs", "npm"},
+        "python:3.12": {"python-3", "py3-pip"}, "ruby:3.3": {"ruby-4.0"}, "php:8.2-cli": {"php"},
+        "eclipse-temurin:17": {"openjdk-17-default-jdk"},
+        "maven:3-eclipse-temurin-17": {"openjdk-17-default-jdk", "maven"},
+        "gradle:8-jdk17": {"openjdk-17-default-jdk", "gradle"},
+    }
+    for image, packages in expected.items():
+        result = migrate(SCRIPT_BUILD.format(image=image))
+        assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"), image
+        assert packages <= set(_apk_packages(result.dockerfile)), (image, result.dockerfile)
+
+
+def test_a_java_the_runtime_needs_is_not_installed_twice_for_the_source_image():
+    # the jar is built on jdk:latest-dev: the single stage runs the newest Java, not a second, older one
+    text = ("FROM eclipse-temurin:21-jdk AS build\nWORKDIR /app\nCOPY . .\nRUN ./gradlew installDist\n"
+            "FROM eclipse-temurin:21-jre\nWORKDIR /app\nCOPY --from=build /app .\n"
+            'ENTRYPOINT ["/app/build/install/svc/bin/svc"]\n')
+    packages = _apk_packages(migrate(text).dockerfile.split("\nFROM ", 2)[-1])
+    assert len([p for p in packages if p.startswith("openjdk-")]) == 1
