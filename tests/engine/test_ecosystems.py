@@ -295,3 +295,21 @@ def test_php_fpm_answers_fastcgi_on_both_platforms(tmp_path, registry):
         if images:
             _docker(["rmi", "-f", *images], check=False)
     assert leftovers() == ([], [])
+
+
+def test_syntax_directive_builds_offline_with_the_builtin_frontend(tmp_path, registry):
+    """`# syntax=docker/dockerfile:1` names a frontend image on Docker Hub, which this machine cannot
+    reach: validate builds both platforms with the engine's built-in frontend and says so (MIG625),
+    where every build failed at BuildKit's first step with its raw log."""
+    app = next(a for a in ECOSYSTEM_APPS if a.name == "go")
+    ctx, migrated = migrated_app(app, tmp_path, registry)
+    migrated.write_text("# syntax=docker/dockerfile:1\n" + migrated.read_text())
+    out = migrate("validate", str(migrated), "--context", str(ctx), "--platform", ",".join(BOTH), "--json",
+                  "--engine", "buildkit")  # fmt: skip
+    assert out.code == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert [p["status"] for p in out.data["platforms"]] == ["ok", "ok"]
+    notes = [f for f in out.data["static"] if f["code"] == "MIG625"]
+    assert len(notes) == 1 and notes[0]["line"] == 1 and "docker/dockerfile:1" in notes[0]["message"]
+    for p in out.data["platforms"]:
+        assert json.loads(p["smoke"]["output"].strip().splitlines()[-1])["greeting"] == app.greeting
+    assert leftovers() == ([], [])
