@@ -90,6 +90,12 @@ CODES: tuple[Code, ...] = (
          "and no builder stage with a shell holds it for the tool to rewrite. nginx would serve on a port "
          "nothing publishes, and a nonroot nginx may not bind port 80 outside Docker: change the file's "
          "`listen 80` to `listen 8080`. A readable file in a split build is rewritten in the builder instead."),
+    Code("MIG536", Severity.WARNING, "the runtime builds the app from its sources (maven, gradle)",
+         "The start command runs maven or gradle (`mvn spring-boot:run`, `gradle bootRun`), which compiles the "
+         "sources and resolves dependencies each time the container starts. No jar can be named for a jre "
+         "runtime, so the final stage stays one stage on wolfi-base with the JDK, the build tool and the "
+         "sources, as the original had them. Package the app in the builder (`mvn package`, `gradle bootJar`) "
+         "and start it with `java -jar <the jar>`: the tool then copies only the jar into a jre runtime."),
     Code("MIG521", Severity.INFO, "shared libraries carried into the runtime",
          "Compiled dependencies link against shared libraries that the distroless runtime does not ship "
          "(and PHP extensions are modules plus an ini file). A builder step copies them under "

@@ -178,3 +178,33 @@ def test_a_java_the_runtime_needs_is_not_installed_twice_for_the_source_image():
             'ENTRYPOINT ["/app/build/install/svc/bin/svc"]\n')
     packages = _apk_packages(migrate(text).dockerfile.split("\nFROM ", 2)[-1])
     assert len([p for p in packages if p.startswith("openjdk-")]) == 1
+
+
+# --- Java: only the jar reaches a jre runtime; a start command that builds says why it cannot -------
+
+JAVA_APP = 'FROM {image}\nWORKDIR /app\nCOPY . .\nRUN {build}\nCMD {cmd}\n'
+
+
+def test_a_packaged_jar_is_all_the_jre_runtime_gets():
+    for image, build, jar in (("maven:3-eclipse-temurin-17", "mvn package", "target/app.jar"),
+                              ("gradle:8-jdk17", "gradle build", "build/libs/app.jar")):
+        result = migrate(JAVA_APP.format(image=image, build=build, cmd=f'["java","-jar","{jar}"]'))
+        runtime = runtime_of(result.dockerfile)
+        assert "FROM cgr.dev/chainguard/jre:latest" in runtime
+        copies = [line for line in runtime.splitlines() if line.startswith("COPY")]
+        assert copies == [f"COPY --from=builder /app/{jar} /app/{jar}"], runtime  # no sources, no pom.xml
+
+
+def test_a_start_command_that_builds_from_the_sources_keeps_one_stage_that_can_run_it():
+    for image, tool, package, cmd in (("maven:3-eclipse-temurin-17", "mvn", "maven", '["mvn","spring-boot:run"]'),
+                                      ("gradle:8-jdk17", "gradle", "gradle", '["gradle","bootRun"]')):
+        result = migrate(JAVA_APP.format(image=image, build=f"{tool} package" if tool == "mvn" else "gradle build",
+                                         cmd=cmd))
+        assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"), result.dockerfile
+        assert {"openjdk-17-default-jdk", package} <= set(_apk_packages(result.dockerfile))
+        found = codes(result)
+        assert "MIG540" not in found  # it was a jre runtime without mvn: an image that could not start
+        (why,) = found["MIG536"]
+        assert why.severity == Severity.WARNING and "java -jar" in why.message and package in why.message
+        assert "MIG519" not in found  # nothing is copied in one stage
+        assert idempotent(result)
