@@ -93,8 +93,8 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
         found += _language_on_base(need, language or image_language(current, rules), rules, options, source_tag,
                                    source_repository, installed)
     tool = posixpath.basename(need.program or "")
-    if need.kind == "missing" and tool in _JVM_BUILD_TOOLS and root_is_final:
-        found.append(replace(_single(options, f"`{tool}` builds the app from its sources each time it starts (as "
+    if need.kind in ("missing", "shell", "bash") and tool in _JVM_BUILD_TOOLS and root_is_final:
+        found.insert(0, replace(_single(options, f"`{tool}` builds the app from its sources each time it starts (as "
                                      f"the original did): one stage keeps the JDK, {_JVM_BUILD_TOOLS[tool]} and the "
                                      "sources; package the app in the builder and start `java -jar` with the jar "
                                      "to run on jre with only the jar"), code="MIG536"))
@@ -114,7 +114,7 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
 
 BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
 # start commands that build and run the app from its sources (`mvn spring-boot:run`, `gradle bootRun`)
-_JVM_BUILD_TOOLS = {"mvn": "maven", "gradle": "gradle"}
+_JVM_BUILD_TOOLS = {"mvn": "maven", "mvnw": "the Maven wrapper", "gradle": "gradle", "gradlew": "the Gradle wrapper"}
 
 
 def _language_on_base(need: Need, language: Language | None, rules: RuleSet, options: Options,

@@ -208,3 +208,11 @@ def test_a_start_command_that_builds_from_the_sources_keeps_one_stage_that_can_r
         assert why.severity == Severity.WARNING and "java -jar" in why.message and package in why.message
         assert "MIG519" not in found  # nothing is copied in one stage
         assert idempotent(result)
+
+
+def test_the_build_tool_wrappers_say_why_the_sources_stay_too():
+    result = migrate('FROM eclipse-temurin:17-jdk\nWORKDIR /app\nCOPY . .\nRUN ./mvnw package\n'
+                     'CMD ["./mvnw","spring-boot:run"]\n')
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
+    assert "openjdk-17-default-jdk" in _apk_packages(result.dockerfile)
+    assert "Maven wrapper" in codes(result)["MIG536"][0].message
