@@ -79,10 +79,12 @@ def _param(app: App) -> object:
 
 
 def migrated_app(app: App, tmp_path: Path, registry: str) -> tuple[Path, Path]:
-    """Copy the app, migrate its Dockerfile onto the stand-ins (`--registry`), check the images."""
+    """Copy the app, migrate its Dockerfile onto the stand-ins (`--registry`) with its build context, check
+    the images."""
     ctx = tmp_path / app.name
     shutil.copytree(app.source, ctx, ignore=shutil.ignore_patterns("Dockerfile.migrated", "findings.txt"))
-    result = migrate_text((ctx / "Dockerfile").read_text(), Options(registry=registry), "Dockerfile")
+    # the build context on disk, as `migrate Dockerfile` reads it beside the file (an nginx config, a script)
+    result = migrate_text((ctx / "Dockerfile").read_text(), Options(registry=registry, context=ctx), "Dockerfile")
     froms = [line.split()[1] for line in result.dockerfile.splitlines() if line.upper().startswith("FROM ")]
     for image in app.images:
         assert f"{registry}/{image}" in froms, result.dockerfile
