@@ -113,7 +113,20 @@ def _build_context(options: Options, path: str) -> Path | None:
 def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files: BuildContext) -> Attempt:
     attempt = _search(text, doc, options, rules, files)
     attempt.notes += _kept_chain_user(attempt, rules)
+    _written_by_hand(attempt)
     return attempt
+
+
+def _written_by_hand(attempt: Attempt) -> None:
+    """A final stage this tool did not write (already on a Chainguard image) with no command of its own on ruby:
+    the command its users give is theirs to choose (`ruby bin/rails s` runs there), so the missing bundler and
+    shell is said as a warning (MIG556), as for any such stage; a stage the tool writes goes to ruby's -dev image."""
+    report = attempt.report
+    if report is None or report.need != "run-through" or attempt.plan.final.migrated:
+        return
+    attempt.report = replace(report, status="ok")
+    attempt.problems = [replace(p, code="MIG556") if p.code == "MIG540" and p.message == report.reason else p
+                        for p in attempt.problems]
 
 
 def _kept_chain_user(attempt: Attempt, rules: RuleSet) -> list[Finding]:

@@ -18,9 +18,9 @@ SAMPLES = sorted(p.parent for p in (Path(__file__).parent.parent / "samples").gl
 NOT_MIGRATABLE = {"windows-unsupported", "private-base", "apache-mod-php-configured"}
 # samples whose output cannot start until the user ports something, and an error finding says what
 CANNOT_START: dict[str, str] = {}
-# samples whose final stage stays on the -dev image of the stage it is built FROM, for the shell its command
-# needs, and a warning says how to leave it
-KEPT_ON_DEV = {"python-entrypoint-chain"}
+# samples whose final stage stays on a -dev image for the shell its command needs, and a warning says how to
+# leave it: the image of the stage it is built FROM, or ruby's for a command given at start (`bundle exec ...`)
+KEPT_ON_DEV = {"python-entrypoint-chain", "ruby-no-command"}
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])

@@ -166,6 +166,9 @@ def migrate_app(execute: Execute) -> typer.Typer:
                                                                                   "(repeatable, or CODE,CODE)")] = None,
         stdin_filename: Annotated[str | None, Opt("--stdin-filename", metavar="NAME",
                                                      help="the name to report for '-'")] = None,
+        context: Annotated[str | None, Opt("--context", metavar="DIR",
+                                              help="the build context, where the COPY sources are (default: "
+                                                   "each Dockerfile's directory; none for '-')")] = None,
         fmt: Annotated[Format | None, Opt("--format", help="report findings on stdout in this format instead "
                                                               "of printing the migrated file")] = None,
         quiet: Annotated[bool, Opt("-q", "--quiet", help="no findings on stderr")] = False,
@@ -178,7 +181,8 @@ def migrate_app(execute: Execute) -> typer.Typer:
         return execute(MigrateArgs(
             paths=list(paths or []), write=write, diff=diff, check=check, json=as_json, no_backup=no_backup,
             registry=registry, org=org, tag_policy=_value(tag_policy), pin=pin, verify_tags=verify_tags,
-            rules=list(rules or []), ignore=list(ignore or []), stdin_filename=stdin_filename, fmt=_value(fmt),
+            rules=list(rules or []), ignore=list(ignore or []), stdin_filename=stdin_filename, context=context,
+            fmt=_value(fmt),
             quiet=quiet, explain=explain, list_codes=list_codes,
         ))
 
@@ -208,11 +212,14 @@ def _hook(app: typer.Typer, execute: Execute) -> None:
                                                   show_default=False)] = None,
         registry: Registry = None, org: Org = None, rules: Rules = None, tag_policy: Policy = None,
         ignore: Ignore = None, pin: Pin = False, verify_tags: Verify = False, fail_on: Fail = None,
+        context: Annotated[str | None, Opt("--context", metavar="DIR",
+                                              help="the build context of every FILE (default: each file's "
+                                                   "directory)")] = None,
     ) -> int:
         return execute(HookArgs(
             mode=str(mode.value), files=list(files or []), registry=registry, org=org, rules=list(rules or []),
             tag_policy=_value(tag_policy), ignore=list(ignore or []), pin=pin, verify_tags=verify_tags,
-            fail_on=_value(fail_on),
+            fail_on=_value(fail_on), context=context,
         ))
 
 

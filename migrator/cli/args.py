@@ -32,6 +32,7 @@ class MigrateArgs:
     rules: list[Path] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     stdin_filename: str | None = None
+    context: str | None = None  # the build context directory; None: each Dockerfile's own directory
     fmt: str | None = None
     quiet: bool = False
     explain: str | None = None
@@ -56,6 +57,7 @@ class SharedOptions:
 class HookArgs(SharedOptions):
     mode: str = "check"
     files: list[str] = field(default_factory=list)
+    context: str | None = None  # the build context of every file; None: each file's own directory
 
 
 @dataclass

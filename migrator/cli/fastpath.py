@@ -24,12 +24,13 @@ _MIGRATE_FLAGS = {
 }
 _MIGRATE_VALUES = {
     "--registry": "registry", "--org": "org", "--tag-policy": "tag_policy", "--stdin-filename": "stdin_filename",
-    "--format": "fmt",
+    "--context": "context", "--format": "fmt",
 }
 _MIGRATE_LISTS = {"--rules": "rules", "--ignore": "ignore"}
 
 _HOOK_FLAGS = {"--pin": "pin", "--verify-tags": "verify_tags"}
-_HOOK_VALUES = {"--registry": "registry", "--org": "org", "--tag-policy": "tag_policy", "--fail-on": "fail_on"}
+_HOOK_VALUES = {"--registry": "registry", "--org": "org", "--tag-policy": "tag_policy", "--fail-on": "fail_on",
+                "--context": "context"}
 _HOOK_LISTS = {"--rules": "rules", "--ignore": "ignore"}
 
 _CHOICES: dict[str, tuple[str, ...]] = {"tag_policy": TAG_POLICIES, "fmt": FORMATS, "fail_on": FAIL_ON}

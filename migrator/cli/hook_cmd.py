@@ -36,7 +36,7 @@ from migrator.config import (
 )
 from migrator.model import Finding, MigratorError, Options, Result, Severity
 from migrator.parse.pragmas import filter_findings, parse_pragmas
-from migrator.records import dataclass, field
+from migrator.records import dataclass, field, replace
 from migrator.shown import printable, shown_name
 
 SHOWN_FINDINGS = 3  # per file, so the output fits a terminal
@@ -171,6 +171,8 @@ def hook_main(args: HookArgs) -> int:
     missing = next((name for name in args.files if not os.path.lexists(name)), None)
     if missing is not None:  # a name that is not there is a wrong command line (exit 2), as for `migrate FILE`
         raise UsageError(f"{missing}: no such file")
+    if args.context is not None and not Path(args.context).is_dir():
+        raise UsageError(f"--context {printable(args.context)}: not a directory")
     clear_cache()
     out: list[str] = []
     failed = False
@@ -186,6 +188,8 @@ def hook_main(args: HookArgs) -> int:
         seen.add(os.path.realpath(name))
         path = Path(name)
         options, fail_on = configured(path, args, cache)  # a bad configuration: exit 2 (errors.guarded)
+        if args.context is not None:
+            options = replace(options, context=Path(args.context))
         try:
             source: Input | None = read_input(name)
         except MigratorError as exc:

@@ -58,6 +58,8 @@ def _check_option_values(args: MigrateArgs) -> None:
     if args.write and "-" in args.paths:
         raise UsageError("--write cannot rewrite standard input ('-') in place: without --write the migration "
                          "goes to standard output")
+    if args.context is not None and not Path(args.context).is_dir():
+        raise UsageError(f"--context {printable(args.context)}: not a directory")
     args.ignore = [code.strip().upper() for item in args.ignore for code in item.split(",") if code.strip()]
     wrong = [code for code in args.ignore if not re.fullmatch(r"[A-Z]+[0-9]+", code)]
     if wrong:
@@ -81,6 +83,7 @@ def _options(args: MigrateArgs, item: Input) -> Options:
         ignore=frozenset(args.ignore) | config_options.ignore,
         pin=bool(args.pin or config_options.pin),
         verify_tags=bool(args.verify_tags or config_options.verify_tags),
+        context=Path(args.context) if args.context is not None else None,
     )
 
 
@@ -123,6 +126,7 @@ def _cache_options(args: MigrateArgs) -> list[str] | None:
         return None
     return [
         f"registry={args.registry}", f"org={args.org}", f"tag-policy={args.tag_policy}",
+        *([f"context={Path(args.context).resolve()}"] if args.context is not None else []),
         *(f"rules={Path(r).resolve()}" for r in args.rules), *sorted(f"ignore={c}" for c in args.ignore),
     ]
 

@@ -102,11 +102,17 @@ CODES: tuple[Code, ...] = (
         "MIG221", Severity.ERROR, "the app pins a language version the latest image does not serve",
         "Besides the image tag, the build copies a file in which the app pins its language version "
         "(`.ruby-version`, which a Gemfile's `ruby file:` directive reads; or, read when the build context is "
-        "on disk and the build runs bundler, the Gemfile's own `ruby '3.3.3'` line), and the Chainguard image's "
+        "on disk and the build runs bundler, the Gemfile's own `ruby '3.3.3'` line, or a requirement such as "
+        "`ruby '~> 3.3'` that the new version does not meet), and the Chainguard image's "
         "`latest` tag serves another version: `bundle install` refuses to run when the Gemfile's Ruby is not "
-        "the interpreter's, so the build fails. Migrate with `--tag-policy keep` for an organisation registry "
-        "that serves the pinned version, or move the app (the file and its Gemfile.lock) to the version "
-        "`latest` serves.",
+        "the interpreter's, so the build fails. The Gemfile is looked for where the COPY sources put it "
+        "(`COPY Gemfile* ./`, `COPY . .`, a directory copied whole: `COPY app/ ./` reads app/Gemfile). When the "
+        "source pinned another Ruby and the build runs bundler on a Gemfile that is not on disk (no build context, "
+        "or `--context DIR` without it), nothing shows that the app accepts the new Ruby: that is an error too, "
+        "as for a Gradle wrapper out of reach (MIG222); a Gemfile read from disk without a `ruby` line of another "
+        "version leaves only MIG220's warning. Give the build context with `--context DIR`, migrate with "
+        "`--tag-policy keep` for an organisation registry that serves the pinned version, or move the app (the "
+        "file and its Gemfile.lock) to the version `latest` serves.",
     ),
     Code(
         "MIG222", Severity.ERROR, "the build's Gradle cannot run on the Java the latest image serves",
@@ -116,11 +122,23 @@ CODES: tuple[Code, ...] = (
         "versions it knows (Gradle's compatibility matrix, in rules/wolfi/versions.yaml): an older wrapper "
         "stops before it compiles anything, so the build fails. When the build context is on disk the "
         "wrapper's version is read from gradle/wrapper/gradle-wrapper.properties (no finding when it is new "
-        "enough); otherwise it is unknown and the finding says which version it must be. A `gradle` the "
-        "Dockerfile downloads (`gradle-4.10.3-bin.zip`, `ARG GRADLE_VERSION`) is judged by that version. "
-        "Upgrade the wrapper "
-        "(`./gradlew wrapper --gradle-version X`), or migrate with `--tag-policy keep` for an organisation "
-        "registry that serves the pinned Java.",
+        "enough). Otherwise it is unknown, and this is an error only where the pinned Java proves it too old: "
+        "a project built on Java 8 to 16 runs its wrapper on that Java, which runs Gradle up to 8.14.x (Gradle 9 "
+        "needs Java 17), older than any Gradle that runs on the latest Java; for a pinned Java 17 or later a new "
+        "enough wrapper is possible, and MIG223 (a warning) is reported instead. A `gradle` the Dockerfile "
+        "downloads (`gradle-4.10.3-bin.zip`, `ARG GRADLE_VERSION`) is judged by that version. Upgrade the "
+        "wrapper (`./gradlew wrapper --gradle-version X`), or migrate with `--tag-policy keep` for an "
+        "organisation registry that serves the pinned Java.",
+    ),
+    Code(
+        "MIG223", Severity.WARNING, "the build's Gradle wrapper may not run on the Java the latest image serves",
+        "As MIG222, but the wrapper cannot be read (no build context on disk) and the pinned Java is 17 or later: "
+        "Gradle releases that run on it include ones that also run on the Java the image's `latest` tag serves "
+        "(Gradle 9.4.0 and later run on Java 26, and on 17 to 25 too), so the wrapper may be new enough, or it "
+        "may be older and stop the build before it compiles anything. The message names the version it needs: "
+        "check `distributionUrl` in gradle/wrapper/gradle-wrapper.properties (the tool reads it when the build "
+        "context is on disk, and then reports MIG222 or nothing), upgrade the wrapper if it is older, or migrate "
+        "with `--tag-policy keep` for an organisation registry that serves the pinned Java.",
     ),
     Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",

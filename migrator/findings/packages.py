@@ -142,11 +142,15 @@ TOOLS_ADDED = Code(
     "not bundle npm, and Docker Hub's full language images had curl and git. Nothing the stage "
     "installs provides it either, so its Wolfi package (rules/tools.yaml) was added to the stage's first "
     "`apk add`, or, when the command runs before any, `apk add --no-cache PKG && ` was put in front of "
-    "it. Commands the table does not know are never guessed at. A stage that runs a build-context script "
-    "this tool cannot read (a RUN step's, or the start script of a stage that stays one stage) also gets "
-    "the download and version-control tools its source image shipped (rules/dockerhub.yaml "
-    "`shipped_tools`: curl, wget and git on the full images built on buildpack-deps) that the Chainguard "
-    "image lacks, since the script may use them.",
+    "it; where the step runs as a user other than root (a USER of the stage or of the stage it is built "
+    "FROM), the packages are installed in a RUN of their own between `USER root` and that USER instead, "
+    "since apk needs root. Commands the table does not know are never guessed at. The commands of a "
+    "build-context script the stage runs (a RUN step's, or the start script of a stage that stays one "
+    "stage) count when the script is read from the build context on disk, and so do those of a shell-form "
+    "start command (`CMD curl ... && node server.js`) of a final stage that stays one stage. A stage that "
+    "runs a script this tool cannot read also gets the download and version-control tools its source image shipped "
+    "(rules/dockerhub.yaml `shipped_tools`: curl, wget and git on the full images built on buildpack-deps) "
+    "that the Chainguard image lacks, since the script may use them.",
 )
 TOOL_NOT_IN_WOLFI = Code(
     "MIG314",

@@ -152,8 +152,26 @@ CONTEXT_SCRIPT_UNREAD = Code(
     "it (no build context on disk). Such scripts often install packages with apt-get or dpkg, which Wolfi "
     "does not have, or edit that distribution's files; then the step fails, and nothing in the Dockerfile "
     "shows it. Read the script and port what it installs to `apk add` with Wolfi's names (run the tool "
-    "with the build context so that it can check the script). Also given, with the context, for an "
+    "with the build context, `--context DIR`, so that it can check the script). A script whose name says it "
+    "sets the system up (preinstall.sh, install-deps.sh) on a Debian or RHEL source is an error instead "
+    "(MIG417). Also given, with the context, for an "
     "Alpine script's `apk add`: Wolfi has apk, but some names differ.",
+)
+
+CONTEXT_SETUP_SCRIPT_UNREAD = Code(
+    "MIG417",
+    Severity.ERROR,
+    "Unreadable set-up script of an apt or yum distribution runs at build time",
+    "A RUN step runs a script from the build context whose name says it sets the system up (`preinstall.sh`, "
+    "`install-deps.sh`, `setup.sh`, a script under `setup/` or `install/`) in a stage whose original image was "
+    "Debian, Ubuntu, UBI, CentOS or Fedora based, and this tool cannot read it (no build context on disk, or "
+    "not in the one given). Such a script installs packages with apt-get, dpkg or yum, which Wolfi does not "
+    "have: the step fails, and under `set -e` so does the build. When the final image is built on that stage, "
+    "its start command may also rely on what the script installs (a service such as supervisord, a database "
+    "client), which the migrated image does not have: the message says so. Give the build context with "
+    "`--context DIR` so that the script is read (then MIG415 names the package manager, or nothing is said), "
+    "or port what it installs to `apk add` with Wolfi's names. A script whose name says it builds the app "
+    "(`build.sh`) gets the warning MIG414 instead, and so does an Alpine script (Wolfi has apk).",
 )
 
 CONTEXT_SCRIPT_PACKAGES = Code(
@@ -209,6 +227,7 @@ CODES: tuple[Code, ...] = (
     SOURCE_PATH_MISSING,
     OWNER_NEVER_CREATED,
     CONTEXT_SCRIPT_UNREAD,
+    CONTEXT_SETUP_SCRIPT_UNREAD,
     CONTEXT_SCRIPT_PACKAGES,
     FULL_IMAGE_HEADERS,
 )

@@ -225,9 +225,11 @@ CODES: tuple[Code, ...] = (
          "is no app, so the app's command is given when the container starts (compose `command:`, `docker run "
          "IMAGE CMD`, a Kubernetes `args`). The Chainguard image's ENTRYPOINT is the interpreter, which would take "
          "that command as its own argument (`ruby bundle exec puma`), so `ENTRYPOINT []` is added. The command "
-         "still runs in exec form on an image without a shell (and without bundler, pip or npm where the message "
-         "says so): start the program itself, such as a binstub or console script from the dependencies the "
-         "runtime copies, or the interpreter with a script."),
+         "still runs in exec form on an image without a shell (and without pip or npm where the message says "
+         "so): start the program itself, such as a binstub or console script from the dependencies the runtime "
+         "copies, or the interpreter with a script. A Ruby app's command runs through bundler as a rule (`bundle "
+         "exec puma`), which the distroless ruby image has not, nor a shell: such a stage runs on ruby's -dev "
+         "image instead, and MIG541 says how to leave it."),
     Code("MIG561", Severity.WARNING, "files of the original final stage are not in the runtime",
          "The runtime stage of a split carries what the app needs: its build output, its working directory, "
          "files its command names, files copied in that no build step reads, and files `touch` creates. A path "
@@ -235,11 +237,22 @@ CODES: tuple[Code, ...] = (
          "original image had it, the new one does not. Copy what the app uses from the builder with "
          "`COPY --from`, or leave it out on purpose."),
     Code("MIG563", Severity.ERROR, "the start command runs a tool the runtime image lacks",
-         "The start command is a shell command line (`sh -c \"wget -q URL && java -jar app.jar\"`) that runs a "
-         "tool the runtime image does not have: Wolfi's busybox has no wget, the distroless images have no curl "
-         "or git, and the stage does not install or copy it (rules/tools.yaml says which Wolfi package gives "
-         "it). The container stops at every start with `not found`. Install the package on a runtime that can "
-         "(wolfi-base), or do the step at build time."),
+         "The start command is a shell command line (`sh -c \"wget -q URL && java -jar app.jar\"`), or a start script "
+         "read from the build context on disk, that runs a tool the runtime image does not have: Wolfi's busybox has "
+         "no wget, the distroless images have no curl or git, and the stage does not install or copy it "
+         "(rules/tools.yaml says which Wolfi package gives it). Its failure ends the start: it is the command's last "
+         "or exec'd program, an `&&` chain leads from it to the program, `|| exit 1` follows it, or the command line "
+         "runs under `set -e`. The container stops at every start with `not found`. Install the package on a runtime "
+         "that can (wolfi-base), or do the step at build time. Where the shell goes on to start the program after the "
+         "failure, MIG564 (a warning) is reported instead."),
+    Code("MIG564", Severity.WARNING, "a step of the start command runs a tool the runtime image lacks",
+         "The start command is a shell command line (or a start script read from the build context), and one of its "
+         "steps runs a tool the runtime image does not have (as MIG563), but the shell starts the program all the "
+         "same: the step is followed by `;` or a newline without `set -e` (`curl -s URL > .env; node server.js`), `|| "
+         "true` recovers from it, it is not the last command of a pipeline, or it is a condition. The container "
+         "starts, and the step fails with `not found` at every start: a configuration it fetched, a file it wrote or a"
+         " service it notified is missing, which the app may notice later. Install the package on a runtime that can "
+         "(wolfi-base), do the step at build time, or drop it if the app does not need it."),
     Code("MIG562", Severity.INFO, "a user of the original image created on wolfi-base",
          "The final stage moved from a language image to wolfi-base, for the shell (or bash) its command "
          "needs, and it names a user that the language image shipped (`USER node`, `COPY --chown=node:node`). "

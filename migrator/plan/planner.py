@@ -140,8 +140,14 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
         plan.base_packages = override.packages
         if plan.stage.parent is None and (override.runtime or "").split(":")[0] in BASE_IMAGES:
             # the toolchain the source image provided stays (golang's go for `RUN ./build.sh`)
-            kept = kept_toolchain(plan.stage.ref, plan.ecosystem, rules, override.packages)
+            kept = _unnamed(kept_toolchain(plan.stage.ref, plan.ecosystem, rules, override.packages), plan.stage)
             plan.base_packages = tuple(dict.fromkeys(override.packages + kept))
+            added = [p for p in kept if p not in override.packages]
+            if added:
+                them = "them" if len(added) > 1 else "it"
+                plan.findings.append(finding("MIG313", plan.stage.from_item.line, f"{', '.join(added)} added to apk "
+                                             f"add: {plan.stage.resolved} provided {them}, and the stage stays one "
+                                             f"stage on wolfi-base, where its build steps and scripts may run {them}"))
         plan.findings = [f for f in plan.findings if f.code != "MIG526"]
         if plan.stage.parent is None:
             plan.image = runtime
@@ -151,6 +157,19 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
     plan.runtime_override = runtime
     if not plan.split and plan.stage.parent is None and runtime is not None:
         plan.image = runtime
+        plan.findings = [f for f in plan.findings if f.code != "MIG201"]  # it named the rule's image
+        _note_image_change(plan, plan.stage, note_rules=False)
+
+
+def _unnamed(packages: tuple[str, ...], stage: Stage) -> tuple[str, ...]:
+    """The packages no RUN of the stage names a command of: those it names are added where the stage runs
+    them, with a finding that says so (MIG313: `maven (for mvn) added to apk add: the stage runs it`)."""
+    from migrator.plan.facts import read_facts
+    from migrator.rewrite.tools import packages_for
+
+    named = {p for command in read_facts(stage).commands if command.words
+             for p in packages_for(command.words[0].rsplit("/", 1)[-1])}
+    return tuple(p for p in packages if p not in named)
 
 
 def _used_later(staged: StagedFile, stage: Stage) -> bool:

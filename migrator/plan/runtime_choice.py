@@ -47,7 +47,7 @@ class Need:
     image: str  # the runtime image the check ran against
     program: str | None
     inner: str | None  # the program inside `sh -c`
-    kind: str  # "missing" | "shell" | "bash" | "no-command" | "arguments" | "sdk"
+    kind: str  # "missing" | "shell" | "bash" | "no-command" | "arguments" | "sdk" | "run-through"
 
 
 def base_image(options: Options) -> str:
@@ -88,10 +88,14 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
             found.append(_single(options, "its command needs a shell, and wolfi-base keeps the packages the "
                                  "stage installs"))
         elif partner:
-            found.append(RuntimeOverride(f"{partner}:latest", reason=f"{partner} has a shell"))
+            found.append(RuntimeOverride(f"{partner}:{_tag(need.image)}", reason=f"{partner} has a shell"))
     if wants_shell and root_is_final and current not in BASE_IMAGES:
         found += _language_on_base(need, language or image_language(current, rules), rules, options, source_tag,
                                    source_repository, installed)
+    if need.kind == "run-through" and rules.image_facts(current).dev:
+        found.append(RuntimeOverride(f"{current}:{dev_tag(need.image)}", reason=(
+            f"the stage has no command of its own, and the command given when the container starts runs through "
+            f"`{need.program}` (or a shell), which only {current}'s -dev image has")))
     tool = posixpath.basename(need.program or "")
     if need.kind in ("missing", "shell", "bash") and tool in _JVM_BUILD_TOOLS and root_is_final:
         found.insert(0, replace(_single(options, f"`{tool}` builds the app from its sources each time it starts (as "
@@ -117,6 +121,17 @@ BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
 _JVM_BUILD_TOOLS = {"mvn": "maven", "mvnw": "the Maven wrapper", "gradle": "gradle", "gradlew": "the Gradle wrapper"}
 
 
+def dev_tag(image: str) -> str:
+    """The tag of an image's -dev variant, on the same version: ruby:3.3 (--tag-policy keep) -> 3.3-dev."""
+    tag = _tag(image)
+    return tag if tag.endswith("-dev") else f"{tag}-dev"
+
+
+def _tag(image: str) -> str:
+    """The tag of an image reference, which says its version under --tag-policy keep (jre:17 -> jdk:17)."""
+    return image.rsplit("/", 1)[-1].split("@")[0].partition(":")[2] or "latest"
+
+
 def _language_on_base(need: Need, language: Language | None, rules: RuleSet, options: Options,
                       source_tag: str | None, source_repository: str | None,
                       installed: tuple[str, ...]) -> list[RuntimeOverride]:
@@ -135,9 +150,9 @@ def _language_on_base(need: Need, language: Language | None, rules: RuleSet, opt
         return [replace(_single(options, f"its start command needs {what} and {language.name}, and no "
                                 f"{language.name} image has {what}"), packages=packages)]
     if need.kind == "bash" and rules.image_facts(current).dev:
-        return [RuntimeOverride(f"{current}:latest-dev", reason=f"its start command needs bash, which {current}'s "
-                                "-dev image has (with busybox sh, apk and build tools): port the script to sh, or "
-                                f"start the program directly, to run on {current}")]
+        return [RuntimeOverride(f"{current}:{dev_tag(need.image)}", reason=(
+            f"its start command needs bash, which {current}'s -dev image has (with busybox sh, apk and build tools): "
+            f"port the script to sh, or start the program directly, to run on {current}"))]
     return []
 
 

@@ -45,7 +45,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
             continue
         path = command.resolve(program, facts.env)
         source = _context_source(path, copies)
-        if source is None or _made_by_runs(program, chain):
+        if source is None or _made_by_runs(program, source, chain):
             continue
         kind = files.kind(source)
         if kind == "bash":
@@ -77,7 +77,7 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
         path = command.resolve(program, facts.env)
         source = _context_source(path, copies)
         copied_by_name = any(destination == path for destination, _, _ in copies)
-        if source is not None and (copied_by_name or not _made_by_runs(program, chain)):
+        if source is not None and (copied_by_name or not _made_by_runs(program, source, chain)):
             found.append((program, command.line, source))
     return found
 
@@ -98,7 +98,7 @@ def start_script(stage: Stage) -> tuple[str, int, str] | None:
         return None
     source = _context_source(read_facts(stage).resolve(argv[0]), _context_copies(chain))
     setter = state.entrypoint_from if state.entrypoint else state.cmd_from
-    if source is None or setter is None or _made_by_runs(argv[0], chain):
+    if source is None or setter is None or _made_by_runs(argv[0], source, chain):
         return None
     return argv[0], setter.line, source
 
@@ -107,16 +107,16 @@ _RUNS_A_SCRIPT = lazy_re(r"\.sh\b|(?<![\w/.])\.\.?/")
 _TOOL_DIRECTORIES = lazy_re(r"(^|/)(node_modules|\.?venv|env|vendor|target|build|dist|out|bin/\.\.)/")
 
 
-def _made_by_runs(program: str, chain: list[Stage]) -> bool:
+def _made_by_runs(program: str, source: str, chain: list[Stage]) -> bool:
     """`.venv/bin/pip`, `node_modules/.bin/x`, `build/app`: made by the build, not a script from the context.
-    A directory of the program's path that a RUN names (other than in the program itself) counts too."""
+    A directory of the script's path inside the copied tree (`bin` of `./bin/start.sh`) that a RUN names
+    counts too; the directory it was copied into does not (`/app` of `/app/run.sh` after `COPY . /app`: a
+    `useradd app` or `chown -R app /app` makes no script)."""
     if _TOOL_DIRECTORIES.search(program):
         return True
     runs = "\n".join(i.raw for s in chain for i in s.instructions if i.keyword == "RUN").replace(program, " ")
-    directories = [d for d in program.split("/")[:-1] if d not in ("", ".", "..")]
+    directories = [d for d in source.split("/")[:-1] if d not in ("", ".", "..")]
     return any(re.search(rf"(?<![\w/.-]){re.escape(d)}(?![\w.-])", runs) for d in directories)
-
-
 
 
 def _context_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:

@@ -76,6 +76,15 @@ def newest(language: str) -> str:
     return str(facts.get("latest", ""))
 
 
+def gradle_runs_until(java: str) -> str | None:
+    """The newest Gradle line that runs on this Java major, when one does not run on it any more
+    (rules/wolfi/versions.yaml `gradle_runs_until`); None: every current Gradle runs on it."""
+    from migrator.rules.data import builtin_data
+
+    value = (builtin_data("wolfi/versions.yaml").get("gradle_runs_until") or {}).get(java.split(".")[0])
+    return None if value is None else str(value)
+
+
 def gradle_runs_on(java: str) -> str | None:
     """The first Gradle release that runs on this Java major (rules/wolfi/versions.yaml `gradle_runs_on`)."""
     from migrator.rules.data import builtin_data

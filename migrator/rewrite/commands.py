@@ -76,10 +76,12 @@ def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has
                    outcome: CommandOutcome, build_args: frozenset[str] = frozenset(),
                    sh_runs_scripts: bool = False) -> list[str]:
     body = body.strip()
-    if body.startswith("exec "):
-        body = body[5:].strip()
-    body = _drop_jvm_option_variables(body, env, line, outcome)
+    exec_prefix = "exec " if body.startswith("exec ") else ""
+    body = _drop_jvm_option_variables(body[len(exec_prefix):].strip(), env, line, outcome)
     argv, why, substituted = shell_argv(body, env)
+    if argv is None or (substituted and runtime_has_shell):
+        # a shell keeps running the command: `exec` stays, so what runs after it still never does
+        body = exec_prefix + body
     if argv is None:
         if runtime_has_shell:
             outcome.findings.append(finding("MIG504", line, "shell-form command kept in "

@@ -3,10 +3,14 @@
 `RUN ./setup/preinstall.sh` runs a script from the build context that was written for the Debian (or
 Alpine, or RHEL) image: it may call apt-get or dpkg, which Wolfi does not have, and nothing in the
 Dockerfile says so. When the context is on disk the script is read: a package manager of the source
-distribution in it is an error (the RUN fails); an unreadable script gets a warning that says what to
-check. A builder on a Docker Hub image built on buildpack-deps (python, ruby without -slim,
-rust) had the -dev headers of the usual C libraries preinstalled; a build that compiles native
-code there finds none of them on the Chainguard -dev image, which is said too.
+distribution in it is an error (the RUN fails). An unreadable script whose name says it sets the system up
+(preinstall.sh, setup/, install-deps.sh) is an error too where the source distribution's package manager is
+not Wolfi's apk (Debian, RHEL): it installs packages with apt-get or yum, so the step fails; another
+unreadable script (build.sh compiling the app) gets a warning that says what to check.
+
+A builder on a Docker Hub image built on buildpack-deps (python, ruby without -slim, rust) had the -dev
+headers of the usual C libraries preinstalled; a build that compiles native code there finds none of
+them on the Chainguard -dev image, which is said too.
 """
 
 from __future__ import annotations
@@ -45,12 +49,13 @@ def distro_script_findings(plan: FilePlan, stage_plan: StagePlan) -> list[Findin
         return []
     found: list[Finding] = []
     for program, line, source in stage_context_scripts(plan, stage_plan):
-        found += _script_finding(plan, program, line, source, _FAMILIES[family], family)
+        found += _script_finding(plan, stage_plan, program, line, source, _FAMILIES[family], family)
     found += _full_image_headers(plan, stage_plan)
     return found
 
 
-def _script_finding(plan: FilePlan, program: str, line: int, source: str, label: str, family: str) -> list[Finding]:
+def _script_finding(plan: FilePlan, stage_plan: StagePlan, program: str, line: int, source: str, label: str,
+                    family: str) -> list[Finding]:
     text = plan.files.text(source)
     if text is not None:
         managers = sorted({m.group(1) for m in _MANAGERS.finditer(text)})
@@ -63,10 +68,43 @@ def _script_finding(plan: FilePlan, program: str, line: int, source: str, label:
         return [finding("MIG415", line, f"`{program}` ({source} in the build context) runs {', '.join(managers)}: "
                         f"written for the {label} image, it fails on Wolfi, which has no such package manager "
                         "(and names packages differently). Port the script to `apk add` with Wolfi's names")]
+    if family != "alpine" and _SETUP_NAME.search(source.lower()):
+        return [finding("MIG417", line, f"`{program}` is a set-up script from the build context (its name says "
+                        f"so), written for the {label} image, that this tool cannot read ({_unread(plan, source)}): "
+                        f"such a script installs packages with {_MANAGER[family]}, which Wolfi does not have, so the "
+                        "step fails (under `set -e`, the build)" + _start_relies(plan, stage_plan) + "; give the "
+                        "build context with --context DIR to have it checked, or port what it installs to `apk add` "
+                        "with Wolfi's names")]
     return [finding("MIG414", line, f"`{program}` is a script from the build context, written for the {label} "
                     "image, that this tool cannot read: it runs at build time and may call "
                     f"{'apk with Alpine package names' if family == 'alpine' else 'apt-get or dpkg'} or use "
-                    f"{label} paths, which fail on Wolfi. Check it, and port what it installs to `apk add`")]
+                    f"{label} paths, which fail on Wolfi. Check it (give the build context with --context DIR to "
+                    "have it read), and port what it installs to `apk add`")]
+
+
+# the name of a script that sets the system up (installs packages), not one that builds the app (build.sh)
+# (not `prepare` or `requirements`: prepare-assets.sh builds the app, requirements.sh may be pip's)
+_SETUP_NAME = lazy_re(r"(?:^|[/_.-])(?:pre|post)?-?(?:install(?:er)?|setup|bootstrap|provision(?:ing)?|deps"
+                      r"|dependencies|depends|packages|pkgs|prereqs?|prerequisites|apt|yum|dnf)(?:[/_.-]|$)")
+_MANAGER = {"debian": "apt-get", "fedora": "yum or dnf"}
+
+
+def _unread(plan: FilePlan, source: str) -> str:
+    context = plan.options.context
+    return f"`{source}` is not in the build context {context}" if context is not None else "no build context on disk"
+
+
+def _start_relies(plan: FilePlan, stage_plan: StagePlan) -> str:
+    """The final image is built on this stage: its start command may need what the script installs."""
+    from migrator.plan.startcommand import effective_command
+
+    chain = plan.final.stage.chain()
+    if not any(stage is stage_plan.stage for stage in chain):
+        return ""
+    argv = effective_command([stage.instructions for stage in chain], (), ()).argv
+    command = f"`{' '.join(argv)}`" if argv else "the command it is started with"
+    return (f", and the final image is built on this stage: its start command ({command}) may rely on what the "
+            "script installs (a service, a client, a library), which the migrated image then lacks")
 
 
 def _full_image_headers(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:

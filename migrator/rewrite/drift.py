@@ -14,9 +14,15 @@ from functools import lru_cache
 from migrator.findings import finding
 from migrator.model import Finding, TagPolicy
 from migrator.plan.planner import FilePlan, StagePlan
-from migrator.plan.stages import Stage
 from migrator.regex import glob_match
-from migrator.regex import lazy as lazy_re
+from migrator.rewrite.gemfile import (
+    another_ruby,
+    app_gemfile,
+    context_copies,
+    copy_sources,
+    gemfile_on_unpinned_ruby,
+    unread_gemfile,
+)
 from migrator.rewrite.gradle import old_gradle
 
 
@@ -27,7 +33,7 @@ def version_drift(plan: FilePlan) -> list[Finding]:
         ref = stage_plan.stage.ref
         if ref is None or not stage_plan.migrated or ref.familiar in seen:
             continue
-        if (unpinned := _gemfile_on_unpinned_ruby(plan, stage_plan)) is not None:
+        if (unpinned := gemfile_on_unpinned_ruby(plan, stage_plan)) is not None:
             seen.add(ref.familiar)
             found.append(unpinned)
             continue
@@ -41,10 +47,12 @@ def version_drift(plan: FilePlan) -> list[Finding]:
             pin = _copied_pin_file(plan, stage_plan, ref.short_name, ref.tag)
             wrapper = old_gradle(plan, stage_plan, ref.familiar, ref.short_name, ref.tag)
             if wrapper is not None:
-                found.append(finding("MIG222", wrapper[0], wrapper[1]))
+                found.append(finding(*wrapper))
             elif pin is not None:
                 found.append(finding("MIG221", pin[1], _pinned_by_the_app(ref.familiar, pin[0], ref.short_name,
                                                                          ref.tag, plan.options.tag_policy)))
+            elif (unread := unread_gemfile(plan, stage_plan, ref.familiar, ref.short_name, ref.tag)) is not None:
+                found.append(unread)
             else:
                 found.append(finding("MIG220", stage_plan.stage.from_item.line, f"{ref.familiar}: {drift}"))
     return found
@@ -52,74 +60,25 @@ def version_drift(plan: FilePlan) -> list[Finding]:
 
 def _copied_pin_file(plan: FilePlan, stage_plan: StagePlan, repository: str, tag: str) -> tuple[str, int] | None:
     """A file in which the app pins the language version (`.ruby-version`), copied into a stage built on this
-    image, by name or with the whole build context when the context on disk has it: (name, COPY line)."""
+    image, by name or with a directory that holds it on disk (the whole context, `app/`): (name, COPY line)."""
     from migrator.plan.versions import pinned_version
 
     pinned = pinned_version(repository, tag)
     if pinned is None or not pinned.pin_files:
         return None
     root = stage_plan.stage
-    for other in plan.stages:
-        if other.stage.root_stage() is not root:
-            continue
-        for instruction in other.stage.instructions:
-            if instruction.keyword not in ("COPY", "ADD") or "--from" in instruction.body:
-                continue
-            sources = _copy_sources(instruction.body)
-            for name in pinned.pin_files:
-                if any(posixpath.basename(s.rstrip("/")) == name for s in sources):
-                    return name, instruction.line
-                if any(posixpath.normpath(s) == "." for s in sources) and plan.files.kind(name) is not None:
-                    return name, instruction.line
-            if _copies_gemfile(sources) and _gemfile_pins_another_ruby(plan, root, pinned.latest) is not None:
-                return "Gemfile", instruction.line
-    return None
-
-
-_GEMFILE_RUBY = lazy_re(r"""(?m)^\s*ruby\s*\(?\s*['"](\d+\.\d+)(?:\.\d+)*['"]""")
-_BUNDLE = lazy_re(r"(?<![\w.-])bundle(?:r)?\s+(?:install|exec|check|update|lock|config)(?![\w-])")
-
-
-def _copies_gemfile(sources: list[str]) -> bool:
-    return any(posixpath.basename(s.rstrip("/")) == "Gemfile" or posixpath.normpath(s) == "." for s in sources)
-
-
-def _gemfile_pins_another_ruby(plan: FilePlan, root: Stage, latest: str) -> str | None:
-    """The Ruby version when the build runs bundler and the Gemfile on disk says `ruby '3.3.3'` (bundler checks
-    it as strictly as `.ruby-version`), with another major.minor than the image's latest serves."""
-    runs_bundle = any(i.keyword == "RUN" and _BUNDLE.search(i.body)
-                      for other in plan.stages if other.stage.root_stage() is root for i in other.stage.instructions)
-    match = _GEMFILE_RUBY.search(plan.files.text("Gemfile") or "") if runs_bundle else None
-    return match.group(1) if match is not None and match.group(1).split(".")[:2] != latest.split(".")[:2] else None
-
-
-def _gemfile_on_unpinned_ruby(plan: FilePlan, stage_plan: StagePlan) -> Finding | None:
-    """`FROM ruby` or `ruby:slim` (no version in the tag, so no MIG220) whose Gemfile pins another Ruby than
-    the Chainguard image's latest: bundler refuses it all the same."""
-    from migrator.plan.versions import newest, pinned_version
-    from migrator.rules.data import builtin_data
-
-    ref = stage_plan.stage.ref
-    if ref is None or (ref.tag and pinned_version(ref.short_name, ref.tag) is not None):
-        return None
-    sources = builtin_data("wolfi/versions.yaml").get("sources") or []
-    if not any(s["language"] == "ruby" and glob_match(ref.short_name, s["match"]) for s in sources):
-        return None
-    latest = newest("ruby")
-    for other in plan.stages:
-        if other.stage.root_stage() is not stage_plan.stage:
-            continue
-        for instruction in other.stage.instructions:
-            if instruction.keyword not in ("COPY", "ADD") or "--from" in instruction.body:
-                continue
-            if _copies_gemfile(_copy_sources(instruction.body)) and (
-                    version := _gemfile_pins_another_ruby(plan, stage_plan.stage, latest)) is not None:
-                return finding("MIG221", instruction.line, (
-                    f"{ref.familiar}: the build copies `Gemfile`, in which the app pins ruby {version} (`ruby` "
-                    f"line), and the Chainguard image's latest tag serves ruby {latest}: bundler refuses a Gemfile "
-                    f"whose ruby is not the interpreter's, so the build fails; migrate with --tag-policy keep for "
-                    f"an organisation registry that serves ruby {version}, or move the app (Gemfile, "
-                    f"Gemfile.lock) to {latest}"))
+    for instruction in context_copies(plan, root):
+        sources = copy_sources(instruction.body)
+        for name in pinned.pin_files:
+            if any(posixpath.basename(s.rstrip("/")) == name for s in sources):
+                return name, instruction.line
+            inside = [posixpath.normpath(posixpath.join(s, name)) for s in sources]  # `COPY . .`, `COPY app/ ./`
+            found = next((path for path in inside if plan.files.kind(path) is not None), None)
+            if found is not None:
+                return found, instruction.line
+    gemfile = app_gemfile(plan, root) if pinned.language == "ruby" else None
+    if gemfile is not None and gemfile.text is not None and another_ruby(gemfile.text, pinned.latest) is not None:
+        return gemfile.source, gemfile.line
     return None
 
 
@@ -134,18 +93,6 @@ def _pinned_by_the_app(familiar: str, pin_file: str, repository: str, tag: str, 
     return (f"{familiar}: the build copies `{pin_file}`, in which the app pins {language} {version}, and the "
             f"Chainguard image's latest tag serves {language} {latest}: bundler refuses a Gemfile whose ruby is not "
             f"the interpreter's, so the build fails; {way}move the app (`{pin_file}`, Gemfile.lock) to {latest}")
-
-
-def _copy_sources(body: str) -> list[str]:
-    words = [w for w in body.split() if not w.startswith("--")]
-    if body.lstrip().startswith("["):
-        import json
-
-        try:
-            words = [str(w) for w in json.loads(body.strip())]
-        except ValueError:
-            return []
-    return words[:-1]
 
 
 def _installs_pinned_stream(packages: tuple[str, ...], repository: str, tag: str) -> bool:

@@ -22,11 +22,12 @@ _VERSION_VARIABLE = lazy_re(r"(?m)^\s*(?:ARG|ENV)\s+GRADLE_VERSION[=\s]+[\"']?(\
 
 
 def old_gradle(plan: FilePlan, stage_plan: StagePlan, familiar: str, repository: str,
-               tag: str) -> tuple[int, str] | None:
-    """(line, message) when a stage on this Java image runs Gradle that cannot run on the Java the image's
-    latest tag serves; for the wrapper, an unknown version counts (a project on an older Java has an older
-    wrapper, as a rule)."""
-    from migrator.plan.versions import gradle_runs_on, pinned_version
+               tag: str) -> tuple[str, int, str] | None:
+    """(code, line, message) when a stage on this Java image runs Gradle that cannot run on the Java the image's
+    latest tag serves (MIG222); for a wrapper this tool cannot read, MIG222 where no Gradle that runs on the
+    pinned Java is new enough (a project on java 8 has a wrapper of 8.14 at most), else MIG223, a warning (a
+    project on java 21 may already have one that runs on the latest)."""
+    from migrator.plan.versions import gradle_runs_on, gradle_runs_until, pinned_version
 
     pinned = pinned_version(repository, tag)
     if pinned is None or pinned.language != "java" or plan.options.tag_policy is TagPolicy.KEEP:
@@ -50,22 +51,29 @@ def old_gradle(plan: FilePlan, stage_plan: StagePlan, familiar: str, repository:
         found = _DOWNLOADED.search(text) or _VERSION_VARIABLE.search(text)
         if found is None or _key(found.group(1)) >= _key(needed):
             return None
-        return installed, (f"{prefix}`gradle` is Gradle {found.group(1)}, which the Dockerfile downloads, and {fails}; "
-                           f"install Gradle {needed} or later{keep}")
+        return "MIG222", installed, (f"{prefix}`gradle` is Gradle {found.group(1)}, which the Dockerfile downloads, "
+                                     f"and {fails}; install Gradle {needed} or later{keep}")
     properties = plan.files.text(_WRAPPER_PROPERTIES)
     version = match.group(1) if properties and (match := _DISTRIBUTION.search(properties)) else None
     if version is not None and _key(version) >= _key(needed):
         return None
     if version is not None:
-        return wrapper, (f"{prefix}`./gradlew` runs Gradle {version} ({_WRAPPER_PROPERTIES}), and {fails}; upgrade "
-                         f"the wrapper (`./gradlew wrapper --gradle-version {needed}` on java {pinned.version}, then "
-                         f"the build scripts){keep}")
-    return wrapper, (f"{prefix}`./gradlew` runs the Gradle version of the project's wrapper, which this tool cannot "
-                     f"read (no {_WRAPPER_PROPERTIES} in a build context on disk), and the Chainguard image's "
-                     f"latest tag serves java {pinned.latest}: Gradle runs on it from {needed} on, and a project "
-                     f"built on java {pinned.version} has an older wrapper as a rule, so the build fails; the "
-                     f"wrapper must support java {pinned.latest} (`./gradlew wrapper --gradle-version {needed}`)"
-                     f"{keep}")
+        return "MIG222", wrapper, (f"{prefix}`./gradlew` runs Gradle {version} ({_WRAPPER_PROPERTIES}), and {fails}; "
+                                   f"upgrade the wrapper (`./gradlew wrapper --gradle-version {needed}` on java "
+                                   f"{pinned.version}, then the build scripts){keep}")
+    unread = (f"{prefix}`./gradlew` runs the Gradle version of the project's wrapper, which this tool cannot read (no "
+              f"{_WRAPPER_PROPERTIES} in a build context on disk), and the Chainguard image's latest tag serves java "
+              f"{pinned.latest}: Gradle runs on it from {needed} on")
+    newest = gradle_runs_until(pinned.version)
+    if newest is not None and _key(newest) < _key(needed):
+        return "MIG222", wrapper, (f"{unread}, and a project built on java {pinned.version} has a wrapper that runs on "
+                                   f"it, Gradle {newest} at most, so the build fails; the wrapper must support java "
+                                   f"{pinned.latest} (`./gradlew wrapper --gradle-version {needed}`){keep}")
+    return "MIG223", wrapper, (f"{unread}; a project built on java {pinned.version} may have a wrapper that new, or an "
+                               f"older one (Gradle {gradle_runs_on(pinned.version) or 'releases'} and later run on "
+                               f"java {pinned.version}), which fails the build before it compiles anything: check "
+                               f"distributionUrl in {_WRAPPER_PROPERTIES} and, if it is older than {needed}, upgrade "
+                               f"it (`./gradlew wrapper --gradle-version {needed}`){keep}")
 
 
 def _key(version: str) -> tuple[int, ...]:

@@ -44,6 +44,7 @@ class MissingTool:
     package: str | None  # None: no Wolfi package provides it
     line: int
     script: str | None = None  # not named: the source image shipped it, and this unreadable script may use it
+    read: bool = False  # with `script`: the script was read from the build context, and it runs the tool
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +66,11 @@ def _section(name: str) -> dict[str, list[str]]:
 def program(cmd: Cmd) -> str | None:
     """The program a command runs: its name, or the word after a wrapper (`xargs wget`); None when
     it is a path, a variable or unknown."""
-    words = [w.value for w in cmd.words]
+    return program_name([w.value for w in cmd.words])
+
+
+def program_name(words: list[str | None]) -> str | None:
+    """`program` of a command's words (None for a word that expands something)."""
     index = 0
     while index < len(words):
         word = words[index]
@@ -172,6 +177,36 @@ def tools_for_scripts(shipped: tuple[str, ...], scripts: list[tuple[str, int]], 
     return found
 
 
+def tools_in_read_scripts(scripts: list[tuple[str, int, str]], image: ChainguardImage, installed: set[str],
+                          copied: set[str], named: list[MissingTool]) -> list[MissingTool]:
+    """The tools of the table that build-context scripts the stage runs, read from disk, run and nothing gives
+    the stage: (program, line, text) of each script; a tool the stage's own commands run is already named."""
+    found: list[MissingTool] = []
+    have = {t.command for t in named}
+    for script, line, text in scripts:
+        for tool in missing_tools(script_uses(text, line), image, installed, copied):
+            if tool.package is not None and tool.command not in have:
+                have.add(tool.command)
+                found.append(MissingTool(tool.command, tool.package, line, script, read=True))
+    return found
+
+
+def script_uses(text: str, line: int) -> ToolUses:
+    """The commands a shell script (or a start command line) runs, all at `line`, as the first pass notes them."""
+    from migrator.rewrite.shell import simple_commands
+
+    uses = ToolUses()
+    for command in simple_commands(text):
+        name = program_name(list(command.words))
+        if name is None:
+            continue
+        uses.used.setdefault(name, line)
+        for word in command.words[1:]:
+            for part in word.replace("@", " ").replace("=", " ").split():
+                uses.mentions.setdefault(posixpath.basename(part.rstrip("/")), set()).add(name)
+    return uses
+
+
 def pending_packages(knowledge: StageKnowledge) -> list[str]:
     """The packages still to add for the stage's missing tools (all at once, at the first chance)."""
     if knowledge.tools_placed:
@@ -189,11 +224,22 @@ def is_pending_use(cmd: Cmd, knowledge: StageKnowledge) -> bool:
 
 def added_message(knowledge: StageKnowledge) -> str:
     named = [t for t in knowledge.tools if t.package is not None and t.script is None]
-    for_scripts = [t for t in knowledge.tools if t.package is not None and t.script is not None]
+    for_scripts = [t for t in knowledge.tools if t.package is not None and t.script is not None and not t.read]
+    read = [t for t in knowledge.tools if t.package is not None and t.read]
     parts = [_named_message(named, knowledge)] if named else []
+    for script in dict.fromkeys(t.script for t in read):
+        parts.append(_read_message([t for t in read if t.script == script], knowledge))
     if for_scripts:
         parts.append(_script_message(for_scripts, knowledge))
     return "; ".join(parts)
+
+
+def _read_message(tools: list[MissingTool], knowledge: StageKnowledge) -> str:
+    listed = ", ".join(t.package or "" if t.package == t.command else f"{t.package} (for `{t.command}`)"
+                       for t in tools)
+    return (f"{listed} added to apk add: `{tools[0].script}` (line {tools[0].line}), a script of the build context, "
+            f"runs {'it' if len(tools) == 1 else 'them'}, and neither {knowledge.image_name or 'the image'} nor the "
+            f"stage's packages provide {'it' if len(tools) == 1 else 'them'} on Wolfi")
 
 
 def _script_message(tools: list[MissingTool], knowledge: StageKnowledge) -> str:

@@ -397,6 +397,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     created = {name for _, name in source_users_to_create(plan, stage_plan)}  # users and groups the stage creates
     knowledge = _stage_knowledge(plan, stage_plan, items, out)
     translated: list[Instruction] = []  # the stage's instructions as written out (RUN lines translated)
+    user = _user_at_start(plan, stage_plan)  # the user in force in the output, None for root
     for item in items:
         if not isinstance(item, Instruction):
             text.append(item.raw)
@@ -410,10 +411,15 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             needs_root = True
         if item.keyword == "SHELL":
             knowledge.errexit, knowledge.pipefail = _shell_flags(item)
-        if item.keyword in ("USER", "SHELL") and (placed := _tools_before(item, knowledge, newline)) is not None:
+        if item.keyword in ("USER", "SHELL") and (placed := _tools_before(item, knowledge, user, newline)) is not None:
             text.append(placed[0])
             out.findings.append(placed[1])
             needs_root = True
+        if item.keyword == "USER":
+            user = _non_root(item.body.strip())
+        if item.keyword == "RUN" and user is not None and (placed := _tools_as_root(item, knowledge, user, newline)):
+            text.append(placed[0])  # (`apk add ... && ` in front of the use would run as the user and fail)
+            out.findings.append(placed[1])
         if item.keyword in ("ARG", "ENV") and (listed := translated_default(item, knowledge)) is not None:
             text.append(_ensure_newline(listed[0], newline))
             out.findings.append(listed[1])
@@ -443,7 +449,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     installs_bash = "bash" in stage_plan.base_packages or re.search(r"\bapk add\b[^\n]*(?<![\w-])bash(?![\w-])", body)
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
     if bash:
-        body = f"RUN apk add --no-cache bash{newline}" + body
+        body = _install_as_root(["bash"], _user_at_start(plan, stage_plan), newline) + body
         out.findings.append(finding("MIG551", stage_plan.stage.from_item.line, f"bash installed with apk: {bash}"))
     if needs_root and _needs_user_root(plan, stage_plan):
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
@@ -508,10 +514,11 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     return knowledge
 
 
-def _tools_before(item: Instruction, knowledge: StageKnowledge, newline: str) -> tuple[str, Finding] | None:
+def _tools_before(item: Instruction, knowledge: StageKnowledge, user: str | None,
+                  newline: str) -> tuple[str, Finding] | None:
     """Packages for missing tools still to add when the stage switches to another user (after it,
     `apk add` would run as that user and fail) or to a shell its image lacks (`SHELL ["/bin/bash", ...]`
-    on wolfi-base): they are installed just before, in a RUN of their own."""
+    on wolfi-base): they are installed just before, in a RUN of their own, as root."""
     from migrator.rewrite.tools import added_message, pending_packages
 
     packages = pending_packages(knowledge)
@@ -523,15 +530,39 @@ def _tools_before(item: Instruction, knowledge: StageKnowledge, newline: str) ->
     elif item.body.strip().split(":")[0] in ("root", "0") or not any(t.line > item.line for t in knowledge.tools):
         return None
     knowledge.tools_placed = True
-    return (f"RUN apk add --no-cache {' '.join(packages)}{newline}",
-            finding("MIG313", item.line, added_message(knowledge)))
+    return (_install_as_root(packages, user, newline), finding("MIG313", item.line, added_message(knowledge)))
+
+
+def _tools_as_root(item: Instruction, knowledge: StageKnowledge, user: str,
+                   newline: str) -> tuple[str, Finding] | None:
+    """Missing tools first used in this RUN, which runs as a user other than root (`USER app` of the stage or
+    of a stage it is built FROM): installed just before it in a RUN of their own, as root, and the user
+    given back, so the RUN itself runs as that user as it did."""
+    from migrator.rewrite.tools import added_message, pending_packages
+
+    packages = pending_packages(knowledge)
+    if not packages or not any(t.package and item.line <= t.line <= item.end_line for t in knowledge.tools):
+        return None
+    knowledge.tools_placed = True
+    return (_install_as_root(packages, user, newline), finding("MIG313", item.line, added_message(knowledge)))
+
+
+def _install_as_root(packages: list[str], user: str | None, newline: str) -> str:
+    install = f"RUN apk add --no-cache {' '.join(packages)}{newline}"
+    return install if user is None else f"USER root{newline}{install}USER {user}{newline}"
 
 
 def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge, knowledge: StageKnowledge,
                    out: Written) -> list[Finding]:
     """The commands the stage runs that its Wolfi image lacks (rewrite/tools.py): their packages go into
     the stage's apk add in the second pass; a command no Wolfi package provides is an error."""
-    from migrator.rewrite.tools import missing_tools, shipped_tools, tools_for_scripts
+    from migrator.rewrite.tools import (
+        missing_tools,
+        script_uses,
+        shipped_tools,
+        tools_for_scripts,
+        tools_in_read_scripts,
+    )
 
     if stage_plan.family == "wolfi":
         return []  # already a Wolfi image: what it lacks, the original lacked too
@@ -550,6 +581,12 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
     knowledge.image_name = image_name(image)
     model = plan.rules.image_model(image)
     knowledge.tools = missing_tools(probe.uses, model, installed, copied)
+    if (started := _start_command_line(plan, stage_plan)) is not None:  # it runs on this image, which has apk
+        named = {t.command for t in knowledge.tools}
+        knowledge.tools += [t for t in missing_tools(script_uses(*started), model, installed, copied)
+                            if t.command not in named and t.package is not None]
+    knowledge.tools += tools_in_read_scripts(_read_scripts(plan, stage_plan), model, installed, copied,
+                                             knowledge.tools)
     root = plan.root_of(stage_plan).stage
     if root.ref is not None and (shipped := shipped_tools(root.ref)):
         knowledge.source_image = root.ref.familiar
@@ -575,31 +612,74 @@ def _tools_at_the_end(plan: FilePlan, stage_plan: StagePlan, knowledge: StageKno
 
 
 def _as_root(plan: FilePlan, stage_plan: StagePlan, lines: str, newline: str) -> str:
-    """`lines` run as root at the end of a stage, and the user in force there given back after them: a USER of
-    the stage or of a stage it is built FROM (`USER app` in the parent failed the apk add), or the -dev
-    image's nonroot user where no USER root was added to the chain."""
+    """`lines` run as root at the end of a stage, and the user in force there given back after them."""
+    users = [i.body.strip() for i in stage_plan.stage.instructions if i.keyword == "USER"]
+    user = _non_root(users[-1]) if users else _user_at_start(plan, stage_plan)
+    return lines if user is None else f"USER root{newline}{lines}USER {user}{newline}"
+
+
+def _user_at_start(plan: FilePlan, stage_plan: StagePlan) -> str | None:
+    """The user a stage's first instruction runs as in the output, None for root: the last USER of a stage
+    it is built FROM (`USER app` in the parent), else root where a USER root was added to the chain or the
+    image runs as root, else the -dev image's nonroot user."""
+    if _needs_user_root(plan, stage_plan):
+        return None  # USER root is added at its top
     stage = stage_plan.stage
-    user = facts_with_parents(stage).user
+    parent = facts_with_parents(stage.parent, None, plan.staged.global_args) if stage.parent is not None else None
+    user = parent.user if parent is not None else None
+    if parent is not None and user is not None and "$" in user:
+        from migrator.parse.imageref import expand_args
+
+        value, missing = expand_args(user, parent.env)  # `USER ${APP_USER}`: an ARG of the parent is unset here
+        user = user if missing or not value else value
     if user is None:
         needed = _user_root_needed(plan)
         facts = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))
         if any(needed[s.index] for s in stage.chain()) or facts.uid == 0:
-            return lines
+            return None
         user = facts.user
-    if user.split(":")[0] in ("root", "0"):
-        return lines
-    return f"USER root{newline}{lines}USER {user}{newline}"
+    return _non_root(user)
+
+
+def _non_root(user: str) -> str | None:
+    return None if user.split(":")[0] in ("root", "0") else user
+
+
+def _start_command_line(plan: FilePlan, stage_plan: StagePlan) -> tuple[str, int] | None:
+    """(command line, line) of the final stage's `sh -c` start command (a shell-form CMD or ENTRYPOINT) when
+    the stage stays one stage: its tools can be installed there."""
+    from migrator.plan.startcommand import effective_command, is_shell_c, unwrap
+
+    if stage_plan is not plan.final or stage_plan.split:
+        return None
+    state = effective_command([s.instructions for s in stage_plan.stage.chain()], (), ())
+    rest = state.argv[unwrap(state.argv).program_index:]
+    setter = state.entrypoint_from if state.entrypoint else state.cmd_from
+    return (rest[2], setter.line) if is_shell_c(rest) and setter is not None else None
 
 
 def _unreadable_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int]]:
-    """(program, line) of the build-context scripts the stage runs that this tool cannot read: its RUN
-    steps', and the final stage's start script (it runs on this image when the stage is the runtime)."""
+    """(program, line) of the build-context scripts the stage runs that this tool cannot read."""
+    return [(program, line) for program, line, source in _stage_scripts(plan, stage_plan)
+            if plan.files.text(source) is None]
+
+
+def _read_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int, str]]:
+    """(program, line, text) of the build-context shell scripts the stage runs that this tool read from disk
+    (not a binary, nor a python or node script)."""
+    return [(program, line, text) for program, line, source in _stage_scripts(plan, stage_plan)
+            if plan.files.kind(source) in ("sh", "bash", "data") and (text := plan.files.text(source)) is not None]
+
+
+def _stage_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int, str]]:
+    """(program, line, build-context path) of the scripts the stage runs: its RUN steps', and the final
+    stage's start script (it runs on this image when the stage is the runtime)."""
     from migrator.plan.scripts import start_script
 
-    scripts = [(p, line, source) for p, line, source in stage_context_scripts(plan, stage_plan)]
+    scripts = list(stage_context_scripts(plan, stage_plan))
     if stage_plan is plan.final and not stage_plan.split and (started := start_script(stage_plan.stage)):
         scripts.append(started)
-    return [(program, line) for program, line, source in scripts if plan.files.text(source) is None]
+    return scripts
 
 
 def _shell_flags(item: Instruction) -> tuple[bool, bool]:

@@ -164,6 +164,7 @@ class Language:
     runtime: str
     packages: tuple[str, ...] = ()  # Wolfi package globs that install it
     on_base: tuple[str, ...] = ()  # what to apk add on wolfi-base to run it there
+    run_through: str | None = None  # what a command given at start runs through (ruby: bundle)
 
     @property
     def runtime_name(self) -> str:
@@ -438,6 +439,7 @@ def _language(name: Any, raw: Any, origin: str) -> Language:
         checks.image_template(raw["runtime"], f"{where}: runtime", placeholders=False),
         tuple(checks.words(raw.get("packages"), f"{where}: packages")),
         tuple(checks.wolfi_package_templates(raw.get("on_base"), f"{where}: on_base")),
+        checks.message(raw["run_through"], f"{where}: run_through") if raw.get("run_through") is not None else None,
     )
 
 

@@ -167,25 +167,109 @@ _VARIABLE_SET = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeReport, line: int) -> list[Problem]:
     """A `sh -c` start command that runs a tool (rules/tools.yaml) the runtime lacks: `wget ... && java -jar`
-    on jdk (Wolfi's busybox has no wget) fails with `not found` at every start."""
+    on jdk (Wolfi's busybox has no wget) fails with `not found` at every start (MIG563). Where the shell goes on
+    to start the program all the same (`curl ... > .env; node server.js`, `curl ... || true`), only that step
+    is lost (MIG564)."""
     from migrator.rewrite.tools import package_for
 
     rest = report.argv[unwrap(report.argv).program_index:]
-    if report.status == "broken" or not is_shell_c(rest) or view.model is None or not view.model.known:
+    if report.status == "broken" or view.model is None or not view.model.known:
+        return []
+    if is_shell_c(rest):
+        steps, runs = start_steps(rest[2]), "the start command runs"
+    elif (script := _start_script_text(view, context, rest)) is not None:
+        steps, runs = start_steps(script[1], _shebang_errexit(script[1])), f"the start script `{script[0]}` runs"
+    else:
         return []
     problems = []
-    for segment in re.split(r"&&|\|\||;|\||\n", rest[2]):
-        words = [w for w in segment.split() if not _VARIABLE_SET.match(w) and w not in ("exec", "then", "do", "!")]
-        name = words[0] if words else ""
+    for name, skipped in steps:
         package = package_for(name)
         if (package is None or view.model.has_program(name) or name == "bash"
                 or _installed_by_package(name, view.packages, context.rules) or package in view.packages
                 or _locate(view, context, name) is not None):
             continue
-        problems.append(Problem("MIG563", line, f"the start command runs `{name}`, which {_short(view.image)} does "
-                                f"not have (Wolfi package {package}): the container fails at start with `not found`; "
-                                f"install it (`apk add {package}` on wolfi-base) or do that step in the build"))
+        lacks = f"{runs} `{name}`, which {_short(view.image)} does not have (Wolfi package {package})"
+        if skipped is None:
+            problems.append(Problem("MIG563", line, f"{lacks}: the container fails at start with `not found`; "
+                                    f"install it (`apk add {package}` on wolfi-base) or do that step in the build"))
+        else:
+            problems.append(Problem("MIG564", line, f"{lacks}: that step fails with `not found` at every start and "
+                                    f"the command goes on without it ({skipped}); install it (`apk add {package}` "
+                                    "on wolfi-base), do that step in the build, or drop it"))
     return problems
+
+
+def _start_script_text(view: StageView, context: Context, argv: tuple[str, ...]) -> tuple[str, str] | None:
+    """(program, text) of the script the start command runs (`./start.sh`, `sh start.sh`) when it is a file of
+    the build context on disk."""
+    words = [w for w in argv[1:] if not w.startswith("-")] if argv and is_shell(argv[0]) else list(argv[:1])
+    if not words:
+        return None
+    located = _locate(view, context, words[0])
+    if located is None or located.how != "copied":
+        return None
+    origin, source = _origin(view, context, located.path, 0)
+    kind = context.files.kind(source) if origin == "context" and source else None
+    shell_run = is_shell(argv[0]) or words[0].endswith(".sh")  # (a script without a `#!` line is read as data)
+    if source is None or not (kind in ("sh", "bash") or (kind == "data" and shell_run)):
+        return None  # a binary, another interpreter's script, or a file that cannot be read
+    text = context.files.text(source)
+    return None if text is None else (words[0], text)
+
+
+def _shebang_errexit(text: str) -> bool:
+    """`#!/bin/sh -e` (or `-ex`, `-o errexit`) on the script's first line."""
+    from migrator.rewrite.failures import shell_flags
+
+    first = text.split("\n", 1)[0]
+    return first.startswith("#!") and shell_flags(first[2:].split()[1:])[0]
+
+
+def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | None]]:
+    """(program, why its failure does not end the command or None when it does) of each program a `sh -c`
+    command line runs, once per program (it ends the command if any of its uses does)."""
+    from migrator.rewrite.failures import hidden_reason, set_commands
+    from migrator.rewrite.shell import _command_words as command_words
+    from migrator.rewrite.shell import _walk as walk
+    from migrator.rewrite.shell import literal, parsed
+    from migrator.rewrite.tools import program_name
+
+    try:
+        src = parsed(script, 1)
+    except Exception:  # never raise on user input
+        src = None
+    if src is None or src.root.has_error:  # read as words: every step counts as ending the command
+        segments = re.split(r"&&|\|\||;|\||\n", script)
+        names = [program_name([w for w in s.split() if not _VARIABLE_SET.match(w) and w not in ("then", "do", "!")])
+                 for s in segments]
+        return [(name, None) for name in dict.fromkeys(n for n in names if n)]
+    found: dict[str, str | None] = {}
+    sets = set_commands(src.root)
+    for node in walk(src.root):
+        if node.type != "command":
+            continue
+        words = [literal(src, w) for w in command_words(node)[1]]
+        name = program_name(words)
+        if name:  # (`exec` replaces the shell: nothing after it runs, whatever follows)
+            skipped = None if words[0] == "exec" else hidden_reason(node, errexit, False, sets)
+            found[name] = None if name in found and found[name] is None else skipped
+    return list(found.items())
+
+
+def _run_through(image: str, argv: tuple[str, ...], model: ChainguardImage, tool: str) -> RuntimeReport:
+    """No command of its own on an interpreter image: the command given when the container starts runs through
+    the language's tool as a rule (`bundle exec puma`), or through a shell (`sh -c ...`); an image with neither
+    cannot start it."""
+    given = f"the app's command is given when the container starts (`{tool} exec ...`, `sh -c ...`)"
+    if model.shell and model.has_program(tool):
+        return RuntimeReport(image, argv, "shell-kept", f"no command of its own, like the original: {given}, and "
+                             f"{_short(image)} has the shell and the {tool} it needs; give the stage a CMD that "
+                             "starts the program itself (the interpreter with the binstub's path) to run on the "
+                             "image without them")
+    lacks = " and ".join(([] if model.shell else ["no shell"]) + ([] if model.has_program(tool) else [f"no {tool}"]))
+    return RuntimeReport(image, argv, "broken", f"no command of its own: {given}, and {_short(image)} has {lacks} "
+                         "to run it; give the stage a CMD that starts the program itself (the interpreter with the "
+                         "binstub's path)", program=tool, need="run-through")
 
 
 def _broken_code(report: RuntimeReport) -> str:
@@ -320,7 +404,10 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         if original_has_command:
             return RuntimeReport(image, argv, "broken", f"{_short(image)} has no ENTRYPOINT or CMD and the stage "
                                  "sets none: the container has nothing to start", need="no-command")
-        if model.entrypoint and rules.language_of(posixpath.basename(model.entrypoint[0])) is not None:
+        language = rules.language_of(posixpath.basename(model.entrypoint[0])) if model.entrypoint else None
+        if language is not None and language.run_through is not None:
+            return _run_through(image, argv, model, language.run_through)
+        if language is not None:
             return RuntimeReport(image, argv, "ok", "no command of its own, like the original: the app's command is "
                                  f"given when the container starts, and runs in exec form on {_short(image)}")
         return RuntimeReport(image, argv, "ok", "no command, like the original (an image of files)")

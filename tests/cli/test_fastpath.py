@@ -33,7 +33,8 @@ WORDS = [
     "--verify-tags", "--registry", "--registry=cgr.dev/acme", "cgr.dev/acme", "--org", "acme", "--org=", "--rules",
     "r.yaml", "--rules=r.yaml", "--ignore", "MIG301", "mig1,MIG2", "--tag-policy", "keep", "newest",
     "--tag-policy=latest", "--format", "sarif", "--format=xml", "--stdin-filename", "--", "-x", "--help", "-iq",
-    "--check=yes", "--registry=", "--version", "--fail-on", "warning", "--explain",
+    "--check=yes", "--registry=", "--version", "--fail-on", "warning", "--explain", "--context", "ctx",
+    "--context=ctx",
 ]
 
 

@@ -317,3 +317,50 @@ def test_answers_that_ask_a_registry_are_never_cached(monkeypatch: pytest.Monkey
     assert _cache_options(parsed("--check", "Dockerfile")) is not None
     for flag in ("--pin", "--verify-tags"):
         assert _cache_options(parsed("--check", flag, "Dockerfile")) is None
+
+
+# --- --context DIR: the build context for a Dockerfile elsewhere, or for stdin -----------------------------
+
+RUBY_SUBDIR = "FROM ruby:3.3\nWORKDIR /srv\nCOPY app/ ./\nRUN bundle install\nCMD [\"bundle\",\"exec\",\"puma\"]\n"
+
+
+def test_context_option_reads_the_build_context_for_stdin(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Gemfile").write_text("ruby '3.3.3'\ngem 'puma'\n")
+    with_context = migrate("--context", str(tmp_path), "-", stdin=RUBY_SUBDIR)
+    assert with_context.returncode == 0
+    assert "E MIG221" in with_context.stderr and "`app/Gemfile`" in with_context.stderr
+    alone = migrate("-", stdin=RUBY_SUBDIR)  # no context for stdin: the Gemfile cannot be read
+    assert "E MIG221" in alone.stderr and "cannot read" in alone.stderr
+    assert with_context.stdout == alone.stdout
+
+
+def test_context_option_overrides_the_dockerfiles_directory(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "Dockerfile").write_text(RUBY_SUBDIR)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Gemfile").write_text("ruby '>= 3.1'\n")
+    default = migrate("docker/Dockerfile", cwd=tmp_path)  # docker/ has no app/Gemfile
+    assert "E MIG221" in default.stderr and "not in the build context" in default.stderr
+    given = migrate("--context", ".", "docker/Dockerfile", cwd=tmp_path)
+    assert "MIG221" not in given.stderr and "W MIG220" in given.stderr
+
+
+def test_context_option_must_be_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(RUBY_SUBDIR)
+    one_error_line(migrate("--context", str(tmp_path / "nope"), str(tmp_path / "Dockerfile")),
+                   "--context", "not a directory")
+
+
+def test_hook_context_option_reads_the_build_context(tmp_path: Path) -> None:
+    # pre-commit: `args: [--context, .]` for a Dockerfile under docker/ built with the repository as context
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "Dockerfile").write_text(RUBY_SUBDIR)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Gemfile").write_text("ruby '>= 3.1'\n")
+    default = migrate("hook", "check", "--fail-on", "error", "docker/Dockerfile", cwd=tmp_path)
+    assert default.returncode == 1 and "MIG221" in default.stdout + default.stderr
+    given = migrate("hook", "check", "--fail-on", "error", "--context", ".", "docker/Dockerfile", cwd=tmp_path)
+    assert "MIG221" not in given.stdout + given.stderr
+    one_error_line(migrate("hook", "check", "--context", "nope", "docker/Dockerfile", cwd=tmp_path),
+                   "--context", "not a directory")

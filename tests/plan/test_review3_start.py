@@ -131,9 +131,12 @@ def test_the_wrapper_version_on_disk_decides(tmp_path: Path) -> None:
 
 
 def test_every_java_source_is_judged_alike() -> None:
-    for source in ("openjdk:11-jdk", "eclipse-temurin:17-jdk", "amazoncorretto:8", "maven:3-eclipse-temurin-21"):
+    for source in ("openjdk:11-jdk", "amazoncorretto:8", "gradle:7-jdk11"):
         result = migrate(GRADLE_BUILD.replace("java:8-jdk", source))
         assert len(messages(result, "MIG222")) == 1, source
+    for source in ("eclipse-temurin:17-jdk", "maven:3-eclipse-temurin-21"):  # a wrapper may run on 26 (review 4)
+        result = migrate(GRADLE_BUILD.replace("java:8-jdk", source))
+        assert (messages(result, "MIG222"), len(messages(result, "MIG223"))) == ([], 1), source
     assert messages(migrate(GRADLE_BUILD.replace("./gradlew build", "mvn package")), "MIG222") == []
 
 
@@ -157,12 +160,41 @@ def test_a_gemfile_ruby_directive_on_disk_makes_the_version_jump_an_error(tmp_pa
     assert "MIG220" not in {f.code for f in result.findings}
 
 
-def test_a_gemfile_without_a_ruby_line_or_out_of_reach_stays_a_warning(tmp_path: Path) -> None:
+def test_a_gemfile_on_disk_without_a_ruby_line_stays_a_warning(tmp_path: Path) -> None:
     (tmp_path / "Gemfile").write_text("source 'https://rubygems.org'\ngem 'sinatra'\n")
-    for options in (Options(context=tmp_path), None):
+    result = migrate_text(BUNDLE, Options(context=tmp_path))
+    assert "MIG221" not in {f.code for f in result.findings}
+    assert "MIG220" in {f.code for f in result.findings}
+
+
+def test_a_gemfile_out_of_reach_on_another_ruby_is_an_error_as_a_gradle_wrapper_is(tmp_path: Path) -> None:
+    # review 4, chatwoot: ruby:3.3.3 -> ruby 4.0, no context: nothing shows the app accepts 4.0 (MIG222's rule)
+    for options in (None, Options(context=tmp_path)):  # no context at all, or one without the Gemfile
         result = migrate_text(BUNDLE, options)
-        assert "MIG221" not in {f.code for f in result.findings}
-        assert "MIG220" in {f.code for f in result.findings}
+        [error] = [f for f in result.findings if f.code == "MIG221"]
+        assert error.severity.value == "error" and error.line == 3
+        assert "cannot read" in error.message and "--context DIR" in error.message
+        assert "MIG220" not in {f.code for f in result.findings}
+    # the Ruby the image serves, or no bundler: no such error
+    assert "MIG221" not in {f.code for f in migrate(BUNDLE.replace("ruby:3.3-slim", "ruby:4.0-slim")).findings}
+    no_bundler = BUNDLE.replace("RUN bundle install\n", "")
+    assert {"MIG220"} <= {f.code for f in migrate(no_bundler).findings} - {"MIG221"}
+
+
+def test_a_gemfile_in_a_copied_directory_is_read(tmp_path: Path) -> None:
+    # review 4, R4-3: `COPY app/ ./` then `bundle install`: the Gemfile is app/Gemfile
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Gemfile").write_text("ruby '3.3.3'\ngem 'puma'\n")
+    subdir = "FROM ruby:3.3\nWORKDIR /srv\nCOPY app/ ./\nRUN bundle install\nCMD [\"bundle\",\"exec\",\"puma\"]\n"
+    [error] = [f for f in migrate_text(subdir, Options(context=tmp_path)).findings if f.code == "MIG221"]
+    assert error.line == 3 and "`app/Gemfile`" in error.message and "pins ruby 3.3" in error.message
+    (tmp_path / "app" / "Gemfile").write_text("ruby '>= 3.1'\ngem 'puma'\n")
+    codes = {f.code for f in migrate_text(subdir, Options(context=tmp_path)).findings}
+    assert "MIG221" not in codes and "MIG220" in codes
+    unpinned = subdir.replace("ruby:3.3", "ruby:slim")
+    (tmp_path / "app" / "Gemfile").write_text("ruby '3.4.1'\n")
+    [error] = [f for f in migrate_text(unpinned, Options(context=tmp_path)).findings if f.code == "MIG221"]
+    assert error.line == 3 and "`app/Gemfile`" in error.message
 
 
 def test_a_gemfile_pin_on_an_unversioned_ruby_tag_is_an_error_too(tmp_path: Path) -> None:
@@ -194,3 +226,34 @@ def test_a_shell_start_command_running_wget_on_a_runtime_without_it_is_an_error(
     installed = migrate(text.replace("COPY app.jar .\n", "COPY app.jar .\nRUN apt-get update && apt-get install -y wget\n"))
     assert len(messages(installed, "MIG563")) == 1 and messages(installed, "MIG514")
     assert messages(migrate(text.replace("wget -q http://config/app.properties", "test -f app.jar")), "MIG563") == []
+
+
+def test_a_gemfile_ruby_requirement_is_judged_as_bundler_does(tmp_path: Path) -> None:
+    # `~> 3.3` means >= 3.3 and < 4: bundler refuses Ruby 4.0 as it refuses `ruby '3.3.3'`
+    refused = {"ruby '~> 3.3'": "~> 3.3", "ruby('>= 3.1', '< 4.0')": "< 4.0", "ruby \"~> 3.3.1\"": "~> 3.3.1"}
+    for line, said in refused.items():
+        (tmp_path / "Gemfile").write_text(f"source 'https://rubygems.org'\n{line}\n")
+        [error] = [f for f in migrate_text(BUNDLE, Options(context=tmp_path)).findings if f.code == "MIG221"]
+        assert error.line == 3, line
+        unpinned = migrate_text(BUNDLE.replace("ruby:3.3-slim", "ruby:slim"), Options(context=tmp_path))
+        assert f"pins ruby {said} " in next(f.message for f in unpinned.findings if f.code == "MIG221"), line
+    for line in ("ruby '>= 3.1'", "ruby '~> 4.0'", "ruby '< 5'", "ruby RUBY_VERSION"):
+        (tmp_path / "Gemfile").write_text(f"source 'https://rubygems.org'\n{line}\n")
+        codes = {f.code for f in migrate_text(BUNDLE, Options(context=tmp_path)).findings}
+        assert "MIG221" not in codes and "MIG220" in codes, line
+
+
+def test_a_gemfile_the_build_writes_itself_is_no_unread_gemfile() -> None:
+    written = ("FROM ruby:3.3-alpine AS assets\nWORKDIR /app\nRUN echo \"gem 'shakapacker'\" > Gemfile && bundle install\n"
+               "FROM nginx:1.27\nCOPY --from=assets /app/public /usr/share/nginx/html\n")
+    codes = {f.code for f in migrate(written).findings}
+    assert "MIG221" not in codes and "MIG220" in codes
+
+
+def test_a_ruby_version_file_in_a_copied_directory_is_seen(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / ".ruby-version").write_text("3.3.4\n")
+    (tmp_path / "app" / "Gemfile").write_text("ruby file: '.ruby-version'\n")
+    subdir = "FROM ruby:3.3\nWORKDIR /srv\nCOPY app/ ./\nRUN bundle install\nCMD [\"ruby\", \"app.rb\"]\n"
+    [error] = [f for f in migrate_text(subdir, Options(context=tmp_path)).findings if f.code == "MIG221"]
+    assert error.line == 3 and "`app/.ruby-version`" in error.message

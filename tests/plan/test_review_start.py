@@ -6,7 +6,7 @@ runtime status.
 from __future__ import annotations
 
 from migrator.api import migrate_text
-from migrator.model import Options, Result
+from migrator.model import Options, Result, TagPolicy
 
 
 def migrate(text: str, options: Options | None = None) -> Result:
@@ -406,10 +406,41 @@ def test_ruby_stage_without_a_command_resets_the_interpreter_entrypoint() -> Non
                      "FROM ruby:3.3-alpine\nCOPY --from=build /usr/local/bundle /usr/local/bundle\n"
                      "COPY --from=build /app /app\nWORKDIR /app\n")
     assert final_stage(result).endswith("WORKDIR /app\nENTRYPOINT []\n")
-    (message,) = messages(result, "MIG556")
-    assert "no shell and no bundle" in message and severity(result, "MIG556") == "warning"
+    assert severity(result, "MIG556") == "warning"
     # never `ruby --version` reported as the app: no command, like the original
     assert result.runtime is not None and result.runtime.argv == () and "no command of its own" in result.runtime.reason
+
+
+def test_ruby_stage_without_a_command_runs_where_bundle_exec_can_start() -> None:
+    # review 4, chatwoot: the command comes at `docker run` (`bundle exec rails s`); the distroless ruby image has
+    # neither a shell nor bundler, so it could not start it and only a warning said so: ruby's -dev image has both
+    for final in ("FROM ruby:3.3-alpine\n", "FROM ruby:3.3-alpine\nENTRYPOINT []\n"):
+        result = migrate("FROM ruby:3.3-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN bundle install\n" + final
+                         + "COPY --from=build /usr/local/bundle /usr/local/bundle\nCOPY --from=build /app /app\n")
+        runtime = final_stage(result)
+        assert runtime.startswith("cgr.dev/chainguard/ruby:latest-dev\n") and "ENTRYPOINT []" in runtime
+        assert "GEM_HOME=/usr/local/bundle" in runtime  # bundle exec finds the gems the builder installed
+        assert status(result) == "shell-kept"
+        (kept,) = messages(result, "MIG541")
+        assert "bundle exec" in kept and severity(result, "MIG541") == "warning"
+        assert "MIG540" not in codes(result)
+    # with --tag-policy keep, the -dev image of the version kept (ruby:3.3-dev), not latest-dev
+    kept = migrate("FROM ruby:3.3-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN bundle install\nFROM ruby:3.3-alpine\n"
+                   "COPY --from=build /usr/local/bundle /usr/local/bundle\n",
+                   Options(tag_policy=TagPolicy.KEEP))
+    assert final_stage(kept).startswith("cgr.dev/chainguard/ruby:3.3-dev\n") and status(kept) == "shell-kept"
+    # a stage already on the distroless ruby, written by hand, is left as it is, with the warning
+    by_hand = migrate("FROM cgr.dev/chainguard/ruby:latest-dev AS b\nRUN bundle install\n"
+                      "FROM cgr.dev/chainguard/ruby:latest\nCOPY --from=b /usr/lib/ruby/gems /usr/lib/ruby/gems\n"
+                      "ENTRYPOINT []\n")
+    assert not by_hand.changed and status(by_hand) == "ok" and "MIG540" not in codes(by_hand)
+    (note,) = messages(by_hand, "MIG556")
+    assert "no shell and no bundle" in note and severity(by_hand, "MIG556") == "warning"
+    # a command of its own that needs neither keeps the distroless image
+    own = migrate("FROM ruby:3.3-alpine AS build\nWORKDIR /app\nCOPY . .\nRUN bundle install\nFROM ruby:3.3-alpine\n"
+                  "COPY --from=build /usr/local/bundle /usr/local/bundle\nCOPY --from=build /app /app\n"
+                  "CMD [\"ruby\", \"/app/app.rb\"]\n")
+    assert final_stage(own).startswith("cgr.dev/chainguard/ruby:latest\n") and status(own) == "ok"
 
 
 def test_a_stage_with_its_own_command_keeps_it() -> None:

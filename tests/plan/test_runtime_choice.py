@@ -353,3 +353,16 @@ def test_a_chain_kept_on_its_dev_image_says_it_no_longer_runs_as_root() -> None:
     assert status(result) == "shell-kept"
     [warning] = [f for f in result.findings if f.code == "MIG555"]
     assert "uid 65532" in warning.message and "python:latest-dev" in warning.message
+
+
+def test_a_shell_partner_keeps_the_version_tag_policy_keep_kept(tmp_path) -> None:
+    # jre:17 -> jdk:17 for a start script under --tag-policy keep (it was jdk:latest: Java 26 for a Java 17 app)
+    from migrator.model import TagPolicy
+
+    (tmp_path / "run.sh").write_text("#!/bin/sh\nexec java -jar /app.jar\n")
+    text = ("FROM eclipse-temurin:17-jdk AS b\nRUN ./mvnw package\nFROM eclipse-temurin:17-jre\n"
+            "COPY --from=b /app.jar /app.jar\nCOPY run.sh /run.sh\nENTRYPOINT [\"/run.sh\"]\n")
+    kept = migrate_text(text, Options(tag_policy=TagPolicy.KEEP, context=tmp_path))
+    assert kept.dockerfile.rsplit("\nFROM ", 1)[-1].startswith("cgr.dev/chainguard/jdk:17\n")
+    latest = migrate_text(text, Options(context=tmp_path))
+    assert latest.dockerfile.rsplit("\nFROM ", 1)[-1].startswith("cgr.dev/chainguard/jdk:latest\n")

@@ -159,3 +159,15 @@ def test_shell_form_script_from_a_bash_image_keeps_the_shell_form_where_bash_is(
 def test_a_known_program_in_shell_form_still_becomes_exec_form() -> None:
     cmd, _ = final_cmd("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCMD node server.js\n")
     assert cmd == 'CMD ["node", "server.js"]'
+
+
+@pytest.mark.parametrize("runtime_has_shell", [True, False])
+def test_exec_stays_where_a_shell_still_runs_the_command(runtime_has_shell: bool) -> None:
+    # `exec node migrate.js; node server.js` never reaches server.js: without its `exec` the shell would
+    # start the server after the migration (tools5 report)
+    from migrator.parse import parse
+    from migrator.rewrite.commands import convert_command
+
+    instruction = parse("FROM x\nCMD exec node migrate.js; node server.js\n").instructions[-1]
+    outcome = convert_command(instruction, {}, set(), runtime_has_shell=runtime_has_shell)
+    assert outcome.argv == ["/bin/sh", "-c", "exec node migrate.js; node server.js"]

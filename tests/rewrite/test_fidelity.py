@@ -197,7 +197,7 @@ def test_python_minor_versions_count_as_a_move():
     assert "MIG220" not in codes(migrate("FROM python:3\nCMD [\"python\", \"-V\"]\n"))
 
 
-def test_a_copied_ruby_version_file_makes_the_ruby_move_an_error():
+def test_a_copied_ruby_version_file_makes_the_ruby_move_an_error(tmp_path):
     text = ("FROM ruby:3.3-slim\nWORKDIR /app\nCOPY .ruby-version Gemfile Gemfile.lock ./\nRUN bundle install\n"
             "COPY . .\nCMD [\"ruby\", \"app.rb\"]\n")
     [error] = [f for f in migrate(text).findings if f.code == "MIG221"]
@@ -205,8 +205,9 @@ def test_a_copied_ruby_version_file_makes_the_ruby_move_an_error():
     assert "ruby 3.3" in error.message and "4.0" in error.message and "--tag-policy keep" in error.message
     assert "MIG220" not in codes(migrate(text))  # the error says it all
     assert {"MIG220", "MIG221"}.isdisjoint(codes(migrate(text, tag_policy=TagPolicy.KEEP)))
-    # without the file, bundler has nothing to refuse: the move is a warning
-    assert "MIG220" in codes(migrate(text.replace(".ruby-version ", "")))
+    # without the file, and a Gemfile on disk that pins no ruby, bundler has nothing to refuse: a warning
+    (tmp_path / "Gemfile").write_text("source 'https://rubygems.org'\ngem 'sinatra'\n")
+    assert "MIG220" in codes(migrate(text.replace(".ruby-version ", ""), context=tmp_path))
 
 
 def test_a_ruby_version_file_in_a_copied_context_is_seen_on_disk(tmp_path):

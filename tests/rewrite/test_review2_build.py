@@ -245,10 +245,32 @@ CMD ["./bin/start"]
 """
 
 
-def test_an_unreadable_build_context_script_on_a_debian_image_is_reported():
-    [warning] = [f for f in migrate(DISTRO_SCRIPT).findings if f.code == "MIG414"]
-    assert warning.severity is Severity.WARNING and "./setup/preinstall.sh" in warning.message
-    assert "Debian" in warning.message and "apt-get" in warning.message
+def test_an_unreadable_set_up_script_on_a_debian_image_is_an_error():
+    # review 4, openproject: preinstall.sh runs apt-get under set -e; it was a warning only (MIG414)
+    result = migrate(DISTRO_SCRIPT)
+    [error] = [f for f in result.findings if f.code == "MIG417"]
+    assert error.severity is Severity.ERROR and error.line == 4 and "./setup/preinstall.sh" in error.message
+    assert "Debian" in error.message and "apt-get" in error.message and "--context DIR" in error.message
+    # the final image is built on that stage: the start command may rely on what the script installs
+    assert "start command (`./bin/start`) may rely on what the script installs" in error.message
+    assert not messages(result, "MIG414")
+
+
+def test_an_unreadable_build_script_or_an_alpine_one_stays_a_warning():
+    # a script named for building the app is not a set-up script; Wolfi has apk, as Alpine does
+    built = migrate(DISTRO_SCRIPT.replace("./setup/preinstall.sh", "./scripts/build.sh").replace("setup/", "scripts/"))
+    [warning] = [f for f in built.findings if f.code == "MIG414"]
+    assert warning.severity is Severity.WARNING and "apt-get" in warning.message and not messages(built, "MIG417")
+    alpine = migrate(DISTRO_SCRIPT.replace("ruby:3.3-bookworm", "ruby:3.3-alpine"))
+    assert messages(alpine, "MIG414") and not messages(alpine, "MIG417")
+
+
+def test_an_unreadable_set_up_script_of_a_builder_only_names_the_build():
+    result = migrate("FROM registry.access.redhat.com/ubi9/ubi AS build\nCOPY . /src\nRUN /src/install-deps.sh "
+                     "&& make -C /src\nFROM registry.access.redhat.com/ubi9/ubi-minimal\n"
+                     "COPY --from=build /src/app /app\nCMD [\"/app\"]\n")
+    [error] = [f for f in result.findings if f.code == "MIG417"]
+    assert "yum or dnf" in error.message and "start command" not in error.message
 
 
 def test_a_build_context_script_that_runs_apt_get_is_an_error(tmp_path):
