@@ -37,7 +37,7 @@ def rewrite_listen_80(plan: FilePlan, runtime_plan: RuntimePlan | None, runtime_
         return []
     findings: list[Finding] = []
     rewritten: list[str] = []
-    for instruction, source, destination in _config_copies(instructions):
+    for instruction, source, destination in _read_directories(_config_copies(instructions), plan):
         text = plan.files.text(source) if "from" not in instruction.flags else None
         if text is not None and not _LISTEN_80.search(text):
             continue  # read, and it listens elsewhere (8080 already)
@@ -72,9 +72,25 @@ def _exposes_80(instructions: list[Instruction]) -> bool:
     return any(i.keyword == "EXPOSE" and "80" in i.body.replace("/", " ").split() for i in instructions)
 
 
-def _config_copies(instructions: list[Instruction]) -> list[tuple[Instruction, str, str]]:
-    """(instruction, source, destination file) of each file a COPY/ADD puts under /etc/nginx."""
+def _read_directories(copies: list[tuple[Instruction, str, str, str]], plan: FilePlan
+                      ) -> list[tuple[Instruction, str, str]]:
+    """(instruction, source, destination file) of each config file: a directory of the build context stands
+    for the .conf files in it (COPY puts a directory's contents into its destination)."""
     found: list[tuple[Instruction, str, str]] = []
+    for instruction, source, target, destination in copies:
+        inside = plan.files.files_under(source) if "from" not in instruction.flags else None
+        if inside is not None:
+            found += [(instruction, posixpath.join(source, name), posixpath.join(destination, name))
+                      for name in inside if name.endswith(".conf")]
+        elif source.endswith("/") or any(c in source for c in "*?[$") or "conf" in posixpath.basename(target):
+            found.append((instruction, source, target))  # not read: a glob, or a file or directory out of reach
+    return found
+
+
+def _config_copies(instructions: list[Instruction]) -> list[tuple[Instruction, str, str, str]]:
+    """(instruction, source, target, destination) of each source a COPY/ADD puts under /etc/nginx: target is
+    where a file source lands, destination the instruction's own."""
+    found: list[tuple[Instruction, str, str, str]] = []
     for instruction in instructions:
         if instruction.keyword not in ("COPY", "ADD") or instruction.heredocs:
             continue
@@ -82,12 +98,8 @@ def _config_copies(instructions: list[Instruction]) -> list[tuple[Instruction, s
         if len(words) < 2 or not words[-1].startswith(_CONFIG_ROOT):
             continue
         destination, sources = words[-1], words[:-1]
+        into = destination.endswith("/") or len(sources) > 1
         for source in sources:
-            if source.endswith("/") or any(c in source for c in "*?[$"):
-                found.append((instruction, source, destination))  # a directory or a glob: not read
-                continue
-            into = destination.endswith("/") or len(sources) > 1
-            target = posixpath.join(destination, posixpath.basename(source)) if into else destination
-            if target.endswith(".conf") or "conf" in target:
-                found.append((instruction, source, target))
+            target = posixpath.join(destination, posixpath.basename(source.rstrip("/"))) if into else destination
+            found.append((instruction, source, target, destination))
     return found

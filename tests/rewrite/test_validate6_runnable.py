@@ -216,3 +216,23 @@ def test_the_build_tool_wrappers_say_why_the_sources_stay_too():
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
     assert "openjdk-17-default-jdk" in _apk_packages(result.dockerfile)
     assert "Maven wrapper" in codes(result)["MIG536"][0].message
+
+
+def test_a_copied_config_directory_has_its_conf_files_read_and_rewritten(tmp_path):
+    (tmp_path / "nginx" / "sites").mkdir(parents=True)
+    (tmp_path / "nginx" / "site.conf").write_text("server { listen 80; }\n")
+    (tmp_path / "nginx" / "sites" / "api.conf").write_text("server {\n  listen 8080;\n}\n")
+    (tmp_path / "nginx" / "mime.types").write_text("types { text/html html; }\n")
+    for source in ("nginx", "nginx/"):
+        text = (f"FROM nginx:1.25\nCOPY {source} /etc/nginx/conf.d/\nCOPY dist /usr/share/nginx/html\n"
+                'EXPOSE 80\nCMD ["nginx", "-g", "daemon off;"]\n')
+        result = migrate(text, tmp_path)
+        [sed] = [line for line in builder_of(result.dockerfile).splitlines() if line.startswith("RUN sed")]
+        assert sed.endswith("' /etc/nginx/conf.d/site.conf"), sed  # api.conf says 8080 already
+        assert "MIG535" not in codes(result)
+
+
+def test_a_config_directory_out_of_reach_is_warned_about():
+    text = 'FROM nginx:1.25\nCOPY nginx/ /etc/nginx/conf.d/\nEXPOSE 80\nCMD ["nginx", "-g", "daemon off;"]\n'
+    warned = codes(migrate(text))["MIG535"]
+    assert "nginx/ may listen on 80" in warned[0].message
