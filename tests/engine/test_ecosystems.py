@@ -315,3 +315,29 @@ def test_syntax_directive_builds_offline_with_the_builtin_frontend(tmp_path, reg
     for p in out.data["platforms"]:
         assert json.loads(p["smoke"]["output"].strip().splitlines()[-1])["greeting"] == app.greeting
     assert leftovers() == ([], [])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_golang_stage_kept_on_wolfi_base_builds_with_its_script_on_both_platforms(engine, tmp_path, registry):
+    """`FROM golang` + `RUN ./build.sh` (a script the tool cannot read: no build context, as from stdin) +
+    a start script: one stage on wolfi-base (chainguard-base for --registry) that keeps go from apk, so the
+    script's `go build` runs; it had bash only and the build failed with `go: not found`."""
+    engine_available(engine)
+    ctx = tmp_path / "go-script"
+    shutil.copytree(APPS / "go-script", ctx)
+    result = migrate_text((ctx / "Dockerfile").read_text(), Options(registry=registry), "-")
+    lines = result.dockerfile.splitlines()
+    assert lines[0] == f"FROM {registry}/chainguard-base:latest"
+    assert "go" in lines[1].removeprefix("RUN apk add --no-cache ").split(), result.dockerfile
+    migrated = ctx / "Dockerfile.migrated"
+    migrated.write_text(result.dockerfile)
+    args = ["--platform", ",".join(BOTH), "--json", "--engine", engine]
+    args += ["--network", "none"] if engine == "buildah" else []
+    out = migrate("validate", str(migrated), "--context", str(ctx), *args)
+    failures = {p["platform"]: (p["error"] or {}).get("log_tail") for p in (out.data or {}).get("platforms", [])
+                if p["status"] != "ok"}
+    assert out.code == 0 and not failures, json.dumps(failures, indent=1)[-4000:] + out.stdout[-2000:]
+    for p in out.data["platforms"]:
+        printed = json.loads(p["smoke"]["output"].strip().splitlines()[-1])
+        assert printed["arch"] == GOARCH[p["platform"]] and printed["greeting"] == "hello from go, built by a script"
+    assert leftovers() == ([], [])
