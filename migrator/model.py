@@ -107,7 +107,7 @@ class MigratorError(Exception):
 
 
 class ExpansionError(MigratorError):
-    """Variables that would expand beyond a bound (parse.imageref.expand_args)."""
+    """Variables that would expand beyond a bound (parse.variables.expand_args)."""
 
     def at(self, line: int) -> ExpansionError:
         return ExpansionError(f"line {line}: {self}")

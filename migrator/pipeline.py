@@ -28,6 +28,13 @@ _MAX_ATTEMPTS = 4
 
 
 def run(text: str, options: Options, path: str) -> Result:
+    from migrator.parse.variables import expansion_budget
+
+    with expansion_budget():  # one file: its variables' expansions are bounded in all, not only one by one
+        return _run(text, options, path)
+
+
+def _run(text: str, options: Options, path: str) -> Result:
     from migrator.parse.pragmas import filter_findings, parse_pragmas
 
     doc = parse(text, strict=True)

@@ -6,11 +6,12 @@ command, and a byte that is not UTF-8 (read as a surrogate) would print as `\\ud
 from __future__ import annotations
 
 
-def printable(text: str) -> str:
-    """`text` with control characters escaped (`\\n`, `\\x1b`) and undecodable bytes as `\\xff`."""
+def printable(text: str, keep: str = "") -> str:
+    """`text` with control characters escaped (`\\n`, `\\x1b`) and undecodable bytes as `\\xff`;
+    the characters in `keep` are left for the caller to encode (a workflow command's `%0A`)."""
     if text.isprintable():
         return text
-    return "".join(_shown(c) for c in text)
+    return "".join(c if c in keep else _shown(c) for c in text)
 
 
 def shown_name(name: str) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from migrator.model import MigratorError, Options, Severity
 from migrator.records import dataclass, field
+from migrator.report.formats import escape_data, escape_property
 
 if TYPE_CHECKING:
     from migrator.report.bot.comment import FileReport, Report
@@ -291,31 +292,23 @@ def exit_code(report: Report, fail_on: str) -> int:
     return EXIT_FINDINGS if worst is not None and worst.rank >= threshold.rank else EXIT_OK
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def workflow_annotations(report: Report, limit: int = 50) -> list[str]:
     """GitHub workflow commands that show the findings on the files."""
     kinds = {"error": "error", "warning": "warning", "info": "notice"}
     out = []
     for fr in report.files:
         if fr.error:
-            out.append(f"::error file={_escape_property(fr.path)}::{_escape_data(fr.error)}")
+            out.append(f"::error file={escape_property(fr.path)}::{escape_data(fr.error)}")
         if fr.changed:
-            out.append(f"::warning file={_escape_property(fr.path)},title=migrator::"
-                       + _escape_data("this Dockerfile can be migrated to Chainguard Images "
+            out.append(f"::warning file={escape_property(fr.path)},title=migrator::"
+                       + escape_data("this Dockerfile can be migrated to Chainguard Images "
                                       "(see the job summary)"))
         for f in fr.findings:
-            props = f"file={_escape_property(fr.path)}"
+            props = f"file={escape_property(fr.path)}"
             if f.line:
                 props += f",line={f.line}"
-            props += f",title={_escape_property(f.code)}"
-            out.append(f"::{kinds[f.severity.value]} {props}::{_escape_data(f.message)}")
+            props += f",title={escape_property(f.code)}"
+            out.append(f"::{kinds[f.severity.value]} {props}::{escape_data(f.message)}")
     if len(out) > limit:
         out = [*out[:limit], f"::notice::{len(out) - limit} more findings in the job summary"]
     return out
@@ -324,7 +317,7 @@ def workflow_annotations(report: Report, limit: int = 50) -> list[str]:
 def degrade(body: str, report: Report, settings: Settings, reason: str, say: Callable[[str], None]) -> None:
     """The token may not write (a pull request from a fork): report in the job instead."""
     if settings.platform == "github":
-        say(f"::warning title=migrator::{_escape_data(reason)}; the report is in the job summary")
+        say(f"::warning title=migrator::{escape_data(reason)}; the report is in the job summary")
         if settings.step_summary:
             with open(settings.step_summary, "a", encoding="utf-8") as handle:
                 handle.write(body if body.endswith("\n") else body + "\n")

@@ -4,7 +4,8 @@ Files: Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, Dockerfile.*, Cont
 own backups). Inside a git work tree the list comes from `git ls-files -co --exclude-standard`, so
 .gitignore is respected (a nested repository or a submodule is listed by its own git); elsewhere the
 tree is walked, skipping .git, node_modules, vendor, .venv. A name that links out of the tree is
-reported (MIG704) and neither read nor written.
+reported (MIG704) and neither read nor written; a name that leads to no regular file (a dangling link, a
+FIFO) is skipped with MIG705; a link to another Dockerfile of the tree is that file, read and written once.
 
 Exit status: 1 when a file has findings at or above fail-on (default: errors other than "cannot
 migrate"), 2 for bad options or configuration, or a file that cannot be read as a Dockerfile (each
@@ -15,9 +16,11 @@ totals line then goes to stderr.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from migrator.cli.args import ConfigArgs, ScanArgs
-from migrator.cli.errors import UsageError
+from migrator.cli.errors import UsageError, one_line
 from migrator.cli.hook_cmd import (
     CANNOT,
     CHANGED,
@@ -75,7 +78,7 @@ def find_dockerfiles(root: Path, unreadable: list[tuple[str, str]] | None = None
         # a nested repository or a submodule is one entry, its directory: its own files are listed by its git
         nested = [root / rel.rstrip("/") for rel in listed if _nested_repository(root / rel.rstrip("/"))]
         files += [path for directory in nested for path in find_dockerfiles(directory, unreadable)]
-        return sorted(p for p in files if p.is_file() or p.is_symlink())
+        return sorted(p for p in files if os.path.lexists(p))  # (a tracked file deleted since is gone)
     found = []
 
     def skipped(error: OSError) -> None:
@@ -91,21 +94,42 @@ def _nested_repository(path: Path) -> bool:
     return not path.is_symlink() and path.is_dir() and os.path.lexists(path / ".git")
 
 
-def outside_links(root: Path, files: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """(files inside the tree, [(link, where it leads)]): a name that is a link, or under a linked
-    directory, whose file is outside `root` is not followed (`scan --write` rewrote the file there)."""
+def sort_out(root: Path, files: list[Path]) -> tuple[list[Path], list[tuple[Path, str, str]]]:
+    """(the files to read, [(path, code, message)] for the names skipped): a name that is a link, or under a
+    linked directory, whose file is outside `root` is not followed (`scan --write` rewrote the file there:
+    MIG704); a name that leads to no regular file (a dangling link, a loop, a FIFO) is not read (MIG705);
+    a second name for a file already listed (`c/Dockerfile -> ../a/Dockerfile`) is the same file, read,
+    counted and written once, under its own name when the tree has it."""
     if not root.is_dir():
         return files, []
     top = os.path.realpath(root)
-    inside: list[Path] = []
-    outside: list[tuple[Path, str]] = []
+    inside: dict[str, Path] = {}
+    skipped: list[tuple[Path, str, str]] = []
     for path in files:
-        target = os.path.realpath(path)  # (a loop stays a path inside: reading it says 'symlink loop')
-        if target == top or target.startswith(top.rstrip("/") + "/"):
-            inside.append(path)
-        else:
-            outside.append((path, target))
-    return inside, outside
+        target = os.path.realpath(path)
+        if not (target == top or target.startswith(top.rstrip("/") + "/")):
+            skipped.append((path, "MIG704", f"a link out of the scanned tree (to {one_line(target)}): not read, "
+                                            "not written; migrate it by its own path"))
+        elif (kind := _not_a_file(path)) is not None:
+            skipped.append((path, "MIG705", f"{kind}: not read"))
+        elif target not in inside or not path.is_symlink():
+            inside[target] = path
+    return sorted(inside.values()), skipped
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What a name leads to when that is not a regular file, else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop"
+        if os.path.islink(path) and exc.errno == errno.ENOENT:
+            return "a dangling symlink (its target does not exist)"
+        return None  # unreadable for another reason: reading it says why
+    if stat.S_ISREG(mode):
+        return None
+    return "a FIFO" if stat.S_ISFIFO(mode) else "a directory" if stat.S_ISDIR(mode) else "not a regular file"
 
 
 _GIT_UNREADABLE = re.compile(r"could not open directory '(.*)': (.*)$")
@@ -215,7 +239,7 @@ def scan_main(args: ScanArgs) -> int:
     started = time.perf_counter()
     clear_cache()  # one invocation, one fresh read of the configuration files
     unreadable: list[tuple[str, str]] = []
-    files, outside = outside_links(root, find_dockerfiles(root, unreadable))
+    files, skipped = sort_out(root, find_dockerfiles(root, unreadable))
     cache: dict[int, Config] = {}
     tasks = []
     for path in files:
@@ -228,7 +252,7 @@ def scan_main(args: ScanArgs) -> int:
         reports = run_tasks(tasks, jobs, advance)
     reports += [_error(path, f"cannot read directory ({why}): its Dockerfiles were not scanned", args.fail_on)
                 for path, why in unreadable]
-    reports += [_outside(str(path), target, args.fail_on) for path, target in outside]
+    reports += [_skipped(str(path), code, message, args.fail_on) for path, code, message in skipped]
     in_error = [f"{shown_name(r.path)}: {printable(r.result.findings[0].message)}" for r in reports
                 if r.status == ERROR and r.blocking]
     if args.write and in_error:  # all or nothing, as `migrate --write A B`
@@ -240,7 +264,7 @@ def scan_main(args: ScanArgs) -> int:
     if args.format == "text":
         problems = [_errors_only(r.result) for r in reports if r.status in (ERROR, CANNOT)]
         problems += [r.result for r in reports if r.status == SKIPPED and r.result.findings
-                     and r.result.findings[0].code == "MIG704"]
+                     and r.result.findings[0].code in ("MIG704", "MIG705")]
         if sys.stdout.isatty():
             from migrator.cli.scan_table import to_terminal
 
@@ -261,12 +285,10 @@ def scan_main(args: ScanArgs) -> int:
     return 1 if any(r.blocking for r in reports) else 0
 
 
-def _outside(path: str, target: str, fail_on: str | None) -> FileReport:
-    from migrator.cli.errors import one_line
+def _skipped(path: str, code: str, message: str, fail_on: str | None) -> FileReport:
     from migrator.model import Finding
 
-    finding = Finding("MIG704", Severity.WARNING, 0, f"a link out of the scanned tree (to {one_line(target)}): "
-                      "not read, not written; migrate it by its own path")
+    finding = Finding(code, Severity.WARNING, 0, message)
     return FileReport(path, SKIPPED, Result(path, "", "", findings=[finding]), fail_on)
 
 

@@ -38,4 +38,13 @@ CODES: tuple[Code, ...] = (
         "such as a pull request's checkout, must not make the tool change files elsewhere. Migrate that "
         "file by its own path (`migrate --write PATH`) if that is what you want.",
     ),
+    Code(
+        "MIG705",
+        Severity.WARNING,
+        "Dockerfile name that leads to no file: skipped",
+        "`migrate scan` found a Dockerfile name that is not a regular file: a symbolic link whose target does "
+        "not exist (or a loop of links), a FIFO, a socket or a device. There is nothing to read or rewrite, so "
+        "the name is skipped and the rest of the tree is scanned; remove the name or make it lead to the "
+        "Dockerfile it stands for.",
+    ),
 )

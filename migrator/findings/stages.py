@@ -293,6 +293,14 @@ CODES: tuple[Code, ...] = (
          "gcc-glibc; /home/build for jdk, maven and gradle), where Docker Hub's mostly use / (golang "
          "/go, php /var/www/html). The stage used relative paths without a WORKDIR of its own, so the "
          "original default is written explicitly and the paths mean what they meant."),
+    Code("MIG568", Severity.WARNING, "WORKDIR through a variable the Dockerfile does not set",
+         "A WORKDIR names a variable (directly, or through an ENV or ARG made from it) that no instruction of "
+         "the file sets. BuildKit reads it from the base image's environment, and as empty when the image does "
+         "not set it. Chainguard images set little beyond PATH, so the migrated stages work in the directory "
+         "the message names, and the runtime copies that one; but a Docker Hub image may have set the "
+         "variable (python's PYTHON_VERSION, a notebook image's HOME), and then the original worked in "
+         "another directory, which an absolute path in the app may expect. Set the variable with ENV (or "
+         "write the directory) to keep the original one."),
     Code("MIG545", Severity.INFO, "start command ported to the runtime image",
          "The start command used a launcher the runtime image does not ship, and what it runs is "
          "known: `uv run X` / `poetry run X` start X from the virtualenv on the PATH; `yarn start` and "

@@ -8,9 +8,7 @@ references get the `docker.io` registry and, for single-component names, the `li
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-
+from migrator.parse.variables import expand_args as expand_args  # (moved there; importable here for branches in flight)
 from migrator.records import dataclass
 from migrator.regex import lazy as lazy_re
 
@@ -137,97 +135,3 @@ def check_org(text: str, label: str = "organisation") -> str:
 def check_options(options: object) -> None:
     """Options built by a library caller get the same checks as the command line and config files."""
     check_registry(getattr(options, "registry", ""))
-
-
-_NAME = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*")
-_BRACED = lazy_re(r"([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(.*))?", re.DOTALL)
-
-
-# BuildKit sets no bound, but a Dockerfile is untrusted input (a pull request, a pre-commit hook): ARG
-# defaults that double at each level (`ARG A1=${A0}${A0}`) reach gigabytes in thirty lines, and nested
-# defaults `${X:-${X:-...}}` a few hundred deep exhausted Python's stack
-MAX_EXPANSION = 64 * 1024  # characters that references may add to one text
-MAX_NESTING = 32  # defaults inside defaults
-
-
-def expand_args(text: str, values: Mapping[str, str | None]) -> tuple[str, list[str]]:
-    """Expand $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:+alt}, ${VAR+alt}; a default may hold
-    other references (`${V:-${X}}`), as BuildKit allows.
-
-    Returns the expanded text and the names that had no value (expanded to "").
-    Raises MigratorError (one line) when the expansion would grow by more than MAX_EXPANSION
-    characters or nest defaults more than MAX_NESTING deep.
-    """
-    missing: list[str] = []
-    return _expand(text, values, missing, 0), missing
-
-
-def _expand(text: str, values: Mapping[str, str | None], missing: list[str], nesting: int) -> str:
-    if "$" not in text:
-        return text
-    if nesting > MAX_NESTING:
-        _refuse(f"variable defaults nested more than {MAX_NESTING} deep", text)
-
-    def replace(name: str, operator: str | None, word: str) -> str:
-        value = values.get(name)
-        is_set = name in values and value is not None
-        if operator in (":-", "-"):
-            use_default = not is_set or (operator == ":-" and value == "")
-            return _expand(word, values, [], nesting + 1) if use_default else str(value)
-        if operator in (":+", "+"):
-            use_alt = is_set and (operator == "+" or value != "")
-            return _expand(word, values, [], nesting + 1) if use_alt else ""
-        if not is_set:
-            missing.append(name)
-            return ""
-        return str(value)
-
-    out: list[str] = []
-    size = 0
-    position = 0
-    while (dollar := text.find("$", position)) >= 0:
-        out.append(text[position:dollar])
-        position = dollar + 1
-        if text.startswith("{", position):
-            close = _closing_brace(text, position + 1)
-            braced = _BRACED.fullmatch(text, position + 1, close) if close is not None else None
-            if braced is not None and close is not None:
-                out.append(replace(braced.group(1), braced.group(2), braced.group(3) or ""))
-                position = close + 1
-                size += len(out[-1])
-                if size > MAX_EXPANSION + len(text):
-                    _refuse(f"variables expand to more than {MAX_EXPANSION // 1024} KB", text)
-                continue
-        elif (name := _NAME.match(text, position)) is not None:
-            out.append(replace(name.group(), None, ""))
-            position = name.end()
-            size += len(out[-1])
-            if size > MAX_EXPANSION + len(text):
-                _refuse(f"variables expand to more than {MAX_EXPANSION // 1024} KB", text)
-            continue
-        out.append("$")
-    out.append(text[position:])
-    return "".join(out)
-
-
-def _refuse(problem: str, text: str) -> None:
-    from migrator.model import ExpansionError
-    from migrator.yamlfile import short_repr
-
-    raise ExpansionError(f"{problem} in {short_repr(text, 60)}: refused, as a bound against expansion bombs")
-
-
-_BRACE_TOKENS = lazy_re(r"\$\{|\}")
-
-
-def _closing_brace(text: str, start: int) -> int | None:
-    """Index of the `}` that closes a `${` whose name starts at `start`, nested `${...}` skipped."""
-    depth = 0
-    for token in _BRACE_TOKENS.finditer(text, start):
-        if token.group() == "${":
-            depth += 1
-        elif depth == 0:
-            return token.start()
-        else:
-            depth -= 1
-    return None

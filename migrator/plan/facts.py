@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections import ChainMap
+from collections.abc import Iterator, Mapping
 
 from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
-from migrator.parse.imageref import expand_args
+from migrator.parse.variables import expand_args, needs_quoting, process_word
 from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, parse_arg
 from migrator.records import dataclass, field
@@ -49,6 +50,10 @@ class StageFacts:
     # ENV values made from build arguments, as written: APP_HOME -> /srv/${NAME} (`ENV APP_HOME=/srv/${NAME}`)
     arg_env: dict[str, str] = field(default_factory=dict)
     env_names: set[str] = field(default_factory=set)  # names an ENV set (an ARG of the same name does not change them)
+    # names whose value was made from variables nothing in the file sets (read as "", as BuildKit does): APP -> (HOME,)
+    made_from_unset: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # WORKDIR lines read through such variables: (line, the directory, the variables)
+    unset_workdirs: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
 
     def commands_named(self, *names: str) -> list[Command]:
         return [c for c in self.commands if c.words and posixpath.basename(c.words[0]) in names]
@@ -74,34 +79,73 @@ class StageFacts:
         self.remember(resolved, written)
         return written
 
-    def written_values(self) -> dict[str, str | None]:
-        """The environment with build arguments kept as written: ${NAME}, and values made from them."""
-        return {**self.env, **{name: "${" + name + "}" for name in self.build_args}, **self.arg_env}
+    def enter_workdir(self, raw: str, escape: str, line: int = 0) -> None:
+        """WORKDIR as BuildKit reads it (`WORKDIR /srv/\\$HOME` is the directory `/srv/$HOME`), relative to the
+        one in force; a path made from build arguments is remembered as written (written_path)."""
+        real, missing = process_word(raw, self.env, escape)
+        resolved = joined(real, self.workdir)
+        unset = self.unset_names(raw, missing)
+        if unset:
+            self.unset_workdirs.append((line, resolved, unset))
+        written = resolved
+        if not needs_quoting(real):  # (a literal `$` or quote: the path is written as it is, escaped)
+            text = process_word(raw, self.written_values(), escape)[0] if "$" in raw else real
+            if real.startswith("/"):
+                written = posixpath.normpath(text) if text != real else resolved
+            else:
+                written = posixpath.normpath(posixpath.join(self.as_written(self.workdir), text))
+        self.remember(resolved, written)
+        self.workdir = resolved
+        self.directories.add(resolved)
 
-    def assign_env(self, assigned: Mapping[str, str | None]) -> None:
-        """ENV: the values are expanded where they are set, as the builder does (`ENV APP_HOME=/srv/${NAME}`
-        then `WORKDIR $APP_HOME` works in /srv/app); a value naming something unknown (`$PATH`) stays as
-        written."""
-        written_values = self.written_values()
-        for name, value in assigned.items():
+    def note_unset(self, name: str, unset: tuple[str, ...]) -> None:
+        if unset:
+            self.made_from_unset[name] = unset
+        else:
+            self.made_from_unset.pop(name, None)
+
+    def unset_names(self, raw: str, missing: list[str]) -> tuple[str, ...]:
+        """The variables nothing in the file sets that a value read from `raw` went through, directly
+        (`missing`, less the build arguments declared without a default) or by a name made from them."""
+        names = [name for name in missing if name not in self.env]
+        for name in _REFERENCED.findall(raw) if self.made_from_unset else []:
+            names += self.made_from_unset.get(name, ())
+        return tuple(dict.fromkeys(names))
+
+    def written_values(self) -> Mapping[str, str | None]:
+        """The environment with build arguments kept as written: ${NAME}, and values made from them (a view:
+        an ENV line reads it without copying the whole environment, so many ENV lines stay linear)."""
+        return ChainMap(self.arg_env, _References(self.build_args), self.env)  # type: ignore[arg-type]
+
+    def assign_env(self, assigned: Mapping[str, str | None], escape: str = "\\") -> None:
+        """ENV: the values are processed where they are set, as the builder does (`ENV APP_HOME=/srv/${NAME}`
+        then `WORKDIR $APP_HOME` works in /srv/app): quotes removed, escapes taken, a variable the file does
+        not set expanded to "" (`ENV APP=$HOME/app` is /app, as BuildKit makes it). `assigned` holds the
+        values as written (parse_env_words). All of them are read with the values from before the
+        instruction: `ENV A=/srv B=$A/app` sets B to /app when no A was set earlier, as BuildKit does."""
+        values: dict[str, str | None] = {}
+        written: dict[str, str] = {}
+        unset: dict[str, tuple[str, ...]] = {}
+        for name, raw in assigned.items():
+            values[name] = raw
+            if raw is not None:
+                values[name], missing = process_word(raw, self.env, escape)
+                unset[name] = self.unset_names(raw, missing) if "$" in raw else ()
+                if "$" in raw and (self.build_args or self.arg_env) and not needs_quoting(values[name] or ""):
+                    text, _ = process_word(raw, self.written_values(), escape)
+                    if text != values[name]:
+                        written[name] = text
+        for name, value in values.items():
+            self.note_unset(name, unset.get(name, ()))
             self.arg_env.pop(name, None)
-            if value is not None and "$" in value:
-                real, missing = expand_args(value, self.env)
-                if not missing:
-                    written, _ = expand_args(value, written_values)
-                    if written != real:
-                        self.arg_env[name] = written
-                    value = real
             self.env[name] = value
             self.env_names.add(name)
             self.build_args.discard(name)
+        self.arg_env.update(written)
 
     def assign_arg(self, name: str, value: str | None) -> None:
         """ARG: an ENV of the same name wins; a later default replaces an earlier one, so paths written
         with the earlier value can no longer be written as ${NAME} (the runtime declares both ARGs)."""
-        if value is not None and "$" in value:
-            real, missing = expand_args(value, self.env)
-            value = value if missing else real
         if name in self.env_names or (name in self.env and value is None):
             return  # an ENV of this name, or a repeated ARG without a default
         if value is not None and name in self.build_args and self.env.get(name) != value:
@@ -128,8 +172,34 @@ class StageFacts:
         return path
 
 
+_REFERENCED = lazy_re(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class _References(Mapping[str, str]):
+    """Build arguments as references: NAME -> ${NAME}."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self.names:
+            raise KeyError(name)
+        return "${" + name + "}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
 def absolute(path: str, workdir: str, env: Mapping[str, str | None]) -> str:
     path, _ = expand_args(path, env)
+    return joined(path, workdir)
+
+
+def joined(path: str, workdir: str) -> str:
+    """`path` (already expanded) made absolute against `workdir`, normalised."""
     if not path.startswith("/"):
         path = posixpath.join(workdir, path)
     normal = posixpath.normpath(path)
@@ -157,6 +227,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
         facts.arg_paths = dict(inherited.arg_paths)
         facts.build_args = set(inherited.build_args)
         facts.arg_env, facts.env_names = dict(inherited.arg_env), set(inherited.env_names)
+        facts.made_from_unset = dict(inherited.made_from_unset)
     for instruction in stage.instructions:
         keyword = instruction.keyword
         if keyword in ("WORKDIR", "ENV", "ARG"):
@@ -189,15 +260,15 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
 def _read_variables(instruction: Instruction, facts: StageFacts, global_args: dict[str, str | None]) -> None:
     """WORKDIR, ENV, ARG: what expands variables."""
     if instruction.keyword == "WORKDIR":
-        path = instruction.body.strip().strip("\"'")
-        resolved = absolute(path, facts.workdir, facts.env)
-        facts.written_path(path, resolved)
-        facts.workdir = resolved
-        facts.directories.add(facts.workdir)
+        facts.enter_workdir(instruction.body.strip(), instruction.escape, instruction.line)
     elif instruction.keyword == "ENV":
-        facts.assign_env(parse_env(instruction.body))
+        facts.assign_env(parse_env_words(instruction.body, instruction.escape), instruction.escape)
     else:
-        for name, value in parse_arg(instruction.body).items():
+        for name, value in parse_env_words(instruction.body, instruction.escape, arg=True).items():
+            if value is not None and name not in facts.env_names:
+                raw = value
+                value, missing = process_word(raw, facts.env, instruction.escape)
+                facts.note_unset(name, facts.unset_names(raw, missing))
             facts.assign_arg(name, value if value is not None else global_args.get(name))
 
 
@@ -243,6 +314,56 @@ def parse_env(body: str) -> dict[str, str | None]:
     return values
 
 
+def workdir_after(body: str, workdir: str, env: Mapping[str, str | None], escape: str = "\\") -> str:
+    """The working directory a `WORKDIR body` line makes, read as BuildKit reads it (process_word)."""
+    return joined(process_word(body.strip(), env, escape)[0], workdir)
+
+
+def env_values(body: str, env: Mapping[str, str | None], escape: str = "\\") -> dict[str, str]:
+    """What an `ENV body` line sets, read as BuildKit reads it, each value with the values from before it."""
+    return {name: process_word(raw or "", env, escape)[0] for name, raw in parse_env_words(body, escape).items()}
+
+
+def parse_env_words(body: str, escape: str = "\\", arg: bool = False) -> dict[str, str | None]:
+    """ENV (or ARG, `arg`) names and their values as written, quotes and escapes kept, split where BuildKit
+    splits them: at white space outside quotes and not escaped. The legacy `ENV NAME value with spaces`
+    gives the rest of the line; an ARG without `=` has no default (None)."""
+    words = _buildkit_words(body, escape)
+    if not arg and words and "=" not in words[0]:
+        name, _, value = body.strip().partition(" ")
+        return {name: value.strip()}
+    values: dict[str, str | None] = {}
+    for word in words:
+        name, sep, value = word.partition("=")
+        values[name] = value if sep or not arg else None
+    return values
+
+
+def _buildkit_words(text: str, escape: str) -> list[str]:
+    words: list[str] = []
+    start: int | None = None
+    quote = ""
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if start is None and not char.isspace():
+            start = position
+        if char == escape and quote != "'":
+            position += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char.isspace() and start is not None:
+            words.append(text[start:position])
+            start = None
+        position += 1
+    if start is not None:
+        words.append(text[start:])
+    return words
+
+
 def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     """Where a COPY/ADD puts its files: one destination per source when the destination is a directory
     (`COPY a.sh b.sh /` puts /a.sh and /b.sh). Sources whose files land in / without a name the
@@ -259,12 +380,19 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
         return
     destination = words[-1]
     sources = [w for w in words[:-1] if not w.startswith("<<")]
-    target = facts.resolve(destination)
-    written = facts.written_path(destination, target)
+    raw = instruction.body.split()[-1] if instruction.json_args() is None and not instruction.heredocs else ""
+    if instruction.escape in raw:  # `/srv/\$HOME/`: the literal directory (the words above took the escape)
+        target = joined(process_word(raw, facts.env, instruction.escape)[0], facts.workdir)
+        written = target
+        facts.remember(target, target)
+    else:
+        target = facts.resolve(destination)
+        written = facts.written_path(destination, target)
     into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
     placed: list[str] = []
     unplaced = False
-    for item in sources:
+    for source_word in sources:
+        item = expand_args(source_word, facts.env)[0] if "$" in source_word else source_word  # `${JAR}.jar`: app.jar
         name = posixpath.basename(item.rstrip("/"))
         if not into_directory:
             placed.append(target)

@@ -17,7 +17,7 @@ import re
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import absolute, parse_env, read_facts
+from migrator.plan.facts import absolute, env_values, read_facts, workdir_after
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
 from migrator.regex import lazy as lazy_re
@@ -126,9 +126,9 @@ def _context_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
     for stage in chain:
         for instruction in stage.instructions:
             if instruction.keyword == "WORKDIR":
-                workdir = absolute(instruction.body.strip().strip("\"'"), workdir, env)
+                workdir = workdir_after(instruction.body, workdir, env, instruction.escape)
             elif instruction.keyword == "ENV":
-                env.update(parse_env(instruction.body))
+                env.update(env_values(instruction.body, env, instruction.escape))
             elif instruction.keyword in ("COPY", "ADD") and "from" not in instruction.flags:
                 found += _copied(instruction, workdir, env)
     return found

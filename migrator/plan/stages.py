@@ -6,7 +6,8 @@ import re
 
 from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Dockerfile, Instruction, Item
-from migrator.parse.imageref import ImageRef, InvalidReference, expand_args, parse_image
+from migrator.parse.imageref import ImageRef, InvalidReference, parse_image
+from migrator.parse.variables import expand_args
 from migrator.records import dataclass, field
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re

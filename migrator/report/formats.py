@@ -176,8 +176,9 @@ def _sarif(results: list[Result]) -> str:
 
 
 def escape_data(value: str) -> str:
-    """Escape a workflow command's message (after '::')."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow command's message (after '::'): a line break is encoded for the runner, any other
+    control or bidi character (an ANSI escape, U+202E in a file name) is shown escaped, as the text format does."""
+    return printable(value, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(value: str) -> str:

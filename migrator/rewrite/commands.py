@@ -8,7 +8,7 @@ import re
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, argv_json, json_argv
-from migrator.parse.imageref import expand_args
+from migrator.parse.variables import expand_args
 from migrator.parse.words import split_words
 from migrator.records import dataclass, field
 from migrator.regex import lazy as lazy_re

@@ -81,6 +81,8 @@ def _renamed(plan: FilePlan, stage: Stage, item: Instruction) -> tuple[Instructi
     image = _image_of(stage)
     defined = _defined_variables(plan, stage)
     for rule in data.get("renamed_paths") or []:
+        if rule["from"] not in raw:
+            continue  # (the common case, first: one substring test per rule and instruction)
         if rule.get("image") and not glob_match(image, rule["image"]):
             continue
         if rule.get("variable") in defined:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json_argv, split_flags
+from migrator.parse.variables import dockerfile_word, escaped_word
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, build_only_args
 from migrator.plan.leftovers import made_directories, removed_paths
@@ -105,11 +106,13 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     inputs = build_inputs(facts)
     # a file copied into /tmp that no command of the stage reads is the app's (`COPY defaults.json /tmp/config/`)
     app_files = {d for d in facts.copy_destinations if d.startswith(_TEMPORARY) and not consumed(d, facts, inputs)}
+    resolved = {facts.workdir, *facts.directories, *facts.copy_destinations}
     kept: list[Copy] = []
     covered = _Directories()  # one look-up per copy: a stage with thousands of COPY lines stays linear
     for copy in sorted(wanted, key=lambda c: (c.destination.count("/"), c.destination)):
         skipped = any(_inside(copy.source, p) for p in _SKIPPED_PREFIXES) and copy.source not in app_files
-        if copy.source == "/" or "$" in copy.source or skipped:
+        unknown = "$" in copy.source and copy.source not in resolved  # (a `$` of a path read: a character)
+        if copy.source == "/" or unknown or skipped:
             continue
         if covered.contains(copy.destination):
             continue
@@ -240,9 +243,22 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         flag = "--chown" if copy.chown or stage_wide else ""
         chown = f"{flag}={context.uid}:{context.uid} " if flag else ""
         flags = [f"--from={builder}", *([chown.strip()] if chown else [])]
-        paths = [context.facts.as_written(copy.source), context.facts.as_written(destination)]
+        paths = [_path_word(context.facts, copy.source), _path_word(context.facts, destination)]
         lines.append(copy_instruction("COPY", flags, paths, context.newline))
     return lines
+
+
+def _workdir_word(facts: StageFacts) -> str:
+    """The runtime's WORKDIR: as written with the build arguments that made it, else the directory itself,
+    quoted when BuildKit would read it otherwise (`/srv/$HOME`, a backslash that would end the line)."""
+    written = facts.as_written(facts.workdir)
+    return written if written != facts.workdir else dockerfile_word(written, facts.stage.from_item.escape)
+
+
+def _path_word(facts: StageFacts, path: str) -> str:
+    """A path of a COPY line, as written with build arguments, else escaped where BuildKit needs it."""
+    written = facts.as_written(path)
+    return written if written != path else escaped_word(path, facts.stage.from_item.escape)
 
 
 def copy_instruction(keyword: str, flags: list[str], paths: list[str], newline: str) -> str:
@@ -503,7 +519,7 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     if not context.plan.image_default_command and (facts.workdir != "/" or (
         (context.image.workdir or "/") != "/" and relies_on_workdir(facts)
     )):
-        out.append(f"WORKDIR {facts.as_written(facts.workdir)}{context.newline}")
+        out.append(f"WORKDIR {_workdir_word(facts)}{context.newline}")
     out += copy_lines(context, builder)
     out += repeated_copies(context)
     _note_uncarried(context)

@@ -24,7 +24,37 @@ _RELATIVE = lazy_re(r"^(\./|\.\./|\.$|[\w.-]+/|[\w.-]+\.(txt|json|toml|lock|py|j
 
 
 def default_workdir(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tuple[str, list[Finding]]:
-    """`WORKDIR <upstream default>` for a stage that relied on it, when the new image's differs."""
+    """`WORKDIR <upstream default>` for a stage that relied on it, when the new image's differs; and what
+    the stage's WORKDIR lines read through variables the file does not set (MIG568)."""
+    text, notes = _upstream_default(plan, stage_plan, newline)
+    return text, notes + _unset_variables(plan, stage_plan)
+
+
+def _unset_variables(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
+    """A WORKDIR through a variable nothing in the file (nor the Chainguard image) sets is read with "" for
+    it, as BuildKit does: where the source image set it (python's PYTHON_VERSION, a base image's HOME),
+    the original worked in another directory."""
+    from migrator.rewrite.writer import stage_facts
+
+    stage = stage_plan.stage
+    if not any(i.keyword == "WORKDIR" and "$" in i.body for i in stage.instructions):
+        return []
+    own = {i.line for i in stage.instructions}
+    ref = stage.root_stage().ref
+    if ref is not None and ref.short_name == "scratch":
+        return []  # (no environment: the original read the variable as empty too)
+    source = "the base image" if ref is None else f"{ref.short_name}:{ref.tag}" if ref.tag else ref.short_name
+    findings = []
+    for line, directory, names in stage_facts(plan, stage_plan).unset_workdirs:
+        if line in own:
+            variables = ", ".join(f"${{{name}}}" for name in names)
+            findings.append(finding("MIG568", line, f"{variables}: not set in this Dockerfile, so the directory is "
+                                    f"{directory} (BuildKit reads an unset variable as empty); if {source} sets "
+                                    "it, the original worked elsewhere: set it with ENV to keep that directory"))
+    return findings
+
+
+def _upstream_default(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tuple[str, list[Finding]]:
     stage = stage_plan.stage
     image = stage_plan.image
     if stage.parent is not None or stage.ref is None or image is None:
@@ -42,8 +72,8 @@ def relies_on_default(instructions: list[Instruction]) -> bool:
     """Does the stage use the working directory before it sets one?"""
     for instruction in instructions:
         keyword = instruction.keyword
-        if keyword == "WORKDIR":
-            return False
+        if keyword == "WORKDIR":  # `WORKDIR src` (or `\$HOME`) is relative: it is under the default
+            return not instruction.body.strip().lstrip("\"'").startswith(("/", "$"))
         if keyword in ("COPY", "ADD") and _relative_destination(instruction):
             return True
         if keyword == "RUN" and _run_uses_cwd(instruction):

@@ -102,7 +102,7 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     final = plan.final
     root = plan.root_of(final)
     context = EcosystemContext(
-        facts=facts_with_parents(final.stage, plan.rules, plan.staged.global_args),
+        facts=stage_facts(plan, final),
         options=plan.options,
         rules=plan.rules,
         runtime_image=final.runtime_override or root.runtime_choice,
@@ -112,11 +112,18 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     return ecosystem_for(final.ecosystem).plan_runtime(context)
 
 
+def stage_facts(plan: FilePlan, stage_plan: StagePlan) -> StageFacts:
+    """facts_with_parents for a stage of the plan, read on the Chainguard image it now runs on."""
+    image = plan.inherited_image(stage_plan) if stage_plan.migrated else None
+    return facts_with_parents(stage_plan.stage, plan.rules, plan.staged.global_args, image)
+
+
 def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
-                       global_args: dict[str, str | None] | None = None) -> StageFacts:
+                       global_args: dict[str, str | None] | None = None, image: str | None = None) -> StageFacts:
     """What a stage does, with what it inherits from the stages it is built FROM: working directory
     (from the original image's default, when `rules` are given), environment, user, commands, copies,
-    and the ENTRYPOINT and CMD in force."""
+    and the ENTRYPOINT and CMD in force. `image`: the Chainguard image the stage now runs on, whose
+    environment its variables are read with (`WORKDIR $JAVA_HOME/app` on jre is under /usr/lib/jvm)."""
     from migrator.plan.startcommand import effective_command
 
     chain = stage.chain()  # the root first: each stage reads on from what its parent left
@@ -124,6 +131,10 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     root = chain[0]
     if rules is not None and root.ref is not None:
         inherited = StageFacts(root, workdir=rules.upstream_defaults(root.ref.short_name, root.ref.tag).workdir)
+        if image is not None:
+            environment = dict(rules.image_model(image).env)
+            inherited.env.update(environment)
+            inherited.env_names.update(environment)  # (the image's ENV wins over an ARG of the same name)
     for current in chain:
         facts = read_facts(current, inherited, global_args)
         if inherited is not None:
@@ -315,7 +326,7 @@ def _runtime_user_owns(plan: FilePlan, runtime_plan: RuntimePlan) -> list[Findin
     runtime_image = (final.runtime_override or runtime_plan.image or plan.root_of(final).runtime_choice
                      or plan.options.registry.rstrip("/") + "/glibc-dynamic:latest")
     uid = plan.rules.image_model(runtime_image).uid
-    facts = facts_with_parents(final.stage, plan.rules, plan.staged.global_args)
+    facts = stage_facts(plan, final)
     if uid == 0 or root_reason(final.stage) or not ran_as_root(facts) or runtime_plan.image_default_command:
         return []  # (the image's own server, nginx serving files, runs as its own user)
     return prepare_split(facts, runtime_plan, uid)
@@ -377,7 +388,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
     upstream = plan.rules.upstream_defaults(ref.short_name, ref.tag) if ref else None
     entrypoint = () if upstream is None or upstream.entrypoint_passes_commands else upstream.entrypoint
     return RuntimeContext(
-        facts=facts_with_parents(stage_plan.stage, plan.rules, plan.staged.global_args),
+        facts=stage_facts(plan, stage_plan),
         plan=runtime_plan,
         image=plan.rules.image_model(image),
         source_entrypoint=entrypoint,
@@ -628,7 +639,7 @@ def _user_at_start(plan: FilePlan, stage_plan: StagePlan) -> str | None:
     parent = facts_with_parents(stage.parent, None, plan.staged.global_args) if stage.parent is not None else None
     user = parent.user if parent is not None else None
     if parent is not None and user is not None and "$" in user:
-        from migrator.parse.imageref import expand_args
+        from migrator.parse.variables import expand_args
 
         value, missing = expand_args(user, parent.env)  # `USER ${APP_USER}`: an ARG of the parent is unset here
         user = user if missing or not value else value

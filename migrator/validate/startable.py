@@ -22,8 +22,9 @@ from collections import ChainMap
 from collections.abc import Mapping
 
 from migrator.parse.dockerfile import Dockerfile, Instruction
+from migrator.parse.variables import process_word
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import absolute, parse_env
+from migrator.plan.facts import absolute, env_values, joined, workdir_after
 from migrator.plan.stages import Stage, StagedFile, parse_arg, split_stages
 from migrator.plan.startcommand import (
     effective_command,
@@ -316,10 +317,10 @@ def _read(instruction: Instruction, view: StageView, args: dict[str, str | None]
         for name, value in parse_arg(instruction.body).items():
             args.setdefault(name, value)
     elif keyword == "ENV":  # one ENV line sees the values from before it, not its own
-        view.env.update({name: _expand(value or "", values) for name, value in parse_env(instruction.body).items()})
+        view.env.update(env_values(instruction.body, values, instruction.escape))
         texts.append(instruction.body)
     elif keyword == "WORKDIR":
-        view.workdir = absolute(instruction.body.strip().strip("\"'"), view.workdir, values)
+        view.workdir = workdir_after(instruction.body, view.workdir, values, instruction.escape)
         texts.append(view.workdir)
     elif keyword == "RUN":
         texts.append(instruction.raw)
@@ -331,7 +332,7 @@ def _read(instruction: Instruction, view: StageView, args: dict[str, str | None]
 
 
 def _expand(value: str, values: Mapping[str, str | None]) -> str:
-    from migrator.parse.imageref import expand_args
+    from migrator.parse.variables import expand_args
 
     return expand_args(value, values)[0]
 
@@ -358,8 +359,12 @@ def _placed(instruction: Instruction, workdir: str, values: Mapping[str, str | N
     source_stage = staged.stage_by_reference(reference, before=stage.index) if reference else None
     external = bool(reference) and source_stage is None
     destination = words[-1]
-    target = absolute(_expand(destination, values), workdir, values)
-    sources = [_expand(s, values) for s in words[:-1]]
+    if instruction.json_args() is not None:  # the strings as written: BuildKit still reads quotes and escapes
+        target = joined(process_word(destination, values, instruction.escape)[0], workdir)
+        sources = [process_word(s, values, instruction.escape)[0] for s in words[:-1]]
+    else:
+        target = absolute(_expand(destination, values), workdir, values)
+        sources = [_expand(s, values) for s in words[:-1]]
     into_directory = (destination.endswith("/") or destination in (".", "./") or len(sources) > 1
                       or target in _EXISTING_DIRECTORIES)  # `COPY app /usr/local/bin`: into the directory
     placed = []
@@ -701,7 +706,7 @@ def _why_shell(body: str, view: StageView) -> str | None:
 
 def _inner_text(body: str, view: StageView) -> str | None:
     """The program a `sh -c` body starts, its variables expanded from the stage's ENV (None: not known)."""
-    from migrator.parse.imageref import expand_args
+    from migrator.parse.variables import expand_args
 
     expanded, missing = expand_args(body, view.env) if "$" in body else (body, [])
     program = None if missing else inner_program(expanded)

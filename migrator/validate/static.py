@@ -169,6 +169,16 @@ def substitute(text: str, args: dict[str, str]) -> str:
     return re.sub(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?\})", repl, text)
 
 
+def _word(text: str, args: dict[str, str], escape: str) -> str:
+    """A WORKDIR or COPY word with the ARG values known; one with quotes or an escape character as BuildKit
+    reads it (`"/srv/\\$HOME"` is the directory /srv/$HOME, which the migration writes so)."""
+    if not any(c in text for c in "\"'" + escape):
+        return substitute(text, args)
+    from migrator.parse.variables import process_word
+
+    return process_word(text, args, escape)[0]
+
+
 def global_args(df: Dockerfile, build_args: dict[str, str]) -> dict[str, str]:
     values: dict[str, str] = {}
     for ins in df.instructions:
@@ -362,7 +372,7 @@ class Checker:
         cmd: tuple[Instruction, list[str]] | None = None
         for ins in instructions:
             if ins.keyword == "WORKDIR":
-                path = substitute(ins.body.strip(), self.args)
+                path = _word(ins.body.strip(), self.args, ins.escape)
                 workdir = posixpath.normpath(posixpath.join(workdir or "/", path))
             elif ins.keyword in ("COPY", "ADD"):
                 covers.extend(self.copy_covers(ins, workdir or "/"))
@@ -453,7 +463,7 @@ class Checker:
     def copy_covers(self, ins: Instruction, workdir: str) -> list[tuple[str, str]]:
         form = exec_form(ins) if ins.body.startswith("[") else None
         words = form if form is not None else shlex_split(ins.body)
-        words = [substitute(w, self.args) for w in words]
+        words = [_word(w, self.args, ins.escape) for w in words]
         if ins.heredocs and words:
             words = [w for w in words if not w.startswith("<<")]
             if words:

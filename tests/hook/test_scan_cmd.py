@@ -289,3 +289,37 @@ def test_a_link_out_of_the_tree_is_neither_read_nor_written(tmp_path: Path, fake
     assert not (tmp_path / "outside" / "Dockerfile.bak").exists()
     assert out.count("warning MIG704 a link out of the scanned tree") == 1  # (os.walk does not enter linked/)
     assert "1 skipped" in out
+
+
+def test_names_that_lead_to_no_file_are_skipped_with_a_finding(tmp_path: Path, fake_pipeline: None, capsys) -> None:
+    """Adversary round 3, R9: a dangling link made a read-only scan exit 2, while a FIFO was skipped silently."""
+    import os
+
+    for kind in ("dangling", "fifo", "file"):
+        (tmp_path / kind).mkdir()
+    (tmp_path / "file" / "Dockerfile").write_text(NEEDS_MIGRATION)
+    (tmp_path / "dangling" / "Dockerfile").symlink_to("nowhere")
+    os.mkfifo(tmp_path / "fifo" / "Dockerfile")
+    for git in (False, True):
+        if git:
+            git_init(tmp_path)
+        assert main(["scan", str(tmp_path)]) == 0
+        out = capsys.readouterr().out
+        assert "dangling/Dockerfile: warning MIG705 a dangling symlink (its target does not exist): not read" in out
+        if not git:  # (git lists no FIFO: it cannot be part of a repository)
+            assert "fifo/Dockerfile: warning MIG705 a FIFO: not read" in out
+        assert f"{3 - git} Dockerfiles: 1 would change, {2 - git} skipped" in out
+
+
+def test_a_link_to_another_dockerfile_of_the_tree_is_one_file(tmp_path: Path, fake_pipeline: None, capsys) -> None:
+    """Adversary round 3, R9: `c/Dockerfile -> ../a/Dockerfile` counted "2 migrated" for one file written."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "c").mkdir()
+    (tmp_path / "a" / "Dockerfile").write_text(NEEDS_MIGRATION)
+    (tmp_path / "c" / "Dockerfile").symlink_to("../a/Dockerfile")
+    assert main(["scan", "--write", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "1 Dockerfile: 1 migrated" in out
+    assert "c/Dockerfile" not in out
+    assert (tmp_path / "c" / "Dockerfile").is_symlink()
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["Dockerfile", "Dockerfile.bak"]

@@ -8,7 +8,7 @@ import pytest
 from migrator.api import migrate_text
 from migrator.model import MigratorError
 from migrator.parse.dockerfile import parse
-from migrator.parse.imageref import expand_args
+from migrator.parse.variables import expand_args
 
 
 def readings(text: str) -> list[tuple[int, str, tuple[str, ...]]]:

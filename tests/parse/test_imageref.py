@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from migrator.parse.imageref import InvalidReference, expand_args, parse_image
+from migrator.parse.imageref import InvalidReference, parse_image
+from migrator.parse.variables import expand_args
 
 
 @pytest.mark.parametrize(("text", "registry", "path", "tag", "digest", "short"), [

@@ -184,6 +184,15 @@ def test_github_annotations_escape_per_the_workflow_command_rules() -> None:
     assert lines[3].startswith("::warning file=dir%2Cx/Docker%3Afile,line=3,title=MIG301::")
 
 
+def test_github_annotations_show_control_and_bidi_characters_escaped_as_the_text_format_does() -> None:
+    name = "x\u202e\x1b[31mred/Dockerfile"
+    line = render_findings(sample(name), "github").splitlines()[1]
+    assert line.startswith("::error file=x\\u202e\\x1b[31mred/Dockerfile,line=1,")
+    assert line.isprintable()
+    assert "x\\u202e\\x1b[31mred/Dockerfile:1:" in render_findings(sample(name), "text")
+    assert escape_data("a\x07b\nc") == "a\\x07b%0Ac"
+
+
 def test_gitlab_code_quality_report() -> None:
     issues = json.loads(render_findings(sample(), "gitlab"))
     assert issues[1]["check_name"] == "MIG202"
