@@ -84,6 +84,18 @@ CODES: tuple[Code, ...] = (
     Code("MIG520", Severity.INFO, "nginx listens on 8080",
          "Chainguard's nginx runs as nonroot and listens on 8080. EXPOSE was changed; change `listen 80` "
          "in your own nginx configuration too."),
+    Code("MIG535", Severity.WARNING, "nginx config may still listen on port 80",
+         "EXPOSE 80 became 8080 (MIG520), but an nginx configuration the Dockerfile copies says `listen 80` "
+         "(or could not be read: no build context, a directory, a glob, a file from another stage or image) "
+         "and no builder stage with a shell holds it for the tool to rewrite. nginx would serve on a port "
+         "nothing publishes, and a nonroot nginx may not bind port 80 outside Docker: change the file's "
+         "`listen 80` to `listen 8080`. A readable file in a split build is rewritten in the builder instead."),
+    Code("MIG536", Severity.WARNING, "the runtime builds the app from its sources (maven, gradle)",
+         "The start command runs maven or gradle (`mvn spring-boot:run`, `gradle bootRun`), which compiles the "
+         "sources and resolves dependencies each time the container starts. No jar can be named for a jre "
+         "runtime, so the final stage stays one stage on wolfi-base with the JDK, the build tool and the "
+         "sources, as the original had them. Package the app in the builder (`mvn package`, `gradle bootJar`) "
+         "and start it with `java -jar <the jar>`: the tool then copies only the jar into a jre runtime."),
     Code("MIG521", Severity.INFO, "shared libraries carried into the runtime",
          "Compiled dependencies link against shared libraries that the distroless runtime does not ship "
          "(and PHP extensions are modules plus an ini file). A builder step copies them under "

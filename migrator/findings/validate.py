@@ -141,4 +141,16 @@ CODES: tuple[Code, ...] = (
         "have). A program still running when the timeout ends (a server) counts as started and passes. "
         "Exit code 1.",
     ),
+    Code(
+        "MIG625",
+        Severity.WARNING,
+        "The Dockerfile frontend image of `# syntax=` could not be pulled",
+        "A `# syntax=docker/dockerfile:1` directive makes BuildKit pull that frontend image (from Docker "
+        "Hub) to parse the file. Without network access, or behind a mirror that lacks it, every build "
+        "fails at its first step, before any line is built. `migrate validate` then builds a copy of the "
+        "file without the directive (line numbers unchanged) with the builder's built-in Dockerfile "
+        "frontend, and reports the builds of that copy. A file that needs the newest frontend's syntax may "
+        "still fail there; builds with network access use the image. Drop the directive (or point it at "
+        "a frontend image your registry mirrors) to build offline.",
+    ),
 )

@@ -44,6 +44,25 @@ class BuildContext:
         except OSError:
             return None
 
+    def files_under(self, source: str, limit: int = 200) -> list[str] | None:
+        """The regular files inside the context directory `source`, as paths relative to it (sorted, at
+        most `limit`, never outside the context); None when `source` is not a directory there."""
+        if self.root is None or any(c in source for c in "*?[$"):
+            return None
+        relative = posixpath.normpath(source.lstrip("/"))
+        if relative.startswith(".."):
+            return None
+        directory = (self.root / relative).resolve()
+        if not directory.is_relative_to(self.root) or not directory.is_dir():
+            return None
+        found: list[str] = []
+        for path in directory.rglob("*"):  # lazily: a large tree is not walked past the limit
+            if len(found) >= limit:
+                break
+            if path.is_file() and path.resolve().is_relative_to(self.root):
+                found.append(path.relative_to(directory).as_posix())
+        return sorted(found)
+
     def _path(self, source: str) -> Path | None:
         assert self.root is not None
         relative = posixpath.normpath(source.lstrip("/"))

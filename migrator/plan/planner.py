@@ -8,7 +8,7 @@ from migrator.findings import finding
 from migrator.model import Finding, Options
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
-from migrator.plan.runtime_choice import RuntimeOverride
+from migrator.plan.runtime_choice import BASE_IMAGES, RuntimeOverride, kept_toolchain
 from migrator.plan.stages import Stage, StagedFile
 from migrator.records import dataclass, field, replace
 from migrator.rules.loader import RuleSet
@@ -94,7 +94,7 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
         plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None,
                                  builds_for_others=stage.index not in final_chain and _used_later(staged, stage)))
     if override is not None and plans and plans[-1].migrated:
-        _apply_override(plans[-1], override, options)
+        _apply_override(plans[-1], override, options, rules)
     _note_targets(plans, staged)
     return FilePlan(staged, plans, options, rules, files or BuildContext(None))
 
@@ -131,13 +131,23 @@ def _refuse(stage: Stage, why: str) -> StagePlan:
     return plan
 
 
-def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options) -> None:
+def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options, rules: RuleSet) -> None:
     registry = options.registry.rstrip("/")
     runtime = f"{registry}/{override.runtime}" if override.runtime else None
     plan.ecosystem = override.ecosystem or plan.ecosystem
     if override.single_stage:
         plan.role, plan.split, plan.single_stage, plan.dropped_runs = RUNTIME, False, True, []
         plan.base_packages = override.packages
+        if plan.stage.parent is None and (override.runtime or "").split(":")[0] in BASE_IMAGES:
+            # the toolchain the source image provided stays (golang's go for `RUN ./build.sh`)
+            kept = _unnamed(kept_toolchain(plan.stage.ref, plan.ecosystem, rules, override.packages), plan.stage)
+            plan.base_packages = tuple(dict.fromkeys(override.packages + kept))
+            added = [p for p in kept if p not in override.packages]
+            if added:
+                them = "them" if len(added) > 1 else "it"
+                plan.findings.append(finding("MIG313", plan.stage.from_item.line, f"{', '.join(added)} added to apk "
+                                             f"add: {plan.stage.resolved} provided {them}, and the stage stays one "
+                                             f"stage on wolfi-base, where its build steps and scripts may run {them}"))
         plan.findings = [f for f in plan.findings if f.code != "MIG526"]
         if plan.stage.parent is None:
             plan.image = runtime
@@ -149,6 +159,17 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
         plan.image = runtime
         plan.findings = [f for f in plan.findings if f.code != "MIG201"]  # it named the rule's image
         _note_image_change(plan, plan.stage, note_rules=False)
+
+
+def _unnamed(packages: tuple[str, ...], stage: Stage) -> tuple[str, ...]:
+    """The packages no RUN of the stage names a command of: those it names are added where the stage runs
+    them, with a finding that says so (MIG313: `maven (for mvn) added to apk add: the stage runs it`)."""
+    from migrator.plan.facts import read_facts
+    from migrator.rewrite.tools import packages_for
+
+    named = {p for command in read_facts(stage).commands if command.words
+             for p in packages_for(command.words[0].rsplit("/", 1)[-1])}
+    return tuple(p for p in packages if p not in named)
 
 
 def _used_later(staged: StagedFile, stage: Stage) -> bool:

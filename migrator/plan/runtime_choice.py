@@ -21,6 +21,10 @@ from migrator.records import dataclass, replace
 from migrator.regex import glob_match
 from migrator.rules.loader import Language, RuleSet
 
+TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
+if TYPE_CHECKING:
+    from migrator.parse.imageref import ImageRef
+
 # ecosystems whose final stage is an OS image, not a language image: the command decides
 OS_ECOSYSTEMS = frozenset({"distro", "c", "static", "service"})
 
@@ -92,6 +96,12 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
         found.append(RuntimeOverride(f"{current}:{dev_tag(need.image)}", reason=(
             f"the stage has no command of its own, and the command given when the container starts runs through "
             f"`{need.program}` (or a shell), which only {current}'s -dev image has")))
+    tool = posixpath.basename(need.program or "")
+    if need.kind in ("missing", "shell", "bash") and tool in _JVM_BUILD_TOOLS and root_is_final:
+        found.insert(0, replace(_single(options, f"`{tool}` builds the app from its sources each time it starts (as "
+                                     f"the original did): one stage keeps the JDK, {_JVM_BUILD_TOOLS[tool]} and the "
+                                     "sources; package the app in the builder and start `java -jar` with the jar "
+                                     "to run on jre with only the jar"), code="MIG536"))
     if need.kind == "sdk":
         found.append(RuntimeOverride("dotnet-sdk:latest", reason=f"`{need.program} run` builds and runs the project, "
                                      "which needs the .NET SDK: dotnet-sdk (busybox sh, compilers) is the runtime; "
@@ -107,6 +117,8 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
 
 
 BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
+# start commands that build and run the app from its sources (`mvn spring-boot:run`, `gradle bootRun`)
+_JVM_BUILD_TOOLS = {"mvn": "maven", "mvnw": "the Maven wrapper", "gradle": "gradle", "gradlew": "the Gradle wrapper"}
 
 
 def dev_tag(image: str) -> str:
@@ -178,6 +190,28 @@ def on_base(language: Language, source_tag: str | None, source_repository: str |
     if language.name == "php" and "fpm" in (source_tag or ""):
         return tuple(dict.fromkeys(p for name in names for p in ((name, "php-fpm") if name == "php" else (name,))))
     return names
+
+
+def kept_toolchain(ref: ImageRef | None, ecosystem: str | None, rules: RuleSet,
+                   chosen: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """What a stage kept on wolfi-base installs so that the toolchain its source image provided stays:
+    the language (`on_base`: python's interpreter and pip...), unless the packages `chosen` for the stage
+    already install it (a Java the jar was built for), and the build tools the image shipped beside it
+    (rules/dockerhub.yaml `toolchains`: golang's go, maven's mvn, rust's cargo)."""
+    from migrator.rules.data import builtin_data
+
+    if ref is None:
+        return ()
+    packages: list[str] = []
+    language = rules.languages.get(ecosystem or "")
+    if language is not None and language.on_base and not any(
+            glob_match(name, pattern) for name in chosen for pattern in language.packages):
+        packages += on_base(language, ref.tag, ref.short_name)
+    for entry in builtin_data("dockerhub.yaml").get("toolchains") or []:
+        if ref.short_name in entry["match"]:
+            packages += entry["packages"]
+            break
+    return tuple(dict.fromkeys(packages))
 
 
 def _single(options: Options, reason: str) -> RuntimeOverride:

@@ -136,6 +136,11 @@ def package_for(command: str) -> str | None:
     return packages[0] if packages else None
 
 
+def packages_for(command: str) -> tuple[str, ...]:
+    """Every Wolfi package rules/tools.yaml says provides a command (none when it lists none)."""
+    return _table().get(command) or ()
+
+
 def shipped_tools(ref: ImageRef) -> tuple[str, ...]:
     """The commands of rules/tools.yaml the source image shipped (Docker Hub's images built on
     buildpack-deps: curl, wget, git; rules/dockerhub.yaml `shipped_tools`)."""

@@ -27,6 +27,7 @@ from migrator.rewrite.lists import package_list_defaults, translated_default
 from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, runtime_java
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
+from migrator.rewrite.nginx_listen import rewrite_listen_80
 from migrator.rewrite.onbuild import foreign_package_manager
 from migrator.rewrite.python_layout import port_site_packages
 from migrator.rewrite.rootless import chown_copies, prepare_split
@@ -62,6 +63,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     out.findings += port_site_packages(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
+    out.findings += rewrite_listen_80(plan, runtime_plan, _final_image(plan, runtime_plan))
     inserts = _inserts_by_line(runtime_plan)
     edits = {e.line: e for e in runtime_plan.builder_edits} if runtime_plan else {}
     for stage in plan.staged.stages if edits else []:
@@ -73,6 +75,17 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         else:
             _write_stage(plan, stage_plan, inserts, newline, out, runtime_plan)
     return out
+
+
+def _final_image(plan: FilePlan, runtime_plan: RuntimePlan | None) -> str | None:
+    """The image the final stage of the output runs on (a split's runtime image), if it is migrated."""
+    final = plan.final
+    if not final.migrated:
+        return None
+    root = plan.root_of(final)
+    if final.split:
+        return final.runtime_override or (runtime_plan.image if runtime_plan else None) or root.runtime_choice
+    return root.image
 
 
 def _apply_edits(stage: Stage, edits: dict[int, BuilderEdit]) -> None:

@@ -783,6 +783,48 @@ def validate(path: Path, opts: ValidateOptions, progress=None, before_build=None
 
     engine = Engine(b, opts)
     findings.extend(_buildkit_checks(engine, path, context, opts))
+    builds = _Builds(engine, path, context, opts, findings, progress)
+    try:
+        return _build_all(builds, report, df, bargs, progress)
+    finally:
+        builds.close()
+
+
+class _Builds:
+    """engine.build of the Dockerfile, or of a copy without its `# syntax=` directive once BuildKit has
+    failed to fetch that frontend image (MIG625): every later build uses the copy too."""
+
+    def __init__(self, engine: Engine, path: Path, context: Path, opts: ValidateOptions, findings: list[Finding],
+                 progress) -> None:  # fmt: skip
+        from migrator.validate.frontend import syntax_directive
+
+        self.engine, self.path, self.context, self.opts = engine, path, context, opts
+        self.findings, self.progress = findings, progress
+        self.dockerfile = path
+        self._copy: tempfile.TemporaryDirectory[str] | None = None
+        buildkit = engine.b.name in ("buildkit", "buildx")
+        self.syntax = syntax_directive(path.read_text(encoding="utf-8", errors="replace")) if buildkit else None
+
+    def build(self, platforms: list[str], tag: str | None) -> Proc:
+        from migrator.validate.frontend import builtin_copy, frontend_unavailable, unavailable_finding
+
+        p = self.engine.build(self.dockerfile, self.context, platforms, tag, self.opts.target)
+        if p.rc == 0 or self.syntax is None or self._copy is not None or not frontend_unavailable(p.out, self.syntax):
+            return p
+        self.dockerfile, self._copy = builtin_copy(self.path, self.syntax)
+        self.findings.append(unavailable_finding(self.syntax))
+        _emit(self.progress, f"the frontend image {self.syntax.image} could not be pulled: building with the "
+                             "builder's built-in frontend")  # fmt: skip
+        return self.engine.build(self.dockerfile, self.context, platforms, tag, self.opts.target)
+
+    def close(self) -> None:
+        if self._copy is not None:
+            self._copy.cleanup()
+
+
+def _build_all(builds: _Builds, report: Report, df: Dockerfile, bargs: dict[str, str], progress) -> Report:
+    engine, opts, path = builds.engine, builds.opts, builds.path
+    b = engine.b
     run_id = secrets.token_hex(4)
     buildable = []
     for plat in opts.platforms:
@@ -799,7 +841,7 @@ def validate(path: Path, opts: ValidateOptions, progress=None, before_build=None
     multi_failed = False
     if b.name == "buildx" and b.multi_platform and len(buildable) > 1:
         _emit(progress, f"building {', '.join(buildable)} in one multi-platform build")
-        p = engine.build(path, context, buildable, None, opts.target)
+        p = builds.build(buildable, None)
         multi_seconds = p.seconds
         multi_failed = p.rc != 0
 
@@ -807,7 +849,7 @@ def validate(path: Path, opts: ValidateOptions, progress=None, before_build=None
     for plat in buildable:
         tag = _tag(run_id, plat)
         _emit(progress, f"building {plat}")
-        p = engine.build(path, context, [plat], tag, opts.target)
+        p = builds.build([plat], tag)
         res = PlatformResult(
             plat, "ok", seconds=multi_seconds if (multi_seconds and not multi_failed) else p.seconds, tag=tag
         )

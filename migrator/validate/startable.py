@@ -790,8 +790,13 @@ def _in_output_directory(view: StageView, path: str, by_name: bool) -> bool:
 
 
 def _installed_by_package(program: str, packages: list[str], rules: RuleSet) -> bool:
+    from migrator.rewrite.tools import packages_for
+
     language = rules.language_of(program)
+    providers = packages_for(program)  # rules/tools.yaml: maven installs mvn
     for package in packages:
+        if package in providers:
+            return True
         if language is not None and any(glob_match(package, g) for g in language.packages):
             return True
         if package == program or (len(package) >= 4 and not looks_like_script(program) and (

@@ -335,6 +335,9 @@ APK_HONOURED: dict[str, list[str]] = {
     "libffi": ["libffi8"],
     "sqlite-libs": ["libsqlite3-0"],
     "sqlite": ["sqlite3"],
+    # the Go toolchain a stage kept on wolfi-base installs where the source image (golang) provided it;
+    # Debian's 1.19 with the /usr/bin/go link of golang-go (Wolfi's go puts go in /usr/bin too)
+    "go": ["golang-go"],
 }
 
 

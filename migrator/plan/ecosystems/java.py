@@ -26,6 +26,8 @@ class Java:
 
     def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
         plan = RuntimePlan(copy_app_dirs=False)
+        if context.single_stage:
+            return plan  # one stage: nothing is copied, the jars stay where the build wrote them
         builds = context.commands(*_BUILD_TOOLS)
         referenced = _jar_paths_in_command(context)
         for path in referenced:

@@ -22,14 +22,21 @@ class Ruby:
             home = GEM_HOME
             setup = f"ENV GEM_HOME={home} BUNDLE_PATH={home} PATH=\"{home}/bin:$PATH\""
             installs_bundler = any(c.words[0] == "gem" and "bundler" in c.words[2:] for c in installs)
-            if any(c.words[0] == "bundle" for c in installs) and not installs_bundler:
-                # the runtime image has no bundler: install it into GEM_HOME so `bundle exec` works there
-                # (unless the Dockerfile's own `gem install bundler`, after this ENV, puts it there already)
+            # ruby:latest-dev ships bundler, so `bundle install` needs no download; only a runtime that
+            # starts `bundle` needs bundler of its own (the ruby runtime image has none): installed into
+            # GEM_HOME, which it copies (unless the Dockerfile's own `gem install bundler`, after this
+            # ENV, puts it there already). That install downloads from rubygems.org.
+            bundler = (any(c.words[0] == "bundle" for c in installs) and not installs_bundler
+                       and (context.single_stage or _starts_bundler(context)))
+            if bundler:
                 setup += "\nRUN gem install bundler --no-document"
             plan.builder_inserts.append(BuilderInsert(installs[0].instruction.line, setup))
-            plan.note("MIG515", installs[0].line, f"gems (and bundler) install into {home}, "
+            plan.note("MIG515", installs[0].line, f"gems {'(and bundler) ' if bundler else ''}install into {home}, "
                       + ("one directory apart from the ruby apk installs" if context.single_stage else
-                         "which the runtime copies: the ruby runtime image has no shell and no bundler of its own"))
+                         "which the runtime copies: the ruby runtime image has no shell and no bundler of its own"
+                         + ("; bundler comes from rubygems.org (the command runs `bundle`), so this build needs "
+                            "network access" if bundler else "; the builder's own bundler (ruby:latest-dev "
+                            "ships it) installs the gems, offline")))
         plan.copies.append(Copy(home, home, root_owned=installed_as_root(context.facts, installs[0].instruction.line)))
         plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", f'PATH="{home}/bin:$PATH"']
         return plan
