@@ -99,3 +99,16 @@ def test_a_program_the_runtime_image_has_is_not_copied_from_the_builder() -> Non
 
 def test_a_single_source_copied_to_a_new_name_in_an_unknown_directory_is_that_file() -> None:
     assert_runs(go_app("go build -o app . && cp app /server", 'CMD ["/server"]'), "/server")
+
+
+def test_a_c_program_installed_onto_path_gets_a_distroless_runtime_not_a_kept_shell() -> None:
+    text = ("FROM debian:12\nRUN apt-get update && apt-get install -y gcc\nCOPY main.c /src/\nWORKDIR /src\n"
+            "RUN gcc -O2 -o app main.c && install -m 0755 app /usr/local/bin/\nCMD [\"app\"]\n")
+    runtime = assert_runs(text, "/usr/local/bin/app")  # was single-stage on wolfi-base: `app` not found
+    assert "FROM cgr.dev/chainguard/glibc-dynamic:latest" in runtime
+
+
+def test_a_cargo_install_output_moved_onto_path_is_copied_from_where_it_went() -> None:
+    text = ("FROM rust:1.79\nWORKDIR /usr/src/app\nCOPY . .\n"
+            "RUN cargo install --path . && mv /usr/local/cargo/bin/myapp /usr/local/bin/\nCMD [\"myapp\"]\n")
+    assert_runs(text, "/usr/local/bin/myapp")
