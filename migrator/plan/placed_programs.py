@@ -6,7 +6,9 @@ runtime gets it at that path, whatever the ecosystem found as the build's output
 from __future__ import annotations
 
 import posixpath
+from fnmatch import fnmatchcase
 
+from migrator.parse.variables import expand_args
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 from migrator.plan.facts import Command, joined
 from migrator.plan.startcommand import effective_command, inner_program, is_shell_c, unwrap
@@ -32,6 +34,12 @@ class Placement:
     source: str  # absolute path of the file it came from
     command: Command
 
+    def places(self, path: str) -> bool:
+        """Is `path` this file, a file in this directory, or a name its glob matches (`cp bin/* /usr/local/bin/`)?"""
+        if _inside(path, self.path):
+            return True
+        return any(c in posixpath.basename(self.path) for c in "*?[") and fnmatchcase(path, self.path)
+
     @property
     def moved(self) -> bool:
         """`mv`: the source is no longer there."""
@@ -56,13 +64,16 @@ def copy_started_program(context: EcosystemContext, plan: RuntimePlan) -> None:
     if program is None or ("/" not in program and _runtime_has(context, plan, program)):
         return  # (`ln -s /usr/bin/python3 /usr/local/bin/python`: the runtime's own python starts)
     for candidate in _candidates(program, facts.workdir, facts.env):
-        placement = next((p for p in reversed(placements) if p.path == candidate), None)
+        placement = next((p for p in reversed(placements) if p.places(candidate)), None)
         if placement is None:
             continue
-        if not any(_inside(candidate, c.destination) for c in plan.copies):
-            plan.copies.append(Copy(candidate, candidate))
+        # a directory put in place (`cp -r dist /opt/app`) goes whole: the program's files are next to it
+        whole = _inside(candidate, placement.path) and placement.path not in _KNOWN_DIRECTORIES
+        path = placement.path if whole else candidate
+        if not any(_inside(path, c.destination) for c in plan.copies):
+            plan.copies.append(Copy(path, path))
             plan.note("MIG518", placement.command.line, f"`{program}`, the start command, is put at {candidate} by "
-                      f"`{placement.command.words[0]}` in the builder: the runtime gets it there")
+                      f"`{placement.command.words[0]}` in the builder: the runtime gets {path}")
         return
 
 
@@ -70,11 +81,17 @@ def _follow_moves(plan: RuntimePlan, placements: list[Placement]) -> None:
     """A build output that a later `mv` moved (`go build -o app . && mv app /usr/local/bin/`) is copied from
     where it went: its old path is gone, and a COPY --from of it would fail the build."""
     for placement in placements:
-        if placement.moved and any(c.source == placement.source for c in plan.copies):
-            plan.copies = [Copy(placement.path, placement.path, c.chown, c.root_owned) if c.source == placement.source
-                           else c for c in plan.copies]
-            plan.note("MIG518", placement.command.line, f"`mv` moves {placement.source} to {placement.path} in the "
-                      "builder: the runtime copies it from there")
+        if not placement.moved or not any(_inside(c.source, placement.source) for c in plan.copies):
+            continue
+        moved: list[Copy] = []
+        for copy in plan.copies:
+            if _inside(copy.source, placement.source):
+                path = placement.path + copy.source[len(placement.source):]
+                copy = Copy(path, path, copy.chown, copy.root_owned)
+            moved.append(copy)
+        plan.copies = moved
+        plan.note("MIG518", placement.command.line, f"`mv` moves {placement.source} to {placement.path} in the "
+                  "builder: the runtime copies it from there")
 
 
 def _runtime_has(context: EcosystemContext, plan: RuntimePlan, program: str) -> bool:
@@ -111,12 +128,14 @@ def placed_files(commands: list[Command], env: dict[str, str | None], directorie
     for command in commands:
         name = posixpath.basename(command.words[0])
         here = cwd.get(command.instruction.line, command.workdir)
-        if name == "cd" and len(command.words) == 2 and "$" not in command.words[1]:
-            cwd[command.instruction.line] = _absolute(command.words[1], here, env)
+        words = _expanded(command.words[1:], env) if name in _VALUED or name == "cd" else None
+        if words is None:
+            continue  # (a variable the RUN sets itself, or none: where the file goes is not known)
+        if name == "cd":
+            if len(words) == 1:
+                cwd[command.instruction.line] = _absolute(words[0], here, env)
             continue
-        if name not in _VALUED or any("$" in w for w in command.words[1:]):
-            continue
-        operands = _operands(name, command.words[1:])
+        operands = _operands(name, words)
         if operands is None:
             continue
         destination = _absolute(operands.destination, here, env)
@@ -127,6 +146,17 @@ def placed_files(commands: list[Command], env: dict[str, str | None], directorie
             path = posixpath.join(destination, posixpath.basename(source.rstrip("/"))) if into else destination
             placed.append(Placement(path, _absolute(source, here, env), command))
     return placed
+
+
+def _expanded(words: tuple[str, ...], env: dict[str, str | None]) -> tuple[str, ...] | None:
+    """The words with the stage's variables expanded; None when one names a variable the stage does not set."""
+    expanded: list[str] = []
+    for word in words:
+        text, missing = expand_args(word, env)
+        if missing:
+            return None
+        expanded.append(text)
+    return tuple(expanded)
 
 
 def _operands(name: str, words: tuple[str, ...]) -> _Operands | None:

@@ -112,3 +112,23 @@ def test_a_cargo_install_output_moved_onto_path_is_copied_from_where_it_went() -
     text = ("FROM rust:1.79\nWORKDIR /usr/src/app\nCOPY . .\n"
             "RUN cargo install --path . && mv /usr/local/cargo/bin/myapp /usr/local/bin/\nCMD [\"myapp\"]\n")
     assert_runs(text, "/usr/local/bin/myapp")
+
+
+def test_a_glob_of_programs_copied_onto_path() -> None:
+    assert_runs(go_app("mkdir -p out && go build -o out/ ./cmd/... && cp out/* /usr/local/bin/"),
+                "/usr/local/bin/app")
+
+
+def test_a_destination_named_by_the_stage_variables() -> None:
+    text = ("FROM golang:1.22\nENV APP_HOME=/opt/svc\nWORKDIR /src\nCOPY . .\n"
+            "RUN go build -o app . && mkdir -p $APP_HOME/bin && cp app ${APP_HOME}/bin/\n"
+            'CMD ["/opt/svc/bin/app"]\n')
+    assert_runs(text, "/opt/svc/bin/app")
+
+
+def test_a_directory_put_in_place_goes_whole() -> None:
+    text = ("FROM golang:1.22\nWORKDIR /src\nCOPY . .\n"
+            "RUN go build -o dist/bin/app . && cp -r dist/templates dist/bin/ && mv dist /opt/app\n"
+            'ENV PATH=/opt/app/bin:$PATH\nCMD ["app"]\n')
+    runtime = assert_runs(text, "/opt/app")
+    assert "/src/dist/bin/app" not in runtime  # moved away with its directory
