@@ -132,3 +132,14 @@ def test_a_directory_put_in_place_goes_whole() -> None:
             'ENV PATH=/opt/app/bin:$PATH\nCMD ["app"]\n')
     runtime = assert_runs(text, "/opt/app")
     assert "/src/dist/bin/app" not in runtime  # moved away with its directory
+
+
+def test_an_entrypoint_script_copied_onto_path_gets_a_runtime_with_a_shell() -> None:
+    text = go_app("go build -o /usr/local/bin/app . && cp docker-entrypoint.sh /usr/local/bin/ "
+                  "&& chmod +x /usr/local/bin/docker-entrypoint.sh",
+                  'ENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["app"]')
+    result = migrate(text)
+    runtime = runtime_of(result.dockerfile)
+    assert "COPY --from=builder /usr/local/bin/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh" in runtime
+    assert result.runtime is not None and result.runtime.status == "shell-kept", result.runtime  # was broken
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
