@@ -60,10 +60,14 @@ def copy_started_program(context: EcosystemContext, plan: RuntimePlan) -> None:
         return
     placements = placed_files(facts.commands, facts.env, facts.directories)
     _follow_moves(plan, placements)
-    program = _started_program(context)
-    if program is None or ("/" not in program and _runtime_has(context, plan, program)):
-        return  # (`ln -s /usr/bin/python3 /usr/local/bin/python`: the runtime's own python starts)
-    for candidate in _candidates(program, facts.workdir, facts.env):
+    for program in _started_programs(context):
+        if "/" not in program and _runtime_has(context, plan, program):
+            continue  # (`ln -s /usr/bin/python3 /usr/local/bin/python`: the runtime's own python starts)
+        _copy_placed(program, placements, context, plan)
+
+
+def _copy_placed(program: str, placements: list[Placement], context: EcosystemContext, plan: RuntimePlan) -> None:
+    for candidate in _candidates(program, context.facts.workdir, context.facts.env):
         placement = next((p for p in reversed(placements) if p.places(candidate)), None)
         if placement is None:
             continue
@@ -99,16 +103,16 @@ def _runtime_has(context: EcosystemContext, plan: RuntimePlan, program: str) -> 
     return image is not None and context.rules.image_model(image).has_program(program)
 
 
-def _started_program(context: EcosystemContext) -> str | None:
-    """The program the final stage's own ENTRYPOINT/CMD starts, after wrappers (`sh -c "exec app"`: app)."""
+def _started_programs(context: EcosystemContext) -> list[str]:
+    """The program the final stage's own ENTRYPOINT/CMD starts, after wrappers (`sh -c "exec app"`: app), and
+    the CMD's program under an ENTRYPOINT (`docker-entrypoint.sh` runs `exec "$@"`)."""
     chain = context.facts.stage.chain()
-    argv = effective_command([s.instructions for s in chain], (), ()).argv
-    if not argv:
-        return None
-    argv = argv[unwrap(argv).program_index:]
-    if is_shell_c(argv):
-        return inner_program(argv[2])
-    return argv[0] if argv and "$" not in argv[0] else None
+    effective = effective_command([s.instructions for s in chain], (), ())
+    argv = effective.argv[unwrap(effective.argv).program_index:]
+    programs = [inner_program(argv[2]) if is_shell_c(argv) else argv[0]] if argv else []
+    if effective.entrypoint and effective.cmd:
+        programs.append(effective.cmd[0])
+    return [p for p in dict.fromkeys(programs) if p and "$" not in p and not p.startswith("-")]
 
 
 def _candidates(program: str, workdir: str, env: dict[str, str | None]) -> list[str]:

@@ -143,3 +143,11 @@ def test_an_entrypoint_script_copied_onto_path_gets_a_runtime_with_a_shell() -> 
     assert "COPY --from=builder /usr/local/bin/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh" in runtime
     assert result.runtime is not None and result.runtime.status == "shell-kept", result.runtime  # was broken
     assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_the_cmd_program_an_entrypoint_starts_is_copied_too() -> None:
+    text = ("FROM golang:1.22\nWORKDIR /src\nCOPY . .\n"
+            "RUN go build -o app ./cmd/app && go build -o launcher ./cmd/launcher && cp app launcher /usr/local/bin/\n"
+            'ENTRYPOINT ["launcher"]\nCMD ["app", "serve"]\n')
+    runtime = assert_runs(text, "/usr/local/bin/launcher")
+    assert "COPY --from=builder /usr/local/bin/app /usr/local/bin/app\n" in runtime
