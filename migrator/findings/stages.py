@@ -117,14 +117,16 @@ CODES: tuple[Code, ...] = (
     Code("MIG524", Severity.INFO, "stage renamed",
          "The builder keeps the original stage's instructions under a new name, and the runtime stage "
          "takes the original name so `--target` keeps building the final image."),
-    Code("MIG525", Severity.WARNING, "shell-form ONBUILD trigger or SHELL in the runtime stage",
+    Code("MIG525", Severity.WARNING, "ONBUILD trigger or SHELL the runtime stage cannot run",
          "SHELL has no shell to name on a distroless runtime, so it is dropped. ONBUILD triggers are the image's "
          "metadata and are kept, so images built FROM the migrated image run them as they ran the original's; "
-         "a shell-form RUN trigger would run on the runtime image, which has no shell, and fail, so it is "
-         "dropped: images built FROM the migrated image no longer run it. Move its work into the builds of "
-         "the images that use this one, or give it exec form. A shell-form ONBUILD CMD or ENTRYPOINT would "
-         "start the child image with /bin/sh, which it lacks: plain words are written in exec form, anything "
-         "that needs a shell (variables, quotes, pipes) is dropped the same way."),
+         "a RUN trigger that needs a shell (shell form, or `[\"sh\", \"-c\", ...]`) or runs a package manager "
+         "or user command (`[\"apt-get\", \"install\", ...]`) would fail those builds on the runtime image, "
+         "which has neither, so it is dropped: images built FROM the migrated image no longer run it. Move its "
+         "work into the builds of the images that use this one. A CMD or ENTRYPOINT trigger in shell form or "
+         "through `sh -c` would start the child image with a shell it lacks: plain words are written in exec "
+         "form, anything that needs a shell (variables, quotes, pipes) is dropped the same way. An ONBUILD "
+         "HEALTHCHECK follows the runtime's HEALTHCHECK rule (MIG552 ported, MIG510 removed)."),
     Code("MIG527", Severity.INFO, "volume directory prepared for the nonroot user",
          "A VOLUME directory that the runtime image does not have would be created by the engine "
          "owned by root, and the nonroot app could not write to it. It is created in the builder and "

@@ -444,21 +444,140 @@ def run_scripts(instruction: Instruction) -> list[tuple[str, int]]:
     Each script is returned as written in the file (length and line breaks preserved), with comment
     lines inside `\\` continuations blanked, so that offsets map back onto the raw text.
     """
+    return [(script, first_line) for script, first_line, _ in run_script_spans(instruction)]
+
+
+def run_script_spans(instruction: Instruction) -> list[tuple[str, int, int]]:
+    """run_scripts, each with its offset in the instruction's raw text.
+
+    Unless the command line is nothing but a shell reading the heredocs, it is a script too, as BuildKit
+    gives the shell the command line and the bodies together: each `<<EOF` read as a redirect from a
+    file (`<____`), and the bodies blanked (same length, same lines). Then come the bodies that a shell
+    of the line runs (`apt-get update && bash <<EOF`), in their own text; the other bodies are data.
+    """
     start = run_body_offset(instruction)
+    bodies: list[tuple[str, int, int]] = []
     if instruction.heredocs:
-        command_line = instruction.raw[start : instruction.heredocs[0].body_offset]
-        if not _heredoc_is_script(command_line):
-            return []
-        return [(heredoc.body, heredoc.body_line) for heredoc in instruction.heredocs]
-    script = blank_continuation_comments(instruction.raw[start:], instruction.escape)
+        body_start = instruction.heredocs[0].body_offset
+        command_line = instruction.raw[start:body_start]
+        readers = script_heredocs(instruction)
+        bodies = [(heredoc.body, heredoc.body_line, heredoc.body_offset)
+                  for heredoc, reader in zip(instruction.heredocs, readers, strict=True) if reader is not None]
+        if _feeds_a_shell(command_line):
+            return bodies
+        masked = list(command_line)
+        for begin, end in heredoc_marker_spans(instruction, command_line):
+            # an input redirect of the same length: it stays with its command, which the rewrite then
+            # cannot remove without touching it (see rewrite.run)
+            masked[begin:end] = "<" + "_" * (end - begin - 1)
+        script = "".join(masked) + re.sub(r"[^\n]", " ", instruction.raw[body_start:])
+    else:
+        script = instruction.raw[start:]
+    script = blank_continuation_comments(script, instruction.escape)
     if instruction.escape != "\\":
         # `# escape=\`` files continue lines with a backtick; the shell parser wants a backslash
         script = re.sub(rf"{re.escape(instruction.escape)}(?=[ \t]*\r?\n)", "\\\\", script)
     first_line = instruction.line + instruction.raw[:start].count("\n")
-    return [(script, first_line)]
+    return [(script, first_line, start), *bodies]
 
 
-_HEREDOC_MARKER = lazy_re(r"""\d*<<-?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s<>|&;]+)""")
+def script_heredocs(instruction: Instruction) -> list[list[str] | None]:
+    """For each heredoc of a RUN, the words of the shell that runs it as a script (`RUN <<EOF`: none), or
+    None when it is data. `RUN <<EOF bash`, `RUN cat <<EOF | sh` feed every heredoc to the shell; in
+    `RUN apt-get update && bash <<EOF` the shell is one command of several, and reads its own heredoc."""
+    start = run_body_offset(instruction)
+    if not instruction.heredocs:
+        return []
+    command_line = instruction.raw[start : instruction.heredocs[0].body_offset]
+    if _feeds_a_shell(command_line):
+        return [_reader_words(command_line)] * len(instruction.heredocs)
+    spans = heredoc_marker_spans(instruction, command_line)
+    if len(spans) != len(instruction.heredocs):
+        return [None] * len(instruction.heredocs)  # which body goes with which marker is not certain
+    pipelines = _pipelines(command_line)
+    found: list[list[str] | None] = []
+    for begin, _ in spans:
+        pipeline = next(command_line[s:e] for s, e in pipelines if s <= begin < e).strip(" \t\r\n\\(){}")
+        reader = _reader_words(pipeline)
+        found.append(reader if reader and _heredoc_is_script(pipeline) else None)
+    return found
+
+
+def _feeds_a_shell(command_line: str) -> bool:
+    """Is the whole command line a shell that reads the heredocs (`<<EOF bash`, `cat <<EOF | sh`), and
+    nothing else? Then only the bodies are scripts to translate."""
+    pipelines = [(s, e) for s, e in _pipelines(command_line) if command_line[s:e].strip(" \t\r\n\\")]
+    return len(pipelines) <= 1 and _heredoc_is_script(command_line)
+
+
+def _reader_words(command_line: str) -> list[str]:
+    """The words of the command that reads a heredoc: markers left out, the last command of a pipeline."""
+    rest = _HEREDOC_MARKER.sub(" ", _CONTINUATION.sub(" ", command_line))
+    if "|" in rest and "||" not in rest:
+        rest = rest.rsplit("|", 1)[1]
+    return rest.split()
+
+
+def _pipelines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the pipelines of a command line: split at `&&`, `||`, `;`, `&` and line ends that
+    are not inside quotes, escaped or part of a redirect (`2>&1`)."""
+    spans: list[tuple[int, int]] = []
+    start = index = 0
+    quote = ""
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in ";\n" or text.startswith(("&&", "||"), index) or (
+                char == "&" and text[index - 1 : index] not in "<>" and text[index + 1 : index + 2] != ">"):
+            spans.append((start, index))
+            index += 2 if text.startswith(("&&", "||"), index) else 1
+            start = index
+            continue
+        index += 1
+    return [*spans, (start, len(text))]
+
+
+def heredoc_marker_spans(instruction: Instruction, command_line: str) -> list[tuple[int, int]]:
+    """(start, end) in the command line of each `<<EOF` marker that opens one of the instruction's heredocs."""
+    delimiters = {heredoc.delimiter for heredoc in instruction.heredocs}
+    quoted = _quoted(command_line)
+    spans = []
+    for match in _HEREDOC_MARKER.finditer(command_line):
+        delimiter = _HEREDOC_OPENING.sub("", match.group()).strip("'\"")
+        if delimiter in delimiters and not quoted[match.start()]:
+            spans.append(match.span())
+    return spans
+
+
+def _quoted(text: str) -> list[bool]:
+    """For each character of a command line, is it inside quotes or escaped (`echo "<<EOF"`)?"""
+    flags = [False] * (len(text) + 1)
+    quote = ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        flags[index] = bool(quote)
+        if char == "\\" and quote != "'":
+            flags[index : index + 2] = [True] * len(flags[index : index + 2])
+            index += 2
+            continue
+        if quote and char == quote:
+            quote = ""
+        elif not quote and char in "'\"":
+            quote = char
+        index += 1
+    return flags
+
+
+_HEREDOC_MARKER = lazy_re(r"""\d*<<-?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s<>|&;"']+)""")
+_CONTINUATION = lazy_re(r"\\\r?\n")
+_HEREDOC_OPENING = lazy_re(r"^\d*<<-?[ \t]*")
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh"})
 # commands that run the rest of their words as a command, and their options that take a value
 _HEREDOC_WRAPPERS = {"env": "uSC", "sudo": "ugpChDRT", "doas": "uC", "exec": "a", "nice": "n", "nohup": "",
@@ -469,7 +588,7 @@ def _heredoc_is_script(command_line: str) -> bool:
     """`RUN <<EOF`, `RUN bash <<EOF`, `RUN sh -e <<EOF`, `RUN <<EOF sh -s --`, `RUN <<EOF sudo sh`,
     `RUN cat <<EOF | sh` feed the heredoc to a shell; in `RUN <<EOF cat > f` or `RUN sh ./setup.sh <<EOF`
     it is what a command reads (data, not commands to translate)."""
-    rest = " ".join(_HEREDOC_MARKER.sub(" ", command_line).split())
+    rest = " ".join(_HEREDOC_MARKER.sub(" ", _CONTINUATION.sub(" ", command_line)).split())
     if not rest:
         return True
     if "|" in rest and "||" not in rest:
@@ -493,6 +612,8 @@ def _reads_script(words: list[str]) -> bool:
     from_stdin = False
     options = iter(words[index + 1 :])
     for word in options:
+        if word in ("-", "/dev/stdin", "/proc/self/fd/0"):
+            return True  # `sh /dev/stdin`, `sh -`: the script is the standard input
         if word == "--" or not word.startswith(("-", "+")):
             return from_stdin or (word == "--" and next(options, None) is None)
         if word.startswith("--"):

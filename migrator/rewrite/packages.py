@@ -570,10 +570,12 @@ class _Install:
         return out
 
     def _head(self) -> None:
+        from migrator.rewrite.wrappers import is_variable
+
         out, cmd = self.out, self.cmd
         after_sudo = False
         for index, token in enumerate(cmd.prefix):
-            after_sudo = after_sudo or token.value == "sudo"
+            after_sudo = after_sudo or token.value == "sudo" or (token.value is None and is_variable(token.text))
             if after_sudo or (token.value or token.text).partition("=")[0] in APT_ENVIRONMENT:
                 out.delete.add(index)
         verb = "del" if self.remove else "add"

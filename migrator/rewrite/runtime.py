@@ -8,19 +8,19 @@ from collections.abc import Sequence
 
 from migrator.findings import finding
 from migrator.model import Finding
-from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json_argv, split_flags
+from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json_argv
 from migrator.parse.variables import dockerfile_word, escaped_word
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, build_only_args
 from migrator.plan.leftovers import made_directories, removed_paths
 from migrator.plan.stages import Stage
 from migrator.records import dataclass, field
-from migrator.regex import lazy as lazy_re
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
 from migrator.rewrite.healthcheck import port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
+from migrator.rewrite.onbuild import runtime_trigger
 from migrator.rewrite.uncarried import build_inputs, consumed, touched_files, uncarried
 from migrator.rewrite.workdir import relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet
@@ -347,34 +347,14 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
     if keyword == "MAINTAINER" and (label := modernized(instruction)) is not None:
         context.findings.append(label[1])
         return [label[0] if label[0].endswith("\n") else label[0] + context.newline]
-    if keyword == "ONBUILD" and not context.image.shell:  # image metadata: images built FROM this one run it
-        return _onbuild_trigger(instruction, context)
+    if keyword == "ONBUILD":  # image metadata: images built FROM this one run it
+        lines, found = runtime_trigger(instruction, context.image, context.newline)
+        context.findings += found
+        return lines
     if keyword == "SHELL":
         context.findings.append(finding("MIG525", instruction.line, "SHELL dropped from the runtime stage"))
         return []
     return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
-
-
-_SHELL_SYNTAX = lazy_re(r"""[$`|&;<>(){}*?\[\]~'"\\#]""")
-
-
-def _onbuild_trigger(instruction: Instruction, context: RuntimeContext) -> list[str]:
-    """A shell-form trigger would run (RUN) or start (CMD, ENTRYPOINT) with /bin/sh, which a distroless
-    image and the images built FROM it lack: plain words become exec form, the rest is dropped."""
-    raw = instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline
-    trigger = instruction.body.split(None, 1)
-    kind = trigger[0].upper() if trigger else ""
-    script = split_flags(trigger[1])[1] if len(trigger) == 2 else ""
-    if kind not in ("RUN", "CMD", "ENTRYPOINT") or json_argv(script) is not None:
-        return [raw]
-    if kind != "RUN" and script.strip() and not _SHELL_SYNTAX.search(script) and "\n" not in script.strip():
-        context.findings.append(finding("MIG525", instruction.line, f"shell-form ONBUILD {kind} written in exec "
-                                        "form: the runtime has no shell to start it with"))
-        return ["ONBUILD " + exec_form(kind, script.split(), context.newline)]
-    context.findings.append(finding("MIG525", instruction.line, f"shell-form ONBUILD {kind} dropped from the "
-                                    f"runtime stage, which has no shell to {'run' if kind == 'RUN' else 'start'} "
-                                    "it: images built FROM the migrated image no longer run this trigger"))
-    return []
 
 
 def _ignored_by_shell_entrypoint(cmd: Instruction, context: RuntimeContext) -> bool:

@@ -260,11 +260,17 @@ _WORD_TYPES = {
 }
 
 
+_REDIRECTS = {"file_redirect", "heredoc_redirect", "herestring_redirect"}
+
+
 def _command_words(node: Node) -> tuple[list[Node], list[Node]]:
-    """(assignments before the name, words from the name on) of a `command` node."""
+    """(assignments before the name, words from the name on) of a `command` node; its redirects are
+    not words (`2>/dev/null apt-get update`, `<list xargs ...`: the shell allows them before the name)."""
     assignments: list[Node] = []
     words: list[Node] = []
     for child in node.children:
+        if child.type in _REDIRECTS:
+            continue
         if child.type == "command_name":
             words.append(child.named_children[0] if child.named_children else child)
         elif child.type == "variable_assignment" and not words:
@@ -667,7 +673,7 @@ class _Rewriter:
                 self.nested(child)
         if outcome is None:
             self._tool_use(node, cmd)
-            self.findings.extend(_hidden_manager(cmd))
+            self.findings.extend(_hidden_manager(cmd, self.ctx))
             outcome = self._source_paths(node, cmd)
             if outcome is None:
                 return False, []
@@ -811,25 +817,32 @@ class _Rewriter:
         if not words:
             return None
         from migrator.rewrite.packages import MANAGERS, WRAPPERS
-        from migrator.rewrite.wrappers import wrapper_words
+        from migrator.rewrite.users import USER_COMMANDS
+        from migrator.rewrite.wrappers import is_variable, wrapper_words
 
         prefix = [self.src.token(a) for a in assignments]
         tokens = [self.src.token(w) for w in words]
-        wrappers = wrapper_words([t.value for t in tokens])  # sudo, env A=b, timeout 600, nice, exec...
-        wrapped = (tokens[wrappers].value or "").rsplit("/", 1)[-1] if wrappers else ""
-        if tokens[0].value != "sudo" and wrapped not in MANAGERS and wrapped not in WRAPPERS:
+        first = int(len(tokens) > 1 and tokens[0].value is None and is_variable(tokens[0].text))  # `$SUDO apt-get`
+        wrappers = first + wrapper_words([t.value for t in tokens[first:]])  # sudo, env A=b, timeout 600, exec...
+        wrapped = (tokens[wrappers].value or "").rsplit("/", 1)[-1] if wrappers < len(tokens) and wrappers else ""
+        translated = wrapped in MANAGERS or wrapped in WRAPPERS or (first and wrapped in USER_COMMANDS)
+        if not translated and tokens[0].value != "sudo":
             wrappers = 0  # (`timeout 60 make`: the image needs timeout, which the tools check looks for)
         return Cmd(tuple(prefix + tokens[:wrappers]), tuple(tokens[wrappers:]), self.src.line(self.src.start(node)))
 
 
-def _hidden_manager(cmd: Cmd) -> list[Finding]:
-    """`sh -c "apt-get install -y curl"`, `xargs apt-get install -y < list`: a package manager migrator
-    cannot rewrite where it stands, which fails on Wolfi."""
+def _hidden_manager(cmd: Cmd, ctx: Context) -> list[Finding]:
+    """`sh -c "apt-get install -y curl"`, `xargs apt-get install -y < list`, `$PM install -y curl`: a
+    package manager migrator cannot rewrite where it stands, which fails on Wolfi."""
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
-    from migrator.rewrite.wrappers import hidden_manager
+    from migrator.rewrite.wrappers import expanded_manager, hidden_manager
 
     managers = frozenset(name for name in (*MANAGERS, *WRAPPERS) if name != "apk")
-    found = hidden_manager([t.value for t in cmd.words], managers)
+    if cmd.words[0].value is None:
+        variables = {name: v.words for name, v in (ctx.stage.variables | ctx.variables).items()}
+        found = expanded_manager(cmd.words[0].text, variables, managers)
+    else:
+        found = hidden_manager([t.value for t in cmd.words], managers)
     if found is None:
         return []
     how, manager = found

@@ -5,7 +5,8 @@ of `sh -c`, the arguments `xargs` builds) is found here too, so that it is said,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 
 # wrapper -> (options that take a value, options without one); None: any option without a value
 _WRAPPERS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
@@ -85,7 +86,7 @@ def hidden_manager(values: Sequence[str | None], managers: frozenset[str]) -> tu
         for position, value in enumerate(values[1:-1], start=1):
             if value is not None and value.startswith("-") and not value.startswith("--") and "c" in value:
                 script = values[position + 1]
-                found = _manager_in_script(script, managers) if script is not None else None
+                found = manager_in_script(script, managers) if script is not None else None
                 return (f"`{name} -c`", found) if found else None
         return None
     if name in managers or name in _NAMES_ONLY:
@@ -95,7 +96,7 @@ def hidden_manager(values: Sequence[str | None], managers: frozenset[str]) -> tu
             continue
         if value.rsplit("/", 1)[-1] in managers:
             return f"`{name}`", value.rsplit("/", 1)[-1]
-        if any(c.isspace() for c in value) and (found := _manager_in_script(value, managers)):
+        if any(c.isspace() for c in value) and (found := manager_in_script(value, managers)):
             return f"`{name}`", found  # a string it gives a shell: su -c '...', busybox sh -c '...'
     return None
 
@@ -107,7 +108,7 @@ _NAMES_ONLY = frozenset({"echo", "printf", "which", "type", "command", "test", "
                          "mkdir", "file", "ldd", "apt-mark", "dpkg", "rpm", "install", "export", "alias", "unset"})
 
 
-def _manager_in_script(script: str, managers: frozenset[str]) -> str | None:
+def manager_in_script(script: str, managers: frozenset[str]) -> str | None:
     """The package manager a shell script runs; a script the parser cannot read is searched for a manager
     word in command position (after a start, `;`, `&`, `|`, `(` or a backquote)."""
     import re
@@ -136,3 +137,30 @@ def _manager_of(words: Sequence[str | None], managers: frozenset[str]) -> str | 
         return name
     hidden = hidden_manager(rest, managers)
     return hidden[1] if hidden else None
+
+
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+
+
+def is_variable(text: str) -> bool:
+    """`$SUDO`, `${SUDO}`, `"$SUDO"`: a word that is one variable, as in `$SUDO apt-get install -y curl`,
+    where it names a wrapper (sudo, or nothing when the build runs as root)."""
+    return _VARIABLE.fullmatch(text[1:-1] if text[:1] == text[-1:] == '"' else text) is not None
+_NAME_PARTS = re.compile(r"[\w./+-]+")
+
+
+def expanded_manager(name: str, variables: Mapping[str, Sequence[str]],
+                     managers: frozenset[str]) -> tuple[str, str] | None:
+    """(how it runs, the manager) when a command name that expands something runs a package manager:
+    `$PM install -y curl` after `PM=apt-get`, `$(echo apt-get) install`, `apt-get${IFS}install`. The
+    shell builds the name when the RUN runs; migrator cannot translate what is not written."""
+    variable = _VARIABLE.fullmatch(name.strip('"'))
+    if variable is not None:
+        for word in variables.get(variable.group(1), ()):
+            if word.rsplit("/", 1)[-1] in managers:
+                return f"the variable `{variable.group(1)}`", word.rsplit("/", 1)[-1]
+        return None
+    for part in _NAME_PARTS.findall(name):  # (`${PM:-apt-get}`: the part is `-apt-get`)
+        if (program := part.rsplit("/", 1)[-1].lstrip("-")) in managers:
+            return "a command name built by the shell", program
+    return None

@@ -29,6 +29,7 @@ from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, runtime_j
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.nginx_listen import rewrite_listen_80
+from migrator.rewrite.onbuild import foreign_package_manager
 from migrator.rewrite.python_layout import port_site_packages
 from migrator.rewrite.rootless import chown_copies, prepare_split
 from migrator.rewrite.rootness import root_reason
@@ -451,6 +452,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                 created |= created_users(plan, stage_plan, commands, out.findings)
         elif item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
+            if not (stage_plan is plan.final and stage_plan.split):  # (split: the runtime's copy is judged)
+                out.findings += [f for f in [foreign_package_manager(item)] if f is not None]
             text.append(item.raw)
         elif (modern := modernized(item)) is not None:
             text.append(modern[0])
