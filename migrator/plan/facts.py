@@ -135,6 +135,10 @@ class StageFacts:
                     text, _ = process_word(raw, self.written_values(), escape)
                     if text != values[name]:
                         written[name] = text
+        replaced = {"${" + name + "}" for name in values if name in self.build_args}
+        if replaced:  # after this line ${NAME} is the ENV's value: a form written with the argument's is stale
+            self.forget_written(replaced)
+            written = {name: text for name, text in written.items() if not _mentions(text, replaced)}
         for name, value in values.items():
             self.note_unset(name, unset.get(name, ()))
             self.arg_env.pop(name, None)
@@ -149,14 +153,18 @@ class StageFacts:
         if name in self.env_names or (name in self.env and value is None):
             return  # an ENV of this name, or a repeated ARG without a default
         if value is not None and name in self.build_args and self.env.get(name) != value:
-            reference = "${" + name + "}"
-            self.arg_paths = {made: written for made, written in self.arg_paths.items() if reference not in written}
-            self.arg_env = {env: written for env, written in self.arg_env.items() if reference not in written}
+            self.forget_written({"${" + name + "}"})
         self.env[name] = value
         if value:
             self.build_args.add(name)
         else:
             self.build_args.discard(name)
+
+    def forget_written(self, references: set[str]) -> None:
+        """Drop the paths and ENV values written with these references (`${NAME}`): they no longer name
+        what they named when written, so those paths are written as they are."""
+        self.arg_paths = {made: text for made, text in self.arg_paths.items() if not _mentions(text, references)}
+        self.arg_env = {env: text for env, text in self.arg_env.items() if not _mentions(text, references)}
 
     def remember(self, resolved: str, written: str) -> None:
         if written != resolved or self.as_written(resolved) != resolved:
@@ -170,6 +178,10 @@ class StageFacts:
             if path.startswith(made.rstrip("/") + "/"):
                 return written + path[len(made.rstrip("/")):]
         return path
+
+
+def _mentions(text: str, references: set[str]) -> bool:
+    return any(reference in text for reference in references)
 
 
 _REFERENCED = lazy_re(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
