@@ -11,6 +11,7 @@ which file to change (MIG535).
 from __future__ import annotations
 
 import posixpath
+import shlex
 
 from migrator.findings import finding
 from migrator.model import Finding
@@ -41,21 +42,34 @@ def rewrite_listen_80(plan: FilePlan, runtime_plan: RuntimePlan | None, runtime_
         text = plan.files.text(source) if "from" not in instruction.flags else None
         if text is not None and not _LISTEN_80.search(text):
             continue  # read, and it listens elsewhere (8080 already)
-        if text is not None and final.split and runtime_plan is not None:
+        if text is not None and final.split and runtime_plan is not None and not _breaks_a_line(destination):
             rewritten.append(destination)
             findings.append(finding("MIG520", instruction.line, f"{source} listens on 80: the builder rewrites its "
                                     f"`listen 80` to 8080 in {destination}, the port Chainguard's nginx serves on "
                                     "and the migrated file exposes; change it in your file too"))
             continue
         known = "listens on 80" if text is not None else "may listen on 80 (it could not be read)"
-        findings.append(finding("MIG535", instruction.line, f"{source} {known}, but EXPOSE moved to 8080 and "
+        if text is not None and _breaks_a_line(destination):
+            known += " (a line break in its name: the builder's RUN line cannot name it)"
+        findings.append(finding("MIG535", instruction.line, f"{_shown(source)} {known}, but EXPOSE moved to 8080 and "
                                 "Chainguard's nginx runs as nonroot: change its `listen 80` to `listen 8080`"))
     if rewritten and runtime_plan is not None:
         # the -dev image runs as nginx and the COPY made the file root's (an explicit nonroot USER gets
         # its USER root from the writer, as every builder append does)
         root = "USER root\n" if _user_in_force(final.stage.chain()) is None else ""
-        runtime_plan.builder_appends.append(f"{root}RUN {_SED} " + " ".join(dict.fromkeys(rewritten)))
+        # names come from the build context: quoted, so a space, quote, `;` or backtick stays part of the name
+        paths = " ".join(shlex.quote(path) for path in dict.fromkeys(rewritten))
+        runtime_plan.builder_appends.append(f"{root}RUN {_SED} {paths}")
     return findings
+
+
+def _breaks_a_line(path: str) -> bool:
+    """A name the builder's one RUN line cannot carry: a line break ends the instruction."""
+    return any(c in path for c in "\n\r")
+
+
+def _shown(path: str) -> str:
+    return path.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _user_in_force(stages: list[Stage]) -> str | None:

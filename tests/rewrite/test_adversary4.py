@@ -4,9 +4,14 @@ sed line), B1 (a `sh -c` string read as a command line), B2 (ONBUILD exec-form t
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from migrator.api import migrate_text
+from migrator.model import Options
 from migrator.parse.dockerfile import parse
 
 
@@ -39,3 +44,43 @@ def test_an_env_replacing_a_build_argument_leaves_no_stale_reference(lines: str,
 def test_a_build_argument_no_env_replaces_is_still_written_as_the_argument() -> None:
     stage = runtime(app("ARG APP_HOME=/srv\nENV APP=${APP_HOME}/app\nWORKDIR $APP"))
     assert ("WORKDIR", "${APP_HOME}/app") in stage
+
+
+# --- A3: build-context names on the builder's `RUN sed -i` line -----------------------------------------
+
+NGINX_SITE = "FROM nginx:1.25\nCOPY nginx/ /etc/nginx/conf.d/\nEXPOSE 80\n"
+ODD_NAMES = ["my site.conf", "it's.conf", 'say "hi".conf', "x;touch INJECTED;.conf", "a`id`.conf", "p|q&r.conf",
+             "back\\slash.conf", "ok.conf"]
+
+
+def _sed_words(dockerfile: str, tmp_path: Path) -> list[str]:
+    """The file names the builder's sed gets, as a POSIX shell reads its RUN line."""
+    line = next(x for x in dockerfile.splitlines() if x.startswith("RUN sed -i -E "))
+    names = line.split(" -e 'ta' ", 1)[1]
+    shown = subprocess.run(["sh", "-c", f"printf '%s\\0' {names}"], cwd=tmp_path, capture_output=True, check=True)
+    return shown.stdout.decode().split("\0")[:-1]
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX shell")
+def test_every_config_name_reaches_sed_as_one_word_and_runs_nothing(tmp_path: Path) -> None:
+    (tmp_path / "nginx").mkdir()
+    for name in [*ODD_NAMES, "dollar$HOME.conf"]:
+        (tmp_path / "nginx" / name).write_text("server { listen 80; }\n")
+    result = migrate_text(NGINX_SITE, Options(context=tmp_path))
+    words = _sed_words(result.dockerfile, tmp_path)
+    assert sorted(words) == sorted(f"/etc/nginx/conf.d/{name}" for name in ODD_NAMES)
+    assert not (tmp_path / "INJECTED").exists()
+    assert [f.code for f in result.findings if f.code == "MIG535"] == ["MIG535"]  # the `$` name: not read
+    assert migrate_text(result.dockerfile, Options(context=tmp_path)).dockerfile == result.dockerfile
+
+
+def test_a_config_name_with_a_line_break_is_left_to_the_user(tmp_path: Path) -> None:
+    (tmp_path / "nginx").mkdir()
+    (tmp_path / "nginx" / "two\nlines.conf").write_text("server { listen 80; }\n")
+    (tmp_path / "nginx" / "ok.conf").write_text("server { listen 80; }\n")
+    result = migrate_text(NGINX_SITE, Options(context=tmp_path))
+    sed = [x for x in result.dockerfile.splitlines() if x.startswith("RUN sed -i -E ")]
+    assert len(sed) == 1 and sed[0].endswith(" /etc/nginx/conf.d/ok.conf")
+    warned = [f for f in result.findings if f.code == "MIG535"]
+    assert len(warned) == 1 and "nginx/two\\nlines.conf" in warned[0].message and "line break" in warned[0].message
+    assert "lines.conf" not in result.dockerfile
