@@ -70,7 +70,8 @@ class StageFacts:
             real, _ = expand_args(path, self.env)
             written, _ = expand_args(path, self.written_values())
             if written != real and not real.startswith("/"):
-                written = posixpath.join(self.as_written(self.workdir), written)
+                base = self.written_base()
+                written = posixpath.join(base, written) if base is not None else real
             written = posixpath.normpath(written) if written != real else resolved
         elif path.startswith("/"):
             written = resolved
@@ -90,13 +91,21 @@ class StageFacts:
         written = resolved
         if not needs_quoting(real):  # (a literal `$` or quote: the path is written as it is, escaped)
             text = process_word(raw, self.written_values(), escape)[0] if "$" in raw else real
+            base = self.written_base()
             if real.startswith("/"):
                 written = posixpath.normpath(text) if text != real else resolved
-            else:
-                written = posixpath.normpath(posixpath.join(self.as_written(self.workdir), text))
+            elif base is not None:
+                written = posixpath.normpath(posixpath.join(base, text))
         self.remember(resolved, written)
         self.workdir = resolved
         self.directories.add(resolved)
+
+    def written_base(self) -> str | None:
+        """The WORKDIR in force as written, for a relative path to be written after it; None when that is a
+        directory BuildKit would read otherwise if written bare (`/it's`, `/srv/a\\b`, `/srv/$d`): a
+        `${NAME}` after it cannot be kept, so the path is written as it is, quoted."""
+        written = self.as_written(self.workdir)
+        return None if written == self.workdir and needs_quoting(written) else written
 
     def note_unset(self, name: str, unset: tuple[str, ...]) -> None:
         if unset:

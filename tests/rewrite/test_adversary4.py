@@ -4,6 +4,7 @@ sed line), B1 (a `sh -c` string read as a command line), B2 (ONBUILD exec-form t
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from migrator.api import migrate_text
 from migrator.model import Options
 from migrator.parse.dockerfile import parse
+from migrator.parse.variables import process_word
 
 
 def runtime(dockerfile: str) -> list[tuple[str, str]]:
@@ -84,3 +86,28 @@ def test_a_config_name_with_a_line_break_is_left_to_the_user(tmp_path: Path) -> 
     warned = [f for f in result.findings if f.code == "MIG535"]
     assert len(warned) == 1 and "nginx/two\\nlines.conf" in warned[0].message and "line break" in warned[0].message
     assert "lines.conf" not in result.dockerfile
+
+
+# --- A2: a build argument after a directory that must be quoted ------------------------------------------
+
+@pytest.mark.parametrize("lines, escape, directory", [
+    ("ARG d=/app\nWORKDIR /it\\'s\nWORKDIR sub${d}", "\\", "/it's/sub/app"),
+    ("ARG d=app\nWORKDIR '/srv/a\\b'\nWORKDIR $d", "\\", "/srv/a\\b/app"),
+    ("WORKDIR /srv/\\$d\nARG d=app\nWORKDIR $d", "\\", "/srv/$d/app"),
+    ('ARG d=app\nWORKDIR "/srv/x y"\nCOPY a.txt $d/a.txt\nWORKDIR $d', "\\", "/srv/x y/app"),
+    ("ARG d=app\nWORKDIR '/srv/a`b'\nWORKDIR $d", "`", "/srv/a`b/app"),
+])
+def test_the_runtime_reads_back_the_builders_directory(lines: str, escape: str, directory: str) -> None:
+    directive = f"# escape={escape}\n" if escape != "\\" else ""
+    output = migrate_text(directive + app(lines)).dockerfile
+    assert migrate_text(output).dockerfile == output
+    parsed = parse(output)
+    final = parsed.instructions[[i.keyword for i in parsed.instructions].index("FROM", 2):]
+    workdirs = [process_word(i.args, {"d": "app"}, escape)[0] for i in final if i.keyword == "WORKDIR"]
+    assert workdirs == [directory]
+    copies = [i for i in final if i.keyword == "COPY" and "--from=builder" in i.args]
+    assert copies
+    for copy in copies:  # (JSON or plain form: BuildKit processes the words alike)
+        paths = copy.args.split(" ", 2)[2]
+        words = json.loads(paths) if paths.startswith("[") else paths.split()
+        assert [process_word(word, {"d": "app"}, escape)[0] for word in words] == [directory, directory]
