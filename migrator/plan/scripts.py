@@ -66,20 +66,48 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     facts = read_facts(stage)
     found: list[tuple[str, int, str]] = []
     for command in facts.commands:
-        words = list(command.words)
-        if posixpath.basename(words[0]) in SHELLS:
-            words = [w for w in words[1:] if not w.startswith("-")][:1]
-            if not words:
-                continue
-        program = words[0]
-        if not program.endswith(".sh") and len(words) == len(command.words):
-            continue  # `./gradlew`, `bin/rails`: the project's own tools, not set-up scripts
-        path = command.resolve(program, facts.env)
-        source = _context_source(path, copies)
-        copied_by_name = any(destination == path for destination, _, _ in copies)
-        if source is not None and (copied_by_name or not _made_by_runs(program, source, chain)):
-            found.append((program, command.line, source))
+        for program, named in _scripts_run(command.words):
+            if not program.endswith(".sh") and not named:
+                continue  # `./gradlew`, `bin/rails`: the project's own tools, not set-up scripts
+            path = command.resolve(program, facts.env)
+            source = _context_source(path, copies)
+            copied_by_name = any(destination == path for destination, _, _ in copies)
+            if source is not None and (copied_by_name or not _made_by_runs(program, source, chain)):
+                found.append((program, command.line, source))
     return found
+
+
+def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool]]:
+    """(path, named as a script) of what a command runs: its program, the script a shell or `.`/`source` is
+    given (`bash ./setup.sh`), or what the command line of `sh -c STRING` runs, read as a command line
+    (`bash -c "source ./env.sh && make"` runs ./env.sh and make), not taken for a path."""
+    if words[0] in (".", "source"):
+        return [(words[1], True)] if len(words) > 1 else []
+    if posixpath.basename(words[0]) not in SHELLS:
+        return [(words[0], False)]
+    options, operands = _shell_arguments(words[1:])
+    if not any("c" in option[1:] for option in options if not option.startswith("--")):
+        return [(operands[0], True)] if operands else []
+    if not operands or depth > 2:
+        return []
+    from migrator.plan.facts import strip_env_prefix
+    from migrator.rewrite.shell import simple_commands
+
+    found: list[tuple[str, bool]] = []
+    for inner in simple_commands(operands[0]):
+        inner_words = strip_env_prefix(inner.words)
+        found += _scripts_run(inner_words, depth + 1) if inner_words else []
+    return found
+
+
+def _shell_arguments(words: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """A shell's options and its operands (`-o pipefail` is one option with its value)."""
+    options: list[str] = []
+    index = 0
+    while index < len(words) and words[index].startswith(("-", "+")) and words[index] not in ("-", "--"):
+        options.append(words[index])
+        index += 2 if words[index] in ("-o", "+o", "-O", "+O") else 1
+    return options, list(words[index + (index < len(words) and words[index] == "--"):])
 
 
 def start_script(stage: Stage) -> tuple[str, int, str] | None:

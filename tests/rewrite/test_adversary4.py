@@ -111,3 +111,28 @@ def test_the_runtime_reads_back_the_builders_directory(lines: str, escape: str, 
         paths = copy.args.split(" ", 2)[2]
         words = json.loads(paths) if paths.startswith("[") else paths.split()
         assert [process_word(word, {"d": "app"}, escape)[0] for word in words] == [directory, directory]
+
+
+# --- B1: the script a `sh -c` command line runs ----------------------------------------------------------
+
+APT_SCRIPT = "#!/bin/sh\napt-get update && apt-get install -y libpq-dev\n"
+
+
+@pytest.mark.parametrize("run", [
+    'RUN bash -c "source ./install/env.sh && make"',
+    "RUN sh -ec '. ./install/env.sh; make'",
+    'RUN bash -o pipefail -c "CFLAGS=-O2 ./install/env.sh | tee log"',
+    "RUN . ./install/env.sh && make",
+    "RUN bash ./install/env.sh",
+])
+def test_the_script_a_command_line_runs_is_found_and_read(tmp_path: Path, run: str) -> None:
+    (tmp_path / "install").mkdir()
+    script = tmp_path / "install" / "env.sh"
+    text = f"FROM python:3.12\nWORKDIR /app\nCOPY . .\n{run}\nCMD [\"python\",\"app.py\"]\n"
+    script.write_text("#!/bin/sh\nexport CFLAGS=-O2\n")
+    quiet = migrate_text(text, Options(context=tmp_path))
+    assert not [f for f in quiet.findings if f.code in ("MIG414", "MIG415", "MIG417")]
+    script.write_text(APT_SCRIPT)
+    loud = migrate_text(text, Options(context=tmp_path))
+    assert [(f.code, f.line) for f in loud.findings if f.code in ("MIG414", "MIG415", "MIG417")] == [("MIG415", 4)]
+    assert "./install/env.sh" in next(f.message for f in loud.findings if f.code == "MIG415")
