@@ -24,8 +24,10 @@ _STARTS = ("CMD", "ENTRYPOINT")
 _LOST = "images built FROM the migrated image no longer run this trigger"
 
 
-def runtime_trigger(instruction: Instruction, image: ChainguardImage, newline: str) -> tuple[list[str], list[Finding]]:
-    """The trigger's lines in the runtime stage ([] drops it) and the findings that say what changed."""
+def runtime_trigger(instruction: Instruction, image: ChainguardImage, newline: str,
+                    path: str | None = None) -> tuple[list[str], list[Finding]]:
+    """The trigger's lines in the runtime stage ([] drops it) and the findings that say what changed; `path`
+    is the stage's PATH when its ENV sets one."""
     raw = instruction.raw if instruction.raw.endswith("\n") else instruction.raw + newline
     trigger = instruction.body.split(None, 1)
     kind = trigger[0].upper() if trigger else ""
@@ -37,7 +39,7 @@ def runtime_trigger(instruction: Instruction, image: ChainguardImage, newline: s
     script = split_flags(trigger[1])[1] if len(trigger) == 2 else ""
     argv = json_argv(script)
     if argv is not None:
-        return _exec_form(instruction, kind, argv, image, newline, raw)
+        return _exec_form(instruction, kind, argv, image, newline, raw, path)
     return _shell_form(instruction.line, kind, script, newline, "shell-form")
 
 
@@ -51,7 +53,7 @@ def _shell_form(line: int, kind: str, script: str, newline: str, form: str) -> t
 
 
 def _exec_form(instruction: Instruction, kind: str, argv: list[str], image: ChainguardImage, newline: str,
-               raw: str) -> tuple[list[str], list[Finding]]:
+               raw: str, path: str | None) -> tuple[list[str], list[Finding]]:
     """`ONBUILD ENTRYPOINT ["sh", "-c", "python app.py"]` needs a shell; `ONBUILD RUN ["apt-get", ...]`
     a package manager: neither is on a distroless runtime."""
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
@@ -69,7 +71,37 @@ def _exec_form(instruction: Instruction, kind: str, argv: list[str], image: Chai
                             f"from the runtime stage: it runs {program}, which the runtime does not have (nor any "
                             f"distroless Chainguard image): {_LOST}; install what they need in their own -dev "
                             "builder stage")]
+    missing = _missing_program(argv, image, path)
+    if missing is not None:
+        return [], [finding("MIG525", instruction.line, f"ONBUILD {kind} {instruction.body.split(None, 1)[1]} "
+                            f"dropped from the runtime stage: it runs {missing}, which the runtime does not have"
+                            f"{' (its -dev image has)' if missing.split()[-1] in image.dev_programs else ''}: "
+                            f"{_LOST}; give them the step in their own -dev builder stage")]
     return [raw], []
+
+
+_PATH_DIRECTORIES = frozenset({"/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/local/sbin"})
+
+
+def _missing_program(argv: list[str], image: ChainguardImage, path: str | None) -> str | None:
+    """What an exec-form trigger runs that the runtime lacks: a distribution's program (`pip`, `curl`: one a
+    Wolfi package or the -dev image provides) that the image's model does not have, or the module of
+    `python -m pip` that only the -dev image has. None when it is there or may be: a path of the image's own
+    files, a PATH (`ENV PATH=/opt/venv/bin:$PATH`) with a directory the copied files may fill, an image
+    without a model, a program of the app's (`gunicorn`, copied in a virtual environment)."""
+    from migrator.rewrite.tools import package_for
+
+    if not argv or not image.known or ("/" in argv[0] and posixpath.dirname(argv[0]) not in _PATH_DIRECTORIES):
+        return None
+    if path is not None and any(d.rstrip("/") not in _PATH_DIRECTORIES for d in path.split(":") if d):
+        return None
+    program = posixpath.basename(argv[0])
+    if not image.has_program(program):
+        return program if program in image.dev_programs or package_for(program) is not None else None
+    module = argv[2] if len(argv) > 2 and argv[1] == "-m" and program.startswith("python") else None
+    if module is not None and module in image.dev_programs and not image.has_program(module):
+        return f"{program} -m {module}"
+    return None
 
 
 def _health_check(instruction: Instruction, image: ChainguardImage, newline: str,

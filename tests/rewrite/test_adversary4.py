@@ -136,3 +136,35 @@ def test_the_script_a_command_line_runs_is_found_and_read(tmp_path: Path, run: s
     loud = migrate_text(text, Options(context=tmp_path))
     assert [(f.code, f.line) for f in loud.findings if f.code in ("MIG414", "MIG415", "MIG417")] == [("MIG415", 4)]
     assert "./install/env.sh" in next(f.message for f in loud.findings if f.code == "MIG415")
+
+
+# --- B2: exec-form ONBUILD triggers of a program the distroless runtime lacks ------------------------------
+
+def _trigger(trigger: str, env: str = "") -> tuple[str, list[str]]:
+    result = migrate_text(f'FROM python:3.12-slim\nWORKDIR /app\n{env}COPY . .\n{trigger}\nCMD ["python","app.py"]\n')
+    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile
+    stage = result.dockerfile[result.dockerfile.index("\nFROM cgr.dev/chainguard/python:latest\n"):]
+    return stage, [f.message for f in result.findings if f.code == "MIG525"]
+
+
+@pytest.mark.parametrize("trigger, program", [
+    ('ONBUILD RUN ["pip","install","-r","requirements.txt"]', "pip"),
+    ('ONBUILD RUN ["python","-m","pip","install","-r","requirements.txt"]', "python -m pip"),
+    ('ONBUILD RUN ["/usr/bin/curl","-fsSLo","/tmp/x","http://example.com/x"]', "curl"),
+    ('ONBUILD ENTRYPOINT ["wget","-qO-","http://localhost/"]', "wget"),
+])
+def test_a_trigger_the_runtime_cannot_run_is_dropped_with_a_finding(trigger: str, program: str) -> None:
+    stage, dropped = _trigger(trigger)
+    assert "ONBUILD" not in stage
+    assert len(dropped) == 1 and f"it runs {program}, which the runtime does not have" in dropped[0]
+
+
+@pytest.mark.parametrize("trigger, env", [
+    ('ONBUILD RUN ["python","manage.py","collectstatic","--noinput"]', ""),
+    ('ONBUILD RUN ["gunicorn","--check-config","app:app"]', ""),  # the app's own program, not the image's
+    ('ONBUILD RUN ["/app/bin/seed","--all"]', ""),
+    ('ONBUILD RUN ["pip","install","-r","requirements.txt"]', "ENV PATH=/opt/venv/bin:$PATH\n"),  # a venv's pip
+])
+def test_a_trigger_whose_program_may_be_there_is_kept(trigger: str, env: str) -> None:
+    stage, dropped = _trigger(trigger, env)
+    assert f"\n{trigger}\n" in stage and not dropped
