@@ -33,11 +33,13 @@ def runtime_trigger(instruction: Instruction, image: ChainguardImage, newline: s
     kind = trigger[0].upper() if trigger else ""
     if kind == "HEALTHCHECK":
         return _health_check(instruction, image, newline, raw)
-    if image.shell or kind not in ("RUN", *_STARTS):
-        found = foreign_package_manager(instruction)
-        return [raw], [found] if found is not None else []
+    if kind not in ("RUN", *_STARTS):
+        return _kept(instruction, raw)
     script = split_flags(trigger[1])[1] if len(trigger) == 2 else ""
     argv = json_argv(script)
+    if image.shell:
+        missing = _missing_program(argv, image, path) if argv is not None else None
+        return _dropped(instruction, kind, missing, image) if missing is not None else _kept(instruction, raw)
     if argv is not None:
         return _exec_form(instruction, kind, argv, image, newline, raw, path)
     return _shell_form(instruction.line, kind, script, newline, "shell-form")
@@ -72,12 +74,20 @@ def _exec_form(instruction: Instruction, kind: str, argv: list[str], image: Chai
                             f"distroless Chainguard image): {_LOST}; install what they need in their own -dev "
                             "builder stage")]
     missing = _missing_program(argv, image, path)
-    if missing is not None:
-        return [], [finding("MIG525", instruction.line, f"ONBUILD {kind} {instruction.body.split(None, 1)[1]} "
-                            f"dropped from the runtime stage: it runs {missing}, which the runtime does not have"
-                            f"{' (its -dev image has)' if missing.split()[-1] in image.dev_programs else ''}: "
-                            f"{_LOST}; give them the step in their own -dev builder stage")]
-    return [raw], []
+    return _dropped(instruction, kind, missing, image) if missing is not None else ([raw], [])
+
+
+def _kept(instruction: Instruction, raw: str) -> tuple[list[str], list[Finding]]:
+    found = foreign_package_manager(instruction)
+    return [raw], [found] if found is not None else []
+
+
+def _dropped(instruction: Instruction, kind: str, missing: str, image: ChainguardImage
+             ) -> tuple[list[str], list[Finding]]:
+    return [], [finding("MIG525", instruction.line, f"ONBUILD {kind} {instruction.body.split(None, 1)[1]} "
+                        f"dropped from the runtime stage: it runs {missing}, which the runtime does not have"
+                        f"{' (its -dev image has)' if missing.split()[-1] in image.dev_programs else ''}: "
+                        f"{_LOST}; give them the step in their own -dev builder stage")]
 
 
 _PATH_DIRECTORIES = frozenset({"/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin", "/usr/local/sbin"})

@@ -168,3 +168,16 @@ def test_a_trigger_the_runtime_cannot_run_is_dropped_with_a_finding(trigger: str
 def test_a_trigger_whose_program_may_be_there_is_kept(trigger: str, env: str) -> None:
     stage, dropped = _trigger(trigger, env)
     assert f"\n{trigger}\n" in stage and not dropped
+
+
+@pytest.mark.parametrize("trigger, kept, code", [
+    ('ONBUILD RUN ["curl","-fsSLo","/tmp/x","http://example.com/x"]', False, "MIG525"),
+    ('ONBUILD RUN ["npm","ci"]', True, None),
+    ('ONBUILD RUN ["apt-get","install","-y","git"]', True, "MIG310"),  # (kept, with its error, as before)
+])
+def test_a_runtime_with_a_shell_is_judged_by_its_programs_too(trigger: str, kept: bool, code: str | None) -> None:
+    result = migrate_text(f'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n{trigger}\nCMD ["node","app.js"]\n')
+    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile
+    stage = result.dockerfile[result.dockerfile.index("\nFROM cgr.dev/chainguard/node:latest\n"):]
+    assert (f"\n{trigger}\n" in stage) == kept
+    assert [f.code for f in result.findings if f.code in ("MIG525", "MIG310")] == ([code] if code else [])
