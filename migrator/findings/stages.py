@@ -246,12 +246,15 @@ CODES: tuple[Code, ...] = (
          "or exec'd program, an `&&` chain leads from it to the program, `|| exit 1` follows it, or the command line "
          "runs under `set -e`. The container stops at every start with `not found`. Install the package on a runtime "
          "that can (wolfi-base), or do the step at build time. Where the shell goes on to start the program after the "
-         "failure, MIG564 (a warning) is reported instead."),
+         "failure, or where the step runs only when a look-up of the tool itself finds it (`if command -v curl; then "
+         "...; fi`, `which curl && ...`, `[ -x /usr/bin/curl ]`), MIG564 (a warning) is reported instead."),
     Code("MIG564", Severity.WARNING, "a step of the start command runs a tool the runtime image lacks",
          "The start command is a shell command line (or a start script read from the build context), and one of its "
          "steps runs a tool the runtime image does not have (as MIG563), but the shell starts the program all the "
          "same: the step is followed by `;` or a newline without `set -e` (`curl -s URL > .env; node server.js`), `|| "
-         "true` recovers from it, it is not the last command of a pipeline, or it is a condition. The container "
+         "true` recovers from it, it is not the last command of a pipeline, or it is a condition; or the step runs "
+         "only when a look-up of the tool finds it (`command -v`, `which`, `type`, `hash`, `[ -x PATH ]`), so it is "
+         "skipped. The container "
          "starts, and the step fails with `not found` at every start: a configuration it fetched, a file it wrote or a"
          " service it notified is missing, which the app may notice later. Install the package on a runtime that can "
          "(wolfi-base), do the step at build time, or drop it if the app does not need it."),
