@@ -305,7 +305,9 @@ CODES: tuple[Code, ...] = (
          "the message names, and the runtime copies that one; but a Docker Hub image may have set the "
          "variable (python's PYTHON_VERSION, a notebook image's HOME), and then the original worked in "
          "another directory, which an absolute path in the app may expect. Set the variable with ENV (or "
-         "write the directory) to keep the original one."),
+         "write the directory) to keep the original one. Not said for the variables this tool knows the "
+         "source image set (golang's GOPATH, ruby's GEM_HOME, rust's CARGO_HOME: rules, upstream `env`): "
+         "the migrated stage sets them with ENV (MIG547) and reads the original directory."),
     Code("MIG545", Severity.INFO, "start command ported to the runtime image",
          "The start command used a launcher the runtime image does not ship, and what it runs is "
          "known: `uv run X` / `poetry run X` start X from the virtualenv on the PATH; `yarn start` and "
@@ -321,7 +323,9 @@ CODES: tuple[Code, ...] = (
          "A path that Docker Hub's image set up with its environment (CARGO_HOME /usr/local/cargo, GOPATH "
          "/go, GEM_HOME /usr/local/bundle) is copied from one stage to another. The Chainguard image keeps "
          "these elsewhere, so the stages get the same ENV: the tools install where the COPY looks, and the "
-         "stage that receives the files (gems) finds them."),
+         "stage that receives the files (gems) finds them. A stage that reads such a variable "
+         "(`WORKDIR ${GOPATH}/src/app`) gets its ENV too, where the Chainguard image does not set it, so that "
+         "the variable is not read as empty."),
     Code("MIG548", Severity.INFO, "start command not checked: the image is not in the model",
          "The runtime image is a Chainguard image the image model (rules/chainguard-images.yaml) does not "
          "describe (redis, postgres, tomcat...), so whether it can start the command was not checked. "
