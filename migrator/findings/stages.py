@@ -67,6 +67,12 @@ CODES: tuple[Code, ...] = (
          "distroless runtime has no package manager; shared libraries known to the rules are copied "
          "from the builder, the rest are listed here: copy what the app needs at run time, or pick a "
          "runtime image that has it."),
+    Code("MIG569", Severity.INFO, "packages installed for run time are installed in the -dev runtime",
+         "The original final stage installed these packages with the OS package manager, and the runtime "
+         "chosen is a -dev image (kept for a shell or a tool the start command needs), which has apk: the "
+         "runtime stage installs their Wolfi packages itself, under `USER root`, and goes back to the image's "
+         "user (65532) after. Leave the -dev image (MIG541 says how) to get a smaller runtime, and then copy "
+         "what the app needs from the builder (MIG514)."),
     Code("MIG515", Severity.INFO, "dependencies isolated for the runtime",
          "Dependencies are installed into one directory (a Python virtualenv, a GEM_HOME) in the "
          "builder, so the runtime stage can copy them in one piece to the same path."),

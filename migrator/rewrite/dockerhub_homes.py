@@ -21,9 +21,22 @@ from migrator.rules.loader import RuleSet
 
 def dockerhub_homes(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tuple[str, list[Finding]]:
     """`ENV CARGO_HOME=/usr/local/cargo PATH=...` for a builder whose Docker Hub home a later stage copies."""
+    wanted, notes = home_env(plan, stage_plan)
+    if not wanted:
+        return "", []
+    return env_line(wanted) + newline, notes
+
+
+def env_line(wanted: dict[str, str]) -> str:
+    return "ENV " + " ".join(f'{k}="{v}"' if "$" in v else f"{k}={v}" for k, v in wanted.items())
+
+
+def home_env(plan: FilePlan, stage_plan: StagePlan) -> tuple[dict[str, str], list[Finding]]:
+    """The ENV Docker Hub's image set for the homes the stage copies in or out, and for the variables of it the
+    stage reads; with the finding (MIG547) that says so."""
     stage = stage_plan.stage
     if stage.parent is not None or stage_plan.image is None:
-        return "", []
+        return {}, []
     set_here = {name for i in stage.instructions if i.keyword == "ENV" for name in _env_names(i)}
     wanted: dict[str, str] = {}
     homes: list[str] = []
@@ -40,8 +53,8 @@ def dockerhub_homes(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tupl
             if (name, value) in env and "PATH" not in set_here:
                 wanted.update((k, v) for k, v in env if k == "PATH" and "PATH" not in wanted)
     if not wanted:
-        return "", []
-    line = "ENV " + " ".join(f'{k}="{v}"' if "$" in v else f"{k}={v}" for k, v in wanted.items())
+        return {}, []
+    line = env_line(wanted)
     image = stage_plan.image.rsplit('/', 1)[-1]
     reasons = [f"{', '.join(dict.fromkeys(homes))} is copied between stages, and Docker Hub's image set it up with "
                f"this environment; {image} does not"] if homes else []
@@ -49,7 +62,7 @@ def dockerhub_homes(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tupl
         names = ", ".join(f"${name}" for name in read)
         reasons.append(f"the stage reads {names}, which {stage.ref.short_name if stage.ref else 'the source image'} "
                        f"set; {image} does not, and BuildKit would read it as empty")
-    return line + newline, [finding("MIG547", stage.from_item.line, f"{line}: {'; and '.join(reasons)}")]
+    return wanted, [finding("MIG547", stage.from_item.line, f"{line}: {'; and '.join(reasons)}")]
 
 
 def source_env_read(rules: RuleSet, stage: Stage, image: str | None) -> dict[str, str]:

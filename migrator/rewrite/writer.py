@@ -19,7 +19,7 @@ from migrator.records import dataclass, field
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts
-from migrator.rewrite.dockerhub_homes import dockerhub_homes, source_env_read
+from migrator.rewrite.dockerhub_homes import dockerhub_homes, env_line, home_env, source_env_read
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.layout import translate_layout
@@ -268,6 +268,11 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     workdir, notes = default_workdir(plan, final, newline)
     out.text += workdir
     out.findings += notes
+    homes, notes = home_env(plan, final)  # (/usr/local/bundle copied in: the builder and the runtime need GEM_HOME)
+    out.text += env_line(homes) + newline if homes else ""
+    out.findings += notes
+    runtime_plan.env += [f'{k}="{v}"' if "$" in v else f"{k}={v}" for k, v in homes.items()
+                         if not any(e.split("=", 1)[0] == k for e in runtime_plan.env)]
     builder_image = plan.inherited_image(final)
     out.stages.append(StageInfo(builder_name, BUILDER, builder_image, stage.resolved))
     body = _builder_items(plan, final, stage.items, inserts, newline, out)
