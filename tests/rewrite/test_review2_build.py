@@ -279,7 +279,8 @@ def test_a_script_whose_own_name_does_not_say_it_installs_packages_is_a_warning(
 
 @pytest.mark.parametrize("script", ["./preinstall.sh", "scripts/install-deps.sh", "./packages.sh",
                                     "./install_packages.sh", "./system-deps.sh", "./apt-install.sh",
-                                    "./install-dependencies.sh", "./pre-install.sh"])
+                                    "./install-dependencies.sh", "./pre-install.sh",
+                                    "/build/install-deps.sh"])  # (fix9: a context copied into /build is still the context)
 def test_a_script_whose_own_name_says_it_installs_packages_is_an_error(script):
     result = migrate(f"FROM ruby:3.3-bookworm\nCOPY . /build/\nWORKDIR /build\nRUN bash {script}\n"
                      "CMD [\"ruby\",\"app.rb\"]\n")
