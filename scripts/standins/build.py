@@ -28,10 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import catalog  # noqa: E402
-import compose  # noqa: E402
-import registry  # noqa: E402
-from layers import Blob  # noqa: E402
+import catalog
+import compose
+import registry
+from layers import Blob
 
 ARCHES = ("amd64", "arm64")
 

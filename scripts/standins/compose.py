@@ -306,7 +306,8 @@ class Builder:
                 f.unlink()
 
     def post_node(self, root: Path, arch: str, pkgs: list[Deb], files: dict[str, Path]) -> None:
-        for tool, target in (("npm", "../share/nodejs/npm/bin/npm-cli.js"), ("npx", "../share/nodejs/npm/bin/npx-cli.js")):
+        npm_bin = "../share/nodejs/npm/bin"
+        for tool, target in (("npm", f"{npm_bin}/npm-cli.js"), ("npx", f"{npm_bin}/npx-cli.js")):
             if not (root / "usr/bin" / tool).exists():
                 layers.link(root, f"usr/bin/{tool}", target)
 
@@ -521,7 +522,10 @@ def wolfi_accounts() -> tuple[list[str], list[str]]:
     groups, users = sections.get("groups", {}), sections.get("users", {})
     passwd = []
     for name, uid in users.items():
-        home, shell = ("/root", "/bin/sh") if uid == 0 else ("/nonexistent" if name == "nobody" else "/", "/sbin/nologin")
+        if uid == 0:
+            home, shell = "/root", "/bin/sh"
+        else:
+            home, shell = ("/nonexistent" if name == "nobody" else "/"), "/sbin/nologin"
         passwd.append(f"{name}:x:{uid}:{groups.get(name, uid)}:{name}:{home}:{shell}")
     return passwd, [f"{name}:x:{gid}:" for name, gid in groups.items()]
 
