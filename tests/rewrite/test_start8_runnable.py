@@ -1,0 +1,64 @@
+"""Issue 9 ("runnable by construction"), two silent defects: files a final-stage RUN writes outside the
+copied app directory were lost in the split runtime without a word, and a script written into the image
+with `COPY <<EOF` and run later was never read."""
+
+from __future__ import annotations
+
+from migrator.api import migrate_text
+from migrator.model import Result
+
+_PYTHON = "FROM python:3.12-slim\nWORKDIR /app\n"
+_END = "COPY . .\nCMD [\"python\",\"app.py\"]\n"
+
+
+def migrate(text: str) -> Result:
+    result = migrate_text(text)
+    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
+    return result
+
+
+def final_stage(result: Result) -> str:
+    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
+
+
+def lost(result: Result) -> str:
+    return " ".join(f.message for f in result.findings if f.code == "MIG561")
+
+
+def test_a_file_a_run_writes_outside_the_app_is_copied_to_the_runtime() -> None:
+    result = migrate(_PYTHON + "RUN echo k=v > /etc/app.conf\n" + _END)
+    assert "RUN echo k=v > /etc/app.conf\n" in result.dockerfile  # the builder keeps the line byte for byte
+    assert "COPY --from=builder /etc/app.conf /etc/app.conf\n" in final_stage(result)
+    assert lost(result) == ""
+
+
+def test_tee_sed_and_cp_destinations_are_carried_too() -> None:
+    result = migrate(_PYTHON + "RUN echo hi | tee -a /srv/note.txt && sed -i 's/a/b/' /etc/foo.conf\n"
+                     "RUN cp /app/tool.sh /usr/local/bin\n" + _END)
+    final = final_stage(result)
+    for path in ("/srv/note.txt", "/etc/foo.conf", "/usr/local/bin/tool.sh"):
+        assert f"COPY --from=builder {path} {path}\n" in final
+    assert "COPY --from=builder /usr/local/bin /usr/local/bin" not in final  # never the -dev image's whole tree
+
+
+def test_a_link_is_named_not_copied() -> None:
+    result = migrate(_PYTHON + "RUN ln -sf /usr/share/zoneinfo/Europe/Paris /etc/localtime\n" + _END)
+    assert "/etc/localtime" in lost(result)
+    assert "/etc/localtime" not in final_stage(result)
+
+
+def test_system_paths_the_runtime_has_its_own_of_are_not_listed() -> None:
+    result = migrate(_PYTHON + "RUN useradd app && echo 'alias ll=ls' >> /root/.bashrc && echo x > /tmp/x "
+                     "&& apt-get update > /dev/null && echo 'deb http://x y z' > /etc/apt/sources.list.d/x.list\n"
+                     + _END)
+    assert lost(result) == ""
+    final = final_stage(result)
+    assert "/etc/passwd" not in final and "/tmp/x" not in final and "/etc/apt" not in final
+
+
+def test_a_written_file_a_later_step_reads_or_removes_is_a_build_input() -> None:
+    result = migrate(_PYTHON + "RUN echo x > /opt/list.txt && pip install -r /opt/list.txt\n"
+                     "RUN echo y > /etc/gone.conf && rm -f /etc/gone.conf\n" + _END)
+    final = final_stage(result)
+    assert "/opt/list.txt" not in final and "/etc/gone.conf" not in final
+    assert lost(result) == ""
