@@ -56,7 +56,12 @@ def distro_script_findings(plan: FilePlan, stage_plan: StagePlan) -> list[Findin
 
 def _script_finding(plan: FilePlan, stage_plan: StagePlan, program: str, line: int, source: str, label: str,
                     family: str) -> list[Finding]:
-    text = plan.files.text(source)
+    from migrator.plan.scripts import HEREDOC_SOURCE, heredoc_text
+
+    in_dockerfile = source.startswith(HEREDOC_SOURCE)
+    text = heredoc_text(stage_plan.stage.chain(), source) if in_dockerfile else plan.files.text(source)
+    if in_dockerfile:
+        source = f"written by the COPY heredoc on line {source[len(HEREDOC_SOURCE):].split(':')[0]}, not"
     if text is not None:
         managers = sorted({m.group(1) for m in _MANAGERS.finditer(text)})
         if not managers and family == "alpine" and _APK.search(text):

@@ -62,3 +62,24 @@ def test_a_written_file_a_later_step_reads_or_removes_is_a_build_input() -> None
     final = final_stage(result)
     assert "/opt/list.txt" not in final and "/etc/gone.conf" not in final
     assert lost(result) == ""
+
+
+_SCRIPT = "COPY <<EOF /setup\n#!/bin/sh\napt-get install -y curl\nEOF\n"
+
+
+def errors(result: Result) -> list[str]:
+    return [f.message for f in result.findings if f.code == "MIG415" and f.severity.value == "error"]
+
+
+def test_a_script_written_by_a_copy_heredoc_is_read_where_a_run_runs_it() -> None:
+    for run in ("RUN sh /setup\n", "RUN bash /setup\n", "RUN chmod +x /setup && /setup\n",
+                "RUN --mount=type=cache,target=/var/cache/apt /setup\n"):
+        result = migrate("FROM debian:12\n" + _SCRIPT + run)
+        assert "COPY <<EOF /setup\n#!/bin/sh\napt-get install -y curl\nEOF\n" in result.dockerfile, run
+        [message] = errors(result)
+        assert "written by the COPY heredoc on line 2" in message and "apt-get" in message, run
+
+
+def test_a_heredoc_script_without_a_package_manager_is_no_error() -> None:
+    result = migrate("FROM debian:12\nCOPY <<EOF /setup.sh\n#!/bin/sh\necho hi\nEOF\nRUN sh /setup.sh\n")
+    assert errors(result) == []
