@@ -213,3 +213,30 @@ def _closing_brace(text: str, start: int) -> int | None:
         else:
             depth -= 1
     return None
+
+
+def buildkit_words(text: str, escape: str = "\\") -> list[str]:
+    """`text` split where BuildKit splits an ENV/ARG line: at white space outside quotes and not escaped;
+    quotes and escapes are kept in the words."""
+    words: list[str] = []
+    start: int | None = None
+    quote = ""
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if start is None and not char.isspace():
+            start = position
+        if char == escape and quote != "'":
+            position += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char.isspace() and start is not None:
+            words.append(text[start:position])
+            start = None
+        position += 1
+    if start is not None:
+        words.append(text[start:])
+    return words

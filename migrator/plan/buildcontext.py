@@ -27,16 +27,14 @@ class BuildContext:
     def kind(self, source: str) -> str | None:
         """What the context file `source` (a COPY source path) is: "elf" (a binary), "bash", "sh" (a script
         for that shell), "script" (another interpreter's), "data"; None when it cannot be read."""
-        if self.root is None or any(c in source for c in "*?[$"):
-            return None
         if source not in self._kinds:
             self._kinds[source] = self._read(source)
         return self._kinds[source]
 
     def text(self, source: str, limit: int = 65536) -> str | None:
         """The first `limit` characters of the context file `source`, or None when it cannot be read."""
-        path = self._path(source) if self.root is not None and not any(c in source for c in "*?[$") else None
-        if path is None:
+        path = self._inside(source)
+        if path is None or not path.is_file():
             return None
         try:
             with path.open("rb") as handle:
@@ -47,13 +45,8 @@ class BuildContext:
     def files_under(self, source: str, limit: int = 200) -> list[str] | None:
         """The regular files inside the context directory `source`, as paths relative to it (sorted, at
         most `limit`, never outside the context); None when `source` is not a directory there."""
-        if self.root is None or any(c in source for c in "*?[$"):
-            return None
-        relative = posixpath.normpath(source.lstrip("/"))
-        if relative.startswith(".."):
-            return None
-        directory = (self.root / relative).resolve()
-        if not directory.is_relative_to(self.root) or not directory.is_dir():
+        directory = self._inside(source)
+        if self.root is None or directory is None or not directory.is_dir():
             return None
         found: list[str] = []
         for path in directory.rglob("*"):  # lazily: a large tree is not walked past the limit
@@ -63,21 +56,20 @@ class BuildContext:
                 found.append(path.relative_to(directory).as_posix())
         return sorted(found)
 
-    def _path(self, source: str) -> Path | None:
-        assert self.root is not None
+    def _inside(self, source: str) -> Path | None:
+        """The context path `source` names, resolved; None without a context, for a pattern or a
+        variable, and for anything that leads outside the context."""
+        if self.root is None or any(c in source for c in "*?[$"):
+            return None
         relative = posixpath.normpath(source.lstrip("/"))
         if relative.startswith(".."):
             return None
         path = (self.root / relative).resolve()
-        return path if path.is_relative_to(self.root) and path.is_file() else None
+        return path if path.is_relative_to(self.root) else None
 
     def _read(self, source: str) -> str | None:
-        assert self.root is not None
-        relative = posixpath.normpath(source.lstrip("/"))
-        if relative.startswith(".."):
-            return None
-        path = (self.root / relative).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
+        path = self._inside(source)
+        if path is None or not path.is_file():
             return None
         try:
             with path.open("rb") as handle:

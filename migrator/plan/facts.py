@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 
 from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
-from migrator.parse.variables import expand_args, needs_quoting, process_word
+from migrator.parse.variables import buildkit_words, expand_args, needs_quoting, process_word
 from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, parse_arg
 from migrator.records import dataclass, field
@@ -283,7 +283,7 @@ def build_only_args(stage: Stage) -> frozenset[str]:
             if instruction.keyword == "ARG":
                 arguments |= set(parse_arg(instruction.body))
             elif instruction.keyword == "ENV":
-                environment |= set(parse_env(instruction.body))
+                environment |= set(parse_env_words(instruction.body, instruction.escape))
         current = current.parent
     return frozenset(arguments - environment)
 
@@ -296,22 +296,6 @@ def _assignments(text: str) -> tuple[str, ...]:
             break
         found.append(word)
     return tuple(found)
-
-
-def parse_env(body: str) -> dict[str, str | None]:
-    """ENV a=b c="d e"  |  ENV legacy value with spaces."""
-    try:
-        words = split_words(body)
-    except ValueError:
-        words = body.split()
-    if words and "=" not in words[0]:
-        name, _, value = body.strip().partition(" ")
-        return {name: value.strip()}
-    values: dict[str, str | None] = {}
-    for word in words:
-        name, _, value = word.partition("=")
-        values[name] = value
-    return values
 
 
 def workdir_after(body: str, workdir: str, env: Mapping[str, str | None], escape: str = "\\") -> str:
@@ -328,7 +312,7 @@ def parse_env_words(body: str, escape: str = "\\", arg: bool = False) -> dict[st
     """ENV (or ARG, `arg`) names and their values as written, quotes and escapes kept, split where BuildKit
     splits them: at white space outside quotes and not escaped. The legacy `ENV NAME value with spaces`
     gives the rest of the line; an ARG without `=` has no default (None)."""
-    words = _buildkit_words(body, escape)
+    words = buildkit_words(body, escape)
     if not arg and words and "=" not in words[0]:
         name, _, value = body.strip().partition(" ")
         return {name: value.strip()}
@@ -337,31 +321,6 @@ def parse_env_words(body: str, escape: str = "\\", arg: bool = False) -> dict[st
         name, sep, value = word.partition("=")
         values[name] = value if sep or not arg else None
     return values
-
-
-def _buildkit_words(text: str, escape: str) -> list[str]:
-    words: list[str] = []
-    start: int | None = None
-    quote = ""
-    position = 0
-    while position < len(text):
-        char = text[position]
-        if start is None and not char.isspace():
-            start = position
-        if char == escape and quote != "'":
-            position += 2
-            continue
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char.isspace() and start is not None:
-            words.append(text[start:position])
-            start = None
-        position += 1
-    if start is not None:
-        words.append(text[start:])
-    return words
 
 
 def _read_copy(instruction: Instruction, facts: StageFacts) -> None:

@@ -39,9 +39,9 @@ def dockerhub_homes(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tupl
 
 
 def _env_names(instruction: Instruction) -> set[str]:
-    from migrator.plan.facts import parse_env
+    from migrator.plan.facts import parse_env_words
 
-    return set(parse_env(instruction.body))
+    return set(parse_env_words(instruction.body, instruction.escape))
 
 
 def _copied_into(stage: Stage) -> list[str]:
