@@ -236,8 +236,12 @@ CODES: tuple[Code, ...] = (
          "The runtime stage of a split carries what the app needs: its build output, its working directory, "
          "files its command names, files copied in that no build step reads, and files `touch` creates. A path "
          "the original final stage copied in or made (mkdir) that is none of these is listed here: the "
-         "original image had it, the new one does not. Copy what the app uses from the builder with "
-         "`COPY --from`, or leave it out on purpose."),
+         "original image had it, the new one does not. A plain file a RUN writes outside the app (`echo k=v > "
+         "/etc/app.conf`, `tee`, `sed -i`, the destination of `cp`, `mv` or `install`) is copied from the builder; a "
+         "link (`ln -s`) or a destination that may be a directory is listed here instead. Paths the runtime image "
+         "has its own of, or needs none of, are neither: /tmp, /root, caches, apt's and apk's state and set-up, "
+         "the user database and its configuration (useradd), shell start-up files. Copy what the app uses from "
+         "the builder with `COPY --from`, or leave it out on purpose."),
     Code("MIG563", Severity.ERROR, "the start command runs a tool the runtime image lacks",
          "The start command is a shell command line (`sh -c \"wget -q URL && java -jar app.jar\"`), or a start script "
          "read from the build context on disk, that runs a tool the runtime image does not have: Wolfi's busybox has "

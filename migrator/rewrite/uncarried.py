@@ -25,7 +25,8 @@ _UNCARRIABLE = ("/proc", "/dev", "/sys", "/var/cache", "/var/lib/apt", "/var/lib
 _SYSTEM_WRITES = (
     *_UNCARRIABLE, "/tmp", "/var/tmp", "/run", "/var/run", "/var/log", "/root", "/etc/apt", "/etc/apk",
     "/etc/yum", "/etc/dnf", "/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow", "/etc/subuid",
-    "/etc/subgid", "/etc/sudoers", "/etc/adduser.conf", "/etc/login.defs", "/etc/default/useradd", "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/skel",
+    "/etc/subgid", "/etc/sudoers", "/etc/adduser.conf", "/etc/login.defs", "/etc/default/useradd",
+    "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/skel",
     "/etc/ld.so.cache", "/etc/locale.gen", "/usr/share/doc", "/usr/share/man",
 )
 _COPIERS = ("cp", "mv", "install")
