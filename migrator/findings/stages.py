@@ -166,7 +166,8 @@ CODES: tuple[Code, ...] = (
     Code("MIG526", Severity.INFO, "RUN not needed on the runtime image",
          "This final-stage RUN only installed packages the runtime image already contains (such as "
          "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "
-         "already. The RUN is dropped, so the final stage needs no shell."),
+         "already. The RUN is dropped, so the final stage needs no shell. A RUN that also writes a file "
+         "(`echo k=v > /etc/app.conf`) is kept: the runtime copies the file from the builder (MIG561 says more)."),
     Code("MIG540", Severity.ERROR, "the final stage cannot start its command",
          "The migration checks the final stage as the engine will run it: the image's ENTRYPOINT and CMD "
          "with the stage's own, wrappers (tini, dumb-init, gosu) seen through, the program looked up on "

@@ -127,6 +127,11 @@ def _used_later(path: str, writer: Command, facts: StageFacts) -> bool:
     return False
 
 
+def app_file(path: str) -> bool:
+    """A path a RUN writes that is the app's, not set-up the runtime image has its own of (_SYSTEM_WRITES)."""
+    return path.startswith("/") and "$" not in path and not _inside_any(path.rstrip("/"), _SYSTEM_WRITES)
+
+
 def _inside_any(path: str, directories: tuple[str, ...]) -> bool:
     return any(path == d or path.startswith(d + "/") or (d.endswith("sudoers") and path.startswith(d))
                for d in directories)

@@ -83,3 +83,14 @@ def test_a_script_written_by_a_copy_heredoc_is_read_where_a_run_runs_it() -> Non
 def test_a_heredoc_script_without_a_package_manager_is_no_error() -> None:
     result = migrate("FROM debian:12\nCOPY <<EOF /setup.sh\n#!/bin/sh\necho hi\nEOF\nRUN sh /setup.sh\n")
     assert errors(result) == []
+
+
+def test_a_final_stage_run_that_writes_a_file_is_not_dropped_as_an_install_the_runtime_has() -> None:
+    build = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\nFROM alpine:3.20\n"
+    end = "COPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n"
+    result = migrate(build + "RUN apk add --no-cache ca-certificates && echo k=v > /etc/app.conf\n" + end)
+    assert "echo k=v > /etc/app.conf" in result.dockerfile
+    assert "COPY --from=builder /etc/app.conf /etc/app.conf\n" in final_stage(result)
+    assert "MIG526" not in {f.code for f in result.findings}
+    dropped = migrate(build + "RUN apk add --no-cache ca-certificates > /dev/null\n" + end)  # no file: still dropped
+    assert "MIG526" in {f.code for f in dropped.findings} and "apk" not in dropped.dockerfile
