@@ -71,18 +71,38 @@ def errors(result: Result) -> list[str]:
     return [f.message for f in result.findings if f.code == "MIG415" and f.severity.value == "error"]
 
 
-def test_a_script_written_by_a_copy_heredoc_is_read_where_a_run_runs_it() -> None:
+def test_a_script_written_by_a_copy_heredoc_is_translated_where_a_run_runs_it() -> None:
     for run in ("RUN sh /setup\n", "RUN bash /setup\n", "RUN chmod +x /setup && /setup\n",
                 "RUN --mount=type=cache,target=/var/cache/apt /setup\n"):
         result = migrate("FROM debian:12\n" + _SCRIPT + run)
-        assert "COPY <<EOF /setup\n#!/bin/sh\napt-get install -y curl\nEOF\n" in result.dockerfile, run
-        [message] = errors(result)
-        assert "written by the COPY heredoc on line 2" in message and "apt-get" in message, run
+        assert "COPY <<EOF /setup\n#!/bin/sh\napk add --no-cache curl\nEOF\n" in result.dockerfile, run
+        assert result.dockerfile.endswith(run.split(" ", 1)[1])  # the RUN runs it as written
+        assert errors(result) == [] and "MIG301" in {f.code for f in result.findings}, run
+    # the shell the script runs with is installed before it runs, not by the script
+    bash = migrate("FROM debian:12\n" + _SCRIPT + "RUN bash /setup\n").dockerfile
+    assert bash.endswith("\nEOF\nRUN apk add --no-cache bash && bash /setup\n")
 
 
-def test_a_heredoc_script_without_a_package_manager_is_no_error() -> None:
-    result = migrate("FROM debian:12\nCOPY <<EOF /setup.sh\n#!/bin/sh\necho hi\nEOF\nRUN sh /setup.sh\n")
-    assert errors(result) == []
+def test_a_heredoc_script_keeps_its_other_lines_and_the_runtime_gets_its_libraries() -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY <<-EOF /usr/local/bin/setup\n\t#!/bin/sh\n\tset -e\n"
+                     "\tapt-get update\n\tapt-get install -y --no-install-recommends libpq5 # pg\n\techo done\nEOF\n"
+                     "RUN chmod +x /usr/local/bin/setup && /usr/local/bin/setup\n" + _END)
+    assert ("COPY <<-EOF /usr/local/bin/setup\n\t#!/bin/sh\n\tset -e\n\tapk add --no-cache libpq # pg\n"
+            "\techo done\nEOF\n") in result.dockerfile
+    assert "USER root\n" in result.dockerfile  # the script installs packages: the -dev builder runs it as root
+    assert "/runtime-libs/" in final_stage(result)  # libpq's libraries reach the distroless runtime
+
+
+def test_a_heredoc_script_that_cannot_be_translated_is_an_error_naming_its_line() -> None:
+    result = migrate("FROM debian:12\nCOPY <<EOF /setup.sh\n#!/bin/sh\ndpkg -i /tmp/x.deb\nEOF\nRUN sh /setup.sh\n")
+    [message] = errors(result)
+    assert "written by the COPY heredoc on line 2" in message and "dpkg" in message
+
+
+def test_a_heredoc_script_without_a_package_manager_is_left_alone() -> None:
+    text = "FROM debian:12\nCOPY <<EOF /setup.sh\n#!/bin/sh\necho hi\nEOF\nRUN sh /setup.sh\n"
+    result = migrate(text)
+    assert errors(result) == [] and text.split("\n", 1)[1] in result.dockerfile
 
 
 def test_a_final_stage_run_that_writes_a_file_is_not_dropped_as_an_install_the_runtime_has() -> None:
