@@ -41,5 +41,5 @@ def _writes_a_file(run: Instruction) -> bool:
     from migrator.rewrite.shell import redirect_targets
     from migrator.rewrite.uncarried import app_file
 
-    targets = [t for script, line in run_scripts(run) for t, _ in redirect_targets(script, line)]
+    targets = [t for script, line in run_scripts(run) for t, _, _ in redirect_targets(script, line)]
     return any(app_file(t) or not t.startswith(("/", "$")) for t in targets)

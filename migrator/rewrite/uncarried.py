@@ -24,7 +24,9 @@ _UNCARRIABLE = ("/proc", "/dev", "/sys", "/var/cache", "/var/lib/apt", "/var/lib
 # what a written path is not listed for: the runtime has its own, or needs none (see the module's text)
 _SYSTEM_WRITES = (
     *_UNCARRIABLE, "/tmp", "/var/tmp", "/run", "/var/run", "/var/log", "/root", "/etc/apt", "/etc/apk",
-    "/etc/yum", "/etc/dnf", "/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow", "/etc/subuid",
+    "/etc/yum", "/etc/yum.repos.d", "/etc/dnf", "/etc/zypp", "/etc/pki/rpm-gpg", "/usr/share/keyrings",
+    "/var/lib/dpkg", "/var/lib/rpm", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf",  # (the engine mounts these)
+    "/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow", "/etc/subuid",
     "/etc/subgid", "/etc/sudoers", "/etc/adduser.conf", "/etc/login.defs", "/etc/default/useradd",
     "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/skel",
     "/etc/ld.so.cache", "/etc/locale.gen", "/usr/share/doc", "/usr/share/man",
@@ -78,17 +80,27 @@ def _writes(facts: StageFacts) -> Iterator[tuple[Command, str, bool]]:
     """(command, path word, is a plain file) for each write of the stage's commands."""
     from migrator.parse.dockerfile import Instruction
     from migrator.plan.facts import run_scripts
+    from migrator.plan.leftovers import conditional_commands, under_condition
     from migrator.rewrite.shell import redirect_targets
 
+    conditional = conditional_commands(facts)
+    # after a `cd` a relative path is not where the WORKDIR says: only absolute paths are read in such a RUN
+    moving = {id(c.instruction) for c in facts.commands if c.words[0] in ("cd", "pushd")}
     seen: set[int] = set()
     for command in facts.commands:
         instruction: Instruction = command.instruction
+        moves = id(instruction) in moving
         if id(instruction) not in seen:
             seen.add(id(instruction))
             for script, first_line in run_scripts(instruction):
-                for target, _ in redirect_targets(script, first_line):
-                    yield command, target, True
+                for target, _, node in redirect_targets(script, first_line):
+                    if not under_condition(node) and (target.startswith("/") or not moves):
+                        yield command, target, True
+        if (command.line, command.words) in conditional:
+            continue  # (a file written on a condition may not be there: the runtime's COPY would fail)
         name, operands = posixpath.basename(command.words[0]), _operands(command.words)
+        if moves:
+            operands = [word for word in operands if word.startswith("/")]
         if name == "tee":
             yield from ((command, word, True) for word in operands)
         elif name == "sed" and any(w == "-i" or w.startswith(("-i", "--in-place")) for w in command.words[1:]):

@@ -114,3 +114,14 @@ def test_a_final_stage_run_that_writes_a_file_is_not_dropped_as_an_install_the_r
     assert "MIG526" not in {f.code for f in result.findings}
     dropped = migrate(build + "RUN apk add --no-cache ca-certificates > /dev/null\n" + end)  # no file: still dropped
     assert "MIG526" in {f.code for f in dropped.findings} and "apk" not in dropped.dockerfile
+
+
+def test_a_file_written_on_a_condition_or_after_cd_to_a_relative_path_is_not_copied() -> None:
+    result = migrate(_PYTHON + "RUN if [ -n \"$X\" ]; then echo x > /etc/maybe.conf; fi\n"
+                     "RUN test -f /x || cp /app/a.conf /etc/other.conf\n"
+                     "RUN cd /usr/src && echo building > log && cd / && echo k=v > /etc/sure.conf\n"
+                     "RUN echo y > /etc/hosts\n" + _END)
+    final = final_stage(result)
+    assert "COPY --from=builder /etc/sure.conf /etc/sure.conf\n" in final
+    for path in ("/etc/maybe.conf", "/etc/other.conf", "/log", "/app/log", "/etc/hosts"):
+        assert f" {path} " not in final
