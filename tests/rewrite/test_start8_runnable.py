@@ -125,3 +125,10 @@ def test_a_file_written_on_a_condition_or_after_cd_to_a_relative_path_is_not_cop
     assert "COPY --from=builder /etc/sure.conf /etc/sure.conf\n" in final
     for path in ("/etc/maybe.conf", "/etc/other.conf", "/log", "/app/log", "/etc/hosts"):
         assert f" {path} " not in final
+
+
+def test_a_file_written_by_a_copy_heredoc_in_the_final_stage_reaches_the_runtime() -> None:
+    result = migrate(_PYTHON + "COPY <<EOF /etc/app.conf\nk=v\nEOF\nCOPY <<A <<B /etc/more/\n1\nA\n2\nB\n" + _END)
+    final = final_stage(result)
+    assert "COPY --from=builder /etc/app.conf /etc/app.conf\n" in final
+    assert "/etc/more/A" in final and "/etc/more/B" in final
