@@ -77,8 +77,9 @@ CODES: tuple[Code, ...] = (
          "Dev dependencies are needed to build but not to run; they are pruned before node_modules is "
          "copied into the runtime."),
     Code("MIG518", Severity.INFO, "compiled output located",
-         "The build output was located from the build command; the message says which path the "
-         "runtime receives and how to make it more precise."),
+         "The build output was located from the build command, or from the builder command that put the "
+         "start command's program in place (`cp app /usr/local/bin/`, `mv`, `install`, `ln -s`); the message "
+         "says which path the runtime receives and how to make it more precise."),
     Code("MIG519", Severity.WARNING, "jar location guessed",
          "The ENTRYPOINT does not name the jar, so the build tool's output directory is copied."),
     Code("MIG520", Severity.INFO, "nginx listens on 8080",

@@ -12,6 +12,7 @@ from migrator.plan.ecosystems import ecosystem_for
 from migrator.plan.ecosystems.base import BuilderEdit, EcosystemContext, RuntimePlan
 from migrator.plan.facts import StageFacts, read_facts
 from migrator.plan.images import image_name, source_shell
+from migrator.plan.placed_programs import copy_started_program
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
@@ -110,7 +111,9 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
         builder_image=root.choice.builder if root.choice else None,
         single_stage=final.single_stage,
     )
-    return ecosystem_for(final.ecosystem).plan_runtime(context)
+    runtime_plan = ecosystem_for(final.ecosystem).plan_runtime(context)
+    copy_started_program(context, runtime_plan)
+    return runtime_plan
 
 
 def stage_facts(plan: FilePlan, stage_plan: StagePlan) -> StageFacts:
