@@ -240,7 +240,8 @@ CODES: tuple[Code, ...] = (
          "the original final stage copied in or made (mkdir) that is none of these is listed here: the "
          "original image had it, the new one does not. A plain file a RUN writes outside the app (`echo k=v > "
          "/etc/app.conf`, `tee`, `sed -i`, the destination of `cp`, `mv` or `install`) is copied from the builder; a "
-         "link (`ln -s`) or a destination that may be a directory is listed here instead. Paths the runtime image "
+         "link (`ln -s`), a destination that may be a directory, or a program put on PATH that the start command "
+         "does not run (MIG518 copies the one it runs) is listed here instead. Paths the runtime image "
          "has its own of, or needs none of, are neither: /tmp, /root, caches, apt's and apk's state and set-up, "
          "the user database and its configuration (useradd), shell start-up files. Copy what the app uses from "
          "the builder with `COPY --from`, or leave it out on purpose."),

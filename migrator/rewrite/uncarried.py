@@ -9,8 +9,9 @@ Files a RUN writes (a redirect, `tee`, `sed -i`, `ln -s`, the destination of `cp
 too, except where the runtime image has its own or nothing of the kind: scratch and cache space (/tmp,
 /root, apt's and apk's state), the user database `useradd` writes (/etc/passwd: the runtime has its own
 nonroot user), package manager and shell set-up (/etc/apt, ~/.bashrc: no apt, no shell). A file that
-way is copied from the builder (safe_written_files); a link, or a path that may be a system directory
-(`cp app /usr/local/bin`), is only named.
+way is copied from the builder (safe_written_files); a link, a path that may be a system directory, or a
+program placed on PATH that the start command does not run (plan.placed_programs copies those it runs) is
+only named.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ _SYSTEM_WRITES = (
     "/etc/ld.so.cache", "/etc/locale.gen", "/usr/share/doc", "/usr/share/man",
 )
 _COPIERS = ("cp", "mv", "install")
+_PATH_DIRECTORIES = frozenset({"/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin"})
 # directories a `cp FILE DIR` may name: copying one from the builder would bring the -dev image's whole tree
 _SYSTEM_DIRECTORIES = frozenset({
     "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/libexec", "/usr/share", "/usr/include", "/usr/local",
@@ -66,7 +68,9 @@ def written_files(facts: StageFacts) -> list[tuple[str, bool]]:
         path = command.resolve(word, facts.env).rstrip("/") or "/"
         if path == "/" or _inside_any(path, _SYSTEM_WRITES) or _used_later(path, command, facts):
             continue
-        safe = is_file and not word.endswith("/") and path not in _SYSTEM_DIRECTORIES
+        # (a program placed on PATH is plan.placed_programs' to copy, when the start command runs it)
+        on_path = posixpath.dirname(path) in _PATH_DIRECTORIES
+        safe = is_file and not word.endswith("/") and path not in _SYSTEM_DIRECTORIES and not on_path
         found[path] = found.get(path, True) and safe
     return list(found.items())
 
