@@ -152,8 +152,8 @@ CONTEXT_SCRIPT_UNREAD = Code(
     "it (no build context on disk). Such scripts often install packages with apt-get or dpkg, which Wolfi "
     "does not have, or edit that distribution's files; then the step fails, and nothing in the Dockerfile "
     "shows it. Read the script and port what it installs to `apk add` with Wolfi's names (run the tool "
-    "with the build context, `--context DIR`, so that it can check the script). A script whose name says it "
-    "sets the system up (preinstall.sh, install-deps.sh) on a Debian or RHEL source is an error instead "
+    "with the build context, `--context DIR`, so that it can check the script). A script whose file name says "
+    "it installs system packages (preinstall.sh, install-deps.sh) on a Debian or RHEL source is an error instead "
     "(MIG417). Also given, with the context, for an "
     "Alpine script's `apk add`: Wolfi has apk, but some names differ.",
 )
@@ -162,16 +162,21 @@ CONTEXT_SETUP_SCRIPT_UNREAD = Code(
     "MIG417",
     Severity.ERROR,
     "Unreadable set-up script of an apt or yum distribution runs at build time",
-    "A RUN step runs a script from the build context whose name says it sets the system up (`preinstall.sh`, "
-    "`install-deps.sh`, `setup.sh`, a script under `setup/` or `install/`) in a stage whose original image was "
+    "A RUN step runs a script from the build context whose own file name says it installs system packages "
+    "(`preinstall.sh`, `install-deps.sh`, `install-packages.sh`, `packages.sh`, `system-deps.sh`, `apt-*.sh`; "
+    "the directory it is in says nothing: `install/build.sh` builds the app), or whose RUN step mounts the apt "
+    "or yum cache (`--mount=type=cache,target=/var/cache/apt`), in a stage whose original image was "
     "Debian, Ubuntu, UBI, CentOS or Fedora based, and this tool cannot read it (no build context on disk, or "
     "not in the one given). Such a script installs packages with apt-get, dpkg or yum, which Wolfi does not "
     "have: the step fails, and under `set -e` so does the build. When the final image is built on that stage, "
     "its start command may also rely on what the script installs (a service such as supervisord, a database "
     "client), which the migrated image does not have: the message says so. Give the build context with "
     "`--context DIR` so that the script is read (then MIG415 names the package manager, or nothing is said), "
-    "or port what it installs to `apk add` with Wolfi's names. A script whose name says it builds the app "
-    "(`build.sh`) gets the warning MIG414 instead, and so does an Alpine script (Wolfi has apk).",
+    "or port what it installs to `apk add` with Wolfi's names. Any other unread script gets the warning MIG414 "
+    "instead: one named for building the app (`build.sh`, `compile-assets.sh`, `postinstall.sh`), for a "
+    "language's dependencies (`npm-deps.sh`), and the generic `install.sh`, `setup.sh` and `bootstrap.sh`, which "
+    "as often install or configure the app itself (autotools' and Boost's bootstrap build the software); so "
+    "does an Alpine script (Wolfi has apk).",
 )
 
 CONTEXT_SCRIPT_PACKAGES = Code(

@@ -67,6 +67,12 @@ CODES: tuple[Code, ...] = (
          "distroless runtime has no package manager; shared libraries known to the rules are copied "
          "from the builder, the rest are listed here: copy what the app needs at run time, or pick a "
          "runtime image that has it."),
+    Code("MIG569", Severity.INFO, "packages installed for run time are installed in the -dev runtime",
+         "The original final stage installed these packages with the OS package manager, and the runtime "
+         "chosen is a -dev image (kept for a shell or a tool the start command needs), which has apk: the "
+         "runtime stage installs their Wolfi packages itself, under `USER root`, and goes back to the image's "
+         "user (65532) after. Leave the -dev image (MIG541 says how) to get a smaller runtime, and then copy "
+         "what the app needs from the builder (MIG514)."),
     Code("MIG515", Severity.INFO, "dependencies isolated for the runtime",
          "Dependencies are installed into one directory (a Python virtualenv, a GEM_HOME) in the "
          "builder, so the runtime stage can copy them in one piece to the same path."),
@@ -253,12 +259,15 @@ CODES: tuple[Code, ...] = (
          "or exec'd program, an `&&` chain leads from it to the program, `|| exit 1` follows it, or the command line "
          "runs under `set -e`. The container stops at every start with `not found`. Install the package on a runtime "
          "that can (wolfi-base), or do the step at build time. Where the shell goes on to start the program after the "
-         "failure, MIG564 (a warning) is reported instead."),
+         "failure, or where the step runs only when a look-up of the tool itself finds it (`if command -v curl; then "
+         "...; fi`, `which curl && ...`, `[ -x /usr/bin/curl ]`), MIG564 (a warning) is reported instead."),
     Code("MIG564", Severity.WARNING, "a step of the start command runs a tool the runtime image lacks",
          "The start command is a shell command line (or a start script read from the build context), and one of its "
          "steps runs a tool the runtime image does not have (as MIG563), but the shell starts the program all the "
          "same: the step is followed by `;` or a newline without `set -e` (`curl -s URL > .env; node server.js`), `|| "
-         "true` recovers from it, it is not the last command of a pipeline, or it is a condition. The container "
+         "true` recovers from it, it is not the last command of a pipeline, or it is a condition; or the step runs "
+         "only when a look-up of the tool finds it (`command -v`, `which`, `type`, `hash`, `[ -x PATH ]`), so it is "
+         "skipped. The container "
          "starts, and the step fails with `not found` at every start: a configuration it fetched, a file it wrote or a"
          " service it notified is missing, which the app may notice later. Install the package on a runtime that can "
          "(wolfi-base), do the step at build time, or drop it if the app does not need it."),
@@ -309,7 +318,9 @@ CODES: tuple[Code, ...] = (
          "the message names, and the runtime copies that one; but a Docker Hub image may have set the "
          "variable (python's PYTHON_VERSION, a notebook image's HOME), and then the original worked in "
          "another directory, which an absolute path in the app may expect. Set the variable with ENV (or "
-         "write the directory) to keep the original one."),
+         "write the directory) to keep the original one. Not said for the variables this tool knows the "
+         "source image set (golang's GOPATH, ruby's GEM_HOME, rust's CARGO_HOME: rules, upstream `env`): "
+         "the migrated stage sets them with ENV (MIG547) and reads the original directory."),
     Code("MIG545", Severity.INFO, "start command ported to the runtime image",
          "The start command used a launcher the runtime image does not ship, and what it runs is "
          "known: `uv run X` / `poetry run X` start X from the virtualenv on the PATH; `yarn start` and "
@@ -325,7 +336,9 @@ CODES: tuple[Code, ...] = (
          "A path that Docker Hub's image set up with its environment (CARGO_HOME /usr/local/cargo, GOPATH "
          "/go, GEM_HOME /usr/local/bundle) is copied from one stage to another. The Chainguard image keeps "
          "these elsewhere, so the stages get the same ENV: the tools install where the COPY looks, and the "
-         "stage that receives the files (gems) finds them."),
+         "stage that receives the files (gems) finds them. A stage that reads such a variable "
+         "(`WORKDIR ${GOPATH}/src/app`) gets its ENV too, where the Chainguard image does not set it, so that "
+         "the variable is not read as empty."),
     Code("MIG548", Severity.INFO, "start command not checked: the image is not in the model",
          "The runtime image is a Chainguard image the image model (rules/chainguard-images.yaml) does not "
          "describe (redis, postgres, tomcat...), so whether it can start the command was not checked. "

@@ -114,7 +114,7 @@ def _made_by_runs(program: str, source: str, chain: list[Stage]) -> bool:
     A directory of the script's path inside the copied tree (`bin` of `./bin/start.sh`) that a RUN names
     counts too; the directory it was copied into does not (`/app` of `/app/run.sh` after `COPY . /app`: a
     `useradd app` or `chown -R app /app` makes no script)."""
-    if _TOOL_DIRECTORIES.search(program):
+    if _TOOL_DIRECTORIES.search(source):  # the path inside the context: `COPY . /build` copies no build output
         return True
     runs = "\n".join(i.raw for s in chain for i in s.instructions if i.keyword == "RUN").replace(program, " ")
     directories = [d for d in source.split("/")[:-1] if d not in ("", ".", "..")]

@@ -3,8 +3,9 @@
 `RUN ./setup/preinstall.sh` runs a script from the build context that was written for the Debian (or
 Alpine, or RHEL) image: it may call apt-get or dpkg, which Wolfi does not have, and nothing in the
 Dockerfile says so. When the context is on disk the script is read: a package manager of the source
-distribution in it is an error (the RUN fails). An unreadable script whose name says it sets the system up
-(preinstall.sh, setup/, install-deps.sh) is an error too where the source distribution's package manager is
+distribution in it is an error (the RUN fails). An unreadable script whose own file name says it installs
+system packages (preinstall.sh, install-deps.sh, packages.sh; its directory says nothing), or that its RUN
+step runs with the apt or yum cache mounted, is an error too where the source distribution's package manager is
 not Wolfi's apk (Debian, RHEL): it installs packages with apt-get or yum, so the step fails; another
 unreadable script (build.sh compiling the app) gets a warning that says what to check.
 
@@ -15,6 +16,7 @@ them on the Chainguard -dev image, which is said too.
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from migrator.findings import finding
@@ -117,9 +119,10 @@ def _script_finding(plan: FilePlan, stage_plan: StagePlan, program: str, line: i
         return [finding("MIG415", line, f"`{program}` ({source} in the build context) runs {', '.join(managers)}: "
                         f"written for the {label} image, it fails on Wolfi, which has no such package manager "
                         "(and names packages differently). Port the script to `apk add` with Wolfi's names")]
-    if family != "alpine" and _SETUP_NAME.search(source.lower()):
-        return [finding("MIG417", line, f"`{program}` is a set-up script from the build context (its name says "
-                        f"so), written for the {label} image, that this tool cannot read ({_unread(plan, source)}): "
+    evidence = _setup_evidence(stage_plan, source, line)
+    if family != "alpine" and evidence:
+        return [finding("MIG417", line, f"`{program}` is a set-up script from the build context ({evidence}), "
+                        f"written for the {label} image, that this tool cannot read ({_unread(plan, source)}): "
                         f"such a script installs packages with {_MANAGER[family]}, which Wolfi does not have, so the "
                         "step fails (under `set -e`, the build)" + _start_relies(plan, stage_plan) + "; give the "
                         "build context with --context DIR to have it checked, or port what it installs to `apk add` "
@@ -131,10 +134,42 @@ def _script_finding(plan: FilePlan, stage_plan: StagePlan, program: str, line: i
                     "have it read), and port what it installs to `apk add`")]
 
 
-# the name of a script that sets the system up (installs packages), not one that builds the app (build.sh)
-# (not `prepare` or `requirements`: prepare-assets.sh builds the app, requirements.sh may be pip's)
-_SETUP_NAME = lazy_re(r"(?:^|[/_.-])(?:pre|post)?-?(?:install(?:er)?|setup|bootstrap|provision(?:ing)?|deps"
-                      r"|dependencies|depends|packages|pkgs|prereqs?|prerequisites|apt|yum|dnf)(?:[/_.-]|$)")
+def _setup_evidence(stage_plan: StagePlan, source: str, line: int) -> str:
+    """Why an unread script is taken to install system packages ("" when nothing says so): its own file name
+    (never its directory: ./install/build.sh builds the app), or a cache of the distribution's package manager
+    mounted on the RUN step that runs it."""
+    if is_setup_name(source):
+        return "its name says so"
+    for instruction in stage_plan.stage.instructions:
+        if (instruction.keyword == "RUN" and instruction.line <= line <= instruction.end_line
+                and _PACKAGE_CACHE.search(instruction.logical)):
+            return "its RUN step mounts the package manager's cache"
+    return ""
+
+
+def is_setup_name(source: str) -> bool:
+    """Whether a script's file name says it installs system packages: preinstall.sh, install-deps.sh,
+    packages.sh, apt-packages.sh, system-deps.sh. Not install.sh or setup.sh (as often the app's own
+    installer or configuration as the system's packages), not bootstrap (autotools' and Boost's build the
+    software), not post-install, build, compile or assets, and not a language's dependencies (npm-deps.sh)."""
+    name = posixpath.basename(source).lower()
+    stem = re.sub(r"\.(?:sh|bash)$", "", name)
+    words = [w for w in re.split(r"[-_.]+", stem) if w]
+    if not words or any(w in _LANGUAGE_WORDS for w in words):
+        return False
+    joined = "".join(words)
+    if joined.startswith(("preinstall", "prerequisite", "prereq")):
+        return True
+    return any(w in _SETUP_WORDS or w.startswith(("apt", "yum", "dnf")) for w in words)
+
+
+_SETUP_WORDS = frozenset({"deps", "dependencies", "depends", "packages", "pkgs", "sysdeps", "prereqs",
+                          "prerequisites", "preinstall", "provision", "provisioning"})
+_LANGUAGE_WORDS = frozenset({"npm", "yarn", "pnpm", "node", "js", "pip", "python", "py", "gem", "gems", "ruby",
+                             "bundle", "bundler", "composer", "php", "go", "cargo", "rust", "maven", "mvn", "gradle",
+                             "java", "frontend", "assets", "r", "cran", "conda", "poetry"})
+# `RUN --mount=type=cache,target=/var/cache/apt ./x.sh`: the script installs with the distribution's manager
+_PACKAGE_CACHE = lazy_re(r"--mount=\S*target=/var/(?:lib|cache)/(?:apt|yum|dnf)\b")
 _MANAGER = {"debian": "apt-get", "fedora": "yum or dnf"}
 
 

@@ -114,6 +114,34 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool, sets: SetCommands |
     return None
 
 
+def lookup_guard(node: Node, name: str) -> str | None:
+    """Why `node` (a command running `name`) never runs where `name` is missing, or None: it is the body of an
+    `if` whose condition looks the tool up (`if command -v curl >/dev/null; then curl ...; fi`), or follows
+    such a look-up with `&&` (`which curl && curl ...`). Not after `!`, in an `else`, or after `||`."""
+    current = node
+    while current.parent is not None:
+        parent = current.parent
+        condition: list[Node] = []
+        if parent.type in ("if_statement", "elif_clause") and any(_same(current, c) for c in _clause_body(parent)):
+            condition = [c for c in parent.children if c.type not in ("if", "elif", "then")][:1]
+        elif (parent.type == "list" and not _same(current, parent.children[0])
+              and any(c.type == "&&" for c in parent.children)):
+            condition = [parent.children[0]]
+        for part in condition:
+            text = (part.text or b"").decode("utf-8", "replace")
+            found = _lookup_pattern(name).search(text)
+            if found is not None and not text[:found.start()].rstrip().endswith("!"):
+                return f"it runs only when `{found.group(0).strip()}` finds it"
+        current = parent
+    return None
+
+
+def _lookup_pattern(name: str) -> re.Pattern[str]:
+    tool = re.escape(name)
+    return re.compile(rf"(?:\bcommand\s+-[vV]|\bwhich|\btype(?:\s+-[a-zA-Z]+)?|\bhash)\s+['\"]?{tool}(?![\w.-])"
+                      rf"|-[xfe]\s+['\"]?\S*/{tool}(?![\w.-])")
+
+
 _EXITS = lazy_re(r"(?:^|[;{]\s*|&&\s*)exit\s+[1-9]\d*\s*;?\s*\}?\s*$")
 _FAILS_AGAIN = lazy_re(r"(?:^|[;{(]\s*|&&\s*)(?:false|return\s+[1-9]\d*)\s*;?\s*[})]?\s*$")
 

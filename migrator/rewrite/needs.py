@@ -13,7 +13,7 @@ from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan
 from migrator.plan.stages import Stage
 from migrator.regex import lazy as lazy_re
-from migrator.rewrite.runtime_packages import lost_packages
+from migrator.rewrite.runtime_packages import lost_packages, runtime_installs
 from migrator.rewrite.shell import SimpleCommand
 
 
@@ -55,8 +55,9 @@ def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[in
         for library in [package] if package in libraries else implied.get(package, []):
             if library in libraries and library not in wanted:
                 wanted.append(library)
-    runtime_name = image_name(plan.final.runtime_override or runtime_plan.image
-                              or plan.root_of(plan.final).runtime_choice or "glibc-dynamic")
+    runtime_image = (plan.final.runtime_override or runtime_plan.image or plan.root_of(plan.final).runtime_choice
+                     or "glibc-dynamic")
+    runtime_name = image_name(runtime_image)
     runtime = plan.rules.image_facts(runtime_name)
     php = runtime.has_program("php") or runtime.has_program("php-fpm")
     modules = php_modules(installed) if php else []
@@ -75,7 +76,10 @@ def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[in
         carried += ["PHP configuration under /etc/php"] if php and not modules and not wanted else []
         findings.append(finding("MIG521", line, "copied into the runtime with every shared library they load "
                                 f"(resolved in the builder with ld.so --list): {'; '.join(carried)}"))
-    findings += lost_packages(plan, runtime_name, packages, wanted + modules)
+    if plan.rules.image_model(runtime_image).has_program("apk"):  # a -dev runtime installs them itself
+        findings += runtime_installs(plan, runtime_image, runtime_plan, packages, wanted + modules)
+    else:
+        findings += lost_packages(plan, runtime_name, packages, wanted + modules)
     return findings
 
 

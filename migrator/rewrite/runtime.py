@@ -497,6 +497,7 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
             out += finalize_instruction(instruction, context)
     if context.plan.env:
         out.append("ENV " + " ".join(context.plan.env) + context.newline)
+    out += _package_lines(context)
     if not context.plan.image_default_command and (facts.workdir != "/" or (
         (context.image.workdir or "/") != "/" and relies_on_workdir(facts)
     )):
@@ -523,6 +524,17 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
         out += [context.newline] if out and not out[-1].endswith("\n") else []
         out.append(reset)
     return "".join(out)
+
+
+def _package_lines(context: RuntimeContext) -> list[str]:
+    """`RUN apk add` of the packages a -dev runtime installs (MIG569): as root, then the image's user again."""
+    if not context.plan.packages:
+        return []
+    newline = context.newline
+    run = f"RUN apk add --no-cache {' '.join(context.plan.packages)}{newline}"
+    if context.image.uid == 0:
+        return [run]  # (a root image, wolfi-base: the stage runs as root there anyway)
+    return [f"USER root{newline}", run, f"USER {context.uid}{newline}"]
 
 
 def relies_on_workdir(facts: StageFacts) -> bool:

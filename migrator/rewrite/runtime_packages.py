@@ -12,6 +12,7 @@ import posixpath
 
 from migrator.findings import finding
 from migrator.model import Finding
+from migrator.plan.ecosystems.base import RuntimePlan
 from migrator.plan.facts import read_facts
 from migrator.plan.planner import FilePlan
 from migrator.regex import glob_match
@@ -19,15 +20,37 @@ from migrator.regex import glob_match
 _WRAPPERS = frozenset({"gosu", "su-exec", "tini", "tini-static", "dumb-init"})
 
 
-def lost_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[str]],
-                  carried: list[str]) -> list[Finding]:
-    """`carried`: the libraries already copied into the runtime (MIG521)."""
+def missing_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[str]],
+                     carried: list[str]) -> list[str]:
+    """What the original final stage installed that the runtime has not. `carried`: the libraries already
+    copied into the runtime (MIG521)."""
     from migrator.rewrite.needs import run_time_packages
 
     provided = plan.rules.image_facts(runtime_name).packages
     language = [g for lang in plan.rules.languages.values() if lang.runtime_name == runtime_name for g in lang.packages]
-    missing = [p for p in run_time_packages(plan, packages, build_tools=True) if p not in provided
-               and p not in carried and p not in _WRAPPERS and not any(glob_match(p, g) for g in language)]
+    return [p for p in run_time_packages(plan, packages, build_tools=True) if p not in provided
+            and p not in carried and p not in _WRAPPERS and not any(glob_match(p, g) for g in language)]
+
+
+def runtime_installs(plan: FilePlan, runtime_image: str, runtime_plan: RuntimePlan, packages: dict[int, list[str]],
+                     carried: list[str]) -> list[Finding]:
+    """A runtime on a -dev image has apk: it installs what the original final stage installed (MIG569)."""
+    from migrator.plan.images import image_name
+
+    missing = missing_packages(plan, image_name(runtime_image), packages, carried)
+    if not missing:
+        return []
+    runtime_plan.packages += [p for p in missing if p not in runtime_plan.packages]
+    tag = runtime_image.rsplit("/", 1)[-1]
+    return [finding("MIG569", plan.final.stage.from_item.line, f"the original final stage installed "
+                    f"{', '.join(missing)}: the runtime on {tag} has apk, so it installs them too (as root, then back "
+                    "to the image's user)")]
+
+
+def lost_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[str]],
+                  carried: list[str]) -> list[Finding]:
+    """`carried`: the libraries already copied into the runtime (MIG521)."""
+    missing = missing_packages(plan, runtime_name, packages, carried)
     if not missing:
         return []
     used = _run_programs(plan)

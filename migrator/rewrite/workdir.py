@@ -31,9 +31,9 @@ def default_workdir(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tupl
 
 
 def _unset_variables(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
-    """A WORKDIR through a variable nothing in the file (nor the Chainguard image) sets is read with "" for
-    it, as BuildKit does: where the source image set it (python's PYTHON_VERSION, a base image's HOME),
-    the original worked in another directory."""
+    """A WORKDIR through a variable nothing in the file (nor the Chainguard image, nor the ENV written for what
+    the source image set: dockerhub_homes) sets is read with "" for it, as BuildKit does: where the source image
+    set it (python's PYTHON_VERSION, a base image's HOME), the original worked in another directory."""
     from migrator.rewrite.writer import stage_facts
 
     stage = stage_plan.stage

@@ -20,7 +20,7 @@ from migrator.records import dataclass, field
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts, translate_heredoc_scripts
-from migrator.rewrite.dockerhub_homes import dockerhub_homes
+from migrator.rewrite.dockerhub_homes import dockerhub_homes, env_line, home_env, source_env_read
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.layout import translate_layout
@@ -135,8 +135,8 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     root = chain[0]
     if rules is not None and root.ref is not None:
         inherited = StageFacts(root, workdir=rules.upstream_defaults(root.ref.short_name, root.ref.tag).workdir)
-        if image is not None:
-            environment = dict(rules.image_model(image).env)
+        if image is not None:  # (Docker Hub's values the stage reads come first: the image's own win)
+            environment = source_env_read(rules, root, image) | dict(rules.image_model(image).env)
             inherited.env.update(environment)
             inherited.env_names.update(environment)  # (the image's ENV wins over an ARG of the same name)
     for current in chain:
@@ -271,6 +271,11 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, l
     workdir, notes = default_workdir(plan, final, newline)
     out.text += workdir
     out.findings += notes
+    homes, notes = home_env(plan, final)  # (/usr/local/bundle copied in: the builder and the runtime need GEM_HOME)
+    out.text += env_line(homes) + newline if homes else ""
+    out.findings += notes
+    runtime_plan.env += [f'{k}="{v}"' if "$" in v else f"{k}={v}" for k, v in homes.items()
+                         if not any(e.split("=", 1)[0] == k for e in runtime_plan.env)]
     builder_image = plan.inherited_image(final)
     out.stages.append(StageInfo(builder_name, BUILDER, builder_image, stage.resolved))
     body = _builder_items(plan, final, stage.items, inserts, newline, out)

@@ -181,6 +181,7 @@ class UpstreamDefaults:
     entrypoint: tuple[str, ...] = ()
     cmd: tuple[str, ...] = ()
     entrypoint_passes_commands: bool = False  # docker-entrypoint.sh-style: runs CMD when it is a command
+    env: tuple[tuple[str, str], ...] = ()  # the ENV the image sets that a stage may read (golang's GOPATH=/go)
 
 
 def builtin_rules_dir() -> Path:
@@ -456,7 +457,7 @@ def _dockerhub_path(path: str, value: Any, origin: str) -> tuple[str, tuple[tupl
     return checks.message(value.get("why", ""), f"{where}: why"), checks.env(value.get("env"), f"{where}: env")
 
 
-_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands"}
+_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -476,6 +477,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         cmd=tuple(checks.exec_form(raw.get("cmd"), f"{where}: cmd")),
         entrypoint_passes_commands=checks.boolean(raw.get("entrypoint_passes_commands"),
                                                   f"{where}: entrypoint_passes_commands", False),
+        env=checks.env(raw.get("env"), f"{where}: env") if raw.get("env") is not None else (),
     )
 
 

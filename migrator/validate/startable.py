@@ -163,6 +163,7 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     return report, problems
 
 
+GUARDED = "it runs only when"  # the start of failures.lookup_guard's reason
 _VARIABLE_SET = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
@@ -193,6 +194,10 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
         if skipped is None:
             problems.append(Problem("MIG563", line, f"{lacks}: the container fails at start with `not found`; "
                                     f"install it (`apk add {package}` on wolfi-base) or do that step in the build"))
+        elif skipped.startswith(GUARDED):
+            problems.append(Problem("MIG564", line, f"{lacks}: that step is skipped at every start ({skipped}), so "
+                                    f"the command goes on without it; install it (`apk add {package}` on "
+                                    "wolfi-base) if the app needs that step, or drop it"))
         else:
             problems.append(Problem("MIG564", line, f"{lacks}: that step fails with `not found` at every start and "
                                     f"the command goes on without it ({skipped}); install it (`apk add {package}` "
@@ -229,7 +234,7 @@ def _shebang_errexit(text: str) -> bool:
 def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | None]]:
     """(program, why its failure does not end the command or None when it does) of each program a `sh -c`
     command line runs, once per program (it ends the command if any of its uses does)."""
-    from migrator.rewrite.failures import hidden_reason, set_commands
+    from migrator.rewrite.failures import hidden_reason, lookup_guard, set_commands
     from migrator.rewrite.shell import _command_words as command_words
     from migrator.rewrite.shell import _walk as walk
     from migrator.rewrite.shell import literal, parsed
@@ -252,7 +257,8 @@ def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | Non
         words = [literal(src, w) for w in command_words(node)[1]]
         name = program_name(words)
         if name:  # (`exec` replaces the shell: nothing after it runs, whatever follows)
-            skipped = None if words[0] == "exec" else hidden_reason(node, errexit, False, sets)
+            skipped = lookup_guard(node, name) or (None if words[0] == "exec" else hidden_reason(node, errexit,
+                                                                                               False, sets))
             found[name] = None if name in found and found[name] is None else skipped
     return list(found.items())
 

@@ -152,6 +152,28 @@ def test_a_missing_tool_used_twice_is_an_error_when_one_use_ends_the_start() -> 
         "MIG563": Severity.ERROR}
 
 
+def test_a_missing_tool_behind_a_look_up_of_itself_is_skipped_not_a_failed_start() -> None:
+    # review 5, P-1: `if command -v curl ...; then exec curl ...; fi` was MIG563 "fails at every start"
+    result = migrate(NODE_APP.format(command="if command -v curl >/dev/null; then exec curl http://x; fi; "
+                                             "exec node server.js"))
+    assert "MIG563" not in codes(result)
+    [message] = messages(result, "MIG564")
+    assert "that step is skipped at every start (it runs only when `command -v curl` finds it)" in message
+    for command in ("command -v curl >/dev/null && exec curl http://x; exec node server.js",
+                    "which curl && curl -s http://cfg > .env && node server.js",
+                    "if type curl; then curl http://x; elif hash wget; then wget http://x; fi; node server.js",
+                    "if [ -x /usr/bin/curl ]; then exec curl http://x; fi; exec node server.js"):
+        assert start_findings(command) == {"MIG564": Severity.WARNING}, command
+
+
+def test_a_look_up_that_does_not_guard_the_tool_leaves_the_error() -> None:
+    for command in ("if ! command -v curl; then exec curl http://x; fi; exec node server.js",
+                    "if command -v curl; then echo yes; else exec curl http://x; fi; exec node server.js",
+                    "command -v curl || exec curl http://x; exec node server.js",
+                    "if command -v wget; then exec curl http://x; fi; exec node server.js"):
+        assert start_findings(command) == {"MIG563": Severity.ERROR}, command
+
+
 # --- N5: MIG222 only where the pinned Java proves the unread wrapper too old --------------------------
 
 GRADLE_21 = """\

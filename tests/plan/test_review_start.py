@@ -637,3 +637,44 @@ def test_a_user_whose_uid_wolfi_uses_is_created_with_a_free_one() -> None:
     # php's www-data is uid 33, which is xfs on Wolfi: adduser -u 33 would fail the build
     result = migrate("FROM php:8.3-cli\nCOPY . /var/www\nUSER www-data\nENTRYPOINT [\"/var/www/start.sh\"]\n")
     assert "RUN adduser -D www-data\n" in result.dockerfile and "-u 33" not in result.dockerfile
+
+
+RUBY_DEV_RUNTIME = """\
+FROM ruby:3.3-alpine AS b
+WORKDIR /app
+COPY . .
+RUN gem install rails
+FROM ruby:3.3-alpine
+RUN apk add --no-cache postgresql-client
+WORKDIR /app
+COPY --from=b /app /app
+COPY --from=b /usr/local/bundle /usr/local/bundle
+"""
+
+
+def test_a_dev_runtime_installs_the_final_stages_packages_itself() -> None:
+    """review 5, R5-3: the runtime on ruby:latest-dev (apk) lost postgresql-client, and MIG514 said the ruby
+    runtime had no package manager."""
+    result = migrate_text(RUBY_DEV_RUNTIME)
+    runtime = result.dockerfile[result.dockerfile.index("# Runtime stage"):]
+    assert runtime.startswith("# Runtime stage on ruby (its -dev image")
+    assert "USER root\nRUN apk add --no-cache postgresql-client\nUSER 65532\n" in runtime
+    codes = {f.code for f in result.findings}
+    assert "MIG514" not in codes and "MIG569" in codes
+    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_gems_copied_into_usr_local_bundle_stay_on_the_gem_path_in_builder_and_runtime() -> None:
+    """review 5, R5-3: the runtime copied /usr/local/bundle without the GEM_HOME Docker Hub's ruby set."""
+    result = migrate_text(RUBY_DEV_RUNTIME)
+    env = 'ENV GEM_HOME=/usr/local/bundle BUNDLE_APP_CONFIG=/usr/local/bundle PATH="/usr/local/bundle/bin:$PATH"\n'
+    builder = result.dockerfile[result.dockerfile.index(" AS builder\n"):result.dockerfile.index("# Runtime stage")]
+    runtime = result.dockerfile[result.dockerfile.index("# Runtime stage"):]
+    assert env in builder and env in runtime
+
+
+def test_a_distroless_runtime_still_says_the_packages_are_lost() -> None:
+    result = migrate_text(RUBY_DEV_RUNTIME + 'CMD ["ruby", "app.rb"]\n')
+    runtime = result.dockerfile[result.dockerfile.index("# Runtime stage"):]
+    assert "apk add" not in runtime and "FROM cgr.dev/chainguard/ruby:latest\n" in runtime
+    assert "MIG514" in {f.code for f in result.findings}

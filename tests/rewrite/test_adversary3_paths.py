@@ -177,6 +177,40 @@ def test_a_workdir_through_a_variable_the_chainguard_image_sets_is_read_with_its
     assert "MIG568" not in {f.code for f in result.findings}
 
 
+GOPATH_BUILD = """\
+FROM golang:1.22 AS build
+COPY . ${GOPATH}/src/app
+WORKDIR ${GOPATH}/src/app
+RUN go build -o app .
+FROM alpine:3.20
+COPY --from=build /go/src/app/app /usr/local/bin/app
+ENTRYPOINT ["/usr/local/bin/app"]
+"""
+
+
+def test_a_variable_the_source_image_set_is_written_and_read_with_its_value_not_called_unset() -> None:
+    """review 5, R5-1: MIG568 said ${GOPATH} was unset and the directory /src/app, while the output sets
+    GOPATH=/go (golang's) in that stage."""
+    result = migrate_text(GOPATH_BUILD)
+    assert "MIG568" not in {f.code for f in result.findings}
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/go:latest-dev AS build\n"
+                                        'ENV GOPATH=/go PATH="/go/bin:$PATH"\nCOPY . ${GOPATH}/src/app\n')
+    # read without a copy out of /go: the ENV is written all the same, so the directory stays /go/src/app
+    alone = migrate_text(GOPATH_BUILD.replace("/go/src/app/app", "/app").replace("go build -o app", "go build -o /app"))
+    assert 'ENV GOPATH=/go PATH="/go/bin:$PATH"\n' in alone.dockerfile
+    [note] = [f for f in alone.findings if f.code == "MIG547"]
+    assert "the stage reads $GOPATH, which golang set" in note.message
+    assert "MIG568" not in {f.code for f in alone.findings}
+    assert migrate_text(alone.dockerfile).dockerfile == alone.dockerfile
+
+
+def test_a_variable_the_source_image_is_not_known_to_set_is_still_said_unset() -> None:
+    result = migrate_text(GOPATH_BUILD.replace("GOPATH", "APP_ROOT"))
+    [said] = [f for f in result.findings if f.code == "MIG568"]
+    assert said.message.startswith("${APP_ROOT}: not set in this Dockerfile, so the directory is /src/app")
+    assert "ENV APP_ROOT" not in result.dockerfile
+
+
 def test_the_start_check_reads_the_json_copy_words_the_migration_writes() -> None:
     """It read `["/srv/\\\\$HOME", ...]` with the escape kept and $HOME expanded: files placed in `/srv/\\`."""
     from migrator.plan.stages import split_stages

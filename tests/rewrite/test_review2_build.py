@@ -7,6 +7,8 @@ distribution; class 2: finding texts that say what the output does.
 
 from __future__ import annotations
 
+import pytest
+
 from migrator.api import migrate_text
 from migrator.model import Options, Severity, TagPolicy
 
@@ -263,6 +265,36 @@ def test_an_unreadable_build_script_or_an_alpine_one_stays_a_warning():
     assert warning.severity is Severity.WARNING and "apt-get" in warning.message and not messages(built, "MIG417")
     alpine = migrate(DISTRO_SCRIPT.replace("ruby:3.3-bookworm", "ruby:3.3-alpine"))
     assert messages(alpine, "MIG414") and not messages(alpine, "MIG417")
+
+
+@pytest.mark.parametrize("script", ["./install/build.sh", "./setup/compile-assets.sh", "./docker/setup/postinstall.sh",
+                                    "./install.sh", "./scripts/setup.sh", "./bootstrap.sh", "./install-npm-deps.sh"])
+def test_a_script_whose_own_name_does_not_say_it_installs_packages_is_a_warning(script):
+    # review 5, R5-2: the directory (install/, setup/) made these an error that failed pre-commit hooks
+    result = migrate(f"FROM ruby:3.3-bookworm\nWORKDIR /app\nCOPY . .\nRUN {script}\nCMD [\"ruby\",\"app.rb\"]\n")
+    [warning] = [f for f in result.findings if f.code == "MIG414"]
+    assert warning.severity is Severity.WARNING and script in warning.message
+    assert not messages(result, "MIG417")
+
+
+@pytest.mark.parametrize("script", ["./preinstall.sh", "scripts/install-deps.sh", "./packages.sh",
+                                    "./install_packages.sh", "./system-deps.sh", "./apt-install.sh",
+                                    "./install-dependencies.sh", "./pre-install.sh",
+                                    "/build/install-deps.sh"])  # (fix9: a context copied into /build is still the context)
+def test_a_script_whose_own_name_says_it_installs_packages_is_an_error(script):
+    result = migrate(f"FROM ruby:3.3-bookworm\nCOPY . /build/\nWORKDIR /build\nRUN bash {script}\n"
+                     "CMD [\"ruby\",\"app.rb\"]\n")
+    [error] = [f for f in result.findings if f.code == "MIG417"]
+    assert error.severity is Severity.ERROR and "its name says so" in error.message
+
+
+def test_a_script_run_with_the_apt_cache_mounted_is_an_error_whatever_its_name():
+    # pixelfed: /docker/install/base.sh runs under --mount=type=cache,target=/var/lib/apt
+    result = migrate("FROM php:8.3-apache-bookworm\nCOPY docker/install/base.sh /docker/install/base.sh\n"
+                     "RUN --mount=type=cache,id=apt,sharing=locked,target=/var/lib/apt \\\n"
+                     "    /docker/install/base.sh\nCMD [\"apache2-foreground\"]\n")
+    [error] = [f for f in result.findings if f.code == "MIG417"]
+    assert "mounts the package manager's cache" in error.message and error.line == 4
 
 
 def test_an_unreadable_set_up_script_of_a_builder_only_names_the_build():

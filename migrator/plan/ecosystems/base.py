@@ -56,6 +56,7 @@ class RuntimePlan:
     image_default_command: bool = False  # the runtime image's own ENTRYPOINT/CMD serve the app (nginx)
     expose: tuple[str, ...] | None = None  # replaces the original EXPOSE ports
     owned: set[str] = field(default_factory=set)  # destinations copied owned by the runtime user (the app writes)
+    packages: list[str] = field(default_factory=list)  # installed in a runtime that has apk (a -dev image)
     findings: list[Finding] = field(default_factory=list)
 
     def note(self, code: str, line: int, message: str | None = None) -> None:
