@@ -186,7 +186,10 @@ CONTEXT_SCRIPT_PACKAGES = Code(
     "A RUN step runs a script from the build context that calls apt-get, dpkg, yum, dnf, zypper or "
     "tonistiigi/xx's `xx-apt-get`. "
     "The script was written for the original image; on Wolfi those package managers do not exist, so "
-    "the step fails. Port the script: `apk add` with Wolfi's package names (`xx-apk` for xx).",
+    "the step fails. Port the script: `apk add` with Wolfi's package names (`xx-apk` for xx). A script written "
+    "in the Dockerfile itself (`COPY <<EOF /setup.sh`, then `RUN sh /setup.sh`) is translated like a RUN "
+    "(apt-get install becomes apk add, its other lines stay as written); this error is given for what "
+    "the translation leaves (`dpkg -i`).",
 )
 
 FULL_IMAGE_HEADERS = Code(

@@ -173,7 +173,8 @@ CODES: tuple[Code, ...] = (
     Code("MIG526", Severity.INFO, "RUN not needed on the runtime image",
          "This final-stage RUN only installed packages the runtime image already contains (such as "
          "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "
-         "already. The RUN is dropped, so the final stage needs no shell."),
+         "already. The RUN is dropped, so the final stage needs no shell. A RUN that also writes a file "
+         "(`echo k=v > /etc/app.conf`) is kept: the runtime copies the file from the builder (MIG561 says more)."),
     Code("MIG540", Severity.ERROR, "the final stage cannot start its command",
          "The migration checks the final stage as the engine will run it: the image's ENTRYPOINT and CMD "
          "with the stage's own, wrappers (tini, dumb-init, gosu) seen through, the program looked up on "
@@ -243,8 +244,13 @@ CODES: tuple[Code, ...] = (
          "The runtime stage of a split carries what the app needs: its build output, its working directory, "
          "files its command names, files copied in that no build step reads, and files `touch` creates. A path "
          "the original final stage copied in or made (mkdir) that is none of these is listed here: the "
-         "original image had it, the new one does not. Copy what the app uses from the builder with "
-         "`COPY --from`, or leave it out on purpose."),
+         "original image had it, the new one does not. A plain file a RUN writes outside the app (`echo k=v > "
+         "/etc/app.conf`, `tee`, `sed -i`, the destination of `cp`, `mv` or `install`) is copied from the builder; a "
+         "link (`ln -s`), a destination that may be a directory, or a program put on PATH that the start command "
+         "does not run (MIG518 copies the one it runs) is listed here instead. Paths the runtime image "
+         "has its own of, or needs none of, are neither: /tmp, /root, caches, apt's and apk's state and set-up, "
+         "the user database and its configuration (useradd), shell start-up files. Copy what the app uses from "
+         "the builder with `COPY --from`, or leave it out on purpose."),
     Code("MIG563", Severity.ERROR, "the start command runs a tool the runtime image lacks",
          "The start command is a shell command line (`sh -c \"wget -q URL && java -jar app.jar\"`), or a start script "
          "read from the build context on disk, that runs a tool the runtime image does not have: Wolfi's busybox has "

@@ -17,7 +17,7 @@ def droppable(run: Instruction, family: str, rules: RuleSet, runtime: Chainguard
     from migrator.rewrite.needs import installed_packages
     from migrator.rewrite.run import translate_run
 
-    if run.heredocs or run.flags:
+    if run.heredocs or run.flags or _writes_a_file(run):
         return False
     outcome = translate_run(run, family, rules)
     if outcome.raw is None:
@@ -32,3 +32,14 @@ def droppable(run: Instruction, family: str, rules: RuleSet, runtime: Chainguard
         if name not in _HARMLESS:
             return False
     return set(installed_packages(commands)) <= runtime.packages
+
+
+def _writes_a_file(run: Instruction) -> bool:
+    """`echo k=v > /etc/app.conf`: the file is the app's, so the RUN stays (relative paths count: they land in
+    the WORKDIR)."""
+    from migrator.plan.facts import run_scripts
+    from migrator.rewrite.shell import redirect_targets
+    from migrator.rewrite.uncarried import app_file
+
+    targets = [t for script, line in run_scripts(run) for t, _, _ in redirect_targets(script, line)]
+    return any(app_file(t) or not t.startswith(("/", "$")) for t in targets)

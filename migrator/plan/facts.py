@@ -371,6 +371,9 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
     placed: list[str] = []
     unplaced = False
+    if instruction.heredocs and not sources:  # `COPY <<EOF /etc/app.conf`: a file named by its delimiter in a directory
+        many = into_directory or len(instruction.heredocs) > 1
+        placed = [posixpath.join(target, h.delimiter) if many else target for h in instruction.heredocs]
     for source_word in sources:
         item = expand_args(source_word, facts.env)[0] if "$" in source_word else source_word  # `${JAR}.jar`: app.jar
         name = posixpath.basename(item.rstrip("/"))

@@ -64,8 +64,9 @@ def _removal_targets(commands: list[Command], facts: StageFacts) -> list[tuple[i
     return found
 
 
-def _conditional_commands(facts: StageFacts) -> set[tuple[int, tuple[str, ...]]]:
-    """(line, words) of the simple commands that run only on some condition (in an if, a case, after ||)."""
+def _conditional_commands(facts: StageFacts, marker: str = "mkdir") -> set[tuple[int, tuple[str, ...]]]:
+    """(line, words) of the simple commands that run only on some condition (in an if, a case, after ||),
+    read in the RUN lines whose text holds `marker` ("" for all)."""
     from migrator.plan.facts import run_scripts, strip_env_prefix
     from migrator.rewrite.shell import Source, simple_commands
 
@@ -73,7 +74,7 @@ def _conditional_commands(facts: StageFacts) -> set[tuple[int, tuple[str, ...]]]
     seen: set[int] = set()
     for command in facts.commands:
         instruction = command.instruction
-        if id(instruction) in seen or "mkdir" not in instruction.raw:
+        if id(instruction) in seen or marker not in instruction.raw:
             continue
         seen.add(id(instruction))
         for script, first_line in run_scripts(instruction):
@@ -98,6 +99,16 @@ def _command_nodes(root: Node) -> list[Node]:
             found.append(node)
         stack.extend(node.children)
     return found
+
+
+def conditional_commands(facts: StageFacts) -> set[tuple[int, tuple[str, ...]]]:
+    """(line, words) of every simple command of the stage that runs only on some condition."""
+    return _conditional_commands(facts, "")
+
+
+def under_condition(node: Node) -> bool:
+    """The node runs only on some condition: in an if or a case, after `||`."""
+    return _under_condition(node)
 
 
 def _under_condition(node: Node) -> bool:

@@ -59,17 +59,19 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
 def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     """(program as written, line, build-context path) of each script from the build context that the
     stage's RUN steps run: `./setup/preinstall.sh`, `bash scripts/build.sh`, `/usr/local/bin/install.sh`."""
-    if not any(i.keyword == "RUN" and _RUNS_A_SCRIPT.search(i.raw) for i in stage.instructions):
-        return []  # no script run at all (the common case: no need to read the stage)
     chain = stage.chain()
-    copies = _context_copies(chain)
+    written = _heredoc_copies(chain)
+    if not written and not any(i.keyword == "RUN" and _RUNS_A_SCRIPT.search(i.raw) for i in stage.instructions):
+        return []  # no script run at all (the common case: no need to read the stage)
+    copies = _context_copies(chain) + written
     facts = read_facts(stage)
     found: list[tuple[str, int, str]] = []
     for command in facts.commands:
         for program, named in _scripts_run(command.words):
-            if not program.endswith(".sh") and not named:
-                continue  # `./gradlew`, `bin/rails`: the project's own tools, not set-up scripts
             path = command.resolve(program, facts.env)
+            in_dockerfile = any(destination == path for destination, _, _ in written)
+            if not program.endswith(".sh") and not named and not in_dockerfile:
+                continue  # `./gradlew`, `bin/rails`: the project's own tools, not set-up scripts
             source = _context_source(path, copies)
             copied_by_name = any(destination == path for destination, _, _ in copies)
             if source is not None and (copied_by_name or not _made_by_runs(program, source, chain)):
@@ -159,6 +161,44 @@ def _context_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
                 env.update(env_values(instruction.body, env, instruction.escape))
             elif instruction.keyword in ("COPY", "ADD") and "from" not in instruction.flags:
                 found += _copied(instruction, workdir, env)
+    return found
+
+
+HEREDOC_SOURCE = "<<"  # the source of a script written in the Dockerfile: `<<LINE:INDEX` of its COPY heredoc
+
+
+def heredoc_text(chain: list[Stage], source: str) -> str | None:
+    """The body of the COPY heredoc a `<<LINE:INDEX` source names."""
+    line, _, index = source[len(HEREDOC_SOURCE):].partition(":")
+    for stage in chain:
+        for instruction in stage.instructions:
+            if instruction.keyword in ("COPY", "ADD") and str(instruction.line) == line:
+                return instruction.heredocs[int(index)].body
+    return None
+
+
+def _heredoc_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
+    """(destination, `<<LINE:INDEX`, False) of each file a `COPY <<EOF /setup.sh` writes: a script whose text
+    is in the Dockerfile."""
+    found: list[tuple[str, str, bool]] = []
+    workdir, env = "/", dict[str, str | None]()
+    for stage in chain:
+        for instruction in stage.instructions:
+            if instruction.keyword == "WORKDIR":
+                workdir = workdir_after(instruction.body, workdir, env, instruction.escape)
+            elif instruction.keyword == "ENV":
+                env.update(env_values(instruction.body, env, instruction.escape))
+            elif instruction.keyword in ("COPY", "ADD") and instruction.heredocs:
+                words = [w for w in instruction.body.split() if not w.startswith("-")]
+                targets = [w for w in words if not w.startswith("<<")]
+                if not targets:
+                    continue
+                destination = absolute(targets[-1], workdir, env)
+                for index, heredoc in enumerate(instruction.heredocs):
+                    path = destination
+                    if destination.endswith("/") or len(instruction.heredocs) > 1:
+                        path = posixpath.join(destination, heredoc.delimiter)
+                    found.append((path, f"{HEREDOC_SOURCE}{instruction.line}:{index}", False))
     return found
 
 

@@ -21,9 +21,15 @@ import re
 
 from migrator.findings import finding
 from migrator.model import Finding
+from migrator.parse.dockerfile import Instruction
 from migrator.plan.planner import FilePlan, StagePlan
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
+
+TYPE_CHECKING = False  # (not typing's: see rewrite/run.py)
+if TYPE_CHECKING:
+    from migrator.rewrite.command import StageKnowledge
+    from migrator.rewrite.shell import ShellRewrite
 
 _FAMILIES = {"debian": "Debian", "alpine": "Alpine", "fedora": "RHEL/Fedora"}
 _MANAGERS = lazy_re(r"(?m)^[^#\n]*?(?<![\w./-])(apt-get|apt|aptitude|dpkg|yum|dnf|microdnf|zypper|xx-apt-get|xx-apt)"
@@ -44,6 +50,42 @@ def stage_context_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[s
     return found
 
 
+def translate_heredoc_scripts(plan: FilePlan, stage_plan: StagePlan, copy: Instruction,
+                              knowledge: StageKnowledge) -> tuple[str, ShellRewrite | None]:
+    """The COPY with the scripts its heredocs write translated like a RUN's (`COPY <<EOF /setup.sh` run later by
+    `RUN sh /setup.sh`: its apt-get becomes apk add), other lines byte for byte; and the last rewrite (its
+    findings, whether it installs packages). The translated text is remembered for the MIG415 check."""
+    from copy import copy as copy_of
+
+    from migrator.plan.scripts import HEREDOC_SOURCE
+    from migrator.rewrite.shell import ShellRewrite, apply_edits, rewrite_script
+
+    if stage_plan.family not in _FAMILIES or not stage_plan.migrated:
+        return copy.raw, None
+    sources = {source for _, _, source in stage_context_scripts(plan, stage_plan)}
+    if not any(source.startswith(f"{HEREDOC_SOURCE}{copy.line}:") for source in sources):
+        return copy.raw, None
+    # the tools the stage lacks (bash for `RUN bash /setup.sh`) are installed before the script runs, never by it
+    knowledge = copy_of(knowledge)
+    knowledge.tools, knowledge.base_tools = [], []
+    raw, combined = copy.raw, ShellRewrite([], [], False, False, False, True)
+    for index in reversed(range(len(copy.heredocs))):  # from the end: earlier offsets stay valid
+        source = f"{HEREDOC_SOURCE}{copy.line}:{index}"
+        if source not in sources:
+            continue
+        heredoc = copy.heredocs[index]
+        rewrite = rewrite_script(heredoc.body, stage_plan.family, plan.rules, heredoc.body_line, knowledge)
+        if not rewrite.parsed or not rewrite.edits:
+            continue
+        body = apply_edits(heredoc.body, rewrite.edits)
+        plan.memo[f"translated {source}"] = body
+        raw = raw[:heredoc.body_offset] + body + raw[heredoc.body_offset + len(heredoc.body):]
+        combined.findings[:0] = rewrite.findings
+        combined.installs_packages |= rewrite.installs_packages
+        combined.manages_users |= rewrite.manages_users
+    return raw, combined if combined.findings or raw != copy.raw else None
+
+
 def distro_script_findings(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
     """Findings for the build-context scripts the stage runs, and for headers a full image had."""
     family = stage_plan.family
@@ -58,7 +100,14 @@ def distro_script_findings(plan: FilePlan, stage_plan: StagePlan) -> list[Findin
 
 def _script_finding(plan: FilePlan, stage_plan: StagePlan, program: str, line: int, source: str, label: str,
                     family: str) -> list[Finding]:
+    from migrator.plan.scripts import HEREDOC_SOURCE, heredoc_text
+
+    in_dockerfile = source.startswith(HEREDOC_SOURCE)
     text = plan.files.text(source)
+    if in_dockerfile:
+        text = plan.memo.get(f"translated {source}") or heredoc_text(stage_plan.stage.chain(), source)
+    if in_dockerfile:
+        source = f"written by the COPY heredoc on line {source[len(HEREDOC_SOURCE):].split(':')[0]}, not"
     if text is not None:
         managers = sorted({m.group(1) for m in _MANAGERS.finditer(text)})
         if not managers and family == "alpine" and _APK.search(text):

@@ -21,7 +21,7 @@ from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.onbuild import runtime_trigger
-from migrator.rewrite.uncarried import build_inputs, consumed, touched_files, uncarried
+from migrator.rewrite.uncarried import build_inputs, consumed, safe_written_files, touched_files, uncarried
 from migrator.rewrite.workdir import relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet
 
@@ -103,6 +103,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
     wanted += [Copy(path, path) for path in touched_files(facts)]  # markers: `touch /.in-container`
+    wanted += [Copy(path, path) for path in safe_written_files(facts)]  # `RUN echo k=v > /etc/app.conf`
     inputs = build_inputs(facts)
     # a file copied into /tmp that no command of the stage reads is the app's (`COPY defaults.json /tmp/config/`)
     app_files = {d for d in facts.copy_destinations if d.startswith(_TEMPORARY) and not consumed(d, facts, inputs)}

@@ -312,6 +312,29 @@ def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
     return found
 
 
+_WRITES = {">", ">>", ">|", "&>", "&>>"}
+
+
+def redirect_targets(script: str, first_line: int = 1) -> list[tuple[str, int, Node]]:
+    """(file, line, redirect node) of each output redirect in the script (`> /etc/app.conf`, `&>> log`), as
+    written without quotes; [] when it cannot be parsed. A descriptor target (`2>&1`) is no file."""
+    try:
+        src = parsed(script, first_line)
+    except Exception:  # never raise on user input
+        return []
+    if src.root.has_error:
+        return []
+    found: list[tuple[str, int, Node]] = []
+    for node in _walk(src.root):
+        if node.type != "file_redirect":
+            continue
+        operators = [c for c in node.children if c.type in _WRITES]
+        targets = [c for c in node.named_children if c.type in _WORD_TYPES]
+        if operators and targets:
+            found.append((_word_text(src, targets[-1]), src.line(src.start(node)), node))
+    return found
+
+
 # --- the rewrite -------------------------------------------------------------------------------
 
 _SEPARATORS = {"comment", "heredoc_body", "heredoc_redirect"}

@@ -3,16 +3,43 @@
 The fidelity bar: the files the original image had are in the output, or a finding says they are
 gone. Files the stage consumed itself (build inputs a RUN reads, sources in a directory it builds in)
 are not the app's; a file that nothing in the stage reads is (`COPY defaults.json /tmp/config/`,
-`RUN touch /.in-container`).
+`RUN touch /.in-container`, `RUN echo k=v > /etc/app.conf`).
+
+Files a RUN writes (a redirect, `tee`, `sed -i`, `ln -s`, the destination of `cp`/`mv`/`install`) count
+too, except where the runtime image has its own or nothing of the kind: scratch and cache space (/tmp,
+/root, apt's and apk's state), the user database `useradd` writes (/etc/passwd: the runtime has its own
+nonroot user), package manager and shell set-up (/etc/apt, ~/.bashrc: no apt, no shell). A file that
+way is copied from the builder (safe_written_files); a link, a path that may be a system directory, or a
+program placed on PATH that the start command does not run (plan.placed_programs copies those it runs) is
+only named.
 """
 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 
-from migrator.plan.facts import StageFacts
+from migrator.plan.facts import Command, StageFacts
 
 _UNCARRIABLE = ("/proc", "/dev", "/sys", "/var/cache", "/var/lib/apt", "/var/lib/apk")
+# what a written path is not listed for: the runtime has its own, or needs none (see the module's text)
+_SYSTEM_WRITES = (
+    *_UNCARRIABLE, "/tmp", "/var/tmp", "/run", "/var/run", "/var/log", "/root", "/etc/apt", "/etc/apk",
+    "/etc/yum", "/etc/yum.repos.d", "/etc/dnf", "/etc/zypp", "/etc/pki/rpm-gpg", "/usr/share/keyrings",
+    "/var/lib/dpkg", "/var/lib/rpm", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf",  # (the engine mounts these)
+    "/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow", "/etc/subuid",
+    "/etc/subgid", "/etc/sudoers", "/etc/adduser.conf", "/etc/login.defs", "/etc/default/useradd",
+    "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/skel",
+    "/etc/ld.so.cache", "/etc/locale.gen", "/usr/share/doc", "/usr/share/man",
+)
+_COPIERS = ("cp", "mv", "install")
+_PATH_DIRECTORIES = frozenset({"/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin"})
+# directories a `cp FILE DIR` may name: copying one from the builder would bring the -dev image's whole tree
+_SYSTEM_DIRECTORIES = frozenset({
+    "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/libexec", "/usr/share", "/usr/include", "/usr/local",
+    "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib", "/usr/local/share", "/usr/local/include", "/etc/ssl",
+    "/etc/ssl/certs", "/var/lib", "/lib", "/lib64", "/bin", "/sbin", "/home", "/srv", "/opt", "/etc", "/var",
+})
 
 
 def touched_files(facts: StageFacts) -> list[str]:
@@ -29,6 +56,101 @@ def touched_files(facts: StageFacts) -> list[str]:
             if path not in found and not any(_inside(path, target) for target in gone if target != "/"):
                 found.append(path)
     return found
+
+
+def written_files(facts: StageFacts) -> list[tuple[str, bool]]:
+    """(absolute path, safe to copy) of each path the stage's RUN steps write that they do not read
+    again or remove: `echo k=v > /etc/app.conf`, `tee`, `sed -i`, `ln -s`, `cp`/`mv`/`install`."""
+    found: dict[str, bool] = {}
+    for command, word, is_file in _writes(facts):
+        if word.startswith("~") or any(c in word for c in "*?[$") or not word.strip():
+            continue
+        path = command.resolve(word, facts.env).rstrip("/") or "/"
+        if path == "/" or _inside_any(path, _SYSTEM_WRITES) or _used_later(path, command, facts):
+            continue
+        # (a program placed on PATH is plan.placed_programs' to copy, when the start command runs it)
+        on_path = posixpath.dirname(path) in _PATH_DIRECTORIES
+        safe = is_file and not word.endswith("/") and path not in _SYSTEM_DIRECTORIES and not on_path
+        found[path] = found.get(path, True) and safe
+    return list(found.items())
+
+
+def safe_written_files(facts: StageFacts) -> list[str]:
+    """The written files the runtime copies from the builder: plain files, never a link or a system directory."""
+    return [path for path, safe in written_files(facts) if safe]
+
+
+def _writes(facts: StageFacts) -> Iterator[tuple[Command, str, bool]]:
+    """(command, path word, is a plain file) for each write of the stage's commands."""
+    from migrator.parse.dockerfile import Instruction
+    from migrator.plan.facts import run_scripts
+    from migrator.plan.leftovers import conditional_commands, under_condition
+    from migrator.rewrite.shell import redirect_targets
+
+    conditional = conditional_commands(facts)
+    # after a `cd` a relative path is not where the WORKDIR says: only absolute paths are read in such a RUN
+    moving = {id(c.instruction) for c in facts.commands if c.words[0] in ("cd", "pushd")}
+    seen: set[int] = set()
+    for command in facts.commands:
+        instruction: Instruction = command.instruction
+        moves = id(instruction) in moving
+        if id(instruction) not in seen:
+            seen.add(id(instruction))
+            for script, first_line in run_scripts(instruction):
+                for target, _, node in redirect_targets(script, first_line):
+                    if not under_condition(node) and (target.startswith("/") or not moves):
+                        yield command, target, True
+        if (command.line, command.words) in conditional:
+            continue  # (a file written on a condition may not be there: the runtime's COPY would fail)
+        name, operands = posixpath.basename(command.words[0]), _operands(command.words)
+        if moves:
+            operands = [word for word in operands if word.startswith("/")]
+        if name == "tee":
+            yield from ((command, word, True) for word in operands)
+        elif name == "sed" and any(w == "-i" or w.startswith(("-i", "--in-place")) for w in command.words[1:]):
+            scripted = any(w in ("-e", "-f") or w.startswith("--expression") for w in command.words[1:])
+            yield from ((command, word, True) for word in operands[0 if scripted else 1:])
+        elif name == "ln" and len(operands) > 1:
+            yield command, operands[-1], False  # a link: its target may be a path the runtime lacks
+        elif name in _COPIERS and len(operands) == 2 and operands[-1].rstrip("/") in _SYSTEM_DIRECTORIES:
+            yield command, posixpath.join(operands[-1], posixpath.basename(operands[0].rstrip("/"))), True
+        elif name in _COPIERS and len(operands) > 1:
+            yield command, operands[-1], len(operands) == 2
+
+
+def _operands(words: tuple[str, ...]) -> list[str]:
+    """The words after the program that are no options (an `-e EXPR` of sed counts as an option)."""
+    operands: list[str] = []
+    skip = False
+    for word in words[1:]:
+        if skip:
+            skip = False
+        elif word in ("-e", "-f", "-t", "-m", "-o", "-g", "--target-directory"):
+            skip = True
+        elif not word.startswith("-"):
+            operands.append(word)
+    return operands
+
+
+def _used_later(path: str, writer: Command, facts: StageFacts) -> bool:
+    """A later command of the stage names the path or what is inside it (reads it, moves it, removes it)."""
+    later = facts.commands[facts.commands.index(writer) + 1:]
+    for command in later:
+        for word in command.words[1:]:
+            value = word.split("=", 1)[-1]
+            if ("/" in value or "." in value) and _inside(command.resolve(value, facts.env).rstrip("/"), path):
+                return True
+    return False
+
+
+def app_file(path: str) -> bool:
+    """A path a RUN writes that is the app's, not set-up the runtime image has its own of (_SYSTEM_WRITES)."""
+    return path.startswith("/") and "$" not in path and not _inside_any(path.rstrip("/"), _SYSTEM_WRITES)
+
+
+def _inside_any(path: str, directories: tuple[str, ...]) -> bool:
+    return any(path == d or path.startswith(d + "/") or (d.endswith("sudoers") and path.startswith(d))
+               for d in directories)
 
 
 def build_inputs(facts: StageFacts) -> set[str]:
@@ -63,7 +185,8 @@ def uncarried(facts: StageFacts, carried: list[str], made: list[str]) -> list[st
         if any(_inside(path, c) for c in carried) or consumed(path, facts, inputs):
             continue
         lost.append(path)
-    return lost
+    written = [path for path, _ in written_files(facts) if path not in lost]
+    return lost + [path for path in written if not any(_inside(path, c) for c in carried)]
 
 
 def _inside(path: str, directory: str) -> bool:

@@ -19,7 +19,7 @@ from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
-from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts
+from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts, translate_heredoc_scripts
 from migrator.rewrite.dockerhub_homes import dockerhub_homes, env_line, home_env, source_env_read
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
@@ -455,6 +455,11 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                 commands = outcome.commands()
                 out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(commands))
                 created |= created_users(plan, stage_plan, commands, out.findings)
+        elif item.keyword == "COPY" and item.heredocs and (script := translate_heredoc_scripts(
+                plan, stage_plan, item, knowledge))[1] is not None:
+            text.append(script[0])  # a script written in the Dockerfile and run by a later RUN
+            out.findings += script[1].findings
+            out.packages.setdefault(stage_plan.stage.index, []).extend(_heredoc_installs(script[0], item))
         elif item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
             if not (stage_plan is plan.final and stage_plan.split):  # (split: the runtime's copy is judged)
@@ -477,6 +482,15 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body
     return body
+
+
+def _heredoc_installs(raw: str, original: Instruction) -> list[str]:
+    """The packages the translated heredoc scripts of a COPY install (the runtime may need their libraries)."""
+    from migrator.rewrite.shell import simple_commands
+
+    copy = _instruction(raw, original)
+    commands = [c for i in copy for h in i.heredocs for c in simple_commands(h.body, h.body_line)]
+    return installed_packages(commands)
 
 
 def _instruction(raw: str, original: Instruction) -> list[Instruction]:
