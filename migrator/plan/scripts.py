@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
@@ -149,9 +150,8 @@ def _made_by_runs(program: str, source: str, chain: list[Stage]) -> bool:
     return any(re.search(rf"(?<![\w/.-]){re.escape(d)}(?![\w.-])", runs) for d in directories)
 
 
-def _context_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
-    """(destination, source, is_tree) of every COPY/ADD from the build context in the stage chain."""
-    found: list[tuple[str, str, bool]] = []
+def _copies_in_place(chain: list[Stage]) -> Iterator[tuple[Instruction, str, dict[str, str | None]]]:
+    """Each COPY/ADD of the stage chain with the WORKDIR and the ENV in force where it runs."""
     workdir, env = "/", dict[str, str | None]()
     for stage in chain:
         for instruction in stage.instructions:
@@ -159,9 +159,14 @@ def _context_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
                 workdir = workdir_after(instruction.body, workdir, env, instruction.escape)
             elif instruction.keyword == "ENV":
                 env.update(env_values(instruction.body, env, instruction.escape))
-            elif instruction.keyword in ("COPY", "ADD") and "from" not in instruction.flags:
-                found += _copied(instruction, workdir, env)
-    return found
+            elif instruction.keyword in ("COPY", "ADD"):
+                yield instruction, workdir, env
+
+
+def _context_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
+    """(destination, source, is_tree) of every COPY/ADD from the build context in the stage chain."""
+    return [copy for instruction, workdir, env in _copies_in_place(chain) if "from" not in instruction.flags
+            for copy in _copied(instruction, workdir, env)]
 
 
 HEREDOC_SOURCE = "<<"  # the source of a script written in the Dockerfile: `<<LINE:INDEX` of its COPY heredoc
@@ -181,24 +186,17 @@ def _heredoc_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
     """(destination, `<<LINE:INDEX`, False) of each file a `COPY <<EOF /setup.sh` writes: a script whose text
     is in the Dockerfile."""
     found: list[tuple[str, str, bool]] = []
-    workdir, env = "/", dict[str, str | None]()
-    for stage in chain:
-        for instruction in stage.instructions:
-            if instruction.keyword == "WORKDIR":
-                workdir = workdir_after(instruction.body, workdir, env, instruction.escape)
-            elif instruction.keyword == "ENV":
-                env.update(env_values(instruction.body, env, instruction.escape))
-            elif instruction.keyword in ("COPY", "ADD") and instruction.heredocs:
-                words = [w for w in instruction.body.split() if not w.startswith("-")]
-                targets = [w for w in words if not w.startswith("<<")]
-                if not targets:
-                    continue
-                destination = absolute(targets[-1], workdir, env)
-                for index, heredoc in enumerate(instruction.heredocs):
-                    path = destination
-                    if destination.endswith("/") or len(instruction.heredocs) > 1:
-                        path = posixpath.join(destination, heredoc.delimiter)
-                    found.append((path, f"{HEREDOC_SOURCE}{instruction.line}:{index}", False))
+    for instruction, workdir, env in _copies_in_place(chain):
+        words = [w for w in instruction.body.split() if not w.startswith("-")]
+        targets = [w for w in words if not w.startswith("<<")]
+        if not instruction.heredocs or not targets:
+            continue
+        destination = absolute(targets[-1], workdir, env)
+        for index, heredoc in enumerate(instruction.heredocs):
+            path = destination
+            if destination.endswith("/") or len(instruction.heredocs) > 1:
+                path = posixpath.join(destination, heredoc.delimiter)
+            found.append((path, f"{HEREDOC_SOURCE}{instruction.line}:{index}", False))
     return found
 
 

@@ -290,13 +290,19 @@ def _walk(node: Node) -> Iterator[Node]:
             stack.extend(reversed(current.children))
 
 
-def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
-    """Every simple command anywhere in the script, in order; [] when it cannot be parsed."""
+def _parsed_cleanly(script: str, first_line: int) -> Source | None:
+    """The script's parse, or None where the parser fails or finds a syntax error."""
     try:
         src = parsed(script, first_line)
     except Exception:  # never raise on user input
-        return []
-    if src.root.has_error:
+        return None
+    return None if src.root.has_error else src
+
+
+def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
+    """Every simple command anywhere in the script, in order; [] when it cannot be parsed."""
+    src = _parsed_cleanly(script, first_line)
+    if src is None:
         return []
     found: list[SimpleCommand] = []
     for node in _walk(src.root):
@@ -318,11 +324,8 @@ _WRITES = {">", ">>", ">|", "&>", "&>>"}
 def redirect_targets(script: str, first_line: int = 1) -> list[tuple[str, int, Node]]:
     """(file, line, redirect node) of each output redirect in the script (`> /etc/app.conf`, `&>> log`), as
     written without quotes; [] when it cannot be parsed. A descriptor target (`2>&1`) is no file."""
-    try:
-        src = parsed(script, first_line)
-    except Exception:  # never raise on user input
-        return []
-    if src.root.has_error:
+    src = _parsed_cleanly(script, first_line)
+    if src is None:
         return []
     found: list[tuple[str, int, Node]] = []
     for node in _walk(src.root):
