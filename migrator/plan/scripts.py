@@ -44,9 +44,8 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
             return f"`{' '.join(command.words[:2])}` runs bash (line {command.line})"
         if posixpath.basename(program) in SHELLS or not ("/" in program or program.endswith(".sh")):
             continue
-        path = command.resolve(program, facts.env)
-        source = _context_source(path, copies)
-        if source is None or _made_by_runs(program, source, chain):
+        source = _script_from_context(program, command.resolve(program, facts.env), copies, chain)
+        if source is None:
             continue
         kind = files.kind(source)
         if kind == "bash":
@@ -73,9 +72,8 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
             in_dockerfile = any(destination == path for destination, _, _ in written)
             if not program.endswith(".sh") and not named and not in_dockerfile:
                 continue  # `./gradlew`, `bin/rails`: the project's own tools, not set-up scripts
-            source = _context_source(path, copies)
-            copied_by_name = any(destination == path for destination, _, _ in copies)
-            if source is not None and (copied_by_name or not _made_by_runs(program, source, chain)):
+            source = _script_from_context(program, path, copies, chain)
+            if source is not None:
                 found.append((program, command.line, source))
     return found
 
@@ -136,6 +134,17 @@ def start_script(stage: Stage) -> tuple[str, int, str] | None:
 
 _RUNS_A_SCRIPT = lazy_re(r"\.sh\b|(?<![\w/.])\.\.?/")
 _TOOL_DIRECTORIES = lazy_re(r"(^|/)(node_modules|\.?venv|env|vendor|target|build|dist|out|bin/\.\.)/")
+
+
+def _script_from_context(program: str, path: str, copies: list[tuple[str, str, bool]],
+                         chain: list[Stage]) -> str | None:
+    """The build-context path of the script `program` (at `path`) runs, or None when no COPY from the context
+    put it there or the build made it. A file copied by its own name is the context's whatever its directory
+    (`COPY build/fetch.sh /tmp/`)."""
+    source = _context_source(path, copies)
+    if source is None or any(destination == path for destination, _, _ in copies):
+        return source
+    return None if _made_by_runs(program, source, chain) else source
 
 
 def _made_by_runs(program: str, source: str, chain: list[Stage]) -> bool:

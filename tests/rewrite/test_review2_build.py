@@ -589,3 +589,15 @@ def test_an_alpine_script_that_runs_apk_add_is_a_warning(tmp_path):
     assert not messages(result, "MIG415")
     [warning] = [f for f in result.findings if f.code == "MIG414"]
     assert warning.severity is Severity.WARNING and "apk add" in warning.message
+
+
+@pytest.mark.parametrize("directory", ["build", "dist", "scripts"])
+def test_a_script_copied_by_its_own_name_is_the_context_s_whatever_its_directory(directory):
+    # review 6, R6-1: `COPY build/fetch.sh /tmp/fetch.sh` was taken for build output (build/ is a tool
+    # directory), so the builder lost the bash the Debian image had for it
+    result = migrate(f"FROM debian:stable-slim AS fetcher\nCOPY {directory}/fetch.sh /tmp/fetch.sh\n"
+                     "RUN /tmp/fetch.sh\nFROM debian:stable-slim\nCOPY --from=fetcher /tmp/tool /usr/local/bin/tool\n"
+                     "CMD [\"tool\"]\n")
+    fetcher = result.dockerfile.split("\nFROM ")[0]
+    assert "apk add --no-cache bash" in fetcher
+    assert "MIG414" in {f.code for f in result.findings}
