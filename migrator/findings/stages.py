@@ -75,7 +75,10 @@ CODES: tuple[Code, ...] = (
          "what the app needs from the builder (MIG514)."),
     Code("MIG515", Severity.INFO, "dependencies isolated for the runtime",
          "Dependencies are installed into one directory (a Python virtualenv, a GEM_HOME) in the "
-         "builder, so the runtime stage can copy them in one piece to the same path."),
+         "builder, so the runtime stage can copy them in one piece to the same path. Docker Hub's pip puts "
+         "console scripts in /usr/local/bin; in a virtualenv the tool made they are in its bin directory, so "
+         "a start command or health check naming /usr/local/bin/<script> (that nothing else writes there) is "
+         "pointed at /opt/venv/bin/<script>."),
     Code("MIG516", Severity.WARNING, "install option does not fit the migrated layout",
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),

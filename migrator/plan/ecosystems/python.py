@@ -66,6 +66,47 @@ def _existing_venv(context: EcosystemContext) -> str | None:
     return None
 
 
+_LOCAL_SCRIPT = re.compile(r"(?<![\w./-])/usr/local/bin/([\w.+-]+)(?![\w./-])")
+_STARTS = ("ENTRYPOINT", "CMD", "HEALTHCHECK")
+
+
+def _point_start_at_venv(context: EcosystemContext, plan: RuntimePlan) -> None:
+    """`CMD ["/usr/local/bin/supervisord"]`: Docker Hub's pip puts console scripts in /usr/local/bin; in the
+    virtualenv the tool made they are in /opt/venv/bin, so a start command naming the old path is pointed
+    there. Only a path nothing else in the chain writes (a cp, a COPY) and that is not the interpreter's own
+    (python, pip: the shell rewrite takes those to Wolfi's /usr/bin)."""
+    from migrator.plan.placed_programs import placed_files
+    from migrator.regex import glob_match
+    from migrator.rules.data import builtin_data
+
+    facts = context.facts
+    interpreter = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
+    placements = placed_files(facts.commands, facts.env, facts.directories)
+    moved: list[str] = []
+
+    def script_of_venv(match: re.Match[str]) -> str:
+        path, name = match.group(0), match.group(1)
+        written = any(p.places(path) for p in placements) or any(
+            path == d.rstrip("/") or d.rstrip("/") == "/usr/local/bin" for d in facts.copy_destinations)
+        if written or any(glob_match(name, p) for p in interpreter):
+            return path
+        moved.append(name)
+        return f"{VENV}/bin/{name}"
+
+    for stage in facts.stage.chain():
+        for instruction in stage.instructions:
+            moved.clear()
+            raw = _LOCAL_SCRIPT.sub(script_of_venv, instruction.raw) if instruction.keyword in _STARTS else ""
+            if not moved:
+                continue
+            plan.builder_edits.append(BuilderEdit(instruction.line, instruction.raw, raw))
+            names = list(dict.fromkeys(moved))
+            plan.note("MIG515", instruction.line, f"`{instruction.keyword}` names "
+                      + ", ".join(f"/usr/local/bin/{n}" for n in names) + ", where Docker Hub's pip puts console "
+                      "scripts; pip now installs into the virtualenv, so it starts "
+                      + ", ".join(f"{VENV}/bin/{n}" for n in names))
+
+
 class Python:
     name = "python"
 
@@ -86,6 +127,7 @@ class Python:
                       + ("kept apart from the Python apk installs (pip will not install into a system Python)"
                          if context.single_stage
                          else "which the runtime stage copies (the runtime image has no pip)"))
+            _point_start_at_venv(context, plan)
         root_owned = installed_as_root(context.facts, installs[0].instruction.line)
         plan.copies.append(Copy(venv, venv, root_owned=root_owned))
         if context.facts.env.get("VIRTUAL_ENV") != venv:
