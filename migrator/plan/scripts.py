@@ -36,7 +36,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
         argv = instruction.json_args() if instruction.keyword == "SHELL" else None
         if argv and posixpath.basename(argv[0]) == "bash":
             return f"SHELL {instruction.body.strip()} runs every RUN with bash (line {instruction.line})"
-    copies = _context_copies(chain)
+    copies = _with_run_copies(chain, _context_copies(chain))
     facts = read_facts(stage)
     for command in facts.commands:
         program = command.words[0]
@@ -63,7 +63,7 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     written = _heredoc_copies(chain)
     if not written and not any(i.keyword == "RUN" and _RUNS_A_SCRIPT.search(i.raw) for i in stage.instructions):
         return []  # no script run at all (the common case: no need to read the stage)
-    copies = _context_copies(chain) + written
+    copies = _with_run_copies(chain, _context_copies(chain) + written)
     facts = read_facts(stage)
     found: list[tuple[str, int, str]] = []
     for command in facts.commands:
@@ -125,9 +125,14 @@ def start_script(stage: Stage) -> tuple[str, int, str] | None:
         argv = tuple(w for w in argv[1:] if not w.startswith("-"))[:1]
     if not argv or not ("/" in argv[0] or argv[0].endswith(".sh")) or "$" in argv[0]:
         return None
-    source = _context_source(read_facts(stage).resolve(argv[0]), _context_copies(chain))
+    path = read_facts(stage).resolve(argv[0])
+    copies = _context_copies(chain)
+    run_copied = _with_run_copies(chain, copies)[len(copies):]
+    source = _context_source(path, copies + run_copied)
     setter = state.entrypoint_from if state.entrypoint else state.cmd_from
-    if source is None or setter is None or _made_by_runs(argv[0], source, chain):
+    if source is None or setter is None:
+        return None
+    if not any(destination == path for destination, _, _ in run_copied) and _made_by_runs(argv[0], source, chain):
         return None
     return argv[0], setter.line, source
 
@@ -176,6 +181,32 @@ def _context_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
     """(destination, source, is_tree) of every COPY/ADD from the build context in the stage chain."""
     return [copy for instruction, workdir, env in _copies_in_place(chain) if "from" not in instruction.flags
             for copy in _copied(instruction, workdir, env)]
+
+
+def _with_run_copies(chain: list[Stage], copies: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    """`copies` and, after them, each file a RUN `cp`, `mv` or `install` put in place from one of them
+    (`COPY . .` then `RUN cp docker/entrypoint.sh /sbin/`): the same build-context file at a second path."""
+    if not copies or not any(i.keyword == "RUN" and _RUN_COPIES.search(i.raw) for s in chain for i in s.instructions):
+        return copies
+    from migrator.plan.placed_programs import placed_files
+
+    facts = None
+    for stage in chain:
+        inherited = facts
+        facts = read_facts(stage, inherited)
+        if inherited is not None:
+            facts.commands = inherited.commands + facts.commands
+    found = list(copies)
+    for placement in placed_files(facts.commands, facts.env, facts.directories) if facts else []:
+        if posixpath.basename(placement.command.words[0]) not in ("cp", "mv", "install"):
+            continue
+        source = _context_source(placement.source, found)
+        if source is not None and placement.path != placement.source:
+            found.append((placement.path, source, False))
+    return found
+
+
+_RUN_COPIES = lazy_re(r"\b(?:cp|mv|install)\b")
 
 
 HEREDOC_SOURCE = "<<"  # the source of a script written in the Dockerfile: `<<LINE:INDEX` of its COPY heredoc

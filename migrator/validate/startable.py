@@ -212,9 +212,9 @@ def _start_script_text(view: StageView, context: Context, argv: tuple[str, ...])
     if not words:
         return None
     located = _locate(view, context, words[0])
-    if located is None or located.how != "copied":
+    if located is None or located.how == "image":
         return None
-    origin, source = _origin(view, context, located.path, 0)
+    origin, source = _located_origin(view, context, located)
     kind = context.files.kind(source) if origin == "context" and source else None
     shell_run = is_shell(argv[0]) or words[0].endswith(".sh")  # (a script without a `#!` line is read as data)
     if source is None or not (kind in ("sh", "bash") or (kind == "data" and shell_run)):
@@ -458,7 +458,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
                                  f"`{program}` could not be checked", program=program)
         return RuntimeReport(image, argv, "broken", _missing_reason(program, view, rules), program=program,
                              need="missing")
-    origin, source = _origin(view, context, located.path, 0) if located.how == "copied" else (located.how, None)
+    origin, source = _located_origin(view, context, located)
     kind = context.files.kind(source) if origin == "context" and source else None
     named = looks_like_script(located.path, located.source) and kind not in ("elf", "script")
     # a file from the build context started directly, without an extension: a binary or a script, unknown
@@ -538,9 +538,9 @@ def _needs_bash(program: str, context_script: bool, context: Context, kind: str 
 def _inner_needs_bash(view: StageView, context: Context, inner: str) -> str | None:
     """`sh -c "/start.sh"`: the script the shell starts may need bash too."""
     located = _locate(view, context, inner)
-    if located is None or located.how != "copied":
+    if located is None or located.how == "image":
         return None
-    origin, source = _origin(view, context, located.path, 0)
+    origin, source = _located_origin(view, context, located)
     kind = context.files.kind(source) if origin == "context" and source else None
     script = looks_like_script(located.path, located.source) or "." not in posixpath.basename(located.path)
     return _needs_bash(inner, origin == "context" and script, context, kind)
@@ -553,6 +553,9 @@ def _origin(view: StageView, context: Context, path: str, depth: int) -> tuple[s
     for placed in reversed(view.placed):
         if placed.path == path:
             return _placed_origin(placed, placed.source, context, depth)
+    copied_from = _run_copy_source(view, path) if depth < 4 else None
+    if copied_from is not None:  # `RUN cp /app/run.sh /tmp/ && cp /tmp/run.sh /sbin/`: followed to the COPY
+        return _origin(view, context, copied_from, depth + 1)
     if _mentions(_MODE_CHANGES.sub(" ", view.runs), path) or _in_output_directory(view, path, False):
         return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
     for placed in reversed(view.placed):
@@ -565,6 +568,37 @@ def _origin(view: StageView, context: Context, path: str, depth: int) -> tuple[s
     return "unknown", None
 
 
+def _located_origin(view: StageView, context: Context, located: Located) -> tuple[str, str | None]:
+    """_origin of a file the start command runs: a COPY's, or the source's of a RUN that copied it in place."""
+    if located.how == "copied":
+        return _origin(view, context, located.path, 0)
+    copied_from = _run_copy_source(view, located.path) if located.how == "created" else None
+    return _origin(view, context, copied_from, 1) if copied_from else (located.how, None)
+
+
+def _run_copy_source(view: StageView, path: str) -> str | None:
+    """The path a RUN `cp`, `mv` or `install` copied the file at `path` from (the last that placed it there):
+    `RUN cp docker/entrypoint.sh /sbin/` puts the build context's file in place as a COPY would."""
+    from migrator.plan.facts import read_facts
+    from migrator.plan.placed_programs import placed_files
+
+    if not _RUN_COPIES.search(view.runs):
+        return None
+    facts = None
+    for stage in view.chain:
+        inherited = facts
+        facts = read_facts(stage, inherited)
+        if inherited is not None:
+            facts.commands = inherited.commands + facts.commands
+    if facts is None:
+        return None
+    for placement in reversed(placed_files(facts.commands, facts.env, facts.directories)):
+        if placement.path == path and placement.command.words[0].rsplit("/", 1)[-1] in ("cp", "mv", "install"):
+            return placement.source if placement.source != path else None
+    return None
+
+
+_RUN_COPIES = lazy_re(r"\b(?:cp|mv|install)\b")
 # commands that change a file's mode or owner, or its line ends, up to the end of the command
 _MODE_CHANGES = lazy_re(r"\b(?:chmod|chown|chgrp|dos2unix)\b[^;&|\n]*")
 

@@ -1,0 +1,119 @@
+"""Start failures the sixth review found (issue 9, runnable by construction), each with a minimal
+reproduction of our own: what the user sees in the migrated file and its findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from migrator.api import migrate_text
+from migrator.model import Options, Result
+
+
+def migrate(text: str, options: Options | None = None) -> Result:
+    result = migrate_text(text, options)
+    again = migrate_text(result.dockerfile, options)
+    assert again.dockerfile == result.dockerfile, "not idempotent"
+    return result
+
+
+def final_stage(result: Result) -> str:
+    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
+
+
+def messages(result: Result, code: str) -> list[str]:
+    return [f.message for f in result.findings if f.code == code]
+
+
+# --- P-2: the virtualenv the tool makes moves pip's console scripts out of /usr/local/bin ---------------
+
+SUPERVISOR = """FROM python:3.12-slim
+RUN pip install --no-cache-dir supervisor
+HEALTHCHECK CMD /usr/local/bin/supervisorctl status || exit 1
+CMD ["/usr/local/bin/supervisord", "-c", "/etc/supervisord.conf"]
+"""
+
+
+def test_a_console_script_named_at_usr_local_bin_starts_from_the_venv_the_tool_made() -> None:
+    result = migrate(SUPERVISOR)
+    runtime = final_stage(result)
+    assert 'CMD ["/opt/venv/bin/supervisord", "-c", "/etc/supervisord.conf"]' in runtime
+    assert "/usr/local/bin" not in result.dockerfile  # nothing copied from where the builder has nothing
+    assert "COPY --from=builder /opt/venv /opt/venv" in runtime
+    assert any("/usr/local/bin/supervisord" in m and "/opt/venv/bin/supervisord" in m
+               for m in messages(result, "MIG515"))
+
+
+def test_the_health_check_and_the_single_stage_command_are_pointed_at_the_venv_too() -> None:
+    result = migrate("FROM python:3.12-slim\n"
+                     "RUN pip install --no-cache-dir gunicorn\n"
+                     "COPY entrypoint.sh /entrypoint.sh\n"
+                     "HEALTHCHECK CMD /usr/local/bin/gunicorn --version\n"
+                     'ENTRYPOINT ["/entrypoint.sh"]\n'
+                     'CMD ["/usr/local/bin/gunicorn", "app:app"]\n')
+    assert result.dockerfile.count("\nFROM ") == 0  # one stage on wolfi-base: the venv is made in it
+    assert 'CMD ["/opt/venv/bin/gunicorn", "app:app"]' in result.dockerfile
+    assert "HEALTHCHECK CMD /opt/venv/bin/gunicorn --version\n" in result.dockerfile
+
+
+def test_a_usr_local_bin_path_something_else_writes_or_the_interpreter_is_left_alone() -> None:
+    result = migrate("FROM python:3.12-slim\n"
+                     "COPY run.sh /usr/local/bin/run.sh\n"
+                     "RUN pip install --no-cache-dir gunicorn && cp /usr/bin/true /usr/local/bin/ready\n"
+                     "HEALTHCHECK CMD /usr/local/bin/ready\n"
+                     'CMD ["/usr/local/bin/python", "/usr/local/bin/run.sh"]\n')
+    assert "/opt/venv/bin/run.sh" not in result.dockerfile
+    assert "/opt/venv/bin/ready" not in result.dockerfile
+    assert "/opt/venv/bin/python" not in result.dockerfile
+
+
+def test_a_venv_of_the_users_own_is_not_second_guessed() -> None:
+    result = migrate("FROM python:3.12-slim\n"
+                     "RUN python -m venv /venv && /venv/bin/pip install supervisor\n"
+                     'CMD ["/usr/local/bin/supervisord"]\n')
+    assert "/opt/venv/bin/supervisord" not in result.dockerfile
+
+
+# --- R6-2: a build-context script put in place by RUN cp is the context's file, as a COPY of it is ------
+
+CP_ENTRYPOINT = """FROM python:3.9-slim
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir supervisor
+RUN cp docker/entrypoint.sh /sbin/entrypoint.sh && chmod 755 /sbin/entrypoint.sh
+ENTRYPOINT ["/sbin/entrypoint.sh"]
+CMD ["/usr/local/bin/supervisord", "-c", "/etc/supervisord.conf"]
+"""
+
+
+def test_an_unreadable_start_script_put_in_place_by_run_cp_gets_bash_like_its_copy_form() -> None:
+    copied = migrate(CP_ENTRYPOINT.replace("RUN cp docker/entrypoint.sh /sbin/entrypoint.sh && chmod 755 "
+                                           "/sbin/entrypoint.sh", "COPY docker/entrypoint.sh /sbin/entrypoint.sh"))
+    assert "bash" in copied.dockerfile.split("\n", 2)[1]  # the rule this follows
+    for placing in ("cp docker/entrypoint.sh /sbin/", "mv docker/entrypoint.sh /sbin/entrypoint.sh",
+                    "install -m 755 docker/entrypoint.sh /sbin/"):
+        result = migrate(CP_ENTRYPOINT.replace("cp docker/entrypoint.sh /sbin/entrypoint.sh", placing))
+        assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
+                                            "RUN apk add --no-cache python-3 py3-pip bash\n"), placing
+        assert 'CMD ["/opt/venv/bin/supervisord", "-c", "/etc/supervisord.conf"]' in result.dockerfile
+        assert any("bash is installed for the script" in m for m in messages(result, "MIG542"))
+
+
+def test_a_run_cp_start_script_read_from_the_context_gets_bash_only_when_it_is_a_bash_script(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    script = tmp_path / "docker" / "entrypoint.sh"
+    script.write_text('#!/bin/sh\nexec "$@"\n')
+    plain = migrate(CP_ENTRYPOINT, Options(context=tmp_path))
+    assert "bash" not in plain.dockerfile.split("\n", 2)[1]
+    script.write_text('#!/bin/bash\nexec "$@"\n')
+    bash = migrate(CP_ENTRYPOINT, Options(context=tmp_path))
+    assert "bash" in bash.dockerfile.split("\n", 2)[1]
+
+
+def test_a_build_step_running_a_script_put_in_place_by_run_cp_gets_bash_on_wolfi_base() -> None:
+    result = migrate("FROM debian:12\n"
+                     "WORKDIR /src\n"
+                     "COPY . .\n"
+                     "RUN cp docker/setup.sh /usr/local/bin/setup.sh && /usr/local/bin/setup.sh\n"
+                     "RUN apt-get update && apt-get install -y curl\n"
+                     'CMD ["curl", "-h"]\n')
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache bash\n")
