@@ -66,6 +66,19 @@ def test_a_usr_local_bin_path_something_else_writes_or_the_interpreter_is_left_a
     assert "/opt/venv/bin/python" not in result.dockerfile
 
 
+def test_a_program_a_run_step_fetches_or_an_image_copy_puts_in_usr_local_bin_stays_there() -> None:
+    result = migrate("FROM python:3.12-slim\n"
+                     "COPY --from=docker.io/library/busybox:latest /bin/busybox /usr/local/bin/busybox\n"
+                     "RUN pip install --no-cache-dir gunicorn \\\n"
+                     " && curl -fsSLo /usr/local/bin/wait-for https://example.com/wait-for && chmod +x /usr/local/bin/wait-for\n"
+                     "HEALTHCHECK CMD [\"/usr/local/bin/busybox\", \"true\"]\n"
+                     'ENTRYPOINT ["/usr/local/bin/wait-for", "--"]\n'
+                     'CMD ["/usr/local/bin/gunicorn", "app:app"]\n')
+    assert 'ENTRYPOINT ["/usr/local/bin/wait-for", "--"]' in final_stage(result)
+    assert '"/usr/local/bin/busybox", "true"' in final_stage(result)
+    assert 'CMD ["/opt/venv/bin/gunicorn", "app:app"]' in final_stage(result)
+
+
 def test_a_venv_of_the_users_own_is_not_second_guessed() -> None:
     result = migrate("FROM python:3.12-slim\n"
                      "RUN python -m venv /venv && /venv/bin/pip install supervisor\n"

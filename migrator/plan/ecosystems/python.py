@@ -73,8 +73,8 @@ _STARTS = ("ENTRYPOINT", "CMD", "HEALTHCHECK")
 def _point_start_at_venv(context: EcosystemContext, plan: RuntimePlan) -> None:
     """`CMD ["/usr/local/bin/supervisord"]`: Docker Hub's pip puts console scripts in /usr/local/bin; in the
     virtualenv the tool made they are in /opt/venv/bin, so a start command naming the old path is pointed
-    there. Only a path nothing else in the chain writes (a cp, a COPY) and that is not the interpreter's own
-    (python, pip: the shell rewrite takes those to Wolfi's /usr/bin)."""
+    there. Only a path nothing else in the chain writes (a cp, a COPY, a RUN that names it) and that is not
+    the interpreter's own (python, pip: the shell rewrite takes those to Wolfi's /usr/bin)."""
     from migrator.plan.placed_programs import placed_files
     from migrator.regex import glob_match
     from migrator.rules.data import builtin_data
@@ -82,12 +82,15 @@ def _point_start_at_venv(context: EcosystemContext, plan: RuntimePlan) -> None:
     facts = context.facts
     interpreter = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
     placements = placed_files(facts.commands, facts.env, facts.directories)
+    destinations = facts.copy_destinations + [target for _, target in facts.unplaced_copies]
+    runs = "\n".join(i.raw for s in facts.stage.chain() for i in s.instructions if i.keyword == "RUN")
     moved: list[str] = []
 
     def script_of_venv(match: re.Match[str]) -> str:
         path, name = match.group(0), match.group(1)
-        written = any(p.places(path) for p in placements) or any(
-            path == d.rstrip("/") or d.rstrip("/") == "/usr/local/bin" for d in facts.copy_destinations)
+        written = (any(p.places(path) for p in placements)  # cp, mv, install, ln
+                   or re.search(rf"{re.escape(path)}(?![\w.+-])", runs) is not None  # curl -o, chmod, echo >
+                   or any(path == d.rstrip("/") or d.rstrip("/") == "/usr/local/bin" for d in destinations))
         if written or any(glob_match(name, p) for p in interpreter):
             return path
         moved.append(name)
