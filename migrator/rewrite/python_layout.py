@@ -76,6 +76,7 @@ def _take_the_venv(plan: FilePlan, stage: Stage, copy: Instruction, builder: Sta
     position = stage.items.index(copy)
     stage.items[position] = parse_instruction(raw, copy.line, copy.escape)
     scripts = _redirect_local_bin(stage, builder)
+    started = _start_from_the_venv(stage) if scripts else []
     if not any(isinstance(i, Instruction) and i.keyword == "ENV" and f"{VENV}/bin" in i.raw for i in stage.items):
         env = parse_instruction(f'ENV VIRTUAL_ENV={VENV} PATH="{VENV}/bin:$PATH"{newline}', copy.line, copy.escape)
         stage.items.insert(position, env)
@@ -83,7 +84,19 @@ def _take_the_venv(plan: FilePlan, stage: Stage, copy: Instruction, builder: Sta
                     f"keeps packages in /usr/lib/python3.X: '{builder.label}' installs into a virtualenv at {VENV}, "
                     "which this stage copies and puts first on its PATH"
                     + ("; the copy of /usr/local/bin is dropped: the console scripts are in the virtualenv"
-                       if scripts else ""))]
+                       if scripts else "")), *started]
+
+
+def _start_from_the_venv(stage: Stage) -> list[Finding]:
+    """`CMD ["/usr/local/bin/gunicorn"]` of the stage that now copies the virtualenv instead of /usr/local/bin."""
+    from migrator.plan.ecosystems.python import venv_start_commands
+
+    findings: list[Finding] = []
+    for instruction, raw, message in venv_start_commands(read_facts(stage)):
+        if instruction in stage.items:  # (the stage's own: a parent stage's are its own to change)
+            stage.items[stage.items.index(instruction)] = parse_instruction(raw, instruction.line, instruction.escape)
+            findings.append(finding("MIG515", instruction.line, message))
+    return findings
 
 
 def _redirect_local_bin(stage: Stage, builder: Stage) -> bool:

@@ -79,6 +79,20 @@ def test_a_program_a_run_step_fetches_or_an_image_copy_puts_in_usr_local_bin_sta
     assert 'CMD ["/opt/venv/bin/gunicorn", "app:app"]' in final_stage(result)
 
 
+def test_a_runtime_that_copied_site_packages_and_usr_local_bin_starts_the_script_from_the_venv() -> None:
+    result = migrate("FROM python:3.11-slim AS builder\n"
+                     "RUN pip install gunicorn\n"
+                     "FROM python:3.11-slim\n"
+                     "COPY --from=builder /usr/local/lib/python3.11/site-packages /usr/local/lib/python3.11/site-packages\n"
+                     "COPY --from=builder /usr/local/bin /usr/local/bin\n"
+                     'CMD ["/usr/local/bin/gunicorn", "app:app"]\n')
+    runtime = final_stage(result)
+    assert "COPY --from=builder /opt/venv /opt/venv\n" in runtime
+    assert 'CMD ["/opt/venv/bin/gunicorn", "app:app"]' in runtime
+    assert "/usr/local/bin" not in runtime
+    assert "MIG540" not in {f.code for f in result.findings}
+
+
 def test_a_venv_of_the_users_own_is_not_second_guessed() -> None:
     result = migrate("FROM python:3.12-slim\n"
                      "RUN python -m venv /venv && /venv/bin/pip install supervisor\n"

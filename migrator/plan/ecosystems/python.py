@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from migrator.parse.dockerfile import Instruction
 from migrator.plan.ecosystems.base import (
     BuilderEdit,
     BuilderInsert,
@@ -71,15 +72,20 @@ _STARTS = ("ENTRYPOINT", "CMD", "HEALTHCHECK")
 
 
 def _point_start_at_venv(context: EcosystemContext, plan: RuntimePlan) -> None:
-    """`CMD ["/usr/local/bin/supervisord"]`: Docker Hub's pip puts console scripts in /usr/local/bin; in the
-    virtualenv the tool made they are in /opt/venv/bin, so a start command naming the old path is pointed
-    there. Only a path nothing else in the chain writes (a cp, a COPY, a RUN that names it) and that is not
-    the interpreter's own (python, pip: the shell rewrite takes those to Wolfi's /usr/bin)."""
+    for instruction, raw, message in venv_start_commands(context.facts):
+        plan.builder_edits.append(BuilderEdit(instruction.line, instruction.raw, raw))
+        plan.note("MIG515", instruction.line, message)
+
+
+def venv_start_commands(facts: StageFacts) -> list[tuple[Instruction, str, str]]:
+    """(instruction, its new text, why) of each ENTRYPOINT, CMD and HEALTHCHECK of the stage chain that names a
+    console script at /usr/local/bin, where Docker Hub's pip puts them: in the virtualenv the tool made they are
+    in /opt/venv/bin. Only a path nothing else in the chain writes (a cp, a COPY, a RUN that names it) and that
+    is not the interpreter's own (python, pip: the shell rewrite takes those to Wolfi's /usr/bin)."""
     from migrator.plan.placed_programs import placed_files
     from migrator.regex import glob_match
     from migrator.rules.data import builtin_data
 
-    facts = context.facts
     interpreter = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
     placements = placed_files(facts.commands, facts.env, facts.directories)
     destinations = facts.copy_destinations + [target for _, target in facts.unplaced_copies]
@@ -96,18 +102,19 @@ def _point_start_at_venv(context: EcosystemContext, plan: RuntimePlan) -> None:
         moved.append(name)
         return f"{VENV}/bin/{name}"
 
+    found: list[tuple[Instruction, str, str]] = []
     for stage in facts.stage.chain():
         for instruction in stage.instructions:
             moved.clear()
             raw = _LOCAL_SCRIPT.sub(script_of_venv, instruction.raw) if instruction.keyword in _STARTS else ""
             if not moved:
                 continue
-            plan.builder_edits.append(BuilderEdit(instruction.line, instruction.raw, raw))
             names = list(dict.fromkeys(moved))
-            plan.note("MIG515", instruction.line, f"`{instruction.keyword}` names "
-                      + ", ".join(f"/usr/local/bin/{n}" for n in names) + ", where Docker Hub's pip puts console "
-                      "scripts; pip now installs into the virtualenv, so it starts "
-                      + ", ".join(f"{VENV}/bin/{n}" for n in names))
+            found.append((instruction, raw, f"`{instruction.keyword}` names "
+                          + ", ".join(f"/usr/local/bin/{n}" for n in names) + ", where Docker Hub's pip puts "
+                          "console scripts; pip now installs into the virtualenv, so it starts "
+                          + ", ".join(f"{VENV}/bin/{n}" for n in names)))
+    return found
 
 
 class Python:
