@@ -89,6 +89,10 @@ def venv_start_commands(facts: StageFacts) -> list[tuple[Instruction, str, str]]
     interpreter = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
     placements = placed_files(facts.commands, facts.env, facts.directories)
     destinations = facts.copy_destinations + [target for _, target in facts.unplaced_copies]
+    copies = [i for s in facts.stage.chain() for i in s.instructions if i.keyword in ("COPY", "ADD")]
+    into_bin = [c for c in copies if len(c.words()) > 1 and c.words()[-1].rstrip("/") == "/usr/local/bin"]
+    any_name = any(_may_write_any_name(copy) for copy in into_bin)
+    named = {posixpath.basename(w.rstrip("/")) for copy in into_bin for w in copy.words()[:-1]}
     runs = "\n".join(i.raw for s in facts.stage.chain() for i in s.instructions if i.keyword == "RUN")
     moved: list[str] = []
 
@@ -96,7 +100,8 @@ def venv_start_commands(facts: StageFacts) -> list[tuple[Instruction, str, str]]
         path, name = match.group(0), match.group(1)
         written = (any(p.places(path) for p in placements)  # cp, mv, install, ln
                    or re.search(rf"{re.escape(path)}(?![\w.+-])", runs) is not None  # curl -o, chmod, echo >
-                   or any(path == d.rstrip("/") or d.rstrip("/") == "/usr/local/bin" for d in destinations))
+                   or any(path == d.rstrip("/") for d in destinations)
+                   or any_name or name in named)  # a COPY into /usr/local/bin/: what its sources name, or anything
         if written or any(glob_match(name, p) for p in interpreter):
             return path
         moved.append(name)
@@ -115,6 +120,14 @@ def venv_start_commands(facts: StageFacts) -> list[tuple[Instruction, str, str]]
                           "console scripts; pip now installs into the virtualenv, so it starts "
                           + ", ".join(f"{VENV}/bin/{n}" for n in names)))
     return found
+
+
+def _may_write_any_name(copy: Instruction) -> bool:
+    """Whether a COPY into a directory may put files of any name there: a source that is a directory's contents
+    (`bin/`, `.`, a `bin` or `sbin` tree) or a pattern. One named file (`/src/jbig2`) writes only its own name."""
+    sources = copy.words()[:-1]
+    return any(w.endswith("/") or w in (".", "./") or any(c in w for c in "*?[$")
+               or posixpath.basename(w.rstrip("/")) in ("bin", "sbin") for w in sources)
 
 
 class Python:
