@@ -715,6 +715,8 @@ class _Rewriter:
         self.users = self.users or outcome.users
         if outcome.remove:
             return True, []
+        if _binds_tighter(node):
+            _grouped(cmd, outcome)
         return False, _token_edits(cmd, outcome, self.src.start(node), self.src.end(node))
 
     def _source_paths(self, node: Node, cmd: Cmd) -> Outcome | None:
@@ -830,9 +832,10 @@ class _Rewriter:
                                 served_by(url), piped=True)
 
     def _translate(self, cmd: Cmd) -> Outcome | None:
-        from migrator.rewrite import housekeeping, packages, php_helpers, users
+        from migrator.rewrite import bundler_flags, housekeeping, packages, php_helpers, users
 
-        for translate in (packages.translate, users.translate, php_helpers.translate, housekeeping.translate):
+        for translate in (packages.translate, users.translate, php_helpers.translate, bundler_flags.translate,
+                          housekeeping.translate):
             outcome: Outcome | None = translate(cmd, self.ctx)
             if outcome is not None:
                 return outcome
@@ -947,6 +950,33 @@ def _shebang_errexit(script: str) -> bool:
     if not first.startswith("#!"):
         return False
     return shell_flags(first[2:].split()[1:])[0]
+
+
+def _binds_tighter(node: Node) -> bool:
+    """Does the command stand where `x && y` in its place would be read otherwise: after or before `||`,
+    in a pipeline, after `!`?"""
+    parent = node.parent
+    while parent is not None and parent.type == "redirected_statement":
+        node, parent = parent, parent.parent
+    if parent is None or parent.type in ("pipeline", "negated_command"):
+        return parent is not None
+    return parent.type == "list" and any(child.type == "||" for child in parent.children)
+
+
+def _grouped(cmd: Cmd, outcome: Outcome) -> None:
+    """A command that became `b1 && b2` where `&&` would bind otherwise is put in braces: `a || b` ->
+    `a || { b1 && b2; }`, not `(a || b1) && b2`."""
+    if outcome.whole is not None:
+        if " && " in outcome.whole:
+            outcome.whole = "{ " + outcome.whole + "; }"
+        return
+    if not any(" && " in text for text in outcome.replace.values()):
+        return
+    tokens = cmd.tokens
+    kept = [i for i in range(len(tokens)) if i not in outcome.delete]
+    first, last = kept[0], kept[-1]
+    outcome.replace[first] = "{ " + outcome.replace.get(first, tokens[first].text)
+    outcome.replace[last] = outcome.replace.get(last, tokens[last].text) + "; }"
 
 
 def _token_edits(cmd: Cmd, outcome: Outcome, start: int, end: int) -> list[Edit]:

@@ -1,0 +1,195 @@
+"""`bundle install` flags that Bundler 4 removed -> the `bundle config set --local` they stood for.
+
+Chainguard's ruby images serve Ruby 4.0 with Bundler 4 (and the tool's builder installs the newest
+bundler), while the Docker Hub ruby images people migrate from carry Bundler 2, where these flags
+only printed a deprecation warning. Bundler 4 stops on them ("The `--without` flag has been removed
+because it relied on being remembered across bundler invocations, which bundler no longer does.
+Instead please use `bundle config set without 'test'`"), and a bare `bundle` prints its help instead
+of installing. The local configuration the translation writes works the same on Bundler 2.1+.
+
+Sources:
+- bundler.io/doc/upgrading.html (Bundler 4): "Flags passed to bundle install that relied on being
+  remembered across invocations will be removed": --clean, --deployment, --frozen, --no-prune, --path,
+  --shebang, --system, --without, --with; "Running just bundle will print help usage".
+- bundler.io/man/bundle-config.1.html: the setting names (deployment, frozen, clean, no_prune, path,
+  path.system, shebang, with, without: groups separated by spaces or colons), and the load order:
+  local config (<project_root>/.bundle/config or $BUNDLE_APP_CONFIG/config) before the environment,
+  so `path` set locally wins over the BUNDLE_PATH the migration sets.
+- The error text as users hit it: cloudfoundry/bosh-windows-stemcell-builder#133,
+  yippee-fun/phlex-rails#325 (`bundle config set --local without development && bundle install`).
+- rubygems/rubygems#6703: the `deployment` setting implies path vendor/bundle unless BUNDLE_PATH is
+  set, which then wins (the migration's BUNDLE_PATH keeps gems where the runtime copies them).
+
+Bundler reads `--without`/`--with` as Thor array options: the words after the flag up to the next
+option, and a repeated flag replaces the earlier one (the last one counts).
+"""
+
+from __future__ import annotations
+
+from migrator.findings import shell as codes
+from migrator.regex import lazy as lazy_re
+from migrator.rewrite.command import Cmd, Context, Outcome, Token
+
+# flag -> (setting, kind): "switch" sets the setting to true, "value" takes one word, "groups" a list
+REMOVED_FLAGS: dict[str, tuple[str, str]] = {
+    "--clean": ("clean", "switch"),
+    "--deployment": ("deployment", "switch"),
+    "--frozen": ("frozen", "switch"),
+    "--no-prune": ("no_prune", "switch"),
+    "--system": ("path.system", "switch"),
+    "--path": ("path", "value"),
+    "--shebang": ("shebang", "value"),
+    "--without": ("without", "groups"),
+    "--with": ("with", "groups"),
+}
+_INSTALL = frozenset({"install", "i"})
+_NOT_INSTALL = frozenset({"-v", "--version", "-h", "--help"})
+_INSTALL_SWITCHES = frozenset({"--local", "--prefer-local", "--quiet", "--full-index", "--force", "--redownload",
+                               "--no-cache", "--binstubs", "--verbose"})
+_SHELLS = frozenset({"sh", "bash", "dash", "ash"})
+_ASSIGNMENT = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*=")
+_VALUE_OPTIONS = frozenset({"--jobs", "-j", "--retry", "--gemfile", "--standalone", "--trust-policy",
+                            "--target-rbconfig", "--lockfile"})
+
+
+def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
+    if cmd.name in _SHELLS:
+        return _shell_string(cmd, ctx)
+    if cmd.name != "bundle":
+        return None
+    words = cmd.words[1:]
+    first = (words[0].value or "").partition("=")[0] if words else ""
+    bare = not words or first in REMOVED_FLAGS or first in _VALUE_OPTIONS or first in _INSTALL_SWITCHES
+    if not bare and (not words or words[0].value not in _INSTALL):
+        return None
+    arguments = list(words if bare else words[1:])
+    hidden = [w.text for w in arguments if w.value is None and not _after_value_flag(arguments, w)]
+    settings, dropped = _settings(arguments)
+    if not settings and not bare:
+        return _variable_warning(cmd, hidden) if hidden else None
+    tokens = cmd.tokens
+    bundle = cmd.words[0].text
+    config_prefix = "".join(f"{t.text} " for t in cmd.prefix if not _ASSIGNMENT.match(t.text) or
+                            t.text.startswith(("BUNDLE_", "HOME=")))  # sudo, BUNDLE_GEMFILE=...: where it goes
+    configs = [f"{config_prefix}{bundle} config set --local {name} {value}" for name, value in settings.items()]
+    replace = {0: " && ".join([*configs, tokens[0].text])} if configs else {}
+    if bare:
+        position = cmd.word_index(0)
+        replace[position] = replace.get(position, tokens[position].text) + " install"
+    delete = {cmd.word_index(1 + int(not bare) + i) for i in dropped}
+    original = " ".join(t.text for t in tokens)
+    reasons = []
+    if settings:
+        flags = ", ".join(dict.fromkeys(f"--{_flag_of(name)}" for name in settings))
+        reasons.append(f"Bundler 4 (Chainguard's ruby) removed {flags}, so the original stops the build; "
+                       "the local configuration it stood for is written to the app's .bundle/config, which "
+                       "the runtime reads as well")
+    if bare:
+        reasons.append("a bare `bundle` prints Bundler 4's help instead of installing")
+    done = " && ".join([*configs, f"{bundle} install"])
+    message = f"`{original}` -> `{done} ...`: {'; '.join(reasons)}"
+    findings = [codes.BUNDLER_FLAGS_TRANSLATED.finding(cmd.line, message)]
+    if hidden:
+        findings += _variable_warning(cmd, hidden).findings
+    return Outcome(replace=replace, delete=delete, findings=findings)
+
+
+def _flag_of(setting: str) -> str:
+    return next(flag[2:] for flag, (name, _) in REMOVED_FLAGS.items() if name == setting)
+
+
+def _after_value_flag(arguments: list[Token], word: Token) -> bool:
+    """`--path $DIR`, `--without $GROUPS`, `--jobs $N`: the variable is an option's value, not more flags."""
+    index = arguments.index(word)
+    for position in range(index - 1, -1, -1):
+        previous = arguments[position]
+        if not previous.is_option:
+            continue  # (a group word of `--without a $MORE`)
+        flag, equals, _ = (previous.value or "").partition("=")
+        kind = REMOVED_FLAGS.get(flag, ("", "value" if flag in _VALUE_OPTIONS else ""))[1]
+        return not equals and (kind == "groups" or (kind == "value" and position == index - 1))
+    return False
+
+
+def _settings(arguments: list[Token]) -> tuple[dict[str, str], list[int]]:
+    """The settings the removed flags stood for (in order, as shell text), and the indexes of the words
+    they took (the flags and their values)."""
+    settings: dict[str, str] = {}
+    dropped: list[int] = []
+    index = 0
+    while index < len(arguments):
+        word = arguments[index]
+        index += 1
+        flag, equals, _ = (word.value or "").partition("=")
+        if not word.is_option or flag not in REMOVED_FLAGS:
+            continue
+        dropped.append(index - 1)
+        name, kind = REMOVED_FLAGS[flag]
+        if kind == "switch":
+            settings[name] = "true"
+            continue
+        values = [_inline_text(word.text)] if equals else []
+        while index < len(arguments) and not arguments[index].is_option and (kind == "groups" or not values):
+            values.append(arguments[index].text)
+            dropped.append(index)
+            index += 1
+        settings.pop(name, None)  # a repeated flag: the last one counts
+        settings[name] = _shell_value(values, kind)
+    return settings, dropped
+
+
+def _inline_text(text: str) -> str:
+    """The shell text of the value in `--without=a:b` (or `"--path=vendor/bundle"`)."""
+    head, _, tail = text.partition("=")
+    quote = head[:1] if head[:1] in "'\"" else ""
+    return quote + tail
+
+
+def _shell_value(values: list[str], kind: str) -> str:
+    if kind == "value" or len(values) == 1:
+        value = values[0] if values else "''"
+        return f'"{value}"' if value.startswith("$") and _VARIABLE.fullmatch(value) else value
+    if all(_plain(v) for v in values):
+        return "'" + " ".join(values) + "'"
+    return " ".join(values)  # quoted or expanded words: `bundle config set` joins its values with spaces
+
+
+_VARIABLE = lazy_re(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
+
+
+def _shell_string(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`sh -c "bundle install --without test"`: translated inside the string when it is a plain quoted
+    literal whose only change is this one (anything else in it is reported where it is checked)."""
+    from migrator.rewrite.shell import apply_edits, rewrite_script
+
+    words = cmd.words
+    index = next((i for i, w in enumerate(words[1:-1], 1) if w.value == "-c"), None)
+    if index is None or words[index + 1].value is None or "bundle" not in (words[index + 1].value or ""):
+        return None
+    token = words[index + 1]
+    quote, inner = token.text[:1], token.value or ""
+    special = "\"\\$`" if quote == '"' else ""  # what a double-quoted literal would expand or escape
+    if quote not in "'\"" or token.text != quote + inner + quote or any(c in inner for c in special):
+        return None
+    rewrite = rewrite_script(inner, ctx.family, ctx.rules, cmd.line)
+    codes_seen = {f.code for f in rewrite.findings}
+    if not rewrite.edits or not codes_seen <= {codes.BUNDLER_FLAGS_TRANSLATED.code, codes.BUNDLER_FLAGS_HIDDEN.code}:
+        return Outcome(findings=[f for f in rewrite.findings if f.code == codes.BUNDLER_FLAGS_HIDDEN.code]) \
+            if codes_seen == {codes.BUNDLER_FLAGS_HIDDEN.code} else None
+    result = apply_edits(inner, rewrite.edits)
+    if quote == "'":
+        result = result.replace("'", '"')  # the only single quotes are ours: the literal had none
+    tokens = cmd.tokens
+    return Outcome(replace={tokens.index(token): quote + result + quote}, findings=rewrite.findings)
+
+
+def _plain(text: str) -> bool:
+    return bool(text) and all(c.isalnum() or c in "_-.:/" for c in text)
+
+
+def _variable_warning(cmd: Cmd, hidden: list[str]) -> Outcome:
+    flags = ", ".join(REMOVED_FLAGS)
+    message = (f"`{' '.join(t.text for t in cmd.words)}`: {' '.join(hidden)} is only known at build time; "
+               f"Bundler 4 (Chainguard's ruby) refuses {flags} and stops the build if it holds any of them. "
+               "Set those with `bundle config set --local NAME VALUE` (or BUNDLE_* environment variables) instead")
+    return Outcome(findings=[codes.BUNDLER_FLAGS_HIDDEN.finding(cmd.line, message)])

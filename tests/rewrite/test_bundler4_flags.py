@@ -1,0 +1,123 @@
+"""Issue 9 ("runnable by construction"): Bundler 4 (Chainguard's ruby) removed the remembered `bundle install`
+flags and answers a bare `bundle` with its help. A migrated `bundle install --without development test`
+stopped the build, with no finding saying so."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrator.api import migrate_text
+from migrator.model import Result
+
+_RUBY = "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\n"
+_END = "COPY . .\nCMD [\"ruby\", \"app.rb\"]\n"
+
+
+def migrate(text: str) -> Result:
+    result = migrate_text(text)
+    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
+    return result
+
+
+def run_line(result: Result, start: str) -> str:
+    return next(line for line in result.dockerfile.splitlines() if line.startswith(start))
+
+
+def codes(result: Result) -> list[str]:
+    return [f.code for f in result.findings]
+
+
+@pytest.mark.parametrize(("written", "migrated"), [
+    ("bundle install --without development test",
+     "bundle config set --local without 'development test' && bundle install"),
+    ("bundle install --without=development:test --jobs 4 --retry 3",
+     "bundle config set --local without development:test && bundle install --jobs 4 --retry 3"),
+    ("bundle install --jobs=4 --without development --without test",  # Thor: the last one counts
+     "bundle config set --local without test && bundle install --jobs=4"),
+    ("bundle install --with 'ci tools' --binstubs",
+     "bundle config set --local with 'ci tools' && bundle install --binstubs"),
+    ("bundle install --deployment --frozen --clean --no-prune",
+     "bundle config set --local deployment true && bundle config set --local frozen true && "
+     "bundle config set --local clean true && bundle config set --local no_prune true && bundle install"),
+    ("bundle install --system", "bundle config set --local path.system true && bundle install"),
+    ("bundle install --path vendor/bundle --shebang=ruby",
+     "bundle config set --local path vendor/bundle && bundle config set --local shebang ruby && bundle install"),
+    ("bundle install --without $SKIP_GROUPS",
+     'bundle config set --local without "$SKIP_GROUPS" && bundle install'),
+    ("bundle", "bundle install"),
+    ("bundle --jobs 4", "bundle install --jobs 4"),
+])
+def test_removed_flags_become_local_configuration(written: str, migrated: str) -> None:
+    result = migrate(_RUBY + f"RUN {written}\n" + _END)
+    assert run_line(result, "RUN bundle") == f"RUN {migrated}"
+    assert "MIG418" in codes(result)
+
+
+def test_the_rest_of_the_line_and_other_lines_stay_byte_for_byte() -> None:
+    text = (_RUBY + "# gems\nRUN apk add --no-cache git && \\\n    bundle install --without development test \\\n"
+            "      --jobs 4 && rm -rf /root/.bundle/cache\n" + _END)
+    result = migrate(text)
+    assert ("RUN apk add --no-cache git && \\\n    bundle config set --local without 'development test' "
+            "&& bundle install \\\n      --jobs 4 && rm -rf /root/.bundle/cache\n") in result.dockerfile
+
+
+def test_env_prefix_stays_with_the_install_and_sudo_with_both() -> None:
+    result = migrate(_RUBY + "RUN RAILS_ENV=production bundle install --deployment\n" + _END)
+    assert run_line(result, "RUN ") == ("RUN bundle config set --local deployment true && "
+                                        "RAILS_ENV=production bundle install")
+
+
+def test_after_or_before_a_double_bar_the_pair_is_grouped() -> None:
+    result = migrate(_RUBY + "RUN bundle check || bundle install --path vendor/bundle\n" + _END)
+    assert run_line(result, "RUN bundle check") == (
+        "RUN bundle check || { bundle config set --local path vendor/bundle && bundle install; }")
+
+
+def test_a_heredoc_script_is_translated() -> None:
+    result = migrate(_RUBY + "RUN <<EOF\nset -e\nbundle install --without development test\nEOF\n" + _END)
+    assert "RUN <<EOF\nset -e\nbundle config set --local without 'development test' && bundle install\nEOF\n" \
+        in result.dockerfile
+
+
+@pytest.mark.parametrize(("written", "migrated"), [
+    ('sh -c "cd /app && bundle install --without test"',
+     'sh -c "cd /app && bundle config set --local without test && bundle install"'),
+    ("bash -c 'bundle install --without development test'",
+     "bash -c 'bundle config set --local without \"development test\" && bundle install'"),
+])
+def test_inside_sh_c_the_string_is_translated(written: str, migrated: str) -> None:
+    result = migrate(_RUBY + f"RUN {written}\n" + _END)
+    assert run_line(result, "RUN ") == f"RUN {migrated}"
+
+
+def test_flags_held_by_a_variable_are_warned_about() -> None:
+    result = migrate(_RUBY + "ARG BUNDLE_FLAGS=\nRUN bundle install $BUNDLE_FLAGS\n" + _END)
+    assert "RUN bundle install $BUNDLE_FLAGS\n" in result.dockerfile
+    warning = next(f for f in result.findings if f.code == "MIG419")
+    assert "$BUNDLE_FLAGS" in warning.message and "--without" in warning.message
+
+
+@pytest.mark.parametrize("written", ["bundle install", "bundle install --jobs $JOBS", "bundle exec rake assets:precompile",
+                                     "bundle -v", "bundle config set --local without test"])
+def test_commands_bundler_4_accepts_are_left_alone(written: str) -> None:
+    result = migrate(_RUBY + f"RUN {written}\n" + _END)
+    assert f"RUN {written}\n" in result.dockerfile
+    assert not {"MIG418", "MIG419"} & set(codes(result))
+
+
+def test_a_typical_rails_dockerfile_builds_and_starts() -> None:
+    text = ("FROM ruby:3.3\nRUN apt-get update && apt-get install -y build-essential libpq-dev\nWORKDIR /app\n"
+            "COPY Gemfile Gemfile.lock ./\nRUN bundle install --deployment --without development test\n"
+            "COPY . .\nEXPOSE 3000\nCMD [\"bundle\", \"exec\", \"rails\", \"s\", \"-b\", \"0.0.0.0\"]\n")
+    result = migrate(text)
+    builder, runtime = result.dockerfile.split("\nFROM ", 1)[0], result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    assert ("RUN bundle config set --local deployment true && bundle config set --local without "
+            "'development test' && bundle install\n") in builder
+    assert "--without" not in result.dockerfile and "--deployment" not in result.dockerfile
+    # the local config is written under /app (.bundle/config), which the runtime copies with the gems
+    assert "COPY --from=builder --chown=65532:65532 /app /app\n" in runtime
+    assert "COPY --from=builder /usr/local/bundle /usr/local/bundle\n" in runtime
+    assert "BUNDLE_APP_CONFIG" not in result.dockerfile
+    assert 'CMD ["bundle", "exec", "rails", "s", "-b", "0.0.0.0"]' in runtime
+    translated = next(f for f in result.findings if f.code == "MIG418")
+    assert "--deployment" in translated.message and "--without" in translated.message
