@@ -231,10 +231,12 @@ BUNDLER_FLAGS_TRANSLATED = Code(
     "set --local NAME VALUE` it stood for, run just before `bundle install` in the same place of the RUN "
     "(`bundle install --without development test` -> `bundle config set --local without 'development "
     "test' && bundle install`); the other flags stay as written. A bare `bundle`, which Bundler 4 answers "
-    "with its help, became `bundle install`. The local configuration goes to the app's `.bundle/config` "
-    "(or `$BUNDLE_APP_CONFIG/config`), which `bundle exec` reads at run time, and it takes precedence over "
-    "the BUNDLE_PATH environment: `--path vendor/bundle` keeps the gems in the app directory, which the "
-    "runtime copies. Bundler 2.1 and later read the same configuration.",
+    "with its help, became `bundle install`. The local configuration goes to `$BUNDLE_APP_CONFIG/config` "
+    "(or the app's `.bundle/config`): where the migration installs the gems into its own GEM_HOME, it sets "
+    "BUNDLE_APP_CONFIG to that directory, as Docker Hub's ruby does, so the runtime copies the configuration "
+    "with the gems and `bundle exec` reads it there (MIG515). Local configuration takes precedence over the "
+    "BUNDLE_PATH environment: `--path vendor/bundle` keeps the gems in the app directory, which the runtime "
+    "copies. Bundler 2.1 and later read the same configuration.",
 )
 BUNDLER_FLAGS_HIDDEN = Code(
     "MIG419",

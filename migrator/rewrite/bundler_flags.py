@@ -58,8 +58,7 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if cmd.name != "bundle":
         return None
     words = cmd.words[1:]
-    first = (words[0].value or "").partition("=")[0] if words else ""
-    bare = not words or first in REMOVED_FLAGS or first in _VALUE_OPTIONS or first in _INSTALL_SWITCHES
+    bare = _bare([w.value for w in words])
     if not bare and (not words or words[0].value not in _INSTALL):
         return None
     arguments = list(words if bare else words[1:])
@@ -82,16 +81,35 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if settings:
         flags = ", ".join(dict.fromkeys(f"--{_flag_of(name)}" for name in settings))
         reasons.append(f"Bundler 4 (Chainguard's ruby) removed {flags}, so the original stops the build; "
-                       "the local configuration it stood for is written to the app's .bundle/config, which "
-                       "the runtime reads as well")
+                       "the local configuration it stood for (.bundle/config under the app, or $BUNDLE_APP_CONFIG) "
+                       "is read by `bundle exec` at run time as well")
     if bare:
         reasons.append("a bare `bundle` prints Bundler 4's help instead of installing")
-    done = " && ".join([*configs, f"{bundle} install"])
-    message = f"`{original}` -> `{done} ...`: {'; '.join(reasons)}"
+    rest = [w.text for i, w in enumerate(arguments) if i not in dropped]
+    done = " && ".join([*configs, " ".join([*(t.text for t in cmd.prefix), bundle, "install", *rest])])
+    message = f"`{original}` -> `{done}`: {'; '.join(reasons)}"
     findings = [codes.BUNDLER_FLAGS_TRANSLATED.finding(cmd.line, message)]
     if hidden:
         findings += _variable_warning(cmd, hidden).findings
     return Outcome(replace=replace, delete=delete, findings=findings)
+
+
+def runs_install(words: tuple[str, ...]) -> bool:
+    """Does `bundle ...` (its argv) install the bundle: `bundle install`, `bundle i`, a bare `bundle`?"""
+    return (bool(words[1:]) and words[1] in _INSTALL) or _bare(list(words[1:]))
+
+
+def writes_local_config(words: tuple[str, ...]) -> bool:
+    """Does `bundle ...` write the app's local configuration, once translated (`bundle config`, an install
+    with a flag that becomes `bundle config set --local`)?"""
+    flags = {w.partition("=")[0] for w in words[1:]}
+    return words[1:2] == ("config",) or (runs_install(words) and bool(flags & REMOVED_FLAGS.keys()))
+
+
+def _bare(arguments: list[str | None]) -> bool:
+    """`bundle`, `bundle --jobs 4`: Bundler 2 installs, Bundler 4 prints its help."""
+    first = (arguments[0] or "").partition("=")[0] if arguments else ""
+    return not arguments or first in REMOVED_FLAGS or first in _VALUE_OPTIONS or first in _INSTALL_SWITCHES
 
 
 def _flag_of(setting: str) -> str:

@@ -114,10 +114,45 @@ def test_a_typical_rails_dockerfile_builds_and_starts() -> None:
     assert ("RUN bundle config set --local deployment true && bundle config set --local without "
             "'development test' && bundle install\n") in builder
     assert "--without" not in result.dockerfile and "--deployment" not in result.dockerfile
-    # the local config is written under /app (.bundle/config), which the runtime copies with the gems
-    assert "COPY --from=builder --chown=65532:65532 /app /app\n" in runtime
+    # the local configuration goes where Docker Hub's ruby kept it (BUNDLE_APP_CONFIG=GEM_HOME), copied with the
+    # gems, so that `bundle exec` reads it at run time and a later `COPY . .` of a .bundle/config cannot replace it
+    env = ('ENV GEM_HOME=/usr/local/bundle BUNDLE_PATH=/usr/local/bundle BUNDLE_APP_CONFIG=/usr/local/bundle '
+           'PATH="/usr/local/bundle/bin:$PATH"\n')
+    assert env in builder.split("RUN bundle config")[0] and env in runtime
     assert "COPY --from=builder /usr/local/bundle /usr/local/bundle\n" in runtime
-    assert "BUNDLE_APP_CONFIG" not in result.dockerfile
+    assert "COPY --from=builder --chown=65532:65532 /app /app\n" in runtime
     assert 'CMD ["bundle", "exec", "rails", "s", "-b", "0.0.0.0"]' in runtime
     translated = next(f for f in result.findings if f.code == "MIG418")
     assert "--deployment" in translated.message and "--without" in translated.message
+
+
+def test_a_bare_bundle_installs_where_the_runtime_copies() -> None:
+    result = migrate(_RUBY + "RUN bundle\nCOPY . .\nCMD [\"bundle\", \"exec\", \"ruby\", \"app.rb\"]\n")
+    builder, runtime = result.dockerfile.split("\nFROM ", 1)[0], result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    assert builder.index("ENV GEM_HOME=/usr/local/bundle") < builder.index("RUN bundle install\n")
+    assert "COPY --from=builder /usr/local/bundle /usr/local/bundle\n" in runtime
+
+
+def test_a_path_keeps_the_gems_in_the_app_directory_the_runtime_copies() -> None:
+    result = migrate(_RUBY + "RUN bundle install --path vendor/bundle\n"
+                     "COPY . .\nCMD [\"bundle\", \"exec\", \"ruby\", \"app.rb\"]\n")
+    runtime = result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    assert "RUN bundle config set --local path vendor/bundle && bundle install\n" in result.dockerfile
+    # local `path` wins over the BUNDLE_PATH environment: the gems stay in /app/vendor/bundle, copied with /app,
+    # and the configuration saying so is copied with GEM_HOME and found through BUNDLE_APP_CONFIG at run time
+    assert "COPY --from=builder --chown=65532:65532 /app /app\n" in runtime
+    assert "COPY --from=builder /usr/local/bundle /usr/local/bundle\n" in runtime
+    assert "BUNDLE_APP_CONFIG=/usr/local/bundle" in runtime
+
+
+def test_the_stage_s_own_bundle_app_config_is_kept() -> None:
+    result = migrate(_RUBY + "ENV BUNDLE_APP_CONFIG=/app/.bundle-config\nRUN bundle install --without test\n" + _END)
+    assert "BUNDLE_APP_CONFIG=/usr/local/bundle" not in result.dockerfile
+    assert result.dockerfile.rsplit("\nFROM ", 1)[-1].count("ENV BUNDLE_APP_CONFIG=/app/.bundle-config\n") == 1
+
+
+def test_a_stage_left_as_written_keeps_its_flags() -> None:
+    text = "FROM mycorp.example/ruby-base:1\nWORKDIR /app\nRUN bundle install --without development test\n"
+    result = migrate(text + "CMD [\"ruby\", \"a.rb\"]\n")
+    assert "RUN bundle install --without development test\n" in result.dockerfile
+    assert "MIG418" not in codes(result)
