@@ -560,9 +560,9 @@ def check_package_managers(out: Dockerfile, registry: str) -> list[str]:
 
 
 # Bundler 4 (Chainguard's ruby) removed these `bundle install` flags and answers a bare `bundle` with help
-# (bundler.io/doc/upgrading.html); a build on the Chainguard image stops on them.
+# (bundler.io/doc/upgrading.html; --binstubs: ruby/rubygems#8978); a build on the Chainguard image stops on them.
 _BUNDLER_REMOVED = re.compile(
-    r"\bbundle\s+(?:install|i)\b[^;&|\n]*?\s(--(?:clean|deployment|frozen|no-prune|path|shebang|system|without|with))"
+    r"\bbundle\s+(?:install|i)\b[^;&|\n]*?\s(--(?:binstubs|clean|deployment|frozen|no-prune|path|shebang|system|without|with))"
     r"(?=[\s=]|$)", re.MULTILINE)
 _BARE_BUNDLE = re.compile(r"(?:^|[;&|(){}`\n]|\bthen\b|\bdo\b|\belse\b)\s*(bundle)\s*(?=$|[;&|)}`\n])",
                           re.MULTILINE)

@@ -159,7 +159,7 @@ def test_package_manager_in_heredoc_is_caught():
 
 @pytest.mark.parametrize("run", ["bundle install --without development test", "bundle install --jobs 4 \\\n  --deployment",
                                  "bundle install --path=vendor/bundle", "cd /app && bundle && rake build",
-                                 "bundle"])
+                                 "bundle", "bundle install --binstubs"])
 def test_bundler_4_removed_flags_are_caught(run):
     bad = GOOD.replace("apk add --no-cache libpq", f"apk add --no-cache libpq && {run}")
     assert any("Bundler 4 refuses" in p for p in problems_for(bad))
@@ -169,7 +169,8 @@ def test_bundler_4_removed_flags_are_caught(run):
 
 def test_bundler_configuration_and_other_commands_pass():
     ok = GOOD.replace("apk add --no-cache libpq", "bundle config set --local without 'development test' && "
-                      "bundle install --jobs 4 --retry 3 && bundle exec rake assets:precompile && bundle -v")
+                      "bundle install --jobs 4 --retry 3 && bundle binstubs --all && bundle exec rake assets:precompile && "
+                      "bundle -v")
     assert problems_for(ok) == []
 
 

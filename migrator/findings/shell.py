@@ -226,11 +226,13 @@ BUNDLER_FLAGS_TRANSLATED = Code(
     "`bundle install` flag that Bundler 4 removed: written as local bundle configuration",
     "Chainguard's ruby images serve Ruby 4.0 with Bundler 4, which removed the `bundle install` flags "
     "that were remembered across runs (`--without`, `--with`, `--deployment`, `--frozen`, `--path`, "
-    "`--system`, `--clean`, `--no-prune`, `--shebang`): they were deprecation warnings in the Bundler 2 "
+    "`--system`, `--clean`, `--no-prune`, `--shebang`, and `--binstubs`): they were deprecation warnings in "
+    "the Bundler 2 "
     "of Docker Hub's ruby images, and on Bundler 4 they stop the build. Each became the `bundle config "
     "set --local NAME VALUE` it stood for, run just before `bundle install` in the same place of the RUN "
     "(`bundle install --without development test` -> `bundle config set --local without 'development "
-    "test' && bundle install`); the other flags stay as written. A bare `bundle`, which Bundler 4 answers "
+    "test' && bundle install`); `--binstubs[=DIR]` sets `bin` and runs `bundle binstubs --all` after the "
+    "install. The other flags stay as written. A bare `bundle`, which Bundler 4 answers "
     "with its help, became `bundle install`. The local configuration goes to `$BUNDLE_APP_CONFIG/config` "
     "(or the app's `.bundle/config`): where the migration installs the gems into its own GEM_HOME, it sets "
     "BUNDLE_APP_CONFIG to that directory, as Docker Hub's ruby does, so the runtime copies the configuration "
@@ -244,7 +246,8 @@ BUNDLER_FLAGS_HIDDEN = Code(
     "`bundle install` flags only known at build time: Bundler 4 may refuse them",
     "The `bundle install` command takes flags from a variable (`bundle install $BUNDLE_FLAGS`), so "
     "migrator cannot tell whether they include one of the flags Bundler 4 removed (`--without`, `--with`, "
-    "`--deployment`, `--frozen`, `--path`, `--system`, `--clean`, `--no-prune`, `--shebang`). If they do, "
+    "`--deployment`, `--frozen`, `--path`, `--system`, `--clean`, `--no-prune`, `--shebang`, `--binstubs`). "
+    "If they do, "
     "the build stops on Chainguard's ruby (Bundler 4). Set those with `bundle config set --local NAME "
     "VALUE` before the install, or with the BUNDLE_* environment variables (`BUNDLE_WITHOUT`, "
     "`BUNDLE_DEPLOYMENT`...).",

@@ -17,6 +17,10 @@ Sources:
   so `path` set locally wins over the BUNDLE_PATH the migration sets.
 - The error text as users hit it: cloudfoundry/bosh-windows-stemcell-builder#133,
   yippee-fun/phlex-rails#325 (`bundle config set --local without development && bundle install`).
+- ruby/rubygems#8978 (Bundler 4.0.0's release notes: "Make `bundle install --binstubs` raise an error"),
+  rubygems/guides#508 for its text ("The `--binstubs` option has been removed in favor of `bundle binstubs
+  --all`"): Bundler 2 wrote the binstubs into the remembered `bin` setting; that setting plus `bundle
+  binstubs --all` after the install does the same.
 - rubygems/rubygems#6703: the `deployment` setting implies path vendor/bundle unless BUNDLE_PATH is
   set, which then wins (the migration's BUNDLE_PATH keeps gems where the runtime copies them).
 
@@ -41,11 +45,13 @@ REMOVED_FLAGS: dict[str, tuple[str, str]] = {
     "--shebang": ("shebang", "value"),
     "--without": ("without", "groups"),
     "--with": ("with", "groups"),
+    "--binstubs": ("bin", "optional"),  # and `bundle binstubs --all` after the install (ruby/rubygems#8978)
 }
+_BINSTUBS_DEFAULT = "bin"
 _INSTALL = frozenset({"install", "i"})
 _NOT_INSTALL = frozenset({"-v", "--version", "-h", "--help"})
 _INSTALL_SWITCHES = frozenset({"--local", "--prefer-local", "--quiet", "--full-index", "--force", "--redownload",
-                               "--no-cache", "--binstubs", "--verbose"})
+                               "--no-cache", "--verbose"})
 _SHELLS = frozenset({"sh", "bash", "dash", "ash"})
 _ASSIGNMENT = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*=")
 _VALUE_OPTIONS = frozenset({"--jobs", "-j", "--retry", "--gemfile", "--standalone", "--trust-policy",
@@ -76,18 +82,24 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         position = cmd.word_index(0)
         replace[position] = replace.get(position, tokens[position].text) + " install"
     delete = {cmd.word_index(1 + int(not bare) + i) for i in dropped}
+    binstubs = f" && {config_prefix}{bundle} binstubs --all" if "bin" in settings else ""
+    if binstubs:
+        last = max(i for i in range(len(tokens)) if i not in delete)
+        replace[last] = replace.get(last, tokens[last].text) + binstubs
     original = " ".join(t.text for t in tokens)
     reasons = []
     if settings:
         flags = ", ".join(dict.fromkeys(f"--{_flag_of(name)}" for name in settings))
         reasons.append(f"Bundler 4 (Chainguard's ruby) removed {flags}, so the original stops the build; "
+                       + ("`bundle binstubs --all` writes the binstubs, into the directory of the `bin` setting; "
+                          if binstubs else "") +
                        "the local configuration it stood for (.bundle/config under the app, or $BUNDLE_APP_CONFIG) "
                        "is read by `bundle exec` at run time as well")
     if bare:
         reasons.append("a bare `bundle` prints Bundler 4's help instead of installing")
     rest = [w.text for i, w in enumerate(arguments) if i not in dropped]
     done = " && ".join([*configs, " ".join([*(t.text for t in cmd.prefix), bundle, "install", *rest])])
-    message = f"`{original}` -> `{done}`: {'; '.join(reasons)}"
+    message = f"`{original}` -> `{done}{binstubs}`: {'; '.join(reasons)}"
     findings = [codes.BUNDLER_FLAGS_TRANSLATED.finding(cmd.line, message)]
     if hidden:
         findings += _variable_warning(cmd, hidden).findings
@@ -109,6 +121,8 @@ def writes_local_config(words: tuple[str, ...]) -> bool:
 def _bare(arguments: list[str | None]) -> bool:
     """`bundle`, `bundle --jobs 4`: Bundler 2 installs, Bundler 4 prints its help."""
     first = (arguments[0] or "").partition("=")[0] if arguments else ""
+    if any(word in _INSTALL for word in arguments):
+        return False  # `bundle --verbose install`: left to Bundler
     return not arguments or first in REMOVED_FLAGS or first in _VALUE_OPTIONS or first in _INSTALL_SWITCHES
 
 
@@ -125,7 +139,7 @@ def _after_value_flag(arguments: list[Token], word: Token) -> bool:
             continue  # (a group word of `--without a $MORE`)
         flag, equals, _ = (previous.value or "").partition("=")
         kind = REMOVED_FLAGS.get(flag, ("", "value" if flag in _VALUE_OPTIONS else ""))[1]
-        return not equals and (kind == "groups" or (kind == "value" and position == index - 1))
+        return not equals and (kind == "groups" or (kind in ("value", "optional") and position == index - 1))
     return False
 
 
@@ -148,11 +162,13 @@ def _settings(arguments: list[Token]) -> tuple[dict[str, str], list[int]]:
             continue
         values = [_inline_text(word.text)] if equals else []
         while index < len(arguments) and not arguments[index].is_option and (kind == "groups" or not values):
+            if kind == "optional" and arguments[index].value in _INSTALL:
+                break  # `bundle --binstubs install`
             values.append(arguments[index].text)
             dropped.append(index)
             index += 1
         settings.pop(name, None)  # a repeated flag: the last one counts
-        settings[name] = _shell_value(values, kind)
+        settings[name] = _shell_value(values or [_BINSTUBS_DEFAULT], kind)
     return settings, dropped
 
 
@@ -164,7 +180,7 @@ def _inline_text(text: str) -> str:
 
 
 def _shell_value(values: list[str], kind: str) -> str:
-    if kind == "value" or len(values) == 1:
+    if kind != "groups" or len(values) == 1:
         value = values[0] if values else "''"
         return f'"{value}"' if value.startswith("$") and _VARIABLE.fullmatch(value) else value
     if all(_plain(v) for v in values):

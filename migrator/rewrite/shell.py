@@ -954,10 +954,10 @@ def _shebang_errexit(script: str) -> bool:
 
 def _binds_tighter(node: Node) -> bool:
     """Does the command stand where `x && y` in its place would be read otherwise: after or before `||`,
-    in a pipeline, after `!`?"""
+    in a pipeline, after `!`, with a redirection?"""
     parent = node.parent
-    while parent is not None and parent.type == "redirected_statement":
-        node, parent = parent, parent.parent
+    if parent is not None and parent.type == "redirected_statement":
+        return True  # `b > log`: `{ b1 && b2; } > log`, the output of both
     if parent is None or parent.type in ("pipeline", "negated_command"):
         return parent is not None
     return parent.type == "list" and any(child.type == "||" for child in parent.children)

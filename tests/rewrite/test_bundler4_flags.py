@@ -34,8 +34,12 @@ def codes(result: Result) -> list[str]:
      "bundle config set --local without development:test && bundle install --jobs 4 --retry 3"),
     ("bundle install --jobs=4 --without development --without test",  # Thor: the last one counts
      "bundle config set --local without test && bundle install --jobs=4"),
-    ("bundle install --with 'ci tools' --binstubs",
-     "bundle config set --local with 'ci tools' && bundle install --binstubs"),
+    ("bundle install --with 'ci tools' --retry 3",
+     "bundle config set --local with 'ci tools' && bundle install --retry 3"),
+    ("bundle install --binstubs",  # ruby/rubygems#8978: "removed in favor of `bundle binstubs --all`"
+     "bundle config set --local bin bin && bundle install && bundle binstubs --all"),
+    ("bundle install --binstubs=vendor/bin --jobs 4",
+     "bundle config set --local bin vendor/bin && bundle install --jobs 4 && bundle binstubs --all"),
     ("bundle install --deployment --frozen --clean --no-prune",
      "bundle config set --local deployment true && bundle config set --local frozen true && "
      "bundle config set --local clean true && bundle config set --local no_prune true && bundle install"),
@@ -71,6 +75,17 @@ def test_after_or_before_a_double_bar_the_pair_is_grouped() -> None:
     result = migrate(_RUBY + "RUN bundle check || bundle install --path vendor/bundle\n" + _END)
     assert run_line(result, "RUN bundle check") == (
         "RUN bundle check || { bundle config set --local path vendor/bundle && bundle install; }")
+
+
+@pytest.mark.parametrize(("written", "migrated"), [
+    ("bundle install --without test > /tmp/log 2>&1",
+     "{ bundle config set --local without test && bundle install; } > /tmp/log 2>&1"),
+    ("bundle install --without test 2>&1 | tee /tmp/log",
+     "{ bundle config set --local without test && bundle install; } 2>&1 | tee /tmp/log"),
+])
+def test_a_redirected_or_piped_install_is_grouped(written: str, migrated: str) -> None:
+    result = migrate(_RUBY + f"RUN {written}\n" + _END)
+    assert run_line(result, "RUN ") == f"RUN {migrated}"
 
 
 def test_a_heredoc_script_is_translated() -> None:
