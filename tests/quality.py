@@ -564,6 +564,9 @@ def check_package_managers(out: Dockerfile, registry: str) -> list[str]:
 _BUNDLER_REMOVED = re.compile(
     r"\bbundle\s+(?:install|i)\b[^;&|\n]*?\s(--(?:binstubs|clean|deployment|frozen|no-prune|path|shebang|system|without|with))"
     r"(?=[\s=]|$)", re.MULTILINE)
+_BUNDLER_OTHER_REMOVED = re.compile(
+    r"\bbundle\s+(?:(?:check|binstubs)\b[^;&|\n]*?\s(--path)|(?:cache|package|pack)\b[^;&|\n]*?"
+    r"\s(--(?:all|no-all|frozen|no-prune|path)))(?=[\s=]|$)", re.MULTILINE)
 _BARE_BUNDLE = re.compile(r"(?:^|[;&|(){}`\n]|\bthen\b|\bdo\b|\belse\b)\s*(bundle)\s*(?=$|[;&|)}`\n])",
                           re.MULTILINE)
 
@@ -580,9 +583,11 @@ def check_bundler_flags(out: Dockerfile, registry: str, findings: Iterable[objec
                 continue
             for chunk in [ins.args, *ins.heredocs]:
                 joined = re.sub(r"\\\n", " ", chunk)
-                m = _BUNDLER_REMOVED.search(joined) or _BARE_BUNDLE.search(joined)
+                m = _BUNDLER_REMOVED.search(joined) or _BUNDLER_OTHER_REMOVED.search(joined) or _BARE_BUNDLE.search(
+                    joined)
                 if m:
-                    what = f"`bundle install {m.group(1)}`" if m.group(1) != "bundle" else "a bare `bundle`"
+                    flag = next(g for g in m.groups() if g)
+                    what = f"`{m.group(0).strip()}`" if flag != "bundle" else "a bare `bundle`"
                     problems.append(f"line {ins.line}: {what} in a stage on {registry}: Bundler 4 refuses it")
                     break
     return problems

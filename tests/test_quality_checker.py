@@ -159,7 +159,8 @@ def test_package_manager_in_heredoc_is_caught():
 
 @pytest.mark.parametrize("run", ["bundle install --without development test", "bundle install --jobs 4 \\\n  --deployment",
                                  "bundle install --path=vendor/bundle", "cd /app && bundle && rake build",
-                                 "bundle", "bundle install --binstubs"])
+                                 "bundle", "bundle install --binstubs", "bundle check --path vendor/bundle",
+                                 "bundle package --all"])
 def test_bundler_4_removed_flags_are_caught(run):
     bad = GOOD.replace("apk add --no-cache libpq", f"apk add --no-cache libpq && {run}")
     assert any("Bundler 4 refuses" in p for p in problems_for(bad))

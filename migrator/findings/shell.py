@@ -223,7 +223,7 @@ SOURCE_PATH_MISSING = Code(
 BUNDLER_FLAGS_TRANSLATED = Code(
     "MIG418",
     Severity.INFO,
-    "`bundle install` flag that Bundler 4 removed: written as local bundle configuration",
+    "Bundler flag that Bundler 4 removed: written as local bundle configuration",
     "Chainguard's ruby images serve Ruby 4.0 with Bundler 4, which removed the `bundle install` flags "
     "that were remembered across runs (`--without`, `--with`, `--deployment`, `--frozen`, `--path`, "
     "`--system`, `--clean`, `--no-prune`, `--shebang`, and `--binstubs`): they were deprecation warnings in "
@@ -232,7 +232,8 @@ BUNDLER_FLAGS_TRANSLATED = Code(
     "set --local NAME VALUE` it stood for, run just before `bundle install` in the same place of the RUN "
     "(`bundle install --without development test` -> `bundle config set --local without 'development "
     "test' && bundle install`); `--binstubs[=DIR]` sets `bin` and runs `bundle binstubs --all` after the "
-    "install. The other flags stay as written. A bare `bundle`, which Bundler 4 answers "
+    "install. The same goes for `bundle check --path`, `bundle binstubs --path` (`bin`) and `bundle cache "
+    "--all/--frozen/--no-prune/--path`. The other flags stay as written. A bare `bundle`, which Bundler 4 answers "
     "with its help, became `bundle install`. The local configuration goes to `$BUNDLE_APP_CONFIG/config` "
     "(or the app's `.bundle/config`): where the migration installs the gems into its own GEM_HOME, it sets "
     "BUNDLE_APP_CONFIG to that directory, as Docker Hub's ruby does, so the runtime copies the configuration "

@@ -21,6 +21,11 @@ Sources:
   rubygems/guides#508 for its text ("The `--binstubs` option has been removed in favor of `bundle binstubs
   --all`"): Bundler 2 wrote the binstubs into the remembered `bin` setting; that setting plus `bundle
   binstubs --all` after the install does the same.
+- ruby/ruby spec/bundler/other/major_deprecation_spec.rb (Bundler's own tests, as vendored in Ruby): the
+  error of each removed flag and the `bundle config set` it names, for `bundle install` (--no-deployment:
+  deployment false), `bundle check --path`, `bundle binstubs --path` (bin), `bundle cache` (--all: cache_all,
+  --no-all, --frozen, --no-prune; --path: cache_path); `bundle config NAME VALUE` without `set` still works
+  in Bundler 4 (a deprecation warning), so it is left alone.
 - rubygems/rubygems#6703: the `deployment` setting implies path vendor/bundle unless BUNDLE_PATH is
   set, which then wins (the migration's BUNDLE_PATH keeps gems where the runtime copies them).
 
@@ -34,10 +39,12 @@ from migrator.findings import shell as codes
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 
-# flag -> (setting, kind): "switch" sets the setting to true, "value" takes one word, "groups" a list
+# flag -> (setting, kind): "switch" sets the setting to true ("off": false), "value" takes one word, "groups" a
+# list of words, "optional" one word or none; by subcommand (ruby/ruby spec/bundler/other/major_deprecation_spec.rb)
 REMOVED_FLAGS: dict[str, tuple[str, str]] = {
     "--clean": ("clean", "switch"),
     "--deployment": ("deployment", "switch"),
+    "--no-deployment": ("deployment", "off"),
     "--frozen": ("frozen", "switch"),
     "--no-prune": ("no_prune", "switch"),
     "--system": ("path.system", "switch"),
@@ -47,6 +54,14 @@ REMOVED_FLAGS: dict[str, tuple[str, str]] = {
     "--with": ("with", "groups"),
     "--binstubs": ("bin", "optional"),  # and `bundle binstubs --all` after the install (ruby/rubygems#8978)
 }
+_SUBCOMMAND_FLAGS: dict[str, dict[str, tuple[str, str]]] = {
+    "install": REMOVED_FLAGS,
+    "check": {"--path": ("path", "value")},
+    "binstubs": {"--path": ("bin", "value")},
+    "cache": {"--all": ("cache_all", "switch"), "--no-all": ("cache_all", "off"), "--frozen": ("frozen", "switch"),
+              "--no-prune": ("no_prune", "switch"), "--path": ("cache_path", "value")},
+}
+_ALIASES = {"i": "install", "package": "cache", "pack": "cache"}
 _BINSTUBS_DEFAULT = "bin"
 _INSTALL = frozenset({"install", "i"})
 _NOT_INSTALL = frozenset({"-v", "--version", "-h", "--help"})
@@ -65,11 +80,14 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return None
     words = cmd.words[1:]
     bare = _bare([w.value for w in words])
-    if not bare and (not words or words[0].value not in _INSTALL):
+    subcommand = "install" if bare else _subcommand(words[0].value if words else None)
+    if subcommand is None:
         return None
+    table = _SUBCOMMAND_FLAGS[subcommand]
     arguments = list(words if bare else words[1:])
     hidden = [w.text for w in arguments if w.value is None and not _after_value_flag(arguments, w)]
-    settings, dropped = _settings(arguments)
+    hidden = hidden if subcommand == "install" else []
+    settings, dropped = _settings(arguments, table)
     if not settings and not bare:
         return _variable_warning(cmd, hidden) if hidden else None
     tokens = cmd.tokens
@@ -82,15 +100,16 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         position = cmd.word_index(0)
         replace[position] = replace.get(position, tokens[position].text) + " install"
     delete = {cmd.word_index(1 + int(not bare) + i) for i in dropped}
-    binstubs = f" && {config_prefix}{bundle} binstubs --all" if "bin" in settings else ""
+    binstubs = f" && {config_prefix}{bundle} binstubs --all" if subcommand == "install" and "bin" in settings else ""
     if binstubs:
         last = max(i for i in range(len(tokens)) if i not in delete)
         replace[last] = replace.get(last, tokens[last].text) + binstubs
     original = " ".join(t.text for t in tokens)
     reasons = []
     if settings:
-        flags = ", ".join(dict.fromkeys(f"--{_flag_of(name)}" for name in settings))
-        reasons.append(f"Bundler 4 (Chainguard's ruby) removed {flags}, so the original stops the build; "
+        flags = ", ".join(dict.fromkeys(_flags_of(table, name) for name in settings))
+        reasons.append(f"Bundler 4 (Chainguard's ruby) removed {flags} of `bundle {subcommand}`, so the original "
+                       "stops the build; "
                        + ("`bundle binstubs --all` writes the binstubs, into the directory of the `bin` setting; "
                           if binstubs else "") +
                        "the local configuration it stood for (.bundle/config under the app, or $BUNDLE_APP_CONFIG) "
@@ -98,7 +117,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if bare:
         reasons.append("a bare `bundle` prints Bundler 4's help instead of installing")
     rest = [w.text for i, w in enumerate(arguments) if i not in dropped]
-    done = " && ".join([*configs, " ".join([*(t.text for t in cmd.prefix), bundle, "install", *rest])])
+    verb = "install" if bare else words[0].text
+    done = " && ".join([*configs, " ".join([*(t.text for t in cmd.prefix), bundle, verb, *rest])])
     message = f"`{original}` -> `{done}{binstubs}`: {'; '.join(reasons)}"
     findings = [codes.BUNDLER_FLAGS_TRANSLATED.finding(cmd.line, message)]
     if hidden:
@@ -112,10 +132,16 @@ def runs_install(words: tuple[str, ...]) -> bool:
 
 
 def writes_local_config(words: tuple[str, ...]) -> bool:
-    """Does `bundle ...` write the app's local configuration, once translated (`bundle config`, an install
-    with a flag that becomes `bundle config set --local`)?"""
+    """Does `bundle ...` write the app's local configuration, once translated (`bundle config`, a flag
+    that becomes `bundle config set --local`)?"""
     flags = {w.partition("=")[0] for w in words[1:]}
-    return words[1:2] == ("config",) or (runs_install(words) and bool(flags & REMOVED_FLAGS.keys()))
+    subcommand = "install" if _bare(list(words[1:])) else _subcommand(words[1] if words[1:] else None)
+    return words[1:2] == ("config",) or (subcommand is not None and bool(flags & _SUBCOMMAND_FLAGS[subcommand].keys()))
+
+
+def _subcommand(word: str | None) -> str | None:
+    name = _ALIASES.get(word or "", word or "")
+    return name if name in _SUBCOMMAND_FLAGS else None
 
 
 def _bare(arguments: list[str | None]) -> bool:
@@ -126,8 +152,8 @@ def _bare(arguments: list[str | None]) -> bool:
     return not arguments or first in REMOVED_FLAGS or first in _VALUE_OPTIONS or first in _INSTALL_SWITCHES
 
 
-def _flag_of(setting: str) -> str:
-    return next(flag[2:] for flag, (name, _) in REMOVED_FLAGS.items() if name == setting)
+def _flags_of(table: dict[str, tuple[str, str]], setting: str) -> str:
+    return ", ".join(flag for flag, (name, _) in table.items() if name == setting)
 
 
 def _after_value_flag(arguments: list[Token], word: Token) -> bool:
@@ -143,7 +169,7 @@ def _after_value_flag(arguments: list[Token], word: Token) -> bool:
     return False
 
 
-def _settings(arguments: list[Token]) -> tuple[dict[str, str], list[int]]:
+def _settings(arguments: list[Token], table: dict[str, tuple[str, str]]) -> tuple[dict[str, str], list[int]]:
     """The settings the removed flags stood for (in order, as shell text), and the indexes of the words
     they took (the flags and their values)."""
     settings: dict[str, str] = {}
@@ -153,12 +179,13 @@ def _settings(arguments: list[Token]) -> tuple[dict[str, str], list[int]]:
         word = arguments[index]
         index += 1
         flag, equals, _ = (word.value or "").partition("=")
-        if not word.is_option or flag not in REMOVED_FLAGS:
+        if not word.is_option or flag not in table:
             continue
         dropped.append(index - 1)
-        name, kind = REMOVED_FLAGS[flag]
-        if kind == "switch":
-            settings[name] = "true"
+        name, kind = table[flag]
+        settings.pop(name, None)  # a repeated flag: the last one counts
+        if kind in ("switch", "off"):
+            settings[name] = "true" if kind == "switch" else "false"
             continue
         values = [_inline_text(word.text)] if equals else []
         while index < len(arguments) and not arguments[index].is_option and (kind == "groups" or not values):
@@ -167,7 +194,6 @@ def _settings(arguments: list[Token]) -> tuple[dict[str, str], list[int]]:
             values.append(arguments[index].text)
             dropped.append(index)
             index += 1
-        settings.pop(name, None)  # a repeated flag: the last one counts
         settings[name] = _shell_value(values or [_BINSTUBS_DEFAULT], kind)
     return settings, dropped
 
@@ -222,7 +248,7 @@ def _plain(text: str) -> bool:
 
 
 def _variable_warning(cmd: Cmd, hidden: list[str]) -> Outcome:
-    flags = ", ".join(REMOVED_FLAGS)
+    flags = ", ".join(REMOVED_FLAGS)  # of `bundle install`
     message = (f"`{' '.join(t.text for t in cmd.words)}`: {' '.join(hidden)} is only known at build time; "
                f"Bundler 4 (Chainguard's ruby) refuses {flags} and stops the build if it holds any of them. "
                "Set those with `bundle config set --local NAME VALUE` (or BUNDLE_* environment variables) instead")

@@ -48,8 +48,14 @@ def codes(result: Result) -> list[str]:
      "bundle config set --local path vendor/bundle && bundle config set --local shebang ruby && bundle install"),
     ("bundle install --without $SKIP_GROUPS",
      'bundle config set --local without "$SKIP_GROUPS" && bundle install'),
+    ("bundle install --no-deployment", "bundle config set --local deployment false && bundle install"),
     ("bundle", "bundle install"),
     ("bundle --jobs 4", "bundle install --jobs 4"),
+    # the other subcommands whose remembered flags Bundler 4 removed
+    ("bundle check --path vendor/bundle", "bundle config set --local path vendor/bundle && bundle check"),
+    ("bundle binstubs puma --path=sbin", "bundle config set --local bin sbin && bundle binstubs puma"),
+    ("bundle package --all --no-prune",
+     "bundle config set --local cache_all true && bundle config set --local no_prune true && bundle package"),
 ])
 def test_removed_flags_become_local_configuration(written: str, migrated: str) -> None:
     result = migrate(_RUBY + f"RUN {written}\n" + _END)
