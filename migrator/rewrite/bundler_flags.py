@@ -123,7 +123,7 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     findings = [codes.BUNDLER_FLAGS_TRANSLATED.finding(cmd.line, message)]
     if hidden:
         findings += _variable_warning(cmd, hidden).findings
-    return Outcome(replace=replace, delete=delete, findings=findings)
+    return Outcome(replace=replace, delete=delete, findings=findings, program_kept=True)
 
 
 def runs_install(words: tuple[str, ...]) -> bool:
@@ -252,4 +252,4 @@ def _variable_warning(cmd: Cmd, hidden: list[str]) -> Outcome:
     message = (f"`{' '.join(t.text for t in cmd.words)}`: {' '.join(hidden)} is only known at build time; "
                f"Bundler 4 (Chainguard's ruby) refuses {flags} and stops the build if it holds any of them. "
                "Set those with `bundle config set --local NAME VALUE` (or BUNDLE_* environment variables) instead")
-    return Outcome(findings=[codes.BUNDLER_FLAGS_HIDDEN.finding(cmd.line, message)])
+    return Outcome(findings=[codes.BUNDLER_FLAGS_HIDDEN.finding(cmd.line, message)], program_kept=True)

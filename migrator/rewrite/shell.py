@@ -708,6 +708,8 @@ class _Rewriter:
             outcome.fails = outcome.fails or paths.fails
             for index, text in paths.replace.items():
                 outcome.replace.setdefault(index, text)
+        if outcome.program_kept:
+            self._tool_use(node, cmd)
         if outcome.adds:
             self._add_tools(cmd, outcome)
         self.findings.extend(self._failing(node, outcome))
