@@ -581,7 +581,8 @@ def check_bundler_flags(out: Dockerfile, registry: str, findings: Iterable[objec
         for ins in st.instructions:
             if ins.keyword != "RUN":
                 continue
-            for chunk in [ins.args, *ins.heredocs]:
+            exec_form = is_json_array(ins.args.strip())
+            for chunk in [" ".join(json.loads(ins.args)) if exec_form else ins.args, *ins.heredocs]:
                 joined = re.sub(r"\\\n", " ", chunk)
                 m = _BUNDLER_REMOVED.search(joined) or _BUNDLER_OTHER_REMOVED.search(joined) or _BARE_BUNDLE.search(
                     joined)

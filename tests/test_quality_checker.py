@@ -168,6 +168,11 @@ def test_bundler_4_removed_flags_are_caught(run):
     assert any("Bundler 4 refuses" in p for p in problems_for(in_heredoc))
 
 
+def test_bundler_4_removed_flags_in_exec_form_are_caught():
+    bad = GOOD.replace("RUN apk add --no-cache libpq", 'RUN ["bundle", "install", "--without", "test"]')
+    assert any("Bundler 4 refuses" in p for p in problems_for(bad))
+
+
 def test_bundler_configuration_and_other_commands_pass():
     ok = GOOD.replace("apk add --no-cache libpq", "bundle config set --local without 'development test' && "
                       "bundle install --jobs 4 --retry 3 && bundle binstubs --all && bundle exec rake assets:precompile && "

@@ -36,8 +36,11 @@ option, and a repeated flag replaces the earlier one (the last one counts).
 from __future__ import annotations
 
 from migrator.findings import shell as codes
+from migrator.model import Finding
+from migrator.parse.dockerfile import Instruction
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
+from migrator.rules.loader import RuleSet
 
 # flag -> (setting, kind): "switch" sets the setting to true ("off": false), "value" takes one word, "groups" a
 # list of words, "optional" one word or none; by subcommand (ruby/ruby spec/bundler/other/major_deprecation_spec.rb)
@@ -241,6 +244,28 @@ def _shell_string(cmd: Cmd, ctx: Context) -> Outcome | None:
         result = result.replace("'", '"')  # the only single quotes are ours: the literal had none
     tokens = cmd.tokens
     return Outcome(replace={tokens.index(token): quote + result + quote}, findings=rewrite.findings)
+
+
+def exec_form_translated(instruction: Instruction, argv: list[str], family: str,
+                         rules: RuleSet) -> tuple[str, list[Finding]] | None:
+    """`RUN ["bundle", "install", "--without", "test"]`: the RUN in shell form, translated, with its findings;
+    None when there is nothing to change. Exec form cannot chain `bundle config set` before the install."""
+    import shlex
+
+    from migrator.rewrite.shell import apply_edits, rewrite_script
+
+    script = " ".join(shlex.quote(word) for word in argv)
+    rewrite = rewrite_script(script, family, rules, instruction.line)
+    if not rewrite.edits or any(f.code != codes.BUNDLER_FLAGS_TRANSLATED.code for f in rewrite.findings):
+        return None
+    body = instruction.body.strip()
+    start = instruction.raw.rfind(body)
+    if start < 0:
+        return None
+    translated = apply_edits(script, rewrite.edits)
+    raw = instruction.raw[:start] + translated + instruction.raw[start + len(body):]
+    return raw, [codes.BUNDLER_FLAGS_TRANSLATED.finding(instruction.line, f"{f.message}; the RUN is now in shell "
+                                                        "form, which `&&` needs") for f in rewrite.findings]
 
 
 def _plain(text: str) -> bool:

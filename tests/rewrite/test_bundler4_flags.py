@@ -111,6 +111,14 @@ def test_inside_sh_c_the_string_is_translated(written: str, migrated: str) -> No
     assert run_line(result, "RUN ") == f"RUN {migrated}"
 
 
+def test_an_exec_form_run_becomes_the_shell_form_it_needs() -> None:
+    result = migrate(_RUBY + 'RUN ["bundle", "install", "--without", "development", "test", "--jobs", "4"]\n'
+                     'RUN ["bundle", "exec", "rake", "assets:precompile"]\n' + _END)
+    assert ("RUN bundle config set --local without 'development test' && bundle install --jobs 4\n"
+            'RUN ["bundle", "exec", "rake", "assets:precompile"]\n') in result.dockerfile
+    assert "shell form" in next(f.message for f in result.findings if f.code == "MIG418")
+
+
 def test_flags_held_by_a_variable_are_warned_about() -> None:
     result = migrate(_RUBY + "ARG BUNDLE_FLAGS=\nRUN bundle install $BUNDLE_FLAGS\n" + _END)
     assert "RUN bundle install $BUNDLE_FLAGS\n" in result.dockerfile
