@@ -1,4 +1,5 @@
-"""`bundle install` flags that Bundler 4 removed -> the `bundle config set --local` they stood for.
+"""Bundler flags that Bundler 4 removed (`bundle install --without ...`) -> the `bundle config set --local`
+they stood for.
 
 Chainguard's ruby images serve Ruby 4.0 with Bundler 4 (and the tool's builder installs the newest
 bundler), while the Docker Hub ruby images people migrate from carry Bundler 2, where these flags
@@ -29,7 +30,8 @@ Sources:
 - rubygems/rubygems#6703: the `deployment` setting implies path vendor/bundle unless BUNDLE_PATH is
   set, which then wins (the migration's BUNDLE_PATH keeps gems where the runtime copies them).
 
-Bundler reads `--without`/`--with` as Thor array options: the words after the flag up to the next
+The flag table stays here rather than in rules/: it is Bundler's command line, read with the parsing each
+kind of flag needs, not a mapping a user extends. Bundler reads `--without`/`--with` as Thor array options: the words after the flag up to the next
 option, and a repeated flag replaces the earlier one (the last one counts).
 """
 
@@ -67,7 +69,6 @@ _SUBCOMMAND_FLAGS: dict[str, dict[str, tuple[str, str]]] = {
 _ALIASES = {"i": "install", "package": "cache", "pack": "cache"}
 _BINSTUBS_DEFAULT = "bin"
 _INSTALL = frozenset({"install", "i"})
-_NOT_INSTALL = frozenset({"-v", "--version", "-h", "--help"})
 _INSTALL_SWITCHES = frozenset({"--local", "--prefer-local", "--quiet", "--full-index", "--force", "--redownload",
                                "--no-cache", "--verbose"})
 _SHELLS = frozenset({"sh", "bash", "dash", "ash"})
