@@ -31,8 +31,9 @@ Sources:
   set, which then wins (the migration's BUNDLE_PATH keeps gems where the runtime copies them).
 
 The flag table stays here rather than in rules/: it is Bundler's command line, read with the parsing each
-kind of flag needs, not a mapping a user extends. Bundler reads `--without`/`--with` as Thor array options: the words after the flag up to the next
-option, and a repeated flag replaces the earlier one (the last one counts).
+kind of flag needs, not a mapping a user extends. Bundler reads `--without`/`--with` as Thor array
+options: the words after the flag up to the next option, and a repeated flag replaces the earlier one
+(the last one counts).
 """
 
 from __future__ import annotations

@@ -185,3 +185,13 @@ def test_a_stage_left_as_written_keeps_its_flags() -> None:
     result = migrate(text + "CMD [\"ruby\", \"a.rb\"]\n")
     assert "RUN bundle install --without development test\n" in result.dockerfile
     assert "MIG418" not in codes(result)
+
+
+def test_from_an_image_without_bundle_app_config_the_config_stays_in_the_app_the_runtime_copies() -> None:
+    text = ("FROM alpine:3.19\nRUN apk add --no-cache ruby ruby-bundler ruby-dev build-base\nWORKDIR /app\n"
+            "COPY . .\nRUN bundle install --without development test\nCMD [\"bundle\", \"exec\", \"ruby\", \"app.rb\"]\n")
+    result = migrate(text)
+    runtime = result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    assert "RUN bundle config set --local without 'development test' && bundle install\n" in result.dockerfile
+    assert "BUNDLE_APP_CONFIG" not in result.dockerfile  # alpine's bundler read /app/.bundle/config, and still does
+    assert "COPY --from=builder --chown=65532:65532 /app /app\n" in runtime

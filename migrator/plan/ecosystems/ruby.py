@@ -25,9 +25,10 @@ class Ruby:
         if not home:
             home = GEM_HOME
             # Docker Hub's ruby keeps the local bundle configuration (BUNDLE_APP_CONFIG) in GEM_HOME: so does the
-            # migration when the stage writes one (the install flags Bundler 4 removed become `bundle config
-            # set --local`), copied with the gems and out of reach of a later `COPY . .` of the app's .bundle
-            app_config = ("BUNDLE_APP_CONFIG" not in context.facts.env
+            # migration of a stage built on it that writes one (the install flags Bundler 4 removed become
+            # `bundle config set --local`), copied with the gems, and out of reach of a later `COPY . .` of the
+            # app's own .bundle, as it was. From another image, the config stays in the app's .bundle, as it was.
+            app_config = ("BUNDLE_APP_CONFIG" not in context.facts.env and _source_sets_app_config(context)
                           and any(writes_local_config(c.words) for c in context.commands("bundle")))
             setup = f"ENV GEM_HOME={home} BUNDLE_PATH={home}{f' BUNDLE_APP_CONFIG={home}' * app_config} " \
                     f"PATH=\"{home}/bin:$PATH\""
@@ -67,6 +68,13 @@ class Ruby:
         plan.note("MIG515", line, f"bundler is installed into {home}" + (
             "" if context.single_stage else ", which the runtime copies: the command runs `bundle` and the ruby "
             "runtime image has no bundler"))
+
+
+def _source_sets_app_config(context: EcosystemContext) -> bool:
+    """Did the source image set BUNDLE_APP_CONFIG (Docker Hub's ruby: rules, upstream `env`)?"""
+    ref = context.facts.stage.chain()[0].ref
+    return ref is not None and any(name == "BUNDLE_APP_CONFIG"
+                                   for name, _ in context.rules.upstream_defaults(ref.short_name, ref.tag).env)
 
 
 def _starts_bundler(context: EcosystemContext) -> bool:
