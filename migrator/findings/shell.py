@@ -235,9 +235,10 @@ BUNDLER_FLAGS_TRANSLATED = Code(
     "install. The same goes for `bundle check --path`, `bundle binstubs --path` (`bin`) and `bundle cache "
     "--all/--frozen/--no-prune/--path`. The other flags stay as written. A bare `bundle`, which Bundler 4 answers "
     "with its help, became `bundle install`. The local configuration goes to `$BUNDLE_APP_CONFIG/config` "
-    "(or the app's `.bundle/config`): where the migration installs the gems into its own GEM_HOME, it sets "
-    "BUNDLE_APP_CONFIG to that directory, as Docker Hub's ruby does, so the runtime copies the configuration "
-    "with the gems and `bundle exec` reads it there (MIG515). Local configuration takes precedence over the "
+    "(or the app's `.bundle/config`): on a stage from Docker Hub's ruby, which kept it in GEM_HOME, the "
+    "migration sets BUNDLE_APP_CONFIG to the GEM_HOME it installs the gems into, so the runtime copies the "
+    "configuration with the gems and `bundle exec` reads it there (MIG515); otherwise it stays in the app "
+    "directory, which the runtime copies. Local configuration takes precedence over the "
     "BUNDLE_PATH environment: `--path vendor/bundle` keeps the gems in the app directory, which the runtime "
     "copies. Bundler 2.1 and later read the same configuration.",
 )
