@@ -981,13 +981,42 @@ def _grouped(cmd: Cmd, outcome: Outcome) -> None:
     outcome.replace[last] = outcome.replace.get(last, tokens[last].text) + "; }"
 
 
+def _deletions_by_line(tokens: tuple[Token, ...], removed: list[bool]) -> list[Edit]:
+    """Edits deleting the removed words of one command, keeping a line break (`\\` newline) that a run
+    of removed words crosses or starts after when a kept word follows on the run's last line:
+    `install --without a \\ NL --path x --jobs 4` -> `install \\ NL --jobs 4`. Otherwise a run goes
+    with the space before it (after it, at the start), as _spans_edits does; a break is never left with
+    nothing after it on its line."""
+    edits: list[Edit] = []
+    index = 0
+    while index < len(tokens):
+        if not removed[index]:
+            index += 1
+            continue
+        last = index
+        while last + 1 < len(tokens) and removed[last + 1]:
+            last += 1
+        breaks = [k for k in range(max(index, 1), last + 1) if tokens[k - 1].line != tokens[k].line]
+        if index == 0:
+            end = tokens[last + 1].start if last + 1 < len(tokens) else tokens[last].end
+            edits.append(Edit(tokens[index].start, end, ""))
+        elif last + 1 < len(tokens) and breaks and tokens[last + 1].line == tokens[last].line:
+            split = breaks[-1]
+            if split > index:
+                edits.append(Edit(tokens[index - 1].end, tokens[split - 1].end, ""))
+            edits.append(Edit(tokens[split].start, tokens[last + 1].start, ""))
+        else:
+            edits.append(Edit(tokens[index - 1].end, tokens[last].end, ""))
+        index = last + 1
+    return edits
+
+
 def _token_edits(cmd: Cmd, outcome: Outcome, start: int, end: int) -> list[Edit]:
     if outcome.whole is not None:
         return [Edit(start, end, outcome.whole)]
     tokens = cmd.tokens
-    spans = [(t.start, t.end) for t in tokens]
     removed = [i in outcome.delete for i in range(len(tokens))]
-    edits = _spans_edits(spans, removed) if any(removed) else []
+    edits = _deletions_by_line(tokens, removed) if any(removed) else []
     for index, text in outcome.replace.items():
         if index not in outcome.delete and tokens[index].text != text:
             edits.append(Edit(tokens[index].start, tokens[index].end, text))

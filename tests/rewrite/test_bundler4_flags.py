@@ -71,6 +71,14 @@ def test_the_rest_of_the_line_and_other_lines_stay_byte_for_byte() -> None:
             "&& bundle install \\\n      --jobs 4 && rm -rf /root/.bundle/cache\n") in result.dockerfile
 
 
+def test_a_line_break_inside_the_removed_flags_is_kept() -> None:
+    text = (_RUBY + "RUN bundle install --deployment --without development test \\\n"
+            "      --path vendor/bundle --jobs 4 --retry 3\n" + _END)
+    assert ("RUN bundle config set --local deployment true && bundle config set --local without 'development test' "
+            "&& bundle config set --local path vendor/bundle && bundle install \\\n      --jobs 4 --retry 3\n"
+            ) in migrate(text).dockerfile
+
+
 def test_env_prefix_stays_with_the_install_and_sudo_with_both() -> None:
     result = migrate(_RUBY + "RUN RAILS_ENV=production bundle install --deployment\n" + _END)
     assert run_line(result, "RUN ") == ("RUN bundle config set --local deployment true && "
