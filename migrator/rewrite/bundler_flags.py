@@ -90,7 +90,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return None
     table = _SUBCOMMAND_FLAGS[subcommand]
     arguments = list(words if bare else words[1:])
-    hidden = [w.text for w in arguments if w.value is None and not _after_value_flag(arguments, w)]
+    hidden = [w.text for w in arguments
+              if w.value is None and _option_name(w) is None and not _after_value_flag(arguments, w)]
     hidden = hidden if subcommand == "install" else []
     settings, dropped = _settings(arguments, table)
     if not settings and not bare:
@@ -183,8 +184,9 @@ def _settings(arguments: list[Token], table: dict[str, tuple[str, str]]) -> tupl
     while index < len(arguments):
         word = arguments[index]
         index += 1
-        flag, equals, _ = (word.value or "").partition("=")
-        if not word.is_option or flag not in table:
+        flag = _option_name(word)
+        equals = "=" in (word.value or word.text)
+        if flag is None or flag not in table:
             continue
         dropped.append(index - 1)
         name, kind = table[flag]
@@ -201,6 +203,15 @@ def _settings(arguments: list[Token], table: dict[str, tuple[str, str]]) -> tupl
             index += 1
         settings[name] = _shell_value(values or [_BINSTUBS_DEFAULT], kind)
     return settings, dropped
+
+
+def _option_name(word: Token) -> str | None:
+    """`--without` of `--without=a`, also when the value is expanded (`--path=$DIR`, `-j$(nproc)`); None for a
+    word that is not an option."""
+    if word.value is not None:
+        return word.value.partition("=")[0] if word.is_option else None
+    text = word.text.lstrip("'\"")
+    return text.partition("=")[0] if text.startswith("-") else None
 
 
 def _inline_text(text: str) -> str:

@@ -48,6 +48,9 @@ def codes(result: Result) -> list[str]:
      "bundle config set --local path vendor/bundle && bundle config set --local shebang ruby && bundle install"),
     ("bundle install --without $SKIP_GROUPS",
      'bundle config set --local without "$SKIP_GROUPS" && bundle install'),
+    ("bundle install --jobs=$(nproc) --without=$SKIP_GROUPS --path=\"$APP_HOME/vendor\"",
+     'bundle config set --local without "$SKIP_GROUPS" && bundle config set --local path "$APP_HOME/vendor" && '
+     "bundle install --jobs=$(nproc)"),
     ("bundle install --no-deployment", "bundle config set --local deployment false && bundle install"),
     ("bundle", "bundle install"),
     ("bundle --jobs 4", "bundle install --jobs 4"),
@@ -134,7 +137,8 @@ def test_flags_held_by_a_variable_are_warned_about() -> None:
     assert "$BUNDLE_FLAGS" in warning.message and "--without" in warning.message
 
 
-@pytest.mark.parametrize("written", ["bundle install", "bundle install --jobs $JOBS", "bundle exec rake assets:precompile",
+@pytest.mark.parametrize("written", ["bundle install", "bundle install --jobs $JOBS", "bundle install -j$(nproc)",
+                                     "bundle exec rake assets:precompile",
                                      "bundle -v", "bundle config set --local without test"])
 def test_commands_bundler_4_accepts_are_left_alone(written: str) -> None:
     result = migrate(_RUBY + f"RUN {written}\n" + _END)
