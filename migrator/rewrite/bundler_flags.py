@@ -167,9 +167,9 @@ def _after_value_flag(arguments: list[Token], word: Token) -> bool:
     index = arguments.index(word)
     for position in range(index - 1, -1, -1):
         previous = arguments[position]
-        if not previous.is_option:
+        if _option_name(previous) is None:
             continue  # (a group word of `--without a $MORE`)
-        flag, equals, _ = (previous.value or "").partition("=")
+        flag, equals, _ = (previous.value or previous.text).partition("=")
         kind = REMOVED_FLAGS.get(flag, ("", "value" if flag in _VALUE_OPTIONS else ""))[1]
         return not equals and (kind == "groups" or (kind in ("value", "optional") and position == index - 1))
     return False
@@ -195,7 +195,7 @@ def _settings(arguments: list[Token], table: dict[str, tuple[str, str]]) -> tupl
             settings[name] = "true" if kind == "switch" else "false"
             continue
         values = [_inline_text(word.text)] if equals else []
-        while index < len(arguments) and not arguments[index].is_option and (kind == "groups" or not values):
+        while index < len(arguments) and _option_name(arguments[index]) is None and (kind == "groups" or not values):
             if kind == "optional" and arguments[index].value in _INSTALL:
                 break  # `bundle --binstubs install`
             values.append(arguments[index].text)
