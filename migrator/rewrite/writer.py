@@ -492,7 +492,9 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
     if accounts:
         start = _user_at_start(plan, stage_plan)  # (None: root, or the USER root added at the top)
-        body = (accounts if start is None else f"USER root{newline}{accounts}USER {start}{newline}") + body
+        first = next((i for i in items if isinstance(i, Instruction)), None)
+        back = "" if first is not None and first.keyword == "USER" else f"USER {start}{newline}"  # (it switches)
+        body = (accounts if start is None else f"USER root{newline}{accounts}{back}") + body
     if bash:
         body = _install_as_root(["bash"], _user_at_start(plan, stage_plan), newline) + body
         out.findings.append(finding("MIG551", stage_plan.stage.from_item.line, f"bash installed with apk: {bash}"))

@@ -57,9 +57,13 @@ def test_su_install_and_user_before_a_run_create_the_user_and_keep_the_user_in_f
     assert "USER root\nRUN adduser -D www-data\nCOPY . /app\n" in result.dockerfile
     assert "MIG413" not in codes(result)
     switched = migrate("FROM php:8.2-apache\nUSER www-data\nRUN echo hi > /tmp/x\n")
-    # the stage starts as the -dev image's php user: root only for adduser, then back to php
-    assert "FROM cgr.dev/chainguard/php:latest-fpm-dev AS builder\nUSER root\nRUN adduser -D www-data\nUSER php\n" \
+    # the stage starts as the -dev image's php user: root only for adduser, then the stage's own USER
+    assert "FROM cgr.dev/chainguard/php:latest-fpm-dev AS builder\nUSER root\nRUN adduser -D www-data\n" \
            "USER www-data\nRUN echo hi > /tmp/x\n" in switched.dockerfile
+    later = migrate("FROM php:8.2-apache\nCOPY --chown=www-data . /app\nUSER www-data\nRUN echo hi > /tmp/x\n")
+    # the stage's first step runs as the image's user: back to it after adduser
+    assert "FROM cgr.dev/chainguard/php:latest-fpm-dev AS builder\nUSER root\nRUN adduser -D www-data\nUSER php\n" \
+           "COPY --chown=www-data . /app\nUSER www-data\n" in later.dockerfile
 
 
 def test_a_stage_that_creates_the_user_itself_gets_no_second_one():
