@@ -87,3 +87,10 @@ def test_migrating_the_output_again_changes_nothing():
                  "FROM php:8.2-apache\nUSER www-data\nRUN echo hi > /tmp/x\n"):
         first = migrate(text).dockerfile
         assert migrate(first).dockerfile == first
+
+
+def test_usermod_adding_the_source_user_to_a_group_creates_it_first():
+    result = migrate("FROM php:8.2-fpm\nRUN usermod -aG staff www-data\n")
+    builder = builder_of(result)
+    assert builder.index("RUN adduser -D www-data\n") < builder.index("addgroup www-data staff")
+    assert "MIG562" in codes(result)
