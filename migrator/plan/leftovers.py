@@ -1,6 +1,6 @@
 """Which directories a stage still has when it ends: what a runtime may `COPY --from` out of it.
 
-A `mkdir` proves a directory only when nothing removes it later (`mkdir -p /tmp/build && ... &&
+A `mkdir` (or `install -d`) proves a directory only when nothing removes it later (`mkdir -p /tmp/build && ... &&
 rm -rf /tmp/build`) and when it ran for certain: a `mkdir` inside an `if`, a `case` or after `||`
 may not have run. A directory the stage removed is never copied.
 """
@@ -18,23 +18,30 @@ _CONDITIONAL = frozenset({"if_statement", "elif_clause", "else_clause", "case_st
 
 
 def made_directories(facts: StageFacts) -> list[str]:
-    """The directories `mkdir` made that are certainly there at the end of the stage."""
-    conditional = _conditional_commands(facts)
+    """The directories `mkdir` or `install -d` made that are certainly there at the end of the stage."""
+    conditional = _conditional_commands(facts, ("mkdir", "install"))
     targets = _removal_targets(facts.commands, facts)  # (command index, what it removes), in order
     made: list[str] = []
     for index, command in enumerate(facts.commands):
-        if not command.words or command.words[0].rsplit("/", 1)[-1] != "mkdir":
-            continue
-        if (command.line, command.words) in conditional:
+        directories = _directories_made_by(command.words)
+        if not directories or (command.line, command.words) in conditional:
             continue
         later = [target for at, target in targets if at > index]
-        for word in command.words[1:]:
-            if word.startswith("-"):
-                continue
+        for word in directories:
             path = command.resolve(word, facts.env)
             if not _inside_any(path, later) and path not in made:
                 made.append(path)
     return made
+
+
+def _directories_made_by(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The directories `mkdir DIR...` or `install -d DIR...` makes."""
+    from migrator.parse.options import operands
+    from migrator.plan.copy_commands import made_directories
+
+    if words and words[0].rsplit("/", 1)[-1] == "mkdir":
+        return tuple(operands(words[1:], "m", {"--mode", "--context"}))
+    return made_directories(words)
 
 
 def removed_paths(facts: StageFacts) -> list[str]:
@@ -64,9 +71,9 @@ def _removal_targets(commands: list[Command], facts: StageFacts) -> list[tuple[i
     return found
 
 
-def _conditional_commands(facts: StageFacts, marker: str = "mkdir") -> set[tuple[int, tuple[str, ...]]]:
+def _conditional_commands(facts: StageFacts, markers: tuple[str, ...]) -> set[tuple[int, tuple[str, ...]]]:
     """(line, words) of the simple commands that run only on some condition (in an if, a case, after ||),
-    read in the RUN lines whose text holds `marker` ("" for all)."""
+    read in the RUN lines whose text holds one of `markers` ("" for all)."""
     from migrator.plan.facts import run_scripts, strip_env_prefix
     from migrator.rewrite.shell import Source, simple_commands
 
@@ -74,7 +81,7 @@ def _conditional_commands(facts: StageFacts, marker: str = "mkdir") -> set[tuple
     seen: set[int] = set()
     for command in facts.commands:
         instruction = command.instruction
-        if id(instruction) in seen or marker not in instruction.raw:
+        if id(instruction) in seen or not any(marker in instruction.raw for marker in markers):
             continue
         seen.add(id(instruction))
         for script, first_line in run_scripts(instruction):
@@ -103,7 +110,7 @@ def _command_nodes(root: Node) -> list[Node]:
 
 def conditional_commands(facts: StageFacts) -> set[tuple[int, tuple[str, ...]]]:
     """(line, words) of every simple command of the stage that runs only on some condition."""
-    return _conditional_commands(facts, "")
+    return _conditional_commands(facts, ("",))
 
 
 def under_condition(node: Node) -> bool:
