@@ -25,6 +25,7 @@ class Placement:
     path: str  # absolute path of the file the command made
     source: str  # absolute path of the file it came from
     command: Command
+    condition: str | None = None  # why the command may not have run (`if`, `[ -f x ] &&`, `|| true`)
 
     def places(self, path: str) -> bool:
         """Is `path` this file, a file in this directory, or a name its glob matches (`cp bin/* /usr/local/bin/`)?"""
@@ -63,6 +64,11 @@ def _copy_placed(program: str, placements: list[Placement], context: EcosystemCo
             plan.copies.append(Copy(path, path))
             plan.note("MIG518", placement.command.line, f"`{program}`, the start command, is put at {candidate} by "
                       f"`{placement.command.words[0]}` in the builder: the runtime gets {path}")
+            if placement.condition:
+                plan.note("MIG572", placement.command.line, f"`{' '.join(placement.command.words)}` runs only on a "
+                          f"condition ({placement.condition}): when it did not, {path} is not in the builder and "
+                          f"`COPY --from` of it fails the build (the start command `{program}` could not start "
+                          "without it either); put it there unconditionally, or start another program")
         return
 
 
@@ -111,8 +117,11 @@ def _candidates(program: str, workdir: str, env: dict[str, str | None]) -> list[
 def placed_files(commands: list[Command], env: dict[str, str | None], directories: set[str]) -> list[Placement]:
     """Files that cp, mv, install and ln put in place, in the order the commands ran. A `cd` earlier in the
     same RUN moves where relative paths point."""
+    from migrator.plan.leftovers import conditions
+
     placed: list[Placement] = []
     made = set(directories) | _made_directories(commands, env)
+    conditional = conditions(commands, tuple(COPY_COMMANDS))
     cwd: dict[int, str] = {}  # RUN line -> directory after its last `cd`
     for command in commands:
         name = posixpath.basename(command.words[0])
@@ -133,7 +142,8 @@ def placed_files(commands: list[Command], env: dict[str, str | None], directorie
             into = destination in made or destination in _KNOWN_DIRECTORIES
         for source in operands.sources:
             path = posixpath.join(destination, posixpath.basename(source.rstrip("/"))) if into else destination
-            placed.append(Placement(path, _absolute(source, here, env), command))
+            condition = conditional.get((command.line, command.words))
+            placed.append(Placement(path, _absolute(source, here, env), command, condition))
     return placed
 
 

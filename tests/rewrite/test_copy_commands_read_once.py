@@ -64,3 +64,9 @@ def test_a_link_into_a_directory_names_the_link_not_the_directory() -> None:
 def test_sed_in_place_with_a_suffix_still_writes_its_file() -> None:
     result = migrate("sed -i.old -e s/a/b/ /etc/foo.conf")
     assert "COPY --from=builder /etc/foo.conf /etc/foo.conf\n" in final_stage(result)
+
+
+@pytest.mark.parametrize("run", ["cp /app/a.conf /etc/a.conf || true", "[ -f a.conf ] && cp a.conf /etc/a.conf"])
+def test_a_file_copied_on_a_condition_is_not_copied_to_the_runtime(run: str) -> None:
+    # it may not be in the builder: a COPY --from of it would fail the build
+    assert " /etc/a.conf " not in final_stage(migrate(run))
