@@ -155,3 +155,23 @@ def test_a_named_file_copied_into_usr_local_bin_does_not_hide_the_console_script
             'CMD ["/usr/local/bin/supervisord", "-c", "/etc/supervisord.conf"]\n')
     assert 'CMD ["/opt/venv/bin/supervisord"' in migrate(text.format(source="/src/jbig2")).dockerfile
     assert 'CMD ["/usr/local/bin/supervisord"' in migrate(text.format(source="/opt/tools/bin/")).dockerfile
+
+
+# --- pip on a distro base: the venv the runtime copies has its own pip --------------------------------
+
+UBUNTU_PIP = """FROM ubuntu:22.04
+RUN apt-get update && apt-get install -y python3 python3-pip && rm -rf /var/lib/apt/lists/*
+WORKDIR /srv
+COPY requirements.txt .
+RUN pip3 install -r requirements.txt
+COPY app.py .
+CMD python3 app.py
+"""
+
+
+def test_pip_from_os_packages_is_not_reported_lost_on_the_python_runtime() -> None:
+    result = migrate(UBUNTU_PIP)
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/python:latest\n")
+    assert "COPY --from=builder /opt/venv /opt/venv" in runtime
+    assert not any("py3-pip" in m for m in messages(result, "MIG514"))  # was: "installed py3-pip; ... no package manager"
