@@ -78,3 +78,20 @@ def _short(word: str, words: Sequence[str], index: int, valued: str,
             return index + 1
         options.append((f"-{letter}", None))
     return index
+
+
+def first_operand(words: Sequence[str], valued_short: str = "", valued_long: Collection[str] = ()) -> int:
+    """The index in `words` of the first operand, for a command whose options stop there (`tini -s -- app`,
+    `sudo -u app sh`); len(words) when there is none."""
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            return index + 1
+        if not word.startswith("-") or word == "-":
+            return index
+        if word.startswith("--"):
+            index += 2 if "=" not in word and word in valued_long else 1
+        else:
+            index = _short(word, words, index + 1, valued_short, [])
+    return index
