@@ -117,11 +117,8 @@ def _candidates(program: str, workdir: str, env: dict[str, str | None]) -> list[
 def placed_files(commands: list[Command], env: dict[str, str | None], directories: set[str]) -> list[Placement]:
     """Files that cp, mv, install and ln put in place, in the order the commands ran. A `cd` earlier in the
     same RUN moves where relative paths point."""
-    from migrator.plan.leftovers import conditions
-
     placed: list[Placement] = []
     made = set(directories) | _made_directories(commands, env)
-    conditional = conditions(commands, tuple(COPY_COMMANDS))
     cwd: dict[int, str] = {}  # RUN line -> directory after its last `cd`
     for command in commands:
         name = posixpath.basename(command.words[0])
@@ -142,9 +139,19 @@ def placed_files(commands: list[Command], env: dict[str, str | None], directorie
             into = destination in made or destination in _KNOWN_DIRECTORIES
         for source in operands.sources:
             path = posixpath.join(destination, posixpath.basename(source.rstrip("/"))) if into else destination
-            condition = conditional.get((command.line, command.words))
-            placed.append(Placement(path, _absolute(source, here, env), command, condition))
-    return placed
+            placed.append(Placement(path, _absolute(source, here, env), command))
+    return _with_conditions(placed)
+
+
+def _with_conditions(placed: list[Placement]) -> list[Placement]:
+    """The placements with the condition their command runs on, if any (only their RUN lines are read)."""
+    from migrator.plan.leftovers import conditions
+    from migrator.records import replace
+
+    if not placed:
+        return placed
+    conditional = conditions([p.command for p in placed])
+    return [replace(p, condition=conditional.get((p.command.line, p.command.words))) for p in placed]
 
 
 def _expanded(words: tuple[str, ...], env: dict[str, str | None]) -> tuple[str, ...] | None:
