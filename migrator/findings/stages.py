@@ -336,6 +336,13 @@ CODES: tuple[Code, ...] = (
          "`pnpm run build` become `npm run ...` (the node image ships npm); a Ruby binstub starts as "
          "`ruby bin/x` because the ruby image has no /usr/bin/env; a jar under the distroless java "
          "entrypoint keeps `-jar`."),
+    Code("MIG565", Severity.WARNING, "Apache + mod_php moved to php-fpm: the image serves FastCGI, not HTTP",
+         "Docker Hub's php:*-apache images serve the app over HTTP on port 80 with Apache and mod_php. There "
+         "is no Chainguard Apache + mod_php image, so the runtime is php:latest-fpm, which runs php-fpm under "
+         "s6 and speaks FastCGI on port 9000: whatever sent HTTP to the container must now send it to an "
+         "nginx (cgr.dev/chainguard/nginx, listening on 8080) whose `fastcgi_pass` points at port 9000, and "
+         ".htaccess rules must become nginx configuration. A stage that configures Apache itself (a2enmod, "
+         "/etc/apache2) is not migrated (MIG203)."),
     Code("MIG546", Severity.INFO, "runtime chosen from what the start command needs",
          "The final stage's command needs a program its first runtime does not have (an interpreter "
          "installed from OS packages on a distro image, a shell for an entrypoint script), so the "

@@ -35,9 +35,11 @@ class Php:
         plan.expose = ("9000",)
         line = (context.facts.cmd or context.facts.entrypoint or context.facts.stage.from_item).line
         apache = "apache2-foreground" in names or context.facts.stage.root_stage().image_text.find("apache") >= 0
-        plan.note("MIG545", line, "the php-fpm image starts php-fpm itself (under s6, port 9000)"
-                  + ("; Apache is replaced by php-fpm: put nginx in front (fastcgi_pass to port 9000) and "
-                     "rewrite any .htaccess rules as nginx configuration" if apache else ""))
+        plan.note("MIG545", line, "the php-fpm image starts php-fpm itself (under s6, port 9000)")
+        if apache:
+            plan.note("MIG565", line, "Apache is replaced by php-fpm: the image no longer serves HTTP on port 80 but "
+                      "FastCGI on port 9000; put nginx in front (fastcgi_pass to port 9000) and rewrite any "
+                      ".htaccess rules as nginx configuration")
 
 
 ECOSYSTEM = Php()
