@@ -66,7 +66,9 @@ CODES: tuple[Code, ...] = (
          "The original final stage installed these packages with the OS package manager. The "
          "distroless runtime has no package manager; shared libraries known to the rules are copied "
          "from the builder, the rest are listed here: copy what the app needs at run time, or pick a "
-         "runtime image that has it."),
+         "runtime image that has it. A package that installs programs as well as libraries (imagemagick: "
+         "`convert`, `magick`; graphviz: `dot`; rules/tools.yaml) is listed even when its libraries are "
+         "copied: the programs an app shells out to are not."),
     Code("MIG569", Severity.INFO, "packages installed for run time are installed in the -dev runtime",
          "The original final stage installed these packages with the OS package manager, and the runtime "
          "chosen is a -dev image (kept for a shell or a tool the start command needs), which has apk: the "

@@ -45,7 +45,7 @@ def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[in
     """Shared libraries the builder installed (or compiled against), and PHP extension modules, go to the
     runtime with every library they load: a builder step stages them under /runtime-libs and resolves
     the closure with the dynamic loader (`ld.so --list`), the runtime copies that tree to /. Packages
-    the runtime lacks and that are not libraries are reported (MIG514)."""
+    the runtime lacks and that are not libraries, or that install programs too, are reported (MIG514)."""
     findings: list[Finding] = []
     installed = _installed(plan, packages)
     libraries = plan.rules.runtime_libs.get("libraries", {})
@@ -174,12 +174,16 @@ _COMPILERS = frozenset({"build-base", "gcc", "make", "binutils", "pkgconf", "gli
 
 def run_time_packages(plan: FilePlan, packages: dict[int, list[str]], build_tools: bool = False) -> list[str]:
     """Packages the original final stage installed that are not libraries, headers or build tools
-    (`build_tools`: count those too, e.g. curl and jq, which a start script may well use)."""
+    (`build_tools`: count those too, e.g. curl and jq, which a start script may well use). A library
+    package that also installs programs (imagemagick: convert; graphviz: dot) counts: copying its
+    shared libraries leaves out the programs an app shells out to."""
+    from migrator.rewrite.tools import programs_of
+
     libraries = plan.rules.runtime_libs.get("libraries", {})
     implied = plan.rules.runtime_libs.get("dev_packages", {})
     common = {"ca-certificates", "ca-certificates-bundle"}  # tzdata too is lost where the runtime lacks it
     installed = _installed(plan, packages)
-    return [p for p in installed if p not in libraries
+    return [p for p in installed if (p not in libraries or programs_of(p))
             and p not in implied and not p.endswith("-dev") and (build_tools or p not in plan.rules.build_tools)
             and p not in common and p not in _COMPILERS]
 

@@ -23,13 +23,16 @@ _WRAPPERS = frozenset({"gosu", "su-exec", "tini", "tini-static", "dumb-init"})
 def missing_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[str]],
                      carried: list[str]) -> list[str]:
     """What the original final stage installed that the runtime has not. `carried`: the libraries already
-    copied into the runtime (MIG521)."""
+    copied into the runtime (MIG521); one that also installs programs (graphviz: dot) is still missing
+    them."""
     from migrator.rewrite.needs import run_time_packages
+    from migrator.rewrite.tools import programs_of
 
     provided = plan.rules.image_facts(runtime_name).packages
     language = [g for lang in plan.rules.languages.values() if lang.runtime_name == runtime_name for g in lang.packages]
     return [p for p in run_time_packages(plan, packages, build_tools=True) if p not in provided
-            and p not in carried and p not in _WRAPPERS and not any(glob_match(p, g) for g in language)]
+            and (p not in carried or programs_of(p)) and p not in _WRAPPERS
+            and not any(glob_match(p, g) for g in language)]
 
 
 def runtime_installs(plan: FilePlan, runtime_image: str, runtime_plan: RuntimePlan, packages: dict[int, list[str]],
@@ -53,14 +56,27 @@ def lost_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[st
     missing = missing_packages(plan, runtime_name, packages, carried)
     if not missing:
         return []
+    from migrator.rewrite.tools import programs_of
+
     used = _run_programs(plan)
-    building = [p for p in missing if p in used]
-    listed = ", ".join(missing)
+    building = [p for p in missing if p in used or used.intersection(programs_of(p))]
+    listed = ", ".join(_only_libraries(p, carried) for p in missing)
     if building:
         listed += f" (the stage's RUN steps use {', '.join(building)}: nothing is lost if only the build needs them)"
     return [finding("MIG514", plan.final.stage.from_item.line, f"the original final stage installed {listed}; "
                     f"the {runtime_name} runtime has no package manager: copy the files the app uses at run time "
                     "from the builder, or use a runtime image that has them")]
+
+
+def _only_libraries(package: str, carried: list[str]) -> str:
+    """`imagemagick (only its libraries are copied: not convert, magick, ...)` for a carried library package."""
+    from migrator.rewrite.tools import programs_of
+
+    if package not in carried:
+        return package
+    programs = programs_of(package)
+    shown = ", ".join(programs[:3]) + (", ..." if len(programs) > 3 else "")
+    return f"{package} (only its libraries are copied, not its programs {shown})"
 
 
 def _run_programs(plan: FilePlan) -> set[str]:

@@ -136,6 +136,11 @@ def package_for(command: str) -> str | None:
     return packages[0] if packages else None
 
 
+def programs_of(package: str) -> tuple[str, ...]:
+    """The commands rules/tools.yaml says the Wolfi package installs (`graphviz`: dot, neato...)."""
+    return tuple(command for command, packages in _table().items() if packages and package in packages)
+
+
 def packages_for(command: str) -> tuple[str, ...]:
     """Every Wolfi package rules/tools.yaml says provides a command (none when it lists none)."""
     return _table().get(command) or ()

@@ -1,0 +1,72 @@
+"""Packages that are programs as well as libraries (imagemagick, graphviz, libvips) in the original final stage.
+
+Adversary round 5, M4: the split runtime copied only their shared libraries, so `convert`, `magick` and `dot`,
+which mini_magick, pydot and Sphinx shell out to, were gone without a word; a -dev runtime did not apk-add them
+either. Their programs now count: named by MIG514 on a distroless runtime, installed on a -dev one (MIG569).
+"""
+
+from __future__ import annotations
+
+from migrator.api import migrate_text
+from migrator.model import Options
+
+PYTHON_APP = """\
+FROM python:3.12-slim
+RUN apt-get update && apt-get install -y --no-install-recommends {packages} && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+RUN pip install -r requirements.txt
+CMD ["python","app.py"]
+"""
+
+
+def _lost(packages: str) -> str:
+    result = migrate_text(PYTHON_APP.format(packages=packages), Options())
+    [lost] = [f.message for f in result.findings if f.code == "MIG514"]
+    return lost
+
+
+def test_imagemagick_and_graphviz_programs_are_named_as_lost_on_a_distroless_runtime():
+    lost = _lost("imagemagick graphviz ffmpeg")
+    assert "imagemagick (only its libraries are copied, not its programs convert, magick" in lost
+    assert "graphviz (only its libraries are copied, not its programs dot" in lost
+    assert "ffmpeg" in lost
+
+
+def test_their_libraries_are_still_carried_for_bindings_that_load_them():
+    result = migrate_text(PYTHON_APP.format(packages="imagemagick graphviz"), Options())
+    builder, runtime = result.dockerfile.split("# Runtime stage", 1)
+    assert "/usr/lib/libMagickWand-7.*.so.*" in builder and "/usr/lib/libgvc.so.*" in builder
+    assert "COPY --from=builder /runtime-libs/usr/lib/ /usr/lib/" in runtime
+
+
+def test_vips_tools_and_xsltproc_count_as_programs_too():
+    lost = _lost("libvips-tools xsltproc")
+    assert "libvips (only its libraries are copied, not its programs vips" in lost
+
+
+def test_a_library_without_programs_is_still_only_carried():
+    result = migrate_text(PYTHON_APP.format(packages="libpq5 libxml2"), Options())
+    assert "MIG514" not in [f.code for f in result.findings]
+    assert "MIG521" in [f.code for f in result.findings]
+
+
+def test_a_dev_runtime_installs_imagemagick_like_its_other_packages():
+    text = ("FROM ruby:3.3-alpine AS b\nWORKDIR /app\nCOPY . .\nRUN gem install rails\nFROM ruby:3.3-alpine\n"
+            "RUN apk add --no-cache imagemagick nodejs\nWORKDIR /app\nCOPY --from=b /app /app\n"
+            "COPY --from=b /usr/local/bundle /usr/local/bundle\n")
+    result = migrate_text(text, Options())
+    runtime = result.dockerfile.split("# Runtime stage", 1)[1]
+    assert "RUN apk add --no-cache imagemagick nodejs" in runtime
+    [installed] = [f.message for f in result.findings if f.code == "MIG569"]
+    assert "imagemagick" in installed
+    assert migrate_text(result.dockerfile, Options()).dockerfile == result.dockerfile
+
+
+def test_a_program_the_build_itself_runs_is_said_to_maybe_serve_only_the_build():
+    text = PYTHON_APP.format(packages="graphviz").replace(
+        "RUN pip install", "RUN dot -Tpng docs/arch.dot -o static/arch.png\nRUN pip install")
+    assert "RUN steps use" not in _lost("graphviz")
+    result = migrate_text(text, Options())
+    [lost] = [f.message for f in result.findings if f.code == "MIG514"]
+    assert "the stage's RUN steps use graphviz: nothing is lost if only the build needs them" in lost
