@@ -12,7 +12,8 @@ CODES: tuple[Code, ...] = (
     Code(
         "MIG102", Severity.WARNING, "ONBUILD triggers are kept but not migrated",
         "ONBUILD instructions run in images built FROM this one. migrator keeps them as written, in the "
-        "runtime stage too when the final stage is split, and does not translate the commands inside them. "
+        "runtime stage too when the final stage is split and the runtime can run them (MIG525 says when it "
+        "drops one instead), and does not translate the commands inside them. "
         "Review them by hand: a Chainguard image built from this one runs as nonroot and has no apt/yum "
         "(a distroless runtime has no shell either: MIG525).",
     ),

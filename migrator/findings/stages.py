@@ -142,8 +142,12 @@ CODES: tuple[Code, ...] = (
          "which has neither, so it is dropped: images built FROM the migrated image no longer run it. Move its "
          "work into the builds of the images that use this one. A CMD or ENTRYPOINT trigger in shell form or "
          "through `sh -c` would start the child image with a shell it lacks: plain words are written in exec "
-         "form, anything that needs a shell (variables, quotes, pipes) is dropped the same way. An ONBUILD "
-         "HEALTHCHECK follows the runtime's HEALTHCHECK rule (MIG552 ported, MIG510 removed)."),
+         "form, anything that needs a shell (variables, quotes, pipes) is dropped the same way. On a runtime with "
+         "a shell, every form (exec, shell, `sh -c`, `/usr/bin/env`) is judged by the programs it runs: one the "
+         "runtime lacks (`yarn`, `curl`, `apk` on an image without it), or a package manager or user command "
+         "while the runtime runs as nonroot (a trigger runs before any USER of the child image), drops the "
+         "trigger. An ONBUILD HEALTHCHECK follows the runtime's HEALTHCHECK rule (MIG552 ported, MIG510 "
+         "removed)."),
     Code("MIG527", Severity.INFO, "volume directory prepared for the nonroot user",
          "A VOLUME directory that the runtime image does not have would be created by the engine "
          "owned by root, and the nonroot app could not write to it. It is created in the builder and "

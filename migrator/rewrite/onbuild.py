@@ -21,13 +21,16 @@ from migrator.rules.loader import ChainguardImage
 _SHELL_SYNTAX = lazy_re(r"""[$`|&;<>(){}*?\[\]~'"\\#]""")
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh", "busybox"})
 _STARTS = ("CMD", "ENTRYPOINT")
+_NO_DISTROLESS = "nor any distroless Chainguard image"
 _LOST = "images built FROM the migrated image no longer run this trigger"
 
 
 def runtime_trigger(instruction: Instruction, image: ChainguardImage, newline: str,
-                    path: str | None = None) -> tuple[list[str], list[Finding]]:
+                    path: str | None = None, uid: int = 0) -> tuple[list[str], list[Finding]]:
     """The trigger's lines in the runtime stage ([] drops it) and the findings that say what changed; `path`
-    is the stage's PATH when its ENV sets one."""
+    is the stage's PATH when its ENV sets one, `uid` the user the runtime runs as. Every form of a trigger
+    is judged alike: exec form, shell form and `sh -c` run the same programs, so any one the runtime lacks
+    drops the trigger."""
     raw = instruction.raw if instruction.raw.endswith("\n") else instruction.raw + newline
     trigger = instruction.body.split(None, 1)
     kind = trigger[0].upper() if trigger else ""
@@ -37,12 +40,24 @@ def runtime_trigger(instruction: Instruction, image: ChainguardImage, newline: s
         return _kept(instruction, raw)
     script = split_flags(trigger[1])[1] if len(trigger) == 2 else ""
     argv = json_argv(script)
-    if image.shell:
-        missing = _missing_program(argv, image, path) if argv is not None else None
-        return _dropped(instruction, kind, missing, image) if missing is not None else _kept(instruction, raw)
     if argv is not None:
-        return _exec_form(instruction, kind, argv, image, newline, raw, path)
-    return _shell_form(instruction.line, kind, script, newline, "shell-form")
+        if argv and posixpath.basename(argv[0]) == "env" and image.known and not image.has_program("env"):
+            return _dropped(instruction, kind, "env", image)  # (a distroless image has no /usr/bin/env)
+        argv = _unwrapped(argv)
+        program = posixpath.basename(argv[0]) if argv else ""
+        if program in _SHELLS and len(argv) == 3 and argv[1] == "-c":
+            if not image.has_program(program):
+                return _shell_form(instruction.line, kind, argv[2], newline, f"`{program} -c`")
+            return _judged(instruction, kind, _script_commands(argv[2], instruction.line), image, raw, path, uid)
+        if program in _SHELLS and not image.has_program(program):
+            return [], [finding("MIG525", instruction.line, f"ONBUILD {kind} {trigger[1]} dropped from the runtime "
+                                f"stage: it runs {program}, which the runtime does not have: {_LOST}")]
+        return _judged(instruction, kind, [argv], image, raw, path, uid)
+    if not image.shell:
+        return _shell_form(instruction.line, kind, script, newline, "shell-form")
+    scripts = [script] + [heredoc.body for heredoc in instruction.heredocs]
+    commands = [c for text in scripts for c in _script_commands(text, instruction.line)]
+    return _judged(instruction, kind, commands, image, raw, path, uid)
 
 
 def _shell_form(line: int, kind: str, script: str, newline: str, form: str) -> tuple[list[str], list[Finding]]:
@@ -54,32 +69,59 @@ def _shell_form(line: int, kind: str, script: str, newline: str, form: str) -> t
                         f"to {'run' if kind == 'RUN' else 'start'} it: {_LOST}")]
 
 
-def _exec_form(instruction: Instruction, kind: str, argv: list[str], image: ChainguardImage, newline: str,
-               raw: str, path: str | None) -> tuple[list[str], list[Finding]]:
-    """`ONBUILD ENTRYPOINT ["sh", "-c", "python app.py"]` needs a shell; `ONBUILD RUN ["apt-get", ...]`
-    a package manager: neither is on a distroless runtime."""
+def _script_commands(script: str, line: int) -> list[list[str]]:
+    """The commands a trigger's shell script runs, each without its `env`/`exec` prefix."""
+    from migrator.rewrite.shell import simple_commands
+
+    return [_unwrapped(list(command.words)) for command in simple_commands(script, line)]
+
+
+_ENV_OPTIONS_WITH_VALUE = frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"})
+
+
+def _unwrapped(argv: list[str]) -> list[str]:
+    """`["/usr/bin/env", "PIP_NO_CACHE_DIR=1", "pip", ...]` and `exec pip ...` run pip."""
+    words = list(argv)
+    while words and posixpath.basename(words[0]) in ("env", "exec"):
+        wrapper = posixpath.basename(words.pop(0))
+        while words and (words[0].startswith("-") or (wrapper == "env" and "=" in words[0])):
+            option = words.pop(0)
+            if option in _ENV_OPTIONS_WITH_VALUE and words:
+                words.pop(0)
+    return words
+
+
+def _judged(instruction: Instruction, kind: str, commands: list[list[str]], image: ChainguardImage, raw: str,
+            path: str | None, uid: int) -> tuple[list[str], list[Finding]]:
+    """Kept when the runtime may have every program the trigger runs; dropped, with one finding that names
+    the first it lacks, when not: a package manager (`apk add` on a runtime without apk, `apt-get`), a
+    distribution's program (`yarn`, `curl`). A trigger runs as the runtime's user, before any USER of the
+    image built FROM it: `apk add` or `adduser` as nonroot fails there too."""
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
     from migrator.rewrite.users import USER_COMMANDS
 
-    program = posixpath.basename(argv[0]) if argv else ""
-    if program in _SHELLS and not image.has_program(program):
-        if len(argv) == 3 and argv[1] == "-c":
-            return _shell_form(instruction.line, kind, argv[2], newline, f"`{program} -c`")
-        return [], [finding("MIG525", instruction.line, f"ONBUILD {kind} {instruction.body.split(None, 1)[1]} "
-                            f"dropped from the runtime stage: it runs {program}, which the runtime does not have: "
-                            f"{_LOST}")]
-    if kind == "RUN" and program in {*MANAGERS, *WRAPPERS, *USER_COMMANDS} and not image.has_program(program):
-        return [], [finding("MIG525", instruction.line, f"ONBUILD RUN {instruction.body.split(None, 1)[1]} dropped "
-                            f"from the runtime stage: it runs {program}, which the runtime does not have (nor any "
-                            f"distroless Chainguard image): {_LOST}; install what they need in their own -dev "
-                            "builder stage")]
-    missing = _missing_program(argv, image, path)
-    return _dropped(instruction, kind, missing, image) if missing is not None else ([raw], [])
+    for argv in commands:
+        program = posixpath.basename(argv[0]) if argv else ""
+        if kind == "RUN" and program in {*MANAGERS, *WRAPPERS, *USER_COMMANDS} and not image.has_program(program):
+            return [], [finding("MIG525", instruction.line, f"ONBUILD RUN {instruction.body.split(None, 1)[1]} "
+                                f"dropped from the runtime stage: it runs {program}, which the runtime does not have "
+                                f"({'only -dev images have it' if program == 'apk' else _NO_DISTROLESS}): {_LOST}; "
+                                "install what they need in their own -dev builder stage")]
+        if kind == "RUN" and program in {*MANAGERS, *WRAPPERS, *USER_COMMANDS} and uid != 0:
+            return [], [finding("MIG525", instruction.line, f"ONBUILD RUN {instruction.body.split(None, 1)[1]} "
+                                f"dropped from the runtime stage: it runs {program}, which needs root, and the "
+                                f"runtime runs as uid {uid} (a trigger runs before any USER of the image built FROM "
+                                f"it): {_LOST}; give them the step in their own builder stage, as root")]
+        missing = _missing_program(argv, image, path)
+        if missing is not None:
+            return _dropped(instruction, kind, missing, image)
+    return _kept(instruction, raw)
 
 
 def _kept(instruction: Instruction, raw: str) -> tuple[list[str], list[Finding]]:
+    """Kept as written: W MIG102 says it is not migrated (E MIG310 when it runs apt-get, yum...)."""
     found = foreign_package_manager(instruction)
-    return [raw], [found] if found is not None else []
+    return [raw], [finding("MIG102", instruction.line), *([found] if found is not None else [])]
 
 
 def _dropped(instruction: Instruction, kind: str, missing: str, image: ChainguardImage

@@ -349,7 +349,8 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         context.findings.append(label[1])
         return [label[0] if label[0].endswith("\n") else label[0] + context.newline]
     if keyword == "ONBUILD":  # image metadata: images built FROM this one run it
-        lines, found = runtime_trigger(instruction, context.image, context.newline, context.facts.env.get("PATH"))
+        lines, found = runtime_trigger(instruction, context.image, context.newline, context.facts.env.get("PATH"),
+                                       context.uid)
         context.findings += found
         return lines
     if keyword == "SHELL":

@@ -476,8 +476,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings += script[1].findings
             out.packages.setdefault(stage_plan.stage.index, []).extend(_heredoc_installs(script[0], item))
         elif item.keyword == "ONBUILD":
-            out.findings.append(finding("MIG102", item.line))
             if not (stage_plan is plan.final and stage_plan.split):  # (split: the runtime's copy is judged)
+                out.findings.append(finding("MIG102", item.line))
                 out.findings += [f for f in [foreign_package_manager(item)] if f is not None]
             text.append(item.raw)
         elif (modern := modernized(item)) is not None:

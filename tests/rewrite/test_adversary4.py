@@ -173,7 +173,7 @@ def test_a_trigger_whose_program_may_be_there_is_kept(trigger: str, env: str) ->
 @pytest.mark.parametrize("trigger, kept, code", [
     ('ONBUILD RUN ["curl","-fsSLo","/tmp/x","http://example.com/x"]', False, "MIG525"),
     ('ONBUILD RUN ["npm","ci"]', True, None),
-    ('ONBUILD RUN ["apt-get","install","-y","git"]', True, "MIG310"),  # (kept, with its error, as before)
+    ('ONBUILD RUN ["apt-get","install","-y","git"]', False, "MIG525"),  # (round 5 L1: judged as on distroless)
 ])
 def test_a_runtime_with_a_shell_is_judged_by_its_programs_too(trigger: str, kept: bool, code: str | None) -> None:
     result = migrate_text(f'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n{trigger}\nCMD ["node","app.js"]\n')
