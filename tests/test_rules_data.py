@@ -531,7 +531,8 @@ def test_package_examples(
 
 
 def test_runtime_libs_shape(runtime_libs: dict[str, Any]) -> None:
-    assert set(runtime_libs) == {"libraries", "dev_packages", "python", "ruby", "node", "php", "build_tools"}
+    assert set(runtime_libs) == {"libraries", "dev_packages", "python", "ruby", "node", "php", "build_tools",
+                                 "program_packages"}
     assert isinstance(runtime_libs["build_tools"], list) and all(isinstance(t, str) for t in runtime_libs["build_tools"])
     problems = []
     for pkg, globs in runtime_libs["libraries"].items():
@@ -715,3 +716,15 @@ def test_busybox_applets_are_wolfis() -> None:
     # Wolfi's busyboxconfig leaves these out: a RUN or HEALTHCHECK using them needs a package
     assert not applets & {"wget", "nc", "bash", "patch", "xz", "ar", "start-stop-daemon"}
     assert {"sh", "adduser", "addgroup", "tar", "unzip", "sed", "awk", "su", "ping"} <= applets
+
+
+def test_program_packages_are_library_packages_whose_programs_the_tools_table_names(
+        runtime_libs: dict[str, Any]) -> None:
+    """A `program_packages` key is carried as libraries, and rules/tools.yaml says which programs it installs
+    (what MIG514 names when only its libraries reach the runtime)."""
+    from migrator.rewrite.tools import programs_of
+
+    for package, sources in runtime_libs["program_packages"].items():
+        assert package in runtime_libs["libraries"], package
+        assert programs_of(package), f"{package}: no command of rules/tools.yaml is installed by it"
+        assert sources and all(isinstance(s, str) for s in sources), package

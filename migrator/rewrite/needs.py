@@ -175,15 +175,14 @@ _COMPILERS = frozenset({"build-base", "gcc", "make", "binutils", "pkgconf", "gli
 def run_time_packages(plan: FilePlan, packages: dict[int, list[str]], build_tools: bool = False) -> list[str]:
     """Packages the original final stage installed that are not libraries, headers or build tools
     (`build_tools`: count those too, e.g. curl and jq, which a start script may well use). A library
-    package that also installs programs (imagemagick: convert; graphviz: dot) counts: copying its
-    shared libraries leaves out the programs an app shells out to."""
-    from migrator.rewrite.tools import programs_of
-
+    package whose programs the stage installed (`apt-get install imagemagick`: convert; graphviz: dot)
+    counts: copying its shared libraries leaves out the programs an app shells out to."""
     libraries = plan.rules.runtime_libs.get("libraries", {})
     implied = plan.rules.runtime_libs.get("dev_packages", {})
     common = {"ca-certificates", "ca-certificates-bundle"}  # tzdata too is lost where the runtime lacks it
     installed = _installed(plan, packages)
-    return [p for p in installed if (p not in libraries or programs_of(p))
+    programs = programs_installed(plan)
+    return [p for p in installed if (p not in libraries or p in programs)
             and p not in implied and not p.endswith("-dev") and (build_tools or p not in plan.rules.build_tools)
             and p not in common and p not in _COMPILERS]
 
@@ -203,3 +202,24 @@ def installed_packages(commands: list[SimpleCommand]) -> list[str]:
                 elif not word.startswith("-") and "$" not in word:
                     names.append(word.split("=")[0].split(">")[0].split("<")[0])
     return names
+
+
+def programs_installed(plan: FilePlan) -> set[str]:
+    """The Wolfi library packages whose programs the original final stage (or a stage it is built FROM)
+    installed by name: `apt-get install imagemagick`, not `apk add imagemagick-libs` (rules/runtime-libs.yaml
+    `program_packages`). A package list in a variable is not read."""
+    from migrator.plan.facts import read_facts
+    from migrator.rewrite.packages import MANAGERS, WRAPPERS
+
+    wanted = plan.rules.runtime_libs.get("program_packages", {})
+    named: set[str] = set()
+    stage: Stage | None = plan.final.stage
+    while stage is not None:
+        for command in read_facts(stage).commands:
+            if command.words and command.words[0].rsplit("/", 1)[-1] in (*MANAGERS, *WRAPPERS):
+                named |= {_PINNED.split(word, 1)[0] for word in command.words[1:]}
+        stage = stage.parent
+    return {package for package, sources in wanted.items() if named.intersection(sources)}
+
+
+_PINNED = lazy_re(r"[=<>~]")

@@ -23,15 +23,15 @@ _WRAPPERS = frozenset({"gosu", "su-exec", "tini", "tini-static", "dumb-init"})
 def missing_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[str]],
                      carried: list[str]) -> list[str]:
     """What the original final stage installed that the runtime has not. `carried`: the libraries already
-    copied into the runtime (MIG521); one that also installs programs (graphviz: dot) is still missing
+    copied into the runtime (MIG521); one whose programs the stage installed (graphviz: dot) still lacks
     them."""
-    from migrator.rewrite.needs import run_time_packages
-    from migrator.rewrite.tools import programs_of
+    from migrator.rewrite.needs import programs_installed, run_time_packages
 
     provided = plan.rules.image_facts(runtime_name).packages
     language = [g for lang in plan.rules.languages.values() if lang.runtime_name == runtime_name for g in lang.packages]
+    programs = programs_installed(plan)
     return [p for p in run_time_packages(plan, packages, build_tools=True) if p not in provided
-            and (p not in carried or programs_of(p)) and p not in _WRAPPERS
+            and (p not in carried or p in programs) and p not in _WRAPPERS
             and not any(glob_match(p, g) for g in language)]
 
 

@@ -66,9 +66,9 @@ def source_package(name: Any, where: str, family: Any) -> str:
 
 
 def section_entry(section: str, name: Any, value: Any, origin: str) -> list[str]:
-    """One entry of libraries / dev_packages / python / ruby / node / php / php_extensions."""
+    """One entry of libraries / dev_packages / python / ruby / node / php / php_extensions / program_packages."""
     where = f"{origin}: {section} entry {name!r}"
-    if section in ("libraries", "dev_packages"):
+    if section in ("libraries", "dev_packages", "program_packages"):
         wolfi_package(name, f"{origin}: {section} key")
     elif not isinstance(name, str) or not _ECOSYSTEM_PACKAGE.match(name):
         raise _fail(f"{origin}: {section} key", name, "a package name")
@@ -76,6 +76,8 @@ def section_entry(section: str, name: Any, value: Any, origin: str) -> list[str]
         raise _fail(where, value, "a list")
     if section == "libraries":
         return [path(v, where) for v in value or []]
+    if section == "program_packages":  # the source distributions' names
+        return [source_package(v, where, "source") for v in value or []]
     return wolfi_packages(value, where)
 
 

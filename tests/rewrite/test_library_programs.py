@@ -70,3 +70,21 @@ def test_a_program_the_build_itself_runs_is_said_to_maybe_serve_only_the_build()
     result = migrate_text(text, Options())
     [lost] = [f.message for f in result.findings if f.code == "MIG514"]
     assert "the stage's RUN steps use graphviz: nothing is lost if only the build needs them" in lost
+
+
+def test_a_library_only_name_of_the_same_wolfi_package_carries_only_the_libraries():
+    """Alpine's vips, xz-libs and imagemagick-libs become Wolfi's libvips, xz and imagemagick, which hold the
+    programs too; the stage asked for the libraries, so nothing is lost (rubygems.org and docuseal do this)."""
+    text = ("FROM ruby:3.3-alpine\nRUN apk add --no-cache vips xz-libs zstd-libs imagemagick-libs\nWORKDIR /app\n"
+            "COPY . .\nRUN bundle install\nCMD [\"bundle\",\"exec\",\"puma\"]\n")
+    result = migrate_text(text, Options())
+    assert "MIG514" not in [f.code for f in result.findings]
+    [carried] = [f.message for f in result.findings if f.code == "MIG521"]
+    assert "libvips" in carried and "imagemagick" in carried
+
+
+def test_alpines_program_packages_count_like_debians():
+    text = ("FROM ruby:3.3-alpine\nRUN apk add --no-cache graphviz xz=5.6.2-r0\nWORKDIR /app\n"
+            "COPY . .\nRUN bundle install\nCMD [\"bundle\",\"exec\",\"puma\"]\n")
+    [lost] = [f.message for f in migrate_text(text, Options()).findings if f.code == "MIG514"]
+    assert "graphviz (only its libraries are copied" in lost and "xz (only its libraries are copied" in lost
