@@ -207,7 +207,8 @@ def installed_packages(commands: list[SimpleCommand]) -> list[str]:
 def programs_installed(plan: FilePlan) -> set[str]:
     """The Wolfi library packages whose programs the original final stage (or a stage it is built FROM)
     installed by name: `apt-get install imagemagick`, not `apk add imagemagick-libs` (rules/runtime-libs.yaml
-    `program_packages`). A package list in a variable is not read."""
+    `program_packages`). A package list in a variable is not read, nor `apk add --virtual .build-deps ...`,
+    which the stage removes again."""
     from migrator.plan.facts import read_facts
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
 
@@ -216,10 +217,12 @@ def programs_installed(plan: FilePlan) -> set[str]:
     stage: Stage | None = plan.final.stage
     while stage is not None:
         for command in read_facts(stage).commands:
-            if command.words and command.words[0].rsplit("/", 1)[-1] in (*MANAGERS, *WRAPPERS):
-                named |= {_PINNED.split(word, 1)[0] for word in command.words[1:]}
+            words = command.words
+            if words and words[0].rsplit("/", 1)[-1] in (*MANAGERS, *WRAPPERS) and not _VIRTUAL.intersection(words):
+                named |= {_PINNED.split(word, 1)[0] for word in words[1:]}
         stage = stage.parent
     return {package for package, sources in wanted.items() if named.intersection(sources)}
 
 
 _PINNED = lazy_re(r"[=<>~]")
+_VIRTUAL = frozenset({"--virtual", "-t"})

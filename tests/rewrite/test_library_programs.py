@@ -88,3 +88,10 @@ def test_alpines_program_packages_count_like_debians():
             "COPY . .\nRUN bundle install\nCMD [\"bundle\",\"exec\",\"puma\"]\n")
     [lost] = [f.message for f in migrate_text(text, Options()).findings if f.code == "MIG514"]
     assert "graphviz (only its libraries are copied" in lost and "xz (only its libraries are copied" in lost
+
+
+def test_build_dependencies_under_a_virtual_name_are_not_taken_for_programs_the_app_runs():
+    text = ("FROM ruby:3.3-alpine\nRUN apk add --no-cache --virtual .build-deps graphviz build-base && bundle install"
+            " && apk del .build-deps\nWORKDIR /app\nCOPY . .\nCMD [\"bundle\",\"exec\",\"puma\"]\n")
+    lost = [f.message for f in migrate_text(text, Options()).findings if f.code == "MIG514"]
+    assert not any("graphviz" in message for message in lost)
