@@ -47,7 +47,9 @@ def runtime_trigger(instruction: Instruction, image: ChainguardImage, newline: s
         program = posixpath.basename(argv[0]) if argv else ""
         if program in _SHELLS and len(argv) == 3 and argv[1] == "-c":
             if not image.has_program(program):
-                return _shell_form(instruction.line, kind, argv[2], newline, f"`{program} -c`")
+                lines, found = _shell_form(instruction.line, kind, argv[2], newline, f"`{program} -c`")
+                # (a runtime with another shell: `bash -c` is dropped for want of bash, not of a shell)
+                return _dropped(instruction, kind, program, image) if image.shell and not lines else (lines, found)
             return _judged(instruction, kind, _script_commands(argv[2], instruction.line), image, raw, path, uid)
         if program in _SHELLS and not image.has_program(program):
             return [], [finding("MIG525", instruction.line, f"ONBUILD {kind} {trigger[1]} dropped from the runtime "

@@ -82,3 +82,9 @@ def test_apk_add_on_a_dev_runtime_is_dropped_because_the_trigger_runs_as_nonroot
     assert [(f.code, f.line) for f in result.findings if f.code in ("MIG525", "MIG102")] == [
         ("MIG525", 9), ("MIG102", 10)]
     assert "it runs apk, which needs root" in next(f.message for f in result.findings if f.code == "MIG525")
+
+
+def test_bash_c_on_a_runtime_with_only_busybox_sh_names_bash() -> None:
+    runtime, found = _node('ONBUILD RUN ["bash","-c","npm ci"]')
+    assert "ONBUILD" not in runtime
+    assert [f.code for f in found] == ["MIG525"] and "it runs bash, which the runtime does not have" in found[0].message
