@@ -62,6 +62,15 @@ def runtime_trigger(instruction: Instruction, image: ChainguardImage, newline: s
     return _judged(instruction, kind, commands, image, raw, path, uid)
 
 
+def _interpreter(script: str) -> list[str] | None:
+    """`#!/usr/bin/env python3` at the top of a heredoc: the script is that program's, not the shell's."""
+    first = script.lstrip("\n").split("\n", 1)[0]
+    if not first.startswith("#!"):
+        return None
+    argv = _unwrapped(first[2:].split())
+    return argv if argv and posixpath.basename(argv[0]) not in _SHELLS else None
+
+
 def _shell_form(line: int, kind: str, script: str, newline: str, form: str) -> tuple[list[str], list[Finding]]:
     """A script the trigger gives a shell: plain words of a CMD or ENTRYPOINT need none, the rest is dropped."""
     if kind in _STARTS and script.strip() and not _SHELL_SYNTAX.search(script) and "\n" not in script.strip():
@@ -72,9 +81,13 @@ def _shell_form(line: int, kind: str, script: str, newline: str, form: str) -> t
 
 
 def _script_commands(script: str, line: int) -> list[list[str]]:
-    """The commands a trigger's shell script runs, each without its `env`/`exec` prefix."""
+    """The commands a trigger's shell script runs, each without its `env`/`exec` prefix (a heredoc with a
+    `#!` line of another program: that program)."""
     from migrator.rewrite.shell import simple_commands
 
+    interpreter = _interpreter(script)
+    if interpreter is not None:
+        return [interpreter]
     return [_unwrapped(list(command.words)) for command in simple_commands(script, line)]
 
 

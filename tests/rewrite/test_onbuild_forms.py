@@ -88,3 +88,11 @@ def test_bash_c_on_a_runtime_with_only_busybox_sh_names_bash() -> None:
     runtime, found = _node('ONBUILD RUN ["bash","-c","npm ci"]')
     assert "ONBUILD" not in runtime
     assert [f.code for f in found] == ["MIG525"] and "it runs bash, which the runtime does not have" in found[0].message
+
+
+@pytest.mark.parametrize("interpreter, kept", [("node", True), ("python3", False)])
+def test_a_heredoc_trigger_with_a_shebang_is_judged_by_its_interpreter(interpreter: str, kept: bool) -> None:
+    trigger = f"ONBUILD RUN <<EOF\n#!/usr/bin/env {interpreter}\nimport('fs')\nEOF"
+    runtime, found = _node(trigger)
+    assert (f"\n{trigger}\n" in runtime) == kept
+    assert [f.code for f in found] == (["MIG102"] if kept else ["MIG525"])
