@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.ecosystems.base import (
@@ -20,6 +21,11 @@ from migrator.plan.ecosystems.base import (
     option_value,
 )
 from migrator.plan.facts import Command, StageFacts
+from migrator.records import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from migrator.plan.placed_programs import Placement
 
 VENV = "/opt/venv"
 _INSTALLERS = ("pip", "pip3", "poetry", "pipenv", "uv", "pdm")
@@ -77,32 +83,23 @@ def _point_start_at_venv(context: EcosystemContext, plan: RuntimePlan) -> None:
         plan.note("MIG515", instruction.line, message)
 
 
-def venv_start_commands(facts: StageFacts) -> list[tuple[Instruction, str, str]]:
+def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None) -> list[tuple[Instruction, str, str]]:
     """(instruction, its new text, why) of each ENTRYPOINT, CMD and HEALTHCHECK of the stage chain that names a
     console script at /usr/local/bin, where Docker Hub's pip puts them: in the virtualenv the tool made they are
-    in /opt/venv/bin. Only a path nothing else in the chain writes (a cp, a COPY, a RUN that names it) and that
-    is not the interpreter's own (python, pip: the shell rewrite takes those to Wolfi's /usr/bin)."""
-    from migrator.plan.placed_programs import placed_files
-    from migrator.regex import glob_match
+    in /opt/venv/bin. Only with evidence that pip wrote it (pip_provides) and when nothing else in the chain may
+    write into /usr/local/bin (a tar -C, make install or a directory copied there writes names no line shows):
+    otherwise the path stays, the runtime copies what the original had, and the start check says if it lacks it.
+    `installer`: the stage whose pip installs the scripts (a builder the stage copies the virtualenv from)."""
     from migrator.rules.data import builtin_data
 
     interpreter = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
-    placements = placed_files(facts.commands, facts.env, facts.directories)
-    destinations = facts.copy_destinations + [target for _, target in facts.unplaced_copies]
-    copies = [i for s in facts.stage.chain() for i in s.instructions if i.keyword in ("COPY", "ADD")]
-    into_bin = [c for c in copies if len(c.words()) > 1 and c.words()[-1].rstrip("/") == "/usr/local/bin"]
-    any_name = any(_may_write_any_name(copy) for copy in into_bin)
-    named = {posixpath.basename(w.rstrip("/")) for copy in into_bin for w in copy.words()[:-1]}
-    runs = "\n".join(i.raw for s in facts.stage.chain() for i in s.instructions if i.keyword == "RUN")
+    others = LocalBinWriters.of(facts)
+    provides = pip_provides(installer or facts)
     moved: list[str] = []
 
     def script_of_venv(match: re.Match[str]) -> str:
         path, name = match.group(0), match.group(1)
-        written = (any(p.places(path) for p in placements)  # cp, mv, install, ln
-                   or re.search(rf"{re.escape(path)}(?![\w.+-])", runs) is not None  # curl -o, chmod, echo >
-                   or any(path == d.rstrip("/") for d in destinations)
-                   or any_name or name in named)  # a COPY into /usr/local/bin/: what its sources name, or anything
-        if written or any(glob_match(name, p) for p in interpreter):
+        if others.any_name or others.writes(path) or _is_interpreter(name, interpreter) or not provides(name):
             return path
         moved.append(name)
         return f"{VENV}/bin/{name}"
@@ -120,6 +117,166 @@ def venv_start_commands(facts: StageFacts) -> list[tuple[Instruction, str, str]]
                           "console scripts; pip now installs into the virtualenv, so it starts "
                           + ", ".join(f"{VENV}/bin/{n}" for n in names)))
     return found
+
+
+def venv_script_source(facts: StageFacts, path: str) -> str | None:
+    """Where a builder whose pip now installs into the tool's virtualenv has the file the original copied out of
+    its /usr/local/bin (`COPY --from=builder /usr/local/bin/gunicorn ...`): the venv's script, when nothing but
+    pip can have written it there (nothing else writes into the directory, or a pip install names its package)."""
+    from migrator.rules.data import builtin_data
+
+    match = _LOCAL_SCRIPT.fullmatch(path.rstrip("/"))
+    if match is None:
+        return None
+    name = match.group(1)
+    others = LocalBinWriters.of(facts)
+    if others.writes(path) or _is_interpreter(name, builtin_data("dockerhub.yaml").get("usr_local_bin") or []):
+        return None
+    if others.any_name and not pip_provides(facts)(name):
+        return None
+    return f"{VENV}/bin/{name}"
+
+
+def _is_interpreter(name: str, patterns: list[str]) -> bool:
+    from migrator.regex import glob_match
+
+    return any(glob_match(name, p) for p in patterns)
+
+
+# a RUN or ENV that names /usr/local, /usr/local/bin or /usr/local/sbin as a directory (`tar -C /usr/local/bin`,
+# `unzip -d /usr/local/bin/`, `--prefix=/usr/local`, `GOBIN=/usr/local/bin`, `cd /usr/local/bin`): not a PATH list
+_NAMES_THE_DIRECTORY = re.compile(r"(?<![\w./-])/usr/local(?:/s?bin)?/?(?=$|[\s;&|)\"'`\\])", re.MULTILINE)
+# installers whose default prefix is /usr/local (make install, cmake --install, meson/ninja install, npm -g)
+_INSTALLS_UNDER_USR_LOCAL = re.compile(
+    r"(?<![\w-])(?:g?make\b[^;&|\n]*\binstall\b|cmake\s+--install\b|(?:ninja|meson)\b[^;&|\n]*\binstall\b"
+    r"|npm\s+(?:install|i)\b[^;&|\n]*\s(?:-g|--global)\b)")
+_ABOVE_LOCAL_BIN = frozenset({"/usr/local", "/usr", "/"})
+
+
+@dataclass(frozen=True)
+class LocalBinWriters:
+    """What besides pip writes into /usr/local/bin in a stage chain."""
+    placements: tuple[Placement, ...]  # cp, mv, install, ln
+    runs: str  # the RUN lines' text
+    destinations: tuple[str, ...]  # files a COPY or ADD writes
+    named: frozenset[str]  # names a COPY into /usr/local/bin/ writes
+    any_name: bool  # a COPY of a directory or pattern, or a RUN writing into the directory without naming files
+
+    @classmethod
+    def of(cls, facts: StageFacts) -> LocalBinWriters:
+        from migrator.plan.placed_programs import placed_files
+
+        chain = [i for s in facts.stage.chain() for i in s.instructions]
+        runs = "\n".join(i.raw for i in chain if i.keyword == "RUN")
+        settings = "\n".join(i.raw for i in chain if i.keyword in ("ENV", "ARG"))
+        copies = [c for c in chain if c.keyword in ("COPY", "ADD") and len(c.words()) > 1]
+        into_bin = [c for c in copies if c.words()[-1].rstrip("/") == "/usr/local/bin"]
+        above = [c for c in copies if (c.words()[-1].rstrip("/") or "/") in _ABOVE_LOCAL_BIN]
+        any_name = (any(_may_write_any_name(c) for c in into_bin)
+                    or any(_may_write_any_name(c) or "." not in posixpath.basename(w.rstrip("/"))
+                           for c in above for w in c.words()[:-1])
+                    or _NAMES_THE_DIRECTORY.search(runs) is not None
+                    or _NAMES_THE_DIRECTORY.search(settings) is not None
+                    or _INSTALLS_UNDER_USR_LOCAL.search(runs) is not None)
+        return cls(tuple(placed_files(facts.commands, facts.env, facts.directories)), runs,
+                   tuple(facts.copy_destinations + [target for _, target in facts.unplaced_copies]),
+                   frozenset(posixpath.basename(w.rstrip("/")) for c in into_bin for w in c.words()[:-1]),
+                   any_name)
+
+    def writes(self, path: str) -> bool:
+        """Whether a line names this file as one it writes (or may: a RUN that names it at all)."""
+        return (any(p.places(path) for p in self.placements)  # cp, mv, install, ln
+                or re.search(rf"{re.escape(path)}(?![\w.+-])", self.runs) is not None  # curl -o, chmod, echo >
+                or any(path == d.rstrip("/") for d in self.destinations)
+                or posixpath.basename(path) in self.named)
+
+    def writes_any(self) -> bool:
+        """Whether anything besides pip writes into /usr/local/bin at all (a RUN naming the interpreter there,
+        `ln -s /usr/local/bin/python3 ...`, reads it)."""
+        from migrator.rules.data import builtin_data
+
+        interpreter = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
+        return (self.any_name or bool(self.named) or any(_inside(d, "/usr/local/bin") for d in self.destinations)
+                or any(p.path.startswith("/usr/local/bin/") for p in self.placements)
+                or any(not _is_interpreter(m.group(1), interpreter) for m in _LOCAL_SCRIPT.finditer(self.runs)))
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path.rstrip("/") == directory or path.startswith(directory + "/")
+
+
+# options of `pip install` that take a value; those that read a file this tool does not open
+_PIP_VALUED = frozenset({"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+                         "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root",
+                         "--platform", "--python-version", "--implementation", "--abi", "--trusted-host", "--proxy",
+                         "--src", "--upgrade-strategy", "--progress-bar", "--report", "-C", "--config-settings",
+                         "--global-option", "--no-binary", "--only-binary", "--cache-dir", "--log", "--timeout",
+                         "--retries", "--python", "-p", "--group"})
+_PIP_FILES = frozenset({"-r", "--requirement", "-e", "--editable", "--group"})
+_REQUIREMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def pip_provides(facts: StageFacts) -> Callable[[str], bool]:
+    """Whether the stage's installs certainly write a console script of this name: a package named on a pip
+    command line whose script it is (rules/dockerhub.yaml `console_scripts`) or whose own name it is; or, when an
+    install reads a file this tool does not open (-r requirements.txt, `.`, poetry), a script that table lists."""
+    from migrator.rules.data import builtin_data
+
+    table: dict[str, list[str]] = builtin_data("dockerhub.yaml").get("console_scripts") or {}
+    packages: set[str] = set()
+    unread = False
+    for command in facts.commands:
+        if not _installs_dependencies(command):
+            continue
+        arguments = _pip_arguments(command)
+        if arguments is None:
+            unread = True
+            continue
+        named, reads = _requirements(arguments)
+        packages |= named
+        unread = unread or reads
+    scripts = {s for p in packages for s in table.get(p, [])}
+    listed = {s for names in table.values() for s in names}
+
+    def provides(name: str) -> bool:
+        return name in scripts or _normalized(name) in packages or (unread and name in listed)
+    return provides
+
+
+def _pip_arguments(command: Command) -> tuple[str, ...] | None:
+    """The words after `install` of a pip (or `uv pip`) install; None for a project tool (poetry, uv sync)."""
+    words = command.words
+    for index in range(len(words) - 1):
+        if posixpath.basename(words[index]).startswith("pip") and words[index + 1] == "install":
+            return words[index + 2:]
+    return None
+
+
+def _requirements(arguments: tuple[str, ...]) -> tuple[set[str], bool]:
+    """(package names, whether a file this tool does not read is installed) of pip install's arguments."""
+    names: set[str] = set()
+    unread = False
+    index = 0
+    while index < len(arguments):
+        word = arguments[index].strip("'\"")
+        index += 1
+        option, equals, _ = word.partition("=")
+        if word.startswith("-"):
+            unread = unread or option in _PIP_FILES or (len(option) > 2 and option[:2] in ("-r", "-e"))
+            index += 1 if option in _PIP_VALUED and not equals else 0
+            continue
+        match = _REQUIREMENT.match(word)
+        if "/" in word or "://" in word or word.startswith(".") or match is None or "$" in word:
+            unread = True
+        elif not re.search(r"\.(whl|zip|tar\.gz|tgz)$", word):
+            names.add(_normalized(match.group(0)))
+        else:
+            unread = True
+    return names, unread
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _may_write_any_name(copy: Instruction) -> bool:
