@@ -3,6 +3,8 @@ reproduction of our own: what the user sees in the migrated file and its finding
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from migrator.api import migrate_text
@@ -140,3 +142,35 @@ def test_a_file_the_builder_writes_itself_is_copied_from_where_it_was() -> None:
     result = migrate(P2.replace("RUN pip install", "RUN cp /bin/true /usr/local/bin/gunicorn && pip install"))
     assert "COPY --from=builder /usr/local/bin/gunicorn /usr/local/bin/gunicorn\n" in final_stage(result)
 
+
+# --- G1: a build-context file RUN cp puts in place is judged as its COPY form is, on a python stage ---------
+
+G1 = """FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+RUN pip install -r requirements.txt
+RUN cp bin/run /usr/local/bin/run
+CMD ["/usr/local/bin/run"]
+"""
+
+
+def test_an_extensionless_context_file_put_in_place_by_run_cp_gets_a_shell_like_its_copy_form() -> None:
+    copied = migrate(G1.replace("RUN cp bin/run", "COPY bin/run"))
+    result = migrate(G1)
+    head = "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip bash\n"
+    assert copied.dockerfile.startswith(head)  # the rule this follows
+    assert result.dockerfile.startswith(head)  # was: distroless python, no finding: a script could not start
+    assert any("/usr/local/bin/run" in m and "may be a script" in m for m in messages(result, "MIG542"))
+
+
+def test_the_same_file_read_from_the_context_is_judged_by_what_it_is(tmp_path: Path) -> None:
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "run").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(64))
+    binary = migrate(G1, Options(context=tmp_path))
+    assert final_stage(binary).startswith("cgr.dev/chainguard/python:latest\n")
+
+
+@pytest.mark.parametrize("maker", ["curl -fsSLo bin/run https://example.com/run && ", "make && "])
+def test_a_file_a_run_step_makes_before_copying_it_is_not_taken_for_the_context_file(maker: str) -> None:
+    result = migrate(G1.replace("RUN cp bin/run", f"RUN {maker}cp bin/run"))
+    assert "\nFROM cgr.dev/chainguard/python:latest\n" in result.dockerfile
