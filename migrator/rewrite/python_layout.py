@@ -77,7 +77,7 @@ def _take_the_venv(plan: FilePlan, stage: Stage, copy: Instruction, builder: Sta
     stage.items[position] = parse_instruction(raw, copy.line, copy.escape)
     scripts = _redirect_local_bin(stage, builder)
     named = _copy_scripts_from_the_venv(stage, builder)
-    started = _start_from_the_venv(stage, builder) if scripts else []
+    started = _start_from_the_venv(stage, builder)
     if not any(isinstance(i, Instruction) and i.keyword == "ENV" and f"{VENV}/bin" in i.raw for i in stage.items):
         env = parse_instruction(f'ENV VIRTUAL_ENV={VENV} PATH="{VENV}/bin:$PATH"{newline}', copy.line, copy.escape)
         stage.items.insert(position, env)
@@ -89,14 +89,17 @@ def _take_the_venv(plan: FilePlan, stage: Stage, copy: Instruction, builder: Sta
 
 
 def _start_from_the_venv(stage: Stage, builder: Stage) -> list[Finding]:
-    """`CMD ["/usr/local/bin/gunicorn"]` of the stage that now copies the virtualenv instead of /usr/local/bin."""
+    """`CMD ["/usr/local/bin/gunicorn"]` of the stage that now copies the virtualenv: a console script of the
+    builder's pip starts from it, unless the stage still copies a /usr/local/bin the builder writes by other means."""
     from migrator.plan.ecosystems.python import venv_start_commands
 
     findings: list[Finding] = []
-    for instruction, raw, message in venv_start_commands(read_facts(stage), read_facts(builder)):
+    for instruction, raw, code, message in venv_start_commands(read_facts(stage), read_facts(builder)):
         if instruction in stage.items:  # (the stage's own: a parent stage's are its own to change)
-            stage.items[stage.items.index(instruction)] = parse_instruction(raw, instruction.line, instruction.escape)
-            findings.append(finding("MIG515", instruction.line, message))
+            if raw != instruction.raw:
+                stage.items[stage.items.index(instruction)] = parse_instruction(raw, instruction.line,
+                                                                                instruction.escape)
+            findings.append(finding(code, instruction.line, message))
     return findings
 
 

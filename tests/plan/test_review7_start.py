@@ -60,6 +60,9 @@ def test_even_a_console_script_pip_installs_keeps_its_path_when_a_run_writes_int
     result = migrate("FROM python:3.12-slim\n" + WRITERS["tar"]
                      + "RUN pip install --no-cache-dir gunicorn\nCMD [\"/usr/local/bin/gunicorn\", \"app:app\"]\n")
     assert "/opt/venv/bin/gunicorn" not in result.dockerfile
+    # not silent: the copy of /usr/local/bin/gunicorn fails the build when pip was its only source
+    assert any("/usr/local/bin/gunicorn" in m and "line 2" in m and "/opt/venv/bin/gunicorn" in m
+               for m in messages(result, "MIG573"))
 
 
 @pytest.mark.parametrize("install", ["gunicorn==22.0.0", "'gunicorn[gevent]>=21'", "-r requirements.txt",
@@ -94,6 +97,13 @@ def test_a_builder_bin_tree_holding_more_than_console_scripts_is_still_copied() 
     assert "COPY --from=builder /usr/local/bin/ /usr/local/bin/\n" in runtime  # was: dropped, x gone
     assert 'CMD ["/usr/local/bin/x"]' in runtime  # was: CMD ["/opt/venv/bin/x"], no error
     assert "/opt/venv/bin/x" not in result.dockerfile
+
+
+def test_a_console_script_started_from_a_kept_builder_bin_tree_is_warned_about() -> None:
+    result = migrate(R7_1D.replace("-r requirements.txt", "gunicorn").replace('CMD ["/usr/local/bin/x"]',
+                                                                           'CMD ["/usr/local/bin/gunicorn"]'))
+    assert 'CMD ["/usr/local/bin/gunicorn"]' in final_stage(result)
+    assert any("/usr/local/bin/gunicorn" in m for m in messages(result, "MIG573"))
 
 
 def test_a_builder_bin_tree_of_console_scripts_only_still_comes_from_the_venv() -> None:

@@ -78,17 +78,19 @@ _STARTS = ("ENTRYPOINT", "CMD", "HEALTHCHECK")
 
 
 def _point_start_at_venv(context: EcosystemContext, plan: RuntimePlan) -> None:
-    for instruction, raw, message in venv_start_commands(context.facts):
-        plan.builder_edits.append(BuilderEdit(instruction.line, instruction.raw, raw))
-        plan.note("MIG515", instruction.line, message)
+    for instruction, raw, code, message in venv_start_commands(context.facts):
+        if raw != instruction.raw:
+            plan.builder_edits.append(BuilderEdit(instruction.line, instruction.raw, raw))
+        plan.note(code, instruction.line, message)
 
 
-def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None) -> list[tuple[Instruction, str, str]]:
-    """(instruction, its new text, why) of each ENTRYPOINT, CMD and HEALTHCHECK of the stage chain that names a
-    console script at /usr/local/bin, where Docker Hub's pip puts them: in the virtualenv the tool made they are
-    in /opt/venv/bin. Only with evidence that pip wrote it (pip_provides) and when nothing else in the chain may
-    write into /usr/local/bin (a tar -C, make install or a directory copied there writes names no line shows):
-    otherwise the path stays, the runtime copies what the original had, and the start check says if it lacks it.
+def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None
+                        ) -> list[tuple[Instruction, str, str, str]]:
+    """(instruction, its new text, finding code, why) of each ENTRYPOINT, CMD and HEALTHCHECK of the stage chain
+    that names a console script at /usr/local/bin, where Docker Hub's pip puts them: in the virtualenv the tool
+    made they are in /opt/venv/bin. Moved there (MIG515) only with evidence that pip wrote it (pip_provides) and
+    when nothing else in the chain may write into /usr/local/bin; with evidence but such a writer (a tar -C, make
+    install or a directory copied there writes names no line shows) the path stays, with a warning (MIG573).
     `installer`: the stage whose pip installs the scripts (a builder the stage copies the virtualenv from)."""
     from migrator.rules.data import builtin_data
 
@@ -96,26 +98,36 @@ def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None) 
     others = LocalBinWriters.of(facts)
     provides = pip_provides(installer or facts)
     moved: list[str] = []
+    kept: list[str] = []
 
     def script_of_venv(match: re.Match[str]) -> str:
         path, name = match.group(0), match.group(1)
-        if others.any_name or others.writes(path) or _is_interpreter(name, interpreter) or not provides(name):
+        if others.writes(path) or _is_interpreter(name, interpreter) or not provides(name):
+            return path
+        if others.any_name:
+            kept.append(name)
             return path
         moved.append(name)
         return f"{VENV}/bin/{name}"
 
-    found: list[tuple[Instruction, str, str]] = []
+    found: list[tuple[Instruction, str, str, str]] = []
     for stage in facts.stage.chain():
         for instruction in stage.instructions:
             moved.clear()
+            kept.clear()
             raw = _LOCAL_SCRIPT.sub(script_of_venv, instruction.raw) if instruction.keyword in _STARTS else ""
-            if not moved:
-                continue
-            names = list(dict.fromkeys(moved))
-            found.append((instruction, raw, f"`{instruction.keyword}` names "
-                          + ", ".join(f"/usr/local/bin/{n}" for n in names) + ", where Docker Hub's pip puts "
-                          "console scripts; pip now installs into the virtualenv, so it starts "
-                          + ", ".join(f"{VENV}/bin/{n}" for n in names)))
+            if moved:
+                names = list(dict.fromkeys(moved))
+                found.append((instruction, raw, "MIG515", f"`{instruction.keyword}` names "
+                              + ", ".join(f"/usr/local/bin/{n}" for n in names) + ", where Docker Hub's pip puts "
+                              "console scripts; pip now installs into the virtualenv, so it starts "
+                              + ", ".join(f"{VENV}/bin/{n}" for n in names)))
+            for name in dict.fromkeys(kept):
+                found.append((instruction, raw, "MIG573", f"`{instruction.keyword}` names /usr/local/bin/{name}, "
+                              f"a console script pip installs, now into the virtualenv ({VENV}/bin/{name}); the "
+                              "path is kept because a step also writes into /usr/local/bin files this tool cannot "
+                              f"see ({others.directory_writer}): if pip is what puts {name} there, start "
+                              f"{VENV}/bin/{name}"))
     return found
 
 
@@ -161,6 +173,7 @@ class LocalBinWriters:
     destinations: tuple[str, ...]  # files a COPY or ADD writes
     named: frozenset[str]  # names a COPY into /usr/local/bin/ writes
     any_name: bool  # a COPY of a directory or pattern, or a RUN writing into the directory without naming files
+    directory_writer: str = ""  # the first such line, for a message
 
     @classmethod
     def of(cls, facts: StageFacts) -> LocalBinWriters:
@@ -168,20 +181,20 @@ class LocalBinWriters:
 
         chain = [i for s in facts.stage.chain() for i in s.instructions]
         runs = "\n".join(i.raw for i in chain if i.keyword == "RUN")
-        settings = "\n".join(i.raw for i in chain if i.keyword in ("ENV", "ARG"))
         copies = [c for c in chain if c.keyword in ("COPY", "ADD") and len(c.words()) > 1]
         into_bin = [c for c in copies if c.words()[-1].rstrip("/") == "/usr/local/bin"]
         above = [c for c in copies if (c.words()[-1].rstrip("/") or "/") in _ABOVE_LOCAL_BIN]
-        any_name = (any(_may_write_any_name(c) for c in into_bin)
-                    or any(_may_write_any_name(c) or "." not in posixpath.basename(w.rstrip("/"))
-                           for c in above for w in c.words()[:-1])
-                    or _NAMES_THE_DIRECTORY.search(runs) is not None
-                    or _NAMES_THE_DIRECTORY.search(settings) is not None
-                    or _INSTALLS_UNDER_USR_LOCAL.search(runs) is not None)
+        writers = [c for c in into_bin if _may_write_any_name(c)]
+        writers += [c for c in above if _may_write_any_name(c)
+                    or any("." not in posixpath.basename(w.rstrip("/")) for w in c.words()[:-1])]
+        writers += [i for i in chain if (i.keyword == "RUN" and (_NAMES_THE_DIRECTORY.search(i.raw)
+                                                                or _INSTALLS_UNDER_USR_LOCAL.search(i.raw)))
+                    or (i.keyword in ("ENV", "ARG") and _NAMES_THE_DIRECTORY.search(i.raw))]
+        first = min(writers, key=lambda i: i.line) if writers else None
         return cls(tuple(placed_files(facts.commands, facts.env, facts.directories)), runs,
                    tuple(facts.copy_destinations + [target for _, target in facts.unplaced_copies]),
                    frozenset(posixpath.basename(w.rstrip("/")) for c in into_bin for w in c.words()[:-1]),
-                   any_name)
+                   first is not None, f"{first.keyword} at line {first.line}" if first else "")
 
     def writes(self, path: str) -> bool:
         """Whether a line names this file as one it writes (or may: a RUN that names it at all)."""
