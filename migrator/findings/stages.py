@@ -83,13 +83,15 @@ CODES: tuple[Code, ...] = (
          "stage writes into /usr/local/bin. A runtime's `COPY --from=builder /usr/local/bin/<script>` is taken "
          "from the builder's /opt/venv/bin/<script> (its `#!` names the virtualenv's python, copied to the same "
          "path)."),
-    Code("MIG573", Severity.WARNING, "console script path kept: the directory has other writers",
-         "A start command or health check names /usr/local/bin/<script>, a console script that a pip install "
-         "in the stage provides and that now sits in the virtualenv the tool made (/opt/venv/bin). Another step "
-         "writes files into /usr/local/bin that this tool cannot see (`tar -C /usr/local/bin`, `unzip -d`, "
-         "`make install`, a directory copied there), so which program the path means is not certain: it is "
-         "kept, and the runtime copies that path from the builder. If pip is what put the script there, the "
-         "copy fails the build: start /opt/venv/bin/<script> instead."),
+    Code("MIG573", Severity.WARNING, "/usr/local/bin path kept: it may be a console script now in the virtualenv",
+         "A start command or health check names /usr/local/bin/<script>, where Docker Hub's pip puts console "
+         "scripts; pip now installs into the virtualenv the tool made (/opt/venv/bin), and the tool could not "
+         "prove which program the path means, so it is kept and the runtime copies that path from the builder. "
+         "Either a pip install provides the script but another step writes files into /usr/local/bin that this "
+         "tool cannot see (`tar -C /usr/local/bin`, `unzip -d`, `make install`, a directory copied there), or no "
+         "line writes the path and a pip install reads its packages from a file this tool does not open "
+         "(`-r requirements.txt`, `.`). If pip is what put the script there, the copy fails the build: start "
+         "/opt/venv/bin/<script> instead."),
     Code("MIG516", Severity.WARNING, "install option does not fit the migrated layout",
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),

@@ -184,3 +184,11 @@ def test_the_same_file_read_from_the_context_is_judged_by_what_it_is(tmp_path: P
 def test_a_file_a_run_step_makes_before_copying_it_is_not_taken_for_the_context_file(maker: str) -> None:
     result = migrate(G1.replace("RUN cp bin/run", f"RUN {maker}cp bin/run"))
     assert "\nFROM cgr.dev/chainguard/python:latest\n" in result.dockerfile
+
+
+def test_a_start_path_only_an_unread_pip_install_can_have_written_is_kept_with_a_warning() -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\nRUN pip install --no-cache-dir .\n"
+                     'CMD ["/usr/local/bin/myapp"]\n')
+    assert 'CMD ["/usr/local/bin/myapp"]' in final_stage(result)
+    assert any("/usr/local/bin/myapp" in m and "line 4" in m and "/opt/venv/bin/myapp" in m
+               for m in messages(result, "MIG573"))

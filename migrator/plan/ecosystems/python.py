@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
 
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.ecosystems.base import (
@@ -88,7 +87,7 @@ def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None
                         ) -> list[tuple[Instruction, str, str, str]]:
     """(instruction, its new text, finding code, why) of each ENTRYPOINT, CMD and HEALTHCHECK of the stage chain
     that names a console script at /usr/local/bin, where Docker Hub's pip puts them: in the virtualenv the tool
-    made they are in /opt/venv/bin. Moved there (MIG515) only with evidence that pip wrote it (pip_provides) and
+    made they are in /opt/venv/bin. Moved there (MIG515) only with evidence that pip wrote it (pip_scripts) and
     when nothing else in the chain may write into /usr/local/bin; with evidence but such a writer (a tar -C, make
     install or a directory copied there writes names no line shows) the path stays, with a warning (MIG573).
     `installer`: the stage whose pip installs the scripts (a builder the stage copies the virtualenv from)."""
@@ -96,13 +95,18 @@ def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None
 
     interpreter = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
     others = LocalBinWriters.of(facts)
-    provides = pip_provides(installer or facts)
+    pip = pip_scripts(installer or facts)
     moved: list[str] = []
     kept: list[str] = []
+    unproven: list[str] = []
 
     def script_of_venv(match: re.Match[str]) -> str:
         path, name = match.group(0), match.group(1)
-        if others.writes(path) or _is_interpreter(name, interpreter) or not provides(name):
+        if others.writes(path) or _is_interpreter(name, interpreter):
+            return path
+        if not pip.provides(name):
+            if pip.unread_line is not None and not others.writes_any():
+                unproven.append(name)  # nothing else writes there: most likely pip's, but no line says so
             return path
         if others.any_name:
             kept.append(name)
@@ -115,6 +119,7 @@ def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None
         for instruction in stage.instructions:
             moved.clear()
             kept.clear()
+            unproven.clear()
             raw = _LOCAL_SCRIPT.sub(script_of_venv, instruction.raw) if instruction.keyword in _STARTS else ""
             if moved:
                 names = list(dict.fromkeys(moved))
@@ -127,6 +132,12 @@ def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None
                               f"a console script pip installs, now into the virtualenv ({VENV}/bin/{name}); the "
                               "path is kept because a step also writes into /usr/local/bin files this tool cannot "
                               f"see ({others.directory_writer}): if pip is what puts {name} there, start "
+                              f"{VENV}/bin/{name}"))
+            for name in dict.fromkeys(unproven):
+                found.append((instruction, raw, "MIG573", f"`{instruction.keyword}` names /usr/local/bin/{name}, "
+                              "which no line of the stage writes: it may be a console script of the pip install "
+                              f"at line {pip.unread_line} (its packages are in a file this tool cannot read), which "
+                              f"now installs into the virtualenv: the path is kept; if {name} is pip's, start "
                               f"{VENV}/bin/{name}"))
     return found
 
@@ -144,7 +155,7 @@ def venv_script_source(facts: StageFacts, path: str) -> str | None:
     others = LocalBinWriters.of(facts)
     if others.writes(path) or _is_interpreter(name, builtin_data("dockerhub.yaml").get("usr_local_bin") or []):
         return None
-    if others.any_name and not pip_provides(facts)(name):
+    if others.any_name and not pip_scripts(facts).provides(name):
         return None
     return f"{VENV}/bin/{name}"
 
@@ -229,31 +240,37 @@ _PIP_FILES = frozenset({"-r", "--requirement", "-e", "--editable", "--group"})
 _REQUIREMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def pip_provides(facts: StageFacts) -> Callable[[str], bool]:
-    """Whether the stage's installs certainly write a console script of this name: a package named on a pip
-    command line whose script it is (rules/dockerhub.yaml `console_scripts`) or whose own name it is; or, when an
-    install reads a file this tool does not open (-r requirements.txt, `.`, poetry), a script that table lists."""
+@dataclass(frozen=True)
+class PipScripts:
+    """The console scripts a stage's installs write, as far as its lines show."""
+    scripts: frozenset[str]  # of the packages named on a pip command line (rules/dockerhub.yaml console_scripts)
+    packages: frozenset[str]  # those packages' names, normalised
+    listed: frozenset[str]  # every script the table lists
+    unread_line: int | None  # the first install from a file this tool does not open (-r requirements.txt, `.`)
+
+    def provides(self, name: str) -> bool:
+        """Whether the installs certainly write a console script of this name: a named package's script or own
+        name; or, with an install from unread files, a script the table lists."""
+        return (name in self.scripts or _normalized(name) in self.packages
+                or (self.unread_line is not None and name in self.listed))
+
+
+def pip_scripts(facts: StageFacts) -> PipScripts:
     from migrator.rules.data import builtin_data
 
     table: dict[str, list[str]] = builtin_data("dockerhub.yaml").get("console_scripts") or {}
     packages: set[str] = set()
-    unread = False
+    unread: int | None = None
     for command in facts.commands:
         if not _installs_dependencies(command):
             continue
         arguments = _pip_arguments(command)
-        if arguments is None:
-            unread = True
-            continue
-        named, reads = _requirements(arguments)
+        named, reads = _requirements(arguments) if arguments is not None else (set(), True)
         packages |= named
-        unread = unread or reads
-    scripts = {s for p in packages for s in table.get(p, [])}
-    listed = {s for names in table.values() for s in names}
-
-    def provides(name: str) -> bool:
-        return name in scripts or _normalized(name) in packages or (unread and name in listed)
-    return provides
+        if reads and unread is None:
+            unread = command.line
+    return PipScripts(frozenset(s for p in packages for s in table.get(p, [])), frozenset(packages),
+                      frozenset(s for names in table.values() for s in names), unread)
 
 
 def _pip_arguments(command: Command) -> tuple[str, ...] | None:
