@@ -102,6 +102,12 @@ CODES: tuple[Code, ...] = (
          "The build output was located from the build command, or from the builder command that put the "
          "start command's program in place (`cp app /usr/local/bin/`, `mv`, `install`, `ln -s`); the message "
          "says which path the runtime receives and how to make it more precise."),
+    Code("MIG572", Severity.WARNING, "start program placed on a condition",
+         "The builder command that puts the start command's program in place (MIG518) runs only on a "
+         "condition: inside an `if` or a `case`, after `[ -f x ] &&`, or with its failure ignored (`|| true`). "
+         "The runtime still copies the program, because the start command runs it, but when the command did "
+         "not run the `COPY --from` fails the build. Put the program there unconditionally, or start "
+         "another one."),
     Code("MIG519", Severity.WARNING, "jar location guessed",
          "The ENTRYPOINT does not name the jar, so the build tool's output directory is copied."),
     Code("MIG520", Severity.INFO, "nginx listens on 8080",

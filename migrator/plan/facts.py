@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 
 from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
+from migrator.parse.options import first_operand
 from migrator.parse.variables import buildkit_words, expand_args, needs_quoting, process_word
 from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, parse_arg
@@ -585,9 +586,9 @@ def _reads_script(words: list[str]) -> bool:
     while index < len(words) and posixpath.basename(words[index]) in _HEREDOC_WRAPPERS:
         valued = _HEREDOC_WRAPPERS[posixpath.basename(words[index])]
         index += 1
-        while index < len(words) and (words[index].startswith("-") or "=" in words[index]):
-            takes_value = len(words[index]) == 2 and words[index][1] in valued
-            index += 2 if takes_value else 1
+        index += first_operand(words[index:], valued)
+        while index < len(words) and "=" in words[index]:
+            index += 1  # (`env A=b sh`)
     if index < len(words) and words[index] == "busybox":
         index += 1
     if index >= len(words) or posixpath.basename(words[index]) not in _SHELLS:

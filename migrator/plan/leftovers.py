@@ -1,6 +1,6 @@
 """Which directories a stage still has when it ends: what a runtime may `COPY --from` out of it.
 
-A `mkdir` proves a directory only when nothing removes it later (`mkdir -p /tmp/build && ... &&
+A `mkdir` (or `install -d`) proves a directory only when nothing removes it later (`mkdir -p /tmp/build && ... &&
 rm -rf /tmp/build`) and when it ran for certain: a `mkdir` inside an `if`, a `case` or after `||`
 may not have run. A directory the stage removed is never copied.
 """
@@ -18,23 +18,30 @@ _CONDITIONAL = frozenset({"if_statement", "elif_clause", "else_clause", "case_st
 
 
 def made_directories(facts: StageFacts) -> list[str]:
-    """The directories `mkdir` made that are certainly there at the end of the stage."""
-    conditional = _conditional_commands(facts)
+    """The directories `mkdir` or `install -d` made that are certainly there at the end of the stage."""
+    conditional = _conditional_commands(facts, ("mkdir", "install"))
     targets = _removal_targets(facts.commands, facts)  # (command index, what it removes), in order
     made: list[str] = []
     for index, command in enumerate(facts.commands):
-        if not command.words or command.words[0].rsplit("/", 1)[-1] != "mkdir":
-            continue
-        if (command.line, command.words) in conditional:
+        directories = _directories_made_by(command.words)
+        if not directories or (command.line, command.words) in conditional:
             continue
         later = [target for at, target in targets if at > index]
-        for word in command.words[1:]:
-            if word.startswith("-"):
-                continue
+        for word in directories:
             path = command.resolve(word, facts.env)
             if not _inside_any(path, later) and path not in made:
                 made.append(path)
     return made
+
+
+def _directories_made_by(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The directories `mkdir DIR...` or `install -d DIR...` makes."""
+    from migrator.parse.options import operands
+    from migrator.plan.copy_commands import made_directories
+
+    if words and words[0].rsplit("/", 1)[-1] == "mkdir":
+        return tuple(operands(words[1:], "m", {"--mode", "--context"}))
+    return made_directories(words)
 
 
 def removed_paths(facts: StageFacts) -> list[str]:
@@ -64,17 +71,23 @@ def _removal_targets(commands: list[Command], facts: StageFacts) -> list[tuple[i
     return found
 
 
-def _conditional_commands(facts: StageFacts, marker: str = "mkdir") -> set[tuple[int, tuple[str, ...]]]:
+def _conditional_commands(facts: StageFacts, markers: tuple[str, ...]) -> set[tuple[int, tuple[str, ...]]]:
     """(line, words) of the simple commands that run only on some condition (in an if, a case, after ||),
-    read in the RUN lines whose text holds `marker` ("" for all)."""
+    read in the RUN lines whose text holds one of `markers` ("" for all)."""
+    return set(conditions(facts.commands, markers))
+
+
+def conditions(commands: list[Command], markers: tuple[str, ...] = ("",)) -> dict[tuple[int, tuple[str, ...]], str]:
+    """(line, words) -> the condition, of the simple commands of `commands`' RUN lines (those whose text holds
+    one of `markers`) that run only on some condition, or whose failure the RUN ignores."""
     from migrator.plan.facts import run_scripts, strip_env_prefix
     from migrator.rewrite.shell import Source, simple_commands
 
-    found: set[tuple[int, tuple[str, ...]]] = set()
+    found: dict[tuple[int, tuple[str, ...]], str] = {}
     seen: set[int] = set()
-    for command in facts.commands:
+    for command in commands:
         instruction = command.instruction
-        if id(instruction) in seen or marker not in instruction.raw:
+        if id(instruction) in seen or not any(marker in instruction.raw for marker in markers):
             continue
         seen.add(id(instruction))
         for script, first_line in run_scripts(instruction):
@@ -82,10 +95,11 @@ def _conditional_commands(facts: StageFacts, marker: str = "mkdir") -> set[tuple
                 src = Source(script, first_line)
             except Exception:  # never raise on user input
                 continue
-            conditional = {src.start(node) for node in _command_nodes(src.root) if _under_condition(node)}
+            conditional = {src.start(node): why for node in _command_nodes(src.root)
+                           if (why := _condition(node)) is not None}
             for simple in simple_commands(script, first_line):
                 if simple.start in conditional:
-                    found.add((simple.line, strip_env_prefix(simple.words)))
+                    found[(simple.line, strip_env_prefix(simple.words))] = conditional[simple.start]
     return found
 
 
@@ -103,7 +117,7 @@ def _command_nodes(root: Node) -> list[Node]:
 
 def conditional_commands(facts: StageFacts) -> set[tuple[int, tuple[str, ...]]]:
     """(line, words) of every simple command of the stage that runs only on some condition."""
-    return _conditional_commands(facts, "")
+    return _conditional_commands(facts, ("",))
 
 
 def under_condition(node: Node) -> bool:
@@ -112,18 +126,48 @@ def under_condition(node: Node) -> bool:
 
 
 def _under_condition(node: Node) -> bool:
+    return _condition(node) is not None
+
+
+def _condition(node: Node) -> str | None:
+    """Why the node may not run or may fail unnoticed: in an if, a case or a loop, after `||`, after a
+    test and `&&` (`[ -f x ] && cp x /bin/`), before `||` (`cp x /bin/ || true`)."""
     child, parent = node, node.parent
     while parent is not None:
-        if parent.type in _CONDITIONAL or (parent.type == "list" and _after_or(parent, child)):
-            return True
+        if parent.type in _CONDITIONAL:
+            return f"inside {parent.type.split('_')[0]}"
+        if parent.type == "list":
+            before, after = _neighbours(parent, child)
+            if before == "||":
+                return "after `||`"
+            if after == "||" and _ignores_failure(parent.children[parent.children.index(child) + 2]):
+                return "before `||`: its failure is ignored"
+            if before == "&&" and _is_test(parent.children[parent.children.index(child) - 2]):
+                return "after a test and `&&`"
         child, parent = parent, parent.parent
-    return False
+    return None
 
 
-def _after_or(list_node: Node, child: Node) -> bool:
-    """In `a || b`, b runs only when a failed."""
+def _neighbours(list_node: Node, child: Node) -> tuple[str | None, str | None]:
+    """The operators before and after `child` in `a && b || c`."""
     children = list_node.children
-    for index, item in enumerate(children):
-        if item == child:
-            return index > 0 and children[index - 1].type == "||"
-    return False
+    index = children.index(child)
+    before = children[index - 1].type if index > 0 else None
+    after = children[index + 1].type if index + 1 < len(children) else None
+    return before, after
+
+
+def _ignores_failure(node: Node) -> bool:
+    """`|| true`, `|| :`, `|| echo skipped`: the RUN goes on (`|| exit 1` does not)."""
+    name = node.child_by_field_name("name") if node.type == "command" else None
+    return name is not None and name.text is not None and name.text.decode() in ("true", ":", "echo", "printf")
+
+
+def _is_test(node: Node) -> bool:
+    """A test command, or a list that ends with one (`make && [ -f app ]`)."""
+    while node.type == "list" and node.children:
+        node = node.children[-1]
+    if node.type == "test_command":
+        return True
+    name = node.child_by_field_name("name") if node.type == "command" else None
+    return name is not None and name.text is not None and name.text.decode() in ("test", "[")

@@ -9,6 +9,7 @@ import posixpath
 from fnmatch import fnmatchcase
 
 from migrator.parse.variables import expand_args
+from migrator.plan.copy_commands import COPY_COMMANDS, copy_operands, made_directories
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 from migrator.plan.facts import Command, joined
 from migrator.plan.startcommand import effective_command, inner_program, is_shell_c, unwrap
@@ -19,20 +20,12 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # inside it (`cp app /usr/local/bin`)
 _KNOWN_DIRECTORIES = frozenset({"/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin",
                                 "/usr/local", "/usr", "/"})
-# per command: (short options that take a value, long options that must have one: `--mode 755` or `--mode=755`)
-_VALUED: dict[str, tuple[str, frozenset[str]]] = {
-    "cp": ("S", frozenset({"--suffix", "--sparse", "--no-preserve"})),
-    "mv": ("S", frozenset({"--suffix"})),
-    "install": ("mogS", frozenset({"--mode", "--owner", "--group", "--suffix", "--strip-program"})),
-    "ln": ("S", frozenset({"--suffix"})),
-}
-
-
 @dataclass(frozen=True)
 class Placement:
     path: str  # absolute path of the file the command made
     source: str  # absolute path of the file it came from
     command: Command
+    condition: str | None = None  # why the command may not have run (`if`, `[ -f x ] &&`, `|| true`)
 
     def places(self, path: str) -> bool:
         """Is `path` this file, a file in this directory, or a name its glob matches (`cp bin/* /usr/local/bin/`)?"""
@@ -44,13 +37,6 @@ class Placement:
     def moved(self) -> bool:
         """`mv`: the source is no longer there."""
         return posixpath.basename(self.command.words[0]) == "mv"
-
-
-@dataclass(frozen=True)
-class _Operands:
-    sources: tuple[str, ...]
-    destination: str
-    into_directory: bool | None  # True: -t DIR, a trailing slash or several sources; None: not told
 
 
 def copy_started_program(context: EcosystemContext, plan: RuntimePlan) -> None:
@@ -78,6 +64,11 @@ def _copy_placed(program: str, placements: list[Placement], context: EcosystemCo
             plan.copies.append(Copy(path, path))
             plan.note("MIG518", placement.command.line, f"`{program}`, the start command, is put at {candidate} by "
                       f"`{placement.command.words[0]}` in the builder: the runtime gets {path}")
+            if placement.condition:
+                plan.note("MIG572", placement.command.line, f"`{' '.join(placement.command.words)}` runs only on a "
+                          f"condition ({placement.condition}): when it did not, {path} is not in the builder and "
+                          f"`COPY --from` of it fails the build (the start command `{program}` could not start "
+                          "without it either); put it there unconditionally, or start another program")
         return
 
 
@@ -132,14 +123,14 @@ def placed_files(commands: list[Command], env: dict[str, str | None], directorie
     for command in commands:
         name = posixpath.basename(command.words[0])
         here = cwd.get(command.instruction.line, command.workdir)
-        words = _expanded(command.words[1:], env) if name in _VALUED or name == "cd" else None
+        words = _expanded(command.words[1:], env) if name in COPY_COMMANDS or name == "cd" else None
         if words is None:
             continue  # (a variable the RUN sets itself, or none: where the file goes is not known)
         if name == "cd":
             if len(words) == 1:
                 cwd[command.instruction.line] = _absolute(words[0], here, env)
             continue
-        operands = _operands(name, words)
+        operands = copy_operands((name, *words))
         if operands is None:
             continue
         destination = _absolute(operands.destination, here, env)
@@ -149,7 +140,18 @@ def placed_files(commands: list[Command], env: dict[str, str | None], directorie
         for source in operands.sources:
             path = posixpath.join(destination, posixpath.basename(source.rstrip("/"))) if into else destination
             placed.append(Placement(path, _absolute(source, here, env), command))
-    return placed
+    return _with_conditions(placed)
+
+
+def _with_conditions(placed: list[Placement]) -> list[Placement]:
+    """The placements with the condition their command runs on, if any (only their RUN lines are read)."""
+    from migrator.plan.leftovers import conditions
+    from migrator.records import replace
+
+    if not placed:
+        return placed
+    conditional = conditions([p.command for p in placed])
+    return [replace(p, condition=conditional.get((p.command.line, p.command.words))) for p in placed]
 
 
 def _expanded(words: tuple[str, ...], env: dict[str, str | None]) -> tuple[str, ...] | None:
@@ -163,64 +165,13 @@ def _expanded(words: tuple[str, ...], env: dict[str, str | None]) -> tuple[str, 
     return tuple(expanded)
 
 
-def _operands(name: str, words: tuple[str, ...]) -> _Operands | None:
-    """Sources and destination of `cp|mv|install|ln [options] SOURCE... DEST` or `... -t DIR SOURCE...`."""
-    short_valued, long_valued = _VALUED[name]
-    target: str | None = None
-    no_target = False  # -T: the destination is the file itself
-    positional: list[str] = []
-    index = 0
-    options_done = False
-    while index < len(words):
-        word = words[index]
-        index += 1
-        if options_done or not word.startswith("-") or word == "-":
-            positional.append(word)
-        elif word == "--":
-            options_done = True
-        elif word.startswith("--"):
-            option, equals, value = word.partition("=")
-            if option == "--directory":
-                return None  # `install --directory DIR`: makes directories
-            if option == "--target-directory":
-                target = value if equals else (words[index] if index < len(words) else None)
-                index += 0 if equals else 1
-            elif option == "--no-target-directory":
-                no_target = True
-            elif option in long_valued and not equals:
-                index += 1
-        else:
-            for position, letter in enumerate(word[1:], start=1):
-                rest = word[position + 1:]
-                if letter == "d" and name == "install":
-                    return None  # `install -d DIR`: makes directories
-                if letter == "T":
-                    no_target = True
-                elif letter == "t" or letter in short_valued:
-                    if letter == "t":
-                        target = rest or (words[index] if index < len(words) else None)
-                    index += 0 if rest else 1
-                    break
-    if target is not None:
-        return _Operands(tuple(positional), target, True) if positional else None
-    if len(positional) < 2:
-        return None
-    *sources, destination = positional
-    if no_target:
-        return _Operands(tuple(sources[-1:]), destination, False)
-    several = len(sources) > 1 or destination.endswith("/")
-    return _Operands(tuple(sources), destination, True if several else None)
-
-
 def _made_directories(commands: list[Command], env: dict[str, str | None]) -> set[str]:
     made: set[str] = set()
     for command in commands:
-        name = posixpath.basename(command.words[0])
-        directory_install = name == "install" and any(w.startswith("-") and not w.startswith("--") and "d" in w
-                                                      for w in command.words[1:])
-        if name == "mkdir" or directory_install:
+        if posixpath.basename(command.words[0]) == "mkdir":
             made |= {_absolute(w, command.workdir, env) for w in command.words[1:]
                      if not w.startswith("-") and "$" not in w}
+        made |= {_absolute(w, command.workdir, env) for w in made_directories(command.words) if "$" not in w}
     return made
 
 

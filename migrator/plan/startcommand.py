@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from migrator.parse.dockerfile import Instruction
+from migrator.parse.options import first_operand
 from migrator.parse.words import split_words
 from migrator.records import dataclass
 from migrator.regex import lazy as lazy_re
@@ -20,7 +21,7 @@ from migrator.regex import lazy as lazy_re
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _INIT_WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "catatonit"})
 _USER_WRAPPERS = frozenset({"gosu", "su-exec"})
-_TINI_OPTIONS_WITH_VALUE = frozenset({"-p", "-e", "-l"})
+_TINI_OPTIONS_WITH_VALUE = "pelr"  # short options of tini (-p -e -l) and dumb-init (-r) that take a value
 _ASSIGNMENT = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # files that are shell scripts by their name: *.sh, entrypoint scripts without an extension, and the
 # start scripts Gradle's application plugin writes (build/install/<app>/bin/<app>)
@@ -74,6 +75,11 @@ class Unwrapped:
     wrappers: tuple[str, ...]  # argv[0] of each wrapper, outermost first
 
 
+def init_options_end(words: tuple[str, ...] | list[str]) -> int:
+    """The index of the program in the words after tini/dumb-init: past their options and a `--`."""
+    return first_operand(words, _TINI_OPTIONS_WITH_VALUE, ("--rewrite",))
+
+
 def unwrap(argv: tuple[str, ...] | list[str]) -> Unwrapped:
     """Skip tini/dumb-init (and their options), gosu/su-exec USER, and `env [-i] [VAR=value]...`."""
     index, wrappers = 0, []
@@ -82,11 +88,7 @@ def unwrap(argv: tuple[str, ...] | list[str]) -> Unwrapped:
         if name in _INIT_WRAPPERS:
             wrappers.append(argv[index])
             index += 1
-            while index < len(argv) and argv[index].startswith("-"):
-                if argv[index] == "--":
-                    index += 1
-                    break
-                index += 2 if argv[index] in _TINI_OPTIONS_WITH_VALUE else 1
+            index += init_options_end(argv[index:])
         elif name in _USER_WRAPPERS and index + 2 < len(argv):
             wrappers.append(argv[index])
             index += 2

@@ -243,8 +243,10 @@ def _strip_wrappers(argv: list[str], line: int, runtime_tools: set[str], outcome
                                             "already runs as nonroot"))
             result = result[_PRIVILEGE_DROPPERS[name]:]
         elif name in _INIT_WRAPPERS and name not in runtime_tools:
+            from migrator.plan.startcommand import init_options_end
+
             rest = result[1:]
-            rest = rest[rest.index("--") + 1:] if "--" in rest else [w for w in rest if not w.startswith("-")]
+            rest = rest[init_options_end(rest):]  # (the program's own options stay: `app --port 80`)
             outcome.findings.append(finding("MIG509", line, f"`{name}` removed: the runtime image does not "
                                             "ship it; use `docker run --init` if the app spawns children"))
             result = rest

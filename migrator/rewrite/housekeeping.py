@@ -5,6 +5,7 @@ from __future__ import annotations
 from migrator.findings import packages as codes
 from migrator.findings import shell as scodes
 from migrator.model import Finding
+from migrator.parse.options import operands
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome
@@ -242,8 +243,8 @@ def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
     return unknown_accounts(cmd, ctx, user, group)
 
 
-_SU_VALUE_OPTIONS = {"-s", "--shell", "-c", "--command", "-g", "--group", "-G", "--supp-group", "-w",
-                     "--whitelist-environment"}
+_SU_VALUED_SHORT = "scgGw"  # options of su and runuser that take a value
+_SU_VALUED_LONG = frozenset({"--shell", "--command", "--group", "--supp-group", "--whitelist-environment"})
 
 
 def _runs_as(cmd: Cmd, ctx: Context) -> Outcome | None:
@@ -258,15 +259,8 @@ def _runs_as(cmd: Cmd, ctx: Context) -> Outcome | None:
         group = _option_value(words, "-g", "--group")
     elif cmd.name in ("su", "runuser"):
         user = _option_value(words, "-u", "--user") if cmd.name == "runuser" else ""
-        skip = False
-        for word in words if not user else []:
-            if skip:
-                skip = False
-            elif word in _SU_VALUE_OPTIONS:
-                skip = True
-            elif not word.startswith("-"):
-                user = word
-                break
+        named = [w for w in operands(words, _SU_VALUED_SHORT, _SU_VALUED_LONG) if w != "-"]  # (`su - app`: login)
+        user = user or next(iter(named), "")
     if "$" in user + group:
         return None
     return unknown_accounts(cmd, ctx, user, group) if user or group else None

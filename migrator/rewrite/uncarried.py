@@ -19,6 +19,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
+from migrator.parse.options import operands
+from migrator.plan.copy_commands import COPY_COMMANDS, CopyOperands, copy_operands
 from migrator.plan.facts import Command, StageFacts
 
 _UNCARRIABLE = ("/proc", "/dev", "/sys", "/var/cache", "/var/lib/apt", "/var/lib/apk")
@@ -32,7 +34,6 @@ _SYSTEM_WRITES = (
     "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/skel",
     "/etc/ld.so.cache", "/etc/locale.gen", "/usr/share/doc", "/usr/share/man",
 )
-_COPIERS = ("cp", "mv", "install")
 _PATH_DIRECTORIES = frozenset({"/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin"})
 # directories a `cp FILE DIR` may name: copying one from the builder would bring the -dev image's whole tree
 _SYSTEM_DIRECTORIES = frozenset({
@@ -102,7 +103,11 @@ def _writes(facts: StageFacts) -> Iterator[tuple[Command, str, bool]]:
                         yield command, target, True
         if (command.line, command.words) in conditional:
             continue  # (a file written on a condition may not be there: the runtime's COPY would fail)
-        name, operands = posixpath.basename(command.words[0]), _operands(command.words)
+        name = posixpath.basename(command.words[0])
+        if name in COPY_COMMANDS:
+            yield from _copy_writes(command, moves)
+            continue
+        operands = _operands(name, command.words[1:])
         if moves:
             operands = [word for word in operands if word.startswith("/")]
         if name == "tee":
@@ -110,26 +115,27 @@ def _writes(facts: StageFacts) -> Iterator[tuple[Command, str, bool]]:
         elif name == "sed" and any(w == "-i" or w.startswith(("-i", "--in-place")) for w in command.words[1:]):
             scripted = any(w in ("-e", "-f") or w.startswith("--expression") for w in command.words[1:])
             yield from ((command, word, True) for word in operands[0 if scripted else 1:])
-        elif name == "ln" and len(operands) > 1:
-            yield command, operands[-1], False  # a link: its target may be a path the runtime lacks
-        elif name in _COPIERS and len(operands) == 2 and operands[-1].rstrip("/") in _SYSTEM_DIRECTORIES:
-            yield command, posixpath.join(operands[-1], posixpath.basename(operands[0].rstrip("/"))), True
-        elif name in _COPIERS and len(operands) > 1:
-            yield command, operands[-1], len(operands) == 2
 
 
-def _operands(words: tuple[str, ...]) -> list[str]:
+def _copy_writes(command: Command, moves: bool) -> Iterator[tuple[Command, str, bool]]:
+    """What `cp`/`mv`/`install` write (a file, or the destination when it may be a directory) and the link
+    `ln` makes. After a `cd` (`moves`) only an absolute destination is known."""
+    operands = copy_operands(command.words)
+    if operands is None or (moves and not operands.destination.startswith("/")):
+        return
+    link = posixpath.basename(command.words[0]) == "ln"
+    if operands.into_directory is None and operands.destination.rstrip("/") in _SYSTEM_DIRECTORIES:
+        operands = CopyOperands(operands.sources, operands.destination, True)  # (`cp app.conf /etc`)
+    for _, target in operands.targets():
+        yield command, target, not link  # a link: its target may be a path the runtime lacks
+
+
+def _operands(name: str, words: tuple[str, ...]) -> list[str]:
     """The words after the program that are no options (an `-e EXPR` of sed counts as an option)."""
-    operands: list[str] = []
-    skip = False
-    for word in words[1:]:
-        if skip:
-            skip = False
-        elif word in ("-e", "-f", "-t", "-m", "-o", "-g", "--target-directory"):
-            skip = True
-        elif not word.startswith("-"):
-            operands.append(word)
-    return operands
+    if name == "sed":  # (`-i.bak`: the suffix is the option's own, never a value of another letter)
+        words = tuple("-i" if w.startswith("-i") else w for w in words)
+        return operands(words, "efl", {"--expression", "--file", "--line-length"})
+    return operands(words)
 
 
 def _used_later(path: str, writer: Command, facts: StageFacts) -> bool:

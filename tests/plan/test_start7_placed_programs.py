@@ -153,3 +153,23 @@ def test_the_cmd_program_an_entrypoint_starts_is_copied_too() -> None:
             'ENTRYPOINT ["launcher"]\nCMD ["app", "serve"]\n')
     runtime = assert_runs(text, "/usr/local/bin/launcher")
     assert "COPY --from=builder /usr/local/bin/app /usr/local/bin/app\n" in runtime
+
+
+@pytest.mark.parametrize("run, condition", [
+    ("go build -o app . && [ -f app ] && cp app /usr/local/bin/", "after a test"),
+    ("go build -o app . && if [ -f app ]; then cp app /usr/local/bin/; fi", "inside if"),
+    ("go build -o app . && cp app /usr/local/bin/ || true", "its failure is ignored"),
+])
+def test_a_program_placed_on_a_condition_is_copied_with_a_warning_naming_the_condition(run: str,
+                                                                                        condition: str) -> None:
+    result = migrate(go_app(run))
+    # the start command runs it, so the runtime still gets it; the warning says the COPY fails when it is absent
+    assert "COPY --from=builder /usr/local/bin/app /usr/local/bin/app\n" in runtime_of(result.dockerfile)
+    (warning,) = [f for f in result.findings if f.code == "MIG572"]
+    assert condition in warning.message and "fails the build" in warning.message and warning.line == 4
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_an_unconditional_placement_has_no_condition_warning() -> None:
+    result = migrate(go_app("go build -o app . && cp app /usr/local/bin/ && [ -x /usr/local/bin/app ] || exit 1"))
+    assert "MIG572" not in {f.code for f in result.findings}

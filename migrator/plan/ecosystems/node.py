@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import posixpath
 
+from migrator.parse.options import operands, scan
 from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 from migrator.plan.facts import Command
 
-_PRODUCTION_FLAGS = ("--production", "--omit=dev", "--only=production", "--only=prod", "--prod")
-_VALUED = frozenset({"--prefix", "-C", "--dir", "--registry", "--cache", "--loglevel", "--workspace", "-w", "--filter"})
+_PRODUCTION_FLAGS = ("--production", "--prod")
+# options of npm, yarn and pnpm install that take a value
+_VALUED_SHORT = "Cw"
+_VALUED_LONG = frozenset({"--prefix", "--dir", "--registry", "--cache", "--loglevel", "--workspace", "--filter",
+                          "--omit", "--include", "--only"})
 
 
 class Node:
@@ -20,7 +24,7 @@ class Node:
         for tool, prune in (("npm", "npm prune --omit=dev"), ("pnpm", "pnpm prune --prod")):
             installs = [c for c in context.commands(tool) if len(c.words) > 1 and c.words[1] in ("ci", "install", "i")]
             trees = [c for c in installs if _creates_tree(c)]
-            if not trees or any(flag in c.words for c in trees for flag in _PRODUCTION_FLAGS):
+            if not trees or any(_production_only(c) for c in trees):
                 continue
             directories = list(dict.fromkeys(_install_directory(c, context) for c in trees))
             extra = [c for c in installs if c not in trees and not {"-g", "--global"} & set(c.words)]
@@ -56,14 +60,7 @@ class Node:
                 words = words[1:]
             if words[:1] not in (["serve"], ["http-server"]):
                 continue
-            arguments, skip = [], False
-            for word in words[1:]:
-                if skip:
-                    skip = False
-                elif word in ("-l", "--listen", "-p", "--port", "-a", "-c", "--config"):
-                    skip = True
-                elif not word.startswith("-"):
-                    arguments.append(word)
+            arguments = operands(words[1:], "lpac", ("--listen", "--port", "--config"))
             return context.facts.resolve(arguments[0] if arguments else ".")
         return None
 
@@ -81,19 +78,18 @@ class Node:
         return plan
 
 
+def _production_only(command: Command) -> bool:
+    """`npm ci --omit=dev` (or `--omit dev`), `--only=production`, `pnpm install --prod`: no dev dependencies."""
+    scanned = scan(command.words[2:], _VALUED_SHORT, _VALUED_LONG)
+    wanted = {("--omit", "dev"), ("--only", "production"), ("--only", "prod")}
+    return scanned.has(*_PRODUCTION_FLAGS) or bool(wanted & set(scanned.options))
+
+
 def _creates_tree(command: Command) -> bool:
     """`npm ci`, `npm install` with no package named: the tree package.json describes, which prune
     keeps to its production part. `npm install -g x` or `npm install ./lib` add packages instead."""
-    words = command.words[2:]
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-        elif word in _VALUED:
-            skip = True
-        elif word in ("-g", "--global", "--no-save") or not word.startswith("-"):
-            return False
-    return True
+    scanned = scan(command.words[2:], _VALUED_SHORT, _VALUED_LONG)
+    return not scanned.operands and not scanned.has("-g", "--global", "--no-save")
 
 
 def _install_directory(command: Command, context: EcosystemContext) -> str | None:
