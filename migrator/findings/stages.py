@@ -293,11 +293,17 @@ CODES: tuple[Code, ...] = (
          "starts, and the step fails with `not found` at every start: a configuration it fetched, a file it wrote or a"
          " service it notified is missing, which the app may notice later. Install the package on a runtime that can "
          "(wolfi-base), do the step at build time, or drop it if the app does not need it."),
-    Code("MIG562", Severity.INFO, "a user of the original image created on wolfi-base",
-         "The final stage moved from a language image to wolfi-base, for the shell (or bash) its command "
-         "needs, and it names a user that the language image shipped (`USER node`, `COPY --chown=node:node`). "
-         "wolfi-base has no such user: it is created with `adduser -D` and the uid it had (rules/dockerhub.yaml), "
-         "so USER and --chown work as before."),
+    Code("MIG562", Severity.INFO, "a user of the original image created in the stage",
+         "The stage names a user that the original image shipped and its Chainguard image lacks: it runs as it "
+         "(`USER www-data`), gives it files (`COPY --chown=node:node`) or names it in a RUN (`chown -R "
+         "www-data:www-data /var/www/html`, `chgrp`, `install -o/-g`, `su`, `runuser`, `gosu`, `su-exec`). "
+         "Docker Hub's php and Debian images have www-data (uid 33), Alpine's has it as 82, node has node (1000); "
+         "Chainguard images have only Wolfi's base accounts and their own user (uid 65532), so USER, --chown and "
+         "the RUN would fail. The stage creates it first, on a stage with a shell (a -dev builder, wolfi-base, "
+         "a single stage), with busybox `adduser -D` and the uid it had (rules/dockerhub.yaml), or a free uid "
+         "when Wolfi uses that one (33 is xfs); on a -dev image that runs as nonroot it is created as root, after "
+         "the USER root the tool adds, and the user in force afterwards stays what it was. Files the stage gives "
+         "it keep that owner only inside the stage: a distroless runtime still runs as its own user (65532)."),
     Code("MIG558", Severity.WARNING, "the runtime keeps the .NET SDK for `dotnet run`",
          "The start command is `dotnet run` (or another SDK command), which builds the project before it runs it: "
          "only the SDK can do that, so the runtime is dotnet-sdk, with busybox sh and the compilers, as big as the "

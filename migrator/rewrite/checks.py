@@ -95,9 +95,12 @@ def upstream_users(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
     ref = root.stage.ref
     repository = ref.short_name if ref is not None else ""
     users: dict[str, str] = {}
-    for entry in builtin_data("dockerhub.yaml").get("users") or []:
+    entries = builtin_data("dockerhub.yaml").get("users") or []
+    # the distribution's users first: php:*-alpine's www-data is Alpine's (82), php's Debian tags' is 33
+    for entry in sorted(entries, key=lambda e: "match" in e):
         if ("match" in entry and glob_match(repository, entry["match"])) or (
             entry.get("family") == root.family and "match" not in entry
         ):
-            users.update({str(uid): name for name, uid in entry["users"].items() if str(uid) not in users})
+            users.update({str(uid): name for name, uid in entry["users"].items()
+                          if str(uid) not in users and name not in users.values()})
     return users

@@ -60,6 +60,7 @@ class StageKnowledge:
     groups: dict[str, str] = field(default_factory=dict)  # gid as written -> name, of groups created so far
     group_names: set[str] = field(default_factory=set)  # names of the groups created so far
     user_names: set[str] = field(default_factory=set)  # names of the users created so far
+    unresolved: dict[str, str] = field(default_factory=dict)  # account name nothing created -> the command naming it
     setup_scripts: set[str] = field(default_factory=set)  # files a repository set-up script was saved to
     served: dict[str, list[str]] = field(default_factory=dict)  # such a file -> what its repository serves
     sets_up_repositories: bool = False  # some command of the stage adds a repository (sources.list, .repo)

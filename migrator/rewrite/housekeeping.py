@@ -283,6 +283,8 @@ def unknown_accounts(cmd: Cmd, ctx: Context, user: str, group: str) -> Outcome |
     unknown += [g for g in (group,) if g and not g.isdigit() and g not in known_group_names(ctx) | installed]
     if not unknown:
         return None
+    for name in unknown:  # (the first pass's record: the writer creates those the original image shipped)
+        ctx.stage.unresolved.setdefault(name, f"`{_text(cmd)}` (line {cmd.line})")
     if ctx.stage.image_uid == 0:  # wolfi-base runs as root: no user of its own to offer
         instead = "or use numeric ids"
     else:

@@ -208,6 +208,8 @@ def _render(name: str, parsed: _Parsed, ctx: Context) -> str | None:
         applet = "deluser" if name == "userdel" else "delgroup"
         return " ".join([applet, *(["--remove-home"] if "--remove-home" in parsed.flags else []), target])
     if name == "usermod":
+        if target not in known_users(ctx):  # (`usermod -aG staff www-data`: the writer creates a source image's user)
+            ctx.stage.unresolved.setdefault(target, f"`usermod ... {target}`")
         return " && ".join(c for g in groups for c in (_ensure_group(g, ctx), f"addgroup {target} {g}") if c)
     if name in ("groupadd", "addgroup"):
         flags = ["-S"] if system else []

@@ -176,7 +176,6 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
     if stage_plan.base_packages:
         out.text += f"RUN apk add --no-cache {' '.join(stage_plan.base_packages)}{newline}"
         out.findings += runtime_plan.findings if runtime_plan else []
-        out.text += _source_users_on_base(plan, stage_plan, newline, out)
     if stage_plan.role == BUILDER or stage_plan.single_stage:
         body = _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
         out.text += _kept_chain_entrypoint(plan, stage_plan, body, image, newline, out)
@@ -206,40 +205,55 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
     _note_external_copies(plan, stage, out)
 
 
-def _source_users_on_base(plan: FilePlan, stage_plan: StagePlan, newline: str, out: Written) -> str:
-    """A stage moved from a language image to wolfi-base (for the shell its command needs) that names a user
-    the language image shipped (`USER node`, `--chown=node:node`): wolfi-base has no such user, so it is
-    created with the uid it had (rules/dockerhub.yaml), or USER and COPY --chown fail."""
+def _source_users(plan: FilePlan, stage_plan: StagePlan, knowledge: StageKnowledge, newline: str,
+                  out: Written) -> str:
+    """The users the source image shipped that the stage names (`USER www-data`, `--chown=node`, `chown -R
+    www-data /var/www`, `su www-data -c`) and its Chainguard image lacks: created with the uid they had
+    (rules/dockerhub.yaml), or USER, --chown and the RUN fail. The RUN lines that create them, for the top of
+    the stage (as root: the caller puts them after the USER root it adds, or switches back)."""
     from migrator.rules.data import builtin_data
 
     accounts = builtin_data("wolfi/accounts.yaml")
     taken = {str(i) for i in (*(accounts.get("users") or {}).values(), *(accounts.get("groups") or {}).values())}
     lines = []
-    for uid, name in source_users_to_create(plan, stage_plan):
+    image = image_name(plan.inherited_image(stage_plan))
+    for uid, name, named_by in source_users_to_create(plan, stage_plan, knowledge):
         # a uid (or the gid adduser gives its group) Wolfi already uses (33 is xfs): any free one
         lines.append(f"RUN adduser -D {name}{newline}" if uid in taken else f"RUN adduser -D -u {uid} {name}{newline}")
         which = f"uid {uid}" if uid not in taken else f"a free uid: {uid}, its uid there, is Wolfi's"
         out.findings.append(finding("MIG562", stage_plan.stage.from_item.line, f"user {name} ({which}) created: "
-                                    f"the original image had it, {image_name(plan.inherited_image(stage_plan))} "
-                                    "does not, and the stage runs as it or gives it files"))
+                                    f"the original image had it, {image} does not, and {named_by} names it"))
+        knowledge.user_names.add(name)  # (its group too: a stage built FROM this one has them)
+        knowledge.group_names.add(name)
     return "".join(lines)
 
 
-def source_users_to_create(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, str]]:
-    if not stage_plan.base_packages:
-        return []
+def source_users_to_create(plan: FilePlan, stage_plan: StagePlan,
+                           knowledge: StageKnowledge) -> list[tuple[str, str, str]]:
+    """(uid, name, what names it) of the users `_source_users` creates. `knowledge`: the stage's first pass
+    (the accounts its RUN lines name that nothing created) and what the stages it is built FROM created."""
+    from migrator.rules.data import builtin_data
+
+    if not plan.rules.image_model(plan.inherited_image(stage_plan)).shell:
+        return []  # (no RUN on a distroless image: USER and --chown are mapped to the image's user)
     users = upstream_users(plan, stage_plan)
-    named: set[str] = set()
+    named: dict[str, str] = {}
     created = ""
     for instruction in stage_plan.stage.instructions:
         if instruction.keyword == "USER":
-            named.add(instruction.body.strip().split(":")[0])
+            named.setdefault(instruction.body.strip().split(":")[0], f"USER (line {instruction.line})")
         elif instruction.keyword in ("COPY", "ADD") and instruction.flags.get("chown"):
-            named.add(instruction.flags["chown"].split(":")[0])
+            for account in instruction.flags["chown"].split(":")[:2]:
+                named.setdefault(account, f"--chown (line {instruction.line})")
         elif instruction.keyword == "RUN":
             created += " " + instruction.logical
-    return [(uid, name) for uid, name in sorted(users.items()) if name in named and not re.search(
-        rf"\b(adduser|useradd)\b[^;&|]*\b{re.escape(name)}\b", created)]
+    for account, command in knowledge.unresolved.items():
+        named.setdefault(account, command)
+    image = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))
+    present = {*map(str, builtin_data("wolfi/accounts.yaml").get("users") or {}), image.user,
+               *knowledge.user_names}  # (the stages it is built FROM created these)
+    return [(uid, name, named[name]) for uid, name in sorted(users.items()) if name in named
+            and name not in present and not re.search(rf"\b(adduser|useradd)\b[^;&|]*\b{re.escape(name)}\b", created)]
 
 
 def _kept_chain_entrypoint(plan: FilePlan, stage_plan: StagePlan, body: str, image: str, newline: str,
@@ -414,8 +428,9 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                    newline: str, out: Written) -> str:
     text: list[str] = []
     needs_root = False
-    created = {name for _, name in source_users_to_create(plan, stage_plan)}  # users and groups the stage creates
     knowledge = _stage_knowledge(plan, stage_plan, items, out)
+    accounts = _source_users(plan, stage_plan, knowledge, newline, out)
+    created = set(knowledge.user_names)  # users and groups the stage creates
     translated: list[Instruction] = []  # the stage's instructions as written out (RUN lines translated)
     user = _user_at_start(plan, stage_plan)  # the user in force in the output, None for root
     for item in items:
@@ -475,6 +490,11 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     body = "".join(text)
     installs_bash = "bash" in stage_plan.base_packages or re.search(r"\bapk add\b[^\n]*(?<![\w-])bash(?![\w-])", body)
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
+    if accounts:
+        start = _user_at_start(plan, stage_plan)  # (None: root, or the USER root added at the top)
+        first = next((i for i in items if isinstance(i, Instruction)), None)
+        back = "" if first is not None and first.keyword == "USER" else f"USER {start}{newline}"  # (it switches)
+        body = (accounts if start is None else f"USER root{newline}{accounts}{back}") + body
     if bash:
         body = _install_as_root(["bash"], _user_at_start(plan, stage_plan), newline) + body
         out.findings.append(finding("MIG551", stage_plan.stage.from_item.line, f"bash installed with apk: {bash}"))
@@ -533,6 +553,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
                                image_uid=plan.rules.image_facts(image_name(image)).uid,
                                sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
     knowledge.source_users = set(upstream_users(plan, stage_plan).values())
+    knowledge.unresolved = probe.unresolved
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None

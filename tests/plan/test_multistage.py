@@ -230,10 +230,12 @@ def test_maintainer_becomes_a_label_everywhere() -> None:
 
 
 def test_chown_to_a_user_wolfi_lacks_is_reported() -> None:
-    result = migrate("FROM php:8.2-cli\nCOPY --chown=www-data:www-data . /app\nRUN useradd app\n"
-                     "COPY --chown=app . /x\nCMD [\"php\", \"/app/a.php\"]\n")
+    # www-data came with php's image: the builder creates it (MIG562); bob came with nothing
+    result = migrate("FROM php:8.2-cli\nCOPY --chown=www-data:www-data . /app\nCOPY --chown=bob . /b\n"
+                     "RUN useradd app\nCOPY --chown=app . /x\nCMD [\"php\", \"/app/a.php\"]\n")
     messages = [f for f in result.findings if f.code == "MIG534"]
-    assert len(messages) == 1 and messages[0].line == 2 and "www-data" in messages[0].message
+    assert len(messages) == 1 and messages[0].line == 3 and "bob" in messages[0].message
+    assert "USER root\nRUN adduser -D www-data\nCOPY --chown=www-data:www-data . /app\n" in result.dockerfile
 
 
 def test_app_copied_into_root_carries_what_the_command_names() -> None:

@@ -65,9 +65,9 @@ def test_a_gid_reference_becomes_a_group_name():
 
 
 def test_chown_to_a_debian_user_is_reported():
-    result = migrate("FROM php:8.3-cli\nRUN chown -R www-data:www-data /var/www\nCOPY . /app\nCMD [\"php\", \"/app/a.php\"]\n")
+    result = migrate("FROM php:8.3-cli\nRUN chown -R deploy:deploy /var/www\nCOPY . /app\nCMD [\"php\", \"/app/a.php\"]\n")
     [error] = [f for f in result.findings if f.code == "MIG413"]  # nothing installed could create it
-    assert error.severity is Severity.ERROR and "www-data" in error.message  # the RUN fails there
+    assert error.severity is Severity.ERROR and "deploy" in error.message  # the RUN fails there
     created = "RUN adduser --system --group www-data && chown -R www-data:www-data /var/www"
     made = codes(migrate(f"FROM php:8.3-cli\n{created}\nCOPY . /app\nCMD [\"php\", \"/app/a.php\"]\n"))
     assert "MIG405" not in made and "MIG413" not in made
@@ -293,10 +293,10 @@ def test_apk_on_wolfi_is_not_said_to_be_missing():
 
 
 def test_chown_advice_names_a_user_the_image_has():
-    on_base = migrate("FROM debian:bookworm\nRUN chown www-data /var/www\nCMD [\"sh\", \"-c\", \"sleep 1\"]\n")
+    on_base = migrate("FROM debian:bookworm\nRUN chown deploy /var/www\nCMD [\"sh\", \"-c\", \"sleep 1\"]\n")
     [owner] = [f.message for f in on_base.findings if f.code == "MIG413"]
     assert "uid 65532" not in owner and "(root" not in owner and "numeric ids" in owner
-    on_php = migrate("FROM php:8.2-cli AS b\nRUN chown www-data /var/www && echo > /x\nFROM b\nCMD [\"php\", \"-v\"]\n")
+    on_php = migrate("FROM php:8.2-cli AS b\nRUN chown deploy /var/www && echo > /x\nFROM b\nCMD [\"php\", \"-v\"]\n")
     [owner] = [f.message for f in on_php.findings if f.code == "MIG413"]
     assert "(php, uid 65532)" in owner
 

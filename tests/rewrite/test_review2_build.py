@@ -148,15 +148,15 @@ FROM python:3.12-slim
 RUN apt-get update && apt-get install -y libcap2-bin locales \\
  && setcap cap_net_bind_service=+ep /usr/local/bin/python3.12 \\
  && sed -i 's/# en_US.UTF-8/en_US.UTF-8/' /etc/locale.gen \\
- && chown www-data:www-data /srv
+ && chown deploy:deploy /srv
 COPY app.py /srv/app.py
 CMD ["python", "/srv/app.py"]
 """)
     [setcap] = errors(result, "MIG412")
     assert "/usr/local/bin/python3.12" in setcap and "/usr/bin/python3.X" in setcap
     assert "/etc/locale.gen" not in result.dockerfile  # removed with locale-gen's work (MIG404)
-    [owner] = errors(result, "MIG413")  # www-data does not exist on Wolfi: chown fails under &&
-    assert "www-data" in owner
+    [owner] = errors(result, "MIG413")  # deploy exists nowhere (python's www-data is created): chown fails under &&
+    assert "deploy" in owner
 
 
 def test_docker_hub_nginx_cache_directory_becomes_wolfis():
@@ -461,11 +461,11 @@ def test_su_and_install_to_a_user_nothing_creates_are_errors():
 FROM php:8.3-cli
 WORKDIR /var/www
 COPY . .
-RUN su www-data -s /bin/sh -c "composer install" && install -d -o www-data -g www-data /var/www/storage
+RUN su deploy -s /bin/sh -c "composer install" && install -d -o deploy -g deploy /var/www/storage
 CMD ["php", "artisan", "serve"]
 """)
     owners = errors(result, "MIG413")
-    assert len(owners) == 2 and owners[0].startswith("`su www-data") and owners[1].startswith("`install -d")
+    assert len(owners) == 2 and owners[0].startswith("`su deploy") and owners[1].startswith("`install -d")
     created = migrate("FROM debian:12\nRUN useradd -r app && su app -s /bin/sh -c true\nCMD [\"sh\"]\n")
     assert not messages(created, "MIG413")
 
