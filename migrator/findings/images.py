@@ -88,6 +88,16 @@ CODES: tuple[Code, ...] = (
         "too.",
     ),
     Code(
+        "MIG215", Severity.WARNING, "file-source stage kept on its Docker Hub image",
+        "A stage that is only `FROM IMAGE AS NAME` serves later stages as a source of files, and one of "
+        "them copies a path that only Docker Hub's image has (nginx's /docker-entrypoint.d, php's "
+        "docker-php-* helpers: the `dockerhub_paths` of rules/chainguard-images.yaml). Moved to the "
+        "Chainguard image, that COPY would fail the build, so the stage is left on its image, exactly as a "
+        "`COPY --from=IMAGE` of the same files would be. The build still pulls that image, and the final "
+        "image carries those files (often shell scripts written for that image's layout, which need a "
+        "shell): port what they do, or drop the COPY, to leave Docker Hub's image out.",
+    ),
+    Code(
         "MIG220", Severity.WARNING, "latest serves another language version than the source pinned",
         "The source image pins a language version (`mcr.microsoft.com/dotnet/aspnet:6.0`, `ruby:2.7`, "
         "`node:18`, `eclipse-temurin:17`, `python:3.11-slim`), and the Chainguard image's `latest` tag serves "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from migrator.findings import finding
@@ -90,6 +91,9 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
                 f"it assembles the files of the final stage (line {staged.stages[-1].from_item.line}), which is "
                 "left as written: " + (refusal or ""))
             plans.append(_refuse(stage, why))
+            continue
+        if not is_final and (kept := _dockerhub_file_source(staged, stage, rules)) is not None:
+            plans.append(kept)
             continue
         plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None,
                                  builds_for_others=stage.index not in final_chain and _used_later(staged, stage)))
@@ -182,6 +186,32 @@ def _used_later(staged: StagedFile, stage: Stage) -> bool:
             if reference and staged.stage_by_reference(reference, before=other.index) is stage:
                 return True
     return False
+
+
+def _dockerhub_file_source(staged: StagedFile, stage: Stage, rules: RuleSet) -> StagePlan | None:
+    """`FROM nginx AS nginx-image` with nothing else, which a later stage copies a path of Docker Hub's image
+    from (`COPY --from=nginx-image /docker-entrypoint.d ...`): the Chainguard image has no such path, so the
+    stage stays on its image, as a `COPY --from=nginx:1.27` of the same files would."""
+    from migrator.regex import glob_root
+
+    if stage.instructions or stage.ref is None or any(s.parent is stage for s in staged.stages):
+        return None
+    for other in staged.stages[stage.index + 1:]:
+        for instruction in other.instructions:
+            reference = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
+            if not reference or staged.stage_by_reference(reference, before=other.index) is not stage:
+                continue
+            words = instruction.json_args() or instruction.body.split()
+            for source in words[:-1]:
+                path = posixpath.normpath("/" + source.strip("/")) if not source.startswith("-") else ""
+                if path and any(glob_root(path, pattern) for pattern in rules.dockerhub_paths):
+                    plan = StagePlan(stage, UNCHANGED)
+                    plan.findings.append(finding("MIG215", stage.from_item.line, (
+                        f"stage '{stage.label}' kept on {stage.ref.familiar}: line {instruction.line} copies {path} "
+                        f"from it, a path of Docker Hub's image that the Chainguard image does not have; the "
+                        f"final image carries those files from {stage.ref.familiar}, which the build pulls")))
+                    return plan
+    return None
 
 
 def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options: Options,

@@ -175,3 +175,31 @@ def test_pip_from_os_packages_is_not_reported_lost_on_the_python_runtime() -> No
     assert runtime.startswith("cgr.dev/chainguard/python:latest\n")
     assert "COPY --from=builder /opt/venv /opt/venv" in runtime
     assert not any("py3-pip" in m for m in messages(result, "MIG514"))  # was: "installed py3-pip; ... no package manager"
+
+
+# --- a FROM-only stage that serves Docker Hub-only files stays on its image -------------------------
+
+NGINX_FILES = """FROM nginx:1.27 AS nginx-image
+
+FROM php:8.3-fpm
+COPY --from=nginx-image /docker-entrypoint.d /docker/entrypoint.d/
+COPY --from=nginx-image /etc/nginx/mime.types /etc/nginx/mime.types
+COPY entrypoint.sh /entrypoint.sh
+ENTRYPOINT ["/entrypoint.sh"]
+CMD ["php-fpm"]
+"""
+
+
+def test_a_stage_that_only_provides_docker_hub_files_is_kept_on_its_image() -> None:
+    result = migrate(NGINX_FILES)
+    assert result.dockerfile.startswith("FROM nginx:1.27 AS nginx-image\n")  # as written: its files exist there
+    assert "COPY --from=nginx-image /docker-entrypoint.d /docker/entrypoint.d/" in result.dockerfile
+    assert any("nginx-image" in m and "/docker-entrypoint.d" in m for m in messages(result, "MIG215"))
+    assert not messages(result, "MIG543")  # was an error: the Chainguard nginx has no /docker-entrypoint.d
+    assert result.runtime is not None and result.runtime.status != "broken"
+
+
+def test_a_file_source_stage_copied_for_ordinary_paths_is_migrated() -> None:
+    result = migrate(NGINX_FILES.replace("COPY --from=nginx-image /docker-entrypoint.d /docker/entrypoint.d/\n", ""))
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/nginx")
+    assert not messages(result, "MIG215")

@@ -609,7 +609,9 @@ def test_a_shell_running_a_script_on_a_shell_less_image_says_to_port_the_script(
 def test_a_chain_whose_build_fails_anyway_still_gets_a_runtime_that_starts() -> None:
     # the COPY of a Docker Hub-only path fails the build whatever the runtime: the shell the script needs is
     # still chosen, and the error is the build's (MIG543), not a shell the runtime lacks
-    result = migrate("FROM nginx:1.27 AS nginx-image\nFROM php:8.3-fpm AS base\nFROM base AS shared\n"
+    # (a stage with a RUN of its own is migrated: one that is only FROM stays on nginx, MIG215)
+    result = migrate("FROM nginx:1.27 AS nginx-image\nRUN rm /etc/nginx/conf.d/default.conf\n"
+                     "FROM php:8.3-fpm AS base\nFROM base AS shared\n"
                      "COPY --from=nginx-image /docker-entrypoint.d /docker-entrypoint.d\n"
                      "COPY entrypoint.sh /docker/entrypoint.sh\nENTRYPOINT [\"/docker/entrypoint.sh\"]\n"
                      "FROM shared AS app\nCMD [\"php\", \"artisan\", \"serve\"]\n")
