@@ -192,3 +192,12 @@ def test_a_start_path_only_an_unread_pip_install_can_have_written_is_kept_with_a
     assert 'CMD ["/usr/local/bin/myapp"]' in final_stage(result)
     assert any("/usr/local/bin/myapp" in m and "line 4" in m and "/opt/venv/bin/myapp" in m
                for m in messages(result, "MIG573"))
+
+
+@pytest.mark.parametrize("step", ["RUN find /usr/local -depth -name '*.pyc' -delete\n",
+                                  "RUN ./configure --prefix=/usr && make && make install\n",
+                                  "RUN chmod -R a+rX /usr/local/bin\n"])
+def test_a_step_that_only_reads_the_directory_or_installs_elsewhere_does_not_stop_the_move(step: str) -> None:
+    result = migrate(f"FROM python:3.12-slim\nRUN pip install --no-cache-dir supervisor\n{step}"
+                     'CMD ["/usr/local/bin/supervisord"]\n')
+    assert 'CMD ["/opt/venv/bin/supervisord"]' in final_stage(result)

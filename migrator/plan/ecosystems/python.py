@@ -173,6 +173,26 @@ _NAMES_THE_DIRECTORY = re.compile(r"(?<![\w./-])/usr/local(?:/s?bin)?/?(?=$|[\s;
 _INSTALLS_UNDER_USR_LOCAL = re.compile(
     r"(?<![\w-])(?:g?make\b[^;&|\n]*\binstall\b|cmake\s+--install\b|(?:ninja|meson)\b[^;&|\n]*\binstall\b"
     r"|npm\s+(?:install|i)\b[^;&|\n]*\s(?:-g|--global)\b)")
+# commands that name a directory without writing new files into it (`find /usr/local -name '*.pyc' -delete`)
+_LEAVES_NAMES = frozenset({"find", "rm", "chmod", "chown", "chgrp", "ls", "du", "strip", "test", "["})
+_PREFIX = re.compile(r"(?:--prefix[= ]|\bPREFIX=)(\S+)")
+
+
+def _writes_the_directory(run: str) -> bool:
+    """Whether a RUN may write files of any name into /usr/local/bin: a command that names the directory (or
+    /usr/local), other than one that only reads or removes (find, rm, chmod), or an install under /usr/local."""
+    for segment in re.split(r"&&|\|\||[;|\n]", run):
+        words = [w for w in segment.replace("\\", " ").split() if w != "RUN" and "=" not in w.split("/")[0]]
+        if words and posixpath.basename(words[0]) in _LEAVES_NAMES:
+            continue
+        if _NAMES_THE_DIRECTORY.search(segment):
+            return True
+    if not _INSTALLS_UNDER_USR_LOCAL.search(run):
+        return False
+    prefixes = [p.strip("'\"").rstrip("/") for p in _PREFIX.findall(run)]
+    return not prefixes or "/usr/local" in prefixes  # (`./configure --prefix=/usr && make install`: not there)
+
+
 _ABOVE_LOCAL_BIN = frozenset({"/usr/local", "/usr", "/"})
 
 
@@ -198,8 +218,7 @@ class LocalBinWriters:
         writers = [c for c in into_bin if _may_write_any_name(c)]
         writers += [c for c in above if _may_write_any_name(c)
                     or any("." not in posixpath.basename(w.rstrip("/")) for w in c.words()[:-1])]
-        writers += [i for i in chain if (i.keyword == "RUN" and (_NAMES_THE_DIRECTORY.search(i.raw)
-                                                                or _INSTALLS_UNDER_USR_LOCAL.search(i.raw)))
+        writers += [i for i in chain if (i.keyword == "RUN" and _writes_the_directory(i.raw))
                     or (i.keyword in ("ENV", "ARG") and _NAMES_THE_DIRECTORY.search(i.raw))]
         first = min(writers, key=lambda i: i.line) if writers else None
         return cls(tuple(placed_files(facts.commands, facts.env, facts.directories)), runs,
