@@ -91,7 +91,7 @@ def _take_the_venv(plan: FilePlan, stage: Stage, copy: Instruction, builder: Sta
 def _start_from_the_venv(stage: Stage, builder: Stage) -> list[Finding]:
     """`CMD ["/usr/local/bin/gunicorn"]` of the stage that now copies the virtualenv: a console script of the
     builder's pip starts from it, unless the stage still copies a /usr/local/bin the builder writes by other means."""
-    from migrator.plan.ecosystems.python import venv_start_commands
+    from migrator.plan.ecosystems.python_scripts import venv_start_commands
 
     findings: list[Finding] = []
     for instruction, raw, code, message in venv_start_commands(read_facts(stage), read_facts(builder)):
@@ -107,7 +107,7 @@ def _copy_scripts_from_the_venv(stage: Stage, builder: Stage) -> list[Finding]:
     """`COPY --from=builder /usr/local/bin/gunicorn /usr/local/bin/gunicorn`: the builder's pip wrote it there and
     now writes it into the venv, so the COPY takes it from there (its `#!` names the venv's python, which the
     stage copies to the same path: the script runs from where the original put it)."""
-    from migrator.plan.ecosystems.python import venv_script_source
+    from migrator.plan.ecosystems.python_scripts import venv_script_source
 
     findings: list[Finding] = []
     facts = read_facts(builder)
@@ -135,7 +135,7 @@ def _copy_scripts_from_the_venv(stage: Stage, builder: Stage) -> list[Finding]:
 def _redirect_local_bin(stage: Stage, builder: Stage) -> bool:
     """`COPY --from=builder /usr/local/bin /usr/local/bin` (console scripts): they are in the venv now. Kept when
     the builder writes into /usr/local/bin by other means (tar -C, make install, cp): what it put there is needed."""
-    from migrator.plan.ecosystems.python import LocalBinWriters
+    from migrator.plan.ecosystems.python_scripts import LocalBinWriters
 
     if LocalBinWriters.of(read_facts(builder)).writes_any():
         return False
