@@ -32,8 +32,10 @@ def port_site_packages(plan: FilePlan, newline: str) -> list[Finding]:
             builder = _site_packages_source(plan, stage, item)
             if builder is None or not isinstance(item, Instruction):
                 continue
-            if builder.index not in ported and not _install_into_venv(builder, newline):
-                continue
+            if builder.index not in ported:
+                if not _install_into_venv(builder, newline):
+                    continue
+                findings += _start_from_the_venv(builder, builder)  # (`RUN pip install x && /usr/local/bin/x`)
             ported.add(builder.index)
             findings += _take_the_venv(plan, stage, item, builder, newline)
     return findings

@@ -201,3 +201,24 @@ def test_a_step_that_only_reads_the_directory_or_installs_elsewhere_does_not_sto
     result = migrate(f"FROM python:3.12-slim\nRUN pip install --no-cache-dir supervisor\n{step}"
                      'CMD ["/usr/local/bin/supervisord"]\n')
     assert 'CMD ["/opt/venv/bin/supervisord"]' in final_stage(result)
+
+
+def test_a_builder_that_runs_a_console_script_runs_it_from_the_venv_and_does_not_keep_its_bin_tree() -> None:
+    result = migrate(R7_1D.replace("RUN curl -fsSL https://example.com/x.tgz | tar -xz -C /usr/local/bin\n",
+                                   "RUN pip install celery && /usr/local/bin/celery --version\n")
+                     .replace("/usr/local/bin/x", "/usr/local/bin/celery"))
+    builder, runtime = result.dockerfile.split("\nFROM ", 1)
+    assert "RUN pip install celery && /opt/venv/bin/celery --version\n" in builder  # was: not found, build failed
+    assert "/usr/local/bin" not in runtime  # the builder's /usr/local/bin has nothing: the COPY would fail
+    assert 'CMD ["/opt/venv/bin/celery"]' in runtime
+
+
+def test_a_build_step_running_a_console_script_in_a_single_stage_original_runs_it_from_the_venv() -> None:
+    result = migrate("FROM python:3.12-slim\nRUN pip install --no-cache-dir django\n"
+                     "RUN /usr/local/bin/django-admin --version\nCMD [\"python\", \"-m\", \"http.server\"]\n")
+    assert "RUN /opt/venv/bin/django-admin --version\n" in result.dockerfile
+
+
+def test_a_builder_that_downloads_into_usr_local_bin_keeps_its_bin_tree() -> None:
+    result = migrate(R7_1D.replace("| tar -xz -C /usr/local/bin", "-o /usr/local/bin/x"))
+    assert "COPY --from=builder /usr/local/bin/ /usr/local/bin/\n" in final_stage(result)

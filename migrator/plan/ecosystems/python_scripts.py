@@ -20,12 +20,12 @@ if TYPE_CHECKING:
 
 
 _LOCAL_SCRIPT = re.compile(r"(?<![\w./-])/usr/local/bin/([\w.+-]+)(?![\w./-])")
-_STARTS = ("ENTRYPOINT", "CMD", "HEALTHCHECK")
+_STARTS = ("ENTRYPOINT", "CMD", "HEALTHCHECK", "RUN")  # (a RUN that runs a console script)
 
 
 def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None
                         ) -> list[tuple[Instruction, str, str, str]]:
-    """(instruction, its new text, finding code, why) of each ENTRYPOINT, CMD and HEALTHCHECK of the stage chain
+    """(instruction, its new text, finding code, why) of each ENTRYPOINT, CMD, HEALTHCHECK and RUN of the stage chain
     that names a console script at /usr/local/bin, where Docker Hub's pip puts them: in the virtualenv the tool
     made they are in /opt/venv/bin. Moved there (MIG515) only with evidence that pip wrote it (pip_scripts) and
     when nothing else in the chain may write into /usr/local/bin; with evidence but such a writer (a tar -C, make
@@ -169,19 +169,28 @@ class LocalBinWriters:
     def writes(self, path: str) -> bool:
         """Whether a line names this file as one it writes (or may: a RUN that names it at all)."""
         return (any(p.places(path) for p in self.placements)  # cp, mv, install, ln
-                or re.search(rf"{re.escape(path)}(?![\w.+-])", self.runs) is not None  # curl -o, chmod, echo >
+                or _names_it(self.runs, path)  # curl -o, chmod, echo >
                 or any(path == d.rstrip("/") for d in self.destinations)
                 or posixpath.basename(path) in self.named)
 
     def writes_any(self) -> bool:
-        """Whether anything besides pip writes into /usr/local/bin at all (a RUN naming the interpreter there,
-        `ln -s /usr/local/bin/python3 ...`, reads it)."""
-        from migrator.rules.data import builtin_data
-
-        interpreter = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
+        """Whether anything besides pip writes files into /usr/local/bin at all (so a builder has the directory
+        and something in it): a copy or placement into it, a RUN writing into the directory, or a download or
+        redirection to a file there (`curl -o`, `wget -O`, `>`); a RUN that only runs a file there does not."""
         return (self.any_name or bool(self.named) or any(_inside(d, "/usr/local/bin") for d in self.destinations)
                 or any(p.path.startswith("/usr/local/bin/") for p in self.placements)
-                or any(not _is_interpreter(m.group(1), interpreter) for m in _LOCAL_SCRIPT.finditer(self.runs)))
+                or _WRITES_A_FILE_THERE.search(self.runs) is not None)
+
+
+# what precedes a path a RUN runs (`RUN /usr/local/bin/x`, `&& /usr/local/bin/x`): a start, not a write
+_RUNS_IT = r"(?:RUN|&&|\|\||[;|(]|\bexec|\bthen|\bdo)\s{1,8}"
+def _names_it(runs: str, path: str) -> bool:
+    """Whether a RUN names the path other than to run it."""
+    pattern = rf"{re.escape(path)}(?![\w.+-])"
+    return re.search(pattern, re.sub(rf"({_RUNS_IT}){pattern}", r"\1", runs)) is not None
+
+
+_WRITES_A_FILE_THERE = re.compile(r"(?:\s-[a-zA-Z]*[oO]|--output(?:-document)?=?|>>?)\s*[\"']?/usr/local/bin/[\w.+-]+")
 
 
 def _inside(path: str, directory: str) -> bool:
