@@ -222,3 +222,13 @@ def test_a_build_step_running_a_console_script_in_a_single_stage_original_runs_i
 def test_a_builder_that_downloads_into_usr_local_bin_keeps_its_bin_tree() -> None:
     result = migrate(R7_1D.replace("| tar -xz -C /usr/local/bin", "-o /usr/local/bin/x"))
     assert "COPY --from=builder /usr/local/bin/ /usr/local/bin/\n" in final_stage(result)
+
+
+@pytest.mark.parametrize("base", ["FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
+                                  "FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"])
+def test_run_cp_and_copy_of_a_context_file_get_the_same_runtime_on_other_languages_too(base: str) -> None:
+    results = [migrate(f"{base}{form} bin/run /usr/local/bin/run\nCMD [\"/usr/local/bin/run\"]\n")
+               for form in ("RUN cp", "COPY")]
+    heads = [r.dockerfile.split("\n", 2)[:2] for r in results]
+    assert heads[0] == heads[1]
+    assert heads[0][0] == "FROM cgr.dev/chainguard/wolfi-base:latest" and heads[0][1].endswith(" bash")
