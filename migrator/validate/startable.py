@@ -671,6 +671,9 @@ def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageV
                 if word.endswith((".jar", ".war")):
                     return f"`java {word}` reads {word} as a class name: a jar starts with `java -jar {word}`"
                 return None
+    if located.how == "copied" and located.path.startswith("/root/") and not _runs_as_root(view):
+        return (f"`{program}` is copied to {located.path}, and the stage's user cannot reach it: Wolfi's base "
+                "layout makes /root 0700 and the image runs as a nonroot user; copy it elsewhere (/usr/local/bin)")
     model = view.model
     venv = view.env.get("VIRTUAL_ENV") or ""
     in_venv = (venv and _inside(located.path, venv)) or re.search(r"/\.?venv/bin/[^/]+$", located.path)
@@ -684,6 +687,14 @@ def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageV
         return (f"`{program}` is a Ruby binstub (`#!/usr/bin/env ruby`) and {_short(view.image)} has no "
                 f"/usr/bin/env: start it as `ruby {program}`")
     return None
+
+
+def _runs_as_root(view: StageView) -> bool:
+    """The stage's last USER, else its image's user, is root."""
+    users = [i.body.strip() for stage in view.chain for i in stage.instructions if i.keyword == "USER"]
+    if users:
+        return users[-1].split(":")[0] in ("root", "0")
+    return view.model is None or view.model.uid == 0
 
 
 def _short(image: str) -> str:
