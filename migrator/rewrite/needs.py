@@ -181,7 +181,7 @@ def run_time_packages(plan: FilePlan, packages: dict[int, list[str]], build_tool
     implied = plan.rules.runtime_libs.get("dev_packages", {})
     common = {"ca-certificates", "ca-certificates-bundle"}  # tzdata too is lost where the runtime lacks it
     installed = _installed(plan, packages)
-    programs = programs_installed(plan)
+    programs = programs_installed(plan, installed)
     return [p for p in installed if (p not in libraries or p in programs)
             and p not in implied and not p.endswith("-dev") and (build_tools or p not in plan.rules.build_tools)
             and p not in common and p not in _COMPILERS]
@@ -204,15 +204,18 @@ def installed_packages(commands: list[SimpleCommand]) -> list[str]:
     return names
 
 
-def programs_installed(plan: FilePlan) -> set[str]:
+def programs_installed(plan: FilePlan, candidates: list[str]) -> set[str]:
     """The Wolfi library packages whose programs the original final stage (or a stage it is built FROM)
     installed by name: `apt-get install imagemagick`, not `apk add imagemagick-libs` (rules/runtime-libs.yaml
-    `program_packages`). A package list in a variable is not read, nor `apk add --virtual .build-deps ...`,
-    which the stage removes again."""
+    `program_packages`), among `candidates`. A package list in a variable is not read, nor
+    `apk add --virtual .build-deps ...`, which the stage removes again."""
     from migrator.plan.facts import read_facts
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
 
-    wanted = plan.rules.runtime_libs.get("program_packages", {})
+    program_packages = plan.rules.runtime_libs.get("program_packages", {})
+    wanted = {p: program_packages[p] for p in candidates if p in program_packages}
+    if not wanted:  # (the usual case: no stage is read again)
+        return set()
     named: set[str] = set()
     stage: Stage | None = plan.final.stage
     while stage is not None:

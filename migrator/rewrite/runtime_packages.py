@@ -29,7 +29,7 @@ def missing_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list
 
     provided = plan.rules.image_facts(runtime_name).packages
     language = [g for lang in plan.rules.languages.values() if lang.runtime_name == runtime_name for g in lang.packages]
-    programs = programs_installed(plan)
+    programs = programs_installed(plan, carried)
     return [p for p in run_time_packages(plan, packages, build_tools=True) if p not in provided
             and (p not in carried or p in programs) and p not in _WRAPPERS
             and not any(glob_match(p, g) for g in language)]
