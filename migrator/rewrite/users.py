@@ -149,6 +149,8 @@ def _fold_change(cmd: Cmd, ctx: Context) -> Outcome | None:
     changes = {flag: value for flag, value in parsed.flags.items() if flag in _CHANGE_FLAGS}
     if "gid" in changes and not _numeric_or_variable(changes["gid"], ctx):
         changes["-G"] = changes.pop("gid")  # `usermod -g staff app`: a primary group by name
+    elif cmd.name == "usermod" and "gid" in changes and _known_groups(ctx).get(changes["gid"], target) != target:
+        changes["-G"] = _known_groups(ctx)[changes.pop("gid")]  # `usermod -g 1000 app`: group 1000 exists
     groups = _groups(parsed.flags.get("groups"))
     if not changes or groups is None or not all(_plain_or_variable(v, ctx) for v in changes.values()):
         return None
@@ -318,6 +320,8 @@ def _render(name: str, parsed: _Parsed, ctx: Context) -> str | None:
     options = dict(parsed.flags, **({"-G": primary} if primary is not None else {}))
     changes = ctx.stage.account_changes.get(target, {})
     options.update({flag: value for flag, value in changes.items() if flag in ("-u", "-h", "-s", "-G")})
+    if "-G" in changes:  # (usermod -g GROUP: busybox adduser -G needs it to exist)
+        first += [c for c in [_ensure_group(changes["-G"], ctx, system)] if c]
     if "gid" in changes and ctx.stage.rendered_users[target] and (system or changes["gid"] != options.get("-u")):
         # groupmod -g of the user's own group: created first with that gid (busybox's own gets gid = uid)
         first[:] = [c for c in first if not (c.startswith("addgroup ") and c.endswith(f" {target}"))]

@@ -224,8 +224,10 @@ def _source_users(plan: FilePlan, stage_plan: StagePlan, knowledge: StageKnowled
     for uid, name, named_by in source_users_to_create(plan, stage_plan, knowledge):
         changes = knowledge.account_changes.get(name, {})
         anchor = variables_set_before(stage_plan.stage.instructions, name, changes) if changes else 0
-        if anchor is None:
-            changes = {}  # (a variable the stage sets only after something names the user: usermod stays, MIG402)
+        if anchor is None or "-G" in changes:
+            # a variable the stage sets only after something names the user, or a primary group the stage may
+            # create later: created as before, and the usermod stays (MIG402)
+            changes, anchor = {}, 0
         if changes:
             knowledge.source_created.add(name)  # (its usermod/groupmod are folded into this adduser)
         # a uid (or the gid adduser gives its group) Wolfi already uses (33 is xfs): any free one
@@ -554,7 +556,9 @@ def _source_ids(upstream: dict[str, str], knowledge: StageKnowledge, accounts: s
     if not knowledge.image_uid:
         return {}
     runs = [i.logical for i in items if isinstance(i, Instruction) and i.keyword == "RUN"]
-    return source_id_map(upstream, knowledge.user_names, [accounts, *knowledge.late_accounts.values(), *runs])
+    made = {name for name in upstream.values()  # (a user the stage creates itself: its own uid)
+            if any(re.search(rf"\b(adduser|useradd)\b[^;&|]*\b{re.escape(name)}\b", run) for run in runs)}
+    return source_id_map(upstream, knowledge.user_names | made, [accounts, *knowledge.late_accounts.values(), *runs])
 
 
 def _heredoc_installs(raw: str, original: Instruction) -> list[str]:

@@ -142,6 +142,15 @@ def test_a_variable_uid_of_the_source_user_creates_it_after_the_arg_that_sets_it
     assert "RUN adduser -D www-data\nUSER www-data\n" in named_first.dockerfile and "MIG402" in codes(named_first)
 
 
+def test_a_primary_group_from_usermod_g_is_the_group_that_has_it():
+    known = migrate("FROM debian:12\nRUN groupadd -g 1000 devs && useradd -m app && usermod -g 1000 app\nCMD [\"sh\"]\n")
+    assert "RUN addgroup -g 1000 devs && adduser -D -G devs app\n" in known.dockerfile  # not a second gid 1000
+    missing = migrate("FROM debian:12\nRUN useradd -m app && usermod -g users app\nCMD [\"sh\"]\n")
+    assert "{ grep -q '^users:' /etc/group || addgroup users; } && adduser -D -G users app\n" in missing.dockerfile
+    source = migrate("FROM php:8.2-fpm\nRUN usermod -g staff www-data\n")  # (created atop the stage: too early)
+    assert "RUN usermod -g staff www-data\n" in source.dockerfile and "MIG402" in codes(source)
+
+
 def test_usermod_with_groups_keeps_the_group_joins():
     result = migrate("FROM php:8.2-fpm\nRUN usermod -aG staff -u 1000 www-data\n")
     builder = builder_of(result)
@@ -187,6 +196,8 @@ def test_a_created_source_user_keeps_its_own_uid_and_a_stage_user_with_the_id_ke
     assert "RUN chown -R www-data:www-data /var/www/html && chown www-data /tmp\n" in php.dockerfile
     alpine = migrate("FROM alpine:3.19\nRUN chown -R 82:82 /var/www && chown www-data /srv\nCMD [\"sh\"]\n")
     assert "RUN chown -R 82:82 /var/www" in alpine.dockerfile  # created with uid 82: the id is right
+    made = migrate("FROM php:8.2-fpm\nRUN adduser --system www-data && chown 33 /x\n")
+    assert "RUN adduser -D -S www-data && chown www-data /x\n" in made.dockerfile  # the stage's own www-data
     own = migrate("FROM node:20\nRUN useradd -u 1000 app && chown 1000 /srv\nUSER 1000\nCMD [\"node\", \"a.js\"]\n")
     assert "chown 1000 /srv" in own.dockerfile and "\nUSER 1000\n" in own.dockerfile and "MIG421" not in codes(own)
 
