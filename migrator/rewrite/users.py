@@ -114,8 +114,13 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return folded
     parsed = _parse(cmd, table)
     if parsed.unsupported or not _valid(name, parsed):
-        if "shadow" in ctx.stage.installed:
-            return Outcome(users=True)  # the stage installs shadow: useradd and usermod exist
+        if "shadow" in ctx.stage.installed:  # the stage installs shadow: useradd and usermod exist
+            # a source image's user it changes is created first; the last word is the user (an option the
+            # table lacks leaves its value among the words)
+            target = parsed.positional[-1].value if name in ("usermod", "groupmod") and parsed.positional else None
+            if target in ctx.stage.source_users and target not in known_users(ctx):
+                ctx.stage.unresolved.setdefault(target, f"`{name} ... {target}` (line {cmd.line})")
+            return Outcome(users=True)
         return _untranslatable(cmd, parsed)
     if name == "adduser" and "group" in parsed.flags and "-S" not in parsed.flags:
         name, parsed = "addgroup", _as_group(parsed)

@@ -163,6 +163,10 @@ def test_usermod_of_a_user_nobody_creates_stays_an_error():
     assert "RUN usermod -u 1000 bob\n" in result.dockerfile and "MIG402" in codes(result)
     renamed = migrate("FROM php:8.2-fpm\nRUN usermod -l web www-data\n")  # renaming: no busybox form
     assert "usermod -l web www-data" in renamed.dockerfile and "MIG402" in codes(renamed)
+    alpine = migrate("FROM php:8.2-fpm-alpine\nRUN apk add --no-cache shadow && usermod -u 1000 www-data\n")
+    # shadow's usermod runs, on a www-data that must exist first (Alpine's, uid 82)
+    assert "RUN adduser -D -u 82 www-data\nRUN apk add --no-cache shadow && usermod -u 1000 www-data\n" \
+           in alpine.dockerfile
     shadow = migrate("FROM debian:12\nRUN apt-get update && apt-get install -y passwd && useradd app "
                      "&& usermod -u 1000 app\nCMD [\"sh\"]\n")
     assert "usermod -u 1000 app" in shadow.dockerfile  # shadow installed: usermod exists
