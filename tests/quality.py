@@ -559,6 +559,41 @@ def check_package_managers(out: Dockerfile, registry: str) -> list[str]:
     return problems
 
 
+# Bundler 4 (Chainguard's ruby) removed these `bundle install` flags and answers a bare `bundle` with help
+# (bundler.io/doc/upgrading.html; --binstubs: ruby/rubygems#8978); a build on the Chainguard image stops on them.
+_BUNDLER_REMOVED = re.compile(
+    r"\bbundle\s+(?:install|i)\b[^;&|\n]*?\s(--(?:binstubs|clean|deployment|frozen|no-prune|path|shebang|system|without|with))"
+    r"(?=[\s=]|$)", re.MULTILINE)
+_BUNDLER_OTHER_REMOVED = re.compile(
+    r"\bbundle\s+(?:(?:check|binstubs)\b[^;&|\n]*?\s(--path)|(?:cache|package|pack)\b[^;&|\n]*?"
+    r"\s(--(?:all|no-all|frozen|no-prune|path)))(?=[\s=]|$)", re.MULTILINE)
+_BARE_BUNDLE = re.compile(r"(?:^|[;&|(){}`\n]|\bthen\b|\bdo\b|\belse\b)\s*(bundle)\s*(?=$|[;&|)}`\n])",
+                          re.MULTILINE)
+
+
+def check_bundler_flags(out: Dockerfile, registry: str, findings: Iterable[object] | None = None) -> list[str]:
+    """`bundle install --without ...` or a bare `bundle` in a stage on the registry, which Bundler 4 refuses,
+    unless a finding says the flags are only known at build time (MIG419)."""
+    problems = []
+    for st in out.stages:
+        if not on_registry(root_image(out, st), registry):
+            continue
+        for ins in st.instructions:
+            if ins.keyword != "RUN":
+                continue
+            exec_form = is_json_array(ins.args.strip())
+            for chunk in [" ".join(json.loads(ins.args)) if exec_form else ins.args, *ins.heredocs]:
+                joined = re.sub(r"\\\n", " ", chunk)
+                m = _BUNDLER_REMOVED.search(joined) or _BUNDLER_OTHER_REMOVED.search(joined) or _BARE_BUNDLE.search(
+                    joined)
+                if m:
+                    flag = next(g for g in m.groups() if g)
+                    what = f"`{m.group(0).strip()}`" if flag != "bundle" else "a bare `bundle`"
+                    problems.append(f"line {ins.line}: {what} in a stage on {registry}: Bundler 4 refuses it")
+                    break
+    return problems
+
+
 def check_distroless_runs(out: Dockerfile, registry: str, single_stage: bool = False) -> list[str]:
     """RUN where no shell exists; RUN in the final stage (unless it is kept single-stage on purpose);
     apk where the image has no apk."""
@@ -718,6 +753,7 @@ def check_output(
         bool(out.stages) and kept_on_parent_dev(findings, root_image(out, out.stages[-1])))
     problems += check_distroless_runs(out, registry, kept)
     problems += check_package_managers(out, registry)
+    problems += check_bundler_flags(out, registry)
     problems += check_root_commands(out, registry)
     if wolfi_names is not None:
         problems += check_apk_names(out, findings, wolfi_names, registry)

@@ -157,6 +157,29 @@ def test_package_manager_in_heredoc_is_caught():
     assert any("left in a stage" in p for p in problems_for(bad))
 
 
+@pytest.mark.parametrize("run", ["bundle install --without development test", "bundle install --jobs 4 \\\n  --deployment",
+                                 "bundle install --path=vendor/bundle", "cd /app && bundle && rake build",
+                                 "bundle", "bundle install --binstubs", "bundle check --path vendor/bundle",
+                                 "bundle package --all"])
+def test_bundler_4_removed_flags_are_caught(run):
+    bad = GOOD.replace("apk add --no-cache libpq", f"apk add --no-cache libpq && {run}")
+    assert any("Bundler 4 refuses" in p for p in problems_for(bad))
+    in_heredoc = GOOD.replace("RUN apk add --no-cache libpq", f"RUN <<EOF\nset -e\n{run}\nEOF")
+    assert any("Bundler 4 refuses" in p for p in problems_for(in_heredoc))
+
+
+def test_bundler_4_removed_flags_in_exec_form_are_caught():
+    bad = GOOD.replace("RUN apk add --no-cache libpq", 'RUN ["bundle", "install", "--without", "test"]')
+    assert any("Bundler 4 refuses" in p for p in problems_for(bad))
+
+
+def test_bundler_configuration_and_other_commands_pass():
+    ok = GOOD.replace("apk add --no-cache libpq", "bundle config set --local without 'development test' && "
+                      "bundle install --jobs 4 --retry 3 && bundle binstubs --all && bundle exec rake assets:precompile && "
+                      "bundle -v")
+    assert problems_for(ok) == []
+
+
 def test_apt_words_that_are_not_commands_pass():
     ok = GOOD.replace(
         "apk add --no-cache libpq",

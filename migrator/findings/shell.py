@@ -222,6 +222,40 @@ SOURCE_PATH_MISSING = Code(
     "would hide the failure.",
 )
 
+BUNDLER_FLAGS_TRANSLATED = Code(
+    "MIG418",
+    Severity.INFO,
+    "Bundler flag that Bundler 4 removed: written as local bundle configuration",
+    "Chainguard's ruby images serve Ruby 4.0 with Bundler 4, which removed the `bundle install` flags "
+    "that were remembered across runs (`--without`, `--with`, `--deployment`, `--frozen`, `--path`, "
+    "`--system`, `--clean`, `--no-prune`, `--shebang`, and `--binstubs`): they were deprecation warnings in "
+    "the Bundler 2 "
+    "of Docker Hub's ruby images, and on Bundler 4 they stop the build. Each became the `bundle config "
+    "set --local NAME VALUE` it stood for, run just before `bundle install` in the same place of the RUN "
+    "(`bundle install --without development test` -> `bundle config set --local without 'development "
+    "test' && bundle install`); `--binstubs[=DIR]` sets `bin` and runs `bundle binstubs --all` after the "
+    "install. The same goes for `bundle check --path`, `bundle binstubs --path` (`bin`) and `bundle cache "
+    "--all/--frozen/--no-prune/--path`. The other flags stay as written. A bare `bundle`, which Bundler 4 answers "
+    "with its help, became `bundle install`. The local configuration goes to `$BUNDLE_APP_CONFIG/config` "
+    "(or the app's `.bundle/config`): on a stage from Docker Hub's ruby, which kept it in GEM_HOME, the "
+    "migration sets BUNDLE_APP_CONFIG to the GEM_HOME it installs the gems into, so the runtime copies the "
+    "configuration with the gems and `bundle exec` reads it there (MIG515); otherwise it stays in the app "
+    "directory, which the runtime copies. Local configuration takes precedence over the "
+    "BUNDLE_PATH environment: `--path vendor/bundle` keeps the gems in the app directory, which the runtime "
+    "copies. Bundler 2.1 and later read the same configuration.",
+)
+BUNDLER_FLAGS_HIDDEN = Code(
+    "MIG419",
+    Severity.WARNING,
+    "`bundle install` flags only known at build time: Bundler 4 may refuse them",
+    "The `bundle install` command takes flags from a variable (`bundle install $BUNDLE_FLAGS`), so "
+    "migrator cannot tell whether they include one of the flags Bundler 4 removed (`--without`, `--with`, "
+    "`--deployment`, `--frozen`, `--path`, `--system`, `--clean`, `--no-prune`, `--shebang`, `--binstubs`). "
+    "If they do, "
+    "the build stops on Chainguard's ruby (Bundler 4). Set those with `bundle config set --local NAME "
+    "VALUE` before the install, or with the BUNDLE_* environment variables (`BUNDLE_WITHOUT`, "
+    "`BUNDLE_DEPLOYMENT`...).",
+)
 ACCOUNT_CHANGE_FOLDED = Code(
     "MIG420",
     Severity.INFO,
@@ -267,6 +301,8 @@ CODES: tuple[Code, ...] = (
     CONTEXT_SETUP_SCRIPT_UNREAD,
     CONTEXT_SCRIPT_PACKAGES,
     FULL_IMAGE_HEADERS,
+    BUNDLER_FLAGS_TRANSLATED,
+    BUNDLER_FLAGS_HIDDEN,
     ACCOUNT_CHANGE_FOLDED,
     SOURCE_ID_REWRITTEN,
 )

@@ -115,6 +115,7 @@ class Outcome:
     adds: bool = False  # an `apk add` whose packages stay installed (not a --virtual group)
     users: bool = False  # adds users or groups after the rewrite
     fails: bool = False  # the command, as it stays, fails on Wolfi (its findings say why)
+    program_kept: bool = False  # the command still runs its program (other flags): the image must have it
 
     @property
     def changes(self) -> bool:

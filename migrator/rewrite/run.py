@@ -41,7 +41,7 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet,
     from migrator.rewrite.shell import rewrite_script
 
     if instruction.json_args() is not None:
-        return _exec_form(instruction)
+        return _exec_form(instruction, family, rules)
     spans = run_script_spans(instruction)
     outcome = RunOutcome(raw=instruction.raw, line=instruction.line, escape=instruction.escape)
     readers = script_heredocs(instruction)
@@ -83,16 +83,21 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet,
     return outcome
 
 
-def _exec_form(instruction: Instruction) -> RunOutcome:
+def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutcome:
     """`RUN ["dotnet", "restore"]` runs a program without a shell: nothing to translate, unless it is a
-    package or user command, which the exec form cannot be rewritten into."""
+    package or user command, which the exec form cannot be rewritten into, or a `bundle` command with flags
+    Bundler 4 removed, which becomes the shell form it needs (`bundle config set ... && bundle install`)."""
     from migrator.findings import packages as codes
+    from migrator.rewrite.bundler_flags import exec_form_translated
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
     from migrator.rewrite.users import USER_COMMANDS
 
     argv = instruction.json_args() or []
     program = argv[0].rsplit("/", 1)[-1] if argv else ""
     outcome = RunOutcome(raw=instruction.raw, line=instruction.line, escape=instruction.escape)
+    if program == "bundle" and (translated := exec_form_translated(instruction, argv, family, rules)) is not None:
+        outcome.raw, outcome.findings = translated
+        return outcome
     if program in MANAGERS or program in WRAPPERS or program in USER_COMMANDS:
         outcome.findings.append(codes.UNSUPPORTED_PACKAGE_COMMAND.finding(
             instruction.line, f"`RUN {instruction.body.strip()}` runs {program} in exec form: left as written, "

@@ -708,6 +708,8 @@ class _Rewriter:
             outcome.fails = outcome.fails or paths.fails
             for index, text in paths.replace.items():
                 outcome.replace.setdefault(index, text)
+        if outcome.program_kept:
+            self._tool_use(node, cmd)
         if outcome.adds:
             self._add_tools(cmd, outcome)
         self.findings.extend(self._failing(node, outcome))
@@ -715,6 +717,8 @@ class _Rewriter:
         self.users = self.users or outcome.users
         if outcome.remove:
             return True, []
+        if _binds_tighter(node):
+            _grouped(cmd, outcome)
         return False, _token_edits(cmd, outcome, self.src.start(node), self.src.end(node))
 
     def _source_paths(self, node: Node, cmd: Cmd) -> Outcome | None:
@@ -830,9 +834,10 @@ class _Rewriter:
                                 served_by(url), piped=True)
 
     def _translate(self, cmd: Cmd) -> Outcome | None:
-        from migrator.rewrite import housekeeping, packages, php_helpers, users
+        from migrator.rewrite import bundler_flags, housekeeping, packages, php_helpers, users
 
-        for translate in (packages.translate, users.translate, php_helpers.translate, housekeeping.translate):
+        for translate in (packages.translate, users.translate, php_helpers.translate, bundler_flags.translate,
+                          housekeeping.translate):
             outcome: Outcome | None = translate(cmd, self.ctx)
             if outcome is not None:
                 return outcome
@@ -949,13 +954,69 @@ def _shebang_errexit(script: str) -> bool:
     return shell_flags(first[2:].split()[1:])[0]
 
 
+def _binds_tighter(node: Node) -> bool:
+    """Does the command stand where `x && y` in its place would be read otherwise: after or before `||`,
+    in a pipeline, after `!`, with a redirection?"""
+    parent = node.parent
+    if parent is not None and parent.type == "redirected_statement":
+        return True  # `b > log`: `{ b1 && b2; } > log`, the output of both
+    if parent is None or parent.type in ("pipeline", "negated_command"):
+        return parent is not None
+    return parent.type == "list" and any(child.type == "||" for child in parent.children)
+
+
+def _grouped(cmd: Cmd, outcome: Outcome) -> None:
+    """A command that became `b1 && b2` where `&&` would bind otherwise is put in braces: `a || b` ->
+    `a || { b1 && b2; }`, not `(a || b1) && b2`."""
+    if outcome.whole is not None:
+        if " && " in outcome.whole:
+            outcome.whole = "{ " + outcome.whole + "; }"
+        return
+    if not any(" && " in text for text in outcome.replace.values()):
+        return
+    tokens = cmd.tokens
+    kept = [i for i in range(len(tokens)) if i not in outcome.delete]
+    first, last = kept[0], kept[-1]
+    outcome.replace[first] = "{ " + outcome.replace.get(first, tokens[first].text)
+    outcome.replace[last] = outcome.replace.get(last, tokens[last].text) + "; }"
+
+
+def _deletions_by_line(tokens: tuple[Token, ...], removed: list[bool]) -> list[Edit]:
+    """Edits deleting the removed words of one command, keeping a line break (`\\` newline) that a run
+    of removed words crosses or starts after when a kept word follows on the run's last line:
+    `install --without a \\ NL --path x --jobs 4` -> `install \\ NL --jobs 4`. Otherwise a run goes
+    with the space before it (after it, at the start), as _spans_edits does; a break is never left with
+    nothing after it on its line."""
+    edits: list[Edit] = []
+    index = 0
+    while index < len(tokens):
+        if not removed[index]:
+            index += 1
+            continue
+        last = index
+        while last + 1 < len(tokens) and removed[last + 1]:
+            last += 1
+        breaks = [k for k in range(max(index, 1), last + 1) if tokens[k - 1].line != tokens[k].line]
+        if index == 0:
+            end = tokens[last + 1].start if last + 1 < len(tokens) else tokens[last].end
+            edits.append(Edit(tokens[index].start, end, ""))
+        elif last + 1 < len(tokens) and breaks and tokens[last + 1].line == tokens[last].line:
+            split = breaks[-1]
+            if split > index:
+                edits.append(Edit(tokens[index - 1].end, tokens[split - 1].end, ""))
+            edits.append(Edit(tokens[split].start, tokens[last + 1].start, ""))
+        else:
+            edits.append(Edit(tokens[index - 1].end, tokens[last].end, ""))
+        index = last + 1
+    return edits
+
+
 def _token_edits(cmd: Cmd, outcome: Outcome, start: int, end: int) -> list[Edit]:
     if outcome.whole is not None:
         return [Edit(start, end, outcome.whole)]
     tokens = cmd.tokens
-    spans = [(t.start, t.end) for t in tokens]
     removed = [i in outcome.delete for i in range(len(tokens))]
-    edits = _spans_edits(spans, removed) if any(removed) else []
+    edits = _deletions_by_line(tokens, removed) if any(removed) else []
     for index, text in outcome.replace.items():
         if index not in outcome.delete and tokens[index].text != text:
             edits.append(Edit(tokens[index].start, tokens[index].end, text))

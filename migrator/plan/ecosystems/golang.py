@@ -6,6 +6,7 @@ import posixpath
 
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan, option_value
 from migrator.plan.facts import Command
+from migrator.plan.placed_programs import DEFAULT_PATH
 
 
 def _cgo_disabled(command: Command, context: EcosystemContext) -> bool:
@@ -45,16 +46,34 @@ class Go:
         for command in builds:
             output = _output_path(command, context)
             if output is None:
-                gopath = context.facts.env.get("GOPATH") or "/root/go"
-                plan.note("MIG518", command.line, f"`go install` puts the binary in {gopath}/bin: it is "
-                          "copied from there; prefer `go build -o /app/NAME` for an explicit path")
-                plan.copies.append(Copy(f"{gopath}/bin", f"{gopath}/bin"))
+                gobin = context.facts.env.get("GOBIN") or f"{context.facts.env.get('GOPATH') or '/root/go'}/bin"
+                _copy_installed(gobin, command, plan)
             else:
                 plan.copies.append(Copy(output, output))
         if not static:
             plan.note("MIG518", builds[0].line, "the binary is built with cgo (CGO_ENABLED is not 0), so it "
                       "runs on glibc-dynamic; set CGO_ENABLED=0 for the smaller static image")
         return plan
+
+
+def _copy_installed(bin_directory: str, command: Command, plan: RuntimePlan) -> None:
+    """`go install` puts the binary in $GOBIN, by default $GOPATH/bin. Under /root (the go image's GOPATH is
+    /root/go), the runtime's user could not reach it: Wolfi's base layout makes /root 0700 and the runtime
+    runs as uid 65532. So it goes to /usr/local/bin there, on every image's PATH; elsewhere (Docker Hub's /go) it keeps
+    its path, with $GOPATH/bin on PATH as Docker Hub's golang had it."""
+    bin_directory = bin_directory.rstrip("/")
+    if bin_directory.startswith("/root/"):
+        plan.copies.append(Copy(bin_directory + "/", "/usr/local/bin/"))
+        plan.note("MIG518", command.line, f"`go install` puts the binary in {bin_directory}: the runtime gets what "
+                  "is there in /usr/local/bin, as /root is closed to its user (uid 65532; Wolfi's base layout makes "
+                  "/root 0700); prefer `go build -o /app/NAME` for an explicit path")
+        return
+    plan.copies.append(Copy(bin_directory, bin_directory))
+    path = f'PATH="{bin_directory}:$PATH"'
+    if bin_directory not in DEFAULT_PATH.split(":") and path not in plan.env:
+        plan.env.append(path)
+    plan.note("MIG518", command.line, f"`go install` puts the binary in {bin_directory}: it is copied from there, "
+              "and the runtime has that directory on PATH; prefer `go build -o /app/NAME` for an explicit path")
 
 
 ECOSYSTEM = Go()

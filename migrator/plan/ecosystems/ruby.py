@@ -11,16 +11,27 @@ class Ruby:
     name = "ruby"
 
     def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
+        from migrator.rewrite.bundler_flags import runs_install, writes_local_config
+
         plan = RuntimePlan()
-        installs = [c for c in context.commands("bundle", "gem") if len(c.words) > 1 and c.words[1] == "install"]
+        installs = [c for c in context.commands("bundle", "gem")
+                    if c.words[1:2] == ("install",) or (c.words[0].endswith("bundle") and runs_install(c.words))]
         if not installs:
             if _starts_bundler(context):
                 self._bundler_for_runtime(context, plan)
             return plan
         home = context.facts.env.get("GEM_HOME") or context.facts.env.get("BUNDLE_PATH")
+        app_config = False
         if not home:
             home = GEM_HOME
-            setup = f"ENV GEM_HOME={home} BUNDLE_PATH={home} PATH=\"{home}/bin:$PATH\""
+            # Docker Hub's ruby keeps the local bundle configuration (BUNDLE_APP_CONFIG) in GEM_HOME: so does the
+            # migration of a stage built on it that writes one (the install flags Bundler 4 removed become
+            # `bundle config set --local`), copied with the gems, and out of reach of a later `COPY . .` of the
+            # app's own .bundle, as it was. From another image, the config stays in the app's .bundle, as it was.
+            app_config = ("BUNDLE_APP_CONFIG" not in context.facts.env and _source_sets_app_config(context)
+                          and any(writes_local_config(c.words) for c in context.commands("bundle")))
+            setup = f"ENV GEM_HOME={home} BUNDLE_PATH={home}{f' BUNDLE_APP_CONFIG={home}' * app_config} " \
+                    f"PATH=\"{home}/bin:$PATH\""
             installs_bundler = any(c.words[0] == "gem" and "bundler" in c.words[2:] for c in installs)
             # ruby:latest-dev ships bundler, so `bundle install` needs no download; only a runtime that
             # starts `bundle` needs bundler of its own (the ruby runtime image has none): installed into
@@ -31,14 +42,17 @@ class Ruby:
             if bundler:
                 setup += "\nRUN gem install bundler --no-document"
             plan.builder_inserts.append(BuilderInsert(installs[0].instruction.line, setup))
-            plan.note("MIG515", installs[0].line, f"gems {'(and bundler) ' if bundler else ''}install into {home}, "
+            kept = " with the local bundle configuration (BUNDLE_APP_CONFIG, as Docker Hub's ruby has it)" * app_config
+            what = "gems (and bundler)" if bundler else "gems"
+            plan.note("MIG515", installs[0].line, f"{what} install into {home}{kept}, "
                       + ("one directory apart from the ruby apk installs" if context.single_stage else
                          "which the runtime copies: the ruby runtime image has no shell and no bundler of its own"
                          + ("; bundler comes from rubygems.org (the command runs `bundle`), so this build needs "
                             "network access" if bundler else "; the builder's own bundler (ruby:latest-dev "
                             "ships it) installs the gems, offline")))
         plan.copies.append(Copy(home, home, root_owned=installed_as_root(context.facts, installs[0].instruction.line)))
-        plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", f'PATH="{home}/bin:$PATH"']
+        plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", *[f"BUNDLE_APP_CONFIG={home}"] * app_config,
+                     f'PATH="{home}/bin:$PATH"']
         return plan
 
 
@@ -54,6 +68,13 @@ class Ruby:
         plan.note("MIG515", line, f"bundler is installed into {home}" + (
             "" if context.single_stage else ", which the runtime copies: the command runs `bundle` and the ruby "
             "runtime image has no bundler"))
+
+
+def _source_sets_app_config(context: EcosystemContext) -> bool:
+    """Did the source image set BUNDLE_APP_CONFIG (Docker Hub's ruby: rules, upstream `env`)?"""
+    ref = context.facts.stage.chain()[0].ref
+    return ref is not None and any(name == "BUNDLE_APP_CONFIG"
+                                   for name, _ in context.rules.upstream_defaults(ref.short_name, ref.tag).env)
 
 
 def _starts_bundler(context: EcosystemContext) -> bool:

@@ -1,0 +1,293 @@
+"""Bundler flags that Bundler 4 removed (`bundle install --without ...`) -> the `bundle config set --local`
+they stood for.
+
+Chainguard's ruby images serve Ruby 4.0 with Bundler 4 (and the tool's builder installs the newest
+bundler), while the Docker Hub ruby images people migrate from carry Bundler 2, where these flags
+only printed a deprecation warning. Bundler 4 stops on them ("The `--without` flag has been removed
+because it relied on being remembered across bundler invocations, which bundler no longer does.
+Instead please use `bundle config set without 'test'`"), and a bare `bundle` prints its help instead
+of installing. The local configuration the translation writes works the same on Bundler 2.1+.
+
+Sources:
+- bundler.io/doc/upgrading.html (Bundler 4): "Flags passed to bundle install that relied on being
+  remembered across invocations will be removed": --clean, --deployment, --frozen, --no-prune, --path,
+  --shebang, --system, --without, --with; "Running just bundle will print help usage".
+- bundler.io/man/bundle-config.1.html: the setting names (deployment, frozen, clean, no_prune, path,
+  path.system, shebang, with, without: groups separated by spaces or colons), and the load order:
+  local config (<project_root>/.bundle/config or $BUNDLE_APP_CONFIG/config) before the environment,
+  so `path` set locally wins over the BUNDLE_PATH the migration sets.
+- The error text as users hit it: cloudfoundry/bosh-windows-stemcell-builder#133,
+  yippee-fun/phlex-rails#325 (`bundle config set --local without development && bundle install`).
+- ruby/rubygems#8978 (Bundler 4.0.0's release notes: "Make `bundle install --binstubs` raise an error"),
+  rubygems/guides#508 for its text ("The `--binstubs` option has been removed in favor of `bundle binstubs
+  --all`"): Bundler 2 wrote the binstubs into the remembered `bin` setting; that setting plus `bundle
+  binstubs --all` after the install does the same.
+- ruby/ruby spec/bundler/other/major_deprecation_spec.rb (Bundler's own tests, as vendored in Ruby): the
+  error of each removed flag and the `bundle config set` it names, for `bundle install` (--no-deployment:
+  deployment false), `bundle check --path`, `bundle binstubs --path` (bin), `bundle cache` (--all: cache_all,
+  --no-all, --frozen, --no-prune; --path: cache_path); `bundle config NAME VALUE` without `set` still works
+  in Bundler 4 (a deprecation warning), so it is left alone.
+- rubygems/rubygems#6703: the `deployment` setting implies path vendor/bundle unless BUNDLE_PATH is
+  set, which then wins (the migration's BUNDLE_PATH keeps gems where the runtime copies them).
+
+The flag table stays here rather than in rules/: it is Bundler's command line, read with the parsing each
+kind of flag needs, not a mapping a user extends. Bundler reads `--without`/`--with` as Thor array
+options: the words after the flag up to the next option, and a repeated flag replaces the earlier one
+(the last one counts).
+"""
+
+from __future__ import annotations
+
+from migrator.findings import shell as codes
+from migrator.model import Finding
+from migrator.parse.dockerfile import Instruction
+from migrator.regex import lazy as lazy_re
+from migrator.rewrite.command import Cmd, Context, Outcome, Token
+from migrator.rules.loader import RuleSet
+
+# flag -> (setting, kind): "switch" sets the setting to true ("off": false), "value" takes one word, "groups" a
+# list of words, "optional" one word or none; by subcommand (ruby/ruby spec/bundler/other/major_deprecation_spec.rb)
+REMOVED_FLAGS: dict[str, tuple[str, str]] = {
+    "--clean": ("clean", "switch"),
+    "--deployment": ("deployment", "switch"),
+    "--no-deployment": ("deployment", "off"),
+    "--frozen": ("frozen", "switch"),
+    "--no-prune": ("no_prune", "switch"),
+    "--system": ("path.system", "switch"),
+    "--path": ("path", "value"),
+    "--shebang": ("shebang", "value"),
+    "--without": ("without", "groups"),
+    "--with": ("with", "groups"),
+    "--binstubs": ("bin", "optional"),  # and `bundle binstubs --all` after the install (ruby/rubygems#8978)
+}
+_SUBCOMMAND_FLAGS: dict[str, dict[str, tuple[str, str]]] = {
+    "install": REMOVED_FLAGS,
+    "check": {"--path": ("path", "value")},
+    "binstubs": {"--path": ("bin", "value")},
+    "cache": {"--all": ("cache_all", "switch"), "--no-all": ("cache_all", "off"), "--frozen": ("frozen", "switch"),
+              "--no-prune": ("no_prune", "switch"), "--path": ("cache_path", "value")},
+}
+_ALIASES = {"i": "install", "package": "cache", "pack": "cache"}
+_BINSTUBS_DEFAULT = "bin"
+_INSTALL = frozenset({"install", "i"})
+_INSTALL_SWITCHES = frozenset({"--local", "--prefer-local", "--quiet", "--full-index", "--force", "--redownload",
+                               "--no-cache", "--verbose"})
+_SHELLS = frozenset({"sh", "bash", "dash", "ash"})
+_ASSIGNMENT = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*=")
+_VALUE_OPTIONS = frozenset({"--jobs", "-j", "--retry", "--gemfile", "--standalone", "--trust-policy",
+                            "--target-rbconfig", "--lockfile"})
+
+
+def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
+    if cmd.name in _SHELLS:
+        return _shell_string(cmd, ctx)
+    if cmd.name != "bundle":
+        return None
+    words = cmd.words[1:]
+    bare = _bare([w.value for w in words])
+    subcommand = "install" if bare else _subcommand(words[0].value if words else None)
+    if subcommand is None:
+        return None
+    table = _SUBCOMMAND_FLAGS[subcommand]
+    arguments = list(words if bare else words[1:])
+    hidden = [w.text for w in arguments
+              if w.value is None and _option_name(w) is None and not _after_value_flag(arguments, w)]
+    hidden = hidden if subcommand == "install" else []
+    settings, dropped = _settings(arguments, table)
+    if not settings and not bare:
+        return _variable_warning(cmd, hidden) if hidden else None
+    tokens = cmd.tokens
+    bundle = cmd.words[0].text
+    config_prefix = "".join(f"{t.text} " for t in cmd.prefix if not _ASSIGNMENT.match(t.text) or
+                            t.text.startswith(("BUNDLE_", "HOME=")))  # sudo, BUNDLE_GEMFILE=...: where it goes
+    configs = [f"{config_prefix}{bundle} config set --local {name} {value}" for name, value in settings.items()]
+    replace = {0: " && ".join([*configs, tokens[0].text])} if configs else {}
+    if bare:
+        position = cmd.word_index(0)
+        replace[position] = replace.get(position, tokens[position].text) + " install"
+    delete = {cmd.word_index(1 + int(not bare) + i) for i in dropped}
+    binstubs = f" && {config_prefix}{bundle} binstubs --all" if subcommand == "install" and "bin" in settings else ""
+    if binstubs:
+        last = max(i for i in range(len(tokens)) if i not in delete)
+        replace[last] = replace.get(last, tokens[last].text) + binstubs
+    original = " ".join(t.text for t in tokens)
+    reasons = []
+    if settings:
+        flags = ", ".join(dict.fromkeys(_flags_of(table, name) for name in settings))
+        reasons.append(f"Bundler 4 (Chainguard's ruby) removed {flags} of `bundle {subcommand}`, so the original "
+                       "stops the build; "
+                       + ("`bundle binstubs --all` writes the binstubs, into the directory of the `bin` setting; "
+                          if binstubs else "") +
+                       "the local configuration it stood for (.bundle/config under the app, or $BUNDLE_APP_CONFIG) "
+                       "is read by `bundle exec` at run time as well")
+    if bare:
+        reasons.append("a bare `bundle` prints Bundler 4's help instead of installing")
+    rest = [w.text for i, w in enumerate(arguments) if i not in dropped]
+    verb = "install" if bare else words[0].text
+    done = " && ".join([*configs, " ".join([*(t.text for t in cmd.prefix), bundle, verb, *rest])])
+    message = f"`{original}` -> `{done}{binstubs}`: {'; '.join(reasons)}"
+    findings = [codes.BUNDLER_FLAGS_TRANSLATED.finding(cmd.line, message)]
+    if hidden:
+        findings += _variable_warning(cmd, hidden).findings
+    return Outcome(replace=replace, delete=delete, findings=findings, program_kept=True)
+
+
+def runs_install(words: tuple[str, ...]) -> bool:
+    """Does `bundle ...` (its argv) install the bundle: `bundle install`, `bundle i`, a bare `bundle`?"""
+    return (bool(words[1:]) and words[1] in _INSTALL) or _bare(list(words[1:]))
+
+
+def writes_local_config(words: tuple[str, ...]) -> bool:
+    """Does `bundle ...` write the app's local configuration, once translated (`bundle config`, a flag
+    that becomes `bundle config set --local`)?"""
+    flags = {w.partition("=")[0] for w in words[1:]}
+    subcommand = "install" if _bare(list(words[1:])) else _subcommand(words[1] if words[1:] else None)
+    return words[1:2] == ("config",) or (subcommand is not None and bool(flags & _SUBCOMMAND_FLAGS[subcommand].keys()))
+
+
+def _subcommand(word: str | None) -> str | None:
+    name = _ALIASES.get(word or "", word or "")
+    return name if name in _SUBCOMMAND_FLAGS else None
+
+
+def _bare(arguments: list[str | None]) -> bool:
+    """`bundle`, `bundle --jobs 4`: Bundler 2 installs, Bundler 4 prints its help."""
+    first = (arguments[0] or "").partition("=")[0] if arguments else ""
+    if any(word in _INSTALL for word in arguments):
+        return False  # `bundle --verbose install`: left to Bundler
+    return not arguments or first in REMOVED_FLAGS or first in _VALUE_OPTIONS or first in _INSTALL_SWITCHES
+
+
+def _flags_of(table: dict[str, tuple[str, str]], setting: str) -> str:
+    return ", ".join(flag for flag, (name, _) in table.items() if name == setting)
+
+
+def _after_value_flag(arguments: list[Token], word: Token) -> bool:
+    """`--path $DIR`, `--without $GROUPS`, `--jobs $N`: the variable is an option's value, not more flags."""
+    index = arguments.index(word)
+    for position in range(index - 1, -1, -1):
+        previous = arguments[position]
+        if _option_name(previous) is None:
+            continue  # (a group word of `--without a $MORE`)
+        flag, equals, _ = (previous.value or previous.text).partition("=")
+        kind = REMOVED_FLAGS.get(flag, ("", "value" if flag in _VALUE_OPTIONS else ""))[1]
+        return not equals and (kind == "groups" or (kind in ("value", "optional") and position == index - 1))
+    return False
+
+
+def _settings(arguments: list[Token], table: dict[str, tuple[str, str]]) -> tuple[dict[str, str], list[int]]:
+    """The settings the removed flags stood for (in order, as shell text), and the indexes of the words
+    they took (the flags and their values)."""
+    settings: dict[str, str] = {}
+    dropped: list[int] = []
+    index = 0
+    while index < len(arguments):
+        word = arguments[index]
+        index += 1
+        flag = _option_name(word)
+        equals = "=" in (word.value or word.text)
+        if flag is None or flag not in table:
+            continue
+        dropped.append(index - 1)
+        name, kind = table[flag]
+        settings.pop(name, None)  # a repeated flag: the last one counts
+        if kind in ("switch", "off"):
+            settings[name] = "true" if kind == "switch" else "false"
+            continue
+        values = [_inline_text(word.text)] if equals else []
+        while index < len(arguments) and _option_name(arguments[index]) is None and (kind == "groups" or not values):
+            if kind == "optional" and arguments[index].value in _INSTALL:
+                break  # `bundle --binstubs install`
+            values.append(arguments[index].text)
+            dropped.append(index)
+            index += 1
+        settings[name] = _shell_value(values or [_BINSTUBS_DEFAULT], kind)
+    return settings, dropped
+
+
+def _option_name(word: Token) -> str | None:
+    """`--without` of `--without=a`, also when the value is expanded (`--path=$DIR`, `-j$(nproc)`); None for a
+    word that is not an option."""
+    if word.value is not None:
+        return word.value.partition("=")[0] if word.is_option else None
+    text = word.text.lstrip("'\"")
+    return text.partition("=")[0] if text.startswith("-") else None
+
+
+def _inline_text(text: str) -> str:
+    """The shell text of the value in `--without=a:b` (or `"--path=vendor/bundle"`)."""
+    head, _, tail = text.partition("=")
+    quote = head[:1] if head[:1] in "'\"" else ""
+    return quote + tail
+
+
+def _shell_value(values: list[str], kind: str) -> str:
+    if kind != "groups" or len(values) == 1:
+        value = values[0] if values else "''"
+        return f'"{value}"' if value.startswith("$") and _VARIABLE.fullmatch(value) else value
+    if all(_plain(v) for v in values):
+        return "'" + " ".join(values) + "'"
+    return " ".join(values)  # quoted or expanded words: `bundle config set` joins its values with spaces
+
+
+_VARIABLE = lazy_re(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
+
+
+def _shell_string(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`sh -c "bundle install --without test"`: translated inside the string when it is a plain quoted
+    literal whose only change is this one (anything else in it is reported where it is checked)."""
+    from migrator.rewrite.shell import apply_edits, rewrite_script
+
+    words = cmd.words
+    index = next((i for i, w in enumerate(words[1:-1], 1) if w.value == "-c"), None)
+    if index is None or words[index + 1].value is None or "bundle" not in (words[index + 1].value or ""):
+        return None
+    token = words[index + 1]
+    quote, inner = token.text[:1], token.value or ""
+    special = "\"\\$`" if quote == '"' else ""  # what a double-quoted literal would expand or escape
+    if quote not in "'\"" or token.text != quote + inner + quote or any(c in inner for c in special):
+        return None
+    rewrite = rewrite_script(inner, ctx.family, ctx.rules, cmd.line)
+    codes_seen = {f.code for f in rewrite.findings}
+    if not rewrite.edits or not codes_seen <= {codes.BUNDLER_FLAGS_TRANSLATED.code, codes.BUNDLER_FLAGS_HIDDEN.code}:
+        return Outcome(findings=[f for f in rewrite.findings if f.code == codes.BUNDLER_FLAGS_HIDDEN.code]) \
+            if codes_seen == {codes.BUNDLER_FLAGS_HIDDEN.code} else None
+    result = apply_edits(inner, rewrite.edits)
+    if quote == "'":
+        result = result.replace("'", '"')  # the only single quotes are ours: the literal had none
+    tokens = cmd.tokens
+    return Outcome(replace={tokens.index(token): quote + result + quote}, findings=rewrite.findings)
+
+
+def exec_form_translated(instruction: Instruction, argv: list[str], family: str,
+                         rules: RuleSet) -> tuple[str, list[Finding]] | None:
+    """`RUN ["bundle", "install", "--without", "test"]`: the RUN in shell form, translated, with its findings;
+    None when there is nothing to change. Exec form cannot chain `bundle config set` before the install."""
+    import shlex
+
+    from migrator.rewrite.shell import apply_edits, rewrite_script
+
+    script = " ".join(shlex.quote(word) for word in argv)
+    rewrite = rewrite_script(script, family, rules, instruction.line)
+    if not rewrite.edits or any(f.code != codes.BUNDLER_FLAGS_TRANSLATED.code for f in rewrite.findings):
+        return None
+    body = instruction.body.strip()
+    start = instruction.raw.rfind(body)
+    if start < 0:
+        return None
+    translated = apply_edits(script, rewrite.edits)
+    raw = instruction.raw[:start] + translated + instruction.raw[start + len(body):]
+    return raw, [codes.BUNDLER_FLAGS_TRANSLATED.finding(instruction.line, f"{f.message}; the RUN is now in shell "
+                                                        "form, which `&&` needs") for f in rewrite.findings]
+
+
+def _plain(text: str) -> bool:
+    return bool(text) and all(c.isalnum() or c in "_-.:/" for c in text)
+
+
+def _variable_warning(cmd: Cmd, hidden: list[str]) -> Outcome:
+    flags = ", ".join(REMOVED_FLAGS)  # of `bundle install`
+    message = (f"`{' '.join(t.text for t in cmd.words)}`: {' '.join(hidden)} is only known at build time; "
+               f"Bundler 4 (Chainguard's ruby) refuses {flags} and stops the build if it holds any of them. "
+               "Set those with `bundle config set --local NAME VALUE` (or BUNDLE_* environment variables) instead")
+    return Outcome(findings=[codes.BUNDLER_FLAGS_HIDDEN.finding(cmd.line, message)], program_kept=True)
