@@ -219,8 +219,11 @@ class PipScripts:
     def provides(self, name: str) -> bool:
         """Whether the installs certainly write a console script of this name: a named package's script or own
         name; or, with an install from unread files, a script the table lists."""
-        return (name in self.scripts or _normalized(name) in self.packages
-                or (self.unread_line is not None and name in self.listed))
+        return self.named(name) or (self.unread_line is not None and name in self.listed)
+
+    def named(self, name: str) -> bool:
+        """Whether a pip command line names the package that writes this console script (or is named so)."""
+        return name in self.scripts or _normalized(name) in self.packages
 
 
 def pip_scripts(facts: StageFacts) -> PipScripts:
