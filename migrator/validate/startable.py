@@ -856,17 +856,21 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
     return not _os_package_program(view, context, posixpath.basename(source_path))
 
 
+# what a virtualenv's bin/ holds besides console scripts, even when an OS package installs the same names
+_VENV_TOOLCHAIN = lazy_re(r"(?:python|pip)[\d.]*$")
+
+
 def _os_package_program(view: StageView, context: Context, name: str) -> bool:
     """Whether `name` is the program of an OS package the stage chain installs (rules/tools.yaml, Wolfi's `cmd:`
     names), and no pip install of the chain names the package of a console script of that name (an install from a
-    file this tool cannot read is no such evidence). The interpreter of the image's own
-    language (the virtualenv's python) is not: an install tree may hold it."""
+    file this tool cannot read is no such evidence). The interpreter of the image's own language, and a
+    virtualenv's python and pip, are not: an install tree may hold them."""
     from migrator.plan.ecosystems.python_scripts import pip_scripts
     from migrator.plan.facts import read_facts
     from migrator.rules.wolfi import providers
 
     language = context.rules.language_of(name)
-    if language is not None and view.has_language(language):
+    if _VENV_TOOLCHAIN.match(name) or (language is not None and view.has_language(language)):
         return False
     packaged = _installed_by_package(name, view.packages, context.rules) or any(
         p in view.packages for p in providers(f"cmd:{name}"))

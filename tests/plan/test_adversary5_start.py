@@ -77,6 +77,12 @@ def test_a_name_no_os_package_provides_is_still_taken_for_a_console_script() -> 
     assert verdict(result) == ("ok", "`myapp` found (copied to /opt/venv/bin/myapp)")
 
 
+def test_the_venvs_own_pip_is_still_found_when_an_os_package_installs_pip_too() -> None:
+    result = migrate("FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y python3 python3-pip python3-venv\n"
+                     "WORKDIR /app\nCOPY . .\nRUN pip3 install -r requirements.txt\nCMD [\"pip\",\"list\"]\n")
+    assert verdict(result) == ("ok", "`pip` found (copied to /opt/venv/bin/pip)")
+
+
 # --- B3: ln -s, chmod and chown of a console script at /usr/local/bin ------------------------------------------
 
 @pytest.mark.parametrize("step, moved", [
