@@ -861,10 +861,10 @@ _VENV_TOOLCHAIN = lazy_re(r"(?:python|pip)[\d.]*$")
 
 
 def _os_package_program(view: StageView, context: Context, name: str) -> bool:
-    """Whether `name` is the program of an OS package the stage chain installs (rules/tools.yaml, Wolfi's `cmd:`
-    names), and no pip install of the chain names the package of a console script of that name (an install from a
-    file this tool cannot read is no such evidence). The interpreter of the image's own language, and a
-    virtualenv's python and pip, are not: an install tree may hold them."""
+    """Whether `name` is the program of an OS package a stage of the file installs (rules/tools.yaml, Wolfi's
+    `cmd:` names), and no pip install of the source stage's chain names the package of a console script of that
+    name (an install from a file this tool cannot read is no such evidence). The interpreter of the image's own
+    language, and a virtualenv's python and pip, are not: an install tree may hold them."""
     from migrator.plan.ecosystems.python_scripts import pip_scripts
     from migrator.plan.facts import read_facts
     from migrator.rules.wolfi import providers
@@ -872,8 +872,10 @@ def _os_package_program(view: StageView, context: Context, name: str) -> bool:
     language = context.rules.language_of(name)
     if _VENV_TOOLCHAIN.match(name) or (language is not None and view.has_language(language)):
         return False
-    packaged = _installed_by_package(name, view.packages, context.rules) or any(
-        p in view.packages for p in providers(f"cmd:{name}"))
+    # the stages the file is copied through install with apk what the original's did (a builder's nodejs)
+    packages = [p for stage in context.staged.stages for p in context.view(stage).packages]
+    packaged = _installed_by_package(name, packages, context.rules) or any(
+        p in packages for p in providers(f"cmd:{name}"))
     return packaged and not any(pip_scripts(read_facts(stage)).named(name) for stage in view.chain)
 
 

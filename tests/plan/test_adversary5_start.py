@@ -64,6 +64,15 @@ def test_an_os_package_program_is_not_judged_copied_with_the_venv_or_bundle(text
     assert any(f.code == "MIG540" and program in f.message for f in result.findings)
 
 
+def test_an_apt_program_is_not_guessed_into_a_pip_prefix_copied_through_the_stage_that_installs_it() -> None:
+    result = migrate("FROM python:3.12 AS build\nWORKDIR /src\nCOPY . .\n"
+                     "RUN pip install --prefix=/install -r requirements.txt\n\n"
+                     "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y nodejs\nWORKDIR /app\n"
+                     "COPY --from=build /install /usr/local\nCOPY . .\nCMD [\"node\",\"server.js\"]\n")
+    assert final_stage(result).startswith("cgr.dev/chainguard/node:latest\n")  # was: distroless python
+    assert verdict(result) == ("ok", "`node` found (in the image at /usr/bin/node)")  # was: /usr/local/bin/node
+
+
 def test_a_console_script_a_pip_install_names_is_still_found_in_the_venv_beside_the_os_package() -> None:
     result = migrate("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y supervisor\n"
                      "RUN pip install supervisor\nCMD [\"supervisord\",\"-n\"]\n")
