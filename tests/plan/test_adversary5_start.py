@@ -100,6 +100,7 @@ def test_the_venvs_own_pip_is_still_found_when_an_os_package_installs_pip_too() 
     ("ln -s -t /usr/bin /usr/local/bin/supervisord", "ln -s -t /usr/bin /opt/venv/bin/supervisord"),
     ("chmod 755 /usr/local/bin/supervisord", "chmod 755 /opt/venv/bin/supervisord"),
     ("chown 1000:1000 /usr/local/bin/supervisord", "chown 1000:1000 /opt/venv/bin/supervisord"),
+    ("chmod 755 \\\n    /usr/local/bin/supervisord", "chmod 755 \\\n    /opt/venv/bin/supervisord"),
 ])
 def test_a_step_that_links_or_chmods_a_named_console_script_takes_it_from_the_venv(step: str, moved: str) -> None:
     result = migrate(f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install supervisor && {step}\n"

@@ -196,7 +196,7 @@ def _names_it(runs: str, path: str) -> bool:
     """Whether a RUN names the path other than to run it, change its mode or owner, or link to it: those need the
     file to be there already (`chmod 755 /usr/local/bin/gunicorn`, `ln -s /usr/local/bin/supervisord /usr/bin/`)."""
     pattern = rf"{re.escape(path)}(?![\w.+-])"
-    used = _LINKS.sub(_link_destination, _MODE_CHANGES.sub(" ", runs))
+    used = _LINKS.sub(_link_destination, _MODE_CHANGES.sub(" ", re.sub(r"\\\r?\n", " ", runs)))
     return re.search(pattern, re.sub(rf"({_RUNS_IT}){pattern}", r"\1", used)) is not None
 
 
