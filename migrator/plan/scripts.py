@@ -274,3 +274,99 @@ def _context_source(path: str, copies: list[tuple[str, str, bool]]) -> str | Non
         if tree and path.startswith(destination.rstrip("/") + "/"):
             return posixpath.join(source.rstrip("/") or ".", path[len(destination.rstrip("/")) + 1:])
     return None
+
+
+def run_written_scripts(chain: list[Stage]) -> dict[str, str]:
+    """{absolute path: text} of each file a RUN writes whose text is in the Dockerfile:
+    `printf '#!/bin/sh\\nexec app\\n' > /start.sh`, `echo '#!/bin/bash' > /entrypoint.sh` (`>>` appends),
+    `cat <<EOF > /start.sh`. A file a later command writes with text this tool cannot know is dropped."""
+    from migrator.plan.facts import run_scripts
+
+    written: dict[str, str] = {}
+    workdir, env = "/", dict[str, str | None]()
+    for stage in chain:
+        for instruction in stage.instructions:
+            if instruction.keyword == "WORKDIR":
+                workdir = workdir_after(instruction.body, workdir, env, instruction.escape)
+            elif instruction.keyword == "ENV":
+                env.update(env_values(instruction.body, env, instruction.escape))
+            elif instruction.keyword == "RUN" and ">" in instruction.raw:
+                heredocs = [h.body for h in instruction.heredocs]
+                for script, first_line in run_scripts(instruction)[:1]:
+                    for target, text, append in _redirected_texts(script, first_line, heredocs):
+                        path = absolute(target, workdir, env)
+                        if text is None:
+                            written.pop(path, None)
+                        else:
+                            written[path] = (written.get(path, "") if append else "") + text
+    return written
+
+
+def _redirected_texts(script: str, first_line: int, heredocs: list[str]
+                      ) -> Iterator[tuple[str, str | None, bool]]:
+    """(target, text written or None when unknown, appended) of each `> FILE` / `>> FILE` of a command line
+    whose heredocs (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`, in order."""
+    from migrator.rewrite.shell import _command_words as command_words
+    from migrator.rewrite.shell import _walk as walk
+    from migrator.rewrite.shell import literal, parsed
+
+    try:
+        src = parsed(script, first_line)
+    except Exception:  # never raise on user input
+        return
+    found: list[tuple[int, str, str | None, bool]] = []
+    heredoc_index = 0
+    for node in walk(src.root):
+        if node.type != "redirected_statement" or not node.children:
+            continue
+        body = node.children[0]
+        while body.type == "list" and body.named_children:  # `a > f && b >> g` parses as (a > f && b) >> g
+            body = body.named_children[-1]
+        inputs = [c for c in node.children if c.type == "file_redirect" and c.children
+                  and c.children[0].type == "<" and src.slice(c).replace(" ", "").strip("<_") == ""]
+        text: str | None = None
+        if body.type == "command":
+            assignments, nodes = command_words(body)
+            words: list[str | None] = [literal(src, c) for c in nodes] if not assignments else [None]
+            text = _command_output(words, heredocs[heredoc_index] if inputs and heredoc_index < len(heredocs)
+                                   else None)
+        heredoc_index += len(inputs)
+        for redirect in node.children:
+            if redirect.type != "file_redirect" or not redirect.children:
+                continue
+            operator = redirect.children[0].type
+            target = literal(src, redirect.named_children[-1]) if redirect.named_children else None
+            if operator in (">", ">>", ">|") and target and "$" not in target and not target.startswith("&"):
+                found.append((redirect.start_byte, target, text, operator == ">>"))
+    for _, target, text, append in sorted(found, key=lambda item: item[0]):
+        yield target, text, append
+
+
+def _command_output(words: list[str | None], heredoc: str | None) -> str | None:
+    """What `printf FORMAT`, `echo [-e] WORDS` or `cat <<EOF` writes, when every word is literal."""
+    if not words or any(word is None for word in words):
+        return None
+    name, arguments = words[0], [w for w in words[1:] if w is not None]
+    if name == "cat" and not arguments and heredoc is not None:
+        return heredoc
+    if name == "printf" and len(arguments) == 1:
+        return _unescaped(arguments[0])
+    if name == "echo":
+        newline = "-n" not in arguments[:2]
+        arguments = [w for w in arguments if w not in ("-e", "-n", "-E", "-ne", "-en")]
+        return _unescaped(" ".join(arguments)) + ("\n" if newline else "")
+    return None
+
+
+def _unescaped(text: str) -> str:
+    """printf's (and dash's echo's) backslash escapes that matter for a script: newlines and tabs."""
+    return text.replace("\\n", "\n").replace("\\t", "\t")
+
+
+def written_kind(text: str) -> str:
+    """What a file whose text the Dockerfile writes is (plan.buildcontext.kind_of): a file with no `#!` line is
+    read by a shell too (started directly, the engine cannot run it at all)."""
+    from migrator.plan.buildcontext import kind_of
+
+    kind = kind_of(text.encode("utf-8", "replace")[:256])
+    return "sh" if kind == "data" else kind

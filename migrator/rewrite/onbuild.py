@@ -47,8 +47,12 @@ def runtime_trigger(instruction: Instruction, image: ChainguardImage, newline: s
 
 def _shell_form(line: int, kind: str, script: str, newline: str, form: str) -> tuple[list[str], list[Finding]]:
     """A script the trigger gives a shell: plain words of a CMD or ENTRYPOINT need none, the rest is dropped."""
-    if kind in _STARTS and script.strip() and not _SHELL_SYNTAX.search(script) and "\n" not in script.strip():
-        return ["ONBUILD " + exec_form(kind, script.split(), newline)], [finding(
+    from migrator.rewrite.commands import without_exec
+
+    command, _, needs_shell = without_exec(script.strip())  # (`exec` is the shell's: exec form starts the program)
+    if (kind in _STARTS and command and needs_shell is None and not _SHELL_SYNTAX.search(command)
+            and "\n" not in command and command.split()[0] != "env"):
+        return ["ONBUILD " + exec_form(kind, command.split(), newline)], [finding(
             "MIG525", line, f"{form} ONBUILD {kind} written in exec form: the runtime has no shell to start it with")]
     return [], [finding("MIG525", line, f"{form} ONBUILD {kind} dropped from the runtime stage, which has no shell "
                         f"to {'run' if kind == 'RUN' else 'start'} it: {_LOST}")]

@@ -81,6 +81,7 @@ class Placed:
     source: str  # the source path as written
     from_stage: Stage | None  # the stage copied from; None for the build context or an image
     external: bool  # copied from an image (`COPY --from=alpine ...`)
+    text: str | None = None  # the file's text, when the Dockerfile writes it (`COPY <<EOF /start.sh`)
 
 
 @dataclass
@@ -114,6 +115,25 @@ class Context:
     source_shell: str | None = None
     files: BuildContext = field(default_factory=lambda: BuildContext(None))
     views: dict[int, StageView] = field(default_factory=dict)
+    written: dict[int, dict[str, str]] = field(default_factory=dict)
+    copied: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def run_copies(self, view: StageView) -> dict[str, str]:
+        """{path: the path it was copied from} of each file a RUN `cp`, `mv` or `install` of the view's stage
+        chain put in place (the last that placed it), read once."""
+        key = view.chain[-1].index
+        if key not in self.copied:
+            self.copied[key] = _run_copies(view)
+        return self.copied[key]
+
+    def written_by_runs(self, view: StageView) -> dict[str, str]:
+        """plan.scripts.run_written_scripts of the view's stage chain, read once."""
+        from migrator.plan.scripts import run_written_scripts
+
+        key = view.chain[-1].index
+        if key not in self.written:
+            self.written[key] = run_written_scripts(view.chain) if ">" in view.runs else {}
+        return self.written[key]
 
     def view(self, stage: Stage) -> StageView:
         if stage.index not in self.views:
@@ -215,11 +235,11 @@ def _start_script_text(view: StageView, context: Context, argv: tuple[str, ...])
     if located is None or located.how == "image":
         return None
     origin, source = _located_origin(view, context, located)
-    kind = context.files.kind(source) if origin == "context" and source else None
+    kind = _kind(context, origin, source)
     shell_run = is_shell(argv[0]) or words[0].endswith(".sh")  # (a script without a `#!` line is read as data)
     if source is None or not (kind in ("sh", "bash") or (kind == "data" and shell_run)):
         return None  # a binary, another interpreter's script, or a file that cannot be read
-    text = context.files.text(source)
+    text = source if origin == "written" else context.files.text(source)
     return None if text is None else (words[0], text)
 
 
@@ -356,7 +376,7 @@ def _apk_added(raw: str) -> list[str]:
 def _placed(instruction: Instruction, workdir: str, values: Mapping[str, str | None], staged: StagedFile,
             stage: Stage) -> list[Placed]:
     if instruction.heredocs:
-        return []
+        return _heredocs_placed(instruction, workdir, values)
     words = instruction.words()
     words = [w for w in words if not w.startswith("--")]
     if len(words) < 2:
@@ -386,6 +406,22 @@ def _placed(instruction: Instruction, workdir: str, values: Mapping[str, str | N
             placed.append(Placed(posixpath.join(target, name), "." not in name, source, source_stage, external))
             if "." not in name:  # a directory's contents land in the destination itself
                 placed.append(Placed(target, True, source.rstrip("/") + "/", source_stage, external))
+    return placed
+
+
+def _heredocs_placed(instruction: Instruction, workdir: str, values: Mapping[str, str | None]) -> list[Placed]:
+    """The files a `COPY <<EOF /start.sh` writes, with their text: one per heredoc, named by its delimiter
+    inside a directory destination (or when there are several)."""
+    targets = [w for w in instruction.body.split() if not w.startswith(("-", "<<"))]
+    if not targets or instruction.keyword != "COPY":
+        return []
+    destination = absolute(_expand(targets[-1], values), workdir, values)
+    placed = []
+    for index, heredoc in enumerate(instruction.heredocs):
+        path = destination
+        if targets[-1].endswith("/") or len(instruction.heredocs) > 1:
+            path = posixpath.join(destination, heredoc.delimiter)
+        placed.append(Placed(path, False, f"<<{instruction.line}:{index}", None, False, heredoc.body))
     return placed
 
 
@@ -459,7 +495,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", _missing_reason(program, view, rules), program=program,
                              need="missing")
     origin, source = _located_origin(view, context, located)
-    kind = context.files.kind(source) if origin == "context" and source else None
+    kind = _kind(context, origin, source)
     named = looks_like_script(located.path, located.source) and kind not in ("elf", "script")
     # a file from the build context started directly, without an extension: a binary or a script, unknown
     # unless the build context is on disk and its first bytes say
@@ -541,22 +577,26 @@ def _inner_needs_bash(view: StageView, context: Context, inner: str) -> str | No
     if located is None or located.how == "image":
         return None
     origin, source = _located_origin(view, context, located)
-    kind = context.files.kind(source) if origin == "context" and source else None
+    kind = _kind(context, origin, source)
     script = looks_like_script(located.path, located.source) or "." not in posixpath.basename(located.path)
     return _needs_bash(inner, origin == "context" and script, context, kind)
 
 
 def _origin(view: StageView, context: Context, path: str, depth: int) -> tuple[str, str | None]:
     """Where the file at `path` comes from: ("context", its path in the build context) through any stage,
+    ("written", its text) when the Dockerfile writes it (a COPY heredoc, `RUN printf ... > path`),
     ("built", None) when a RUN made it, ("image", None) when copied from an image, or ("unknown", None). A
     file copied by its own name is followed first, then a RUN that names it, then a directory copied whole."""
     for placed in reversed(view.placed):
         if placed.path == path:
             return _placed_origin(placed, placed.source, context, depth)
-    copied_from = _run_copy_source(view, path) if depth < 4 else None
+    copied_from = _run_copy_source(view, context, path) if depth < 4 else None
     if copied_from is not None:  # `RUN cp /app/run.sh /tmp/ && cp /tmp/run.sh /sbin/`: followed to the COPY
         return _origin(view, context, copied_from, depth + 1)
-    if _mentions(_MODE_CHANGES.sub(" ", view.runs), path) or _in_output_directory(view, path, False):
+    if (text := context.written_by_runs(view).get(path)) is not None:
+        return "written", text  # `RUN printf '#!/bin/sh\n...' > /start.sh`: its text is in the Dockerfile
+    made = _MODE_CHANGES.sub(" ", _RUN_COPY_COMMANDS.sub(" ", view.runs))
+    if _mentions(made, path) or _in_output_directory(view, path, False):
         return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
     for placed in reversed(view.placed):
         if placed.tree and _inside(path, placed.path):
@@ -572,38 +612,63 @@ def _located_origin(view: StageView, context: Context, located: Located) -> tupl
     """_origin of a file the start command runs: a COPY's, or the source's of a RUN that copied it in place."""
     if located.how == "copied":
         return _origin(view, context, located.path, 0)
-    copied_from = _run_copy_source(view, located.path) if located.how == "created" else None
-    return _origin(view, context, copied_from, 1) if copied_from else (located.how, None)
+    copied_from = _run_copy_source(view, context, located.path) if located.how == "created" else None
+    if copied_from:
+        return _origin(view, context, copied_from, 1)
+    if located.how == "created" and (text := context.written_by_runs(view).get(located.path)) is not None:
+        return "written", text
+    return located.how, None
 
 
-def _run_copy_source(view: StageView, path: str) -> str | None:
+def _kind(context: Context, origin: str, source: str | None) -> str | None:
+    """What the file is (plan.buildcontext.BuildContext.kind): read from the build context on disk, or from
+    its text when the Dockerfile writes it (`origin` "written": `source` is that text)."""
+    from migrator.plan.scripts import written_kind
+
+    if source is None:
+        return None
+    if origin == "written":
+        return written_kind(source)
+    return context.files.kind(source) if origin == "context" else None
+
+
+def _run_copy_source(view: StageView, context: Context, path: str) -> str | None:
     """The path a RUN `cp`, `mv` or `install` copied the file at `path` from (the last that placed it there):
     `RUN cp docker/entrypoint.sh /sbin/` puts the build context's file in place as a COPY would."""
+    return context.run_copies(view).get(path)
+
+
+def _run_copies(view: StageView) -> dict[str, str]:
     from migrator.plan.facts import read_facts
     from migrator.plan.placed_programs import placed_files
 
     if not _RUN_COPIES.search(view.runs):
-        return None
+        return {}
     facts = None
     for stage in view.chain:
         inherited = facts
         facts = read_facts(stage, inherited)
         if inherited is not None:
             facts.commands = inherited.commands + facts.commands
-    if facts is None:
-        return None
-    for placement in reversed(placed_files(facts.commands, facts.env, facts.directories)):
-        if placement.path == path and placement.command.words[0].rsplit("/", 1)[-1] in ("cp", "mv", "install"):
-            return placement.source if placement.source != path else None
-    return None
+    found: dict[str, str] = {}
+    for placement in placed_files(facts.commands, facts.env, facts.directories) if facts else []:
+        if placement.command.words[0].rsplit("/", 1)[-1] in ("cp", "mv", "install"):
+            if placement.source != placement.path:
+                found[placement.path] = placement.source
+            else:
+                found.pop(placement.path, None)
+    return found
 
 
 _RUN_COPIES = lazy_re(r"\b(?:cp|mv|install)\b")
+_RUN_COPY_COMMANDS = lazy_re(r"\b(?:cp|mv|install)\b[^;&|\n]*")  # (a file a RUN copies, it does not make)
 # commands that change a file's mode or owner, or its line ends, up to the end of the command
 _MODE_CHANGES = lazy_re(r"\b(?:chmod|chown|chgrp|dos2unix)\b[^;&|\n]*")
 
 
 def _placed_origin(placed: Placed, source: str, context: Context, depth: int) -> tuple[str, str | None]:
+    if placed.text is not None:
+        return "written", placed.text
     if placed.external:
         return "image", None
     if placed.from_stage is None:
@@ -749,9 +814,14 @@ def _without_a_shell(argv: tuple[str, ...], view: StageView) -> str:
 
 def _why_shell(body: str, view: StageView) -> str | None:
     """Why a `sh -c` body cannot be written in exec form (shell syntax, an unknown variable...), or None."""
-    from migrator.rewrite.commands import shell_argv
+    from migrator.rewrite.commands import shell_argv, without_env, without_exec
 
-    argv, why, _ = shell_argv(body.removeprefix("exec ").strip(), view.env)
+    command, _, why = without_exec(body.strip())
+    if why is not None:
+        return why
+    argv, why, _ = shell_argv(command, view.env)
+    if argv is not None and posixpath.basename(argv[0]) == "env":  # (distroless images have no env)
+        argv, why = without_env(argv)
     return why if argv is None else None
 
 
@@ -809,7 +879,8 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
             return Located(path, "copied", placed.source)
         if not certain and _inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
             return Located(path, "copied", placed.source if placed.path == path else None)
-    if _mentions(view.evidence, path) or _in_output_directory(view, path, by_name):
+    if (_mentions(view.evidence, path) or _in_output_directory(view, path, by_name)
+            or path in context.run_copies(view)):  # (`cd docker && cp entrypoint.sh /usr/local/bin/`)
         return Located(path, "created")
     return None
 
