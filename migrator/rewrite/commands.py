@@ -130,10 +130,9 @@ def without_exec(body: str) -> tuple[str, str | None, str | None]:
     `exec -a NAME` gave the process or None, why a shell is needed or None). `exec -c` (an empty
     environment) and `exec -l` (a login name) need the shell."""
     words = body.split(None, 1)
-    if not words or words[0] != "exec":
+    if len(words) < 2 or words[0] != "exec":
         return body, None, None
-    rest = words[1] if len(words) > 1 else ""
-    renamed = None
+    rest, renamed = words[1], None
     while rest.startswith("-"):
         option, _, after = rest.partition(" ")
         if option == "--":

@@ -156,3 +156,11 @@ def test_exec_env_without_settings_starts_the_program_directly() -> None:
     result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD exec env python app.py\n")
     assert 'CMD ["python", "app.py"]\n' in final_stage(result)
     assert verdict(result) == "ok"
+
+
+def test_an_onbuild_trigger_drops_exec_a_with_a_note_and_env_where_the_runtime_has_none() -> None:
+    result = migrate('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nONBUILD CMD ["sh","-c","exec -a web python app.py"]\n'
+                     'ONBUILD ENTRYPOINT ["sh","-c","exec env python app.py"]\n')
+    assert 'ONBUILD CMD ["python", "app.py"]\n' in result.dockerfile
+    assert 'ONBUILD ENTRYPOINT ["python", "app.py"]\n' in result.dockerfile
+    assert any("`exec -a web` dropped" in f.message for f in result.findings if f.code == "MIG525")
