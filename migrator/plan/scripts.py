@@ -114,14 +114,17 @@ def _shell_arguments(words: tuple[str, ...]) -> tuple[list[str], list[str]]:
 def start_script(stage: Stage) -> tuple[str, int, str] | None:
     """(program as written, line, build-context path) of the script the stage's ENTRYPOINT or CMD starts,
     when a COPY brought it from the build context: `ENTRYPOINT ["./run.sh"]`, `CMD ["bash", "start.sh"]`."""
-    from migrator.plan.startcommand import effective_command, unwrap
+    from migrator.plan.startcommand import effective_command, inner_program, is_shell_c, unwrap
 
     chain = stage.chain()
     state = effective_command([s.instructions for s in chain], (), ())
     argv = state.argv[unwrap(state.argv).program_index:]
-    if argv and posixpath.basename(argv[0]) in SHELLS:
+    if is_shell_c(argv):  # `sh -c "cd /app && ./start.sh"`: the program its command line starts
+        inner = inner_program(argv[2])
+        argv = (inner,) if inner else ()
+    elif argv and posixpath.basename(argv[0]) in SHELLS:
         if "-c" in argv[1:]:
-            return None  # `sh -c '...'`: a command line, not a script
+            return None  # `sh -ec '...'`: a command line, not a script
         argv = tuple(w for w in argv[1:] if not w.startswith("-"))[:1]
     if not argv or not ("/" in argv[0] or argv[0].endswith(".sh")) or "$" in argv[0]:
         return None
@@ -351,6 +354,8 @@ def _command_output(words: list[str | None], heredoc: str | None) -> str | None:
         return heredoc
     if name == "printf" and len(arguments) == 1:
         return _unescaped(arguments[0])
+    if name == "printf" and arguments and arguments[0].count("%") == 1 and "%s" in arguments[0]:
+        return "".join(_unescaped(arguments[0]).replace("%s", word) for word in arguments[1:])  # `'%s\n' a b`
     if name == "echo":
         newline = "-n" not in arguments[:2]
         arguments = [w for w in arguments if w not in ("-e", "-n", "-E", "-ne", "-en")]

@@ -164,3 +164,19 @@ def test_an_onbuild_trigger_drops_exec_a_with_a_note_and_env_where_the_runtime_h
     assert 'ONBUILD CMD ["python", "app.py"]\n' in result.dockerfile
     assert 'ONBUILD ENTRYPOINT ["python", "app.py"]\n' in result.dockerfile
     assert any("`exec -a web` dropped" in f.message for f in result.findings if f.code == "MIG525")
+
+
+@pytest.mark.parametrize("command", ['["sh","-c","./start.sh"]', '["/bin/sh","-c","cd /app && ./start.sh"]'])
+def test_the_tools_of_a_script_started_through_sh_c_are_installed_as_for_the_plain_form(tmp_path: Path,
+                                                                                       command: str) -> None:
+    (tmp_path / "package.json").write_text("{}")
+    (tmp_path / "start.sh").write_text("#!/bin/bash\njq . config.json > /tmp/config\nexec node server.js\n")
+    result = migrate(f"FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD {command}\n",
+                     Options(context=tmp_path))
+    assert "RUN apk add --no-cache nodejs npm bash jq\n" in result.dockerfile
+
+
+def test_printf_with_a_format_and_lines_writes_a_bash_script_read_as_one() -> None:
+    result = migrate(PYTHON_APP + "RUN printf '%s\\n' '#!/bin/bash' 'exec gunicorn app:app' > /entrypoint.sh "
+                     '&& chmod +x /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n')
+    assert "RUN apk add --no-cache python-3 py3-pip bash\n" in result.dockerfile
