@@ -23,6 +23,12 @@ from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
 from migrator.regex import lazy as lazy_re
 
+TYPE_CHECKING = False  # not typing's (docs/performance.md)
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from migrator.rewrite.shell import Source
+
 _INSTALLS_BASH = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|"
                             r"microdnf\s+install|zypper\s+(?:in|install))\b[^;&|]*\bbash\b")
 
@@ -282,7 +288,8 @@ def _context_source(path: str, copies: list[tuple[str, str, bool]]) -> str | Non
 def run_written_scripts(chain: list[Stage]) -> dict[str, str]:
     """{absolute path: text} of each file a RUN writes whose text is in the Dockerfile:
     `printf '#!/bin/sh\\nexec app\\n' > /start.sh`, `echo '#!/bin/bash' > /entrypoint.sh` (`>>` appends),
-    `cat <<EOF > /start.sh`. A file a later command writes with text this tool cannot know is dropped."""
+    `cat <<EOF > /start.sh` (in the RUN's command line or in a script it runs), `echo ... | tee /start.sh`. A
+    file a later command writes with text this tool cannot know is dropped."""
     from migrator.plan.facts import run_scripts
 
     written: dict[str, str] = {}
@@ -293,9 +300,9 @@ def run_written_scripts(chain: list[Stage]) -> dict[str, str]:
                 workdir = workdir_after(instruction.body, workdir, env, instruction.escape)
             elif instruction.keyword == "ENV":
                 env.update(env_values(instruction.body, env, instruction.escape))
-            elif instruction.keyword == "RUN" and ">" in instruction.raw:
+            elif instruction.keyword == "RUN" and (">" in instruction.raw or "tee" in instruction.raw):
                 heredocs = [h.body for h in instruction.heredocs]
-                for script, first_line in run_scripts(instruction)[:1]:
+                for script, first_line in run_scripts(instruction):  # (its command line, the bodies a shell runs)
                     for target, text, append in _redirected_texts(script, first_line, heredocs):
                         path = absolute(target, workdir, env)
                         if text is None:
@@ -309,7 +316,6 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str]
                       ) -> Iterator[tuple[str, str | None, bool]]:
     """(target, text written or None when unknown, appended) of each `> FILE` / `>> FILE` of a command line
     whose heredocs (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`, in order."""
-    from migrator.rewrite.shell import _command_words as command_words
     from migrator.rewrite.shell import _walk as walk
     from migrator.rewrite.shell import literal, parsed
 
@@ -320,6 +326,8 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str]
     found: list[tuple[int, str, str | None, bool]] = []
     heredoc_index = 0
     for node in walk(src.root):
+        if node.type == "pipeline" and len(node.named_children) == 2:
+            found += _teed(src, node)
         if node.type != "redirected_statement" or not node.children:
             continue
         body = node.children[0]
@@ -327,12 +335,10 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str]
             body = body.named_children[-1]
         inputs = [c for c in node.children if c.type == "file_redirect" and c.children
                   and c.children[0].type == "<" and src.slice(c).replace(" ", "").strip("<_") == ""]
-        text: str | None = None
-        if body.type == "command":
-            assignments, nodes = command_words(body)
-            words: list[str | None] = [literal(src, c) for c in nodes] if not assignments else [None]
-            text = _command_output(words, heredocs[heredoc_index] if inputs and heredoc_index < len(heredocs)
-                                   else None)
+        inline = [src.slice(b) for c in node.children if c.type == "heredoc_redirect"
+                  for b in c.named_children if b.type == "heredoc_body"]
+        heredoc = inline[0] if inline else (heredocs[heredoc_index] if inputs and heredoc_index < len(heredocs)
+                                            else None)
         heredoc_index += len(inputs)
         for redirect in node.children:
             if redirect.type != "file_redirect" or not redirect.children:
@@ -340,9 +346,39 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str]
             operator = redirect.children[0].type
             target = literal(src, redirect.named_children[-1]) if redirect.named_children else None
             if operator in (">", ">>", ">|") and target and "$" not in target and not target.startswith("&"):
-                found.append((redirect.start_byte, target, text, operator == ">>"))
+                found.append((redirect.start_byte, target, _output(src, body, heredoc), operator == ">>"))
     for _, target, text, append in sorted(found, key=lambda item: item[0]):
         yield target, text, append
+
+
+def _output(src: Source, command: Node, heredoc: str | None) -> str | None:
+    """What the `command` node writes to its output (_command_output), or None when it cannot be known."""
+    from migrator.rewrite.shell import _command_words as command_words
+    from migrator.rewrite.shell import literal
+
+    if command.type != "command":
+        return None
+    assignments, nodes = command_words(command)
+    words: list[str | None] = [literal(src, c) for c in nodes] if not assignments else [None]
+    return _command_output(words, heredoc)
+
+
+def _teed(src: Source, pipeline: Node) -> list[tuple[int, str, str | None, bool]]:
+    """`printf '#!/bin/sh\\n...' | tee [-a] /start.sh`: what tee writes to each file it names."""
+    from migrator.rewrite.shell import _command_words as command_words
+    from migrator.rewrite.shell import literal
+
+    writer, tee = pipeline.named_children
+    if tee.type != "command":
+        return []
+    words = [literal(src, c) for c in command_words(tee)[1]]
+    if not words or words[0] != "tee" or any(w is None or "$" in w for w in words):
+        return []
+    heredocs = [src.slice(b) for c in writer.children if c.type == "heredoc_redirect"
+                for b in c.named_children if b.type == "heredoc_body"] if writer.type == "redirected_statement" else []
+    text = _output(src, writer.children[0] if heredocs else writer, heredocs[0] if heredocs else None)
+    append = "-a" in words[1:] or "--append" in words[1:]
+    return [(tee.start_byte, word, text, append) for word in words[1:] if word and not word.startswith("-")]
 
 
 def _command_output(words: list[str | None], heredoc: str | None) -> str | None:

@@ -132,7 +132,7 @@ class Context:
 
         key = view.chain[-1].index
         if key not in self.written:
-            self.written[key] = run_written_scripts(view.chain) if ">" in view.runs else {}
+            self.written[key] = run_written_scripts(view.chain) if (">" in view.runs or "tee" in view.runs) else {}
         return self.written[key]
 
     def view(self, stage: Stage) -> StageView:

@@ -60,6 +60,11 @@ BASH_HEREDOCS = {
                           'ENTRYPOINT ["/entrypoint.sh"]\n'),
     "RUN printf": ("RUN printf '#!/bin/bash\\nexec gunicorn app:app\\n' > /entrypoint.sh && chmod +x /entrypoint.sh\n"
                    'ENTRYPOINT ["/entrypoint.sh"]\n'),
+    "echo | tee, by name": ("RUN echo '#!/bin/bash' | tee /usr/local/bin/start && echo 'exec gunicorn app:app' "
+                            '| tee -a /usr/local/bin/start && chmod +x /usr/local/bin/start\nCMD ["start"]\n'),
+    "cat heredoc in a RUN heredoc": ("RUN <<EOF\nset -e\ncat > /entrypoint.sh <<'EOT'\n#!/bin/bash\n"
+                                     "exec gunicorn app:app\nEOT\nchmod +x /entrypoint.sh\nEOF\n"
+                                     'ENTRYPOINT ["/entrypoint.sh"]\n'),
 }
 
 
