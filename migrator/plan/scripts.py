@@ -42,7 +42,8 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
         argv = instruction.json_args() if instruction.keyword == "SHELL" else None
         if argv and posixpath.basename(argv[0]) == "bash":
             return f"SHELL {instruction.body.strip()} runs every RUN with bash (line {instruction.line})"
-    copies = _with_run_copies(chain, _context_copies(chain))
+    copies = _with_run_copies(chain, _context_copies(chain) + _heredoc_copies(chain))
+    written = run_written_scripts(chain)
     facts = read_facts(stage)
     for command in facts.commands:
         program = command.words[0]
@@ -50,7 +51,14 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
             return f"`{' '.join(command.words[:2])}` runs bash (line {command.line})"
         if posixpath.basename(program) in SHELLS or not ("/" in program or program.endswith(".sh")):
             continue
-        source = _script_from_context(program, command.resolve(program, facts.env), copies, chain)
+        path = command.resolve(program, facts.env)
+        source = _script_from_context(program, path, copies, chain)
+        if path in written or (source or "").startswith(HEREDOC_SOURCE):
+            # a script the Dockerfile writes (`RUN printf ... > /setup.sh`, `COPY <<EOF /setup.sh`): its text says
+            text = written[path] if path in written else heredoc_text(chain, source or "")
+            if text is not None and written_kind(text) == "bash":
+                return f"`{program}` is a bash script (its first line says so; line {command.line})"
+            continue
         if source is None:
             continue
         kind = files.kind(source)

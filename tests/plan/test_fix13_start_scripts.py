@@ -185,3 +185,27 @@ def test_printf_with_a_format_and_lines_writes_a_bash_script_read_as_one() -> No
     result = migrate(PYTHON_APP + "RUN printf '%s\\n' '#!/bin/bash' 'exec gunicorn app:app' > /entrypoint.sh "
                      '&& chmod +x /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n')
     assert "RUN apk add --no-cache python-3 py3-pip bash\n" in result.dockerfile
+
+
+# --- the same scripts run by a build step on wolfi-base (busybox sh only) ---------------------------------
+
+SH_START = "COPY --chmod=755 <<EOF /e.sh\n#!/bin/sh\nexec python app.py\nEOF\nENTRYPOINT [\"/e.sh\"]\n"
+BUILD_SCRIPTS = {
+    "RUN printf": "RUN printf '#!/bin/bash\\n[[ -f x ]] || echo hi\\n' > /setup.sh && chmod +x /setup.sh && /setup.sh\n",
+    "COPY heredoc": "COPY --chmod=755 <<EOT /setup.sh\n#!/bin/bash\n[[ -f x ]] || echo hi\nEOT\nRUN /setup.sh\n",
+    "RUN cat heredoc": "RUN cat > /setup.sh <<EOT\n#!/bin/bash\n[[ -f x ]] || echo hi\nEOT\nRUN chmod +x /setup.sh && /setup.sh\n",
+}
+
+
+@pytest.mark.parametrize("script", BUILD_SCRIPTS.values(), ids=BUILD_SCRIPTS.keys())
+def test_a_written_bash_script_a_build_step_runs_on_wolfi_base_gets_bash(script: str) -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n" + script + SH_START)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
+                                        "RUN apk add --no-cache python-3 py3-pip\nRUN apk add --no-cache bash\n")
+
+
+def test_a_written_sh_script_a_build_step_runs_needs_no_bash() -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
+                     "RUN printf '#!/bin/sh\\necho hi\\n' > /setup.sh && chmod +x /setup.sh && /setup.sh\n" + SH_START)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
+    assert "bash" not in result.dockerfile
