@@ -43,7 +43,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
         if argv and posixpath.basename(argv[0]) == "bash":
             return f"SHELL {instruction.body.strip()} runs every RUN with bash (line {instruction.line})"
     copies = _with_run_copies(chain, _context_copies(chain) + _heredoc_copies(chain))
-    written = run_written_scripts(chain)
+    written: dict[str, str] | None = None  # (read when a command runs a script: most stages run none)
     facts = read_facts(stage)
     for command in facts.commands:
         program = command.words[0]
@@ -53,6 +53,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
             continue
         path = command.resolve(program, facts.env)
         source = _script_from_context(program, path, copies, chain)
+        written = run_written_scripts(chain) if written is None else written
         if path in written or (source or "").startswith(HEREDOC_SOURCE):
             # a script the Dockerfile writes (`RUN printf ... > /setup.sh`, `COPY <<EOF /setup.sh`): its text says
             text = written[path] if path in written else heredoc_text(chain, source or "")
