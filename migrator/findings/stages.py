@@ -219,8 +219,10 @@ CODES: tuple[Code, ...] = (
          "translated to apk, the way the original kept them: shell and apk stay in the image. Split "
          "it by hand when only a few files are needed at run time."),
     Code("MIG549", Severity.ERROR, "the start command needs bash, which the runtime does not have",
-         "The command runs bash, or a start script this tool cannot read (it is in the build context, not in the "
-         "Dockerfile) whose original image had bash: Debian, Ubuntu, UBI, CentOS, Fedora and the official language "
+         "The command runs bash, a script whose first line says `#!/bin/bash` (read from the build context on "
+         "disk, or from the Dockerfile where it writes the script: `COPY <<EOF`, `RUN printf/echo/cat > FILE`), or a "
+         "start script this tool cannot read (it is in the build context, not in the Dockerfile) whose original "
+         "image had bash: Debian, Ubuntu, UBI, CentOS, Fedora and the official language "
          "images built on them all ship it, and scripts written there usually start with `#!/bin/bash`. Wolfi's "
          "busybox sh is no bash. Where the stage can install packages (wolfi-base) bash is installed (MIG551); "
          "a runtime that cannot (node, jdk, dotnet-sdk...) gets this error: check that the script runs with sh "
