@@ -202,7 +202,9 @@ CODES: tuple[Code, ...] = (
          "with the stage's own, wrappers (tini, dumb-init, gosu) seen through, the program looked up on "
          "the PATH (or at its path under WORKDIR) in the image and in what COPY/ADD put there. This one "
          "cannot start: the program is not in the image and nothing copies it, a shell script is started "
-         "on an image without a shell, or the arguments do not fit (`java app.jar` without `-jar`). No "
+         "on an image without a shell, a script's `#!/usr/bin/env python` line names env on an image "
+         "without env (the distroless images have none), or the arguments do not fit (`java app.jar` "
+         "without `-jar`). No "
          "other Chainguard runtime fixed it. The message names the program and why; port that part by "
          "hand (start the program directly, copy it from the builder, or choose another runtime)."),
     Code("MIG541", Severity.WARNING, "a shell is kept in the runtime for the start command",

@@ -510,7 +510,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", f"{what} and {_short(image)} has no shell: port what it does "
                              "(ENV for settings, build-time steps in the builder) and start the program directly",
                              program=program, need="shell", inner=inner)
-    misuse = _misused(program, rest, located, view)
+    misuse = _misused(program, rest, located, view) or _interpreter_missing(program, located, view, context, origin,
+                                                                             source)
     if misuse:
         need = "sdk" if misuse.startswith("`dotnet ") else "arguments"
         return RuntimeReport(image, argv, "broken", misuse, program=program, need=need)
@@ -751,6 +752,46 @@ def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageV
             and model.has_program("ruby") and not model.has_program("env")):
         return (f"`{program}` is a Ruby binstub (`#!/usr/bin/env ruby`) and {_short(view.image)} has no "
                 f"/usr/bin/env: start it as `ruby {program}`")
+    return None
+
+
+def _interpreter_missing(program: str, located: Located, view: StageView, context: Context, origin: str,
+                         source: str | None) -> str | None:
+    """A script started directly whose `#!/usr/bin/env python` line names env, on an image without env (the
+    distroless images have none): the kernel cannot start it ("no such file or directory"). A file of a
+    build-context tree the stage copied is read there even where an installer ran in the stage (pip does not
+    write ./manage.py)."""
+    if view.model is None or view.model.has_program("env"):
+        return None
+    if origin == "built" and located.how == "copied":
+        origin, source = "context", _in_context_tree(view, context, located.path)
+    if source is None or origin not in ("context", "written"):
+        return None
+    text = source if origin == "written" else context.files.text(source, 256)
+    first = (text or "").split("\n", 1)[0]
+    words = first[2:].split() if first.startswith("#!") else []
+    if len(words) < 2 or posixpath.basename(words[0]) != "env":
+        return None
+    interpreter = next((w for w in words[1:] if not w.startswith("-")), words[-1])
+    return (f"`{program}` starts with `{first.strip()}`, and {_short(view.image)} has no /usr/bin/env, so the "
+            f"script cannot start: start it through its interpreter (`[\"{interpreter}\", \"{program}\", ...]`)")
+
+
+def _in_context_tree(view: StageView, context: Context, path: str, depth: int = 0) -> str | None:
+    """The build-context path of `path` inside a directory copied from the context (`COPY . .`), through the
+    stages it was copied from (`COPY --from=builder /app /app`)."""
+    for placed in reversed(view.placed):
+        if placed.external or not _inside(path, placed.path) or not (placed.tree or placed.path == path):
+            continue
+        relative = path[len(placed.path):].lstrip("/")
+        source = posixpath.join(placed.source.rstrip("/") or ".", relative) if relative else placed.source
+        if placed.from_stage is None:
+            return source if placed.tree else None
+        if depth > 3:
+            return None
+        parent = context.view(placed.from_stage)
+        return _in_context_tree(parent, context, absolute(posixpath.normpath(source), parent.workdir, parent.env),
+                                depth + 1)
     return None
 
 

@@ -209,3 +209,34 @@ def test_a_written_sh_script_a_build_step_runs_needs_no_bash() -> None:
                      "RUN printf '#!/bin/sh\\necho hi\\n' > /setup.sh && chmod +x /setup.sh && /setup.sh\n" + SH_START)
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
     assert "bash" not in result.dockerfile
+
+
+# --- a script started directly through `#!/usr/bin/env X` on an image without env -------------------------
+
+def errors(result: Result, code: str) -> list[str]:
+    return [f.message for f in result.findings if f.code == code and f.severity.value == "error"]
+
+
+def test_a_context_script_with_an_env_shebang_on_distroless_python_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("")
+    (tmp_path / "manage.py").write_text("#!/usr/bin/env python\nimport sys\n")
+    result = migrate(PYTHON_APP + 'CMD ["./manage.py", "runserver"]\n', Options(context=tmp_path))
+    assert "FROM cgr.dev/chainguard/python:latest\n" in result.dockerfile
+    assert verdict(result) == "broken"
+    assert any("has no /usr/bin/env" in m and '["python", "./manage.py", ...]' in m for m in errors(result, "MIG540"))
+
+
+def test_a_written_script_with_an_env_shebang_on_distroless_python_is_an_error() -> None:
+    result = migrate(PYTHON_APP + "COPY --chmod=755 <<EOF /usr/local/bin/serve\n#!/usr/bin/env python3\n"
+                     "print('hi')\nEOF\nCMD [\"serve\"]\n")
+    assert verdict(result) == "broken"
+    assert any("`serve` starts with `#!/usr/bin/env python3`" in m for m in errors(result, "MIG540"))
+
+
+def test_an_env_shebang_on_an_image_with_env_starts(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text("{}")
+    (tmp_path / "server.js").write_text("#!/usr/bin/env node\nconsole.log(1)\n")
+    result = migrate("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"./server.js\"]\n",
+                     Options(context=tmp_path))
+    assert not errors(result, "MIG540")
+    assert verdict(result) != "broken"
