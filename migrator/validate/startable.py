@@ -413,7 +413,7 @@ def _heredocs_placed(instruction: Instruction, workdir: str, values: Mapping[str
     """The files a `COPY <<EOF /start.sh` writes, with their text: one per heredoc, named by its delimiter
     inside a directory destination (or when there are several)."""
     targets = [w for w in instruction.body.split() if not w.startswith(("-", "<<"))]
-    if not targets or instruction.keyword != "COPY":
+    if not targets:
         return []
     destination = absolute(_expand(targets[-1], values), workdir, values)
     placed = []

@@ -240,3 +240,9 @@ def test_an_env_shebang_on_an_image_with_env_starts(tmp_path: Path) -> None:
                      Options(context=tmp_path))
     assert not errors(result, "MIG540")
     assert verdict(result) != "broken"
+
+
+def test_an_add_heredoc_start_script_is_read_as_a_copy_heredoc_is() -> None:
+    result = migrate(PYTHON_APP + "ADD --chmod=755 <<'SH' /entrypoint.sh\n#!/bin/bash\nexec gunicorn app:app\nSH\n"
+                     'ENTRYPOINT ["/entrypoint.sh"]\n')
+    assert "RUN apk add --no-cache python-3 py3-pip bash\n" in result.dockerfile
