@@ -246,3 +246,11 @@ def test_an_add_heredoc_start_script_is_read_as_a_copy_heredoc_is() -> None:
     result = migrate(PYTHON_APP + "ADD --chmod=755 <<'SH' /entrypoint.sh\n#!/bin/bash\nexec gunicorn app:app\nSH\n"
                      'ENTRYPOINT ["/entrypoint.sh"]\n')
     assert "RUN apk add --no-cache python-3 py3-pip bash\n" in result.dockerfile
+
+
+def test_the_tools_a_written_start_script_runs_are_checked_on_the_runtime() -> None:
+    result = migrate("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+                     'RUN printf "#!/bin/sh\\nwget -q http://cfg -O .env\\nexec node server.js\\n" > /start.sh '
+                     '&& chmod +x /start.sh\nCMD ["/start.sh"]\n')
+    assert "FROM cgr.dev/chainguard/node:latest\n" in result.dockerfile
+    assert any("the start script `/start.sh` runs `wget`" in f.message for f in result.findings if f.code == "MIG564")
