@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import absolute, env_values, read_facts, workdir_after
+from migrator.plan.facts import Command, absolute, env_values, read_facts, workdir_after
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
 from migrator.regex import lazy as lazy_re
@@ -66,9 +66,9 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     copies = _with_run_copies(chain, _context_copies(chain) + written)
     facts = read_facts(stage)
     found: list[tuple[str, int, str]] = []
-    for command in facts.commands:
-        for program, named in _scripts_run(command.words):
-            path = command.resolve(program, facts.env)
+    for command, workdir in _with_cd(facts.commands, facts.env):
+        for program, named in _scripts_run(command.words) + _piped_script(command, facts.commands):
+            path = absolute(program, workdir, facts.env)
             in_dockerfile = any(destination == path for destination, _, _ in written)
             if not program.endswith(".sh") and not named and not in_dockerfile:
                 continue  # `./gradlew`, `bin/rails`: the project's own tools, not set-up scripts
@@ -78,10 +78,42 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     return found
 
 
+def _with_cd(commands: list[Command], env: dict[str, str | None]) -> Iterator[tuple[Command, str]]:
+    """Each command with the directory it runs in: the WORKDIR, or where a `cd` before it in the same RUN step
+    went (`cd scripts && ./setup.sh`)."""
+    instruction, workdir = None, "/"
+    for command in commands:
+        if command.instruction is not instruction:
+            instruction, workdir = command.instruction, command.workdir
+        yield command, workdir
+        if command.words[0] == "cd" and len(command.words) == 2 and "$" not in command.words[1]:
+            workdir = absolute(command.words[1], workdir, env)
+
+
+def _piped_script(command: Command, commands: list[Command]) -> list[tuple[str, bool]]:
+    """`cat scripts/setup.sh | bash`: the file a shell reads from a pipe is a script it runs."""
+    if command.words[0] != "cat" or len(command.words) != 2 or command not in commands:
+        return []
+    after = commands[commands.index(command) + 1:][:1]
+    if (not after or after[0].instruction is not command.instruction
+            or posixpath.basename(after[0].words[0]) not in SHELLS):
+        return []
+    options, operands = _shell_arguments(after[0].words[1:])
+    if operands or any("c" in option[1:] for option in options if not option.startswith("--")):
+        return []
+    piped = re.search(rf"{re.escape(command.words[1])}['\"]?[ \t]*\|[ \t]*\S*{re.escape(after[0].words[0])}",
+                      command.instruction.raw)
+    return [(command.words[1], True)] if piped else []
+
+
 def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool]]:
     """(path, named as a script) of what a command runs: its program, the script a shell or `.`/`source` is
     given (`bash ./setup.sh`), or what the command line of `sh -c STRING` runs, read as a command line
-    (`bash -c "source ./env.sh && make"` runs ./env.sh and make), not taken for a path."""
+    (`bash -c "source ./env.sh && make"` runs ./env.sh and make), not taken for a path. A wrapper in front
+    (`exec`, `sudo -E`, `time`, `nice -n 5`, `env -i`) runs what follows it."""
+    words = _unwrapped(words)
+    if not words:
+        return []
     if words[0] in (".", "source"):
         return [(words[1], True)] if len(words) > 1 else []
     if posixpath.basename(words[0]) not in SHELLS:
@@ -99,6 +131,30 @@ def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool
         inner_words = strip_env_prefix(inner.words)
         found += _scripts_run(inner_words, depth + 1) if inner_words else []
     return found
+
+
+_WRAPPERS = {"exec": "a", "sudo": "ugpCDhrtTU", "time": "", "nice": "n", "nohup": "", "env": "uCS",
+             "command": "", "doas": "uC", "stdbuf": "ioe", "timeout": "sk"}  # (their options that take a value)
+
+
+def _unwrapped(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The command a wrapper runs: `sudo -u app ./x.sh` -> `./x.sh`, `timeout 60 ./x.sh` -> `./x.sh`."""
+    from migrator.plan.facts import strip_env_prefix
+
+    for _ in range(4):  # `exec sudo -E ./x.sh`
+        if not words or posixpath.basename(words[0]) not in _WRAPPERS:
+            return words
+        takes_value = _WRAPPERS[posixpath.basename(words[0])]
+        wrapper, index = posixpath.basename(words[0]), 1
+        while index < len(words) and words[index].startswith("-") and words[index] != "--":
+            if words[index] in ("-v", "-V") and wrapper == "command":
+                return ()  # `command -v x`: a look-up, runs nothing
+            index += 2 if len(words[index]) == 2 and words[index][1] in takes_value else 1
+        index += index < len(words) and words[index] == "--"
+        if wrapper == "timeout" and index < len(words):
+            index += 1  # the duration
+        words = strip_env_prefix(("env", *words[index:])) if wrapper in ("env", "sudo") else words[index:]
+    return words
 
 
 def _shell_arguments(words: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -160,6 +216,10 @@ def _made_by_runs(program: str, source: str, chain: list[Stage]) -> bool:
     if _TOOL_DIRECTORIES.search(source):  # the path inside the context: `COPY . /build` copies no build output
         return True
     runs = "\n".join(i.raw for s in chain for i in s.instructions if i.keyword == "RUN").replace(program, " ")
+    runs = re.sub(r"(?<![\w-])cd[ \t]+\S+", " ", runs)  # (`cd scripts && ./setup.sh` makes no directory)
+    # the script's own path, however a RUN spells it (`chmod +x scripts/setup.sh && ./scripts/setup.sh`)
+    inside = source.removeprefix("./")
+    runs = re.sub(rf"(?<![\w.-])[\w./-]*{re.escape(inside)}(?![\w.-])", " ", runs)
     directories = [d for d in source.split("/")[:-1] if d not in ("", ".", "..")]
     return any(re.search(rf"(?<![\w/.-]){re.escape(d)}(?![\w.-])", runs) for d in directories)
 
