@@ -95,3 +95,12 @@ def test_a_waiting_loop_on_a_runtime_with_apk_gets_its_tool_installed(tmp_path: 
     [install] = [line for line in result.dockerfile.splitlines() if "apk add" in line]
     assert "jq" in install.split() and "netcat-openbsd" in install.split()
     assert not [f for f in result.findings if f.code in ("MIG563", "MIG564")]
+
+
+def test_an_assignment_from_a_missing_tool_under_set_e_ends_the_start(tmp_path: Path) -> None:
+    # `CFG=$(jq ...)` alone has jq's status: `set -e` stops there
+    [(code, severity, message)] = start_findings(tmp_path, "set -e\nPORT=$(jq -r .port /app/config.json)")
+    assert (code, severity) == ("MIG563", Severity.ERROR) and "fails at start with `not found`" in message
+    assert [c for c, _, _ in start_findings(tmp_path, "PORT=$(jq -r .port /app/config.json)")] == ["MIG564"]
+    assert [c for c, _, _ in start_findings(tmp_path, "set -e\nexport PORT=$(jq -r .port /app/config.json)")] == [
+        "MIG564"]  # (export's status is its own)
