@@ -86,7 +86,8 @@ def _with_cd(commands: list[Command], env: dict[str, str | None]) -> Iterator[tu
         if command.instruction is not instruction:
             instruction, workdir = command.instruction, command.workdir
         yield command, workdir
-        if command.words[0] == "cd" and len(command.words) == 2 and "$" not in command.words[1]:
+        if command.words[0] == "cd" and len(command.words) == 2 and "$" not in command.words[1] \
+                and command.words[1] != "-":
             workdir = absolute(command.words[1], workdir, env)
 
 
