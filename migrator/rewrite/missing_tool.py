@@ -104,8 +104,17 @@ def _enclosing_decision(node: Node, kinds: tuple[str, ...]) -> tuple[Node | None
                 return None, False, failed  # the other side decides
         elif parent.type == "pipeline":
             items = [c for c in parent.named_children if c.type != "comment"]
-            if not items or not _same(current, items[-1]):
+            if not items:
                 return None, False, failed
+            if not _same(current, items[-1]):
+                if not _filters(items[-1]):
+                    return None, False, failed
+                failed = True  # `curl -s URL | grep -q ok`: grep finds nothing in no output
+        elif parent.type == "command_substitution":
+            succeeds = _test_of_no_output(parent)
+            if succeeds is None:
+                return None, False, failed
+            failed, parent = not succeeds, _test_around(parent)
         elif parent.type == "redirected_statement":
             pass  # `X >/dev/null 2>&1`: X's status
         elif parent.type == "do_group" or parent.type in _FLOWS:
@@ -116,6 +125,50 @@ def _enclosing_decision(node: Node, kinds: tuple[str, ...]) -> tuple[Node | None
             return None, False, failed
         current = parent
     return None, False, failed
+
+
+_FILTERS = frozenset({"grep", "egrep", "fgrep"})
+
+
+def _filters(command: Node) -> bool:
+    """A pipeline's last command that fails on no input: `grep -q ok`."""
+    while command.type == "redirected_statement" and command.named_children:
+        command = command.named_children[0]
+    words = (command.text or b"").decode("utf-8", "replace").split()
+    return command.type == "command" and bool(words) and words[0] in _FILTERS
+
+
+def _test_around(substitution: Node) -> Node:
+    current = substitution
+    while current.parent is not None and current.type != "test_command":
+        current = current.parent
+    return current
+
+
+def _test_of_no_output(substitution: Node) -> bool | None:
+    """Whether the `[ ... ]` test around `$(tool ...)` succeeds when the tool prints nothing (it is missing):
+    `[ "$(curl ...)" = 200 ]` fails, `[ -z "$(redis-cli ping)" ]` succeeds; None when it is not such a test."""
+    node = substitution.parent
+    if node is not None and node.type == "string":
+        if len(node.named_children) != 1:
+            return None  # `"v$(cmd)"`: other text around it
+        node = node.parent
+    if node is None or node.parent is None or node.parent.type != "test_command":
+        return None
+    if node.type == "unary_expression":
+        operator = (node.children[0].text or b"").decode()
+        return {"-z": True, "-n": False}.get(operator)
+    if node.type != "binary_expression" or len(node.children) != 3:
+        return None
+    operator = (node.children[1].text or b"").decode()
+    other = node.children[2] if node.children[0].start_byte <= substitution.start_byte < node.children[0].end_byte \
+        else node.children[0]
+    empty = (other.text or b"").decode("utf-8", "replace").strip("'\"") == ""
+    if operator in ("=", "=="):
+        return empty
+    if operator == "!=":
+        return not empty
+    return None
 
 
 def _is_condition(statement: Node, child: Node) -> bool:

@@ -43,6 +43,10 @@ def start_findings(tmp_path: Path, body: str) -> list[tuple[str, Severity, str]]
     "until pg_isready -h db; do sleep 1; done",
     "while true; do nc -z db 5432 && break; sleep 1; done",
     "while :; do if curl -sf http://db/health; then break; fi; sleep 1; done",
+    # the tool's output decides: a missing tool prints nothing, every time
+    'until [ "$(curl -s -o /dev/null -w "%{http_code}" http://db/health)" = 200 ]; do sleep 1; done',
+    "until curl -s http://db/health | grep -q ok; do sleep 1; done",
+    'while [ -z "$(nc -z db 5432 && echo up)" ]; do sleep 1; done',
     # a retry limit that exits is a failed start too
     "i=0; until nc -z db 5432; do i=$((i+1)); [ $i -gt 30 ] && exit 1; sleep 1; done",
 ])
@@ -57,6 +61,8 @@ def test_a_loop_that_waits_for_a_missing_tool_is_an_error_the_container_hangs(tm
     "i=0; until nc -z db 5432; do i=$((i+1)); [ $i -gt 30 ] && break; sleep 1; done",  # a retry limit that breaks
     "until nc -z db 5432 || [ -n \"$SKIP_WAIT\" ]; do sleep 1; done",  # another command decides
     "while :; do if ! nc -z db 5432; then break; fi; sleep 1; done",
+    "while curl -s http://db/state | grep -q busy; do sleep 1; done",
+    'while [ "$(curl -s http://db/state)" = busy ]; do sleep 1; done',
 ])
 def test_a_loop_the_missing_tool_lets_go_on_stays_a_warning(tmp_path: Path, loop: str) -> None:
     assert [(code, severity) for code, severity, _ in start_findings(tmp_path, loop)] == [
@@ -69,6 +75,7 @@ def test_a_loop_the_missing_tool_lets_go_on_stays_a_warning(tmp_path: Path, loop
     "if ! command -v curl >/dev/null; then echo need curl; exit 1; fi",
     "if command -v curl >/dev/null 2>&1; then echo ok; else exit 1; fi",
     "set -e\ncommand -v curl >/dev/null",
+    'if [ -z "$(command -v curl)" ]; then echo need curl; exit 1; fi',
 ])
 def test_a_look_up_that_exits_without_a_missing_tool_is_an_error(tmp_path: Path, guard: str) -> None:
     [(code, severity, message)] = start_findings(tmp_path, guard)
