@@ -21,6 +21,8 @@ _LOOPS = ("while_statement", "until_statement")
 _FLOWS = frozenset({"subshell", "compound_statement"})
 _ALWAYS_TRUE = frozenset({"true", ":"})
 _EXIT = re.compile(r"exit\s+(?:[1-9]\d*|\$\S*)\s*;?\s*$")
+# `exit 1`, `{ echo need jq; exit 1; }`
+_EXITS = re.compile(r"exit\s+(?:[1-9]\d*|\$\S*)|\{.*[;\n]\s*exit\s+(?:[1-9]\d*|\$\S*)\s*;?\s*\}", re.S)
 
 
 def looked_up(words: list[str]) -> list[str]:
@@ -39,6 +41,7 @@ def waits_forever(node: Node) -> bool:
     only by a `break` that runs when it succeeds. A `break` of its own (a retry limit) lets the script go on;
     an `exit` in the body ends the start too, which is a failed start all the same."""
     loop, in_body, failed = _enclosing_decision(node, _LOOPS)
+    loop = loop if loop is not None and loop.type in _LOOPS else None
     body = _do_group(loop) if loop is not None else None
     if loop is not None and body is not None and not in_body:
         goes_round = failed if _keyword(loop) == "until" else not failed
@@ -68,6 +71,8 @@ def exits_without(node: Node) -> bool:
     """Whether the branch that runs when `node` (a look-up that fails) fails ends the script with a failure:
     `if ! command -v jq; then echo need jq; exit 1; fi`, `if which curl; then ...; else exit 1; fi`."""
     statement, in_body, failed = _enclosing_decision(node, ("if_statement",))
+    if statement is not None and statement.type == "list":  # `[ -z "$(command -v jq)" ] && exit 1`
+        return bool(_EXITS.fullmatch((statement.children[-1].text or b"").decode("utf-8", "replace").strip()))
     if statement is None or in_body:
         return False
     branch = _then_body(statement) if not failed else _else_body(statement)
@@ -88,7 +93,8 @@ def guards(node: Node) -> bool:
 
 def _enclosing_decision(node: Node, kinds: tuple[str, ...]) -> tuple[Node | None, bool, bool]:
     """(the loop or `if` that `node`'s failure reaches, whether `node` is in its body, whether the condition
-    then fails); (None, ...) when another command decides the status on the way (`X || Y`, a pipeline)."""
+    then fails); the list when its other side decides (`X || Y` where X fails), None when something else does
+    (a pipeline, a substitution whose output is not tested)."""
     failed = True
     current = node
     while current.parent is not None:
@@ -101,7 +107,7 @@ def _enclosing_decision(node: Node, kinds: tuple[str, ...]) -> tuple[Node | None
             first = _same(current, parent.children[0])
             operator = parent.children[1].type if len(parent.children) > 1 else ""
             if first and ((operator == "&&" and not failed) or (operator == "||" and failed)):
-                return None, False, failed  # the other side decides
+                return parent, False, failed  # the other side decides (the list is returned)
         elif parent.type == "pipeline":
             items = [c for c in parent.named_children if c.type != "comment"]
             if not items:

@@ -76,6 +76,7 @@ def test_a_loop_the_missing_tool_lets_go_on_stays_a_warning(tmp_path: Path, loop
     "if command -v curl >/dev/null 2>&1; then echo ok; else exit 1; fi",
     "set -e\ncommand -v curl >/dev/null",
     'if [ -z "$(command -v curl)" ]; then echo need curl; exit 1; fi',
+    '[ -n "$(which curl)" ] || { echo need curl >&2; exit 1; }',
 ])
 def test_a_look_up_that_exits_without_a_missing_tool_is_an_error(tmp_path: Path, guard: str) -> None:
     [(code, severity, message)] = start_findings(tmp_path, guard)
@@ -88,6 +89,7 @@ def test_a_look_up_that_exits_without_a_missing_tool_is_an_error(tmp_path: Path,
     "command -v curl >/dev/null && curl -s http://cfg > .env",
     "if command -v curl >/dev/null; then curl -s http://cfg > .env; fi",
     "command -v curl >/dev/null || echo 'no curl: skipping the config'",
+    '[ -z "$(command -v curl)" ] && echo "no curl: skipping the config"',
 ])
 def test_a_look_up_that_only_skips_a_step_is_no_error(tmp_path: Path, guard: str) -> None:
     assert all(code == "MIG564" for code, _, _ in start_findings(tmp_path, guard))
