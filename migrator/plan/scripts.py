@@ -128,9 +128,14 @@ def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool
     from migrator.rewrite.shell import simple_commands
 
     found: list[tuple[str, bool]] = []
+    directory = ""  # where a `cd` in the command line went (`sh -c "cd scripts && ./setup.sh"`)
     for inner in simple_commands(operands[0]):
         inner_words = strip_env_prefix(inner.words)
-        found += _scripts_run(inner_words, depth + 1) if inner_words else []
+        if inner_words[:1] == ("cd",) and len(inner_words) == 2 and "$" not in inner_words[1]:
+            directory = posixpath.join(directory, inner_words[1]) if inner_words[1] != "-" else directory
+            continue
+        found += [(posixpath.normpath(posixpath.join(directory, path)) if directory else path, named)
+                  for path, named in (_scripts_run(inner_words, depth + 1) if inner_words else [])]
     return found
 
 

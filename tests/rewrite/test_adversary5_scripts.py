@@ -35,6 +35,8 @@ def script_findings(result: Result) -> list[tuple[str, Severity]]:
     "RUN cd scripts && ./setup-env.sh",
     "RUN ./scripts/setup-env.sh | tee /tmp/setup.log",
     "RUN cat scripts/setup-env.sh | bash",
+    'RUN bash -c "cd scripts && ./setup-env.sh"',
+    "RUN cd /app/scripts && sh setup-env.sh",
 ])
 def test_a_context_script_that_runs_apt_get_is_read_in_every_run_form(tmp_path: Path, run: str) -> None:
     (tmp_path / "scripts").mkdir()
