@@ -236,7 +236,7 @@ def _enclosing_success(node: Node, top: Node) -> bool:
     current = node
     while not _same(current, top) and current.parent is not None:
         parent = current.parent
-        if parent.type == "negated_command" or (parent.type == "list" and parent.children[1].type == "||"):
+        if parent.type == "negated_command" or (parent.type == "list" and any(c.type == "||" for c in parent.children)):
             return False
         current = parent
     return True
