@@ -47,6 +47,19 @@ def test_a_context_script_that_runs_apt_get_is_read_in_every_run_form(tmp_path: 
     assert error.line == 4 and "runs apt-get" in error.message and "setup-env.sh" in error.message
 
 
+@pytest.mark.parametrize("run", [
+    "RUN --mount=type=bind,source=scripts,target=/tmp/scripts /tmp/scripts/setup-env.sh",
+    "RUN --mount=type=bind,target=/ctx sh /ctx/scripts/setup-env.sh",
+    "RUN bash < scripts/setup-env.sh",
+])
+def test_a_context_script_bind_mounted_or_fed_to_a_shell_is_read(tmp_path: Path, run: str) -> None:
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "setup-env.sh").write_text("#!/bin/sh\napt-get update && apt-get install -y libpq5\n")
+    copy = "" if "--mount" in run else "COPY . .\n"
+    result = migrate(f"FROM python:3.12-slim\nWORKDIR /app\n{copy}{run}\nCMD [\"python\", \"app.py\"]\n", tmp_path)
+    assert script_findings(result) == [("MIG415", Severity.ERROR)]
+
+
 def test_a_set_up_script_made_executable_first_keeps_its_error_without_a_context() -> None:
     result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
                      "RUN chmod +x scripts/install-deps.sh && ./scripts/install-deps.sh\nCMD [\"python\", \"app.py\"]\n")
