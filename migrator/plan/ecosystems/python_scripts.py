@@ -48,8 +48,8 @@ def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None
             if pip.unread_line is not None and not others.writes_any():
                 unproven.append(name)  # nothing else writes there: most likely pip's, but no line says so
             return path
-        if others.any_name:
-            kept.append(name)
+        if others.any_name and not pip.names(name):
+            kept.append(name)  # (a package pip names by name outweighs a make install or tar -C into the directory)
             return path
         moved.append(name)
         return f"{VENV}/bin/{name}"
@@ -216,11 +216,14 @@ class PipScripts:
     listed: frozenset[str]  # every script the table lists
     unread_line: int | None  # the first install from a file this tool does not open (-r requirements.txt, `.`)
 
+    def names(self, name: str) -> bool:
+        """Whether a package named on a pip command line has this console script (or is named like it)."""
+        return name in self.scripts or _normalized(name) in self.packages
+
     def provides(self, name: str) -> bool:
         """Whether the installs certainly write a console script of this name: a named package's script or own
         name; or, with an install from unread files, a script the table lists."""
-        return (name in self.scripts or _normalized(name) in self.packages
-                or (self.unread_line is not None and name in self.listed))
+        return self.names(name) or (self.unread_line is not None and name in self.listed)
 
 
 def pip_scripts(facts: StageFacts) -> PipScripts:
