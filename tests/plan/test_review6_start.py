@@ -228,3 +228,15 @@ def test_a_directory_made_on_another_condition_is_not_copied() -> None:
     result = migrate('FROM python:3.12-slim\nRUN pip install flask\nCOPY app.py /app/app.py\n'
                      'RUN [ "$DEBUG" = 1 ] && mkdir /debug; echo ok\nCMD ["python", "/app/app.py"]\n')
     assert "/debug" not in final_stage(result)
+
+
+def test_directories_a_root_stage_made_for_the_app_are_the_app_user_s_own() -> None:
+    # review 8: changedetection writes /datastore at import; the original ran as root, the runtime as 65532
+    result = migrate("FROM python:3.12-slim\nRUN pip install flask\nCOPY app.py /app/app.py\n"
+                     "RUN [ ! -d /datastore ] && mkdir /datastore\nRUN mkdir -p /etc/app/conf.d\n"
+                     'CMD ["python", "/app/app.py"]\n')
+    runtime = final_stage(result)
+    assert "COPY --from=builder --chown=65532:65532 /datastore /datastore" in runtime
+    assert "COPY --from=builder /etc/app/conf.d /etc/app/conf.d" in runtime  # configuration stays root's
+    assert any("/datastore" in m for m in messages(result, "MIG555"))
+

@@ -163,8 +163,8 @@ def test_install_d_makes_directories_not_a_file() -> None:
     result = migrate(_run("install -d -m 0755 /srv/data /srv/logs"))
     final = final_stage(result)
     # like `mkdir`: both directories, where the old reader copied only the last, as the file it wrote
-    assert "COPY --from=builder /srv/data /srv/data\n" in final
-    assert "COPY --from=builder /srv/logs /srv/logs\n" in final
+    assert "COPY --from=builder --chown=65532:65532 /srv/data /srv/data\n" in final
+    assert "COPY --from=builder --chown=65532:65532 /srv/logs /srv/logs\n" in final
 
 
 def test_install_of_a_program_on_path_is_still_named() -> None:
