@@ -267,6 +267,12 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
             _read_copy(instruction, facts)
         elif keyword == "RUN":
             facts.has_run = True
+            argv = instruction.json_args()
+            if argv:  # `RUN ["bash", "scripts/setup.sh"]`: no shell, the list is the command
+                words = strip_env_prefix(tuple(argv))
+                if words:
+                    facts.commands.append(Command(words, instruction.line, instruction, facts.workdir))
+                continue
             for script, first_line in run_scripts(instruction):
                 for command in simple_commands(script, first_line):
                     words = strip_env_prefix(command.words)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import absolute, env_values, read_facts, workdir_after
+from migrator.plan.facts import Command, absolute, env_values, read_facts, run_body_offset, workdir_after
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
 from migrator.regex import lazy as lazy_re
@@ -81,9 +81,9 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     copies = _with_run_copies(chain, _context_copies(chain) + written)
     facts = read_facts(stage)
     found: list[tuple[str, int, str]] = []
-    for command in facts.commands:
-        for program, named in _scripts_run(command.words):
-            path = command.resolve(program, facts.env)
+    for command, workdir in _with_cd(facts.commands, facts.env):
+        for program, named in _scripts_run(command.words) + _fed_script(command, facts.commands):
+            path = absolute(program, workdir, facts.env)
             in_dockerfile = any(destination == path for destination, _, _ in written)
             if not program.endswith(".sh") and not named and not in_dockerfile:
                 continue  # `./gradlew`, `bin/rails`: the project's own tools, not set-up scripts
@@ -93,10 +93,51 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     return found
 
 
+def _with_cd(commands: list[Command], env: dict[str, str | None]) -> Iterator[tuple[Command, str]]:
+    """Each command with the directory it runs in: the WORKDIR, or where a `cd` before it in the same RUN step
+    went (`cd scripts && ./setup.sh`)."""
+    instruction, workdir = None, "/"
+    for command in commands:
+        if command.instruction is not instruction:
+            instruction, workdir = command.instruction, command.workdir
+        yield command, workdir
+        if command.words[0] == "cd" and len(command.words) == 2 and "$" not in command.words[1] \
+                and command.words[1] != "-":
+            workdir = absolute(command.words[1], workdir, env)
+
+
+def _fed_script(command: Command, commands: list[Command]) -> list[tuple[str, bool]]:
+    """The file a shell reads its script from: `cat scripts/setup.sh | bash`, `bash < scripts/setup.sh`."""
+    raw = command.instruction.raw
+    if posixpath.basename(command.words[0]) in SHELLS and _reads_stdin(command.words):
+        redirected = re.search(rf"(?<![\w/.-]){re.escape(command.words[0])}(?:[ \t]+-[-\w]+)*[ \t]*<[ \t]*"
+                               r"['\"]?([^\s'\";&|<>()]+)", raw)
+        return [(redirected.group(1), True)] if redirected else []
+    if command.words[0] != "cat" or len(command.words) != 2:
+        return []
+    index = next((i for i, c in enumerate(commands) if c is command), len(commands))
+    after = commands[index + 1:index + 2]
+    if (not after or after[0].instruction is not command.instruction
+            or posixpath.basename(after[0].words[0]) not in SHELLS or not _reads_stdin(after[0].words)):
+        return []
+    piped = re.search(rf"{re.escape(command.words[1])}['\"]?[ \t]*\|[ \t]*\S*{re.escape(after[0].words[0])}", raw)
+    return [(command.words[1], True)] if piped else []
+
+
+def _reads_stdin(words: tuple[str, ...]) -> bool:
+    """A shell given no script and no `-c`: it reads its commands from standard input."""
+    options, operands = _shell_arguments(words[1:])
+    return not operands and not any("c" in option[1:] for option in options if not option.startswith("--"))
+
+
 def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool]]:
     """(path, named as a script) of what a command runs: its program, the script a shell or `.`/`source` is
     given (`bash ./setup.sh`), or what the command line of `sh -c STRING` runs, read as a command line
-    (`bash -c "source ./env.sh && make"` runs ./env.sh and make), not taken for a path."""
+    (`bash -c "source ./env.sh && make"` runs ./env.sh and make), not taken for a path. A wrapper in front
+    (`exec`, `sudo -E`, `time`, `nice -n 5`, `env -i`) runs what follows it."""
+    words = _unwrapped(words)
+    if not words:
+        return []
     if words[0] in (".", "source"):
         return [(words[1], True)] if len(words) > 1 else []
     if posixpath.basename(words[0]) not in SHELLS:
@@ -110,10 +151,39 @@ def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool
     from migrator.rewrite.shell import simple_commands
 
     found: list[tuple[str, bool]] = []
+    directory = ""  # where a `cd` in the command line went (`sh -c "cd scripts && ./setup.sh"`)
     for inner in simple_commands(operands[0]):
         inner_words = strip_env_prefix(inner.words)
-        found += _scripts_run(inner_words, depth + 1) if inner_words else []
+        if inner_words[:1] == ("cd",) and len(inner_words) == 2 and "$" not in inner_words[1]:
+            directory = posixpath.join(directory, inner_words[1]) if inner_words[1] != "-" else directory
+            continue
+        found += [(posixpath.normpath(posixpath.join(directory, path)) if directory else path, named)
+                  for path, named in (_scripts_run(inner_words, depth + 1) if inner_words else [])]
     return found
+
+
+_WRAPPERS = {"exec": "a", "sudo": "ugpCDhrtTU", "time": "", "nice": "n", "nohup": "", "env": "uCS",
+             "command": "", "doas": "uC", "stdbuf": "ioe", "timeout": "sk"}  # (their options that take a value)
+
+
+def _unwrapped(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The command a wrapper runs: `sudo -u app ./x.sh` -> `./x.sh`, `timeout 60 ./x.sh` -> `./x.sh`."""
+    from migrator.plan.facts import strip_env_prefix
+
+    for _ in range(4):  # `exec sudo -E ./x.sh`
+        if not words or posixpath.basename(words[0]) not in _WRAPPERS:
+            return words
+        takes_value = _WRAPPERS[posixpath.basename(words[0])]
+        wrapper, index = posixpath.basename(words[0]), 1
+        while index < len(words) and words[index].startswith("-") and words[index] != "--":
+            if words[index] in ("-v", "-V") and wrapper == "command":
+                return ()  # `command -v x`: a look-up, runs nothing
+            index += 2 if len(words[index]) == 2 and words[index][1] in takes_value else 1
+        index += index < len(words) and words[index] == "--"
+        if wrapper == "timeout" and index < len(words):
+            index += 1  # the duration
+        words = strip_env_prefix(("env", *words[index:])) if wrapper in ("env", "sudo") else words[index:]
+    return words
 
 
 def _shell_arguments(words: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -178,12 +248,18 @@ def _made_by_runs(program: str, source: str, chain: list[Stage]) -> bool:
     if _TOOL_DIRECTORIES.search(source):  # the path inside the context: `COPY . /build` copies no build output
         return True
     runs = "\n".join(i.raw for s in chain for i in s.instructions if i.keyword == "RUN").replace(program, " ")
+    # (`cd scripts` and a bind mount make no directory)
+    runs = re.sub(r"(?<![\w-])cd[ \t]+\S+|--mount=\S+", " ", runs)
+    # the script's own path, however a RUN spells it (`chmod +x scripts/setup.sh && ./scripts/setup.sh`)
+    inside = source.removeprefix("./")
+    runs = re.sub(rf"(?<![\w.-])[\w./-]*{re.escape(inside)}(?![\w.-])", " ", runs)
     directories = [d for d in source.split("/")[:-1] if d not in ("", ".", "..")]
     return any(re.search(rf"(?<![\w/.-]){re.escape(d)}(?![\w.-])", runs) for d in directories)
 
 
-def _copies_in_place(chain: list[Stage]) -> Iterator[tuple[Instruction, str, dict[str, str | None]]]:
-    """Each COPY/ADD of the stage chain with the WORKDIR and the ENV in force where it runs."""
+def _copies_in_place(chain: list[Stage], keywords: tuple[str, ...] = ("COPY", "ADD"),
+                     ) -> Iterator[tuple[Instruction, str, dict[str, str | None]]]:
+    """Each COPY/ADD (or other `keywords`) of the stage chain with the WORKDIR and the ENV in force there."""
     workdir, env = "/", dict[str, str | None]()
     for stage in chain:
         for instruction in stage.instructions:
@@ -191,14 +267,37 @@ def _copies_in_place(chain: list[Stage]) -> Iterator[tuple[Instruction, str, dic
                 workdir = workdir_after(instruction.body, workdir, env, instruction.escape)
             elif instruction.keyword == "ENV":
                 env.update(env_values(instruction.body, env, instruction.escape))
-            elif instruction.keyword in ("COPY", "ADD"):
+            elif instruction.keyword in keywords:
                 yield instruction, workdir, env
 
 
 def _context_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
-    """(destination, source, is_tree) of every COPY/ADD from the build context in the stage chain."""
-    return [copy for instruction, workdir, env in _copies_in_place(chain) if "from" not in instruction.flags
-            for copy in _copied(instruction, workdir, env)]
+    """(destination, source, is_tree) of every COPY/ADD from the build context in the stage chain, and of
+    every bind mount of the context on a RUN step (`RUN --mount=type=bind,target=/src /src/setup.sh`: the
+    context is there while that step runs)."""
+    copies = [copy for instruction, workdir, env in _copies_in_place(chain, ("COPY", "ADD", "RUN"))
+              if "from" not in instruction.flags
+              for copy in (_copied(instruction, workdir, env) if instruction.keyword != "RUN"
+                           else _bind_mounts(instruction, workdir, env))]
+    return copies
+
+
+_MOUNT = lazy_re(r"(?<!\S)--mount=(\S+)")
+
+
+def _bind_mounts(instruction: Instruction, workdir: str, env: dict[str, str | None]) -> list[tuple[str, str, bool]]:
+    """(target, source, is_tree) of the RUN step's bind mounts of the build context (no `from=`)."""
+    found: list[tuple[str, str, bool]] = []
+    for spec in _MOUNT.findall(instruction.raw[:run_body_offset(instruction)]):
+        fields = dict(part.partition("=")[::2] for part in spec.strip("'\"").split(","))
+        target = fields.get("target") or fields.get("dst") or fields.get("destination")
+        if fields.get("type") != "bind" or "from" in fields or not target:
+            continue
+        source = fields.get("source") or fields.get("src") or "."
+        name = posixpath.basename(source.rstrip("/"))
+        tree = source.endswith("/") or source in (".", "./") or not name or "." not in name
+        found.append((absolute(target, workdir, env), source, tree))
+    return found
 
 
 def _with_run_copies(chain: list[Stage], copies: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:

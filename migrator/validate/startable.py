@@ -204,14 +204,23 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
     else:
         return []
     problems = []
-    for name, skipped in steps:
+    for name, skipped, how in steps:
         package = package_for(name)
         if (package is None or view.model.has_program(name) or name == "bash"
                 or _installed_by_package(name, view.packages, context.rules) or package in view.packages
                 or _locate(view, context, name) is not None):
             continue
-        lacks = f"{runs} `{name}`, which {_short(view.image)} does not have (Wolfi package {package})"
-        if skipped is None:
+        verb = f"{runs[:-len('runs')]}needs" if how == LOOKED_UP else runs
+        lacks = f"{verb} `{name}`, which {_short(view.image)} does not have (Wolfi package {package})"
+        if skipped is None and how == WAITS:
+            problems.append(Problem("MIG563", line, f"{lacks}: a loop waits for it to succeed, which it never does "
+                                    "there, so the container hangs at start and the app never runs; install it "
+                                    f"(`apk add {package}` on wolfi-base) or wait for the service another way"))
+        elif skipped is None and how == LOOKED_UP:
+            problems.append(Problem("MIG563", line, f"{lacks}: the script looks it up and exits when it is "
+                                    f"missing, so the container exits at every start; install it (`apk add {package}` "
+                                    "on wolfi-base) or drop the check and what needs it"))
+        elif skipped is None:
             problems.append(Problem("MIG563", line, f"{lacks}: the container fails at start with `not found`; "
                                     f"install it (`apk add {package}` on wolfi-base) or do that step in the build"))
         elif skipped.startswith(GUARDED):
@@ -251,10 +260,12 @@ def _shebang_errexit(text: str) -> bool:
     return first.startswith("#!") and shell_flags(first[2:].split()[1:])[0]
 
 
-def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | None]]:
-    """(program, why its failure does not end the command or None when it does) of each program a `sh -c`
-    command line runs, once per program (it ends the command if any of its uses does)."""
+def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | None, str]]:
+    """(program, why its failure does not end the command or None when it does, how it ends the command) of each
+    program a `sh -c` command line runs, once per program (it ends the command if any of its uses does). How:
+    "" (fails with `not found`), WAITS (a loop waits for it forever) or LOOKED_UP (a look-up exits without it)."""
     from migrator.rewrite.failures import hidden_reason, lookup_guard, set_commands
+    from migrator.rewrite.missing_tool import exits_without, guards, looked_up, waits_forever
     from migrator.rewrite.shell import _command_words as command_words
     from migrator.rewrite.shell import _walk as walk
     from migrator.rewrite.shell import literal, parsed
@@ -268,21 +279,36 @@ def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | Non
         segments = re.split(r"&&|\|\||;|\||\n", script)
         names = [program_name([w for w in s.split() if not _VARIABLE_SET.match(w) and w not in ("then", "do", "!")])
                  for s in segments]
-        return [(name, None) for name in dict.fromkeys(n for n in names if n)]
-    found: dict[str, str | None] = {}
+        return [(name, None, "") for name in dict.fromkeys(n for n in names if n)]
+    found: dict[str, tuple[str | None, str]] = {}
+
+    def note(name: str, skipped: str | None, how: str) -> None:
+        if name not in found or (found[name][0] is not None and skipped is None):
+            found[name] = (skipped, how)  # (a use that ends the command wins)
+
     sets = set_commands(src.root)
     for node in walk(src.root):
         if node.type != "command":
             continue
         words = [literal(src, w) for w in command_words(node)[1]]
+        tools = looked_up([w or "" for w in words])
+        for tool in tools:
+            if exits_without(node) or (hidden_reason(node, errexit, False, sets) is None and not guards(node)):
+                note(tool, None, LOOKED_UP)
         name = program_name(words)
-        if name:  # (`exec` replaces the shell: nothing after it runs, whatever follows)
-            skipped = lookup_guard(node, name) or (None if words[0] == "exec" else hidden_reason(node, errexit,
-                                                                                               False, sets))
-            found[name] = None if name in found and found[name] is None else skipped
-    return list(found.items())
+        if not name or tools:
+            continue
+        if waits_forever(node):
+            note(name, None, WAITS)
+            continue
+        # (`exec` replaces the shell: nothing after it runs, whatever follows)
+        note(name, lookup_guard(node, name) or (None if words[0] == "exec" else hidden_reason(node, errexit,
+                                                                                              False, sets)), "")
+    return [(name, skipped, how) for name, (skipped, how) in found.items()]
 
 
+WAITS = "waits"
+LOOKED_UP = "looked up"
 def _run_through(image: str, argv: tuple[str, ...], model: ChainguardImage, tool: str) -> RuntimeReport:
     """No command of its own on an interpreter image: the command given when the container starts runs through
     the language's tool as a rule (`bundle exec puma`), or through a shell (`sh -c ...`); an image with neither
