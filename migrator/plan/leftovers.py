@@ -70,11 +70,28 @@ def gone_at_end(facts: StageFacts) -> Callable[[str], bool]:
             line = facts.commands[index].line
             copied_back = any(at > line for at in copies) and any(
                 path == d or path.startswith(d.rstrip("/") + "/") for d in facts.copy_destinations)
-            if last.get(path, -1) <= index and not copied_back:
+            if last.get(path, -1) <= index and not copied_back and not _built_again(path, index, facts):
                 return True
         return False
 
     return gone
+
+
+# commands that never make a build output again: what runs after a removal without rebuilding
+_NEVER_BUILDS = frozenset({"rm", "rmdir", "chmod", "chown", "chgrp", "mkdir", "ln", "cd", "echo", "printf", "true",
+                           "test", "[", "set", "export", "useradd", "adduser", "groupadd", "addgroup", "apt-get",
+                           "apt", "apk", "yum", "dnf", "microdnf", "cp", "mv", "install", "strip", "upx", "ls"})
+
+
+def _built_again(path: str, removal: int, facts: StageFacts) -> bool:
+    """A later command working in a directory above the path may make it again without naming it
+    (`rm -rf target && cargo build --release`)."""
+    for command in facts.commands[removal + 1:]:
+        name = command.words[0].rsplit("/", 1)[-1]
+        directory = command.workdir
+        if name not in _NEVER_BUILDS and (directory == "/" or path.startswith(directory.rstrip("/") + "/")):
+            return True
+    return False
 
 
 def last_uses(facts: StageFacts) -> dict[str, int]:
@@ -107,8 +124,9 @@ def _removal_targets(commands: list[Command], facts: StageFacts,
         if not words or words[0].rsplit("/", 1)[-1] != "rm":
             continue
         options = [w for w in words[1:] if w.startswith("-")]
-        if recursive_only and not any(o in ("-r", "-R", "--recursive") or (not o.startswith("--") and ("r" in o or "R" in o))
-                   for o in options):
+        recursive = any(o in ("-r", "-R", "--recursive") or (not o.startswith("--") and ("r" in o or "R" in o))
+                        for o in options)
+        if recursive_only and not recursive:
             continue
         for word in words[1:]:
             if word.startswith("-") or any(c in word for c in "*?[$"):

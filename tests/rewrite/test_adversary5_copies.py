@@ -150,3 +150,15 @@ def test_written_file_detection_is_not_quadratic() -> None:
     large = time.perf_counter() - started
     assert large < 8 * small + 0.5, (small, large)  # quadratic: 16 times
     assert "COPY --from=builder /opt/c799.conf /opt/c799.conf\n" in runtime(result)
+
+
+def test_a_removed_build_directory_that_a_later_build_makes_again_is_copied() -> None:
+    result = migrate('FROM rust:1.80\nWORKDIR /src\nCOPY . .\nRUN rm -rf target && cargo build --release\n'
+                     'CMD ["./target/release/app"]\n')
+    assert "COPY --from=builder /src/target/release /src/target/release\n" in runtime(result)
+
+
+def test_set_up_after_the_clean_up_does_not_bring_the_removed_output_back() -> None:
+    result = _go("RUN go build -o bin/server . && install -m755 bin/server /usr/local/bin/ && rm -rf bin\n"
+                 "RUN useradd app", '["server"]')
+    assert runtime_sources(result) == ["/usr/local/bin/server"]
