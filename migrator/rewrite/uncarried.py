@@ -17,7 +17,7 @@ only named.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from migrator.parse.options import operands
 from migrator.parse.variables import expand_args
@@ -181,15 +181,34 @@ def uncarried(facts: StageFacts, carried: list[str], made: list[str]) -> list[st
     runtime copy carries and that the stage did not consume itself."""
     inputs = build_inputs(facts)
     candidates = list(dict.fromkeys(facts.copy_destinations + touched_files(facts) + made))
+    in_carried = _within(carried)
     lost = []
     for path in candidates:
         if path == "/" or path.startswith(_UNCARRIABLE) or "$" in path:
             continue
-        if any(_inside(path, c) for c in carried) or consumed(path, facts, inputs):
+        if in_carried(path) or consumed(path, facts, inputs):
             continue
         lost.append(path)
     written = [path for path, _ in written_files(facts) if path not in lost]
-    return lost + [path for path in written if not any(_inside(path, c) for c in carried)]
+    return lost + [path for path in written if not in_carried(path)]
+
+
+def _within(directories: list[str]) -> Callable[[str], bool]:
+    """`inside(p)`: any(_inside(p, d) for d in directories), one look-up per directory above p (asked for each
+    of thousands of written paths, the scan of thousands of carried paths was quadratic)."""
+    tops = {d.rstrip("/") for d in directories}
+    exact = set(directories)
+
+    def inside(path: str) -> bool:
+        if "" in tops or path in exact:
+            return True
+        while path:
+            if path in tops:
+                return True
+            path = path.rsplit("/", 1)[0]
+        return False
+
+    return inside
 
 
 def _inside(path: str, directory: str) -> bool:
