@@ -176,14 +176,18 @@ def _absolute_paths_the_command_runs(facts: StageFacts, healthcheck_only: bool =
     found: list[Copy] = []
     words = _healthcheck_words(facts) if healthcheck_only else _command_words(facts) + _healthcheck_words(facts)
     programs = set(_program_words(facts))
-    made = _MadePaths(facts)
+    made: _MadePaths | None = None  # (read only for an argument path: it costs a reading of the stage's RUNs)
     for word in words:
         if not word.startswith("/") or word.startswith(_SYSTEM_PREFIXES) or "$" in word:
             continue
         parts = word.split("/")
         path = "/".join(parts[:3]) if parts[1] == "opt" and len(parts) > 3 else word.rstrip("/")
-        if path in _SYSTEM_DIRECTORIES or (word not in programs and not made.has(word.rstrip("/"))):
+        if path in _SYSTEM_DIRECTORIES:
             continue  # (`CMD ["hello.py", "/etc"]`: never the -dev image's whole /etc over the runtime's)
+        if word not in programs:
+            made = made or _MadePaths(facts)
+            if not made.has(word.rstrip("/")):
+                continue
         found.append(Copy(path, path))
     return found
 
