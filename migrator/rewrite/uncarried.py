@@ -61,9 +61,22 @@ def touched_files(facts: StageFacts) -> list[str]:
     return found
 
 
+_last_read: list[tuple[StageFacts, tuple[object, ...], list[tuple[str, bool]]]] = []
+
+
 def written_files(facts: StageFacts) -> list[tuple[str, bool]]:
     """(absolute path, safe to copy) of each path the stage's RUN steps write that they do not read
-    again or remove: `echo k=v > /etc/app.conf`, `tee`, `sed -i`, `ln -s`, `cp`/`mv`/`install`."""
+    again or remove: `echo k=v > /etc/app.conf`, `tee`, `sed -i`, `ln -s`, `cp`/`mv`/`install`.
+    The last stage's answer is kept: the runtime's copies and MIG561 ask it several times."""
+    state = (tuple(facts.commands), tuple(facts.env.items()))
+    if _last_read and _last_read[0][0] is facts and _last_read[0][1] == state:
+        return list(_last_read[0][2])
+    found = _written_files(facts)
+    _last_read[:] = [(facts, state, found)]
+    return list(found)
+
+
+def _written_files(facts: StageFacts) -> list[tuple[str, bool]]:
     found: dict[str, bool] = {}
     last_use = last_uses(facts)  # (a write a later command uses was the stage's own)
     position = {id(command): index for index, command in enumerate(facts.commands)}
