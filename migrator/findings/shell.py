@@ -64,7 +64,9 @@ UID_SHIFTED = Code(
     "www-data 33, nginx 101, .NET's app 1654). Chainguard images run as their own user with uid 65532, "
     "and the old uid belongs to nobody there (33 is even another user, xfs): files and caches owned by "
     "it are not writable by the image's user. Use 65532 (or the image's user by name), or create a "
-    "user with the old uid in the stage.",
+    "user with the old uid in the stage. `chown`, `COPY --chown` and `USER` in a migrated stage are "
+    "rewritten (MIG421); this warning is left for the ids migrator does not change (a cache mount's "
+    "`uid=`, an ENV value, an image that runs as root such as wolfi-base).",
 )
 
 LAYOUT_TRANSLATED = Code(
@@ -254,6 +256,32 @@ BUNDLER_FLAGS_HIDDEN = Code(
     "VALUE` before the install, or with the BUNDLE_* environment variables (`BUNDLE_WITHOUT`, "
     "`BUNDLE_DEPLOYMENT`...).",
 )
+ACCOUNT_CHANGE_FOLDED = Code(
+    "MIG420",
+    Severity.INFO,
+    "usermod/groupmod folded into the creation of the user",
+    "`usermod -u 1000 www-data`, `groupmod -g 1000 www-data`, `usermod -d /home/app -s /bin/bash app` change "
+    "a user that exists. Wolfi has no usermod or groupmod, and busybox has no way to change a uid, gid, home "
+    "or shell. When the user is one migrator creates itself (a user of the original image the stage names, "
+    "created atop the stage) or one the stage created earlier with a useradd/adduser that migrator "
+    "translated, the user is created with the wanted uid, gid, home and shell instead and the command is "
+    "removed (a `-aG` in the same command still adds the user to its groups). A variable id (`-u $PUID`) goes "
+    "into the adduser as written when the stage's own ARG or ENV sets it before anything names the user (a "
+    "user of the original image is then created right after that ARG or ENV). Any other usermod/groupmod "
+    "stays an error (MIG402).",
+)
+SOURCE_ID_REWRITTEN = Code(
+    "MIG421",
+    Severity.INFO,
+    "uid of the original image's user rewritten",
+    "`USER 1000` on node, `chown -R 33:33` on php, `COPY --chown=101:101` on nginx named the user of the "
+    "Docker Hub image by its id. On the Chainguard image that id belongs to nobody (33 is even another user, "
+    "xfs) and the image's own user has uid 65532: the files would be owned by a uid the app does not run as, "
+    "and `USER 1000` would run with no passwd entry and no home. In a migrated stage that creates no user "
+    "with that id, the id was rewritten to 65532; when the stage creates the original user by name (MIG562) "
+    "with another uid, to that name. Ids in a cache mount's `uid=` or an ENV value are not rewritten "
+    "(MIG406 says so).",
+)
 
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
@@ -275,4 +303,6 @@ CODES: tuple[Code, ...] = (
     FULL_IMAGE_HEADERS,
     BUNDLER_FLAGS_TRANSLATED,
     BUNDLER_FLAGS_HIDDEN,
+    ACCOUNT_CHANGE_FOLDED,
+    SOURCE_ID_REWRITTEN,
 )

@@ -77,8 +77,21 @@ CODES: tuple[Code, ...] = (
          "Dependencies are installed into one directory (a Python virtualenv, a GEM_HOME) in the "
          "builder, so the runtime stage can copy them in one piece to the same path. Docker Hub's pip puts "
          "console scripts in /usr/local/bin; in a virtualenv the tool made they are in its bin directory, so "
-         "a start command or health check naming /usr/local/bin/<script> (that nothing else writes there) is "
-         "pointed at /opt/venv/bin/<script>."),
+         "a start command or health check naming /usr/local/bin/<script> is pointed at /opt/venv/bin/<script> "
+         "when a pip install names the package that provides the script (or installs from a requirements file "
+         "and the script is a well-known one: rules/dockerhub.yaml `console_scripts`) and nothing else in the "
+         "stage writes into /usr/local/bin. A runtime's `COPY --from=builder /usr/local/bin/<script>` is taken "
+         "from the builder's /opt/venv/bin/<script> (its `#!` names the virtualenv's python, copied to the same "
+         "path)."),
+    Code("MIG573", Severity.WARNING, "/usr/local/bin path kept: it may be a console script now in the virtualenv",
+         "A start command or health check names /usr/local/bin/<script>, where Docker Hub's pip puts console "
+         "scripts; pip now installs into the virtualenv the tool made (/opt/venv/bin), and the tool could not "
+         "prove which program the path means, so it is kept and the runtime copies that path from the builder. "
+         "Either a pip install provides the script but another step writes files into /usr/local/bin that this "
+         "tool cannot see (`tar -C /usr/local/bin`, `unzip -d`, `make install`, a directory copied there), or no "
+         "line writes the path and a pip install reads its packages from a file this tool does not open "
+         "(`-r requirements.txt`, `.`). If pip is what put the script there, the copy fails the build: start "
+         "/opt/venv/bin/<script> instead."),
     Code("MIG516", Severity.WARNING, "install option does not fit the migrated layout",
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),

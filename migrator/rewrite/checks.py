@@ -51,9 +51,11 @@ _ENV_ID = lazy_re(r"\b(?:P?[UG]ID|[A-Z_]*_(?:UID|GID|USER_ID|GROUP_ID))[= ]+[\"'
 _CREATED_UID = lazy_re(r"(?:\s-u\s*|--uid[= ])[\"']?(\d+)\b")
 
 
-def uid_findings(plan: FilePlan, stage_plan: StagePlan, instructions: list[Instruction]) -> list[Finding]:
+def uid_findings(plan: FilePlan, stage_plan: StagePlan, instructions: list[Instruction],
+                 rewritten: frozenset[tuple[int, str]] = frozenset()) -> list[Finding]:
     """Numeric ids that named a user of the Docker Hub image (node's 1000, www-data's 33): on the
-    Chainguard image its user is uid 65532 and the old uid belongs to nobody (or to another user)."""
+    Chainguard image its user is uid 65532 and the old uid belongs to nobody (or to another user).
+    `rewritten`: (line, uid) the writer already changed (MIG421)."""
     upstream = upstream_users(plan, stage_plan)
     if not upstream:
         return []
@@ -63,7 +65,7 @@ def uid_findings(plan: FilePlan, stage_plan: StagePlan, instructions: list[Instr
     found: list[Finding] = []
     for instruction in instructions:
         for uid, where in _uid_references(instruction):
-            if uid in upstream and uid not in created:
+            if uid in upstream and uid not in created and (instruction.line, uid) not in rewritten:
                 found.append(finding("MIG406", instruction.line, (
                     f"{where} uses uid {uid}, the {upstream[uid]} user of the original image; in {image} the "
                     f"image's user is {user} with uid 65532 and no user has uid {uid} (unless the stage creates "

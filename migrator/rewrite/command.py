@@ -61,6 +61,13 @@ class StageKnowledge:
     group_names: set[str] = field(default_factory=set)  # names of the groups created so far
     user_names: set[str] = field(default_factory=set)  # names of the users created so far
     unresolved: dict[str, str] = field(default_factory=dict)  # account name nothing created -> the command naming it
+    account_changes: dict[str, dict[str, str]] = field(default_factory=dict)  # first pass: usermod/groupmod of a
+    # user the tool creates (name -> busybox adduser flag or "gid" -> value), folded into its creation
+    rendered_users: dict[str, bool] = field(default_factory=dict)  # users a useradd/adduser the tool rendered
+    # created -> whether the user got a group of its own name
+    source_created: set[str] = field(default_factory=set)  # source image users the writer creates atop the stage
+    stage_variables: set[str] = field(default_factory=set)  # names the stage's own ARG/ENV instructions set
+    late_accounts: dict[int, str] = field(default_factory=dict)  # ARG/ENV line -> source users created after it
     setup_scripts: set[str] = field(default_factory=set)  # files a repository set-up script was saved to
     served: dict[str, list[str]] = field(default_factory=dict)  # such a file -> what its repository serves
     sets_up_repositories: bool = False  # some command of the stage adds a repository (sources.list, .repo)

@@ -32,8 +32,10 @@ def port_site_packages(plan: FilePlan, newline: str) -> list[Finding]:
             builder = _site_packages_source(plan, stage, item)
             if builder is None or not isinstance(item, Instruction):
                 continue
-            if builder.index not in ported and not _install_into_venv(builder, newline):
-                continue
+            if builder.index not in ported:
+                if not _install_into_venv(builder, newline):
+                    continue
+                findings += _start_from_the_venv(builder, builder)  # (`RUN pip install x && /usr/local/bin/x`)
             ported.add(builder.index)
             findings += _take_the_venv(plan, stage, item, builder, newline)
     return findings
@@ -76,7 +78,8 @@ def _take_the_venv(plan: FilePlan, stage: Stage, copy: Instruction, builder: Sta
     position = stage.items.index(copy)
     stage.items[position] = parse_instruction(raw, copy.line, copy.escape)
     scripts = _redirect_local_bin(stage, builder)
-    started = _start_from_the_venv(stage) if scripts else []
+    named = _copy_scripts_from_the_venv(stage, builder)
+    started = _start_from_the_venv(stage, builder)
     if not any(isinstance(i, Instruction) and i.keyword == "ENV" and f"{VENV}/bin" in i.raw for i in stage.items):
         env = parse_instruction(f'ENV VIRTUAL_ENV={VENV} PATH="{VENV}/bin:$PATH"{newline}', copy.line, copy.escape)
         stage.items.insert(position, env)
@@ -84,23 +87,60 @@ def _take_the_venv(plan: FilePlan, stage: Stage, copy: Instruction, builder: Sta
                     f"keeps packages in /usr/lib/python3.X: '{builder.label}' installs into a virtualenv at {VENV}, "
                     "which this stage copies and puts first on its PATH"
                     + ("; the copy of /usr/local/bin is dropped: the console scripts are in the virtualenv"
-                       if scripts else "")), *started]
+                       if scripts else "")), *named, *started]
 
 
-def _start_from_the_venv(stage: Stage) -> list[Finding]:
-    """`CMD ["/usr/local/bin/gunicorn"]` of the stage that now copies the virtualenv instead of /usr/local/bin."""
-    from migrator.plan.ecosystems.python import venv_start_commands
+def _start_from_the_venv(stage: Stage, builder: Stage) -> list[Finding]:
+    """`CMD ["/usr/local/bin/gunicorn"]` of the stage that now copies the virtualenv: a console script of the
+    builder's pip starts from it, unless the stage still copies a /usr/local/bin the builder writes by other means."""
+    from migrator.plan.ecosystems.python_scripts import venv_start_commands
 
     findings: list[Finding] = []
-    for instruction, raw, message in venv_start_commands(read_facts(stage)):
+    for instruction, raw, code, message in venv_start_commands(read_facts(stage), read_facts(builder)):
         if instruction in stage.items:  # (the stage's own: a parent stage's are its own to change)
-            stage.items[stage.items.index(instruction)] = parse_instruction(raw, instruction.line, instruction.escape)
-            findings.append(finding("MIG515", instruction.line, message))
+            if raw != instruction.raw:
+                stage.items[stage.items.index(instruction)] = parse_instruction(raw, instruction.line,
+                                                                                instruction.escape)
+            findings.append(finding(code, instruction.line, message))
+    return findings
+
+
+def _copy_scripts_from_the_venv(stage: Stage, builder: Stage) -> list[Finding]:
+    """`COPY --from=builder /usr/local/bin/gunicorn /usr/local/bin/gunicorn`: the builder's pip wrote it there and
+    now writes it into the venv, so the COPY takes it from there (its `#!` names the venv's python, which the
+    stage copies to the same path: the script runs from where the original put it)."""
+    from migrator.plan.ecosystems.python_scripts import venv_script_source
+
+    findings: list[Finding] = []
+    facts = read_facts(builder)
+    for item in list(stage.items):
+        if not isinstance(item, Instruction) or item.keyword != "COPY" or not item.flags.get("from"):
+            continue
+        if item.flags["from"].lower() != (builder.name or "").lower():
+            continue
+        raw = item.raw
+        words = item.json_args() or item.body.split()
+        moved = [(w, venv_script_source(facts, w)) for w in words[:-1]]
+        for word, source in moved:
+            if source is not None:
+                raw = raw.replace(f"{word} " if not item.json_args() else f'"{word}"',
+                                  f"{source} " if not item.json_args() else f'"{source}"', 1)
+        if raw == item.raw:
+            continue
+        stage.items[stage.items.index(item)] = parse_instruction(raw, item.line, item.escape)
+        findings.append(finding("MIG515", item.line, ", ".join(w for w, s in moved if s) + " is a console script "
+                                f"that '{builder.label}''s pip wrote to /usr/local/bin; it now installs into the "
+                                f"virtualenv at {VENV}: copied from {VENV}/bin"))
     return findings
 
 
 def _redirect_local_bin(stage: Stage, builder: Stage) -> bool:
-    """`COPY --from=builder /usr/local/bin /usr/local/bin` (console scripts): they are in the venv now."""
+    """`COPY --from=builder /usr/local/bin /usr/local/bin` (console scripts): they are in the venv now. Kept when
+    the builder writes into /usr/local/bin by other means (tar -C, make install, cp): what it put there is needed."""
+    from migrator.plan.ecosystems.python_scripts import LocalBinWriters
+
+    if LocalBinWriters.of(read_facts(builder)).writes_any():
+        return False
     for item in list(stage.items):
         if not isinstance(item, Instruction) or item.keyword != "COPY" or not item.flags.get("from"):
             continue

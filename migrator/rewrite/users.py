@@ -46,6 +46,16 @@ _USERMOD: dict[str, tuple[str, bool]] = {
     "-a": ("", False), "--append": ("", False),
     "-G": ("groups", True), "--groups": ("groups", True),
 }
+_CHANGE_FLAGS = ("-u", "gid", "-G", "-h", "-s")  # what usermod/groupmod may change in a user migrator creates
+_USERMOD_FOLD: dict[str, tuple[str, bool]] = {
+    **_USERMOD,
+    "-u": ("-u", True), "--uid": ("-u", True), "-g": ("gid", True), "--gid": ("gid", True),
+    "-d": ("-h", True), "--home": ("-h", True), "-s": ("-s", True), "--shell": ("-s", True),
+    "-o": ("", False), "--non-unique": ("", False), "-m": ("", False), "--move-home": ("", False),
+}
+_GROUPMOD_FOLD: dict[str, tuple[str, bool]] = {
+    "-g": ("gid", True), "--gid": ("gid", True), "-o": ("", False), "--non-unique": ("", False),
+}
 _DEBIAN_ADDUSER: dict[str, tuple[str, bool]] = {
     "--disabled-password": ("", False), "--disabled-login": ("", False),
     "--gecos": ("-g", True), "--comment": ("-g", True),
@@ -100,10 +110,17 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         "useradd": _USERADD, "groupadd": _GROUPADD, "usermod": _USERMOD, "groupmod": {},
         "userdel": _USERDEL, "groupdel": _GROUPDEL, "adduser": _DEBIAN_ADDUSER, "addgroup": _DEBIAN_ADDGROUP,
     }[name]
+    if name in ("usermod", "groupmod") and (folded := _fold_change(cmd, ctx)) is not None:
+        return folded
     parsed = _parse(cmd, table)
     if parsed.unsupported or not _valid(name, parsed):
-        if "shadow" in ctx.stage.installed:
-            return Outcome(users=True)  # the stage installs shadow: useradd and usermod exist
+        if "shadow" in ctx.stage.installed:  # the stage installs shadow: useradd and usermod exist
+            # a source image's user it changes is created first; the last word is the user (an option the
+            # table lacks leaves its value among the words)
+            target = parsed.positional[-1].value if name in ("usermod", "groupmod") and parsed.positional else None
+            if target in ctx.stage.source_users and target not in known_users(ctx):
+                ctx.stage.unresolved.setdefault(target, f"`{name} ... {target}` (line {cmd.line})")
+            return Outcome(users=True)
         return _untranslatable(cmd, parsed)
     if name == "adduser" and "group" in parsed.flags and "-S" not in parsed.flags:
         name, parsed = "addgroup", _as_group(parsed)
@@ -121,6 +138,81 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     message = f"`{' '.join(w.text for w in cmd.words)}` translated to busybox `{text}`"
     finding = codes.USER_COMMAND_TRANSLATED.finding(cmd.line, message)
     return Outcome(whole=whole, users=True, findings=[finding])
+
+
+def _fold_change(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`usermod -u 1000 www-data`, `groupmod -g 1000 www-data`, `usermod -d /home/app -s /bin/bash app` on a
+    user migrator creates (a source image's user the writer adds, or the stage's own translated useradd):
+    busybox cannot change a user, so the user is created that way instead (the first pass records the
+    change in `account_changes`) and the command goes. None: not such a user or change (MIG402 then)."""
+    if "shadow" in ctx.stage.installed:
+        return None  # usermod and groupmod exist: kept as written
+    parsed = _parse(cmd, _USERMOD_FOLD if cmd.name == "usermod" else _GROUPMOD_FOLD)
+    if parsed.unsupported or len(parsed.positional) != 1:
+        return None
+    target = parsed.positional[0].value or ""
+    changes = {flag: value for flag, value in parsed.flags.items() if flag in _CHANGE_FLAGS}
+    if "gid" in changes and not _numeric_or_variable(changes["gid"], ctx):
+        changes["-G"] = changes.pop("gid")  # `usermod -g staff app`: a primary group by name
+    elif cmd.name == "usermod" and "gid" in changes and _known_groups(ctx).get(changes["gid"], target) != target:
+        changes["-G"] = _known_groups(ctx)[changes.pop("gid")]  # `usermod -g 1000 app`: group 1000 exists
+    groups = _groups(parsed.flags.get("groups"))
+    if not changes or groups is None or not all(_plain_or_variable(v, ctx) for v in changes.values()):
+        return None
+    if cmd.name == "groupmod" and not ctx.stage.rendered_users.get(target, target in ctx.stage.source_users):
+        return None  # a group that is not a user's own: busybox cannot change it
+    if ctx.stage.probing:
+        creates_source = target in ctx.stage.source_users and target not in known_users(ctx)
+        if target not in ctx.stage.rendered_users and not creates_source:
+            return None
+        ctx.stage.account_changes.setdefault(target, {}).update(changes)
+        ctx.stage.unresolved.setdefault(target, f"`{cmd.name} ... {target}` (line {cmd.line})")
+    elif target not in ctx.stage.rendered_users and target not in ctx.stage.source_created:
+        return None
+    joins = [c for g in groups for c in (_ensure_group(g, ctx), f"addgroup {target} {g}") if c]
+    written = " ".join(w.text for w in cmd.words)
+    made = ", ".join(f"{_CHANGE_NAMES[flag]} {value}" for flag, value in changes.items())
+    done = f"replaced by `{' && '.join(joins)}` (its groups)" if joins else "removed"
+    message = (f"`{written}` {done}: Wolfi has no {cmd.name} and busybox cannot change a user; {target} is "
+               f"created with {made} instead")
+    finding = codes.ACCOUNT_CHANGE_FOLDED.finding(cmd.line, message)
+    if joins:
+        return Outcome(whole=" && ".join(joins), users=True, findings=[finding])
+    return Outcome(remove=True, users=True, findings=[finding])
+
+
+_CHANGE_NAMES = {"-u": "uid", "gid": "gid", "-G": "primary group", "-h": "home", "-s": "shell"}
+
+
+def _plain_or_variable(value: str, ctx: Context) -> bool:
+    """A literal value, or one ARG/ENV variable the stage itself sets (`$PUID`, `${PGID}`)."""
+    if not any(char in value for char in "$`\"'\\ "):
+        return True
+    if len(value) > 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]  # ("$PUID")
+    variable = value[2:-1] if value.startswith("${") and value.endswith("}") else value[1:]
+    return value.startswith("$") and variable.isidentifier() and variable in ctx.stage.stage_variables
+
+
+def _numeric_or_variable(value: str, ctx: Context) -> bool:
+    return value.isdigit() or (value.startswith("$") and _plain_or_variable(value, ctx))
+
+
+def folded_adduser(name: str, uid: str | None, changes: dict[str, str]) -> str:
+    """The busybox commands creating `name` with a usermod/groupmod's changes (uid, gid, home, shell)."""
+    uid = changes.get("-u", uid)
+    gid = changes.get("gid")
+    options = {flag: value for flag, value in changes.items() if flag in ("-h", "-s", "-G")}
+    first = ""
+    if uid is not None:
+        options["-u"] = uid
+    if gid is not None and gid != uid and "-G" not in options:
+        first, options["-G"] = f"addgroup -g {gid} {name} && ", name  # (else busybox's group gets gid = uid)
+    parts = ["adduser", "-D"]
+    for flag in _ADDUSER_ORDER:
+        if flag in options:
+            parts += [flag, options[flag]]
+    return first + " ".join([*parts, name])
 
 
 def _shipped_only_by_source(target: Token, ctx: Context) -> bool:
@@ -229,7 +321,17 @@ def _render(name: str, parsed: _Parsed, ctx: Context) -> str | None:
     elif not system:  # busybox gives a non-system user a group of its own name, gid = uid
         _remember_group(ctx, target, parsed.flags.get("-u"))
     ctx.stage.user_names.add(target)
+    ctx.stage.rendered_users[target] = primary is None or primary == target
     options = dict(parsed.flags, **({"-G": primary} if primary is not None else {}))
+    changes = ctx.stage.account_changes.get(target, {})
+    options.update({flag: value for flag, value in changes.items() if flag in ("-u", "-h", "-s", "-G")})
+    if "-G" in changes:  # (usermod -g GROUP: busybox adduser -G needs it to exist)
+        first += [c for c in [_ensure_group(changes["-G"], ctx, system)] if c]
+    if "gid" in changes and ctx.stage.rendered_users[target] and (system or changes["gid"] != options.get("-u")):
+        # groupmod -g of the user's own group: created first with that gid (busybox's own gets gid = uid)
+        first[:] = [c for c in first if not (c.startswith("addgroup ") and c.endswith(f" {target}"))]
+        first.append(f"addgroup {'-S ' if system else ''}-g {changes['gid']} {target}")
+        options["-G"] = target
     parts = ["adduser", "-D"]
     for flag in _ADDUSER_ORDER:
         if flag in options:

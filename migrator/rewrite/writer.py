@@ -42,6 +42,8 @@ from migrator.rewrite.runtime import (
     needs_chown,
     runtime_copies,
 )
+from migrator.rewrite.source_accounts import rewrite_ids, source_id_map, stage_variables, variables_set_before
+from migrator.rewrite.users import folded_adduser
 from migrator.rewrite.workdir import default_workdir
 from migrator.rules.loader import RuleSet
 
@@ -197,6 +199,8 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
+        if context.uid != 0:  # (USER 1000 is the image's user already: MIG512)
+            kept = [_runtime_ids(plan, stage_plan, i, image, out) for i in kept]
         if stage_plan is plan.final and context.uid != 0 and not context.keep_root and ran_as_root(context.facts):
             kept, notes = chown_copies(kept, context.facts, context.uid)
             out.findings += notes
@@ -218,9 +222,23 @@ def _source_users(plan: FilePlan, stage_plan: StagePlan, knowledge: StageKnowled
     lines = []
     image = image_name(plan.inherited_image(stage_plan))
     for uid, name, named_by in source_users_to_create(plan, stage_plan, knowledge):
+        changes = knowledge.account_changes.get(name, {})
+        anchor = variables_set_before(stage_plan.stage.instructions, name, changes) if changes else 0
+        if anchor is None or "-G" in changes:
+            # a variable the stage sets only after something names the user, or a primary group the stage may
+            # create later: created as before, and the usermod stays (MIG402)
+            changes, anchor = {}, 0
+        if changes:
+            knowledge.source_created.add(name)  # (its usermod/groupmod are folded into this adduser)
         # a uid (or the gid adduser gives its group) Wolfi already uses (33 is xfs): any free one
-        lines.append(f"RUN adduser -D {name}{newline}" if uid in taken else f"RUN adduser -D -u {uid} {name}{newline}")
+        line = f"RUN {folded_adduser(name, None if uid in taken else uid, changes)}{newline}"
+        if anchor:
+            knowledge.late_accounts[anchor] = knowledge.late_accounts.get(anchor, "") + line  # (after that ARG)
+        else:
+            lines.append(line)
         which = f"uid {uid}" if uid not in taken else f"a free uid: {uid}, its uid there, is Wolfi's"
+        if "-u" in changes:
+            which = f"uid {changes['-u']}, as the stage's usermod asks"
         out.findings.append(finding("MIG562", stage_plan.stage.from_item.line, f"user {name} ({which}) created: "
                                     f"the original image had it, {image} does not, and {named_by} names it"))
         knowledge.user_names.add(name)  # (its group too: a stage built FROM this one has them)
@@ -377,6 +395,16 @@ def _follow_moved_paths(before: list[Item], after: list[Item]) -> list[Item]:
     return result
 
 
+def _runtime_ids(plan: FilePlan, stage_plan: StagePlan, item: Item, image: str, out: Written) -> Item:
+    """`COPY --chown=1000:1000` in a runtime stage (node's user): the image's user is 65532 there."""
+    if not isinstance(item, Instruction) or item.keyword not in ("COPY", "ADD") or not item.flags.get("chown"):
+        return item
+    upstream = upstream_users(plan, stage_plan)
+    raw, found, _ = rewrite_ids(item, item.raw, source_id_map(upstream, set(), []), upstream, image_name(image))
+    out.findings += found
+    return parse_instruction(raw, item.line, item.escape) if found else item
+
+
 def _from_image(instruction: Instruction) -> bool:
     source = instruction.flags.get("from", "")
     return "/" in source or ":" in source
@@ -433,7 +461,20 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     created = set(knowledge.user_names)  # users and groups the stage creates
     translated: list[Instruction] = []  # the stage's instructions as written out (RUN lines translated)
     user = _user_at_start(plan, stage_plan)  # the user in force in the output, None for root
+    upstream = upstream_users(plan, stage_plan)
+    ids = _source_ids(upstream, knowledge, accounts, items)
+    rewritten: set[tuple[int, str]] = set()
+    image = image_name(plan.inherited_image(stage_plan))
     for item in items:
+        if isinstance(item, Instruction) and translated and translated[-1].line in knowledge.late_accounts:
+            late = knowledge.late_accounts.pop(translated[-1].line)  # (the source user with `-u $PUID`)
+            text.append(late if user is None else f"USER root{newline}{late}USER {user}{newline}")
+        if isinstance(item, Instruction) and item.keyword in ("USER", "COPY", "ADD"):
+            raw, found, done = rewrite_ids(item, item.raw, ids, upstream, image)
+            if done:
+                item = parse_instruction(raw, item.line, item.escape)
+                out.findings += found
+                rewritten |= done
         if not isinstance(item, Instruction):
             text.append(item.raw)
             continue
@@ -465,6 +506,9 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings += outcome.findings
             needs_root = True
             if outcome.raw is not None:
+                raw, found, done = rewrite_ids(item, outcome.raw, ids, upstream, image)
+                outcome.raw, rewritten = raw, rewritten | done
+                out.findings += found
                 translated += _instruction(outcome.raw, item)
                 text.append(_ensure_newline(outcome.raw, newline))
                 commands = outcome.commands()
@@ -485,7 +529,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings.append(modern[1])
         else:
             text.append(item.raw)
-    out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)])
+    out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)],
+                                 frozenset(rewritten))
     out.findings += distro_script_findings(plan, stage_plan)
     body = "".join(text)
     installs_bash = "bash" in stage_plan.base_packages or re.search(r"\bapk add\b[^\n]*(?<![\w-])bash(?![\w-])", body)
@@ -502,6 +547,18 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body
     return body
+
+
+def _source_ids(upstream: dict[str, str], knowledge: StageKnowledge, accounts: str,
+                items: list[Item]) -> dict[str, str]:
+    """uid of the source image's user -> the id or name the stage writes instead (source_ids). Empty on an
+    image that runs as root (wolfi-base): it has no user 65532 to give the files to."""
+    if not knowledge.image_uid:
+        return {}
+    runs = [i.logical for i in items if isinstance(i, Instruction) and i.keyword == "RUN"]
+    made = {name for name in upstream.values()  # (a user the stage creates itself: its own uid)
+            if any(re.search(rf"\b(adduser|useradd)\b[^;&|]*\b{re.escape(name)}\b", run) for run in runs)}
+    return source_id_map(upstream, knowledge.user_names | made, [accounts, *knowledge.late_accounts.values(), *runs])
 
 
 def _heredoc_installs(raw: str, original: Instruction) -> list[str]:
@@ -541,6 +598,8 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     from migrator.rewrite.tools import added_message, pending_packages
 
     probe = StageKnowledge(probing=True, variables=package_list_defaults(items))
+    probe.stage_variables = stage_variables([i for i in items if isinstance(i, Instruction)])
+    probe.source_users = set(upstream_users(plan, stage_plan).values())  # (usermod of one is folded)
     for item in items:
         if isinstance(item, Instruction) and item.keyword == "RUN":
             translate_run(item, stage_plan.family, plan.rules, probe)
@@ -554,6 +613,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
                                sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
     knowledge.source_users = set(upstream_users(plan, stage_plan).values())
     knowledge.unresolved = probe.unresolved
+    knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None

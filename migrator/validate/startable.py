@@ -546,26 +546,48 @@ def _inner_needs_bash(view: StageView, context: Context, inner: str) -> str | No
     return _needs_bash(inner, origin == "context" and script, context, kind)
 
 
-def _origin(view: StageView, context: Context, path: str, depth: int) -> tuple[str, str | None]:
+def _origin(view: StageView, context: Context, path: str, depth: int,
+            run_copied: bool = False) -> tuple[str, str | None]:
     """Where the file at `path` comes from: ("context", its path in the build context) through any stage,
     ("built", None) when a RUN made it, ("image", None) when copied from an image, or ("unknown", None). A
-    file copied by its own name is followed first, then a RUN that names it, then a directory copied whole."""
+    file copied by its own name is followed first, then a RUN that names it, then a directory copied whole.
+    `run_copied`: `path` is the source of a RUN cp/mv/install, which names it as a COPY of it would."""
     for placed in reversed(view.placed):
         if placed.path == path:
             return _placed_origin(placed, placed.source, context, depth)
     copied_from = _run_copy_source(view, path) if depth < 4 else None
     if copied_from is not None:  # `RUN cp /app/run.sh /tmp/ && cp /tmp/run.sh /sbin/`: followed to the COPY
-        return _origin(view, context, copied_from, depth + 1)
+        return _origin(view, context, copied_from, depth + 1, run_copied=True)
     if _mentions(_MODE_CHANGES.sub(" ", view.runs), path) or _in_output_directory(view, path, False):
         return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
     for placed in reversed(view.placed):
         if placed.tree and _inside(path, placed.path):
-            if not looks_like_script(path) and (_BUILDS.search(view.runs) or _INSTALLERS.search(view.runs)
-                                                or _mentions_name(view.runs, posixpath.basename(path))):
+            if not looks_like_script(path) and _built_in_tree(view, path, placed.path, run_copied):
                 return "built", None  # the stage builds or installs in what it copied (`go build -o app`)
             relative = path[len(placed.path):].lstrip("/")
             return _placed_origin(placed, posixpath.join(placed.source.rstrip("/") or "/", relative), context, depth)
     return "unknown", None
+
+
+def _built_in_tree(view: StageView, path: str, tree: str, run_copied: bool) -> bool:
+    """Whether a RUN may have made `path` inside a directory the stage copied. A file a RUN cp copies out of it by
+    its path (`cp bin/run /usr/local/bin/`) is the build context's, as its COPY form is, unless a build ran, the
+    file lies where an installer writes (node_modules, vendor) or another command names it (`curl -o run`):
+    pip or npm installing elsewhere in the stage does not make it."""
+    name = posixpath.basename(path)
+    if _BUILDS.search(view.runs):
+        return True
+    if not run_copied:
+        return bool(_INSTALLERS.search(view.runs) or _mentions_name(view.runs, name))
+    if any(part in _INSTALLED_DIRECTORIES for part in path.split("/")):
+        return True
+    others = _COPY_COMMANDS.sub(" ", _MODE_CHANGES.sub(" ", view.runs))
+    return _mentions_name(others, name) or _mentions_name(others, path[len(tree):].lstrip("/"))
+
+
+_INSTALLED_DIRECTORIES = frozenset({"node_modules", "vendor", ".venv", "venv", "site-packages", ".bundle"})
+# cp, mv, install or ln up to the end of the command (the copy that names the file makes nothing)
+_COPY_COMMANDS = lazy_re(r"\b(?:cp|mv|install|ln)\s[^;&|\n]*")
 
 
 def _located_origin(view: StageView, context: Context, located: Located) -> tuple[str, str | None]:
@@ -573,7 +595,7 @@ def _located_origin(view: StageView, context: Context, located: Located) -> tupl
     if located.how == "copied":
         return _origin(view, context, located.path, 0)
     copied_from = _run_copy_source(view, located.path) if located.how == "created" else None
-    return _origin(view, context, copied_from, 1) if copied_from else (located.how, None)
+    return _origin(view, context, copied_from, 1, run_copied=True) if copied_from else (located.how, None)
 
 
 def _run_copy_source(view: StageView, path: str) -> str | None:

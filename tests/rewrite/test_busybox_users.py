@@ -22,7 +22,8 @@ from migrator.rewrite.shell import rewrite_script
 from migrator.rules.data import builtin_data
 from migrator.rules.loader import load_rules
 
-APPLETS = ("sh", "adduser", "addgroup", "deluser", "delgroup", "id", "grep", "chown", "cat", "true", "mkdir", "test")
+APPLETS = ("sh", "adduser", "addgroup", "deluser", "delgroup", "id", "grep", "chown", "cat", "true", "mkdir", "test",
+           "echo", "ls")  # (echo: an ash without its echo builtin runs the applet)
 
 
 def _busybox() -> str | None:
@@ -158,3 +159,36 @@ def test_deleting_the_source_images_user_is_dropped_and_the_rest_runs(wolfi_root
     assert "deluser" not in run
     done = run_in(wolfi_root, f"{run}\nid app")
     assert done.returncode == 0 and "uid=1000(app)" in done.stdout, (run, done.stderr)
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "check", "expected"),
+    [
+        ("FROM php:8.2-apache\nRUN usermod -u 1000 www-data && groupmod -g 1000 www-data && chown -R www-data /srv\n",
+         "id www-data && ls -ln /srv", "uid=1000(www-data) gid=1000(www-data)"),
+        ("FROM php:8.2-fpm\nRUN groupmod -o -g 1001 www-data && usermod -o -u 1000 -d /home/www -s /bin/bash www-data\n",
+         "id www-data && grep ^www-data: /etc/passwd", "uid=1000(www-data) gid=1001(www-data)"),
+        ("FROM php:8.2-fpm\nARG PUID=1000\nARG PGID=1000\nRUN usermod -u $PUID www-data && groupmod -g ${PGID} www-data"
+         "\nCOPY --chown=www-data . /srv\n", "id www-data", "uid=1500(www-data) gid=1600(www-data)"),
+        ("FROM ubuntu:22.04\nRUN useradd -m app && usermod -u 2000 -d /srv/app -s /bin/bash app && groupmod -g 3000 app"
+         "\nCMD [\"bash\"]\n", "id app && test -d /srv/app", "uid=2000(app) gid=3000(app)"),
+        ("FROM debian:12\nARG PUID=1000\nRUN useradd -r app && usermod -o -u \"$PUID\" app\nCMD [\"sh\"]\n",
+         "id app", "uid=1500(app)"),
+        ("FROM debian:12\nRUN groupadd -g 1000 devs && useradd -m app && usermod -g 1000 app\nCMD [\"sh\"]\n",
+         "id app", "gid=1000(devs)"),
+    ],
+)
+def test_folded_usermod_and_groupmod_run_on_busybox(wolfi_root: Path, dockerfile: str, check: str,
+                                                     expected: str) -> None:
+    """usermod/groupmod of a user migrator creates become its adduser (MIG420): the migrated RUN lines
+    create the user with the uid, gid, home and shell the original commands gave it."""
+    from migrator.api import migrate_text
+    from migrator.model import Options
+
+    result = migrate_text(dockerfile, Options())
+    builder = result.dockerfile.split("# Runtime stage", 1)[0]
+    runs = [line[4:] for line in builder.splitlines() if line.startswith("RUN ") and "apk add" not in line]
+    assert runs and not any("usermod" in run or "groupmod" in run for run in runs), builder
+    done = run_in(wolfi_root, "mkdir -p /srv\n" + "\n".join([*runs, check]), {"PUID": "1500", "PGID": "1600"})
+    assert done.returncode == 0, (runs, done.stderr)
+    assert expected in done.stdout, (runs, done.stdout)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import posixpath
 import re
 
-from migrator.parse.dockerfile import Instruction
 from migrator.plan.ecosystems.base import (
     BuilderEdit,
     BuilderInsert,
@@ -35,7 +34,7 @@ def _is_pip(command: Command) -> bool:
     return False
 
 
-def _installs_dependencies(command: Command) -> bool:
+def installs_dependencies(command: Command) -> bool:
     name = posixpath.basename(command.words[0])
     if _is_pip(command):
         return True
@@ -67,67 +66,13 @@ def _existing_venv(context: EcosystemContext) -> str | None:
     return None
 
 
-_LOCAL_SCRIPT = re.compile(r"(?<![\w./-])/usr/local/bin/([\w.+-]+)(?![\w./-])")
-_STARTS = ("ENTRYPOINT", "CMD", "HEALTHCHECK")
-
-
 def _point_start_at_venv(context: EcosystemContext, plan: RuntimePlan) -> None:
-    for instruction, raw, message in venv_start_commands(context.facts):
-        plan.builder_edits.append(BuilderEdit(instruction.line, instruction.raw, raw))
-        plan.note("MIG515", instruction.line, message)
+    from migrator.plan.ecosystems.python_scripts import venv_start_commands
 
-
-def venv_start_commands(facts: StageFacts) -> list[tuple[Instruction, str, str]]:
-    """(instruction, its new text, why) of each ENTRYPOINT, CMD and HEALTHCHECK of the stage chain that names a
-    console script at /usr/local/bin, where Docker Hub's pip puts them: in the virtualenv the tool made they are
-    in /opt/venv/bin. Only a path nothing else in the chain writes (a cp, a COPY, a RUN that names it) and that
-    is not the interpreter's own (python, pip: the shell rewrite takes those to Wolfi's /usr/bin)."""
-    from migrator.plan.placed_programs import placed_files
-    from migrator.regex import glob_match
-    from migrator.rules.data import builtin_data
-
-    interpreter = builtin_data("dockerhub.yaml").get("usr_local_bin") or []
-    placements = placed_files(facts.commands, facts.env, facts.directories)
-    destinations = facts.copy_destinations + [target for _, target in facts.unplaced_copies]
-    copies = [i for s in facts.stage.chain() for i in s.instructions if i.keyword in ("COPY", "ADD")]
-    into_bin = [c for c in copies if len(c.words()) > 1 and c.words()[-1].rstrip("/") == "/usr/local/bin"]
-    any_name = any(_may_write_any_name(copy) for copy in into_bin)
-    named = {posixpath.basename(w.rstrip("/")) for copy in into_bin for w in copy.words()[:-1]}
-    runs = "\n".join(i.raw for s in facts.stage.chain() for i in s.instructions if i.keyword == "RUN")
-    moved: list[str] = []
-
-    def script_of_venv(match: re.Match[str]) -> str:
-        path, name = match.group(0), match.group(1)
-        written = (any(p.places(path) for p in placements)  # cp, mv, install, ln
-                   or re.search(rf"{re.escape(path)}(?![\w.+-])", runs) is not None  # curl -o, chmod, echo >
-                   or any(path == d.rstrip("/") for d in destinations)
-                   or any_name or name in named)  # a COPY into /usr/local/bin/: what its sources name, or anything
-        if written or any(glob_match(name, p) for p in interpreter):
-            return path
-        moved.append(name)
-        return f"{VENV}/bin/{name}"
-
-    found: list[tuple[Instruction, str, str]] = []
-    for stage in facts.stage.chain():
-        for instruction in stage.instructions:
-            moved.clear()
-            raw = _LOCAL_SCRIPT.sub(script_of_venv, instruction.raw) if instruction.keyword in _STARTS else ""
-            if not moved:
-                continue
-            names = list(dict.fromkeys(moved))
-            found.append((instruction, raw, f"`{instruction.keyword}` names "
-                          + ", ".join(f"/usr/local/bin/{n}" for n in names) + ", where Docker Hub's pip puts "
-                          "console scripts; pip now installs into the virtualenv, so it starts "
-                          + ", ".join(f"{VENV}/bin/{n}" for n in names)))
-    return found
-
-
-def _may_write_any_name(copy: Instruction) -> bool:
-    """Whether a COPY into a directory may put files of any name there: a source that is a directory's contents
-    (`bin/`, `.`, a `bin` or `sbin` tree) or a pattern. One named file (`/src/jbig2`) writes only its own name."""
-    sources = copy.words()[:-1]
-    return any(w.endswith("/") or w in (".", "./") or any(c in w for c in "*?[$")
-               or posixpath.basename(w.rstrip("/")) in ("bin", "sbin") for w in sources)
+    for instruction, raw, code, message in venv_start_commands(context.facts):
+        if raw != instruction.raw:
+            plan.builder_edits.append(BuilderEdit(instruction.line, instruction.raw, raw))
+        plan.note(code, instruction.line, message)
 
 
 class Python:
@@ -135,7 +80,7 @@ class Python:
 
     def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
         plan = RuntimePlan()
-        installs = [c for c in context.facts.commands if _installs_dependencies(c)]
+        installs = [c for c in context.facts.commands if installs_dependencies(c)]
         if not installs:
             return plan
         venv = _existing_venv(context) or context.facts.env.get("VIRTUAL_ENV")
