@@ -30,6 +30,8 @@ def made_directories(facts: StageFacts) -> list[str]:
             continue
         later = [target for at, target in targets if at > index]
         for word in directories:
+            if any(c in word for c in "*?["):
+                continue  # (`install -d [ab]`: the shell's matches, or the pattern itself; COPY would read a pattern)
             path = command.resolve(word, facts.env)
             if not _inside_any(path, later) and path not in made:
                 made.append(path)

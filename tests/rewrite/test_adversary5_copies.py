@@ -162,3 +162,10 @@ def test_set_up_after_the_clean_up_does_not_bring_the_removed_output_back() -> N
     result = _go("RUN go build -o bin/server . && install -m755 bin/server /usr/local/bin/ && rm -rf bin\n"
                  "RUN useradd app", '["server"]')
     assert runtime_sources(result) == ["/usr/local/bin/server"]
+
+
+def test_a_directory_made_with_a_glob_is_not_copied_as_a_pattern() -> None:
+    result = migrate('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n'
+                     'RUN install -d /srv/[ab] /srv/data\nCMD ["python","app.py"]\n')
+    assert "/srv/[ab]" not in runtime_sources(result)
+    assert "COPY --from=builder /srv/data /srv/data\n" in runtime(result)
