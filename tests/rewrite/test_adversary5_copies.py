@@ -169,3 +169,13 @@ def test_a_directory_made_with_a_glob_is_not_copied_as_a_pattern() -> None:
                      'RUN install -d /srv/[ab] /srv/data\nCMD ["python","app.py"]\n')
     assert "/srv/[ab]" not in runtime_sources(result)
     assert "COPY --from=builder /srv/data /srv/data\n" in runtime(result)
+
+
+def test_a_jar_in_a_java_option_is_copied_by_its_path_never_the_option_as_a_path() -> None:
+    result = migrate('FROM eclipse-temurin:17-jre\nRUN apt-get update && apt-get install -y curl\n'
+                     'ADD https://example.com/app.jar /opt/app.jar\n'
+                     'RUN curl -o /srv/agent.jar https://example.com/a.jar\n'
+                     'CMD ["java","-javaagent:/srv/agent.jar=x","-cp","/opt/app.jar:/opt/lib/b.jar","Main"]\n')
+    sources = runtime_sources(result)
+    assert "/srv/agent.jar" in sources and "/opt/app.jar" in sources
+    assert not any(":" in s or "=" in s for s in sources), sources
