@@ -92,6 +92,14 @@ CODES: tuple[Code, ...] = (
          "line writes the path and a pip install reads its packages from a file this tool does not open "
          "(`-r requirements.txt`, `.`). If pip is what put the script there, the copy fails the build: start "
          "/opt/venv/bin/<script> instead."),
+    Code("MIG574", Severity.ERROR, "builder step needs a /usr/local/bin file pip now writes into the virtualenv",
+         "A RUN names /usr/local/bin/<script> as a file that must already be there: it runs it, changes its mode "
+         "or owner (`chmod`, `chown`), or links to it (`ln -s`). No line of the stage writes that path, and a pip "
+         "install reads its packages from a file this tool does not open (`-r requirements.txt`, `.`), so the "
+         "script is most likely pip's: pip now installs into the virtualenv the tool made, the builder has no "
+         "/usr/local/bin/<script>, and the step fails the build (a link points to nothing). Name "
+         "/opt/venv/bin/<script> in the step, or name the package on the pip command line so the tool can move "
+         "the path itself."),
     Code("MIG516", Severity.WARNING, "install option does not fit the migrated layout",
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),

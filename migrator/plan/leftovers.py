@@ -21,12 +21,13 @@ _CONDITIONAL = frozenset({"if_statement", "elif_clause", "else_clause", "case_st
 
 def made_directories(facts: StageFacts) -> list[str]:
     """The directories `mkdir` or `install -d` made that are certainly there at the end of the stage."""
-    conditional = _conditional_commands(facts, ("mkdir", "install"))
+    conditional = conditions(facts.commands, ("mkdir", "install"))
     targets = _removal_targets(facts.commands, facts)  # (command index, what it removes), in order
     made: list[str] = []
     for index, command in enumerate(facts.commands):
         directories = _directories_made_by(command.words)
-        if not directories or (command.line, command.words) in conditional:
+        why = conditional.get((command.line, command.words))
+        if not directories or (why is not None and not _made_whatever(why, directories)):
             continue
         later = [target for at, target in targets if at > index]
         for word in directories:
@@ -36,6 +37,15 @@ def made_directories(facts: StageFacts) -> list[str]:
             if not _inside_any(path, later) and path not in made:
                 made.append(path)
     return made
+
+
+def _made_whatever(condition: str, directories: tuple[str, ...]) -> bool:
+    """The directory is there whichever way the condition went: `mkdir -p d || true` (mkdir fails only when
+    it cannot make it), `[ ! -d d ] && mkdir d` (a test of the directory itself)."""
+    if condition.startswith("before `||`"):
+        return True
+    tested = condition.startswith(("after the test", "after `||` (when"))
+    return tested and all(d.rstrip("/") in condition for d in directories)
 
 
 def _directories_made_by(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -205,13 +215,48 @@ def _condition(node: Node) -> str | None:
         if parent.type == "list":
             before, after = _neighbours(parent, child)
             if before == "||":
-                return "after `||`"
+                left = parent.children[parent.children.index(child) - 2]
+                return f"after `||` (when `{_last_text(left)}` fails)" if _is_test(left) else "after `||`"
             if after == "||" and _ignores_failure(parent.children[parent.children.index(child) + 2]):
                 return "before `||`: its failure is ignored"
-            if before == "&&" and _is_test(parent.children[parent.children.index(child) - 2]):
-                return "after a test and `&&`"
+            test = parent.children[parent.children.index(child) - 2] if before == "&&" else None
+            if test is not None and _is_test(test) and not _fails_the_run(parent):
+                return f"after the test `{_last_text(test)}` and `&&`"
         child, parent = parent, parent.parent
     return None
+
+
+def _last_text(node: Node) -> str:
+    """The text of the node, or of the last command of a list (`make && [ -f app ]`: `[ -f app ]`)."""
+    while node.type == "list" and node.children:
+        node = node.children[-1]
+    return node.text.decode(errors="replace") if node.text else ""
+
+
+def _fails_the_run(list_node: Node) -> bool:
+    """`[ -f x ] && cp x /bin/` as the RUN's last statement: when the test fails, so does the RUN, so in a
+    build that succeeds the command ran. Not so before `;` or a newline (sh goes on, and `set -e` exempts
+    a failure that `&&` tests) or inside another list (`|| true`)."""
+    top = list_node
+    while top.parent is not None and top.parent.type == "list":
+        top = top.parent
+    if top is not list_node and "||" in {c.type for c in _list_operators(top)}:
+        return False
+    program = top.parent
+    if program is None or program.type != "program":
+        return False
+    statements = [c for c in program.children if c.is_named and c.type != "comment"]
+    return bool(statements) and statements[-1] == top
+
+
+def _list_operators(node: Node) -> list[Node]:
+    found: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        found += [c for c in current.children if c.type in ("&&", "||")]
+        stack += [c for c in current.children if c.type == "list"]
+    return found
 
 
 def _neighbours(list_node: Node, child: Node) -> tuple[str | None, str | None]:

@@ -75,12 +75,28 @@ def volumes(stage: Stage) -> list[str]:
 
 
 def writable_directories(facts: StageFacts) -> list[str]:
-    """The WORKDIR, the data directories the command names and the VOLUMEs: what the app may write."""
+    """The WORKDIR, the data directories the command names, the VOLUMEs and the directories the stage made
+    for the app (made_data_directories): what the app may write."""
     found = [facts.workdir] if facts.workdir != "/" else []
-    for path in data_directories(facts) + volumes(facts.stage):
+    for path in data_directories(facts) + volumes(facts.stage) + made_data_directories(facts):
         if path not in found:
             found.append(path)
     return found
+
+
+# trees of the system's own files: a directory made there (`mkdir -p /etc/nginx/conf.d`) holds configuration
+_SYSTEM_TREES = ("/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/root")
+
+
+def made_data_directories(facts: StageFacts) -> list[str]:
+    """Directories an original final stage that ran as root made outside the system's trees (`mkdir /datastore`,
+    `mkdir -p /var/lib/app`): the app could write there as root, and as uid 65532 only if they are its own."""
+    from migrator.plan.leftovers import made_directories
+
+    if not ran_as_root(facts):
+        return []
+    return [path for path in made_directories(facts) if path != "/" and not provided(path)
+            and not any(inside(path, tree) for tree in _SYSTEM_TREES)]
 
 
 def needs_a_builder(facts: StageFacts) -> bool:

@@ -14,6 +14,7 @@ from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, build_only_args
 from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths
 from migrator.plan.stages import Stage
+from migrator.plan.writable import made_data_directories
 from migrator.records import dataclass, field
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
 from migrator.rewrite.healthcheck import port_healthcheck, removal
@@ -95,7 +96,8 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         for destination in facts.copy_destinations:
             if not any(target != "/" and _inside(destination, target) for target in gone):
                 wanted.append(Copy(destination, destination))
-        wanted += [Copy(path, path) for path in made_directories(facts)]
+        owned = set(made_data_directories(facts))  # (the app wrote there as root: now as uid 65532)
+        wanted += [Copy(path, path, chown=path in owned) for path in made_directories(facts)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts) if not removed(c.source)]
     else:
         wanted += _copied_files_the_command_uses(facts)

@@ -849,7 +849,34 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
     source_root = absolute(placed.source.rstrip("/") or "/", view.workdir, view.env)
     if not by_name and source_root != "/" and _mentions(view.evidence, source_root):
         return True  # a directory the source stage fills (mv, tar -C, mkdir): its files are not listed
-    return posixpath.basename(posixpath.dirname(source_path)) == "bin" and bool(_INSTALLERS.search(view.evidence))
+    if posixpath.basename(posixpath.dirname(source_path)) != "bin" or not _INSTALLERS.search(view.evidence):
+        return False
+    # a guess: the copied bin/ of an install tree (/opt/venv/bin, /usr/local/bundle/bin) holds what its installer
+    # wrote, but not a program an OS package of the stage installs (apt nodejs's node is in /usr/bin)
+    return not _os_package_program(view, context, posixpath.basename(source_path))
+
+
+# what a virtualenv's bin/ holds besides console scripts, even when an OS package installs the same names
+_VENV_TOOLCHAIN = lazy_re(r"(?:python|pip)[\d.]*$")
+
+
+def _os_package_program(view: StageView, context: Context, name: str) -> bool:
+    """Whether `name` is the program of an OS package a stage of the file installs (rules/tools.yaml, Wolfi's
+    `cmd:` names), and no pip install of the source stage's chain names the package of a console script of that
+    name (an install from a file this tool cannot read is no such evidence). The interpreter of the image's own
+    language, and a virtualenv's python and pip, are not: an install tree may hold them."""
+    from migrator.plan.ecosystems.python_scripts import pip_scripts
+    from migrator.plan.facts import read_facts
+    from migrator.rules.wolfi import providers
+
+    language = context.rules.language_of(name)
+    if _VENV_TOOLCHAIN.match(name) or (language is not None and view.has_language(language)):
+        return False
+    # the stages the file is copied through install with apk what the original's did (a builder's nodejs)
+    packages = [p for stage in context.staged.stages for p in context.view(stage).packages]
+    packaged = _installed_by_package(name, packages, context.rules) or any(
+        p in packages for p in providers(f"cmd:{name}"))
+    return packaged and not any(pip_scripts(read_facts(stage)).named(name) for stage in view.chain)
 
 
 _OUTPUT_OPTION = lazy_re(r"(?:^|\s)(?:-o|--output|--out|--prefix|--root|--target-dir|--install-dir|-d|-C)"

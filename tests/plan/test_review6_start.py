@@ -3,7 +3,10 @@ reproduction of our own: what the user sees in the migrated file and its finding
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from migrator.api import migrate_text
 from migrator.model import Options, Result
@@ -148,13 +151,14 @@ def test_a_build_step_running_a_script_put_in_place_by_run_cp_gets_bash_on_wolfi
 
 def test_a_named_file_copied_into_usr_local_bin_does_not_hide_the_console_scripts() -> None:
     # review 6 follow-up (a paperless-like build): `COPY --from=tools /src/jbig2 /usr/local/bin/` puts jbig2
-    # there and nothing else, so supervisord still comes from the venv; a whole bin/ tree may hold anything
+    # there and nothing else, so supervisord still comes from the venv
     text = ("FROM python:3.12-slim AS tools\nRUN echo > /src-jbig2\n"
             "FROM python:3.12-slim\nCOPY --from=tools {source} /usr/local/bin/\n"
             "RUN pip install --no-cache-dir supervisor\n"
             'CMD ["/usr/local/bin/supervisord", "-c", "/etc/supervisord.conf"]\n')
     assert 'CMD ["/opt/venv/bin/supervisord"' in migrate(text.format(source="/src/jbig2")).dockerfile
-    assert 'CMD ["/usr/local/bin/supervisord"' in migrate(text.format(source="/opt/tools/bin/")).dockerfile
+    # a whole bin/ tree may hold anything, but `pip install supervisor` names the package whose script it is
+    assert 'CMD ["/opt/venv/bin/supervisord"' in migrate(text.format(source="/opt/tools/bin/")).dockerfile
 
 
 # --- pip on a distro base: the venv the runtime copies has its own pip --------------------------------
@@ -203,3 +207,36 @@ def test_a_file_source_stage_copied_for_ordinary_paths_is_migrated() -> None:
     result = migrate(NGINX_FILES.replace("COPY --from=nginx-image /docker-entrypoint.d /docker/entrypoint.d/\n", ""))
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/nginx")
     assert not messages(result, "MIG215")
+
+
+# --- R8-2: a directory made behind a test of itself, or with `|| true`, is there whichever way ------------
+
+@pytest.mark.parametrize("run", [
+    "[ ! -d /data ] && mkdir /data && chown 65532 /data",
+    "[ -d /data ] || mkdir /data",
+    "mkdir -p /data || true",
+    "[ ! -d /data ] && mkdir /data; chown 65532 /data",
+])
+def test_a_directory_made_behind_a_test_of_itself_reaches_the_runtime(run: str) -> None:
+    result = migrate(f"FROM python:3.12-slim\nRUN pip install flask\nCOPY app.py /app/app.py\nRUN {run}\n"
+                     'CMD ["python", "/app/app.py"]\n')
+    assert re.search(r"^COPY --from=builder (--chown=65532:65532 )?/data /data$", final_stage(result), re.M), \
+        final_stage(result)  # was dropped silently
+
+
+def test_a_directory_made_on_another_condition_is_not_copied() -> None:
+    result = migrate('FROM python:3.12-slim\nRUN pip install flask\nCOPY app.py /app/app.py\n'
+                     'RUN [ "$DEBUG" = 1 ] && mkdir /debug; echo ok\nCMD ["python", "/app/app.py"]\n')
+    assert "/debug" not in final_stage(result)
+
+
+def test_directories_a_root_stage_made_for_the_app_are_the_app_user_s_own() -> None:
+    # review 8: changedetection writes /datastore at import; the original ran as root, the runtime as 65532
+    result = migrate("FROM python:3.12-slim\nRUN pip install flask\nCOPY app.py /app/app.py\n"
+                     "RUN [ ! -d /datastore ] && mkdir /datastore\nRUN mkdir -p /etc/app/conf.d\n"
+                     'CMD ["python", "/app/app.py"]\n')
+    runtime = final_stage(result)
+    assert "COPY --from=builder --chown=65532:65532 /datastore /datastore" in runtime
+    assert "COPY --from=builder /etc/app/conf.d /etc/app/conf.d" in runtime  # configuration stays root's
+    assert any("/datastore" in m for m in messages(result, "MIG555"))
+

@@ -156,7 +156,7 @@ def test_the_cmd_program_an_entrypoint_starts_is_copied_too() -> None:
 
 
 @pytest.mark.parametrize("run, condition", [
-    ("go build -o app . && [ -f app ] && cp app /usr/local/bin/", "after a test"),
+    ("go build -o app . && [ -f app ] && cp app /usr/local/bin/; echo built", "after the test `[ -f app ]`"),
     ("go build -o app . && if [ -f app ]; then cp app /usr/local/bin/; fi", "inside if"),
     ("go build -o app . && cp app /usr/local/bin/ || true", "its failure is ignored"),
 ])
@@ -168,6 +168,13 @@ def test_a_program_placed_on_a_condition_is_copied_with_a_warning_naming_the_con
     (warning,) = [f for f in result.findings if f.code == "MIG572"]
     assert condition in warning.message and "fails the build" in warning.message and warning.line == 4
     assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_a_test_and_placement_that_ends_the_run_is_not_conditional() -> None:
+    # when `[ -f app ]` fails the RUN fails: in a build that succeeds, cp ran
+    result = migrate(go_app("go build -o app . && [ -f app ] && cp app /usr/local/bin/"))
+    assert "COPY --from=builder /usr/local/bin/app /usr/local/bin/app\n" in runtime_of(result.dockerfile)
+    assert "MIG572" not in {f.code for f in result.findings}
 
 
 def test_an_unconditional_placement_has_no_condition_warning() -> None:

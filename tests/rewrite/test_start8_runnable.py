@@ -163,8 +163,8 @@ def test_install_d_makes_directories_not_a_file() -> None:
     result = migrate(_run("install -d -m 0755 /srv/data /srv/logs"))
     final = final_stage(result)
     # like `mkdir`: both directories, where the old reader copied only the last, as the file it wrote
-    assert "COPY --from=builder /srv/data /srv/data\n" in final
-    assert "COPY --from=builder /srv/logs /srv/logs\n" in final
+    assert "COPY --from=builder --chown=65532:65532 /srv/data /srv/data\n" in final
+    assert "COPY --from=builder --chown=65532:65532 /srv/logs /srv/logs\n" in final
 
 
 def test_install_of_a_program_on_path_is_still_named() -> None:
@@ -183,7 +183,12 @@ def test_sed_in_place_with_a_suffix_still_writes_its_file() -> None:
     assert "COPY --from=builder /etc/foo.conf /etc/foo.conf\n" in final_stage(result)
 
 
-@pytest.mark.parametrize("run", ["cp /app/a.conf /etc/a.conf || true", "[ -f a.conf ] && cp a.conf /etc/a.conf"])
+@pytest.mark.parametrize("run", ["cp /app/a.conf /etc/a.conf || true", "[ -f a.conf ] && cp a.conf /etc/a.conf; true"])
 def test_a_file_copied_on_a_condition_is_not_copied_to_the_runtime(run: str) -> None:
     # it may not be in the builder: a COPY --from of it would fail the build
     assert " /etc/a.conf " not in final_stage(migrate(_run(run)))
+
+
+def test_a_file_copied_after_a_test_that_ends_the_run_is_copied() -> None:
+    # `[ -f a.conf ] && cp ...` last in the RUN: had the test failed, the RUN (and the build) would have
+    assert "COPY --from=builder /etc/a.conf /etc/a.conf\n" in final_stage(migrate(_run("[ -f a.conf ] && cp a.conf /etc/a.conf")))

@@ -29,7 +29,9 @@ def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None
     that names a console script at /usr/local/bin, where Docker Hub's pip puts them: in the virtualenv the tool
     made they are in /opt/venv/bin. Moved there (MIG515) only with evidence that pip wrote it (pip_scripts) and
     when nothing else in the chain may write into /usr/local/bin; with evidence but such a writer (a tar -C, make
-    install or a directory copied there writes names no line shows) the path stays, with a warning (MIG573).
+    install or a directory copied there writes names no line shows) the path stays, with a warning (MIG573);
+    without evidence, the path stays too: a warning (MIG573) on a start command, an error (MIG574) on a RUN,
+    which needs the file in the builder (it runs it, chmods it or links to it).
     `installer`: the stage whose pip installs the scripts (a builder the stage copies the virtualenv from)."""
     from migrator.rules.data import builtin_data
 
@@ -48,8 +50,8 @@ def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None
             if pip.unread_line is not None and not others.writes_any():
                 unproven.append(name)  # nothing else writes there: most likely pip's, but no line says so
             return path
-        if others.any_name:
-            kept.append(name)
+        if others.any_name and not pip.named(name):
+            kept.append(name)  # (a package pip names by name outweighs a make install or tar -C into the directory)
             return path
         moved.append(name)
         return f"{VENV}/bin/{name}"
@@ -73,7 +75,13 @@ def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None
                               "path is kept because a step also writes into /usr/local/bin files this tool cannot "
                               f"see ({others.directory_writer}): if pip is what puts {name} there, start "
                               f"{VENV}/bin/{name}"))
-            for name in dict.fromkeys(unproven):
+            for name in dict.fromkeys(unproven) if instruction.keyword == "RUN" else ():
+                found.append((instruction, raw, "MIG574", f"`RUN` at line {instruction.line} needs "
+                              f"/usr/local/bin/{name}, which no line of the chain writes: if it is a console script "
+                              f"of the pip install at line {pip.unread_line} (its packages are in a file this tool "
+                              f"cannot read), pip now writes it to {VENV}/bin/{name} and the step fails or links "
+                              f"to nothing: name {VENV}/bin/{name} in the step"))
+            for name in dict.fromkeys(unproven) if instruction.keyword != "RUN" else ():
                 found.append((instruction, raw, "MIG573", f"`{instruction.keyword}` names /usr/local/bin/{name}, "
                               "which no line of the stage writes: it may be a console script of the pip install "
                               f"at line {pip.unread_line} (its packages are in a file this tool cannot read), which "
@@ -185,9 +193,30 @@ class LocalBinWriters:
 # what precedes a path a RUN runs (`RUN /usr/local/bin/x`, `&& /usr/local/bin/x`): a start, not a write
 _RUNS_IT = r"(?:RUN|&&|\|\||[;|(]|\bexec|\bthen|\bdo)\s{1,8}"
 def _names_it(runs: str, path: str) -> bool:
-    """Whether a RUN names the path other than to run it."""
+    """Whether a RUN names the path other than to run it, change its mode or owner, or link to it: those need the
+    file to be there already (`chmod 755 /usr/local/bin/gunicorn`, `ln -s /usr/local/bin/supervisord /usr/bin/`)."""
     pattern = rf"{re.escape(path)}(?![\w.+-])"
-    return re.search(pattern, re.sub(rf"({_RUNS_IT}){pattern}", r"\1", runs)) is not None
+    used = _LINKS.sub(_link_destination, _MODE_CHANGES.sub(" ", re.sub(r"\\\r?\n", " ", runs)))
+    return re.search(pattern, re.sub(rf"({_RUNS_IT}){pattern}", r"\1", used)) is not None
+
+
+# chmod, chown, chgrp up to the end of their command: their operands must exist, they write no new file
+_MODE_CHANGES = re.compile(r"(?<![\w./-])(?:chmod|chown|chgrp)\s[^;&|\n]*")
+_LINKS = re.compile(r"(?<![\w./-])ln\s[^;&|\n]*")
+
+
+def _link_destination(match: re.Match[str]) -> str:
+    """An `ln` command with only what it writes: its last operand, or the directory of `-t` (its sources must
+    exist already)."""
+    words = match.group(0).split()
+    for index, word in enumerate(words[1:], 1):
+        if word.startswith("--target-directory="):
+            return f"ln {word.partition('=')[2]} "
+        if word == "--target-directory" or (word[:1] == "-" and word[1:2] != "-" and word.endswith("t")):
+            return f"ln {' '.join(words[index + 1:index + 2])} "  # (-t DIR, -st DIR)
+        if word[:1] == "-" and word[1:2] != "-" and "t" in word:
+            return f"ln {word[word.index('t') + 1:]} "  # (-tDIR)
+    return f"ln {words[-1]} " if len(words) > 1 else match.group(0)
 
 
 _WRITES_A_FILE_THERE = re.compile(r"(?:\s-[a-zA-Z]*[oO]|--output(?:-document)?=?|>>?)\s*[\"']?/usr/local/bin/[\w.+-]+")
@@ -219,8 +248,11 @@ class PipScripts:
     def provides(self, name: str) -> bool:
         """Whether the installs certainly write a console script of this name: a named package's script or own
         name; or, with an install from unread files, a script the table lists."""
-        return (name in self.scripts or _normalized(name) in self.packages
-                or (self.unread_line is not None and name in self.listed))
+        return self.named(name) or (self.unread_line is not None and name in self.listed)
+
+    def named(self, name: str) -> bool:
+        """Whether a pip command line names the package that writes this console script (or is named so)."""
+        return name in self.scripts or _normalized(name) in self.packages
 
 
 def pip_scripts(facts: StageFacts) -> PipScripts:
