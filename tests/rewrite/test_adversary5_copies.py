@@ -168,7 +168,7 @@ def test_a_directory_made_with_a_glob_is_not_copied_as_a_pattern() -> None:
     result = migrate('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n'
                      'RUN install -d /srv/[ab] /srv/data\nCMD ["python","app.py"]\n')
     assert "/srv/[ab]" not in runtime_sources(result)
-    assert "COPY --from=builder /srv/data /srv/data\n" in runtime(result)
+    assert "/srv/data" in runtime_sources(result)
 
 
 def test_a_jar_in_a_java_option_is_copied_by_its_path_never_the_option_as_a_path() -> None:
