@@ -175,7 +175,7 @@ def test_a_jar_in_a_java_option_is_copied_by_its_path_never_the_option_as_a_path
     result = migrate('FROM eclipse-temurin:17-jre\nRUN apt-get update && apt-get install -y curl\n'
                      'ADD https://example.com/app.jar /opt/app.jar\n'
                      'RUN curl -o /srv/agent.jar https://example.com/a.jar\n'
-                     'CMD ["java","-javaagent:/srv/agent.jar=x","-cp","/opt/app.jar:/opt/lib/b.jar","Main"]\n')
+                     'CMD ["java","-javaagent:/srv/agent.jar","-cp","/opt/app.jar:/opt/lib/b.jar","Main"]\n')
     sources = runtime_sources(result)
     assert "/srv/agent.jar" in sources and "/opt/app.jar" in sources
     assert not any(":" in s or "=" in s for s in sources), sources

@@ -22,10 +22,10 @@ def _jar_paths_in_command(context: EcosystemContext) -> list[str]:
 
 
 def _jars_in(word: str) -> list[str]:
-    """The jar paths a java word names: `app.jar`, a class path `a.jar:lib/b.jar`, an option's value
-    (`-javaagent:/srv/agent.jar=opts`, `-Dloader.path=/x/ext.jar`): never the option itself as a path."""
-    if "://" in word:
-        return []  # (a URL: nothing the builder has)
+    """The jar paths a java word that ends in a jar names: `app.jar`, a class path `a.jar:lib/b.jar`, an
+    option's value (`-javaagent:/srv/agent.jar`, `-Dloader.path=/x/ext.jar`): never the option as a path."""
+    if "://" in word or not word.endswith((".jar", ".war")):
+        return []  # (a URL: nothing the builder has; `'a.jar:lib/*'` is not read, the app's directory is copied)
     pieces = re.split(r"[:=]", word)
     if word.startswith("-"):
         pieces = pieces[1:]
