@@ -359,10 +359,8 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     external = source is not None and ("/" in source or ":" in source)
     if source:
         facts.copy_from_stages.append(source)
-    if instruction.heredocs:
-        words = instruction.body.split()
-    else:
-        words = instruction.json_args() or _shell_words(instruction.body)
+    # (a heredoc's destination is read like any COPY word: `'/etc/my app.conf'` and `it\'s` lose their quoting)
+    words = (None if instruction.heredocs else instruction.json_args()) or _shell_words(instruction.body)
     if len(words) < 2:
         return
     destination = words[-1]
