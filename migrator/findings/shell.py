@@ -165,7 +165,8 @@ CONTEXT_SETUP_SCRIPT_UNREAD = Code(
     Severity.ERROR,
     "Unreadable set-up script of an apt or yum distribution runs at build time",
     "A RUN step runs a script from the build context whose own file name says it installs system packages "
-    "(`preinstall.sh`, `install-deps.sh`, `install-packages.sh`, `packages.sh`, `system-deps.sh`, `apt-*.sh`; "
+    "(`preinstall.sh`, `install-deps.sh`, `install-packages.sh`, `packages.sh`, `system-deps.sh`, `apt-*.sh`: a "
+    "package word alone or with words of installing or the system, a package manager's name as a whole word; "
     "the directory it is in says nothing: `install/build.sh` builds the app), or whose RUN step mounts the apt "
     "or yum cache (`--mount=type=cache,target=/var/cache/apt`), in a stage whose original image was "
     "Debian, Ubuntu, UBI, CentOS or Fedora based, and this tool cannot read it (no build context on disk, or "
@@ -176,7 +177,9 @@ CONTEXT_SETUP_SCRIPT_UNREAD = Code(
     "`--context DIR` so that the script is read (then MIG415 names the package manager, or nothing is said), "
     "or port what it installs to `apk add` with Wolfi's names. Any other unread script gets the warning MIG414 "
     "instead: one named for building the app (`build.sh`, `compile-assets.sh`, `postinstall.sh`), for a "
-    "language's dependencies (`npm-deps.sh`), and the generic `install.sh`, `setup.sh` and `bootstrap.sh`, which "
+    "language's dependencies (`npm-deps.sh`), for another action on packages (`build-packages.sh`, "
+    "`fetch-deps.sh`, `download-dependencies.sh`, `aptly-publish.sh`), and the generic `install.sh`, `setup.sh` "
+    "and `bootstrap.sh`, which "
     "as often install or configure the app itself (autotools' and Boost's bootstrap build the software); so "
     "does an Alpine script (Wolfi has apk).",
 )

@@ -216,7 +216,9 @@ CODES: tuple[Code, ...] = (
          "with the stage's own, wrappers (tini, dumb-init, gosu) seen through, the program looked up on "
          "the PATH (or at its path under WORKDIR) in the image and in what COPY/ADD put there. This one "
          "cannot start: the program is not in the image and nothing copies it, a shell script is started "
-         "on an image without a shell, or the arguments do not fit (`java app.jar` without `-jar`). No "
+         "on an image without a shell, a script's `#!/usr/bin/env python` line names env on an image "
+         "without env (the distroless images have none), or the arguments do not fit (`java app.jar` "
+         "without `-jar`). No "
          "other Chainguard runtime fixed it. The message names the program and why; port that part by "
          "hand (start the program directly, copy it from the builder, or choose another runtime)."),
     Code("MIG541", Severity.WARNING, "a shell is kept in the runtime for the start command",
@@ -233,8 +235,10 @@ CODES: tuple[Code, ...] = (
          "translated to apk, the way the original kept them: shell and apk stay in the image. Split "
          "it by hand when only a few files are needed at run time."),
     Code("MIG549", Severity.ERROR, "the start command needs bash, which the runtime does not have",
-         "The command runs bash, or a start script this tool cannot read (it is in the build context, not in the "
-         "Dockerfile) whose original image had bash: Debian, Ubuntu, UBI, CentOS, Fedora and the official language "
+         "The command runs bash, a script whose first line says `#!/bin/bash` (read from the build context on "
+         "disk, or from the Dockerfile where it writes the script: `COPY <<EOF`, `RUN printf/echo/cat > FILE`), or a "
+         "start script this tool cannot read (it is in the build context, not in the Dockerfile) whose original "
+         "image had bash: Debian, Ubuntu, UBI, CentOS, Fedora and the official language "
          "images built on them all ship it, and scripts written there usually start with `#!/bin/bash`. Wolfi's "
          "busybox sh is no bash. Where the stage can install packages (wolfi-base) bash is installed (MIG551); "
          "a runtime that cannot (node, jdk, dotnet-sdk...) gets this error: check that the script runs with sh "
@@ -293,7 +297,12 @@ CODES: tuple[Code, ...] = (
          "no wget, the distroless images have no curl or git, and the stage does not install or copy it "
          "(rules/tools.yaml says which Wolfi package gives it). Its failure ends the start: it is the command's last "
          "or exec'd program, an `&&` chain leads from it to the program, `|| exit 1` follows it, or the command line "
-         "runs under `set -e`. The container stops at every start with `not found`. Install the package on a runtime "
+         "runs under `set -e` (also `VAR=$(tool ...)` on its own line). The container stops at every start with `not "
+         "found`. Two shell forms fail the start without running the tool's failure on: a loop that waits for the "
+         "tool to succeed (`until nc -z db 5432; do sleep 1; done`, `while ! curl -sf URL; do ...; done`, `while "
+         "true; do nc -z db && break; done`, with no `break` of its own) never ends, so the container hangs; a "
+         "look-up that exits without the tool (`command -v curl || exit 1`, `if ! command -v jq; then exit 1; fi`) "
+         "exits at every start. Install the package on a runtime "
          "that can (wolfi-base), or do the step at build time. Where the shell goes on to start the program after the "
          "failure, or where the step runs only when a look-up of the tool itself finds it (`if command -v curl; then "
          "...; fi`, `which curl && ...`, `[ -x /usr/bin/curl ]`), MIG564 (a warning) is reported instead."),
@@ -301,7 +310,8 @@ CODES: tuple[Code, ...] = (
          "The start command is a shell command line (or a start script read from the build context), and one of its "
          "steps runs a tool the runtime image does not have (as MIG563), but the shell starts the program all the "
          "same: the step is followed by `;` or a newline without `set -e` (`curl -s URL > .env; node server.js`), `|| "
-         "true` recovers from it, it is not the last command of a pipeline, or it is a condition; or the step runs "
+         "true` recovers from it, it is not the last command of a pipeline, or it is a condition the script goes "
+         "on after (`while nc -z db; do`, a waiting loop with a retry limit that `break`s); or the step runs "
          "only when a look-up of the tool finds it (`command -v`, `which`, `type`, `hash`, `[ -x PATH ]`), so it is "
          "skipped. The container "
          "starts, and the step fails with `not found` at every start: a configuration it fetched, a file it wrote or a"

@@ -267,6 +267,12 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
             _read_copy(instruction, facts)
         elif keyword == "RUN":
             facts.has_run = True
+            argv = instruction.json_args()
+            if argv:  # `RUN ["bash", "scripts/setup.sh"]`: no shell, the list is the command
+                words = strip_env_prefix(tuple(argv))
+                if words:
+                    facts.commands.append(Command(words, instruction.line, instruction, facts.workdir))
+                continue
             for script, first_line in run_scripts(instruction):
                 for command in simple_commands(script, first_line):
                     words = strip_env_prefix(command.words)
@@ -353,10 +359,8 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     external = source is not None and ("/" in source or ":" in source)
     if source:
         facts.copy_from_stages.append(source)
-    if instruction.heredocs:
-        words = instruction.body.split()
-    else:
-        words = instruction.json_args() or _shell_words(instruction.body)
+    # (a heredoc's destination is read like any COPY word: `'/etc/my app.conf'` and `it\'s` lose their quoting)
+    words = (None if instruction.heredocs else instruction.json_args()) or _shell_words(instruction.body)
     if len(words) < 2:
         return
     destination = words[-1]

@@ -7,6 +7,8 @@ may not have run. A directory the stage removed is never copied.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from migrator.plan.facts import Command, StageFacts
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
@@ -29,6 +31,8 @@ def made_directories(facts: StageFacts) -> list[str]:
             continue
         later = [target for at, target in targets if at > index]
         for word in directories:
+            if any(c in word for c in "*?["):
+                continue  # (`install -d [ab]`: the shell's matches, or the pattern itself; COPY would read a pattern)
             path = command.resolve(word, facts.env)
             if not _inside_any(path, later) and path not in made:
                 made.append(path)
@@ -60,19 +64,81 @@ def removed_paths(facts: StageFacts) -> list[str]:
     return [target for _, target in _removal_targets(facts.commands, facts)]
 
 
+def gone_at_end(facts: StageFacts) -> Callable[[str], bool]:
+    """Is a path gone when the stage ends? A `rm` (of a file, or `rm -r` of a directory) removed it or a
+    directory it is in, and no later command named it again (`rm -rf /out && go build -o /out/app` makes it
+    anew) nor a later COPY put files back. The build output a RUN installs and then cleans up
+    (`cp /out/app /usr/local/bin/ && rm -rf /out`) is such a path: a `COPY --from` of it fails the build."""
+    removals = _removal_targets(facts.commands, facts, recursive_only=False)
+    if not removals:
+        return lambda path: False
+    last = last_uses(facts)
+    copies = [i.line for s in facts.stage.chain() for i in s.instructions if i.keyword in ("COPY", "ADD")]
+
+    def gone(path: str) -> bool:
+        for index, target in removals:
+            if target == "/" or not (path == target or path.startswith(target.rstrip("/") + "/")):
+                continue
+            line = facts.commands[index].line
+            copied_back = any(at > line for at in copies) and any(
+                path == d or path.startswith(d.rstrip("/") + "/") for d in facts.copy_destinations)
+            if last.get(path, -1) <= index and not copied_back and not _built_again(path, index, facts):
+                return True
+        return False
+
+    return gone
+
+
+# commands that never make a build output again: what runs after a removal without rebuilding
+_NEVER_BUILDS = frozenset({"rm", "rmdir", "chmod", "chown", "chgrp", "mkdir", "ln", "cd", "echo", "printf", "true",
+                           "test", "[", "set", "export", "useradd", "adduser", "groupadd", "addgroup", "apt-get",
+                           "apt", "apk", "yum", "dnf", "microdnf", "cp", "mv", "install", "strip", "upx", "ls"})
+
+
+def _built_again(path: str, removal: int, facts: StageFacts) -> bool:
+    """A later command working in a directory above the path may make it again without naming it
+    (`rm -rf target && cargo build --release`)."""
+    for command in facts.commands[removal + 1:]:
+        name = command.words[0].rsplit("/", 1)[-1]
+        directory = command.workdir
+        if name not in _NEVER_BUILDS and (directory == "/" or path.startswith(directory.rstrip("/") + "/")):
+            return True
+    return False
+
+
+def last_uses(facts: StageFacts) -> dict[str, int]:
+    """Path -> index of the last command of the stage that names it or what is inside it (reads it, moves it,
+    removes it). Read once per stage: each path then costs one look-up (asking command by command for each
+    path was quadratic in a stage of many RUN lines)."""
+    last: dict[str, int] = {}
+    for index, command in enumerate(facts.commands):
+        for word in command.words[1:]:
+            value = word.split("=", 1)[-1]
+            if "/" not in value and "." not in value:
+                continue
+            path = command.resolve(value, facts.env).rstrip("/")
+            while path:  # the path and each directory above it (what it is inside)
+                last[path] = index
+                path = path.rsplit("/", 1)[0]
+    return last
+
+
 def _inside_any(path: str, targets: list[str]) -> bool:
     return any(target != "/" and (path == target or path.startswith(target.rstrip("/") + "/")) for target in targets)
 
 
-def _removal_targets(commands: list[Command], facts: StageFacts) -> list[tuple[int, str]]:
+def _removal_targets(commands: list[Command], facts: StageFacts,
+                     recursive_only: bool = True) -> list[tuple[int, str]]:
+    """(command index, path) of what `rm -r` removes (with `recursive_only` off, what any `rm` removes)."""
     found: list[tuple[int, str]] = []
     for index, command in enumerate(commands):
         words = command.words
         if not words or words[0].rsplit("/", 1)[-1] != "rm":
             continue
         options = [w for w in words[1:] if w.startswith("-")]
-        if not any(o in ("-r", "-R", "--recursive") or (not o.startswith("--") and ("r" in o or "R" in o))
-                   for o in options):
+        recursive = any(o in ("-r", "-R", "--recursive") or (not o.startswith("--") and ("r" in o or "R" in o))
+                        for o in options)
+        if recursive_only and not recursive:
             continue
         for word in words[1:]:
             if word.startswith("-") or any(c in word for c in "*?[$"):

@@ -50,6 +50,18 @@ def copy_started_program(context: EcosystemContext, plan: RuntimePlan) -> None:
         if "/" not in program and _runtime_has(context, plan, program):
             continue  # (`ln -s /usr/bin/python3 /usr/local/bin/python`: the runtime's own python starts)
         _copy_placed(program, placements, context, plan)
+        _copy_written(program, context, plan)
+
+
+def _copy_written(program: str, context: EcosystemContext, plan: RuntimePlan) -> None:
+    """A start script a builder RUN writes itself (`printf '#!/bin/sh\\n...' > /usr/local/bin/start`) goes to the
+    runtime at its path, as a placed program does (the start check then reads its text)."""
+    from migrator.plan.scripts import run_written_scripts
+
+    written = run_written_scripts(context.facts.stage.chain())
+    path = next((c for c in _candidates(program, context.facts.workdir, context.facts.env) if c in written), None)
+    if path is not None and not any(_inside(path, c.destination) for c in plan.copies):
+        plan.copies.append(Copy(path, path))
 
 
 def _copy_placed(program: str, placements: list[Placement], context: EcosystemContext, plan: RuntimePlan) -> None:

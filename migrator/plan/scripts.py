@@ -18,10 +18,16 @@ from collections.abc import Iterator
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import absolute, env_values, read_facts, workdir_after
+from migrator.plan.facts import Command, absolute, env_values, read_facts, run_body_offset, workdir_after
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
 from migrator.regex import lazy as lazy_re
+
+TYPE_CHECKING = False  # not typing's (docs/performance.md)
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from migrator.rewrite.shell import Source
 
 _INSTALLS_BASH = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|"
                             r"microdnf\s+install|zypper\s+(?:in|install))\b[^;&|]*\bbash\b")
@@ -36,7 +42,8 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
         argv = instruction.json_args() if instruction.keyword == "SHELL" else None
         if argv and posixpath.basename(argv[0]) == "bash":
             return f"SHELL {instruction.body.strip()} runs every RUN with bash (line {instruction.line})"
-    copies = _with_run_copies(chain, _context_copies(chain))
+    copies = _with_run_copies(chain, _context_copies(chain) + _heredoc_copies(chain))
+    written: dict[str, str] | None = None  # (read when a command runs a script: most stages run none)
     facts = read_facts(stage)
     for command in facts.commands:
         program = command.words[0]
@@ -44,7 +51,15 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
             return f"`{' '.join(command.words[:2])}` runs bash (line {command.line})"
         if posixpath.basename(program) in SHELLS or not ("/" in program or program.endswith(".sh")):
             continue
-        source = _script_from_context(program, command.resolve(program, facts.env), copies, chain)
+        path = command.resolve(program, facts.env)
+        source = _script_from_context(program, path, copies, chain)
+        written = run_written_scripts(chain) if written is None else written
+        if path in written or (source or "").startswith(HEREDOC_SOURCE):
+            # a script the Dockerfile writes (`RUN printf ... > /setup.sh`, `COPY <<EOF /setup.sh`): its text says
+            text = written[path] if path in written else heredoc_text(chain, source or "")
+            if text is not None and written_kind(text) == "bash":
+                return f"`{program}` is a bash script (its first line says so; line {command.line})"
+            continue
         if source is None:
             continue
         kind = files.kind(source)
@@ -66,9 +81,9 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     copies = _with_run_copies(chain, _context_copies(chain) + written)
     facts = read_facts(stage)
     found: list[tuple[str, int, str]] = []
-    for command in facts.commands:
-        for program, named in _scripts_run(command.words):
-            path = command.resolve(program, facts.env)
+    for command, workdir in _with_cd(facts.commands, facts.env):
+        for program, named in _scripts_run(command.words) + _fed_script(command, facts.commands):
+            path = absolute(program, workdir, facts.env)
             in_dockerfile = any(destination == path for destination, _, _ in written)
             if not program.endswith(".sh") and not named and not in_dockerfile:
                 continue  # `./gradlew`, `bin/rails`: the project's own tools, not set-up scripts
@@ -78,10 +93,51 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     return found
 
 
+def _with_cd(commands: list[Command], env: dict[str, str | None]) -> Iterator[tuple[Command, str]]:
+    """Each command with the directory it runs in: the WORKDIR, or where a `cd` before it in the same RUN step
+    went (`cd scripts && ./setup.sh`)."""
+    instruction, workdir = None, "/"
+    for command in commands:
+        if command.instruction is not instruction:
+            instruction, workdir = command.instruction, command.workdir
+        yield command, workdir
+        if command.words[0] == "cd" and len(command.words) == 2 and "$" not in command.words[1] \
+                and command.words[1] != "-":
+            workdir = absolute(command.words[1], workdir, env)
+
+
+def _fed_script(command: Command, commands: list[Command]) -> list[tuple[str, bool]]:
+    """The file a shell reads its script from: `cat scripts/setup.sh | bash`, `bash < scripts/setup.sh`."""
+    raw = command.instruction.raw
+    if posixpath.basename(command.words[0]) in SHELLS and _reads_stdin(command.words):
+        redirected = re.search(rf"(?<![\w/.-]){re.escape(command.words[0])}(?:[ \t]+-[-\w]+)*[ \t]*<[ \t]*"
+                               r"['\"]?([^\s'\";&|<>()]+)", raw)
+        return [(redirected.group(1), True)] if redirected else []
+    if command.words[0] != "cat" or len(command.words) != 2:
+        return []
+    index = next((i for i, c in enumerate(commands) if c is command), len(commands))
+    after = commands[index + 1:index + 2]
+    if (not after or after[0].instruction is not command.instruction
+            or posixpath.basename(after[0].words[0]) not in SHELLS or not _reads_stdin(after[0].words)):
+        return []
+    piped = re.search(rf"{re.escape(command.words[1])}['\"]?[ \t]*\|[ \t]*\S*{re.escape(after[0].words[0])}", raw)
+    return [(command.words[1], True)] if piped else []
+
+
+def _reads_stdin(words: tuple[str, ...]) -> bool:
+    """A shell given no script and no `-c`: it reads its commands from standard input."""
+    options, operands = _shell_arguments(words[1:])
+    return not operands and not any("c" in option[1:] for option in options if not option.startswith("--"))
+
+
 def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool]]:
     """(path, named as a script) of what a command runs: its program, the script a shell or `.`/`source` is
     given (`bash ./setup.sh`), or what the command line of `sh -c STRING` runs, read as a command line
-    (`bash -c "source ./env.sh && make"` runs ./env.sh and make), not taken for a path."""
+    (`bash -c "source ./env.sh && make"` runs ./env.sh and make), not taken for a path. A wrapper in front
+    (`exec`, `sudo -E`, `time`, `nice -n 5`, `env -i`) runs what follows it."""
+    words = _unwrapped(words)
+    if not words:
+        return []
     if words[0] in (".", "source"):
         return [(words[1], True)] if len(words) > 1 else []
     if posixpath.basename(words[0]) not in SHELLS:
@@ -95,10 +151,39 @@ def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool
     from migrator.rewrite.shell import simple_commands
 
     found: list[tuple[str, bool]] = []
+    directory = ""  # where a `cd` in the command line went (`sh -c "cd scripts && ./setup.sh"`)
     for inner in simple_commands(operands[0]):
         inner_words = strip_env_prefix(inner.words)
-        found += _scripts_run(inner_words, depth + 1) if inner_words else []
+        if inner_words[:1] == ("cd",) and len(inner_words) == 2 and "$" not in inner_words[1]:
+            directory = posixpath.join(directory, inner_words[1]) if inner_words[1] != "-" else directory
+            continue
+        found += [(posixpath.normpath(posixpath.join(directory, path)) if directory else path, named)
+                  for path, named in (_scripts_run(inner_words, depth + 1) if inner_words else [])]
     return found
+
+
+_WRAPPERS = {"exec": "a", "sudo": "ugpCDhrtTU", "time": "", "nice": "n", "nohup": "", "env": "uCS",
+             "command": "", "doas": "uC", "stdbuf": "ioe", "timeout": "sk"}  # (their options that take a value)
+
+
+def _unwrapped(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The command a wrapper runs: `sudo -u app ./x.sh` -> `./x.sh`, `timeout 60 ./x.sh` -> `./x.sh`."""
+    from migrator.plan.facts import strip_env_prefix
+
+    for _ in range(4):  # `exec sudo -E ./x.sh`
+        if not words or posixpath.basename(words[0]) not in _WRAPPERS:
+            return words
+        takes_value = _WRAPPERS[posixpath.basename(words[0])]
+        wrapper, index = posixpath.basename(words[0]), 1
+        while index < len(words) and words[index].startswith("-") and words[index] != "--":
+            if words[index] in ("-v", "-V") and wrapper == "command":
+                return ()  # `command -v x`: a look-up, runs nothing
+            index += 2 if len(words[index]) == 2 and words[index][1] in takes_value else 1
+        index += index < len(words) and words[index] == "--"
+        if wrapper == "timeout" and index < len(words):
+            index += 1  # the duration
+        words = strip_env_prefix(("env", *words[index:])) if wrapper in ("env", "sudo") else words[index:]
+    return words
 
 
 def _shell_arguments(words: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -114,14 +199,17 @@ def _shell_arguments(words: tuple[str, ...]) -> tuple[list[str], list[str]]:
 def start_script(stage: Stage) -> tuple[str, int, str] | None:
     """(program as written, line, build-context path) of the script the stage's ENTRYPOINT or CMD starts,
     when a COPY brought it from the build context: `ENTRYPOINT ["./run.sh"]`, `CMD ["bash", "start.sh"]`."""
-    from migrator.plan.startcommand import effective_command, unwrap
+    from migrator.plan.startcommand import effective_command, inner_program, is_shell_c, unwrap
 
     chain = stage.chain()
     state = effective_command([s.instructions for s in chain], (), ())
     argv = state.argv[unwrap(state.argv).program_index:]
-    if argv and posixpath.basename(argv[0]) in SHELLS:
+    if is_shell_c(argv):  # `sh -c "cd /app && ./start.sh"`: the program its command line starts
+        inner = inner_program(argv[2])
+        argv = (inner,) if inner else ()
+    elif argv and posixpath.basename(argv[0]) in SHELLS:
         if "-c" in argv[1:]:
-            return None  # `sh -c '...'`: a command line, not a script
+            return None  # `sh -ec '...'`: a command line, not a script
         argv = tuple(w for w in argv[1:] if not w.startswith("-"))[:1]
     if not argv or not ("/" in argv[0] or argv[0].endswith(".sh")) or "$" in argv[0]:
         return None
@@ -160,12 +248,18 @@ def _made_by_runs(program: str, source: str, chain: list[Stage]) -> bool:
     if _TOOL_DIRECTORIES.search(source):  # the path inside the context: `COPY . /build` copies no build output
         return True
     runs = "\n".join(i.raw for s in chain for i in s.instructions if i.keyword == "RUN").replace(program, " ")
+    # (`cd scripts` and a bind mount make no directory)
+    runs = re.sub(r"(?<![\w-])cd[ \t]+\S+|--mount=\S+", " ", runs)
+    # the script's own path, however a RUN spells it (`chmod +x scripts/setup.sh && ./scripts/setup.sh`)
+    inside = source.removeprefix("./")
+    runs = re.sub(rf"(?<![\w.-])[\w./-]*{re.escape(inside)}(?![\w.-])", " ", runs)
     directories = [d for d in source.split("/")[:-1] if d not in ("", ".", "..")]
     return any(re.search(rf"(?<![\w/.-]){re.escape(d)}(?![\w.-])", runs) for d in directories)
 
 
-def _copies_in_place(chain: list[Stage]) -> Iterator[tuple[Instruction, str, dict[str, str | None]]]:
-    """Each COPY/ADD of the stage chain with the WORKDIR and the ENV in force where it runs."""
+def _copies_in_place(chain: list[Stage], keywords: tuple[str, ...] = ("COPY", "ADD"),
+                     ) -> Iterator[tuple[Instruction, str, dict[str, str | None]]]:
+    """Each COPY/ADD (or other `keywords`) of the stage chain with the WORKDIR and the ENV in force there."""
     workdir, env = "/", dict[str, str | None]()
     for stage in chain:
         for instruction in stage.instructions:
@@ -173,14 +267,37 @@ def _copies_in_place(chain: list[Stage]) -> Iterator[tuple[Instruction, str, dic
                 workdir = workdir_after(instruction.body, workdir, env, instruction.escape)
             elif instruction.keyword == "ENV":
                 env.update(env_values(instruction.body, env, instruction.escape))
-            elif instruction.keyword in ("COPY", "ADD"):
+            elif instruction.keyword in keywords:
                 yield instruction, workdir, env
 
 
 def _context_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
-    """(destination, source, is_tree) of every COPY/ADD from the build context in the stage chain."""
-    return [copy for instruction, workdir, env in _copies_in_place(chain) if "from" not in instruction.flags
-            for copy in _copied(instruction, workdir, env)]
+    """(destination, source, is_tree) of every COPY/ADD from the build context in the stage chain, and of
+    every bind mount of the context on a RUN step (`RUN --mount=type=bind,target=/src /src/setup.sh`: the
+    context is there while that step runs)."""
+    copies = [copy for instruction, workdir, env in _copies_in_place(chain, ("COPY", "ADD", "RUN"))
+              if "from" not in instruction.flags
+              for copy in (_copied(instruction, workdir, env) if instruction.keyword != "RUN"
+                           else _bind_mounts(instruction, workdir, env))]
+    return copies
+
+
+_MOUNT = lazy_re(r"(?<!\S)--mount=(\S+)")
+
+
+def _bind_mounts(instruction: Instruction, workdir: str, env: dict[str, str | None]) -> list[tuple[str, str, bool]]:
+    """(target, source, is_tree) of the RUN step's bind mounts of the build context (no `from=`)."""
+    found: list[tuple[str, str, bool]] = []
+    for spec in _MOUNT.findall(instruction.raw[:run_body_offset(instruction)]):
+        fields = dict(part.partition("=")[::2] for part in spec.strip("'\"").split(","))
+        target = fields.get("target") or fields.get("dst") or fields.get("destination")
+        if fields.get("type") != "bind" or "from" in fields or not target:
+            continue
+        source = fields.get("source") or fields.get("src") or "."
+        name = posixpath.basename(source.rstrip("/"))
+        tree = source.endswith("/") or source in (".", "./") or not name or "." not in name
+        found.append((absolute(target, workdir, env), source, tree))
+    return found
 
 
 def _with_run_copies(chain: list[Stage], copies: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
@@ -274,3 +391,131 @@ def _context_source(path: str, copies: list[tuple[str, str, bool]]) -> str | Non
         if tree and path.startswith(destination.rstrip("/") + "/"):
             return posixpath.join(source.rstrip("/") or ".", path[len(destination.rstrip("/")) + 1:])
     return None
+
+
+def run_written_scripts(chain: list[Stage]) -> dict[str, str]:
+    """{absolute path: text} of each file a RUN writes whose text is in the Dockerfile:
+    `printf '#!/bin/sh\\nexec app\\n' > /start.sh`, `echo '#!/bin/bash' > /entrypoint.sh` (`>>` appends),
+    `cat <<EOF > /start.sh` (in the RUN's command line or in a script it runs), `echo ... | tee /start.sh`. A
+    file a later command writes with text this tool cannot know is dropped."""
+    from migrator.plan.facts import run_scripts
+
+    written: dict[str, str] = {}
+    workdir, env = "/", dict[str, str | None]()
+    for stage in chain:
+        for instruction in stage.instructions:
+            if instruction.keyword == "WORKDIR":
+                workdir = workdir_after(instruction.body, workdir, env, instruction.escape)
+            elif instruction.keyword == "ENV":
+                env.update(env_values(instruction.body, env, instruction.escape))
+            elif instruction.keyword == "RUN" and (">" in instruction.raw or "tee" in instruction.raw):
+                heredocs = [h.body for h in instruction.heredocs]
+                for script, first_line in run_scripts(instruction):  # (its command line, the bodies a shell runs)
+                    for target, text, append in _redirected_texts(script, first_line, heredocs):
+                        path = absolute(target, workdir, env)
+                        if text is None:
+                            written.pop(path, None)
+                        else:
+                            written[path] = (written.get(path, "") if append else "") + text
+    return written
+
+
+def _redirected_texts(script: str, first_line: int, heredocs: list[str]
+                      ) -> Iterator[tuple[str, str | None, bool]]:
+    """(target, text written or None when unknown, appended) of each `> FILE` / `>> FILE` of a command line
+    whose heredocs (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`, in order."""
+    from migrator.rewrite.shell import _walk as walk
+    from migrator.rewrite.shell import literal, parsed
+
+    try:
+        src = parsed(script, first_line)
+    except Exception:  # never raise on user input
+        return
+    found: list[tuple[int, str, str | None, bool]] = []
+    heredoc_index = 0
+    for node in walk(src.root):
+        if node.type == "pipeline" and len(node.named_children) == 2:
+            found += _teed(src, node)
+        if node.type != "redirected_statement" or not node.children:
+            continue
+        body = node.children[0]
+        while body.type == "list" and body.named_children:  # `a > f && b >> g` parses as (a > f && b) >> g
+            body = body.named_children[-1]
+        inputs = [c for c in node.children if c.type == "file_redirect" and c.children
+                  and c.children[0].type == "<" and src.slice(c).replace(" ", "").strip("<_") == ""]
+        inline = [src.slice(b) for c in node.children if c.type == "heredoc_redirect"
+                  for b in c.named_children if b.type == "heredoc_body"]
+        heredoc = inline[0] if inline else (heredocs[heredoc_index] if inputs and heredoc_index < len(heredocs)
+                                            else None)
+        heredoc_index += len(inputs)
+        for redirect in node.children:
+            if redirect.type != "file_redirect" or not redirect.children:
+                continue
+            operator = redirect.children[0].type
+            target = literal(src, redirect.named_children[-1]) if redirect.named_children else None
+            if operator in (">", ">>", ">|") and target and "$" not in target and not target.startswith("&"):
+                found.append((redirect.start_byte, target, _output(src, body, heredoc), operator == ">>"))
+    for _, target, text, append in sorted(found, key=lambda item: item[0]):
+        yield target, text, append
+
+
+def _output(src: Source, command: Node, heredoc: str | None) -> str | None:
+    """What the `command` node writes to its output (_command_output), or None when it cannot be known."""
+    from migrator.rewrite.shell import _command_words as command_words
+    from migrator.rewrite.shell import literal
+
+    if command.type != "command":
+        return None
+    assignments, nodes = command_words(command)
+    words: list[str | None] = [literal(src, c) for c in nodes] if not assignments else [None]
+    return _command_output(words, heredoc)
+
+
+def _teed(src: Source, pipeline: Node) -> list[tuple[int, str, str | None, bool]]:
+    """`printf '#!/bin/sh\\n...' | tee [-a] /start.sh`: what tee writes to each file it names."""
+    from migrator.rewrite.shell import _command_words as command_words
+    from migrator.rewrite.shell import literal
+
+    writer, tee = pipeline.named_children
+    if tee.type != "command":
+        return []
+    words = [literal(src, c) for c in command_words(tee)[1]]
+    if not words or words[0] != "tee" or any(w is None or "$" in w for w in words):
+        return []
+    heredocs = [src.slice(b) for c in writer.children if c.type == "heredoc_redirect"
+                for b in c.named_children if b.type == "heredoc_body"] if writer.type == "redirected_statement" else []
+    text = _output(src, writer.children[0] if heredocs else writer, heredocs[0] if heredocs else None)
+    append = "-a" in words[1:] or "--append" in words[1:]
+    return [(tee.start_byte, word, text, append) for word in words[1:] if word and not word.startswith("-")]
+
+
+def _command_output(words: list[str | None], heredoc: str | None) -> str | None:
+    """What `printf FORMAT`, `echo [-e] WORDS` or `cat <<EOF` writes, when every word is literal."""
+    if not words or any(word is None for word in words):
+        return None
+    name, arguments = words[0], [w for w in words[1:] if w is not None]
+    if name == "cat" and not arguments and heredoc is not None:
+        return heredoc
+    if name == "printf" and len(arguments) == 1:
+        return _unescaped(arguments[0])
+    if name == "printf" and arguments and arguments[0].count("%") == 1 and "%s" in arguments[0]:
+        return "".join(_unescaped(arguments[0]).replace("%s", word) for word in arguments[1:])  # `'%s\n' a b`
+    if name == "echo":
+        newline = "-n" not in arguments[:2]
+        arguments = [w for w in arguments if w not in ("-e", "-n", "-E", "-ne", "-en")]
+        return _unescaped(" ".join(arguments)) + ("\n" if newline else "")
+    return None
+
+
+def _unescaped(text: str) -> str:
+    """printf's (and dash's echo's) backslash escapes that matter for a script: newlines and tabs."""
+    return text.replace("\\n", "\n").replace("\\t", "\t")
+
+
+def written_kind(text: str) -> str:
+    """What a file whose text the Dockerfile writes is (plan.buildcontext.kind_of): a file with no `#!` line is
+    read by a shell too (started directly, the engine cannot run it at all)."""
+    from migrator.plan.buildcontext import kind_of
+
+    kind = kind_of(text.encode("utf-8", "replace")[:256])
+    return "sh" if kind == "data" else kind

@@ -119,11 +119,27 @@ def looks_like_script(path: str, source_name: str | None = None) -> bool:
 
 
 def inner_program(shell_body: str) -> str | None:
-    """The program a simple `sh -c "exec java ..."` body starts (after assignments and `exec`)."""
+    """The program a simple `sh -c "exec java ..."` body starts (after assignments and `exec`), and after a
+    `cd DIR &&` first step (`cd /app && ./start.sh` starts /app/start.sh)."""
     try:
         words = split_words(shell_body)
     except ValueError:
         words = shell_body.split()
+    directory = ""
+    while len(words) > 2 and words[0] == "cd" and "$" not in words[1]:
+        if words[1].endswith(";"):  # `cd app; ./run`
+            words = [words[0], words[1][:-1], ";", *words[2:]]
+        if len(words) < 4 or words[2] not in ("&&", ";"):
+            break
+        directory = posixpath.join(directory, words[1])
+        words = words[3:]
+    program = _first_program(words)
+    if program is not None and directory and "/" in program:
+        return posixpath.normpath(posixpath.join(directory, program))
+    return program
+
+
+def _first_program(words: list[str]) -> str | None:
     for word in words:
         if word == "exec" or _ASSIGNMENT.match(word):
             continue

@@ -23,6 +23,9 @@ _PROVIDED_DIRECTORIES = frozenset({"/tmp", "/var/tmp", "/run", "/var/run"})
 _DATA_OPTION = lazy_re(r"^--?[\w-]*(data|dir|storage|state|db|database|upload|cache|log|home|store|volume|"
                           r"workspace|spool)[\w-]*$", re.IGNORECASE)
 
+# option names that name something the program reads, even with a data word in them (`--log-config`)
+_READ_OPTION = lazy_re(r"conf|cfg|cert|key|tls|ssl|secret|cred|template", re.IGNORECASE)
+
 
 def ran_as_root(facts: StageFacts) -> bool:
     """Did the original final stage run its command as root (no USER, or USER root, on a root image)?"""
@@ -44,9 +47,10 @@ def data_directories(facts: StageFacts) -> list[str]:
         name, equals, value = word.partition("=")
         if not equals:
             value = words[index + 1] if index + 1 < len(words) else ""
-        if not _DATA_OPTION.match(name) or not _is_directory(value):
+        directory = _data_directory(name, value)
+        if directory is None:
             continue
-        path = facts.resolve(value)
+        path = facts.resolve(directory)
         if path not in found and not provided(path):
             found.append(path)
     return found
@@ -100,6 +104,26 @@ def needs_a_builder(facts: StageFacts) -> bool:
     them (a stage without RUN lines has no shell to run mkdir)."""
     return ran_as_root(facts) and any(not inside(path, facts.workdir) or facts.workdir == "/"
                                       for path in data_directories(facts) + volumes(facts.stage))
+
+
+def _data_directory(option: str, value: str) -> str | None:
+    """Where the option's program writes: the directory it names (`--data-dir /data`), or the directory of the
+    file it names (`--db /data/app.db`, `--log-file /var/log/app.log`: the app makes the file there at run
+    time, so the directory must be there and its own). A file an option reads (`--log-config x.yml`) is not."""
+    if not _DATA_OPTION.match(option):
+        return None
+    if _is_directory(value):
+        return value
+    if _READ_OPTION.search(option) or not _is_path(value):
+        return None
+    directory = posixpath.dirname(value.rstrip("/"))
+    return directory if directory not in ("", "/", ".") else None
+
+
+def _is_path(value: str) -> bool:
+    if not value or value.startswith("-") or "$" in value or "://" in value or ":" in value:
+        return False
+    return value.startswith(("/", "./", "../")) or "/" in value
 
 
 def _is_directory(value: str) -> bool:

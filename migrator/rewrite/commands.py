@@ -75,13 +75,20 @@ def _is_shell_c(argv: list[str]) -> bool:
 def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has_shell: bool,
                    outcome: CommandOutcome, build_args: frozenset[str] = frozenset(),
                    sh_runs_scripts: bool = False) -> list[str]:
-    body = body.strip()
+    body = original = body.strip()
     exec_prefix = "exec " if body.startswith("exec ") else ""
-    body = _drop_jvm_option_variables(body[len(exec_prefix):].strip(), env, line, outcome)
-    argv, why, substituted = shell_argv(body, env)
+    exec_body, renamed, exec_why = without_exec(body)
+    body = _drop_jvm_option_variables(exec_body if exec_why is None else body[len(exec_prefix):].strip(), env,
+                                      line, outcome)
+    argv, why, substituted = shell_argv(body, env) if exec_why is None else (None, exec_why, False)
+    if argv is not None and not runtime_has_shell and posixpath.basename(argv[0]) == "env":
+        argv, why = without_env(argv)
+    if argv is not None and renamed is not None and not (substituted and runtime_has_shell):
+        outcome.findings.append(finding("MIG504", line, f"`exec -a {renamed}` dropped: exec form cannot name the "
+                                        f"process; it runs as `{argv[0]}`"))
     if argv is None or (substituted and runtime_has_shell):
         # a shell keeps running the command: `exec` stays, so what runs after it still never does
-        body = exec_prefix + body
+        body = original if renamed is not None else exec_prefix + body
     if argv is None:
         if runtime_has_shell:
             outcome.findings.append(finding("MIG504", line, "shell-form command kept in "
@@ -116,6 +123,38 @@ def _shell_to_argv(body: str, line: int, env: dict[str, str | None], runtime_has
     else:
         outcome.findings.append(finding("MIG504", line, f"converted to exec form: {argv_json(argv)}"))
     return argv
+
+
+def without_exec(body: str) -> tuple[str, str | None, str | None]:
+    """A `sh -c` body without its leading `exec` and what exec form cannot say: (the command, the name
+    `exec -a NAME` gave the process or None, why a shell is needed or None). `exec -c` (an empty
+    environment) and `exec -l` (a login name) need the shell."""
+    words = body.split(None, 1)
+    if len(words) < 2 or words[0] != "exec":
+        return body, None, None
+    rest, renamed = words[1], None
+    while rest.startswith("-"):
+        option, _, after = rest.partition(" ")
+        if option == "--":
+            rest = after.lstrip()
+            break
+        if option == "-a" and after.strip():
+            renamed, _, rest = after.lstrip().partition(" ")
+            rest = rest.lstrip()
+            continue
+        return body, None, f"`exec {option}` changes how the program starts, which exec form cannot say"
+    return rest, renamed, None
+
+
+def without_env(argv: list[str]) -> tuple[list[str] | None, str]:
+    """`env prog ...` on a runtime without env (distroless images have no /usr/bin/env): the program itself;
+    `env VAR=value prog` sets variables, which exec form cannot: ENV must."""
+    rest = argv[1:]
+    if rest and not rest[0].startswith("-") and "=" not in rest[0]:
+        return rest, ""
+    settings = " ".join(word for word in rest if word.startswith("-") or "=" in word)
+    return None, (f"`env {settings}` sets the command's environment, and distroless images have no env: set it "
+                  "with ENV instead")
 
 
 def _shell_script(program: str) -> bool:

@@ -149,22 +149,30 @@ def _setup_evidence(stage_plan: StagePlan, source: str, line: int) -> str:
 
 def is_setup_name(source: str) -> bool:
     """Whether a script's file name says it installs system packages: preinstall.sh, install-deps.sh,
-    packages.sh, apt-packages.sh, system-deps.sh. Not install.sh or setup.sh (as often the app's own
-    installer or configuration as the system's packages), not bootstrap (autotools' and Boost's build the
-    software), not post-install, build, compile or assets, and not a language's dependencies (npm-deps.sh)."""
+    packages.sh, apt-packages.sh, system-deps.sh. Package words (deps, packages) count only alone or with words
+    that say installing or the system (install, setup, system, apt), never with another action (build-packages.sh
+    builds a monorepo's packages, fetch-deps.sh downloads sources); a package manager's name counts as a whole word
+    (not aptly). Not install.sh or setup.sh (as often the app's own installer or configuration as the system's
+    packages), not bootstrap (autotools' and Boost's build the software), not post-install, build, compile or
+    assets, and not a language's dependencies (npm-deps.sh)."""
     name = posixpath.basename(source).lower()
     stem = re.sub(r"\.(?:sh|bash)$", "", name)
     words = [w for w in re.split(r"[-_.]+", stem) if w]
     if not words or any(w in _LANGUAGE_WORDS for w in words):
         return False
     joined = "".join(words)
-    if joined.startswith(("preinstall", "prerequisite", "prereq")):
+    if joined.startswith(("preinstall", "prerequisite", "prereq")) or any(w in _MANAGER_WORDS for w in words):
         return True
-    return any(w in _SETUP_WORDS or w.startswith(("apt", "yum", "dnf")) for w in words)
+    return any(w in _SETUP_WORDS for w in words) and all(w in _SETUP_WORDS or w in _SYSTEM_WORDS for w in words)
 
 
 _SETUP_WORDS = frozenset({"deps", "dependencies", "depends", "packages", "pkgs", "sysdeps", "prereqs",
                           "prerequisites", "preinstall", "provision", "provisioning"})
+# the words that may stand with a package word in a set-up script's name: installing, the system, a qualifier
+_SYSTEM_WORDS = frozenset({"install", "installs", "setup", "add", "system", "sys", "os", "base", "runtime", "extra",
+                           "common", "required", "docker", "container", "image", "linux", "native", "apt", "yum",
+                           "dnf", "pre", "all", "more"})
+_MANAGER_WORDS = frozenset({"apt", "aptitude", "yum", "dnf", "microdnf", "dpkg", "zypper"})
 _LANGUAGE_WORDS = frozenset({"npm", "yarn", "pnpm", "node", "js", "pip", "python", "py", "gem", "gems", "ruby",
                              "bundle", "bundler", "composer", "php", "go", "cargo", "rust", "maven", "mvn", "gradle",
                              "java", "frontend", "assets", "r", "cran", "conda", "poetry"})

@@ -89,6 +89,8 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool, sets: SetCommands |
                 return "only the last command of a pipeline sets the pipeline's status"
         elif kind == "negated_command":
             return "`!` inverts its status"
+        elif kind == "command_substitution" and _bare_assignment(parent):
+            pass  # `CFG=$(jq ...)` alone: the assignment's status is the substitution's (`set -e` stops there)
         elif kind in ("command_substitution", "process_substitution"):
             return "the output of a command substitution is used, not its status"
         elif kind == "function_definition":
@@ -112,6 +114,17 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool, sets: SetCommands |
                 return reason or None
         current = parent
     return None
+
+
+def _bare_assignment(substitution: Node) -> bool:
+    """`VAR=$(cmd)` as a statement of its own: its status is cmd's (not `export VAR=$(cmd)`, `VAR=$(cmd) prog`)."""
+    assignment = substitution.parent
+    if assignment is None or assignment.type != "variable_assignment" or assignment.parent is None:
+        return False
+    statement: Node | None = assignment.parent
+    if statement is not None and statement.type == "variable_assignments":
+        statement = statement.parent
+    return statement is not None and (statement.type in _SEQUENCES or statement.type == "list")
 
 
 def lookup_guard(node: Node, name: str) -> str | None:

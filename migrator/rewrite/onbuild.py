@@ -73,9 +73,17 @@ def _interpreter(script: str) -> list[str] | None:
 
 def _shell_form(line: int, kind: str, script: str, newline: str, form: str) -> tuple[list[str], list[Finding]]:
     """A script the trigger gives a shell: plain words of a CMD or ENTRYPOINT need none, the rest is dropped."""
-    if kind in _STARTS and script.strip() and not _SHELL_SYNTAX.search(script) and "\n" not in script.strip():
-        return ["ONBUILD " + exec_form(kind, script.split(), newline)], [finding(
-            "MIG525", line, f"{form} ONBUILD {kind} written in exec form: the runtime has no shell to start it with")]
+    from migrator.rewrite.commands import without_env, without_exec
+
+    command, renamed, needs_shell = without_exec(script.strip())  # (`exec` is the shell's: exec form starts it)
+    argv: list[str] | None = command.split()
+    if argv and argv[0] == "env":  # (a runtime without a shell has no env either)
+        argv = without_env(argv)[0]
+    if (kind in _STARTS and argv and needs_shell is None and not _SHELL_SYNTAX.search(command)
+            and "\n" not in command):
+        return ["ONBUILD " + exec_form(kind, argv, newline)], [finding(
+            "MIG525", line, f"{form} ONBUILD {kind} written in exec form: the runtime has no shell to start it with"
+            + (f" (`exec -a {renamed}` dropped: exec form cannot name the process)" if renamed else ""))]
     return [], [finding("MIG525", line, f"{form} ONBUILD {kind} dropped from the runtime stage, which has no shell "
                         f"to {'run' if kind == 'RUN' else 'start'} it: {_LOST}")]
 

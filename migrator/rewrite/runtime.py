@@ -12,7 +12,7 @@ from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json
 from migrator.parse.variables import dockerfile_word, escaped_word
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, build_only_args
-from migrator.plan.leftovers import made_directories, removed_paths
+from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths
 from migrator.plan.stages import Stage
 from migrator.plan.writable import made_data_directories
 from migrator.records import dataclass, field
@@ -22,6 +22,7 @@ from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.onbuild import runtime_trigger
+from migrator.rewrite.uncarried import SYSTEM_DIRECTORIES as _SYSTEM_DIRECTORIES
 from migrator.rewrite.uncarried import build_inputs, consumed, safe_written_files, touched_files, uncarried
 from migrator.rewrite.workdir import relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet
@@ -85,7 +86,9 @@ def _builder_has_workdir(context: RuntimeContext) -> bool:
 
 def runtime_copies(context: RuntimeContext) -> list[Copy]:
     facts, plan = context.facts, context.plan
-    wanted: list[Copy] = list(plan.copies)
+    # (a build output installed and then removed, `cp /out/app /usr/local/bin/ && rm -rf /out`: not in the builder)
+    removed = gone_at_end(facts)
+    wanted: list[Copy] = [copy for copy in plan.copies if not removed(copy.source)]
     if plan.copy_app_dirs:
         if _builder_has_workdir(context):
             wanted.append(Copy(facts.workdir, facts.workdir))
@@ -95,7 +98,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
                 wanted.append(Copy(destination, destination))
         owned = set(made_data_directories(facts))  # (the app wrote there as root: now as uid 65532)
         wanted += [Copy(path, path, chown=path in owned) for path in made_directories(facts)]
-        wanted += _absolute_paths_the_command_runs(facts)
+        wanted += [c for c in _absolute_paths_the_command_runs(facts) if not removed(c.source)]
     else:
         wanted += _copied_files_the_command_uses(facts)
         # what the original final stage received besides its build inputs (config, scripts, assets):
@@ -169,16 +172,91 @@ def _healthcheck_words(facts: StageFacts) -> list[str]:
 
 def _absolute_paths_the_command_runs(facts: StageFacts, healthcheck_only: bool = False) -> list[Copy]:
     """`/opt/mssql/bin/sqlservr` or `/whoami` in CMD, `/healthcheck.sh` in HEALTHCHECK: installed or
-    copied there by the original stage."""
+    copied there by the original stage. An argument path (`--db /data/app.db`, `--log /var/log/app.log`)
+    is copied only when the stage made it or copied it in: what the app writes at run time is not in the
+    builder, and a `COPY --from` of it fails the build (its directory is the app's: plan.writable)."""
     found: list[Copy] = []
     words = _healthcheck_words(facts) if healthcheck_only else _command_words(facts) + _healthcheck_words(facts)
+    programs = set(_program_words(facts))
+    made: _MadePaths | None = None  # (read only for an argument path: it costs a reading of the stage's RUNs)
     for word in words:
         if not word.startswith("/") or word.startswith(_SYSTEM_PREFIXES) or "$" in word:
             continue
         parts = word.split("/")
         path = "/".join(parts[:3]) if parts[1] == "opt" and len(parts) > 3 else word.rstrip("/")
+        if path in _SYSTEM_DIRECTORIES:
+            continue  # (`CMD ["hello.py", "/etc"]`: never the -dev image's whole /etc over the runtime's)
+        if word not in programs:
+            made = made or _MadePaths(facts)
+            if not made.has(word.rstrip("/")):
+                continue
         found.append(Copy(path, path))
     return found
+
+
+class _MadePaths:
+    """What the stage's chain put at a path: a COPY into it (or a directory it is in), a file a RUN wrote or
+    touched, a path a RUN names (`curl -o /opt/app.jar`, `tar -C /opt/tool`) or a directory it is in. A
+    directory a RUN only made or gave away (`mkdir -p /data`, `chown app /data`) holds no file of its own."""
+
+    _EMPTY_MAKERS = frozenset({"mkdir", "chown", "chmod", "chgrp", "rm", "rmdir"})
+
+    def __init__(self, facts: StageFacts) -> None:
+        self.copied = list(facts.copy_destinations)
+        self.named: set[str] = set(touched_files(facts)) | set(safe_written_files(facts))
+        self.inside: set[str] = set()  # paths a RUN names, and each directory above them
+        for command in facts.commands:
+            if posixpath.basename(command.words[0]) in self._EMPTY_MAKERS:
+                continue
+            for word in command.words[1:]:
+                value = word.split("=", 1)[-1]
+                if "/" not in value or "$" in value:
+                    continue
+                path = command.resolve(value, facts.env).rstrip("/")
+                if path and path not in _SYSTEM_DIRECTORIES:
+                    self.named.add(path)
+                while path:
+                    self.inside.add(path)
+                    path = path.rsplit("/", 1)[0]
+
+    def has(self, path: str) -> bool:
+        if path in self.inside or any(_inside(path, d) for d in self.copied):
+            return True
+        while path:
+            if path in self.named:
+                return True
+            path = path.rsplit("/", 1)[0]
+        return False
+
+
+def _program_words(facts: StageFacts) -> list[str]:
+    """The words of ENTRYPOINT, CMD and HEALTHCHECK that name a program (after tini, gosu, `env`), not one
+    of its arguments; in a `sh -c` script, the first word of each command."""
+    from migrator.plan.startcommand import is_shell_c, unwrap
+
+    programs: list[str] = []
+    for argv in _command_argvs(facts):
+        argv = argv[unwrap(argv).program_index:]
+        if is_shell_c(argv):
+            words = _shell_words(argv[2])
+            programs += [w for i, w in enumerate(words) if i == 0 or words[i - 1] in _COMMAND_STARTS]
+        elif argv:
+            programs.append(argv[0])
+    return programs
+
+
+_COMMAND_STARTS = frozenset({"&&", "||", ";", "|", "exec", "then", "do", "else"})
+
+
+def _command_argvs(facts: StageFacts) -> list[list[str]]:
+    argvs: list[list[str]] = []
+    for instruction in (facts.entrypoint, facts.cmd):
+        if instruction is not None:
+            argvs.append(instruction.json_args() or _shell_words(instruction.body))
+    check = _healthcheck_words(facts)
+    if check:
+        argvs.append(check)
+    return argvs
 
 
 def _command_words(facts: StageFacts) -> list[str]:

@@ -198,10 +198,15 @@ def tools_in_read_scripts(scripts: list[tuple[str, int, str]], image: Chainguard
 
 def script_uses(text: str, line: int) -> ToolUses:
     """The commands a shell script (or a start command line) runs, all at `line`, as the first pass notes them."""
+    from migrator.rewrite.missing_tool import looked_up
     from migrator.rewrite.shell import simple_commands
 
     uses = ToolUses()
     for command in simple_commands(text):
+        if looked_up(list(command.words)):  # `command -v nc || exit 1`: the script needs nc too
+            for tool in looked_up(list(command.words)):
+                uses.used.setdefault(tool, line)
+            continue
         name = program_name(list(command.words))
         if name is None:
             continue

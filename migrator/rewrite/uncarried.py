@@ -17,11 +17,13 @@ only named.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from migrator.parse.options import operands
+from migrator.parse.variables import expand_args
 from migrator.plan.copy_commands import COPY_COMMANDS, CopyOperands, copy_operands
 from migrator.plan.facts import Command, StageFacts
+from migrator.plan.leftovers import last_uses
 
 _UNCARRIABLE = ("/proc", "/dev", "/sys", "/var/cache", "/var/lib/apt", "/var/lib/apk")
 # what a written path is not listed for: the runtime has its own, or needs none (see the module's text)
@@ -36,7 +38,7 @@ _SYSTEM_WRITES = (
 )
 _PATH_DIRECTORIES = frozenset({"/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin"})
 # directories a `cp FILE DIR` may name: copying one from the builder would bring the -dev image's whole tree
-_SYSTEM_DIRECTORIES = frozenset({
+SYSTEM_DIRECTORIES = frozenset({
     "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/libexec", "/usr/share", "/usr/include", "/usr/local",
     "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib", "/usr/local/share", "/usr/local/include", "/etc/ssl",
     "/etc/ssl/certs", "/var/lib", "/lib", "/lib64", "/bin", "/sbin", "/home", "/srv", "/opt", "/etc", "/var",
@@ -59,19 +61,38 @@ def touched_files(facts: StageFacts) -> list[str]:
     return found
 
 
+_last_read: list[tuple[StageFacts, tuple[object, ...], list[tuple[str, bool]]]] = []
+
+
 def written_files(facts: StageFacts) -> list[tuple[str, bool]]:
     """(absolute path, safe to copy) of each path the stage's RUN steps write that they do not read
-    again or remove: `echo k=v > /etc/app.conf`, `tee`, `sed -i`, `ln -s`, `cp`/`mv`/`install`."""
+    again or remove: `echo k=v > /etc/app.conf`, `tee`, `sed -i`, `ln -s`, `cp`/`mv`/`install`.
+    The last stage's answer is kept: the runtime's copies and MIG561 ask it several times."""
+    state = (tuple(facts.commands), tuple(facts.env.items()))
+    if _last_read and _last_read[0][0] is facts and _last_read[0][1] == state:
+        return list(_last_read[0][2])
+    found = _written_files(facts)
+    _last_read[:] = [(facts, state, found)]
+    return list(found)
+
+
+def _written_files(facts: StageFacts) -> list[tuple[str, bool]]:
     found: dict[str, bool] = {}
+    last_use = last_uses(facts)  # (a write a later command uses was the stage's own)
+    position = {id(command): index for index, command in enumerate(facts.commands)}
     for command, word, is_file in _writes(facts):
-        if word.startswith("~") or any(c in word for c in "*?[$") or not word.strip():
+        if "$" in word:  # `> $CONF` with `ENV CONF=/etc/app.conf`: the path the stage's variables make
+            word, missing = expand_args(word, facts.env)
+            if missing:
+                continue  # (a variable the RUN sets itself, or none: where the file goes is not known)
+        if word.startswith("~") or any(c in word for c in "*?[") or not word.strip():
             continue
         path = command.resolve(word, facts.env).rstrip("/") or "/"
-        if path == "/" or _inside_any(path, _SYSTEM_WRITES) or _used_later(path, command, facts):
+        if path == "/" or _inside_any(path, _SYSTEM_WRITES) or last_use.get(path, -1) > position[id(command)]:
             continue
         # (a program placed on PATH is plan.placed_programs' to copy, when the start command runs it)
         on_path = posixpath.dirname(path) in _PATH_DIRECTORIES
-        safe = is_file and not word.endswith("/") and path not in _SYSTEM_DIRECTORIES and not on_path
+        safe = is_file and not word.endswith("/") and path not in SYSTEM_DIRECTORIES and not on_path
         found[path] = found.get(path, True) and safe
     return list(found.items())
 
@@ -124,7 +145,7 @@ def _copy_writes(command: Command, moves: bool) -> Iterator[tuple[Command, str, 
     if operands is None or (moves and not operands.destination.startswith("/")):
         return
     link = posixpath.basename(command.words[0]) == "ln"
-    if operands.into_directory is None and operands.destination.rstrip("/") in _SYSTEM_DIRECTORIES:
+    if operands.into_directory is None and operands.destination.rstrip("/") in SYSTEM_DIRECTORIES:
         operands = CopyOperands(operands.sources, operands.destination, True)  # (`cp app.conf /etc`)
     for _, target in operands.targets():
         yield command, target, not link  # a link: its target may be a path the runtime lacks
@@ -136,17 +157,6 @@ def _operands(name: str, words: tuple[str, ...]) -> list[str]:
         words = tuple("-i" if w.startswith("-i") else w for w in words)
         return operands(words, "efl", {"--expression", "--file", "--line-length"})
     return operands(words)
-
-
-def _used_later(path: str, writer: Command, facts: StageFacts) -> bool:
-    """A later command of the stage names the path or what is inside it (reads it, moves it, removes it)."""
-    later = facts.commands[facts.commands.index(writer) + 1:]
-    for command in later:
-        for word in command.words[1:]:
-            value = word.split("=", 1)[-1]
-            if ("/" in value or "." in value) and _inside(command.resolve(value, facts.env).rstrip("/"), path):
-                return True
-    return False
 
 
 def app_file(path: str) -> bool:
@@ -184,15 +194,34 @@ def uncarried(facts: StageFacts, carried: list[str], made: list[str]) -> list[st
     runtime copy carries and that the stage did not consume itself."""
     inputs = build_inputs(facts)
     candidates = list(dict.fromkeys(facts.copy_destinations + touched_files(facts) + made))
+    in_carried = _within(carried)
     lost = []
     for path in candidates:
         if path == "/" or path.startswith(_UNCARRIABLE) or "$" in path:
             continue
-        if any(_inside(path, c) for c in carried) or consumed(path, facts, inputs):
+        if in_carried(path) or consumed(path, facts, inputs):
             continue
         lost.append(path)
     written = [path for path, _ in written_files(facts) if path not in lost]
-    return lost + [path for path in written if not any(_inside(path, c) for c in carried)]
+    return lost + [path for path in written if not in_carried(path)]
+
+
+def _within(directories: list[str]) -> Callable[[str], bool]:
+    """`inside(p)`: any(_inside(p, d) for d in directories), one look-up per directory above p (asked for each
+    of thousands of written paths, the scan of thousands of carried paths was quadratic)."""
+    tops = {d.rstrip("/") for d in directories}
+    exact = set(directories)
+
+    def inside(path: str) -> bool:
+        if "" in tops or path in exact:
+            return True
+        while path:
+            if path in tops:
+                return True
+            path = path.rsplit("/", 1)[0]
+        return False
+
+    return inside
 
 
 def _inside(path: str, directory: str) -> bool:

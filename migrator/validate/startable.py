@@ -81,6 +81,7 @@ class Placed:
     source: str  # the source path as written
     from_stage: Stage | None  # the stage copied from; None for the build context or an image
     external: bool  # copied from an image (`COPY --from=alpine ...`)
+    text: str | None = None  # the file's text, when the Dockerfile writes it (`COPY <<EOF /start.sh`)
 
 
 @dataclass
@@ -114,6 +115,25 @@ class Context:
     source_shell: str | None = None
     files: BuildContext = field(default_factory=lambda: BuildContext(None))
     views: dict[int, StageView] = field(default_factory=dict)
+    written: dict[int, dict[str, str]] = field(default_factory=dict)
+    copied: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def run_copies(self, view: StageView) -> dict[str, str]:
+        """{path: the path it was copied from} of each file a RUN `cp`, `mv` or `install` of the view's stage
+        chain put in place (the last that placed it), read once."""
+        key = view.chain[-1].index
+        if key not in self.copied:
+            self.copied[key] = _run_copies(view)
+        return self.copied[key]
+
+    def written_by_runs(self, view: StageView) -> dict[str, str]:
+        """plan.scripts.run_written_scripts of the view's stage chain, read once."""
+        from migrator.plan.scripts import run_written_scripts
+
+        key = view.chain[-1].index
+        if key not in self.written:
+            self.written[key] = run_written_scripts(view.chain) if (">" in view.runs or "tee" in view.runs) else {}
+        return self.written[key]
 
     def view(self, stage: Stage) -> StageView:
         if stage.index not in self.views:
@@ -184,14 +204,23 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
     else:
         return []
     problems = []
-    for name, skipped in steps:
+    for name, skipped, how in steps:
         package = package_for(name)
         if (package is None or view.model.has_program(name) or name == "bash"
                 or _installed_by_package(name, view.packages, context.rules) or package in view.packages
                 or _locate(view, context, name) is not None):
             continue
-        lacks = f"{runs} `{name}`, which {_short(view.image)} does not have (Wolfi package {package})"
-        if skipped is None:
+        verb = f"{runs[:-len('runs')]}needs" if how == LOOKED_UP else runs
+        lacks = f"{verb} `{name}`, which {_short(view.image)} does not have (Wolfi package {package})"
+        if skipped is None and how == WAITS:
+            problems.append(Problem("MIG563", line, f"{lacks}: a loop waits for it to succeed, which it never does "
+                                    "there, so the container hangs at start and the app never runs; install it "
+                                    f"(`apk add {package}` on wolfi-base) or wait for the service another way"))
+        elif skipped is None and how == LOOKED_UP:
+            problems.append(Problem("MIG563", line, f"{lacks}: the script looks it up and exits when it is "
+                                    f"missing, so the container exits at every start; install it (`apk add {package}` "
+                                    "on wolfi-base) or drop the check and what needs it"))
+        elif skipped is None:
             problems.append(Problem("MIG563", line, f"{lacks}: the container fails at start with `not found`; "
                                     f"install it (`apk add {package}` on wolfi-base) or do that step in the build"))
         elif skipped.startswith(GUARDED):
@@ -215,11 +244,11 @@ def _start_script_text(view: StageView, context: Context, argv: tuple[str, ...])
     if located is None or located.how == "image":
         return None
     origin, source = _located_origin(view, context, located)
-    kind = context.files.kind(source) if origin == "context" and source else None
+    kind = _kind(context, origin, source)
     shell_run = is_shell(argv[0]) or words[0].endswith(".sh")  # (a script without a `#!` line is read as data)
     if source is None or not (kind in ("sh", "bash") or (kind == "data" and shell_run)):
         return None  # a binary, another interpreter's script, or a file that cannot be read
-    text = context.files.text(source)
+    text = source if origin == "written" else context.files.text(source)
     return None if text is None else (words[0], text)
 
 
@@ -231,10 +260,12 @@ def _shebang_errexit(text: str) -> bool:
     return first.startswith("#!") and shell_flags(first[2:].split()[1:])[0]
 
 
-def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | None]]:
-    """(program, why its failure does not end the command or None when it does) of each program a `sh -c`
-    command line runs, once per program (it ends the command if any of its uses does)."""
+def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | None, str]]:
+    """(program, why its failure does not end the command or None when it does, how it ends the command) of each
+    program a `sh -c` command line runs, once per program (it ends the command if any of its uses does). How:
+    "" (fails with `not found`), WAITS (a loop waits for it forever) or LOOKED_UP (a look-up exits without it)."""
     from migrator.rewrite.failures import hidden_reason, lookup_guard, set_commands
+    from migrator.rewrite.missing_tool import exits_without, guards, looked_up, waits_forever
     from migrator.rewrite.shell import _command_words as command_words
     from migrator.rewrite.shell import _walk as walk
     from migrator.rewrite.shell import literal, parsed
@@ -248,21 +279,36 @@ def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | Non
         segments = re.split(r"&&|\|\||;|\||\n", script)
         names = [program_name([w for w in s.split() if not _VARIABLE_SET.match(w) and w not in ("then", "do", "!")])
                  for s in segments]
-        return [(name, None) for name in dict.fromkeys(n for n in names if n)]
-    found: dict[str, str | None] = {}
+        return [(name, None, "") for name in dict.fromkeys(n for n in names if n)]
+    found: dict[str, tuple[str | None, str]] = {}
+
+    def note(name: str, skipped: str | None, how: str) -> None:
+        if name not in found or (found[name][0] is not None and skipped is None):
+            found[name] = (skipped, how)  # (a use that ends the command wins)
+
     sets = set_commands(src.root)
     for node in walk(src.root):
         if node.type != "command":
             continue
         words = [literal(src, w) for w in command_words(node)[1]]
+        tools = looked_up([w or "" for w in words])
+        for tool in tools:
+            if exits_without(node) or (hidden_reason(node, errexit, False, sets) is None and not guards(node)):
+                note(tool, None, LOOKED_UP)
         name = program_name(words)
-        if name:  # (`exec` replaces the shell: nothing after it runs, whatever follows)
-            skipped = lookup_guard(node, name) or (None if words[0] == "exec" else hidden_reason(node, errexit,
-                                                                                               False, sets))
-            found[name] = None if name in found and found[name] is None else skipped
-    return list(found.items())
+        if not name or tools:
+            continue
+        if waits_forever(node):
+            note(name, None, WAITS)
+            continue
+        # (`exec` replaces the shell: nothing after it runs, whatever follows)
+        note(name, lookup_guard(node, name) or (None if words[0] == "exec" else hidden_reason(node, errexit,
+                                                                                              False, sets)), "")
+    return [(name, skipped, how) for name, (skipped, how) in found.items()]
 
 
+WAITS = "waits"
+LOOKED_UP = "looked up"
 def _run_through(image: str, argv: tuple[str, ...], model: ChainguardImage, tool: str) -> RuntimeReport:
     """No command of its own on an interpreter image: the command given when the container starts runs through
     the language's tool as a rule (`bundle exec puma`), or through a shell (`sh -c ...`); an image with neither
@@ -356,7 +402,7 @@ def _apk_added(raw: str) -> list[str]:
 def _placed(instruction: Instruction, workdir: str, values: Mapping[str, str | None], staged: StagedFile,
             stage: Stage) -> list[Placed]:
     if instruction.heredocs:
-        return []
+        return _heredocs_placed(instruction, workdir, values)
     words = instruction.words()
     words = [w for w in words if not w.startswith("--")]
     if len(words) < 2:
@@ -386,6 +432,22 @@ def _placed(instruction: Instruction, workdir: str, values: Mapping[str, str | N
             placed.append(Placed(posixpath.join(target, name), "." not in name, source, source_stage, external))
             if "." not in name:  # a directory's contents land in the destination itself
                 placed.append(Placed(target, True, source.rstrip("/") + "/", source_stage, external))
+    return placed
+
+
+def _heredocs_placed(instruction: Instruction, workdir: str, values: Mapping[str, str | None]) -> list[Placed]:
+    """The files a `COPY <<EOF /start.sh` writes, with their text: one per heredoc, named by its delimiter
+    inside a directory destination (or when there are several)."""
+    targets = [w for w in instruction.body.split() if not w.startswith(("-", "<<"))]
+    if not targets:
+        return []
+    destination = absolute(_expand(targets[-1], values), workdir, values)
+    placed = []
+    for index, heredoc in enumerate(instruction.heredocs):
+        path = destination
+        if targets[-1].endswith("/") or len(instruction.heredocs) > 1:
+            path = posixpath.join(destination, heredoc.delimiter)
+        placed.append(Placed(path, False, f"<<{instruction.line}:{index}", None, False, heredoc.body))
     return placed
 
 
@@ -459,7 +521,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", _missing_reason(program, view, rules), program=program,
                              need="missing")
     origin, source = _located_origin(view, context, located)
-    kind = context.files.kind(source) if origin == "context" and source else None
+    kind = _kind(context, origin, source)
     named = looks_like_script(located.path, located.source) and kind not in ("elf", "script")
     # a file from the build context started directly, without an extension: a binary or a script, unknown
     # unless the build context is on disk and its first bytes say
@@ -474,7 +536,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", f"{what} and {_short(image)} has no shell: port what it does "
                              "(ENV for settings, build-time steps in the builder) and start the program directly",
                              program=program, need="shell", inner=inner)
-    misuse = _misused(program, rest, located, view)
+    misuse = _misused(program, rest, located, view) or _interpreter_missing(program, located, view, context, origin,
+                                                                             source)
     if misuse:
         need = "sdk" if misuse.startswith("`dotnet ") else "arguments"
         return RuntimeReport(image, argv, "broken", misuse, program=program, need=need)
@@ -541,7 +604,7 @@ def _inner_needs_bash(view: StageView, context: Context, inner: str) -> str | No
     if located is None or located.how == "image":
         return None
     origin, source = _located_origin(view, context, located)
-    kind = context.files.kind(source) if origin == "context" and source else None
+    kind = _kind(context, origin, source)
     script = looks_like_script(located.path, located.source) or "." not in posixpath.basename(located.path)
     return _needs_bash(inner, origin == "context" and script, context, kind)
 
@@ -549,16 +612,20 @@ def _inner_needs_bash(view: StageView, context: Context, inner: str) -> str | No
 def _origin(view: StageView, context: Context, path: str, depth: int,
             run_copied: bool = False) -> tuple[str, str | None]:
     """Where the file at `path` comes from: ("context", its path in the build context) through any stage,
+    ("written", its text) when the Dockerfile writes it (a COPY heredoc, `RUN printf ... > path`),
     ("built", None) when a RUN made it, ("image", None) when copied from an image, or ("unknown", None). A
     file copied by its own name is followed first, then a RUN that names it, then a directory copied whole.
     `run_copied`: `path` is the source of a RUN cp/mv/install, which names it as a COPY of it would."""
     for placed in reversed(view.placed):
         if placed.path == path:
             return _placed_origin(placed, placed.source, context, depth)
-    copied_from = _run_copy_source(view, path) if depth < 4 else None
+    copied_from = _run_copy_source(view, context, path) if depth < 4 else None
     if copied_from is not None:  # `RUN cp /app/run.sh /tmp/ && cp /tmp/run.sh /sbin/`: followed to the COPY
         return _origin(view, context, copied_from, depth + 1, run_copied=True)
-    if _mentions(_MODE_CHANGES.sub(" ", view.runs), path) or _in_output_directory(view, path, False):
+    if (text := context.written_by_runs(view).get(path)) is not None:
+        return "written", text  # `RUN printf '#!/bin/sh\n...' > /start.sh`: its text is in the Dockerfile
+    made = _MODE_CHANGES.sub(" ", _RUN_COPY_COMMANDS.sub(" ", view.runs))
+    if _mentions(made, path) or _in_output_directory(view, path, False):
         return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
     for placed in reversed(view.placed):
         if placed.tree and _inside(path, placed.path):
@@ -594,38 +661,63 @@ def _located_origin(view: StageView, context: Context, located: Located) -> tupl
     """_origin of a file the start command runs: a COPY's, or the source's of a RUN that copied it in place."""
     if located.how == "copied":
         return _origin(view, context, located.path, 0)
-    copied_from = _run_copy_source(view, located.path) if located.how == "created" else None
-    return _origin(view, context, copied_from, 1, run_copied=True) if copied_from else (located.how, None)
+    copied_from = _run_copy_source(view, context, located.path) if located.how == "created" else None
+    if copied_from:
+        return _origin(view, context, copied_from, 1, run_copied=True)
+    if located.how == "created" and (text := context.written_by_runs(view).get(located.path)) is not None:
+        return "written", text
+    return located.how, None
 
 
-def _run_copy_source(view: StageView, path: str) -> str | None:
+def _kind(context: Context, origin: str, source: str | None) -> str | None:
+    """What the file is (plan.buildcontext.BuildContext.kind): read from the build context on disk, or from
+    its text when the Dockerfile writes it (`origin` "written": `source` is that text)."""
+    from migrator.plan.scripts import written_kind
+
+    if source is None:
+        return None
+    if origin == "written":
+        return written_kind(source)
+    return context.files.kind(source) if origin == "context" else None
+
+
+def _run_copy_source(view: StageView, context: Context, path: str) -> str | None:
     """The path a RUN `cp`, `mv` or `install` copied the file at `path` from (the last that placed it there):
     `RUN cp docker/entrypoint.sh /sbin/` puts the build context's file in place as a COPY would."""
+    return context.run_copies(view).get(path)
+
+
+def _run_copies(view: StageView) -> dict[str, str]:
     from migrator.plan.facts import read_facts
     from migrator.plan.placed_programs import placed_files
 
     if not _RUN_COPIES.search(view.runs):
-        return None
+        return {}
     facts = None
     for stage in view.chain:
         inherited = facts
         facts = read_facts(stage, inherited)
         if inherited is not None:
             facts.commands = inherited.commands + facts.commands
-    if facts is None:
-        return None
-    for placement in reversed(placed_files(facts.commands, facts.env, facts.directories)):
-        if placement.path == path and placement.command.words[0].rsplit("/", 1)[-1] in ("cp", "mv", "install"):
-            return placement.source if placement.source != path else None
-    return None
+    found: dict[str, str] = {}
+    for placement in placed_files(facts.commands, facts.env, facts.directories) if facts else []:
+        if placement.command.words[0].rsplit("/", 1)[-1] in ("cp", "mv", "install"):
+            if placement.source != placement.path:
+                found[placement.path] = placement.source
+            else:
+                found.pop(placement.path, None)
+    return found
 
 
 _RUN_COPIES = lazy_re(r"\b(?:cp|mv|install)\b")
+_RUN_COPY_COMMANDS = lazy_re(r"\b(?:cp|mv|install)\b[^;&|\n]*")  # (a file a RUN copies, it does not make)
 # commands that change a file's mode or owner, or its line ends, up to the end of the command
 _MODE_CHANGES = lazy_re(r"\b(?:chmod|chown|chgrp|dos2unix)\b[^;&|\n]*")
 
 
 def _placed_origin(placed: Placed, source: str, context: Context, depth: int) -> tuple[str, str | None]:
+    if placed.text is not None:
+        return "written", placed.text
     if placed.external:
         return "image", None
     if placed.from_stage is None:
@@ -686,6 +778,46 @@ def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageV
             and model.has_program("ruby") and not model.has_program("env")):
         return (f"`{program}` is a Ruby binstub (`#!/usr/bin/env ruby`) and {_short(view.image)} has no "
                 f"/usr/bin/env: start it as `ruby {program}`")
+    return None
+
+
+def _interpreter_missing(program: str, located: Located, view: StageView, context: Context, origin: str,
+                         source: str | None) -> str | None:
+    """A script started directly whose `#!/usr/bin/env python` line names env, on an image without env (the
+    distroless images have none): the kernel cannot start it ("no such file or directory"). A file of a
+    build-context tree the stage copied is read there even where an installer ran in the stage (pip does not
+    write ./manage.py)."""
+    if view.model is None or view.model.has_program("env"):
+        return None
+    if origin == "built" and located.how == "copied":
+        origin, source = "context", _in_context_tree(view, context, located.path)
+    if source is None or origin not in ("context", "written"):
+        return None
+    text = source if origin == "written" else context.files.text(source, 256)
+    first = (text or "").split("\n", 1)[0]
+    words = first[2:].split() if first.startswith("#!") else []
+    if len(words) < 2 or posixpath.basename(words[0]) != "env":
+        return None
+    interpreter = next((w for w in words[1:] if not w.startswith("-")), words[-1])
+    return (f"`{program}` starts with `{first.strip()}`, and {_short(view.image)} has no /usr/bin/env, so the "
+            f"script cannot start: start it through its interpreter (`[\"{interpreter}\", \"{program}\", ...]`)")
+
+
+def _in_context_tree(view: StageView, context: Context, path: str, depth: int = 0) -> str | None:
+    """The build-context path of `path` inside a directory copied from the context (`COPY . .`), through the
+    stages it was copied from (`COPY --from=builder /app /app`)."""
+    for placed in reversed(view.placed):
+        if placed.external or not _inside(path, placed.path) or not (placed.tree or placed.path == path):
+            continue
+        relative = path[len(placed.path):].lstrip("/")
+        source = posixpath.join(placed.source.rstrip("/") or ".", relative) if relative else placed.source
+        if placed.from_stage is None:
+            return source if placed.tree else None
+        if depth > 3:
+            return None
+        parent = context.view(placed.from_stage)
+        return _in_context_tree(parent, context, absolute(posixpath.normpath(source), parent.workdir, parent.env),
+                                depth + 1)
     return None
 
 
@@ -771,9 +903,14 @@ def _without_a_shell(argv: tuple[str, ...], view: StageView) -> str:
 
 def _why_shell(body: str, view: StageView) -> str | None:
     """Why a `sh -c` body cannot be written in exec form (shell syntax, an unknown variable...), or None."""
-    from migrator.rewrite.commands import shell_argv
+    from migrator.rewrite.commands import shell_argv, without_env, without_exec
 
-    argv, why, _ = shell_argv(body.removeprefix("exec ").strip(), view.env)
+    command, _, why = without_exec(body.strip())
+    if why is not None:
+        return why
+    argv, why, _ = shell_argv(command, view.env)
+    if argv is not None and posixpath.basename(argv[0]) == "env":  # (distroless images have no env)
+        argv, why = without_env(argv)
     return why if argv is None else None
 
 
@@ -831,7 +968,8 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
             return Located(path, "copied", placed.source)
         if not certain and _inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
             return Located(path, "copied", placed.source if placed.path == path else None)
-    if _mentions(view.evidence, path) or _in_output_directory(view, path, by_name):
+    if (_mentions(view.evidence, path) or _in_output_directory(view, path, by_name)
+            or path in context.run_copies(view)):  # (`cd docker && cp entrypoint.sh /usr/local/bin/`)
         return Located(path, "created")
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 
@@ -16,9 +17,19 @@ def _jar_paths_in_command(context: EcosystemContext) -> list[str]:
             continue
         words = instruction.json_args() or instruction.body.split()
         for word in " ".join(words).split():  # `sh -c "java -jar x.jar"` holds several words in one
-            if word.endswith((".jar", ".war")):
-                paths.append(context.facts.resolve(word))
+            paths += [context.facts.resolve(jar) for jar in _jars_in(word)]
     return paths
+
+
+def _jars_in(word: str) -> list[str]:
+    """The jar paths a java word that ends in a jar names: `app.jar`, a class path `a.jar:lib/b.jar`, an
+    option's value (`-javaagent:/srv/agent.jar`, `-Dloader.path=/x/ext.jar`): never the option as a path."""
+    if "://" in word or not word.endswith((".jar", ".war")):
+        return []  # (a URL: nothing the builder has; `'a.jar:lib/*'` is not read, the app's directory is copied)
+    pieces = re.split(r"[:=]", word)
+    if word.startswith("-"):
+        pieces = pieces[1:]
+    return [piece for piece in pieces if piece.endswith((".jar", ".war")) and piece.strip("./")]
 
 
 class Java:
