@@ -129,10 +129,16 @@ def _inside_any(path: str, targets: list[str]) -> bool:
 
 def _removal_targets(commands: list[Command], facts: StageFacts,
                      recursive_only: bool = True) -> list[tuple[int, str]]:
-    """(command index, path) of what `rm -r` removes (with `recursive_only` off, what any `rm` removes)."""
+    """(command index, path) of what `rm -r` removes (with `recursive_only` off, what any `rm` removes), and the
+    sources `mv` takes away (`mkdir /stage && mv /stage /srv/`: /stage is gone)."""
+    from migrator.plan.copy_commands import copy_operands
+
     found: list[tuple[int, str]] = []
     for index, command in enumerate(commands):
         words = command.words
+        if words and words[0].rsplit("/", 1)[-1] == "mv" and (moved := copy_operands(words)) is not None:
+            found += [(index, command.resolve(w, facts.env)) for w in moved.sources if not any(c in w for c in "*?[$")]
+            continue
         if not words or words[0].rsplit("/", 1)[-1] != "rm":
             continue
         options = [w for w in words[1:] if w.startswith("-")]

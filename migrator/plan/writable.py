@@ -14,6 +14,10 @@ from migrator.plan.facts import StageFacts
 from migrator.plan.stages import Stage
 from migrator.regex import lazy as lazy_re
 
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from migrator.plan.placed_programs import Placement
+
 _ROOT_USERS = {"root", "0", "root:root", "0:0"}
 # made by the container runtime at start (devices, /dev/shm, proc and sys file systems), or there already,
 # writable by everyone (/tmp, /var/tmp): never a data directory to create or give to the app's user
@@ -95,8 +99,17 @@ def made_data_directories(facts: StageFacts) -> list[str]:
 
     if not ran_as_root(facts):
         return []
-    return [path for path in made_directories(facts) if path != "/" and not provided(path)
-            and not any(inside(path, tree) for tree in _SYSTEM_TREES)]
+    # a directory the stage then fills (`mkdir -p /opt/tool/bin && cp tool /opt/tool/bin/`) holds files, not data
+    filled = list(facts.copy_destinations) + [p.path for p in _placements(facts)]
+    return [path for path in made_directories(facts) if path != "/"
+            and not any(inside(path, tree) for tree in (*_SYSTEM_TREES, *_PROVIDED_TREES, *_PROVIDED_DIRECTORIES))
+            and not any(inside(file, path) and file != path for file in filled)]
+
+
+def _placements(facts: StageFacts) -> list[Placement]:
+    from migrator.plan.placed_programs import placed_files
+
+    return placed_files(facts.commands, facts.env, facts.directories)
 
 
 def needs_a_builder(facts: StageFacts) -> bool:

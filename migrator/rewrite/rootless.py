@@ -23,7 +23,13 @@ from migrator.parse.dockerfile import Instruction, Item
 from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, absolute
-from migrator.plan.writable import data_directories, inside, split_words, writable_directories
+from migrator.plan.writable import (
+    data_directories,
+    inside,
+    made_data_directories,
+    split_words,
+    writable_directories,
+)
 
 
 def prepare_split(facts: StageFacts, runtime_plan: RuntimePlan, uid: int) -> list[Finding]:
@@ -40,6 +46,11 @@ def prepare_split(facts: StageFacts, runtime_plan: RuntimePlan, uid: int) -> lis
     if copied_whole:
         runtime_plan.owned.add(workdir)
     runtime_plan.copies += [Copy(p, p, chown=True) for p in made if not (copied_whole and inside(p, workdir))]
+    # the directories the stage made itself are in the builder already: copied, as the app's own
+    runtime_plan.copies += [Copy(p, p, chown=True) for p in made_data_directories(facts)
+                            if p != workdir and p not in covered and p not in made
+                            and not (copied_whole and inside(p, workdir))
+                            and not any(c.destination == p for c in runtime_plan.copies)]
     return [_warning(facts, paths, uid)]
 
 

@@ -291,6 +291,8 @@ def _shell_words(text: str) -> list[str]:
 def _copied_files_the_command_uses(facts: StageFacts) -> list[Copy]:
     used: list[Copy] = []
     for word in _command_words(facts):
+        if word.startswith("-"):
+            continue  # an option (`-javaagent:/srv/agent.jar=opts`) is no path: its jar is the ecosystem's to copy
         if "/" in word or word.endswith((".sh", ".py", ".js", ".jar", ".rb", ".php")):
             path = facts.resolve(word)
             if any(_inside(path, d) for d in facts.copy_destinations):

@@ -240,3 +240,14 @@ def test_directories_a_root_stage_made_for_the_app_are_the_app_user_s_own() -> N
     assert "COPY --from=builder /etc/app/conf.d /etc/app/conf.d" in runtime  # configuration stays root's
     assert any("/datastore" in m for m in messages(result, "MIG555"))
 
+
+
+def test_run_time_and_filled_directories_are_not_named_the_app_s_own() -> None:
+    # review 9, R9-1: /run/app and /tmp/x are the engine's (not copied), and a directory the stage fills with
+    # files holds programs, not data: MIG555 named them "made the app's own"
+    result = migrate("FROM python:3.12-slim\nRUN pip install flask\n"
+                     "RUN mkdir -p /run/app /tmp/x /opt/tool/bin /data && cp /etc/hostname /opt/tool/bin/x\n"
+                     'COPY app.py /app/app.py\nCMD ["python", "/app/app.py"]\n')
+    (warning,) = messages(result, "MIG555")
+    assert "/data" in warning and not any(p in warning for p in ("/run/app", "/tmp/x", "/opt/tool/bin"))
+    assert "COPY --from=builder /opt/tool/bin /opt/tool/bin" in final_stage(result)

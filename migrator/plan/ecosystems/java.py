@@ -32,6 +32,28 @@ def _jars_in(word: str) -> list[str]:
     return [piece for piece in pieces if piece.endswith((".jar", ".war")) and piece.strip("./")]
 
 
+def _may_be_made(path: str, context: EcosystemContext) -> bool:
+    """Whether the stage chain can have put the jar there: a COPY into it (or its directory), a RUN that names it
+    or a directory above it (`cp target/app.jar /srv/`, `curl -o`), or a build in a directory above it. A jar
+    nothing makes (`-Dloader.path=/plugins/ext.jar`) was not in the original image either: copying it from the
+    builder would fail the build."""
+    facts = context.facts
+    if "*" in posixpath.basename(path):
+        return True  # (a pattern: its directory is copied)
+    holders = [*facts.copy_destinations, *(c.workdir for c in context.commands(*_BUILD_TOOLS))]
+    if any(path == d or path.startswith(d.rstrip("/") + "/") for d in holders):
+        return True
+    directory = posixpath.dirname(path)
+    for command in facts.commands:
+        if posixpath.basename(command.words[0]) in ("mkdir", "chown", "chmod", "chgrp", "rm", "rmdir"):
+            continue  # (a directory made or given away holds no jar of its own)
+        for word in command.words[1:]:
+            value = command.resolve(word.split("=", 1)[-1], facts.env).rstrip("/") if "/" in word else ""
+            if value and (value in (path, directory) or path.startswith(value + "/")) and value != "/":
+                return True
+    return False
+
+
 class Java:
     name = "java"
 
@@ -40,7 +62,7 @@ class Java:
         if context.single_stage:
             return plan  # one stage: nothing is copied, the jars stay where the build wrote them
         builds = context.commands(*_BUILD_TOOLS)
-        referenced = _jar_paths_in_command(context)
+        referenced = [path for path in _jar_paths_in_command(context) if _may_be_made(path, context)]
         for path in referenced:
             directory = posixpath.dirname(path)
             source = path if "*" not in posixpath.basename(path) else directory

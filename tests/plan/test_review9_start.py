@@ -1,0 +1,42 @@
+"""Build failures the ninth review found in Java start commands, each with a minimal reproduction of our own:
+a COPY --from of a path no stage makes fails the build."""
+
+from __future__ import annotations
+
+from migrator.api import migrate_text
+from migrator.model import Result
+
+
+def migrate(text: str) -> Result:
+    result = migrate_text(text)
+    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
+    return result
+
+
+def final_stage(result: Result) -> str:
+    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
+
+
+def test_a_java_option_is_not_taken_for_a_path_under_the_workdir() -> None:
+    result = migrate("FROM maven:3-eclipse-temurin-21\nWORKDIR /src\nCOPY . .\n"
+                     "RUN mvn -q package && cp target/app.jar /srv/app.jar && cp target/agent.jar /srv/agent.jar\n"
+                     'CMD ["java", "-javaagent:/srv/agent.jar=opts", "-jar", "/srv/app.jar"]\n')
+    runtime = final_stage(result)
+    assert "-javaagent" not in runtime.split("CMD")[0]  # was: COPY --from=builder /src/-javaagent:/srv/agent.jar=opts
+    assert "COPY --from=builder /srv/agent.jar /srv/agent.jar" in runtime
+
+
+def test_a_jar_the_command_names_but_nothing_makes_is_not_copied() -> None:
+    result = migrate("FROM eclipse-temurin:21-jre\nCOPY app.jar /srv/app.jar\nRUN mkdir -p /plugins\n"
+                     'CMD ["java", "-Dloader.path=/plugins/ext.jar", "-jar", "/srv/app.jar"]\n')
+    runtime = final_stage(result)
+    assert "/plugins/ext.jar /plugins/ext.jar" not in runtime  # the original image had no such jar either
+    assert "COPY --from=builder --chown=65532:65532 /plugins /plugins" in runtime  # the directory it made is there
+
+
+def test_a_directory_made_and_then_moved_is_copied_from_where_it_went() -> None:
+    result = migrate("FROM python:3.12-slim\nRUN mkdir /stage && mv /stage /srv/stage2\nRUN pip install flask\n"
+                     'COPY app.py /app/app.py\nCMD ["python", "/app/app.py"]\n')
+    runtime = final_stage(result)
+    assert " /stage " not in runtime  # was: COPY --from=builder /stage /stage, which the builder no longer has
+    assert "/srv/stage2 /srv/stage2" in runtime
