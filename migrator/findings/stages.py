@@ -377,7 +377,9 @@ CODES: tuple[Code, ...] = (
          "The start command used a launcher the runtime image does not ship, and what it runs is "
          "known: `uv run X` / `poetry run X` start X from the virtualenv on the PATH; `yarn start` and "
          "`pnpm run build` become `npm run ...` (the node image ships npm); a Ruby binstub starts as "
-         "`ruby bin/x` because the ruby image has no /usr/bin/env; a jar under the distroless java "
+         "`ruby bin/x` because the ruby image has no /usr/bin/env, and so a script started by its path "
+         "(`./manage.py`, `/app/server.js`) starts through the interpreter of its language (`python "
+         "./manage.py`), which runs it whatever its `#!` line says; a jar under the distroless java "
          "entrypoint keeps `-jar`."),
     Code("MIG565", Severity.WARNING, "Apache + mod_php moved to php-fpm: the image serves FastCGI, not HTTP",
          "Docker Hub's php:*-apache images serve the app over HTTP on port 80 with Apache and mod_php. There "

@@ -3,7 +3,8 @@
 `uv run X` and `poetry run X` run X from the project's virtualenv, which the runtime has on its
 PATH; `yarn start` and `pnpm run build` run a package.json script, which npm (in the node image)
 runs too; a Rails binstub (`bin/rails`) starts with `#!/usr/bin/env ruby`, and the ruby image has
-no /usr/bin/env, so ruby starts it.
+no /usr/bin/env, so ruby starts it; so does the interpreter a script started by its path (`./manage.py`) is
+written for, as its `#!` line most often goes through /usr/bin/env too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ _RUNNER_OPTIONS_WITH_VALUE = frozenset({"--with", "--python", "-p", "--project",
                                         "--extra", "--env-file", "--package"})
 _SCRIPT_RUNNERS = frozenset({"yarn", "pnpm"})
 _NPM_BUILTIN_SCRIPTS = frozenset({"start", "test", "stop", "restart"})
+# a script started directly, by path, whose language the runtime image has (`CMD ["./manage.py", "runserver"]`)
+_SCRIPT_INTERPRETERS = {".py": "python", ".rb": "ruby", ".js": "node", ".mjs": "node", ".cjs": "node", ".php": "php"}
 _RUBY_BINSTUB = lazy_re(r"(^|/)bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
 
 
@@ -33,6 +36,13 @@ def port_launcher(argv: list[str], image: ChainguardImage) -> tuple[list[str], s
     if _RUBY_BINSTUB.search(argv[0]) and image.has_program("ruby") and not image.has_program("env"):
         return ["ruby", *argv], (f"`{argv[0]}` is a binstub (`#!/usr/bin/env ruby`) and {image.name} has no "
                                  f"/usr/bin/env: started as `ruby {argv[0]}`")
+    interpreter = _SCRIPT_INTERPRETERS.get(posixpath.splitext(argv[0])[1])
+    if "/" in argv[0] and interpreter and image.has_program(interpreter) and not image.has_program("env"):
+        # (its `#!` line is most often `/usr/bin/env python`, which this image cannot run; the interpreter
+        # runs the file whatever the line says)
+        return [interpreter, *argv], (f"`{argv[0]}` is started by its `#!` line, most often `#!/usr/bin/env "
+                                      f"{interpreter}`, and {image.name} has no /usr/bin/env: started as "
+                                      f"`{interpreter} {argv[0]}`")
     return None
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from migrator.api import migrate_text
 from migrator.model import Options, Result
 
@@ -172,6 +174,20 @@ def test_rails_binstub_starts_through_ruby() -> None:
     result = migrate("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
                      "CMD [\"/app/bin/rails\", \"server\"]\n")
     assert 'CMD ["ruby", "/app/bin/rails", "server"]' in final_stage(result) and status(result) == "ok"
+
+
+@pytest.mark.parametrize("script", ["./manage.py", "/app/tools/run.py"])
+def test_a_python_script_started_by_its_path_starts_through_python(script: str) -> None:
+    # a `#!/usr/bin/env python` line cannot run on the python image, which has no /usr/bin/env
+    result = migrate(f"FROM python:3.12-slim\nWORKDIR /app\nRUN pip install django\nCOPY . .\n"
+                     f"CMD [\"{script}\", \"runserver\"]\n")
+    assert f'CMD ["python", "{script}", "runserver"]' in final_stage(result) and status(result) == "ok"
+
+
+def test_a_script_started_by_its_bare_name_is_left_to_the_path() -> None:
+    result = migrate("FROM python:3.12-slim\nRUN pip install django\nCOPY app.py /usr/local/bin/app.py\n"
+                     "CMD [\"app.py\"]\n")
+    assert 'CMD ["app.py"]' in final_stage(result)  # (found on PATH, not in the WORKDIR: python app.py would not)
 
 
 def test_distroless_java_entrypoint_keeps_dash_jar() -> None:
