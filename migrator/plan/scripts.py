@@ -259,7 +259,7 @@ def _made_by_runs(program: str, source: str, chain: list[Stage]) -> bool:
 
 def _copies_in_place(chain: list[Stage], keywords: tuple[str, ...] = ("COPY", "ADD"),
                      ) -> Iterator[tuple[Instruction, str, dict[str, str | None]]]:
-    """Each COPY/ADD (or other `keywords`) of the stage chain with the WORKDIR and the ENV in force there."""
+    """Each COPY/ADD (or other `keywords`: RUN) of the stage chain with the WORKDIR and the ENV in force there."""
     workdir, env = "/", dict[str, str | None]()
     for stage in chain:
         for instruction in stage.instructions:
@@ -401,22 +401,17 @@ def run_written_scripts(chain: list[Stage]) -> dict[str, str]:
     from migrator.plan.facts import run_scripts
 
     written: dict[str, str] = {}
-    workdir, env = "/", dict[str, str | None]()
-    for stage in chain:
-        for instruction in stage.instructions:
-            if instruction.keyword == "WORKDIR":
-                workdir = workdir_after(instruction.body, workdir, env, instruction.escape)
-            elif instruction.keyword == "ENV":
-                env.update(env_values(instruction.body, env, instruction.escape))
-            elif instruction.keyword == "RUN" and (">" in instruction.raw or "tee" in instruction.raw):
-                heredocs = [h.body for h in instruction.heredocs]
-                for script, first_line in run_scripts(instruction):  # (its command line, the bodies a shell runs)
-                    for target, text, append in _redirected_texts(script, first_line, heredocs):
-                        path = absolute(target, workdir, env)
-                        if text is None:
-                            written.pop(path, None)
-                        else:
-                            written[path] = (written.get(path, "") if append else "") + text
+    for instruction, workdir, env in _copies_in_place(chain, ("RUN",)):
+        if ">" not in instruction.raw and "tee" not in instruction.raw:
+            continue
+        heredocs = [h.body for h in instruction.heredocs]
+        for script, first_line in run_scripts(instruction):  # (its command line, the bodies a shell runs)
+            for target, text, append in _redirected_texts(script, first_line, heredocs):
+                path = absolute(target, workdir, env)
+                if text is None:
+                    written.pop(path, None)
+                else:
+                    written[path] = (written.get(path, "") if append else "") + text
     return written
 
 

@@ -492,21 +492,27 @@ def _spans_edits(
     otherwise, and always for a run at the end, the separator before it.
     """
     edits: list[Edit] = []
-    index = 0
-    while index < len(spans):
-        if not removed[index]:
-            index += 1
-            continue
-        last = index
-        while last + 1 < len(spans) and removed[last + 1]:
-            last += 1
+    for index, last in _removed_runs(removed):
         at_end = last + 1 == len(spans)
         if index == 0 or (not at_end and forward is not None and forward(index, last)):
             edits.append(Edit(spans[index][0], spans[last + 1][0], ""))
         else:
             edits.append(Edit(spans[index - 1][1], spans[last][1], ""))
-        index = last + 1
     return edits
+
+
+def _removed_runs(removed: list[bool]) -> Iterator[tuple[int, int]]:
+    """(first, last) index of each run of removed items, in order."""
+    index = 0
+    while index < len(removed):
+        if not removed[index]:
+            index += 1
+            continue
+        last = index
+        while last + 1 < len(removed) and removed[last + 1]:
+            last += 1
+        yield index, last
+        index = last + 1
 
 
 Result = tuple[bool, list[Edit]]  # (removed entirely, edits when kept)
@@ -988,14 +994,7 @@ def _deletions_by_line(tokens: tuple[Token, ...], removed: list[bool]) -> list[E
     with the space before it (after it, at the start), as _spans_edits does; a break is never left with
     nothing after it on its line."""
     edits: list[Edit] = []
-    index = 0
-    while index < len(tokens):
-        if not removed[index]:
-            index += 1
-            continue
-        last = index
-        while last + 1 < len(tokens) and removed[last + 1]:
-            last += 1
+    for index, last in _removed_runs(removed):
         breaks = [k for k in range(max(index, 1), last + 1) if tokens[k - 1].line != tokens[k].line]
         if index == 0:
             end = tokens[last + 1].start if last + 1 < len(tokens) else tokens[last].end
@@ -1007,7 +1006,6 @@ def _deletions_by_line(tokens: tuple[Token, ...], removed: list[bool]) -> list[E
             edits.append(Edit(tokens[split].start, tokens[last + 1].start, ""))
         else:
             edits.append(Edit(tokens[index - 1].end, tokens[last].end, ""))
-        index = last + 1
     return edits
 
 
