@@ -76,7 +76,7 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool, sets: SetCommands |
         parent = current.parent
         kind = parent.type
         if kind == "list":
-            if _same(current, parent.children[0]):
+            if same_node(current, parent.children[0]):
                 alternative = parent.children[-1] if any(c.type == "||" for c in parent.children) else None
                 if alternative is not None and _exits(alternative):
                     return None  # `cmd || exit 1`: the script stops there with a failure
@@ -85,7 +85,7 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool, sets: SetCommands |
                 exempt = alternative is None
         elif kind == "pipeline":
             items = [c for c in parent.named_children if c.type not in _IGNORED]
-            if not pipefail and items and not _same(current, items[-1]):
+            if not pipefail and items and not same_node(current, items[-1]):
                 return "only the last command of a pipeline sets the pipeline's status"
         elif kind == "negated_command":
             return "`!` inverts its status"
@@ -101,8 +101,8 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool, sets: SetCommands |
         elif kind in ("if_statement", "elif_clause") and current.type in ("elif_clause", "else_clause"):
             pass  # a later branch's status is the `if`'s status: it flows up
         elif kind in ("if_statement", "elif_clause"):
-            body = _clause_body(parent)
-            if not any(_same(current, c) for c in body):
+            body = clause_body(parent)
+            if not any(same_node(current, c) for c in body):
                 return "it is the condition of an `if`"
             reason = _in_sequence(current, body, errexit and not exempt, errexit and exempt)
             if reason is not None:
@@ -135,9 +135,9 @@ def lookup_guard(node: Node, name: str) -> str | None:
     while current.parent is not None:
         parent = current.parent
         condition: list[Node] = []
-        if parent.type in ("if_statement", "elif_clause") and any(_same(current, c) for c in _clause_body(parent)):
+        if parent.type in ("if_statement", "elif_clause") and any(same_node(current, c) for c in clause_body(parent)):
             condition = [c for c in parent.children if c.type not in ("if", "elif", "then")][:1]
-        elif (parent.type == "list" and not _same(current, parent.children[0])
+        elif (parent.type == "list" and not same_node(current, parent.children[0])
               and any(c.type == "&&" for c in parent.children)):
             condition = [parent.children[0]]
         for part in condition:
@@ -169,7 +169,7 @@ def _fails_again(alternative: Node) -> bool:
     return bool(_FAILS_AGAIN.search((alternative.text or b"").decode("utf-8", "replace")))
 
 
-def _same(a: Node, b: Node) -> bool:
+def same_node(a: Node, b: Node) -> bool:
     return a.start_byte == b.start_byte and a.end_byte == b.end_byte and a.type == b.type
 
 
@@ -177,14 +177,14 @@ def _in_sequence(current: Node, statements: list[Node], errexit: bool, exempt: b
     """'' when the shell stops here (set -e), a reason when it carries on, None when the status flows up."""
     if errexit:
         return ""
-    if statements and _same(current, statements[-1]):
+    if statements and same_node(current, statements[-1]):
         return None
     if exempt:
         return "`set -e` does not stop for a failing command inside an `&&` chain, and more commands follow"
     return "more commands follow it and the script has no `set -e`"
 
 
-def _clause_body(clause: Node) -> list[Node]:
+def clause_body(clause: Node) -> list[Node]:
     """The statements after `then` of an if/elif clause."""
     body: list[Node] = []
     seen = False

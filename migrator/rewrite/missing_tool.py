@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from migrator.rewrite.failures import clause_body, same_node
+
 TYPE_CHECKING = False  # not typing's (docs/performance.md)
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -75,7 +77,7 @@ def exits_without(node: Node) -> bool:
         return bool(_EXITS.fullmatch((statement.children[-1].text or b"").decode("utf-8", "replace").strip()))
     if statement is None or in_body:
         return False
-    branch = _then_body(statement) if not failed else _else_body(statement)
+    branch = clause_body(statement) if not failed else _else_body(statement)
     return any(_EXIT.match((c.text or b"").decode("utf-8", "replace")) for c in branch if c.type == "command")
 
 
@@ -84,7 +86,7 @@ def guards(node: Node) -> bool:
     current = node
     while current.parent is not None and current.parent.type in ("redirected_statement", "list"):
         parent = current.parent
-        if parent.type == "list" and _same(parent.children[0], current) and any(
+        if parent.type == "list" and same_node(parent.children[0], current) and any(
                 c.type == "&&" for c in parent.children):
             return True
         current = parent
@@ -104,7 +106,7 @@ def _enclosing_decision(node: Node, kinds: tuple[str, ...]) -> tuple[Node | None
         if parent.type == "negated_command":
             failed = not failed
         elif parent.type == "list":
-            first = _same(current, parent.children[0])
+            first = same_node(current, parent.children[0])
             operator = parent.children[1].type if len(parent.children) > 1 else ""
             if first and ((operator == "&&" and not failed) or (operator == "||" and failed)):
                 return parent, False, failed  # the other side decides (the list is returned)
@@ -112,7 +114,7 @@ def _enclosing_decision(node: Node, kinds: tuple[str, ...]) -> tuple[Node | None
             items = [c for c in parent.named_children if c.type != "comment"]
             if not items:
                 return None, False, failed
-            if not _same(current, items[-1]):
+            if not same_node(current, items[-1]):
                 if not _filters(items[-1]):
                     return None, False, failed
                 failed = True  # `curl -s URL | grep -q ok`: grep finds nothing in no output
@@ -125,7 +127,7 @@ def _enclosing_decision(node: Node, kinds: tuple[str, ...]) -> tuple[Node | None
             pass  # `X >/dev/null 2>&1`: X's status
         elif parent.type == "do_group" or parent.type in _FLOWS:
             statements = [c for c in parent.named_children if c.type != "comment"]
-            if parent.type != "do_group" and statements and not _same(current, statements[-1]):
+            if parent.type != "do_group" and statements and not same_node(current, statements[-1]):
                 return None, False, failed
         else:
             return None, False, failed
@@ -180,7 +182,7 @@ def _test_of_no_output(substitution: Node) -> bool | None:
 def _is_condition(statement: Node, child: Node) -> bool:
     if statement.type in _LOOPS:
         return child.type != "do_group"
-    return not any(_same(child, c) for c in _then_body(statement)) and child.type not in ("elif_clause",
+    return not any(same_node(child, c) for c in clause_body(statement)) and child.type not in ("elif_clause",
                                                                                           "else_clause")
 
 
@@ -218,12 +220,12 @@ def _breaks(body: Node) -> list[Node]:
 def _runs_only_after(node: Node, later: Node, body: Node) -> bool:
     """`later` runs only when `node` succeeded: `node && break`, `if node; then break; fi`."""
     current = later
-    while current.parent is not None and not _same(current, body):
+    while current.parent is not None and not same_node(current, body):
         parent = current.parent
         if (parent.type == "list" and len(parent.children) == 3 and parent.children[1].type == "&&"
-                and _same(current, parent.children[2]) and _contains(parent.children[0], node)):
+                and same_node(current, parent.children[2]) and _contains(parent.children[0], node)):
             return _enclosing_success(node, parent.children[0])
-        if parent.type in ("if_statement", "elif_clause") and any(_same(current, c) for c in _then_body(parent)):
+        if parent.type in ("if_statement", "elif_clause") and any(same_node(current, c) for c in clause_body(parent)):
             conditions = [c for c in parent.children if c.is_named and _is_condition(parent, c)]
             if any(_contains(c, node) for c in conditions):
                 return all(_enclosing_success(node, c) for c in conditions if _contains(c, node))
@@ -234,7 +236,7 @@ def _runs_only_after(node: Node, later: Node, body: Node) -> bool:
 def _enclosing_success(node: Node, top: Node) -> bool:
     """Whether `top` (which contains `node`) succeeds only when `node` does: no `!` or `||` in between."""
     current = node
-    while not _same(current, top) and current.parent is not None:
+    while not same_node(current, top) and current.parent is not None:
         parent = current.parent
         if parent.type == "negated_command" or (parent.type == "list" and any(c.type == "||" for c in parent.children)):
             return False
@@ -244,19 +246,6 @@ def _enclosing_success(node: Node, top: Node) -> bool:
 
 def _contains(outer: Node, inner: Node) -> bool:
     return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
-
-
-def _then_body(clause: Node) -> list[Node]:
-    body: list[Node] = []
-    seen = False
-    for child in clause.children:
-        if child.type == "then":
-            seen = True
-        elif child.type in ("elif_clause", "else_clause", "fi"):
-            break
-        elif seen and child.is_named and child.type != "comment":
-            body.append(child)
-    return body
 
 
 def _else_body(clause: Node) -> list[Node]:
@@ -269,5 +258,3 @@ def _else_body(clause: Node) -> list[Node]:
     return []
 
 
-def _same(a: Node, b: Node) -> bool:
-    return a.start_byte == b.start_byte and a.end_byte == b.end_byte and a.type == b.type
