@@ -50,6 +50,7 @@ class RuntimeContext:
     keep_root: str | None = None  # why the program must run as root (rootness.py), or None
     java: int = 26  # the Java major the runtime serves (options it refuses are dropped from a java command)
     source_shell: str | None = None  # the original image's shell: bash | sh | none
+    start_shebang: str | None = None  # what the `#!` line of the build-context file the command starts runs
 
     @property
     def chown_flag(self) -> str:
@@ -400,7 +401,7 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
                                   build_only_args(context.facts.stage),
                                   sh_runs_scripts=context.image.shell and context.source_shell != "bash")
         context.findings += outcome.findings
-        ported = port_launcher(outcome.argv or instruction.json_args() or [], context.image)
+        ported = port_launcher(outcome.argv or instruction.json_args() or [], context.image, context.start_shebang)
         if ported is not None:
             context.findings.append(finding("MIG545", instruction.line, ported[1]))
             return [exec_form(keyword, ported[0], context.newline)]
