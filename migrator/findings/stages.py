@@ -379,8 +379,10 @@ CODES: tuple[Code, ...] = (
          "`pnpm run build` become `npm run ...` (the node image ships npm); a Ruby binstub starts as "
          "`ruby bin/x` because the ruby image has no /usr/bin/env, and so a script started by its path "
          "(`./manage.py`, `/app/server.js`) starts through the interpreter of its language (`python "
-         "./manage.py`), which runs it whatever its `#!` line says; a jar under the distroless java "
-         "entrypoint keeps `-jar`."),
+         "./manage.py`), which runs it whatever its `#!` line says. The command a program starts from its own "
+         "arguments with execve gets the same port (Rails' thruster: `./bin/thrust ./bin/rails server` -> `ruby "
+         "./bin/thrust ruby ./bin/rails server`; under `bundle exec` only what thruster starts, as Bundler loads a "
+         "binstub into its own Ruby process); a jar under the distroless java entrypoint keeps `-jar`."),
     Code("MIG565", Severity.WARNING, "Apache + mod_php moved to php-fpm: the image serves FastCGI, not HTTP",
          "Docker Hub's php:*-apache images serve the app over HTTP on port 80 with Apache and mod_php. There "
          "is no Chainguard Apache + mod_php image, so the runtime is php:latest-fpm, which runs php-fpm under "
