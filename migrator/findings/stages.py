@@ -111,7 +111,10 @@ CODES: tuple[Code, ...] = (
     Code("MIG518", Severity.INFO, "compiled output located",
          "The build output was located from the build command, or from the builder command that put the "
          "start command's program in place (`cp app /usr/local/bin/`, `mv`, `install`, `ln -s`); the message "
-         "says which path the runtime receives and how to make it more precise."),
+         "says which path the runtime receives and how to make it more precise. `go install` writes to $GOBIN, else "
+         "$GOPATH/bin: the command's own `GOBIN=`/`GOPATH=` or the stage's ENV, else go's default, which was "
+         "/go/bin on Docker Hub's golang and is /root/go/bin in the builder; the runtime gets that one in "
+         "/usr/local/bin, and a start command that named /go/bin/NAME now names /usr/local/bin/NAME."),
     Code("MIG572", Severity.WARNING, "start program placed on a condition",
          "The builder command that puts the start command's program in place (MIG518) runs only on a "
          "condition: inside an `if` or a `case`, after `[ -f x ] &&`, or with its failure ignored (`|| true`). "
