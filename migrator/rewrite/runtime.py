@@ -450,6 +450,9 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
             return [check[0]]
         context.findings.append(removal(instruction, context.image))
         return []
+    if keyword == "HEALTHCHECK" and context.plan.moved:
+        raw = _moved_in_text(instruction.raw, instruction.line, context)
+        return [raw if raw.endswith("\n") else raw + context.newline]
     if keyword == "USER":
         return [_runtime_user(instruction, context)]
     if keyword == "EXPOSE":
@@ -529,6 +532,26 @@ def _moved_programs(argv: list[str], line: int, context: RuntimeContext) -> list
     changes = ", ".join(f"{old} -> {new}" for old, new in zip(argv, moved, strict=True) if old != new)
     context.findings.append(finding("MIG518", line, f"{changes}: {'; '.join(reasons)}"))
     return moved
+
+
+def _moved_in_text(raw: str, line: int, context: RuntimeContext) -> str:
+    """An instruction's text with each program plan.moved moved named where the runtime has it (a HEALTHCHECK
+    that runs /go/bin/app), with the finding that says so."""
+    changes: dict[str, None] = {}
+    reasons: dict[str, None] = {}
+
+    def moved(match: re.Match[str]) -> str:
+        directory, name = posixpath.split(match.group(0))
+        destination, why = context.plan.moved[directory]
+        changes[f"{match.group(0)} -> {destination}/{name}"] = None
+        reasons[why] = None
+        return f"{destination}/{name}"
+
+    directories = "|".join(re.escape(d) for d in context.plan.moved)
+    text = re.sub(rf"(?<![\w./$-])(?:{directories})/[\w.+-]+(?![\w./-])", moved, raw)
+    if changes:
+        context.findings.append(finding("MIG518", line, f"{', '.join(changes)}: {'; '.join(reasons)}"))
+    return text
 
 
 def _ported_launcher(argv: list[str], context: RuntimeContext) -> tuple[list[str], str] | None:

@@ -56,3 +56,11 @@ def test_a_program_started_by_name_is_left_as_written() -> None:
     result = migrate(_GO + 'RUN go install ./cmd/app\nCMD ["app"]\n')
     assert 'CMD ["app"]' in runtime_lines(result)
     assert not any(f.code == "MIG518" and "->" in f.message for f in result.findings)
+
+
+def test_a_health_check_that_runs_the_program_runs_it_where_the_runtime_has_it() -> None:
+    result = migrate(_GO + 'RUN go install ./cmd/app\nHEALTHCHECK --interval=30s CMD ["/go/bin/app", "health"]\n'
+                     'CMD ["/go/bin/app"]\n')
+    lines = runtime_lines(result)
+    assert 'HEALTHCHECK --interval=30s CMD ["/usr/local/bin/app", "health"]' in lines
+    assert not any('"/go/bin/' in line for line in lines)
