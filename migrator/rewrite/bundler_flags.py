@@ -299,6 +299,9 @@ def exec_form_translated(instruction: Instruction, argv: list[str], family: str,
 
     script = " ".join(shlex.quote(word) for word in argv)
     rewrite = rewrite_script(script, family, rules, instruction.line)
+    if not rewrite.edits and rewrite.findings and all(f.code == codes.BUNDLER_FLAGS_HIDDEN.code
+                                                      for f in rewrite.findings):
+        return instruction.raw, list(rewrite.findings)  # (left as written: a flag without its value)
     if not rewrite.edits or any(f.code != codes.BUNDLER_FLAGS_TRANSLATED.code for f in rewrite.findings):
         return None
     body = instruction.body.strip()

@@ -48,3 +48,10 @@ def test_a_flag_with_its_value_is_still_translated(run: str, migrated: str) -> N
     assert f"RUN {migrated}\n" in result.dockerfile
     assert any(f.code == "MIG418" for f in result.findings)
     assert not any(f.code == "MIG419" for f in result.findings)
+
+
+@pytest.mark.parametrize("run", ['RUN ["bundle", "install", "--without"]', 'RUN sh -c "bundle install --path"'])
+def test_exec_form_and_a_shells_script_are_left_as_written_with_the_warning_too(run: str) -> None:
+    result = migrate(_RUBY + f"{run}\n" + _END)
+    assert f"{run}\n" in result.dockerfile and "config set" not in result.dockerfile
+    assert any(f.code == "MIG419" and "without its value" in f.message for f in result.findings)
