@@ -10,10 +10,11 @@ from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json_argv
 from migrator.parse.variables import dockerfile_word, escaped_word
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, build_only_args
 from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths
-from migrator.plan.stages import Stage
+from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.writable import made_data_directories
 from migrator.records import dataclass, field
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
@@ -26,6 +27,10 @@ from migrator.rewrite.uncarried import SYSTEM_DIRECTORIES as _SYSTEM_DIRECTORIES
 from migrator.rewrite.uncarried import build_inputs, consumed, safe_written_files, touched_files, uncarried
 from migrator.rewrite.workdir import relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet
+
+TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
+if TYPE_CHECKING:
+    from migrator.rewrite.node_package import NodePackage
 
 # instructions a runtime stage keeps from the original final stage
 CARRIED_FIRST = ("ARG", "ENV")
@@ -50,6 +55,8 @@ class RuntimeContext:
     keep_root: str | None = None  # why the program must run as root (rootness.py), or None
     java: int = 26  # the Java major the runtime serves (options it refuses are dropped from a java command)
     source_shell: str | None = None  # the original image's shell: bash | sh | none
+    files: BuildContext = field(default_factory=lambda: BuildContext(None))  # the build context on disk
+    staged: StagedFile | None = None  # the original file's stages
 
     @property
     def chown_flag(self) -> str:
@@ -381,6 +388,15 @@ def _build_tool_copy(words: list[str], facts: StageFacts) -> bool:
     return used_by_runs and not names & started
 
 
+def _node_package(argv: list[str], context: RuntimeContext) -> NodePackage | None:
+    """The package.json in the command's WORKDIR, read only for a yarn or pnpm command."""
+    if not argv or posixpath.basename(argv[0]) not in ("yarn", "pnpm") or context.staged is None:
+        return None
+    from migrator.rewrite.node_package import package_in
+
+    return package_in(context.facts.stage, context.staged, context.rules, context.files, context.facts.workdir)
+
+
 def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> list[str]:
     """The runtime version of one carried instruction: [] drops it, [raw] keeps it as written."""
     keyword = instruction.keyword
@@ -400,7 +416,8 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
                                   build_only_args(context.facts.stage),
                                   sh_runs_scripts=context.image.shell and context.source_shell != "bash")
         context.findings += outcome.findings
-        ported = port_launcher(outcome.argv or instruction.json_args() or [], context.image)
+        argv = outcome.argv or instruction.json_args() or []
+        ported = port_launcher(argv, context.image, _node_package(argv, context))
         if ported is not None:
             context.findings.append(finding("MIG545", instruction.line, ported[1]))
             return [exec_form(keyword, ported[0], context.newline)]
