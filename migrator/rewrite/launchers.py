@@ -16,7 +16,7 @@ from migrator.rules.loader import ChainguardImage
 
 TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
 if TYPE_CHECKING:
-    from migrator.rewrite.node_package import NodePackage
+    from migrator.plan.node_package import NodePackage
 
 _VENV_RUNNERS = {"uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run"}
 _RUNNER_OPTIONS_WITH_VALUE = frozenset({"--with", "--python", "-p", "--project", "--directory", "--group",

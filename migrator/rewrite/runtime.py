@@ -30,7 +30,7 @@ from migrator.rules.loader import ChainguardImage, RuleSet
 
 TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
 if TYPE_CHECKING:
-    from migrator.rewrite.node_package import NodePackage
+    from migrator.plan.node_package import NodePackage
 
 # instructions a runtime stage keeps from the original final stage
 CARRIED_FIRST = ("ARG", "ENV")
@@ -392,7 +392,7 @@ def _node_package(argv: list[str], context: RuntimeContext) -> NodePackage | Non
     """The package.json in the command's WORKDIR, read only for a yarn or pnpm command."""
     if not argv or posixpath.basename(argv[0]) not in ("yarn", "pnpm") or context.staged is None:
         return None
-    from migrator.rewrite.node_package import package_in
+    from migrator.plan.node_package import package_in
 
     return package_in(context.facts.stage, context.staged, context.rules, context.files, context.facts.workdir)
 

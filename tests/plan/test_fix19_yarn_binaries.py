@@ -122,3 +122,27 @@ def test_yarn_plug_n_play_has_no_node_modules(tmp_path: Path) -> None:
     linked = migrate(APP.format('["yarn","next","start"]'),
                      context(tmp_path, package, **{".yarnrc.yml": "nodeLinker: node-modules\n"}))
     assert runtime_cmd(linked) == 'CMD ["/app/node_modules/.bin/next", "start"]'
+
+
+DEV_TOOLS = {"name": "x", "scripts": {"start": "NODE_ENV=production nodemon server.js", "serve": "node serve.js"},
+             "dependencies": {"next": "14"}, "devDependencies": {"prisma": "5", "nodemon": "3"}}
+
+
+@pytest.mark.parametrize(("install", "cmd", "tool"), [
+    ("corepack enable && pnpm install --frozen-lockfile", '["pnpm","prisma","migrate","deploy"]', "prisma"),
+    ("npm ci", '["npx","prisma","migrate","deploy"]', "prisma"),
+    ("npm ci", '["npm","start"]', "nodemon"),
+])
+def test_a_dev_dependency_the_start_command_runs_is_not_pruned(tmp_path: Path, install: str, cmd: str,
+                                                                 tool: str) -> None:
+    text = APP.replace("yarn install --frozen-lockfile", install).format(cmd)
+    result = migrate(text, context(tmp_path, DEV_TOOLS))
+    assert "prune" not in result.dockerfile
+    note = next(f for f in result.findings if f.code == "MIG517")
+    assert f"`{tool}`" in note.message and "not pruned" in note.message
+
+
+def test_a_production_dependency_binary_is_still_pruned_around(tmp_path: Path) -> None:
+    text = APP.replace("yarn install --frozen-lockfile", "npm ci").format('["npx","next","start"]')
+    result = migrate(text, context(tmp_path, DEV_TOOLS))
+    assert "RUN npm prune --omit=dev\n" in result.dockerfile

@@ -25,9 +25,10 @@ _MAX_WORKSPACES = 100
 @dataclass(frozen=True)
 class NodePackage:
     directory: str  # where package.json is in the image (the start command's WORKDIR)
-    scripts: frozenset[str]
+    scripts: dict[str, str]  # name -> the command line it runs
     pnp: bool  # Yarn Plug'n'Play: no node_modules, only yarn can start its binaries and scripts
-    workspaces: dict[str, frozenset[str]] = field(default_factory=dict)  # a workspace's name -> its scripts
+    workspaces: dict[str, dict[str, str]] = field(default_factory=dict)  # a workspace's name -> its scripts
+    dev_only: frozenset[str] = frozenset()  # packages in devDependencies and not in dependencies
 
 
 def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext,
@@ -43,7 +44,34 @@ def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildCon
         return None
     folder = posixpath.dirname(source)
     return NodePackage(directory, _scripts(data), _plug_n_play(files, folder, data),
-                       _workspaces(files, folder, data.get("workspaces")))
+                       _workspaces(files, folder, data.get("workspaces")),
+                       frozenset(_names(data.get("devDependencies")) - _names(data.get("dependencies"))))
+
+
+def started_binaries(argv: list[str], package: NodePackage) -> set[str]:
+    """The package binaries a start command runs, by name: `yarn prisma migrate`, `npx prisma`,
+    node_modules/.bin/prisma, or the first word of the script `npm start` (`yarn start`...) runs."""
+    if not argv:
+        return set()
+    tool, words = posixpath.basename(argv[0]), argv[1:]
+    if "node_modules/.bin/" in argv[0]:
+        return {tool}
+    if tool not in ("npx", "npm", "yarn", "pnpm"):
+        return set()
+    words = [w for w in words if not w.startswith("-")]
+    if words[:1] in (["run"], ["exec"], ["run-script"]):
+        words = words[1:]
+    if not words:
+        return set()
+    script = package.scripts.get(words[0]) if tool != "npx" else None
+    if script is None:
+        return {words[0]} if tool != "npm" else set()
+    first = [w for w in script.split() if "=" not in w][:1]  # (`NODE_ENV=production nodemon x.js`)
+    return {posixpath.basename(first[0])} if first else set()
+
+
+def _names(dependencies: Any) -> set[str]:
+    return {name for name in dependencies if isinstance(name, str)} if isinstance(dependencies, dict) else set()
 
 
 def _json(files: BuildContext, source: str) -> dict[str, Any] | None:
@@ -55,9 +83,11 @@ def _json(files: BuildContext, source: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _scripts(data: dict[str, Any]) -> frozenset[str]:
+def _scripts(data: dict[str, Any]) -> dict[str, str]:
     scripts = data.get("scripts")
-    return frozenset(name for name in scripts if isinstance(name, str)) if isinstance(scripts, dict) else frozenset()
+    if not isinstance(scripts, dict):
+        return {}
+    return {name: text for name, text in scripts.items() if isinstance(name, str) and isinstance(text, str)}
 
 
 def _plug_n_play(files: BuildContext, folder: str, data: dict[str, Any]) -> bool:
@@ -74,11 +104,11 @@ def _plug_n_play(files: BuildContext, folder: str, data: dict[str, Any]) -> bool
 _LINKED = lazy_re(r"(?m)^\s*nodeLinker:\s*[\"']?(?:node-modules|pnpm)\b")
 
 
-def _workspaces(files: BuildContext, folder: str, declared: Any) -> dict[str, frozenset[str]]:
+def _workspaces(files: BuildContext, folder: str, declared: Any) -> dict[str, dict[str, str]]:
     """{name: scripts} of the workspaces package.json declares (`["packages/*", "api"]`, or
     `{"packages": [...]}`): plain directories and `dir/*` patterns."""
     patterns = declared.get("packages") if isinstance(declared, dict) else declared
-    found: dict[str, frozenset[str]] = {}
+    found: dict[str, dict[str, str]] = {}
     for pattern in patterns if isinstance(patterns, list) else []:
         if not isinstance(pattern, str):
             continue
