@@ -638,6 +638,14 @@ def _origin(view: StageView, context: Context, path: str, depth: int,
     return "unknown", None
 
 
+def context_source(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext, path: str) -> str | None:
+    """The build-context path of the file at absolute `path` in `stage`'s image, when the build context put
+    it there as it is (a COPY of it or of its directory, through stages and RUN cp); None otherwise."""
+    context = Context(staged, rules, "", None, files)
+    origin, source = _origin(context.view(stage), context, path, 0)
+    return posixpath.normpath(source.lstrip("/")) if origin == "context" and source is not None else None
+
+
 def _context_file_kept(view: StageView, context: Context, placed: Placed, source: str, path: str) -> bool:
     """Whether a file of a build-context tree the stage copied is still the context's own: the context on disk
     has it, and no step builds it, writes it (a chmod or cp makes nothing) or installs where it lies.
