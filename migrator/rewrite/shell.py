@@ -263,7 +263,7 @@ _WORD_TYPES = {
 _REDIRECTS = {"file_redirect", "heredoc_redirect", "herestring_redirect"}
 
 
-def _command_words(node: Node) -> tuple[list[Node], list[Node]]:
+def command_words(node: Node) -> tuple[list[Node], list[Node]]:
     """(assignments before the name, words from the name on) of a `command` node; its redirects are
     not words (`2>/dev/null apt-get update`, `<list xargs ...`: the shell allows them before the name)."""
     assignments: list[Node] = []
@@ -280,7 +280,7 @@ def _command_words(node: Node) -> tuple[list[Node], list[Node]]:
     return assignments, words
 
 
-def _walk(node: Node) -> Iterator[Node]:
+def walk(node: Node) -> Iterator[Node]:
     """Every node in document order; iterative, so a deeply nested script cannot exhaust the stack."""
     stack = [node]
     while stack:
@@ -305,10 +305,10 @@ def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
     if src is None:
         return []
     found: list[SimpleCommand] = []
-    for node in _walk(src.root):
+    for node in walk(src.root):
         if node.type != "command":
             continue
-        _, words = _command_words(node)
+        _, words = command_words(node)
         if not words:
             continue
         start = src.start(node)
@@ -328,7 +328,7 @@ def redirect_targets(script: str, first_line: int = 1) -> list[tuple[str, int, N
     if src is None:
         return []
     found: list[tuple[str, int, Node]] = []
-    for node in _walk(src.root):
+    for node in walk(src.root):
         if node.type != "file_redirect":
             continue
         operators = [c for c in node.children if c.type in _WRITES]
@@ -420,7 +420,7 @@ def _package_lists(src: Source) -> dict[str, PackageList]:
     """Literal assignments that could list packages (`buildDeps='gcc libc6-dev make'`), by name; the
     value node is remembered to rewrite it when an install uses the variable."""
     found: dict[str, PackageList] = {}
-    for node in _walk(src.root):
+    for node in walk(src.root):
         if node.type != "variable_assignment":
             continue
         name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
@@ -474,7 +474,7 @@ def _is_trivial(src: Source, node: Node) -> bool:
         return all(_is_trivial(src, item) for item in _flatten_list(node)[0])
     if node.type != "command":
         return False
-    assignments, words = _command_words(node)
+    assignments, words = command_words(node)
     return not assignments and bool(words) and literal(src, words[0]) in ("set", "true", ":")
 
 
@@ -667,7 +667,7 @@ class _Rewriter:
 
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
-        inner = [self._cmd(c) for c in _walk(value) if c.type == "command"] if value is not None else []
+        inner = [self._cmd(c) for c in walk(value) if c.type == "command"] if value is not None else []
         line = self.src.line(self.src.start(node))
         found = housekeeping.assignment(self.src.slice(name) if name else "", inner, line)
         if found is not None:
@@ -765,7 +765,7 @@ class _Rewriter:
         """Commands that cannot be rewritten in place (substitutions, conditions): report only."""
         if node.type in _PLAIN_WORDS:
             return  # nothing inside (called for every argument of every command)
-        for child in _walk(node):
+        for child in walk(node):
             if child.type == "command":
                 self._report_nested(child)
 
@@ -850,7 +850,7 @@ class _Rewriter:
         return None
 
     def _cmd(self, node: Node) -> Cmd | None:
-        assignments, words = _command_words(node)
+        assignments, words = command_words(node)
         if not words:
             return None
         from migrator.rewrite.packages import MANAGERS, WRAPPERS
@@ -934,7 +934,7 @@ def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, f
     from migrator.rewrite.failures import hidden_reason, set_commands
 
     src = parsed(result, first_line)
-    nodes = {(node.type, src.start(node)): node for node in _walk(src.root)}
+    nodes = {(node.type, src.start(node)): node for node in walk(src.root)}
     sets = set_commands(src.root)
     ordered = sorted(edits, key=lambda e: e.end)
     ends = [e.end for e in ordered]
@@ -1083,7 +1083,7 @@ def _is_test(src: Source, node: Node) -> bool:
     if node.type in ("test_command", "negated_command"):
         return node.type == "test_command" or all(_is_test(src, c) for c in node.named_children)
     if node.type == "command":
-        _, words = _command_words(node)
+        _, words = command_words(node)
         return bool(words) and literal(src, words[0]) in ("test", "[", "command", "type", "which")
     if node.type == "redirected_statement":
         body = node.child_by_field_name("body")
