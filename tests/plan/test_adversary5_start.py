@@ -129,6 +129,24 @@ def test_a_step_needing_a_script_only_an_unread_pip_install_can_have_written_is_
                for f in result.findings)
 
 
+@pytest.mark.parametrize("install", ["pip install --no-cache-dir /src", "pip install -r requirements.txt"])
+def test_a_link_into_usr_local_bin_to_a_script_only_pip_can_have_written_is_an_error(install: str) -> None:
+    result = migrate(f"FROM python:3.12-slim\nCOPY . /src\nRUN {install} && ln -s /usr/local/bin/mytool "
+                     "/usr/local/bin/mt\nCMD [\"mt\", \"serve\"]\n")
+    # the link writes only /usr/local/bin/mt, so nothing but pip can have written mytool: the link dangles (R9-4)
+    assert any(f.code == "MIG574" and f.severity.value == "error" and "/opt/venv/bin/mytool" in f.message
+               for f in result.findings)
+
+
+@pytest.mark.parametrize("writer", ["curl -fsSLo /usr/local/bin/$TOOL https://example.com/t",
+                                    "cp /src/bin/tool /usr/local/bin/$TOOL"])
+def test_a_write_to_a_name_spelled_with_a_variable_may_be_the_script(writer: str) -> None:
+    result = migrate("FROM python:3.12-slim\nARG TOOL\nCOPY . /src\n"
+                     f"RUN pip install /src && {writer} && chmod +x /usr/local/bin/mytool\n"
+                     "CMD [\"mytool\"]\n")
+    assert "MIG574" not in codes(result, "error")
+
+
 def test_a_step_that_writes_the_path_itself_is_still_another_writer() -> None:
     result = migrate("FROM python:3.12-slim\nRUN pip install supervisor\n"
                      "RUN curl -fsSLo /usr/local/bin/supervisord https://example.com/s && chmod +x /usr/local/bin/supervisord\n"

@@ -47,7 +47,7 @@ def venv_start_commands(facts: StageFacts, installer: StageFacts | None = None
         if others.writes(path) or _is_interpreter(name, interpreter):
             return path
         if not pip.provides(name):
-            if pip.unread_line is not None and not others.writes_any():
+            if pip.unread_line is not None and not others.writes_unnamed():
                 unproven.append(name)  # nothing else writes there: most likely pip's, but no line says so
             return path
         if others.any_name and not pip.named(name):
@@ -189,6 +189,12 @@ class LocalBinWriters:
                 or any(p.path.startswith("/usr/local/bin/") for p in self.placements)
                 or _WRITES_A_FILE_THERE.search(self.runs) is not None)
 
+    def writes_unnamed(self) -> bool:
+        """Whether a line may write into /usr/local/bin files whose names no line shows: a copy of a directory or
+        pattern, a RUN writing into the directory, or a RUN naming a file there spelled with a variable.
+        A link or copy to a named file (`ln -s /usr/local/bin/mytool /usr/local/bin/mt`) writes only that name."""
+        return self.any_name or _A_NAME_WITH_A_VARIABLE.search(self.runs) is not None
+
 
 # what precedes a path a RUN runs (`RUN /usr/local/bin/x`, `&& /usr/local/bin/x`): a start, not a write
 _RUNS_IT = r"(?:RUN|&&|\|\||[;|(]|\bexec|\bthen|\bdo)\s{1,8}"
@@ -220,6 +226,7 @@ def _link_destination(match: re.Match[str]) -> str:
 
 
 _WRITES_A_FILE_THERE = re.compile(r"(?:\s-[a-zA-Z]*[oO]|--output(?:-document)?=?|>>?)\s*[\"']?/usr/local/bin/[\w.+-]+")
+_A_NAME_WITH_A_VARIABLE = re.compile(r"/usr/local/bin/[\w.+-]*\$")  # (`cp x /usr/local/bin/$TOOL`, `curl -o`)
 
 
 def _inside(path: str, directory: str) -> bool:
