@@ -56,7 +56,7 @@ def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | Non
     "" (fails with `not found`), WAITS (a loop waits for it forever) or LOOKED_UP (a look-up exits without it)."""
     from migrator.rewrite.failures import hidden_reason, lookup_guard, set_commands
     from migrator.rewrite.missing_tool import exits_without, guards, looked_up, waits_forever
-    from migrator.rewrite.shell import command_words, literal, parsed, walk
+    from migrator.rewrite.shell_syntax import command_words, literal, parsed, walk
     from migrator.rewrite.tools import program_name
 
     try:
