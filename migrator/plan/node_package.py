@@ -34,7 +34,7 @@ class NodePackage:
 def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext,
                directory: str) -> NodePackage | None:
     """The package.json at `directory` of `stage`'s image, when it is a build-context file on disk."""
-    from migrator.validate.startable import context_source
+    from migrator.validate.stage_files import context_source
 
     if files.root is None:
         return None

@@ -577,7 +577,7 @@ def _source_ids(upstream: dict[str, str], knowledge: StageKnowledge, accounts: s
 
 def _heredoc_installs(raw: str, original: Instruction) -> list[str]:
     """The packages the translated heredoc scripts of a COPY install (the runtime may need their libraries)."""
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     copy = _instruction(raw, original)
     commands = [c for i in copy for h in i.heredocs for c in simple_commands(h.body, h.body_line)]

@@ -113,7 +113,7 @@ def _creates_tree(command: Command) -> bool:
 def _install_directory(command: Command, context: EcosystemContext) -> str | None:
     """Where the install made node_modules: its WORKDIR, a `--prefix`, or a literal `cd` before it in
     the same RUN; None when a `cd` goes somewhere not known."""
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     words = list(command.words)
     for option in ("--prefix", "-C", "--dir"):
