@@ -88,6 +88,7 @@ def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutc
     package or user command, which the exec form cannot be rewritten into, or a `bundle` command with flags
     Bundler 4 removed, which becomes the shell form it needs (`bundle config set ... && bundle install`)."""
     from migrator.findings import packages as codes
+    from migrator.plan.facts import shell_script
     from migrator.rewrite.bundler_flags import exec_form_translated
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
     from migrator.rewrite.users import USER_COMMANDS
@@ -95,7 +96,8 @@ def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutc
     argv = instruction.json_args() or []
     program = argv[0].rsplit("/", 1)[-1] if argv else ""
     outcome = RunOutcome(raw=instruction.raw, line=instruction.line, escape=instruction.escape)
-    if program == "bundle" and (translated := exec_form_translated(instruction, argv, family, rules)) is not None:
+    ruby = program == "bundle" or (shell_script(tuple(argv)) or "").find("bundle") >= 0
+    if ruby and (translated := exec_form_translated(instruction, argv, family, rules)) is not None:
         outcome.raw, outcome.findings = translated
         return outcome
     if program in MANAGERS or program in WRAPPERS or program in USER_COMMANDS:
