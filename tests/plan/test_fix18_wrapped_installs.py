@@ -74,6 +74,8 @@ def test_gems_install_into_the_copied_gem_home_whatever_runs_bundle(run: str) ->
      "RUN sh -c 'bundle config set --local without test && bundle install'"),
     ("RUN bundle _2.4.22_ install --without test",
      "RUN bundle _2.4.22_ config set --local without test && bundle _2.4.22_ install"),
+    ('RUN ["nice", "bundle", "install", "--without", "test"]',
+     "RUN nice bundle config set --local without test && nice bundle install"),
     ('RUN ["bundle", "_2.4.22_", "install", "--without", "test"]',
      "RUN bundle _2.4.22_ config set --local without test && bundle _2.4.22_ install"),
 ])
