@@ -42,6 +42,30 @@ class BuildContext:
         except OSError:
             return None
 
+    def project_scripts(self) -> dict[str, str] | None:
+        """The scripts `pipenv run NAME` (Pipfile [scripts]) or `pdm run NAME` (pyproject [tool.pdm.scripts])
+        start, when the context on disk has such a file; None when neither can be read."""
+        from migrator.config import toml_loader
+
+        loader = toml_loader()
+        found: dict[str, str] | None = None
+        for name, keys in (("Pipfile", ("scripts",)), ("pyproject.toml", ("tool", "pdm", "scripts"))):
+            text = self.text(name, 1 << 20)
+            if text is None or loader is None:
+                continue
+            try:
+                table: object = loader.loads(text)
+            except ValueError:  # (tomllib's TOMLDecodeError is a ValueError)
+                continue
+            for key in keys:
+                table = table.get(key) if isinstance(table, dict) else None
+            found = found or {}
+            for script, command in table.items() if isinstance(table, dict) else ():
+                command = command.get("cmd") if isinstance(command, dict) else command  # (pdm: {cmd = "..."})
+                if isinstance(command, str):
+                    found[script] = command
+        return found
+
     def files_under(self, source: str, limit: int = 200) -> list[str] | None:
         """The regular files inside the context directory `source`, as paths relative to it (sorted, at
         most `limit`, never outside the context); None when `source` is not a directory there."""
@@ -79,15 +103,23 @@ class BuildContext:
         return kind_of(head)
 
 
-def kind_of(head: bytes) -> str:
-    if head.startswith(b"\x7fELF"):
-        return "elf"
-    match = _SHEBANG.match(head)
+def shebang_interpreter(text: str) -> str:
+    """The program a script's `#!` line runs, through env (`#!/usr/bin/env python3` -> python3); "" without one."""
+    match = _SHEBANG.match(text.encode("utf-8", "replace"))
     if match is None:
-        return "data"
+        return ""
     interpreter = posixpath.basename(match.group(1).decode("utf-8", "replace"))
     if interpreter == "env" and match.group(2):
         interpreter = posixpath.basename(match.group(2).decode("utf-8", "replace"))
+    return interpreter
+
+
+def kind_of(head: bytes) -> str:
+    if head.startswith(b"\x7fELF"):
+        return "elf"
+    interpreter = shebang_interpreter(head.decode("utf-8", "replace"))
+    if not interpreter:
+        return "data"
     if interpreter == "bash":
         return "bash"
     if interpreter in ("sh", "ash", "dash"):

@@ -449,6 +449,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
         keep_root=root_reason(stage_plan.stage),
         java=runtime_java(plan),
         source_shell=source_shell(ref, root.choice.rule) if ref is not None and root.choice is not None else None,
+        files=plan.files,
     )
 
 
