@@ -536,9 +536,10 @@ def _moved_programs(argv: list[str], line: int, context: RuntimeContext) -> list
     none."""
     moved = list(argv)
     reasons: dict[str, None] = {}
+    kept = {copy.destination.rstrip("/") for copy in context.plan.copies}  # (`go build -o /go/bin/app`: there)
     for index, word in enumerate(argv):
         place = context.plan.moved.get(posixpath.dirname(word))
-        if place is not None and posixpath.basename(word):
+        if place is not None and posixpath.basename(word) and word not in kept and posixpath.dirname(word) not in kept:
             moved[index] = posixpath.join(place[0], posixpath.basename(word))
             reasons[place[1]] = None
     if moved == argv:
@@ -554,8 +555,12 @@ def _moved_in_text(raw: str, line: int, context: RuntimeContext) -> str:
     changes: dict[str, None] = {}
     reasons: dict[str, None] = {}
 
+    kept = {copy.destination.rstrip("/") for copy in context.plan.copies}
+
     def moved(match: re.Match[str]) -> str:
         directory, name = posixpath.split(match.group(0))
+        if match.group(0) in kept or directory in kept:
+            return match.group(0)
         destination, why = context.plan.moved[directory]
         changes[f"{match.group(0)} -> {destination}/{name}"] = None
         reasons[why] = None

@@ -64,3 +64,11 @@ def test_a_health_check_that_runs_the_program_runs_it_where_the_runtime_has_it()
     lines = runtime_lines(result)
     assert 'HEALTHCHECK --interval=30s CMD ["/usr/local/bin/app", "health"]' in lines
     assert not any('"/go/bin/' in line for line in lines)
+
+
+def test_a_program_go_build_writes_where_the_command_names_it_is_not_moved() -> None:
+    # (the go install writes a tool to GOPATH; the app is built to /go/bin/app itself, which the runtime copies)
+    result = migrate(_GO + "RUN go install github.com/x/tool@latest && go build -o /go/bin/app .\n"
+                     'CMD ["/go/bin/app"]\n')
+    lines = runtime_lines(result)
+    assert "COPY --from=builder /go/bin/app /go/bin/app" in lines and 'CMD ["/go/bin/app"]' in lines
