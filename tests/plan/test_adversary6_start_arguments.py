@@ -116,3 +116,13 @@ def test_a_tool_also_run_outside_the_branch_stays_an_error(tmp_path: Path) -> No
             'curl -sf http://config/env -o .env')
     [(code, severity, _)] = start_findings(tmp_path, body)
     assert (code, severity) == ("MIG563", Severity.ERROR)
+
+
+def test_a_script_run_through_sh_gets_the_words_after_it_as_its_arguments(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text("{}\n")
+    (tmp_path / "ep.sh").write_text('#!/bin/sh\ncase "$1" in\n  debug) exec curl http://localhost:3000 ;;\nesac\n'
+                                    'exec "$@"\n')
+    text = ENTRYPOINT_APP.replace('ENTRYPOINT ["/ep.sh"]', 'ENTRYPOINT ["sh", "/ep.sh"]') + NODE_CMD
+    result = migrate(text, tmp_path)
+    assert [(f.code, f.severity) for f in result.findings if f.code in ("MIG563", "MIG564")] == [
+        ("MIG564", Severity.WARNING)]
