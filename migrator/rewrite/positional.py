@@ -11,7 +11,9 @@ that may run.
 from __future__ import annotations
 
 import fnmatch
+import operator
 import re
+from collections.abc import Callable
 
 from migrator.rewrite.failures import clause_body, same_node
 
@@ -27,6 +29,9 @@ _VALUES = frozenset({"string", "raw_string", "word", "number", "simple_expansion
                      "extglob_pattern", "regex"})
 _EXPANSION = re.compile(r"\$\{(#?)([0-9@*#])(?:(:?[-=+?])(.*)|(##?|%%?)(.*))?\}", re.S)
 _SPECIAL = re.compile(r"[$`(]")
+_NUMERIC: dict[str, Callable[[int, int], bool]] = {
+    "-eq": operator.eq, "-ne": operator.ne, "-gt": operator.gt, "-ge": operator.ge, "-lt": operator.lt,
+    "-le": operator.le}
 
 
 class Arguments:
@@ -153,6 +158,11 @@ class Arguments:
         if len(tokens) == 2 and texts[0] in ("-z", "-n"):
             value = self._value(tokens[1])
             return None if value is None else (value == "") == (texts[0] == "-z")
+        if len(tokens) == 3 and texts[1] in _NUMERIC:
+            numbers = [self._value(tokens[0]), self._value(tokens[2])]
+            if not all(n is not None and re.fullmatch(r"-?\d+", n) for n in numbers):
+                return None
+            return _NUMERIC[texts[1]](int(numbers[0] or 0), int(numbers[1] or 0))
         if len(tokens) == 3 and texts[1] in ("=", "==", "!="):
             left = self._value(tokens[0])
             same = self._glob_match(left, tokens[2]) if double else _equal(left, self._value(tokens[2]))
@@ -322,10 +332,11 @@ def _plain(word: str) -> str | None:
     return word.replace('"', "").replace("'", "")
 
 
-def _strip(value: str, glob: str, operator: str) -> str:
-    prefix = operator.startswith("#")
+def _strip(value: str, glob: str, kind: str) -> str:
+    """`${1#glob}`, `${1##glob}`, `${1%glob}`, `${1%%glob}`."""
+    prefix = kind.startswith("#")
     cuts = list(range(len(value) + 1)) if prefix else list(range(len(value), -1, -1))
-    if operator in ("##", "%%"):
+    if kind in ("##", "%%"):
         cuts.reverse()
     for cut in cuts:
         part = value[:cut] if prefix else value[cut:]

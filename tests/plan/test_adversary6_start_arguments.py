@@ -56,6 +56,8 @@ def start_findings(tmp_path: Path, body: str, cmd: str = NODE_CMD) -> list[tuple
     'case "$1" in\n  "debug"|probe) exec curl -v http://localhost:3000/health ;;\nesac',
     'case "$1" in\n  node) echo starting ;;\n  *) exec curl -v http://localhost:3000/health ;;\nesac',
     'case "$1" in\n  [dp]*) exec curl -v http://localhost:3000/health ;;\nesac',
+    'if [ $# -eq 0 ]; then exec curl -v http://localhost:3000/health; fi',
+    'case "${1%.js}" in\n  server) exec curl -v http://localhost:3000/health ;;\nesac',
 ])
 def test_a_tool_in_a_branch_for_another_first_argument_is_a_warning_the_container_starts(
         tmp_path: Path, branch: str) -> None:
@@ -84,6 +86,8 @@ def test_the_official_option_test_that_does_not_fire_keeps_the_arguments_known(t
     'case "$1" in\n  node|n*) exec curl -v http://localhost:3000/health ;;\nesac',
     'case "$1" in\n  debug) echo debug ;;\n  *) exec curl -v http://localhost:3000/health ;;\nesac',
     'if [ "$1" = debug -o "$1" = node ]; then exec curl -v http://localhost:3000/health; fi',
+    'if [ "$#" -ge 2 ]; then exec curl -v http://localhost:3000/health; fi',
+    'case "${2%.js}" in\n  server) exec curl -v http://localhost:3000/health ;;\nesac',
 ])
 def test_a_tool_in_the_branch_the_images_command_takes_stays_an_error(tmp_path: Path, branch: str) -> None:
     [(code, severity, message)] = start_findings(tmp_path, branch)
