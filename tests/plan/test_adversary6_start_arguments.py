@@ -130,3 +130,11 @@ def test_a_script_run_through_sh_gets_the_words_after_it_as_its_arguments(tmp_pa
     result = migrate(text, tmp_path)
     assert [(f.code, f.severity) for f in result.findings if f.code in ("MIG563", "MIG564")] == [
         ("MIG564", Severity.WARNING)]
+
+
+def test_a_wait_or_look_up_in_a_branch_for_another_argument_is_a_warning_too(tmp_path: Path) -> None:
+    body = ('case "$1" in\n  migrate)\n    until nc -z db 5432; do sleep 1; done\n'
+            '    command -v psql >/dev/null || exit 1\n    exec psql "$DATABASE_URL" ;;\nesac')
+    found = start_findings(tmp_path, body)
+    assert sorted((c, s, m.split("`")[3]) for c, s, m in found) == [
+        ("MIG564", Severity.WARNING, "nc"), ("MIG564", Severity.WARNING, "psql")]
