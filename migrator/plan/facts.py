@@ -252,7 +252,7 @@ def seen_through(command: Command, depth: int = 0) -> list[Command]:
     script = shell_script(words)
     if script is None or depth > 3:
         return seen
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     workdir, known = command.workdir, command.workdir_known
     try:

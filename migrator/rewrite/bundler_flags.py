@@ -342,7 +342,7 @@ def exec_form_translated(instruction: Instruction, argv: list[str], family: str,
 
 def _untranslated(cmd: Cmd, script: str) -> Outcome | None:
     """MIG422 when the shell's script runs bundle with a flag Bundler 4 removed that cannot be rewritten there."""
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     try:
         runs = [c.words for c in simple_commands(script)]
