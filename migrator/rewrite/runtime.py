@@ -226,7 +226,7 @@ class _MadePaths:
                 value = word.split("=", 1)[-1]
                 if "/" not in value or "$" in value:
                     continue
-                path = command.resolve(value, facts.env).rstrip("/")
+                path = (command.resolve(value, facts.env) or "").rstrip("/")
                 if path and path not in _SYSTEM_DIRECTORIES:
                     self.named.add(path)
                 while path:
