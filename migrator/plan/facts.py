@@ -45,7 +45,13 @@ class Command:
 
 def run_word(word: str, env: Mapping[str, str | None]) -> str | None:
     """A word of a RUN with the variables `env` knows expanded; None when it names one `env` does not know
-    (absent, or None), or runs a command (`$(...)`, backticks) to make itself."""
+    (absent, or None), or runs a command (`$(...)`, backticks) to make itself. A leading `~` is HOME."""
+    if word.startswith("~"):
+        user, slash, rest = word.partition("/")
+        home = env.get("HOME") if user == "~" else None  # (`~app/`: that user's home, from /etc/passwd)
+        if home is None:
+            return None
+        word = home.rstrip("/") + slash + rest if slash else home
     if "$" not in word and "`" not in word:
         return word
     if "`" in word or "$(" in word:

@@ -39,6 +39,13 @@ def made_directories(facts: StageFacts) -> list[str]:
     return made
 
 
+def unknown_directories(facts: StageFacts) -> list[tuple[Command, str]]:
+    """(command, word) of each directory `mkdir` or `install -d` makes at a path this file does not show:
+    spelled with a variable whose value is computed, a loop's, or set nowhere in the file (`mkdir -p $D/data`)."""
+    return [(command, word) for command in facts.commands for word in _directories_made_by(command.words)
+            if ("$" in word or "`" in word or word.startswith("~")) and command.resolve(word, facts.env) is None]
+
+
 def _made_whatever(condition: str, directories: tuple[str, ...]) -> bool:
     """The directory is there whichever way the condition went: `mkdir -p d || true` (mkdir fails only when
     it cannot make it), `[ ! -d d ] && mkdir d` (a test of the directory itself)."""

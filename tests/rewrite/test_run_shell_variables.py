@@ -110,3 +110,16 @@ def test_a_go_output_through_an_unknown_variable_is_said_not_copied() -> None:
 def test_a_directory_made_through_an_unknown_variable_is_not_copied() -> None:
     result = migrate(PYTHON.format(run="RUN D=$(mktemp -d) && mkdir -p $D/data"))
     assert not any(" /data" in c for c in copies(result))
+
+
+def test_a_directory_made_through_an_unknown_variable_is_said() -> None:
+    result = migrate(PYTHON.format(run="RUN D=$(mktemp -d) && mkdir -p $D/data"))
+    assert any(f.code == "MIG581" and "$D/data" in f.message for f in result.findings)
+
+
+def test_a_tilde_is_the_users_home() -> None:
+    result = migrate(PYTHON.format(run="RUN mkdir -p ~/data /srv/x"))
+    assert "COPY --from=builder /root/data /root/data" in copies(result)
+    assert not any("~" in f.message for f in result.findings if f.code == "MIG555")
+    assert "MIG582" in codes(result)
+
