@@ -56,6 +56,8 @@ def run_word(word: str, env: Mapping[str, str | None]) -> str | None:
         return word
     if "`" in word or "$(" in word:
         return None
+    if any(name in env and env[name] is None for name in _REFERENCED.findall(word)):
+        return None  # (`${ARCH:-x86_64}` after `ARCH=$(uname -m)`: not the default)
     expanded, missing = expand_args(word, env)
     return None if missing or "${" in expanded else expanded
 

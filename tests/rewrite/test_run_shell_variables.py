@@ -123,3 +123,9 @@ def test_a_tilde_is_the_users_home() -> None:
     assert not any("~" in f.message for f in result.findings if f.code == "MIG555")
     assert "MIG582" in codes(result)
 
+
+
+def test_a_default_does_not_stand_for_a_computed_value() -> None:
+    result = migrate(GO.format(run="RUN ARCH=$(uname -m); go build -o /out/${ARCH:-amd64}/app ."))
+    assert not any("/out/amd64" in c for c in copies(result))
+    assert "MIG581" in codes(result)
