@@ -102,6 +102,20 @@ CODES: tuple[Code, ...] = (
          "/usr/local/bin/<script>, and the step fails the build (a link points to nothing). Name "
          "/opt/venv/bin/<script> in the step, or name the package on the pip command line so the tool can move "
          "the path itself."),
+    Code("MIG581", Severity.WARNING, "a path the build makes through a variable of unknown value is not carried",
+         "A RUN of the final stage writes its output (`go build -o $OUT/app`, `dotnet publish -o $DIR`, "
+         "`mkdir -p $DATA`) through a shell variable whose value this file does not show: one computed by the "
+         "RUN (`ARCH=$(uname -m)`), a loop's, one the base image sets, or HOME for a user the Dockerfile did "
+         "not make. The tool does not guess a path (a COPY --from of a path the builder never made stops the "
+         "build), so the runtime does not get it. Spell the path out, or set the variable with ENV or in the "
+         "RUN itself (`OUT=/usr/local/bin && go build -o $OUT/app .` is read), and migrate again."),
+    Code("MIG582", Severity.WARNING, "a directory made in root's home is out of the runtime user's reach",
+         "The original final stage ran as root and made a directory under /root, often through $HOME, which a "
+         "RUN's shell has as /root for root (`mkdir -p $HOME/data`, `${HOME}/.local/share/app`). The runtime "
+         "gets it at the same path, but it runs as a nonroot user (uid 65532): Wolfi's base layout makes /root "
+         "0700, so the app cannot enter it, and that user's HOME is another directory, so `$HOME/data` read "
+         "at run time names a directory that is not there. Make the directory outside /root and name it with "
+         "ENV (`ENV DATA_DIR=/var/lib/app`), or have the app read an explicit path."),
     Code("MIG516", Severity.WARNING, "install option does not fit the migrated layout",
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),

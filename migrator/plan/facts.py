@@ -26,9 +26,42 @@ class Command:
     assignments: tuple[str, ...] = ()  # the leading `VAR=value` words, e.g. ("CGO_ENABLED=0",)
     # False when a `cd` in the shell script the command runs in went somewhere not known (`sh -c "cd $D && ..."`)
     workdir_known: bool = True
+    # what the RUN's shell has that the Dockerfile's variables do not say: HOME (the USER's home), the
+    # variables the RUN set before this command (`OUT=/usr/local/bin && go build -o $OUT/app`); None: unknown
+    shell: tuple[tuple[str, str | None], ...] = ()
 
-    def resolve(self, path: str, env: dict[str, str | None]) -> str:
-        return absolute(path, self.workdir, env)
+    def environment(self, env: Mapping[str, str | None]) -> Mapping[str, str | None]:
+        """The variables this command's words see: the stage's, then the shell's own."""
+        return ChainMap(dict(self.shell), env) if self.shell else env  # type: ignore[arg-type]
+
+    def expand(self, word: str, env: Mapping[str, str | None]) -> str | None:
+        """`word` as the RUN's shell expands it; None when a variable in it has a value this file does not
+        show (computed with `$(...)`, set by the base image or nowhere, a loop's): never "" in its place."""
+        return run_word(word, self.environment(env))
+
+    def resolve(self, path: str, env: Mapping[str, str | None]) -> str | None:
+        """The absolute path a word of the command names; None when it is not known (expand)."""
+        expanded = self.expand(path, env)
+        return None if expanded is None else joined(expanded, self.workdir)
+
+
+def run_word(word: str, env: Mapping[str, str | None]) -> str | None:
+    """A word of a RUN with the variables `env` knows expanded; None when it names one `env` does not know
+    (absent, or None), or runs a command (`$(...)`, backticks) to make itself. A leading `~` is HOME."""
+    if word.startswith("~"):
+        user, slash, rest = word.partition("/")
+        home = env.get("HOME") if user == "~" else None  # (`~app/`: that user's home, from /etc/passwd)
+        if home is None:
+            return None
+        word = home.rstrip("/") + slash + rest if slash else home
+    if "$" not in word and "`" not in word:
+        return word
+    if "`" in word or "$(" in word:
+        return None
+    if any(name in env and env[name] is None for name in _REFERENCED.findall(word)):
+        return None  # (`${ARCH:-x86_64}` after `ARCH=$(uname -m)`: not the default)
+    expanded, missing = expand_args(word, env)
+    return None if missing or "${" in expanded else expanded
 
 
 @dataclass
@@ -47,6 +80,7 @@ class StageFacts:
     cmd: Instruction | None = None
     entrypoint: Instruction | None = None
     has_run: bool = False
+    homes: dict[str, str | None] = field(default_factory=dict)  # user name or uid -> home (useradd, adduser)
     # a path a build argument made, as it was written: /app -> ${APP_HOME} (`--build-arg APP_HOME=/srv`)
     arg_paths: dict[str, str] = field(default_factory=dict)
     build_args: set[str] = field(default_factory=set)  # ARG names in force that no ENV has replaced
@@ -57,6 +91,43 @@ class StageFacts:
     made_from_unset: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # WORKDIR lines read through such variables: (line, the directory, the variables)
     unset_workdirs: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+
+    def home(self) -> str | None:
+        """HOME in a RUN of the USER in force: /root for root, the home of a user the stage made; None when
+        the file does not show it (a user of the base image)."""
+        user = (self.user or "root").split(":")[0]
+        return "/root" if user in ("root", "0") else self.homes.get(user)
+
+    def note_user(self, words: tuple[str, ...]) -> None:
+        """Remember the home of a user `useradd` or `adduser` makes, by name and by uid."""
+        from migrator.parse.options import scan
+
+        program = posixpath.basename(words[0])
+        if program not in ("useradd", "adduser"):
+            return
+        if program == "useradd":
+            found = scan(words[1:], "bcdefgGkKpPRsuZ", {"--base-dir", "--comment", "--home-dir", "--home",
+                                                        "--expiredate", "--inactive", "--gid", "--groups",
+                                                        "--skel", "--key", "--password", "--root", "--shell",
+                                                        "--uid", "--prefix", "--selinux-user"})
+            home = found.value("-d", "--home-dir", "--home")
+            base: str | None = found.value("-b", "--base-dir") or "/home"
+        else:  # Debian's adduser (--home; a --system user's is /nonexistent) or busybox's (-h)
+            found = scan(words[1:], "hgsGuk", {"--home", "--shell", "--uid", "--gid", "--gecos", "--ingroup",
+                                               "--firstuid", "--lastuid", "--conf", "--comment"})
+            home = found.value("-h", "--home")
+            base = None if found.has("--system") else "/home"
+        if not found.operands:
+            return
+        name = found.operands[0]
+        if home is None:
+            home = posixpath.join(base, name) if base is not None else None
+        elif "$" in home or "`" in home:
+            home = run_word(home, self.env)
+        uid = found.value("-u", "--uid")
+        for key in (name, uid):
+            if key:
+                self.homes[key] = home
 
     def commands_named(self, *names: str) -> list[Command]:
         return [c for c in self.run_commands() if c.words and posixpath.basename(c.words[0]) in names]
@@ -248,7 +319,7 @@ def seen_through(command: Command, depth: int = 0) -> list[Command]:
         return []
     seen = [command if words == command.words else
             Command(words, command.line, command.instruction, command.workdir, command.assignments,
-                    command.workdir_known)]
+                    command.workdir_known, command.shell)]
     script = shell_script(words)
     if script is None or depth > 3:
         return seen
@@ -268,7 +339,8 @@ def seen_through(command: Command, depth: int = 0) -> list[Command]:
             continue
         if run_words:
             seen += seen_through(Command(run_words, command.line, command.instruction, workdir,
-                                         run.words[: len(run.words) - len(run_words)], known), depth + 1)
+                                         run.words[: len(run.words) - len(run_words)], known, command.shell),
+                                 depth + 1)
     return seen
 
 
@@ -320,6 +392,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
         facts.build_args = set(inherited.build_args)
         facts.arg_env, facts.env_names = dict(inherited.arg_env), set(inherited.env_names)
         facts.made_from_unset = dict(inherited.made_from_unset)
+        facts.homes = dict(inherited.homes)
     for instruction in stage.instructions:
         keyword = instruction.keyword
         if keyword in ("WORKDIR", "ENV", "ARG"):
@@ -344,15 +417,37 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
                     facts.commands.append(Command(words, instruction.line, instruction, facts.workdir))
                 continue
             for script, first_line in run_scripts(instruction):
+                shell = RunShell(facts, script, first_line)
                 for command in simple_commands(script, first_line):
                     words = strip_env_prefix(command.words)
                     if words:
                         assignments = _assignments(script[command.start : command.end])
                         assignments += command.words[: len(command.words) - len(words)]
-                        facts.commands.append(
-                            Command(words, command.line, instruction, facts.workdir, tuple(assignments))
-                        )
+                        facts.commands.append(Command(words, command.line, instruction, facts.workdir,
+                                                      tuple(assignments), shell=shell.at(command.start)))
+                        facts.note_user(words)
     return facts
+
+
+class RunShell:
+    """The variables of a RUN's shell that the Dockerfile's do not give: HOME, which the shell has from
+    /etc/passwd for the USER in force (/root for root) where no ENV sets it, and what the script assigns
+    (`OUT=/usr/local/bin &&`, `export OUT=...;`) for the commands after the assignment."""
+
+    def __init__(self, facts: StageFacts, script: str, first_line: int) -> None:
+        from migrator.rewrite.shell_syntax import shell_assignments
+
+        self.env = facts.env
+        self.local: dict[str, str | None] = {} if "HOME" in facts.env else {"HOME": facts.home()}
+        self.pending = shell_assignments(script, first_line) if "=" in script or "for" in script else []
+        self.pending.sort(key=lambda assignment: assignment.start, reverse=True)
+
+    def at(self, position: int) -> tuple[tuple[str, str | None], ...]:
+        while self.pending and self.pending[-1].start <= position:
+            assignment = self.pending.pop()
+            value = assignment.value
+            self.local[assignment.name] = None if value is None else run_word(value, ChainMap(self.local, self.env))
+        return tuple(self.local.items())
 
 
 def _read_variables(instruction: Instruction, facts: StageFacts, global_args: dict[str, str | None]) -> None:

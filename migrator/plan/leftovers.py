@@ -34,9 +34,16 @@ def made_directories(facts: StageFacts) -> list[str]:
             if any(c in word for c in "*?["):
                 continue  # (`install -d [ab]`: the shell's matches, or the pattern itself; COPY would read a pattern)
             path = command.resolve(word, facts.env)
-            if not _inside_any(path, later) and path not in made:
+            if path is not None and not _inside_any(path, later) and path not in made:
                 made.append(path)
     return made
+
+
+def unknown_directories(facts: StageFacts) -> list[tuple[Command, str]]:
+    """(command, word) of each directory `mkdir` or `install -d` makes at a path this file does not show:
+    spelled with a variable whose value is computed, a loop's, or set nowhere in the file (`mkdir -p $D/data`)."""
+    return [(command, word) for command in facts.commands for word in _directories_made_by(command.words)
+            if ("$" in word or "`" in word or word.startswith("~")) and command.resolve(word, facts.env) is None]
 
 
 def _made_whatever(condition: str, directories: tuple[str, ...]) -> bool:
@@ -116,7 +123,7 @@ def last_uses(facts: StageFacts) -> dict[str, int]:
             value = word.split("=", 1)[-1]
             if "/" not in value and "." not in value:
                 continue
-            path = command.resolve(value, facts.env).rstrip("/")
+            path = (command.resolve(value, facts.env) or "").rstrip("/")
             while path:  # the path and each directory above it (what it is inside)
                 last[path] = index
                 path = path.rsplit("/", 1)[0]
@@ -137,7 +144,8 @@ def _removal_targets(commands: list[Command], facts: StageFacts,
     for index, command in enumerate(commands):
         words = command.words
         if words and words[0].rsplit("/", 1)[-1] == "mv" and (moved := copy_operands(words)) is not None:
-            found += [(index, command.resolve(w, facts.env)) for w in moved.sources if not any(c in w for c in "*?[$")]
+            found += [(index, path) for w in moved.sources
+                      if not any(c in w for c in "*?[$") and (path := command.resolve(w, facts.env)) is not None]
             continue
         if not words or words[0].rsplit("/", 1)[-1] != "rm":
             continue
@@ -149,7 +157,9 @@ def _removal_targets(commands: list[Command], facts: StageFacts,
         for word in words[1:]:
             if word.startswith("-") or any(c in word for c in "*?[$"):
                 continue
-            found.append((index, command.resolve(word, facts.env)))
+            path = command.resolve(word, facts.env)
+            if path is not None:
+                found.append((index, path))
     return found
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import posixpath
 from fnmatch import fnmatchcase
 
-from migrator.parse.variables import expand_args
 from migrator.plan.copy_commands import COPY_COMMANDS, copy_operands, made_directories
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 from migrator.plan.facts import Command, joined
@@ -44,7 +43,7 @@ def copy_started_program(context: EcosystemContext, plan: RuntimePlan) -> None:
     facts = context.facts
     if context.single_stage:
         return
-    placements = placed_files(facts.commands, facts.env, facts.directories)
+    placements = placed_files(facts.commands, facts.env, facts.directories, unknown_sources=True)
     _follow_moves(plan, placements)
     for program in _started_programs(context):
         if "/" not in program and _runtime_has(context, plan, program):
@@ -88,7 +87,8 @@ def _follow_moves(plan: RuntimePlan, placements: list[Placement]) -> None:
     """A build output that a later `mv` moved (`go build -o app . && mv app /usr/local/bin/`) is copied from
     where it went: its old path is gone, and a COPY --from of it would fail the build."""
     for placement in placements:
-        if not placement.moved or not any(_inside(c.source, placement.source) for c in plan.copies):
+        if not placement.moved or not placement.source or \
+                not any(_inside(c.source, placement.source) for c in plan.copies):
             continue
         moved: list[Copy] = []
         for copy in plan.copies:
@@ -126,33 +126,44 @@ def _candidates(program: str, workdir: str, env: dict[str, str | None]) -> list[
     return [posixpath.join(d, program) for d in directories if d.startswith("/")]
 
 
-def placed_files(commands: list[Command], env: dict[str, str | None], directories: set[str]) -> list[Placement]:
+def placed_files(commands: list[Command], env: dict[str, str | None], directories: set[str],
+                 unknown_sources: bool = False) -> list[Placement]:
     """Files that cp, mv, install and ln put in place, in the order the commands ran. A `cd` earlier in the
-    same RUN moves where relative paths point."""
+    same RUN moves where relative paths point. A path spelled with a variable whose value the file does not
+    show is not known: no placement, or with `unknown_sources`, one whose source is "" when only the source is
+    unknown and the destination names the file (`cp app-$ARCH /usr/local/bin/app`)."""
     placed: list[Placement] = []
     made = set(directories) | _made_directories(commands, env)
-    cwd: dict[int, str] = {}  # RUN line -> directory after its last `cd`
+    cwd: dict[int, str | None] = {}  # RUN line -> directory after its last `cd` (None: not known)
     for command in commands:
         name = posixpath.basename(command.words[0])
+        if name not in COPY_COMMANDS and name != "cd":
+            continue
         here = cwd.get(command.instruction.line, command.workdir)
-        words = _expanded(command.words[1:], env) if name in COPY_COMMANDS or name == "cd" else None
-        if words is None:
-            continue  # (a variable the RUN sets itself, or none: where the file goes is not known)
+        words = tuple(_UNKNOWN if word is None else word for word in _expanded(command, env))
         if name == "cd":
             if len(words) == 1:
-                cwd[command.instruction.line] = _absolute(words[0], here, env)
+                known = here is not None and _UNKNOWN not in words[0]
+                cwd[command.instruction.line] = joined(words[0], here) if known and here is not None else None
             continue
         operands = copy_operands((name, *words))
-        if operands is None:
+        if operands is None or here is None or _UNKNOWN in operands.destination:
             continue
-        destination = _absolute(operands.destination, here, env)
+        destination = joined(operands.destination, here)
         into = operands.into_directory
         if into is None:
             into = destination in made or destination in _KNOWN_DIRECTORIES
         for source in operands.sources:
+            if _UNKNOWN in source:
+                if unknown_sources and not into and name != "mv":
+                    placed.append(Placement(destination, "", command))
+                continue
             path = posixpath.join(destination, posixpath.basename(source.rstrip("/"))) if into else destination
-            placed.append(Placement(path, _absolute(source, here, env), command))
+            placed.append(Placement(path, joined(source, here), command))
     return _with_conditions(placed)
+
+
+_UNKNOWN = "\0"  # (a word whose variables have values the file does not show)
 
 
 def _with_conditions(placed: list[Placement]) -> list[Placement]:
@@ -166,31 +177,19 @@ def _with_conditions(placed: list[Placement]) -> list[Placement]:
     return [replace(p, condition=conditional.get((p.command.line, p.command.words))) for p in placed]
 
 
-def _expanded(words: tuple[str, ...], env: dict[str, str | None]) -> tuple[str, ...] | None:
-    """The words with the stage's variables expanded; None when one names a variable the stage does not set."""
-    expanded: list[str] = []
-    for word in words:
-        text, missing = expand_args(word, env)
-        if missing:
-            return None
-        expanded.append(text)
-    return tuple(expanded)
+def _expanded(command: Command, env: dict[str, str | None]) -> list[str | None]:
+    """The command's arguments with the variables of its RUN expanded (the stage's, HOME, those the RUN set
+    before it); None for one that names a variable whose value the file does not show."""
+    return [command.expand(word, env) for word in command.words[1:]]
 
 
 def _made_directories(commands: list[Command], env: dict[str, str | None]) -> set[str]:
     made: set[str] = set()
     for command in commands:
         if posixpath.basename(command.words[0]) == "mkdir":
-            made |= {_absolute(w, command.workdir, env) for w in command.words[1:]
-                     if not w.startswith("-") and "$" not in w}
-        made |= {_absolute(w, command.workdir, env) for w in made_directories(command.words) if "$" not in w}
+            made |= {p for w in command.words[1:] if not w.startswith("-") and (p := command.resolve(w, env))}
+        made |= {p for w in made_directories(command.words) if (p := command.resolve(w, env))}
     return made
-
-
-def _absolute(path: str, workdir: str, env: dict[str, str | None]) -> str:
-    from migrator.plan.facts import absolute
-
-    return absolute(path, workdir, env)
 
 
 def _inside(path: str, directory: str) -> bool:

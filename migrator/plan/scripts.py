@@ -52,6 +52,8 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
         if posixpath.basename(program) in SHELLS or not ("/" in program or program.endswith(".sh")):
             continue
         path = command.resolve(program, facts.env)
+        if path is None:
+            continue
         source = _script_from_context(program, path, copies, chain)
         written = run_written_scripts(chain) if written is None else written
         if path in written or (source or "").startswith(HEREDOC_SOURCE):

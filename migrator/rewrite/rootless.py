@@ -34,9 +34,10 @@ from migrator.plan.writable import (
 
 def prepare_split(facts: StageFacts, runtime_plan: RuntimePlan, uid: int) -> list[Finding]:
     """A split runtime: the WORKDIR copy and the data directories are given to the runtime user."""
+    notes = _in_root_home(facts, uid)
     paths = writable_directories(facts)
     if not paths:
-        return []
+        return notes
     workdir = facts.workdir
     covered = {c.destination for c in runtime_plan.copies if c.chown}  # VOLUMEs, already made (MIG527)
     made = [p for p in data_directories(facts) if p != workdir and p not in covered]
@@ -51,7 +52,24 @@ def prepare_split(facts: StageFacts, runtime_plan: RuntimePlan, uid: int) -> lis
                             if p != workdir and p not in covered and p not in made
                             and not (copied_whole and inside(p, workdir))
                             and not any(c.destination == p for c in runtime_plan.copies)]
-    return [_warning(facts, paths, uid)]
+    return [_warning(facts, paths, uid), *notes]
+
+
+def _in_root_home(facts: StageFacts, uid: int) -> list[Finding]:
+    """MIG582: directories the stage made under /root (`mkdir -p $HOME/data` as root) are copied where they were
+    made, but the runtime's user cannot reach them, and its own HOME is elsewhere."""
+    from migrator.plan.leftovers import made_directories
+    from migrator.plan.writable import ran_as_root
+
+    if not ran_as_root(facts):
+        return []
+    made = [path for path in made_directories(facts) if inside(path, "/root") and path != "/root"]
+    if not made:
+        return []
+    return [finding("MIG582", facts.stage.from_item.line, f"{', '.join(made)} made under root's home (HOME is /root "
+                    f"for root): the runtime runs as uid {uid}, whose HOME is another directory and who cannot "
+                    "enter /root (0700 on Wolfi); make the directory outside /root (with ENV for its path) if the "
+                    "app uses it")]
 
 
 def chown_copies(items: list[Item], facts: StageFacts, uid: int) -> tuple[list[Item], list[Finding]]:

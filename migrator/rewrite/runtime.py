@@ -13,7 +13,7 @@ from migrator.parse.variables import dockerfile_word, escaped_word
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, build_only_args
-from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths
+from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths, unknown_directories
 from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.writable import made_data_directories
 from migrator.records import dataclass, field
@@ -232,7 +232,7 @@ class _MadePaths:
                 value = word.split("=", 1)[-1]
                 if "/" not in value or "$" in value:
                     continue
-                path = command.resolve(value, facts.env).rstrip("/")
+                path = (command.resolve(value, facts.env) or "").rstrip("/")
                 if path and path not in _SYSTEM_DIRECTORIES:
                     self.named.add(path)
                 while path:
@@ -342,6 +342,10 @@ def _note_uncarried(context: RuntimeContext) -> None:
     facts = context.facts
     carried = [c.destination for c in runtime_copies(context)] + [t for _, t in facts.unplaced_copies]
     lost = uncarried(facts, carried, made_directories(facts))
+    for command, word in unknown_directories(facts):
+        context.findings.append(finding("MIG581", command.line, f"`{command.words[0]}` makes {word}, a path through "
+                                        "a variable whose value this file does not show: the runtime does not get "
+                                        "it"))
     if lost:
         line = facts.stage.from_item.line
         context.findings.append(finding("MIG561", line, f"not in the {context.image.name} runtime: "

@@ -280,6 +280,45 @@ def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
     return found
 
 
+@dataclass(frozen=True)
+class ShellAssignment:
+    name: str
+    value: str | None  # as written without quotes, expansions kept; None when computed (`$(uname -m)`, a loop)
+    start: int  # where the assignment is in the script: the commands after it see the value
+
+
+_COMPUTED = frozenset({"command_substitution", "arithmetic_expansion", "process_substitution", "ansi_c_string",
+                       "translated_string", "brace_expression"})
+
+
+def shell_assignments(script: str, first_line: int = 1) -> list[ShellAssignment]:
+    """The variables a script sets for the commands after it, in order: `X=v;`, `X=v &&`, `export X=v`,
+    `declare`/`local`/`readonly X=v`, a `for X in` loop (computed). An assignment before a command's name
+    (`X=v cmd`) is that command's environment only, and its words do not see it: not here. [] when the
+    script cannot be parsed."""
+    src = _parsed_cleanly(script, first_line)
+    if src is None:
+        return []
+    found: list[ShellAssignment] = []
+    for node in walk(src.root):
+        if node.type == "for_statement":
+            variable = node.child_by_field_name("variable")
+            if variable is not None:
+                found.append(ShellAssignment(src.slice(variable), None, src.start(node)))
+            continue
+        if node.type != "variable_assignment" or (node.parent is not None and node.parent.type == "command"):
+            continue
+        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        if name is None or name.type != "variable_name":
+            continue  # (`a[1]=x`)
+        text: str | None = ""
+        if value is not None:
+            computed = any(n.type in _COMPUTED for n in walk(value))
+            text = None if computed else _word_text(src, value)
+        found.append(ShellAssignment(src.slice(name), text, src.end(node)))
+    return found
+
+
 _WRITES = {">", ">>", ">|", "&>", "&>>"}
 
 

@@ -20,9 +20,8 @@ import posixpath
 from collections.abc import Callable, Iterator
 
 from migrator.parse.options import operands
-from migrator.parse.variables import expand_args
 from migrator.plan.copy_commands import COPY_COMMANDS, CopyOperands, copy_operands
-from migrator.plan.facts import Command, StageFacts
+from migrator.plan.facts import Command, StageFacts, joined
 from migrator.plan.leftovers import last_uses
 
 _UNCARRIABLE = ("/proc", "/dev", "/sys", "/var/cache", "/var/lib/apt", "/var/lib/apk")
@@ -56,7 +55,9 @@ def touched_files(facts: StageFacts) -> list[str]:
             if word.startswith("-") or any(c in word for c in "*?[$"):
                 continue
             path = command.resolve(word, facts.env)
-            if path not in found and not any(_inside(path, target) for target in gone if target != "/"):
+            if path is None or path in found:
+                continue
+            if not any(_inside(path, target) for target in gone if target != "/"):
                 found.append(path)
     return found
 
@@ -81,13 +82,14 @@ def _written_files(facts: StageFacts) -> list[tuple[str, bool]]:
     last_use = last_uses(facts)  # (a write a later command uses was the stage's own)
     position = {id(command): index for index, command in enumerate(facts.commands)}
     for command, word, is_file in _writes(facts):
-        if "$" in word:  # `> $CONF` with `ENV CONF=/etc/app.conf`: the path the stage's variables make
-            word, missing = expand_args(word, facts.env)
-            if missing:
-                continue  # (a variable the RUN sets itself, or none: where the file goes is not known)
+        if "$" in word or "`" in word:  # `> $CONF` with `ENV CONF=/etc/app.conf`: the path the variables make
+            expanded = command.expand(word, facts.env)
+            if expanded is None:
+                continue  # (a variable the file does not show the value of: where the file goes is not known)
+            word = expanded
         if word.startswith("~") or any(c in word for c in "*?[") or not word.strip():
             continue
-        path = command.resolve(word, facts.env).rstrip("/") or "/"
+        path = joined(word, command.workdir).rstrip("/") or "/"
         if path == "/" or _inside_any(path, _SYSTEM_WRITES) or last_use.get(path, -1) > position[id(command)]:
             continue
         # (a program placed on PATH is plan.placed_programs' to copy, when the start command runs it)
@@ -219,8 +221,8 @@ def build_inputs(facts: StageFacts) -> set[str]:
             continue
         for word in command.words[1:]:
             value = word.split("=", 1)[-1]
-            if "/" in value or "." in value:
-                named.add(command.resolve(value, facts.env).rstrip("/"))
+            if ("/" in value or "." in value) and (path := command.resolve(value, facts.env)) is not None:
+                named.add(path.rstrip("/"))
     return named
 
 

@@ -125,9 +125,16 @@ def test_a_file_written_at_a_variable_path_is_copied() -> None:
     assert "COPY --from=builder /etc/myapp.conf.local /etc/myapp.conf.local\n" in final
 
 
-def test_a_file_written_at_a_variable_the_run_sets_itself_is_not_guessed() -> None:
+def test_a_file_written_at_a_variable_the_run_sets_itself_is_copied_from_its_value() -> None:
+    # (fix22: the RUN's own literal assignment is read; before, $X was read as "" and nothing was copied)
     result = migrate('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n'
                      'RUN X=/etc/x.conf && echo k=v > $X\nCMD ["python","app.py"]\n')
+    assert "COPY --from=builder /etc/x.conf /etc/x.conf\n" in runtime(result)
+
+
+def test_a_file_written_at_a_variable_the_run_computes_is_not_guessed() -> None:
+    result = migrate('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n'
+                     'RUN X=/etc/$(hostname).conf && echo k=v > $X\nCMD ["python","app.py"]\n')
     assert not any(s.startswith("/etc") for s in runtime_sources(result))
 
 

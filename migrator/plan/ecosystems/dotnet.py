@@ -15,6 +15,10 @@ class DotNet:
             output = option_value(command.words, "-o", "--output")
             if output:
                 path = command.resolve(output, context.facts.env)
+                if path is None:
+                    plan.note("MIG581", command.line, "`dotnet publish -o` names a variable of the RUN whose value "
+                              "this file does not show: the output is not copied to the runtime")
+                    continue
                 plan.copies.append(Copy(path, path))
         if not plan.copies:
             plan.copy_app_dirs = True

@@ -22,13 +22,15 @@ def _output_path(command: Command, context: EcosystemContext) -> str | None:
     output = option_value(words, "-o")
     if output:
         path = command.resolve(output, context.facts.env)
-        return path.rstrip("/")
+        return UNKNOWN if path is None else path.rstrip("/")
     if words[1] == "install":
         return None
     packages = [w for w in words[2:] if not w.startswith("-") and "=" not in w]
-    target = packages[-1] if packages else "."
-    name = posixpath.basename(command.resolve(target, context.facts.env).rstrip("/"))
-    return posixpath.join(command.workdir, name)
+    target = command.resolve(packages[-1] if packages else ".", context.facts.env)
+    return UNKNOWN if target is None else posixpath.join(command.workdir, posixpath.basename(target.rstrip("/")))
+
+
+UNKNOWN = ""  # (an output path spelled with a variable whose value the file does not show)
 
 
 class Go:
@@ -55,6 +57,9 @@ class Go:
                     plan.moved.setdefault(source, ("/usr/local/bin", f"`go install` wrote to {source} in the original "
                                                    f"(its image's GOPATH); the builder's go writes to "
                                                    f"{_BUILDER_GOPATH}/bin, which the runtime has in /usr/local/bin"))
+            elif output == UNKNOWN:
+                plan.note("MIG581", command.line, "`go build` writes the binary where a variable of the RUN points, "
+                          "whose value this file does not show: it is not copied to the runtime")
             else:
                 plan.copies.append(Copy(output, output))
         if not static:

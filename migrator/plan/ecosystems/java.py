@@ -79,7 +79,7 @@ def _names_it(word: str, path: str, command: Command, env: dict[str, str | None]
     raw = word.split("=", 1)[-1]
     if "/" not in raw and not raw.endswith(".jar"):
         return False
-    value = command.resolve(raw, env).rstrip("/")
+    value = (command.resolve(raw, env) or "").rstrip("/")
     directory = posixpath.dirname(path)
     return bool(value) and value != "/" and (value in (path, directory) or path.startswith(value + "/"))
 

@@ -29,6 +29,8 @@ class Rust:
                 profile = "release" if "--release" in command.words or "-r" in command.words else "debug"
                 directory = f"target/{target}/{profile}" if target else f"target/{profile}"
                 path = command.resolve(directory, context.facts.env)
+                if path is None:
+                    continue
                 plan.copies.append(Copy(path, path))
                 plan.note("MIG518", command.line, f"the runtime gets {path} (cargo's output); copy just "
                           "the binary to keep the image small")
