@@ -417,10 +417,12 @@ def run_written_scripts(chain: list[Stage]) -> dict[str, str]:
 
 def _redirected_texts(script: str, first_line: int, heredocs: list[str]
                       ) -> Iterator[tuple[str, str | None, bool]]:
-    """(target, text written or None when unknown, appended) of each `> FILE` / `>> FILE` of a command line
-    whose heredocs (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`, in order."""
+    """(target, text written or None when unknown, appended) of each file a command line writes, in order:
+    the output of a command or of a group of commands redirected to a file (`printf ... > f`,
+    `{ echo ...; echo ...; } > f`, `( ... ) >> f`, `cat > f <<EOF`), or what `tee [-a] FILE...` is fed
+    (`... | tee f`, `tee f <<EOF`). Its heredocs (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`."""
     from migrator.rewrite.shell import _walk as walk
-    from migrator.rewrite.shell import literal, parsed
+    from migrator.rewrite.shell import parsed
 
     try:
         src = parsed(script, first_line)
@@ -430,67 +432,110 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str]
     heredoc_index = 0
     for node in walk(src.root):
         if node.type == "pipeline" and len(node.named_children) == 2:
-            found += _teed(src, node)
+            writer, tee = node.named_children
+            found += _teed(src, tee, _output(src, writer, None))
         if node.type != "redirected_statement" or not node.children:
             continue
         body = node.children[0]
         while body.type == "list" and body.named_children:  # `a > f && b >> g` parses as (a > f && b) >> g
             body = body.named_children[-1]
-        inputs = [c for c in node.children if c.type == "file_redirect" and c.children
-                  and c.children[0].type == "<" and src.slice(c).replace(" ", "").strip("<_") == ""]
+        inputs = [c for c in node.children if c.type == "file_redirect" and _masked_heredoc(src, c)]
         inline = [src.slice(b) for c in node.children if c.type == "heredoc_redirect"
                   for b in c.named_children if b.type == "heredoc_body"]
         heredoc = inline[0] if inline else (heredocs[heredoc_index] if inputs and heredoc_index < len(heredocs)
                                             else None)
         heredoc_index += len(inputs)
-        for redirect in node.children:
-            if redirect.type != "file_redirect" or not redirect.children:
-                continue
-            operator = redirect.children[0].type
-            target = literal(src, redirect.named_children[-1]) if redirect.named_children else None
-            if operator in (">", ">>", ">|") and target and "$" not in target and not target.startswith("&"):
-                found.append((redirect.start_byte, target, _output(src, body, heredoc), operator == ">>"))
+        found += _teed(src, body, heredoc)  # (`tee /start.sh <<EOF`)
+        for start, target, append in _output_files(src, node):
+            found.append((start, target, _output(src, body, heredoc), append))
     for _, target, text, append in sorted(found, key=lambda item: item[0]):
         yield target, text, append
 
 
-def _output(src: Source, command: Node, heredoc: str | None) -> str | None:
-    """What the `command` node writes to its output (_command_output), or None when it cannot be known."""
+def _masked_heredoc(src: Source, redirect: Node) -> bool:
+    """`<____`: where run_scripts masked a `<<EOF` of the RUN step."""
+    return bool(redirect.children) and redirect.children[0].type == "<" \
+        and src.slice(redirect).replace(" ", "").strip("<_") == ""
+
+
+def _output_files(src: Source, statement: Node) -> list[tuple[int, str, bool]]:
+    """(offset, target, appended) of each file a redirected statement sends its standard output to (`> f`,
+    `>> f`, `>| f`, `1> f`), when the target is a literal path."""
+    from migrator.rewrite.shell import literal
+
+    files: list[tuple[int, str, bool]] = []
+    for redirect in statement.children:
+        if redirect.type != "file_redirect" or not redirect.children:
+            continue
+        descriptor = next((c for c in redirect.children if c.type == "file_descriptor"), None)
+        if descriptor is not None and src.slice(descriptor) != "1":
+            continue  # (`2> /tmp/log`: not what the command writes)
+        operator = next((c.type for c in redirect.children if not c.is_named), "")
+        target = literal(src, redirect.named_children[-1]) if redirect.named_children else None
+        if operator in (">", ">>", ">|") and target and "$" not in target and not target.startswith("&"):
+            files.append((redirect.start_byte, target, operator == ">>"))
+    return files
+
+
+def _output(src: Source, node: Node, heredoc: str | None) -> str | None:
+    """What `node` writes to its standard output, or None when it cannot be known: a command
+    (_command_output), a group of commands (`{ a; b; }`, `( a && b )`: each one's output in turn; a command
+    in it whose output goes to a file adds nothing), or a command with its own heredoc (`cat <<EOF`)."""
+    from migrator.rewrite.shell import _command_words as command_words
+
+    if node.type == "command":
+        assignments, nodes = command_words(node)
+        words: list[str | None] = [_word_value(src, c) for c in nodes] if not assignments else [None]
+        return _command_output(words, heredoc)
+    if node.type in ("compound_statement", "subshell", "list", "program"):
+        if any(c.type == "||" for c in node.children):
+            return None  # (what runs is not known)
+        parts = [_output(src, c, None) for c in node.named_children if c.type != "comment"]
+        return None if any(part is None for part in parts) else "".join(p or "" for p in parts)
+    if node.type == "redirected_statement" and node.children:
+        if _output_files(src, node):
+            return ""  # (its output goes to its own file)
+        if any(c.type == "file_redirect" and any(o.type == "<" for o in c.children) for c in node.children):
+            return None  # (what it reads is not known; `2> /dev/null` changes nothing of its output)
+        inline = [src.slice(b) for c in node.children if c.type == "heredoc_redirect"
+                  for b in c.named_children if b.type == "heredoc_body"]
+        return _output(src, node.children[0], inline[0]) if inline else None
+    return None
+
+
+def _word_value(src: Source, node: Node) -> str | None:
+    """A word's value (rewrite.shell.literal), with `$'...'` C strings read too."""
+    from migrator.rewrite.shell import literal
+
+    if node.type == "ansi_c_string":
+        return _unescaped(src.slice(node)[2:-1])
+    return literal(src, node)
+
+
+def _teed(src: Source, tee: Node, text: str | None) -> list[tuple[int, str, str | None, bool]]:
+    """`printf '#!/bin/sh\\n...' | tee [-a] /start.sh`, `tee /start.sh <<EOF`: tee writes `text` to each file
+    it names."""
     from migrator.rewrite.shell import _command_words as command_words
     from migrator.rewrite.shell import literal
 
-    if command.type != "command":
-        return None
-    assignments, nodes = command_words(command)
-    words: list[str | None] = [literal(src, c) for c in nodes] if not assignments else [None]
-    return _command_output(words, heredoc)
-
-
-def _teed(src: Source, pipeline: Node) -> list[tuple[int, str, str | None, bool]]:
-    """`printf '#!/bin/sh\\n...' | tee [-a] /start.sh`: what tee writes to each file it names."""
-    from migrator.rewrite.shell import _command_words as command_words
-    from migrator.rewrite.shell import literal
-
-    writer, tee = pipeline.named_children
     if tee.type != "command":
         return []
     words = [literal(src, c) for c in command_words(tee)[1]]
     if not words or words[0] != "tee" or any(w is None or "$" in w for w in words):
         return []
-    heredocs = [src.slice(b) for c in writer.children if c.type == "heredoc_redirect"
-                for b in c.named_children if b.type == "heredoc_body"] if writer.type == "redirected_statement" else []
-    text = _output(src, writer.children[0] if heredocs else writer, heredocs[0] if heredocs else None)
     append = "-a" in words[1:] or "--append" in words[1:]
     return [(tee.start_byte, word, text, append) for word in words[1:] if word and not word.startswith("-")]
 
 
 def _command_output(words: list[str | None], heredoc: str | None) -> str | None:
-    """What `printf FORMAT`, `echo [-e] WORDS` or `cat <<EOF` writes, when every word is literal."""
+    """What `printf FORMAT [ARGUMENT...]`, `echo [-e] WORDS` or `cat <<EOF` writes, when every word is literal."""
     if not words or any(word is None for word in words):
         return None
     name, arguments = words[0], [w for w in words[1:] if w is not None]
     if name == "cat" and not arguments and heredoc is not None:
         return heredoc
+    if name == "printf" and arguments[:1] == ["--"]:
+        arguments = arguments[1:]
     if name == "printf" and len(arguments) == 1:
         return _unescaped(arguments[0])
     if name == "printf" and arguments and arguments[0].count("%") == 1 and "%s" in arguments[0]:
@@ -502,9 +547,21 @@ def _command_output(words: list[str | None], heredoc: str | None) -> str | None:
     return None
 
 
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b",
+            "f": "\f", "v": "\v", "e": "\x1b"}
+_ESCAPE = lazy_re(r"\\(0?[0-7]{1,3}|.)", re.S)
+
+
 def _unescaped(text: str) -> str:
-    """printf's (and dash's echo's) backslash escapes that matter for a script: newlines and tabs."""
-    return text.replace("\\n", "\n").replace("\\t", "\t")
+    """The backslash escapes of printf's format (and of dash's echo, and of `$'...'`): `\\n`, `\\t`, `\\\\`,
+    octal `\\0NNN`. An unknown escape stays as written."""
+    def one(match: re.Match[str]) -> str:
+        escape = match.group(1)
+        if escape[0] in "01234567":
+            return chr(int(escape, 8) & 0xFF)
+        return _ESCAPES.get(escape, match.group(0))
+
+    return _ESCAPE.sub(one, text) if "\\" in text else text
 
 
 def written_kind(text: str) -> str:
