@@ -447,7 +447,7 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str]
         heredoc_index += len(inputs)
         found += _teed(src, body, heredoc)  # (`tee /start.sh <<EOF`)
         for start, target, append in _output_files(src, node):
-            found.append((start, target, _output(src, body, heredoc), append))
+            found.append((start, target, _output(src, body, heredoc, heredocs[heredoc_index:]), append))
     for _, target, text, append in sorted(found, key=lambda item: item[0]):
         yield target, text, append
 
@@ -477,10 +477,11 @@ def _output_files(src: Source, statement: Node) -> list[tuple[int, str, bool]]:
     return files
 
 
-def _output(src: Source, node: Node, heredoc: str | None) -> str | None:
+def _output(src: Source, node: Node, heredoc: str | None, pending: list[str] | None = None) -> str | None:
     """What `node` writes to its standard output, or None when it cannot be known: a command
     (_command_output), a group of commands (`{ a; b; }`, `( a && b )`: each one's output in turn; a command
-    in it whose output goes to a file adds nothing), or a command with its own heredoc (`cat <<EOF`)."""
+    in it whose output goes to a file adds nothing), or a command with its own heredoc (`cat <<EOF`).
+    `pending`: the bodies of the RUN step's heredocs not yet read, in order (taken from as they are read)."""
     from migrator.rewrite.shell import _command_words as command_words
 
     if node.type == "command":
@@ -490,16 +491,19 @@ def _output(src: Source, node: Node, heredoc: str | None) -> str | None:
     if node.type in ("compound_statement", "subshell", "list", "program"):
         if any(c.type == "||" for c in node.children):
             return None  # (what runs is not known)
-        parts = [_output(src, c, None) for c in node.named_children if c.type != "comment"]
+        parts = [_output(src, c, None, pending) for c in node.named_children if c.type != "comment"]
         return None if any(part is None for part in parts) else "".join(p or "" for p in parts)
     if node.type == "redirected_statement" and node.children:
         if _output_files(src, node):
             return ""  # (its output goes to its own file)
-        if any(c.type == "file_redirect" and any(o.type == "<" for o in c.children) for c in node.children):
+        bodies: list[str | None] = [src.slice(b) for c in node.children if c.type == "heredoc_redirect"
+                                    for b in c.named_children if b.type == "heredoc_body"]
+        inputs = [c for c in node.children if c.type == "file_redirect" and any(o.type == "<" for o in c.children)]
+        if inputs and all(_masked_heredoc(src, c) for c in inputs):
+            bodies += [pending.pop(0) if pending else None for _ in inputs]  # (a `<<EOF` of the RUN step)
+        elif inputs:
             return None  # (what it reads is not known; `2> /dev/null` changes nothing of its output)
-        inline = [src.slice(b) for c in node.children if c.type == "heredoc_redirect"
-                  for b in c.named_children if b.type == "heredoc_body"]
-        return _output(src, node.children[0], inline[0]) if inline else None
+        return _output(src, node.children[0], bodies[0] if bodies else None, pending)
     return None
 
 

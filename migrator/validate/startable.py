@@ -1004,9 +1004,20 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
         return True  # a directory the source stage fills (mv, tar -C, mkdir): its files are not listed
     if posixpath.basename(posixpath.dirname(source_path)) != "bin" or not _INSTALLERS.search(view.evidence):
         return False
+    if _made_elsewhere(view, context, source_path):
+        return False  # (`printf ... > /usr/local/bin/start`: the stage's `start` is that file)
     # a guess: the copied bin/ of an install tree (/opt/venv/bin, /usr/local/bundle/bin) holds what its installer
     # wrote, but not a program an OS package of the stage installs (apt nodejs's node is in /usr/bin)
     return not _os_package_program(view, context, posixpath.basename(source_path))
+
+
+def _made_elsewhere(view: StageView, context: Context, path: str) -> bool:
+    """Whether a RUN of the stage writes (`printf ... > /usr/local/bin/start`) or copies in place (`cp`, `mv`,
+    `install`) a file of this name at another known path: that file is the program the name starts, not a guess
+    at what an installer put in a bin/ directory."""
+    name = posixpath.basename(path)
+    made = [*context.written_by_runs(view), *context.run_copies(view)]
+    return any(posixpath.basename(other) == name and other != path for other in made)
 
 
 # what a virtualenv's bin/ holds besides console scripts, even when an OS package installs the same names
