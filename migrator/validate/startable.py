@@ -1012,11 +1012,12 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
 
 
 def _made_elsewhere(view: StageView, context: Context, path: str) -> bool:
-    """Whether a RUN of the stage writes (`printf ... > /usr/local/bin/start`) or copies in place (`cp`, `mv`,
-    `install`) a file of this name at another known path: that file is the program the name starts, not a guess
-    at what an installer put in a bin/ directory."""
+    """Whether a RUN of the stage writes (`printf ... > /usr/local/bin/start`) or copies into a bin/ directory
+    (`cp`, `mv`, `install`) a file of this name at another known path: that file is the program the name
+    starts, not a guess at what an installer put in a bin/ directory."""
     name = posixpath.basename(path)
-    made = [*context.written_by_runs(view), *context.run_copies(view)]
+    copied = [p for p in context.run_copies(view) if posixpath.basename(posixpath.dirname(p)) in ("bin", "sbin")]
+    made = [*context.written_by_runs(view), *copied]  # (`mv dist /opt/app` moves a directory, not a program)
     return any(posixpath.basename(other) == name and other != path for other in made)
 
 
