@@ -59,7 +59,7 @@ def _copy_written(program: str, context: EcosystemContext, plan: RuntimePlan) ->
     runtime at its path, as a placed program does (the start check then reads its text)."""
     from migrator.plan.scripts import run_written_scripts
 
-    written = run_written_scripts(context.facts.stage.chain())
+    written = run_written_scripts(context.facts.stage.chain(), heads=True)
     path = next((c for c in _candidates(program, context.facts.workdir, context.facts.env) if c in written), None)
     if path is not None and not any(_inside(path, c.destination) for c in plan.copies):
         plan.copies.append(Copy(path, path))

@@ -53,7 +53,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
             continue
         path = command.resolve(program, facts.env)
         source = _script_from_context(program, path, copies, chain)
-        written = run_written_scripts(chain) if written is None else written
+        written = run_written_scripts(chain, heads=True) if written is None else written
         if path in written or (source or "").startswith(HEREDOC_SOURCE):
             # a script the Dockerfile writes (`RUN printf ... > /setup.sh`, `COPY <<EOF /setup.sh`): its text says
             text = written[path] if path in written else heredoc_text(chain, source or "")
@@ -393,11 +393,17 @@ def _context_source(path: str, copies: list[tuple[str, str, bool]]) -> str | Non
     return None
 
 
-def run_written_scripts(chain: list[Stage]) -> dict[str, str]:
+class WrittenHead(str):
+    """The known beginning of a file's text whose rest this tool cannot know (`echo '#!/bin/bash' > /start.sh &&
+    echo "exec node $APP" >> /start.sh`): its first line says what the file is, nothing more."""
+
+
+def run_written_scripts(chain: list[Stage], heads: bool = False) -> dict[str, str]:
     """{absolute path: text} of each file a RUN writes whose text is in the Dockerfile:
     `printf '#!/bin/sh\\nexec app\\n' > /start.sh`, `echo '#!/bin/bash' > /entrypoint.sh` (`>>` appends),
-    `cat <<EOF > /start.sh` (in the RUN's command line or in a script it runs), `echo ... | tee /start.sh`. A
-    file a later command writes with text this tool cannot know is dropped."""
+    `{ echo ...; echo ...; } > /start.sh`, `cat <<EOF > /start.sh` (in the RUN's command line or in a script it
+    runs), `echo ... | tee /start.sh`. A file a later command writes with text this tool cannot know is dropped;
+    with `heads`, a file whose first line is known and whose rest is not is kept as a WrittenHead."""
     from migrator.plan.facts import run_scripts
 
     written: dict[str, str] = {}
@@ -408,19 +414,32 @@ def run_written_scripts(chain: list[Stage]) -> dict[str, str]:
         for script, first_line in run_scripts(instruction):  # (its command line, the bodies a shell runs)
             for target, text, append in _redirected_texts(script, first_line, heredocs):
                 path = absolute(target, workdir, env)
-                if text is None:
-                    written.pop(path, None)
-                else:
-                    written[path] = (written.get(path, "") if append else "") + text
-    return written
+                written[path] = _written_after(written.get(path, "") if append else "", text)
+    return {path: text for path, text in written.items()
+            if (heads or not isinstance(text, WrittenHead)) and (text or not isinstance(text, WrittenHead))}
 
 
-def _redirected_texts(script: str, first_line: int, heredocs: list[str]
+def _written_after(before: str, text: str | None) -> str:
+    """A file's text after `text` is added to `before` (None: what is added is not known)."""
+    if isinstance(before, WrittenHead):
+        return before  # (nothing after an unknown part is known)
+    if text is None or isinstance(text, WrittenHead):
+        return _head(before + (text or ""))
+    return before + text
+
+
+def _head(text: str) -> WrittenHead:
+    """The text as the head of a file, when it holds the whole first line (else an empty head: nothing known)."""
+    return WrittenHead(text if "\n" in text else "")
+
+
+def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: int = 0
                       ) -> Iterator[tuple[str, str | None, bool]]:
     """(target, text written or None when unknown, appended) of each file a command line writes, in order:
     the output of a command or of a group of commands redirected to a file (`printf ... > f`,
     `{ echo ...; echo ...; } > f`, `( ... ) >> f`, `cat > f <<EOF`), or what `tee [-a] FILE...` is fed
-    (`... | tee f`, `tee f <<EOF`). Its heredocs (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`."""
+    (`... | tee f`, `tee f <<EOF`), also in the command line a shell is given (`sh -c "... > f"`). Its heredocs
+    (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`."""
     from migrator.rewrite.shell import _walk as walk
     from migrator.rewrite.shell import parsed
 
@@ -431,6 +450,9 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str]
     found: list[tuple[int, str, str | None, bool]] = []
     heredoc_index = 0
     for node in walk(src.root):
+        if node.type == "command" and depth < 2:
+            found += [(node.start_byte, *written)
+                      for written in _redirected_texts(_shell_c_line(src, node) or "", first_line, [], depth + 1)]
         if node.type == "pipeline" and len(node.named_children) == 2:
             writer, tee = node.named_children
             found += _teed(src, tee, _output(src, writer, None))
@@ -450,6 +472,23 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str]
             found.append((start, target, _output(src, body, heredoc, heredocs[heredoc_index:]), append))
     for _, target, text, append in sorted(found, key=lambda item: item[0]):
         yield target, text, append
+
+
+def _shell_c_line(src: Source, command: Node) -> str | None:
+    """The command line of `sh -c 'LINE'` (`bash -ec`, after `exec` or `sudo`), when it is literal."""
+    from migrator.rewrite.shell import _command_words as command_words
+    from migrator.rewrite.shell import literal
+
+    values = [literal(src, c) for c in command_words(command)[1]]
+    if not values or any(w is None for w in values):
+        return None
+    words = _unwrapped(tuple(w or "" for w in values))
+    if not words or posixpath.basename(words[0]) not in SHELLS:
+        return None
+    options, operands = _shell_arguments(words[1:])
+    if not operands or not any("c" in option[1:] for option in options if not option.startswith("--")):
+        return None
+    return operands[0]
 
 
 def _masked_heredoc(src: Source, redirect: Node) -> bool:
@@ -487,12 +526,15 @@ def _output(src: Source, node: Node, heredoc: str | None, pending: list[str] | N
     if node.type == "command":
         assignments, nodes = command_words(node)
         words: list[str | None] = [_word_value(src, c) for c in nodes] if not assignments else [None]
-        return _command_output(words, heredoc)
+        text = _command_output(words, heredoc)
+        return text if text is not None or assignments else _output_head(src, nodes, words)
     if node.type in ("compound_statement", "subshell", "list", "program"):
         if any(c.type == "||" for c in node.children):
             return None  # (what runs is not known)
-        parts = [_output(src, c, None, pending) for c in node.named_children if c.type != "comment"]
-        return None if any(part is None for part in parts) else "".join(p or "" for p in parts)
+        text = ""
+        for child in (c for c in node.named_children if c.type != "comment"):
+            text = _written_after(text, _output(src, child, None, pending))
+        return text if text or not isinstance(text, WrittenHead) else None
     if node.type == "redirected_statement" and node.children:
         if _output_files(src, node):
             return ""  # (its output goes to its own file)
@@ -505,6 +547,30 @@ def _output(src: Source, node: Node, heredoc: str | None, pending: list[str] | N
             return None  # (what it reads is not known; `2> /dev/null` changes nothing of its output)
         return _output(src, node.children[0], bodies[0] if bodies else None, pending)
     return None
+
+
+def _output_head(src: Source, nodes: list[Node], words: list[str | None]) -> str | None:
+    """The known beginning of what `echo` or `printf FORMAT` writes when a word expands a variable
+    (`echo "#!/bin/bash\\nexec $APP"`): the literal words before it and the literal start of that word."""
+    from migrator.rewrite.shell import _DOUBLE_QUOTED_ESCAPE as double_quoted_escape
+    from migrator.rewrite.shell import _double_quoted as double_quoted
+    from migrator.rewrite.shell import _word_text as word_text
+
+    name = words[0] if words else None
+    unknown = next((i for i, word in enumerate(words) if word is None), len(words))
+    if name not in ("echo", "printf") or unknown == 0 or unknown == len(words):
+        return None
+    node = nodes[unknown]
+    start = word_text(src, node).split("$", 1)[0].split("`", 1)[0] if node.type == "string" else ""
+    start = double_quoted_escape.sub(double_quoted, start)
+    known = [w for w in words[1:unknown] if w is not None]
+    if name == "printf":
+        known = [w for w in known if w != "--"]
+        if known:
+            return None  # (the unknown word is an argument: where it goes in the format is not read)
+        return _head(_unescaped(start.split("%", 1)[0]))
+    known = [w for w in known if w not in ("-e", "-n", "-E", "-ne", "-en")]
+    return _head(_unescaped(" ".join([*known, start])))
 
 
 def _word_value(src: Source, node: Node) -> str | None:
@@ -536,6 +602,10 @@ def _command_output(words: list[str | None], heredoc: str | None) -> str | None:
     if not words or any(word is None for word in words):
         return None
     name, arguments = words[0], [w for w in words[1:] if w is not None]
+    if name in _SILENT and (arguments or name not in ("set", "export", "umask")) \
+            and not any(w in ("-v", "--verbose") or (w[:1] == "-" and "v" in w[1:] and name != "set")
+                        for w in arguments):
+        return ""  # (`set -e`, `cd /app`, `chmod +x f`: nothing on the output)
     if name == "cat" and not arguments and heredoc is not None:
         return heredoc
     if name == "printf" and arguments[:1] == ["--"]:
@@ -551,6 +621,8 @@ def _command_output(words: list[str | None], heredoc: str | None) -> str | None:
     return None
 
 
+# commands that write nothing to their output (with no arguments, set, export and umask print what is set)
+_SILENT = frozenset({"true", ":", "cd", "set", "export", "umask", "unset", "chmod", "chown", "mkdir", "touch"})
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b",
             "f": "\f", "v": "\v", "e": "\x1b"}
 _ESCAPE = lazy_re(r"\\(0?[0-7]{1,3}|.)", re.S)

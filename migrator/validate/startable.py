@@ -126,14 +126,18 @@ class Context:
             self.copied[key] = _run_copies(view)
         return self.copied[key]
 
-    def written_by_runs(self, view: StageView) -> dict[str, str]:
-        """plan.scripts.run_written_scripts of the view's stage chain, read once."""
-        from migrator.plan.scripts import run_written_scripts
+    def written_by_runs(self, view: StageView, heads: bool = False) -> dict[str, str]:
+        """plan.scripts.run_written_scripts of the view's stage chain, read once; with `heads`, the files whose
+        first line only is known too (plan.scripts.WrittenHead)."""
+        from migrator.plan.scripts import WrittenHead, run_written_scripts
 
         key = view.chain[-1].index
         if key not in self.written:
-            self.written[key] = run_written_scripts(view.chain) if (">" in view.runs or "tee" in view.runs) else {}
-        return self.written[key]
+            runs = ">" in view.runs or "tee" in view.runs
+            self.written[key] = run_written_scripts(view.chain, heads=True) if runs else {}
+        if heads:
+            return self.written[key]
+        return {path: text for path, text in self.written[key].items() if not isinstance(text, WrittenHead)}
 
     def view(self, stage: Stage) -> StageView:
         if stage.index not in self.views:
@@ -624,6 +628,8 @@ def _origin(view: StageView, context: Context, path: str, depth: int,
         return _origin(view, context, copied_from, depth + 1, run_copied=True)
     if (text := context.written_by_runs(view).get(path)) is not None:
         return "written", text  # `RUN printf '#!/bin/sh\n...' > /start.sh`: its text is in the Dockerfile
+    if text := context.written_by_runs(view, heads=True).get(path):
+        return "head", text  # (`echo '#!/bin/bash' > /start.sh && echo "exec $APP" >> /start.sh`)
     made = _MODE_CHANGES.sub(" ", _RUN_COPY_COMMANDS.sub(" ", view.runs))
     if _mentions(made, path) or _in_output_directory(view, path, False):
         return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
@@ -679,19 +685,20 @@ def _located_origin(view: StageView, context: Context, located: Located) -> tupl
     copied_from = _run_copy_source(view, context, located.path) if located.how == "created" else None
     if copied_from:
         return _origin(view, context, copied_from, 1, run_copied=True)
-    if located.how == "created" and (text := context.written_by_runs(view).get(located.path)) is not None:
-        return "written", text
+    if located.how == "created" and (text := context.written_by_runs(view, heads=True).get(located.path)):
+        return ("written", text) if text == context.written_by_runs(view).get(located.path) else ("head", text)
     return located.how, None
 
 
 def _kind(context: Context, origin: str, source: str | None) -> str | None:
     """What the file is (plan.buildcontext.BuildContext.kind): read from the build context on disk, or from
-    its text when the Dockerfile writes it (`origin` "written": `source` is that text)."""
+    its text when the Dockerfile writes it (`origin` "written": `source` is that text; "head": its first line,
+    the rest unknown)."""
     from migrator.plan.scripts import written_kind
 
     if source is None:
         return None
-    if origin == "written":
+    if origin in ("written", "head"):
         return written_kind(source)
     return context.files.kind(source) if origin == "context" else None
 

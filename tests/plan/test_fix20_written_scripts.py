@@ -104,3 +104,29 @@ def test_a_runtime_without_the_written_start_script_is_an_error_not_a_venv_guess
     assert status == "broken"
     assert "`start` is not on the PATH" in reason
     assert "E MIG540" in codes(result)
+
+
+BASH_HEADS = {
+    "echo >> with a variable": ("RUN echo '#!/bin/bash' > /start.sh && echo \"exec node $APP\" >> /start.sh\n"
+                                'CMD ["/start.sh"]\n'),
+    "group with a file read in": "RUN { echo '#!/bin/bash'; cat app.env; } > /start.sh\nCMD [\"/start.sh\"]\n",
+    "one echo with a variable": 'RUN echo "#!/bin/bash\\nexec $APP" > /start.sh\nCMD ["/start.sh"]\n',
+    "printf format with a variable": 'RUN printf "#!/bin/bash\\\\nexec node $APP" > /start.sh\nCMD ["/start.sh"]\n',
+    "sh -c": ("RUN sh -c \"printf '#!/bin/bash\\\\nexec node server.js\\\\n' > /start.sh\"\n"
+              'CMD ["/start.sh"]\n'),
+    "set -e in a group": ("RUN { echo '#!/bin/bash'; set -e; echo 'exec node server.js'; } > /start.sh\n"
+                          'CMD ["/start.sh"]\n'),
+}
+
+
+@pytest.mark.parametrize("writer", BASH_HEADS.values(), ids=BASH_HEADS.keys())
+def test_a_written_script_whose_first_line_is_known_is_read_by_it(writer: str) -> None:
+    result = migrate(NODE_APP + writer)
+    assert "RUN apk add --no-cache nodejs npm bash\n" in result.dockerfile
+    assert "bash is installed" in verdict(result)[1]
+
+
+def test_a_file_overwritten_with_unknown_text_is_not_read_by_its_first_text() -> None:
+    result = migrate(NODE_APP + "RUN echo '#!/bin/bash' > /start.sh && cat start.tpl > /start.sh\n"
+                     'CMD ["/start.sh"]\n')
+    assert "bash is installed" not in verdict(result)[1]
