@@ -54,7 +54,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
         path = command.resolve(program, facts.env)
         source = _script_from_context(program, path, copies, chain)
         written = run_written_scripts(chain, heads=True) if written is None else written
-        if path in written or (source or "").startswith(HEREDOC_SOURCE):
+        if (path in written and not unread(written[path])) or (source or "").startswith(HEREDOC_SOURCE):
             # a script the Dockerfile writes (`RUN printf ... > /setup.sh`, `COPY <<EOF /setup.sh`): its text says
             text = written[path] if path in written else heredoc_text(chain, source or "")
             if text is not None and written_kind(text) == "bash":
@@ -403,7 +403,8 @@ def run_written_scripts(chain: list[Stage], heads: bool = False) -> dict[str, st
     `printf '#!/bin/sh\\nexec app\\n' > /start.sh`, `echo '#!/bin/bash' > /entrypoint.sh` (`>>` appends),
     `{ echo ...; echo ...; } > /start.sh`, `cat <<EOF > /start.sh` (in the RUN's command line or in a script it
     runs), `echo ... | tee /start.sh`. A file a later command writes with text this tool cannot know is dropped;
-    with `heads`, a file whose first line is known and whose rest is not is kept as a WrittenHead."""
+    with `heads`, a file whose first line is known and whose rest is not is kept as a WrittenHead, and one whose
+    text is not known at all as an empty one (unread)."""
     from migrator.plan.facts import run_scripts
 
     written: dict[str, str] = {}
@@ -415,8 +416,13 @@ def run_written_scripts(chain: list[Stage], heads: bool = False) -> dict[str, st
             for target, text, append in _redirected_texts(script, first_line, heredocs):
                 path = absolute(target, workdir, env)
                 written[path] = _written_after(written.get(path, "") if append else "", text)
-    return {path: text for path, text in written.items()
-            if (heads or not isinstance(text, WrittenHead)) and (text or not isinstance(text, WrittenHead))}
+    return {path: text for path, text in written.items() if heads or not isinstance(text, WrittenHead)}
+
+
+def unread(text: str | None) -> bool:
+    """A file a RUN writes with text this tool cannot know at all (`cat start.tpl > /start.sh`): an empty
+    WrittenHead."""
+    return isinstance(text, WrittenHead) and not text
 
 
 def _written_after(before: str, text: str | None) -> str:

@@ -545,7 +545,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if misuse:
         need = "sdk" if misuse.startswith("`dotnet ") else "arguments"
         return RuntimeReport(image, argv, "broken", misuse, program=program, need=need)
-    bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind)
+    bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind, origin == "unread")
     if bash is None and inner and is_shell_c(rest):
         bash = _inner_needs_bash(view, context, inner)
     has_bash = model.has_program("bash") or "bash" in view.packages
@@ -589,9 +589,11 @@ def _unknown_file(program: str) -> str:
             "read it)")
 
 
-def _needs_bash(program: str, context_script: bool, context: Context, kind: str | None) -> str | None:
+def _needs_bash(program: str, context_script: bool, context: Context, kind: str | None,
+                unread_script: bool = False) -> str | None:
     """Why the command needs bash: it runs bash, a script that says so (`#!/bin/bash`), or a script from the
-    build context this tool cannot read whose image had bash."""
+    build context, or one a RUN writes (`cat start.tpl > /start.sh`), this tool cannot read whose image had
+    bash."""
     if posixpath.basename(program) == "bash":
         return f"`{program}` is bash"
     if kind == "bash":
@@ -599,6 +601,9 @@ def _needs_bash(program: str, context_script: bool, context: Context, kind: str 
     if context_script and kind is None and context.source_shell == "bash":
         return (f"`{program}` is a script from the build context, which this tool cannot read, and the original "
                 "image had bash (start scripts written there usually need it)")
+    if unread_script and context.source_shell == "bash":
+        return (f"`{program}` is a script a RUN writes from text this tool cannot read (a file of the build "
+                "context, a command's output), and the original image had bash")
     return None
 
 
@@ -610,7 +615,7 @@ def _inner_needs_bash(view: StageView, context: Context, inner: str) -> str | No
     origin, source = _located_origin(view, context, located)
     kind = _kind(context, origin, source)
     script = looks_like_script(located.path, located.source) or "." not in posixpath.basename(located.path)
-    return _needs_bash(inner, origin == "context" and script, context, kind)
+    return _needs_bash(inner, origin == "context" and script, context, kind, origin == "unread")
 
 
 def _origin(view: StageView, context: Context, path: str, depth: int,
@@ -620,6 +625,8 @@ def _origin(view: StageView, context: Context, path: str, depth: int,
     ("built", None) when a RUN made it, ("image", None) when copied from an image, or ("unknown", None). A
     file copied by its own name is followed first, then a RUN that names it, then a directory copied whole.
     `run_copied`: `path` is the source of a RUN cp/mv/install, which names it as a COPY of it would."""
+    from migrator.plan.scripts import unread
+
     for placed in reversed(view.placed):
         if placed.path == path:
             return _placed_origin(placed, placed.source, context, depth)
@@ -628,8 +635,9 @@ def _origin(view: StageView, context: Context, path: str, depth: int,
         return _origin(view, context, copied_from, depth + 1, run_copied=True)
     if (text := context.written_by_runs(view).get(path)) is not None:
         return "written", text  # `RUN printf '#!/bin/sh\n...' > /start.sh`: its text is in the Dockerfile
-    if text := context.written_by_runs(view, heads=True).get(path):
-        return "head", text  # (`echo '#!/bin/bash' > /start.sh && echo "exec $APP" >> /start.sh`)
+    if (text := context.written_by_runs(view, heads=True).get(path)) is not None:
+        # (`echo '#!/bin/bash' > /start.sh && echo "exec $APP" >> /start.sh`; `cat start.tpl > /start.sh`: unread)
+        return ("unread", None) if unread(text) else ("head", text)
     made = _MODE_CHANGES.sub(" ", _RUN_COPY_COMMANDS.sub(" ", view.runs))
     if _mentions(made, path) or _in_output_directory(view, path, False):
         return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
@@ -680,12 +688,16 @@ _COPY_COMMANDS = lazy_re(r"\b(?:cp|mv|install|ln)\s[^;&|\n]*")
 
 def _located_origin(view: StageView, context: Context, located: Located) -> tuple[str, str | None]:
     """_origin of a file the start command runs: a COPY's, or the source's of a RUN that copied it in place."""
+    from migrator.plan.scripts import unread
+
     if located.how == "copied":
         return _origin(view, context, located.path, 0)
     copied_from = _run_copy_source(view, context, located.path) if located.how == "created" else None
     if copied_from:
         return _origin(view, context, copied_from, 1, run_copied=True)
-    if located.how == "created" and (text := context.written_by_runs(view, heads=True).get(located.path)):
+    if located.how == "created" and (text := context.written_by_runs(view, heads=True).get(located.path)) is not None:
+        if unread(text):
+            return "unread", None  # (`cat start.tpl > /start.sh`)
         return ("written", text) if text == context.written_by_runs(view).get(located.path) else ("head", text)
     return located.how, None
 

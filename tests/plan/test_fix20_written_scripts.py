@@ -127,6 +127,16 @@ def test_a_written_script_whose_first_line_is_known_is_read_by_it(writer: str) -
 
 
 def test_a_file_overwritten_with_unknown_text_is_not_read_by_its_first_text() -> None:
-    result = migrate(NODE_APP + "RUN echo '#!/bin/bash' > /start.sh && cat start.tpl > /start.sh\n"
+    alpine_app = NODE_APP.replace("node:20-slim", "node:20-alpine")  # (no bash: an unread script is not bash's)
+    result = migrate(alpine_app + "RUN echo '#!/bin/bash' > /start.sh && cat start.tpl > /start.sh\n"
                      'CMD ["/start.sh"]\n')
+    assert "bash" not in result.dockerfile.rsplit("\nRUN npm ci", 1)[0]
     assert "bash is installed" not in verdict(result)[1]
+
+
+@pytest.mark.parametrize("writer", ["cat start.tpl > /start.sh", "envsubst < start.tpl > /start.sh"])
+def test_a_start_script_written_from_text_the_tool_cannot_read_is_taken_as_bash_when_the_image_had_bash(
+        writer: str) -> None:
+    result = migrate(NODE_APP + f"RUN {writer} && chmod +x /start.sh\nCMD [\"/start.sh\"]\n")
+    assert "RUN apk add --no-cache nodejs npm bash" in result.dockerfile  # node:20-slim had bash
+    assert "bash is installed" in verdict(result)[1]
