@@ -456,9 +456,8 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
     found: list[tuple[int, str, str | None, bool]] = []
     heredoc_index = 0
     for node in walk(src.root):
-        if node.type == "command" and depth < 2:
-            found += [(node.start_byte, *written)
-                      for written in _redirected_texts(_shell_c_line(src, node) or "", first_line, [], depth + 1)]
+        if node.type == "command" and depth < 2 and (line := _shell_c_line(src, node)) is not None:
+            found += [(node.start_byte, *written) for written in _redirected_texts(line, first_line, [], depth + 1)]
         if node.type == "pipeline" and len(node.named_children) == 2:
             writer, tee = node.named_children
             found += _teed(src, tee, _output(src, writer, None))
