@@ -545,7 +545,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if misuse:
         need = "sdk" if misuse.startswith("`dotnet ") else "arguments"
         return RuntimeReport(image, argv, "broken", misuse, program=program, need=need)
-    bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind, origin == "unread")
+    # (a file written with unknown text counts as a script by its name only: `curl URL > /usr/local/bin/app`)
+    bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind, named and origin == "unread")
     if bash is None and inner and is_shell_c(rest):
         bash = _inner_needs_bash(view, context, inner)
     has_bash = model.has_program("bash") or "bash" in view.packages
@@ -615,7 +616,8 @@ def _inner_needs_bash(view: StageView, context: Context, inner: str) -> str | No
     origin, source = _located_origin(view, context, located)
     kind = _kind(context, origin, source)
     script = looks_like_script(located.path, located.source) or "." not in posixpath.basename(located.path)
-    return _needs_bash(inner, origin == "context" and script, context, kind, origin == "unread")
+    return _needs_bash(inner, origin == "context" and script, context, kind,
+                       origin == "unread" and looks_like_script(located.path, located.source))
 
 
 def _origin(view: StageView, context: Context, path: str, depth: int,

@@ -140,3 +140,17 @@ def test_a_start_script_written_from_text_the_tool_cannot_read_is_taken_as_bash_
     result = migrate(NODE_APP + f"RUN {writer} && chmod +x /start.sh\nCMD [\"/start.sh\"]\n")
     assert "RUN apk add --no-cache nodejs npm bash" in result.dockerfile  # node:20-slim had bash
     assert "bash is installed" in verdict(result)[1]
+
+
+def test_a_program_a_run_downloads_by_redirect_onto_path_is_copied_and_needs_no_shell() -> None:
+    result = migrate(NODE_APP + "RUN curl -fsSL https://example.com/app > /usr/local/bin/app "
+                     '&& chmod +x /usr/local/bin/app\nCMD ["app"]\n')
+    runtime = result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    assert runtime.startswith("cgr.dev/chainguard/node:latest\n")
+    assert "/usr/local/bin/app /usr/local/bin/app\n" in runtime  # (it was left in the builder: MIG540)
+    assert verdict(result)[0] == "ok"
+
+
+def test_an_unread_start_script_run_through_sh_c_gets_bash_where_the_image_had_it() -> None:
+    result = migrate(NODE_APP + 'RUN cat start.tpl > /start.sh\nCMD ["sh", "-c", "/start.sh"]\n')
+    assert "RUN apk add --no-cache nodejs npm bash" in result.dockerfile
