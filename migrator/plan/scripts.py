@@ -27,7 +27,7 @@ TYPE_CHECKING = False  # not typing's (docs/performance.md)
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from migrator.rewrite.shell import Source
+    from migrator.rewrite.shell_syntax import Source
 
 _INSTALLS_BASH = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|"
                             r"microdnf\s+install|zypper\s+(?:in|install))\b[^;&|]*\bbash\b")
@@ -148,7 +148,7 @@ def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool
     if not operands or depth > 2:
         return []
     from migrator.plan.facts import strip_env_prefix
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     found: list[tuple[str, bool]] = []
     directory = ""  # where a `cd` in the command line went (`sh -c "cd scripts && ./setup.sh"`)
@@ -446,8 +446,7 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
     `{ echo ...; echo ...; } > f`, `( ... ) >> f`, `cat > f <<EOF`), or what `tee [-a] FILE...` is fed
     (`... | tee f`, `tee f <<EOF`), also in the command line a shell is given (`sh -c "... > f"`). Its heredocs
     (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`."""
-    from migrator.rewrite.shell import _walk as walk
-    from migrator.rewrite.shell import parsed
+    from migrator.rewrite.shell_syntax import parsed, walk
 
     try:
         src = parsed(script, first_line)
@@ -481,8 +480,7 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
 
 def _shell_c_line(src: Source, command: Node) -> str | None:
     """The command line of `sh -c 'LINE'` (`bash -ec`, after `exec` or `sudo`), when it is literal."""
-    from migrator.rewrite.shell import _command_words as command_words
-    from migrator.rewrite.shell import literal
+    from migrator.rewrite.shell_syntax import command_words, literal
 
     values = [literal(src, c) for c in command_words(command)[1]]
     if not values or any(w is None for w in values):
@@ -505,7 +503,7 @@ def _masked_heredoc(src: Source, redirect: Node) -> bool:
 def _output_files(src: Source, statement: Node) -> list[tuple[int, str, bool]]:
     """(offset, target, appended) of each file a redirected statement sends its standard output to (`> f`,
     `>> f`, `>| f`, `1> f`), when the target is a literal path."""
-    from migrator.rewrite.shell import literal
+    from migrator.rewrite.shell_syntax import literal
 
     files: list[tuple[int, str, bool]] = []
     for redirect in statement.children:
@@ -526,7 +524,7 @@ def _output(src: Source, node: Node, heredoc: str | None, pending: list[str] | N
     (_command_output), a group of commands (`{ a; b; }`, `( a && b )`: each one's output in turn; a command
     in it whose output goes to a file adds nothing), or a command with its own heredoc (`cat <<EOF`).
     `pending`: the bodies of the RUN step's heredocs not yet read, in order (taken from as they are read)."""
-    from migrator.rewrite.shell import _command_words as command_words
+    from migrator.rewrite.shell_syntax import command_words
 
     if node.type == "command":
         assignments, nodes = command_words(node)
@@ -557,9 +555,9 @@ def _output(src: Source, node: Node, heredoc: str | None, pending: list[str] | N
 def _output_head(src: Source, nodes: list[Node], words: list[str | None]) -> str | None:
     """The known beginning of what `echo` or `printf FORMAT` writes when a word expands a variable
     (`echo "#!/bin/bash\\nexec $APP"`): the literal words before it and the literal start of that word."""
-    from migrator.rewrite.shell import _DOUBLE_QUOTED_ESCAPE as double_quoted_escape
-    from migrator.rewrite.shell import _double_quoted as double_quoted
-    from migrator.rewrite.shell import _word_text as word_text
+    from migrator.rewrite.shell_syntax import DOUBLE_QUOTED_ESCAPE as double_quoted_escape
+    from migrator.rewrite.shell_syntax import _word_text as word_text
+    from migrator.rewrite.shell_syntax import double_quoted
 
     name = words[0] if words else None
     unknown = next((i for i, word in enumerate(words) if word is None), len(words))
@@ -580,7 +578,7 @@ def _output_head(src: Source, nodes: list[Node], words: list[str | None]) -> str
 
 def _word_value(src: Source, node: Node) -> str | None:
     """A word's value (rewrite.shell.literal), with `$'...'` C strings read too."""
-    from migrator.rewrite.shell import literal
+    from migrator.rewrite.shell_syntax import literal
 
     if node.type == "ansi_c_string":
         return _unescaped(src.slice(node)[2:-1])
@@ -590,8 +588,7 @@ def _word_value(src: Source, node: Node) -> str | None:
 def _teed(src: Source, tee: Node, text: str | None) -> list[tuple[int, str, str | None, bool]]:
     """`printf '#!/bin/sh\\n...' | tee [-a] /start.sh`, `tee /start.sh <<EOF`: tee writes `text` to each file
     it names."""
-    from migrator.rewrite.shell import _command_words as command_words
-    from migrator.rewrite.shell import literal
+    from migrator.rewrite.shell_syntax import command_words, literal
 
     if tee.type != "command":
         return []

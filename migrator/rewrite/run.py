@@ -12,7 +12,8 @@ from migrator.rules.loader import RuleSet
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from migrator.rewrite.command import StageKnowledge
-    from migrator.rewrite.shell import Edit, SimpleCommand
+    from migrator.rewrite.shell import Edit
+    from migrator.rewrite.shell_syntax import SimpleCommand
 
 
 @dataclass
@@ -26,7 +27,7 @@ class RunOutcome:
     def commands(self) -> list[SimpleCommand]:
         """The simple commands of the translated RUN (read once by each caller that needs them)."""
         from migrator.parse.dockerfile import parse_instruction
-        from migrator.rewrite.shell import simple_commands
+        from migrator.rewrite.shell_syntax import simple_commands
 
         if self.raw is None or all(line.lstrip().startswith("#") for line in self.raw.splitlines() if line.strip()):
             return []  # only the comments of a dropped RUN are left
@@ -85,17 +86,22 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet,
 
 def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutcome:
     """`RUN ["dotnet", "restore"]` runs a program without a shell: nothing to translate, unless it is a
-    package or user command, which the exec form cannot be rewritten into, or a `bundle` command with flags
-    Bundler 4 removed, which becomes the shell form it needs (`bundle config set ... && bundle install`)."""
+    package or user command, which the exec form cannot be rewritten into, or a `bundle` command (also behind a
+    wrapper, or in the script of `sh -c`) with flags Bundler 4 removed, which becomes the shell form it needs
+    (`bundle config set ... && bundle install`)."""
     from migrator.findings import packages as codes
+    from migrator.plan.facts import shell_script
     from migrator.rewrite.bundler_flags import exec_form_translated
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
     from migrator.rewrite.users import USER_COMMANDS
+    from migrator.rewrite.wrappers import wrapper_words
 
     argv = instruction.json_args() or []
     program = argv[0].rsplit("/", 1)[-1] if argv else ""
     outcome = RunOutcome(raw=instruction.raw, line=instruction.line, escape=instruction.escape)
-    if program == "bundle" and (translated := exec_form_translated(instruction, argv, family, rules)) is not None:
+    run = tuple(argv[wrapper_words(argv):])  # (`["nice", "bundle", ...]`, `["sh", "-c", "bundle ..."]`)
+    ruby = bool(run) and (run[0].rsplit("/", 1)[-1] == "bundle" or "bundle" in (shell_script(run) or ""))
+    if ruby and (translated := exec_form_translated(instruction, argv, family, rules)) is not None:
         outcome.raw, outcome.findings = translated
         return outcome
     if program in MANAGERS or program in WRAPPERS or program in USER_COMMANDS:
@@ -137,7 +143,7 @@ def _scripts_written(instruction: Instruction, readers: list[list[str] | None], 
     migrator does not translate files a RUN writes; on Wolfi the script fails."""
     from migrator.findings import packages as pcodes
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
     from migrator.rewrite.wrappers import manager_in_script
 
     managers = frozenset({*MANAGERS, *WRAPPERS} - {"apk"})
@@ -192,7 +198,7 @@ def _heredoc_kept(instruction: Instruction, script: str, first_line: int) -> Run
     from migrator.plan.facts import strip_env_prefix
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
     from migrator.rewrite.php_helpers import INSTALLERS
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
     from migrator.rewrite.users import USER_COMMANDS
     from migrator.rewrite.wrappers import wrapper_words
 
