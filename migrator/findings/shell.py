@@ -253,14 +253,16 @@ BUNDLER_FLAGS_TRANSLATED = Code(
 BUNDLER_FLAGS_HIDDEN = Code(
     "MIG419",
     Severity.WARNING,
-    "`bundle install` flags only known at build time: Bundler 4 may refuse them",
+    "`bundle install` flags migrator cannot translate: Bundler 4 may refuse them",
     "The `bundle install` command takes flags from a variable (`bundle install $BUNDLE_FLAGS`), so "
     "migrator cannot tell whether they include one of the flags Bundler 4 removed (`--without`, `--with`, "
     "`--deployment`, `--frozen`, `--path`, `--system`, `--clean`, `--no-prune`, `--shebang`, `--binstubs`). "
     "If they do, "
     "the build stops on Chainguard's ruby (Bundler 4). Set those with `bundle config set --local NAME "
     "VALUE` before the install, or with the BUNDLE_* environment variables (`BUNDLE_WITHOUT`, "
-    "`BUNDLE_DEPLOYMENT`...).",
+    "`BUNDLE_DEPLOYMENT`...). The same warning is given for a removed flag written without the value it takes "
+    "(`bundle install --without`, `--path` before another option, `--path=`): Bundler 2 refuses it too, and "
+    "no value can be made up for it, so the command is left as written.",
 )
 BUNDLER_FLAGS_UNTRANSLATED = Code(
     "MIG422",

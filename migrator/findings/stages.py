@@ -111,7 +111,10 @@ CODES: tuple[Code, ...] = (
     Code("MIG518", Severity.INFO, "compiled output located",
          "The build output was located from the build command, or from the builder command that put the "
          "start command's program in place (`cp app /usr/local/bin/`, `mv`, `install`, `ln -s`); the message "
-         "says which path the runtime receives and how to make it more precise."),
+         "says which path the runtime receives and how to make it more precise. `go install` writes to $GOBIN, else "
+         "$GOPATH/bin: the command's own `GOBIN=`/`GOPATH=` or the stage's ENV, else go's default, which was "
+         "/go/bin on Docker Hub's golang and is /root/go/bin in the builder; the runtime gets that one in "
+         "/usr/local/bin, and a start command that named /go/bin/NAME now names /usr/local/bin/NAME."),
     Code("MIG572", Severity.WARNING, "start program placed on a condition",
          "The builder command that puts the start command's program in place (MIG518) runs only on a "
          "condition: inside an `if` or a `case`, after `[ -f x ] &&`, or with its failure ignored (`|| true`). "
@@ -391,8 +394,10 @@ CODES: tuple[Code, ...] = (
          "rest keeps yarn on the -dev image (MIG575); a Ruby binstub starts as "
          "`ruby bin/x` because the ruby image has no /usr/bin/env, and so a script started by its path "
          "(`./manage.py`, `/app/server.js`) starts through the interpreter of its language (`python "
-         "./manage.py`), which runs it whatever its `#!` line says; a jar under the distroless java "
-         "entrypoint keeps `-jar`."),
+         "./manage.py`), which runs it whatever its `#!` line says. The command a program starts from its own "
+         "arguments with execve gets the same port (Rails' thruster: `./bin/thrust ./bin/rails server` -> `ruby "
+         "./bin/thrust ruby ./bin/rails server`; under `bundle exec` only what thruster starts, as Bundler loads a "
+         "binstub into its own Ruby process); a jar under the distroless java entrypoint keeps `-jar`."),
     Code("MIG565", Severity.WARNING, "Apache + mod_php moved to php-fpm: the image serves FastCGI, not HTTP",
          "Docker Hub's php:*-apache images serve the app over HTTP on port 80 with Apache and mod_php. There "
          "is no Chainguard Apache + mod_php image, so the runtime is php:latest-fpm, which runs php-fpm under "

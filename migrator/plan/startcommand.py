@@ -102,6 +102,46 @@ def unwrap(argv: tuple[str, ...] | list[str]) -> Unwrapped:
     return Unwrapped(min(index, len(argv)), tuple(wrappers))
 
 
+# programs that start their arguments as a command of their own, with execve: Rails' thruster (`thrust CMD...`)
+_RUNS_ITS_ARGUMENTS = frozenset({"thrust"})
+_RUBY = lazy_re(r"^(j|truffle)?ruby[\d.]*$")
+_RUBY_OPTIONS_WITH_VALUE = frozenset({"-I", "-r", "-C", "-E"})
+
+
+@dataclass(frozen=True)
+class Started:
+    """The command a program of a start command runs in its turn."""
+
+    index: int  # where it begins in the argv
+    loaded: bool  # its first word is loaded into the same Ruby process (`bundle exec BINSTUB`), not exec'd
+
+
+def started_command(argv: tuple[str, ...] | list[str]) -> Started | None:
+    """The command the program `argv` starts from its own arguments: thruster execs them (`thrust ./bin/rails
+    server`, also run as `ruby ./bin/thrust ...`); `bundle exec CMD` starts CMD, and loads it into its own Ruby
+    process when its `#!` line runs ruby (Bundler's kernel_load, as a binstub's is), so that line is never run.
+    None for a program that runs no command of its arguments."""
+    if not argv:
+        return None
+    name = posixpath.basename(argv[0])
+    if name in _RUNS_ITS_ARGUMENTS:
+        return Started(1, False)
+    if name == "bundle" and argv[1:2] in (["exec"], ("exec",)):
+        index = 2
+        while index < len(argv) and argv[index].startswith("-"):
+            index += 1
+        return Started(index, True)
+    if _RUBY.match(name):
+        index = 1
+        while index < len(argv) and argv[index].startswith("-"):
+            if argv[index] in ("-e", "--"):
+                return None
+            index += 2 if argv[index] in _RUBY_OPTIONS_WITH_VALUE else 1
+        if index < len(argv) and posixpath.basename(argv[index]) in _RUNS_ITS_ARGUMENTS:
+            return Started(index + 1, False)
+    return None
+
+
 def is_shell(program: str) -> bool:
     return posixpath.basename(program) in SHELLS
 

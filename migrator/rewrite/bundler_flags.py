@@ -96,6 +96,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
               if w.value is None and _option_name(w) is None and not _after_value_flag(arguments, w)]
     hidden = hidden if subcommand == "install" else []
     settings, dropped = _settings(arguments, table)
+    if valueless := _without_value(arguments, table):
+        return _valueless_warning(cmd, valueless)
     if not settings and not bare:
         return _variable_warning(cmd, hidden) if hidden else None
     tokens = cmd.tokens
@@ -254,6 +256,34 @@ def _settings(arguments: list[Token], table: dict[str, tuple[str, str]]) -> tupl
     return settings, dropped
 
 
+def _without_value(arguments: list[Token], table: dict[str, tuple[str, str]]) -> list[str]:
+    """The removed flags given without the value they take (`--without` last or before another option, `--path=`):
+    Bundler 2 refuses them too, and no value can be written for them."""
+    missing: list[str] = []
+    for index, word in enumerate(arguments):
+        flag = _option_name(word)
+        if flag is None or flag not in table or table[flag][1] in ("switch", "off"):
+            continue
+        text = word.value if word.value is not None else word.text
+        if "=" in text:
+            if not text.partition("=")[2].strip("'\""):
+                missing.append(flag)
+        elif table[flag][1] != "optional" and (index + 1 == len(arguments)
+                                              or _option_name(arguments[index + 1]) is not None):
+            missing.append(flag)
+    return missing
+
+
+def _valueless_warning(cmd: Cmd, flags: list[str]) -> Outcome:
+    names = ", ".join(dict.fromkeys(flags))
+    value = "its value" if len(flags) == 1 else "their values"
+    message = (f"`{' '.join(t.text for t in cmd.words)}`: {names} without {value} is refused by Bundler 2 as "
+               "well, and Bundler 4 (Chainguard's ruby) removed it: the command is left as written, as no value can "
+               "be made up for it; write the setting meant with `bundle config set --local NAME VALUE` before the "
+               "install")
+    return Outcome(findings=[codes.BUNDLER_FLAGS_HIDDEN.finding(cmd.line, message)], program_kept=True)
+
+
 def _option_name(word: Token) -> str | None:
     """`--without` of `--without=a`, also when the value is expanded (`--path=$DIR`, `-j$(nproc)`); None for a
     word that is not an option."""
@@ -328,6 +358,9 @@ def exec_form_translated(instruction: Instruction, argv: list[str], family: str,
     untranslated = [f for f in rewrite.findings if f.code == codes.BUNDLER_FLAGS_UNTRANSLATED.code]
     if untranslated:
         return instruction.raw, untranslated  # (`["sh", "-c", "bundle install --without $GROUPS"]`)
+    if not rewrite.edits and rewrite.findings and all(f.code == codes.BUNDLER_FLAGS_HIDDEN.code
+                                                      for f in rewrite.findings):
+        return instruction.raw, list(rewrite.findings)  # (left as written: a flag without its value)
     if not rewrite.edits or any(f.code != codes.BUNDLER_FLAGS_TRANSLATED.code for f in rewrite.findings):
         return None
     body = instruction.body.strip()

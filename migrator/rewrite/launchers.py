@@ -59,7 +59,47 @@ def port_launcher(argv: list[str], image: ChainguardImage, shebang: str | None =
     """The command the runtime can start instead, and what changed; None when nothing needs to.
     `shebang`: the program the started file's `#!` line runs, when the build context on disk says (None: unknown).
     `project_scripts`: the [scripts] of the project's Pipfile or pyproject (pdm), when the context on disk has one.
-    `package`: the package.json in the command's WORKDIR, when the build context on disk has it (plan.node_package)."""
+    `package`: the package.json in the command's WORKDIR, when the build context on disk has it (plan.node_package).
+    The command a program starts from its arguments (`thrust ./bin/rails server`, `bundle exec ./bin/thrust ...`)
+    is ported the same way: thruster starts it with execve, which runs its `#!` line too."""
+    from migrator.plan.startcommand import unwrap
+
+    head = unwrap(argv).program_index  # (tini, gosu, env the image keeps: they exec the program)
+    if head >= len(argv):
+        return None
+    words = argv[head:]
+    ported = _port_program(words, image, shebang if head == 0 else None, project_scripts, package)
+    reasons = [ported[1]] if ported else []
+    words = ported[0] if ported else words
+    words, inner = _port_started(words, image)
+    reasons += inner
+    if not reasons:
+        return None
+    return [*argv[:head], *words], "; ".join(reasons)
+
+
+def _port_started(words: list[str], image: ChainguardImage) -> tuple[list[str], list[str]]:
+    """`words` with the command its program starts in its turn ported (and what that one starts...), and why."""
+    from migrator.plan.startcommand import started_command
+
+    started = started_command(words)
+    if started is None or started.index >= len(words):
+        return words, []
+    inner = words[started.index:]
+    reasons = []
+    nested = None if started.loaded else _port_program(inner, image)
+    if nested is not None:
+        reasons.append(f"`{' '.join(words[:started.index])}` starts `{' '.join(inner)}` itself, with execve, which "
+                       f"runs its `#!` line: {nested[1]}")
+        inner = nested[0]
+    inner, deeper = _port_started(inner, image)
+    return [*words[:started.index], *inner], reasons + deeper
+
+
+def _port_program(argv: list[str], image: ChainguardImage, shebang: str | None = None,
+                  project_scripts: Mapping[str, str] | None = None, package: NodePackage | None = None
+                  ) -> tuple[list[str], str] | None:
+    """port_launcher for the program that is argv[0]."""
     if not argv:
         return None
     name = posixpath.basename(argv[0])

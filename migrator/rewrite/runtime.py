@@ -442,14 +442,18 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
                                   build_only_args(context.facts.stage),
                                   sh_runs_scripts=context.image.shell and context.source_shell != "bash")
         context.findings += outcome.findings
-        ported = _ported_launcher(outcome.argv or instruction.json_args() or [], context)
+        written = outcome.argv or instruction.json_args() or []
+        moved = _moved_programs(written, instruction.line, context)
+        ported = _ported_launcher(moved or written, context)
         if ported is not None:
             context.findings.append(finding("MIG545", instruction.line, ported[1]))
             return [exec_form(keyword, ported[0], context.newline)]
-        argv, dropped = removed_jvm_options(outcome.argv or instruction.json_args() or [], context.java)
+        argv, dropped = removed_jvm_options(moved or written, context.java)
         if dropped:
             context.findings.append(jvm_options_finding(instruction.line, dropped, context.java))
             return [exec_form(keyword, argv, context.newline)]
+        if moved is not None:
+            return [exec_form(keyword, moved, context.newline)]
         if outcome.argv is None:
             return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
         return [exec_form(keyword, outcome.argv, context.newline)]
@@ -460,6 +464,9 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
             return [check[0]]
         context.findings.append(removal(instruction, context.image))
         return []
+    if keyword == "HEALTHCHECK" and context.plan.moved:
+        raw = _moved_in_text(instruction.raw, instruction.line, context)
+        return [raw if raw.endswith("\n") else raw + context.newline]
     if keyword == "USER":
         return [_runtime_user(instruction, context)]
     if keyword == "EXPOSE":
@@ -521,6 +528,49 @@ def _expose(instruction: Instruction, context: RuntimeContext) -> str:
         context.findings.append(finding("MIG511", instruction.line, f"port {', '.join(low)} is below 1024 and "
                                         "the runtime runs as nonroot: listen on a higher port"))
     return raw
+
+
+def _moved_programs(argv: list[str], line: int, context: RuntimeContext) -> list[str] | None:
+    """The command with each program the runtime has elsewhere than the original had it (plan.moved: `/go/bin/app`,
+    where golang's `go install` wrote, is in /usr/local/bin), with the finding that says so; None when it names
+    none."""
+    moved = list(argv)
+    reasons: dict[str, None] = {}
+    kept = {copy.destination.rstrip("/") for copy in context.plan.copies}  # (`go build -o /go/bin/app`: there)
+    for index, word in enumerate(argv):
+        place = context.plan.moved.get(posixpath.dirname(word))
+        if place is not None and posixpath.basename(word) and word not in kept and posixpath.dirname(word) not in kept:
+            moved[index] = posixpath.join(place[0], posixpath.basename(word))
+            reasons[place[1]] = None
+    if moved == argv:
+        return None
+    changes = ", ".join(f"{old} -> {new}" for old, new in zip(argv, moved, strict=True) if old != new)
+    context.findings.append(finding("MIG518", line, f"{changes}: {'; '.join(reasons)}"))
+    return moved
+
+
+def _moved_in_text(raw: str, line: int, context: RuntimeContext) -> str:
+    """An instruction's text with each program plan.moved moved named where the runtime has it (a HEALTHCHECK
+    that runs /go/bin/app), with the finding that says so."""
+    changes: dict[str, None] = {}
+    reasons: dict[str, None] = {}
+
+    kept = {copy.destination.rstrip("/") for copy in context.plan.copies}
+
+    def moved(match: re.Match[str]) -> str:
+        directory, name = posixpath.split(match.group(0))
+        if match.group(0) in kept or directory in kept:
+            return match.group(0)
+        destination, why = context.plan.moved[directory]
+        changes[f"{match.group(0)} -> {destination}/{name}"] = None
+        reasons[why] = None
+        return f"{destination}/{name}"
+
+    directories = "|".join(re.escape(d) for d in context.plan.moved)
+    text = re.sub(rf"(?<![\w./$-])(?:{directories})/[\w.+-]+(?![\w./-])", moved, raw)
+    if changes:
+        context.findings.append(finding("MIG518", line, f"{', '.join(changes)}: {'; '.join(reasons)}"))
+    return text
 
 
 def _ported_launcher(argv: list[str], context: RuntimeContext) -> tuple[list[str], str] | None:

@@ -304,8 +304,9 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", f"{what} and {short_image(image)} has no shell: port what it does "
                              "(ENV for settings, build-time steps in the builder) and start the program directly",
                              program=program, need="shell", inner=inner)
-    misuse = _misused(program, rest, located, view) or _interpreter_missing(program, located, view, context, origin,
-                                                                             source)
+    misuse = (_misused(program, rest, located, view)
+              or _interpreter_missing(program, located, view, context, origin, source)
+              or _started_misused(rest, view, context))
     if misuse:
         need = "sdk" if misuse.startswith("`dotnet ") else "arguments"
         return RuntimeReport(image, argv, "broken", misuse, program=program, need=need)
@@ -426,6 +427,26 @@ def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageV
             and model.has_program("ruby") and not model.has_program("env")):
         return (f"`{program}` is a Ruby binstub (`#!/usr/bin/env ruby`) and {short_image(view.image)} has no "
                 f"/usr/bin/env: start it as `ruby {program}`")
+    return None
+
+
+def _started_misused(argv: tuple[str, ...], view: StageView, context: Context) -> str | None:
+    """The command the program starts in its turn, with execve, cannot start: `thrust ./bin/rails server` on an
+    image without /usr/bin/env (the binstub's `#!` line), also under `bundle exec` and `ruby ./bin/thrust`. A
+    file `bundle exec` loads into its Ruby process (a binstub) runs no `#!` line, so it is not judged."""
+    from migrator.plan.startcommand import started_command
+
+    started = started_command(argv)
+    while started is not None and started.index < len(argv):
+        inner = argv[started.index:]
+        located = None if started.loaded else locate(view, context, inner[0])
+        if located is not None:
+            origin, source = located_origin(view, context, located)
+            misuse = _misused(inner[0], inner, located, view) or _interpreter_missing(inner[0], located, view,
+                                                                                      context, origin, source)
+            if misuse:
+                return f"`{' '.join(argv[:started.index])}` starts `{' '.join(inner)}` itself: {misuse}"
+        argv, started = inner, started_command(inner)
     return None
 
 

@@ -60,6 +60,9 @@ class RuntimePlan:
     expose: tuple[str, ...] | None = None  # replaces the original EXPOSE ports
     owned: set[str] = field(default_factory=set)  # destinations copied owned by the runtime user (the app writes)
     packages: list[str] = field(default_factory=list)  # installed in a runtime that has apk (a -dev image)
+    # {directory the original put programs in: (where the runtime has them, why)} (`go install` wrote to /go/bin
+    # on golang; the builder writes $HOME/go/bin, which the runtime gets in /usr/local/bin)
+    moved: dict[str, tuple[str, str]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
     def note(self, code: str, line: int, message: str | None = None) -> None:

@@ -8,6 +8,8 @@ from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan, o
 from migrator.plan.facts import Command
 from migrator.plan.placed_programs import DEFAULT_PATH
 
+_BUILDER_GOPATH = "/root/go"  # Chainguard go's ($HOME/go; it runs the build as root)
+
 
 def _cgo_disabled(command: Command, context: EcosystemContext) -> bool:
     if "CGO_ENABLED=0" in command.assignments:
@@ -46,14 +48,40 @@ class Go:
         for command in builds:
             output = _output_path(command, context)
             if output is None:
-                gobin = context.facts.env.get("GOBIN") or f"{context.facts.env.get('GOPATH') or '/root/go'}/bin"
-                _copy_installed(gobin, command, plan)
+                gobin = _install_directory(command, context)
+                _copy_installed(gobin or f"{_BUILDER_GOPATH}/bin", command, plan)
+                if gobin is None:  # (the original's go wrote to its image's GOPATH, the builder's to its own)
+                    source = f"{_source_gopath(context)}/bin"
+                    plan.moved.setdefault(source, ("/usr/local/bin", f"`go install` wrote to {source} in the original "
+                                                   f"(its image's GOPATH); the builder's go writes to "
+                                                   f"{_BUILDER_GOPATH}/bin, which the runtime has in /usr/local/bin"))
             else:
                 plan.copies.append(Copy(output, output))
         if not static:
             plan.note("MIG518", builds[0].line, "the binary is built with cgo (CGO_ENABLED is not 0), so it "
                       "runs on glibc-dynamic; set CGO_ENABLED=0 for the smaller static image")
         return plan
+
+
+def _install_directory(command: Command, context: EcosystemContext) -> str | None:
+    """Where `go install` writes, when the stage says: $GOBIN, else $GOPATH/bin, each from the command's own
+    `GOBIN=/out go install` or the stage's ENV; None: the go's default ($HOME/go/bin, or the image's GOPATH)."""
+    own = dict(assignment.split("=", 1) for assignment in command.assignments)
+    env = context.facts.env
+    for name, suffix in (("GOBIN", ""), ("GOPATH", "/bin")):
+        value = own.get(name) or env.get(name)
+        if value and value.startswith("/") and "$" not in value:
+            return value.rstrip("/") + suffix
+    return None
+
+
+def _source_gopath(context: EcosystemContext) -> str:
+    """The GOPATH of the original's image: Docker Hub golang's /go, else go's default under root's home."""
+    root = context.facts.stage.chain()[0]
+    if root.ref is None:
+        return _BUILDER_GOPATH
+    upstream = dict(context.rules.upstream_defaults(root.ref.short_name, root.ref.tag).env)
+    return (upstream.get("GOPATH") or _BUILDER_GOPATH).rstrip("/")
 
 
 def _copy_installed(bin_directory: str, command: Command, plan: RuntimePlan) -> None:
