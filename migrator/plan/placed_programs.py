@@ -6,6 +6,7 @@ runtime gets it at that path, whatever the ecosystem found as the build's output
 from __future__ import annotations
 
 import posixpath
+import re
 from fnmatch import fnmatchcase
 
 from migrator.plan.copy_commands import COPY_COMMANDS, copy_operands, made_directories
@@ -57,7 +58,7 @@ def _copy_written(program: str, context: EcosystemContext, plan: RuntimePlan) ->
     runtime at its path, as a placed program does (the start check then reads its text)."""
     from migrator.plan.scripts import run_written_scripts
 
-    written = run_written_scripts(context.facts.stage.chain())
+    written = run_written_scripts(context.facts.stage.chain(), heads=True)
     path = next((c for c in _candidates(program, context.facts.workdir, context.facts.env) if c in written), None)
     if path is not None and not any(_inside(path, c.destination) for c in plan.copies):
         plan.copies.append(Copy(path, path))
@@ -122,7 +123,11 @@ def _candidates(program: str, workdir: str, env: dict[str, str | None]) -> list[
     """Where the engine looks for `program`: its path under WORKDIR, or each PATH directory in order."""
     if "/" in program:
         return [joined(program, workdir)]
-    directories = (env.get("PATH") or DEFAULT_PATH).split(":")
+    # (`ENV PATH=/app/venv/bin:$PATH`, read where the image's PATH is not known, is `/app/venv/bin:`: the
+    # image's own directories follow)
+    value = re.sub(r"\$\{?PATH\}?", DEFAULT_PATH, env.get("PATH") or DEFAULT_PATH)
+    parts = [d for part in value.split(":") for d in (DEFAULT_PATH.split(":") if not part else [part])]
+    directories = list(dict.fromkeys(parts))
     return [posixpath.join(d, program) for d in directories if d.startswith("/")]
 
 

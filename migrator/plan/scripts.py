@@ -55,8 +55,8 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
         if path is None:
             continue
         source = _script_from_context(program, path, copies, chain)
-        written = run_written_scripts(chain) if written is None else written
-        if path in written or (source or "").startswith(HEREDOC_SOURCE):
+        written = run_written_scripts(chain, heads=True) if written is None else written
+        if (path in written and not unread(written[path])) or (source or "").startswith(HEREDOC_SOURCE):
             # a script the Dockerfile writes (`RUN printf ... > /setup.sh`, `COPY <<EOF /setup.sh`): its text says
             text = written[path] if path in written else heredoc_text(chain, source or "")
             if text is not None and written_kind(text) == "bash":
@@ -395,11 +395,18 @@ def _context_source(path: str, copies: list[tuple[str, str, bool]]) -> str | Non
     return None
 
 
-def run_written_scripts(chain: list[Stage]) -> dict[str, str]:
+class WrittenHead(str):
+    """The known beginning of a file's text whose rest this tool cannot know (`echo '#!/bin/bash' > /start.sh &&
+    echo "exec node $APP" >> /start.sh`): its first line says what the file is, nothing more."""
+
+
+def run_written_scripts(chain: list[Stage], heads: bool = False) -> dict[str, str]:
     """{absolute path: text} of each file a RUN writes whose text is in the Dockerfile:
     `printf '#!/bin/sh\\nexec app\\n' > /start.sh`, `echo '#!/bin/bash' > /entrypoint.sh` (`>>` appends),
-    `cat <<EOF > /start.sh` (in the RUN's command line or in a script it runs), `echo ... | tee /start.sh`. A
-    file a later command writes with text this tool cannot know is dropped."""
+    `{ echo ...; echo ...; } > /start.sh`, `cat <<EOF > /start.sh` (in the RUN's command line or in a script it
+    runs), `echo ... | tee /start.sh`. A file a later command writes with text this tool cannot know is dropped;
+    with `heads`, a file whose first line is known and whose rest is not is kept as a WrittenHead, and one whose
+    text is not known at all as an empty one (unread)."""
     from migrator.plan.facts import run_scripts
 
     written: dict[str, str] = {}
@@ -410,18 +417,38 @@ def run_written_scripts(chain: list[Stage]) -> dict[str, str]:
         for script, first_line in run_scripts(instruction):  # (its command line, the bodies a shell runs)
             for target, text, append in _redirected_texts(script, first_line, heredocs):
                 path = absolute(target, workdir, env)
-                if text is None:
-                    written.pop(path, None)
-                else:
-                    written[path] = (written.get(path, "") if append else "") + text
-    return written
+                written[path] = _written_after(written.get(path, "") if append else "", text)
+    return {path: text for path, text in written.items() if heads or not isinstance(text, WrittenHead)}
 
 
-def _redirected_texts(script: str, first_line: int, heredocs: list[str]
+def unread(text: str | None) -> bool:
+    """A file a RUN writes with text this tool cannot know at all (`cat start.tpl > /start.sh`): an empty
+    WrittenHead."""
+    return isinstance(text, WrittenHead) and not text
+
+
+def _written_after(before: str, text: str | None) -> str:
+    """A file's text after `text` is added to `before` (None: what is added is not known)."""
+    if isinstance(before, WrittenHead):
+        return before  # (nothing after an unknown part is known)
+    if text is None or isinstance(text, WrittenHead):
+        return _head(before + (text or ""))
+    return before + text
+
+
+def _head(text: str) -> WrittenHead:
+    """The text as the head of a file, when it holds the whole first line (else an empty head: nothing known)."""
+    return WrittenHead(text if "\n" in text else "")
+
+
+def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: int = 0
                       ) -> Iterator[tuple[str, str | None, bool]]:
-    """(target, text written or None when unknown, appended) of each `> FILE` / `>> FILE` of a command line
-    whose heredocs (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`, in order."""
-    from migrator.rewrite.shell_syntax import literal, parsed, walk
+    """(target, text written or None when unknown, appended) of each file a command line writes, in order:
+    the output of a command or of a group of commands redirected to a file (`printf ... > f`,
+    `{ echo ...; echo ...; } > f`, `( ... ) >> f`, `cat > f <<EOF`), or what `tee [-a] FILE...` is fed
+    (`... | tee f`, `tee f <<EOF`), also in the command line a shell is given (`sh -c "... > f"`). Its heredocs
+    (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`."""
+    from migrator.rewrite.shell_syntax import parsed, walk
 
     try:
         src = parsed(script, first_line)
@@ -430,66 +457,163 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str]
     found: list[tuple[int, str, str | None, bool]] = []
     heredoc_index = 0
     for node in walk(src.root):
+        if node.type == "command" and depth < 2 and (line := _shell_c_line(src, node)) is not None:
+            found += [(node.start_byte, *written) for written in _redirected_texts(line, first_line, [], depth + 1)]
         if node.type == "pipeline" and len(node.named_children) == 2:
-            found += _teed(src, node)
+            writer, tee = node.named_children
+            found += _teed(src, tee, _output(src, writer, None))
         if node.type != "redirected_statement" or not node.children:
             continue
         body = node.children[0]
         while body.type == "list" and body.named_children:  # `a > f && b >> g` parses as (a > f && b) >> g
             body = body.named_children[-1]
-        inputs = [c for c in node.children if c.type == "file_redirect" and c.children
-                  and c.children[0].type == "<" and src.slice(c).replace(" ", "").strip("<_") == ""]
+        inputs = [c for c in node.children if c.type == "file_redirect" and _masked_heredoc(src, c)]
         inline = [src.slice(b) for c in node.children if c.type == "heredoc_redirect"
                   for b in c.named_children if b.type == "heredoc_body"]
         heredoc = inline[0] if inline else (heredocs[heredoc_index] if inputs and heredoc_index < len(heredocs)
                                             else None)
         heredoc_index += len(inputs)
-        for redirect in node.children:
-            if redirect.type != "file_redirect" or not redirect.children:
-                continue
-            operator = redirect.children[0].type
-            target = literal(src, redirect.named_children[-1]) if redirect.named_children else None
-            if operator in (">", ">>", ">|") and target and "$" not in target and not target.startswith("&"):
-                found.append((redirect.start_byte, target, _output(src, body, heredoc), operator == ">>"))
+        found += _teed(src, body, heredoc)  # (`tee /start.sh <<EOF`)
+        for start, target, append in _output_files(src, node):
+            found.append((start, target, _output(src, body, heredoc, heredocs[heredoc_index:]), append))
     for _, target, text, append in sorted(found, key=lambda item: item[0]):
         yield target, text, append
 
 
-def _output(src: Source, command: Node, heredoc: str | None) -> str | None:
-    """What the `command` node writes to its output (_command_output), or None when it cannot be known."""
+def _shell_c_line(src: Source, command: Node) -> str | None:
+    """The command line of `sh -c 'LINE'` (`bash -ec`, after `exec` or `sudo`), when it is literal."""
     from migrator.rewrite.shell_syntax import command_words, literal
 
-    if command.type != "command":
+    values = [literal(src, c) for c in command_words(command)[1]]
+    if not values or any(w is None for w in values):
         return None
-    assignments, nodes = command_words(command)
-    words: list[str | None] = [literal(src, c) for c in nodes] if not assignments else [None]
-    return _command_output(words, heredoc)
+    words = _unwrapped(tuple(w or "" for w in values))
+    if not words or posixpath.basename(words[0]) not in SHELLS:
+        return None
+    options, operands = _shell_arguments(words[1:])
+    if not operands or not any("c" in option[1:] for option in options if not option.startswith("--")):
+        return None
+    return operands[0]
 
 
-def _teed(src: Source, pipeline: Node) -> list[tuple[int, str, str | None, bool]]:
-    """`printf '#!/bin/sh\\n...' | tee [-a] /start.sh`: what tee writes to each file it names."""
+def _masked_heredoc(src: Source, redirect: Node) -> bool:
+    """`<____`: where run_scripts masked a `<<EOF` of the RUN step."""
+    return bool(redirect.children) and redirect.children[0].type == "<" \
+        and src.slice(redirect).replace(" ", "").strip("<_") == ""
+
+
+def _output_files(src: Source, statement: Node) -> list[tuple[int, str, bool]]:
+    """(offset, target, appended) of each file a redirected statement sends its standard output to (`> f`,
+    `>> f`, `>| f`, `1> f`), when the target is a literal path."""
+    from migrator.rewrite.shell_syntax import literal
+
+    files: list[tuple[int, str, bool]] = []
+    for redirect in statement.children:
+        if redirect.type != "file_redirect" or not redirect.children:
+            continue
+        descriptor = next((c for c in redirect.children if c.type == "file_descriptor"), None)
+        if descriptor is not None and src.slice(descriptor) != "1":
+            continue  # (`2> /tmp/log`: not what the command writes)
+        operator = next((c.type for c in redirect.children if not c.is_named), "")
+        target = literal(src, redirect.named_children[-1]) if redirect.named_children else None
+        if operator in (">", ">>", ">|") and target and "$" not in target and not target.startswith("&"):
+            files.append((redirect.start_byte, target, operator == ">>"))
+    return files
+
+
+def _output(src: Source, node: Node, heredoc: str | None, pending: list[str] | None = None) -> str | None:
+    """What `node` writes to its standard output, or None when it cannot be known: a command
+    (_command_output), a group of commands (`{ a; b; }`, `( a && b )`: each one's output in turn; a command
+    in it whose output goes to a file adds nothing), or a command with its own heredoc (`cat <<EOF`).
+    `pending`: the bodies of the RUN step's heredocs not yet read, in order (taken from as they are read)."""
+    from migrator.rewrite.shell_syntax import command_words
+
+    if node.type == "command":
+        assignments, nodes = command_words(node)
+        words: list[str | None] = [_word_value(src, c) for c in nodes] if not assignments else [None]
+        text = _command_output(words, heredoc)
+        return text if text is not None or assignments else _output_head(src, nodes, words)
+    if node.type in ("compound_statement", "subshell", "list", "program"):
+        if any(c.type == "||" for c in node.children):
+            return None  # (what runs is not known)
+        text = ""
+        for child in (c for c in node.named_children if c.type != "comment"):
+            text = _written_after(text, _output(src, child, None, pending))
+        return text if text or not isinstance(text, WrittenHead) else None
+    if node.type == "redirected_statement" and node.children:
+        if _output_files(src, node):
+            return ""  # (its output goes to its own file)
+        bodies: list[str | None] = [src.slice(b) for c in node.children if c.type == "heredoc_redirect"
+                                    for b in c.named_children if b.type == "heredoc_body"]
+        inputs = [c for c in node.children if c.type == "file_redirect" and any(o.type == "<" for o in c.children)]
+        if inputs and all(_masked_heredoc(src, c) for c in inputs):
+            bodies += [pending.pop(0) if pending else None for _ in inputs]  # (a `<<EOF` of the RUN step)
+        elif inputs:
+            return None  # (what it reads is not known; `2> /dev/null` changes nothing of its output)
+        return _output(src, node.children[0], bodies[0] if bodies else None, pending)
+    return None
+
+
+def _output_head(src: Source, nodes: list[Node], words: list[str | None]) -> str | None:
+    """The known beginning of what `echo` or `printf FORMAT` writes when a word expands a variable
+    (`echo "#!/bin/bash\\nexec $APP"`): the literal words before it and the literal start of that word."""
+    from migrator.rewrite.shell_syntax import DOUBLE_QUOTED_ESCAPE as double_quoted_escape
+    from migrator.rewrite.shell_syntax import _word_text as word_text
+    from migrator.rewrite.shell_syntax import double_quoted
+
+    name = words[0] if words else None
+    unknown = next((i for i, word in enumerate(words) if word is None), len(words))
+    if name not in ("echo", "printf") or unknown == 0 or unknown == len(words):
+        return None
+    node = nodes[unknown]
+    start = word_text(src, node).split("$", 1)[0].split("`", 1)[0] if node.type == "string" else ""
+    start = double_quoted_escape.sub(double_quoted, start)
+    known = [w for w in words[1:unknown] if w is not None]
+    if name == "printf":
+        known = [w for w in known if w != "--"]
+        if known:
+            return None  # (the unknown word is an argument: where it goes in the format is not read)
+        return _head(_unescaped(start.split("%", 1)[0]))
+    known = [w for w in known if w not in ("-e", "-n", "-E", "-ne", "-en")]
+    return _head(_unescaped(" ".join([*known, start])))
+
+
+def _word_value(src: Source, node: Node) -> str | None:
+    """A word's value (rewrite.shell.literal), with `$'...'` C strings read too."""
+    from migrator.rewrite.shell_syntax import literal
+
+    if node.type == "ansi_c_string":
+        return _unescaped(src.slice(node)[2:-1])
+    return literal(src, node)
+
+
+def _teed(src: Source, tee: Node, text: str | None) -> list[tuple[int, str, str | None, bool]]:
+    """`printf '#!/bin/sh\\n...' | tee [-a] /start.sh`, `tee /start.sh <<EOF`: tee writes `text` to each file
+    it names."""
     from migrator.rewrite.shell_syntax import command_words, literal
 
-    writer, tee = pipeline.named_children
     if tee.type != "command":
         return []
     words = [literal(src, c) for c in command_words(tee)[1]]
     if not words or words[0] != "tee" or any(w is None or "$" in w for w in words):
         return []
-    heredocs = [src.slice(b) for c in writer.children if c.type == "heredoc_redirect"
-                for b in c.named_children if b.type == "heredoc_body"] if writer.type == "redirected_statement" else []
-    text = _output(src, writer.children[0] if heredocs else writer, heredocs[0] if heredocs else None)
     append = "-a" in words[1:] or "--append" in words[1:]
     return [(tee.start_byte, word, text, append) for word in words[1:] if word and not word.startswith("-")]
 
 
 def _command_output(words: list[str | None], heredoc: str | None) -> str | None:
-    """What `printf FORMAT`, `echo [-e] WORDS` or `cat <<EOF` writes, when every word is literal."""
+    """What `printf FORMAT [ARGUMENT...]`, `echo [-e] WORDS` or `cat <<EOF` writes, when every word is literal."""
     if not words or any(word is None for word in words):
         return None
     name, arguments = words[0], [w for w in words[1:] if w is not None]
+    if name in _SILENT and (arguments or name not in ("set", "export", "umask")) \
+            and not any(w in ("-v", "--verbose") or (w[:1] == "-" and "v" in w[1:] and name != "set")
+                        for w in arguments):
+        return ""  # (`set -e`, `cd /app`, `chmod +x f`: nothing on the output)
     if name == "cat" and not arguments and heredoc is not None:
         return heredoc
+    if name == "printf" and arguments[:1] == ["--"]:
+        arguments = arguments[1:]
     if name == "printf" and len(arguments) == 1:
         return _unescaped(arguments[0])
     if name == "printf" and arguments and arguments[0].count("%") == 1 and "%s" in arguments[0]:
@@ -501,9 +625,23 @@ def _command_output(words: list[str | None], heredoc: str | None) -> str | None:
     return None
 
 
+# commands that write nothing to their output (with no arguments, set, export and umask print what is set)
+_SILENT = frozenset({"true", ":", "cd", "set", "export", "umask", "unset", "chmod", "chown", "mkdir", "touch"})
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b",
+            "f": "\f", "v": "\v", "e": "\x1b"}
+_ESCAPE = lazy_re(r"\\(0?[0-7]{1,3}|.)", re.S)
+
+
 def _unescaped(text: str) -> str:
-    """printf's (and dash's echo's) backslash escapes that matter for a script: newlines and tabs."""
-    return text.replace("\\n", "\n").replace("\\t", "\t")
+    """The backslash escapes of printf's format (and of dash's echo, and of `$'...'`): `\\n`, `\\t`, `\\\\`,
+    octal `\\0NNN`. An unknown escape stays as written."""
+    def one(match: re.Match[str]) -> str:
+        escape = match.group(1)
+        if escape[0] in "01234567":
+            return chr(int(escape, 8) & 0xFF)
+        return _ESCAPES.get(escape, match.group(0))
+
+    return _ESCAPE.sub(one, text) if "\\" in text else text
 
 
 def written_kind(text: str) -> str:

@@ -182,6 +182,12 @@ class Source:
 
 
 _UNESCAPE = lazy_re(r"\\(.)", re.S)
+DOUBLE_QUOTED_ESCAPE = lazy_re(r'\\([\\"$`\n])')
+
+
+def double_quoted(match: re.Match[str]) -> str:
+    """The character a backslash in double quotes escapes (a line break: none)."""
+    return "" if match.group(1) == "\n" else match.group(1)
 
 
 def literal(src: Source, node: Node) -> str | None:
@@ -194,7 +200,8 @@ def literal(src: Source, node: Node) -> str | None:
         return text[1:-1]
     if kind == "string":
         if all(child.type in ('"', "string_content") for child in node.children):
-            return text[1:-1]
+            # in double quotes a backslash escapes only \\, ", $, ` and a line break
+            return DOUBLE_QUOTED_ESCAPE.sub(double_quoted, text[1:-1]) if "\\" in text else text[1:-1]
         return None
     if kind == "concatenation":
         parts = [literal(src, child) for child in node.children]

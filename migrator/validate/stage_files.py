@@ -46,14 +46,18 @@ class Context:
             self.copied[key] = _run_copies(view)
         return self.copied[key]
 
-    def written_by_runs(self, view: StageView) -> dict[str, str]:
-        """plan.scripts.run_written_scripts of the view's stage chain, read once."""
-        from migrator.plan.scripts import run_written_scripts
+    def written_by_runs(self, view: StageView, heads: bool = False) -> dict[str, str]:
+        """plan.scripts.run_written_scripts of the view's stage chain, read once; with `heads`, the files whose
+        first line only is known too, or none of it (plan.scripts.WrittenHead)."""
+        from migrator.plan.scripts import WrittenHead, run_written_scripts
 
         key = view.chain[-1].index
         if key not in self.written:
-            self.written[key] = run_written_scripts(view.chain) if (">" in view.runs or "tee" in view.runs) else {}
-        return self.written[key]
+            runs = ">" in view.runs or "tee" in view.runs
+            self.written[key] = run_written_scripts(view.chain, heads=True) if runs else {}
+        if heads:
+            return self.written[key]
+        return {path: text for path, text in self.written[key].items() if not isinstance(text, WrittenHead)}
 
     def view(self, stage: Stage) -> StageView:
         if stage.index not in self.views:
@@ -122,9 +126,21 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
         return True  # a directory the source stage fills (mv, tar -C, mkdir): its files are not listed
     if posixpath.basename(posixpath.dirname(source_path)) != "bin" or not INSTALLERS.search(view.evidence):
         return False
+    if _made_elsewhere(view, context, source_path):
+        return False  # (`printf ... > /usr/local/bin/start`: the stage's `start` is that file)
     # a guess: the copied bin/ of an install tree (/opt/venv/bin, /usr/local/bundle/bin) holds what its installer
     # wrote, but not a program an OS package of the stage installs (apt nodejs's node is in /usr/bin)
     return not _os_package_program(view, context, posixpath.basename(source_path))
+
+
+def _made_elsewhere(view: StageView, context: Context, path: str) -> bool:
+    """Whether a RUN of the stage writes (`printf ... > /usr/local/bin/start`) or copies into a bin/ directory
+    (`cp`, `mv`, `install`) a file of this name at another known path: that file is the program the name
+    starts, not a guess at what an installer put in a bin/ directory."""
+    name = posixpath.basename(path)
+    copied = [p for p in context.run_copies(view) if posixpath.basename(posixpath.dirname(p)) in ("bin", "sbin")]
+    made = [*context.written_by_runs(view, heads=True), *copied]  # (`mv dist /opt/app` moves a directory)
+    return any(posixpath.basename(other) == name and other != path for other in made)
 
 
 # what a virtualenv's bin/ holds besides console scripts, even when an OS package installs the same names
@@ -191,6 +207,8 @@ def _origin(view: StageView, context: Context, path: str, depth: int,
     ("built", None) when a RUN made it, ("image", None) when copied from an image, or ("unknown", None). A
     file copied by its own name is followed first, then a RUN that names it, then a directory copied whole.
     `run_copied`: `path` is the source of a RUN cp/mv/install, which names it as a COPY of it would."""
+    from migrator.plan.scripts import unread
+
     for placed in reversed(view.placed):
         if placed.path == path:
             return _placed_origin(placed, placed.source, context, depth)
@@ -199,6 +217,9 @@ def _origin(view: StageView, context: Context, path: str, depth: int,
         return _origin(view, context, copied_from, depth + 1, run_copied=True)
     if (text := context.written_by_runs(view).get(path)) is not None:
         return "written", text  # `RUN printf '#!/bin/sh\n...' > /start.sh`: its text is in the Dockerfile
+    if (text := context.written_by_runs(view, heads=True).get(path)) is not None:
+        # (`echo '#!/bin/bash' > /start.sh && echo "exec $APP" >> /start.sh`; `cat start.tpl > /start.sh`: unread)
+        return ("unread", None) if unread(text) else ("head", text)
     made = _MODE_CHANGES.sub(" ", _RUN_COPY_COMMANDS.sub(" ", view.runs))
     if mentions(made, path) or _in_output_directory(view, path, False):
         return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
@@ -259,24 +280,29 @@ _COPY_COMMANDS = lazy_re(r"\b(?:cp|mv|install|ln)\s[^;&|\n]*")
 
 def located_origin(view: StageView, context: Context, located: Located) -> tuple[str, str | None]:
     """_origin of a file the start command runs: a COPY's, or the source's of a RUN that copied it in place."""
+    from migrator.plan.scripts import unread
+
     if located.how == "copied":
         return _origin(view, context, located.path, 0)
     copied_from = _run_copy_source(view, context, located.path) if located.how == "created" else None
     if copied_from:
         return _origin(view, context, copied_from, 1, run_copied=True)
-    if located.how == "created" and (text := context.written_by_runs(view).get(located.path)) is not None:
-        return "written", text
+    if located.how == "created" and (text := context.written_by_runs(view, heads=True).get(located.path)) is not None:
+        if unread(text):
+            return "unread", None  # (`cat start.tpl > /start.sh`)
+        return ("written", text) if text == context.written_by_runs(view).get(located.path) else ("head", text)
     return located.how, None
 
 
 def file_kind(context: Context, origin: str, source: str | None) -> str | None:
     """What the file is (plan.buildcontext.BuildContext.kind): read from the build context on disk, or from
-    its text when the Dockerfile writes it (`origin` "written": `source` is that text)."""
+    its text when the Dockerfile writes it (`origin` "written": `source` is that text; "head": its first line,
+    the rest unknown)."""
     from migrator.plan.scripts import written_kind
 
     if source is None:
         return None
-    if origin == "written":
+    if origin in ("written", "head"):
         return written_kind(source)
     return context.files.kind(source) if origin == "context" else None
 

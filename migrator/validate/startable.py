@@ -310,7 +310,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if misuse:
         need = "sdk" if misuse.startswith("`dotnet ") else "arguments"
         return RuntimeReport(image, argv, "broken", misuse, program=program, need=need)
-    bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind)
+    # (a file written with unknown text counts as a script by its name only: `curl URL > /usr/local/bin/app`)
+    bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind, named and origin == "unread")
     if bash is None and inner and is_shell_c(rest):
         bash = _inner_needs_bash(view, context, inner)
     if bash is None and needs_shell:
@@ -351,9 +352,11 @@ def _bash_for_a_copied_directory(program: str, view: StageView, context: Context
             "written there usually need it)")
 
 
-def _needs_bash(program: str, context_script: bool, context: Context, kind: str | None) -> str | None:
+def _needs_bash(program: str, context_script: bool, context: Context, kind: str | None,
+                unread_script: bool = False) -> str | None:
     """Why the command needs bash: it runs bash, a script that says so (`#!/bin/bash`), or a script from the
-    build context this tool cannot read whose image had bash."""
+    build context, or one a RUN writes (`cat start.tpl > /start.sh`), this tool cannot read whose image had
+    bash."""
     if posixpath.basename(program) == "bash":
         return f"`{program}` is bash"
     if kind == "bash":
@@ -361,6 +364,9 @@ def _needs_bash(program: str, context_script: bool, context: Context, kind: str 
     if context_script and kind is None and context.source_shell == "bash":
         return (f"`{program}` is a script from the build context, which this tool cannot read, and the original "
                 "image had bash (start scripts written there usually need it)")
+    if unread_script and context.source_shell == "bash":
+        return (f"`{program}` is a script a RUN writes from text this tool cannot read (a file of the build "
+                "context, a command's output), and the original image had bash")
     return None
 
 
@@ -372,7 +378,8 @@ def _inner_needs_bash(view: StageView, context: Context, inner: str) -> str | No
     origin, source = located_origin(view, context, located)
     kind = file_kind(context, origin, source)
     script = looks_like_script(located.path, located.source) or "." not in posixpath.basename(located.path)
-    return _needs_bash(inner, origin == "context" and script, context, kind)
+    return _needs_bash(inner, origin == "context" and script, context, kind,
+                       origin == "unread" and looks_like_script(located.path, located.source))
 
 
 _DOTNET_SDK_COMMANDS = frozenset({"run", "build", "watch", "test", "publish", "restore", "ef"})
