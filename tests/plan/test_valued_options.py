@@ -4,16 +4,7 @@ hand-written loop that knew only `-x VALUE` as separate words, or dropped every 
 from __future__ import annotations
 
 import pytest
-
-from migrator.api import migrate_text
-from migrator.model import Result
-
-
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
-
+from migration_tools import migrate
 
 _GO = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o app . && cp app /usr/local/bin/\n"
 

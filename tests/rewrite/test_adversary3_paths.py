@@ -7,19 +7,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from migration_tools import final_stage_instructions
 
 from migrator.api import migrate_text
 from migrator.model import MigratorError
 from migrator.parse.dockerfile import parse
 from migrator.parse.variables import dockerfile_word, escaped_word, process_word
-
-
-def runtime(dockerfile: str) -> list[tuple[str, str]]:
-    """The runtime stage of the migrated file as BuildKit reads it: (keyword, arguments), continuations joined."""
-    output = migrate_text(dockerfile).dockerfile
-    assert migrate_text(output).dockerfile == output  # idempotent
-    text = output[output.index("\nFROM cgr.dev/chainguard/python:latest\n"):]
-    return [(i.keyword, i.args) for i in parse(text).instructions if i.keyword not in ("ENV", "ARG")]
 
 
 def app(lines: str, escape: str = "") -> str:
@@ -41,14 +34,14 @@ def app(lines: str, escape: str = "") -> str:
     ("ENV D=/srv/a\\\\$b\nWORKDIR $D", '"/srv/a\\\\"', '["/srv/a\\\\\\\\", "/srv/a\\\\\\\\"]'),
 ])
 def test_the_runtime_works_in_and_copies_the_directory_buildkit_means(lines: str, workdir: str, copied: str) -> None:
-    stage = runtime(app(lines))
+    stage = final_stage_instructions(app(lines))
     assert ("WORKDIR", workdir) in stage
     assert ("COPY", f"--from=builder --chown=65532:65532 {copied}") in stage
     assert [k for k, _ in stage] == ["FROM", "WORKDIR", "COPY", "ENTRYPOINT", "CMD"]  # nothing swallowed
 
 
 def test_a_build_argument_without_a_value_stays_a_build_argument() -> None:
-    stage = runtime(app('ARG D="/srv/$NOPE/app"\nWORKDIR $D'))
+    stage = final_stage_instructions(app('ARG D="/srv/$NOPE/app"\nWORKDIR $D'))
     assert ("WORKDIR", "${D}") in stage and ("COPY", "--from=builder --chown=65532:65532 ${D} ${D}") in stage
 
 

@@ -10,19 +10,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from migration_tools import final_stage_instructions
 
 from migrator.api import migrate_text
 from migrator.model import Options
 from migrator.parse.dockerfile import parse
 from migrator.parse.variables import process_word
-
-
-def runtime(dockerfile: str) -> list[tuple[str, str]]:
-    """The runtime stage of the migrated file as BuildKit reads it: (keyword, arguments), continuations joined."""
-    output = migrate_text(dockerfile).dockerfile
-    assert migrate_text(output).dockerfile == output  # idempotent
-    text = output[output.index("\nFROM cgr.dev/chainguard/python:latest\n"):]
-    return [(i.keyword, i.args) for i in parse(text).instructions if i.keyword not in ("ENV", "ARG")]
 
 
 def app(lines: str) -> str:
@@ -38,13 +31,13 @@ def app(lines: str) -> str:
     ("ARG D=/srv\nENV E=$D/app\nENV D=/other\nWORKDIR $E", "/srv/app"),
 ])
 def test_an_env_replacing_a_build_argument_leaves_no_stale_reference(lines: str, directory: str) -> None:
-    stage = runtime(app(lines))
+    stage = final_stage_instructions(app(lines))
     assert ("WORKDIR", directory) in stage
     assert ("COPY", f"--from=builder --chown=65532:65532 {directory} {directory}") in stage
 
 
 def test_a_build_argument_no_env_replaces_is_still_written_as_the_argument() -> None:
-    stage = runtime(app("ARG APP_HOME=/srv\nENV APP=${APP_HOME}/app\nWORKDIR $APP"))
+    stage = final_stage_instructions(app("ARG APP_HOME=/srv\nENV APP=${APP_HOME}/app\nWORKDIR $APP"))
     assert ("WORKDIR", "${APP_HOME}/app") in stage
 
 

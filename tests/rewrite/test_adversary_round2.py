@@ -3,18 +3,9 @@ reproduction, migrated end to end (migrator.api.migrate_text)."""
 
 from __future__ import annotations
 
-from migrator.api import migrate_text
-from migrator.model import Options
+from migration_tools import keywords, migrate
+
 from migrator.parse.dockerfile import parse
-
-
-def migrate(text: str, **options: object):
-    return migrate_text(text, Options(**options))  # type: ignore[arg-type]
-
-
-def keywords(text: str) -> list[tuple[str, str]]:
-    return [(i.keyword, i.body) for i in parse(text).instructions]
-
 
 # --- A2: no final newline ---------------------------------------------------------------------------
 

@@ -5,26 +5,16 @@ stopped the build, with no finding saying so."""
 from __future__ import annotations
 
 import pytest
+from migration_tools import codes, migrate
 
-from migrator.api import migrate_text
 from migrator.model import Result
 
 _RUBY = "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\n"
 _END = "COPY . .\nCMD [\"ruby\", \"app.rb\"]\n"
 
 
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
 def run_line(result: Result, start: str) -> str:
     return next(line for line in result.dockerfile.splitlines() if line.startswith(start))
-
-
-def codes(result: Result) -> list[str]:
-    return [f.code for f in result.findings]
 
 
 @pytest.mark.parametrize(("written", "migrated"), [

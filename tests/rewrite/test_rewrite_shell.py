@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from migration_tools import codes
 
 from migrator.model import Severity
 from migrator.rewrite.shell import (
@@ -15,11 +16,6 @@ from migrator.rewrite.shell import (
     rewrite_script,
     simple_commands,
 )
-
-
-def codes(result):
-    return [f.code for f in result.findings]
-
 
 # --- removing commands with the operator that joined them ------------------------------------------
 

@@ -8,20 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from migration_tools import builder_stage, final_stage, migrate
+
 from migrator.api import migrate_text
 from migrator.model import Options, Severity
-
-
-def migrate(text: str, context: Path | None = None):
-    return migrate_text(text, Options(context=context))
-
-
-def runtime_of(dockerfile: str) -> str:
-    return dockerfile.split("# Runtime stage", 1)[1]
-
-
-def builder_of(dockerfile: str) -> str:
-    return dockerfile.split("# Runtime stage", 1)[0]
 
 
 def codes(result) -> dict[str, list]:
@@ -51,8 +41,8 @@ CMD ["ruby", "app.rb"]
 def test_bundle_install_uses_the_dev_image_bundler_without_a_download():
     result = migrate(RUBY_APP)
     assert "gem install bundler" not in result.dockerfile
-    assert "RUN bundle install" in builder_of(result.dockerfile)
-    assert "COPY --from=builder /usr/local/bundle /usr/local/bundle" in runtime_of(result.dockerfile)
+    assert "RUN bundle install" in builder_stage(result)
+    assert "COPY --from=builder /usr/local/bundle /usr/local/bundle" in final_stage(result)
     assert any("offline" in f.message for f in codes(result)["MIG515"])
     assert idempotent(result)
 
@@ -84,8 +74,8 @@ def _context(tmp_path: Path, config: str, name: str = "default.conf") -> Path:
 
 
 def test_copied_server_block_on_port_80_is_rewritten_to_8080_in_the_builder(tmp_path):
-    result = migrate(NGINX_OWN_CONFIG, _context(tmp_path, SERVER_80))
-    builder, runtime = builder_of(result.dockerfile), runtime_of(result.dockerfile)
+    result = migrate(NGINX_OWN_CONFIG, context=_context(tmp_path, SERVER_80))
+    builder, runtime = builder_stage(result), final_stage(result)
     assert "EXPOSE 8080" in runtime
     sed = [line for line in builder.splitlines() if line.startswith("RUN sed -i -E -e ")]
     assert len(sed) == 1 and sed[0].endswith(" /etc/nginx/conf.d/nginx.default.conf")
@@ -104,7 +94,7 @@ def test_the_builder_sed_turns_every_port_80_listen_into_8080_and_nothing_else(t
 
     if shutil.which("sed") is None:
         pytest.skip("no sed on this machine")
-    result = migrate(NGINX_OWN_CONFIG, _context(tmp_path, SERVER_80))
+    result = migrate(NGINX_OWN_CONFIG, context=_context(tmp_path, SERVER_80))
     line = next(x for x in result.dockerfile.splitlines() if x.startswith("RUN sed -i -E -e "))
     config = tmp_path / "conf"
     config.write_text("listen 80;\n  listen [::]:80 default_server;\nlisten 127.0.0.1:80;\nlisten 8080;\n"
@@ -116,7 +106,7 @@ def test_the_builder_sed_turns_every_port_80_listen_into_8080_and_nothing_else(t
 
 
 def test_a_config_that_listens_on_8080_already_is_left_alone(tmp_path):
-    result = migrate(NGINX_OWN_CONFIG, _context(tmp_path, SERVER_80.replace(":80 ", ":8080 ").replace(" 80;", " 8080;")))
+    result = migrate(NGINX_OWN_CONFIG, context=_context(tmp_path, SERVER_80.replace(":80 ", ":8080 ").replace(" 80;", " 8080;")))
     assert "sed -i" not in result.dockerfile and "MIG535" not in codes(result)
 
 
@@ -135,9 +125,9 @@ def test_config_the_tool_cannot_rewrite_gets_a_warning_naming_the_file():
 def test_a_listen_inside_a_one_line_block_is_found_and_rewritten(tmp_path):
     (tmp_path / "nginx.conf").write_text("http { server { listen 80; } }\n")
     text = "FROM nginx:1.25\nCOPY nginx.conf /etc/nginx/nginx.conf\nCOPY dist /usr/share/nginx/html\nEXPOSE 80\n"
-    result = migrate(text, tmp_path)
-    assert "RUN sed -i -E -e " in builder_of(result.dockerfile) and "MIG535" not in codes(result)
-    assert "EXPOSE 8080" in runtime_of(result.dockerfile)
+    result = migrate(text, context=tmp_path)
+    assert "RUN sed -i -E -e " in builder_stage(result) and "MIG535" not in codes(result)
+    assert "EXPOSE 8080" in final_stage(result)
 
 
 # --- a stage kept on wolfi-base keeps the toolchain its source image provided ------------------------
@@ -189,8 +179,8 @@ def test_a_packaged_jar_is_all_the_jre_runtime_gets():
     for image, build, jar in (("maven:3-eclipse-temurin-17", "mvn package", "target/app.jar"),
                               ("gradle:8-jdk17", "gradle build", "build/libs/app.jar")):
         result = migrate(JAVA_APP.format(image=image, build=build, cmd=f'["java","-jar","{jar}"]'))
-        runtime = runtime_of(result.dockerfile)
-        assert "FROM cgr.dev/chainguard/jre:latest" in runtime
+        runtime = final_stage(result)
+        assert runtime.startswith("cgr.dev/chainguard/jre:latest\n")
         copies = [line for line in runtime.splitlines() if line.startswith("COPY")]
         assert copies == [f"COPY --from=builder /app/{jar} /app/{jar}"], runtime  # no sources, no pom.xml
 
@@ -226,8 +216,8 @@ def test_a_copied_config_directory_has_its_conf_files_read_and_rewritten(tmp_pat
     for source in ("nginx", "nginx/"):
         text = (f"FROM nginx:1.25\nCOPY {source} /etc/nginx/conf.d/\nCOPY dist /usr/share/nginx/html\n"
                 'EXPOSE 80\nCMD ["nginx", "-g", "daemon off;"]\n')
-        result = migrate(text, tmp_path)
-        [sed] = [line for line in builder_of(result.dockerfile).splitlines() if line.startswith("RUN sed")]
+        result = migrate(text, context=tmp_path)
+        [sed] = [line for line in builder_stage(result).splitlines() if line.startswith("RUN sed")]
         assert sed.endswith("' /etc/nginx/conf.d/site.conf"), sed  # api.conf says 8080 already
         assert "MIG535" not in codes(result)
 
