@@ -8,12 +8,13 @@ are the shell's.
 from __future__ import annotations
 
 import pytest
+from migration_tools import migrate
 
 from migrator.api import migrate_text
 
 
 def final_cmd(text: str) -> tuple[str, list[str]]:
-    result = migrate_text(text)
+    result = migrate(text)
     cmd = [line for line in result.dockerfile.splitlines() if line.startswith("CMD ")][-1]
     return cmd, [f"{f.code} {f.message}" for f in result.findings]
 
@@ -81,7 +82,7 @@ def test_known_variables_are_substituted_and_split_like_the_shell_does() -> None
 def test_a_variable_read_when_the_container_starts_is_said_to_be_fixed(text: str, expected: str, said: str) -> None:
     """D1: `docker run -e PORT=9000` changed the original's command; the exec form ignores it. The only
     finding was MIG504, an info."""
-    result = migrate_text(text)
+    result = migrate(text)
     cmd = [line for line in result.dockerfile.splitlines() if line.startswith("CMD ")][-1]
     assert cmd == expected
     [fixed] = [f for f in result.findings if f.code == "MIG559"]
