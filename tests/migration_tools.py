@@ -79,6 +79,11 @@ def errors(result: HasFindings, code: str) -> list[str]:
     return [f.message for f in result.findings if f.code == code and f.severity is Severity.ERROR]
 
 
+def lost(result: Result) -> str:
+    """What MIG561 says the final stage lacks (paths the build wrote that the runtime does not get), as one text."""
+    return " ".join(messages(result, "MIG561"))
+
+
 def verdict(result: Result) -> tuple[str, str]:
     """Whether the final stage can start its command: (status, reason) of the runtime check."""
     assert result.runtime is not None, "the final stage was not migrated"

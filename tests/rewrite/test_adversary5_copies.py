@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from migration_tools import builder_stage, final_stage, migrate
+from migration_tools import builder_stage, final_stage, lost, migrate
 
 from migrator.api import migrate_text
 from migrator.model import Result
@@ -15,10 +15,6 @@ from migrator.model import Result
 
 def runtime_sources(result: Result) -> list[str]:
     return [line.split()[-2] for line in final_stage(result).splitlines() if line.startswith("COPY --from=")]
-
-
-def lost(result: Result) -> str:
-    return " ".join(f.message for f in result.findings if f.code == "MIG561")
 
 
 # B1: the start command's argument paths

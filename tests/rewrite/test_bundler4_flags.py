@@ -5,7 +5,7 @@ stopped the build, with no finding saying so."""
 from __future__ import annotations
 
 import pytest
-from migration_tools import codes, migrate
+from migration_tools import codes, final_stage, migrate
 
 from migrator.model import Result
 
@@ -141,7 +141,7 @@ def test_a_typical_rails_dockerfile_builds_and_starts() -> None:
             "COPY Gemfile Gemfile.lock ./\nRUN bundle install --deployment --without development test\n"
             "COPY . .\nEXPOSE 3000\nCMD [\"bundle\", \"exec\", \"rails\", \"s\", \"-b\", \"0.0.0.0\"]\n")
     result = migrate(text)
-    builder, runtime = result.dockerfile.split("\nFROM ", 1)[0], result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    builder, runtime = result.dockerfile.split("\nFROM ", 1)[0], final_stage(result)
     assert ("RUN bundle config set --local deployment true && bundle config set --local without "
             "'development test' && bundle install\n") in builder
     assert "--without" not in result.dockerfile and "--deployment" not in result.dockerfile
@@ -159,7 +159,7 @@ def test_a_typical_rails_dockerfile_builds_and_starts() -> None:
 
 def test_a_bare_bundle_installs_where_the_runtime_copies() -> None:
     result = migrate(_RUBY + "RUN bundle\nCOPY . .\nCMD [\"bundle\", \"exec\", \"ruby\", \"app.rb\"]\n")
-    builder, runtime = result.dockerfile.split("\nFROM ", 1)[0], result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    builder, runtime = result.dockerfile.split("\nFROM ", 1)[0], final_stage(result)
     assert builder.index("ENV GEM_HOME=/usr/local/bundle") < builder.index("RUN bundle install\n")
     assert "COPY --from=builder /usr/local/bundle /usr/local/bundle\n" in runtime
 
@@ -167,7 +167,7 @@ def test_a_bare_bundle_installs_where_the_runtime_copies() -> None:
 def test_a_path_keeps_the_gems_in_the_app_directory_the_runtime_copies() -> None:
     result = migrate(_RUBY + "RUN bundle install --path vendor/bundle\n"
                      "COPY . .\nCMD [\"bundle\", \"exec\", \"ruby\", \"app.rb\"]\n")
-    runtime = result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    runtime = final_stage(result)
     assert "RUN bundle config set --local path vendor/bundle && bundle install\n" in result.dockerfile
     # local `path` wins over the BUNDLE_PATH environment: the gems stay in /app/vendor/bundle, copied with /app,
     # and the configuration saying so is copied with GEM_HOME and found through BUNDLE_APP_CONFIG at run time
@@ -179,7 +179,7 @@ def test_a_path_keeps_the_gems_in_the_app_directory_the_runtime_copies() -> None
 def test_the_stage_s_own_bundle_app_config_is_kept() -> None:
     result = migrate(_RUBY + "ENV BUNDLE_APP_CONFIG=/app/.bundle-config\nRUN bundle install --without test\n" + _END)
     assert "BUNDLE_APP_CONFIG=/usr/local/bundle" not in result.dockerfile
-    assert result.dockerfile.rsplit("\nFROM ", 1)[-1].count("ENV BUNDLE_APP_CONFIG=/app/.bundle-config\n") == 1
+    assert final_stage(result).count("ENV BUNDLE_APP_CONFIG=/app/.bundle-config\n") == 1
 
 
 def test_a_stage_left_as_written_keeps_its_flags() -> None:
@@ -193,7 +193,7 @@ def test_from_an_image_without_bundle_app_config_the_config_stays_in_the_app_the
     text = ("FROM alpine:3.19\nRUN apk add --no-cache ruby ruby-bundler ruby-dev build-base\nWORKDIR /app\n"
             "COPY . .\nRUN bundle install --without development test\nCMD [\"bundle\", \"exec\", \"ruby\", \"app.rb\"]\n")
     result = migrate(text)
-    runtime = result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    runtime = final_stage(result)
     assert "RUN bundle config set --local without 'development test' && bundle install\n" in result.dockerfile
     assert "BUNDLE_APP_CONFIG" not in result.dockerfile  # alpine's bundler read /app/.bundle/config, and still does
     assert "COPY --from=builder --chown=65532:65532 /app /app\n" in runtime

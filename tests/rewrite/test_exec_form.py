@@ -8,7 +8,7 @@ are the shell's.
 from __future__ import annotations
 
 import pytest
-from migration_tools import migrate
+from migration_tools import final_stage, migrate
 
 from migrator.api import migrate_text
 
@@ -119,7 +119,7 @@ def test_a_shell_form_entrypoint_keeps_ignoring_cmd() -> None:
     """D2: `/bin/sh -c 'python app.py' --debug` ignores --debug; ["python", "app.py"] + CMD ["--debug"] ran the
     app in debug mode."""
     result = migrate_text('FROM python:3.12-slim\nCOPY . /app\nWORKDIR /app\nENTRYPOINT python app.py\nCMD ["--debug"]\n')
-    runtime = result.dockerfile.split("# Runtime stage", 1)[1]
+    runtime = final_stage(result)
     assert 'ENTRYPOINT ["python", "app.py"]' in runtime and "CMD" not in runtime
     [dropped] = [f for f in result.findings if f.code == "MIG560"]
     assert dropped.severity.value == "warning" and dropped.line == 4 and 'CMD ["--debug"] (line 5) dropped' in dropped.message

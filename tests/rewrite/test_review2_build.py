@@ -8,7 +8,7 @@ distribution; class 2: finding texts that say what the output does.
 from __future__ import annotations
 
 import pytest
-from migration_tools import errors, final_stage, messages, migrate
+from migration_tools import builder_stage, errors, final_stage, messages, migrate
 
 from migrator.model import Severity, TagPolicy
 
@@ -436,7 +436,7 @@ COPY . .
 CMD ["bundle", "exec", "puma"]
 """)
     assert result.dockerfile.count("gem install bundler") == 1
-    builder = result.dockerfile.split("# Runtime stage", 1)[0]
+    builder = builder_stage(result)
     assert builder.index("ENV GEM_HOME=/usr/local/bundle") < builder.index("gem install bundler")  # into GEM_HOME
 
 

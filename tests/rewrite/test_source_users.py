@@ -7,7 +7,7 @@ install -o/-g, su) creates it first (MIG562), as root, keeping the user in force
 
 from __future__ import annotations
 
-from migration_tools import builder_stage, codes, migrate
+from migration_tools import builder_stage, codes, final_stage, migrate
 
 from migrator.model import Severity
 
@@ -21,7 +21,7 @@ def test_php_apache_chown_www_data_creates_the_user_as_root_before_the_chown():
     assert "MIG413" not in codes(result) and "MIG405" not in codes(result)
     [created] = [f.message for f in result.findings if f.code == "MIG562"]
     assert "www-data" in created and "a free uid: 33" in created and "chown -R www-data" in created  # 33: xfs
-    runtime = result.dockerfile.split("# Runtime stage", 1)[1]
+    runtime = final_stage(result)
     assert "adduser" not in runtime and "www-data" not in runtime  # the distroless runtime keeps its own user
 
 

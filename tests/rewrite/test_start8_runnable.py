@@ -5,16 +5,10 @@ with `COPY <<EOF` and run later was never read."""
 from __future__ import annotations
 
 import pytest
-from migration_tools import errors, final_stage, migrate
-
-from migrator.model import Result
+from migration_tools import errors, final_stage, lost, migrate
 
 _PYTHON = "FROM python:3.12-slim\nWORKDIR /app\n"
 _END = "COPY . .\nCMD [\"python\",\"app.py\"]\n"
-
-
-def lost(result: Result) -> str:
-    return " ".join(f.message for f in result.findings if f.code == "MIG561")
 
 
 def test_a_file_a_run_writes_outside_the_app_is_copied_to_the_runtime() -> None:
