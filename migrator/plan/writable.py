@@ -99,11 +99,22 @@ def made_data_directories(facts: StageFacts) -> list[str]:
 
     if not ran_as_root(facts):
         return []
-    # a directory the stage then fills (`mkdir -p /opt/tool/bin && cp tool /opt/tool/bin/`) holds files, not data
+    # a directory the stage then fills (`mkdir -p /opt/tool/bin && cp tool /opt/tool/bin/`) holds programs, not
+    # data, unless it is where data lives (`cp seed.db /var/lib/app/`: the app writes next to the seeded file)
     filled = list(facts.copy_destinations) + [p.path for p in _placements(facts)]
     return [path for path in made_directories(facts) if path != "/"
             and not any(inside(path, tree) for tree in (*_SYSTEM_TREES, *_PROVIDED_TREES, *_PROVIDED_DIRECTORIES))
-            and not any(inside(file, path) and file != path for file in filled)]
+            and (_holds_data(path) or not any(inside(file, path) and file != path for file in filled))]
+
+
+# where data lives by convention (FHS /var/lib, /var/cache...), and directory names that say data
+_DATA_TREES = ("/var/lib", "/var/cache", "/var/log", "/var/spool", "/var/db", "/data", "/home")
+_DATA_NAME = lazy_re(r"^(?:data|db|database|storage|state|uploads?|cache|logs?|media|sessions|spool|backups?)$")
+
+
+def _holds_data(path: str) -> bool:
+    return any(inside(path, tree) for tree in _DATA_TREES) or any(
+        _DATA_NAME.match(part) for part in path.split("/"))
 
 
 def _placements(facts: StageFacts) -> list[Placement]:

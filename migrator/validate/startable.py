@@ -629,11 +629,26 @@ def _origin(view: StageView, context: Context, path: str, depth: int,
         return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
     for placed in reversed(view.placed):
         if placed.tree and _inside(path, placed.path):
-            if not looks_like_script(path) and _built_in_tree(view, path, placed.path, run_copied):
-                return "built", None  # the stage builds or installs in what it copied (`go build -o app`)
             relative = path[len(placed.path):].lstrip("/")
-            return _placed_origin(placed, posixpath.join(placed.source.rstrip("/") or "/", relative), context, depth)
+            source = posixpath.join(placed.source.rstrip("/") or "/", relative)
+            if (not looks_like_script(path) and _built_in_tree(view, path, placed.path, run_copied)
+                    and not _context_file_kept(view, context, placed, source, path)):
+                return "built", None  # the stage builds or installs in what it copied (`go build -o app`)
+            return _placed_origin(placed, source, context, depth)
     return "unknown", None
+
+
+def _context_file_kept(view: StageView, context: Context, placed: Placed, source: str, path: str) -> bool:
+    """Whether a file of a build-context tree the stage copied is still the context's own: the context on disk
+    has it, and no step builds it, writes it (a chmod or cp makes nothing) or installs where it lies.
+    `pip install -r requirements.txt` next to `COPY . .` does not make `./run`: the context's file is what runs,
+    and its first bytes say what it is."""
+    if placed.from_stage is not None or placed.external or context.files.kind(source) is None:
+        return False
+    if _BUILDS.search(view.runs) or any(part in _INSTALLED_DIRECTORIES for part in path.split("/")):
+        return False
+    made = _MODE_CHANGES.sub(" ", _RUN_COPY_COMMANDS.sub(" ", view.runs))  # (`chmod +x run` makes nothing)
+    return not _mentions_name(made, posixpath.basename(path))
 
 
 def _built_in_tree(view: StageView, path: str, tree: str, run_copied: bool) -> bool:

@@ -234,3 +234,15 @@ def test_run_time_and_filled_directories_are_not_named_the_app_s_own() -> None:
     (warning,) = messages(result, "MIG555")
     assert "/data" in warning and not any(p in warning for p in ("/run/app", "/tmp/x", "/opt/tool/bin"))
     assert "COPY --from=builder /opt/tool/bin /opt/tool/bin" in final_stage(result)
+
+
+@pytest.mark.parametrize("directory", ["/var/lib/myapp", "/srv/data", "/opt/app/db", "/home/app"])
+def test_a_data_directory_the_stage_seeds_with_a_file_is_the_app_s_own(directory: str) -> None:
+    # review 10, R10-2: a seeded database (`cp seed.db /var/lib/app/app.db`) is opened for writing, and its
+    # journal is made next to it: the directory must be the runtime user's, and MIG555 must say so
+    result = migrate("FROM python:3.12-slim\nRUN pip install flask\nCOPY app.py /app/app.py\nCOPY seed.db /tmp/seed.db\n"
+                     f"RUN mkdir -p {directory} && cp /tmp/seed.db {directory}/app.db\n"
+                     'CMD ["python", "/app/app.py"]\n')
+    assert f"COPY --from=builder --chown=65532:65532 {directory} {directory}" in final_stage(result)
+    (warning,) = messages(result, "MIG555")
+    assert directory in warning

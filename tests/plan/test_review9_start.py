@@ -29,3 +29,21 @@ def test_a_directory_made_and_then_moved_is_copied_from_where_it_went() -> None:
     runtime = final_stage(result)
     assert " /stage " not in runtime  # was: COPY --from=builder /stage /stage, which the builder no longer has
     assert "/srv/stage2 /srv/stage2" in runtime
+
+
+def test_a_jar_a_download_puts_in_the_workdir_is_copied() -> None:
+    """Review 10 (R10-1): a relative output name or a URL's file in the RUN's directory makes the jar."""
+    for download in ("wget -q -O agent.jar https://example.com/dist/agent.jar",
+                     "curl -fsSLO https://example.com/dist/agent.jar?v=2",
+                     "wget -q https://example.com/dist/agent.jar"):
+        for agent in ("agent.jar", "/opt/app/agent.jar"):
+            result = migrate(f"FROM eclipse-temurin:21-jre\nWORKDIR /opt/app\nRUN {download}\nCOPY app.jar app.jar\n"
+                             f'CMD ["java", "-javaagent:{agent}", "-jar", "app.jar"]\n')
+            runtime = final_stage(result)
+            assert "COPY --from=builder /opt/app/agent.jar /opt/app/agent.jar" in runtime, (download, agent)
+
+
+def test_a_download_elsewhere_does_not_make_the_jar() -> None:
+    result = migrate("FROM eclipse-temurin:21-jre\nWORKDIR /opt/app\nRUN cd /tmp && wget -q https://example.com/x.zip\n"
+                     'COPY app.jar app.jar\nCMD ["java", "-javaagent:/opt/app/agent.jar", "-jar", "app.jar"]\n')
+    assert "/opt/app/agent.jar /opt/app/agent.jar" not in final_stage(result)

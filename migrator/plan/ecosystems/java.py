@@ -7,6 +7,10 @@ import re
 
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from migrator.plan.facts import Command
+
 _BUILD_TOOLS = ("mvn", "mvnw", "gradle", "gradlew")
 
 
@@ -43,15 +47,30 @@ def _may_be_made(path: str, context: EcosystemContext) -> bool:
     holders = [*facts.copy_destinations, *(c.workdir for c in context.commands(*_BUILD_TOOLS))]
     if any(path == d or path.startswith(d.rstrip("/") + "/") for d in holders):
         return True
-    directory = posixpath.dirname(path)
     for command in facts.commands:
         if posixpath.basename(command.words[0]) in ("mkdir", "chown", "chmod", "chgrp", "rm", "rmdir"):
             continue  # (a directory made or given away holds no jar of its own)
-        for word in command.words[1:]:
-            value = command.resolve(word.split("=", 1)[-1], facts.env).rstrip("/") if "/" in word else ""
-            if value and (value in (path, directory) or path.startswith(value + "/")) and value != "/":
-                return True
+        if any(_names_it(word, path, command, facts.env) for word in command.words[1:]):
+            return True
     return False
+
+
+_URL = re.compile(r"[A-Za-z][\w+.-]*://\S*")
+
+
+def _names_it(word: str, path: str, command: Command, env: dict[str, str | None]) -> bool:
+    """Whether a RUN word names the jar or a directory above it: a path (`cp target/app.jar /srv/`), a name in
+    the RUN's directory (`wget -O agent.jar URL`) or a URL whose file lands there (`curl -O .../agent.jar`)."""
+    url = _URL.search(word)
+    if url is not None:
+        name = posixpath.basename(url.group(0).split("?", 1)[0].split("#", 1)[0])
+        return posixpath.join(command.workdir, name) == path
+    raw = word.split("=", 1)[-1]
+    if "/" not in raw and not raw.endswith(".jar"):
+        return False
+    value = command.resolve(raw, env).rstrip("/")
+    directory = posixpath.dirname(path)
+    return bool(value) and value != "/" and (value in (path, directory) or path.startswith(value + "/"))
 
 
 class Java:
