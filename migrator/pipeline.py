@@ -273,7 +273,9 @@ def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
     chain = final.stage.chain()
     root = chain[0]
     if not any(i.keyword in ("CMD", "ENTRYPOINT") for stage in chain for i in stage.instructions):
-        return False  # the image's default (a shell, irb, python3): the app's command comes at run time
+        # the image's default: a service image's is its server (postgres, redis); a distro's or a language's (a
+        # shell, irb, python3) is no app: the app's command comes at run time
+        return plan.root_of(final).ecosystem == "service"
     defaults = rules.upstream_defaults(root.ref.short_name, root.ref.tag) if root.ref else None
     entrypoint, cmd = (defaults.entrypoint, defaults.cmd) if defaults else ((), ())
     argv = effective_command([s.instructions for s in chain], entrypoint, cmd).argv

@@ -79,15 +79,23 @@ class BuildContext:
         return kind_of(head)
 
 
-def kind_of(head: bytes) -> str:
-    if head.startswith(b"\x7fELF"):
-        return "elf"
-    match = _SHEBANG.match(head)
+def shebang_interpreter(text: str) -> str:
+    """The program a script's `#!` line runs, through env (`#!/usr/bin/env python3` -> python3); "" without one."""
+    match = _SHEBANG.match(text.encode("utf-8", "replace"))
     if match is None:
-        return "data"
+        return ""
     interpreter = posixpath.basename(match.group(1).decode("utf-8", "replace"))
     if interpreter == "env" and match.group(2):
         interpreter = posixpath.basename(match.group(2).decode("utf-8", "replace"))
+    return interpreter
+
+
+def kind_of(head: bytes) -> str:
+    if head.startswith(b"\x7fELF"):
+        return "elf"
+    interpreter = shebang_interpreter(head.decode("utf-8", "replace"))
+    if not interpreter:
+        return "data"
     if interpreter == "bash":
         return "bash"
     if interpreter in ("sh", "ash", "dash"):

@@ -21,11 +21,16 @@ _SCRIPT_RUNNERS = frozenset({"yarn", "pnpm"})
 _NPM_BUILTIN_SCRIPTS = frozenset({"start", "test", "stop", "restart"})
 # a script started directly, by path, whose language the runtime image has (`CMD ["./manage.py", "runserver"]`)
 _SCRIPT_INTERPRETERS = {".py": "python", ".rb": "ruby", ".js": "node", ".mjs": "node", ".cjs": "node", ".php": "php"}
+# the `#!` programs of each language the runtime images serve (python2 is none of them)
+_SHEBANG_LANGUAGE = lazy_re(r"(?P<python>python3?(?:\.\d+)?$)|(?P<node>node(?:js)?$)|(?P<ruby>ruby[\d.]*$)"
+                            r"|(?P<php>php[\d.]*$)")
 _RUBY_BINSTUB = lazy_re(r"(^|/)bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
 
 
-def port_launcher(argv: list[str], image: ChainguardImage) -> tuple[list[str], str] | None:
-    """The command the runtime can start instead, and what changed; None when nothing needs to."""
+def port_launcher(argv: list[str], image: ChainguardImage, shebang: str | None = None
+                  ) -> tuple[list[str], str] | None:
+    """The command the runtime can start instead, and what changed; None when nothing needs to.
+    `shebang`: the program the started file's `#!` line runs, when the build context on disk says (None: unknown)."""
     if not argv:
         return None
     name = posixpath.basename(argv[0])
@@ -37,12 +42,15 @@ def port_launcher(argv: list[str], image: ChainguardImage) -> tuple[list[str], s
         return ["ruby", *argv], (f"`{argv[0]}` is a binstub (`#!/usr/bin/env ruby`) and {image.name} has no "
                                  f"/usr/bin/env: started as `ruby {argv[0]}`")
     interpreter = _SCRIPT_INTERPRETERS.get(posixpath.splitext(argv[0])[1])
+    if shebang:  # its `#!` line, read from the build context, says which (`./run.py` may be a bash script)
+        written_for = _SHEBANG_LANGUAGE.match(shebang)
+        interpreter = written_for.lastgroup if written_for else None
     if "/" in argv[0] and interpreter and image.has_program(interpreter) and not image.has_program("env"):
         # (its `#!` line is most often `/usr/bin/env python`, which this image cannot run; the interpreter
         # runs the file whatever the line says)
-        return [interpreter, *argv], (f"`{argv[0]}` is started by its `#!` line, most often `#!/usr/bin/env "
-                                      f"{interpreter}`, and {image.name} has no /usr/bin/env: started as "
-                                      f"`{interpreter} {argv[0]}`")
+        line = f"which runs {shebang}" if shebang else f"most often `#!/usr/bin/env {interpreter}`"
+        return [interpreter, *argv], (f"`{argv[0]}` is started by its `#!` line, {line}, and {image.name} has "
+                                      f"no /usr/bin/env: started as `{interpreter} {argv[0]}`")
     return None
 
 

@@ -50,6 +50,7 @@ class RuntimeContext:
     keep_root: str | None = None  # why the program must run as root (rootness.py), or None
     java: int = 26  # the Java major the runtime serves (options it refuses are dropped from a java command)
     source_shell: str | None = None  # the original image's shell: bash | sh | none
+    start_shebang: str | None = None  # what the `#!` line of the build-context file the command starts runs
 
     @property
     def chown_flag(self) -> str:
@@ -107,8 +108,8 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         wanted += [Copy(d, d) for d in facts.copy_destinations if not any(_inside(d, w) for w in workdirs)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
-    wanted += [Copy(path, path) for path in touched_files(facts)]  # markers: `touch /.in-container`
-    wanted += [Copy(path, path) for path in safe_written_files(facts)]  # `RUN echo k=v > /etc/app.conf`
+    wanted += [Copy(path, path) for path in touched_files(facts) if not removed(path)]  # `touch /.in-container`
+    wanted += [Copy(path, path) for path in safe_written_files(facts) if not removed(path)]  # `echo k=v > /etc/x`
     inputs = build_inputs(facts)
     # a file copied into /tmp that no command of the stage reads is the app's (`COPY defaults.json /tmp/config/`)
     app_files = {d for d in facts.copy_destinations if d.startswith(_TEMPORARY) and not consumed(d, facts, inputs)}
@@ -179,9 +180,13 @@ def _absolute_paths_the_command_runs(facts: StageFacts, healthcheck_only: bool =
     words = _healthcheck_words(facts) if healthcheck_only else _command_words(facts) + _healthcheck_words(facts)
     programs = set(_program_words(facts))
     made: _MadePaths | None = None  # (read only for an argument path: it costs a reading of the stage's RUNs)
-    for word in words:
+    for word in _class_path_pieces(words):
         if not word.startswith("/") or word.startswith(_SYSTEM_PREFIXES) or "$" in word:
             continue
+        if any(c in posixpath.basename(word) for c in "*?["):
+            word = posixpath.dirname(word)  # (`/opt/lib/*` of a class path: its directory, when the stage made it)
+            if not _a_copy_or_run_made(word, facts):
+                continue
         parts = word.split("/")
         path = "/".join(parts[:3]) if parts[1] == "opt" and len(parts) > 3 else word.rstrip("/")
         if path in _SYSTEM_DIRECTORIES:
@@ -192,6 +197,15 @@ def _absolute_paths_the_command_runs(facts: StageFacts, healthcheck_only: bool =
                 continue
         found.append(Copy(path, path))
     return found
+
+
+def _class_path_pieces(words: list[str]) -> list[str]:
+    """The words, with a list of absolute paths (a class path `/opt/app.jar:/opt/lib/*`) split into its paths."""
+    pieces: list[str] = []
+    for word in words:
+        parts = word.split(":")
+        pieces += parts if len(parts) > 1 and all(p.startswith("/") for p in parts) else [word]
+    return pieces
 
 
 class _MadePaths:
@@ -218,6 +232,10 @@ class _MadePaths:
                 while path:
                     self.inside.add(path)
                     path = path.rsplit("/", 1)[0]
+
+    def names(self, path: str) -> bool:
+        """Whether a RUN names the path, or a path inside it (`tar -C /opt/lib`, `cp x.jar /opt/lib/`)."""
+        return path in self.inside
 
     def has(self, path: str) -> bool:
         if path in self.inside or any(_inside(path, d) for d in self.copied):
@@ -290,14 +308,23 @@ def _shell_words(text: str) -> list[str]:
 
 def _copied_files_the_command_uses(facts: StageFacts) -> list[Copy]:
     used: list[Copy] = []
-    for word in _command_words(facts):
+    for word in _class_path_pieces(_command_words(facts)):
         if word.startswith("-"):
             continue  # an option (`-javaagent:/srv/agent.jar=opts`) is no path: its jar is the ecosystem's to copy
         if "/" in word or word.endswith((".sh", ".py", ".js", ".jar", ".rb", ".php")):
             path = facts.resolve(word)
+            if any(c in posixpath.basename(path) for c in "*?[") and not _a_copy_or_run_made(
+                    posixpath.dirname(path), facts):
+                continue  # (`-cp /opt/app.jar:/opt/lib/*` with no /opt/lib: java skips it; a COPY of it fails)
             if any(_inside(path, d) for d in facts.copy_destinations):
                 used.append(Copy(path, path))
     return used
+
+
+def _a_copy_or_run_made(directory: str, facts: StageFacts) -> bool:
+    """Whether a COPY names the directory as its destination, or a RUN made or names it."""
+    return directory in facts.copy_destinations or directory in made_directories(facts) or _MadePaths(
+        facts).names(directory)
 
 
 def _inside(path: str, directory: str) -> bool:
@@ -400,7 +427,7 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
                                   build_only_args(context.facts.stage),
                                   sh_runs_scripts=context.image.shell and context.source_shell != "bash")
         context.findings += outcome.findings
-        ported = port_launcher(outcome.argv or instruction.json_args() or [], context.image)
+        ported = port_launcher(outcome.argv or instruction.json_args() or [], context.image, context.start_shebang)
         if ported is not None:
             context.findings.append(finding("MIG545", instruction.line, ported[1]))
             return [exec_form(keyword, ported[0], context.newline)]

@@ -48,3 +48,30 @@ def test_a_file_a_build_step_writes_is_not_the_context_copy(tmp_path: Path) -> N
     result = migrate_with_run(tmp_path, " && make run")  # the Makefile builds ./run over the context's script
     assert result.runtime is not None
     assert result.runtime.status == "ok"
+
+
+def start_of(tmp_path: Path, name: str, head: str) -> Result:
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    (tmp_path / name).write_text(head + "print('hi')\n")
+    text = f'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD ["./{name}"]\n'
+    return migrate(text, context=tmp_path)
+
+
+@pytest.mark.parametrize("name, head", [("run.py", "#!/usr/bin/env python3\n"), ("run", "#!/usr/bin/env python3\n"),
+                                        ("run.py", "#!/usr/local/bin/python3.12\n"), ("run.py", "")])
+def test_a_python_file_started_by_its_path_starts_through_python(tmp_path: Path, name: str, head: str) -> None:
+    result = start_of(tmp_path, name, head)
+    assert f'CMD ["python","./{name}"]' in result.dockerfile.replace(", ", ",")
+    assert result.runtime is not None and result.runtime.status == "ok"
+
+
+@pytest.mark.parametrize("head", ["#!/usr/bin/env bash\n", "#!/usr/bin/env python2\n"])
+def test_a_py_file_whose_first_line_names_another_program_is_not_started_through_python(tmp_path: Path,
+                                                                                          head: str) -> None:
+    # review 10, R10-3: `./run.py` written for bash (or python2) was started as `python ./run.py`, silently
+    result = start_of(tmp_path, "run.py", head)
+    assert '"python","./run.py"' not in result.dockerfile.replace(", ", ",")
+    assert result.runtime is not None
+    assert result.runtime.status != "ok" or "FROM cgr.dev/chainguard/python:latest\n" not in result.dockerfile
+    if result.runtime.status == "broken":
+        assert any(f.severity.value == "error" for f in result.findings)

@@ -47,3 +47,32 @@ def test_a_download_elsewhere_does_not_make_the_jar() -> None:
     result = migrate("FROM eclipse-temurin:21-jre\nWORKDIR /opt/app\nRUN cd /tmp && wget -q https://example.com/x.zip\n"
                      'COPY app.jar app.jar\nCMD ["java", "-javaagent:/opt/app/agent.jar", "-jar", "app.jar"]\n')
     assert "/opt/app/agent.jar /opt/app/agent.jar" not in final_stage(result)
+
+
+def test_a_file_written_in_a_directory_the_same_run_removes_is_not_copied() -> None:
+    """Review 10 (P10-1): the builder has no /build/out/x at the end; a COPY --from of it fails the build."""
+    result = migrate("FROM python:3.12-slim\nRUN pip install flask\n"
+                     "RUN mkdir -p /build/out && echo hi > /build/out/x && touch /build/out/y && rm -rf /build\n"
+                     'COPY app.py /app/app.py\nCMD ["python", "/app/app.py"]\n')
+    assert "/build" not in final_stage(result)
+
+
+def test_a_class_path_is_read_as_its_paths() -> None:
+    """Review 10 (P10-2): `-cp /opt/app.jar:/opt/lib/*` was copied as one path (a COPY that fails the build);
+    each of its paths is copied when the stage made it, and a pattern's directory only when a step made it."""
+    result = migrate("FROM maven:3-eclipse-temurin-21 AS build\nCOPY . /src\nRUN mvn -f /src/pom.xml -q package\n"
+                     "FROM eclipse-temurin:21-jre\nWORKDIR /opt\nCOPY --from=build /src/target/*.jar ./\n"
+                     "RUN unzip -q app.jar -d /opt/exploded || true\n"
+                     'CMD ["java", "-cp", "/opt/app.jar:/opt/lib/*", "-javaagent:/opt/app.jar", "com.x.Main"]\n')
+    runtime = final_stage(result)
+    assert "/opt/app.jar /opt/app.jar" in runtime
+    assert ".jar:" not in runtime.split("CMD")[0]  # no class path word as a COPY path
+    assert "/opt/lib" not in runtime.split("CMD")[0]  # nothing made /opt/lib: java skips it, a COPY would fail
+
+
+def test_a_class_path_directory_a_step_made_is_copied() -> None:
+    result = migrate("FROM eclipse-temurin:21-jre\nWORKDIR /srv\nCOPY app.jar /opt/app.jar\n"
+                     "RUN mkdir -p /opt/lib && curl -fsSLo /opt/lib/x.jar https://example.com/x.jar\n"
+                     'CMD ["java", "-cp", "/opt/app.jar:/opt/lib/*", "com.x.Main"]\n')
+    runtime = final_stage(result)
+    assert "/opt/lib" in runtime.split("CMD")[0] and "/opt/app.jar /opt/app.jar" in runtime

@@ -363,3 +363,15 @@ def test_a_shell_partner_keeps_the_version_tag_policy_keep_kept(tmp_path) -> Non
     assert final_stage(kept).startswith("cgr.dev/chainguard/jdk:17\n")
     latest = migrate_text(text, Options(context=tmp_path))
     assert final_stage(latest).startswith("cgr.dev/chainguard/jdk:latest\n")
+
+
+@pytest.mark.parametrize("source, image", [("postgres:16", "postgres"), ("redis:7", "redis"),
+                                           ("mariadb:11", "mariadb"), ("tomcat:9-jdk17", "tomcat")])
+def test_a_service_image_with_a_run_keeps_the_service_s_own_command(source: str, image: str) -> None:
+    # adversary 6, N7: no CMD of its own was read as a base image, and the stage went to wolfi-base, whose command
+    # is a login shell: the database was gone. The service image's command is the server's, as without the RUN.
+    result = migrate(f"FROM {source}\nRUN mkdir -p /docker-entrypoint-initdb.d\nCOPY init.sql /docker-entrypoint-initdb.d/\n")
+    runtime = final_stage(result)
+    assert runtime.startswith(f"cgr.dev/chainguard/{image}:latest\n")
+    assert "wolfi-base" not in result.dockerfile and "MIG542" not in codes(result)
+    assert result.runtime is not None and result.runtime.argv != ["/bin/sh", "-l"]
