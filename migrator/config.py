@@ -225,7 +225,7 @@ def _find(directory: str) -> str | None:
         if _exists(candidate):
             return candidate
     pyproject = os.path.join(directory, PYPROJECT)
-    if _exists(pyproject) and _has_tool_table(Path(pyproject)) and _toml_loader() is not None:
+    if _exists(pyproject) and _has_tool_table(Path(pyproject)) and toml_loader() is not None:
         return pyproject
     parent = os.path.dirname(directory)
     if _exists(os.path.join(directory, ".git"), any_kind=True) or parent == directory:
@@ -264,7 +264,7 @@ def _has_tool_table(path: Path) -> bool:
     return re.search(r"^\s*\[\s*tool\s*\.\s*migrator\s*[\].]", text, re.MULTILINE) is not None
 
 
-def _toml_loader() -> Any:
+def toml_loader() -> Any:
     try:
         import tomllib
 
@@ -279,7 +279,7 @@ def _toml_loader() -> Any:
 
 
 def _toml_notes(directory: str) -> tuple[str, ...]:
-    if sys.version_info >= (3, 11) or _toml_loader() is not None:  # (tomllib: not imported to know it is there)
+    if sys.version_info >= (3, 11) or toml_loader() is not None:  # (tomllib: not imported to know it is there)
         return ()
     return ("pyproject.toml files are not read: this Python has no tomllib; install tomli",)
 
@@ -320,7 +320,7 @@ def _where(path: Path, line_of: Any) -> Any:
 
 
 def _read_toml(path: Path, text: str) -> tuple[Any, Any]:
-    loader = _toml_loader()
+    loader = toml_loader()
     try:
         document = loader.loads(text)
     except Exception as exc:  # tomllib.TOMLDecodeError carries the line in its message

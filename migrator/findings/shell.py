@@ -84,7 +84,8 @@ LAYOUT_TRANSLATED = Code(
     "postgres (rules/dockerhub.yaml lists these); Docker Hub nginx's /var/cache/nginx is Wolfi's "
     "/var/lib/nginx/tmp, and its conf.d/default.conf is Chainguard nginx's conf.d/nginx.default.conf (a "
     "file under the old name would be a second server on the same port); Temurin's /opt/java/openjdk is "
-    "/usr/lib/jvm/default-jvm; and a path the language names after its version (`/opt/venv/lib/python3.12`, "
+    "/usr/lib/jvm/default-jvm; httpd's site in /usr/local/apache2/htdocs is served by nginx from "
+    "/usr/share/nginx/html; and a path the language names after its version (`/opt/venv/lib/python3.12`, "
     "`/gems/ruby/3.3.0`) takes the version the Chainguard image serves (python3.14, ruby/4.0.0 on latest).",
 )
 LAYOUT_MISSING = Code(
@@ -94,8 +95,10 @@ LAYOUT_MISSING = Code(
     "The line relies on a location of Docker Hub's image that the Chainguard image does not have or "
     "does not use: a cache mount on `/usr/local/cargo`, `/usr/local/bundle` or `/go/pkg` (the tool "
     "keeps its cache elsewhere, so the mount caches nothing), or `UV_PROJECT_ENVIRONMENT=/usr/local` "
-    "(packages land where Chainguard's python does not look and the runtime stage does not copy). "
-    "The message says what the Chainguard image uses instead.",
+    "(packages land where Chainguard's python does not look and the runtime stage does not copy), or "
+    "Apache httpd's configuration and modules (/usr/local/apache2/conf), which nginx, serving the site "
+    "instead of httpd, does not read (rules/dockerhub.yaml `unread_paths`). The message says what the "
+    "Chainguard image uses instead.",
 )
 
 SOURCE_ACCOUNT_REMOVED = Code(

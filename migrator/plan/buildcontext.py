@@ -42,6 +42,30 @@ class BuildContext:
         except OSError:
             return None
 
+    def project_scripts(self) -> dict[str, str] | None:
+        """The scripts `pipenv run NAME` (Pipfile [scripts]) or `pdm run NAME` (pyproject [tool.pdm.scripts])
+        start, when the context on disk has such a file; None when neither can be read."""
+        from migrator.config import toml_loader
+
+        loader = toml_loader()
+        found: dict[str, str] | None = None
+        for name, keys in (("Pipfile", ("scripts",)), ("pyproject.toml", ("tool", "pdm", "scripts"))):
+            text = self.text(name, 1 << 20)
+            if text is None or loader is None:
+                continue
+            try:
+                table: object = loader.loads(text)
+            except ValueError:  # (tomllib's TOMLDecodeError is a ValueError)
+                continue
+            for key in keys:
+                table = table.get(key) if isinstance(table, dict) else None
+            found = found or {}
+            for script, command in table.items() if isinstance(table, dict) else ():
+                command = command.get("cmd") if isinstance(command, dict) else command  # (pdm: {cmd = "..."})
+                if isinstance(command, str):
+                    found[script] = command
+        return found
+
     def files_under(self, source: str, limit: int = 200) -> list[str] | None:
         """The regular files inside the context directory `source`, as paths relative to it (sorted, at
         most `limit`, never outside the context); None when `source` is not a directory there."""

@@ -10,13 +10,22 @@ written for, as its `#!` line most often goes through /usr/bin/env too.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 
+from migrator.parse.words import split_words
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage
 
 _VENV_RUNNERS = {"uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run"}
-_RUNNER_OPTIONS_WITH_VALUE = frozenset({"--with", "--python", "-p", "--project", "--directory", "--group",
-                                        "--extra", "--env-file", "--package"})
+_RUNNER_OPTIONS_WITH_VALUE = frozenset({"--with", "--with-requirements", "--with-editable", "--python", "-p",
+                                        "--project", "--directory", "--group", "--only-group", "--no-group",
+                                        "--extra", "--env-file", "--package", "--index", "--default-index",
+                                        "--index-url", "--extra-index-url", "--find-links", "-f", "--config-file",
+                                        "--cache-dir", "--color", "--python-preference"})
+# options that make the environment at start (packages added for the run, variables from a file): the runtime,
+# which has no runner, cannot do it, so the command is not ported (the start check says the runner is missing)
+_RUNNER_OPTIONS_AT_START = frozenset({"--with", "--with-requirements", "--with-editable", "--env-file",
+                                      "--isolated"})
 _SCRIPT_RUNNERS = frozenset({"yarn", "pnpm"})
 _NPM_BUILTIN_SCRIPTS = frozenset({"start", "test", "stop", "restart"})
 # a script started directly, by path, whose language the runtime image has (`CMD ["./manage.py", "runserver"]`)
@@ -27,15 +36,16 @@ _SHEBANG_LANGUAGE = lazy_re(r"(?P<python>python3?(?:\.\d+)?$)|(?P<node>node(?:js
 _RUBY_BINSTUB = lazy_re(r"(^|/)bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
 
 
-def port_launcher(argv: list[str], image: ChainguardImage, shebang: str | None = None
-                  ) -> tuple[list[str], str] | None:
+def port_launcher(argv: list[str], image: ChainguardImage, shebang: str | None = None,
+                  project_scripts: Mapping[str, str] | None = None) -> tuple[list[str], str] | None:
     """The command the runtime can start instead, and what changed; None when nothing needs to.
-    `shebang`: the program the started file's `#!` line runs, when the build context on disk says (None: unknown)."""
+    `shebang`: the program the started file's `#!` line runs, when the build context on disk says (None: unknown).
+    `project_scripts`: the [scripts] of the project's Pipfile or pyproject (pdm), when the context on disk has one."""
     if not argv:
         return None
     name = posixpath.basename(argv[0])
     if name in _VENV_RUNNERS and not image.has_program(name) and argv[1:2] == [_VENV_RUNNERS[name]]:
-        return _from_virtualenv(argv, name)
+        return _from_virtualenv(argv, name, project_scripts)
     if name in _SCRIPT_RUNNERS and not image.has_program(name) and image.has_program("npm"):
         return _with_npm(argv, name)
     if _RUBY_BINSTUB.search(argv[0]) and image.has_program("ruby") and not image.has_program("env"):
@@ -54,12 +64,27 @@ def port_launcher(argv: list[str], image: ChainguardImage, shebang: str | None =
     return None
 
 
-def _from_virtualenv(argv: list[str], runner: str) -> tuple[list[str], str] | None:
-    index, rest = 2, argv[2:]
+def _from_virtualenv(argv: list[str], runner: str, scripts: Mapping[str, str] | None = None
+                     ) -> tuple[list[str], str] | None:
+    """`uv run gunicorn app:app` -> `gunicorn app:app` (from the virtualenv on the PATH); `uv run -m app` ->
+    `python -m app`; `pipenv run start` -> the Pipfile script `start` runs, when `scripts` (its [scripts]) say."""
+    index = 2
+    module: str | None = None
     while index < len(argv) and argv[index].startswith("-"):
-        index += 2 if argv[index] in _RUNNER_OPTIONS_WITH_VALUE and "=" not in argv[index] else 1
+        option = argv[index].split("=", 1)[0]
+        if option in _RUNNER_OPTIONS_AT_START:
+            return None
+        if option in ("-m", "--module"):
+            module = argv[index].split("=", 1)[1] if "=" in argv[index] else (argv[index + 1:index + 2] or [""])[0]
+            index += 1 if "=" in argv[index] else 2
+            break
+        index += 2 if option in _RUNNER_OPTIONS_WITH_VALUE and "=" not in argv[index] else 1
     rest = argv[index:]
-    if not rest:
+    if module is not None:
+        rest = ["python", "-m", module, *rest] if module else []
+    elif rest and scripts is not None and rest[0] in scripts and runner in ("pipenv", "pdm"):
+        rest = [*split_words(scripts[rest[0]]), *rest[1:]]  # (a script of the project file: its command)
+    if not rest or any(c in " ".join(rest) for c in "$;&|<>`"):
         return None
     if rest[0].endswith(".py"):
         rest = ["python", *rest]

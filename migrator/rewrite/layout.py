@@ -49,7 +49,7 @@ def translate_layout(plan: FilePlan) -> list[Finding]:
         for position, item in enumerate(stage.items):
             if not isinstance(item, Instruction):
                 continue
-            findings += _reported_paths(item)
+            findings += _reported_paths(item) + _unread_paths(stage, item)
             renamed = _renamed(plan, stage, item)
             if renamed is not None:
                 item = stage.items[position] = renamed[0]
@@ -200,6 +200,19 @@ def _copies_from_an_image(plan: FilePlan, item: Instruction, before: int) -> boo
     """`COPY --from=debian:12 /usr/lib/x86_64-linux-gnu/...`: the path is right in that image."""
     source = item.flags.get("from") if item.keyword in ("COPY", "ADD") else None
     return bool(source) and plan.staged.stage_by_reference(source or "", before=before) is None
+
+
+def _unread_paths(stage: Stage, item: Instruction) -> list[Finding]:
+    """MIG408 for a line that puts files where the Docker Hub image reads them and its Chainguard replacement
+    does not (rules/dockerhub.yaml `unread_paths`: Apache's configuration, now that nginx serves the site)."""
+    from migrator.rules.data import builtin_data
+
+    if item.keyword not in ("COPY", "ADD", "RUN"):
+        return []
+    rules = builtin_data("dockerhub.yaml").get("unread_paths") or []
+    image = _image_of(stage) if any(rule["path"] in item.raw for rule in rules) else ""
+    return [finding("MIG408", item.line, f"{rule['path']}: {rule['why']}") for rule in rules
+            if rule["path"] in item.raw and glob_match(image, rule["image"])]
 
 
 def _reported_paths(item: Instruction) -> list[Finding]:

@@ -10,6 +10,7 @@ from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json_argv
 from migrator.parse.variables import dockerfile_word, escaped_word
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, build_only_args
 from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths
@@ -50,7 +51,7 @@ class RuntimeContext:
     keep_root: str | None = None  # why the program must run as root (rootness.py), or None
     java: int = 26  # the Java major the runtime serves (options it refuses are dropped from a java command)
     source_shell: str | None = None  # the original image's shell: bash | sh | none
-    start_shebang: str | None = None  # what the `#!` line of the build-context file the command starts runs
+    files: BuildContext = field(default_factory=lambda: BuildContext(None))  # the build context on disk
 
     @property
     def chown_flag(self) -> str:
@@ -427,7 +428,7 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
                                   build_only_args(context.facts.stage),
                                   sh_runs_scripts=context.image.shell and context.source_shell != "bash")
         context.findings += outcome.findings
-        ported = port_launcher(outcome.argv or instruction.json_args() or [], context.image, context.start_shebang)
+        ported = _ported_launcher(outcome.argv or instruction.json_args() or [], context)
         if ported is not None:
             context.findings.append(finding("MIG545", instruction.line, ported[1]))
             return [exec_form(keyword, ported[0], context.newline)]
@@ -506,6 +507,21 @@ def _expose(instruction: Instruction, context: RuntimeContext) -> str:
         context.findings.append(finding("MIG511", instruction.line, f"port {', '.join(low)} is below 1024 and "
                                         "the runtime runs as nonroot: listen on a higher port"))
     return raw
+
+
+def _ported_launcher(argv: list[str], context: RuntimeContext) -> tuple[list[str], str] | None:
+    """port_launcher, told what the build context on disk says: the `#!` line of the file the command starts, the
+    project's scripts for `pipenv run` / `pdm run` (read only for such a command: a pre-commit run stays quick)."""
+    from migrator.plan.buildcontext import shebang_interpreter
+    from migrator.plan.scripts import start_script
+
+    shebang = None
+    if argv and "/" in argv[0] and (started := start_script(context.facts.stage)) is not None:
+        text = context.files.text(started[2], 256)
+        shebang = shebang_interpreter(text) if text is not None else None
+    runner = posixpath.basename(argv[0]) if argv else ""
+    scripts = context.files.project_scripts() if runner in ("pipenv", "pdm") else None
+    return port_launcher(argv, context.image, shebang, scripts)
 
 
 def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:

@@ -131,7 +131,10 @@ def _writes(facts: StageFacts) -> Iterator[tuple[Command, str, bool]]:
         operands = _operands(name, command.words[1:])
         if moves:
             operands = [word for word in operands if word.startswith("/")]
-        if name == "tee":
+        if name in _DOWNLOADERS:
+            yield from ((command, word, True) for word in download_targets(name, command.words[1:])
+                        if word.startswith("/") or not moves)
+        elif name == "tee":
             yield from ((command, word, True) for word in operands)
         elif name == "sed" and any(w == "-i" or w.startswith(("-i", "--in-place")) for w in command.words[1:]):
             scripted = any(w in ("-e", "-f") or w.startswith("--expression") for w in command.words[1:])
@@ -149,6 +152,45 @@ def _copy_writes(command: Command, moves: bool) -> Iterator[tuple[Command, str, 
         operands = CopyOperands(operands.sources, operands.destination, True)  # (`cp app.conf /etc`)
     for _, target in operands.targets():
         yield command, target, not link  # a link: its target may be a path the runtime lacks
+
+
+# per downloader: short and long options that take a value (curl's -o is its output; wget's -o is its log)
+_DOWNLOADERS: dict[str, tuple[str, frozenset[str]]] = {
+    "curl": ("AbcCdDEeFHhKmoPQrTtuUwxXyYz", frozenset({
+        "--output", "--output-dir", "--header", "--data", "--data-binary", "--data-raw", "--data-urlencode",
+        "--user", "--user-agent", "--request", "--cookie", "--cookie-jar", "--max-time", "--retry", "--proxy",
+        "--form", "--cacert", "--cert", "--key", "--config", "--write-out", "--range", "--upload-file",
+        "--connect-timeout", "--retry-delay", "--retry-max-time", "--referer", "--dump-header", "--resolve"})),
+    "wget": ("OoaPeitTwQlARDIXUB", frozenset({
+        "--output-document", "--output-file", "--append-output", "--directory-prefix", "--tries", "--timeout",
+        "--wait", "--user", "--password", "--header", "--user-agent", "--input-file", "--execute"})),
+}
+
+
+def download_targets(name: str, words: tuple[str, ...]) -> list[str]:
+    """The files curl or wget writes, as written: `-o FILE` (curl), `-O FILE` (wget), or the URL's own name
+    (`curl -O URL`, `wget URL`) in the directory given (`--output-dir`, `-P`) or the current one. Standard
+    output (`-o -`, `-qO-`) is none."""
+    from migrator.parse.options import scan
+
+    valued_short, valued_long = _DOWNLOADERS[name]
+    scanned = scan(words, valued_short, valued_long)
+    urls = [w for w in scanned.operands if "://" in w]
+    if name == "curl":
+        named = [value for option, value in scanned.options if option in ("-o", "--output") and value]
+        remote = scanned.has("-O", "--remote-name", "--remote-name-all") or scanned.has("-J")
+        directory = scanned.value("--output-dir") or ""
+    else:
+        named = [value for option, value in scanned.options if option in ("-O", "--output-document") and value]
+        remote = not named
+        directory = scanned.value("-P", "--directory-prefix") or ""
+    if named:
+        return [posixpath.join(directory, n) if name == "curl" and directory else n
+                for n in named if n not in ("-", "/dev/null")]
+    if not remote:
+        return []
+    names = [posixpath.basename(u.split("?", 1)[0].split("#", 1)[0]) for u in urls]
+    return [posixpath.join(directory, n) if directory else n for n in names if n]
 
 
 def _operands(name: str, words: tuple[str, ...]) -> list[str]:

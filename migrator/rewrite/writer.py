@@ -449,19 +449,8 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
         keep_root=root_reason(stage_plan.stage),
         java=runtime_java(plan),
         source_shell=source_shell(ref, root.choice.rule) if ref is not None and root.choice is not None else None,
-        start_shebang=_start_shebang(plan, stage_plan),
+        files=plan.files,
     )
-
-
-def _start_shebang(plan: FilePlan, stage_plan: StagePlan) -> str | None:
-    """What the `#!` line of the build-context file the start command runs says ("" for none), when the context
-    is on disk; None when unknown."""
-    from migrator.plan.buildcontext import shebang_interpreter
-    from migrator.plan.scripts import start_script
-
-    started = start_script(stage_plan.stage)
-    text = plan.files.text(started[2], 256) if started else None
-    return shebang_interpreter(text) if text is not None else None
 
 
 def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], inserts: dict[int, list[str]],

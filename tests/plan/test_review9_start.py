@@ -76,3 +76,17 @@ def test_a_class_path_directory_a_step_made_is_copied() -> None:
                      'CMD ["java", "-cp", "/opt/app.jar:/opt/lib/*", "com.x.Main"]\n')
     runtime = final_stage(result)
     assert "/opt/lib" in runtime.split("CMD")[0] and "/opt/app.jar /opt/app.jar" in runtime
+
+
+def test_a_java_agent_with_options_is_copied() -> None:
+    """Adversary 6 (N9): `-javaagent:/opt/jmx.jar=9404:/etc/jmx.yml` names the jar before its options; the JVM
+    cannot start without it. Also an agent named by JAVA_TOOL_OPTIONS, which every JVM reads at start."""
+    for agent in ("/opt/jmx.jar=9404:/etc/jmx.yml", "/opt/jmx.jar=k=v", "/opt/jmx.jar"):
+        result = migrate("FROM eclipse-temurin:17-jre\nWORKDIR /app\nCOPY target/app.jar /app/app.jar\n"
+                         "RUN curl -fsSLo /opt/jmx.jar https://example.com/jmx.jar\n"
+                         f'ENTRYPOINT ["java","-javaagent:{agent}","-jar","/app/app.jar"]\n')
+        assert "COPY --from=builder /opt/jmx.jar /opt/jmx.jar" in final_stage(result), agent
+    result = migrate("FROM eclipse-temurin:17-jre\nWORKDIR /app\nCOPY target/app.jar /app/app.jar\n"
+                     "RUN wget -q -O /opt/otel.jar https://example.com/otel.jar\n"
+                     'ENV JAVA_TOOL_OPTIONS="-javaagent:/opt/otel.jar -Xmx1g"\nENTRYPOINT ["java","-jar","/app/app.jar"]\n')
+    assert "COPY --from=builder /opt/otel.jar /opt/otel.jar" in final_stage(result)

@@ -22,14 +22,25 @@ def _jar_paths_in_command(context: EcosystemContext) -> list[str]:
         words = instruction.json_args() or instruction.body.split()
         for word in " ".join(words).split():  # `sh -c "java -jar x.jar"` holds several words in one
             paths += [context.facts.resolve(jar) for jar in _jars_in(word)]
+    for name in _JVM_OPTION_VARIABLES:  # (the JVM reads JAVA_TOOL_OPTIONS at every start; scripts pass JAVA_OPTS)
+        for word in (context.facts.env.get(name) or "").split():
+            paths += [context.facts.resolve(jar) for jar in _jars_in(word) if word.startswith("-javaagent:")]
     return paths
+
+
+_JVM_OPTION_VARIABLES = ("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "JAVA_OPTS", "CATALINA_OPTS")
 
 
 def _jars_in(word: str) -> list[str]:
     """The jar paths a java word that ends in a jar names: `app.jar`, a class path `a.jar:lib/b.jar`, an
     option's value (`-javaagent:/srv/agent.jar`, `-Dloader.path=/x/ext.jar`): never the option as a path."""
-    if "://" in word or not word.endswith((".jar", ".war")):
-        return []  # (a URL: nothing the builder has; `'a.jar:lib/*'` is not read, the app's directory is copied)
+    if "://" in word:
+        return []  # (a URL: nothing the builder has)
+    if word.startswith("-javaagent:"):  # `-javaagent:/opt/jmx.jar=9404:/etc/jmx.yml`: the jar, then its options
+        jar = word[len("-javaagent:"):].split("=", 1)[0]
+        return [jar] if jar.endswith(".jar") and jar.strip("./") else []
+    if not word.endswith((".jar", ".war")):
+        return []  # (`'a.jar:lib/*'` is not read, the app's directory is copied)
     pieces = re.split(r"[:=]", word)
     if word.startswith("-"):
         pieces = pieces[1:]

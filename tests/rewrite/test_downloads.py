@@ -1,0 +1,46 @@
+"""Files the original final stage downloads (curl -o, wget -O, a URL's own name) are files the app reads at run
+time, as a file written with `>` is: a split runtime copies them from the builder (adversary 6, N10: they were
+lost with only W MIG514 about curl)."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrator.api import migrate_text
+from migrator.model import Result
+
+APP = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+       "RUN apt-get update && apt-get install -y --no-install-recommends curl wget\n{run}\nCMD [\"python\",\"app.py\"]\n")
+
+
+def runtime_of(run: str) -> str:
+    result: Result = migrate_text(APP.format(run=run))
+    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
+    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
+
+
+@pytest.mark.parametrize("run, path", [
+    ("RUN curl -fsSLo /opt/data/geo.mmdb https://example.com/geo.mmdb", "/opt/data/geo.mmdb"),
+    ("RUN curl -fsSL --output /opt/data/geo.mmdb https://example.com/geo.mmdb", "/opt/data/geo.mmdb"),
+    ("RUN wget -qO /srv/model.bin https://example.com/m", "/srv/model.bin"),
+    ("RUN wget -q --output-document=/srv/model.bin https://example.com/m", "/srv/model.bin"),
+    ("RUN wget -q -P /srv/models https://example.com/dl/model.bin?v=3", "/srv/models/model.bin"),
+    ("RUN mkdir -p /srv/models && cd /srv/models && curl -fsSLO https://example.com/dl/model.bin", None),
+])
+def test_a_file_the_final_stage_downloads_is_copied_to_the_runtime(run: str, path: str | None) -> None:
+    runtime = runtime_of(run)
+    if path is not None:
+        assert f"COPY --from=builder {path} {path}\n" in runtime
+    else:  # (after a cd the name lands where this tool does not follow: its made directory is copied whole)
+        assert " /srv/models /srv/models\n" in runtime
+
+
+@pytest.mark.parametrize("run", [
+    "RUN curl -fsSL https://example.com/x.tgz | tar -xz -C /opt",  # to a pipe: no file
+    "RUN wget -qO- https://example.com/install.sh | sh",
+    "RUN curl -fsSLo /tmp/x.tgz https://example.com/x.tgz && tar -xzf /tmp/x.tgz -C /opt && rm /tmp/x.tgz",
+    "RUN wget -q https://example.com/x.tgz && tar -xzf x.tgz && rm x.tgz",  # read and removed again
+])
+def test_a_download_the_stage_consumes_is_not_copied(run: str) -> None:
+    runtime = runtime_of(run)
+    assert "x.tgz" not in runtime and "install.sh" not in runtime and "/tmp" not in runtime
