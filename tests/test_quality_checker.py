@@ -74,6 +74,15 @@ def test_dev_final_stage_is_caught():
     assert any("-dev image" in p and "final" in p for p in problems_for(bad))
 
 
+def test_dev_final_stage_passes_only_with_the_warning_that_names_it():
+    bad = GOOD.replace("python:latest\n", "python:latest-dev\n")
+    said = {"code": "MIG575", "severity": "warning", "message": "runtime python:latest-dev: `yarn` ..."}
+    other = {**said, "message": "runtime node:latest-dev: `yarn` ..."}
+    assert not any("-dev image" in p for p in problems_for(bad, findings=[said]))
+    assert any("-dev image" in p for p in problems_for(bad, findings=[other]))
+    assert any("-dev image" in p for p in problems_for(bad, findings=[{**said, "severity": "info"}]))
+
+
 def test_missing_dev_builder_is_caught():
     bad = GOOD.replace("python:latest-dev AS builder", "python:latest AS builder")
     probs = problems_for(bad)

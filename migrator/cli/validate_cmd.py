@@ -84,7 +84,8 @@ def run_validate(
     build_contexts: list[str] | None = None,
     registries: list[str] | None = None,
 ) -> int:
-    from migrator.validate.build import ValidateOptions, validate
+    from migrator.validate.build import validate
+    from migrator.validate.build_report import ValidateOptions
     from migrator.validate.builders import ENGINES, parse_platform
 
     _check_dockerfile(path)

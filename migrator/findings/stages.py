@@ -334,6 +334,14 @@ CODES: tuple[Code, ...] = (
          "builder and running as nonroot (it may restore packages again at start). Publish in the builder "
          "(`dotnet publish -c Release -o /app`) and start the result (`ENTRYPOINT [\"dotnet\", \"/app/App.dll\"]`) "
          "to run on aspnet-runtime or dotnet-runtime."),
+    Code("MIG575", Severity.WARNING, "the runtime keeps the -dev image for yarn or pnpm",
+         "The start command runs yarn or pnpm, which only the node -dev image ships, and the node runtime (npm, no "
+         "yarn or pnpm) cannot run it for sure: `yarn <name>` runs the package.json script <name> when there is "
+         "one, else the package binary <name> from node_modules/.bin, and npm runs scripts only. Which one it is "
+         "is read from package.json in the build context on disk (`--context`); without it (or under Yarn "
+         "Plug'n'Play, where there is no node_modules) the runtime keeps the -dev image, which starts the command "
+         "as the original did, with busybox sh, apk and build tools. Migrate with the build context, or start the "
+         "app with `node` (or `npm start`), to run on the node runtime."),
     Code("MIG557", Severity.WARNING, "a stage before the last is an image of its own",
          "The stage has its own CMD, ENTRYPOINT or EXPOSE, and no other stage copies from it or is built FROM "
          "it: it is a target of its own (`docker build --target NAME`), as in files that build several images. "
@@ -375,8 +383,12 @@ CODES: tuple[Code, ...] = (
          "the migrated stage sets them with ENV (MIG547) and reads the original directory."),
     Code("MIG545", Severity.INFO, "start command ported to the runtime image",
          "The start command used a launcher the runtime image does not ship, and what it runs is "
-         "known: `uv run X` / `poetry run X` start X from the virtualenv on the PATH; `yarn start` and "
-         "`pnpm run build` become `npm run ...` (the node image ships npm); a Ruby binstub starts as "
+         "known: `uv run X` / `poetry run X` start X from the virtualenv on the PATH; `yarn X` and `pnpm "
+         "run X` become `npm run X` (the node image ships npm) when package.json in the build context on disk "
+         "has the script X, and start the package binary `<WORKDIR>/node_modules/.bin/X` when it has no such "
+         "script (yarn runs a binary then; npm would stop with \"Missing script\"); `yarn workspace W X` runs "
+         "`npm run X --workspace=W`; without package.json only `yarn start` is ported (to `npm start`), and the "
+         "rest keeps yarn on the -dev image (MIG575); a Ruby binstub starts as "
          "`ruby bin/x` because the ruby image has no /usr/bin/env, and so a script started by its path "
          "(`./manage.py`, `/app/server.js`) starts through the interpreter of its language (`python "
          "./manage.py`), which runs it whatever its `#!` line says; a jar under the distroless java "

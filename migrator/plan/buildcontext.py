@@ -80,6 +80,15 @@ class BuildContext:
                 found.append(path.relative_to(directory).as_posix())
         return sorted(found)
 
+    def directories_in(self, source: str, limit: int = 200) -> list[str] | None:
+        """The directories directly inside the context directory `source`, as context paths (sorted, at most
+        `limit`, never outside the context); None when `source` is not a directory there."""
+        directory = self._inside(source)
+        if self.root is None or directory is None or not directory.is_dir():
+            return None
+        found = [path for path in directory.iterdir() if path.is_dir() and path.resolve().is_relative_to(self.root)]
+        return sorted(path.relative_to(self.root).as_posix() for path in found)[:limit]
+
     def _inside(self, source: str) -> Path | None:
         """The context path `source` names, resolved; None without a context, for a pattern or a
         variable, and for anything that leads outside the context."""

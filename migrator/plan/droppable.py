@@ -38,7 +38,7 @@ def _writes_a_file(run: Instruction) -> bool:
     """`echo k=v > /etc/app.conf`: the file is the app's, so the RUN stays (relative paths count: they land in
     the WORKDIR)."""
     from migrator.plan.facts import run_scripts
-    from migrator.rewrite.shell import redirect_targets
+    from migrator.rewrite.shell_syntax import redirect_targets
     from migrator.rewrite.uncarried import app_file
 
     targets = [t for script, line in run_scripts(run) for t, _, _ in redirect_targets(script, line)]

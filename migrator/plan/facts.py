@@ -241,7 +241,7 @@ def strip_env_prefix(words: tuple[str, ...]) -> tuple[str, ...]:
 def read_facts(stage: Stage, inherited: StageFacts | None = None,
                global_args: dict[str, str | None] | None = None) -> StageFacts:
     """`global_args`: the ARG defaults before the first FROM, which an `ARG NAME` in the stage takes."""
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     facts = StageFacts(stage)
     if inherited is not None:

@@ -163,7 +163,7 @@ def conditions(commands: list[Command], markers: tuple[str, ...] = ("",)) -> dic
     """(line, words) -> the condition, of the simple commands of `commands`' RUN lines (those whose text holds
     one of `markers`) that run only on some condition, or whose failure the RUN ignores."""
     from migrator.plan.facts import run_scripts, strip_env_prefix
-    from migrator.rewrite.shell import Source, simple_commands
+    from migrator.rewrite.shell_syntax import Source, simple_commands
 
     found: dict[tuple[int, tuple[str, ...]], str] = {}
     seen: set[int] = set()

@@ -97,6 +97,14 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
             f"the stage has no command of its own, and the command given when the container starts runs through "
             f"`{need.program}` (or a shell), which only {current}'s -dev image has")))
     tool = posixpath.basename(need.program or "")
+    if need.kind == "missing" and tool in _DEV_LAUNCHERS and rules.image_facts(current).dev and \
+            rules.image_model(f"{current}:{dev_tag(need.image)}").has_program(tool):
+        found.append(RuntimeOverride(f"{current}:{dev_tag(need.image)}", reason=(
+            f"`{tool}`, which the start command runs, is on {current}'s -dev image only, and the command could not be "
+            f"ported to npm or node (that needs package.json in the build context on disk to say what it runs: a "
+            f"script, or a package binary in node_modules/.bin): the runtime keeps the -dev image (busybox sh, apk, "
+            f"build tools); migrate with the build context, or start the app with node or npm, to run on {current}"),
+            code="MIG575"))
     if need.kind in ("missing", "shell", "bash") and tool in _JVM_BUILD_TOOLS and root_is_final:
         found.insert(0, replace(_single(options, f"`{tool}` builds the app from its sources each time it starts (as "
                                      f"the original did): one stage keeps the JDK, {_JVM_BUILD_TOOLS[tool]} and the "
@@ -117,6 +125,9 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
 
 
 BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
+# launchers a language's -dev image ships and its runtime image does not (node: yarn, pnpm), whose command a
+# runtime without them cannot always be ported to (rewrite.launchers)
+_DEV_LAUNCHERS = frozenset({"yarn", "pnpm"})
 # start commands that build and run the app from its sources (`mvn spring-boot:run`, `gradle bootRun`)
 _JVM_BUILD_TOOLS = {"mvn": "maven", "mvnw": "the Maven wrapper", "gradle": "gradle", "gradlew": "the Gradle wrapper"}
 

@@ -27,7 +27,7 @@ TYPE_CHECKING = False  # not typing's (docs/performance.md)
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from migrator.rewrite.shell import Source
+    from migrator.rewrite.shell_syntax import Source
 
 _INSTALLS_BASH = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|"
                             r"microdnf\s+install|zypper\s+(?:in|install))\b[^;&|]*\bbash\b")
@@ -148,7 +148,7 @@ def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool
     if not operands or depth > 2:
         return []
     from migrator.plan.facts import strip_env_prefix
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     found: list[tuple[str, bool]] = []
     directory = ""  # where a `cd` in the command line went (`sh -c "cd scripts && ./setup.sh"`)
@@ -419,8 +419,7 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str]
                       ) -> Iterator[tuple[str, str | None, bool]]:
     """(target, text written or None when unknown, appended) of each `> FILE` / `>> FILE` of a command line
     whose heredocs (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`, in order."""
-    from migrator.rewrite.shell import _walk as walk
-    from migrator.rewrite.shell import literal, parsed
+    from migrator.rewrite.shell_syntax import literal, parsed, walk
 
     try:
         src = parsed(script, first_line)
@@ -456,8 +455,7 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str]
 
 def _output(src: Source, command: Node, heredoc: str | None) -> str | None:
     """What the `command` node writes to its output (_command_output), or None when it cannot be known."""
-    from migrator.rewrite.shell import _command_words as command_words
-    from migrator.rewrite.shell import literal
+    from migrator.rewrite.shell_syntax import command_words, literal
 
     if command.type != "command":
         return None
@@ -468,8 +466,7 @@ def _output(src: Source, command: Node, heredoc: str | None) -> str | None:
 
 def _teed(src: Source, pipeline: Node) -> list[tuple[int, str, str | None, bool]]:
     """`printf '#!/bin/sh\\n...' | tee [-a] /start.sh`: what tee writes to each file it names."""
-    from migrator.rewrite.shell import _command_words as command_words
-    from migrator.rewrite.shell import literal
+    from migrator.rewrite.shell_syntax import command_words, literal
 
     writer, tee = pipeline.named_children
     if tee.type != "command":

@@ -9,7 +9,7 @@ from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan, StagePlan
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
-from migrator.rewrite.shell import SimpleCommand
+from migrator.rewrite.shell_syntax import SimpleCommand
 
 
 def chown_user_findings(plan: FilePlan, stage_plan: StagePlan, item: Instruction, created: set[str]) -> list[Finding]:

@@ -17,7 +17,7 @@ TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from migrator.rewrite.shell import Source
+    from migrator.rewrite.shell_syntax import Source
 
 _PRIVILEGE_DROPPERS = {"gosu": 2, "su-exec": 2}  # name -> words to drop (tool + user)
 _INIT_WRAPPERS = {"tini", "dumb-init", "tini-static"}
@@ -169,7 +169,7 @@ def shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None,
     """The argv `/bin/sh -c BODY` would run, read with the shell parser: (argv, "", substituted), or
     (None, why it needs a shell, False). A trailing `# comment` is the shell's, not an argument;
     `VAR=value cmd` sets a variable, which exec form cannot."""
-    from migrator.rewrite.shell import parsed
+    from migrator.rewrite.shell_syntax import parsed
 
     try:
         src = parsed(body, 1)
@@ -226,7 +226,7 @@ _DOUBLE_QUOTED_ESCAPE = lazy_re(r'\\([$`"\\\n])')
 
 def _part(src: Source, node: Node, env: dict[str, str | None]) -> tuple[str | None, str]:
     """One piece of a word: a literal, a quoted string or a known variable; (None, why) otherwise."""
-    from migrator.rewrite.shell import literal
+    from migrator.rewrite.shell_syntax import literal
 
     kind, text = node.type, src.slice(node)
     if kind in ("word", "number"):

@@ -16,6 +16,10 @@ from migrator.parse.words import split_words
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage
 
+TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
+if TYPE_CHECKING:
+    from migrator.plan.node_package import NodePackage
+
 _VENV_RUNNERS = {"uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run"}
 _RUNNER_OPTIONS_WITH_VALUE = frozenset({"--with", "--with-requirements", "--with-editable", "--python", "-p",
                                         "--project", "--directory", "--group", "--only-group", "--no-group",
@@ -28,6 +32,19 @@ _RUNNER_OPTIONS_AT_START = frozenset({"--with", "--with-requirements", "--with-e
                                       "--isolated"})
 _SCRIPT_RUNNERS = frozenset({"yarn", "pnpm"})
 _NPM_BUILTIN_SCRIPTS = frozenset({"start", "test", "stop", "restart"})
+# what `yarn <word>` / `pnpm <word>` runs as the tool's own command, never as a script (yarn 1 and 2+, pnpm 8+)
+_BUILTIN_COMMANDS = {
+    "yarn": frozenset({"add", "audit", "autoclean", "bin", "cache", "check", "config", "constraints", "create",
+                       "dedupe", "dlx", "exec", "explain", "generate-lock-entry", "global", "help", "import", "info",
+                       "init", "install", "licenses", "link", "list", "login", "logout", "node", "npm", "outdated",
+                       "owner", "pack", "patch", "plugin", "policies", "publish", "rebuild", "remove", "set", "stage",
+                       "tag", "team", "unlink", "unplug", "up", "upgrade", "upgrade-interactive", "version",
+                       "versions", "why", "workspace", "workspaces"}),
+    "pnpm": frozenset({"add", "audit", "bin", "config", "create", "deploy", "dlx", "doctor", "env", "exec", "fetch",
+                       "global", "i", "import", "init", "install", "licenses", "link", "list", "ls", "node",
+                       "outdated", "pack", "patch", "prune", "publish", "rebuild", "remove", "root", "server", "setup",
+                       "store", "unlink", "update", "why"}),
+}
 # a script started directly, by path, whose language the runtime image has (`CMD ["./manage.py", "runserver"]`)
 _SCRIPT_INTERPRETERS = {".py": "python", ".rb": "ruby", ".js": "node", ".mjs": "node", ".cjs": "node", ".php": "php"}
 # the `#!` programs of each language the runtime images serve (python2 is none of them)
@@ -37,17 +54,19 @@ _RUBY_BINSTUB = lazy_re(r"(^|/)bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust
 
 
 def port_launcher(argv: list[str], image: ChainguardImage, shebang: str | None = None,
-                  project_scripts: Mapping[str, str] | None = None) -> tuple[list[str], str] | None:
+                  project_scripts: Mapping[str, str] | None = None, package: NodePackage | None = None
+                  ) -> tuple[list[str], str] | None:
     """The command the runtime can start instead, and what changed; None when nothing needs to.
     `shebang`: the program the started file's `#!` line runs, when the build context on disk says (None: unknown).
-    `project_scripts`: the [scripts] of the project's Pipfile or pyproject (pdm), when the context on disk has one."""
+    `project_scripts`: the [scripts] of the project's Pipfile or pyproject (pdm), when the context on disk has one.
+    `package`: the package.json in the command's WORKDIR, when the build context on disk has it (plan.node_package)."""
     if not argv:
         return None
     name = posixpath.basename(argv[0])
     if name in _VENV_RUNNERS and not image.has_program(name) and argv[1:2] == [_VENV_RUNNERS[name]]:
         return _from_virtualenv(argv, name, project_scripts)
     if name in _SCRIPT_RUNNERS and not image.has_program(name) and image.has_program("npm"):
-        return _with_npm(argv, name)
+        return _with_npm(argv, name, image, package)
     if _RUBY_BINSTUB.search(argv[0]) and image.has_program("ruby") and not image.has_program("env"):
         return ["ruby", *argv], (f"`{argv[0]}` is a binstub (`#!/usr/bin/env ruby`) and {image.name} has no "
                                  f"/usr/bin/env: started as `ruby {argv[0]}`")
@@ -92,15 +111,60 @@ def _from_virtualenv(argv: list[str], runner: str, scripts: Mapping[str, str] | 
                   "on the PATH")
 
 
-def _with_npm(argv: list[str], runner: str) -> tuple[list[str], str] | None:
+def _with_npm(argv: list[str], runner: str, image: ChainguardImage,
+              package: NodePackage | None) -> tuple[list[str], str] | None:
+    """`yarn [run] <name>` / `pnpm [run] <name>`: the package.json script <name> when package.json has it (npm
+    runs it), else the package binary <name> in node_modules/.bin; `yarn workspace <ws> <script>` and `yarn|pnpm
+    exec <binary>` likewise. None (the runtime check then says the launcher is missing) when package.json is not
+    on disk, under Yarn Plug'n'Play, or for what only yarn or pnpm does."""
     words = argv[1:]
-    if words[:1] == ["run"]:
-        words = words[1:]
-    if not words or words[0].startswith("-") or words[0] in ("install", "add", "global", "node", "dlx", "exec"):
+    explicit = words[:1] == ["run"]
+    words = words[1:] if explicit else words
+    if not words or words[0].startswith("-") or (package is not None and package.pnp):
         return None
-    script, extra = words[0], words[1:]
-    ported = ["npm", script] if script in _NPM_BUILTIN_SCRIPTS else ["npm", "run", script]
+    name, extra = words[0], words[1:]
+    if not explicit and name == "workspace" and runner == "yarn" and len(extra) >= 2:
+        return _in_workspace(argv, extra[0], extra[1:], package)
+    if not explicit and name == "exec" and extra and not extra[0].startswith("-") and package is not None:
+        return _binary(argv, extra[0], extra[1:], runner, image, package)
+    if not explicit and name in _BUILTIN_COMMANDS[runner]:
+        return None
+    if package is None:
+        if name not in _NPM_BUILTIN_SCRIPTS:  # (`yarn start` is the start script: no package ships a `start` binary)
+            return None
+    elif name not in package.scripts:
+        if name in _NPM_BUILTIN_SCRIPTS:  # (`yarn start` without a start script stopped there too)
+            return None
+        return _binary(argv, name, extra, runner, image, package)
+    ported = ["npm", name] if name in _NPM_BUILTIN_SCRIPTS else ["npm", "run", name]
     if extra:
         ported += ["--", *extra]
+    where = "the same package.json script" if package is not None else "the start script"
     return ported, (f"`{' '.join(argv)}` -> `{' '.join(ported)}`: the node runtime ships npm, not {runner}, and "
-                    "npm runs the same package.json script")
+                    f"npm runs {where}")
+
+
+def _in_workspace(argv: list[str], workspace: str, words: list[str],
+                  package: NodePackage | None) -> tuple[list[str], str] | None:
+    """`yarn workspace api start`: npm runs a script of a workspace with `--workspace`; a workspace's binary
+    would need its directory as the working directory, which an exec-form command cannot change to."""
+    scripts = package.workspaces.get(workspace) if package is not None else None
+    name = words[1] if words[0] == "run" and len(words) > 1 else words[0]
+    extra = words[2:] if words[0] == "run" else words[1:]
+    if scripts is None or name not in scripts:
+        return None
+    ported = ["npm", "run", name, f"--workspace={workspace}", *(["--", *extra] if extra else [])]
+    return ported, (f"`{' '.join(argv)}` -> `{' '.join(ported)}`: the node runtime ships npm, not yarn, and npm "
+                    f"runs the script `{name}` of the workspace `{workspace}` (its package.json)")
+
+
+def _binary(argv: list[str], name: str, extra: list[str], runner: str, image: ChainguardImage,
+            package: NodePackage) -> tuple[list[str], str] | None:
+    """A package binary: node_modules/.bin/<name> in package.json's directory, a link to a script whose `#!` line
+    is most often `#!/usr/bin/env node` (or pnpm's sh shim): it starts where the image has env and node."""
+    if "/" in name or not (image.has_program("env") and image.has_program("node") and image.has_program("sh")):
+        return None
+    ported = [posixpath.join(package.directory, "node_modules", ".bin", name), *extra]
+    return ported, (f"`{' '.join(argv)}` -> `{' '.join(ported)}`: package.json has no script `{name}`, so {runner} "
+                    f"ran the package binary `{name}` that the install put in node_modules/.bin; the node runtime "
+                    f"ships npm, not {runner}, and `npm run {name}` would stop with \"Missing script\"")

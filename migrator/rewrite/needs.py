@@ -14,7 +14,7 @@ from migrator.plan.planner import FilePlan
 from migrator.plan.stages import Stage
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.runtime_packages import lost_packages, runtime_installs
-from migrator.rewrite.shell import SimpleCommand
+from migrator.rewrite.shell_syntax import SimpleCommand
 
 
 def prepare_volumes(stage: Stage, runtime_plan: RuntimePlan) -> list[Finding]:

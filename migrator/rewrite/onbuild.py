@@ -91,7 +91,7 @@ def _shell_form(line: int, kind: str, script: str, newline: str, form: str) -> t
 def _script_commands(script: str, line: int) -> list[list[str]]:
     """The commands a trigger's shell script runs, each without its `env`/`exec` prefix (a heredoc with a
     `#!` line of another program: that program)."""
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     interpreter = _interpreter(script)
     if interpreter is not None:

@@ -12,7 +12,8 @@ from migrator.rules.loader import RuleSet
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from migrator.rewrite.command import StageKnowledge
-    from migrator.rewrite.shell import Edit, SimpleCommand
+    from migrator.rewrite.shell import Edit
+    from migrator.rewrite.shell_syntax import SimpleCommand
 
 
 @dataclass
@@ -26,7 +27,7 @@ class RunOutcome:
     def commands(self) -> list[SimpleCommand]:
         """The simple commands of the translated RUN (read once by each caller that needs them)."""
         from migrator.parse.dockerfile import parse_instruction
-        from migrator.rewrite.shell import simple_commands
+        from migrator.rewrite.shell_syntax import simple_commands
 
         if self.raw is None or all(line.lstrip().startswith("#") for line in self.raw.splitlines() if line.strip()):
             return []  # only the comments of a dropped RUN are left
@@ -137,7 +138,7 @@ def _scripts_written(instruction: Instruction, readers: list[list[str] | None], 
     migrator does not translate files a RUN writes; on Wolfi the script fails."""
     from migrator.findings import packages as pcodes
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
     from migrator.rewrite.wrappers import manager_in_script
 
     managers = frozenset({*MANAGERS, *WRAPPERS} - {"apk"})
@@ -192,7 +193,7 @@ def _heredoc_kept(instruction: Instruction, script: str, first_line: int) -> Run
     from migrator.plan.facts import strip_env_prefix
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
     from migrator.rewrite.php_helpers import INSTALLERS
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
     from migrator.rewrite.users import USER_COMMANDS
     from migrator.rewrite.wrappers import wrapper_words
 

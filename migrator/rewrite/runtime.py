@@ -14,7 +14,7 @@ from migrator.plan.buildcontext import BuildContext
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import StageFacts, build_only_args
 from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths
-from migrator.plan.stages import Stage
+from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.writable import made_data_directories
 from migrator.records import dataclass, field
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
@@ -27,6 +27,10 @@ from migrator.rewrite.uncarried import SYSTEM_DIRECTORIES as _SYSTEM_DIRECTORIES
 from migrator.rewrite.uncarried import build_inputs, consumed, safe_written_files, touched_files, uncarried
 from migrator.rewrite.workdir import relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet
+
+TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
+if TYPE_CHECKING:
+    from migrator.plan.node_package import NodePackage
 
 # instructions a runtime stage keeps from the original final stage
 CARRIED_FIRST = ("ARG", "ENV")
@@ -52,6 +56,7 @@ class RuntimeContext:
     java: int = 26  # the Java major the runtime serves (options it refuses are dropped from a java command)
     source_shell: str | None = None  # the original image's shell: bash | sh | none
     files: BuildContext = field(default_factory=lambda: BuildContext(None))  # the build context on disk
+    staged: StagedFile | None = None  # the original file's stages
 
     @property
     def chown_flag(self) -> str:
@@ -409,6 +414,15 @@ def _build_tool_copy(words: list[str], facts: StageFacts) -> bool:
     return used_by_runs and not names & started
 
 
+def _node_package(argv: list[str], context: RuntimeContext) -> NodePackage | None:
+    """The package.json in the command's WORKDIR, read only for a yarn or pnpm command."""
+    if not argv or posixpath.basename(argv[0]) not in ("yarn", "pnpm") or context.staged is None:
+        return None
+    from migrator.plan.node_package import package_in
+
+    return package_in(context.facts.stage, context.staged, context.rules, context.files, context.facts.workdir)
+
+
 def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> list[str]:
     """The runtime version of one carried instruction: [] drops it, [raw] keeps it as written."""
     keyword = instruction.keyword
@@ -521,7 +535,7 @@ def _ported_launcher(argv: list[str], context: RuntimeContext) -> tuple[list[str
         shebang = shebang_interpreter(text) if text is not None else None
     runner = posixpath.basename(argv[0]) if argv else ""
     scripts = context.files.project_scripts() if runner in ("pipenv", "pdm") else None
-    return port_launcher(argv, context.image, shebang, scripts)
+    return port_launcher(argv, context.image, shebang, scripts, _node_package(argv, context))
 
 
 def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:

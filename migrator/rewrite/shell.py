@@ -1,6 +1,6 @@
 """Rewrite the shell script of a RUN instruction for Wolfi: packages, housekeeping, users.
 
-The script is parsed with tree-sitter-bash (imported lazily, parser built once). Every change is an
+The script is read through its tree-sitter-bash parse (rewrite.shell_syntax). Every change is an
 `Edit` on the original text, so whatever is not touched stays byte for byte. Commands are removed
 together with the operator that joined them; package and user commands are rewritten word by word so
 that the layout of `\\` continuations survives.
@@ -8,10 +8,7 @@ that the layout of `\\` continuations survives.
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 
 from migrator.findings import packages as pcodes
 from migrator.findings import shell as scodes
@@ -19,13 +16,12 @@ from migrator.model import Finding, Severity
 from migrator.records import dataclass
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, PackageList, StageKnowledge, Token
+from migrator.rewrite.shell_syntax import Source, command_words, literal, parsed, walk
 from migrator.rules.loader import RuleSet
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
-    from typing import Any
-
-    from tree_sitter import Node, Parser
+    from tree_sitter import Node
 
 
 @dataclass(frozen=True)
@@ -48,14 +44,6 @@ class ShellRewrite:
         return apply_edits(script, self.edits)
 
 
-@dataclass(frozen=True)
-class SimpleCommand:
-    words: tuple[str, ...]  # unquoted words; expansions kept as written
-    start: int
-    end: int
-    line: int  # absolute Dockerfile line
-
-
 def apply_edits(script: str, edits: list[Edit]) -> str:
     parts: list[str] = []
     position = 0
@@ -67,275 +55,7 @@ def apply_edits(script: str, edits: list[Edit]) -> str:
     return "".join(parts)
 
 
-# --- parsing -----------------------------------------------------------------------------------
-
-_PARSER: Parser | None = None
-
-
-def _parser() -> Parser:
-    global _PARSER
-    if _PARSER is None:
-        tree_sitter = _tree_sitter()
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
-    return _PARSER
-
-
-def _tree_sitter() -> Any:
-    """tree-sitter's compiled binding (Parser, Language, Node), without the package's `__init__`,
-    which imports typing (2 ms) for a Protocol we do not use; if it is not where tree-sitter puts it,
-    the package, normally. Imported later, the package uses this binding."""
-    import sys
-
-    loaded = sys.modules.get("tree_sitter._binding")
-    if loaded is None:
-        try:
-            loaded = _load_binding("tree_sitter")
-        except (ImportError, OSError, AttributeError, StopIteration):
-            import tree_sitter
-
-            return tree_sitter
-    return loaded
-
-
-def _bash_language() -> object:
-    """The bash grammar, from tree_sitter_bash's compiled binding.
-
-    The package's `__init__` imports importlib.resources (which brings tempfile, shutil, random,
-    bz2, lzma: 5 ms, an eighth of a one-file run) only to read a query file we do not use, so the
-    binding is loaded on its own when it is where tree-sitter-bash puts it; otherwise, normally."""
-    import sys
-
-    loaded = sys.modules.get("tree_sitter_bash._binding")
-    if loaded is None:
-        try:
-            loaded = _load_binding("tree_sitter_bash")
-        except (ImportError, OSError, AttributeError, StopIteration):
-            import tree_sitter_bash
-
-            return tree_sitter_bash.language()
-    return loaded.language()
-
-
-def _load_binding(package: str) -> Any:
-    """The compiled module `package._binding`, loaded without running the package's `__init__`
-    (and without importlib.util, which imports contextlib: 0.7 ms of a cold run)."""
-    import importlib.machinery
-    import os
-    import sys
-
-    spec = importlib.machinery.PathFinder.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(package)
-    directory = next(iter(spec.submodule_search_locations))
-    suffixes = importlib.machinery.EXTENSION_SUFFIXES
-    path = next(os.path.join(directory, f"_binding{suffix}") for suffix in suffixes
-                if os.path.isfile(os.path.join(directory, f"_binding{suffix}")))
-    name = f"{package}._binding"
-    loader = importlib.machinery.ExtensionFileLoader(name, path)
-    binding_spec = importlib.machinery.ModuleSpec(name, loader, origin=path)
-    binding_spec.has_location = True
-    module = loader.create_module(binding_spec)
-    module.__spec__, module.__loader__, module.__file__ = binding_spec, loader, path
-    loader.exec_module(module)
-    sys.modules[name] = module  # the package, if imported later, uses this one
-    return module
-
-
-def _join_blank_continuations(script: str) -> str:
-    """Docker skips blank lines inside `\\` continuations (blanked comments); the shell would not.
-
-    Same length and offsets: the newline ending such a blank line becomes a space.
-    """
-    if "\\\n" not in script:
-        return script
-    lines = script.split("\n")
-    out: list[str] = []
-    continued = False
-    for number, line in enumerate(lines):
-        out.append(line)
-        if number == len(lines) - 1:
-            break
-        if continued and not line.strip():
-            out.append(" ")
-            continue
-        out.append("\n")
-        continued = line.endswith("\\")
-    return "".join(out)
-
-
-@lru_cache(maxsize=16)
-def parsed(script: str, first_line: int) -> Source:
-    """The Source of a script, parsed once: a RUN body is read by several passes (what it installs,
-    its commands, the rewrite), and a 1 MiB body takes half a second to parse."""
-    return Source(script, first_line)
-
-
-class Source:
-    """The script, its parse tree, and byte -> character offset mapping (read-only once built)."""
-
-    def __init__(self, script: str, first_line: int) -> None:
-        self.text = script
-        self.first_line = first_line
-        data = _join_blank_continuations(script).encode("utf-8", "surrogatepass")
-        self.tree = _parser().parse(data)
-        self._chars: list[int] | None = None
-        self._newlines: list[int] | None = None
-        if len(data) != len(script):
-            chars: list[int] = []
-            for index, char in enumerate(script):
-                chars.extend([index] * len(char.encode("utf-8", "surrogatepass")))
-            chars.append(len(script))
-            self._chars = chars
-
-    @property
-    def root(self) -> Node:
-        return self.tree.root_node
-
-    def pos(self, byte: int) -> int:
-        return byte if self._chars is None else self._chars[byte]
-
-    # (called for every word of a script: the byte offsets are the offsets when the text is ASCII)
-    def start(self, node: Node) -> int:
-        return node.start_byte if self._chars is None else self._chars[node.start_byte]
-
-    def end(self, node: Node) -> int:
-        return node.end_byte if self._chars is None else self._chars[node.end_byte]
-
-    def slice(self, node: Node) -> str:
-        if self._chars is None:
-            return self.text[node.start_byte : node.end_byte]
-        return self.text[self._chars[node.start_byte] : self._chars[node.end_byte]]
-
-    def line(self, position: int) -> int:
-        if self._newlines is None:  # offsets of the newlines, once: counting per token is quadratic
-            self._newlines = [i for i, char in enumerate(self.text) if char == "\n"]
-        return self.first_line + bisect.bisect_left(self._newlines, position)
-
-    def token(self, node: Node) -> Token:
-        start = self.start(node)
-        return Token(self.slice(node), literal(self, node), start, self.end(node), self.line(start))
-
-
-# --- words -----------------------------------------------------------------------------------
-
-_UNESCAPE = lazy_re(r"\\(.)", re.S)
-
-
-def literal(src: Source, node: Node) -> str | None:
-    """The value of a word without quotes, or None when it expands anything."""
-    kind = node.type
-    text = src.slice(node)
-    if kind in ("word", "number"):
-        return _UNESCAPE.sub(r"\1", text) if "\\" in text else text
-    if kind == "raw_string":
-        return text[1:-1]
-    if kind == "string":
-        if all(child.type in ('"', "string_content") for child in node.children):
-            return text[1:-1]
-        return None
-    if kind == "concatenation":
-        parts = [literal(src, child) for child in node.children]
-        return None if any(part is None for part in parts) else "".join(p or "" for p in parts)
-    return None
-
-
-def _word_text(src: Source, node: Node) -> str:
-    """A word without quotes; expansions kept as written."""
-    value = literal(src, node)
-    if value is not None:
-        return value
-    text = src.slice(node)
-    if node.type == "string":
-        return text[1:-1]
-    if node.type == "concatenation":
-        return "".join(_word_text(src, child) for child in node.children)
-    return text
-
-
 _PLAIN_WORDS = {"word", "raw_string", "number", "string_content"}  # cannot hold a command
-_WORD_TYPES = {
-    "word", "string", "raw_string", "concatenation", "simple_expansion", "expansion",
-    "command_substitution", "number", "ansi_c_string", "translated_string", "arithmetic_expansion",
-    "process_substitution", "brace_expression",
-}
-
-
-_REDIRECTS = {"file_redirect", "heredoc_redirect", "herestring_redirect"}
-
-
-def _command_words(node: Node) -> tuple[list[Node], list[Node]]:
-    """(assignments before the name, words from the name on) of a `command` node; its redirects are
-    not words (`2>/dev/null apt-get update`, `<list xargs ...`: the shell allows them before the name)."""
-    assignments: list[Node] = []
-    words: list[Node] = []
-    for child in node.children:
-        if child.type in _REDIRECTS:
-            continue
-        if child.type == "command_name":
-            words.append(child.named_children[0] if child.named_children else child)
-        elif child.type == "variable_assignment" and not words:
-            assignments.append(child)
-        elif child.is_named and child.type != "comment":
-            words.append(child)
-    return assignments, words
-
-
-def _walk(node: Node) -> Iterator[Node]:
-    """Every node in document order; iterative, so a deeply nested script cannot exhaust the stack."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if current.child_count:  # (`children` builds a list: not for the leaves, half of all nodes)
-            stack.extend(reversed(current.children))
-
-
-def _parsed_cleanly(script: str, first_line: int) -> Source | None:
-    """The script's parse, or None where the parser fails or finds a syntax error."""
-    try:
-        src = parsed(script, first_line)
-    except Exception:  # never raise on user input
-        return None
-    return None if src.root.has_error else src
-
-
-def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
-    """Every simple command anywhere in the script, in order; [] when it cannot be parsed."""
-    src = _parsed_cleanly(script, first_line)
-    if src is None:
-        return []
-    found: list[SimpleCommand] = []
-    for node in _walk(src.root):
-        if node.type != "command":
-            continue
-        _, words = _command_words(node)
-        if not words:
-            continue
-        start = src.start(node)
-        found.append(
-            SimpleCommand(tuple(_word_text(src, w) for w in words), start, src.end(node), src.line(start))
-        )
-    return found
-
-
-_WRITES = {">", ">>", ">|", "&>", "&>>"}
-
-
-def redirect_targets(script: str, first_line: int = 1) -> list[tuple[str, int, Node]]:
-    """(file, line, redirect node) of each output redirect in the script (`> /etc/app.conf`, `&>> log`), as
-    written without quotes; [] when it cannot be parsed. A descriptor target (`2>&1`) is no file."""
-    src = _parsed_cleanly(script, first_line)
-    if src is None:
-        return []
-    found: list[tuple[str, int, Node]] = []
-    for node in _walk(src.root):
-        if node.type != "file_redirect":
-            continue
-        operators = [c for c in node.children if c.type in _WRITES]
-        targets = [c for c in node.named_children if c.type in _WORD_TYPES]
-        if operators and targets:
-            found.append((_word_text(src, targets[-1]), src.line(src.start(node)), node))
-    return found
 
 
 # --- the rewrite -------------------------------------------------------------------------------
@@ -420,7 +140,7 @@ def _package_lists(src: Source) -> dict[str, PackageList]:
     """Literal assignments that could list packages (`buildDeps='gcc libc6-dev make'`), by name; the
     value node is remembered to rewrite it when an install uses the variable."""
     found: dict[str, PackageList] = {}
-    for node in _walk(src.root):
+    for node in walk(src.root):
         if node.type != "variable_assignment":
             continue
         name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
@@ -474,7 +194,7 @@ def _is_trivial(src: Source, node: Node) -> bool:
         return all(_is_trivial(src, item) for item in _flatten_list(node)[0])
     if node.type != "command":
         return False
-    assignments, words = _command_words(node)
+    assignments, words = command_words(node)
     return not assignments and bool(words) and literal(src, words[0]) in ("set", "true", ":")
 
 
@@ -667,7 +387,7 @@ class _Rewriter:
 
         name = node.child_by_field_name("name")
         value = node.child_by_field_name("value")
-        inner = [self._cmd(c) for c in _walk(value) if c.type == "command"] if value is not None else []
+        inner = [self._cmd(c) for c in walk(value) if c.type == "command"] if value is not None else []
         line = self.src.line(self.src.start(node))
         found = housekeeping.assignment(self.src.slice(name) if name else "", inner, line)
         if found is not None:
@@ -765,7 +485,7 @@ class _Rewriter:
         """Commands that cannot be rewritten in place (substitutions, conditions): report only."""
         if node.type in _PLAIN_WORDS:
             return  # nothing inside (called for every argument of every command)
-        for child in _walk(node):
+        for child in walk(node):
             if child.type == "command":
                 self._report_nested(child)
 
@@ -850,7 +570,7 @@ class _Rewriter:
         return None
 
     def _cmd(self, node: Node) -> Cmd | None:
-        assignments, words = _command_words(node)
+        assignments, words = command_words(node)
         if not words:
             return None
         from migrator.rewrite.packages import MANAGERS, WRAPPERS
@@ -934,7 +654,7 @@ def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, f
     from migrator.rewrite.failures import hidden_reason, set_commands
 
     src = parsed(result, first_line)
-    nodes = {(node.type, src.start(node)): node for node in _walk(src.root)}
+    nodes = {(node.type, src.start(node)): node for node in walk(src.root)}
     sets = set_commands(src.root)
     ordered = sorted(edits, key=lambda e: e.end)
     ends = [e.end for e in ordered]
@@ -1083,7 +803,7 @@ def _is_test(src: Source, node: Node) -> bool:
     if node.type in ("test_command", "negated_command"):
         return node.type == "test_command" or all(_is_test(src, c) for c in node.named_children)
     if node.type == "command":
-        _, words = _command_words(node)
+        _, words = command_words(node)
         return bool(words) and literal(src, words[0]) in ("test", "[", "command", "type", "which")
     if node.type == "redirected_statement":
         body = node.child_by_field_name("body")

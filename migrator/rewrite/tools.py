@@ -199,7 +199,7 @@ def tools_in_read_scripts(scripts: list[tuple[str, int, str]], image: Chainguard
 def script_uses(text: str, line: int) -> ToolUses:
     """The commands a shell script (or a start command line) runs, all at `line`, as the first pass notes them."""
     from migrator.rewrite.missing_tool import looked_up
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     uses = ToolUses()
     for command in simple_commands(text):

@@ -107,7 +107,7 @@ def _writes(facts: StageFacts) -> Iterator[tuple[Command, str, bool]]:
     from migrator.parse.dockerfile import Instruction
     from migrator.plan.facts import run_scripts
     from migrator.plan.leftovers import conditional_commands, under_condition
-    from migrator.rewrite.shell import redirect_targets
+    from migrator.rewrite.shell_syntax import redirect_targets
 
     conditional = conditional_commands(facts)
     # after a `cd` a relative path is not where the WORKDIR says: only absolute paths are read in such a RUN

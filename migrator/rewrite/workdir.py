@@ -97,7 +97,7 @@ def _relative_destination(instruction: Instruction) -> bool:
 
 def _run_uses_cwd(instruction: Instruction) -> bool:
     from migrator.plan.facts import run_scripts, strip_env_prefix
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     for script, first_line in run_scripts(instruction):
         for command in simple_commands(script, first_line):

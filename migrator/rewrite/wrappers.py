@@ -113,7 +113,7 @@ def manager_in_script(script: str, managers: frozenset[str]) -> str | None:
     word in command position (after a start, `;`, `&`, `|`, `(` or a backquote)."""
     import re
 
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     try:
         for command in simple_commands(script):

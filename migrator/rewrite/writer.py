@@ -47,6 +47,10 @@ from migrator.rewrite.users import folded_adduser
 from migrator.rewrite.workdir import default_workdir
 from migrator.rules.loader import RuleSet
 
+TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
+if TYPE_CHECKING:
+    from migrator.plan.node_package import NodePackage
+
 
 @dataclass
 class Written:
@@ -112,10 +116,18 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
         runtime_image=final.runtime_override or root.runtime_choice,
         builder_image=root.choice.builder if root.choice else None,
         single_stage=final.single_stage,
+        package=lambda: _package(plan, final),
     )
     runtime_plan = ecosystem_for(final.ecosystem).plan_runtime(context)
     copy_started_program(context, runtime_plan)
     return runtime_plan
+
+
+def _package(plan: FilePlan, stage_plan: StagePlan) -> NodePackage | None:
+    from migrator.plan.node_package import package_in
+
+    facts = stage_facts(plan, stage_plan)
+    return package_in(stage_plan.stage, plan.staged, plan.rules, plan.files, facts.workdir)
 
 
 def stage_facts(plan: FilePlan, stage_plan: StagePlan) -> StageFacts:
@@ -450,6 +462,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
         java=runtime_java(plan),
         source_shell=source_shell(ref, root.choice.rule) if ref is not None and root.choice is not None else None,
         files=plan.files,
+        staged=plan.staged,
     )
 
 
@@ -564,7 +577,7 @@ def _source_ids(upstream: dict[str, str], knowledge: StageKnowledge, accounts: s
 
 def _heredoc_installs(raw: str, original: Instruction) -> list[str]:
     """The packages the translated heredoc scripts of a COPY install (the runtime may need their libraries)."""
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     copy = _instruction(raw, original)
     commands = [c for i in copy for h in i.heredocs for c in simple_commands(h.body, h.body_line)]

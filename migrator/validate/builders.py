@@ -588,7 +588,7 @@ def doctor_report(path: str | None = None, binfmt_dir: str | None = None) -> dic
     common = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/ppc64le", "linux/s390x", "linux/riscv64"]
     det = detect(["linux/amd64", "linux/arm64"], path=path, binfmt_dir=binfmt_dir)
     emulators = {p: emulation_for(p, binfmt_dir).to_dict() for p in common}
-    from migrator.validate.build import syft_executable
+    from migrator.validate.compare import syft_executable
 
     syft = syft_executable() if path is None else shutil.which("syft", path=path)
     return {

@@ -22,7 +22,7 @@ from migrator.parse.imageref import ImageRef, InvalidReference, parse_image
 from migrator.plan.stages import split_stages
 from migrator.records import dataclass
 from migrator.validate import static
-from migrator.validate.build import BuildError, PlatformResult, Report, ValidateOptions
+from migrator.validate.build_report import BuildError, PlatformResult, Report, ValidateOptions
 from migrator.validate.builders import host_arch
 from migrator.validate.source import instruction_at, one_line, read
 

@@ -10,7 +10,7 @@ import pytest
 
 from migrator.api import migrate_text
 from migrator.model import Options
-from migrator.validate.build import syft_executable
+from migrator.validate.compare import syft_executable
 
 from .conftest import APPS, leftovers, migrate
 

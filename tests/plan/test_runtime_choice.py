@@ -7,6 +7,7 @@ file, its runtime status and the finding that explains it.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from migration_tools import codes, final_stage, migrate, status
@@ -120,8 +121,11 @@ def test_python_script_in_a_stage_chain_stays_on_the_dev_image_of_its_parent() -
 
 # --- mechanical ports ------------------------------------------------------------------------------
 
-def test_yarn_script_runs_with_npm() -> None:
-    result = migrate("FROM node:14-alpine\nWORKDIR /project\nCOPY . .\nRUN yarn install\nCMD [\"yarn\", \"run\", \"serve\"]\n")
+def test_yarn_script_runs_with_npm(tmp_path: Path) -> None:
+    # (package.json in the build context says `serve` is a script; without it, see test_fix19_yarn_binaries)
+    (tmp_path / "package.json").write_text('{"scripts": {"serve": "vue-cli-service serve"}}')
+    result = migrate("FROM node:14-alpine\nWORKDIR /project\nCOPY . .\nRUN yarn install\nCMD [\"yarn\", \"run\", \"serve\"]\n",
+                     Options(context=tmp_path))
     assert 'CMD ["npm", "run", "serve"]' in final_stage(result) and status(result) == "ok"
     assert "MIG545" in codes(result)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migrator.rewrite.shell import apply_edits, rewrite_script, simple_commands
+from migrator.rewrite.shell import apply_edits, rewrite_script
+from migrator.rewrite.shell_syntax import simple_commands
 from migrator.rules.loader import load_rules
 
 _RULES = load_rules()

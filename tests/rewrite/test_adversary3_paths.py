@@ -205,13 +205,13 @@ def test_a_variable_the_source_image_is_not_known_to_set_is_still_said_unset() -
 def test_the_start_check_reads_the_json_copy_words_the_migration_writes() -> None:
     """It read `["/srv/\\\\$HOME", ...]` with the escape kept and $HOME expanded: files placed in `/srv/\\`."""
     from migrator.plan.stages import split_stages
-    from migrator.validate.startable import _placed
+    from migrator.validate.stage_view import placed_by
 
     output = migrate_text(app("WORKDIR /srv/\\$HOME")).dockerfile
     staged = split_stages(parse(output))
     final = staged.stages[-1]
     copy = next(i for i in final.instructions if i.keyword == "COPY")
-    assert [(p.path, p.source) for p in _placed(copy, "/", {}, staged, final)] == [("/srv/$HOME", "/srv/$HOME")]
+    assert [(p.path, p.source) for p in placed_by(copy, "/", {}, staged, final)] == [("/srv/$HOME", "/srv/$HOME")]
 
 
 @pytest.mark.parametrize("workdir", ["src", "\\$HOME"])

@@ -8,14 +8,8 @@ import pytest
 from migration_tools import codes
 
 from migrator.model import Severity
-from migrator.rewrite.shell import (
-    Edit,
-    ShellRewrite,
-    SimpleCommand,
-    apply_edits,
-    rewrite_script,
-    simple_commands,
-)
+from migrator.rewrite.shell import Edit, ShellRewrite, apply_edits, rewrite_script
+from migrator.rewrite.shell_syntax import SimpleCommand, simple_commands
 
 # --- removing commands with the operator that joined them ------------------------------------------
 
@@ -318,7 +312,7 @@ def test_odd_scripts_never_raise_and_stay_valid_shell(rewrite, script):
     text, result = rewrite(script)
     assert result.parsed or text == script
     if result.parsed and text.strip():
-        from migrator.rewrite.shell import Source
+        from migrator.rewrite.shell_syntax import Source
 
         assert not Source(text, 1).root.has_error, text
 
@@ -358,7 +352,7 @@ def test_the_bash_grammar_loads_without_the_package_init_and_the_package_still_w
     import subprocess
     import sys
 
-    code = ("import sys\nfrom migrator.rewrite.shell import _parser\n"
+    code = ("import sys\nfrom migrator.rewrite.shell_syntax import _parser\n"
             "tree = _parser().parse(b'apt-get install -y curl')\n"
             "print(tree.root_node.type, 'importlib.resources' in sys.modules, 'tempfile' in sys.modules)\n"
             "import tree_sitter_bash\nprint(tree_sitter_bash.language() is not None)")

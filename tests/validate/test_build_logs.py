@@ -6,15 +6,11 @@ from pathlib import Path
 import pytest
 
 from migrator.parse.dockerfile import parse
-from migrator.validate.build import (
-    _BUILDAH_RUN_STDIO,
-    Engine,
-    ValidateOptions,
-    locate_failure,
-    parse_check_output,
-    parse_size,
-)
+from migrator.validate.build import parse_check_output
+from migrator.validate.build_failure import locate_failure
+from migrator.validate.build_report import ValidateOptions
 from migrator.validate.builders import Builder
+from migrator.validate.engine import BUILDAH_RUN_STDIO, Engine, parse_size
 
 DOCKERFILE = """\
 FROM 127.0.0.1:5000/chainguard/python:latest-dev AS builder
@@ -194,5 +190,5 @@ def test_buildah_sizes(text, size):
 
 
 def test_buildah_run_stdio_refusal_is_explained():
-    assert _BUILDAH_RUN_STDIO.search('nginx: [emerg] open() "/dev/stdout" failed (13: Permission denied)')
-    assert not _BUILDAH_RUN_STDIO.search("open() /etc/nginx/x failed (13: Permission denied)")
+    assert BUILDAH_RUN_STDIO.search('nginx: [emerg] open() "/dev/stdout" failed (13: Permission denied)')
+    assert not BUILDAH_RUN_STDIO.search("open() /etc/nginx/x failed (13: Permission denied)")

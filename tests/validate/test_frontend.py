@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from migrator.validate import build
-from migrator.validate.build import Proc, ValidateOptions
+from migrator.validate.build_report import ValidateOptions
 from migrator.validate.builders import Builder, Detection, PlatformSupport
 from migrator.validate.frontend import Syntax, frontend_unavailable, syntax_directive, without_directive
+from migrator.validate.process import Proc
 
 # what the engine's BuildKit 20.10 printed here, offline (the registry lookup fails)
 OFFLINE_LOG = """\

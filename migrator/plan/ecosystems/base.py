@@ -16,7 +16,10 @@ from migrator.rules.loader import RuleSet
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Protocol
+
+    from migrator.plan.node_package import NodePackage
 else:
     Protocol = object  # the Protocol is the type checker's: nothing checks it at run time
 
@@ -71,6 +74,7 @@ class EcosystemContext:
     runtime_image: str | None  # from the image rule
     builder_image: str | None
     single_stage: bool = False  # the final stage stays one stage (wolfi-base): nothing is copied to a runtime
+    package: Callable[[], NodePackage | None] = lambda: None  # package.json in the WORKDIR (plan.node_package)
 
     def registry_image(self, name_and_tag: str) -> str:
         return f"{self.options.registry.rstrip('/')}/{name_and_tag}"

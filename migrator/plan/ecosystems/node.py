@@ -8,8 +8,10 @@ from migrator.parse.options import operands, scan
 from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 from migrator.plan.facts import Command
+from migrator.plan.node_package import started_binaries
 
 _PRODUCTION_FLAGS = ("--production", "--prod")
+_PRUNES = (("npm", "npm prune --omit=dev"), ("pnpm", "pnpm prune --prod"))
 # options of npm, yarn and pnpm install that take a value
 _VALUED_SHORT = "Cw"
 _VALUED_LONG = frozenset({"--prefix", "--dir", "--registry", "--cache", "--loglevel", "--workspace", "--filter",
@@ -21,7 +23,8 @@ class Node:
 
     def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
         plan = RuntimePlan()
-        for tool, prune in (("npm", "npm prune --omit=dev"), ("pnpm", "pnpm prune --prod")):
+        prunes = () if self._starts_dev_binary(context, plan) else _PRUNES
+        for tool, prune in prunes:
             installs = [c for c in context.commands(tool) if len(c.words) > 1 and c.words[1] in ("ci", "install", "i")]
             trees = [c for c in installs if _creates_tree(c)]
             if not trees or any(_production_only(c) for c in trees):
@@ -49,6 +52,21 @@ class Node:
         if static_dir is not None:
             return self._served_by_nginx(context, static_dir, plan)
         return plan
+
+    def _starts_dev_binary(self, context: EcosystemContext, plan: RuntimePlan) -> bool:
+        """The start command runs a binary of a package package.json lists in devDependencies only (`yarn prisma
+        migrate deploy`, a start script `nodemon server.js`): a production prune would remove it."""
+        if not context.commands("npm", "pnpm"):
+            return False
+        package = context.package()
+        for instruction in (context.facts.entrypoint, context.facts.cmd) if package is not None else ():
+            argv = instruction.json_args() or instruction.body.split() if instruction is not None else []
+            started = sorted(started_binaries(argv, package) & package.dev_only) if package is not None else []
+            if started and instruction is not None:
+                plan.note("MIG517", instruction.line, f"dev dependencies are not pruned: the start command runs "
+                          f"`{started[0]}`, which package.json lists in devDependencies only")
+                return True
+        return False
 
     def _static_site(self, context: EcosystemContext) -> str | None:
         """`npx serve -s build` / `http-server dist`: the app is static files after `npm run build`."""
@@ -95,7 +113,7 @@ def _creates_tree(command: Command) -> bool:
 def _install_directory(command: Command, context: EcosystemContext) -> str | None:
     """Where the install made node_modules: its WORKDIR, a `--prefix`, or a literal `cd` before it in
     the same RUN; None when a `cd` goes somewhere not known."""
-    from migrator.rewrite.shell import simple_commands
+    from migrator.rewrite.shell_syntax import simple_commands
 
     words = list(command.words)
     for option in ("--prefix", "-C", "--dir"):

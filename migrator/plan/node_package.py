@@ -1,0 +1,125 @@
+"""The package.json a yarn or pnpm start command runs against, read from the build context on disk.
+
+`yarn <name>` runs the package.json script of that name when there is one, else the package binary of
+that name (node_modules/.bin/<name>); npm runs scripts only. Which of the two a start command means is
+known only from the package.json the image has in the command's WORKDIR: the file is followed back to
+the build context (through COPY, COPY --from and RUN cp, as the start check follows a start script) and
+read when the context is on disk. Without it nothing is known, and nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from typing import Any
+
+from migrator.plan.buildcontext import BuildContext
+from migrator.plan.stages import Stage, StagedFile
+from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
+from migrator.rules.loader import RuleSet
+
+_MAX_WORKSPACES = 100
+
+
+@dataclass(frozen=True)
+class NodePackage:
+    directory: str  # where package.json is in the image (the start command's WORKDIR)
+    scripts: dict[str, str]  # name -> the command line it runs
+    pnp: bool  # Yarn Plug'n'Play: no node_modules, only yarn can start its binaries and scripts
+    workspaces: dict[str, dict[str, str]] = field(default_factory=dict)  # a workspace's name -> its scripts
+    dev_only: frozenset[str] = frozenset()  # packages in devDependencies and not in dependencies
+
+
+def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext,
+               directory: str) -> NodePackage | None:
+    """The package.json at `directory` of `stage`'s image, when it is a build-context file on disk."""
+    from migrator.validate.stage_files import context_source
+
+    if files.root is None:
+        return None
+    source = context_source(stage, staged, rules, files, posixpath.join(directory, "package.json"))
+    data = _json(files, source) if source is not None else None
+    if data is None or source is None:
+        return None
+    folder = posixpath.dirname(source)
+    return NodePackage(directory, _scripts(data), _plug_n_play(files, folder, data),
+                       _workspaces(files, folder, data.get("workspaces")),
+                       frozenset(_names(data.get("devDependencies")) - _names(data.get("dependencies"))))
+
+
+def started_binaries(argv: list[str], package: NodePackage) -> set[str]:
+    """The package binaries a start command runs, by name: `yarn prisma migrate`, `npx prisma`,
+    node_modules/.bin/prisma, or the first word of the script `npm start` (`yarn start`...) runs."""
+    if not argv:
+        return set()
+    tool, words = posixpath.basename(argv[0]), argv[1:]
+    if "node_modules/.bin/" in argv[0]:
+        return {tool}
+    if tool not in ("npx", "npm", "yarn", "pnpm"):
+        return set()
+    words = [w for w in words if not w.startswith("-")]
+    if words[:1] in (["run"], ["exec"], ["run-script"]):
+        words = words[1:]
+    if not words:
+        return set()
+    script = package.scripts.get(words[0]) if tool != "npx" else None
+    if script is None:
+        return {words[0]} if tool != "npm" else set()
+    first = [w for w in script.split() if "=" not in w][:1]  # (`NODE_ENV=production nodemon x.js`)
+    return {posixpath.basename(first[0])} if first else set()
+
+
+def _names(dependencies: Any) -> set[str]:
+    return {name for name in dependencies if isinstance(name, str)} if isinstance(dependencies, dict) else set()
+
+
+def _json(files: BuildContext, source: str) -> dict[str, Any] | None:
+    text = files.text(source, limit=1 << 20)
+    try:
+        data = json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _scripts(data: dict[str, Any]) -> dict[str, str]:
+    scripts = data.get("scripts")
+    if not isinstance(scripts, dict):
+        return {}
+    return {name: text for name, text in scripts.items() if isinstance(name, str) and isinstance(text, str)}
+
+
+def _plug_n_play(files: BuildContext, folder: str, data: dict[str, Any]) -> bool:
+    """Yarn 2+ installs no node_modules unless .yarnrc.yml says `nodeLinker: node-modules` (or pnpm)."""
+    manager = data.get("packageManager")
+    rc = files.text(posixpath.join(folder, ".yarnrc.yml"))
+    berry = rc is not None or (isinstance(manager, str) and manager.startswith("yarn@")
+                               and not manager.startswith("yarn@1."))
+    if files.text(posixpath.join(folder, ".pnp.cjs"), limit=1) is not None:
+        return True
+    return berry and not _LINKED.search(rc or "")
+
+
+_LINKED = lazy_re(r"(?m)^\s*nodeLinker:\s*[\"']?(?:node-modules|pnpm)\b")
+
+
+def _workspaces(files: BuildContext, folder: str, declared: Any) -> dict[str, dict[str, str]]:
+    """{name: scripts} of the workspaces package.json declares (`["packages/*", "api"]`, or
+    `{"packages": [...]}`): plain directories and `dir/*` patterns."""
+    patterns = declared.get("packages") if isinstance(declared, dict) else declared
+    found: dict[str, dict[str, str]] = {}
+    for pattern in patterns if isinstance(patterns, list) else []:
+        if not isinstance(pattern, str):
+            continue
+        for directory in _directories(files, posixpath.normpath(posixpath.join(folder, pattern))):
+            data = _json(files, posixpath.join(directory, "package.json"))
+            if data is not None and isinstance(data.get("name"), str) and len(found) < _MAX_WORKSPACES:
+                found[data["name"]] = _scripts(data)
+    return found
+
+
+def _directories(files: BuildContext, pattern: str) -> list[str]:
+    if pattern.endswith("/*") and not any(c in pattern[:-2] for c in "*?["):
+        return files.directories_in(pattern[:-2]) or []
+    return [] if any(c in pattern for c in "*?[") else [pattern]

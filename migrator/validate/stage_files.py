@@ -1,0 +1,359 @@
+"""Where a file a stage's command runs comes from, for the start check: in the image, copied by COPY/ADD (followed
+through the stages it was copied from) or made by a RUN; and what it is (a build-context file, a text the
+Dockerfile writes, a build's output, an image's file).
+
+    context = Context(staged, rules, registry)
+    located = locate(context.view(stage), context, "server")
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from migrator.plan.buildcontext import BuildContext
+from migrator.plan.facts import absolute
+from migrator.plan.stages import Stage, StagedFile
+from migrator.plan.startcommand import (
+    looks_like_script,
+)
+from migrator.records import dataclass, field
+from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
+from migrator.rules.loader import RuleSet
+from migrator.validate.stage_view import IMAGE_BIN_DIRS, Placed, StageView, stage_view
+
+INSTALLERS = lazy_re(r"\b(pip3?|uv|poetry|pipenv|pdm|npm|yarn|pnpm|gem|bundle|cargo|go|composer)\s+"
+                         r"(install|sync|add|ci|i|build)\b")
+
+
+@dataclass
+class Context:
+    staged: StagedFile
+    rules: RuleSet
+    registry: str
+    source_shell: str | None = None
+    files: BuildContext = field(default_factory=lambda: BuildContext(None))
+    views: dict[int, StageView] = field(default_factory=dict)
+    written: dict[int, dict[str, str]] = field(default_factory=dict)
+    copied: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def run_copies(self, view: StageView) -> dict[str, str]:
+        """{path: the path it was copied from} of each file a RUN `cp`, `mv` or `install` of the view's stage
+        chain put in place (the last that placed it), read once."""
+        key = view.chain[-1].index
+        if key not in self.copied:
+            self.copied[key] = _run_copies(view)
+        return self.copied[key]
+
+    def written_by_runs(self, view: StageView) -> dict[str, str]:
+        """plan.scripts.run_written_scripts of the view's stage chain, read once."""
+        from migrator.plan.scripts import run_written_scripts
+
+        key = view.chain[-1].index
+        if key not in self.written:
+            self.written[key] = run_written_scripts(view.chain) if (">" in view.runs or "tee" in view.runs) else {}
+        return self.written[key]
+
+    def view(self, stage: Stage) -> StageView:
+        if stage.index not in self.views:
+            self.views[stage.index] = stage_view(stage, self.staged, self.rules, self.registry)
+        return self.views[stage.index]
+
+
+@dataclass(frozen=True)
+class Located:
+    path: str
+    how: str  # "image" | "copied" | "created"
+    source: str | None = None  # the name it was copied from
+
+
+def locate(view: StageView, context: Context, program: str) -> Located | None:
+    if "/" in program:
+        return _find(view, context, absolute(program, view.workdir, view.env), depth=0, by_name=False)
+    # what is certainly there (the image's programs, files copied by name) before what may be there
+    # (a name in a directory of unknown contents): the check must not credit a guess over a fact
+    for certain in (True, False):
+        for directory in view.path_dirs:
+            found = _find(view, context, posixpath.join(directory, program), depth=0, by_name=True,
+                          certain=certain)
+            if found is not None:
+                return found
+    return None
+
+
+def _find(view: StageView, context: Context, path: str, depth: int, by_name: bool,
+          certain: bool = False) -> Located | None:
+    """Is there a file at `path` in this stage: from the image, a COPY/ADD, or a RUN that creates it?
+
+    `by_name`: the path is a PATH lookup, so a directory of unknown contents (a glob copied from the
+    build context) is no evidence that this particular name is in it."""
+    directory, name = posixpath.split(path)
+    copied = next((placed for placed in reversed(view.placed) if placed.path == path), None)
+    if copied is not None:  # a file copied by its own name is a fact; a package's programs are a guess
+        return Located(path, "copied", copied.source)
+    if view.model is not None and directory in IMAGE_BIN_DIRS and (
+        view.model.has_program(name) or installed_by_package(name, view.packages, context.rules)
+    ):
+        return Located(path, "image")
+    for placed in reversed(view.placed):
+        if placed.path == path:
+            return Located(path, "copied", placed.source)
+        if not certain and inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
+            return Located(path, "copied", placed.source if placed.path == path else None)
+    if (mentions(view.evidence, path) or _in_output_directory(view, path, by_name)
+            or path in context.run_copies(view)):  # (`cd docker && cp entrypoint.sh /usr/local/bin/`)
+        return Located(path, "created")
+    return None
+
+
+def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: bool) -> bool:
+    if placed.from_stage is None or depth > 3:
+        # the build context or another image: its files are not ours to see
+        return placed.path == path or not by_name
+    relative = path[len(placed.path):].lstrip("/")
+    source_path = posixpath.join(placed.source.rstrip("/") or "/", relative) if relative else placed.source
+    view = context.view(placed.from_stage)
+    source_path = absolute(posixpath.normpath(source_path), view.workdir, view.env)
+    if _find(view, context, source_path, depth + 1, by_name) is not None:
+        return True
+    source_root = absolute(placed.source.rstrip("/") or "/", view.workdir, view.env)
+    if not by_name and source_root != "/" and mentions(view.evidence, source_root):
+        return True  # a directory the source stage fills (mv, tar -C, mkdir): its files are not listed
+    if posixpath.basename(posixpath.dirname(source_path)) != "bin" or not INSTALLERS.search(view.evidence):
+        return False
+    # a guess: the copied bin/ of an install tree (/opt/venv/bin, /usr/local/bundle/bin) holds what its installer
+    # wrote, but not a program an OS package of the stage installs (apt nodejs's node is in /usr/bin)
+    return not _os_package_program(view, context, posixpath.basename(source_path))
+
+
+# what a virtualenv's bin/ holds besides console scripts, even when an OS package installs the same names
+_VENV_TOOLCHAIN = lazy_re(r"(?:python|pip)[\d.]*$")
+
+
+def _os_package_program(view: StageView, context: Context, name: str) -> bool:
+    """Whether `name` is the program of an OS package a stage of the file installs (rules/tools.yaml, Wolfi's
+    `cmd:` names), and no pip install of the source stage's chain names the package of a console script of that
+    name (an install from a file this tool cannot read is no such evidence). The interpreter of the image's own
+    language, and a virtualenv's python and pip, are not: an install tree may hold them."""
+    from migrator.plan.ecosystems.python_scripts import pip_scripts
+    from migrator.plan.facts import read_facts
+    from migrator.rules.wolfi import providers
+
+    language = context.rules.language_of(name)
+    if _VENV_TOOLCHAIN.match(name) or (language is not None and view.has_language(language)):
+        return False
+    # the stages the file is copied through install with apk what the original's did (a builder's nodejs)
+    packages = [p for stage in context.staged.stages for p in context.view(stage).packages]
+    packaged = installed_by_package(name, packages, context.rules) or any(
+        p in packages for p in providers(f"cmd:{name}"))
+    return packaged and not any(pip_scripts(read_facts(stage)).named(name) for stage in view.chain)
+
+
+_OUTPUT_OPTION = lazy_re(r"(?:^|\s)(?:-o|--output|--out|--prefix|--root|--target-dir|--install-dir|-d|-C)"
+                            r"(?:=|\s+)[\"']?(/[^\s\"';&|]+)")
+
+
+def _in_output_directory(view: StageView, path: str, by_name: bool) -> bool:
+    """A build writes its output into a directory named by an option (`dotnet publish -o /app`)."""
+    directory = posixpath.dirname(path)
+    return any(match.rstrip("/") == directory for match in _OUTPUT_OPTION.findall(view.evidence))
+
+
+def installed_by_package(program: str, packages: list[str], rules: RuleSet) -> bool:
+    from migrator.rewrite.tools import packages_for
+
+    language = rules.language_of(program)
+    providers = packages_for(program)  # rules/tools.yaml: maven installs mvn
+    for package in packages:
+        if package in providers:
+            return True
+        if language is not None and any(glob_match(package, g) for g in language.packages):
+            return True
+        if package == program or (len(package) >= 4 and not looks_like_script(program) and (
+                program.startswith(package) or package.startswith(program))):
+            return True
+    return False
+
+
+def inside(path: str, directory: str) -> bool:
+    return directory == "/" or path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def mentions(text: str, path: str) -> bool:
+    return bool(text) and re.search(rf"(?<![\w/.-]){re.escape(path)}(?![\w.-])", text) is not None
+
+
+def _origin(view: StageView, context: Context, path: str, depth: int,
+            run_copied: bool = False) -> tuple[str, str | None]:
+    """Where the file at `path` comes from: ("context", its path in the build context) through any stage,
+    ("written", its text) when the Dockerfile writes it (a COPY heredoc, `RUN printf ... > path`),
+    ("built", None) when a RUN made it, ("image", None) when copied from an image, or ("unknown", None). A
+    file copied by its own name is followed first, then a RUN that names it, then a directory copied whole.
+    `run_copied`: `path` is the source of a RUN cp/mv/install, which names it as a COPY of it would."""
+    for placed in reversed(view.placed):
+        if placed.path == path:
+            return _placed_origin(placed, placed.source, context, depth)
+    copied_from = _run_copy_source(view, context, path) if depth < 4 else None
+    if copied_from is not None:  # `RUN cp /app/run.sh /tmp/ && cp /tmp/run.sh /sbin/`: followed to the COPY
+        return _origin(view, context, copied_from, depth + 1, run_copied=True)
+    if (text := context.written_by_runs(view).get(path)) is not None:
+        return "written", text  # `RUN printf '#!/bin/sh\n...' > /start.sh`: its text is in the Dockerfile
+    made = _MODE_CHANGES.sub(" ", _RUN_COPY_COMMANDS.sub(" ", view.runs))
+    if mentions(made, path) or _in_output_directory(view, path, False):
+        return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
+    for placed in reversed(view.placed):
+        if placed.tree and inside(path, placed.path):
+            relative = path[len(placed.path):].lstrip("/")
+            source = posixpath.join(placed.source.rstrip("/") or "/", relative)
+            if (not looks_like_script(path) and _built_in_tree(view, path, placed.path, run_copied)
+                    and not _context_file_kept(view, context, placed, source, path)):
+                return "built", None  # the stage builds or installs in what it copied (`go build -o app`)
+            return _placed_origin(placed, source, context, depth)
+    return "unknown", None
+
+
+def context_source(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext, path: str) -> str | None:
+    """The build-context path of the file at absolute `path` in `stage`'s image, when the build context put
+    it there as it is (a COPY of it or of its directory, through stages and RUN cp); None otherwise."""
+    context = Context(staged, rules, "", None, files)
+    origin, source = _origin(context.view(stage), context, path, 0)
+    return posixpath.normpath(source.lstrip("/")) if origin == "context" and source is not None else None
+
+
+def _context_file_kept(view: StageView, context: Context, placed: Placed, source: str, path: str) -> bool:
+    """Whether a file of a build-context tree the stage copied is still the context's own: the context on disk
+    has it, and no step builds it, writes it (a chmod or cp makes nothing) or installs where it lies.
+    `pip install -r requirements.txt` next to `COPY . .` does not make `./run`: the context's file is what runs,
+    and its first bytes say what it is."""
+    if placed.from_stage is not None or placed.external or context.files.kind(source) is None:
+        return False
+    if _BUILDS.search(view.runs) or any(part in _INSTALLED_DIRECTORIES for part in path.split("/")):
+        return False
+    made = _MODE_CHANGES.sub(" ", _RUN_COPY_COMMANDS.sub(" ", view.runs))  # (`chmod +x run` makes nothing)
+    return not _mentions_name(made, posixpath.basename(path))
+
+
+def _built_in_tree(view: StageView, path: str, tree: str, run_copied: bool) -> bool:
+    """Whether a RUN may have made `path` inside a directory the stage copied. A file a RUN cp copies out of it by
+    its path (`cp bin/run /usr/local/bin/`) is the build context's, as its COPY form is, unless a build ran, the
+    file lies where an installer writes (node_modules, vendor) or another command names it (`curl -o run`):
+    pip or npm installing elsewhere in the stage does not make it."""
+    name = posixpath.basename(path)
+    if _BUILDS.search(view.runs):
+        return True
+    if not run_copied:
+        return bool(INSTALLERS.search(view.runs) or _mentions_name(view.runs, name))
+    if any(part in _INSTALLED_DIRECTORIES for part in path.split("/")):
+        return True
+    others = _COPY_COMMANDS.sub(" ", _MODE_CHANGES.sub(" ", view.runs))
+    return _mentions_name(others, name) or _mentions_name(others, path[len(tree):].lstrip("/"))
+
+
+_INSTALLED_DIRECTORIES = frozenset({"node_modules", "vendor", ".venv", "venv", "site-packages", ".bundle"})
+
+
+# cp, mv, install or ln up to the end of the command (the copy that names the file makes nothing)
+_COPY_COMMANDS = lazy_re(r"\b(?:cp|mv|install|ln)\s[^;&|\n]*")
+
+
+def located_origin(view: StageView, context: Context, located: Located) -> tuple[str, str | None]:
+    """_origin of a file the start command runs: a COPY's, or the source's of a RUN that copied it in place."""
+    if located.how == "copied":
+        return _origin(view, context, located.path, 0)
+    copied_from = _run_copy_source(view, context, located.path) if located.how == "created" else None
+    if copied_from:
+        return _origin(view, context, copied_from, 1, run_copied=True)
+    if located.how == "created" and (text := context.written_by_runs(view).get(located.path)) is not None:
+        return "written", text
+    return located.how, None
+
+
+def file_kind(context: Context, origin: str, source: str | None) -> str | None:
+    """What the file is (plan.buildcontext.BuildContext.kind): read from the build context on disk, or from
+    its text when the Dockerfile writes it (`origin` "written": `source` is that text)."""
+    from migrator.plan.scripts import written_kind
+
+    if source is None:
+        return None
+    if origin == "written":
+        return written_kind(source)
+    return context.files.kind(source) if origin == "context" else None
+
+
+def _run_copy_source(view: StageView, context: Context, path: str) -> str | None:
+    """The path a RUN `cp`, `mv` or `install` copied the file at `path` from (the last that placed it there):
+    `RUN cp docker/entrypoint.sh /sbin/` puts the build context's file in place as a COPY would."""
+    return context.run_copies(view).get(path)
+
+
+def _run_copies(view: StageView) -> dict[str, str]:
+    from migrator.plan.facts import read_facts
+    from migrator.plan.placed_programs import placed_files
+
+    if not _RUN_COPIES.search(view.runs):
+        return {}
+    facts = None
+    for stage in view.chain:
+        inherited = facts
+        facts = read_facts(stage, inherited)
+        if inherited is not None:
+            facts.commands = inherited.commands + facts.commands
+    found: dict[str, str] = {}
+    for placement in placed_files(facts.commands, facts.env, facts.directories) if facts else []:
+        if placement.command.words[0].rsplit("/", 1)[-1] in ("cp", "mv", "install"):
+            if placement.source != placement.path:
+                found[placement.path] = placement.source
+            else:
+                found.pop(placement.path, None)
+    return found
+
+
+_RUN_COPIES = lazy_re(r"\b(?:cp|mv|install)\b")
+
+
+_RUN_COPY_COMMANDS = lazy_re(r"\b(?:cp|mv|install)\b[^;&|\n]*")  # (a file a RUN copies, it does not make)
+
+
+# commands that change a file's mode or owner, or its line ends, up to the end of the command
+_MODE_CHANGES = lazy_re(r"\b(?:chmod|chown|chgrp|dos2unix)\b[^;&|\n]*")
+
+
+def _placed_origin(placed: Placed, source: str, context: Context, depth: int) -> tuple[str, str | None]:
+    if placed.text is not None:
+        return "written", placed.text
+    if placed.external:
+        return "image", None
+    if placed.from_stage is None:
+        return ("context", source) if "://" not in placed.source else ("unknown", None)
+    if depth > 3:
+        return "unknown", None
+    view = context.view(placed.from_stage)
+    return _origin(view, context, absolute(posixpath.normpath(source), view.workdir, view.env), depth + 1)
+
+
+# commands that write programs into the directory they run in
+_BUILDS = lazy_re(r"(?<![\w/.-])(make|cmake|ninja|gcc|g\+\+|cc|clang|go\s+build|cargo\s+build|"
+                     r"dotnet\s+(publish|build)|mvn|mvnw|gradle|gradlew|zig\s+build|swift\s+build)(?![\w.-])")
+
+
+def _mentions_name(text: str, name: str) -> bool:
+    return bool(text) and re.search(rf"(?<![\w/.-]){re.escape(name)}(?![\w.-])", text) is not None
+
+
+def in_context_tree(view: StageView, context: Context, path: str, depth: int = 0) -> str | None:
+    """The build-context path of `path` inside a directory copied from the context (`COPY . .`), through the
+    stages it was copied from (`COPY --from=builder /app /app`)."""
+    for placed in reversed(view.placed):
+        if placed.external or not inside(path, placed.path) or not (placed.tree or placed.path == path):
+            continue
+        relative = path[len(placed.path):].lstrip("/")
+        source = posixpath.join(placed.source.rstrip("/") or ".", relative) if relative else placed.source
+        if placed.from_stage is None:
+            return source if placed.tree else None
+        if depth > 3:
+            return None
+        parent = context.view(placed.from_stage)
+        return in_context_tree(parent, context, absolute(posixpath.normpath(source), parent.workdir, parent.env),
+                                depth + 1)
+    return None

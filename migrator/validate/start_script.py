@@ -1,0 +1,95 @@
+"""What a start command's shell runs (`sh -c "..."`, a start script of the build context): each program, and
+whether its failure ends the command (read by the start check for tools the runtime lacks)."""
+
+from __future__ import annotations
+
+import re
+
+from migrator.plan.startcommand import (
+    is_shell,
+)
+from migrator.regex import lazy as lazy_re
+from migrator.validate.stage_files import Context, file_kind, locate, located_origin
+from migrator.validate.stage_view import StageView
+
+GUARDED = "it runs only when"  # the start of failures.lookup_guard's reason
+
+
+_VARIABLE_SET = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+WAITS = "waits"
+
+
+LOOKED_UP = "looked up"
+
+
+def start_script_text(view: StageView, context: Context, argv: tuple[str, ...]) -> tuple[str, str] | None:
+    """(program, text) of the script the start command runs (`./start.sh`, `sh start.sh`) when it is a file of
+    the build context on disk."""
+    words = [w for w in argv[1:] if not w.startswith("-")] if argv and is_shell(argv[0]) else list(argv[:1])
+    if not words:
+        return None
+    located = locate(view, context, words[0])
+    if located is None or located.how == "image":
+        return None
+    origin, source = located_origin(view, context, located)
+    kind = file_kind(context, origin, source)
+    shell_run = is_shell(argv[0]) or words[0].endswith(".sh")  # (a script without a `#!` line is read as data)
+    if source is None or not (kind in ("sh", "bash") or (kind == "data" and shell_run)):
+        return None  # a binary, another interpreter's script, or a file that cannot be read
+    text = source if origin == "written" else context.files.text(source)
+    return None if text is None else (words[0], text)
+
+
+def shebang_errexit(text: str) -> bool:
+    """`#!/bin/sh -e` (or `-ex`, `-o errexit`) on the script's first line."""
+    from migrator.rewrite.failures import shell_flags
+
+    first = text.split("\n", 1)[0]
+    return first.startswith("#!") and shell_flags(first[2:].split()[1:])[0]
+
+
+def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | None, str]]:
+    """(program, why its failure does not end the command or None when it does, how it ends the command) of each
+    program a `sh -c` command line runs, once per program (it ends the command if any of its uses does). How:
+    "" (fails with `not found`), WAITS (a loop waits for it forever) or LOOKED_UP (a look-up exits without it)."""
+    from migrator.rewrite.failures import hidden_reason, lookup_guard, set_commands
+    from migrator.rewrite.missing_tool import exits_without, guards, looked_up, waits_forever
+    from migrator.rewrite.shell_syntax import command_words, literal, parsed, walk
+    from migrator.rewrite.tools import program_name
+
+    try:
+        src = parsed(script, 1)
+    except Exception:  # never raise on user input
+        src = None
+    if src is None or src.root.has_error:  # read as words: every step counts as ending the command
+        segments = re.split(r"&&|\|\||;|\||\n", script)
+        names = [program_name([w for w in s.split() if not _VARIABLE_SET.match(w) and w not in ("then", "do", "!")])
+                 for s in segments]
+        return [(name, None, "") for name in dict.fromkeys(n for n in names if n)]
+    found: dict[str, tuple[str | None, str]] = {}
+
+    def note(name: str, skipped: str | None, how: str) -> None:
+        if name not in found or (found[name][0] is not None and skipped is None):
+            found[name] = (skipped, how)  # (a use that ends the command wins)
+
+    sets = set_commands(src.root)
+    for node in walk(src.root):
+        if node.type != "command":
+            continue
+        words = [literal(src, w) for w in command_words(node)[1]]
+        tools = looked_up([w or "" for w in words])
+        for tool in tools:
+            if exits_without(node) or (hidden_reason(node, errexit, False, sets) is None and not guards(node)):
+                note(tool, None, LOOKED_UP)
+        name = program_name(words)
+        if not name or tools:
+            continue
+        if waits_forever(node):
+            note(name, None, WAITS)
+            continue
+        # (`exec` replaces the shell: nothing after it runs, whatever follows)
+        note(name, lookup_guard(node, name) or (None if words[0] == "exec" else hidden_reason(node, errexit,
+                                                                                              False, sets)), "")
+    return [(name, skipped, how) for name, (skipped, how) in found.items()]
