@@ -262,6 +262,19 @@ BUNDLER_FLAGS_HIDDEN = Code(
     "VALUE` before the install, or with the BUNDLE_* environment variables (`BUNDLE_WITHOUT`, "
     "`BUNDLE_DEPLOYMENT`...).",
 )
+BUNDLER_FLAGS_UNTRANSLATED = Code(
+    "MIG422",
+    Severity.ERROR,
+    "Bundler flag that Bundler 4 removed, where migrator cannot rewrite it",
+    "A `bundle install` (or `bundle check`, `bundle binstubs`, `bundle cache`) with a flag Bundler 4 removed "
+    "(`--without`, `--with`, `--deployment`, `--frozen`, `--path`, `--system`, `--clean`, `--no-prune`, "
+    "`--shebang`, `--binstubs`) runs inside the script a shell is given (`sh -c \"...\"`, `bash -lc '...'`, "
+    "`RUN [\"sh\", \"-c\", \"...\"]`), written so that migrator cannot rewrite it there safely: the script "
+    "expands variables or command substitutions, holds quotes of its own, or has other commands migrator "
+    "changes. It is left as written, and Bundler 4 (Chainguard's ruby) stops the build on it. Write the "
+    "`bundle config set --local NAME VALUE` it stands for before the install (MIG418 shows the form), or "
+    "run the install on its own, outside the shell string, where migrator rewrites it.",
+)
 ACCOUNT_CHANGE_FOLDED = Code(
     "MIG420",
     Severity.INFO,
@@ -309,6 +322,7 @@ CODES: tuple[Code, ...] = (
     FULL_IMAGE_HEADERS,
     BUNDLER_FLAGS_TRANSLATED,
     BUNDLER_FLAGS_HIDDEN,
+    BUNDLER_FLAGS_UNTRANSLATED,
     ACCOUNT_CHANGE_FOLDED,
     SOURCE_ID_REWRITTEN,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import ChainMap
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
@@ -24,6 +24,8 @@ class Command:
     instruction: Instruction
     workdir: str  # the WORKDIR in force when the command ran
     assignments: tuple[str, ...] = ()  # the leading `VAR=value` words, e.g. ("CGO_ENABLED=0",)
+    # False when a `cd` in the shell script the command runs in went somewhere not known (`sh -c "cd $D && ..."`)
+    workdir_known: bool = True
 
     def resolve(self, path: str, env: dict[str, str | None]) -> str:
         return absolute(path, self.workdir, env)
@@ -57,7 +59,14 @@ class StageFacts:
     unset_workdirs: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
 
     def commands_named(self, *names: str) -> list[Command]:
-        return [c for c in self.commands if c.words and posixpath.basename(c.words[0]) in names]
+        return [c for c in self.run_commands() if c.words and posixpath.basename(c.words[0]) in names]
+
+    def run_commands(self) -> list[Command]:
+        """The stage's commands as the programs they run: seen through wrappers (`nice bundle install`,
+        `time -p pip install ...`, `env -u X npm ci`) and into the script a shell is given (`sh -c "npm ci"`,
+        `bash -lc '...'`, `RUN ["sh", "-c", "..."]`). Every reader of what a stage installs or builds reads
+        these, so a wrapper hides an install from none of them."""
+        return [run for command in self.commands for run in seen_through(command)]
 
     def resolve(self, path: str) -> str:
         """An absolute path for a path relative to the stage's final WORKDIR."""
@@ -226,6 +235,67 @@ def joined(path: str, workdir: str) -> str:
         path = posixpath.join(workdir, path)
     normal = posixpath.normpath(path)
     return "/" if normal in ("", ".") else normal
+
+
+def seen_through(command: Command, depth: int = 0) -> list[Command]:
+    """`command` as the program it runs (the wrappers before it left out), and the commands of the script
+    it gives a shell (`sh -c SCRIPT`), each seen through again: the shell's command first, then its
+    script's, each with the directory a literal `cd` earlier in that script moved to."""
+    from migrator.rewrite.wrappers import wrapper_words
+
+    words = strip_env_prefix(command.words[wrapper_words(command.words):])
+    if not words:
+        return []
+    seen = [command if words == command.words else
+            Command(words, command.line, command.instruction, command.workdir, command.assignments,
+                    command.workdir_known)]
+    script = shell_script(words)
+    if script is None or depth > 3:
+        return seen
+    from migrator.rewrite.shell_syntax import simple_commands
+
+    workdir, known = command.workdir, command.workdir_known
+    try:
+        inner = simple_commands(script, command.line)
+    except ValueError:
+        return seen
+    for run in inner:
+        run_words = strip_env_prefix(run.words)
+        if run_words[:1] == ("cd",):
+            target = run_words[1] if len(run_words) == 2 else "-"
+            known = known and "$" not in target and not target.startswith("-")
+            workdir = joined(target, workdir) if known else workdir
+            continue
+        if run_words:
+            seen += seen_through(Command(run_words, command.line, command.instruction, workdir,
+                                         run.words[: len(run.words) - len(run_words)], known), depth + 1)
+    return seen
+
+
+def shell_script(words: tuple[str, ...]) -> str | None:
+    """The script of `sh -c SCRIPT` (`bash -lc`, `bash -o pipefail -c`, `sh -ec`); None for any other command."""
+    index = shell_script_index(words)
+    return words[index] if index is not None else None
+
+
+def shell_script_index(words: Sequence[str | None]) -> int | None:
+    """Where the script of `sh -c SCRIPT` is among its words (None: a word that is not plain text)."""
+    if not words or posixpath.basename(words[0] or "") not in _SHELLS:
+        return None
+    given = False
+    index = 1
+    while index < len(words):
+        word = words[index]
+        if word is None or not word.startswith(("-", "+")) or len(word) == 1:
+            return index if given else None
+        if word == "--":
+            return index + 1 if given and index + 1 < len(words) else None
+        if word in ("-o", "+o", "-O", "+O"):
+            index += 1
+        elif not word.startswith("--"):  # (--login, --norc)
+            given |= word.startswith("-") and "c" in word[1:]
+        index += 1
+    return None
 
 
 def strip_env_prefix(words: tuple[str, ...]) -> tuple[str, ...]:

@@ -79,11 +79,13 @@ _VALUE_OPTIONS = frozenset({"--jobs", "-j", "--retry", "--gemfile", "--standalon
 
 
 def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
+    cmd = _seen_through(cmd)
     if cmd.name in _SHELLS:
         return _shell_string(cmd, ctx)
     if cmd.name != "bundle":
         return None
-    words = cmd.words[1:]
+    selector = int(len(cmd.words) > 1 and _is_version_selector(cmd.words[1].value))
+    words = cmd.words[1 + selector:]
     bare = _bare([w.value for w in words])
     subcommand = "install" if bare else _subcommand(words[0].value if words else None)
     if subcommand is None:
@@ -97,15 +99,15 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if not settings and not bare:
         return _variable_warning(cmd, hidden) if hidden else None
     tokens = cmd.tokens
-    bundle = cmd.words[0].text
-    config_prefix = "".join(f"{t.text} " for t in cmd.prefix if not _ASSIGNMENT.match(t.text) or
+    bundle = " ".join(w.text for w in cmd.words[:1 + selector])  # (`bundle _2.4.22_`: that bundler's config)
+    config_prefix = "".join(f"{t.text} " for t in _config_prefix(cmd.prefix) if not _ASSIGNMENT.match(t.text) or
                             t.text.startswith(("BUNDLE_", "HOME=")))  # sudo, BUNDLE_GEMFILE=...: where it goes
     configs = [f"{config_prefix}{bundle} config set --local {name} {value}" for name, value in settings.items()]
     replace = {0: " && ".join([*configs, tokens[0].text])} if configs else {}
     if bare:
-        position = cmd.word_index(0)
+        position = cmd.word_index(selector)
         replace[position] = replace.get(position, tokens[position].text) + " install"
-    delete = {cmd.word_index(1 + int(not bare) + i) for i in dropped}
+    delete = {cmd.word_index(1 + selector + int(not bare) + i) for i in dropped}
     binstubs = f" && {config_prefix}{bundle} binstubs --all" if subcommand == "install" and "bin" in settings else ""
     if binstubs:
         last = max(i for i in range(len(tokens)) if i not in delete)
@@ -133,16 +135,63 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
 
 
 def runs_install(words: tuple[str, ...]) -> bool:
-    """Does `bundle ...` (its argv) install the bundle: `bundle install`, `bundle i`, a bare `bundle`?"""
+    """Does `bundle ...` (its argv) install the bundle: `bundle install`, `bundle i`, a bare `bundle`
+    (also of one version: `bundle _2.4.22_ install`)?"""
+    words = _without_selector(words)
     return (bool(words[1:]) and words[1] in _INSTALL) or _bare(list(words[1:]))
 
 
 def writes_local_config(words: tuple[str, ...]) -> bool:
     """Does `bundle ...` write the app's local configuration, once translated (`bundle config`, a flag
     that becomes `bundle config set --local`)?"""
+    words = _without_selector(words)
     flags = {w.partition("=")[0] for w in words[1:]}
     subcommand = "install" if _bare(list(words[1:])) else _subcommand(words[1] if words[1:] else None)
     return words[1:2] == ("config",) or (subcommand is not None and bool(flags & _SUBCOMMAND_FLAGS[subcommand].keys()))
+
+
+_VERSION_SELECTOR = lazy_re(r"_\d[\w.-]*_")
+
+
+def _is_version_selector(word: str | None) -> bool:
+    """`_2.4.22_` in `bundle _2.4.22_ install`: RubyGems runs that version of bundler; the command follows."""
+    return word is not None and _VERSION_SELECTOR.fullmatch(word) is not None
+
+
+def _without_selector(words: tuple[str, ...]) -> tuple[str, ...]:
+    return words[:1] + words[2:] if len(words) > 1 and _is_version_selector(words[1]) else words
+
+
+def _seen_through(cmd: Cmd) -> Cmd:
+    """`nice bundle install`, `time sh -c "..."`: the wrappers join the prefix, so the command is bundle's
+    (or the shell's); the tokens, and so the indexes of the edits, stay the same."""
+    from migrator.rewrite.wrappers import wrapper_words
+
+    skip = wrapper_words([w.value for w in cmd.words])
+    if not skip or skip >= len(cmd.words):
+        return cmd
+    name = (cmd.words[skip].value or "").rsplit("/", 1)[-1]
+    if name != "bundle" and name not in _SHELLS:
+        return cmd
+    return Cmd(cmd.prefix + cmd.words[:skip], cmd.words[skip:], cmd.line)
+
+
+def _config_prefix(prefix: tuple[Token, ...]) -> tuple[Token, ...]:
+    """The prefix the `bundle config set` written before the install takes: all but `exec` (with its
+    options), which would end the shell before the install ran."""
+    kept: list[Token] = []
+    tokens = iter(prefix)
+    for token in tokens:
+        if token.value != "exec":
+            kept.append(token)
+            continue
+        for option in tokens:
+            if not option.is_option:
+                kept.append(option)
+                break
+            if option.value == "-a":
+                next(tokens, None)  # (`exec -a NAME`)
+    return tuple(kept)
 
 
 def _subcommand(word: str | None) -> str | None:
@@ -236,19 +285,24 @@ _VARIABLE = lazy_re(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
 def _shell_string(cmd: Cmd, ctx: Context) -> Outcome | None:
     """`sh -c "bundle install --without test"`: translated inside the string when it is a plain quoted
     literal whose only change is this one (anything else in it is reported where it is checked)."""
+    from migrator.plan.facts import shell_script_index
     from migrator.rewrite.shell import apply_edits, rewrite_script
 
     words = cmd.words
-    index = next((i for i, w in enumerate(words[1:-1], 1) if w.value == "-c"), None)
-    if index is None or words[index + 1].value is None or "bundle" not in (words[index + 1].value or ""):
+    index = shell_script_index([w.value for w in words])
+    if index is None or "bundle" not in words[index].text:
         return None
-    token = words[index + 1]
+    token = words[index]
     quote, inner = token.text[:1], token.value or ""
     special = "\"\\$`" if quote == '"' else ""  # what a double-quoted literal would expand or escape
-    if quote not in "'\"" or token.text != quote + inner + quote or any(c in inner for c in special):
-        return None
+    literal = token.value is not None and quote in "'\"" and token.text == quote + inner + quote
+    if not literal or any(c in inner for c in special):
+        return _untranslated(cmd, token.value if token.value is not None else token.text.strip("'\""))
     rewrite = rewrite_script(inner, ctx.family, ctx.rules, cmd.line)
     codes_seen = {f.code for f in rewrite.findings}
+    if codes.BUNDLER_FLAGS_TRANSLATED.code in codes_seen and not codes_seen <= {
+            codes.BUNDLER_FLAGS_TRANSLATED.code, codes.BUNDLER_FLAGS_HIDDEN.code}:
+        return _untranslated(cmd, inner)
     if not rewrite.edits or not codes_seen <= {codes.BUNDLER_FLAGS_TRANSLATED.code, codes.BUNDLER_FLAGS_HIDDEN.code}:
         return Outcome(findings=[f for f in rewrite.findings if f.code == codes.BUNDLER_FLAGS_HIDDEN.code]) \
             if codes_seen == {codes.BUNDLER_FLAGS_HIDDEN.code} else None
@@ -261,14 +315,19 @@ def _shell_string(cmd: Cmd, ctx: Context) -> Outcome | None:
 
 def exec_form_translated(instruction: Instruction, argv: list[str], family: str,
                          rules: RuleSet) -> tuple[str, list[Finding]] | None:
-    """`RUN ["bundle", "install", "--without", "test"]`: the RUN in shell form, translated, with its findings;
-    None when there is nothing to change. Exec form cannot chain `bundle config set` before the install."""
+    """`RUN ["bundle", "install", "--without", "test"]`, `RUN ["sh", "-c", "bundle install --without test"]`: the
+    RUN in shell form, translated, with its findings; None when there is nothing to change. Exec form cannot
+    chain `bundle config set` before the install. A shell's script that cannot be rewritten stays as it is,
+    with the error that says so (MIG422)."""
     import shlex
 
     from migrator.rewrite.shell import apply_edits, rewrite_script
 
     script = " ".join(shlex.quote(word) for word in argv)
     rewrite = rewrite_script(script, family, rules, instruction.line)
+    untranslated = [f for f in rewrite.findings if f.code == codes.BUNDLER_FLAGS_UNTRANSLATED.code]
+    if untranslated:
+        return instruction.raw, untranslated  # (`["sh", "-c", "bundle install --without $GROUPS"]`)
     if not rewrite.edits or any(f.code != codes.BUNDLER_FLAGS_TRANSLATED.code for f in rewrite.findings):
         return None
     body = instruction.body.strip()
@@ -279,6 +338,32 @@ def exec_form_translated(instruction: Instruction, argv: list[str], family: str,
     raw = instruction.raw[:start] + translated + instruction.raw[start + len(body):]
     return raw, [codes.BUNDLER_FLAGS_TRANSLATED.finding(instruction.line, f"{f.message}; the RUN is now in shell "
                                                         "form, which `&&` needs") for f in rewrite.findings]
+
+
+def _untranslated(cmd: Cmd, script: str) -> Outcome | None:
+    """MIG422 when the shell's script runs bundle with a flag Bundler 4 removed that cannot be rewritten there."""
+    from migrator.rewrite.shell_syntax import simple_commands
+
+    try:
+        runs = [c.words for c in simple_commands(script)]
+    except ValueError:
+        runs = [tuple(script.split())]
+    for words in runs:
+        if "bundle" not in words:
+            continue
+        rest = _without_selector(words[words.index("bundle"):])[1:]
+        subcommand = "install" if _bare(list(rest)) else _subcommand(rest[0] if rest else None)
+        table = _SUBCOMMAND_FLAGS.get(subcommand or "", {})
+        flags = [w for w in rest if w.partition("=")[0] in table]
+        if flags:
+            shown = " ".join(t.text for t in cmd.words)
+            shown = shown if len(shown) <= 100 else shown[:97] + "..."
+            message = (f"`{shown}` runs `bundle {subcommand}` with {', '.join(dict.fromkeys(flags))}, which Bundler 4 "
+                       "(Chainguard's ruby) removed, in a shell script migrator cannot rewrite safely: left as "
+                       "written, and the build stops there. Write `bundle config set --local NAME VALUE` before "
+                       "the install instead")
+            return Outcome(findings=[codes.BUNDLER_FLAGS_UNTRANSLATED.finding(cmd.line, message)], program_kept=True)
+    return None
 
 
 def _plain(text: str) -> bool:

@@ -58,9 +58,10 @@ def _site_packages_source(plan: FilePlan, stage: Stage, item: object) -> Stage |
 def _install_into_venv(builder: Stage, newline: str) -> bool:
     """`RUN python -m venv /opt/venv` + its ENV before the builder's first system-wide pip install."""
     facts = read_facts(builder)
-    if "VIRTUAL_ENV" in facts.env or any(c.words[1:3] == ("-m", "venv") for c in facts.commands):
+    runs = facts.run_commands()
+    if "VIRTUAL_ENV" in facts.env or any(c.words[1:3] == ("-m", "venv") for c in runs):
         return False
-    pip = next((c for c in facts.commands if c.words and c.words[0].rsplit("/", 1)[-1].startswith("pip")
+    pip = next((c for c in runs if c.words and c.words[0].rsplit("/", 1)[-1].startswith("pip")
                 and c.words[1:2] == ("install",)), None)
     if pip is None:
         return False

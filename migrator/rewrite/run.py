@@ -86,17 +86,22 @@ def translate_run(instruction: Instruction, family: str, rules: RuleSet,
 
 def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutcome:
     """`RUN ["dotnet", "restore"]` runs a program without a shell: nothing to translate, unless it is a
-    package or user command, which the exec form cannot be rewritten into, or a `bundle` command with flags
-    Bundler 4 removed, which becomes the shell form it needs (`bundle config set ... && bundle install`)."""
+    package or user command, which the exec form cannot be rewritten into, or a `bundle` command (also behind a
+    wrapper, or in the script of `sh -c`) with flags Bundler 4 removed, which becomes the shell form it needs
+    (`bundle config set ... && bundle install`)."""
     from migrator.findings import packages as codes
+    from migrator.plan.facts import shell_script
     from migrator.rewrite.bundler_flags import exec_form_translated
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
     from migrator.rewrite.users import USER_COMMANDS
+    from migrator.rewrite.wrappers import wrapper_words
 
     argv = instruction.json_args() or []
     program = argv[0].rsplit("/", 1)[-1] if argv else ""
     outcome = RunOutcome(raw=instruction.raw, line=instruction.line, escape=instruction.escape)
-    if program == "bundle" and (translated := exec_form_translated(instruction, argv, family, rules)) is not None:
+    run = tuple(argv[wrapper_words(argv):])  # (`["nice", "bundle", ...]`, `["sh", "-c", "bundle ..."]`)
+    ruby = bool(run) and (run[0].rsplit("/", 1)[-1] == "bundle" or "bundle" in (shell_script(run) or ""))
+    if ruby and (translated := exec_form_translated(instruction, argv, family, rules)) is not None:
         outcome.raw, outcome.findings = translated
         return outcome
     if program in MANAGERS or program in WRAPPERS or program in USER_COMMANDS:

@@ -42,6 +42,14 @@ def start_script_text(view: StageView, context: Context, argv: tuple[str, ...]) 
     return None if text is None else (words[0], text)
 
 
+def script_arguments(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """The arguments the start command gives its script: `/ep.sh node server.js`, `sh -e ep.sh node`."""
+    if not argv or not is_shell(argv[0]):
+        return argv[1:]
+    at = next((i for i, word in enumerate(argv[1:], 1) if not word.startswith("-")), len(argv))
+    return argv[at + 1:]
+
+
 def shebang_errexit(text: str) -> bool:
     """`#!/bin/sh -e` (or `-ex`, `-o errexit`) on the script's first line."""
     from migrator.rewrite.failures import shell_flags
@@ -50,12 +58,15 @@ def shebang_errexit(text: str) -> bool:
     return first.startswith("#!") and shell_flags(first[2:].split()[1:])[0]
 
 
-def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | None, str]]:
+def start_steps(script: str, errexit: bool = False,
+                params: tuple[str, ...] | None = None) -> list[tuple[str, str | None, str]]:
     """(program, why its failure does not end the command or None when it does, how it ends the command) of each
     program a `sh -c` command line runs, once per program (it ends the command if any of its uses does). How:
-    "" (fails with `not found`), WAITS (a loop waits for it forever) or LOOKED_UP (a look-up exits without it)."""
+    "" (fails with `not found`), WAITS (a loop waits for it forever) or LOOKED_UP (a look-up exits without it).
+    `params`: the script's positional parameters at start when known; a branch they rule out never runs."""
     from migrator.rewrite.failures import hidden_reason, lookup_guard, set_commands
     from migrator.rewrite.missing_tool import exits_without, guards, looked_up, waits_forever
+    from migrator.rewrite.positional import Arguments
     from migrator.rewrite.shell_syntax import command_words, literal, parsed, walk
     from migrator.rewrite.tools import program_name
 
@@ -75,11 +86,18 @@ def start_steps(script: str, errexit: bool = False) -> list[tuple[str, str | Non
             found[name] = (skipped, how)  # (a use that ends the command wins)
 
     sets = set_commands(src.root)
+    arguments = Arguments(src, params) if params else None
     for node in walk(src.root):
         if node.type != "command":
             continue
         words = [literal(src, w) for w in command_words(node)[1]]
         tools = looked_up([w or "" for w in words])
+        ruled_out = arguments.ruled_out(node) if arguments is not None else None
+        if ruled_out is not None:  # a branch for other arguments than the start's: never runs
+            for tool in tools or [program_name(words) or ""]:
+                if tool:
+                    note(tool, ruled_out, "")
+            continue
         for tool in tools:
             if exits_without(node) or (hidden_reason(node, errexit, False, sets) is None and not guards(node)):
                 note(tool, None, LOOKED_UP)

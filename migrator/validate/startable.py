@@ -57,7 +57,15 @@ from migrator.validate.start_reasons import (
     where_found,
     without_a_shell,
 )
-from migrator.validate.start_script import GUARDED, LOOKED_UP, WAITS, shebang_errexit, start_script_text, start_steps
+from migrator.validate.start_script import (
+    GUARDED,
+    LOOKED_UP,
+    WAITS,
+    script_arguments,
+    shebang_errexit,
+    start_script_text,
+    start_steps,
+)
 
 BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
 
@@ -136,9 +144,10 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
     if report.status == "broken" or view.model is None or not view.model.known:
         return []
     if is_shell_c(rest):
-        steps, runs = start_steps(rest[2]), "the start command runs"
+        steps, runs = start_steps(rest[2], params=rest[4:] or None), "the start command runs"
     elif (script := start_script_text(view, context, rest)) is not None:
-        steps, runs = start_steps(script[1], shebang_errexit(script[1])), f"the start script `{script[0]}` runs"
+        steps = start_steps(script[1], shebang_errexit(script[1]), script_arguments(rest) or None)
+        runs = f"the start script `{script[0]}` runs"
     else:
         return []
     problems = []

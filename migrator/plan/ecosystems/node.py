@@ -119,6 +119,8 @@ def _install_directory(command: Command, context: EcosystemContext) -> str | Non
     for option in ("--prefix", "-C", "--dir"):
         if option in words[:-1]:
             return command.resolve(words[words.index(option) + 1], context.facts.env)
+    if not command.workdir_known:
+        return None  # (`sh -c "cd $APP && npm ci"`)
     directory = command.workdir
     for script, first_line in _scripts(command):
         for earlier in simple_commands(script, first_line):

@@ -48,7 +48,7 @@ def installs_dependencies(command: Command) -> bool:
 
 
 def _existing_venv(context: EcosystemContext) -> str | None:
-    for command in context.facts.commands:
+    for command in context.facts.run_commands():
         words = command.words
         name = posixpath.basename(words[0])
         target = None
@@ -80,7 +80,7 @@ class Python:
 
     def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
         plan = RuntimePlan()
-        installs = [c for c in context.facts.commands if installs_dependencies(c)]
+        installs = [c for c in context.facts.run_commands() if installs_dependencies(c)]
         if not installs:
             return plan
         venv = _existing_venv(context) or context.facts.env.get("VIRTUAL_ENV")

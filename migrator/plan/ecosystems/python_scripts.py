@@ -268,7 +268,7 @@ def pip_scripts(facts: StageFacts) -> PipScripts:
     table: dict[str, list[str]] = builtin_data("dockerhub.yaml").get("console_scripts") or {}
     packages: set[str] = set()
     unread: int | None = None
-    for command in facts.commands:
+    for command in facts.run_commands():
         if not installs_dependencies(command):
             continue
         arguments = _pip_arguments(command)
