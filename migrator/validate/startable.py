@@ -143,13 +143,10 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
     rest = report.argv[unwrap(report.argv).program_index:]
     if report.status == "broken" or view.model is None or not view.model.known:
         return []
-    if is_shell_c(rest):
-        steps, runs = start_steps(rest[2], params=rest[4:] or None), "the start command runs"
-    elif (script := start_script_text(view, context, rest)) is not None:
-        steps = start_steps(script[1], shebang_errexit(script[1]), script_arguments(rest) or None)
-        runs = f"the start script `{script[0]}` runs"
-    else:
+    read = _start_steps(view, context, rest)
+    if read is None:
         return []
+    steps, runs = read
     problems = []
     for name, skipped, how in steps:
         package = package_for(name)
@@ -179,6 +176,30 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
                                     f"the command goes on without it ({skipped}); install it (`apk add {package}` "
                                     "on wolfi-base), do that step in the build, or drop it"))
     return problems
+
+
+def _start_steps(view: StageView, context: Context, rest: tuple[str, ...]
+                 ) -> tuple[list[tuple[str, str | None, str]], str] | None:
+    """(start_steps, what runs them) of a `sh -c` start command or of the start script it runs; None when
+    neither can be read."""
+    if is_shell_c(rest):
+        return start_steps(rest[2], params=rest[4:] or None), "the start command runs"
+    if (script := start_script_text(view, context, rest)) is not None:
+        steps = start_steps(script[1], shebang_errexit(script[1]), script_arguments(rest) or None)
+        return steps, f"the start script `{script[0]}` runs"
+    return None
+
+
+def _runs_bash(view: StageView, context: Context, rest: tuple[str, ...]) -> str | None:
+    """Why a shell start command or script needs bash though its own shell is sh: a step runs bash itself
+    (`bash /app/migrate.sh`, `exec bash -c "source .env && ..."`), and the start fails where there is none."""
+    read = _start_steps(view, context, rest)
+    if read is None:
+        return None
+    steps, runs = read
+    if any(name == "bash" and (skipped is None or not skipped.startswith(GUARDED)) for name, skipped, _ in steps):
+        return f"{runs} bash"
+    return None
 
 
 def _run_through(image: str, argv: tuple[str, ...], model: ChainguardImage, tool: str) -> RuntimeReport:
@@ -291,6 +312,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind)
     if bash is None and inner and is_shell_c(rest):
         bash = _inner_needs_bash(view, context, inner)
+    if bash is None and needs_shell:
+        bash = _runs_bash(view, context, rest)
     has_bash = model.has_program("bash") or "bash" in view.packages
     why = shell_kept_reason(program, rest, view, unknown, bash is not None and has_bash)
     if bash and not has_bash:
