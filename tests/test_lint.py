@@ -27,10 +27,11 @@ def test_mypy_is_clean() -> None:
     assert done.returncode == 0, done.stdout[-3000:]
 
 
-@pytest.mark.parametrize("order", [["validate", "bot", "hook"], ["hook", "bot", "validate"]])
+@pytest.mark.parametrize("order", [["validate", "bot", "hook", "plan"], ["rewrite", "hook", "bot", "validate"]])
 def test_test_directories_collect_in_any_order(order: list[str]) -> None:
     """Helpers live in modules of their own name (forge, hooktools, clitools): `from conftest import`
-    got whichever conftest.py pytest had imported first (`pytest tests/bot tests/validate` failed)."""
+    got whichever conftest.py pytest had imported first (`pytest tests/bot tests/validate` failed). tests/plan and
+    tests/rewrite import tests/migration_tools.py, on pytest's pythonpath whatever directories are collected."""
     done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
                            *(f"tests/{name}" for name in order)], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from migration_tools import migrate
 
-from migrator.api import migrate_text
-from migrator.model import Options, Result, Severity
+from migrator.model import Severity
 
 NODE_APP = """\
 FROM node:20-slim
@@ -22,16 +22,10 @@ CMD ["node", "server.js"]
 """
 
 
-def migrate(text: str, context: Path) -> Result:
-    result = migrate_text(text, Options(context=context))
-    assert migrate_text(result.dockerfile, Options(context=context)).dockerfile == result.dockerfile
-    return result
-
-
 def start_findings(tmp_path: Path, body: str) -> list[tuple[str, Severity, str]]:
     (tmp_path / "package.json").write_text("{}\n")
     (tmp_path / "entrypoint.sh").write_text(f"#!/bin/sh\n{body}\nexec \"$@\"\n")
-    result = migrate(NODE_APP, tmp_path)
+    result = migrate(NODE_APP, context=tmp_path)
     assert "FROM cgr.dev/chainguard/node:latest" in result.dockerfile  # busybox: no nc, curl, jq, pg_isready
     return [(f.code, f.severity, f.message) for f in result.findings if f.code in ("MIG563", "MIG564")]
 
@@ -100,7 +94,7 @@ def test_a_waiting_loop_on_a_runtime_with_apk_gets_its_tool_installed(tmp_path: 
     (tmp_path / "start.sh").write_text("#!/bin/sh\ncommand -v jq >/dev/null || exit 1\n"
                                        "until nc -z db 5432; do sleep 1; done\nexec python app.py\n")
     result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
-                     "ENTRYPOINT [\"./start.sh\"]\n", tmp_path)
+                     "ENTRYPOINT [\"./start.sh\"]\n", context=tmp_path)
     [install] = [line for line in result.dockerfile.splitlines() if "apk add" in line]
     assert "jq" in install.split() and "netcat-openbsd" in install.split()
     assert not [f for f in result.findings if f.code in ("MIG563", "MIG564")]

@@ -4,34 +4,7 @@ reproduction of our own: what the user sees in the migrated file, its findings a
 from __future__ import annotations
 
 import pytest
-
-from migrator.api import migrate_text
-from migrator.model import Result
-
-
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    again = migrate_text(result.dockerfile)
-    assert again.dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
-def final_stage(result: Result) -> str:
-    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
-
-
-def builder_stage(result: Result) -> str:
-    return result.dockerfile.rsplit("\nFROM ", 1)[0]
-
-
-def codes(result: Result, severity: str) -> set[str]:
-    return {f.code for f in result.findings if f.severity.value == severity}
-
-
-def verdict(result: Result) -> tuple[str, str]:
-    assert result.runtime is not None
-    return result.runtime.status, result.runtime.reason
-
+from migration_tools import builder_stage, codes, final_stage, migrate, verdict
 
 # --- S1: a program an OS package installs is not a console script of the copied install tree ------------------
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from migration_tools import migrate
 
-from migrator.api import migrate_text
-from migrator.model import Options, Result, Severity
+from migrator.model import Severity
 
 ENTRYPOINT_APP = """\
 FROM node:20-slim
@@ -24,17 +24,11 @@ ENTRYPOINT ["/ep.sh"]
 NODE_CMD = 'CMD ["node", "server.js"]\n'
 
 
-def migrate(text: str, context: Path) -> Result:
-    result = migrate_text(text, Options(context=context))
-    assert migrate_text(result.dockerfile, Options(context=context)).dockerfile == result.dockerfile
-    return result
-
-
 def start_findings(tmp_path: Path, body: str, cmd: str = NODE_CMD) -> list[tuple[str, Severity, str]]:
     (tmp_path / "package.json").write_text("{}\n")
     (tmp_path / "package-lock.json").write_text("{}\n")
     (tmp_path / "ep.sh").write_text(f"#!/bin/sh\nset -e\n{body}\nexec \"$@\"\n")
-    result = migrate(ENTRYPOINT_APP + cmd, tmp_path)
+    result = migrate(ENTRYPOINT_APP + cmd, context=tmp_path)
     assert "FROM cgr.dev/chainguard/node:latest" in result.dockerfile  # busybox: no curl, psql
     assert result.runtime is not None and result.runtime.status == "shell-kept"  # the container starts
     return [(f.code, f.severity, f.message) for f in result.findings if f.code in ("MIG563", "MIG564")]
@@ -127,7 +121,7 @@ def test_a_script_run_through_sh_gets_the_words_after_it_as_its_arguments(tmp_pa
     (tmp_path / "ep.sh").write_text('#!/bin/sh\ncase "$1" in\n  debug) exec curl http://localhost:3000 ;;\nesac\n'
                                     'exec "$@"\n')
     text = ENTRYPOINT_APP.replace('ENTRYPOINT ["/ep.sh"]', 'ENTRYPOINT ["sh", "/ep.sh"]') + NODE_CMD
-    result = migrate(text, tmp_path)
+    result = migrate(text, context=tmp_path)
     assert [(f.code, f.severity) for f in result.findings if f.code in ("MIG563", "MIG564")] == [
         ("MIG564", Severity.WARNING)]
 

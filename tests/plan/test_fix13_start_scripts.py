@@ -8,27 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from migration_tools import errors, final_stage, migrate, status
 
-from migrator.api import migrate_text
-from migrator.model import Options, Result
+from migrator.model import Options
 
 PYTHON_APP = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
-
-
-def migrate(text: str, options: Options | None = None) -> Result:
-    result = migrate_text(text, options)
-    again = migrate_text(result.dockerfile, options)
-    assert again.dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
-def final_stage(result: Result) -> str:
-    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
-
-
-def verdict(result: Result) -> str:
-    assert result.runtime is not None
-    return result.runtime.status
 
 
 # --- S2: a start script whose text is in the Dockerfile ------------------------------------------------
@@ -49,7 +33,7 @@ WRITERS = {
 def test_a_start_script_a_run_writes_never_lands_on_an_image_without_a_shell(writer: str) -> None:
     result = migrate(PYTHON_APP + writer)
     assert "FROM cgr.dev/chainguard/python:latest\n" not in result.dockerfile  # distroless: no shell
-    assert verdict(result) in ("single-stage", "shell-kept")
+    assert status(result) in ("single-stage", "shell-kept")
     assert "bash" not in result.dockerfile  # `#!/bin/sh`: busybox sh runs it
 
 
@@ -73,7 +57,7 @@ def test_a_written_bash_start_script_gets_a_runtime_with_bash_installed(writer: 
     result = migrate(PYTHON_APP + writer)
     assert "FROM cgr.dev/chainguard/wolfi-base:latest\n" in result.dockerfile
     assert "RUN apk add --no-cache python-3 py3-pip bash\n" in result.dockerfile
-    assert verdict(result) == "single-stage"
+    assert status(result) == "single-stage"
     assert "bash is installed for the script" in result.runtime.reason  # type: ignore[union-attr]
 
 
@@ -108,7 +92,7 @@ def test_a_context_bash_script_placed_by_run_cp_or_mv_gets_bash(tmp_path: Path, 
     result = migrate(PYTHON_APP + placement + 'CMD ["web"]\n', Options(context=tmp_path))
     assert "FROM cgr.dev/chainguard/wolfi-base:latest\n" in result.dockerfile
     assert "RUN apk add --no-cache python-3 py3-pip bash\n" in result.dockerfile
-    assert verdict(result) == "single-stage"
+    assert status(result) == "single-stage"
 
 
 # --- S7: `sh -c "cd DIR && ./start.sh"` runs the script as `sh -c ./start.sh` does -----------------------
@@ -144,7 +128,7 @@ def test_an_onbuild_sh_c_exec_trigger_starts_the_program_not_exec(kind: str) -> 
 def test_exec_a_name_is_dropped_with_a_note_not_taken_for_the_program() -> None:
     result = migrate(PYTHON_APP + 'CMD ["sh","-c","exec -a myname python app.py"]\n')
     assert 'CMD ["python", "app.py"]\n' in final_stage(result)
-    assert verdict(result) == "ok"
+    assert status(result) == "ok"
     assert any("`exec -a myname` dropped" in f.message for f in result.findings if f.code == "MIG504")
 
 
@@ -153,14 +137,14 @@ def test_exec_env_with_settings_keeps_the_shell_where_a_distroless_image_has_no_
                      'CMD ["sh","-c","exec env FOO=1 python app.py"]\n')
     assert '"env", "FOO=1"' not in result.dockerfile
     assert 'CMD ["sh","-c","exec env FOO=1 python app.py"]\n' in result.dockerfile
-    assert verdict(result) != "ok"
+    assert status(result) != "ok"
     assert "set it with ENV instead" in result.runtime.reason  # type: ignore[union-attr]
 
 
 def test_exec_env_without_settings_starts_the_program_directly() -> None:
     result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD exec env python app.py\n")
     assert 'CMD ["python", "app.py"]\n' in final_stage(result)
-    assert verdict(result) == "ok"
+    assert status(result) == "ok"
 
 
 def test_an_onbuild_trigger_drops_exec_a_with_a_note_and_env_where_the_runtime_has_none() -> None:
@@ -213,10 +197,6 @@ def test_a_written_sh_script_a_build_step_runs_needs_no_bash() -> None:
 
 # --- a script started directly through `#!/usr/bin/env X` on an image without env -------------------------
 
-def errors(result: Result, code: str) -> list[str]:
-    return [f.message for f in result.findings if f.code == code and f.severity.value == "error"]
-
-
 def test_a_python_script_started_by_its_path_starts_through_python(tmp_path: Path) -> None:
     # its `#!/usr/bin/env python` cannot run on distroless python (no env): python starts it (MIG545); it was
     # the error MIG540 with that advice
@@ -225,14 +205,14 @@ def test_a_python_script_started_by_its_path_starts_through_python(tmp_path: Pat
     result = migrate(PYTHON_APP + 'CMD ["./manage.py", "runserver"]\n', Options(context=tmp_path))
     assert "FROM cgr.dev/chainguard/python:latest\n" in result.dockerfile
     assert 'CMD ["python", "./manage.py", "runserver"]' in result.dockerfile
-    assert verdict(result) == "ok" and not errors(result, "MIG540")
+    assert status(result) == "ok" and not errors(result, "MIG540")
     assert any("/usr/bin/env" in f.message for f in result.findings if f.code == "MIG545")
 
 
 def test_a_written_script_with_an_env_shebang_on_distroless_python_is_an_error() -> None:
     result = migrate(PYTHON_APP + "COPY --chmod=755 <<EOF /usr/local/bin/serve\n#!/usr/bin/env python3\n"
                      "print('hi')\nEOF\nCMD [\"serve\"]\n")
-    assert verdict(result) == "broken"
+    assert status(result) == "broken"
     assert any("`serve` starts with `#!/usr/bin/env python3`" in m for m in errors(result, "MIG540"))
 
 
@@ -242,7 +222,7 @@ def test_an_env_shebang_on_an_image_with_env_starts(tmp_path: Path) -> None:
     result = migrate("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"./server.js\"]\n",
                      Options(context=tmp_path))
     assert not errors(result, "MIG540")
-    assert verdict(result) != "broken"
+    assert status(result) != "broken"
 
 
 def test_an_add_heredoc_start_script_is_read_as_a_copy_heredoc_is() -> None:

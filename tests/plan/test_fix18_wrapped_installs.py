@@ -8,8 +8,8 @@ commands are now read through wrappers in one place (StageFacts.run_commands) fo
 from __future__ import annotations
 
 import pytest
+from migration_tools import migrate
 
-from migrator.api import migrate_text
 from migrator.model import Result
 from migrator.parse.dockerfile import parse
 from migrator.plan.facts import read_facts
@@ -24,12 +24,6 @@ _WRAPPED = [
     "env BUNDLE_JOBS=4 {}",
     "cd /app && sh -ec '{}'",
 ]
-
-
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
 
 
 def builder_lines(result: Result) -> list[str]:

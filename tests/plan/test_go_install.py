@@ -3,18 +3,7 @@ Wolfi's base layout makes /root 0700 (wolfi-dev/os wolfi-baselayout.yaml), and t
 
 from __future__ import annotations
 
-from migrator.api import migrate_text
-from migrator.model import Result
-
-
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
-def runtime(result: Result) -> str:
-    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
+from migration_tools import final_stage, migrate
 
 
 def go_install(env: str = "") -> str:
@@ -23,7 +12,7 @@ def go_install(env: str = "") -> str:
 
 def test_a_binary_go_install_put_under_root_reaches_the_runtime_outside_it() -> None:
     result = migrate(go_install())
-    stage = runtime(result)
+    stage = final_stage(result)
     # was: COPY --from=builder /root/go/bin /root/go/bin, not on PATH (E MIG540), and closed to uid 65532
     assert "COPY --from=builder /root/go/bin/ /usr/local/bin/" in stage
     assert "/root/go/bin /root/go/bin" not in stage
@@ -31,13 +20,13 @@ def test_a_binary_go_install_put_under_root_reaches_the_runtime_outside_it() -> 
 
 
 def test_docker_hub_gopath_keeps_its_path_and_is_on_path() -> None:
-    stage = runtime(migrate(go_install("ENV GOPATH=/go\n")))
+    stage = final_stage(migrate(go_install("ENV GOPATH=/go\n")))
     assert "COPY --from=builder /go/bin /go/bin" in stage
     assert 'ENV PATH="/go/bin:$PATH"' in stage
 
 
 def test_gobin_on_the_default_path_needs_no_path_entry() -> None:
-    stage = runtime(migrate(go_install("ENV GOBIN=/usr/local/bin\n")))
+    stage = final_stage(migrate(go_install("ENV GOBIN=/usr/local/bin\n")))
     assert "COPY --from=builder /usr/local/bin /usr/local/bin" in stage
     assert "PATH" not in stage
 

@@ -5,19 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from migration_tools import messages, migrate
+
 from migrator.api import migrate_text
 from migrator.model import Options, Result
-
-
-def migrate(text: str, options: Options | None = None) -> Result:
-    result = migrate_text(text, options)
-    again = migrate_text(result.dockerfile, options)
-    assert again.dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
-def messages(result: Result, code: str) -> list[str]:
-    return [f.message for f in result.findings if f.code == code]
 
 
 def apk_lines(result: Result) -> list[str]:

@@ -6,24 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migrator.api import migrate_text
+from migration_tools import codes, messages, migrate
+
 from migrator.model import Options, Result, Severity
-
-
-def migrate(text: str, options: Options | None = None) -> Result:
-    result = migrate_text(text, options)
-    again = migrate_text(result.dockerfile, options)
-    assert again.dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
-def codes(result: Result) -> dict[str, Severity]:
-    return {f.code: f.severity for f in result.findings}
-
-
-def messages(result: Result, code: str) -> list[str]:
-    return [f.message for f in result.findings if f.code == code]
-
 
 # --- N1: a tool installed under the user a parent stage left in force -------------------------------
 
@@ -122,8 +107,7 @@ CMD {command}
 
 
 def start_findings(command: str) -> dict[str, Severity]:
-    result = migrate(NODE_APP.format(command=command))
-    return {code: severity for code, severity in codes(result).items() if code in ("MIG563", "MIG564")}
+    return start_codes(migrate(NODE_APP.format(command=command)))
 
 
 def test_a_missing_tool_in_a_step_the_shell_goes_on_after_is_a_warning_that_the_step_is_lost() -> None:
@@ -271,7 +255,7 @@ def test_a_start_script_on_a_runtime_that_cannot_install_its_tool_is_reported(tm
 
 
 def start_codes(result: Result) -> dict[str, Severity]:
-    return {code: severity for code, severity in codes(result).items() if code in ("MIG563", "MIG564")}
+    return {f.code: f.severity for f in result.findings if f.code in ("MIG563", "MIG564")}
 
 
 def test_bash_for_an_unreadable_build_script_under_an_inherited_user_is_installed_as_root() -> None:

@@ -7,25 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from migration_tools import final_stage, messages, migrate
 
-from migrator.api import migrate_text
-from migrator.model import Options, Result
-
-
-def migrate(text: str, options: Options | None = None) -> Result:
-    result = migrate_text(text, options)
-    again = migrate_text(result.dockerfile, options)
-    assert again.dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
-def final_stage(result: Result) -> str:
-    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
-
-
-def messages(result: Result, code: str) -> list[str]:
-    return [f.message for f in result.findings if f.code == code]
-
+from migrator.model import Options
 
 # --- P-2: the virtualenv the tool makes moves pip's console scripts out of /usr/local/bin ---------------
 
@@ -239,7 +223,6 @@ def test_directories_a_root_stage_made_for_the_app_are_the_app_user_s_own() -> N
     assert "COPY --from=builder --chown=65532:65532 /datastore /datastore" in runtime
     assert "COPY --from=builder /etc/app/conf.d /etc/app/conf.d" in runtime  # configuration stays root's
     assert any("/datastore" in m for m in messages(result, "MIG555"))
-
 
 
 def test_run_time_and_filled_directories_are_not_named_the_app_s_own() -> None:

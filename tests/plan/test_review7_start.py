@@ -6,25 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from migration_tools import final_stage, messages, migrate
 
-from migrator.api import migrate_text
-from migrator.model import Options, Result
-
-
-def migrate(text: str, options: Options | None = None) -> Result:
-    result = migrate_text(text, options)
-    again = migrate_text(result.dockerfile, options)
-    assert again.dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
-def final_stage(result: Result) -> str:
-    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
-
-
-def messages(result: Result, code: str) -> list[str]:
-    return [f.message for f in result.findings if f.code == code]
-
+from migrator.model import Options
 
 # --- R7-1: a file that reaches /usr/local/bin without being named is not a pip console script --------------
 

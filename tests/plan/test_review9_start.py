@@ -3,18 +3,7 @@ a COPY --from of a path no stage makes fails the build."""
 
 from __future__ import annotations
 
-from migrator.api import migrate_text
-from migrator.model import Result
-
-
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
-def final_stage(result: Result) -> str:
-    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
+from migration_tools import final_stage, migrate
 
 
 def test_a_java_option_is_not_taken_for_a_path_under_the_workdir() -> None:

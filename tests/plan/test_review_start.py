@@ -5,36 +5,14 @@ runtime status.
 
 from __future__ import annotations
 
+from migration_tools import codes, final_stage, messages, migrate, status
+
 from migrator.api import migrate_text
 from migrator.model import Options, Result, TagPolicy
 
 
-def migrate(text: str, options: Options | None = None) -> Result:
-    result = migrate_text(text, options)
-    again = migrate_text(result.dockerfile, options)
-    assert again.dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
-def codes(result: Result) -> set[str]:
-    return {f.code for f in result.findings}
-
-
-def messages(result: Result, code: str) -> list[str]:
-    return [f.message for f in result.findings if f.code == code]
-
-
 def severity(result: Result, code: str) -> str:
     return next(f.severity.value for f in result.findings if f.code == code)
-
-
-def final_stage(result: Result) -> str:
-    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
-
-
-def status(result: Result) -> str:
-    assert result.runtime is not None
-    return result.runtime.status
 
 
 # --- class 13: image references -------------------------------------------------------------------
@@ -617,7 +595,7 @@ def test_a_chain_whose_build_fails_anyway_still_gets_a_runtime_that_starts() -> 
                      "COPY entrypoint.sh /docker/entrypoint.sh\nENTRYPOINT [\"/docker/entrypoint.sh\"]\n"
                      "FROM shared AS app\nCMD [\"php\", \"artisan\", \"serve\"]\n")
     assert result.runtime is not None and result.runtime.image.endswith("-dev")
-    assert "MIG543" in codes(result) and not {"MIG505", "MIG507"} & codes(result)
+    assert "MIG543" in codes(result) and not {"MIG505", "MIG507"} & set(codes(result))
 
 
 def test_a_python_health_check_script_runs_with_python_instead_of_being_removed() -> None:
@@ -658,13 +636,11 @@ COPY --from=b /usr/local/bundle /usr/local/bundle
 def test_a_dev_runtime_installs_the_final_stages_packages_itself() -> None:
     """review 5, R5-3: the runtime on ruby:latest-dev (apk) lost postgresql-client, and MIG514 said the ruby
     runtime had no package manager."""
-    result = migrate_text(RUBY_DEV_RUNTIME)
+    result = migrate(RUBY_DEV_RUNTIME)
     runtime = result.dockerfile[result.dockerfile.index("# Runtime stage"):]
     assert runtime.startswith("# Runtime stage on ruby (its -dev image")
     assert "USER root\nRUN apk add --no-cache postgresql-client\nUSER 65532\n" in runtime
-    codes = {f.code for f in result.findings}
-    assert "MIG514" not in codes and "MIG569" in codes
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile
+    assert "MIG514" not in codes(result) and "MIG569" in codes(result)
 
 
 def test_gems_copied_into_usr_local_bundle_stay_on_the_gem_path_in_builder_and_runtime() -> None:

@@ -6,27 +6,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from migration_tools import migrate
 
-from migrator.api import migrate_text
-from migrator.model import Options, Result
+from migrator.model import Result
 
 APP = ('FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCOPY ep.sh /ep.sh\nENTRYPOINT ["/ep.sh"]\n'
        'CMD ["node","server.js"]\n')
 
 
-def migrate(tmp_path: Path, body: str) -> Result:
+def migrate_with_entrypoint(tmp_path: Path, body: str) -> Result:
+    """Migrate APP with a context in `tmp_path` whose ep.sh runs `body` before the command."""
     (tmp_path / "package.json").write_text("{}\n")
     (tmp_path / "ep.sh").write_text(f'#!/bin/sh\nset -e\n{body}\nexec "$@"\n')
-    options = Options(context=tmp_path)
-    result = migrate_text(APP, options)
-    assert migrate_text(result.dockerfile, options).dockerfile == result.dockerfile, "not idempotent"
-    return result
+    return migrate(APP, context=tmp_path)
 
 
 @pytest.mark.parametrize("body", ["bash /app/migrate.sh", 'exec bash -c "source /app/.env && exec node server.js"',
                                   "/bin/bash ./scripts/setup.sh"])
 def test_a_sh_script_that_runs_bash_gets_a_runtime_with_bash(tmp_path: Path, body: str) -> None:
-    result = migrate(tmp_path, body)
+    result = migrate_with_entrypoint(tmp_path, body)
     assert result.runtime is not None
     assert "bash" in result.dockerfile.rsplit("\nFROM ", 1)[-1].split("ENTRYPOINT")[0]  # installed where it runs
     assert "FROM cgr.dev/chainguard/node:latest\n" not in result.dockerfile
@@ -34,5 +32,5 @@ def test_a_sh_script_that_runs_bash_gets_a_runtime_with_bash(tmp_path: Path, bod
 
 
 def test_bash_only_in_a_branch_for_other_arguments_needs_none(tmp_path: Path) -> None:
-    result = migrate(tmp_path, 'if [ "$1" = "debug" ]; then exec bash; fi')
+    result = migrate_with_entrypoint(tmp_path, 'if [ "$1" = "debug" ]; then exec bash; fi')
     assert "FROM cgr.dev/chainguard/node:latest\n" in result.dockerfile

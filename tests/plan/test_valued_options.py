@@ -4,16 +4,7 @@ hand-written loop that knew only `-x VALUE` as separate words, or dropped every 
 from __future__ import annotations
 
 import pytest
-
-from migrator.api import migrate_text
-from migrator.model import Result
-
-
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
-
+from migration_tools import final_stage, migrate
 
 _GO = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o app . && cp app /usr/local/bin/\n"
 
@@ -25,7 +16,7 @@ _GO = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o app . && cp app
 ])
 def test_an_init_wrapper_is_removed_with_its_options_only(entrypoint: str) -> None:
     result = migrate(_GO + f"ENTRYPOINT {entrypoint}\n")
-    runtime = result.dockerfile.split("# Runtime stage", 1)[1]
+    runtime = final_stage(result)
     assert 'ENTRYPOINT ["app", "--port", "8080"]\n' in runtime
     assert "COPY --from=builder /usr/local/bin/app /usr/local/bin/app\n" in runtime  # the program it starts
     assert "MIG540" not in {f.code for f in result.findings}

@@ -7,30 +7,14 @@ from __future__ import annotations
 
 import time
 
+from migration_tools import builder_stage, final_stage, lost, migrate
+
 from migrator.api import migrate_text
 from migrator.model import Result
 
 
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
-def runtime(result: Result) -> str:
-    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
-
-
-def builder(result: Result) -> str:
-    return result.dockerfile.rsplit("\nFROM ", 1)[0]
-
-
 def runtime_sources(result: Result) -> list[str]:
-    return [line.split()[-2] for line in runtime(result).splitlines() if line.startswith("COPY --from=")]
-
-
-def lost(result: Result) -> str:
-    return " ".join(f.message for f in result.findings if f.code == "MIG561")
+    return [line.split()[-2] for line in final_stage(result).splitlines() if line.startswith("COPY --from=")]
 
 
 # B1: the start command's argument paths
@@ -40,8 +24,8 @@ def test_a_file_the_app_writes_at_run_time_is_not_copied_its_directory_is_made_i
     result = migrate('FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n'
                      'CMD ["node","server.js","--db","/data/app.db"]\n')
     assert "/data/app.db" not in runtime_sources(result)
-    assert "RUN mkdir -p /data\n" in builder(result)
-    assert "COPY --from=builder --chown=65532:65532 /data /data\n" in runtime(result)
+    assert "RUN mkdir -p /data\n" in builder_stage(result)
+    assert "COPY --from=builder --chown=65532:65532 /data /data\n" in final_stage(result)
 
 
 def test_a_log_file_argument_is_not_copied_and_a_read_file_option_makes_nothing_writable() -> None:
@@ -49,7 +33,7 @@ def test_a_log_file_argument_is_not_copied_and_a_read_file_option_makes_nothing_
                      'CMD ["python","app.py","--log-file","/var/log/app.log","--log-config","/etc/app/log.yml"]\n')
     sources = runtime_sources(result)
     assert "/var/log/app.log" not in sources and "/etc/app/log.yml" not in sources and "/etc/app" not in sources
-    assert "COPY --from=builder --chown=65532:65532 /var/log /var/log\n" in runtime(result)
+    assert "COPY --from=builder --chown=65532:65532 /var/log /var/log\n" in final_stage(result)
 
 
 def test_an_argument_naming_a_system_directory_never_copies_the_builders_tree() -> None:
@@ -61,14 +45,14 @@ def test_an_argument_path_the_stage_made_is_still_copied() -> None:
     result = migrate('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n'
                      'RUN curl -fsSL -o /srv/model.bin https://example.com/model.bin\n'
                      'CMD ["python","app.py","--model","/srv/model.bin"]\n')
-    assert "COPY --from=builder /srv/model.bin /srv/model.bin\n" in runtime(result)
+    assert "COPY --from=builder /srv/model.bin /srv/model.bin\n" in final_stage(result)
 
 
 def test_a_program_path_the_command_runs_is_still_copied() -> None:
     result = migrate('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n'
                      'RUN curl -fsSL https://example.com/x.tgz | tar -xz -C /opt\n'
                      'CMD ["/opt/tool/bin/tool","serve","/app/conf.yml"]\n')
-    assert "COPY --from=builder /opt/tool /opt/tool\n" in runtime(result)
+    assert "COPY --from=builder /opt/tool /opt/tool\n" in final_stage(result)
 
 
 # B2: build output installed onto PATH and then removed
@@ -106,7 +90,7 @@ def test_copy_heredoc_destinations_lose_their_quoting() -> None:
                      "COPY <<EOF '/srv/my dir/app.conf'\nk=v\nEOF\n"
                      "COPY <<EOF \"/etc/x y.conf\"\nk=v\nEOF\n"
                      'CMD ["python","app.py"]\n')
-    final = runtime(result)
+    final = final_stage(result)
     # BuildKit reads a JSON COPY word's `\\'` as `'`: the path the builder's heredoc wrote
     assert "COPY --from=builder [\"/etc/it\\\\'s.conf\", \"/etc/it\\\\'s.conf\"]\n" in final
     assert 'COPY --from=builder ["/srv/my dir/app.conf", "/srv/my dir/app.conf"]\n' in final
@@ -120,7 +104,7 @@ def test_copy_heredoc_destinations_lose_their_quoting() -> None:
 def test_a_file_written_at_a_variable_path_is_copied() -> None:
     result = migrate('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENV CONF=/etc/myapp.conf\n'
                      'RUN echo k=v > $CONF\nRUN echo x=1 > "${CONF}.local"\nCMD ["python","app.py"]\n')
-    final = runtime(result)
+    final = final_stage(result)
     assert "COPY --from=builder /etc/myapp.conf /etc/myapp.conf\n" in final
     assert "COPY --from=builder /etc/myapp.conf.local /etc/myapp.conf.local\n" in final
 
@@ -156,13 +140,13 @@ def test_written_file_detection_is_not_quadratic() -> None:
     result = migrate_text(_many_writes(800))
     large = time.perf_counter() - started
     assert large < 8 * small + 0.5, (small, large)  # quadratic: 16 times
-    assert "COPY --from=builder /opt/c799.conf /opt/c799.conf\n" in runtime(result)
+    assert "COPY --from=builder /opt/c799.conf /opt/c799.conf\n" in final_stage(result)
 
 
 def test_a_removed_build_directory_that_a_later_build_makes_again_is_copied() -> None:
     result = migrate('FROM rust:1.80\nWORKDIR /src\nCOPY . .\nRUN rm -rf target && cargo build --release\n'
                      'CMD ["./target/release/app"]\n')
-    assert "COPY --from=builder /src/target/release /src/target/release\n" in runtime(result)
+    assert "COPY --from=builder /src/target/release /src/target/release\n" in final_stage(result)
 
 
 def test_set_up_after_the_clean_up_does_not_bring_the_removed_output_back() -> None:

@@ -7,16 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from migration_tools import migrate
 
-from migrator.api import migrate_text
-from migrator.model import Options, Result, Severity
-
-
-def migrate(text: str, context: Path | None = None) -> Result:
-    options = Options(context=context)
-    result = migrate_text(text, options)
-    assert migrate_text(result.dockerfile, options).dockerfile == result.dockerfile
-    return result
+from migrator.model import Result, Severity
 
 
 def script_findings(result: Result) -> list[tuple[str, Severity]]:
@@ -41,7 +34,7 @@ def script_findings(result: Result) -> list[tuple[str, Severity]]:
 def test_a_context_script_that_runs_apt_get_is_read_in_every_run_form(tmp_path: Path, run: str) -> None:
     (tmp_path / "scripts").mkdir()
     (tmp_path / "scripts" / "setup-env.sh").write_text("#!/bin/sh\napt-get update && apt-get install -y libpq5\n")
-    result = migrate(f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n{run}\nCMD [\"python\", \"app.py\"]\n", tmp_path)
+    result = migrate(f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n{run}\nCMD [\"python\", \"app.py\"]\n", context=tmp_path)
     assert script_findings(result) == [("MIG415", Severity.ERROR)]
     [error] = [f for f in result.findings if f.code == "MIG415"]
     assert error.line == 4 and "runs apt-get" in error.message and "setup-env.sh" in error.message
@@ -56,7 +49,7 @@ def test_a_context_script_bind_mounted_or_fed_to_a_shell_is_read(tmp_path: Path,
     (tmp_path / "scripts").mkdir()
     (tmp_path / "scripts" / "setup-env.sh").write_text("#!/bin/sh\napt-get update && apt-get install -y libpq5\n")
     copy = "" if "--mount" in run else "COPY . .\n"
-    result = migrate(f"FROM python:3.12-slim\nWORKDIR /app\n{copy}{run}\nCMD [\"python\", \"app.py\"]\n", tmp_path)
+    result = migrate(f"FROM python:3.12-slim\nWORKDIR /app\n{copy}{run}\nCMD [\"python\", \"app.py\"]\n", context=tmp_path)
     assert script_findings(result) == [("MIG415", Severity.ERROR)]
 
 

@@ -3,18 +3,9 @@ reproduction, migrated end to end (migrator.api.migrate_text)."""
 
 from __future__ import annotations
 
-from migrator.api import migrate_text
-from migrator.model import Options
+from migration_tools import final_stage, keywords, migrate
+
 from migrator.parse.dockerfile import parse
-
-
-def migrate(text: str, **options: object):
-    return migrate_text(text, Options(**options))  # type: ignore[arg-type]
-
-
-def keywords(text: str) -> list[tuple[str, str]]:
-    return [(i.keyword, i.body) for i in parse(text).instructions]
-
 
 # --- A2: no final newline ---------------------------------------------------------------------------
 
@@ -48,7 +39,7 @@ def test_an_untouched_file_without_final_newline_stays_so() -> None:
 
 
 def runtime_copies(output: str) -> list[str]:
-    runtime = output.rsplit("\nFROM ", 1)[1]
+    runtime = final_stage(output)
     return [line for line in runtime.splitlines() if line.startswith("COPY --from=")]
 
 
@@ -111,7 +102,7 @@ def test_a_path_made_by_a_build_argument_keeps_the_argument_in_the_runtime() -> 
     """`--build-arg APP_HOME=/srv` built the app into /srv; the runtime copied /app, which did not exist."""
     output = migrate('FROM python:3.12-slim\nARG APP_HOME=/app\nWORKDIR ${APP_HOME}\nCOPY . .\nCOPY conf/ /etc/app/\n'
                      'WORKDIR sub\nRUN pip install -r requirements.txt\nCMD ["python","app.py"]\n').dockerfile
-    runtime = output.rsplit("\nFROM ", 1)[1].splitlines()
+    runtime = final_stage(output).splitlines()
     assert runtime.index("ARG APP_HOME=/app") < runtime.index("WORKDIR ${APP_HOME}/sub")
     assert "COPY --from=builder ${APP_HOME} ${APP_HOME}" in runtime
     assert "COPY --from=builder /etc/app /etc/app" in runtime  # written as a path: stays one
@@ -122,7 +113,7 @@ def test_an_env_of_the_same_name_fixes_the_value() -> None:
     """ENV wins over ARG: the value is the ENV's whatever --build-arg says."""
     output = migrate('FROM python:3.12-slim\nARG APP_HOME=/app\nENV APP_HOME=/app\nWORKDIR ${APP_HOME}\nCOPY . .\n'
                      'RUN pip install -r requirements.txt\nCMD ["python","app.py"]\n').dockerfile
-    assert "COPY --from=builder --chown=65532:65532 /app /app" in output.rsplit("\nFROM ", 1)[1]
+    assert "COPY --from=builder --chown=65532:65532 /app /app" in final_stage(output)
 
 
 # --- D12: ONBUILD in the final stage ----------------------------------------------------------------------
@@ -133,7 +124,7 @@ def test_onbuild_triggers_of_the_final_stage_are_in_the_runtime_image() -> None:
     result = migrate('FROM python:3.12-slim\nRUN pip install flask\nONBUILD COPY . /app\n'
                      'ONBUILD RUN pip install -r /app/requirements.txt\nONBUILD RUN ["/opt/venv/bin/pip", "check"]\n'
                      'CMD ["python","-m","flask","run"]\n')
-    runtime = result.dockerfile.rsplit("\nFROM ", 1)[1].splitlines()
+    runtime = final_stage(result).splitlines()
     assert [line for line in runtime if line.startswith("ONBUILD")] == [
         "ONBUILD COPY . /app", 'ONBUILD RUN ["/opt/venv/bin/pip", "check"]']
     [dropped] = [f for f in result.findings if f.code == "MIG525"]  # the shell-form RUN: no shell to run it

@@ -6,19 +6,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from migration_tools import final_stage, keywords, migrate
 
-from migrator.api import migrate_text
-from migrator.model import MigratorError, Options
-from migrator.parse.dockerfile import parse
-
-
-def migrate(text: str, **options: object):
-    return migrate_text(text, Options(**options))  # type: ignore[arg-type]
-
-
-def keywords(text: str) -> list[tuple[str, str]]:
-    return [(i.keyword, i.body) for i in parse(text).instructions]
-
+from migrator.model import MigratorError
 
 # --- N3: ARG defaults that double at each level -----------------------------------------------------
 
@@ -77,10 +67,6 @@ def test_a_few_nested_defaults_still_expand() -> None:
 # --- N1, N2: a WORKDIR named through variables -------------------------------------------------------
 
 
-def runtime_of(output: str) -> str:
-    return output.rsplit("\nFROM ", 1)[1]
-
-
 @pytest.mark.parametrize(("head", "workdir", "copied"), [
     ("ARG NAME=app\nENV APP_HOME=/srv/${NAME}\n", "WORKDIR $APP_HOME", "/srv/${NAME}"),
     ("ARG BASE=/opt\nARG APP_HOME=${BASE}/app\n", "WORKDIR ${APP_HOME}", "${APP_HOME}"),
@@ -89,7 +75,7 @@ def runtime_of(output: str) -> str:
 def test_a_workdir_named_through_two_variables_is_copied_to_the_runtime(head: str, workdir: str,
                                                                         copied: str) -> None:
     output = migrate(f"FROM python:3.12-slim\n{head}{workdir}\nCOPY . .\nCMD [\"python\",\"app.py\"]\n").dockerfile
-    runtime = runtime_of(output)
+    runtime = final_stage(output)
     assert f"COPY --from=builder --chown=65532:65532 {copied} {copied}\n" in runtime
     assert f"WORKDIR {copied}\n" in runtime and "WORKDIR /$" not in runtime
     assert migrate(output).dockerfile == output
@@ -98,7 +84,7 @@ def test_a_workdir_named_through_two_variables_is_copied_to_the_runtime(head: st
 def test_an_arg_redefined_after_the_workdir_keeps_the_runtime_in_the_first_value() -> None:
     output = migrate("FROM python:3.12-slim\nARG APP_HOME=/app\nWORKDIR ${APP_HOME}\nCOPY . .\n"
                      "ARG APP_HOME=/other\nRUN mkdir -p $APP_HOME\nCMD [\"python\",\"app.py\"]\n").dockerfile
-    runtime = runtime_of(output)
+    runtime = final_stage(output)
     assert "WORKDIR /app\n" in runtime and "COPY --from=builder --chown=65532:65532 /app /app\n" in runtime
     assert "WORKDIR ${APP_HOME}" not in runtime
 
@@ -107,7 +93,7 @@ def test_an_env_naming_the_path_variable_is_left_as_written_in_a_baked_command()
     """`$PATH` is the image's: unknown here, so the ENV's value is not expanded to '/app/bin:'."""
     output = migrate("FROM python:3.12-slim\nENV PATH=/app/bin:$PATH\nWORKDIR /app\nCOPY . .\n"
                      "CMD [\"python\",\"app.py\"]\n").dockerfile
-    assert "ENV PATH=/app/bin:$PATH" in runtime_of(output)
+    assert "ENV PATH=/app/bin:$PATH" in final_stage(output)
 
 
 # --- N9: heredoc bodies that a shell runs ----------------------------------------------------------------
@@ -156,7 +142,7 @@ def test_a_command_that_only_names_a_manager_gets_no_finding(run: str) -> None:
 def test_a_plain_onbuild_cmd_gets_exec_form_in_the_runtime() -> None:
     result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nONBUILD CMD python app.py --child\n"
                      "CMD [\"python\",\"app.py\"]\n")
-    runtime = runtime_of(result.dockerfile)
+    runtime = final_stage(result)
     assert 'ONBUILD CMD ["python", "app.py", "--child"]\n' in runtime and "ONBUILD CMD python" not in runtime
     assert any(f.code == "MIG525" for f in result.findings)
     assert migrate(result.dockerfile).dockerfile == result.dockerfile
@@ -165,7 +151,7 @@ def test_a_plain_onbuild_cmd_gets_exec_form_in_the_runtime() -> None:
 def test_an_onbuild_entrypoint_that_needs_a_shell_is_dropped_with_a_warning() -> None:
     result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nONBUILD ENTRYPOINT python app.py $ARGS\n"
                      "CMD [\"python\",\"app.py\"]\n")
-    assert "ONBUILD" not in runtime_of(result.dockerfile)
+    assert "ONBUILD" not in final_stage(result)
     assert [f for f in result.findings if f.code == "MIG525" and "ONBUILD ENTRYPOINT dropped" in f.message]
 
 

@@ -3,13 +3,13 @@ copies: copied when the builder has it, never as the whole root and never when t
 
 from __future__ import annotations
 
-from migrator.api import migrate_text
-from migrator.model import Options
+from migration_tools import migrate
+
 from migrator.parse.dockerfile import parse
 
 
 def runtime_copies(text: str) -> list[str]:
-    output = migrate_text(text, Options()).dockerfile
+    output = migrate(text).dockerfile
     runtime = output.split("# Runtime stage", 1)[1]
     return [i.body for i in parse(runtime).instructions if i.keyword == "COPY"]  # (flags are not in the body)
 

@@ -5,26 +5,16 @@ stopped the build, with no finding saying so."""
 from __future__ import annotations
 
 import pytest
+from migration_tools import codes, final_stage, migrate
 
-from migrator.api import migrate_text
 from migrator.model import Result
 
 _RUBY = "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\n"
 _END = "COPY . .\nCMD [\"ruby\", \"app.rb\"]\n"
 
 
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
 def run_line(result: Result, start: str) -> str:
     return next(line for line in result.dockerfile.splitlines() if line.startswith(start))
-
-
-def codes(result: Result) -> list[str]:
-    return [f.code for f in result.findings]
 
 
 @pytest.mark.parametrize(("written", "migrated"), [
@@ -151,7 +141,7 @@ def test_a_typical_rails_dockerfile_builds_and_starts() -> None:
             "COPY Gemfile Gemfile.lock ./\nRUN bundle install --deployment --without development test\n"
             "COPY . .\nEXPOSE 3000\nCMD [\"bundle\", \"exec\", \"rails\", \"s\", \"-b\", \"0.0.0.0\"]\n")
     result = migrate(text)
-    builder, runtime = result.dockerfile.split("\nFROM ", 1)[0], result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    builder, runtime = result.dockerfile.split("\nFROM ", 1)[0], final_stage(result)
     assert ("RUN bundle config set --local deployment true && bundle config set --local without "
             "'development test' && bundle install\n") in builder
     assert "--without" not in result.dockerfile and "--deployment" not in result.dockerfile
@@ -169,7 +159,7 @@ def test_a_typical_rails_dockerfile_builds_and_starts() -> None:
 
 def test_a_bare_bundle_installs_where_the_runtime_copies() -> None:
     result = migrate(_RUBY + "RUN bundle\nCOPY . .\nCMD [\"bundle\", \"exec\", \"ruby\", \"app.rb\"]\n")
-    builder, runtime = result.dockerfile.split("\nFROM ", 1)[0], result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    builder, runtime = result.dockerfile.split("\nFROM ", 1)[0], final_stage(result)
     assert builder.index("ENV GEM_HOME=/usr/local/bundle") < builder.index("RUN bundle install\n")
     assert "COPY --from=builder /usr/local/bundle /usr/local/bundle\n" in runtime
 
@@ -177,7 +167,7 @@ def test_a_bare_bundle_installs_where_the_runtime_copies() -> None:
 def test_a_path_keeps_the_gems_in_the_app_directory_the_runtime_copies() -> None:
     result = migrate(_RUBY + "RUN bundle install --path vendor/bundle\n"
                      "COPY . .\nCMD [\"bundle\", \"exec\", \"ruby\", \"app.rb\"]\n")
-    runtime = result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    runtime = final_stage(result)
     assert "RUN bundle config set --local path vendor/bundle && bundle install\n" in result.dockerfile
     # local `path` wins over the BUNDLE_PATH environment: the gems stay in /app/vendor/bundle, copied with /app,
     # and the configuration saying so is copied with GEM_HOME and found through BUNDLE_APP_CONFIG at run time
@@ -189,7 +179,7 @@ def test_a_path_keeps_the_gems_in_the_app_directory_the_runtime_copies() -> None
 def test_the_stage_s_own_bundle_app_config_is_kept() -> None:
     result = migrate(_RUBY + "ENV BUNDLE_APP_CONFIG=/app/.bundle-config\nRUN bundle install --without test\n" + _END)
     assert "BUNDLE_APP_CONFIG=/usr/local/bundle" not in result.dockerfile
-    assert result.dockerfile.rsplit("\nFROM ", 1)[-1].count("ENV BUNDLE_APP_CONFIG=/app/.bundle-config\n") == 1
+    assert final_stage(result).count("ENV BUNDLE_APP_CONFIG=/app/.bundle-config\n") == 1
 
 
 def test_a_stage_left_as_written_keeps_its_flags() -> None:
@@ -203,7 +193,7 @@ def test_from_an_image_without_bundle_app_config_the_config_stays_in_the_app_the
     text = ("FROM alpine:3.19\nRUN apk add --no-cache ruby ruby-bundler ruby-dev build-base\nWORKDIR /app\n"
             "COPY . .\nRUN bundle install --without development test\nCMD [\"bundle\", \"exec\", \"ruby\", \"app.rb\"]\n")
     result = migrate(text)
-    runtime = result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    runtime = final_stage(result)
     assert "RUN bundle config set --local without 'development test' && bundle install\n" in result.dockerfile
     assert "BUNDLE_APP_CONFIG" not in result.dockerfile  # alpine's bundler read /app/.bundle/config, and still does
     assert "COPY --from=builder --chown=65532:65532 /app /app\n" in runtime

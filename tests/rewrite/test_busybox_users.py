@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from migration_tools import builder_stage
 
 from migrator.rewrite.shell import rewrite_script
 from migrator.rules.data import builtin_data
@@ -186,7 +187,7 @@ def test_folded_usermod_and_groupmod_run_on_busybox(wolfi_root: Path, dockerfile
     from migrator.model import Options
 
     result = migrate_text(dockerfile, Options())
-    builder = result.dockerfile.split("# Runtime stage", 1)[0]
+    builder = builder_stage(result)
     runs = [line[4:] for line in builder.splitlines() if line.startswith("RUN ") and "apk add" not in line]
     assert runs and not any("usermod" in run or "groupmod" in run for run in runs), builder
     done = run_in(wolfi_root, "mkdir -p /srv\n" + "\n".join([*runs, check]), {"PUID": "1500", "PGID": "1600"})

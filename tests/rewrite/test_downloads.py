@@ -5,18 +5,15 @@ lost with only W MIG514 about curl)."""
 from __future__ import annotations
 
 import pytest
-
-from migrator.api import migrate_text
-from migrator.model import Result
+from migration_tools import final_stage, migrate
 
 APP = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
        "RUN apt-get update && apt-get install -y --no-install-recommends curl wget\n{run}\nCMD [\"python\",\"app.py\"]\n")
 
 
 def runtime_of(run: str) -> str:
-    result: Result = migrate_text(APP.format(run=run))
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
+    """The final stage of APP migrated with `run` after its package installs."""
+    return final_stage(migrate(APP.format(run=run)))
 
 
 @pytest.mark.parametrize("run, path", [

@@ -8,12 +8,13 @@ are the shell's.
 from __future__ import annotations
 
 import pytest
+from migration_tools import final_stage, migrate
 
 from migrator.api import migrate_text
 
 
 def final_cmd(text: str) -> tuple[str, list[str]]:
-    result = migrate_text(text)
+    result = migrate(text)
     cmd = [line for line in result.dockerfile.splitlines() if line.startswith("CMD ")][-1]
     return cmd, [f"{f.code} {f.message}" for f in result.findings]
 
@@ -81,7 +82,7 @@ def test_known_variables_are_substituted_and_split_like_the_shell_does() -> None
 def test_a_variable_read_when_the_container_starts_is_said_to_be_fixed(text: str, expected: str, said: str) -> None:
     """D1: `docker run -e PORT=9000` changed the original's command; the exec form ignores it. The only
     finding was MIG504, an info."""
-    result = migrate_text(text)
+    result = migrate(text)
     cmd = [line for line in result.dockerfile.splitlines() if line.startswith("CMD ")][-1]
     assert cmd == expected
     [fixed] = [f for f in result.findings if f.code == "MIG559"]
@@ -118,7 +119,7 @@ def test_a_shell_form_entrypoint_keeps_ignoring_cmd() -> None:
     """D2: `/bin/sh -c 'python app.py' --debug` ignores --debug; ["python", "app.py"] + CMD ["--debug"] ran the
     app in debug mode."""
     result = migrate_text('FROM python:3.12-slim\nCOPY . /app\nWORKDIR /app\nENTRYPOINT python app.py\nCMD ["--debug"]\n')
-    runtime = result.dockerfile.split("# Runtime stage", 1)[1]
+    runtime = final_stage(result)
     assert 'ENTRYPOINT ["python", "app.py"]' in runtime and "CMD" not in runtime
     [dropped] = [f for f in result.findings if f.code == "MIG560"]
     assert dropped.severity.value == "warning" and dropped.line == 4 and 'CMD ["--debug"] (line 5) dropped' in dropped.message

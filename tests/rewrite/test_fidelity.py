@@ -5,12 +5,9 @@ Each test is a minimal reproduction of one class, migrated end to end (migrator.
 
 from __future__ import annotations
 
-from migrator.api import migrate_text
-from migrator.model import Options, Severity, TagPolicy
+from migration_tools import codes, migrate
 
-
-def migrate(text: str, **options: object):
-    return migrate_text(text, Options(**options))  # type: ignore[arg-type]
+from migrator.model import Severity, TagPolicy
 
 
 def stage_text(dockerfile: str, name: str) -> str:
@@ -19,10 +16,6 @@ def stage_text(dockerfile: str, name: str) -> str:
     start = next(i for i, line in enumerate(lines) if line.startswith("FROM") and line.endswith(f" AS {name}"))
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("FROM")), len(lines))
     return "\n".join(lines[start:end])
-
-
-def codes(result, severity: Severity | None = None) -> list[str]:
-    return [f.code for f in result.findings if severity is None or f.severity is severity]
 
 
 # --- users: the effective user through stage chains ---------------------------------------------

@@ -4,14 +4,7 @@ nginx served its default page while an info note said the content had moved)."""
 
 from __future__ import annotations
 
-from migrator.api import migrate_text
-from migrator.model import Result
-
-
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
+from migration_tools import migrate
 
 
 def test_the_site_copied_into_htdocs_is_served_from_nginx_s_root() -> None:

@@ -8,21 +8,9 @@ distribution; class 2: finding texts that say what the output does.
 from __future__ import annotations
 
 import pytest
+from migration_tools import builder_stage, errors, final_stage, messages, migrate
 
-from migrator.api import migrate_text
-from migrator.model import Options, Severity, TagPolicy
-
-
-def migrate(text: str, **options: object):
-    return migrate_text(text, Options(**options))  # type: ignore[arg-type]
-
-
-def runtime_of(dockerfile: str) -> str:
-    return dockerfile.split("# Runtime stage", 1)[1]
-
-
-def messages(result, code: str) -> list[str]:
-    return [f.message for f in result.findings if f.code == code]
+from migrator.model import Severity, TagPolicy
 
 
 def severities(result, code: str) -> set[Severity]:
@@ -44,7 +32,7 @@ CMD ["python", "app.py"]
 
 
 def test_staged_libraries_and_a_root_installed_venv_are_not_chowned():
-    runtime = runtime_of(migrate(PYTHON_APP_USER).dockerfile)
+    runtime = final_stage(migrate(PYTHON_APP_USER).dockerfile)
     assert "COPY --from=builder /runtime-libs/usr/lib/ /usr/lib/\n" in runtime
     assert "COPY --from=builder /opt/venv /opt/venv\n" in runtime  # pip ran as root in the original
     assert "COPY --from=builder --chown=65532:65532 /app /app" in runtime  # the app's own directory
@@ -59,7 +47,7 @@ COPY . .
 USER www-data
 CMD ["php", "server.php"]
 """
-    runtime = runtime_of(migrate(text).dockerfile)
+    runtime = final_stage(migrate(text).dockerfile)
     assert "COPY --from=builder /runtime-libs/etc/php/conf.d/ /etc/php/conf.d/\n" in runtime
     assert "COPY --from=builder /runtime-libs/usr/lib/ /usr/lib/\n" in runtime
     assert "--chown" not in "".join(line for line in runtime.splitlines() if "/runtime-libs" in line)
@@ -75,7 +63,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 CMD ["python", "app.py"]
 """
-    assert "COPY --from=builder --chown=65532:65532 /opt/venv /opt/venv" in runtime_of(migrate(text).dockerfile)
+    assert "COPY --from=builder --chown=65532:65532 /opt/venv /opt/venv" in final_stage(migrate(text).dockerfile)
 
 
 # --- class 4: packages Wolfi splits differently, or compiles into PHP ---------------------------------
@@ -136,10 +124,6 @@ def test_ruby_headers_match_the_ruby_that_latest_serves():
 
 
 # --- class 1: paths and users of the source image as RUN arguments ------------------------------------
-
-
-def errors(result, code: str) -> list[str]:
-    return [f.message for f in result.findings if f.code == code and f.severity is Severity.ERROR]
 
 
 def test_setcap_on_docker_hub_pythons_interpreter_is_an_error_and_locale_gen_edits_go():
@@ -452,7 +436,7 @@ COPY . .
 CMD ["bundle", "exec", "puma"]
 """)
     assert result.dockerfile.count("gem install bundler") == 1
-    builder = result.dockerfile.split("# Runtime stage", 1)[0]
+    builder = builder_stage(result)
     assert builder.index("ENV GEM_HOME=/usr/local/bundle") < builder.index("gem install bundler")  # into GEM_HOME
 
 

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from migration_tools import codes, messages
 
 from migrator.model import Severity
-
-
-def codes(result):
-    return [f.code for f in result.findings]
-
-
-def messages(result, code):
-    return [f.message for f in result.findings if f.code == code]
-
 
 # --- Debian / Ubuntu -----------------------------------------------------------------------------
 

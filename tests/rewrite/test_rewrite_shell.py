@@ -5,15 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from migration_tools import codes
 
 from migrator.model import Severity
 from migrator.rewrite.shell import Edit, ShellRewrite, apply_edits, rewrite_script
 from migrator.rewrite.shell_syntax import SimpleCommand, simple_commands
-
-
-def codes(result):
-    return [f.code for f in result.findings]
-
 
 # --- removing commands with the operator that joined them ------------------------------------------
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from migration_tools import codes
 
 from migrator.model import Severity
-
-
-def codes(result):
-    return [f.code for f in result.findings]
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from migration_tools import builder_stage, final_stage
 
 from migrator.api import migrate_text
 from migrator.model import Options
@@ -32,7 +33,7 @@ CMD ["python", "/app/render.py"]
 
 def test_the_runtime_copies_the_staged_tree_not_single_globs():
     result = migrate_text(L_SO_CLOSURE, Options())
-    builder, runtime = result.dockerfile.split("# Runtime stage", 1)
+    builder, runtime = builder_stage(result), final_stage(result)
     assert "for path in /usr/lib/libpango-1.0.so.*" in builder and "/usr/lib/ImageMagick-7*" in builder
     assert '"$ld" --list' in builder  # the closure is resolved where the libraries are
     assert "COPY --from=builder /runtime-libs/usr/lib/ /usr/lib/" in runtime
@@ -45,7 +46,7 @@ def test_php_extensions_reach_a_distroless_php_runtime():
     text = ("FROM php:8.2-fpm\nRUN docker-php-ext-install zip && echo 'memory_limit=512M' > $PHP_INI_DIR/conf.d/app.ini\n"
             "COPY . /var/www/html\n")
     result = migrate_text(text, Options())
-    builder, runtime = result.dockerfile.split("# Runtime stage", 1)
+    builder, runtime = builder_stage(result), final_stage(result)
     assert "RUN apk add --no-cache php-zip && echo 'memory_limit=512M' > /etc/php/conf.d/app.ini" in builder
     assert "for path in /usr/lib/php/modules/* /etc/php/conf.d/*;" in builder
     assert "COPY --from=builder /runtime-libs/etc/php/conf.d/ /etc/php/conf.d/" in runtime

@@ -7,32 +7,21 @@ install -o/-g, su) creates it first (MIG562), as root, keeping the user in force
 
 from __future__ import annotations
 
-from migrator.api import migrate_text
-from migrator.model import Options, Severity
+from migration_tools import builder_stage, codes, final_stage, migrate
 
-
-def migrate(text: str):
-    return migrate_text(text, Options())
-
-
-def codes(result) -> list[str]:
-    return [f.code for f in result.findings]
-
-
-def builder_of(result) -> str:
-    return result.dockerfile.split("# Runtime stage", 1)[0]
+from migrator.model import Severity
 
 
 def test_php_apache_chown_www_data_creates_the_user_as_root_before_the_chown():
     text = "FROM php:8.2-apache\nWORKDIR /var/www/html\nCOPY . .\nRUN chown -R www-data:www-data /var/www/html\n"
     result = migrate(text)
-    builder = builder_of(result)
+    builder = builder_stage(result)
     assert builder.startswith("FROM cgr.dev/chainguard/php:latest-fpm-dev AS builder\nUSER root\nRUN adduser -D www-data\n")
     assert builder.index("RUN adduser -D www-data") < builder.index("RUN chown -R www-data:www-data /var/www/html")
     assert "MIG413" not in codes(result) and "MIG405" not in codes(result)
     [created] = [f.message for f in result.findings if f.code == "MIG562"]
     assert "www-data" in created and "a free uid: 33" in created and "chown -R www-data" in created  # 33: xfs
-    runtime = result.dockerfile.split("# Runtime stage", 1)[1]
+    runtime = final_stage(result)
     assert "adduser" not in runtime and "www-data" not in runtime  # the distroless runtime keeps its own user
 
 
@@ -41,7 +30,7 @@ def test_alpine_www_data_keeps_alpines_uid():
     assert "\nRUN adduser -D -u 82 www-data\nRUN chown -R www-data:www-data /var/www\n" in result.dockerfile
     assert "MIG413" not in codes(result)
     php = migrate("FROM php:8.2-fpm-alpine\nRUN chgrp -R www-data /var/www/html\n")  # Alpine's www-data, not php's 33
-    assert builder_of(php).count("adduser") == 1 and "RUN adduser -D -u 82 www-data\nRUN chgrp" in php.dockerfile
+    assert builder_stage(php).count("adduser") == 1 and "RUN adduser -D -u 82 www-data\nRUN chgrp" in php.dockerfile
 
 
 def test_nginx_user_is_the_chainguard_images_own():
@@ -68,7 +57,7 @@ def test_su_install_and_user_before_a_run_create_the_user_and_keep_the_user_in_f
 
 def test_a_stage_that_creates_the_user_itself_gets_no_second_one():
     result = migrate("FROM php:8.2-apache\nRUN adduser --system www-data && chown www-data /srv\n")
-    assert builder_of(result).count("adduser") == 1 and "MIG562" not in codes(result)
+    assert builder_stage(result).count("adduser") == 1 and "MIG562" not in codes(result)
     chained = migrate("FROM php:8.2-apache AS base\nRUN chown -R www-data /srv\nFROM base\nRUN chown www-data /x\n")
     assert chained.dockerfile.count("adduser") == 1  # the stage built FROM base has it already
     assert "MIG413" not in codes(chained)
@@ -91,7 +80,7 @@ def test_migrating_the_output_again_changes_nothing():
 
 def test_usermod_adding_the_source_user_to_a_group_creates_it_first():
     result = migrate("FROM php:8.2-fpm\nRUN usermod -aG staff www-data\n")
-    builder = builder_of(result)
+    builder = builder_stage(result)
     assert builder.index("RUN adduser -D www-data\n") < builder.index("addgroup www-data staff")
     assert "MIG562" in codes(result)
 
@@ -153,7 +142,7 @@ def test_a_primary_group_from_usermod_g_is_the_group_that_has_it():
 
 def test_usermod_with_groups_keeps_the_group_joins():
     result = migrate("FROM php:8.2-fpm\nRUN usermod -aG staff -u 1000 www-data\n")
-    builder = builder_of(result)
+    builder = builder_stage(result)
     assert "RUN adduser -D -u 1000 www-data\n" in builder and "addgroup www-data staff" in builder
     assert "usermod" not in builder
 
@@ -177,7 +166,7 @@ def test_usermod_of_a_user_nobody_creates_stays_an_error():
 def test_the_source_users_uid_becomes_the_image_users():
     node = migrate("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && chown -R 1000:1000 /app\nUSER 1000\n"
                    "CMD [\"node\", \"index.js\"]\n")
-    builder = builder_of(node)
+    builder = builder_stage(node)
     assert "RUN npm ci && chown -R 65532:65532 /app\nUSER 65532\n" in builder
     assert codes(node).count("MIG421") == 2 and "MIG406" not in codes(node)
     nginx = migrate("FROM nginx:1.25\nCOPY --chown=101:101 site /usr/share/nginx/html\n")

@@ -6,18 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from migration_tools import migrate
 
-from migrator.api import migrate_text
 from migrator.model import Options, Result
 
 UV_APP = ("FROM python:3.12-slim\nRUN pip install uv\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen\n"
           "CMD {command}\n")
-
-
-def migrate(text: str, options: Options | None = None) -> Result:
-    result = migrate_text(text, options)
-    assert migrate_text(result.dockerfile, options).dockerfile == result.dockerfile, "not idempotent"
-    return result
 
 
 def runtime_cmd(result: Result) -> str:
