@@ -8,8 +8,8 @@ where the script needs it, the start command, the findings, the verdict."""
 from __future__ import annotations
 
 import pytest
+from migration_tools import migrate, verdict
 
-from migrator.api import migrate_text
 from migrator.model import Result
 
 NODE_APP = "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
@@ -18,16 +18,8 @@ VENV_APP = ("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n"
             'ENV PATH="/app/venv/bin:$PATH"\n')
 
 
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    again = migrate_text(result.dockerfile)
-    assert again.dockerfile == result.dockerfile, "not idempotent"
-    return result
 
 
-def verdict(result: Result) -> tuple[str, str]:
-    assert result.runtime is not None
-    return result.runtime.status, result.runtime.reason
 
 
 def codes(result: Result) -> set[str]:

@@ -6,17 +6,13 @@ works; the builder's go writes to its own GOPATH, which the runtime gets in /usr
 from __future__ import annotations
 
 import pytest
+from migration_tools import migrate
 
-from migrator.api import migrate_text
 from migrator.model import Result
 
 _GO = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\n"
 
 
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
 
 
 def runtime_lines(result: Result) -> list[str]:

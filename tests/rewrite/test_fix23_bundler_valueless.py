@@ -6,18 +6,12 @@ left as written, and W MIG419 says why."""
 from __future__ import annotations
 
 import pytest
-
-from migrator.api import migrate_text
-from migrator.model import Result
+from migration_tools import migrate
 
 _RUBY = "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\n"
 _END = 'CMD ["bundle", "exec", "puma"]\n'
 
 
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
 
 
 @pytest.mark.parametrize(("run", "flag"), [

@@ -6,8 +6,8 @@ ported, and the verdict was ok for a container that exits at start."""
 from __future__ import annotations
 
 import pytest
+from migration_tools import migrate
 
-from migrator.api import migrate_text
 from migrator.model import Result
 from migrator.parse import parse
 from migrator.rewrite.launchers import port_launcher
@@ -19,10 +19,6 @@ _RAILS = ("FROM ruby:3.3-slim\nWORKDIR /rails\nENV RAILS_ENV=production BUNDLE_D
           "COPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\nEXPOSE 3000\n")
 
 
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
 
 
 def last_line(result: Result, keyword: str) -> str:

@@ -5,34 +5,20 @@ a loop's, set by the base image) makes the path unknown: not copied, not judged,
 
 from __future__ import annotations
 
-from migrator.api import migrate_text
+from migration_tools import codes, final_stage, migrate, status
+
 from migrator.model import Result
 from migrator.parse.dockerfile import parse
 from migrator.plan.facts import read_facts
 from migrator.plan.stages import split_stages
 
 
-def migrate(text: str) -> Result:
-    result = migrate_text(text)
-    assert migrate_text(result.dockerfile).dockerfile == result.dockerfile, "not idempotent"
-    return result
-
-
-def runtime(result: Result) -> str:
-    return result.dockerfile.rsplit("\nFROM ", 1)[-1]
-
-
 def copies(result: Result) -> list[str]:
-    return [line for line in runtime(result).splitlines() if line.startswith("COPY --from=")]
+    return [line for line in final_stage(result).splitlines() if line.startswith("COPY --from=")]
 
 
-def codes(result: Result) -> list[str]:
-    return [f.code for f in result.findings]
 
 
-def status(result: Result) -> str:
-    assert result.runtime is not None
-    return result.runtime.status
 
 
 PYTHON = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n{run}\n' \
