@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.facts import heredoc_marker_spans, run_body_offset, run_script_spans, run_scripts, script_heredocs
@@ -90,6 +92,7 @@ def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutc
     wrapper, or in the script of `sh -c`) with flags Bundler 4 removed, which becomes the shell form it needs
     (`bundle config set ... && bundle install`)."""
     from migrator.findings import packages as codes
+    from migrator.parse.dockerfile import parse_instruction
     from migrator.plan.facts import shell_script
     from migrator.rewrite.bundler_flags import exec_form_translated
     from migrator.rewrite.packages import MANAGERS, WRAPPERS
@@ -104,11 +107,25 @@ def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutc
     if ruby and (translated := exec_form_translated(instruction, argv, family, rules)) is not None:
         outcome.raw, outcome.findings = translated
         return outcome
-    if program in MANAGERS or program in WRAPPERS or program in USER_COMMANDS:
+    script = shell_script(run)
+    named = [w for w in re.split(r"[\s;&|()]+", script or "") if w in MANAGERS or w in WRAPPERS or w in USER_COMMANDS]
+    if named and run == tuple(argv) and run[0].rsplit("/", 1)[-1] == "sh" and "\n" not in (script or ""):
+        # `RUN ["sh", "-c", "apt-get update && ..."]` is the shell form's own command: written so, it is translated
+        shell_form = parse_instruction(f"RUN {script}{_newline(instruction.raw)}", instruction.line,
+                                       instruction.escape)
+        in_shell_form = translate_run(shell_form, family, rules)
+        if in_shell_form.raw != shell_form.raw:
+            return in_shell_form
+    if program in MANAGERS or program in WRAPPERS or program in USER_COMMANDS or named:
+        runs = program if not named else named[0]
         outcome.findings.append(codes.UNSUPPORTED_PACKAGE_COMMAND.finding(
-            instruction.line, f"`RUN {instruction.body.strip()}` runs {program} in exec form: left as written, "
+            instruction.line, f"`RUN {instruction.body.strip()}` runs {runs} in exec form: left as written, "
             f"and it fails on Wolfi; write it in shell form so that it can be translated"))
     return outcome
+
+
+def _newline(raw: str) -> str:
+    return "\r\n" if raw.endswith("\r\n") else "\n" if raw.endswith("\n") else ""
 
 
 def _removed_heredocs(instruction: Instruction, offset: int, edits: list[Edit]) -> list[int] | None:

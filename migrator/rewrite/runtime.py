@@ -341,7 +341,8 @@ def _note_uncarried(context: RuntimeContext) -> None:
     """Say which files of the original final stage the runtime does not have (MIG561)."""
     facts = context.facts
     carried = [c.destination for c in runtime_copies(context)] + [t for _, t in facts.unplaced_copies]
-    lost = uncarried(facts, carried, made_directories(facts))
+    removed = gone_at_end(facts)  # (what the original removed again, it did not have either)
+    lost = [path for path in uncarried(facts, carried, made_directories(facts)) if not removed(path)]
     for command, word in unknown_directories(facts):
         context.findings.append(finding("MIG581", command.line, f"`{command.words[0]}` makes {word}, a path through "
                                         "a variable whose value this file does not show: the runtime does not get "

@@ -74,6 +74,9 @@ def test_the_venvs_own_pip_is_still_found_when_an_os_package_installs_pip_too() 
     ("chmod 755 /usr/local/bin/supervisord", "chmod 755 /opt/venv/bin/supervisord"),
     ("chown 1000:1000 /usr/local/bin/supervisord", "chown 1000:1000 /opt/venv/bin/supervisord"),
     ("chmod 755 \\\n    /usr/local/bin/supervisord", "chmod 755 \\\n    /opt/venv/bin/supervisord"),
+    # review 11, P11-3: a copy needs its source as a link does
+    ("cp /usr/local/bin/supervisord /usr/bin/supervisord", "cp /opt/venv/bin/supervisord /usr/bin/supervisord"),
+    ("install -m 755 /usr/local/bin/supervisord /usr/bin/", "install -m 755 /opt/venv/bin/supervisord /usr/bin/"),
 ])
 def test_a_step_that_links_or_chmods_a_named_console_script_takes_it_from_the_venv(step: str, moved: str) -> None:
     result = migrate(f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install supervisor && {step}\n"
@@ -103,8 +106,10 @@ def test_a_step_needing_a_script_only_an_unread_pip_install_can_have_written_is_
 
 
 @pytest.mark.parametrize("install", ["pip install --no-cache-dir /src", "pip install -r requirements.txt"])
-def test_a_link_into_usr_local_bin_to_a_script_only_pip_can_have_written_is_an_error(install: str) -> None:
-    result = migrate(f"FROM python:3.12-slim\nCOPY . /src\nRUN {install} && ln -s /usr/local/bin/mytool "
+@pytest.mark.parametrize("placing", ["ln -s", "cp"])
+def test_a_link_into_usr_local_bin_to_a_script_only_pip_can_have_written_is_an_error(install: str,
+                                                                                       placing: str) -> None:
+    result = migrate(f"FROM python:3.12-slim\nCOPY . /src\nRUN {install} && {placing} /usr/local/bin/mytool "
                      "/usr/local/bin/mt\nCMD [\"mt\", \"serve\"]\n")
     # the link writes only /usr/local/bin/mt, so nothing but pip can have written mytool: the link dangles (R9-4)
     assert any(f.code == "MIG574" and f.severity.value == "error" and "/opt/venv/bin/mytool" in f.message

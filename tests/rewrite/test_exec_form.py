@@ -175,3 +175,18 @@ def test_exec_stays_where_a_shell_still_runs_the_command(runtime_has_shell: bool
     instruction = parse("FROM x\nCMD exec node migrate.js; node server.js\n").instructions[-1]
     outcome = convert_command(instruction, {}, set(), runtime_has_shell=runtime_has_shell)
     assert outcome.argv == ["/bin/sh", "-c", "exec node migrate.js; node server.js"]
+
+
+def test_an_exec_form_sh_c_package_install_is_translated_in_shell_form() -> None:
+    """Review 11 (P11-1): `RUN ["sh", "-c", "apt-get ..."]` was left as written with no finding; apt-get fails on
+    Wolfi. It is the shell form's own command, so it is written and translated so."""
+    result = migrate('FROM node:20-slim\nWORKDIR /app\nCOPY . .\n'
+                     'RUN ["sh", "-c", "apt-get update && apt-get install -y curl"]\nCMD ["node", "server.js"]\n')
+    assert "RUN apk add --no-cache curl\n" in result.dockerfile
+    assert "apt-get" not in result.dockerfile
+
+
+def test_an_exec_form_bash_c_package_install_is_an_error() -> None:
+    result = migrate('FROM node:20-slim\nRUN ["bash", "-c", "apt-get update && apt-get install -y curl"]\n'
+                     'CMD ["node", "server.js"]\n')
+    assert any(f.code == "MIG310" and f.severity.value == "error" for f in result.findings)

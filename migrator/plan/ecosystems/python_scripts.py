@@ -208,12 +208,14 @@ def _names_it(runs: str, path: str) -> bool:
 
 # chmod, chown, chgrp up to the end of their command: their operands must exist, they write no new file
 _MODE_CHANGES = re.compile(r"(?<![\w./-])(?:chmod|chown|chgrp)\s[^;&|\n]*")
-_LINKS = re.compile(r"(?<![\w./-])ln\s[^;&|\n]*")
+# ln, cp, mv and install up to the end of their command: their sources must be there already, they write only the
+# destination (`cp /usr/local/bin/celery /usr/local/bin/worker` needs celery)
+_LINKS = re.compile(r"(?<![\w./-])(?:ln|cp|mv|install)\s[^;&|\n]*")
 
 
 def _link_destination(match: re.Match[str]) -> str:
-    """An `ln` command with only what it writes: its last operand, or the directory of `-t` (its sources must
-    exist already)."""
+    """An `ln`, `cp`, `mv` or `install` command with only what it writes: its last operand, or the directory of
+    `-t` (its sources must exist already)."""
     words = match.group(0).split()
     for index, word in enumerate(words[1:], 1):
         if word.startswith("--target-directory="):
