@@ -76,12 +76,33 @@ def _copy_placed(program: str, placements: list[Placement], context: EcosystemCo
             plan.copies.append(Copy(path, path))
             plan.note("MIG518", placement.command.line, f"`{program}`, the start command, is put at {candidate} by "
                       f"`{placement.command.words[0]}` in the builder: the runtime gets {path}")
+            _copy_link_target(placement, plan)
             if placement.condition:
                 plan.note("MIG572", placement.command.line, f"`{' '.join(placement.command.words)}` runs only on a "
                           f"condition ({placement.condition}): when it did not, {path} is not in the builder and "
                           f"`COPY --from` of it fails the build (the start command `{program}` could not start "
                           "without it either); put it there unconditionally, or start another program")
         return
+
+
+# where the runtime image has its own files: a link into them needs no copy of its target (the -dev image's would
+# replace the runtime's)
+_IMAGE_TREES = ("/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/lib", "/lib", "/usr/libexec", "/usr/share", "/etc")
+
+
+def _copy_link_target(placement: Placement, plan: RuntimePlan) -> None:
+    """`make install && ln -s /usr/local/bin/mytool /usr/local/bin/mt`: a COPY --from copies the link, not the file
+    it points to; the runtime needs that file too, or the link dangles and the command cannot start."""
+    words = placement.command.words
+    symbolic = posixpath.basename(words[0]) == "ln" and any(
+        w == "--symbolic" or (w[:1] == "-" and w[1:2] != "-" and "s" in w) for w in words[1:])
+    target = placement.source
+    if not symbolic or not target.startswith("/") or "$" in target or any(_inside(target, t) for t in _IMAGE_TREES):
+        return
+    if not any(_inside(target, c.destination) for c in plan.copies):
+        plan.copies.append(Copy(target, target))
+        plan.note("MIG518", placement.command.line, f"{placement.path} is a link to {target}: the runtime gets "
+                  f"{target} too, or the link would point to nothing")
 
 
 def _follow_moves(plan: RuntimePlan, placements: list[Placement]) -> None:

@@ -91,3 +91,19 @@ def test_a_java_agent_with_options_is_copied() -> None:
                      "RUN wget -q -O /opt/otel.jar https://example.com/otel.jar\n"
                      'ENV JAVA_TOOL_OPTIONS="-javaagent:/opt/otel.jar -Xmx1g"\nENTRYPOINT ["java","-jar","/app/app.jar"]\n')
     assert "COPY --from=builder /opt/otel.jar /opt/otel.jar" in final_stage(result)
+
+
+def test_a_link_the_start_command_runs_is_copied_with_the_file_it_points_to() -> None:
+    """Review 11 (P11-2): the runtime copied /usr/local/bin/mt, a link, without /usr/local/bin/mytool: it dangled."""
+    result = migrate("FROM debian:12\nRUN apt-get update && apt-get install -y build-essential\nCOPY . /src\n"
+                     "RUN cd /src && make install && ln -s /usr/local/bin/mytool /usr/local/bin/mt\n"
+                     'CMD ["mt", "serve"]\n')
+    runtime = final_stage(result)
+    assert "COPY --from=builder /usr/local/bin/mt /usr/local/bin/mt" in runtime
+    assert "COPY --from=builder /usr/local/bin/mytool /usr/local/bin/mytool" in runtime
+
+
+def test_a_link_into_the_image_s_own_files_copies_no_target() -> None:
+    result = migrate("FROM debian:12\nRUN apt-get update && apt-get install -y curl\nCOPY app /usr/local/bin/app\n"
+                     "RUN ln -s /usr/bin/curl /usr/local/bin/fetch\nCMD [\"fetch\", \"https://example.com\"]\n")
+    assert "/usr/bin/curl /usr/bin/curl" not in result.dockerfile
