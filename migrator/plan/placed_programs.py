@@ -76,7 +76,7 @@ def _copy_placed(program: str, placements: list[Placement], context: EcosystemCo
             plan.copies.append(Copy(path, path))
             plan.note("MIG518", placement.command.line, f"`{program}`, the start command, is put at {candidate} by "
                       f"`{placement.command.words[0]}` in the builder: the runtime gets {path}")
-            _copy_link_target(placement, plan)
+            _copy_link_target(placement, context, plan)
             if placement.condition:
                 plan.note("MIG572", placement.command.line, f"`{' '.join(placement.command.words)}` runs only on a "
                           f"condition ({placement.condition}): when it did not, {path} is not in the builder and "
@@ -90,14 +90,20 @@ def _copy_placed(program: str, placements: list[Placement], context: EcosystemCo
 _IMAGE_TREES = ("/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/lib", "/lib", "/usr/libexec", "/usr/share", "/etc")
 
 
-def _copy_link_target(placement: Placement, plan: RuntimePlan) -> None:
+def _copy_link_target(placement: Placement, context: EcosystemContext, plan: RuntimePlan) -> None:
     """`make install && ln -s /usr/local/bin/mytool /usr/local/bin/mt`: a COPY --from copies the link, not the file
-    it points to; the runtime needs that file too, or the link dangles and the command cannot start."""
+    it points to; the runtime needs that file too, or the link dangles and the command cannot start. A console
+    script pip now writes into the virtualenv is not copied: the link was pointed there, and the venv is copied."""
+    from migrator.plan.ecosystems.python import installs_dependencies
+    from migrator.plan.ecosystems.python_scripts import venv_script_source
+
     words = placement.command.words
     symbolic = posixpath.basename(words[0]) == "ln" and any(
         w == "--symbolic" or (w[:1] == "-" and w[1:2] != "-" and "s" in w) for w in words[1:])
     target = placement.source
     if not symbolic or not target.startswith("/") or "$" in target or any(_inside(target, t) for t in _IMAGE_TREES):
+        return
+    if any(installs_dependencies(c) for c in context.facts.commands) and venv_script_source(context.facts, target):
         return
     if not any(_inside(target, c.destination) for c in plan.copies):
         plan.copies.append(Copy(target, target))
