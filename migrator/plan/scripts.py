@@ -400,18 +400,31 @@ class WrittenHead(str):
     echo "exec node $APP" >> /start.sh`): its first line says what the file is, nothing more."""
 
 
+class Downloaded(WrittenHead):
+    """A file a download writes (`curl -fsSL URL > f`, `curl -o f URL`, `wget -qO f URL`): its text is not known
+    (an unread WrittenHead), the name its URL gives it is (`wait-for-it.sh`: a script, whatever `f` is called)."""
+
+    source: str = ""
+
+
+def _downloaded(url: str) -> Downloaded:
+    download = Downloaded("")
+    download.source = posixpath.basename(url.split("?", 1)[0].split("#", 1)[0])
+    return download
+
+
 def run_written_scripts(chain: list[Stage], heads: bool = False) -> dict[str, str]:
     """{absolute path: text} of each file a RUN writes whose text is in the Dockerfile:
     `printf '#!/bin/sh\\nexec app\\n' > /start.sh`, `echo '#!/bin/bash' > /entrypoint.sh` (`>>` appends),
     `{ echo ...; echo ...; } > /start.sh`, `cat <<EOF > /start.sh` (in the RUN's command line or in a script it
     runs), `echo ... | tee /start.sh`. A file a later command writes with text this tool cannot know is dropped;
     with `heads`, a file whose first line is known and whose rest is not is kept as a WrittenHead, and one whose
-    text is not known at all as an empty one (unread)."""
+    text is not known at all as an empty one (unread; a Downloaded one for a download: `curl -o /start URL`)."""
     from migrator.plan.facts import run_scripts
 
     written: dict[str, str] = {}
     for instruction, workdir, env in _copies_in_place(chain, ("RUN",)):
-        if ">" not in instruction.raw and "tee" not in instruction.raw:
+        if not writes_files(instruction.raw):
             continue
         heredocs = [h.body for h in instruction.heredocs]
         for script, first_line in run_scripts(instruction):  # (its command line, the bodies a shell runs)
@@ -419,6 +432,11 @@ def run_written_scripts(chain: list[Stage], heads: bool = False) -> dict[str, st
                 path = absolute(target, workdir, env)
                 written[path] = _written_after(written.get(path, "") if append else "", text)
     return {path: text for path, text in written.items() if heads or not isinstance(text, WrittenHead)}
+
+
+def writes_files(text: str) -> bool:
+    """Whether a RUN's text may write a file run_written_scripts reads (a redirect, tee, a download)."""
+    return any(word in text for word in (">", "tee", "curl", "wget"))
 
 
 def unread(text: str | None) -> bool:
@@ -431,6 +449,8 @@ def _written_after(before: str, text: str | None) -> str:
     """A file's text after `text` is added to `before` (None: what is added is not known)."""
     if isinstance(before, WrittenHead):
         return before  # (nothing after an unknown part is known)
+    if isinstance(text, Downloaded) and not before:
+        return text
     if text is None or isinstance(text, WrittenHead):
         return _head(before + (text or ""))
     return before + text
@@ -459,6 +479,8 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
     for node in walk(src.root):
         if node.type == "command" and depth < 2 and (line := _shell_c_line(src, node)) is not None:
             found += [(node.start_byte, *written) for written in _redirected_texts(line, first_line, [], depth + 1)]
+        if node.type == "command":  # (`curl -fsSLo /usr/local/bin/app URL`)
+            found += [(node.start_byte, target, download, False) for target, download in _download_files(src, node)]
         if node.type == "pipeline" and len(node.named_children) == 2:
             writer, tee = node.named_children
             found += _teed(src, tee, _output(src, writer, None))
@@ -478,6 +500,40 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
             found.append((start, target, _output(src, body, heredoc, heredocs[heredoc_index:]), append))
     for _, target, text, append in sorted(found, key=lambda item: item[0]):
         yield target, text, append
+
+
+def _download_words(src: Source, command: Node) -> tuple[str, tuple[str, ...]] | None:
+    """(downloader, its arguments) of a curl or wget command whose words are literal."""
+    from migrator.rewrite.shell_syntax import command_words, literal
+
+    values = [literal(src, c) for c in command_words(command)[1]]
+    if not values or any(w is None for w in values) or posixpath.basename(values[0] or "") not in ("curl", "wget"):
+        return None
+    return posixpath.basename(values[0] or ""), tuple(w or "" for w in values[1:])
+
+
+def _download_files(src: Source, command: Node) -> list[tuple[str, Downloaded]]:
+    """(file, what it holds) of each file a curl or wget command writes by its options (rewrite.uncarried's
+    download_targets), each with the name of the URL it comes from."""
+    from migrator.rewrite.uncarried import download_targets
+
+    download = _download_words(src, command)
+    if download is None:
+        return []
+    urls = [w for w in download[1] if "://" in w]
+    return [(target, _downloaded(urls[0] if urls else target)) for target in download_targets(*download)]
+
+
+def _downloaded_output(src: Source, command: Node) -> Downloaded | None:
+    """What a curl or wget command that writes its download to its standard output (`curl -fsSL URL > f`,
+    `wget -qO- URL`) writes: a download of its URL."""
+    from migrator.rewrite.uncarried import download_targets
+
+    download = _download_words(src, command)
+    urls = [w for w in download[1] if "://" in w] if download is not None else []
+    if download is None or not urls or download_targets(*download):
+        return None
+    return _downloaded(urls[0])
 
 
 def _shell_c_line(src: Source, command: Node) -> str | None:
@@ -532,6 +588,8 @@ def _output(src: Source, node: Node, heredoc: str | None, pending: list[str] | N
         assignments, nodes = command_words(node)
         words: list[str | None] = [_word_value(src, c) for c in nodes] if not assignments else [None]
         text = _command_output(words, heredoc)
+        if text is None and (download := _downloaded_output(src, node)) is not None:
+            return download
         return text if text is not None or assignments else _output_head(src, nodes, words)
     if node.type in ("compound_statement", "subshell", "list", "program"):
         if any(c.type == "||" for c in node.children):

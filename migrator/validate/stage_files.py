@@ -49,12 +49,11 @@ class Context:
     def written_by_runs(self, view: StageView, heads: bool = False) -> dict[str, str]:
         """plan.scripts.run_written_scripts of the view's stage chain, read once; with `heads`, the files whose
         first line only is known too, or none of it (plan.scripts.WrittenHead)."""
-        from migrator.plan.scripts import WrittenHead, run_written_scripts
+        from migrator.plan.scripts import WrittenHead, run_written_scripts, writes_files
 
         key = view.chain[-1].index
         if key not in self.written:
-            runs = ">" in view.runs or "tee" in view.runs
-            self.written[key] = run_written_scripts(view.chain, heads=True) if runs else {}
+            self.written[key] = run_written_scripts(view.chain, heads=True) if writes_files(view.runs) else {}
         if heads:
             return self.written[key]
         return {path: text for path, text in self.written[key].items() if not isinstance(text, WrittenHead)}
@@ -126,7 +125,7 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
         return True  # a directory the source stage fills (mv, tar -C, mkdir): its files are not listed
     if posixpath.basename(posixpath.dirname(source_path)) != "bin" or not INSTALLERS.search(view.evidence):
         return False
-    if _made_elsewhere(view, context, source_path):
+    if _made_elsewhere(view, context, source_path) or _pip_installed_elsewhere(view, source_path):
         return False  # (`printf ... > /usr/local/bin/start`: the stage's `start` is that file)
     # a guess: the copied bin/ of an install tree (/opt/venv/bin, /usr/local/bundle/bin) holds what its installer
     # wrote, but not a program an OS package of the stage installs (apt nodejs's node is in /usr/bin)
@@ -141,6 +140,22 @@ def _made_elsewhere(view: StageView, context: Context, path: str) -> bool:
     copied = [p for p in context.run_copies(view) if posixpath.basename(posixpath.dirname(p)) in ("bin", "sbin")]
     made = [*context.written_by_runs(view, heads=True), *copied]  # (`mv dist /opt/app` moves a directory)
     return any(posixpath.basename(other) == name and other != path for other in made)
+
+
+def _pip_installed_elsewhere(view: StageView, path: str) -> bool:
+    """Whether a pip install of the stage names the package of the console script at `path` (its script, or its
+    own name: `pip install uv gunicorn`) and writes it into another directory than `path`'s install tree: that
+    install puts the program where its own pip writes (the active VIRTUAL_ENV, or the system's), not into any
+    tree an installer filled (`uv sync` makes /app/.venv, which holds neither uv nor gunicorn)."""
+    from migrator.plan.ecosystems.python_scripts import pip_scripts
+    from migrator.plan.facts import read_facts
+
+    tree = posixpath.dirname(posixpath.dirname(path))
+    for stage in view.chain:
+        facts = read_facts(stage)
+        if pip_scripts(facts).named(posixpath.basename(path)):
+            return facts.env.get("VIRTUAL_ENV") != tree and not mentions(view.runs, tree)
+    return False
 
 
 # what a virtualenv's bin/ holds besides console scripts, even when an OS package installs the same names
@@ -219,7 +234,7 @@ def _origin(view: StageView, context: Context, path: str, depth: int,
         return "written", text  # `RUN printf '#!/bin/sh\n...' > /start.sh`: its text is in the Dockerfile
     if (text := context.written_by_runs(view, heads=True).get(path)) is not None:
         # (`echo '#!/bin/bash' > /start.sh && echo "exec $APP" >> /start.sh`; `cat start.tpl > /start.sh`: unread)
-        return ("unread", None) if unread(text) else ("head", text)
+        return ("unread", downloaded_name(text)) if unread(text) else ("head", text)
     made = _MODE_CHANGES.sub(" ", _RUN_COPY_COMMANDS.sub(" ", view.runs))
     if mentions(made, path) or _in_output_directory(view, path, False):
         return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
@@ -289,9 +304,17 @@ def located_origin(view: StageView, context: Context, located: Located) -> tuple
         return _origin(view, context, copied_from, 1, run_copied=True)
     if located.how == "created" and (text := context.written_by_runs(view, heads=True).get(located.path)) is not None:
         if unread(text):
-            return "unread", None  # (`cat start.tpl > /start.sh`)
+            return "unread", downloaded_name(text)  # (`cat start.tpl > /start.sh`; `curl URL > /start`)
         return ("written", text) if text == context.written_by_runs(view).get(located.path) else ("head", text)
     return located.how, None
+
+
+def downloaded_name(text: str) -> str | None:
+    """The name of the URL a file a RUN downloads comes from (`wait-for-it.sh` of `curl URL/wait-for-it.sh -o
+    /usr/local/bin/wait-for-it`), or None."""
+    from migrator.plan.scripts import Downloaded
+
+    return text.source or None if isinstance(text, Downloaded) else None
 
 
 def file_kind(context: Context, origin: str, source: str | None) -> str | None:

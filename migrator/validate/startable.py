@@ -290,7 +290,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
                              need="missing")
     origin, source = located_origin(view, context, located)
     kind = file_kind(context, origin, source)
-    named = looks_like_script(located.path, located.source) and kind not in ("elf", "script")
+    # (a download is a script by the name of its URL too: `curl URL/wait-for-it.sh > /usr/local/bin/wait-for-it`)
+    named = looks_like_script(located.path, _source_name(located, origin, source)) and kind not in ("elf", "script")
     # a file from the build context started directly, without an extension: a binary or a script, unknown
     # unless the build context is on disk and its first bytes say
     unknown = (not named and not is_shell(program) and origin == "context" and context.source_shell != "none"
@@ -377,9 +378,14 @@ def _inner_needs_bash(view: StageView, context: Context, inner: str) -> str | No
         return None
     origin, source = located_origin(view, context, located)
     kind = file_kind(context, origin, source)
-    script = looks_like_script(located.path, located.source) or "." not in posixpath.basename(located.path)
-    return _needs_bash(inner, origin == "context" and script, context, kind,
-                       origin == "unread" and looks_like_script(located.path, located.source))
+    named = looks_like_script(located.path, _source_name(located, origin, source))
+    script = named or "." not in posixpath.basename(located.path)
+    return _needs_bash(inner, origin == "context" and script, context, kind, origin == "unread" and named)
+
+
+def _source_name(located: Located, origin: str, source: str | None) -> str | None:
+    """The name the file at `located` had first: a download's URL, or the path a COPY took it from."""
+    return source if origin == "unread" and source else located.source
 
 
 _DOTNET_SDK_COMMANDS = frozenset({"run", "build", "watch", "test", "publish", "restore", "ef"})
