@@ -8,11 +8,12 @@ Dockerfile writes, a build's output, an image's file).
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import absolute
+from migrator.plan.facts import Command, StageFacts, absolute
 from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.startcommand import (
     looks_like_script,
@@ -150,12 +151,32 @@ def _pip_installed_elsewhere(view: StageView, path: str) -> bool:
     from migrator.plan.ecosystems.python_scripts import pip_scripts
     from migrator.plan.facts import read_facts
 
-    tree = posixpath.dirname(posixpath.dirname(path))
+    tree, name = posixpath.dirname(posixpath.dirname(path)), posixpath.basename(path)
     for stage in view.chain:
         facts = read_facts(stage)
-        if pip_scripts(facts).named(posixpath.basename(path)):
-            return facts.env.get("VIRTUAL_ENV") != tree and not mentions(view.runs, tree)
+        if not pip_scripts(facts).named(name):
+            continue
+        installs = [c for c in facts.run_commands() if pip_scripts(_only(facts, c)).named(name)]
+        trees = {facts.env.get("VIRTUAL_ENV"), *(_uv_project_venv(c) for c in installs)}
+        return tree not in trees and not mentions(view.runs, tree)
     return False
+
+
+def _only(facts: StageFacts, command: Command) -> StageFacts:
+    """The facts of a stage that ran this one command."""
+    one = copy.copy(facts)
+    one.commands = [command]
+    return one
+
+
+def _uv_project_venv(command: Command) -> str | None:
+    """The virtualenv a uv install writes when none is active: the project's .venv (`uv venv && uv pip install
+    gunicorn` or `uv add gunicorn` in WORKDIR /app write /app/.venv), unless it installs into the system's."""
+    words = command.words
+    if posixpath.basename(words[0]) != "uv" or "--system" in words or not (
+            words[1:2] == ("add",) or words[1:3] == ("pip", "install")):
+        return None
+    return posixpath.join(command.workdir, ".venv")
 
 
 # what a virtualenv's bin/ holds besides console scripts, even when an OS package installs the same names

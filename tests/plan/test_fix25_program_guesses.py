@@ -56,3 +56,11 @@ def test_a_program_the_virtualenvs_own_pip_installs_is_still_found_there() -> No
     result = migrate("FROM python:3.12-slim\nRUN python -m venv /opt/venv\nENV PATH=/opt/venv/bin:$PATH\n"
                      "WORKDIR /app\nCOPY . .\nRUN /opt/venv/bin/pip install gunicorn\nCMD [\"gunicorn\", \"app:app\"]\n")
     assert verdict(result) == ("ok", "`gunicorn` found (copied to /opt/venv/bin/gunicorn)")
+
+
+@pytest.mark.parametrize("install", ["uv venv && uv pip install gunicorn", "uv sync && uv pip install gunicorn"])
+def test_a_program_uv_installs_into_the_projects_virtualenv_is_still_found_there(install: str) -> None:
+    result = migrate(f"FROM python:3.12-slim\nRUN pip install uv\nWORKDIR /app\nCOPY . .\nRUN {install}\n"
+                     'CMD ["gunicorn", "app:app"]\n')
+    assert "COPY --from=builder --chown=65532:65532 /app /app\n" in final_stage(result)
+    assert verdict(result) == ("ok", "`gunicorn` found (copied to /app/.venv/bin/gunicorn)")
