@@ -395,7 +395,9 @@ def _placed_origin(placed: Placed, source: str, context: Context, depth: int) ->
     if placed.external:
         return "image", None
     if placed.from_stage is None:
-        return ("context", source) if "://" not in placed.source else ("unknown", None)
+        if "://" in placed.source:  # (`ADD https://.../wait-for-it.sh /usr/local/bin/wait-for-it`: a download)
+            return "unread", posixpath.basename(placed.source.split("?", 1)[0].split("#", 1)[0]) or None
+        return "context", source
     if depth > 3:
         return "unknown", None
     view = context.view(placed.from_stage)

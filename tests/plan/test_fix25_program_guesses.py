@@ -64,3 +64,11 @@ def test_a_program_uv_installs_into_the_projects_virtualenv_is_still_found_there
                      'CMD ["gunicorn", "app:app"]\n')
     assert "COPY --from=builder --chown=65532:65532 /app /app\n" in final_stage(result)
     assert verdict(result) == ("ok", "`gunicorn` found (copied to /app/.venv/bin/gunicorn)")
+
+
+def test_a_shell_script_added_from_a_url_is_never_started_on_a_runtime_without_a_shell() -> None:
+    result = migrate(PYTHON_APP + f"ADD {URL} /usr/local/bin/wait-for-it\nRUN chmod +x /usr/local/bin/wait-for-it\n"
+                     + WAIT)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")  # (a shell for it)
+    assert "bash" in result.dockerfile
+    assert verdict(result)[0] == "single-stage" and "`wait-for-it` is a shell script" in verdict(result)[1]
