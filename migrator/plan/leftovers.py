@@ -287,7 +287,8 @@ def _neighbours(list_node: Node, child: Node) -> tuple[str | None, str | None]:
 def _ignores_failure(node: Node) -> bool:
     """`|| true`, `|| :`, `|| echo skipped`: the RUN goes on (`|| exit 1` does not)."""
     name = node.child_by_field_name("name") if node.type == "command" else None
-    return name is not None and name.text is not None and name.text.decode() in ("true", ":", "echo", "printf")
+    text = name.text.decode("utf-8", "replace") if name is not None and name.text is not None else None
+    return text in ("true", ":", "echo", "printf")
 
 
 def _is_test(node: Node) -> bool:
@@ -297,4 +298,4 @@ def _is_test(node: Node) -> bool:
     if node.type == "test_command":
         return True
     name = node.child_by_field_name("name") if node.type == "command" else None
-    return name is not None and name.text is not None and name.text.decode() in ("test", "[")
+    return name is not None and name.text is not None and name.text.decode("utf-8", "replace") in ("test", "[")
