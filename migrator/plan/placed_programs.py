@@ -100,7 +100,11 @@ def _copy_link_target(placement: Placement, context: EcosystemContext, plan: Run
     words = placement.command.words
     symbolic = posixpath.basename(words[0]) == "ln" and any(
         w == "--symbolic" or (w[:1] == "-" and w[1:2] != "-" and "s" in w) for w in words[1:])
-    target = placement.source
+    operands = copy_operands(words)
+    written = operands.sources[0] if operands is not None and len(operands.sources) == 1 else ""
+    # a symbolic link's relative target is read from the link's own directory (`ln -s mytool /usr/local/bin/mt`)
+    target = placement.source if written.startswith("/") or not written else posixpath.normpath(
+        posixpath.join(posixpath.dirname(placement.path), written))
     if not symbolic or not target.startswith("/") or "$" in target or any(_inside(target, t) for t in _IMAGE_TREES):
         return
     if any(installs_dependencies(c) for c in context.facts.commands) and venv_script_source(context.facts, target):

@@ -176,12 +176,22 @@ def _with_npm(argv: list[str], runner: str, image: ChainguardImage,
         if name in _NPM_BUILTIN_SCRIPTS:  # (`yarn start` without a start script stopped there too)
             return None
         return _binary(argv, name, extra, runner, image, package)
+    if package is not None and _runs_a_runner(package.scripts, name):
+        return None  # (`"start": "yarn migrate && node s.js"`: npm runs it through sh, which finds no yarn there)
     ported = ["npm", name] if name in _NPM_BUILTIN_SCRIPTS else ["npm", "run", name]
     if extra:
         ported += ["--", *extra]
     where = "the same package.json script" if package is not None else "the start script"
     return ported, (f"`{' '.join(argv)}` -> `{' '.join(ported)}`: the node runtime ships npm, not {runner}, and "
                     f"npm runs {where}")
+
+
+_RUNNER_WORD = lazy_re(r"(?<![\w./-])(?:yarn|pnpm)(?![\w.-])")
+
+
+def _runs_a_runner(scripts: dict[str, str], name: str) -> bool:
+    """Whether the script `name`, or the pre- and post- scripts npm runs with it, runs yarn or pnpm itself."""
+    return any(_RUNNER_WORD.search(scripts.get(n, "")) for n in (f"pre{name}", name, f"post{name}"))
 
 
 def _in_workspace(argv: list[str], workspace: str, words: list[str],
@@ -191,7 +201,7 @@ def _in_workspace(argv: list[str], workspace: str, words: list[str],
     scripts = package.workspaces.get(workspace) if package is not None else None
     name = words[1] if words[0] == "run" and len(words) > 1 else words[0]
     extra = words[2:] if words[0] == "run" else words[1:]
-    if scripts is None or name not in scripts:
+    if scripts is None or name not in scripts or _runs_a_runner(scripts, name):
         return None
     ported = ["npm", "run", name, f"--workspace={workspace}", *(["--", *extra] if extra else [])]
     return ported, (f"`{' '.join(argv)}` -> `{' '.join(ported)}`: the node runtime ships npm, not yarn, and npm "

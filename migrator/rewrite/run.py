@@ -116,6 +116,8 @@ def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutc
         in_shell_form = translate_run(shell_form, family, rules)
         if in_shell_form.raw != shell_form.raw:
             return in_shell_form
+    wrapped = run[0].rsplit("/", 1)[-1] if run else ""  # (`["nice", "apt-get", ...]`, `["env", "X=1", "apt-get"]`)
+    named += [wrapped] if wrapped != program and (wrapped in MANAGERS or wrapped in USER_COMMANDS) else []
     if program in MANAGERS or program in WRAPPERS or program in USER_COMMANDS or named:
         runs = program if not named else named[0]
         outcome.findings.append(codes.UNSUPPORTED_PACKAGE_COMMAND.finding(

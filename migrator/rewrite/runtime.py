@@ -12,7 +12,7 @@ from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json
 from migrator.parse.variables import dockerfile_word, escaped_word
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
-from migrator.plan.facts import StageFacts, build_only_args
+from migrator.plan.facts import Command, StageFacts, build_only_args
 from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths, unknown_directories
 from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.writable import made_data_directories
@@ -337,13 +337,29 @@ def _inside(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
+def _known_part(command: Command, word: str, facts: StageFacts) -> str | None:
+    """The deepest directory of a path word whose value this file shows (`$APP_HOME/data/$d` -> /srv/app/data)."""
+    parts = word.split("/")
+    known = None
+    for end in range(1, len(parts)):
+        resolved = command.resolve("/".join(parts[:end]) or "/", facts.env)
+        if resolved is None:
+            break
+        known = resolved
+    return known
+
+
 def _note_uncarried(context: RuntimeContext) -> None:
     """Say which files of the original final stage the runtime does not have (MIG561)."""
     facts = context.facts
     carried = [c.destination for c in runtime_copies(context)] + [t for _, t in facts.unplaced_copies]
     removed = gone_at_end(facts)  # (what the original removed again, it did not have either)
     lost = [path for path in uncarried(facts, carried, made_directories(facts)) if not removed(path)]
+    in_carried = [c for c in carried if c != "/"]
     for command, word in unknown_directories(facts):
+        known = _known_part(command, word, facts)
+        if known and any(_inside(known, c) for c in in_carried):
+            continue  # (`$APP_HOME/data/$d` in a copied /srv/app: the runtime has whatever the loop made there)
         context.findings.append(finding("MIG581", command.line, f"`{command.words[0]}` makes {word}, a path through "
                                         "a variable whose value this file does not show: the runtime does not get "
                                         "it"))

@@ -135,3 +135,11 @@ def test_a_production_dependency_binary_is_still_pruned_around(tmp_path: Path) -
     text = APP.replace("yarn install --frozen-lockfile", "npm ci").format('["npx","next","start"]')
     result = migrate(text, context=context(tmp_path, DEV_TOOLS))
     assert "RUN npm prune --omit=dev\n" in result.dockerfile
+
+
+@pytest.mark.parametrize("scripts", [{"start": "yarn migrate && node s.js", "migrate": "node m.js"},
+                                     {"prestart": "pnpm run migrate", "start": "node s.js", "migrate": "node m.js"}])
+def test_a_script_that_runs_yarn_itself_keeps_a_runtime_with_yarn(tmp_path: Path, scripts: dict[str, str]) -> None:
+    # adversary 7, D4: `npm start` runs the script through sh on node:latest, which has no yarn or pnpm
+    cmd = '["yarn","start"]'
+    dev_kept(migrate(APP.format(cmd), context=context(tmp_path, {"scripts": scripts})), cmd)

@@ -3,6 +3,7 @@ a COPY --from of a path no stage makes fails the build."""
 
 from __future__ import annotations
 
+import pytest
 from migration_tools import final_stage, migrate
 
 
@@ -93,10 +94,13 @@ def test_a_java_agent_with_options_is_copied() -> None:
     assert "COPY --from=builder /opt/otel.jar /opt/otel.jar" in final_stage(result)
 
 
-def test_a_link_the_start_command_runs_is_copied_with_the_file_it_points_to() -> None:
-    """Review 11 (P11-2): the runtime copied /usr/local/bin/mt, a link, without /usr/local/bin/mytool: it dangled."""
+@pytest.mark.parametrize("link", ["ln -s /usr/local/bin/mytool /usr/local/bin/mt", "ln -s mytool /usr/local/bin/mt",
+                                  "ln -sf ../bin/mytool /usr/local/bin/mt"])
+def test_a_link_the_start_command_runs_is_copied_with_the_file_it_points_to(link: str) -> None:
+    """Review 11 (P11-2), review 12 (P12-4, a relative target): the runtime copied /usr/local/bin/mt, a link,
+    without /usr/local/bin/mytool: it dangled."""
     result = migrate("FROM debian:12\nRUN apt-get update && apt-get install -y build-essential\nCOPY . /src\n"
-                     "RUN cd /src && make install && ln -s /usr/local/bin/mytool /usr/local/bin/mt\n"
+                     f"RUN cd /src && make install && {link}\n"
                      'CMD ["mt", "serve"]\n')
     runtime = final_stage(result)
     assert "COPY --from=builder /usr/local/bin/mt /usr/local/bin/mt" in runtime

@@ -190,3 +190,12 @@ def test_an_exec_form_bash_c_package_install_is_an_error() -> None:
     result = migrate('FROM node:20-slim\nRUN ["bash", "-c", "apt-get update && apt-get install -y curl"]\n'
                      'CMD ["node", "server.js"]\n')
     assert any(f.code == "MIG310" and f.severity.value == "error" for f in result.findings)
+
+
+@pytest.mark.parametrize("argv", ['["nice", "apt-get", "install", "-y", "curl"]',
+                                  '["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "curl"]',
+                                  '["timeout", "600", "apt-get", "install", "-y", "curl"]'])
+def test_an_exec_form_package_install_behind_a_wrapper_is_an_error(argv: str) -> None:
+    """Adversary 7 (D3): left as written with no finding; apt-get does not exist on Wolfi."""
+    result = migrate(f'FROM node:20-slim\nRUN {argv}\nCMD ["node", "server.js"]\n')
+    assert any(f.code == "MIG310" and f.severity.value == "error" and "apt-get" in f.message for f in result.findings)

@@ -115,3 +115,12 @@ def test_a_default_does_not_stand_for_a_computed_value() -> None:
     result = migrate(GO.format(run="RUN ARCH=$(uname -m); go build -o /out/${ARCH:-amd64}/app ."))
     assert not any("/out/amd64" in c for c in copies(result))
     assert "MIG581" in codes(result)
+
+
+def test_a_directory_made_through_a_loop_variable_inside_a_copied_tree_is_no_warning() -> None:
+    # review 12, R12-1: the runtime copies /srv/app whole, so it has whatever the loop made under it
+    result = migrate('FROM node:20-slim\nENV APP_HOME=/srv/app\nWORKDIR $APP_HOME\nCOPY . .\n'
+                     'RUN npm ci && for d in uploads cache; do mkdir -p $APP_HOME/data/$d; done\n'
+                     'CMD ["node", "server.js"]\n')
+    assert " /srv/app /srv/app" in final_stage(result)
+    assert "MIG581" not in codes(result)
