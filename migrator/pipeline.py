@@ -174,6 +174,8 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
             "packages: it stays one stage, the way other images build on it"), files)
         if kept.starts:
             return _with_bash(text, kept, options, rules, files) or kept
+    if (service := _service_kept(text, first, options, rules, files)) is not None:
+        return service
     attempt = best = _with_bash(text, first, options, rules, files) or first
     tried: list[RuntimeOverride | None] = [None]
     for _ in range(_MAX_ATTEMPTS):
@@ -205,6 +207,28 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
         if not progressed:
             break
     return best
+
+
+def _service_kept(text: str, first: Attempt, options: Options, rules: RuleSet, files: BuildContext
+                  ) -> Attempt | None:
+    """A service image's final stage (postgres, rabbitmq) whose RUN steps change the image (`localedef`, `rabbitmq-
+    plugins enable --offline`) and that keeps the image's own command: one stage on the service's -dev image, which
+    runs the same server with those changes; a distroless runtime would get none of them (MIG583)."""
+    final = first.plan.final
+    root = first.plan.root_of(final)
+    if not final.migrated or root.ecosystem != "service" or root.choice is None or not root.choice.builder:
+        return None
+    if any(i.keyword in ("CMD", "ENTRYPOINT") for s in _chain(first.plan) for i in s.instructions):
+        return None
+    runs = [i for s in _chain(first.plan) for i in s.instructions if i.keyword == "RUN"]
+    if not runs:
+        return None
+    image = root.choice.builder.rsplit("/", 1)[-1]
+    why = (f"one stage on {image}: the RUN steps (line {runs[0].line}) change {root.stage.resolved}'s image, and the "
+           f"distroless {image.replace('-dev', '')} would not have what they make; {image} runs the same server")
+    kept = _attempt(parse(text), options, rules, RuntimeOverride(image, single_stage=True, reason=why,
+                                                                 code="MIG583"), files)
+    return kept if kept.starts else None
 
 
 def _fails_only_as_before(candidate: Attempt, first: Attempt) -> bool:

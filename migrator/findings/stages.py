@@ -116,6 +116,14 @@ CODES: tuple[Code, ...] = (
          "0700, so the app cannot enter it, and that user's HOME is another directory, so `$HOME/data` read "
          "at run time names a directory that is not there. Make the directory outside /root and name it with "
          "ENV (`ENV DATA_DIR=/var/lib/app`), or have the app read an explicit path."),
+    Code("MIG583", Severity.WARNING, "a service image changed by RUN steps stays one stage on its -dev image",
+         "The final stage is a service's image (postgres, redis, rabbitmq, tomcat...) that keeps the image's own "
+         "command, and its RUN steps change that image: a compiled locale (`localedef`), enabled plugins "
+         "(`rabbitmq-plugins enable --offline`), an extension, a configuration file. What they make is spread over "
+         "the image's own trees, which a distroless runtime cannot get by copying named paths, so the stage stays "
+         "one stage on the service's -dev image, which runs the same server and keeps those changes (and a shell "
+         "and apk). To run on the distroless service image, make those files in a builder and COPY --from them "
+         "into it by name."),
     Code("MIG516", Severity.WARNING, "install option does not fit the migrated layout",
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),

@@ -547,7 +547,9 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     for source_word in sources:
         item = expand_args(source_word, facts.env)[0] if "$" in source_word else source_word  # `${JAR}.jar`: app.jar
         name = posixpath.basename(item.rstrip("/"))
-        if not into_directory:
+        if instruction.keyword == "ADD" and "://" not in item and _LOCAL_ARCHIVE.search(name):
+            placed.append(target)  # (ADD unpacks a local archive into the directory: the archive is not there)
+        elif not into_directory:
             placed.append(target)
         elif _names_a_file(item) and not item.endswith("/"):
             placed.append(posixpath.join(target, name))
@@ -565,6 +567,9 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     for path in placed:
         facts.remember(path, written + path[len(target):] if path.startswith(target) and target != "/" else path)
 
+
+# the archives ADD unpacks when they come from the build context (gzip, bzip2, xz; a plain tar)
+_LOCAL_ARCHIVE = lazy_re(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst)$")
 
 # directories an image fills itself: copying one whole from a builder would replace the runtime's own
 _SYSTEM_DIRECTORIES = frozenset({"/usr", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/share", "/usr/local",

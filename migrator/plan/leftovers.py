@@ -113,12 +113,17 @@ def _built_again(path: str, removal: int, facts: StageFacts) -> bool:
     return False
 
 
+_MODE_CHANGES = frozenset({"chmod", "chown", "chgrp"})
+
+
 def last_uses(facts: StageFacts) -> dict[str, int]:
     """Path -> index of the last command of the stage that names it or what is inside it (reads it, moves it,
     removes it). Read once per stage: each path then costs one look-up (asking command by command for each
     path was quadratic in a stage of many RUN lines)."""
     last: dict[str, int] = {}
     for index, command in enumerate(facts.commands):
+        if command.words[0].rsplit("/", 1)[-1] in _MODE_CHANGES:
+            continue  # (`curl -o f && chmod 640 f`: a mode or owner change neither reads nor removes the file)
         for word in command.words[1:]:
             value = word.split("=", 1)[-1]
             if "/" not in value and "." not in value:
@@ -287,7 +292,8 @@ def _neighbours(list_node: Node, child: Node) -> tuple[str | None, str | None]:
 def _ignores_failure(node: Node) -> bool:
     """`|| true`, `|| :`, `|| echo skipped`: the RUN goes on (`|| exit 1` does not)."""
     name = node.child_by_field_name("name") if node.type == "command" else None
-    return name is not None and name.text is not None and name.text.decode() in ("true", ":", "echo", "printf")
+    text = name.text.decode("utf-8", "replace") if name is not None and name.text is not None else None
+    return text in ("true", ":", "echo", "printf")
 
 
 def _is_test(node: Node) -> bool:
@@ -297,4 +303,4 @@ def _is_test(node: Node) -> bool:
     if node.type == "test_command":
         return True
     name = node.child_by_field_name("name") if node.type == "command" else None
-    return name is not None and name.text is not None and name.text.decode() in ("test", "[")
+    return name is not None and name.text is not None and name.text.decode("utf-8", "replace") in ("test", "[")

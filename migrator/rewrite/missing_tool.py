@@ -164,11 +164,11 @@ def _test_of_no_output(substitution: Node) -> bool | None:
     if node is None or node.parent is None or node.parent.type != "test_command":
         return None
     if node.type == "unary_expression":
-        operator = (node.children[0].text or b"").decode()
+        operator = (node.children[0].text or b"").decode("utf-8", "replace")
         return {"-z": True, "-n": False}.get(operator)
     if node.type != "binary_expression" or len(node.children) != 3:
         return None
-    operator = (node.children[1].text or b"").decode()
+    operator = (node.children[1].text or b"").decode("utf-8", "replace")
     other = node.children[2] if node.children[0].start_byte <= substitution.start_byte < node.children[0].end_byte \
         else node.children[0]
     empty = (other.text or b"").decode("utf-8", "replace").strip("'\"") == ""

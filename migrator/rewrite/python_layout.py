@@ -14,6 +14,7 @@ from __future__ import annotations
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, parse_instruction
+from migrator.plan.ecosystems.base import made_as_root, user_in_force
 from migrator.plan.facts import read_facts
 from migrator.plan.planner import FilePlan
 from migrator.plan.stages import Stage
@@ -66,8 +67,9 @@ def _install_into_venv(builder: Stage, newline: str) -> bool:
     if pip is None:
         return False
     position = builder.items.index(pip.instruction)
-    lines = [f"RUN python -m venv {VENV}{newline}", f'ENV VIRTUAL_ENV={VENV} PATH="{VENV}/bin:$PATH"{newline}']
-    builder.items[position:position] = [parse_instruction(raw, pip.instruction.line) for raw in lines]
+    user = user_in_force(builder, pip.instruction.line)  # (the venv goes to the user who installs into it)
+    lines = [*made_as_root(f"RUN python -m venv {VENV}", VENV, user), f'ENV VIRTUAL_ENV={VENV} PATH="{VENV}/bin:$PATH"']
+    builder.items[position:position] = [parse_instruction(raw + newline, pip.instruction.line) for raw in lines]
     return True
 
 

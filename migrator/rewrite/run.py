@@ -109,7 +109,8 @@ def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutc
         return outcome
     script = shell_script(run)
     named = [w for w in re.split(r"[\s;&|()]+", script or "") if w in MANAGERS or w in WRAPPERS or w in USER_COMMANDS]
-    if named and run == tuple(argv) and run[0].rsplit("/", 1)[-1] == "sh" and "\n" not in (script or ""):
+    if named and run == tuple(argv) and len(run) == 3 and run[0] in ("sh", "/bin/sh") and run[1] == "-c" \
+            and "\n" not in (script or ""):  # (`sh -ec` would lose its -e in the shell form)
         # `RUN ["sh", "-c", "apt-get update && ..."]` is the shell form's own command: written so, it is translated
         shell_form = parse_instruction(f"RUN {script}{_newline(instruction.raw)}", instruction.line,
                                        instruction.escape)

@@ -107,7 +107,7 @@ def safe_written_files(facts: StageFacts) -> list[str]:
 def _writes(facts: StageFacts) -> Iterator[tuple[Command, str, bool]]:
     """(command, path word, is a plain file) for each write of the stage's commands."""
     from migrator.parse.dockerfile import Instruction
-    from migrator.plan.facts import run_scripts
+    from migrator.plan.facts import run_scripts, seen_through
     from migrator.plan.leftovers import conditional_commands, under_condition
     from migrator.rewrite.shell_syntax import redirect_targets
 
@@ -133,10 +133,12 @@ def _writes(facts: StageFacts) -> Iterator[tuple[Command, str, bool]]:
         operands = _operands(name, command.words[1:])
         if moves:
             operands = [word for word in operands if word.startswith("/")]
-        if name in _DOWNLOADERS:
-            yield from ((command, word, True) for word in download_targets(name, command.words[1:])
-                        if word.startswith("/") or not moves)
-        elif name == "tee":
+        for run in seen_through(command):  # (`nice wget -O f`, `sh -c "curl -o f ..."`: the download all the same)
+            runner = posixpath.basename(run.words[0])
+            if runner in _DOWNLOADERS:
+                yield from ((command, word if word.startswith("/") else posixpath.join(run.workdir, word), True)
+                            for word in download_targets(runner, run.words[1:]) if word.startswith("/") or not moves)
+        if name == "tee":
             yield from ((command, word, True) for word in operands)
         elif name == "sed" and any(w == "-i" or w.startswith(("-i", "--in-place")) for w in command.words[1:]):
             scripted = any(w in ("-e", "-f") or w.startswith("--expression") for w in command.words[1:])

@@ -9,7 +9,7 @@ from migrator.findings import finding
 from migrator.model import Finding, StageInfo
 from migrator.parse.dockerfile import Instruction, Item, parse_instruction
 from migrator.plan.ecosystems import ecosystem_for
-from migrator.plan.ecosystems.base import BuilderEdit, EcosystemContext, RuntimePlan
+from migrator.plan.ecosystems.base import BuilderEdit, BuilderInsert, EcosystemContext, RuntimePlan
 from migrator.plan.facts import StageFacts, read_facts
 from migrator.plan.images import image_name, source_shell
 from migrator.plan.placed_programs import copy_started_program
@@ -165,14 +165,17 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     return facts
 
 
-def _inserts_by_line(runtime_plan: RuntimePlan | None) -> dict[int, list[str]]:
-    table: dict[int, list[str]] = {}
+Inserts = dict[int, list[BuilderInsert]]  # original line -> what goes into the builder before it
+
+
+def _inserts_by_line(runtime_plan: RuntimePlan | None) -> Inserts:
+    table: Inserts = {}
     for insert in runtime_plan.builder_inserts if runtime_plan else []:
-        table.setdefault(insert.before_line, []).append(insert.text)
+        table.setdefault(insert.before_line, []).append(insert)
     return table
 
 
-def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: dict[int, list[str]], newline: str,
+def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newline: str,
                  out: Written, runtime_plan: RuntimePlan | None = None) -> None:
     stage = stage_plan.stage
     if not stage_plan.migrated:
@@ -305,7 +308,7 @@ def _kept_chain_entrypoint(plan: FilePlan, stage_plan: StagePlan, body: str, ima
     return body[:cmd[-1].start()] + reset + body[cmd[-1].start():]
 
 
-def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: dict[int, list[str]], newline: str,
+def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, newline: str,
                  out: Written) -> None:
     final = plan.final
     stage = final.stage
@@ -466,7 +469,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
     )
 
 
-def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], inserts: dict[int, list[str]],
+def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], inserts: Inserts,
                    newline: str, out: Written) -> str:
     text: list[str] = []
     needs_root = False
@@ -497,7 +500,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             knowledge.earlier.append(item.raw)
         out.findings += chown_user_findings(plan, stage_plan, item, created)
         for insert in inserts.get(item.line, []):
-            text.append(insert.replace("\n", newline) + newline)
+            text += [line + newline for line in insert.lines_for(user)]  # (as the user in force in the output)
             needs_root = True
         if item.keyword == "SHELL":
             knowledge.errexit, knowledge.pipefail = _shell_flags(item)

@@ -371,11 +371,20 @@ def test_a_shell_partner_keeps_the_version_tag_policy_keep_kept(tmp_path) -> Non
 
 @pytest.mark.parametrize("source, image", [("postgres:16", "postgres"), ("redis:7", "redis"),
                                            ("mariadb:11", "mariadb"), ("tomcat:9-jdk17", "tomcat")])
-def test_a_service_image_with_a_run_keeps_the_service_s_own_command(source: str, image: str) -> None:
+def test_a_service_image_changed_by_a_run_stays_on_the_service_s_dev_image(source: str, image: str) -> None:
     # adversary 6, N7: no CMD of its own was read as a base image, and the stage went to wolfi-base, whose command
-    # is a login shell: the database was gone. The service image's command is the server's, as without the RUN.
-    result = migrate(f"FROM {source}\nRUN mkdir -p /docker-entrypoint-initdb.d\nCOPY init.sql /docker-entrypoint-initdb.d/\n")
-    runtime = final_stage(result)
-    assert runtime.startswith(f"cgr.dev/chainguard/{image}:latest\n")
-    assert "wolfi-base" not in result.dockerfile and "MIG542" not in codes(result)
+    # is a login shell: the database was gone. Adversary 7, D6: split onto the distroless service image, what the
+    # RUN made (a compiled locale, enabled plugins) stayed in the builder. The service's -dev image runs the same
+    # server and keeps it.
+    result = migrate(f"FROM {source}\nRUN localedef -i de_DE -c -f UTF-8 de_DE.UTF-8\nENV LANG de_DE.utf8\n")
+    assert result.dockerfile.startswith(f"FROM cgr.dev/chainguard/{image}:latest-dev\n")
+    assert "\nFROM " not in result.dockerfile and "wolfi-base" not in result.dockerfile
+    assert "MIG542" not in codes(result)
+    assert any(f.code == "MIG583" and f.severity.value == "warning" for f in result.findings)
     assert result.runtime is not None and result.runtime.argv != ["/bin/sh", "-l"]
+
+
+def test_a_service_image_with_its_own_command_is_split_as_before() -> None:
+    result = migrate('FROM redis:7\nRUN mkdir -p /data/conf\nCOPY redis.conf /data/conf/\n'
+                     'CMD ["redis-server", "/data/conf/redis.conf"]\n')
+    assert "FROM cgr.dev/chainguard/redis:latest\n" in result.dockerfile and "MIG583" not in codes(result)

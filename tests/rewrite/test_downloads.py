@@ -23,11 +23,16 @@ def runtime_of(run: str) -> str:
     ("RUN wget -q --output-document=/srv/model.bin https://example.com/m", "/srv/model.bin"),
     ("RUN wget -q -P /srv/models https://example.com/dl/model.bin?v=3", "/srv/models/model.bin"),
     ("RUN mkdir -p /srv/models && cd /srv/models && curl -fsSLO https://example.com/dl/model.bin", None),
+    # adversary 7, D11: through a wrapper or a shell's script, or followed by a mode change, the download all the same
+    ("RUN nice -n 5 wget -qO /srv/model.bin https://example.com/m", "/srv/model.bin"),
+    ("RUN bash -lc 'wget -qO /srv/model.bin https://example.com/m'", "/srv/model.bin"),
+    ("RUN sh -c 'cd /srv && curl -fsSLO https://example.com/dl/model.bin'", "/srv/model.bin"),
+    ("RUN curl -fsSLo /srv/model.bin https://example.com/m && chmod 640 /srv/model.bin", "/srv/model.bin"),
 ])
 def test_a_file_the_final_stage_downloads_is_copied_to_the_runtime(run: str, path: str | None) -> None:
     runtime = runtime_of(run)
     if path is not None:
-        assert f"COPY --from=builder {path} {path}\n" in runtime
+        assert f" {path} {path}\n" in runtime and "COPY --from=builder " in runtime
     else:  # (after a cd the name lands where this tool does not follow: its made directory is copied whole)
         assert " /srv/models /srv/models\n" in runtime
 

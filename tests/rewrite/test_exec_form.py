@@ -199,3 +199,11 @@ def test_an_exec_form_package_install_behind_a_wrapper_is_an_error(argv: str) ->
     """Adversary 7 (D3): left as written with no finding; apt-get does not exist on Wolfi."""
     result = migrate(f'FROM node:20-slim\nRUN {argv}\nCMD ["node", "server.js"]\n')
     assert any(f.code == "MIG310" and f.severity.value == "error" and "apt-get" in f.message for f in result.findings)
+
+
+def test_an_exec_form_sh_with_options_keeps_them_and_is_an_error() -> None:
+    """Review 12: `["sh", "-ec", "apt-get ..."]` in shell form would lose its -e: left as written, E MIG310."""
+    result = migrate('FROM node:20-slim\nRUN ["sh", "-ec", "apt-get update && apt-get install -y curl"]\n'
+                     'CMD ["node", "server.js"]\n')
+    assert 'RUN ["sh", "-ec", "apt-get update && apt-get install -y curl"]' in result.dockerfile
+    assert any(f.code == "MIG310" and f.severity.value == "error" for f in result.findings)

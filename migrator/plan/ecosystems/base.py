@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from migrator.plan.node_package import NodePackage
+    from migrator.plan.stages import Stage
 else:
     Protocol = object  # the Protocol is the type checker's: nothing checks it at run time
 
@@ -38,6 +39,19 @@ class Copy:
 class BuilderInsert:
     before_line: int  # insert before the instruction that starts on this original line
     text: str  # instruction text without the trailing newline; several lines joined by "\n"
+    # a directory where only root may write (/opt/venv, /usr/local/bundle) that the text makes (its first line
+    # a RUN) or points an install at: under a USER other than root it is made as root and given to that user,
+    # whose install then writes into it
+    made: str = ""
+
+    def lines_for(self, user: str | None) -> list[str]:
+        """The text as written under `user` (None: root), one instruction a line."""
+        lines = self.text.split("\n")
+        if not self.made:
+            return lines
+        if lines[0].startswith("RUN "):
+            return [*made_as_root(lines[0], self.made, user), *lines[1:]]
+        return [*made_as_root(None, self.made, user), *lines]
 
 
 @dataclass(frozen=True)
@@ -92,17 +106,33 @@ class Ecosystem(Protocol):
     def plan_runtime(self, context: EcosystemContext) -> RuntimePlan: ...
 
 
+def made_as_root(run: str | None, directory: str, user: str | None) -> list[str]:
+    """`run` (a RUN line; None: `mkdir -p`) makes `directory` where only root may write (/opt and /usr/local are
+    root's in the -dev images): under USER `user` (None: root) it runs as root, the directory goes to the user,
+    and the user is given back."""
+    if user is None:
+        return [] if run is None else [run]
+    run = run or f"RUN mkdir -p {directory}"
+    return ["USER root", f"{run} && chown -R {user} {directory}", f"USER {user}"]
+
+
+def user_in_force(stage: Stage, line: int) -> str | None:
+    """The USER the instruction on `line` runs as in the original (that of the stage or the stages it is built
+    FROM), None for root or no USER."""
+    user = ""
+    for current in stage.chain():
+        for instruction in current.instructions:
+            if instruction.line == line:
+                return None if user.split(":")[0] in ("", "root", "0") else user
+            if instruction.keyword == "USER":
+                user = instruction.body.strip()
+    return None if user.split(":")[0] in ("", "root", "0") else user
+
+
 def installed_as_root(facts: StageFacts, line: int) -> bool:
     """Did the original run the instruction on `line` as root (no USER, or USER root, in force there
     in the stage or the stages it is built FROM)? Then what it installed was root-owned."""
-    user = ""
-    for stage in facts.stage.chain():
-        for instruction in stage.instructions:
-            if instruction.line == line:
-                return user.split(":")[0] in ("", "root", "0")
-            if instruction.keyword == "USER":
-                user = instruction.body.strip()
-    return user.split(":")[0] in ("", "root", "0")
+    return user_in_force(facts.stage, line) is None
 
 
 def option_value(words: tuple[str, ...], *names: str) -> str | None:

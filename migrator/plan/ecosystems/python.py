@@ -17,6 +17,7 @@ from migrator.plan.ecosystems.base import (
     RuntimePlan,
     installed_as_root,
     option_value,
+    user_in_force,
 )
 from migrator.plan.facts import Command, StageFacts
 
@@ -90,11 +91,15 @@ class Python:
             plan.builder_inserts.append(BuilderInsert(
                 first.instruction.line,
                 f"RUN python -m venv {VENV}\nENV VIRTUAL_ENV={VENV} PATH=\"{VENV}/bin:$PATH\"",
+                made=VENV,
             ))
+            user = user_in_force(context.facts.stage, first.instruction.line)
             plan.note("MIG515", first.line, f"Python dependencies now install into a virtualenv at {VENV}, "
                       + ("kept apart from the Python apk installs (pip will not install into a system Python)"
                          if context.single_stage
-                         else "which the runtime stage copies (the runtime image has no pip)"))
+                         else "which the runtime stage copies (the runtime image has no pip)")
+                      + (f"; made as root (only root may write to /opt) and given to {user}, who runs the install"
+                         if user else ""))
             _point_start_at_venv(context, plan)
         root_owned = installed_as_root(context.facts, installs[0].instruction.line)
         plan.copies.append(Copy(venv, venv, root_owned=root_owned))

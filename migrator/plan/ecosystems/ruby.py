@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from migrator.plan.ecosystems.base import BuilderInsert, Copy, EcosystemContext, RuntimePlan, installed_as_root
+from migrator.plan.ecosystems.base import (
+    BuilderInsert,
+    Copy,
+    EcosystemContext,
+    RuntimePlan,
+    installed_as_root,
+    user_in_force,
+)
 
 GEM_HOME = "/usr/local/bundle"
 
@@ -41,7 +48,8 @@ class Ruby:
                        and (context.single_stage or _starts_bundler(context)))
             if bundler:
                 setup += "\nRUN gem install bundler --no-document"
-            plan.builder_inserts.append(BuilderInsert(installs[0].instruction.line, setup))
+            plan.builder_inserts.append(BuilderInsert(installs[0].instruction.line, setup, made=home))
+            user = user_in_force(context.facts.stage, installs[0].instruction.line)
             kept = " with the local bundle configuration (BUNDLE_APP_CONFIG, as Docker Hub's ruby has it)" * app_config
             what = "gems (and bundler)" if bundler else "gems"
             plan.note("MIG515", installs[0].line, f"{what} install into {home}{kept}, "
@@ -49,7 +57,9 @@ class Ruby:
                          "which the runtime copies: the ruby runtime image has no shell and no bundler of its own"
                          + ("; bundler comes from rubygems.org (the command runs `bundle`), so this build needs "
                             "network access" if bundler else "; the builder's own bundler (ruby:latest-dev "
-                            "ships it) installs the gems, offline")))
+                            "ships it) installs the gems, offline"))
+                      + (f"; made as root (only root may write to /usr/local) and given to {user}, who runs the "
+                         "install" if user else ""))
         plan.copies.append(Copy(home, home, root_owned=installed_as_root(context.facts, installs[0].instruction.line)))
         plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", *[f"BUNDLE_APP_CONFIG={home}"] * app_config,
                      f'PATH="{home}/bin:$PATH"']
