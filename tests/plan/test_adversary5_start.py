@@ -77,6 +77,9 @@ def test_the_venvs_own_pip_is_still_found_when_an_os_package_installs_pip_too() 
     # review 11, P11-3: a copy needs its source as a link does
     ("cp /usr/local/bin/supervisord /usr/bin/supervisord", "cp /opt/venv/bin/supervisord /usr/bin/supervisord"),
     ("install -m 755 /usr/local/bin/supervisord /usr/bin/", "install -m 755 /opt/venv/bin/supervisord /usr/bin/"),
+    # review 12, P12-1: a removal after the copy needs the file too, and writes none
+    ("cp /usr/local/bin/supervisord /usr/bin/ && rm /usr/local/bin/supervisord",
+     "cp /opt/venv/bin/supervisord /usr/bin/ && rm /opt/venv/bin/supervisord"),
 ])
 def test_a_step_that_links_or_chmods_a_named_console_script_takes_it_from_the_venv(step: str, moved: str) -> None:
     result = migrate(f"FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install supervisor && {step}\n"

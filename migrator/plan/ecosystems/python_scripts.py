@@ -206,8 +206,9 @@ def _names_it(runs: str, path: str) -> bool:
     return re.search(pattern, re.sub(rf"({_RUNS_IT}){pattern}", r"\1", used)) is not None
 
 
-# chmod, chown, chgrp up to the end of their command: their operands must exist, they write no new file
-_MODE_CHANGES = re.compile(r"(?<![\w./-])(?:chmod|chown|chgrp)\s[^;&|\n]*")
+# chmod, chown, chgrp and rm up to the end of their command: they write no new file (and but for `rm -f`, their
+# operands must exist)
+_MODE_CHANGES = re.compile(r"(?<![\w./-])(?:chmod|chown|chgrp|rm)\s[^;&|\n]*")
 # ln, cp, mv and install up to the end of their command: their sources must be there already, they write only the
 # destination (`cp /usr/local/bin/celery /usr/local/bin/worker` needs celery)
 _LINKS = re.compile(r"(?<![\w./-])(?:ln|cp|mv|install)\s[^;&|\n]*")
