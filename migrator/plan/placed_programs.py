@@ -191,7 +191,7 @@ def placed_files(commands: list[Command], env: dict[str, str | None], directorie
             into = destination in made or destination in _KNOWN_DIRECTORIES
         for source in operands.sources:
             if _UNKNOWN in source:
-                if unknown_sources and not into and name != "mv":
+                if unknown_sources and not into:
                     placed.append(Placement(destination, "", command))
                 continue
             path = posixpath.join(destination, posixpath.basename(source.rstrip("/"))) if into else destination

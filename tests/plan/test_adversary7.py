@@ -34,3 +34,12 @@ def test_an_archive_add_fetches_from_a_url_is_a_file() -> None:
     result = migrate('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n'
                      'ADD https://example.com/data.tar.gz /opt/data/\nCMD ["python", "app.py"]\n')
     assert "/opt/data" in final_stage(result)
+
+
+def test_a_build_output_with_a_variable_name_moved_to_a_known_path_is_copied_from_there() -> None:
+    # review 12, P12-2: `mv /bin/app-$TARGETARCH /usr/local/bin/app` was not followed (E MIG540), as cp and install are
+    result = migrate("FROM golang:1.22\nARG TARGETARCH\nWORKDIR /src\nCOPY . .\n"
+                     "RUN CGO_ENABLED=0 GOARCH=$TARGETARCH go build -o /bin/app-$TARGETARCH . && "
+                     "mv /bin/app-$TARGETARCH /usr/local/bin/app\nCMD [\"app\"]\n")
+    assert "COPY --from=builder /usr/local/bin/app /usr/local/bin/app" in final_stage(result)
+    assert result.runtime is not None and result.runtime.status == "ok"
