@@ -436,7 +436,7 @@ def run_written_scripts(chain: list[Stage], heads: bool = False) -> dict[str, st
 
 def writes_files(text: str) -> bool:
     """Whether a RUN's text may write a file run_written_scripts reads (a redirect, tee, a download)."""
-    return any(word in text for word in (">", "tee", "curl", "wget"))
+    return any(word in text for word in (">", "tee", "curl", "wget", "/dev/stdin"))
 
 
 def unread(text: str | None) -> bool:
@@ -648,11 +648,18 @@ def _word_value(src: Source, node: Node) -> str | None:
 def _teed(src: Source, tee: Node, text: str | None) -> list[tuple[int, str, str | None, bool]]:
     """`printf '#!/bin/sh\\n...' | tee [-a] /start.sh`, `tee /start.sh <<EOF`: tee writes `text` to each file
     it names."""
+    from migrator.plan.copy_commands import copy_operands
     from migrator.rewrite.shell_syntax import command_words, literal
 
     if tee.type != "command":
         return []
     words = [literal(src, c) for c in command_words(tee)[1]]
+    if words and words[0] in ("install", "cp") and "/dev/stdin" in words and all(w and "$" not in w for w in words):
+        # (`install -m 755 /dev/stdin /start.sh <<EOF`: what it reads is what it writes)
+        operands = copy_operands([w or "" for w in words])
+        if operands is not None and operands.sources == ("/dev/stdin",) and not operands.into_directory:
+            return [(tee.start_byte, operands.destination, text, False)]
+        return []
     if not words or words[0] != "tee" or any(w is None or "$" in w for w in words):
         return []
     append = "-a" in words[1:] or "--append" in words[1:]

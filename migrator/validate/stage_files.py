@@ -372,7 +372,9 @@ def _run_copies(view: StageView) -> dict[str, str]:
     found: dict[str, str] = {}
     for placement in placed_files(facts.commands, facts.env, facts.directories) if facts else []:
         if placement.command.words[0].rsplit("/", 1)[-1] in ("cp", "mv", "install"):
-            if placement.source != placement.path:
+            if placement.source.startswith("/dev/"):  # (`install -m 755 /dev/stdin f <<EOF`: a written file)
+                found.pop(placement.path, None)
+            elif placement.source != placement.path:
                 found[placement.path] = placement.source
             else:
                 found.pop(placement.path, None)

@@ -43,3 +43,13 @@ def test_a_build_output_with_a_variable_name_moved_to_a_known_path_is_copied_fro
                      "mv /bin/app-$TARGETARCH /usr/local/bin/app\nCMD [\"app\"]\n")
     assert "COPY --from=builder /usr/local/bin/app /usr/local/bin/app" in final_stage(result)
     assert result.runtime is not None and result.runtime.status == "ok"
+
+
+def test_a_bash_script_installed_from_a_heredoc_gets_bash() -> None:
+    # D5: `install -m 755 /dev/stdin /start.sh <<'SH'` writes the heredoc, as `tee /start.sh <<SH` does; it was taken
+    # for a copy of /dev/stdin and the #!/bin/bash script went to node:latest, which has no bash
+    result = migrate("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+                     "RUN install -m 755 /dev/stdin /start.sh <<'SH'\n#!/bin/bash\nexec node s.js\nSH\n"
+                     'CMD ["/start.sh"]\n')
+    assert result.runtime is not None and result.runtime.status == "single-stage"
+    assert "apk add --no-cache nodejs npm bash" in result.dockerfile
