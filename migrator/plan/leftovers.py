@@ -178,7 +178,7 @@ def conditions(commands: list[Command], markers: tuple[str, ...] = ("",)) -> dic
     """(line, words) -> the condition, of the simple commands of `commands`' RUN lines (those whose text holds
     one of `markers`) that run only on some condition, or whose failure the RUN ignores."""
     from migrator.plan.facts import run_scripts, strip_env_prefix
-    from migrator.rewrite.shell_syntax import Source, simple_commands
+    from migrator.rewrite.shell_syntax import Source, simple_commands, walk
 
     found: dict[tuple[int, tuple[str, ...]], str] = {}
     seen: set[int] = set()
@@ -192,23 +192,11 @@ def conditions(commands: list[Command], markers: tuple[str, ...] = ("",)) -> dic
                 src = Source(script, first_line)
             except Exception:  # never raise on user input
                 continue
-            conditional = {src.start(node): why for node in _command_nodes(src.root)
-                           if (why := _condition(node)) is not None}
+            conditional = {src.start(node): why for node in walk(src.root)
+                           if node.type == "command" and (why := _condition(node)) is not None}
             for simple in simple_commands(script, first_line):
                 if simple.start in conditional:
                     found[(simple.line, strip_env_prefix(simple.words))] = conditional[simple.start]
-    return found
-
-
-def _command_nodes(root: Node) -> list[Node]:
-    """The `command` nodes of the tree."""
-    found: list[Node] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type == "command":
-            found.append(node)
-        stack.extend(node.children)
     return found
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 
 from migrator.rewrite.failures import clause_body, same_node
+from migrator.rewrite.shell_syntax import walk
 
 TYPE_CHECKING = False  # not typing's (docs/performance.md)
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class Arguments:
     def __init__(self, src: Source, params: tuple[str, ...]) -> None:
         self.src = src
         self.params = params
-        self._changers = [n for n in _commands(src.root) if _changes_params(src, n)]
+        self._changers = [n for n in walk(src.root) if n.type == "command" and _changes_params(src, n)]
         self._ruled_out: dict[tuple[int, int, str], str | None] = {}
 
     def ruled_out(self, node: Node) -> str | None:
@@ -287,16 +288,6 @@ def _tokens(test: Node) -> list[Node]:
             found.append(current)
             continue
         stack.extend(reversed(current.children))
-    return found
-
-
-def _commands(root: Node) -> list[Node]:
-    found, stack = [], [root]
-    while stack:
-        current = stack.pop()
-        if current.type == "command":
-            found.append(current)
-        stack.extend(current.children)
     return found
 
 
