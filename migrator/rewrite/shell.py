@@ -162,9 +162,26 @@ def _list_edits(src: Source, variables: dict[str, PackageList], edits: list[Edit
         if any(e.start < end and start < e.end for e in edits):
             continue  # the assignment itself was removed or rewritten
         quote = written[0] if written[:1] in ("'", '"') else ""
-        text = " ".join(variable.translated)
+        laid_out = _in_its_layout(written, variable.words, variable.translated) if quote else None
+        text = laid_out if laid_out is not None else " ".join(variable.translated)
         out.append(Edit(start, end, f"{quote}{text}{quote}" if quote or " " not in text else f"'{text}'"))
     return out
+
+
+def _in_its_layout(written: str, words: list[str], translated: list[str]) -> str | None:
+    """The translated names laid out as the quoted list was (one name per continued line, its indentation, what
+    comes before the first name and after the last): the user's style, not one long line. None for a list on one
+    line, or one whose names cannot be found in order."""
+    inner = written[1:-1]
+    if "\n" not in inner or len(words) < 2 or not translated:
+        return None
+    first = inner.find(words[0])
+    second = inner.find(words[1], first + len(words[0])) if first >= 0 else -1
+    last = inner.rfind(words[-1])
+    if first < 0 or second < 0 or last < second:
+        return None
+    separator = inner[first + len(words[0]):second]
+    return inner[:first] + separator.join(translated) + inner[last + len(words[-1]):]
 
 
 def _untouched(line: int, message: str) -> ShellRewrite:

@@ -476,3 +476,12 @@ def test_dev_shm_and_tmp_are_never_data_directories_to_make():
     assert "mkdir -p /var/log/app\n" in result.dockerfile  # a directory of the app's own still is made
     assert "--chown=65532:65532 /var/log/app /var/log/app" in result.dockerfile
     assert "/tmp /tmp" not in result.dockerfile and "MIG527" not in codes(result)
+
+
+def test_a_package_list_in_a_run_variable_keeps_its_layout_when_translated() -> None:
+    # the list of one name per continued line stays so (it became one long line when its names were translated)
+    result = migrate('FROM python:3.12-slim\nRUN build_deps=" \\\n        build-essential \\\n        libpq-dev \\\n'
+                     '        zlib1g-dev \\\n    " \\\n    && apt-get update && apt-get install -y $build_deps\n'
+                     'CMD ["python", "app.py"]\n')
+    assert ('RUN build_deps=" \\\n        build-base \\\n        postgresql-dev \\\n        zlib-dev \\\n    " \\\n'
+            in result.dockerfile)
