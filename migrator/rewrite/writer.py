@@ -562,8 +562,21 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         out.findings.append(finding("MIG551", stage_plan.stage.from_item.line, f"bash installed with apk: {bash}"))
     if needs_root and _needs_user_root(plan, stage_plan):
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
-        body = f"USER root{newline}" + body
+        body = f"USER root{newline}" + body + _back_to_the_image_user(plan, stage_plan, items, body, newline)
     return body
+
+
+def _back_to_the_image_user(plan: FilePlan, stage_plan: StagePlan, items: list[Item], body: str, newline: str) -> str:
+    """A final stage kept as one stage on a nonroot image (a service's -dev image) switched to root for its
+    installs: the container goes back to the image's user, as the original ran its server as its own user."""
+    if stage_plan is not plan.final or not stage_plan.single_stage:
+        return ""
+    if any(isinstance(i, Instruction) and i.keyword == "USER" for i in items):
+        return ""  # (the stage says which user runs it)
+    facts = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))
+    if facts.uid == 0:
+        return ""  # (postgres, wolfi-base: the image's user is root)
+    return ("" if body.endswith(newline) else newline) + f"USER {facts.uid}{newline}"
 
 
 def _source_ids(upstream: dict[str, str], knowledge: StageKnowledge, accounts: str,

@@ -388,3 +388,11 @@ def test_a_service_image_with_its_own_command_is_split_as_before() -> None:
     result = migrate('FROM redis:7\nRUN mkdir -p /data/conf\nCOPY redis.conf /data/conf/\n'
                      'CMD ["redis-server", "/data/conf/redis.conf"]\n')
     assert "FROM cgr.dev/chainguard/redis:latest\n" in result.dockerfile and "MIG583" not in codes(result)
+
+
+def test_a_service_kept_on_its_dev_image_runs_as_the_image_s_user_again() -> None:
+    # review 13, N13-1: the stage switched to root for its RUN steps and the server ran as root
+    result = migrate("FROM rabbitmq:3-management\nRUN rabbitmq-plugins enable --offline rabbitmq_mqtt\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/rabbitmq:latest-dev\nUSER root\n")
+    assert result.dockerfile.endswith("\nUSER 65532\n")
+    assert migrate("FROM postgres:16\nRUN localedef -i de_DE -c -f UTF-8 de_DE.UTF-8\n").dockerfile.count("USER") == 0
