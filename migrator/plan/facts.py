@@ -344,6 +344,12 @@ def seen_through(command: Command, depth: int = 0) -> list[Command]:
     return seen
 
 
+# commands that change a file's mode or owner: they neither make, read nor remove it (`chmod +x run` makes nothing;
+# `curl -o f && chmod 640 f` leaves f where it was). Callers that match RUN text build their pattern from it.
+MODE_CHANGES = ("chmod", "chown", "chgrp")
+MODE_CHANGE_NAMES = "|".join(MODE_CHANGES)  # (the alternation a pattern takes: `(?:chmod|chown|chgrp)`)
+
+
 def shell_script(words: tuple[str, ...]) -> str | None:
     """The script of `sh -c SCRIPT` (`bash -lc`, `bash -o pipefail -c`, `sh -ec`); None for any other command."""
     index = shell_script_index(words)
