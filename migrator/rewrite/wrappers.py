@@ -24,6 +24,10 @@ class Wrapper:
     # install` -> `sudo apk add`); False: a package manager behind it is said (MIG310, hidden_manager), since
     # what it does around the install (doas's rules, fakeroot's faked owners, gosu's user) is not translated
     in_place: bool = True
+    # what it is to a start command (ENTRYPOINT, CMD): "init" (tini: reaps children, passes signals; dropped
+    # from the command when the runtime lacks it, MIG509), "user" (gosu USER: dropped, the runtime runs as
+    # nonroot, MIG508) or "" (a wrapper of RUN steps)
+    starts: str = ""
 
 
 # the one table of wrappers: the package translators (wrapper_words), what a RUN's commands are seen through
@@ -49,9 +53,16 @@ WRAPPERS: dict[str, Wrapper] = {
     "eatmydata": Wrapper(frozenset()),
     "chronic": Wrapper(frozenset(), frozenset({"-e", "-v"})),
     "fakeroot": Wrapper(frozenset({"-i", "-s", "-l", "--lib", "-b", "--faked"}), None, in_place=False),
-    "su-exec": Wrapper(frozenset(), operands=1, in_place=False),  # (su-exec USER cmd, gosu USER cmd)
-    "gosu": Wrapper(frozenset(), operands=1, in_place=False),
+    "su-exec": Wrapper(frozenset(), operands=1, in_place=False, starts="user"),  # (su-exec USER cmd, gosu USER cmd)
+    "gosu": Wrapper(frozenset(), operands=1, in_place=False, starts="user"),
+    # (their options are read by plan.startcommand.init_options_end)
+    "tini": Wrapper(frozenset({"-p", "-e", "-l"}), None, in_place=False, starts="init"),
+    "tini-static": Wrapper(frozenset({"-p", "-e", "-l"}), None, in_place=False, starts="init"),
+    "dumb-init": Wrapper(frozenset({"-r", "--rewrite"}), None, in_place=False, starts="init"),
+    "catatonit": Wrapper(frozenset(), None, in_place=False, starts="init"),
 }
+INIT_WRAPPERS = frozenset(name for name, wrapper in WRAPPERS.items() if wrapper.starts == "init")
+USER_WRAPPERS = frozenset(name for name, wrapper in WRAPPERS.items() if wrapper.starts == "user")
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 
 

@@ -34,3 +34,14 @@ def test_an_install_behind_a_wrapper_the_translators_do_not_carry_is_said() -> N
     for run in ("doas apt-get install -y curl", "fakeroot apt-get install -y curl", "gosu root apt-get install -y curl"):
         result = migrate(f'FROM debian:12\nRUN {run}\nCMD ["curl"]\n')
         assert [f for f in result.findings if f.code == "MIG310" and "apt-get" in f.message], run
+
+
+def test_catatonit_is_an_init_wrapper_as_tini_is() -> None:
+    """The start command's wrappers come from the same table: catatonit, which the start check already saw
+    through, is dropped (MIG509) where the runtime lacks it, as tini is (it stayed in the ENTRYPOINT of a
+    distroless runtime that has no catatonit: E MIG540, the image could not start)."""
+    result = migrate('FROM python:3.12-slim\nRUN apt-get update && apt-get install -y catatonit\n'
+                     'COPY app.py /app/app.py\nENTRYPOINT ["catatonit", "--"]\nCMD ["python", "/app/app.py"]\n')
+    runtime = result.dockerfile.split("# Runtime stage")[1]
+    assert 'ENTRYPOINT []\nCMD ["python", "/app/app.py"]\n' in runtime and "catatonit" not in runtime
+    assert "MIG509" in codes(result) and "MIG540" not in codes(result)
