@@ -33,6 +33,14 @@ def _output_path(command: Command, context: EcosystemContext) -> str | None:
 UNKNOWN = ""  # (an output path spelled with a variable whose value the file does not show)
 
 
+def _placed_elsewhere(command: Command, context: EcosystemContext) -> str | None:
+    """The known path a later cp/mv/install of the RUN put a binary built under an unknown name."""
+    from migrator.plan.placed_programs import placed_output
+
+    word = option_value(command.words, "-o")
+    return None if word is None else placed_output(command, word, context.facts.commands, context.facts.env)
+
+
 class Go:
     name = "go"
 
@@ -57,6 +65,10 @@ class Go:
                     plan.moved.setdefault(source, ("/usr/local/bin", f"`go install` wrote to {source} in the original "
                                                    f"(its image's GOPATH); the builder's go writes to "
                                                    f"{_BUILDER_GOPATH}/bin, which the runtime has in /usr/local/bin"))
+            elif output == UNKNOWN and (placed := _placed_elsewhere(command, context)) is not None:
+                plan.copies.append(Copy(placed, placed))
+                plan.note("MIG518", command.line, f"`go build` writes the binary under a name with a variable whose "
+                          f"value this file does not show, and the RUN puts it at {placed}: the runtime copies that")
             elif output == UNKNOWN:
                 plan.note("MIG581", command.line, "`go build` writes the binary where a variable of the RUN points, "
                           "whose value this file does not show: it is not copied to the runtime")
