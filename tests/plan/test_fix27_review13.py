@@ -4,7 +4,8 @@ known path (P12-2's leftover warning)."""
 
 from __future__ import annotations
 
-from migration_tools import codes, final_stage, migrate
+import pytest
+from migration_tools import builder_stage, codes, final_stage, messages, migrate
 
 
 def test_a_go_binary_built_under_a_variable_name_and_moved_to_a_known_path_gets_no_mig581() -> None:
@@ -38,3 +39,43 @@ def test_a_dotnet_publish_to_a_variable_directory_copied_to_a_known_one_is_carri
                      'WORKDIR /app\nENTRYPOINT ["dotnet", "App.dll"]\n')
     assert "COPY --from=builder /app /app" in final_stage(result)
     assert "MIG581" not in codes(result)
+
+
+RUBY_AS_APP = ("FROM ruby:3.3\nRUN useradd -m app\nUSER app\nWORKDIR /home/app\nENV {env}\nCOPY --chown=app . .\n"
+               "RUN {install}\nCMD [\"bundle\", \"exec\", \"puma\"]\n")
+
+
+def builder_lines(result: object) -> list[str]:
+    return [line for line in builder_stage(result).splitlines() if line.strip()]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("install", ["bundle install", "gem install puma"])
+@pytest.mark.parametrize("env", ["GEM_HOME=/usr/local/bundle", "BUNDLE_PATH=/usr/local/bundle"])
+def test_the_stages_own_gem_home_is_made_as_root_for_a_non_root_installer(env: str, install: str) -> None:
+    # P13-1: bundler ran as `app` with GEM_HOME=/usr/local/bundle, which ruby:latest-dev lacks and /usr/local is
+    # root's: the build stopped at Permission denied, with no finding
+    result = migrate(RUBY_AS_APP.format(env=env, install=install))
+    lines = builder_lines(result)
+    at = lines.index(f"RUN {install}")
+    assert lines[at - 3:at] == ["USER root", "RUN mkdir -p /usr/local/bundle && chown -R app /usr/local/bundle",
+                                "USER app"]
+    assert any("given to app, who runs the install" in m for m in messages(result, "MIG515"))
+    assert "COPY --from=builder --chown=65532:65532 /usr/local/bundle /usr/local/bundle" in final_stage(result)
+
+
+def test_a_gem_home_in_the_users_home_is_left_to_the_user() -> None:
+    result = migrate(RUBY_AS_APP.format(env="GEM_HOME=/home/app/gems", install="bundle install"))
+    assert "USER root\nRUN mkdir" not in builder_stage(result)
+
+
+def test_a_gem_home_the_stage_made_for_the_user_is_not_made_again() -> None:
+    result = migrate("FROM ruby:3.3\nRUN useradd -m app && mkdir -p /opt/gems && chown app /opt/gems\n"
+                     "ENV GEM_HOME=/opt/gems\nUSER app\nWORKDIR /home/app\nCOPY --chown=app . .\n"
+                     "RUN bundle install\nCMD [\"bundle\", \"exec\", \"puma\"]\n")
+    assert "chown -R app /opt/gems" not in builder_stage(result)
+
+
+def test_root_installing_into_the_stages_gem_home_needs_nothing_made() -> None:
+    result = migrate("FROM ruby:3.3\nWORKDIR /app\nENV GEM_HOME=/usr/local/bundle\nCOPY . .\n"
+                     "RUN bundle install\nCMD [\"bundle\", \"exec\", \"puma\"]\n")
+    assert "mkdir -p /usr/local/bundle" not in builder_stage(result)

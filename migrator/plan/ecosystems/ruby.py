@@ -8,8 +8,10 @@ from migrator.plan.ecosystems.base import (
     EcosystemContext,
     RuntimePlan,
     installed_as_root,
+    made_for_user,
     user_in_force,
 )
+from migrator.plan.facts import Command
 
 GEM_HOME = "/usr/local/bundle"
 
@@ -60,6 +62,8 @@ class Ruby:
                             "ships it) installs the gems, offline"))
                       + (f"; made as root (only root may write to /usr/local) and given to {user}, who runs the "
                          "install" if user else ""))
+        else:
+            _make_for_user(home, context, plan, installs[0])
         plan.copies.append(Copy(home, home, root_owned=installed_as_root(context.facts, installs[0].instruction.line)))
         plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", *[f"BUNDLE_APP_CONFIG={home}"] * app_config,
                      f'PATH="{home}/bin:$PATH"']
@@ -78,6 +82,17 @@ class Ruby:
         plan.note("MIG515", line, f"bundler is installed into {home}" + (
             "" if context.single_stage else ", which the runtime copies: the command runs `bundle` and the ruby "
             "runtime image has no bundler"))
+
+
+def _make_for_user(home: str, context: EcosystemContext, plan: RuntimePlan, install: Command) -> None:
+    """The stage's own GEM_HOME (`ENV GEM_HOME=/usr/local/bundle`, Docker Hub ruby's, open to all there), which
+    ruby:latest-dev lacks: made as root and given to a non-root USER that installs into it."""
+    made = made_for_user(home, install.instruction.line, context.facts)
+    if made is not None:
+        plan.builder_inserts.append(made)
+        plan.note("MIG515", install.line, f"gems install into {home} (the stage's GEM_HOME), which the Chainguard "
+                  f"-dev image does not have and only root may make there: made as root and given to "
+                  f"{user_in_force(context.facts.stage, install.instruction.line)}, who runs the install")
 
 
 def _source_sets_app_config(context: EcosystemContext) -> bool:
