@@ -498,18 +498,54 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
         found += _teed(src, body, heredoc)  # (`tee /start.sh <<EOF`)
         for start, target, append in _output_files(src, node):
             found.append((start, target, _output(src, body, heredoc, heredocs[heredoc_index:]), append))
-    for _, target, text, append in sorted(found, key=lambda item: item[0]):
-        yield target, text, append
+    moves = _cd_directories(src)
+    for start, target, text, append in sorted(found, key=lambda item: item[0]):
+        here = next((directory for cd_start, directory in reversed(moves) if cd_start < start), "")
+        if target.startswith("/") or not here:
+            yield target, text, append
+        elif here != _UNKNOWN_DIRECTORY:  # (after `cd $DIR` a relative file is where this file does not say)
+            yield posixpath.join(here, target), text, append
+
+
+_UNKNOWN_DIRECTORY = "\0"
+
+
+def _cd_directories(src: Source) -> list[tuple[int, str]]:
+    """(where, directory) of each literal `cd` of a script, in order, as the directory the later commands run in:
+    relative to the one before it (or to the WORKDIR), _UNKNOWN_DIRECTORY after `cd $DIR`, `cd -`, `cd` alone."""
+    from migrator.rewrite.shell_syntax import command_words, literal, walk
+
+    moves: list[tuple[int, str]] = []
+    here = ""
+    for node in walk(src.root):
+        if node.type != "command":
+            continue
+        words = [literal(src, c) for c in command_words(node)[1]]
+        if words[:1] != ["cd"]:
+            continue
+        target = words[1] if len(words) == 2 else None
+        if target is None or here == _UNKNOWN_DIRECTORY or target.startswith(("-", "~")) or "$" in target:
+            here = _UNKNOWN_DIRECTORY
+        else:
+            here = posixpath.normpath(posixpath.join(here, target)) if here else target
+        moves.append((node.start_byte, here))
+    return moves
 
 
 def _download_words(src: Source, command: Node) -> tuple[str, tuple[str, ...]] | None:
     """(downloader, its arguments) of a curl or wget command whose words are literal."""
+    from migrator.plan.facts import strip_env_prefix
     from migrator.rewrite.shell_syntax import command_words, literal
+    from migrator.rewrite.wrappers import wrapper_words
 
     values = [literal(src, c) for c in command_words(command)[1]]
-    if not values or any(w is None for w in values) or posixpath.basename(values[0] or "") not in ("curl", "wget"):
+    if not values or any(w is None for w in values):
         return None
-    return posixpath.basename(values[0] or ""), tuple(w or "" for w in values[1:])
+    # (seen through wrappers as the stage's commands are, facts.seen_through: `nice curl -o F`, `env -u X wget`)
+    words = strip_env_prefix(tuple(w or "" for w in values[wrapper_words(values):]))
+    if not words or posixpath.basename(words[0]) not in ("curl", "wget"):
+        return None
+    return posixpath.basename(words[0]), words[1:]
 
 
 def _download_files(src: Source, command: Node) -> list[tuple[str, Downloaded]]:

@@ -79,3 +79,41 @@ def test_root_installing_into_the_stages_gem_home_needs_nothing_made() -> None:
     result = migrate("FROM ruby:3.3\nWORKDIR /app\nENV GEM_HOME=/usr/local/bundle\nCOPY . .\n"
                      "RUN bundle install\nCMD [\"bundle\", \"exec\", \"puma\"]\n")
     assert "mkdir -p /usr/local/bundle" not in builder_stage(result)
+
+
+CLI_DOWNLOAD = ("FROM python:3.12-slim\nRUN pip install flask\nRUN {run} && chmod +x /usr/local/bin/app-cli\n"
+                'CMD ["app-cli", "serve"]\n')
+URL = "https://example.com/app-cli"
+
+
+@pytest.mark.parametrize("run", [
+    f"nice curl -fsSL -o /usr/local/bin/app-cli {URL}",
+    f"nice -n 10 curl {URL} -o /usr/local/bin/app-cli",
+    f"nice wget -qO /usr/local/bin/app-cli {URL}",
+    f"time env -u X curl -fsSL -o /usr/local/bin/app-cli {URL}",
+    f"cd /usr/local/bin && curl -o app-cli {URL}",
+    f"cd /usr/local/bin && nice curl -o app-cli {URL}",
+    f"cd /usr/local && cd bin && curl -o app-cli {URL}",
+    f"sh -c 'cd /usr/local/bin && curl -o app-cli {URL}'",
+])
+def test_a_download_behind_a_wrapper_or_after_cd_is_copied_and_started(run: str) -> None:
+    # P13-2: behind `nice` the start check did not see the download and said "found (copied to
+    # /opt/venv/bin/app-cli)", verdict ok, while the runtime had only /opt/venv (W MIG561 said so); after `cd`,
+    # the unwrapped form got E MIG540 though the tool could copy it
+    result = migrate(CLI_DOWNLOAD.format(run=run))
+    assert "COPY --from=builder --chown=65532:65532 /usr/local/bin/app-cli /usr/local/bin/app-cli" in final_stage(
+        result)
+    assert result.runtime is not None and result.runtime.status == "ok"
+    assert result.runtime.reason == "`app-cli` found (copied to /usr/local/bin/app-cli)"
+    assert not {"MIG540", "MIG561"} & set(codes(result))
+
+
+def test_a_script_written_after_cd_is_read_where_the_cd_went() -> None:
+    # the start check read `start` as /app/start (the WORKDIR): E MIG540, not on PATH; it is /usr/local/bin/start,
+    # a /bin/sh script, so the stage keeps a shell
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     "RUN cd /usr/local/bin && printf '#!/bin/sh\\nexec python /app/app.py\\n' > start && "
+                     'chmod +x start\nCMD ["start"]\n')
+    assert result.runtime is not None and result.runtime.status == "single-stage"
+    assert "`start` is a shell script" in result.runtime.reason
+    assert "MIG540" not in codes(result)
