@@ -117,3 +117,26 @@ def test_a_script_written_after_cd_is_read_where_the_cd_went() -> None:
     assert result.runtime is not None and result.runtime.status == "single-stage"
     assert "`start` is a shell script" in result.runtime.reason
     assert "MIG540" not in codes(result)
+
+
+def test_the_stages_own_gopath_is_made_as_root_for_a_non_root_go() -> None:
+    # the same rule as P13-1 for go: golang's /go is open to all, go:latest-dev has none, and `go mod download` as
+    # app could not make /go (the module cache goes to $GOPATH/pkg/mod)
+    result = migrate("FROM golang:1.22\nRUN useradd -m app\nUSER app\nENV GOPATH=/go\nWORKDIR /home/app/src\n"
+                     "COPY --chown=app . .\nRUN go mod download && CGO_ENABLED=0 go build -o /home/app/srv .\n"
+                     'CMD ["/home/app/srv"]\n')
+    lines = builder_lines(result)
+    at = lines.index("RUN go mod download && CGO_ENABLED=0 go build -o /home/app/srv .")
+    assert lines[at - 3:at] == ["USER root", "RUN mkdir -p /go && chown -R app /go", "USER app"]
+    assert "COPY --from=builder --chown=65532:65532 /home/app/srv /home/app/srv" in final_stage(result)
+
+
+def test_go_install_as_a_user_of_the_stage_is_copied_from_that_users_gopath() -> None:
+    # the builder's go writes $HOME/go/bin of the user who runs it: the runtime copied /root/go/bin/, which that
+    # build never fills (COPY --from of a path the builder lacks stops the build)
+    result = migrate("FROM golang:1.22\nRUN useradd -m app\nUSER app\nWORKDIR /home/app/src\nCOPY --chown=app . .\n"
+                     'RUN go install github.com/x/tool@latest\nCMD ["tool"]\n')
+    runtime = final_stage(result)
+    assert "COPY --from=builder --chown=65532:65532 /home/app/go/bin /home/app/go/bin" in runtime
+    assert "/root/go" not in runtime
+    assert result.runtime is not None and result.runtime.reason == "`tool` found (copied to /home/app/go/bin/tool)"
