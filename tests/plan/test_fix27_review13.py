@@ -140,3 +140,25 @@ def test_go_install_as_a_user_of_the_stage_is_copied_from_that_users_gopath() ->
     assert "COPY --from=builder --chown=65532:65532 /home/app/go/bin /home/app/go/bin" in runtime
     assert "/root/go" not in runtime
     assert result.runtime is not None and result.runtime.reason == "`tool` found (copied to /home/app/go/bin/tool)"
+
+
+@pytest.mark.parametrize("user", ["", "USER app\n"])
+def test_a_virtualenv_the_stage_only_declares_is_made_before_the_install(user: str) -> None:
+    # `ENV VIRTUAL_ENV=/opt/venv` with no step making it: the original's pip installed into its image's Python; the
+    # runtime copied /opt/venv, which the builder never had (COPY --from failed), and as app /opt was not writable
+    result = migrate("FROM python:3.12-slim\nRUN useradd -m app\nENV VIRTUAL_ENV=/opt/venv PATH=\"/opt/venv/bin:$PATH\"\n"
+                     f"{user}WORKDIR /home/app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     'CMD ["gunicorn", "app:app"]\n')
+    lines = builder_lines(result)
+    at = lines.index("RUN pip install -r requirements.txt")
+    made = (["USER root", "RUN python -m venv /opt/venv && chown -R app /opt/venv", "USER app"] if user
+            else ["RUN python -m venv /opt/venv"])
+    assert lines[at - len(made):at] == made
+    assert "/opt/venv /opt/venv" in final_stage(result)
+
+
+def test_a_declared_virtualenv_the_stage_makes_is_not_made_twice() -> None:
+    result = migrate("FROM python:3.12-slim\nENV VIRTUAL_ENV=/opt/venv\nRUN python -m venv $VIRTUAL_ENV\n"
+                     "ENV PATH=\"/opt/venv/bin:$PATH\"\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+                     'CMD ["gunicorn", "app:app"]\n')
+    assert builder_stage(result).count("venv /opt/venv") + builder_stage(result).count("venv $VIRTUAL_ENV") == 1
