@@ -57,8 +57,11 @@ def test_the_stages_own_gem_home_is_made_as_root_for_a_non_root_installer(env: s
     result = migrate(RUBY_AS_APP.format(env=env, install=install))
     lines = builder_lines(result)
     at = lines.index(f"RUN {install}")
-    assert lines[at - 3:at] == ["USER root", "RUN mkdir -p /usr/local/bundle && chown -R app /usr/local/bundle",
-                                "USER app"]
+    # the runtime starts `bundle`, which the ruby runtime image lacks: bundler goes into that GEM_HOME too
+    own = "" if env.startswith("GEM_HOME") else "GEM_HOME=/usr/local/bundle "
+    made = f"RUN {own}gem install bundler --no-document" if install == "bundle install" else \
+        "RUN mkdir -p /usr/local/bundle"
+    assert lines[at - 3:at] == ["USER root", f"{made} && chown -R app /usr/local/bundle", "USER app"]
     assert any("given to app, who runs the install" in m for m in messages(result, "MIG515"))
     assert "COPY --from=builder --chown=65532:65532 /usr/local/bundle /usr/local/bundle" in final_stage(result)
 
@@ -162,3 +165,13 @@ def test_a_declared_virtualenv_the_stage_makes_is_not_made_twice() -> None:
                      "ENV PATH=\"/opt/venv/bin:$PATH\"\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
                      'CMD ["gunicorn", "app:app"]\n')
     assert builder_stage(result).count("venv /opt/venv") + builder_stage(result).count("venv $VIRTUAL_ENV") == 1
+
+
+def test_a_runtime_starting_bundle_gets_bundler_in_the_stages_own_gem_home() -> None:
+    # the ruby runtime image has no bundler: with the stage's own GEM_HOME nothing put one there, and the start
+    # check took the gems' bin directory for having it
+    result = migrate("FROM ruby:3.3\nWORKDIR /app\nENV GEM_HOME=/usr/local/bundle\nCOPY . .\n"
+                     "RUN bundle install\nCMD [\"bundle\", \"exec\", \"puma\"]\n")
+    lines = builder_lines(result)
+    assert lines[lines.index("RUN bundle install") - 1] == "RUN gem install bundler --no-document"
+    assert "mkdir -p /usr/local/bundle" not in builder_stage(result)
