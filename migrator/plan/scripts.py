@@ -498,9 +498,9 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
         found += _teed(src, body, heredoc)  # (`tee /start.sh <<EOF`)
         for start, target, append in _output_files(src, node):
             found.append((start, target, _output(src, body, heredoc, heredocs[heredoc_index:]), append))
-    moves = _cd_directories(src)
+    moves = _cd_moves(src)
     for start, target, text, append in sorted(found, key=lambda item: item[0]):
-        here = next((directory for cd_start, directory in reversed(moves) if cd_start < start), "")
+        here = _directory_at(start, moves)
         if target.startswith("/") or not here:
             yield target, text, append
         elif here != _UNKNOWN_DIRECTORY:  # (after `cd $DIR` a relative file is where this file does not say)
@@ -510,13 +510,12 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
 _UNKNOWN_DIRECTORY = "\0"
 
 
-def _cd_directories(src: Source) -> list[tuple[int, str]]:
-    """(where, directory) of each literal `cd` of a script, in order, as the directory the later commands run in:
-    relative to the one before it (or to the WORKDIR), _UNKNOWN_DIRECTORY after `cd $DIR`, `cd -`, `cd` alone."""
+def _cd_moves(src: Source) -> list[tuple[int, int, str | None]]:
+    """(where, end of its reach, target) of each `cd` of a script, in order: a `cd` in a subshell (`(cd x && ...)`,
+    a pipeline's part) reaches to that subshell's end; target None when it is not literal (`cd $DIR`, `cd -`, `cd`)."""
     from migrator.rewrite.shell_syntax import command_words, literal, walk
 
-    moves: list[tuple[int, str]] = []
-    here = ""
+    moves: list[tuple[int, int, str | None]] = []
     for node in walk(src.root):
         if node.type != "command":
             continue
@@ -524,12 +523,32 @@ def _cd_directories(src: Source) -> list[tuple[int, str]]:
         if words[:1] != ["cd"]:
             continue
         target = words[1] if len(words) == 2 else None
-        if target is None or here == _UNKNOWN_DIRECTORY or target.startswith(("-", "~")) or "$" in target:
+        literal_target = target if target and not target.startswith(("-", "~")) and "$" not in target else None
+        moves.append((node.start_byte, _reach(node, src.root.end_byte), literal_target))
+    return moves
+
+
+def _reach(node: Node, end: int) -> int:
+    """Where the effect of a `cd` ends: its subshell's end (`( ... )`, a part of a pipeline), else the script's."""
+    current = node.parent
+    while current is not None:
+        if current.type in ("subshell", "pipeline", "command_substitution"):
+            return int(current.end_byte)
+        current = current.parent
+    return end
+
+
+def _directory_at(start: int, moves: list[tuple[int, int, str | None]]) -> str:
+    """The directory the `cd`s before `start` that reach it moved to ("" for none: the WORKDIR)."""
+    here = ""
+    for cd_start, reach, target in moves:
+        if cd_start >= start or start >= reach:
+            continue
+        if target is None or here == _UNKNOWN_DIRECTORY:
             here = _UNKNOWN_DIRECTORY
         else:
             here = posixpath.normpath(posixpath.join(here, target)) if here else target
-        moves.append((node.start_byte, here))
-    return moves
+    return here
 
 
 def _download_words(src: Source, command: Node) -> tuple[str, tuple[str, ...]] | None:

@@ -98,6 +98,7 @@ URL = "https://example.com/app-cli"
     f"cd /usr/local/bin && nice curl -o app-cli {URL}",
     f"cd /usr/local && cd bin && curl -o app-cli {URL}",
     f"sh -c 'cd /usr/local/bin && curl -o app-cli {URL}'",
+    f"cd /usr/local/bin && (cd /tmp && curl -o other {URL}) && curl -o app-cli {URL}",
 ])
 def test_a_download_behind_a_wrapper_or_after_cd_is_copied_and_started(run: str) -> None:
     # P13-2: behind `nice` the start check did not see the download and said "found (copied to
@@ -175,3 +176,11 @@ def test_a_runtime_starting_bundle_gets_bundler_in_the_stages_own_gem_home() -> 
     lines = builder_lines(result)
     assert lines[lines.index("RUN bundle install") - 1] == "RUN gem install bundler --no-document"
     assert "mkdir -p /usr/local/bundle" not in builder_stage(result)
+
+
+def test_a_cd_in_a_subshell_does_not_move_the_later_downloads() -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nRUN pip install flask\n"
+                     "RUN (cd /tmp && curl -o tool https://e.com/t) && curl -o tool https://e.com/tool && chmod +x tool\n"
+                     'CMD ["./tool"]\n')
+    assert "/tmp/tool" not in final_stage(result)
+    assert result.runtime is not None and result.runtime.reason == "`./tool` found (copied to /app/tool)"
