@@ -184,3 +184,25 @@ def test_a_cd_in_a_subshell_does_not_move_the_later_downloads() -> None:
                      'CMD ["./tool"]\n')
     assert "/tmp/tool" not in final_stage(result)
     assert result.runtime is not None and result.runtime.reason == "`./tool` found (copied to /app/tool)"
+
+
+def test_the_stages_own_cargo_home_is_made_as_root_for_a_non_root_cargo() -> None:
+    # Docker Hub rust's /usr/local/cargo is writable by all; rust:latest-dev has none, and cargo as app could not
+    # make it for its registry
+    result = migrate("FROM rust:1.80\nRUN useradd -m app\nUSER app\nENV CARGO_HOME=/usr/local/cargo\n"
+                     "WORKDIR /home/app/src\nCOPY --chown=app . .\nRUN cargo build --release\n"
+                     'CMD ["/home/app/src/target/release/srv"]\n')
+    lines = builder_lines(result)
+    at = lines.index("RUN cargo build --release")
+    assert lines[at - 3:at] == ["USER root", "RUN mkdir -p /usr/local/cargo && chown -R app /usr/local/cargo",
+                                "USER app"]
+
+
+def test_the_cargo_home_the_migration_sets_for_cargo_install_is_made_for_a_non_root_user() -> None:
+    result = migrate('FROM rust:1.80\nRUN useradd -m app\nUSER app\nWORKDIR /home/app\nRUN cargo install ripgrep\n'
+                     'CMD ["rg"]\n')
+    lines = builder_lines(result)
+    at = lines.index("RUN cargo install ripgrep")
+    assert lines[at - 4:at] == ["USER root", "RUN mkdir -p /usr/local/cargo && chown -R app /usr/local/cargo",
+                                "USER app", "ENV CARGO_HOME=/usr/local/cargo"]
+    assert "COPY --from=builder --chown=65532:65532 /usr/local/cargo/bin /usr/local/cargo/bin" in final_stage(result)
