@@ -88,7 +88,8 @@ def _make_for_user(home: str, context: EcosystemContext, plan: RuntimePlan, inst
     `bundle` gets bundler there too, as with the GEM_HOME the migration sets (the ruby runtime image has none)."""
     install = installs[0]
     made = made_for_user(home, install.instruction.line, context.facts)
-    bundler = _needs_bundler(installs, context)
+    # (one stage keeps the image whose bundler ran the install: only a split runtime lacks one)
+    bundler = not context.single_stage and _needs_bundler(installs, context)
     if made is None and not bundler:
         return
     # (into this GEM_HOME, which the runtime has on its GEM_HOME and PATH, also when the stage set only BUNDLE_PATH)
