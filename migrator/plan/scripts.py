@@ -164,28 +164,14 @@ def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool
     return found
 
 
-_WRAPPERS = {"exec": "a", "sudo": "ugpCDhrtTU", "time": "", "nice": "n", "nohup": "", "env": "uCS",
-             "command": "", "doas": "uC", "stdbuf": "ioe", "timeout": "sk"}  # (their options that take a value)
-
-
 def _unwrapped(words: tuple[str, ...]) -> tuple[str, ...]:
-    """The command a wrapper runs: `sudo -u app ./x.sh` -> `./x.sh`, `timeout 60 ./x.sh` -> `./x.sh`."""
+    """The command wrappers run (rewrite.wrappers' table): `sudo -u app ./x.sh` -> `./x.sh`, `timeout 60 ./x.sh`
+    -> `./x.sh`, `exec sudo -E ./x.sh` -> `./x.sh`; `command -v x` runs nothing."""
     from migrator.plan.facts import strip_env_prefix
+    from migrator.rewrite.wrappers import looks_up, wrapper_words
 
-    for _ in range(4):  # `exec sudo -E ./x.sh`
-        if not words or posixpath.basename(words[0]) not in _WRAPPERS:
-            return words
-        takes_value = _WRAPPERS[posixpath.basename(words[0])]
-        wrapper, index = posixpath.basename(words[0]), 1
-        while index < len(words) and words[index].startswith("-") and words[index] != "--":
-            if words[index] in ("-v", "-V") and wrapper == "command":
-                return ()  # `command -v x`: a look-up, runs nothing
-            index += 2 if len(words[index]) == 2 and words[index][1] in takes_value else 1
-        index += index < len(words) and words[index] == "--"
-        if wrapper == "timeout" and index < len(words):
-            index += 1  # the duration
-        words = strip_env_prefix(("env", *words[index:])) if wrapper in ("env", "sudo") else words[index:]
-    return words
+    words = strip_env_prefix(words[wrapper_words(words, every=True):])
+    return () if looks_up(words) else words
 
 
 def _shell_arguments(words: tuple[str, ...]) -> tuple[list[str], list[str]]:
