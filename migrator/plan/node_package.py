@@ -48,28 +48,6 @@ def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildCon
                        frozenset(_names(data.get("devDependencies")) - _names(data.get("dependencies"))))
 
 
-def started_binaries(argv: list[str], package: NodePackage) -> set[str]:
-    """The package binaries a start command runs, by name: `yarn prisma migrate`, `npx prisma`,
-    node_modules/.bin/prisma, or the first word of the script `npm start` (`yarn start`...) runs."""
-    if not argv:
-        return set()
-    tool, words = posixpath.basename(argv[0]), argv[1:]
-    if "node_modules/.bin/" in argv[0]:
-        return {tool}
-    if tool not in ("npx", "npm", "yarn", "pnpm"):
-        return set()
-    words = [w for w in words if not w.startswith("-")]
-    if words[:1] in (["run"], ["exec"], ["run-script"]):
-        words = words[1:]
-    if not words:
-        return set()
-    script = package.scripts.get(words[0]) if tool != "npx" else None
-    if script is None:
-        return {words[0]} if tool != "npm" else set()
-    first = [w for w in script.split() if "=" not in w][:1]  # (`NODE_ENV=production nodemon x.js`)
-    return {posixpath.basename(first[0])} if first else set()
-
-
 def _names(dependencies: Any) -> set[str]:
     return {name for name in dependencies if isinstance(name, str)} if isinstance(dependencies, dict) else set()
 
