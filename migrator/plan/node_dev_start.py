@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from migrator.parse.words import split_words
+from migrator.plan.facts import shell_script
 from migrator.plan.node_package import NodePackage
 from migrator.regex import lazy as lazy_re
 
@@ -30,8 +31,7 @@ _NODE_VALUED = frozenset({"-C", "--conditions", "--input-type", "--title", "--en
                           "--watch-path", "--inspect-port", "--stack-size", "--openssl-config", "--icu-data-dir",
                           "--experimental-default-type", "--redirect-warnings", "--report-dir", "--diagnostic-dir"})
 _SCRIPT_OPTIONS = frozenset({"-e", "--eval", "-p", "--print", "-c", "--check", "-i", "--interactive"})
-_INIT = frozenset({"tini", "tini-static", "dumb-init", "catatonit"})
-_USERS = frozenset({"gosu", "su-exec"})
+_CROSS_ENV = ("cross-env", "cross-env-shell")  # (npm packages that set VAR=value for the command after them)
 
 
 def dev_needs(argv: Sequence[str], package: NodePackage | None, env: Mapping[str, str | None]) -> list[str]:
@@ -61,9 +61,9 @@ def _command_needs(words: list[str], package: NodePackage | None, in_script: boo
         yield from _node_options_needs(value, package, "NODE_OPTIONS")
     if not words or depth > _MAX_DEPTH:
         return
-    program = posixpath.basename(words[0])
-    if program in ("sh", "bash", "ash", "dash", "zsh") and len(words) > 2 and words[1] in ("-c", "-ec", "-lc"):
-        yield from _script_needs(words[2], package, in_script, depth + 1, seen)
+    program, script = posixpath.basename(words[0]), shell_script(tuple(words))
+    if script is not None:
+        yield from _script_needs(script, package, in_script, depth + 1, seen)
     elif _NODE.match(program):
         yield from _node_needs(words[1:], package)
     elif program == "npx":
@@ -75,24 +75,19 @@ def _command_needs(words: list[str], package: NodePackage | None, in_script: boo
 
 
 def _unwrapped(words: list[str]) -> tuple[list[str], list[str]]:
-    """The command after `VAR=value` words, `env`, `cross-env`, init wrappers and user switchers, and the values
-    given to NODE_OPTIONS on the way."""
+    """The command after `VAR=value` words, cross-env and the wrappers of the one table (`env`, `exec`, tini,
+    gosu USER...), and the values given to NODE_OPTIONS on the way."""
+    from migrator.rewrite.wrappers import wrapper_words
+
     options: list[str] = []
-    index = 0
-    while index < len(words):
-        word, name = words[index], posixpath.basename(words[index])
-        if _ASSIGNMENT.match(word):
-            if word.startswith("NODE_OPTIONS="):
-                options.append(word.split("=", 1)[1])
-        elif name in ("env", "cross-env", "cross-env-shell", "exec") or name in _INIT or word == "--" or (
-                word.startswith("-") and index > 0 and posixpath.basename(words[index - 1]) in (*_INIT, "env")):
-            pass
-        elif name in _USERS:
-            index += 1  # (its user)
-        else:
+    while words:
+        taken = 1 if _ASSIGNMENT.match(words[0]) or posixpath.basename(words[0]) in _CROSS_ENV else 0
+        taken = taken or wrapper_words(words, every=True)
+        if not taken:
             break
-        index += 1
-    return words[index:], options
+        options += [word.split("=", 1)[1] for word in words[:taken] if word.startswith("NODE_OPTIONS=")]
+        words = words[taken:]
+    return words, options
 
 
 def _script_needs(script: str, package: NodePackage | None, in_script: bool, depth: int,
@@ -127,8 +122,12 @@ def _runner_needs(tool: str, words: list[str], package: NodePackage | None, dept
 
 
 def _binary_needs(name: str, package: NodePackage | None) -> Iterator[str]:
-    if package is not None and name in package.dev_only:
-        yield f"the start command runs `{name}`, which package.json lists in devDependencies only"
+    """A program of node_modules/.bin: its package's own name, or one package-lock.json says (`tsc`: typescript)."""
+    owner = package.programs.get(name, name) if package is not None else name
+    if package is None or owner not in package.dev_only:
+        return
+    yield (f"the start command runs `{name}`, which package.json lists in devDependencies only" if owner == name else
+           f"the start command runs `{name}`, a program of `{owner}`, which package.json lists in devDependencies only")
 
 
 def _node_needs(arguments: list[str], package: NodePackage | None) -> Iterator[str]:

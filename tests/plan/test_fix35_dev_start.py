@@ -48,6 +48,7 @@ def kept(result: Result, why: str, verdict: str = "ok") -> None:
     ("export NODE_OPTIONS=\"-r ts-node/register\" && node src/index.js", "`ts-node/register` (NODE_OPTIONS -r)"),
     ("NODE_ENV=production node --max-old-space-size=512 -r dotenv/config index.js", "`dotenv/config`"),
     ("node src/server.mts", "TypeScript source (`src/server.mts`)"),
+    ("cross-env NODE_OPTIONS=--import=tsx node src/index.js", "`tsx` (NODE_OPTIONS --import)"),
 ])
 def test_a_start_script_that_loads_a_dev_dependency_keeps_them(tmp_path: Path, start: str, why: str) -> None:
     result = migrate(app('CMD ["npm", "start"]'), context=context(tmp_path, {"start": start}))
@@ -68,6 +69,7 @@ def test_through_npm_run_chains(tmp_path: Path, scripts: dict[str, str]) -> None
     ('CMD ["node", "--import", "tsx", "src/index.ts"]', "`tsx` (node --import)"),
     ('CMD ["node", "-r", "ts-node/register", "src/index.js"]', "`ts-node/register` (node -r)"),
     ('CMD ["dumb-init", "node", "-r", "dotenv/config", "index.js"]', "`dotenv/config` (node -r)"),
+    ('CMD ["tini", "--", "env", "NODE_OPTIONS=-r dotenv/config", "node", "index.js"]', "(NODE_OPTIONS -r)"),
     ('CMD NODE_OPTIONS="-r ts-node/register" node src/index.js', "`ts-node/register` (NODE_OPTIONS -r)"),
     ('ENV NODE_OPTIONS="--require dotenv/config"\nCMD ["node", "index.js"]', "(ENV NODE_OPTIONS --require)"),
     ('ENTRYPOINT ["node"]\nCMD ["src/index.ts"]', "TypeScript source (`src/index.ts`)"),
@@ -119,3 +121,19 @@ def test_a_prune_without_package_json_says_the_scripts_were_not_checked() -> Non
     assert "RUN npm prune --omit=dev\n" in result.dockerfile
     [note] = messages(result, "MIG517")
     assert "package.json was not read: the start was not checked" in note and "delete the `RUN npm prune" in note
+
+
+LOCK = {"lockfileVersion": 3, "packages": {
+    "": {"name": "x"},
+    "node_modules/typescript": {"version": "5.4.5", "dev": True, "bin": {"tsc": "bin/tsc", "tsserver": "bin/tsserver"}},
+    "node_modules/express": {"version": "4.19.2"}}}
+
+
+@pytest.mark.parametrize("scripts", [{"prestart": "tsc", "start": "node dist/index.js"},
+                                     {"start": "npm run build && node dist/index.js", "build": "tsc -p ."}])
+def test_a_program_whose_package_has_another_name_is_found_in_package_lock(tmp_path: Path,
+                                                                           scripts: dict[str, str]) -> None:
+    # `tsc` is typescript's: the start compiles, and a prune would leave it `tsc: not found`
+    (context(tmp_path, scripts) / "package-lock.json").write_text(json.dumps(LOCK))
+    result = migrate(app('CMD ["npm", "start"]', "npm ci"), context=tmp_path)
+    kept(result, "runs `tsc`, a program of `typescript`, which package.json lists in devDependencies only")
