@@ -105,3 +105,14 @@ def test_a_bash_script_written_by_a_run_and_made_sh_by_sed_is_sh() -> None:
                      "RUN printf '#!/bin/bash\\nexec node s.js\\n' > /start.sh && sed -i '1s|bash|sh|' /start.sh\n"
                      'CMD ["/start.sh"]\n')
     assert final_stage(result).startswith("cgr.dev/chainguard/node:latest\n") and "apk add" not in result.dockerfile
+
+
+@pytest.mark.parametrize("edit, bash", [("sed -i 's|#!/bin/sh|#!/bin/bash|' /setup.sh", True),
+                                        ("sed -i 's|foo|bar|' /setup.sh", False)])
+def test_a_run_step_that_runs_a_script_made_bash_by_sed_gets_bash(tmp_path: Path, edit: str, bash: bool) -> None:
+    # the same rule for a script a RUN step runs (a stage kept on wolfi-base, which has busybox sh only)
+    (tmp_path / "setup.sh").write_text("#!/bin/sh\necho set up\n")
+    result = migrate(f"FROM alpine:3.19\nRUN apk add --no-cache curl\nCOPY setup.sh /setup.sh\nRUN {edit} && /setup.sh\n",
+                     context=tmp_path)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
+    assert ("RUN apk add --no-cache bash\n" in result.dockerfile) is bash
