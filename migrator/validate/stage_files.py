@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import posixpath
 import re
-from typing import TYPE_CHECKING
 
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import Command, StageFacts, absolute
@@ -25,6 +24,7 @@ from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
 from migrator.validate.stage_view import IMAGE_BIN_DIRS, Placed, StageView, stage_view
 
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from migrator.plan.sed_edits import SedEdit
 
