@@ -245,14 +245,14 @@ def _runs_own_server(plan: FilePlan, rules: RuleSet) -> bool:
     if defaults is None or not defaults.cmd:
         return False
     argv = effective_command([s.instructions for s in chain], defaults.entrypoint, defaults.cmd).argv
-    words = list(argv[unwrap(argv).program_index:])
+    words = list(argv)
     entrypoints = {posixpath.basename(w) for w in defaults.entrypoint}
-    while words and posixpath.basename(words[0]) in entrypoints:
-        words = words[1:]
+    while words and (posixpath.basename(words[0]) in entrypoints or unwrap(words).program_index):
+        words = words[max(1, unwrap(words).program_index):]  # (docker-entrypoint.sh, tini --, gosu USER)
     if is_shell_c(words):
         program = inner_program(words[2])
         words = [program] if program else []
-    return bool(words) and posixpath.basename(words[0]) == posixpath.basename(defaults.cmd[0])
+    return bool(words) and posixpath.basename(words[0]) in {posixpath.basename(defaults.cmd[0]), *defaults.servers}
 
 
 def _fails_only_as_before(candidate: Attempt, first: Attempt) -> bool:

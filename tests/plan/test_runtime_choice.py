@@ -401,6 +401,7 @@ LOCALE = "RUN localedef -i de_DE -c -f UTF-8 -A /usr/share/locale/locale.alias d
     'FROM redis:7\nRUN mkdir -p /data/conf\nCOPY redis.conf /data/conf/\nCMD ["redis-server", "/data/conf/redis.conf"]\n',
     'FROM rabbitmq:3-management\nRUN rabbitmq-plugins enable --offline rabbitmq_mqtt\nCMD ["rabbitmq-server"]\n',
     'FROM mariadb:11\nRUN mkdir -p /etc/mysql/extra\nCMD ["mariadbd", "--character-set-server=utf8mb4"]\n',
+    'FROM mariadb:10.6\nRUN mkdir -p /etc/mysql/extra\nCMD ["mysqld", "--character-set-server=utf8mb4"]\n',
 ])
 def test_a_service_that_restates_its_own_server_stays_on_the_service_s_dev_image(text: str) -> None:
     # split, the runtime kept ENV LANG de_DE.utf8 without the locale compiled in the builder: initdb refused it
