@@ -9,7 +9,7 @@ runtime's user (65532); names the image has (root, nonroot, node, Wolfi's base a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from migrator.findings import finding
 from migrator.model import Finding
@@ -21,9 +21,10 @@ _USER_MAKERS = frozenset({"adduser", "addgroup", "useradd", "groupadd"})
 _CHOWN_FLAG = lazy_re(r"--chown=(\S+)")
 
 
-def made_accounts(runs: Iterable[Instruction]) -> dict[str, int]:
-    """Names and ids the user-making commands of `runs` create -> the line of the RUN that makes them."""
-    from migrator.plan.facts import run_scripts
+def made_accounts(runs: Iterable[Instruction], env: Mapping[str, str | None]) -> dict[str, int]:
+    """Names and ids the user-making commands of `runs` create -> the line of the RUN that makes them (`env`: the
+    stage's variables, for `adduser -D $APP_USER`)."""
+    from migrator.plan.facts import run_scripts, run_word
     from migrator.rewrite.shell_syntax import simple_commands
 
     made: dict[str, int] = {}
@@ -32,7 +33,7 @@ def made_accounts(runs: Iterable[Instruction]) -> dict[str, int]:
             for command in simple_commands(script, line):
                 if command.words and command.words[0].rsplit("/", 1)[-1] in _USER_MAKERS:
                     for word in command.words[1:]:
-                        made.setdefault(word, run.line)
+                        made.setdefault(run_word(word, env) or word, run.line)
     return made
 
 
@@ -49,10 +50,13 @@ def image_accounts(image: ChainguardImage) -> set[str]:
 
 
 def runtime_owner(item: Item, image: ChainguardImage, uid: int, made: dict[str, int], still_made: set[str],
-                  findings: list[Finding]) -> Item:
+                  env: Mapping[str, str | None], findings: list[Finding]) -> Item:
     """`COPY --chown=nextjs:nodejs` -> `--chown=65532:65532` when the image has neither name; a numeric id
     stays unless a dropped RUN made it (an id the stage did not make is left to source_accounts). `made`: what
-    the dropped RUN lines made (-> their line); `still_made`: what a kept RUN makes (the image has it then)."""
+    the dropped RUN lines made (-> their line); `still_made`: what a kept RUN makes (the image has it then); `env`:
+    the stage's variables (`--chown=${APP_USER}` is looked up as BuildKit expands it)."""
+    from migrator.plan.facts import run_word
+
     if not isinstance(item, Instruction) or item.keyword not in ("COPY", "ADD") or not item.flags.get("chown"):
         return item
     match = _CHOWN_FLAG.search(item.raw)
@@ -61,16 +65,17 @@ def runtime_owner(item: Item, image: ChainguardImage, uid: int, made: dict[str, 
     known = image_accounts(image) | still_made
     owner = match.group(1)
     parts = owner.split(":")
-    if len(parts) > 2 or any("$" in part for part in parts):
+    values = [run_word(part, env) or "" for part in parts]
+    if len(parts) > 2:
         return item
 
-    def missing(part: str) -> bool:
-        return bool(part) and part not in known and (not part.isdigit() or part in made)
+    def missing(value: str) -> bool:
+        return bool(value) and value not in known and (not value.isdigit() or value in made)
 
-    gone = [part for part in parts if missing(part)]
+    gone = [value for value in values if missing(value)]
     if not gone:
         return item
-    written = ":".join(str(uid) if missing(part) else part for part in parts)
+    written = ":".join(str(uid) if missing(value) else part for part, value in zip(parts, values, strict=True))
     raw = item.raw[: match.start(1)] + written + item.raw[match.end(1):]
     made_by = [f"{name} (line {made[name]})" for name in dict.fromkeys(gone) if name in made]
     lacks = [name for name in dict.fromkeys(gone) if name not in made]

@@ -427,9 +427,10 @@ def _runtime_owners(stage_plan: StagePlan, kept: list[Item], context: RuntimeCon
     from migrator.rewrite.copy_owners import made_accounts, runtime_owner
 
     runs = [i for stage in stage_plan.stage.chain() for i in stage.instructions if i.keyword == "RUN"]
-    dropped = made_accounts(i for i in runs if i.line in stage_plan.dropped_runs)
-    still_made = set(made_accounts(i for i in runs if i.line not in stage_plan.dropped_runs))
-    return [runtime_owner(i, context.image, context.uid, dropped, still_made, out.findings) for i in kept]
+    env = context.facts.env
+    dropped = made_accounts((i for i in runs if i.line in stage_plan.dropped_runs), env)
+    still_made = set(made_accounts((i for i in runs if i.line not in stage_plan.dropped_runs), env))
+    return [runtime_owner(i, context.image, context.uid, dropped, still_made, env, out.findings) for i in kept]
 
 
 def _from_image(instruction: Instruction) -> bool:

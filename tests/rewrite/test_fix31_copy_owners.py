@@ -57,3 +57,22 @@ def test_names_the_runtime_has_and_ids_nothing_dropped_made_stay() -> None:
     assert "--chown=65532:65532 /app/data" in runtime  # (uid 1001 was the dropped RUN's user)
     assert codes(result).count("MIG588") == 2
 
+
+
+def test_a_user_named_through_a_build_argument_is_looked_up_as_buildkit_expands_it() -> None:
+    result = migrate("FROM golang:1.22-alpine AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/api .\n\n"
+                     "FROM alpine:3.19\nARG APP_USER=app\nRUN adduser -D $APP_USER\n"
+                     "COPY --from=build --chown=${APP_USER}:${APP_USER} /out/api /api\n"
+                     'USER $APP_USER\nCMD ["/api"]\n')
+    assert "COPY --from=build --chown=65532:65532 /out/api /api\n" in final_stage(result)
+    assert "the RUN that made app (line 8) is dropped" in messages(result, "MIG588")[0]
+
+
+def test_a_source_image_user_the_runtime_lacks_is_its_user_too() -> None:
+    # php:fpm's www-data: Chainguard's php image has only php (uid 65532), and no RUN can make www-data there
+    result = migrate("FROM composer:2 AS vendor\nWORKDIR /app\nCOPY . .\nRUN composer install\n\n"
+                     "FROM php:8.2-fpm-alpine\nWORKDIR /var/www/html\n"
+                     "COPY --from=vendor --chown=www-data:www-data /app /var/www/html\nUSER www-data\n")
+    runtime = final_stage(result)
+    assert "COPY --from=vendor --chown=65532:65532 /app /var/www/html\n" in runtime and "USER php\n" in runtime
+    assert "has no www-data" in messages(result, "MIG588")[0]
