@@ -255,7 +255,13 @@ def made_by_dockerfile(facts: StageFacts, program: str) -> bool:
     written = run_written_scripts(facts.stage.chain(), heads=True)
     compiled = [path for command in facts.commands if posixpath.basename(command.words[0]) in _COMPILERS
                 for path in [_compiled_output(command, facts)] if path]
-    return any(named(path) for path in [*facts.copy_destinations, *placed, *written, *compiled])
+    if any(named(path) for path in [*facts.copy_destinations, *placed, *written, *compiled]):
+        return True
+    # a COPY into a directory the engine looks in, of files whose names it does not spell (`COPY bin/ /usr/local/bin/`,
+    # `COPY scripts/* /usr/local/bin/`, `COPY serve /usr/local/bin/`)
+    where = [c for c in _candidates(program, facts.workdir, facts.env) if "node_modules" not in c]
+    into = [*facts.copy_destinations, *(target for _, target in facts.unplaced_copies)]
+    return any(_inside(candidate, directory) for candidate in where for directory in into)
 
 
 def _compiled_output(command: Command, facts: StageFacts) -> str | None:

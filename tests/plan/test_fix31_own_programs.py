@@ -4,6 +4,7 @@ picks another runtime (`serve`, `http-server`: nginx serving the source tree). A
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from migration_tools import codes, final_stage, migrate
@@ -45,3 +46,21 @@ def test_serve_installed_by_npm_is_still_the_static_server() -> None:
     result = migrate(APP.replace("npm ci", "npm ci && npm install -g serve && npm run build")
                      + 'CMD ["serve", "-s", "build"]\n')
     assert final_stage(result).startswith("cgr.dev/chainguard/nginx:latest") and "MIG532" in codes(result)
+
+
+@pytest.mark.parametrize("copy", ["COPY serve /usr/local/bin/\n", "COPY ./scripts/serve /usr/local/bin/\n",
+                                  "COPY bin/ /usr/local/bin/\n", "COPY scripts/* /usr/local/bin/\n",
+                                  "RUN cp scripts/serve /usr/local/bin/\n"])
+def test_a_serve_copied_onto_the_path_is_the_apps_own(copy: str) -> None:
+    result = migrate(APP + copy + 'EXPOSE 3000\nENTRYPOINT ["serve"]\n')
+    assert final_stage(result).startswith("cgr.dev/chainguard/node:latest") and "MIG532" not in codes(result)
+
+
+def test_a_program_in_a_context_directory_copied_onto_the_path_is_found(tmp_path: Path) -> None:
+    # with the build context on disk, `COPY bin/ /usr/local/bin/` is seen to hold bin/serve: the start check found
+    # no `serve` (E MIG540 "no COPY puts it there")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "serve").write_text("#!/bin/sh\nexec node server.js\n")
+    result = migrate(APP + 'COPY bin/ /usr/local/bin/\nEXPOSE 3000\nENTRYPOINT ["serve"]\n', context=tmp_path)
+    assert "MIG540" not in codes(result)
+    assert result.runtime is not None and result.runtime.status == "shell-kept"
