@@ -47,10 +47,11 @@ def copy_started_program(context: EcosystemContext, plan: RuntimePlan) -> None:
     placements = placed_files(facts.commands, facts.env, facts.directories, unknown_sources=True)
     _follow_moves(plan, placements)
     for program in _started_programs(context):
+        _copy_written(program, context, plan)  # (a file the Dockerfile writes is what the name starts, whatever
+        # the image has of that name further down PATH)
         if "/" not in program and _runtime_has(context, plan, program):
             continue  # (`ln -s /usr/bin/python3 /usr/local/bin/python`: the runtime's own python starts)
         _copy_placed(program, placements, context, plan)
-        _copy_written(program, context, plan)
 
 
 def _copy_written(program: str, context: EcosystemContext, plan: RuntimePlan) -> None:

@@ -64,3 +64,13 @@ def test_a_program_in_a_context_directory_copied_onto_the_path_is_found(tmp_path
     result = migrate(APP + 'COPY bin/ /usr/local/bin/\nEXPOSE 3000\nENTRYPOINT ["serve"]\n', context=tmp_path)
     assert "MIG540" not in codes(result)
     assert result.runtime is not None and result.runtime.status == "shell-kept"
+
+
+def test_a_wrapper_the_dockerfile_writes_over_an_image_program_is_what_starts() -> None:
+    # /usr/local/bin/node, written by RUN, comes before the image's /usr/bin/node on PATH: the original started the
+    # wrapper (and its options); the runtime did not get it and started the bare node
+    result = migrate(APP + 'RUN printf "#!/bin/sh\\nexec /usr/bin/node --max-old-space-size=512 \\"\\$@\\"\\n" > '
+                     '/usr/local/bin/node && chmod +x /usr/local/bin/node\nCMD ["node", "server.js"]\n')
+    assert re.search(r"COPY --from=builder (--chown=65532:65532 )?/usr/local/bin/node /usr/local/bin/node\n",
+                     final_stage(result))
+    assert result.runtime is not None and result.runtime.status in ("ok", "shell-kept")
