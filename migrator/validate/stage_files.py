@@ -106,7 +106,8 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
         if not certain and inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
             return Located(path, "copied", placed.source if placed.path == path else None)
     if (mentions(view.evidence, path) or _in_output_directory(view, path, by_name)
-            or path in context.run_copies(view)):  # (`cd docker && cp entrypoint.sh /usr/local/bin/`)
+            or path in context.run_copies(view)  # (`cd docker && cp entrypoint.sh /usr/local/bin/`)
+            or path in context.written_by_runs(view, heads=True)):  # (`cd /usr/local/bin && curl -o app URL`)
         return Located(path, "created")
     return None
 
