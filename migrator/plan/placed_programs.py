@@ -275,7 +275,7 @@ def made_by_dockerfile(facts: StageFacts, program: str) -> bool:
     # `COPY scripts/* /usr/local/bin/`, `COPY serve /usr/local/bin/`)
     where = [c for c in _candidates(program, facts.workdir, facts.env) if "node_modules" not in c]
     into = [*facts.copy_destinations, *(target for _, target in facts.unplaced_copies)]
-    return any(_inside(candidate, directory) for candidate in where for directory in into)
+    return any(posixpath.dirname(candidate) == directory.rstrip("/") for candidate in where for directory in into)
 
 
 def _compiled_output(command: Command, facts: StageFacts) -> str | None:

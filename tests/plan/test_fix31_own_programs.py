@@ -74,3 +74,9 @@ def test_a_wrapper_the_dockerfile_writes_over_an_image_program_is_what_starts() 
     assert re.search(r"COPY --from=builder (--chown=65532:65532 )?/usr/local/bin/node /usr/local/bin/node\n",
                      final_stage(result))
     assert result.runtime is not None and result.runtime.status in ("ok", "shell-kept")
+
+
+def test_a_tree_copied_into_the_root_does_not_make_every_program() -> None:
+    result = migrate("FROM node:20-alpine\nWORKDIR /\nCOPY . .\nRUN npm ci && npm run build\n"
+                     'CMD ["npx", "serve", "-s", "build"]\n')
+    assert final_stage(result).startswith("cgr.dev/chainguard/nginx:latest") and "MIG532" in codes(result)
