@@ -58,7 +58,10 @@ CODES: tuple[Code, ...] = (
          "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it."),
     Code("MIG512", Severity.INFO, "runtime user set to the image's nonroot user",
          "The runtime image's users are fixed (nonroot, uid 65532); users created with useradd in the "
-         "original do not exist there, and root is not used."),
+         "original do not exist there, and root is not used. Any other stage whose USER names a user or "
+         "group its Chainguard image lacks, with no RUN in its chain that could create it (Microsoft's "
+         "`app` in Visual Studio's .NET template), gets the image's user too: BuildKit makes a WORKDIR as "
+         "the stage's user and stops when the image's /etc/passwd lacks it."),
     Code("MIG513", Severity.INFO, "ownership set with COPY --chown",
          "The original changed ownership with chown/USER in the final stage. The runtime cannot run "
          "chown, so the files are copied with `--chown` to the runtime user instead."),
