@@ -446,7 +446,8 @@ CODES: tuple[Code, ...] = (
          "The runtime image is a Chainguard image the image model (rules/chainguard-images.yaml) does not "
          "describe (redis, postgres, tomcat...), so whether it can start the command was not checked. "
          "Check the image's ENTRYPOINT and CMD yourself, or describe the image in a --rules file."),
-    Code("MIG589", Severity.WARNING, "start program not checked: a build writes programs under names the file does not show",
+    Code("MIG589", Severity.WARNING,
+         "start program not checked: a build writes programs under names the file does not show",
          "The program the final stage starts is not found by name, but a directory copied into its PATH (or to "
          "its path) holds what a build wrote under names the Dockerfile does not show: `go install ./...` or "
          "`go install ./cmd/...` with GOBIN set writes each main package's binary, named after its directory, "

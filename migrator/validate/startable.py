@@ -345,7 +345,8 @@ def _maybe_where(paths: list[str]) -> str:
     """Where the start check looked: `go install` with a package pattern (`./...`) writes each main package's
     binary into GOBIN, named after its directory."""
     directories = ", ".join(dict.fromkeys(posixpath.dirname(p) for p in paths))
-    return f"`go install` of a package pattern writes each main package's binary, named after its directory, to {directories}"
+    return (f"`go install` of a package pattern writes each main package's binary, named after its directory, to "
+            f"{directories}")
 
 
 def _bash_for_a_copied_directory(program: str, view: StageView, context: Context) -> str | None:
