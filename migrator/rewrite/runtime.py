@@ -535,7 +535,8 @@ def _runtime_user(instruction: Instruction, context: RuntimeContext) -> str:
     if name not in (context.image.user, str(context.image.uid)) or group:
         context.findings.append(finding("MIG512", instruction.line, f"USER {user} -> USER {context.image.user}: "
                                         f"the runtime image's nonroot user (uid {context.image.uid})"
-                                        + (f"; it has no group {group}" if group else "")))
+                                        + (f"; it has no group {group}" if group and name in (
+                                            context.image.user, str(context.image.uid)) else "")))
         return f"USER {context.image.user}{context.newline}"
     return instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline
 

@@ -73,3 +73,12 @@ def test_known_and_created_users_are_kept() -> None:
     result = migrate(text)
     assert "RUN adduser -D -u 1654 app\nUSER app\n" in result.dockerfile
     assert messages(result, "MIG562")
+
+
+def test_runtime_user_with_a_group_the_image_lacks() -> None:
+    text = ("FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -o /out\n\n"
+            "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY --from=build /out /app\nUSER nonroot:app\n"
+            "ENTRYPOINT [\"dotnet\", \"/app/W.dll\"]\n")
+    result = migrate(text)
+    assert "\nUSER nonroot\n" in result.dockerfile and "nonroot:app" not in result.dockerfile
+    assert messages(result, "MIG512")[0].endswith("; it has no group app")
