@@ -594,10 +594,15 @@ def _missing_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction,
                   knowledge: StageKnowledge) -> tuple[str, Finding] | None:
     """`USER app` naming a user the stage's Chainguard image lacks, in a stage whose chain has no RUN that
     could create it (the users the tool creates, MIG562, and the parents' are in `knowledge`)."""
+    from migrator.parse.words import split_words
     from migrator.rules.data import builtin_data
 
-    if any(i.keyword == "RUN" for stage in stage_plan.stage.chain() for i in stage.instructions):
+    chain = [i for stage in stage_plan.stage.chain() for i in stage.instructions]
+    if any(i.keyword == "RUN" for i in chain):
         return None  # (a script or an unread command may create it)
+    if any(i.keyword in ("COPY", "ADD") and (i.json_args() or split_words(i.body) or [""])[-1].rstrip("/")
+           in ("/etc/passwd", "/etc") for i in chain):
+        return None  # (`COPY --from=build /etc/passwd /etc/passwd`: the builder's users)
     accounts = builtin_data("wolfi/accounts.yaml")
     image = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))
     users = {*map(str, accounts.get("users") or {}), image.user, *knowledge.user_names}

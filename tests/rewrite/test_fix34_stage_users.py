@@ -82,3 +82,11 @@ def test_runtime_user_with_a_group_the_image_lacks() -> None:
     result = migrate(text)
     assert "\nUSER nonroot\n" in result.dockerfile and "nonroot:app" not in result.dockerfile
     assert messages(result, "MIG512")[0].endswith("; it has no group app")
+
+
+def test_a_stage_given_the_builder_s_passwd_keeps_its_user() -> None:
+    text = ("FROM golang:1.22 AS build\nRUN useradd -u 10001 appuser\nRUN CGO_ENABLED=0 go build -o /app .\n\n"
+            "FROM gcr.io/distroless/static AS base\nCOPY --from=build /etc/passwd /etc/passwd\nUSER appuser\n"
+            "WORKDIR /home/appuser\n\nFROM base\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
+    result = migrate(text)
+    assert "/etc/passwd /etc/passwd\nUSER appuser\nWORKDIR /home/appuser\n" in result.dockerfile
