@@ -531,11 +531,25 @@ def _runtime_user(instruction: Instruction, context: RuntimeContext) -> str:
         context.findings.append(finding("MIG512", instruction.line, f"USER {user} -> USER 65532: {context.image.name} "
                                         "runs as root by default; the app keeps running as a nonroot user"))
         return f"USER 65532{context.newline}"
-    if name not in (context.image.user, str(context.image.uid)):
+    group = _missing_group(user, context.image.user)
+    if name not in (context.image.user, str(context.image.uid)) or group:
         context.findings.append(finding("MIG512", instruction.line, f"USER {user} -> USER {context.image.user}: "
-                                        f"the runtime image's nonroot user (uid {context.image.uid})"))
+                                        f"the runtime image's nonroot user (uid {context.image.uid})"
+                                        + (f"; it has no group {group}" if group and name in (
+                                            context.image.user, str(context.image.uid)) else "")))
         return f"USER {context.image.user}{context.newline}"
     return instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline
+
+
+def _missing_group(user: str, image_user: str) -> str:
+    """The group of `USER name:group` when the runtime image has no such group (it has Wolfi's and its
+    user's own; nothing creates one in a runtime stage), else ""."""
+    from migrator.rules.data import builtin_data
+
+    group = user.partition(":")[2]
+    if not group or group.isdigit() or "$" in group:
+        return ""
+    return "" if group in {*map(str, builtin_data("wolfi/accounts.yaml").get("groups") or {}), image_user} else group
 
 
 def _expose(instruction: Instruction, context: RuntimeContext) -> str:

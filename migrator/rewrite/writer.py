@@ -42,7 +42,13 @@ from migrator.rewrite.runtime import (
     needs_chown,
     runtime_copies,
 )
-from migrator.rewrite.source_accounts import rewrite_ids, source_id_map, stage_variables, variables_set_before
+from migrator.rewrite.source_accounts import (
+    missing_user,
+    rewrite_ids,
+    source_id_map,
+    stage_variables,
+    variables_set_before,
+)
 from migrator.rewrite.users import folded_adduser
 from migrator.rewrite.workdir import default_workdir
 from migrator.rules.loader import RuleSet
@@ -81,7 +87,21 @@ def write_file(plan: FilePlan, newline: str) -> Written:
             _write_split(plan, runtime_plan, inserts, newline, out)
         else:
             _write_stage(plan, stage_plan, inserts, newline, out, runtime_plan)
+    out.findings = _one_user_change_a_line(out.findings)
     return out
+
+
+def _one_user_change_a_line(findings: list[Finding]) -> list[Finding]:
+    """A parent stage's `USER app` rewritten where it stands (MIG512, why) is carried into the runtime stage,
+    which rewrites it again: one finding for the line, the first."""
+    seen: set[int] = set()
+    kept = []
+    for item in findings:
+        if item.code == "MIG512" and item.line in seen:
+            continue
+        seen |= {item.line} if item.code == "MIG512" else set()
+        kept.append(item)
+    return kept
 
 
 def _final_image(plan: FilePlan, runtime_plan: RuntimePlan | None) -> str | None:
@@ -505,6 +525,10 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                 item = parse_instruction(raw, item.line, item.escape)
                 out.findings += found
                 rewritten |= done
+        if isinstance(item, Instruction) and item.keyword == "USER" and (
+                swapped := _missing_user(plan, stage_plan, item, knowledge)) is not None:
+            item = parse_instruction(swapped[0], item.line, item.escape)
+            out.findings.append(swapped[1])
         if not isinstance(item, Instruction):
             text.append(item.raw)
             continue
@@ -577,6 +601,26 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body + _back_to_the_image_user(plan, stage_plan, items, body, newline)
     return body
+
+
+def _missing_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction,
+                  knowledge: StageKnowledge) -> tuple[str, Finding] | None:
+    """`USER app` naming a user the stage's Chainguard image lacks, in a stage whose chain has no RUN that
+    could create it (the users the tool creates, MIG562, and the parents' are in `knowledge`)."""
+    from migrator.parse.words import split_words
+    from migrator.rules.data import builtin_data
+
+    chain = [i for stage in stage_plan.stage.chain() for i in stage.instructions]
+    if any(i.keyword == "RUN" for i in chain):
+        return None  # (a script or an unread command may create it)
+    if any(i.keyword in ("COPY", "ADD") and (i.json_args() or split_words(i.body) or [""])[-1].rstrip("/")
+           in ("/etc/passwd", "/etc") for i in chain):
+        return None  # (`COPY --from=build /etc/passwd /etc/passwd`: the builder's users)
+    accounts = builtin_data("wolfi/accounts.yaml")
+    image = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))
+    users = {*map(str, accounts.get("users") or {}), image.user, *knowledge.user_names}
+    groups = {*map(str, accounts.get("groups") or {}), image.user, *knowledge.group_names, *knowledge.user_names}
+    return missing_user(item, users, groups, image_name(plan.inherited_image(stage_plan)), image.user, image.uid)
 
 
 def _back_to_the_image_user(plan: FilePlan, stage_plan: StagePlan, items: list[Item], body: str, newline: str) -> str:
