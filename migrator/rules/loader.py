@@ -182,6 +182,9 @@ class UpstreamDefaults:
     cmd: tuple[str, ...] = ()
     entrypoint_passes_commands: bool = False  # docker-entrypoint.sh-style: runs CMD when it is a command
     env: tuple[tuple[str, str], ...] = ()  # the ENV the image sets that a stage may read (golang's GOPATH=/go)
+    # the WORKDIR is the server's own installation (httpd's /usr/local/apache2, tomcat's /usr/local/tomcat), not
+    # an app directory: a stage adds files to it, and only those are the app's
+    workdir_is_install: bool = False
 
 
 def builtin_rules_dir() -> Path:
@@ -458,7 +461,8 @@ def _dockerhub_path(path: str, value: Any, origin: str) -> tuple[str, tuple[tupl
     return checks.message(value.get("why", ""), f"{where}: why"), checks.env(value.get("env"), f"{where}: env")
 
 
-_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env"}
+_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env",
+                  "workdir_is_install"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -479,6 +483,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         entrypoint_passes_commands=checks.boolean(raw.get("entrypoint_passes_commands"),
                                                   f"{where}: entrypoint_passes_commands", False),
         env=checks.env(raw.get("env"), f"{where}: env") if raw.get("env") is not None else (),
+        workdir_is_install=checks.boolean(raw.get("workdir_is_install"), f"{where}: workdir_is_install", False),
     )
 
 

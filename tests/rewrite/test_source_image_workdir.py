@@ -1,0 +1,64 @@
+"""A relative COPY/ADD destination in a stage that sets no WORKDIR of its own is read against the source image's
+WORKDIR (rules/chainguard-images.yaml `upstream`), not `/` (issue 9, adversary 7 D9): httpd's /usr/local/apache2,
+tomcat's /usr/local/tomcat, php's /var/www/html. httpd's `COPY site/ htdocs/` was carried as /htdocs (nginx served
+its default page, verdict ok) and tomcat's `COPY app.war webapps/` as /webapps/app.war (nothing deployed)."""
+
+from __future__ import annotations
+
+from migration_tools import builder_stage, final_stage, migrate
+
+
+def test_httpd_site_by_a_path_relative_to_apache_s_workdir_is_served_from_nginx_s_root() -> None:
+    result = migrate("FROM httpd:2.4\nCOPY site/ htdocs/\n")
+    assert "COPY site/ /usr/share/nginx/html/" in builder_stage(result)
+    runtime = final_stage(result)
+    assert "COPY --from=builder /usr/share/nginx/html /usr/share/nginx/html" in runtime
+    assert "htdocs" not in result.dockerfile and "WORKDIR" not in result.dockerfile
+    (moved,) = [f for f in result.findings if f.code == "MIG407"]
+    assert "htdocs/ -> /usr/share/nginx/html/" in moved.message and "/usr/local/apache2/htdocs" in moved.message
+    assert result.runtime is not None and result.runtime.status == "ok"
+
+
+def test_httpd_workdir_inside_htdocs_is_renamed_and_the_relative_copy_follows_it() -> None:
+    result = migrate("FROM httpd:2.4\nWORKDIR /usr/local/apache2/htdocs\nCOPY site/ .\n")
+    assert "WORKDIR /usr/share/nginx/html\nCOPY site/ .\n" in builder_stage(result)
+    assert "/usr/share/nginx/html /usr/share/nginx/html" in final_stage(result)
+    assert "apache2" not in result.dockerfile
+
+
+def test_a_relative_workdir_under_apache_s_workdir_is_moved_too() -> None:
+    result = migrate("FROM httpd:2.4\nWORKDIR htdocs\nCOPY index.html .\n")
+    assert "WORKDIR /usr/share/nginx/html\nCOPY index.html .\n" in builder_stage(result)
+    assert "/usr/share/nginx/html" in final_stage(result) and "htdocs" not in result.dockerfile
+
+
+def test_tomcat_war_by_a_relative_path_is_deployed_into_tomcat_s_webapps() -> None:
+    result = migrate("FROM tomcat:9-jdk17\nCOPY app.war webapps/\n")
+    assert "COPY app.war webapps/\n" in builder_stage(result)  # (the -dev image's WORKDIR is /usr/local/tomcat too)
+    runtime = final_stage(result)
+    assert "COPY --from=builder /usr/local/tomcat/webapps/app.war /usr/local/tomcat/webapps/app.war" in runtime
+    assert "/webapps/app.war /webapps" not in runtime
+    # only the app: the runtime image has its own Tomcat, which is not copied over nor given to uid 65532
+    assert "/usr/local/tomcat /usr/local/tomcat" not in runtime and "WORKDIR" not in runtime
+    assert not [f for f in result.findings if f.code == "MIG555"]
+    assert result.runtime is not None and result.runtime.status == "unverified"
+
+
+def test_tomcat_configuration_by_a_relative_path_goes_into_tomcat_s_conf() -> None:
+    result = migrate("FROM tomcat:9\nCOPY server.xml conf/\nCOPY app.war webapps/ROOT.war\n")
+    runtime = final_stage(result)
+    assert "COPY --from=builder /usr/local/tomcat/conf/server.xml /usr/local/tomcat/conf/server.xml" in runtime
+    assert "/usr/local/tomcat/webapps/ROOT.war /usr/local/tomcat/webapps/ROOT.war" in runtime
+
+
+def test_php_sources_by_a_relative_path_stay_in_var_www_html() -> None:
+    result = migrate('FROM php:8.2-cli\nCOPY src/ ./\nCMD ["php", "index.php"]\n')
+    assert "WORKDIR /var/www/html\nCOPY src/ ./\n" in builder_stage(result)
+    runtime = final_stage(result)
+    assert "WORKDIR /var/www/html\n" in runtime and "/var/www/html /var/www/html" in runtime
+    assert any(f.code == "MIG544" and "/var/www/html" in f.message for f in result.findings)
+
+
+def test_the_relative_destination_is_left_alone_where_the_image_s_workdir_is_the_root() -> None:
+    text = "FROM debian:12\nRUN apt-get update && apt-get install -y apache2\nCOPY site/ htdocs/\n"
+    assert "COPY site/ htdocs/" in migrate(text).dockerfile
