@@ -69,8 +69,8 @@ class StageFacts:
     stage: Stage
     workdir: str = "/"
     workdir_at: dict[int, str] = field(default_factory=dict)  # line of an instruction -> the WORKDIR it runs in
-    # the source image's WORKDIR when it is the server's installation (tomcat's /usr/local/tomcat), not an app's
-    install_dir: str | None = None
+    # the source image's WORKDIR when it is the server's own (tomcat's /usr/local/tomcat, redis's /data), not an app's
+    server_dir: str | None = None
     env: dict[str, str | None] = field(default_factory=dict)
     commands: list[Command] = field(default_factory=list)
     copy_destinations: list[str] = field(default_factory=list)  # absolute paths
@@ -391,7 +391,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
     facts = StageFacts(stage)
     if inherited is not None:
         facts.workdir, facts.env, facts.user = inherited.workdir, dict(inherited.env), inherited.user
-        facts.install_dir = inherited.install_dir
+        facts.server_dir = inherited.server_dir
         facts.arg_paths = dict(inherited.arg_paths)
         facts.build_args = set(inherited.build_args)
         facts.arg_env, facts.env_names = dict(inherited.arg_env), set(inherited.env_names)

@@ -81,20 +81,16 @@ def needs_chown(facts: StageFacts) -> bool:
 def _builder_has_workdir(context: RuntimeContext) -> bool:
     """Is the stage's working directory there in the builder? Docker Hub's default (php's /var/www/html)
     is written into the builder only when the stage relied on it (workdir.py); otherwise the -dev image
-    starts elsewhere, nothing was put there, and copying it would fail the build."""
+    starts elsewhere, nothing was put there, and copying it would fail the build. A server's own (tomcat's
+    /usr/local/tomcat) is not copied whole: the runtime image has its own server there, and takes what the
+    stage put in it."""
     facts = context.facts
-    if facts.workdir == "/" or _server_installation(context):
+    if facts.workdir == "/" or facts.workdir == facts.server_dir:
         return False
     stage = facts.stage
     if stage.parent is not None or facts.workdir in facts.directories or relies_on_default(stage.instructions):
         return True
     return facts.workdir == (context.image.workdir or "/")
-
-
-def _server_installation(context: RuntimeContext) -> bool:
-    """Is the working directory the source image's own, and that the server's installation (tomcat's
-    /usr/local/tomcat)? The runtime image has its own server there: only what the stage put in it is carried."""
-    return context.facts.workdir == context.facts.install_dir
 
 
 def runtime_copies(context: RuntimeContext) -> list[Copy]:
@@ -715,9 +711,9 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     if context.plan.env:
         out.append("ENV " + " ".join(context.plan.env) + context.newline)
     out += _package_lines(context)
-    # (the source image's server installation, httpd's /usr/local/apache2: the runtime's own command runs elsewhere)
-    installation = facts.workdir == facts.install_dir and not relies_on_workdir(facts)
-    if not context.plan.image_default_command and not installation and (facts.workdir != "/" or (
+    # (the source image's server directory, httpd's /usr/local/apache2: the runtime's own command runs elsewhere)
+    servers = facts.workdir == facts.server_dir and not relies_on_workdir(facts)
+    if not context.plan.image_default_command and not servers and (facts.workdir != "/" or (
         (context.image.workdir or "/") != "/" and relies_on_workdir(facts)
     )):
         out.append(f"WORKDIR {_workdir_word(facts)}{context.newline}")

@@ -150,7 +150,7 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     if rules is not None and root.ref is not None:
         upstream = rules.upstream_defaults(root.ref.short_name, root.ref.tag)
         inherited = StageFacts(root, workdir=upstream.workdir,
-                               install_dir=upstream.workdir if upstream.workdir_is_install else None)
+                               server_dir=upstream.workdir if upstream.server_workdir else None)
         if image is not None:  # (Docker Hub's values the stage reads come first: the image's own win)
             environment = source_env_read(rules, root, image) | dict(rules.image_model(image).env)
             inherited.env.update(environment)

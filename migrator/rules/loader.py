@@ -122,6 +122,10 @@ class RuleSet:
         """Facts about a Chainguard image by name (`python`, `jre`); unknown names get defaults."""
         return self.chainguard.get(image_name) or ChainguardImage(image_name, known=False)
 
+    def has_model(self, reference: str) -> bool:
+        """Does the image model describe this Chainguard image (`.../caddy:latest-dev` -> caddy)?"""
+        return reference.rsplit("/", 1)[-1].split("@")[0].partition(":")[0] in self.chainguard
+
     def image_model(self, reference: str) -> ChainguardImage:
         """The model of a Chainguard image reference: `.../php:latest-fpm-dev` is php's fpm tag, -dev variant."""
         last = reference.rsplit("/", 1)[-1].split("@")[0]
@@ -182,9 +186,9 @@ class UpstreamDefaults:
     cmd: tuple[str, ...] = ()
     entrypoint_passes_commands: bool = False  # docker-entrypoint.sh-style: runs CMD when it is a command
     env: tuple[tuple[str, str], ...] = ()  # the ENV the image sets that a stage may read (golang's GOPATH=/go)
-    # the WORKDIR is the server's own installation (httpd's /usr/local/apache2, tomcat's /usr/local/tomcat), not
-    # an app directory: a stage adds files to it, and only those are the app's
-    workdir_is_install: bool = False
+    # the WORKDIR is the server's own directory (httpd's /usr/local/apache2, tomcat's /usr/local/tomcat, redis's
+    # /data), not an app directory: a stage adds files to it, and only those are the app's
+    server_workdir: bool = False
 
 
 def builtin_rules_dir() -> Path:
@@ -462,7 +466,7 @@ def _dockerhub_path(path: str, value: Any, origin: str) -> tuple[str, tuple[tupl
 
 
 _UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env",
-                  "workdir_is_install"}
+                  "server_workdir"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -483,7 +487,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         entrypoint_passes_commands=checks.boolean(raw.get("entrypoint_passes_commands"),
                                                   f"{where}: entrypoint_passes_commands", False),
         env=checks.env(raw.get("env"), f"{where}: env") if raw.get("env") is not None else (),
-        workdir_is_install=checks.boolean(raw.get("workdir_is_install"), f"{where}: workdir_is_install", False),
+        server_workdir=checks.boolean(raw.get("server_workdir"), f"{where}: server_workdir", False),
     )
 
 

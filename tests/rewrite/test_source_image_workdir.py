@@ -62,3 +62,26 @@ def test_php_sources_by_a_relative_path_stay_in_var_www_html() -> None:
 def test_the_relative_destination_is_left_alone_where_the_image_s_workdir_is_the_root() -> None:
     text = "FROM debian:12\nRUN apt-get update && apt-get install -y apache2\nCOPY site/ htdocs/\n"
     assert "COPY site/ htdocs/" in migrate(text).dockerfile
+
+
+def test_redis_config_by_a_relative_path_is_carried_from_redis_s_data_directory() -> None:
+    result = migrate('FROM redis:7\nCOPY redis.conf .\nCMD ["redis-server", "./redis.conf"]\n')
+    runtime = final_stage(result)
+    assert "COPY --from=builder /data/redis.conf /data/redis.conf" in runtime  # (was /redis.conf: not in the builder)
+    assert "WORKDIR /data\n" in runtime and "/data /data" not in runtime
+
+
+def test_composer_s_own_workdir_is_app_as_on_chainguard_php() -> None:
+    result = migrate("FROM composer:2 AS vendor\nCOPY composer.json composer.lock ./\nRUN composer install --no-dev\n"
+                     "FROM php:8.2-fpm\nCOPY --from=vendor /app/vendor /var/www/html/vendor\n")
+    assert "WORKDIR /" not in builder_stage(result)  # (WORKDIR / put composer.json where /app/vendor is not made)
+    assert not [f for f in result.findings if f.code == "MIG544"]
+
+
+def test_an_image_whose_chainguard_layout_is_unknown_gets_a_warning_naming_the_paths() -> None:
+    result = migrate("FROM caddy:2\nCOPY Caddyfile /etc/caddy/Caddyfile\nCOPY site/ public/\n")
+    assert "WORKDIR /srv\n" in builder_stage(result)
+    runtime = final_stage(result)
+    assert "WORKDIR /srv\n" in runtime and "/srv /srv" in runtime and "/public /public" not in runtime
+    (warning,) = [f for f in result.findings if f.code == "MIG584"]
+    assert warning.severity.value == "warning" and "/srv/public" in warning.message
