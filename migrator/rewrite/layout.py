@@ -50,7 +50,7 @@ def translate_layout(plan: FilePlan) -> list[Finding]:
         for position, item in enumerate(stage.items):
             if not isinstance(item, Instruction):
                 continue
-            findings += _reported_paths(item) + _unread_paths(stage, item)
+            findings += _reported_paths(item) + _unread_paths(stage, item, _resolved_target(plan, stage_plan, item))
             relative = _relative_renamed(plan, stage_plan, item)
             if relative is not None:
                 item = stage.items[position] = relative[0]
@@ -108,7 +108,7 @@ def _relative_renamed(plan: FilePlan, stage_plan: StagePlan, item: Instruction) 
 
 def _relative_target(item: Instruction) -> str | None:
     """The relative path a COPY/ADD writes to or a WORKDIR moves to, as written in the line; None otherwise."""
-    if item.keyword not in ("COPY", "ADD", "WORKDIR") or item.heredocs or "from" in item.flags:
+    if item.keyword not in ("COPY", "ADD", "WORKDIR") or item.heredocs:
         return None
     try:
         words = item.json_args() or split_words(item.body)
@@ -276,17 +276,33 @@ def _copies_from_an_image(plan: FilePlan, item: Instruction, before: int) -> boo
     return bool(source) and plan.staged.stage_by_reference(source or "", before=before) is None
 
 
-def _unread_paths(stage: Stage, item: Instruction) -> list[Finding]:
+def _unread_paths(stage: Stage, item: Instruction, resolved: str | None) -> list[Finding]:
     """MIG408 for a line that puts files where the Docker Hub image reads them and its Chainguard replacement
-    does not (rules/dockerhub.yaml `unread_paths`: Apache's configuration, now that nginx serves the site)."""
+    does not (rules/dockerhub.yaml `unread_paths`: Apache's configuration, now that nginx serves the site).
+    `resolved`: the absolute path of a relative destination (`COPY httpd.conf conf/` on httpd)."""
     from migrator.rules.data import builtin_data
 
     if item.keyword not in ("COPY", "ADD", "RUN"):
         return []
     rules = builtin_data("dockerhub.yaml").get("unread_paths") or []
-    image = _image_of(stage) if any(rule["path"] in item.raw for rule in rules) else ""
+    text = item.raw if resolved is None else f"{item.raw} {resolved}"
+    image = _image_of(stage) if any(rule["path"] in text for rule in rules) else ""
     return [finding("MIG408", item.line, f"{rule['path']}: {rule['why']}") for rule in rules
-            if rule["path"] in item.raw and glob_match(image, rule["image"])]
+            if rule["path"] in text and glob_match(image, rule["image"])]
+
+
+def _resolved_target(plan: FilePlan, stage_plan: StagePlan, item: Instruction) -> str | None:
+    """The absolute path a relative COPY/ADD destination names, read in the WORKDIR in force; None otherwise."""
+    from migrator.rules.data import builtin_data
+
+    target = _relative_target(item) if item.keyword != "WORKDIR" else None
+    if target is None:
+        return None
+    image = _image_of(stage_plan.stage)
+    if not any(glob_match(image, rule["image"]) for rule in builtin_data("dockerhub.yaml").get("unread_paths") or []):
+        return None  # (no path of this image goes unread: the working directory is not needed)
+    workdir = _workdirs(plan, stage_plan).get(item.line)
+    return None if workdir is None or workdir == "/" else posixpath.normpath(posixpath.join(workdir, target))
 
 
 def _reported_paths(item: Instruction) -> list[Finding]:

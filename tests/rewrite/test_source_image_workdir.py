@@ -85,3 +85,16 @@ def test_an_image_whose_chainguard_layout_is_unknown_gets_a_warning_naming_the_p
     assert "WORKDIR /srv\n" in runtime and "/srv /srv" in runtime and "/public /public" not in runtime
     (warning,) = [f for f in result.findings if f.code == "MIG584"]
     assert warning.severity.value == "warning" and "/srv/public" in warning.message
+
+
+def test_apache_configuration_by_a_relative_path_is_said_to_be_unread() -> None:
+    result = migrate("FROM httpd:2.4\nCOPY site/ htdocs/\nCOPY my-httpd.conf conf/httpd.conf\n")
+    (warning,) = [f for f in result.findings if f.code == "MIG408"]
+    assert warning.line == 3 and "/usr/local/apache2/conf" in warning.message and "nginx" in warning.message
+
+
+def test_a_site_built_in_another_stage_and_copied_into_relative_htdocs_is_served_by_nginx() -> None:
+    result = migrate("FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n"
+                     "FROM httpd:2.4\nCOPY --from=build /app/dist ./htdocs/\n")
+    assert "COPY --from=build /app/dist /usr/share/nginx/html/\n" in result.dockerfile
+    assert "htdocs" not in result.dockerfile
