@@ -374,7 +374,9 @@ def _note_uncarried(context: RuntimeContext) -> None:
 
 def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
     lines = []
-    for copy in runtime_copies(context):
+    copies = runtime_copies(context)
+    context.findings += _unserved_copies(context, [copy.destination for copy in copies])
+    for copy in copies:
         destination = copy.destination
         if "*" in copy.source:
             destination = posixpath.dirname(copy.destination) + "/"
@@ -385,6 +387,31 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         paths = [_path_word(context.facts, copy.source), _path_word(context.facts, destination)]
         lines.append(copy_instruction("COPY", flags, paths, context.newline))
     return lines
+
+
+def _unserved_copies(context: RuntimeContext, destinations: list[str]) -> list[Finding]:
+    """MIG408 for a file the runtime carries into a place of the Docker Hub image that its Chainguard replacement
+    keeps elsewhere (rules/dockerhub.yaml `renamed_paths`): `RUN echo ok > htdocs/health.html` on httpd writes
+    /usr/local/apache2/htdocs, which nginx does not serve. A line that names the path is rewritten (MIG407); a
+    file a RUN command makes there is not."""
+    from migrator.regex import glob_match
+    from migrator.rules.data import builtin_data
+
+    root = context.facts.stage.root_stage()
+    if root.ref is None:
+        return []
+    image = root.ref.short_name
+    found = []
+    for rule in builtin_data("dockerhub.yaml").get("renamed_paths") or []:
+        old = rule["from"]
+        if not old.startswith("/") or not rule.get("image") or not glob_match(image, rule["image"]):
+            continue
+        inside = [d for d in destinations if d == old or d.startswith(old.rstrip("/") + "/")]
+        if inside:
+            found.append(finding("MIG408", root.from_item.line, f"{', '.join(inside)}: made in {old}, where "
+                                 f"the stage's lines do not name it; the Chainguard image reads {rule['to']} instead"
+                                 + (f" ({rule['why']})" if rule.get("why") else "") + ": write it there"))
+    return found
 
 
 def _workdir_word(facts: StageFacts) -> str:

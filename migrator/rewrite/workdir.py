@@ -114,9 +114,11 @@ def _relative_destination(instruction: Instruction) -> bool:
 
 def _run_uses_cwd(instruction: Instruction) -> bool:
     from migrator.plan.facts import run_scripts, strip_env_prefix
-    from migrator.rewrite.shell_syntax import simple_commands
+    from migrator.rewrite.shell_syntax import redirect_targets, simple_commands
 
     for script, first_line in run_scripts(instruction):
+        if ">" in script and any(_RELATIVE.match(target) for target, _, _ in redirect_targets(script, first_line)):
+            return True  # (`echo ok > htdocs/health.html`)
         for command in simple_commands(script, first_line):
             words = strip_env_prefix(command.words)
             if not words:

@@ -98,3 +98,10 @@ def test_a_site_built_in_another_stage_and_copied_into_relative_htdocs_is_served
                      "FROM httpd:2.4\nCOPY --from=build /app/dist ./htdocs/\n")
     assert "COPY --from=build /app/dist /usr/share/nginx/html/\n" in result.dockerfile
     assert "htdocs" not in result.dockerfile
+
+
+def test_a_file_a_run_command_writes_into_relative_htdocs_is_built_and_said_to_be_unserved() -> None:
+    result = migrate("FROM httpd:2.4\nCOPY site/ htdocs/\nRUN echo ok > htdocs/health.html\n")
+    assert "WORKDIR /usr/local/apache2\n" in builder_stage(result)  # (the RUN writes there: the build works)
+    (warning,) = [f for f in result.findings if f.code == "MIG408"]
+    assert "/usr/local/apache2/htdocs/health.html" in warning.message and "/usr/share/nginx/html" in warning.message
