@@ -105,3 +105,10 @@ def test_a_file_a_run_command_writes_into_relative_htdocs_is_built_and_said_to_b
     assert "WORKDIR /usr/local/apache2\n" in builder_stage(result)  # (the RUN writes there: the build works)
     (warning,) = [f for f in result.findings if f.code == "MIG408"]
     assert "/usr/local/apache2/htdocs/health.html" in warning.message and "/usr/share/nginx/html" in warning.message
+
+
+def test_red_hat_s2i_images_work_in_app_root_src() -> None:
+    result = migrate('FROM registry.access.redhat.com/ubi9/python-311\nCOPY app.py requirements.txt ./\n'
+                     'RUN pip install -r requirements.txt\nCMD ["python", "app.py"]\n')
+    assert "WORKDIR /opt/app-root/src\n" in builder_stage(result)
+    assert "/opt/app-root/src/app.py" in final_stage(result) or "/opt/app-root/src /opt/app-root/src" in final_stage(result)
