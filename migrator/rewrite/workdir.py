@@ -72,7 +72,7 @@ def _upstream_default(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tu
 
 
 def _unknown_layout(plan: FilePlan, stage_plan: StagePlan, upstream: str) -> Finding:
-    """MIG584: the files keep the source image's places, on an image whose own layout the model does not give."""
+    """MIG585: the files keep the source image's places, on an image whose own layout the model does not give."""
     from migrator.rewrite.writer import stage_facts
 
     under = upstream.rstrip("/") + "/"
@@ -80,7 +80,7 @@ def _unknown_layout(plan: FilePlan, stage_plan: StagePlan, upstream: str) -> Fin
               if path == upstream or path.startswith(under)]
     paths = ", ".join(dict.fromkeys(placed)) or upstream
     source = stage_plan.stage.ref.short_name if stage_plan.stage.ref else "the source image"
-    return finding("MIG584", stage_plan.stage.from_item.line,
+    return finding("MIG585", stage_plan.stage.from_item.line,
                    f"{paths}: under {upstream}, {source}'s working directory; {image_name(stage_plan.image or '')}'s "
                    "own layout is not in this tool's image model: check that it reads them there")
 

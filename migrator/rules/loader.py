@@ -186,6 +186,7 @@ class UpstreamDefaults:
     cmd: tuple[str, ...] = ()
     entrypoint_passes_commands: bool = False  # docker-entrypoint.sh-style: runs CMD when it is a command
     env: tuple[tuple[str, str], ...] = ()  # the ENV the image sets that a stage may read (golang's GOPATH=/go)
+    servers: tuple[str, ...] = ()  # other names of the server program `cmd` starts (mariadb's mariadbd: mysqld)
     # the WORKDIR is the server's own directory (httpd's /usr/local/apache2, tomcat's /usr/local/tomcat, redis's
     # /data), not an app directory: a stage adds files to it, and only those are the app's
     server_workdir: bool = False
@@ -465,7 +466,7 @@ def _dockerhub_path(path: str, value: Any, origin: str) -> tuple[str, tuple[tupl
     return checks.message(value.get("why", ""), f"{where}: why"), checks.env(value.get("env"), f"{where}: env")
 
 
-_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env",
+_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers",
                   "server_workdir"}
 
 
@@ -487,6 +488,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         entrypoint_passes_commands=checks.boolean(raw.get("entrypoint_passes_commands"),
                                                   f"{where}: entrypoint_passes_commands", False),
         env=checks.env(raw.get("env"), f"{where}: env") if raw.get("env") is not None else (),
+        servers=tuple(checks.words(raw.get("servers"), f"{where}: servers")),
         server_workdir=checks.boolean(raw.get("server_workdir"), f"{where}: server_workdir", False),
     )
 

@@ -83,7 +83,7 @@ def test_an_image_whose_chainguard_layout_is_unknown_gets_a_warning_naming_the_p
     assert "WORKDIR /srv\n" in builder_stage(result)
     runtime = final_stage(result)
     assert "WORKDIR /srv\n" in runtime and "/srv /srv" in runtime and "/public /public" not in runtime
-    (warning,) = [f for f in result.findings if f.code == "MIG584"]
+    (warning,) = [f for f in result.findings if f.code == "MIG585"]
     assert warning.severity.value == "warning" and "/srv/public" in warning.message
 
 
