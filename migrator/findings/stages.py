@@ -132,6 +132,13 @@ CODES: tuple[Code, ...] = (
          "starts in (caddy's /srv, ...), which the migrated stage gets written explicitly (MIG544), so the files "
          "land where they did. The Chainguard image's own layout (its WORKDIR, where its server reads files) is "
          "not in this tool's image model: check that it reads them there, and move them where it does if not."),
+    Code("MIG588", Severity.INFO, "COPY --chown names a user made by a dropped RUN: the runtime's uid instead",
+         "A final stage kept on a distroless runtime loses its RUN lines, and with them the adduser/addgroup that "
+         "made the app's user (`adduser --system nextjs`). BuildKit looks a COPY or ADD `--chown` name up in the "
+         "image's own /etc/passwd and /etc/group, so `--chown=nextjs:nodejs` would stop the build. Each name (or "
+         "uid the dropped RUN gave) the image does not have becomes the uid the stage runs as: the runtime "
+         "image's user, uid 65532 (node, nonroot), the user its USER line now names (MIG512). Names the image has "
+         "(root, nonroot, node, Wolfi's base accounts) and --chmod are kept."),
     Code("MIG584", Severity.WARNING, "a sed -i edit of a start script's first line is not read",
          "A start script's `#!` line says which interpreter runs it, and the runtime is chosen for it (bash is "
          "installed for a `#!/bin/bash` script). An edit of that line by `sed -i` is read when it is certain "
