@@ -6,7 +6,7 @@ import posixpath
 import re
 
 from migrator.findings import finding
-from migrator.model import Finding, StageInfo
+from migrator.model import ExpansionError, Finding, StageInfo
 from migrator.parse.dockerfile import Instruction, Item, parse_instruction
 from migrator.plan.ecosystems import ecosystem_for
 from migrator.plan.ecosystems.base import BuilderEdit, BuilderInsert, EcosystemContext, RuntimePlan
@@ -158,6 +158,7 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
         if inherited is not None:
             facts.commands = inherited.commands + facts.commands
             facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
+            facts.copied = inherited.copied + facts.copied
             facts.unplaced_copies = inherited.unplaced_copies + facts.unplaced_copies
         inherited = facts
     effective = effective_command([s.instructions for s in chain], (), ())
@@ -621,6 +622,17 @@ def _bash_for(plan: FilePlan, stage_plan: StagePlan, translated: list[Instructio
     return bash_reason(replace(stage_plan.stage, items=list(translated)), shell, plan.files)
 
 
+def _copied(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[int, str]]:
+    """StageFacts.copied of the stage and the stages it is built FROM (none where a variable cannot be read)."""
+    if stage_plan.family == "wolfi" or not any(i.keyword in ("COPY", "ADD") for s in stage_plan.stage.chain()
+                                               for i in s.instructions):
+        return []
+    try:
+        return stage_facts(plan, stage_plan).copied
+    except ExpansionError:
+        return []
+
+
 def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], out: Written) -> StageKnowledge:
     """What the stage's RUN lines install, read in a first pass: a repository set up in one RUN is
     needed only when some install in the stage asks for a package Wolfi does not have."""
@@ -645,6 +657,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
+    knowledge.copied = _copied(plan, stage_plan)
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)

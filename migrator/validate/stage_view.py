@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.variables import process_word
-from migrator.plan.facts import absolute, env_values, joined, workdir_after
+from migrator.plan.facts import absolute, copies_into_directory, copy_landing, env_values, joined, workdir_after
 from migrator.plan.stages import Stage, StagedFile, parse_arg
 from migrator.records import dataclass, field
 from migrator.rules.loader import ChainguardImage, Language, RuleSet
@@ -144,19 +144,20 @@ def placed_by(instruction: Instruction, workdir: str, values: Mapping[str, str |
     else:
         target = absolute(_expand(destination, values), workdir, values)
         sources = [_expand(s, values) for s in words[:-1]]
-    into_directory = (destination.endswith("/") or destination in (".", "./") or len(sources) > 1
-                      or target in _EXISTING_DIRECTORIES)  # `COPY app /usr/local/bin`: into the directory
+    # (`COPY app /usr/local/bin`: into the directory the image has)
+    into_directory = copies_into_directory(destination, len(sources)) or target in _EXISTING_DIRECTORIES
     placed = []
     for source in sources:
         name = posixpath.basename(source.rstrip("/"))
         contents = source.endswith("/") or source in (".", "./") or any(c in name for c in "*?[") or not name
         if "://" in source:
-            path = posixpath.join(target, name) if into_directory else target
+            path = copy_landing(source, target, into_directory)
             placed.append(Placed(path, False, source, None, False))
         elif contents or not into_directory:
             placed.append(Placed(target, True, source, source_stage, external))
         else:
-            placed.append(Placed(posixpath.join(target, name), "." not in name, source, source_stage, external))
+            landing = copy_landing(source, target, into_directory)
+            placed.append(Placed(landing, "." not in name, source, source_stage, external))
             if "." not in name:  # a directory's contents land in the destination itself
                 placed.append(Placed(target, True, source.rstrip("/") + "/", source_stage, external))
     return placed
