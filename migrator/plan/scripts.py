@@ -29,14 +29,19 @@ if TYPE_CHECKING:
 
     from migrator.rewrite.shell_syntax import Source
 
-_INSTALLS_BASH = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|"
-                            r"microdnf\s+install|zypper\s+(?:in|install))\b[^;&|]*\bbash\b")
+
+
+def _installs_bash(run: Instruction) -> bool:
+    """`apk --no-cache add bash`, `apt-get -y install bash`: any package manager's install, its options anywhere."""
+    from migrator.rewrite.packages import run_package_commands
+
+    return "bash" in run.raw and any("bash" in c.packages for c in run_package_commands(run))
 
 
 def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | None:
     """Why the stage's own RUN steps need bash, or None (bash is then not needed, or the stage installs it)."""
     chain = stage.chain()
-    if any(i.keyword == "RUN" and _INSTALLS_BASH.search(i.raw) for s in chain for i in s.instructions):
+    if any(i.keyword == "RUN" and _installs_bash(i) for s in chain for i in s.instructions):
         return None
     for instruction in stage.instructions:
         argv = instruction.json_args() if instruction.keyword == "SHELL" else None

@@ -8,7 +8,6 @@ force, and what each COPY/ADD source put where.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import ChainMap
 from collections.abc import Mapping
 
@@ -103,7 +102,7 @@ def _read(instruction: Instruction, view: StageView, args: dict[str, str | None]
         texts.append(view.workdir)
     elif keyword == "RUN":
         texts.append(instruction.raw)
-        view.packages += _apk_added(instruction.raw)
+        view.packages += _apk_added(instruction)
     elif keyword in ("COPY", "ADD"):
         placed = placed_by(instruction, view.workdir, values, staged, stage)
         view.placed += placed
@@ -116,14 +115,11 @@ def _expand(value: str, values: Mapping[str, str | None]) -> str:
     return expand_args(value, values)[0]
 
 
-def _apk_added(raw: str) -> list[str]:
-    names: list[str] = []
-    joined = re.sub(r"\\\r?\n", " ", raw)  # continuation lines are one command line
-    for match in re.finditer(r"\bapk\s+add\b([^;&|\n]*)", joined):
-        for word in match.group(1).split():
-            if not word.startswith("-") and "$" not in word:
-                names.append(re.split(r"[=<>~]", word)[0])
-    return names
+def _apk_added(instruction: Instruction) -> list[str]:
+    """The names the RUN's `apk add` commands install, read with apk's option grammar (`apk --no-cache add`)."""
+    from migrator.rewrite.packages import run_package_commands
+
+    return [name for c in run_package_commands(instruction) if c.program == "apk" for name in c.packages]
 
 
 def placed_by(instruction: Instruction, workdir: str, values: Mapping[str, str | None], staged: StagedFile,
