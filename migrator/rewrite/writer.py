@@ -551,7 +551,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                                  frozenset(rewritten))
     out.findings += distro_script_findings(plan, stage_plan)
     body = "".join(text)
-    installs_bash = "bash" in stage_plan.base_packages or re.search(r"\bapk add\b[^\n]*(?<![\w-])bash(?![\w-])", body)
+    installs_bash = "bash" in stage_plan.base_packages or _installs_bash(body)
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
     if accounts:
         start = _user_at_start(plan, stage_plan)  # (None: root, or the USER root added at the top)
@@ -565,6 +565,17 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body + _back_to_the_image_user(plan, stage_plan, items, body, newline)
     return body
+
+
+def _installs_bash(body: str) -> bool:
+    """Some RUN of the stage as written out installs bash (`apk --no-cache add bash` too)."""
+    from migrator.parse.dockerfile import parse
+    from migrator.rewrite.packages import run_package_commands
+
+    if "bash" not in body:
+        return False
+    runs = [i for i in parse("FROM scratch\n" + body).instructions if i.keyword == "RUN"]  # (a stage's body)
+    return any("bash" in c.packages for run in runs for c in run_package_commands(run) if c.program == "apk")
 
 
 def _back_to_the_image_user(plan: FilePlan, stage_plan: StagePlan, items: list[Item], body: str, newline: str) -> str:
