@@ -18,7 +18,16 @@ from collections.abc import Iterator
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import Command, absolute, env_values, read_facts, run_body_offset, workdir_after
+from migrator.plan.facts import (
+    Command,
+    absolute,
+    copies_into_directory,
+    copy_landing,
+    env_values,
+    read_facts,
+    run_body_offset,
+    workdir_after,
+)
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
 from migrator.regex import lazy as lazy_re
@@ -358,7 +367,7 @@ def _heredoc_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
         destination = absolute(targets[-1], workdir, env)
         for index, heredoc in enumerate(instruction.heredocs):
             path = destination
-            if destination.endswith("/") or len(instruction.heredocs) > 1:
+            if copies_into_directory(targets[-1], 0) or len(instruction.heredocs) > 1:
                 path = posixpath.join(destination, heredoc.delimiter)
             found.append((path, f"{HEREDOC_SOURCE}{instruction.line}:{index}", False))
     return found
@@ -376,7 +385,7 @@ def _copied(instruction: Instruction, workdir: str, env: dict[str, str | None]) 
         return []
     destination, sources = words[-1], words[:-1]
     target = absolute(destination, workdir, env)
-    into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+    into_directory = copies_into_directory(destination, len(sources))
     placed = []
     for source in sources:
         name = posixpath.basename(source.rstrip("/"))
@@ -384,7 +393,7 @@ def _copied(instruction: Instruction, workdir: str, env: dict[str, str | None]) 
         if "://" in source or any(c in name for c in "*?["):
             continue
         if into_directory and not source.endswith("/") and name not in (".", ""):
-            placed.append((posixpath.join(target, name), source, tree))
+            placed.append((copy_landing(source, target, into_directory), source, tree))
         else:
             placed.append((target, source, tree))
     return placed

@@ -169,7 +169,7 @@ def _heredocs_placed(instruction: Instruction, workdir: str, values: Mapping[str
     placed = []
     for index, heredoc in enumerate(instruction.heredocs):
         path = destination
-        if targets[-1].endswith("/") or len(instruction.heredocs) > 1:
+        if copies_into_directory(targets[-1], 0) or len(instruction.heredocs) > 1:
             path = posixpath.join(destination, heredoc.delimiter)
         placed.append(Placed(path, False, f"<<{instruction.line}:{index}", None, False, heredoc.body))
     return placed

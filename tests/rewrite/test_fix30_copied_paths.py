@@ -75,3 +75,14 @@ def test_a_copy_after_the_command_does_not_make_the_path() -> None:
 def test_the_stage_facts_say_where_each_copied_source_landed(body: str, landed: list[str]) -> None:
     stage = split_stages(parse(f"FROM alpine\nWORKDIR /srv\nCOPY {body}\n")).stages[0]
     assert [path for _, path in read_facts(stage).copied] == landed
+
+
+@pytest.mark.parametrize("destination", ["./", ".", "/srv/"])
+def test_a_heredoc_copied_into_a_directory_is_named_by_its_delimiter(destination: str) -> None:
+    from migrator.validate.stage_view import placed_by
+
+    staged = split_stages(parse(f"FROM alpine\nWORKDIR /srv\nCOPY <<run.sh {destination}\necho hi\nrun.sh\n"))
+    stage = staged.stages[0]
+    copy = next(i for i in stage.instructions if i.keyword == "COPY")
+    assert [p.path for p in placed_by(copy, "/srv", {}, staged, stage)] == ["/srv/run.sh"]
+    assert [path for _, path in read_facts(stage).copied] == ["/srv/run.sh"]
