@@ -112,3 +112,22 @@ def test_curl_the_stage_does_not_install_is_added_to_its_own_apk_line(context: P
     assert not {"MIG563", "MIG549"} & set(codes(result, Severity.ERROR))
     runs = [line for line in result.dockerfile.splitlines() if line.startswith("RUN ")]
     assert runs == ["RUN apk --no-cache add bash curl"]
+
+
+@pytest.mark.parametrize("run", ["apk add --no-cache ca-certificates tzdata", "apk --no-cache add ca-certificates tzdata",
+                                 "apk -U add ca-certificates", "apk --no-cache --virtual .x add ca-certificates"])
+def test_a_final_stage_install_the_runtime_has_is_dropped_in_every_spelling(run: str) -> None:
+    text = ("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\n\n"
+            f'FROM alpine:3.19\nRUN {run}\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n')
+    output = migrate(text).dockerfile
+    final = output[output.index("FROM cgr.dev/chainguard/static:latest"):]
+    assert final == 'FROM cgr.dev/chainguard/static:latest\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n'
+    assert output.count("\nFROM ") == 1  # no stage kept on wolfi-base for the apk line
+
+
+@pytest.mark.parametrize("install", ["apk add --no-cache python3 libcap", "apk --no-cache add python3 libcap"])
+def test_the_distributions_python_path_follows_wolfis_python_in_every_spelling(install: str) -> None:
+    text = (f"FROM alpine:3.19\nRUN {install} && setcap cap_net_bind_service=+ep /usr/bin/python3.11\n"
+            'COPY app.py /app.py\nCMD ["python3","/app.py"]\n')
+    output = migrate(text).dockerfile
+    assert "/usr/bin/python3.11" not in output and "setcap cap_net_bind_service=+ep /usr/bin/python3." in output
