@@ -16,7 +16,7 @@ from migrator.parse import parse
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.planner import FilePlan, plan_file
-from migrator.plan.runtime_choice import Need, RuntimeOverride, alternatives, base_image, merged
+from migrator.plan.runtime_choice import BASE_IMAGES, Need, RuntimeOverride, alternatives, base_image, merged
 from migrator.plan.stages import Stage, split_stages
 from migrator.records import dataclass, field, replace
 from migrator.rewrite.writer import Written, write_file
@@ -248,7 +248,7 @@ def _with_bash(text: str, attempt: Attempt, options: Options, rules: RuleSet, fi
     report = attempt.report
     if report is None or report.need != "bash" or not attempt.plan.final.migrated:
         return None
-    if report.image.rsplit("/", 1)[-1].split(":")[0] not in ("wolfi-base", "chainguard-base"):
+    if report.image.rsplit("/", 1)[-1].split(":")[0] not in BASE_IMAGES:
         return None
     current = attempt.override or RuntimeOverride(base_image(options), reason="its command needs a shell")
     packages = (*current.packages, "bash")

@@ -9,7 +9,6 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
-from migrator.parse.options import first_operand
 from migrator.parse.variables import buildkit_words, expand_args, needs_quoting, process_word
 from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, parse_arg
@@ -345,6 +344,12 @@ def seen_through(command: Command, depth: int = 0) -> list[Command]:
                                          run.words[: len(run.words) - len(run_words)], known, command.shell),
                                  depth + 1)
     return seen
+
+
+# commands that change a file's mode or owner: they neither make, read nor remove it (`chmod +x run` makes nothing;
+# `curl -o f && chmod 640 f` leaves f where it was). Callers that match RUN text build their pattern from it.
+MODE_CHANGES = ("chmod", "chown", "chgrp")
+MODE_CHANGE_NAMES = "|".join(MODE_CHANGES)  # (the alternation a pattern takes: `(?:chmod|chown|chgrp)`)
 
 
 def shell_script(words: tuple[str, ...]) -> str | None:
@@ -756,9 +761,6 @@ _HEREDOC_MARKER = lazy_re(r"""\d*<<-?[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[^\s<>|&;"']+)
 _CONTINUATION = lazy_re(r"\\\r?\n")
 _HEREDOC_OPENING = lazy_re(r"^\d*<<-?[ \t]*")
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh"})
-# commands that run the rest of their words as a command, and their options that take a value
-_HEREDOC_WRAPPERS = {"env": "uSC", "sudo": "ugpChDRT", "doas": "uC", "exec": "a", "nice": "n", "nohup": "",
-                     "time": "fo", "fakeroot": "ils", "su-exec": "", "gosu": ""}
 
 
 def _heredoc_is_script(command_line: str) -> bool:
@@ -775,13 +777,9 @@ def _heredoc_is_script(command_line: str) -> bool:
 
 def _reads_script(words: list[str]) -> bool:
     """Is `words` a shell (behind wrappers such as env or sudo) that reads its script from stdin?"""
-    index = 0
-    while index < len(words) and posixpath.basename(words[index]) in _HEREDOC_WRAPPERS:
-        valued = _HEREDOC_WRAPPERS[posixpath.basename(words[index])]
-        index += 1
-        index += first_operand(words[index:], valued)
-        while index < len(words) and "=" in words[index]:
-            index += 1  # (`env A=b sh`)
+    from migrator.rewrite.wrappers import wrapper_words
+
+    index = wrapper_words(words, every=True)  # (`env A=b sh`, `sudo -u app sh`, `gosu app sh`)
     if index < len(words) and words[index] == "busybox":
         index += 1
     if index >= len(words) or posixpath.basename(words[index]) not in _SHELLS:

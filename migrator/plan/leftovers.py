@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from migrator.plan.facts import Command, StageFacts
+from migrator.plan.facts import MODE_CHANGES, Command, StageFacts
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
@@ -113,16 +113,13 @@ def _built_again(path: str, removal: int, facts: StageFacts) -> bool:
     return False
 
 
-_MODE_CHANGES = frozenset({"chmod", "chown", "chgrp"})
-
-
 def last_uses(facts: StageFacts) -> dict[str, int]:
     """Path -> index of the last command of the stage that names it or what is inside it (reads it, moves it,
     removes it). Read once per stage: each path then costs one look-up (asking command by command for each
     path was quadratic in a stage of many RUN lines)."""
     last: dict[str, int] = {}
     for index, command in enumerate(facts.commands):
-        if command.words[0].rsplit("/", 1)[-1] in _MODE_CHANGES:
+        if command.words[0].rsplit("/", 1)[-1] in MODE_CHANGES:
             continue  # (`curl -o f && chmod 640 f`: a mode or owner change neither reads nor removes the file)
         for word in command.words[1:]:
             value = word.split("=", 1)[-1]

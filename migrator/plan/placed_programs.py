@@ -202,6 +202,19 @@ def placed_files(commands: list[Command], env: dict[str, str | None], directorie
 _UNKNOWN = "\0"  # (a word whose variables have values the file does not show)
 
 
+def placed_output(maker: Command, word: str, commands: list[Command], env: dict[str, str | None]) -> str | None:
+    """Where a later command of the same RUN put the file a command made under a name with a variable whose
+    value the file does not show (`go build -o /bin/app-$ARCH . && mv /bin/app-$ARCH /usr/local/bin/app`):
+    the known path it went to by that very word, or None."""
+    later = [c for c in commands if c.instruction is maker.instruction]
+    later = later[later.index(maker) + 1:] if maker in later else []
+    for placement in placed_files(later, env, set(), unknown_sources=True):
+        operands = copy_operands(placement.command.words)
+        if not placement.source and operands is not None and word in operands.sources:
+            return placement.path
+    return None
+
+
 def _with_conditions(placed: list[Placement]) -> list[Placement]:
     """The placements with the condition their command runs on, if any (only their RUN lines are read)."""
     from migrator.plan.leftovers import conditions

@@ -178,28 +178,14 @@ def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool
     return found
 
 
-_WRAPPERS = {"exec": "a", "sudo": "ugpCDhrtTU", "time": "", "nice": "n", "nohup": "", "env": "uCS",
-             "command": "", "doas": "uC", "stdbuf": "ioe", "timeout": "sk"}  # (their options that take a value)
-
-
 def _unwrapped(words: tuple[str, ...]) -> tuple[str, ...]:
-    """The command a wrapper runs: `sudo -u app ./x.sh` -> `./x.sh`, `timeout 60 ./x.sh` -> `./x.sh`."""
+    """The command wrappers run (rewrite.wrappers' table): `sudo -u app ./x.sh` -> `./x.sh`, `timeout 60 ./x.sh`
+    -> `./x.sh`, `exec sudo -E ./x.sh` -> `./x.sh`; `command -v x` runs nothing."""
     from migrator.plan.facts import strip_env_prefix
+    from migrator.rewrite.wrappers import looks_up, wrapper_words
 
-    for _ in range(4):  # `exec sudo -E ./x.sh`
-        if not words or posixpath.basename(words[0]) not in _WRAPPERS:
-            return words
-        takes_value = _WRAPPERS[posixpath.basename(words[0])]
-        wrapper, index = posixpath.basename(words[0]), 1
-        while index < len(words) and words[index].startswith("-") and words[index] != "--":
-            if words[index] in ("-v", "-V") and wrapper == "command":
-                return ()  # `command -v x`: a look-up, runs nothing
-            index += 2 if len(words[index]) == 2 and words[index][1] in takes_value else 1
-        index += index < len(words) and words[index] == "--"
-        if wrapper == "timeout" and index < len(words):
-            index += 1  # the duration
-        words = strip_env_prefix(("env", *words[index:])) if wrapper in ("env", "sudo") else words[index:]
-    return words
+    words = strip_env_prefix(words[wrapper_words(words, every=True):])
+    return () if looks_up(words) else words
 
 
 def _shell_arguments(words: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -512,18 +498,73 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
         found += _teed(src, body, heredoc)  # (`tee /start.sh <<EOF`)
         for start, target, append in _output_files(src, node):
             found.append((start, target, _output(src, body, heredoc, heredocs[heredoc_index:]), append))
-    for _, target, text, append in sorted(found, key=lambda item: item[0]):
-        yield target, text, append
+    moves = _cd_moves(src)
+    for start, target, text, append in sorted(found, key=lambda item: item[0]):
+        here = _directory_at(start, moves)
+        if target.startswith("/") or not here:
+            yield target, text, append
+        elif here != _UNKNOWN_DIRECTORY:  # (after `cd $DIR` a relative file is where this file does not say)
+            yield posixpath.join(here, target), text, append
+
+
+_UNKNOWN_DIRECTORY = "\0"
+
+
+def _cd_moves(src: Source) -> list[tuple[int, int, str | None]]:
+    """(where, end of its reach, target) of each `cd` of a script, in order: a `cd` in a subshell (`(cd x && ...)`,
+    a pipeline's part) reaches to that subshell's end; target None when it is not literal (`cd $DIR`, `cd -`, `cd`)."""
+    from migrator.rewrite.shell_syntax import command_words, literal, walk
+
+    moves: list[tuple[int, int, str | None]] = []
+    for node in walk(src.root):
+        if node.type != "command":
+            continue
+        words = [literal(src, c) for c in command_words(node)[1]]
+        if words[:1] != ["cd"]:
+            continue
+        target = words[1] if len(words) == 2 else None
+        literal_target = target if target and not target.startswith(("-", "~")) and "$" not in target else None
+        moves.append((node.start_byte, _reach(node, src.root.end_byte), literal_target))
+    return moves
+
+
+def _reach(node: Node, end: int) -> int:
+    """Where the effect of a `cd` ends: its subshell's end (`( ... )`, a part of a pipeline), else the script's."""
+    current = node.parent
+    while current is not None:
+        if current.type in ("subshell", "pipeline", "command_substitution"):
+            return int(current.end_byte)
+        current = current.parent
+    return end
+
+
+def _directory_at(start: int, moves: list[tuple[int, int, str | None]]) -> str:
+    """The directory the `cd`s before `start` that reach it moved to ("" for none: the WORKDIR)."""
+    here = ""
+    for cd_start, reach, target in moves:
+        if cd_start >= start or start >= reach:
+            continue
+        if target is None or here == _UNKNOWN_DIRECTORY:
+            here = _UNKNOWN_DIRECTORY
+        else:
+            here = posixpath.normpath(posixpath.join(here, target)) if here else target
+    return here
 
 
 def _download_words(src: Source, command: Node) -> tuple[str, tuple[str, ...]] | None:
     """(downloader, its arguments) of a curl or wget command whose words are literal."""
+    from migrator.plan.facts import strip_env_prefix
     from migrator.rewrite.shell_syntax import command_words, literal
+    from migrator.rewrite.wrappers import wrapper_words
 
     values = [literal(src, c) for c in command_words(command)[1]]
-    if not values or any(w is None for w in values) or posixpath.basename(values[0] or "") not in ("curl", "wget"):
+    if not values or any(w is None for w in values):
         return None
-    return posixpath.basename(values[0] or ""), tuple(w or "" for w in values[1:])
+    # (seen through wrappers as the stage's commands are, facts.seen_through: `nice curl -o F`, `env -u X wget`)
+    words = strip_env_prefix(tuple(w or "" for w in values[wrapper_words(values):]))
+    if not words or posixpath.basename(words[0]) not in ("curl", "wget"):
+        return None
+    return posixpath.basename(words[0]), words[1:]
 
 
 def _download_files(src: Source, command: Node) -> list[tuple[str, Downloaded]]:

@@ -17,10 +17,9 @@ from migrator.parse.options import first_operand
 from migrator.parse.words import split_words
 from migrator.records import dataclass
 from migrator.regex import lazy as lazy_re
+from migrator.rewrite.wrappers import INIT_WRAPPERS, USER_WRAPPERS
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
-_INIT_WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "catatonit"})
-_USER_WRAPPERS = frozenset({"gosu", "su-exec"})
 _TINI_OPTIONS_WITH_VALUE = "pelr"  # short options of tini (-p -e -l) and dumb-init (-r) that take a value
 _ASSIGNMENT = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
 # files that are shell scripts by their name: *.sh, entrypoint scripts without an extension, and the
@@ -85,11 +84,11 @@ def unwrap(argv: tuple[str, ...] | list[str]) -> Unwrapped:
     index, wrappers = 0, []
     while index < len(argv):
         name = posixpath.basename(argv[index])
-        if name in _INIT_WRAPPERS:
+        if name in INIT_WRAPPERS:
             wrappers.append(argv[index])
             index += 1
             index += init_options_end(argv[index:])
-        elif name in _USER_WRAPPERS and index + 2 < len(argv):
+        elif name in USER_WRAPPERS and index + 2 < len(argv):
             wrappers.append(argv[index])
             index += 2
         elif name == "env" and index + 1 < len(argv):

@@ -12,6 +12,7 @@ from migrator.parse.variables import expand_args
 from migrator.parse.words import split_words
 from migrator.records import dataclass, field
 from migrator.regex import lazy as lazy_re
+from migrator.rewrite.wrappers import INIT_WRAPPERS, USER_WRAPPERS, WRAPPERS
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
@@ -19,8 +20,8 @@ if TYPE_CHECKING:
 
     from migrator.rewrite.shell_syntax import Source
 
-_PRIVILEGE_DROPPERS = {"gosu": 2, "su-exec": 2}  # name -> words to drop (tool + user)
-_INIT_WRAPPERS = {"tini", "dumb-init", "tini-static"}
+# name -> words to drop (tool + user)
+_PRIVILEGE_DROPPERS = {name: 1 + WRAPPERS[name].operands for name in USER_WRAPPERS}
 _SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
 
 
@@ -281,7 +282,7 @@ def _strip_wrappers(argv: list[str], line: int, runtime_tools: set[str], outcome
             outcome.findings.append(finding("MIG508", line, f"`{name} {result[1]}` removed: the runtime "
                                             "already runs as nonroot"))
             result = result[_PRIVILEGE_DROPPERS[name]:]
-        elif name in _INIT_WRAPPERS and name not in runtime_tools:
+        elif name in INIT_WRAPPERS and name not in runtime_tools:
             from migrator.plan.startcommand import init_options_end
 
             rest = result[1:]

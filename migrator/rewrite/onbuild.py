@@ -16,6 +16,7 @@ from migrator.parse.dockerfile import Instruction, json_argv, parse_instruction,
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.commands import exec_form, healthcheck_needs_shell
 from migrator.rewrite.healthcheck import port_healthcheck, removal
+from migrator.rewrite.wrappers import WRAPPERS
 from migrator.rules.loader import ChainguardImage
 
 _SHELL_SYNTAX = lazy_re(r"""[$`|&;<>(){}*?\[\]~'"\\#]""")
@@ -99,7 +100,7 @@ def _script_commands(script: str, line: int) -> list[list[str]]:
     return [_unwrapped(list(command.words)) for command in simple_commands(script, line)]
 
 
-_ENV_OPTIONS_WITH_VALUE = frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"})
+_ENV_OPTIONS_WITH_VALUE = WRAPPERS["env"].valued
 
 
 def _unwrapped(argv: list[str]) -> list[str]:

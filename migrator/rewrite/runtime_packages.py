@@ -16,8 +16,9 @@ from migrator.plan.ecosystems.base import RuntimePlan
 from migrator.plan.facts import read_facts
 from migrator.plan.planner import FilePlan
 from migrator.regex import glob_match
+from migrator.rewrite.wrappers import INIT_WRAPPERS, USER_WRAPPERS
 
-_WRAPPERS = frozenset({"gosu", "su-exec", "tini", "tini-static", "dumb-init"})
+_WRAPPERS = INIT_WRAPPERS | USER_WRAPPERS  # (the start command drops them: no package the runtime needs)
 
 
 def missing_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[str]],

@@ -17,6 +17,7 @@ import posixpath
 from functools import lru_cache
 
 from migrator.records import dataclass, field
+from migrator.rewrite.wrappers import WRAPPERS
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
@@ -24,8 +25,10 @@ if TYPE_CHECKING:
     from migrator.rewrite.command import Cmd, StageKnowledge
     from migrator.rules.loader import ChainguardImage
 
-# commands that run the next word as the program (`sudo` is taken off earlier, with the prefix)
-_WRAPPERS = frozenset({"env", "exec", "nohup", "time", "timeout", "xargs", "nice", "stdbuf"})
+# commands that run the next word as the program: the wrappers the package translators see through
+# (rewrite.wrappers; `sudo` is taken off earlier, with the prefix; `command -v` looks a program up), and xargs
+_WRAPPERS = frozenset({*(name for name, wrapper in WRAPPERS.items()
+                         if wrapper.in_place and not wrapper.lookups and name != "sudo"), "xargs"})
 
 
 @dataclass

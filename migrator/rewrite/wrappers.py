@@ -8,38 +8,73 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-# wrapper -> (options that take a value, options without one); None: any option without a value
-_WRAPPERS: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
-    "sudo": (frozenset({"-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir", "-h", "--host",
-                        "-p", "--prompt", "-r", "--role", "-t", "--type", "-U", "--other-user", "-T",
-                        "--command-timeout"}), None),
-    "env": (frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}),
-            frozenset({"-i", "--ignore-environment", "-0", "--null", "-", "-v", "--debug"})),
-    "exec": (frozenset({"-a"}), frozenset({"-c", "-l"})),
-    "nice": (frozenset({"-n", "--adjustment"}), None),
-    "ionice": (frozenset({"-c", "--class", "-n", "--classdata", "-p", "--pid"}), frozenset({"-t", "--ignore"})),
-    "nohup": (frozenset(), frozenset()),
-    "time": (frozenset({"-f", "--format", "-o", "--output"}), frozenset({"-p", "-a", "--append", "-v", "--verbose"})),
-    "command": (frozenset(), frozenset({"-p"})),  # (`command -v X` looks X up: not a wrapper)
-    "timeout": (frozenset({"-s", "--signal", "-k", "--kill-after"}),
-                frozenset({"--preserve-status", "--foreground", "-v", "--verbose"})),
-    "stdbuf": (frozenset({"-i", "-o", "-e", "--input", "--output", "--error"}), None),
-    "eatmydata": (frozenset(), frozenset()),
-    "chronic": (frozenset(), frozenset({"-e", "-v"})),
+from migrator.records import dataclass
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    """A program a RUN step puts before the command it runs (`sudo -u app`, `env A=b`, `timeout 600`)."""
+
+    valued: frozenset[str]  # its options that take a value (`-n 10`, `-n10`, `--adjustment=10`)
+    flags: frozenset[str] | None = frozenset()  # its options without one; None: any other option is one
+    operands: int = 0  # the words after its options that are its own (timeout's duration, gosu's user)
+    assignments: bool = False  # NAME=value words before the command are its (`env A=b cmd`, `sudo A=b cmd`)
+    lookups: frozenset[str] = frozenset()  # options with which it runs nothing (`command -v x` looks x up)
+    # the package translators rewrite a command behind it in place, the wrapper kept in front (`sudo apt-get
+    # install` -> `sudo apk add`); False: a package manager behind it is said (MIG310, hidden_manager), since
+    # what it does around the install (doas's rules, fakeroot's faked owners, gosu's user) is not translated
+    in_place: bool = True
+    # what it is to a start command (ENTRYPOINT, CMD): "init" (tini: reaps children, passes signals; dropped
+    # from the command when the runtime lacks it, MIG509), "user" (gosu USER: dropped, the runtime runs as
+    # nonroot, MIG508) or "" (a wrapper of RUN steps)
+    starts: str = ""
+
+
+# the one table of wrappers: the package translators (wrapper_words), what a RUN's commands are seen through
+# (plan.facts.seen_through), the scripts a command runs (plan.scripts) and the shell a heredoc feeds
+# (plan.facts) all read it
+WRAPPERS: dict[str, Wrapper] = {
+    "sudo": Wrapper(frozenset({"-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir", "-h", "--host",
+                               "-p", "--prompt", "-r", "--role", "-t", "--type", "-U", "--other-user", "-T",
+                               "--command-timeout", "-R", "--chroot"}), None, assignments=True),
+    "doas": Wrapper(frozenset({"-u", "-C"}), None, in_place=False),
+    "env": Wrapper(frozenset({"-u", "--unset", "-C", "--chdir", "-S", "--split-string"}),
+                   frozenset({"-i", "--ignore-environment", "-0", "--null", "-", "-v", "--debug"}), assignments=True),
+    "exec": Wrapper(frozenset({"-a"}), frozenset({"-c", "-l"})),
+    "nice": Wrapper(frozenset({"-n", "--adjustment"}), None),
+    "ionice": Wrapper(frozenset({"-c", "--class", "-n", "--classdata", "-p", "--pid"}), frozenset({"-t", "--ignore"})),
+    "nohup": Wrapper(frozenset()),
+    "time": Wrapper(frozenset({"-f", "--format", "-o", "--output"}),
+                    frozenset({"-p", "-a", "--append", "-v", "--verbose"})),
+    "command": Wrapper(frozenset(), frozenset({"-p"}), lookups=frozenset({"-v", "-V"})),
+    "timeout": Wrapper(frozenset({"-s", "--signal", "-k", "--kill-after"}),
+                       frozenset({"--preserve-status", "--foreground", "-v", "--verbose"}), operands=1),
+    "stdbuf": Wrapper(frozenset({"-i", "-o", "-e", "--input", "--output", "--error"}), None),
+    "eatmydata": Wrapper(frozenset()),
+    "chronic": Wrapper(frozenset(), frozenset({"-e", "-v"})),
+    "fakeroot": Wrapper(frozenset({"-i", "-s", "-l", "--lib", "-b", "--faked"}), None, in_place=False),
+    "su-exec": Wrapper(frozenset(), operands=1, in_place=False, starts="user"),  # (su-exec USER cmd, gosu USER cmd)
+    "gosu": Wrapper(frozenset(), operands=1, in_place=False, starts="user"),
+    # (their options are read by plan.startcommand.init_options_end)
+    "tini": Wrapper(frozenset({"-p", "-e", "-l"}), None, in_place=False, starts="init"),
+    "tini-static": Wrapper(frozenset({"-p", "-e", "-l"}), None, in_place=False, starts="init"),
+    "dumb-init": Wrapper(frozenset({"-r", "--rewrite"}), None, in_place=False, starts="init"),
+    "catatonit": Wrapper(frozenset(), None, in_place=False, starts="init"),
 }
-# wrappers whose first word after the options is theirs, not the command's
-_OPERAND = {"timeout": 1}
+INIT_WRAPPERS = frozenset(name for name, wrapper in WRAPPERS.items() if wrapper.starts == "init")
+USER_WRAPPERS = frozenset(name for name, wrapper in WRAPPERS.items() if wrapper.starts == "user")
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh"})
 
 
-def wrapper_words(values: Sequence[str | None]) -> int:
+def wrapper_words(values: Sequence[str | None], every: bool = False) -> int:
     """How many of a command's words are wrappers (with their options and operands) before the command
     they run; None stands for a word that is not plain text. A wrapper whose options are not known, or
-    that runs nothing, is not counted: the command is then left as it is."""
+    that runs nothing, is not counted: the command is then left as it is. Only the wrappers a package
+    translator rewrites behind (`in_place`), unless `every`: what a command runs, whatever runs it."""
     index = 0
     while index < len(values):
         name = (values[index] or "").rsplit("/", 1)[-1]
-        if name not in _WRAPPERS:
+        if name not in WRAPPERS or not (every or WRAPPERS[name].in_place):
             break
         end = _wrapped_start(values, index + 1, name)
         if end is None or end >= len(values):
@@ -49,7 +84,7 @@ def wrapper_words(values: Sequence[str | None]) -> int:
 
 
 def _wrapped_start(values: Sequence[str | None], index: int, name: str) -> int | None:
-    valued, flags = _WRAPPERS[name]
+    wrapper = WRAPPERS[name]
     while index < len(values):
         value = values[index]
         if value is None:
@@ -57,19 +92,42 @@ def _wrapped_start(values: Sequence[str | None], index: int, name: str) -> int |
         if value == "--":
             index += 1
             break
-        if name == "env" and "=" in value and not value.startswith("-"):
+        if wrapper.assignments and "=" in value and not value.startswith("-"):
             index += 1  # env NAME=value
             continue
         if not value.startswith("-") or (value == "-" and name != "env"):
             break
         option = value.split("=", 1)[0]
-        if option in valued:
+        if option in wrapper.valued:
             index += 1 if "=" in value else 2
-        elif flags is None or value in flags or (option[:2] in valued and len(option) > 2 and option[1] != "-"):
-            index += 1  # a flag, or a valued short option with its value attached (-n10, -oL)
+        elif value.startswith("--") or len(value) == 2:
+            if wrapper.flags is not None and value not in wrapper.flags:
+                return None
+            index += 1
         else:
+            words = _cluster_words(value, wrapper)
+            if words is None:
+                return None
+            index += words
+    return index + wrapper.operands
+
+
+def _cluster_words(cluster: str, wrapper: Wrapper) -> int | None:
+    """How many words a cluster of short options takes: 1, or 2 when its last letter takes the next word as its
+    value (`sudo -Eu root`); a letter that takes a value before the end has the rest as it (`nice -n10`, `-oL`).
+    None: a letter the wrapper does not know."""
+    for position, letter in enumerate(cluster[1:], start=1):
+        if f"-{letter}" in wrapper.valued:
+            return 1 if position < len(cluster) - 1 else 2
+        if wrapper.flags is not None and f"-{letter}" not in wrapper.flags:
             return None
-    return index + _OPERAND.get(name, 0)
+    return 1
+
+
+def looks_up(words: Sequence[str]) -> bool:
+    """Whether the command looks a program up rather than running it (`command -v x`)."""
+    wrapper = WRAPPERS.get(words[0].rsplit("/", 1)[-1]) if words else None
+    return wrapper is not None and len(words) > 1 and words[1] in wrapper.lookups
 
 
 def hidden_manager(values: Sequence[str | None], managers: frozenset[str]) -> tuple[str, str] | None:

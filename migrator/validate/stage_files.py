@@ -13,7 +13,7 @@ import posixpath
 import re
 
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import Command, StageFacts, absolute
+from migrator.plan.facts import MODE_CHANGE_NAMES, Command, StageFacts, absolute
 from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.startcommand import (
     looks_like_script,
@@ -106,7 +106,8 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
         if not certain and inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
             return Located(path, "copied", placed.source if placed.path == path else None)
     if (mentions(view.evidence, path) or _in_output_directory(view, path, by_name)
-            or path in context.run_copies(view)):  # (`cd docker && cp entrypoint.sh /usr/local/bin/`)
+            or path in context.run_copies(view)  # (`cd docker && cp entrypoint.sh /usr/local/bin/`)
+            or path in context.written_by_runs(view, heads=True)):  # (`cd /usr/local/bin && curl -o app URL`)
         return Located(path, "created")
     return None
 
@@ -388,7 +389,7 @@ _RUN_COPY_COMMANDS = lazy_re(r"\b(?:cp|mv|install)\b[^;&|\n]*")  # (a file a RUN
 
 
 # commands that change a file's mode or owner, or its line ends, up to the end of the command
-_MODE_CHANGES = lazy_re(r"\b(?:chmod|chown|chgrp|dos2unix)\b[^;&|\n]*")
+_MODE_CHANGES = lazy_re(rf"\b(?:{MODE_CHANGE_NAMES}|dos2unix)\b[^;&|\n]*")
 
 
 def _placed_origin(placed: Placed, source: str, context: Context, depth: int) -> tuple[str, str | None]:

@@ -22,6 +22,7 @@ import re
 from migrator.parse.dockerfile import Dockerfile
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import absolute
+from migrator.plan.runtime_choice import BASE_IMAGES
 from migrator.plan.stages import split_stages
 from migrator.plan.startcommand import (
     effective_command,
@@ -66,8 +67,6 @@ from migrator.validate.start_script import (
     start_script_text,
     start_steps,
 )
-
-BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,10 @@ class BuilderInsert:
 
     def lines_for(self, user: str | None) -> list[str]:
         """The text as written under `user` (None: root), one instruction a line."""
-        lines = self.text.split("\n")
+        lines = self.text.split("\n") if self.text else []
         if not self.made:
             return lines
-        if lines[0].startswith("RUN "):
+        if lines and lines[0].startswith("RUN "):
             return [*made_as_root(lines[0], self.made, user), *lines[1:]]
         return [*made_as_root(None, self.made, user), *lines]
 
@@ -114,6 +114,38 @@ def made_as_root(run: str | None, directory: str, user: str | None) -> list[str]
         return [] if run is None else [run]
     run = run or f"RUN mkdir -p {directory}"
     return ["USER root", f"{run} && chown -R {user} {directory}", f"USER {user}"]
+
+
+_OPEN_TO_ALL = ("/tmp", "/var/tmp")  # (sticky and writable by everyone in every image)
+
+
+def made_for_user(directory: str, line: int, facts: StageFacts) -> BuilderInsert | None:
+    """The directory an install on `line` writes into (a GEM_HOME, a virtualenv, a prefix), made as root and given
+    to the USER in force there, when that user is not root and could not make it: the directory is not under
+    the user's home or /tmp (the -dev images' /usr/local and /opt are root's), and the stage does not make or name
+    it itself before the install (`mkdir -p DIR && chown app DIR` as root). Whoever set the variable: the
+    original image may have had the directory open to all (ruby's /usr/local/bundle is 1777), the -dev image
+    does not have it at all. None: nothing to make."""
+    user = user_in_force(facts.stage, line)
+    if user is None or not directory.startswith("/"):
+        return None
+    name = user.split(":")[0]
+    homes = [h for h in (f"/home/{name}", facts.env.get("HOME")) if h and h != "/"]
+    if any(_inside(directory, open_to_user) for open_to_user in (*_OPEN_TO_ALL, *homes)):
+        return None
+    if any(_inside(directory, d) for d in facts.copy_destinations) or _named_before(directory, line, facts):
+        return None
+    return BuilderInsert(line, "", made=directory)
+
+
+def _named_before(directory: str, line: int, facts: StageFacts) -> bool:
+    """Does a RUN before `line` name the directory (makes it, gives it to a user: `mkdir -p`, `chown -R`)?"""
+    return any(c.instruction.line < line and any(c.resolve(w, facts.env) == directory for w in c.words[1:])
+               for c in facts.commands)
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
 def user_in_force(stage: Stage, line: int) -> str | None:

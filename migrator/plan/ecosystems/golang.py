@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import posixpath
 
-from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan, option_value
+from migrator.plan.ecosystems.base import (
+    Copy,
+    EcosystemContext,
+    RuntimePlan,
+    made_for_user,
+    option_value,
+    user_in_force,
+)
 from migrator.plan.facts import Command
 from migrator.plan.placed_programs import DEFAULT_PATH
 
@@ -33,6 +40,14 @@ def _output_path(command: Command, context: EcosystemContext) -> str | None:
 UNKNOWN = ""  # (an output path spelled with a variable whose value the file does not show)
 
 
+def _placed_elsewhere(command: Command, context: EcosystemContext) -> str | None:
+    """The known path a later cp/mv/install of the RUN put a binary built under an unknown name."""
+    from migrator.plan.placed_programs import placed_output
+
+    word = option_value(command.words, "-o")
+    return None if word is None else placed_output(command, word, context.facts.commands, context.facts.env)
+
+
 class Go:
     name = "go"
 
@@ -45,18 +60,24 @@ class Go:
             plan.note("MIG518", context.facts.stage.from_item.line, "no `go build` found: the app directory is "
                       "copied as it is to a glibc-dynamic runtime")
             return plan
+        _make_gopath_for_user(context, plan)
         static = all(_cgo_disabled(c, context) for c in builds)
         plan.image = context.registry_image("static:latest" if static else "glibc-dynamic:latest")
         for command in builds:
             output = _output_path(command, context)
             if output is None:
                 gobin = _install_directory(command, context)
-                _copy_installed(gobin or f"{_BUILDER_GOPATH}/bin", command, plan)
+                gopath = _builder_gopath(command, context)
+                _copy_installed(gobin or f"{gopath}/bin", command, plan)
                 if gobin is None:  # (the original's go wrote to its image's GOPATH, the builder's to its own)
                     source = f"{_source_gopath(context)}/bin"
                     plan.moved.setdefault(source, ("/usr/local/bin", f"`go install` wrote to {source} in the original "
                                                    f"(its image's GOPATH); the builder's go writes to "
-                                                   f"{_BUILDER_GOPATH}/bin, which the runtime has in /usr/local/bin"))
+                                                   f"{gopath}/bin, which the runtime has in /usr/local/bin"))
+            elif output == UNKNOWN and (placed := _placed_elsewhere(command, context)) is not None:
+                plan.copies.append(Copy(placed, placed))
+                plan.note("MIG518", command.line, f"`go build` writes the binary under a name with a variable whose "
+                          f"value this file does not show, and the RUN puts it at {placed}: the runtime copies that")
             elif output == UNKNOWN:
                 plan.note("MIG581", command.line, "`go build` writes the binary where a variable of the RUN points, "
                           "whose value this file does not show: it is not copied to the runtime")
@@ -66,6 +87,25 @@ class Go:
             plan.note("MIG518", builds[0].line, "the binary is built with cgo (CGO_ENABLED is not 0), so it "
                       "runs on glibc-dynamic; set CGO_ENABLED=0 for the smaller static image")
         return plan
+
+
+def _make_gopath_for_user(context: EcosystemContext, plan: RuntimePlan) -> None:
+    """The stage's own GOPATH (`ENV GOPATH=/go`, Docker Hub golang's, open to all there), which go:latest-dev
+    lacks, where a non-root USER's go writes its module cache and `go install` output: made as root and given to
+    that user before its first go command."""
+    made: set[str] = set()
+    for command in context.commands("go"):
+        own = dict(assignment.split("=", 1) for assignment in command.assignments)
+        gopath = (own.get("GOPATH") or context.facts.env.get("GOPATH") or "").rstrip("/")
+        if not gopath or "$" in gopath or gopath in made:
+            continue
+        insert = made_for_user(gopath, command.instruction.line, context.facts)
+        if insert is not None:
+            made.add(gopath)
+            plan.builder_inserts.append(insert)
+            plan.note("MIG515", command.line, f"go writes its modules and installed programs to GOPATH {gopath}, "
+                      "which the Chainguard -dev image does not have and only root may make there: made as root "
+                      f"and given to {user_in_force(context.facts.stage, command.instruction.line)}, who runs go")
 
 
 def _install_directory(command: Command, context: EcosystemContext) -> str | None:
@@ -78,6 +118,14 @@ def _install_directory(command: Command, context: EcosystemContext) -> str | Non
         if value and value.startswith("/") and "$" not in value:
             return value.rstrip("/") + suffix
     return None
+
+
+def _builder_gopath(command: Command, context: EcosystemContext) -> str:
+    """The builder go's own GOPATH, $HOME/go: root's (/root/go), or that of the USER the command runs as, when
+    the stage made that user (`useradd -m app`: /home/app/go)."""
+    user = user_in_force(context.facts.stage, command.instruction.line)
+    home = context.facts.homes.get(user.split(":")[0]) if user else None
+    return f"{home.rstrip('/')}/go" if home and home.startswith("/") and "$" not in home else _BUILDER_GOPATH
 
 
 def _source_gopath(context: EcosystemContext) -> str:

@@ -6,6 +6,7 @@ import posixpath
 import re
 
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
+from migrator.plan.facts import MODE_CHANGES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,23 +60,37 @@ def _may_be_made(path: str, context: EcosystemContext) -> bool:
     if any(path == d or path.startswith(d.rstrip("/") + "/") for d in holders):
         return True
     for command in facts.commands:
-        if posixpath.basename(command.words[0]) in ("mkdir", "chown", "chmod", "chgrp", "rm", "rmdir"):
+        program = posixpath.basename(command.words[0])
+        if program in MODE_CHANGES or program in ("mkdir", "rm", "rmdir"):
             continue  # (a directory made or given away holds no jar of its own)
+        if _downloads_it(path, command, facts.env):
+            return True
         if any(_names_it(word, path, command, facts.env) for word in command.words[1:]):
             return True
     return False
 
 
-_URL = re.compile(r"[A-Za-z][\w+.-]*://\S*")
+def _downloads_it(path: str, command: Command, env: dict[str, str | None]) -> bool:
+    """Whether a curl or wget command writes the jar (`curl -O .../agent.jar`, `nice wget -P /srv URL`,
+    `sh -c "curl -o agent.jar URL"`): the files rewrite.uncarried's download_targets reads, in the directory
+    the download runs in. A download to standard output (`curl URL | tar x`) writes no file of its own."""
+    from migrator.plan.facts import seen_through
+    from migrator.rewrite.uncarried import download_targets
+
+    for run in seen_through(command):
+        program = posixpath.basename(run.words[0])
+        if program in ("curl", "wget") and any(
+                run.resolve(target, env) == path for target in download_targets(program, run.words[1:])):
+            return True
+    return False
 
 
 def _names_it(word: str, path: str, command: Command, env: dict[str, str | None]) -> bool:
-    """Whether a RUN word names the jar or a directory above it: a path (`cp target/app.jar /srv/`), a name in
-    the RUN's directory (`wget -O agent.jar URL`) or a URL whose file lands there (`curl -O .../agent.jar`)."""
-    url = _URL.search(word)
-    if url is not None:
-        name = posixpath.basename(url.group(0).split("?", 1)[0].split("#", 1)[0])
-        return posixpath.join(command.workdir, name) == path
+    """Whether a RUN word names the jar or a directory above it: a path (`cp target/app.jar /srv/`) or a name in
+    the RUN's directory (`wget -O agent.jar URL`). A URL names nothing the builder has: what a download writes
+    is _downloads_it's."""
+    if "://" in word:
+        return False
     raw = word.split("=", 1)[-1]
     if "/" not in raw and not raw.endswith(".jar"):
         return False

@@ -67,6 +67,26 @@ def _existing_venv(context: EcosystemContext) -> str | None:
     return None
 
 
+def _never_made(venv: str, context: EcosystemContext) -> bool:
+    """A VIRTUAL_ENV the stage only declares (`ENV VIRTUAL_ENV=/opt/venv`): no step makes it (python -m venv,
+    virtualenv, uv), copies into it or names it in a RUN. The original's pip then installed into its image's
+    Python; the runtime copies the virtualenv, so it must exist."""
+    if _existing_venv(context) is not None or not venv.startswith("/") or "$" in venv:
+        return False
+    if any(d == venv or d.startswith(venv.rstrip("/") + "/") for d in context.facts.copy_destinations):
+        return False
+    return not any(c.resolve(w, context.facts.env) == venv for c in context.facts.commands for w in c.words[1:])
+
+
+def _make_declared_venv(venv: str, first: Command, context: EcosystemContext, plan: RuntimePlan) -> None:
+    user = user_in_force(context.facts.stage, first.instruction.line)
+    plan.builder_inserts.append(BuilderInsert(first.instruction.line, f"RUN python -m venv {venv}", made=venv))
+    plan.note("MIG515", first.line, f"Python dependencies install into the virtualenv VIRTUAL_ENV names, {venv}, which "
+              "no step of the stage made (the original's pip installed into its image's Python): it is made with "
+              "`python -m venv` before the install"
+              + (f", as root (only root may write there) and given to {user}, who runs the install" if user else ""))
+
+
 def _point_start_at_venv(context: EcosystemContext, plan: RuntimePlan) -> None:
     from migrator.plan.ecosystems.python_scripts import venv_start_commands
 
@@ -85,6 +105,8 @@ class Python:
         if not installs:
             return plan
         venv = _existing_venv(context) or context.facts.env.get("VIRTUAL_ENV")
+        if venv is not None and _never_made(venv, context):
+            _make_declared_venv(venv, installs[0], context, plan)
         if venv is None:
             venv = VENV
             first = installs[0]

@@ -11,7 +11,7 @@ import re
 
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.ecosystems.python import VENV, installs_dependencies
-from migrator.plan.facts import Command, StageFacts
+from migrator.plan.facts import MODE_CHANGE_NAMES, Command, StageFacts
 from migrator.records import dataclass
 
 TYPE_CHECKING = False
@@ -208,7 +208,7 @@ def _names_it(runs: str, path: str) -> bool:
 
 # chmod, chown, chgrp and rm up to the end of their command: they write no new file (and but for `rm -f`, their
 # operands must exist)
-_MODE_CHANGES = re.compile(r"(?<![\w./-])(?:chmod|chown|chgrp|rm)\s[^;&|\n]*")
+_MODE_CHANGES = re.compile(rf"(?<![\w./-])(?:{MODE_CHANGE_NAMES}|rm)\s[^;&|\n]*")
 # ln, cp, mv and install up to the end of their command: their sources must be there already, they write only the
 # destination (`cp /usr/local/bin/celery /usr/local/bin/worker` needs celery)
 _LINKS = re.compile(r"(?<![\w./-])(?:ln|cp|mv|install)\s[^;&|\n]*")

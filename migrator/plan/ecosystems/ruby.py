@@ -8,8 +8,10 @@ from migrator.plan.ecosystems.base import (
     EcosystemContext,
     RuntimePlan,
     installed_as_root,
+    made_for_user,
     user_in_force,
 )
+from migrator.plan.facts import Command
 
 GEM_HOME = "/usr/local/bundle"
 
@@ -39,13 +41,11 @@ class Ruby:
                           and any(writes_local_config(c.words) for c in context.commands("bundle")))
             setup = f"ENV GEM_HOME={home} BUNDLE_PATH={home}{f' BUNDLE_APP_CONFIG={home}' * app_config} " \
                     f"PATH=\"{home}/bin:$PATH\""
-            installs_bundler = any(c.words[0] == "gem" and "bundler" in c.words[2:] for c in installs)
             # ruby:latest-dev ships bundler, so `bundle install` needs no download; only a runtime that
             # starts `bundle` needs bundler of its own (the ruby runtime image has none): installed into
             # GEM_HOME, which it copies (unless the Dockerfile's own `gem install bundler`, after this
             # ENV, puts it there already). That install downloads from rubygems.org.
-            bundler = (any(c.words[0] == "bundle" for c in installs) and not installs_bundler
-                       and (context.single_stage or _starts_bundler(context)))
+            bundler = _needs_bundler(installs, context)
             if bundler:
                 setup += "\nRUN gem install bundler --no-document"
             plan.builder_inserts.append(BuilderInsert(installs[0].instruction.line, setup, made=home))
@@ -60,6 +60,8 @@ class Ruby:
                             "ships it) installs the gems, offline"))
                       + (f"; made as root (only root may write to /usr/local) and given to {user}, who runs the "
                          "install" if user else ""))
+        else:
+            _make_for_user(home, context, plan, installs)
         plan.copies.append(Copy(home, home, root_owned=installed_as_root(context.facts, installs[0].instruction.line)))
         plan.env += [f"GEM_HOME={home}", f"BUNDLE_PATH={home}", *[f"BUNDLE_APP_CONFIG={home}"] * app_config,
                      f'PATH="{home}/bin:$PATH"']
@@ -78,6 +80,38 @@ class Ruby:
         plan.note("MIG515", line, f"bundler is installed into {home}" + (
             "" if context.single_stage else ", which the runtime copies: the command runs `bundle` and the ruby "
             "runtime image has no bundler"))
+
+
+def _make_for_user(home: str, context: EcosystemContext, plan: RuntimePlan, installs: list[Command]) -> None:
+    """The stage's own GEM_HOME (`ENV GEM_HOME=/usr/local/bundle`, Docker Hub ruby's, open to all there), which
+    ruby:latest-dev lacks: made as root and given to a non-root USER that installs into it. A runtime that starts
+    `bundle` gets bundler there too, as with the GEM_HOME the migration sets (the ruby runtime image has none)."""
+    install = installs[0]
+    made = made_for_user(home, install.instruction.line, context.facts)
+    # (one stage keeps the image whose bundler ran the install: only a split runtime lacks one)
+    bundler = not context.single_stage and _needs_bundler(installs, context)
+    if made is None and not bundler:
+        return
+    # (into this GEM_HOME, which the runtime has on its GEM_HOME and PATH, also when the stage set only BUNDLE_PATH)
+    own = "" if context.facts.env.get("GEM_HOME") == home else f"GEM_HOME={home} "
+    run = f"RUN {own}gem install bundler --no-document" if bundler else ""
+    plan.builder_inserts.append(BuilderInsert(install.instruction.line, run, made=made.made if made else ""))
+    if made is not None:
+        plan.note("MIG515", install.line, f"gems install into {home} (the stage's GEM_HOME), which the Chainguard "
+                  f"-dev image does not have and only root may make there: made as root and given to "
+                  f"{user_in_force(context.facts.stage, install.instruction.line)}, who runs the install")
+    if bundler:
+        plan.note("MIG515", install.line, f"bundler is installed into {home}, which the runtime copies: the command "
+                  "runs `bundle` and the ruby runtime image has no bundler; it comes from rubygems.org, so this build "
+                  "needs network access")
+
+
+def _needs_bundler(installs: list[Command], context: EcosystemContext) -> bool:
+    """Does the runtime need a bundler of its own in GEM_HOME: a `bundle install`, no `gem install bundler` of the
+    stage, and a start command that runs `bundle` (or one stage: the -dev image's bundler is then outside it)?"""
+    installs_bundler = any(c.words[0] == "gem" and "bundler" in c.words[2:] for c in installs)
+    return (any(c.words[0] == "bundle" for c in installs) and not installs_bundler
+            and (context.single_stage or _starts_bundler(context)))
 
 
 def _source_sets_app_config(context: EcosystemContext) -> bool:
