@@ -249,24 +249,28 @@ class PackageCommand:
 
 
 _PIN = lazy_re(r"[=<>~]")
-# what may stand before the package manager in a simple command: `sudo apk add`, `env X=1 apt-get install`
-_LEADERS = frozenset({"sudo", "env", "nice", "nohup", "command", "exec", "time", "xargs"})
+_ASSIGNMENT = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def package_command(words: Sequence[str]) -> PackageCommand | None:
     """The package-manager command among a simple command's words, or None: the one reader of "what does this
-    command install" (translated or not: Wolfi's apk has apk's grammar)."""
+    command install" (translated or not: Wolfi's apk has apk's grammar). Assignments and wrappers before it
+    (`DEBIAN_FRONTEND=noninteractive`, `sudo`, `env A=b`) are passed over."""
+    from migrator.rewrite.wrappers import wrapper_words
+
     start = 0
     while start < len(words):
-        name = posixpath.basename(words[start])
-        if name in MANAGERS or name in WRAPPERS:
+        while start < len(words) and _ASSIGNMENT.match(words[start]):
+            start += 1
+        skipped = wrapper_words(words[start:], every=True)
+        if not skipped:
             break
-        if name not in _LEADERS and "=" not in words[start] and not words[start].startswith("-"):
-            return None
-        start += 1
-    else:
+        start += skipped
+    if start >= len(words):
         return None
     program = posixpath.basename(words[start])
+    if program not in MANAGERS and program not in WRAPPERS:
+        return None
     if program in WRAPPERS:
         return PackageCommand(program, "install", tuple(w for w in words[start + 1:] if not w.startswith("-")))
     manager = MANAGERS[program]

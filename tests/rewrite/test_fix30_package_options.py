@@ -131,3 +131,11 @@ def test_the_distributions_python_path_follows_wolfis_python_in_every_spelling(i
             'COPY app.py /app.py\nCMD ["python3","/app.py"]\n')
     output = migrate(text).dockerfile
     assert "/usr/bin/python3.11" not in output and "setcap cap_net_bind_service=+ep /usr/bin/python3." in output
+
+
+@pytest.mark.parametrize("command", ["env DEBIAN_FRONTEND=noninteractive apt-get -y install bash",
+                                     "sudo -E apt-get -y install bash", "timeout 600 apk --no-cache add bash",
+                                     "nice -n 10 dnf -y install bash"])
+def test_wrappers_before_the_package_manager_are_passed_over(command: str) -> None:
+    found = package_command(command.split())
+    assert found is not None and found.packages == ["bash"]
