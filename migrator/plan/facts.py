@@ -70,8 +70,9 @@ class StageFacts:
     env: dict[str, str | None] = field(default_factory=dict)
     commands: list[Command] = field(default_factory=list)
     copy_destinations: list[str] = field(default_factory=list)  # absolute paths
-    # (line, absolute path) of each file or directory a COPY/ADD names where it lands (copy_landing): a
-    # source's basename inside a directory destination, from the build context, a stage or an image
+    # (line, absolute path or glob) of what a COPY/ADD put in place (copy_landing): a source's basename inside a
+    # directory destination, and the destination itself for a directory's contents; from the build context, a
+    # stage or an image
     copied: list[tuple[int, str]] = field(default_factory=list)
     # COPY/ADD whose files land in / (or a system directory) under names the file does not show, with
     # their absolute destination: the runtime repeats them
@@ -557,8 +558,8 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
         item = expand_args(source_word, facts.env)[0] if "$" in source_word else source_word  # `${JAR}.jar`: app.jar
         name = posixpath.basename(item.rstrip("/"))
         unpacked = instruction.keyword == "ADD" and "://" not in item and _LOCAL_ARCHIVE.search(name)
-        if not (unpacked or _unnamed(item) or "$" in item):
-            facts.copied.append((instruction.line, copy_landing(item, target, into_directory)))
+        if not (unpacked or "$" in item):
+            facts.copied += [(instruction.line, path) for path in _landings(item, target, into_directory)]
         if unpacked:
             placed.append(target)  # (ADD unpacks a local archive into the directory: the archive is not there)
         elif not into_directory:
@@ -578,6 +579,16 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     facts.copy_destinations += placed
     for path in placed:
         facts.remember(path, written + path[len(target):] if path.startswith(target) and target != "/" else path)
+
+
+def _landings(source: str, target: str, into_directory: bool) -> list[str]:
+    """What StageFacts.copied records for one source: where it lands by its own name (a glob's pattern there:
+    `/usr/local/bin/*.sh`), and the destination itself when the source may be a directory, whose contents
+    land there under names the Dockerfile does not show (`COPY scripts /usr/local/bin/`, `COPY . /srv/`)."""
+    found = [] if source.endswith("/") or source in (".", "./") else [copy_landing(source, target, into_directory)]
+    if into_directory and not _names_a_file(source) and not any(c in source for c in "*?["):
+        found.append(target)
+    return found
 
 
 def copies_into_directory(destination: str, sources: int) -> bool:

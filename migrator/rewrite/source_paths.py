@@ -14,7 +14,7 @@ import posixpath
 import re
 
 from migrator.findings import shell as codes
-from migrator.regex import glob_root
+from migrator.regex import glob_match, glob_root
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 from migrator.rules.loader import RuleSet
@@ -84,9 +84,10 @@ def _required_paths(cmd: Cmd) -> list[Token]:
 
 
 def _copied_before(root: str, line: int, ctx: Context) -> bool:
-    """A COPY/ADD before `line` put the path in place, or a file inside it (it made the directory)."""
+    """A COPY/ADD before `line` put the path in place (a glob's file, a directory's contents may be it), or a
+    file inside it (it made the directory)."""
     return any(copied_line < line and (copied == root or copied.startswith(root.rstrip("/") + "/")
-                                       or root.startswith(copied.rstrip("/") + "/"))
+                                       or root.startswith(copied.rstrip("/") + "/") or glob_match(root, copied))
                for copied_line, copied in ctx.stage.copied)
 
 

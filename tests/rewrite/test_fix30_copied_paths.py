@@ -50,6 +50,12 @@ def test_a_workdir_relative_destination_is_joined_with_the_workdir(base: str) ->
     assert not errors(migrate(text), "MIG412")
 
 
+@pytest.mark.parametrize("copy", ["COPY *.sh /usr/local/bin/", "COPY scripts/ /usr/local/bin/",
+                                  "COPY scripts /usr/local/bin/"])
+def test_a_glob_or_a_directory_copied_into_the_directory_may_have_put_it_there(copy: str) -> None:
+    assert not errors(migrate(app("node:20-alpine", copy)), "MIG412")
+
+
 def test_a_path_no_copy_put_there_is_still_reported() -> None:
     # the copy lands in /usr/local/bin/entrypoint.sh: docker-entrypoint.sh is still the node image's own path
     result = migrate(app("node:20-alpine", "COPY entrypoint.sh /usr/local/bin/"))
@@ -68,9 +74,10 @@ def test_a_copy_after_the_command_does_not_make_the_path() -> None:
     ("a.sh ./", ["/srv/a.sh"]),
     ("a.sh .", ["/srv/a.sh"]),
     ("a.sh /opt/run.sh", ["/opt/run.sh"]),
-    ("bin /opt/", ["/opt/bin"]),
-    (". /opt/", []),  # a directory's contents: names the file does not show
-    ("*.sh /opt/", []),
+    ("bin /opt/", ["/opt/bin", "/opt"]),  # a file, or a directory whose contents land in /opt
+    ("scripts/ /opt/", ["/opt"]),  # a directory's contents: names the file does not show
+    (". /opt/", ["/opt"]),
+    ("*.sh /opt/", ["/opt/*.sh"]),
 ])
 def test_the_stage_facts_say_where_each_copied_source_landed(body: str, landed: list[str]) -> None:
     stage = split_stages(parse(f"FROM alpine\nWORKDIR /srv\nCOPY {body}\n")).stages[0]
