@@ -12,7 +12,7 @@ from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json
 from migrator.parse.variables import dockerfile_word, escaped_word
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
-from migrator.plan.facts import Command, StageFacts, build_only_args
+from migrator.plan.facts import Command, StageFacts, build_only_args, copies_into_directory
 from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths, unknown_directories
 from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.writable import made_data_directories
@@ -418,7 +418,7 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
         words = instruction.words()
         if len(words) < 2 or _build_tool_copy(words, context.facts):
             continue
-        into_directory = words[-1].endswith("/") or words[-1] in (".", "./") or len(words) > 2
+        into_directory = copies_into_directory(words[-1], len(words) - 1)
         destination = target.rstrip("/") + "/" if into_directory else target
         flags = [f"--{name}={value}" for name, value in instruction.flags.items() if name in ("from", "chmod")]
         if context.chown or "chown" in instruction.flags:
