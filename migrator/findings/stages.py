@@ -58,7 +58,10 @@ CODES: tuple[Code, ...] = (
          "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it."),
     Code("MIG512", Severity.INFO, "runtime user set to the image's nonroot user",
          "The runtime image's users are fixed (nonroot, uid 65532); users created with useradd in the "
-         "original do not exist there, and root is not used."),
+         "original do not exist there, and root is not used. Any other stage whose USER names a user or "
+         "group its Chainguard image lacks, with no RUN in its chain that could create it (Microsoft's "
+         "`app` in Visual Studio's .NET template), gets the image's user too: BuildKit makes a WORKDIR as "
+         "the stage's user and stops when the image's /etc/passwd lacks it."),
     Code("MIG513", Severity.INFO, "ownership set with COPY --chown",
          "The original changed ownership with chown/USER in the final stage. The runtime cannot run "
          "chown, so the files are copied with `--chown` to the runtime user instead."),
@@ -465,4 +468,11 @@ CODES: tuple[Code, ...] = (
          "The runtime image is a Chainguard image the image model (rules/chainguard-images.yaml) does not "
          "describe (redis, postgres, tomcat...), so whether it can start the command was not checked. "
          "Check the image's ENTRYPOINT and CMD yourself, or describe the image in a --rules file."),
+    Code("MIG589", Severity.WARNING,
+         "start program not checked: a build writes programs under names the file does not show",
+         "The program the final stage starts is not found by name, but a directory copied into its PATH (or to "
+         "its path) holds what a build wrote under names the Dockerfile does not show: `go install ./...` or "
+         "`go install ./cmd/...` with GOBIN set writes each main package's binary, named after its directory, "
+         "there. Whether one is called as the command says could not be checked: make sure it is, or name the "
+         "packages (`go install ./cmd/server`) so that the check can see it."),
 )
