@@ -67,6 +67,9 @@ def run_word(word: str, env: Mapping[str, str | None]) -> str | None:
 class StageFacts:
     stage: Stage
     workdir: str = "/"
+    workdir_at: dict[int, str] = field(default_factory=dict)  # line of an instruction -> the WORKDIR it runs in
+    # the source image's WORKDIR when it is the server's own (tomcat's /usr/local/tomcat, redis's /data), not an app's
+    server_dir: str | None = None
     env: dict[str, str | None] = field(default_factory=dict)
     commands: list[Command] = field(default_factory=list)
     copy_destinations: list[str] = field(default_factory=list)  # absolute paths
@@ -397,6 +400,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
     facts = StageFacts(stage)
     if inherited is not None:
         facts.workdir, facts.env, facts.user = inherited.workdir, dict(inherited.env), inherited.user
+        facts.server_dir = inherited.server_dir
         facts.arg_paths = dict(inherited.arg_paths)
         facts.build_args = set(inherited.build_args)
         facts.arg_env, facts.env_names = dict(inherited.arg_env), set(inherited.env_names)
@@ -404,6 +408,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
         facts.homes = dict(inherited.homes)
     for instruction in stage.instructions:
         keyword = instruction.keyword
+        facts.workdir_at[instruction.line] = facts.workdir
         if keyword in ("WORKDIR", "ENV", "ARG"):
             try:
                 _read_variables(instruction, facts, global_args or {})

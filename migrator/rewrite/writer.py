@@ -168,7 +168,9 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     inherited: StageFacts | None = None
     root = chain[0]
     if rules is not None and root.ref is not None:
-        inherited = StageFacts(root, workdir=rules.upstream_defaults(root.ref.short_name, root.ref.tag).workdir)
+        upstream = rules.upstream_defaults(root.ref.short_name, root.ref.tag)
+        inherited = StageFacts(root, workdir=upstream.workdir,
+                               server_dir=upstream.workdir if upstream.server_workdir else None)
         if image is not None:  # (Docker Hub's values the stage reads come first: the image's own win)
             environment = source_env_read(rules, root, image) | dict(rules.image_model(image).env)
             inherited.env.update(environment)
