@@ -129,6 +129,12 @@ CODES: tuple[Code, ...] = (
          "one stage on the service's -dev image, which runs the same server and keeps those changes (and a shell "
          "and apk). To run on the distroless service image, make those files in a builder and COPY --from them "
          "into it by name."),
+    Code("MIG585", Severity.WARNING,
+         "paths relative to the source image's WORKDIR, on an image whose layout is unknown",
+         "The stage sets no WORKDIR of its own and puts files at paths relative to the one its Docker Hub image "
+         "starts in (caddy's /srv, ...), which the migrated stage gets written explicitly (MIG544), so the files "
+         "land where they did. The Chainguard image's own layout (its WORKDIR, where its server reads files) is "
+         "not in this tool's image model: check that it reads them there, and move them where it does if not."),
     Code("MIG588", Severity.INFO, "COPY --chown names a user made by a dropped RUN: the runtime's uid instead",
          "A final stage kept on a distroless runtime loses its RUN lines, and with them the adduser/addgroup that "
          "made the app's user (`adduser --system nextjs`). BuildKit looks a COPY or ADD `--chown` name up in the "
