@@ -77,6 +77,9 @@ class StageFacts:
     # directory destination, and the destination itself for a directory's contents; from the build context, a
     # stage or an image
     copied: list[tuple[int, str]] = field(default_factory=list)
+    # (line, absolute destination, source as written, --from value or None for the build context) of each
+    # directory or glob whose contents land in a destination under names the Dockerfile does not show
+    copied_trees: list[tuple[int, str, str, str | None]] = field(default_factory=list)
     # COPY/ADD whose files land in / (or a system directory) under names the file does not show, with
     # their absolute destination: the runtime repeats them
     unplaced_copies: list[tuple[Instruction, str]] = field(default_factory=list)
@@ -565,6 +568,8 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
         unpacked = instruction.keyword == "ADD" and "://" not in item and _LOCAL_ARCHIVE.search(name)
         if not (unpacked or "$" in item):
             facts.copied += [(instruction.line, path) for path in _landings(item, target, into_directory)]
+            if not _names_a_file(item):
+                facts.copied_trees.append((instruction.line, target, item, source))
         if unpacked:
             placed.append(target)  # (ADD unpacks a local archive into the directory: the archive is not there)
         elif not into_directory:
