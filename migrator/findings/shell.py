@@ -219,9 +219,9 @@ SOURCE_PATH_MAYBE_COPIED = Code(
     "A command of the stage needs a path that the original image shipped and the Chainguard image does not "
     "have (as MIG412 says), and an earlier COPY put a directory of the build context (`COPY rootfs/ /`, "
     "`COPY vendor /usr/local/`) where the path lies: its files may include it, which the tool cannot see "
-    "without the build context. Migrate with the context (`--context DIR`, or the Dockerfile's own directory) "
-    "to have it checked on disk: present, nothing is said; absent, MIG412. Otherwise make sure the directory "
-    "holds the path, or the command fails on the Chainguard image.",
+    "without the build context. Migrate with the context (`--context DIR`, or the Dockerfile's own directory, "
+    "when it has that directory) to have it checked on disk: present, nothing is said; absent, MIG412. "
+    "Otherwise make sure the directory holds the path, or the command fails on the Chainguard image.",
 )
 
 SOURCE_PATH_MISSING = Code(

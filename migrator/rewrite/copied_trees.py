@@ -49,10 +49,13 @@ def _context_has(plan: FilePlan, source: str, relative: str) -> bool | None:
     root = plan.files.root
     if root is None:
         return None
-    pattern = posixpath.normpath(posixpath.join(source.lstrip("/") or ".", relative))
+    directory = posixpath.normpath(source.lstrip("/") or ".")
+    pattern = posixpath.normpath(posixpath.join(directory, relative))
     if pattern.startswith(".."):
         return None
-    try:
+    try:  # (no such directory on disk: not the context this Dockerfile is built with)
+        if directory != "." and not any(_inside(Path(found), root) for found in root.glob(directory)):
+            return None
         return any(_inside(Path(found), root) for found in root.glob(pattern))
     except (OSError, ValueError):
         return None

@@ -47,8 +47,8 @@ def check(cmd: Cmd, ctx: Context, before: str) -> Outcome | None:
     shown = f"`{' '.join(w.text for w in cmd.words[:4])}{' ...' if len(cmd.words) > 4 else ''}` left as written"
     if not missing:
         message = (f"{shown}: {'; '.join(maybe)}. {image} does not have it; only the build-context directory "
-                   f"copied there may hold it, which the tool cannot read without the context (--context): if it "
-                   f"does not, {cmd.name} fails there")
+                   f"copied there may hold it, which the tool could not read (give the build context: --context DIR): "
+                   f"if it does not, {cmd.name} fails there")
         return Outcome(findings=[codes.SOURCE_PATH_MAYBE_COPIED.finding(cmd.line, message)])
     message = (f"{shown}: {'; '.join(missing)}. {image} does not have it, so {cmd.name} fails there: use the path "
                "named here, or create it earlier in the stage")

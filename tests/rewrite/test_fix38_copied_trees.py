@@ -95,3 +95,17 @@ def test_a_directory_copied_elsewhere_keeps_the_error() -> None:
     text = PGADMIN.replace("COPY --from=tools /usr/local/pgsql /usr/local/", "COPY vendor /opt/")
     result = migrate(text)
     assert errors(result, "MIG412") and "MIG424" not in codes(result)
+
+
+def test_a_context_without_the_copied_directory_is_not_the_build_context(tmp_path: Path) -> None:
+    # (`docker build -f docker/Dockerfile .`: the Dockerfile's own directory has no rootfs/ to read)
+    (tmp_path / "server.js").write_text("")
+    result = migrate(ROOTFS, context=tmp_path)
+    assert not errors(result, "MIG412") and messages(result, "MIG424")
+
+
+def test_the_repro_files_from_the_review_keep_their_error() -> None:
+    for text in (PGADMIN, TO_ROOT):
+        result = migrate(text)
+        assert "setcap CAP_NET_BIND_SERVICE=+eip /usr/local/bin/python3." in result.dockerfile
+        assert [m for m in errors(result, "MIG412") if "is a path of the source image" in m]
