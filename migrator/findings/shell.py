@@ -215,7 +215,7 @@ FULL_IMAGE_HEADERS = Code(
 SOURCE_PATH_MAYBE_COPIED = Code(
     "MIG424",
     Severity.WARNING,
-    "Path of the source image used by a RUN command: only a copied build-context directory may provide it",
+    "Source-image path a RUN needs: only a copied context directory may hold it",
     "A command of the stage needs a path that the original image shipped and the Chainguard image does not "
     "have (as MIG412 says), and an earlier COPY put a directory of the build context (`COPY rootfs/ /`, "
     "`COPY vendor /usr/local/`) where the path lies: its files may include it, which the tool cannot see "

@@ -12,10 +12,9 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from migrator.regex import glob_match
 
+TYPE_CHECKING = False  # (not typing's: it costs the hot path an import, docs/performance.md)
 if TYPE_CHECKING:
     from migrator.plan.planner import FilePlan
     from migrator.plan.stages import Stage
