@@ -255,6 +255,29 @@ def test_jre_stage_relying_on_root_workdir_keeps_it() -> None:
     assert "\nWORKDIR /\n" in result.dockerfile and "MIG544" in codes(result)
 
 
+@pytest.mark.parametrize("command", ['ENTRYPOINT ["java","-cp","app:app/lib/*","hello.Application"]',
+                                     'CMD ["java","-jar","opt/app.jar"]',
+                                     'CMD java -Dlogging.config=conf/logback.xml -jar /opt/app.jar'])
+def test_final_stage_with_only_absolute_copies_keeps_root_for_its_relative_start_arguments(command: str) -> None:
+    # adversary round 8 E5: only the first two words were read, so the class path (a third word, with `:`) or
+    # `-jar opt/app.jar` resolved against jre's WORKDIR /app
+    source = ("FROM eclipse-temurin:21-jdk-alpine AS builder\nWORKDIR /workspace/app\nCOPY . .\n"
+              "RUN ./gradlew bootJar --no-daemon\n\nFROM eclipse-temurin:21-jre-alpine\nVOLUME /tmp\n"
+              "COPY --from=builder /workspace/app/build/dependency/BOOT-INF/lib /app/lib\n"
+              "COPY --from=builder /workspace/app/build/libs/app.jar /opt/app.jar\n" + command + "\n")
+    result = migrate(source)
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/jre:latest\nWORKDIR /\n")
+    assert any(f.code == "MIG544" and "jre starts in /app" in f.message for f in result.findings)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_final_stage_with_absolute_start_arguments_gets_no_workdir() -> None:
+    result = migrate("FROM eclipse-temurin:21-jre\nCOPY app.jar /opt/app.jar\n"
+                     "CMD [\"java\", \"-Dserver.port=8080\", \"-jar\", \"/opt/app.jar\"]\n")
+    assert "WORKDIR" not in result.dockerfile and "MIG544" not in codes(result)
+
+
 def test_cargo_build_without_workdir_keeps_root_and_its_target() -> None:
     result = migrate("FROM rust:1.80 AS build\nCOPY . .\nRUN cargo build --release\n"
                      "FROM gcr.io/distroless/cc\nCOPY --from=build /target/release/app /app\nCMD [\"/app\"]\n")
