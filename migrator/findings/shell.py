@@ -304,6 +304,19 @@ SOURCE_ID_REWRITTEN = Code(
     "(MIG406 says so).",
 )
 
+INTERPRETER_VERSION_NAME = Code(
+    "MIG423",
+    Severity.WARNING,
+    "Versioned interpreter name changed to the one the Chainguard image has",
+    "A RUN or start command names the interpreter with its version (`python3.11`, `/usr/local/bin/python3.11`, "
+    "`pip3.12`), as Docker Hub's python image provides it. Chainguard's python image serves one version (the "
+    "newest on `latest`: rules/wolfi/versions.yaml), so the versioned name of any other version is not found: "
+    "the build stops at that RUN, or the container does not start. The name is changed to the image's own "
+    "(`python3`, `pip3`), which the virtualenv migrator puts first on PATH provides as well (a versioned name "
+    "would also have bypassed it). The program now runs on the image's version: MIG220 says which, and "
+    "`--tag-policy keep` keeps the pinned one (whose image has the versioned name: nothing is changed then).",
+)
+
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
     USER_COMMAND_UNTRANSLATABLE,
@@ -327,4 +340,5 @@ CODES: tuple[Code, ...] = (
     BUNDLER_FLAGS_UNTRANSLATED,
     ACCOUNT_CHANGE_FOLDED,
     SOURCE_ID_REWRITTEN,
+    INTERPRETER_VERSION_NAME,
 )
