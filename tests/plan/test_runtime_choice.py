@@ -419,3 +419,38 @@ def test_a_service_kept_on_its_dev_image_runs_as_the_image_s_user_again() -> Non
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/rabbitmq:latest-dev\nUSER root\n")
     assert result.dockerfile.endswith("\nUSER 65532\n")
     assert migrate("FROM postgres:16\nRUN localedef -i de_DE -c -f UTF-8 de_DE.UTF-8\n").dockerfile.count("USER") == 0
+
+
+# --- a start program the final stage installs (adversary round 8, E9) --------------------------------------
+
+@pytest.mark.parametrize(("source", "program", "install"), [
+    ("FROM python:3.11-slim\nRUN apt-get update && apt-get install -y supervisor && rm -rf /var/lib/apt/lists/*\n"
+     "WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+     "COPY supervisord.conf /etc/supervisor/conf.d/supervisord.conf\n"
+     'CMD ["supervisord", "-c", "/etc/supervisor/conf.d/supervisord.conf"]\n', "supervisord",
+     "RUN apk add --no-cache supervisor\n"),
+    ("FROM node:20-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nRUN npm install -g pm2\n"
+     'COPY . .\nCMD ["pm2-runtime", "ecosystem.config.js"]\n', "pm2-runtime", "RUN npm install -g pm2\n"),
+])
+def test_start_program_the_language_stage_installs_keeps_a_runtime_that_has_it(
+        source: str, program: str, install: str) -> None:
+    result = migrate(source)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
+    assert install in result.dockerfile and result.dockerfile.count("FROM ") == 1
+    assert any(f.code == "MIG584" and program in f.message for f in result.findings)
+    assert "MIG540" not in codes(result) and status(result) == "single-stage"
+
+
+def test_a_console_script_of_the_language_stays_on_the_distroless_runtime() -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt gunicorn\n"
+                     'CMD ["gunicorn", "app:app"]\n')
+    assert result.stages[-1].image == "cgr.dev/chainguard/python:latest" and "MIG584" not in codes(result)
+
+
+def test_go_run_keeps_the_go_toolchain_in_one_stage() -> None:
+    result = migrate("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go mod download\nEXPOSE 8080\n"
+                     'CMD ["go", "run", "main.go"]\n')
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nWORKDIR /app\n")
+    assert "RUN apk add --no-cache go && go mod download\n" in result.dockerfile
+    assert any(f.code == "MIG536" and "go build" in f.message for f in result.findings)
+    assert "MIG540" not in codes(result) and status(result) == "single-stage"
