@@ -118,12 +118,21 @@ CODES: tuple[Code, ...] = (
          "ENV (`ENV DATA_DIR=/var/lib/app`), or have the app read an explicit path."),
     Code("MIG583", Severity.WARNING, "a service image changed by RUN steps stays one stage on its -dev image",
          "The final stage is a service's image (postgres, redis, rabbitmq, tomcat...) that keeps the image's own "
-         "command, and its RUN steps change that image: a compiled locale (`localedef`), enabled plugins "
-         "(`rabbitmq-plugins enable --offline`), an extension, a configuration file. What they make is spread over "
+         "command (or restates it: `CMD [\"postgres\", \"-c\", \"config_file=...\"]`, its server program run "
+         "with or without the image's docker-entrypoint.sh), and its RUN steps change that image: a compiled "
+         "locale (`localedef`), enabled plugins (`rabbitmq-plugins enable --offline`), an extension, a "
+         "configuration file. What they make is spread over "
          "the image's own trees, which a distroless runtime cannot get by copying named paths, so the stage stays "
          "one stage on the service's -dev image, which runs the same server and keeps those changes (and a shell "
          "and apk). To run on the distroless service image, make those files in a builder and COPY --from them "
          "into it by name."),
+    Code("MIG584", Severity.WARNING, "a sed -i edit of a start script's first line is not read",
+         "A start script's `#!` line says which interpreter runs it, and the runtime is chosen for it (bash is "
+         "installed for a `#!/bin/bash` script). An edit of that line by `sed -i` is read when it is certain "
+         "(`s|#!/bin/sh|#!/bin/bash|`, `1s/.*/#!\\/bin\\/bash/`, `1c #!/bin/bash`, any delimiter, with -e or "
+         "-E); this one may change the line in a way the migration cannot tell (a sed script file, a block, a "
+         "character class, a line deleted), so the script is judged by its `#!` line before the edit. Check that "
+         "the runtime has the interpreter the edited line names, or write the line in the script itself."),
     Code("MIG516", Severity.WARNING, "install option does not fit the migrated layout",
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),
@@ -361,7 +370,7 @@ CODES: tuple[Code, ...] = (
          "builder and running as nonroot (it may restore packages again at start). Publish in the builder "
          "(`dotnet publish -c Release -o /app`) and start the result (`ENTRYPOINT [\"dotnet\", \"/app/App.dll\"]`) "
          "to run on aspnet-runtime or dotnet-runtime."),
-    Code("MIG584", Severity.WARNING, "the runtime keeps a shell and apk for a start program the stage installs",
+    Code("MIG585", Severity.WARNING, "the runtime keeps a shell and apk for a start program the stage installs",
          "The start command runs a program (supervisord, a cron daemon, pm2-runtime) that the final stage of a "
          "language image (python, node...) installs with the OS package manager or `npm install -g`. The "
          "language's Chainguard runtime is distroless: nothing can be installed into it, and a program copied in "

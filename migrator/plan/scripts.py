@@ -19,6 +19,7 @@ from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import Command, absolute, env_values, read_facts, run_body_offset, workdir_after
+from migrator.plan.sed_edits import SedEdit, first_line_after, sed_edits
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
 from migrator.regex import lazy as lazy_re
@@ -45,6 +46,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
     copies = _with_run_copies(chain, _context_copies(chain) + _heredoc_copies(chain))
     written: dict[str, str] | None = None  # (read when a command runs a script: most stages run none)
     facts = read_facts(stage)
+    edited = sed_edits(facts.commands, facts.env)  # (what `sed -i` makes of a script's `#!` line)
     for command in facts.commands:
         program = command.words[0]
         if posixpath.basename(program) == "bash":
@@ -56,21 +58,31 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
             continue
         source = _script_from_context(program, path, copies, chain)
         written = run_written_scripts(chain, heads=True) if written is None else written
+        edits = [e for e in edited.get(path, []) if e.line <= command.line]
         if (path in written and not unread(written[path])) or (source or "").startswith(HEREDOC_SOURCE):
             # a script the Dockerfile writes (`RUN printf ... > /setup.sh`, `COPY <<EOF /setup.sh`): its text says
             text = written[path] if path in written else heredoc_text(chain, source or "")
-            if text is not None and written_kind(text) == "bash":
+            if text is not None and _kind_after(written_kind(text), text, edits) == "bash":
                 return f"`{program}` is a bash script (its first line says so; line {command.line})"
             continue
         if source is None:
             continue
-        kind = files.kind(source)
+        kind = _kind_after(files.kind(source), files.text(source, 256) if edits else None, edits)
         if kind == "bash":
             return f"`{program}` is a bash script (its first line says so; line {command.line})"
         if kind is None and source_shell == "bash":
             return (f"`{program}` is a script from the build context, which this tool cannot read, and the "
                     f"original image had bash (line {command.line})")
     return None
+
+
+def _kind_after(kind: str | None, text: str | None, edits: list[SedEdit]) -> str | None:
+    """What a script is after the `sed -i` edits of its first line (`s|#!/bin/sh|#!/bin/bash|`)."""
+    if not edits:
+        return kind
+    first = text.split("\n", 1)[0] if text else None
+    after = first_line_after(first, edits)
+    return written_kind(after.text + "\n") if after.text is not None and after.text != first else kind
 
 
 def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:

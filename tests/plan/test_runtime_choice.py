@@ -407,10 +407,33 @@ def test_a_service_image_changed_by_a_run_stays_on_the_service_s_dev_image(sourc
     assert result.runtime is not None and result.runtime.argv != ["/bin/sh", "-l"]
 
 
-def test_a_service_image_with_its_own_command_is_split_as_before() -> None:
-    result = migrate('FROM redis:7\nRUN mkdir -p /data/conf\nCOPY redis.conf /data/conf/\n'
-                     'CMD ["redis-server", "/data/conf/redis.conf"]\n')
+def test_a_service_image_running_another_program_is_split_as_before() -> None:
+    result = migrate('FROM redis:7\nRUN mkdir -p /data/conf\nCMD ["redis-cli", "-h", "db", "ping"]\n')
     assert "FROM cgr.dev/chainguard/redis:latest\n" in result.dockerfile and "MIG583" not in codes(result)
+
+
+LOCALE = "RUN localedef -i de_DE -c -f UTF-8 -A /usr/share/locale/locale.alias de_DE.UTF-8\nENV LANG de_DE.utf8\n"
+
+
+@pytest.mark.parametrize("text", [
+    # review 13, P13-3: Docker Hub's documented pattern restates the server with its configuration
+    'FROM postgres:16\n' + LOCALE + 'CMD ["postgres", "-c", "config_file=/etc/postgresql/postgresql.conf"]\n',
+    'FROM postgres:16\n' + LOCALE + 'CMD postgres -c max_connections=200\n',
+    'FROM postgres:16\n' + LOCALE + 'ENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["postgres", "-c", "fsync=off"]\n',
+    'FROM postgres:16\n' + LOCALE + 'CMD ["/usr/local/bin/docker-entrypoint.sh", "postgres"]\n',
+    'FROM redis:7\nRUN mkdir -p /data/conf\nCOPY redis.conf /data/conf/\nCMD ["redis-server", "/data/conf/redis.conf"]\n',
+    'FROM rabbitmq:3-management\nRUN rabbitmq-plugins enable --offline rabbitmq_mqtt\nCMD ["rabbitmq-server"]\n',
+    'FROM mariadb:11\nRUN mkdir -p /etc/mysql/extra\nCMD ["mariadbd", "--character-set-server=utf8mb4"]\n',
+    'FROM mariadb:10.6\nRUN mkdir -p /etc/mysql/extra\nCMD ["mysqld", "--character-set-server=utf8mb4"]\n',
+])
+def test_a_service_that_restates_its_own_server_stays_on_the_service_s_dev_image(text: str) -> None:
+    # split, the runtime kept ENV LANG de_DE.utf8 without the locale compiled in the builder: initdb refused it
+    result = migrate(text)
+    assert "\nFROM " not in result.dockerfile and ":latest-dev\n" in result.dockerfile.split("\n", 1)[0] + "\n"
+    assert any(f.code == "MIG583" and f.severity.value == "warning" for f in result.findings)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+    if "rabbitmq" in text:
+        assert result.dockerfile.endswith("\nUSER 65532\n")
 
 
 def test_a_service_kept_on_its_dev_image_runs_as_the_image_s_user_again() -> None:
@@ -437,14 +460,14 @@ def test_start_program_the_language_stage_installs_keeps_a_runtime_that_has_it(
     result = migrate(source)
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
     assert install in result.dockerfile and result.dockerfile.count("FROM ") == 1
-    assert any(f.code == "MIG584" and program in f.message for f in result.findings)
+    assert any(f.code == "MIG585" and program in f.message for f in result.findings)
     assert "MIG540" not in codes(result) and status(result) == "single-stage"
 
 
 def test_a_console_script_of_the_language_stays_on_the_distroless_runtime() -> None:
     result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt gunicorn\n"
                      'CMD ["gunicorn", "app:app"]\n')
-    assert result.stages[-1].image == "cgr.dev/chainguard/python:latest" and "MIG584" not in codes(result)
+    assert result.stages[-1].image == "cgr.dev/chainguard/python:latest" and "MIG585" not in codes(result)
 
 
 def test_go_run_keeps_the_go_toolchain_in_one_stage() -> None:
