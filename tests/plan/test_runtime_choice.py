@@ -272,6 +272,14 @@ def test_final_stage_with_only_absolute_copies_keeps_root_for_its_relative_start
     assert migrate(result.dockerfile).dockerfile == result.dockerfile
 
 
+def test_any_image_whose_workdir_differs_keeps_root_for_relative_start_arguments() -> None:
+    # ruby's Chainguard WORKDIR is /work: the rule reads the image model, not a list of images
+    result = migrate("FROM ruby:3.3-slim\nCOPY . /srv/app\n"
+                     "CMD [\"ruby\", \"-I\", \"srv/app/lib\", \"srv/app/bin/server.rb\"]\n")
+    assert final_stage(result).startswith("cgr.dev/chainguard/ruby:latest\nWORKDIR /\n")
+    assert any(f.code == "MIG544" and "ruby starts in /work" in f.message for f in result.findings)
+
+
 def test_final_stage_with_absolute_start_arguments_gets_no_workdir() -> None:
     result = migrate("FROM eclipse-temurin:21-jre\nCOPY app.jar /opt/app.jar\n"
                      "CMD [\"java\", \"-Dserver.port=8080\", \"-jar\", \"/opt/app.jar\"]\n")
