@@ -32,6 +32,8 @@ _VERSIONED = lazy_re(r"(?<![\w/.$-])" + _NAME)
 _RUN_PROGRAM = lazy_re(r"((?:^\s*RUN\s+(?:\[\s*\")?|&&|\|\||[;|(`]|\$\(|\bexec|\bthen|\bdo|\n)"
                        r"(?:[ \t]|\\\r?\n)*(?:[A-Za-z_][A-Za-z0-9_]*=\S*[ \t]+)*)" + _NAME)
 _START_KEYWORDS = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
+# an install of a versioned python: apk's python-3.11, Debian's python3.11, uv/pyenv's `python install 3.11`
+_OTHER_PYTHON = lazy_re(r"\b(?:add|install)\b[^\n;&|]*(?<![\w.-])python-?3\.\d+(?![\w.-])|\bpython install\b")
 
 
 def rename_interpreters(plan: FilePlan) -> list[Finding]:
@@ -42,8 +44,8 @@ def rename_interpreters(plan: FilePlan) -> list[Finding]:
     for stage_plan in plan.stages:
         if not stage_plan.migrated:
             continue
-        build = plan.rules.image_model(plan.inherited_image(stage_plan))
-        start = plan.rules.image_model(_start_image(plan, stage_plan))
+        build = _with_base_python(plan.rules.image_model(plan.inherited_image(stage_plan)), stage_plan)
+        start = _with_base_python(plan.rules.image_model(_start_image(plan, stage_plan)), stage_plan)
         stage = stage_plan.stage
         for position, item in enumerate(stage.items):
             if not isinstance(item, Instruction) or item.keyword not in ("RUN", *_START_KEYWORDS):
@@ -55,13 +57,29 @@ def rename_interpreters(plan: FilePlan) -> list[Finding]:
                 continue
             stage.items[position] = parse_instruction(raw, item.line, item.escape)
             if versioned:
-                findings.append(finding("MIG423", item.line, f"{', '.join(versioned)}: Chainguard's {model.name} "
-                                        "image serves one version of the language and has no other's versioned "
-                                        "name; the plain name is its interpreter (and the virtualenv's)"))
+                where = f"Chainguard's {model.name} image" if model.name == "python" else "python-3 on wolfi-base"
+                findings.append(finding("MIG423", item.line, f"{', '.join(versioned)}: {where} serves one version "
+                                        "of the language and has no other's versioned name; the plain name is its "
+                                        "interpreter (and the virtualenv's)"))
             if moved:
                 findings.append(finding("MIG407", item.line, ", ".join(moved) + ": where the Chainguard image "
                                         "has the interpreter"))
     return findings
+
+
+def _with_base_python(model: ChainguardImage, stage_plan: StagePlan) -> ChainguardImage:
+    """A stage kept on wolfi-base that installs the source image's python as `python-3` (the newest stream, as
+    the python image serves it) has that version's names, and no other's, unless the stage installs another
+    version itself (`apk add python-3.11`, `apt-get install python3.11`): its names are then left as written."""
+    from migrator.plan.versions import newest
+    from migrator.records import replace
+
+    if model.has_program("python3") or "python-3" not in stage_plan.base_packages:
+        return model
+    if any(_OTHER_PYTHON.search(i.raw) for s in stage_plan.stage.chain() for i in s.instructions):
+        return model
+    return replace(model, programs=(*model.programs, "python", "python3", f"python{newest('python')}", "pip",
+                                    "pip3"))
 
 
 def _start_image(plan: FilePlan, stage_plan: StagePlan) -> str:

@@ -68,3 +68,15 @@ def test_interpreter_started_by_docker_hubs_path_is_started_where_chainguard_has
     result = migrate(source + command + "\n")
     assert expected in final_stage(result)
     assert "MIG407" in codes(result) and "MIG543" not in codes(result) and status(result) == "ok"
+
+
+def test_a_stage_kept_on_wolfi_base_with_python_3_renames_like_the_python_image() -> None:
+    source = ("FROM python:3.11-slim\nRUN apt-get update && apt-get install -y supervisor\nWORKDIR /app\nCOPY . .\n"
+              "RUN python3.11 -m pip install -r requirements.txt\nCMD [\"supervisord\", \"-n\"]\n")
+    result = migrate(source)
+    assert "RUN apk add --no-cache python-3 py3-pip\n" in result.dockerfile
+    assert "RUN python3 -m pip install -r requirements.txt\n" in result.dockerfile
+    assert any(f.code == "MIG423" and "wolfi-base" in f.message for f in result.findings)
+    # the stage installs Python 3.11 itself: python3.11 is there
+    pinned = migrate(source.replace("install -y supervisor", "install -y supervisor python3.11"))
+    assert "RUN python3.11 -m pip install" in pinned.dockerfile and "MIG423" not in codes(pinned)
