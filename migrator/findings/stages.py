@@ -126,6 +126,13 @@ CODES: tuple[Code, ...] = (
          "one stage on the service's -dev image, which runs the same server and keeps those changes (and a shell "
          "and apk). To run on the distroless service image, make those files in a builder and COPY --from them "
          "into it by name."),
+    Code("MIG588", Severity.INFO, "COPY --chown names a user made by a dropped RUN: the runtime's uid instead",
+         "A final stage kept on a distroless runtime loses its RUN lines, and with them the adduser/addgroup that "
+         "made the app's user (`adduser --system nextjs`). BuildKit looks a COPY or ADD `--chown` name up in the "
+         "image's own /etc/passwd and /etc/group, so `--chown=nextjs:nodejs` would stop the build. Each name (or "
+         "uid the dropped RUN gave) the image does not have becomes the uid the stage runs as: the runtime "
+         "image's user, uid 65532 (node, nonroot), the user its USER line now names (MIG512). Names the image has "
+         "(root, nonroot, node, Wolfi's base accounts) and --chmod are kept."),
     Code("MIG584", Severity.WARNING, "a sed -i edit of a start script's first line is not read",
          "A start script's `#!` line says which interpreter runs it, and the runtime is chosen for it (bash is "
          "installed for a `#!/bin/bash` script). An edit of that line by `sed -i` is read when it is certain "

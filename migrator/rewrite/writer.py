@@ -217,6 +217,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         kept = _follow_moved_paths(kept, adjusted)
         if context.uid != 0:  # (USER 1000 is the image's user already: MIG512)
             kept = [_runtime_ids(plan, stage_plan, i, image, out) for i in kept]
+        kept = _runtime_owners(stage_plan, kept, context, out)
         if stage_plan is plan.final and context.uid != 0 and not context.keep_root and ran_as_root(context.facts):
             kept, notes = chown_copies(kept, context.facts, context.uid)
             out.findings += notes
@@ -419,6 +420,18 @@ def _runtime_ids(plan: FilePlan, stage_plan: StagePlan, item: Item, image: str, 
     raw, found, _ = rewrite_ids(item, item.raw, source_id_map(upstream, set(), []), upstream, image_name(image))
     out.findings += found
     return parse_instruction(raw, item.line, item.escape) if found else item
+
+
+def _runtime_owners(stage_plan: StagePlan, kept: list[Item], context: RuntimeContext, out: Written) -> list[Item]:
+    """COPY/ADD --chown names the runtime image lacks (made by a dropped RUN: `adduser nextjs`) -> the uid the
+    stage runs as; names a kept RUN of the stage or of a stage it is built FROM makes stay (MIG588)."""
+    from migrator.rewrite.copy_owners import made_accounts, runtime_owner
+
+    runs = [i for stage in stage_plan.stage.chain() for i in stage.instructions if i.keyword == "RUN"]
+    env = context.facts.env
+    dropped = made_accounts((i for i in runs if i.line in stage_plan.dropped_runs), env)
+    still_made = set(made_accounts((i for i in runs if i.line not in stage_plan.dropped_runs), env))
+    return [runtime_owner(i, context.image, context.uid, dropped, still_made, env, out.findings) for i in kept]
 
 
 def _from_image(instruction: Instruction) -> bool:

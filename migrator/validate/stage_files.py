@@ -131,7 +131,12 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
 
 def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: bool) -> bool:
     if placed.from_stage is None or depth > 3:
-        # the build context or another image: its files are not ours to see
+        # the build context (readable with --context: `COPY bin/ /usr/local/bin/` of a bin/myapp there) or another
+        # image: otherwise its files are not ours to see
+        if placed.from_stage is None and not placed.external and by_name and "*" not in placed.source:
+            relative = path[len(placed.path):].lstrip("/")
+            inside_context = posixpath.join(placed.source.rstrip("/") or ".", relative)
+            return placed.path == path or context.files.kind(inside_context) is not None
         return placed.path == path or not by_name
     relative = path[len(placed.path):].lstrip("/")
     source_path = posixpath.join(placed.source.rstrip("/") or "/", relative) if relative else placed.source

@@ -272,6 +272,7 @@ class Checker:
         self.check_shell(instructions, facts)
         self.check_user(chain, instructions, facts)
         self.check_entrypoint_files(chain, instructions)
+        self.check_chown_names(chain, instructions)
         if facts.dev and facts.chainguard:
             self.add(
                 "MIG606",
@@ -364,6 +365,28 @@ class Checker:
                 chain[0].from_item.line,
                 f"the final stage runs as root ({facts.ref} defaults to root and no USER follows): add USER nonroot",
             )
+
+    def check_chown_names(self, chain: list[Stage], instructions: list[Instruction]) -> None:
+        """COPY/ADD --chown=NAME on a Chainguard image: BuildKit looks NAME up in the image's /etc/passwd and
+        /etc/group, so a name the image lacks and no RUN of the stage makes (nor a package it installs) stops
+        the build."""
+        from migrator.rewrite.copy_owners import image_accounts
+        from migrator.rules import load_rules
+
+        ref = substitute(chain[0].image_text, self.args)
+        facts = image_facts(ref, self.registries)
+        rules = load_rules()
+        runs = "\n".join(ins.logical for ins in instructions if ins.keyword == "RUN")
+        if not facts.chainguard or facts.name not in rules.chainguard or re.search(r"\bapk\b", runs):
+            return
+        known = image_accounts(rules.image_model(ref))
+        for ins in instructions:
+            owner = substitute(ins.flags.get("chown", ""), self.args) if ins.keyword in ("COPY", "ADD") else ""
+            unknown = [p for p in dict.fromkeys(owner.split(":")) if p and "$" not in p and not p.isdigit()
+                       and p not in known and not re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", runs)]
+            if unknown:
+                self.add("MIG611", None, ins.line, f"--chown={owner}: {facts.name} has no {' or '.join(unknown)} "
+                         "and no RUN of the stage makes it: the build stops; use the uid the stage runs as (65532)")
 
     def check_entrypoint_files(self, chain: list[Stage], instructions: list[Instruction]) -> None:
         workdir: str | None = None
