@@ -58,7 +58,10 @@ CODES: tuple[Code, ...] = (
          "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it."),
     Code("MIG512", Severity.INFO, "runtime user set to the image's nonroot user",
          "The runtime image's users are fixed (nonroot, uid 65532); users created with useradd in the "
-         "original do not exist there, and root is not used."),
+         "original do not exist there, and root is not used. Any other stage whose USER names a user or "
+         "group its Chainguard image lacks, with no RUN in its chain that could create it (Microsoft's "
+         "`app` in Visual Studio's .NET template), gets the image's user too: BuildKit makes a WORKDIR as "
+         "the stage's user and stops when the image's /etc/passwd lacks it."),
     Code("MIG513", Severity.INFO, "ownership set with COPY --chown",
          "The original changed ownership with chown/USER in the final stage. The runtime cannot run "
          "chown, so the files are copied with `--chown` to the runtime user instead."),
@@ -126,6 +129,12 @@ CODES: tuple[Code, ...] = (
          "one stage on the service's -dev image, which runs the same server and keeps those changes (and a shell "
          "and apk). To run on the distroless service image, make those files in a builder and COPY --from them "
          "into it by name."),
+    Code("MIG585", Severity.WARNING,
+         "paths relative to the source image's WORKDIR, on an image whose layout is unknown",
+         "The stage sets no WORKDIR of its own and puts files at paths relative to the one its Docker Hub image "
+         "starts in (caddy's /srv, ...), which the migrated stage gets written explicitly (MIG544), so the files "
+         "land where they did. The Chainguard image's own layout (its WORKDIR, where its server reads files) is "
+         "not in this tool's image model: check that it reads them there, and move them where it does if not."),
     Code("MIG588", Severity.INFO, "COPY --chown names a user made by a dropped RUN: the runtime's uid instead",
          "A final stage kept on a distroless runtime loses its RUN lines, and with them the adduser/addgroup that "
          "made the app's user (`adduser --system nextjs`). BuildKit looks a COPY or ADD `--chown` name up in the "
@@ -377,7 +386,7 @@ CODES: tuple[Code, ...] = (
          "builder and running as nonroot (it may restore packages again at start). Publish in the builder "
          "(`dotnet publish -c Release -o /app`) and start the result (`ENTRYPOINT [\"dotnet\", \"/app/App.dll\"]`) "
          "to run on aspnet-runtime or dotnet-runtime."),
-    Code("MIG585", Severity.WARNING, "the runtime keeps a shell and apk for a start program the stage installs",
+    Code("MIG586", Severity.WARNING, "the runtime keeps a shell and apk for a start program the stage installs",
          "The start command runs a program (supervisord, a cron daemon, pm2-runtime) that the final stage of a "
          "language image (python, node...) installs with the OS package manager or `npm install -g`. The "
          "language's Chainguard runtime is distroless: nothing can be installed into it, and a program copied in "
@@ -469,4 +478,11 @@ CODES: tuple[Code, ...] = (
          "The runtime image is a Chainguard image the image model (rules/chainguard-images.yaml) does not "
          "describe (redis, postgres, tomcat...), so whether it can start the command was not checked. "
          "Check the image's ENTRYPOINT and CMD yourself, or describe the image in a --rules file."),
+    Code("MIG589", Severity.WARNING,
+         "start program not checked: a build writes programs under names the file does not show",
+         "The program the final stage starts is not found by name, but a directory copied into its PATH (or to "
+         "its path) holds what a build wrote under names the Dockerfile does not show: `go install ./...` or "
+         "`go install ./cmd/...` with GOBIN set writes each main package's binary, named after its directory, "
+         "there. Whether one is called as the command says could not be checked: make sure it is, or name the "
+         "packages (`go install ./cmd/server`) so that the check can see it."),
 )

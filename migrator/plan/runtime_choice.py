@@ -118,7 +118,7 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
         how = "with npm -g" if _from_global_npm(tool, global_npm) else "with the OS package manager"
         found.append(replace(_single(options, f"`{tool}`, which the start command runs, comes from a package the stage "
                                      f"installs ({how}), and nothing can be installed into the distroless {current}: "
-                                     "one stage on wolfi-base installs it, with the language"), code="MIG585"))
+                                     "one stage on wolfi-base installs it, with the language"), code="MIG586"))
     if os_image and need.kind in ("missing", "no-command", "shell"):
         found.append(_single(options, "what it starts comes from the packages the stage installs"))
     unique: list[RuntimeOverride] = []

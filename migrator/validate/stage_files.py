@@ -45,6 +45,21 @@ class Context:
     edits: dict[int, dict[str, list[SedEdit]]] = field(default_factory=dict)
     # (RUN line, path) of each `sed -i` that may have changed a judged file's `#!` line in a way not read
     unread_edits: dict[tuple[int, str], None] = field(default_factory=dict)
+    installs: dict[int, list[tuple[str, list[str] | None]]] = field(default_factory=dict)
+    # paths a build may have written under a name the file does not show (`go install ./...` into GOBIN): no
+    # proof either way, so the start check says "unverified" rather than "broken" for them
+    maybe: list[str] = field(default_factory=list)
+
+    def go_installs(self, view: StageView) -> list[tuple[str, list[str] | None]]:
+        """plan.go_install.go_installs of the view's stage chain, read once."""
+        from migrator.plan.facts import read_facts
+        from migrator.plan.go_install import go_installs
+
+        key = view.chain[-1].index
+        if key not in self.installs:
+            commands = [c for stage in view.chain for c in read_facts(stage).run_commands()]
+            self.installs[key] = go_installs(commands, view.env) if "go" in view.runs else []
+        return self.installs[key]
 
     def run_copies(self, view: StageView) -> dict[str, str]:
         """{path: the path it was copied from} of each file a RUN `cp`, `mv` or `install` of the view's stage
@@ -122,7 +137,12 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
             return Located(path, "copied", placed.source)
         if not certain and inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
             return Located(path, "copied", placed.source if placed.path == path else None)
+    directory, name = posixpath.split(path)
+    installs = [names for gobin, names in context.go_installs(view) if gobin == directory]
+    if any(names is None for names in installs):
+        context.maybe.append(path)
     if (mentions(view.evidence, path) or _in_output_directory(view, path, by_name)
+            or any(names is not None and name in names for names in installs)  # (`GOBIN=/out go install ./cmd/x`)
             or path in context.run_copies(view)  # (`cd docker && cp entrypoint.sh /usr/local/bin/`)
             or path in context.written_by_runs(view, heads=True)):  # (`cd /usr/local/bin && curl -o app URL`)
         return Located(path, "created")

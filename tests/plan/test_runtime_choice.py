@@ -468,14 +468,14 @@ def test_start_program_the_language_stage_installs_keeps_a_runtime_that_has_it(
     result = migrate(source)
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
     assert install in result.dockerfile and result.dockerfile.count("FROM ") == 1
-    assert any(f.code == "MIG585" and program in f.message for f in result.findings)
+    assert any(f.code == "MIG586" and program in f.message for f in result.findings)
     assert "MIG540" not in codes(result) and status(result) == "single-stage"
 
 
 def test_a_console_script_of_the_language_stays_on_the_distroless_runtime() -> None:
     result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt gunicorn\n"
                      'CMD ["gunicorn", "app:app"]\n')
-    assert result.stages[-1].image == "cgr.dev/chainguard/python:latest" and "MIG585" not in codes(result)
+    assert result.stages[-1].image == "cgr.dev/chainguard/python:latest" and "MIG586" not in codes(result)
 
 
 def test_go_run_keeps_the_go_toolchain_in_one_stage() -> None:
