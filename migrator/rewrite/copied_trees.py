@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
+
 from migrator.regex import glob_match
 
 TYPE_CHECKING = False  # (not typing's: it costs the hot path an import, docs/performance.md)
