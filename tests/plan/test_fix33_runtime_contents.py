@@ -51,3 +51,73 @@ def test_composer_vendor_made_beside_the_app_after_a_cd_reaches_the_runtime() ->
                      'RUN cd /srv && composer install --no-dev\nCMD ["php-fpm"]\n')
     assert "COPY --from=builder /srv/vendor /srv/vendor" in final_stage(result)
     assert "MIG561" not in codes(result)
+
+
+_SYSTEM_PIP = ("FROM python:3.12-slim AS build\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+               "COPY . .\n\nFROM python:3.12-slim\n{copy}\nCOPY --from=build /app /app\nWORKDIR /app\n"
+               'CMD ["gunicorn", "app:app"]\n')
+
+
+@pytest.mark.parametrize("prefix", ["/usr/local", "/usr/local/", "/usr/local/lib"])
+def test_a_whole_prefix_copy_of_a_system_wide_pip_install_takes_the_venv(prefix: str) -> None:
+    # E12: on Wolfi the packages went to /usr/lib/python3.X/site-packages, and the runtime copied an empty /usr/local
+    result = migrate(_SYSTEM_PIP.format(copy=f"COPY --from=build {prefix} {prefix}"))
+    build, runtime = result.dockerfile.split("\nFROM cgr.dev/chainguard/python:latest\n")
+    assert "RUN python -m venv /opt/venv\n" in build
+    assert "COPY --from=build /opt/venv /opt/venv" in runtime
+    assert 'ENV VIRTUAL_ENV=/opt/venv PATH="/opt/venv/bin:$PATH"' in runtime
+    assert "/usr/local" not in runtime
+    assert "MIG515" in codes(result)
+    assert status(result) == "ok"
+
+
+def test_a_whole_prefix_copy_stays_beside_the_venv_when_the_builder_puts_more_there() -> None:
+    text = _SYSTEM_PIP.format(copy="COPY --from=build /usr/local /usr/local").replace(
+        "WORKDIR /app\n", "WORKDIR /app\nRUN curl -fsSL -o /usr/local/bin/tool https://example.com/tool\n", 1)
+    runtime = final_stage(migrate(text))
+    assert "COPY --from=build /opt/venv /opt/venv\nCOPY --from=build /usr/local /usr/local\n" in runtime
+
+
+def test_a_copy_of_another_prefix_is_not_taken_for_site_packages() -> None:
+    runtime = final_stage(migrate(_SYSTEM_PIP.format(copy="COPY --from=build /usr/local/share /usr/local/share")))
+    assert "COPY --from=build /usr/local/share /usr/local/share" in runtime
+
+
+_PREFIX_INSTALL = ("FROM python:3.11-slim AS builder\nRUN apt-get update && apt-get install -y --no-install-recommends "
+                   "gcc libpq-dev\nCOPY requirements.txt .\nRUN pip install --prefix=/install --no-cache-dir -r "
+                   "requirements.txt\n\nFROM python:3.11-slim\n{run}COPY --from=builder /install /usr/local\n"
+                   'WORKDIR /app\nCOPY . .\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]\n')
+_LIBPQ = "RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*\n"
+
+
+def test_a_prefix_install_reaches_usr_when_the_final_stage_becomes_an_intermediate_builder() -> None:
+    # E13: the final stage's RUN made it builder-2, which kept /usr/local, and the runtime copied /usr/local
+    result = migrate(_PREFIX_INSTALL.format(run=_LIBPQ))
+    runtime = final_stage(result)
+    assert "COPY --from=builder-2 /usr/local /usr\n" in runtime
+    assert "/usr/local /usr/local" not in runtime
+    assert any("pip install --prefix" in m for m in [f.message for f in result.findings if f.code == "MIG516"])
+    assert status(result) == "ok"
+
+
+def test_a_prefix_install_alone_still_reaches_usr() -> None:
+    assert "COPY --from=builder /install /usr\n" in final_stage(migrate(_PREFIX_INSTALL.format(run="")))
+
+
+def test_a_prefix_install_copied_on_through_an_intermediate_stage_reaches_usr() -> None:
+    text = _PREFIX_INSTALL.format(run="").replace(
+        "\nFROM python:3.11-slim\n", "\nFROM python:3.11-slim AS deps\nCOPY --from=builder /install /usr/local\n\n"
+        "FROM python:3.11-slim\n", 1).replace("COPY --from=builder /install /usr/local\nWORKDIR",
+                                             "COPY --from=deps /usr/local /usr/local\nWORKDIR")
+    assert "COPY --from=deps /usr/local /usr\n" in final_stage(migrate(text))
+
+
+def test_a_user_install_reaches_the_nonroot_home_when_the_final_stage_becomes_an_intermediate_builder() -> None:
+    result = migrate("FROM python:3.11 AS builder\nCOPY requirements.txt .\nRUN pip install --user -r requirements.txt"
+                     f"\n\nFROM python:3.11-slim\n{_LIBPQ}WORKDIR /app\nCOPY --from=builder /root/.local /root/.local\n"
+                     'COPY . .\nENV PATH=/root/.local/bin:$PATH\nCMD ["python", "app.py"]\n')
+    runtime = final_stage(result)
+    assert "COPY --from=builder-2 /root/.local /home/nonroot/.local\n" in runtime
+    assert "ENV PATH=/home/nonroot/.local/bin:$PATH\n" in runtime
+    assert "/root/.local" not in runtime.replace("builder-2 /root/.local ", "")
+    assert status(result) == "ok"
