@@ -121,3 +121,21 @@ def test_a_user_install_reaches_the_nonroot_home_when_the_final_stage_becomes_an
     assert "ENV PATH=/home/nonroot/.local/bin:$PATH\n" in runtime
     assert "/root/.local" not in runtime.replace("builder-2 /root/.local ", "")
     assert status(result) == "ok"
+
+
+def test_a_venv_made_after_a_cd_is_the_one_the_runtime_copies() -> None:
+    # (it copied /.venv, which the builder does not have: the build failed)
+    result = migrate("FROM python:3.12-slim\nCOPY requirements.txt app.py /srv/\n"
+                     "RUN cd /srv && python -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
+                     'CMD ["/srv/.venv/bin/python", "/srv/app.py"]\n')
+    runtime = final_stage(result)
+    assert "COPY --from=builder /srv/.venv /srv/.venv" in runtime
+    assert "/.venv /.venv" not in runtime.replace("/srv/.venv /srv/.venv", "")
+    assert status(result) == "ok"
+
+
+def test_a_pip_target_beside_the_app_after_a_cd_reaches_the_runtime() -> None:
+    runtime = final_stage(migrate("FROM python:3.12-slim\nCOPY requirements.txt app.py /srv/\n"
+                                  "RUN cd /srv && pip install -t deps -r requirements.txt\nENV PYTHONPATH=/srv/deps\n"
+                                  'CMD ["python", "/srv/app.py"]\n'))
+    assert "COPY --from=builder /srv/deps /srv/deps" in runtime

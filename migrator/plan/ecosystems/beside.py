@@ -39,6 +39,16 @@ def install_directory(command: Command, context: EcosystemContext, options: Sequ
     return directory
 
 
+def resolve_where_run(command: Command, context: EcosystemContext, word: str) -> str | None:
+    """The absolute path a word of the command names, read from the directory the command runs in after the
+    `cd` steps before it in its RUN (`cd /srv && python -m venv .venv`: /srv/.venv); None when not known."""
+    from migrator.plan.facts import joined
+
+    expanded = command.expand(word, context.facts.env)
+    directory = install_directory(command, context, ())
+    return None if expanded is None else joined(expanded, directory or command.workdir)
+
+
 def made_beside_the_app(context: EcosystemContext, made: Sequence[tuple[str | None, str]]) -> list[Copy]:
     """Copies of each (directory, name) the stage's installs made, for a directory outside the WORKDIR (which
     the runtime copies whole) where the stage copied files of its own: the app lives there."""
