@@ -8,6 +8,7 @@ with an error finding that says why.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 from migrator.findings import finding
@@ -218,7 +219,7 @@ def _service_kept(text: str, first: Attempt, options: Options, rules: RuleSet, f
     root = first.plan.root_of(final)
     if not final.migrated or root.ecosystem != "service" or root.choice is None or not root.choice.builder:
         return None
-    if any(i.keyword in ("CMD", "ENTRYPOINT") for s in _chain(first.plan) for i in s.instructions):
+    if not _runs_own_server(first.plan, rules):
         return None
     runs = [i for s in _chain(first.plan) for i in s.instructions if i.keyword == "RUN"]
     if not runs:
@@ -229,6 +230,29 @@ def _service_kept(text: str, first: Attempt, options: Options, rules: RuleSet, f
     kept = _attempt(parse(text), options, rules, RuntimeOverride(image, single_stage=True, reason=why,
                                                                  code="MIG583"), files)
     return kept if kept.starts else None
+
+
+def _runs_own_server(plan: FilePlan, rules: RuleSet) -> bool:
+    """The final stage starts its service image's own server: the image's command, or a command that restates it
+    (`CMD ["postgres", "-c", "config_file=..."]`, through the image's docker-entrypoint.sh or not)."""
+    from migrator.plan.startcommand import effective_command, inner_program, is_shell_c, unwrap
+
+    chain = _chain(plan)
+    if not any(i.keyword in ("CMD", "ENTRYPOINT") for stage in chain for i in stage.instructions):
+        return True
+    ref = chain[0].ref
+    defaults = rules.upstream_defaults(ref.short_name, ref.tag) if ref else None
+    if defaults is None or not defaults.cmd:
+        return False
+    argv = effective_command([s.instructions for s in chain], defaults.entrypoint, defaults.cmd).argv
+    words = list(argv)
+    entrypoints = {posixpath.basename(w) for w in defaults.entrypoint}
+    while words and (posixpath.basename(words[0]) in entrypoints or unwrap(words).program_index):
+        words = words[max(1, unwrap(words).program_index):]  # (docker-entrypoint.sh, tini --, gosu USER)
+    if is_shell_c(words):
+        program = inner_program(words[2])
+        words = [program] if program else []
+    return bool(words) and posixpath.basename(words[0]) in {posixpath.basename(defaults.cmd[0]), *defaults.servers}
 
 
 def _fails_only_as_before(candidate: Attempt, first: Attempt) -> bool:

@@ -166,6 +166,16 @@ TOOL_NOT_IN_WOLFI = Code(
     "reports `not found` and, unless the failure is hidden, the build stops. Do what it did another way "
     "(the Wolfi package of the software itself, a download in the builder), or remove it.",
 )
+WRAPPER_DROPPED = Code(
+    "MIG316",
+    Severity.INFO,
+    "Wrapper Wolfi has no package for dropped from a RUN step",
+    "The step ran its command through a wrapper that only speeds it up or wraps it (`eatmydata`, which turns "
+    "fsync off; `chronic`, which hides the output of a step that succeeds; `catatonit`, an init process) and "
+    "that no Wolfi package provides: kept, it would fail with `not found`. The command runs the same without "
+    "it, so the wrapper is dropped. A wrapper that changes what the command sees (`fakeroot`) is kept and "
+    "reported as a command with no Wolfi package (MIG314).",
+)
 PACKAGE_QUERY_UNANSWERED = Code(
     "MIG315",
     Severity.WARNING,
@@ -193,4 +203,5 @@ CODES: tuple[Code, ...] = (
     TOOLS_ADDED,
     TOOL_NOT_IN_WOLFI,
     PACKAGE_QUERY_UNANSWERED,
+    WRAPPER_DROPPED,
 )

@@ -58,7 +58,10 @@ CODES: tuple[Code, ...] = (
          "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it."),
     Code("MIG512", Severity.INFO, "runtime user set to the image's nonroot user",
          "The runtime image's users are fixed (nonroot, uid 65532); users created with useradd in the "
-         "original do not exist there, and root is not used."),
+         "original do not exist there, and root is not used. Any other stage whose USER names a user or "
+         "group its Chainguard image lacks, with no RUN in its chain that could create it (Microsoft's "
+         "`app` in Visual Studio's .NET template), gets the image's user too: BuildKit makes a WORKDIR as "
+         "the stage's user and stops when the image's /etc/passwd lacks it."),
     Code("MIG513", Severity.INFO, "ownership set with COPY --chown",
          "The original changed ownership with chown/USER in the final stage. The runtime cannot run "
          "chown, so the files are copied with `--chown` to the runtime user instead."),
@@ -118,12 +121,28 @@ CODES: tuple[Code, ...] = (
          "ENV (`ENV DATA_DIR=/var/lib/app`), or have the app read an explicit path."),
     Code("MIG583", Severity.WARNING, "a service image changed by RUN steps stays one stage on its -dev image",
          "The final stage is a service's image (postgres, redis, rabbitmq, tomcat...) that keeps the image's own "
-         "command, and its RUN steps change that image: a compiled locale (`localedef`), enabled plugins "
-         "(`rabbitmq-plugins enable --offline`), an extension, a configuration file. What they make is spread over "
+         "command (or restates it: `CMD [\"postgres\", \"-c\", \"config_file=...\"]`, its server program run "
+         "with or without the image's docker-entrypoint.sh), and its RUN steps change that image: a compiled "
+         "locale (`localedef`), enabled plugins (`rabbitmq-plugins enable --offline`), an extension, a "
+         "configuration file. What they make is spread over "
          "the image's own trees, which a distroless runtime cannot get by copying named paths, so the stage stays "
          "one stage on the service's -dev image, which runs the same server and keeps those changes (and a shell "
          "and apk). To run on the distroless service image, make those files in a builder and COPY --from them "
          "into it by name."),
+    Code("MIG588", Severity.INFO, "COPY --chown names a user made by a dropped RUN: the runtime's uid instead",
+         "A final stage kept on a distroless runtime loses its RUN lines, and with them the adduser/addgroup that "
+         "made the app's user (`adduser --system nextjs`). BuildKit looks a COPY or ADD `--chown` name up in the "
+         "image's own /etc/passwd and /etc/group, so `--chown=nextjs:nodejs` would stop the build. Each name (or "
+         "uid the dropped RUN gave) the image does not have becomes the uid the stage runs as: the runtime "
+         "image's user, uid 65532 (node, nonroot), the user its USER line now names (MIG512). Names the image has "
+         "(root, nonroot, node, Wolfi's base accounts) and --chmod are kept."),
+    Code("MIG584", Severity.WARNING, "a sed -i edit of a start script's first line is not read",
+         "A start script's `#!` line says which interpreter runs it, and the runtime is chosen for it (bash is "
+         "installed for a `#!/bin/bash` script). An edit of that line by `sed -i` is read when it is certain "
+         "(`s|#!/bin/sh|#!/bin/bash|`, `1s/.*/#!\\/bin\\/bash/`, `1c #!/bin/bash`, any delimiter, with -e or "
+         "-E); this one may change the line in a way the migration cannot tell (a sed script file, a block, a "
+         "character class, a line deleted), so the script is judged by its `#!` line before the edit. Check that "
+         "the runtime has the interpreter the edited line names, or write the line in the script itself."),
     Code("MIG516", Severity.WARNING, "install option does not fit the migrated layout",
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),
@@ -443,4 +462,11 @@ CODES: tuple[Code, ...] = (
          "The runtime image is a Chainguard image the image model (rules/chainguard-images.yaml) does not "
          "describe (redis, postgres, tomcat...), so whether it can start the command was not checked. "
          "Check the image's ENTRYPOINT and CMD yourself, or describe the image in a --rules file."),
+    Code("MIG589", Severity.WARNING,
+         "start program not checked: a build writes programs under names the file does not show",
+         "The program the final stage starts is not found by name, but a directory copied into its PATH (or to "
+         "its path) holds what a build wrote under names the Dockerfile does not show: `go install ./...` or "
+         "`go install ./cmd/...` with GOBIN set writes each main package's binary, named after its directory, "
+         "there. Whether one is called as the command says could not be checked: make sure it is, or name the "
+         "packages (`go install ./cmd/server`) so that the check can see it."),
 )

@@ -99,6 +99,16 @@ CODES: tuple[Code, ...] = (
         "(wolfi-base) for the final stage.",
     ),
     Code(
+        "MIG611",
+        Severity.ERROR,
+        "COPY --chown names a user the final image does not have",
+        "BuildKit (and buildah) resolve a COPY or ADD `--chown` name in the image's own /etc/passwd and "
+        "/etc/group. The final stage is on a Chainguard image, which has only Wolfi's base accounts and its "
+        "own user (nonroot or node, java, php, nginx: uid 65532), and no RUN of the stage makes the name (nor "
+        "installs a package), so `--chown=nextjs:nodejs` stops the build. Use the uid the stage runs as "
+        "(`--chown=65532:65532`), a name the image has, or make the user in the stage.",
+    ),
+    Code(
         "MIG620",
         Severity.ERROR,
         "No usable builder",

@@ -11,7 +11,7 @@ from fnmatch import fnmatchcase
 
 from migrator.plan.copy_commands import COPY_COMMANDS, copy_operands, made_directories
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
-from migrator.plan.facts import Command, joined
+from migrator.plan.facts import Command, StageFacts, joined
 from migrator.plan.startcommand import effective_command, inner_program, is_shell_c, unwrap
 from migrator.records import dataclass
 
@@ -47,10 +47,11 @@ def copy_started_program(context: EcosystemContext, plan: RuntimePlan) -> None:
     placements = placed_files(facts.commands, facts.env, facts.directories, unknown_sources=True)
     _follow_moves(plan, placements)
     for program in _started_programs(context):
+        _copy_written(program, context, plan)  # (a file the Dockerfile writes is what the name starts, whatever
+        # the image has of that name further down PATH)
         if "/" not in program and _runtime_has(context, plan, program):
             continue  # (`ln -s /usr/bin/python3 /usr/local/bin/python`: the runtime's own python starts)
         _copy_placed(program, placements, context, plan)
-        _copy_written(program, context, plan)
 
 
 def _copy_written(program: str, context: EcosystemContext, plan: RuntimePlan) -> None:
@@ -243,3 +244,43 @@ def _made_directories(commands: list[Command], env: dict[str, str | None]) -> se
 
 def _inside(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+_COMPILERS = frozenset({"go", "gcc", "g++", "cc", "c++", "clang", "clang++", "rustc", "zig", "tcc"})
+
+
+def made_by_dockerfile(facts: StageFacts, program: str) -> bool:
+    """Does the Dockerfile itself make the file the start command's `program` names (by path, or by its name
+    anywhere): a COPY/ADD from the context, a heredoc or another stage; a file a RUN puts in place (cp, mv,
+    install, ln), writes (printf, echo, cat <<EOF, tee, install /dev/stdin, a download) or compiles (`go build -o`).
+    Such a file is the app's own, never the well-known program of the same name (`serve`, `http-server`).
+    What a package manager installs (node_modules, `npm install -g`) is not the Dockerfile's own file."""
+    from migrator.plan.scripts import run_written_scripts
+
+    wanted = facts.resolve(program) if "/" in program else None
+
+    def named(path: str) -> bool:
+        path = path.rstrip("/")
+        if "node_modules" in path:
+            return False
+        return path == wanted if wanted is not None else posixpath.basename(path) == program
+
+    placed = [p.path for p in placed_files(facts.commands, facts.env, facts.directories)]
+    written = run_written_scripts(facts.stage.chain(), heads=True)
+    compiled = [path for command in facts.commands if posixpath.basename(command.words[0]) in _COMPILERS
+                for path in [_compiled_output(command, facts)] if path]
+    if any(named(path) for path in [*facts.copy_destinations, *placed, *written, *compiled]):
+        return True
+    # a COPY into a directory the engine looks in, of files whose names it does not spell (`COPY bin/ /usr/local/bin/`,
+    # `COPY scripts/* /usr/local/bin/`, `COPY serve /usr/local/bin/`)
+    where = [c for c in _candidates(program, facts.workdir, facts.env) if "node_modules" not in c]
+    into = [*facts.copy_destinations, *(target for _, target in facts.unplaced_copies)]
+    return any(posixpath.dirname(candidate) == directory.rstrip("/") for candidate in where for directory in into)
+
+
+def _compiled_output(command: Command, facts: StageFacts) -> str | None:
+    """The file a compiler's `-o PATH` writes (`go build -o /usr/local/bin/serve .`), when it is known."""
+    words = command.words
+    if "-o" not in words[:-1]:
+        return None
+    return command.resolve(words[words.index("-o") + 1], facts.env)

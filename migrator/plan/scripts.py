@@ -18,7 +18,17 @@ from collections.abc import Iterator
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import Command, absolute, env_values, read_facts, run_body_offset, workdir_after
+from migrator.plan.facts import (
+    Command,
+    absolute,
+    copies_into_directory,
+    copy_landing,
+    env_values,
+    read_facts,
+    run_body_offset,
+    workdir_after,
+)
+from migrator.plan.sed_edits import SedEdit, first_line_after, sed_edits
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
 from migrator.regex import lazy as lazy_re
@@ -29,14 +39,19 @@ if TYPE_CHECKING:
 
     from migrator.rewrite.shell_syntax import Source
 
-_INSTALLS_BASH = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|"
-                            r"microdnf\s+install|zypper\s+(?:in|install))\b[^;&|]*\bbash\b")
+
+
+def _installs_bash(run: Instruction) -> bool:
+    """`apk --no-cache add bash`, `apt-get -y install bash`: any package manager's install, its options anywhere."""
+    from migrator.rewrite.packages import run_package_commands
+
+    return "bash" in run.raw and any("bash" in c.packages for c in run_package_commands(run))
 
 
 def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | None:
     """Why the stage's own RUN steps need bash, or None (bash is then not needed, or the stage installs it)."""
     chain = stage.chain()
-    if any(i.keyword == "RUN" and _INSTALLS_BASH.search(i.raw) for s in chain for i in s.instructions):
+    if any(i.keyword == "RUN" and _installs_bash(i) for s in chain for i in s.instructions):
         return None
     for instruction in stage.instructions:
         argv = instruction.json_args() if instruction.keyword == "SHELL" else None
@@ -45,6 +60,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
     copies = _with_run_copies(chain, _context_copies(chain) + _heredoc_copies(chain))
     written: dict[str, str] | None = None  # (read when a command runs a script: most stages run none)
     facts = read_facts(stage)
+    edited = sed_edits(facts.commands, facts.env)  # (what `sed -i` makes of a script's `#!` line)
     for command in facts.commands:
         program = command.words[0]
         if posixpath.basename(program) == "bash":
@@ -56,21 +72,31 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
             continue
         source = _script_from_context(program, path, copies, chain)
         written = run_written_scripts(chain, heads=True) if written is None else written
+        edits = [e for e in edited.get(path, []) if e.line <= command.line]
         if (path in written and not unread(written[path])) or (source or "").startswith(HEREDOC_SOURCE):
             # a script the Dockerfile writes (`RUN printf ... > /setup.sh`, `COPY <<EOF /setup.sh`): its text says
             text = written[path] if path in written else heredoc_text(chain, source or "")
-            if text is not None and written_kind(text) == "bash":
+            if text is not None and _kind_after(written_kind(text), text, edits) == "bash":
                 return f"`{program}` is a bash script (its first line says so; line {command.line})"
             continue
         if source is None:
             continue
-        kind = files.kind(source)
+        kind = _kind_after(files.kind(source), files.text(source, 256) if edits else None, edits)
         if kind == "bash":
             return f"`{program}` is a bash script (its first line says so; line {command.line})"
         if kind is None and source_shell == "bash":
             return (f"`{program}` is a script from the build context, which this tool cannot read, and the "
                     f"original image had bash (line {command.line})")
     return None
+
+
+def _kind_after(kind: str | None, text: str | None, edits: list[SedEdit]) -> str | None:
+    """What a script is after the `sed -i` edits of its first line (`s|#!/bin/sh|#!/bin/bash|`)."""
+    if not edits:
+        return kind
+    first = text.split("\n", 1)[0] if text else None
+    after = first_line_after(first, edits)
+    return written_kind(after.text + "\n") if after.text is not None and after.text != first else kind
 
 
 def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
@@ -339,7 +365,7 @@ def _heredoc_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
         destination = absolute(targets[-1], workdir, env)
         for index, heredoc in enumerate(instruction.heredocs):
             path = destination
-            if destination.endswith("/") or len(instruction.heredocs) > 1:
+            if copies_into_directory(targets[-1], 0) or len(instruction.heredocs) > 1:
                 path = posixpath.join(destination, heredoc.delimiter)
             found.append((path, f"{HEREDOC_SOURCE}{instruction.line}:{index}", False))
     return found
@@ -357,7 +383,7 @@ def _copied(instruction: Instruction, workdir: str, env: dict[str, str | None]) 
         return []
     destination, sources = words[-1], words[:-1]
     target = absolute(destination, workdir, env)
-    into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+    into_directory = copies_into_directory(destination, len(sources))
     placed = []
     for source in sources:
         name = posixpath.basename(source.rstrip("/"))
@@ -365,7 +391,7 @@ def _copied(instruction: Instruction, workdir: str, env: dict[str, str | None]) 
         if "://" in source or any(c in name for c in "*?["):
             continue
         if into_directory and not source.endswith("/") and name not in (".", ""):
-            placed.append((posixpath.join(target, name), source, tree))
+            placed.append((copy_landing(source, target, into_directory), source, tree))
         else:
             placed.append((target, source, tree))
     return placed

@@ -122,8 +122,6 @@ def _version_paths(plan: FilePlan, stage: Stage, raw: str) -> tuple[str, list[st
 
 
 _DISTRO_PYTHON = lazy_re(r"(?<![\w/.-])/usr/(?:bin|lib)/(python3\.\d+)(?=/|$|[\"'\s:;*])")
-_INSTALLS_PYTHON = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install"
-                           r"|microdnf\s+install)\b[^\n;&|]*(?<![\w.-])python3(?![\w.-])")
 
 
 def _distro_python_paths(plan: FilePlan, stage: Stage, raw: str) -> dict[str, str]:
@@ -135,10 +133,17 @@ def _distro_python_paths(plan: FilePlan, stage: Stage, raw: str) -> dict[str, st
     if not found or stage.root_stage().ref is None:
         return {}
     chain = stage.chain()
-    if not any(i.keyword == "RUN" and _INSTALLS_PYTHON.search(i.raw) for s in chain for i in s.instructions):
+    if not any(i.keyword == "RUN" and _installs_python3(i) for s in chain for i in s.instructions):
         return {}
     newest = "python" + str(builtin_data("wolfi/versions.yaml")["languages"]["python"]["latest"])
     return {old: newest for old in found if old != newest}
+
+
+def _installs_python3(run: Instruction) -> bool:
+    """`apk add python3`, `apt-get -y install python3`: any package manager's install, its options anywhere."""
+    from migrator.rewrite.packages import run_package_commands
+
+    return "python3" in run.raw and any("python3" in c.packages for c in run_package_commands(run))
 
 
 def _served(match: re.Match[str], new: str) -> str:

@@ -12,7 +12,7 @@ from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json
 from migrator.parse.variables import dockerfile_word, escaped_word
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
-from migrator.plan.facts import Command, StageFacts, build_only_args
+from migrator.plan.facts import Command, StageFacts, build_only_args, copies_into_directory
 from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths, unknown_directories
 from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.writable import made_data_directories
@@ -456,7 +456,7 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
         words = instruction.words()
         if len(words) < 2 or _build_tool_copy(words, context.facts):
             continue
-        into_directory = words[-1].endswith("/") or words[-1] in (".", "./") or len(words) > 2
+        into_directory = copies_into_directory(words[-1], len(words) - 1)
         destination = target.rstrip("/") + "/" if into_directory else target
         flags = [f"--{name}={value}" for name, value in instruction.flags.items() if name in ("from", "chmod")]
         if context.chown or "chown" in instruction.flags:
@@ -569,11 +569,25 @@ def _runtime_user(instruction: Instruction, context: RuntimeContext) -> str:
         context.findings.append(finding("MIG512", instruction.line, f"USER {user} -> USER 65532: {context.image.name} "
                                         "runs as root by default; the app keeps running as a nonroot user"))
         return f"USER 65532{context.newline}"
-    if name not in (context.image.user, str(context.image.uid)):
+    group = _missing_group(user, context.image.user)
+    if name not in (context.image.user, str(context.image.uid)) or group:
         context.findings.append(finding("MIG512", instruction.line, f"USER {user} -> USER {context.image.user}: "
-                                        f"the runtime image's nonroot user (uid {context.image.uid})"))
+                                        f"the runtime image's nonroot user (uid {context.image.uid})"
+                                        + (f"; it has no group {group}" if group and name in (
+                                            context.image.user, str(context.image.uid)) else "")))
         return f"USER {context.image.user}{context.newline}"
     return instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline
+
+
+def _missing_group(user: str, image_user: str) -> str:
+    """The group of `USER name:group` when the runtime image has no such group (it has Wolfi's and its
+    user's own; nothing creates one in a runtime stage), else ""."""
+    from migrator.rules.data import builtin_data
+
+    group = user.partition(":")[2]
+    if not group or group.isdigit() or "$" in group:
+        return ""
+    return "" if group in {*map(str, builtin_data("wolfi/accounts.yaml").get("groups") or {}), image_user} else group
 
 
 def _expose(instruction: Instruction, context: RuntimeContext) -> str:

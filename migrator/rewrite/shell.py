@@ -440,10 +440,11 @@ class _Rewriter:
         for child in node.children:
             if child.type != "command_name" and child.named_child_count:
                 self.nested(child)
+        dropped = _dropped_wrappers(cmd, self.ctx)
         if outcome is None:
             self._tool_use(node, cmd)
             self.findings.extend(_hidden_manager(cmd, self.ctx))
-            outcome = self._source_paths(node, cmd)
+            outcome = self._source_paths(node, cmd) or (Outcome() if dropped else None)
             if outcome is None:
                 return False, []
         elif not outcome.remove and outcome.whole is None and (paths := self._source_paths(node, cmd)):
@@ -451,6 +452,9 @@ class _Rewriter:
             outcome.fails = outcome.fails or paths.fails
             for index, text in paths.replace.items():
                 outcome.replace.setdefault(index, text)
+        if dropped is not None and outcome.whole is None and not outcome.remove:
+            outcome.delete |= dropped[0]
+            outcome.findings.append(dropped[1])
         if outcome.program_kept:
             self._tool_use(node, cmd)
         if outcome.adds:
@@ -603,6 +607,28 @@ class _Rewriter:
         if not translated and tokens[0].value != "sudo":
             wrappers = 0  # (`timeout 60 make`: the image needs timeout, which the tools check looks for)
         return Cmd(tuple(prefix + tokens[:wrappers]), tuple(tokens[wrappers:]), self.src.line(self.src.start(node)))
+
+
+def _dropped_wrappers(cmd: Cmd, ctx: Context) -> tuple[set[int], Finding] | None:
+    """`eatmydata apt-get install ...`, `chronic make`: a wrapper Wolfi has no package for (rules/tools.yaml) and
+    the stage's image lacks, without which the step means the same (rewrite.wrappers `drop`): the indexes of its
+    words in `cmd.tokens` and the finding that says so. (fakeroot, which changes what the step sees, stays:
+    MIG314.)"""
+    from migrator.rewrite.wrappers import WRAPPERS, dropped_wrappers
+
+    tokens = cmd.tokens
+    start = next((i for i, t in enumerate(tokens) if not t.text.split("=", 1)[0].isidentifier() or "=" not in t.text),
+                 len(tokens))  # (after the `NAME=value` assignments)
+    model = ctx.rules.image_facts(ctx.stage.image_name) if ctx.stage.image_name else None
+    found = [(first, end, name) for first, end, name in dropped_wrappers([t.value for t in tokens], start)
+             if model is None or not model.has_program(name)]
+    if not found:
+        return None
+    indexes = {i for first, end, _ in found for i in range(first, end)}
+    message = "; ".join(f"`{' '.join(t.text for t in tokens[first:end])}` dropped: Wolfi has no package for "
+                        f"{name}, and {WRAPPERS[name].drop}, so the step runs the same without it"
+                        for first, end, name in found)
+    return indexes, pcodes.WRAPPER_DROPPED.finding(cmd.line, message)
 
 
 def _hidden_manager(cmd: Cmd, ctx: Context) -> list[Finding]:

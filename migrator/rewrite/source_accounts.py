@@ -88,3 +88,26 @@ def variables_set_before(instructions: list[Instruction], name: str, changes: di
     named = [i.line for i in instructions if i.keyword in ("USER", "COPY", "ADD", "RUN")
              and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", i.logical if i.keyword == "RUN" else i.raw)]
     return anchor if all(line > anchor for line in named) else None
+
+
+def missing_user(item: Instruction, users: set[str], groups: set[str], image: str, image_user: str,
+                 image_uid: int) -> tuple[str, Finding] | None:
+    """`USER app` (Microsoft's uid 1654) in a stage whose Chainguard image has no such user and which nothing
+    creates: BuildKit makes the stage's WORKDIR and runs its RUN lines as that user, and a name missing from
+    the image's /etc/passwd stops the build. (the instruction as written out, MIG512) with the image's own user instead:
+    its nonroot user, or uid 65532 on a root image (wolfi-base), which needs no name. `users`/`groups`: the
+    names that exist there. Numeric ids and variables are left to the callers (MIG421, the image's ENV)."""
+    body = item.body.strip()
+    name, _, group = body.partition(":")
+    missing = [f"{kind} {part}" for kind, part, known in (("user", name, users), ("group", group, groups))
+               if part and not part.isdigit() and part not in known]
+    if not missing or not name or "$" in body or any(c.isspace() for c in body):
+        return None
+    new = "65532" if image_uid == 0 else image_user
+    start = item.raw.index(body, item.raw.upper().index("USER") + 4)
+    raw = item.raw[:start] + new + item.raw[start + len(body):]
+    who = "uid 65532, a nonroot user" if image_uid == 0 else f"its nonroot user (uid {image_uid})"
+    return raw, finding("MIG512", item.line, (
+        f"USER {body} -> USER {new}: {image} has no {' and no '.join(missing)} and nothing in the stage creates "
+        f"it; BuildKit makes a WORKDIR and runs RUN as the stage's user and stops where /etc/passwd lacks it; "
+        f"{who} instead"))

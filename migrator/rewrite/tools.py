@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
 # commands that run the next word as the program: the wrappers the package translators see through
 # (rewrite.wrappers; `sudo` is taken off earlier, with the prefix; `command -v` looks a program up), and xargs
+# (and those dropped from a RUN, MIG316: `catatonit -- make` runs make)
 _WRAPPERS = frozenset({*(name for name, wrapper in WRAPPERS.items()
-                         if wrapper.in_place and not wrapper.lookups and name != "sudo"), "xargs"})
+                         if (wrapper.in_place or wrapper.drop) and not wrapper.lookups and name != "sudo"), "xargs"})
 
 
 @dataclass
@@ -74,25 +75,35 @@ def program(cmd: Cmd) -> str | None:
 
 def program_name(words: list[str | None]) -> str | None:
     """`program` of a command's words (None for a word that expands something)."""
+    return _head(words)[1]
+
+
+def _head(words: list[str | None]) -> tuple[list[str], str | None]:
+    """(the wrappers a command's words begin with, the program they run)."""
+    wrappers: list[str] = []
     index = 0
     while index < len(words):
         word = words[index]
         if word is None or "$" in word:
-            return None
+            return wrappers, None
         name = posixpath.basename(word) if word.startswith(("/usr/bin/", "/bin/", "/usr/local/bin/")) else word
         if index and (word.startswith("-") or "=" in word or word[:1].isdigit()):
             index += 1  # an option, an assignment (`env A=1`) or a duration (`timeout 10`) of the wrapper
             continue
         if name in _WRAPPERS:
+            wrappers.append(name)
             index += 1
             continue
-        return None if "/" in name else name
-    return None
+        return wrappers, None if "/" in name else name
+    return wrappers, None
 
 
 def note_use(cmd: Cmd, uses: ToolUses) -> None:
     """First pass: the command this is, and the names its arguments mention."""
-    name = program(cmd)
+    wrappers, name = _head([w.value for w in cmd.words])
+    for wrapper in wrappers:  # (`stdbuf -oL make`: the image needs stdbuf; one dropped from the RUN it does not)
+        if wrapper in WRAPPERS and not WRAPPERS[wrapper].drop:
+            uses.used.setdefault(wrapper, cmd.line)
     if name is None:
         return
     uses.used.setdefault(name, cmd.line)
@@ -229,10 +240,11 @@ def pending_packages(knowledge: StageKnowledge) -> list[str]:
 
 def is_pending_use(cmd: Cmd, knowledge: StageKnowledge) -> bool:
     """The command runs a tool still to add, or a script that may use one (`./fetch-and-build.sh`)."""
-    name = program(cmd)
+    wrappers, name = _head([w.value for w in cmd.words])
     words = {w.value for w in cmd.words[:2]}
-    return not knowledge.tools_placed and any(t.package and (t.command == name if t.script is None
-                                                             else t.script in words) for t in knowledge.tools)
+    return not knowledge.tools_placed and any(t.package and ((t.command == name or t.command in wrappers)
+                                                             if t.script is None else t.script in words)
+                                              for t in knowledge.tools)
 
 
 def added_message(knowledge: StageKnowledge) -> str:

@@ -28,6 +28,9 @@ class Wrapper:
     # from the command when the runtime lacks it, MIG509), "user" (gosu USER: dropped, the runtime runs as
     # nonroot, MIG508) or "" (a wrapper of RUN steps)
     starts: str = ""
+    # why a RUN step means the same without it, where Wolfi has no package for it (rules/tools.yaml: null):
+    # it is dropped there (MIG316); "": it stays, and needs its package (MIG313) or fails (MIG314)
+    drop: str = ""
 
 
 # the one table of wrappers: the package translators (wrapper_words), what a RUN's commands are seen through
@@ -50,8 +53,9 @@ WRAPPERS: dict[str, Wrapper] = {
     "timeout": Wrapper(frozenset({"-s", "--signal", "-k", "--kill-after"}),
                        frozenset({"--preserve-status", "--foreground", "-v", "--verbose"}), operands=1),
     "stdbuf": Wrapper(frozenset({"-i", "-o", "-e", "--input", "--output", "--error"}), None),
-    "eatmydata": Wrapper(frozenset()),
-    "chronic": Wrapper(frozenset(), frozenset({"-e", "-v"})),
+    "eatmydata": Wrapper(frozenset(), drop="it only turns fsync off to make the step's writes faster"),
+    "chronic": Wrapper(frozenset(), frozenset({"-e", "-v"}),
+                       drop="it only hides the output of a step that succeeds"),
     "fakeroot": Wrapper(frozenset({"-i", "-s", "-l", "--lib", "-b", "--faked"}), None, in_place=False),
     "su-exec": Wrapper(frozenset(), operands=1, in_place=False, starts="user"),  # (su-exec USER cmd, gosu USER cmd)
     "gosu": Wrapper(frozenset(), operands=1, in_place=False, starts="user"),
@@ -59,7 +63,8 @@ WRAPPERS: dict[str, Wrapper] = {
     "tini": Wrapper(frozenset({"-p", "-e", "-l"}), None, in_place=False, starts="init"),
     "tini-static": Wrapper(frozenset({"-p", "-e", "-l"}), None, in_place=False, starts="init"),
     "dumb-init": Wrapper(frozenset({"-r", "--rewrite"}), None, in_place=False, starts="init"),
-    "catatonit": Wrapper(frozenset(), None, in_place=False, starts="init"),
+    "catatonit": Wrapper(frozenset(), None, in_place=False, starts="init",
+                         drop="it only runs the step as an init process, which a build step does not need"),
 }
 INIT_WRAPPERS = frozenset(name for name, wrapper in WRAPPERS.items() if wrapper.starts == "init")
 USER_WRAPPERS = frozenset(name for name, wrapper in WRAPPERS.items() if wrapper.starts == "user")
@@ -81,6 +86,24 @@ def wrapper_words(values: Sequence[str | None], every: bool = False) -> int:
             break
         index = end
     return index
+
+
+def dropped_wrappers(values: Sequence[str | None], start: int = 0) -> list[tuple[int, int, str]]:
+    """(first word, end, name) of each wrapper with a `drop` reason among the wrappers that begin at `start`
+    (`eatmydata apt-get install`, `sudo -E eatmydata -- make`, `chronic -e make`)."""
+    found: list[tuple[int, int, str]] = []
+    index = start
+    while index < len(values):
+        name = (values[index] or "").rsplit("/", 1)[-1]
+        if name not in WRAPPERS:
+            break
+        end = _wrapped_start(values, index + 1, name)
+        if end is None or end >= len(values):
+            break
+        if WRAPPERS[name].drop:
+            found.append((index, end, name))
+        index = end
+    return found
 
 
 def _wrapped_start(values: Sequence[str | None], index: int, name: str) -> int | None:

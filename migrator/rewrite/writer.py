@@ -6,7 +6,7 @@ import posixpath
 import re
 
 from migrator.findings import finding
-from migrator.model import Finding, StageInfo
+from migrator.model import ExpansionError, Finding, StageInfo
 from migrator.parse.dockerfile import Instruction, Item, parse_instruction
 from migrator.plan.ecosystems import ecosystem_for
 from migrator.plan.ecosystems.base import BuilderEdit, BuilderInsert, EcosystemContext, RuntimePlan
@@ -42,7 +42,13 @@ from migrator.rewrite.runtime import (
     needs_chown,
     runtime_copies,
 )
-from migrator.rewrite.source_accounts import rewrite_ids, source_id_map, stage_variables, variables_set_before
+from migrator.rewrite.source_accounts import (
+    missing_user,
+    rewrite_ids,
+    source_id_map,
+    stage_variables,
+    variables_set_before,
+)
 from migrator.rewrite.users import folded_adduser
 from migrator.rewrite.workdir import default_workdir
 from migrator.rules.loader import RuleSet
@@ -81,7 +87,21 @@ def write_file(plan: FilePlan, newline: str) -> Written:
             _write_split(plan, runtime_plan, inserts, newline, out)
         else:
             _write_stage(plan, stage_plan, inserts, newline, out, runtime_plan)
+    out.findings = _one_user_change_a_line(out.findings)
     return out
+
+
+def _one_user_change_a_line(findings: list[Finding]) -> list[Finding]:
+    """A parent stage's `USER app` rewritten where it stands (MIG512, why) is carried into the runtime stage,
+    which rewrites it again: one finding for the line, the first."""
+    seen: set[int] = set()
+    kept = []
+    for item in findings:
+        if item.code == "MIG512" and item.line in seen:
+            continue
+        seen |= {item.line} if item.code == "MIG512" else set()
+        kept.append(item)
+    return kept
 
 
 def _final_image(plan: FilePlan, runtime_plan: RuntimePlan | None) -> str | None:
@@ -158,6 +178,7 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
         if inherited is not None:
             facts.commands = inherited.commands + facts.commands
             facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
+            facts.copied = inherited.copied + facts.copied
             facts.unplaced_copies = inherited.unplaced_copies + facts.unplaced_copies
         inherited = facts
     effective = effective_command([s.instructions for s in chain], (), ())
@@ -216,6 +237,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         kept = _follow_moved_paths(kept, adjusted)
         if context.uid != 0:  # (USER 1000 is the image's user already: MIG512)
             kept = [_runtime_ids(plan, stage_plan, i, image, out) for i in kept]
+        kept = _runtime_owners(stage_plan, kept, context, out)
         if stage_plan is plan.final and context.uid != 0 and not context.keep_root and ran_as_root(context.facts):
             kept, notes = chown_copies(kept, context.facts, context.uid)
             out.findings += notes
@@ -420,6 +442,18 @@ def _runtime_ids(plan: FilePlan, stage_plan: StagePlan, item: Item, image: str, 
     return parse_instruction(raw, item.line, item.escape) if found else item
 
 
+def _runtime_owners(stage_plan: StagePlan, kept: list[Item], context: RuntimeContext, out: Written) -> list[Item]:
+    """COPY/ADD --chown names the runtime image lacks (made by a dropped RUN: `adduser nextjs`) -> the uid the
+    stage runs as; names a kept RUN of the stage or of a stage it is built FROM makes stay (MIG588)."""
+    from migrator.rewrite.copy_owners import made_accounts, runtime_owner
+
+    runs = [i for stage in stage_plan.stage.chain() for i in stage.instructions if i.keyword == "RUN"]
+    env = context.facts.env
+    dropped = made_accounts((i for i in runs if i.line in stage_plan.dropped_runs), env)
+    still_made = set(made_accounts((i for i in runs if i.line not in stage_plan.dropped_runs), env))
+    return [runtime_owner(i, context.image, context.uid, dropped, still_made, env, out.findings) for i in kept]
+
+
 def _from_image(instruction: Instruction) -> bool:
     source = instruction.flags.get("from", "")
     return "/" in source or ":" in source
@@ -492,6 +526,10 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                 item = parse_instruction(raw, item.line, item.escape)
                 out.findings += found
                 rewritten |= done
+        if isinstance(item, Instruction) and item.keyword == "USER" and (
+                swapped := _missing_user(plan, stage_plan, item, knowledge)) is not None:
+            item = parse_instruction(swapped[0], item.line, item.escape)
+            out.findings.append(swapped[1])
         if not isinstance(item, Instruction):
             text.append(item.raw)
             continue
@@ -550,7 +588,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                                  frozenset(rewritten))
     out.findings += distro_script_findings(plan, stage_plan)
     body = "".join(text)
-    installs_bash = "bash" in stage_plan.base_packages or re.search(r"\bapk add\b[^\n]*(?<![\w-])bash(?![\w-])", body)
+    installs_bash = "bash" in stage_plan.base_packages or _installs_bash(body)
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
     if accounts:
         start = _user_at_start(plan, stage_plan)  # (None: root, or the USER root added at the top)
@@ -564,6 +602,37 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body + _back_to_the_image_user(plan, stage_plan, items, body, newline)
     return body
+
+
+def _missing_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction,
+                  knowledge: StageKnowledge) -> tuple[str, Finding] | None:
+    """`USER app` naming a user the stage's Chainguard image lacks, in a stage whose chain has no RUN that
+    could create it (the users the tool creates, MIG562, and the parents' are in `knowledge`)."""
+    from migrator.parse.words import split_words
+    from migrator.rules.data import builtin_data
+
+    chain = [i for stage in stage_plan.stage.chain() for i in stage.instructions]
+    if any(i.keyword == "RUN" for i in chain):
+        return None  # (a script or an unread command may create it)
+    if any(i.keyword in ("COPY", "ADD") and (i.json_args() or split_words(i.body) or [""])[-1].rstrip("/")
+           in ("/etc/passwd", "/etc") for i in chain):
+        return None  # (`COPY --from=build /etc/passwd /etc/passwd`: the builder's users)
+    accounts = builtin_data("wolfi/accounts.yaml")
+    image = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))
+    users = {*map(str, accounts.get("users") or {}), image.user, *knowledge.user_names}
+    groups = {*map(str, accounts.get("groups") or {}), image.user, *knowledge.group_names, *knowledge.user_names}
+    return missing_user(item, users, groups, image_name(plan.inherited_image(stage_plan)), image.user, image.uid)
+
+
+def _installs_bash(body: str) -> bool:
+    """Some RUN of the stage as written out installs bash (`apk --no-cache add bash` too)."""
+    from migrator.parse.dockerfile import parse
+    from migrator.rewrite.packages import run_package_commands
+
+    if "bash" not in body:
+        return False
+    runs = [i for i in parse("FROM scratch\n" + body).instructions if i.keyword == "RUN"]  # (a stage's body)
+    return any("bash" in c.packages for run in runs for c in run_package_commands(run) if c.program == "apk")
 
 
 def _back_to_the_image_user(plan: FilePlan, stage_plan: StagePlan, items: list[Item], body: str, newline: str) -> str:
@@ -621,6 +690,17 @@ def _bash_for(plan: FilePlan, stage_plan: StagePlan, translated: list[Instructio
     return bash_reason(replace(stage_plan.stage, items=list(translated)), shell, plan.files)
 
 
+def _copied(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[int, str]]:
+    """StageFacts.copied of the stage and the stages it is built FROM (none where a variable cannot be read)."""
+    if stage_plan.family == "wolfi" or not any(i.keyword in ("COPY", "ADD") for s in stage_plan.stage.chain()
+                                               for i in s.instructions):
+        return []
+    try:
+        return stage_facts(plan, stage_plan).copied
+    except ExpansionError:
+        return []
+
+
 def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], out: Written) -> StageKnowledge:
     """What the stage's RUN lines install, read in a first pass: a repository set up in one RUN is
     needed only when some install in the stage asks for a package Wolfi does not have."""
@@ -645,6 +725,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
+    knowledge.copied = _copied(plan, stage_plan)
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)

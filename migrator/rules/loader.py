@@ -182,6 +182,7 @@ class UpstreamDefaults:
     cmd: tuple[str, ...] = ()
     entrypoint_passes_commands: bool = False  # docker-entrypoint.sh-style: runs CMD when it is a command
     env: tuple[tuple[str, str], ...] = ()  # the ENV the image sets that a stage may read (golang's GOPATH=/go)
+    servers: tuple[str, ...] = ()  # other names of the server program `cmd` starts (mariadb's mariadbd: mysqld)
 
 
 def builtin_rules_dir() -> Path:
@@ -458,7 +459,7 @@ def _dockerhub_path(path: str, value: Any, origin: str) -> tuple[str, tuple[tupl
     return checks.message(value.get("why", ""), f"{where}: why"), checks.env(value.get("env"), f"{where}: env")
 
 
-_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env"}
+_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -479,6 +480,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         entrypoint_passes_commands=checks.boolean(raw.get("entrypoint_passes_commands"),
                                                   f"{where}: entrypoint_passes_commands", False),
         env=checks.env(raw.get("env"), f"{where}: env") if raw.get("env") is not None else (),
+        servers=tuple(checks.words(raw.get("servers"), f"{where}: servers")),
     )
 
 

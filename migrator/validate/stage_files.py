@@ -24,6 +24,10 @@ from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
 from migrator.validate.stage_view import IMAGE_BIN_DIRS, Placed, StageView, stage_view
 
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from migrator.plan.sed_edits import SedEdit
+
 INSTALLERS = lazy_re(r"\b(pip3?|uv|poetry|pipenv|pdm|npm|yarn|pnpm|gem|bundle|cargo|go|composer)\s+"
                          r"(install|sync|add|ci|i|build)\b")
 
@@ -38,6 +42,24 @@ class Context:
     views: dict[int, StageView] = field(default_factory=dict)
     written: dict[int, dict[str, str]] = field(default_factory=dict)
     copied: dict[int, dict[str, str]] = field(default_factory=dict)
+    edits: dict[int, dict[str, list[SedEdit]]] = field(default_factory=dict)
+    # (RUN line, path) of each `sed -i` that may have changed a judged file's `#!` line in a way not read
+    unread_edits: dict[tuple[int, str], None] = field(default_factory=dict)
+    installs: dict[int, list[tuple[str, list[str] | None]]] = field(default_factory=dict)
+    # paths a build may have written under a name the file does not show (`go install ./...` into GOBIN): no
+    # proof either way, so the start check says "unverified" rather than "broken" for them
+    maybe: list[str] = field(default_factory=list)
+
+    def go_installs(self, view: StageView) -> list[tuple[str, list[str] | None]]:
+        """plan.go_install.go_installs of the view's stage chain, read once."""
+        from migrator.plan.facts import read_facts
+        from migrator.plan.go_install import go_installs
+
+        key = view.chain[-1].index
+        if key not in self.installs:
+            commands = [c for stage in view.chain for c in read_facts(stage).run_commands()]
+            self.installs[key] = go_installs(commands, view.env) if "go" in view.runs else []
+        return self.installs[key]
 
     def run_copies(self, view: StageView) -> dict[str, str]:
         """{path: the path it was copied from} of each file a RUN `cp`, `mv` or `install` of the view's stage
@@ -58,6 +80,16 @@ class Context:
         if heads:
             return self.written[key]
         return {path: text for path, text in self.written[key].items() if not isinstance(text, WrittenHead)}
+
+    def sed_edits(self, view: StageView) -> dict[str, list[SedEdit]]:
+        """plan.sed_edits.sed_edits of the view's stage chain, read once."""
+        from migrator.plan.sed_edits import sed_edits
+
+        key = view.chain[-1].index
+        if key not in self.edits:
+            facts = _chain_facts(view) if _SED.search(view.runs) else None
+            self.edits[key] = sed_edits(facts.commands, facts.env) if facts is not None else {}
+        return self.edits[key]
 
     def view(self, stage: Stage) -> StageView:
         if stage.index not in self.views:
@@ -105,7 +137,12 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
             return Located(path, "copied", placed.source)
         if not certain and inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
             return Located(path, "copied", placed.source if placed.path == path else None)
+    directory, name = posixpath.split(path)
+    installs = [names for gobin, names in context.go_installs(view) if gobin == directory]
+    if any(names is None for names in installs):
+        context.maybe.append(path)
     if (mentions(view.evidence, path) or _in_output_directory(view, path, by_name)
+            or any(names is not None and name in names for names in installs)  # (`GOBIN=/out go install ./cmd/x`)
             or path in context.run_copies(view)  # (`cd docker && cp entrypoint.sh /usr/local/bin/`)
             or path in context.written_by_runs(view, heads=True)):  # (`cd /usr/local/bin && curl -o app URL`)
         return Located(path, "created")
@@ -114,7 +151,12 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
 
 def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: bool) -> bool:
     if placed.from_stage is None or depth > 3:
-        # the build context or another image: its files are not ours to see
+        # the build context (readable with --context: `COPY bin/ /usr/local/bin/` of a bin/myapp there) or another
+        # image: otherwise its files are not ours to see
+        if placed.from_stage is None and not placed.external and by_name and "*" not in placed.source:
+            relative = path[len(placed.path):].lstrip("/")
+            inside_context = posixpath.join(placed.source.rstrip("/") or ".", relative)
+            return placed.path == path or context.files.kind(inside_context) is not None
         return placed.path == path or not by_name
     relative = path[len(placed.path):].lstrip("/")
     source_path = posixpath.join(placed.source.rstrip("/") or "/", relative) if relative else placed.source
@@ -239,6 +281,36 @@ def mentions(text: str, path: str) -> bool:
 
 def _origin(view: StageView, context: Context, path: str, depth: int,
             run_copied: bool = False) -> tuple[str, str | None]:
+    """_origin_as_placed, with what a `sed -i` of the stage did to the file's first line."""
+    return _edited(view, context, path, *_origin_as_placed(view, context, path, depth, run_copied))
+
+
+def _edited(view: StageView, context: Context, path: str, origin: str, source: str | None
+            ) -> tuple[str, str | None]:
+    """The origin of a file after the `sed -i` edits of its first line (`s|#!/bin/sh|#!/bin/bash|`): its text
+    ("written") when the whole text was known, else its first line ("head"); as it was when no edit changed it.
+    An edit that may change it in a way not read is noted in the context (MIG584)."""
+    from migrator.plan.sed_edits import first_line_after
+
+    edits = context.sed_edits(view).get(path)
+    if not edits:
+        return origin, source
+    text = source if origin in ("written", "head") else (
+        context.files.text(source) if origin == "context" and source is not None else None)
+    first = text.split("\n", 1)[0] if text else None
+    after = first_line_after(first, edits)
+    if after.unread:
+        context.unread_edits[(after.unread, path)] = None
+        return origin, source
+    if after.text is None or after.text == first:
+        return origin, source
+    if text is not None and origin in ("written", "context"):
+        return "written", after.text + text[len(first or ""):]
+    return "head", after.text + "\n"
+
+
+def _origin_as_placed(view: StageView, context: Context, path: str, depth: int,
+                      run_copied: bool = False) -> tuple[str, str | None]:
     """Where the file at `path` comes from: ("context", its path in the build context) through any stage,
     ("written", its text) when the Dockerfile writes it (a COPY heredoc, `RUN printf ... > path`),
     ("built", None) when a RUN made it, ("image", None) when copied from an image, or ("unknown", None). A
@@ -317,10 +389,14 @@ _COPY_COMMANDS = lazy_re(r"\b(?:cp|mv|install|ln)\s[^;&|\n]*")
 
 def located_origin(view: StageView, context: Context, located: Located) -> tuple[str, str | None]:
     """_origin of a file the start command runs: a COPY's, or the source's of a RUN that copied it in place."""
-    from migrator.plan.scripts import unread
-
     if located.how == "copied":
         return _origin(view, context, located.path, 0)
+    return _edited(view, context, located.path, *_created_origin(view, context, located))
+
+
+def _created_origin(view: StageView, context: Context, located: Located) -> tuple[str, str | None]:
+    from migrator.plan.scripts import unread
+
     copied_from = _run_copy_source(view, context, located.path) if located.how == "created" else None
     if copied_from:
         return _origin(view, context, copied_from, 1, run_copied=True)
@@ -358,18 +434,25 @@ def _run_copy_source(view: StageView, context: Context, path: str) -> str | None
     return context.run_copies(view).get(path)
 
 
-def _run_copies(view: StageView) -> dict[str, str]:
+def _chain_facts(view: StageView) -> StageFacts | None:
+    """The facts of the view's stage chain, with the commands of every stage in it."""
     from migrator.plan.facts import read_facts
-    from migrator.plan.placed_programs import placed_files
 
-    if not _RUN_COPIES.search(view.runs):
-        return {}
     facts = None
     for stage in view.chain:
         inherited = facts
         facts = read_facts(stage, inherited)
         if inherited is not None:
             facts.commands = inherited.commands + facts.commands
+    return facts
+
+
+def _run_copies(view: StageView) -> dict[str, str]:
+    from migrator.plan.placed_programs import placed_files
+
+    if not _RUN_COPIES.search(view.runs):
+        return {}
+    facts = _chain_facts(view)
     found: dict[str, str] = {}
     for placement in placed_files(facts.commands, facts.env, facts.directories) if facts else []:
         if placement.command.words[0].rsplit("/", 1)[-1] in ("cp", "mv", "install"):
@@ -383,6 +466,7 @@ def _run_copies(view: StageView) -> dict[str, str]:
 
 
 _RUN_COPIES = lazy_re(r"\b(?:cp|mv|install)\b")
+_SED = lazy_re(r"\bsed\b")
 
 
 _RUN_COPY_COMMANDS = lazy_re(r"\b(?:cp|mv|install)\b[^;&|\n]*")  # (a file a RUN copies, it does not make)

@@ -119,6 +119,10 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
                              program=report.program, need="build"), problems
     line = _command_line(view, report)
     problems += _missing_tools_at_start(view, context, report, line)
+    problems += [Problem("MIG584", edit_line, f"`sed -i` edits the first line of {path}, which the start command "
+                         "runs, in a way this tool cannot read: it is judged by its `#!` line before the edit; check "
+                         "that the runtime has the interpreter the edited line names")
+                 for edit_line, path in context.unread_edits]
     if report.status == "broken":
         problems.append(Problem(_broken_code(report), line, report.reason))
     elif report.need == "bash":
@@ -128,7 +132,7 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     elif report.status == "single-stage":
         problems.append(Problem("MIG542", final.from_item.line, report.reason))
     elif report.status == "unverified":
-        problems.append(Problem("MIG548", line, report.reason))
+        problems.append(Problem("MIG589" if report.need == "unknown-name" else "MIG548", line, report.reason))
     return report, problems
 
 
@@ -262,6 +266,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     program = argv[unwrapped.program_index]
     rest = argv[unwrapped.program_index:]
     inner = inner_program(rest[2]) if is_shell_c(rest) else None
+    context.maybe.clear()
     located = locate(view, context, program)
     if located is None and posixpath.basename(program) == "bash" and model.shell:
         return RuntimeReport(image, argv, "broken", f"`{program}` is bash and {short_image(image)} has none "
@@ -281,6 +286,10 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "single-stage", f"one stage on {short_image(image)}, shell and apk kept: "
                              f"`{program}` is not in {short_image(image)} and no COPY names it, so it must come from "
                              f"{', or '.join(sources)}: check that one of them provides it", program=program)
+    if located is None and context.maybe:
+        return RuntimeReport(image, argv, "unverified", f"`{program}` may be one of the programs a build writes under "
+                             f"names this file does not show ({_maybe_where(context.maybe)}): check that one is "
+                             f"called {posixpath.basename(program)}", program=program, need="unknown-name")
     if located is None:
         if not model.known:
             return RuntimeReport(image, argv, "unverified", f"{short_image(image)} is not in the image model: "
@@ -334,6 +343,14 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if needs_shell:
         return RuntimeReport(image, argv, "shell-kept", why, program=program)
     return RuntimeReport(image, argv, "ok", f"`{program}` found ({where_found(located)})", program=program)
+
+
+def _maybe_where(paths: list[str]) -> str:
+    """Where the start check looked: `go install` with a package pattern (`./...`) writes each main package's
+    binary into GOBIN, named after its directory."""
+    directories = ", ".join(dict.fromkeys(posixpath.dirname(p) for p in paths))
+    return (f"`go install` of a package pattern writes each main package's binary, named after its directory, to "
+            f"{directories}")
 
 
 def _bash_for_a_copied_directory(program: str, view: StageView, context: Context) -> str | None:

@@ -26,6 +26,7 @@ from migrator.findings import finding
 from migrator.model import Finding, Severity
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.parse.words import split_words
+from migrator.plan.facts import copies_into_directory, copy_landing
 from migrator.plan.stages import Stage, split_stages
 from migrator.records import dataclass
 from migrator.validate.source import exec_form, read
@@ -272,6 +273,7 @@ class Checker:
         self.check_shell(instructions, facts)
         self.check_user(chain, instructions, facts)
         self.check_entrypoint_files(chain, instructions)
+        self.check_chown_names(chain, instructions)
         if facts.dev and facts.chainguard:
             self.add(
                 "MIG606",
@@ -364,6 +366,28 @@ class Checker:
                 chain[0].from_item.line,
                 f"the final stage runs as root ({facts.ref} defaults to root and no USER follows): add USER nonroot",
             )
+
+    def check_chown_names(self, chain: list[Stage], instructions: list[Instruction]) -> None:
+        """COPY/ADD --chown=NAME on a Chainguard image: BuildKit looks NAME up in the image's /etc/passwd and
+        /etc/group, so a name the image lacks and no RUN of the stage makes (nor a package it installs) stops
+        the build."""
+        from migrator.rewrite.copy_owners import image_accounts
+        from migrator.rules import load_rules
+
+        ref = substitute(chain[0].image_text, self.args)
+        facts = image_facts(ref, self.registries)
+        rules = load_rules()
+        runs = "\n".join(ins.logical for ins in instructions if ins.keyword == "RUN")
+        if not facts.chainguard or facts.name not in rules.chainguard or re.search(r"\bapk\b", runs):
+            return
+        known = image_accounts(rules.image_model(ref))
+        for ins in instructions:
+            owner = substitute(ins.flags.get("chown", ""), self.args) if ins.keyword in ("COPY", "ADD") else ""
+            unknown = [p for p in dict.fromkeys(owner.split(":")) if p and "$" not in p and not p.isdigit()
+                       and p not in known and not re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", runs)]
+            if unknown:
+                self.add("MIG611", None, ins.line, f"--chown={owner}: {facts.name} has no {' or '.join(unknown)} "
+                         "and no RUN of the stage makes it: the build stops; use the uid the stage runs as (65532)")
 
     def check_entrypoint_files(self, chain: list[Stage], instructions: list[Instruction]) -> None:
         workdir: str | None = None
@@ -474,7 +498,7 @@ class Checker:
             return []
         *srcs, dest_raw = words
         dest = posixpath.normpath(posixpath.join(workdir, dest_raw))
-        dest_is_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(srcs) > 1
+        dest_is_dir = copies_into_directory(dest_raw, len(srcs))
         out: list[tuple[str, str]] = []
         for src in srcs:
             base = posixpath.basename(src.rstrip("/"))
@@ -486,7 +510,7 @@ class Checker:
                 out.append(("glob", posixpath.join(dest, base)))
                 out.append(("tree", dest) if "." not in base else ("glob", posixpath.join(dest, base, "*")))
             elif "." in base:
-                out.append(("tree", posixpath.join(dest, base)))  # a file (or a directory named like one)
+                out.append(("tree", copy_landing(src, dest, dest_is_dir)))  # a file (or a directory named like one)
             else:
                 out.append(("tree", dest))  # most likely a directory: its contents land in dest
         return out

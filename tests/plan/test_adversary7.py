@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from migration_tools import final_stage, migrate
+from pathlib import Path
+
+import pytest
+from migration_tools import codes, final_stage, migrate
 
 
 def test_a_start_script_named_serve_is_not_the_npm_static_server() -> None:
@@ -53,3 +56,63 @@ def test_a_bash_script_installed_from_a_heredoc_gets_bash() -> None:
                      'CMD ["/start.sh"]\n')
     assert result.runtime is not None and result.runtime.status == "single-stage"
     assert "apk add --no-cache nodejs npm bash" in result.dockerfile
+
+
+def _node_app_with_start_script(context: Path, edit: str) -> str:
+    (context / "package.json").write_text('{"scripts": {"start": "node s.js"}}')
+    (context / "package-lock.json").write_text("{}")
+    (context / "s.js").write_text("")
+    (context / "start.sh").write_text("#!/bin/sh\nexec node s.js\n")
+    return (f"FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCOPY start.sh /start.sh\nRUN {edit}\n"
+            'CMD ["/start.sh"]\n')
+
+
+@pytest.mark.parametrize("edit", [
+    "sed -i 's|#!/bin/sh|#!/bin/bash|' /start.sh",
+    "sed -i '1s/.*/#!\\/bin\\/bash/' /start.sh",
+    "sed -i -e 's@^#!/bin/sh$@#!/usr/bin/env bash@' /start.sh",
+    "sed -Ei.bak 's/^#!\\/bin\\/(ba)?sh/#!\\/bin\\/bash/' /start.sh",
+    "sed -i '1c #!/bin/bash' /start.sh",
+    "chmod +x /start.sh && sed --in-place --expression='s,/bin/sh,/bin/bash,' /start.sh",
+])
+def test_a_context_sh_script_made_bash_by_sed_gets_bash(tmp_path: Path, edit: str) -> None:
+    # D5, second form: the context's #!/bin/sh script turned into bash by `sed -i` was judged as sh: node:latest
+    # (busybox sh, no bash) ran it, and /bin/bash was not there at any start
+    result = migrate(_node_app_with_start_script(tmp_path, edit), context=tmp_path)
+    assert result.runtime is not None and result.runtime.status == "single-stage"
+    assert "apk add --no-cache nodejs npm bash" in result.dockerfile
+    assert f"RUN {edit}\n" in result.dockerfile and "MIG584" not in codes(result)
+
+
+def test_a_sed_edit_of_the_shebang_that_is_not_read_is_said() -> None:
+    # a sed script file, a block: what line 1 becomes is not known; the script is judged as it was, with a warning
+    for edit in ("sed -i -f fix.sed /start.sh", "sed -i '1{s/sh/bash/}' /start.sh", "sed -i '1d' /start.sh"):
+        result = migrate('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCOPY start.sh /start.sh\n'
+                         f'RUN {edit}\nCMD ["/start.sh"]\n')
+        warned = [f for f in result.findings if f.code == "MIG584"]
+        assert warned and warned[0].line == 6 and warned[0].severity.value == "warning", edit
+
+
+def test_a_sed_edit_that_leaves_the_shebang_keeps_the_sh_script_on_node(tmp_path: Path) -> None:
+    result = migrate(_node_app_with_start_script(tmp_path, "sed -i 's/node s.js/node --enable-source-maps s.js/' "
+                                                 "/start.sh"), context=tmp_path)
+    assert final_stage(result).startswith("cgr.dev/chainguard/node:latest\n")
+    assert "bash" not in result.dockerfile and "MIG584" not in codes(result)
+
+
+def test_a_bash_script_written_by_a_run_and_made_sh_by_sed_is_sh() -> None:
+    result = migrate("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+                     "RUN printf '#!/bin/bash\\nexec node s.js\\n' > /start.sh && sed -i '1s|bash|sh|' /start.sh\n"
+                     'CMD ["/start.sh"]\n')
+    assert final_stage(result).startswith("cgr.dev/chainguard/node:latest\n") and "apk add" not in result.dockerfile
+
+
+@pytest.mark.parametrize("edit, bash", [("sed -i 's|#!/bin/sh|#!/bin/bash|' /setup.sh", True),
+                                        ("sed -i 's|foo|bar|' /setup.sh", False)])
+def test_a_run_step_that_runs_a_script_made_bash_by_sed_gets_bash(tmp_path: Path, edit: str, bash: bool) -> None:
+    # the same rule for a script a RUN step runs (a stage kept on wolfi-base, which has busybox sh only)
+    (tmp_path / "setup.sh").write_text("#!/bin/sh\necho set up\n")
+    result = migrate(f"FROM alpine:3.19\nRUN apk add --no-cache curl\nCOPY setup.sh /setup.sh\nRUN {edit} && /setup.sh\n",
+                     context=tmp_path)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
+    assert ("RUN apk add --no-cache bash\n" in result.dockerfile) is bash

@@ -384,10 +384,33 @@ def test_a_service_image_changed_by_a_run_stays_on_the_service_s_dev_image(sourc
     assert result.runtime is not None and result.runtime.argv != ["/bin/sh", "-l"]
 
 
-def test_a_service_image_with_its_own_command_is_split_as_before() -> None:
-    result = migrate('FROM redis:7\nRUN mkdir -p /data/conf\nCOPY redis.conf /data/conf/\n'
-                     'CMD ["redis-server", "/data/conf/redis.conf"]\n')
+def test_a_service_image_running_another_program_is_split_as_before() -> None:
+    result = migrate('FROM redis:7\nRUN mkdir -p /data/conf\nCMD ["redis-cli", "-h", "db", "ping"]\n')
     assert "FROM cgr.dev/chainguard/redis:latest\n" in result.dockerfile and "MIG583" not in codes(result)
+
+
+LOCALE = "RUN localedef -i de_DE -c -f UTF-8 -A /usr/share/locale/locale.alias de_DE.UTF-8\nENV LANG de_DE.utf8\n"
+
+
+@pytest.mark.parametrize("text", [
+    # review 13, P13-3: Docker Hub's documented pattern restates the server with its configuration
+    'FROM postgres:16\n' + LOCALE + 'CMD ["postgres", "-c", "config_file=/etc/postgresql/postgresql.conf"]\n',
+    'FROM postgres:16\n' + LOCALE + 'CMD postgres -c max_connections=200\n',
+    'FROM postgres:16\n' + LOCALE + 'ENTRYPOINT ["docker-entrypoint.sh"]\nCMD ["postgres", "-c", "fsync=off"]\n',
+    'FROM postgres:16\n' + LOCALE + 'CMD ["/usr/local/bin/docker-entrypoint.sh", "postgres"]\n',
+    'FROM redis:7\nRUN mkdir -p /data/conf\nCOPY redis.conf /data/conf/\nCMD ["redis-server", "/data/conf/redis.conf"]\n',
+    'FROM rabbitmq:3-management\nRUN rabbitmq-plugins enable --offline rabbitmq_mqtt\nCMD ["rabbitmq-server"]\n',
+    'FROM mariadb:11\nRUN mkdir -p /etc/mysql/extra\nCMD ["mariadbd", "--character-set-server=utf8mb4"]\n',
+    'FROM mariadb:10.6\nRUN mkdir -p /etc/mysql/extra\nCMD ["mysqld", "--character-set-server=utf8mb4"]\n',
+])
+def test_a_service_that_restates_its_own_server_stays_on_the_service_s_dev_image(text: str) -> None:
+    # split, the runtime kept ENV LANG de_DE.utf8 without the locale compiled in the builder: initdb refused it
+    result = migrate(text)
+    assert "\nFROM " not in result.dockerfile and ":latest-dev\n" in result.dockerfile.split("\n", 1)[0] + "\n"
+    assert any(f.code == "MIG583" and f.severity.value == "warning" for f in result.findings)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+    if "rabbitmq" in text:
+        assert result.dockerfile.endswith("\nUSER 65532\n")
 
 
 def test_a_service_kept_on_its_dev_image_runs_as_the_image_s_user_again() -> None:

@@ -111,9 +111,15 @@ def _make_gopath_for_user(context: EcosystemContext, plan: RuntimePlan) -> None:
 def _install_directory(command: Command, context: EcosystemContext) -> str | None:
     """Where `go install` writes, when the stage says: $GOBIN, else $GOPATH/bin, each from the command's own
     `GOBIN=/out go install` or the stage's ENV; None: the go's default ($HOME/go/bin, or the image's GOPATH)."""
+    from migrator.plan.go_install import install_directory
+
+    commands = context.commands("go")
+    gobin = install_directory(command, context.facts.env, commands[:commands.index(command)])
+    if gobin is not None:  # (`GOBIN=/out go install`, `ENV GOBIN`, `go env -w GOBIN=/out` before it)
+        return gobin
     own = dict(assignment.split("=", 1) for assignment in command.assignments)
     env = context.facts.env
-    for name, suffix in (("GOBIN", ""), ("GOPATH", "/bin")):
+    for name, suffix in (("GOPATH", "/bin"),):
         value = own.get(name) or env.get(name)
         if value and value.startswith("/") and "$" not in value:
             return value.rstrip("/") + suffix

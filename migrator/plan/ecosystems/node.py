@@ -71,28 +71,21 @@ class Node:
         return False
 
     def _static_site(self, context: EcosystemContext) -> str | None:
-        """`npx serve -s build` / `http-server dist`: the app is static files after `npm run build`."""
+        """`npx serve -s build` / `http-server dist`: the app is static files after `npm run build`. A `serve` the
+        Dockerfile makes itself (`printf ... > /usr/local/bin/serve`) is the app's own program, not the npm one."""
+        from migrator.plan.placed_programs import made_by_dockerfile
+
         for instruction in (context.facts.entrypoint, context.facts.cmd):
             if instruction is None:
                 continue
             words = instruction.json_args() or instruction.body.split()
             if words[:1] == ["npx"]:
                 words = words[1:]
-            if words[:1] not in (["serve"], ["http-server"]) or self._own_program(context, words[0]):
+            if words[:1] not in (["serve"], ["http-server"]) or made_by_dockerfile(context.facts, words[0]):
                 continue
             arguments = operands(words[1:], "lpac", ("--listen", "--port", "--config"))
             return context.facts.resolve(arguments[0] if arguments else ".")
         return None
-
-    def _own_program(self, context: EcosystemContext, name: str) -> bool:
-        """The Dockerfile puts a file of that name in place itself (`COPY serve.sh /usr/local/bin/serve`): the start
-        command runs it, not the npm package of the same name."""
-        from migrator.plan.placed_programs import placed_files
-
-        facts = context.facts
-        placed = [p.path for p in placed_files(facts.commands, facts.env, facts.directories)]
-        return any(posixpath.basename(path.rstrip("/")) == name and "node_modules" not in path
-                   for path in [*facts.copy_destinations, *placed])
 
     def _served_by_nginx(self, context: EcosystemContext, static_dir: str, plan: RuntimePlan) -> RuntimePlan:
         plan.image = context.registry_image("nginx:latest")
