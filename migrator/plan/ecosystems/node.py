@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
-
 from migrator.parse.options import operands, scan
 from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
