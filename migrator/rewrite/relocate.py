@@ -33,7 +33,10 @@ def relocation(staged: StagedFile, ecosystem: str | None, stage: Stage, source: 
         for instruction in reversed([i for s in stage.chain() for i in s.instructions]):
             if instruction.keyword != "COPY" or not instruction.flags.get("from"):
                 continue
-            words = instruction.json_args() or split_words(instruction.body)
+            try:
+                words = instruction.json_args() or split_words(instruction.body)
+            except ValueError:  # (an unclosed quote)
+                continue
             if len(words) == 2 and words[1].rstrip("/") == source.rstrip("/"):
                 earlier = (instruction, words[0])
                 break

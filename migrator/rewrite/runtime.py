@@ -156,8 +156,13 @@ def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
     for instruction in stage.instructions:
         source = instruction.flags.get("from") if instruction.keyword == "COPY" else None
         builder = staged.stage_by_reference(source, before=stage.index) if source else None
-        words = instruction.json_args() or split_words(instruction.body)
-        if builder is None or len(words) != 2:
+        if builder is None:
+            continue
+        try:
+            words = instruction.json_args() or split_words(instruction.body)
+        except ValueError:  # (an unclosed quote: BuildKit's error to report, not this reader's)
+            continue
+        if len(words) != 2:
             continue
         change = relocation(staged, context.ecosystem, builder, words[0], words[1])
         if change is not None and change[0].rstrip("/") != words[1].rstrip("/"):

@@ -139,3 +139,10 @@ def test_a_pip_target_beside_the_app_after_a_cd_reaches_the_runtime() -> None:
                                   "RUN cd /srv && pip install -t deps -r requirements.txt\nENV PYTHONPATH=/srv/deps\n"
                                   'CMD ["python", "/srv/app.py"]\n'))
     assert "COPY --from=builder /srv/deps /srv/deps" in runtime
+
+
+def test_an_unclosed_quote_in_a_carried_instruction_is_no_internal_error_for_the_relocation_reader() -> None:
+    result = migrate(f"FROM python:3.11 AS builder\nRUN pip install --user flask\n\nFROM python:3.11-slim\n{_LIBPQ}"
+                     "COPY --from=builder /root/.local /root/.local\n"
+                     'HEALTHCHECK CMD curl -f "http://localhost:3000/health || exit 1\nCMD ["python", "app.py"]\n')
+    assert "COPY --from=builder-2 /root/.local /home/nonroot/.local" in final_stage(result)
