@@ -170,12 +170,14 @@ def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
     return found
 
 
-def follow_relocations(instruction: Instruction, context: RuntimeContext) -> Instruction:
+def follow_relocations(instruction: Instruction, moves: list[tuple[str, str, str]]) -> Instruction:
     """An ENV line of the runtime that names a relocated path (PATH=/root/.local/bin:$PATH) follows it."""
     from migrator.parse.dockerfile import parse_instruction
 
+    if not moves or instruction.keyword != "ENV":
+        return instruction
     raw = instruction.raw
-    for old, new, _ in relocations(context) if instruction.keyword == "ENV" else []:
+    for old, new, _ in moves:
         raw = re.sub(rf"{re.escape(old)}(?=[/:\"'\s]|$)", new, raw)
     return instruction if raw == instruction.raw else parse_instruction(raw, instruction.line, instruction.escape)
 
@@ -760,9 +762,10 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     facts = context.facts
     carried = carried_instructions(facts)
     out: list[str] = [from_line]
+    moves = relocations(context)  # (once: a stage may carry thousands of ENV lines)
     for instruction in carried:
         if instruction.keyword in CARRIED_FIRST:
-            out += finalize_instruction(follow_relocations(instruction, context), context)
+            out += finalize_instruction(follow_relocations(instruction, moves), context)
     if context.plan.env:
         out.append("ENV " + " ".join(context.plan.env) + context.newline)
     out += _package_lines(context)
