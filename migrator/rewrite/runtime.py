@@ -138,7 +138,50 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     first: dict[tuple[str, str], int] = {}  # (a kept copy may have gained --chown: found by its paths)
     for index, copy in enumerate(wanted):
         first.setdefault((copy.source, copy.destination), index)
-    return sorted(kept, key=lambda c: first.get((c.source, c.destination), 0))
+    ordered = sorted(kept, key=lambda c: first.get((c.source, c.destination), 0))
+    moves = {old: new for old, new, _ in relocations(context)}
+    return [Copy(c.source, moves[c.destination], c.chown, c.root_owned) if c.destination in moves else c
+            for c in ordered]
+
+
+def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
+    """(path, where the runtime puts it, why) for each tree the stage copied in from a builder that the runtime
+    image would not look for where it was (`COPY --from=builder /install /usr/local`, `pip install --prefix`:
+    under /usr; /root/.local: the nonroot user's home). The runtime copies the stage's path to the new place."""
+    from migrator.parse.words import split_words
+    from migrator.rewrite.relocate import relocation
+
+    staged, stage = context.staged, context.facts.stage
+    if staged is None or context.keep_root:
+        return []
+    found: list[tuple[str, str, str]] = []
+    for instruction in stage.instructions:
+        source = instruction.flags.get("from") if instruction.keyword == "COPY" else None
+        builder = staged.stage_by_reference(source, before=stage.index) if source else None
+        if builder is None:
+            continue
+        try:
+            words = instruction.json_args() or split_words(instruction.body)
+        except ValueError:  # (an unclosed quote: BuildKit's error to report, not this reader's)
+            continue
+        if len(words) != 2:
+            continue
+        change = relocation(staged, context.ecosystem, builder, words[0], words[1])
+        if change is not None and change[0].rstrip("/") != words[1].rstrip("/"):
+            found.append((words[1].rstrip("/") or "/", change[0], change[1]))
+    return found
+
+
+def follow_relocations(instruction: Instruction, moves: list[tuple[str, str, str]]) -> Instruction:
+    """An ENV line of the runtime that names a relocated path (PATH=/root/.local/bin:$PATH) follows it."""
+    from migrator.parse.dockerfile import parse_instruction
+
+    if not moves or instruction.keyword != "ENV":
+        return instruction
+    raw = instruction.raw
+    for old, new, _ in moves:
+        raw = re.sub(rf"{re.escape(old)}(?=[/:\"'\s]|$)", new, raw)
+    return instruction if raw == instruction.raw else parse_instruction(raw, instruction.line, instruction.escape)
 
 
 class _Directories:
@@ -374,6 +417,8 @@ def _note_uncarried(context: RuntimeContext) -> None:
 
 def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
     lines = []
+    line = context.facts.stage.from_item.line
+    context.findings += [finding("MIG516", line, f"{path}: {why}") for path, _, why in relocations(context)]
     copies = runtime_copies(context)
     context.findings += _unserved_copies(context, [copy.destination for copy in copies])
     for copy in copies:
@@ -746,9 +791,10 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     facts = context.facts
     carried = carried_instructions(facts)
     out: list[str] = [from_line]
+    moves = relocations(context)  # (once: a stage may carry thousands of ENV lines)
     for instruction in carried:
         if instruction.keyword in CARRIED_FIRST:
-            out += finalize_instruction(instruction, context)
+            out += finalize_instruction(follow_relocations(instruction, moves), context)
     if context.plan.env:
         out.append("ENV " + " ".join(context.plan.env) + context.newline)
     out += _package_lines(context)

@@ -466,16 +466,16 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
     """Let the ecosystem move a `COPY --from=stage` destination the runtime image would not look in."""
     from migrator.parse.dockerfile import parse_instruction
     from migrator.parse.words import split_words
+    from migrator.rewrite.relocate import relocation
 
-    adjust = getattr(ecosystem_for(stage_plan.ecosystem), "adjust_copy", None)
     source = item.flags.get("from") if isinstance(item, Instruction) and item.keyword == "COPY" else None
     stage = plan.staged.stage_by_reference(source, before=stage_plan.stage.index) if source else None
-    if adjust is None or stage is None or not isinstance(item, Instruction):
+    if stage is None or not isinstance(item, Instruction):
         return item
     words = item.json_args() or split_words(item.body)
     if len(words) != 2:
         return item
-    change = adjust(facts_with_parents(stage), words[0], words[1])
+    change = relocation(plan.staged, stage_plan.ecosystem, stage, words[0], words[1])
     if change is None:
         return item
     destination, message = change
