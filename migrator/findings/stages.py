@@ -153,8 +153,16 @@ CODES: tuple[Code, ...] = (
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),
     Code("MIG517", Severity.INFO, "only production dependencies in the runtime",
-         "Dev dependencies are needed to build but not to run; they are pruned before node_modules is "
-         "copied into the runtime."),
+         "Dev dependencies are needed to build but not to run; they are pruned (`RUN npm prune --omit=dev`, "
+         "`pnpm prune --prod`, added at the end of the builder) before node_modules is copied into the runtime. "
+         "A package the app loads at run time must then be in package.json's `dependencies`: move it there, or "
+         "delete the prune line to keep every devDependency. Nothing is pruned when the start command needs a "
+         "devDependency: it runs one's program (`nodemon`, `ts-node`, or `tsc`, which package-lock.json says is "
+         "typescript's; through `npm start` and the `npm run` scripts it runs), node loads one before the app "
+         "(`-r`/`--require`, `--import`, `--loader`, on node's command line or in NODE_OPTIONS; without "
+         "package.json any such package counts), or it starts a "
+         "TypeScript file (`node src/index.ts`); nor when the prune would remove what the stage installed "
+         "outside package.json. The message says which. yarn installs get advice instead."),
     Code("MIG518", Severity.INFO, "compiled output located",
          "The build output was located from the build command, or from the builder command that put the "
          "start command's program in place (`cp app /usr/local/bin/`, `mv`, `install`, `ln -s`); the message "
