@@ -141,7 +141,7 @@ def _kept_chain_user(attempt: Attempt, rules: RuleSet) -> list[Finding]:
     """A final stage kept on the -dev image of the stage it is built FROM runs as that image's user (nonroot)
     unless a stage of its chain says USER: the original ran as root, so what the app writes must be its own."""
     from migrator.plan.facts import read_facts
-    from migrator.plan.writable import ran_as_root
+    from migrator.plan.writable import original_user, ran_as_root
 
     final = attempt.plan.final
     if attempt.override is None or not final.single_stage or final.stage.parent is None or attempt.output is None:
@@ -156,12 +156,13 @@ def _kept_chain_user(attempt: Attempt, rules: RuleSet) -> list[Finding]:
         stage = stage.parent
     reference = attempt.plan.inherited_image(final)
     image = rules.image_model(reference)
-    if image.uid == 0 or not ran_as_root(read_facts(final.stage)):
+    facts = read_facts(final.stage)
+    if image.uid == 0 or not ran_as_root(facts):
         return []
     name = reference.rsplit("/", 1)[-1]
-    return [finding("MIG555", final.stage.from_item.line, f"the original ran as root; the final stage runs as "
-                    f"{image.user or 'nonroot'} (uid {image.uid}), the user of {name}: any path the app writes must "
-                    "be its own (COPY --chown, or a directory made and chowned under USER root)")]
+    return [finding("MIG555", final.stage.from_item.line, f"the original ran as {original_user(facts)}; the final "
+                    f"stage runs as {image.user or 'nonroot'} (uid {image.uid}), the user of {name}: any path the app "
+                    "writes must be its own (COPY --chown, or a directory made and chowned under USER root)")]
 
 
 def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files: BuildContext) -> Attempt:

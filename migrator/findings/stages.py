@@ -324,7 +324,9 @@ CODES: tuple[Code, ...] = (
          "new version and drop the setting. Self-contained publishes carry their own runtime and are left alone."),
     Code("MIG555", Severity.WARNING, "the app ran as root and now runs as nonroot",
          "The original final stage ran its command as root (no USER, or USER root, on a Docker Hub image), "
-         "and the Chainguard runtime runs it as nonroot (uid 65532). Whatever the app writes must belong to that "
+         "and the Chainguard runtime runs it as nonroot (uid 65532); or as the user of its image that owned the "
+         "app's directory (Red Hat's s2i images: uid 1001, owner of /opt/app-root), which the message names. "
+         "Whatever the app writes must belong to that "
          "user. The WORKDIR, the data directories its command names (`--data ./data`) and its VOLUMEs are made "
          "its own: files copied into the WORKDIR get --chown, directories outside it are created in the "
          "builder and copied with --chown (a builder stage is added when the stage had none). Any other path "

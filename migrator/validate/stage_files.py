@@ -109,13 +109,47 @@ def locate(view: StageView, context: Context, program: str) -> Located | None:
         return _find(view, context, absolute(program, view.workdir, view.env), depth=0, by_name=False)
     # what is certainly there (the image's programs, files copied by name) before what may be there
     # (a name in a directory of unknown contents): the check must not credit a guess over a fact
-    for certain in (True, False):
-        for directory in view.path_dirs:
-            found = _find(view, context, posixpath.join(directory, program), depth=0, by_name=True,
-                          certain=certain)
-            if found is not None:
-                return found
+    for directory in view.path_dirs:
+        found = _find(view, context, posixpath.join(directory, program), depth=0, by_name=True, certain=True)
+        if found is not None:
+            return found
+    # then the Dockerfile's own file of that name in a directory it copies from the build context (`COPY bin/
+    # /usr/local/bin/`, read on disk), before the guess that an installer's bin/ (a virtualenv's) holds the name
+    for directory in view.path_dirs:
+        path = posixpath.join(directory, program)
+        if _from_context_directory(view, context, path, depth=0):
+            return _find(view, context, path, depth=0, by_name=True) or Located(path, "copied")
+    for directory in view.path_dirs:
+        found = _find(view, context, posixpath.join(directory, program), depth=0, by_name=True)
+        if found is not None:
+            return found
     return None
+
+
+def _from_context_directory(view: StageView, context: Context, path: str, depth: int) -> bool:
+    """Whether the file at `path` is a build-context file that a COPY of a directory put there (followed through
+    the stages it was copied from), as the context on disk shows. Without the context on disk, when the file also
+    installs dependencies, a file directly in such a directory (or with a context that lacks the directory) may be
+    any name but a console script an install of the file writes (rules/dockerhub.yaml `console_scripts`): the
+    Dockerfile's own file, unread, rather than a guess at what pip wrote."""
+    if depth > 3:
+        return False
+    for placed in reversed(view.placed):
+        if not placed.tree or not inside(path, placed.path) or placed.path == "/" or placed.external:
+            continue
+        relative = path[len(placed.path):].lstrip("/")
+        if placed.from_stage is None:
+            if "*" in placed.source or not relative:
+                continue
+            directory = placed.source.rstrip("/") or "."
+            if not context.files.is_directory(directory):
+                return "/" not in relative and _installs(context) and not _console_script(context, relative)
+            return context.files.kind(posixpath.join(directory, relative)) is not None
+        source_view = context.view(placed.from_stage)
+        source_path = absolute(posixpath.normpath(posixpath.join(placed.source.rstrip("/") or "/", relative)),
+                               source_view.workdir, source_view.env)
+        return _from_context_directory(source_view, context, source_path, depth + 1)
+    return False
 
 
 def _find(view: StageView, context: Context, path: str, depth: int, by_name: bool,
@@ -174,6 +208,20 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
     # a guess: the copied bin/ of an install tree (/opt/venv/bin, /usr/local/bundle/bin) holds what its installer
     # wrote, but not a program an OS package of the stage installs (apt nodejs's node is in /usr/bin)
     return not _os_package_program(view, context, posixpath.basename(source_path))
+
+
+def _installs(context: Context) -> bool:
+    """Whether a RUN of the file installs dependencies whose bin/ the start check may guess a name is in."""
+    return any(INSTALLERS.search(i.raw) for stage in context.staged.stages for i in stage.instructions
+               if i.keyword == "RUN")
+
+
+def _console_script(context: Context, name: str) -> bool:
+    """Whether a pip install of the file writes a console script of this name, as far as its lines show."""
+    from migrator.plan.ecosystems.python_scripts import pip_scripts
+    from migrator.plan.facts import read_facts
+
+    return any(pip_scripts(read_facts(stage)).provides(name) for stage in context.staged.stages)
 
 
 def _made_elsewhere(view: StageView, context: Context, path: str) -> bool:
