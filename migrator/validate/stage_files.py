@@ -157,7 +157,7 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
         # image: otherwise its files are not ours to see
         if placed.from_stage is None and not placed.external and by_name and (
                 context.files.directories_in(placed.source) is None):  # (no context, a glob, or not this one)
-            if placed.path != path:
+            if posixpath.dirname(path) == placed.path.rstrip("/"):  # (into the PATH directory itself)
                 context.unread.append(placed.source)
             return placed.path == path
         if placed.from_stage is None and not placed.external and by_name:

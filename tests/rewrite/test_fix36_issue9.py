@@ -142,3 +142,12 @@ def test_a_stage_that_closes_with_a_step_gets_the_prune_at_its_end(tmp_path: Pat
     result = migrate(text, context=tmp_path)
     assert result.dockerfile.split("\n\n# Runtime stage")[0].endswith(
         "CMD [\"node\", \"s.js\"]\nRUN npm ci\nRUN npm prune --omit=dev")
+
+
+def test_a_program_a_package_of_the_original_installs_still_finds_its_runtime() -> None:
+    # a glob copied into the PATH directory does not stop the search for a runtime that has supervisord
+    result = migrate("FROM debian:12\nRUN apt-get update && apt-get install -y supervisor\n"
+                     'COPY bin/* /usr/local/bin/\nCMD ["supervisord"]\n')
+    assert verdict(result) == ("single-stage", "one stage on wolfi-base:latest, shell and apk kept: `supervisord` "
+                               "found (in the image at /usr/bin/supervisord)")
+    assert "MIG589" not in codes(result)
