@@ -137,6 +137,12 @@ CODES: tuple[Code, ...] = (
          "runtime stage of a split final stage starts from the image rule's runtime image itself, not from this "
          "stage, so the app still runs distroless; when no stage built on it runs anything, the stage keeps "
          "the distroless image."),
+    Code("MIG585", Severity.WARNING,
+         "paths relative to the source image's WORKDIR, on an image whose layout is unknown",
+         "The stage sets no WORKDIR of its own and puts files at paths relative to the one its Docker Hub image "
+         "starts in (caddy's /srv, ...), which the migrated stage gets written explicitly (MIG544), so the files "
+         "land where they did. The Chainguard image's own layout (its WORKDIR, where its server reads files) is "
+         "not in this tool's image model: check that it reads them there, and move them where it does if not."),
     Code("MIG588", Severity.INFO, "COPY --chown names a user made by a dropped RUN: the runtime's uid instead",
          "A final stage kept on a distroless runtime loses its RUN lines, and with them the adduser/addgroup that "
          "made the app's user (`adduser --system nextjs`). BuildKit looks a COPY or ADD `--chown` name up in the "
@@ -155,8 +161,16 @@ CODES: tuple[Code, ...] = (
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),
     Code("MIG517", Severity.INFO, "only production dependencies in the runtime",
-         "Dev dependencies are needed to build but not to run; they are pruned before node_modules is "
-         "copied into the runtime."),
+         "Dev dependencies are needed to build but not to run; they are pruned (`RUN npm prune --omit=dev`, "
+         "`pnpm prune --prod`, added at the end of the builder) before node_modules is copied into the runtime. "
+         "A package the app loads at run time must then be in package.json's `dependencies`: move it there, or "
+         "delete the prune line to keep every devDependency. Nothing is pruned when the start command needs a "
+         "devDependency: it runs one's program (`nodemon`, `ts-node`, or `tsc`, which package-lock.json says is "
+         "typescript's; through `npm start` and the `npm run` scripts it runs), node loads one before the app "
+         "(`-r`/`--require`, `--import`, `--loader`, on node's command line or in NODE_OPTIONS; without "
+         "package.json any such package counts), or it starts a "
+         "TypeScript file (`node src/index.ts`); nor when the prune would remove what the stage installed "
+         "outside package.json. The message says which. yarn installs get advice instead."),
     Code("MIG518", Severity.INFO, "compiled output located",
          "The build output was located from the build command, or from the builder command that put the "
          "start command's program in place (`cp app /usr/local/bin/`, `mv`, `install`, `ln -s`); the message "

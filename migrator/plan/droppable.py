@@ -15,6 +15,7 @@ _HARMLESS = {"set", "true", ":", "adduser", "addgroup", "useradd", "groupadd", "
 
 def droppable(run: Instruction, family: str, rules: RuleSet, runtime: ChainguardImage) -> bool:
     from migrator.rewrite.needs import installed_packages
+    from migrator.rewrite.packages import package_command
     from migrator.rewrite.run import translate_run
 
     if run.heredocs or run.flags or _writes_a_file(run):
@@ -27,7 +28,8 @@ def droppable(run: Instruction, family: str, rules: RuleSet, runtime: Chainguard
     commands = outcome.commands()
     for command in commands:
         name = command.words[0] if command.words else ""
-        if name == "apk" and command.words[1:2] in (("add",), ("del",), ("update",)):
+        if (apk := package_command(command.words)) is not None and apk.program == "apk" and apk.verb in (
+                "add", "del", "update"):
             continue
         if name not in _HARMLESS:
             return False

@@ -67,9 +67,16 @@ def run_word(word: str, env: Mapping[str, str | None]) -> str | None:
 class StageFacts:
     stage: Stage
     workdir: str = "/"
+    workdir_at: dict[int, str] = field(default_factory=dict)  # line of an instruction -> the WORKDIR it runs in
+    # the source image's WORKDIR when it is the server's own (tomcat's /usr/local/tomcat, redis's /data), not an app's
+    server_dir: str | None = None
     env: dict[str, str | None] = field(default_factory=dict)
     commands: list[Command] = field(default_factory=list)
     copy_destinations: list[str] = field(default_factory=list)  # absolute paths
+    # (line, absolute path or glob) of what a COPY/ADD put in place (copy_landing): a source's basename inside a
+    # directory destination, and the destination itself for a directory's contents; from the build context, a
+    # stage or an image
+    copied: list[tuple[int, str]] = field(default_factory=list)
     # COPY/ADD whose files land in / (or a system directory) under names the file does not show, with
     # their absolute destination: the runtime repeats them
     unplaced_copies: list[tuple[Instruction, str]] = field(default_factory=list)
@@ -393,6 +400,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
     facts = StageFacts(stage)
     if inherited is not None:
         facts.workdir, facts.env, facts.user = inherited.workdir, dict(inherited.env), inherited.user
+        facts.server_dir = inherited.server_dir
         facts.arg_paths = dict(inherited.arg_paths)
         facts.build_args = set(inherited.build_args)
         facts.arg_env, facts.env_names = dict(inherited.arg_env), set(inherited.env_names)
@@ -400,6 +408,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
         facts.homes = dict(inherited.homes)
     for instruction in stage.instructions:
         keyword = instruction.keyword
+        facts.workdir_at[instruction.line] = facts.workdir
         if keyword in ("WORKDIR", "ENV", "ARG"):
             try:
                 _read_variables(instruction, facts, global_args or {})
@@ -543,21 +552,25 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     else:
         target = facts.resolve(destination)
         written = facts.written_path(destination, target)
-    into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+    into_directory = copies_into_directory(destination, len(sources))
     placed: list[str] = []
     unplaced = False
     if instruction.heredocs and not sources:  # `COPY <<EOF /etc/app.conf`: a file named by its delimiter in a directory
         many = into_directory or len(instruction.heredocs) > 1
         placed = [posixpath.join(target, h.delimiter) if many else target for h in instruction.heredocs]
+        facts.copied += [(instruction.line, path) for path in placed]
     for source_word in sources:
         item = expand_args(source_word, facts.env)[0] if "$" in source_word else source_word  # `${JAR}.jar`: app.jar
         name = posixpath.basename(item.rstrip("/"))
-        if instruction.keyword == "ADD" and "://" not in item and _LOCAL_ARCHIVE.search(name):
+        unpacked = instruction.keyword == "ADD" and "://" not in item and _LOCAL_ARCHIVE.search(name)
+        if not (unpacked or "$" in item):
+            facts.copied += [(instruction.line, path) for path in _landings(item, target, into_directory)]
+        if unpacked:
             placed.append(target)  # (ADD unpacks a local archive into the directory: the archive is not there)
         elif not into_directory:
             placed.append(target)
         elif _names_a_file(item) and not item.endswith("/"):
-            placed.append(posixpath.join(target, name))
+            placed.append(copy_landing(item, target, into_directory))
         elif target != "/" and not (target in _SYSTEM_DIRECTORIES and _unnamed(item)):
             placed.append(target)  # a directory's contents or a glob, or one file: all inside the target
         else:
@@ -571,6 +584,28 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
     facts.copy_destinations += placed
     for path in placed:
         facts.remember(path, written + path[len(target):] if path.startswith(target) and target != "/" else path)
+
+
+def _landings(source: str, target: str, into_directory: bool) -> list[str]:
+    """What StageFacts.copied records for one source: where it lands by its own name (a glob's pattern there:
+    `/usr/local/bin/*.sh`), and the destination itself when the source may be a directory, whose contents
+    land there under names the Dockerfile does not show (`COPY scripts /usr/local/bin/`, `COPY . /srv/`)."""
+    found = [] if source.endswith("/") or source in (".", "./") else [copy_landing(source, target, into_directory)]
+    if into_directory and not _names_a_file(source) and not any(c in source for c in "*?["):
+        found.append(target)
+    return found
+
+
+def copies_into_directory(destination: str, sources: int) -> bool:
+    """COPY/ADD puts each source inside its destination, under the source's own name, when the destination
+    ends in `/`, is the WORKDIR itself (`.`), or there are several sources (`COPY a.sh b.sh /srv`)."""
+    return destination.endswith("/") or destination in (".", "./") or sources > 1
+
+
+def copy_landing(source: str, target: str, into_directory: bool) -> str:
+    """Where a COPY/ADD source lands, `target` being the absolute destination: `COPY run.sh /usr/local/bin/`
+    puts /usr/local/bin/run.sh (a directory source's contents land in that path when it is not one)."""
+    return posixpath.join(target, posixpath.basename(source.rstrip("/"))) if into_directory else target
 
 
 # the archives ADD unpacks when they come from the build context (gzip, bzip2, xz; a plain tar)

@@ -20,6 +20,7 @@ from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
 
 _MAX_WORKSPACES = 100
+_MAX_LOCK = 32 << 20  # (a large app's package-lock.json is a few MiB; a longer one is cut, fails to parse, not read)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class NodePackage:
     pnp: bool  # Yarn Plug'n'Play: no node_modules, only yarn can start its binaries and scripts
     workspaces: dict[str, dict[str, str]] = field(default_factory=dict)  # a workspace's name -> its scripts
     dev_only: frozenset[str] = frozenset()  # packages in devDependencies and not in dependencies
+    # program -> the package that installs it in node_modules/.bin, where it is not the package's name (`tsc` ->
+    # typescript), from package-lock.json next to package.json
+    programs: dict[str, str] = field(default_factory=dict)
 
 
 def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext,
@@ -45,37 +49,30 @@ def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildCon
     folder = posixpath.dirname(source)
     return NodePackage(directory, _scripts(data), _plug_n_play(files, folder, data),
                        _workspaces(files, folder, data.get("workspaces")),
-                       frozenset(_names(data.get("devDependencies")) - _names(data.get("dependencies"))))
+                       frozenset(_names(data.get("devDependencies")) - _names(data.get("dependencies"))),
+                       _lock_programs(files, folder))
 
 
-def started_binaries(argv: list[str], package: NodePackage) -> set[str]:
-    """The package binaries a start command runs, by name: `yarn prisma migrate`, `npx prisma`,
-    node_modules/.bin/prisma, or the first word of the script `npm start` (`yarn start`...) runs."""
-    if not argv:
-        return set()
-    tool, words = posixpath.basename(argv[0]), argv[1:]
-    if "node_modules/.bin/" in argv[0]:
-        return {tool}
-    if tool not in ("npx", "npm", "yarn", "pnpm"):
-        return set()
-    words = [w for w in words if not w.startswith("-")]
-    if words[:1] in (["run"], ["exec"], ["run-script"]):
-        words = words[1:]
-    if not words:
-        return set()
-    script = package.scripts.get(words[0]) if tool != "npx" else None
-    if script is None:
-        return {words[0]} if tool != "npm" else set()
-    first = [w for w in script.split() if "=" not in w][:1]  # (`NODE_ENV=production nodemon x.js`)
-    return {posixpath.basename(first[0])} if first else set()
+def _lock_programs(files: BuildContext, folder: str) -> dict[str, str]:
+    """{program: package} of the top-level packages package-lock.json (lockfile version 2 or 3) lists with a `bin`
+    of another name than theirs (`"node_modules/typescript": {"bin": {"tsc": ..., "tsserver": ...}}`)."""
+    data = _json(files, posixpath.join(folder, "package-lock.json"), _MAX_LOCK)
+    entries = data.get("packages") if data is not None else None
+    programs: dict[str, str] = {}
+    for key, entry in entries.items() if isinstance(entries, dict) else ():
+        name = key[len("node_modules/"):] if isinstance(key, str) and key.startswith("node_modules/") else ""
+        binaries = entry.get("bin") if isinstance(entry, dict) and name and "/node_modules/" not in name else None
+        programs.update({program: name for program in binaries if isinstance(program, str) and program != name}
+                        if isinstance(binaries, dict) else {})
+    return programs
 
 
 def _names(dependencies: Any) -> set[str]:
     return {name for name in dependencies if isinstance(name, str)} if isinstance(dependencies, dict) else set()
 
 
-def _json(files: BuildContext, source: str) -> dict[str, Any] | None:
-    text = files.text(source, limit=1 << 20)
+def _json(files: BuildContext, source: str, limit: int = 1 << 20) -> dict[str, Any] | None:
+    text = files.text(source, limit=limit)
     try:
         data = json.loads(text) if text is not None else None
     except ValueError:

@@ -18,7 +18,16 @@ from collections.abc import Iterator
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.facts import Command, absolute, env_values, read_facts, run_body_offset, workdir_after
+from migrator.plan.facts import (
+    Command,
+    absolute,
+    copies_into_directory,
+    copy_landing,
+    env_values,
+    read_facts,
+    run_body_offset,
+    workdir_after,
+)
 from migrator.plan.sed_edits import SedEdit, first_line_after, sed_edits
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
@@ -30,14 +39,19 @@ if TYPE_CHECKING:
 
     from migrator.rewrite.shell_syntax import Source
 
-_INSTALLS_BASH = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|"
-                            r"microdnf\s+install|zypper\s+(?:in|install))\b[^;&|]*\bbash\b")
+
+
+def _installs_bash(run: Instruction) -> bool:
+    """`apk --no-cache add bash`, `apt-get -y install bash`: any package manager's install, its options anywhere."""
+    from migrator.rewrite.packages import run_package_commands
+
+    return "bash" in run.raw and any("bash" in c.packages for c in run_package_commands(run))
 
 
 def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | None:
     """Why the stage's own RUN steps need bash, or None (bash is then not needed, or the stage installs it)."""
     chain = stage.chain()
-    if any(i.keyword == "RUN" and _INSTALLS_BASH.search(i.raw) for s in chain for i in s.instructions):
+    if any(i.keyword == "RUN" and _installs_bash(i) for s in chain for i in s.instructions):
         return None
     for instruction in stage.instructions:
         argv = instruction.json_args() if instruction.keyword == "SHELL" else None
@@ -351,7 +365,7 @@ def _heredoc_copies(chain: list[Stage]) -> list[tuple[str, str, bool]]:
         destination = absolute(targets[-1], workdir, env)
         for index, heredoc in enumerate(instruction.heredocs):
             path = destination
-            if destination.endswith("/") or len(instruction.heredocs) > 1:
+            if copies_into_directory(targets[-1], 0) or len(instruction.heredocs) > 1:
                 path = posixpath.join(destination, heredoc.delimiter)
             found.append((path, f"{HEREDOC_SOURCE}{instruction.line}:{index}", False))
     return found
@@ -369,7 +383,7 @@ def _copied(instruction: Instruction, workdir: str, env: dict[str, str | None]) 
         return []
     destination, sources = words[-1], words[:-1]
     target = absolute(destination, workdir, env)
-    into_directory = destination.endswith("/") or destination in (".", "./") or len(sources) > 1
+    into_directory = copies_into_directory(destination, len(sources))
     placed = []
     for source in sources:
         name = posixpath.basename(source.rstrip("/"))
@@ -377,7 +391,7 @@ def _copied(instruction: Instruction, workdir: str, env: dict[str, str | None]) 
         if "://" in source or any(c in name for c in "*?["):
             continue
         if into_directory and not source.endswith("/") and name not in (".", ""):
-            placed.append((posixpath.join(target, name), source, tree))
+            placed.append((copy_landing(source, target, into_directory), source, tree))
         else:
             placed.append((target, source, tree))
     return placed

@@ -81,7 +81,7 @@ def volumes(stage: Stage) -> list[str]:
 def writable_directories(facts: StageFacts) -> list[str]:
     """The WORKDIR, the data directories the command names, the VOLUMEs and the directories the stage made
     for the app (made_data_directories): what the app may write."""
-    found = [facts.workdir] if facts.workdir != "/" else []
+    found = [facts.workdir] if facts.workdir not in ("/", facts.server_dir) else []
     for path in data_directories(facts) + volumes(facts.stage) + made_data_directories(facts):
         if path not in found:
             found.append(path)

@@ -86,6 +86,7 @@ class StageKnowledge:
     probing: bool = False  # first pass: only collect, decisions come later
     runs_context_scripts: bool = False  # a RUN runs a build-context script, which may install anything
     earlier: list[str] = field(default_factory=list)  # the text of the instructions before this RUN (and parents')
+    copied: list[tuple[int, str]] = field(default_factory=list)  # (line, path) COPY/ADD put in place (and parents')
 
     @property
     def repositories_needed(self) -> bool:

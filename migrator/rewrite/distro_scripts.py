@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 _FAMILIES = {"debian": "Debian", "alpine": "Alpine", "fedora": "RHEL/Fedora"}
 _MANAGERS = lazy_re(r"(?m)^[^#\n]*?(?<![\w./-])(apt-get|apt|aptitude|dpkg|yum|dnf|microdnf|zypper|xx-apt-get|xx-apt)"
                     r"(?=[ \t]+-*[a-z])")
-_APK = lazy_re(r"(?m)^[^#\n]*?(?<![\w./-])apk[ \t]+add\b")
+_APK = lazy_re(r"(?m)^[^#\n]*?(?<![\w./-])apk(?:[ \t]+-\S+)*[ \t]+add\b")  # (`apk --no-cache add`)
 _COMPILES = lazy_re(r"(?<![\w-])(?:pip3?|uv|poetry|gem|bundle|npm|yarn|pnpm|cargo|make|cmake|\./configure|gcc|cc"
                     r"|go[ \t]+build|node-gyp)(?![\w-])")
 

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import partial
 
@@ -23,7 +24,7 @@ from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
-from migrator.plan.planner import FilePlan
+from migrator.plan.planner import FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
@@ -49,7 +50,11 @@ def translate_layout(plan: FilePlan) -> list[Finding]:
         for position, item in enumerate(stage.items):
             if not isinstance(item, Instruction):
                 continue
-            findings += _reported_paths(item) + _unread_paths(stage, item)
+            findings += _reported_paths(item) + _unread_paths(stage, item, _resolved_target(plan, stage_plan, item))
+            relative = _relative_renamed(plan, stage_plan, item)
+            if relative is not None:
+                item = stage.items[position] = relative[0]
+                findings.append(relative[1])
             renamed = _renamed(plan, stage, item)
             if renamed is not None:
                 item = stage.items[position] = renamed[0]
@@ -64,13 +69,82 @@ def translate_layout(plan: FilePlan) -> list[Finding]:
     return findings
 
 
+def _relative_renamed(plan: FilePlan, stage_plan: StagePlan, item: Instruction) -> tuple[Instruction, Finding] | None:
+    """A relative COPY/ADD destination or WORKDIR that, read against the working directory in force (the source
+    image's own where the stage sets none: httpd's /usr/local/apache2), names a path Wolfi keeps elsewhere
+    (`COPY site/ htdocs/` on httpd is /usr/local/apache2/htdocs): written as the absolute path it becomes there
+    (MIG407). Under a WORKDIR inside the renamed path, the WORKDIR line itself is renamed and the relative path
+    follows it."""
+    from migrator.parse.dockerfile import parse_instruction
+    from migrator.rules.data import builtin_data
+
+    target = _relative_target(item)
+    if target is None:
+        return None
+    stage = stage_plan.stage
+    image = _image_of(stage)
+    rules = [rule for rule in builtin_data("dockerhub.yaml").get("renamed_paths") or []
+             if rule["from"].startswith("/") and rule.get("image") and glob_match(image, rule["image"])
+             and rule.get("variable") not in _defined_variables(plan, stage)]
+    if not rules:
+        return None
+    workdir = _workdirs(plan, stage_plan).get(item.line)
+    if workdir is None:
+        return None
+    resolved = posixpath.normpath(posixpath.join(workdir, target))
+    for rule in rules:
+        old = rule["from"]
+        if not _inside(resolved, old) or _inside(workdir, old):
+            continue
+        new = rule["to"] + resolved[len(old):] + ("/" if target.endswith("/") else "")
+        cut = item.raw.rindex(target)
+        raw = item.raw[:cut] + new + item.raw[cut + len(target):]
+        why = f" ({rule['why']})" if rule.get("why") else ""
+        message = (f"{target} -> {new}: in {image}, whose working directory is {workdir}, {target} is {resolved}; "
+                   f"the Chainguard image keeps it at {rule['to']}{why}")
+        return parse_instruction(raw, item.line, item.escape), finding("MIG407", item.line, message)
+    return None
+
+
+def _relative_target(item: Instruction) -> str | None:
+    """The relative path a COPY/ADD writes to or a WORKDIR moves to, as written in the line; None otherwise."""
+    if item.keyword not in ("COPY", "ADD", "WORKDIR") or item.heredocs:
+        return None
+    try:
+        words = item.json_args() or split_words(item.body)
+    except ValueError:
+        return None
+    words = [w for w in words if not w.startswith("--")]
+    if not words or (item.keyword != "WORKDIR" and len(words) < 2):
+        return None
+    target = words[-1]
+    if target.startswith(("/", "$", "~")) or "$" in target or target not in item.raw:
+        return None
+    return target
+
+
+def _workdirs(plan: FilePlan, stage_plan: StagePlan) -> dict[int, str]:
+    """The working directory each instruction of the stage runs in (from the source image's own WORKDIR)."""
+    from migrator.rewrite.writer import stage_facts
+
+    key = f"workdirs {stage_plan.stage.index}"
+    if key not in plan.memo:
+        plan.memo[key] = stage_facts(plan, stage_plan).workdir_at
+    found: dict[int, str] = plan.memo[key]
+    return found
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
 def _renamed(plan: FilePlan, stage: Stage, item: Instruction) -> tuple[Instruction, Finding] | None:
     """The instruction with the paths Wolfi keeps elsewhere rewritten (MIG407), or None."""
 
     from migrator.parse.dockerfile import parse_instruction
     from migrator.rules.data import builtin_data
 
-    if item.keyword not in ("RUN", "COPY", "ADD", "ENV"):
+    if item.keyword not in ("RUN", "COPY", "ADD", "ENV", "WORKDIR"):
         return None
     data = builtin_data("dockerhub.yaml")
     source = item.flags.get("from") if item.keyword in ("COPY", "ADD") else None
@@ -122,8 +196,6 @@ def _version_paths(plan: FilePlan, stage: Stage, raw: str) -> tuple[str, list[st
 
 
 _DISTRO_PYTHON = lazy_re(r"(?<![\w/.-])/usr/(?:bin|lib)/(python3\.\d+)(?=/|$|[\"'\s:;*])")
-_INSTALLS_PYTHON = lazy_re(r"\b(?:apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install"
-                           r"|microdnf\s+install)\b[^\n;&|]*(?<![\w.-])python3(?![\w.-])")
 
 
 def _distro_python_paths(plan: FilePlan, stage: Stage, raw: str) -> dict[str, str]:
@@ -135,10 +207,17 @@ def _distro_python_paths(plan: FilePlan, stage: Stage, raw: str) -> dict[str, st
     if not found or stage.root_stage().ref is None:
         return {}
     chain = stage.chain()
-    if not any(i.keyword == "RUN" and _INSTALLS_PYTHON.search(i.raw) for s in chain for i in s.instructions):
+    if not any(i.keyword == "RUN" and _installs_python3(i) for s in chain for i in s.instructions):
         return {}
     newest = "python" + str(builtin_data("wolfi/versions.yaml")["languages"]["python"]["latest"])
     return {old: newest for old in found if old != newest}
+
+
+def _installs_python3(run: Instruction) -> bool:
+    """`apk add python3`, `apt-get -y install python3`: any package manager's install, its options anywhere."""
+    from migrator.rewrite.packages import run_package_commands
+
+    return "python3" in run.raw and any("python3" in c.packages for c in run_package_commands(run))
 
 
 def _served(match: re.Match[str], new: str) -> str:
@@ -202,17 +281,33 @@ def _copies_from_an_image(plan: FilePlan, item: Instruction, before: int) -> boo
     return bool(source) and plan.staged.stage_by_reference(source or "", before=before) is None
 
 
-def _unread_paths(stage: Stage, item: Instruction) -> list[Finding]:
+def _unread_paths(stage: Stage, item: Instruction, resolved: str | None) -> list[Finding]:
     """MIG408 for a line that puts files where the Docker Hub image reads them and its Chainguard replacement
-    does not (rules/dockerhub.yaml `unread_paths`: Apache's configuration, now that nginx serves the site)."""
+    does not (rules/dockerhub.yaml `unread_paths`: Apache's configuration, now that nginx serves the site).
+    `resolved`: the absolute path of a relative destination (`COPY httpd.conf conf/` on httpd)."""
     from migrator.rules.data import builtin_data
 
     if item.keyword not in ("COPY", "ADD", "RUN"):
         return []
     rules = builtin_data("dockerhub.yaml").get("unread_paths") or []
-    image = _image_of(stage) if any(rule["path"] in item.raw for rule in rules) else ""
+    text = item.raw if resolved is None else f"{item.raw} {resolved}"
+    image = _image_of(stage) if any(rule["path"] in text for rule in rules) else ""
     return [finding("MIG408", item.line, f"{rule['path']}: {rule['why']}") for rule in rules
-            if rule["path"] in item.raw and glob_match(image, rule["image"])]
+            if rule["path"] in text and glob_match(image, rule["image"])]
+
+
+def _resolved_target(plan: FilePlan, stage_plan: StagePlan, item: Instruction) -> str | None:
+    """The absolute path a relative COPY/ADD destination names, read in the WORKDIR in force; None otherwise."""
+    from migrator.rules.data import builtin_data
+
+    target = _relative_target(item) if item.keyword != "WORKDIR" else None
+    if target is None:
+        return None
+    image = _image_of(stage_plan.stage)
+    if not any(glob_match(image, rule["image"]) for rule in builtin_data("dockerhub.yaml").get("unread_paths") or []):
+        return None  # (no path of this image goes unread: the working directory is not needed)
+    workdir = _workdirs(plan, stage_plan).get(item.line)
+    return None if workdir is None or workdir == "/" else posixpath.normpath(posixpath.join(workdir, target))
 
 
 def _reported_paths(item: Instruction) -> list[Finding]:

@@ -188,20 +188,11 @@ def run_time_packages(plan: FilePlan, packages: dict[int, list[str]], build_tool
 
 
 def installed_packages(commands: list[SimpleCommand]) -> list[str]:
-    """Package names of the `apk add` commands among a translated RUN's commands."""
-    names: list[str] = []
-    for command in commands:
-        words = command.words
-        if len(words) > 2 and words[0] == "apk" and words[1] == "add":
-            skip_next = False
-            for word in words[2:]:
-                if skip_next:
-                    skip_next = False
-                elif word in ("--virtual", "-t", "--repository", "-X"):
-                    skip_next = True
-                elif not word.startswith("-") and "$" not in word:
-                    names.append(word.split("=")[0].split(">")[0].split("<")[0])
-    return names
+    """Package names of the `apk add` commands among a translated RUN's commands (`apk --no-cache add` too)."""
+    from migrator.rewrite.packages import package_command
+
+    found = [package_command(command.words) for command in commands]
+    return [name for c in found if c is not None and c.program == "apk" for name in c.packages]
 
 
 def programs_installed(plan: FilePlan, candidates: list[str]) -> set[str]:
@@ -210,7 +201,7 @@ def programs_installed(plan: FilePlan, candidates: list[str]) -> set[str]:
     `program_packages`), among `candidates`. A package list in a variable is not read, nor
     `apk add --virtual .build-deps ...`, which the stage removes again."""
     from migrator.plan.facts import read_facts
-    from migrator.rewrite.packages import MANAGERS, WRAPPERS
+    from migrator.rewrite.packages import package_command
 
     program_packages = plan.rules.runtime_libs.get("program_packages", {})
     wanted = {p: program_packages[p] for p in candidates if p in program_packages}
@@ -220,12 +211,10 @@ def programs_installed(plan: FilePlan, candidates: list[str]) -> set[str]:
     stage: Stage | None = plan.final.stage
     while stage is not None:
         for command in read_facts(stage).commands:
-            words = command.words
-            if words and words[0].rsplit("/", 1)[-1] in (*MANAGERS, *WRAPPERS) and not _VIRTUAL.intersection(words):
-                named |= {_PINNED.split(word, 1)[0] for word in words[1:]}
+            found = package_command(command.words)
+            if found is not None and found.virtual is None:
+                named.update(found.packages)
         stage = stage.parent
     return {package for package, sources in wanted.items() if named.intersection(sources)}
 
 
-_PINNED = lazy_re(r"[=<>~]")
-_VIRTUAL = frozenset({"--virtual", "-t"})

@@ -17,6 +17,7 @@ from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.ecosystems.base import RuntimePlan
+from migrator.plan.facts import copies_into_directory, copy_landing
 from migrator.plan.planner import FilePlan
 from migrator.plan.stages import Stage
 from migrator.regex import lazy as lazy_re
@@ -112,8 +113,8 @@ def _config_copies(instructions: list[Instruction]) -> list[tuple[Instruction, s
         if len(words) < 2 or not words[-1].startswith(_CONFIG_ROOT):
             continue
         destination, sources = words[-1], words[:-1]
-        into = destination.endswith("/") or len(sources) > 1
+        into = copies_into_directory(destination, len(sources))
         for source in sources:
-            target = posixpath.join(destination, posixpath.basename(source.rstrip("/"))) if into else destination
+            target = copy_landing(source, destination, into)
             found.append((instruction, source, target, destination))
     return found

@@ -6,10 +6,13 @@ apk -> alpine (or the names are taken as Wolfi names when the image family is `w
 
 from __future__ import annotations
 
+import posixpath
 import re
+from collections.abc import Sequence
 
 from migrator.findings import packages as codes
 from migrator.model import Finding
+from migrator.parse.dockerfile import Instruction
 from migrator.records import dataclass, field
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
@@ -184,7 +187,12 @@ def _subcommand(cmd: Cmd, manager: Manager) -> int | None:
 
 def _option(manager: Manager, words: tuple[Token, ...], position: int) -> tuple[str, int]:
     """(category, number of words used) of the option at `position`."""
-    text = words[position].value or ""
+    return option_kind(manager, words[position].value or "")
+
+
+def option_kind(manager: Manager, text: str) -> tuple[str, int]:
+    """(category, number of words used: 2 when the next word is its value) of the option `text`, in the
+    manager's own grammar (`-t NAME`, `--virtual=NAME`, a cluster `-qy`, `-tNAME`)."""
     if text == "--":
         return NOISE, 1
     if text.startswith("--"):
@@ -215,6 +223,113 @@ def _command_text(cmd: Cmd) -> str:
     return f"{cmd.words[0].text} {verb}".strip()
 
 
+@dataclass(frozen=True)
+class PackageCommand:
+    """A package-manager command read with the manager's own option grammar: options may stand before or after
+    the subcommand (`apk --no-cache add curl`, `apt-get -y install curl`, `dnf -y install curl`)."""
+
+    program: str  # apk, apt-get, dnf... (a wrapper's name: install_packages)
+    verb: str  # the subcommand (`install` for a wrapper)
+    operands: tuple[str, ...]  # the words that are not options nor option values, as written
+    virtual: str | None = None  # apk's `--virtual NAME` / `-t NAME`: a group the stage removes again
+
+    @property
+    def installs(self) -> bool:
+        manager = WRAPPERS.get(self.program) or MANAGERS[self.program]
+        return self.verb in manager.install
+
+    @property
+    def packages(self) -> list[str]:
+        """The package names it installs, without version pins (`curl=8.5.0-r0`, `bash>5`); none when it does not
+        install, and no word only the build knows (`$PKGS`)."""
+        if not self.installs:
+            return []
+        named = [word for word in self.operands if word and "$" not in word and not _PACKAGE_FILE.search(word)]
+        return [_PIN.split(word, 1)[0] for word in named]
+
+
+_PIN = lazy_re(r"[=<>~]")
+_ASSIGNMENT = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def package_command(words: Sequence[str]) -> PackageCommand | None:
+    """The package-manager command among a simple command's words, or None: the one reader of "what does this
+    command install" (translated or not: Wolfi's apk has apk's grammar). Assignments and wrappers before it
+    (`DEBIAN_FRONTEND=noninteractive`, `sudo`, `env A=b`) are passed over."""
+    from migrator.rewrite.wrappers import wrapper_words
+
+    start = 0
+    while start < len(words):
+        while start < len(words) and _ASSIGNMENT.match(words[start]):
+            start += 1
+        skipped = wrapper_words(words[start:], every=True)
+        if not skipped:
+            break
+        start += skipped
+    if start >= len(words):
+        return None
+    program = posixpath.basename(words[start])
+    if program not in MANAGERS and program not in WRAPPERS:
+        return None
+    if program in WRAPPERS:
+        return PackageCommand(program, "install", tuple(w for w in words[start + 1:] if not w.startswith("-")))
+    manager = MANAGERS[program]
+    verb = ""
+    operands: list[str] = []
+    virtual = None
+    position = start + 1
+    while position < len(words):
+        word = words[position]
+        if word.startswith("-") and len(word) > 1:
+            _, width = option_kind(manager, word)
+            if manager is APK and word in ("--virtual", "-t") and position + 1 < len(words):
+                virtual = words[position + 1]
+            elif manager is APK and word.startswith("--virtual="):
+                virtual = word.partition("=")[2]
+            position += width
+            continue
+        if verb:
+            operands.append(word)
+        else:
+            verb = word
+        position += 1
+    return PackageCommand(program, verb, tuple(operands), virtual)
+
+
+def run_package_commands(instruction: Instruction) -> list[PackageCommand]:
+    """The package-manager commands of a RUN, every shell script it runs (its command line, heredocs fed to a
+    shell) read command by command; a script the parser cannot read is cut at `;`, `&&`, `||` and `|`."""
+    from migrator.plan.facts import run_scripts
+    from migrator.rewrite.shell_syntax import simple_commands
+
+    argv = instruction.json_args()
+    if argv is not None:
+        found = package_command(argv)
+        return [found] if found is not None else []
+    commands: list[PackageCommand] = []
+    for script, first_line in run_scripts(instruction):
+        if not _NAMES_A_MANAGER.search(script):
+            continue
+        word_lists = [c.words for c in simple_commands(script, first_line)] or _cut(script)
+        commands += [c for words in word_lists if (c := package_command(words)) is not None]
+    return commands
+
+
+def _cut(script: str) -> list[tuple[str, ...]]:
+    from migrator.parse.words import split_words
+
+    pieces = re.split(r"[;&|()\n]+|\\\r?\n", script)
+    found = []
+    for piece in pieces:
+        try:
+            found.append(tuple(split_words(piece)))
+        except ValueError:
+            found.append(tuple(piece.split()))
+    return found
+
+
+_NAMES_A_MANAGER = lazy_re(r"\b(?:apk|apt-get|apt|aptitude|yum|dnf5?|microdnf|tdnf|zypper|install_packages"
+                           r"|clean-install)\b")
 _UPGRADES = _set("upgrade dist-upgrade full-upgrade update up dup distro-sync upgrade-minimal patch")
 
 

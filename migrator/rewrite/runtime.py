@@ -12,7 +12,7 @@ from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json
 from migrator.parse.variables import dockerfile_word, escaped_word
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
-from migrator.plan.facts import Command, StageFacts, build_only_args
+from migrator.plan.facts import Command, StageFacts, build_only_args, copies_into_directory
 from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths, unknown_directories
 from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.writable import made_data_directories
@@ -81,9 +81,11 @@ def needs_chown(facts: StageFacts) -> bool:
 def _builder_has_workdir(context: RuntimeContext) -> bool:
     """Is the stage's working directory there in the builder? Docker Hub's default (php's /var/www/html)
     is written into the builder only when the stage relied on it (workdir.py); otherwise the -dev image
-    starts elsewhere, nothing was put there, and copying it would fail the build."""
+    starts elsewhere, nothing was put there, and copying it would fail the build. A server's own (tomcat's
+    /usr/local/tomcat) is not copied whole: the runtime image has its own server there, and takes what the
+    stage put in it."""
     facts = context.facts
-    if facts.workdir == "/":
+    if facts.workdir == "/" or facts.workdir == facts.server_dir:
         return False
     stage = facts.stage
     if stage.parent is not None or facts.workdir in facts.directories or relies_on_default(stage.instructions):
@@ -372,7 +374,9 @@ def _note_uncarried(context: RuntimeContext) -> None:
 
 def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
     lines = []
-    for copy in runtime_copies(context):
+    copies = runtime_copies(context)
+    context.findings += _unserved_copies(context, [copy.destination for copy in copies])
+    for copy in copies:
         destination = copy.destination
         if "*" in copy.source:
             destination = posixpath.dirname(copy.destination) + "/"
@@ -383,6 +387,31 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         paths = [_path_word(context.facts, copy.source), _path_word(context.facts, destination)]
         lines.append(copy_instruction("COPY", flags, paths, context.newline))
     return lines
+
+
+def _unserved_copies(context: RuntimeContext, destinations: list[str]) -> list[Finding]:
+    """MIG408 for a file the runtime carries into a place of the Docker Hub image that its Chainguard replacement
+    keeps elsewhere (rules/dockerhub.yaml `renamed_paths`): `RUN echo ok > htdocs/health.html` on httpd writes
+    /usr/local/apache2/htdocs, which nginx does not serve. A line that names the path is rewritten (MIG407); a
+    file a RUN command makes there is not."""
+    from migrator.regex import glob_match
+    from migrator.rules.data import builtin_data
+
+    root = context.facts.stage.root_stage()
+    if root.ref is None:
+        return []
+    image = root.ref.short_name
+    found = []
+    for rule in builtin_data("dockerhub.yaml").get("renamed_paths") or []:
+        old = rule["from"]
+        if not old.startswith("/") or not rule.get("image") or not glob_match(image, rule["image"]):
+            continue
+        inside = [d for d in destinations if d == old or d.startswith(old.rstrip("/") + "/")]
+        if inside:
+            found.append(finding("MIG408", root.from_item.line, f"{', '.join(inside)}: made in {old}, where "
+                                 f"the stage's lines do not name it; the Chainguard image reads {rule['to']} instead"
+                                 + (f" ({rule['why']})" if rule.get("why") else "") + ": write it there"))
+    return found
 
 
 def _workdir_word(facts: StageFacts) -> str:
@@ -418,7 +447,7 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
         words = instruction.words()
         if len(words) < 2 or _build_tool_copy(words, context.facts):
             continue
-        into_directory = words[-1].endswith("/") or words[-1] in (".", "./") or len(words) > 2
+        into_directory = copies_into_directory(words[-1], len(words) - 1)
         destination = target.rstrip("/") + "/" if into_directory else target
         flags = [f"--{name}={value}" for name, value in instruction.flags.items() if name in ("from", "chmod")]
         if context.chown or "chown" in instruction.flags:
@@ -723,7 +752,9 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     if context.plan.env:
         out.append("ENV " + " ".join(context.plan.env) + context.newline)
     out += _package_lines(context)
-    if not context.plan.image_default_command and (facts.workdir != "/" or (
+    # (the source image's server directory, httpd's /usr/local/apache2: the runtime's own command runs elsewhere)
+    servers = facts.workdir == facts.server_dir and not relies_on_workdir(facts)
+    if not context.plan.image_default_command and not servers and (facts.workdir != "/" or (
         (context.image.workdir or "/") != "/" and relies_on_workdir(facts)
     )):
         out.append(f"WORKDIR {_workdir_word(facts)}{context.newline}")

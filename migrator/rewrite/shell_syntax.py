@@ -32,6 +32,7 @@ class SimpleCommand:
     start: int
     end: int
     line: int  # absolute Dockerfile line
+    assignments: tuple[str, ...] = ()  # `NAME=value` before the name (its environment only), value unquoted
 
 
 _PARSER: Parser | None = None
@@ -277,14 +278,21 @@ def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
     for node in walk(src.root):
         if node.type != "command":
             continue
-        _, words = command_words(node)
+        assignments, words = command_words(node)
         if not words:
             continue
         start = src.start(node)
-        found.append(
-            SimpleCommand(tuple(_word_text(src, w) for w in words), start, src.end(node), src.line(start))
-        )
+        found.append(SimpleCommand(tuple(_word_text(src, w) for w in words), start, src.end(node), src.line(start),
+                                   tuple(_assignment_text(src, a) for a in assignments)))
     return found
+
+
+def _assignment_text(src: Source, node: Node) -> str:
+    """`NAME="a b"` as `NAME=a b`: its value without quotes, expansions kept."""
+    name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+    if name is None:
+        return src.slice(node)
+    return f"{src.slice(name)}={_word_text(src, value) if value is not None else ''}"
 
 
 @dataclass(frozen=True)

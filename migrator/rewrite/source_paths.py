@@ -14,7 +14,7 @@ import posixpath
 import re
 
 from migrator.findings import shell as codes
-from migrator.regex import glob_root
+from migrator.regex import glob_match, glob_root
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 from migrator.rules.loader import RuleSet
@@ -37,7 +37,7 @@ def check(cmd: Cmd, ctx: Context, before: str) -> Outcome | None:
     if moved is not None:
         return moved
     for token in _required_paths(cmd):
-        found = _source_only(token.value or "", ctx, before)
+        found = _source_only(token.value or "", ctx, before, cmd.line)
         if found is not None and found not in missing:
             missing.append(found)
     if not missing:
@@ -83,7 +83,15 @@ def _required_paths(cmd: Cmd) -> list[Token]:
     return [w for w in program + arguments if (w.value or "").startswith("/")]
 
 
-def _source_only(path: str, ctx: Context, before: str) -> str | None:
+def _copied_before(root: str, line: int, ctx: Context) -> bool:
+    """A COPY/ADD before `line` put the path in place (a glob's file, a directory's contents may be it), or a
+    file inside it (it made the directory)."""
+    return any(copied_line < line and (copied == root or copied.startswith(root.rstrip("/") + "/")
+                                       or root.startswith(copied.rstrip("/") + "/") or glob_match(root, copied))
+               for copied_line, copied in ctx.stage.copied)
+
+
+def _source_only(path: str, ctx: Context, before: str, line: int) -> str | None:
     """`path is ... (why)` when the path is one of the source image's that the stage did not make itself."""
     path = posixpath.normpath(path)
     for head, pattern, why in _patterns(ctx.rules):
@@ -91,6 +99,8 @@ def _source_only(path: str, ctx: Context, before: str) -> str | None:
             continue
         root = glob_root(path, pattern)
         if root is None or root in before or any(root in text for text in ctx.stage.earlier):
+            continue
+        if _copied_before(root, line, ctx):  # (`COPY docker-entrypoint.sh /usr/local/bin/`)
             continue
         if _unpacked_into(root, [before, *ctx.stage.earlier]):
             continue

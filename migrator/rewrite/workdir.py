@@ -65,7 +65,24 @@ def _upstream_default(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tu
         return "", []
     message = (f"WORKDIR {upstream} written: the stage used paths relative to {stage.ref.short_name}'s default "
                f"working directory, and {image_name(image)} starts in {current}")
-    return f"WORKDIR {upstream}{newline}", [finding("MIG544", stage.from_item.line, message)]
+    notes = [finding("MIG544", stage.from_item.line, message)]
+    if not plan.rules.has_model(image):
+        notes.append(_unknown_layout(plan, stage_plan, upstream))
+    return f"WORKDIR {upstream}{newline}", notes
+
+
+def _unknown_layout(plan: FilePlan, stage_plan: StagePlan, upstream: str) -> Finding:
+    """MIG585: the files keep the source image's places, on an image whose own layout the model does not give."""
+    from migrator.rewrite.writer import stage_facts
+
+    under = upstream.rstrip("/") + "/"
+    placed = [path for path in stage_facts(plan, stage_plan).copy_destinations
+              if path == upstream or path.startswith(under)]
+    paths = ", ".join(dict.fromkeys(placed)) or upstream
+    source = stage_plan.stage.ref.short_name if stage_plan.stage.ref else "the source image"
+    return finding("MIG585", stage_plan.stage.from_item.line,
+                   f"{paths}: under {upstream}, {source}'s working directory; {image_name(stage_plan.image or '')}'s "
+                   "own layout is not in this tool's image model: check that it reads them there")
 
 
 def relies_on_default(instructions: list[Instruction]) -> bool:
@@ -97,9 +114,11 @@ def _relative_destination(instruction: Instruction) -> bool:
 
 def _run_uses_cwd(instruction: Instruction) -> bool:
     from migrator.plan.facts import run_scripts, strip_env_prefix
-    from migrator.rewrite.shell_syntax import simple_commands
+    from migrator.rewrite.shell_syntax import redirect_targets, simple_commands
 
     for script, first_line in run_scripts(instruction):
+        if ">" in script and any(_RELATIVE.match(target) for target, _, _ in redirect_targets(script, first_line)):
+            return True  # (`echo ok > htdocs/health.html`)
         for command in simple_commands(script, first_line):
             words = strip_env_prefix(command.words)
             if not words:

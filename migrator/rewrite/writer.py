@@ -6,7 +6,7 @@ import posixpath
 import re
 
 from migrator.findings import finding
-from migrator.model import Finding, StageInfo
+from migrator.model import ExpansionError, Finding, StageInfo
 from migrator.parse.dockerfile import Instruction, Item, parse_instruction
 from migrator.plan.ecosystems import ecosystem_for
 from migrator.plan.ecosystems.base import BuilderEdit, BuilderInsert, EcosystemContext, RuntimePlan
@@ -170,7 +170,9 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     inherited: StageFacts | None = None
     root = chain[0]
     if rules is not None and root.ref is not None:
-        inherited = StageFacts(root, workdir=rules.upstream_defaults(root.ref.short_name, root.ref.tag).workdir)
+        upstream = rules.upstream_defaults(root.ref.short_name, root.ref.tag)
+        inherited = StageFacts(root, workdir=upstream.workdir,
+                               server_dir=upstream.workdir if upstream.server_workdir else None)
         if image is not None:  # (Docker Hub's values the stage reads come first: the image's own win)
             environment = source_env_read(rules, root, image) | dict(rules.image_model(image).env)
             inherited.env.update(environment)
@@ -180,6 +182,7 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
         if inherited is not None:
             facts.commands = inherited.commands + facts.commands
             facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
+            facts.copied = inherited.copied + facts.copied
             facts.unplaced_copies = inherited.unplaced_copies + facts.unplaced_copies
         inherited = facts
     effective = effective_command([s.instructions for s in chain], (), ())
@@ -596,7 +599,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                                  frozenset(rewritten))
     out.findings += distro_script_findings(plan, stage_plan)
     body = "".join(text)
-    installs_bash = "bash" in stage_plan.base_packages or re.search(r"\bapk add\b[^\n]*(?<![\w-])bash(?![\w-])", body)
+    installs_bash = "bash" in stage_plan.base_packages or _installs_bash(body)
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
     if accounts:
         start = _user_at_start(plan, stage_plan)  # (None: root, or the USER root added at the top)
@@ -659,6 +662,17 @@ def _missing_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction,
     return missing_user(item, users, groups, image_name(plan.inherited_image(stage_plan)), image.user, image.uid)
 
 
+def _installs_bash(body: str) -> bool:
+    """Some RUN of the stage as written out installs bash (`apk --no-cache add bash` too)."""
+    from migrator.parse.dockerfile import parse
+    from migrator.rewrite.packages import run_package_commands
+
+    if "bash" not in body:
+        return False
+    runs = [i for i in parse("FROM scratch\n" + body).instructions if i.keyword == "RUN"]  # (a stage's body)
+    return any("bash" in c.packages for run in runs for c in run_package_commands(run) if c.program == "apk")
+
+
 def _back_to_the_image_user(plan: FilePlan, stage_plan: StagePlan, items: list[Item], body: str, newline: str) -> str:
     """A final stage kept as one stage on a nonroot image (a service's -dev image) switched to root for its
     installs: the container goes back to the image's user, as the original ran its server as its own user."""
@@ -714,6 +728,17 @@ def _bash_for(plan: FilePlan, stage_plan: StagePlan, translated: list[Instructio
     return bash_reason(replace(stage_plan.stage, items=list(translated)), shell, plan.files)
 
 
+def _copied(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[int, str]]:
+    """StageFacts.copied of the stage and the stages it is built FROM (none where a variable cannot be read)."""
+    if stage_plan.family == "wolfi" or not any(i.keyword in ("COPY", "ADD") for s in stage_plan.stage.chain()
+                                               for i in s.instructions):
+        return []
+    try:
+        return stage_facts(plan, stage_plan).copied
+    except ExpansionError:
+        return []
+
+
 def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], out: Written) -> StageKnowledge:
     """What the stage's RUN lines install, read in a first pass: a repository set up in one RUN is
     needed only when some install in the stage asks for a package Wolfi does not have."""
@@ -738,6 +763,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
+    knowledge.copied = _copied(plan, stage_plan)
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)

@@ -122,6 +122,10 @@ class RuleSet:
         """Facts about a Chainguard image by name (`python`, `jre`); unknown names get defaults."""
         return self.chainguard.get(image_name) or ChainguardImage(image_name, known=False)
 
+    def has_model(self, reference: str) -> bool:
+        """Does the image model describe this Chainguard image (`.../caddy:latest-dev` -> caddy)?"""
+        return reference.rsplit("/", 1)[-1].split("@")[0].partition(":")[0] in self.chainguard
+
     def image_model(self, reference: str) -> ChainguardImage:
         """The model of a Chainguard image reference: `.../php:latest-fpm-dev` is php's fpm tag, -dev variant."""
         last = reference.rsplit("/", 1)[-1].split("@")[0]
@@ -183,6 +187,9 @@ class UpstreamDefaults:
     entrypoint_passes_commands: bool = False  # docker-entrypoint.sh-style: runs CMD when it is a command
     env: tuple[tuple[str, str], ...] = ()  # the ENV the image sets that a stage may read (golang's GOPATH=/go)
     servers: tuple[str, ...] = ()  # other names of the server program `cmd` starts (mariadb's mariadbd: mysqld)
+    # the WORKDIR is the server's own directory (httpd's /usr/local/apache2, tomcat's /usr/local/tomcat, redis's
+    # /data), not an app directory: a stage adds files to it, and only those are the app's
+    server_workdir: bool = False
 
 
 def builtin_rules_dir() -> Path:
@@ -459,7 +466,8 @@ def _dockerhub_path(path: str, value: Any, origin: str) -> tuple[str, tuple[tupl
     return checks.message(value.get("why", ""), f"{where}: why"), checks.env(value.get("env"), f"{where}: env")
 
 
-_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers"}
+_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers",
+                  "server_workdir"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -481,6 +489,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
                                                   f"{where}: entrypoint_passes_commands", False),
         env=checks.env(raw.get("env"), f"{where}: env") if raw.get("env") is not None else (),
         servers=tuple(checks.words(raw.get("servers"), f"{where}: servers")),
+        server_workdir=checks.boolean(raw.get("server_workdir"), f"{where}: server_workdir", False),
     )
 
 

@@ -8,13 +8,12 @@ force, and what each COPY/ADD source put where.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import ChainMap
 from collections.abc import Mapping
 
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.variables import process_word
-from migrator.plan.facts import absolute, env_values, joined, workdir_after
+from migrator.plan.facts import absolute, copies_into_directory, copy_landing, env_values, joined, workdir_after
 from migrator.plan.stages import Stage, StagedFile, parse_arg
 from migrator.records import dataclass, field
 from migrator.rules.loader import ChainguardImage, Language, RuleSet
@@ -103,7 +102,7 @@ def _read(instruction: Instruction, view: StageView, args: dict[str, str | None]
         texts.append(view.workdir)
     elif keyword == "RUN":
         texts.append(instruction.raw)
-        view.packages += _apk_added(instruction.raw)
+        view.packages += _apk_added(instruction)
     elif keyword in ("COPY", "ADD"):
         placed = placed_by(instruction, view.workdir, values, staged, stage)
         view.placed += placed
@@ -116,14 +115,11 @@ def _expand(value: str, values: Mapping[str, str | None]) -> str:
     return expand_args(value, values)[0]
 
 
-def _apk_added(raw: str) -> list[str]:
-    names: list[str] = []
-    joined = re.sub(r"\\\r?\n", " ", raw)  # continuation lines are one command line
-    for match in re.finditer(r"\bapk\s+add\b([^;&|\n]*)", joined):
-        for word in match.group(1).split():
-            if not word.startswith("-") and "$" not in word:
-                names.append(re.split(r"[=<>~]", word)[0])
-    return names
+def _apk_added(instruction: Instruction) -> list[str]:
+    """The names the RUN's `apk add` commands install, read with apk's option grammar (`apk --no-cache add`)."""
+    from migrator.rewrite.packages import run_package_commands
+
+    return [name for c in run_package_commands(instruction) if c.program == "apk" for name in c.packages]
 
 
 def placed_by(instruction: Instruction, workdir: str, values: Mapping[str, str | None], staged: StagedFile,
@@ -144,19 +140,20 @@ def placed_by(instruction: Instruction, workdir: str, values: Mapping[str, str |
     else:
         target = absolute(_expand(destination, values), workdir, values)
         sources = [_expand(s, values) for s in words[:-1]]
-    into_directory = (destination.endswith("/") or destination in (".", "./") or len(sources) > 1
-                      or target in _EXISTING_DIRECTORIES)  # `COPY app /usr/local/bin`: into the directory
+    # (`COPY app /usr/local/bin`: into the directory the image has)
+    into_directory = copies_into_directory(destination, len(sources)) or target in _EXISTING_DIRECTORIES
     placed = []
     for source in sources:
         name = posixpath.basename(source.rstrip("/"))
         contents = source.endswith("/") or source in (".", "./") or any(c in name for c in "*?[") or not name
         if "://" in source:
-            path = posixpath.join(target, name) if into_directory else target
+            path = copy_landing(source, target, into_directory)
             placed.append(Placed(path, False, source, None, False))
         elif contents or not into_directory:
             placed.append(Placed(target, True, source, source_stage, external))
         else:
-            placed.append(Placed(posixpath.join(target, name), "." not in name, source, source_stage, external))
+            landing = copy_landing(source, target, into_directory)
+            placed.append(Placed(landing, "." not in name, source, source_stage, external))
             if "." not in name:  # a directory's contents land in the destination itself
                 placed.append(Placed(target, True, source.rstrip("/") + "/", source_stage, external))
     return placed
@@ -172,7 +169,7 @@ def _heredocs_placed(instruction: Instruction, workdir: str, values: Mapping[str
     placed = []
     for index, heredoc in enumerate(instruction.heredocs):
         path = destination
-        if targets[-1].endswith("/") or len(instruction.heredocs) > 1:
+        if copies_into_directory(targets[-1], 0) or len(instruction.heredocs) > 1:
             path = posixpath.join(destination, heredoc.delimiter)
         placed.append(Placed(path, False, f"<<{instruction.line}:{index}", None, False, heredoc.body))
     return placed

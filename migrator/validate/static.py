@@ -26,6 +26,7 @@ from migrator.findings import finding
 from migrator.model import Finding, Severity
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.parse.words import split_words
+from migrator.plan.facts import copies_into_directory, copy_landing
 from migrator.plan.stages import Stage, split_stages
 from migrator.records import dataclass
 from migrator.validate.source import exec_form, read
@@ -513,7 +514,7 @@ class Checker:
             return []
         *srcs, dest_raw = words
         dest = posixpath.normpath(posixpath.join(workdir, dest_raw))
-        dest_is_dir = dest_raw.endswith("/") or dest_raw in (".", "./") or len(srcs) > 1
+        dest_is_dir = copies_into_directory(dest_raw, len(srcs))
         out: list[tuple[str, str]] = []
         for src in srcs:
             base = posixpath.basename(src.rstrip("/"))
@@ -525,7 +526,7 @@ class Checker:
                 out.append(("glob", posixpath.join(dest, base)))
                 out.append(("tree", dest) if "." not in base else ("glob", posixpath.join(dest, base, "*")))
             elif "." in base:
-                out.append(("tree", posixpath.join(dest, base)))  # a file (or a directory named like one)
+                out.append(("tree", copy_landing(src, dest, dest_is_dir)))  # a file (or a directory named like one)
             else:
                 out.append(("tree", dest))  # most likely a directory: its contents land in dest
         return out

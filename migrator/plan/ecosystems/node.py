@@ -8,10 +8,11 @@ from migrator.parse.options import operands, scan
 from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 from migrator.plan.facts import Command
-from migrator.plan.node_package import started_binaries
+from migrator.plan.node_package import NodePackage
 
 _PRODUCTION_FLAGS = ("--production", "--prod")
 _PRUNES = (("npm", "npm prune --omit=dev"), ("pnpm", "pnpm prune --prod"))
+_NOT_CHECKED = " (package.json was not read: the start was not checked for a devDependency it needs)"
 # options of npm, yarn and pnpm install that take a value
 _VALUED_SHORT = "Cw"
 _VALUED_LONG = frozenset({"--prefix", "--dir", "--registry", "--cache", "--loglevel", "--workspace", "--filter",
@@ -23,7 +24,10 @@ class Node:
 
     def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
         plan = RuntimePlan()
-        prunes = () if self._starts_dev_binary(context, plan) else _PRUNES
+        managed = context.commands("npm", "pnpm", "yarn")
+        package = context.package() if managed else None
+        needs_dev = bool(managed) and self._start_needs_dev(context, package, plan)
+        prunes = () if needs_dev else _PRUNES
         for tool, prune in prunes:
             installs = [c for c in context.commands(tool) if len(c.words) > 1 and c.words[1] in ("ci", "install", "i")]
             trees = [c for c in installs if _creates_tree(c)]
@@ -42,10 +46,13 @@ class Node:
                 where = "" if here else f"cd {shell_word(str(directory))} && "
                 plan.builder_appends.append(f"RUN {where}{prune}")
             plan.note("MIG517", trees[-1].line, f"dev dependencies are pruned (`{prune}`, where the install ran: "
-                      f"{', '.join(str(d) for d in directories)}) before node_modules is copied to the runtime")
+                      f"{', '.join(str(d) for d in directories)}) before node_modules is copied to the runtime"
+                      f"{_NOT_CHECKED if package is None else ''}: a package the app loads at run time "
+                      "must be in package.json's dependencies, not devDependencies (move it there, or delete the "
+                      f"`RUN {prune}` line to keep every devDependency)")
             break
         yarn = [c for c in context.commands("yarn") if len(c.words) == 1 or c.words[1] == "install"]
-        if yarn and not any("--production" in c.words for c in yarn):
+        if yarn and not needs_dev and not any("--production" in c.words for c in yarn):
             plan.note("MIG517", yarn[-1].line, "yarn installs dev dependencies too: add "
                       "`yarn install --production` after the build so the runtime only gets what it needs")
         static_dir = self._static_site(context)
@@ -53,20 +60,24 @@ class Node:
             return self._served_by_nginx(context, static_dir, plan)
         return plan
 
-    def _starts_dev_binary(self, context: EcosystemContext, plan: RuntimePlan) -> bool:
-        """The start command runs a binary of a package package.json lists in devDependencies only (`yarn prisma
-        migrate deploy`, a start script `nodemon server.js`): a production prune would remove it."""
-        if not context.commands("npm", "pnpm"):
+    def _start_needs_dev(self, context: EcosystemContext, package: NodePackage | None, plan: RuntimePlan) -> bool:
+        """The start command needs a package that package.json lists in devDependencies only (it runs `nodemon`,
+        preloads `-r ts-node/register`, starts a .ts file: plan.node_dev_start): a production prune would remove
+        it, and the start would fail."""
+        from migrator.plan.node_dev_start import dev_needs
+        from migrator.plan.startcommand import instruction_argv
+
+        facts = context.facts
+        started = [i for i in (facts.entrypoint, facts.cmd) if i is not None]
+        commands = [instruction_argv(i) for i in started]
+        if facts.entrypoint is not None and facts.cmd is not None and facts.entrypoint.json_args() is not None:
+            commands.insert(0, commands[0] + commands[1])  # (`ENTRYPOINT ["node"]` with `CMD ["src/index.ts"]`)
+        reasons = [reason for argv in commands for reason in dev_needs(argv, package, facts.env)]
+        if not reasons:
             return False
-        package = context.package()
-        for instruction in (context.facts.entrypoint, context.facts.cmd) if package is not None else ():
-            argv = instruction.json_args() or instruction.body.split() if instruction is not None else []
-            started = sorted(started_binaries(argv, package) & package.dev_only) if package is not None else []
-            if started and instruction is not None:
-                plan.note("MIG517", instruction.line, f"dev dependencies are not pruned: the start command runs "
-                          f"`{started[0]}`, which package.json lists in devDependencies only")
-                return True
-        return False
+        line = started[-1].line if started else facts.stage.from_item.line
+        plan.note("MIG517", line, f"dev dependencies are not pruned: {'; '.join(dict.fromkeys(reasons))}")
+        return True
 
     def _static_site(self, context: EcosystemContext) -> str | None:
         """`npx serve -s build` / `http-server dist`: the app is static files after `npm run build`. A `serve` the
