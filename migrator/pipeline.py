@@ -192,7 +192,8 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
         chain_image = attempt.plan.inherited_image(final) if final.stage.parent is not None else None
         options_tried = [merged(attempt.override, o) for o in alternatives(
             need, root.ecosystem, final.stage.parent is None, _installs_for_run_time(attempt), rules, options,
-            _installed(attempt), source_tag, chain_image, _pinning_repository(attempt.plan))]
+            _installed(attempt), source_tag, chain_image, _pinning_repository(attempt.plan),
+            _global_npm_packages(attempt))]
         fresh = [o for o in options_tried if o not in tried]
         if not fresh:
             break
@@ -383,6 +384,21 @@ def _pinning_repository(plan: FilePlan) -> str | None:
 def _installed(attempt: Attempt) -> tuple[str, ...]:
     """The Wolfi packages the final stage and the stages it is built FROM install."""
     return tuple(p for stage in _chain(attempt.plan) for p in attempt.written.packages.get(stage.index, []))
+
+
+def _global_npm_packages(attempt: Attempt) -> tuple[str, ...]:
+    """The packages the final stage (and the stages it is built FROM) install with `npm install -g`."""
+    from migrator.plan.facts import read_facts
+
+    names: list[str] = []
+    for stage in _chain(attempt.plan):
+        for command in read_facts(stage).run_commands():
+            words = list(command.words)
+            if words[:1] != ["npm"] or words[1:2] not in (["install"], ["i"], ["add"]):
+                continue
+            if {"-g", "--global"} & set(words):
+                names += [w[:1] + w[1:].split("@")[0] for w in words[2:] if not w.startswith("-")]
+    return tuple(names)
 
 
 def _installs_for_run_time(attempt: Attempt) -> bool:

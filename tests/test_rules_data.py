@@ -665,7 +665,8 @@ def test_dev_variant_adds_shell_and_build_tools() -> None:
     assert python_dev.shell and python_dev.has_program("pip") and python_dev.has_program("apk")
     assert python_dev.entrypoint == ("/usr/bin/python",)  # a -dev image keeps the runtime's ENTRYPOINT
     python = rules.image_model("cgr.dev/chainguard/python:latest")
-    assert not python.shell and python.has_program("python3.12") and not python.has_program("pip")
+    assert not python.shell and python.has_program("python3.14") and not python.has_program("pip")
+    assert not python.has_program("python3.12")  # latest serves 3.14 only (rules/wolfi/versions.yaml)
     assert not rules.image_model("cgr.dev/chainguard/ruby:latest").has_program("bundle")
     assert rules.image_model("cgr.dev/chainguard/ruby:latest-dev").has_program("bundle")
     assert rules.image_model("cgr.dev/chainguard/php:latest-fpm").has_program("php-fpm")

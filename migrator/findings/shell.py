@@ -78,7 +78,9 @@ LAYOUT_TRANSLATED = Code(
     "`/usr/lib/$(uname -m)-linux-gnu/`) are plain `/usr/lib/` on Wolfi; `ln -s /usr/local/bin/python "
     "/usr/bin/python` is dropped because Wolfi installs the interpreter in /usr/bin already (the link "
     "would fail, or with -f replace the interpreter by a dangling link), and a command started as "
-    "`/usr/local/bin/python` is started by name; Docker Hub php's `$PHP_INI_DIR` and /usr/local/etc/php "
+    "`/usr/local/bin/python` is started by name (in a start command, `/usr/local/bin/node` and Temurin's "
+    "`/opt/java/openjdk/bin/java` are /usr/bin/node and /usr/bin/java: rules/dockerhub.yaml interpreter_paths); "
+    "Docker Hub php's `$PHP_INI_DIR` and /usr/local/etc/php "
     "are /etc/php; Debian's /etc/ImageMagick-6 is /etc/ImageMagick-7; what `COPY --from` takes from a "
     "postgres stage's /usr/local/bin and /usr/local/lib is in /usr/bin and /usr/lib on Chainguard's "
     "postgres (rules/dockerhub.yaml lists these); Docker Hub nginx's /var/cache/nginx is Wolfi's "
@@ -304,6 +306,19 @@ SOURCE_ID_REWRITTEN = Code(
     "(MIG406 says so).",
 )
 
+INTERPRETER_VERSION_NAME = Code(
+    "MIG423",
+    Severity.WARNING,
+    "Versioned interpreter name changed to the one the Chainguard image has",
+    "A RUN or start command names the interpreter with its version (`python3.11`, `/usr/local/bin/python3.11`, "
+    "`pip3.12`), as Docker Hub's python image provides it. Chainguard's python image serves one version (the "
+    "newest on `latest`: rules/wolfi/versions.yaml), so the versioned name of any other version is not found: "
+    "the build stops at that RUN, or the container does not start. The name is changed to the image's own "
+    "(`python3`, `pip3`), which the virtualenv migrator puts first on PATH provides as well (a versioned name "
+    "would also have bypassed it). The program now runs on the image's version: MIG220 says which, and "
+    "`--tag-policy keep` keeps the pinned one (whose image has the versioned name: nothing is changed then).",
+)
+
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
     USER_COMMAND_UNTRANSLATABLE,
@@ -327,4 +342,5 @@ CODES: tuple[Code, ...] = (
     BUNDLER_FLAGS_UNTRANSLATED,
     ACCOUNT_CHANGE_FOLDED,
     SOURCE_ID_REWRITTEN,
+    INTERPRETER_VERSION_NAME,
 )

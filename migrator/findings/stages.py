@@ -195,12 +195,14 @@ CODES: tuple[Code, ...] = (
          "and no builder stage with a shell holds it for the tool to rewrite. nginx would serve on a port "
          "nothing publishes, and a nonroot nginx may not bind port 80 outside Docker: change the file's "
          "`listen 80` to `listen 8080`. A readable file in a split build is rewritten in the builder instead."),
-    Code("MIG536", Severity.WARNING, "the runtime builds the app from its sources (maven, gradle)",
-         "The start command runs maven or gradle (`mvn spring-boot:run`, `gradle bootRun`), which compiles the "
-         "sources and resolves dependencies each time the container starts. No jar can be named for a jre "
-         "runtime, so the final stage stays one stage on wolfi-base with the JDK, the build tool and the "
-         "sources, as the original had them. Package the app in the builder (`mvn package`, `gradle bootJar`) "
-         "and start it with `java -jar <the jar>`: the tool then copies only the jar into a jre runtime."),
+    Code("MIG536", Severity.WARNING, "the runtime builds the app from its sources (maven, gradle, go, cargo)",
+         "The start command runs maven or gradle (`mvn spring-boot:run`, `gradle bootRun`), `go run` or `cargo "
+         "run`, which compile the sources (and resolve dependencies) each time the container starts. No built "
+         "program can be named for a distroless runtime, so the final stage stays one stage on wolfi-base with "
+         "the toolchain (the JDK and the build tool, go, rust) and the sources, as the original had them. Build "
+         "in the builder (`mvn package`, `gradle bootJar`, `go build -o /app/server`, `cargo build --release`) "
+         "and start the result (`java -jar <the jar>`, the program): the tool then copies only that into a jre "
+         "or static/glibc-dynamic runtime."),
     Code("MIG521", Severity.INFO, "shared libraries carried into the runtime",
          "Compiled dependencies link against shared libraries that the distroless runtime does not ship "
          "(and PHP extensions are modules plus an ini file). A builder step copies them under "
@@ -400,6 +402,14 @@ CODES: tuple[Code, ...] = (
          "builder and running as nonroot (it may restore packages again at start). Publish in the builder "
          "(`dotnet publish -c Release -o /app`) and start the result (`ENTRYPOINT [\"dotnet\", \"/app/App.dll\"]`) "
          "to run on aspnet-runtime or dotnet-runtime."),
+    Code("MIG586", Severity.WARNING, "the runtime keeps a shell and apk for a start program the stage installs",
+         "The start command runs a program (supervisord, a cron daemon, pm2-runtime) that the final stage of a "
+         "language image (python, node...) installs with the OS package manager or `npm install -g`. The "
+         "language's Chainguard runtime is distroless: nothing can be installed into it, and a program copied in "
+         "without its package's files and libraries would not start. So the final stage stays one stage on "
+         "wolfi-base, which installs the Wolfi package (`apk add supervisor`) and the language, and runs the "
+         "`npm install -g` as root, as the original had them; it keeps busybox sh and apk. To run on the "
+         "distroless runtime, start the app itself (one process per container) instead of a process manager."),
     Code("MIG575", Severity.WARNING, "the runtime keeps the -dev image for yarn or pnpm",
          "The start command runs yarn or pnpm, which only the node -dev image ships, and the node runtime (npm, no "
          "yarn or pnpm) cannot run it for sure: `yarn <name>` runs the package.json script <name> when there is "

@@ -58,11 +58,12 @@ def base_image(options: Options) -> str:
 def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, installs_for_run_time: bool,
                  rules: RuleSet, options: Options, installed: tuple[str, ...] = (),
                  source_tag: str | None = None, chain_image: str | None = None,
-                 source_repository: str | None = None) -> list[RuntimeOverride]:
+                 source_repository: str | None = None, global_npm: tuple[str, ...] = ()) -> list[RuntimeOverride]:
     """Overrides to try, in order, for a final stage whose command cannot start. `installed`: the Wolfi
     packages the final stage installs (a language among them names the image a console script needs);
     `source_tag`, `source_repository`: the original image (php:8.2-fpm starts php-fpm; openjdk:17 pins Java
-    17); `chain_image`: the image a final stage built FROM another stage inherits (a -dev image)."""
+    17); `chain_image`: the image a final stage built FROM another stage inherits (a -dev image); `global_npm`: the
+    packages it installs with `npm install -g` (pm2, whose pm2-runtime the command may start)."""
     os_image = ecosystem in OS_ECOSYSTEMS or ecosystem is None
     current = need.image.rsplit("/", 1)[-1].split(":")[0]
     found: list[RuntimeOverride] = []
@@ -105,16 +106,19 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
             f"script, or a package binary in node_modules/.bin): the runtime keeps the -dev image (busybox sh, apk, "
             f"build tools); migrate with the build context, or start the app with node or npm, to run on {current}"),
             code="MIG575"))
-    if need.kind in ("missing", "shell", "bash") and tool in _JVM_BUILD_TOOLS and root_is_final:
-        found.insert(0, replace(_single(options, f"`{tool}` builds the app from its sources each time it starts (as "
-                                     f"the original did): one stage keeps the JDK, {_JVM_BUILD_TOOLS[tool]} and the "
-                                     "sources; package the app in the builder and start `java -jar` with the jar "
-                                     "to run on jre with only the jar"), code="MIG536"))
+    if need.kind in ("missing", "shell", "bash") and tool in _SOURCE_BUILD_TOOLS and root_is_final:
+        found.insert(0, replace(_single(options, _builds_at_start(tool)), code="MIG536"))
     if need.kind == "sdk":
         found.append(RuntimeOverride("dotnet-sdk:latest", reason=f"`{need.program} run` builds and runs the project, "
                                      "which needs the .NET SDK: dotnet-sdk (busybox sh, compilers) is the runtime; "
                                      "publish in the builder and start the dll to run on aspnet-runtime",
                                      code="MIG558"))
+    if need.kind == "missing" and not os_image and root_is_final and (
+            _from_installed_package(tool, installed, rules) or _from_global_npm(tool, global_npm)):
+        how = "with npm -g" if _from_global_npm(tool, global_npm) else "with the OS package manager"
+        found.append(replace(_single(options, f"`{tool}`, which the start command runs, comes from a package the stage "
+                                     f"installs ({how}), and nothing can be installed into the distroless {current}: "
+                                     "one stage on wolfi-base installs it, with the language"), code="MIG586"))
     if os_image and need.kind in ("missing", "no-command", "shell"):
         found.append(_single(options, "what it starts comes from the packages the stage installs"))
     unique: list[RuntimeOverride] = []
@@ -128,8 +132,36 @@ BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
 # launchers a language's -dev image ships and its runtime image does not (node: yarn, pnpm), whose command a
 # runtime without them cannot always be ported to (rewrite.launchers)
 _DEV_LAUNCHERS = frozenset({"yarn", "pnpm"})
-# start commands that build and run the app from its sources (`mvn spring-boot:run`, `gradle bootRun`)
-_JVM_BUILD_TOOLS = {"mvn": "maven", "mvnw": "the Maven wrapper", "gradle": "gradle", "gradlew": "the Gradle wrapper"}
+# start commands that build and run the app from its sources (`mvn spring-boot:run`, `gradle bootRun`, `go run .`,
+# `cargo run`): the toolchain stays in the runtime
+_SOURCE_BUILD_TOOLS = {"mvn": "maven", "mvnw": "the Maven wrapper", "gradle": "gradle", "gradlew": "the Gradle wrapper",
+                       "go": "go", "cargo": "cargo"}
+
+
+def _from_installed_package(program: str, installed: tuple[str, ...], rules: RuleSet) -> bool:
+    """The stage installs the Wolfi package that provides the program (supervisor's supervisord), not only the
+    language that runs it."""
+    from migrator.validate.stage_files import installed_by_package
+
+    language = rules.language_of(program)
+    own = [p for p in installed if language is None or not any(glob_match(p, g) for g in language.packages)]
+    return bool(program) and installed_by_package(program, own, rules)
+
+
+def _from_global_npm(program: str, packages: tuple[str, ...]) -> bool:
+    """`npm install -g pm2` gives pm2 and pm2-runtime: a program named after a package the stage installs globally."""
+    names = {posixpath.basename(p) for p in packages}  # (@scope/name)
+    return bool(program) and any(program == n or program.startswith(f"{n}-") for n in names)
+
+
+def _builds_at_start(tool: str) -> str:
+    if tool in ("go", "cargo"):
+        return (f"`{tool}` builds the app from its sources each time it starts (as the original did): one stage keeps "
+                f"{_SOURCE_BUILD_TOOLS[tool]} and the sources; build the program in the builder (`{tool} build`) "
+                "and start it to run on a distroless image with only the program")
+    return (f"`{tool}` builds the app from its sources each time it starts (as the original did): one stage keeps "
+            f"the JDK, {_SOURCE_BUILD_TOOLS[tool]} and the sources; package the app in the builder and start "
+            "`java -jar` with the jar to run on jre with only the jar")
 
 
 def dev_tag(image: str) -> str:

@@ -95,9 +95,18 @@ def relies_on_default(instructions: list[Instruction]) -> bool:
             return True
         if keyword == "RUN" and _run_uses_cwd(instruction):
             return True
-        if keyword in ("CMD", "ENTRYPOINT") and any(_RELATIVE.match(w) for w in _words(instruction)[:2]):
+        if keyword in ("CMD", "ENTRYPOINT") and any(_relative_argument(w) for w in _words(instruction)):
             return True
     return False
+
+
+def _relative_argument(word: str) -> bool:
+    """`app.py`, `./server`, `opt/app.jar`, a class path `app:app/lib/*`, an option's `--config=conf/app.yml`:
+    a start command's argument that names a file relative to the working directory."""
+    if "://" in word:
+        return False
+    value = word.partition("=")[2] if word.startswith("-") and "=" in word else word
+    return any(_RELATIVE.match(part) for part in value.split(":") if part)
 
 
 def _words(instruction: Instruction) -> list[str]:

@@ -25,6 +25,7 @@ from migrator.rewrite.distro_scripts import distro_script_findings, stage_contex
 from migrator.rewrite.dockerhub_homes import dockerhub_homes, env_line, home_env, source_env_read
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
+from migrator.rewrite.interpreters import rename_interpreters
 from migrator.rewrite.layout import translate_layout
 from migrator.rewrite.lists import package_list_defaults, translated_default
 from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, runtime_java
@@ -74,7 +75,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     for item in plan.staged.preamble:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
-    out.findings += translate_layout(plan) + version_drift(plan)
+    out.findings += translate_layout(plan) + rename_interpreters(plan) + version_drift(plan)
     out.findings += port_site_packages(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None

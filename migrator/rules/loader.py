@@ -10,6 +10,7 @@ parser nor for checking 2,000 entries on every run.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from migrator.model import MigratorError
@@ -67,7 +68,7 @@ class ChainguardImage:
     shell_kind: str = "none"  # none | busybox | bash
     workdir: str | None = None
     env: tuple[tuple[str, str], ...] = ()
-    programs: tuple[str, ...] = ()  # on PATH, besides busybox applets (globs allowed: python3.*)
+    programs: tuple[str, ...] = ()  # on PATH, besides busybox applets (globs; {version}: the tag's, python{version})
     tools: tuple[str, ...] = ()  # programs the runtime image ships that commands may rely on
     packages: frozenset[str] = frozenset()  # Wolfi packages already in the runtime image
     dev: bool = False  # a `-dev` variant exists (shell, apk): the builder for runtime-only sources
@@ -134,9 +135,22 @@ class RuleSet:
         if "fpm" in tag and f"{name}:fpm" in self.chainguard:
             model = self.chainguard[f"{name}:fpm"]
         model = replace_applets(model, self.applets)
+        if any("{version}" in p for p in model.programs):
+            model = replace(model, programs=tuple(p.replace("{version}", self._served_version(name, tag))
+                                                  for p in model.programs))
         if tag == "dev" or tag.endswith("-dev"):
             return model.development(self.dev_programs)
         return model
+
+    def _served_version(self, name: str, tag: str) -> str:
+        """The language version an image's tag serves: its own (`3.11-dev`), or the newest one on `latest`."""
+        from migrator.plan.versions import newest
+
+        pinned = re.match(r"\d+(?:\.\d+)*", tag)
+        if pinned is not None:
+            return pinned.group(0)
+        language = next((n for n, lang in self.languages.items() if lang.runtime_name == name), name)
+        return newest(language) or "*"
 
     def language_of(self, program: str) -> Language | None:
         """The language whose image runs `program` (python3.12 -> python), or None."""

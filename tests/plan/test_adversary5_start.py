@@ -31,10 +31,13 @@ def test_an_apt_program_beside_a_pip_install_gets_the_runtime_it_gets_without_th
      "RUN bundle install\nCOPY . .\nCMD [\"nginx\",\"-g\",\"daemon off;\"]\n", "nginx"),
 ])
 def test_an_os_package_program_is_not_judged_copied_with_the_venv_or_bundle(text: str, program: str) -> None:
+    # was: ok, "copied to /opt/venv/bin"; then E MIG540 on the distroless runtime (adversary round 8 E9): the
+    # stage now stays on wolfi-base, which installs the package (MIG586)
     result = migrate(text)
     status, reason = verdict(result)
-    assert status == "broken" and f"`{program}` is not on the PATH" in reason  # was: ok, "copied to /opt/venv/bin"
-    assert any(f.code == "MIG540" and program in f.message for f in result.findings)
+    assert status == "single-stage" and f"`{program}` found (in the image at /usr/" in reason
+    assert "/opt/venv" not in reason and "bundle" not in reason
+    assert any(f.code == "MIG586" and program in f.message for f in result.findings)
 
 
 def test_an_apt_program_is_not_guessed_into_a_pip_prefix_copied_through_the_stage_that_installs_it() -> None:

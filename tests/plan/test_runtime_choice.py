@@ -255,6 +255,37 @@ def test_jre_stage_relying_on_root_workdir_keeps_it() -> None:
     assert "\nWORKDIR /\n" in result.dockerfile and "MIG544" in codes(result)
 
 
+@pytest.mark.parametrize("command", ['ENTRYPOINT ["java","-cp","app:app/lib/*","hello.Application"]',
+                                     'CMD ["java","-jar","opt/app.jar"]',
+                                     'CMD java -Dlogging.config=conf/logback.xml -jar /opt/app.jar'])
+def test_final_stage_with_only_absolute_copies_keeps_root_for_its_relative_start_arguments(command: str) -> None:
+    # adversary round 8 E5: only the first two words were read, so the class path (a third word, with `:`) or
+    # `-jar opt/app.jar` resolved against jre's WORKDIR /app
+    source = ("FROM eclipse-temurin:21-jdk-alpine AS builder\nWORKDIR /workspace/app\nCOPY . .\n"
+              "RUN ./gradlew bootJar --no-daemon\n\nFROM eclipse-temurin:21-jre-alpine\nVOLUME /tmp\n"
+              "COPY --from=builder /workspace/app/build/dependency/BOOT-INF/lib /app/lib\n"
+              "COPY --from=builder /workspace/app/build/libs/app.jar /opt/app.jar\n" + command + "\n")
+    result = migrate(source)
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/jre:latest\nWORKDIR /\n")
+    assert any(f.code == "MIG544" and "jre starts in /app" in f.message for f in result.findings)
+    assert migrate(result.dockerfile).dockerfile == result.dockerfile
+
+
+def test_any_image_whose_workdir_differs_keeps_root_for_relative_start_arguments() -> None:
+    # ruby's Chainguard WORKDIR is /work: the rule reads the image model, not a list of images
+    result = migrate("FROM ruby:3.3-slim\nCOPY . /srv/app\n"
+                     "CMD [\"ruby\", \"-I\", \"srv/app/lib\", \"srv/app/bin/server.rb\"]\n")
+    assert final_stage(result).startswith("cgr.dev/chainguard/ruby:latest\nWORKDIR /\n")
+    assert any(f.code == "MIG544" and "ruby starts in /work" in f.message for f in result.findings)
+
+
+def test_final_stage_with_absolute_start_arguments_gets_no_workdir() -> None:
+    result = migrate("FROM eclipse-temurin:21-jre\nCOPY app.jar /opt/app.jar\n"
+                     "CMD [\"java\", \"-Dserver.port=8080\", \"-jar\", \"/opt/app.jar\"]\n")
+    assert "WORKDIR" not in result.dockerfile and "MIG544" not in codes(result)
+
+
 def test_cargo_build_without_workdir_keeps_root_and_its_target() -> None:
     result = migrate("FROM rust:1.80 AS build\nCOPY . .\nRUN cargo build --release\n"
                      "FROM gcr.io/distroless/cc\nCOPY --from=build /target/release/app /app\nCMD [\"/app\"]\n")
@@ -419,3 +450,38 @@ def test_a_service_kept_on_its_dev_image_runs_as_the_image_s_user_again() -> Non
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/rabbitmq:latest-dev\nUSER root\n")
     assert result.dockerfile.endswith("\nUSER 65532\n")
     assert migrate("FROM postgres:16\nRUN localedef -i de_DE -c -f UTF-8 de_DE.UTF-8\n").dockerfile.count("USER") == 0
+
+
+# --- a start program the final stage installs (adversary round 8, E9) --------------------------------------
+
+@pytest.mark.parametrize(("source", "program", "install"), [
+    ("FROM python:3.11-slim\nRUN apt-get update && apt-get install -y supervisor && rm -rf /var/lib/apt/lists/*\n"
+     "WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+     "COPY supervisord.conf /etc/supervisor/conf.d/supervisord.conf\n"
+     'CMD ["supervisord", "-c", "/etc/supervisor/conf.d/supervisord.conf"]\n', "supervisord",
+     "RUN apk add --no-cache supervisor\n"),
+    ("FROM node:20-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nRUN npm install -g pm2\n"
+     'COPY . .\nCMD ["pm2-runtime", "ecosystem.config.js"]\n', "pm2-runtime", "RUN npm install -g pm2\n"),
+])
+def test_start_program_the_language_stage_installs_keeps_a_runtime_that_has_it(
+        source: str, program: str, install: str) -> None:
+    result = migrate(source)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
+    assert install in result.dockerfile and result.dockerfile.count("FROM ") == 1
+    assert any(f.code == "MIG586" and program in f.message for f in result.findings)
+    assert "MIG540" not in codes(result) and status(result) == "single-stage"
+
+
+def test_a_console_script_of_the_language_stays_on_the_distroless_runtime() -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt gunicorn\n"
+                     'CMD ["gunicorn", "app:app"]\n')
+    assert result.stages[-1].image == "cgr.dev/chainguard/python:latest" and "MIG586" not in codes(result)
+
+
+def test_go_run_keeps_the_go_toolchain_in_one_stage() -> None:
+    result = migrate("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go mod download\nEXPOSE 8080\n"
+                     'CMD ["go", "run", "main.go"]\n')
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nWORKDIR /app\n")
+    assert "RUN apk add --no-cache go && go mod download\n" in result.dockerfile
+    assert any(f.code == "MIG536" and "go build" in f.message for f in result.findings)
+    assert "MIG540" not in codes(result) and status(result) == "single-stage"
