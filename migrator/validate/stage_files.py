@@ -49,6 +49,8 @@ class Context:
     # paths a build may have written under a name the file does not show (`go install ./...` into GOBIN): no
     # proof either way, so the start check says "unverified" rather than "broken" for them
     maybe: list[str] = field(default_factory=list)
+    # build-context directories or globs copied over a looked-up path whose names cannot be read (no --context)
+    unread: list[str] = field(default_factory=list)
 
     def go_installs(self, view: StageView) -> list[tuple[str, list[str] | None]]:
         """plan.go_install.go_installs of the view's stage chain, read once."""
@@ -187,7 +189,12 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
     if placed.from_stage is None or depth > 3:
         # the build context (readable with --context: `COPY bin/ /usr/local/bin/` of a bin/myapp there) or another
         # image: otherwise its files are not ours to see
-        if placed.from_stage is None and not placed.external and by_name and "*" not in placed.source:
+        if placed.from_stage is None and not placed.external and by_name and (
+                context.files.directories_in(placed.source) is None):  # (no context, a glob, or not this one)
+            if posixpath.dirname(path) == placed.path.rstrip("/"):  # (into the PATH directory itself)
+                context.unread.append(placed.source)
+            return placed.path == path
+        if placed.from_stage is None and not placed.external and by_name:
             relative = path[len(placed.path):].lstrip("/")
             inside_context = posixpath.join(placed.source.rstrip("/") or ".", relative)
             return placed.path == path or context.files.kind(inside_context) is not None
