@@ -91,12 +91,13 @@ class Attempt:
 
     @property
     def rank(self) -> int:
-        """2: it starts; 1: it starts a script that needs bash on an image without bash; 0: it cannot start."""
+        """2: it starts; 1: it starts a script that needs bash on an image without bash, or a program that may be
+        in a build-context directory not on disk to read (another runtime may have it); 0: it cannot start."""
         if self.report is None:
             return 2
         if self.report.status == "broken":
             return 0
-        return 1 if self.report.need == "bash" else 2
+        return 1 if self.report.need in ("bash", "unread") else 2
 
     def findings(self, original: Dockerfile) -> list[Finding]:
         """The start check's problems, on the lines of the original file they come from, and why the
@@ -141,7 +142,7 @@ def _kept_chain_user(attempt: Attempt, rules: RuleSet) -> list[Finding]:
     """A final stage kept on the -dev image of the stage it is built FROM runs as that image's user (nonroot)
     unless a stage of its chain says USER: the original ran as root, so what the app writes must be its own."""
     from migrator.plan.facts import read_facts
-    from migrator.plan.writable import ran_as_root
+    from migrator.plan.writable import original_user, ran_as_root
 
     final = attempt.plan.final
     if attempt.override is None or not final.single_stage or final.stage.parent is None or attempt.output is None:
@@ -156,12 +157,13 @@ def _kept_chain_user(attempt: Attempt, rules: RuleSet) -> list[Finding]:
         stage = stage.parent
     reference = attempt.plan.inherited_image(final)
     image = rules.image_model(reference)
-    if image.uid == 0 or not ran_as_root(read_facts(final.stage)):
+    facts = read_facts(final.stage)
+    if image.uid == 0 or not ran_as_root(facts):
         return []
     name = reference.rsplit("/", 1)[-1]
-    return [finding("MIG555", final.stage.from_item.line, f"the original ran as root; the final stage runs as "
-                    f"{image.user or 'nonroot'} (uid {image.uid}), the user of {name}: any path the app writes must "
-                    "be its own (COPY --chown, or a directory made and chowned under USER root)")]
+    return [finding("MIG555", final.stage.from_item.line, f"the original ran as {original_user(facts)}; the final "
+                    f"stage runs as {image.user or 'nonroot'} (uid {image.uid}), the user of {name}: any path the app "
+                    "writes must be its own (COPY --chown, or a directory made and chowned under USER root)")]
 
 
 def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files: BuildContext) -> Attempt:
@@ -183,7 +185,8 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
         if attempt.rank == 2 or attempt.report is None:
             break
         report = attempt.report
-        need = Need(report.image, report.program, report.inner, report.need or "missing")
+        need = Need(report.image, report.program, report.inner,
+                    "missing" if report.need in (None, "unread") else report.need)
         final = attempt.plan.final
         root = attempt.plan.root_of(final)
         source_tag = root.stage.ref.tag if root.stage.ref else None
@@ -293,6 +296,9 @@ def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: Runtim
 
     plan = plan_file(split_stages(doc), options, rules, override, files)
     written = write_file(plan, doc.newline)
+    if _adds_run_without_shell(plan, written, rules):
+        plan = plan_file(split_stages(doc), options, rules, override, files, final_runs=True)
+        written = write_file(plan, doc.newline)
     try:
         output = parse(written.text)
     except MigratorError:
@@ -300,6 +306,20 @@ def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: Runtim
     report, problems = check_start(output, rules, options.registry, _original_has_command(plan, rules),
                                    _source_shell(plan, written), files)
     return Attempt(plan, written, report, problems, output, override)
+
+
+def _adds_run_without_shell(plan: FilePlan, written: Written, rules: RuleSet) -> bool:
+    """The builder of a split final stage built FROM a stage on an image without a shell got a RUN from the
+    migration (`RUN mkdir -p` for a VOLUME, a prune): that stage must move to a shell (planner.final_runs)."""
+    final = plan.final
+    root = plan.root_of(final)
+    if not final.split or root is final or root.image is None or rules.image_model(root.image).shell:
+        return False
+    try:
+        stages = split_stages(parse(written.text)).stages
+    except MigratorError:
+        return False
+    return len(stages) > 1 and any(i.keyword == "RUN" for i in stages[-2].instructions)
 
 
 def _source_shell(plan: FilePlan, written: Written) -> str | None:

@@ -129,6 +129,14 @@ CODES: tuple[Code, ...] = (
          "one stage on the service's -dev image, which runs the same server and keeps those changes (and a shell "
          "and apk). To run on the distroless service image, make those files in a builder and COPY --from them "
          "into it by name."),
+    Code("MIG590", Severity.INFO, "a build stage without a shell that a later RUN runs on moves to its -dev image",
+         "A stage on an image rule's runtime-only image (`FROM mcr.microsoft.com/dotnet/aspnet:8.0 AS base`: "
+         "aspnet-runtime, distroless) is the base of a stage that keeps a RUN (`FROM base AS final` + `RUN mkdir "
+         "-p /app/data`, whose builder is built FROM base): a RUN needs a shell, which the distroless image "
+         "lacks, so the build would stop there. The stage moves to the image's -dev variant (or wolfi-base). The "
+         "runtime stage of a split final stage starts from the image rule's runtime image itself, not from this "
+         "stage, so the app still runs distroless; when no stage built on it runs anything, the stage keeps "
+         "the distroless image."),
     Code("MIG585", Severity.WARNING,
          "paths relative to the source image's WORKDIR, on an image whose layout is unknown",
          "The stage sets no WORKDIR of its own and puts files at paths relative to the one its Docker Hub image "
@@ -324,7 +332,9 @@ CODES: tuple[Code, ...] = (
          "new version and drop the setting. Self-contained publishes carry their own runtime and are left alone."),
     Code("MIG555", Severity.WARNING, "the app ran as root and now runs as nonroot",
          "The original final stage ran its command as root (no USER, or USER root, on a Docker Hub image), "
-         "and the Chainguard runtime runs it as nonroot (uid 65532). Whatever the app writes must belong to that "
+         "and the Chainguard runtime runs it as nonroot (uid 65532); or as the user of its image that owned the "
+         "app's directory (Red Hat's s2i images: uid 1001, owner of /opt/app-root), which the message names. "
+         "Whatever the app writes must belong to that "
          "user. The WORKDIR, the data directories its command names (`--data ./data`) and its VOLUMEs are made "
          "its own: files copied into the WORKDIR get --chown, directories outside it are created in the "
          "builder and copied with --chown (a builder stage is added when the stage had none). Any other path "
@@ -487,10 +497,13 @@ CODES: tuple[Code, ...] = (
          "describe (redis, postgres, tomcat...), so whether it can start the command was not checked. "
          "Check the image's ENTRYPOINT and CMD yourself, or describe the image in a --rules file."),
     Code("MIG589", Severity.WARNING,
-         "start program not checked: a build writes programs under names the file does not show",
+         "start program not checked: a directory on its PATH holds names the file does not show",
          "The program the final stage starts is not found by name, but a directory copied into its PATH (or to "
          "its path) holds what a build wrote under names the Dockerfile does not show: `go install ./...` or "
          "`go install ./cmd/...` with GOBIN set writes each main package's binary, named after its directory, "
          "there. Whether one is called as the command says could not be checked: make sure it is, or name the "
-         "packages (`go install ./cmd/server`) so that the check can see it."),
+         "packages (`go install ./cmd/server`) so that the check can see it. The same holds for a build-context "
+         "directory or glob copied into a PATH directory (`COPY bin/ /usr/local/bin/`) when that directory is not "
+         "on disk to read: give --context (the directory `docker build` is given) so that the check reads it; "
+         "where it is read and lacks the program, the finding is MIG540."),
 )

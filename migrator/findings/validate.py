@@ -109,6 +109,15 @@ CODES: tuple[Code, ...] = (
         "(`--chown=65532:65532`), a name the image has, or make the user in the stage.",
     ),
     Code(
+        "MIG612",
+        Severity.ERROR,
+        "Shell-form RUN in a build stage whose image has no shell",
+        "A RUN in shell form runs `/bin/sh -c`. A build stage on a distroless image, directly or through "
+        "`FROM <stage>` (a `FROM base AS final-build` whose base is aspnet-runtime), has no /bin/sh, so the "
+        "build stops at that RUN. Build the stage on the image's `-dev` variant (shell, apk), and copy only "
+        "the results into the distroless runtime.",
+    ),
+    Code(
         "MIG620",
         Severity.ERROR,
         "No usable builder",

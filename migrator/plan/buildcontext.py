@@ -89,6 +89,12 @@ class BuildContext:
         found = [path for path in directory.iterdir() if path.is_dir() and path.resolve().is_relative_to(self.root)]
         return sorted(path.relative_to(self.root).as_posix() for path in found)[:limit]
 
+    def is_directory(self, source: str) -> bool:
+        """Whether the context on disk has the directory `source` (a COPY source path): without it, what the
+        directory holds is not known (the context is elsewhere, or not given)."""
+        path = self._inside(source)
+        return path is not None and path.is_dir()
+
     def _inside(self, source: str) -> Path | None:
         """The context path `source` names, resolved; None without a context, for a pattern or a
         variable, and for anything that leads outside the context."""

@@ -566,20 +566,27 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
         item = expand_args(source_word, facts.env)[0] if "$" in source_word else source_word  # `${JAR}.jar`: app.jar
         name = posixpath.basename(item.rstrip("/"))
         unpacked = instruction.keyword == "ADD" and "://" not in item and _LOCAL_ARCHIVE.search(name)
+        # (`COPY --from=b /bin/app /bin`: a file goes into the directory the image has)
+        inside = into_directory or (target in _SYSTEM_DIRECTORIES and _names_a_program(item))
         if not (unpacked or "$" in item):
-            facts.copied += [(instruction.line, path) for path in _landings(item, target, into_directory)]
+            facts.copied += [(instruction.line, path) for path in _landings(item, target, inside)]
             if not _names_a_file(item):
                 facts.copied_trees.append((instruction.line, target, item, source))
         if unpacked:
             placed.append(target)  # (ADD unpacks a local archive into the directory: the archive is not there)
+        elif inside and not into_directory:
+            placed.append(copy_landing(item, target, inside))
         elif not into_directory:
             placed.append(target)
-        elif _names_a_file(item) and not item.endswith("/"):
+        elif _names_a_file(item) or (target in _SYSTEM_DIRECTORIES and _names_a_program(item)):
             placed.append(copy_landing(item, target, into_directory))
-        elif target != "/" and not (target in _SYSTEM_DIRECTORIES and _unnamed(item)):
+        elif target != "/" and target not in _SYSTEM_DIRECTORIES:
             placed.append(target)  # a directory's contents or a glob, or one file: all inside the target
         else:
-            unplaced = True  # into / or a system directory, with names this file does not show
+            # into / or a directory the image fills itself, with names this file does not show (`COPY scripts/
+            # /usr/local/bin/`, `COPY --from=build /out/app /bin/`: a file, or a directory whose contents land
+            # there): the runtime repeats the copy; the whole directory would bring the builder's own files
+            unplaced = True
     if external:
         # files from another image (a tool, a prebuilt app): a runtime repeats the copy from that image
         facts.unplaced_copies.append((instruction, target))
@@ -632,6 +639,14 @@ def _names_a_file(source: str) -> bool:
     """`docker-entrypoint.sh` names a file; `.`, `src/`, `*.jar` and `app` may be directories or many files."""
     name = posixpath.basename(source.rstrip("/"))
     return not source.endswith("/") and "*" not in name and "?" not in name and "." in name.strip(".")
+
+
+def _names_a_program(source: str) -> bool:
+    """`/bin/server`, `bin/run-server`, `/go/bin/app`: a file inside a bin directory (a program), not a directory
+    whose contents a COPY would spread into its destination."""
+    parent = posixpath.basename(posixpath.dirname(source))
+    return _names_a_file(source) or (not _unnamed(source) and parent in ("bin", "sbin")
+                                     and not any(c in source for c in "*?["))
 
 
 def _shell_words(text: str) -> list[str]:

@@ -7,6 +7,7 @@ import re
 
 from migrator.findings import finding
 from migrator.model import Finding, Options
+from migrator.parse.dockerfile import Instruction
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
 from migrator.plan.runtime_choice import BASE_IMAGES, RuntimeOverride, kept_toolchain
@@ -38,6 +39,7 @@ class StagePlan:
     runtime_override: str | None = None  # final stage: the runtime image the start command needs
     single_stage: bool = False  # final stage: kept as one stage on the base image (shell and apk kept)
     base_packages: tuple[str, ...] = ()  # single stage: what the original image had, installed with apk
+    shell_for_runs: bool = False  # a build stage moved to a -dev image for the RUNs of stages built on it
 
     @property
     def runtime_choice(self) -> str | None:
@@ -74,9 +76,10 @@ class FilePlan:
 
 
 def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
-              override: RuntimeOverride | None = None, files: BuildContext | None = None) -> FilePlan:
+              override: RuntimeOverride | None = None, files: BuildContext | None = None,
+              final_runs: bool = False) -> FilePlan:
     """`override`: the runtime the final stage's start command needs (see plan.runtime_choice); `files`: the
-    build context on disk, if any."""
+    build context on disk, if any; `final_runs`: the migration adds a RUN to the split final stage's builder."""
     from migrator.plan.roles import chain, left_as_written, refused_role
 
     plans: list[StagePlan] = []
@@ -99,6 +102,7 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
                                  builds_for_others=stage.index not in final_chain and _used_later(staged, stage)))
     if override is not None and plans and plans[-1].migrated:
         _apply_override(plans[-1], override, options, rules)
+    _shell_for_runs(plans, rules, final_runs)
     _note_targets(plans, staged)
     return FilePlan(staged, plans, options, rules, files or BuildContext(None))
 
@@ -125,6 +129,47 @@ def _note_targets(plans: list[StagePlan], staged: StagedFile) -> None:
                                      f"--target {plan.stage.label}). It is migrated as a build stage on {image}, with "
                                      "a shell and apk; migrate it as a Dockerfile of its own (the stages it needs and "
                                      "it last) for a distroless runtime"))
+
+
+def _shell_for_runs(plans: list[StagePlan], rules: RuleSet, final_runs: bool = False) -> None:
+    """A build stage on an image without a shell (aspnet-runtime for `FROM mcr.../aspnet AS base`) that a stage
+    built FROM it runs a RUN on (`FROM base AS final` + `RUN mkdir`, split into a builder FROM base): the stage
+    moves to the image's -dev variant (or wolfi-base), or the RUN stops the build. A runtime stage the split
+    makes starts from the image rule's runtime, not from this stage, and stays distroless. `final_runs`: the
+    builder of the split final stage gets a RUN from the migration itself (`RUN mkdir -p` for a VOLUME)."""
+    for plan in plans:
+        if plan.stage.parent is not None or plan.role != BUILDER or plan.image is None or plan is plans[-1]:
+            continue
+        if rules.image_model(plan.image).shell:
+            continue
+        built_on = [p.stage for p in plans if p.migrated and p.stage.root_stage() is plan.stage
+                    and (p.image is None or p is plan)]
+        runs: list[tuple[Stage, Instruction | None]] = [
+            (stage, run) for stage in built_on for run in stage.instructions
+            if run.keyword == "RUN" and run.json_args() is None]  # (exec form needs no shell)
+        if final_runs and plans[-1].stage.root_stage() is plan.stage:
+            runs.append((plans[-1].stage, None))
+        shell_image = _with_shell(plan.image, rules)
+        if not runs or shell_image is None:
+            continue
+        stage, run = runs[0]
+        what = f"the RUN of stage '{stage.label}' (line {run.line})" if run else \
+            f"a RUN the migration adds to stage '{stage.label}'"
+        plan.findings.append(finding("MIG590", run.line if run else stage.from_item.line, f"stage "
+                                     f"'{plan.stage.label}' moves to {shell_image.rsplit('/', 1)[-1]}: {what} runs "
+                                     f"on it, and {image_name(plan.image)} has no shell"))
+        plan.image, plan.shell_for_runs = shell_image, True
+
+
+def _with_shell(image: str, rules: RuleSet) -> str | None:
+    """The -dev image of `image`'s shell partner (aspnet-runtime -> dotnet-sdk:latest-dev: the same programs),
+    else of `image` itself, else wolfi-base."""
+    registry, _, name_tag = image.rpartition("/")
+    name, _, tag = name_tag.partition(":")
+    partner = rules.image_facts(name).shell_partner
+    if partner is not None and rules.image_facts(partner).dev:
+        return f"{registry}/{partner}:{tag or 'latest'}-dev"
+    return _builder_for_runtime(image, rules)
 
 
 def _refuse(stage: Stage, why: str) -> StagePlan:

@@ -40,6 +40,29 @@ def ran_as_root(facts: StageFacts) -> bool:
     return "nonroot" not in resolved and not resolved.startswith(("bitnami/", "docker.io/bitnami/"))
 
 
+def original_user(facts: StageFacts) -> str:
+    """Who ran the original final stage's command, said plainly: `root`, or the non-root uid its image runs as
+    when no USER line changed it (Red Hat's s2i images: 1001, the owner of their /opt/app-root, so what the app
+    wrote there is given to the runtime user as it would be for root)."""
+    root = facts.stage.root_stage()
+    image = _image_user(root.ref.short_name, root.ref.tag) if facts.user is None and root.ref is not None else None
+    return f"uid {image} (the user of {root.ref.short_name})" if image is not None and root.ref is not None else "root"
+
+
+def _image_user(repository: str, tag: str | None) -> str | None:
+    """The non-root USER the source image runs as (rules/chainguard-images.yaml upstream `user`), or None."""
+    from migrator.regex import glob_match
+    from migrator.rules.data import builtin_data
+
+    for entry in builtin_data("chainguard-images.yaml").get("upstream") or []:
+        tags = entry.get("tags") or []
+        if glob_match(repository, entry["match"]) and (not tags or (tag is not None and any(
+                glob_match(tag, t) for t in tags))):
+            user = entry.get("user")
+            return str(user) if user is not None and str(user) not in _ROOT_USERS else None
+    return None
+
+
 def data_directories(facts: StageFacts) -> list[str]:
     """Absolute paths of the directories the start command names as where it writes (`--data ./data`)."""
     words: list[str] = []

@@ -63,7 +63,7 @@ def convert_command(instruction: Instruction, env: dict[str, str | None], runtim
         converted = _shell_to_argv(argv[2], instruction.line, env, runtime_has_shell, outcome, build_args)
         changed = converted != argv
         argv = converted
-    stripped = _strip_wrappers(argv, instruction.line, runtime_tools, outcome)
+    stripped = strip_wrappers(argv, instruction.line, runtime_tools, outcome)
     changed |= stripped != argv
     outcome.argv = stripped if changed else None
     return outcome
@@ -274,10 +274,15 @@ def _drop_jvm_option_variables(body: str, env: dict[str, str | None], line: int,
     return _JVM_OPTION_VARIABLES.sub("", body)
 
 
-def _strip_wrappers(argv: list[str], line: int, runtime_tools: set[str], outcome: CommandOutcome) -> list[str]:
+def strip_wrappers(argv: list[str], line: int, runtime_tools: set[str], outcome: CommandOutcome,
+                   keep: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """`argv` without the gosu/su-exec (the runtime runs as nonroot) and the init wrappers not in
+    `runtime_tools` in front; the wrappers in `keep` stay."""
     result = list(argv)
     while result:
         name = posixpath.basename(result[0])
+        if name in keep:
+            break
         if name in _PRIVILEGE_DROPPERS and len(result) > _PRIVILEGE_DROPPERS[name]:
             outcome.findings.append(finding("MIG508", line, f"`{name} {result[1]}` removed: the runtime "
                                             "already runs as nonroot"))

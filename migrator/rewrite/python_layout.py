@@ -23,6 +23,9 @@ from migrator.regex import lazy as lazy_re
 VENV = "/opt/venv"
 _SITE_PACKAGES = lazy_re(r"^/usr/local/lib/python3[.\d]*(/site-packages)?/?$")
 _LOCAL_BIN = lazy_re(r"^/usr/local/bin/?$")
+_WHOLE_PREFIX = ("/usr/local", "/usr/local/lib")  # copied whole, to the same path: site-packages is inside
+# a RUN that writes into /usr/local by other means than pip: a path there, or `make install` (its default prefix)
+_OTHER_PREFIX_WRITERS = lazy_re(r"/usr/local\b|\bmake\b[^\n;&|]*\binstall\b|--install\b")
 
 
 def port_site_packages(plan: FilePlan, newline: str) -> list[Finding]:
@@ -47,13 +50,32 @@ def _site_packages_source(plan: FilePlan, stage: Stage, item: object) -> Stage |
     if not isinstance(item, Instruction) or item.keyword != "COPY" or not item.flags.get("from"):
         return None
     words = item.json_args() or item.body.split()
-    if len(words) != 2 or not _SITE_PACKAGES.match(words[0]):
+    if len(words) != 2 or not (_SITE_PACKAGES.match(words[0]) or _whole_prefix(words)):
         return None
     source = plan.staged.stage_by_reference(item.flags["from"], before=stage.index)
     if source is None or not plan.stages[source.index].migrated:
         return None
     image = plan.inherited_image(plan.stages[source.index])
     return source if plan.rules.image_model(image).has_program("python3") else None
+
+
+def _whole_prefix(words: list[str]) -> bool:
+    """`COPY --from=build /usr/local /usr/local` (or /usr/local/lib): Docker Hub python's prefix, which holds
+    site-packages and the console scripts."""
+    return words[0].rstrip("/") in _WHOLE_PREFIX and words[1].rstrip("/") == words[0].rstrip("/")
+
+
+def _prefix_written_otherwise(builder: Stage) -> bool:
+    """Whether something besides pip writes into /usr/local in the builder's chain (a COPY there, a download,
+    `make install`): the whole-prefix copy then stays, beside the virtualenv's."""
+    chain = [i for s in builder.chain() for i in s.instructions]
+    for instruction in chain:
+        words = instruction.words()
+        if instruction.keyword in ("COPY", "ADD") and len(words) > 1 and words[-1].startswith("/usr/local"):
+            return True
+        if instruction.keyword == "RUN" and _OTHER_PREFIX_WRITERS.search(instruction.raw):
+            return True
+    return False
 
 
 def _install_into_venv(builder: Stage, newline: str) -> bool:
@@ -79,7 +101,11 @@ def _take_the_venv(plan: FilePlan, stage: Stage, copy: Instruction, builder: Sta
     if raw == copy.raw:
         return []
     position = stage.items.index(copy)
-    stage.items[position] = parse_instruction(raw, copy.line, copy.escape)
+    kept = _whole_prefix(words) and _prefix_written_otherwise(builder)
+    if kept:  # (what else the builder put in /usr/local still comes with the original copy)
+        stage.items.insert(position, parse_instruction(raw, copy.line, copy.escape))
+    else:
+        stage.items[position] = parse_instruction(raw, copy.line, copy.escape)
     scripts = _redirect_local_bin(stage, builder)
     named = _copy_scripts_from_the_venv(stage, builder)
     started = _start_from_the_venv(stage, builder)
@@ -89,6 +115,7 @@ def _take_the_venv(plan: FilePlan, stage: Stage, copy: Instruction, builder: Sta
     return [finding("MIG515", copy.line, f"{words[0]} is where Docker Hub's pip installs; Chainguard's python "
                     f"keeps packages in /usr/lib/python3.X: '{builder.label}' installs into a virtualenv at {VENV}, "
                     "which this stage copies and puts first on its PATH"
+                    + (f" (the copy of {words[0]} stays for what else '{builder.label}' put there)" if kept else "")
                     + ("; the copy of /usr/local/bin is dropped: the console scripts are in the virtualenv"
                        if scripts else "")), *named, *started]
 

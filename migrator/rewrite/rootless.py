@@ -108,8 +108,10 @@ def _into(item: Instruction, current_workdir: str, final_workdir: str) -> bool:
 
 
 def _warning(facts: StageFacts, paths: list[str], uid: int) -> Finding:
-    return finding("MIG555", facts.stage.from_item.line, f"the original ran as root; the runtime runs as nonroot "
-                   f"(uid {uid}): {', '.join(paths)} made the app's own; any other path it writes must be too "
-                   "(COPY --chown, or a directory created in the builder)")
+    from migrator.plan.writable import original_user
+
+    return finding("MIG555", facts.stage.from_item.line, f"the original ran as {original_user(facts)}; the runtime "
+                   f"runs as nonroot (uid {uid}): {', '.join(paths)} made the app's own; any other path it writes "
+                   "must be too (COPY --chown, or a directory created in the builder)")
 
 

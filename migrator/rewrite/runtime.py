@@ -104,7 +104,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         gone = removed_paths(facts)  # `COPY src /build` ... `rm -rf /build`: gone
         for destination in facts.copy_destinations:
             if not any(target != "/" and _inside(destination, target) for target in gone):
-                wanted.append(Copy(destination, destination))
+                wanted.append(Copy(destination, destination, root_owned=root_owned_program(facts, destination)))
         owned = set(made_data_directories(facts))  # (the app wrote there as root: now as uid 65532)
         wanted += [Copy(path, path, chown=path in owned) for path in made_directories(facts)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts) if not removed(c.source)]
@@ -113,7 +113,8 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         # what the original final stage received besides its build inputs (config, scripts, assets):
         # not inside a directory where the stage builds (sources, manifests)
         workdirs = {command.workdir for command in facts.commands if command.workdir != "/"}
-        wanted += [Copy(d, d) for d in facts.copy_destinations if not any(_inside(d, w) for w in workdirs)]
+        wanted += [Copy(d, d, root_owned=root_owned_program(facts, d)) for d in facts.copy_destinations
+                   if not any(_inside(d, w) for w in workdirs)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
     wanted += [Copy(path, path) for path in touched_files(facts) if not removed(path)]  # `touch /.in-container`
@@ -138,7 +139,68 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     first: dict[tuple[str, str], int] = {}  # (a kept copy may have gained --chown: found by its paths)
     for index, copy in enumerate(wanted):
         first.setdefault((copy.source, copy.destination), index)
-    return sorted(kept, key=lambda c: first.get((c.source, c.destination), 0))
+    ordered = sorted(kept, key=lambda c: first.get((c.source, c.destination), 0))
+    moves = {old: new for old, new, _ in relocations(context)}
+    return [Copy(c.source, moves[c.destination], c.chown, c.root_owned) if c.destination in moves else c
+            for c in ordered]
+
+
+def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
+    """(path, where the runtime puts it, why) for each tree the stage copied in from a builder that the runtime
+    image would not look for where it was (`COPY --from=builder /install /usr/local`, `pip install --prefix`:
+    under /usr; /root/.local: the nonroot user's home). The runtime copies the stage's path to the new place."""
+    from migrator.parse.words import split_words
+    from migrator.rewrite.relocate import relocation
+
+    staged, stage = context.staged, context.facts.stage
+    if staged is None or context.keep_root:
+        return []
+    found: list[tuple[str, str, str]] = []
+    for instruction in stage.instructions:
+        source = instruction.flags.get("from") if instruction.keyword == "COPY" else None
+        builder = staged.stage_by_reference(source, before=stage.index) if source else None
+        if builder is None:
+            continue
+        try:
+            words = instruction.json_args() or split_words(instruction.body)
+        except ValueError:  # (an unclosed quote: BuildKit's error to report, not this reader's)
+            continue
+        if len(words) != 2:
+            continue
+        change = relocation(staged, context.ecosystem, builder, words[0], words[1])
+        if change is not None and change[0].rstrip("/") != words[1].rstrip("/"):
+            found.append((words[1].rstrip("/") or "/", change[0], change[1]))
+    return found
+
+
+def follow_relocations(instruction: Instruction, moves: list[tuple[str, str, str]]) -> Instruction:
+    """An ENV line of the runtime that names a relocated path (PATH=/root/.local/bin:$PATH) follows it."""
+    from migrator.parse.dockerfile import parse_instruction
+
+    if not moves or instruction.keyword != "ENV":
+        return instruction
+    raw = instruction.raw
+    for old, new, _ in moves:
+        raw = re.sub(rf"{re.escape(old)}(?=[/:\"'\s]|$)", new, raw)
+    return instruction if raw == instruction.raw else parse_instruction(raw, instruction.line, instruction.escape)
+
+
+# where a program the original copied in stays root's: the app user must not be able to rewrite what it runs
+_PROGRAM_DIRECTORIES = frozenset({"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"})
+
+
+def root_owned_program(facts: StageFacts, path: str) -> bool:
+    """A file a COPY/ADD put into a PATH directory without --chown (`COPY --from=build /bin/server /bin/`), which no
+    RUN of the stage gave away (chown): root-owned in the original, whatever its USER; so in the runtime."""
+    if posixpath.dirname(path) not in _PROGRAM_DIRECTORIES:
+        return False
+    lines = {line for line, copied in facts.copied if copied == path}
+    copies = [i for i in facts.stage.instructions if i.line in lines and i.keyword in ("COPY", "ADD")]
+    if not copies or any("chown" in i.flags for i in copies):
+        return False
+    return not any(command.resolve(word, facts.env) in (path, posixpath.dirname(path))
+                   for command in facts.commands_named("chown", "chgrp") for word in command.words[1:]
+                   if not word.startswith("-"))
 
 
 class _Directories:
@@ -374,6 +436,8 @@ def _note_uncarried(context: RuntimeContext) -> None:
 
 def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
     lines = []
+    line = context.facts.stage.from_item.line
+    context.findings += [finding("MIG516", line, f"{path}: {why}") for path, _, why in relocations(context)]
     copies = runtime_copies(context)
     context.findings += _unserved_copies(context, [copy.destination for copy in copies])
     for copy in copies:
@@ -450,7 +514,8 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
         into_directory = copies_into_directory(words[-1], len(words) - 1)
         destination = target.rstrip("/") + "/" if into_directory else target
         flags = [f"--{name}={value}" for name, value in instruction.flags.items() if name in ("from", "chmod")]
-        if context.chown or "chown" in instruction.flags:
+        # (programs put into a PATH directory stay root's, as the original's COPY left them)
+        if (context.chown and target not in _PROGRAM_DIRECTORIES) or "chown" in instruction.flags:
             flags.append(f"--chown={context.uid}:{context.uid}")
         lines.append(copy_instruction(instruction.keyword, flags, [*words[:-1], destination], context.newline))
     return lines
@@ -746,9 +811,10 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     facts = context.facts
     carried = carried_instructions(facts)
     out: list[str] = [from_line]
+    moves = relocations(context)  # (once: a stage may carry thousands of ENV lines)
     for instruction in carried:
         if instruction.keyword in CARRIED_FIRST:
-            out += finalize_instruction(instruction, context)
+            out += finalize_instruction(follow_relocations(instruction, moves), context)
     if context.plan.env:
         out.append("ENV " + " ".join(context.plan.env) + context.newline)
     out += _package_lines(context)

@@ -18,8 +18,10 @@ from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
+from migrator.rewrite.appends import append_before_start
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
+from migrator.rewrite.commands import CommandOutcome, exec_form
 from migrator.rewrite.copied_trees import CopiedTree, tree_may_have
 from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts, translate_heredoc_scripts
 from migrator.rewrite.dockerhub_homes import dockerhub_homes, env_line, home_env, source_env_read
@@ -359,9 +361,12 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     out.findings += carry_libraries(plan, runtime_plan, out.packages)
     if runtime_plan.builder_appends:
         last_user = facts_with_parents(stage).user
-        if last_user is not None and last_user.split(":")[0] not in ("root", "0"):
-            body = _ensure_newline(body, newline) + f"USER root{newline}"
-    body += "".join(a.replace("\n", newline) + newline for a in runtime_plan.builder_appends)
+        as_root = last_user is not None and last_user.split(":")[0] not in ("root", "0")
+        if last_user is None and plan.root_of(final).shell_for_runs and not re.search(r"(?m)^USER\b", body):
+            as_root = plan.rules.image_model(builder_image).uid != 0  # (the -dev image's nonroot user)
+        added = (f"USER root{newline}" if as_root else "") + "".join(
+            a.replace("\n", newline) + newline for a in runtime_plan.builder_appends)
+        body = append_before_start(_ensure_newline(body, newline) if body else body, added, stage.from_item.escape)
     out.text += _ensure_newline(body, newline) if body else ""
     root = plan.root_of(final)
     runtime_image = final.runtime_override or runtime_plan.image or root.runtime_choice
@@ -469,16 +474,16 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
     """Let the ecosystem move a `COPY --from=stage` destination the runtime image would not look in."""
     from migrator.parse.dockerfile import parse_instruction
     from migrator.parse.words import split_words
+    from migrator.rewrite.relocate import relocation
 
-    adjust = getattr(ecosystem_for(stage_plan.ecosystem), "adjust_copy", None)
     source = item.flags.get("from") if isinstance(item, Instruction) and item.keyword == "COPY" else None
     stage = plan.staged.stage_by_reference(source, before=stage_plan.stage.index) if source else None
-    if adjust is None or stage is None or not isinstance(item, Instruction):
+    if stage is None or not isinstance(item, Instruction):
         return item
     words = item.json_args() or split_words(item.body)
     if len(words) != 2:
         return item
-    change = adjust(facts_with_parents(stage), words[0], words[1])
+    change = relocation(plan.staged, stage_plan.ecosystem, stage, words[0], words[1])
     if change is None:
         return item
     destination, message = change
@@ -585,6 +590,10 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                 out.findings.append(finding("MIG102", item.line))
                 out.findings += [f for f in [foreign_package_manager(item)] if f is not None]
             text.append(item.raw)
+        elif item.keyword in ("CMD", "ENTRYPOINT") and (unwrapped := _without_wrappers(plan, stage_plan, item,
+                                                                                     newline)) is not None:
+            text.append(unwrapped[0])  # (gosu on a kept service image that lacks it: the stage runs as its user)
+            out.findings += unwrapped[1]
         elif (modern := modernized(item)) is not None:
             text.append(modern[0])
             out.findings.append(modern[1])
@@ -608,6 +617,33 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body + _back_to_the_image_user(plan, stage_plan, items, body, newline)
     return body
+
+
+def _without_wrappers(plan: FilePlan, stage_plan: StagePlan, item: Instruction, newline: str
+                      ) -> tuple[str, list[Finding]] | None:
+    """The exec-form start command of a final stage kept as one stage on its -dev image (a service with RUN
+    steps, MIG583), without the gosu/su-exec (MIG508) or tini (MIG509) in front that the image lacks: the image
+    already runs as its own user, and the command would fail with `not found` at every start."""
+    from migrator.records import replace
+    from migrator.rewrite.commands import strip_wrappers
+
+    argv = item.json_args()
+    if stage_plan is not plan.final or not stage_plan.single_stage or not argv or \
+            plan.root_of(stage_plan).ecosystem != "service":
+        return None  # (on wolfi-base, which runs as root, gosu's user would be lost: the start check says so)
+    model = plan.rules.image_model(plan.inherited_image(stage_plan))
+    runs = " ".join(i.logical for stage in stage_plan.stage.chain() for i in stage.instructions if i.keyword == "RUN")
+    present = {posixpath.basename(w) for w in argv if model.has_program(posixpath.basename(w))
+               or re.search(rf"(?<![\w-]){re.escape(posixpath.basename(w))}(?![\w-])", runs)}
+    outcome = CommandOutcome(argv=None)
+    stripped = strip_wrappers(argv, item.line, present, outcome, keep=present)
+    if stripped == argv or not stripped:
+        return None
+    image = plan.inherited_image(stage_plan).rsplit("/", 1)[-1]
+    notes = [replace(f, message=f"{f.message.split(':')[0]}: {image} does not have it (the command would fail "
+                     "with `not found`); the stage runs as the image's own user") if f.code == "MIG508" else f
+             for f in outcome.findings]
+    return exec_form(item.keyword, stripped, newline), notes
 
 
 def _missing_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction,

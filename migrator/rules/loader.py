@@ -204,6 +204,7 @@ class UpstreamDefaults:
     # the WORKDIR is the server's own directory (httpd's /usr/local/apache2, tomcat's /usr/local/tomcat, redis's
     # /data), not an app directory: a stage adds files to it, and only those are the app's
     server_workdir: bool = False
+    user: str | None = None  # the USER the image runs as when it is not root (Red Hat's s2i images: 1001)
 
 
 def builtin_rules_dir() -> Path:
@@ -481,7 +482,7 @@ def _dockerhub_path(path: str, value: Any, origin: str) -> tuple[str, tuple[tupl
 
 
 _UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers",
-                  "server_workdir"}
+                  "server_workdir", "user"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -504,6 +505,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         env=checks.env(raw.get("env"), f"{where}: env") if raw.get("env") is not None else (),
         servers=tuple(checks.words(raw.get("servers"), f"{where}: servers")),
         server_workdir=checks.boolean(raw.get("server_workdir"), f"{where}: server_workdir", False),
+        user=str(raw["user"]) if raw.get("user") is not None else None,
     )
 
 

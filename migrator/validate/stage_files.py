@@ -49,6 +49,8 @@ class Context:
     # paths a build may have written under a name the file does not show (`go install ./...` into GOBIN): no
     # proof either way, so the start check says "unverified" rather than "broken" for them
     maybe: list[str] = field(default_factory=list)
+    # build-context directories or globs copied over a looked-up path whose names cannot be read (no --context)
+    unread: list[str] = field(default_factory=list)
 
     def go_installs(self, view: StageView) -> list[tuple[str, list[str] | None]]:
         """plan.go_install.go_installs of the view's stage chain, read once."""
@@ -109,13 +111,47 @@ def locate(view: StageView, context: Context, program: str) -> Located | None:
         return _find(view, context, absolute(program, view.workdir, view.env), depth=0, by_name=False)
     # what is certainly there (the image's programs, files copied by name) before what may be there
     # (a name in a directory of unknown contents): the check must not credit a guess over a fact
-    for certain in (True, False):
-        for directory in view.path_dirs:
-            found = _find(view, context, posixpath.join(directory, program), depth=0, by_name=True,
-                          certain=certain)
-            if found is not None:
-                return found
+    for directory in view.path_dirs:
+        found = _find(view, context, posixpath.join(directory, program), depth=0, by_name=True, certain=True)
+        if found is not None:
+            return found
+    # then the Dockerfile's own file of that name in a directory it copies from the build context (`COPY bin/
+    # /usr/local/bin/`, read on disk), before the guess that an installer's bin/ (a virtualenv's) holds the name
+    for directory in view.path_dirs:
+        path = posixpath.join(directory, program)
+        if _from_context_directory(view, context, path, depth=0):
+            return _find(view, context, path, depth=0, by_name=True) or Located(path, "copied")
+    for directory in view.path_dirs:
+        found = _find(view, context, posixpath.join(directory, program), depth=0, by_name=True)
+        if found is not None:
+            return found
     return None
+
+
+def _from_context_directory(view: StageView, context: Context, path: str, depth: int) -> bool:
+    """Whether the file at `path` is a build-context file that a COPY of a directory put there (followed through
+    the stages it was copied from), as the context on disk shows. Without the context on disk, when the file also
+    installs dependencies, a file directly in such a directory (or with a context that lacks the directory) may be
+    any name but a console script an install of the file writes (rules/dockerhub.yaml `console_scripts`): the
+    Dockerfile's own file, unread, rather than a guess at what pip wrote."""
+    if depth > 3:
+        return False
+    for placed in reversed(view.placed):
+        if not placed.tree or not inside(path, placed.path) or placed.path == "/" or placed.external:
+            continue
+        relative = path[len(placed.path):].lstrip("/")
+        if placed.from_stage is None:
+            if "*" in placed.source or not relative:
+                continue
+            directory = placed.source.rstrip("/") or "."
+            if not context.files.is_directory(directory):
+                return "/" not in relative and _installs(context) and not _console_script(context, relative)
+            return context.files.kind(posixpath.join(directory, relative)) is not None
+        source_view = context.view(placed.from_stage)
+        source_path = absolute(posixpath.normpath(posixpath.join(placed.source.rstrip("/") or "/", relative)),
+                               source_view.workdir, source_view.env)
+        return _from_context_directory(source_view, context, source_path, depth + 1)
+    return False
 
 
 def _find(view: StageView, context: Context, path: str, depth: int, by_name: bool,
@@ -153,7 +189,12 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
     if placed.from_stage is None or depth > 3:
         # the build context (readable with --context: `COPY bin/ /usr/local/bin/` of a bin/myapp there) or another
         # image: otherwise its files are not ours to see
-        if placed.from_stage is None and not placed.external and by_name and "*" not in placed.source:
+        if placed.from_stage is None and not placed.external and by_name and (
+                context.files.directories_in(placed.source) is None):  # (no context, a glob, or not this one)
+            if posixpath.dirname(path) == placed.path.rstrip("/"):  # (into the PATH directory itself)
+                context.unread.append(placed.source)
+            return placed.path == path
+        if placed.from_stage is None and not placed.external and by_name:
             relative = path[len(placed.path):].lstrip("/")
             inside_context = posixpath.join(placed.source.rstrip("/") or ".", relative)
             return placed.path == path or context.files.kind(inside_context) is not None
@@ -174,6 +215,20 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
     # a guess: the copied bin/ of an install tree (/opt/venv/bin, /usr/local/bundle/bin) holds what its installer
     # wrote, but not a program an OS package of the stage installs (apt nodejs's node is in /usr/bin)
     return not _os_package_program(view, context, posixpath.basename(source_path))
+
+
+def _installs(context: Context) -> bool:
+    """Whether a RUN of the file installs dependencies whose bin/ the start check may guess a name is in."""
+    return any(INSTALLERS.search(i.raw) for stage in context.staged.stages for i in stage.instructions
+               if i.keyword == "RUN")
+
+
+def _console_script(context: Context, name: str) -> bool:
+    """Whether a pip install of the file writes a console script of this name, as far as its lines show."""
+    from migrator.plan.ecosystems.python_scripts import pip_scripts
+    from migrator.plan.facts import read_facts
+
+    return any(pip_scripts(read_facts(stage)).provides(name) for stage in context.staged.stages)
 
 
 def _made_elsewhere(view: StageView, context: Context, path: str) -> bool:

@@ -132,7 +132,8 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     elif report.status == "single-stage":
         problems.append(Problem("MIG542", final.from_item.line, report.reason))
     elif report.status == "unverified":
-        problems.append(Problem("MIG589" if report.need == "unknown-name" else "MIG548", line, report.reason))
+        problems.append(Problem("MIG589" if report.need in ("unknown-name", "unread") else "MIG548", line,
+                                report.reason))
     return report, problems
 
 
@@ -267,6 +268,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     rest = argv[unwrapped.program_index:]
     inner = inner_program(rest[2]) if is_shell_c(rest) else None
     context.maybe.clear()
+    context.unread.clear()
     located = locate(view, context, program)
     if located is None and posixpath.basename(program) == "bash" and model.shell:
         return RuntimeReport(image, argv, "broken", f"`{program}` is bash and {short_image(image)} has none "
@@ -290,6 +292,12 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "unverified", f"`{program}` may be one of the programs a build writes under "
                              f"names this file does not show ({_maybe_where(context.maybe)}): check that one is "
                              f"called {posixpath.basename(program)}", program=program, need="unknown-name")
+    if located is None and context.unread:
+        unread = ", ".join(f"`{s}`" for s in dict.fromkeys(context.unread))
+        return RuntimeReport(image, argv, "unverified", f"`{program}` may be in what the build context's {unread} "
+                             "puts on its PATH, which is not on disk to read: check that it holds a program "
+                             f"called {posixpath.basename(program)}, or give --context so that the check reads it",
+                             program=program, need="unread")
     if located is None:
         if not model.known:
             return RuntimeReport(image, argv, "unverified", f"{short_image(image)} is not in the image model: "

@@ -5,7 +5,7 @@
 
 What a build would only reveal late (or never, for USER root) is caught here:
 - the final stage has no shell-form RUN and no shell-form CMD/ENTRYPOINT/HEALTHCHECK when its image
-  has no shell (MIG601, MIG602);
+  has no shell (MIG601, MIG602), nor has any other stage a shell-form RUN (MIG612);
 - every ``COPY --from`` names an earlier stage or an image (MIG603, MIG608);
 - the final user is not root (MIG604);
 - files the entrypoint refers to are copied into the final stage (MIG605);
@@ -271,6 +271,7 @@ class Checker:
         facts = self.base_facts(self.final)
         instructions = [ins for st in chain for ins in st.instructions]
         self.check_shell(instructions, facts)
+        self.check_build_stage_shells()
         self.check_user(chain, instructions, facts)
         self.check_entrypoint_files(chain, instructions)
         self.check_chown_names(chain, instructions)
@@ -351,6 +352,21 @@ class Checker:
                     ins.line,
                     f"shell-form HEALTHCHECK CMD runs through /bin/sh: {why}; use the exec form",
                 )
+
+    def check_build_stage_shells(self) -> None:
+        """A shell-form RUN in a stage before the final one whose image, through its FROM <stage> chain, has no
+        shell (the final stage's chain is check_shell's)."""
+        assert self.final is not None
+        for stage in self.staged.stages[:-1]:
+            chain = self.chain(stage)
+            runs = [i for i in stage.instructions if i.keyword == "RUN" and exec_form(i) is None]
+            if not runs or any(i.keyword == "SHELL" for st in chain for i in st.instructions):
+                continue
+            facts = self.base_facts(stage)
+            if facts.shell is False:
+                for ins in runs:
+                    self.add("MIG612", None, ins.line, f"shell-form RUN in stage '{stage.label}' on {facts.ref}, "
+                             "which has no shell: build the stage on its -dev image")
 
     def check_user(self, chain: list[Stage], instructions: list[Instruction], facts: ImageFacts) -> None:
         user_ins = [ins for ins in instructions if ins.keyword == "USER"]

@@ -107,7 +107,8 @@ def test_without_package_json_a_preloaded_package_may_be_a_dev_dependency() -> N
 def test_a_start_that_needs_no_dev_dependency_is_pruned_and_says_how_to_keep_them(
         tmp_path: Path, start: str, dependencies: dict[str, str]) -> None:
     result = migrate(app('CMD ["npm", "start"]'), context=context(tmp_path, {"start": start}, dependencies))
-    assert builder_stage(result).endswith('CMD ["npm", "start"]\nRUN npm prune --omit=dev\n\n# Runtime stage on node (no package manager)')
+    assert builder_stage(result).endswith(  # (the prune before the stage's start line: issue 9)
+        'RUN npm prune --omit=dev\nCMD ["npm", "start"]\n\n# Runtime stage on node (no package manager)')
     [note] = [f for f in result.findings if f.code == "MIG517"]
     assert note.severity is Severity.INFO and "are pruned" in note.message
     assert "must be in package.json's dependencies" in note.message

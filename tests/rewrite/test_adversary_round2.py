@@ -26,7 +26,7 @@ def test_an_env_last_line_and_a_volume_do_not_glue() -> None:
 
 def test_crlf_file_without_final_newline_gets_crlf() -> None:
     output = migrate('FROM node:20\r\nWORKDIR /app\r\nCOPY . .\r\nRUN npm ci\r\nCMD ["node","server.js"]').dockerfile
-    assert 'CMD ["node","server.js"]\r\nRUN npm prune --omit=dev\r\n' in output
+    assert 'RUN npm prune --omit=dev\r\nCMD ["node","server.js"]\r\n' in output  # (before the start line)
     assert "\n" not in output.replace("\r\n", "")
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import posixpath
-
 from migrator.parse.options import operands, scan
 from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
+from migrator.plan.ecosystems.beside import install_directory, made_beside_the_app
 from migrator.plan.facts import Command
 from migrator.plan.node_package import NodePackage
 
@@ -15,8 +14,8 @@ _PRUNES = (("npm", "npm prune --omit=dev"), ("pnpm", "pnpm prune --prod"))
 _NOT_CHECKED = " (package.json was not read: the start was not checked for a devDependency it needs)"
 # options of npm, yarn and pnpm install that take a value
 _VALUED_SHORT = "Cw"
-_VALUED_LONG = frozenset({"--prefix", "--dir", "--registry", "--cache", "--loglevel", "--workspace", "--filter",
-                          "--omit", "--include", "--only"})
+_VALUED_LONG = frozenset({"--prefix", "--dir", "--cwd", "--registry", "--cache", "--loglevel", "--workspace",
+                          "--filter", "--omit", "--include", "--only"})
 
 
 class Node:
@@ -29,7 +28,7 @@ class Node:
         needs_dev = bool(managed) and self._start_needs_dev(context, package, plan)
         prunes = () if needs_dev else _PRUNES
         for tool, prune in prunes:
-            installs = [c for c in context.commands(tool) if len(c.words) > 1 and c.words[1] in ("ci", "install", "i")]
+            installs = [c for c in context.commands(tool) if _subcommand(c.words) in ("ci", "install", "i")]
             trees = [c for c in installs if _creates_tree(c)]
             if not trees or any(_production_only(c) for c in trees):
                 continue
@@ -51,13 +50,14 @@ class Node:
                       "must be in package.json's dependencies, not devDependencies (move it there, or delete the "
                       f"`RUN {prune}` line to keep every devDependency)")
             break
-        yarn = [c for c in context.commands("yarn") if len(c.words) == 1 or c.words[1] == "install"]
+        yarn = [c for c in context.commands("yarn") if _subcommand(c.words) in ("", "install")]
         if yarn and not needs_dev and not any("--production" in c.words for c in yarn):
             plan.note("MIG517", yarn[-1].line, "yarn installs dev dependencies too: add "
                       "`yarn install --production` after the build so the runtime only gets what it needs")
         static_dir = self._static_site(context)
         if static_dir is not None:
             return self._served_by_nginx(context, static_dir, plan)
+        plan.copies += _modules_beside_the_app(context)
         return plan
 
     def _start_needs_dev(self, context: EcosystemContext, package: NodePackage | None, plan: RuntimePlan) -> bool:
@@ -110,9 +110,37 @@ class Node:
         return plan
 
 
+def _modules_beside_the_app(context: EcosystemContext) -> list[Copy]:
+    """`COPY package.json server.js /srv/` + `RUN cd /srv && npm install` (or `npm ci --prefix /srv`, `yarn --cwd
+    /srv install`, `pnpm -C /srv install`): node_modules is made beside the files the stage copied there."""
+    installs = [c for c in context.commands("npm", "pnpm", "yarn")
+                if _subcommand(c.words) in ("ci", "install", "i", "") and _creates_tree(c)]
+    return made_beside_the_app(context, [(_install_directory(c, context), "node_modules") for c in installs])
+
+
+def _subcommand(words: tuple[str, ...]) -> str:
+    """The word that says what npm, yarn or pnpm does, after the options that come before it (`yarn --cwd /srv
+    install`, `pnpm -C /srv install`, `npm --prefix /srv ci`); "" for none (a bare `yarn` installs)."""
+    index = 1
+    while index < len(words) and words[index].startswith("-"):
+        word = words[index]
+        takes_value = "=" not in word and (word in _VALUED_LONG or (len(word) == 2 and word[1] in _VALUED_SHORT))
+        index += 2 if takes_value else 1
+    return words[index] if index < len(words) else ""
+
+
+def _after_subcommand(words: tuple[str, ...]) -> list[str]:
+    """The words after the subcommand, with the options written before it (`yarn --cwd /srv install`)."""
+    sub = _subcommand(words)
+    if not sub:
+        return list(words[1:])
+    index = words.index(sub, 1)
+    return [*words[1:index], *words[index + 1:]]
+
+
 def _production_only(command: Command) -> bool:
     """`npm ci --omit=dev` (or `--omit dev`), `--only=production`, `pnpm install --prod`: no dev dependencies."""
-    scanned = scan(command.words[2:], _VALUED_SHORT, _VALUED_LONG)
+    scanned = scan(_after_subcommand(command.words), _VALUED_SHORT, _VALUED_LONG)
     wanted = {("--omit", "dev"), ("--only", "production"), ("--only", "prod")}
     return scanned.has(*_PRODUCTION_FLAGS) or bool(wanted & set(scanned.options))
 
@@ -120,38 +148,14 @@ def _production_only(command: Command) -> bool:
 def _creates_tree(command: Command) -> bool:
     """`npm ci`, `npm install` with no package named: the tree package.json describes, which prune
     keeps to its production part. `npm install -g x` or `npm install ./lib` add packages instead."""
-    scanned = scan(command.words[2:], _VALUED_SHORT, _VALUED_LONG)
+    scanned = scan(_after_subcommand(command.words), _VALUED_SHORT, _VALUED_LONG)
     return not scanned.operands and not scanned.has("-g", "--global", "--no-save")
 
 
 def _install_directory(command: Command, context: EcosystemContext) -> str | None:
     """Where the install made node_modules: its WORKDIR, a `--prefix`, or a literal `cd` before it in
     the same RUN; None when a `cd` goes somewhere not known."""
-    from migrator.rewrite.shell_syntax import simple_commands
-
-    words = list(command.words)
-    for option in ("--prefix", "-C", "--dir"):
-        if option in words[:-1]:
-            return command.resolve(words[words.index(option) + 1], context.facts.env)
-    if not command.workdir_known:
-        return None  # (`sh -c "cd $APP && npm ci"`)
-    directory = command.workdir
-    for script, first_line in _scripts(command):
-        for earlier in simple_commands(script, first_line):
-            if earlier.line > command.line or tuple(earlier.words) == command.words:
-                break
-            if earlier.words[:1] == ("cd",) and len(earlier.words) == 2:
-                target = earlier.words[1]
-                if "$" in target or target.startswith("-"):
-                    return None
-                directory = posixpath.normpath(posixpath.join(directory, target))
-    return directory
-
-
-def _scripts(command: Command) -> list[tuple[str, int]]:
-    from migrator.plan.facts import run_scripts
-
-    return run_scripts(command.instruction)
+    return install_directory(command, context, ("--prefix", "-C", "--dir", "--cwd"))
 
 
 ECOSYSTEM = Node()

@@ -8,6 +8,7 @@ stage copies its module (rewrite/needs.py).
 from __future__ import annotations
 
 from migrator.plan.ecosystems.base import EcosystemContext, RuntimePlan
+from migrator.plan.ecosystems.beside import install_directory, made_beside_the_app
 
 _DEFAULT_STARTS = {"php-fpm", "apache2-foreground", "docker-php-entrypoint"}
 
@@ -19,6 +20,9 @@ class Php:
         plan = RuntimePlan()
         if "fpm" in (context.runtime_image or "").rsplit(":", 1)[-1]:
             self._fpm_starts_itself(context, plan)
+        installs = [c for c in context.commands("composer") if {"install", "update", "require"} & set(c.words)]
+        made = [(install_directory(c, context, ("-d", "--working-dir")), "vendor") for c in installs]
+        plan.copies += made_beside_the_app(context, made)  # (`cd /srv && composer install`: /srv/vendor)
         return plan
 
     def _fpm_starts_itself(self, context: EcosystemContext, plan: RuntimePlan) -> None:

@@ -19,6 +19,7 @@ from migrator.plan.ecosystems.base import (
     option_value,
     user_in_force,
 )
+from migrator.plan.ecosystems.beside import made_beside_the_app, resolve_where_run
 from migrator.plan.facts import Command, StageFacts
 
 VENV = "/opt/venv"
@@ -63,7 +64,7 @@ def _existing_venv(context: EcosystemContext) -> str | None:
             # `uv sync` makes the project's environment: .venv next to pyproject.toml (the working directory)
             target = context.facts.env.get("UV_PROJECT_ENVIRONMENT") or ".venv"
         if target:
-            return command.resolve(target, context.facts.env)
+            return resolve_where_run(command, context, target)  # (`cd /srv && python -m venv .venv`)
     return None
 
 
@@ -94,6 +95,18 @@ def _point_start_at_venv(context: EcosystemContext, plan: RuntimePlan) -> None:
         if raw != instruction.raw:
             plan.builder_edits.append(BuilderEdit(instruction.line, instruction.raw, raw))
         plan.note(code, instruction.line, message)
+
+
+def _targets_beside_the_app(context: EcosystemContext, installs: list[Command]) -> list[Copy]:
+    """`COPY requirements.txt app.py /srv/` + `RUN cd /srv && pip install -t deps -r requirements.txt`: the
+    packages are in /srv/deps, beside the files the runtime copies one by one."""
+    made: list[tuple[str | None, str]] = []
+    for command in installs:
+        target = option_value(command.words, "--target", "-t") if _is_pip(command) else None
+        path = resolve_where_run(command, context, target) if target else None
+        if path is not None and path != "/":
+            made.append((posixpath.dirname(path.rstrip("/")), posixpath.basename(path.rstrip("/"))))
+    return made_beside_the_app(context, made)
 
 
 class Python:
@@ -131,6 +144,7 @@ class Python:
             plan.env.append(f'PATH="{venv}/bin:$PATH"')
         for command in installs:
             self._check_install_flags(command, plan)
+        plan.copies += _targets_beside_the_app(context, installs)
         return plan
 
     def _check_install_flags(self, command: Command, plan: RuntimePlan) -> None:

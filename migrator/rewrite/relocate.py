@@ -1,0 +1,49 @@
+"""Where a tree copied out of a builder must land in the runtime when the ecosystem says the original place is
+not where the runtime image looks (`pip install --prefix=/install` + `COPY --from=b /install /usr/local`: under
+/usr on Chainguard python; `pip install --user` output in /root/.local: the nonroot user's home).
+
+The question is asked of the COPY that brings the tree out of the stage that made it, wherever that COPY is:
+in the runtime stage itself, or in an intermediate stage (the original final stage kept as a builder after a
+split, a stage in between) whose path the runtime then copies."""
+
+from __future__ import annotations
+
+from migrator.plan.stages import Stage, StagedFile
+
+_DEPTH = 8  # stages followed back (COPY --from chains are short; a loop cannot form, this only bounds the walk)
+
+
+def relocation(staged: StagedFile, ecosystem: str | None, stage: Stage, source: str,
+               destination: str) -> tuple[str, str] | None:
+    """(new destination, why) for `COPY --from=<stage> <source> <destination>`, or None: kept where it is.
+    When `stage` did not make `source` itself but copied it in (`COPY --from=builder /install /usr/local`),
+    the stage that did is asked about the path that copy read."""
+    from migrator.parse.words import split_words
+    from migrator.plan.ecosystems import ecosystem_for
+    from migrator.rewrite.writer import facts_with_parents
+
+    adjust = getattr(ecosystem_for(ecosystem), "adjust_copy", None)
+    if adjust is None:
+        return None
+    for _ in range(_DEPTH):
+        change: tuple[str, str] | None = adjust(facts_with_parents(stage), source, destination)
+        if change is not None:
+            return change
+        earlier = None
+        for instruction in reversed([i for s in stage.chain() for i in s.instructions]):
+            if instruction.keyword != "COPY" or not instruction.flags.get("from"):
+                continue
+            try:
+                words = instruction.json_args() or split_words(instruction.body)
+            except ValueError:  # (an unclosed quote)
+                continue
+            if len(words) == 2 and words[1].rstrip("/") == source.rstrip("/"):
+                earlier = (instruction, words[0])
+                break
+        if earlier is None:
+            return None
+        found = staged.stage_by_reference(earlier[0].flags["from"], before=stage.index)
+        if found is None:
+            return None
+        stage, source = found, earlier[1]
+    return None
