@@ -56,6 +56,7 @@ from migrator.rewrite.source_accounts import (
 )
 from migrator.rewrite.users import folded_adduser
 from migrator.rewrite.workdir import default_workdir
+from migrator.rewrite.wrappers import USER_WRAPPERS
 from migrator.rules.loader import RuleSet
 
 TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
@@ -635,14 +636,20 @@ def _without_wrappers(plan: FilePlan, stage_plan: StagePlan, item: Instruction, 
     runs = " ".join(i.logical for stage in stage_plan.stage.chain() for i in stage.instructions if i.keyword == "RUN")
     present = {posixpath.basename(w) for w in argv if model.has_program(posixpath.basename(w))
                or re.search(rf"(?<![\w-]){re.escape(posixpath.basename(w))}(?![\w-])", runs)}
+    user = facts_with_parents(stage_plan.stage).user
+    nonroot = model.uid != 0 if user is None else user.split(":")[0] not in ("root", "0")
+    unusable = present & USER_WRAPPERS if nonroot else set()
+    present -= unusable  # (gosu cannot switch users unless it starts as root: the image's user runs the server)
     outcome = CommandOutcome(argv=None)
     stripped = strip_wrappers(argv, item.line, present, outcome, keep=present)
     if stripped == argv or not stripped:
         return None
     image = plan.inherited_image(stage_plan).rsplit("/", 1)[-1]
-    notes = [replace(f, message=f"{f.message.split(':')[0]}: {image} does not have it (the command would fail "
-                     "with `not found`); the stage runs as the image's own user") if f.code == "MIG508" else f
-             for f in outcome.findings]
+    notes = [replace(f, message=f"{f.message.split(':')[0]}: " + (
+        f"it cannot switch users as {image}'s nonroot user (uid {model.uid}), which runs the stage"
+        if f.message.strip("`").split()[0] in unusable else
+        f"{image} does not have it (the command would fail with `not found`); the stage runs as the image's "
+        "own user")) if f.code == "MIG508" else f for f in outcome.findings]
     return exec_form(item.keyword, stripped, newline), notes
 
 

@@ -255,9 +255,17 @@ def _pip_installed_elsewhere(view: StageView, path: str) -> bool:
         if not pip_scripts(facts).named(name):
             continue
         installs = [c for c in facts.run_commands() if pip_scripts(_only(facts, c)).named(name)]
-        trees = {facts.env.get("VIRTUAL_ENV"), *(_uv_project_venv(c) for c in installs)}
+        trees = {facts.env.get("VIRTUAL_ENV"), *(_uv_project_venv(c) for c in installs),
+                 *(_user_base(facts) for c in installs if "--user" in c.words)}
         return tree not in trees and not mentions(view.runs, tree)
     return False
+
+
+def _user_base(facts: StageFacts) -> str | None:
+    """Where `pip install --user` writes: PYTHONUSERBASE, else ~/.local of the user in force (/root/.local)."""
+    base = facts.env.get("PYTHONUSERBASE")
+    home = facts.home()
+    return base or (posixpath.join(home, ".local") if home else None)
 
 
 def _only(facts: StageFacts, command: Command) -> StageFacts:
