@@ -214,6 +214,18 @@ FULL_IMAGE_HEADERS = Code(
     "those libraries fails to build until its -dev package is added with apk.",
 )
 
+SOURCE_PATH_MAYBE_COPIED = Code(
+    "MIG424",
+    Severity.WARNING,
+    "Source-image path a RUN needs: only a copied context directory may hold it",
+    "A command of the stage needs a path that the original image shipped and the Chainguard image does not "
+    "have (as MIG412 says), and an earlier COPY put a directory of the build context (`COPY rootfs/ /`, "
+    "`COPY vendor /usr/local/`) where the path lies: its files may include it, which the tool cannot see "
+    "without the build context. Migrate with the context (`--context DIR`, or the Dockerfile's own directory, "
+    "when it has that directory) to have it checked on disk: present, nothing is said; absent, MIG412. "
+    "Otherwise make sure the directory holds the path, or the command fails on the Chainguard image.",
+)
+
 SOURCE_PATH_MISSING = Code(
     "MIG412",
     Severity.ERROR,
@@ -332,6 +344,7 @@ CODES: tuple[Code, ...] = (
     DOCKERHUB_HELPER_TRANSLATED,
     DOCKERHUB_HELPER_LEFT,
     SOURCE_PATH_MISSING,
+    SOURCE_PATH_MAYBE_COPIED,
     OWNER_NEVER_CREATED,
     CONTEXT_SCRIPT_UNREAD,
     CONTEXT_SETUP_SCRIPT_UNREAD,

@@ -77,6 +77,9 @@ class StageFacts:
     # directory destination, and the destination itself for a directory's contents; from the build context, a
     # stage or an image
     copied: list[tuple[int, str]] = field(default_factory=list)
+    # (line, absolute destination, source as written, --from value or None for the build context) of each
+    # directory or glob whose contents land in a destination under names the Dockerfile does not show
+    copied_trees: list[tuple[int, str, str, str | None]] = field(default_factory=list)
     # COPY/ADD whose files land in / (or a system directory) under names the file does not show, with
     # their absolute destination: the runtime repeats them
     unplaced_copies: list[tuple[Instruction, str]] = field(default_factory=list)
@@ -567,6 +570,8 @@ def _read_copy(instruction: Instruction, facts: StageFacts) -> None:
         inside = into_directory or (target in _SYSTEM_DIRECTORIES and _names_a_program(item))
         if not (unpacked or "$" in item):
             facts.copied += [(instruction.line, path) for path in _landings(item, target, inside)]
+            if not _names_a_file(item):
+                facts.copied_trees.append((instruction.line, target, item, source))
         if unpacked:
             placed.append(target)  # (ADD unpacks a local archive into the directory: the archive is not there)
         elif inside and not into_directory:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from migrator.model import Finding
 from migrator.records import dataclass, field
 from migrator.rewrite.tools import MissingTool, ToolUses
@@ -87,6 +89,9 @@ class StageKnowledge:
     runs_context_scripts: bool = False  # a RUN runs a build-context script, which may install anything
     earlier: list[str] = field(default_factory=list)  # the text of the instructions before this RUN (and parents')
     copied: list[tuple[int, str]] = field(default_factory=list)  # (line, path) COPY/ADD put in place (and parents')
+    copied_trees: list[tuple[int, str, str, str | None]] = field(default_factory=list)  # StageFacts.copied_trees
+    # whether such a tree may hold a path under its destination (None: nobody can know), when the plan can say
+    tree_may_have: Callable[[tuple[int, str, str, str | None], str], bool | None] | None = None
 
     @property
     def repositories_needed(self) -> bool:

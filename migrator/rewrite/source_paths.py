@@ -33,20 +33,25 @@ def check(cmd: Cmd, ctx: Context, before: str) -> Outcome | None:
     if stage.probing or ctx.family == "wolfi" or not ctx.rules.dockerhub_paths:
         return None
     missing: list[str] = []
+    maybe: list[str] = []
     moved = _moved(cmd, ctx)
     if moved is not None:
         return moved
     for token in _required_paths(cmd):
         found = _source_only(token.value or "", ctx, before, cmd.line)
-        if found is not None and found not in missing:
-            missing.append(found)
-    if not missing:
+        if found is not None and found[0] not in missing + maybe:
+            (missing if found[1] else maybe).append(found[0])
+    if not missing and not maybe:
         return None
     image = f"The {stage.image_name} image" if stage.image_name else "The Chainguard image"
-    what = "; ".join(missing)
-    message = (f"`{' '.join(w.text for w in cmd.words[:4])}{' ...' if len(cmd.words) > 4 else ''}` left as written: "
-               f"{what}. {image} does not have it, so {cmd.name} fails there: use the path named here, or "
-               "create it earlier in the stage")
+    shown = f"`{' '.join(w.text for w in cmd.words[:4])}{' ...' if len(cmd.words) > 4 else ''}` left as written"
+    if not missing:
+        message = (f"{shown}: {'; '.join(maybe)}. {image} does not have it; only the build-context directory "
+                   f"copied there may hold it, which the tool could not read (give the build context: --context DIR): "
+                   f"if it does not, {cmd.name} fails there")
+        return Outcome(findings=[codes.SOURCE_PATH_MAYBE_COPIED.finding(cmd.line, message)])
+    message = (f"{shown}: {'; '.join(missing)}. {image} does not have it, so {cmd.name} fails there: use the path "
+               "named here, or create it earlier in the stage")
     return Outcome(fails=True, findings=[codes.SOURCE_PATH_MISSING.finding(cmd.line, message)])
 
 
@@ -83,16 +88,32 @@ def _required_paths(cmd: Cmd) -> list[Token]:
     return [w for w in program + arguments if (w.value or "").startswith("/")]
 
 
-def _copied_before(root: str, line: int, ctx: Context) -> bool:
-    """A COPY/ADD before `line` put the path in place (a glob's file, a directory's contents may be it), or a
-    file inside it (it made the directory)."""
-    return any(copied_line < line and (copied == root or copied.startswith(root.rstrip("/") + "/")
-                                       or root.startswith(copied.rstrip("/") + "/") or glob_match(root, copied))
-               for copied_line, copied in ctx.stage.copied)
+def _copied_before(root: str, line: int, ctx: Context) -> tuple[bool | None, int]:
+    """A COPY/ADD before `line` put the path in place (a glob's file may be it), or a file inside it (it made
+    the directory), or copied a directory whose contents may hold it: True; None when only a build-context
+    directory nobody can read may hold it (no context on disk); False when none can."""
+    trees = {(tree[0], tree[1]): tree for tree in ctx.stage.copied_trees}
+    unknown = 0
+    for copied_line, copied in ctx.stage.copied:
+        if copied_line >= line:
+            continue
+        if copied == root or copied.startswith(root.rstrip("/") + "/") or glob_match(root, copied):
+            return True, copied_line
+        if not root.startswith(copied.rstrip("/") + "/"):
+            continue
+        tree = trees.get((copied_line, copied))
+        if tree is None or ctx.stage.tree_may_have is None:
+            return True, copied_line
+        answer = ctx.stage.tree_may_have(tree, root[len(copied.rstrip("/")) + 1:])
+        if answer:
+            return True, copied_line
+        unknown = unknown or (copied_line if answer is None else 0)
+    return (None, unknown) if unknown else (False, 0)
 
 
-def _source_only(path: str, ctx: Context, before: str, line: int) -> str | None:
-    """`path is ... (why)` when the path is one of the source image's that the stage did not make itself."""
+def _source_only(path: str, ctx: Context, before: str, line: int) -> tuple[str, bool] | None:
+    """`path is ... (why)` when the path is one of the source image's that the stage did not make itself, and
+    whether that is certain (not when a build-context directory copied earlier may hold it)."""
     path = posixpath.normpath(path)
     for head, pattern, why in _patterns(ctx.rules):
         if not path.startswith(head):
@@ -100,11 +121,14 @@ def _source_only(path: str, ctx: Context, before: str, line: int) -> str | None:
         root = glob_root(path, pattern)
         if root is None or root in before or any(root in text for text in ctx.stage.earlier):
             continue
-        if _copied_before(root, line, ctx):  # (`COPY docker-entrypoint.sh /usr/local/bin/`)
+        copied, copy_line = _copied_before(root, line, ctx)
+        if copied:  # (`COPY docker-entrypoint.sh /usr/local/bin/`)
             continue
-        if _unpacked_into(root, [before, *ctx.stage.earlier]):
+        if unpacked_into(root, [before, *ctx.stage.earlier]):
             continue
-        return f"{path} is a path of the source image ({why})"
+        if copied is None:
+            return f"{path} is a path of the source image ({why}), unless the COPY of line {copy_line} put it", False
+        return f"{path} is a path of the source image ({why})", True
     return None
 
 
@@ -131,7 +155,7 @@ _BUILDS_INSTALL = lazy_re(r"\bmake\b[^;&|\n]*\b(?:alt)?install\b|\bcmake\s+--ins
                              r"|\bninja\b[^;&|\n]*\binstall\b")
 
 
-def _unpacked_into(root: str, texts: list[str]) -> bool:
+def unpacked_into(root: str, texts: list[str]) -> bool:
     """`curl ... | tar -C /usr/local -xz` made /usr/local/go: a path under a directory the stage unpacked into
     (or under /usr/local, after a `make install`)."""
     for text in texts:

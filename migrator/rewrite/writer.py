@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
@@ -21,6 +22,7 @@ from migrator.rewrite.appends import append_before_start
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.commands import CommandOutcome, exec_form
+from migrator.rewrite.copied_trees import CopiedTree, tree_may_have
 from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts, translate_heredoc_scripts
 from migrator.rewrite.dockerhub_homes import dockerhub_homes, env_line, home_env, source_env_read
 from migrator.rewrite.drift import version_drift
@@ -185,6 +187,7 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
             facts.commands = inherited.commands + facts.commands
             facts.copy_destinations = inherited.copy_destinations + facts.copy_destinations
             facts.copied = inherited.copied + facts.copied
+            facts.copied_trees = inherited.copied_trees + facts.copied_trees
             facts.unplaced_copies = inherited.unplaced_copies + facts.unplaced_copies
         inherited = facts
     effective = effective_command([s.instructions for s in chain], (), ())
@@ -736,15 +739,17 @@ def _bash_for(plan: FilePlan, stage_plan: StagePlan, translated: list[Instructio
     return bash_reason(replace(stage_plan.stage, items=list(translated)), shell, plan.files)
 
 
-def _copied(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[int, str]]:
-    """StageFacts.copied of the stage and the stages it is built FROM (none where a variable cannot be read)."""
+def _copied(plan: FilePlan, stage_plan: StagePlan) -> tuple[list[tuple[int, str]], list[CopiedTree]]:
+    """StageFacts.copied and copied_trees of the stage and the stages it is built FROM (none where a variable
+    cannot be read)."""
     if stage_plan.family == "wolfi" or not any(i.keyword in ("COPY", "ADD") for s in stage_plan.stage.chain()
                                                for i in s.instructions):
-        return []
+        return [], []
     try:
-        return stage_facts(plan, stage_plan).copied
+        facts = stage_facts(plan, stage_plan)
     except ExpansionError:
-        return []
+        return [], []
+    return facts.copied, facts.copied_trees
 
 
 def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], out: Written) -> StageKnowledge:
@@ -771,7 +776,8 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
-    knowledge.copied = _copied(plan, stage_plan)
+    knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)
+    knowledge.tree_may_have = functools.partial(tree_may_have, plan, stage_plan.stage)
     parent = stage_plan.stage.parent
     inherited = out.knowledge.get(parent.index) if parent is not None else None
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
