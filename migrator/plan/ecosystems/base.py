@@ -138,6 +138,26 @@ def made_for_user(directory: str, line: int, facts: StageFacts) -> BuilderInsert
     return BuilderInsert(line, "", made=directory)
 
 
+def make_tool_home_for_user(context: EcosystemContext, plan: RuntimePlan, program: str, variable: str,
+                            holds: str) -> None:
+    """The stage's own home of a build tool (`ENV GOPATH=/go`, `ENV CARGO_HOME=/usr/local/cargo`: open to all on
+    Docker Hub's images), which the Chainguard -dev image lacks, where a non-root USER's `program` writes: made as
+    root and given to that user before its first `program` command (MIG515)."""
+    made: set[str] = set()
+    for command in context.commands(program):
+        own = dict(assignment.split("=", 1) for assignment in command.assignments)
+        directory = (own.get(variable) or context.facts.env.get(variable) or "").rstrip("/")
+        if not directory or "$" in directory or directory in made:
+            continue
+        insert = made_for_user(directory, command.instruction.line, context.facts)
+        if insert is not None:
+            made.add(directory)
+            plan.builder_inserts.append(insert)
+            plan.note("MIG515", command.line, f"{program} {holds} {variable} {directory}, which the Chainguard -dev "
+                      "image does not have and only root may make there: made as root and given to "
+                      f"{user_in_force(context.facts.stage, command.instruction.line)}, who runs {program}")
+
+
 def _named_before(directory: str, line: int, facts: StageFacts) -> bool:
     """Does a RUN before `line` name the directory (makes it, gives it to a user: `mkdir -p`, `chown -R`)?"""
     return any(c.instruction.line < line and any(c.resolve(w, facts.env) == directory for w in c.words[1:])

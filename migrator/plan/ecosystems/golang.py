@@ -8,7 +8,7 @@ from migrator.plan.ecosystems.base import (
     Copy,
     EcosystemContext,
     RuntimePlan,
-    made_for_user,
+    make_tool_home_for_user,
     option_value,
     user_in_force,
 )
@@ -60,7 +60,7 @@ class Go:
             plan.note("MIG518", context.facts.stage.from_item.line, "no `go build` found: the app directory is "
                       "copied as it is to a glibc-dynamic runtime")
             return plan
-        _make_gopath_for_user(context, plan)
+        make_tool_home_for_user(context, plan, "go", "GOPATH", "writes its modules and installed programs to")
         static = all(_cgo_disabled(c, context) for c in builds)
         plan.image = context.registry_image("static:latest" if static else "glibc-dynamic:latest")
         for command in builds:
@@ -87,25 +87,6 @@ class Go:
             plan.note("MIG518", builds[0].line, "the binary is built with cgo (CGO_ENABLED is not 0), so it "
                       "runs on glibc-dynamic; set CGO_ENABLED=0 for the smaller static image")
         return plan
-
-
-def _make_gopath_for_user(context: EcosystemContext, plan: RuntimePlan) -> None:
-    """The stage's own GOPATH (`ENV GOPATH=/go`, Docker Hub golang's, open to all there), which go:latest-dev
-    lacks, where a non-root USER's go writes its module cache and `go install` output: made as root and given to
-    that user before its first go command."""
-    made: set[str] = set()
-    for command in context.commands("go"):
-        own = dict(assignment.split("=", 1) for assignment in command.assignments)
-        gopath = (own.get("GOPATH") or context.facts.env.get("GOPATH") or "").rstrip("/")
-        if not gopath or "$" in gopath or gopath in made:
-            continue
-        insert = made_for_user(gopath, command.instruction.line, context.facts)
-        if insert is not None:
-            made.add(gopath)
-            plan.builder_inserts.append(insert)
-            plan.note("MIG515", command.line, f"go writes its modules and installed programs to GOPATH {gopath}, "
-                      "which the Chainguard -dev image does not have and only root may make there: made as root "
-                      f"and given to {user_in_force(context.facts.stage, command.instruction.line)}, who runs go")
 
 
 def _install_directory(command: Command, context: EcosystemContext) -> str | None:

@@ -7,9 +7,8 @@ from migrator.plan.ecosystems.base import (
     Copy,
     EcosystemContext,
     RuntimePlan,
-    made_for_user,
+    make_tool_home_for_user,
     option_value,
-    user_in_force,
 )
 
 CARGO_HOME = "/usr/local/cargo"
@@ -23,7 +22,7 @@ class Rust:
         cargo = [c for c in context.commands("cargo") if len(c.words) > 1 and c.words[1] in ("build", "install")]
         musl = any("musl" in (option_value(c.words, "--target") or "") for c in cargo)
         plan.image = context.registry_image("static:latest" if musl else "glibc-dynamic:latest")
-        _make_cargo_home_for_user(context, plan)
+        make_tool_home_for_user(context, plan, "cargo", "CARGO_HOME", "keeps its registry and installed programs in")
         for command in cargo:
             if command.words[1] == "install":
                 home = context.facts.env.get("CARGO_HOME")
@@ -48,25 +47,6 @@ class Rust:
         if not cargo:
             plan.copy_app_dirs = True
         return plan
-
-
-def _make_cargo_home_for_user(context: EcosystemContext, plan: RuntimePlan) -> None:
-    """The stage's own CARGO_HOME (`ENV CARGO_HOME=/usr/local/cargo`, Docker Hub rust's, writable by all there),
-    which rust:latest-dev lacks, where a non-root USER's cargo keeps its registry: made as root and given to that
-    user before its first cargo command."""
-    made: set[str] = set()
-    for command in context.commands("cargo"):
-        own = dict(assignment.split("=", 1) for assignment in command.assignments)
-        home = (own.get("CARGO_HOME") or context.facts.env.get("CARGO_HOME") or "").rstrip("/")
-        if not home or "$" in home or home in made:
-            continue
-        insert = made_for_user(home, command.instruction.line, context.facts)
-        if insert is not None:
-            made.add(home)
-            plan.builder_inserts.append(insert)
-            plan.note("MIG515", command.line, f"cargo keeps its registry and installed programs in CARGO_HOME {home}, "
-                      "which the Chainguard -dev image does not have and only root may make there: made as root "
-                      f"and given to {user_in_force(context.facts.stage, command.instruction.line)}, who runs cargo")
 
 
 ECOSYSTEM = Rust()
