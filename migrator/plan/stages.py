@@ -65,6 +65,14 @@ class Stage:
         chain.reverse()
         return chain
 
+    def copies_own_passwd(self) -> bool:
+        """Some stage of the chain copies an /etc/passwd (or a whole /etc) of its own in
+        (`COPY --from=build /etc_passwd /etc/passwd`): its users are the ones that file names, not the image's."""
+        from migrator.parse.words import split_words
+
+        return any(i.keyword in ("COPY", "ADD") and (i.json_args() or split_words(i.body) or [""])[-1].rstrip("/")
+                   in ("/etc/passwd", "/etc") for stage in self.chain() for i in stage.instructions)
+
 
 @dataclass
 class StagedFile:
