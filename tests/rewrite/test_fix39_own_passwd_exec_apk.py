@@ -36,6 +36,7 @@ ENTRYPOINT ["/server"]
     ("/etc_passwd", "/etc/passwd", "10001"),
     ("/etc/passwd", "/etc/passwd", "app:app"),
     ("/etc", "/etc/", "app"),
+    ("/etc/passwd", "/etc/", "app"),
 ])
 def test_final_stage_with_its_own_passwd_keeps_its_user(source: str, destination: str, user: str) -> None:
     result = migrate(OWN_PASSWD.format(source=source, destination=destination, user=user))
@@ -46,8 +47,9 @@ def test_final_stage_with_its_own_passwd_keeps_its_user(source: str, destination
     assert "MIG512" not in codes(result)
 
 
-def test_final_stage_without_a_copied_passwd_still_gets_the_image_user() -> None:
-    text = OWN_PASSWD.format(source="/server", destination="/usr/local/bin/server", user="app")
+@pytest.mark.parametrize(("source", "destination"), [("/server", "/usr/local/bin/server"), ("/src/config/", "/etc/")])
+def test_final_stage_without_a_copied_passwd_still_gets_the_image_user(source: str, destination: str) -> None:
+    text = OWN_PASSWD.format(source=source, destination=destination, user="app")
     assert "\nUSER nonroot\n" in final_stage(migrate(text))
 
 
