@@ -219,7 +219,7 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
 
 def _installs(context: Context) -> bool:
     """Whether a RUN of the file installs dependencies whose bin/ the start check may guess a name is in."""
-    return any(INSTALLERS.search(i.raw) for stage in context.staged.stages for i in stage.instructions
+    return any(INSTALLERS.search(run_text(i)) for stage in context.staged.stages for i in stage.instructions
                if i.keyword == "RUN")
 
 
