@@ -22,7 +22,7 @@ from migrator.records import dataclass, field
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
-from migrator.validate.stage_view import IMAGE_BIN_DIRS, Placed, StageView, stage_view
+from migrator.validate.stage_view import IMAGE_BIN_DIRS, Placed, StageView, run_text, stage_view
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
