@@ -20,6 +20,7 @@ from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
 
 _MAX_WORKSPACES = 100
+_DEPENDENCY_KEYS = ("dependencies", "devDependencies", "optionalDependencies")
 _MAX_LOCK = 32 << 20  # (a large app's package-lock.json is a few MiB; a longer one is cut, fails to parse, not read)
 
 
@@ -33,6 +34,14 @@ class NodePackage:
     # program -> the package that installs it in node_modules/.bin, where it is not the package's name (`tsc` ->
     # typescript), from package-lock.json next to package.json
     programs: dict[str, str] = field(default_factory=dict)
+    # every package package.json names (dependencies, devDependencies, optionalDependencies): their programs are
+    # what an install puts in node_modules/.bin
+    dependencies: frozenset[str] = frozenset()
+
+    def installs_program(self, name: str) -> bool:
+        """Whether an install of package.json puts `name` in node_modules/.bin, as far as package.json and
+        package-lock.json show (a package's program of its own name, or one the lock names)."""
+        return self.programs.get(name, name) in self.dependencies
 
 
 def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext,
@@ -50,7 +59,8 @@ def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildCon
     return NodePackage(directory, _scripts(data), _plug_n_play(files, folder, data),
                        _workspaces(files, folder, data.get("workspaces")),
                        frozenset(_names(data.get("devDependencies")) - _names(data.get("dependencies"))),
-                       _lock_programs(files, folder))
+                       _lock_programs(files, folder),
+                       frozenset().union(*(_names(data.get(key)) for key in _DEPENDENCY_KEYS)))
 
 
 def _lock_programs(files: BuildContext, folder: str) -> dict[str, str]:

@@ -22,7 +22,7 @@ from migrator.records import dataclass, field
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
-from migrator.validate.stage_view import IMAGE_BIN_DIRS, Placed, StageView, stage_view
+from migrator.validate.stage_view import IMAGE_BIN_DIRS, Placed, StageView, run_text, stage_view
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
@@ -180,9 +180,30 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
     if (mentions(view.evidence, path) or _in_output_directory(view, path, by_name)
             or any(names is not None and name in names for names in installs)  # (`GOBIN=/out go install ./cmd/x`)
             or path in context.run_copies(view)  # (`cd docker && cp entrypoint.sh /usr/local/bin/`)
-            or path in context.written_by_runs(view, heads=True)):  # (`cd /usr/local/bin && curl -o app URL`)
+            or path in context.written_by_runs(view, heads=True)  # (`cd /usr/local/bin && curl -o app URL`)
+            or (by_name and _node_package_binary(view, context, path))):
         return Located(path, "created")
     return None
+
+
+_NODE_INSTALLS = lazy_re(r"\b(npm\s+(install|ci|i)|yarn|pnpm\s+(install|i))\b")
+
+
+def _node_package_binary(view: StageView, context: Context, path: str) -> bool:
+    """`ENV PATH=/app/node_modules/.bin:$PATH`: an npm/yarn/pnpm install of the stage puts there the programs of
+    the packages /app/package.json names. Known when package.json is on disk; without it the name cannot be
+    checked, and the start check says so (unverified) rather than that the program is missing."""
+    from migrator.plan.node_package import package_in
+
+    bin_directory, name = posixpath.split(path)
+    if not bin_directory.endswith("/node_modules/.bin") or not _NODE_INSTALLS.search(view.runs):
+        return False
+    project = posixpath.dirname(posixpath.dirname(bin_directory))
+    package = package_in(view.chain[-1], context.staged, context.rules, context.files, project)
+    if package is None:
+        context.unread.append("package.json")
+        return False
+    return package.installs_program(name)
 
 
 def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: bool) -> bool:
@@ -219,7 +240,7 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
 
 def _installs(context: Context) -> bool:
     """Whether a RUN of the file installs dependencies whose bin/ the start check may guess a name is in."""
-    return any(INSTALLERS.search(i.raw) for stage in context.staged.stages for i in stage.instructions
+    return any(INSTALLERS.search(run_text(i)) for stage in context.staged.stages for i in stage.instructions
                if i.keyword == "RUN")
 
 

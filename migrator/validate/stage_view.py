@@ -8,6 +8,7 @@ force, and what each COPY/ADD source put where.
 from __future__ import annotations
 
 import posixpath
+import shlex
 from collections import ChainMap
 from collections.abc import Mapping
 
@@ -83,8 +84,15 @@ def stage_view(stage: Stage, staged: StagedFile, rules: RuleSet, registry: str) 
         for instruction in current.instructions:
             _read(instruction, view, args, staged, current, texts)
     view.evidence = "\n".join(texts)
-    view.runs = "\n".join(i.raw for stage in chain for i in stage.instructions if i.keyword == "RUN")
+    view.runs = "\n".join(run_text(i) for stage in chain for i in stage.instructions if i.keyword == "RUN")
     return view
+
+
+def run_text(instruction: Instruction) -> str:
+    """A RUN's text as its commands read: an exec-form RUN (`RUN ["pip", "install", "-r", "r.txt"]`) runs its argv,
+    so the checks that read installs and files made see `pip install -r r.txt` as in the shell form."""
+    argv = instruction.json_args()
+    return instruction.raw if argv is None else f"{instruction.keyword} {shlex.join(argv)}"
 
 
 def _read(instruction: Instruction, view: StageView, args: dict[str, str | None], staged: StagedFile,
@@ -101,7 +109,7 @@ def _read(instruction: Instruction, view: StageView, args: dict[str, str | None]
         view.workdir = workdir_after(instruction.body, view.workdir, values, instruction.escape)
         texts.append(view.workdir)
     elif keyword == "RUN":
-        texts.append(instruction.raw)
+        texts.append(run_text(instruction))
         view.packages += _apk_added(instruction)
     elif keyword in ("COPY", "ADD"):
         placed = placed_by(instruction, view.workdir, values, staged, stage)
