@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from migrator.model import ExpansionError
@@ -64,6 +65,19 @@ class Stage:
             chain.append(chain[-1].parent)  # type: ignore[arg-type]
         chain.reverse()
         return chain
+
+    def copies_own_passwd(self) -> bool:
+        """Some stage of the chain copies an /etc/passwd (or a whole /etc) of its own in
+        (`COPY --from=build /etc_passwd /etc/passwd`): its users are the ones that file names, not the image's."""
+        from migrator.parse.words import split_words
+
+        for instruction in (i for stage in self.chain() for i in stage.instructions if i.keyword in ("COPY", "ADD")):
+            words = [w.rstrip("/") for w in instruction.json_args() or split_words(instruction.body)
+                     if not w.startswith("--")]
+            if words[-1:] == ["/etc/passwd"] or (words[-1:] == ["/etc"] and any(
+                    posixpath.basename(w) in ("etc", "passwd") for w in words[:-1])):
+                return True  # (not `COPY config/ /etc/`: configuration files, the image's users)
+        return False
 
 
 @dataclass

@@ -117,6 +117,8 @@ def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutc
         in_shell_form = translate_run(shell_form, family, rules)
         if in_shell_form.raw != shell_form.raw:
             return in_shell_form
+    if program == "apk" and run == tuple(argv) and _works_as_written(instruction, argv, family, rules):
+        return outcome
     wrapped = run[0].rsplit("/", 1)[-1] if run else ""  # (`["nice", "apt-get", ...]`, `["env", "X=1", "apt-get"]`)
     named += [wrapped] if wrapped != program and (wrapped in MANAGERS or wrapped in USER_COMMANDS) else []
     if program in MANAGERS or program in WRAPPERS or program in USER_COMMANDS or named:
@@ -125,6 +127,24 @@ def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutc
             instruction.line, f"`RUN {instruction.body.strip()}` runs {runs} in exec form: left as written, "
             f"and it fails on Wolfi; write it in shell form so that it can be translated"))
     return outcome
+
+
+def _works_as_written(instruction: Instruction, argv: list[str], family: str, rules: RuleSet) -> bool:
+    """`RUN ["apk", "add", "curl"]` from an apk image (Alpine, Wolfi): its shell form installs the same names
+    (only options may change) and no error is found in it, so the exec form runs on Wolfi as it is."""
+    import shlex
+
+    from migrator.model import Severity
+    from migrator.parse.dockerfile import parse_instruction
+    from migrator.rewrite.needs import installed_packages
+    from migrator.rewrite.packages import package_command
+
+    shell_form = parse_instruction(f"RUN {shlex.join(argv)}{_newline(instruction.raw)}", instruction.line,
+                                   instruction.escape)
+    translated = translate_run(shell_form, family, rules)
+    written = package_command(tuple(argv))
+    return (written is not None and installed_packages(translated.commands()) == list(written.packages)
+            and not any(f.severity is Severity.ERROR for f in translated.findings))
 
 
 def _newline(raw: str) -> str:

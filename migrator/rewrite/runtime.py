@@ -616,7 +616,8 @@ def _ignored_by_shell_entrypoint(cmd: Instruction, context: RuntimeContext) -> b
 def _runtime_user(instruction: Instruction, context: RuntimeContext) -> str:
     user = instruction.body.strip()
     name = user.split(":")[0]
-    if context.keep_root and user in _ROOT_USERS:
+    if (context.keep_root and user in _ROOT_USERS) or context.facts.stage.copies_own_passwd():
+        # (a copied /etc/passwd replaces the image's: it has the user as written, and maybe no nonroot)
         return instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline
     if context.image.uid == 0 and name not in _ROOT_USERS:
         # a root image (wolfi-base, kept for a shell): the original's nonroot user becomes uid 65532

@@ -579,7 +579,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                 translated += _instruction(outcome.raw, item)
                 text.append(_ensure_newline(outcome.raw, newline))
                 commands = outcome.commands()
-                out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(commands))
+                out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(commands)
+                                                                           + _exec_form_installs(item))
                 created |= created_users(plan, stage_plan, commands, out.findings)
         elif item.keyword == "COPY" and item.heredocs and (script := translate_heredoc_scripts(
                 plan, stage_plan, item, knowledge))[1] is not None:
@@ -653,18 +654,25 @@ def _without_wrappers(plan: FilePlan, stage_plan: StagePlan, item: Instruction, 
     return exec_form(item.keyword, stripped, newline), notes
 
 
+def _exec_form_installs(item: Instruction) -> list[str]:
+    """What `RUN ["apk", "add", "curl"]` installs (kept as written: it runs on Wolfi as it is)."""
+    from migrator.rewrite.packages import package_command
+
+    argv = item.json_args()
+    found = package_command(argv) if argv else None
+    return list(found.packages) if found is not None and found.program == "apk" else []
+
+
 def _missing_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction,
                   knowledge: StageKnowledge) -> tuple[str, Finding] | None:
     """`USER app` naming a user the stage's Chainguard image lacks, in a stage whose chain has no RUN that
     could create it (the users the tool creates, MIG562, and the parents' are in `knowledge`)."""
-    from migrator.parse.words import split_words
     from migrator.rules.data import builtin_data
 
     chain = [i for stage in stage_plan.stage.chain() for i in stage.instructions]
     if any(i.keyword == "RUN" for i in chain):
         return None  # (a script or an unread command may create it)
-    if any(i.keyword in ("COPY", "ADD") and (i.json_args() or split_words(i.body) or [""])[-1].rstrip("/")
-           in ("/etc/passwd", "/etc") for i in chain):
+    if stage_plan.stage.copies_own_passwd():
         return None  # (`COPY --from=build /etc/passwd /etc/passwd`: the builder's users)
     accounts = builtin_data("wolfi/accounts.yaml")
     image = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))
@@ -764,7 +772,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     for item in items:
         if isinstance(item, Instruction) and item.keyword == "RUN":
             translate_run(item, stage_plan.family, plan.rules, probe)
-            probe.installed |= fetched_tools(item.raw)
+            probe.installed |= fetched_tools(item.raw) | set(_exec_form_installs(item))
         elif isinstance(item, Instruction) and item.keyword == "SHELL" and (argv := item.json_args()):
             probe.uses.used.setdefault(posixpath.basename(argv[0]), item.line)
     image = plan.inherited_image(stage_plan)
