@@ -193,11 +193,11 @@ def _node_package_binary(view: StageView, context: Context, path: str) -> bool:
     """`ENV PATH=/app/node_modules/.bin:$PATH`: an npm/yarn/pnpm install of the stage puts there the programs of
     the packages /app/package.json names. Known when package.json is on disk; without it the name cannot be
     checked, and the start check says so (unverified) rather than that the program is missing."""
-    from migrator.plan.node_package import package_in
-
     bin_directory, name = posixpath.split(path)
     if not bin_directory.endswith("/node_modules/.bin") or not _NODE_INSTALLS.search(view.runs):
         return False
+    from migrator.plan.node_package import package_in  # (json and typing: not for every file's start check)
+
     project = posixpath.dirname(posixpath.dirname(bin_directory))
     package = package_in(view.chain[-1], context.staged, context.rules, context.files, project)
     if package is None:
