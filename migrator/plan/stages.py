@@ -72,7 +72,8 @@ class Stage:
         from migrator.parse.words import split_words
         from migrator.plan.facts import copies_into_directory, copy_landing
 
-        for instruction in (i for stage in self.chain() for i in stage.instructions if i.keyword in ("COPY", "ADD")):
+        for instruction in (i for stage in self.chain() for i in stage.instructions
+                            if i.keyword in ("COPY", "ADD") and "/etc" in i.body):  # (its destination names /etc)
             words = [w for w in instruction.json_args() or split_words(instruction.body) if not w.startswith("--")]
             if len(words) < 2:
                 continue

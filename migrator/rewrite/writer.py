@@ -244,9 +244,10 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
-        if context.uid != 0:  # (USER 1000 is the image's user already: MIG512)
-            kept = [_runtime_ids(plan, stage_plan, i, image, out) for i in kept]
-        kept = _runtime_owners(stage_plan, kept, context, out)
+        if not stage.copies_own_passwd():  # (with its own passwd, --chown names and ids are that file's, as its USER)
+            if context.uid != 0:  # (USER 1000 is the image's user already: MIG512)
+                kept = [_runtime_ids(plan, stage_plan, i, image, out) for i in kept]
+            kept = _runtime_owners(stage_plan, kept, context, out)
         if stage_plan is plan.final and context.uid != 0 and not context.keep_root and ran_as_root(context.facts):
             kept, notes = chown_copies(kept, context.facts, context.uid)
             out.findings += notes
@@ -528,6 +529,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     ids = _source_ids(upstream, knowledge, accounts, items)
     rewritten: set[tuple[int, str]] = set()
     image = image_name(plan.inherited_image(stage_plan))
+    own_passwd = stage_plan.stage.copies_own_passwd()
     for item in items:
         if isinstance(item, Instruction) and translated and translated[-1].line in knowledge.late_accounts:
             late = knowledge.late_accounts.pop(translated[-1].line)  # (the source user with `-u $PUID`)
@@ -548,7 +550,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         if item.keyword != "RUN":
             translated.append(item)
             knowledge.earlier.append(item.raw)
-        out.findings += chown_user_findings(plan, stage_plan, item, created)
+        if not own_passwd:  # (a copied /etc/passwd names the stage's users: `--chown=app` is one of them)
+            out.findings += chown_user_findings(plan, stage_plan, item, created)
         for insert in inserts.get(item.line, []):
             text += [line + newline for line in insert.lines_for(user)]  # (as the user in force in the output)
             needs_root = True
