@@ -526,10 +526,11 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     translated: list[Instruction] = []  # the stage's instructions as written out (RUN lines translated)
     user = _user_at_start(plan, stage_plan)  # the user in force in the output, None for root
     upstream = upstream_users(plan, stage_plan)
-    ids = _source_ids(upstream, knowledge, accounts, items)
+    own_passwd = stage_plan.stage.copies_own_passwd()
+    # (the source image's uids are not the stage's when it copies a passwd of its own: that file names its ids)
+    ids = {} if own_passwd else _source_ids(upstream, knowledge, accounts, items)
     rewritten: set[tuple[int, str]] = set()
     image = image_name(plan.inherited_image(stage_plan))
-    own_passwd = stage_plan.stage.copies_own_passwd()
     installed: list[str] = []  # what the stage's RUN lines as written out install with apk
     for item in items:
         if isinstance(item, Instruction) and translated and translated[-1].line in knowledge.late_accounts:
@@ -608,8 +609,9 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings.append(modern[1])
         else:
             text.append(item.raw)
-    out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)],
-                                 frozenset(rewritten))
+    if not own_passwd:  # (its ids are the copied file's)
+        out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)],
+                                     frozenset(rewritten))
     out.findings += distro_script_findings(plan, stage_plan)
     body = "".join(text)
     installs_bash = "bash" in stage_plan.base_packages or "bash" in installed

@@ -78,3 +78,14 @@ def test_without_a_copied_passwd_the_runtime_user_still_owns_the_files() -> None
     final = final_stage(migrate(PYTHON_SPLIT.format(user="app").replace("COPY etc_passwd /etc/passwd\n", "")))
     assert "COPY --from=builder --chown=65532:65532 /app /app\n" in final
     assert "\nUSER nonroot\n" in final
+
+
+def test_source_image_uids_are_not_rewritten_where_the_stage_copies_its_own_passwd() -> None:
+    """uid 1000 was node's in the node image; in a stage with a passwd of its own it is whoever that file says."""
+    text = ("FROM node:20\nWORKDIR /app\nCOPY passwd /etc/passwd\nCOPY --chown=1000:1000 . .\nRUN npm ci\n"
+            "USER 1000\nCMD [\"node\", \"index.js\"]\n")
+    result = migrate(text)
+    assert "COPY --chown=1000:1000 . .\nRUN npm ci\nUSER 1000\n" in result.dockerfile
+    assert "COPY --from=builder --chown=1000 /app /app\n" in final_stage(result)
+    assert "65532" not in result.dockerfile
+    assert not {"MIG421", "MIG406"} & set(codes(result))
