@@ -450,7 +450,8 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
     context.findings += [finding("MIG516", line, f"{path}: {why}") for path, _, why in relocations(context)]
     copies = runtime_copies(context)
     context.findings += _unserved_copies(context, [copy.destination for copy in copies])
-    own_user, owner = context.own_user(), context.owner()
+    own_user = context.own_user()
+    owner = own_user or context.owner()
     if own_user is not None:  # (BuildKit resolves a --chown name in the passwd the stage has by then)
         copies = [*(c for c in copies if c.destination in _ACCOUNT_FILES),
                   *(c for c in copies if c.destination not in _ACCOUNT_FILES)]
