@@ -151,6 +151,16 @@ CODES: tuple[Code, ...] = (
         "with `--tag-policy keep` for an organisation registry that serves the pinned Java.",
     ),
     Code(
+        "MIG224", Severity.WARNING, "the program the static runtime runs is built dynamically on the builder",
+        "The final stage was `scratch` or distroless/static (no libc), which maps to static:latest, and it copies "
+        "a program from a build that links glibc dynamically on its Chainguard builder: go:latest-dev has gcc, so "
+        "cgo is on (golang:*-alpine had no C compiler, so its `go build` was static), and rust:latest-dev targets "
+        "glibc (rust:*-alpine targets musl, static by default). On static:latest such a program cannot start "
+        "(`exec /app: no such file or directory`), so the runtime is glibc-dynamic, which runs static and dynamic "
+        "programs. To keep static:latest, ask the build for a static program (`CGO_ENABLED=0`, "
+        "`RUSTFLAGS=\"-C target-feature=+crt-static\"`), which rules/static-builds.yaml recognises.",
+    ),
+    Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",
         "A COPY --from names an image rather than a stage. migrator does not change it, but the "
         "files it copies were built for that image's libc and user: check that they work on Wolfi.",

@@ -307,6 +307,9 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
     if is_final and choice.runtime is None and choice.ecosystem in ("distro", "c", "static"):
         choice = _with_binary_runtime(choice, stage, earlier, options)
         plan.choice = choice
+    elif is_final and choice.runtime is not None and image_name(choice.runtime) == "static":
+        choice = _static_runtime_checked(choice, plan, earlier, options)
+        plan.choice = choice
     if override is not None and override.builder:
         registry = options.registry.rstrip("/")
         choice = replace(choice, builder=f"{registry}/{override.builder}", runtime=f"{registry}/{override.runtime}")
@@ -349,6 +352,25 @@ def _with_binary_runtime(choice: ImageChoice, stage: Stage, earlier: list[StageP
     static = bool(sources) and all(_builds_static(read_facts(p.stage), p.ecosystem) for p in sources)
     name = "static:latest" if static else "glibc-dynamic:latest"
     return replace(choice, runtime=f"{options.registry.rstrip('/')}/{name}")
+
+
+def _static_runtime_checked(choice: ImageChoice, plan: StagePlan, earlier: list[StagePlan],
+                            options: Options) -> ImageChoice:
+    """A final stage on static:latest (from scratch, distroless/static) that copies a program from a build that
+    links glibc dynamically on its Chainguard builder (MIG224): glibc-dynamic, or the program cannot start."""
+    from migrator.plan.static_builds import dynamic_builds
+    from migrator.rewrite.writer import facts_with_parents
+
+    for source in _copy_sources(plan.stage, earlier):
+        if not earlier[source.index].migrated:
+            continue  # (left on its image: it builds as it did)
+        for build in dynamic_builds(facts_with_parents(source)):
+            runtime = "glibc-dynamic:latest"
+            plan.findings.append(finding("MIG224", plan.stage.from_item.line, (
+                f"{runtime}, not static:latest: the final stage copies from stage '{source.label}', whose "
+                f"`{build.command}` (line {build.line}) links glibc dynamically: {build.why}")))
+            return replace(choice, runtime=f"{options.registry.rstrip('/')}/{runtime}")
+    return choice
 
 
 def _copy_sources(stage: Stage, earlier: list[StagePlan]) -> list[Stage]:

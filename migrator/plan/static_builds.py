@@ -1,0 +1,81 @@
+"""Whether a build stage's compiled program needs no libc on its Chainguard builder (rules/static-builds.yaml).
+
+A final stage on scratch or distroless/static becomes static:latest, which has no libc and no loader: only a
+static program starts there. Builds that were static on an Alpine image (golang:alpine without gcc,
+rust:alpine's musl target) link glibc dynamically on the Chainguard -dev images unless they ask otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrator.plan.facts import Command, StageFacts
+from migrator.records import dataclass
+from migrator.regex import glob_match
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+_ASSIGNMENT = re.compile(r"""(?<![\w$])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]*)""")
+
+
+@dataclass(frozen=True)
+class DynamicBuild:
+    """A build whose program links glibc dynamically on the builder: its line and why (from the rules)."""
+
+    line: int
+    command: str
+    why: str
+
+
+def dynamic_builds(facts: StageFacts) -> list[DynamicBuild]:
+    """The builds of the stage (with the stages it is built FROM) that do not ask for a static program."""
+    found: list[DynamicBuild] = []
+    for ecosystem in _rules().values():
+        for command in _build_commands(facts, ecosystem):
+            if not _asks_static(command, facts, ecosystem.get("static_if") or {}):
+                found.append(DynamicBuild(command.line, " ".join(command.words[:2]), str(ecosystem.get("why", ""))))
+    return found
+
+
+def _rules() -> dict[str, dict[str, Any]]:
+    from migrator.rules.data import builtin_data
+
+    return dict(builtin_data("static-builds.yaml").get("static_builds") or {})
+
+
+def _build_commands(facts: StageFacts, ecosystem: dict[str, Any]) -> list[Command]:
+    wanted = [tuple(str(c).split()) for c in ecosystem.get("commands") or []]
+    programs = {w[0] for w in wanted}
+    return [c for c in facts.commands_named(*programs)
+            if len(c.words) > 1 and (c.words[0].rsplit("/", 1)[-1], c.words[1]) in wanted]
+
+
+def _asks_static(command: Command, facts: StageFacts, static_if: dict[str, Any]) -> bool:
+    from migrator.plan.ecosystems.base import option_value
+
+    for name, pattern in (static_if.get("env") or {}).items():
+        if any(glob_match(value, str(pattern)) for value in _values_of(name, command, facts)):
+            return True
+    for option, pattern in (static_if.get("options") or {}).items():
+        value = option_value(command.words, option)
+        if value is not None and glob_match(value, str(pattern)):
+            return True
+    return any(glob_match(word, str(pattern)) for word in command.words for pattern in static_if.get("words") or [])
+
+
+def _values_of(name: str, command: Command, facts: StageFacts) -> list[str]:
+    """The values `name` is given for the command: on the command, earlier in its RUN (`export X=0 &&`,
+    `go env -w X=0` in any RUN of the stage), by ENV or ARG."""
+    values = [a.split("=", 1)[1] for a in command.assignments if a.startswith(name + "=")]
+    values += [v for k, v in command.shell if k == name and v is not None]
+    if (value := facts.env.get(name)) is not None:
+        values.append(value)
+    for other in facts.commands:
+        if other.instruction.line > command.line:
+            continue
+        for key, value in _ASSIGNMENT.findall(other.instruction.logical):
+            if key == name:
+                values.append(value.strip("\"'"))
+    return values
