@@ -161,6 +161,15 @@ CODES: tuple[Code, ...] = (
         "`RUSTFLAGS=\"-C target-feature=+crt-static\"`), which rules/static-builds.yaml recognises.",
     ),
     Code(
+        "MIG225", Severity.INFO, "CGO_ENABLED=0 written where the source image had no C compiler",
+        "A `go build` on golang:*-alpine, which has no C compiler, builds with cgo off: a static program, which "
+        "the final `scratch` or distroless/static stage runs. The Chainguard go image has gcc, so the same build "
+        "would turn cgo on and link glibc dynamically (any program that imports net or os/user), which "
+        "static:latest cannot start. `ENV CGO_ENABLED=0` is written before the build, which is what the source "
+        "image did implicitly; a stage that installs a C compiler (`apk add gcc`) had cgo on, and gets the "
+        "glibc-dynamic runtime instead (MIG224).",
+    ),
+    Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",
         "A COPY --from names an image rather than a stage. migrator does not change it, but the "
         "files it copies were built for that image's libc and user: check that they work on Wolfi.",

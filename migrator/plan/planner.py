@@ -19,6 +19,8 @@ TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run
 if TYPE_CHECKING:
     from typing import Any
 
+    from migrator.plan.static_builds import DynamicBuild
+
 BUILDER = "builder"
 RUNTIME = "runtime"
 UNCHANGED = "unchanged"
@@ -40,6 +42,9 @@ class StagePlan:
     single_stage: bool = False  # final stage: kept as one stage on the base image (shell and apk kept)
     base_packages: tuple[str, ...] = ()  # single stage: what the original image had, installed with apk
     shell_for_runs: bool = False  # a build stage moved to a -dev image for the RUNs of stages built on it
+    # final stage: what goes into the stages it copies from, before an instruction of theirs (original line ->
+    # instruction): `ENV CGO_ENABLED=0` before the `go build` its static runtime runs (MIG225)
+    inserts_before: dict[int, str] = field(default_factory=dict)
 
     @property
     def runtime_choice(self) -> str | None:
@@ -364,13 +369,33 @@ def _static_runtime_checked(choice: ImageChoice, plan: StagePlan, earlier: list[
     for source in _copy_sources(plan.stage, earlier):
         if not earlier[source.index].migrated:
             continue  # (left on its image: it builds as it did)
-        for build in dynamic_builds(facts_with_parents(source)):
+        builds = dynamic_builds(facts_with_parents(source), source.root_stage().ref)
+        if builds and all(b.keep_static for b in builds):
+            _keep_static(plan, source, builds)
+            continue
+        for build in builds:
             runtime = "glibc-dynamic:latest"
             plan.findings.append(finding("MIG224", plan.stage.from_item.line, (
                 f"{runtime}, not static:latest: the final stage copies from stage '{source.label}', whose "
                 f"`{build.command}` (line {build.line}) links glibc dynamically: {build.why}")))
             return replace(choice, runtime=f"{options.registry.rstrip('/')}/{runtime}")
     return choice
+
+
+def _keep_static(plan: StagePlan, source: Stage, builds: list[DynamicBuild]) -> None:
+    """The builds were static on the source image, which had no C compiler (golang:alpine): the variable that
+    keeps them so (CGO_ENABLED=0) goes before the first, as an ENV of its stage."""
+    first = min(builds, key=lambda b: b.line)
+    text = f"ENV {first.keep_static}"
+    if first.line in plan.inserts_before:
+        return  # (two stages built FROM the same one)
+    plan.inserts_before[first.line] = text
+    image = source.root_stage().ref
+    named = image.familiar if image else "the source image"
+    plan.findings.append(finding("MIG225", first.line, (
+        f"{text} before `{first.command}`: {named} has no C compiler, so the build was static there (cgo off) and "
+        f"the final stage ran it without a libc; the Chainguard go image has gcc, where the same build links "
+        f"glibc dynamically, which static:latest cannot run")))
 
 
 def _copy_sources(stage: Stage, earlier: list[StagePlan]) -> list[Stage]:

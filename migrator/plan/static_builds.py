@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from migrator.parse.imageref import ImageRef
 from migrator.plan.facts import Command, StageFacts
 from migrator.records import dataclass
 from migrator.regex import glob_match
@@ -27,16 +28,35 @@ class DynamicBuild:
     line: int
     command: str
     why: str
+    keep_static: str | None = None  # `CGO_ENABLED=0`: what the source image did implicitly (it had no C compiler)
 
 
-def dynamic_builds(facts: StageFacts) -> list[DynamicBuild]:
-    """The builds of the stage (with the stages it is built FROM) that do not ask for a static program."""
+def dynamic_builds(facts: StageFacts, source: ImageRef | None) -> list[DynamicBuild]:
+    """The builds of the stage (with the stages it is built FROM) that do not ask for a static program;
+    `source`: the image the stages were built on."""
     found: list[DynamicBuild] = []
     for ecosystem in _rules().values():
+        keep = _kept_static(facts, source, ecosystem)
         for command in _build_commands(facts, ecosystem):
             if not _asks_static(command, facts, ecosystem.get("static_if") or {}):
-                found.append(DynamicBuild(command.line, " ".join(command.words[:2]), str(ecosystem.get("why", ""))))
+                found.append(DynamicBuild(command.line, " ".join(command.words[:2]), str(ecosystem.get("why", "")),
+                                          keep))
     return found
+
+
+def _kept_static(facts: StageFacts, source: ImageRef | None, ecosystem: dict[str, Any]) -> str | None:
+    """The ENV that keeps the build static as on `source`, an image without a C compiler (golang:alpine),
+    unless the stage installs one (then cgo was on there too)."""
+    keep = ecosystem.get("keep_static")
+    if not keep or source is None or not any(
+            glob_match(source.short_name, pattern.split(":")[0]) and glob_match(source.tag or "", pattern.split(":")[1])
+            for pattern in ecosystem.get("static_on") or [] if ":" in pattern):
+        return None
+    compilers = set(ecosystem.get("compilers") or [])
+    for command in facts.commands_named("apk"):
+        if "add" in command.words and compilers & set(command.words):
+            return None
+    return str(keep)
 
 
 def _rules() -> dict[str, dict[str, Any]]:

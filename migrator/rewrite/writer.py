@@ -84,6 +84,8 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
     out.findings += rewrite_listen_80(plan, runtime_plan, _final_image(plan, runtime_plan))
     inserts = _inserts_by_line(runtime_plan)
+    for line, text in final.inserts_before.items():
+        inserts.setdefault(line, []).append(BuilderInsert(line, text))
     edits = {e.line: e for e in runtime_plan.builder_edits} if runtime_plan else {}
     for stage in plan.staged.stages if edits else []:
         _apply_edits(stage, edits)

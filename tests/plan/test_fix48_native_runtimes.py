@@ -35,13 +35,41 @@ def _codes(result: object) -> list[str]:
 
 
 @pytest.mark.parametrize("final", ["scratch", "gcr.io/distroless/static-debian12"])
-def test_go_alpine_cgo_default_build_runs_on_glibc_dynamic(final: str) -> None:
+def test_go_alpine_build_keeps_cgo_off_for_the_static_runtime(final: str) -> None:
     result = migrate(GO_ALPINE.format(build="go build -ldflags=\"-s -w\" -o /app/server ./cmd/server", final=final))
-    assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
-    warning = next(f for f in result.findings if f.code == "MIG224")
-    assert warning.severity.value == "warning"
-    assert "`go build` (line 4)" in warning.message and "CGO_ENABLED=0" in warning.message
+    assert result.dockerfile == (
+        "FROM cgr.dev/chainguard/go:latest-dev AS builder\n"
+        "WORKDIR /app\n"
+        "COPY . .\n"
+        "ENV CGO_ENABLED=0\n"
+        "RUN go build -ldflags=\"-s -w\" -o /app/server ./cmd/server\n"
+        "\n"
+        "FROM cgr.dev/chainguard/static:latest\n"
+        "COPY --from=builder /app/server /server\n"
+        "ENTRYPOINT [\"/server\"]\n")
+    note = next(f for f in result.findings if f.code == "MIG225")
+    assert note.line == 4 and "golang:1.22-alpine has no C compiler" in note.message
+    assert "MIG224" not in _codes(result)
     assert result.runtime is not None and result.runtime.status == "ok"
+
+
+def test_go_alpine_stage_that_installs_gcc_had_cgo_on_and_gets_glibc_dynamic() -> None:
+    text = GO_ALPINE.replace("WORKDIR /app\n", "RUN apk add --no-cache gcc musl-dev\nWORKDIR /app\n")
+    result = migrate(text.format(build="go build -o /app/server .", final="scratch"))
+    assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
+    assert "CGO_ENABLED" not in result.dockerfile
+    warning = next(f for f in result.findings if f.code == "MIG224")
+    assert warning.severity.value == "warning" and "`go build` (line 5)" in warning.message
+
+
+def test_two_go_alpine_stages_each_keep_cgo_off() -> None:
+    text = ("FROM golang:1.22-alpine AS api\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/api ./cmd/api\n\n"
+            "FROM golang:1.22-alpine AS worker\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/worker ./cmd/worker\n\n"
+            "FROM scratch\nCOPY --from=api /out/api /api\nCOPY --from=worker /out/worker /worker\n"
+            "ENTRYPOINT [\"/api\"]\n")
+    result = migrate(text)
+    assert result.dockerfile.count("ENV CGO_ENABLED=0\nRUN go build") == 2
+    assert final_stage(result).startswith("cgr.dev/chainguard/static:latest\n")
 
 
 @pytest.mark.parametrize("build", ["CGO_ENABLED=0 go build -o /app/server .",
