@@ -30,7 +30,7 @@ from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.interpreters import rename_interpreters
 from migrator.rewrite.layout import translate_layout
 from migrator.rewrite.lists import package_list_defaults, translated_default
-from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, runtime_java
+from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, dotnet_tool_roll_forward, runtime_java
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.nginx_listen import rewrite_listen_80
@@ -86,6 +86,9 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     inserts = _inserts_by_line(runtime_plan)
     for line, text in final.inserts_before.items():
         inserts.setdefault(line, []).append(BuilderInsert(line, text))
+    for rolled in dotnet_tool_roll_forward(plan):
+        inserts.setdefault(rolled.line, []).append(BuilderInsert(rolled.line, f"ENV {ROLL_FORWARD}"))
+        out.findings.append(rolled)
     edits = {e.line: e for e in runtime_plan.builder_edits} if runtime_plan else {}
     for stage in plan.staged.stages if edits else []:
         _apply_edits(stage, edits)
