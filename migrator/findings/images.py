@@ -170,6 +170,17 @@ CODES: tuple[Code, ...] = (
         "glibc-dynamic runtime instead (MIG224).",
     ),
     Code(
+        "MIG226", Severity.WARNING, "a .NET runtime with ICU, as the app is not known to be globalization-invariant",
+        "A .NET app loads ICU at start and aborts without it (\"Couldn't find a valid ICU package installed on the "
+        "system\") unless it runs globalization-invariant. runtime-deps (Debian, Ubuntu) ships ICU; glibc-dynamic, "
+        "which it maps to, does not. The runtime stays glibc-dynamic when the app is known to be invariant: the "
+        "source image's -alpine tag set DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true (carried into the migrated "
+        "stage), the Dockerfile sets it, or the app's project file in the build context (named as the started "
+        "program, or the only one; or Directory.Build.props) sets `<InvariantGlobalization>true"
+        "</InvariantGlobalization>`. Otherwise the runtime is dotnet-runtime, which has ICU (its .NET goes unused "
+        "by a self-contained app); set InvariantGlobalization in the project to run on glibc-dynamic.",
+    ),
+    Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",
         "A COPY --from names an image rather than a stage. migrator does not change it, but the "
         "files it copies were built for that image's libc and user: check that they work on Wolfi.",

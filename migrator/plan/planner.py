@@ -107,9 +107,14 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
                                  builds_for_others=stage.index not in final_chain and _used_later(staged, stage)))
     if override is not None and plans and plans[-1].migrated:
         _apply_override(plans[-1], override, options, rules)
+    files = files or BuildContext(None)
+    if plans:
+        from migrator.plan.globalization import choose_icu_runtime
+
+        choose_icu_runtime(plans[-1], plans[staged.stages[-1].root_stage().index], rules, options, files)
     _shell_for_runs(plans, rules, final_runs)
     _note_targets(plans, staged)
-    return FilePlan(staged, plans, options, rules, files or BuildContext(None))
+    return FilePlan(staged, plans, options, rules, files)
 
 
 def _note_targets(plans: list[StagePlan], staged: StagedFile) -> None:

@@ -94,9 +94,11 @@ def _sets_roll_forward(plan: FilePlan) -> bool:
 
 
 def _dotnet_major(repository: str, tag: str | None) -> int | None:
-    if not repository.startswith("mcr.microsoft.com/dotnet/") or not tag:
-        return None
-    match = re.match(r"^(\d+)\.", tag)
+    """The .NET major the source image runs (none for runtime-deps: its self-contained app brings its own)."""
+    from migrator.plan.versions import pinned_version
+
+    pinned = pinned_version(repository, tag) if repository.startswith("mcr.microsoft.com/dotnet/") else None
+    match = re.match(r"^(\d+)$", pinned.version) if pinned is not None and tag and "." in tag else None
     return int(match.group(1)) if match else None
 
 

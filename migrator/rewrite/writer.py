@@ -200,6 +200,15 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     return facts
 
 
+def _carried_env(plan: FilePlan, stage_plan: StagePlan, image: str) -> list[str]:
+    """The source image's ENV that changes how the app runs (DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true on the
+    -alpine .NET images), for the final stage."""
+    from migrator.plan.globalization import carried_runtime_env
+
+    return carried_runtime_env(stage_plan, plan.root_of(stage_plan), plan.rules, image) \
+        if stage_plan is plan.final else []
+
+
 Inserts = dict[int, list[BuilderInsert]]  # original line -> what goes into the builder before it
 
 
@@ -246,6 +255,8 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         if roll is not None:
             out.text += f"ENV {ROLL_FORWARD}{newline}"
             out.findings.append(roll)
+        for carried in _carried_env(plan, stage_plan, image):
+            out.text += f"ENV {carried}{newline}"
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
@@ -383,6 +394,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     if roll is not None:
         runtime_plan.env.append(ROLL_FORWARD)
         out.findings.append(roll)
+    runtime_plan.env += [e for e in _carried_env(plan, final, runtime_image) if e not in runtime_plan.env]
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
     context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:
