@@ -419,11 +419,11 @@ def _builds_static(facts: object, ecosystem: str | None) -> bool:
     from migrator.plan.facts import StageFacts
 
     assert isinstance(facts, StageFacts)
-    if ecosystem == "go":
+    if ecosystem == "go":  # (rules/static-builds.yaml: CGO_ENABLED=0 on the command, before it, by ENV or ARG)
+        from migrator.plan.static_builds import dynamic_builds
+
         builds = [c for c in facts.commands_named("go") if c.words[1:2] == ("build",)]
-        return bool(builds) and all(
-            "CGO_ENABLED=0" in c.assignments or facts.env.get("CGO_ENABLED") == "0" for c in builds
-        )
+        return bool(builds) and not any(b.command == "go build" for b in dynamic_builds(facts, None))
     return False
 
 

@@ -39,8 +39,10 @@ def dynamic_builds(facts: StageFacts, source: ImageRef | None) -> list[DynamicBu
         keep = _kept_static(facts, source, ecosystem)
         for command in _build_commands(facts, ecosystem):
             if not _asks_static(command, facts, ecosystem.get("static_if") or {}):
+                # (a build that sets the variable itself, `CGO_ENABLED=1`, wants it so: not overridden)
+                chosen = None if keep and _values_of(keep.split("=")[0], command, facts) else keep
                 found.append(DynamicBuild(command.line, " ".join(command.words[:2]), str(ecosystem.get("why", "")),
-                                          keep))
+                                          chosen))
     return found
 
 

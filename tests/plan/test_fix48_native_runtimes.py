@@ -118,3 +118,16 @@ def test_scratch_with_files_from_a_stage_that_builds_nothing_stays_static() -> N
     text = ("FROM alpine:3.20 AS certs\nRUN apk add --no-cache ca-certificates\n\n"
             "FROM scratch\nCOPY --from=certs /etc/ssl/certs /etc/ssl/certs\nCOPY app /app\nENTRYPOINT [\"/app\"]\n")
     assert final_stage(migrate(text)).startswith("cgr.dev/chainguard/static:latest\n")
+
+
+def test_go_alpine_build_that_sets_cgo_on_itself_is_not_overridden() -> None:
+    result = migrate(GO_ALPINE.format(build="CGO_ENABLED=1 go build -o /app/server .", final="scratch"))
+    assert "CGO_ENABLED=0" not in result.dockerfile
+    assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
+    assert "MIG224" in _codes(result)
+
+
+def test_alpine_final_stage_reads_cgo_off_the_same_way() -> None:
+    # (a distro final stage: static only when every go build asks for it, here with `export` in its RUN)
+    text = GO_ALPINE.format(build="export CGO_ENABLED=0 && go build -o /app/server .", final="alpine:3.20")
+    assert final_stage(migrate(text)).startswith("cgr.dev/chainguard/static:latest\n")
