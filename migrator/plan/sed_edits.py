@@ -1,5 +1,6 @@
-"""What `sed -i` does to the first line of a file, its `#!` line: `sed -i 's|#!/bin/sh|#!/bin/bash|' /start.sh`
-or `sed -i '1s/.*/#!\\/bin\\/bash/' /start.sh` turns a build context's sh script into a bash one.
+"""What `sed -i` does to the first line of a file, its `#!` line (and what `sed` without -i writes of it):
+`sed -i 's|#!/bin/sh|#!/bin/bash|' /start.sh` or `sed -i '1s/.*/#!\\/bin\\/bash/' /start.sh` turns a build
+context's sh script into a bash one.
 
 Only what is certain is read: the `s`, `c`, `i` commands of a sed script (GNU syntax, addresses by line number
 or regular expression), applied to a known first line, or one that replaces whatever line 1 is
@@ -44,9 +45,9 @@ def sed_edits(commands: Iterable[Command], env: Mapping[str, str | None]) -> dic
         if posixpath.basename(command.words[0]) != "sed":
             continue
         parsed = _parse_options(command.words[1:])
-        if parsed is None:
+        if parsed is None or not parsed[3]:
             continue
-        script, extended, files = parsed
+        script, extended, files, _ = parsed
         for name in files:
             path = command.resolve(name, env)
             if path is not None:
@@ -66,8 +67,15 @@ def first_line_after(first: str | None, edits: Iterable[SedEdit]) -> FirstLine:
     return FirstLine(line)
 
 
-def _parse_options(words: tuple[str, ...]) -> tuple[str | None, bool, list[str]] | None:
-    """(script, extended, files) of a sed command line that edits in place; None when it does not."""
+def sed_filter(words: tuple[str, ...] | list[str]) -> tuple[str | None, bool, list[str]] | None:
+    """(script, extended, files) of a sed command line that writes the edited text to its output (`sed
+    's|/bin/sh|/bin/bash|' start.sh`, no -i); None when it edits in place or names no script."""
+    parsed = _parse_options(tuple(words))
+    return None if parsed is None or parsed[3] else parsed[:3]
+
+
+def _parse_options(words: tuple[str, ...]) -> tuple[str | None, bool, list[str], bool] | None:
+    """(script, extended, files, in place) of a sed command line; None when it names no script."""
     expressions: list[str] = []
     in_place, extended, readable, script_file = False, False, True, False
     operands: list[str] = []
@@ -119,13 +127,11 @@ def _parse_options(words: tuple[str, ...]) -> tuple[str | None, bool, list[str]]
                 if flag in "fl" and not flags:
                     index += 1
                 flags = ""
-    if not in_place:
-        return None
     if not expressions and not script_file:
         if not operands:
             return None
         expressions, operands = [operands[0]], operands[1:]
-    return ("\n".join(expressions) if readable else None), extended, operands
+    return ("\n".join(expressions) if readable else None), extended, operands, in_place
 
 
 class _Marker:

@@ -119,10 +119,7 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
                              program=report.program, need="build"), problems
     line = _command_line(view, report)
     problems += _missing_tools_at_start(view, context, report, line)
-    problems += [Problem("MIG584", edit_line, f"`sed -i` edits the first line of {path}, which the start command "
-                         "runs, in a way this tool cannot read: it is judged by its `#!` line before the edit; check "
-                         "that the runtime has the interpreter the edited line names")
-                 for edit_line, path in context.unread_edits]
+    problems += [Problem("MIG584", edit_line, message) for (edit_line, _), message in context.unread_edits.items()]
     if report.status == "broken":
         problems.append(Problem(_broken_code(report), line, report.reason))
     elif report.need == "bash":
