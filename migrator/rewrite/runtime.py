@@ -18,7 +18,7 @@ from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.writable import made_data_directories
 from migrator.records import dataclass, field
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
-from migrator.rewrite.healthcheck import port_healthcheck, removal
+from migrator.rewrite.healthcheck import healthcheck_program, port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
@@ -579,6 +579,9 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
             return [check[0]]
         context.findings.append(removal(instruction, context.image))
         return []
+    if keyword == "HEALTHCHECK" and (why := _script_it_cannot_run(instruction, context)) is not None:
+        context.findings.append(removal(instruction, context.image, why))
+        return []
     if keyword == "HEALTHCHECK" and context.plan.moved:
         raw = _moved_in_text(instruction.raw, instruction.line, context)
         return [raw if raw.endswith("\n") else raw + context.newline]
@@ -603,6 +606,29 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         context.findings.append(finding("MIG525", instruction.line, "SHELL dropped from the runtime stage"))
         return []
     return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
+
+
+def _script_it_cannot_run(instruction: Instruction, context: RuntimeContext) -> str | None:
+    """Why the runtime cannot run the script a HEALTHCHECK starts by its name or path (`HEALTHCHECK CMD
+    ["healthcheck"]` of a build-context `#!/bin/sh` script), read as the start command's program is: it has no
+    shell, or the script needs bash, which it has not and cannot install."""
+    from migrator.validate.startable import program_shell
+
+    program = healthcheck_program(instruction)
+    if program is None or context.staged is None:
+        return None
+    image = context.image
+    needs = program_shell(context.facts.stage, context.staged, context.rules, context.files, context.source_shell,
+                          program)
+    if needs is None:
+        return None
+    shell, what = needs
+    if not image.shell:
+        return f"{what}, and {image.name} has no shell"
+    if (shell == "bash" and not image.has_program("bash") and "bash" not in context.plan.packages
+            and not image.is_dev and image.name != "wolfi-base"):
+        return f"{what}, and {image.name} has no bash (busybox sh only)"
+    return None
 
 
 def _ignored_by_shell_entrypoint(cmd: Instruction, context: RuntimeContext) -> bool:

@@ -23,7 +23,7 @@ from migrator.parse.dockerfile import Dockerfile
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import absolute
 from migrator.plan.runtime_choice import BASE_IMAGES
-from migrator.plan.stages import split_stages
+from migrator.plan.stages import Stage, StagedFile, split_stages
 from migrator.plan.startcommand import (
     effective_command,
     inner_program,
@@ -301,15 +301,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
                                  f"`{program}` could not be checked", program=program)
         return RuntimeReport(image, argv, "broken", missing_reason(program, view, rules), program=program,
                              need="missing")
-    origin, source = located_origin(view, context, located)
-    kind = file_kind(context, origin, source)
-    # (a download is a script by the name of its URL too: `curl URL/wait-for-it.sh > /usr/local/bin/wait-for-it`)
-    named = looks_like_script(located.path, _source_name(located, origin, source)) and kind not in ("elf", "script")
-    # a file from the build context started directly, without an extension: a binary or a script, unknown
-    # unless the build context is on disk and its first bytes say
-    unknown = (not named and not is_shell(program) and origin == "context" and context.source_shell != "none"
-               and "." not in posixpath.basename(located.path) and not _APP_BINSTUBS.search(located.path)
-               and kind is None)
+    origin, source, kind, named, unknown = _read_program(view, context, program, located)
     needs_shell = is_shell(program) or named or unknown or kind in ("sh", "bash")
     if needs_shell and not model.shell:
         what = f"`{program}` is a shell script" if not is_shell(program) else f"`{' '.join(rest[:3])}` runs a shell"
@@ -348,6 +340,46 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if needs_shell:
         return RuntimeReport(image, argv, "shell-kept", why, program=program)
     return RuntimeReport(image, argv, "ok", f"`{program}` found ({where_found(located)})", program=program)
+
+
+def _read_program(view: StageView, context: Context, program: str, located: Located
+                  ) -> tuple[str, str | None, str | None, bool, bool]:
+    """(origin, source, kind, named, unknown) of the file a command starts: where it comes from (located_origin),
+    what its first bytes say (file_kind), whether its name says it is a script, and whether it is a build-context
+    file without an extension whose first bytes cannot be read (a binary or a script, unknown)."""
+    origin, source = located_origin(view, context, located)
+    kind = file_kind(context, origin, source)
+    # (a download is a script by the name of its URL too: `curl URL/wait-for-it.sh > /usr/local/bin/wait-for-it`)
+    named = looks_like_script(located.path, _source_name(located, origin, source)) and kind not in ("elf", "script")
+    # a file from the build context started directly, without an extension: a binary or a script, unknown
+    # unless the build context is on disk and its first bytes say
+    unknown = (not named and not is_shell(program) and origin == "context" and context.source_shell != "none"
+               and "." not in posixpath.basename(located.path) and not _APP_BINSTUBS.search(located.path)
+               and kind is None)
+    return origin, source, kind, named, unknown
+
+
+def program_shell(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext, source_shell: str | None,
+                  program: str) -> tuple[str, str] | None:
+    """(the shell it needs: "sh" or "bash", what it is) of the program a command of the ORIGINAL `stage` starts
+    directly (an exec-form HEALTHCHECK's), read as the start command's is: a script by its `#!` line (the build
+    context's, one a RUN writes, after `sed` edits), by its name, or a build-context file without an extension that
+    cannot be read; None for a binary, another interpreter's script, or a program of the image."""
+    context = Context(staged, rules, "", source_shell, files)
+    view = context.view(stage)
+    located = locate(view, context, program)
+    if located is None or located.how == "image" or is_shell(program):
+        return None
+    origin, _, kind, named, unknown = _read_program(view, context, program, located)
+    if not (named or unknown or kind in ("sh", "bash")):
+        return None
+    bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind,
+                       named and origin == "unread")
+    if bash is not None:
+        return "bash", bash
+    if unknown:
+        return "sh", unknown_file(program)
+    return "sh", f"`{program}` is a shell script"
 
 
 def _maybe_where(paths: list[str]) -> str:
