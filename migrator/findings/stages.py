@@ -43,8 +43,9 @@ CODES: tuple[Code, ...] = (
          "children."),
     Code("MIG510", Severity.WARNING, "HEALTHCHECK removed from the runtime stage",
          "The HEALTHCHECK runs curl, wget or a shell, which the runtime image does not have (Wolfi's busybox "
-         "has no wget; python, jre, glibc-dynamic and static have no shell), so the check would always fail "
-         "and the container would be reported unhealthy. It is removed, and the message says which tool it "
+         "has no wget; python, jre, glibc-dynamic and static have no shell), or a script (read as the start "
+         "command's program is: its `#!` line, its name) that needs a shell or bash the runtime does not have, so "
+         "the check would always fail and the container would be reported unhealthy. It is removed, and the message says which tool it "
          "needed: use your orchestrator's probe (Kubernetes httpGet or tcpSocket), or build a small "
          "health-check program into the image. An HTTP check of one URL on a runtime with node or python is "
          "ported instead (MIG552)."),
