@@ -74,6 +74,14 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
         source = _script_from_context(program, path, copies, chain)
         written = run_written_scripts(chain, heads=True) if written is None else written
         edits = [e for e in edited.get(path, []) if e.line <= command.line]
+        derived = written.get(path)
+        if isinstance(derived, Derived) and derived.read is not None:
+            # (`sed 's|/bin/sh|/bin/bash|' setup.sh > /tmp/setup.sh`: the file it reads, with the line it makes)
+            head = _derived_head(derived.read, copies, chain, files, written)
+            if head is not None and _kind_after(written_kind(head), head, edits) == "bash":
+                return f"`{program}` is a bash script (its first line says so; line {command.line})"
+            if head is not None:
+                continue
         if (path in written and not unread(written[path])) or (source or "").startswith(HEREDOC_SOURCE):
             # a script the Dockerfile writes (`RUN printf ... > /setup.sh`, `COPY <<EOF /setup.sh`): its text says
             text = written[path] if path in written else heredoc_text(chain, source or "")
@@ -89,6 +97,18 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
             return (f"`{program}` is a script from the build context, which this tool cannot read, and the "
                     f"original image had bash (line {command.line})")
     return None
+
+
+def _derived_head(read: TextFilter, copies: list[tuple[str, str, bool]], chain: list[Stage], files: BuildContext,
+                  written: dict[str, str]) -> str | None:
+    """The first line (with its newline) of what a command writes from another file's text (Derived): that file
+    from the build context or written by a RUN, the line the command makes of it; None when it is not known."""
+    text = written.get(read.source)
+    if text is None or unread(text):
+        source = _script_from_context(read.source, read.source, copies, chain)
+        text = files.text(source, 256) if source is not None else None
+    line = read.first_line(text.split("\n", 1)[0] if text else None).text
+    return None if line is None else line + "\n"
 
 
 def _kind_after(kind: str | None, text: str | None, edits: list[SedEdit]) -> str | None:

@@ -94,3 +94,14 @@ def test_filters_read_only_what_is_certain(words: list[str], stdin: str | None, 
                                           after: FirstLine | None) -> None:
     read = text_filter(words, stdin, 3)
     assert (read.first_line(first) if read is not None else None) == after
+
+
+@pytest.mark.parametrize("edit, bash", [("s/hi/ho/", True), ("s|/bin/bash|/bin/sh|", False)])
+def test_a_build_step_running_a_filtered_bash_script_gets_bash(tmp_path: Path, edit: str, bash: bool) -> None:
+    # a RUN step of a stage on wolfi-base (busybox sh) runs the copy sed wrote of a #!/bin/bash script
+    (tmp_path / "setup.sh").write_text("#!/bin/bash\necho hi\n")
+    run = f"RUN sed '{edit}' /tmp/setup.sh > /tmp/s2.sh && chmod +x /tmp/s2.sh && /tmp/s2.sh\n"
+    result = migrate("FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl\nCOPY setup.sh /tmp/\n" + run,
+                     context=tmp_path)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n")
+    assert ("RUN apk add --no-cache bash\n" in result.dockerfile) is bash and run in result.dockerfile
