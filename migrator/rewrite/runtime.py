@@ -622,12 +622,12 @@ def _script_it_cannot_run(instruction: Instruction, context: RuntimeContext) -> 
                           program)
     if needs is None:
         return None
-    shell, what = needs
+    what, bash = needs
     if not image.shell:
         return f"{what}, and {image.name} has no shell"
-    if (shell == "bash" and not image.has_program("bash") and "bash" not in context.plan.packages
+    if (bash is not None and not image.has_program("bash") and "bash" not in context.plan.packages
             and not image.is_dev and image.name != "wolfi-base"):
-        return f"{what}, and {image.name} has no bash (busybox sh only)"
+        return f"{bash}, and {image.name} has no bash (busybox sh only)"
     return None
 
 

@@ -360,8 +360,8 @@ def _read_program(view: StageView, context: Context, program: str, located: Loca
 
 
 def program_shell(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext, source_shell: str | None,
-                  program: str) -> tuple[str, str] | None:
-    """(the shell it needs: "sh" or "bash", what it is) of the program a command of the ORIGINAL `stage` starts
+                  program: str) -> tuple[str, str | None] | None:
+    """(what it is, why it needs bash or None) of the program a command of the ORIGINAL `stage` starts
     directly (an exec-form HEALTHCHECK's), read as the start command's is: a script by its `#!` line (the build
     context's, one a RUN writes, after `sed` edits), by its name, or a build-context file without an extension that
     cannot be read; None for a binary, another interpreter's script, or a program of the image."""
@@ -375,11 +375,7 @@ def program_shell(stage: Stage, staged: StagedFile, rules: RuleSet, files: Build
         return None
     bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind,
                        named and origin == "unread")
-    if bash is not None:
-        return "bash", bash
-    if unknown:
-        return "sh", unknown_file(program)
-    return "sh", f"`{program}` is a shell script"
+    return unknown_file(program) if unknown else f"`{program}` is a shell script", bash
 
 
 def _maybe_where(paths: list[str]) -> str:
