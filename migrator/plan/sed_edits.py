@@ -75,63 +75,28 @@ def sed_filter(words: tuple[str, ...] | list[str]) -> tuple[str | None, bool, li
 
 
 def _parse_options(words: tuple[str, ...]) -> tuple[str | None, bool, list[str], bool] | None:
-    """(script, extended, files, in place) of a sed command line; None when it names no script."""
-    expressions: list[str] = []
-    in_place, extended, readable, script_file = False, False, True, False
-    operands: list[str] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        index += 1
-        if word == "--":
-            operands += words[index:]
-            break
-        if word.startswith("--"):
-            name, _, value = word[2:].partition("=")
-            if name == "in-place":
-                in_place = True
-            elif name == "expression":
-                if not value and index < len(words):
-                    value, index = words[index], index + 1
-                expressions.append(value)
-            elif name == "file":
-                readable, script_file = False, True
-                index += 0 if value else 1
-            elif name == "regexp-extended":
-                extended = True
-            elif name in ("separate", "posix", "debug", "sandbox", "follow-symlinks", "unbuffered"):
-                pass
-            else:
-                readable = False  # (--file, --null-data, --quiet: what the file becomes is not read here)
-            continue
-        if not word.startswith("-") or word == "-":
-            operands.append(word)
-            continue
-        flags = word[1:]
-        while flags:
-            flag, flags = flags[0], flags[1:]
-            if flag == "i":
-                in_place, flags = True, ""  # (the rest is the backup suffix: `-i.bak`)
-            elif flag == "e":
-                if not flags and index < len(words):
-                    flags, index = words[index], index + 1
-                expressions.append(flags)
-                flags = ""
-            elif flag in "Er":
-                extended = True
-            elif flag in "su":
-                pass
-            else:
-                readable = False  # (-n, -z, -f FILE, -l N)
-                script_file = script_file or flag == "f"
-                if flag in "fl" and not flags:
-                    index += 1
-                flags = ""
+    """(script, extended, files, in place) of a sed command line; None when it names no script. The script is
+    the -e expressions joined, or the first operand; None when it cannot be read (a script file, an option that
+    changes what is written: -n, -z)."""
+    from migrator.parse.options import scan
+
+    scanned = scan(words, "efl", _VALUED_LONG, attached_short="i")
+    expressions = [value or "" for name, value in scanned.options if name in ("-e", "--expression")]
+    readable = all(name in _READ_OPTIONS for name, _ in scanned.options)
+    script_file = scanned.has("-f", "--file")
+    operands = list(scanned.operands)
     if not expressions and not script_file:
         if not operands:
             return None
         expressions, operands = [operands[0]], operands[1:]
-    return ("\n".join(expressions) if readable else None), extended, operands, in_place
+    return (("\n".join(expressions) if readable else None), scanned.has("-E", "-r", "--regexp-extended"), operands,
+            scanned.has("-i", "--in-place"))
+
+
+_VALUED_LONG = frozenset({"--expression", "--file", "--line-length"})
+# options that leave what sed writes as its script says (-i, -E: read), the others make it unread (-n, -z, -f)
+_READ_OPTIONS = frozenset({"-i", "--in-place", "-e", "--expression", "-E", "-r", "--regexp-extended", "-s", "-u",
+                           "--separate", "--posix", "--debug", "--sandbox", "--follow-symlinks", "--unbuffered"})
 
 
 class _Marker:
