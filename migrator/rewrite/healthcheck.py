@@ -79,10 +79,10 @@ def removal(instruction: Instruction, image: ChainguardImage, why: str | None = 
     if exec_form:
         command = " ".join(words)
     if why is not None:
-        return finding("MIG510", instruction.line, f"HEALTHCHECK removed from the runtime stage: {why}, so "
-                       f"`{command}` would fail at every check and the container would be reported unhealthy; use "
-                       "your orchestrator's probe (Kubernetes httpGet/tcpSocket), or a health-check program built "
-                       "into the image")
+        return finding("MIG510", instruction.line, f"HEALTHCHECK removed from the runtime stage, where `{command}` "
+                       f"would fail at every check (the container reported unhealthy): {why}; use your "
+                       "orchestrator's probe (Kubernetes httpGet/tcpSocket), or a health-check program built into "
+                       "the image")
     program = words[0].rsplit("/", 1)[-1] if words else ""
     missing = (program in ("curl", "wget", "nc") and program not in image.tools) or not image.has_program(program)
     needs = [f"`{program}`"] if words and missing else []

@@ -580,8 +580,9 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         context.findings.append(removal(instruction, context.image))
         return []
     if keyword == "HEALTHCHECK" and (why := _script_it_cannot_run(instruction, context)) is not None:
-        context.findings.append(removal(instruction, context.image, why))
-        return []
+        check = port_healthcheck(instruction, context.image, context.newline)  # (`["python", "/app/hc.py"]`)
+        context.findings.append(check[1] if check is not None else removal(instruction, context.image, why))
+        return [check[0]] if check is not None else []
     if keyword == "HEALTHCHECK" and context.plan.moved:
         raw = _moved_in_text(instruction.raw, instruction.line, context)
         return [raw if raw.endswith("\n") else raw + context.newline]
@@ -610,25 +611,17 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
 
 def _script_it_cannot_run(instruction: Instruction, context: RuntimeContext) -> str | None:
     """Why the runtime cannot run the script a HEALTHCHECK starts by its name or path (`HEALTHCHECK CMD
-    ["healthcheck"]` of a build-context `#!/bin/sh` script), read as the start command's program is: it has no
-    shell, or the script needs bash, which it has not and cannot install."""
-    from migrator.validate.startable import program_shell
+    ["healthcheck"]` of a build-context `#!/bin/sh` script), read as the start command's program is
+    (validate.startable.why_unrunnable)."""
+    from migrator.validate.startable import why_unrunnable
 
     program = healthcheck_program(instruction)
     if program is None or context.staged is None:
         return None
     image = context.image
-    needs = program_shell(context.facts.stage, context.staged, context.rules, context.files, context.source_shell,
-                          program)
-    if needs is None:
-        return None
-    what, bash = needs
-    if not image.shell:
-        return f"{what}, and {image.name} has no shell"
-    if (bash is not None and not image.has_program("bash") and "bash" not in context.plan.packages
-            and not image.is_dev and image.name != "wolfi-base"):
-        return f"{bash}, and {image.name} has no bash (busybox sh only)"
-    return None
+    installable = "bash" in context.plan.packages or image.is_dev or image.name == "wolfi-base"
+    return why_unrunnable(context.facts.stage, context.staged, context.rules, context.files, context.source_shell,
+                          program, image, installable)
 
 
 def _ignored_by_shell_entrypoint(cmd: Instruction, context: RuntimeContext) -> bool:

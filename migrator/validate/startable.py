@@ -16,6 +16,7 @@ in the model) or `broken`; problems are (code, output line, message) for the cal
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 
@@ -359,23 +360,31 @@ def _read_program(view: StageView, context: Context, program: str, located: Loca
     return origin, source, kind, named, unknown
 
 
-def program_shell(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext, source_shell: str | None,
-                  program: str) -> tuple[str, str | None] | None:
-    """(what it is, why it needs bash or None) of the program a command of the ORIGINAL `stage` starts
-    directly (an exec-form HEALTHCHECK's), read as the start command's is: a script by its `#!` line (the build
-    context's, one a RUN writes, after `sed` edits), by its name, or a build-context file without an extension that
-    cannot be read; None for a binary, another interpreter's script, or a program of the image."""
+def why_unrunnable(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext, source_shell: str | None,
+                   program: str, image: ChainguardImage, bash_installable: bool) -> str | None:
+    """Why `image` cannot run the program a command of the ORIGINAL `stage` starts directly (an exec-form
+    HEALTHCHECK's), read as the start command's program is: a script that needs a shell (by its `#!` line, its
+    name, or a build-context file without an extension that cannot be read) where the image has none, bash where it
+    has busybox sh only (and `bash_installable` is False), /usr/bin/env where it has none; None when it can run it,
+    or when that is not known (a program of the image, one a build makes)."""
     context = Context(staged, rules, "", source_shell, files)
     view = context.view(stage)
     located = locate(view, context, program)
     if located is None or located.how == "image" or is_shell(program):
         return None
-    origin, _, kind, named, unknown = _read_program(view, context, program, located)
-    if not (named or unknown or kind in ("sh", "bash")):
+    origin, source, kind, named, unknown = _read_program(view, context, program, located)
+    if named or unknown or kind in ("sh", "bash"):
+        if not image.shell:
+            what = unknown_file(program) if unknown else f"`{program}` is a shell script"
+            return f"{what}, and {image.name} has no shell"
+        bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind,
+                           named and origin == "unread")
+        if bash is not None and not image.has_program("bash") and not bash_installable:
+            return f"{bash}, and {image.name} has no bash (busybox sh only)"
         return None
-    bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind,
-                       named and origin == "unread")
-    return unknown_file(program) if unknown else f"`{program}` is a shell script", bash
+    runtime = copy.copy(view)
+    runtime.model, runtime.image = image, image.name
+    return _interpreter_missing(program, located, runtime, context, origin, source)
 
 
 def _maybe_where(paths: list[str]) -> str:

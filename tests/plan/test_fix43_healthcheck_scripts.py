@@ -75,3 +75,14 @@ def test_a_bash_check_script_is_removed_where_the_shell_is_busybox(tmp_path: Pat
                      'HEALTHCHECK CMD /app/hc.sh || exit 1\nCMD ["/app/start.sh"]\n', context=tmp_path)
     assert "HEALTHCHECK" not in final_stage(result)
     assert any(f.code == "MIG510" and "has no bash" in f.message for f in result.findings)
+
+
+def test_an_env_script_check_runs_through_the_interpreter_the_runtime_has(tmp_path: Path) -> None:
+    # `#!/usr/bin/env python3` on python:latest (no /usr/bin/env): the check starts the interpreter itself
+    (tmp_path / "hc.py").write_text("#!/usr/bin/env python3\nimport urllib.request\n")
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    result = migrate('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n'
+                     'HEALTHCHECK CMD ["/app/hc.py"]\nCMD ["python", "app.py"]\n', context=tmp_path)
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/python:latest\n")
+    assert 'HEALTHCHECK CMD ["python", "/app/hc.py"]\n' in runtime and "MIG552" in codes(result)
