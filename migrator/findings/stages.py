@@ -44,11 +44,11 @@ CODES: tuple[Code, ...] = (
     Code("MIG510", Severity.WARNING, "HEALTHCHECK removed from the runtime stage",
          "The HEALTHCHECK runs curl, wget or a shell, which the runtime image does not have (Wolfi's busybox "
          "has no wget; python, jre, glibc-dynamic and static have no shell), or a script (read as the start "
-         "command's program is: its `#!` line, its name) that needs a shell or bash the runtime does not have, so "
-         "the check would always fail and the container would be reported unhealthy. It is removed, and the "
-         "message says which tool it needed: use your orchestrator's probe (Kubernetes httpGet or tcpSocket), or "
-         "build a small health-check program into the image. An HTTP check of one URL on a runtime with node or "
-         "python is ported instead (MIG552)."),
+         "command's program is: its `#!` line, its name) that needs a shell, bash or /usr/bin/env the runtime "
+         "does not have, so the check would always fail and the container would be reported unhealthy. It is "
+         "removed, and the message says which tool it needed: use your orchestrator's probe (Kubernetes "
+         "httpGet or tcpSocket), or build a small health-check program into the image. An HTTP check of one "
+         "URL on a runtime with node or python is ported instead (MIG552)."),
     Code("MIG552", Severity.INFO, "HEALTHCHECK ported to the runtime's interpreter",
          "The HEALTHCHECK fetched one URL with curl or wget, which the runtime does not have. It now fetches "
          "the same URL with the runtime's own interpreter, in exec form (no shell needed): node's `fetch` or "
