@@ -101,13 +101,15 @@ def _started_program(plan: StagePlan) -> str | None:
 
 def _project_says(files: BuildContext, program: str | None) -> tuple[str | None, bool]:
     """(the app's project file, whether it, or Directory.Build.props beside the projects, sets
-    InvariantGlobalization): the project named as the started program, else the context's only one."""
+    InvariantGlobalization): the project named as the started program (by its file or its <AssemblyName>), else
+    the context's only one."""
     projects = files.files_named((*_PROJECT_FILES, "Directory.Build.props"))
     props = [p for p in projects if posixpath.basename(p) == "Directory.Build.props"]
     if any(_SETS_INVARIANT.search(files.text(p, 1 << 20) or "") for p in props):
         return props[0], True
     apps = [p for p in projects if p.endswith(_PROJECT_FILES)]
-    named = [p for p in apps if program and posixpath.splitext(posixpath.basename(p))[0] == program]
+    named = [p for p in apps if program and (posixpath.splitext(posixpath.basename(p))[0] == program or re.search(
+        rf"<AssemblyName>\s*{re.escape(program)}\s*</AssemblyName>", files.text(p, 1 << 20) or ""))]
     chosen = named or (apps if len(apps) == 1 else [])
     if not chosen:
         return None, False

@@ -84,3 +84,16 @@ def test_aspnet_alpine_keeps_its_invariant_mode_on_aspnet_runtime() -> None:
     final = final_stage(migrate(text))
     assert final.startswith("cgr.dev/chainguard/aspnet-runtime:latest\n")
     assert "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true\n" in final
+
+
+def test_the_started_programs_project_decides_among_several(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "Web.csproj").write_text(PROJECT.format(
+        extra="\n    <AssemblyName>aspnetapp</AssemblyName>\n    <InvariantGlobalization>true</InvariantGlobalization>"))
+    (tmp_path / "src" / "Web.Tests.csproj").write_text(PROJECT.format(extra=""))
+    result = migrate(SELF_CONTAINED.format(tag="8.0"), context=tmp_path)
+    assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
+    (tmp_path / "src" / "Web.csproj").write_text(PROJECT.format(extra="\n    <AssemblyName>aspnetapp</AssemblyName>"))
+    result = migrate(SELF_CONTAINED.format(tag="8.0"), context=tmp_path)
+    assert final_stage(result).startswith("cgr.dev/chainguard/dotnet-runtime:latest\n")
+    assert "src/Web.csproj does not set" in next(f.message for f in result.findings if f.code == "MIG226")
