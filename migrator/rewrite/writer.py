@@ -766,7 +766,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     from migrator.rewrite.housekeeping import fetched_tools
     from migrator.rewrite.tools import added_message, pending_packages
 
-    probe = StageKnowledge(probing=True, variables=package_list_defaults(items))
+    probe = StageKnowledge(probing=True, variables=package_list_defaults(items), pins=dict(stage_plan.package_pins))
     probe.stage_variables = stage_variables([i for i in items if isinstance(i, Instruction)])
     probe.source_users = set(upstream_users(plan, stage_plan).values())  # (usermod of one is folded)
     for item in items:
@@ -779,7 +779,8 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed,
                                image_user=plan.rules.image_facts(image_name(image)).user,
                                image_uid=plan.rules.image_facts(image_name(image)).uid,
-                               sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
+                               sets_up_repositories=probe.sets_up_repositories, variables=probe.variables,
+                               pins=probe.pins)
     knowledge.source_users = set(upstream_users(plan, stage_plan).values())
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
