@@ -272,13 +272,13 @@ def _with_libraries(language: Language, installed: tuple[str, ...], options: Opt
         return []
     stream, pins = stream_pins(installed, language, streams(language.name))
     name = language.name.capitalize()
-    how = (f"{', '.join(dict(pins).get(p, p) for p in libraries)} with {name} {stream}, the newest {name} "
-           f"Wolfi builds them all for" if stream else f"them with {name}")
+    listed = ", ".join(dict(pins).get(p, p) for p in libraries)
+    how = f"{name} {stream}, the newest {name} Wolfi builds them all for" if stream else name
     return [RuntimeOverride(base_image(options), single_stage=True, pins=pins, code="MIG587", reason=(
-        f"the stage installs {name} libraries as OS packages ({', '.join(libraries)}), which the distroless "
-        f"{language.runtime_name} runtime does not have and cannot install: one stage on wolfi-base installs "
-        f"{how}; to run on {language.runtime_name}, install them with pip into a virtualenv in a builder stage "
-        f"and copy it"))]
+        f"the stage installs {name} libraries as OS packages ({listed}), which the distroless "
+        f"{language.runtime_name} runtime does not have and cannot install: one stage on wolfi-base installs them "
+        f"with {how}; to run on {language.runtime_name}, install them with pip into a virtualenv in a builder "
+        f"stage and copy it"))]
 
 
 def library_pins(installed: tuple[str, ...], rules: RuleSet) -> tuple[tuple[str, str], ...]:

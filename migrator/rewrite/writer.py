@@ -227,6 +227,8 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         body = _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
         out.text += _kept_chain_entrypoint(plan, stage_plan, body, image, newline, out)
         knowledge = out.knowledge.get(stage.index)
+        if stage_plan.base_packages and knowledge is not None and knowledge.pins:
+            _pin_base_packages(out, base_at, stage_plan.base_packages, knowledge.pins, newline)
         if stage_plan.base_packages and knowledge is not None and knowledge.base_tools:
             line_end = out.text.index(newline, base_at)
             out.text = f"{out.text[:line_end]} {' '.join(knowledge.base_tools)}{out.text[line_end:]}"
@@ -776,19 +778,20 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         elif isinstance(item, Instruction) and item.keyword == "SHELL" and (argv := item.json_args()):
             probe.uses.used.setdefault(posixpath.basename(argv[0]), item.line)
     image = plan.inherited_image(stage_plan)
+    parent = stage_plan.stage.parent
+    inherited = out.knowledge.get(parent.index) if parent is not None else None
+    pins = probe.pins or _library_pins(plan, image, probe.installed | set(stage_plan.base_packages), inherited)
     knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed,
                                image_user=plan.rules.image_facts(image_name(image)).user,
                                image_uid=plan.rules.image_facts(image_name(image)).uid,
                                sets_up_repositories=probe.sets_up_repositories, variables=probe.variables,
-                               pins=probe.pins)
+                               pins=pins)
     knowledge.source_users = set(upstream_users(plan, stage_plan).values())
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
     knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)
     knowledge.tree_may_have = functools.partial(tree_may_have, plan, stage_plan.stage)
-    parent = stage_plan.stage.parent
-    inherited = out.knowledge.get(parent.index) if parent is not None else None
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
     if stage_plan.base_packages and (packages := pending_packages(knowledge)):
         knowledge.base_tools, knowledge.tools_placed = packages, True  # with the stage's own apk add, first
@@ -801,6 +804,31 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge
+
+
+def _pin_base_packages(out: Written, at: int, packages: tuple[str, ...], pins: dict[str, str], newline: str) -> None:
+    """The language the stage stays on wolfi-base with (`apk add python-3 py3-pip`), on the stream of the
+    libraries the stage installs (python-3.13 py3.13-pip)."""
+    written = f"RUN apk add --no-cache {' '.join(packages)}{newline}"
+    pinned = f"RUN apk add --no-cache {' '.join(pins.get(p, p) for p in packages)}{newline}"
+    if out.text.startswith(written, at):
+        out.text = out.text[:at] + pinned + out.text[at + len(written):]
+
+
+def _library_pins(plan: FilePlan, image: str, installed: set[str], inherited: StageKnowledge | None
+                  ) -> dict[str, str]:
+    """A stage on an image without the language (wolfi-base) that installs its libraries as OS packages installs
+    them and the language for one stream (plan.distro_libraries, MIG587 tells why), as the stage it is built FROM
+    did; on a language's image, the libraries are the ones its interpreter has or none (MIG514 tells)."""
+    from migrator.plan.runtime_choice import library_pins
+
+    if inherited is not None and inherited.pins:
+        return dict(inherited.pins)
+    model = plan.rules.image_model(image)
+    languages = [lang for lang in plan.rules.languages.values() if lang.libraries]
+    if any(model.has_program(p) for lang in languages for p in lang.programs if "*" not in p):
+        return {}
+    return dict(library_pins(tuple(sorted(installed)), plan.rules))
 
 
 def _tools_before(item: Instruction, knowledge: StageKnowledge, user: str | None,

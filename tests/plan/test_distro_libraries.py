@@ -31,7 +31,7 @@ def test_alpine_py3_library_keeps_one_stage_on_wolfi_base_with_the_library_for_o
     assert status == "single-stage" and "`python3` found" in reason  # was: ok on distroless python, no requests
     assert "MIG514" not in codes(result)
     (why,) = messages(result, "MIG587")
-    assert "py3-requests" in why and "py3.13-requests with Python 3.13" in why and "virtualenv" in why
+    assert "(py3.13-requests)" in why and "them with Python 3.13, the newest" in why and "virtualenv" in why
     assert "MIG587" in codes(result, "warning")
 
 
@@ -42,7 +42,7 @@ def test_debian_python3_libraries_keep_the_stage_and_its_user() -> None:
     assert result.dockerfile.endswith("WORKDIR /app\nCOPY app.py .\nUSER nobody\nCMD [\"python3\", \"app.py\"]\n")
     assert result.dockerfile.count("FROM ") == 1
     assert verdict(result)[0] == "single-stage"
-    assert "py3-psycopg2, py3-pyyaml" in messages(result, "MIG587")[0]
+    assert "(py3.13-psycopg2, py3.13-pyyaml)" in messages(result, "MIG587")[0]
 
 
 def test_ubi_dnf_python3_library_keeps_one_stage() -> None:
@@ -107,3 +107,25 @@ def test_the_stream_is_the_newest_every_library_is_built_for() -> None:
     assert stream_pins(["python3", "py3-no-such-library"], python, available) == (None, ())
     assert library_packages(["python3", "py3-pip", "py3.12-pip", "py3-setuptools", "py3-wheel", "py3-requests",
                              "python-3-dev"], python) == ["py3-requests"]
+
+
+def test_a_build_stage_on_wolfi_base_installs_its_python_libraries_for_one_python() -> None:
+    # `python3 gen.py` in the builder imports yaml and jinja2: python-3 alone would be 3.14, which has neither
+    text = ("FROM debian:bookworm-slim AS gen\nRUN apt-get update && apt-get install -y python3 python3-yaml "
+            "python3-jinja2\nCOPY gen.py site.yaml /src/\nRUN python3 /src/gen.py /src/site.yaml /out\n\n"
+            "FROM nginx:1.27\nCOPY --from=gen /out /usr/share/nginx/html\n")
+    result = migrate(text)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest AS gen\n"
+                                        "RUN apk add --no-cache python-3.13 py3.13-pyyaml py3.13-jinja2\n")
+    assert "MIG587" not in codes(result) and verdict(result)[0] == "ok"
+
+
+def test_the_language_a_stage_kept_on_wolfi_base_installs_is_the_stream_of_its_libraries() -> None:
+    # a start script (unread: bash too) needs a shell and python: python-3 and py3-pip are added, on the libraries' stream
+    text = ("FROM python:3.11-slim\nRUN apt-get update && apt-get install -y python3-yaml\n"
+            "COPY entrypoint.sh app.py /app/\nENTRYPOINT [\"/app/entrypoint.sh\"]\nCMD [\"python\", \"/app/app.py\"]\n")
+    result = migrate(text)
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
+                                        "RUN apk add --no-cache python-3.13 py3.13-pip bash\n"
+                                        "RUN apk add --no-cache py3.13-pyyaml\n")
+    assert verdict(result)[0] == "single-stage"
