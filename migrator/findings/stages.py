@@ -424,6 +424,13 @@ CODES: tuple[Code, ...] = (
          "command starts is the one that has them. Build tools (py3-pip, py3-setuptools, py3-wheel) do not count. "
          "To run on the distroless python image, install the libraries with pip into a virtualenv in a builder "
          "stage (`python -m venv /opt/venv && /opt/venv/bin/pip install requests`) and copy the virtualenv."),
+    Code("MIG566", Severity.WARNING, "a Python library package is not built for the image's Python",
+         "A stage on a python image (python:latest-dev runs the newest Python, 3.14 in the facts' snapshot) installs "
+         "a Python library or tool as an OS package (`apk add py3-requests`) that Wolfi builds only for other "
+         "Python versions (py3-requests: py3.10-requests .. py3.13-requests, rules/wolfi/provides.tsv). `apk add` "
+         "then installs another Python beside the image's, or refuses the conflicting one, and the python the "
+         "image runs does not import the library. Install it with pip into the virtualenv the stage builds, or "
+         "keep the stage on wolfi-base with one Python for all of them (MIG587)."),
     Code("MIG575", Severity.WARNING, "the runtime keeps the -dev image for yarn or pnpm",
          "The start command runs yarn or pnpm, which only the node -dev image ships, and the node runtime (npm, no "
          "yarn or pnpm) cannot run it for sure: `yarn <name>` runs the package.json script <name> when there is "

@@ -48,6 +48,20 @@ def stream_pins(installed: Iterable[str], language: Language, streams: tuple[str
     return None, ()
 
 
+def off_stream(installed: Iterable[str], language: Language, stream: str, streams: tuple[str, ...]
+               ) -> list[tuple[str, list[str]]]:
+    """The installed packages of the language that Wolfi builds for other streams only (py3-requests on a
+    python image that serves 3.14), each with the streams it is built for."""
+    found: list[tuple[str, list[str]]] = []
+    for name in dict.fromkeys(installed):
+        if not _of_language(name, language) or _builds(name, stream, language):
+            continue
+        built = [s for s in streams if _builds(name, s, language)]
+        if built:
+            found.append((name, built))
+    return found
+
+
 def _of_language(name: str, language: Language) -> bool:
     return any(glob_match(name, g) for g in language.packages + language.libraries)
 

@@ -793,6 +793,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)
     knowledge.tree_may_have = functools.partial(tree_may_have, plan, stage_plan.stage)
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
+    out.findings += _libraries_off_stream(plan, stage_plan, image, probe.installed)
     if stage_plan.base_packages and (packages := pending_packages(knowledge)):
         knowledge.base_tools, knowledge.tools_placed = packages, True  # with the stage's own apk add, first
         out.findings.append(finding("MIG313", stage_plan.stage.from_item.line, added_message(knowledge)))
@@ -813,6 +814,33 @@ def _pin_base_packages(out: Written, at: int, packages: tuple[str, ...], pins: d
     pinned = f"RUN apk add --no-cache {' '.join(pins.get(p, p) for p in packages)}{newline}"
     if out.text.startswith(written, at):
         out.text = out.text[:at] + pinned + out.text[at + len(written):]
+
+
+def _libraries_off_stream(plan: FilePlan, stage_plan: StagePlan, image: str, installed: set[str]) -> list[Finding]:
+    """On a language's own image (python:latest-dev runs 3.14), a library Wolfi builds for other streams only
+    (py3-requests: 3.10 .. 3.13) installs another interpreter beside the image's, or conflicts with it: the
+    image's python does not import it (MIG566)."""
+    from migrator.plan.distro_libraries import off_stream
+    from migrator.plan.versions import streams
+
+    name = image_name(image)
+    language = next((lang for lang in plan.rules.languages.values() if lang.libraries and
+                     lang.runtime_name == name), None)
+    if language is None or not installed:
+        return []
+    tag = image.rsplit("/", 1)[-1].split("@")[0].partition(":")[2] or "latest"
+    stream = plan.rules.served_version(name, tag)
+    found = off_stream(sorted(installed), language, stream, streams(language.name))
+    if not found:
+        return []
+    spans = [f"{built[0]} .. {built[-1]}" if len(built) > 2 else ", ".join(built) for _, built in found]
+    listed = "; ".join(f"{package} (built for {language.name.capitalize()} {span})"
+                       for (package, _), span in zip(found, spans, strict=True))
+    short = image.rsplit("/", 1)[-1]
+    return [finding("MIG566", stage_plan.stage.from_item.line, f"{listed}: not built for the {stream} {short} runs, "
+                    f"so `apk add` brings another {language.name.capitalize()} beside it (or fails on the conflict) "
+                    f"and the image's {language.name} does not import them; install them with pip (into the "
+                    f"virtualenv) instead")]
 
 
 def _library_pins(plan: FilePlan, image: str, installed: set[str], inherited: StageKnowledge | None

@@ -142,6 +142,10 @@ class RuleSet:
             return model.development(self.dev_programs)
         return model
 
+    def served_version(self, name: str, tag: str) -> str:
+        """The language version an image's tag serves (python, 3.12-dev -> 3.12; latest -> the newest)."""
+        return self._served_version(name, tag)
+
     def _served_version(self, name: str, tag: str) -> str:
         """The language version an image's tag serves: its own (`3.11-dev`), or the newest one on `latest`."""
         from migrator.plan.versions import newest

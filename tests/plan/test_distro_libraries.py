@@ -129,3 +129,18 @@ def test_the_language_a_stage_kept_on_wolfi_base_installs_is_the_stream_of_its_l
                                         "RUN apk add --no-cache python-3.13 py3.13-pip bash\n"
                                         "RUN apk add --no-cache py3.13-pyyaml\n")
     assert verdict(result)[0] == "single-stage"
+
+
+def test_a_library_package_not_built_for_the_python_image_s_python_is_a_warning() -> None:
+    # python:latest-dev runs 3.14; py3-requests is built for 3.10 .. 3.13: apk add brings another python
+    text = ("FROM python:3.12-slim AS build\nRUN apt-get update && apt-get install -y python3-requests\n"
+            "COPY . /src\nRUN python /src/gen.py\n\nFROM nginx:1.27\nCOPY --from=build /src/out /usr/share/nginx/html\n")
+    result = migrate(text)
+    assert "RUN apk add --no-cache py3-requests\n" in result.dockerfile  # the line itself is left to the user
+    (warning,) = messages(result, "MIG566")
+    assert warning.startswith("py3-requests (built for Python 3.10 .. 3.13): not built for the 3.14 python:latest-dev")
+    assert "MIG566" in codes(result, "warning")
+    # py3-pip is built for 3.14: nothing to say
+    assert "MIG566" not in codes(migrate(text.replace("python3-requests", "python3-pip")))
+    # a versioned tag runs its own Python, for which Wolfi builds the library
+    assert "MIG566" not in codes(migrate(text, tag_policy="keep", registry="cgr.dev/example"))
