@@ -53,8 +53,8 @@ def off_stream(installed: Iterable[str], language: Language, stream: str, stream
     """The installed packages of the language that Wolfi builds for other streams only (py3-requests on a
     python image that serves 3.14), each with the streams it is built for."""
     found: list[tuple[str, list[str]]] = []
-    for name in dict.fromkeys(installed):
-        if not _of_language(name, language) or _builds(name, stream, language):
+    for name in dict.fromkeys(installed):  # (the interpreter's own packages are versions, said apart: MIG220)
+        if not any(glob_match(name, g) for g in language.libraries) or _builds(name, stream, language):
             continue
         built = [s for s in streams if _builds(name, s, language)]
         if built:

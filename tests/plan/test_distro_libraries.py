@@ -144,3 +144,12 @@ def test_a_library_package_not_built_for_the_python_image_s_python_is_a_warning(
     assert "MIG566" not in codes(migrate(text.replace("python3-requests", "python3-pip")))
     # a versioned tag runs its own Python, for which Wolfi builds the library
     assert "MIG566" not in codes(migrate(text, tag_policy="keep", registry="cgr.dev/example"))
+
+
+def test_off_stream_names_libraries_and_tools_not_the_interpreter() -> None:
+    from migrator.plan.distro_libraries import off_stream
+
+    python = load_rules().languages["python"]
+    found = off_stream(["python-3.11", "python3", "py3-pip", "py3-wheel", "py3-requests"], python, "3.14",
+                       streams("python"))
+    assert found == [("py3-wheel", ["3.10", "3.11", "3.12", "3.13"]), ("py3-requests", ["3.10", "3.11", "3.12", "3.13"])]
