@@ -29,7 +29,7 @@ def typer_reads(argv: list[str]) -> object | None:
 
 
 WORDS = [
-    "Dockerfile", "-", "a b", "--check", "--diff", "--json", "-i", "--write", "--no-backup", "-q", "--quiet", "--pin",
+    "Dockerfile", "-", "a b", "--check", "--diff", "--json", "-i", "--write", "--no-backup", "--write-broken", "-q", "--quiet", "--pin",
     "--verify-tags", "--registry", "--registry=cgr.dev/acme", "cgr.dev/acme", "--org", "acme", "--org=", "--rules",
     "r.yaml", "--rules=r.yaml", "--ignore", "MIG301", "mig1,MIG2", "--tag-policy", "keep", "newest",
     "--tag-policy=latest", "--format", "sarif", "--format=xml", "--stdin-filename", "--", "-x", "--help", "-iq",
