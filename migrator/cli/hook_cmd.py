@@ -4,6 +4,8 @@
     fix    rewrites changed files in place, atomically and WITHOUT a backup (git already has the
            original, and a backup file in the work tree would itself show up as a new file); exit 1
            when it changed something, as pre-commit expects from a fixer
+           (a migration whose final stage cannot start is not written: exit 1, and the file's
+           report says why and how to write it anyway, as `migrate --write` refuses it)
 
 A file that cannot be read as a Dockerfile (empty, binary, not a Dockerfile, a symlink loop) is an
 error on stderr and exit 2 (unless fail-on is `never` for it); `fix` then writes nothing (all or
