@@ -396,12 +396,12 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
                                 f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"
                                 + (f", both for --platform={platform} as the original" if platform else "")))
     out.findings += runtime_plan.findings + context.findings
-    unnamed = [i for i, _ in context.facts.unplaced_copies if not _from_image(i)]
-    if unnamed:
-        out.findings.append(finding("MIG523", line, "files copied without names the Dockerfile shows (line "
-                                    + ", ".join(str(i.line) for i in unnamed) + "): the "
-                                    "runtime repeats those COPY lines, so what a RUN changed in them afterwards is "
-                                    "not carried; copy into a named directory (a WORKDIR such as /app)"))
+    repeated = [i for i, _ in context.facts.unplaced_copies if not _from_image(i)]
+    if repeated:
+        from migrator.rewrite.unnamed_copies import unnamed_copy_findings
+
+        runs = [i for s in plan.staged.stages for i in s.instructions if i.keyword == "RUN"]
+        out.findings += unnamed_copy_findings(repeated, runs, plan.files, line)
     copied = ", ".join(c.source for c in runtime_copies(context))
     if copied:
         out.findings.append(finding("MIG503", line, f"the runtime copies from '{builder_name}': {copied}"))
