@@ -781,6 +781,8 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
                                image_uid=plan.rules.image_facts(image_name(image)).uid,
                                sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
     knowledge.source_users = set(upstream_users(plan, stage_plan).values())
+    root_ref = plan.root_of(stage_plan).stage.ref
+    knowledge.source_repository = root_ref.short_name if root_ref is not None else ""
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
