@@ -19,14 +19,17 @@ from migrator.parse.dockerfile import Instruction
 from migrator.plan.buildcontext import BuildContext
 
 
-def unnamed_copy_findings(copies: list[Instruction], runs: list[Instruction], files: BuildContext,
+def unnamed_copy_findings(copies: list[Instruction], instructions: list[Instruction], files: BuildContext,
                           line: int) -> list[Finding]:
-    """The MIG523 warnings (at `line`, the final stage's FROM) for the repeated COPY lines `copies`; `runs`: the
-    file's RUN instructions, read for a later one that names a copied file."""
+    """The MIG523 warnings (at `line`, the final stage's FROM) for the repeated COPY lines `copies`; `instructions`:
+    the file's, read for a path inside a copied source (then it is a directory) and for a later RUN that names a
+    copied file."""
     unnamed: list[int] = []
     changed: list[str] = []
+    runs = [i for i in instructions if i.keyword == "RUN"]
     for copy in copies:
-        names = _named_files(copy, files)
+        others = "\n".join(i.raw for i in instructions if i is not copy)
+        names = _named_files(copy, files, others)
         if names is None:
             unnamed.append(copy.line)
             continue
@@ -47,9 +50,10 @@ def unnamed_copy_findings(copies: list[Instruction], runs: list[Instruction], fi
     return found
 
 
-def _named_files(copy: Instruction, files: BuildContext) -> list[str] | None:
+def _named_files(copy: Instruction, files: BuildContext, others: str) -> list[str] | None:
     """The names of the files the COPY puts in place, when it names each one (no glob, no directory's contents,
-    no variable, no build-context directory on disk); None otherwise."""
+    no variable, no build-context directory on disk, no path the rest of the file names inside it: `make
+    OUTPUT=/target/app/server` makes `/target` a directory); None otherwise."""
     words = [w for w in copy.words() if not w.startswith("--")]
     if copy.heredocs or len(words) < 2:
         return None
@@ -57,7 +61,8 @@ def _named_files(copy: Instruction, files: BuildContext) -> list[str] | None:
     for source in words[:-1]:
         name = posixpath.basename(source.rstrip("/"))
         if (source.endswith("/") or name in ("", ".", "..") or any(c in source for c in "*?[$")
-                or (copy.flags.get("from") is None and files.is_directory(source))):
+                or (copy.flags.get("from") is None and files.is_directory(source))
+                or re.search(rf"(?<![\w./-]){re.escape(source.rstrip('/'))}/[\w.-]", others)):
             return None
         names.append(name)
     return names

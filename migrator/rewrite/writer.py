@@ -400,8 +400,8 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     if repeated:
         from migrator.rewrite.unnamed_copies import unnamed_copy_findings
 
-        runs = [i for s in plan.staged.stages for i in s.instructions if i.keyword == "RUN"]
-        out.findings += unnamed_copy_findings(repeated, runs, plan.files, line)
+        instructions = [i for s in plan.staged.stages for i in s.instructions]
+        out.findings += unnamed_copy_findings(repeated, instructions, plan.files, line)
     copied = ", ".join(c.source for c in runtime_copies(context))
     if copied:
         out.findings.append(finding("MIG503", line, f"the runtime copies from '{builder_name}': {copied}"))

@@ -49,3 +49,10 @@ def test_a_build_context_directory_on_disk_has_no_names_to_show(tmp_path: Path) 
     text = PYTHON_APP.format(copy="COPY server /usr/local/bin/")
     [message] = messages(migrate(text, Options(context=tmp_path)), "MIG523")
     assert "without names the Dockerfile shows (line 5)" in message
+
+
+def test_a_named_source_the_builder_fills_as_a_directory_has_no_names_to_show() -> None:
+    # (gotify's Dockerfile: `make OUTPUT=/target/app/gotify-app`, then `COPY --from=builder /target /`)
+    text = PYTHON_APP.replace("-o /out/server", "-o /target/app/server").format(copy="COPY --from=build /target /")
+    [message] = messages(migrate(text), "MIG523")
+    assert "without names the Dockerfile shows (line 5)" in message
