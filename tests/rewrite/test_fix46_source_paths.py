@@ -51,3 +51,23 @@ def test_a_rules_entry_with_an_unknown_family_is_refused(tmp_path: Path) -> None
     rules.write_text("dockerhub_paths:\n  /opt/x: {why: x, families: [gentoo]}\n")
     with pytest.raises(MigratorError, match="families: unknown family 'gentoo'"):
         load_rules((rules,))
+
+
+FILES_STAGE = ("FROM {image} AS files\nFROM python:3.12\nRUN pip install flask\nCOPY --from=files {path} /x/\n"
+               "COPY app.py /app/\nCMD [\"python\", \"/app/app.py\"]\n")
+
+
+def test_a_copy_from_a_stage_is_told_only_about_its_own_images_paths() -> None:
+    # nginx's start-up scripts: nginx's stage is kept on nginx (MIG215); a python stage never had them, so neither
+    # the stage is kept for them nor E MIG543 explains them with nginx's words
+    kept = migrate(FILES_STAGE.format(image="nginx:1.27", path="/docker-entrypoint.d"))
+    assert messages(kept, "MIG215") and not messages(kept, "MIG543")
+    other = migrate(FILES_STAGE.format(image="python:3.12", path="/docker-entrypoint.d"))
+    assert not messages(other, "MIG215") and not messages(other, "MIG543")
+
+
+def test_a_copy_of_its_own_images_path_from_a_migrated_stage_is_still_an_error() -> None:
+    text = ("FROM node:20 AS tools\nRUN echo hi > /tmp/x\nFROM python:3.12\nRUN pip install flask\n"
+            "COPY --from=tools /usr/local/lib/node_modules /x/\nCOPY app.py /app/\nCMD [\"python\", \"/app/app.py\"]\n")
+    found = messages(migrate(text), "MIG543")
+    assert found and all("Docker Hub node's global npm prefix" in message for message in found)
