@@ -86,6 +86,7 @@ class StageKnowledge:
     # which source-image paths (dockerhub_paths) are its own; None: not known, all of them
     source_repository: str | None = None
     base_tools: list[str] = field(default_factory=list)  # packages for missing tools, put in the base apk add
+    pins: dict[str, str] = field(default_factory=dict)  # Wolfi name -> the one of the stream the stage installs
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
     probing: bool = False  # first pass: only collect, decisions come later
