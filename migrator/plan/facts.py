@@ -431,7 +431,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
             if argv:  # `RUN ["bash", "scripts/setup.sh"]`: no shell, the list is the command
                 words = strip_env_prefix(tuple(argv))
                 if words:
-                    facts.commands.append(Command(words, instruction.line, instruction, facts.workdir))
+                    facts.commands += _exec_form_commands(Command(words, instruction.line, instruction, facts.workdir))
                 continue
             for script, first_line in run_scripts(instruction):
                 shell = RunShell(facts, script, first_line)
@@ -444,6 +444,17 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
                                                       tuple(assignments), shell=shell.at(command.start)))
                         facts.note_user(words)
     return facts
+
+
+def _exec_form_commands(command: Command) -> list[Command]:
+    """An exec-form RUN's command; for a shell's (`["/busybox/sh", "-c", "mkdir -p /data && cd web && npm ci"]`),
+    the commands of its script, as the shell form's are read, each in the directory a `cd` before it moved to."""
+    if shell_script(command.words) is None:
+        return [command]
+    try:
+        return seen_through(command)[1:]
+    except ValueError:
+        return [command]
 
 
 class RunShell:
