@@ -65,3 +65,9 @@ def test_exec_form_install_of_what_the_runtime_has_is_still_dropped(run: str) ->
     assert codes(result).count("MIG526") == 1
     runtime = final_stage(result)
     assert runtime.startswith("cgr.dev/chainguard/static:latest") and "RUN" not in runtime
+
+
+def test_the_shell_of_an_exec_form_run_is_still_a_program_the_stage_needs() -> None:
+    result = migrate('FROM debian:12 AS b\nRUN ["bash", "-c", "echo hi > /x"]\n'
+                     'FROM debian:12\nCOPY --from=b /x /x\nCMD ["cat", "/x"]\n')
+    assert 'RUN apk add --no-cache bash\nRUN ["bash", "-c", "echo hi > /x"]\n' in result.dockerfile
