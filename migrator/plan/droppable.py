@@ -44,7 +44,7 @@ def droppable(run: Instruction, family: str, rules: RuleSet, runtime: Chainguard
 def _as_shell_form(run: Instruction) -> Instruction | None:
     """The exec form read as the shell form that does the same: `["/busybox/sh", "-c", SCRIPT]` (sh, bash, any
     shell's path) is SCRIPT, `["apk", "add", "curl"]` the quoted words; None for a shell script with more than
-    `-c` (`sh -ec`, positional arguments), which is kept."""
+    `-c` (`sh -ec`, positional arguments) or of several lines, which is kept."""
     import shlex
 
     from migrator.parse.dockerfile import parse_instruction
@@ -60,6 +60,8 @@ def _as_shell_form(run: Instruction) -> Instruction | None:
         body = shlex.join(argv)
     else:
         return None
+    if "\n" in body or body.rstrip().endswith(run.escape):
+        return None  # (a line of its own: a continuation would join the next)
     return parse_instruction(f"RUN {body}\n", run.line, run.escape)
 
 

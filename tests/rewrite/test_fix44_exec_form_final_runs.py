@@ -71,3 +71,13 @@ def test_the_shell_of_an_exec_form_run_is_still_a_program_the_stage_needs() -> N
     result = migrate('FROM debian:12 AS b\nRUN ["bash", "-c", "echo hi > /x"]\n'
                      'FROM debian:12\nCOPY --from=b /x /x\nCMD ["cat", "/x"]\n')
     assert 'RUN apk add --no-cache bash\nRUN ["bash", "-c", "echo hi > /x"]\n' in result.dockerfile
+
+
+@pytest.mark.parametrize("run", ['["sh", "-c", "mkdir -p /data\\nchown 65532 /data"]',
+                                 '["sh", "-ec", "mkdir -p /data"]',
+                                 '["/busybox/sh", "-c", "echo \\\\"]'])
+def test_an_exec_form_script_not_read_as_one_line_is_kept(run: str) -> None:
+    result = migrate(GO_BUILD + "FROM gcr.io/distroless/static-debian12:debug\nCOPY --from=build /server /server\n"
+                     f'RUN {run}\nENTRYPOINT ["/server"]\n')
+    assert "MIG526" not in codes(result)
+    assert "RUN [" in builder_stage(result).split("AS builder", 1)[1]
