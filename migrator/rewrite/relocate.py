@@ -1,6 +1,7 @@
 """Where a tree copied out of a builder must land in the runtime when the ecosystem says the original place is
 not where the runtime image looks (`pip install --prefix=/install` + `COPY --from=b /install /usr/local`: under
-/usr on Chainguard python; `pip install --user` output in /root/.local: the nonroot user's home).
+/usr on Chainguard python; `pip install --user` output in /root/.local, or in ~/.local of the user the original ran
+as, whom the runtime replaces by its nonroot user: the nonroot user's home).
 
 The question is asked of the COPY that brings the tree out of the stage that made it, wherever that COPY is:
 in the runtime stage itself, or in an intermediate stage (the original final stage kept as a builder after a
@@ -8,16 +9,26 @@ split, a stage in between) whose path the runtime then copies."""
 
 from __future__ import annotations
 
+from migrator.plan.facts import StageFacts
 from migrator.plan.stages import Stage, StagedFile
 
 _DEPTH = 8  # stages followed back (COPY --from chains are short; a loop cannot form, this only bounds the walk)
 
 
+def replaced_home(facts: StageFacts, keep_root: str | None) -> str | None:
+    """The home of the user the original stage ran as (/root, or /home/appuser of a `useradd --create-home
+    appuser` it made), which the runtime replaces by its image's nonroot user (HOME=/home/nonroot); None when the
+    runtime keeps that user: it runs as root (keep_root), or its copied /etc/passwd names the user as written."""
+    if keep_root or facts.stage.copies_own_passwd():
+        return None
+    return facts.home()
+
+
 def relocation(staged: StagedFile, ecosystem: str | None, stage: Stage, source: str,
-               destination: str) -> tuple[str, str] | None:
+               destination: str, home: str | None = None) -> tuple[str, str] | None:
     """(new destination, why) for `COPY --from=<stage> <source> <destination>`, or None: kept where it is.
-    When `stage` did not make `source` itself but copied it in (`COPY --from=builder /install /usr/local`),
-    the stage that did is asked about the path that copy read."""
+    `home`: replaced_home of the stage the COPY is in. When `stage` did not make `source` itself but copied it in
+    (`COPY --from=builder /install /usr/local`), the stage that did is asked about the path that copy read."""
     from migrator.parse.words import split_words
     from migrator.plan.ecosystems import ecosystem_for
     from migrator.rewrite.writer import facts_with_parents
@@ -26,7 +37,7 @@ def relocation(staged: StagedFile, ecosystem: str | None, stage: Stage, source: 
     if adjust is None:
         return None
     for _ in range(_DEPTH):
-        change: tuple[str, str] | None = adjust(facts_with_parents(stage), source, destination)
+        change: tuple[str, str] | None = adjust(facts_with_parents(stage), source, destination, home)
         if change is not None:
             return change
         earlier = None
