@@ -150,12 +150,12 @@ def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
     image would not look for where it was (`COPY --from=builder /install /usr/local`, `pip install --prefix`:
     under /usr; /root/.local: the nonroot user's home). The runtime copies the stage's path to the new place."""
     from migrator.parse.words import split_words
-    from migrator.rewrite.relocate import relocation, replaced_home
+    from migrator.rewrite.relocate import relocation, replaced_homes
 
     staged, stage = context.staged, context.facts.stage
     if staged is None or context.keep_root:
         return []
-    home = replaced_home(context.facts, context.keep_root)
+    homes = replaced_homes(context.facts, context.keep_root)
     found: list[tuple[str, str, str]] = []
     for owner, instruction in ((s, i) for s in stage.chain() for i in s.instructions):  # (a parent's COPY too)
         source = instruction.flags.get("from") if instruction.keyword == "COPY" else None
@@ -168,7 +168,7 @@ def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
             continue
         if len(words) != 2:
             continue
-        change = relocation(staged, context.ecosystem, builder, words[0], words[1], home)
+        change = relocation(staged, context.ecosystem, builder, words[0], words[1], homes)
         if change is not None and change[0].rstrip("/") != words[1].rstrip("/"):
             found.append((words[1].rstrip("/") or "/", change[0], change[1]))
     return found

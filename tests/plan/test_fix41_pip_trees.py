@@ -43,6 +43,15 @@ def test_a_user_install_run_as_the_dropped_user_in_the_builder_goes_to_the_nonro
     assert verdict(result) == ("ok", "`gunicorn` found (copied to /home/nonroot/.local/bin/gunicorn)")
 
 
+def test_a_user_install_in_a_home_the_file_sets_with_env_home_stays() -> None:
+    # (the runtime keeps ENV HOME=/home/appuser: Python's user site is still /home/appuser/.local)
+    runtime = final_stage(migrate(_USER_INSTALL.format(run="").replace("USER appuser\n",
+                                                                       "USER appuser\nENV HOME=/home/appuser\n")))
+    assert "ENV HOME=/home/appuser\n" in runtime
+    assert "COPY --from=builder /root/.local /home/appuser/.local\n" in runtime
+    assert "ENV PATH=/home/appuser/.local/bin:$PATH\n" in runtime
+
+
 def test_a_user_tree_copied_elsewhere_and_named_by_pythonuserbase_stays() -> None:
     runtime = final_stage(migrate("FROM python:3.12-slim AS builder\nRUN pip install --user gunicorn\n"
                                   "FROM python:3.12-slim\nRUN useradd --create-home appuser\nUSER appuser\n"

@@ -177,15 +177,15 @@ class Python:
 
 
     def adjust_copy(self, source: StageFacts, source_path: str, destination: str,
-                    home: str | None = None) -> tuple[str, str] | None:
+                    homes: tuple[str, ...] = ("/root",)) -> tuple[str, str] | None:
         """`pip install --prefix=/install` + `COPY --from=b /install /usr/local`: Chainguard's python
         looks in /usr/lib/python3.X/site-packages, not /usr/local, so the tree goes under /usr. A `pip install
-        --user` tree copied to /root/.local, or to ~/.local of the user the stage ran as (`home`, a user the
-        runtime replaces by its nonroot one), goes to the nonroot user's ~/.local: Python's user site is
-        $HOME/.local, and the runtime's HOME is /home/nonroot."""
-        homes = {"/root/.local", *([posixpath.join(home, ".local")] if home else [])}
+        --user` tree copied to ~/.local of one of `homes` (/root, the home of the user the runtime replaces by
+        its nonroot one) goes to the nonroot user's ~/.local: Python's user site is $HOME/.local, and the
+        runtime's HOME is /home/nonroot."""
         target = destination.rstrip("/")
-        if target in homes and target != _NONROOT_USER_BASE and any("--user" in c.words for c in source.commands):
+        moved = target in {posixpath.join(home, ".local") for home in homes} and target != _NONROOT_USER_BASE
+        if moved and any("--user" in c.words for c in source.commands):
             return _NONROOT_USER_BASE, (f"`pip install --user` output copied to the home of the runtime's nonroot "
                                         f"user, where Python looks for user packages (HOME=/home/nonroot; PATH "
                                         f"entries for {target}/bin follow it)")
