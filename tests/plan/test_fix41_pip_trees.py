@@ -101,3 +101,14 @@ def test_the_verdict_of_a_prefix_tree_copied_to_usr_names_usr_bin() -> None:
                      'WORKDIR /app\nCOPY . .\nCMD ["gunicorn", "app:app"]\n')
     assert "COPY --from=deps /install /usr\n" in final_stage(result)
     assert verdict(result) == ("ok", "`gunicorn` found (copied to /usr/bin/gunicorn)")
+
+
+def test_a_user_install_stays_in_root_home_when_the_runtime_keeps_running_as_root() -> None:
+    # (the Docker socket keeps the program root: HOME=/root, where Python reads the user site)
+    result = migrate("FROM python:3.12-slim AS builder\nRUN pip install --user docker\n"
+                     "FROM python:3.12-slim\nCOPY --from=builder /root/.local /root/.local\n"
+                     "ENV PATH=/root/.local/bin:$PATH\nVOLUME /var/run/docker.sock\n"
+                     'COPY app.py /app/\nCMD ["python", "/app/app.py"]\n')
+    runtime = final_stage(result)
+    assert "COPY --from=builder /root/.local /root/.local\n" in runtime
+    assert "ENV PATH=/root/.local/bin:$PATH\n" in runtime
