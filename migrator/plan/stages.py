@@ -70,13 +70,20 @@ class Stage:
         """Some stage of the chain copies an /etc/passwd (or a whole /etc) of its own in
         (`COPY --from=build /etc_passwd /etc/passwd`): its users are the ones that file names, not the image's."""
         from migrator.parse.words import split_words
+        from migrator.plan.facts import copies_into_directory, copy_landing
 
-        for instruction in (i for stage in self.chain() for i in stage.instructions if i.keyword in ("COPY", "ADD")):
-            words = [w.rstrip("/") for w in instruction.json_args() or split_words(instruction.body)
-                     if not w.startswith("--")]
-            if words[-1:] == ["/etc/passwd"] or (words[-1:] == ["/etc"] and any(
-                    posixpath.basename(w) in ("etc", "passwd") for w in words[:-1])):
-                return True  # (not `COPY config/ /etc/`: configuration files, the image's users)
+        for instruction in (i for stage in self.chain() for i in stage.instructions
+                            if i.keyword in ("COPY", "ADD") and "/etc" in i.body):  # (its destination names /etc)
+            words = [w for w in instruction.json_args() or split_words(instruction.body) if not w.startswith("--")]
+            if len(words) < 2:
+                continue
+            sources, target = words[:-1], words[-1].rstrip("/") or "/"
+            # (every image has an /etc directory: `COPY passwd /etc` puts the file inside it)
+            into_directory = copies_into_directory(words[-1], len(sources)) or target == "/etc"
+            for source in sources:
+                if copy_landing(source, target, into_directory) == "/etc/passwd" or (
+                        target == "/etc" and posixpath.basename(source.rstrip("/")) == "etc"):
+                    return True  # (a whole etc: its contents land in /etc; not `COPY config/ /etc/`)
         return False
 
 

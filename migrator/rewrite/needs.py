@@ -135,7 +135,10 @@ def staged_directories(paths: list[str]) -> list[str]:
     import posixpath
 
     found: list[str] = []
-    for directory in sorted({"/usr/lib", *(posixpath.dirname(p) for p in paths)}, key=len):
+    # (shortest first, so a directory comes before those inside it; then by name: the set's order changes from
+    # one run to the next with the hash seed, and the output must not)
+    for directory in sorted({"/usr/lib", *(posixpath.dirname(p) for p in paths)},
+                            key=lambda d: (len(d), d != "/usr/lib", d)):
         if not any(directory == d or directory.startswith(d + "/") for d in found):
             found.append(directory)
     return found

@@ -39,6 +39,8 @@ CARRIED_LAST = ("LABEL", "EXPOSE", "VOLUME", "STOPSIGNAL", "USER", "HEALTHCHECK"
 _ROOT_USERS = {"root", "0", "root:root", "0:0"}
 _SKIPPED_PREFIXES = ("/tmp", "/var/tmp", "/run", "/var/run", "/var/cache", "/var/lib/apt", "/proc", "/dev")
 _TEMPORARY = ("/tmp/", "/var/tmp/")
+# the files that say which users and groups a stage has (a whole /etc brings them)
+_ACCOUNT_FILES = frozenset({"/etc", "/etc/passwd", "/etc/group", "/etc/shadow"})
 
 
 @dataclass
@@ -58,9 +60,17 @@ class RuntimeContext:
     files: BuildContext = field(default_factory=lambda: BuildContext(None))  # the build context on disk
     staged: StagedFile | None = None  # the original file's stages
 
-    @property
-    def chown_flag(self) -> str:
-        return f"--chown={self.uid}:{self.uid} " if self.chown else ""
+    def own_user(self) -> str | None:
+        """The USER of a stage that copies its own /etc/passwd, as written (_runtime_user keeps it): that file
+        names its users and ids, not the image's, so the files the runtime gives away go to that user."""
+        user = self.facts.user
+        if self.keep_root or user is None or user.split(":")[0] in _ROOT_USERS:
+            return None
+        return user if self.facts.stage.copies_own_passwd() else None
+
+    def owner(self) -> str:
+        """Whom the runtime's --chown gives files: the stage's own user (own_user), or the uid it runs as."""
+        return self.own_user() or f"{self.uid}:{self.uid}"
 
     @property
     def uid(self) -> int:
@@ -442,13 +452,20 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
     context.findings += [finding("MIG516", line, f"{path}: {why}") for path, _, why in relocations(context)]
     copies = runtime_copies(context)
     context.findings += _unserved_copies(context, [copy.destination for copy in copies])
+    own_user = context.own_user()
+    owner = own_user or context.owner()
+    if own_user is not None:  # (BuildKit resolves a --chown name in the passwd the stage has by then)
+        copies = [*(c for c in copies if c.destination in _ACCOUNT_FILES),
+                  *(c for c in copies if c.destination not in _ACCOUNT_FILES)]
     for copy in copies:
         destination = copy.destination
         if "*" in copy.source:
             destination = posixpath.dirname(copy.destination) + "/"
         stage_wide = context.chown and not copy.root_owned and "*" not in copy.source
-        flag = "--chown" if copy.chown or stage_wide else ""
-        chown = f"{flag}={context.uid}:{context.uid} " if flag else ""
+        # (the stage's own passwd stays root's, as in the original: its user must not rewrite its own entry)
+        accounts = own_user is not None and copy.destination in _ACCOUNT_FILES
+        flag = "--chown" if (copy.chown or stage_wide) and not accounts else ""
+        chown = f"{flag}={owner} " if flag else ""
         flags = [f"--from={builder}", *([chown.strip()] if chown else [])]
         paths = [_path_word(context.facts, copy.source), _path_word(context.facts, destination)]
         lines.append(copy_instruction("COPY", flags, paths, context.newline))
@@ -509,6 +526,7 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
     """COPY/ADD lines that put files into / under names the Dockerfile does not show (`COPY rootfs/ /`):
     the runtime repeats them from the same source, with the runtime user as owner where needed."""
     lines = []
+    owner = context.owner() if context.facts.unplaced_copies else ""
     for instruction, target in context.facts.unplaced_copies:
         words = instruction.words()
         if len(words) < 2 or _build_tool_copy(words, context.facts):
@@ -518,7 +536,7 @@ def repeated_copies(context: RuntimeContext) -> list[str]:
         flags = [f"--{name}={value}" for name, value in instruction.flags.items() if name in ("from", "chmod")]
         # (programs put into a PATH directory stay root's, as the original's COPY left them)
         if (context.chown and target not in _PROGRAM_DIRECTORIES) or "chown" in instruction.flags:
-            flags.append(f"--chown={context.uid}:{context.uid}")
+            flags.append(f"--chown={owner}")
         lines.append(copy_instruction(instruction.keyword, flags, [*words[:-1], destination], context.newline))
     return lines
 

@@ -244,9 +244,10 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
-        if context.uid != 0:  # (USER 1000 is the image's user already: MIG512)
-            kept = [_runtime_ids(plan, stage_plan, i, image, out) for i in kept]
-        kept = _runtime_owners(stage_plan, kept, context, out)
+        if not stage.copies_own_passwd():  # (with its own passwd, --chown names and ids are that file's, as its USER)
+            if context.uid != 0:  # (USER 1000 is the image's user already: MIG512)
+                kept = [_runtime_ids(plan, stage_plan, i, image, out) for i in kept]
+            kept = _runtime_owners(stage_plan, kept, context, out)
         if stage_plan is plan.final and context.uid != 0 and not context.keep_root and ran_as_root(context.facts):
             kept, notes = chown_copies(kept, context.facts, context.uid)
             out.findings += notes
@@ -526,9 +527,12 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     translated: list[Instruction] = []  # the stage's instructions as written out (RUN lines translated)
     user = _user_at_start(plan, stage_plan)  # the user in force in the output, None for root
     upstream = upstream_users(plan, stage_plan)
-    ids = _source_ids(upstream, knowledge, accounts, items)
+    own_passwd = stage_plan.stage.copies_own_passwd()
+    # (the source image's uids are not the stage's when it copies a passwd of its own: that file names its ids)
+    ids = {} if own_passwd else _source_ids(upstream, knowledge, accounts, items)
     rewritten: set[tuple[int, str]] = set()
     image = image_name(plan.inherited_image(stage_plan))
+    installed: list[str] = []  # what the stage's RUN lines as written out install with apk
     for item in items:
         if isinstance(item, Instruction) and translated and translated[-1].line in knowledge.late_accounts:
             late = knowledge.late_accounts.pop(translated[-1].line)  # (the source user with `-u $PUID`)
@@ -549,7 +553,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         if item.keyword != "RUN":
             translated.append(item)
             knowledge.earlier.append(item.raw)
-        out.findings += chown_user_findings(plan, stage_plan, item, created)
+        if not own_passwd:  # (a copied /etc/passwd names the stage's users: `--chown=app` is one of them)
+            out.findings += chown_user_findings(plan, stage_plan, item, created)
         for insert in inserts.get(item.line, []):
             text += [line + newline for line in insert.lines_for(user)]  # (as the user in force in the output)
             needs_root = True
@@ -558,12 +563,14 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         if item.keyword in ("USER", "SHELL") and (placed := _tools_before(item, knowledge, user, newline)) is not None:
             text.append(placed[0])
             out.findings.append(placed[1])
+            installed += placed[2]
             needs_root = True
         if item.keyword == "USER":
             user = _non_root(item.body.strip())
         if item.keyword == "RUN" and user is not None and (placed := _tools_as_root(item, knowledge, user, newline)):
             text.append(placed[0])  # (`apk add ... && ` in front of the use would run as the user and fail)
             out.findings.append(placed[1])
+            installed += placed[2]
         if item.keyword in ("ARG", "ENV") and (listed := translated_default(item, knowledge)) is not None:
             text.append(_ensure_newline(listed[0], newline))
             out.findings.append(listed[1])
@@ -580,8 +587,9 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                 translated += _instruction(outcome.raw, item)
                 text.append(_ensure_newline(outcome.raw, newline))
                 commands = outcome.commands()
-                out.packages.setdefault(stage_plan.stage.index, []).extend(installed_packages(commands)
-                                                                           + _exec_form_installs(item))
+                packages = installed_packages(commands) + _exec_form_installs(item)
+                out.packages.setdefault(stage_plan.stage.index, []).extend(packages)
+                installed += packages
                 created |= created_users(plan, stage_plan, commands, out.findings)
         elif item.keyword == "COPY" and item.heredocs and (script := translate_heredoc_scripts(
                 plan, stage_plan, item, knowledge))[1] is not None:
@@ -602,11 +610,12 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings.append(modern[1])
         else:
             text.append(item.raw)
-    out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)],
-                                 frozenset(rewritten))
+    if not own_passwd:  # (its ids are the copied file's)
+        out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)],
+                                     frozenset(rewritten))
     out.findings += distro_script_findings(plan, stage_plan)
     body = "".join(text)
-    installs_bash = "bash" in stage_plan.base_packages or _installs_bash(body)
+    installs_bash = "bash" in stage_plan.base_packages or "bash" in installed
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
     if accounts:
         start = _user_at_start(plan, stage_plan)  # (None: root, or the USER root added at the top)
@@ -680,17 +689,6 @@ def _missing_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction,
     users = {*map(str, accounts.get("users") or {}), image.user, *knowledge.user_names}
     groups = {*map(str, accounts.get("groups") or {}), image.user, *knowledge.group_names, *knowledge.user_names}
     return missing_user(item, users, groups, image_name(plan.inherited_image(stage_plan)), image.user, image.uid)
-
-
-def _installs_bash(body: str) -> bool:
-    """Some RUN of the stage as written out installs bash (`apk --no-cache add bash` too)."""
-    from migrator.parse.dockerfile import parse
-    from migrator.rewrite.packages import run_package_commands
-
-    if "bash" not in body:
-        return False
-    runs = [i for i in parse("FROM scratch\n" + body).instructions if i.keyword == "RUN"]  # (a stage's body)
-    return any("bash" in c.packages for run in runs for c in run_package_commands(run) if c.program == "apk")
 
 
 def _back_to_the_image_user(plan: FilePlan, stage_plan: StagePlan, items: list[Item], body: str, newline: str) -> str:
@@ -804,10 +802,11 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
 
 
 def _tools_before(item: Instruction, knowledge: StageKnowledge, user: str | None,
-                  newline: str) -> tuple[str, Finding] | None:
+                  newline: str) -> tuple[str, Finding, list[str]] | None:
     """Packages for missing tools still to add when the stage switches to another user (after it,
     `apk add` would run as that user and fail) or to a shell its image lacks (`SHELL ["/bin/bash", ...]`
-    on wolfi-base): they are installed just before, in a RUN of their own, as root."""
+    on wolfi-base): they are installed just before, in a RUN of their own, as root. (The RUN, its finding, the
+    packages.)"""
     from migrator.rewrite.tools import added_message, pending_packages
 
     packages = pending_packages(knowledge)
@@ -819,21 +818,21 @@ def _tools_before(item: Instruction, knowledge: StageKnowledge, user: str | None
     elif item.body.strip().split(":")[0] in ("root", "0") or not any(t.line > item.line for t in knowledge.tools):
         return None
     knowledge.tools_placed = True
-    return (_install_as_root(packages, user, newline), finding("MIG313", item.line, added_message(knowledge)))
+    return (_install_as_root(packages, user, newline), finding("MIG313", item.line, added_message(knowledge)), packages)
 
 
 def _tools_as_root(item: Instruction, knowledge: StageKnowledge, user: str,
-                   newline: str) -> tuple[str, Finding] | None:
+                   newline: str) -> tuple[str, Finding, list[str]] | None:
     """Missing tools first used in this RUN, which runs as a user other than root (`USER app` of the stage or
     of a stage it is built FROM): installed just before it in a RUN of their own, as root, and the user
-    given back, so the RUN itself runs as that user as it did."""
+    given back, so the RUN itself runs as that user as it did. (The RUN, its finding, the packages.)"""
     from migrator.rewrite.tools import added_message, pending_packages
 
     packages = pending_packages(knowledge)
     if not packages or not any(t.package and item.line <= t.line <= item.end_line for t in knowledge.tools):
         return None
     knowledge.tools_placed = True
-    return (_install_as_root(packages, user, newline), finding("MIG313", item.line, added_message(knowledge)))
+    return (_install_as_root(packages, user, newline), finding("MIG313", item.line, added_message(knowledge)), packages)
 
 
 def _install_as_root(packages: list[str], user: str | None, newline: str) -> str:
