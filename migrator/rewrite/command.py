@@ -81,6 +81,7 @@ class StageKnowledge:
     tools: list[MissingTool] = field(default_factory=list)  # commands it runs that its image lacks
     tools_placed: bool = False  # their packages were added to an apk add (second pass)
     image_name: str = ""  # the Chainguard image the stage is built on, for messages
+    image_tag: str = ""  # its tag (latest-fpm-dev): which language stream it serves
     source_image: str = ""  # the image the original stage was built on (openjdk:8-jdk), for messages
     base_tools: list[str] = field(default_factory=list)  # packages for missing tools, put in the base apk add
     pins: dict[str, str] = field(default_factory=dict)  # Wolfi name -> the one of the stream the stage installs

@@ -923,6 +923,7 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
                 copied |= {posixpath.basename(w.rstrip("/")) for w in instruction.body.split()}
         stage = stage.parent
     knowledge.image_name = image_name(image)
+    knowledge.image_tag = image.rsplit("/", 1)[-1].split("@")[0].partition(":")[2] or "latest"
     model = plan.rules.image_model(image)
     knowledge.tools = missing_tools(probe.uses, model, installed, copied)
     if (started := _start_command_line(plan, stage_plan)) is not None:  # it runs on this image, which has apk
