@@ -43,3 +43,19 @@ def test_an_extension_wolfi_lacks_is_still_an_error() -> None:
     result = migrate(POSTGRES.format(package="postgresql-16-nosuchext"))
     assert "apk add --no-cache postgresql-16-nosuchext" in result.dockerfile
     assert "MIG302" in codes(result)
+
+
+def test_an_extension_wolfi_lacks_gets_the_right_suggestion() -> None:
+    result = migrate(POSTGRES.format(package="postgresql-16-nosuchext"))
+    [error] = [f for f in result.findings if f.code == "MIG302"]
+    assert "PGDG PostgreSQL extension" in error.message and "<extension>-<major>" in error.message
+    assert "none named after nosuchext" in error.message
+    assert "Wolfi has postgresql-18" not in error.message
+
+
+@pytest.mark.parametrize(("package", "wolfi"), [("postgresql-server-dev-16", "postgresql-dev"),
+                                                ("postgresql-plperl-16", "postgresql-plperl")])
+def test_pgdg_server_headers_and_plperl(package: str, wolfi: str) -> None:
+    result = migrate(POSTGRES.format(package=package))
+    assert f"RUN apk add --no-cache {wolfi}\n" in result.dockerfile
+    assert "MIG302" not in codes(result)
