@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from migrator.parse.options import operands, scan
 from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
@@ -72,7 +74,8 @@ class Node:
         commands = [instruction_argv(i) for i in started]
         if facts.entrypoint is not None and facts.cmd is not None and facts.entrypoint.json_args() is not None:
             commands.insert(0, commands[0] + commands[1])  # (`ENTRYPOINT ["node"]` with `CMD ["src/index.ts"]`)
-        reasons = [reason for argv in commands for reason in dev_needs(argv, package, facts.env)]
+        on_image = _on_the_runtime(context)
+        reasons = [reason for argv in commands for reason in dev_needs(argv, package, facts.env, on_image)]
         if not reasons:
             return False
         line = started[-1].line if started else facts.stage.from_item.line
@@ -108,6 +111,15 @@ class Node:
         plan.note("MIG532", line, f"the app is static files ({static_dir}): nginx serves them on port 8080, "
                   "no Node.js at run time")
         return plan
+
+
+def _on_the_runtime(context: EcosystemContext) -> Callable[[str], bool]:
+    """Whether a program a start script runs is on the runtime's PATH without node_modules/.bin: the image's own
+    (busybox's applets, npm), or a file the Dockerfile makes (a COPY, a RUN that writes it)."""
+    from migrator.plan.placed_programs import made_by_dockerfile
+
+    image = context.rules.image_model(context.runtime_image) if context.runtime_image else None
+    return lambda name: (image is not None and image.has_program(name)) or made_by_dockerfile(context.facts, name)
 
 
 def _modules_beside_the_app(context: EcosystemContext) -> list[Copy]:
