@@ -203,6 +203,13 @@ CODES: tuple[Code, ...] = (
          "in the builder (`mvn package`, `gradle bootJar`, `go build -o /app/server`, `cargo build --release`) "
          "and start the result (`java -jar <the jar>`, the program): the tool then copies only that into a jre "
          "or static/glibc-dynamic runtime."),
+    Code("MIG537", Severity.INFO, "the source image's pass-through entrypoint script dropped",
+         "The final stage's ENTRYPOINT restates the source image's own entrypoint script (Docker Hub node's "
+         "`docker-entrypoint.sh`), which does nothing but run its arguments, with the image's program in front "
+         "when the first is an option or a file (`server.js` runs as `node server.js`). The Chainguard image has "
+         "no such script, so the ENTRYPOINT would fail to start; the script is dropped and the command means what "
+         "it meant: `ENTRYPOINT []` with the CMD as written, or the program itself first where the script would "
+         "have put it there. A Dockerfile that COPYs a script of that name keeps it: that one is its own."),
     Code("MIG521", Severity.INFO, "shared libraries carried into the runtime",
          "Compiled dependencies link against shared libraries that the distroless runtime does not ship "
          "(and PHP extensions are modules plus an ini file). A builder step copies them under "

@@ -205,6 +205,9 @@ class UpstreamDefaults:
     # /data), not an app directory: a stage adds files to it, and only those are the app's
     server_workdir: bool = False
     user: str | None = None  # the USER the image runs as when it is not root (Red Hat's s2i images: 1001)
+    # the entrypoint script only execs its arguments, with this program in front when the first is an option or
+    # not a program (node's docker-entrypoint.sh: `node server.js` as is, `server.js` as `node server.js`)
+    entrypoint_execs: str | None = None
 
 
 def builtin_rules_dir() -> Path:
@@ -482,7 +485,7 @@ def _dockerhub_path(path: str, value: Any, origin: str) -> tuple[str, tuple[tupl
 
 
 _UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers",
-                  "server_workdir", "user"}
+                  "server_workdir", "user", "entrypoint_execs"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -506,6 +509,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         servers=tuple(checks.words(raw.get("servers"), f"{where}: servers")),
         server_workdir=checks.boolean(raw.get("server_workdir"), f"{where}: server_workdir", False),
         user=str(raw["user"]) if raw.get("user") is not None else None,
+        entrypoint_execs=str(raw["entrypoint_execs"]) if raw.get("entrypoint_execs") is not None else None,
     )
 
 

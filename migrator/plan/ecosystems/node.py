@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 
 from migrator.parse.options import operands, scan
@@ -124,10 +125,30 @@ def _on_the_runtime(context: EcosystemContext) -> Callable[[str], bool]:
 
 def _modules_beside_the_app(context: EcosystemContext) -> list[Copy]:
     """`COPY package.json server.js /srv/` + `RUN cd /srv && npm install` (or `npm ci --prefix /srv`, `yarn --cwd
-    /srv install`, `pnpm -C /srv install`): node_modules is made beside the files the stage copied there."""
+    /srv install`, `pnpm -C /srv install`): node_modules is made beside the files the stage copied there. One made
+    where NODE_PATH looks (`npm install --prefix /opt/deps express` with NODE_PATH=/opt/deps/node_modules) is the
+    app's too: node loads its packages from there."""
     installs = [c for c in context.commands("npm", "pnpm", "yarn")
-                if _subcommand(c.words) in ("ci", "install", "i", "") and _creates_tree(c)]
-    return made_beside_the_app(context, [(_install_directory(c, context), "node_modules") for c in installs])
+                if _subcommand(c.words) in ("ci", "install", "i", "", "add") and _installs_locally(c)]
+    made = [(_install_directory(c, context), "node_modules") for c in installs]
+    looked_in = {posixpath.normpath(p) for p in (context.facts.env.get("NODE_PATH") or "").split(":")
+                 if p.startswith("/") and "$" not in p}
+    workdir = context.facts.workdir
+    searched = [Copy(path, path) for directory, name in made if directory is not None
+                for path in [posixpath.join(directory, name)]
+                if path in looked_in and (workdir == "/" or not _inside(path, workdir))]
+    return list(dict.fromkeys([*made_beside_the_app(context, made), *searched]))
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def _installs_locally(command: Command) -> bool:
+    """An install that makes node_modules where it runs: the tree package.json describes, or packages it names;
+    not a global one (`npm install -g`), which goes to the image's prefix."""
+    scanned = scan(_after_subcommand(command.words), _VALUED_SHORT, _VALUED_LONG)
+    return not scanned.has("-g", "--global")
 
 
 def _subcommand(words: tuple[str, ...]) -> str:
