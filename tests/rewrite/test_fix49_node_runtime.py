@@ -29,6 +29,15 @@ def test_an_app_in_the_root_gets_its_node_modules(workdir: str, install: str, fi
     assert status(result) == "ok"
 
 
+def test_the_whole_context_copied_into_the_root_gets_node_modules_too() -> None:
+    """`COPY . .` without WORKDIR: the runtime repeats the COPY (MIG523), and takes the builder's /node_modules."""
+    result = migrate('FROM node:20-alpine\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["node", "index.js"]\n')
+    runtime = final_stage(result)
+    assert "COPY --from=builder /node_modules /node_modules\n" in runtime
+    assert "COPY . /\n" in runtime
+    assert "MIG523" in codes(result)
+
+
 def test_an_install_elsewhere_in_the_root_is_not_copied() -> None:
     """/node_modules is copied for the app's files in `/`, not for an install in a directory of its own."""
     result = migrate('FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n')

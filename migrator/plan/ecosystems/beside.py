@@ -55,10 +55,12 @@ def made_beside_the_app(context: EcosystemContext, made: Sequence[tuple[str | No
     there (in `/`: a file it copied right there, `COPY package.json .` -> /package.json)."""
     facts = context.facts
     copies: list[Copy] = []
+    # (what a COPY put there: files it names, and a tree under names it does not show, `COPY . /srv/`, `COPY . .`)
+    landed = [*facts.copy_destinations, *(target for _, target in facts.unplaced_copies)]
     for directory, name in made:
         if directory is None or (directory == facts.workdir and directory != "/") or "$" in directory:
             continue
-        if any(_app_file_in(d, directory) for d in facts.copy_destinations):
+        if any(_app_file_in(d, directory) for d in landed):
             path = f"{directory.rstrip('/')}/{name}"
             copies.append(Copy(path, path))
     return list(dict.fromkeys(copies))
@@ -66,5 +68,5 @@ def made_beside_the_app(context: EcosystemContext, made: Sequence[tuple[str | No
 
 def _app_file_in(destination: str, directory: str) -> bool:
     if directory == "/":
-        return destination != "/" and posixpath.dirname(destination.rstrip("/")) == "/"
+        return posixpath.dirname(destination.rstrip("/") or "/") == "/"
     return destination == directory or destination.startswith(directory.rstrip("/") + "/")
