@@ -208,8 +208,9 @@ CODES: tuple[Code, ...] = (
          "or static/glibc-dynamic runtime."),
     Code("MIG537", Severity.INFO, "the source image's pass-through entrypoint script dropped",
          "The final stage's ENTRYPOINT restates the source image's own entrypoint script (Docker Hub node's "
-         "`docker-entrypoint.sh`), which does nothing but run its arguments, with the image's program in front "
-         "when the first is an option or a file (`server.js` runs as `node server.js`). The Chainguard image has "
+         "`docker-entrypoint.sh`, php's `docker-php-entrypoint`), which does nothing but run its arguments, with "
+         "the image's program in front when the first is an option (for node also a file: `server.js` runs as "
+         "`node server.js`). The Chainguard image has "
          "no such script, so the ENTRYPOINT would fail to start; the script is dropped and the command means what "
          "it meant: `ENTRYPOINT []` with the CMD as written, or the program itself first where the script would "
          "have put it there. A Dockerfile that COPYs a script of that name keeps it: that one is its own."),

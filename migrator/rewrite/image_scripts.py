@@ -1,7 +1,7 @@
 """An ENTRYPOINT that restates the source image's own pass-through script (Docker Hub node's docker-entrypoint.sh,
-which only execs its arguments, with `node` in front of an option or a file): the Chainguard image has no such
-script, and the command means the same without it. The script and the program it puts in front are data
-(rules/chainguard-images.yaml, upstream: entrypoint_execs)."""
+which only execs its arguments, with `node` in front of an option or a file; php's docker-php-entrypoint, `php` in
+front of an option): the Chainguard image has no such script, and the command means the same without it. The
+script and the program it puts in front are data (rules/chainguard-images.yaml, upstream: entrypoint_execs)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,6 @@ def without_image_script(argv: list[str], cmd: list[str] | None, line: int, upst
     handed = not first or first.startswith("-") or posixpath.splitext(first)[1] in _FILES_RUN
     kept = [program, *rest] if handed else rest
     message = (f"ENTRYPOINT {argv_json(kept)}: `{argv[0]}` is the source image's own entrypoint script, which only "
-               f"runs its arguments (with `{program}` in front of an option or a file), and {image.name} has no such "
-               "script" + (f"; `{program}` now comes first itself" if handed else ""))
+               f"runs its arguments (`{program}` first when they start with an option or a file for it), and "
+               f"{image.name} has no such script" + (f"; `{program}` now comes first itself" if handed else ""))
     return kept, finding("MIG537", line, message)

@@ -83,6 +83,17 @@ def test_node_images_entrypoint_script_is_dropped(entrypoint: str, cmd: str, wri
     assert status(result) == "ok"
 
 
+@pytest.mark.parametrize(("cmd", "written"), [
+    ('["php", "app.php"]', 'ENTRYPOINT []\nCMD ["php", "app.php"]\n'),
+    ('["-S", "0.0.0.0:8080"]', 'ENTRYPOINT ["php"]\nCMD ["-S", "0.0.0.0:8080"]\n'),
+])
+def test_php_images_entrypoint_script_is_dropped(cmd: str, written: str) -> None:
+    result = migrate(f'FROM php:8.3-cli\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["docker-php-entrypoint"]\nCMD {cmd}\n')
+    assert final_stage(result).endswith(written)
+    assert "docker-php-entrypoint" in messages(result, "MIG537")[0]
+    assert "MIG540" not in codes(result)
+
+
 def test_a_docker_entrypoint_sh_of_the_files_own_is_kept() -> None:
     text = ("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n"
             "COPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\n"
