@@ -59,6 +59,13 @@ def test_an_install_where_node_path_looks_is_copied(run: str) -> None:
             or "COPY --from=builder --chown=65532:65532 /opt/deps /opt/deps\n" in runtime), runtime
 
 
+def test_an_install_above_the_workdir_is_copied() -> None:
+    """node looks for node_modules from the app's directory up to `/`: an install above the WORKDIR is the app's."""
+    text = ('FROM node:20-alpine\nRUN npm install --prefix /usr/src express@4\nWORKDIR /usr/src/app\nCOPY . .\n'
+            'CMD ["node", "server.js"]\n')
+    assert "COPY --from=builder /usr/src/node_modules /usr/src/node_modules\n" in final_stage(migrate(text))
+
+
 def test_an_install_node_path_does_not_name_is_not_copied() -> None:
     text = ('FROM node:20-alpine\nWORKDIR /srv\nCOPY . .\nRUN npm install --prefix /opt/tools eslint\n'
             'CMD ["node", "server.js"]\n')

@@ -126,8 +126,9 @@ def _on_the_runtime(context: EcosystemContext) -> Callable[[str], bool]:
 def _modules_beside_the_app(context: EcosystemContext) -> list[Copy]:
     """`COPY package.json server.js /srv/` + `RUN cd /srv && npm install` (or `npm ci --prefix /srv`, `yarn --cwd
     /srv install`, `pnpm -C /srv install`): node_modules is made beside the files the stage copied there. One made
-    where NODE_PATH looks (`npm install --prefix /opt/deps express` with NODE_PATH=/opt/deps/node_modules) is the
-    app's too: node loads its packages from there."""
+    where node looks is the app's too: where NODE_PATH says (`npm install --prefix /opt/deps express` with
+    NODE_PATH=/opt/deps/node_modules), or in a directory above the WORKDIR (an install in `/` before `WORKDIR /app`),
+    which node searches from the app's files up to `/`."""
     installs = [c for c in context.commands("npm", "pnpm", "yarn")
                 if _subcommand(c.words) in ("ci", "install", "i", "", "add") and _installs_locally(c)]
     made = [(_install_directory(c, context), "node_modules") for c in installs]
@@ -136,7 +137,8 @@ def _modules_beside_the_app(context: EcosystemContext) -> list[Copy]:
     workdir = context.facts.workdir
     searched = [Copy(path, path) for directory, name in made if directory is not None
                 for path in [posixpath.join(directory, name)]
-                if path in looked_in and (workdir == "/" or not _inside(path, workdir))]
+                if (path in looked_in or (_inside(workdir, directory) and directory != workdir))
+                and (workdir == "/" or not _inside(path, workdir))]
     return list(dict.fromkeys([*made_beside_the_app(context, made), *searched]))
 
 
