@@ -56,11 +56,18 @@ def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildCon
     if data is None or source is None:
         return None
     folder = posixpath.dirname(source)
+    named = frozenset().union(*(_names(data.get(key)) for key in _DEPENDENCY_KEYS))
     return NodePackage(directory, _scripts(data), _plug_n_play(files, folder, data),
                        _workspaces(files, folder, data.get("workspaces")),
                        frozenset(_names(data.get("devDependencies")) - _names(data.get("dependencies"))),
-                       _lock_programs(files, folder),
-                       frozenset().union(*(_names(data.get(key)) for key in _DEPENDENCY_KEYS)))
+                       _known_programs(rules, named) | _lock_programs(files, folder), named)
+
+
+def _known_programs(rules: RuleSet, named: frozenset[str]) -> dict[str, str]:
+    """{program: package} of rules/npm-programs.yaml, for the packages package.json names (`nest`: @nestjs/cli)."""
+    table = rules.runtime_libs.get("npm_programs", {})
+    return {program: owner for program, owners in table.items()
+            for owner in [next((o for o in owners if o in named), None)] if owner is not None}
 
 
 def _lock_programs(files: BuildContext, folder: str) -> dict[str, str]:

@@ -228,7 +228,7 @@ def builtin_rules_dir() -> Path:
 def builtin_rule_files() -> list[Path]:
     root = builtin_rules_dir()
     files = [root / "images.yaml", root / "runtime-libs.yaml", root / "chainguard-images.yaml",
-             root / "php-extensions.yaml"]
+             root / "php-extensions.yaml", root / "npm-programs.yaml"]
     files += sorted((root / "packages").glob("*.yaml"))
     return [f for f in files if f.is_file()]
 
@@ -390,7 +390,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
     known = {
         "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
         "build_tools", "php_extensions", "busybox_applets", "dev_programs", "languages", "dockerhub_paths",
-        "upstream", "program_packages",
+        "upstream", "program_packages", "npm_programs",
     }
     for key in data:
         if key not in known:
@@ -420,7 +420,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
             raise MigratorError(f"{origin}: 'build_tools' must be a list of Wolfi package names")
         ruleset.build_tools |= {checks.wolfi_package(t, f"{origin}: build_tools") for t in tools}
     for section in ("libraries", "dev_packages", "python", "ruby", "node", "php", "php_extensions",
-                    "program_packages"):
+                    "program_packages", "npm_programs"):
         entries = data.get(section)
         if entries is None:
             continue

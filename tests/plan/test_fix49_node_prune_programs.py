@@ -3,7 +3,8 @@
 package-lock.json (`nest` is @nestjs/cli's program: not a package name, so unknown, and the unknown was read as
 "not a devDependency"). `npm start` then failed with `sh: cross-env: not found`. The rule now: prune only when every
 program the start script runs is known to stay: a shell builtin, a program of the runtime image, or one a runtime
-dependency installs; anything else keeps the devDependencies, with MIG517 saying which program."""
+dependency installs (its own name, the program package-lock.json or rules/npm-programs.yaml gives its package);
+anything else keeps the devDependencies, with MIG517 saying which program."""
 
 from __future__ import annotations
 
@@ -34,11 +35,16 @@ def context(tmp_path: Path, start: str, dependencies: dict[str, str], dev: dict[
     ("cross-env NODE_ENV=production node dist/main.js", {"express": "4"}, {"cross-env": "7", "typescript": "5"},
      {"cross-env": {"cross-env": "src/bin/cross-env.js"}}, "runs `cross-env`"),
     ("nest start", {"@nestjs/core": "10"}, {"@nestjs/cli": "10", "typescript": "5"}, None,
+     "runs `nest`, a program of `@nestjs/cli`, which package.json lists in devDependencies only"),
+    ("nest start", {"@nestjs/core": "10"}, {"typescript": "5"}, None,
      "runs `nest`, which no package package.json names is known to install"),
+    ("my-server --port 3000", {"express": "4"}, {"typescript": "5"}, None,
+     "runs `my-server`, which no package package.json names is known to install"),
     ("nest start", {"@nestjs/core": "10"}, {"@nestjs/cli": "10", "typescript": "5"},
      {"@nestjs/cli": {"nest": "bin/nest.js"}}, "runs `nest`, a program of `@nestjs/cli`, which package.json lists "
      "in devDependencies only"),
-    ("pm2-runtime start ecosystem.config.js", {"pm2": "5"}, {"typescript": "5"}, None, "runs `pm2-runtime`"),
+    ("sequelize db:migrate && node index.js", {"sequelize": "6"}, {"sequelize-cli": "6"}, None,
+     "runs `sequelize`, a program of `sequelize-cli`"),
 ])
 def test_a_start_whose_program_may_be_a_dev_dependency_keeps_them(tmp_path: Path, start: str,
                                                                    dependencies: dict[str, str], dev: dict[str, str],
@@ -57,6 +63,7 @@ def test_a_start_whose_program_may_be_a_dev_dependency_keeps_them(tmp_path: Path
     ("cross-env NODE_ENV=production node dist/main.js", {"express": "4", "cross-env": "7"}, None),
     ("echo starting && cd dist && exec node main.js", {"express": "4"}, None),
     ("pm2-runtime start ecosystem.config.js", {"pm2": "5"}, {"pm2": {"pm2": "bin/pm2", "pm2-runtime": "bin/rt"}}),
+    ("pm2-runtime start ecosystem.config.js", {"pm2": "5"}, None),  # (rules/npm-programs.yaml: pm2's)
 ])
 def test_a_start_whose_programs_all_stay_is_pruned(tmp_path: Path, start: str, dependencies: dict[str, str],
                                                    lock: dict[str, dict[str, str]] | None) -> None:
