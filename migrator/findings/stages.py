@@ -171,7 +171,7 @@ CODES: tuple[Code, ...] = (
          "devDependency: it runs one's program (`nodemon`, `ts-node`, `cross-env`, or `tsc`, which "
          "package-lock.json says is typescript's; through `npm start` and the `npm run` scripts it runs), or, with "
          "package.json read, a program not known to stay (not the shell's, not the runtime image's, not one a "
-         "runtime dependency installs: `nest` without a package-lock.json to say it is @nestjs/cli's), node "
+         "runtime dependency installs, as far as package-lock.json and rules/npm-programs.yaml tell), node "
          "loads one before the app (`-r`/`--require`, `--import`, `--loader`, on node's command line or in "
          "NODE_OPTIONS; without "
          "package.json any such package counts), or it starts a "

@@ -8,8 +8,9 @@ and post- scripts, a shell's `-c` script): a package binary a script runs (`node
 nearly always a devDependency. A module's package is its specifier's first part (`ts-node/register` -> ts-node,
 `@scope/pkg/sub` -> @scope/pkg). Without package.json a preloaded package may be a devDependency: that counts too.
 With package.json read, a program a script runs must be known to stay after the prune: a shell builtin, a program
-of the image (`on_image`), or one a runtime dependency installs (its own name, or the program package-lock.json
-gives it). Any other (`nest` of @nestjs/cli with no lockfile to say so) may be a devDependency's: that counts too.
+of the image (`on_image`), or one a runtime dependency installs (its own name, or the program package-lock.json or
+rules/npm-programs.yaml gives it). Any other (`my-server`, of no package known) may be a devDependency's: that
+counts too.
 cross-env, which sets variables for the command after it, is such a program itself.
 """
 
@@ -159,9 +160,9 @@ def _program_needs(name: str, package: NodePackage | None, on_image: OnImage) ->
         return
     owner = package.programs.get(name, name)
     if owner not in package.dependencies:
-        yield (f"the start command runs `{name}`, which no package package.json names is known to install (only "
-               "package-lock.json says which package a program of another name comes from), so it may be a "
-               "devDependency's")
+        yield (f"the start command runs `{name}`, which no package package.json names is known to install (a "
+               "program of another name than its package's is known from package-lock.json, or the well-known ones "
+               "of rules/npm-programs.yaml), so it may be a devDependency's")
 
 
 def _node_needs(arguments: list[str], package: NodePackage | None) -> Iterator[str]:

@@ -32,7 +32,7 @@ class NodePackage:
     workspaces: dict[str, dict[str, str]] = field(default_factory=dict)  # a workspace's name -> its scripts
     dev_only: frozenset[str] = frozenset()  # packages in devDependencies and not in dependencies
     # program -> the package that installs it in node_modules/.bin, where it is not the package's name (`tsc` ->
-    # typescript), from package-lock.json next to package.json
+    # typescript), from package-lock.json next to package.json, else rules/npm-programs.yaml
     programs: dict[str, str] = field(default_factory=dict)
     # every package package.json names (dependencies, devDependencies, optionalDependencies): their programs are
     # what an install puts in node_modules/.bin
