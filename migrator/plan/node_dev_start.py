@@ -85,11 +85,11 @@ def _command_needs(words: list[str], package: NodePackage | None, in_script: boo
     elif _NODE.match(program):
         yield from _node_needs(words[1:], package)
     elif program == "npx":
-        yield from _binary_needs(next((w for w in words[1:] if not w.startswith("-")), ""), package)
+        yield from _binary_needs(next((w for w in words[1:] if not w.startswith("-")), ""), package, named=True)
     elif program in _RUNNERS:
         yield from _runner_needs(program, words[1:], package, depth, seen, on_image)
     elif "node_modules/.bin/" in words[0]:
-        yield from _binary_needs(program, package)
+        yield from _binary_needs(program, package, named=True)
     elif in_script and "/" not in words[0]:
         yield from _program_needs(program, package, on_image)
 
@@ -140,22 +140,29 @@ def _runner_needs(tool: str, words: list[str], package: NodePackage | None, dept
                 seen.add(script)
                 yield from _script_needs(scripts[script], package, True, depth + 1, seen, on_image)
     elif tool != "npm" or verb in ("exec", "x"):
-        yield from _program_needs(name, package, on_image)
+        yield from _program_needs(name, package, on_image, named=verb in ("exec", "x"))
 
 
-def _binary_needs(name: str, package: NodePackage | None) -> Iterator[str]:
-    """A program of node_modules/.bin: its package's own name, or one package-lock.json says (`tsc`: typescript)."""
-    owner = package.programs.get(name, name) if package is not None else name
-    if package is None or owner not in package.dev_only:
+def _binary_needs(name: str, package: NodePackage | None, named: bool = False) -> Iterator[str]:
+    """A program of node_modules/.bin: its package's own name, or one package-lock.json says (`tsc`: typescript).
+    `named`: the command names it as a package's program (`npx ts-node`, `pnpm exec tsx`, node_modules/.bin/tsx),
+    which without package.json may be a devDependency: that counts too (`yarn start` may be a script, and is not)."""
+    if package is None:
+        if named and name:
+            yield (f"the start command runs `{name}`, a package's program, and package.json was not read, so whether "
+                   "it is a devDependency is not known")
+        return
+    owner = package.programs.get(name, name)
+    if owner not in package.dev_only:
         return
     yield (f"the start command runs `{name}`, which package.json lists in devDependencies only" if owner == name else
            f"the start command runs `{name}`, a program of `{owner}`, which package.json lists in devDependencies only")
 
 
-def _program_needs(name: str, package: NodePackage | None, on_image: OnImage) -> Iterator[str]:
-    """A program a package.json script runs by name: a devDependency's (as _binary_needs), or, with package.json
-    read, one that is neither the shell's, nor the image's, nor known to be a runtime dependency's."""
-    yield from _binary_needs(name, package)
+def _program_needs(name: str, package: NodePackage | None, on_image: OnImage, named: bool = False) -> Iterator[str]:
+    """A program a script or runner runs by name: a devDependency's (as _binary_needs, told `named`), or, with
+    package.json read, one that is neither the shell's, nor the image's, nor known to be a runtime dependency's."""
+    yield from _binary_needs(name, package, named)
     if package is None or name in _SHELL_BUILTINS or on_image(name):
         return
     owner = package.programs.get(name, name)
