@@ -510,6 +510,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
         plan=runtime_plan,
         image=plan.rules.image_model(image),
         source_entrypoint=entrypoint,
+        upstream=upstream,
         newline=newline,
         rules=plan.rules,
         ecosystem=stage_plan.ecosystem,
