@@ -226,6 +226,9 @@ class UpstreamDefaults:
     # the ENV the image sets that changes how the app runs, not only what a stage reads (the -alpine .NET images'
     # DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true): written into the migrated final stage unless it sets it itself
     runtime_env: tuple[tuple[str, str], ...] = ()
+    # the entrypoint script only execs its arguments, with this program in front when the first is an option or
+    # not a program (node's docker-entrypoint.sh: `node server.js` as is, `server.js` as `node server.js`)
+    entrypoint_execs: str | None = None
 
 
 def builtin_rules_dir() -> Path:
@@ -239,7 +242,7 @@ def builtin_rules_dir() -> Path:
 def builtin_rule_files() -> list[Path]:
     root = builtin_rules_dir()
     files = [root / "images.yaml", root / "runtime-libs.yaml", root / "chainguard-images.yaml",
-             root / "php-extensions.yaml"]
+             root / "php-extensions.yaml", root / "npm-programs.yaml"]
     files += sorted((root / "packages").glob("*.yaml"))
     return [f for f in files if f.is_file()]
 
@@ -400,8 +403,8 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
 
     known = {
         "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
-        "build_tools", "php_extensions", "busybox_applets", "dev_programs", "languages", "dockerhub_paths",
-        "upstream", "program_packages",
+        "build_tools", "php_extensions", "php_builtin", "busybox_applets", "dev_programs", "languages",
+        "dockerhub_paths", "upstream", "program_packages", "npm_programs",
     }
     for key in data:
         if key not in known:
@@ -431,7 +434,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
             raise MigratorError(f"{origin}: 'build_tools' must be a list of Wolfi package names")
         ruleset.build_tools |= {checks.wolfi_package(t, f"{origin}: build_tools") for t in tools}
     for section in ("libraries", "dev_packages", "python", "ruby", "node", "php", "php_extensions",
-                    "program_packages"):
+                    "php_builtin", "program_packages", "npm_programs"):
         entries = data.get(section)
         if entries is None:
             continue
@@ -522,7 +525,7 @@ def _dockerhub_images(path: str, value: dict[str, Any], origin: str) -> tuple[tu
 
 
 _UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers",
-                  "server_workdir", "user", "runtime_env"}
+                  "server_workdir", "user", "runtime_env", "entrypoint_execs"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -548,6 +551,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         user=str(raw["user"]) if raw.get("user") is not None else None,
         runtime_env=checks.env(raw.get("runtime_env"), f"{where}: runtime_env")
         if raw.get("runtime_env") is not None else (),
+        entrypoint_execs=str(raw["entrypoint_execs"]) if raw.get("entrypoint_execs") is not None else None,
     )
 
 
