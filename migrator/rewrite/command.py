@@ -82,6 +82,7 @@ class StageKnowledge:
     tools_placed: bool = False  # their packages were added to an apk add (second pass)
     image_name: str = ""  # the Chainguard image the stage is built on, for messages
     source_image: str = ""  # the image the original stage was built on (openjdk:8-jdk), for messages
+    run_user: str | None = None  # the USER the RUN being translated runs as in the output (None: root)
     base_tools: list[str] = field(default_factory=list)  # packages for missing tools, put in the base apk add
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
