@@ -84,6 +84,7 @@ class StageKnowledge:
     source_image: str = ""  # the image the original stage was built on (openjdk:8-jdk), for messages
     run_user: str | None = None  # the USER the RUN being translated runs as in the output (None: root)
     base_tools: list[str] = field(default_factory=list)  # packages for missing tools, put in the base apk add
+    pins: dict[str, str] = field(default_factory=dict)  # Wolfi name -> the one of the stream the stage installs
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
     probing: bool = False  # first pass: only collect, decisions come later
