@@ -113,3 +113,14 @@ def test_an_edit_that_may_not_touch_the_file_is_taken_when_it_makes_bash() -> No
     assert first_line_after("#!/bin/sh", [maybe]).text == "#!/bin/bash"
     other = SedEdit("/s", 4, "s|/bin/sh|/bin/dash|", maybe=True)
     assert first_line_after("#!/bin/sh", [other]).unread == 4
+
+
+@pytest.mark.parametrize("edit", ["sed -i 's|/bin/sh|/bin/bash|' scripts/*.sh",
+                                  "for f in scripts/*.sh; do sed -i 's|/bin/sh|/bin/bash|' \"$f\"; done"])
+def test_without_the_context_the_glob_edit_is_said_as_the_named_one_is(edit: str) -> None:
+    # the script cannot be read (no context on disk): what `s|/bin/sh|/bin/bash|` makes of it is not known, which
+    # is said (as for `sed -i ... scripts/start.sh`), not left a silent shell-kept
+    result = migrate("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n"
+                     f'RUN {edit}\nCMD ["./scripts/start.sh"]\n')
+    warned = [f for f in result.findings if f.code == "MIG584"]
+    assert warned and warned[0].line == 5 and "/app/scripts/start.sh" in warned[0].message
