@@ -70,3 +70,13 @@ def test_a_copy_from_of_an_s2i_path_the_builder_never_has_is_an_error() -> None:
                      "FROM registry.access.redhat.com/ubi9/python-311\n"
                      "COPY --from=build /usr/libexec/s2i/run /usr/local/bin/run\nCMD [\"python\", \"app.py\"]\n")
     assert any(f.code == "MIG543" and f.line == 5 for f in result.findings)
+
+
+def test_the_s2i_image_s_app_root_variable_is_written_for_the_port() -> None:
+    # `fix-permissions ${APP_ROOT} -P`: the s2i image set APP_ROOT (/opt/app-root); unset on Chainguard, the ported
+    # chgrp would get no operand and fail
+    result = migrate("FROM registry.access.redhat.com/ubi9/python-311\nUSER 0\nCOPY . /tmp/src\n"
+                     "RUN fix-permissions ${APP_ROOT} -P\nCMD [\"python\", \"app.py\"]\n")
+    builder = builder_stage(result)
+    assert "ENV APP_ROOT=/opt/app-root\n" in builder
+    assert "RUN chgrp -R 0 ${APP_ROOT} && chmod -R g+rwX ${APP_ROOT}\n" in builder
