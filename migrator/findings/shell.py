@@ -86,7 +86,9 @@ LAYOUT_TRANSLATED = Code(
     "postgres (rules/dockerhub.yaml lists these); Docker Hub nginx's /var/cache/nginx is Wolfi's "
     "/var/lib/nginx/tmp, and its conf.d/default.conf is Chainguard nginx's conf.d/nginx.default.conf (a "
     "file under the old name would be a second server on the same port); Temurin's /opt/java/openjdk is "
-    "/usr/lib/jvm/default-jvm; httpd's site in /usr/local/apache2/htdocs is served by nginx from "
+    "/usr/lib/jvm/default-jvm; distroless :debug images' busybox shell /busybox/sh (a RUN or SHELL of a final "
+    "stage that moves to a Chainguard builder) is /bin/sh; httpd's site in /usr/local/apache2/htdocs is served by "
+    "nginx from "
     "/usr/share/nginx/html; and a path the language names after its version (`/opt/venv/lib/python3.12`, "
     "`/gems/ruby/3.3.0`) takes the version the Chainguard image serves (python3.14, ruby/4.0.0 on latest).",
 )
@@ -238,8 +240,10 @@ SOURCE_PATH_MISSING = Code(
     "`/etc/php/php.ini` and `/etc/php/conf.d`). The command was left as written, and it fails there: "
     "`chmod`, `setcap`, `sed -i` and the like stop with \"No such file or directory\". Use the path the message "
     "names, or create the path earlier in the stage. A path the Dockerfile creates or names before the "
-    "command (a COPY destination, an ENV value, `mkdir`) is not reported. The message says when the shell "
-    "would hide the failure.",
+    "command (a COPY destination, an ENV value, `mkdir`) is not reported. A path is one of the source "
+    "image's only when that image has it (rules: `dockerhub_paths` `images` and `families`): a python stage is "
+    "not told about node's `/usr/local/bin/node`, nor an Alpine-based one about Debian's `/etc/init.d`. The "
+    "message says when the shell would hide the failure.",
 )
 
 BUNDLER_FLAGS_TRANSLATED = Code(
