@@ -211,6 +211,14 @@ CODES: tuple[Code, ...] = (
          "in the builder (`mvn package`, `gradle bootJar`, `go build -o /app/server`, `cargo build --release`) "
          "and start the result (`java -jar <the jar>`, the program): the tool then copies only that into a jre "
          "or static/glibc-dynamic runtime."),
+    Code("MIG537", Severity.INFO, "a file the stage removed from its image is emptied in the runtime",
+         "The original final stage removed a file its image ships (`RUN rm /etc/nginx/conf.d/default.conf`, "
+         "Chainguard's nginx.default.conf: its default server on port 8080, which would answer requests meant "
+         "for the site's own server). The distroless runtime starts again from the image, which has the file, "
+         "and a COPY cannot remove anything, so the builder stages the file as the stage left it, empty where "
+         "it was removed, and the runtime copies that over the image's. Done only for files the program reads "
+         "as a list of settings, where an empty file is the same as none (rules/dockerhub.yaml "
+         "`emptied_when_removed`)."),
     Code("MIG521", Severity.INFO, "shared libraries carried into the runtime",
          "Compiled dependencies link against shared libraries that the distroless runtime does not ship "
          "(and PHP extensions are modules plus an ini file). A builder step copies them under "

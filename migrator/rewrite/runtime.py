@@ -493,6 +493,8 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         flags = [f"--from={builder}", *([chown.strip()] if chown else [])]
         paths = [_path_word(context.facts, copy.source), _path_word(context.facts, destination)]
         lines.append(copy_instruction("COPY", flags, paths, context.newline))
+    lines += [copy_instruction("COPY", [f"--from={builder}"], [c.source, c.destination], context.newline)
+              for c in context.plan.last_copies]  # (an image file the stage removed: rewrite/removed_files.py)
     return lines
 
 

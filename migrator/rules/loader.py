@@ -397,8 +397,8 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
 
     known = {
         "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
-        "build_tools", "php_extensions", "busybox_applets", "dev_programs", "languages", "dockerhub_paths",
-        "upstream", "program_packages",
+        "build_tools", "php_extensions", "php_builtin", "busybox_applets", "dev_programs", "languages",
+        "dockerhub_paths", "upstream", "program_packages",
     }
     for key in data:
         if key not in known:
@@ -428,7 +428,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
             raise MigratorError(f"{origin}: 'build_tools' must be a list of Wolfi package names")
         ruleset.build_tools |= {checks.wolfi_package(t, f"{origin}: build_tools") for t in tools}
     for section in ("libraries", "dev_packages", "python", "ruby", "node", "php", "php_extensions",
-                    "program_packages"):
+                    "php_builtin", "program_packages"):
         entries = data.get(section)
         if entries is None:
             continue
