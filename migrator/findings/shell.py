@@ -339,6 +339,20 @@ INTERPRETER_VERSION_NAME = Code(
     "`--tag-policy keep` keeps the pinned one (whose image has the versioned name: nothing is changed then).",
 )
 
+S2I_SCRIPT_PORTED = Code(
+    "MIG425",
+    Severity.INFO,
+    "s2i image's fix-permissions: ported to chgrp and chmod",
+    "Red Hat's source-to-image images (ubi8/python-39, ubi9/nodejs-20...) ship `fix-permissions DIR`, a script "
+    "that gives the directory's files to group 0 and makes them group-writable (directories and programs "
+    "group-executable), so that the arbitrary uid OpenShift runs a container as (always in group 0) can write "
+    "them; it never fails the build. Chainguard images do not have it (nor s2i's /usr/libexec/s2i scripts: "
+    "MIG412, MIG543), so the command became what it does, `chgrp -R 0 DIR && chmod -R g+rwX DIR`. Where the stage "
+    "runs it as a user other than root, which cannot give files to group 0 on Wolfi (its users are not in group "
+    "0, as s2i's uid 1001 was), it became the chmod of the files that user owns, as the script did: `find DIR "
+    "-user \"$(id -u)\" -exec chmod g+rwX {} +`. A stage that copies a fix-permissions of its own keeps it.",
+)
+
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
     USER_COMMAND_UNTRANSLATABLE,
@@ -364,4 +378,5 @@ CODES: tuple[Code, ...] = (
     ACCOUNT_CHANGE_FOLDED,
     SOURCE_ID_REWRITTEN,
     INTERPRETER_VERSION_NAME,
+    S2I_SCRIPT_PORTED,
 )

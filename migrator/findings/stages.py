@@ -153,13 +153,18 @@ CODES: tuple[Code, ...] = (
          "(root, nonroot, node, Wolfi's base accounts) and --chmod are kept."),
     Code("MIG584", Severity.WARNING, "an edit of a start script's first line is not read",
          "A start script's `#!` line says which interpreter runs it, and the runtime is chosen for it (bash is "
-         "installed for a `#!/bin/bash` script). An edit of that line by `sed -i` is read when it is certain "
-         "(`s|#!/bin/sh|#!/bin/bash|`, `1s/.*/#!\\/bin\\/bash/`, `1c #!/bin/bash`, any delimiter, with -e or "
-         "-E), and so is a script a RUN writes from another file's text (`sed ... start.sh > /start.sh`, `cat`, "
-         "`tr -d '\\r' < start.sh`, `envsubst`); this one may change the line in a way the migration cannot tell "
-         "(a sed script file, a block, a character class, a line deleted, a variable of the line), so the script "
-         "is judged by its `#!` line before the edit. Check that the runtime has the interpreter the edited line "
-         "names, or write the line in the script itself."),
+         "installed for a `#!/bin/bash` script). An edit of that line by `sed -i` or `perl -pi` is read when it is "
+         "certain (`s|#!/bin/sh|#!/bin/bash|`, `1s/.*/#!\\/bin\\/bash/`, `1c #!/bin/bash`, any delimiter, with -e "
+         "or -E; perl's `s/.../.../ if $. == 1`), whether it names the script, a glob the script's path matches "
+         "(`scripts/*.sh`), a `find ... -exec sed -i ... {} +` whose tests select it or a loop over such words "
+         "(`for f in scripts/*.sh; do sed -i ... \"$f\"; done`); and so is a script a RUN writes from another "
+         "file's text (`sed ... start.sh > /start.sh`, `cat`, `tr -d '\\r' < start.sh`, `envsubst`). An edit of "
+         "files the Dockerfile does not name (`| xargs sed -i`, a loop over `$(find ...)`) is taken to include "
+         "the script when it would make its line a bash one (bash is then installed). This one may change the line "
+         "in a way the migration cannot tell (a sed script file, a block, a character class, a line deleted, a "
+         "variable of the line, perl code other than substitutions, an interpreter other than bash set in files "
+         "not named), so the script is judged by its `#!` line before the edit. Check that the runtime has the "
+         "interpreter the edited line names, or write the line in the script itself."),
     Code("MIG516", Severity.WARNING, "install option does not fit the migrated layout",
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
+from migrator.plan.edited_files import edited_files
 from migrator.plan.facts import (
     Command,
     absolute,
@@ -28,7 +29,7 @@ from migrator.plan.facts import (
     run_body_offset,
     workdir_after,
 )
-from migrator.plan.sed_edits import SedEdit, first_line_after, sed_edits
+from migrator.plan.sed_edits import SedEdit, first_line_after
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
 from migrator.regex import lazy as lazy_re
@@ -61,7 +62,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
     copies = _with_run_copies(chain, _context_copies(chain) + _heredoc_copies(chain))
     written: dict[str, str] | None = None  # (read when a command runs a script: most stages run none)
     facts = read_facts(stage)
-    edited = sed_edits(facts.commands, facts.env)  # (what `sed -i` makes of a script's `#!` line)
+    edited = edited_files(facts.commands, facts.env)  # (what `sed -i` makes of a script's `#!` line)
     for command in facts.commands:
         program = command.words[0]
         if posixpath.basename(program) == "bash":
@@ -73,7 +74,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
             continue
         source = _script_from_context(program, path, copies, chain)
         written = run_written_scripts(chain, heads=True) if written is None else written
-        edits = [e for e in edited.get(path, []) if e.line <= command.line]
+        edits = [e for e in edited.of(path) if e.line <= command.line]
         derived = written.get(path)
         if isinstance(derived, Derived) and derived.read is not None:
             # (`sed 's|/bin/sh|/bin/bash|' setup.sh > /tmp/setup.sh`: the file it reads, with the line it makes)

@@ -10,11 +10,9 @@ installed: the safe side). An edit that may change line 1 in another way is unre
 
 from __future__ import annotations
 
-import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 
-from migrator.plan.facts import Command
 from migrator.records import dataclass
 
 
@@ -27,6 +25,8 @@ class SedEdit:
     line: int
     script: str | None
     extended: bool = False
+    maybe: bool = False  # the edit names files this reader cannot tell (a loop over `$(find ...)`, xargs)
+    tool: str = "sed -i"  # as the message names it (`perl -pi`)
 
 
 @dataclass(frozen=True)
@@ -38,33 +38,27 @@ class FirstLine:
     unread: int = 0
 
 
-def sed_edits(commands: Iterable[Command], env: Mapping[str, str | None]) -> dict[str, list[SedEdit]]:
-    """{absolute path: the `sed -i` edits of it, in order} of the commands."""
-    found: dict[str, list[SedEdit]] = {}
-    for command in commands:
-        if posixpath.basename(command.words[0]) != "sed":
-            continue
-        parsed = _parse_options(command.words[1:])
-        if parsed is None or not parsed[3]:
-            continue
-        script, extended, files, _ = parsed
-        for name in files:
-            path = command.resolve(name, env)
-            if path is not None:
-                found.setdefault(posixpath.normpath(path), []).append(
-                    SedEdit(posixpath.normpath(path), command.line, script, extended))
-    return found
-
-
 def first_line_after(first: str | None, edits: Iterable[SedEdit]) -> FirstLine:
-    """The file's first line after `edits`, from `first` (None: not known)."""
+    """The file's first line after `edits`, from `first` (None: not known). An edit that may not change the file
+    (SedEdit.maybe) is taken to when it makes the line a bash one (bash is then installed: the safe side), and is
+    unread when it would make it another."""
     line = first
     for edit in edits:
         result = _run_on_first_line(line, edit)
-        if result is _UNREAD:
+        if result is _UNREAD or (edit.maybe and isinstance(result, str) and result != line
+                                 and not _BASH_LINE.match(result)):
             return FirstLine(None, edit.line)
         line = result if isinstance(result, str) else line
     return FirstLine(line)
+
+
+_BASH_LINE = re.compile(r"#!\s*\S*/(?:env\s+(?:-\S+\s+)*)?bash\b")
+
+
+def sed_in_place(words: tuple[str, ...] | list[str]) -> tuple[str | None, bool, list[str]] | None:
+    """(script, extended, files) of a sed command line that edits its files in place (`sed -i`); None otherwise."""
+    parsed = _parse_options(tuple(words))
+    return None if parsed is None or not parsed[3] else parsed[:3]
 
 
 def sed_filter(words: tuple[str, ...] | list[str]) -> tuple[str | None, bool, list[str]] | None:
@@ -116,7 +110,7 @@ def _run_on_first_line(first: str | None, edit: SedEdit) -> str | _Marker | None
     try:
         commands = _commands(edit.script, edit.extended)
     except ValueError:
-        return _UNREAD if _may_touch_shebang(edit.script) else None
+        return _UNREAD if may_touch_shebang(edit.script) else None
     line: str | None = first
     changed = False
     for address, negated, name, apply in commands:
@@ -344,9 +338,9 @@ def _substituted(regex: re.Pattern[str] | None, pattern: list[tuple[str, str]], 
             if _makes_bash(pattern, replacement) and build is not None:
                 # (`s|#!/bin/sh|#!/bin/bash|` on a script not read: taken to match, the safe side: bash is installed)
                 return build(None)
-            return _UNREAD if _may_touch_shebang(_pattern_text(pattern)) else None
+            return _UNREAD if may_touch_shebang(_pattern_text(pattern)) else None
         if regex is None:  # (a pattern not translated: it is taken to change line 1 when it names a `#!` line)
-            return _UNREAD if _may_touch_shebang(_pattern_text(pattern)) else None
+            return _UNREAD if may_touch_shebang(_pattern_text(pattern)) else None
         if build is None:
             return _UNREAD if regex.search(line) else None
         if not regex.search(line):
@@ -410,6 +404,6 @@ def _unchanged(_line: str | None) -> None:
     return None
 
 
-def _may_touch_shebang(script: str) -> bool:
+def may_touch_shebang(script: str) -> bool:
     """A script this reader cannot follow that names the `#!` line or line 1."""
     return bool(re.search(r"#!|\^#|/bin/|bash|\bsh\b", script) or re.match(r"\s*(1|0,)", script))

@@ -83,6 +83,7 @@ class StageKnowledge:
     image_name: str = ""  # the Chainguard image the stage is built on, for messages
     image_tag: str = ""  # its tag (latest-fpm-dev): which language stream it serves
     source_image: str = ""  # the image the original stage was built on (openjdk:8-jdk), for messages
+    run_user: str | None = None  # the USER the RUN being translated runs as in the output (None: root)
     # the original stage's source repository (`node`, `bitnami/php-fpm`; "" for scratch or another stage's output):
     # which source-image paths (dockerhub_paths) are its own; None: not known, all of them
     source_repository: str | None = None

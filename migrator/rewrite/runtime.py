@@ -120,7 +120,8 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
                 wanted.append(Copy(destination, destination, root_owned=root_owned_program(facts, destination)))
         owned = set(made_data_directories(facts))  # (the app wrote there as root: now as uid 65532)
         wanted += [Copy(path, path, chown=path in owned) for path in made_directories(facts)]
-        wanted += [c for c in _absolute_paths_the_command_runs(facts) if not removed(c.source) and c.source != dropped]
+        wanted += [c for c in _absolute_paths_the_command_runs(facts) if not removed(c.source) and c.source != dropped
+                   and not _source_image_only(c.source, facts, context.rules)]
     else:
         wanted += _copied_files_the_command_uses(facts)
         # what the original final stage received besides its build inputs (config, scripts, assets):
@@ -221,6 +222,22 @@ def root_owned_program(facts: StageFacts, path: str) -> bool:
     return not any(command.resolve(word, facts.env) in (path, posixpath.dirname(path))
                    for command in facts.commands_named("chown", "chgrp") for word in command.words[1:]
                    if not word.startswith("-"))
+
+
+def _source_image_only(path: str, facts: StageFacts, rules: RuleSet) -> bool:
+    """A path only the original image had (rules: chainguard-images.yaml `dockerhub_paths`: s2i's
+    /usr/libexec/s2i/run), which no COPY or RUN of the stage made (running it makes nothing): the builder does not
+    have it, and a `COPY --from` of it would fail the build (the start check says the program is missing)."""
+    from migrator.regex import glob_root
+
+    for pattern in rules.dockerhub_paths:
+        root = glob_root(path, pattern)
+        if root is None or pattern in rules.dockerhub_env:
+            continue
+        if any(_inside(d, root) or _inside(root, d) for d in facts.copy_destinations):
+            return False
+        return not _MadePaths(facts).has(path)
+    return False
 
 
 class _Directories:

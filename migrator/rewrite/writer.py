@@ -598,6 +598,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings.append(listed[1])
             continue
         if item.keyword == "RUN":
+            knowledge.run_user = user
             outcome = translate_run(item, stage_plan.family, plan.rules, knowledge)
             knowledge.earlier.append(item.raw)
             out.findings += outcome.findings
@@ -956,8 +957,8 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
     knowledge.tools += tools_in_read_scripts(_read_scripts(plan, stage_plan), model, installed, copied,
                                              knowledge.tools)
     root = plan.root_of(stage_plan).stage
+    knowledge.source_image = root.ref.familiar if root.ref is not None else ""
     if root.ref is not None and (shipped := shipped_tools(root.ref)):
-        knowledge.source_image = root.ref.familiar
         knowledge.tools += tools_for_scripts(shipped, _unreadable_scripts(plan, stage_plan), model, installed,
                                              knowledge.tools)
     return [finding("MIG314", t.line, f"`{t.command}` is run here, and no Wolfi package provides it: "

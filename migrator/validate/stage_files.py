@@ -26,7 +26,7 @@ from migrator.validate.stage_view import IMAGE_BIN_DIRS, Placed, StageView, run_
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
-    from migrator.plan.sed_edits import SedEdit
+    from migrator.plan.edited_files import EditedFiles
 
 INSTALLERS = lazy_re(r"\b(pip3?|uv|poetry|pipenv|pdm|npm|yarn|pnpm|gem|bundle|cargo|go|composer)\s+"
                          r"(install|sync|add|ci|i|build)\b")
@@ -44,7 +44,7 @@ class Context:
     views: dict[int, StageView] = field(default_factory=dict)
     written: dict[int, dict[str, str]] = field(default_factory=dict)
     copied: dict[int, dict[str, str]] = field(default_factory=dict)
-    edits: dict[int, dict[str, list[SedEdit]]] = field(default_factory=dict)
+    edits: dict[int, EditedFiles] = field(default_factory=dict)
     # (RUN line, path) of each `sed -i` (or a filter that wrote the file: `sed ... start.sh > /start.sh`) that may
     # have changed a judged file's `#!` line in a way not read: the warning (MIG584)
     unread_edits: dict[tuple[int, str], str] = field(default_factory=dict)
@@ -86,14 +86,14 @@ class Context:
             return self.written[key]
         return {path: text for path, text in self.written[key].items() if not isinstance(text, WrittenHead)}
 
-    def sed_edits(self, view: StageView) -> dict[str, list[SedEdit]]:
-        """plan.sed_edits.sed_edits of the view's stage chain, read once."""
-        from migrator.plan.sed_edits import sed_edits
+    def sed_edits(self, view: StageView) -> EditedFiles:
+        """plan.edited_files.edited_files of the view's stage chain, read once."""
+        from migrator.plan.edited_files import EditedFiles, edited_files
 
         key = view.chain[-1].index
         if key not in self.edits:
             facts = _chain_facts(view) if _SED.search(view.runs) else None
-            self.edits[key] = sed_edits(facts.commands, facts.env) if facts is not None else {}
+            self.edits[key] = edited_files(facts.commands, facts.env) if facts is not None else EditedFiles()
         return self.edits[key]
 
     def view(self, stage: Stage) -> StageView:
@@ -393,7 +393,7 @@ def _edited(view: StageView, context: Context, path: str, origin: str, source: s
     An edit that may change it in a way not read is noted in the context (MIG584)."""
     from migrator.plan.sed_edits import first_line_after
 
-    edits = context.sed_edits(view).get(path)
+    edits = context.sed_edits(view).of(path)
     if not edits:
         return origin, source
     text = source if origin in ("written", "head") else (
@@ -401,10 +401,14 @@ def _edited(view: StageView, context: Context, path: str, origin: str, source: s
     first = text.split("\n", 1)[0] if text else None
     after = first_line_after(first, edits)
     if after.unread:
+        edit = next(e for e in edits if e.line == after.unread)
+        tool = edit.tool
+        how = (f"may edit {path}, which the start command runs (it names files this tool cannot tell: a loop over "
+               "a command's output, xargs), and change its first line" if edit.maybe else
+               f"edits the first line of {path}, which the start command runs, in a way this tool cannot read")
         context.unread_edits[(after.unread, path)] = (
-            f"`sed -i` edits the first line of {path}, which the start command runs, in a way this tool cannot read: "
-            "it is judged by its `#!` line before the edit; check that the runtime has the interpreter the edited "
-            "line names")
+            f"`{tool}` {how}: it is judged by its `#!` line before the edit; check that the runtime has the "
+            "interpreter the edited line names")
         return origin, source
     if after.text is None or after.text == first:
         return origin, source
@@ -605,7 +609,7 @@ def _run_copies(view: StageView) -> dict[str, str]:
 
 
 _RUN_COPIES = lazy_re(r"\b(?:cp|mv|install)\b")
-_SED = lazy_re(r"\bsed\b")
+_SED = lazy_re(r"\b(?:sed|perl)\b")
 
 
 _RUN_COPY_COMMANDS = lazy_re(r"\b(?:cp|mv|install)\b[^;&|\n]*")  # (a file a RUN copies, it does not make)

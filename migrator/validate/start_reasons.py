@@ -34,9 +34,19 @@ def missing_reason(program: str, view: StageView, rules: RuleSet) -> str:
     image = short_image(view.image)
     language = rules.language_of(posixpath.basename(program))
     hint = f"; the {language.runtime_name} image has it" if language and not view.has_language(language) else ""
+    if "/" in program and (why := _source_image_path(program, rules)) is not None:
+        hint += f": it is a path of the source image ({why})"
     if "/" in program:
         return f"`{program}` is not in {image} and no COPY puts it there{hint}"
     return f"`{program}` is not on the PATH of {image} and no COPY puts it there{hint}"
+
+
+def _source_image_path(program: str, rules: RuleSet) -> str | None:
+    """Why the Chainguard images lack the path of a program only the source image had (rules: `dockerhub_paths`)."""
+    from migrator.regex import glob_root
+
+    return next((why for pattern, why in rules.dockerhub_paths.items()
+                 if glob_root(posixpath.normpath(program), pattern) is not None), None)
 
 
 def shell_kept_reason(program: str, argv: tuple[str, ...], view: StageView, unknown: bool = False,

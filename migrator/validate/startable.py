@@ -593,5 +593,5 @@ def _dockerhub_only(source: str, view: StageView, rules: RuleSet, original: tupl
         if any(inside(path, value) for value in view.env.values() if value and value.startswith("/")
                and value != "/"):
             return None
-        return f"{root} is a path of Docker Hub's images that {short_image(view.image)} does not have ({why})"
+        return f"{root} is a path of the source image that {short_image(view.image)} does not have ({why})"
     return None
