@@ -84,7 +84,9 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
     out.findings += rewrite_listen_80(plan, runtime_plan, _final_image(plan, runtime_plan))
     inserts = _inserts_by_line(runtime_plan)
-    edits = {e.line: e for e in runtime_plan.builder_edits} if runtime_plan else {}
+    edits: dict[int, list[BuilderEdit]] = {}
+    for edit in runtime_plan.builder_edits if runtime_plan else []:
+        edits.setdefault(edit.line, []).append(edit)
     for stage in plan.staged.stages if edits else []:
         _apply_edits(stage, edits)
     for stage_plan in plan.stages:
@@ -121,14 +123,18 @@ def _final_image(plan: FilePlan, runtime_plan: RuntimePlan | None) -> str | None
     return root.image
 
 
-def _apply_edits(stage: Stage, edits: dict[int, BuilderEdit]) -> None:
-    """Apply an ecosystem's text edits (e.g. drop `pip install --user`) to the instructions they name."""
+def _apply_edits(stage: Stage, edits: dict[int, list[BuilderEdit]]) -> None:
+    """Apply an ecosystem's text edits (e.g. drop `pip install --user`) to the instructions they name, each of
+    a line's edits in turn (`pip install --user ... && pip install --prefix=/usr/local ...`)."""
     from migrator.parse.dockerfile import parse_instruction
 
     for position, item in enumerate(stage.items):
-        edit = edits.get(item.line) if isinstance(item, Instruction) else None
-        if edit is not None and isinstance(item, Instruction):
-            raw = item.raw.replace(edit.old, edit.new, 1)
+        if not isinstance(item, Instruction) or not edits.get(item.line):
+            continue
+        raw = item.raw
+        for edit in edits[item.line]:
+            raw = raw.replace(edit.old, edit.new, 1)
+        if raw != item.raw:
             stage.items[position] = parse_instruction(raw, item.line, item.escape)
 
 
