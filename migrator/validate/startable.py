@@ -486,7 +486,7 @@ def _interpreter_missing(program: str, located: Located, view: StageView, contex
     distroless images have none): the kernel cannot start it ("no such file or directory"). A file of a
     build-context tree the stage copied is read there even where an installer ran in the stage (pip does not
     write ./manage.py)."""
-    if view.model is None or view.model.has_program("env"):
+    if view.model is None or not view.model.known:
         return None
     if origin == "built" and located.how == "copied":
         origin, source = "context", in_context_tree(view, context, located.path)
@@ -495,11 +495,33 @@ def _interpreter_missing(program: str, located: Located, view: StageView, contex
     text = source if origin == "written" else context.files.text(source, 256)
     first = (text or "").split("\n", 1)[0]
     words = first[2:].split() if first.startswith("#!") else []
-    if len(words) < 2 or posixpath.basename(words[0]) != "env":
+    if words and words[0].startswith("/") and posixpath.basename(words[0]) != "env" and not is_shell(words[0]):
+        # (a shell's script is judged by the shell checks, which may keep the shell or add bash)
+        return _shebang_path_missing(program, located, first.strip(), words[0], view, context)
+    if len(words) < 2 or posixpath.basename(words[0]) != "env" or view.model.has_program("env"):
         return None
     interpreter = next((w for w in words[1:] if not w.startswith("-")), words[-1])
     return (f"`{program}` starts with `{first.strip()}`, and {short_image(view.image)} has no /usr/bin/env, so the "
             f"script cannot start: start it through its interpreter (`[\"{interpreter}\", \"{program}\", ...]`)")
+
+
+def _shebang_path_missing(program: str, located: Located, first: str, interpreter: str, view: StageView,
+                          context: Context) -> str | None:
+    """A script whose `#!` line names its interpreter by a path the stage does not have (Docker Hub's
+    `#!/usr/local/bin/python`, `/usr/local/bin/node`; Chainguard's images keep theirs in /usr/bin): the kernel
+    cannot start it ("no such file or directory")."""
+    maybe, unread = len(context.maybe), len(context.unread)
+    found = locate(view, context, interpreter)
+    unsure = len(context.maybe) > maybe or len(context.unread) > unread
+    del context.maybe[maybe:], context.unread[unread:]  # (what the script needs is not the start's own doubt)
+    if found is not None or unsure:
+        return None
+    name = re.sub(r"[\d.]+$", "", posixpath.basename(interpreter)) or posixpath.basename(interpreter)
+    assert view.model is not None
+    instead = (f"start it through the image's {name} (`[\"{name}\", \"{located.path}\", ...]`)"
+               if view.model.has_program(name) else f"install {name} where the line says, or start it another way")
+    return (f"`{program}` starts with `{first}`, and {short_image(view.image)} has no {interpreter}, so the script "
+            f"cannot start: {instead}")
 
 
 def _runs_as_root(view: StageView) -> bool:
