@@ -122,7 +122,13 @@ CODES: tuple[Code, ...] = (
         "as for a Gradle wrapper out of reach (MIG222); a Gemfile read from disk without a `ruby` line of another "
         "version leaves only MIG220's warning. Give the build context with `--context DIR`, migrate with "
         "`--tag-policy keep` for an organisation registry that serves the pinned version, or move the app (the "
-        "file and its Gemfile.lock) to the version `latest` serves.",
+        "file and its Gemfile.lock) to the version `latest` serves. A Python project pins its interpreter the "
+        "same way, read from the build context on disk where the stage copies or mounts it: `requires-python` "
+        "in pyproject.toml (uv, pdm, `pip install .`), Poetry's `python` dependency, and for uv `.python-version` "
+        "(or `uv python pin`), UV_PYTHON and `--python`. When the stage's python does not meet it, poetry, pdm "
+        "and pip refuse to install the project (the build fails), and uv downloads a managed CPython into the "
+        "builder (~/.local/share/uv/python) that the virtualenv's interpreter links to and the runtime lacks (the "
+        "app cannot start); the start check says the runtime is broken either way.",
     ),
     Code(
         "MIG222", Severity.ERROR, "the build's Gradle cannot run on the Java the latest image serves",

@@ -108,6 +108,9 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     report = _judge(view, context, original_has_command)
     chain_lines = {i.line for stage in view.chain for i in stage.instructions}
     build_fails = [p for p in problems if p.code == "MIG543" and p.line in chain_lines]
+    pinned = _python_pin_problems(context)
+    problems += pinned
+    build_fails += pinned  # (the build fails, or the runtime's virtualenv links to a python it lacks)
     if build_fails and report.status != "broken":
         # the stage cannot even be built: the COPY's error finding already says why; what keeps a shell is
         # still said (it starts, once the build does)
@@ -135,6 +138,19 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
         problems.append(Problem("MIG589" if report.need in ("unknown-name", "unread") else "MIG548", line,
                                 report.reason))
     return report, problems
+
+
+def _python_pin_problems(context: Context) -> list[Problem]:
+    """MIG221: a stage on Chainguard's python runs an installer whose project pins another Python."""
+    from migrator.validate.python_pins import pin_problems
+
+    problems = []
+    for stage in context.staged.stages:
+        view = context.view(stage)
+        if view.model is None or not view.model.known or not view.model.has_program("python3"):
+            continue
+        problems += [Problem("MIG221", p.line, p.message) for p in pin_problems(stage, context, view.image)]
+    return problems
 
 
 def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeReport, line: int) -> list[Problem]:
