@@ -43,11 +43,12 @@ CODES: tuple[Code, ...] = (
          "children."),
     Code("MIG510", Severity.WARNING, "HEALTHCHECK removed from the runtime stage",
          "The HEALTHCHECK runs curl, wget or a shell, which the runtime image does not have (Wolfi's busybox "
-         "has no wget; python, jre, glibc-dynamic and static have no shell), so the check would always fail "
-         "and the container would be reported unhealthy. It is removed, and the message says which tool it "
-         "needed: use your orchestrator's probe (Kubernetes httpGet or tcpSocket), or build a small "
-         "health-check program into the image. An HTTP check of one URL on a runtime with node or python is "
-         "ported instead (MIG552)."),
+         "has no wget; python, jre, glibc-dynamic and static have no shell), or a script (read as the start "
+         "command's program is: its `#!` line, its name) that needs a shell, bash or /usr/bin/env the runtime "
+         "does not have, so the check would always fail and the container would be reported unhealthy. It is "
+         "removed, and the message says which tool it needed: use your orchestrator's probe (Kubernetes "
+         "httpGet or tcpSocket), or build a small health-check program into the image. An HTTP check of one "
+         "URL on a runtime with node or python is ported instead (MIG552)."),
     Code("MIG552", Severity.INFO, "HEALTHCHECK ported to the runtime's interpreter",
          "The HEALTHCHECK fetched one URL with curl or wget, which the runtime does not have. It now fetches "
          "the same URL with the runtime's own interpreter, in exec form (no shell needed): node's `fetch` or "
@@ -150,13 +151,15 @@ CODES: tuple[Code, ...] = (
          "uid the dropped RUN gave) the image does not have becomes the uid the stage runs as: the runtime "
          "image's user, uid 65532 (node, nonroot), the user its USER line now names (MIG512). Names the image has "
          "(root, nonroot, node, Wolfi's base accounts) and --chmod are kept."),
-    Code("MIG584", Severity.WARNING, "a sed -i edit of a start script's first line is not read",
+    Code("MIG584", Severity.WARNING, "an edit of a start script's first line is not read",
          "A start script's `#!` line says which interpreter runs it, and the runtime is chosen for it (bash is "
          "installed for a `#!/bin/bash` script). An edit of that line by `sed -i` is read when it is certain "
          "(`s|#!/bin/sh|#!/bin/bash|`, `1s/.*/#!\\/bin\\/bash/`, `1c #!/bin/bash`, any delimiter, with -e or "
-         "-E); this one may change the line in a way the migration cannot tell (a sed script file, a block, a "
-         "character class, a line deleted), so the script is judged by its `#!` line before the edit. Check that "
-         "the runtime has the interpreter the edited line names, or write the line in the script itself."),
+         "-E), and so is a script a RUN writes from another file's text (`sed ... start.sh > /start.sh`, `cat`, "
+         "`tr -d '\\r' < start.sh`, `envsubst`); this one may change the line in a way the migration cannot tell "
+         "(a sed script file, a block, a character class, a line deleted, a variable of the line), so the script "
+         "is judged by its `#!` line before the edit. Check that the runtime has the interpreter the edited line "
+         "names, or write the line in the script itself."),
     Code("MIG516", Severity.WARNING, "install option does not fit the migrated layout",
          "The install command puts packages where the runtime stage does not look; the message says "
          "what to change."),

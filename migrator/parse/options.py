@@ -33,8 +33,10 @@ class Scanned:
         return found
 
 
-def scan(words: Sequence[str], valued_short: str = "", valued_long: Collection[str] = ()) -> Scanned:
-    """Options and operands of `words` (the words after the program's name)."""
+def scan(words: Sequence[str], valued_short: str = "", valued_long: Collection[str] = (),
+         attached_short: str = "") -> Scanned:
+    """Options and operands of `words` (the words after the program's name). `attached_short`: short options whose
+    value is optional and only ever the rest of their word (sed's `-i.bak`; `-i` alone has none)."""
     options: list[tuple[str, str | None]] = []
     operands: list[str] = []
     index = 0
@@ -56,7 +58,7 @@ def scan(words: Sequence[str], valued_short: str = "", valued_long: Collection[s
             else:
                 options.append((name, None))
         else:
-            index = _short(word, words, index, valued_short, options)
+            index = _short(word, words, index, valued_short, options, attached_short)
     return Scanned(tuple(options), tuple(operands))
 
 
@@ -66,9 +68,12 @@ def operands(words: Sequence[str], valued_short: str = "", valued_long: Collecti
 
 
 def _short(word: str, words: Sequence[str], index: int, valued: str,
-           options: list[tuple[str, str | None]]) -> int:
+           options: list[tuple[str, str | None]], attached: str = "") -> int:
     """Read a cluster of short options (`-Dm755`); the index of the next word to read."""
     for position, letter in enumerate(word[1:], start=1):
+        if letter in attached:
+            options.append((f"-{letter}", word[position + 1:] or None))
+            return index
         if letter in valued:
             rest = word[position + 1:]
             if rest:

@@ -37,6 +37,7 @@ TYPE_CHECKING = False  # not typing's (docs/performance.md)
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from migrator.plan.text_filters import TextFilter
     from migrator.rewrite.shell_syntax import Source
 
 
@@ -73,6 +74,14 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
         source = _script_from_context(program, path, copies, chain)
         written = run_written_scripts(chain, heads=True) if written is None else written
         edits = [e for e in edited.get(path, []) if e.line <= command.line]
+        derived = written.get(path)
+        if isinstance(derived, Derived) and derived.read is not None:
+            # (`sed 's|/bin/sh|/bin/bash|' setup.sh > /tmp/setup.sh`: the file it reads, with the line it makes)
+            head = _derived_head(derived.read, copies, chain, files, written)
+            if head is not None and _kind_after(written_kind(head), head, edits) == "bash":
+                return f"`{program}` is a bash script (its first line says so; line {command.line})"
+            if head is not None:
+                continue
         if (path in written and not unread(written[path])) or (source or "").startswith(HEREDOC_SOURCE):
             # a script the Dockerfile writes (`RUN printf ... > /setup.sh`, `COPY <<EOF /setup.sh`): its text says
             text = written[path] if path in written else heredoc_text(chain, source or "")
@@ -88,6 +97,18 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
             return (f"`{program}` is a script from the build context, which this tool cannot read, and the "
                     f"original image had bash (line {command.line})")
     return None
+
+
+def _derived_head(read: TextFilter, copies: list[tuple[str, str, bool]], chain: list[Stage], files: BuildContext,
+                  written: dict[str, str]) -> str | None:
+    """The first line (with its newline) of what a command writes from another file's text (Derived): that file
+    from the build context or written by a RUN, the line the command makes of it; None when it is not known."""
+    text = written.get(read.source)
+    if text is None or unread(text):
+        source = _script_from_context(read.source, read.source, copies, chain)
+        text = files.text(source, 256) if source is not None else None
+    line = read.first_line(text.split("\n", 1)[0] if text else None).text
+    return None if line is None else line + "\n"
 
 
 def _kind_after(kind: str | None, text: str | None, edits: list[SedEdit]) -> str | None:
@@ -433,6 +454,21 @@ class Downloaded(WrittenHead):
     source: str = ""
 
 
+class Derived(WrittenHead):
+    """A file a RUN writes from another file's text (`sed 's|/bin/sh|/bin/bash|' start.sh > /start.sh`, `cat
+    start.sh > /start.sh`, `tr -d '\\r' < start.sh > /start.sh`): unread here (an empty WrittenHead); `read` says
+    which file (an absolute path once run_written_scripts placed it) and what the command makes of its first line,
+    for a caller that can read that file."""
+
+    read: TextFilter | None = None
+
+
+def _derived(read: TextFilter) -> Derived:
+    derived = Derived("")
+    derived.read = read
+    return derived
+
+
 def _downloaded(url: str) -> Downloaded:
     download = Downloaded("")
     download.source = posixpath.basename(url.split("?", 1)[0].split("#", 1)[0])
@@ -456,6 +492,8 @@ def run_written_scripts(chain: list[Stage], heads: bool = False) -> dict[str, st
         for script, first_line in run_scripts(instruction):  # (its command line, the bodies a shell runs)
             for target, text, append in _redirected_texts(script, first_line, heredocs):
                 path = absolute(target, workdir, env)
+                if isinstance(text, Derived) and text.read is not None:
+                    text = _derived(text.read.at(absolute(text.read.source, workdir, env)))
                 written[path] = _written_after(written.get(path, "") if append else "", text)
     return {path: text for path, text in written.items() if heads or not isinstance(text, WrittenHead)}
 
@@ -475,7 +513,7 @@ def _written_after(before: str, text: str | None) -> str:
     """A file's text after `text` is added to `before` (None: what is added is not known)."""
     if isinstance(before, WrittenHead):
         return before  # (nothing after an unknown part is known)
-    if isinstance(text, Downloaded) and not before:
+    if isinstance(text, (Downloaded, Derived)) and not before:
         return text
     if text is None or isinstance(text, WrittenHead):
         return _head(before + (text or ""))
@@ -522,11 +560,13 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
                                             else None)
         heredoc_index += len(inputs)
         found += _teed(src, body, heredoc)  # (`tee /start.sh <<EOF`)
+        stdin = _input_file(src, node)
         for start, target, append in _output_files(src, node):
-            found.append((start, target, _output(src, body, heredoc, heredocs[heredoc_index:]), append))
+            found.append((start, target, _output(src, body, heredoc, heredocs[heredoc_index:], stdin), append))
     moves = _cd_moves(src)
     for start, target, text, append in sorted(found, key=lambda item: item[0]):
         here = _directory_at(start, moves)
+        text = _read_from(text, here)
         if target.startswith("/") or not here:
             yield target, text, append
         elif here != _UNKNOWN_DIRECTORY:  # (after `cd $DIR` a relative file is where this file does not say)
@@ -534,6 +574,32 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
 
 
 _UNKNOWN_DIRECTORY = "\0"
+
+
+def _read_from(text: str | None, here: str) -> str | None:
+    """A Derived text whose file is named relative to where a `cd` went (`cd docker && sed ... start.sh > f`):
+    that file under `here`, or an unread text when where it is is not known."""
+    if not isinstance(text, Derived) or text.read is None or not here or text.read.source.startswith("/"):
+        return text
+    if here == _UNKNOWN_DIRECTORY:
+        return WrittenHead("")
+    return _derived(text.read.at(posixpath.join(here, text.read.source)))
+
+
+def _input_file(src: Source, statement: Node) -> str | None:
+    """The file a redirected statement reads its standard input from (`< start.sh`), when it is a literal path
+    (not a masked heredoc)."""
+    from migrator.rewrite.shell_syntax import literal
+
+    for redirect in statement.children:
+        if redirect.type != "file_redirect" or _masked_heredoc(src, redirect):
+            continue
+        descriptor = next((c for c in redirect.children if c.type == "file_descriptor"), None)
+        operator = next((c.type for c in redirect.children if not c.is_named), "")
+        target = literal(src, redirect.named_children[-1]) if redirect.named_children else None
+        if operator == "<" and (descriptor is None or src.slice(descriptor) == "0") and target and "$" not in target:
+            return target
+    return None
 
 
 def _cd_moves(src: Source) -> list[tuple[int, int, str | None]]:
@@ -658,11 +724,14 @@ def _output_files(src: Source, statement: Node) -> list[tuple[int, str, bool]]:
     return files
 
 
-def _output(src: Source, node: Node, heredoc: str | None, pending: list[str] | None = None) -> str | None:
+def _output(src: Source, node: Node, heredoc: str | None, pending: list[str] | None = None,
+            stdin: str | None = None) -> str | None:
     """What `node` writes to its standard output, or None when it cannot be known: a command
-    (_command_output), a group of commands (`{ a; b; }`, `( a && b )`: each one's output in turn; a command
-    in it whose output goes to a file adds nothing), or a command with its own heredoc (`cat <<EOF`).
-    `pending`: the bodies of the RUN step's heredocs not yet read, in order (taken from as they are read)."""
+    (_command_output; a Derived one for a command that writes a file's text, plan.text_filters: `sed ... f`, or
+    `tr ... < f` with `stdin` the file a `<` redirect reads), a group of commands (`{ a; b; }`, `( a && b )`: each
+    one's output in turn; a command in it whose output goes to a file adds nothing), or a command with its own
+    heredoc (`cat <<EOF`). `pending`: the bodies of the RUN step's heredocs not yet read, in order (taken from as
+    they are read)."""
     from migrator.rewrite.shell_syntax import command_words
 
     if node.type == "command":
@@ -671,6 +740,12 @@ def _output(src: Source, node: Node, heredoc: str | None, pending: list[str] | N
         text = _command_output(words, heredoc)
         if text is None and (download := _downloaded_output(src, node)) is not None:
             return download
+        if text is None and heredoc is None and not assignments and all(w is not None for w in words):
+            from migrator.plan.text_filters import text_filter
+
+            read = text_filter([w or "" for w in words], stdin, src.line(src.start(node)))
+            if read is not None:
+                return _derived(read)
         return text if text is not None or assignments else _output_head(src, nodes, words)
     if node.type in ("compound_statement", "subshell", "list", "program"):
         if any(c.type == "||" for c in node.children):
@@ -687,6 +762,8 @@ def _output(src: Source, node: Node, heredoc: str | None, pending: list[str] | N
         inputs = [c for c in node.children if c.type == "file_redirect" and any(o.type == "<" for o in c.children)]
         if inputs and all(_masked_heredoc(src, c) for c in inputs):
             bodies += [pending.pop(0) if pending else None for _ in inputs]  # (a `<<EOF` of the RUN step)
+        elif len(inputs) == 1 and (stdin_file := _input_file(src, node)) is not None:
+            return _output(src, node.children[0], None, pending, stdin_file)  # (`tr -d '\r' < start.sh`)
         elif inputs:
             return None  # (what it reads is not known; `2> /dev/null` changes nothing of its output)
         return _output(src, node.children[0], bodies[0] if bodies else None, pending)

@@ -1,5 +1,6 @@
-"""What `sed -i` does to the first line of a file, its `#!` line: `sed -i 's|#!/bin/sh|#!/bin/bash|' /start.sh`
-or `sed -i '1s/.*/#!\\/bin\\/bash/' /start.sh` turns a build context's sh script into a bash one.
+"""What `sed -i` does to the first line of a file, its `#!` line (and what `sed` without -i writes of it):
+`sed -i 's|#!/bin/sh|#!/bin/bash|' /start.sh` or `sed -i '1s/.*/#!\\/bin\\/bash/' /start.sh` turns a build
+context's sh script into a bash one.
 
 Only what is certain is read: the `s`, `c`, `i` commands of a sed script (GNU syntax, addresses by line number
 or regular expression), applied to a known first line, or one that replaces whatever line 1 is
@@ -44,9 +45,9 @@ def sed_edits(commands: Iterable[Command], env: Mapping[str, str | None]) -> dic
         if posixpath.basename(command.words[0]) != "sed":
             continue
         parsed = _parse_options(command.words[1:])
-        if parsed is None:
+        if parsed is None or not parsed[3]:
             continue
-        script, extended, files = parsed
+        script, extended, files, _ = parsed
         for name in files:
             path = command.resolve(name, env)
             if path is not None:
@@ -66,66 +67,36 @@ def first_line_after(first: str | None, edits: Iterable[SedEdit]) -> FirstLine:
     return FirstLine(line)
 
 
-def _parse_options(words: tuple[str, ...]) -> tuple[str | None, bool, list[str]] | None:
-    """(script, extended, files) of a sed command line that edits in place; None when it does not."""
-    expressions: list[str] = []
-    in_place, extended, readable, script_file = False, False, True, False
-    operands: list[str] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        index += 1
-        if word == "--":
-            operands += words[index:]
-            break
-        if word.startswith("--"):
-            name, _, value = word[2:].partition("=")
-            if name == "in-place":
-                in_place = True
-            elif name == "expression":
-                if not value and index < len(words):
-                    value, index = words[index], index + 1
-                expressions.append(value)
-            elif name == "file":
-                readable, script_file = False, True
-                index += 0 if value else 1
-            elif name == "regexp-extended":
-                extended = True
-            elif name in ("separate", "posix", "debug", "sandbox", "follow-symlinks", "unbuffered"):
-                pass
-            else:
-                readable = False  # (--file, --null-data, --quiet: what the file becomes is not read here)
-            continue
-        if not word.startswith("-") or word == "-":
-            operands.append(word)
-            continue
-        flags = word[1:]
-        while flags:
-            flag, flags = flags[0], flags[1:]
-            if flag == "i":
-                in_place, flags = True, ""  # (the rest is the backup suffix: `-i.bak`)
-            elif flag == "e":
-                if not flags and index < len(words):
-                    flags, index = words[index], index + 1
-                expressions.append(flags)
-                flags = ""
-            elif flag in "Er":
-                extended = True
-            elif flag in "su":
-                pass
-            else:
-                readable = False  # (-n, -z, -f FILE, -l N)
-                script_file = script_file or flag == "f"
-                if flag in "fl" and not flags:
-                    index += 1
-                flags = ""
-    if not in_place:
-        return None
+def sed_filter(words: tuple[str, ...] | list[str]) -> tuple[str | None, bool, list[str]] | None:
+    """(script, extended, files) of a sed command line that writes the edited text to its output (`sed
+    's|/bin/sh|/bin/bash|' start.sh`, no -i); None when it edits in place or names no script."""
+    parsed = _parse_options(tuple(words))
+    return None if parsed is None or parsed[3] else parsed[:3]
+
+
+def _parse_options(words: tuple[str, ...]) -> tuple[str | None, bool, list[str], bool] | None:
+    """(script, extended, files, in place) of a sed command line; None when it names no script. The script is
+    the -e expressions joined, or the first operand; None when it cannot be read (a script file, an option that
+    changes what is written: -n, -z)."""
+    from migrator.parse.options import scan
+
+    scanned = scan(words, "efl", _VALUED_LONG, attached_short="i")
+    expressions = [value or "" for name, value in scanned.options if name in ("-e", "--expression")]
+    readable = all(name in _READ_OPTIONS for name, _ in scanned.options)
+    script_file = scanned.has("-f", "--file")
+    operands = list(scanned.operands)
     if not expressions and not script_file:
         if not operands:
             return None
         expressions, operands = [operands[0]], operands[1:]
-    return ("\n".join(expressions) if readable else None), extended, operands
+    return (("\n".join(expressions) if readable else None), scanned.has("-E", "-r", "--regexp-extended"), operands,
+            scanned.has("-i", "--in-place"))
+
+
+_VALUED_LONG = frozenset({"--expression", "--file", "--line-length"})
+# options that leave what sed writes as its script says (-i, -E: read), the others make it unread (-n, -z, -f)
+_READ_OPTIONS = frozenset({"-i", "--in-place", "-e", "--expression", "-E", "-r", "--regexp-extended", "-s", "-u",
+                           "--separate", "--posix", "--debug", "--sandbox", "--follow-symlinks", "--unbuffered"})
 
 
 class _Marker:

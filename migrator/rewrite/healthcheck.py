@@ -53,7 +53,24 @@ def port_healthcheck(instruction: Instruction, image: ChainguardImage, newline: 
                          f"{_tool(command)}, {argv[0]} asks the same URL in exec form: {argv_json(argv)}")
 
 
-def removal(instruction: Instruction, image: ChainguardImage) -> Finding:
+def healthcheck_program(instruction: Instruction) -> str | None:
+    """The program a HEALTHCHECK starts by its name or path, after the wrappers (`["healthcheck"]`,
+    `/healthcheck.sh || exit 1`); None for none, a shell (`sh -c ...`), or a word with a variable."""
+    from migrator.plan.startcommand import is_shell, unwrap
+
+    body = instruction.body.strip()
+    match = _CMD.search(body)
+    if match is None or body.upper() == "NONE":
+        return None
+    words = _words(body[match.end():].strip())
+    program = words[unwrap(words).program_index] if unwrap(words).program_index < len(words) else None
+    if program is None or "$" in program or "`" in program or is_shell(program):
+        return None
+    return program
+
+
+def removal(instruction: Instruction, image: ChainguardImage, why: str | None = None) -> Finding:
+    """MIG510: the HEALTHCHECK removed, `why` (else: what it needs that the image lacks)."""
     body = instruction.body.strip()
     match = _CMD.search(body)
     command = body[match.end():].strip() if match else body
@@ -61,6 +78,11 @@ def removal(instruction: Instruction, image: ChainguardImage) -> Finding:
     words = _words(command)
     if exec_form:
         command = " ".join(words)
+    if why is not None:
+        return finding("MIG510", instruction.line, f"HEALTHCHECK removed from the runtime stage, where `{command}` "
+                       f"would fail at every check (the container reported unhealthy): {why}; use your "
+                       "orchestrator's probe (Kubernetes httpGet/tcpSocket), or a health-check program built into "
+                       "the image")
     program = words[0].rsplit("/", 1)[-1] if words else ""
     missing = (program in ("curl", "wget", "nc") and program not in image.tools) or not image.has_program(program)
     needs = [f"`{program}`"] if words and missing else []

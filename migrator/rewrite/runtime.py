@@ -18,7 +18,7 @@ from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.writable import made_data_directories
 from migrator.records import dataclass, field
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
-from migrator.rewrite.healthcheck import port_healthcheck, removal
+from migrator.rewrite.healthcheck import healthcheck_program, port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
@@ -597,6 +597,10 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
             return [check[0]]
         context.findings.append(removal(instruction, context.image))
         return []
+    if keyword == "HEALTHCHECK" and (why := _script_it_cannot_run(instruction, context)) is not None:
+        check = port_healthcheck(instruction, context.image, context.newline)  # (`["python", "/app/hc.py"]`)
+        context.findings.append(check[1] if check is not None else removal(instruction, context.image, why))
+        return [check[0]] if check is not None else []
     if keyword == "HEALTHCHECK" and context.plan.moved:
         raw = _moved_in_text(instruction.raw, instruction.line, context)
         return [raw if raw.endswith("\n") else raw + context.newline]
@@ -621,6 +625,21 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         context.findings.append(finding("MIG525", instruction.line, "SHELL dropped from the runtime stage"))
         return []
     return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
+
+
+def _script_it_cannot_run(instruction: Instruction, context: RuntimeContext) -> str | None:
+    """Why the runtime cannot run the script a HEALTHCHECK starts by its name or path (`HEALTHCHECK CMD
+    ["healthcheck"]` of a build-context `#!/bin/sh` script), read as the start command's program is
+    (validate.startable.why_unrunnable)."""
+    from migrator.validate.startable import why_unrunnable
+
+    program = healthcheck_program(instruction)
+    if program is None or context.staged is None:
+        return None
+    image = context.image
+    installable = "bash" in context.plan.packages or image.is_dev or image.name == "wolfi-base"
+    return why_unrunnable(context.facts.stage, context.staged, context.rules, context.files, context.source_shell,
+                          program, image, installable)
 
 
 def _ignored_by_shell_entrypoint(cmd: Instruction, context: RuntimeContext) -> bool:

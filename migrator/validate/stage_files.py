@@ -43,8 +43,9 @@ class Context:
     written: dict[int, dict[str, str]] = field(default_factory=dict)
     copied: dict[int, dict[str, str]] = field(default_factory=dict)
     edits: dict[int, dict[str, list[SedEdit]]] = field(default_factory=dict)
-    # (RUN line, path) of each `sed -i` that may have changed a judged file's `#!` line in a way not read
-    unread_edits: dict[tuple[int, str], None] = field(default_factory=dict)
+    # (RUN line, path) of each `sed -i` (or a filter that wrote the file: `sed ... start.sh > /start.sh`) that may
+    # have changed a judged file's `#!` line in a way not read: the warning (MIG584)
+    unread_edits: dict[tuple[int, str], str] = field(default_factory=dict)
     installs: dict[int, list[tuple[str, list[str] | None]]] = field(default_factory=dict)
     # paths a build may have written under a name the file does not show (`go install ./...` into GOBIN): no
     # proof either way, so the start check says "unverified" rather than "broken" for them
@@ -384,7 +385,10 @@ def _edited(view: StageView, context: Context, path: str, origin: str, source: s
     first = text.split("\n", 1)[0] if text else None
     after = first_line_after(first, edits)
     if after.unread:
-        context.unread_edits[(after.unread, path)] = None
+        context.unread_edits[(after.unread, path)] = (
+            f"`sed -i` edits the first line of {path}, which the start command runs, in a way this tool cannot read: "
+            "it is judged by its `#!` line before the edit; check that the runtime has the interpreter the edited "
+            "line names")
         return origin, source
     if after.text is None or after.text == first:
         return origin, source
@@ -412,6 +416,8 @@ def _origin_as_placed(view: StageView, context: Context, path: str, depth: int,
         return "written", text  # `RUN printf '#!/bin/sh\n...' > /start.sh`: its text is in the Dockerfile
     if (text := context.written_by_runs(view, heads=True).get(path)) is not None:
         # (`echo '#!/bin/bash' > /start.sh && echo "exec $APP" >> /start.sh`; `cat start.tpl > /start.sh`: unread)
+        if (derived := _derived_origin(view, context, path, text, depth)) is not None:
+            return derived
         return ("unread", downloaded_name(text)) if unread(text) else ("head", text)
     made = _MODE_CHANGES.sub(" ", _RUN_COPY_COMMANDS.sub(" ", view.runs))
     if mentions(made, path) or _in_output_directory(view, path, False):
@@ -485,10 +491,43 @@ def _created_origin(view: StageView, context: Context, located: Located) -> tupl
     if copied_from:
         return _origin(view, context, copied_from, 1, run_copied=True)
     if located.how == "created" and (text := context.written_by_runs(view, heads=True).get(located.path)) is not None:
+        if (derived := _derived_origin(view, context, located.path, text, 0)) is not None:
+            return derived
         if unread(text):
             return "unread", downloaded_name(text)  # (`cat start.tpl > /start.sh`; `curl URL > /start`)
         return ("written", text) if text == context.written_by_runs(view).get(located.path) else ("head", text)
     return located.how, None
+
+
+def _derived_origin(view: StageView, context: Context, path: str, text: str, depth: int
+                    ) -> tuple[str, str | None] | None:
+    """The origin of a file a RUN writes from another file's text (plan.scripts.Derived: `sed
+    's|/bin/sh|/bin/bash|' start.sh > /start.sh`): that file's, with the first line the command makes of it, as
+    for a `sed -i` (_edited); None when that file's first line cannot be read (the file is then unread). A
+    command that may change the line in a way not read is noted in the context (MIG584)."""
+    from migrator.plan.scripts import Derived
+
+    read = text.read if isinstance(text, Derived) else None
+    if read is None or depth > 3 or read.source == path:
+        return None
+    origin, source = _origin(view, context, read.source, depth + 1)
+    whole = source if origin in ("written", "head") else (
+        context.files.text(source) if origin == "context" and source is not None else None)
+    first = whole.split("\n", 1)[0] if whole else None
+    after = read.first_line(first)
+    if after.unread:
+        how = "changing its first line in a way this tool cannot read" if first is not None else (
+            "which this tool cannot read (give --context), and may change its first line")
+        context.unread_edits[(after.unread, path)] = (
+            f"`{read.tool}` writes {path}, which the start command runs, from {read.source}, {how}: check that the "
+            "runtime has the interpreter its `#!` line names")
+    if after.text is None:
+        return None
+    if after.text == first and origin in ("context", "written", "head"):
+        return origin, source
+    if whole is not None and origin in ("written", "context"):
+        return "written", after.text + whole[len(first or ""):]
+    return "head", after.text + "\n"
 
 
 def downloaded_name(text: str) -> str | None:

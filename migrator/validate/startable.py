@@ -16,6 +16,7 @@ in the model) or `broken`; problems are (code, output line, message) for the cal
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 
@@ -23,7 +24,7 @@ from migrator.parse.dockerfile import Dockerfile
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import absolute
 from migrator.plan.runtime_choice import BASE_IMAGES
-from migrator.plan.stages import split_stages
+from migrator.plan.stages import Stage, StagedFile, split_stages
 from migrator.plan.startcommand import (
     effective_command,
     inner_program,
@@ -122,10 +123,7 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
                              program=report.program, need="build"), problems
     line = _command_line(view, report)
     problems += _missing_tools_at_start(view, context, report, line)
-    problems += [Problem("MIG584", edit_line, f"`sed -i` edits the first line of {path}, which the start command "
-                         "runs, in a way this tool cannot read: it is judged by its `#!` line before the edit; check "
-                         "that the runtime has the interpreter the edited line names")
-                 for edit_line, path in context.unread_edits]
+    problems += [Problem("MIG584", edit_line, message) for (edit_line, _), message in context.unread_edits.items()]
     if report.status == "broken":
         problems.append(Problem(_broken_code(report), line, report.reason))
     elif report.need == "bash":
@@ -320,15 +318,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
                                  f"`{program}` could not be checked", program=program)
         return RuntimeReport(image, argv, "broken", missing_reason(program, view, rules), program=program,
                              need="missing")
-    origin, source = located_origin(view, context, located)
-    kind = file_kind(context, origin, source)
-    # (a download is a script by the name of its URL too: `curl URL/wait-for-it.sh > /usr/local/bin/wait-for-it`)
-    named = looks_like_script(located.path, _source_name(located, origin, source)) and kind not in ("elf", "script")
-    # a file from the build context started directly, without an extension: a binary or a script, unknown
-    # unless the build context is on disk and its first bytes say
-    unknown = (not named and not is_shell(program) and origin == "context" and context.source_shell != "none"
-               and "." not in posixpath.basename(located.path) and not _APP_BINSTUBS.search(located.path)
-               and kind is None)
+    origin, source, kind, named, unknown = _read_program(view, context, program, located)
     needs_shell = is_shell(program) or named or unknown or kind in ("sh", "bash")
     if needs_shell and not model.shell:
         what = f"`{program}` is a shell script" if not is_shell(program) else f"`{' '.join(rest[:3])}` runs a shell"
@@ -367,6 +357,50 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if needs_shell:
         return RuntimeReport(image, argv, "shell-kept", why, program=program)
     return RuntimeReport(image, argv, "ok", f"`{program}` found ({where_found(located)})", program=program)
+
+
+def _read_program(view: StageView, context: Context, program: str, located: Located
+                  ) -> tuple[str, str | None, str | None, bool, bool]:
+    """(origin, source, kind, named, unknown) of the file a command starts: where it comes from (located_origin),
+    what its first bytes say (file_kind), whether its name says it is a script, and whether it is a build-context
+    file without an extension whose first bytes cannot be read (a binary or a script, unknown)."""
+    origin, source = located_origin(view, context, located)
+    kind = file_kind(context, origin, source)
+    # (a download is a script by the name of its URL too: `curl URL/wait-for-it.sh > /usr/local/bin/wait-for-it`)
+    named = looks_like_script(located.path, _source_name(located, origin, source)) and kind not in ("elf", "script")
+    # a file from the build context started directly, without an extension: a binary or a script, unknown
+    # unless the build context is on disk and its first bytes say
+    unknown = (not named and not is_shell(program) and origin == "context" and context.source_shell != "none"
+               and "." not in posixpath.basename(located.path) and not _APP_BINSTUBS.search(located.path)
+               and kind is None)
+    return origin, source, kind, named, unknown
+
+
+def why_unrunnable(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext, source_shell: str | None,
+                   program: str, image: ChainguardImage, bash_installable: bool) -> str | None:
+    """Why `image` cannot run the program a command of the ORIGINAL `stage` starts directly (an exec-form
+    HEALTHCHECK's), read as the start command's program is: a script that needs a shell (by its `#!` line, its
+    name, or a build-context file without an extension that cannot be read) where the image has none, bash where it
+    has busybox sh only (and `bash_installable` is False), /usr/bin/env where it has none; None when it can run it,
+    or when that is not known (a program of the image, one a build makes)."""
+    context = Context(staged, rules, "", source_shell, files)
+    view = context.view(stage)
+    located = locate(view, context, program)
+    if located is None or located.how == "image" or is_shell(program):
+        return None
+    origin, source, kind, named, unknown = _read_program(view, context, program, located)
+    if named or unknown or kind in ("sh", "bash"):
+        if not image.shell:
+            what = unknown_file(program) if unknown else f"`{program}` is a shell script"
+            return f"{what}, and {image.name} has no shell"
+        bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind,
+                           named and origin == "unread")
+        if bash is not None and not image.has_program("bash") and not bash_installable:
+            return f"{bash}, and {image.name} has no bash (busybox sh only)"
+        return None
+    runtime = copy.copy(view)
+    runtime.model, runtime.image = image, image.name
+    return _interpreter_missing(program, located, runtime, context, origin, source)
 
 
 def _maybe_where(paths: list[str]) -> str:

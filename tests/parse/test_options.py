@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from migrator.parse.options import operands, scan
+from migrator.parse.options import Scanned, operands, scan
 
 
 def test_values_attached_or_following_and_double_dash() -> None:
@@ -12,3 +12,9 @@ def test_values_attached_or_following_and_double_dash() -> None:
 
 def test_an_equals_value_never_takes_the_next_word() -> None:
     assert operands(["--prefix=/x", "pkg"], "", {"--prefix"}) == ["pkg"]
+
+
+def test_an_attached_only_value_is_the_rest_of_its_word() -> None:
+    # sed's -i: `-i.bak` has a backup suffix, `-i s/a/b/` has none (the next word is the script)
+    assert scan(["-i.bak", "-e", "x", "f"], "e", attached_short="i").options == (("-i", ".bak"), ("-e", "x"))
+    assert scan(["-i", "x", "f"], "e", attached_short="i") == Scanned((("-i", None),), ("x", "f"))

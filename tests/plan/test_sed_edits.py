@@ -49,3 +49,20 @@ def test_an_edit_that_may_change_line_one_unread_is_said(first: str | None, scri
 def test_edits_apply_in_order() -> None:
     edits = [SedEdit("/s", 3, "s|/bin/sh|/bin/bash|"), SedEdit("/s", 4, "s|bash|bash -e|")]
     assert first_line_after("#!/bin/sh", edits).text == "#!/bin/bash -e"
+
+
+@pytest.mark.parametrize("words, parsed", [
+    (["-i.bak", "s/a/b/", "f"], ("s/a/b/", False, ["f"], True)),  # the suffix only when attached
+    (["-i", "s/a/b/", "f"], ("s/a/b/", False, ["f"], True)),
+    (["-i", "-e", "s/a/b/", "-e", "1s/sh/bash/", "f", "g"], ("s/a/b/\n1s/sh/bash/", False, ["f", "g"], True)),
+    (["--expression=s/a/b/", "--expression", "s/c/d/", "-E", "f"], ("s/a/b/\ns/c/d/", True, ["f"], False)),
+    (["-ne", "s/a/b/p", "f"], (None, False, ["f"], False)),  # -n: what it writes is not the script's
+    (["-f", "fix.sed", "-i", "f"], (None, False, ["f"], True)),
+    (["-Ei", "s/(a)/b/", "f"], ("s/(a)/b/", True, ["f"], True)),
+    ([], None),
+])
+def test_sed_options_are_read_with_the_shared_option_scanner(words: list[str],
+                                                             parsed: tuple[object, ...] | None) -> None:
+    from migrator.plan.sed_edits import _parse_options
+
+    assert _parse_options(tuple(words)) == parsed
