@@ -501,6 +501,13 @@ def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageV
     if in_venv and located.how != "image" and model is not None and not model.has_program("python3"):
         return (f"`{program}` is a console script of a Python virtualenv: it needs the interpreter the "
                 f"virtualenv was made with, and {short_image(view.image)} has no python")
+    versioned = re.fullmatch(r"python(3\.\d+)", posixpath.basename(located.path))
+    if (in_venv and versioned and located.how != "image" and model is not None and model.known
+            and model.has_program("python3") and not model.has_program(f"python{versioned.group(1)}")):
+        # (a virtualenv's interpreter is a link to the python that made it)
+        return (f"`{program}` is a virtualenv's link to python {versioned.group(1)}, which "
+                f"{short_image(view.image)} does not have (it serves one python): a virtualenv made by the image's "
+                "python has python, python3 and its own version's name only; start it as `python3`")
     gem_homes = [v for k, v in view.env.items() if k in ("GEM_HOME", "BUNDLE_PATH") and v and v.startswith("/")]
     if (located.how == "copied" and _APP_BINSTUBS.search(located.path)
             and not any(inside(located.path, home) for home in gem_homes) and model is not None

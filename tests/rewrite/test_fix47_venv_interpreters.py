@@ -5,7 +5,7 @@ no python3.11, so the container could not start while the start check said the f
 from __future__ import annotations
 
 import pytest
-from migration_tools import builder_stage, final_stage, messages, migrate, status
+from migration_tools import builder_stage, errors, final_stage, messages, migrate, status
 
 _TWO_STAGES = ("FROM python:3.11-slim AS builder\nRUN {make} /venv\nCOPY requirements.txt .\n"
                "RUN /venv/bin/pip3.11 install -r requirements.txt\n\nFROM python:3.11-slim\n"
@@ -37,3 +37,14 @@ def test_a_virtualenv_of_a_stage_kept_on_its_image_keeps_its_names() -> None:
                      'COPY --from=builder /venv /venv\nCMD ["/venv/bin/python3.11", "app.py"]\n')
     assert 'CMD ["/venv/bin/python3.11", "app.py"]' in final_stage(result)
     assert not messages(result, "MIG423")
+
+
+def test_a_versioned_interpreter_of_a_virtualenv_copied_elsewhere_is_an_error() -> None:
+    # (the virtualenv is copied to another path than the one it was made at: not renamed, and not `ok`)
+    result = migrate("FROM python:3.11-slim AS builder\nRUN python -m venv /build/venv\n\nFROM python:3.11-slim\n"
+                     "COPY --from=builder /build/venv /opt/venv\n"
+                     'CMD ["/opt/venv/bin/python3.11", "app.py"]\n')
+    assert 'CMD ["/opt/venv/bin/python3.11", "app.py"]' in final_stage(result)
+    assert any("is a virtualenv's link to python 3.11, which python:latest does not have" in m
+               for m in errors(result, "MIG540"))
+    assert status(result) == "broken"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from migration_tools import errors, final_stage, migrate, status
+from migration_tools import errors, migrate, status
 
 from migrator.validate.python_pins import Pin, _excludes
 
