@@ -157,6 +157,17 @@ CODES: tuple[Code, ...] = (
         "with `--tag-policy keep` for an organisation registry that serves the pinned Java.",
     ),
     Code(
+        "MIG224", Severity.WARNING, "uv told to use the image's python instead of the .python-version one",
+        "The build context's `.python-version` (which `uv init` fills with the developer's own Python) asks uv "
+        "for another version than the stage's Chainguard python serves, while the project's `requires-python` "
+        "(pyproject.toml) allows the image's version. uv would download the pinned CPython into the builder "
+        "(~/.local/share/uv/python) and link the virtualenv to it, which the runtime image does not have: the "
+        "app could not start. The uv command gets `--python python3`, so uv builds the virtualenv on the image's "
+        "python (the runtime's). The app now runs on that version (MIG220 says which): check it, update "
+        "`.python-version`, or migrate with `--tag-policy keep` for an organisation registry that serves the "
+        "pinned one. A pin the project's requirement holds to is MIG221.",
+    ),
+    Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",
         "A COPY --from names an image rather than a stage. migrator does not change it, but the "
         "files it copies were built for that image's libc and user: check that they work on Wolfi.",

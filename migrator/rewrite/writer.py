@@ -55,6 +55,7 @@ from migrator.rewrite.source_accounts import (
     variables_set_before,
 )
 from migrator.rewrite.users import folded_adduser
+from migrator.rewrite.uv_python import use_image_python
 from migrator.rewrite.workdir import default_workdir
 from migrator.rewrite.wrappers import USER_WRAPPERS
 from migrator.rules.loader import RuleSet
@@ -78,7 +79,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     for item in plan.staged.preamble:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
-    out.findings += translate_layout(plan) + rename_interpreters(plan) + version_drift(plan)
+    out.findings += translate_layout(plan) + rename_interpreters(plan) + use_image_python(plan) + version_drift(plan)
     out.findings += port_site_packages(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None

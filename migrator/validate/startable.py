@@ -140,14 +140,14 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
 
 def _python_pin_problems(context: Context) -> list[Problem]:
     """MIG221: a stage on Chainguard's python runs an installer whose project pins another Python."""
-    from migrator.validate.python_pins import pin_problems
+    from migrator.plan.python_pins import pin_problems
 
     problems = []
     for stage in context.staged.stages:
         view = context.view(stage)
         if view.model is None or not view.model.known or not view.model.has_program("python3"):
             continue
-        problems += [Problem("MIG221", p.line, p.message) for p in pin_problems(stage, context, view.image)]
+        problems += [Problem("MIG221", p.line, p.message) for p in pin_problems(stage, context.files, view.image)]
     return problems
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from migration_tools import errors, migrate, status
+from migration_tools import errors, messages, migrate, status
 
-from migrator.validate.python_pins import Pin, _excludes
+from migrator.plan.python_pins import Pin, _excludes
 
 _UV = ("FROM ghcr.io/astral-sh/uv:python3.12-bookworm-slim AS builder\nENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy\n"
        "WORKDIR /app\n{before}RUN --mount=type=cache,target=/root/.cache/uv \\\n"
@@ -41,11 +41,16 @@ def test_a_uv_project_pinned_below_the_images_python_is_an_error_and_not_ok(tmp_
     assert status(result) == "broken"
 
 
-def test_python_version_alone_pins_uv(tmp_path: Path) -> None:
-    # (requires-python allows 3.14, but uv asks for the .python-version copied before the second sync)
+def test_a_python_version_file_alone_gives_way_to_the_images_python(tmp_path: Path) -> None:
+    # (requires-python allows 3.14; uv would ask for the .python-version copied before the second sync)
     result = migrate(_UV.format(before=""), context=_project(tmp_path, ">=3.10", "3.12.4"))
-    assert any(".python-version `3.12.4`" in m for m in errors(result, "MIG221"))
-    assert status(result) == "broken"
+    assert "uv sync --frozen --no-install-project --no-dev\n" in result.dockerfile  # (no .python-version there yet)
+    assert "RUN --mount=type=cache,target=/root/.cache/uv uv sync --python python3 --frozen --no-dev\n" in \
+        result.dockerfile
+    assert any(".python-version `3.12.4` asks for python 3.12" in m and "requires-python allows 3.14" in m
+               for m in messages(result, "MIG224"))
+    assert not errors(result, "MIG221")
+    assert status(result) == "ok"
 
 
 @pytest.mark.parametrize("before", ["ENV UV_PYTHON=3.11\n", "RUN uv python pin 3.11\n"])

@@ -20,8 +20,8 @@ from migrator.regex import lazy as lazy_re
 
 TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotations only
 if TYPE_CHECKING:
+    from migrator.plan.buildcontext import BuildContext
     from migrator.plan.stages import Stage
-    from migrator.validate.stage_files import Context
 
 _CLAUSE = lazy_re(r"^(===|==|!=|~=|>=|<=|>|<|\^|~|=)?\s*v?(\d+(?:\.\d+)*)(\.\*)?$")
 _PINNED = lazy_re(r"(?:^|@|python|cpython-?)(\d+)\.(\d+)")
@@ -33,6 +33,7 @@ class Pin:
     what: str  # how the project says it: "requires-python `>=3.12,<3.13` in pyproject.toml"
     version: str = ""  # the one version it asks for (.python-version 3.12), or ""
     requirement: str = ""  # else the requirement (PEP 440 or Poetry's: `>=3.12,<3.13`, `^3.11`)
+    file: bool = False  # a .python-version of the build context (what a developer's uv wrote, overridable)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class PinProblem:
     message: str
 
 
-def pin_problems(stage: Stage, context: Context, image: str) -> list[PinProblem]:
+def pin_problems(stage: Stage, files: BuildContext, image: str) -> list[PinProblem]:
     """The first installer of `stage` (on Chainguard's python `image`) whose project pins another Python."""
     from migrator.plan.facts import read_facts
 
@@ -53,12 +54,33 @@ def pin_problems(stage: Stage, context: Context, image: str) -> list[PinProblem]
         reader = _reader(command.words)
         if reader is None:
             continue
-        pins = _pins(reader, command, stage, context, {**facts.env, **_assignments(command)})
+        pins = _pins(reader, command, stage, files, {**facts.env, **_assignments(command)})
         excluded = [p for p in pins if _excludes(p, served)]
         if not excluded:
             continue
         return [PinProblem(command.line, _message(reader, command, excluded, served, image))]
     return []
+
+
+def image_python_requests(stage: Stage, files: BuildContext, image: str) -> list[tuple[Command, Pin, str]]:
+    """(command, pin, served version) of each uv command of `stage` that only the build context's
+    .python-version keeps from the image's python, while the project's requirement allows that python: told
+    `--python python3`, uv uses the image's python (the runtime's) instead of downloading the pinned one."""
+    from migrator.plan.facts import read_facts
+
+    served = _served(image)
+    if served is None:
+        return []
+    facts = read_facts(stage)
+    found = []
+    for command in facts.run_commands():
+        if _reader(command.words) != "uv":
+            continue
+        excluded = [p for p in _pins("uv", command, stage, files, {**facts.env, **_assignments(command)})
+                    if _excludes(p, served)]
+        if excluded and all(p.file for p in excluded):
+            found.append((command, excluded[0], served))
+    return found
 
 
 def _served(image: str) -> str | None:
@@ -90,22 +112,21 @@ def _assignments(command: Command) -> dict[str, str | None]:
     return {name: value for name, _, value in (a.partition("=") for a in command.assignments)}
 
 
-def _pins(reader: str, command: Command, stage: Stage, context: Context,
+def _pins(reader: str, command: Command, stage: Stage, files: BuildContext,
           env: dict[str, str | None]) -> list[Pin]:
     """What pins the project's Python, as `reader` reads it: a request given to uv outright, else its
     .python-version; the project's own requirement for every reader."""
     pins: list[Pin] = []
     if reader == "uv":
         asked = _option(command.words, "--python", "-p") or env.get("UV_PYTHON")
-        if asked:
-            version = _PINNED.search(asked)
-            if version is None:
-                return []  # (a path, `python3`, a name of the image's own: uv uses the image's python)
+        version = _PINNED.search(asked) if asked else None
+        if asked and version is not None:
             return [Pin(f"`{asked}` asked of uv", f"{version.group(1)}.{version.group(2)}")]
-        pinned = _python_version_file(stage, context, command.instruction)
+        # (a path, `python3`: the image's python, which the project's requirement still judges)
+        pinned = None if asked else _python_version_file(stage, files, command.instruction)
         if pinned is not None:
             pins.append(pinned)
-    project = _project(stage, context, command.instruction) or {}
+    project = _project(stage, files, command.instruction) or {}
     requirement = _table(project, "project").get("requires-python")
     where = "requires-python"
     poetry_python = _table(_table(_table(project, "tool"), "poetry"), "dependencies").get("python")
@@ -121,7 +142,7 @@ def _table(table: dict[str, object], key: str) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-def _python_version_file(stage: Stage, context: Context, at: Instruction) -> Pin | None:
+def _python_version_file(stage: Stage, files: BuildContext, at: Instruction) -> Pin | None:
     """`.python-version`, copied into the stage from the build context or written by `uv python pin X` (before
     the RUN `at`)."""
     for command in reversed([c for c in _commands(stage) if c.instruction.line <= at.line]):
@@ -129,13 +150,13 @@ def _python_version_file(stage: Stage, context: Context, at: Instruction) -> Pin
             version = _PINNED.search(command.words[3])
             if version is not None:
                 return Pin(f"`uv python pin {command.words[3]}`", f"{version.group(1)}.{version.group(2)}")
-    text = _context_file(stage, context, ".python-version", at)
+    text = _context_file(stage, files, ".python-version", at)
     first = next((line.strip() for line in (text or "").splitlines() if line.strip() and
                   not line.startswith("#")), "")
     version = _PINNED.search(first)
     if version is None:
         return None
-    return Pin(f".python-version `{first}`", f"{version.group(1)}.{version.group(2)}")
+    return Pin(f".python-version `{first}`", f"{version.group(1)}.{version.group(2)}", file=True)
 
 
 def _commands(stage: Stage) -> list[Command]:
@@ -144,10 +165,10 @@ def _commands(stage: Stage) -> list[Command]:
     return read_facts(stage).run_commands()
 
 
-def _project(stage: Stage, context: Context, at: Instruction) -> dict[str, object] | None:
+def _project(stage: Stage, files: BuildContext, at: Instruction) -> dict[str, object] | None:
     from migrator.config import toml_loader
 
-    text = _context_file(stage, context, "pyproject.toml", at)
+    text = _context_file(stage, files, "pyproject.toml", at)
     loader = toml_loader()
     if text is None or loader is None:
         return None
@@ -158,7 +179,7 @@ def _project(stage: Stage, context: Context, at: Instruction) -> dict[str, objec
     return table if isinstance(table, dict) else None
 
 
-def _context_file(stage: Stage, context: Context, name: str, at: Instruction) -> str | None:
+def _context_file(stage: Stage, files: BuildContext, name: str, at: Instruction) -> str | None:
     """The text of the build-context file `name` that the stage copies before the RUN `at` (by name, or with a
     directory that holds it: `COPY . .`) or bind-mounts into `at`, as the context on disk has it."""
     from migrator.rewrite.gemfile import copy_sources
@@ -171,8 +192,8 @@ def _context_file(stage: Stage, context: Context, name: str, at: Instruction) ->
         for source in _sources(instruction, copy_sources):
             source = source.rstrip("/") or "."
             path = source if posixpath.basename(source) == name else posixpath.normpath(posixpath.join(source, name))
-            if posixpath.basename(source) == name or context.files.is_directory(source):
-                text = context.files.text(path, 1 << 20)
+            if posixpath.basename(source) == name or files.is_directory(source):
+                text = files.text(path, 1 << 20)
                 if text is not None:
                     return text
     return None
