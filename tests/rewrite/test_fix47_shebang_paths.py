@@ -57,3 +57,11 @@ def test_an_interpreter_path_the_image_has_is_left_alone(tmp_path: Path) -> None
                      context=_context(tmp_path, "bin/worker", "#!/usr/bin/python3"))
     assert 'CMD ["worker"]' in final_stage(result)
     assert status(result) == "ok"
+
+
+def test_a_ruby_script_of_docker_hubs_ruby_is_started_by_ruby(tmp_path: Path) -> None:
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "worker").write_text("#!/usr/local/bin/ruby\nputs 1\n")
+    result = migrate("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nCMD [\"bin/worker\"]\n", context=tmp_path)
+    assert 'CMD ["ruby", "bin/worker"]' in final_stage(result)
+    assert status(result) == "ok"
