@@ -84,10 +84,14 @@ def _venvs_made(plan: FilePlan) -> dict[str, ChainguardImage]:
         model = _with_base_python(plan.rules.image_model(plan.inherited_image(stage_plan)), stage_plan)
         if not stage_plan.migrated or not model.known or not model.has_program("python3"):
             continue
-        for command in read_facts(stage_plan.stage).run_commands():
+        facts = read_facts(stage_plan.stage)
+        for command in facts.run_commands():
             target = _venv_target(command.words)
-            if target and "$" not in target:
-                made[target.rstrip("/")] = made[joined(target, command.workdir)] = model
+            path = command.expand(target, facts.env) if target else None  # (`python -m venv $VENV`)
+            if target and path and "$" not in path:
+                made[path.rstrip("/")] = made[joined(path, command.workdir)] = model
+                if "$" in target:  # (the start names it as written too: `$VENV/bin/python3.11`)
+                    made[target.rstrip("/")] = model
     return made
 
 

@@ -48,3 +48,12 @@ def test_a_versioned_interpreter_of_a_virtualenv_copied_elsewhere_is_an_error() 
     assert any("is a virtualenv's link to python 3.11, which python:latest does not have" in m
                for m in errors(result, "MIG540"))
     assert status(result) == "broken"
+
+
+def test_a_virtualenv_made_at_a_variables_path() -> None:
+    result = migrate("FROM python:3.11-slim\nENV VENV=/opt/app-venv\n"
+                     "RUN python3.11 -m venv $VENV && $VENV/bin/pip3.11 install flask\n"
+                     'CMD ["/opt/app-venv/bin/python3.11", "-m", "flask", "run"]\n')
+    assert "RUN python3 -m venv $VENV && $VENV/bin/pip3 install flask" in builder_stage(result)
+    assert 'CMD ["/opt/app-venv/bin/python3", "-m", "flask", "run"]' in final_stage(result)
+    assert status(result) == "ok"
