@@ -47,3 +47,9 @@ def test_a_target_the_start_never_reads_is_not_copied_and_the_warning_stays() ->
                      'CMD ["python", "app.py"]\n')
     assert "/wheels" not in final_stage(result)
     assert any("set PYTHONPATH" in m for m in messages(result, "MIG516"))
+
+
+def test_uv_pip_install_target_is_copied_as_pips() -> None:
+    result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN uv pip install --target /opt/deps -r r.txt\n"
+                     'ENV PYTHONPATH=/opt/deps\nCMD ["python", "app.py"]\n')
+    assert "COPY --from=builder /opt/deps /opt/deps" in final_stage(result)

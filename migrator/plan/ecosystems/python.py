@@ -133,7 +133,8 @@ def _carried_tree(command: Command, context: EcosystemContext, plan: RuntimePlan
         if flag is None:
             return False
         plan.builder_edits.append(BuilderEdit(command.instruction.line, flag.group(0), ""))
-        plan.note("MIG516", command.line, f"`{flag.group(0).strip()}` removed from `pip install`: {path} is "
+        installer = " ".join(command.words[:3] if command.words[0] == "uv" else command.words[:2])
+        plan.note("MIG516", command.line, f"`{flag.group(0).strip()}` removed from `{installer}`: {path} is "
                   "where Docker Hub's python reads its packages, and Chainguard's does not; without it pip installs "
                   "into the virtualenv, which the runtime copies")
         return True
@@ -208,7 +209,8 @@ class Python:
                 plan.builder_edits.append(BuilderEdit(command.instruction.line, match.group(0), ""))
             plan.note("MIG516", command.line, "`--user` removed from `pip install`: pip refuses it inside "
                       "the virtualenv, which already keeps packages out of the system")
-        carried = _is_pip(command) and not context.single_stage and _carried_tree(command, context, plan)
+        pip_like = _is_pip(command) or command.words[:3] == ("uv", "pip", "install")
+        carried = pip_like and not context.single_stage and _carried_tree(command, context, plan)
         prefix = option_value(words, "--prefix", "--target", "-t")
         if prefix and not carried:
             plan.note("MIG516", command.line, f"packages are installed under {prefix}: the Chainguard "
