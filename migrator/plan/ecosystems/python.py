@@ -133,7 +133,7 @@ def _carried_tree(command: Command, context: EcosystemContext, plan: RuntimePlan
         if flag is None:
             return False
         plan.builder_edits.append(BuilderEdit(command.instruction.line, flag.group(0), ""))
-        installer = " ".join(command.words[:3] if command.words[0] == "uv" else command.words[:2])
+        installer = "uv pip install" if command.words[0] == "uv" else "pip install"
         plan.note("MIG516", command.line, f"`{flag.group(0).strip()}` removed from `{installer}`: {path} is "
                   "where Docker Hub's python reads its packages, and Chainguard's does not; without it pip installs "
                   "into the virtualenv, which the runtime copies")
