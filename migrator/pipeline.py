@@ -17,7 +17,15 @@ from migrator.parse import parse
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.planner import FilePlan, plan_file
-from migrator.plan.runtime_choice import BASE_IMAGES, Need, RuntimeOverride, alternatives, base_image, merged
+from migrator.plan.runtime_choice import (
+    BASE_IMAGES,
+    Need,
+    RuntimeOverride,
+    alternatives,
+    base_image,
+    library_pins,
+    merged,
+)
 from migrator.plan.stages import Stage, split_stages
 from migrator.records import dataclass, field, replace
 from migrator.rewrite.writer import Written, write_file
@@ -174,7 +182,8 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
         # no command of its own, and it installs packages: other images build on it
         kept = _attempt(parse(text), options, rules, RuntimeOverride(
             base_image(options), single_stage=True, reason="a base image (no command of its own) that installs "
-            "packages: it stays one stage, the way other images build on it"), files)
+            "packages: it stays one stage, the way other images build on it",
+            pins=library_pins(_installed(first), rules)), files)
         if kept.starts:
             return _with_bash(text, kept, options, rules, files) or kept
     if (service := _service_kept(text, first, options, rules, files)) is not None:

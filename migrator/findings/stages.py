@@ -416,6 +416,25 @@ CODES: tuple[Code, ...] = (
          "wolfi-base, which installs the Wolfi package (`apk add supervisor`) and the language, and runs the "
          "`npm install -g` as root, as the original had them; it keeps busybox sh and apk. To run on the "
          "distroless runtime, start the app itself (one process per container) instead of a process manager."),
+    Code("MIG587", Severity.WARNING, "the runtime keeps a shell and apk for Python libraries from OS packages",
+         "The final stage runs Python and installs Python libraries as OS packages (`apk add py3-requests`, "
+         "`apt-get install python3-yaml`, `dnf install python3-psycopg2`). They install beside the OS's own "
+         "interpreter, in no virtualenv or directory a runtime stage could copy, and the distroless python image "
+         "cannot install anything: on it, the app's imports would fail at start. So the final stage stays one "
+         "stage on wolfi-base, which installs Python and the libraries with apk; it keeps busybox sh and apk. "
+         "Wolfi builds each library once for each Python it supports (py3-requests is py3.10-requests .. "
+         "py3.13-requests) and the newest Python may not be among them, so the stage installs the newest Python "
+         "that every library is built for, by its own names (`python-3.13 py3.13-requests`): the `python3` the "
+         "command starts is the one that has them. Build tools (py3-pip, py3-setuptools, py3-wheel) do not count. "
+         "To run on the distroless python image, install the libraries with pip into a virtualenv in a builder "
+         "stage (`python -m venv /opt/venv && /opt/venv/bin/pip install requests`) and copy the virtualenv."),
+    Code("MIG566", Severity.WARNING, "a Python library package is not built for the image's Python",
+         "A stage on a python image (python:latest-dev runs the newest Python, 3.14 in the facts' snapshot) installs "
+         "a Python library or tool as an OS package (`apk add py3-requests`) that Wolfi builds only for other "
+         "Python versions (py3-requests: py3.10-requests .. py3.13-requests, rules/wolfi/provides.tsv). `apk add` "
+         "then installs another Python beside the image's, or refuses the conflicting one, and the python the "
+         "image runs does not import the library. Install it with pip into the virtualenv the stage builds, or "
+         "keep the stage on wolfi-base with one Python for all of them (MIG587)."),
     Code("MIG575", Severity.WARNING, "the runtime keeps the -dev image for yarn or pnpm",
          "The start command runs yarn or pnpm, which only the node -dev image ships, and the node runtime (npm, no "
          "yarn or pnpm) cannot run it for sure: `yarn <name>` runs the package.json script <name> when there is "

@@ -39,6 +39,7 @@ class StagePlan:
     runtime_override: str | None = None  # final stage: the runtime image the start command needs
     single_stage: bool = False  # final stage: kept as one stage on the base image (shell and apk kept)
     base_packages: tuple[str, ...] = ()  # single stage: what the original image had, installed with apk
+    package_pins: tuple[tuple[str, str], ...] = ()  # single stage: Wolfi name -> its stream's (RuntimeOverride.pins)
     shell_for_runs: bool = False  # a build stage moved to a -dev image for the RUNs of stages built on it
 
     @property
@@ -102,6 +103,9 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
                                  builds_for_others=stage.index not in final_chain and _used_later(staged, stage)))
     if override is not None and plans and plans[-1].migrated:
         _apply_override(plans[-1], override, options, rules)
+        for plan in plans[:-1]:  # the stages the final one is built FROM install its packages too
+            if plan.stage.index in final_chain and plan.migrated and override.single_stage:
+                plan.package_pins = override.pins
     _shell_for_runs(plans, rules, final_runs)
     _note_targets(plans, staged)
     return FilePlan(staged, plans, options, rules, files or BuildContext(None))
@@ -186,7 +190,7 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
     plan.ecosystem = override.ecosystem or plan.ecosystem
     if override.single_stage:
         plan.role, plan.split, plan.single_stage, plan.dropped_runs = RUNTIME, False, True, []
-        plan.base_packages = override.packages
+        plan.base_packages, plan.package_pins = override.packages, override.pins
         if plan.stage.parent is None and (override.runtime or "").split(":")[0] in BASE_IMAGES:
             # the toolchain the source image provided stays (golang's go for `RUN ./build.sh`)
             kept = _unnamed(kept_toolchain(plan.stage.ref, plan.ecosystem, rules, override.packages), plan.stage)

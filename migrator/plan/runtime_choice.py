@@ -36,6 +36,7 @@ class RuntimeOverride:
     ecosystem: str | None = None  # the ecosystem that plans the runtime stage
     single_stage: bool = False  # keep the final stage as one stage on the base image
     packages: tuple[str, ...] = ()  # single stage: the language the original image had, from apk
+    pins: tuple[tuple[str, str], ...] = ()  # single stage: Wolfi name -> the stream's own (py3-requests -> py3.13-)
     reason: str = ""
     code: str = "MIG546"  # the finding that says why (MIG558: a warning, the runtime keeps the SDK)
 
@@ -69,6 +70,8 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
     found: list[RuntimeOverride] = []
     language = _language(need, rules, installed if os_image else ())
     wants_shell = need.kind in ("shell", "bash")
+    if language is not None and os_image and need.kind in ("missing", "shell", "bash"):
+        found += _with_libraries(language, installed, options)
     if language is not None and need.kind in ("missing", "shell"):
         runtime = language.runtime
         if wants_shell and not rules.image_facts(language.runtime_name).shell:
@@ -255,6 +258,39 @@ def kept_toolchain(ref: ImageRef | None, ecosystem: str | None, rules: RuleSet,
             packages += entry["packages"]
             break
     return tuple(dict.fromkeys(packages))
+
+
+def _with_libraries(language: Language, installed: tuple[str, ...], options: Options) -> list[RuntimeOverride]:
+    """The stage installs the language's libraries as OS packages (py3-requests): they are in no tree a runtime
+    could copy, and the distroless runtime cannot install them, so the stage stays one stage on wolfi-base,
+    with the language and the libraries of one stream (MIG587)."""
+    from migrator.plan.distro_libraries import library_packages, stream_pins
+    from migrator.plan.versions import streams
+
+    libraries = library_packages(installed, language)
+    if not libraries:
+        return []
+    stream, pins = stream_pins(installed, language, streams(language.name))
+    name = language.name.capitalize()
+    listed = ", ".join(dict(pins).get(p, p) for p in libraries)
+    how = f"{name} {stream}, the newest {name} Wolfi builds them all for" if stream else name
+    return [RuntimeOverride(base_image(options), single_stage=True, pins=pins, code="MIG587", reason=(
+        f"the stage installs {name} libraries as OS packages ({listed}), which the distroless "
+        f"{language.runtime_name} runtime does not have and cannot install: one stage on wolfi-base installs them "
+        f"with {how}; to run on {language.runtime_name}, install them with pip into a virtualenv in a builder "
+        f"stage and copy it"))]
+
+
+def library_pins(installed: tuple[str, ...], rules: RuleSet) -> tuple[tuple[str, str], ...]:
+    """A stage kept on wolfi-base that installs a language's libraries as OS packages installs them, and the
+    language, for one stream (plan.distro_libraries): Wolfi name -> that stream's."""
+    from migrator.plan.distro_libraries import library_packages, stream_pins
+    from migrator.plan.versions import streams
+
+    for language in rules.languages.values():
+        if language.libraries and library_packages(installed, language):
+            return stream_pins(installed, language, streams(language.name))[1]
+    return ()
 
 
 def _single(options: Options, reason: str) -> RuntimeOverride:

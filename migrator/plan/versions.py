@@ -91,3 +91,11 @@ def gradle_runs_on(java: str) -> str | None:
 
     value = (builtin_data("wolfi/versions.yaml").get("gradle_runs_on") or {}).get(java.split(".")[0])
     return None if value is None else str(value)
+
+
+def streams(language: str) -> tuple[str, ...]:
+    """The versions of the language Wolfi ships, oldest first (rules/wolfi/versions.yaml `streams`)."""
+    from migrator.rules.data import builtin_data
+
+    facts = (builtin_data("wolfi/versions.yaml").get("languages") or {}).get(language) or {}
+    return tuple(str(s) for s in facts.get("streams") or ())

@@ -83,6 +83,7 @@ class StageKnowledge:
     image_name: str = ""  # the Chainguard image the stage is built on, for messages
     source_image: str = ""  # the image the original stage was built on (openjdk:8-jdk), for messages
     base_tools: list[str] = field(default_factory=list)  # packages for missing tools, put in the base apk add
+    pins: dict[str, str] = field(default_factory=dict)  # Wolfi name -> the one of the stream the stage installs
     errexit: bool = False  # the stage's SHELL runs with -e
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
     probing: bool = False  # first pass: only collect, decisions come later

@@ -558,6 +558,23 @@ class _Install:
             self.out.replace[index] = text
 
     def _names(self, spec: str, token: Token) -> list[str]:
+        """The Wolfi names to install for `spec`, on the stream the stage is pinned to (StageKnowledge.pins)."""
+        renamed = len(self.renamed)
+        names = self._wolfi_names(spec, token)
+        pins = self.ctx.stage.pins
+        if self.remove or not any(n in pins for n in names):
+            return names
+        pinned = [pins.get(n, n) for n in names]
+        self.ctx.stage.installed.difference_update(n for n in names if n in pins)
+        self.ctx.stage.installed.update(pinned)
+        del self.renamed[renamed:]  # (python3 -> python-3.13, not python3 -> python-3 too)
+        self.renamed.append(f"{split_pin(spec, self.table, self._known())[0]} -> {' '.join(pinned)}")
+        note = "versioned names: the newest language stream every library the stage installs is built for (MIG587)"
+        if note not in self.notes:
+            self.notes.append(note)
+        return pinned
+
+    def _wolfi_names(self, spec: str, token: Token) -> list[str]:
         if self.manager is APK and (spec.startswith(".") or spec in self.ctx.virtuals):
             return [spec]
         if self.native:

@@ -234,6 +234,8 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         body = _builder_items(plan, stage_plan, stage.items, inserts, newline, out)
         out.text += _kept_chain_entrypoint(plan, stage_plan, body, image, newline, out)
         knowledge = out.knowledge.get(stage.index)
+        if stage_plan.base_packages and knowledge is not None and knowledge.pins:
+            _pin_base_packages(out, base_at, stage_plan.base_packages, knowledge.pins, newline)
         if stage_plan.base_packages and knowledge is not None and knowledge.base_tools:
             line_end = out.text.index(newline, base_at)
             out.text = f"{out.text[:line_end]} {' '.join(knowledge.base_tools)}{out.text[line_end:]}"
@@ -771,7 +773,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     from migrator.rewrite.housekeeping import fetched_tools
     from migrator.rewrite.tools import added_message, pending_packages
 
-    probe = StageKnowledge(probing=True, variables=package_list_defaults(items))
+    probe = StageKnowledge(probing=True, variables=package_list_defaults(items), pins=dict(stage_plan.package_pins))
     probe.stage_variables = stage_variables([i for i in items if isinstance(i, Instruction)])
     probe.source_users = set(upstream_users(plan, stage_plan).values())  # (usermod of one is folded)
     for item in items:
@@ -781,19 +783,22 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         elif isinstance(item, Instruction) and item.keyword == "SHELL" and (argv := item.json_args()):
             probe.uses.used.setdefault(posixpath.basename(argv[0]), item.line)
     image = plan.inherited_image(stage_plan)
+    parent = stage_plan.stage.parent
+    inherited = out.knowledge.get(parent.index) if parent is not None else None
+    pins = probe.pins or _library_pins(plan, image, probe.installed | set(stage_plan.base_packages), inherited)
     knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed,
                                image_user=plan.rules.image_facts(image_name(image)).user,
                                image_uid=plan.rules.image_facts(image_name(image)).uid,
-                               sets_up_repositories=probe.sets_up_repositories, variables=probe.variables)
+                               sets_up_repositories=probe.sets_up_repositories, variables=probe.variables,
+                               pins=pins)
     knowledge.source_users = set(upstream_users(plan, stage_plan).values())
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
     knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)
     knowledge.tree_may_have = functools.partial(tree_may_have, plan, stage_plan.stage)
-    parent = stage_plan.stage.parent
-    inherited = out.knowledge.get(parent.index) if parent is not None else None
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
+    out.findings += _libraries_off_stream(plan, stage_plan, image, probe.installed)
     if stage_plan.base_packages and (packages := pending_packages(knowledge)):
         knowledge.base_tools, knowledge.tools_placed = packages, True  # with the stage's own apk add, first
         out.findings.append(finding("MIG313", stage_plan.stage.from_item.line, added_message(knowledge)))
@@ -805,6 +810,58 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge
+
+
+def _pin_base_packages(out: Written, at: int, packages: tuple[str, ...], pins: dict[str, str], newline: str) -> None:
+    """The language the stage stays on wolfi-base with (`apk add python-3 py3-pip`), on the stream of the
+    libraries the stage installs (python-3.13 py3.13-pip)."""
+    written = f"RUN apk add --no-cache {' '.join(packages)}{newline}"
+    pinned = f"RUN apk add --no-cache {' '.join(pins.get(p, p) for p in packages)}{newline}"
+    if out.text.startswith(written, at):
+        out.text = out.text[:at] + pinned + out.text[at + len(written):]
+
+
+def _libraries_off_stream(plan: FilePlan, stage_plan: StagePlan, image: str, installed: set[str]) -> list[Finding]:
+    """On a language's own image (python:latest-dev runs 3.14), a library Wolfi builds for other streams only
+    (py3-requests: 3.10 .. 3.13) installs another interpreter beside the image's, or conflicts with it: the
+    image's python does not import it (MIG566)."""
+    from migrator.plan.distro_libraries import off_stream
+    from migrator.plan.versions import streams
+
+    name = image_name(image)
+    language = next((lang for lang in plan.rules.languages.values() if lang.libraries and
+                     lang.runtime_name == name), None)
+    if language is None or not installed:
+        return []
+    tag = image.rsplit("/", 1)[-1].split("@")[0].partition(":")[2] or "latest"
+    stream = plan.rules.served_version(name, tag)
+    found = off_stream(sorted(installed), language, stream, streams(language.name))
+    if not found:
+        return []
+    spans = [f"{built[0]} .. {built[-1]}" if len(built) > 2 else ", ".join(built) for _, built in found]
+    listed = "; ".join(f"{package} (built for {language.name.capitalize()} {span})"
+                       for (package, _), span in zip(found, spans, strict=True))
+    short = image.rsplit("/", 1)[-1]
+    return [finding("MIG566", stage_plan.stage.from_item.line, f"{listed}: not built for the {stream} {short} runs, "
+                    f"so `apk add` brings another {language.name.capitalize()} beside it (or fails on the conflict) "
+                    f"and the image's {language.name} does not import them; install them with pip (into the "
+                    f"virtualenv) instead")]
+
+
+def _library_pins(plan: FilePlan, image: str, installed: set[str], inherited: StageKnowledge | None
+                  ) -> dict[str, str]:
+    """A stage on an image without the language (wolfi-base) that installs its libraries as OS packages installs
+    them and the language for one stream (plan.distro_libraries, MIG587 tells why), as the stage it is built FROM
+    did; on a language's image, the libraries are the ones its interpreter has or none (MIG514 tells)."""
+    from migrator.plan.runtime_choice import library_pins
+
+    if inherited is not None and inherited.pins:
+        return dict(inherited.pins)
+    model = plan.rules.image_model(image)
+    languages = [lang for lang in plan.rules.languages.values() if lang.libraries]
+    if any(model.has_program(p) for lang in languages for p in lang.programs if "*" not in p):
+        return {}
+    return dict(library_pins(tuple(sorted(installed)), plan.rules))
 
 
 def _tools_before(item: Instruction, knowledge: StageKnowledge, user: str | None,

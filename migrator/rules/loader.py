@@ -142,6 +142,10 @@ class RuleSet:
             return model.development(self.dev_programs)
         return model
 
+    def served_version(self, name: str, tag: str) -> str:
+        """The language version an image's tag serves (python, 3.12-dev -> 3.12; latest -> the newest)."""
+        return self._served_version(name, tag)
+
     def _served_version(self, name: str, tag: str) -> str:
         """The language version an image's tag serves: its own (`3.11-dev`), or the newest one on `latest`."""
         from migrator.plan.versions import newest
@@ -183,6 +187,9 @@ class Language:
     packages: tuple[str, ...] = ()  # Wolfi package globs that install it
     on_base: tuple[str, ...] = ()  # what to apk add on wolfi-base to run it there
     run_through: str | None = None  # what a command given at start runs through (ruby: bundle)
+    libraries: tuple[str, ...] = ()  # Wolfi package globs of the language's libraries (python: py3-*)
+    library_tools: tuple[str, ...] = ()  # globs of those that only build or install (py3-pip, py3-setuptools)
+    stream_names: tuple[str, ...] = ()  # globs of a stream's own package names, `{stream}` its version
 
     @property
     def runtime_name(self) -> str:
@@ -465,6 +472,9 @@ def _language(name: Any, raw: Any, origin: str) -> Language:
         tuple(checks.words(raw.get("packages"), f"{where}: packages")),
         tuple(checks.wolfi_package_templates(raw.get("on_base"), f"{where}: on_base")),
         checks.message(raw["run_through"], f"{where}: run_through") if raw.get("run_through") is not None else None,
+        tuple(checks.words(raw.get("libraries"), f"{where}: libraries")),
+        tuple(checks.words(raw.get("library_tools"), f"{where}: library_tools")),
+        tuple(checks.words(raw.get("stream_names"), f"{where}: stream_names")),
     )
 
 
