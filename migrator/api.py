@@ -18,7 +18,7 @@ import os
 import stat
 from pathlib import Path
 
-from migrator.model import MigratorError, Options, Result
+from migrator.model import Finding, MigratorError, Options, Result, Severity
 from migrator.records import replace
 
 ENCODING, ERRORS = "utf-8", "surrogateescape"
@@ -39,6 +39,25 @@ def migrate_text(text: str, options: Options | None = None, path: str = "Dockerf
         result = resolve_references(result, options)
     result.findings = [f if _printable(f.message) else replace(f, message=_escaped(f.message)) for f in result.findings]
     return result
+
+
+# the codes of the start check's error for a final stage that cannot start (validate.startable._broken_code),
+# and MIG543: a COPY --from of a path the source stage's image does not have, which fails the build
+_START_ERRORS = ("MIG540", "MIG505", "MIG507", "MIG549", "MIG543")
+
+
+def start_error(result: Result) -> Finding | None:
+    """The error finding that says why the migrated final stage cannot start (its runtime status is
+    `broken`), or None when it can, or when that finding was ignored (`--ignore`, a pragma): then the user
+    has said they know. `--write`, `scan --write` and `hook fix` do not write such a migration, and the bot
+    does not suggest it: a migrated file that cannot start is worse than the original."""
+    if not result.changed or result.runtime is None or result.runtime.status != "broken":
+        return None
+    reason = result.runtime.reason
+    errors = [f for f in result.findings if f.severity is Severity.ERROR]
+    said = [f for f in errors if f.message in (reason, _escaped(reason))]
+    said = said or [f for f in errors if f.code in _START_ERRORS]
+    return said[0] if said else None
 
 
 def _printable(message: str) -> bool:

@@ -313,7 +313,7 @@ def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: Runtim
     except MigratorError:
         return Attempt(plan, written, None, [], None, override)
     report, problems = check_start(output, rules, options.registry, _original_has_command(plan, rules),
-                                   _source_shell(plan, written), files)
+                                   _source_shell(plan, written), files, _source_images(plan))
     return Attempt(plan, written, report, problems, output, override)
 
 
@@ -329,6 +329,17 @@ def _adds_run_without_shell(plan: FilePlan, written: Written, rules: RuleSet) ->
     except MigratorError:
         return False
     return len(stages) > 1 and any(i.keyword == "RUN" for i in stages[-2].instructions)
+
+
+def _source_images(plan: FilePlan) -> dict[str, tuple[str, str]]:
+    """Stage name (lower case) -> (source repository, package family) of the image the original stage was built
+    on: which Docker Hub paths its stage had (rules: dockerhub_paths `images`, `families`)."""
+    found = {}
+    for stage_plan in plan.stages:
+        root = plan.root_of(stage_plan)
+        if stage_plan.stage.name and root.stage.ref is not None:
+            found[stage_plan.stage.name.lower()] = (root.stage.ref.short_name, root.family)
+    return found
 
 
 def _source_shell(plan: FilePlan, written: Written) -> str | None:

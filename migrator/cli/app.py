@@ -149,6 +149,8 @@ def migrate_app(execute: Execute) -> typer.Typer:
         check: Annotated[bool, Opt("--check", help="exit 1 when any file would change, write nothing")] = False,
         as_json: Annotated[bool, Opt("--json", help="print a JSON object per file (a list for several)")] = False,
         no_backup: Annotated[bool, Opt("--no-backup", help="with --write: keep no .bak file")] = False,
+        write_broken: Annotated[bool, Opt("--write-broken", help="with --write: also write a migration whose final "
+                                                                 "stage cannot start (an error says why)")] = False,
         registry: Annotated[str | None, Opt("--registry", metavar="HOST/PATH",
                                                help="image registry (default cgr.dev/chainguard)")] = None,
         org: Annotated[str | None, Opt("--org", metavar="ORG",
@@ -180,6 +182,7 @@ def migrate_app(execute: Execute) -> typer.Typer:
     ) -> int:
         return execute(MigrateArgs(
             paths=list(paths or []), write=write, diff=diff, check=check, json=as_json, no_backup=no_backup,
+            write_broken=write_broken,
             registry=registry, org=org, tag_policy=_value(tag_policy), pin=pin, verify_tags=verify_tags,
             rules=list(rules or []), ignore=list(ignore or []), stdin_filename=stdin_filename, context=context,
             fmt=_value(fmt),

@@ -337,16 +337,25 @@ def post_suggestions(api: Any, settings: Settings, report: Report, changed: dict
     from migrator.report.bot.suggest import commentable_lines, suggestions
 
     assert settings.pr is not None
+    from migrator.api import start_error
+
     wanted = []
     skipped = 0
+    cannot_start = 0
     for fr in report.files:
         if not fr.result or not fr.changed:
+            continue
+        if start_error(fr.result) is not None:  # as `migrate --write`: a migration that cannot start is not offered
+            cannot_start += 1
             continue
         info = changed.get(fr.path)
         allowed = None if info is None or info.status == "added" else commentable_lines(info.patch)
         items, missed = suggestions(fr.path, fr.result.original, fr.result.dockerfile, allowed)
         wanted += items
         skipped += missed
+    if cannot_start:
+        say(f"suggestions: none for {cannot_start} file{'s' if cannot_start > 1 else ''} whose migrated final stage "
+            "cannot start (the report says why)")
     if not wanted:
         return
     try:

@@ -1,7 +1,8 @@
 """One way for every sub-command to fail: a single line on stderr and a documented exit code.
 
     0 success   1 "found something" (--check, fail-on)   2 a one-line error (bad input, options,
-    rules, configuration, a file that cannot be written)   3 `validate` only: the environment
+    rules, configuration, a file that cannot be written; `--write` leaving a file whose migration
+    cannot start)   3 `validate` only: the environment
     130 interrupted (Ctrl-C)   141 output pipe closed   143 terminated (SIGTERM; 129 SIGHUP)
 
 `guarded(prog, command)` runs a command under that contract: MigratorError (and UsageError, its

@@ -20,7 +20,8 @@ from migrator.cli.args import FAIL_ON, FORMATS, SUBCOMMANDS, TAG_POLICIES, HookA
 # option -> attribute, for each kind of option
 _MIGRATE_FLAGS = {
     "-i": "write", "--write": "write", "--diff": "diff", "--check": "check", "--json": "json",
-    "--no-backup": "no_backup", "--pin": "pin", "--verify-tags": "verify_tags", "-q": "quiet", "--quiet": "quiet",
+    "--no-backup": "no_backup", "--write-broken": "write_broken",
+    "--pin": "pin", "--verify-tags": "verify_tags", "-q": "quiet", "--quiet": "quiet",
 }
 _MIGRATE_VALUES = {
     "--registry": "registry", "--org": "org", "--tag-policy": "tag_policy", "--stdin-filename": "stdin_filename",

@@ -4,6 +4,8 @@
     fix    rewrites changed files in place, atomically and WITHOUT a backup (git already has the
            original, and a backup file in the work tree would itself show up as a new file); exit 1
            when it changed something, as pre-commit expects from a fixer
+           (a migration whose final stage cannot start is not written: exit 1, and the file's
+           report says why and how to write it anyway, as `migrate --write` refuses it)
 
 A file that cannot be read as a Dockerfile (empty, binary, not a Dockerfile, a symlink loop) is an
 error on stderr and exit 2 (unless fail-on is `never` for it); `fix` then writes nothing (all or
@@ -166,6 +168,7 @@ def _first(findings: Sequence[Finding], minimum: Severity = Severity.INFO) -> li
 def hook_main(args: HookArgs) -> int:
     import os
 
+    from migrator.api import start_error
     from migrator.cli.errors import UsageError
 
     missing = next((name for name in args.files if not os.path.lexists(name)), None)
@@ -205,9 +208,10 @@ def hook_main(args: HookArgs) -> int:
             if report.status == ERROR and report.blocking:
                 errors.append(f"{shown_name(name)}: {printable(report.findings[0].message)}")
                 continue
-            if args.mode == "fix" and report.status == CHANGED:
+            refused = start_error(report.result) if report.status == CHANGED else None
+            if args.mode == "fix" and report.status == CHANGED and refused is None:
                 to_write.append((name, report))
-            file_failed, file_touched, file_lines = _describe(name, report, args.mode)
+            file_failed, file_touched, file_lines = _describe(name, report, args.mode, refused)
             if entry:
                 flags = ("1" if file_failed else "0") + ("1" if file_touched else "0")
                 lines = "".join(line + "\n" for line in file_lines)
@@ -255,12 +259,20 @@ def _cache_key(path: Path, source: Input | None, options: Options, fail_on: str 
     return checkcache.key(path, source.data, ["hook-check", repr(options), str(fail_on)], stamp)
 
 
-def _describe(name: str, report: FileReport, mode: str) -> tuple[bool, bool, list[str]]:
-    """(blocks the commit, would be or was migrated, lines to print) for one file (written already in fix)."""
+def _describe(name: str, report: FileReport, mode: str, refused: Finding | None = None) -> tuple[bool, bool, list[str]]:
+    """(blocks the commit, would be or was migrated, lines to print) for one file (written already in fix).
+    `refused`: the error that says why the migration's final stage cannot start; `fix` does not write it."""
     out: list[str] = []
     shown = shown_name(name)
     failed = bool(report.blocking)
     touched = False
+    if refused is not None:
+        where = f"line {refused.line}" if refused.line else "file"
+        what = "not migrated, left as it was" if mode == "fix" else "'fix' would not migrate it"
+        out.append(f"{shown}: {what}: the migrated final stage cannot start ({_counts(report.findings)})")
+        out.append(f"  {where}: error {refused.code} {refused.message}")
+        out.append(f"  fix the cause, or write the migration anyway: 'migrate --write --write-broken {shown}'")
+        return True, False, out
     if report.status == CHANGED:
         failed = touched = True
         if mode == "fix":

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from migrator.cli.args import MigrateArgs
 from migrator.cli.errors import UsageError
-from migrator.model import MigratorError, Options, Result, Severity, TagPolicy
+from migrator.model import Finding, MigratorError, Options, Result, Severity, TagPolicy
 from migrator.shown import printable, shown_name
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from migrator.cli.files import Input
 
-EXIT_OK, EXIT_CHANGED = 0, 1
+EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 SEVERITY_MARK = {"error": "E", "warning": "W", "info": "I"}
 _MODES = ("--write", "--diff", "--check", "--json")
 
@@ -55,6 +55,8 @@ def _check_option_values(args: MigrateArgs) -> None:
             args.org = check_org(args.org, "--org")
     if args.paths.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
+    if args.write_broken and not args.write:
+        raise UsageError("--write-broken goes with --write (see 'migrate --help')")
     if args.write and "-" in args.paths:
         raise UsageError("--write cannot rewrite standard input ('-') in place: without --write the migration "
                          "goes to standard output")
@@ -198,26 +200,41 @@ def _report(results: list[Result], inputs: list[Input], args: MigrateArgs) -> in
         emit("".join(unified_diff(r.original, r.dockerfile, r.path) for r in results))
         return EXIT_OK
     if args.write:
-        return _write(results, inputs, backup=not args.no_backup)
+        return _write(results, inputs, backup=not args.no_backup, broken=args.write_broken)
     emit("".join(result.dockerfile for result in results))
     return EXIT_OK
 
 
-def _write(results: list[Result], inputs: list[Input], backup: bool) -> int:
-    """All files or none (see cli.files); standard input is printed instead."""
+def _write(results: list[Result], inputs: list[Input], backup: bool, broken: bool = False) -> int:
+    """All files or none (see cli.files); standard input is printed instead. A migration whose final stage
+    cannot start is not written (unless `broken`): the others are, and the exit status is 2."""
+    from migrator.api import start_error
     from migrator.cli.files import Replacement, describe, emit, replace_files
 
-    replacements, seen = [], set()
+    replacements, seen, refused = [], set(), []
     for result, item in zip(results, inputs, strict=True):
         if item.target is None:
             emit(result.dockerfile)
         elif result.changed and item.target not in seen:
             seen.add(item.target)
+            error = None if broken else start_error(result)
+            if error is not None:
+                refused.append(not_written(shown_name(item.name), error, "--write-broken"))
+                continue
             replacements.append(Replacement(item, result.dockerfile, backup))
     for name in replace_files(replacements):
         item = next(i for i in inputs if i.name == name)
         print(f"migrated {describe(name, item.target)}", file=sys.stderr)
-    return EXIT_OK
+    for line in refused:
+        print(f"migrate: error: {line}", file=sys.stderr)
+    return EXIT_ERROR if refused else EXIT_OK
+
+
+def not_written(name: str, error: Finding, override: str) -> str:
+    """One line: which file was left as it was, why (the error finding), and how to write it anyway."""
+    where = f" (line {error.line})" if error.line else ""
+    return printable(f"{name}: not written, left as it was: the migrated final stage cannot start: "
+                     f"E {error.code}{where} {error.message} ({override} writes it anyway)")
 
 
 def _print_findings(results: list[Result]) -> None:

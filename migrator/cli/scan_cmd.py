@@ -257,8 +257,7 @@ def scan_main(args: ScanArgs) -> int:
                 if r.status == ERROR and r.blocking]
     if args.write and in_error:  # all or nothing, as `migrate --write A B`
         raise MigratorError(_in_error(in_error) + "; nothing was written")
-    if args.write:
-        _write(reports)
+    refused = _write(reports) if args.write else []
     elapsed = time.perf_counter() - started
 
     if args.format == "text":
@@ -278,9 +277,9 @@ def scan_main(args: ScanArgs) -> int:
     else:
         sys.stdout.write(render_findings([r.result for r in reports], args.format))
         print(totals(reports, elapsed), file=sys.stderr)
-    if in_error:
+    if in_error or refused:
         sys.stdout.flush()
-        print("".join(f"migrate scan: error: {line}\n" for line in in_error), end="", file=sys.stderr)
+        print("".join(f"migrate scan: error: {line}\n" for line in in_error + refused), end="", file=sys.stderr)
         return 2
     return 1 if any(r.blocking for r in reports) else 0
 
@@ -292,14 +291,27 @@ def _skipped(path: str, code: str, message: str, fail_on: str | None) -> FileRep
     return FileReport(path, SKIPPED, Result(path, "", "", findings=[finding]), fail_on)
 
 
-def _write(reports: list[FileReport]) -> None:
-    """Every changed file, or none (cli.files): a file that cannot be written stops the scan, exit 2."""
+def _write(reports: list[FileReport]) -> list[str]:
+    """Every changed file, or none (cli.files): a file that cannot be written stops the scan, exit 2. A migration
+    whose final stage cannot start is not written (as `migrate --write`): one line each, returned."""
+    from migrator.api import start_error
     from migrator.cli.files import Replacement, replace_files
+    from migrator.cli.migrate_cmd import not_written
 
-    changed = [r for r in reports if r.status == CHANGED and r.source is not None]
+    changed, refused = [], []
+    for report in reports:
+        if report.status != CHANGED or report.source is None:
+            continue
+        error = start_error(report.result)
+        if error is None:
+            changed.append(report)
+            continue
+        shown = shown_name(report.path)
+        refused.append(not_written(shown, error, f"'migrate --write --write-broken {shown}'"))
     replace_files([Replacement(r.source, r.result.dockerfile, backup=True) for r in changed if r.source])
     for report in changed:
         report.status = MIGRATED
+    return refused
 
 
 def _errors_only(result: Result) -> Result:

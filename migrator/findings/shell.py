@@ -238,8 +238,10 @@ SOURCE_PATH_MISSING = Code(
     "`/etc/php/php.ini` and `/etc/php/conf.d`). The command was left as written, and it fails there: "
     "`chmod`, `setcap`, `sed -i` and the like stop with \"No such file or directory\". Use the path the message "
     "names, or create the path earlier in the stage. A path the Dockerfile creates or names before the "
-    "command (a COPY destination, an ENV value, `mkdir`) is not reported. The message says when the shell "
-    "would hide the failure.",
+    "command (a COPY destination, an ENV value, `mkdir`) is not reported. A path is one of the source "
+    "image's only when that image has it (rules: `dockerhub_paths` `images` and `families`): a python stage is "
+    "not told about node's `/usr/local/bin/node`, nor an Alpine-based one about Debian's `/etc/init.d`. The "
+    "message says when the shell would hide the failure.",
 )
 
 BUNDLER_FLAGS_TRANSLATED = Code(

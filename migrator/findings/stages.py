@@ -219,10 +219,13 @@ CODES: tuple[Code, ...] = (
          "modules and ini files from the builder (MIG521). Kept so that configurations that ignore it stay "
          "valid."),
     Code("MIG523", Severity.WARNING, "files copied into / under names the Dockerfile does not show",
-         "The original copied a directory's contents (or the whole build context) into / (no WORKDIR), "
-         "so the names of what landed there are unknown. The runtime cannot copy / from the builder; it "
-         "repeats those COPY lines from the same source instead, which misses what a later RUN changed "
-         "in them. Copy into a named directory (a WORKDIR such as /app) so the result can be carried."),
+         "The original copied a directory's contents, a glob or the whole build context into / or a directory "
+         "the image fills itself (/usr/local/bin, /etc), so the names of what landed there are unknown. The "
+         "runtime cannot copy / or such a directory from the builder; it repeats those COPY lines from the same "
+         "source instead, which misses what a later RUN changed in them. A COPY that names each file it copies "
+         "(`COPY --from=build /out/server /usr/local/bin/`) is repeated as well, and is said only when a later RUN "
+         "names such a file (`chmod +x /usr/local/bin/server`): that change is not carried either. Copy into a "
+         "named directory (a WORKDIR such as /app) so the result can be carried."),
     Code("MIG524", Severity.INFO, "stage renamed",
          "The builder keeps the original stage's instructions under a new name, and the runtime stage "
          "takes the original name so `--target` keeps building the final image."),

@@ -245,6 +245,8 @@ def _dockerhub_file_source(staged: StagedFile, stage: Stage, rules: RuleSet) -> 
 
     if stage.instructions or stage.ref is None or any(s.parent is stage for s in staged.stages):
         return None
+    repository = stage.ref.short_name
+    family = package_family(stage.ref, rules.image_rule(repository, stage.ref.tag))
     for other in staged.stages[stage.index + 1:]:
         for instruction in other.instructions:
             reference = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
@@ -253,7 +255,8 @@ def _dockerhub_file_source(staged: StagedFile, stage: Stage, rules: RuleSet) -> 
             words = instruction.json_args() or instruction.body.split()
             for source in words[:-1]:
                 path = posixpath.normpath("/" + source.strip("/")) if not source.startswith("-") else ""
-                if path and any(glob_root(path, pattern) for pattern in rules.dockerhub_paths):
+                if path and any(glob_root(path, pattern) and rules.dockerhub_path_applies(pattern, repository, family)
+                                for pattern in rules.dockerhub_paths):
                     plan = StagePlan(stage, UNCHANGED)
                     plan.findings.append(finding("MIG215", stage.from_item.line, (
                         f"stage '{stage.label}' kept on {stage.ref.familiar}: line {instruction.line} copies {path} "

@@ -82,6 +82,9 @@ class StageKnowledge:
     tools_placed: bool = False  # their packages were added to an apk add (second pass)
     image_name: str = ""  # the Chainguard image the stage is built on, for messages
     source_image: str = ""  # the image the original stage was built on (openjdk:8-jdk), for messages
+    # the original stage's source repository (`node`, `bitnami/php-fpm`; "" for scratch or another stage's output):
+    # which source-image paths (dockerhub_paths) are its own; None: not known, all of them
+    source_repository: str | None = None
     base_tools: list[str] = field(default_factory=list)  # packages for missing tools, put in the base apk add
     pins: dict[str, str] = field(default_factory=dict)  # Wolfi name -> the one of the stream the stage installs
     errexit: bool = False  # the stage's SHELL runs with -e

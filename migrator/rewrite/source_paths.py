@@ -60,8 +60,9 @@ def _moved(cmd: Cmd, ctx: Context) -> Outcome | None:
     replace: dict[int, str] = {}
     done: list[str] = []
     for token in _required_paths(cmd):
-        target = ctx.rules.dockerhub_moved.get(posixpath.normpath(token.value or ""))
-        if target is not None:
+        path = posixpath.normpath(token.value or "")
+        target = ctx.rules.dockerhub_moved.get(path)
+        if target is not None and ctx.rules.dockerhub_path_applies(path, ctx.stage.source_repository, ctx.family):
             index = next(i for i, t in enumerate(cmd.tokens) if t is token)
             replace[index] = token.text.replace(token.value or "", target)
             done.append(f"{token.value} -> {target}")
@@ -116,7 +117,8 @@ def _source_only(path: str, ctx: Context, before: str, line: int) -> tuple[str, 
     whether that is certain (not when a build-context directory copied earlier may hold it)."""
     path = posixpath.normpath(path)
     for head, pattern, why in _patterns(ctx.rules):
-        if not path.startswith(head):
+        if not path.startswith(head) or not ctx.rules.dockerhub_path_applies(pattern, ctx.stage.source_repository,
+                                                                               ctx.family):
             continue
         root = glob_root(path, pattern)
         if root is None or root in before or any(root in text for text in ctx.stage.earlier):

@@ -406,12 +406,12 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
                                 f"{image_name(builder_image)} (-dev), runtime on {image_name(runtime_image)}"
                                 + (f", both for --platform={platform} as the original" if platform else "")))
     out.findings += runtime_plan.findings + context.findings
-    unnamed = [i for i, _ in context.facts.unplaced_copies if not _from_image(i)]
-    if unnamed:
-        out.findings.append(finding("MIG523", line, "files copied without names the Dockerfile shows (line "
-                                    + ", ".join(str(i.line) for i in unnamed) + "): the "
-                                    "runtime repeats those COPY lines, so what a RUN changed in them afterwards is "
-                                    "not carried; copy into a named directory (a WORKDIR such as /app)"))
+    repeated = [i for i, _ in context.facts.unplaced_copies if not _from_image(i)]
+    if repeated:
+        from migrator.rewrite.unnamed_copies import unnamed_copy_findings
+
+        instructions = [i for s in plan.staged.stages for i in s.instructions]
+        out.findings += unnamed_copy_findings(repeated, instructions, plan.files, line)
     copied = ", ".join(c.source for c in runtime_copies(context))
     if copied:
         out.findings.append(finding("MIG503", line, f"the runtime copies from '{builder_name}': {copied}"))
@@ -792,6 +792,8 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
                                sets_up_repositories=probe.sets_up_repositories, variables=probe.variables,
                                pins=pins)
     knowledge.source_users = set(upstream_users(plan, stage_plan).values())
+    root_ref = plan.root_of(stage_plan).stage.ref
+    knowledge.source_repository = root_ref.short_name if root_ref is not None else ""
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))

@@ -108,7 +108,18 @@ class RuleSet:
     dockerhub_paths: dict[str, str] = field(default_factory=dict)  # path glob -> why Chainguard lacks it
     dockerhub_env: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # path -> ENV recreating it
     dockerhub_moved: dict[str, str] = field(default_factory=dict)  # path -> where the Chainguard image has it
+    # path -> (source repository globs, families) of the images that have it; absent: every source image
+    dockerhub_images: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     upstream: list[UpstreamDefaults] = field(default_factory=list)
+
+    def dockerhub_path_applies(self, pattern: str, repository: str | None, family: str | None) -> bool:
+        """Whether the source-image path `pattern` (dockerhub_paths) is one of the stage's source image: its
+        repository (`node`, `bitnami/php-fpm`) matches the entry's `images`, or its package family is in the
+        entry's `families`. None: not known, and every path counts."""
+        images, families = self.dockerhub_images.get(pattern, ((), ()))
+        if repository is None or not (images or families):
+            return True
+        return family in families or any(glob_match(repository, image) for image in images)
 
     def image_rule(self, repository: str, tag: str | None) -> ImageRule | None:
         for rule in self.images:
@@ -450,6 +461,9 @@ def _merge_image_model(ruleset: RuleSet, data: dict[str, Any], origin: str, over
                 ruleset.dockerhub_env[path] = env
             if isinstance(value, dict) and value.get("to"):
                 ruleset.dockerhub_moved[path] = checks.path(value["to"], f"{origin}: dockerhub_paths {path}: to")
+            ruleset.dockerhub_images.pop(path, None)
+            if isinstance(value, dict) and (value.get("images") or value.get("families")):
+                ruleset.dockerhub_images[path] = _dockerhub_images(path, value, origin)
     for raw in checks.listed(data.get("upstream"), f"{origin}: upstream", "entries"):
         entry = _upstream(raw, origin)
         if override:
@@ -485,10 +499,23 @@ def _dockerhub_path(path: str, value: Any, origin: str) -> tuple[str, tuple[tupl
     where = f"{origin}: dockerhub_paths {path}"
     if not isinstance(value, dict):
         return checks.message(value, where), ()
-    unknown = set(value) - {"why", "env", "to"}
+    unknown = set(value) - {"why", "env", "to", "images", "families"}
     if unknown:
-        raise MigratorError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (expected why, env, to)")
+        raise MigratorError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (expected why, env, to, "
+                            "images, families)")
     return checks.message(value.get("why", ""), f"{where}: why"), checks.env(value.get("env"), f"{where}: env")
+
+
+def _dockerhub_images(path: str, value: dict[str, Any], origin: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The `images` (source repository globs) and `families` of a dockerhub_paths entry."""
+    from migrator.rules import checks
+
+    where = f"{origin}: dockerhub_paths {path}"
+    families = tuple(checks.words(value.get("families"), f"{where}: families"))
+    wrong = [f for f in families if f not in FAMILIES]
+    if wrong:
+        raise MigratorError(f"{where}: families: unknown family '{wrong[0]}' (known: {', '.join(FAMILIES)})")
+    return checks.patterns(value.get("images"), f"{where}: images"), families
 
 
 _UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers",

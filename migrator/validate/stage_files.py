@@ -39,6 +39,8 @@ class Context:
     registry: str
     source_shell: str | None = None
     files: BuildContext = field(default_factory=lambda: BuildContext(None))
+    # stage name (lower case) -> (repository, family) of the image the ORIGINAL stage was built on; absent: unknown
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)
     views: dict[int, StageView] = field(default_factory=dict)
     written: dict[int, dict[str, str]] = field(default_factory=dict)
     copied: dict[int, dict[str, str]] = field(default_factory=dict)

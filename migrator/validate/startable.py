@@ -92,15 +92,16 @@ class Problem:
 
 
 def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_command: bool = True,
-                source_shell: str | None = None, files: BuildContext | None = None
-                ) -> tuple[RuntimeReport | None, list[Problem]]:
+                source_shell: str | None = None, files: BuildContext | None = None,
+                sources: dict[str, tuple[str, str]] | None = None) -> tuple[RuntimeReport | None, list[Problem]]:
     """`source_shell`: the shell the ORIGINAL final stage's image shipped (bash | sh | none; None: unknown).
     A start script this tool cannot read needs bash when its image had bash. `files`: the build context on
-    disk, whose files say what they are (a binary, a bash or sh script)."""
+    disk, whose files say what they are (a binary, a bash or sh script). `sources`: stage name -> (repository,
+    family) of the original stage's image, whose Docker Hub paths are its own (none: every such path counts)."""
     staged = split_stages(doc)
     if not staged.stages:
         return None, []
-    context = Context(staged, rules, registry, source_shell, files or BuildContext(None))
+    context = Context(staged, rules, registry, source_shell, files or BuildContext(None), sources or {})
     problems = _copy_source_problems(context)
     final = staged.stages[-1]
     view = context.view(final)
@@ -613,19 +614,22 @@ def _copy_source_problems(context: Context) -> list[Problem]:
             view = context.view(source)
             if view.model is None:
                 continue
+            original = context.sources.get((view.chain[0].name or "").lower())
             for placed in placed_by(instruction, "/", {}, staged, stage):
-                problem = _dockerhub_only(placed.source, view, context.rules)
+                problem = _dockerhub_only(placed.source, view, context.rules, original)
                 if problem:
                     problems.append(Problem("MIG543", instruction.line, f"COPY --from={reference} {placed.source}: "
                                             f"{problem}; the build fails here"))
     return problems
 
 
-def _dockerhub_only(source: str, view: StageView, rules: RuleSet) -> str | None:
+def _dockerhub_only(source: str, view: StageView, rules: RuleSet, original: tuple[str, str] | None) -> str | None:
+    """Why `source` is a Docker Hub path the stage's image lacks; `original`: the (repository, family) of the
+    image the original stage was built on, whose paths only are its own."""
     path = absolute(source.rstrip("/") or "/", view.workdir, view.env)
     for pattern, why in rules.dockerhub_paths.items():
         root = glob_root(path, pattern)
-        if root is None:
+        if root is None or (original is not None and not rules.dockerhub_path_applies(pattern, *original)):
             continue
         if mentions(view.evidence, root) or any(
             inside(p.path, root) or (inside(root, p.path) and p.path != "/") for p in view.placed

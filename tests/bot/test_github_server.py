@@ -354,3 +354,25 @@ def test_suggestions_are_posted_once(gh: Setup) -> None:
     assert gh.run("--suggestions") == 0
     assert len(gh.forge.reviews) == 1  # already there: not posted again
     assert "already there" in gh.err
+
+
+def test_no_suggestion_for_a_migration_whose_final_stage_cannot_start(gh: Setup,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import migrator.api
+    from migrator.model import Finding, RuntimeStatus, Severity
+
+    stand_in = migrator.api.migrate_path  # (the fixture's fake pipeline)
+
+    def cannot_start_in_web(path: Path, options: Any = None) -> Any:
+        result = stand_in(path, options)
+        if path.name == "Dockerfile.prod":
+            reason = "`node` is not on the PATH of static:latest and no COPY puts it there"
+            result.runtime = RuntimeStatus("cgr.dev/chainguard/static:latest", ("node",), "broken", reason)
+            result.findings.append(Finding("MIG540", Severity.ERROR, 2, reason))
+        return result
+
+    monkeypatch.setattr(migrator.api, "migrate_path", cannot_start_in_web)
+    gh.run("--suggestions")
+    [review] = gh.forge.reviews
+    assert {c["path"] for c in review["comments"]} == {"services/api/Dockerfile"}
+    assert "suggestions: none for 1 file whose migrated final stage cannot start" in gh.err

@@ -29,8 +29,8 @@ def typer_reads(argv: list[str]) -> object | None:
 
 
 WORDS = [
-    "Dockerfile", "-", "a b", "--check", "--diff", "--json", "-i", "--write", "--no-backup", "-q", "--quiet", "--pin",
-    "--verify-tags", "--registry", "--registry=cgr.dev/acme", "cgr.dev/acme", "--org", "acme", "--org=", "--rules",
+    "Dockerfile", "-", "a b", "--check", "--diff", "--json", "-i", "--write", "--no-backup", "--write-broken", "-q", "--quiet",
+    "--pin", "--verify-tags", "--registry", "--registry=cgr.dev/acme", "cgr.dev/acme", "--org", "acme", "--org=", "--rules",
     "r.yaml", "--rules=r.yaml", "--ignore", "MIG301", "mig1,MIG2", "--tag-policy", "keep", "newest",
     "--tag-policy=latest", "--format", "sarif", "--format=xml", "--stdin-filename", "--", "-x", "--help", "-iq",
     "--check=yes", "--registry=", "--version", "--fail-on", "warning", "--explain", "--context", "ctx",

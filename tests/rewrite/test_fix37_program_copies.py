@@ -55,7 +55,7 @@ def test_a_source_that_may_be_a_directory_is_repeated_not_the_whole_directory() 
     runtime = final_stage(result)
     assert "COPY --from=build /out/server /bin/\n" in runtime
     assert " /bin /bin" not in runtime and "--chown" not in runtime
-    assert messages(result, "MIG523")
+    assert not messages(result, "MIG523")  # the COPY names the file it copies, no RUN changes it (fix46)
 
 
 PYTHON = """\
