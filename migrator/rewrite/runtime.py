@@ -25,6 +25,7 @@ from migrator.rewrite.modernize import modernized
 from migrator.rewrite.onbuild import runtime_trigger
 from migrator.rewrite.uncarried import SYSTEM_DIRECTORIES as _SYSTEM_DIRECTORIES
 from migrator.rewrite.uncarried import build_inputs, consumed, safe_written_files, touched_files, uncarried
+from migrator.rewrite.volumes import once_each
 from migrator.rewrite.workdir import relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet
 
@@ -160,15 +161,16 @@ def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
     image would not look for where it was (`COPY --from=builder /install /usr/local`, `pip install --prefix`:
     under /usr; /root/.local: the nonroot user's home). The runtime copies the stage's path to the new place."""
     from migrator.parse.words import split_words
-    from migrator.rewrite.relocate import relocation
+    from migrator.rewrite.relocate import relocation, replaced_homes
 
     staged, stage = context.staged, context.facts.stage
     if staged is None or context.keep_root:
         return []
+    homes = replaced_homes(context.facts, context.keep_root)
     found: list[tuple[str, str, str]] = []
-    for instruction in stage.instructions:
+    for owner, instruction in ((s, i) for s in stage.chain() for i in s.instructions):  # (a parent's COPY too)
         source = instruction.flags.get("from") if instruction.keyword == "COPY" else None
-        builder = staged.stage_by_reference(source, before=stage.index) if source else None
+        builder = staged.stage_by_reference(source, before=owner.index) if source else None
         if builder is None:
             continue
         try:
@@ -177,7 +179,7 @@ def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
             continue
         if len(words) != 2:
             continue
-        change = relocation(staged, context.ecosystem, builder, words[0], words[1])
+        change = relocation(staged, context.ecosystem, builder, words[0], words[1], homes)
         if change is not None and change[0].rstrip("/") != words[1].rstrip("/"):
             found.append((words[1].rstrip("/") or "/", change[0], change[1]))
     return found
@@ -427,6 +429,7 @@ def _note_uncarried(context: RuntimeContext) -> None:
     """Say which files of the original final stage the runtime does not have (MIG561)."""
     facts = context.facts
     carried = [c.destination for c in runtime_copies(context)] + [t for _, t in facts.unplaced_copies]
+    carried += [old for old, _, _ in relocations(context)]  # (carried, to where the runtime image reads it)
     removed = gone_at_end(facts)  # (what the original removed again, it did not have either)
     lost = [path for path in uncarried(facts, carried, made_directories(facts)) if not removed(path)]
     in_carried = [c for c in carried if c != "/"]
@@ -855,8 +858,8 @@ def carried_instructions(facts: StageFacts) -> list[Instruction]:
     """What the runtime stage keeps from the original final stage and the stages it is built FROM.
 
     ARG, ENV, LABEL, EXPOSE and VOLUME of every stage in the chain (the original final image inherited
-    them); the ENTRYPOINT and CMD in force (a stage's ENTRYPOINT clears the CMD it inherited); the
-    last USER, HEALTHCHECK and STOPSIGNAL."""
+    them; a volume or port restated down the chain once: rewrite.volumes); the ENTRYPOINT and CMD in force (a
+    stage's ENTRYPOINT clears the CMD it inherited); the last USER, HEALTHCHECK and STOPSIGNAL."""
     from migrator.plan.startcommand import effective_command
 
     chain = facts.stage.chain()
@@ -866,8 +869,8 @@ def carried_instructions(facts: StageFacts) -> list[Instruction]:
     in_force = [effective.entrypoint_from, effective.cmd_from, *last.values()]
     every = ("ARG", "ENV", "LABEL", "EXPOSE", "VOLUME", "MAINTAINER")
     own = facts.stage.instructions
-    return [i for i in instructions if i.keyword in every or any(i is k for k in in_force)
-            or (i.keyword == "ONBUILD" and any(i is o for o in own))]
+    return once_each([i for i in instructions if i.keyword in every or any(i is k for k in in_force)
+                      or (i.keyword == "ONBUILD" and any(i is o for o in own))])
 
 
 def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -> str:
