@@ -152,8 +152,14 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         first.setdefault((copy.source, copy.destination), index)
     ordered = sorted(kept, key=lambda c: first.get((c.source, c.destination), 0))
     moves = {old: new for old, new, _ in relocations(context)}
-    return [Copy(c.source, moves[c.destination], c.chown, c.root_owned) if c.destination in moves else c
-            for c in ordered]
+    return [_moved(c, moves[c.destination]) if c.destination in moves else c for c in ordered]
+
+
+def _moved(copy: Copy, destination: str) -> Copy:
+    """A relocated tree: into /usr it is the image's own (site-packages, console scripts), root-owned as the
+    original's /usr/local was, unless the original gave it away; a home (~/.local) stays as it was."""
+    system = destination == "/usr" or destination.startswith("/usr/")
+    return Copy(copy.source, destination, copy.chown, copy.root_owned or (system and not copy.chown))
 
 
 def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:

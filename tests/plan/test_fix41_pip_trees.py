@@ -79,7 +79,9 @@ def test_a_prefix_tree_copied_to_usr_local_in_a_parent_stage_reaches_usr() -> No
     result = migrate(_PREFIX + 'FROM base\nRUN useradd app\nWORKDIR /app\nCOPY --chown=app . .\nUSER app\n'
                      'CMD ["gunicorn", "app:app"]\n')
     runtime = final_stage(result)
-    assert "COPY --from=builder --chown=65532:65532 /usr/local /usr\n" in runtime
+    # root-owned, as the original's /usr/local was: the app user must not be able to rewrite its libraries
+    assert "COPY --from=builder /usr/local /usr\n" in runtime
+    assert "COPY --from=builder --chown=65532:65532 /app /app\n" in runtime
     assert "/usr/local /usr/local" not in runtime
     assert verdict(result) == ("ok", "`gunicorn` found (copied to /usr/bin/gunicorn)")
     assert any("pip install --prefix" in m for m in messages(result, "MIG516"))
