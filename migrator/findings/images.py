@@ -122,7 +122,13 @@ CODES: tuple[Code, ...] = (
         "as for a Gradle wrapper out of reach (MIG222); a Gemfile read from disk without a `ruby` line of another "
         "version leaves only MIG220's warning. Give the build context with `--context DIR`, migrate with "
         "`--tag-policy keep` for an organisation registry that serves the pinned version, or move the app (the "
-        "file and its Gemfile.lock) to the version `latest` serves.",
+        "file and its Gemfile.lock) to the version `latest` serves. A Python project pins its interpreter the "
+        "same way, read from the build context on disk where the stage copies or mounts it: `requires-python` "
+        "in pyproject.toml (uv, pdm, `pip install .`), Poetry's `python` dependency, and for uv `.python-version` "
+        "(or `uv python pin`), UV_PYTHON and `--python`. When the stage's python does not meet it, poetry, pdm "
+        "and pip refuse to install the project (the build fails), and uv downloads a managed CPython into the "
+        "builder (~/.local/share/uv/python) that the virtualenv's interpreter links to and the runtime lacks (the "
+        "app cannot start); the start check says the runtime is broken either way.",
     ),
     Code(
         "MIG222", Severity.ERROR, "the build's Gradle cannot run on the Java the latest image serves",
@@ -149,6 +155,17 @@ CODES: tuple[Code, ...] = (
         "check `distributionUrl` in gradle/wrapper/gradle-wrapper.properties (the tool reads it when the build "
         "context is on disk, and then reports MIG222 or nothing), upgrade the wrapper if it is older, or migrate "
         "with `--tag-policy keep` for an organisation registry that serves the pinned Java.",
+    ),
+    Code(
+        "MIG224", Severity.WARNING, "uv told to use the image's python instead of the .python-version one",
+        "The build context's `.python-version` (which `uv init` fills with the developer's own Python) asks uv "
+        "for another version than the stage's Chainguard python serves, while the project's `requires-python` "
+        "(pyproject.toml) allows the image's version. uv would download the pinned CPython into the builder "
+        "(~/.local/share/uv/python) and link the virtualenv to it, which the runtime image does not have: the "
+        "app could not start. The uv command gets `--python python3`, so uv builds the virtualenv on the image's "
+        "python (the runtime's). The app now runs on that version (MIG220 says which): check it, update "
+        "`.python-version`, or migrate with `--tag-policy keep` for an organisation registry that serves the "
+        "pinned one. A pin the project's requirement holds to is MIG221.",
     ),
     Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",

@@ -315,7 +315,8 @@ CODES: tuple[Code, ...] = (
          "the PATH (or at its path under WORKDIR) in the image and in what COPY/ADD put there. This one "
          "cannot start: the program is not in the image and nothing copies it, a shell script is started "
          "on an image without a shell, a script's `#!/usr/bin/env python` line names env on an image "
-         "without env (the distroless images have none), or the arguments do not fit (`java app.jar` "
+         "without env (the distroless images have none), a script's `#!` line names an interpreter path the "
+         "stage does not have (`#!/opt/conda/bin/python`), or the arguments do not fit (`java app.jar` "
          "without `-jar`). No "
          "other Chainguard runtime fixed it. The message names the program and why; port that part by "
          "hand (start the program directly, copy it from the builder, or choose another runtime)."),
@@ -518,7 +519,11 @@ CODES: tuple[Code, ...] = (
          "rest keeps yarn on the -dev image (MIG575); a Ruby binstub starts as "
          "`ruby bin/x` because the ruby image has no /usr/bin/env, and so a script started by its path "
          "(`./manage.py`, `/app/server.js`) starts through the interpreter of its language (`python "
-         "./manage.py`), which runs it whatever its `#!` line says. The command a program starts from its own "
+         "./manage.py`), which runs it whatever its `#!` line says. A build-context script whose `#!` line names "
+         "the interpreter where Docker Hub's image keeps it (`#!/usr/local/bin/python`, `/usr/local/bin/node`), "
+         "which the Chainguard image does not have, starts through the image's interpreter too (`CMD [\"worker\"]` "
+         "-> `[\"python\", \"/usr/local/bin/worker\"]`: the virtualenv's python, first on the PATH). The command a "
+         "program starts from its own "
          "arguments with execve gets the same port (Rails' thruster: `./bin/thrust ./bin/rails server` -> `ruby "
          "./bin/thrust ruby ./bin/rails server`; under `bundle exec` only what thruster starts, as Bundler loads a "
          "binstub into its own Ruby process); a jar under the distroless java entrypoint keeps `-jar`."),

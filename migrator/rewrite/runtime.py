@@ -801,15 +801,41 @@ def _ported_launcher(argv: list[str], context: RuntimeContext) -> tuple[list[str
     """port_launcher, told what the build context on disk says: the `#!` line of the file the command starts, the
     project's scripts for `pipenv run` / `pdm run` (read only for such a command: a pre-commit run stays quick)."""
     from migrator.plan.buildcontext import shebang_interpreter
-    from migrator.plan.scripts import start_script
+    from migrator.plan.scripts import script_on_path, start_script
+    from migrator.validate.stage_view import DEFAULT_PATH
 
     shebang = None
+    elsewhere = None  # (a `#!` interpreter path Docker Hub's image has and the runtime lacks, the script's path)
     if argv and "/" in argv[0] and (started := start_script(context.facts.stage)) is not None:
         text = context.files.text(started[2], 256)
         shebang = shebang_interpreter(text) if text is not None else None
+        interpreter = _docker_hub_interpreter(text, context.image) if text is not None else None
+        elsewhere = (interpreter, argv[0]) if interpreter else None
+    elif argv and (found := script_on_path(context.facts.stage, argv[0],
+                                           context.facts.env.get("PATH") or DEFAULT_PATH)) is not None:
+        text = context.files.text(found[1], 256)
+        interpreter = _docker_hub_interpreter(text, context.image) if text is not None else None
+        if text is not None and interpreter:  # (`CMD ["worker"]`, a context file the PATH finds)
+            shebang, elsewhere = shebang_interpreter(text), (interpreter, found[0])
     runner = posixpath.basename(argv[0]) if argv else ""
     scripts = context.files.project_scripts() if runner in ("pipenv", "pdm") else None
-    return port_launcher(argv, context.image, shebang, scripts, _node_package(argv, context))
+    return port_launcher(argv, context.image, shebang, scripts, _node_package(argv, context), elsewhere)
+
+
+def _docker_hub_interpreter(text: str, image: ChainguardImage) -> str | None:
+    """The `#!` line's interpreter path when it is where Docker Hub's image keeps the language
+    (rules/dockerhub.yaml `interpreter_paths`: `/usr/local/bin/python`) and the runtime has the language elsewhere."""
+    from migrator.regex import glob_match
+    from migrator.rules.data import builtin_data
+
+    first = text.split("\n", 1)[0]
+    words = first[2:].split() if first.startswith("#!") else []
+    if not words:
+        return None
+    for rule in builtin_data("dockerhub.yaml").get("interpreter_paths") or []:
+        if glob_match(words[0], str(rule["from"])) and image.has_program(posixpath.basename(str(rule["to"]))):
+            return words[0]
+    return None
 
 
 def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:
