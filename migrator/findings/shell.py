@@ -86,7 +86,9 @@ LAYOUT_TRANSLATED = Code(
     "postgres (rules/dockerhub.yaml lists these); Docker Hub nginx's /var/cache/nginx is Wolfi's "
     "/var/lib/nginx/tmp, and its conf.d/default.conf is Chainguard nginx's conf.d/nginx.default.conf (a "
     "file under the old name would be a second server on the same port); Temurin's /opt/java/openjdk is "
-    "/usr/lib/jvm/default-jvm; httpd's site in /usr/local/apache2/htdocs is served by nginx from "
+    "/usr/lib/jvm/default-jvm; distroless :debug images' busybox shell /busybox/sh (a RUN or SHELL of a final "
+    "stage that moves to a Chainguard builder) is /bin/sh; httpd's site in /usr/local/apache2/htdocs is served by "
+    "nginx from "
     "/usr/share/nginx/html; and a path the language names after its version (`/opt/venv/lib/python3.12`, "
     "`/gems/ruby/3.3.0`) takes the version the Chainguard image serves (python3.14, ruby/4.0.0 on latest).",
 )

@@ -18,7 +18,12 @@ def droppable(run: Instruction, family: str, rules: RuleSet, runtime: Chainguard
     from migrator.rewrite.packages import package_command
     from migrator.rewrite.run import translate_run
 
-    if run.heredocs or run.flags or _writes_a_file(run):
+    if run.heredocs or run.flags:
+        return False
+    if run.json_args() is not None:
+        shell_form = _as_shell_form(run)
+        return shell_form is not None and droppable(shell_form, family, rules, runtime)
+    if _writes_a_file(run):
         return False
     outcome = translate_run(run, family, rules)
     if outcome.raw is None:
@@ -34,6 +39,30 @@ def droppable(run: Instruction, family: str, rules: RuleSet, runtime: Chainguard
         if name not in _HARMLESS:
             return False
     return set(installed_packages(commands)) <= runtime.packages
+
+
+def _as_shell_form(run: Instruction) -> Instruction | None:
+    """The exec form read as the shell form that does the same: `["/busybox/sh", "-c", SCRIPT]` (sh, bash, any
+    shell's path) is SCRIPT, `["apk", "add", "curl"]` the quoted words; None for a shell script with more than
+    `-c` (`sh -ec`, positional arguments) or of several lines, which is kept."""
+    import shlex
+
+    from migrator.parse.dockerfile import parse_instruction
+    from migrator.plan.facts import shell_script_index
+
+    argv = run.json_args() or []
+    index = shell_script_index(argv)
+    if index is not None:
+        if index != 2 or argv[1] != "-c" or len(argv) != 3:
+            return None
+        body = argv[2]
+    elif argv:
+        body = shlex.join(argv)
+    else:
+        return None
+    if "\n" in body or body.rstrip().endswith(run.escape):
+        return None  # (a line of its own: a continuation would join the next)
+    return parse_instruction(f"RUN {body}\n", run.line, run.escape)
 
 
 def _writes_a_file(run: Instruction) -> bool:

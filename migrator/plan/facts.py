@@ -12,7 +12,7 @@ from migrator.parse.dockerfile import Instruction
 from migrator.parse.variables import buildkit_words, expand_args, needs_quoting, process_word
 from migrator.parse.words import split_words
 from migrator.plan.stages import Stage, parse_arg
-from migrator.records import dataclass, field
+from migrator.records import dataclass, field, replace
 from migrator.regex import lazy as lazy_re
 
 
@@ -28,6 +28,9 @@ class Command:
     # what the RUN's shell has that the Dockerfile's variables do not say: HOME (the USER's home), the
     # variables the RUN set before this command (`OUT=/usr/local/bin && go build -o $OUT/app`); None: unknown
     shell: tuple[tuple[str, str | None], ...] = ()
+    # an exec-form RUN's shell (`["sh", "-c", SCRIPT]`) whose script's commands follow it among the stage's
+    # commands: seen_through does not read the script again
+    script_listed: bool = False
 
     def environment(self, env: Mapping[str, str | None]) -> Mapping[str, str | None]:
         """The variables this command's words see: the stage's, then the shell's own."""
@@ -330,7 +333,7 @@ def seen_through(command: Command, depth: int = 0) -> list[Command]:
             Command(words, command.line, command.instruction, command.workdir, command.assignments,
                     command.workdir_known, command.shell)]
     script = shell_script(words)
-    if script is None or depth > 3:
+    if script is None or depth > 3 or command.script_listed:
         return seen
     from migrator.rewrite.shell_syntax import simple_commands
 
@@ -431,7 +434,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
             if argv:  # `RUN ["bash", "scripts/setup.sh"]`: no shell, the list is the command
                 words = strip_env_prefix(tuple(argv))
                 if words:
-                    facts.commands.append(Command(words, instruction.line, instruction, facts.workdir))
+                    facts.commands += _exec_form_commands(Command(words, instruction.line, instruction, facts.workdir))
                 continue
             for script, first_line in run_scripts(instruction):
                 shell = RunShell(facts, script, first_line)
@@ -444,6 +447,19 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
                                                       tuple(assignments), shell=shell.at(command.start)))
                         facts.note_user(words)
     return facts
+
+
+def _exec_form_commands(command: Command) -> list[Command]:
+    """An exec-form RUN's command; for a shell's (`["/busybox/sh", "-c", "mkdir -p /data && cd web && npm ci"]`),
+    the shell, then the commands of its script as the shell form's are read, each in the directory a `cd` before it
+    moved to (every reader of the stage's commands sees what the script does, not only those that look into it)."""
+    if shell_script(command.words) is None:
+        return [command]
+    try:
+        inner = seen_through(command)[1:]
+    except ValueError:
+        return [command]
+    return [replace(command, script_listed=True), *inner]
 
 
 class RunShell:

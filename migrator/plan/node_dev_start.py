@@ -67,11 +67,11 @@ def _command_needs(words: list[str], package: NodePackage | None, in_script: boo
     elif _NODE.match(program):
         yield from _node_needs(words[1:], package)
     elif program == "npx":
-        yield from _binary_needs(next((w for w in words[1:] if not w.startswith("-")), ""), package)
+        yield from _binary_needs(next((w for w in words[1:] if not w.startswith("-")), ""), package, named=True)
     elif program in _RUNNERS:
         yield from _runner_needs(program, words[1:], package, depth, seen)
     elif "node_modules/.bin/" in words[0] or (in_script and "/" not in words[0]):
-        yield from _binary_needs(program, package)
+        yield from _binary_needs(program, package, named="node_modules/.bin/" in words[0])
 
 
 def _unwrapped(words: list[str]) -> tuple[list[str], list[str]]:
@@ -118,13 +118,20 @@ def _runner_needs(tool: str, words: list[str], package: NodePackage | None, dept
                 seen.add(script)
                 yield from _script_needs(scripts[script], package, True, depth + 1, seen)
     elif tool != "npm" or verb in ("exec", "x"):
-        yield from _binary_needs(name, package)
+        yield from _binary_needs(name, package, named=verb in ("exec", "x"))
 
 
-def _binary_needs(name: str, package: NodePackage | None) -> Iterator[str]:
-    """A program of node_modules/.bin: its package's own name, or one package-lock.json says (`tsc`: typescript)."""
-    owner = package.programs.get(name, name) if package is not None else name
-    if package is None or owner not in package.dev_only:
+def _binary_needs(name: str, package: NodePackage | None, named: bool = False) -> Iterator[str]:
+    """A program of node_modules/.bin: its package's own name, or one package-lock.json says (`tsc`: typescript).
+    `named`: the command names it as a package's program (`npx ts-node`, `pnpm exec tsx`, node_modules/.bin/tsx),
+    which without package.json may be a devDependency: that counts too (`yarn start` may be a script, and is not)."""
+    if package is None:
+        if named and name:
+            yield (f"the start command runs `{name}`, a package's program, and package.json was not read, so whether "
+                   "it is a devDependency is not known")
+        return
+    owner = package.programs.get(name, name)
+    if owner not in package.dev_only:
         return
     yield (f"the start command runs `{name}`, which package.json lists in devDependencies only" if owner == name else
            f"the start command runs `{name}`, a program of `{owner}`, which package.json lists in devDependencies only")

@@ -144,7 +144,7 @@ def _renamed(plan: FilePlan, stage: Stage, item: Instruction) -> tuple[Instructi
     from migrator.parse.dockerfile import parse_instruction
     from migrator.rules.data import builtin_data
 
-    if item.keyword not in ("RUN", "COPY", "ADD", "ENV", "WORKDIR"):
+    if item.keyword not in ("RUN", "COPY", "ADD", "ENV", "WORKDIR", "SHELL"):
         return None
     data = builtin_data("dockerhub.yaml")
     source = item.flags.get("from") if item.keyword in ("COPY", "ADD") else None

@@ -18,19 +18,20 @@ from migrator.rewrite.shell_syntax import SimpleCommand
 
 
 def prepare_volumes(stage: Stage, runtime_plan: RuntimePlan) -> list[Finding]:
-    """VOLUME directories must exist, owned by the runtime user, before a volume is mounted there."""
+    """VOLUME directories must exist, owned by the runtime user, before a volume is mounted there: those of the
+    stage and of the stages it is built FROM, which the runtime carries too."""
     from migrator.parse.words import split_words
     from migrator.plan.writable import provided
 
     paths: list[str] = []
-    for instruction in stage.instructions:
+    for instruction in (i for chained in stage.chain() for i in chained.instructions):
         if instruction.keyword != "VOLUME":
             continue
         try:
             words = instruction.json_args() or split_words(instruction.body)
         except ValueError:
             words = instruction.body.split()
-        paths += [w for w in words if w.startswith("/") and "$" not in w and not provided(w)]
+        paths += [w for w in words if w.startswith("/") and "$" not in w and not provided(w) and w not in paths]
     covered = [c.destination for c in runtime_plan.copies]
     missing = [p for p in paths if not any(p == c or p.startswith(c.rstrip("/") + "/") for c in covered)]
     if not missing:

@@ -25,6 +25,7 @@ from migrator.rewrite.modernize import modernized
 from migrator.rewrite.onbuild import runtime_trigger
 from migrator.rewrite.uncarried import SYSTEM_DIRECTORIES as _SYSTEM_DIRECTORIES
 from migrator.rewrite.uncarried import build_inputs, consumed, safe_written_files, touched_files, uncarried
+from migrator.rewrite.volumes import once_each
 from migrator.rewrite.workdir import relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet
 
@@ -858,8 +859,8 @@ def carried_instructions(facts: StageFacts) -> list[Instruction]:
     """What the runtime stage keeps from the original final stage and the stages it is built FROM.
 
     ARG, ENV, LABEL, EXPOSE and VOLUME of every stage in the chain (the original final image inherited
-    them); the ENTRYPOINT and CMD in force (a stage's ENTRYPOINT clears the CMD it inherited); the
-    last USER, HEALTHCHECK and STOPSIGNAL."""
+    them; a volume or port restated down the chain once: rewrite.volumes); the ENTRYPOINT and CMD in force (a
+    stage's ENTRYPOINT clears the CMD it inherited); the last USER, HEALTHCHECK and STOPSIGNAL."""
     from migrator.plan.startcommand import effective_command
 
     chain = facts.stage.chain()
@@ -869,8 +870,8 @@ def carried_instructions(facts: StageFacts) -> list[Instruction]:
     in_force = [effective.entrypoint_from, effective.cmd_from, *last.values()]
     every = ("ARG", "ENV", "LABEL", "EXPOSE", "VOLUME", "MAINTAINER")
     own = facts.stage.instructions
-    return [i for i in instructions if i.keyword in every or any(i is k for k in in_force)
-            or (i.keyword == "ONBUILD" and any(i is o for o in own))]
+    return once_each([i for i in instructions if i.keyword in every or any(i is k for k in in_force)
+                      or (i.keyword == "ONBUILD" and any(i is o for o in own))])
 
 
 def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -> str:
