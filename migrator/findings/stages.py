@@ -356,7 +356,7 @@ CODES: tuple[Code, ...] = (
          "copies, or the interpreter with a script. A Ruby app's command runs through bundler as a rule (`bundle "
          "exec puma`), which the distroless ruby image has not, nor a shell: such a stage runs on ruby's -dev "
          "image instead, and MIG541 says how to leave it."),
-    Code("MIG591", Severity.WARNING, "data a RUN writes outside the app goes where this tool cannot read",
+    Code("MIG591", Severity.WARNING, "a RUN leaves data for the app in a directory this tool cannot tell",
          "A RUN of the original final stage runs a program that leaves data the app reads at run time: NLTK "
          "data (`python -m nltk.downloader`), Hugging Face or PyTorch Hub models fetched into a cache, Django's "
          "`collectstatic` output. The runtime stage of a split copies the app and its dependencies, so the tool "

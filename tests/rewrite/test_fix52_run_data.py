@@ -40,6 +40,20 @@ def test_data_a_run_leaves_is_copied_to_the_runtime(run: str, env: str, copy: st
     assert not messages(result, "MIG591")
 
 
+def test_data_a_run_of_the_final_stages_base_leaves_is_copied() -> None:
+    result = migrate("FROM python:3.11-slim AS base\nWORKDIR /app\nRUN pip install nltk\n"
+                     "RUN python -m nltk.downloader -d /usr/local/share/nltk_data punkt\n"
+                     "FROM base AS final\nCOPY . .\nCMD [\"python\", \"main.py\"]\n")
+    assert "COPY --from=final-build /usr/local/share/nltk_data /usr/local/share/nltk_data\n" in final_stage(result)
+
+
+def test_a_default_under_the_home_of_the_runs_user_lands_in_the_runtime_users_home() -> None:
+    result = migrate(NLP_APP.format(env="RUN useradd -m -d /home/app app\nUSER app\n",
+                                    run="python -m nltk.downloader punkt"))
+    # (the original user's files: the runtime user's, as every copy of a stage that ran as a user)
+    assert "COPY --from=builder --chown=65532:65532 /home/app/nltk_data /home/nonroot/nltk_data\n" in final_stage(result)
+
+
 def test_data_written_under_the_workdir_or_venv_needs_no_copy_of_its_own() -> None:
     for run in ("python -m nltk.downloader -d /app/nltk_data punkt", "python -m nltk.downloader -d nltk_data punkt",
                 "python -m nltk.downloader -d /opt/venv/nltk_data punkt"):
