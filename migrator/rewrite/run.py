@@ -92,6 +92,7 @@ def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutc
     wrapper, or in the script of `sh -c`) with flags Bundler 4 removed, which becomes the shell form it needs
     (`bundle config set ... && bundle install`)."""
     from migrator.findings import packages as codes
+    from migrator.model import Severity
     from migrator.parse.dockerfile import parse_instruction
     from migrator.plan.facts import shell_script
     from migrator.rewrite.bundler_flags import exec_form_translated
@@ -117,6 +118,8 @@ def _exec_form(instruction: Instruction, family: str, rules: RuleSet) -> RunOutc
         in_shell_form = translate_run(shell_form, family, rules)
         if in_shell_form.raw != shell_form.raw:
             return in_shell_form
+        if not any(f.severity is Severity.ERROR for f in in_shell_form.findings):
+            return outcome  # its shell form needs no change (`apk add` on an apk image): it runs as written
     if program == "apk" and run == tuple(argv) and _works_as_written(instruction, argv, family, rules):
         return outcome
     wrapped = run[0].rsplit("/", 1)[-1] if run else ""  # (`["nice", "apt-get", ...]`, `["env", "X=1", "apt-get"]`)

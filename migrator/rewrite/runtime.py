@@ -158,8 +158,14 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         first.setdefault((copy.source, copy.destination), index)
     ordered = sorted(kept, key=lambda c: first.get((c.source, c.destination), 0))
     moves = {old: new for old, new, _ in relocations(context)}
-    return [Copy(c.source, moves[c.destination], c.chown, c.root_owned) if c.destination in moves else c
-            for c in ordered]
+    return [_moved(c, moves[c.destination]) if c.destination in moves else c for c in ordered]
+
+
+def _moved(copy: Copy, destination: str) -> Copy:
+    """A relocated tree: into /usr it is the image's own (site-packages, console scripts), root-owned as the
+    original's /usr/local was, unless the original gave it away; a home (~/.local) stays as it was."""
+    system = destination == "/usr" or destination.startswith("/usr/")
+    return Copy(copy.source, destination, copy.chown, copy.root_owned or (system and not copy.chown))
 
 
 def _run_data(context: RuntimeContext) -> list[RunData]:
@@ -190,15 +196,16 @@ def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
     image would not look for where it was (`COPY --from=builder /install /usr/local`, `pip install --prefix`:
     under /usr; /root/.local: the nonroot user's home). The runtime copies the stage's path to the new place."""
     from migrator.parse.words import split_words
-    from migrator.rewrite.relocate import relocation
+    from migrator.rewrite.relocate import relocation, replaced_homes
 
     staged, stage = context.staged, context.facts.stage
     if staged is None or context.keep_root:
         return []
+    homes = replaced_homes(context.facts, context.keep_root)
     found: list[tuple[str, str, str]] = []
-    for instruction in stage.instructions:
+    for owner, instruction in ((s, i) for s in stage.chain() for i in s.instructions):  # (a parent's COPY too)
         source = instruction.flags.get("from") if instruction.keyword == "COPY" else None
-        builder = staged.stage_by_reference(source, before=stage.index) if source else None
+        builder = staged.stage_by_reference(source, before=owner.index) if source else None
         if builder is None:
             continue
         try:
@@ -207,7 +214,7 @@ def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
             continue
         if len(words) != 2:
             continue
-        change = relocation(staged, context.ecosystem, builder, words[0], words[1])
+        change = relocation(staged, context.ecosystem, builder, words[0], words[1], homes)
         if change is not None and change[0].rstrip("/") != words[1].rstrip("/"):
             found.append((words[1].rstrip("/") or "/", change[0], change[1]))
     return found
@@ -457,6 +464,7 @@ def _note_uncarried(context: RuntimeContext) -> None:
     """Say which files of the original final stage the runtime does not have (MIG561)."""
     facts = context.facts
     carried = [c.destination for c in runtime_copies(context)] + [t for _, t in facts.unplaced_copies]
+    carried += [old for old, _, _ in relocations(context)]  # (carried, to where the runtime image reads it)
     removed = gone_at_end(facts)  # (what the original removed again, it did not have either)
     lost = [path for path in uncarried(facts, carried, made_directories(facts)) if not removed(path)]
     in_carried = [c for c in carried if c != "/"]

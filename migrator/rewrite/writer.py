@@ -478,7 +478,7 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
     """Let the ecosystem move a `COPY --from=stage` destination the runtime image would not look in."""
     from migrator.parse.dockerfile import parse_instruction
     from migrator.parse.words import split_words
-    from migrator.rewrite.relocate import relocation
+    from migrator.rewrite.relocate import relocation, replaced_homes
 
     source = item.flags.get("from") if isinstance(item, Instruction) and item.keyword == "COPY" else None
     stage = plan.staged.stage_by_reference(source, before=stage_plan.stage.index) if source else None
@@ -487,7 +487,8 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
     words = item.json_args() or split_words(item.body)
     if len(words) != 2:
         return item
-    change = relocation(plan.staged, stage_plan.ecosystem, stage, words[0], words[1])
+    homes = replaced_homes(facts_with_parents(stage_plan.stage), root_reason(stage_plan.stage))
+    change = relocation(plan.staged, stage_plan.ecosystem, stage, words[0], words[1], homes)
     if change is None:
         return item
     destination, message = change

@@ -174,7 +174,8 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
     for placed in reversed(view.placed):
         if placed.path == path:
             return Located(path, "copied", placed.source)
-        if not certain and inside(path, placed.path) and _tree_has(placed, path, context, depth, by_name):
+        if (not certain and placed.tree and inside(path, placed.path)
+                and _tree_has(placed, path, context, depth, by_name)):
             return Located(path, "copied", placed.source if placed.path == path else None)
     directory, name = posixpath.split(path)
     installs = [names for gobin, names in context.go_installs(view) if gobin == directory]
@@ -234,7 +235,8 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
         return True  # a directory the source stage fills (mv, tar -C, mkdir): its files are not listed
     if posixpath.basename(posixpath.dirname(source_path)) != "bin" or not INSTALLERS.search(view.evidence):
         return False
-    if _made_elsewhere(view, context, source_path) or _pip_installed_elsewhere(view, source_path):
+    if (_made_elsewhere(view, context, source_path) or _pip_installed_elsewhere(view, source_path)
+            or _below_a_prefix_bin(view, source_path)):
         return False  # (`printf ... > /usr/local/bin/start`: the stage's `start` is that file)
     # a guess: the copied bin/ of an install tree (/opt/venv/bin, /usr/local/bundle/bin) holds what its installer
     # wrote, but not a program an OS package of the stage installs (apt nodejs's node is in /usr/bin)
@@ -283,6 +285,18 @@ def _pip_installed_elsewhere(view: StageView, path: str) -> bool:
                  *(_user_base(facts) for c in installs if "--user" in c.words)}
         return tree not in trees and not mentions(view.runs, tree)
     return False
+
+
+def _below_a_prefix_bin(view: StageView, path: str) -> bool:
+    """Whether `path` is in a `pip install --prefix=P` tree of the stage but not in P/bin, where pip writes the
+    programs: `COPY --from=b /install /usr` puts them in /usr/bin, and /usr/local/bin (/install/local/bin) has none."""
+    if "--prefix" not in view.runs:
+        return False
+    from migrator.plan.ecosystems.python import pip_prefixes
+    from migrator.plan.facts import read_facts
+
+    return any(inside(path, prefix) and posixpath.dirname(path) != posixpath.join(prefix, "bin")
+               for stage in view.chain for prefix in pip_prefixes(read_facts(stage)))
 
 
 def _user_base(facts: StageFacts) -> str | None:

@@ -160,9 +160,11 @@ def placed_by(instruction: Instruction, workdir: str, values: Mapping[str, str |
         elif contents or not into_directory:
             placed.append(Placed(target, True, source, source_stage, external))
         else:
+            # a file lands by its name inside the directory; a directory never does (its contents land in the
+            # destination itself: `COPY --from=b /usr/local /usr` puts no /usr/local/bin/x in place)
             landing = copy_landing(source, target, into_directory)
-            placed.append(Placed(landing, "." not in name, source, source_stage, external))
-            if "." not in name:  # a directory's contents land in the destination itself
+            placed.append(Placed(landing, False, source, source_stage, external))
+            if "." not in name:
                 placed.append(Placed(target, True, source.rstrip("/") + "/", source_stage, external))
     return placed
 

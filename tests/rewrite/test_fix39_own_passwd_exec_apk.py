@@ -80,3 +80,18 @@ def test_exec_form_apk_add_of_a_name_wolfi_renames_is_still_an_error() -> None:
 def test_exec_form_apt_get_is_still_an_error() -> None:
     result = migrate('FROM debian:12\nRUN ["apt-get", "install", "-y", "curl"]\nCMD ["curl"]\n')
     assert "MIG310" in codes(result, "error")
+
+
+def test_exec_form_shell_script_whose_apk_add_works_on_wolfi_is_kept_without_error() -> None:
+    """fix44 regression: `RUN ["/bin/sh", "-c", "apk add ... && mkdir ..."]` in an Alpine final stage is now
+    carried to a builder; its script needs no change on Wolfi, so it runs as written (no false E MIG310)."""
+    run = 'RUN ["/bin/sh","-c","apk add --no-cache ca-certificates && mkdir -p /data"]'
+    result = migrate(f'FROM alpine:3.20\n{run}\nCOPY app /app\nCMD ["/app"]\n')
+    assert f"{run}\n" in result.dockerfile
+    assert "MIG310" not in codes(result)
+
+
+def test_exec_form_shell_script_with_a_name_wolfi_renames_is_translated_not_kept() -> None:
+    result = migrate('FROM alpine:3.20\nRUN ["/bin/sh","-c","apk add --no-cache openjdk17-jre"]\nCMD ["java"]\n')
+    assert '"apk add --no-cache openjdk17-jre"' not in result.dockerfile
+    assert "MIG310" not in codes(result, "error")

@@ -36,6 +36,12 @@ def _is_pip(command: Command) -> bool:
     return False
 
 
+def pip_prefixes(facts: StageFacts) -> list[str]:
+    """The trees `pip install --prefix=P` of the stage writes (P/bin, P/lib/python3.X/site-packages)."""
+    found = [option_value(c.words, "--prefix") for c in facts.commands if _is_pip(c)]
+    return [facts.resolve(prefix) for prefix in found if prefix]
+
+
 def installs_dependencies(command: Command) -> bool:
     name = posixpath.basename(command.words[0])
     if _is_pip(command):
@@ -170,13 +176,19 @@ class Python:
                           "copies: drop it")
 
 
-    def adjust_copy(self, source: StageFacts, source_path: str, destination: str) -> tuple[str, str] | None:
+    def adjust_copy(self, source: StageFacts, source_path: str, destination: str,
+                    homes: tuple[str, ...] = ("/root",)) -> tuple[str, str] | None:
         """`pip install --prefix=/install` + `COPY --from=b /install /usr/local`: Chainguard's python
-        looks in /usr/lib/python3.X/site-packages, not /usr/local, so the tree goes under /usr."""
-        if destination.rstrip("/") == "/root/.local" and any("--user" in c.words for c in source.commands):
-            return "/home/nonroot/.local", ("`pip install --user` output copied to the home of the runtime's "
-                                            "nonroot user, where Python looks for user packages (update any "
-                                            "PATH entry for /root/.local/bin to /home/nonroot/.local/bin)")
+        looks in /usr/lib/python3.X/site-packages, not /usr/local, so the tree goes under /usr. A `pip install
+        --user` tree copied to ~/.local of one of `homes` (/root, the home of the user the runtime replaces by
+        its nonroot one) goes to the nonroot user's ~/.local: Python's user site is $HOME/.local, and the
+        runtime's HOME is /home/nonroot."""
+        target = destination.rstrip("/")
+        moved = target in {posixpath.join(home, ".local") for home in homes} and target != _NONROOT_USER_BASE
+        if moved and any("--user" in c.words for c in source.commands):
+            return _NONROOT_USER_BASE, (f"`pip install --user` output copied to the home of the runtime's nonroot "
+                                        f"user, where Python looks for user packages (HOME=/home/nonroot; PATH "
+                                        f"entries for {target}/bin follow it)")
         if destination.rstrip("/") != "/usr/local":
             return None
         for command in source.commands:
@@ -186,5 +198,7 @@ class Python:
                                 "Chainguard python finds site-packages (it does not look under /usr/local)")
         return None
 
+
+_NONROOT_USER_BASE = "/home/nonroot/.local"  # (uid 65532's home on every Chainguard image)
 
 ECOSYSTEM = Python()
