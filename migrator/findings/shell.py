@@ -126,7 +126,9 @@ DOCKERHUB_HELPER_TRANSLATED = Code(
     "module and the ini line enabling it, so the command became `apk add --no-cache` of those packages. "
     "`docker-php-ext-configure` and `docker-php-source` are removed (the packages are built with "
     "Wolfi's own options; the message names flags that are not applied), and so is copying "
-    "`php.ini-production` to `php.ini` (Wolfi's /etc/php/php.ini is the production file).",
+    "`php.ini-production` to `php.ini` (Wolfi's /etc/php/php.ini is the production file). An extension "
+    "compiled into the PHP stream the image serves (OPcache in PHP 8.5, rules/php-extensions.yaml "
+    "`php_builtin`) is not installed: the message says so.",
 )
 DOCKERHUB_HELPER_LEFT = Code(
     "MIG411",
@@ -135,8 +137,10 @@ DOCKERHUB_HELPER_LEFT = Code(
     "The command is one of Docker Hub php's helpers (or needs a file only Docker Hub's php has, such "
     "as `php.ini-development`), and migrator knows no Wolfi package for the extension it builds, so it "
     "was left as written: on Wolfi the command is not found and, under `set -e` or as the last "
-    "command, the build fails. Find the extension's package (`apk search php-`), or build it with "
-    "`phpize` in the builder stage and copy the module into the runtime.",
+    "command, the build fails. Also given when Wolfi builds the extension only for other PHP streams "
+    "than the one the image serves (`apk add` would bring a second PHP beside it). Find the extension's "
+    "package (`apk search php-`), or build it with `phpize` in the builder stage and copy the module into "
+    "the runtime.",
 )
 OWNER_NEVER_CREATED = Code(
     "MIG413",

@@ -168,9 +168,12 @@ CODES: tuple[Code, ...] = (
          "`pnpm prune --prod`, added at the end of the builder) before node_modules is copied into the runtime. "
          "A package the app loads at run time must then be in package.json's `dependencies`: move it there, or "
          "delete the prune line to keep every devDependency. Nothing is pruned when the start command needs a "
-         "devDependency: it runs one's program (`nodemon`, `ts-node`, or `tsc`, which package-lock.json says is "
-         "typescript's; through `npm start` and the `npm run` scripts it runs), node loads one before the app "
-         "(`-r`/`--require`, `--import`, `--loader`, on node's command line or in NODE_OPTIONS; without "
+         "devDependency: it runs one's program (`nodemon`, `ts-node`, `cross-env`, or `tsc`, which "
+         "package-lock.json says is typescript's; through `npm start` and the `npm run` scripts it runs), or, with "
+         "package.json read, a program not known to stay (not the shell's, not the runtime image's, not one a "
+         "runtime dependency installs, as far as package-lock.json and rules/npm-programs.yaml tell), node "
+         "loads one before the app (`-r`/`--require`, `--import`, `--loader`, on node's command line or in "
+         "NODE_OPTIONS; without "
          "package.json any such package counts), or it starts a "
          "TypeScript file (`node src/index.ts`); nor when the prune would remove what the stage installed "
          "outside package.json. The message says which. yarn installs get advice instead."),
@@ -206,6 +209,22 @@ CODES: tuple[Code, ...] = (
          "in the builder (`mvn package`, `gradle bootJar`, `go build -o /app/server`, `cargo build --release`) "
          "and start the result (`java -jar <the jar>`, the program): the tool then copies only that into a jre "
          "or static/glibc-dynamic runtime."),
+    Code("MIG537", Severity.INFO, "a file the stage removed from its image is emptied in the runtime",
+         "The original final stage removed a file its image ships (`RUN rm /etc/nginx/conf.d/default.conf`, "
+         "Chainguard's nginx.default.conf: its default server on port 8080, which would answer requests meant "
+         "for the site's own server). The distroless runtime starts again from the image, which has the file, "
+         "and a COPY cannot remove anything, so the builder stages the file as the stage left it, empty where "
+         "it was removed, and the runtime copies that over the image's. Done only for files the program reads "
+         "as a list of settings, where an empty file is the same as none (rules/dockerhub.yaml "
+         "`emptied_when_removed`)."),
+    Code("MIG538", Severity.INFO, "the source image's pass-through entrypoint script dropped",
+         "The final stage's ENTRYPOINT restates the source image's own entrypoint script (Docker Hub node's "
+         "`docker-entrypoint.sh`, php's `docker-php-entrypoint`), which does nothing but run its arguments, with "
+         "the image's program in front when the first is an option (for node also a file: `server.js` runs as "
+         "`node server.js`). The Chainguard image has no such script, so the ENTRYPOINT would fail to start; the "
+         "script is dropped and the command means what it meant: `ENTRYPOINT []` with the CMD as written, or the "
+         "program itself first where the script would have put it there. A Dockerfile that COPYs a script of that "
+         "name keeps it: that one is its own."),
     Code("MIG521", Severity.INFO, "shared libraries carried into the runtime",
          "Compiled dependencies link against shared libraries that the distroless runtime does not ship "
          "(and PHP extensions are modules plus an ini file). A builder step copies them under "

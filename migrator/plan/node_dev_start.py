@@ -7,13 +7,18 @@ and post- scripts, a shell's `-c` script): a package binary a script runs (`node
 `export`), and a TypeScript start file (`node src/index.ts`), which runs through a loader (ts-node, tsx) that is
 nearly always a devDependency. A module's package is its specifier's first part (`ts-node/register` -> ts-node,
 `@scope/pkg/sub` -> @scope/pkg). Without package.json a preloaded package may be a devDependency: that counts too.
+With package.json read, a program a script runs must be known to stay after the prune: a shell builtin, a program
+of the image (`on_image`), or one a runtime dependency installs (its own name, or the program package-lock.json or
+rules/npm-programs.yaml gives it). Any other (`my-server`, of no package known) may be a devDependency's: that
+counts too.
+cross-env, which sets variables for the command after it, is such a program itself.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from migrator.parse.words import split_words
 from migrator.plan.facts import shell_script
@@ -32,13 +37,24 @@ _NODE_VALUED = frozenset({"-C", "--conditions", "--input-type", "--title", "--en
                           "--experimental-default-type", "--redirect-warnings", "--report-dir", "--diagnostic-dir"})
 _SCRIPT_OPTIONS = frozenset({"-e", "--eval", "-p", "--print", "-c", "--check", "-i", "--interactive"})
 _CROSS_ENV = ("cross-env", "cross-env-shell")  # (npm packages that set VAR=value for the command after them)
+# what the shell of a package.json script (sh -c) runs itself, found on no PATH
+_SHELL_BUILTINS = frozenset({"cd", "export", "set", "unset", "exit", "eval", ".", "source", ":", "shift", "read",
+                             "return", "trap", "wait", "umask", "ulimit", "alias", "local", "readonly", "type",
+                             "true", "false", "test", "[", "echo", "printf", "if", "then", "else", "fi"})
+OnImage = Callable[[str], bool]
 
 
-def dev_needs(argv: Sequence[str], package: NodePackage | None, env: Mapping[str, str | None]) -> list[str]:
+def _nowhere(_: str) -> bool:
+    return False
+
+
+def dev_needs(argv: Sequence[str], package: NodePackage | None, env: Mapping[str, str | None],
+              on_image: OnImage = _nowhere) -> list[str]:
     """Why the start command `argv` would fail without devDependencies, one reason each (none: a prune is safe
-    as far as the command tells). `package`: package.json in the WORKDIR, when known; `env`: the stage's ENV."""
+    as far as the command tells). `package`: package.json in the WORKDIR, when known; `env`: the stage's ENV;
+    `on_image`: whether a program is on the runtime's PATH without node_modules (the image's, the Dockerfile's)."""
     reasons = list(_node_options_needs(env.get("NODE_OPTIONS"), package, "ENV NODE_OPTIONS"))
-    reasons += _command_needs(list(argv), package, False, 0, set())
+    reasons += _command_needs(list(argv), package, False, 0, set(), on_image)
     return list(dict.fromkeys(reasons))
 
 
@@ -54,55 +70,61 @@ def package_name(module: str) -> str | None:
 
 
 def _command_needs(words: list[str], package: NodePackage | None, in_script: bool, depth: int,
-                   seen: set[str]) -> Iterator[str]:
+                   seen: set[str], on_image: OnImage = _nowhere) -> Iterator[str]:
     """`in_script`: the command runs in a package.json script, where node_modules/.bin is on PATH."""
-    words, assigned = _unwrapped(words)
+    words, assigned, wrappers = _unwrapped(words)
     for value in assigned:
         yield from _node_options_needs(value, package, "NODE_OPTIONS")
+    for wrapper in wrappers if in_script else ():  # (cross-env is node_modules/.bin's, as the program after it)
+        yield from _program_needs(wrapper, package, on_image)
     if not words or depth > _MAX_DEPTH:
         return
     program, script = posixpath.basename(words[0]), shell_script(tuple(words))
     if script is not None:
-        yield from _script_needs(script, package, in_script, depth + 1, seen)
+        yield from _script_needs(script, package, in_script, depth + 1, seen, on_image)
     elif _NODE.match(program):
         yield from _node_needs(words[1:], package)
     elif program == "npx":
         yield from _binary_needs(next((w for w in words[1:] if not w.startswith("-")), ""), package, named=True)
     elif program in _RUNNERS:
-        yield from _runner_needs(program, words[1:], package, depth, seen)
-    elif "node_modules/.bin/" in words[0] or (in_script and "/" not in words[0]):
-        yield from _binary_needs(program, package, named="node_modules/.bin/" in words[0])
+        yield from _runner_needs(program, words[1:], package, depth, seen, on_image)
+    elif "node_modules/.bin/" in words[0]:
+        yield from _binary_needs(program, package, named=True)
+    elif in_script and "/" not in words[0]:
+        yield from _program_needs(program, package, on_image)
 
 
-def _unwrapped(words: list[str]) -> tuple[list[str], list[str]]:
+def _unwrapped(words: list[str]) -> tuple[list[str], list[str], list[str]]:
     """The command after `VAR=value` words, cross-env and the wrappers of the one table (`env`, `exec`, tini,
-    gosu USER...), and the values given to NODE_OPTIONS on the way."""
+    gosu USER...), the values given to NODE_OPTIONS on the way, and the cross-env programs passed."""
     from migrator.rewrite.wrappers import wrapper_words
 
     options: list[str] = []
+    packaged: list[str] = []
     while words:
+        packaged += [posixpath.basename(words[0])] if posixpath.basename(words[0]) in _CROSS_ENV else []
         taken = 1 if _ASSIGNMENT.match(words[0]) or posixpath.basename(words[0]) in _CROSS_ENV else 0
         taken = taken or wrapper_words(words, every=True)
         if not taken:
             break
         options += [word.split("=", 1)[1] for word in words[:taken] if word.startswith("NODE_OPTIONS=")]
         words = words[taken:]
-    return words, options
+    return words, options, packaged
 
 
 def _script_needs(script: str, package: NodePackage | None, in_script: bool, depth: int,
-                  seen: set[str]) -> Iterator[str]:
+                  seen: set[str], on_image: OnImage = _nowhere) -> Iterator[str]:
     from migrator.rewrite.shell_syntax import shell_assignments, simple_commands
 
     for assignment in shell_assignments(script):
         if assignment.name == "NODE_OPTIONS":
             yield from _node_options_needs(assignment.value, package, "NODE_OPTIONS")
     for command in simple_commands(script):
-        yield from _command_needs([*command.assignments, *command.words], package, in_script, depth, seen)
+        yield from _command_needs([*command.assignments, *command.words], package, in_script, depth, seen, on_image)
 
 
 def _runner_needs(tool: str, words: list[str], package: NodePackage | None, depth: int,
-                  seen: set[str]) -> Iterator[str]:
+                  seen: set[str], on_image: OnImage = _nowhere) -> Iterator[str]:
     """`npm start`, `npm run X`, `yarn X`, `pnpm exec X`: the scripts it runs (with npm's pre- and post- scripts),
     else the package binary (yarn and pnpm run one by name; `npm exec` too)."""
     operands = [w for w in words if not w.startswith("-")]
@@ -116,9 +138,9 @@ def _runner_needs(tool: str, words: list[str], package: NodePackage | None, dept
         for script in (f"pre{name}", name, f"post{name}"):
             if script in scripts and script not in seen:
                 seen.add(script)
-                yield from _script_needs(scripts[script], package, True, depth + 1, seen)
+                yield from _script_needs(scripts[script], package, True, depth + 1, seen, on_image)
     elif tool != "npm" or verb in ("exec", "x"):
-        yield from _binary_needs(name, package, named=verb in ("exec", "x"))
+        yield from _program_needs(name, package, on_image, named=verb in ("exec", "x"))
 
 
 def _binary_needs(name: str, package: NodePackage | None, named: bool = False) -> Iterator[str]:
@@ -135,6 +157,19 @@ def _binary_needs(name: str, package: NodePackage | None, named: bool = False) -
         return
     yield (f"the start command runs `{name}`, which package.json lists in devDependencies only" if owner == name else
            f"the start command runs `{name}`, a program of `{owner}`, which package.json lists in devDependencies only")
+
+
+def _program_needs(name: str, package: NodePackage | None, on_image: OnImage, named: bool = False) -> Iterator[str]:
+    """A program a script or runner runs by name: a devDependency's (as _binary_needs, told `named`), or, with
+    package.json read, one that is neither the shell's, nor the image's, nor known to be a runtime dependency's."""
+    yield from _binary_needs(name, package, named)
+    if package is None or name in _SHELL_BUILTINS or on_image(name):
+        return
+    owner = package.programs.get(name, name)
+    if owner not in package.dependencies:
+        yield (f"the start command runs `{name}`, which no package package.json names is known to install (a "
+               "program of another name than its package's is known from package-lock.json, or the well-known ones "
+               "of rules/npm-programs.yaml), so it may be a devDependency's")
 
 
 def _node_needs(arguments: list[str], package: NodePackage | None) -> Iterator[str]:

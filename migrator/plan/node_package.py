@@ -32,7 +32,7 @@ class NodePackage:
     workspaces: dict[str, dict[str, str]] = field(default_factory=dict)  # a workspace's name -> its scripts
     dev_only: frozenset[str] = frozenset()  # packages in devDependencies and not in dependencies
     # program -> the package that installs it in node_modules/.bin, where it is not the package's name (`tsc` ->
-    # typescript), from package-lock.json next to package.json
+    # typescript), from package-lock.json next to package.json, else rules/npm-programs.yaml
     programs: dict[str, str] = field(default_factory=dict)
     # every package package.json names (dependencies, devDependencies, optionalDependencies): their programs are
     # what an install puts in node_modules/.bin
@@ -56,11 +56,18 @@ def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildCon
     if data is None or source is None:
         return None
     folder = posixpath.dirname(source)
+    named = frozenset().union(*(_names(data.get(key)) for key in _DEPENDENCY_KEYS))
     return NodePackage(directory, _scripts(data), _plug_n_play(files, folder, data),
                        _workspaces(files, folder, data.get("workspaces")),
                        frozenset(_names(data.get("devDependencies")) - _names(data.get("dependencies"))),
-                       _lock_programs(files, folder),
-                       frozenset().union(*(_names(data.get(key)) for key in _DEPENDENCY_KEYS)))
+                       _known_programs(rules, named) | _lock_programs(files, folder), named)
+
+
+def _known_programs(rules: RuleSet, named: frozenset[str]) -> dict[str, str]:
+    """{program: package} of rules/npm-programs.yaml, for the packages package.json names (`nest`: @nestjs/cli)."""
+    table = rules.runtime_libs.get("npm_programs", {})
+    return {program: owner for program, owners in table.items()
+            for owner in [next((o for o in owners if o in named), None)] if owner is not None}
 
 
 def _lock_programs(files: BuildContext, folder: str) -> dict[str, str]:

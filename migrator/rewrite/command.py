@@ -81,6 +81,7 @@ class StageKnowledge:
     tools: list[MissingTool] = field(default_factory=list)  # commands it runs that its image lacks
     tools_placed: bool = False  # their packages were added to an apk add (second pass)
     image_name: str = ""  # the Chainguard image the stage is built on, for messages
+    image_tag: str = ""  # its tag (latest-fpm-dev): which language stream it serves
     source_image: str = ""  # the image the original stage was built on (openjdk:8-jdk), for messages
     # the original stage's source repository (`node`, `bitnami/php-fpm`; "" for scratch or another stage's output):
     # which source-image paths (dockerhub_paths) are its own; None: not known, all of them

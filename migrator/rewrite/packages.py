@@ -387,10 +387,23 @@ def package_file_finding(line: int, what: str, kept: str = "left as written") ->
 def not_in_wolfi(family: str, name: str) -> str:
     from migrator.rules.wolfi import similar_names
 
-    close = similar_names(name)
-    hint = f"; Wolfi has {', '.join(close)}" if close else ""
+    hint = _hint(name)
+    if hint is None:
+        close = similar_names(name)
+        hint = f"; Wolfi has {', '.join(close)}" if close else ""
     return (f"{family} package `{name}` is not a Wolfi package name: `apk add` refuses it and the build fails"
             f"{hint}. Map it to a Wolfi package with --rules, or build it in the builder")
+
+
+def _hint(name: str) -> str | None:
+    """What rules/package-patterns.yaml `hints` say of a name no pattern maps (a PGDG extension Wolfi lacks)."""
+    from migrator.rules.data import builtin_data
+
+    for entry in builtin_data("package-patterns.yaml").get("hints") or []:
+        match = re.match(entry["match"], name)
+        if match is not None:
+            return f"; {match.expand(entry['hint'])}"
+    return None
 
 
 def _unsupported(cmd: Cmd, why: str) -> Outcome:

@@ -75,6 +75,9 @@ def wolfi_extension(name: str, ctx: Context) -> tuple[str, ...] | None:
     from migrator.rewrite.equivalents import newest_numbered
     from migrator.rules.wolfi import is_wolfi_name
 
+    stream = served_php(ctx)
+    if stream is not None and stream in ctx.rules.runtime_libs.get("php_builtin", {}).get(name, ()):
+        return ()
     known = ctx.rules.runtime_libs.get("php_extensions", {})
     if name in known:
         return tuple(known[name])
@@ -88,6 +91,30 @@ def wolfi_extension(name: str, ctx: Context) -> tuple[str, ...] | None:
     return None
 
 
+def served_php(ctx: Context) -> str | None:
+    """The PHP stream of the stage's image (8.5 on php:latest-fpm-dev), or None off a php image."""
+    if ctx.stage.image_name != "php":
+        return None
+    stream = ctx.rules.served_version("php", ctx.stage.image_tag or "latest")
+    return stream if stream[:1].isdigit() else None
+
+
+def _off_stream(packages: list[str], stream: str | None) -> dict[str, tuple[str, ...]]:
+    """The virtual names (php-opcache) no package of the image's PHP stream provides -> the streams' packages
+    that do: apk would install another stream's module and PHP beside the image's."""
+    from migrator.rules.wolfi import providers
+
+    if stream is None:
+        return {}
+    found: dict[str, tuple[str, ...]] = {}
+    for package in packages:
+        built = providers(package)
+        if built and all(p.startswith("php-") for p in built) and not any(
+                p.startswith(f"php-{stream}-") for p in built):
+            found[package] = built
+    return found
+
+
 def _install(cmd: Cmd, ctx: Context) -> Outcome:
     names = _extensions(cmd)
     resolved = {n: wolfi_extension(n, ctx) for n in names or []}
@@ -99,8 +126,18 @@ def _install(cmd: Cmd, ctx: Context) -> Outcome:
                    "package (`apk search php-`) or build it with phpize in the builder")
         return Outcome(fails=True, findings=[codes.DOCKERHUB_HELPER_LEFT.finding(cmd.line, message)])
     packages = list(dict.fromkeys(p for found in resolved.values() for p in found or ()))
+    stream = served_php(ctx)
+    if off := _off_stream(packages, stream):
+        listed = "; ".join(f"{virtual} is built only as {', '.join(built)}" for virtual, built in off.items())
+        message = (f"`{_text(cmd)}` left as written: {listed}, not for the PHP {stream} "
+                   f"{ctx.stage.image_name}:{ctx.stage.image_tag} serves, so `apk add` would bring another PHP "
+                   "beside it (or fail on the conflict) and the RUN fails. Leave the extension out if PHP "
+                   f"{stream} has it built in, or build it with phpize in the builder")
+        return Outcome(fails=True, findings=[codes.DOCKERHUB_HELPER_LEFT.finding(cmd.line, message)])
     builtin = [n for n, found in resolved.items() if found == ()]
     note = f"; {', '.join(builtin)} compiled into Wolfi's php" if builtin else ""
+    if builtin and stream is not None:
+        note += f" {stream}"
     if not packages:
         message = f"`{_text(cmd)}` removed: nothing to install{note}"
         return Outcome(remove=True, findings=[codes.DOCKERHUB_HELPER_TRANSLATED.finding(cmd.line, message)])

@@ -27,7 +27,7 @@ from migrator.rewrite.uncarried import SYSTEM_DIRECTORIES as _SYSTEM_DIRECTORIES
 from migrator.rewrite.uncarried import build_inputs, consumed, safe_written_files, touched_files, uncarried
 from migrator.rewrite.volumes import once_each
 from migrator.rewrite.workdir import relies_on_default
-from migrator.rules.loader import ChainguardImage, RuleSet
+from migrator.rules.loader import ChainguardImage, RuleSet, UpstreamDefaults
 
 TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ class RuntimeContext:
     source_shell: str | None = None  # the original image's shell: bash | sh | none
     files: BuildContext = field(default_factory=lambda: BuildContext(None))  # the build context on disk
     staged: StagedFile | None = None  # the original file's stages
+    upstream: UpstreamDefaults | None = None  # what the ORIGINAL base image sets (rules: upstream)
 
     def own_user(self) -> str | None:
         """The USER of a stage that copies its own /etc/passwd, as written (_runtime_user keeps it): that file
@@ -110,6 +111,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     # (a build output installed and then removed, `cp /out/app /usr/local/bin/ && rm -rf /out`: not in the builder)
     removed = gone_at_end(facts)
     wanted: list[Copy] = [copy for copy in plan.copies if not removed(copy.source)]
+    dropped = _image_script_path(context)  # (`ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]`: dropped, not copied)
     if plan.copy_app_dirs:
         if _builder_has_workdir(context):
             wanted.append(Copy(facts.workdir, facts.workdir))
@@ -119,7 +121,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
                 wanted.append(Copy(destination, destination, root_owned=root_owned_program(facts, destination)))
         owned = set(made_data_directories(facts))  # (the app wrote there as root: now as uid 65532)
         wanted += [Copy(path, path, chown=path in owned) for path in made_directories(facts)]
-        wanted += [c for c in _absolute_paths_the_command_runs(facts) if not removed(c.source)]
+        wanted += [c for c in _absolute_paths_the_command_runs(facts) if not removed(c.source) and c.source != dropped]
     else:
         wanted += _copied_files_the_command_uses(facts)
         # what the original final stage received besides its build inputs (config, scripts, assets):
@@ -505,6 +507,8 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         flags = [f"--from={builder}", *([chown.strip()] if chown else [])]
         paths = [_path_word(context.facts, copy.source), _path_word(context.facts, destination)]
         lines.append(copy_instruction("COPY", flags, paths, context.newline))
+    lines += [copy_instruction("COPY", [f"--from={builder}"], [c.source, c.destination], context.newline)
+              for c in context.plan.last_copies]  # (an image file the stage removed: rewrite/removed_files.py)
     return lines
 
 
@@ -614,6 +618,8 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
                                   sh_runs_scripts=context.image.shell and context.source_shell != "bash")
         context.findings += outcome.findings
         written = outcome.argv or instruction.json_args() or []
+        if keyword == "ENTRYPOINT" and (dropped := _image_script_dropped(written, instruction, context)) is not None:
+            outcome.argv = written = dropped
         moved = _moved_programs(written, instruction.line, context)
         ported = _ported_launcher(moved or written, context)
         if ported is not None:
@@ -663,6 +669,31 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         context.findings.append(finding("MIG525", instruction.line, "SHELL dropped from the runtime stage"))
         return []
     return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
+
+
+def _image_script_path(context: RuntimeContext) -> str | None:
+    """The path of the source image's pass-through entrypoint script the ENTRYPOINT names, which is dropped."""
+    from migrator.rewrite.image_scripts import is_image_script
+
+    entrypoint = context.facts.entrypoint
+    words = entrypoint.json_args() if entrypoint is not None else None
+    if not words or not words[0].startswith("/") or not is_image_script(words[0], context.upstream, context.facts,
+                                                                          context.image):
+        return None
+    return words[0]
+
+
+def _image_script_dropped(argv: list[str], entrypoint: Instruction, context: RuntimeContext) -> list[str] | None:
+    """The ENTRYPOINT without the source image's pass-through script (image_scripts), with its finding."""
+    from migrator.rewrite.image_scripts import without_image_script
+
+    cmd = context.facts.cmd
+    cmd_argv = (cmd.json_args() or ["/bin/sh"]) if cmd is not None and entrypoint.json_args() is not None else None
+    dropped = without_image_script(argv, cmd_argv, entrypoint.line, context.upstream, context.facts, context.image)
+    if dropped is None:
+        return None
+    context.findings.append(dropped[1])
+    return dropped[0]
 
 
 def _script_it_cannot_run(instruction: Instruction, context: RuntimeContext) -> str | None:

@@ -36,6 +36,7 @@ from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_
 from migrator.rewrite.nginx_listen import rewrite_listen_80
 from migrator.rewrite.onbuild import foreign_package_manager
 from migrator.rewrite.python_layout import port_site_packages
+from migrator.rewrite.removed_files import carry_removals
 from migrator.rewrite.rootless import chown_copies, prepare_split
 from migrator.rewrite.rootness import root_reason
 from migrator.rewrite.run import translate_run
@@ -83,6 +84,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
     out.findings += rewrite_listen_80(plan, runtime_plan, _final_image(plan, runtime_plan))
+    out.findings += carry_removals(plan, runtime_plan, _final_image(plan, runtime_plan))
     inserts = _inserts_by_line(runtime_plan)
     edits = {e.line: e for e in runtime_plan.builder_edits} if runtime_plan else {}
     for stage in plan.staged.stages if edits else []:
@@ -508,6 +510,7 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
         plan=runtime_plan,
         image=plan.rules.image_model(image),
         source_entrypoint=entrypoint,
+        upstream=upstream,
         newline=newline,
         rules=plan.rules,
         ecosystem=stage_plan.ecosystem,
@@ -926,6 +929,7 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
                 copied |= {posixpath.basename(w.rstrip("/")) for w in instruction.body.split()}
         stage = stage.parent
     knowledge.image_name = image_name(image)
+    knowledge.image_tag = image.rsplit("/", 1)[-1].split("@")[0].partition(":")[2] or "latest"
     model = plan.rules.image_model(image)
     knowledge.tools = missing_tools(probe.uses, model, installed, copied)
     if (started := _start_command_line(plan, stage_plan)) is not None:  # it runs on this image, which has apk

@@ -66,7 +66,8 @@ def source_package(name: Any, where: str, family: Any) -> str:
 
 
 def section_entry(section: str, name: Any, value: Any, origin: str) -> list[str]:
-    """One entry of libraries / dev_packages / python / ruby / node / php / php_extensions / program_packages."""
+    """One entry of libraries / dev_packages / python / ruby / node / php / php_extensions / php_builtin /
+    program_packages / npm_programs."""
     where = f"{origin}: {section} entry {name!r}"
     if section in ("libraries", "dev_packages", "program_packages"):
         wolfi_package(name, f"{origin}: {section} key")
@@ -76,9 +77,28 @@ def section_entry(section: str, name: Any, value: Any, origin: str) -> list[str]
         raise _fail(where, value, "a list")
     if section == "libraries":
         return [path(v, where) for v in value or []]
+    if section == "php_builtin":  # the PHP streams (8.5) whose php has the extension compiled in
+        return [_php_stream(v, where) for v in value or []]
     if section == "program_packages":  # the source distributions' names
         return [source_package(v, where, "source") for v in value or []]
+    if section == "npm_programs":  # the npm packages whose node_modules/.bin has the program
+        return [_npm_package(v, where) for v in value or []]
     return wolfi_packages(value, where)
+
+
+_PHP_STREAM = lazy_re(r"^\d+\.\d+$")
+
+
+def _php_stream(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _PHP_STREAM.match(value):
+        raise _fail(where, value, "a PHP stream such as \"8.5\" (a quoted string)")
+    return value
+
+
+def _npm_package(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _ECOSYSTEM_PACKAGE.match(value):
+        raise _fail(where, value, "an npm package name")
+    return value
 
 
 def path(value: Any, where: str) -> str:

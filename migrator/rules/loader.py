@@ -223,6 +223,9 @@ class UpstreamDefaults:
     # /data), not an app directory: a stage adds files to it, and only those are the app's
     server_workdir: bool = False
     user: str | None = None  # the USER the image runs as when it is not root (Red Hat's s2i images: 1001)
+    # the entrypoint script only execs its arguments, with this program in front when the first is an option or
+    # not a program (node's docker-entrypoint.sh: `node server.js` as is, `server.js` as `node server.js`)
+    entrypoint_execs: str | None = None
 
 
 def builtin_rules_dir() -> Path:
@@ -236,7 +239,7 @@ def builtin_rules_dir() -> Path:
 def builtin_rule_files() -> list[Path]:
     root = builtin_rules_dir()
     files = [root / "images.yaml", root / "runtime-libs.yaml", root / "chainguard-images.yaml",
-             root / "php-extensions.yaml"]
+             root / "php-extensions.yaml", root / "npm-programs.yaml"]
     files += sorted((root / "packages").glob("*.yaml"))
     return [f for f in files if f.is_file()]
 
@@ -397,8 +400,8 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
 
     known = {
         "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
-        "build_tools", "php_extensions", "busybox_applets", "dev_programs", "languages", "dockerhub_paths",
-        "upstream", "program_packages",
+        "build_tools", "php_extensions", "php_builtin", "busybox_applets", "dev_programs", "languages",
+        "dockerhub_paths", "upstream", "program_packages", "npm_programs",
     }
     for key in data:
         if key not in known:
@@ -428,7 +431,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
             raise MigratorError(f"{origin}: 'build_tools' must be a list of Wolfi package names")
         ruleset.build_tools |= {checks.wolfi_package(t, f"{origin}: build_tools") for t in tools}
     for section in ("libraries", "dev_packages", "python", "ruby", "node", "php", "php_extensions",
-                    "program_packages"):
+                    "php_builtin", "program_packages", "npm_programs"):
         entries = data.get(section)
         if entries is None:
             continue
@@ -519,7 +522,7 @@ def _dockerhub_images(path: str, value: dict[str, Any], origin: str) -> tuple[tu
 
 
 _UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers",
-                  "server_workdir", "user"}
+                  "server_workdir", "user", "entrypoint_execs"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -543,6 +546,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         servers=tuple(checks.words(raw.get("servers"), f"{where}: servers")),
         server_workdir=checks.boolean(raw.get("server_workdir"), f"{where}: server_workdir", False),
         user=str(raw["user"]) if raw.get("user") is not None else None,
+        entrypoint_execs=str(raw["entrypoint_execs"]) if raw.get("entrypoint_execs") is not None else None,
     )
 
 

@@ -65,6 +65,7 @@ class BuilderEdit:
 class RuntimePlan:
     image: str | None = None  # overrides the image rule's runtime image (full reference)
     copies: list[Copy] = field(default_factory=list)
+    last_copies: list[Copy] = field(default_factory=list)  # copied after all others, over what they put there
     env: list[str] = field(default_factory=list)  # `KEY=value` pairs for one ENV line in the runtime
     builder_inserts: list[BuilderInsert] = field(default_factory=list)
     builder_appends: list[str] = field(default_factory=list)  # instructions appended to the builder

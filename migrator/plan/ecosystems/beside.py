@@ -50,14 +50,23 @@ def resolve_where_run(command: Command, context: EcosystemContext, word: str) ->
 
 
 def made_beside_the_app(context: EcosystemContext, made: Sequence[tuple[str | None, str]]) -> list[Copy]:
-    """Copies of each (directory, name) the stage's installs made, for a directory outside the WORKDIR (which
-    the runtime copies whole) where the stage copied files of its own: the app lives there."""
+    """Copies of each (directory, name) the stage's installs made, for a directory the runtime does not copy whole
+    (one outside the WORKDIR, or `/`: a file without WORKDIR) where the stage copied files of its own: the app lives
+    there (in `/`: a file it copied right there, `COPY package.json .` -> /package.json)."""
     facts = context.facts
     copies: list[Copy] = []
+    # (what a COPY put there: files it names, and a tree under names it does not show, `COPY . /srv/`, `COPY . .`)
+    landed = [*facts.copy_destinations, *(target for _, target in facts.unplaced_copies)]
     for directory, name in made:
-        if directory is None or directory in (facts.workdir, "/") or "$" in directory:
+        if directory is None or (directory == facts.workdir and directory != "/") or "$" in directory:
             continue
-        if any(d == directory or d.startswith(directory.rstrip("/") + "/") for d in facts.copy_destinations):
+        if any(_app_file_in(d, directory) for d in landed):
             path = f"{directory.rstrip('/')}/{name}"
             copies.append(Copy(path, path))
     return list(dict.fromkeys(copies))
+
+
+def _app_file_in(destination: str, directory: str) -> bool:
+    if directory == "/":
+        return posixpath.dirname(destination.rstrip("/") or "/") == "/"
+    return destination == directory or destination.startswith(directory.rstrip("/") + "/")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable
+
 from migrator.parse.options import operands, scan
 from migrator.parse.words import shell_word
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
@@ -72,7 +75,8 @@ class Node:
         commands = [instruction_argv(i) for i in started]
         if facts.entrypoint is not None and facts.cmd is not None and facts.entrypoint.json_args() is not None:
             commands.insert(0, commands[0] + commands[1])  # (`ENTRYPOINT ["node"]` with `CMD ["src/index.ts"]`)
-        reasons = [reason for argv in commands for reason in dev_needs(argv, package, facts.env)]
+        on_image = _on_the_runtime(context)
+        reasons = [reason for argv in commands for reason in dev_needs(argv, package, facts.env, on_image)]
         if not reasons:
             return False
         line = started[-1].line if started else facts.stage.from_item.line
@@ -110,12 +114,43 @@ class Node:
         return plan
 
 
+def _on_the_runtime(context: EcosystemContext) -> Callable[[str], bool]:
+    """Whether a program a start script runs is on the runtime's PATH without node_modules/.bin: the image's own
+    (busybox's applets, npm), or a file the Dockerfile makes (a COPY, a RUN that writes it)."""
+    from migrator.plan.placed_programs import made_by_dockerfile
+
+    image = context.rules.image_model(context.runtime_image) if context.runtime_image else None
+    return lambda name: (image is not None and image.has_program(name)) or made_by_dockerfile(context.facts, name)
+
+
 def _modules_beside_the_app(context: EcosystemContext) -> list[Copy]:
     """`COPY package.json server.js /srv/` + `RUN cd /srv && npm install` (or `npm ci --prefix /srv`, `yarn --cwd
-    /srv install`, `pnpm -C /srv install`): node_modules is made beside the files the stage copied there."""
+    /srv install`, `pnpm -C /srv install`): node_modules is made beside the files the stage copied there. One made
+    where node looks is the app's too: where NODE_PATH says (`npm install --prefix /opt/deps express` with
+    NODE_PATH=/opt/deps/node_modules), or in a directory above the WORKDIR (an install in `/` before `WORKDIR /app`),
+    which node searches from the app's files up to `/`."""
     installs = [c for c in context.commands("npm", "pnpm", "yarn")
-                if _subcommand(c.words) in ("ci", "install", "i", "") and _creates_tree(c)]
-    return made_beside_the_app(context, [(_install_directory(c, context), "node_modules") for c in installs])
+                if _subcommand(c.words) in ("ci", "install", "i", "", "add") and _installs_locally(c)]
+    made = [(_install_directory(c, context), "node_modules") for c in installs]
+    looked_in = {posixpath.normpath(p) for p in (context.facts.env.get("NODE_PATH") or "").split(":")
+                 if p.startswith("/") and "$" not in p}
+    workdir = context.facts.workdir
+    searched = [Copy(path, path) for directory, name in made if directory is not None
+                for path in [posixpath.join(directory, name)]
+                if (path in looked_in or (_inside(workdir, directory) and directory != workdir))
+                and (workdir == "/" or not _inside(path, workdir))]
+    return list(dict.fromkeys([*made_beside_the_app(context, made), *searched]))
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def _installs_locally(command: Command) -> bool:
+    """An install that makes node_modules where it runs: the tree package.json describes, or packages it names;
+    not a global one (`npm install -g`), which goes to the image's prefix."""
+    scanned = scan(_after_subcommand(command.words), _VALUED_SHORT, _VALUED_LONG)
+    return not scanned.has("-g", "--global")
 
 
 def _subcommand(words: tuple[str, ...]) -> str:
