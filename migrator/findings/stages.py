@@ -381,6 +381,18 @@ CODES: tuple[Code, ...] = (
          "copies, or the interpreter with a script. A Ruby app's command runs through bundler as a rule (`bundle "
          "exec puma`), which the distroless ruby image has not, nor a shell: such a stage runs on ruby's -dev "
          "image instead, and MIG541 says how to leave it."),
+    Code("MIG591", Severity.WARNING, "a RUN leaves data for the app in a directory this tool cannot tell",
+         "A RUN of the original final stage runs a program that leaves data the app reads at run time: NLTK "
+         "data (`python -m nltk.downloader`), Hugging Face or PyTorch Hub models fetched into a cache, Django's "
+         "`collectstatic` output. The runtime stage of a split copies the app and its dependencies, so the tool "
+         "copies that data too, from where the program writes it: the directory the command names (`-d`, "
+         "`--cache-dir`, `cache_dir=`), the ENV that sets it (NLTK_DATA, HF_HOME, TORCH_HOME, STATIC_ROOT), the "
+         "app's settings (Django's STATIC_ROOT in the settings modules of the build context), or the program's "
+         "default under the HOME of the user the RUN ran as, which lands in the runtime user's HOME, where the "
+         "program looks at run time (rules/run-data.yaml). Caches the program writes to at run time go to the "
+         "runtime user. When none of these says where (a variable whose value the file does not show, no build "
+         "context to read the settings from), this warning names the RUN: without that directory the app fails "
+         "on first use (NLTK's LookupError, static files answering 404) or downloads again at run time."),
     Code("MIG561", Severity.WARNING, "files of the original final stage are not in the runtime",
          "The runtime stage of a split carries what the app needs: its build output, its working directory, "
          "files its command names, files copied in that no build step reads, and files `touch` creates. A path "
