@@ -122,7 +122,13 @@ CODES: tuple[Code, ...] = (
         "as for a Gradle wrapper out of reach (MIG222); a Gemfile read from disk without a `ruby` line of another "
         "version leaves only MIG220's warning. Give the build context with `--context DIR`, migrate with "
         "`--tag-policy keep` for an organisation registry that serves the pinned version, or move the app (the "
-        "file and its Gemfile.lock) to the version `latest` serves.",
+        "file and its Gemfile.lock) to the version `latest` serves. A Python project pins its interpreter the "
+        "same way, read from the build context on disk where the stage copies or mounts it: `requires-python` "
+        "in pyproject.toml (uv, pdm, `pip install .`), Poetry's `python` dependency, and for uv `.python-version` "
+        "(or `uv python pin`), UV_PYTHON and `--python`. When the stage's python does not meet it, poetry, pdm "
+        "and pip refuse to install the project (the build fails), and uv downloads a managed CPython into the "
+        "builder (~/.local/share/uv/python) that the virtualenv's interpreter links to and the runtime lacks (the "
+        "app cannot start); the start check says the runtime is broken either way.",
     ),
     Code(
         "MIG222", Severity.ERROR, "the build's Gradle cannot run on the Java the latest image serves",
@@ -151,7 +157,18 @@ CODES: tuple[Code, ...] = (
         "with `--tag-policy keep` for an organisation registry that serves the pinned Java.",
     ),
     Code(
-        "MIG224", Severity.WARNING, "the program the static runtime runs is built dynamically on the builder",
+        "MIG224", Severity.WARNING, "uv told to use the image's python instead of the .python-version one",
+        "The build context's `.python-version` (which `uv init` fills with the developer's own Python) asks uv "
+        "for another version than the stage's Chainguard python serves, while the project's `requires-python` "
+        "(pyproject.toml) allows the image's version. uv would download the pinned CPython into the builder "
+        "(~/.local/share/uv/python) and link the virtualenv to it, which the runtime image does not have: the "
+        "app could not start. The uv command gets `--python python3`, so uv builds the virtualenv on the image's "
+        "python (the runtime's). The app now runs on that version (MIG220 says which): check it, update "
+        "`.python-version`, or migrate with `--tag-policy keep` for an organisation registry that serves the "
+        "pinned one. A pin the project's requirement holds to is MIG221.",
+    ),
+    Code(
+        "MIG227", Severity.WARNING, "the program the static runtime runs is built dynamically on the builder",
         "The final stage was `scratch` or distroless/static (no libc), which maps to static:latest, and it copies "
         "a program from a build that links glibc dynamically on its Chainguard builder: go:latest-dev has gcc, so "
         "cgo is on (golang:*-alpine had no C compiler, so its `go build` was static), and rust:latest-dev targets "
@@ -161,16 +178,16 @@ CODES: tuple[Code, ...] = (
         "`RUSTFLAGS=\"-C target-feature=+crt-static\"`), which rules/static-builds.yaml recognises.",
     ),
     Code(
-        "MIG225", Severity.INFO, "CGO_ENABLED=0 written where the source image had no C compiler",
+        "MIG228", Severity.INFO, "CGO_ENABLED=0 written where the source image had no C compiler",
         "A `go build` on golang:*-alpine, which has no C compiler, builds with cgo off: a static program, which "
         "the final `scratch` or distroless/static stage runs. The Chainguard go image has gcc, so the same build "
         "would turn cgo on and link glibc dynamically (any program that imports net or os/user), which "
         "static:latest cannot start. `ENV CGO_ENABLED=0` is written before the build, which is what the source "
         "image did implicitly; a stage that installs a C compiler (`apk add gcc`) had cgo on, and gets the "
-        "glibc-dynamic runtime instead (MIG224).",
+        "glibc-dynamic runtime instead (MIG227).",
     ),
     Code(
-        "MIG226", Severity.WARNING, "a .NET runtime with ICU, as the app is not known to be globalization-invariant",
+        "MIG229", Severity.WARNING, "a .NET runtime with ICU, as the app is not known to be globalization-invariant",
         "A .NET app loads ICU at start and aborts without it (\"Couldn't find a valid ICU package installed on the "
         "system\") unless it runs globalization-invariant. runtime-deps (Debian, Ubuntu) ships ICU; glibc-dynamic, "
         "which it maps to, does not. The runtime stays glibc-dynamic when the app is known to be invariant: the "

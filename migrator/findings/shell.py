@@ -335,7 +335,10 @@ INTERPRETER_VERSION_NAME = Code(
     "newest on `latest`: rules/wolfi/versions.yaml), so the versioned name of any other version is not found: "
     "the build stops at that RUN, or the container does not start. The name is changed to the image's own "
     "(`python3`, `pip3`), which the virtualenv migrator puts first on PATH provides as well (a versioned name "
-    "would also have bypassed it). The program now runs on the image's version: MIG220 says which, and "
+    "would also have bypassed it). A path inside a virtualenv a migrated stage makes (`/venv/bin/python3.11`) "
+    "is renamed the same way (`/venv/bin/python3`): the image's python makes that virtualenv, and its bin/ has "
+    "python, python3 and that version's name only. The program now runs on the image's version: MIG220 says "
+    "which, and "
     "`--tag-policy keep` keeps the pinned one (whose image has the versioned name: nothing is changed then).",
 )
 

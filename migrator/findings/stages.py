@@ -315,7 +315,8 @@ CODES: tuple[Code, ...] = (
          "the PATH (or at its path under WORKDIR) in the image and in what COPY/ADD put there. This one "
          "cannot start: the program is not in the image and nothing copies it, a shell script is started "
          "on an image without a shell, a script's `#!/usr/bin/env python` line names env on an image "
-         "without env (the distroless images have none), or the arguments do not fit (`java app.jar` "
+         "without env (the distroless images have none), a script's `#!` line names an interpreter path the "
+         "stage does not have (`#!/opt/conda/bin/python`), or the arguments do not fit (`java app.jar` "
          "without `-jar`). No "
          "other Chainguard runtime fixed it. The message names the program and why; port that part by "
          "hand (start the program directly, copy it from the builder, or choose another runtime)."),
@@ -385,6 +386,18 @@ CODES: tuple[Code, ...] = (
          "copies, or the interpreter with a script. A Ruby app's command runs through bundler as a rule (`bundle "
          "exec puma`), which the distroless ruby image has not, nor a shell: such a stage runs on ruby's -dev "
          "image instead, and MIG541 says how to leave it."),
+    Code("MIG591", Severity.WARNING, "a RUN leaves data for the app in a directory this tool cannot tell",
+         "A RUN of the original final stage runs a program that leaves data the app reads at run time: NLTK "
+         "data (`python -m nltk.downloader`), Hugging Face or PyTorch Hub models fetched into a cache, Django's "
+         "`collectstatic` output. The runtime stage of a split copies the app and its dependencies, so the tool "
+         "copies that data too, from where the program writes it: the directory the command names (`-d`, "
+         "`--cache-dir`, `cache_dir=`), the ENV that sets it (NLTK_DATA, HF_HOME, TORCH_HOME, STATIC_ROOT), the "
+         "app's settings (Django's STATIC_ROOT in the settings modules of the build context), or the program's "
+         "default under the HOME of the user the RUN ran as, which lands in the runtime user's HOME, where the "
+         "program looks at run time (rules/run-data.yaml). Caches the program writes to at run time go to the "
+         "runtime user. When none of these says where (a variable whose value the file does not show, no build "
+         "context to read the settings from), this warning names the RUN: without that directory the app fails "
+         "on first use (NLTK's LookupError, static files answering 404) or downloads again at run time."),
     Code("MIG561", Severity.WARNING, "files of the original final stage are not in the runtime",
          "The runtime stage of a split carries what the app needs: its build output, its working directory, "
          "files its command names, files copied in that no build step reads, and files `touch` creates. A path "
@@ -523,7 +536,11 @@ CODES: tuple[Code, ...] = (
          "rest keeps yarn on the -dev image (MIG575); a Ruby binstub starts as "
          "`ruby bin/x` because the ruby image has no /usr/bin/env, and so a script started by its path "
          "(`./manage.py`, `/app/server.js`) starts through the interpreter of its language (`python "
-         "./manage.py`), which runs it whatever its `#!` line says. The command a program starts from its own "
+         "./manage.py`), which runs it whatever its `#!` line says. A build-context script whose `#!` line names "
+         "the interpreter where Docker Hub's image keeps it (`#!/usr/local/bin/python`, `/usr/local/bin/node`), "
+         "which the Chainguard image does not have, starts through the image's interpreter too (`CMD [\"worker\"]` "
+         "-> `[\"python\", \"/usr/local/bin/worker\"]`: the virtualenv's python, first on the PATH). The command a "
+         "program starts from its own "
          "arguments with execve gets the same port (Rails' thruster: `./bin/thrust ./bin/rails server` -> `ruby "
          "./bin/thrust ruby ./bin/rails server`; under `bundle exec` only what thruster starts, as Bundler loads a "
          "binstub into its own Ruby process); a jar under the distroless java entrypoint keeps `-jar`."),

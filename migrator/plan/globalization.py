@@ -43,7 +43,7 @@ def carried_runtime_env(plan: StagePlan, root: StagePlan, rules: RuleSet, image:
 def choose_icu_runtime(plan: StagePlan, root: StagePlan, rules: RuleSet, options: Options,
                        files: BuildContext) -> None:
     """A .NET final stage whose runtime has no ICU, for an app not known to be globalization-invariant: the
-    runtime becomes one with ICU (W MIG226), or the app would abort at start."""
+    runtime becomes one with ICU (W MIG229), or the app would abort at start."""
     from migrator.plan.images import image_name
 
     runtime = plan.runtime_override or (plan.image if not plan.split else None) or root.runtime_choice
@@ -68,7 +68,7 @@ def choose_icu_runtime(plan: StagePlan, root: StagePlan, rules: RuleSet, options
     source = root.stage.ref.familiar if root.stage.ref else "the source image"
     why = (f"{project} does not set <InvariantGlobalization>true</InvariantGlobalization>" if project else
            "no project file in the build context says that the app is globalization-invariant")
-    plan.findings.append(finding("MIG226", plan.stage.from_item.line, (
+    plan.findings.append(finding("MIG229", plan.stage.from_item.line, (
         f"{_ICU_RUNTIME}, not {image_name(runtime)}:latest: {source} ships ICU, which .NET loads at start, and "
         f"{image_name(runtime)} has none (the app would abort: \"Couldn't find a valid ICU package\"); {why}. "
         f"dotnet-runtime has ICU; set InvariantGlobalization in the project (or ENV {INVARIANT}=true) to run on "

@@ -44,7 +44,7 @@ class StagePlan:
     package_pins: tuple[tuple[str, str], ...] = ()  # single stage: Wolfi name -> its stream's (RuntimeOverride.pins)
     shell_for_runs: bool = False  # a build stage moved to a -dev image for the RUNs of stages built on it
     # final stage: what goes into the stages it copies from, before an instruction of theirs (original line ->
-    # instruction): `ENV CGO_ENABLED=0` before the `go build` its static runtime runs (MIG225)
+    # instruction): `ENV CGO_ENABLED=0` before the `go build` its static runtime runs (MIG228)
     inserts_before: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -374,7 +374,7 @@ def _with_binary_runtime(choice: ImageChoice, stage: Stage, earlier: list[StageP
 def _static_runtime_checked(choice: ImageChoice, plan: StagePlan, earlier: list[StagePlan],
                             options: Options) -> ImageChoice:
     """A final stage on static:latest (from scratch, distroless/static) that copies a program from a build that
-    links glibc dynamically on its Chainguard builder (MIG224): glibc-dynamic, or the program cannot start."""
+    links glibc dynamically on its Chainguard builder (MIG227): glibc-dynamic, or the program cannot start."""
     from migrator.plan.static_builds import dynamic_builds
     from migrator.rewrite.writer import facts_with_parents
 
@@ -387,7 +387,7 @@ def _static_runtime_checked(choice: ImageChoice, plan: StagePlan, earlier: list[
             continue
         for build in builds:
             runtime = "glibc-dynamic:latest"
-            plan.findings.append(finding("MIG224", plan.stage.from_item.line, (
+            plan.findings.append(finding("MIG227", plan.stage.from_item.line, (
                 f"{runtime}, not static:latest: the final stage copies from stage '{source.label}', whose "
                 f"`{build.command}` (line {build.line}) links glibc dynamically: {build.why}")))
             return replace(choice, runtime=f"{options.registry.rstrip('/')}/{runtime}")
@@ -404,7 +404,7 @@ def _keep_static(plan: StagePlan, source: Stage, builds: list[DynamicBuild]) -> 
     plan.inserts_before[first.line] = text
     image = source.root_stage().ref
     named = image.familiar if image else "the source image"
-    plan.findings.append(finding("MIG225", first.line, (
+    plan.findings.append(finding("MIG228", first.line, (
         f"{text} before `{first.command}`: {named} has no C compiler, so the build was static there (cgo off) and "
         f"the final stage ran it without a libc; the Chainguard go image has gcc, where the same build links "
         f"glibc dynamically, which static:latest cannot run")))

@@ -261,6 +261,20 @@ def start_script(stage: Stage) -> tuple[str, int, str] | None:
     return argv[0], setter.line, source
 
 
+def script_on_path(stage: Stage, name: str, path: str) -> tuple[str, str] | None:
+    """(path in the image, build-context path) of the file a bare program name (`CMD ["worker"]`) finds first
+    in the directories of `path` when a COPY from the build context put it there (`COPY bin/worker
+    /usr/local/bin/`); None when another directory comes first that a copy or a RUN may fill, or none does."""
+    if "/" in name or "$" in name:
+        return None
+    copies = _context_copies(stage.chain())
+    for directory in (d for d in path.split(":") if d.startswith("/")):
+        source = _context_source(posixpath.join(directory, name), copies)
+        if source is not None:
+            return posixpath.join(directory, name), source
+    return None
+
+
 _RUNS_A_SCRIPT = lazy_re(r"\.sh\b|(?<![\w/.])\.\.?/")
 _TOOL_DIRECTORIES = lazy_re(r"(^|/)(node_modules|\.?venv|env|vendor|target|build|dist|out|bin/\.\.)/")
 

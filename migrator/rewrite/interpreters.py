@@ -3,7 +3,8 @@
 Docker Hub's python:3.11 has `python3.11` (and pip3.11) in /usr/local/bin; Chainguard's python serves one
 version (rules/wolfi/versions.yaml), so `CMD ["python3.11", "app.py"]` or `RUN python3.11 -m pip install`
 is "not found" on it, and would bypass the virtualenv the migration puts first on PATH. The name becomes
-the image's own (`python3`, `pip3`: MIG423). An interpreter started by Docker Hub's path
+the image's own (`python3`, `pip3`: MIG423), also inside a virtualenv a migrated stage makes
+(`/venv/bin/python3.11`: the image's python makes it, with its own names). An interpreter started by Docker Hub's path
 (`/usr/local/bin/node`, Temurin's `/opt/java/openjdk/bin/java`) is started where the Chainguard image has
 it (rules/dockerhub.yaml `interpreter_paths`, MIG407).
 
@@ -41,6 +42,7 @@ def rename_interpreters(plan: FilePlan) -> list[Finding]:
     from migrator.parse.dockerfile import parse_instruction
 
     findings: list[Finding] = []
+    venvs = _venvs_made(plan)
     for stage_plan in plan.stages:
         if not stage_plan.migrated:
             continue
@@ -52,10 +54,15 @@ def rename_interpreters(plan: FilePlan) -> list[Finding]:
                 continue
             model = start if item.keyword in _START_KEYWORDS else build
             raw, versioned = _unversioned(item.raw, model, _VERSIONED if model is start else _RUN_PROGRAM)
+            raw, in_venvs = _venv_unversioned(raw, venvs)
             raw, moved = _moved(raw, model) if item.keyword in _START_KEYWORDS else (raw, [])
             if raw == item.raw:
                 continue
             stage.items[position] = parse_instruction(raw, item.line, item.escape)
+            if in_venvs:
+                findings.append(finding("MIG423", item.line, f"{', '.join(in_venvs)}: the virtualenv is made by "
+                                        "Chainguard's python, which serves one version of the language: its bin/ "
+                                        "has python, python3 and that version's name, no other's"))
             if versioned:
                 where = f"Chainguard's {model.name} image" if model.name == "python" else "python-3 on wolfi-base"
                 findings.append(finding("MIG423", item.line, f"{', '.join(versioned)}: {where} serves one version "
@@ -65,6 +72,62 @@ def rename_interpreters(plan: FilePlan) -> list[Finding]:
                 findings.append(finding("MIG407", item.line, ", ".join(moved) + ": where the Chainguard image "
                                         "has the interpreter"))
     return findings
+
+
+def _venvs_made(plan: FilePlan) -> dict[str, ChainguardImage]:
+    """The virtualenvs the migrated stages make (`python -m venv /venv`, `virtualenv venv`, `uv venv`), as written
+    and as absolute paths, with the image that makes them: its python's names are the virtualenv's."""
+    from migrator.plan.facts import joined, read_facts
+
+    made: dict[str, ChainguardImage] = {}
+    for stage_plan in plan.stages:
+        model = _with_base_python(plan.rules.image_model(plan.inherited_image(stage_plan)), stage_plan)
+        if not stage_plan.migrated or not model.known or not model.has_program("python3"):
+            continue
+        facts = read_facts(stage_plan.stage)
+        for command in facts.run_commands():
+            target = _venv_target(command.words)
+            path = command.expand(target, facts.env) if target else None  # (`python -m venv $VENV`)
+            if target and path and "$" not in path:
+                made[path.rstrip("/")] = made[joined(path, command.workdir)] = model
+                if "$" in target:  # (the start names it as written too: `$VENV/bin/python3.11`)
+                    made[target.rstrip("/")] = model
+    return made
+
+
+def _venv_target(words: tuple[str, ...]) -> str | None:
+    name = posixpath.basename(words[0]) if words else ""
+    if re.fullmatch(r"python[\d.]*", name) and words[1:3] == ("-m", "venv"):
+        rest = words[3:]
+    elif name == "virtualenv" or (name == "uv" and words[1:2] == ("venv",)):
+        rest = words[1 + (name == "uv"):]
+        if name == "uv" and not any(not w.startswith("-") for w in rest):
+            return ".venv"
+        if any(w.startswith(("--python", "-p")) for w in rest):
+            return None  # (another interpreter, which uv may download: its names are its own)
+    else:
+        return None
+    return next((w for w in rest if not w.startswith("-")), None)
+
+
+def _venv_unversioned(raw: str, venvs: dict[str, ChainguardImage]) -> tuple[str, list[str]]:
+    """`/venv/bin/python3.11` -> `/venv/bin/python3` in a virtualenv the image's python of another version
+    makes."""
+    if not venvs:
+        return raw, []
+    done: list[str] = []
+    paths = "|".join(re.escape(v) for v in sorted(venvs, key=len, reverse=True))
+    pattern = rf"(?<![\w/.$-])(?:\./)?({paths})/bin/((?:python|pip)3)\.(\d+)(?![\w.-])"
+
+    def plain(match: re.Match[str]) -> str:
+        venv, name, minor = match.groups()
+        if venvs[venv].has_program(f"python3.{minor}"):
+            return match.group(0)
+        renamed = match.group(0)[:-len(f"{name}.{minor}")] + name
+        done.append(f"`{match.group(0)}` -> `{renamed}`")
+        return renamed
+
+    return re.sub(pattern, plain, raw), list(dict.fromkeys(done))
 
 
 def _with_base_python(model: ChainguardImage, stage_plan: StagePlan) -> ChainguardImage:

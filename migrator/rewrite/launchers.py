@@ -54,12 +54,15 @@ _RUBY_BINSTUB = lazy_re(r"(^|/)bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust
 
 
 def port_launcher(argv: list[str], image: ChainguardImage, shebang: str | None = None,
-                  project_scripts: Mapping[str, str] | None = None, package: NodePackage | None = None
-                  ) -> tuple[list[str], str] | None:
+                  project_scripts: Mapping[str, str] | None = None, package: NodePackage | None = None,
+                  docker_hub_shebang: tuple[str, str] | None = None) -> tuple[list[str], str] | None:
     """The command the runtime can start instead, and what changed; None when nothing needs to.
     `shebang`: the program the started file's `#!` line runs, when the build context on disk says (None: unknown).
     `project_scripts`: the [scripts] of the project's Pipfile or pyproject (pdm), when the context on disk has one.
     `package`: the package.json in the command's WORKDIR, when the build context on disk has it (plan.node_package).
+    `docker_hub_shebang`: (interpreter, script path) when the started file's `#!` line names the interpreter
+    where Docker Hub's image keeps it (`#!/usr/local/bin/python`), which the runtime does not have: the file
+    is started by the image's interpreter of that language, from PATH (the virtualenv's first), by its path.
     The command a program starts from its arguments (`thrust ./bin/rails server`, `bundle exec ./bin/thrust ...`)
     is ported the same way: thruster starts it with execve, which runs its `#!` line too."""
     from migrator.plan.startcommand import unwrap
@@ -68,7 +71,8 @@ def port_launcher(argv: list[str], image: ChainguardImage, shebang: str | None =
     if head >= len(argv):
         return None
     words = argv[head:]
-    ported = _port_program(words, image, shebang if head == 0 else None, project_scripts, package)
+    ported = _port_program(words, image, shebang if head == 0 else None, project_scripts, package,
+                           docker_hub_shebang if head == 0 else None)
     reasons = [ported[1]] if ported else []
     words = ported[0] if ported else words
     words, inner = _port_started(words, image)
@@ -97,11 +101,18 @@ def _port_started(words: list[str], image: ChainguardImage) -> tuple[list[str], 
 
 
 def _port_program(argv: list[str], image: ChainguardImage, shebang: str | None = None,
-                  project_scripts: Mapping[str, str] | None = None, package: NodePackage | None = None
-                  ) -> tuple[list[str], str] | None:
+                  project_scripts: Mapping[str, str] | None = None, package: NodePackage | None = None,
+                  docker_hub_shebang: tuple[str, str] | None = None) -> tuple[list[str], str] | None:
     """port_launcher for the program that is argv[0]."""
     if not argv:
         return None
+    language = _SHEBANG_LANGUAGE.match(shebang or "")
+    if docker_hub_shebang and language and image.has_program(language.lastgroup or ""):
+        runs, script = language.lastgroup or "", docker_hub_shebang[1]
+        return [runs, script, *argv[1:]], (
+            f"`{argv[0]}` starts with `#!{docker_hub_shebang[0]}`, where Docker Hub's image keeps {runs}, and "
+            f"{image.name} has it elsewhere: started as `{runs} {script}` ({runs} from the PATH"
+            + (", the virtualenv's first)" if runs == "python" else ")"))
     name = posixpath.basename(argv[0])
     if name in _VENV_RUNNERS and not image.has_program(name) and argv[1:2] == [_VENV_RUNNERS[name]]:
         return _from_virtualenv(argv, name, project_scripts)

@@ -32,6 +32,7 @@ from migrator.rules.loader import ChainguardImage, RuleSet, UpstreamDefaults
 TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
 if TYPE_CHECKING:
     from migrator.plan.node_package import NodePackage
+    from migrator.plan.run_data import RunData
 
 # instructions a runtime stage keeps from the original final stage
 CARRIED_FIRST = ("ARG", "ENV")
@@ -133,9 +134,14 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
     wanted += [Copy(path, path) for path in touched_files(facts) if not removed(path)]  # `touch /.in-container`
     wanted += [Copy(path, path) for path in safe_written_files(facts) if not removed(path)]  # `echo k=v > /etc/x`
+    # (`nltk.downloader -d /usr/share/nltk_data`, a model cache)
+    data = [Copy(d.source, d.destination, chown=d.owned and not context.keep_root) for d in _run_data(context)
+            if d.source is not None and d.destination is not None and not removed(d.source)]
+    wanted += data
     inputs = build_inputs(facts)
     # a file copied into /tmp that no command of the stage reads is the app's (`COPY defaults.json /tmp/config/`)
     app_files = {d for d in facts.copy_destinations if d.startswith(_TEMPORARY) and not consumed(d, facts, inputs)}
+    app_files |= {d.source for d in data}  # (TORCH_HOME=/var/cache/torch: the app's data)
     resolved = {facts.workdir, *facts.directories, *facts.copy_destinations}
     kept: list[Copy] = []
     covered = _Directories()  # one look-up per copy: a stage with thousands of COPY lines stays linear
@@ -163,6 +169,29 @@ def _moved(copy: Copy, destination: str) -> Copy:
     original's /usr/local was, unless the original gave it away; a home (~/.local) stays as it was."""
     system = destination == "/usr" or destination.startswith("/usr/")
     return Copy(copy.source, destination, copy.chown, copy.root_owned or (system and not copy.chown))
+
+
+def _run_data(context: RuntimeContext) -> list[RunData]:
+    """The data the stage's RUN steps leave (plan/run_data.py), for the runtime's user."""
+    from migrator.plan.run_data import run_data
+
+    home = "/root" if context.uid == 0 else f"/home/{context.image.user}"
+    return run_data(context.facts, home, context.files.root)
+
+
+def _note_unread_data(context: RuntimeContext) -> None:
+    """Name each RUN whose data the runtime cannot be given because where it writes is not readable (MIG591)."""
+    made = {command.instruction.line for command in context.facts.commands
+            if command.words and command.words[0].rsplit("/", 1)[-1] == "mkdir"}
+    for data in _run_data(context):
+        if data.source is None and data.unread and data.command.instruction.line not in made:
+            # (a RUN that makes its own directory, `mkdir -p /var/www/static && ... collectstatic`: copied as made)
+            context.findings.append(finding("MIG591", data.command.line, f"`{' '.join(data.command.words[:4])}` "
+                                            f"writes {data.tool} to a directory this tool cannot tell "
+                                            f"({data.unread}): the {context.image.name} runtime copies the app "
+                                            "and its dependencies from the builder, not that directory: copy it "
+                                            "too (COPY --from=builder), or make the command write under the "
+                                            "WORKDIR"))
 
 
 def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
@@ -801,15 +830,41 @@ def _ported_launcher(argv: list[str], context: RuntimeContext) -> tuple[list[str
     """port_launcher, told what the build context on disk says: the `#!` line of the file the command starts, the
     project's scripts for `pipenv run` / `pdm run` (read only for such a command: a pre-commit run stays quick)."""
     from migrator.plan.buildcontext import shebang_interpreter
-    from migrator.plan.scripts import start_script
+    from migrator.plan.scripts import script_on_path, start_script
+    from migrator.validate.stage_view import DEFAULT_PATH
 
     shebang = None
+    elsewhere = None  # (a `#!` interpreter path Docker Hub's image has and the runtime lacks, the script's path)
     if argv and "/" in argv[0] and (started := start_script(context.facts.stage)) is not None:
         text = context.files.text(started[2], 256)
         shebang = shebang_interpreter(text) if text is not None else None
+        interpreter = _docker_hub_interpreter(text, context.image) if text is not None else None
+        elsewhere = (interpreter, argv[0]) if interpreter else None
+    elif argv and (found := script_on_path(context.facts.stage, argv[0],
+                                           context.facts.env.get("PATH") or DEFAULT_PATH)) is not None:
+        text = context.files.text(found[1], 256)
+        interpreter = _docker_hub_interpreter(text, context.image) if text is not None else None
+        if text is not None and interpreter:  # (`CMD ["worker"]`, a context file the PATH finds)
+            shebang, elsewhere = shebang_interpreter(text), (interpreter, found[0])
     runner = posixpath.basename(argv[0]) if argv else ""
     scripts = context.files.project_scripts() if runner in ("pipenv", "pdm") else None
-    return port_launcher(argv, context.image, shebang, scripts, _node_package(argv, context))
+    return port_launcher(argv, context.image, shebang, scripts, _node_package(argv, context), elsewhere)
+
+
+def _docker_hub_interpreter(text: str, image: ChainguardImage) -> str | None:
+    """The `#!` line's interpreter path when it is where Docker Hub's image keeps the language
+    (rules/dockerhub.yaml `interpreter_paths`: `/usr/local/bin/python`) and the runtime has the language elsewhere."""
+    from migrator.regex import glob_match
+    from migrator.rules.data import builtin_data
+
+    first = text.split("\n", 1)[0]
+    words = first[2:].split() if first.startswith("#!") else []
+    if not words:
+        return None
+    for rule in builtin_data("dockerhub.yaml").get("interpreter_paths") or []:
+        if glob_match(words[0], str(rule["from"])) and image.has_program(posixpath.basename(str(rule["to"]))):
+            return words[0]
+    return None
 
 
 def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:
@@ -922,6 +977,7 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     out += copy_lines(context, builder)
     out += repeated_copies(context)
     _note_uncarried(context)
+    _note_unread_data(context)
     if context.plan.image_default_command:
         carried = [i for i in carried if i.keyword not in ("CMD", "ENTRYPOINT", "HEALTHCHECK")]
     if context.plan.expose is not None:

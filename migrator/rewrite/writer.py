@@ -56,6 +56,7 @@ from migrator.rewrite.source_accounts import (
     variables_set_before,
 )
 from migrator.rewrite.users import folded_adduser
+from migrator.rewrite.uv_python import use_image_python
 from migrator.rewrite.workdir import default_workdir
 from migrator.rewrite.wrappers import USER_WRAPPERS
 from migrator.rules.loader import RuleSet
@@ -79,7 +80,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     for item in plan.staged.preamble:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
-    out.findings += translate_layout(plan) + rename_interpreters(plan) + version_drift(plan)
+    out.findings += translate_layout(plan) + rename_interpreters(plan) + use_image_python(plan) + version_drift(plan)
     out.findings += port_site_packages(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
@@ -91,7 +92,9 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     for rolled in dotnet_tool_roll_forward(plan):
         inserts.setdefault(rolled.line, []).append(BuilderInsert(rolled.line, f"ENV {ROLL_FORWARD}"))
         out.findings.append(rolled)
-    edits = {e.line: e for e in runtime_plan.builder_edits} if runtime_plan else {}
+    edits: dict[int, list[BuilderEdit]] = {}
+    for edit in runtime_plan.builder_edits if runtime_plan else []:
+        edits.setdefault(edit.line, []).append(edit)
     for stage in plan.staged.stages if edits else []:
         _apply_edits(stage, edits)
     for stage_plan in plan.stages:
@@ -128,14 +131,18 @@ def _final_image(plan: FilePlan, runtime_plan: RuntimePlan | None) -> str | None
     return root.image
 
 
-def _apply_edits(stage: Stage, edits: dict[int, BuilderEdit]) -> None:
-    """Apply an ecosystem's text edits (e.g. drop `pip install --user`) to the instructions they name."""
+def _apply_edits(stage: Stage, edits: dict[int, list[BuilderEdit]]) -> None:
+    """Apply an ecosystem's text edits (e.g. drop `pip install --user`) to the instructions they name, each of
+    a line's edits in turn (`pip install --user ... && pip install --prefix=/usr/local ...`)."""
     from migrator.parse.dockerfile import parse_instruction
 
     for position, item in enumerate(stage.items):
-        edit = edits.get(item.line) if isinstance(item, Instruction) else None
-        if edit is not None and isinstance(item, Instruction):
-            raw = item.raw.replace(edit.old, edit.new, 1)
+        if not isinstance(item, Instruction) or not edits.get(item.line):
+            continue
+        raw = item.raw
+        for edit in edits[item.line]:
+            raw = raw.replace(edit.old, edit.new, 1)
+        if raw != item.raw:
             stage.items[position] = parse_instruction(raw, item.line, item.escape)
 
 

@@ -110,6 +110,9 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     report = _judge(view, context, original_has_command)
     chain_lines = {i.line for stage in view.chain for i in stage.instructions}
     build_fails = [p for p in problems if p.code == "MIG543" and p.line in chain_lines]
+    pinned = _python_pin_problems(context)
+    problems += pinned
+    build_fails += pinned  # (the build fails, or the runtime's virtualenv links to a python it lacks)
     if build_fails and report.status != "broken":
         # the stage cannot even be built: the COPY's error finding already says why; what keeps a shell is
         # still said (it starts, once the build does)
@@ -134,6 +137,19 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
         problems.append(Problem("MIG589" if report.need in ("unknown-name", "unread") else "MIG548", line,
                                 report.reason))
     return report, problems
+
+
+def _python_pin_problems(context: Context) -> list[Problem]:
+    """MIG221: a stage on Chainguard's python runs an installer whose project pins another Python."""
+    from migrator.plan.python_pins import pin_problems
+
+    problems = []
+    for stage in context.staged.stages:
+        view = context.view(stage)
+        if view.model is None or not view.model.known or not view.model.has_program("python3"):
+            continue
+        problems += [Problem("MIG221", p.line, p.message) for p in pin_problems(stage, context.files, view.image)]
+    return problems
 
 
 def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeReport, line: int) -> list[Problem]:
@@ -486,6 +502,13 @@ def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageV
     if in_venv and located.how != "image" and model is not None and not model.has_program("python3"):
         return (f"`{program}` is a console script of a Python virtualenv: it needs the interpreter the "
                 f"virtualenv was made with, and {short_image(view.image)} has no python")
+    versioned = re.fullmatch(r"python(3\.\d+)", posixpath.basename(located.path))
+    if (in_venv and versioned and located.how != "image" and model is not None and model.known
+            and model.has_program("python3") and not model.has_program(f"python{versioned.group(1)}")):
+        # (a virtualenv's interpreter is a link to the python that made it)
+        return (f"`{program}` is a virtualenv's link to python {versioned.group(1)}, which "
+                f"{short_image(view.image)} does not have (it serves one python): a virtualenv made by the image's "
+                "python has python, python3 and its own version's name only; start it as `python3`")
     gem_homes = [v for k, v in view.env.items() if k in ("GEM_HOME", "BUNDLE_PATH") and v and v.startswith("/")]
     if (located.how == "copied" and _APP_BINSTUBS.search(located.path)
             and not any(inside(located.path, home) for home in gem_homes) and model is not None
@@ -521,7 +544,7 @@ def _interpreter_missing(program: str, located: Located, view: StageView, contex
     distroless images have none): the kernel cannot start it ("no such file or directory"). A file of a
     build-context tree the stage copied is read there even where an installer ran in the stage (pip does not
     write ./manage.py)."""
-    if view.model is None or view.model.has_program("env"):
+    if view.model is None or not view.model.known:
         return None
     if origin == "built" and located.how == "copied":
         origin, source = "context", in_context_tree(view, context, located.path)
@@ -530,11 +553,33 @@ def _interpreter_missing(program: str, located: Located, view: StageView, contex
     text = source if origin == "written" else context.files.text(source, 256)
     first = (text or "").split("\n", 1)[0]
     words = first[2:].split() if first.startswith("#!") else []
-    if len(words) < 2 or posixpath.basename(words[0]) != "env":
+    if words and words[0].startswith("/") and posixpath.basename(words[0]) != "env" and not is_shell(words[0]):
+        # (a shell's script is judged by the shell checks, which may keep the shell or add bash)
+        return _shebang_path_missing(program, located, first.strip(), words[0], view, context)
+    if len(words) < 2 or posixpath.basename(words[0]) != "env" or view.model.has_program("env"):
         return None
     interpreter = next((w for w in words[1:] if not w.startswith("-")), words[-1])
     return (f"`{program}` starts with `{first.strip()}`, and {short_image(view.image)} has no /usr/bin/env, so the "
             f"script cannot start: start it through its interpreter (`[\"{interpreter}\", \"{program}\", ...]`)")
+
+
+def _shebang_path_missing(program: str, located: Located, first: str, interpreter: str, view: StageView,
+                          context: Context) -> str | None:
+    """A script whose `#!` line names its interpreter by a path the stage does not have (Docker Hub's
+    `#!/usr/local/bin/python`, `/usr/local/bin/node`; Chainguard's images keep theirs in /usr/bin): the kernel
+    cannot start it ("no such file or directory")."""
+    maybe, unread = len(context.maybe), len(context.unread)
+    found = locate(view, context, interpreter)
+    unsure = len(context.maybe) > maybe or len(context.unread) > unread
+    del context.maybe[maybe:], context.unread[unread:]  # (what the script needs is not the start's own doubt)
+    if found is not None or unsure:
+        return None
+    name = re.sub(r"[\d.]+$", "", posixpath.basename(interpreter)) or posixpath.basename(interpreter)
+    assert view.model is not None
+    instead = (f"start it through the image's {name} (`[\"{name}\", \"{located.path}\", ...]`)"
+               if view.model.has_program(name) else f"install {name} where the line says, or start it another way")
+    return (f"`{program}` starts with `{first}`, and {short_image(view.image)} has no {interpreter}, so the script "
+            f"cannot start: {instead}")
 
 
 def _runs_as_root(view: StageView) -> bool:

@@ -1,6 +1,6 @@
 """Adversary round 10, D6: a self-contained .NET app on runtime-deps moves to glibc-dynamic, which has no ICU:
 the -alpine tag's globalization-invariant mode is carried, a project that sets InvariantGlobalization keeps
-glibc-dynamic, and any other app gets a runtime with ICU (W MIG226). No MIG220: runtime-deps serves no .NET."""
+glibc-dynamic, and any other app gets a runtime with ICU (W MIG229). No MIG220: runtime-deps serves no .NET."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_alpine_runtime_deps_carries_the_invariant_mode(tmp_path: Path) -> None:
         "cgr.dev/chainguard/glibc-dynamic:latest\n"
         "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true\n"
         "EXPOSE 8080\nWORKDIR /app\nCOPY --chown=65532:65532 --from=build /app .\nENTRYPOINT [\"./aspnetapp\"]\n")
-    assert "MIG226" not in _codes(result)
+    assert "MIG229" not in _codes(result)
     assert not [f for f in result.findings if f.code == "MIG220" and "runtime-deps" in f.message]
 
 
@@ -55,7 +55,7 @@ def test_debian_runtime_deps_app_not_known_invariant_gets_icu(tmp_path: Path, co
     result = migrate(SELF_CONTAINED.format(tag="8.0"), context=_context(tmp_path) if context else None)
     assert final_stage(result).startswith("cgr.dev/chainguard/dotnet-runtime:latest\n")
     assert "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT" not in result.dockerfile
-    warning = next(f for f in result.findings if f.code == "MIG226")
+    warning = next(f for f in result.findings if f.code == "MIG229")
     assert warning.severity.value == "warning"
     expected = "aspnetapp/aspnetapp.csproj does not set" if context else "no project file in the build context"
     assert expected in warning.message
@@ -67,7 +67,7 @@ def test_project_that_sets_invariant_globalization_keeps_glibc_dynamic(tmp_path:
     context = _context(tmp_path, "\n    <InvariantGlobalization>true</InvariantGlobalization>")
     result = migrate(SELF_CONTAINED.format(tag="8.0-jammy"), context=context)
     assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
-    assert "MIG226" not in _codes(result)
+    assert "MIG229" not in _codes(result)
 
 
 def test_dockerfile_that_sets_invariant_keeps_glibc_dynamic() -> None:
@@ -96,4 +96,4 @@ def test_the_started_programs_project_decides_among_several(tmp_path: Path) -> N
     (tmp_path / "src" / "Web.csproj").write_text(PROJECT.format(extra="\n    <AssemblyName>aspnetapp</AssemblyName>"))
     result = migrate(SELF_CONTAINED.format(tag="8.0"), context=tmp_path)
     assert final_stage(result).startswith("cgr.dev/chainguard/dotnet-runtime:latest\n")
-    assert "src/Web.csproj does not set" in next(f.message for f in result.findings if f.code == "MIG226")
+    assert "src/Web.csproj does not set" in next(f.message for f in result.findings if f.code == "MIG229")

@@ -47,9 +47,9 @@ def test_go_alpine_build_keeps_cgo_off_for_the_static_runtime(final: str) -> Non
         "FROM cgr.dev/chainguard/static:latest\n"
         "COPY --from=builder /app/server /server\n"
         "ENTRYPOINT [\"/server\"]\n")
-    note = next(f for f in result.findings if f.code == "MIG225")
+    note = next(f for f in result.findings if f.code == "MIG228")
     assert note.line == 4 and "golang:1.22-alpine has no C compiler" in note.message
-    assert "MIG224" not in _codes(result)
+    assert "MIG227" not in _codes(result)
     assert result.runtime is not None and result.runtime.status == "ok"
 
 
@@ -58,7 +58,7 @@ def test_go_alpine_stage_that_installs_gcc_had_cgo_on_and_gets_glibc_dynamic() -
     result = migrate(text.format(build="go build -o /app/server .", final="scratch"))
     assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
     assert "CGO_ENABLED" not in result.dockerfile
-    warning = next(f for f in result.findings if f.code == "MIG224")
+    warning = next(f for f in result.findings if f.code == "MIG227")
     assert warning.severity.value == "warning" and "`go build` (line 5)" in warning.message
 
 
@@ -78,7 +78,7 @@ def test_two_go_alpine_stages_each_keep_cgo_off() -> None:
 def test_go_build_that_asks_for_static_keeps_static(build: str) -> None:
     result = migrate(GO_ALPINE.format(build=build, final="scratch"))
     assert final_stage(result).startswith("cgr.dev/chainguard/static:latest\n")
-    assert "MIG224" not in _codes(result)
+    assert "MIG227" not in _codes(result)
 
 
 def test_go_stage_env_cgo_off_in_parent_stage_keeps_static() -> None:
@@ -93,13 +93,13 @@ def test_debian_golang_with_cgo_and_scratch_gets_a_libc_too() -> None:
     result = migrate(GO_ALPINE.replace("1.22-alpine", "1.22").format(build="go build -o /app/server .",
                                                                      final="scratch"))
     assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
-    assert "MIG224" in _codes(result)
+    assert "MIG227" in _codes(result)
 
 
 def test_rust_alpine_default_target_runs_on_glibc_dynamic() -> None:
     result = migrate(RUST_ALPINE.format(env="", build="cargo build --release"))
     assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
-    warning = next(f for f in result.findings if f.code == "MIG224")
+    warning = next(f for f in result.findings if f.code == "MIG227")
     assert "`cargo build` (line 5)" in warning.message and "crt-static" in warning.message
 
 
@@ -111,7 +111,7 @@ def test_rust_alpine_default_target_runs_on_glibc_dynamic() -> None:
 def test_rust_build_that_asks_for_static_keeps_static(env: str, build: str) -> None:
     result = migrate(RUST_ALPINE.format(env=env, build=build))
     assert final_stage(result).startswith("cgr.dev/chainguard/static:latest\n")
-    assert "MIG224" not in _codes(result)
+    assert "MIG227" not in _codes(result)
 
 
 def test_scratch_with_files_from_a_stage_that_builds_nothing_stays_static() -> None:
@@ -124,7 +124,7 @@ def test_go_alpine_build_that_sets_cgo_on_itself_is_not_overridden() -> None:
     result = migrate(GO_ALPINE.format(build="CGO_ENABLED=1 go build -o /app/server .", final="scratch"))
     assert "CGO_ENABLED=0" not in result.dockerfile
     assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
-    assert "MIG224" in _codes(result)
+    assert "MIG227" in _codes(result)
 
 
 def test_alpine_final_stage_reads_cgo_off_the_same_way() -> None:

@@ -21,6 +21,7 @@ from migrator.plan.ecosystems.base import (
 )
 from migrator.plan.ecosystems.beside import made_beside_the_app, resolve_where_run
 from migrator.plan.facts import Command, StageFacts
+from migrator.regex import lazy as lazy_re
 
 VENV = "/opt/venv"
 _INSTALLERS = ("pip", "pip3", "poetry", "pipenv", "uv", "pdm")
@@ -115,6 +116,59 @@ def _targets_beside_the_app(context: EcosystemContext, installs: list[Command]) 
     return made_beside_the_app(context, made)
 
 
+# where Docker Hub's python reads packages (its own site-packages): an install there is the venv's install now
+_SYSTEM_PREFIXES = ("/usr/local", "/usr")
+_SYSTEM_SITE = lazy_re(r"^/usr(?:/local)?/lib/python3(?:\.\d+)?/(?:site|dist)-packages$")
+_TREE_OPTION = r"[ \t]+{option}(?:=|[ \t]+)['\"]?{value}['\"]?(?=[ \t;&|)]|\\?\r?\n|$)"
+
+
+def _carried_tree(command: Command, context: EcosystemContext, plan: RuntimePlan) -> bool:
+    """`pip install --target=DIR` / `--prefix=DIR` in the stage the runtime is split from: pip writes DIR, not
+    the virtualenv the runtime copies. Into Docker Hub's own site (`--prefix=/usr/local`) the install goes to the
+    virtualenv (the option is dropped); a tree the start reads through PYTHONPATH or PATH (or names) is copied to
+    the runtime at its path. False when neither: the warning that says where the packages went stays."""
+    option, value = next(((o, v) for o in ("--target", "-t", "--prefix")
+                          if (v := option_value(command.words, o)) is not None), ("", None))
+    path = resolve_where_run(command, context, value) if value else None
+    if not path or "$" in path or not path.startswith("/"):
+        return False
+    path = posixpath.normpath(path)
+    if (option == "--prefix" and path in _SYSTEM_PREFIXES) or (option != "--prefix" and _SYSTEM_SITE.match(path)):
+        flag = re.search(_TREE_OPTION.format(option=re.escape(option), value=re.escape(value or "")),
+                         command.instruction.raw)
+        if flag is None:
+            return False
+        plan.builder_edits.append(BuilderEdit(command.instruction.line, flag.group(0), ""))
+        installer = "uv pip install" if command.words[0] == "uv" else "pip install"
+        plan.note("MIG516", command.line, f"`{flag.group(0).strip()}` removed from `{installer}`: {path} is "
+                  "where Docker Hub's python reads its packages, and Chainguard's does not; without it pip installs "
+                  "into the virtualenv, which the runtime copies")
+        return True
+    if not _read_at_start(path, option, context):
+        return False
+    plan.copies.append(Copy(path, path, root_owned=installed_as_root(context.facts, command.instruction.line)))
+    plan.note("MIG516", command.line, f"packages are installed under {path}, not in the virtualenv: the runtime "
+              f"copies {path} too, where the start reads it (keep PYTHONPATH naming "
+              + ("it" if option != "--prefix" else "its lib/python3.X/site-packages, for the image's python")
+              + ")")
+    return True
+
+
+def _read_at_start(tree: str, option: str, context: EcosystemContext) -> bool:
+    """The start reads `tree`: PYTHONPATH names it (or, for a --prefix, a directory in it), PATH names its bin/, or
+    a start command names a file in it."""
+    from migrator.plan.writable import inside
+
+    env = context.facts.env
+    python_path = [p for p in (env.get("PYTHONPATH") or "").split(":") if p.startswith("/")]
+    if any(inside(p.rstrip("/"), tree) if option == "--prefix" else p.rstrip("/") == tree for p in python_path):
+        return True
+    if f"{tree}/bin" in (env.get("PATH") or "").split(":"):
+        return True
+    starts = [i for i in context.facts.stage.instructions if i.keyword in ("CMD", "ENTRYPOINT")]
+    return any(re.search(rf"(?<![\w./-]){re.escape(tree)}/", i.raw) for i in starts)
+
+
 class Python:
     name = "python"
 
@@ -149,11 +203,11 @@ class Python:
         if f"{venv}/bin" not in (context.facts.env.get("PATH") or "").split(":"):
             plan.env.append(f'PATH="{venv}/bin:$PATH"')
         for command in installs:
-            self._check_install_flags(command, plan)
+            self._check_install_flags(command, context, plan)
         plan.copies += _targets_beside_the_app(context, installs)
         return plan
 
-    def _check_install_flags(self, command: Command, plan: RuntimePlan) -> None:
+    def _check_install_flags(self, command: Command, context: EcosystemContext, plan: RuntimePlan) -> None:
         words = command.words
         if "--user" in words and _is_pip(command):
             match = re.search(r"[ \t]+--user\b", command.instruction.raw)
@@ -161,8 +215,10 @@ class Python:
                 plan.builder_edits.append(BuilderEdit(command.instruction.line, match.group(0), ""))
             plan.note("MIG516", command.line, "`--user` removed from `pip install`: pip refuses it inside "
                       "the virtualenv, which already keeps packages out of the system")
+        pip_like = _is_pip(command) or command.words[:3] == ("uv", "pip", "install")
+        carried = pip_like and not context.single_stage and _carried_tree(command, context, plan)
         prefix = option_value(words, "--prefix", "--target", "-t")
-        if prefix:
+        if prefix and not carried:
             plan.note("MIG516", command.line, f"packages are installed under {prefix}: the Chainguard "
                       f"python image looks in /usr/lib/python3.X, so set PYTHONPATH or install into the venv")
         if "--system" in words:
