@@ -168,6 +168,36 @@ CODES: tuple[Code, ...] = (
         "pinned one. A pin the project's requirement holds to is MIG221.",
     ),
     Code(
+        "MIG227", Severity.WARNING, "the program the static runtime runs is built dynamically on the builder",
+        "The final stage was `scratch` or distroless/static (no libc), which maps to static:latest, and it copies "
+        "a program from a build that links glibc dynamically on its Chainguard builder: go:latest-dev has gcc, so "
+        "cgo is on (golang:*-alpine had no C compiler, so its `go build` was static), and rust:latest-dev targets "
+        "glibc (rust:*-alpine targets musl, static by default). On static:latest such a program cannot start "
+        "(`exec /app: no such file or directory`), so the runtime is glibc-dynamic, which runs static and dynamic "
+        "programs. To keep static:latest, ask the build for a static program (`CGO_ENABLED=0`, "
+        "`RUSTFLAGS=\"-C target-feature=+crt-static\"`), which rules/static-builds.yaml recognises.",
+    ),
+    Code(
+        "MIG228", Severity.INFO, "CGO_ENABLED=0 written where the source image had no C compiler",
+        "A `go build` on golang:*-alpine, which has no C compiler, builds with cgo off: a static program, which "
+        "the final `scratch` or distroless/static stage runs. The Chainguard go image has gcc, so the same build "
+        "would turn cgo on and link glibc dynamically (any program that imports net or os/user), which "
+        "static:latest cannot start. `ENV CGO_ENABLED=0` is written before the build, which is what the source "
+        "image did implicitly; a stage that installs a C compiler (`apk add gcc`) had cgo on, and gets the "
+        "glibc-dynamic runtime instead (MIG227).",
+    ),
+    Code(
+        "MIG229", Severity.WARNING, "a .NET runtime with ICU, as the app is not known to be globalization-invariant",
+        "A .NET app loads ICU at start and aborts without it (\"Couldn't find a valid ICU package installed on the "
+        "system\") unless it runs globalization-invariant. runtime-deps (Debian, Ubuntu) ships ICU; glibc-dynamic, "
+        "which it maps to, does not. The runtime stays glibc-dynamic when the app is known to be invariant: the "
+        "source image's -alpine tag set DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true (carried into the migrated "
+        "stage), the Dockerfile sets it, or the app's project file in the build context (named as the started "
+        "program, or the only one; or Directory.Build.props) sets `<InvariantGlobalization>true"
+        "</InvariantGlobalization>`. Otherwise the runtime is dotnet-runtime, which has ICU (its .NET goes unused "
+        "by a self-contained app); set InvariantGlobalization in the project to run on glibc-dynamic.",
+    ),
+    Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",
         "A COPY --from names an image rather than a stage. migrator does not change it, but the "
         "files it copies were built for that image's libc and user: check that they work on Wolfi.",

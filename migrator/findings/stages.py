@@ -360,7 +360,12 @@ CODES: tuple[Code, ...] = (
          "version by itself, never to a newer major one: it would exit at once (\"You must install or update "
          ".NET to run this application\"). `ENV DOTNET_ROLL_FORWARD=Major` lets the host run it on the newer "
          "runtime, which works for most apps; test it, then retarget the project (`<TargetFramework>`) to the "
-         "new version and drop the setting. Self-contained publishes carry their own runtime and are left alone."),
+         "new version and drop the setting. Self-contained publishes carry their own runtime and are left alone "
+         "(a `dotnet publish --self-contained`; a self-contained migrations bundle, `dotnet ef migrations bundle "
+         "--self-contained`, carries only its own runtime, not the app's). The same holds in a build "
+         "stage for a .NET tool pinned to a release (`dotnet tool install dotnet-ef --version 8.0.0`, `dotnet tool "
+         "restore` of a manifest) chosen to run on the source SDK's .NET: the ENV goes before it in the builder, "
+         "or pin a release of the tool for the new .NET."),
     Code("MIG555", Severity.WARNING, "the app ran as root and now runs as nonroot",
          "The original final stage ran its command as root (no USER, or USER root, on a Docker Hub image), "
          "and the Chainguard runtime runs it as nonroot (uid 65532); or as the user of its image that owned the "

@@ -10,6 +10,7 @@ conservative rules apply (the tool is also used on Dockerfiles alone, and on std
 
 from __future__ import annotations
 
+import os
 import posixpath
 from pathlib import Path
 
@@ -79,6 +80,20 @@ class BuildContext:
             if path.is_file() and path.resolve().is_relative_to(self.root):
                 found.append(path.relative_to(directory).as_posix())
         return sorted(found)
+
+    def files_named(self, endings: tuple[str, ...], limit: int = 50) -> list[str]:
+        """Context paths of the files whose names end with one of `endings` (`.csproj`), anywhere in the
+        context but in hidden directories, sorted, at most `limit`; [] without a context."""
+        if self.root is None:
+            return []
+        found: list[str] = []
+        for directory, subdirectories, names in os.walk(self.root):
+            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d != "node_modules")
+            base = Path(directory).relative_to(self.root).as_posix()
+            found += [posixpath.join(base, n) if base != "." else n for n in sorted(names) if n.endswith(endings)]
+            if len(found) >= limit:
+                break
+        return sorted(found)[:limit]
 
     def directories_in(self, source: str, limit: int = 200) -> list[str] | None:
         """The directories directly inside the context directory `source`, as context paths (sorted, at most

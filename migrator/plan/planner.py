@@ -19,6 +19,8 @@ TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run
 if TYPE_CHECKING:
     from typing import Any
 
+    from migrator.plan.static_builds import DynamicBuild
+
 BUILDER = "builder"
 RUNTIME = "runtime"
 UNCHANGED = "unchanged"
@@ -41,6 +43,9 @@ class StagePlan:
     base_packages: tuple[str, ...] = ()  # single stage: what the original image had, installed with apk
     package_pins: tuple[tuple[str, str], ...] = ()  # single stage: Wolfi name -> its stream's (RuntimeOverride.pins)
     shell_for_runs: bool = False  # a build stage moved to a -dev image for the RUNs of stages built on it
+    # final stage: what goes into the stages it copies from, before an instruction of theirs (original line ->
+    # instruction): `ENV CGO_ENABLED=0` before the `go build` its static runtime runs (MIG228)
+    inserts_before: dict[int, str] = field(default_factory=dict)
 
     @property
     def runtime_choice(self) -> str | None:
@@ -106,9 +111,14 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
         for plan in plans[:-1]:  # the stages the final one is built FROM install its packages too
             if plan.stage.index in final_chain and plan.migrated and override.single_stage:
                 plan.package_pins = override.pins
+    files = files or BuildContext(None)
+    if plans:
+        from migrator.plan.globalization import choose_icu_runtime
+
+        choose_icu_runtime(plans[-1], plans[staged.stages[-1].root_stage().index], rules, options, files)
     _shell_for_runs(plans, rules, final_runs)
     _note_targets(plans, staged)
-    return FilePlan(staged, plans, options, rules, files or BuildContext(None))
+    return FilePlan(staged, plans, options, rules, files)
 
 
 def _note_targets(plans: list[StagePlan], staged: StagedFile) -> None:
@@ -314,6 +324,9 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
     if is_final and choice.runtime is None and choice.ecosystem in ("distro", "c", "static"):
         choice = _with_binary_runtime(choice, stage, earlier, options)
         plan.choice = choice
+    elif is_final and choice.runtime is not None and image_name(choice.runtime) == "static":
+        choice = _static_runtime_checked(choice, plan, earlier, options)
+        plan.choice = choice
     if override is not None and override.builder:
         registry = options.registry.rstrip("/")
         choice = replace(choice, builder=f"{registry}/{override.builder}", runtime=f"{registry}/{override.runtime}")
@@ -358,6 +371,45 @@ def _with_binary_runtime(choice: ImageChoice, stage: Stage, earlier: list[StageP
     return replace(choice, runtime=f"{options.registry.rstrip('/')}/{name}")
 
 
+def _static_runtime_checked(choice: ImageChoice, plan: StagePlan, earlier: list[StagePlan],
+                            options: Options) -> ImageChoice:
+    """A final stage on static:latest (from scratch, distroless/static) that copies a program from a build that
+    links glibc dynamically on its Chainguard builder (MIG227): glibc-dynamic, or the program cannot start."""
+    from migrator.plan.static_builds import dynamic_builds
+    from migrator.rewrite.writer import facts_with_parents
+
+    for source in _copy_sources(plan.stage, earlier):
+        if not earlier[source.index].migrated:
+            continue  # (left on its image: it builds as it did)
+        builds = dynamic_builds(facts_with_parents(source), source.root_stage().ref)
+        if builds and all(b.keep_static for b in builds):
+            _keep_static(plan, source, builds)
+            continue
+        for build in builds:
+            runtime = "glibc-dynamic:latest"
+            plan.findings.append(finding("MIG227", plan.stage.from_item.line, (
+                f"{runtime}, not static:latest: the final stage copies from stage '{source.label}', whose "
+                f"`{build.command}` (line {build.line}) links glibc dynamically: {build.why}")))
+            return replace(choice, runtime=f"{options.registry.rstrip('/')}/{runtime}")
+    return choice
+
+
+def _keep_static(plan: StagePlan, source: Stage, builds: list[DynamicBuild]) -> None:
+    """The builds were static on the source image, which had no C compiler (golang:alpine): the variable that
+    keeps them so (CGO_ENABLED=0) goes before the first, as an ENV of its stage."""
+    first = min(builds, key=lambda b: b.line)
+    text = f"ENV {first.keep_static}"
+    if first.line in plan.inserts_before:
+        return  # (two stages built FROM the same one)
+    plan.inserts_before[first.line] = text
+    image = source.root_stage().ref
+    named = image.familiar if image else "the source image"
+    plan.findings.append(finding("MIG228", first.line, (
+        f"{text} before `{first.command}`: {named} has no C compiler, so the build was static there (cgo off) and "
+        f"the final stage ran it without a libc; the Chainguard go image has gcc, where the same build links "
+        f"glibc dynamically, which static:latest cannot run")))
+
+
 def _copy_sources(stage: Stage, earlier: list[StagePlan]) -> list[Stage]:
     names = {p.stage.name.lower(): p.stage for p in earlier if p.stage.name}
     found = []
@@ -374,11 +426,11 @@ def _builds_static(facts: object, ecosystem: str | None) -> bool:
     from migrator.plan.facts import StageFacts
 
     assert isinstance(facts, StageFacts)
-    if ecosystem == "go":
+    if ecosystem == "go":  # (rules/static-builds.yaml: CGO_ENABLED=0 on the command, before it, by ENV or ARG)
+        from migrator.plan.static_builds import dynamic_builds
+
         builds = [c for c in facts.commands_named("go") if c.words[1:2] == ("build",)]
-        return bool(builds) and all(
-            "CGO_ENABLED=0" in c.assignments or facts.env.get("CGO_ENABLED") == "0" for c in builds
-        )
+        return bool(builds) and not any(b.command == "go build" for b in dynamic_builds(facts, None))
     return False
 
 

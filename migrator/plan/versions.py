@@ -51,8 +51,8 @@ def pinned_version(repository: str, tag: str | None) -> Pinned | None:
         return None
     data = builtin_data("wolfi/versions.yaml")
     source = next((s for s in data.get("sources") or [] if glob_match(repository, s["match"])), None)
-    if source is None:
-        return None
+    if source is None or source.get("language") is None:
+        return None  # (an image that pins no language: runtime-deps)
     match = re.search(source["tag"], tag)
     if match is None:
         return None

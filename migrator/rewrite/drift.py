@@ -138,8 +138,8 @@ def version_paths(repository: str, tag: str | None, policy: TagPolicy) -> dict[s
     source = next((s for s in data.get("sources") or [] if glob_match(repository, s["match"])), None)
     if source is None or not tag:
         return {}
-    form = _PATH_FORMS.get(source["language"])
-    match = re.search(source["tag"], tag)
+    form = _PATH_FORMS.get(source.get("language") or "")
+    match = re.search(source["tag"], tag) if form is not None else None
     if form is None or match is None or match.group(1).count(".") != 1:
         return {}
     version, latest = match.group(1), str(data["languages"][source["language"]]["latest"])

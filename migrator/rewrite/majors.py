@@ -41,8 +41,7 @@ def dotnet_roll_forward(plan: FilePlan, runtime_image: str) -> Finding | None:
     pinned, latest = _dotnet_major(ref.short_name, ref.tag), _latest("dotnet")
     if pinned is None or latest is None or pinned >= latest or _self_contained(plan):
         return None
-    if any(ROLL_FORWARD.split("=")[0] in (i.body or "") for s in plan.staged.stages for i in s.instructions
-           if i.keyword == "ENV"):
+    if _sets_roll_forward(plan):
         return None
     return finding("MIG554", plan.final.stage.from_item.line, f"ENV {ROLL_FORWARD}: {ref.familiar} ran a .NET "
                    f"{pinned} app, and {image_name(runtime_image)}:latest has only .NET {latest}, to which an app does "
@@ -50,10 +49,56 @@ def dotnet_roll_forward(plan: FilePlan, runtime_image: str) -> Finding | None:
                    f"on .NET {latest}, then retarget it to net{latest}.0 and drop the setting")
 
 
+def dotnet_tool_roll_forward(plan: FilePlan) -> list[Finding]:
+    """`ENV DOTNET_ROLL_FORWARD=Major` before a build stage's first pinned .NET tool (`dotnet tool install
+    dotnet-ef --version 8.0.0`, `dotnet tool restore` of a manifest): chosen to run on the source SDK's .NET
+    (8), it does not start on dotnet-sdk:latest-dev, which has only the newest. The finding's line is the
+    instruction the ENV goes before."""
+    from migrator.plan.facts import read_facts
+    from migrator.plan.images import image_name
+
+    latest = _latest("dotnet")
+    if latest is None or plan.options.tag_policy is TagPolicy.KEEP or _sets_roll_forward(plan):
+        return []
+    found: list[Finding] = []
+    for stage_plan in plan.stages:
+        ref = plan.root_of(stage_plan).stage.ref
+        pinned = _dotnet_major(ref.short_name, ref.tag) if ref else None
+        image = plan.inherited_image(stage_plan)
+        if ref is None or pinned is None or pinned >= latest or not stage_plan.migrated or \
+                image_name(image) != "dotnet-sdk" or (stage_plan is plan.final and not stage_plan.split):
+            continue
+        tools = [c for c in read_facts(stage_plan.stage).run_commands() if _pinned_tool(c.words)]
+        if tools:
+            tool = " ".join(tools[0].words)
+            found.append(finding("MIG554", tools[0].instruction.line, (
+                f"ENV {ROLL_FORWARD} before `{tool}`: {ref.familiar} had only .NET {pinned}, so the tool version "
+                f"it pins runs on .NET {pinned}; dotnet-sdk:latest-dev has only .NET {latest}, to which a tool does "
+                f"not roll forward by itself (\"You must install or update .NET\"); or pin a release of the tool "
+                f"for .NET {latest}")))
+    return found
+
+
+def _pinned_tool(words: tuple[str, ...]) -> bool:
+    """`dotnet tool install|update NAME --version V` (a pinned release), or `dotnet tool restore` (a manifest's)."""
+    if len(words) < 3 or posixpath.basename(words[0]) != "dotnet" or words[1] != "tool":
+        return False
+    if words[2] == "restore":
+        return True
+    return words[2] in ("install", "update") and any(w == "--version" or w.startswith("--version=") for w in words)
+
+
+def _sets_roll_forward(plan: FilePlan) -> bool:
+    return any(ROLL_FORWARD.split("=")[0] in (i.body or "") for s in plan.staged.stages for i in s.instructions
+               if i.keyword == "ENV")
+
+
 def _dotnet_major(repository: str, tag: str | None) -> int | None:
-    if not repository.startswith("mcr.microsoft.com/dotnet/") or not tag:
-        return None
-    match = re.match(r"^(\d+)\.", tag)
+    """The .NET major the source image runs (none for runtime-deps: its self-contained app brings its own)."""
+    from migrator.plan.versions import pinned_version
+
+    pinned = pinned_version(repository, tag) if repository.startswith("mcr.microsoft.com/dotnet/") else None
+    match = re.match(r"^(\d+)$", pinned.version) if pinned is not None and tag and "." in tag else None
     return int(match.group(1)) if match else None
 
 
@@ -66,13 +111,17 @@ def _latest(language: str) -> int | None:
 
 
 def _self_contained(plan: FilePlan) -> bool:
-    """A publish that carries its runtime (`--self-contained`, `--sc`, `-p:SelfContained=true`)."""
+    """A `dotnet publish` of the file carries its runtime (`--self-contained`, `--sc`, `-p:SelfContained=true`),
+    read as every command is (through wrappers and `sh -c`). Only a publish: `dotnet ef migrations bundle
+    --self-contained` makes a bundle that carries its own runtime, beside an app that may not."""
+    from migrator.plan.facts import read_facts
+
     for stage in plan.staged.stages:
-        for instruction in stage.instructions:
-            if instruction.keyword != "RUN" or "dotnet" not in instruction.raw:
+        for command in read_facts(stage).run_commands():
+            if posixpath.basename(command.words[0]) != "dotnet" or command.words[1:2] != ("publish",):
                 continue
-            text = instruction.raw.lower()
-            if re.search(r"--self-contained(?!\s*(=\s*)?false)|--sc\b|selfcontained=true", text):
+            text = " ".join(command.words).lower()
+            if re.search(r"--self-contained(?![ =]+false)|--sc\b|selfcontained=true", text):
                 return True
     return False
 

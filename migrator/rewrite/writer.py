@@ -30,7 +30,7 @@ from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.interpreters import rename_interpreters
 from migrator.rewrite.layout import translate_layout
 from migrator.rewrite.lists import package_list_defaults, translated_default
-from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, runtime_java
+from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, dotnet_tool_roll_forward, runtime_java
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.nginx_listen import rewrite_listen_80
@@ -87,6 +87,11 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     out.findings += rewrite_listen_80(plan, runtime_plan, _final_image(plan, runtime_plan))
     out.findings += carry_removals(plan, runtime_plan, _final_image(plan, runtime_plan))
     inserts = _inserts_by_line(runtime_plan)
+    for line, text in final.inserts_before.items():
+        inserts.setdefault(line, []).append(BuilderInsert(line, text))
+    for rolled in dotnet_tool_roll_forward(plan):
+        inserts.setdefault(rolled.line, []).append(BuilderInsert(rolled.line, f"ENV {ROLL_FORWARD}"))
+        out.findings.append(rolled)
     edits: dict[int, list[BuilderEdit]] = {}
     for edit in runtime_plan.builder_edits if runtime_plan else []:
         edits.setdefault(edit.line, []).append(edit)
@@ -204,6 +209,15 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     return facts
 
 
+def _carried_env(plan: FilePlan, stage_plan: StagePlan, image: str) -> list[str]:
+    """The source image's ENV that changes how the app runs (DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true on the
+    -alpine .NET images), for the final stage."""
+    from migrator.plan.globalization import carried_runtime_env
+
+    return carried_runtime_env(stage_plan, plan.root_of(stage_plan), plan.rules, image) \
+        if stage_plan is plan.final else []
+
+
 Inserts = dict[int, list[BuilderInsert]]  # original line -> what goes into the builder before it
 
 
@@ -252,6 +266,8 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         if roll is not None:
             out.text += f"ENV {ROLL_FORWARD}{newline}"
             out.findings.append(roll)
+        for carried in _carried_env(plan, stage_plan, image):
+            out.text += f"ENV {carried}{newline}"
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
@@ -389,6 +405,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     if roll is not None:
         runtime_plan.env.append(ROLL_FORWARD)
         out.findings.append(roll)
+    runtime_plan.env += [e for e in _carried_env(plan, final, runtime_image) if e not in runtime_plan.env]
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
     context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:
