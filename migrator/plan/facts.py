@@ -6,6 +6,7 @@ import posixpath
 import re
 from collections import ChainMap
 from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
 
 from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
@@ -538,6 +539,13 @@ def parse_env_words(body: str, escape: str = "\\", arg: bool = False) -> dict[st
     """ENV (or ARG, `arg`) names and their values as written, quotes and escapes kept, split where BuildKit
     splits them: at white space outside quotes and not escaped. The legacy `ENV NAME value with spaces`
     gives the rest of the line; an ARG without `=` has no default (None)."""
+    return dict(_env_words(body, escape, arg))  # (a copy: callers may add to it)
+
+
+@lru_cache(maxsize=64)
+def _env_words(body: str, escape: str, arg: bool) -> dict[str, str | None]:
+    """parse_env_words, once per line: a stage's readers ask about the same ENV line many times, and reading
+    a very long value character by character is what a 1 MiB ENV line costs."""
     words = buildkit_words(body, escape)
     if not arg and words and "=" not in words[0]:
         name, _, value = body.strip().partition(" ")
