@@ -57,7 +57,13 @@ def dynamic_builds(facts: StageFacts, source: ImageRef | None, stage: Stage | No
                 chosen = None if keep and _values_of(keep.split("=")[0], command, facts) else keep
                 found.append(DynamicBuild(command.line, " ".join(command.words[:2]), str(ecosystem.get("why", "")),
                                           chosen))
-        found += [b for build in runner_builds if (b := _runner_dynamic(build, facts, source, ecosystem, keep))]
+        written = _build_commands(facts, ecosystem)
+        for build in runner_builds:
+            if (dynamic := _runner_dynamic(build, facts, source, ecosystem, keep)) is None:
+                continue
+            if not _text_builds(build.text, ecosystem) and any(c.line > build.command.line for c in written):
+                continue  # (`make generate`, `./scripts/deps.sh` before the `go build` written after it: preparation)
+            found.append(dynamic)
     return found
 
 

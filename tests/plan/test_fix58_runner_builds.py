@@ -135,3 +135,21 @@ def test_make_in_a_stage_that_builds_no_go_nor_rust_is_not_read() -> None:
     text = ("FROM alpine:3.20 AS assets\nRUN apk add --no-cache make\nWORKDIR /src\nCOPY . .\nRUN make certs\n\n"
             "FROM scratch\nCOPY --from=assets /src/certs /etc/ssl/certs\nCOPY app /app\nENTRYPOINT [\"/app\"]\n")
     assert final_stage(migrate(text)).startswith("cgr.dev/chainguard/static:latest\n")
+
+
+@pytest.mark.parametrize("image", ["golang:1.22-alpine", "golang:1.22"])
+def test_unread_make_before_a_written_static_go_build_is_preparation(image: str) -> None:
+    text = GO_MAKE.replace("golang:1.22-alpine", image).replace(
+        "RUN {build}\n", "RUN make generate\nRUN CGO_ENABLED=0 go build -o bin/server ./cmd/server\n")
+    result = migrate(text)
+    assert "ENV CGO_ENABLED" not in result.dockerfile
+    assert final_stage(result).startswith("cgr.dev/chainguard/static:latest\n")
+    assert not {"MIG227", "MIG228"} & set(codes(result))
+
+
+def test_unread_make_after_the_written_go_build_still_counts() -> None:
+    text = GO_MAKE.replace("golang:1.22-alpine", "golang:1.22").replace(
+        "RUN {build}\n", "RUN go build -ldflags '-extldflags -static' -o bin/tool ./cmd/tool\nRUN make build\n")
+    result = migrate(text)
+    assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
+    assert "`make build` (line 6)" in messages(result, "MIG227")[0]
