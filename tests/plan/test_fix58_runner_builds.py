@@ -153,3 +153,18 @@ def test_unread_make_after_the_written_go_build_still_counts() -> None:
     result = migrate(text)
     assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
     assert "`make build` (line 6)" in messages(result, "MIG227")[0]
+
+
+def test_taskfile_env_that_turns_cgo_off_keeps_static_on_debian_golang(tmp_path: Path) -> None:
+    files = {"Taskfile.yml": "version: '3'\nenv:\n  CGO_ENABLED: '0'\ntasks:\n  build:\n    cmds:\n"
+                             "      - go build -o bin/server ./cmd/server\n"}
+    text = GO_MAKE.replace("golang:1.22-alpine", "golang:1.22").format(build="task build")
+    result = migrate(text, context=_context(tmp_path, files))
+    assert final_stage(result).startswith("cgr.dev/chainguard/static:latest\n")
+    assert not {"MIG227", "MIG228"} & set(codes(result))
+
+
+def test_alpine_final_stage_of_a_make_build_gets_a_libc() -> None:
+    text = GO_MAKE.replace("gcr.io/distroless/static-debian12:nonroot", "alpine:3.20").replace(
+        "RUN {build}\n", "RUN go build -ldflags '-extldflags -static' -o bin/tool ./cmd/tool && make build\n")
+    assert final_stage(migrate(text)).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
