@@ -75,9 +75,10 @@ def _runner_dynamic(build: RunnerBuild, facts: StageFacts, source: ImageRef | No
     static_if = ecosystem.get("static_if") or {}
     command = build.command
     builds = _text_builds(build.text, ecosystem)
-    if not builds and (build.unread is None or not _toolchain_stage(facts, source, ecosystem)):
+    tooled = not builds and _text_tools(build.text, ecosystem)
+    if not builds and not tooled and (build.unread is None or not _toolchain_stage(facts, source, ecosystem)):
         return None
-    if _asks_static(command, facts, static_if) or (builds and _text_static(build.text, builds, static_if)):
+    if _asks_static(command, facts, static_if) or (build.text and _text_static(build.text, builds, static_if)):
         return None
     if keep:
         name, _, value = keep.partition("=")
@@ -90,6 +91,9 @@ def _runner_dynamic(build: RunnerBuild, facts: StageFacts, source: ImageRef | No
         shown = ", ".join(dict.fromkeys(" ".join(re.sub(r"[\"',]", " ", m.group(0)).split())
                                         for line in builds if (m := pattern.search(line))))
         how = f"runs `{shown}` ({', '.join(build.files)}), which links glibc dynamically"
+    elif tooled:
+        how = (f"runs `{tooled}` ({', '.join(build.files)}), a build whose settings cannot be read here: taken to "
+               "link glibc dynamically")
     else:
         tool = str((ecosystem.get("commands") or ["its toolchain"])[0]).split()[0]
         how = (f"runs a build that cannot be read here ({build.unread}), on a stage that builds with {tool}: "
@@ -131,6 +135,18 @@ def _text_builds(text: str, ecosystem: dict[str, Any]) -> list[str]:
             if not line.lstrip().startswith(("#", "//")) and pattern.search(line)]
 
 
+def _text_tools(text: str, ecosystem: dict[str, Any]) -> str:
+    """What of the ecosystem's other build tools (`tools`: goreleaser, mg.GoCmd(), cross build) a project file
+    runs, outside its comments; "" when none."""
+    for line in _logical_lines(text) if text else []:
+        if line.lstrip().startswith(("#", "//")):
+            continue
+        for pattern in ecosystem.get("tools") or []:
+            if match := re.search(str(pattern), line):
+                return " ".join(match.group(0).split()).rstrip("(")
+    return ""
+
+
 def _text_static(text: str, builds: list[str], static_if: dict[str, Any]) -> bool:
     """Whether the file's builds ask for a static program: each build line does (`CGO_ENABLED=0 go build`,
     `-extldflags -static`, a musl `--target`), or the file sets a static value apart from its build lines
@@ -145,7 +161,7 @@ def _text_static(text: str, builds: list[str], static_if: dict[str, Any]) -> boo
                     return True
         return any(glob_match(line, str(pattern)) for pattern in static_if.get("words") or [])
 
-    return all(asks(line) for line in builds) or any(
+    return (bool(builds) and all(asks(line) for line in builds)) or any(
         asks(line) for line in _logical_lines(text) if line.strip() not in builds and not line.lstrip().startswith("#"))
 
 

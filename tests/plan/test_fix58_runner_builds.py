@@ -168,3 +168,20 @@ def test_alpine_final_stage_of_a_make_build_gets_a_libc() -> None:
     text = GO_MAKE.replace("gcr.io/distroless/static-debian12:nonroot", "alpine:3.20").replace(
         "RUN {build}\n", "RUN go build -ldflags '-extldflags -static' -o bin/tool ./cmd/tool && make build\n")
     assert final_stage(migrate(text)).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
+
+
+@pytest.mark.parametrize(("files", "static"), [
+    ({"Makefile": "release:\n\tgoreleaser build --snapshot --single-target\n"}, False),
+    ({"Makefile": "export CGO_ENABLED=0\nrelease:\n\tgoreleaser build --snapshot --single-target\n"}, True),
+    ({"magefile.go": "func Build() error {\n\treturn sh.RunV(mg.GoCmd(), \"build\", \"-o\", \"bin/server\")\n}\n"},
+     False),
+    ({"Makefile": "generate:\n\tgo generate ./...\n"}, True),
+])
+def test_makefile_that_builds_with_other_go_tools_is_not_taken_for_static(tmp_path: Path, files: dict[str, str],
+                                                                           static: bool) -> None:
+    build = "mage build" if "magefile.go" in files else "make release"
+    text = GO_MAKE.replace("golang:1.22-alpine", "golang:1.22").format(build=build)
+    result = migrate(text, context=_context(tmp_path, files))
+    runtime = "static" if static else "glibc-dynamic"
+    assert final_stage(result).startswith(f"cgr.dev/chainguard/{runtime}:latest\n")
+    assert ("MIG227" in codes(result)) is not static
