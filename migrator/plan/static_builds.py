@@ -51,13 +51,13 @@ def dynamic_builds(facts: StageFacts, source: ImageRef | None, stage: Stage | No
         runner_builds = read_runner_builds(facts, stage, files or BuildContext(None))
     for ecosystem in _rules().values():
         keep = _kept_static(facts, source, ecosystem)
-        for command in _build_commands(facts, ecosystem):
+        written = _build_commands(facts, ecosystem)
+        for command in written:
             if not _asks_static(command, facts, ecosystem.get("static_if") or {}):
                 # (a build that sets the variable itself, `CGO_ENABLED=1`, wants it so: not overridden)
                 chosen = None if keep and _values_of(keep.split("=")[0], command, facts) else keep
                 found.append(DynamicBuild(command.line, " ".join(command.words[:2]), str(ecosystem.get("why", "")),
                                           chosen))
-        written = _build_commands(facts, ecosystem)
         for build in runner_builds:
             if (dynamic := _runner_dynamic(build, facts, source, ecosystem, keep)) is None:
                 continue
