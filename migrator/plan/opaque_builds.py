@@ -39,22 +39,22 @@ class RunnerBuild:
 
 def runner_builds(facts: StageFacts, stage: Stage, files: BuildContext) -> list[RunnerBuild]:
     """The stage's commands (with the stages it is built FROM) that run a build out of a project file."""
-    from migrator.plan.scripts import _context_copies, _scripts_run, _with_cd, _with_run_copies
+    from migrator.plan.scripts import commands_in_directories, context_files, scripts_run
 
     runners = _runners()
     chain = stage.chain()
     copies: list[tuple[str, str, bool]] | None = None
     found: list[RunnerBuild] = []
-    for command, workdir in _with_cd(facts.run_commands(), facts.env):
+    for command, workdir in commands_in_directories(facts.run_commands(), facts.env):
         program = posixpath.basename(command.words[0])
         if program in runners:
-            copies = copies if copies is not None else _with_run_copies(chain, _context_copies(chain))
+            copies = copies if copies is not None else context_files(chain)
             found.append(_runner_build(command, workdir, runners[program], facts, copies, files))
             continue
-        for path, named in _scripts_run(command.words):
+        for path, named in scripts_run(command.words):
             if not (named or path.endswith(".sh") or path.startswith(("./", "../"))) or "$" in path:
                 continue
-            copies = copies if copies is not None else _with_run_copies(chain, _context_copies(chain))
+            copies = copies if copies is not None else context_files(chain)
             found.append(_read(command, [absolute(path, workdir, facts.env)], copies, files, what=f"`{path}`"))
     return found
 
@@ -86,9 +86,9 @@ def _runner_build(command: Command, workdir: str, runner: dict[str, Any], facts:
 def _read(command: Command, paths: list[str], copies: list[tuple[str, str, bool]], files: BuildContext,
           what: str) -> RunnerBuild:
     """The first of `paths` (in the image) that the build context has, and the scripts it runs, read."""
-    from migrator.plan.scripts import _context_source
+    from migrator.plan.scripts import context_path
 
-    sources = [posixpath.normpath(s) for s in (_context_source(p, copies) for p in paths) if s is not None]
+    sources = [posixpath.normpath(s) for s in (context_path(p, copies) for p in paths) if s is not None]
     if files.root is None:
         return RunnerBuild(command, (), "", f"{what}: no build context was given to read it from")
     if not sources:
