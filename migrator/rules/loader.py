@@ -229,6 +229,9 @@ class UpstreamDefaults:
     # the entrypoint script only execs its arguments, with this program in front when the first is an option or
     # not a program (node's docker-entrypoint.sh: `node server.js` as is, `server.js` as `node server.js`)
     entrypoint_execs: str | None = None
+    # the image's own CMD starts the app a stage copies in (tiangolo's /start.sh): a file with no CMD of its own
+    # started the app, and a migration without a command cannot
+    starts_app: bool = False
 
 
 def builtin_rules_dir() -> Path:
@@ -525,7 +528,7 @@ def _dockerhub_images(path: str, value: dict[str, Any], origin: str) -> tuple[tu
 
 
 _UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers",
-                  "server_workdir", "user", "runtime_env", "entrypoint_execs"}
+                  "server_workdir", "user", "runtime_env", "entrypoint_execs", "starts_app"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -552,6 +555,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         runtime_env=checks.env(raw.get("runtime_env"), f"{where}: runtime_env")
         if raw.get("runtime_env") is not None else (),
         entrypoint_execs=str(raw["entrypoint_execs"]) if raw.get("entrypoint_execs") is not None else None,
+        starts_app=checks.boolean(raw.get("starts_app"), f"{where}: starts_app", False),
     )
 
 
