@@ -530,6 +530,13 @@ CODES: tuple[Code, ...] = (
          "gcc-glibc; /home/build for jdk, maven and gradle), where Docker Hub's mostly use / (golang "
          "/go, php /var/www/html). The stage used relative paths without a WORKDIR of its own, so the "
          "original default is written explicitly and the paths mean what they meant."),
+    Code("MIG567", Severity.WARNING, "files beside a Go program not copied",
+         "A single-stage Go image (`FROM golang`, `COPY . .`, `go build`) holds the whole source tree, and a "
+         "program started in it may read files relative to its working directory: `template.ParseGlob("
+         "\"templates/*.html\")`, `http.Dir(\"static\")`, a config file. The runtime copies the binary only. With "
+         "the build context on disk (`--context`, or migrating the Dockerfile where it lives) the Go sources are "
+         "read and the directories they name are copied beside the binary (files `//go:embed` names are in the "
+         "binary already); without it, this warning says that they may be missing."),
     Code("MIG568", Severity.WARNING, "WORKDIR through a variable the Dockerfile does not set",
          "A WORKDIR names a variable (directly, or through an ENV or ARG made from it) that no instruction of "
          "the file sets. BuildKit reads it from the base image's environment, and as empty when the image does "
