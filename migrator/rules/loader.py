@@ -78,6 +78,7 @@ class ChainguardImage:
     known: bool = True  # False: entrypoint and programs not in the source; the check says "unverified"
     is_dev: bool = False  # this model describes the -dev tag
     applets: tuple[str, ...] = ()  # busybox applets, when the shell is busybox
+    accounts: tuple[str, ...] = ()  # users and groups the image has besides its own user (postgres's postgres)
 
     def has_program(self, name: str) -> bool:
         """Is `name` a program on this image's PATH (standard directories)?"""
@@ -605,6 +606,7 @@ def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
                     for k, v in paths.items()),
         shell_partner=None if partner is None else checks.image_name(partner, f"{where}: shell_partner"),
         known=checks.boolean(raw.get("known"), f"{where}: known", True),
+        accounts=tuple(checks.words(raw.get("accounts"), f"{where}: accounts")),
     )
 
 
