@@ -35,6 +35,7 @@ from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.nginx_listen import rewrite_listen_80
 from migrator.rewrite.onbuild import foreign_package_manager
+from migrator.rewrite.package_accounts import is_package_reason, package_accounts
 from migrator.rewrite.python_layout import port_site_packages
 from migrator.rewrite.removed_files import carry_removals
 from migrator.rewrite.rootless import chown_copies, prepare_split
@@ -305,16 +306,23 @@ def _source_users(plan: FilePlan, stage_plan: StagePlan, knowledge: StageKnowled
         if changes:
             knowledge.source_created.add(name)  # (its usermod/groupmod are folded into this adduser)
         # a uid (or the gid adduser gives its group) Wolfi already uses (33 is xfs): any free one
-        line = f"RUN {folded_adduser(name, None if uid in taken else uid, changes)}{newline}"
+        line = f"RUN {folded_adduser(name, None if uid in taken or not uid else uid, changes)}{newline}"
         if anchor:
             knowledge.late_accounts[anchor] = knowledge.late_accounts.get(anchor, "") + line  # (after that ARG)
         else:
             lines.append(line)
         which = f"uid {uid}" if uid not in taken else f"a free uid: {uid}, its uid there, is Wolfi's"
+        if not uid:
+            which = "a free uid"
         if "-u" in changes:
             which = f"uid {changes['-u']}, as the stage's usermod asks"
-        out.findings.append(finding("MIG562", stage_plan.stage.from_item.line, f"user {name} ({which}) created: "
-                                    f"the original image had it, {image} does not, and {named_by} names it"))
+        if is_package_reason(named_by):
+            out.findings.append(finding("MIG236", stage_plan.stage.from_item.line, f"user {name} ({which}) "
+                                        f"created: {named_by} needs it, and {image} has none"))
+        else:
+            out.findings.append(finding("MIG562", stage_plan.stage.from_item.line, f"user {name} ({which}) "
+                                        f"created: the original image had it, {image} does not, and {named_by} "
+                                        "names it"))
         knowledge.user_names.add(name)  # (its group too: a stage built FROM this one has them)
         knowledge.group_names.add(name)
     return "".join(lines)
@@ -344,8 +352,14 @@ def source_users_to_create(plan: FilePlan, stage_plan: StagePlan,
     image = plan.rules.image_facts(image_name(plan.inherited_image(stage_plan)))
     present = {*map(str, builtin_data("wolfi/accounts.yaml").get("users") or {}), image.user,
                *knowledge.user_names}  # (the stages it is built FROM created these)
-    return [(uid, name, named[name]) for uid, name in sorted(users.items()) if name in named
-            and name not in present and not re.search(rf"\b(adduser|useradd)\b[^;&|]*\b{re.escape(name)}\b", created)]
+    wanted = [(uid, name, named[name]) for uid, name in sorted(users.items()) if name in named]
+    # accounts the stage's packages run as that no Wolfi package creates (nginx): a free uid
+    needed = package_accounts(knowledge.installed, stage_plan.stage.instructions, plan.files)
+    by_name = {name: uid for uid, name in users.items()}
+    wanted += [(by_name.get(name, ""), name, why) for name, why in needed.items()
+               if name not in {w[1] for w in wanted}]
+    return [(uid, name, why) for uid, name, why in wanted
+            if name not in present and not re.search(rf"\b(adduser|useradd)\b[^;&|]*\b{re.escape(name)}\b", created)]
 
 
 def _kept_chain_entrypoint(plan: FilePlan, stage_plan: StagePlan, body: str, image: str, newline: str,
