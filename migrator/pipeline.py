@@ -102,11 +102,12 @@ class Attempt:
     @property
     def rank(self) -> int:
         """2: it starts; 1: it starts a script that needs bash on an image without bash, or a program that may be
-        in a build-context directory not on disk to read (another runtime may have it); 0: it cannot start."""
+        in a build-context directory not on disk to read (another runtime may have it), or a package manager the
+        project names in another version than the image's (MIG237: the program is there); 0: it cannot start."""
         if self.report is None:
             return 2
         if self.report.status == "broken":
-            return 0
+            return 1 if self.report.need == "package-manager" else 0
         return 1 if self.report.need in ("bash", "unread") else 2
 
     def findings(self, original: Dockerfile) -> list[Finding]:

@@ -37,6 +37,10 @@ class NodePackage:
     # every package package.json names (dependencies, devDependencies, optionalDependencies): their programs are
     # what an install puts in node_modules/.bin
     dependencies: frozenset[str] = frozenset()
+    # package.json's "packageManager" (`yarn@4.1.1`), "" when it names none; release_path: .yarnrc.yml names a
+    # yarnPath (.yarn/releases/yarn-4.1.1.cjs), which any yarn hands the command to
+    package_manager: str = ""
+    release_path: bool = False
 
     def installs_program(self, name: str) -> bool:
         """Whether an install of package.json puts `name` in node_modules/.bin, as far as package.json and
@@ -60,7 +64,13 @@ def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildCon
     return NodePackage(directory, _scripts(data), _plug_n_play(files, folder, data),
                        _workspaces(files, folder, data.get("workspaces")),
                        frozenset(_names(data.get("devDependencies")) - _names(data.get("dependencies"))),
-                       _known_programs(rules, named) | _lock_programs(files, folder), named)
+                       _known_programs(rules, named) | _lock_programs(files, folder), named,
+                       _manager(data), bool(_YARN_PATH.search(files.text(posixpath.join(folder, ".yarnrc.yml")) or "")))
+
+
+def _manager(data: dict[str, Any]) -> str:
+    manager = data.get("packageManager")
+    return manager if isinstance(manager, str) else ""
 
 
 def _known_programs(rules: RuleSet, named: frozenset[str]) -> dict[str, str]:
@@ -115,6 +125,7 @@ def _plug_n_play(files: BuildContext, folder: str, data: dict[str, Any]) -> bool
     return berry and not _LINKED.search(rc or "")
 
 
+_YARN_PATH = lazy_re(r"(?m)^\s*yarnPath:\s*\S")
 _LINKED = lazy_re(r"(?m)^\s*nodeLinker:\s*[\"']?(?:node-modules|pnpm)\b")
 
 

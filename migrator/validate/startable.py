@@ -38,6 +38,7 @@ from migrator.records import dataclass
 from migrator.regex import glob_root
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage, RuleSet
+from migrator.validate.corepack import classic_yarn_reason
 from migrator.validate.stage_files import (
     INSTALLERS,
     Context,
@@ -123,6 +124,10 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
         return RuntimeReport(report.image, report.argv, "broken", build_fails[0].message,
                              program=report.program, need="build"), problems
     line = _command_line(view, report)
+    if report.status != "broken" and (yarn := classic_yarn_reason(view, context, report.program)) is not None:
+        problems.append(Problem("MIG237", line, yarn))
+        return RuntimeReport(report.image, report.argv, "broken", yarn, program=report.program,
+                             need="package-manager"), problems
     problems += _missing_tools_at_start(view, context, report, line)
     problems += [Problem("MIG584", edit_line, message) for (edit_line, _), message in context.unread_edits.items()]
     if report.status == "broken":
