@@ -19,12 +19,12 @@ _ENABLED = re.compile(r"\bcorepack\s+enable\b")
 
 def classic_yarn_reason(view: StageView, context: Context, program: str | None) -> str | None:
     """Why `yarn` cannot start the project on the stage's image, or None."""
-    from migrator.plan.node_package import package_in
-
     if posixpath.basename(program or "") != "yarn" or view.model is None or not view.model.known:
         return None
     if not view.model.has_program("corepack") or _ENABLED.search(view.runs):
         return None
+    from migrator.plan.node_package import package_in  # (json and typing: only for a yarn start on -dev)
+
     package = package_in(view.chain[-1], context.staged, context.rules, context.files, view.workdir)
     if package is None or package.release_path:
         return None
