@@ -194,6 +194,8 @@ def conditions(commands: list[Command], markers: tuple[str, ...] = ("",)) -> dic
             for simple in simple_commands(script, first_line):
                 if simple.start in conditional:
                     found[(simple.line, strip_env_prefix(simple.words))] = conditional[simple.start]
+                    if simple.braced:  # (the words a bash RUN's command has in StageFacts)
+                        found[(simple.line, strip_env_prefix(simple.braced))] = conditional[simple.start]
     return found
 
 
