@@ -437,8 +437,8 @@ CODES: tuple[Code, ...] = (
          "(wolfi-base), do the step at build time, or drop it if the app does not need it."),
     Code("MIG593", Severity.ERROR, "the HEALTHCHECK runs a tool the runtime image lacks, and fails at every check",
          "The final stage keeps a HEALTHCHECK whose command runs through a shell (its shell form, `CMD-SHELL`, or `CMD "
-         "[\"sh\", \"-c\", ...]`) on an image that has one (wolfi-base, node, the busybox images), and a program it "
-         "runs is not in that image: not its own, not installed by the stage, not copied in (rules/tools.yaml says "
+         "[\"sh\", \"-c\", ...]`) on an image that has one (wolfi-base, node, the busybox images), or in exec form "
+         "(`CMD [\"pg_isready\", \"-h\", \"db\"]`), and a program it runs is not in that image: not its own, not installed by the stage, not copied in (rules/tools.yaml says "
          "which Wolfi package gives it; `HEALTHCHECK CMD pg_isready -h db || exit 1` on node). The program's failure "
          "ends the check, read as the start command's steps are (MIG563): the check fails at every run with `not "
          "found`, the container is reported unhealthy, and an orchestrator that acts on health (Swarm, ECS, a "

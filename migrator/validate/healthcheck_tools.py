@@ -1,6 +1,6 @@
-"""The programs a HEALTHCHECK's shell command runs that the final stage's image lacks, read as the start command's
-are (validate.startable's MIG563): a shell-form check kept on a runtime with a shell (wolfi-base, node, busybox
-images), or `["sh", "-c", ...]`.
+"""The programs a HEALTHCHECK runs that the final stage's image lacks, read as the start command's are
+(validate.startable's MIG563): a shell-form check kept on a runtime with a shell (wolfi-base, node, busybox
+images), `["sh", "-c", ...]`, or the program of an exec-form check (`["pg_isready", "-h", "db"]`).
 
 `HEALTHCHECK CMD pg_isready -h db && nc -z localhost 3000 || exit 1` on an image without pg_isready fails at every
 check: the container is reported unhealthy, and an orchestrator that acts on it restarts it (E MIG593). A step
@@ -49,14 +49,22 @@ def healthcheck_problems(view: StageView, context: Context) -> list[tuple[str, i
         return []
     check = checks[-1]  # (the one in force: a stage's own replaces its parent's)
     script = healthcheck_script(check)
-    if script is None or not model.shell:
+    program = _exec_program(check) if script is None else None
+    if script is not None and not model.shell:
         return []  # (a shell command without a shell: the rewrite ports or removes it, MIG510/MIG552)
+    if script is not None:
+        steps = start_steps(script)
+    elif program is not None:
+        steps = [(program, None, "")]  # (exec form: the program is the check)
+    else:
+        return []
     problems: list[tuple[str, int, str]] = []
     image = short_image(view.image)
-    for name, skipped, _ in start_steps(script):
+    for program, skipped, _ in steps:
+        name = program.rsplit("/", 1)[-1]
         package = package_for(name)
         if (package is None or model.has_program(name) or installed_by_package(name, view.packages, context.rules)
-                or package in view.packages or locate(view, context, name) is not None):
+                or package in view.packages or locate(view, context, program) is not None):
             continue
         lacks = f"the HEALTHCHECK runs `{name}`, which {image} does not have (Wolfi package {package})"
         remedy = (f"install it (`apk add {package}` where the image has apk), copy it from the builder (COPY "
@@ -71,3 +79,11 @@ def healthcheck_problems(view: StageView, context: Context) -> list[tuple[str, i
                              f"check goes on without it; {remedy}, or drop that step"))
     return problems
 
+
+def _exec_program(instruction: Instruction) -> str | None:
+    """The program of an exec-form HEALTHCHECK (`CMD ["pg_isready", "-h", "db"]`); None for any other."""
+    body = instruction.body.strip()
+    match = _CMD.search(body)
+    argv = json_argv(body[match.end():].strip()) if match is not None and not match.group(1) else None
+    word = str(argv[0]) if argv else ""
+    return word if word and "$" not in word else None

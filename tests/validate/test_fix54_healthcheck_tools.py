@@ -18,7 +18,8 @@ CMD ["node", "server.js"]
 
 
 @pytest.mark.parametrize("check", ["CMD pg_isready -h db || exit 1", "CMD-SHELL pg_isready -h db",
-                                   'CMD ["sh", "-c", "pg_isready -h db && echo ok"]'])
+                                   'CMD ["sh", "-c", "pg_isready -h db && echo ok"]',
+                                   'CMD ["pg_isready", "-h", "db"]'])
 def test_a_check_that_cannot_find_its_tool_is_an_error(check: str) -> None:
     result = migrate(NODE_APP.format(check=check))
     assert "HEALTHCHECK" in final_stage(result)  # (kept: the user decides how to provide it)
@@ -48,3 +49,9 @@ def test_a_single_wolfi_base_stage_installs_the_tool_its_check_runs(check: str, 
     assert f"RUN apk add --no-cache curl {package}\n" in result.dockerfile
     assert any(f"{package} added to apk add" in m for m in messages(result, "MIG313"))
     assert not messages(result, "MIG593") and not messages(result, "MIG592")
+
+
+def test_an_exec_form_check_on_a_runtime_without_a_shell_is_checked_too() -> None:
+    result = migrate('FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nHEALTHCHECK CMD ["jq", "--version"]\n'
+                     'CMD ["python", "app.py"]\n')
+    assert any("`jq`" in m and "python:latest" in m for m in messages(result, "MIG593"))
