@@ -54,3 +54,13 @@ def test_the_final_stage_moving_the_tree_gives_the_runtime_its_usr_local_in_usr(
     assert "/usr/local/sbin" not in runtime and "venv" not in builder_stage(result)
     assert any("copied to /usr" in m for m in messages(result, "MIG516"))
     assert status(result) == "ok"  # (gunicorn: /install/bin/gunicorn, moved to /usr/local/bin, copied to /usr/bin)
+
+
+def test_a_prefix_install_into_usr_local_gets_no_empty_virtualenv() -> None:
+    result = migrate("FROM python:3.12 AS builder\nRUN pip install --prefix=/usr/local flask gunicorn\n"
+                     "FROM python:3.12-slim\nCOPY --from=builder /usr/local /usr/local\nWORKDIR /app\nCOPY . .\n"
+                     'CMD ["gunicorn", "app:app"]\n')
+    # (a virtualenv first on PATH would run python without /usr/lib/python3.X/site-packages, where the tree lands)
+    assert "venv" not in result.dockerfile
+    assert "COPY --from=builder /usr/local /usr\n" in final_stage(result)
+    assert status(result) == "ok"
