@@ -64,3 +64,11 @@ def test_a_prefix_install_into_usr_local_gets_no_empty_virtualenv() -> None:
     assert "venv" not in result.dockerfile
     assert "COPY --from=builder /usr/local /usr\n" in final_stage(result)
     assert status(result) == "ok"
+
+
+def test_the_tree_a_middle_stage_copied_in_and_moved_is_followed_to_its_install() -> None:
+    result = migrate("FROM python:3.12 AS build\nRUN pip install --prefix=/install httpie\n"
+                     "FROM python:3.12-slim AS mid\nCOPY --from=build /install /install\nRUN cp -a /install/. /usr/local/\n"
+                     'FROM python:3.12-slim\nCOPY --from=mid /usr/local /usr/local\nCMD ["http", "--version"]\n')
+    assert "COPY --from=mid /usr/local /usr\n" in final_stage(result)
+    assert status(result) == "ok"
