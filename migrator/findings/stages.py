@@ -438,9 +438,10 @@ CODES: tuple[Code, ...] = (
     Code("MIG593", Severity.ERROR, "the HEALTHCHECK runs a tool the runtime image lacks, and fails at every check",
          "The final stage keeps a HEALTHCHECK whose command runs through a shell (its shell form, `CMD-SHELL`, or `CMD "
          "[\"sh\", \"-c\", ...]`) on an image that has one (wolfi-base, node, the busybox images), or in exec form "
-         "(`CMD [\"pg_isready\", \"-h\", \"db\"]`), and a program it runs is not in that image: not its own, not installed by the stage, not copied in (rules/tools.yaml says "
-         "which Wolfi package gives it; `HEALTHCHECK CMD pg_isready -h db || exit 1` on node). The program's failure "
-         "ends the check, read as the start command's steps are (MIG563): the check fails at every run with `not "
+         "(`CMD [\"pg_isready\", \"-h\", \"db\"]`), and a program it runs is not in that image: not its own, not "
+         "installed by the stage, not copied in (rules/tools.yaml says which Wolfi package gives it; `HEALTHCHECK "
+         "CMD pg_isready -h db || exit 1` on node). The program's failure ends the check, read as the start "
+         "command's steps are (MIG563): the check fails at every run with `not "
          "found`, the container is reported unhealthy, and an orchestrator that acts on health (Swarm, ECS, a "
          "Compose `depends_on: condition: service_healthy`) restarts it or never starts what waits for it. Where the "
          "stage keeps apk (one stage on wolfi-base) the tool's package is added (MIG313) and nothing is reported. "

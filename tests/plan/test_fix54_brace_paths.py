@@ -74,3 +74,12 @@ def test_brace_expansion_follows_bash(script: str, words: tuple[str, ...] | None
 def test_a_brace_expansion_of_thousands_of_words_is_not_read() -> None:
     assert expand_braces(mark("/d/{1..9}{1..9}{1..9}")) is None
     assert OPEN not in "".join(expand_braces(mark("/d/{a")) or [])
+
+
+def test_directories_a_shell_script_of_a_run_makes_are_carried_unless_conditional() -> None:
+    result = migrate(APP.format(shell="", run="sh -c 'test -d /x || mkdir -p /var/lib/y' && "
+                                              "bash -c 'mkdir -p /var/lib/app/{db,cache}'"))
+    final = final_stage(result)
+    assert "COPY --from=builder --chown=65532:65532 /var/lib/app/db /var/lib/app/db\n" in final
+    assert "COPY --from=builder --chown=65532:65532 /var/lib/app/cache /var/lib/app/cache\n" in final
+    assert "/var/lib/y" not in final  # (made only when /x is missing: a COPY of it could fail the build)
