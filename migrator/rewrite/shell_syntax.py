@@ -286,7 +286,8 @@ def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
             continue
         start = src.start(node)
         found.append(SimpleCommand(tuple(_word_text(src, w) for w in words), start, src.end(node), src.line(start),
-                                   tuple(_assignment_text(src, a) for a in assignments), _brace_expanded(src, words)))
+                                   tuple(_assignment_text(src, a) for a in assignments),
+                                   _brace_expanded(src, words) if "{" in src.slice(node) else None))
     return found
 
 
