@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from migrator.plan.buildcontext import BuildContext
     from migrator.plan.opaque_builds import RunnerBuild
 
-_ASSIGNMENT = re.compile(r"""(?<![\w$])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]*)""")
+# `go env -w X=0`: the one setting that outlives its command (written to go's env file); a prefix assignment
+# (`CGO_ENABLED=0 go build ...`) is that command's alone, and `export` lasts to the end of its RUN (Command.shell)
+_ASSIGNMENT = re.compile(r"""\bgo\s+env\s+-w\s+([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|]*)""")
 
 
 @dataclass(frozen=True)
@@ -213,8 +215,8 @@ def _asks_static(command: Command, facts: StageFacts, static_if: dict[str, Any])
 
 
 def _values_of(name: str, command: Command, facts: StageFacts) -> list[str]:
-    """The values `name` is given for the command: on the command, earlier in its RUN (`export X=0 &&`,
-    `go env -w X=0` in any RUN of the stage), by ENV or ARG."""
+    """The values `name` is given for the command: on the command, earlier in its RUN (`export X=0 &&`),
+    `go env -w X=0` in any RUN of the stage up to it, by ENV or ARG."""
     values = [a.split("=", 1)[1] for a in command.assignments if a.startswith(name + "=")]
     values += [v for k, v in command.shell if k == name and v is not None]
     if (value := facts.env.get(name)) is not None:
