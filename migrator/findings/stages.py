@@ -473,20 +473,6 @@ CODES: tuple[Code, ...] = (
          "when Wolfi uses that one (33 is xfs); on a -dev image that runs as nonroot it is created as root, after "
          "the USER root the tool adds, and the user in force afterwards stays what it was. Files the stage gives "
          "it keep that owner only inside the stage: a distroless runtime still runs as its own user (65532)."),
-    Code("MIG236", Severity.INFO, "an account a package's program runs as created in the stage",
-         "The stage installs a package whose program runs as an account that no Wolfi package creates: Wolfi's "
-         "nginx is built to run its workers as nginx (group nginx), and wolfi-base has neither, so an nginx "
-         "started as root stops with `getpwnam(\"nginx\") failed`. An nginx.conf the stage copies in from the "
-         "build context may name another account in its `user` directive (Debian's `user www-data;`), which "
-         "fails the same way. The stage creates that account first, with busybox `adduser -D` (a user and a "
-         "group of the same name, a free uid), as root; the user in force afterwards stays what it was."),
-    Code("MIG237", Severity.ERROR, "yarn on node's -dev image cannot run a Yarn 2+ project",
-         "The start command runs `yarn` on node's -dev image, whose /usr/bin/yarn is Wolfi's yarn 1.22; corepack "
-         "is installed there but not enabled, and a `corepack enable` the builder ran does not reach a fresh "
-         "runtime stage. The project's package.json names Yarn 2 or later in \"packageManager\" (and .yarnrc.yml "
-         "names no yarnPath release): yarn 1.22.20+ refuses to run it, so the container exits at start. Enable "
-         "corepack in the runtime stage (as root, then back to the image's user) with the corepack cache and Yarn "
-         "cache the build used, or build the app in the builder and start it with node."),
     Code("MIG558", Severity.WARNING, "the runtime keeps the .NET SDK for `dotnet run`",
          "The start command is `dotnet run` (or another SDK command), which builds the project before it runs it: "
          "only the SDK can do that, so the runtime is dotnet-sdk, with busybox sh and the compilers, as big as the "

@@ -26,11 +26,11 @@ def is_package_reason(why: str) -> bool:
 
 def package_accounts(installed: set[str], instructions: list[Instruction],
                      files: BuildContext | None) -> dict[str, str]:
-    """account name -> what needs it, for the packages the stage installs (rules/wolfi/accounts.yaml
-    package_users) and the `user` directive of an nginx.conf it copies from the build context."""
+    """account name -> what needs it, for the packages the stage installs (rules/wolfi/package-accounts.yaml)
+    and the `user` directive of an nginx.conf it copies from the build context."""
     from migrator.rules.data import builtin_data
 
-    wanted = builtin_data("wolfi/accounts.yaml").get("package_users") or {}
+    wanted = builtin_data("wolfi/package-accounts.yaml").get("package_users") or {}
     named: dict[str, str] = {}
     for package in sorted(installed):
         if package in wanted:

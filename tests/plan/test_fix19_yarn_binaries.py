@@ -107,7 +107,9 @@ def test_without_package_json_yarn_start_is_still_the_start_script() -> None:
 def test_yarn_plug_n_play_has_no_node_modules(tmp_path: Path) -> None:
     package = {**PACKAGE, "packageManager": "yarn@4.1.0"}
     result = migrate(APP.format('["yarn","next","start"]'), context=context(tmp_path, package, **{".yarnrc.yml": "x: 1\n"}))
-    dev_kept(result, '["yarn","next","start"]')
+    assert "FROM cgr.dev/chainguard/node:latest-dev\n" in result.dockerfile.rsplit("\n# Runtime stage", 1)[-1]
+    # (the -dev image's yarn is 1.22 without corepack: it refuses a yarn@4 project, adversary 11 F18)
+    assert result.runtime is not None and result.runtime.status == "broken" and "MIG237" in codes(result)
     linked = migrate(APP.format('["yarn","next","start"]'),
                      context=context(tmp_path, package, **{".yarnrc.yml": "nodeLinker: node-modules\n"}))
     assert runtime_cmd(linked) == 'CMD ["/app/node_modules/.bin/next", "start"]'
