@@ -184,26 +184,31 @@ def _unported_directories(stage: Stage, row: dict[str, Any]) -> list[Finding]:
 
 
 def _configured(stage: Stage, row: dict[str, Any], install: Instruction) -> list[Finding]:
-    """Wolfi's main configuration made to read the directory the stage writes into, as the distribution's did,
-    in the RUN that installs the package (a start command that gives its own configuration reads that one)."""
+    """Wolfi's configuration files written as the distribution's read (its includes, its default site), in the
+    RUN that installs the package; not when the start command gives a configuration of its own."""
     config = row.get("config")
     if not config or install not in stage.instructions or install.json_args() is not None or install.heredocs:
         return []
-    pattern = _path_pattern(config["when"])
-    if not any(re.search(pattern, i.raw) for i in stage.instructions
-               if i.keyword in ("COPY", "ADD", "RUN") and i is not install):
-        return []
+    own = tuple(config["own"])
     for item in stage.instructions:
         words = item.words() if item.keyword in ("CMD", "ENTRYPOINT") else []
         if any(posixpath.basename(w) == row["program"] for w in words) and any(
-                w in config["own"] or w.startswith(tuple(f"{o}=" for o in config["own"])) for w in words):
+                w in own or w.startswith(tuple(f"{o}=" for o in own)) for w in words):
             return []
+    others = [i.raw for i in stage.instructions if i.keyword in ("COPY", "ADD", "RUN") and i is not install]
+    commands, shown = [], []
+    for write in config["writes"]:
+        if write.get("when") and not any(re.search(_path_pattern(write["when"]), raw) for raw in others):
+            continue
+        redirect = ">>" if write["write"] == "append" else ">"
+        made = f"mkdir -p {posixpath.dirname(write['path'])} && " if write.get("mkdir") else ""
+        commands.append(f"{made}printf '{write['text']}' {redirect} {write['path']}")
+        shown.append(f"`printf ... {redirect} {write['path']}`")
+    if not commands:
+        return []
     body = install.raw.rstrip()
-    redirect = ">>" if config["write"] == "append" else ">"
-    added = f" && printf '{config['text']}' {redirect} {config['path']}"
-    _replace(stage, install, body + added + install.raw[len(body):])
-    message = f"`printf ... {redirect} {config['path']}` added: {config['why']}"
-    return [finding(_PORTED, install.line, message)]
+    _replace(stage, install, body + "".join(f" && {c}" for c in commands) + install.raw[len(body):])
+    return [finding(_PORTED, install.line, f"{', '.join(shown)} added: {config['why']}")]
 
 
 def _foreground(plan: FilePlan, stage: Stage, row: dict[str, Any]) -> list[Finding]:
@@ -260,9 +265,9 @@ def _copied_setting(plan: FilePlan, stage: Stage, setting: str) -> bool:
 
 
 def dropped_links(cmd: Cmd, ctx: Context) -> Outcome | None:
-    """`ln -s /etc/nginx/sites-available/app /etc/nginx/sites-enabled/`, `rm /etc/nginx/sites-enabled/default`:
-    enabling and disabling sites in directories Wolfi's package neither has nor reads. The COPY that wrote the
-    site was moved where it is read (port_layouts), so the command goes."""
+    """`ln -s /etc/nginx/sites-available/app /etc/nginx/sites-enabled/`: enabling a site in a directory Wolfi's
+    package neither has nor reads; the COPY that wrote the site put it where it is read (port_layouts), so the
+    command goes. `rm /etc/nginx/sites-enabled/default`: disabling one: the file removed is Wolfi's path of it."""
     from migrator.rewrite.command import Outcome
 
     if cmd.name not in ("ln", "rm", "unlink") or ctx.family == "wolfi":
@@ -278,11 +283,22 @@ def dropped_links(cmd: Cmd, ctx: Context) -> Outcome | None:
                   if w.value is not None and any(_under(w.value, d) for d in directories)]
         if not inside or (cmd.name == "ln" and inside[-1] != operands[-1]):
             continue
-        whole = len(inside) == len(operands) or cmd.name == "ln"
-        text = " ".join(w.text for w in cmd.words) if whole else " ".join(w.text for _, w in inside)
-        where = f"`{text}` removed" + ("" if whole else f" from `{cmd.name}`")
-        message = f"{where}: {row['why']}; the files written there go to {row['directories'][0]['to']}"
-        if whole:
+        text = " ".join(w.text for w in cmd.words)
+        if cmd.name == "ln":
+            message = f"`{text}` removed: {row['why']}; the files written there go to {row['directories'][0]['to']}"
             return Outcome(remove=True, findings=[finding(_PORTED, cmd.line, message)])
-        return Outcome(delete={cmd.word_index(i) for i, _ in inside}, findings=[finding(_PORTED, cmd.line, message)])
+        replace = {cmd.word_index(i): _mapped(w.text, row) for i, w in inside}
+        moved = ", ".join(f"{w.text} -> {replace[cmd.word_index(i)]}" for i, w in inside)
+        message = f"`{text}`: {moved}: {row['why']}"
+        return Outcome(replace=replace, findings=[finding(_PORTED, cmd.line, message)])
     return None
+
+
+def _mapped(path: str, row: dict[str, Any]) -> str:
+    """The path on Wolfi of a path in one of the row's directories: the directory's files are `to`/*`suffix`."""
+    for moved in row.get("directories") or []:
+        if not _under(path, moved["from"]):
+            continue
+        name = path[len(moved["from"]):].strip("/") or "*"
+        return f"{moved['to']}/{name if name.endswith(moved['suffix']) else name + moved['suffix']}"
+    return path

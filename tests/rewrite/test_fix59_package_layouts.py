@@ -21,7 +21,11 @@ INCLUDE = "printf '[include]\\nfiles = /etc/supervisor/conf.d/*.conf\\n' >> /etc
 NGINX_CONF = ("printf 'user nobody;\\nworker_processes auto;\\nerror_log stderr notice;\\npid /run/nginx.pid;\\n"
               "events {\\n    worker_connections 768;\\n}\\nhttp {\\n    include /etc/nginx/mime.types;\\n"
               "    default_type application/octet-stream;\\n    sendfile on;\\n    keepalive_timeout 65;\\n"
-              "    access_log /dev/stdout;\\n    include /etc/nginx/conf.d/*.conf;\\n}\\n' > /etc/nginx/nginx.conf")
+              "    access_log /dev/stdout;\\n    include /etc/nginx/conf.d/*.conf;\\n}\\n' > /etc/nginx/nginx.conf"
+              # and Debian's default site (sites-enabled/default), which serves /var/www/html
+              " && mkdir -p /etc/nginx/conf.d && printf 'server {\\n    listen 80 default_server;\\n    server_name _;\\n"
+              "    root /var/www/html;\\n    index index.html index.htm;\\n    location / {\\n"
+              "        try_files $uri $uri/ =404;\\n    }\\n}\\n' > /etc/nginx/conf.d/default.conf")
 
 UBUNTU_SITE = ("FROM ubuntu:22.04\n"
                "RUN apt-get update && apt-get install -y nginx && rm -rf /var/lib/apt/lists/*\n"
@@ -38,15 +42,18 @@ def test_a_debian_site_is_written_to_conf_d_and_its_links_are_dropped() -> None:
     assert result.dockerfile == ("FROM cgr.dev/chainguard/wolfi-base:latest\n"
                                  f"RUN apk add --no-cache nginx && {NGINX_CONF}\n"
                                  "COPY site.conf /etc/nginx/conf.d/app.conf\n"
+                                 "RUN rm /etc/nginx/conf.d/default.conf\n"
                                  "COPY build/ /var/www/app/\n"
                                  "EXPOSE 80\n"
                                  'CMD ["nginx", "-g", "daemon off;"]\n')
     moved = messages(result, "MIG225")
-    assert moved[0].startswith("`printf ... > /etc/nginx/nginx.conf` added: Wolfi's nginx.conf (nginx-mainline-config, "
-                               "nginx's own example) includes no conf.d")
+    assert moved[0].startswith("`printf ... > /etc/nginx/nginx.conf`, `printf ... > /etc/nginx/conf.d/default.conf` "
+                               "added: Wolfi's nginx.conf (nginx-mainline-config, nginx's own example) includes no "
+                               "conf.d, serves /var/lib/nginx/html")
     assert moved[1].startswith("/etc/nginx/sites-available/app -> /etc/nginx/conf.d/app.conf: ")
     assert any(m.startswith("`ln -s /etc/nginx/sites-available/app /etc/nginx/sites-enabled/app` removed") for m in moved)
-    assert any(m.startswith("`rm /etc/nginx/sites-enabled/default` removed") for m in moved)
+    assert any(m.startswith("`rm /etc/nginx/sites-enabled/default`: /etc/nginx/sites-enabled/default -> "
+                            "/etc/nginx/conf.d/default.conf: ") for m in moved)
     assert "MIG226" not in codes(result)
 
 
@@ -89,7 +96,22 @@ def test_a_site_file_copied_into_the_directory_keeps_its_name_with_the_conf_suff
     assert "COPY default.conf /etc/nginx/conf.d/default.conf\n" in out
     assert f"RUN apk add --no-cache nginx && {NGINX_CONF}\n" in out  # (Debian's nginx-light is Wolfi's nginx)
     assert "COPY shop.example.org /etc/nginx/conf.d/shop.example.org.conf\n" in out
-    assert "RUN rm -f /tmp/setup\n" in out
+    assert "RUN rm -f /etc/nginx/conf.d/default.conf /tmp/setup\n" in out
+
+
+def test_a_debian_nginx_serving_var_www_html_gets_debians_configuration() -> None:
+    text = ("FROM debian:bookworm-slim\n"
+            "RUN apt-get update \\\n"
+            "    && apt-get install -y nginx\n"
+            "COPY public/ /var/www/html/\n"
+            'CMD ["nginx", "-g", "daemon off;"]\n')
+    result = migrate(text)
+    assert result.dockerfile == ("FROM cgr.dev/chainguard/wolfi-base:latest\n"
+                                 f"RUN apk add --no-cache nginx && {NGINX_CONF}\n"
+                                 "COPY public/ /var/www/html/\n"
+                                 'CMD ["nginx", "-g", "daemon off;"]\n')
+    started = migrate(text.replace('CMD ["nginx", "-g", "daemon off;"]', 'CMD ["nginx", "-c", "/app/nginx.conf"]'))
+    assert "printf" not in started.dockerfile  # its own configuration: Wolfi's files are not read
 
 
 def test_a_directory_of_sites_is_an_error_and_stays_as_written(tmp_path: Path) -> None:
