@@ -168,6 +168,35 @@ CODES: tuple[Code, ...] = (
         "pinned one. A pin the project's requirement holds to is MIG221.",
     ),
     Code(
+        "MIG225", Severity.WARNING, "configuration moved to where Wolfi's package reads it",
+        "The stage installed a package with the distribution's package manager and put its configuration where "
+        "that distribution's package reads it, which Wolfi's package of the same name does not (rules/"
+        "package-layouts.yaml). Debian's nginx reads /etc/nginx/sites-enabled/*, Wolfi's has no sites-available "
+        "or sites-enabled directories: a site copied into either directory is written as "
+        "/etc/nginx/conf.d/NAME.conf, the `ln -s` that enables it is dropped (the link would fail the build, as "
+        "the directory is not there) and an `rm` that disables one removes its conf.d file. `apk add nginx` "
+        "installs nginx's own example nginx.conf, which includes no conf.d, serves /var/lib/nginx/html and runs "
+        "its workers as a user wolfi-base lacks: the RUN that installs nginx writes Debian's instead (including "
+        "conf.d/*.conf, workers as nobody) with Debian's default site as conf.d/default.conf (serving "
+        "/var/www/html), unless the start command names its own configuration (`-c`). Debian's supervisord reads "
+        "/etc/supervisor/supervisord.conf, which includes /etc/supervisor/conf.d/*.conf; Wolfi's reads "
+        "/etc/supervisord.conf, which includes nothing (its `[include]` section is left commented): the "
+        "RUN that installs supervisor appends an include of /etc/supervisor/conf.d to it, the Debian path in "
+        "`-c` or a COPY destination becomes Wolfi's, and a start command that does not keep supervisord in the "
+        "foreground (`-n`), where no file the stage copies sets `nodaemon=true`, gets `-n`: otherwise supervisord "
+        "forks into the background and the container stops. Check that the service reads its configuration "
+        "in the built image (`nginx -T`, `supervisorctl status`).",
+    ),
+    Code(
+        "MIG226", Severity.ERROR, "configuration left where Wolfi's package does not read it",
+        "As MIG225, but the tool cannot move the configuration: a directory or several files copied into "
+        "Debian's nginx sites-available or sites-enabled (their names are not known, and nginx reads only "
+        "conf.d/*.conf), or the stage writes its own main configuration (/etc/nginx/nginx.conf), which may "
+        "include the Debian directories that Wolfi's package does not create, so `ln -s` into them fails. Put "
+        "the files in the directory Wolfi's package reads, named as it reads them, or create the directory "
+        "the own configuration includes before writing into it.",
+    ),
+    Code(
         "MIG227", Severity.WARNING, "the program the static runtime runs is built dynamically on the builder",
         "The final stage was `scratch` or distroless/static (no libc), which maps to static:latest, and it copies "
         "a program from a build that links glibc dynamically on its Chainguard builder: go:latest-dev has gcc, so "
