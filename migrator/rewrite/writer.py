@@ -181,7 +181,16 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     """What a stage does, with what it inherits from the stages it is built FROM: working directory
     (from the original image's default, when `rules` are given), environment, user, commands, copies,
     and the ENTRYPOINT and CMD in force. `image`: the Chainguard image the stage now runs on, whose
-    environment its variables are read with (`WORKDIR $JAVA_HOME/app` on jre is under /usr/lib/jvm)."""
+    environment its variables are read with (`WORKDIR $JAVA_HOME/app` on jre is under /usr/lib/jvm). Read once
+    per migration (facts_memo)."""
+    from migrator.plan.facts_memo import remembered
+
+    return remembered(stage.chain(), ("with parents", image, *(global_args or {}).items()),
+                      lambda: _facts_with_parents(stage, rules, global_args, image), kept=(rules,))
+
+
+def _facts_with_parents(stage: Stage, rules: RuleSet | None, global_args: dict[str, str | None] | None,
+                        image: str | None) -> StageFacts:
     from migrator.plan.startcommand import effective_command
 
     chain = stage.chain()  # the root first: each stage reads on from what its parent left

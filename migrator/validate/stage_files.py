@@ -579,15 +579,9 @@ def _run_copy_source(view: StageView, context: Context, path: str) -> str | None
 
 def _chain_facts(view: StageView) -> StageFacts | None:
     """The facts of the view's stage chain, with the commands of every stage in it."""
-    from migrator.plan.facts import read_facts
+    from migrator.plan.facts import chain_facts
 
-    facts = None
-    for stage in view.chain:
-        inherited = facts
-        facts = read_facts(stage, inherited)
-        if inherited is not None:
-            facts.commands = inherited.commands + facts.commands
-    return facts
+    return chain_facts(view.chain)
 
 
 def _run_copies(view: StageView) -> dict[str, str]:
