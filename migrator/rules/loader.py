@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 from pathlib import Path
 
 from migrator.model import MigratorError
@@ -231,6 +232,7 @@ class UpstreamDefaults:
     entrypoint_execs: str | None = None
 
 
+@cache  # (a run asks a dozen times, and each resolve() reads links)
 def builtin_rules_dir() -> Path:
     here = Path(__file__).resolve().parent.parent
     for candidate in (here / "_rules", here.parent / "rules"):

@@ -8,7 +8,6 @@ Dockerfile writes, a build's output, an image's file).
 
 from __future__ import annotations
 
-import copy
 import posixpath
 import re
 
@@ -18,7 +17,7 @@ from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.startcommand import (
     looks_like_script,
 )
-from migrator.records import dataclass, field
+from migrator.records import dataclass, field, replace
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
@@ -308,9 +307,7 @@ def _user_base(facts: StageFacts) -> str | None:
 
 def _only(facts: StageFacts, command: Command) -> StageFacts:
     """The facts of a stage that ran this one command."""
-    one = copy.copy(facts)
-    one.commands = [command]
-    return one
+    return replace(facts, commands=[command])
 
 
 def _uv_project_venv(command: Command) -> str | None:
