@@ -180,12 +180,16 @@ def split_flags(args: str) -> tuple[dict[str, str], str]:
     """Split leading `--name=value` / `--name value` / `--flag` options from the rest."""
     flags: dict[str, str] = {}
     rest = args
-    while True:
-        match = re.match(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\"[^\"]*\"|'[^']*'|\S*))?\s*", rest)
+    while rest.startswith("--"):  # (most instructions have none: asked a few hundred times a run)
+        match = _FLAG.match(rest)
         if not match:
-            return flags, rest.strip()
+            break
         flags[match.group(1).lower()] = (match.group(2) or "").strip("\"'")
         rest = rest[match.end():]
+    return flags, rest.strip()
+
+
+_FLAG = lazy_re(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\"[^\"]*\"|'[^']*'|\S*))?\s*")
 
 
 def parse(text: str, strict: bool = False) -> Dockerfile:

@@ -405,9 +405,12 @@ def strip_env_prefix(words: tuple[str, ...]) -> tuple[str, ...]:
     index = 0
     if words and words[0] == "env":
         index = 1
-    while index < len(words) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[index]):
+    while index < len(words) and "=" in words[index] and _ASSIGNMENT.match(words[index]):
         index += 1
     return words[index:]
+
+
+_ASSIGNMENT = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def read_facts(stage: Stage, inherited: StageFacts | None = None,

@@ -1,0 +1,30 @@
+"""fix53: the simple commands of a RUN's script are read once per script (a migration asked a score of times about
+the same few scripts); every caller still gets a list of its own, and flags are read as before."""
+
+from __future__ import annotations
+
+from migrator.parse.dockerfile import split_flags
+from migrator.plan.facts import strip_env_prefix
+from migrator.rewrite.shell_syntax import simple_commands
+
+SCRIPT = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y curl\ncd /app && make"
+
+
+def test_each_caller_gets_its_own_list() -> None:
+    first = simple_commands(SCRIPT, 3)
+    first.clear()
+    again = simple_commands(SCRIPT, 3)
+    assert [c.words[:2] for c in again] == [("apt-get", "update"), ("apt-get", "install"), ("cd", "/app"), ("make",)]
+    assert [c.line for c in again] == [3, 3, 4, 4] and again[1].assignments == ("DEBIAN_FRONTEND=noninteractive",)
+    assert [c.line for c in simple_commands(SCRIPT, 10)] == [10, 10, 11, 11]  # (the line is part of the key)
+    assert simple_commands("if then fi (", 1) == []
+
+
+def test_flags_and_assignments_read_as_before() -> None:
+    assert split_flags("--from=build --chown=app:app /src /app") == ({"from": "build", "chown": "app:app"}, "/src /app")
+    assert split_flags('--mount=type=cache,target=/root/.cache "--not-a-flag"') == (
+        {"mount": "type=cache,target=/root/.cache"}, '"--not-a-flag"')
+    assert split_flags("  /src /app ") == ({}, "/src /app")
+    assert split_flags("--=x /a") == ({}, "--=x /a")
+    assert strip_env_prefix(("env", "A=1", "B_2=x=y", "go", "build")) == ("go", "build")
+    assert strip_env_prefix(("1A=1", "go")) == ("1A=1", "go") and strip_env_prefix(("make", "A=1")) == ("make", "A=1")
