@@ -1,6 +1,7 @@
 """fix53: what a cold `migrate FILE` (the pre-commit hook's path) no longer pays for: contextlib and copy (imported
-for one context manager and two shallow copies, 1 ms), and the interpreter's first compile (1 ms, for the finding
-catalogue's few hundred codes, whose record initialiser was compiled after the hundredth)."""
+for one context manager and two shallow copies, 1 ms), the HEALTHCHECK and ONBUILD modules for a file without them,
+and the interpreter's first compile (1 ms, for the finding catalogue's few hundred codes, whose record initialiser
+was compiled after the hundredth)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ def test_a_cold_migrate_imports_neither_contextlib_nor_copy() -> None:
     modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time")}
     assert "migrator.pipeline" in modules
     assert not modules & {"contextlib", "copy", "weakref"}, modules & {"contextlib", "copy", "weakref"}
+    # a file with no HEALTHCHECK and no ONBUILD
+    assert not modules & {"migrator.rewrite.healthcheck", "migrator.rewrite.onbuild"}
 
 
 def test_a_typical_file_compiles_no_record_initialiser() -> None:
