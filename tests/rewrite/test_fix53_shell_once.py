@@ -28,3 +28,15 @@ def test_flags_and_assignments_read_as_before() -> None:
     assert split_flags("--=x /a") == ({}, "--=x /a")
     assert strip_env_prefix(("env", "A=1", "B_2=x=y", "go", "build")) == ("go", "build")
     assert strip_env_prefix(("1A=1", "go")) == ("1A=1", "go") and strip_env_prefix(("make", "A=1")) == ("make", "A=1")
+
+
+def test_globs_match_as_fnmatch_does() -> None:
+    """glob_match remembers where each pattern's wildcards start (the rules' patterns are asked a thousand times)."""
+    import fnmatch
+
+    from migrator.regex import glob_match
+
+    cases = [("python", "python"), ("python", "pyth*"), ("bitnami/python", "*/python"), ("3.12-slim", "3.1?-*"),
+             ("node", "[mn]ode"), ("node", "python"), ("pythonx", "python"), ("py", "python*"), ("", "*")]
+    for _ in range(2):
+        assert [glob_match(n, p) for n, p in cases] == [fnmatch.fnmatchcase(n, p) for n, p in cases]
