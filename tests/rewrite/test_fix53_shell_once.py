@@ -40,3 +40,15 @@ def test_globs_match_as_fnmatch_does() -> None:
              ("node", "[mn]ode"), ("node", "python"), ("pythonx", "python"), ("py", "python*"), ("", "*")]
     for _ in range(2):
         assert [glob_match(n, p) for n, p in cases] == [fnmatch.fnmatchcase(n, p) for n, p in cases]
+
+
+def test_an_instruction_reads_its_flags_once_and_each_caller_owns_them() -> None:
+    from migrator.parse.dockerfile import parse_instruction
+
+    copy = parse_instruction("COPY --from=build --chown=app /src /app\n", 4)
+    copy.flags["from"] = "elsewhere"
+    assert copy.flags == {"from": "build", "chown": "app"} and copy.body == "/src /app"
+    copy.logical = "COPY --from=base /other /app"  # (a text read again when it is another)
+    assert copy.flags == {"from": "base"} and copy.body == "/other /app"
+    read = parse_instruction("COPY --from=build /src /app\n", 4)
+    assert read.body and read == parse_instruction("COPY --from=build /src /app\n", 4)  # (what was read is no field)
