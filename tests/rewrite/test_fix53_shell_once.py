@@ -52,3 +52,13 @@ def test_an_instruction_reads_its_flags_once_and_each_caller_owns_them() -> None
     assert copy.flags == {"from": "base"} and copy.body == "/other /app"
     read = parse_instruction("COPY --from=build /src /app\n", 4)
     assert read.body and read == parse_instruction("COPY --from=build /src /app\n", 4)  # (what was read is no field)
+
+
+def test_an_image_model_is_made_once_per_reference() -> None:
+    from migrator.rules import load_rules
+
+    rules = load_rules(())
+    dev = rules.image_model("cgr.dev/chainguard/python:latest-dev")
+    assert rules.image_model("cgr.dev/chainguard/python:latest-dev") is dev
+    assert dev.has_program("pip") and not rules.image_model("cgr.dev/chainguard/python:latest").has_program("pip")
+    assert rules.image_model("cgr.dev/chainguard/python:3.12") != rules.image_model("cgr.dev/chainguard/python:3.11")
