@@ -37,9 +37,11 @@ _MAX_ATTEMPTS = 4
 
 
 def run(text: str, options: Options, path: str) -> Result:
-    from migrator.parse.variables import expansion_budget
+    from migrator.parse.variables import ExpansionBudget
+    from migrator.plan.facts_memo import FactsMemo
 
-    with expansion_budget():  # one file: its variables' expansions are bounded in all, not only one by one
+    # one file: its variables' expansions are bounded in all, not only one by one; its stages are read once
+    with ExpansionBudget(), FactsMemo():
         return _run(text, options, path)
 
 

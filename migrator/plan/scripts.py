@@ -22,6 +22,7 @@ from migrator.plan.edited_files import edited_files
 from migrator.plan.facts import (
     Command,
     absolute,
+    chain_facts,
     copies_into_directory,
     copy_landing,
     env_values,
@@ -378,12 +379,7 @@ def _with_run_copies(chain: list[Stage], copies: list[tuple[str, str, bool]]) ->
         return copies
     from migrator.plan.placed_programs import placed_files
 
-    facts = None
-    for stage in chain:
-        inherited = facts
-        facts = read_facts(stage, inherited)
-        if inherited is not None:
-            facts.commands = inherited.commands + facts.commands
+    facts = chain_facts(chain)
     found = list(copies)
     for placement in placed_files(facts.commands, facts.env, facts.directories) if facts else []:
         if posixpath.basename(placement.command.words[0]) not in ("cp", "mv", "install"):

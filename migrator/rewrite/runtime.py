@@ -18,11 +18,9 @@ from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.writable import made_data_directories
 from migrator.records import dataclass, field
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
-from migrator.rewrite.healthcheck import healthcheck_program, port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
-from migrator.rewrite.onbuild import runtime_trigger
 from migrator.rewrite.uncarried import SYSTEM_DIRECTORIES as _SYSTEM_DIRECTORIES
 from migrator.rewrite.uncarried import build_inputs, consumed, safe_written_files, touched_files, uncarried
 from migrator.rewrite.volumes import once_each
@@ -660,20 +658,8 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         if outcome.argv is None:
             return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
         return [exec_form(keyword, outcome.argv, context.newline)]
-    if keyword == "HEALTHCHECK" and healthcheck_needs_shell(instruction, tools, context.image.shell):
-        check = port_healthcheck(instruction, context.image, context.newline)
-        if check is not None:
-            context.findings.append(check[1])
-            return [check[0]]
-        context.findings.append(removal(instruction, context.image))
-        return []
-    if keyword == "HEALTHCHECK" and (why := _script_it_cannot_run(instruction, context)) is not None:
-        check = port_healthcheck(instruction, context.image, context.newline)  # (`["python", "/app/hc.py"]`)
-        context.findings.append(check[1] if check is not None else removal(instruction, context.image, why))
-        return [check[0]] if check is not None else []
-    if keyword == "HEALTHCHECK" and context.plan.moved:
-        raw = _moved_in_text(instruction.raw, instruction.line, context)
-        return [raw if raw.endswith("\n") else raw + context.newline]
+    if keyword in ("HEALTHCHECK", "ONBUILD"):  # (their modules are imported for the files that have them)
+        return _check_or_trigger(instruction, tools, context)
     if keyword == "USER":
         return [_runtime_user(instruction, context)]
     if keyword == "EXPOSE":
@@ -686,14 +672,36 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
     if keyword == "MAINTAINER" and (label := modernized(instruction)) is not None:
         context.findings.append(label[1])
         return [label[0] if label[0].endswith("\n") else label[0] + context.newline]
-    if keyword == "ONBUILD":  # image metadata: images built FROM this one run it
+    if keyword == "SHELL":
+        context.findings.append(finding("MIG525", instruction.line, "SHELL dropped from the runtime stage"))
+        return []
+    return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
+
+
+def _check_or_trigger(instruction: Instruction, tools: set[str], context: RuntimeContext) -> list[str]:
+    """A HEALTHCHECK the runtime can run, or none (a finding says why); an ONBUILD trigger for the runtime."""
+    from migrator.rewrite.healthcheck import port_healthcheck, removal
+    from migrator.rewrite.onbuild import runtime_trigger
+
+    if instruction.keyword == "ONBUILD":  # image metadata: images built FROM this one run it
         lines, found = runtime_trigger(instruction, context.image, context.newline, context.facts.env.get("PATH"),
                                        context.uid)
         context.findings += found
         return lines
-    if keyword == "SHELL":
-        context.findings.append(finding("MIG525", instruction.line, "SHELL dropped from the runtime stage"))
+    if healthcheck_needs_shell(instruction, tools, context.image.shell):
+        check = port_healthcheck(instruction, context.image, context.newline)
+        if check is not None:
+            context.findings.append(check[1])
+            return [check[0]]
+        context.findings.append(removal(instruction, context.image))
         return []
+    if (why := _script_it_cannot_run(instruction, context)) is not None:
+        check = port_healthcheck(instruction, context.image, context.newline)  # (`["python", "/app/hc.py"]`)
+        context.findings.append(check[1] if check is not None else removal(instruction, context.image, why))
+        return [check[0]] if check is not None else []
+    if context.plan.moved:
+        raw = _moved_in_text(instruction.raw, instruction.line, context)
+        return [raw if raw.endswith("\n") else raw + context.newline]
     return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
 
 
@@ -726,6 +734,7 @@ def _script_it_cannot_run(instruction: Instruction, context: RuntimeContext) -> 
     """Why the runtime cannot run the script a HEALTHCHECK starts by its name or path (`HEALTHCHECK CMD
     ["healthcheck"]` of a build-context `#!/bin/sh` script), read as the start command's program is
     (validate.startable.why_unrunnable)."""
+    from migrator.rewrite.healthcheck import healthcheck_program
     from migrator.validate.startable import why_unrunnable
 
     program = healthcheck_program(instruction)

@@ -34,7 +34,6 @@ from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, dotnet_to
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.nginx_listen import rewrite_listen_80
-from migrator.rewrite.onbuild import foreign_package_manager
 from migrator.rewrite.python_layout import port_site_packages
 from migrator.rewrite.removed_files import carry_removals
 from migrator.rewrite.rootless import chown_copies, prepare_split
@@ -181,7 +180,16 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     """What a stage does, with what it inherits from the stages it is built FROM: working directory
     (from the original image's default, when `rules` are given), environment, user, commands, copies,
     and the ENTRYPOINT and CMD in force. `image`: the Chainguard image the stage now runs on, whose
-    environment its variables are read with (`WORKDIR $JAVA_HOME/app` on jre is under /usr/lib/jvm)."""
+    environment its variables are read with (`WORKDIR $JAVA_HOME/app` on jre is under /usr/lib/jvm). Read once
+    per migration (facts_memo)."""
+    from migrator.plan.facts_memo import remembered
+
+    return remembered(stage.chain(), ("with parents", image, *(global_args or {}).items()),
+                      lambda: _facts_with_parents(stage, rules, global_args, image), kept=(rules,))
+
+
+def _facts_with_parents(stage: Stage, rules: RuleSet | None, global_args: dict[str, str | None] | None,
+                        image: str | None) -> StageFacts:
     from migrator.plan.startcommand import effective_command
 
     chain = stage.chain()  # the root first: each stage reads on from what its parent left
@@ -627,6 +635,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings += script[1].findings
             out.packages.setdefault(stage_plan.stage.index, []).extend(_heredoc_installs(script[0], item))
         elif item.keyword == "ONBUILD":
+            from migrator.rewrite.onbuild import foreign_package_manager
+
             if not (stage_plan is plan.final and stage_plan.split):  # (split: the runtime's copy is judged)
                 out.findings.append(finding("MIG102", item.line))
                 out.findings += [f for f in [foreign_package_manager(item)] if f is not None]

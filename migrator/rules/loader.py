@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 from pathlib import Path
 
 from migrator.model import MigratorError
@@ -140,7 +141,14 @@ class RuleSet:
         return reference.rsplit("/", 1)[-1].split("@")[0].partition(":")[0] in self.chainguard
 
     def image_model(self, reference: str) -> ChainguardImage:
-        """The model of a Chainguard image reference: `.../php:latest-fpm-dev` is php's fpm tag, -dev variant."""
+        """The model of a Chainguard image reference: `.../php:latest-fpm-dev` is php's fpm tag, -dev variant. Made
+        once per reference (a migration asks a score of times; the models are frozen)."""
+        made: dict[str, ChainguardImage] = self.__dict__.setdefault("_image_models", {})
+        if reference not in made:
+            made[reference] = self._image_model(reference)
+        return made[reference]
+
+    def _image_model(self, reference: str) -> ChainguardImage:
         last = reference.rsplit("/", 1)[-1].split("@")[0]
         name, _, tag = last.partition(":")
         model = self.image_facts(name)
@@ -235,6 +243,7 @@ class UpstreamDefaults:
     starts_app: bool = False
 
 
+@cache  # (a run asks a dozen times, and each resolve() reads links)
 def builtin_rules_dir() -> Path:
     here = Path(__file__).resolve().parent.parent
     for candidate in (here / "_rules", here.parent / "rules"):

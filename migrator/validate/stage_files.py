@@ -8,7 +8,6 @@ Dockerfile writes, a build's output, an image's file).
 
 from __future__ import annotations
 
-import copy
 import posixpath
 import re
 
@@ -18,7 +17,7 @@ from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.startcommand import (
     looks_like_script,
 )
-from migrator.records import dataclass, field
+from migrator.records import dataclass, field, replace
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
@@ -326,9 +325,7 @@ def _user_base(facts: StageFacts) -> str | None:
 
 def _only(facts: StageFacts, command: Command) -> StageFacts:
     """The facts of a stage that ran this one command."""
-    one = copy.copy(facts)
-    one.commands = [command]
-    return one
+    return replace(facts, commands=[command])
 
 
 def _uv_project_venv(command: Command) -> str | None:
@@ -597,15 +594,9 @@ def _run_copy_source(view: StageView, context: Context, path: str) -> str | None
 
 def _chain_facts(view: StageView) -> StageFacts | None:
     """The facts of the view's stage chain, with the commands of every stage in it."""
-    from migrator.plan.facts import read_facts
+    from migrator.plan.facts import chain_facts
 
-    facts = None
-    for stage in view.chain:
-        inherited = facts
-        facts = read_facts(stage, inherited)
-        if inherited is not None:
-            facts.commands = inherited.commands + facts.commands
-    return facts
+    return chain_facts(view.chain)
 
 
 def _run_copies(view: StageView) -> dict[str, str]:

@@ -16,7 +16,6 @@ in the model) or `broken`; problems are (code, output line, message) for the cal
 
 from __future__ import annotations
 
-import copy
 import posixpath
 import re
 
@@ -34,7 +33,7 @@ from migrator.plan.startcommand import (
     looks_like_script,
     unwrap,
 )
-from migrator.records import dataclass
+from migrator.records import dataclass, replace
 from migrator.regex import glob_root
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage, RuleSet
@@ -415,8 +414,7 @@ def why_unrunnable(stage: Stage, staged: StagedFile, rules: RuleSet, files: Buil
         if bash is not None and not image.has_program("bash") and not bash_installable:
             return f"{bash}, and {image.name} has no bash (busybox sh only)"
         return None
-    runtime = copy.copy(view)
-    runtime.model, runtime.image = image, image.name
+    runtime = replace(view, model=image, image=image.name)
     return _interpreter_missing(program, located, runtime, context, origin, source)
 
 
