@@ -411,17 +411,15 @@ def _installed(attempt: Attempt) -> tuple[str, ...]:
 
 
 def _global_npm_packages(attempt: Attempt) -> tuple[str, ...]:
-    """The packages the final stage (and the stages it is built FROM) install with `npm install -g`."""
+    """The packages the final stage (and the stages it is built FROM) install globally (`npm install -g`, `yarn
+    global add`, `pnpm add -g`)."""
+    from migrator.plan.ecosystems.node import global_packages
     from migrator.plan.facts import read_facts
 
     names: list[str] = []
     for stage in _chain(attempt.plan):
         for command in read_facts(stage).run_commands():
-            words = list(command.words)
-            if words[:1] != ["npm"] or words[1:2] not in (["install"], ["i"], ["add"]):
-                continue
-            if {"-g", "--global"} & set(words):
-                names += [w[:1] + w[1:].split("@")[0] for w in words[2:] if not w.startswith("-")]
+            names += global_packages(tuple(command.words))
     return tuple(names)
 
 

@@ -454,11 +454,12 @@ CODES: tuple[Code, ...] = (
          "to run on aspnet-runtime or dotnet-runtime."),
     Code("MIG586", Severity.WARNING, "the runtime keeps a shell and apk for a start program the stage installs",
          "The start command runs a program (supervisord, a cron daemon, pm2-runtime) that the final stage of a "
-         "language image (python, node...) installs with the OS package manager or `npm install -g`. The "
+         "language image (python, node...) installs with the OS package manager or globally with npm, yarn or pnpm "
+         "(`npm install -g`, `yarn global add`, `pnpm add -g`). The "
          "language's Chainguard runtime is distroless: nothing can be installed into it, and a program copied in "
          "without its package's files and libraries would not start. So the final stage stays one stage on "
          "wolfi-base, which installs the Wolfi package (`apk add supervisor`) and the language, and runs the "
-         "`npm install -g` as root, as the original had them; it keeps busybox sh and apk. To run on the "
+         "global install as root, as the original had them; it keeps busybox sh and apk. To run on the "
          "distroless runtime, start the app itself (one process per container) instead of a process manager."),
     Code("MIG587", Severity.WARNING, "the runtime keeps a shell and apk for Python libraries from OS packages",
          "The final stage runs Python and installs Python libraries as OS packages (`apk add py3-requests`, "
