@@ -315,7 +315,7 @@ def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: Runtim
     except MigratorError:
         return Attempt(plan, written, None, [], None, override)
     report, problems = check_start(output, rules, options.registry, _original_has_command(plan, rules),
-                                   _source_shell(plan, written), files, _source_images(plan))
+                                   _source_shell(plan, written), files, _source_images(plan), _sh_is_bash(plan))
     return Attempt(plan, written, report, problems, output, override)
 
 
@@ -354,6 +354,13 @@ def _source_shell(plan: FilePlan, written: Written) -> str | None:
     if root.stage.ref is None or root.choice is None:
         return None
     return source_shell(root.stage.ref, root.choice.rule)
+
+
+def _sh_is_bash(plan: FilePlan) -> str | None:
+    """The RUN of the original final stage (or a stage it is built FROM) that made /bin/sh bash, or None."""
+    from migrator.plan.scripts import sh_made_bash
+
+    return sh_made_bash(plan.final.stage.chain())
 
 
 def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
