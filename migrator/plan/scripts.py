@@ -53,17 +53,23 @@ def _installs_bash(run: Instruction) -> bool:
 _SH_PATHS = frozenset({"/bin/sh", "/usr/bin/sh"})
 
 
-def sh_made_bash(stages: list[Stage]) -> str | None:
-    """`ln -sf /bin/bash /bin/sh` (Debian files that want bash for every `#!/bin/sh` script and RUN): the command
-    and its line when a RUN of the stages makes /bin/sh a link to bash, else None."""
+def sh_made_bash(stages: list[Stage], links_only: bool = False) -> str | None:
+    """`ln -sf /bin/bash /bin/sh` (Debian files that want bash for every `#!/bin/sh` script and RUN), or Debian's
+    own way, `dpkg-reconfigure dash` after debconf's `dash/sh boolean false` (unless `links_only`): the command
+    and its line when a RUN of the stages makes /bin/sh bash, else None."""
     from migrator.parse.options import scan
 
-    if not any(i.keyword == "RUN" and "ln" in i.raw and "sh" in i.raw for s in stages for i in s.instructions):
+    runs = "\n".join(i.raw for s in stages for i in s.instructions if i.keyword == "RUN")
+    debconf = not links_only and _DASH_NOT_SH.search(runs) is not None
+    if not (re.search(r"\bln\b", runs) and "sh" in runs) and not debconf:
         return None  # (the common case: no need to read the stages)
     for stage in stages:
         for command in read_facts(stage).run_commands():
             words = command.words
-            if posixpath.basename(words[0]) != "ln":
+            program = posixpath.basename(words[0])
+            if program == "dpkg-reconfigure" and debconf and "dash" in words[1:]:
+                return f"`{' '.join(words)}` with debconf's dash/sh false (line {command.line})"
+            if program != "ln":
                 continue
             scanned = scan(words[1:], "St", ("--suffix", "--target-directory"))
             symbolic = scanned.has("-s", "--symbolic")
@@ -71,6 +77,9 @@ def sh_made_bash(stages: list[Stage]) -> str | None:
                     and posixpath.normpath(scanned.operands[1]) in _SH_PATHS:
                 return f"`{' '.join(words)}` (line {command.line})"
     return None
+
+
+_DASH_NOT_SH = lazy_re(r"dash/sh\s+boolean\s+false")
 
 
 def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | None:
@@ -82,7 +91,7 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
         argv = instruction.json_args() if instruction.keyword == "SHELL" else None
         if argv and posixpath.basename(argv[0]) == "bash":
             return f"SHELL {instruction.body.strip()} runs every RUN with bash (line {instruction.line})"
-    if (linked := sh_made_bash([stage])) is not None:
+    if (linked := sh_made_bash([stage], links_only=True)) is not None:
         return f"{linked} makes /bin/sh bash, and the stage's RUN steps run with /bin/sh"
     copies = _with_run_copies(chain, _context_copies(chain) + _heredoc_copies(chain))
     written: dict[str, str] | None = None  # (read when a command runs a script: most stages run none)

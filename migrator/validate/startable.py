@@ -361,8 +361,9 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     has_bash = model.has_program("bash") or "bash" in view.packages
     why = shell_kept_reason(program, rest, view, unknown, bash is not None and has_bash)
     if bash and not has_bash:
+        install = "`apk add bash` and `ln -sf /bin/bash /bin/sh`" if _SH_WAS_BASH in bash else "`apk add bash`"
         why = f"{bash}, and {short_image(image)} has none (busybox sh only)" + (
-            ": `apk add bash` in the stage" if single else
+            f": {install} in the stage" if single else
             ": use a runtime that can install it (wolfi-base), or check that the script runs with sh")
         return RuntimeReport(image, argv, "single-stage" if single else "shell-kept", why, program=program,
                              need="bash")

@@ -73,3 +73,22 @@ def test_a_runtime_with_bash_still_needs_the_link(tmp_path: Path, runs: str, nee
     assert report is not None and report.need == need
     if need:
         assert "node:latest-dev's /bin/sh is busybox sh" in report.reason and "ln -sf /bin/bash /bin/sh" in report.reason
+
+
+def test_debians_own_way_of_making_sh_bash_is_an_error_the_tool_explains(tmp_path: Path) -> None:
+    # `dpkg-reconfigure dash` is Debian housekeeping the migration drops: the link is gone, so the script would
+    # run under busybox sh; the error says what the stage needs
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "start.sh").write_text('#!/bin/sh\nARGS=(-s)\nexec curl "${ARGS[@]}" localhost\n')
+    text = ('FROM debian:12\nRUN echo "dash dash/sh boolean false" | debconf-set-selections \\\n'
+            " && DEBIAN_FRONTEND=noninteractive dpkg-reconfigure dash\n"
+            "RUN apt-get update && apt-get install -y curl\nCOPY scripts /scripts\nCMD [\"/scripts/start.sh\"]\n")
+    result = migrate(text, context=tmp_path)
+    [error] = messages(result, "MIG549")
+    assert "dpkg-reconfigure dash" in error and "`apk add bash` and `ln -sf /bin/bash /bin/sh`" in error
+
+
+def test_debconf_alone_is_no_link_for_the_build_stages() -> None:
+    text = ('FROM debian:12\nRUN echo "dash dash/sh boolean false" | debconf-set-selections '
+            "&& dpkg-reconfigure dash\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\", \"-V\"]\n")
+    assert "bash" not in migrate(text).dockerfile
