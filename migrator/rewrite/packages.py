@@ -574,13 +574,16 @@ class _Install:
 
     def _source_env_value(self, token: Token) -> str | None:
         """`postgresql-$PG_MAJOR-pgvector` on postgres:16: the name with the source image's ENV expanded
-        (postgresql-16-pgvector), when that is all the word reads; else None."""
+        (postgresql-16-pgvector), when that is all its name reads; else None."""
         known = self.ctx.stage.source_env
         text = token.text[1:-1] if len(token.text) > 1 and token.text[0] == token.text[-1] == '"' else token.text
         if not known or not re.fullmatch(r"[A-Za-z0-9._+:=<>~*${}-]+", text):
             return None
-        expanded, missing = expand_args(text, known)
-        return None if missing or "$" in expanded else expanded
+        name, equals, pin = text.partition("=")  # (a pin that reads a variable is dropped as any pin is)
+        if "$" not in name:
+            return None
+        expanded, missing = expand_args(name, known)
+        return None if missing or "$" in expanded else expanded + equals + pin
 
     def _names(self, spec: str, token: Token) -> list[str]:
         """The Wolfi names to install for `spec`, on the stream the stage is pinned to (StageKnowledge.pins)."""

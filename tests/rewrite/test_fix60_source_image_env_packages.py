@@ -42,3 +42,15 @@ def test_a_value_not_known_is_still_kept_with_a_warning(text: str) -> None:
     result = migrate(text)
     assert "postgresql-$PG_MAJOR-pgvector" in result.dockerfile
     assert "MIG305" in codes(result)
+
+
+def test_a_pin_after_the_name_is_dropped_as_for_a_literal_name() -> None:
+    result = migrate(INSTALL.format(image="postgres:16", packages='postgresql-$PG_MAJOR-pgvector=$PGVECTOR_VERSION '
+                                                                  '"postgresql-${PG_MAJOR}-cron=1.6*"'))
+    assert "RUN apk add --no-cache pgvector-18 pg_cron-18\n" in result.dockerfile
+    assert codes(result).count("MIG304") == 2 and "MIG305" not in codes(result)
+
+
+def test_a_literal_name_with_a_variable_pin_is_kept_as_before() -> None:
+    result = migrate("FROM postgres:16\nRUN apt-get update && apt-get install -y curl=${CURL_VERSION}\n")
+    assert "curl=${CURL_VERSION}" in result.dockerfile and "MIG305" in codes(result)
