@@ -356,6 +356,9 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind, named and origin == "unread")
     if bash is None and inner and is_shell_c(rest):
         bash = _inner_needs_bash(view, context, inner)
+    if bash is None and context.sh_is_bash and posixpath.basename(program) == "sh" and not is_shell_c(rest) \
+            and rest[1:2] and not rest[1].startswith("-"):
+        bash = f"`sh {rest[1]}` ran the script with bash: the original {_SH_WAS_BASH}: {context.sh_is_bash}"
     if bash is None and needs_shell:
         bash = _runs_bash(view, context, rest)
     has_bash = model.has_program("bash") or "bash" in view.packages

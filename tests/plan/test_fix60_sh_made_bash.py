@@ -92,3 +92,13 @@ def test_debconf_alone_is_no_link_for_the_build_stages() -> None:
     text = ('FROM debian:12\nRUN echo "dash dash/sh boolean false" | debconf-set-selections '
             "&& dpkg-reconfigure dash\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\", \"-V\"]\n")
     assert "bash" not in migrate(text).dockerfile
+
+
+@pytest.mark.parametrize("command", ['["sh", "./scripts/start.sh"]', "./scripts/start.sh",
+                                     '["sh", "-c", "./scripts/start.sh"]'])
+def test_sh_started_with_the_script_where_sh_was_bash_gets_bash_too(tmp_path: Path, command: str) -> None:
+    text = NODE.format(link="ln -sf /bin/bash /bin/sh").replace('["./scripts/start.sh"]', command)
+    result = migrate(text, context=_context(tmp_path))
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
+                                        "RUN apk add --no-cache nodejs npm bash\nRUN ln -sf /bin/bash /bin/sh\n")
+    assert result.dockerfile.endswith(f"CMD {command}\n") and status(result) == "single-stage"
