@@ -459,10 +459,11 @@ _SH_WAS_BASH = "made /bin/sh bash"
 
 
 def _sh_not_bash(view: StageView) -> bool:
-    """Does /bin/sh stay the image's own (busybox sh) in the stage: no RUN makes it bash?"""
+    """Does /bin/sh stay the image's own (busybox sh) in the stage: no RUN links it to bash (Wolfi has no
+    debconf: a link is the only way)?"""
     from migrator.plan.scripts import sh_made_bash
 
-    return sh_made_bash(view.chain) is None
+    return sh_made_bash(view.chain, links_only=True) is None
 
 
 def _needs_bash(program: str, context_script: bool, context: Context, kind: str | None,
