@@ -317,7 +317,7 @@ def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: Runtim
     except MigratorError:
         return Attempt(plan, written, None, [], None, override)
     report, problems = check_start(output, rules, options.registry, _original_has_command(plan, rules),
-                                   _source_shell(plan, written), files, _source_images(plan))
+                                   _source_shell(plan, written), files, _source_images(plan), _sh_is_bash(plan))
     return Attempt(plan, written, report, problems, output, override)
 
 
@@ -356,6 +356,13 @@ def _source_shell(plan: FilePlan, written: Written) -> str | None:
     if root.stage.ref is None or root.choice is None:
         return None
     return source_shell(root.stage.ref, root.choice.rule)
+
+
+def _sh_is_bash(plan: FilePlan) -> str | None:
+    """The RUN of the original final stage (or a stage it is built FROM) that made /bin/sh bash, or None."""
+    from migrator.plan.scripts import sh_made_bash
+
+    return sh_made_bash(plan.final.stage.chain())
 
 
 def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
@@ -413,17 +420,15 @@ def _installed(attempt: Attempt) -> tuple[str, ...]:
 
 
 def _global_npm_packages(attempt: Attempt) -> tuple[str, ...]:
-    """The packages the final stage (and the stages it is built FROM) install with `npm install -g`."""
+    """The packages the final stage (and the stages it is built FROM) install globally (`npm install -g`, `yarn
+    global add`, `pnpm add -g`)."""
+    from migrator.plan.ecosystems.node import global_packages
     from migrator.plan.facts import read_facts
 
     names: list[str] = []
     for stage in _chain(attempt.plan):
         for command in read_facts(stage).run_commands():
-            words = list(command.words)
-            if words[:1] != ["npm"] or words[1:2] not in (["install"], ["i"], ["add"]):
-                continue
-            if {"-g", "--global"} & set(words):
-                names += [w[:1] + w[1:].split("@")[0] for w in words[2:] if not w.startswith("-")]
+            names += global_packages(tuple(command.words))
     return tuple(names)
 
 

@@ -338,15 +338,21 @@ CODES: tuple[Code, ...] = (
          "disk, or from the Dockerfile where it writes the script: `COPY <<EOF`, `RUN printf/echo/cat > FILE`), or a "
          "start script this tool cannot read (it is in the build context, not in the Dockerfile) whose original "
          "image had bash: Debian, Ubuntu, UBI, CentOS, Fedora and the official language "
-         "images built on them all ship it, and scripts written there usually start with `#!/bin/bash`. Wolfi's "
+         "images built on them all ship it, and scripts written there usually start with `#!/bin/bash`. A "
+         "`#!/bin/sh` script needs bash too where the original stage made /bin/sh bash (`ln -sf /bin/bash "
+         "/bin/sh`, or `dpkg-reconfigure dash` after debconf's `dash/sh boolean false`): the runtime then needs "
+         "bash and that link (the tool keeps an `ln` in the one stage on wolfi-base; the dpkg form it drops). Wolfi's "
          "busybox sh is no bash. Where the stage can install packages (wolfi-base) bash is installed (MIG551); "
          "a runtime that cannot (node, jdk, dotnet-sdk...) gets this error: check that the script runs with sh "
          "(`#!/bin/sh`, no arrays, `[[ ]]` or `source`), port it, or run on wolfi-base with the language and bash "
          "installed by apk."),
     Code("MIG551", Severity.INFO, "bash installed for a script",
          "A script this stage runs (the start command, a RUN step, or the stage's SHELL) needs bash, or may: its "
+         "`#!` line says bash, or says /bin/sh where a RUN made /bin/sh a link to bash (which, without bash, "
+         "would leave /bin/sh dangling and fail every later RUN), or its "
          "source image had bash and the tool cannot read the script. The Chainguard image here has only busybox "
-         "sh, so `bash` is added to the stage's `apk add`. Drop it if the script is POSIX sh (`#!/bin/sh`)."),
+         "sh, so `bash` is added to the stage's `apk add`. Drop it if the script is POSIX sh (`#!/bin/sh`) and no "
+         "RUN makes /bin/sh bash."),
     Code("MIG553", Severity.WARNING, "JVM option a current JVM refuses removed",
          "The java command line named an option the runtime's JVM no longer knows (`-XX:MaxPermSize`, "
          "`-XX:+UseCGroupMemoryLimitForHeap`, `-Xincgc`...): the JVM would print \"Unrecognized VM option\" and "
@@ -481,11 +487,12 @@ CODES: tuple[Code, ...] = (
          "to run on aspnet-runtime or dotnet-runtime."),
     Code("MIG586", Severity.WARNING, "the runtime keeps a shell and apk for a start program the stage installs",
          "The start command runs a program (supervisord, a cron daemon, pm2-runtime) that the final stage of a "
-         "language image (python, node...) installs with the OS package manager or `npm install -g`. The "
+         "language image (python, node...) installs with the OS package manager or globally with npm, yarn or pnpm "
+         "(`npm install -g`, `yarn global add`, `pnpm add -g`). The "
          "language's Chainguard runtime is distroless: nothing can be installed into it, and a program copied in "
          "without its package's files and libraries would not start. So the final stage stays one stage on "
          "wolfi-base, which installs the Wolfi package (`apk add supervisor`) and the language, and runs the "
-         "`npm install -g` as root, as the original had them; it keeps busybox sh and apk. To run on the "
+         "global install as root, as the original had them; it keeps busybox sh and apk. To run on the "
          "distroless runtime, start the app itself (one process per container) instead of a process manager."),
     Code("MIG587", Severity.WARNING, "the runtime keeps a shell and apk for Python libraries from OS packages",
          "The final stage runs Python and installs Python libraries as OS packages (`apk add py3-requests`, "

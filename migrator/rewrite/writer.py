@@ -808,6 +808,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     probe = StageKnowledge(probing=True, variables=package_list_defaults(items), pins=dict(stage_plan.package_pins))
     probe.stage_variables = stage_variables([i for i in items if isinstance(i, Instruction)])
     probe.source_users = set(upstream_users(plan, stage_plan).values())  # (usermod of one is folded)
+    probe.source_env = _source_env(plan, stage_plan)
     for item in items:
         if isinstance(item, Instruction) and item.keyword == "RUN":
             translate_run(item, stage_plan.family, plan.rules, probe)
@@ -829,6 +830,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.source_repository = root_ref.short_name if root_ref is not None else ""
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
+    knowledge.source_env = probe.source_env
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
     knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)
     knowledge.tree_may_have = functools.partial(tree_may_have, plan, stage_plan.stage)
@@ -845,6 +847,18 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge
+
+
+def _source_env(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
+    """StageKnowledge.source_env: the source image's ENV that no ARG or ENV of the stage's chain sets again."""
+    ref = plan.root_of(stage_plan).stage.ref
+    if ref is None:
+        return {}
+    known = plan.rules.upstream_defaults(ref.short_name, ref.tag).env_for(ref.tag)
+    if known:
+        own = stage_variables([i for s in stage_plan.stage.chain() for i in s.instructions])
+        known = {name: value for name, value in known.items() if name not in own}
+    return known
 
 
 def _pin_base_packages(out: Written, at: int, packages: tuple[str, ...], pins: dict[str, str], newline: str) -> None:

@@ -227,6 +227,8 @@ class UpstreamDefaults:
     cmd: tuple[str, ...] = ()
     entrypoint_passes_commands: bool = False  # docker-entrypoint.sh-style: runs CMD when it is a command
     env: tuple[tuple[str, str], ...] = ()  # the ENV the image sets that a stage may read (golang's GOPATH=/go)
+    # the ENV the image sets to a part of its tag: NAME, and the regex whose group is the value (postgres's PG_MAJOR)
+    tag_env: tuple[tuple[str, str], ...] = ()
     servers: tuple[str, ...] = ()  # other names of the server program `cmd` starts (mariadb's mariadbd: mysqld)
     # the WORKDIR is the server's own directory (httpd's /usr/local/apache2, tomcat's /usr/local/tomcat, redis's
     # /data), not an app directory: a stage adds files to it, and only those are the app's
@@ -241,6 +243,14 @@ class UpstreamDefaults:
     # the image's own CMD starts the app a stage copies in (tiangolo's /start.sh): a file with no CMD of its own
     # started the app, and a migration without a command cannot
     starts_app: bool = False
+
+    def env_for(self, tag: str | None) -> dict[str, str]:
+        """The ENV the image of this tag sets, as far as the rules know it (PG_MAJOR=16 for postgres:16)."""
+        known = dict(self.env)
+        for name, regex in self.tag_env:
+            if tag is not None and (found := re.match(regex, tag)):
+                known[name] = found.group(1)
+        return known
 
 
 @cache  # (a run asks a dozen times, and each resolve() reads links)
@@ -537,8 +547,8 @@ def _dockerhub_images(path: str, value: dict[str, Any], origin: str) -> tuple[tu
     return checks.patterns(value.get("images"), f"{where}: images"), families
 
 
-_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers",
-                  "server_workdir", "user", "runtime_env", "entrypoint_execs", "starts_app"}
+_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "tag_env",
+                  "servers", "server_workdir", "user", "runtime_env", "entrypoint_execs", "starts_app"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -559,6 +569,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         entrypoint_passes_commands=checks.boolean(raw.get("entrypoint_passes_commands"),
                                                   f"{where}: entrypoint_passes_commands", False),
         env=checks.env(raw.get("env"), f"{where}: env") if raw.get("env") is not None else (),
+        tag_env=checks.tag_env(raw.get("tag_env"), f"{where}: tag_env"),
         servers=tuple(checks.words(raw.get("servers"), f"{where}: servers")),
         server_workdir=checks.boolean(raw.get("server_workdir"), f"{where}: server_workdir", False),
         user=str(raw["user"]) if raw.get("user") is not None else None,

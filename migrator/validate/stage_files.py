@@ -40,6 +40,9 @@ class Context:
     files: BuildContext = field(default_factory=lambda: BuildContext(None))
     # stage name (lower case) -> (repository, family) of the image the ORIGINAL stage was built on; absent: unknown
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the RUN of the ORIGINAL final stage (or a stage it is built FROM) that made /bin/sh a link to bash (`ln -sf
+    # /bin/bash /bin/sh`, line 2): its `#!/bin/sh` scripts ran with bash; None: /bin/sh was the image's
+    sh_is_bash: str | None = None
     views: dict[int, StageView] = field(default_factory=dict)
     written: dict[int, dict[str, str]] = field(default_factory=dict)
     copied: dict[int, dict[str, str]] = field(default_factory=dict)

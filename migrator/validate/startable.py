@@ -93,15 +93,19 @@ class Problem:
 
 def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_command: bool = True,
                 source_shell: str | None = None, files: BuildContext | None = None,
-                sources: dict[str, tuple[str, str]] | None = None) -> tuple[RuntimeReport | None, list[Problem]]:
+                sources: dict[str, tuple[str, str]] | None = None, sh_is_bash: str | None = None
+                ) -> tuple[RuntimeReport | None, list[Problem]]:
     """`source_shell`: the shell the ORIGINAL final stage's image shipped (bash | sh | none; None: unknown).
     A start script this tool cannot read needs bash when its image had bash. `files`: the build context on
     disk, whose files say what they are (a binary, a bash or sh script). `sources`: stage name -> (repository,
-    family) of the original stage's image, whose Docker Hub paths are its own (none: every such path counts)."""
+    family) of the original stage's image, whose Docker Hub paths are its own (none: every such path counts).
+    `sh_is_bash`: the original final stage made /bin/sh bash (plan.scripts.sh_made_bash): its `#!/bin/sh` scripts
+    need bash as /bin/sh."""
     staged = split_stages(doc)
     if not staged.stages:
         return None, []
-    context = Context(staged, rules, registry, source_shell, files or BuildContext(None), sources or {})
+    context = Context(staged, rules, registry, source_shell, files or BuildContext(None), sources or {},
+                      sh_is_bash=sh_is_bash)
     problems = _copy_source_problems(context)
     final = staged.stages[-1]
     view = context.view(final)
@@ -353,14 +357,23 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind, named and origin == "unread")
     if bash is None and inner and is_shell_c(rest):
         bash = _inner_needs_bash(view, context, inner)
+    if bash is None and context.sh_is_bash and posixpath.basename(program) == "sh" and not is_shell_c(rest) \
+            and rest[1:2] and not rest[1].startswith("-"):
+        bash = f"`sh {rest[1]}` ran the script with bash: the original {_SH_WAS_BASH}: {context.sh_is_bash}"
     if bash is None and needs_shell:
         bash = _runs_bash(view, context, rest)
     has_bash = model.has_program("bash") or "bash" in view.packages
     why = shell_kept_reason(program, rest, view, unknown, bash is not None and has_bash)
     if bash and not has_bash:
+        install = "`apk add bash` and `ln -sf /bin/bash /bin/sh`" if _SH_WAS_BASH in bash else "`apk add bash`"
         why = f"{bash}, and {short_image(image)} has none (busybox sh only)" + (
-            ": `apk add bash` in the stage" if single else
+            f": {install} in the stage" if single else
             ": use a runtime that can install it (wolfi-base), or check that the script runs with sh")
+        return RuntimeReport(image, argv, "single-stage" if single else "shell-kept", why, program=program,
+                             need="bash")
+    if bash and _SH_WAS_BASH in bash and _sh_not_bash(view):
+        why = (f"{bash}, and {short_image(image)}'s /bin/sh is busybox sh: make it bash in the stage (`RUN ln -sf "
+               "/bin/bash /bin/sh`), or start the script with bash")
         return RuntimeReport(image, argv, "single-stage" if single else "shell-kept", why, program=program,
                              need="bash")
     if single:
@@ -442,6 +455,17 @@ def _bash_for_a_copied_directory(program: str, view: StageView, context: Context
             "written there usually need it)")
 
 
+_SH_WAS_BASH = "made /bin/sh bash"
+
+
+def _sh_not_bash(view: StageView) -> bool:
+    """Does /bin/sh stay the image's own (busybox sh) in the stage: no RUN links it to bash (Wolfi has no
+    debconf: a link is the only way)?"""
+    from migrator.plan.scripts import sh_made_bash
+
+    return sh_made_bash(view.chain, links_only=True) is None
+
+
 def _needs_bash(program: str, context_script: bool, context: Context, kind: str | None,
                 unread_script: bool = False) -> str | None:
     """Why the command needs bash: it runs bash, a script that says so (`#!/bin/bash`), or a script from the
@@ -451,6 +475,8 @@ def _needs_bash(program: str, context_script: bool, context: Context, kind: str 
         return f"`{program}` is bash"
     if kind == "bash":
         return f"`{program}` is a bash script (its first line says so)"
+    if kind == "sh" and context.sh_is_bash:
+        return f"`{program}` is a `#!/bin/sh` script, and the original {_SH_WAS_BASH}: {context.sh_is_bash}"
     if context_script and kind is None and context.source_shell == "bash":
         return (f"`{program}` is a script from the build context, which this tool cannot read, and the original "
                 "image had bash (start scripts written there usually need it)")
