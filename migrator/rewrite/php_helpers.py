@@ -70,12 +70,11 @@ def _extensions(cmd: Cmd) -> list[str] | None:
     return names
 
 
-def wolfi_extension(name: str, ctx: Context) -> tuple[str, ...] | None:
-    """The Wolfi packages of a PHP extension (empty: compiled into Wolfi's php), or None."""
+def wolfi_extension(name: str, ctx: Context, stream: str | None) -> tuple[str, ...] | None:
+    """The Wolfi packages of a PHP extension (empty: compiled into the image's PHP `stream`), or None."""
     from migrator.rewrite.equivalents import newest_numbered
     from migrator.rules.wolfi import is_wolfi_name
 
-    stream = served_php(ctx)
     if stream is not None and stream in ctx.rules.runtime_libs.get("php_builtin", {}).get(name, ()):
         return ()
     known = ctx.rules.runtime_libs.get("php_extensions", {})
@@ -99,25 +98,29 @@ def served_php(ctx: Context) -> str | None:
     return stream if stream[:1].isdigit() else None
 
 
-def _off_stream(packages: list[str], stream: str | None) -> dict[str, tuple[str, ...]]:
-    """The virtual names (php-opcache) no package of the image's PHP stream provides -> the streams' packages
-    that do: apk would install another stream's module and PHP beside the image's."""
+def _off_stream(packages: list[str], stream: str | None, ctx: Context) -> dict[str, tuple[str, ...]]:
+    """The virtual names (php-opcache) whose packages are all PHP streams' own, none the image's stream's ->
+    those packages: apk would install another stream's module and PHP beside the image's."""
+    from migrator.plan.versions import streams
+    from migrator.rules.streams import of_a_stream, stream_builds
     from migrator.rules.wolfi import providers
 
-    if stream is None:
+    php = ctx.rules.languages.get("php")
+    if stream is None or php is None:
         return {}
+    shipped = streams(php.name)
     found: dict[str, tuple[str, ...]] = {}
     for package in packages:
         built = providers(package)
-        if built and all(p.startswith("php-") for p in built) and not any(
-                p.startswith(f"php-{stream}-") for p in built):
+        if built and all(of_a_stream(p, php, shipped) for p in built) and not stream_builds(package, stream, php):
             found[package] = built
     return found
 
 
 def _install(cmd: Cmd, ctx: Context) -> Outcome:
     names = _extensions(cmd)
-    resolved = {n: wolfi_extension(n, ctx) for n in names or []}
+    stream = served_php(ctx)
+    resolved = {n: wolfi_extension(n, ctx, stream) for n in names or []}
     missing = [n for n, packages in resolved.items() if packages is None]
     if names is None or missing or not names:
         what = ", ".join(missing) if missing else "the extensions (only known at build time)"
@@ -126,8 +129,7 @@ def _install(cmd: Cmd, ctx: Context) -> Outcome:
                    "package (`apk search php-`) or build it with phpize in the builder")
         return Outcome(fails=True, findings=[codes.DOCKERHUB_HELPER_LEFT.finding(cmd.line, message)])
     packages = list(dict.fromkeys(p for found in resolved.values() for p in found or ()))
-    stream = served_php(ctx)
-    if off := _off_stream(packages, stream):
+    if off := _off_stream(packages, stream, ctx):
         listed = "; ".join(f"{virtual} is built only as {', '.join(built)}" for virtual, built in off.items())
         message = (f"`{_text(cmd)}` left as written: {listed}, not for the PHP {stream} "
                    f"{ctx.stage.image_name}:{ctx.stage.image_tag} serves, so `apk add` would bring another PHP "
