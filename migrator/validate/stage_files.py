@@ -236,7 +236,7 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
     if posixpath.basename(posixpath.dirname(source_path)) != "bin" or not INSTALLERS.search(view.evidence):
         return False
     if (_made_elsewhere(view, context, source_path) or _pip_installed_elsewhere(view, source_path)
-            or _below_a_prefix_bin(view, source_path)):
+            or _below_a_prefix_bin(view, source_path) or _installed_only_into_other_trees(view, source_path)):
         return False  # (`printf ... > /usr/local/bin/start`: the stage's `start` is that file)
     # a guess: the copied bin/ of an install tree (/opt/venv/bin, /usr/local/bundle/bin) holds what its installer
     # wrote, but not a program an OS package of the stage installs (apt nodejs's node is in /usr/bin)
@@ -297,6 +297,21 @@ def _below_a_prefix_bin(view: StageView, path: str) -> bool:
 
     return any(inside(path, prefix) and posixpath.dirname(path) != posixpath.join(prefix, "bin")
                for stage in view.chain for prefix in pip_prefixes(read_facts(stage)))
+
+
+def _installed_only_into_other_trees(view: StageView, path: str) -> bool:
+    """Whether every install of the stage is a `pip install --prefix=P` (or `--target`) of another tree than the
+    one whose bin/ `path` is in: its programs are in P/bin, and the virtualenv's bin/ (/opt/venv/bin) holds none
+    of them."""
+    from migrator.plan.ecosystems.python import pip_install_tree
+    from migrator.plan.facts import read_facts
+
+    tree = posixpath.dirname(posixpath.dirname(path))
+    trees: list[str | None] = []
+    for stage in view.chain:
+        facts = read_facts(stage)
+        trees += [pip_install_tree(c, facts) for c in facts.run_commands() if INSTALLERS.search(" ".join(c.words))]
+    return bool(trees) and all(t is not None and posixpath.normpath(t) != tree for t in trees)
 
 
 def _user_base(facts: StageFacts) -> str | None:

@@ -37,6 +37,13 @@ def _is_pip(command: Command) -> bool:
     return False
 
 
+def pip_install_tree(command: Command, facts: StageFacts) -> str | None:
+    """The tree a `pip install --prefix=P` / `--target=T` writes (its programs go to P/bin, T/bin); None for
+    another command, or a pip install into the active environment."""
+    tree = option_value(command.words, "--prefix", "--target", "-t") if _is_pip(command) else None
+    return facts.resolve(tree) if tree else None
+
+
 def pip_prefixes(facts: StageFacts) -> list[str]:
     """The trees `pip install --prefix=P` of the stage writes (P/bin, P/lib/python3.X/site-packages)."""
     found = [option_value(c.words, "--prefix") for c in facts.commands if _is_pip(c)]
