@@ -71,8 +71,9 @@ def _extensions(cmd: Cmd) -> list[str] | None:
 
 
 def wolfi_extension(name: str, ctx: Context, stream: str | None) -> tuple[str, ...] | None:
-    """The Wolfi packages of a PHP extension (empty: compiled into the image's PHP `stream`), or None."""
-    from migrator.rewrite.equivalents import newest_numbered
+    """The Wolfi packages of a PHP extension (empty: compiled into the image's PHP `stream`), or None. An extension
+    Wolfi builds only per stream (php-8.4-swoole) is the image's stream's build, else the newest."""
+    from migrator.rules.streams import in_stream
     from migrator.rules.wolfi import is_wolfi_name
 
     if stream is not None and stream in ctx.rules.runtime_libs.get("php_builtin", {}).get(name, ()):
@@ -83,11 +84,20 @@ def wolfi_extension(name: str, ctx: Context, stream: str | None) -> tuple[str, .
     for candidate in (f"php-{name}", f"php-pecl-{name}"):
         if is_wolfi_name(candidate):
             return (candidate,)
+    builds = _stream_builds(name)
+    php = ctx.rules.languages.get("php")
+    own = [b for b in builds if stream is not None and php is not None and in_stream(b, stream, php)]
+    return ((own or builds)[-1],) if builds else None
+
+
+def _stream_builds(name: str) -> tuple[str, ...]:
+    """The per-stream packages of an extension with no generic name (php-8.2-swoole .. php-8.4-swoole)."""
+    from migrator.rewrite.equivalents import numbered
+
     for template in (f"php-8.{{N}}-{name}", f"php-8.{{N}}-pecl-{name}"):
-        newest = newest_numbered(template)
-        if newest:
-            return (newest,)
-    return None
+        if builds := numbered(template):
+            return builds
+    return ()
 
 
 def served_php(ctx: Context) -> str | None:
@@ -98,11 +108,13 @@ def served_php(ctx: Context) -> str | None:
     return stream if stream[:1].isdigit() else None
 
 
-def _off_stream(packages: list[str], stream: str | None, ctx: Context) -> dict[str, tuple[str, ...]]:
-    """The virtual names (php-opcache) whose packages are all PHP streams' own, none the image's stream's ->
-    those packages: apk would install another stream's module and PHP beside the image's."""
+def _off_stream(resolved: dict[str, tuple[str, ...] | None], stream: str | None, ctx: Context
+                ) -> dict[str, tuple[str, ...]]:
+    """The extensions whose packages are all PHP streams' own, none the image's stream's: a virtual name
+    (php-opcache) -> the packages that provide it, an extension built per stream only (swoole) -> its builds. apk
+    would install another stream's module and PHP beside the image's."""
     from migrator.plan.versions import streams
-    from migrator.rules.streams import of_a_stream, stream_builds
+    from migrator.rules.streams import in_stream, of_a_stream, stream_builds
     from migrator.rules.wolfi import providers
 
     php = ctx.rules.languages.get("php")
@@ -110,10 +122,13 @@ def _off_stream(packages: list[str], stream: str | None, ctx: Context) -> dict[s
         return {}
     shipped = streams(php.name)
     found: dict[str, tuple[str, ...]] = {}
-    for package in packages:
-        built = providers(package)
-        if built and all(of_a_stream(p, php, shipped) for p in built) and not stream_builds(package, stream, php):
-            found[package] = built
+    for name, packages in resolved.items():
+        for package in packages or ():
+            if built := providers(package):
+                if all(of_a_stream(p, php, shipped) for p in built) and not stream_builds(package, stream, php):
+                    found[package] = built
+            elif of_a_stream(package, php, shipped) and not in_stream(package, stream, php):
+                found[name] = _stream_builds(name) or (package,)
     return found
 
 
@@ -129,7 +144,7 @@ def _install(cmd: Cmd, ctx: Context) -> Outcome:
                    "package (`apk search php-`) or build it with phpize in the builder")
         return Outcome(fails=True, findings=[codes.DOCKERHUB_HELPER_LEFT.finding(cmd.line, message)])
     packages = list(dict.fromkeys(p for found in resolved.values() for p in found or ()))
-    if off := _off_stream(packages, stream, ctx):
+    if off := _off_stream(resolved, stream, ctx):
         listed = "; ".join(f"{virtual} is built only as {', '.join(built)}" for virtual, built in off.items())
         message = (f"`{_text(cmd)}` left as written: {listed}, not for the PHP {stream} "
                    f"{ctx.stage.image_name}:{ctx.stage.image_tag} serves, so `apk add` would bring another PHP "

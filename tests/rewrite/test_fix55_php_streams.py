@@ -69,3 +69,23 @@ def test_the_served_php_is_read_once_per_command(monkeypatch: pytest.MonkeyPatch
     assert "php-pdo_mysql" in result.dockerfile
     commands = calls.count("command")
     assert commands >= 1 and calls == ["command", "served"] * commands  # (was 6 reads a command: 1 + 1 a name)
+
+
+SWOOLE = 'FROM php:8.2-cli\nRUN pecl install swoole && docker-php-ext-enable swoole\nCMD ["php", "-v"]\n'
+
+
+def test_an_extension_built_per_stream_is_the_image_streams_build() -> None:
+    # (Wolfi builds swoole as php-8.2-swoole .. php-8.4-swoole only: it installed the newest, PHP 8.4's module,
+    # and PHP 8.4 beside the image's 8.2)
+    result = migrate(SWOOLE, tag_policy="keep", registry="cgr.dev/example")
+    assert "FROM cgr.dev/example/php:8.2-dev AS builder" in result.dockerfile
+    assert "apk add --no-cache php-8.2-swoole" in result.dockerfile
+    assert "php-8.4" not in result.dockerfile and "MIG411" not in [f.code for f in result.findings]
+
+
+def test_an_extension_built_only_for_other_streams_than_the_images_is_an_error() -> None:
+    result = migrate(SWOOLE)  # (php:latest serves 8.5)
+    assert "RUN pecl install swoole && docker-php-ext-enable swoole\n" in result.dockerfile
+    [first, *_] = [f for f in result.findings if f.code == "MIG411"]
+    assert first.severity.value == "error"
+    assert "swoole is built only as php-8.2-swoole, php-8.3-swoole, php-8.4-swoole, not for the PHP 8.5" in first.message
