@@ -300,18 +300,28 @@ def _below_a_prefix_bin(view: StageView, path: str) -> bool:
 
 
 def _installed_only_into_other_trees(view: StageView, path: str) -> bool:
-    """Whether every install of the stage is a `pip install --prefix=P` (or `--target`) of another tree than the
-    one whose bin/ `path` is in: its programs are in P/bin, and the virtualenv's bin/ (/opt/venv/bin) holds none
-    of them."""
-    from migrator.plan.ecosystems.python import pip_install_tree
+    """Whether every install of the stage that may write the program at `path` is a `pip install --prefix=P` (or
+    `--target`) of another tree than the one whose bin/ `path` is in: the program is in P/bin, and the virtualenv's
+    bin/ (/opt/venv/bin) does not have it. (A pip install of named packages that are not the program's, such as
+    `pip install --upgrade pip`, writes other programs.)"""
+    from migrator.plan.ecosystems.python import is_pip_install, pip_install_tree
+    from migrator.plan.ecosystems.python_scripts import pip_scripts
     from migrator.plan.facts import read_facts
 
-    tree = posixpath.dirname(posixpath.dirname(path))
-    trees: list[str | None] = []
+    tree, name = posixpath.dirname(posixpath.dirname(path)), posixpath.basename(path)
+    trees: list[str] = []
     for stage in view.chain:
         facts = read_facts(stage)
-        trees += [pip_install_tree(c, facts) for c in facts.run_commands() if INSTALLERS.search(" ".join(c.words))]
-    return bool(trees) and all(t is not None and posixpath.normpath(t) != tree for t in trees)
+        for command in facts.run_commands():
+            if not INSTALLERS.search(" ".join(command.words)):
+                continue
+            if (written := pip_install_tree(command, facts)) is not None:
+                trees.append(posixpath.normpath(written))
+                continue
+            scripts = pip_scripts(_only(facts, command)) if is_pip_install(command) else None
+            if scripts is None or scripts.unread_line is not None or scripts.named(name):
+                return False
+    return bool(trees) and tree not in trees
 
 
 def _user_base(facts: StageFacts) -> str | None:

@@ -37,6 +37,10 @@ def _is_pip(command: Command) -> bool:
     return False
 
 
+def is_pip_install(command: Command) -> bool:
+    return _is_pip(command)
+
+
 def pip_install_tree(command: Command, facts: StageFacts) -> str | None:
     """The tree a `pip install --prefix=P` / `--target=T` writes (its programs go to P/bin, T/bin); None for
     another command, or a pip install into the active environment."""
