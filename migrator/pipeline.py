@@ -440,16 +440,21 @@ def _installs_for_run_time(attempt: Attempt) -> bool:
 
 
 def _original_line(line: int, output: Dockerfile | None, original: Dockerfile, plan: FilePlan) -> int:
-    """Unchanged instructions keep their text; generated ones belong to the original final stage."""
+    """Unchanged instructions keep their text, rewritten ones are found where they were (rewrite.origins);
+    generated ones belong to the original final stage."""
+    from migrator.rewrite.origins import rewritten_from
+
     final = plan.final.stage
     instruction = _at(output, line)
-    if instruction is not None:
+    if instruction is not None and output is not None:
         for candidate in original.instructions:
             if candidate.raw.rstrip("\r\n") == instruction.raw.rstrip("\r\n"):
                 return candidate.line
         same = [i for s in _chain(plan) for i in s.instructions if i.keyword == instruction.keyword]
         if same and instruction.keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
             return same[-1].line
+        if (source := rewritten_from(instruction, output, original)) is not None:
+            return source.line
     return final.from_item.line
 
 

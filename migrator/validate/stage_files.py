@@ -256,7 +256,7 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
     if posixpath.basename(posixpath.dirname(source_path)) != "bin" or not INSTALLERS.search(view.evidence):
         return False
     if (_made_elsewhere(view, context, source_path) or _pip_installed_elsewhere(view, source_path)
-            or _below_a_prefix_bin(view, source_path)):
+            or _below_a_prefix_bin(view, source_path) or _installed_only_into_other_trees(view, source_path)):
         return False  # (`printf ... > /usr/local/bin/start`: the stage's `start` is that file)
     # a guess: the copied bin/ of an install tree (/opt/venv/bin, /usr/local/bundle/bin) holds what its installer
     # wrote, but not a program an OS package of the stage installs (apt nodejs's node is in /usr/bin)
@@ -317,6 +317,31 @@ def _below_a_prefix_bin(view: StageView, path: str) -> bool:
 
     return any(inside(path, prefix) and posixpath.dirname(path) != posixpath.join(prefix, "bin")
                for stage in view.chain for prefix in pip_prefixes(read_facts(stage)))
+
+
+def _installed_only_into_other_trees(view: StageView, path: str) -> bool:
+    """Whether every install of the stage that may write the program at `path` is a `pip install --prefix=P` (or
+    `--target`) of another tree than the one whose bin/ `path` is in: the program is in P/bin, and the virtualenv's
+    bin/ (/opt/venv/bin) does not have it. (A pip install of named packages that are not the program's, such as
+    `pip install --upgrade pip`, writes other programs.)"""
+    from migrator.plan.ecosystems.python import is_pip_install, pip_install_tree
+    from migrator.plan.ecosystems.python_scripts import pip_scripts
+    from migrator.plan.facts import read_facts
+
+    tree, name = posixpath.dirname(posixpath.dirname(path)), posixpath.basename(path)
+    trees: list[str] = []
+    for stage in view.chain:
+        facts = read_facts(stage)
+        for command in facts.run_commands():
+            if not INSTALLERS.search(" ".join(command.words)):
+                continue
+            if (written := pip_install_tree(command, facts)) is not None:
+                trees.append(posixpath.normpath(written))
+                continue
+            scripts = pip_scripts(_only(facts, command)) if is_pip_install(command) else None
+            if scripts is None or scripts.unread_line is not None or scripts.named(name):
+                return False
+    return bool(trees) and tree not in trees
 
 
 def _user_base(facts: StageFacts) -> str | None:
