@@ -324,6 +324,7 @@ def _installed_only_into_other_trees(view: StageView, path: str) -> bool:
     `--target`) of another tree than the one whose bin/ `path` is in: the program is in P/bin, and the virtualenv's
     bin/ (/opt/venv/bin) does not have it. (A pip install of named packages that are not the program's, such as
     `pip install --upgrade pip`, writes other programs.)"""
+    from migrator.plan.copy_commands import moved_into
     from migrator.plan.ecosystems.python import is_pip_install, pip_install_tree
     from migrator.plan.ecosystems.python_scripts import pip_scripts
     from migrator.plan.facts import read_facts
@@ -332,6 +333,9 @@ def _installed_only_into_other_trees(view: StageView, path: str) -> bool:
     trees: list[str] = []
     for stage in view.chain:
         facts = read_facts(stage)
+        if (moved := moved_into(facts, tree)) is not None:
+            trees.append(posixpath.normpath(moved[0]))  # (`mv /install/* /usr/local/`: /install's bin/ is there)
+            tree = trees[-1]
         for command in facts.run_commands():
             if not INSTALLERS.search(" ".join(command.words)):
                 continue
