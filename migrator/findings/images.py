@@ -198,6 +198,19 @@ CODES: tuple[Code, ...] = (
         "by a self-contained app); set InvariantGlobalization in the project to run on glibc-dynamic.",
     ),
     Code(
+        "MIG231", Severity.WARNING, "a musl build made for the builder's own glibc target",
+        "`cargo build --target x86_64-unknown-linux-musl` (or aarch64, or `$(uname -m)-unknown-linux-musl`) needs "
+        "that target's standard library, which rustup added on Docker Hub's rust image. Chainguard's rust image "
+        "has no rustup and Wolfi's rust is one toolchain, with the standard library of the build machine's own "
+        "glibc target only: `rustup target add` and the build would fail (\"can't find crate for `std`\"). The "
+        "build is made for the builder's own target, into the directory the musl build wrote (`--target-dir "
+        "target/x86_64-unknown-linux-musl`, so every path that copies the program stays right, and each "
+        "architecture builds its own), `rustup target add` of such targets is removed, and the program, which "
+        "now links glibc dynamically, runs on glibc-dynamic (a `scratch` final stage: MIG227). To keep a "
+        "static program, build with `RUSTFLAGS=\"-C target-feature=+crt-static\"`; to keep musl, install the "
+        "`rustup` package in the builder and add the target with it (then the stage is left as written).",
+    ),
+    Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",
         "A COPY --from names an image rather than a stage. migrator does not change it, but the "
         "files it copies were built for that image's libc and user: check that they work on Wolfi.",

@@ -80,9 +80,12 @@ def _asks_static(command: Command, facts: StageFacts, static_if: dict[str, Any])
     for name, pattern in (static_if.get("env") or {}).items():
         if any(glob_match(value, str(pattern)) for value in _values_of(name, command, facts)):
             return True
+    from migrator.plan.rust_targets import missing_targets
+
+    dropped = {(m.command.line, m.command.words) for m in missing_targets(facts)}  # (built for glibc instead)
     for option, pattern in (static_if.get("options") or {}).items():
         value = option_value(command.words, option)
-        if value is not None and glob_match(value, str(pattern)):
+        if value is not None and glob_match(value, str(pattern)) and (command.line, command.words) not in dropped:
             return True
     return any(glob_match(word, str(pattern)) for word in command.words for pattern in static_if.get("words") or [])
 

@@ -819,6 +819,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
+    knowledge.missing_targets = _missing_rust_targets(plan, stage_plan)
     knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)
     knowledge.tree_may_have = functools.partial(tree_may_have, plan, stage_plan.stage)
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
@@ -834,6 +835,17 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge
+
+
+def _missing_rust_targets(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
+    """The stage's cargo --target values its builder has no standard library for -> their target directory."""
+    from migrator.plan.rust_targets import missing_targets
+
+    if not any(i.keyword == "RUN" and "cargo" in i.logical for i in stage_plan.stage.instructions):
+        return {}
+    facts = stage_facts(plan, stage_plan)
+    directory = facts.env.get("CARGO_TARGET_DIR") or "target"
+    return {m.target: directory for m in missing_targets(facts)}
 
 
 def _pin_base_packages(out: Written, at: int, packages: tuple[str, ...], pins: dict[str, str], newline: str) -> None:

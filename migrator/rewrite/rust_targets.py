@@ -1,0 +1,91 @@
+"""Rust builds for a musl target on Chainguard's rust, which has no musl standard library and no rustup: made
+for the builder's own glibc target into the directory the musl build wrote (plan.rust_targets, MIG231)."""
+
+from __future__ import annotations
+
+from migrator.findings import finding
+from migrator.rewrite.command import Cmd, Context, Outcome, Token
+
+_QUOTES = "\"'"
+
+
+def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
+    targets = ctx.stage.missing_targets
+    if not targets or len(cmd.words) < 3:
+        return None
+    if cmd.name == "cargo" and cmd.words[1].value in ("build", "install"):
+        return _cargo(cmd, targets)
+    if cmd.name == "rustup" and cmd.words[1].value == "target" and cmd.words[2].value == "add":
+        return _rustup_target_add(cmd)
+    return None
+
+
+def _cargo(cmd: Cmd, targets: dict[str, str]) -> Outcome | None:
+    at = _option(cmd.words, "--target")
+    if at is None:
+        return None
+    index, value = at
+    target = _value_text(value, index == cmd.words.index(value))
+    if target not in targets:
+        return None
+    outcome = Outcome(program_kept=True)
+    words = [cmd.word_index(i) for i in range(index, cmd.words.index(value) + 1)]
+    subcommand = cmd.words[1].value
+    if subcommand == "install":  # (cargo install puts the program in its root's bin, whatever the target)
+        outcome.delete = set(words)
+        written = "`cargo install` for the builder's own target"
+    else:
+        directory = targets[target]
+        own = _option(cmd.words, "--target-dir")
+        if own is not None:  # (`--target-dir out`: the musl build wrote out/<target>/release)
+            directory = _value_text(own[1], own[0] == cmd.words.index(own[1]))
+            outcome.delete = {cmd.word_index(i) for i in range(own[0], cmd.words.index(own[1]) + 1)}
+        outcome.replace = _target_dir(words, value, directory)
+        written = f"`cargo build --target-dir {directory}/{target}`"
+    outcome.findings.append(finding("MIG231", cmd.line, (
+        f"`cargo {subcommand} --target {target}` made as {written}: Chainguard's rust has the standard library of "
+        "the build machine's glibc target only, and no rustup to add a musl one, so the build would fail; the "
+        "program goes where the musl build put it and links glibc dynamically (it runs on glibc-dynamic). "
+        "Install the `rustup` package in the builder to keep the musl target")))
+    return outcome
+
+
+def _rustup_target_add(cmd: Cmd) -> Outcome | None:
+    from migrator.plan.rust_targets import is_missing_target
+
+    named = [w for w in cmd.words[3:] if not w.is_option]
+    if not named or any(w.is_option for w in cmd.words[3:]) or \
+            not all(is_missing_target(w.text.strip(_QUOTES)) for w in named):
+        return None
+    listed = " ".join(w.text for w in named)
+    return Outcome(remove=True, findings=[finding("MIG231", cmd.line, (
+        f"`rustup target add {listed}` removed: Chainguard's rust has no rustup and no musl standard library; the "
+        "stage's cargo build is made for the builder's own glibc target instead"))])
+
+
+def _option(words: tuple[Token, ...], name: str) -> tuple[int, Token] | None:
+    """(index of the option's word, the word that holds its value): `--target X` or `--target=X`."""
+    for index, word in enumerate(words):
+        text = word.text
+        if text == name and index + 1 < len(words):
+            return index, words[index + 1]
+        if text.startswith(name + "="):
+            return index, word
+    return None
+
+
+def _value_text(word: Token, joined: bool) -> str:
+    """An option's value as written, without its quotes (`--target="$T"` and `--target "$T"` -> `$T`)."""
+    text = word.text.partition("=")[2] if joined else word.text
+    return text.replace("\"", "").replace("'", "")
+
+
+def _target_dir(indexes: list[int], value: Token, directory: str) -> dict[int, str]:
+    """The tokens of `--target X` (or `--target=X`) as `--target-dir DIR/X`, X's quoting kept."""
+    text = value.text
+    after = text.partition("=")[2] if len(indexes) == 1 else text
+    quote = after[0] if after[:1] in ("\"", "'") else ""
+    moved = f"{quote}{directory}/{after[len(quote):]}"
+    if len(indexes) == 1:
+        return {indexes[0]: f"--target-dir={moved}"}
+    return {indexes[0]: "--target-dir", indexes[1]: moved}
