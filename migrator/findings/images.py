@@ -125,8 +125,10 @@ CODES: tuple[Code, ...] = (
         "file and its Gemfile.lock) to the version `latest` serves. A Python project pins its interpreter the "
         "same way, read from the build context on disk where the stage copies or mounts it: `requires-python` "
         "in pyproject.toml (uv, pdm, `pip install .`), Poetry's `python` dependency, and for uv `.python-version` "
-        "(or `uv python pin`), UV_PYTHON and `--python`. When the stage's python does not meet it, poetry, pdm "
-        "and pip refuse to install the project (the build fails), and uv downloads a managed CPython into the "
+        "(or `uv python pin`), UV_PYTHON and `--python`; for pipenv the Pipfile's `[requires] python_version` "
+        "(but not for `pipenv install --system` without `--deploy`, which installs with a warning). When the "
+        "stage's python does not meet it, poetry, pdm, pipenv and pip refuse to install the project (the build "
+        "fails), and uv downloads a managed CPython into the "
         "builder (~/.local/share/uv/python) that the virtualenv's interpreter links to and the runtime lacks (the "
         "app cannot start); the start check says the runtime is broken either way.",
     ),
