@@ -213,6 +213,23 @@ CODES: tuple[Code, ...] = (
         "`rustup` package in the builder and add the target with it (then the stage is left as written).",
     ),
     Code(
+        "MIG232", Severity.WARNING, "a .NET musl runtime identifier made the glibc one",
+        "`dotnet publish -r linux-musl-x64` (the habit of the -alpine .NET images; also `--runtime`, "
+        "`-p:RuntimeIdentifier=`, or a variable such as `RID=linux-musl-arm64` that the build reads) makes an app "
+        "with a musl apphost, and when self-contained a musl .NET runtime. Chainguard's images are glibc (no "
+        "/lib/ld-musl-*.so.1): such an app cannot start (`exec ./App: no such file or directory`). In the RUN "
+        "lines of a stage on dotnet-sdk, each musl identifier (a word of its own, not part of a URL or file "
+        "name) becomes the glibc identifier of the same architecture (`linux-x64`, `linux-arm64`).",
+    ),
+    Code(
+        "MIG233", Severity.ERROR, "the .NET project file names a musl runtime identifier",
+        "A project file of the build context (`.csproj`, `.fsproj`, `.vbproj`, Directory.Build.props) sets "
+        "`<RuntimeIdentifier>linux-musl-...</RuntimeIdentifier>`, and the stage's `dotnet publish` gives no `-r` "
+        "of its own: the app is published for musl, which cannot start on the glibc of Chainguard's images. "
+        "The project file is not the Dockerfile's to change: set the glibc identifier (`linux-x64`) there, or "
+        "publish with `-r linux-x64`. Read only when the build context is given (`--context DIR`).",
+    ),
+    Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",
         "A COPY --from names an image rather than a stage. migrator does not change it, but the "
         "files it copies were built for that image's libc and user: check that they work on Wolfi.",

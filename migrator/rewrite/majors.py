@@ -130,14 +130,27 @@ def _self_contained(plan: FilePlan) -> bool:
     --self-contained` makes a bundle that carries its own runtime, beside an app that may not."""
     from migrator.plan.facts import read_facts
 
+    publishes = 0
     for stage in plan.staged.stages:
         for command in read_facts(stage).run_commands():
             if posixpath.basename(command.words[0]) != "dotnet" or command.words[1:2] != ("publish",):
                 continue
+            publishes += 1
             text = " ".join(command.words).lower()
             if re.search(r"--self-contained(?![ =]+false)|--sc\b|selfcontained=true", text):
                 return True
-    return False
+            if re.search(r"--self-contained[ =]+false|--no-self-contained|selfcontained=false", text):
+                return False  # (what the project file says does not count)
+    return bool(publishes) and _project_self_contained(plan)
+
+
+_PROJECT_SELF_CONTAINED = lazy_re(r"<SelfContained>\s*true\s*</SelfContained>", re.IGNORECASE)
+
+
+def _project_self_contained(plan: FilePlan) -> bool:
+    """A project file of the build context (or Directory.Build.props) publishes the app self-contained."""
+    names = (".csproj", ".fsproj", ".vbproj", "Directory.Build.props")
+    return any(_PROJECT_SELF_CONTAINED.search(plan.files.text(p, 1 << 20) or "") for p in plan.files.files_named(names))
 
 
 # --- JVM options ------------------------------------------------------------------------------------

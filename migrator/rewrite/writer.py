@@ -25,6 +25,7 @@ from migrator.rewrite.commands import CommandOutcome, exec_form
 from migrator.rewrite.copied_trees import CopiedTree, tree_may_have
 from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts, translate_heredoc_scripts
 from migrator.rewrite.dockerhub_homes import dockerhub_homes, env_line, home_env, source_env_read
+from migrator.rewrite.dotnet_rids import glibc_runtime_identifiers
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.interpreters import rename_interpreters
@@ -81,6 +82,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
     out.findings += translate_layout(plan) + rename_interpreters(plan) + use_image_python(plan) + version_drift(plan)
+    out.findings += glibc_runtime_identifiers(plan)
     out.findings += port_site_packages(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
