@@ -207,7 +207,9 @@ CODES: tuple[Code, ...] = (
         "glibc target only: `rustup target add` and the build would fail (\"can't find crate for `std`\"). The "
         "build is made for the builder's own target, into the directory the musl build wrote (`--target-dir "
         "target/x86_64-unknown-linux-musl`, so every path that copies the program stays right, and each "
-        "architecture builds its own), `rustup target add` of such targets is removed, and the program, which "
+        "architecture builds its own; a target named by CARGO_BUILD_TARGET, set by ENV, ARG or on the command, "
+        "becomes CARGO_BUILD_TARGET_DIR=target/<target>), `rustup target add` of such targets is removed, and "
+        "the program, which "
         "now links glibc dynamically, runs on glibc-dynamic (a `scratch` final stage: MIG227). To keep a "
         "static program, build with `RUSTFLAGS=\"-C target-feature=+crt-static\"`; to keep musl, install the "
         "`rustup` package in the builder and add the target with it (then the stage is left as written).",

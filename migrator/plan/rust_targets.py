@@ -27,6 +27,7 @@ class MissingTarget:
 
     command: Command
     target: str
+    variable: str | None = None  # the variable that names it (CARGO_BUILD_TARGET), when no --target does
 
 
 def missing_targets(facts: StageFacts) -> list[MissingTarget]:
@@ -44,7 +45,17 @@ def missing_targets(facts: StageFacts) -> list[MissingTarget]:
         target = option_value(command.words, str(rule.get("option", "--target")))
         if target is not None and is_missing_target(target, command.expand(target, command.environment(facts.env))):
             found.append(MissingTarget(command, target))
+        elif target is None and (variable := rule.get("variable")):
+            named = [v for v in variable_values(str(variable), command, facts) if is_missing_target(v)]
+            if named:
+                found.append(MissingTarget(command, named[0], str(variable)))
     return found
+
+
+def variable_values(name: str, command: Command, facts: StageFacts) -> list[str]:
+    from migrator.plan.static_builds import values_of
+
+    return values_of(name, command, facts)
 
 
 def is_missing_target(written: str, value: str | None = None) -> bool:

@@ -3,7 +3,12 @@ for the builder's own glibc target into the directory the musl build wrote (plan
 
 from __future__ import annotations
 
+import re
+
 from migrator.findings import finding
+from migrator.model import Finding
+from migrator.parse.dockerfile import Instruction
+from migrator.plan.planner import FilePlan
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 
 _QUOTES = "\"'"
@@ -89,3 +94,40 @@ def _target_dir(indexes: list[int], value: Token, directory: str) -> dict[int, s
     if len(indexes) == 1:
         return {indexes[0]: f"--target-dir={moved}"}
     return {indexes[0]: "--target-dir", indexes[1]: moved}
+
+
+def target_variables(plan: FilePlan) -> list[Finding]:
+    """Rewrite, in place, where a migrated stage sets the variable that names a target its builder lacks for a
+    cargo build without --target (`ENV CARGO_BUILD_TARGET=x86_64-unknown-linux-musl`): the build directory it
+    names instead (CARGO_BUILD_TARGET_DIR=target/x86_64-unknown-linux-musl), so the build is for the builder's own
+    target and its program where the musl build put it (MIG231)."""
+    from migrator.parse.dockerfile import parse_instruction
+    from migrator.plan.rust_targets import missing_targets
+    from migrator.rewrite.writer import stage_facts
+
+    findings: list[Finding] = []
+    for stage_plan in plan.stages:
+        stage = stage_plan.stage
+        if not stage_plan.migrated or not any(i.keyword == "RUN" and "cargo" in i.logical for i in stage.instructions):
+            continue
+        facts = stage_facts(plan, stage_plan)
+        named = {(m.variable, m.target) for m in missing_targets(facts) if m.variable}
+        directory = facts.env.get("CARGO_TARGET_DIR") or "target"
+        for position, item in enumerate(stage.items):
+            if not isinstance(item, Instruction) or item.keyword not in ("ENV", "ARG", "RUN"):
+                continue
+            raw = item.raw
+            for variable, target in named:
+                pattern = rf"(?<![\w$]){variable}(=|[ \t]+)([\"']?){re.escape(target)}(?![\w.-])"
+                if item.keyword != "ENV":
+                    pattern = pattern.replace("(=|[ \\t]+)", "(=)")
+                raw = re.sub(pattern, rf"{variable}_DIR\g<1>\g<2>{directory}/{target}", raw)
+            if raw == item.raw:
+                continue
+            stage.items[position] = parse_instruction(raw, item.line, item.escape)
+            findings.append(finding("MIG231", item.line, (
+                f"{', '.join(sorted(v for v, _ in named))} (a target Chainguard's rust has no standard library "
+                f"for, and no rustup to add) made {', '.join(sorted(f'{v}_DIR' for v, _ in named))}: cargo builds "
+                f"for the builder's own glibc target into the directory the musl build wrote ({directory}/...); the "
+                "program links glibc dynamically (it runs on glibc-dynamic)")))
+    return findings

@@ -41,6 +41,7 @@ from migrator.rewrite.removed_files import carry_removals
 from migrator.rewrite.rootless import chown_copies, prepare_split
 from migrator.rewrite.rootness import root_reason
 from migrator.rewrite.run import translate_run
+from migrator.rewrite.rust_targets import target_variables
 from migrator.rewrite.runtime import (
     RuntimeContext,
     build_runtime_stage,
@@ -82,7 +83,9 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
     out.findings += translate_layout(plan) + rename_interpreters(plan) + use_image_python(plan) + version_drift(plan)
-    out.findings += glibc_runtime_identifiers(plan)
+    for stage_plan in plan.stages:
+        stage_plan.rust_targets = _missing_rust_targets(plan, stage_plan) if stage_plan.migrated else {}
+    out.findings += glibc_runtime_identifiers(plan) + target_variables(plan)
     out.findings += port_site_packages(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
@@ -821,7 +824,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
-    knowledge.missing_targets = _missing_rust_targets(plan, stage_plan)
+    knowledge.missing_targets = stage_plan.rust_targets
     knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)
     knowledge.tree_may_have = functools.partial(tree_may_have, plan, stage_plan.stage)
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)

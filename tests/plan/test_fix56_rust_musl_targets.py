@@ -92,3 +92,23 @@ def test_other_rustup_targets_stay_an_error() -> None:
     result = migrate(text)
     assert "RUN rustup target add wasm32-unknown-unknown\n" in result.dockerfile
     assert any(f.code == "MIG310" for f in result.findings)
+
+
+@pytest.mark.parametrize(("setting", "build", "made"), [
+    ("ENV CARGO_BUILD_TARGET=x86_64-unknown-linux-musl\n", "cargo build --release",
+     "ENV CARGO_BUILD_TARGET_DIR=target/x86_64-unknown-linux-musl\n"),
+    ("ENV CARGO_BUILD_TARGET x86_64-unknown-linux-musl\n", "cargo build --release",
+     "ENV CARGO_BUILD_TARGET_DIR target/x86_64-unknown-linux-musl\n"),
+    ("", "CARGO_BUILD_TARGET=\"x86_64-unknown-linux-musl\" cargo build --release",
+     "RUN CARGO_BUILD_TARGET_DIR=\"target/x86_64-unknown-linux-musl\" cargo build --release\n"),
+])
+def test_a_target_named_by_cargo_build_target_builds_into_the_same_directory(setting: str, build: str,
+                                                                               made: str) -> None:
+    text = RUST_MUSL.format(target="x86_64-unknown-linux-musl", final="scratch").replace(
+        "RUN rustup", setting + "RUN rustup").replace("cargo build --release --target x86_64-unknown-linux-musl", build)
+    result = migrate(text)
+    assert made in result.dockerfile
+    assert "rustup" not in result.dockerfile and "CARGO_BUILD_TARGET=" not in result.dockerfile
+    assert "COPY --from=build /app/target/x86_64-unknown-linux-musl/release/myapp /myapp\n" in result.dockerfile
+    assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
+    assert "MIG310" not in [f.code for f in result.findings]
