@@ -76,7 +76,6 @@ def _build_commands(facts: StageFacts, ecosystem: dict[str, Any]) -> list[Comman
 
 def _asks_static(command: Command, facts: StageFacts, static_if: dict[str, Any]) -> bool:
     from migrator.plan.ecosystems.base import option_value
-
     from migrator.plan.rust_targets import missing_targets
 
     missing = missing_targets(facts)  # (built for the builder's glibc target instead)

@@ -41,7 +41,6 @@ from migrator.rewrite.removed_files import carry_removals
 from migrator.rewrite.rootless import chown_copies, prepare_split
 from migrator.rewrite.rootness import root_reason
 from migrator.rewrite.run import translate_run
-from migrator.rewrite.rust_targets import target_variables
 from migrator.rewrite.runtime import (
     RuntimeContext,
     build_runtime_stage,
@@ -50,6 +49,7 @@ from migrator.rewrite.runtime import (
     needs_chown,
     runtime_copies,
 )
+from migrator.rewrite.rust_targets import target_variables
 from migrator.rewrite.source_accounts import (
     missing_user,
     rewrite_ids,
