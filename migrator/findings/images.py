@@ -126,6 +126,7 @@ CODES: tuple[Code, ...] = (
         "same way, read from the build context on disk where the stage copies or mounts it: `requires-python` "
         "in pyproject.toml (uv, pdm, `pip install .`), Poetry's `python` dependency, and for uv `.python-version` "
         "(or `uv python pin`), UV_PYTHON and `--python`; for pipenv the Pipfile's `[requires] python_version` "
+        "(else Pipfile.lock's) "
         "(but not for `pipenv install --system` without `--deploy`, which installs with a warning). When the "
         "stage's python does not meet it, poetry, pdm, pipenv and pip refuse to install the project (the build "
         "fails), and uv downloads a managed CPython into the "

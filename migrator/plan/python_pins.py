@@ -151,13 +151,25 @@ def _pipfile_pins(command: Command, stage: Stage, files: BuildContext, env: dict
     if system and not deploy:
         return []
     pipfile = _toml(_context_file(stage, files, "Pipfile", command.instruction)) or {}
-    requires = _table(pipfile, "requires")
-    for key in ("python_version", "python_full_version"):
-        value = requires.get(key)
-        version = _PINNED.search(value) if isinstance(value, str) else None
-        if version is not None:
-            return [Pin(f"[requires] {key} = \"{value}\" in Pipfile", f"{version.group(1)}.{version.group(2)}")]
+    lock = _json(_context_file(stage, files, "Pipfile.lock", command.instruction))
+    for requires, where in ((_table(pipfile, "requires"), "[requires] {} = \"{}\" in Pipfile"),
+                            (_table(_table(lock, "_meta"), "requires"), "\"{}\": \"{}\" in Pipfile.lock")):
+        for key in ("python_version", "python_full_version"):
+            value = requires.get(key)
+            version = _PINNED.search(value) if isinstance(value, str) else None
+            if version is not None:
+                return [Pin(where.format(key, value), f"{version.group(1)}.{version.group(2)}")]
     return []
+
+
+def _json(text: str | None) -> dict[str, object]:
+    import json
+
+    try:
+        table = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return table if isinstance(table, dict) else {}
 
 
 def _truthy(value: str | None) -> bool:

@@ -116,10 +116,10 @@ _PIPENV = ("FROM python:3.11-slim\nWORKDIR /app\nRUN pip install pipenv\nCOPY Pi
            "RUN pipenv install {flags}\nCOPY . .\nCMD [\"python\", \"app.py\"]\n")
 
 
-def _pipfile(tmp_path: Path, requires: str) -> Path:
+def _pipfile(tmp_path: Path, requires: str, lock: str = "{}") -> Path:
     (tmp_path / "Pipfile").write_text('[[source]]\nurl = "https://pypi.org/simple"\nname = "pypi"\n\n'
                                       f'[packages]\nflask = "*"\n\n[requires]\n{requires}\n')
-    (tmp_path / "Pipfile.lock").write_text("{}\n")
+    (tmp_path / "Pipfile.lock").write_text(lock + "\n")
     return tmp_path
 
 
@@ -142,3 +142,9 @@ def test_a_pipfile_pin_that_pipenv_does_not_enforce_or_the_image_meets(tmp_path:
     assert "python:3.11-dev" in result.dockerfile and not errors(result, "MIG221")
     result = migrate(_PIPENV.format(flags="--deploy"), context=_pipfile(tmp_path, 'python_version = "3.14"'))
     assert not errors(result, "MIG221")
+
+
+def test_a_pipfile_lock_python_version_is_read_when_the_pipfile_has_none(tmp_path: Path) -> None:
+    context = _pipfile(tmp_path, "", '{"_meta": {"requires": {"python_version": "3.10"}}, "default": {}}')
+    found = errors(migrate(_PIPENV.format(flags="--deploy"), context=context), "MIG221")
+    assert len(found) == 1 and '"python_version": "3.10" in Pipfile.lock' in found[0]
