@@ -40,7 +40,7 @@ def missing_targets(facts: StageFacts) -> list[MissingTarget]:
         return []
     found = []
     for command in facts.commands_named("cargo"):
-        if command.words[1:2] not in (("build",), ("install",)):
+        if target_command(command.words) is None:
             continue
         target = option_value(command.words, str(rule.get("option", "--target")))
         if target is not None and is_missing_target(target, command.expand(target, command.environment(facts.env))):
@@ -56,6 +56,16 @@ def variable_values(name: str, command: Command, facts: StageFacts) -> list[str]
     from migrator.plan.static_builds import values_of
 
     return values_of(name, command, facts)
+
+
+def target_command(words: tuple[str, ...] | list[str]) -> str | None:
+    """The cargo command (`cargo build`, `cargo chef cook`) of rules' `missing_targets.commands` that `words` run."""
+    if not words or posixpath.basename(words[0]) != "cargo":
+        return None
+    for command in (str(c).split() for c in _rule().get("commands") or []):
+        if list(words[1:len(command)]) == command[1:]:
+            return " ".join(command)
+    return None
 
 
 def is_missing_target(written: str, value: str | None = None) -> bool:

@@ -18,7 +18,7 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     targets = ctx.stage.missing_targets
     if not targets or len(cmd.words) < 3:
         return None
-    if cmd.name == "cargo" and cmd.words[1].value in ("build", "install"):
+    if cmd.name == "cargo":
         return _cargo(cmd, targets)
     if cmd.name == "rustup" and cmd.words[1].value == "target" and cmd.words[2].value == "add":
         return _rustup_target_add(cmd)
@@ -26,8 +26,11 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
 
 
 def _cargo(cmd: Cmd, targets: dict[str, str]) -> Outcome | None:
+    from migrator.plan.rust_targets import target_command
+
+    subcommand = target_command([w.value or "" for w in cmd.words])
     at = _option(cmd.words, "--target")
-    if at is None:
+    if at is None or subcommand is None:
         return None
     index, value = at
     target = _value_text(value, index == cmd.words.index(value))
@@ -35,8 +38,7 @@ def _cargo(cmd: Cmd, targets: dict[str, str]) -> Outcome | None:
         return None
     outcome = Outcome(program_kept=True)
     words = [cmd.word_index(i) for i in range(index, cmd.words.index(value) + 1)]
-    subcommand = cmd.words[1].value
-    if subcommand == "install":  # (cargo install puts the program in its root's bin, whatever the target)
+    if subcommand == "cargo install":  # (cargo install puts the program in its root's bin, whatever the target)
         outcome.delete = set(words)
         written = "`cargo install` for the builder's own target"
     else:
@@ -46,9 +48,9 @@ def _cargo(cmd: Cmd, targets: dict[str, str]) -> Outcome | None:
             directory = _value_text(own[1], own[0] == cmd.words.index(own[1]))
             outcome.delete = {cmd.word_index(i) for i in range(own[0], cmd.words.index(own[1]) + 1)}
         outcome.replace = _target_dir(words, value, directory)
-        written = f"`cargo build --target-dir {directory}/{target}`"
+        written = f"`{subcommand} --target-dir {directory}/{target}`"
     outcome.findings.append(finding("MIG231", cmd.line, (
-        f"`cargo {subcommand} --target {target}` made as {written}: Chainguard's rust has the standard library of "
+        f"`{subcommand} --target {target}` made as {written}: Chainguard's rust has the standard library of "
         "the build machine's glibc target only, and no rustup to add a musl one, so the build would fail; the "
         "program goes where the musl build put it and links glibc dynamically (it runs on glibc-dynamic). "
         "Install the `rustup` package in the builder to keep the musl target")))

@@ -112,3 +112,28 @@ def test_a_target_named_by_cargo_build_target_builds_into_the_same_directory(set
     assert "COPY --from=build /app/target/x86_64-unknown-linux-musl/release/myapp /myapp\n" in result.dockerfile
     assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
     assert "MIG310" not in [f.code for f in result.findings]
+
+
+def test_cargo_chef_recipe_cooked_for_a_musl_target() -> None:
+    text = """\
+FROM rust:1.79 AS chef
+RUN cargo install cargo-chef --locked
+WORKDIR /app
+
+FROM chef AS builder
+RUN rustup target add x86_64-unknown-linux-musl
+COPY recipe.json recipe.json
+RUN cargo chef cook --release --target x86_64-unknown-linux-musl --recipe-path recipe.json
+COPY . .
+RUN cargo build --release --target x86_64-unknown-linux-musl --bin app
+
+FROM scratch
+COPY --from=builder /app/target/x86_64-unknown-linux-musl/release/app /usr/local/bin/
+ENTRYPOINT ["/usr/local/bin/app"]
+"""
+    result = migrate(text)
+    assert "RUN cargo chef cook --release --target-dir target/x86_64-unknown-linux-musl --recipe-path recipe.json\n" \
+        in result.dockerfile
+    assert "RUN cargo build --release --target-dir target/x86_64-unknown-linux-musl --bin app\n" in result.dockerfile
+    assert "rustup" not in result.dockerfile
+    assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
