@@ -5,7 +5,7 @@ target into the directory the musl build wrote, and run on glibc-dynamic (MIG231
 from __future__ import annotations
 
 import pytest
-from migration_tools import final_stage, migrate
+from migration_tools import final_stage, migrate, status
 
 RUST_MUSL = """\
 FROM rust:1.79 AS build
@@ -42,6 +42,7 @@ def test_musl_target_is_built_for_the_builder_target_into_the_same_directory(tar
     assert f"--target-dir target/{target}" in notes[1]
     assert any("glibc-dynamic:latest, not static:latest" in m for m in _messages(result, "MIG227"))
     assert "MIG310" not in [f.code for f in result.findings]
+    assert status(result) == "ok"
 
 
 def test_machine_named_targets_variables_and_cargo_install() -> None:
