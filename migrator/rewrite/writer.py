@@ -85,6 +85,10 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     out.findings += translate_layout(plan) + rename_interpreters(plan) + use_image_python(plan) + version_drift(plan)
     for stage_plan in plan.stages:
         stage_plan.rust_targets = _missing_rust_targets(plan, stage_plan) if stage_plan.migrated else {}
+    for stage_plan in plan.stages:  # (`rustup target add` in the stage a build stage is built FROM)
+        for parent in stage_plan.stage.chain()[:-1]:
+            plan.stages[parent.index].rust_targets = {**stage_plan.rust_targets,
+                                                      **plan.stages[parent.index].rust_targets}
     out.findings += glibc_runtime_identifiers(plan) + target_variables(plan)
     out.findings += port_site_packages(plan, newline)
     final = plan.final

@@ -138,3 +138,22 @@ ENTRYPOINT ["/usr/local/bin/app"]
     assert "RUN cargo build --release --target-dir target/x86_64-unknown-linux-musl --bin app\n" in result.dockerfile
     assert "rustup" not in result.dockerfile
     assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
+
+
+def test_rustup_target_add_in_the_stage_the_build_is_built_from() -> None:
+    text = """\
+FROM rust:1.79 AS chef
+RUN rustup target add x86_64-unknown-linux-musl && cargo install cargo-chef --locked
+WORKDIR /app
+
+FROM chef AS builder
+COPY . .
+RUN cargo build --release --target x86_64-unknown-linux-musl --bin app
+
+FROM scratch
+COPY --from=builder /app/target/x86_64-unknown-linux-musl/release/app /usr/local/bin/
+ENTRYPOINT ["/usr/local/bin/app"]
+"""
+    result = migrate(text)
+    assert "USER root\nRUN cargo install cargo-chef --locked\nWORKDIR /app\n" in result.dockerfile
+    assert "MIG310" not in [f.code for f in result.findings]
