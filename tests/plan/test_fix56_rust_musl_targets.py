@@ -157,3 +157,11 @@ ENTRYPOINT ["/usr/local/bin/app"]
     result = migrate(text)
     assert "USER root\nRUN cargo install cargo-chef --locked\nWORKDIR /app\n" in result.dockerfile
     assert "MIG310" not in [f.code for f in result.findings]
+
+
+def test_debian_musl_toolchain_packages_are_not_asked_of_apk() -> None:
+    text = RUST_MUSL.format(target="x86_64-unknown-linux-musl", final="scratch").replace(
+        "RUN rustup", "RUN apt-get update && apt-get install -y musl-tools musl-dev pkg-config\nRUN rustup")
+    result = migrate(text)
+    assert "RUN apk add --no-cache pkgconf\n" in result.dockerfile
+    assert not [f for f in result.findings if f.code == "MIG302"]
