@@ -28,7 +28,15 @@ from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.plan.stages import split_stages
 from migrator.validate import static
 from migrator.validate.build_failure import locate_failure
-from migrator.validate.build_report import BuildError, PlatformResult, Report, ValidateOptions, build_arg_map, emit
+from migrator.validate.build_report import (
+    BuildError,
+    PlatformResult,
+    Report,
+    Smoke,
+    ValidateOptions,
+    build_arg_map,
+    emit,
+)
 from migrator.validate.builders import detect
 from migrator.validate.compare import compare
 from migrator.validate.engine import Engine, image_tag
@@ -68,7 +76,7 @@ def validate(path: Path, opts: ValidateOptions, progress=None, before_build=None
 
     engine = Engine(b, opts)
     findings.extend(_buildkit_checks(engine, path, context, opts))
-    builds = _Builds(engine, path, context, opts, findings, progress)
+    builds = _Builds(engine, path, context, opts, report, progress)
     try:
         return _build_all(builds, report, df, bargs, progress)
     finally:
@@ -79,12 +87,12 @@ class _Builds:
     """engine.build of the Dockerfile, or of a copy without its `# syntax=` directive once BuildKit has
     failed to fetch that frontend image (MIG625): every later build uses the copy too."""
 
-    def __init__(self, engine: Engine, path: Path, context: Path, opts: ValidateOptions, findings: list[Finding],
+    def __init__(self, engine: Engine, path: Path, context: Path, opts: ValidateOptions, report: Report,
                  progress) -> None:  # fmt: skip
         from migrator.validate.frontend import syntax_directive
 
         self.engine, self.path, self.context, self.opts = engine, path, context, opts
-        self.findings, self.progress = findings, progress
+        self.findings, self.messages, self.progress = report.static, report.messages, progress
         self.dockerfile = path
         self._copy: tempfile.TemporaryDirectory[str] | None = None
         buildkit = engine.b.name in ("buildkit", "buildx")
@@ -93,13 +101,27 @@ class _Builds:
     def build(self, platforms: list[str], tag: str | None) -> Proc:
         from migrator.validate.frontend import builtin_copy, frontend_unavailable, unavailable_finding
 
-        p = self.engine.build(self.dockerfile, self.context, platforms, tag, self.opts.target)
+        p = self._build_past_runtime_glitch(platforms, tag)
         if p.rc == 0 or self.syntax is None or self._copy is not None or not frontend_unavailable(p.out, self.syntax):
             return p
         self.dockerfile, self._copy = builtin_copy(self.path, self.syntax)
         self.findings.append(unavailable_finding(self.syntax))
         emit(self.progress, f"the frontend image {self.syntax.image} could not be pulled: building with the "
                              "builder's built-in frontend")  # fmt: skip
+        return self._build_past_runtime_glitch(platforms, tag)
+
+    def _build_past_runtime_glitch(self, platforms: list[str], tag: str | None) -> Proc:
+        """One build, and one more when the first failed in the container runtime (validate.transient)."""
+        from migrator.validate.transient import runtime_glitch
+
+        p = self.engine.build(self.dockerfile, self.context, platforms, tag, self.opts.target)
+        glitch = runtime_glitch(p.text) if p.rc != 0 and not p.timed_out else None
+        if glitch is None:
+            return p
+        note = f"{', '.join(platforms)}: the first build failed in the container runtime ({glitch}), not in the " \
+               "Dockerfile: built again"  # fmt: skip
+        emit(self.progress, note)
+        self.messages.append(note)
         return self.engine.build(self.dockerfile, self.context, platforms, tag, self.opts.target)
 
     def close(self) -> None:
@@ -156,7 +178,7 @@ def _build_all(builds: _Builds, report: Report, df: Dockerfile, bargs: dict[str,
         if opts.smoke:
             emit(progress, f"smoke run {plat}")
             started_at = time.monotonic()
-            res.smoke = engine.smoke(tag, plat, opts.smoke_args, opts.timeout)
+            res.smoke = _smoke_past_runtime_glitch(engine, tag, plat, report.messages)
             res.smoke.seconds = time.monotonic() - started_at
             if not res.smoke.passed:
                 res.status = "failed"
@@ -182,6 +204,19 @@ def _build_all(builds: _Builds, report: Report, df: Dockerfile, bargs: dict[str,
                 if res.tag:
                     engine.remove_image(res.tag)
     return report
+
+
+def _smoke_past_runtime_glitch(engine: Engine, tag: str, plat: str, messages: list[str]) -> Smoke:
+    """A smoke run, and one more when the first could not start for the container runtime's own reasons."""
+    from migrator.validate.transient import runtime_glitch
+
+    opts = engine.opts
+    smoke = engine.smoke(tag, plat, opts.smoke_args, opts.timeout)
+    glitch = None if smoke.passed else runtime_glitch(smoke.output or "")
+    if glitch is None:
+        return smoke
+    messages.append(f"{plat}: the first smoke run failed in the container runtime ({glitch}): ran again")
+    return engine.smoke(tag, plat, opts.smoke_args, opts.timeout)
 
 
 def _entrypoint_instruction(df: Dockerfile, target: str | None) -> Instruction | None:
