@@ -165,3 +165,14 @@ def test_debian_musl_toolchain_packages_are_not_asked_of_apk() -> None:
     result = migrate(text)
     assert "RUN apk add --no-cache pkgconf\n" in result.dockerfile
     assert not [f for f in result.findings if f.code == "MIG302"]
+
+
+def test_single_stage_musl_build_runs_on_glibc_dynamic() -> None:
+    text = ("FROM rust:1.79-alpine\nRUN apk add --no-cache musl-dev\nWORKDIR /app\nCOPY . .\n"
+            "RUN cargo build --release --target x86_64-unknown-linux-musl\n"
+            "CMD [\"/app/target/x86_64-unknown-linux-musl/release/myapp\"]\n")
+    result = migrate(text)
+    assert "RUN cargo build --release --target-dir target/x86_64-unknown-linux-musl\n" in result.dockerfile
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
+    assert "COPY --from=builder /app/target/x86_64-unknown-linux-musl/release " in runtime
