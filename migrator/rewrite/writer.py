@@ -519,7 +519,10 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
     stage = plan.staged.stage_by_reference(source, before=stage_plan.stage.index) if source else None
     if stage is None or not isinstance(item, Instruction):
         return item
-    words = item.json_args() or split_words(item.body)
+    try:
+        words = item.json_args() or split_words(item.body)
+    except ValueError:  # (an unclosed quote: the COPY is left as written, as its other readers leave it)
+        return item
     if len(words) != 2:
         return item
     homes = replaced_homes(facts_with_parents(stage_plan.stage), root_reason(stage_plan.stage))

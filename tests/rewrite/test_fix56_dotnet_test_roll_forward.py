@@ -39,3 +39,4 @@ def test_the_sdk_the_image_serves_needs_nothing() -> None:
 def test_dotnet_build_alone_needs_no_roll_forward_in_the_builder() -> None:
     result = migrate(TESTED.format(sdk="8.0", step="dotnet build -c Release"))
     assert "DOTNET_ROLL_FORWARD" not in builder_stage(result)
+
