@@ -363,12 +363,12 @@ def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
     final = plan.final
     chain = final.stage.chain()
     root = chain[0]
-    if not any(i.keyword in ("CMD", "ENTRYPOINT") for stage in chain for i in stage.instructions):
-        # the image's default: a service image's is its server (postgres, redis); a distro's or a language's (a
-        # shell, irb, python3) is no app: the app's command comes at run time
-        started = rules.upstream_defaults(root.ref.short_name, root.ref.tag).starts_app if root.ref else False
-        return started or plan.root_of(final).ecosystem == "service"
     defaults = rules.upstream_defaults(root.ref.short_name, root.ref.tag) if root.ref else None
+    if not any(i.keyword in ("CMD", "ENTRYPOINT") for stage in chain for i in stage.instructions):
+        # the image's default: a service image's is its server (postgres, redis), as is an image's that starts the
+        # app copied in (tiangolo's /start.sh); a distro's or a language's (a shell, irb, python3) is no app: the
+        # app's command comes at run time
+        return bool(defaults and defaults.starts_app) or plan.root_of(final).ecosystem == "service"
     entrypoint, cmd = (defaults.entrypoint, defaults.cmd) if defaults else ((), ())
     argv = effective_command([s.instructions for s in chain], entrypoint, cmd).argv
     return bool(argv) and not interactive_shell(argv)

@@ -171,6 +171,35 @@ CODES: tuple[Code, ...] = (
         "pinned one. A pin the project's requirement holds to is MIG221.",
     ),
     Code(
+        "MIG225", Severity.WARNING, "configuration moved to where Wolfi's package reads it",
+        "The stage installed a package with the distribution's package manager and put its configuration where "
+        "that distribution's package reads it, which Wolfi's package of the same name does not (rules/"
+        "package-layouts.yaml). Debian's nginx reads /etc/nginx/sites-enabled/*, Wolfi's has no sites-available "
+        "or sites-enabled directories: a site copied into either directory is written as "
+        "/etc/nginx/conf.d/NAME.conf, the `ln -s` that enables it is dropped (the link would fail the build, as "
+        "the directory is not there) and an `rm` that disables one removes its conf.d file. `apk add nginx` "
+        "installs nginx's own example nginx.conf, which includes no conf.d, serves /var/lib/nginx/html and runs "
+        "its workers as a user wolfi-base lacks: the RUN that installs nginx writes Debian's instead (including "
+        "conf.d/*.conf, workers as nobody) with Debian's default site as conf.d/default.conf (serving "
+        "/var/www/html), unless the start command names its own configuration (`-c`). Debian's supervisord reads "
+        "/etc/supervisor/supervisord.conf, which includes /etc/supervisor/conf.d/*.conf; Wolfi's reads "
+        "/etc/supervisord.conf, which includes nothing (its `[include]` section is left commented): the "
+        "RUN that installs supervisor appends an include of /etc/supervisor/conf.d to it, the Debian path in "
+        "`-c` or a COPY destination becomes Wolfi's, and a start command that does not keep supervisord in the "
+        "foreground (`-n`), where no file the stage copies sets `nodaemon=true`, gets `-n`: otherwise supervisord "
+        "forks into the background and the container stops. Check that the service reads its configuration "
+        "in the built image (`nginx -T`, `supervisorctl status`).",
+    ),
+    Code(
+        "MIG226", Severity.ERROR, "configuration left where Wolfi's package does not read it",
+        "As MIG225, but the tool cannot move the configuration: a directory or several files copied into "
+        "Debian's nginx sites-available or sites-enabled (their names are not known, and nginx reads only "
+        "conf.d/*.conf), or the stage writes its own main configuration (/etc/nginx/nginx.conf), which may "
+        "include the Debian directories that Wolfi's package does not create, so `ln -s` into them fails. Put "
+        "the files in the directory Wolfi's package reads, named as it reads them, or create the directory "
+        "the own configuration includes before writing into it.",
+    ),
+    Code(
         "MIG227", Severity.WARNING, "the program the static runtime runs is built dynamically on the builder",
         "The final stage was `scratch` or distroless/static (no libc), which maps to static:latest, and it copies "
         "a program from a build that links glibc dynamically on its Chainguard builder: go:latest-dev has gcc, so "
@@ -178,7 +207,10 @@ CODES: tuple[Code, ...] = (
         "glibc (rust:*-alpine targets musl, static by default). On static:latest such a program cannot start "
         "(`exec /app: no such file or directory`), so the runtime is glibc-dynamic, which runs static and dynamic "
         "programs. To keep static:latest, ask the build for a static program (`CGO_ENABLED=0`, "
-        "`RUSTFLAGS=\"-C target-feature=+crt-static\"`), which rules/static-builds.yaml recognises.",
+        "`RUSTFLAGS=\"-C target-feature=+crt-static\"`), which rules/static-builds.yaml recognises. A build run "
+        "through a file of the project (`make build`, `./build.sh`, `just`, `task`) is read from the build context "
+        "(with the scripts it runs); when it cannot be read (no context given, not copied from it), a stage that "
+        "builds with go or cargo is taken to build a dynamic program: the finding says which file was not read.",
     ),
     Code(
         "MIG228", Severity.INFO, "CGO_ENABLED=0 written where the source image had no C compiler",
@@ -187,7 +219,9 @@ CODES: tuple[Code, ...] = (
         "would turn cgo on and link glibc dynamically (any program that imports net or os/user), which "
         "static:latest cannot start. `ENV CGO_ENABLED=0` is written before the build, which is what the source "
         "image did implicitly; a stage that installs a C compiler (`apk add gcc`) had cgo on, and gets the "
-        "glibc-dynamic runtime instead (MIG227).",
+        "glibc-dynamic runtime instead (MIG227). The same holds for a build run through `make`, a script, `just` "
+        "or `task` on golang:*-alpine: written before it, unless its Makefile or script (read from the build "
+        "context) asks for a static program itself or sets CGO_ENABLED otherwise.",
     ),
     Code(
         "MIG229", Severity.WARNING, "a .NET runtime with ICU, as the app is not known to be globalization-invariant",
