@@ -91,6 +91,9 @@ class StageKnowledge:
     # the original stage's source repository (`node`, `bitnami/php-fpm`; "" for scratch or another stage's output):
     # which source-image paths (dockerhub_paths) are its own; None: not known, all of them
     source_repository: str | None = None
+    # Rust --target values (as written, quotes removed) the builder has no standard library for -> the cargo target
+    # directory they are under (rules/static-builds.yaml `missing_targets`)
+    missing_targets: dict[str, str] = field(default_factory=dict)
     base_tools: list[str] = field(default_factory=list)  # packages for missing tools, put in the base apk add
     pins: dict[str, str] = field(default_factory=dict)  # Wolfi name -> the one of the stream the stage installs
     errexit: bool = False  # the stage's SHELL runs with -e

@@ -25,6 +25,7 @@ from migrator.rewrite.commands import CommandOutcome, exec_form
 from migrator.rewrite.copied_trees import CopiedTree, tree_may_have
 from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts, translate_heredoc_scripts
 from migrator.rewrite.dockerhub_homes import dockerhub_homes, env_line, home_env, source_env_read
+from migrator.rewrite.dotnet_rids import glibc_runtime_identifiers
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.interpreters import rename_interpreters
@@ -47,6 +48,7 @@ from migrator.rewrite.runtime import (
     needs_chown,
     runtime_copies,
 )
+from migrator.rewrite.rust_targets import target_variables
 from migrator.rewrite.source_accounts import (
     missing_user,
     rewrite_ids,
@@ -80,6 +82,13 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
     out.findings += translate_layout(plan) + rename_interpreters(plan) + use_image_python(plan) + version_drift(plan)
+    for stage_plan in plan.stages:
+        stage_plan.rust_targets = _missing_rust_targets(plan, stage_plan) if stage_plan.migrated else {}
+    for stage_plan in plan.stages:  # (`rustup target add` in the stage a build stage is built FROM)
+        for parent in stage_plan.stage.chain()[:-1]:
+            plan.stages[parent.index].rust_targets = {**stage_plan.rust_targets,
+                                                      **plan.stages[parent.index].rust_targets}
+    out.findings += glibc_runtime_identifiers(plan) + target_variables(plan)
     out.findings += port_site_packages(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
@@ -518,7 +527,10 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
     stage = plan.staged.stage_by_reference(source, before=stage_plan.stage.index) if source else None
     if stage is None or not isinstance(item, Instruction):
         return item
-    words = item.json_args() or split_words(item.body)
+    try:
+        words = item.json_args() or split_words(item.body)
+    except ValueError:  # (an unclosed quote: the COPY is left as written, as its other readers leave it)
+        return item
     if len(words) != 2:
         return item
     homes = replaced_homes(facts_with_parents(stage_plan.stage), root_reason(stage_plan.stage))
@@ -832,6 +844,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.source_env = probe.source_env
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
+    knowledge.missing_targets = stage_plan.rust_targets
     knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)
     knowledge.tree_may_have = functools.partial(tree_may_have, plan, stage_plan.stage)
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
@@ -859,6 +872,17 @@ def _source_env(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
         own = stage_variables([i for s in stage_plan.stage.chain() for i in s.instructions])
         known = {name: value for name, value in known.items() if name not in own}
     return known
+
+
+def _missing_rust_targets(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
+    """The stage's cargo --target values its builder has no standard library for -> their target directory."""
+    from migrator.plan.rust_targets import missing_targets
+
+    if not any(i.keyword == "RUN" and "cargo" in i.logical for i in stage_plan.stage.instructions):
+        return {}
+    facts = stage_facts(plan, stage_plan)
+    directory = facts.env.get("CARGO_TARGET_DIR") or "target"
+    return {m.target: directory for m in missing_targets(facts)}
 
 
 def _pin_base_packages(out: Written, at: int, packages: tuple[str, ...], pins: dict[str, str], newline: str) -> None:

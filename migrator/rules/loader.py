@@ -41,6 +41,7 @@ class ImageRule:
     notes: str | None = None
     origin: str = ""  # "file:line" the rule came from, for messages
     shell: str | None = None  # the shell the SOURCE image ships (bash | sh | none); None: from the family
+    version: str | None = None  # regular expression whose first group in the tag is `{version}`; None: its start
 
     def applies_to(self, repository: str, tag: str | None) -> bool:
         if not glob_match(repository, self.match):
@@ -417,7 +418,7 @@ def _annotate_lines(path: Path, data: dict[str, Any]) -> None:
 # --- validating and merging ------------------------------------------------------------------
 
 _IMAGE_KEYS = {"match", "tags", "ecosystem", "builder", "runtime", "family", "unsupported", "notes", "shell",
-               "__line__"}
+               "version", "__line__"}
 SOURCE_SHELLS = ("bash", "sh", "none")
 
 
@@ -657,6 +658,8 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
     for key in ("unsupported", "notes"):
         if raw.get(key) is not None:
             checks.message(raw[key], f"{where}: '{key}'")
+    if raw.get("version") is not None:
+        _version_pattern(raw["version"], f"{where}: 'version'")
     return ImageRule(
         match=raw["match"],
         tags=tags,
@@ -668,7 +671,18 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
         notes=raw.get("notes"),
         origin=where,
         shell=raw.get("shell"),
+        version=raw.get("version"),
     )
+
+
+def _version_pattern(value: Any, where: str) -> None:
+    """A rule's `version`: a regular expression with a group, the version."""
+    try:
+        groups = re.compile(value).groups if isinstance(value, str) else 0
+    except re.error as exc:
+        raise MigratorError(f"{where}: not a regular expression ({exc})") from None
+    if groups < 1:
+        raise MigratorError(f"{where}: needs a regular expression with a group (the version), got {value!r}")
 
 
 def _package_mapping(name: str, value: Any, origin: str) -> PackageMapping:
