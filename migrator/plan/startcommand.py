@@ -227,6 +227,11 @@ def _interpreter_kind(program: str) -> str | None:
     return "java" if name == "java" else None
 
 
+def is_interpreter(program: str) -> bool:
+    """Whether `program` runs a file of the app given as its argument (python, node, ruby, php, perl, java)."""
+    return _interpreter_kind(program) is not None
+
+
 def interpreter_script(argv: tuple[str, ...] | list[str]) -> int | None:
     """The index in `argv` (an interpreter and its arguments) of the file of the app it runs: `python -u
     /srv/tool/main.py`, `node --require ./tracing.js server.js`, `ruby -Ilib app.rb`, `php artisan serve`,

@@ -344,7 +344,11 @@ def interpreter_scripts(facts: StageFacts) -> list[str]:
     from migrator.plan.startcommand import interpreter_script, is_shell_c, unwrap
 
     found: list[str] = []
-    for argv in _command_argvs(facts):
+    argvs = _command_argvs(facts)
+    entrypoint, cmd = facts.entrypoint, facts.cmd
+    if entrypoint is not None and cmd is not None and entrypoint.json_args() and cmd.json_args() is not None:
+        argvs.append([*(entrypoint.json_args() or []), *(cmd.json_args() or [])])  # (`ENTRYPOINT ["python"]`)
+    for argv in argvs:
         argv = argv[unwrap(argv).program_index:]
         commands = [(argv, "")]
         if is_shell_c(argv):
@@ -384,9 +388,9 @@ _NO_APP_ROOTS = _SYSTEM_DIRECTORIES | {"/", "/tmp", "/var/tmp", "/usr", "/root",
 def script_roots(facts: StageFacts) -> list[str]:
     """The app directory of each file an interpreter of the start command runs: the directory the Dockerfile
     put there, a COPY's destination (`COPY . /tmp/src` for `python /tmp/src/src/app.py`) or a directory a RUN
-    names (`git clone URL /srv/tool` for `python /srv/tool/main.py`), the deepest one above the script. The
+    names (`git clone URL /srv/tool` for `python /srv/tool/main.py`), the topmost one above the script. The
     script imports or requires the files beside it (its modules, templates, data), so the runtime needs the
-    whole tree, not the script alone. None for a script whose directory the Dockerfile did not put there."""
+    whole tree, not the script alone. Nothing for a script whose directory the Dockerfile did not put there."""
     roots: list[str] = []
     made: _MadePaths | None = None
     for script in interpreter_scripts(facts):
@@ -398,7 +402,7 @@ def script_roots(facts: StageFacts) -> list[str]:
             made = made or _MadePaths(facts)
             above = [d for d in made.named if d not in _NO_APP_ROOTS and script.startswith(d + "/")]
         if above:
-            roots.append(max(above, key=len))
+            roots.append(min(above, key=len))  # (the app's top: `cd /srv/tool/src && make` is inside it)
     return list(dict.fromkeys(roots))
 
 
@@ -705,7 +709,8 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         if keyword == "ENTRYPOINT" and (dropped := _image_script_dropped(written, instruction, context)) is not None:
             outcome.argv = written = dropped
         moved = _moved_programs(written, instruction.line, context)
-        ported = _ported_launcher(moved or written, context)
+        ported = None if _arguments_of_an_interpreter(instruction, context) else _ported_launcher(moved or written,
+                                                                                                  context)
         if ported is not None:
             context.findings.append(finding("MIG545", instruction.line, ported[1]))
             return [exec_form(keyword, ported[0], context.newline)]
@@ -753,6 +758,19 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         context.findings.append(finding("MIG525", instruction.line, "SHELL dropped from the runtime stage"))
         return []
     return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
+
+
+def _arguments_of_an_interpreter(instruction: Instruction, context: RuntimeContext) -> bool:
+    """A CMD that gives its words to an interpreter the ENTRYPOINT starts (`ENTRYPOINT ["python"]` + `CMD
+    ["/app/main.py"]`): the script is the interpreter's argument, not a program to start through one."""
+    from migrator.plan.startcommand import is_interpreter, unwrap
+
+    entrypoint = context.facts.entrypoint
+    argv = entrypoint.json_args() if instruction.keyword == "CMD" and entrypoint is not None else None
+    if not argv:
+        return False
+    head = unwrap(argv).program_index
+    return head < len(argv) and is_interpreter(argv[head])
 
 
 def _image_script_path(context: RuntimeContext) -> str | None:

@@ -200,3 +200,29 @@ def test_python_and_composer_steps_get_the_home_too() -> None:
     result = migrate(text)
     assert "ENV HOME=/home/1001\nUSER 1001\n" in result.dockerfile
     assert "`composer`" in messages(result, "MIG576")[0]
+
+
+@pytest.mark.parametrize(("entrypoint", "cmd"), [('["python"]', '["/app/main.py"]'),
+                                                 ('["python3", "-u"]', '["/app/main.py", "--serve"]'),
+                                                 ('["node"]', '["/app/server.js"]')])
+def test_the_script_an_interpreter_entrypoint_is_given_stays_its_argument(entrypoint: str, cmd: str) -> None:
+    """`ENTRYPOINT ["python"]` + `CMD ["/app/main.py"]`: the CMD is the interpreter's argument; started through
+    the interpreter again it became `python python /app/main.py` ("can't open file '/app/python'")."""
+    image = "node:20-slim" if "node" in entrypoint else "python:3.12-slim"
+    result = migrate(f"FROM {image}\nWORKDIR /app\nCOPY . .\nENTRYPOINT {entrypoint}\nCMD {cmd}\n")
+    runtime = final_stage(result)
+    assert f"ENTRYPOINT {entrypoint}\nCMD {cmd}\n" in runtime
+    assert "MIG545" not in codes(result)
+
+
+def test_a_cloned_app_started_by_an_interpreter_entrypoint_reaches_the_runtime_whole() -> None:
+    result = migrate("FROM python:3.12-slim\nRUN git clone https://example.com/tool.git /srv/tool && pip install -r "
+                     "/srv/tool/requirements.txt\nENTRYPOINT [\"python\"]\nCMD [\"/srv/tool/main.py\"]\n")
+    assert "COPY --from=builder /srv/tool /srv/tool\n" in final_stage(result)
+
+
+def test_the_app_root_is_the_top_directory_the_dockerfile_put_there() -> None:
+    """A RUN that works inside the clone (`cd /srv/tool/src && make`) does not make src/ the app's top."""
+    result = migrate("FROM python:3.12-slim\nRUN git clone https://example.com/tool.git /srv/tool && cd /srv/tool/src "
+                     "&& make && pip install -r /srv/tool/requirements.txt\nCMD [\"python\", \"/srv/tool/src/main.py\"]\n")
+    assert "COPY --from=builder /srv/tool /srv/tool\n" in final_stage(result)
