@@ -493,8 +493,9 @@ CODES: tuple[Code, ...] = (
          "pnpm, pip, composer, bundle, go, cargo, maven...: rules/tools.yaml `home_writers`). Without an account "
          "the engine gives the step HOME=/, where only root may write, and npm fails with `EACCES: permission "
          "denied, mkdir '/.npm'`. As for the virtualenv such a user installs into (made as root and given to "
-         "it), the stage keeps its user: /home/<uid> is made as root and given to the uid, and `ENV HOME` names "
-         "it, just before the USER line. A stage that creates the account (`adduser -u 1001`) or sets HOME "
+         "it), the stage keeps its user: the HOME the original image gave the uid (s2i's /opt/app-root/src, its app "
+         "directory: rules/chainguard-images.yaml `upstream` home), else /home/<uid>, is made as root and given to "
+         "the uid, and `ENV HOME` names it, just before the USER line. A stage that creates the account (`adduser -u 1001`) or sets HOME "
          "itself is left as written."),
     Code("MIG577", Severity.ERROR, "a language tool installs the source distribution's packages: the RUN fails",
          "A RUN runs a command of a language's tool that installs system packages of the original image's "

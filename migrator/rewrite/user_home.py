@@ -5,7 +5,8 @@ The Chainguard -dev images have no uid 1001, so the engine runs the step with HO
 npm fails with `EACCES: permission denied, mkdir '/.npm'`, and composer, go, cargo, maven and the other tools
 rules/tools.yaml lists under `home_writers` fail or lose their caches the same way. As for the virtualenv the
 stage installs into (made as root and given to that user), the stage keeps its user and the user gets what it
-needs: a home of its own, made as root just before the USER line and named by ENV HOME.
+needs: a home, made as root just before the USER line and named by ENV HOME: the one the original image gave the
+uid (s2i's /opt/app-root/src, where a later stage may copy `go install`'s go/bin/ from), else /home/<uid>.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def home_before_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction, u
     tool = _first_home_writer(stage_plan, item)
     if tool is None:
         return None
-    home = f"/home/{uid}"
+    home = _source_home(plan, stage_plan, uid) or f"/home/{uid}"
     lines = [f"RUN mkdir -p {home} && chown {uid} {home}", f"ENV HOME={home}"]
     if user is not None:
         lines.insert(0, "USER root")
@@ -59,6 +60,16 @@ def home_before_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction, u
                f"may write, and `{tool}` keeps its cache and settings under HOME (npm: EACCES, mkdir '/.npm'): "
                f"{home} is made for uid {uid} and set as HOME before the USER line")
     return "".join(line + newline for line in lines), finding("MIG576", item.line, message)
+
+
+def _source_home(plan: FilePlan, stage_plan: StagePlan, uid: str) -> str | None:
+    """The HOME the original image gave the uid (rules: chainguard-images.yaml `upstream` home): s2i's
+    /opt/app-root/src, where `go install` wrote the go/bin/ a later stage copies."""
+    root = stage_plan.stage.chain()[0]
+    if root.ref is None:
+        return None
+    defaults = plan.rules.upstream_defaults(root.ref.short_name, root.ref.tag)
+    return defaults.home if defaults.user is not None and defaults.user.split(":")[0] == uid else None
 
 
 def _first_home_writer(stage_plan: StagePlan, item: Instruction) -> str | None:

@@ -165,9 +165,10 @@ CMD ["node", "server.js"]
 def test_uid_1001_gets_a_home_before_npm_runs_as_it() -> None:
     result = migrate(UBI_NODE)
     builder = builder_stage(result)
-    assert ("RUN mkdir -p /home/1001 && chown 1001 /home/1001\nENV HOME=/home/1001\nUSER 1001\n"
-            "WORKDIR /opt/app-root/src\n") in builder
-    assert builder.index("ENV HOME=/home/1001") < builder.index("RUN npm ci --omit=dev")
+    # (the HOME the s2i image gave uid 1001, its app directory: made for the uid, also where WORKDIR goes)
+    assert ("RUN mkdir -p /opt/app-root/src && chown 1001 /opt/app-root/src\nENV HOME=/opt/app-root/src\n"
+            "USER 1001\nWORKDIR /opt/app-root/src\n") in builder
+    assert builder.index("ENV HOME=") < builder.index("RUN npm ci --omit=dev")
     [message] = messages(result, "MIG576")
     assert "uid 1001" in message and "`npm`" in message
     assert [f.severity for f in result.findings if f.code == "MIG576"] == [Severity.INFO]
@@ -191,15 +192,26 @@ def test_the_home_is_made_as_root_when_the_user_before_is_not_root() -> None:
 def test_no_home_where_the_user_needs_none(change: tuple[str, str], why: str) -> None:
     result = migrate(UBI_NODE.replace(*change))
     assert "MIG576" not in codes(result), why
-    assert "/home/1001" not in result.dockerfile
+    assert "&& chown 1001 " not in result.dockerfile
 
 
 def test_python_and_composer_steps_get_the_home_too() -> None:
     text = ("FROM registry.access.redhat.com/ubi9/php-82\nUSER 1001\nCOPY --chown=1001:0 . .\n"
             "RUN composer install --no-dev\nCMD [\"php\", \"-S\", \"0.0.0.0:8080\", \"-t\", \"public\"]\n")
     result = migrate(text)
-    assert "ENV HOME=/home/1001\nUSER 1001\n" in result.dockerfile
+    assert "ENV HOME=/opt/app-root/src\nUSER 1001\n" in result.dockerfile
     assert "`composer`" in messages(result, "MIG576")[0]
+
+
+def test_go_install_writes_where_the_s2i_image_had_its_home() -> None:
+    """go-toolset's HOME was /opt/app-root/src: `go install` wrote /opt/app-root/src/go/bin/server, which the next
+    stage copies; with HOME=/ on go:latest-dev it could not write at all."""
+    result = migrate("FROM registry.access.redhat.com/ubi9/go-toolset AS build\nUSER 1001\nWORKDIR /opt/app-root/src\n"
+                     "COPY --chown=1001:0 . .\nRUN go install ./cmd/server\nFROM registry.access.redhat.com/ubi9/ubi-minimal\n"
+                     "COPY --from=build /opt/app-root/src/go/bin/server /usr/local/bin/server\n"
+                     "CMD [\"/usr/local/bin/server\"]\n")
+    assert "ENV HOME=/opt/app-root/src\nUSER 1001\n" in result.dockerfile
+    assert "`go`" in messages(result, "MIG576")[0]
 
 
 @pytest.mark.parametrize(("entrypoint", "cmd"), [('["python"]', '["/app/main.py"]'),
