@@ -403,11 +403,14 @@ def _put_there_by_a_stage(path: str, context: Context) -> bool:
         if any(p.path.rstrip("/") in directories or (p.tree and inside(path, p.path) and p.path != "/")
                for p in view.placed):
             return True
-        if any(mentions(view.runs, d) for d in directories if d.count("/") > 1 or d == path):
+        # (a directory of the app's own: not one every image has, /usr/local or /var/lib, that a RUN may name)
+        if any(mentions(view.runs, d) for d in directories
+               if d == path or (d.count("/") > 1 and not d.startswith(_SHARED_TREES))):
             return True
     return False
 
 
+_SHARED_TREES = ("/usr/", "/var/lib", "/var/cache", "/etc/")
 # trees of the image's own files (an interpreter's libraries, its programs), not of the app
 _IMAGE_TREES = ("/usr/lib/", "/usr/lib64/", "/usr/share/", "/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/lib/",
                 "/etc/", "/proc/", "/dev/")
