@@ -45,6 +45,7 @@ def run(text: str, options: Options, path: str) -> Result:
 
 def _run(text: str, options: Options, path: str) -> Result:
     from migrator.parse.pragmas import filter_findings, parse_pragmas
+    from migrator.rewrite.program_names import with_wolfi_program_names
 
     doc = parse(text, strict=True)
     pragmas = parse_pragmas(text)
@@ -53,7 +54,8 @@ def _run(text: str, options: Options, path: str) -> Result:
     rules = load_rules(options.rules_files)
     options = replace(options, context=_build_context(options, path))
     ended, ending = _last_line_ended(text, doc)
-    if ending:
+    ended, renamed = with_wolfi_program_names(ended, doc)
+    if ending or renamed:
         doc = parse(ended, strict=True)
     attempt = _best_attempt(ended, doc, options, rules, BuildContext(options.context))
     written = attempt.written
@@ -64,7 +66,7 @@ def _run(text: str, options: Options, path: str) -> Result:
     written_codes = {f.code for f in written.findings}
     started = [f for f in attempt.findings(doc) if f.code not in ("MIG505", "MIG507") or f.code not in written_codes]
     warnings = [finding("MIG103", line, message) for line, message in doc.warnings]
-    findings = filter_findings(_unique(warnings + written.findings + started), pragmas, spans)
+    findings = filter_findings(_unique(warnings + renamed + written.findings + started), pragmas, spans)
     findings = [f for f in findings if f.code not in options.ignore]
     runtime = attempt.report
     status = RuntimeStatus(runtime.image, runtime.argv, runtime.status, runtime.reason) if runtime else None
@@ -361,11 +363,12 @@ def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
     final = plan.final
     chain = final.stage.chain()
     root = chain[0]
-    if not any(i.keyword in ("CMD", "ENTRYPOINT") for stage in chain for i in stage.instructions):
-        # the image's default: a service image's is its server (postgres, redis); a distro's or a language's (a
-        # shell, irb, python3) is no app: the app's command comes at run time
-        return plan.root_of(final).ecosystem == "service"
     defaults = rules.upstream_defaults(root.ref.short_name, root.ref.tag) if root.ref else None
+    if not any(i.keyword in ("CMD", "ENTRYPOINT") for stage in chain for i in stage.instructions):
+        # the image's default: a service image's is its server (postgres, redis), as is an image's that starts the
+        # app copied in (tiangolo's /start.sh); a distro's or a language's (a shell, irb, python3) is no app: the
+        # app's command comes at run time
+        return bool(defaults and defaults.starts_app) or plan.root_of(final).ecosystem == "service"
     entrypoint, cmd = (defaults.entrypoint, defaults.cmd) if defaults else ((), ())
     argv = effective_command([s.instructions for s in chain], entrypoint, cmd).argv
     return bool(argv) and not interactive_shell(argv)

@@ -520,6 +520,20 @@ CODES: tuple[Code, ...] = (
          "exec form has the value from ENV (or the default) written in, and a value given at run time is no "
          "longer read. Read the variable in the program (os.environ, process.env), or keep a shell: a runtime "
          "image with one (the -dev variant, or the image's shell partner) runs the command as before."),
+    Code("MIG570", Severity.WARNING, "a variable in an exec-form argument written as its ENV value",
+         "Docker expands variables in CMD and ENTRYPOINT only in shell form: `ENTRYPOINT [\"server\", \"--data\", "
+         "\"${DATA_DIR}\"]` hands the program the text `${DATA_DIR}`, a relative path. The original's root user "
+         "could create that directory in the working directory (often `/`) when the program started; the "
+         "runtime's uid 65532 cannot, and the program stops. Where ENV gives the variable an absolute path, the "
+         "migration writes that path, which is what the line meant; a value given with `docker run -e` is not "
+         "read (as MIG559 says for shell form). Shells, java (Spring resolves `${...}` itself) and interpreters "
+         "running code keep the text as written."),
+    Code("MIG571", Severity.INFO, "start command names the program as Wolfi's package does",
+         "Debian and Alpine ship some programs under names Wolfi's package of a like name does not: Debian's cron "
+         "is cronie's `crond` (foreground `-n`, where Debian's cron takes `-f`), `nodejs` is `node`, "
+         "`php-fpm8.1` is `php-fpm`, `stunnel4` is `stunnel` (rules/tools.yaml `distro_names`). The final "
+         "stage's exec-form start command is written with the Wolfi name and options, so the container starts "
+         "the program the package installs instead of failing with `not found`."),
     Code("MIG560", Severity.WARNING, "shell-form ENTRYPOINT now receives CMD and run-time arguments",
          "`ENTRYPOINT python app.py` runs as `/bin/sh -c 'python app.py'`, which ignores CMD and the "
          "arguments of `docker run IMAGE ARGS` (they become the shell's $0, $1...). The runtime has no shell, so "
@@ -535,6 +549,13 @@ CODES: tuple[Code, ...] = (
          "gcc-glibc; /home/build for jdk, maven and gradle), where Docker Hub's mostly use / (golang "
          "/go, php /var/www/html). The stage used relative paths without a WORKDIR of its own, so the "
          "original default is written explicitly and the paths mean what they meant."),
+    Code("MIG567", Severity.WARNING, "files beside a Go program not copied",
+         "A single-stage Go image (`FROM golang`, `COPY . .`, `go build`) holds the whole source tree, and a "
+         "program started in it may read files relative to its working directory: `template.ParseGlob("
+         "\"templates/*.html\")`, `http.Dir(\"static\")`, a config file. The runtime copies the binary only. With "
+         "the build context on disk (`--context`, or migrating the Dockerfile where it lives) the Go sources are "
+         "read and the directories they name are copied beside the binary (files `//go:embed` names are in the "
+         "binary already); without it, this warning says that they may be missing."),
     Code("MIG568", Severity.WARNING, "WORKDIR through a variable the Dockerfile does not set",
          "A WORKDIR names a variable (directly, or through an ENV or ARG made from it) that no instruction of "
          "the file sets. BuildKit reads it from the base image's environment, and as empty when the image does "

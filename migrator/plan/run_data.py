@@ -40,13 +40,31 @@ def run_data(facts: StageFacts, runtime_home: str, context_root: Path | None) ->
     """The data each RUN command of the stage leaves, by the tools of rules/run-data.yaml."""
     found: list[RunData] = []
     for command in facts.commands:
-        text = " ".join(command.words)
+        text = " ".join(command.words) + _script_text(command, context_root)
         for tool in _tools():
             if any(re.search(pattern, text) for pattern in _strings(tool.get("runs"))):
                 located = _located(command, text, tool, facts, runtime_home, context_root)
                 found += [located] if located is not None else []
                 break
     return found
+
+
+_PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
+
+
+def _script_text(command: Command, context_root: Path | None) -> str:
+    """`python download_model.py`: the script's text, read from the build context on disk (where `COPY
+    download_model.py .` took it from), for what it downloads and where."""
+    words = command.words
+    if context_root is None or len(words) < 2 or not _PYTHON.fullmatch(words[0].rsplit("/", 1)[-1]):
+        return ""
+    script = words[1]
+    if not script.endswith(".py") or script.startswith(("/", "-")) or ".." in script:
+        return ""
+    try:
+        return "\n" + (context_root / script).read_text(encoding="utf-8", errors="replace")[:1 << 20]
+    except OSError:
+        return ""
 
 
 def _tools() -> list[dict[str, object]]:

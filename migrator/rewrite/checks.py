@@ -17,8 +17,10 @@ def chown_user_findings(plan: FilePlan, stage_plan: StagePlan, item: Instruction
     owner = item.flags.get("chown") if item.keyword in ("COPY", "ADD") else None
     if not owner:
         return []
+    from migrator.rewrite.copy_owners import image_accounts
+
     image = plan.inherited_image(stage_plan)
-    known = {"root", "0", plan.rules.image_facts(image_name(image)).user, "nonroot", "65532"} | created
+    known = image_accounts(plan.rules.image_model(image)) | created
     unknown = list(dict.fromkeys(name for name in owner.split(":") if name and not name.isdigit()
                                  and "$" not in name and name not in known))
     if not unknown:

@@ -76,6 +76,7 @@ class StageKnowledge:
     variables: dict[str, PackageList] = field(default_factory=dict)  # ARG/ENV defaults that may list packages
     image_user: str = "nonroot"  # the image's own user (and group)
     image_uid: int = 65532  # its uid (0: the image runs as root, as wolfi-base does)
+    image_accounts: tuple[str, ...] = ()  # other users and groups the image has (postgres's postgres)
     source_users: set[str] = field(default_factory=set)  # users the original image shipped (ubuntu, node)
     uses: ToolUses = field(default_factory=ToolUses)  # first pass: the commands the stage runs
     tools: list[MissingTool] = field(default_factory=list)  # commands it runs that its image lacks

@@ -63,10 +63,43 @@ def convert_command(instruction: Instruction, env: dict[str, str | None], runtim
         converted = _shell_to_argv(argv[2], instruction.line, env, runtime_has_shell, outcome, build_args)
         changed = converted != argv
         argv = converted
+    elif not runtime_has_shell and not _is_shell_c(argv):
+        written = _literal_paths_written(argv, env, instruction.line, outcome)
+        changed = written != argv
+        argv = written
     stripped = strip_wrappers(argv, instruction.line, runtime_tools, outcome)
     changed |= stripped != argv
     outcome.argv = stripped if changed else None
     return outcome
+
+
+# an exec-form argument that is only a variable (`${DATA}`, `--data=$DATA`): Docker passes it as text
+_LITERAL_VARIABLE_ARGUMENT = lazy_re(r"(-{1,2}[A-Za-z0-9][\w.-]*=)?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))")
+# programs that read `${NAME}` in their own arguments (Spring placeholders) or run them as code
+_EXPANDS_ITS_ARGUMENTS = _SHELLS | {"java", "env", "envsubst", "node", "python", "python3", "ruby", "php", "perl"}
+
+
+def _literal_paths_written(argv: list[str], env: dict[str, str | None], line: int,
+                           outcome: CommandOutcome) -> list[str]:
+    """`["server", "--data", "${DATA_DIR}"]`: exec form passes `${DATA_DIR}` as text, a relative path the
+    original's root user created under the working directory at start; uid 65532 cannot create it in `/`.
+    Where ENV gives the variable an absolute path, the path the author meant is written instead."""
+    if not argv or posixpath.basename(argv[0]) in _EXPANDS_ITS_ARGUMENTS:
+        return argv
+    written = list(argv)
+    for index, word in enumerate(argv[1:], start=1):
+        match = _LITERAL_VARIABLE_ARGUMENT.fullmatch(word)
+        name = match and (match.group(2) or match.group(3))
+        value = env.get(name) if name else None
+        if match is None or value is None or not value.startswith("/") or "$" in value:
+            continue
+        written[index] = (match.group(1) or "") + value
+        outcome.findings.append(finding("MIG570", line, f"`{word}` written as `{written[index]}`: exec form passes "
+                                        f"variables as text, so the original's program got the relative path "
+                                        f"`{word[len(match.group(1) or ''):]}` (its root user could create it in "
+                                        "the working directory; uid 65532 cannot) while ENV names "
+                                        f"{value}"))
+    return written
 
 
 def _is_shell_c(argv: list[str]) -> bool:

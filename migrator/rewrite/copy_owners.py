@@ -42,7 +42,7 @@ def image_accounts(image: ChainguardImage) -> set[str]:
     from migrator.rules.data import builtin_data
 
     accounts = builtin_data("wolfi/accounts.yaml")
-    known = {"root", "0", "nonroot", "65532", image.user, str(image.uid)}
+    known = {"root", "0", "nonroot", "65532", image.user, str(image.uid), *image.accounts}
     for table in ("users", "groups"):
         for name, uid in (accounts.get(table) or {}).items():
             known.update({str(name), str(uid)})

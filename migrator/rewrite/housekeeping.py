@@ -239,7 +239,9 @@ def _chown(cmd: Cmd, ctx: Context) -> Outcome | None:
     owner = next((w for w in cmd.words[1:] if not w.is_option), None)
     if owner is None or owner.value is None or owner.value.startswith("--reference"):
         return None
-    user, _, group = owner.value.partition(":") if cmd.name == "chown" else ("", "", owner.value)
+    # (busybox and coreutils chown read `user.group` too, when there is no colon)
+    separator = ":" if ":" in owner.value or "." not in owner.value else "."
+    user, _, group = owner.value.partition(separator) if cmd.name == "chown" else ("", "", owner.value)
     return unknown_accounts(cmd, ctx, user, group)
 
 

@@ -61,6 +61,31 @@ def _table() -> dict[str, tuple[str, ...] | None]:
     return table
 
 
+def wolfi_name(program: str) -> str | None:
+    """The name Wolfi's package gives a program other distributions ship as `program` (Debian's `cron`
+    is cronie's `crond`; rules/tools.yaml `distro_names`), or None when it is not one of those."""
+    found = _distro_name(program)
+    return found[0] if found else None
+
+
+def wolfi_options(program: str) -> dict[str, str]:
+    """Options of `program` that its Wolfi name spells otherwise (`cron -f` is `crond -n`)."""
+    found = _distro_name(program)
+    return found[1] if found else {}
+
+
+def _distro_name(program: str) -> tuple[str, dict[str, str]] | None:
+    from migrator.regex import glob_match
+    from migrator.rules.data import builtin_data
+
+    for pattern, value in (builtin_data("tools.yaml").get("distro_names") or {}).items():
+        if glob_match(program, str(pattern)):
+            if isinstance(value, dict):
+                return str(value["name"]), {str(k): str(v) for k, v in (value.get("options") or {}).items()}
+            return str(value), {}
+    return None
+
+
 def _section(name: str) -> dict[str, list[str]]:
     from migrator.rules.data import builtin_data
 

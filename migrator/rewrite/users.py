@@ -448,8 +448,8 @@ def known_users(ctx: Context) -> set[str]:
     from migrator.rules.data import builtin_data
 
     return {*map(str, builtin_data("wolfi/accounts.yaml").get("users") or {}), ctx.stage.image_user,
-            *ctx.stage.user_names}
+            *ctx.stage.image_accounts, *ctx.stage.user_names}
 
 
 def known_group_names(ctx: Context) -> set[str]:
-    return {*_known_groups(ctx).values(), *ctx.stage.group_names}
+    return {*_known_groups(ctx).values(), *ctx.stage.image_accounts, *ctx.stage.group_names}

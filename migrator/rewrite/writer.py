@@ -816,6 +816,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge = StageKnowledge(missing=probe.missing, installed=probe.installed,
                                image_user=plan.rules.image_facts(image_name(image)).user,
                                image_uid=plan.rules.image_facts(image_name(image)).uid,
+                               image_accounts=plan.rules.image_facts(image_name(image)).accounts,
                                sets_up_repositories=probe.sets_up_repositories, variables=probe.variables,
                                pins=pins)
     knowledge.source_users = set(upstream_users(plan, stage_plan).values())

@@ -78,6 +78,7 @@ class ChainguardImage:
     known: bool = True  # False: entrypoint and programs not in the source; the check says "unverified"
     is_dev: bool = False  # this model describes the -dev tag
     applets: tuple[str, ...] = ()  # busybox applets, when the shell is busybox
+    accounts: tuple[str, ...] = ()  # users and groups the image has besides its own user (postgres's postgres)
 
     def has_program(self, name: str) -> bool:
         """Is `name` a program on this image's PATH (standard directories)?"""
@@ -230,6 +231,9 @@ class UpstreamDefaults:
     # the entrypoint script only execs its arguments, with this program in front when the first is an option or
     # not a program (node's docker-entrypoint.sh: `node server.js` as is, `server.js` as `node server.js`)
     entrypoint_execs: str | None = None
+    # the image's own CMD starts the app a stage copies in (tiangolo's /start.sh): a file with no CMD of its own
+    # started the app, and a migration without a command cannot
+    starts_app: bool = False
 
 
 def builtin_rules_dir() -> Path:
@@ -526,7 +530,7 @@ def _dockerhub_images(path: str, value: dict[str, Any], origin: str) -> tuple[tu
 
 
 _UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers",
-                  "server_workdir", "user", "runtime_env", "entrypoint_execs", "home"}
+                  "server_workdir", "user", "runtime_env", "entrypoint_execs", "starts_app", "home"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -554,6 +558,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         runtime_env=checks.env(raw.get("runtime_env"), f"{where}: runtime_env")
         if raw.get("runtime_env") is not None else (),
         entrypoint_execs=str(raw["entrypoint_execs"]) if raw.get("entrypoint_execs") is not None else None,
+        starts_app=checks.boolean(raw.get("starts_app"), f"{where}: starts_app", False),
     )
 
 
@@ -603,6 +608,7 @@ def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
                     for k, v in paths.items()),
         shell_partner=None if partner is None else checks.image_name(partner, f"{where}: shell_partner"),
         known=checks.boolean(raw.get("known"), f"{where}: known", True),
+        accounts=tuple(checks.words(raw.get("accounts"), f"{where}: accounts")),
     )
 
 

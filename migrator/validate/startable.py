@@ -248,7 +248,16 @@ def _broken_code(report: RuntimeReport) -> str:
     return "MIG540"
 
 
+def _copied_by_name(located: Located | None, program: str) -> bool:
+    """A COPY or RUN of the stage put a file of the program's own name there (not an installed package's guess)."""
+    if located is None or located.how == "image":
+        return False
+    return located.how == "created" or posixpath.basename(located.source or "") == posixpath.basename(program)
+
+
 def _judge(view: StageView, context: Context, original_has_command: bool) -> RuntimeReport:
+    from migrator.rewrite.tools import wolfi_name
+
     rules = context.rules
     model = view.model
     assert model is not None
@@ -296,6 +305,11 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if located is None and single and (bash := _bash_for_a_copied_directory(program, view, context)):
         return RuntimeReport(image, argv, "single-stage", f"{bash}, and {short_image(image)} has none "
                              "(busybox sh only): `apk add bash` in the stage", program=program, need="bash")
+    if (renamed := wolfi_name(posixpath.basename(program))) is not None and not _copied_by_name(located, program):
+        return RuntimeReport(image, argv, "broken", f"`{program}` is what other distributions call it: Wolfi's package "
+                             f"installs it as `{renamed}` (rules/tools.yaml distro_names), so the container cannot "
+                             f"start `{program}`: start `{renamed}` (check its options)", program=program,
+                             need="missing")
     if located is None and single:
         sources = [f"the packages the stage installs ({', '.join(dict.fromkeys(view.packages))})"] if view.packages \
             else []

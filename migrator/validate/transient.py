@@ -1,6 +1,6 @@
 """Build failures that come from the machine's container runtime, not from the Dockerfile.
 
-Under load (and more often under QEMU emulation) the runtime that starts a RUN step can fail to start a RUN step's container for
+Under load (and more often under QEMU emulation) the runtime can fail to start a RUN step's container for
 reasons that have nothing to do with the step: the same build passes when run again. validate
 builds once more when a failed build's log carries one of these messages, and says so in the
 report, so a user is never told that their Dockerfile is broken because the runtime hiccuped.

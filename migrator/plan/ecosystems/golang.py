@@ -12,6 +12,7 @@ from migrator.plan.ecosystems.base import (
     option_value,
     user_in_force,
 )
+from migrator.plan.ecosystems.go_files import copy_files_beside
 from migrator.plan.facts import Command
 from migrator.plan.placed_programs import DEFAULT_PATH
 
@@ -83,6 +84,7 @@ class Go:
                           "whose value this file does not show: it is not copied to the runtime")
             else:
                 plan.copies.append(Copy(output, output))
+        copy_files_beside(context, plan, builds[0].line)
         if not static:
             plan.note("MIG518", builds[0].line, "the binary is built with cgo (CGO_ENABLED is not 0), so it "
                       "runs on glibc-dynamic; set CGO_ENABLED=0 for the smaller static image")
