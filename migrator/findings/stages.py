@@ -495,8 +495,8 @@ CODES: tuple[Code, ...] = (
          "denied, mkdir '/.npm'`. As for the virtualenv such a user installs into (made as root and given to "
          "it), the stage keeps its user: the HOME the original image gave the uid (s2i's /opt/app-root/src, its app "
          "directory: rules/chainguard-images.yaml `upstream` home), else /home/<uid>, is made as root and given to "
-         "the uid, and `ENV HOME` names it, just before the USER line. A stage that creates the account (`adduser -u 1001`) or sets HOME "
-         "itself is left as written."),
+         "the uid, and `ENV HOME` names it, just before the USER line. A stage that creates the account "
+         "(`adduser -u 1001`) or sets HOME itself is left as written."),
     Code("MIG577", Severity.ERROR, "a language tool installs the source distribution's packages: the RUN fails",
          "A RUN runs a command of a language's tool that installs system packages of the original image's "
          "distribution with its package manager, under the hood: `playwright install --with-deps` and `playwright "
