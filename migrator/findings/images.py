@@ -175,7 +175,10 @@ CODES: tuple[Code, ...] = (
         "glibc (rust:*-alpine targets musl, static by default). On static:latest such a program cannot start "
         "(`exec /app: no such file or directory`), so the runtime is glibc-dynamic, which runs static and dynamic "
         "programs. To keep static:latest, ask the build for a static program (`CGO_ENABLED=0`, "
-        "`RUSTFLAGS=\"-C target-feature=+crt-static\"`), which rules/static-builds.yaml recognises.",
+        "`RUSTFLAGS=\"-C target-feature=+crt-static\"`), which rules/static-builds.yaml recognises. A build run "
+        "through a file of the project (`make build`, `./build.sh`, `just`, `task`) is read from the build context "
+        "(with the scripts it runs); when it cannot be read (no context given, not copied from it), a stage that "
+        "builds with go or cargo is taken to build a dynamic program: the finding says which file was not read.",
     ),
     Code(
         "MIG228", Severity.INFO, "CGO_ENABLED=0 written where the source image had no C compiler",
@@ -184,7 +187,9 @@ CODES: tuple[Code, ...] = (
         "would turn cgo on and link glibc dynamically (any program that imports net or os/user), which "
         "static:latest cannot start. `ENV CGO_ENABLED=0` is written before the build, which is what the source "
         "image did implicitly; a stage that installs a C compiler (`apk add gcc`) had cgo on, and gets the "
-        "glibc-dynamic runtime instead (MIG227).",
+        "glibc-dynamic runtime instead (MIG227). The same holds for a build run through `make`, a script, `just` "
+        "or `task` on golang:*-alpine: written before it, unless its Makefile or script (read from the build "
+        "context) asks for a static program itself or sets CGO_ENABLED otherwise.",
     ),
     Code(
         "MIG229", Severity.WARNING, "a .NET runtime with ICU, as the app is not known to be globalization-invariant",

@@ -146,7 +146,8 @@ TOOLS_ADDED = Code(
     "Package added for a command the Wolfi image lacks",
     "The stage runs a command that its source image shipped but the Chainguard image does not have: "
     "Wolfi's busybox has no wget and no bash, wolfi-base is only busybox and apk, Wolfi's nodejs does "
-    "not bundle npm, and Docker Hub's full language images had curl and git. Nothing the stage "
+    "not bundle npm, Wolfi's ruby has no bundle (ruby4.0-bundler has it), and Docker Hub's full language "
+    "images had curl and git. Nothing the stage "
     "installs provides it either, so its Wolfi package (rules/tools.yaml) was added to the stage's first "
     "`apk add`, or, when the command runs before any, `apk add --no-cache PKG && ` was put in front of "
     "it; where the step runs as a user other than root (a USER of the stage or of the stage it is built "

@@ -435,6 +435,33 @@ CODES: tuple[Code, ...] = (
          "starts, and the step fails with `not found` at every start: a configuration it fetched, a file it wrote or a"
          " service it notified is missing, which the app may notice later. Install the package on a runtime that can "
          "(wolfi-base), do the step at build time, or drop it if the app does not need it."),
+    Code("MIG593", Severity.ERROR, "the HEALTHCHECK runs a tool the runtime image lacks, and fails at every check",
+         "The final stage keeps a HEALTHCHECK whose command runs through a shell (its shell form, `CMD-SHELL`, or `CMD "
+         "[\"sh\", \"-c\", ...]`) on an image that has one (wolfi-base, node, the busybox images), or in exec form "
+         "(`CMD [\"pg_isready\", \"-h\", \"db\"]`), and a program it runs is not in that image: not its own, not "
+         "installed by the stage, not copied in (rules/tools.yaml says which Wolfi package gives it; `HEALTHCHECK "
+         "CMD pg_isready -h db || exit 1` on node). The program's failure ends the check, read as the start "
+         "command's steps are (MIG563): the check fails at every run with `not "
+         "found`, the container is reported unhealthy, and an orchestrator that acts on health (Swarm, ECS, a "
+         "Compose `depends_on: condition: service_healthy`) restarts it or never starts what waits for it. Where the "
+         "stage keeps apk (one stage on wolfi-base) the tool's package is added (MIG313) and nothing is reported. "
+         "Install the package, copy the program from the builder, or use the orchestrator's own probe. A curl, wget "
+         "or nc check on a runtime without the tool is ported to the runtime's interpreter or removed instead "
+         "(MIG552, MIG510)."),
+    Code("MIG594", Severity.ERROR, "a PHP extension package for another stream than the image's, and none for its own",
+         "The stage installs a versioned PHP package (Alpine's `php83-<ext>`, Debian's `php8.3-<ext>`) on a php image "
+         "that serves another PHP stream (php:latest-dev runs 8.5). Wolfi builds each extension per stream "
+         "(php-8.3-<ext>, php-8.5-<ext>), so the name is spelled for the image's stream (MIG301 says so), or dropped "
+         "where that stream has the extension compiled in (MIG303: 8.5's opcache). This error is reported when Wolfi "
+         "builds the extension for no such stream: the written name is kept, and `apk add` would install the other "
+         "PHP beside the image's (or fail on the conflict), whose PHP would not load the module. Build the extension "
+         "for the image's PHP with phpize in the builder, pin the image to a stream that has it (--tag-policy keep "
+         "with an organisation registry), or drop it."),
+    Code("MIG592", Severity.WARNING, "a step of the HEALTHCHECK runs a tool the runtime image lacks",
+         "As MIG593, but the check goes on after that step fails (`curl -f URL || wget -qO- URL`, `... || true`, a "
+         "step after `;`), or the step runs only when a look-up of the tool finds it: the step fails with `not "
+         "found` (or is skipped) at every check, and what the check then says depends on the steps after it. "
+         "Install the package, copy the program from the builder, or drop the step."),
     Code("MIG562", Severity.INFO, "a user of the original image created in the stage",
          "The stage names a user that the original image shipped and its Chainguard image lacks: it runs as it "
          "(`USER www-data`), gives it files (`COPY --chown=node:node`) or names it in a RUN (`chown -R "

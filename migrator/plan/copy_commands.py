@@ -7,10 +7,15 @@ command runs) and rewrite.uncarried (files a final stage writes) both use it.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Sequence
 
 from migrator.parse.options import scan
 from migrator.records import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from migrator.plan.facts import StageFacts
 
 COPY_COMMANDS = frozenset({"cp", "mv", "install", "ln"})
 # per command: (short options that take a value, long options that must have one: `--mode 755` or `--mode=755`)
@@ -67,3 +72,24 @@ def made_directories(words: Sequence[str]) -> tuple[str, ...]:
         return ()
     scanned = scan(words[1:], *_VALUED["install"])
     return scanned.operands if scanned.has("-d", "--directory") else ()
+
+
+def moved_into(facts: StageFacts, path: str) -> tuple[str, int] | None:
+    """(the tree, the RUN's line) whose contents a RUN of the stage copied or moved into `path` (`cp -r /install/.
+    /usr/local/`, `cp -a /install/* /usr/local`, `mv /install/* /usr/local/`), the last such; None when none did."""
+    target = path.rstrip("/") or "/"
+    for command in reversed(facts.commands_named("cp", "mv")):
+        operands = copy_operands(command.words)
+        if operands is None or len(operands.sources) != 1 or operands.into_directory is False:
+            continue
+        source, destination = operands.sources[0], command.resolve(operands.destination, facts.env)
+        contents = _CONTENTS.search(source)
+        if contents is None or destination != target:
+            continue
+        tree = command.resolve(source[: contents.start()] or "/", facts.env)
+        if tree is not None and tree != target:
+            return tree, command.line
+    return None
+
+
+_CONTENTS = re.compile(r"/+[.*]$")  # `/install/.`, `/install/*`: the directory's contents, not itself

@@ -104,6 +104,11 @@ class StageFacts:
     made_from_unset: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # WORKDIR lines read through such variables: (line, the directory, the variables)
     unset_workdirs: list[tuple[int, str, tuple[str, ...]]] = field(default_factory=list)
+    shell: tuple[str, ...] = ("/bin/sh", "-c")  # the SHELL in force: what runs a shell-form RUN
+
+    def braces_expand(self) -> bool:
+        """Does the shell of a shell-form RUN expand `{a,b}` (bash, zsh, ksh), or read it as a name (sh)?"""
+        return brace_shell(self.shell[0] if self.shell else "sh")
 
     def home(self) -> str | None:
         """HOME in a RUN of the USER in force: /root for root, the home of a user the stage made; None when
@@ -343,8 +348,9 @@ def seen_through(command: Command, depth: int = 0) -> list[Command]:
         inner = simple_commands(script, command.line)
     except ValueError:
         return seen
+    braces = brace_shell(words[0])
     for run in inner:
-        run_words = strip_env_prefix(run.words)
+        run_words = strip_env_prefix(run.braced if braces and run.braced else run.words)
         if run_words[:1] == ("cd",):
             target = run_words[1] if len(run_words) == 2 else "-"
             known = known and "$" not in target and not target.startswith("-")
@@ -389,6 +395,11 @@ def shell_script_index(words: Sequence[str | None]) -> int | None:
     return None
 
 
+def brace_shell(program: str) -> bool:
+    """Does this shell expand `{a,b}` in words? bash, zsh and ksh do; sh, ash, dash and busybox do not."""
+    return posixpath.basename(program) in ("bash", "zsh", "ksh", "mksh")
+
+
 def strip_env_prefix(words: tuple[str, ...]) -> tuple[str, ...]:
     """`DEBIAN_FRONTEND=x CGO_ENABLED=0 go build` -> `go build` (and `env A=b cmd`)."""
     index = 0
@@ -413,6 +424,7 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
         facts.arg_env, facts.env_names = dict(inherited.arg_env), set(inherited.env_names)
         facts.made_from_unset = dict(inherited.made_from_unset)
         facts.homes = dict(inherited.homes)
+        facts.shell = inherited.shell
     for instruction in stage.instructions:
         keyword = instruction.keyword
         facts.workdir_at[instruction.line] = facts.workdir
@@ -423,6 +435,8 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
                 raise exc.at(instruction.line) from None
         elif keyword == "USER":
             facts.user = instruction.body.strip()
+        elif keyword == "SHELL":
+            facts.shell = tuple(instruction.json_args() or ()) or facts.shell
         elif keyword == "CMD":
             facts.cmd = instruction
         elif keyword == "ENTRYPOINT":
@@ -437,10 +451,11 @@ def read_facts(stage: Stage, inherited: StageFacts | None = None,
                 if words:
                     facts.commands += _exec_form_commands(Command(words, instruction.line, instruction, facts.workdir))
                 continue
+            braces = facts.braces_expand()
             for script, first_line in run_scripts(instruction):
                 shell = RunShell(facts, script, first_line)
                 for command in simple_commands(script, first_line):
-                    words = strip_env_prefix(command.words)
+                    words = strip_env_prefix(command.braced if braces and command.braced else command.words)
                     if words:
                         assignments = _assignments(script[command.start : command.end])
                         assignments += command.words[: len(command.words) - len(words)]

@@ -21,10 +21,11 @@ _CONDITIONAL = frozenset({"if_statement", "elif_clause", "else_clause", "case_st
 
 def made_directories(facts: StageFacts) -> list[str]:
     """The directories `mkdir` or `install -d` made that are certainly there at the end of the stage."""
-    conditional = conditions(facts.commands, ("mkdir", "install"))
-    targets = _removal_targets(facts.commands, facts)  # (command index, what it removes), in order
+    commands = facts.run_commands()  # (also the script a shell is given: `bash -c 'mkdir -p /data/{a,b}'`)
+    conditional = conditions(commands, ("mkdir", "install"))
+    targets = _removal_targets(commands, facts)  # (command index, what it removes), in order
     made: list[str] = []
-    for index, command in enumerate(facts.commands):
+    for index, command in enumerate(commands):
         directories = _directories_made_by(command.words)
         why = conditional.get((command.line, command.words))
         if not directories or (why is not None and not _made_whatever(why, directories)):
@@ -173,9 +174,9 @@ def _conditional_commands(facts: StageFacts, markers: tuple[str, ...]) -> set[tu
 
 def conditions(commands: list[Command], markers: tuple[str, ...] = ("",)) -> dict[tuple[int, tuple[str, ...]], str]:
     """(line, words) -> the condition, of the simple commands of `commands`' RUN lines (those whose text holds
-    one of `markers`) that run only on some condition, or whose failure the RUN ignores."""
-    from migrator.plan.facts import run_scripts, strip_env_prefix
-    from migrator.rewrite.shell_syntax import Source, simple_commands, walk
+    one of `markers`) that run only on some condition, or whose failure the RUN ignores; the commands of a
+    script given to a shell (`sh -c 'test -d /x || mkdir /y'`) too, as StageFacts.run_commands sees them."""
+    from migrator.plan.facts import run_scripts
 
     found: dict[tuple[int, tuple[str, ...]], str] = {}
     seen: set[int] = set()
@@ -185,16 +186,31 @@ def conditions(commands: list[Command], markers: tuple[str, ...] = ("",)) -> dic
             continue
         seen.add(id(instruction))
         for script, first_line in run_scripts(instruction):
-            try:
-                src = Source(script, first_line)
-            except Exception:  # never raise on user input
-                continue
-            conditional = {src.start(node): why for node in walk(src.root)
-                           if node.type == "command" and (why := _condition(node)) is not None}
-            for simple in simple_commands(script, first_line):
-                if simple.start in conditional:
-                    found[(simple.line, strip_env_prefix(simple.words))] = conditional[simple.start]
+            _script_conditions(script, first_line, found)
     return found
+
+
+def _script_conditions(script: str, first_line: int, found: dict[tuple[int, tuple[str, ...]], str],
+                       outer: str | None = None, depth: int = 0) -> None:
+    """conditions of one script's commands, into `found`; `outer`: the condition the shell running it is under."""
+    from migrator.plan.facts import shell_script, strip_env_prefix
+    from migrator.rewrite.shell_syntax import Source, simple_commands, walk
+
+    try:
+        src = Source(script, first_line)
+    except Exception:  # never raise on user input
+        return
+    conditional = {src.start(node): why for node in walk(src.root)
+                   if node.type == "command" and (why := _condition(node)) is not None}
+    for simple in simple_commands(script, first_line):
+        why = conditional.get(simple.start, outer)
+        if why is not None:
+            found[(simple.line, strip_env_prefix(simple.words))] = why
+            if simple.braced:  # (the words a bash RUN's command has in StageFacts)
+                found[(simple.line, strip_env_prefix(simple.braced))] = why
+        inner = shell_script(strip_env_prefix(simple.words)) if depth < 3 else None
+        if inner is not None:  # (seen_through reads it from the shell's line on)
+            _script_conditions(inner, simple.line, found, why, depth + 1)
 
 
 def conditional_commands(facts: StageFacts) -> set[tuple[int, tuple[str, ...]]]:

@@ -93,6 +93,7 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
     refusal = refused_role(staged.stages[-1], rules) if staged.stages else None
     refused = left_as_written(staged.stages[-1], staged, rules) if refusal else set()
     final_chain = {s.index for s in chain(staged.stages[-1])} if staged.stages else set()
+    files = files or BuildContext(None)
     for stage in staged.stages:
         is_final = stage.index == last
         if stage.index in refused:
@@ -105,13 +106,13 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
             plans.append(kept)
             continue
         plans.append(_plan_stage(stage, is_final, plans, options, rules, override if is_final else None,
-                                 builds_for_others=stage.index not in final_chain and _used_later(staged, stage)))
+                                 builds_for_others=stage.index not in final_chain and _used_later(staged, stage),
+                                 files=files))
     if override is not None and plans and plans[-1].migrated:
         _apply_override(plans[-1], override, options, rules)
         for plan in plans[:-1]:  # the stages the final one is built FROM install its packages too
             if plan.stage.index in final_chain and plan.migrated and override.single_stage:
                 plan.package_pins = override.pins
-    files = files or BuildContext(None)
     if plans:
         from migrator.plan.globalization import choose_icu_runtime
 
@@ -277,7 +278,9 @@ def _dockerhub_file_source(staged: StagedFile, stage: Stage, rules: RuleSet) -> 
 
 
 def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options: Options,
-                rules: RuleSet, override: RuntimeOverride | None = None, builds_for_others: bool = False) -> StagePlan:
+                rules: RuleSet, override: RuntimeOverride | None = None, builds_for_others: bool = False,
+                files: BuildContext | None = None) -> StagePlan:
+    """`files`: the build context on disk, where a build run through a Makefile or a script is read."""
     line = stage.from_item.line
     if stage.parent is not None:
         parent = earlier[stage.parent.index]
@@ -322,10 +325,10 @@ def _plan_stage(stage: Stage, is_final: bool, earlier: list[StagePlan], options:
         plan.findings.append(finding("MIG203", line, f"{stage.ref.familiar}: {reason}"))
         return plan
     if is_final and choice.runtime is None and choice.ecosystem in ("distro", "c", "static"):
-        choice = _with_binary_runtime(choice, stage, earlier, options)
+        choice = _with_binary_runtime(choice, stage, earlier, options, files)
         plan.choice = choice
     elif is_final and choice.runtime is not None and image_name(choice.runtime) == "static":
-        choice = _static_runtime_checked(choice, plan, earlier, options)
+        choice = _static_runtime_checked(choice, plan, earlier, options, files)
         plan.choice = choice
     if override is not None and override.builder:
         registry = options.registry.rstrip("/")
@@ -361,18 +364,18 @@ def _nginx_start_up(stage: Stage) -> str:
 
 
 def _with_binary_runtime(choice: ImageChoice, stage: Stage, earlier: list[StagePlan],
-                         options: Options) -> ImageChoice:
+                         options: Options, files: BuildContext | None = None) -> ImageChoice:
     """A distro final stage that runs a binary built in earlier stages: static or glibc-dynamic."""
     from migrator.plan.facts import read_facts
 
     sources = [earlier[s.index] for s in _copy_sources(stage, earlier)]
-    static = bool(sources) and all(_builds_static(read_facts(p.stage), p.ecosystem) for p in sources)
+    static = bool(sources) and all(_builds_static(read_facts(p.stage), p.ecosystem, p.stage, files) for p in sources)
     name = "static:latest" if static else "glibc-dynamic:latest"
     return replace(choice, runtime=f"{options.registry.rstrip('/')}/{name}")
 
 
 def _static_runtime_checked(choice: ImageChoice, plan: StagePlan, earlier: list[StagePlan],
-                            options: Options) -> ImageChoice:
+                            options: Options, files: BuildContext | None = None) -> ImageChoice:
     """A final stage on static:latest (from scratch, distroless/static) that copies a program from a build that
     links glibc dynamically on its Chainguard builder (MIG227): glibc-dynamic, or the program cannot start."""
     from migrator.plan.static_builds import dynamic_builds
@@ -381,7 +384,7 @@ def _static_runtime_checked(choice: ImageChoice, plan: StagePlan, earlier: list[
     for source in _copy_sources(plan.stage, earlier):
         if not earlier[source.index].migrated:
             continue  # (left on its image: it builds as it did)
-        builds = dynamic_builds(facts_with_parents(source), source.root_stage().ref)
+        builds = dynamic_builds(facts_with_parents(source), source.root_stage().ref, source, files)
         if builds and all(b.keep_static for b in builds):
             _keep_static(plan, source, builds)
             continue
@@ -389,7 +392,7 @@ def _static_runtime_checked(choice: ImageChoice, plan: StagePlan, earlier: list[
             runtime = "glibc-dynamic:latest"
             plan.findings.append(finding("MIG227", plan.stage.from_item.line, (
                 f"{runtime}, not static:latest: the final stage copies from stage '{source.label}', whose "
-                f"`{build.command}` (line {build.line}) links glibc dynamically: {build.why}")))
+                f"`{build.command}` (line {build.line}) {build.how}: {build.why}")))
             return replace(choice, runtime=f"{options.registry.rstrip('/')}/{runtime}")
     return choice
 
@@ -422,7 +425,7 @@ def _copy_sources(stage: Stage, earlier: list[StagePlan]) -> list[Stage]:
     return found
 
 
-def _builds_static(facts: object, ecosystem: str | None) -> bool:
+def _builds_static(facts: object, ecosystem: str | None, stage: Stage, files: BuildContext | None) -> bool:
     from migrator.plan.facts import StageFacts
 
     assert isinstance(facts, StageFacts)
@@ -430,7 +433,9 @@ def _builds_static(facts: object, ecosystem: str | None) -> bool:
         from migrator.plan.static_builds import dynamic_builds
 
         builds = [c for c in facts.commands_named("go") if c.words[1:2] == ("build",)]
-        return bool(builds) and not any(b.command == "go build" for b in dynamic_builds(facts, None))
+        # (a build through a Makefile or a script counts too: static only when it shows it is)
+        return bool(builds) and not any(b.command == "go build" or b.runner
+                                        for b in dynamic_builds(facts, stage.root_stage().ref, stage, files))
     return False
 
 

@@ -143,6 +143,27 @@ def context_scripts(stage: Stage) -> list[tuple[str, int, str]]:
     return found
 
 
+def context_files(chain: list[Stage]) -> list[tuple[str, str, bool]]:
+    """(path in the image, build-context path, is a tree) of what the stage chain's COPY, ADD and bind mounts
+    brought from the build context, and of where its RUN steps `cp`, `mv` or `install` those files."""
+    return _with_run_copies(chain, _context_copies(chain))
+
+
+def context_path(path: str, copies: list[tuple[str, str, bool]]) -> str | None:
+    """The build-context path of the file at `path` in the image (`copies`: context_files), or None."""
+    return _context_source(path, copies)
+
+
+def commands_in_directories(commands: list[Command], env: dict[str, str | None]) -> Iterator[tuple[Command, str]]:
+    """Each command with the directory it runs in (the WORKDIR, or where a `cd` before it in its RUN went)."""
+    return _with_cd(commands, env)
+
+
+def scripts_run(words: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """(path, named as a script) of what a command runs: its program, or the script a shell is given."""
+    return _scripts_run(words)
+
+
 def _with_cd(commands: list[Command], env: dict[str, str | None]) -> Iterator[tuple[Command, str]]:
     """Each command with the directory it runs in: the WORKDIR, or where a `cd` before it in the same RUN step
     went (`cd scripts && ./setup.sh`)."""

@@ -10,6 +10,7 @@ import posixpath
 import re
 from collections.abc import Sequence
 
+from migrator.findings import finding
 from migrator.findings import packages as codes
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
@@ -599,6 +600,8 @@ class _Install:
                     token.line, f"`{spec}`: pin `{pin}` dropped for package {name} (versions differ in Wolfi)"
                 )
             )
+        if (on_stream := self._php_stream(name, token)) is not None:
+            return on_stream
         mapping = self.ctx.rules.package(self.table, name)
         if mapping is None:
             return self._unmapped(name, name, token)
@@ -613,6 +616,42 @@ class _Install:
         if not self.remove:
             self.ctx.stage.installed.update(mapping.names)
         return list(mapping.names)
+
+    def _php_stream(self, name: str, token: Token) -> list[str] | None:
+        """A versioned PHP name of another stream than the stage's php image serves (php83-intl on PHP 8.5): the
+        package of that stream (rewrite/php_streams.py); None for any other name."""
+        from migrator.rewrite.php_helpers import served_php
+        from migrator.rewrite.php_streams import stream_names
+
+        if self.remove or "php" not in name:
+            return None
+        found = stream_names(self.table, name, served_php(self.ctx), self.ctx.rules)
+        if found is None:
+            return None
+        extension = found.extension.removeprefix("pecl-")
+        image = f"{self.ctx.stage.image_name}:{self.ctx.stage.image_tag or 'latest'}"
+        if found.names is None:
+            self.ctx.stage.missing.append(name)
+            self.out.fails = True
+            self.out.findings.append(finding(
+                "MIG594", token.line, f"`{name}` is PHP {found.written}'s {extension} extension, and {image} serves "
+                f"PHP {found.stream}, for which Wolfi builds no {extension} package: apk would install PHP "
+                f"{found.written} beside the image's (or fail on the conflict), and the image's PHP would not load "
+                f"the module; build the extension for PHP {found.stream} with phpize in the builder, or drop it"))
+            return [name]
+        if not found.names:
+            why = "the image's own PHP" if not found.extension or found.extension in ("cli", "common") else \
+                f"compiled into PHP {found.stream}"
+            self.out.findings.append(codes.PACKAGE_NOT_NEEDED.finding(
+                token.line, f"`{name}` is not needed: {image} serves PHP {found.stream}, {why}"))
+            return []
+        self._renamed(name, found.names, None)
+        note = (f"{image} serves PHP {found.stream}: the packages for that stream, not for PHP {found.written} "
+                "(whose modules the image's PHP would not load)")
+        if note not in self.notes:
+            self.notes.append(note)
+        self.ctx.stage.installed.update(found.names)
+        return list(found.names)
 
     def _renamed(self, name: str, names: tuple[str, ...], note: str | None) -> None:
         self.renamed.append(f"{name} -> {' '.join(names)}")

@@ -85,7 +85,7 @@ def _install_into_venv(builder: Stage, newline: str) -> bool:
     if "VIRTUAL_ENV" in facts.env or any(c.words[1:3] == ("-m", "venv") for c in runs):
         return False
     pip = next((c for c in runs if c.words and c.words[0].rsplit("/", 1)[-1].startswith("pip")
-                and c.words[1:2] == ("install",)), None)
+                and c.words[1:2] == ("install",) and not _installs_elsewhere(c.words)), None)
     if pip is None:
         return False
     position = builder.items.index(pip.instruction)
@@ -93,6 +93,14 @@ def _install_into_venv(builder: Stage, newline: str) -> bool:
     lines = [*made_as_root(f"RUN python -m venv {VENV}", VENV, user), f'ENV VIRTUAL_ENV={VENV} PATH="{VENV}/bin:$PATH"']
     builder.items[position:position] = [parse_instruction(raw + newline, pip.instruction.line) for raw in lines]
     return True
+
+
+def _installs_elsewhere(words: tuple[str, ...]) -> bool:
+    """`pip install --prefix=/install` (--target, --root, --user): the packages go to a tree of their own, which a
+    virtualenv would not hold (relocate moves that tree where the runtime's python looks)."""
+    from migrator.plan.ecosystems.base import option_value
+
+    return "--user" in words or option_value(words, "--prefix", "--target", "-t", "--root") is not None
 
 
 def _take_the_venv(plan: FilePlan, stage: Stage, copy: Instruction, builder: Stage, newline: str) -> list[Finding]:

@@ -35,16 +35,18 @@ def relocation(staged: StagedFile, ecosystem: str | None, stage: Stage, source: 
     `homes`: replaced_homes of the stage the COPY is in. When `stage` did not make `source` itself but copied it in
     (`COPY --from=builder /install /usr/local`), the stage that did is asked about the path that copy read."""
     from migrator.parse.words import split_words
+    from migrator.plan.copy_commands import moved_into
     from migrator.plan.ecosystems import ecosystem_for
     from migrator.rewrite.writer import facts_with_parents
 
     adjust = getattr(ecosystem_for(ecosystem), "adjust_copy", None)
     if adjust is None:
         return None
+    moves: list[str] = []  # (`cp -r /install/. /usr/local/` lines the walk followed, for the why)
     for _ in range(_DEPTH):
         change: tuple[str, str] | None = adjust(facts_with_parents(stage), source, destination, homes)
         if change is not None:
-            return change
+            return change if not moves else (change[0], f"{change[1]}; {'; '.join(reversed(moves))}")
         earlier = None
         for instruction in reversed([i for s in stage.chain() for i in s.instructions]):
             if instruction.keyword != "COPY" or not instruction.flags.get("from"):
@@ -57,7 +59,12 @@ def relocation(staged: StagedFile, ecosystem: str | None, stage: Stage, source: 
                 earlier = (instruction, words[0])
                 break
         if earlier is None:
-            return None
+            moved = moved_into(facts_with_parents(stage), source)
+            if moved is None:
+                return None
+            moves.append(f"the RUN at line {moved[1]} put its contents in {source.rstrip('/') or '/'}")
+            source = moved[0]  # (the same stage, or a parent: facts_with_parents reads them all)
+            continue
         found = staged.stage_by_reference(earlier[0].flags["from"], before=stage.index)
         if found is None:
             return None

@@ -111,6 +111,9 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     # (a build output installed and then removed, `cp /out/app /usr/local/bin/ && rm -rf /out`: not in the builder)
     removed = gone_at_end(facts)
     wanted: list[Copy] = [copy for copy in plan.copies if not removed(copy.source)]
+    # (a tree a RUN moved where the runtime image does not look, `cp -a /install/. /usr/local/`: carried, then moved)
+    wanted += [Copy(old, old, root_owned=True) for old, _, _ in relocations(context)
+               if old not in facts.copy_destinations]
     dropped = _image_script_path(context)  # (`ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]`: dropped, not copied)
     if plan.copy_app_dirs:
         if _builder_has_workdir(context):
@@ -202,6 +205,7 @@ def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
     image would not look for where it was (`COPY --from=builder /install /usr/local`, `pip install --prefix`:
     under /usr; /root/.local: the nonroot user's home). The runtime copies the stage's path to the new place."""
     from migrator.parse.words import split_words
+    from migrator.plan.copy_commands import moved_into
     from migrator.rewrite.relocate import relocation, replaced_homes
 
     staged, stage = context.staged, context.facts.stage
@@ -223,6 +227,11 @@ def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
         change = relocation(staged, context.ecosystem, builder, words[0], words[1], homes)
         if change is not None and change[0].rstrip("/") != words[1].rstrip("/"):
             found.append((words[1].rstrip("/") or "/", change[0], change[1]))
+    if not any(old == "/usr/local" for old, _, _ in found) and moved_into(context.facts, "/usr/local") is not None:
+        # (`cp -a /install/. /usr/local/` in the stage: the tree it moved there is asked about as a COPY's would be)
+        change = relocation(staged, context.ecosystem, stage, "/usr/local", "/usr/local", homes)
+        if change is not None and change[0] != "/usr/local":
+            found.append(("/usr/local", change[0], change[1]))
     return found
 
 

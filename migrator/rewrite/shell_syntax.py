@@ -33,6 +33,9 @@ class SimpleCommand:
     end: int
     line: int  # absolute Dockerfile line
     assignments: tuple[str, ...] = ()  # `NAME=value` before the name (its environment only), value unquoted
+    # the words after bash's brace expansion (`mkdir /d/{a,b}` -> mkdir /d/a /d/b); None when no word has one
+    # (sh, ash and dash do not expand braces: which shell runs the command is the reader's to say)
+    braced: tuple[str, ...] | None = None
 
 
 _PARSER: Parser | None = None
@@ -283,8 +286,39 @@ def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
             continue
         start = src.start(node)
         found.append(SimpleCommand(tuple(_word_text(src, w) for w in words), start, src.end(node), src.line(start),
-                                   tuple(_assignment_text(src, a) for a in assignments)))
+                                   tuple(_assignment_text(src, a) for a in assignments),
+                                   _brace_expanded(src, words) if "{" in src.slice(node) else None))
     return found
+
+
+def _brace_expanded(src: Source, words: list[Node]) -> tuple[str, ...] | None:
+    """The words as bash expands their braces; None when none has a brace expression (or one makes too many)."""
+    from migrator.parse.braces import OPEN, expand_braces
+
+    if not any("{" in src.slice(word) for word in words):
+        return None
+    expanded: list[str] = []
+    changed = False
+    for word in words:
+        marked = _marked(src, word) if "{" in src.slice(word) else None
+        made = expand_braces(marked) if marked is not None and OPEN in marked else None
+        if made is None or (len(made) == 1 and made[0] == _word_text(src, word)):
+            expanded.append(_word_text(src, word))
+            continue
+        expanded += made
+        changed = True
+    return tuple(expanded) if changed else None
+
+
+def _marked(src: Source, node: Node) -> str:
+    """A word for brace expansion: the braces and commas outside quotes and expansions marked (braces.mark)."""
+    from migrator.parse.braces import mark
+
+    if node.type in ("word", "brace_expression"):
+        return mark(src.slice(node))
+    if node.type == "concatenation":
+        return "".join(_marked(src, child) for child in node.children)
+    return _word_text(src, node)
 
 
 def _assignment_text(src: Source, node: Node) -> str:

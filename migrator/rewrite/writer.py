@@ -963,10 +963,11 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
     knowledge.image_tag = image.rsplit("/", 1)[-1].split("@")[0].partition(":")[2] or "latest"
     model = plan.rules.image_model(image)
     knowledge.tools = missing_tools(probe.uses, model, installed, copied)
-    if (started := _start_command_line(plan, stage_plan)) is not None:  # it runs on this image, which has apk
-        named = {t.command for t in knowledge.tools}
-        knowledge.tools += [t for t in missing_tools(script_uses(*started), model, installed, copied)
-                            if t.command not in named and t.package is not None]
+    for started in (_start_command_line(plan, stage_plan), _healthcheck_line(plan, stage_plan)):
+        if started is not None:  # it runs on this image, which has apk
+            named = {t.command for t in knowledge.tools}
+            knowledge.tools += [t for t in missing_tools(script_uses(*started), model, installed, copied)
+                                if t.command not in named and t.package is not None]
     knowledge.tools += tools_in_read_scripts(_read_scripts(plan, stage_plan), model, installed, copied,
                                              knowledge.tools)
     root = plan.root_of(stage_plan).stage
@@ -1038,6 +1039,18 @@ def _start_command_line(plan: FilePlan, stage_plan: StagePlan) -> tuple[str, int
     rest = state.argv[unwrap(state.argv).program_index:]
     setter = state.entrypoint_from if state.entrypoint else state.cmd_from
     return (rest[2], setter.line) if is_shell_c(rest) and setter is not None else None
+
+
+def _healthcheck_line(plan: FilePlan, stage_plan: StagePlan) -> tuple[str, int] | None:
+    """(shell command, line) of the final stage's HEALTHCHECK (`CMD curl -f URL || exit 1`) when the stage stays
+    one stage: the tools it runs can be installed there, as the start command's are."""
+    from migrator.validate.healthcheck_tools import healthcheck_script
+
+    if stage_plan is not plan.final or stage_plan.split:
+        return None
+    checks = [i for s in stage_plan.stage.chain() for i in s.instructions if i.keyword == "HEALTHCHECK"]
+    script = healthcheck_script(checks[-1]) if checks else None
+    return (script, checks[-1].line) if script is not None else None
 
 
 def _unreadable_scripts(plan: FilePlan, stage_plan: StagePlan) -> list[tuple[str, int]]:

@@ -187,6 +187,24 @@ def _find(view: StageView, context: Context, path: str, depth: int, by_name: boo
             or path in context.written_by_runs(view, heads=True)  # (`cd /usr/local/bin && curl -o app URL`)
             or (by_name and _node_package_binary(view, context, path))):
         return Located(path, "created")
+    moved = _moved_from(view, path) if depth < 4 and _RUN_COPIES.search(view.runs) else None
+    if moved is not None and _find(view, context, moved, depth + 1, by_name, certain) is not None:
+        return Located(path, "created")  # (`cp -a /install/. /usr/local/`: /usr/local/bin/x was /install/bin/x)
+    return None
+
+
+def _moved_from(view: StageView, path: str) -> str | None:
+    """Where the file at `path` was before a RUN of the stage copied or moved a directory's contents into a directory
+    above it (`cp -a /install/* /usr/local/` makes /usr/local/bin/x of /install/bin/x)."""
+    from migrator.plan.copy_commands import moved_into
+
+    facts = _chain_facts(view)
+    directory = posixpath.dirname(path)
+    while facts is not None and directory not in ("", "/"):
+        moved = moved_into(facts, directory)
+        if moved is not None:
+            return posixpath.join(moved[0], path[len(directory):].lstrip("/"))
+        directory = posixpath.dirname(directory)
     return None
 
 

@@ -39,6 +39,7 @@ from migrator.records import dataclass
 from migrator.regex import glob_root
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage, RuleSet
+from migrator.validate.healthcheck_tools import healthcheck_problems
 from migrator.validate.stage_files import (
     INSTALLERS,
     Context,
@@ -125,6 +126,7 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
                              program=report.program, need="build"), problems
     line = _command_line(view, report)
     problems += _missing_tools_at_start(view, context, report, line)
+    problems += [Problem(*found) for found in healthcheck_problems(view, context)]
     problems += [Problem("MIG584", edit_line, message) for (edit_line, _), message in context.unread_edits.items()]
     if report.status == "broken":
         problems.append(Problem(_broken_code(report), line, report.reason))

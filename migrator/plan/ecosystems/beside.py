@@ -29,7 +29,7 @@ def install_directory(command: Command, context: EcosystemContext, options: Sequ
     directory = command.workdir
     for script, first_line in run_scripts(command.instruction):
         for earlier in simple_commands(script, first_line):
-            if earlier.line > command.line or tuple(earlier.words) == command.words:
+            if earlier.line > command.line or command.words in (earlier.words, earlier.braced):
                 break
             if earlier.words[:1] == ("cd",) and len(earlier.words) == 2:
                 target = earlier.words[1]

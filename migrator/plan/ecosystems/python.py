@@ -154,6 +154,20 @@ def _carried_tree(command: Command, context: EcosystemContext, plan: RuntimePlan
     return True
 
 
+def _moved_to_local(installs: list[Command], context: EcosystemContext) -> list[Command]:
+    """The installs left for the virtualenv without those whose `--prefix` tree a RUN of the stage moved into
+    Docker Hub's prefix (`pip install --prefix=/install` + `cp -a /install/. /usr/local/`): the runtime copies that
+    /usr/local to /usr, where Chainguard's python reads site-packages (rewrite.relocate); a virtualenv would stay
+    empty, and its python would not see those packages."""
+    from migrator.plan.copy_commands import moved_into
+
+    moved = moved_into(context.facts, "/usr/local")
+    if moved is None:
+        return installs
+    return [c for c in installs if not _is_pip(c) or (prefix := option_value(c.words, "--prefix")) is None
+            or resolve_where_run(c, context, prefix) != moved[0]]
+
+
 def _read_at_start(tree: str, option: str, context: EcosystemContext) -> bool:
     """The start reads `tree`: PYTHONPATH names it (or, for a --prefix, a directory in it), PATH names its bin/, or
     a start command names a file in it."""
@@ -175,6 +189,8 @@ class Python:
     def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
         plan = RuntimePlan()
         installs = [c for c in context.facts.run_commands() if installs_dependencies(c)]
+        if not context.single_stage:
+            installs = _moved_to_local(installs, context)
         if not installs:
             return plan
         venv = _existing_venv(context) or context.facts.env.get("VIRTUAL_ENV")

@@ -122,11 +122,33 @@ def _source_sets_app_config(context: EcosystemContext) -> bool:
 
 
 def _starts_bundler(context: EcosystemContext) -> bool:
+    """Does the start command run `bundle`: as its program, or in the command line a shell is given
+    (`sh -c "bundle exec rails db:migrate && bundle exec rails s"`)?"""
+    from migrator.plan.startcommand import is_shell_c
+
     for instruction in (context.facts.entrypoint, context.facts.cmd):
         if instruction is not None:
             words = instruction.json_args() or instruction.body.split()
             if any(word == "bundle" or word.endswith("/bundle") for word in words[:2]):
                 return True
+            if is_shell_c(words) and _runs_bundle(words[2]):
+                return True
+    return False
+
+
+def _runs_bundle(command_line: str) -> bool:
+    from migrator.plan.facts import strip_env_prefix
+    from migrator.rewrite.shell_syntax import simple_commands
+    from migrator.rewrite.wrappers import wrapper_words
+
+    try:
+        commands = simple_commands(command_line)
+    except ValueError:
+        return False
+    for command in commands:
+        words = strip_env_prefix(command.words[wrapper_words(command.words):])
+        if words and (words[0] == "bundle" or words[0].endswith("/bundle")):
+            return True
     return False
 
 
