@@ -523,6 +523,25 @@ CODES: tuple[Code, ...] = (
          "Plug'n'Play, where there is no node_modules) the runtime keeps the -dev image, which starts the command "
          "as the original did, with busybox sh, apk and build tools. Migrate with the build context, or start the "
          "app with `node` (or `npm start`), to run on the node runtime."),
+    Code("MIG576", Severity.INFO, "a numeric USER the -dev image has no account for gets a HOME",
+         "The stage switches to a numeric USER (Red Hat's s2i files: `USER 1001`) that the Chainguard -dev image "
+         "has no account for, and then runs a build tool that keeps its cache or settings under HOME (npm, yarn, "
+         "pnpm, pip, composer, bundle, go, cargo, maven...: rules/tools.yaml `home_writers`). Without an account "
+         "the engine gives the step HOME=/, where only root may write, and npm fails with `EACCES: permission "
+         "denied, mkdir '/.npm'`. As for the virtualenv such a user installs into (made as root and given to "
+         "it), the stage keeps its user: the HOME the original image gave the uid (s2i's /opt/app-root/src, its app "
+         "directory: rules/chainguard-images.yaml `upstream` home), else /home/<uid>, is made as root and given to "
+         "the uid, and `ENV HOME` names it, just before the USER line. A stage that creates the account "
+         "(`adduser -u 1001`) or sets HOME itself is left as written."),
+    Code("MIG577", Severity.ERROR, "a language tool installs the source distribution's packages: the RUN fails",
+         "A RUN runs a command of a language's tool that installs system packages of the original image's "
+         "distribution with its package manager, under the hood: `playwright install --with-deps` and `playwright "
+         "install-deps` run apt-get for the browsers' libraries, on Debian and Ubuntu only (rules/commands.yaml "
+         "`distro_installers`). Wolfi has no apt-get, so the step fails and the build stops; and what it would "
+         "have installed is in neither the -dev image nor the distroless runtime, so the browser it downloads "
+         "could not start there either. The command is left as written: drop the option and install the "
+         "libraries the program loads with apk, on a runtime that keeps apk (wolfi-base), or run the browser "
+         "where its libraries are (Playwright's own image, a browser service). Wolfi packages no Chromium."),
     Code("MIG557", Severity.WARNING, "a stage before the last is an image of its own",
          "The stage has its own CMD, ENTRYPOINT or EXPOSE, and no other stage copies from it or is built FROM "
          "it: it is a target of its own (`docker build --target NAME`), as in files that build several images. "

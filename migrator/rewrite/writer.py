@@ -56,6 +56,7 @@ from migrator.rewrite.source_accounts import (
     stage_variables,
     variables_set_before,
 )
+from migrator.rewrite.user_home import home_before_user
 from migrator.rewrite.users import folded_adduser
 from migrator.rewrite.uv_python import use_image_python
 from migrator.rewrite.workdir import default_workdir
@@ -613,6 +614,10 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             text.append(placed[0])
             out.findings.append(placed[1])
             installed += placed[2]
+            needs_root = True
+        if item.keyword == "USER" and (home := home_before_user(plan, stage_plan, item, user, newline)):
+            text.append(home[0])  # (before the USER line, while the user before it is in force)
+            out.findings.append(home[1])
             needs_root = True
         if item.keyword == "USER":
             user = _non_root(item.body.strip())

@@ -235,6 +235,7 @@ class UpstreamDefaults:
     # /data), not an app directory: a stage adds files to it, and only those are the app's
     server_workdir: bool = False
     user: str | None = None  # the USER the image runs as when it is not root (Red Hat's s2i images: 1001)
+    home: str | None = None  # that user's HOME in the image (s2i: /opt/app-root/src), where its tools keep caches
     # the ENV the image sets that changes how the app runs, not only what a stage reads (the -alpine .NET images'
     # DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true): written into the migrated final stage unless it sets it itself
     runtime_env: tuple[tuple[str, str], ...] = ()
@@ -549,7 +550,7 @@ def _dockerhub_images(path: str, value: dict[str, Any], origin: str) -> tuple[tu
 
 
 _UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "tag_env",
-                  "servers", "server_workdir", "user", "runtime_env", "entrypoint_execs", "starts_app"}
+                  "servers", "server_workdir", "user", "runtime_env", "entrypoint_execs", "starts_app", "home"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -574,6 +575,7 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         servers=tuple(checks.words(raw.get("servers"), f"{where}: servers")),
         server_workdir=checks.boolean(raw.get("server_workdir"), f"{where}: server_workdir", False),
         user=str(raw["user"]) if raw.get("user") is not None else None,
+        home=checks.directory(raw["home"], f"{where}: home") if raw.get("home") is not None else None,
         runtime_env=checks.env(raw.get("runtime_env"), f"{where}: runtime_env")
         if raw.get("runtime_env") is not None else (),
         entrypoint_execs=str(raw["entrypoint_execs"]) if raw.get("entrypoint_execs") is not None else None,

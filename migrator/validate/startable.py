@@ -28,6 +28,7 @@ from migrator.plan.startcommand import (
     effective_command,
     inner_program,
     interactive_shell,
+    interpreter_script,
     is_shell,
     is_shell_c,
     looks_like_script,
@@ -353,6 +354,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if misuse:
         need = "sdk" if misuse.startswith("`dotnet ") else "arguments"
         return RuntimeReport(image, argv, "broken", misuse, program=program, need=need)
+    if not single and (lost := _script_missing(rest, view, context)):
+        return RuntimeReport(image, argv, "broken", lost, program=program, need="script")
     # (a file written with unknown text counts as a script by its name only: `curl URL > /usr/local/bin/app`)
     bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind, named and origin == "unread")
     if bash is None and inner and is_shell_c(rest):
@@ -386,6 +389,59 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if needs_shell:
         return RuntimeReport(image, argv, "shell-kept", why, program=program)
     return RuntimeReport(image, argv, "ok", f"`{program}` found ({where_found(located)})", program=program)
+
+
+_NODE_EXTENSIONS = ("", ".js", ".mjs", ".cjs", "/index.js")  # (`node dist/main` runs dist/main.js)
+
+
+def _script_missing(argv: tuple[str, ...], view: StageView, context: Context) -> str | None:
+    """Why the interpreter the command starts finds no file of the app to run: `python /tmp/src/src/app.py` when
+    nothing copies /tmp/src into the stage. The interpreter is there, the app is not ("can't open file")."""
+    index = interpreter_script(argv)
+    if index is None or view.model is None or not view.model.known:
+        return None
+    script = argv[index]
+    path = posixpath.normpath(absolute(script, view.workdir, view.env))
+    if "$" in path or path.startswith(_IMAGE_TREES) or path.rstrip("/") == view.workdir.rstrip("/"):
+        return None
+    if not _put_there_by_a_stage(path, context):
+        return None  # (no stage makes it: a file given at run time, a bind mount of the sources, as the original)
+    node = posixpath.basename(argv[0]) in ("node", "nodejs") and "." not in posixpath.basename(path)
+    maybe, unread = len(context.maybe), len(context.unread)
+    found = any(locate(view, context, path + end) is not None for end in (_NODE_EXTENSIONS if node else ("",)))
+    unsure = len(context.maybe) > maybe or len(context.unread) > unread
+    del context.maybe[maybe:], context.unread[unread:]
+    if found or unsure:
+        return None
+    return (f"`{posixpath.basename(argv[0])}` is in {short_image(view.image)}, but the file it runs, {path}, is not: "
+            "no COPY puts it in the stage, so the app cannot start (\"can't open file\"); copy the app's "
+            "directory from the stage that has it (`COPY --from=<stage> DIR DIR`)")
+
+
+def _put_there_by_a_stage(path: str, context: Context) -> bool:
+    """Whether a stage of the file puts something at `path` or in a directory above it (a COPY's tree, a RUN that
+    names the directory: `git clone URL /srv/tool`): the app's file is the build's, not one given at run time."""
+    directories = {path}
+    directory = posixpath.dirname(path)
+    while directory not in ("/", ""):
+        directories.add(directory)
+        directory = posixpath.dirname(directory)
+    for stage in context.staged.stages:
+        view = context.view(stage)
+        if any(p.path.rstrip("/") in directories or (p.tree and inside(path, p.path) and p.path != "/")
+               for p in view.placed):
+            return True
+        # (a directory of the app's own: not one every image has, /usr/local or /var/lib, that a RUN may name)
+        if any(mentions(view.runs, d) for d in directories
+               if d == path or (d.count("/") > 1 and not d.startswith(_SHARED_TREES))):
+            return True
+    return False
+
+
+_SHARED_TREES = ("/usr/", "/var/lib", "/var/cache", "/etc/")
+# trees of the image's own files (an interpreter's libraries, its programs), not of the app
+_IMAGE_TREES = ("/usr/lib/", "/usr/lib64/", "/usr/share/", "/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/lib/",
+                "/etc/", "/proc/", "/dev/")
 
 
 def _read_program(view: StageView, context: Context, program: str, located: Located
