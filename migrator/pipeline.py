@@ -37,9 +37,11 @@ _MAX_ATTEMPTS = 4
 
 
 def run(text: str, options: Options, path: str) -> Result:
-    from migrator.parse.variables import expansion_budget
+    from migrator.parse.variables import ExpansionBudget
+    from migrator.plan.facts_memo import FactsMemo
 
-    with expansion_budget():  # one file: its variables' expansions are bounded in all, not only one by one
+    # one file: its variables' expansions are bounded in all, not only one by one; its stages are read once
+    with ExpansionBudget(), FactsMemo():
         return _run(text, options, path)
 
 
@@ -316,7 +318,7 @@ def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: Runtim
     except MigratorError:
         return Attempt(plan, written, None, [], None, override)
     report, problems = check_start(output, rules, options.registry, _original_has_command(plan, rules),
-                                   _source_shell(plan, written), files, _source_images(plan))
+                                   _source_shell(plan, written), files, _source_images(plan), _sh_is_bash(plan))
     return Attempt(plan, written, report, problems, output, override)
 
 
@@ -355,6 +357,13 @@ def _source_shell(plan: FilePlan, written: Written) -> str | None:
     if root.stage.ref is None or root.choice is None:
         return None
     return source_shell(root.stage.ref, root.choice.rule)
+
+
+def _sh_is_bash(plan: FilePlan) -> str | None:
+    """The RUN of the original final stage (or a stage it is built FROM) that made /bin/sh bash, or None."""
+    from migrator.plan.scripts import sh_made_bash
+
+    return sh_made_bash(plan.final.stage.chain())
 
 
 def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
@@ -412,17 +421,15 @@ def _installed(attempt: Attempt) -> tuple[str, ...]:
 
 
 def _global_npm_packages(attempt: Attempt) -> tuple[str, ...]:
-    """The packages the final stage (and the stages it is built FROM) install with `npm install -g`."""
+    """The packages the final stage (and the stages it is built FROM) install globally (`npm install -g`, `yarn
+    global add`, `pnpm add -g`)."""
+    from migrator.plan.ecosystems.node import global_packages
     from migrator.plan.facts import read_facts
 
     names: list[str] = []
     for stage in _chain(attempt.plan):
         for command in read_facts(stage).run_commands():
-            words = list(command.words)
-            if words[:1] != ["npm"] or words[1:2] not in (["install"], ["i"], ["add"]):
-                continue
-            if {"-g", "--global"} & set(words):
-                names += [w[:1] + w[1:].split("@")[0] for w in words[2:] if not w.startswith("-")]
+            names += global_packages(tuple(command.words))
     return tuple(names)
 
 
@@ -434,16 +441,21 @@ def _installs_for_run_time(attempt: Attempt) -> bool:
 
 
 def _original_line(line: int, output: Dockerfile | None, original: Dockerfile, plan: FilePlan) -> int:
-    """Unchanged instructions keep their text; generated ones belong to the original final stage."""
+    """Unchanged instructions keep their text, rewritten ones are found where they were (rewrite.origins);
+    generated ones belong to the original final stage."""
+    from migrator.rewrite.origins import rewritten_from
+
     final = plan.final.stage
     instruction = _at(output, line)
-    if instruction is not None:
+    if instruction is not None and output is not None:
         for candidate in original.instructions:
             if candidate.raw.rstrip("\r\n") == instruction.raw.rstrip("\r\n"):
                 return candidate.line
         same = [i for s in _chain(plan) for i in s.instructions if i.keyword == instruction.keyword]
         if same and instruction.keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
             return same[-1].line
+        if (source := rewritten_from(instruction, output, original)) is not None:
+            return source.line
     return final.from_item.line
 
 

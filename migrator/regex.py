@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
@@ -71,12 +72,20 @@ else:
 def glob_match(name: str, pattern: str) -> bool:
     """fnmatch.fnmatchcase, without compiling the pattern when its literal start already differs (an
     image is looked up in some 180 rules, and each pattern fnmatch sees becomes a regular expression)."""
-    import fnmatch
-
-    wild = min((i for i in (pattern.find("*"), pattern.find("?"), pattern.find("[")) if i >= 0), default=-1)
+    wild = _wild_start(pattern)
     if wild < 0:
         return name == pattern
-    return name.startswith(pattern[:wild]) and fnmatch.fnmatchcase(name, pattern)
+    if not name.startswith(pattern[:wild]):
+        return False
+    import fnmatch
+
+    return fnmatch.fnmatchcase(name, pattern)
+
+
+@lru_cache(maxsize=1024)  # (the rules' patterns, asked about a thousand times a run)
+def _wild_start(pattern: str) -> int:
+    """Where the first wildcard of a glob is; -1 for none."""
+    return min((i for i in (pattern.find("*"), pattern.find("?"), pattern.find("[")) if i >= 0), default=-1)
 
 
 def glob_root(path: str, pattern: str) -> str | None:

@@ -41,7 +41,8 @@ ECOSYSTEMS = {
     "service",
     "chainguard",
 }
-RULE_KEYS = {"match", "tags", "unsupported", "ecosystem", "builder", "runtime", "family", "notes", "shell"}
+RULE_KEYS = {"match", "tags", "unsupported", "ecosystem", "builder", "runtime", "family", "notes", "shell",
+             "version"}
 
 # Chainguard image names a rule may emit (the part before ':').
 # From docs/chainguard-facts.md ("Per image" and "Upstream image -> Chainguard
@@ -730,3 +731,12 @@ def test_program_packages_are_library_packages_whose_programs_the_tools_table_na
         assert package in runtime_libs["libraries"], package
         assert programs_of(package), f"{package}: no command of rules/tools.yaml is installed by it"
         assert sources and all(isinstance(s, str) for s in sources), package
+
+
+def test_image_rule_version_reads_the_version_where_the_tag_has_it(image_rules: list[dict[str, Any]]) -> None:
+    """fix56: `version` (a regular expression) says where `{version}` is in tags it does not lead."""
+    import re
+
+    rule = next(r for r in image_rules if r.get("version"))
+    assert "{version}" in rule["builder"] and re.compile(rule["version"]).groups >= 1
+    assert re.search(rule["version"], "0.5.11-python3.12-bookworm-slim").group(1) == "3.12"  # type: ignore[union-attr]

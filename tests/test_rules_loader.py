@@ -26,6 +26,8 @@ def write(tmp_path: Path, text: str) -> Path:
     ("packages:\n  curl: curl\n", "'family' must be one of"),
     ("family: debian\npackages:\n  curl: {wrong: x}\n", "package 'curl'"),
     ("imagez: []\n", "unknown top-level key 'imagez'"),
+    ("images:\n  - match: foo\n    ecosystem: go\n    version: 'go1'\n", "needs a regular expression with a group"),
+    ("images:\n  - match: foo\n    ecosystem: go\n    version: 'go(1'\n", "not a regular expression"),
     ("- just\n- a list\n", ":1: a rules file must be a mapping"),
 ])
 def test_malformed_rules_name_file_line_and_problem(tmp_path: Path, text: str, expected: str) -> None:

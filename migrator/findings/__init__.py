@@ -27,6 +27,11 @@ class Code:
     title: str
     doc: str
 
+    def __init__(self, code: str, severity: Severity, title: str, doc: str) -> None:
+        # written out: a run loads a few hundred codes, and records would compile an initialiser for them, the
+        # run's only compile in most files (the interpreter's first compile costs 1 ms: docs/performance.md)
+        self.__dict__.update(code=code, severity=severity, title=title, doc=doc)
+
     def finding(self, line: int, message: str | None = None) -> Finding:
         return Finding(self.code, self.severity, line, message or self.title)
 

@@ -125,8 +125,11 @@ CODES: tuple[Code, ...] = (
         "file and its Gemfile.lock) to the version `latest` serves. A Python project pins its interpreter the "
         "same way, read from the build context on disk where the stage copies or mounts it: `requires-python` "
         "in pyproject.toml (uv, pdm, `pip install .`), Poetry's `python` dependency, and for uv `.python-version` "
-        "(or `uv python pin`), UV_PYTHON and `--python`. When the stage's python does not meet it, poetry, pdm "
-        "and pip refuse to install the project (the build fails), and uv downloads a managed CPython into the "
+        "(or `uv python pin`), UV_PYTHON and `--python`; for pipenv the Pipfile's `[requires] python_version` "
+        "(else Pipfile.lock's) "
+        "(but not for `pipenv install --system` without `--deploy`, which installs with a warning). When the "
+        "stage's python does not meet it, poetry, pdm, pipenv and pip refuse to install the project (the build "
+        "fails), and uv downloads a managed CPython into the "
         "builder (~/.local/share/uv/python) that the virtualenv's interpreter links to and the runtime lacks (the "
         "app cannot start); the start check says the runtime is broken either way.",
     ),
@@ -168,6 +171,35 @@ CODES: tuple[Code, ...] = (
         "pinned one. A pin the project's requirement holds to is MIG221.",
     ),
     Code(
+        "MIG225", Severity.WARNING, "configuration moved to where Wolfi's package reads it",
+        "The stage installed a package with the distribution's package manager and put its configuration where "
+        "that distribution's package reads it, which Wolfi's package of the same name does not (rules/"
+        "package-layouts.yaml). Debian's nginx reads /etc/nginx/sites-enabled/*, Wolfi's has no sites-available "
+        "or sites-enabled directories: a site copied into either directory is written as "
+        "/etc/nginx/conf.d/NAME.conf, the `ln -s` that enables it is dropped (the link would fail the build, as "
+        "the directory is not there) and an `rm` that disables one removes its conf.d file. `apk add nginx` "
+        "installs nginx's own example nginx.conf, which includes no conf.d, serves /var/lib/nginx/html and runs "
+        "its workers as a user wolfi-base lacks: the RUN that installs nginx writes Debian's instead (including "
+        "conf.d/*.conf, workers as nobody) with Debian's default site as conf.d/default.conf (serving "
+        "/var/www/html), unless the start command names its own configuration (`-c`). Debian's supervisord reads "
+        "/etc/supervisor/supervisord.conf, which includes /etc/supervisor/conf.d/*.conf; Wolfi's reads "
+        "/etc/supervisord.conf, which includes nothing (its `[include]` section is left commented): the "
+        "RUN that installs supervisor appends an include of /etc/supervisor/conf.d to it, the Debian path in "
+        "`-c` or a COPY destination becomes Wolfi's, and a start command that does not keep supervisord in the "
+        "foreground (`-n`), where no file the stage copies sets `nodaemon=true`, gets `-n`: otherwise supervisord "
+        "forks into the background and the container stops. Check that the service reads its configuration "
+        "in the built image (`nginx -T`, `supervisorctl status`).",
+    ),
+    Code(
+        "MIG226", Severity.ERROR, "configuration left where Wolfi's package does not read it",
+        "As MIG225, but the tool cannot move the configuration: a directory or several files copied into "
+        "Debian's nginx sites-available or sites-enabled (their names are not known, and nginx reads only "
+        "conf.d/*.conf), or the stage writes its own main configuration (/etc/nginx/nginx.conf), which may "
+        "include the Debian directories that Wolfi's package does not create, so `ln -s` into them fails. Put "
+        "the files in the directory Wolfi's package reads, named as it reads them, or create the directory "
+        "the own configuration includes before writing into it.",
+    ),
+    Code(
         "MIG227", Severity.WARNING, "the program the static runtime runs is built dynamically on the builder",
         "The final stage was `scratch` or distroless/static (no libc), which maps to static:latest, and it copies "
         "a program from a build that links glibc dynamically on its Chainguard builder: go:latest-dev has gcc, so "
@@ -201,6 +233,38 @@ CODES: tuple[Code, ...] = (
         "program, or the only one; or Directory.Build.props) sets `<InvariantGlobalization>true"
         "</InvariantGlobalization>`. Otherwise the runtime is dotnet-runtime, which has ICU (its .NET goes unused "
         "by a self-contained app); set InvariantGlobalization in the project to run on glibc-dynamic.",
+    ),
+    Code(
+        "MIG231", Severity.WARNING, "a musl build made for the builder's own glibc target",
+        "`cargo build --target x86_64-unknown-linux-musl` (or aarch64, or `$(uname -m)-unknown-linux-musl`) needs "
+        "that target's standard library, which rustup added on Docker Hub's rust image. Chainguard's rust image "
+        "has no rustup and Wolfi's rust is one toolchain, with the standard library of the build machine's own "
+        "glibc target only: `rustup target add` and the build would fail (\"can't find crate for `std`\"). The "
+        "build is made for the builder's own target, into the directory the musl build wrote (`--target-dir "
+        "target/x86_64-unknown-linux-musl`, so every path that copies the program stays right, and each "
+        "architecture builds its own; a target named by CARGO_BUILD_TARGET, set by ENV, ARG or on the command, "
+        "becomes CARGO_BUILD_TARGET_DIR=target/<target>), `rustup target add` of such targets is removed, and "
+        "the program, which "
+        "now links glibc dynamically, runs on glibc-dynamic (a `scratch` final stage: MIG227). To keep a "
+        "static program, build with `RUSTFLAGS=\"-C target-feature=+crt-static\"`; to keep musl, install the "
+        "`rustup` package in the builder and add the target with it (then the stage is left as written).",
+    ),
+    Code(
+        "MIG232", Severity.WARNING, "a .NET musl runtime identifier made the glibc one",
+        "`dotnet publish -r linux-musl-x64` (the habit of the -alpine .NET images; also `--runtime`, "
+        "`-p:RuntimeIdentifier=`, or a variable such as `RID=linux-musl-arm64` that the build reads) makes an app "
+        "with a musl apphost, and when self-contained a musl .NET runtime. Chainguard's images are glibc (no "
+        "/lib/ld-musl-*.so.1): such an app cannot start (`exec ./App: no such file or directory`). In the RUN "
+        "lines of a stage on dotnet-sdk, each musl identifier (a word of its own, not part of a URL or file "
+        "name) becomes the glibc identifier of the same architecture (`linux-x64`, `linux-arm64`).",
+    ),
+    Code(
+        "MIG233", Severity.ERROR, "the .NET project file names a musl runtime identifier",
+        "A project file of the build context (`.csproj`, `.fsproj`, `.vbproj`, Directory.Build.props) sets "
+        "`<RuntimeIdentifier>linux-musl-...</RuntimeIdentifier>`, and the stage's `dotnet publish` gives no `-r` "
+        "of its own: the app is published for musl, which cannot start on the glibc of Chainguard's images. "
+        "The project file is not the Dockerfile's to change: set the glibc identifier (`linux-x64`) there, or "
+        "publish with `-r linux-x64`. Read only when the build context is given (`--context DIR`).",
     ),
     Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",

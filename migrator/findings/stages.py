@@ -338,15 +338,21 @@ CODES: tuple[Code, ...] = (
          "disk, or from the Dockerfile where it writes the script: `COPY <<EOF`, `RUN printf/echo/cat > FILE`), or a "
          "start script this tool cannot read (it is in the build context, not in the Dockerfile) whose original "
          "image had bash: Debian, Ubuntu, UBI, CentOS, Fedora and the official language "
-         "images built on them all ship it, and scripts written there usually start with `#!/bin/bash`. Wolfi's "
+         "images built on them all ship it, and scripts written there usually start with `#!/bin/bash`. A "
+         "`#!/bin/sh` script needs bash too where the original stage made /bin/sh bash (`ln -sf /bin/bash "
+         "/bin/sh`, or `dpkg-reconfigure dash` after debconf's `dash/sh boolean false`): the runtime then needs "
+         "bash and that link (the tool keeps an `ln` in the one stage on wolfi-base; the dpkg form it drops). Wolfi's "
          "busybox sh is no bash. Where the stage can install packages (wolfi-base) bash is installed (MIG551); "
          "a runtime that cannot (node, jdk, dotnet-sdk...) gets this error: check that the script runs with sh "
          "(`#!/bin/sh`, no arrays, `[[ ]]` or `source`), port it, or run on wolfi-base with the language and bash "
          "installed by apk."),
     Code("MIG551", Severity.INFO, "bash installed for a script",
          "A script this stage runs (the start command, a RUN step, or the stage's SHELL) needs bash, or may: its "
+         "`#!` line says bash, or says /bin/sh where a RUN made /bin/sh a link to bash (which, without bash, "
+         "would leave /bin/sh dangling and fail every later RUN), or its "
          "source image had bash and the tool cannot read the script. The Chainguard image here has only busybox "
-         "sh, so `bash` is added to the stage's `apk add`. Drop it if the script is POSIX sh (`#!/bin/sh`)."),
+         "sh, so `bash` is added to the stage's `apk add`. Drop it if the script is POSIX sh (`#!/bin/sh`) and no "
+         "RUN makes /bin/sh bash."),
     Code("MIG553", Severity.WARNING, "JVM option a current JVM refuses removed",
          "The java command line named an option the runtime's JVM no longer knows (`-XX:MaxPermSize`, "
          "`-XX:+UseCGroupMemoryLimitForHeap`, `-Xincgc`...): the JVM would print \"Unrecognized VM option\" and "
@@ -364,8 +370,10 @@ CODES: tuple[Code, ...] = (
          "(a `dotnet publish --self-contained`; a self-contained migrations bundle, `dotnet ef migrations bundle "
          "--self-contained`, carries only its own runtime, not the app's). The same holds in a build "
          "stage for a .NET tool pinned to a release (`dotnet tool install dotnet-ef --version 8.0.0`, `dotnet tool "
-         "restore` of a manifest) chosen to run on the source SDK's .NET: the ENV goes before it in the builder, "
-         "or pin a release of the tool for the new .NET."),
+         "restore` of a manifest) chosen to run on the source SDK's .NET, and for a build step that runs the "
+         "project's own code on the .NET it targets (`dotnet test`'s test host, `dotnet run`): the ENV goes before "
+         "the first such step in the builder; or pin a release of the tool for the new .NET, or retarget the "
+         "project."),
     Code("MIG555", Severity.WARNING, "the app ran as root and now runs as nonroot",
          "The original final stage ran its command as root (no USER, or USER root, on a Docker Hub image), "
          "and the Chainguard runtime runs it as nonroot (uid 65532); or as the user of its image that owned the "
@@ -481,11 +489,12 @@ CODES: tuple[Code, ...] = (
          "to run on aspnet-runtime or dotnet-runtime."),
     Code("MIG586", Severity.WARNING, "the runtime keeps a shell and apk for a start program the stage installs",
          "The start command runs a program (supervisord, a cron daemon, pm2-runtime) that the final stage of a "
-         "language image (python, node...) installs with the OS package manager or `npm install -g`. The "
+         "language image (python, node...) installs with the OS package manager or globally with npm, yarn or pnpm "
+         "(`npm install -g`, `yarn global add`, `pnpm add -g`). The "
          "language's Chainguard runtime is distroless: nothing can be installed into it, and a program copied in "
          "without its package's files and libraries would not start. So the final stage stays one stage on "
          "wolfi-base, which installs the Wolfi package (`apk add supervisor`) and the language, and runs the "
-         "`npm install -g` as root, as the original had them; it keeps busybox sh and apk. To run on the "
+         "global install as root, as the original had them; it keeps busybox sh and apk. To run on the "
          "distroless runtime, start the app itself (one process per container) instead of a process manager."),
     Code("MIG587", Severity.WARNING, "the runtime keeps a shell and apk for Python libraries from OS packages",
          "The final stage runs Python and installs Python libraries as OS packages (`apk add py3-requests`, "
@@ -514,6 +523,25 @@ CODES: tuple[Code, ...] = (
          "Plug'n'Play, where there is no node_modules) the runtime keeps the -dev image, which starts the command "
          "as the original did, with busybox sh, apk and build tools. Migrate with the build context, or start the "
          "app with `node` (or `npm start`), to run on the node runtime."),
+    Code("MIG576", Severity.INFO, "a numeric USER the -dev image has no account for gets a HOME",
+         "The stage switches to a numeric USER (Red Hat's s2i files: `USER 1001`) that the Chainguard -dev image "
+         "has no account for, and then runs a build tool that keeps its cache or settings under HOME (npm, yarn, "
+         "pnpm, pip, composer, bundle, go, cargo, maven...: rules/tools.yaml `home_writers`). Without an account "
+         "the engine gives the step HOME=/, where only root may write, and npm fails with `EACCES: permission "
+         "denied, mkdir '/.npm'`. As for the virtualenv such a user installs into (made as root and given to "
+         "it), the stage keeps its user: the HOME the original image gave the uid (s2i's /opt/app-root/src, its app "
+         "directory: rules/chainguard-images.yaml `upstream` home), else /home/<uid>, is made as root and given to "
+         "the uid, and `ENV HOME` names it, just before the USER line. A stage that creates the account "
+         "(`adduser -u 1001`) or sets HOME itself is left as written."),
+    Code("MIG577", Severity.ERROR, "a language tool installs the source distribution's packages: the RUN fails",
+         "A RUN runs a command of a language's tool that installs system packages of the original image's "
+         "distribution with its package manager, under the hood: `playwright install --with-deps` and `playwright "
+         "install-deps` run apt-get for the browsers' libraries, on Debian and Ubuntu only (rules/commands.yaml "
+         "`distro_installers`). Wolfi has no apt-get, so the step fails and the build stops; and what it would "
+         "have installed is in neither the -dev image nor the distroless runtime, so the browser it downloads "
+         "could not start there either. The command is left as written: drop the option and install the "
+         "libraries the program loads with apk, on a runtime that keeps apk (wolfi-base), or run the browser "
+         "where its libraries are (Playwright's own image, a browser service). Wolfi packages no Chromium."),
     Code("MIG557", Severity.WARNING, "a stage before the last is an image of its own",
          "The stage has its own CMD, ENTRYPOINT or EXPOSE, and no other stage copies from it or is built FROM "
          "it: it is a target of its own (`docker build --target NAME`), as in files that build several images. "

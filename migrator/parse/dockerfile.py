@@ -65,12 +65,21 @@ class Instruction:
 
     @property
     def flags(self) -> dict[str, str]:
-        return split_flags(self.args)[0]
+        return dict(self._flags_and_body()[1])
 
     @property
     def body(self) -> str:
         """The arguments after the leading `--flag=value` options."""
-        return split_flags(self.args)[1]
+        return self._flags_and_body()[2]
+
+    def _flags_and_body(self) -> tuple[str, dict[str, str], str]:
+        """(the logical text they were read from, its flags, its body): read once per text (a migration asks some
+        400 times a file), again if the text is another."""
+        known: tuple[str, dict[str, str], str] | None = self.__dict__.get("_read_flags")
+        if known is None or known[0] is not self.logical:
+            known = (self.logical, *split_flags(self.args))
+            self.__dict__["_read_flags"] = known
+        return known
 
     def json_args(self) -> list[str] | None:
         """The exec-form argument list, or None for shell form."""
@@ -180,12 +189,16 @@ def split_flags(args: str) -> tuple[dict[str, str], str]:
     """Split leading `--name=value` / `--name value` / `--flag` options from the rest."""
     flags: dict[str, str] = {}
     rest = args
-    while True:
-        match = re.match(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\"[^\"]*\"|'[^']*'|\S*))?\s*", rest)
+    while rest.startswith("--"):  # (most instructions have none: asked a few hundred times a run)
+        match = _FLAG.match(rest)
         if not match:
-            return flags, rest.strip()
+            break
         flags[match.group(1).lower()] = (match.group(2) or "").strip("\"'")
         rest = rest[match.end():]
+    return flags, rest.strip()
+
+
+_FLAG = lazy_re(r"--([A-Za-z][A-Za-z0-9-]*)(?:=(\"[^\"]*\"|'[^']*'|\S*))?\s*")
 
 
 def parse(text: str, strict: bool = False) -> Dockerfile:

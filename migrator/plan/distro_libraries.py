@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from migrator.regex import glob_match
 from migrator.rules.loader import Language
+from migrator.rules.streams import stream_builds
 
 
 def library_packages(installed: Iterable[str], language: Language) -> list[str]:
@@ -31,13 +32,13 @@ def stream_pins(installed: Iterable[str], language: Language, streams: tuple[str
     build has, and each such package -> its name on that stream (py3-requests -> py3.13-requests, python3 ->
     python-3.13). (None, ()) when no stream has them all."""
     names = [p for p in dict.fromkeys(installed) if _of_language(p, language)]
-    streamed = [n for n in names if any(_builds(n, s, language) for s in streams)]
+    streamed = [n for n in names if any(stream_builds(n, s, language) for s in streams)]
     if any(n not in streamed for n in library_packages(names, language)):
         return None, ()  # a library built for one interpreter only: apk installs the one it needs
     for stream in reversed(streams):
         pins: list[tuple[str, str]] = []
         for name in streamed:
-            own = _builds(name, stream, language)
+            own = stream_builds(name, stream, language)
             if not own:
                 break
             pinned = max(own, key=_natural)
@@ -54,9 +55,9 @@ def off_stream(installed: Iterable[str], language: Language, stream: str, stream
     python image that serves 3.14), each with the streams it is built for."""
     found: list[tuple[str, list[str]]] = []
     for name in dict.fromkeys(installed):  # (the interpreter's own packages are versions, said apart: MIG220)
-        if not any(glob_match(name, g) for g in language.libraries) or _builds(name, stream, language):
+        if not any(glob_match(name, g) for g in language.libraries) or stream_builds(name, stream, language):
             continue
-        built = [s for s in streams if _builds(name, s, language)]
+        built = [s for s in streams if stream_builds(name, s, language)]
         if built:
             found.append((name, built))
     return found
@@ -64,23 +65,6 @@ def off_stream(installed: Iterable[str], language: Language, stream: str, stream
 
 def _of_language(name: str, language: Language) -> bool:
     return any(glob_match(name, g) for g in language.packages + language.libraries)
-
-
-def _builds(name: str, stream: str, language: Language, depth: int = 2) -> list[str]:
-    """The packages that install `name` for the stream: itself when it is that stream's own, else the ones
-    among its providers (rules/wolfi/provides.tsv), and theirs (py3-yaml is provided by py3-pyyaml)."""
-    from migrator.rules.wolfi import providers
-
-    if _in_stream(name, stream, language):
-        return [name]
-    found: list[str] = []
-    for provider in providers(name) if depth else ():
-        found += [p for p in _builds(provider, stream, language, depth - 1) if p not in found]
-    return found
-
-
-def _in_stream(name: str, stream: str, language: Language) -> bool:
-    return any(glob_match(name, pattern.replace("{stream}", stream)) for pattern in language.stream_names)
 
 
 def _natural(name: str) -> tuple[tuple[int, str], ...]:

@@ -12,6 +12,7 @@ from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.variables import buildkit_words, expand_args, needs_quoting, process_word
 from migrator.parse.words import split_words
+from migrator.plan.facts_memo import remembered
 from migrator.plan.stages import Stage, parse_arg
 from migrator.records import dataclass, field, replace
 from migrator.regex import lazy as lazy_re
@@ -109,6 +110,16 @@ class StageFacts:
     def braces_expand(self) -> bool:
         """Does the shell of a shell-form RUN expand `{a,b}` (bash, zsh, ksh), or read it as a name (sh)?"""
         return brace_shell(self.shell[0] if self.shell else "sh")
+
+    def copy(self) -> StageFacts:
+        """The same facts in containers of their own: the reader of a copy may change it (facts_memo)."""
+        return replace(self, workdir_at=dict(self.workdir_at), env=dict(self.env), commands=list(self.commands),
+                       copy_destinations=list(self.copy_destinations), copied=list(self.copied),
+                       copied_trees=list(self.copied_trees), unplaced_copies=list(self.unplaced_copies),
+                       directories=set(self.directories), copy_from_stages=list(self.copy_from_stages),
+                       homes=dict(self.homes), arg_paths=dict(self.arg_paths), build_args=set(self.build_args),
+                       arg_env=dict(self.arg_env), env_names=set(self.env_names),
+                       made_from_unset=dict(self.made_from_unset), unset_workdirs=list(self.unset_workdirs))
 
     def home(self) -> str | None:
         """HOME in a RUN of the USER in force: /root for root, the home of a user the stage made; None when
@@ -405,14 +416,42 @@ def strip_env_prefix(words: tuple[str, ...]) -> tuple[str, ...]:
     index = 0
     if words and words[0] == "env":
         index = 1
-    while index < len(words) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[index]):
+    while index < len(words) and "=" in words[index] and _ASSIGNMENT.match(words[index]):
         index += 1
     return words[index:]
 
 
+_ASSIGNMENT = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
 def read_facts(stage: Stage, inherited: StageFacts | None = None,
                global_args: dict[str, str | None] | None = None) -> StageFacts:
-    """`global_args`: the ARG defaults before the first FROM, which an `ARG NAME` in the stage takes."""
+    """`global_args`: the ARG defaults before the first FROM, which an `ARG NAME` in the stage takes. A stage
+    read without `inherited` is read once per migration (facts_memo)."""
+    if inherited is not None:
+        return _read_facts(stage, inherited, global_args)
+    return remembered((stage,), ("stage", *(global_args or {}).items()), lambda: _read_facts(stage, None, global_args))
+
+
+def chain_facts(chain: Sequence[Stage]) -> StageFacts | None:
+    """The facts of the last stage of `chain` (a stage and the stages it is built FROM, the root first), each stage
+    read on from what the one before it left, with the commands of all of them; None for no stage. Read once per
+    migration (facts_memo)."""
+    return remembered(chain, ("chain",), lambda: _read_chain(chain)) if chain else None
+
+
+def _read_chain(chain: Sequence[Stage]) -> StageFacts:
+    facts = None
+    for stage in chain:
+        inherited = facts
+        facts = read_facts(stage, inherited)
+        if inherited is not None:
+            facts.commands = inherited.commands + facts.commands
+    assert facts is not None
+    return facts
+
+
+def _read_facts(stage: Stage, inherited: StageFacts | None, global_args: dict[str, str | None] | None) -> StageFacts:
     from migrator.rewrite.shell_syntax import simple_commands
 
     facts = StageFacts(stage)

@@ -65,7 +65,7 @@ def choose_image(ref: ImageRef, options: Options, rules: RuleSet) -> ImageChoice
         return ImageChoice("unsupported", ref, rule)
     if rule.ecosystem == "chainguard":
         return ImageChoice("already", ref, rule)
-    version = _version(ref.tag) if options.tag_policy == TagPolicy.KEEP else "latest"
+    version = _version(ref.tag, rule.version) if options.tag_policy == TagPolicy.KEEP else "latest"
     return ImageChoice(
         "migrate",
         ref,
@@ -81,7 +81,11 @@ def image_name(reference: str) -> str:
     return last.split("@")[0].split(":")[0]
 
 
-def _version(tag: str | None) -> str:
+def _version(tag: str | None, pattern: str | None = None) -> str:
+    """The version `{version}` becomes: what the rule's `version` finds in the tag, else the tag's leading one."""
+    if pattern is not None:
+        found = re.search(pattern, tag or "")
+        return found.group(1) if found else "latest"
     match = _VERSION.match(tag or "")
     if not match:
         return "latest"

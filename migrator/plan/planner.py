@@ -46,6 +46,9 @@ class StagePlan:
     # final stage: what goes into the stages it copies from, before an instruction of theirs (original line ->
     # instruction): `ENV CGO_ENABLED=0` before the `go build` its static runtime runs (MIG228)
     inserts_before: dict[int, str] = field(default_factory=dict)
+    # Rust targets its builder has no standard library for (plan.rust_targets), as written -> their cargo target
+    # directory: read before the rewrite changes how the stage names them (ENV CARGO_BUILD_TARGET)
+    rust_targets: dict[str, str] = field(default_factory=dict)
 
     @property
     def runtime_choice(self) -> str | None:

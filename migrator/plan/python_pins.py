@@ -4,7 +4,8 @@
 python:latest-dev (3.14) a project pinned to 3.12 gets a managed CPython 3.12 that uv downloads into the
 builder's ~/.local/share/uv/python, and the virtualenv's interpreter links there: the runtime has no such
 file, so the app cannot start. `poetry install` (the `python` dependency), `pdm install` and `pip install .`
-(`requires-python`) refuse the interpreter, so the build fails. Read from the build context on disk (the
+(`requires-python`) refuse the interpreter, so the build fails, as `pipenv install` does for a Pipfile's
+`[requires] python_version`. Read from the build context on disk (the
 files the stage copies or mounts) and from the Dockerfile; MIG221, an error either way.
 """
 
@@ -101,6 +102,8 @@ def _reader(words: tuple[str, ...]) -> str | None:
         return "uv"
     if name in ("poetry", "pdm") and words[1:2] and words[1] in ("install", "sync", "lock"):
         return name
+    if name == "pipenv" and words[1:2] and words[1] in ("install", "sync"):
+        return "pipenv"
     pip = name.startswith("pip") or (name.startswith("python") and words[1:3] == ("-m", "pip"))
     at = 1 if name.startswith("pip") else 3
     if pip and words[at:at + 1] == ("install",) and any(w in (".", "./") for w in words[at + 1:]):
@@ -126,6 +129,8 @@ def _pins(reader: str, command: Command, stage: Stage, files: BuildContext,
         pinned = None if asked else _python_version_file(stage, files, command.instruction)
         if pinned is not None:
             pins.append(pinned)
+    if reader == "pipenv":
+        return _pipfile_pins(command, stage, files, env)
     project = _project(stage, files, command.instruction) or {}
     requirement = _table(project, "project").get("requires-python")
     where = "requires-python"
@@ -135,6 +140,40 @@ def _pins(reader: str, command: Command, stage: Stage, files: BuildContext,
     if isinstance(requirement, str) and requirement.strip():
         pins.append(Pin(f"{where} `{requirement.strip()}` in pyproject.toml", requirement=requirement.strip()))
     return pins
+
+
+def _pipfile_pins(command: Command, stage: Stage, files: BuildContext, env: dict[str, str | None]) -> list[Pin]:
+    """The Pipfile's `[requires] python_version` (or python_full_version), which pipenv holds the interpreter to:
+    it finds no such Python for a virtualenv, and `--deploy` aborts on another one, `--system` too (pipenv
+    2025.12 and later). Only `--system` without `--deploy` installs on the image's python with a warning."""
+    system = "--system" in command.words or _truthy(env.get("PIPENV_SYSTEM"))
+    deploy = "--deploy" in command.words or _truthy(env.get("PIPENV_DEPLOY"))
+    if system and not deploy:
+        return []
+    pipfile = _toml(_context_file(stage, files, "Pipfile", command.instruction)) or {}
+    lock = _json(_context_file(stage, files, "Pipfile.lock", command.instruction))
+    for requires, where in ((_table(pipfile, "requires"), "[requires] {} = \"{}\" in Pipfile"),
+                            (_table(_table(lock, "_meta"), "requires"), "\"{}\": \"{}\" in Pipfile.lock")):
+        for key in ("python_version", "python_full_version"):
+            value = requires.get(key)
+            version = _PINNED.search(value) if isinstance(value, str) else None
+            if version is not None:
+                return [Pin(where.format(key, value), f"{version.group(1)}.{version.group(2)}")]
+    return []
+
+
+def _json(text: str | None) -> dict[str, object]:
+    import json
+
+    try:
+        table = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _table(table: dict[str, object], key: str) -> dict[str, object]:
@@ -166,9 +205,12 @@ def _commands(stage: Stage) -> list[Command]:
 
 
 def _project(stage: Stage, files: BuildContext, at: Instruction) -> dict[str, object] | None:
+    return _toml(_context_file(stage, files, "pyproject.toml", at))
+
+
+def _toml(text: str | None) -> dict[str, object] | None:
     from migrator.config import toml_loader
 
-    text = _context_file(stage, files, "pyproject.toml", at)
     loader = toml_loader()
     if text is None or loader is None:
         return None
@@ -279,6 +321,9 @@ def _message(reader: str, command: Command, pins: list[Pin], served: str, image:
     elif reader == "pip":
         effect = (f"pip refuses to install the project on python {served} (\"requires a different Python\"): the "
                   "build fails")
+    elif reader == "pipenv":
+        effect = (f"`--deploy` aborts on python {served}" if "--deploy" in command.words else
+                  f"pipenv finds no python {wanted} to make its virtualenv with") + ": the build fails"
     else:
         effect = f"{reader} refuses python {served} for the project: the build fails"
     keep = f"migrate with --tag-policy keep for an organisation registry that serves python {wanted}, or " \

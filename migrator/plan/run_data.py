@@ -88,6 +88,8 @@ def _located(command: Command, text: str, tool: dict[str, object], facts: StageF
     for variable in _strings(tool.get("env")):
         if variable in facts.env:
             value = facts.env[variable]
+            if value is not None and value == tool.get("in_package"):
+                return None  # (PLAYWRIGHT_BROWSERS_PATH=0: in the package, copied with the dependencies)
             return made.at(command.resolve(value, facts.env) if value else None,
                            f"{variable} has a value this file does not show")
     setting = tool.get("settings")

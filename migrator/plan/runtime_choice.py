@@ -64,7 +64,8 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
     packages the final stage installs (a language among them names the image a console script needs);
     `source_tag`, `source_repository`: the original image (php:8.2-fpm starts php-fpm; openjdk:17 pins Java
     17); `chain_image`: the image a final stage built FROM another stage inherits (a -dev image); `global_npm`: the
-    packages it installs with `npm install -g` (pm2, whose pm2-runtime the command may start)."""
+    packages it installs globally (`npm install -g`, `yarn global add`, `pnpm add -g`: pm2, whose pm2-runtime the
+    command may start)."""
     os_image = ecosystem in OS_ECOSYSTEMS or ecosystem is None
     current = need.image.rsplit("/", 1)[-1].split(":")[0]
     found: list[RuntimeOverride] = []
@@ -118,7 +119,8 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
                                      code="MIG558"))
     if need.kind == "missing" and not os_image and root_is_final and (
             _from_installed_package(tool, installed, rules) or _from_global_npm(tool, global_npm)):
-        how = "with npm -g" if _from_global_npm(tool, global_npm) else "with the OS package manager"
+        how = "globally, with npm, yarn or pnpm" if _from_global_npm(tool, global_npm) else \
+            "with the OS package manager"
         found.append(replace(_single(options, f"`{tool}`, which the start command runs, comes from a package the stage "
                                      f"installs ({how}), and nothing can be installed into the distroless {current}: "
                                      "one stage on wolfi-base installs it, with the language"), code="MIG586"))
@@ -152,7 +154,8 @@ def _from_installed_package(program: str, installed: tuple[str, ...], rules: Rul
 
 
 def _from_global_npm(program: str, packages: tuple[str, ...]) -> bool:
-    """`npm install -g pm2` gives pm2 and pm2-runtime: a program named after a package the stage installs globally."""
+    """A global install of pm2 gives pm2 and pm2-runtime: a program named after a package the stage installs
+    globally."""
     names = {posixpath.basename(p) for p in packages}  # (@scope/name)
     return bool(program) and any(program == n or program.startswith(f"{n}-") for n in names)
 

@@ -22,6 +22,7 @@ from migrator.plan.edited_files import edited_files
 from migrator.plan.facts import (
     Command,
     absolute,
+    chain_facts,
     copies_into_directory,
     copy_landing,
     env_values,
@@ -50,6 +51,38 @@ def _installs_bash(run: Instruction) -> bool:
     return "bash" in run.raw and any("bash" in c.packages for c in run_package_commands(run))
 
 
+_SH_PATHS = frozenset({"/bin/sh", "/usr/bin/sh"})
+
+
+def sh_made_bash(stages: list[Stage], links_only: bool = False) -> str | None:
+    """`ln -sf /bin/bash /bin/sh` (Debian files that want bash for every `#!/bin/sh` script and RUN), or Debian's
+    own way, `dpkg-reconfigure dash` after debconf's `dash/sh boolean false` (unless `links_only`): the command
+    and its line when a RUN of the stages makes /bin/sh bash, else None."""
+    from migrator.parse.options import scan
+
+    runs = "\n".join(i.raw for s in stages for i in s.instructions if i.keyword == "RUN")
+    debconf = not links_only and _DASH_NOT_SH.search(runs) is not None
+    if not (re.search(r"\bln\b", runs) and "sh" in runs) and not debconf:
+        return None  # (the common case: no need to read the stages)
+    for stage in stages:
+        for command in read_facts(stage).run_commands():
+            words = command.words
+            program = posixpath.basename(words[0])
+            if program == "dpkg-reconfigure" and debconf and "dash" in words[1:]:
+                return f"`{' '.join(words)}` with debconf's dash/sh false (line {command.line})"
+            if program != "ln":
+                continue
+            scanned = scan(words[1:], "St", ("--suffix", "--target-directory"))
+            symbolic = scanned.has("-s", "--symbolic")
+            if symbolic and len(scanned.operands) == 2 and posixpath.basename(scanned.operands[0]) == "bash" \
+                    and posixpath.normpath(scanned.operands[1]) in _SH_PATHS:
+                return f"`{' '.join(words)}` (line {command.line})"
+    return None
+
+
+_DASH_NOT_SH = lazy_re(r"dash/sh\s+boolean\s+false")
+
+
 def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | None:
     """Why the stage's own RUN steps need bash, or None (bash is then not needed, or the stage installs it)."""
     chain = stage.chain()
@@ -59,6 +92,8 @@ def bash_reason(stage: Stage, source_shell: str, files: BuildContext) -> str | N
         argv = instruction.json_args() if instruction.keyword == "SHELL" else None
         if argv and posixpath.basename(argv[0]) == "bash":
             return f"SHELL {instruction.body.strip()} runs every RUN with bash (line {instruction.line})"
+    if (linked := sh_made_bash([stage], links_only=True)) is not None:
+        return f"{linked} makes /bin/sh bash, and the stage's RUN steps run with /bin/sh"
     copies = _with_run_copies(chain, _context_copies(chain) + _heredoc_copies(chain))
     written: dict[str, str] | None = None  # (read when a command runs a script: most stages run none)
     facts = read_facts(stage)
@@ -378,12 +413,7 @@ def _with_run_copies(chain: list[Stage], copies: list[tuple[str, str, bool]]) ->
         return copies
     from migrator.plan.placed_programs import placed_files
 
-    facts = None
-    for stage in chain:
-        inherited = facts
-        facts = read_facts(stage, inherited)
-        if inherited is not None:
-            facts.commands = inherited.commands + facts.commands
+    facts = chain_facts(chain)
     found = list(copies)
     for placement in placed_files(facts.commands, facts.env, facts.directories) if facts else []:
         if posixpath.basename(placement.command.words[0]) not in ("cp", "mv", "install"):

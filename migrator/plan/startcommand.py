@@ -189,3 +189,76 @@ def _first_program(words: list[str]) -> str | None:
 def interactive_shell(argv: tuple[str, ...] | list[str]) -> bool:
     """`bash`, `/bin/sh -l`: the command of a base image, not of an application."""
     return bool(argv) and is_shell(argv[0]) and all(word in ("-l", "-i", "--login") for word in argv[1:])
+
+
+# interpreters that run a file of the app given as an argument: (options whose value is the next word, options
+# after which no file is run: code given inline, a module, the built-in server, a version query)
+_PYTHON = lazy_re(r"^python[\d.]*$")
+_PHP = lazy_re(r"^php[\d.]*$")
+_PERL = lazy_re(r"^perl[\d.]*$")
+_NODE = frozenset({"node", "nodejs"})
+_SCRIPT_OPTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "python": (frozenset({"-W", "-X", "--check-hash-based-pycs"}),
+               frozenset({"-c", "-m", "-V", "--version", "-h", "--help", "-i"})),
+    "node": (frozenset({"-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions",
+                        "--env-file", "--title", "--input-type", "--inspect-port"}),
+             frozenset({"-e", "--eval", "-p", "--print", "-v", "--version", "-h", "--help", "-i", "--interactive",
+                        "--test", "--run", "-c", "--check"})),
+    "ruby": (frozenset(_RUBY_OPTIONS_WITH_VALUE), frozenset({"-e", "-S", "-v", "--version", "-h", "--help", "-c"})),
+    "php": (frozenset({"-c", "-d", "-z", "-t"}),
+            frozenset({"-S", "-r", "-a", "-v", "--version", "-h", "--help", "-i", "-m", "-l", "-B", "-R", "-F",
+                       "-E", "--ini"})),
+    "perl": (frozenset({"-I", "-M", "-m", "-x"}), frozenset({"-e", "-E", "-v", "-V", "-c", "-h"})),
+}
+
+
+def _interpreter_kind(program: str) -> str | None:
+    name = posixpath.basename(program)
+    if _PYTHON.match(name):
+        return "python"
+    if name in _NODE:
+        return "node"
+    if _RUBY.match(name):
+        return "ruby"
+    if _PHP.match(name):
+        return "php"
+    if _PERL.match(name):
+        return "perl"
+    return "java" if name == "java" else None
+
+
+def is_interpreter(program: str) -> bool:
+    """Whether `program` runs a file of the app given as its argument (python, node, ruby, php, perl, java)."""
+    return _interpreter_kind(program) is not None
+
+
+def interpreter_script(argv: tuple[str, ...] | list[str]) -> int | None:
+    """The index in `argv` (an interpreter and its arguments) of the file of the app it runs: `python -u
+    /srv/tool/main.py`, `node --require ./tracing.js server.js`, `ruby -Ilib app.rb`, `php artisan serve`,
+    `java -Xmx1g -jar /app/app.jar`. None when the command runs no file of the app (`python -m app`, `node -e
+    ...`, `php -S 0.0.0.0:80 -t public`) or is no interpreter."""
+    kind = _interpreter_kind(argv[0]) if argv else None
+    if kind is None:
+        return None
+    if kind == "java":
+        jar = next((i + 1 for i, word in enumerate(argv) if word == "-jar"), None)
+        return jar if jar is not None and jar < len(argv) else None
+    with_value, no_file = _SCRIPT_OPTIONS[kind]
+    index = 1
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            index += 1
+            break
+        if not word.startswith("-") or word == "-":
+            break
+        option = word.split("=", 1)[0]
+        if option in no_file or (kind == "php" and option == "-f" and "=" in word):
+            return None
+        if kind == "php" and option == "-f":
+            index += 1
+            break
+        index += 2 if option in with_value and "=" not in word else 1
+    if index >= len(argv) or argv[index] == "-" or "$" in argv[index]:
+        return None
+    return index

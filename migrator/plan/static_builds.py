@@ -57,7 +57,7 @@ def dynamic_builds(facts: StageFacts, source: ImageRef | None, stage: Stage | No
         for command in written:
             if not _asks_static(command, facts, ecosystem.get("static_if") or {}):
                 # (a build that sets the variable itself, `CGO_ENABLED=1`, wants it so: not overridden)
-                chosen = None if keep and _values_of(keep.split("=")[0], command, facts) else keep
+                chosen = None if keep and values_of(keep.split("=")[0], command, facts) else keep
                 found.append(DynamicBuild(command.line, " ".join(command.words[:2]), str(ecosystem.get("why", "")),
                                           chosen))
         for build in runner_builds:
@@ -84,7 +84,7 @@ def _runner_dynamic(build: RunnerBuild, facts: StageFacts, source: ImageRef | No
         return None
     if keep:
         name, _, value = keep.partition("=")
-        if _values_of(name, command, facts) or any(v != value and "$" not in v
+        if values_of(name, command, facts) or any(v != value and "$" not in v
                                                    for v in _text_values(build.text, name)):
             keep = None  # (the build sets the variable itself: it wants it so)
     written = " ".join(command.words[:2])
@@ -203,18 +203,22 @@ def _build_commands(facts: StageFacts, ecosystem: dict[str, Any]) -> list[Comman
 
 def _asks_static(command: Command, facts: StageFacts, static_if: dict[str, Any]) -> bool:
     from migrator.plan.ecosystems.base import option_value
+    from migrator.plan.rust_targets import missing_targets
 
+    missing = missing_targets(facts)  # (built for the builder's glibc target instead)
+    dropped = {(m.command.line, m.command.words) for m in missing}
+    unset = {m.variable for m in missing if (m.command.line, m.command.words) == (command.line, command.words)}
     for name, pattern in (static_if.get("env") or {}).items():
-        if any(glob_match(value, str(pattern)) for value in _values_of(name, command, facts)):
+        if name not in unset and any(glob_match(value, str(pattern)) for value in values_of(name, command, facts)):
             return True
     for option, pattern in (static_if.get("options") or {}).items():
         value = option_value(command.words, option)
-        if value is not None and glob_match(value, str(pattern)):
+        if value is not None and glob_match(value, str(pattern)) and (command.line, command.words) not in dropped:
             return True
     return any(glob_match(word, str(pattern)) for word in command.words for pattern in static_if.get("words") or [])
 
 
-def _values_of(name: str, command: Command, facts: StageFacts) -> list[str]:
+def values_of(name: str, command: Command, facts: StageFacts) -> list[str]:
     """The values `name` is given for the command: on the command, earlier in its RUN (`export X=0 &&`),
     `go env -w X=0` in any RUN of the stage up to it, by ENV or ARG."""
     values = [a.split("=", 1)[1] for a in command.assignments if a.startswith(name + "=")]

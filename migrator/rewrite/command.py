@@ -69,6 +69,9 @@ class StageKnowledge:
     # created -> whether the user got a group of its own name
     source_created: set[str] = field(default_factory=set)  # source image users the writer creates atop the stage
     stage_variables: set[str] = field(default_factory=set)  # names the stage's own ARG/ENV instructions set
+    # the ENV the source image set that no ARG/ENV of the stage (or those it is built FROM) sets again: its values
+    # are known when migrating (postgres:16's PG_MAJOR=16; rules, upstream `env` and `tag_env`)
+    source_env: dict[str, str] = field(default_factory=dict)
     late_accounts: dict[int, str] = field(default_factory=dict)  # ARG/ENV line -> source users created after it
     setup_scripts: set[str] = field(default_factory=set)  # files a repository set-up script was saved to
     served: dict[str, list[str]] = field(default_factory=dict)  # such a file -> what its repository serves
@@ -88,6 +91,9 @@ class StageKnowledge:
     # the original stage's source repository (`node`, `bitnami/php-fpm`; "" for scratch or another stage's output):
     # which source-image paths (dockerhub_paths) are its own; None: not known, all of them
     source_repository: str | None = None
+    # Rust --target values (as written, quotes removed) the builder has no standard library for -> the cargo target
+    # directory they are under (rules/static-builds.yaml `missing_targets`)
+    missing_targets: dict[str, str] = field(default_factory=dict)
     base_tools: list[str] = field(default_factory=list)  # packages for missing tools, put in the base apk add
     pins: dict[str, str] = field(default_factory=dict)  # Wolfi name -> the one of the stream the stage installs
     errexit: bool = False  # the stage's SHELL runs with -e

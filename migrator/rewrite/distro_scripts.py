@@ -95,6 +95,26 @@ def distro_script_findings(plan: FilePlan, stage_plan: StagePlan) -> list[Findin
     for program, line, source in stage_context_scripts(plan, stage_plan):
         found += _script_finding(plan, stage_plan, program, line, source, _FAMILIES[family], family)
     found += _full_image_headers(plan, stage_plan)
+    found += _distro_installers(stage_plan)
+    return found
+
+
+def _distro_installers(stage_plan: StagePlan) -> list[Finding]:
+    """MIG577 for each command of a language's tool that installs the source distribution's packages itself
+    (`playwright install --with-deps`: apt-get under the hood; rules/commands.yaml `distro_installers`)."""
+    from migrator.plan.facts import read_facts
+    from migrator.rules.data import builtin_data
+
+    rules = builtin_data("commands.yaml").get("distro_installers") or []
+    found: list[Finding] = []
+    for command in read_facts(stage_plan.stage).run_commands():
+        text = " ".join(command.words)
+        rule = next((r for r in rules if re.search(str(r["runs"]), text)), None)
+        if rule is not None:
+            shown = " ".join(command.words[:5]) + (" ..." if len(command.words) > 5 else "")
+            found.append(finding("MIG577", command.line, f"`{shown}` installs {rule['what']}: Wolfi has no "
+                                 "apt-get, so the step fails and the build stops here, and the Chainguard images "
+                                 f"have none of what it would install; {rule['instead']}"))
     return found
 
 

@@ -86,6 +86,11 @@ def newest_numbered(template: str) -> str | None:
     return found[-1] if found else None
 
 
+def numbered(template: str) -> tuple[str, ...]:
+    """Every Wolfi name that fits `template` (`php-8.{N}-swoole`), lowest number first."""
+    return _numbered(template)
+
+
 def _choice_note(targets: list[str]) -> str | None:
     """`fuse{N}` chose fuse3 while Wolfi also has fuse2: say so, the other may be the one meant."""
     for target in targets:

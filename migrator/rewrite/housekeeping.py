@@ -45,6 +45,11 @@ _SYSTEM_TOOLS = {
 
 def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     name = cmd.name
+    if name in ("ln", "rm", "unlink") and "/etc/" in " ".join(w.text for w in cmd.words):
+        from migrator.rewrite.package_layouts import dropped_links
+
+        if (dropped := dropped_links(cmd, ctx)) is not None:
+            return dropped
     if name == "rm":
         return _rm(cmd)
     if name in ("chown", "chgrp"):

@@ -41,11 +41,13 @@ _MOUNT_TARGET = lazy_re(r"--mount=(\S*)")
 def translate_layout(plan: FilePlan) -> list[Finding]:
     """Rewrite multiarch paths in the migrated stages, in place, and report Docker Hub-only paths."""
     from migrator.parse.dockerfile import parse_instruction
+    from migrator.rewrite.package_layouts import port_layouts
 
     findings: list[Finding] = []
     for stage_plan in plan.stages:
         if not stage_plan.migrated:
             continue
+        findings += port_layouts(plan, stage_plan)
         stage = stage_plan.stage
         for position, item in enumerate(stage.items):
             if not isinstance(item, Instruction):

@@ -51,9 +51,10 @@ def dotnet_roll_forward(plan: FilePlan, runtime_image: str) -> Finding | None:
 
 def dotnet_tool_roll_forward(plan: FilePlan) -> list[Finding]:
     """`ENV DOTNET_ROLL_FORWARD=Major` before a build stage's first pinned .NET tool (`dotnet tool install
-    dotnet-ef --version 8.0.0`, `dotnet tool restore` of a manifest): chosen to run on the source SDK's .NET
-    (8), it does not start on dotnet-sdk:latest-dev, which has only the newest. The finding's line is the
-    instruction the ENV goes before."""
+    dotnet-ef --version 8.0.0`, `dotnet tool restore` of a manifest), or first command that runs the project's
+    own code (`dotnet test`, `dotnet run`): chosen to run on the source SDK's .NET (8), it does not start on
+    dotnet-sdk:latest-dev, which has only the newest. The finding's line is the instruction the ENV goes
+    before."""
     from migrator.plan.facts import read_facts
     from migrator.plan.images import image_name
 
@@ -68,15 +69,28 @@ def dotnet_tool_roll_forward(plan: FilePlan) -> list[Finding]:
         if ref is None or pinned is None or pinned >= latest or not stage_plan.migrated or \
                 image_name(image) != "dotnet-sdk" or (stage_plan is plan.final and not stage_plan.split):
             continue
-        tools = [c for c in read_facts(stage_plan.stage).run_commands() if _pinned_tool(c.words)]
-        if tools:
-            tool = " ".join(tools[0].words)
-            found.append(finding("MIG554", tools[0].instruction.line, (
-                f"ENV {ROLL_FORWARD} before `{tool}`: {ref.familiar} had only .NET {pinned}, so the tool version "
-                f"it pins runs on .NET {pinned}; dotnet-sdk:latest-dev has only .NET {latest}, to which a tool does "
-                f"not roll forward by itself (\"You must install or update .NET\"); or pin a release of the tool "
-                f"for .NET {latest}")))
+        tools = [c for c in read_facts(stage_plan.stage).run_commands()
+                 if _pinned_tool(c.words) or _runs_the_project(c.words)]
+        if not tools:
+            continue
+        tool = " ".join(tools[0].words)
+        if _runs_the_project(tools[0].words):
+            why = (f"{ref.familiar} had only .NET {pinned}, so the project targets net{pinned}.0 (or older), and "
+                   f"`dotnet {tools[0].words[1]}` runs its code (the test host, the app) on that .NET; "
+                   f"dotnet-sdk:latest-dev has only .NET {latest}, to which it does not roll forward by itself "
+                   f"(\"You must install or update .NET\"): the build would fail there; or retarget the project "
+                   f"to net{latest}.0")
+        else:
+            why = (f"{ref.familiar} had only .NET {pinned}, so the tool version it pins runs on .NET {pinned}; "
+                   f"dotnet-sdk:latest-dev has only .NET {latest}, to which a tool does not roll forward by itself "
+                   f"(\"You must install or update .NET\"); or pin a release of the tool for .NET {latest}")
+        found.append(finding("MIG554", tools[0].instruction.line, f"ENV {ROLL_FORWARD} before `{tool}`: {why}"))
     return found
+
+
+def _runs_the_project(words: tuple[str, ...]) -> bool:
+    """`dotnet test`, `dotnet run`, `dotnet vstest`: the build runs the project's own code, on its target .NET."""
+    return len(words) > 1 and posixpath.basename(words[0]) == "dotnet" and words[1] in ("test", "run", "vstest")
 
 
 def _pinned_tool(words: tuple[str, ...]) -> bool:
@@ -116,14 +130,27 @@ def _self_contained(plan: FilePlan) -> bool:
     --self-contained` makes a bundle that carries its own runtime, beside an app that may not."""
     from migrator.plan.facts import read_facts
 
+    publishes = 0
     for stage in plan.staged.stages:
         for command in read_facts(stage).run_commands():
             if posixpath.basename(command.words[0]) != "dotnet" or command.words[1:2] != ("publish",):
                 continue
+            publishes += 1
             text = " ".join(command.words).lower()
             if re.search(r"--self-contained(?![ =]+false)|--sc\b|selfcontained=true", text):
                 return True
-    return False
+            if re.search(r"--self-contained[ =]+false|--no-self-contained|selfcontained=false", text):
+                return False  # (what the project file says does not count)
+    return bool(publishes) and _project_self_contained(plan)
+
+
+_PROJECT_SELF_CONTAINED = lazy_re(r"<SelfContained>\s*true\s*</SelfContained>", re.IGNORECASE)
+
+
+def _project_self_contained(plan: FilePlan) -> bool:
+    """A project file of the build context (or Directory.Build.props) publishes the app self-contained."""
+    names = (".csproj", ".fsproj", ".vbproj", "Directory.Build.props")
+    return any(_PROJECT_SELF_CONTAINED.search(plan.files.text(p, 1 << 20) or "") for p in plan.files.files_named(names))
 
 
 # --- JVM options ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from migrator.findings import finding
 from migrator.findings import packages as codes
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
+from migrator.parse.variables import expand_args
 from migrator.records import dataclass, field
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
@@ -547,6 +548,7 @@ class _Install:
         if value is None and self._package_list(token):
             self.kept += 1
             return
+        expanded = value is None and (value := self._source_env_value(token)) is not None
         if value is None:
             self.kept += 1
             if not self.remove and not self._wolfi_prefix(token.text):
@@ -568,8 +570,21 @@ class _Install:
             return
         self.kept += 1
         text = " ".join(fresh)
-        if fresh != [value]:  # an unchanged name keeps its quotes
+        if fresh != [value] or expanded:  # an unchanged name keeps its quotes
             self.out.replace[index] = text
+
+    def _source_env_value(self, token: Token) -> str | None:
+        """`postgresql-$PG_MAJOR-pgvector` on postgres:16: the name with the source image's ENV expanded
+        (postgresql-16-pgvector), when that is all its name reads; else None."""
+        known = self.ctx.stage.source_env
+        text = token.text[1:-1] if len(token.text) > 1 and token.text[0] == token.text[-1] == '"' else token.text
+        if not known or not re.fullmatch(r"[A-Za-z0-9._+:=<>~*${}-]+", text):
+            return None
+        name, equals, pin = text.partition("=")  # (a pin that reads a variable is dropped as any pin is)
+        if "$" not in name:
+            return None
+        expanded, missing = expand_args(name, known)
+        return None if missing or "$" in expanded else expanded + equals + pin
 
     def _names(self, spec: str, token: Token) -> list[str]:
         """The Wolfi names to install for `spec`, on the stream the stage is pinned to (StageKnowledge.pins)."""

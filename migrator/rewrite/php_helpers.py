@@ -70,12 +70,12 @@ def _extensions(cmd: Cmd) -> list[str] | None:
     return names
 
 
-def wolfi_extension(name: str, ctx: Context) -> tuple[str, ...] | None:
-    """The Wolfi packages of a PHP extension (empty: compiled into Wolfi's php), or None."""
-    from migrator.rewrite.equivalents import newest_numbered
+def wolfi_extension(name: str, ctx: Context, stream: str | None) -> tuple[str, ...] | None:
+    """The Wolfi packages of a PHP extension (empty: compiled into the image's PHP `stream`), or None. An extension
+    Wolfi builds only per stream (php-8.4-swoole) is the image's stream's build, else the newest."""
+    from migrator.rules.streams import in_stream
     from migrator.rules.wolfi import is_wolfi_name
 
-    stream = served_php(ctx)
     if stream is not None and stream in ctx.rules.runtime_libs.get("php_builtin", {}).get(name, ()):
         return ()
     known = ctx.rules.runtime_libs.get("php_extensions", {})
@@ -84,11 +84,20 @@ def wolfi_extension(name: str, ctx: Context) -> tuple[str, ...] | None:
     for candidate in (f"php-{name}", f"php-pecl-{name}"):
         if is_wolfi_name(candidate):
             return (candidate,)
+    builds = _stream_builds(name)
+    php = ctx.rules.languages.get("php")
+    own = [b for b in builds if stream is not None and php is not None and in_stream(b, stream, php)]
+    return ((own or builds)[-1],) if builds else None
+
+
+def _stream_builds(name: str) -> tuple[str, ...]:
+    """The per-stream packages of an extension with no generic name (php-8.2-swoole .. php-8.4-swoole)."""
+    from migrator.rewrite.equivalents import numbered
+
     for template in (f"php-8.{{N}}-{name}", f"php-8.{{N}}-pecl-{name}"):
-        newest = newest_numbered(template)
-        if newest:
-            return (newest,)
-    return None
+        if builds := numbered(template):
+            return builds
+    return ()
 
 
 def served_php(ctx: Context) -> str | None:
@@ -99,25 +108,34 @@ def served_php(ctx: Context) -> str | None:
     return stream if stream[:1].isdigit() else None
 
 
-def _off_stream(packages: list[str], stream: str | None) -> dict[str, tuple[str, ...]]:
-    """The virtual names (php-opcache) no package of the image's PHP stream provides -> the streams' packages
-    that do: apk would install another stream's module and PHP beside the image's."""
+def _off_stream(resolved: dict[str, tuple[str, ...] | None], stream: str | None, ctx: Context
+                ) -> dict[str, tuple[str, ...]]:
+    """The extensions whose packages are all PHP streams' own, none the image's stream's: a virtual name
+    (php-opcache) -> the packages that provide it, an extension built per stream only (swoole) -> its builds. apk
+    would install another stream's module and PHP beside the image's."""
+    from migrator.plan.versions import streams
+    from migrator.rules.streams import in_stream, of_a_stream, stream_builds
     from migrator.rules.wolfi import providers
 
-    if stream is None:
+    php = ctx.rules.languages.get("php")
+    if stream is None or php is None:
         return {}
+    shipped = streams(php.name)
     found: dict[str, tuple[str, ...]] = {}
-    for package in packages:
-        built = providers(package)
-        if built and all(p.startswith("php-") for p in built) and not any(
-                p.startswith(f"php-{stream}-") for p in built):
-            found[package] = built
+    for name, packages in resolved.items():
+        for package in packages or ():
+            if built := providers(package):
+                if all(of_a_stream(p, php, shipped) for p in built) and not stream_builds(package, stream, php):
+                    found[package] = built
+            elif of_a_stream(package, php, shipped) and not in_stream(package, stream, php):
+                found[name] = _stream_builds(name) or (package,)
     return found
 
 
 def _install(cmd: Cmd, ctx: Context) -> Outcome:
     names = _extensions(cmd)
-    resolved = {n: wolfi_extension(n, ctx) for n in names or []}
+    stream = served_php(ctx)
+    resolved = {n: wolfi_extension(n, ctx, stream) for n in names or []}
     missing = [n for n, packages in resolved.items() if packages is None]
     if names is None or missing or not names:
         what = ", ".join(missing) if missing else "the extensions (only known at build time)"
@@ -126,8 +144,7 @@ def _install(cmd: Cmd, ctx: Context) -> Outcome:
                    "package (`apk search php-`) or build it with phpize in the builder")
         return Outcome(fails=True, findings=[codes.DOCKERHUB_HELPER_LEFT.finding(cmd.line, message)])
     packages = list(dict.fromkeys(p for found in resolved.values() for p in found or ()))
-    stream = served_php(ctx)
-    if off := _off_stream(packages, stream):
+    if off := _off_stream(resolved, stream, ctx):
         listed = "; ".join(f"{virtual} is built only as {', '.join(built)}" for virtual, built in off.items())
         message = (f"`{_text(cmd)}` left as written: {listed}, not for the PHP {stream} "
                    f"{ctx.stage.image_name}:{ctx.stage.image_tag} serves, so `apk add` would bring another PHP "

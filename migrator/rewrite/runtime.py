@@ -18,11 +18,9 @@ from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.writable import made_data_directories
 from migrator.records import dataclass, field
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
-from migrator.rewrite.healthcheck import healthcheck_program, port_healthcheck, removal
 from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
-from migrator.rewrite.onbuild import runtime_trigger
 from migrator.rewrite.uncarried import SYSTEM_DIRECTORIES as _SYSTEM_DIRECTORIES
 from migrator.rewrite.uncarried import build_inputs, consumed, safe_written_files, touched_files, uncarried
 from migrator.rewrite.volumes import once_each
@@ -126,6 +124,8 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         wanted += [Copy(path, path, chown=path in owned) for path in made_directories(facts)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts) if not removed(c.source) and c.source != dropped
                    and not _source_image_only(c.source, facts, context.rules)]
+        roots = [root for root in script_roots(facts) if not removed(root)]  # (`python /srv/tool/main.py`)
+        wanted += [Copy(root, root, root_owned=root_owned_program(facts, root)) for root in roots]
     else:
         wanted += _copied_files_the_command_uses(facts)
         # what the original final stage received besides its build inputs (config, scripts, assets):
@@ -145,6 +145,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     # a file copied into /tmp that no command of the stage reads is the app's (`COPY defaults.json /tmp/config/`)
     app_files = {d for d in facts.copy_destinations if d.startswith(_TEMPORARY) and not consumed(d, facts, inputs)}
     app_files |= {d.source for d in data}  # (TORCH_HOME=/var/cache/torch: the app's data)
+    app_files |= set(script_roots(facts)) if plan.copy_app_dirs else set()  # (`COPY . /tmp/src`, run from there)
     resolved = {facts.workdir, *facts.directories, *facts.copy_destinations}
     kept: list[Copy] = []
     covered = _Directories()  # one look-up per copy: a stage with thousands of COPY lines stays linear
@@ -342,6 +343,74 @@ def _absolute_paths_the_command_runs(facts: StageFacts, healthcheck_only: bool =
                 continue
         found.append(Copy(path, path))
     return found
+
+
+def interpreter_scripts(facts: StageFacts) -> list[str]:
+    """The absolute paths of the app's files that an interpreter of ENTRYPOINT, CMD or HEALTHCHECK runs (`python
+    /srv/tool/main.py`, `node server.js` under WORKDIR /app, `sh -c "cd /srv && php artisan serve"`)."""
+    from migrator.plan.startcommand import interpreter_script, is_shell_c, unwrap
+
+    found: list[str] = []
+    argvs = _command_argvs(facts)
+    entrypoint, cmd = facts.entrypoint, facts.cmd
+    if entrypoint is not None and cmd is not None and entrypoint.json_args() and cmd.json_args() is not None:
+        argvs.append([*(entrypoint.json_args() or []), *(cmd.json_args() or [])])  # (`ENTRYPOINT ["python"]`)
+    for argv in argvs:
+        argv = argv[unwrap(argv).program_index:]
+        commands = [(argv, "")]
+        if is_shell_c(argv):
+            commands = _shell_commands(_shell_words(argv[2]))
+        for words, directory in commands:
+            index = interpreter_script(words)
+            if index is None:
+                continue
+            script = posixpath.join(directory, words[index]) if directory else words[index]
+            path = facts.resolve(script)
+            if path.startswith("/") and "$" not in path:
+                found.append(posixpath.normpath(path))
+    return list(dict.fromkeys(found))
+
+
+def _shell_commands(words: list[str]) -> list[tuple[list[str], str]]:
+    """The simple commands of a `sh -c` line, each with the directory a literal `cd` before it went to."""
+    commands: list[tuple[list[str], str]] = []
+    current: list[str] = []
+    directory = ""
+    for word in [*words, ";"]:
+        if word not in _COMMAND_STARTS:
+            current.append(word)
+            continue
+        if current[:1] == ["cd"] and len(current) == 2 and "$" not in current[1]:
+            directory = posixpath.join(directory, current[1])
+        elif current:
+            commands.append((current, directory))
+        current = []
+    return commands
+
+
+# directories no app is rooted in: a script there is the app's own file, copied by its name
+_NO_APP_ROOTS = _SYSTEM_DIRECTORIES | {"/", "/tmp", "/var/tmp", "/usr", "/root", "/run", "/var/run", "/var/cache"}
+
+
+def script_roots(facts: StageFacts) -> list[str]:
+    """The app directory of each file an interpreter of the start command runs: the directory the Dockerfile
+    put there, a COPY's destination (`COPY . /tmp/src` for `python /tmp/src/src/app.py`) or a directory a RUN
+    names (`git clone URL /srv/tool` for `python /srv/tool/main.py`), the topmost one above the script. The
+    script imports or requires the files beside it (its modules, templates, data), so the runtime needs the
+    whole tree, not the script alone. Nothing for a script whose directory the Dockerfile did not put there."""
+    roots: list[str] = []
+    made: _MadePaths | None = None
+    for script in interpreter_scripts(facts):
+        if script.startswith(_SYSTEM_PREFIXES):
+            continue
+        above = [d.rstrip("/") for d in facts.copy_destinations
+                 if d.rstrip("/") not in _NO_APP_ROOTS and script.startswith(d.rstrip("/") + "/")]
+        if not above:
+            made = made or _MadePaths(facts)
+            above = [d for d in made.named if d not in _NO_APP_ROOTS and script.startswith(d + "/")]
+        if above:
+            roots.append(min(above, key=len))  # (the app's top: `cd /srv/tool/src && make` is inside it)
+    return list(dict.fromkeys(roots))
 
 
 def _class_path_pieces(words: list[str]) -> list[str]:
@@ -647,7 +716,8 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         if keyword == "ENTRYPOINT" and (dropped := _image_script_dropped(written, instruction, context)) is not None:
             outcome.argv = written = dropped
         moved = _moved_programs(written, instruction.line, context)
-        ported = _ported_launcher(moved or written, context)
+        ported = None if _arguments_of_an_interpreter(instruction, context) else _ported_launcher(moved or written,
+                                                                                                  context)
         if ported is not None:
             context.findings.append(finding("MIG545", instruction.line, ported[1]))
             return [exec_form(keyword, ported[0], context.newline)]
@@ -660,20 +730,8 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
         if outcome.argv is None:
             return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
         return [exec_form(keyword, outcome.argv, context.newline)]
-    if keyword == "HEALTHCHECK" and healthcheck_needs_shell(instruction, tools, context.image.shell):
-        check = port_healthcheck(instruction, context.image, context.newline)
-        if check is not None:
-            context.findings.append(check[1])
-            return [check[0]]
-        context.findings.append(removal(instruction, context.image))
-        return []
-    if keyword == "HEALTHCHECK" and (why := _script_it_cannot_run(instruction, context)) is not None:
-        check = port_healthcheck(instruction, context.image, context.newline)  # (`["python", "/app/hc.py"]`)
-        context.findings.append(check[1] if check is not None else removal(instruction, context.image, why))
-        return [check[0]] if check is not None else []
-    if keyword == "HEALTHCHECK" and context.plan.moved:
-        raw = _moved_in_text(instruction.raw, instruction.line, context)
-        return [raw if raw.endswith("\n") else raw + context.newline]
+    if keyword in ("HEALTHCHECK", "ONBUILD"):  # (their modules are imported for the files that have them)
+        return _check_or_trigger(instruction, tools, context)
     if keyword == "USER":
         return [_runtime_user(instruction, context)]
     if keyword == "EXPOSE":
@@ -686,15 +744,50 @@ def finalize_instruction(instruction: Instruction, context: RuntimeContext) -> l
     if keyword == "MAINTAINER" and (label := modernized(instruction)) is not None:
         context.findings.append(label[1])
         return [label[0] if label[0].endswith("\n") else label[0] + context.newline]
-    if keyword == "ONBUILD":  # image metadata: images built FROM this one run it
-        lines, found = runtime_trigger(instruction, context.image, context.newline, context.facts.env.get("PATH"),
-                                       context.uid)
-        context.findings += found
-        return lines
     if keyword == "SHELL":
         context.findings.append(finding("MIG525", instruction.line, "SHELL dropped from the runtime stage"))
         return []
     return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
+
+
+def _check_or_trigger(instruction: Instruction, tools: set[str], context: RuntimeContext) -> list[str]:
+    """A HEALTHCHECK the runtime can run, or none (a finding says why); an ONBUILD trigger for the runtime."""
+    from migrator.rewrite.healthcheck import port_healthcheck, removal
+    from migrator.rewrite.onbuild import runtime_trigger
+
+    if instruction.keyword == "ONBUILD":  # image metadata: images built FROM this one run it
+        lines, found = runtime_trigger(instruction, context.image, context.newline, context.facts.env.get("PATH"),
+                                       context.uid)
+        context.findings += found
+        return lines
+    if healthcheck_needs_shell(instruction, tools, context.image.shell):
+        check = port_healthcheck(instruction, context.image, context.newline)
+        if check is not None:
+            context.findings.append(check[1])
+            return [check[0]]
+        context.findings.append(removal(instruction, context.image))
+        return []
+    if (why := _script_it_cannot_run(instruction, context)) is not None:
+        check = port_healthcheck(instruction, context.image, context.newline)  # (`["python", "/app/hc.py"]`)
+        context.findings.append(check[1] if check is not None else removal(instruction, context.image, why))
+        return [check[0]] if check is not None else []
+    if context.plan.moved:
+        raw = _moved_in_text(instruction.raw, instruction.line, context)
+        return [raw if raw.endswith("\n") else raw + context.newline]
+    return [instruction.raw if instruction.raw.endswith("\n") else instruction.raw + context.newline]
+
+
+def _arguments_of_an_interpreter(instruction: Instruction, context: RuntimeContext) -> bool:
+    """A CMD that gives its words to an interpreter the ENTRYPOINT starts (`ENTRYPOINT ["python"]` + `CMD
+    ["/app/main.py"]`): the script is the interpreter's argument, not a program to start through one."""
+    from migrator.plan.startcommand import is_interpreter, unwrap
+
+    entrypoint = context.facts.entrypoint
+    argv = entrypoint.json_args() if instruction.keyword == "CMD" and entrypoint is not None else None
+    if not argv:
+        return False
+    head = unwrap(argv).program_index
+    return head < len(argv) and is_interpreter(argv[head])
 
 
 def _image_script_path(context: RuntimeContext) -> str | None:
@@ -726,6 +819,7 @@ def _script_it_cannot_run(instruction: Instruction, context: RuntimeContext) -> 
     """Why the runtime cannot run the script a HEALTHCHECK starts by its name or path (`HEALTHCHECK CMD
     ["healthcheck"]` of a build-context `#!/bin/sh` script), read as the start command's program is
     (validate.startable.why_unrunnable)."""
+    from migrator.rewrite.healthcheck import healthcheck_program
     from migrator.validate.startable import why_unrunnable
 
     program = healthcheck_program(instruction)

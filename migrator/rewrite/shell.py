@@ -581,10 +581,18 @@ class _Rewriter:
                                 served_by(url), piped=True)
 
     def _translate(self, cmd: Cmd) -> Outcome | None:
-        from migrator.rewrite import bundler_flags, housekeeping, packages, php_helpers, s2i_scripts, users
+        from migrator.rewrite import (
+            bundler_flags,
+            housekeeping,
+            packages,
+            php_helpers,
+            rust_targets,
+            s2i_scripts,
+            users,
+        )
 
         for translate in (packages.translate, users.translate, php_helpers.translate, bundler_flags.translate,
-                          housekeeping.translate, s2i_scripts.translate):
+                          rust_targets.translate, housekeeping.translate, s2i_scripts.translate):
             outcome: Outcome | None = translate(cmd, self.ctx)
             if outcome is not None:
                 return outcome

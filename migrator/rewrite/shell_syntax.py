@@ -274,9 +274,14 @@ def _parsed_cleanly(script: str, first_line: int) -> Source | None:
 
 def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
     """Every simple command anywhere in the script, in order; [] when it cannot be parsed."""
+    return list(_simple_commands(script, first_line))
+
+
+@lru_cache(maxsize=64)  # (a migration asks a score of times about the same few scripts: each reader of a stage)
+def _simple_commands(script: str, first_line: int) -> tuple[SimpleCommand, ...]:
     src = _parsed_cleanly(script, first_line)
     if src is None:
-        return []
+        return ()
     found: list[SimpleCommand] = []
     for node in walk(src.root):
         if node.type != "command":
@@ -288,7 +293,7 @@ def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
         found.append(SimpleCommand(tuple(_word_text(src, w) for w in words), start, src.end(node), src.line(start),
                                    tuple(_assignment_text(src, a) for a in assignments),
                                    _brace_expanded(src, words) if "{" in src.slice(node) else None))
-    return found
+    return tuple(found)
 
 
 def _brace_expanded(src: Source, words: list[Node]) -> tuple[str, ...] | None:

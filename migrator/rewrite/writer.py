@@ -25,6 +25,7 @@ from migrator.rewrite.commands import CommandOutcome, exec_form
 from migrator.rewrite.copied_trees import CopiedTree, tree_may_have
 from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts, translate_heredoc_scripts
 from migrator.rewrite.dockerhub_homes import dockerhub_homes, env_line, home_env, source_env_read
+from migrator.rewrite.dotnet_rids import glibc_runtime_identifiers
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.interpreters import rename_interpreters
@@ -34,7 +35,6 @@ from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, dotnet_to
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
 from migrator.rewrite.nginx_listen import rewrite_listen_80
-from migrator.rewrite.onbuild import foreign_package_manager
 from migrator.rewrite.package_accounts import is_package_reason, package_accounts
 from migrator.rewrite.python_layout import port_site_packages
 from migrator.rewrite.removed_files import carry_removals
@@ -49,6 +49,7 @@ from migrator.rewrite.runtime import (
     needs_chown,
     runtime_copies,
 )
+from migrator.rewrite.rust_targets import target_variables
 from migrator.rewrite.source_accounts import (
     missing_user,
     rewrite_ids,
@@ -56,6 +57,7 @@ from migrator.rewrite.source_accounts import (
     stage_variables,
     variables_set_before,
 )
+from migrator.rewrite.user_home import home_before_user
 from migrator.rewrite.users import folded_adduser
 from migrator.rewrite.uv_python import use_image_python
 from migrator.rewrite.workdir import default_workdir
@@ -82,6 +84,13 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
     out.findings += translate_layout(plan) + rename_interpreters(plan) + use_image_python(plan) + version_drift(plan)
+    for stage_plan in plan.stages:
+        stage_plan.rust_targets = _missing_rust_targets(plan, stage_plan) if stage_plan.migrated else {}
+    for stage_plan in plan.stages:  # (`rustup target add` in the stage a build stage is built FROM)
+        for parent in stage_plan.stage.chain()[:-1]:
+            plan.stages[parent.index].rust_targets = {**stage_plan.rust_targets,
+                                                      **plan.stages[parent.index].rust_targets}
+    out.findings += glibc_runtime_identifiers(plan) + target_variables(plan)
     out.findings += port_site_packages(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
@@ -182,7 +191,16 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     """What a stage does, with what it inherits from the stages it is built FROM: working directory
     (from the original image's default, when `rules` are given), environment, user, commands, copies,
     and the ENTRYPOINT and CMD in force. `image`: the Chainguard image the stage now runs on, whose
-    environment its variables are read with (`WORKDIR $JAVA_HOME/app` on jre is under /usr/lib/jvm)."""
+    environment its variables are read with (`WORKDIR $JAVA_HOME/app` on jre is under /usr/lib/jvm). Read once
+    per migration (facts_memo)."""
+    from migrator.plan.facts_memo import remembered
+
+    return remembered(stage.chain(), ("with parents", image, *(global_args or {}).items()),
+                      lambda: _facts_with_parents(stage, rules, global_args, image), kept=(rules,))
+
+
+def _facts_with_parents(stage: Stage, rules: RuleSet | None, global_args: dict[str, str | None] | None,
+                        image: str | None) -> StageFacts:
     from migrator.plan.startcommand import effective_command
 
     chain = stage.chain()  # the root first: each stage reads on from what its parent left
@@ -524,7 +542,10 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
     stage = plan.staged.stage_by_reference(source, before=stage_plan.stage.index) if source else None
     if stage is None or not isinstance(item, Instruction):
         return item
-    words = item.json_args() or split_words(item.body)
+    try:
+        words = item.json_args() or split_words(item.body)
+    except ValueError:  # (an unclosed quote: the COPY is left as written, as its other readers leave it)
+        return item
     if len(words) != 2:
         return item
     homes = replaced_homes(facts_with_parents(stage_plan.stage), root_reason(stage_plan.stage))
@@ -608,6 +629,10 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings.append(placed[1])
             installed += placed[2]
             needs_root = True
+        if item.keyword == "USER" and (home := home_before_user(plan, stage_plan, item, user, newline)):
+            text.append(home[0])  # (before the USER line, while the user before it is in force)
+            out.findings.append(home[1])
+            needs_root = True
         if item.keyword == "USER":
             user = _non_root(item.body.strip())
         if item.keyword == "RUN" and user is not None and (placed := _tools_as_root(item, knowledge, user, newline)):
@@ -641,6 +666,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings += script[1].findings
             out.packages.setdefault(stage_plan.stage.index, []).extend(_heredoc_installs(script[0], item))
         elif item.keyword == "ONBUILD":
+            from migrator.rewrite.onbuild import foreign_package_manager
+
             if not (stage_plan is plan.final and stage_plan.split):  # (split: the runtime's copy is judged)
                 out.findings.append(finding("MIG102", item.line))
                 out.findings += [f for f in [foreign_package_manager(item)] if f is not None]
@@ -812,6 +839,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     probe = StageKnowledge(probing=True, variables=package_list_defaults(items), pins=dict(stage_plan.package_pins))
     probe.stage_variables = stage_variables([i for i in items if isinstance(i, Instruction)])
     probe.source_users = set(upstream_users(plan, stage_plan).values())  # (usermod of one is folded)
+    probe.source_env = _source_env(plan, stage_plan)
     for item in items:
         if isinstance(item, Instruction) and item.keyword == "RUN":
             translate_run(item, stage_plan.family, plan.rules, probe)
@@ -833,7 +861,9 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.source_repository = root_ref.short_name if root_ref is not None else ""
     knowledge.unresolved = probe.unresolved
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
+    knowledge.source_env = probe.source_env
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
+    knowledge.missing_targets = stage_plan.rust_targets
     knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)
     knowledge.tree_may_have = functools.partial(tree_may_have, plan, stage_plan.stage)
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
@@ -849,6 +879,29 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge
+
+
+def _source_env(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
+    """StageKnowledge.source_env: the source image's ENV that no ARG or ENV of the stage's chain sets again."""
+    ref = plan.root_of(stage_plan).stage.ref
+    if ref is None:
+        return {}
+    known = plan.rules.upstream_defaults(ref.short_name, ref.tag).env_for(ref.tag)
+    if known:
+        own = stage_variables([i for s in stage_plan.stage.chain() for i in s.instructions])
+        known = {name: value for name, value in known.items() if name not in own}
+    return known
+
+
+def _missing_rust_targets(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
+    """The stage's cargo --target values its builder has no standard library for -> their target directory."""
+    from migrator.plan.rust_targets import missing_targets
+
+    if not any(i.keyword == "RUN" and "cargo" in i.logical for i in stage_plan.stage.instructions):
+        return {}
+    facts = stage_facts(plan, stage_plan)
+    directory = facts.env.get("CARGO_TARGET_DIR") or "target"
+    return {m.target: directory for m in missing_targets(facts)}
 
 
 def _pin_base_packages(out: Written, at: int, packages: tuple[str, ...], pins: dict[str, str], newline: str) -> None:

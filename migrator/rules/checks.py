@@ -8,6 +8,8 @@ not a typo. Errors are one line naming the file, the entry and the rule broken.
 
 from __future__ import annotations
 
+import re
+
 from migrator.model import MigratorError
 from migrator.parse.imageref import _COMPONENT, _TAG, PACKAGE_NAME
 from migrator.regex import lazy as lazy_re
@@ -225,6 +227,22 @@ def env(values: Any, where: str) -> tuple[tuple[str, str], ...]:
         if isinstance(value, bool) or not isinstance(value, (str, int)) or not _ENV_VALUE.match(str(value)):
             raise _fail(f"{where} {name}", value, "a value without spaces, quotes or backslashes")
         result.append((name, str(value)))
+    return tuple(result)
+
+
+def tag_env(values: Any, where: str) -> tuple[tuple[str, str], ...]:
+    """NAME: regex pairs: the variable is the regex's one group, matched at the start of the image's tag."""
+    result = []
+    for name, value in mapping(values, where, "NAME: regex").items():
+        if not isinstance(name, str) or not _ENV_NAME.match(name):
+            raise _fail(f"{where} name", name, "a variable name ([A-Za-z_][A-Za-z0-9_]*)")
+        try:
+            groups = re.compile(value).groups if isinstance(value, str) else 0
+        except re.error:
+            groups = 0
+        if groups != 1:
+            raise _fail(f"{where} {name}", value, "a regular expression with one group")
+        result.append((name, value))
     return tuple(result)
 
 

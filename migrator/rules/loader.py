@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 from pathlib import Path
 
 from migrator.model import MigratorError
@@ -40,6 +41,7 @@ class ImageRule:
     notes: str | None = None
     origin: str = ""  # "file:line" the rule came from, for messages
     shell: str | None = None  # the shell the SOURCE image ships (bash | sh | none); None: from the family
+    version: str | None = None  # regular expression whose first group in the tag is `{version}`; None: its start
 
     def applies_to(self, repository: str, tag: str | None) -> bool:
         if not glob_match(repository, self.match):
@@ -140,7 +142,14 @@ class RuleSet:
         return reference.rsplit("/", 1)[-1].split("@")[0].partition(":")[0] in self.chainguard
 
     def image_model(self, reference: str) -> ChainguardImage:
-        """The model of a Chainguard image reference: `.../php:latest-fpm-dev` is php's fpm tag, -dev variant."""
+        """The model of a Chainguard image reference: `.../php:latest-fpm-dev` is php's fpm tag, -dev variant. Made
+        once per reference (a migration asks a score of times; the models are frozen)."""
+        made: dict[str, ChainguardImage] = self.__dict__.setdefault("_image_models", {})
+        if reference not in made:
+            made[reference] = self._image_model(reference)
+        return made[reference]
+
+    def _image_model(self, reference: str) -> ChainguardImage:
         last = reference.rsplit("/", 1)[-1].split("@")[0]
         name, _, tag = last.partition(":")
         model = self.image_facts(name)
@@ -219,11 +228,14 @@ class UpstreamDefaults:
     cmd: tuple[str, ...] = ()
     entrypoint_passes_commands: bool = False  # docker-entrypoint.sh-style: runs CMD when it is a command
     env: tuple[tuple[str, str], ...] = ()  # the ENV the image sets that a stage may read (golang's GOPATH=/go)
+    # the ENV the image sets to a part of its tag: NAME, and the regex whose group is the value (postgres's PG_MAJOR)
+    tag_env: tuple[tuple[str, str], ...] = ()
     servers: tuple[str, ...] = ()  # other names of the server program `cmd` starts (mariadb's mariadbd: mysqld)
     # the WORKDIR is the server's own directory (httpd's /usr/local/apache2, tomcat's /usr/local/tomcat, redis's
     # /data), not an app directory: a stage adds files to it, and only those are the app's
     server_workdir: bool = False
     user: str | None = None  # the USER the image runs as when it is not root (Red Hat's s2i images: 1001)
+    home: str | None = None  # that user's HOME in the image (s2i: /opt/app-root/src), where its tools keep caches
     # the ENV the image sets that changes how the app runs, not only what a stage reads (the -alpine .NET images'
     # DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true): written into the migrated final stage unless it sets it itself
     runtime_env: tuple[tuple[str, str], ...] = ()
@@ -234,7 +246,16 @@ class UpstreamDefaults:
     # started the app, and a migration without a command cannot
     starts_app: bool = False
 
+    def env_for(self, tag: str | None) -> dict[str, str]:
+        """The ENV the image of this tag sets, as far as the rules know it (PG_MAJOR=16 for postgres:16)."""
+        known = dict(self.env)
+        for name, regex in self.tag_env:
+            if tag is not None and (found := re.match(regex, tag)):
+                known[name] = found.group(1)
+        return known
 
+
+@cache  # (a run asks a dozen times, and each resolve() reads links)
 def builtin_rules_dir() -> Path:
     here = Path(__file__).resolve().parent.parent
     for candidate in (here / "_rules", here.parent / "rules"):
@@ -398,7 +419,7 @@ def _annotate_lines(path: Path, data: dict[str, Any]) -> None:
 # --- validating and merging ------------------------------------------------------------------
 
 _IMAGE_KEYS = {"match", "tags", "ecosystem", "builder", "runtime", "family", "unsupported", "notes", "shell",
-               "__line__"}
+               "version", "__line__"}
 SOURCE_SHELLS = ("bash", "sh", "none")
 
 
@@ -528,8 +549,8 @@ def _dockerhub_images(path: str, value: dict[str, Any], origin: str) -> tuple[tu
     return checks.patterns(value.get("images"), f"{where}: images"), families
 
 
-_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "servers",
-                  "server_workdir", "user", "runtime_env", "entrypoint_execs", "starts_app"}
+_UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "tag_env",
+                  "servers", "server_workdir", "user", "runtime_env", "entrypoint_execs", "starts_app", "home"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -550,9 +571,11 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         entrypoint_passes_commands=checks.boolean(raw.get("entrypoint_passes_commands"),
                                                   f"{where}: entrypoint_passes_commands", False),
         env=checks.env(raw.get("env"), f"{where}: env") if raw.get("env") is not None else (),
+        tag_env=checks.tag_env(raw.get("tag_env"), f"{where}: tag_env"),
         servers=tuple(checks.words(raw.get("servers"), f"{where}: servers")),
         server_workdir=checks.boolean(raw.get("server_workdir"), f"{where}: server_workdir", False),
         user=str(raw["user"]) if raw.get("user") is not None else None,
+        home=checks.directory(raw["home"], f"{where}: home") if raw.get("home") is not None else None,
         runtime_env=checks.env(raw.get("runtime_env"), f"{where}: runtime_env")
         if raw.get("runtime_env") is not None else (),
         entrypoint_execs=str(raw["entrypoint_execs"]) if raw.get("entrypoint_execs") is not None else None,
@@ -637,6 +660,8 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
     for key in ("unsupported", "notes"):
         if raw.get(key) is not None:
             checks.message(raw[key], f"{where}: '{key}'")
+    if raw.get("version") is not None:
+        _version_pattern(raw["version"], f"{where}: 'version'")
     return ImageRule(
         match=raw["match"],
         tags=tags,
@@ -648,7 +673,18 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
         notes=raw.get("notes"),
         origin=where,
         shell=raw.get("shell"),
+        version=raw.get("version"),
     )
+
+
+def _version_pattern(value: Any, where: str) -> None:
+    """A rule's `version`: a regular expression with a group, the version."""
+    try:
+        groups = re.compile(value).groups if isinstance(value, str) else 0
+    except re.error as exc:
+        raise MigratorError(f"{where}: not a regular expression ({exc})") from None
+    if groups < 1:
+        raise MigratorError(f"{where}: needs a regular expression with a group (the version), got {value!r}")
 
 
 def _package_mapping(name: str, value: Any, origin: str) -> PackageMapping:

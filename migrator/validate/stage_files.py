@@ -8,7 +8,6 @@ Dockerfile writes, a build's output, an image's file).
 
 from __future__ import annotations
 
-import copy
 import posixpath
 import re
 
@@ -18,7 +17,7 @@ from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.startcommand import (
     looks_like_script,
 )
-from migrator.records import dataclass, field
+from migrator.records import dataclass, field, replace
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import RuleSet
@@ -41,6 +40,9 @@ class Context:
     files: BuildContext = field(default_factory=lambda: BuildContext(None))
     # stage name (lower case) -> (repository, family) of the image the ORIGINAL stage was built on; absent: unknown
     sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the RUN of the ORIGINAL final stage (or a stage it is built FROM) that made /bin/sh a link to bash (`ln -sf
+    # /bin/bash /bin/sh`, line 2): its `#!/bin/sh` scripts ran with bash; None: /bin/sh was the image's
+    sh_is_bash: str | None = None
     views: dict[int, StageView] = field(default_factory=dict)
     written: dict[int, dict[str, str]] = field(default_factory=dict)
     copied: dict[int, dict[str, str]] = field(default_factory=dict)
@@ -254,7 +256,7 @@ def _tree_has(placed: Placed, path: str, context: Context, depth: int, by_name: 
     if posixpath.basename(posixpath.dirname(source_path)) != "bin" or not INSTALLERS.search(view.evidence):
         return False
     if (_made_elsewhere(view, context, source_path) or _pip_installed_elsewhere(view, source_path)
-            or _below_a_prefix_bin(view, source_path)):
+            or _below_a_prefix_bin(view, source_path) or _installed_only_into_other_trees(view, source_path)):
         return False  # (`printf ... > /usr/local/bin/start`: the stage's `start` is that file)
     # a guess: the copied bin/ of an install tree (/opt/venv/bin, /usr/local/bundle/bin) holds what its installer
     # wrote, but not a program an OS package of the stage installs (apt nodejs's node is in /usr/bin)
@@ -317,6 +319,35 @@ def _below_a_prefix_bin(view: StageView, path: str) -> bool:
                for stage in view.chain for prefix in pip_prefixes(read_facts(stage)))
 
 
+def _installed_only_into_other_trees(view: StageView, path: str) -> bool:
+    """Whether every install of the stage that may write the program at `path` is a `pip install --prefix=P` (or
+    `--target`) of another tree than the one whose bin/ `path` is in: the program is in P/bin, and the virtualenv's
+    bin/ (/opt/venv/bin) does not have it. (A pip install of named packages that are not the program's, such as
+    `pip install --upgrade pip`, writes other programs.)"""
+    from migrator.plan.copy_commands import moved_into
+    from migrator.plan.ecosystems.python import is_pip_install, pip_install_tree
+    from migrator.plan.ecosystems.python_scripts import pip_scripts
+    from migrator.plan.facts import read_facts
+
+    tree, name = posixpath.dirname(posixpath.dirname(path)), posixpath.basename(path)
+    trees: list[str] = []
+    for stage in view.chain:
+        facts = read_facts(stage)
+        if (moved := moved_into(facts, tree)) is not None:
+            trees.append(posixpath.normpath(moved[0]))  # (`mv /install/* /usr/local/`: /install's bin/ is there)
+            tree = trees[-1]
+        for command in facts.run_commands():
+            if not INSTALLERS.search(" ".join(command.words)):
+                continue
+            if (written := pip_install_tree(command, facts)) is not None:
+                trees.append(posixpath.normpath(written))
+                continue
+            scripts = pip_scripts(_only(facts, command)) if is_pip_install(command) else None
+            if scripts is None or scripts.unread_line is not None or scripts.named(name):
+                return False
+    return bool(trees) and tree not in trees
+
+
 def _user_base(facts: StageFacts) -> str | None:
     """Where `pip install --user` writes: PYTHONUSERBASE, else ~/.local of the user in force (/root/.local)."""
     base = facts.env.get("PYTHONUSERBASE")
@@ -326,9 +357,7 @@ def _user_base(facts: StageFacts) -> str | None:
 
 def _only(facts: StageFacts, command: Command) -> StageFacts:
     """The facts of a stage that ran this one command."""
-    one = copy.copy(facts)
-    one.commands = [command]
-    return one
+    return replace(facts, commands=[command])
 
 
 def _uv_project_venv(command: Command) -> str | None:
@@ -597,15 +626,9 @@ def _run_copy_source(view: StageView, context: Context, path: str) -> str | None
 
 def _chain_facts(view: StageView) -> StageFacts | None:
     """The facts of the view's stage chain, with the commands of every stage in it."""
-    from migrator.plan.facts import read_facts
+    from migrator.plan.facts import chain_facts
 
-    facts = None
-    for stage in view.chain:
-        inherited = facts
-        facts = read_facts(stage, inherited)
-        if inherited is not None:
-            facts.commands = inherited.commands + facts.commands
-    return facts
+    return chain_facts(view.chain)
 
 
 def _run_copies(view: StageView) -> dict[str, str]:

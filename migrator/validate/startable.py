@@ -16,7 +16,6 @@ in the model) or `broken`; problems are (code, output line, message) for the cal
 
 from __future__ import annotations
 
-import copy
 import posixpath
 import re
 
@@ -29,12 +28,13 @@ from migrator.plan.startcommand import (
     effective_command,
     inner_program,
     interactive_shell,
+    interpreter_script,
     is_shell,
     is_shell_c,
     looks_like_script,
     unwrap,
 )
-from migrator.records import dataclass
+from migrator.records import dataclass, replace
 from migrator.regex import glob_root
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage, RuleSet
@@ -95,15 +95,19 @@ class Problem:
 
 def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_command: bool = True,
                 source_shell: str | None = None, files: BuildContext | None = None,
-                sources: dict[str, tuple[str, str]] | None = None) -> tuple[RuntimeReport | None, list[Problem]]:
+                sources: dict[str, tuple[str, str]] | None = None, sh_is_bash: str | None = None
+                ) -> tuple[RuntimeReport | None, list[Problem]]:
     """`source_shell`: the shell the ORIGINAL final stage's image shipped (bash | sh | none; None: unknown).
     A start script this tool cannot read needs bash when its image had bash. `files`: the build context on
     disk, whose files say what they are (a binary, a bash or sh script). `sources`: stage name -> (repository,
-    family) of the original stage's image, whose Docker Hub paths are its own (none: every such path counts)."""
+    family) of the original stage's image, whose Docker Hub paths are its own (none: every such path counts).
+    `sh_is_bash`: the original final stage made /bin/sh bash (plan.scripts.sh_made_bash): its `#!/bin/sh` scripts
+    need bash as /bin/sh."""
     staged = split_stages(doc)
     if not staged.stages:
         return None, []
-    context = Context(staged, rules, registry, source_shell, files or BuildContext(None), sources or {})
+    context = Context(staged, rules, registry, source_shell, files or BuildContext(None), sources or {},
+                      sh_is_bash=sh_is_bash)
     problems = _copy_source_problems(context)
     final = staged.stages[-1]
     view = context.view(final)
@@ -355,18 +359,29 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if misuse:
         need = "sdk" if misuse.startswith("`dotnet ") else "arguments"
         return RuntimeReport(image, argv, "broken", misuse, program=program, need=need)
+    if not single and (lost := _script_missing(rest, view, context)):
+        return RuntimeReport(image, argv, "broken", lost, program=program, need="script")
     # (a file written with unknown text counts as a script by its name only: `curl URL > /usr/local/bin/app`)
     bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind, named and origin == "unread")
     if bash is None and inner and is_shell_c(rest):
         bash = _inner_needs_bash(view, context, inner)
+    if bash is None and context.sh_is_bash and posixpath.basename(program) == "sh" and not is_shell_c(rest) \
+            and rest[1:2] and not rest[1].startswith("-"):
+        bash = f"`sh {rest[1]}` ran the script with bash: the original {_SH_WAS_BASH}: {context.sh_is_bash}"
     if bash is None and needs_shell:
         bash = _runs_bash(view, context, rest)
     has_bash = model.has_program("bash") or "bash" in view.packages
     why = shell_kept_reason(program, rest, view, unknown, bash is not None and has_bash)
     if bash and not has_bash:
+        install = "`apk add bash` and `ln -sf /bin/bash /bin/sh`" if _SH_WAS_BASH in bash else "`apk add bash`"
         why = f"{bash}, and {short_image(image)} has none (busybox sh only)" + (
-            ": `apk add bash` in the stage" if single else
+            f": {install} in the stage" if single else
             ": use a runtime that can install it (wolfi-base), or check that the script runs with sh")
+        return RuntimeReport(image, argv, "single-stage" if single else "shell-kept", why, program=program,
+                             need="bash")
+    if bash and _SH_WAS_BASH in bash and _sh_not_bash(view):
+        why = (f"{bash}, and {short_image(image)}'s /bin/sh is busybox sh: make it bash in the stage (`RUN ln -sf "
+               "/bin/bash /bin/sh`), or start the script with bash")
         return RuntimeReport(image, argv, "single-stage" if single else "shell-kept", why, program=program,
                              need="bash")
     if single:
@@ -379,6 +394,59 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     if needs_shell:
         return RuntimeReport(image, argv, "shell-kept", why, program=program)
     return RuntimeReport(image, argv, "ok", f"`{program}` found ({where_found(located)})", program=program)
+
+
+_NODE_EXTENSIONS = ("", ".js", ".mjs", ".cjs", "/index.js")  # (`node dist/main` runs dist/main.js)
+
+
+def _script_missing(argv: tuple[str, ...], view: StageView, context: Context) -> str | None:
+    """Why the interpreter the command starts finds no file of the app to run: `python /tmp/src/src/app.py` when
+    nothing copies /tmp/src into the stage. The interpreter is there, the app is not ("can't open file")."""
+    index = interpreter_script(argv)
+    if index is None or view.model is None or not view.model.known:
+        return None
+    script = argv[index]
+    path = posixpath.normpath(absolute(script, view.workdir, view.env))
+    if "$" in path or path.startswith(_IMAGE_TREES) or path.rstrip("/") == view.workdir.rstrip("/"):
+        return None
+    if not _put_there_by_a_stage(path, context):
+        return None  # (no stage makes it: a file given at run time, a bind mount of the sources, as the original)
+    node = posixpath.basename(argv[0]) in ("node", "nodejs") and "." not in posixpath.basename(path)
+    maybe, unread = len(context.maybe), len(context.unread)
+    found = any(locate(view, context, path + end) is not None for end in (_NODE_EXTENSIONS if node else ("",)))
+    unsure = len(context.maybe) > maybe or len(context.unread) > unread
+    del context.maybe[maybe:], context.unread[unread:]
+    if found or unsure:
+        return None
+    return (f"`{posixpath.basename(argv[0])}` is in {short_image(view.image)}, but the file it runs, {path}, is not: "
+            "no COPY puts it in the stage, so the app cannot start (\"can't open file\"); copy the app's "
+            "directory from the stage that has it (`COPY --from=<stage> DIR DIR`)")
+
+
+def _put_there_by_a_stage(path: str, context: Context) -> bool:
+    """Whether a stage of the file puts something at `path` or in a directory above it (a COPY's tree, a RUN that
+    names the directory: `git clone URL /srv/tool`): the app's file is the build's, not one given at run time."""
+    directories = {path}
+    directory = posixpath.dirname(path)
+    while directory not in ("/", ""):
+        directories.add(directory)
+        directory = posixpath.dirname(directory)
+    for stage in context.staged.stages:
+        view = context.view(stage)
+        if any(p.path.rstrip("/") in directories or (p.tree and inside(path, p.path) and p.path != "/")
+               for p in view.placed):
+            return True
+        # (a directory of the app's own: not one every image has, /usr/local or /var/lib, that a RUN may name)
+        if any(mentions(view.runs, d) for d in directories
+               if d == path or (d.count("/") > 1 and not d.startswith(_SHARED_TREES))):
+            return True
+    return False
+
+
+_SHARED_TREES = ("/usr/", "/var/lib", "/var/cache", "/etc/")
+# trees of the image's own files (an interpreter's libraries, its programs), not of the app
+_IMAGE_TREES = ("/usr/lib/", "/usr/lib64/", "/usr/share/", "/usr/bin/", "/bin/", "/usr/sbin/", "/sbin/", "/lib/",
+                "/etc/", "/proc/", "/dev/")
 
 
 def _read_program(view: StageView, context: Context, program: str, located: Located
@@ -420,8 +488,7 @@ def why_unrunnable(stage: Stage, staged: StagedFile, rules: RuleSet, files: Buil
         if bash is not None and not image.has_program("bash") and not bash_installable:
             return f"{bash}, and {image.name} has no bash (busybox sh only)"
         return None
-    runtime = copy.copy(view)
-    runtime.model, runtime.image = image, image.name
+    runtime = replace(view, model=image, image=image.name)
     return _interpreter_missing(program, located, runtime, context, origin, source)
 
 
@@ -449,6 +516,17 @@ def _bash_for_a_copied_directory(program: str, view: StageView, context: Context
             "written there usually need it)")
 
 
+_SH_WAS_BASH = "made /bin/sh bash"
+
+
+def _sh_not_bash(view: StageView) -> bool:
+    """Does /bin/sh stay the image's own (busybox sh) in the stage: no RUN links it to bash (Wolfi has no
+    debconf: a link is the only way)?"""
+    from migrator.plan.scripts import sh_made_bash
+
+    return sh_made_bash(view.chain, links_only=True) is None
+
+
 def _needs_bash(program: str, context_script: bool, context: Context, kind: str | None,
                 unread_script: bool = False) -> str | None:
     """Why the command needs bash: it runs bash, a script that says so (`#!/bin/bash`), or a script from the
@@ -458,6 +536,8 @@ def _needs_bash(program: str, context_script: bool, context: Context, kind: str 
         return f"`{program}` is bash"
     if kind == "bash":
         return f"`{program}` is a bash script (its first line says so)"
+    if kind == "sh" and context.sh_is_bash:
+        return f"`{program}` is a `#!/bin/sh` script, and the original {_SH_WAS_BASH}: {context.sh_is_bash}"
     if context_script and kind is None and context.source_shell == "bash":
         return (f"`{program}` is a script from the build context, which this tool cannot read, and the original "
                 "image had bash (start scripts written there usually need it)")

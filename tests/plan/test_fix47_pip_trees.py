@@ -42,10 +42,10 @@ def test_an_install_into_docker_hubs_own_site_goes_to_the_virtualenv(option: str
     assert any("pip installs into the virtualenv, which the runtime copies" in m for m in messages(result, "MIG516"))
 
 
-def test_a_target_the_start_never_reads_keeps_the_warning() -> None:
-    # (whether /wheels is copied is made_beside_the_app's call since fix49; nothing says the start reads it)
+def test_a_target_the_start_never_reads_is_not_copied_and_the_warning_stays() -> None:
     result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install --target=/wheels -r r.txt\n"
                      'CMD ["python", "app.py"]\n')
+    assert "/wheels" not in final_stage(result)
     assert any("set PYTHONPATH" in m for m in messages(result, "MIG516"))
     assert not any("the runtime copies /wheels too" in m for m in messages(result, "MIG516"))
 

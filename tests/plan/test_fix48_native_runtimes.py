@@ -104,7 +104,9 @@ def test_rust_alpine_default_target_runs_on_glibc_dynamic() -> None:
 
 
 @pytest.mark.parametrize(("env", "build"), [
-    ("", "cargo build --release --target x86_64-unknown-linux-musl"),
+    # (a musl target only where the stage installs rustup: Wolfi's rust has no musl std, fix56's MIG231)
+    ("RUN apk add --no-cache rustup\n",
+     "rustup target add x86_64-unknown-linux-musl && cargo build --release --target x86_64-unknown-linux-musl"),
     ("ENV RUSTFLAGS=\"-C target-feature=+crt-static\"\n", "cargo build --release"),
     ("", "RUSTFLAGS='-C target-feature=+crt-static' cargo build --release"),
 ])

@@ -92,3 +92,59 @@ def test_poetry_refusing_the_images_python_fails_the_build(tmp_path: Path) -> No
 ])
 def test_requirements_judged_by_the_served_minor_version(requirement: str, excluded: bool) -> None:
     assert _excludes(Pin("r", requirement=requirement), "3.14") is excluded
+
+
+# --- fix56: uv's python image tags and the Pipfile's [requires] ------------------------------------------------
+
+def test_uv_python_tag_is_kept_as_the_python_version(tmp_path: Path) -> None:
+    result = migrate(_UV.format(before=""), context=_project(tmp_path, ">=3.12,<3.13", "3.12"), tag_policy="keep")
+    assert "FROM cgr.dev/chainguard/python:3.12-dev AS builder\n" in result.dockerfile
+    assert "FROM cgr.dev/chainguard/python:3.12\n" in result.dockerfile
+    assert not errors(result, "MIG221")
+    assert status(result) == "ok"
+
+
+def test_uv_python_tag_moved_to_latest_says_so() -> None:
+    result = migrate("FROM ghcr.io/astral-sh/uv:0.5.11-python3.11-alpine\nCOPY . /app\nRUN uv pip install --system "
+                     "-r /app/requirements.txt\nCMD [\"python\", \"/app/main.py\"]\n")
+    assert any(m.startswith("ghcr.io/astral-sh/uv:0.5.11-python3.11-alpine: the source pins python 3.11;")
+               for m in messages(result, "MIG220"))
+    assert "python:latest-dev" in result.dockerfile
+
+
+_PIPENV = ("FROM python:3.11-slim\nWORKDIR /app\nRUN pip install pipenv\nCOPY Pipfile Pipfile.lock ./\n"
+           "RUN pipenv install {flags}\nCOPY . .\nCMD [\"python\", \"app.py\"]\n")
+
+
+def _pipfile(tmp_path: Path, requires: str, lock: str = "{}") -> Path:
+    (tmp_path / "Pipfile").write_text('[[source]]\nurl = "https://pypi.org/simple"\nname = "pypi"\n\n'
+                                      f'[packages]\nflask = "*"\n\n[requires]\n{requires}\n')
+    (tmp_path / "Pipfile.lock").write_text(lock + "\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize(("flags", "effect"), [("--deploy", "`--deploy` aborts on python 3.14"),
+                                               ("--system --deploy", "`--deploy` aborts on python 3.14"),
+                                               ("", "pipenv finds no python 3.11")])
+def test_a_pipfile_python_version_pipenv_refuses_is_an_error(tmp_path: Path, flags: str, effect: str) -> None:
+    for requires in ('python_version = "3.11"', 'python_full_version = "3.11.9"'):
+        result = migrate(_PIPENV.format(flags=flags), context=_pipfile(tmp_path, requires))
+        found = errors(result, "MIG221")
+        assert len(found) == 1 and f"{requires} in Pipfile" in found[0] and effect in found[0], found
+        assert status(result) == "broken"
+
+
+def test_a_pipfile_pin_that_pipenv_does_not_enforce_or_the_image_meets(tmp_path: Path) -> None:
+    result = migrate(_PIPENV.format(flags="--system"), context=_pipfile(tmp_path, 'python_version = "3.11"'))
+    assert not errors(result, "MIG221")
+    result = migrate(_PIPENV.format(flags="--deploy"), context=_pipfile(tmp_path, 'python_version = "3.11"'),
+                     tag_policy="keep")
+    assert "python:3.11-dev" in result.dockerfile and not errors(result, "MIG221")
+    result = migrate(_PIPENV.format(flags="--deploy"), context=_pipfile(tmp_path, 'python_version = "3.14"'))
+    assert not errors(result, "MIG221")
+
+
+def test_a_pipfile_lock_python_version_is_read_when_the_pipfile_has_none(tmp_path: Path) -> None:
+    context = _pipfile(tmp_path, "", '{"_meta": {"requires": {"python_version": "3.10"}}, "default": {}}')
+    found = errors(migrate(_PIPENV.format(flags="--deploy"), context=context), "MIG221")
+    assert len(found) == 1 and '"python_version": "3.10" in Pipfile.lock' in found[0]

@@ -153,6 +153,26 @@ def _installs_locally(command: Command) -> bool:
     return not scanned.has("-g", "--global")
 
 
+def global_packages(words: tuple[str, ...]) -> list[str]:
+    """The packages a command installs globally, named without their version: `npm install -g pm2@5`, `yarn global
+    add pm2`, `pnpm add -g pm2` (each puts the packages' programs on the PATH, in the image's prefix)."""
+    tool = posixpath.basename(words[0]) if words else ""
+    sub = _subcommand(words) if tool in ("npm", "pnpm", "yarn") else ""
+    rest = _after_subcommand(words) if sub else []
+    if tool == "yarn" and sub == "global":
+        scanned = scan(rest, _VALUED_SHORT, _VALUED_LONG)
+        named = list(scanned.operands[1:]) if scanned.operands[:1] == ("add",) else []
+    elif (tool, sub) in _GLOBAL_INSTALLS and (scanned := scan(rest, _VALUED_SHORT, _VALUED_LONG)).has("-g", "--global"):
+        named = list(scanned.operands)
+    else:
+        named = []
+    return [n[:1] + n[1:].split("@")[0] for n in named]  # (@scope/name@1.2: @scope/name)
+
+
+_GLOBAL_INSTALLS = frozenset({("npm", "install"), ("npm", "i"), ("npm", "add"), ("pnpm", "add"), ("pnpm", "install"),
+                              ("pnpm", "i")})
+
+
 def _subcommand(words: tuple[str, ...]) -> str:
     """The word that says what npm, yarn or pnpm does, after the options that come before it (`yarn --cwd /srv
     install`, `pnpm -C /srv install`, `npm --prefix /srv ci`); "" for none (a bare `yarn` installs)."""

@@ -37,6 +37,17 @@ def _is_pip(command: Command) -> bool:
     return False
 
 
+def is_pip_install(command: Command) -> bool:
+    return _is_pip(command)
+
+
+def pip_install_tree(command: Command, facts: StageFacts) -> str | None:
+    """The tree a `pip install --prefix=P` / `--target=T` writes (its programs go to P/bin, T/bin); None for
+    another command, or a pip install into the active environment."""
+    tree = option_value(command.words, "--prefix", "--target", "-t") if _is_pip(command) else None
+    return facts.resolve(tree) if tree else None
+
+
 def pip_prefixes(facts: StageFacts) -> list[str]:
     """The trees `pip install --prefix=P` of the stage writes (P/bin, P/lib/python3.X/site-packages)."""
     found = [option_value(c.words, "--prefix") for c in facts.commands if _is_pip(c)]
@@ -104,16 +115,44 @@ def _point_start_at_venv(context: EcosystemContext, plan: RuntimePlan) -> None:
         plan.note(code, instruction.line, message)
 
 
-def _targets_beside_the_app(context: EcosystemContext, installs: list[Command]) -> list[Copy]:
-    """`COPY requirements.txt app.py /srv/` + `RUN cd /srv && pip install -t deps -r requirements.txt`: the
-    packages are in /srv/deps, beside the files the runtime copies one by one."""
+def _targets_beside_the_app(context: EcosystemContext, installs: list[Command], venv: str) -> list[Copy]:
+    """`COPY requirements.txt app.py /srv/` + `RUN cd /srv && pip install -t deps -r requirements.txt` +
+    `ENV PYTHONPATH=/srv/deps`: the packages are in /srv/deps, beside the files the runtime copies one by one. A
+    tree the runtime's Python never reads (`pip install -t /wheels` for a later `pip install /wheels/*` into the
+    virtualenv) stays in the builder."""
     made: list[tuple[str | None, str]] = []
     for command in installs:
         target = option_value(command.words, "--target", "-t") if _is_pip(command) else None
         path = resolve_where_run(command, context, target) if target else None
-        if path is not None and path != "/":
+        if path is not None and path != "/" and _read_by_the_runtime(posixpath.normpath(path), context, venv):
             made.append((posixpath.dirname(path.rstrip("/")), posixpath.basename(path.rstrip("/"))))
     return made_beside_the_app(context, made)
+
+
+def _read_by_the_runtime(tree: str, context: EcosystemContext, venv: str) -> bool:
+    """The runtime's Python reads a `--target` tree: the start reads it (PYTHONPATH, PATH, a file it names), it is
+    on the start's sys.path (where it runs or where its script is: sys.path[0]; a relative PYTHONPATH entry read
+    from there), or it is in the virtualenv."""
+    from migrator.plan.writable import inside
+
+    return (_read_at_start(tree, "--target", context) or tree in _start_sys_path(context)
+            or inside(tree, posixpath.normpath(venv)))
+
+
+def _start_sys_path(context: EcosystemContext) -> set[str]:
+    """The directories the final stage's start puts on sys.path beside PYTHONPATH's absolute entries: the directory
+    it runs in (`python -m app`), the directory of each script it names (`python /srv/app.py`) and the relative
+    PYTHONPATH entries, read from where it runs."""
+    from migrator.plan.facts import joined
+    from migrator.plan.startcommand import effective_command
+
+    workdir = context.facts.workdir
+    chain = context.facts.stage.chain()
+    argv = effective_command([s.instructions for s in chain], (), ()).argv
+    scripts = [posixpath.dirname(joined(w, workdir)) for w in argv if w.endswith(".py") and "$" not in w]
+    relative = [joined(p, workdir) for p in (context.facts.env.get("PYTHONPATH") or "").split(":")
+                if p and not p.startswith("/") and "$" not in p]
+    return {posixpath.normpath(d) for d in (workdir, *scripts, *relative)}
 
 
 # where Docker Hub's python reads packages (its own site-packages): an install there is the venv's install now
@@ -220,7 +259,7 @@ class Python:
             plan.env.append(f'PATH="{venv}/bin:$PATH"')
         for command in installs:
             self._check_install_flags(command, context, plan)
-        plan.copies += _targets_beside_the_app(context, installs)
+        plan.copies += _targets_beside_the_app(context, installs, venv)
         return plan
 
     def _check_install_flags(self, command: Command, context: EcosystemContext, plan: RuntimePlan) -> None:

@@ -10,6 +10,7 @@ from migrator.plan.ecosystems.base import (
     make_tool_home_for_user,
     option_value,
 )
+from migrator.plan.rust_targets import missing_targets
 
 CARGO_HOME = "/usr/local/cargo"
 
@@ -20,7 +21,9 @@ class Rust:
     def plan_runtime(self, context: EcosystemContext) -> RuntimePlan:
         plan = RuntimePlan(copy_app_dirs=False)
         cargo = [c for c in context.commands("cargo") if len(c.words) > 1 and c.words[1] in ("build", "install")]
-        musl = any("musl" in (option_value(c.words, "--target") or "") for c in cargo)
+        dropped = {(m.command.line, m.command.words) for m in missing_targets(context.facts)}  # (built for glibc)
+        musl = any("musl" in (option_value(c.words, "--target") or "") for c in cargo
+                   if (c.line, c.words) not in dropped)
         plan.image = context.registry_image("static:latest" if musl else "glibc-dynamic:latest")
         make_tool_home_for_user(context, plan, "cargo", "CARGO_HOME", "keeps its registry and installed programs in")
         for command in cargo:
