@@ -15,6 +15,7 @@ from migrator.plan.buildcontext import BuildContext
 from migrator.regex import lazy as lazy_re
 
 _USER_DIRECTIVE = lazy_re(r"(?m)^\s*user\s+([A-Za-z_][\w.-]*)(?:\s+[A-Za-z_][\w.-]*)?\s*;")
+_WRITTEN_USER = lazy_re(r"(?:^|[\s'\"]|\\n)user\s+([A-Za-z_][\w.-]*)(?:\s+[A-Za-z_][\w.-]*)?\s*;")
 _NGINX_CONF = "/etc/nginx/nginx.conf"
 _PACKAGE = "the"  # (how every reason here starts; MIG562's start with USER, --chown or a command)
 
@@ -41,10 +42,12 @@ def package_accounts(installed: set[str], instructions: list[Instruction],
         conf = _copied_nginx_conf(instruction)
         text = files.text(conf) if conf is not None else None
         match = _USER_DIRECTIVE.search(_without_comments(text)) if text else None
+        if instruction.keyword == "RUN" and _NGINX_CONF in instruction.logical:
+            match = _WRITTEN_USER.search(instruction.logical)  # (`printf 'user nobody;\n...' > nginx.conf`)
         if match:
             named = {name: why for name, why in named.items() if name != "nginx"}  # (the directive wins)
             account = match.group(1)
-            named[account] = f"{_PACKAGE} nginx.conf copied at line {instruction.line} (`user {account};`)"
+            named[account] = f"{_PACKAGE} nginx.conf written at line {instruction.line} (`user {account};`)"
     return named
 
 

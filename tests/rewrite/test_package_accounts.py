@@ -29,7 +29,7 @@ def test_debian_nginx_conf_user_directive_names_the_account_created(tmp_path):
     assert "\nRUN adduser -D www-data\n" in result.dockerfile  # (33, Debian's uid, is Wolfi's xfs: a free one)
     assert "adduser -D nginx" not in result.dockerfile  # the directive, not the build default, names the account
     [created] = [f.message for f in result.findings if f.code == "MIG236"]
-    assert "nginx.conf copied at line 3" in created and "user www-data;" in created
+    assert "nginx.conf written at line 3" in created and "user www-data;" in created
 
 
 def test_nginx_user_created_by_the_stage_is_not_created_twice():
