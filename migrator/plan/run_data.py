@@ -55,16 +55,16 @@ _PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
 def _script_text(command: Command, context_root: Path | None) -> str:
     """`python download_model.py`: the script's text, read from the build context on disk (where `COPY
     download_model.py .` took it from), for what it downloads and where."""
+    from migrator.plan.buildcontext import BuildContext
+
     words = command.words
     if context_root is None or len(words) < 2 or not _PYTHON.fullmatch(words[0].rsplit("/", 1)[-1]):
         return ""
     script = words[1]
-    if not script.endswith(".py") or script.startswith(("/", "-")) or ".." in script:
+    if not script.endswith(".py") or script.startswith(("/", "-")):
         return ""
-    try:
-        return "\n" + (context_root / script).read_text(encoding="utf-8", errors="replace")[:1 << 20]
-    except OSError:
-        return ""
+    text = BuildContext(context_root).text(script, limit=1 << 20)  # (never a file outside the context)
+    return "" if text is None else "\n" + text
 
 
 def _tools() -> list[dict[str, object]]:
