@@ -264,7 +264,21 @@ CODES: tuple[Code, ...] = (
         "`<RuntimeIdentifier>linux-musl-...</RuntimeIdentifier>`, and the stage's `dotnet publish` gives no `-r` "
         "of its own: the app is published for musl, which cannot start on the glibc of Chainguard's images. "
         "The project file is not the Dockerfile's to change: set the glibc identifier (`linux-x64`) there, or "
-        "publish with `-r linux-x64`. Read only when the build context is given (`--context DIR`).",
+        "publish with `-r linux-x64`. The project read is the one the publish builds: its argument, else the "
+        "project or solution in the directory it runs in, mapped back through the COPY lines to the build "
+        "context, with the nearest Directory.Build.props above it; an error only when the app cannot start: "
+        "self-contained (SelfContained, PublishAot, or a target before net8.0, where a runtime identifier implies "
+        "it), or started by its musl apphost (`./App`, or a script); a framework-dependent app started as `dotnet "
+        "App.dll` is MIG595.",
+    ),
+    Code(
+        "MIG595", Severity.WARNING, "a framework-dependent .NET app's packages bring musl native libraries",
+        "The project the stage's `dotnet publish` builds sets a musl `<RuntimeIdentifier>`, but the app is "
+        "framework-dependent (net8.0 or later without SelfContained: the .NET 8 SDK no longer makes an app with a "
+        "runtime identifier self-contained) and starts as `dotnet App.dll`: the glibc `dotnet` of Chainguard's "
+        "images runs it, and its musl apphost is never run. The native libraries its NuGet packages bring (SQLite, "
+        "SkiaSharp, gRPC...) are their musl builds, which fail to load on glibc when the app first uses them. Set "
+        "the glibc identifier (`linux-x64`) in the project, or publish with `-r linux-x64`.",
     ),
     Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",
