@@ -569,7 +569,17 @@ CODES: tuple[Code, ...] = (
          "is cronie's `crond` (foreground `-n`, where Debian's cron takes `-f`), `nodejs` is `node`, "
          "`php-fpm8.1` is `php-fpm`, `stunnel4` is `stunnel` (rules/tools.yaml `distro_names`). The final "
          "stage's exec-form start command is written with the Wolfi name and options, so the container starts "
-         "the program the package installs instead of failing with `not found`."),
+         "the program the package installs instead of failing with `not found`. Where the Wolfi program is "
+         "another one (cronie's crond for Debian's cron), each option of the distro program is mapped to the "
+         "Wolfi option that does the same (`-f` to `-n`) or, when the Wolfi program does without it, dropped "
+         "(Debian cron's log level `-L 15`), each said in the finding; one it cannot take is MIG596."),
+    Code("MIG596", Severity.ERROR, "the Wolfi program does not take an option of the start command",
+         "The final stage's start command names a program that Wolfi's package installs as another one (MIG571: "
+         "Debian's `cron` is cronie's `crond`), with an option of the distro program that rules/tools.yaml "
+         "(`distro_names`) neither maps nor drops and that the Wolfi program does not take (cronie's crond: -h "
+         "-n -f -p -s -i -P -c -V, -x FLAGS, -m COMMAND). Such a program prints its usage and exits, so the "
+         "container stops at start. The option is left as written: remove it, or use an option of the Wolfi "
+         "program that does the same."),
     Code("MIG560", Severity.WARNING, "shell-form ENTRYPOINT now receives CMD and run-time arguments",
          "`ENTRYPOINT python app.py` runs as `/bin/sh -c 'python app.py'`, which ignores CMD and the "
          "arguments of `docker run IMAGE ARGS` (they become the shell's $0, $1...). The runtime has no shell, so "
