@@ -56,7 +56,10 @@ CODES: tuple[Code, ...] = (
          "127.0.0.1 (node may try ::1 first, where an app listening on 0.0.0.0 is not)."),
     Code("MIG511", Severity.WARNING, "privileged port under a nonroot user",
          "Ports below 1024 need privileges the nonroot runtime user does not have outside Docker's "
-         "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it."),
+         "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it. Also said of the "
+         "port a source image's setting kept (mcr.microsoft.com/dotnet/aspnet up to 7.0: "
+         "ASPNETCORE_URLS=http://+:80, carried into the final stage so the app keeps port 80, where Chainguard's "
+         "aspnet-runtime would listen on 8080)."),
     Code("MIG512", Severity.INFO, "runtime user set to the image's nonroot user",
          "The runtime image's users are fixed (nonroot, uid 65532); users created with useradd in the "
          "original do not exist there, and root is not used. Any other stage whose USER names a user or "

@@ -37,7 +37,17 @@ def carried_runtime_env(plan: StagePlan, root: StagePlan, rules: RuleSet, image:
     wanted = rules.upstream_defaults(ref.short_name, ref.tag).runtime_env
     provided = dict(rules.image_model(image).env) if image else {}
     set_here = _set_by_stages(plan)
-    return [f"{name}={value}" for name, value in wanted if name not in set_here and name not in provided]
+    return [f"{name}={value}" for name, value in wanted
+            if not (_alike(name) & set_here.keys()) and provided.get(name) != value]
+
+
+# settings that say the same thing: a stage that sets one has chosen what the image's other would say (ASP.NET
+# Core's listening addresses: URLS wins over HTTP_PORTS/HTTPS_PORTS, DOTNET_URLS is read when neither is set)
+_ALIKE = (frozenset({"ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_URLS"}),)
+
+
+def _alike(name: str) -> frozenset[str]:
+    return next((group for group in _ALIKE if name in group), frozenset({name}))
 
 
 def choose_icu_runtime(plan: StagePlan, root: StagePlan, rules: RuleSet, options: Options,
