@@ -62,7 +62,8 @@ def choose_icu_runtime(plan: StagePlan, root: StagePlan, rules: RuleSet, options
     contents = rules.image_facts(image_name(runtime)).packages
     if not contents or "icu" in contents or rules.image_model(runtime).is_dev:
         return  # (an image whose contents the catalogue lists, without ICU: glibc-dynamic, static)
-    if carried_runtime_env(plan, root, rules, runtime) or _invariant_value(_set_by_stages(plan).get(INVARIANT)):
+    carried = dict(c.split("=", 1) for c in carried_runtime_env(plan, root, rules, runtime))
+    if _invariant_value(carried.get(INVARIANT)) or _invariant_value(_set_by_stages(plan).get(INVARIANT)):
         return  # (the source image's invariant mode, carried; or the Dockerfile's own)
     program = _started_program(plan)
     project, invariant = _project_says(files, program)
