@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from migration_tools import codes, errors, final_stage, messages, migrate
 
+from migrator.api import start_error
 from migrator.model import Severity
 from migrator.rules.data import builtin_data
 
@@ -37,6 +38,9 @@ def test_an_option_the_wolfi_program_does_not_take_is_an_error_naming_it() -> No
     [error] = errors(result, "MIG596")
     assert error.startswith("`-Z`: `crond` (Wolfi's, for `cron`) takes no such option")
     assert "print its usage and exit at start" in error
+    assert result.runtime is not None and result.runtime.status == "broken" and result.runtime.reason == error
+    found = start_error(result)  # (`--write` does not write it, the bot does not suggest it)
+    assert found is not None and found.code == "MIG596"
 
 
 def test_programs_renamed_without_option_tables_keep_their_arguments() -> None:
