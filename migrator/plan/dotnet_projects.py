@@ -97,7 +97,7 @@ def _in_directory(directory: str, copies: list[tuple[str, str, bool]], files: Bu
     names: set[str] = set()
     source = context_path(directory, copies)
     if source is not None:
-        names |= {n for n in files.files_under(source) or [] if "/" not in n}
+        names |= set(files.files_in(source))
     names |= {posixpath.basename(d) for d, _, _ in copies if posixpath.dirname(d) == directory}
     candidates = sorted(n for n in names if n.endswith(PROJECT_ENDINGS + _SOLUTION_ENDINGS))
     return posixpath.join(directory, candidates[0]) if len(candidates) == 1 else None
