@@ -272,15 +272,6 @@ CODES: tuple[Code, ...] = (
         "App.dll` is MIG595.",
     ),
     Code(
-        "MIG595", Severity.WARNING, "a framework-dependent .NET app's packages bring musl native libraries",
-        "The project the stage's `dotnet publish` builds sets a musl `<RuntimeIdentifier>`, but the app is "
-        "framework-dependent (net8.0 or later without SelfContained: the .NET 8 SDK no longer makes an app with a "
-        "runtime identifier self-contained) and starts as `dotnet App.dll`: the glibc `dotnet` of Chainguard's "
-        "images runs it, and its musl apphost is never run. The native libraries its NuGet packages bring (SQLite, "
-        "SkiaSharp, gRPC...) are their musl builds, which fail to load on glibc when the app first uses them. Set "
-        "the glibc identifier (`linux-x64`) in the project, or publish with `-r linux-x64`.",
-    ),
-    Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",
         "A COPY --from names an image rather than a stage. migrator does not change it, but the "
         "files it copies were built for that image's libc and user: check that they work on Wolfi.",

@@ -576,6 +576,15 @@ CODES: tuple[Code, ...] = (
          "another one (cronie's crond for Debian's cron), each option of the distro program is mapped to the "
          "Wolfi option that does the same (`-f` to `-n`) or, when the Wolfi program does without it, dropped "
          "(Debian cron's log level `-L 15`), each said in the finding; one it cannot take is MIG596."),
+    Code(
+        "MIG595", Severity.WARNING, "a framework-dependent .NET app's packages bring musl native libraries",
+        "The project the stage's `dotnet publish` builds sets a musl `<RuntimeIdentifier>`, but the app is "
+        "framework-dependent (net8.0 or later without SelfContained: the .NET 8 SDK no longer makes an app with a "
+        "runtime identifier self-contained) and starts as `dotnet App.dll`: the glibc `dotnet` of Chainguard's "
+        "images runs it, and its musl apphost is never run. The native libraries its NuGet packages bring (SQLite, "
+        "SkiaSharp, gRPC...) are their musl builds, which fail to load on glibc when the app first uses them. Set "
+        "the glibc identifier (`linux-x64`) in the project, or publish with `-r linux-x64`.",
+    ),
     Code("MIG596", Severity.ERROR, "the Wolfi program does not take an option of the start command",
          "The final stage's start command names a program that Wolfi's package installs as another one (MIG571: "
          "Debian's `cron` is cronie's `crond`), with an option of the distro program that rules/tools.yaml "
