@@ -138,7 +138,8 @@ def _project(path: str, copies: list[tuple[str, str, bool]], files: BuildContext
     return Project(posixpath.normpath(source), properties)
 
 
-_PROPERTY = lazy_re(r"<(RuntimeIdentifier|SelfContained|TargetFrameworks?|PublishAot|PublishSingleFile)(?:\s[^>]*)?>"
+_PROPERTY = lazy_re(r"<(RuntimeIdentifier|SelfContained|TargetFrameworks?|PublishAot|PublishSingleFile|"
+                    r"InvariantGlobalization)(?:\s[^>]*)?>"
                     r"\s*([^<]*?)\s*</\1>", re.IGNORECASE)
 
 

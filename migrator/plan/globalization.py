@@ -19,8 +19,11 @@ from migrator.rules.loader import RuleSet
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from migrator.plan.buildcontext import BuildContext
     from migrator.plan.planner import StagePlan
+    from migrator.plan.stages import Stage
 
 INVARIANT = "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"
 _ICU_RUNTIME = "dotnet-runtime:latest"  # (the catalogue's .NET runtimes carry icu; this one is the smaller)
@@ -51,9 +54,10 @@ def _alike(name: str) -> frozenset[str]:
 
 
 def choose_icu_runtime(plan: StagePlan, root: StagePlan, rules: RuleSet, options: Options,
-                       files: BuildContext) -> None:
+                       files: BuildContext, stages: Sequence[Stage] = ()) -> None:
     """A .NET final stage whose runtime has no ICU, for an app not known to be globalization-invariant: the
-    runtime becomes one with ICU (W MIG229), or the app would abort at start."""
+    runtime becomes one with ICU (W MIG229), or the app would abort at start. `stages`: the file's, whose `dotnet
+    publish` names the project that says so."""
     from migrator.plan.images import image_name
 
     runtime = plan.runtime_override or (plan.image if not plan.split else None) or root.runtime_choice
@@ -65,8 +69,8 @@ def choose_icu_runtime(plan: StagePlan, root: StagePlan, rules: RuleSet, options
     carried = dict(c.split("=", 1) for c in carried_runtime_env(plan, root, rules, runtime))
     if _invariant_value(carried.get(INVARIANT)) or _invariant_value(_set_by_stages(plan).get(INVARIANT)):
         return  # (the source image's invariant mode, carried; or the Dockerfile's own)
-    program = _started_program(plan)
-    project, invariant = _project_says(files, program)
+    published = _published_says(stages, files)
+    project, invariant = published if published is not None else _project_says(files, _started_program(plan))
     if invariant:
         return
     chosen = f"{options.registry.rstrip('/')}/{_ICU_RUNTIME}"
@@ -108,6 +112,19 @@ def _started_program(plan: StagePlan) -> str | None:
     word = argv[1] if posixpath.basename(argv[0]) == "dotnet" and len(argv) > 1 else argv[0]
     name = posixpath.basename(word)
     return name[:-4] if name.endswith(".dll") else name
+
+
+def _published_says(stages: Sequence[Stage], files: BuildContext) -> tuple[str, bool] | None:
+    """(a project file, whether it says the app is invariant) from the projects the file's `dotnet publish` commands
+    build, each with the nearest Directory.Build.props above it (plan.dotnet_projects): the first that is not
+    invariant, else the first; None when no publish names a project the build context has."""
+    from migrator.plan.dotnet_projects import published_projects, stage_publishes
+
+    found = [project for stage in stages for command, workdir in stage_publishes(stage)
+             for project in published_projects(stage, command, workdir, files)]
+    plain = [project for project in found if not project.flag("InvariantGlobalization")]
+    chosen = plain or found
+    return (chosen[0].path, not plain) if chosen else None
 
 
 def _project_says(files: BuildContext, program: str | None) -> tuple[str | None, bool]:

@@ -114,3 +114,24 @@ def test_a_solution_publishes_the_projects_it_lists(tmp_path: Path) -> None:
             "COPY --from=build /out /app\nENTRYPOINT [\"/app/Api\"]\n")
     [error] = messages(migrate(text, context=tmp_path), "MIG233")
     assert "the <RuntimeIdentifier> of src/Api/Api.csproj" in error
+
+
+def test_globalization_invariance_is_read_from_the_published_project_too(tmp_path: Path) -> None:
+    """The same rule for ICU (MIG229): a Directory.Build.props of another tree that sets InvariantGlobalization does
+    not make the app invariant (on glibc-dynamic, without ICU, it would abort at start); the one above the project
+    the publish builds, copied with it, does."""
+    _write(tmp_path, "src/Api/Api.csproj", _csproj(""))
+    _write(tmp_path, "tools/Directory.Build.props",
+           "<Project><PropertyGroup><InvariantGlobalization>true</InvariantGlobalization></PropertyGroup></Project>\n")
+    text = ("FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY {source} ./\n"
+            "RUN dotnet publish {project} -c Release --self-contained -r linux-x64 -o /out\n"
+            "FROM mcr.microsoft.com/dotnet/runtime-deps:8.0\nCOPY --from=build /out /app\nENTRYPOINT [\"/app/Api\"]\n")
+    result = migrate(text.format(source="src/Api/", project="Api.csproj"), context=tmp_path)
+    assert final_stage(result).startswith("cgr.dev/chainguard/dotnet-runtime:latest\n")
+    [icu] = messages(result, "MIG229")
+    assert "src/Api/Api.csproj does not set <InvariantGlobalization>" in icu
+    _write(tmp_path, "src/Directory.Build.props",
+           "<Project><PropertyGroup><InvariantGlobalization>true</InvariantGlobalization></PropertyGroup></Project>\n")
+    result = migrate(text.format(source=".", project="src/Api/Api.csproj"), context=tmp_path)
+    assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
+    assert "MIG229" not in codes(result)
