@@ -68,10 +68,11 @@ def _project_identifiers(plan: FilePlan, stage: object) -> list[Finding]:
             glibc = "linux-" + rid[len("linux-musl-"):]
             published = f"`{' '.join(command.words[:2])}` builds for {rid}, the <RuntimeIdentifier> of {project.path}"
             fix = f"set it to {glibc} in the project (or publish with `-r {glibc}`)"
-            started = _started_by_dotnet(plan)
+            started, shown = _started_by_dotnet(plan)
             if self_contained(command.words, project) or started is None:
                 what = "a self-contained musl app" if self_contained(command.words, project) else (
-                    "a musl app whose apphost the start command runs")
+                    f"a musl app started by `{shown}`, not by `dotnet App.dll`: its musl apphost" if shown else
+                    "a musl app with no start command that runs it with `dotnet App.dll`: its musl apphost")
                 return [finding("MIG233", command.line, (
                     f"{published}: {what}, which cannot start on the glibc of Chainguard's images; {fix}"))]
             return [finding("MIG595", command.line, (
@@ -82,13 +83,14 @@ def _project_identifiers(plan: FilePlan, stage: object) -> list[Finding]:
     return []
 
 
-def _started_by_dotnet(plan: FilePlan) -> str | None:
-    """`dotnet App.dll`, the final stage's start command when the dotnet host starts an assembly; None otherwise
-    (the app's apphost, `./App`, or a script this tool does not read)."""
+def _started_by_dotnet(plan: FilePlan) -> tuple[str | None, str]:
+    """(`dotnet App.dll` when the final stage's start command has the dotnet host start an assembly, else None (the
+    app's apphost, `./App`, or a script this tool does not read); the start command as written)."""
     from migrator.plan.startcommand import effective_command, unwrap
 
     argv = effective_command([s.instructions for s in plan.final.stage.chain()], (), ()).argv
+    shown = " ".join(argv)
     argv = argv[unwrap(argv).program_index:]
     if len(argv) > 1 and posixpath.basename(argv[0]) == "dotnet" and argv[1].endswith(".dll"):
-        return f"dotnet {posixpath.basename(argv[1])}"
-    return None
+        return f"dotnet {posixpath.basename(argv[1])}", shown
+    return None, shown

@@ -52,7 +52,8 @@ def test_the_same_app_started_by_its_apphost_or_self_contained_is_an_error(tmp_p
     _write(tmp_path, "App.csproj", _csproj(MUSL))
     started = migrate(DLL_START.format(start='["/app/App"]'), context=tmp_path)
     [error] = messages(started, "MIG233")
-    assert "a musl app whose apphost the start command runs" in error and "MIG595" not in codes(started)
+    assert "a musl app started by `/app/App`, not by `dotnet App.dll`: its musl apphost" in error
+    assert "MIG595" not in codes(started)
     for properties, framework in ((MUSL + "<SelfContained>true</SelfContained>", "net8.0"), (MUSL, "net6.0")):
         _write(tmp_path, "App.csproj", _csproj(properties, framework))
         result = migrate(DLL_START.format(start='["dotnet", "/app/App.dll"]'), context=tmp_path)
