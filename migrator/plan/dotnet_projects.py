@@ -21,7 +21,7 @@ _SOLUTION_ENDINGS = (".sln", ".slnx")
 # the options of `dotnet publish` that take a value as the next word (their `--name=value` form is one word)
 _VALUED = frozenset({"-c", "--configuration", "-o", "--output", "-r", "--runtime", "-f", "--framework", "-a",
                      "--arch", "--os", "-v", "--verbosity", "--version-suffix", "-s", "--source", "--manifest",
-                     "--property", "-p", "-bl", "--artifacts-path"})
+                     "--property", "-p", "--artifacts-path"})
 # `Project("{GUID}") = "Api", "src\Api\Api.csproj", "{GUID}"` (.sln), `<Project Path="src/Api/Api.csproj" />` (.slnx)
 _SOLUTION_PROJECT = lazy_re(r"""(?:=\s*"[^"]*"\s*,\s*"|<Project\s+Path\s*=\s*")([^"]+\.(?:cs|fs|vb)proj)\"""")
 _LIMIT = 1 << 20
