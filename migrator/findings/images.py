@@ -259,8 +259,8 @@ CODES: tuple[Code, ...] = (
         "identifier (a word of its own, not part of a URL or file name) becomes the glibc identifier of the same "
         "architecture: `linux-musl-x64` and the legacy `alpine-x64`, `alpine.3.18-arm64` become `linux-x64`, "
         "`linux-arm64`; an architecture held by a variable is kept (`linux-musl-$TARGETARCH` -> "
-        "`linux-$TARGETARCH`); the operating system alone, `--os linux-musl` (SDK 6+, with `-a`) or `-r alpine`, "
-        "becomes `linux`. The directory a publish without `-o` writes to is named after the identifier "
+        "`linux-$TARGETARCH`); the operating system alone, `--os linux-musl` (SDK 6+, with `-a`), "
+        "becomes `--os linux`. The directory a publish without `-o` writes to is named after the identifier "
         "(`bin/Release/net8.0/linux-musl-x64/publish`): where a RUN of the stage or a COPY --from it names it, it "
         "becomes the glibc one too.",
     ),

@@ -7,7 +7,7 @@ way of naming one becomes the glibc one of the same architecture, MIG232: the id
 option's value, a variable's `RID=linux-musl-arm64`, a property `-p:RuntimeIdentifier(s)=...`), with an
 architecture that a variable holds (`linux-musl-$TARGETARCH` -> `linux-$TARGETARCH`), the legacy Alpine ones
 (`alpine-x64`, `alpine.3.18-arm64` -> `linux-x64`, `linux-arm64`), and the operating system alone (`--os
-linux-musl`, `-r alpine` -> `linux`). A project file of the build context that names one (`<RuntimeIdentifier>`) is
+linux-musl` -> `--os linux`). A project file of the build context that names one (`<RuntimeIdentifier>`) is
 out of the Dockerfile's reach: an error, MIG233 (or W MIG595, see _project_identifiers).
 """
 
@@ -28,10 +28,11 @@ _MUSL_OS = r"(?:linux-musl|alpine(?:\.\d+)*)"
 # a musl identifier as a word of its own (not part of a URL or a file name, `tool-linux-musl-x64.tar.gz`): its
 # architecture named or held by a variable
 _MUSL_RID = lazy_re(rf"(?<![\w./-]){_MUSL_OS}-({_ARCHES}|{_VARIABLE})(?![\w.-])")
-# the operating system alone, as the value of `--os` (SDK 6+: RID = <os>-<arch of -a, or of the SDK>) or of `-r`
 # the directory `dotnet publish -r RID` writes to without `-o`: bin/<configuration>/<framework>/<RID>/publish
 _MUSL_OUTPUT = lazy_re(rf"(?<=/)(net(?:coreapp)?\d+\.\d+[\w.-]*/){_MUSL_OS}-({_ARCHES}|{_VARIABLE})(?![\w.-])")
-_MUSL_OS_OPTION = lazy_re(rf"(?<![\w-])(--os|-r|--runtime)([ \t]+|[=:]){_MUSL_OS}(?![\w.-])")
+# the operating system alone, as the value of `--os` (SDK 6+: RID = <os>-<arch of -a, or of the SDK>); not as that
+# of `-r`, which is also `cp -r` and `rm -r` (and a runtime pack needs the architecture)
+_MUSL_OS_OPTION = lazy_re(rf"(?<![\w-])(--os)([ \t]+|[=:]){_MUSL_OS}(?![\w.-])")
 # the options of `dotnet publish` that set the runtime identifier, overriding the project's (`--os` and `-a` make it
 # from the one given and the SDK's own, glibc, other half)
 _RID_OPTIONS = ("-r", "--runtime", "--os", "-a", "--arch")

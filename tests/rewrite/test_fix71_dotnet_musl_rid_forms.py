@@ -39,7 +39,7 @@ ENTRYPOINT ["./aspnetapp"]
     ("-r linux-musl-$TARGETARCH", "-r linux-$TARGETARCH", "linux-musl-$TARGETARCH -> linux-$TARGETARCH"),
     ("--runtime=linux-musl-${TARGETARCH}", "--runtime=linux-${TARGETARCH}",
      "linux-musl-${TARGETARCH} -> linux-${TARGETARCH}"),
-    ("-r:alpine", "-r:linux", "-r:alpine -> -r:linux"),
+    ("--os:alpine -a x64", "--os:linux -a x64", "--os:alpine -> --os:linux"),
     ('/p:RuntimeIdentifiers="linux-musl-x64;alpine-arm64"', '/p:RuntimeIdentifiers="linux-x64;linux-arm64"',
      "linux-musl-x64 -> linux-x64, alpine-arm64 -> linux-arm64"),
 ])
@@ -78,11 +78,13 @@ def test_names_that_are_not_identifiers_are_kept() -> None:
     text = ("FROM mcr.microsoft.com/dotnet/sdk:8.0-alpine AS build\n"
             "RUN wget https://example.com/tool-alpine-x64.tar.gz && tar xf tool-alpine-x64.tar.gz "
             "&& cp /opt/alpine-x64/tool /usr/local/bin/ && echo --os-name linux-musl\n"
+            "RUN cp -r alpine /usr/share/alpine && rm -r linux-musl\n"
             "RUN dotnet publish -c Release -o /app\n\n"
             "FROM alpine:3.19\nRUN echo alpine-x64\nCOPY --from=build /app /app\nENTRYPOINT [\"/app/App\"]\n")
     result = migrate(text)
     assert ("RUN wget https://example.com/tool-alpine-x64.tar.gz && tar xf tool-alpine-x64.tar.gz "
-            "&& cp /opt/alpine-x64/tool /usr/local/bin/ && echo --os-name linux-musl\n") in result.dockerfile
+            "&& cp /opt/alpine-x64/tool /usr/local/bin/ && echo --os-name linux-musl\n"
+            "RUN cp -r alpine /usr/share/alpine && rm -r linux-musl\n") in result.dockerfile
     assert "MIG232" not in codes(result)
 
 
