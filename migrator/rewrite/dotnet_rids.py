@@ -32,6 +32,7 @@ _MUSL_RID = lazy_re(rf"(?<![\w./-]){_MUSL_OS}-({_ARCHES}|{_VARIABLE})(?![\w.-])"
 _MUSL_OUTPUT = lazy_re(rf"(?<=/)(net(?:coreapp)?\d+\.\d+[\w.-]*/){_MUSL_OS}-({_ARCHES}|{_VARIABLE})(?![\w.-])")
 # the operating system alone, as the value of `--os` (SDK 6+: RID = <os>-<arch of -a, or of the SDK>); not as that
 # of `-r`, which is also `cp -r` and `rm -r` (and a runtime pack needs the architecture)
+_DOTNET_BUILD = lazy_re(r"(?<![\w.-])dotnet[ \t]+(?:publish|restore|build|msbuild)(?![\w-])")
 _MUSL_OS_OPTION = lazy_re(rf"(?<![\w-])(--os)([ \t]+|[=:]){_MUSL_OS}(?![\w.-])")
 # the options of `dotnet publish` that set the runtime identifier, overriding the project's (`--os` and `-a` make it
 # from the one given and the SDK's own, glibc, other half)
@@ -39,27 +40,32 @@ _RID_OPTIONS = ("-r", "--runtime", "--os", "-a", "--arch")
 
 
 def glibc_runtime_identifiers(plan: FilePlan) -> list[Finding]:
-    """Rewrite, in place, the musl runtime identifiers of the RUN, ARG and ENV lines of stages on dotnet-sdk, of
-    the global ARGs they declare, and the publish directories named after them that a COPY --from such a stage
-    copies (MIG232); and MIG233 for a musl one that a project file of the build context names, which a publish
-    without `-r` uses."""
+    """Rewrite, in place, the musl runtime identifiers of the RUN, ARG and ENV lines of stages on dotnet-sdk (and
+    of the RUN lines that run `dotnet publish/restore/build` in other migrated stages: every Chainguard image is
+    glibc), of the global ARGs the former declare, and the publish directories named after them that a COPY
+    --from such a stage copies (MIG232); and MIG233 for a musl one that a project file of the build context names,
+    which a publish without `-r` uses."""
     from migrator.plan.images import image_name
 
     findings: list[Finding] = []
     sdk_stages = [p.stage for p in plan.stages
                   if p.migrated and image_name(plan.inherited_image(p)) == "dotnet-sdk"]
+    # (and a migrated stage that builds with a dotnet it installs: its RUN lines that run dotnet)
+    building = {p.stage.index for p in plan.stages if p.migrated and any(
+        i.keyword == "RUN" and _DOTNET_BUILD.search(i.raw) for i in p.stage.instructions)}
     sdk = {stage.index for stage in sdk_stages}
-    for stage in sdk_stages:
+    building |= sdk
+    for stage_plan in plan.stages:
+        stage, on_sdk = stage_plan.stage, stage_plan.stage.index in sdk
         for position, item in enumerate(stage.items):
-            if isinstance(item, Instruction) and item.keyword in ("RUN", "ARG", "ENV"):
+            if isinstance(item, Instruction) and stage_plan.migrated and (
+                    item.keyword in ("RUN", "ARG", "ENV") if on_sdk
+                    else item.keyword == "RUN" and _DOTNET_BUILD.search(item.raw)):
                 stage.items[position] = _renamed(item, findings)
-            else:
-                findings += _copied_output(plan, stage.items, position, sdk)
-        findings += _project_identifiers(plan, stage)
-    for stage_plan in plan.stages:  # (a copy of the app's publish directory from a stage on dotnet-sdk)
-        if stage_plan.stage.index not in sdk:
-            for position in range(len(stage_plan.stage.items)):
-                findings += _copied_output(plan, stage_plan.stage.items, position, sdk)
+            else:  # (a copy of the app's publish directory from a stage that builds it)
+                findings += _copied_output(plan, stage.items, position, building)
+        if on_sdk:
+            findings += _project_identifiers(plan, stage)
     declared = {name for stage in sdk_stages for i in stage.instructions if i.keyword == "ARG"
                 for name in _arg_names(i)}
     preamble = plan.staged.preamble

@@ -110,3 +110,16 @@ def test_a_legacy_alpine_identifier_in_the_project_file_is_an_error(tmp_path: Pa
     for options in (" --os linux-musl", " -a x64", " --arch=arm64"):
         result = migrate(text.format(options=options), context=tmp_path)
         assert "MIG233" not in codes(result)
+
+
+def test_a_dotnet_the_builder_installs_is_glibc_too_other_commands_are_kept() -> None:
+    text = ("FROM alpine:3.19 AS build\nRUN apk add --no-cache dotnet9-sdk\nCOPY . /src\n"
+            "RUN echo linux-musl-x64 > /tmp/target\n"
+            "RUN dotnet publish /src/App.csproj -r linux-musl-x64 --self-contained\n\n"
+            "FROM alpine:3.19\nCOPY --from=build /src/bin/Release/net9.0/linux-musl-x64/publish /app\n"
+            "ENTRYPOINT [\"/app/App\"]\n")
+    result = migrate(text)
+    assert "RUN echo linux-musl-x64 > /tmp/target\n" in result.dockerfile
+    assert "RUN dotnet publish /src/App.csproj -r linux-x64 --self-contained\n" in result.dockerfile
+    assert "COPY --from=build /src/bin/Release/net9.0/linux-x64/publish /app\n" in final_stage(result)
+    assert [f.line for f in result.findings if f.code == "MIG232"] == [5, 8]
