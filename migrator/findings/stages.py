@@ -278,10 +278,11 @@ CODES: tuple[Code, ...] = (
     Code("MIG528", Severity.INFO, "ADD of local files changed to COPY",
          "ADD only differs from COPY for URLs and tar archives, neither of which is used here, so COPY "
          "does the same and says so (hadolint DL3020)."),
-    Code("MIG530", Severity.WARNING, "user already exists in the Chainguard image",
+    Code("MIG530", Severity.ERROR, "a kept command creates a user the Chainguard image already has",
          "Chainguard images ship their nonroot user (nonroot, node, java, php or nginx, uid 65532). "
-         "Creating it again with adduser/addgroup fails the build: remove the command and use the "
-         "existing user."),
+         "Creating it again with adduser/addgroup fails the build (\"in use\"). migrator removes such a "
+         "creation from its RUN (MIG318); this error is reported when the command stays, because it could not "
+         "be taken out (a form the translation leaves as written): remove it and use the existing user."),
     Code("MIG531", Severity.WARNING, "the start command is not in the runtime image (retired)",
          "No longer reported: a launcher the runtime lacks is ported when what it runs is known (MIG545, "
          "`yarn start` -> `npm start`), and every start command is checked against the image (MIG540 "
