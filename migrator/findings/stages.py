@@ -14,7 +14,11 @@ CODES: tuple[Code, ...] = (
          "working; the final image still runs as nonroot."),
     Code("MIG503", Severity.INFO, "files copied from the builder into the runtime",
          "The runtime stage copies these paths from the builder: the app directory, every path the "
-         "original COPY/ADD wrote to, and the ecosystem's artifacts (virtualenv, binary, jar...). "
+         "original COPY/ADD wrote to, and the ecosystem's artifacts (virtualenv, binary, jar...). A trust "
+         "store the stage rebuilt with certificates of its own (`update-ca-certificates` after a COPY of a "
+         "company root into /usr/local/share/ca-certificates, `keytool -importcert -cacerts`) is copied too, "
+         "with a finding of its own: /etc/ssl/certs/ca-certificates.crt (SSL_CERT_FILE on every Chainguard "
+         "image) or /etc/ssl/certs/java/cacerts (where Wolfi's JDKs link $JAVA_HOME/lib/security/cacerts). "
          "Add a COPY --from line for anything else the app reads at run time."),
     Code("MIG504", Severity.INFO, "command converted to exec form",
          "Shell-form CMD/ENTRYPOINT run through /bin/sh, which the distroless runtime does not have. "
