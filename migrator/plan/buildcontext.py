@@ -29,6 +29,7 @@ class BuildContext:
         self.root = root.resolve() if root is not None and root.is_dir() else None
         self._kinds: dict[str, str | None] = {}
         self._interpreters: dict[str, str | None] = {}
+        self._programs: dict[str, list[str] | None] = {}
 
     def kind(self, source: str) -> str | None:
         """What the context file `source` (a COPY source path) is: "elf" (a binary), "bash", "sh" (a script
@@ -101,6 +102,32 @@ class BuildContext:
             if path.is_file() and path.resolve().is_relative_to(self.root):
                 found.append(path.relative_to(directory).as_posix())
         return sorted(found)
+
+    def programs_under(self, source: str, limit: int = 200) -> list[str] | None:
+        """Context paths of the files in the context directory `source` that may be programs: executable, with no
+        extension (or a shared library's .so), outside hidden directories and node_modules; at most `limit` files
+        looked at (sorted walk). None when `source` is not a directory there."""
+        if source not in self._programs:
+            self._programs[source] = self._programs_under(source, limit)
+        return self._programs[source]
+
+    def _programs_under(self, source: str, limit: int) -> list[str] | None:
+        directory = self._inside(source)
+        if self.root is None or directory is None or not directory.is_dir():
+            return None
+        found: list[str] = []
+        seen = 0
+        for folder, subdirectories, names in os.walk(directory):
+            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d != "node_modules")
+            for name in sorted(names):
+                seen += 1
+                path = Path(folder, name)
+                if ("." not in name or ".so" in name) and os.access(path, os.X_OK) and path.is_file() \
+                        and path.resolve().is_relative_to(self.root):
+                    found.append(path.relative_to(self.root).as_posix())
+            if seen >= limit:
+                break
+        return found
 
     def files_named(self, endings: tuple[str, ...], limit: int = 50) -> list[str]:
         """Context paths of the files whose names end with one of `endings` (`.csproj`), anywhere in the

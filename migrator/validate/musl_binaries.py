@@ -13,7 +13,7 @@ import posixpath
 from migrator.plan.buildcontext import BuildContext
 from migrator.validate.stage_files import Context
 
-_DIRECTORY_FILES = 200  # files of a copied directory read at most (programs: names without an extension, .so)
+_DIRECTORY_FILES = 200  # files of a copied directory looked at, at most
 
 
 def musl_loader(files: BuildContext, source: str) -> str | None:
@@ -50,11 +50,8 @@ def musl_copies(context: Context) -> list[tuple[int, str]]:
 
 
 def _programs(files: BuildContext, source: str) -> list[str]:
-    """The context file `source`, or the files of the directory that may be programs."""
+    """The context file `source`, or the files of the directory that may be programs (BuildContext.programs_under)."""
     if "://" in source or "$" in source:
         return []
-    inside = files.files_under(source, _DIRECTORY_FILES)
-    if inside is None:
-        return [source]
-    named = [p for p in inside if "." not in posixpath.basename(p) or ".so" in posixpath.basename(p)]
-    return [posixpath.join(source, p) for p in named]
+    inside = files.programs_under(source, _DIRECTORY_FILES)
+    return [source] if inside is None else inside

@@ -74,7 +74,10 @@ def test_a_musl_helper_copied_in_a_directory_is_named(tmp_path: Path) -> None:
     (tmp_path / "bin").mkdir()
     (tmp_path / "bin" / "myapp").write_bytes(_elf(None))
     (tmp_path / "bin" / "helper").write_bytes(_elf(MUSL))
+    (tmp_path / "bin" / "fixture").write_bytes(_elf(MUSL))  # (not executable: data of a test, not a program)
     (tmp_path / "bin" / "README.md").write_text("tools\n")
+    (tmp_path / "bin" / "myapp").chmod(0o755)
+    (tmp_path / "bin" / "helper").chmod(0o755)
     result = migrate(_ALPINE.format(source="bin/"), context=tmp_path)
     found = errors(result, "MIG319")
     assert len(found) == 1 and "`bin/helper`" in found[0]
