@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.migration_tools import builder_stage, codes, messages, migrate
+from tests.migration_tools import builder_stage, codes, errors, messages, migrate
 
 
 def _runs(text: str) -> list[str]:
@@ -92,3 +92,18 @@ def test_nonroot_on_wolfi_base_which_runs_as_root_is_created(image: str) -> None
     """wolfi-base's image user is root: a stage on it creates its own nonroot as written."""
     result = migrate(f"FROM {image}\nRUN useradd -r nonroot\nCOPY x /x\nUSER nonroot\nCMD [\"/x\"]\n")
     assert "MIG318" not in codes(result)
+
+
+def test_a_group_the_stage_built_from_made_is_not_created_again() -> None:
+    result = migrate("FROM debian:bookworm-slim AS base\nRUN addgroup --system app\nFROM base\n"
+                     "RUN adduser --system --group app\nCOPY x /x\nUSER app\nCMD [\"/x\"]\n")
+    runs = [run for run in _runs(result.dockerfile) if " app" in run]
+    assert runs == ["RUN addgroup -S app", "RUN adduser -D -S -G app app"]
+
+
+def test_a_creation_that_stays_in_the_file_is_an_error() -> None:
+    """shadow installed and an option busybox has no form for: useradd is kept as written, and fails on nonroot."""
+    result = migrate("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y shadow && "
+                     "useradd -p secret -e 2030-01-01 nonroot\nUSER nonroot\nCMD [\"python\", \"-V\"]\n")
+    assert "useradd -p secret -e 2030-01-01 nonroot" in result.dockerfile
+    assert [m for m in errors(result, "MIG530") if "stops the build" in m]
