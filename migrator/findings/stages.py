@@ -14,7 +14,11 @@ CODES: tuple[Code, ...] = (
          "working; the final image still runs as nonroot."),
     Code("MIG503", Severity.INFO, "files copied from the builder into the runtime",
          "The runtime stage copies these paths from the builder: the app directory, every path the "
-         "original COPY/ADD wrote to, and the ecosystem's artifacts (virtualenv, binary, jar...). "
+         "original COPY/ADD wrote to, and the ecosystem's artifacts (virtualenv, binary, jar...). A trust "
+         "store the stage rebuilt with certificates of its own (`update-ca-certificates` after a COPY of a "
+         "company root into /usr/local/share/ca-certificates, `keytool -importcert -cacerts`) is copied too, "
+         "with a finding of its own: /etc/ssl/certs/ca-certificates.crt (SSL_CERT_FILE on every Chainguard "
+         "image) or /etc/ssl/certs/java/cacerts (where Wolfi's JDKs link $JAVA_HOME/lib/security/cacerts). "
          "Add a COPY --from line for anything else the app reads at run time."),
     Code("MIG504", Severity.INFO, "command converted to exec form",
          "Shell-form CMD/ENTRYPOINT run through /bin/sh, which the distroless runtime does not have. "
@@ -281,10 +285,11 @@ CODES: tuple[Code, ...] = (
     Code("MIG528", Severity.INFO, "ADD of local files changed to COPY",
          "ADD only differs from COPY for URLs and tar archives, neither of which is used here, so COPY "
          "does the same and says so (hadolint DL3020)."),
-    Code("MIG530", Severity.WARNING, "user already exists in the Chainguard image",
+    Code("MIG530", Severity.ERROR, "a kept command creates a user the Chainguard image already has",
          "Chainguard images ship their nonroot user (nonroot, node, java, php or nginx, uid 65532). "
-         "Creating it again with adduser/addgroup fails the build: remove the command and use the "
-         "existing user."),
+         "Creating it again with adduser/addgroup fails the build (\"in use\"). migrator removes such a "
+         "creation from its RUN (MIG318); this error is reported when the command stays, because it could not "
+         "be taken out (a form the translation leaves as written): remove it and use the existing user."),
     Code("MIG531", Severity.WARNING, "the start command is not in the runtime image (retired)",
          "No longer reported: a launcher the runtime lacks is ported when what it runs is known (MIG545, "
          "`yarn start` -> `npm start`), and every start command is checked against the image (MIG540 "

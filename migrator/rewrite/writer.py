@@ -59,6 +59,7 @@ from migrator.rewrite.source_accounts import (
     stage_variables,
     variables_set_before,
 )
+from migrator.rewrite.trust_stores import trust_store_findings
 from migrator.rewrite.user_home import home_before_user
 from migrator.rewrite.users import folded_adduser
 from migrator.rewrite.uv_python import use_image_python
@@ -475,6 +476,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     copied = ", ".join(c.source for c in runtime_copies(context))
     if copied:
         out.findings.append(finding("MIG503", line, f"the runtime copies from '{builder_name}': {copied}"))
+        out.findings += trust_store_findings(context.facts, builder_name)
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
