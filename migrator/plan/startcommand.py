@@ -232,6 +232,17 @@ def is_interpreter(program: str) -> bool:
     return _interpreter_kind(program) is not None
 
 
+def interpreter_twice(effective: Effective) -> bool:
+    """The image's ENTRYPOINT is an interpreter (Chainguard python's /usr/bin/python, node's /usr/bin/node), the
+    stages set none, and the CMD starts that interpreter again (`CMD ["python", "app.py"]`): the engine runs
+    `/usr/bin/python python app.py`, and the interpreter takes its own name for the file to run."""
+    entrypoint, cmd = effective.entrypoint, effective.cmd
+    if effective.entrypoint_from is not None or len(entrypoint) != 1 or not cmd:
+        return False
+    kind = _interpreter_kind(entrypoint[0])
+    return kind is not None and kind != "java" and _interpreter_kind(cmd[0]) == kind
+
+
 def interpreter_script(argv: tuple[str, ...] | list[str]) -> int | None:
     """The index in `argv` (an interpreter and its arguments) of the file of the app it runs: `python -u
     /srv/tool/main.py`, `node --require ./tracing.js server.js`, `ruby -Ilib app.rb`, `php artisan serve`,

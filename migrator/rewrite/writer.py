@@ -19,6 +19,7 @@ from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.appends import append_before_start
+from migrator.rewrite.chainguard_entrypoint import reset_interpreter_entrypoint
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.commands import CommandOutcome, exec_form
@@ -251,7 +252,10 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
                  out: Written, runtime_plan: RuntimePlan | None = None) -> None:
     stage = stage_plan.stage
     if not stage_plan.migrated:
-        out.text += stage.from_item.raw + "".join(item.raw for item in stage.items)
+        reset = reset_interpreter_entrypoint(plan, newline) if stage_plan is plan.final else None
+        out.text += stage.from_item.raw + "".join((reset[1] if reset and item is reset[0] else "") + item.raw
+                                                  for item in stage.items)
+        out.findings += [reset[2]] if reset else []
         out.stages.append(StageInfo(stage.label, stage_plan.role, stage.resolved, stage.resolved))
         _note_external_copies(plan, stage, out)
         return
