@@ -19,6 +19,7 @@ TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run
 if TYPE_CHECKING:
     from typing import Any
 
+    from migrator.plan.rust_targets import ConfiguredTarget
     from migrator.plan.static_builds import DynamicBuild
 
 BUILDER = "builder"
@@ -49,6 +50,8 @@ class StagePlan:
     # Rust targets its builder has no standard library for (plan.rust_targets), as written -> their cargo target
     # directory: read before the rewrite changes how the stage names them (ENV CARGO_BUILD_TARGET)
     rust_targets: dict[str, str] = field(default_factory=dict)
+    # line of a cargo build whose project's cargo config sets such a target -> it (plan.rust_targets)
+    rust_config_targets: dict[int, ConfiguredTarget] = field(default_factory=dict)
 
     @property
     def runtime_choice(self) -> str | None:
