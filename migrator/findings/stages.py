@@ -372,8 +372,9 @@ CODES: tuple[Code, ...] = (
          "(a `dotnet publish --self-contained`; a self-contained migrations bundle, `dotnet ef migrations bundle "
          "--self-contained`, carries only its own runtime, not the app's). The same holds in a build "
          "stage for a .NET tool pinned to a release (`dotnet tool install dotnet-ef --version 8.0.0`, `dotnet tool "
-         "restore` of a manifest) chosen to run on the source SDK's .NET, and for a build step that runs the "
-         "project's own code on the .NET it targets (`dotnet test`'s test host, `dotnet run`): the ENV goes before "
+         "restore` of a manifest, `dotnet tool run` of one) chosen to run on the source SDK's .NET, and for a build "
+         "step that runs the project's own code on the .NET it targets (`dotnet test`'s test host, `dotnet run`, "
+         "EF Core's `dotnet ef`, which loads the project's build): the ENV goes before "
          "the first such step in the builder; or pin a release of the tool for the new .NET, or retarget the "
          "project."),
     Code("MIG555", Severity.WARNING, "the app ran as root and now runs as nonroot",
