@@ -63,6 +63,9 @@ class StageKnowledge:
 
     missing: list[str] = field(default_factory=list)  # installed names Wolfi lacks: `apk add` fails on them
     installed: set[str] = field(default_factory=set)  # Wolfi names the stage installs
+    # PHP extension packages a Docker Hub php helper of the stage was translated to so far, in order (`pecl install
+    # swoole` then `docker-php-ext-enable swoole`: one package, which installs and enables the extension)
+    php_helper_packages: dict[str, str] = field(default_factory=dict)  # package -> the helper command, as written
     groups: dict[str, str] = field(default_factory=dict)  # gid as written -> name, of groups created so far
     group_names: set[str] = field(default_factory=set)  # names of the groups created so far
     user_names: set[str] = field(default_factory=set)  # names of the users created so far
