@@ -394,13 +394,40 @@ def _static_runtime_checked(choice: ImageChoice, plan: StagePlan, earlier: list[
         if builds and all(b.keep_static for b in builds):
             _keep_static(plan, source, builds)
             continue
-        for build in builds:
+        if builds:
+            build = _copied_build(builds, _copied_paths(plan.stage, source, earlier))
             runtime = "glibc-dynamic:latest"
             plan.findings.append(finding("MIG227", plan.stage.from_item.line, (
                 f"{runtime}, not static:latest: the final stage copies from stage '{source.label}', whose "
                 f"`{build.command}` (line {build.line}) {build.how}: {build.why}")))
             return replace(choice, runtime=f"{options.registry.rstrip('/')}/{runtime}")
     return choice
+
+
+def _copied_paths(stage: Stage, source: Stage, earlier: list[StagePlan]) -> list[str]:
+    """The paths (in `source`) the stage's `COPY --from=<source>` lines copy."""
+    paths: list[str] = []
+    for instruction in stage.instructions:
+        if _copied_stage(instruction, earlier) is source:
+            words = instruction.json_args() or instruction.body.split()
+            paths += [posixpath.normpath("/" + w.lstrip("/")) for w in words[:-1]]
+    return paths
+
+
+def _copied_build(builds: list[DynamicBuild], copied: list[str]) -> DynamicBuild:
+    """The build whose program the final stage copies: the one whose output (`-o /out/server`) is, holds or is
+    held by a copied path, else one without a known output that ran in a directory a copied path is in; the
+    first when none says (a build known to write elsewhere is not the copied one)."""
+    def related(path: str, other: str) -> bool:
+        return path == other or path.startswith(other.rstrip("/") + "/") or other.startswith(path.rstrip("/") + "/")
+
+    def score(build: DynamicBuild) -> int:
+        if build.output is not None:
+            return 2 if any(related(build.output, c) for c in copied) else 0
+        directory = build.directory
+        return 1 if directory and directory != "/" and any(related(c, directory) for c in copied) else 0
+
+    return max(builds, key=score)
 
 
 def _keep_static(plan: StagePlan, source: Stage, builds: list[DynamicBuild]) -> None:
@@ -420,15 +447,16 @@ def _keep_static(plan: StagePlan, source: Stage, builds: list[DynamicBuild]) -> 
 
 
 def _copy_sources(stage: Stage, earlier: list[StagePlan]) -> list[Stage]:
+    return [s for i in stage.instructions if (s := _copied_stage(i, earlier)) is not None]
+
+
+def _copied_stage(instruction: Instruction, earlier: list[StagePlan]) -> Stage | None:
+    """The earlier stage a `COPY --from=<name or index>` reads, if it is one."""
+    source = instruction.flags.get("from", "").lower() if instruction.keyword == "COPY" else ""
     names = {p.stage.name.lower(): p.stage for p in earlier if p.stage.name}
-    found = []
-    for instruction in stage.instructions:
-        source = instruction.flags.get("from", "").lower() if instruction.keyword == "COPY" else ""
-        if source in names:
-            found.append(names[source])
-        elif source.isdigit() and int(source) < len(earlier):
-            found.append(earlier[int(source)].stage)
-    return found
+    if source in names:
+        return names[source]
+    return earlier[int(source)].stage if source.isdigit() and int(source) < len(earlier) else None
 
 
 def _builds_static(facts: object, ecosystem: str | None, stage: Stage, files: BuildContext | None) -> bool:
