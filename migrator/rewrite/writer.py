@@ -170,6 +170,7 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
         builder_image=root.choice.builder if root.choice else None,
         single_stage=final.single_stage,
         package=lambda: _package(plan, final),
+        files=plan.files,
     )
     runtime_plan = ecosystem_for(final.ecosystem).plan_runtime(context)
     copy_started_program(context, runtime_plan)
