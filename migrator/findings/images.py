@@ -210,7 +210,11 @@ CODES: tuple[Code, ...] = (
         "`RUSTFLAGS=\"-C target-feature=+crt-static\"`), which rules/static-builds.yaml recognises. A build run "
         "through a file of the project (`make build`, `./build.sh`, `just`, `task`) is read from the build context "
         "(with the scripts it runs); when it cannot be read (no context given, not copied from it), a stage that "
-        "builds with go or cargo is taken to build a dynamic program: the finding says which file was not read.",
+        "builds with go or cargo is taken to build a dynamic program: the finding says which file was not read. "
+        "The finding names the build whose program the final stage copies (its `-o` output is the copied path, "
+        "holds it or is in it); where every copied path is the output of a build that asks for a static program "
+        "and of no dynamic one, the dynamic builds make programs the final stage does not take, and it stays on "
+        "static:latest.",
     ),
     Code(
         "MIG228", Severity.INFO, "CGO_ENABLED=0 written where the source image had no C compiler",

@@ -72,6 +72,16 @@ def dynamic_builds(facts: StageFacts, source: ImageRef | None, stage: Stage | No
     return found
 
 
+def build_outputs(facts: StageFacts) -> list[tuple[int, str]]:
+    """(line, output) of every build command of the stage (static or not) whose options say where it writes."""
+    found: list[tuple[int, str]] = []
+    for ecosystem in _rules().values():
+        for command in _build_commands(facts, ecosystem):
+            if (output := _build_output(command, facts)) is not None:
+                found.append((command.line, output))
+    return found
+
+
 def _build_output(command: Command, facts: StageFacts) -> str | None:
     """The path a build command writes its program to, as its options say (`go build -o /out/app`, `cargo build
     --target-dir /out`); None when they do not say."""

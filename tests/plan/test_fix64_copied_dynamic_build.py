@@ -38,3 +38,29 @@ def test_a_build_without_output_is_named_by_the_directory_it_ran_in() -> None:
 
 def test_the_first_build_when_none_says() -> None:
     assert _named_line("/usr/local/bin/app") == "`go build` (line 4)"
+
+
+STATIC_COPIED = """\
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN go build -o /out/migrate ./cmd/migrate
+RUN CGO_ENABLED=0 go build -o /out/server ./cmd/server
+
+FROM scratch
+COPY --from=build {copied} /app
+ENTRYPOINT ["/app"]
+"""
+
+
+def test_a_static_program_copied_beside_an_uncopied_dynamic_build_keeps_the_static_runtime() -> None:
+    result = migrate(STATIC_COPIED.format(copied="/out/server"))
+    assert final_stage(result).startswith("cgr.dev/chainguard/static:latest\n")
+    assert not messages(result, "MIG227")
+
+
+def test_a_copied_directory_with_a_dynamic_program_in_it_moves_to_glibc_dynamic() -> None:
+    result = migrate(STATIC_COPIED.format(copied="/out/"))
+    assert final_stage(result).startswith("cgr.dev/chainguard/glibc-dynamic:latest\n")
+    [warning] = messages(result, "MIG227")
+    assert "`go build` (line 4)" in warning
