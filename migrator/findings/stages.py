@@ -28,8 +28,9 @@ CODES: tuple[Code, ...] = (
     Code("MIG506", Severity.INFO, "ENTRYPOINT reset for the runtime image",
          "The Chainguard runtime image has its own ENTRYPOINT (e.g. /usr/bin/python). The original image "
          "had none, so its CMD was the whole command; `ENTRYPOINT []` keeps that meaning. A final stage already on "
-         "a Chainguard interpreter image whose CMD starts that interpreter again (`CMD [\"python\", \"app.py\"]`, "
-         "which the image runs as `/usr/bin/python python app.py`) gets the same `ENTRYPOINT []` before its CMD."),
+         "a Chainguard image whose CMD starts that entrypoint's program again (`CMD [\"python\", \"app.py\"]`, "
+         "which the image runs as `/usr/bin/python python app.py`) or another program of the image (`CMD [\"npm\", "
+         "\"start\"]` on node) gets the same `ENTRYPOINT []` before its CMD."),
     Code("MIG507", Severity.ERROR, "entrypoint script needs a shell the runtime does not have",
          "The ENTRYPOINT/CMD runs a shell script, and the runtime has no shell, nor does any image that "
          "runs the same language (python, ruby and php images have none), and the final stage is built "
