@@ -30,6 +30,7 @@ from migrator.rewrite.dotnet_rids import glibc_runtime_identifiers
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.interpreters import rename_interpreters
+from migrator.rewrite.known_env import known_env
 from migrator.rewrite.layout import translate_layout
 from migrator.rewrite.lists import package_list_defaults, translated_default
 from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, dotnet_tool_roll_forward, runtime_java
@@ -663,7 +664,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                 translated += _instruction(outcome.raw, item)
                 text.append(_ensure_newline(outcome.raw, newline))
                 commands = outcome.commands()
-                packages = installed_packages(commands) + _exec_form_installs(item)
+                build_only = {t.package for t in knowledge.tools if t.why is not None}  # (node-gyp's python)
+                packages = [p for p in installed_packages(commands) if p not in build_only] + _exec_form_installs(item)
                 out.packages.setdefault(stage_plan.stage.index, []).extend(packages)
                 installed += packages
                 created |= created_users(plan, stage_plan, commands, out.findings)
@@ -846,7 +848,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     probe = StageKnowledge(probing=True, variables=package_list_defaults(items), pins=dict(stage_plan.package_pins))
     probe.stage_variables = stage_variables([i for i in items if isinstance(i, Instruction)])
     probe.source_users = set(upstream_users(plan, stage_plan).values())  # (usermod of one is folded)
-    probe.source_env = _source_env(plan, stage_plan)
+    probe.source_env = known_env(plan, stage_plan)
     for item in items:
         if isinstance(item, Instruction) and item.keyword == "RUN":
             translate_run(item, stage_plan.family, plan.rules, probe)
@@ -887,18 +889,6 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge
-
-
-def _source_env(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
-    """StageKnowledge.source_env: the source image's ENV that no ARG or ENV of the stage's chain sets again."""
-    ref = plan.root_of(stage_plan).stage.ref
-    if ref is None:
-        return {}
-    known = plan.rules.upstream_defaults(ref.short_name, ref.tag).env_for(ref.tag)
-    if known:
-        own = stage_variables([i for s in stage_plan.stage.chain() for i in s.instructions])
-        known = {name: value for name, value in known.items() if name not in own}
-    return known
 
 
 def _missing_rust_targets(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
@@ -1018,6 +1008,7 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
                    out: Written) -> list[Finding]:
     """The commands the stage runs that its Wolfi image lacks (rewrite/tools.py): their packages go into
     the stage's apk add in the second pass; a command no Wolfi package provides is an error."""
+    from migrator.rewrite.native_addons import native_addon_tools
     from migrator.rewrite.tools import (
         missing_tools,
         script_uses,
@@ -1056,6 +1047,11 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
     if root.ref is not None and (shipped := shipped_tools(root.ref)):
         knowledge.tools += tools_for_scripts(shipped, _unreadable_scripts(plan, stage_plan), model, installed,
                                              knowledge.tools)
+    if root.ref is not None and model.known:
+        runs = [(i.line, i.body) for s in stage_plan.stage.chain() for i in s.instructions if i.keyword == "RUN"]
+        added, unsure = native_addon_tools(root.ref, runs, plan.files.text, model, installed, knowledge.tools)
+        knowledge.tools += added
+        out.findings += unsure
     return [finding("MIG314", t.line, f"`{t.command}` is run here, and no Wolfi package provides it: "
                     f"{knowledge.image_name} does not have it, so the command is not found")
             for t in knowledge.tools if t.package is None]
