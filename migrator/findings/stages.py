@@ -31,7 +31,10 @@ CODES: tuple[Code, ...] = (
          "closest exec form and will fail until you change it."),
     Code("MIG506", Severity.INFO, "ENTRYPOINT reset for the runtime image",
          "The Chainguard runtime image has its own ENTRYPOINT (e.g. /usr/bin/python). The original image "
-         "had none, so its CMD was the whole command; `ENTRYPOINT []` keeps that meaning."),
+         "had none, so its CMD was the whole command; `ENTRYPOINT []` keeps that meaning. A final stage already on "
+         "a Chainguard image whose CMD starts that entrypoint's program again (`CMD [\"python\", \"app.py\"]`, "
+         "which the image runs as `/usr/bin/python python app.py`) or another program of the image (`CMD [\"npm\", "
+         "\"start\"]` on node) gets the same `ENTRYPOINT []` before its CMD."),
     Code("MIG507", Severity.ERROR, "entrypoint script needs a shell the runtime does not have",
          "The ENTRYPOINT/CMD runs a shell script, and the runtime has no shell, nor does any image that "
          "runs the same language (python, ruby and php images have none), and the final stage is built "
@@ -378,8 +381,9 @@ CODES: tuple[Code, ...] = (
          "(a `dotnet publish --self-contained`; a self-contained migrations bundle, `dotnet ef migrations bundle "
          "--self-contained`, carries only its own runtime, not the app's). The same holds in a build "
          "stage for a .NET tool pinned to a release (`dotnet tool install dotnet-ef --version 8.0.0`, `dotnet tool "
-         "restore` of a manifest) chosen to run on the source SDK's .NET, and for a build step that runs the "
-         "project's own code on the .NET it targets (`dotnet test`'s test host, `dotnet run`): the ENV goes before "
+         "restore` of a manifest, `dotnet tool run` of one) chosen to run on the source SDK's .NET, and for a build "
+         "step that runs the project's own code on the .NET it targets (`dotnet test`'s test host, `dotnet run`, "
+         "EF Core's `dotnet ef`, which loads the project's build): the ENV goes before "
          "the first such step in the builder; or pin a release of the tool for the new .NET, or retarget the "
          "project."),
     Code("MIG555", Severity.WARNING, "the app ran as root and now runs as nonroot",
