@@ -1126,8 +1126,9 @@ def _corepack_lines(context: RuntimeContext, builder: str) -> list[str]:
     words = _command_words(context.facts)
     if not words or posixpath.basename(words[0]) != "yarn" or not context.image.has_program("corepack"):
         return []
-    if not any(tuple(c.words[:2]) == ("corepack", "enable") for c in context.facts.commands):
-        return []
+    ran = [tuple(c.words[:2]) for c in context.facts.commands]
+    if ("corepack", "enable") not in ran or not any(w[:1] == ("yarn",) for w in ran):
+        return []  # (the shim filled the cache only where a yarn command ran: a COPY of nothing fails the build)
     package = _node_package(words, context)
     if package is None or package.release_path or not _YARN_BERRY.match(package.package_manager):
         return []
