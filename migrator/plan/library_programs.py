@@ -35,9 +35,11 @@ def library_programs(ecosystem: str, installed: tuple[str, ...], files: BuildCon
     """What the app's declared libraries of `ecosystem` run from the packages in `installed` (Wolfi names)."""
     from migrator.rules.data import builtin_data
 
+    if files.root is None or not installed:
+        return []
     table = builtin_data("library-programs.yaml").get(ecosystem) or {}
     patterns = {str(p) for programs in table.values() for p in (programs or {}).values()}
-    if files.root is None or not any(glob_match(i, p) for i in installed for p in patterns):
+    if not any(glob_match(i, p) for i in installed for p in patterns):
         return []  # (the dependency files are read only when the stage installed such a package)
     declared = declared_libraries(ecosystem, files)
     found: list[LibraryProgram] = []

@@ -207,14 +207,21 @@ def _with_plug_n_play(argv: list[str], runner: str, words: list[str], explicit: 
     if runner != "yarn" or not words or words[0].startswith("-"):
         return None
     name, extra = words[0], words[1:]
-    if (not explicit and name in _BUILTIN_COMMANDS[runner]) or name not in package.scripts:
+    if not explicit and name == "node":  # (`yarn node server.js`: yarn's own command, node with the PnP runtime)
+        script = "node"
+        if not extra:
+            return None
+    elif (not explicit and name in _BUILTIN_COMMANDS[runner]) or name not in package.scripts:
         return None
-    command = pnp_node_command(package, package.scripts[name])
+    else:
+        script = package.scripts[name]
+    command = pnp_node_command(package, script, extra)
     if command is None:
         return None
     ported = [*command, *extra]
+    what = f"its script `{name}` is `{script}`" if name != "node" or explicit else "`yarn node` runs node"
     return ported, (f"`{' '.join(argv)}` -> `{' '.join(ported)}`: the project uses Yarn Plug'n'Play (no "
-                    f"node_modules), its script `{name}` is `{package.scripts[name]}`, and the node runtime has no "
+                    f"node_modules), {what}, and the node runtime has no "
                     f"yarn: node starts it with the PnP runtime ({package.directory}/.pnp.cjs"
                     + (", and its ESM loader .pnp.loader.mjs" if len(command) > 3 and "--experimental-loader"
                        in command else "") + ") preloaded, as yarn did")
@@ -224,7 +231,7 @@ _SHELL_SYNTAX = frozenset("$;&|<>`(){}*?[]~\n\\")
 _NODE_PROGRAM = lazy_re(r"^node(js)?$")
 
 
-def pnp_node_command(package: NodePackage, script: str) -> list[str] | None:
+def pnp_node_command(package: NodePackage, script: str, extra: list[str] | None = None) -> list[str] | None:
     """The exec-form command for a package.json script that is one plain `node ...` command under Plug'n'Play:
     node with the PnP runtime preloaded; None for any other script."""
     if any(c in _SHELL_SYNTAX for c in script):
@@ -235,7 +242,7 @@ def pnp_node_command(package: NodePackage, script: str) -> list[str] | None:
         return None
     if not words or not _NODE_PROGRAM.match(words[0]):
         return None
-    esm = package.module or any(w.endswith(".mjs") for w in words[1:])
+    esm = package.module or any(w.endswith(".mjs") for w in [*words[1:], *(extra or [])])
     loader = ["--experimental-loader", posixpath.join(package.directory, ".pnp.loader.mjs")] if esm else []
     return ["node", "--require", posixpath.join(package.directory, ".pnp.cjs"), *loader, *words[1:]]
 

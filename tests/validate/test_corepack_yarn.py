@@ -108,3 +108,11 @@ def test_a_read_package_json_is_not_blamed_as_missing(tmp_path):
     kept = next(f for f in result.findings if f.code == "MIG575")
     assert "/app/package.json was read" in kept.message and "needs package.json" not in kept.message
     assert "Plug'n'Play" not in kept.message
+
+
+def test_yarn_node_starts_node_with_the_pnp_runtime(tmp_path):
+    dockerfile = DOCKERFILE.replace('CMD ["yarn", "start"]', 'CMD ["yarn", "node", "server.mjs"]')
+    result = migrate(dockerfile, context=_project(tmp_path, "yarn@4.1.1", start="next start"))
+    assert _runtime(result).endswith('CMD ["node", "--require", "/app/.pnp.cjs", "--experimental-loader", '
+                                     '"/app/.pnp.loader.mjs", "server.mjs"]\n')
+    assert "`yarn node` runs node" in next(f for f in result.findings if f.code == "MIG545").message
