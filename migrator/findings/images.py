@@ -291,7 +291,7 @@ CODES: tuple[Code, ...] = (
          "A library the app declares (requirements.txt, pyproject.toml, Pipfile, package.json, Gemfile, a .csproj; "
          "rules/library-programs.yaml) runs a program at run time that the original final stage installed with "
          "the OS package manager: pydub and openai-whisper run `ffmpeg`, pdf2image runs poppler's `pdftoppm`, "
-         "pytesseract runs `tesseract`. The distroless runtime has neither the program nor a package manager, and "
+         "ocrmypdf runs ghostscript's `gs`. The distroless runtime has neither the program nor a package manager, and "
          "copying a program such as ffmpeg with every library and data file it loads is not sound, so the "
          "runtime is the language's -dev image, which installs the packages with apk (MIG569) as root and goes "
          "back to the image's user. To run on the distroless image, drop the library or call a service that "

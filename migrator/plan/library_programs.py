@@ -18,6 +18,7 @@ from migrator.regex import lazy as lazy_re
 _REQUIREMENT = lazy_re(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _GEM = lazy_re(r"""(?m)^\s*gem\s+["']([A-Za-z0-9_.-]+)["']""")
 _MAX_FILES = 20
+_NOT_PROGRAMS = ("-dev", "-doc", "-static")  # (ffmpeg-dev matches ffmpeg*, and has headers, not the program)
 
 TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
 if TYPE_CHECKING:
@@ -45,7 +46,8 @@ def library_programs(ecosystem: str, installed: tuple[str, ...], files: BuildCon
     found: list[LibraryProgram] = []
     for library in sorted(declared & set(table)):
         for program, pattern in (table[library] or {}).items():
-            package = next((p for p in installed if glob_match(p, str(pattern))), None)
+            package = next((p for p in installed if glob_match(p, str(pattern)) and not p.endswith(_NOT_PROGRAMS)),
+                           None)
             if package is not None:
                 found.append(LibraryProgram(library, str(program), package))
     return found

@@ -99,3 +99,25 @@ def test_system_drawing_libraries_and_fonts_are_carried_to_the_aspnet_runtime() 
     assert "libgdiplus" in carried.message and "ttf-dejavu" in carried.message
     lost = [f.message for f in result.findings if f.code == "MIG514"]
     assert all("libgdiplus" not in m and "ttf-dejavu" not in m for m in lost)  # (fontconfig's fc-* programs only)
+
+
+def test_every_package_of_the_table_is_a_wolfi_package() -> None:
+    from fnmatch import fnmatchcase
+
+    from migrator.rules.data import builtin_data
+    from migrator.rules.loader import builtin_rules_dir
+
+    names = (builtin_rules_dir() / "wolfi" / "packages.txt").read_text().split()
+    table = builtin_data("library-programs.yaml")
+    assert set(table) == {"python", "node", "ruby"}
+    for libraries in table.values():
+        for library, programs in libraries.items():
+            assert programs, library
+            for pattern in programs.values():
+                assert any(fnmatchcase(n, pattern) for n in names), (library, pattern)
+
+
+def test_a_headers_package_is_no_program(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("pydub\n")
+    dockerfile = PYTHON.replace("ffmpeg poppler-utils", "libavcodec-dev")
+    assert "MIG238" not in codes(migrate(dockerfile, context=tmp_path))
