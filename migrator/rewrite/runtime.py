@@ -1137,7 +1137,8 @@ def _corepack_lines(context: RuntimeContext, builder: str) -> list[str]:
                                                         else None)
     if not source or "$" in source or context.image.uid == 0 or context.image.user in _ROOT_USERS:
         return []
-    target = f"/home/{context.image.user}/{_COREPACK_CACHE}"
+    # (an ENV COREPACK_HOME of the original is carried into the runtime: the cache goes where it points)
+    target = source if context.facts.env.get("COREPACK_HOME") else f"/home/{context.image.user}/{_COREPACK_CACHE}"
     newline = context.newline
     context.findings.append(finding("MIG239", context.facts.stage.from_item.line, (
         f"`RUN corepack enable` (as root) in the runtime, and the builder's corepack cache ({source}) copied to "

@@ -116,3 +116,11 @@ def test_yarn_node_starts_node_with_the_pnp_runtime(tmp_path):
     assert _runtime(result).endswith('CMD ["node", "--require", "/app/.pnp.cjs", "--experimental-loader", '
                                      '"/app/.pnp.loader.mjs", "server.mjs"]\n')
     assert "`yarn node` runs node" in next(f for f in result.findings if f.code == "MIG545").message
+
+
+def test_a_corepack_home_of_the_original_is_where_the_runtime_gets_the_cache(tmp_path):
+    dockerfile = DOCKERFILE.replace("WORKDIR /app\n", "WORKDIR /app\nENV COREPACK_HOME=/opt/corepack\n")
+    result = migrate(dockerfile, context=_project(tmp_path, "yarn@4.1.1", start="next start"))
+    runtime = _runtime(result)
+    assert "COPY --from=builder --chown=65532:65532 /opt/corepack /opt/corepack\n" in runtime
+    assert "COREPACK_HOME=/opt/corepack" in runtime
