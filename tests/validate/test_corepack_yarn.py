@@ -124,3 +124,10 @@ def test_a_corepack_home_of_the_original_is_where_the_runtime_gets_the_cache(tmp
     runtime = _runtime(result)
     assert "COPY --from=builder --chown=65532:65532 /opt/corepack /opt/corepack\n" in runtime
     assert "COREPACK_HOME=/opt/corepack" in runtime
+
+
+def test_the_prune_advice_for_yarn_berry_is_a_command_it_has(tmp_path):
+    """Yarn 2+ refuses `yarn install --production` (an unsupported option): its advice is workspaces focus."""
+    result = migrate(DOCKERFILE, context=_project(tmp_path, "yarn@4.1.1"))
+    [advice] = [f.message for f in result.findings if f.code == "MIG517"]
+    assert "yarn workspaces focus --all --production" in advice and "`yarn install --production`" not in advice

@@ -55,8 +55,11 @@ class Node:
             break
         yarn = [c for c in context.commands("yarn") if _subcommand(c.words) in ("", "install")]
         if yarn and not needs_dev and not any("--production" in c.words for c in yarn):
-            plan.note("MIG517", yarn[-1].line, "yarn installs dev dependencies too: add "
-                      "`yarn install --production` after the build so the runtime only gets what it needs")
+            plan.note("MIG517", yarn[-1].line, "yarn installs dev dependencies too: " + (
+                "add `yarn workspaces focus --all --production` (Yarn 2+ has no `install --production`; the "
+                "command is built into Yarn 4, a plugin in Yarn 2 and 3) after the build so the runtime only gets "
+                "what it needs" if package is not None and _yarn_berry(package) else
+                "add `yarn install --production` after the build so the runtime only gets what it needs"))
         static_dir = self._static_site(context)
         if static_dir is not None:
             return self._served_by_nginx(context, static_dir, plan)
@@ -114,6 +117,13 @@ class Node:
         plan.note("MIG532", line, f"the app is static files ({static_dir}): nginx serves them on port 8080, "
                   "no Node.js at run time")
         return plan
+
+
+def _yarn_berry(package: NodePackage) -> bool:
+    """Yarn 2 or later: Plug'n'Play, or package.json's packageManager names such a release."""
+    manager = package.package_manager
+    return package.pnp or (manager.startswith("yarn@") and not manager.startswith("yarn@1.")
+                           and manager[5:6].isdigit())
 
 
 _GLOBAL_CACHE_OFF = "YARN_ENABLE_GLOBAL_CACHE=false"
