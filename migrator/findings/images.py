@@ -306,5 +306,28 @@ CODES: tuple[Code, ...] = (
          "runtime stage. The project's package.json names Yarn 2 or later in \"packageManager\" (and .yarnrc.yml "
          "names no yarnPath release): yarn 1.22.20+ refuses to run it, so the container exits at start. Enable "
          "corepack in the runtime stage (as root, then back to the image's user) with the corepack cache and Yarn "
-         "cache the build used, or build the app in the builder and start it with node."),
+         "cache the build used, or build the app in the builder and start it with node. When the original "
+         "final stage ran `corepack enable` as root, the runtime repeats it with the builder's corepack cache "
+         "(MIG239); what is left is the error."),
+    Code("MIG238", Severity.WARNING, "the runtime keeps the -dev image for programs the app's libraries run",
+         "A library the app declares (requirements.txt, pyproject.toml, Pipfile, package.json, Gemfile, a .csproj; "
+         "rules/library-programs.yaml) runs a program at run time that the original final stage installed with "
+         "the OS package manager: pydub and openai-whisper run `ffmpeg`, pdf2image runs poppler's `pdftoppm`, "
+         "ocrmypdf runs ghostscript's `gs`. The distroless runtime has neither the program nor a package manager, and "
+         "copying a program such as ffmpeg with every library and data file it loads is not sound, so the "
+         "runtime is the language's -dev image, which installs the packages with apk (MIG569) as root and goes "
+         "back to the image's user. To run on the distroless image, drop the library or call a service that "
+         "has the program."),
+    Code("MIG239", Severity.INFO, "a Yarn 2+ project's cache and Yarn release reach the runtime",
+         "Under Yarn Plug'n'Play there is no node_modules: .pnp.cjs loads each package from its zip archive in "
+         "Yarn's cache. Yarn 4 keeps that cache in the home of the user who ran the install "
+         "(~/.yarn/berry/cache, enableGlobalCache: true by default), which the runtime stage, given the app's "
+         "directory, does not get, so every require would fail at start. `ENV YARN_ENABLE_GLOBAL_CACHE=false` "
+         "before the install keeps the archives in the project's .yarn/cache, which the runtime copies with the "
+         "app (set `enableGlobalCache: false` in .yarnrc.yml to say the same in the project). A yarn start kept on "
+         "node's -dev runtime (MIG575) for a project whose package.json names Yarn 2+ in \"packageManager\" "
+         "needs the release the original's corepack shim ran: the -dev image's /usr/bin/yarn is Wolfi's yarn "
+         "1.22, which refuses such a project (MIG237). When the original ran `corepack enable`, the runtime runs it "
+         "too, as root, then goes back to the image's user, and gets the corepack cache the builder's root filled "
+         "(/root/.cache/node/corepack, or COREPACK_HOME) in its user's home, so yarn starts without the network."),
 )

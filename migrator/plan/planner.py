@@ -40,6 +40,7 @@ class StagePlan:
     findings: list[Finding] = field(default_factory=list)
     dropped_runs: list[int] = field(default_factory=list)  # lines of final-stage RUNs the runtime does not need
     runtime_override: str | None = None  # final stage: the runtime image the start command needs
+    runtime_code: str = ""  # final stage: the finding that says why runtime_override (RuntimeOverride.code)
     single_stage: bool = False  # final stage: kept as one stage on the base image (shell and apk kept)
     base_packages: tuple[str, ...] = ()  # single stage: what the original image had, installed with apk
     package_pins: tuple[tuple[str, str], ...] = ()  # single stage: Wolfi name -> its stream's (RuntimeOverride.pins)
@@ -225,7 +226,7 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
             plan.findings = [f for f in plan.findings if f.code != "MIG201"]
             _note_image_change(plan, plan.stage, note_rules=False)
         return
-    plan.runtime_override = runtime
+    plan.runtime_override, plan.runtime_code = runtime, override.code
     if not plan.split and plan.stage.parent is None and runtime is not None:
         plan.image = runtime
         plan.findings = [f for f in plan.findings if f.code != "MIG201"]  # it named the rule's image

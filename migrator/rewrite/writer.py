@@ -180,6 +180,11 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     return runtime_plan
 
 
+def final_package(plan: FilePlan) -> NodePackage | None:
+    """The package.json in the WORKDIR of the final stage, when the build context on disk has it."""
+    return _package(plan, plan.final)
+
+
 def _package(plan: FilePlan, stage_plan: StagePlan) -> NodePackage | None:
     from migrator.plan.node_package import package_in
 
@@ -463,6 +468,8 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     kind = "distroless: no shell, no package manager" if not facts.shell else "no package manager"
     if facts.is_dev:
         kind = "its -dev image: shell, bash and apk kept for the start command"
+        if final.runtime_code == "MIG238":
+            kind = "its -dev image: apk installs the programs the app's libraries run"
     header = f"{newline}# Runtime stage on {image_name(runtime_image)} ({kind})"
     platform = stage.built_platform()  # an amd64-only venv or binary copied into the host's platform
     flag = f"--platform={platform} " if platform else ""
