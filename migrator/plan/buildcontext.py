@@ -129,6 +129,43 @@ class BuildContext:
                 break
         return found
 
+    def files_matching(self, source: str, suffix: str, limit: int = 2000,
+                       skip: frozenset[str] = frozenset()) -> list[str] | None:
+        """Context paths of the regular files under the context directory `source` whose names end with `suffix`
+        (`.go`), at most `limit`, in a sorted walk that does not follow symbolic links to directories, passes over
+        the directories named in `skip` (vendor, .git), and leaves out a file whose link leads outside the
+        context; None when `source` is not a directory there."""
+        directory = self._inside(source)
+        if self.root is None or directory is None or not directory.is_dir():
+            return None
+        found: list[str] = []
+        for walked, subdirectories, names in os.walk(directory):
+            subdirectories[:] = sorted(d for d in subdirectories if d not in skip)
+            here = Path(walked)
+            for name in sorted(n for n in names if n.endswith(suffix)):
+                path = here / name
+                if len(found) >= limit:
+                    return found
+                if path.is_file() and path.resolve().is_relative_to(self.root):
+                    found.append(path.relative_to(self.root).as_posix())
+        return found
+
+    def glob(self, pattern: str, limit: int = 200) -> list[str]:
+        """Context paths matching the glob `pattern` (relative to the context: `*/settings*.py`), sorted, at most
+        `limit`, none outside the context (through a link or `..`); [] without a context."""
+        if self.root is None or posixpath.normpath(pattern).startswith(".."):
+            return []
+        found: list[str] = []
+        try:
+            for path in self.root.glob(pattern):
+                if len(found) >= limit:
+                    break
+                if path.resolve().is_relative_to(self.root):
+                    found.append(path.relative_to(self.root).as_posix())
+        except (OSError, ValueError):
+            return found
+        return sorted(found)
+
     def files_named(self, endings: tuple[str, ...], limit: int = 50) -> list[str]:
         """Context paths of the files whose names end with one of `endings` (`.csproj`), anywhere in the
         context but in hidden directories, sorted, at most `limit`; [] without a context."""

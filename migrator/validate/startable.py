@@ -32,6 +32,7 @@ from migrator.plan.startcommand import (
     is_shell,
     is_shell_c,
     looks_like_script,
+    program_as_argument,
     unwrap,
 )
 from migrator.records import dataclass, replace
@@ -274,7 +275,15 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     assert model is not None
     image = view.image
     instructions = [stage.instructions for stage in view.chain]
-    argv = effective_command(instructions, model.entrypoint, model.cmd).argv
+    effective = effective_command(instructions, model.entrypoint, model.cmd)
+    argv = effective.argv
+    if program_as_argument(effective, model.has_program):
+        entrypoint, first = effective.entrypoint[0], effective.cmd[0]
+        return RuntimeReport(image, argv, "broken", f"{short_image(image)}'s ENTRYPOINT is {entrypoint} and no "
+                             f"stage sets one, so the CMD is its arguments: the container runs `{' '.join(argv)}`, "
+                             f"and {posixpath.basename(entrypoint)} takes `{first}` as its first argument (an "
+                             "interpreter, as the file to run), not as the program to start; add `ENTRYPOINT []` "
+                             "(the CMD is then the whole command)", program=entrypoint, need="entrypoint")
     single = posixpath.basename(image.split(":")[0].split("@")[0]) in BASE_IMAGES and any(
         i.keyword == "RUN" for stage in view.chain for i in stage.instructions
     )
