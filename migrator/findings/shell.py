@@ -359,7 +359,7 @@ S2I_SCRIPT_PORTED = Code(
 BASH_SH_KEPT = Code(
     "MIG426",
     Severity.INFO,
-    "SHELL bash added: the source image's /bin/sh was bash and the RUN steps use bash syntax",
+    "SHELL bash added: RUN steps use bash syntax, and the source /bin/sh was bash",
     "On UBI, Fedora, CentOS, Rocky, Alma, Oracle and Amazon Linux images /bin/sh is bash (rules/images.yaml "
     "`family_sh`, a rule's `sh`), so a shell-form RUN written for them runs under bash and may use its syntax: "
     "brace expansion (`mkdir -p /opt/app/{bin,lib}`), `[[ ]]`, arrays, `source`, `set -o pipefail`, `$'...'`, "
