@@ -3,10 +3,14 @@ the Chainguard images, whose /bin/sh is busybox sh: a SHELL bash line (MIG426), 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from migration_tools import builder_stage, codes, final_stage, messages, migrate
 
+from migrator.model import MigratorError, Options
 from migrator.plan.bash_syntax import bash_syntax
+from migrator.rules.loader import load_rules
 
 _BASH_SHELL = 'SHELL ["/bin/bash", "-c"]\n'
 
@@ -119,3 +123,17 @@ def test_bash_only_constructs_are_named(script: str, what: str) -> None:
 ])
 def test_posix_sh_is_not_taken_for_bash(script: str) -> None:
     assert bash_syntax(script) is None
+
+
+def test_a_user_rule_says_what_sh_is(tmp_path: Path) -> None:
+    """A user's image (bash as /bin/sh on a Debian-family image) is read as its rule says; a wrong value is refused."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("images:\n  - match: example.com/bashy\n    ecosystem: distro\n"
+                     "    builder: \"wolfi-base:latest\"\n    runtime: null\n    sh: bash\n")
+    result = migrate("FROM example.com/bashy:1\nRUN mkdir -p /srv/{a,b}\nCMD [\"/bin/sh\", \"-c\", \"ls /srv\"]\n",
+                     Options(rules_files=(rules,)))
+    assert 'SHELL ["/bin/bash", "-c"]\n' in result.dockerfile
+    wrong = tmp_path / "wrong.yaml"  # (load_rules keeps what it read by the files' names)
+    wrong.write_text("family_sh:\n  debian: zsh\n")
+    with pytest.raises(MigratorError, match="family_sh"):
+        load_rules((wrong,))
