@@ -373,6 +373,21 @@ BASH_SH_KEPT = Code(
     "rewrite the RUN steps for POSIX sh and drop the line.",
 )
 
+BASH_IN_SH_SCRIPT = Code(
+    "MIG427",
+    Severity.WARNING,
+    "a /bin/sh script from the build context uses bash syntax",
+    "The source image's /bin/sh was bash (UBI, Fedora, CentOS, Rocky, Alma, Amazon Linux: rules/images.yaml "
+    "`family_sh`), so a script of the build context that /bin/sh runs (its first line `#!/bin/sh`, none, or run as "
+    "`sh script.sh`) ran under bash there and may use bash syntax (`[[ ]]`, arrays, `{a,b}`, `source`, "
+    "`set -o pipefail`...; MIG426 lists them). On Wolfi /bin/sh is busybox sh, and a SHELL line does not reach a "
+    "script that names its own interpreter: the RUN step that runs it (or the container whose start command it "
+    "is) fails, or does something else (`mkdir -p /d/{a,b}` makes one directory named `{a,b}`). The message names "
+    "the script and the first such line. Make the script's first line `#!/bin/bash` (the -dev images have bash; "
+    "on wolfi-base, `apk add bash`; a distroless runtime has no shell at all), or port it to POSIX sh. Read only "
+    "when the build context is given (--context).",
+)
+
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
     USER_COMMAND_UNTRANSLATABLE,
@@ -400,4 +415,5 @@ CODES: tuple[Code, ...] = (
     INTERPRETER_VERSION_NAME,
     S2I_SCRIPT_PORTED,
     BASH_SH_KEPT,
+    BASH_IN_SH_SCRIPT,
 )

@@ -50,6 +50,7 @@ from migrator.rewrite.runtime import (
     runtime_copies,
 )
 from migrator.rewrite.rust_targets import target_variables
+from migrator.rewrite.sh_scripts import bash_in_sh_scripts
 from migrator.rewrite.source_accounts import (
     missing_user,
     rewrite_ids,
@@ -684,7 +685,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     if not own_passwd:  # (its ids are the copied file's)
         out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)],
                                      frozenset(rewritten))
-    out.findings += distro_script_findings(plan, stage_plan)
+    out.findings += distro_script_findings(plan, stage_plan) + bash_in_sh_scripts(plan, stage_plan)
     body = "".join(text)
     installs_bash = "bash" in stage_plan.base_packages or "bash" in installed
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)

@@ -137,3 +137,33 @@ def test_a_user_rule_says_what_sh_is(tmp_path: Path) -> None:
     wrong.write_text("family_sh:\n  debian: zsh\n")
     with pytest.raises(MigratorError, match="family_sh"):
         load_rules((wrong,))
+
+
+SCRIPTS = ("FROM registry.access.redhat.com/ubi9/ubi\n"
+           "COPY build.sh start.sh ok.sh /usr/local/bin/\n"
+           "RUN /usr/local/bin/build.sh && bash /usr/local/bin/ok.sh\n"
+           'ENTRYPOINT ["/usr/local/bin/start.sh"]\n')
+
+
+def _scripts(tmp_path: Path, first_line: str = "#!/bin/sh") -> None:
+    (tmp_path / "build.sh").write_text(f"{first_line}\nset -e\nmkdir -p /opt/app/{{bin,lib}}\n")
+    (tmp_path / "start.sh").write_text(f"{first_line}\nsource /etc/profile\nexec /opt/app/bin/app\n")
+    (tmp_path / "ok.sh").write_text("#!/bin/sh\n[[ -d /opt ]] && echo ok\n")  # (run by bash: fine)
+
+
+def test_sh_scripts_with_bash_syntax_from_a_bash_sh_source_are_named(tmp_path: Path) -> None:
+    _scripts(tmp_path)
+    warned = messages(migrate(SCRIPTS, Options(context=tmp_path)), "MIG427")
+    assert len(warned) == 2
+    assert warned[0].startswith("`/usr/local/bin/build.sh` (build.sh in the build context) is run by /bin/sh and "
+                                "uses bash syntax, brace expansion (`mkdir -p /opt/app/{bin,lib}`, line 3) in it")
+    assert warned[1].startswith("`/usr/local/bin/start.sh` (start.sh in the build context) is run by /bin/sh and "
+                                "uses bash syntax, bash's `source`")
+
+
+def test_bash_scripts_and_dash_sources_are_not_warned_about(tmp_path: Path) -> None:
+    _scripts(tmp_path, "#!/bin/bash")
+    assert "MIG427" not in codes(migrate(SCRIPTS, Options(context=tmp_path)))
+    _scripts(tmp_path)
+    debian = SCRIPTS.replace("registry.access.redhat.com/ubi9/ubi", "debian:12")
+    assert "MIG427" not in codes(migrate(debian, Options(context=tmp_path)))
