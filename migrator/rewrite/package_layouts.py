@@ -231,7 +231,9 @@ def _configured(stage: Stage, built_from: list[Stage], row: dict[str, Any], inst
     others = [i.raw for i in later if i.keyword in ("COPY", "ADD", "RUN") and i is not install]
     commands, shown = [], []
     for write in config["writes"]:
-        if write.get("when") and not any(re.search(_path_pattern(write["when"]), raw) for raw in others):
+        when = write.get("when")
+        whens = [when] if isinstance(when, str) else list(when or [])  # (a path, or a list: any of them)
+        if whens and not any(re.search(_path_pattern(w), raw) for w in whens for raw in others):
             continue
         redirect = ">>" if write["write"] == "append" else ">"
         made = f"mkdir -p {posixpath.dirname(write['path'])} && " if write.get("mkdir") else ""

@@ -95,3 +95,11 @@ def test_sites_with_a_subdirectory_or_without_the_context_keep_the_error(tmp_pat
     (tmp_path / "sites" / "more").mkdir()
     assert errors(migrate(SITES, Options(context=tmp_path)), "MIG226")
     assert errors(migrate(SITES), "MIG226")
+
+
+def test_an_alpine_stage_that_only_removes_the_default_site_still_finds_it() -> None:
+    result = migrate("FROM alpine:3.20\n"
+                     "RUN apk add --no-cache nginx\n"
+                     "RUN rm /etc/nginx/http.d/default.conf\n"
+                     'CMD ["nginx", "-g", "daemon off;"]\n')
+    assert "> /etc/nginx/conf.d/default.conf\nRUN rm /etc/nginx/conf.d/default.conf\n" in result.dockerfile
