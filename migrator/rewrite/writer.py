@@ -697,7 +697,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     if (kept := _bash_sh_kept(plan, stage_plan, newline)) is not None:
         body = kept[0] + body  # (first: every RUN of the stage, the accounts' too, ran under bash)
         out.findings.append(kept[1])
-        bash = bash or (None if installs_bash or kept[2] else "the stage's RUN steps use bash syntax (MIG426)")
+        # (installed first even when a RUN of the stage installs it: that RUN runs after the SHELL line)
+        bash = bash or (None if kept[2] else "the stage's RUN steps use bash syntax (MIG426)")
     if bash:
         body = _install_as_root(["bash"], _user_at_start(plan, stage_plan), newline) + body
         out.findings.append(finding("MIG551", stage_plan.stage.from_item.line, f"bash installed with apk: {bash}"))

@@ -167,3 +167,11 @@ def test_bash_scripts_and_dash_sources_are_not_warned_about(tmp_path: Path) -> N
     _scripts(tmp_path)
     debian = SCRIPTS.replace("registry.access.redhat.com/ubi9/ubi", "debian:12")
     assert "MIG427" not in codes(migrate(debian, Options(context=tmp_path)))
+
+
+def test_bash_is_installed_before_the_shell_line_even_when_a_later_run_installs_it() -> None:
+    result = migrate("FROM rockylinux:9\nRUN dnf install -y bash gcc && mkdir -p /opt/app/{bin,lib}\n"
+                     'CMD ["/opt/app/bin/app"]\n')
+    assert builder_stage(result).startswith("FROM cgr.dev/chainguard/wolfi-base:latest AS builder\n"
+                                            "RUN apk add --no-cache bash\n" + _BASH_SHELL +
+                                            "RUN apk add --no-cache bash gcc && mkdir -p /opt/app/{bin,lib}\n")
