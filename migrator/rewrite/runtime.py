@@ -1070,6 +1070,7 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
             out += finalize_instruction(follow_relocations(instruction, moves), context)
     if context.plan.env:
         out.append("ENV " + " ".join(context.plan.env) + context.newline)
+    out += [line + context.newline for line in context.plan.image_copies]
     out += _package_lines(context)
     # (the source image's server directory, httpd's /usr/local/apache2: the runtime's own command runs elsewhere)
     servers = facts.workdir == facts.server_dir and not relies_on_workdir(facts)

@@ -19,6 +19,7 @@ from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.appends import append_before_start
+from migrator.rewrite.carried_files import carried_copies
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.commands import CommandOutcome, exec_form
@@ -228,6 +229,11 @@ def _facts_with_parents(stage: Stage, rules: RuleSet | None, global_args: dict[s
     return facts
 
 
+def _chain_packages(out: Written, stage_plan: StagePlan) -> list[str]:
+    """The Wolfi packages the stage and the stages it is built FROM install, as written so far."""
+    return [p for stage in stage_plan.stage.chain() for p in out.packages.get(stage.index, [])]
+
+
 def _carried_env(plan: FilePlan, stage_plan: StagePlan, image: str) -> list[str]:
     """The source image's ENV that changes how the app runs (DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true on the
     -alpine .NET images), for the final stage."""
@@ -279,6 +285,11 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
             at = base_at + start.start() if start else len(out.text.rstrip(" \t\r\n")) + len(newline)
             out.text = out.text[:at] + late[0] + out.text[at:] if at <= len(out.text) else out.text + newline + late[0]
             out.findings.append(late[1])
+        if stage_plan.single_stage:
+            copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan))
+            at = out.text.index(newline, base_at) + len(newline) if stage_plan.base_packages else base_at
+            out.text = out.text[:at] + "".join(line + newline for line in copies) + out.text[at:]
+            out.findings += notes
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
         roll = dotnet_roll_forward(plan, image) if stage_plan is plan.final else None
@@ -287,6 +298,9 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
             out.findings.append(roll)
         for carried in _carried_env(plan, stage_plan, image):
             out.text += f"ENV {carried}{newline}"
+        copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan))
+        out.text += "".join(line + newline for line in copies)
+        out.findings += notes
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
@@ -438,6 +452,9 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
         runtime_plan.env.append(ROLL_FORWARD)
         out.findings.append(roll)
     runtime_plan.env += [e for e in _carried_env(plan, final, runtime_image) if e not in runtime_plan.env]
+    copies, notes = carried_copies(plan, final, runtime_image, _chain_packages(out, final))
+    runtime_plan.image_copies += copies
+    out.findings += notes
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
     context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:
@@ -1190,7 +1207,7 @@ def _note_external_copies(plan: FilePlan, stage: Stage, out: Written) -> None:
         source = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
         if source and plan.staged.stage_by_reference(source, before=stage.index) is None and (
             "/" in source or ":" in source
-        ):
+        ) and not source.startswith(plan.options.registry.rstrip("/") + "/"):  # (a Chainguard image's are Wolfi's)
             out.findings.append(finding("MIG210", instruction.line, f"COPY --from={source} copies from an "
                                         "external image: check its files work on Wolfi (glibc, uid 65532)"))
 
