@@ -5,7 +5,8 @@ and glibc-dynamic have no time zone database. An app that sets TZ, builds a zone
 or calls Go's time.LoadLocation worked on the original image and fails, or falls back to UTC, on the runtime. Which
 source images carry which files is rules data (rules/dockerhub.yaml `carried_files`); whether the runtime has the
 package is the image model's (chainguard-images.yaml `packages`). The final stage copies the files from a
-Chainguard image that has them, one COPY --from each (MIG317). A package the Dockerfile installs itself is carried
+Chainguard image that has them, one COPY --from each, or installs the package where it stays one stage on
+wolfi-base (MIG317). A package the Dockerfile installs itself is carried
 with the builder's libraries instead (rewrite.needs.carry_libraries).
 """
 
@@ -21,19 +22,22 @@ from migrator.regex import glob_match
 
 
 def carried_copies(plan: FilePlan, stage_plan: StagePlan, runtime_image: str, installed: Iterable[str]
-                   ) -> tuple[list[str], list[Finding]]:
-    """The COPY --from instructions (without line ends) that give the final stage's runtime the files its source
-    image carried, and the finding that says so."""
+                   ) -> tuple[list[str], list[str], list[Finding]]:
+    """What gives the final stage's runtime the files its source image carried: the packages to install, where
+    the runtime runs as root with apk (wolfi-base: one stage), else the COPY --from instructions (without line
+    ends); and the finding that says so."""
     from migrator.plan.facts import read_facts
     from migrator.rules.data import builtin_data
 
     ref = plan.root_of(stage_plan).stage.ref
     if stage_plan is not plan.final or ref is None:
-        return [], []
+        return [], [], []
     model = plan.rules.image_model(runtime_image)
     installed = set(installed)
     copied = {d.rstrip("/") for stage in stage_plan.stage.chain() for d in read_facts(stage).copy_destinations}
     registry = plan.options.registry.rstrip("/")
+    installs = model.has_program("apk") and model.uid == 0
+    packages: list[str] = []
     lines: list[str] = []
     findings: list[Finding] = []
     for entry in builtin_data("dockerhub.yaml").get("carried_files") or []:
@@ -45,13 +49,17 @@ def carried_copies(plan: FilePlan, stage_plan: StagePlan, runtime_image: str, in
         if not paths:
             continue
         source = entry["from"]
-        lines += [f"COPY --from={registry}/{source} {path} {path}" for path in paths]
+        if installs:
+            packages.append(package)
+        else:
+            lines += [f"COPY --from={registry}/{source} {path} {path}" for path in paths]
+        how = f"{package} added to apk add" if installs else f"{', '.join(paths)} copied from {source}"
         findings.append(finding("MIG317", stage_plan.stage.from_item.line, (
-            f"{', '.join(paths)} copied from {source}: {stage_plan.stage.resolved} carried {package} in its own "
+            f"{how}: {stage_plan.stage.resolved} carried {package} in its own "
             f"image and {image_name(runtime_image)} has none; an app that reads it (TZ=..., Python's zoneinfo and "
             f"Django's TIME_ZONE, Go's time.LoadLocation for the time zone database) fails or falls back silently "
             f"without")))
-    return lines, findings
+    return packages, lines, findings
 
 
 def _matches(entry: dict[str, list[str]], repository: str, tag: str) -> bool:

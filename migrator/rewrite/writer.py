@@ -229,6 +229,24 @@ def _facts_with_parents(stage: Stage, rules: RuleSet | None, global_args: dict[s
     return facts
 
 
+def _carry_into_single_stage(plan: FilePlan, stage_plan: StagePlan, image: str, base_at: int, newline: str,
+                             out: Written) -> None:
+    """The files the source image carried (tzdata), in a final stage kept as one stage: installed with the
+    language the stage adds (`apk add python-3 py3-pip tzdata`), or in an apk add of their own after FROM, where
+    the image runs as root with apk; else copied from a Chainguard image that has them."""
+    packages, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan))
+    if not packages and not copies:
+        return
+    out.findings += notes
+    if packages and stage_plan.base_packages:
+        line_end = out.text.index(newline, base_at)
+        out.text = f"{out.text[:line_end]} {' '.join(packages)}{out.text[line_end:]}"
+        return
+    added = f"RUN apk add --no-cache {' '.join(packages)}{newline}" if packages else ""
+    added += "".join(line + newline for line in copies)
+    out.text = out.text[:base_at] + added + out.text[base_at:]
+
+
 def _chain_packages(out: Written, stage_plan: StagePlan) -> list[str]:
     """The Wolfi packages the stage and the stages it is built FROM install, as written so far."""
     return [p for stage in stage_plan.stage.chain() for p in out.packages.get(stage.index, [])]
@@ -286,10 +304,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
             out.text = out.text[:at] + late[0] + out.text[at:] if at <= len(out.text) else out.text + newline + late[0]
             out.findings.append(late[1])
         if stage_plan.single_stage:
-            copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan))
-            at = out.text.index(newline, base_at) + len(newline) if stage_plan.base_packages else base_at
-            out.text = out.text[:at] + "".join(line + newline for line in copies) + out.text[at:]
-            out.findings += notes
+            _carry_into_single_stage(plan, stage_plan, image, base_at, newline, out)
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
         roll = dotnet_roll_forward(plan, image) if stage_plan is plan.final else None
@@ -298,7 +313,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
             out.findings.append(roll)
         for carried in _carried_env(plan, stage_plan, image):
             out.text += f"ENV {carried}{newline}"
-        copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan))
+        _, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan))
         out.text += "".join(line + newline for line in copies)
         out.findings += notes
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
@@ -452,7 +467,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
         runtime_plan.env.append(ROLL_FORWARD)
         out.findings.append(roll)
     runtime_plan.env += [e for e in _carried_env(plan, final, runtime_image) if e not in runtime_plan.env]
-    copies, notes = carried_copies(plan, final, runtime_image, _chain_packages(out, final))
+    _, copies, notes = carried_copies(plan, final, runtime_image, _chain_packages(out, final))
     runtime_plan.image_copies += copies
     out.findings += notes
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
