@@ -74,7 +74,7 @@ ENTRYPOINT ["/app/run.sh"]
 def test_the_final_stage_of_a_multi_stage_build_moved_to_wolfi_base_keeps_the_source_images_tools() -> None:
     # `useradd app` named the directory /app of /app/run.sh: the script was taken for one a RUN made
     result = migrate(TWO_STAGES)
-    assert "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip bash curl wget git\n" \
+    assert "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip bash curl wget git tzdata\n" \
         in result.dockerfile
     assert "`/app/run.sh` (line 10) is a script this tool cannot read" in messages(result, "MIG313")[0]
 
@@ -227,7 +227,7 @@ def test_a_start_script_read_from_the_context_gets_the_tools_it_runs_on_wolfi_ba
     (tmp_path / "run.sh").write_text("#!/bin/sh\ncurl -s http://cfg/env > .env\nexec python app.py\n")
     result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
                      "ENTRYPOINT [\"./run.sh\"]\n", Options(context=tmp_path))
-    assert "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip curl\n" \
+    assert "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip curl tzdata\n" \
         in result.dockerfile
     assert messages(result, "MIG313") == ["curl added to apk add: `./run.sh` (line 5), a script of the build "
                                           "context, runs it, and neither wolfi-base nor the stage's packages "
