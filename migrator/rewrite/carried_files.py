@@ -21,11 +21,11 @@ from migrator.plan.planner import FilePlan, StagePlan
 from migrator.regex import glob_match
 
 
-def carried_copies(plan: FilePlan, stage_plan: StagePlan, runtime_image: str, installed: Iterable[str]
-                   ) -> tuple[list[str], list[str], list[Finding]]:
+def carried_copies(plan: FilePlan, stage_plan: StagePlan, runtime_image: str, installed: Iterable[str],
+                   installs: bool = True) -> tuple[list[str], list[str], list[Finding]]:
     """What gives the final stage's runtime the files its source image carried: the packages to install, where
-    the runtime runs as root with apk (wolfi-base: one stage), else the COPY --from instructions (without line
-    ends); and the finding that says so."""
+    the runtime runs as root with apk (wolfi-base: one stage) and `installs`, else the COPY --from instructions
+    (without line ends); and the finding that says so."""
     from migrator.plan.facts import read_facts
     from migrator.rules.data import builtin_data
 
@@ -36,7 +36,7 @@ def carried_copies(plan: FilePlan, stage_plan: StagePlan, runtime_image: str, in
     installed = set(installed)
     copied = {d.rstrip("/") for stage in stage_plan.stage.chain() for d in read_facts(stage).copy_destinations}
     registry = plan.options.registry.rstrip("/")
-    installs = model.has_program("apk") and model.uid == 0
+    installs = installs and model.has_program("apk") and model.uid == 0
     packages: list[str] = []
     lines: list[str] = []
     findings: list[Finding] = []

@@ -231,20 +231,20 @@ def _facts_with_parents(stage: Stage, rules: RuleSet | None, global_args: dict[s
 
 def _carry_into_single_stage(plan: FilePlan, stage_plan: StagePlan, image: str, base_at: int, newline: str,
                              out: Written) -> None:
-    """The files the source image carried (tzdata), in a final stage kept as one stage: installed with the
-    language the stage adds (`apk add python-3 py3-pip tzdata`), or in an apk add of their own after FROM, where
-    the image runs as root with apk; else copied from a Chainguard image that has them."""
+    """The files the source image carried (tzdata), in a final stage kept as one stage: installed by the `apk add`
+    the stage starts with (the language it adds: `apk add python-3 py3-pip tzdata`), where the image runs as root
+    with apk; else copied from a Chainguard image that has them."""
     packages, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan))
-    if not packages and not copies:
-        return
-    out.findings += notes
-    if packages and stage_plan.base_packages:
-        line_end = out.text.index(newline, base_at)
+    first = out.text[base_at:out.text.find(newline, base_at)] if newline in out.text[base_at:] else ""
+    if packages and re.fullmatch(r"RUN apk add --no-cache [\w.+ -]+", first):  # (the stage's first RUN, written)
+        line_end = base_at + len(first)
         out.text = f"{out.text[:line_end]} {' '.join(packages)}{out.text[line_end:]}"
+        out.findings += notes
         return
-    added = f"RUN apk add --no-cache {' '.join(packages)}{newline}" if packages else ""
-    added += "".join(line + newline for line in copies)
-    out.text = out.text[:base_at] + added + out.text[base_at:]
+    if packages:  # (no apk add to join: a RUN of its own would be read as what the stage installs, MIG542)
+        _, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan), installs=False)
+    out.text = out.text[:base_at] + "".join(line + newline for line in copies) + out.text[base_at:]
+    out.findings += notes
 
 
 def _chain_packages(out: Written, stage_plan: StagePlan) -> list[str]:

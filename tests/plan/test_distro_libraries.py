@@ -38,8 +38,8 @@ def test_alpine_py3_library_keeps_one_stage_on_wolfi_base_with_the_library_for_o
 def test_debian_python3_libraries_keep_the_stage_and_its_user() -> None:
     result = migrate(DEBIAN)
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache tzdata\n"  # (debian:bookworm carried it)
-                                        "RUN apk add --no-cache python-3.13 py3.13-psycopg2 py3.13-pyyaml\n")
+                                        "RUN apk add --no-cache python-3.13 py3.13-psycopg2 py3.13-pyyaml"
+                                        " tzdata\n")  # (debian:bookworm carried it)
     assert result.dockerfile.endswith("WORKDIR /app\nCOPY app.py .\nUSER nobody\nCMD [\"python3\", \"app.py\"]\n")
     assert result.dockerfile.count("FROM ") == 1
     assert verdict(result)[0] == "single-stage"
