@@ -55,7 +55,7 @@ def carried_copies(plan: FilePlan, stage_plan: StagePlan, runtime_image: str, in
             lines += [f"COPY --from={registry}/{source} {path} {path}" for path in paths]
         how = f"{package} added to apk add" if installs else f"{', '.join(paths)} copied from {source}"
         findings.append(finding("MIG317", stage_plan.stage.from_item.line, (
-            f"{how}: {stage_plan.stage.resolved} carried {package} in its own "
+            f"{how}: {plan.root_of(stage_plan).stage.resolved} carried {package} in its own "
             f"image and {image_name(runtime_image)} has none; an app that reads it (TZ=..., Python's zoneinfo and "
             f"Django's TIME_ZONE, Go's time.LoadLocation for the time zone database) fails or falls back silently "
             f"without")))

@@ -313,7 +313,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
             out.findings.append(roll)
         for carried in _carried_env(plan, stage_plan, image):
             out.text += f"ENV {carried}{newline}"
-        _, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan))
+        _, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan), installs=False)
         out.text += "".join(line + newline for line in copies)
         out.findings += notes
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
@@ -467,7 +467,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
         runtime_plan.env.append(ROLL_FORWARD)
         out.findings.append(roll)
     runtime_plan.env += [e for e in _carried_env(plan, final, runtime_image) if e not in runtime_plan.env]
-    _, copies, notes = carried_copies(plan, final, runtime_image, _chain_packages(out, final))
+    _, copies, notes = carried_copies(plan, final, runtime_image, _chain_packages(out, final), installs=False)
     runtime_plan.image_copies += copies
     out.findings += notes
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
