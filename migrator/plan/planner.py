@@ -230,18 +230,24 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
 
 
 def _add_headers(plan: StagePlan, override: RuntimeOverride, rules: RuleSet) -> None:
-    """A stage kept on wolfi-base with the language that installs a compiler builds native extensions, as it
-    could on the source image, which carried the language's headers: they are added (MIG313)."""
-    headers, compilers = kept_headers(plan.ecosystem, rules, plan.base_packages, override.installed)
-    if not headers:
+    """A stage kept on wolfi-base with the language that compiles (it installs a compiler, or builds on Docker Hub's
+    full image, which had gcc) builds native extensions, as it could on the source image, which carried the
+    language's headers: they are added, with the image's toolchain where it had one (MIG313)."""
+    from migrator.rewrite.distro_scripts import builds_on_full_image
+
+    built = builds_on_full_image(plan.stage)
+    added, compilers = kept_headers(plan.ecosystem, rules, plan.base_packages, override.installed, built is not None)
+    if not added:
         return
-    plan.base_packages = tuple(dict.fromkeys(plan.base_packages + headers))
+    plan.base_packages = tuple(dict.fromkeys(plan.base_packages + added))
     name = (plan.ecosystem or "").capitalize()
-    listed, them = ", ".join(headers), "them" if len(headers) > 1 else "it"
+    listed, them = ", ".join(added), "them" if len(added) > 1 else "it"
+    how = (f"the stage installs a compiler ({', '.join(compilers)})" if built is None or compilers != ("build-base",)
+           or "build-base" not in added else f"`{built}` builds on it, and it had gcc (buildpack-deps)")
     plan.findings.append(finding("MIG313", plan.stage.from_item.line, (
-        f"{listed} added to apk add: {plan.stage.resolved} carried {name}'s headers (Python.h, php-config...) and "
-        f"Wolfi packages {them} apart; the stage installs a compiler ({', '.join(compilers)}), so it builds native "
-        f"extensions (a package without a wheel for this platform, built from source), which need {them}")))
+        f"{listed} added to apk add: {plan.stage.resolved} carried {name}'s headers and "
+        f"Wolfi packages them apart; {how}, so it builds native extensions (a package without a wheel for this "
+        f"platform, built from source), which need {them}")))
 
 
 def _unnamed(packages: tuple[str, ...], stage: Stage) -> tuple[str, ...]:

@@ -266,11 +266,13 @@ def kept_toolchain(ref: ImageRef | None, ecosystem: str | None, rules: RuleSet,
     return tuple(dict.fromkeys(packages))
 
 
-def kept_headers(ecosystem: str | None, rules: RuleSet, chosen: tuple[str, ...], installed: tuple[str, ...]
-                 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What a stage kept on wolfi-base with the language adds when it installs a compiler, so that it compiles
-    against the language as on the source image: the headers Docker Hub's image carried and Wolfi packages
-    apart (python-3-dev), less those the stage installs itself (python3-dev, any stream's); with the compilers."""
+def kept_headers(ecosystem: str | None, rules: RuleSet, chosen: tuple[str, ...], installed: tuple[str, ...],
+                 image_compiler: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a stage kept on wolfi-base with the language adds when it compiles, as it could on the source image:
+    the headers Docker Hub's image carried and Wolfi packages apart (python-3-dev), less those the stage installs
+    itself (python3-dev, any stream's); and the compilers it compiles with. It compiles when it installs a compiler,
+    or (`image_compiler`) when it builds on an image that had one (the full python image: gcc), whose toolchain
+    (build-base) is added too."""
     from migrator.rules.wolfi import providers
 
     language = rules.languages.get(ecosystem or "")
@@ -278,10 +280,12 @@ def kept_headers(ecosystem: str | None, rules: RuleSet, chosen: tuple[str, ...],
             glob_match(name, pattern) for name in chosen for pattern in language.packages):
         return (), ()
     compilers = tuple(p for p in installed if any(glob_match(p, g) for g in language.compilers))
-    if not compilers:
+    toolchain = ("build-base",) if image_compiler and not compilers else ()
+    if not compilers and not toolchain:
         return (), ()
     owned = set(chosen) | set(installed)
-    return tuple(h for h in language.headers if h not in owned and not owned & set(providers(h))), compilers
+    headers = tuple(h for h in language.headers if h not in owned and not owned & set(providers(h)))
+    return tuple(p for p in toolchain if p not in owned) + headers, compilers or toolchain
 
 
 def _with_libraries(language: Language, installed: tuple[str, ...], options: Options) -> list[RuntimeOverride]:

@@ -65,3 +65,16 @@ def test_libraries_pinned_to_a_stream_pin_its_headers_too(tmp_path: Path) -> Non
     assert first.startswith("RUN apk add --no-cache python-3.")
     stream = first.split()[4].removeprefix("python-")
     assert f"python-{stream}-dev" in first.split() and "python-3-dev" not in first.split()
+
+
+def test_a_full_python_image_that_builds_keeps_its_compiler_and_the_headers(tmp_path: Path) -> None:
+    # python:3.11 (not slim) is built on buildpack-deps, with gcc: its pip compiled sdists without installing one
+    text = SLIM.replace("python:3.11-slim", "python:3.11").replace(
+        "RUN apt-get update && apt-get install -y --no-install-recommends {compiler}libpq-dev && rm -rf /var/lib/apt/lists/*\n",
+        "")
+    result = migrate(text, context=_context(tmp_path))
+    assert result.dockerfile.splitlines()[1] == "RUN apk add --no-cache python-3 py3-pip build-base python-3-dev tzdata"
+    said = [m for m in messages(result, "MIG313") if m.startswith("build-base, python-3-dev added")]
+    assert len(said) == 1 and "`pip` builds on it, and it had gcc" in said[0]
+    plain = migrate(text.replace("RUN pip install --no-cache-dir -r requirements.txt\n", ""), context=tmp_path)
+    assert "build-base" not in plain.dockerfile and "python-3-dev" not in plain.dockerfile  # nothing built
