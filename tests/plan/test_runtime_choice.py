@@ -105,7 +105,7 @@ def test_python_script_with_no_shell_image_stays_one_stage_with_python_from_apk(
     result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
                      "ENTRYPOINT [\"./entrypoint.sh\"]\n")
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache python-3 py3-pip bash curl wget git tzdata\n")  # python:3.12 had them
+                                        "RUN apk add --no-cache python-3 py3-pip bash build-base python-3-dev curl wget git tzdata\n")  # python:3.12 had them
     assert status(result) == "single-stage" and "MIG551" in {f.code for f in result.findings}
 
 
