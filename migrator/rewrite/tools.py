@@ -49,6 +49,7 @@ class MissingTool:
     line: int
     script: str | None = None  # not named: the source image shipped it, and this unreadable script may use it
     read: bool = False  # with `script`: the script was read from the build context, and it runs the tool
+    why: str | None = None  # not named: what of the stage needs it (node-gyp, under `npm ci`), said in the finding
 
 
 @lru_cache(maxsize=1)
@@ -64,25 +65,36 @@ def _table() -> dict[str, tuple[str, ...] | None]:
 def wolfi_name(program: str) -> str | None:
     """The name Wolfi's package gives a program other distributions ship as `program` (Debian's `cron`
     is cronie's `crond`; rules/tools.yaml `distro_names`), or None when it is not one of those."""
-    found = _distro_name(program)
-    return found[0] if found else None
+    found = distro_program(program)
+    return found.name if found else None
 
 
-def wolfi_options(program: str) -> dict[str, str]:
-    """Options of `program` that its Wolfi name spells otherwise (`cron -f` is `crond -n`)."""
-    found = _distro_name(program)
-    return found[1] if found else {}
+@dataclass(frozen=True)
+class DistroProgram:
+    """A distro program that Wolfi's package installs as another (rules/tools.yaml `distro_names`)."""
+
+    name: str  # the Wolfi program
+    getopt: str = ""  # the distro program's options, getopt(3) letters ("" : not known, words mapped as written)
+    accepts: str | None = None  # the Wolfi program's (None: the same program, it takes the same options)
+    options: tuple[tuple[str, str], ...] = ()  # distro option -> the Wolfi option that does the same
+    dropped: tuple[tuple[str, str], ...] = ()  # distro option the Wolfi program does without -> why
 
 
-def _distro_name(program: str) -> tuple[str, dict[str, str]] | None:
+def distro_program(program: str) -> DistroProgram | None:
     from migrator.regex import glob_match
     from migrator.rules.data import builtin_data
 
     for pattern, value in (builtin_data("tools.yaml").get("distro_names") or {}).items():
-        if glob_match(program, str(pattern)):
-            if isinstance(value, dict):
-                return str(value["name"]), {str(k): str(v) for k, v in (value.get("options") or {}).items()}
-            return str(value), {}
+        if not glob_match(program, str(pattern)):
+            continue
+        if not isinstance(value, dict):
+            return DistroProgram(str(value))
+        options = value.get("options") or {}
+        accepts = value.get("accepts")
+        return DistroProgram(
+            str(value["name"]), str(value.get("getopt") or ""), None if accepts is None else str(accepts),
+            tuple((str(k), str(v)) for k, v in options.items() if not isinstance(v, dict)),
+            tuple((str(k), str(v["drop"])) for k, v in options.items() if isinstance(v, dict)))
     return None
 
 
@@ -268,15 +280,19 @@ def is_pending_use(cmd: Cmd, knowledge: StageKnowledge) -> bool:
     wrappers, name = _head([w.value for w in cmd.words])
     words = {w.value for w in cmd.words[:2]}
     return not knowledge.tools_placed and any(t.package and ((t.command == name or t.command in wrappers)
-                                                             if t.script is None else t.script in words)
+                                                             if t.script is None else set(t.script.split()) <= words)
                                               for t in knowledge.tools)
 
 
 def added_message(knowledge: StageKnowledge) -> str:
     named = [t for t in knowledge.tools if t.package is not None and t.script is None]
-    for_scripts = [t for t in knowledge.tools if t.package is not None and t.script is not None and not t.read]
+    for_scripts = [t for t in knowledge.tools if t.package is not None and t.script is not None and not t.read
+                   and t.why is None]
     read = [t for t in knowledge.tools if t.package is not None and t.read]
     parts = [_named_message(named, knowledge)] if named else []
+    parts += [f"{t.package} added to apk add: {knowledge.source_image or 'the source image'} shipped `{t.command}` and "
+              f"{_tagged(knowledge) or 'the Chainguard image'} does not; `{t.script}` (line {t.line}) may need it: "
+              f"{t.why}" for t in knowledge.tools if t.package is not None and t.why is not None]
     for script in dict.fromkeys(t.script for t in read):
         parts.append(_read_message([t for t in read if t.script == script], knowledge))
     if for_scripts:
@@ -290,6 +306,11 @@ def _read_message(tools: list[MissingTool], knowledge: StageKnowledge) -> str:
     return (f"{listed} added to apk add: `{tools[0].script}` (line {tools[0].line}), a script of the build context, "
             f"runs {'it' if len(tools) == 1 else 'them'}, and neither {knowledge.image_name or 'the image'} nor the "
             f"stage's packages provide {'it' if len(tools) == 1 else 'them'} on Wolfi")
+
+
+def _tagged(knowledge: StageKnowledge) -> str:
+    return f"{knowledge.image_name}:{knowledge.image_tag}" if knowledge.image_name and knowledge.image_tag else \
+        knowledge.image_name
 
 
 def _script_message(tools: list[MissingTool], knowledge: StageKnowledge) -> str:

@@ -20,6 +20,7 @@ from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.appends import append_before_start
 from migrator.rewrite.carried_files import carried_copies
+from migrator.rewrite.carried_ports import kept_port_finding
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.commands import CommandOutcome, exec_form
@@ -30,6 +31,7 @@ from migrator.rewrite.dotnet_rids import glibc_runtime_identifiers
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.interpreters import rename_interpreters
+from migrator.rewrite.known_env import known_env
 from migrator.rewrite.layout import translate_layout
 from migrator.rewrite.lists import package_list_defaults, translated_default
 from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, dotnet_tool_roll_forward, runtime_java
@@ -311,11 +313,14 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         if roll is not None:
             out.text += f"ENV {ROLL_FORWARD}{newline}"
             out.findings.append(roll)
-        for carried in _carried_env(plan, stage_plan, image):
+        carried_env = _carried_env(plan, stage_plan, image)
+        for carried in carried_env:
             out.text += f"ENV {carried}{newline}"
         _, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan), installs=False)
         out.text += "".join(line + newline for line in copies)
         out.findings += notes
+        if (kept_port := kept_port_finding(plan, image, carried_env)) is not None:
+            out.findings.append(kept_port)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
@@ -466,7 +471,10 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     if roll is not None:
         runtime_plan.env.append(ROLL_FORWARD)
         out.findings.append(roll)
-    runtime_plan.env += [e for e in _carried_env(plan, final, runtime_image) if e not in runtime_plan.env]
+    carried_env = [e for e in _carried_env(plan, final, runtime_image) if e not in runtime_plan.env]
+    runtime_plan.env += carried_env
+    if (kept_port := kept_port_finding(plan, runtime_image, carried_env)) is not None:
+        out.findings.append(kept_port)
     _, copies, notes = carried_copies(plan, final, runtime_image, _chain_packages(out, final), installs=False)
     runtime_plan.image_copies += copies
     out.findings += notes
@@ -688,7 +696,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                 translated += _instruction(outcome.raw, item)
                 text.append(_ensure_newline(outcome.raw, newline))
                 commands = outcome.commands()
-                packages = installed_packages(commands) + _exec_form_installs(item)
+                build_only = {t.package for t in knowledge.tools if t.why is not None}  # (node-gyp's python)
+                packages = [p for p in installed_packages(commands) if p not in build_only] + _exec_form_installs(item)
                 out.packages.setdefault(stage_plan.stage.index, []).extend(packages)
                 installed += packages
                 created |= created_users(plan, stage_plan, commands, out.findings)
@@ -871,7 +880,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     probe = StageKnowledge(probing=True, variables=package_list_defaults(items), pins=dict(stage_plan.package_pins))
     probe.stage_variables = stage_variables([i for i in items if isinstance(i, Instruction)])
     probe.source_users = set(upstream_users(plan, stage_plan).values())  # (usermod of one is folded)
-    probe.source_env = _source_env(plan, stage_plan)
+    probe.source_env = known_env(plan, stage_plan)
     for item in items:
         if isinstance(item, Instruction) and item.keyword == "RUN":
             translate_run(item, stage_plan.family, plan.rules, probe)
@@ -911,18 +920,6 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge
-
-
-def _source_env(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
-    """StageKnowledge.source_env: the source image's ENV that no ARG or ENV of the stage's chain sets again."""
-    ref = plan.root_of(stage_plan).stage.ref
-    if ref is None:
-        return {}
-    known = plan.rules.upstream_defaults(ref.short_name, ref.tag).env_for(ref.tag)
-    if known:
-        own = stage_variables([i for s in stage_plan.stage.chain() for i in s.instructions])
-        known = {name: value for name, value in known.items() if name not in own}
-    return known
 
 
 def _missing_rust_targets(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
@@ -1031,6 +1028,7 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
                    out: Written) -> list[Finding]:
     """The commands the stage runs that its Wolfi image lacks (rewrite/tools.py): their packages go into
     the stage's apk add in the second pass; a command no Wolfi package provides is an error."""
+    from migrator.rewrite.native_addons import native_addon_tools
     from migrator.rewrite.tools import (
         missing_tools,
         script_uses,
@@ -1069,6 +1067,11 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
     if root.ref is not None and (shipped := shipped_tools(root.ref)):
         knowledge.tools += tools_for_scripts(shipped, _unreadable_scripts(plan, stage_plan), model, installed,
                                              knowledge.tools)
+    if root.ref is not None and model.known:
+        runs = [(i.line, i.body) for s in stage_plan.stage.chain() for i in s.instructions if i.keyword == "RUN"]
+        added, unsure = native_addon_tools(root.ref, runs, plan.files.text, model, installed, knowledge.tools)
+        knowledge.tools += added
+        out.findings += unsure
     return [finding("MIG314", t.line, f"`{t.command}` is run here, and no Wolfi package provides it: "
                     f"{knowledge.image_name} does not have it, so the command is not found")
             for t in knowledge.tools if t.package is None]
