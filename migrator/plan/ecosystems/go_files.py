@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from pathlib import Path
 
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 
 _STRING = re.compile(r'"(?:file://)?((?:\./)?[A-Za-z0-9_][\w.-]*)(?:/[^"\s]*)?"')
@@ -26,6 +26,7 @@ _SOURCE_FILES = {"go.mod", "go.sum", "go.work", "go.work.sum", "Dockerfile", "Ma
 _MAX_FILES, _MAX_BYTES = 2000, 1 << 20
 _SOURCE_DIRECTORIES = {"cmd", "internal", "pkg", "vendor", "api", "test", "tests", "testdata", "docs", "scripts",
                        "build", "hack", "tools", ".git", ".github"}
+_SKIPPED = frozenset({"vendor", ".git", "testdata"})
 
 
 def copy_files_beside(context: EcosystemContext, plan: RuntimePlan, line: int) -> None:
@@ -34,17 +35,17 @@ def copy_files_beside(context: EcosystemContext, plan: RuntimePlan, line: int) -
     if tree is None:
         return
     workdir = context.facts.workdir
-    root = Path(context.options.context) if context.options.context else None
-    if root is None or not root.is_dir():
+    files = context.files
+    if files.root is None:
         plan.note("MIG567", line, f"the original image held the source tree ({tree}) the program was built and "
                   f"started in; the runtime has the binary only: files the program reads relative to {workdir} "
                   "(templates, static files, configuration) are not copied. Give the build context (--context) to "
                   "have them found, or copy them with COPY --from")
         return
     missing: dict[str, str] = {}
-    for name in sorted(_read_directories(root, missing)):
+    for name in sorted(_read_directories(files, missing)):
         path = posixpath.join(tree, name)
-        shown = f"{name}/" if (root / name).is_dir() else name
+        shown = f"{name}/" if files.is_directory(name) else name
         plan.copies.append(Copy(path, path))
         plan.note("MIG518", line, f"{path} copied beside the binary: the Go sources read `{shown}` relative to "
                   f"the working directory {workdir}, and the original image had it there")
@@ -64,30 +65,27 @@ def _context_tree(context: EcosystemContext) -> str | None:
     return None
 
 
-def _read_directories(root: Path, missing: dict[str, str]) -> set[str]:
+def _read_directories(files: BuildContext, missing: dict[str, str]) -> set[str]:
     """The context's top directories and files (not the Go sources' own) that its *.go files name; `missing`
     gets the paths read calls name that the context has not (path -> the call and its file)."""
-    directories = {p.name for p in root.iterdir() if p.name not in _SOURCE_DIRECTORIES and (
-        p.is_dir() or (p.is_file() and p.name not in _SOURCE_FILES and not p.name.endswith(".go")))}
-    everything = {p.name for p in root.iterdir()}
+    tops = {posixpath.basename(d) for d in files.directories_in(".") or []}
+    top_files = set(files.files_in(".", 10_000))
+    directories = (tops | {f for f in top_files if f not in _SOURCE_FILES and not f.endswith(".go")}) \
+        - _SOURCE_DIRECTORIES
+    everything = tops | top_files
     found: set[str] = set()
-    for count, source in enumerate(root.rglob("*.go")):
-        if count >= _MAX_FILES or not directories - found:
+    for source in files.files_matching(".", ".go", _MAX_FILES, _SKIPPED) or []:
+        if not directories - found:
             break
-        if any(part in ("vendor", ".git", "testdata") for part in source.relative_to(root).parts):
-            continue
-        try:
-            text = source.read_text(encoding="utf-8", errors="replace")[:_MAX_BYTES]
-        except OSError:
-            continue
-        for line in text.splitlines():
+        text = files.text(source, _MAX_BYTES)
+        for line in (text or "").splitlines():
             if line.lstrip().startswith(("//", "import")):
                 continue  # (//go:embed: in the binary; an import path is a package)
             found.update(m.group(1).removeprefix("./") for m in _STRING.finditer(line))
-            if not source.name.endswith("_test.go"):
+            if not source.endswith("_test.go"):
                 for path, call in _read_paths(line):
                     if path.split("/", 1)[0] not in everything:
-                        missing.setdefault(path, f"{call} in {source.relative_to(root).as_posix()}")
+                        missing.setdefault(path, f"{call} in {source}")
     return directories & found
 
 
@@ -104,3 +102,4 @@ def _read_paths(line: str) -> list[tuple[str, str]]:
             if path and not path.startswith("/") and not re.search(r"[%*?\[{$]", path.split("/", 1)[0]):
                 paths.append((path, name))
     return paths
+
