@@ -564,6 +564,19 @@ CODES: tuple[Code, ...] = (
          "migration writes that path, which is what the line meant; a value given with `docker run -e` is not "
          "read (as MIG559 says for shell form). Shells, java (Spring resolves `${...}` itself) and interpreters "
          "running code keep the text as written."),
+    Code("MIG597", Severity.INFO, "the start command runs the virtualenv's python",
+         "Only a virtualenv's own bin/python puts its site-packages on sys.path; VIRTUAL_ENV and PATH change "
+         "nothing for the image's /usr/bin/python. Where the final stage copies a virtualenv (the one the migration "
+         "installs Docker Hub's site-packages into, or the app's own, which PATH or PYTHONPATH names) and its start "
+         "command runs the image's python (a CMD of arguments to the image's ENTRYPOINT, as on distroless/python3, "
+         "or `python3` by name or path), the command runs the virtualenv's python instead, which finds the "
+         "packages."),
+    Code("MIG598", Severity.INFO, "PYTHONPATH entry of the old python's site-packages dropped",
+         "`ENV PYTHONPATH=/app/venv/lib/python3.11/site-packages` named the site-packages of the source image's "
+         "python. The virtualenv is now made by Chainguard's python, of another version (lib/python3.X), and "
+         "Docker Hub's /usr/local site-packages are installed into the virtualenv, so the entry names nothing. "
+         "The start command runs the virtualenv's python (MIG597), which reads its own site-packages: the entry "
+         "is dropped, the other entries are kept."),
     Code("MIG571", Severity.INFO, "start command names the program as Wolfi's package does",
          "Debian and Alpine ship some programs under names Wolfi's package of a like name does not: Debian's cron "
          "is cronie's `crond` (foreground `-n`, where Debian's cron takes `-f`), `nodejs` is `node`, "
