@@ -1,19 +1,28 @@
 """Start commands that name a program the way Debian or Alpine do, where Wolfi's package names it otherwise.
 
 `apt-get install cron` + `CMD ["cron", "-f"]`: Wolfi's cronie installs `crond` (foreground `-n`), no
-`cron`; Wolfi's nodejs installs `node` only. The final stage's exec-form start command is written with
-the Wolfi name before the migration is planned, so every later step (the runtime choice, the start
-check) sees the program the image will have (rules/tools.yaml `distro_names`; info MIG571).
+`cron`; Wolfi's nodejs installs `node` only. The final stage's start command is written with the Wolfi
+name before the migration is planned, so every later step (the runtime choice, the start check) sees the
+program the image will have (rules/tools.yaml `distro_names`; info MIG571). In shell form (`CMD cron &&
+gunicorn app:app`, `CMD php-fpm8.1 -D && nginx -g "daemon off;"`) each command word the shell runs is
+renamed, as the parser reads the command: not an argument, not quoted text; the rest stays as written.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Dockerfile, Instruction, argv_json
 from migrator.regex import lazy as lazy_re
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from migrator.rewrite.shell_syntax import Source
 
 _INSTALLS = lazy_re(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^\n;&|]*?\b(?:install|add)\b")
 
@@ -32,6 +41,11 @@ def with_wolfi_program_names(text: str, doc: Dockerfile) -> tuple[str, list[Find
     lines = text.splitlines(keepends=True)
     findings: list[Finding] = []
     for instruction in reversed([i for i in final.instructions if i.keyword in ("CMD", "ENTRYPOINT")]):
+        shell = _shell_form_renamed(instruction, lines) or _shell_c_renamed(instruction)
+        if shell is not None:
+            lines[instruction.line - 1:instruction.end_line] = shell[0].splitlines(keepends=True)
+            findings += [finding("MIG571", instruction.line, note) for note in shell[1]]
+            continue
         renamed = _renamed(instruction) if instruction.end_line == instruction.line else None
         if renamed is None:  # (a command on several lines stays: every later line keeps its number)
             continue
@@ -63,3 +77,104 @@ def _renamed(instruction: Instruction) -> tuple[list[str], str] | None:
     note = f"`{program}` started as `{name}`: Wolfi's package installs it under that name" + (
         f" ({', '.join(changed)} there)" if changed else "") + f": {argv_json(written)}"
     return written, note
+
+
+# a shell-form CMD/ENTRYPOINT: the keyword, then the script the shell runs
+_SHELL_FORM = lazy_re(r"^[ \t]*(?:CMD|ENTRYPOINT)[ \t]+", re.IGNORECASE)
+
+
+def _shell_form_renamed(instruction: Instruction, lines: list[str]) -> tuple[str, list[str]] | None:
+    """The text of a shell-form start command (its lines in `lines`) with each command word the shell runs that is
+    a distro name renamed (its options with it), and the notes; None when none is, or the text cannot be read as
+    the shell reads it (another escape character, a heredoc, a comment line inside it, a syntax error)."""
+    raw = "".join(lines[instruction.line - 1:instruction.end_line])
+    head = _SHELL_FORM.match(raw)
+    if (head is None or instruction.json_args() is not None or instruction.escape != "\\" or instruction.heredocs
+            or any(line.lstrip().startswith("#") for line in raw.splitlines()[1:])):
+        return None
+    renamed = _script_renamed(raw[head.end():], instruction.line)
+    return None if renamed is None else (raw[:head.end()] + renamed[0], renamed[1])
+
+
+def _shell_c_renamed(instruction: Instruction) -> tuple[str, list[str]] | None:
+    """`CMD ["sh", "-c", "cron && gunicorn app:app"]` (one line): the exec form with the script's command words
+    renamed as a shell form's are, and the notes; None when none is."""
+    from migrator.plan.startcommand import is_shell_c, unwrap
+
+    argv = instruction.json_args()
+    if not argv or instruction.end_line != instruction.line:
+        return None
+    at = unwrap(argv).program_index
+    if not is_shell_c(tuple(argv[at:])):
+        return None
+    renamed = _script_renamed(argv[at + 2], instruction.line)
+    if renamed is None:
+        return None
+    written = [*argv[:at + 2], renamed[0], *argv[at + 3:]]
+    ending = instruction.raw[len(instruction.raw.rstrip("\r\n")):]
+    return f"{instruction.keyword} {argv_json(written)}{ending}", renamed[1]
+
+
+def _script_renamed(script: str, line: int) -> tuple[str, list[str]] | None:
+    """The shell script with each command word that is a distro name renamed (its options with it), and a note for
+    each command renamed; None when none is, or the script does not parse cleanly."""
+    from migrator.rewrite.shell_syntax import parsed
+
+    try:
+        src = parsed(script, line)
+    except Exception:  # never raise on user input
+        return None
+    if src.root.has_error:
+        return None
+    edits: list[tuple[int, int, str]] = []
+    notes: list[str] = []
+    for node in _commands(src):
+        renamed = _command_renamed(src, node)
+        if renamed is not None:
+            edits += renamed[0]
+            notes.append(renamed[1])
+    if not edits:
+        return None
+    for start, end, word in sorted(edits, reverse=True):
+        script = script[:start] + word + script[end:]
+    return script, notes
+
+
+def _commands(src: Source) -> list[Node]:
+    from migrator.rewrite.shell_syntax import walk
+
+    return [node for node in walk(src.root) if node.type == "command"]
+
+
+def _command_renamed(src: Source, node: Node) -> tuple[list[tuple[int, int, str]], str] | None:
+    """The edits (start, end, new word) that start the simple command `node` under its Wolfi name, and the note."""
+    from migrator.plan.startcommand import unwrap
+    from migrator.rewrite.shell_syntax import command_words, literal
+    from migrator.rewrite.tools import wolfi_name, wolfi_options
+
+    _, words = command_words(node)
+    values = [literal(src, word) or "" for word in words]
+    skip = 1 if values[:1] == ["exec"] else 0  # (the shell's `exec PROGRAM`)
+    at = skip + unwrap(values[skip:]).program_index
+    if at >= len(words) or words[at].type != "word" or "$" in src.slice(words[at]):
+        return None  # (quoted or expanded: not a name the shell looks up as written)
+    program = values[at]
+    if posixpath.dirname(program) not in ("", "/bin", "/sbin", "/usr/bin", "/usr/sbin"):
+        return None
+    name = wolfi_name(posixpath.basename(program))
+    if name is None:
+        return None
+    options = wolfi_options(posixpath.basename(program))
+    edits = [(src.start(words[at]), src.end(words[at]), name)]
+    changed = []
+    for word, value in zip(words[at + 1:], values[at + 1:], strict=True):
+        if word.type == "word" and value in options and src.slice(word) == value:
+            edits.append((src.start(word), src.end(word), options[value]))
+            changed.append(f"`{value}` is `{options[value]}`")
+    text = src.slice(node)
+    offset = src.start(node)
+    for start, end, word_text in sorted(edits, reverse=True):
+        text = text[:start - offset] + word_text + text[end - offset:]
+    note = f"`{program}` started as `{name}`: Wolfi's package installs it under that name" + (
+        f" ({', '.join(changed)} there)" if changed else "") + f": `{text}`"
+    return edits, note
