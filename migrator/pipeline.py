@@ -56,10 +56,15 @@ def _run(text: str, options: Options, path: str) -> Result:
     rules = load_rules(options.rules_files)
     options = replace(options, context=_build_context(options, path))
     ended, ending = _last_line_ended(text, doc)
-    ended, renamed = with_wolfi_program_names(ended, doc)
+    original = doc
+    kept, (ended, renamed) = ended, with_wolfi_program_names(ended, doc)
     if ending or renamed:
         doc = parse(ended, strict=True)
     attempt = _best_attempt(ended, doc, options, rules, BuildContext(options.context))
+    if renamed and not attempt.plan.final.migrated:  # (the final stage stays on its image: its names are its own)
+        ended, renamed = kept, []
+        doc = parse(ended, strict=True) if ending else original
+        attempt = _best_attempt(ended, doc, options, rules, BuildContext(options.context))
     written = attempt.written
     output = ("\ufeff" if doc.bom else "") + written.text
     if ending and output.endswith(ending):  # the output ends as the input did: without a line end

@@ -431,7 +431,10 @@ CODES: tuple[Code, ...] = (
          "exits at every start. Install the package on a runtime "
          "that can (wolfi-base), or do the step at build time. Where the shell goes on to start the program after the "
          "failure, or where the step runs only when a look-up of the tool itself finds it (`if command -v curl; then "
-         "...; fi`, `which curl && ...`, `[ -x /usr/bin/curl ]`), MIG564 (a warning) is reported instead."),
+         "...; fi`, `which curl && ...`, `[ -x /usr/bin/curl ]`), MIG564 (a warning) is reported instead. A start "
+         "script that runs a program by another distribution's name, where the stage has it under Wolfi's (`cron`, "
+         "which Wolfi's cronie installs as `crond`; rules/tools.yaml `distro_names`), is reported the same way: "
+         "start the Wolfi name in the script (the start command itself is renamed, MIG571)."),
     Code("MIG564", Severity.WARNING, "a step of the start command runs a tool the runtime image lacks",
          "The start command is a shell command line (or a start script read from the build context), and one of its "
          "steps runs a tool the runtime image does not have (as MIG563), but the shell starts the program all the "

@@ -404,17 +404,19 @@ def _in_output_directory(view: StageView, path: str, by_name: bool) -> bool:
 
 
 def installed_by_package(program: str, packages: list[str], rules: RuleSet) -> bool:
-    from migrator.rewrite.tools import packages_for
+    from migrator.rewrite.tools import packages_for, wolfi_name
 
     language = rules.language_of(program)
     providers = packages_for(program)  # rules/tools.yaml: maven installs mvn
+    # (another distribution's name of a program Wolfi's package names otherwise: cronie has crond, no cron)
+    by_name = wolfi_name(program) in (None, program)
     for package in packages:
         if package in providers:
             return True
         if language is not None and any(glob_match(package, g) for g in language.packages):
             return True
-        if package == program or (len(package) >= 4 and not looks_like_script(program) and (
-                program.startswith(package) or package.startswith(program))):
+        if by_name and (package == program or (len(package) >= 4 and not looks_like_script(program) and (
+                program.startswith(package) or package.startswith(program)))):
             return True
     return False
 

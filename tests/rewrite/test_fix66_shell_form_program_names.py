@@ -5,6 +5,8 @@ renamed as the exec form's program is (rules/tools.yaml distro_names, I MIG571),
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from migration_tools import codes, final_stage, messages, migrate
 
@@ -72,3 +74,37 @@ def test_the_script_of_an_exec_form_sh_c_is_read_as_a_shell_form() -> None:
 def test_a_shell_form_entrypoint_is_renamed_too() -> None:
     text = CRON.format(command="[]").replace("CMD []", "ENTRYPOINT cron -f")
     assert migrate(text).dockerfile.endswith("\nENTRYPOINT crond -n\n")
+
+
+START_SCRIPT = CRON.format(command='["/start.sh"]').replace("COPY . .\n", "COPY . .\nCOPY start.sh /start.sh\n")
+
+
+@pytest.mark.parametrize("script, code", [
+    ("#!/bin/sh\ncron\nexec gunicorn -b 0.0.0.0:8000 app:app\n", "MIG564"),  # (the script goes on: cron is lost)
+    ("#!/bin/sh\nset -e\ncron -f &\ncron\nexec gunicorn app:app\n", "MIG563"),  # (set -e: the start fails)
+])
+def test_a_start_script_that_runs_cron_is_reported(tmp_path: Path, script: str, code: str) -> None:
+    """The tool does not rewrite the app's own start script: the start check says that `cron` is not found there."""
+    (tmp_path / "start.sh").write_text(script)
+    (tmp_path / "requirements.txt").write_text("gunicorn\n")
+    result = migrate(START_SCRIPT, context=tmp_path)
+    message = next(m for m in messages(result, code) if "`cron`" in m)
+    assert "Wolfi's package installs it as `crond`" in message
+    assert "`-f` is `-n`" in message
+
+
+def test_a_start_script_that_runs_crond_is_not_reported(tmp_path: Path) -> None:
+    (tmp_path / "start.sh").write_text("#!/bin/sh\ncrond\nexec gunicorn app:app\n")
+    (tmp_path / "requirements.txt").write_text("gunicorn\n")
+    result = migrate(START_SCRIPT, context=tmp_path)
+    assert not [m for m in messages(result, "MIG563") + messages(result, "MIG564") if "cron" in m]
+
+
+def test_a_final_stage_that_stays_on_its_image_keeps_its_names() -> None:
+    """Apache + mod_php has no Chainguard image (E MIG203): the stage stays on Debian, where `cron` is cron."""
+    text = ("FROM debian:12-slim\nRUN apt-get update && apt-get install -y cron apache2 libapache2-mod-php && "
+            "a2enmod rewrite\nCOPY . /var/www/html\nCMD cron && apachectl -D FOREGROUND\n")
+    result = migrate(text)
+    assert "MIG203" in codes(result)
+    assert result.dockerfile == text
+    assert "MIG571" not in codes(result)
