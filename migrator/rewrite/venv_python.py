@@ -143,9 +143,11 @@ def _interpreter_of(plan: FilePlan, stage: Stage, venv: str, path_dirs: list[str
         return [finding("MIG597", cmd.line, f"ENTRYPOINT {argv_json([python])} added: the CMD is arguments to the "
                         f"image's python, which does not read the virtualenv at {venv}; its own python does")], True
     for instruction in (entrypoint, cmd):
-        argv = instruction.json_args() if instruction is not None else None
-        if instruction is None or argv is None:
+        if instruction is None:
             continue
+        argv = instruction.json_args()
+        if argv is None:  # (a shell form runs its own command line, the CMD of an ENTRYPOINT's is not read)
+            return _shell_form_interpreter(stage, instruction, venv, path_dirs)
         at = unwrap(argv).program_index
         if at >= len(argv):
             continue  # (an ENTRYPOINT of wrappers only: the CMD has the program)
@@ -163,6 +165,31 @@ def _interpreter_of(plan: FilePlan, stage: Stage, venv: str, path_dirs: list[str
                         f"not read the virtualenv at {venv}, which holds the packages; its own python does: "
                         f"{argv_json(written)}")], True
     return [], False
+
+
+# the program a shell-form CMD or ENTRYPOINT starts first (after `exec`)
+_SHELL_PROGRAM = lazy_re(r"^[ \t]*(?:CMD|ENTRYPOINT)[ \t]+(?:exec[ \t]+)?([^\s;&|<>()$`'\"\\]+)(?=[ \t\r\n])",
+                         re.IGNORECASE)
+
+
+def _shell_form_interpreter(stage: Stage, instruction: Instruction, venv: str, path_dirs: list[str]
+                            ) -> tuple[list[Finding], bool]:
+    """As _interpreter_of, for a shell-form command line whose first program is a python (`CMD python3 -m uvicorn
+    app:app`): that word made the virtualenv's, the rest as written."""
+    match = _SHELL_PROGRAM.match(instruction.raw)
+    if match is None:
+        return [], False
+    program = match.group(1)
+    directory, name = posixpath.split(program)
+    if directory.rstrip("/") == f"{venv}/bin" or (not directory and f"{venv}/bin" in path_dirs):
+        return [], True
+    if not _PYTHON.fullmatch(name) or directory not in _SYSTEM_DIRS:
+        return [], False
+    renamed = f"{venv}/bin/{'python3' if '.' in name else name}"
+    raw = instruction.raw[:match.start(1)] + renamed + instruction.raw[match.end(1):]
+    stage.items[stage.items.index(instruction)] = parse_instruction(raw, instruction.line, instruction.escape)
+    return [finding("MIG597", instruction.line, f"`{program}` started as `{renamed}`: the image's python does not "
+                    f"read the virtualenv at {venv}, which holds the packages; its own python does")], True
 
 
 def _original_entrypoint_is_python(plan: FilePlan) -> bool:

@@ -87,3 +87,14 @@ def test_a_pythonpath_among_other_variables_goes_alone() -> None:
     final = final_stage(migrate(text))
     assert "ENV \\\n    APP_ENV=prod\n" in final
     assert "PYTHONPATH" not in final
+
+
+def test_a_shell_form_python_start_runs_the_venvs_python() -> None:
+    text = APP_VENV.format(python="python3", more="").replace("gcr.io/distroless/python3-debian12", "python:3.11-slim")
+    text = text.replace('ENTRYPOINT ["python3", "-m", "uvicorn", "app.main:app", "--host", "0.0.0.0"]',
+                        "CMD python3 -m uvicorn app.main:app --host 0.0.0.0")
+    result = migrate(text)
+    final = final_stage(result)
+    assert '"/app/venv/bin/python3", "-m", "uvicorn", "app.main:app", "--host", "0.0.0.0"]\n' in final
+    assert "PYTHONPATH" not in final
+    assert "MIG597" in codes(result)
