@@ -109,3 +109,31 @@ def test_a_context_script_of_that_path_that_is_sent_still_counts(tmp_path: Path)
 ])
 def test_dockerignore_patterns_as_the_engine_reads_them(pattern: str, path: str, excluded: bool) -> None:
     assert DockerIgnore(pattern.splitlines()).excludes(path) is excluded
+
+
+def test_a_whole_app_directory_copied_from_the_builder_keeps_its_venv() -> None:
+    text = POETRY.replace("COPY --from=builder /app/.venv .venv", "COPY --from=builder /app /app").replace(
+        'CMD ["uvicorn"', 'CMD ["/app/.venv/bin/uvicorn"')
+    assert_venv_program_starts(migrate(text), "uvicorn")
+
+
+NODE = """\
+FROM node:20 AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+
+FROM node:20-slim
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY . .
+CMD ["node_modules/.bin/next", "start"]
+"""
+
+
+def test_node_modules_from_the_builder_then_the_sources_start_on_the_node_image() -> None:
+    """Was: the context COPY taken for the provider of node_modules/.bin/next, a file of unknown kind, so the
+    runtime fell back to wolfi-base with a shell."""
+    result = migrate(NODE)
+    assert "FROM cgr.dev/chainguard/node:latest\n" in result.dockerfile
+    assert result.runtime is not None and result.runtime.status == "ok"
