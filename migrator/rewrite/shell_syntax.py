@@ -249,8 +249,32 @@ def command_words(node: Node) -> tuple[list[Node], list[Node]]:
         elif child.type == "variable_assignment" and not words:
             assignments.append(child)
         elif child.is_named and child.type != "comment":
-            words.append(child)
+            if words and words[-1].end_byte == child.start_byte:
+                words[-1] = _glued(words[-1], child)  # (one shell word the grammar split: see _GluedWord)
+            else:
+                words.append(child)
     return assignments, words
+
+
+class _GluedWord:
+    """Nodes with nothing between them are one shell word: tree-sitter-bash 0.25 lexes `$A-$B-s` (and
+    `x-$A-y-$B-scripts`, `${A}-$B-s`) as a concatenation ending in `-$` followed by a separate word `B-s`.
+    Read as a concatenation of the parts' pieces, which is what the readers of a word look at."""
+
+    type = "concatenation"
+    is_named = True
+
+    def __init__(self, parts: list[Node]) -> None:
+        self.children = [piece for part in parts for piece in (part.children if part.type == "concatenation"
+                                                                else [part])]
+        self.named_children = [piece for piece in self.children if piece.is_named]
+        self.child_count = len(self.children)
+        self.start_byte, self.end_byte = parts[0].start_byte, parts[-1].end_byte
+
+
+def _glued(first: Node, second: Node) -> Node:
+    parts = first.children if isinstance(first, _GluedWord) else [first]
+    return _GluedWord([*parts, second])  # type: ignore[return-value]  # (duck-typed: see _GluedWord)
 
 
 def walk(node: Node) -> Iterator[Node]:

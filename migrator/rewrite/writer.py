@@ -29,6 +29,7 @@ from migrator.rewrite.dotnet_rids import glibc_runtime_identifiers
 from migrator.rewrite.drift import version_drift
 from migrator.rewrite.fromline import rewrite_from
 from migrator.rewrite.interpreters import rename_interpreters
+from migrator.rewrite.known_env import known_env
 from migrator.rewrite.layout import translate_layout
 from migrator.rewrite.lists import package_list_defaults, translated_default
 from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, dotnet_tool_roll_forward, runtime_java
@@ -841,7 +842,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     probe = StageKnowledge(probing=True, variables=package_list_defaults(items), pins=dict(stage_plan.package_pins))
     probe.stage_variables = stage_variables([i for i in items if isinstance(i, Instruction)])
     probe.source_users = set(upstream_users(plan, stage_plan).values())  # (usermod of one is folded)
-    probe.source_env = _source_env(plan, stage_plan)
+    probe.source_env = known_env(plan, stage_plan)
     for item in items:
         if isinstance(item, Instruction) and item.keyword == "RUN":
             translate_run(item, stage_plan.family, plan.rules, probe)
@@ -881,18 +882,6 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
         knowledge.errexit, knowledge.pipefail = inherited.errexit, inherited.pipefail
     out.knowledge[stage_plan.stage.index] = knowledge
     return knowledge
-
-
-def _source_env(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
-    """StageKnowledge.source_env: the source image's ENV that no ARG or ENV of the stage's chain sets again."""
-    ref = plan.root_of(stage_plan).stage.ref
-    if ref is None:
-        return {}
-    known = plan.rules.upstream_defaults(ref.short_name, ref.tag).env_for(ref.tag)
-    if known:
-        own = stage_variables([i for s in stage_plan.stage.chain() for i in s.instructions])
-        known = {name: value for name, value in known.items() if name not in own}
-    return known
 
 
 def _missing_rust_targets(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
