@@ -50,7 +50,7 @@ def start_with_the_venv(plan: FilePlan, newline: str) -> list[Finding]:
     venvs = _copied_venvs(plan, stage)
     if not venvs:
         return []
-    ported = VENV in venvs and _copies_from_prefix(plan, stage, VENV)
+    ported = VENV in venvs and _copies_from_prefix(stage, VENV)
     path_dirs, python_path = _start_environment(stage)
     meant = [v for v in venvs if (v == VENV and ported) or f"{v}/bin" in path_dirs
              or any(_venv_of_entry(entry) == v for entry in python_path)]
@@ -104,7 +104,7 @@ def _venvs_made(builder: Stage) -> list[str]:
     return made
 
 
-def _copies_from_prefix(plan: FilePlan, stage: Stage, venv: str) -> bool:
+def _copies_from_prefix(stage: Stage, venv: str) -> bool:
     """Whether the stage copies `venv` in place of the builder's /usr/local site-packages (python_layout made it)."""
     return any(item.keyword == "COPY" and item.flags.get("from") and (item.json_args() or item.body.split()) == [
         venv, venv] for item in stage.instructions)
