@@ -25,10 +25,13 @@ _SHEBANG = lazy_re(rb"^#!\s*(\S+)(?:[ \t]+(\S+))?")
 
 
 class BuildContext:
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, ignore_file: Path | None = None) -> None:
+        """`ignore_file`: the Dockerfile's own `NAME.dockerignore`, which BuildKit reads instead of the context's
+        .dockerignore when it is there."""
         self.root = root.resolve() if root is not None and root.is_dir() else None
         self._kinds: dict[str, str | None] = {}
         self._ignore: DockerIgnore | None = None
+        self._ignore_file = ignore_file
 
     def kind(self, source: str) -> str | None:
         """What the context file `source` (a COPY source path) is: "elf" (a binary), "bash", "sh" (a script
@@ -147,7 +150,8 @@ class BuildContext:
         if self._ignore is None:
             from migrator.plan.dockerignore import DockerIgnore
 
-            self._ignore = DockerIgnore.read(self.root)
+            own = self._ignore_file
+            self._ignore = DockerIgnore.read(own if own is not None and own.is_file() else self.root / ".dockerignore")
         return self._ignore.excludes(relative)
 
     def _sent(self, path: Path) -> bool:

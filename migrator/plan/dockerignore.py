@@ -1,6 +1,6 @@
 """What a build context's `.dockerignore` keeps out of the context the engine sends, read as the engine reads it.
 
-    ignore = DockerIgnore.read(root)
+    ignore = DockerIgnore.read(root / ".dockerignore")
     ignore.excludes(".venv/bin/uvicorn")  # True for a `.venv` line
 
 Each line is a pattern on paths relative to the context root (a leading `/` means the same; `#` starts a comment
@@ -30,9 +30,10 @@ class DockerIgnore:
             self._rules.append((keep, re.compile(_translate(pattern))))
 
     @classmethod
-    def read(cls, root: Path) -> DockerIgnore:
+    def read(cls, path: Path) -> DockerIgnore:
+        """The patterns of the ignore file at `path` (none when it cannot be read)."""
         try:
-            text = (root / ".dockerignore").read_text(encoding="utf-8", errors="replace")
+            text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             text = ""
         return cls(text.splitlines())

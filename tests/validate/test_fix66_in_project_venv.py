@@ -137,3 +137,34 @@ def test_node_modules_from_the_builder_then_the_sources_start_on_the_node_image(
     result = migrate(NODE)
     assert "FROM cgr.dev/chainguard/node:latest\n" in result.dockerfile
     assert result.runtime is not None and result.runtime.status == "ok"
+
+
+def test_the_dockerfiles_own_dockerignore_is_the_one_read(tmp_path: Path) -> None:
+    """BuildKit reads `NAME.dockerignore` beside the Dockerfile instead of the context's .dockerignore."""
+    from migrator.api import migrate_path
+
+    root = project(tmp_path, ignore="")  # (the context's own ignores nothing)
+    (root / ".venv" / "bin").mkdir(parents=True)
+    (root / ".venv" / "bin" / "uvicorn").write_text("#!/bin/sh\nexec python -m uvicorn \"$@\"\n")
+    (root / "api.Dockerfile").write_text(POETRY)
+    (root / "api.Dockerfile.dockerignore").write_text(".venv\n")
+    assert_venv_program_starts(migrate_path(root / "api.Dockerfile"), "uvicorn")
+    (root / "api.Dockerfile.dockerignore").unlink()  # (now the context sends its own script, which is what runs)
+    result = migrate_path(root / "api.Dockerfile")
+    assert result.runtime is not None and "shell script" in result.runtime.reason
+
+
+def test_the_build_context_does_not_show_what_dockerignore_leaves_out(tmp_path: Path) -> None:
+    from migrator.plan.buildcontext import BuildContext
+
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "run").write_text("#!/bin/sh\n")
+    (tmp_path / "bin" / "debug").write_text("#!/bin/bash\n")
+    (tmp_path / "node_modules" / "x").mkdir(parents=True)
+    (tmp_path / ".dockerignore").write_text("node_modules\nbin/*\n!bin/run\n")
+    files = BuildContext(tmp_path)
+    assert files.files_under("bin") == ["run"]
+    assert files.kind("bin/run") == "sh" and files.kind("bin/debug") is None
+    assert files.lacks("bin/debug") and files.lacks("bin/missing") and not files.lacks("bin/run")
+    assert files.directories_in(".") == ["bin"]
+    assert not BuildContext(None).lacks("bin/debug")  # (no context on disk: not known)
