@@ -585,7 +585,11 @@ CODES: tuple[Code, ...] = (
          "is cronie's `crond` (foreground `-n`, where Debian's cron takes `-f`), `nodejs` is `node`, "
          "`php-fpm8.1` is `php-fpm`, `stunnel4` is `stunnel` (rules/tools.yaml `distro_names`). The final "
          "stage's exec-form start command is written with the Wolfi name and options, so the container starts "
-         "the program the package installs instead of failing with `not found`."),
+         "the program the package installs instead of failing with `not found`. In a shell-form start command "
+         "(`CMD cron && gunicorn app:app`), the script of a `sh -c`, and a shell script the stage writes with a "
+         "COPY heredoc that the start command runs, each command word the shell runs is renamed the same way; "
+         "arguments, quoted and expanded words and everything else stay as written. A final stage that stays on "
+         "its image keeps its names."),
     Code("MIG560", Severity.WARNING, "shell-form ENTRYPOINT now receives CMD and run-time arguments",
          "`ENTRYPOINT python app.py` runs as `/bin/sh -c 'python app.py'`, which ignores CMD and the "
          "arguments of `docker run IMAGE ARGS` (they become the shell's $0, $1...). The runtime has no shell, so "

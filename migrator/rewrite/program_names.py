@@ -5,7 +5,8 @@
 name before the migration is planned, so every later step (the runtime choice, the start check) sees the
 program the image will have (rules/tools.yaml `distro_names`; info MIG571). In shell form (`CMD cron &&
 gunicorn app:app`, `CMD php-fpm8.1 -D && nginx -g "daemon off;"`) each command word the shell runs is
-renamed, as the parser reads the command: not an argument, not quoted text; the rest stays as written.
+renamed, as the parser reads the command: not an argument, not quoted text; the rest stays as written. So
+are the script of an exec-form `sh -c` and a shell script a COPY heredoc writes that the start command runs.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def with_wolfi_program_names(text: str, doc: Dockerfile) -> tuple[str, list[Find
         ending = lines[at][len(lines[at].rstrip("\r\n")):]
         lines[at] = f"{instruction.keyword} {argv_json(argv)}{ending}"
         findings.append(finding("MIG571", instruction.line, note))
+    findings += _start_scripts_renamed(final.instructions, lines)
     return "".join(lines), findings
 
 
@@ -77,6 +79,36 @@ def _renamed(instruction: Instruction) -> tuple[list[str], str] | None:
     note = f"`{program}` started as `{name}`: Wolfi's package installs it under that name" + (
         f" ({', '.join(changed)} there)" if changed else "") + f": {argv_json(written)}"
     return written, note
+
+
+_SHELL_SHEBANG = lazy_re(r"#![ \t]*(?:/usr)?/bin/(?:env[ \t]+)?(?:sh|bash|ash|dash)\b")
+
+
+def _start_scripts_renamed(instructions: list[Instruction], lines: list[str]) -> list[Finding]:
+    """The shell scripts the stage writes with a COPY heredoc (`COPY <<EOF /start.sh`) and its start command runs
+    (by their file name), renamed in `lines` as a shell-form start command is, and the notes (one line each, so
+    every line keeps its number)."""
+    started = {posixpath.basename(word) for i in instructions if i.keyword in ("CMD", "ENTRYPOINT")
+               for word in i.words()}
+    findings: list[Finding] = []
+    for instruction in instructions:
+        words = instruction.words() if instruction.keyword == "COPY" and instruction.heredocs else []
+        if not words or posixpath.basename(words[-1]) not in started:
+            continue
+        raw = "".join(lines[instruction.line - 1:instruction.end_line])
+        if raw != instruction.raw:
+            continue  # (already changed: never edit text that is not the instruction's own)
+        for heredoc in reversed(instruction.heredocs):  # (from the end: earlier offsets stay valid)
+            if not _SHELL_SHEBANG.match(heredoc.body):
+                continue
+            renamed = _script_renamed(heredoc.body, heredoc.body_line)
+            if renamed is None:
+                continue
+            raw = raw[:heredoc.body_offset] + renamed[0] + raw[heredoc.body_offset + len(heredoc.body):]
+            findings += [finding("MIG571", instruction.line, f"{note} (in the start script {words[-1]})")
+                         for note in renamed[1]]
+        lines[instruction.line - 1:instruction.end_line] = raw.splitlines(keepends=True)
+    return findings
 
 
 # a shell-form CMD/ENTRYPOINT: the keyword, then the script the shell runs

@@ -108,3 +108,33 @@ def test_a_final_stage_that_stays_on_its_image_keeps_its_names() -> None:
     assert "MIG203" in codes(result)
     assert result.dockerfile == text
     assert "MIG571" not in codes(result)
+
+
+
+HEREDOC_START = """\
+FROM python:3.11-slim
+RUN apt-get update && apt-get install -y --no-install-recommends cron && rm -rf /var/lib/apt/lists/*
+RUN pip install --no-cache-dir gunicorn
+COPY <<EOF /start.sh
+#!/bin/sh
+set -e
+cron -f &
+echo "starting cron"
+exec gunicorn -b 0.0.0.0:8000 app:app
+EOF
+COPY <<EOF /usr/local/bin/other.sh
+#!/bin/sh
+cron
+EOF
+RUN chmod +x /start.sh /usr/local/bin/other.sh
+CMD ["/start.sh"]
+"""
+
+
+def test_a_start_script_the_dockerfile_writes_is_renamed_where_it_stands() -> None:
+    result = migrate(HEREDOC_START)
+    assert '#!/bin/sh\nset -e\ncrond -n &\necho "starting cron"\nexec gunicorn -b 0.0.0.0:8000 app:app\nEOF\n' in (
+        result.dockerfile)
+    assert "COPY <<EOF /usr/local/bin/other.sh\n#!/bin/sh\ncron\nEOF\n" in result.dockerfile  # (not the start's)
+    assert any("in the start script /start.sh" in m for m in messages(result, "MIG571"))
+    assert not [m for m in messages(result, "MIG563") + messages(result, "MIG564") if "`cron`" in m]
