@@ -57,13 +57,13 @@ def _run(text: str, options: Options, path: str) -> Result:
     options = replace(options, context=_build_context(options, path))
     ended, ending = _last_line_ended(text, doc)
     original = doc
-    kept, (ended, renamed) = ended, with_wolfi_program_names(ended, doc)
+    as_written, (ended, renamed) = ended, with_wolfi_program_names(ended, doc)
     if ending or renamed:
         doc = parse(ended, strict=True)
     files = BuildContext(options.context, _own_ignore_file(path))
     attempt = _best_attempt(ended, doc, options, rules, files)
     if renamed and not attempt.plan.final.migrated:  # (the final stage stays on its image: its names are its own)
-        ended, renamed = kept, []
+        ended, renamed = as_written, []
         doc = parse(ended, strict=True) if ending else original
         attempt = _best_attempt(ended, doc, options, rules, files)
     written = attempt.written
