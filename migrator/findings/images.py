@@ -271,6 +271,16 @@ CODES: tuple[Code, ...] = (
         "A COPY --from names an image rather than a stage. migrator does not change it, but the "
         "files it copies were built for that image's libc and user: check that they work on Wolfi.",
     ),
+    Code("MIG234", Severity.WARNING, "a package install may build native addons with a tool the -dev image lacks",
+         "The stage was built on an image that shipped what a package manager builds native addons with: Docker "
+         "Hub's full node tags are built FROM buildpack-deps and have python3, which node-gyp needs; "
+         "node:latest-dev has gcc, make and node-gyp but no python. The migrated builder also runs a newer node "
+         "than the source pinned, so an addon pinned in the lockfile (better-sqlite3, bcrypt, re2...) may have no "
+         "prebuilt binary for it, and node-gyp then compiles it and stops at `gyp ERR! find Python`. When a "
+         "lockfile of the build context (package-lock.json) shows a package with an install script, the tool adds "
+         "python-3 to the builder's apk add itself (I MIG313); when it lists none, nothing is needed; this warning "
+         "is given when no lockfile can be read: add python-3 to the builder if the build stops there, or migrate "
+         "with --context so that the lockfile decides."),
     Code("MIG236", Severity.INFO, "an account a package's program runs as created in the stage",
          "The stage installs a package whose program runs as an account that no Wolfi package creates: Wolfi's "
          "nginx is built to run its workers as nginx (group nginx), and wolfi-base has neither, so an nginx "

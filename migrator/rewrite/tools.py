@@ -49,6 +49,7 @@ class MissingTool:
     line: int
     script: str | None = None  # not named: the source image shipped it, and this unreadable script may use it
     read: bool = False  # with `script`: the script was read from the build context, and it runs the tool
+    why: str | None = None  # not named: what of the stage needs it (node-gyp, under `npm ci`), said in the finding
 
 
 @lru_cache(maxsize=1)
@@ -268,15 +269,19 @@ def is_pending_use(cmd: Cmd, knowledge: StageKnowledge) -> bool:
     wrappers, name = _head([w.value for w in cmd.words])
     words = {w.value for w in cmd.words[:2]}
     return not knowledge.tools_placed and any(t.package and ((t.command == name or t.command in wrappers)
-                                                             if t.script is None else t.script in words)
+                                                             if t.script is None else set(t.script.split()) <= words)
                                               for t in knowledge.tools)
 
 
 def added_message(knowledge: StageKnowledge) -> str:
     named = [t for t in knowledge.tools if t.package is not None and t.script is None]
-    for_scripts = [t for t in knowledge.tools if t.package is not None and t.script is not None and not t.read]
+    for_scripts = [t for t in knowledge.tools if t.package is not None and t.script is not None and not t.read
+                   and t.why is None]
     read = [t for t in knowledge.tools if t.package is not None and t.read]
     parts = [_named_message(named, knowledge)] if named else []
+    parts += [f"{t.package} added to apk add: {knowledge.source_image or 'the source image'} shipped `{t.command}` and "
+              f"{_tagged(knowledge) or 'the Chainguard image'} does not; `{t.script}` (line {t.line}) may need it: "
+              f"{t.why}" for t in knowledge.tools if t.package is not None and t.why is not None]
     for script in dict.fromkeys(t.script for t in read):
         parts.append(_read_message([t for t in read if t.script == script], knowledge))
     if for_scripts:
@@ -290,6 +295,11 @@ def _read_message(tools: list[MissingTool], knowledge: StageKnowledge) -> str:
     return (f"{listed} added to apk add: `{tools[0].script}` (line {tools[0].line}), a script of the build context, "
             f"runs {'it' if len(tools) == 1 else 'them'}, and neither {knowledge.image_name or 'the image'} nor the "
             f"stage's packages provide {'it' if len(tools) == 1 else 'them'} on Wolfi")
+
+
+def _tagged(knowledge: StageKnowledge) -> str:
+    return f"{knowledge.image_name}:{knowledge.image_tag}" if knowledge.image_name and knowledge.image_tag else \
+        knowledge.image_name
 
 
 def _script_message(tools: list[MissingTool], knowledge: StageKnowledge) -> str:

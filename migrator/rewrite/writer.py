@@ -659,7 +659,8 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                 translated += _instruction(outcome.raw, item)
                 text.append(_ensure_newline(outcome.raw, newline))
                 commands = outcome.commands()
-                packages = installed_packages(commands) + _exec_form_installs(item)
+                build_only = {t.package for t in knowledge.tools if t.why is not None}  # (node-gyp's python)
+                packages = [p for p in installed_packages(commands) if p not in build_only] + _exec_form_installs(item)
                 out.packages.setdefault(stage_plan.stage.index, []).extend(packages)
                 installed += packages
                 created |= created_users(plan, stage_plan, commands, out.findings)
@@ -990,6 +991,7 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
                    out: Written) -> list[Finding]:
     """The commands the stage runs that its Wolfi image lacks (rewrite/tools.py): their packages go into
     the stage's apk add in the second pass; a command no Wolfi package provides is an error."""
+    from migrator.rewrite.native_addons import native_addon_tools
     from migrator.rewrite.tools import (
         missing_tools,
         script_uses,
@@ -1028,6 +1030,11 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
     if root.ref is not None and (shipped := shipped_tools(root.ref)):
         knowledge.tools += tools_for_scripts(shipped, _unreadable_scripts(plan, stage_plan), model, installed,
                                              knowledge.tools)
+    if root.ref is not None and model.known:
+        runs = [(i.line, i.body) for s in stage_plan.stage.chain() for i in s.instructions if i.keyword == "RUN"]
+        added, unsure = native_addon_tools(root.ref, runs, plan.files.text, model, installed, knowledge.tools)
+        knowledge.tools += added
+        out.findings += unsure
     return [finding("MIG314", t.line, f"`{t.command}` is run here, and no Wolfi package provides it: "
                     f"{knowledge.image_name} does not have it, so the command is not found")
             for t in knowledge.tools if t.package is None]
