@@ -264,7 +264,12 @@ CODES: tuple[Code, ...] = (
         "`<RuntimeIdentifier>linux-musl-...</RuntimeIdentifier>`, and the stage's `dotnet publish` gives no `-r` "
         "of its own: the app is published for musl, which cannot start on the glibc of Chainguard's images. "
         "The project file is not the Dockerfile's to change: set the glibc identifier (`linux-x64`) there, or "
-        "publish with `-r linux-x64`. Read only when the build context is given (`--context DIR`).",
+        "publish with `-r linux-x64`. The project read is the one the publish builds: its argument, else the "
+        "project or solution in the directory it runs in, mapped back through the COPY lines to the build "
+        "context, with the nearest Directory.Build.props above it; an error only when the app cannot start: "
+        "self-contained (SelfContained, PublishAot, or a target before net8.0, where a runtime identifier implies "
+        "it), or started by its musl apphost (`./App`, or a script); a framework-dependent app started as `dotnet "
+        "App.dll` is MIG595.",
     ),
     Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",

@@ -56,7 +56,10 @@ CODES: tuple[Code, ...] = (
          "127.0.0.1 (node may try ::1 first, where an app listening on 0.0.0.0 is not)."),
     Code("MIG511", Severity.WARNING, "privileged port under a nonroot user",
          "Ports below 1024 need privileges the nonroot runtime user does not have outside Docker's "
-         "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it."),
+         "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it. Also said of the "
+         "port a source image's setting kept (mcr.microsoft.com/dotnet/aspnet up to 7.0: "
+         "ASPNETCORE_URLS=http://+:80, carried into the final stage so the app keeps port 80, where Chainguard's "
+         "aspnet-runtime would listen on 8080)."),
     Code("MIG512", Severity.INFO, "runtime user set to the image's nonroot user",
          "The runtime image's users are fixed (nonroot, uid 65532); users created with useradd in the "
          "original do not exist there, and root is not used. Any other stage whose USER names a user or "
@@ -585,11 +588,30 @@ CODES: tuple[Code, ...] = (
          "is cronie's `crond` (foreground `-n`, where Debian's cron takes `-f`), `nodejs` is `node`, "
          "`php-fpm8.1` is `php-fpm`, `stunnel4` is `stunnel` (rules/tools.yaml `distro_names`). The final "
          "stage's exec-form start command is written with the Wolfi name and options, so the container starts "
-         "the program the package installs instead of failing with `not found`. In a shell-form start command "
-         "(`CMD cron && gunicorn app:app`), the script of a `sh -c`, and a shell script the stage writes with a "
-         "COPY heredoc that the start command runs, each command word the shell runs is renamed the same way; "
-         "arguments, quoted and expanded words and everything else stay as written. A final stage that stays on "
-         "its image keeps its names."),
+         "the program the package installs instead of failing with `not found`. Where the Wolfi program is "
+         "another one (cronie's crond for Debian's cron), each option of the distro program is mapped to the "
+         "Wolfi option that does the same (`-f` to `-n`) or, when the Wolfi program does without it, dropped "
+         "(Debian cron's log level `-L 15`), each said in the finding; one it cannot take is MIG596. In a shell-form "
+         "start command (`CMD cron && gunicorn app:app`), the script of a `sh -c`, and a shell script the stage "
+         "writes with a COPY heredoc that the start command runs, each command word the shell runs is renamed the "
+         "same way, with its options; arguments, quoted and expanded words and everything else stay as written. A "
+         "final stage that stays on its image keeps its names."),
+    Code(
+        "MIG595", Severity.WARNING, "a framework-dependent .NET app's packages bring musl native libraries",
+        "The project the stage's `dotnet publish` builds sets a musl `<RuntimeIdentifier>`, but the app is "
+        "framework-dependent (net8.0 or later without SelfContained: the .NET 8 SDK no longer makes an app with a "
+        "runtime identifier self-contained) and starts as `dotnet App.dll`: the glibc `dotnet` of Chainguard's "
+        "images runs it, and its musl apphost is never run. The native libraries its NuGet packages bring (SQLite, "
+        "SkiaSharp, gRPC...) are their musl builds, which fail to load on glibc when the app first uses them. Set "
+        "the glibc identifier (`linux-x64`) in the project, or publish with `-r linux-x64`.",
+    ),
+    Code("MIG596", Severity.ERROR, "the Wolfi program does not take an option of the start command",
+         "The final stage's start command names a program that Wolfi's package installs as another one (MIG571: "
+         "Debian's `cron` is cronie's `crond`), with an option of the distro program that rules/tools.yaml "
+         "(`distro_names`) neither maps nor drops and that the Wolfi program does not take (cronie's crond: -h "
+         "-n -f -p -s -i -P -c -V, -x FLAGS, -m COMMAND). Such a program prints its usage and exits, so the "
+         "container stops at start. The option is left as written: remove it, or use an option of the Wolfi "
+         "program that does the same."),
     Code("MIG560", Severity.WARNING, "shell-form ENTRYPOINT now receives CMD and run-time arguments",
          "`ENTRYPOINT python app.py` runs as `/bin/sh -c 'python app.py'`, which ignores CMD and the "
          "arguments of `docker run IMAGE ARGS` (they become the shell's $0, $1...). The runtime has no shell, so "

@@ -104,6 +104,15 @@ class BuildContext:
                 break
         return sorted(found)[:limit]
 
+    def files_in(self, source: str, limit: int = 200) -> list[str]:
+        """The names of the regular files directly inside the context directory `source` (sorted, at most `limit`,
+        never outside the context); [] when it is not a directory there."""
+        directory = self._inside(source)
+        if self.root is None or directory is None or not directory.is_dir():
+            return []
+        found = [p.name for p in directory.iterdir() if p.is_file() and p.resolve().is_relative_to(self.root)]
+        return sorted(found)[:limit]
+
     def directories_in(self, source: str, limit: int = 200) -> list[str] | None:
         """The directories directly inside the context directory `source`, as context paths (sorted, at most
         `limit`, never outside the context); None when `source` is not a directory there."""

@@ -119,7 +119,8 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
     if plans:
         from migrator.plan.globalization import choose_icu_runtime
 
-        choose_icu_runtime(plans[-1], plans[staged.stages[-1].root_stage().index], rules, options, files)
+        choose_icu_runtime(plans[-1], plans[staged.stages[-1].root_stage().index], rules, options, files,
+                           staged.stages)
     _shell_for_runs(plans, rules, final_runs)
     _note_targets(plans, staged)
     return FilePlan(staged, plans, options, rules, files)

@@ -125,32 +125,24 @@ def _latest(language: str) -> int | None:
 
 
 def _self_contained(plan: FilePlan) -> bool:
-    """A `dotnet publish` of the file carries its runtime (`--self-contained`, `--sc`, `-p:SelfContained=true`),
-    read as every command is (through wrappers and `sh -c`). Only a publish: `dotnet ef migrations bundle
-    --self-contained` makes a bundle that carries its own runtime, beside an app that may not."""
-    from migrator.plan.facts import read_facts
+    """A `dotnet publish` of the file carries its runtime (`--self-contained`, `--sc`, `-p:SelfContained=true`; else
+    the project it builds says so), read as every command is (through wrappers and `sh -c`). Only a publish: `dotnet
+    ef migrations bundle --self-contained` makes a bundle that carries its own runtime, beside an app that may not."""
+    from migrator.plan.dotnet_projects import (
+        command_self_contained,
+        published_projects,
+        self_contained,
+        stage_publishes,
+    )
 
-    publishes = 0
     for stage in plan.staged.stages:
-        for command in read_facts(stage).run_commands():
-            if posixpath.basename(command.words[0]) != "dotnet" or command.words[1:2] != ("publish",):
-                continue
-            publishes += 1
-            text = " ".join(command.words).lower()
-            if re.search(r"--self-contained(?![ =]+false)|--sc\b|selfcontained=true", text):
+        for command, workdir in stage_publishes(stage):
+            said = command_self_contained(command.words)
+            if said is not None:
+                return said  # (what the project file says does not count)
+            if any(self_contained(command.words, p) for p in published_projects(stage, command, workdir, plan.files)):
                 return True
-            if re.search(r"--self-contained[ =]+false|--no-self-contained|selfcontained=false", text):
-                return False  # (what the project file says does not count)
-    return bool(publishes) and _project_self_contained(plan)
-
-
-_PROJECT_SELF_CONTAINED = lazy_re(r"<SelfContained>\s*true\s*</SelfContained>", re.IGNORECASE)
-
-
-def _project_self_contained(plan: FilePlan) -> bool:
-    """A project file of the build context (or Directory.Build.props) publishes the app self-contained."""
-    names = (".csproj", ".fsproj", ".vbproj", "Directory.Build.props")
-    return any(_PROJECT_SELF_CONTAINED.search(plan.files.text(p, 1 << 20) or "") for p in plan.files.files_named(names))
+    return False
 
 
 # --- JVM options ------------------------------------------------------------------------------------

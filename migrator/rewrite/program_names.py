@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
     from migrator.rewrite.shell_syntax import Source
+    from migrator.rewrite.tools import DistroProgram
 
 _INSTALLS = lazy_re(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^\n;&|]*?\b(?:install|add)\b")
 
@@ -45,23 +46,26 @@ def with_wolfi_program_names(text: str, doc: Dockerfile) -> tuple[str, list[Find
         shell = _shell_form_renamed(instruction, lines) or _shell_c_renamed(instruction)
         if shell is not None:
             lines[instruction.line - 1:instruction.end_line] = shell[0].splitlines(keepends=True)
-            findings += [finding("MIG571", instruction.line, note) for note in shell[1]]
+            findings += [finding(code, instruction.line, message) for code, message in shell[1]]
             continue
         renamed = _renamed(instruction) if instruction.end_line == instruction.line else None
         if renamed is None:  # (a command on several lines stays: every later line keeps its number)
             continue
-        argv, note = renamed
+        argv, note, refused = renamed
         at = instruction.line - 1
         ending = lines[at][len(lines[at].rstrip("\r\n")):]
         lines[at] = f"{instruction.keyword} {argv_json(argv)}{ending}"
         findings.append(finding("MIG571", instruction.line, note))
+        findings += [finding("MIG596", instruction.line, message) for message in refused]
     findings += _start_scripts_renamed(final.instructions, lines)
     return "".join(lines), findings
 
 
-def _renamed(instruction: Instruction) -> tuple[list[str], str] | None:
+def _renamed(instruction: Instruction) -> tuple[list[str], str, list[str]] | None:
+    """(the start command with the Wolfi program, the note that says what changed, an error message for each
+    option the Wolfi program does not take), or None when the command names no distro program."""
     from migrator.plan.startcommand import unwrap
-    from migrator.rewrite.tools import wolfi_name, wolfi_options
+    from migrator.rewrite.tools import distro_program
 
     argv = instruction.json_args()
     if not argv:
@@ -70,23 +74,93 @@ def _renamed(instruction: Instruction) -> tuple[list[str], str] | None:
     if at >= len(argv) or posixpath.dirname(argv[at]) not in ("", "/bin", "/sbin", "/usr/bin", "/usr/sbin"):
         return None
     program = posixpath.basename(argv[at])
-    name = wolfi_name(program)
-    if name is None:
+    distro = distro_program(program)
+    if distro is None:
         return None
-    options = wolfi_options(program)
-    written = [*argv[:at], name, *(options.get(word, word) for word in argv[at + 1:])]
-    changed = [f"`{word}` is `{options[word]}`" for word in argv[at + 1:] if word in options]
-    note = f"`{program}` started as `{name}`: Wolfi's package installs it under that name" + (
-        f" ({', '.join(changed)} there)" if changed else "") + f": {argv_json(written)}"
-    return written, note
+    options, changes, refused = _wolfi_options(program, distro, argv[at + 1:])
+    written = [*argv[:at], distro.name, *options]
+    note = f"`{program}` started as `{distro.name}`: Wolfi's package installs it under that name" + (
+        f" ({'; '.join(changes)})" if changes else "") + f": {argv_json(written)}"
+    return written, note, refused
+
+
+def _wolfi_options(program: str, distro: DistroProgram, words: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(`words`, the distro program's arguments, as the Wolfi program spells them; what changed; an error message
+    for each option the Wolfi program does not take, left as written)."""
+    mapped, dropped = dict(distro.options), dict(distro.dropped)
+    written: list[str] = []
+    changes: list[str] = []
+    refused: list[str] = []
+    for option, value, original in _options(words, distro.getopt):
+        if option in mapped:
+            written += [mapped[option], *([value] if value is not None else [])]
+            if mapped[option] != option:
+                changes.append(f"`{option}` is `{mapped[option]}` there")
+        elif option in dropped:
+            changes.append(f"`{' '.join(original)}` dropped: {dropped[option]}")
+        else:
+            written += original
+            if distro.accepts is not None and option.startswith("-") and not _takes(distro.accepts, option, value):
+                refused.append(
+                    f"`{' '.join(original)}`: `{distro.name}` (Wolfi's, for `{program}`) takes no such option "
+                    f"(it takes {_listed(distro.accepts)}); it would print its usage and exit at start: the option "
+                    f"is left as written: remove it, or use an option of `{distro.name}` that does the same")
+    return written, changes, refused
+
+
+def _options(words: list[str], getopt: str) -> list[tuple[str, str | None, list[str]]]:
+    """(option, its value, the words it was written as) of each argument, read with the program's getopt letters:
+    `-L 15`, `-L15`, `-fl` (two options); an operand, a long option and what follows `--` stand for themselves.
+    Without getopt letters, each word is one option."""
+    found: list[tuple[str, str | None, list[str]]] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if not getopt or not word.startswith("-") or word in ("-", "--") or word.startswith("--"):
+            found.append((word, None, [word]))
+            if word == "--" and getopt:
+                found += [(w, None, [w]) for w in words[index:]]
+                break
+            continue
+        for position, letter in enumerate(word[1:], start=1):
+            if f"{letter}:" not in getopt:
+                found.append((f"-{letter}", None, [f"-{letter}"]))
+                continue
+            rest = word[position + 1:]
+            if rest:
+                found.append((f"-{letter}", rest, [f"-{letter}{rest}"]))
+            elif index < len(words):
+                found.append((f"-{letter}", words[index], [f"-{letter}", words[index]]))
+                index += 1
+            else:
+                found.append((f"-{letter}", None, [f"-{letter}"]))
+            break
+    return found
+
+
+def _takes(accepts: str, option: str, value: str | None) -> bool:
+    """Whether a program with getopt letters `accepts` takes `option` (with a value when it has one)."""
+    letter = option[1:]
+    if len(letter) != 1 or letter not in accepts.replace(":", ""):
+        return False
+    return (f"{letter}:" in accepts) == (value is not None)
+
+
+def _listed(accepts: str) -> str:
+    return " ".join(f"-{letter}" + (" VALUE" if accepts[i + 1:i + 2] == ":" else "")
+                    for i, letter in enumerate(accepts) if letter != ":")
 
 
 _SHELL_SHEBANG = lazy_re(r"#![ \t]*(?:/usr)?/bin/(?:env[ \t]+)?(?:sh|bash|ash|dash)\b")
 
+# (finding code, message) of a command renamed in a shell script: MIG571, and MIG596 for an option refused
+Notes = list[tuple[str, str]]
+
 
 def _start_scripts_renamed(instructions: list[Instruction], lines: list[str]) -> list[Finding]:
     """The shell scripts the stage writes with a COPY heredoc (`COPY <<EOF /start.sh`) and its start command runs
-    (by their file name), renamed in `lines` as a shell-form start command is, and the notes (one line each, so
+    (by their file name), renamed in `lines` as a shell-form start command is, and the findings (one line each, so
     every line keeps its number)."""
     started = {posixpath.basename(word) for i in instructions if i.keyword in ("CMD", "ENTRYPOINT")
                for word in i.words()}
@@ -105,8 +179,8 @@ def _start_scripts_renamed(instructions: list[Instruction], lines: list[str]) ->
             if renamed is None:
                 continue
             raw = raw[:heredoc.body_offset] + renamed[0] + raw[heredoc.body_offset + len(heredoc.body):]
-            findings += [finding("MIG571", instruction.line, f"{note} (in the start script {words[-1]})")
-                         for note in renamed[1]]
+            findings += [finding(code, instruction.line, f"{message} (in the start script {words[-1]})")
+                         for code, message in renamed[1]]
         lines[instruction.line - 1:instruction.end_line] = raw.splitlines(keepends=True)
     return findings
 
@@ -115,7 +189,7 @@ def _start_scripts_renamed(instructions: list[Instruction], lines: list[str]) ->
 _SHELL_FORM = lazy_re(r"^[ \t]*(?:CMD|ENTRYPOINT)[ \t]+", re.IGNORECASE)
 
 
-def _shell_form_renamed(instruction: Instruction, lines: list[str]) -> tuple[str, list[str]] | None:
+def _shell_form_renamed(instruction: Instruction, lines: list[str]) -> tuple[str, Notes] | None:
     """The text of a shell-form start command (its lines in `lines`) with each command word the shell runs that is
     a distro name renamed (its options with it), and the notes; None when none is, or the text cannot be read as
     the shell reads it (another escape character, a heredoc, a comment line inside it, a syntax error)."""
@@ -128,7 +202,7 @@ def _shell_form_renamed(instruction: Instruction, lines: list[str]) -> tuple[str
     return None if renamed is None else (raw[:head.end()] + renamed[0], renamed[1])
 
 
-def _shell_c_renamed(instruction: Instruction) -> tuple[str, list[str]] | None:
+def _shell_c_renamed(instruction: Instruction) -> tuple[str, Notes] | None:
     """`CMD ["sh", "-c", "cron && gunicorn app:app"]` (one line): the exec form with the script's command words
     renamed as a shell form's are, and the notes; None when none is."""
     from migrator.plan.startcommand import is_shell_c, unwrap
@@ -147,9 +221,9 @@ def _shell_c_renamed(instruction: Instruction) -> tuple[str, list[str]] | None:
     return f"{instruction.keyword} {argv_json(written)}{ending}", renamed[1]
 
 
-def _script_renamed(script: str, line: int) -> tuple[str, list[str]] | None:
-    """The shell script with each command word that is a distro name renamed (its options with it), and a note for
-    each command renamed; None when none is, or the script does not parse cleanly."""
+def _script_renamed(script: str, line: int) -> tuple[str, Notes] | None:
+    """The shell script with each command word that is a distro name renamed (its options as the Wolfi program
+    spells them), and the notes of each command renamed; None when none is, or the script does not parse cleanly."""
     from migrator.rewrite.shell_syntax import parsed
 
     try:
@@ -159,16 +233,16 @@ def _script_renamed(script: str, line: int) -> tuple[str, list[str]] | None:
     if src.root.has_error:
         return None
     edits: list[tuple[int, int, str]] = []
-    notes: list[str] = []
+    notes: Notes = []
     for node in _commands(src):
         renamed = _command_renamed(src, node)
         if renamed is not None:
-            edits += renamed[0]
-            notes.append(renamed[1])
+            edits.append(renamed[0])
+            notes += renamed[1]
     if not edits:
         return None
-    for start, end, word in sorted(edits, reverse=True):
-        script = script[:start] + word + script[end:]
+    for start, end, text in sorted(edits, reverse=True):
+        script = script[:start] + text + script[end:]
     return script, notes
 
 
@@ -178,11 +252,12 @@ def _commands(src: Source) -> list[Node]:
     return [node for node in walk(src.root) if node.type == "command"]
 
 
-def _command_renamed(src: Source, node: Node) -> tuple[list[tuple[int, int, str]], str] | None:
-    """The edits (start, end, new word) that start the simple command `node` under its Wolfi name, and the note."""
+def _command_renamed(src: Source, node: Node) -> tuple[tuple[int, int, str], Notes] | None:
+    """The edit (start, end, new text) that starts the simple command `node` under its Wolfi name, its options as
+    the Wolfi program spells them (_wolfi_options, read from the words as written), and the notes."""
     from migrator.plan.startcommand import unwrap
     from migrator.rewrite.shell_syntax import command_words, literal
-    from migrator.rewrite.tools import wolfi_name, wolfi_options
+    from migrator.rewrite.tools import distro_program
 
     _, words = command_words(node)
     values = [literal(src, word) or "" for word in words]
@@ -193,20 +268,23 @@ def _command_renamed(src: Source, node: Node) -> tuple[list[tuple[int, int, str]
     program = values[at]
     if posixpath.dirname(program) not in ("", "/bin", "/sbin", "/usr/bin", "/usr/sbin"):
         return None
-    name = wolfi_name(posixpath.basename(program))
-    if name is None:
+    name = posixpath.basename(program)
+    distro = distro_program(name)
+    if distro is None:
         return None
-    options = wolfi_options(posixpath.basename(program))
-    edits = [(src.start(words[at]), src.end(words[at]), name)]
-    changed = []
-    for word, value in zip(words[at + 1:], values[at + 1:], strict=True):
-        if word.type == "word" and value in options and src.slice(word) == value:
-            edits.append((src.start(word), src.end(word), options[value]))
-            changed.append(f"`{value}` is `{options[value]}`")
-    text = src.slice(node)
+    arguments = [src.slice(word) for word in words[at + 1:]]  # (as written: a quoted operand stays quoted)
+    gaps = [src.text[src.end(a):src.start(b)] for a, b in zip(words[at:], words[at + 1:], strict=False)]
+    options, changes, refused = _wolfi_options(name, distro, arguments)
+    if any(gap.replace("\\\n", " ").strip() for gap in gaps):
+        options, changes, refused = arguments, [], []  # (a redirect among the arguments: only the name changes)
+    start = src.start(words[at])
+    if options == arguments:
+        edit = (start, src.end(words[at]), distro.name)
+    else:  # (the arguments written anew, one space apart; the program's own text before them kept)
+        edit = (start, src.end(words[-1]), " ".join([distro.name, *options]))
+    command = src.slice(node)
     offset = src.start(node)
-    for start, end, word_text in sorted(edits, reverse=True):
-        text = text[:start - offset] + word_text + text[end - offset:]
-    note = f"`{program}` started as `{name}`: Wolfi's package installs it under that name" + (
-        f" ({', '.join(changed)} there)" if changed else "") + f": `{text}`"
-    return edits, note
+    command = command[:edit[0] - offset] + edit[2] + command[edit[1] - offset:]
+    note = f"`{program}` started as `{distro.name}`: Wolfi's package installs it under that name" + (
+        f" ({'; '.join(changes)})" if changes else "") + f": `{command}`"
+    return edit, [("MIG571", note), *(("MIG596", message) for message in refused)]

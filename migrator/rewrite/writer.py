@@ -19,6 +19,7 @@ from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.appends import append_before_start
+from migrator.rewrite.carried_ports import kept_port_finding
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.commands import CommandOutcome, exec_form
@@ -288,8 +289,11 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         if roll is not None:
             out.text += f"ENV {ROLL_FORWARD}{newline}"
             out.findings.append(roll)
-        for carried in _carried_env(plan, stage_plan, image):
+        carried_env = _carried_env(plan, stage_plan, image)
+        for carried in carried_env:
             out.text += f"ENV {carried}{newline}"
+        if (kept_port := kept_port_finding(plan, image, carried_env)) is not None:
+            out.findings.append(kept_port)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
@@ -440,7 +444,10 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     if roll is not None:
         runtime_plan.env.append(ROLL_FORWARD)
         out.findings.append(roll)
-    runtime_plan.env += [e for e in _carried_env(plan, final, runtime_image) if e not in runtime_plan.env]
+    carried_env = [e for e in _carried_env(plan, final, runtime_image) if e not in runtime_plan.env]
+    runtime_plan.env += carried_env
+    if (kept_port := kept_port_finding(plan, runtime_image, carried_env)) is not None:
+        out.findings.append(kept_port)
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
     context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:

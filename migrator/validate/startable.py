@@ -219,9 +219,10 @@ def _renamed_step(view: StageView, name: str, renamed: str, verb: str, skipped: 
     """MIG563/MIG564 for a step that runs a program by another distribution's name (`cron` for cronie's `crond`)."""
     lacks = (f"{verb} `{name}`, which {short_image(view.image)} does not have: Wolfi's package installs it as "
              f"`{renamed}` (rules/tools.yaml distro_names)")
-    from migrator.rewrite.tools import wolfi_options
+    from migrator.rewrite.tools import distro_program
 
-    options = ", ".join(f"`{old}` is `{new}`" for old, new in wolfi_options(name).items())
+    distro = distro_program(name)
+    options = ", ".join(f"`{old}` is `{new}`" for old, new in (distro.options if distro else ()) if old != new)
     fix = f"start `{renamed}` in the script instead (check its options{': ' + options if options else ''})"
     if skipped is None and how == WAITS:
         return Problem("MIG563", line, f"{lacks}: a loop waits for it to succeed, which it never does there, so the "

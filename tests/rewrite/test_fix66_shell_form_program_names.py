@@ -138,3 +138,13 @@ def test_a_start_script_the_dockerfile_writes_is_renamed_where_it_stands() -> No
     assert "COPY <<EOF /usr/local/bin/other.sh\n#!/bin/sh\ncron\nEOF\n" in result.dockerfile  # (not the start's)
     assert any("in the start script /start.sh" in m for m in messages(result, "MIG571"))
     assert not [m for m in messages(result, "MIG563") + messages(result, "MIG564") if "`cron`" in m]
+
+
+def test_a_shell_form_crons_options_are_read_as_the_exec_forms_are() -> None:
+    """fix65's option table: -f is cronie's -n, -L LEVEL is dropped (said), an option crond refuses is E MIG596."""
+    result = migrate(CRON.format(command="cron -f -L 15 && gunicorn app:app"))
+    assert result.dockerfile.endswith("\nCMD crond -n && gunicorn app:app\n")
+    assert "`-L 15` dropped" in messages(result, "MIG571")[0]
+    refused = migrate(CRON.format(command="cron -q && gunicorn app:app"))
+    assert refused.dockerfile.endswith("\nCMD crond -q && gunicorn app:app\n")
+    assert "`-q`" in messages(refused, "MIG596")[0]
