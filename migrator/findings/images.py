@@ -210,7 +210,11 @@ CODES: tuple[Code, ...] = (
         "`RUSTFLAGS=\"-C target-feature=+crt-static\"`), which rules/static-builds.yaml recognises. A build run "
         "through a file of the project (`make build`, `./build.sh`, `just`, `task`) is read from the build context "
         "(with the scripts it runs); when it cannot be read (no context given, not copied from it), a stage that "
-        "builds with go or cargo is taken to build a dynamic program: the finding says which file was not read.",
+        "builds with go or cargo is taken to build a dynamic program: the finding says which file was not read. "
+        "The finding names the build whose program the final stage copies (its `-o` output is the copied path, "
+        "holds it or is in it); where every copied path is the output of a build that asks for a static program "
+        "and of no dynamic one, the dynamic builds make programs the final stage does not take, and it stays on "
+        "static:latest.",
     ),
     Code(
         "MIG228", Severity.INFO, "CGO_ENABLED=0 written where the source image had no C compiler",
@@ -243,7 +247,10 @@ CODES: tuple[Code, ...] = (
         "build is made for the builder's own target, into the directory the musl build wrote (`--target-dir "
         "target/x86_64-unknown-linux-musl`, so every path that copies the program stays right, and each "
         "architecture builds its own; a target named by CARGO_BUILD_TARGET, set by ENV, ARG or on the command, "
-        "becomes CARGO_BUILD_TARGET_DIR=target/<target>), `rustup target add` of such targets is removed, and "
+        "becomes CARGO_BUILD_TARGET_DIR=target/<target>; a target set by the project's cargo config, "
+        "`.cargo/config.toml` `[build] target`, read in the build context, has its line deleted from the config "
+        "before the build, as cargo cannot unset it on its command line), `rustup target add` of such targets is "
+        "removed, and "
         "the program, which "
         "now links glibc dynamically, runs on glibc-dynamic (a `scratch` final stage: MIG227). To keep a "
         "static program, build with `RUSTFLAGS=\"-C target-feature=+crt-static\"`; to keep musl, install the "
@@ -299,5 +306,28 @@ CODES: tuple[Code, ...] = (
          "runtime stage. The project's package.json names Yarn 2 or later in \"packageManager\" (and .yarnrc.yml "
          "names no yarnPath release): yarn 1.22.20+ refuses to run it, so the container exits at start. Enable "
          "corepack in the runtime stage (as root, then back to the image's user) with the corepack cache and Yarn "
-         "cache the build used, or build the app in the builder and start it with node."),
+         "cache the build used, or build the app in the builder and start it with node. When the original "
+         "final stage ran `corepack enable` as root, the runtime repeats it with the builder's corepack cache "
+         "(MIG239); what is left is the error."),
+    Code("MIG238", Severity.WARNING, "the runtime keeps the -dev image for programs the app's libraries run",
+         "A library the app declares (requirements.txt, pyproject.toml, Pipfile, package.json, Gemfile, a .csproj; "
+         "rules/library-programs.yaml) runs a program at run time that the original final stage installed with "
+         "the OS package manager: pydub and openai-whisper run `ffmpeg`, pdf2image runs poppler's `pdftoppm`, "
+         "ocrmypdf runs ghostscript's `gs`. The distroless runtime has neither the program nor a package manager, and "
+         "copying a program such as ffmpeg with every library and data file it loads is not sound, so the "
+         "runtime is the language's -dev image, which installs the packages with apk (MIG569) as root and goes "
+         "back to the image's user. To run on the distroless image, drop the library or call a service that "
+         "has the program."),
+    Code("MIG239", Severity.INFO, "a Yarn 2+ project's cache and Yarn release reach the runtime",
+         "Under Yarn Plug'n'Play there is no node_modules: .pnp.cjs loads each package from its zip archive in "
+         "Yarn's cache. Yarn 4 keeps that cache in the home of the user who ran the install "
+         "(~/.yarn/berry/cache, enableGlobalCache: true by default), which the runtime stage, given the app's "
+         "directory, does not get, so every require would fail at start. `ENV YARN_ENABLE_GLOBAL_CACHE=false` "
+         "before the install keeps the archives in the project's .yarn/cache, which the runtime copies with the "
+         "app (set `enableGlobalCache: false` in .yarnrc.yml to say the same in the project). A yarn start kept on "
+         "node's -dev runtime (MIG575) for a project whose package.json names Yarn 2+ in \"packageManager\" "
+         "needs the release the original's corepack shim ran: the -dev image's /usr/bin/yarn is Wolfi's yarn "
+         "1.22, which refuses such a project (MIG237). When the original ran `corepack enable`, the runtime runs it "
+         "too, as root, then goes back to the image's user, and gets the corepack cache the builder's root filled "
+         "(/root/.cache/node/corepack, or COREPACK_HOME) in its user's home, so yarn starts without the network."),
 )

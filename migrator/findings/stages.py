@@ -14,7 +14,11 @@ CODES: tuple[Code, ...] = (
          "working; the final image still runs as nonroot."),
     Code("MIG503", Severity.INFO, "files copied from the builder into the runtime",
          "The runtime stage copies these paths from the builder: the app directory, every path the "
-         "original COPY/ADD wrote to, and the ecosystem's artifacts (virtualenv, binary, jar...). "
+         "original COPY/ADD wrote to, and the ecosystem's artifacts (virtualenv, binary, jar...). A trust "
+         "store the stage rebuilt with certificates of its own (`update-ca-certificates` after a COPY of a "
+         "company root into /usr/local/share/ca-certificates, `keytool -importcert -cacerts`) is copied too, "
+         "with a finding of its own: /etc/ssl/certs/ca-certificates.crt (SSL_CERT_FILE on every Chainguard "
+         "image) or /etc/ssl/certs/java/cacerts (where Wolfi's JDKs link $JAVA_HOME/lib/security/cacerts). "
          "Add a COPY --from line for anything else the app reads at run time."),
     Code("MIG504", Severity.INFO, "command converted to exec form",
          "Shell-form CMD/ENTRYPOINT run through /bin/sh, which the distroless runtime does not have. "
@@ -27,7 +31,10 @@ CODES: tuple[Code, ...] = (
          "closest exec form and will fail until you change it."),
     Code("MIG506", Severity.INFO, "ENTRYPOINT reset for the runtime image",
          "The Chainguard runtime image has its own ENTRYPOINT (e.g. /usr/bin/python). The original image "
-         "had none, so its CMD was the whole command; `ENTRYPOINT []` keeps that meaning."),
+         "had none, so its CMD was the whole command; `ENTRYPOINT []` keeps that meaning. A final stage already on "
+         "a Chainguard image whose CMD starts that entrypoint's program again (`CMD [\"python\", \"app.py\"]`, "
+         "which the image runs as `/usr/bin/python python app.py`) or another program of the image (`CMD [\"npm\", "
+         "\"start\"]` on node) gets the same `ENTRYPOINT []` before its CMD."),
     Code("MIG507", Severity.ERROR, "entrypoint script needs a shell the runtime does not have",
          "The ENTRYPOINT/CMD runs a shell script, and the runtime has no shell, nor does any image that "
          "runs the same language (python, ruby and php images have none), and the final stage is built "
@@ -281,10 +288,11 @@ CODES: tuple[Code, ...] = (
     Code("MIG528", Severity.INFO, "ADD of local files changed to COPY",
          "ADD only differs from COPY for URLs and tar archives, neither of which is used here, so COPY "
          "does the same and says so (hadolint DL3020)."),
-    Code("MIG530", Severity.WARNING, "user already exists in the Chainguard image",
+    Code("MIG530", Severity.ERROR, "a kept command creates a user the Chainguard image already has",
          "Chainguard images ship their nonroot user (nonroot, node, java, php or nginx, uid 65532). "
-         "Creating it again with adduser/addgroup fails the build: remove the command and use the "
-         "existing user."),
+         "Creating it again with adduser/addgroup fails the build (\"in use\"). migrator removes such a "
+         "creation from its RUN (MIG318); this error is reported when the command stays, because it could not "
+         "be taken out (a form the translation leaves as written): remove it and use the existing user."),
     Code("MIG531", Severity.WARNING, "the start command is not in the runtime image (retired)",
          "No longer reported: a launcher the runtime lacks is ported when what it runs is known (MIG545, "
          "`yarn start` -> `npm start`), and every start command is checked against the image (MIG540 "
@@ -373,8 +381,9 @@ CODES: tuple[Code, ...] = (
          "(a `dotnet publish --self-contained`; a self-contained migrations bundle, `dotnet ef migrations bundle "
          "--self-contained`, carries only its own runtime, not the app's). The same holds in a build "
          "stage for a .NET tool pinned to a release (`dotnet tool install dotnet-ef --version 8.0.0`, `dotnet tool "
-         "restore` of a manifest) chosen to run on the source SDK's .NET, and for a build step that runs the "
-         "project's own code on the .NET it targets (`dotnet test`'s test host, `dotnet run`): the ENV goes before "
+         "restore` of a manifest, `dotnet tool run` of one) chosen to run on the source SDK's .NET, and for a build "
+         "step that runs the project's own code on the .NET it targets (`dotnet test`'s test host, `dotnet run`, "
+         "EF Core's `dotnet ef`, which loads the project's build): the ENV goes before "
          "the first such step in the builder; or pin a release of the tool for the new .NET, or retarget the "
          "project."),
     Code("MIG555", Severity.WARNING, "the app ran as root and now runs as nonroot",
@@ -526,8 +535,10 @@ CODES: tuple[Code, ...] = (
          "yarn or pnpm) cannot run it for sure: `yarn <name>` runs the package.json script <name> when there is "
          "one, else the package binary <name> from node_modules/.bin, and npm runs scripts only. Which one it is "
          "is read from package.json in the build context on disk (`--context`); without it (or under Yarn "
-         "Plug'n'Play, where there is no node_modules) the runtime keeps the -dev image, which starts the command "
-         "as the original did, with busybox sh, apk and build tools. Migrate with the build context, or start the "
+         "Plug'n'Play, where there is no node_modules, for a script that is not one plain `node ...` command: "
+         "that one starts as node with .pnp.cjs preloaded, MIG545) the runtime keeps the -dev image, which starts "
+         "the command as the original did, with busybox sh, apk and build tools; for a Yarn 2+ project it repeats "
+         "the original's `corepack enable` (MIG239). Migrate with the build context, or start the "
          "app with `node` (or `npm start`), to run on the node runtime."),
     Code("MIG576", Severity.INFO, "a numeric USER the -dev image has no account for gets a HOME",
          "The stage switches to a numeric USER (Red Hat's s2i files: `USER 1001`) that the Chainguard -dev image "
@@ -651,9 +662,11 @@ CODES: tuple[Code, ...] = (
          "has the script X, and start the package binary `<WORKDIR>/node_modules/.bin/X` when it has no such "
          "script (yarn runs a binary then; npm would stop with \"Missing script\"); `yarn workspace W X` runs "
          "`npm run X --workspace=W`; without package.json only `yarn start` is ported (to `npm start`), and the "
-         "rest keeps yarn on the -dev image (MIG575); a Ruby binstub starts as "
-         "`ruby bin/x` because the ruby image has no /usr/bin/env, and so a script started by its path "
-         "(`./manage.py`, `/app/server.js`) starts through the interpreter of its language (`python "
+         "rest keeps yarn on the -dev image (MIG575); under Yarn Plug'n'Play (no node_modules) a script that is "
+         "one plain `node ...` command starts as `node --require <WORKDIR>/.pnp.cjs ...` (with "
+         "`--experimental-loader <WORKDIR>/.pnp.loader.mjs` for an ES module app), as yarn starts it; a Ruby "
+         "binstub starts as `ruby bin/x` because the ruby image has no /usr/bin/env, and so a script started by "
+         "its path (`./manage.py`, `/app/server.js`) starts through the interpreter of its language (`python "
          "./manage.py`), which runs it whatever its `#!` line says. A build-context script whose `#!` line names "
          "the interpreter where Docker Hub's image keeps it (`#!/usr/local/bin/python`, `/usr/local/bin/node`), "
          "which the Chainguard image does not have, starts through the image's interpreter too (`CMD [\"worker\"]` "

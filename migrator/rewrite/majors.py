@@ -75,8 +75,10 @@ def dotnet_tool_roll_forward(plan: FilePlan) -> list[Finding]:
             continue
         tool = " ".join(tools[0].words)
         if _runs_the_project(tools[0].words):
+            runs = ("loads the project's own build (its DbContext) on that .NET, as `dotnet exec` of its runtime "
+                    "config" if _runs_ef(tools[0].words) else "runs its code (the test host, the app) on that .NET")
             why = (f"{ref.familiar} had only .NET {pinned}, so the project targets net{pinned}.0 (or older), and "
-                   f"`dotnet {tools[0].words[1]}` runs its code (the test host, the app) on that .NET; "
+                   f"`{_program(tools[0].words)}` {runs}; "
                    f"dotnet-sdk:latest-dev has only .NET {latest}, to which it does not roll forward by itself "
                    f"(\"You must install or update .NET\"): the build would fail there; or retarget the project "
                    f"to net{latest}.0")
@@ -89,15 +91,36 @@ def dotnet_tool_roll_forward(plan: FilePlan) -> list[Finding]:
 
 
 def _runs_the_project(words: tuple[str, ...]) -> bool:
-    """`dotnet test`, `dotnet run`, `dotnet vstest`: the build runs the project's own code, on its target .NET."""
-    return len(words) > 1 and posixpath.basename(words[0]) == "dotnet" and words[1] in ("test", "run", "vstest")
+    """`dotnet test`, `dotnet run`, `dotnet vstest`: the build runs the project's own code, on its target .NET;
+    so does EF Core's tool (`dotnet ef migrations bundle`, `dotnet-ef database update`, `dotnet tool run
+    dotnet-ef ...`), which builds the project and loads it on the .NET it targets."""
+    return _runs_ef(words) or (len(words) > 1 and posixpath.basename(words[0]) == "dotnet"
+                               and words[1] in ("test", "run", "vstest"))
+
+
+def _runs_ef(words: tuple[str, ...]) -> bool:
+    name = posixpath.basename(words[0]) if words else ""
+    if name == "dotnet-ef":
+        return len(words) > 1 and not words[1].startswith("-")  # (`dotnet-ef --version` loads no project)
+    if name != "dotnet" or len(words) < 3:
+        return False
+    if words[1] == "ef":
+        return not words[2].startswith("-")
+    return words[1:3] == ("tool", "run") and len(words) > 4 and words[3] in ("dotnet-ef", "ef")
+
+
+def _program(words: tuple[str, ...]) -> str:
+    """The command as the message names it: `dotnet test`, `dotnet ef`, `dotnet-ef`."""
+    if posixpath.basename(words[0]) == "dotnet-ef":
+        return "dotnet-ef"
+    return "dotnet " + " ".join(words[1:4] if words[1] == "tool" else words[1:2])
 
 
 def _pinned_tool(words: tuple[str, ...]) -> bool:
     """`dotnet tool install|update NAME --version V` (a pinned release), or `dotnet tool restore` (a manifest's)."""
     if len(words) < 3 or posixpath.basename(words[0]) != "dotnet" or words[1] != "tool":
         return False
-    if words[2] == "restore":
+    if words[2] in ("restore", "run"):  # (`dotnet tool run X`: a tool of a manifest, restored in an earlier stage)
         return True
     return words[2] in ("install", "update") and any(w == "--version" or w.startswith("--version=") for w in words)
 
