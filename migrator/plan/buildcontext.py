@@ -243,9 +243,19 @@ class BuildContext:
         if self._ignore is None:
             from migrator.plan.dockerignore import DockerIgnore
 
-            own = self._ignore_file
-            self._ignore = DockerIgnore.read(own if own is not None and own.is_file() else self.root / ".dockerignore")
+            self._ignore = DockerIgnore.read(self._ignore_path())
         return self._ignore.excludes(relative)
+
+    def _ignore_path(self) -> Path:
+        """The Dockerfile's own ignore file when it is there, else the context's .dockerignore."""
+        assert self.root is not None
+        own = self._ignore_file
+        try:
+            if own is not None and own.is_file():
+                return own
+        except OSError:  # (a name too long for the file system: it is not there)
+            pass
+        return self.root / ".dockerignore"
 
     def _sent(self, path: Path) -> bool:
         """Whether a file or directory found on disk inside the context is sent to the engine (not ignored)."""
