@@ -269,19 +269,24 @@ def _library_programs_kept(text: str, first: Attempt, options: Options, rules: R
     runs: dict[str, dict[str, list[str]]] = {}
     for need in needs:
         runs.setdefault(need.library, {}).setdefault(need.package, []).append(f"`{need.program}`")
-    said = "; ".join(f"{library} runs " + ", ".join(f"{', '.join(programs)} ({package})"
-                                                    for package, programs in by_package.items())
+    said = "; ".join(f"{library} {_runs_or_loads(by_package)} " + ", ".join(f"{', '.join(programs)} ({package})"
+                                                                         for package, programs in by_package.items())
                      for library, by_package in runs.items())
     names = list(dict.fromkeys(n.package for n in needs))
     packages = (f"no {names[0]}" if len(names) == 1 else f"neither {names[0]} nor {names[1]}" if len(names) == 2
                 else f"none of {', '.join(names)}")
-    reason = (f"the app's libraries run programs of packages the original final stage installed: {said}; the "
+    reason = (f"the app's libraries need packages the original final stage installed: {said}; the "
               f"distroless {name} has {packages} and cannot install them, and a program copied without every "
               f"library and data file it loads fails: the runtime is {name}'s -dev image (busybox sh, apk), "
               f"which installs them with apk")
     override = RuntimeOverride(f"{name}:{dev_tag(report.image)}", reason=reason, code="MIG238")
     kept = _attempt(parse(text), options, rules, override, files)
     return kept if kept.rank == 2 else None
+
+
+def _runs_or_loads(by_package: dict[str, list[str]]) -> str:
+    """`loads` for shared libraries (`libGL.so.1`), `runs` for programs."""
+    return "loads" if all(".so" in p for programs in by_package.values() for p in programs) else "runs"
 
 
 def _launcher_reason(override: RuntimeOverride, attempt: Attempt) -> RuntimeOverride:

@@ -187,14 +187,20 @@ CODES: tuple[Code, ...] = (
         "RUN that installs supervisor appends an include of /etc/supervisor/conf.d to it, the Debian path in "
         "`-c` or a COPY destination becomes Wolfi's, and a start command that does not keep supervisord in the "
         "foreground (`-n`), where no file the stage copies sets `nodaemon=true`, gets `-n`: otherwise supervisord "
-        "forks into the background and the container stops. Check that the service reads its configuration "
-        "in the built image (`nginx -T`, `supervisorctl status`).",
+        "forks into the background and the container stops. Alpine's nginx reads its sites from "
+        "/etc/nginx/http.d/*.conf: they are written to conf.d the same way, with an nginx.conf that includes "
+        "conf.d/*.conf in `http` and Alpine's default site (404 for everything) as conf.d/default.conf. A directory "
+        "copied whole into a site directory (`COPY sites/ /etc/nginx/sites-enabled/`) goes to conf.d when the "
+        "build context is on disk and each of its files is already named NAME.conf. Where a stage built FROM "
+        "the one that installs the package copies the configuration, the installing RUN writes what it needs. "
+        "Check that the service reads its configuration in the built image (`nginx -T`, `supervisorctl status`).",
     ),
     Code(
         "MIG226", Severity.ERROR, "configuration left where Wolfi's package does not read it",
         "As MIG225, but the tool cannot move the configuration: a directory or several files copied into "
-        "Debian's nginx sites-available or sites-enabled (their names are not known, and nginx reads only "
-        "conf.d/*.conf), or the stage writes its own main configuration (/etc/nginx/nginx.conf), which may "
+        "Debian's nginx sites-available or sites-enabled, or Alpine's http.d (their names are not known, or some "
+        "lack the .conf that conf.d/*.conf needs: the message lists where each file of a directory in the build "
+        "context would go), or the stage writes its own main configuration (/etc/nginx/nginx.conf), which may "
         "include the Debian directories that Wolfi's package does not create, so `ln -s` into them fails. Put "
         "the files in the directory Wolfi's package reads, named as it reads them, or create the directory "
         "the own configuration includes before writing into it.",

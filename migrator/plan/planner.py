@@ -88,6 +88,17 @@ class FilePlan:
         return stage_plan.image or root.image or root.stage.resolved
 
 
+def _note_bash_sh(staged: StagedFile, options: Options, rules: RuleSet) -> None:
+    """Mark the stages FROM a source image whose /bin/sh is bash (before any stage is read: its RUNs ran
+    under bash, `{a,b}` expanded)."""
+    from migrator.plan.images import source_sh
+
+    for stage in staged.stages:
+        if stage.parent is None and stage.ref is not None:
+            choice = choose_image(stage.ref, options, rules)
+            stage.sh_is_bash = choice.status == "migrate" and source_sh(stage.ref, choice.rule, rules) == "bash"
+
+
 def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
               override: RuntimeOverride | None = None, files: BuildContext | None = None,
               final_runs: bool = False) -> FilePlan:
@@ -101,6 +112,7 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
     refused = left_as_written(staged.stages[-1], staged, rules) if refusal else set()
     final_chain = {s.index for s in chain(staged.stages[-1])} if staged.stages else set()
     files = files or BuildContext(None)
+    _note_bash_sh(staged, options, rules)
     for stage in staged.stages:
         is_final = stage.index == last
         if stage.index in refused:
