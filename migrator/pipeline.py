@@ -56,10 +56,16 @@ def _run(text: str, options: Options, path: str) -> Result:
     rules = load_rules(options.rules_files)
     options = replace(options, context=_build_context(options, path))
     ended, ending = _last_line_ended(text, doc)
-    ended, renamed = with_wolfi_program_names(ended, doc)
+    original = doc
+    as_written, (ended, renamed) = ended, with_wolfi_program_names(ended, doc)
     if ending or renamed:
         doc = parse(ended, strict=True)
-    attempt = _best_attempt(ended, doc, options, rules, BuildContext(options.context))
+    files = BuildContext(options.context, _own_ignore_file(path))
+    attempt = _best_attempt(ended, doc, options, rules, files)
+    if renamed and not attempt.plan.final.migrated:  # (the final stage stays on its image: its names are its own)
+        ended, renamed = as_written, []
+        doc = parse(ended, strict=True) if ending else original
+        attempt = _best_attempt(ended, doc, options, rules, files)
     written = attempt.written
     output = ("\ufeff" if doc.bom else "") + written.text
     if ending and output.endswith(ending):  # the output ends as the input did: without a line end
@@ -133,6 +139,13 @@ def _build_context(options: Options, path: str) -> Path | None:
         return options.context
     dockerfile = Path(path)
     return dockerfile.parent if path not in ("", "-") and dockerfile.is_file() else None
+
+
+def _own_ignore_file(path: str) -> Path | None:
+    """The Dockerfile's own `NAME.dockerignore` beside it, which BuildKit reads before the context's."""
+    if path in ("", "-") or not Path(path).is_file():
+        return None
+    return Path(path).with_name(Path(path).name + ".dockerignore")
 
 
 def _best_attempt(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files: BuildContext) -> Attempt:

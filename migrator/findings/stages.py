@@ -443,7 +443,10 @@ CODES: tuple[Code, ...] = (
          "exits at every start. Install the package on a runtime "
          "that can (wolfi-base), or do the step at build time. Where the shell goes on to start the program after the "
          "failure, or where the step runs only when a look-up of the tool itself finds it (`if command -v curl; then "
-         "...; fi`, `which curl && ...`, `[ -x /usr/bin/curl ]`), MIG564 (a warning) is reported instead."),
+         "...; fi`, `which curl && ...`, `[ -x /usr/bin/curl ]`), MIG564 (a warning) is reported instead. A start "
+         "script that runs a program by another distribution's name, where the stage has it under Wolfi's (`cron`, "
+         "which Wolfi's cronie installs as `crond`; rules/tools.yaml `distro_names`), is reported the same way: "
+         "start the Wolfi name in the script (the start command itself is renamed, MIG571)."),
     Code("MIG564", Severity.WARNING, "a step of the start command runs a tool the runtime image lacks",
          "The start command is a shell command line (or a start script read from the build context), and one of its "
          "steps runs a tool the runtime image does not have (as MIG563), but the shell starts the program all the "
@@ -578,6 +581,19 @@ CODES: tuple[Code, ...] = (
          "migration writes that path, which is what the line meant; a value given with `docker run -e` is not "
          "read (as MIG559 says for shell form). Shells, java (Spring resolves `${...}` itself) and interpreters "
          "running code keep the text as written."),
+    Code("MIG597", Severity.INFO, "the start command runs the virtualenv's python",
+         "Only a virtualenv's own bin/python puts its site-packages on sys.path; VIRTUAL_ENV and PATH change "
+         "nothing for the image's /usr/bin/python. Where the final stage copies a virtualenv (the one the migration "
+         "installs Docker Hub's site-packages into, or the app's own, which PATH or PYTHONPATH names) and its start "
+         "command runs the image's python (a CMD of arguments to the image's ENTRYPOINT, as on distroless/python3, "
+         "or `python3` by name or path), the command runs the virtualenv's python instead, which finds the "
+         "packages."),
+    Code("MIG598", Severity.INFO, "PYTHONPATH entry of the old python's site-packages dropped",
+         "`ENV PYTHONPATH=/app/venv/lib/python3.11/site-packages` named the site-packages of the source image's "
+         "python. The virtualenv is now made by Chainguard's python, of another version (lib/python3.X), and "
+         "Docker Hub's /usr/local site-packages are installed into the virtualenv, so the entry names nothing. "
+         "The start command runs the virtualenv's python (MIG597), which reads its own site-packages: the entry "
+         "is dropped, the other entries are kept."),
     Code("MIG571", Severity.INFO, "start command names the program as Wolfi's package does",
          "Debian and Alpine ship some programs under names Wolfi's package of a like name does not: Debian's cron "
          "is cronie's `crond` (foreground `-n`, where Debian's cron takes `-f`), `nodejs` is `node`, "
@@ -586,7 +602,11 @@ CODES: tuple[Code, ...] = (
          "the program the package installs instead of failing with `not found`. Where the Wolfi program is "
          "another one (cronie's crond for Debian's cron), each option of the distro program is mapped to the "
          "Wolfi option that does the same (`-f` to `-n`) or, when the Wolfi program does without it, dropped "
-         "(Debian cron's log level `-L 15`), each said in the finding; one it cannot take is MIG596."),
+         "(Debian cron's log level `-L 15`), each said in the finding; one it cannot take is MIG596. In a shell-form "
+         "start command (`CMD cron && gunicorn app:app`), the script of a `sh -c`, and a shell script the stage "
+         "writes with a COPY heredoc that the start command runs, each command word the shell runs is renamed the "
+         "same way, with its options; arguments, quoted and expanded words and everything else stay as written. A "
+         "final stage that stays on its image keeps its names."),
     Code(
         "MIG595", Severity.WARNING, "a framework-dependent .NET app's packages bring musl native libraries",
         "The project the stage's `dotnet publish` builds sets a musl `<RuntimeIdentifier>`, but the app is "

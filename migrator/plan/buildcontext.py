@@ -20,14 +20,20 @@ TYPE_CHECKING = False  # (not typing's: see docs/performance.md)
 if TYPE_CHECKING:
     from typing import BinaryIO
 
+    from migrator.plan.dockerignore import DockerIgnore
+
 _HEAD = 256
 _SHEBANG = lazy_re(rb"^#!\s*(\S+)(?:[ \t]+(\S+))?")
 
 
 class BuildContext:
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, ignore_file: Path | None = None) -> None:
+        """`ignore_file`: the Dockerfile's own `NAME.dockerignore`, which BuildKit reads instead of the context's
+        .dockerignore when it is there."""
         self.root = root.resolve() if root is not None and root.is_dir() else None
         self._kinds: dict[str, str | None] = {}
+        self._ignore: DockerIgnore | None = None
+        self._ignore_file = ignore_file
         self._interpreters: dict[str, str | None] = {}
         self._programs: dict[str, list[str] | None] = {}
 
@@ -99,7 +105,7 @@ class BuildContext:
         for path in directory.rglob("*"):  # lazily: a large tree is not walked past the limit
             if len(found) >= limit:
                 break
-            if path.is_file() and path.resolve().is_relative_to(self.root):
+            if path.is_file() and path.resolve().is_relative_to(self.root) and self._sent(path):
                 found.append(path.relative_to(directory).as_posix())
         return sorted(found)
 
@@ -123,7 +129,7 @@ class BuildContext:
                 seen += 1
                 path = Path(folder, name)
                 if ("." not in name or ".so" in name) and os.access(path, os.X_OK) and path.is_file() \
-                        and path.resolve().is_relative_to(self.root):
+                        and path.resolve().is_relative_to(self.root) and self._sent(path):
                     found.append(path.relative_to(self.root).as_posix())
             if seen >= limit:
                 break
@@ -146,7 +152,7 @@ class BuildContext:
                 path = here / name
                 if len(found) >= limit:
                     return found
-                if path.is_file() and path.resolve().is_relative_to(self.root):
+                if path.is_file() and path.resolve().is_relative_to(self.root) and self._sent(path):
                     found.append(path.relative_to(self.root).as_posix())
         return found
 
@@ -160,7 +166,7 @@ class BuildContext:
             for path in self.root.glob(pattern):
                 if len(found) >= limit:
                     break
-                if path.resolve().is_relative_to(self.root):
+                if path.resolve().is_relative_to(self.root) and self._sent(path):
                     found.append(path.relative_to(self.root).as_posix())
         except (OSError, ValueError):
             return found
@@ -175,7 +181,8 @@ class BuildContext:
         for directory, subdirectories, names in os.walk(self.root):
             subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d != "node_modules")
             base = Path(directory).relative_to(self.root).as_posix()
-            found += [posixpath.join(base, n) if base != "." else n for n in sorted(names) if n.endswith(endings)]
+            found += [posixpath.join(base, n) if base != "." else n for n in sorted(names)
+                      if n.endswith(endings) and self._sent(Path(directory) / n)]
             if len(found) >= limit:
                 break
         return sorted(found)[:limit]
@@ -186,7 +193,8 @@ class BuildContext:
         directory = self._inside(source)
         if self.root is None or directory is None or not directory.is_dir():
             return []
-        found = [p.name for p in directory.iterdir() if p.is_file() and p.resolve().is_relative_to(self.root)]
+        found = [p.name for p in directory.iterdir()
+                 if p.is_file() and p.resolve().is_relative_to(self.root) and self._sent(p)]
         return sorted(found)[:limit]
 
     def directories_in(self, source: str, limit: int = 200) -> list[str] | None:
@@ -195,7 +203,8 @@ class BuildContext:
         directory = self._inside(source)
         if self.root is None or directory is None or not directory.is_dir():
             return None
-        found = [path for path in directory.iterdir() if path.is_dir() and path.resolve().is_relative_to(self.root)]
+        found = [path for path in directory.iterdir()
+                 if path.is_dir() and path.resolve().is_relative_to(self.root) and self._sent(path)]
         return sorted(path.relative_to(self.root).as_posix() for path in found)[:limit]
 
     def is_directory(self, source: str) -> bool:
@@ -204,16 +213,54 @@ class BuildContext:
         path = self._inside(source)
         return path is not None and path.is_dir()
 
+    def lacks(self, source: str) -> bool:
+        """Whether the context on disk certainly does not send the file or directory `source` (a COPY source
+        path) to the engine: it is not there, or its .dockerignore leaves it out. False without a context, and for
+        a pattern or a variable (not known)."""
+        if self.root is None or any(c in source for c in "*?[$"):
+            return False
+        relative = posixpath.normpath(source.lstrip("/"))
+        if relative.startswith(".."):
+            return False
+        path = self._inside(source)
+        return path is None or not path.exists()
+
     def _inside(self, source: str) -> Path | None:
         """The context path `source` names, resolved; None without a context, for a pattern or a
-        variable, and for anything that leads outside the context."""
+        variable, for anything that leads outside the context, and for what its .dockerignore leaves out."""
         if self.root is None or any(c in source for c in "*?[$"):
             return None
         relative = posixpath.normpath(source.lstrip("/"))
-        if relative.startswith(".."):
+        if relative.startswith("..") or self._ignored(relative):
             return None
         path = (self.root / relative).resolve()
         return path if path.is_relative_to(self.root) else None
+
+    def _ignored(self, relative: str) -> bool:
+        """Whether the context's .dockerignore leaves out the path `relative` (the root itself never)."""
+        if self.root is None or relative in ("", "."):
+            return False
+        if self._ignore is None:
+            from migrator.plan.dockerignore import DockerIgnore
+
+            self._ignore = DockerIgnore.read(self._ignore_path())
+        return self._ignore.excludes(relative)
+
+    def _ignore_path(self) -> Path:
+        """The Dockerfile's own ignore file when it is there, else the context's .dockerignore."""
+        assert self.root is not None
+        own = self._ignore_file
+        try:
+            if own is not None and own.is_file():
+                return own
+        except OSError:  # (a name too long for the file system: it is not there)
+            pass
+        return self.root / ".dockerignore"
+
+    def _sent(self, path: Path) -> bool:
+        """Whether a file or directory found on disk inside the context is sent to the engine (not ignored)."""
+        assert self.root is not None
+        return not self._ignored(path.relative_to(self.root).as_posix())
 
     def _read(self, source: str) -> str | None:
         path = self._inside(source)

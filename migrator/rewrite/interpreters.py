@@ -86,7 +86,7 @@ def _venvs_made(plan: FilePlan) -> dict[str, ChainguardImage]:
             continue
         facts = read_facts(stage_plan.stage)
         for command in facts.run_commands():
-            target = _venv_target(command.words)
+            target = venv_target(command.words)
             path = command.expand(target, facts.env) if target else None  # (`python -m venv $VENV`)
             if target and path and "$" not in path:
                 made[path.rstrip("/")] = made[joined(path, command.workdir)] = model
@@ -95,7 +95,7 @@ def _venvs_made(plan: FilePlan) -> dict[str, ChainguardImage]:
     return made
 
 
-def _venv_target(words: tuple[str, ...]) -> str | None:
+def venv_target(words: tuple[str, ...]) -> str | None:
     name = posixpath.basename(words[0]) if words else ""
     if re.fullmatch(r"python[\d.]*", name) and words[1:3] == ("-m", "venv"):
         rest = words[3:]

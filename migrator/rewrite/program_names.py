@@ -1,22 +1,29 @@
 """Start commands that name a program the way Debian or Alpine do, where Wolfi's package names it otherwise.
 
 `apt-get install cron` + `CMD ["cron", "-f"]`: Wolfi's cronie installs `crond` (foreground `-n`), no
-`cron`; Wolfi's nodejs installs `node` only. The final stage's exec-form start command is written with
-the Wolfi name before the migration is planned, so every later step (the runtime choice, the start
-check) sees the program the image will have (rules/tools.yaml `distro_names`; info MIG571).
+`cron`; Wolfi's nodejs installs `node` only. The final stage's start command is written with the Wolfi
+name before the migration is planned, so every later step (the runtime choice, the start check) sees the
+program the image will have (rules/tools.yaml `distro_names`; info MIG571). In shell form (`CMD cron &&
+gunicorn app:app`, `CMD php-fpm8.1 -D && nginx -g "daemon off;"`) each command word the shell runs is
+renamed, as the parser reads the command: not an argument, not quoted text; the rest stays as written. So
+are the script of an exec-form `sh -c` and a shell script a COPY heredoc writes that the start command runs.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 
 from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Dockerfile, Instruction, argv_json
 from migrator.regex import lazy as lazy_re
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from migrator.rewrite.shell_syntax import Source
     from migrator.rewrite.tools import DistroProgram
 
 _INSTALLS = lazy_re(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf|zypper)\b[^\n;&|]*?\b(?:install|add)\b")
@@ -36,6 +43,11 @@ def with_wolfi_program_names(text: str, doc: Dockerfile) -> tuple[str, list[Find
     lines = text.splitlines(keepends=True)
     findings: list[Finding] = []
     for instruction in reversed([i for i in final.instructions if i.keyword in ("CMD", "ENTRYPOINT")]):
+        shell = _shell_form_renamed(instruction, lines) or _shell_c_renamed(instruction)
+        if shell is not None:
+            lines[instruction.line - 1:instruction.end_line] = shell[0].splitlines(keepends=True)
+            findings += [finding(code, instruction.line, message) for code, message in shell[1]]
+            continue
         renamed = _renamed(instruction) if instruction.end_line == instruction.line else None
         if renamed is None:  # (a command on several lines stays: every later line keeps its number)
             continue
@@ -45,6 +57,7 @@ def with_wolfi_program_names(text: str, doc: Dockerfile) -> tuple[str, list[Find
         lines[at] = f"{instruction.keyword} {argv_json(argv)}{ending}"
         findings.append(finding("MIG571", instruction.line, note))
         findings += [finding("MIG596", instruction.line, message) for message in refused]
+    findings += _start_scripts_renamed(final.instructions, lines)
     return "".join(lines), findings
 
 
@@ -137,3 +150,141 @@ def _takes(accepts: str, option: str, value: str | None) -> bool:
 def _listed(accepts: str) -> str:
     return " ".join(f"-{letter}" + (" VALUE" if accepts[i + 1:i + 2] == ":" else "")
                     for i, letter in enumerate(accepts) if letter != ":")
+
+
+_SHELL_SHEBANG = lazy_re(r"#![ \t]*(?:/usr)?/bin/(?:env[ \t]+)?(?:sh|bash|ash|dash)\b")
+
+# (finding code, message) of a command renamed in a shell script: MIG571, and MIG596 for an option refused
+Notes = list[tuple[str, str]]
+
+
+def _start_scripts_renamed(instructions: list[Instruction], lines: list[str]) -> list[Finding]:
+    """The shell scripts the stage writes with a COPY heredoc (`COPY <<EOF /start.sh`) and its start command runs
+    (by their file name), renamed in `lines` as a shell-form start command is, and the findings (one line each, so
+    every line keeps its number)."""
+    started = {posixpath.basename(word) for i in instructions if i.keyword in ("CMD", "ENTRYPOINT")
+               for word in i.words()}
+    findings: list[Finding] = []
+    for instruction in instructions:
+        words = instruction.words() if instruction.keyword == "COPY" and instruction.heredocs else []
+        if not words or posixpath.basename(words[-1]) not in started:
+            continue
+        raw = "".join(lines[instruction.line - 1:instruction.end_line])
+        if raw != instruction.raw:
+            continue  # (already changed: never edit text that is not the instruction's own)
+        for heredoc in reversed(instruction.heredocs):  # (from the end: earlier offsets stay valid)
+            if not _SHELL_SHEBANG.match(heredoc.body):
+                continue
+            renamed = _script_renamed(heredoc.body, heredoc.body_line)
+            if renamed is None:
+                continue
+            raw = raw[:heredoc.body_offset] + renamed[0] + raw[heredoc.body_offset + len(heredoc.body):]
+            findings += [finding(code, instruction.line, f"{message} (in the start script {words[-1]})")
+                         for code, message in renamed[1]]
+        lines[instruction.line - 1:instruction.end_line] = raw.splitlines(keepends=True)
+    return findings
+
+
+# a shell-form CMD/ENTRYPOINT: the keyword, then the script the shell runs
+_SHELL_FORM = lazy_re(r"^[ \t]*(?:CMD|ENTRYPOINT)[ \t]+", re.IGNORECASE)
+
+
+def _shell_form_renamed(instruction: Instruction, lines: list[str]) -> tuple[str, Notes] | None:
+    """The text of a shell-form start command (its lines in `lines`) with each command word the shell runs that is
+    a distro name renamed (its options with it), and the notes; None when none is, or the text cannot be read as
+    the shell reads it (another escape character, a heredoc, a comment line inside it, a syntax error)."""
+    raw = "".join(lines[instruction.line - 1:instruction.end_line])
+    head = _SHELL_FORM.match(raw)
+    if (head is None or instruction.json_args() is not None or instruction.escape != "\\" or instruction.heredocs
+            or any(line.lstrip().startswith("#") for line in raw.splitlines()[1:])):
+        return None
+    renamed = _script_renamed(raw[head.end():], instruction.line)
+    return None if renamed is None else (raw[:head.end()] + renamed[0], renamed[1])
+
+
+def _shell_c_renamed(instruction: Instruction) -> tuple[str, Notes] | None:
+    """`CMD ["sh", "-c", "cron && gunicorn app:app"]` (one line): the exec form with the script's command words
+    renamed as a shell form's are, and the notes; None when none is."""
+    from migrator.plan.startcommand import is_shell_c, unwrap
+
+    argv = instruction.json_args()
+    if not argv or instruction.end_line != instruction.line:
+        return None
+    at = unwrap(argv).program_index
+    if not is_shell_c(tuple(argv[at:])):
+        return None
+    renamed = _script_renamed(argv[at + 2], instruction.line)
+    if renamed is None:
+        return None
+    written = [*argv[:at + 2], renamed[0], *argv[at + 3:]]
+    ending = instruction.raw[len(instruction.raw.rstrip("\r\n")):]
+    return f"{instruction.keyword} {argv_json(written)}{ending}", renamed[1]
+
+
+def _script_renamed(script: str, line: int) -> tuple[str, Notes] | None:
+    """The shell script with each command word that is a distro name renamed (its options as the Wolfi program
+    spells them), and the notes of each command renamed; None when none is, or the script does not parse cleanly."""
+    from migrator.rewrite.shell_syntax import parsed
+
+    try:
+        src = parsed(script, line)
+    except Exception:  # never raise on user input
+        return None
+    if src.root.has_error:
+        return None
+    edits: list[tuple[int, int, str]] = []
+    notes: Notes = []
+    for node in _commands(src):
+        renamed = _command_renamed(src, node)
+        if renamed is not None:
+            edits.append(renamed[0])
+            notes += renamed[1]
+    if not edits:
+        return None
+    for start, end, text in sorted(edits, reverse=True):
+        script = script[:start] + text + script[end:]
+    return script, notes
+
+
+def _commands(src: Source) -> list[Node]:
+    from migrator.rewrite.shell_syntax import walk
+
+    return [node for node in walk(src.root) if node.type == "command"]
+
+
+def _command_renamed(src: Source, node: Node) -> tuple[tuple[int, int, str], Notes] | None:
+    """The edit (start, end, new text) that starts the simple command `node` under its Wolfi name, its options as
+    the Wolfi program spells them (_wolfi_options, read from the words as written), and the notes."""
+    from migrator.plan.startcommand import unwrap
+    from migrator.rewrite.shell_syntax import command_words, literal
+    from migrator.rewrite.tools import distro_program
+
+    _, words = command_words(node)
+    values = [literal(src, word) or "" for word in words]
+    skip = 1 if values[:1] == ["exec"] else 0  # (the shell's `exec PROGRAM`)
+    at = skip + unwrap(values[skip:]).program_index
+    if at >= len(words) or words[at].type != "word" or "$" in src.slice(words[at]):
+        return None  # (quoted or expanded: not a name the shell looks up as written)
+    program = values[at]
+    if posixpath.dirname(program) not in ("", "/bin", "/sbin", "/usr/bin", "/usr/sbin"):
+        return None
+    name = posixpath.basename(program)
+    distro = distro_program(name)
+    if distro is None:
+        return None
+    arguments = [src.slice(word) for word in words[at + 1:]]  # (as written: a quoted operand stays quoted)
+    gaps = [src.text[src.end(a):src.start(b)] for a, b in zip(words[at:], words[at + 1:], strict=False)]
+    options, changes, refused = _wolfi_options(name, distro, arguments)
+    if any(gap.replace("\\\n", " ").strip() for gap in gaps):
+        options, changes, refused = arguments, [], []  # (a redirect among the arguments: only the name changes)
+    start = src.start(words[at])
+    if options == arguments:
+        edit = (start, src.end(words[at]), distro.name)
+    else:  # (the arguments written anew, one space apart; the program's own text before them kept)
+        edit = (start, src.end(words[-1]), " ".join([distro.name, *options]))
+    command = src.slice(node)
+    offset = src.start(node)
+    command = command[:edit[0] - offset] + edit[2] + command[edit[1] - offset:]
+    note = f"`{program}` started as `{distro.name}`: Wolfi's package installs it under that name" + (
+        f" ({'; '.join(changes)})" if changes else "") + f": `{command}`"
+    return edit, [("MIG571", note), *(("MIG596", message) for message in refused)]

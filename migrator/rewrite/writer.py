@@ -66,6 +66,7 @@ from migrator.rewrite.trust_stores import trust_store_findings
 from migrator.rewrite.user_home import home_before_user
 from migrator.rewrite.users import folded_adduser
 from migrator.rewrite.uv_python import use_image_python
+from migrator.rewrite.venv_python import start_with_the_venv
 from migrator.rewrite.workdir import default_workdir
 from migrator.rewrite.wrappers import USER_WRAPPERS
 from migrator.rules.loader import RuleSet
@@ -101,6 +102,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     out.findings += glibc_runtime_identifiers(plan) + target_variables(plan)
     out.text = "".join(item.raw for item in plan.staged.preamble)  # (after the above: a global ARG may change)
     out.findings += port_site_packages(plan, newline)
+    out.findings += start_with_the_venv(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
     out.findings += rewrite_listen_80(plan, runtime_plan, _final_image(plan, runtime_plan))

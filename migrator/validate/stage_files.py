@@ -404,17 +404,19 @@ def _in_output_directory(view: StageView, path: str, by_name: bool) -> bool:
 
 
 def installed_by_package(program: str, packages: list[str], rules: RuleSet) -> bool:
-    from migrator.rewrite.tools import packages_for
+    from migrator.rewrite.tools import packages_for, wolfi_name
 
     language = rules.language_of(program)
     providers = packages_for(program)  # rules/tools.yaml: maven installs mvn
+    # (another distribution's name of a program Wolfi's package names otherwise: cronie has crond, no cron)
+    by_name = wolfi_name(program) in (None, program)
     for package in packages:
         if package in providers:
             return True
         if language is not None and any(glob_match(package, g) for g in language.packages):
             return True
-        if package == program or (len(package) >= 4 and not looks_like_script(program) and (
-                program.startswith(package) or package.startswith(program))):
+        if by_name and (package == program or (len(package) >= 4 and not looks_like_script(program) and (
+                program.startswith(package) or package.startswith(program)))):
             return True
     return False
 
@@ -489,15 +491,37 @@ def _origin_as_placed(view: StageView, context: Context, path: str, depth: int,
     made = _MODE_CHANGES.sub(" ", _RUN_COPY_COMMANDS.sub(" ", view.runs))
     if mentions(made, path) or _in_output_directory(view, path, False):
         return "built", None  # (`chmod +x` or `chown` on a copied file makes nothing)
-    for placed in reversed(view.placed):
+    for index in range(len(view.placed) - 1, -1, -1):
+        placed = view.placed[index]
         if placed.tree and inside(path, placed.path):
             relative = path[len(placed.path):].lstrip("/")
             source = posixpath.join(placed.source.rstrip("/") or "/", relative)
+            if _context_tree_without(view.placed[:index], placed, source, path, context):
+                continue
             if (not looks_like_script(path) and _built_in_tree(view, path, placed.path, run_copied)
                     and not _context_file_kept(view, context, placed, source, path)):
                 return "built", None  # the stage builds or installs in what it copied (`go build -o app`)
             return _placed_origin(placed, source, context, depth)
     return "unknown", None
+
+
+def _context_tree_without(earlier: list[Placed], placed: Placed, source: str, path: str, context: Context) -> bool:
+    """Whether a build-context directory copied over `path` (`COPY . .`) does not provide it, so that an earlier
+    COPY stands (`COPY --from=builder /app/.venv .venv`, an in-project virtualenv, then the app's sources): the
+    context on disk does not send the file (it is not there, or .dockerignore leaves it out); without the context
+    on disk, an earlier COPY from a stage or an image names the path more closely (a directory inside the one the
+    context fills), or puts it in a directory installers fill (.venv, node_modules), which a context leaves out."""
+    if placed.from_stage is not None or placed.external or placed.text is not None or "://" in placed.source:
+        return False
+    if context.files.is_directory(placed.source.rstrip("/") or "."):
+        return context.files.lacks(source)
+    for other in earlier:
+        if (other.from_stage is None and not other.external) or not inside(path, other.path):
+            continue
+        deeper = other.path.rstrip("/") != placed.path.rstrip("/") and inside(other.path, placed.path)
+        if deeper or any(part in _INSTALLED_DIRECTORIES for part in path[len(other.path):].split("/")):
+            return True
+    return False
 
 
 def context_source(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildContext, path: str) -> str | None:

@@ -181,12 +181,18 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
     steps, runs = read
     problems = []
     for name, skipped, how in steps:
+        if view.model.has_program(name) or name == "bash":
+            continue
         package = package_for(name)
-        if (package is None or view.model.has_program(name) or name == "bash"
-                or installed_by_package(name, view.packages, context.rules) or package in view.packages
-                or locate(view, context, name) is not None):
+        renamed = _renamed_here(view, context, name) if package is None else None
+        if (package is None and renamed is None) or (package is not None and (
+                installed_by_package(name, view.packages, context.rules) or package in view.packages)) or (
+                locate(view, context, name) is not None):
             continue
         verb = f"{runs[:-len('runs')]}needs" if how == LOOKED_UP else runs
+        if renamed is not None:
+            problems.append(_renamed_step(view, name, renamed, verb, skipped, how, line))
+            continue
         lacks = f"{verb} `{name}`, which {short_image(view.image)} does not have (Wolfi package {package})"
         if skipped is None and how == WAITS:
             problems.append(Problem("MIG563", line, f"{lacks}: a loop waits for it to succeed, which it never does "
@@ -208,6 +214,40 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
                                     f"the command goes on without it ({skipped}); install it (`apk add {package}` "
                                     "on wolfi-base), do that step in the build, or drop it"))
     return problems
+
+
+def _renamed_step(view: StageView, name: str, renamed: str, verb: str, skipped: str | None, how: str,
+                  line: int) -> Problem:
+    """MIG563/MIG564 for a step that runs a program by another distribution's name (`cron` for cronie's `crond`)."""
+    lacks = (f"{verb} `{name}`, which {short_image(view.image)} does not have: Wolfi's package installs it as "
+             f"`{renamed}` (rules/tools.yaml distro_names)")
+    from migrator.rewrite.tools import distro_program
+
+    distro = distro_program(name)
+    options = ", ".join(f"`{old}` is `{new}`" for old, new in (distro.options if distro else ()) if old != new)
+    fix = f"start `{renamed}` in the script instead (check its options{': ' + options if options else ''})"
+    if skipped is None and how == WAITS:
+        return Problem("MIG563", line, f"{lacks}: a loop waits for it to succeed, which it never does there, so the "
+                       f"container hangs at start; {fix}")
+    if skipped is None:
+        return Problem("MIG563", line, f"{lacks}: the container fails at start with `not found`; {fix}")
+    if skipped.startswith(GUARDED):
+        return Problem("MIG564", line, f"{lacks}: that step is skipped at every start ({skipped}); {fix}")
+    return Problem("MIG564", line, f"{lacks}: that step fails with `not found` at every start and the command goes "
+                   f"on without it ({skipped}); {fix}")
+
+
+def _renamed_here(view: StageView, context: Context, name: str) -> str | None:
+    """The Wolfi name of a program a start script runs by another distribution's name (`cron`, cronie's `crond`;
+    rules/tools.yaml distro_names) when the stage has the program by that name: the step is `not found` there."""
+    from migrator.rewrite.tools import wolfi_name
+
+    renamed = wolfi_name(name)
+    if renamed is None or view.model is None:
+        return None
+    present = (view.model.has_program(renamed) or installed_by_package(renamed, view.packages, context.rules)
+               or locate(view, context, renamed) is not None)
+    return renamed if present else None
 
 
 def _start_steps(view: StageView, context: Context, rest: tuple[str, ...]
