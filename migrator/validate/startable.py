@@ -406,7 +406,7 @@ def _passed_program_missing(rest: tuple[str, ...], view: StageView, context: Con
     """(program, why) when the start script execs its arguments (`exec "$@"`) and the first of them, a program
     named without a path (`CMD ["pm2-runtime", ...]` under docker-entrypoint.sh), is nowhere in the runtime: the
     script starts, then the program it runs is not found. A file name (`server.js`, which node's script hands to
-    node) or an option is left to the script."""
+    node, or one in WORKDIR) or an option is left to the script, and so is a name the script itself reads."""
     script = start_script_text(view, context, rest)
     arguments = script_arguments(rest)
     if script is None or not arguments or not execs_its_arguments(script[1]):
@@ -414,10 +414,15 @@ def _passed_program_missing(rest: tuple[str, ...], view: StageView, context: Con
     program = arguments[0]
     if not program or program.startswith("-") or "/" in program or "." in program or "$" in program:
         return None
+    if re.search(rf"(?<![\w$-]){re.escape(program)}(?![\w-])", script[1]):
+        return None  # (`case "$1" in web) exec gunicorn ...`: the script handles the name itself)
     context.maybe.clear()
     context.unread.clear()
     if locate(view, context, program) is not None or context.maybe or context.unread:
         return None
+    beside = locate(view, context, f"./{program}")
+    if beside is not None and located_origin(view, context, beside)[1] is not None:
+        return None  # (a file of that name in WORKDIR: node's script hands it to node)
     return program, (f"`{script[0]}` ends with `exec \"$@\"`, so it runs the command it is given, `{program}`: "
                      + missing_reason(program, view, context.rules))
 

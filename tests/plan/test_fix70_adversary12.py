@@ -130,3 +130,20 @@ def test_a_program_the_script_execs_that_nothing_installs_is_an_error(tmp_path: 
                      context=tmp_path)
     assert any("`docker-entrypoint.sh` ends with `exec \"$@\"`" in m and "`pm2-runtime`" in m
                for m in messages(result, "MIG540")), result.findings
+
+
+def test_a_command_name_the_script_handles_itself_is_not_read_as_a_program(tmp_path: Path) -> None:
+    _node_context(tmp_path)
+    (tmp_path / "docker-entrypoint.sh").write_text('#!/bin/sh\nset -e\nif [ "$1" = "web" ]; then\n'
+                                                   "  exec node server.js\nfi\nexec \"$@\"\n")
+    result = migrate(_PM2.replace("RUN npm i -g pm2@5\n", "").format(command='CMD ["web"]'), context=tmp_path)
+    assert "FROM cgr.dev/chainguard/node:latest\n" in result.dockerfile
+    assert result.runtime is not None and result.runtime.status == "shell-kept" and not _errors(result)
+
+
+def test_a_file_of_the_workdir_the_script_hands_to_node_is_not_read_as_a_missing_program(tmp_path: Path) -> None:
+    _node_context(tmp_path)
+    (tmp_path / "worker").write_text("require('express')\n")
+    result = migrate(_PM2.replace("RUN npm i -g pm2@5\n", "").format(command='CMD ["worker"]'), context=tmp_path)
+    assert "FROM cgr.dev/chainguard/node:latest\n" in result.dockerfile
+    assert result.runtime is not None and result.runtime.status == "shell-kept" and not _errors(result)
