@@ -147,3 +147,10 @@ def test_a_file_of_the_workdir_the_script_hands_to_node_is_not_read_as_a_missing
     result = migrate(_PM2.replace("RUN npm i -g pm2@5\n", "").format(command='CMD ["worker"]'), context=tmp_path)
     assert "FROM cgr.dev/chainguard/node:latest\n" in result.dockerfile
     assert result.runtime is not None and result.runtime.status == "shell-kept" and not _errors(result)
+
+
+def test_a_launcher_the_script_execs_that_only_the_dev_image_has_keeps_the_dev_image(tmp_path: Path) -> None:
+    _node_context(tmp_path)
+    result = migrate(_PM2.replace("RUN npm i -g pm2@5\n", "").format(command='CMD ["yarn", "start"]'), context=tmp_path)
+    assert final_stage(result).startswith("cgr.dev/chainguard/node:latest-dev\n")
+    assert any("`yarn`" in m for m in messages(result, "MIG575"))
