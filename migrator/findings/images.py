@@ -210,7 +210,11 @@ CODES: tuple[Code, ...] = (
         "`RUSTFLAGS=\"-C target-feature=+crt-static\"`), which rules/static-builds.yaml recognises. A build run "
         "through a file of the project (`make build`, `./build.sh`, `just`, `task`) is read from the build context "
         "(with the scripts it runs); when it cannot be read (no context given, not copied from it), a stage that "
-        "builds with go or cargo is taken to build a dynamic program: the finding says which file was not read.",
+        "builds with go or cargo is taken to build a dynamic program: the finding says which file was not read. "
+        "The finding names the build whose program the final stage copies (its `-o` output is the copied path, "
+        "holds it or is in it); where every copied path is the output of a build that asks for a static program "
+        "and of no dynamic one, the dynamic builds make programs the final stage does not take, and it stays on "
+        "static:latest.",
     ),
     Code(
         "MIG228", Severity.INFO, "CGO_ENABLED=0 written where the source image had no C compiler",
@@ -243,7 +247,10 @@ CODES: tuple[Code, ...] = (
         "build is made for the builder's own target, into the directory the musl build wrote (`--target-dir "
         "target/x86_64-unknown-linux-musl`, so every path that copies the program stays right, and each "
         "architecture builds its own; a target named by CARGO_BUILD_TARGET, set by ENV, ARG or on the command, "
-        "becomes CARGO_BUILD_TARGET_DIR=target/<target>), `rustup target add` of such targets is removed, and "
+        "becomes CARGO_BUILD_TARGET_DIR=target/<target>; a target set by the project's cargo config, "
+        "`.cargo/config.toml` `[build] target`, read in the build context, has its line deleted from the config "
+        "before the build, as cargo cannot unset it on its command line), `rustup target add` of such targets is "
+        "removed, and "
         "the program, which "
         "now links glibc dynamically, runs on glibc-dynamic (a `scratch` final stage: MIG227). To keep a "
         "static program, build with `RUSTFLAGS=\"-C target-feature=+crt-static\"`; to keep musl, install the "
@@ -264,7 +271,12 @@ CODES: tuple[Code, ...] = (
         "`<RuntimeIdentifier>linux-musl-...</RuntimeIdentifier>`, and the stage's `dotnet publish` gives no `-r` "
         "of its own: the app is published for musl, which cannot start on the glibc of Chainguard's images. "
         "The project file is not the Dockerfile's to change: set the glibc identifier (`linux-x64`) there, or "
-        "publish with `-r linux-x64`. Read only when the build context is given (`--context DIR`).",
+        "publish with `-r linux-x64`. The project read is the one the publish builds: its argument, else the "
+        "project or solution in the directory it runs in, mapped back through the COPY lines to the build "
+        "context, with the nearest Directory.Build.props above it; an error only when the app cannot start: "
+        "self-contained (SelfContained, PublishAot, or a target before net8.0, where a runtime identifier implies "
+        "it), or started by its musl apphost (`./App`, or a script); a framework-dependent app started as `dotnet "
+        "App.dll` is MIG595.",
     ),
     Code(
         "MIG210", Severity.WARNING, "COPY --from names an external image",

@@ -190,6 +190,31 @@ PACKAGE_QUERY_UNANSWERED = Code(
     "happens: check it, and ask apk instead (`apk info -e NAME`).",
 )
 
+IMAGE_ACCOUNT_NOT_RECREATED = Code(
+    "MIG318",
+    Severity.INFO,
+    "Creation of an account the Chainguard image already has removed",
+    "The stage creates a user or group under a name the Chainguard image already has: most often `nonroot` "
+    "(uv's Docker example and the distroless convention: `groupadd --system --gid 999 nonroot && useradd ... "
+    "nonroot`), which every Chainguard image has with uid and gid 65532. busybox `adduser`/`addgroup` fail on a "
+    "name in use, so kept, the command would stop the build. The creation is removed from the RUN (the rest of "
+    "the RUN stays as written) and the image's account is used as it is: `USER nonroot` and `chown nonroot` work "
+    "unchanged. When the original asked for another uid or gid (999), the account now has the image's: files "
+    "given to that number (`COPY --chown=999`, `chown 999`, a volume prepared on the host) must be given to the "
+    "image's id instead. When the creation cannot be taken out of its command, MIG530 reports it as an error.",
+)
+CONTEXT_MUSL_BINARY = Code(
+    "MIG319",
+    Severity.ERROR,
+    "A binary from the build context is linked against musl",
+    "A program copied from the build context is a dynamically linked ELF file whose interpreter (PT_INTERP) is "
+    "musl's loader, /lib/ld-musl-<arch>.so.1: it was built on Alpine (a CI runner, `go build` with cgo on "
+    "golang:alpine). Chainguard's images are glibc-based and have no musl loader, so the program cannot start "
+    "(`exec ...: no such file or directory`). Build it in a builder stage of the migrated file (for Go, "
+    "`CGO_ENABLED=0` makes a static program that runs anywhere), or rebuild it against glibc. A statically "
+    "linked program (no interpreter) is not affected.",
+)
+
 CODES: tuple[Code, ...] = (
     PACKAGES_TRANSLATED,
     UNKNOWN_PACKAGE,
@@ -207,4 +232,6 @@ CODES: tuple[Code, ...] = (
     TOOL_NOT_IN_WOLFI,
     PACKAGE_QUERY_UNANSWERED,
     WRAPPER_DROPPED,
+    IMAGE_ACCOUNT_NOT_RECREATED,
+    CONTEXT_MUSL_BINARY,
 )

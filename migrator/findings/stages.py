@@ -14,7 +14,11 @@ CODES: tuple[Code, ...] = (
          "working; the final image still runs as nonroot."),
     Code("MIG503", Severity.INFO, "files copied from the builder into the runtime",
          "The runtime stage copies these paths from the builder: the app directory, every path the "
-         "original COPY/ADD wrote to, and the ecosystem's artifacts (virtualenv, binary, jar...). "
+         "original COPY/ADD wrote to, and the ecosystem's artifacts (virtualenv, binary, jar...). A trust "
+         "store the stage rebuilt with certificates of its own (`update-ca-certificates` after a COPY of a "
+         "company root into /usr/local/share/ca-certificates, `keytool -importcert -cacerts`) is copied too, "
+         "with a finding of its own: /etc/ssl/certs/ca-certificates.crt (SSL_CERT_FILE on every Chainguard "
+         "image) or /etc/ssl/certs/java/cacerts (where Wolfi's JDKs link $JAVA_HOME/lib/security/cacerts). "
          "Add a COPY --from line for anything else the app reads at run time."),
     Code("MIG504", Severity.INFO, "command converted to exec form",
          "Shell-form CMD/ENTRYPOINT run through /bin/sh, which the distroless runtime does not have. "
@@ -27,7 +31,10 @@ CODES: tuple[Code, ...] = (
          "closest exec form and will fail until you change it."),
     Code("MIG506", Severity.INFO, "ENTRYPOINT reset for the runtime image",
          "The Chainguard runtime image has its own ENTRYPOINT (e.g. /usr/bin/python). The original image "
-         "had none, so its CMD was the whole command; `ENTRYPOINT []` keeps that meaning."),
+         "had none, so its CMD was the whole command; `ENTRYPOINT []` keeps that meaning. A final stage already on "
+         "a Chainguard image whose CMD starts that entrypoint's program again (`CMD [\"python\", \"app.py\"]`, "
+         "which the image runs as `/usr/bin/python python app.py`) or another program of the image (`CMD [\"npm\", "
+         "\"start\"]` on node) gets the same `ENTRYPOINT []` before its CMD."),
     Code("MIG507", Severity.ERROR, "entrypoint script needs a shell the runtime does not have",
          "The ENTRYPOINT/CMD runs a shell script, and the runtime has no shell, nor does any image that "
          "runs the same language (python, ruby and php images have none), and the final stage is built "
@@ -56,7 +63,10 @@ CODES: tuple[Code, ...] = (
          "127.0.0.1 (node may try ::1 first, where an app listening on 0.0.0.0 is not)."),
     Code("MIG511", Severity.WARNING, "privileged port under a nonroot user",
          "Ports below 1024 need privileges the nonroot runtime user does not have outside Docker's "
-         "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it."),
+         "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it. Also said of the "
+         "port a source image's setting kept (mcr.microsoft.com/dotnet/aspnet up to 7.0: "
+         "ASPNETCORE_URLS=http://+:80, carried into the final stage so the app keeps port 80, where Chainguard's "
+         "aspnet-runtime would listen on 8080)."),
     Code("MIG512", Severity.INFO, "runtime user set to the image's nonroot user",
          "The runtime image's users are fixed (nonroot, uid 65532); users created with useradd in the "
          "original do not exist there, and root is not used. Any other stage whose USER names a user or "
@@ -281,10 +291,11 @@ CODES: tuple[Code, ...] = (
     Code("MIG528", Severity.INFO, "ADD of local files changed to COPY",
          "ADD only differs from COPY for URLs and tar archives, neither of which is used here, so COPY "
          "does the same and says so (hadolint DL3020)."),
-    Code("MIG530", Severity.WARNING, "user already exists in the Chainguard image",
+    Code("MIG530", Severity.ERROR, "a kept command creates a user the Chainguard image already has",
          "Chainguard images ship their nonroot user (nonroot, node, java, php or nginx, uid 65532). "
-         "Creating it again with adduser/addgroup fails the build: remove the command and use the "
-         "existing user."),
+         "Creating it again with adduser/addgroup fails the build (\"in use\"). migrator removes such a "
+         "creation from its RUN (MIG318); this error is reported when the command stays, because it could not "
+         "be taken out (a form the translation leaves as written): remove it and use the existing user."),
     Code("MIG531", Severity.WARNING, "the start command is not in the runtime image (retired)",
          "No longer reported: a launcher the runtime lacks is ported when what it runs is known (MIG545, "
          "`yarn start` -> `npm start`), and every start command is checked against the image (MIG540 "
@@ -373,8 +384,9 @@ CODES: tuple[Code, ...] = (
          "(a `dotnet publish --self-contained`; a self-contained migrations bundle, `dotnet ef migrations bundle "
          "--self-contained`, carries only its own runtime, not the app's). The same holds in a build "
          "stage for a .NET tool pinned to a release (`dotnet tool install dotnet-ef --version 8.0.0`, `dotnet tool "
-         "restore` of a manifest) chosen to run on the source SDK's .NET, and for a build step that runs the "
-         "project's own code on the .NET it targets (`dotnet test`'s test host, `dotnet run`): the ENV goes before "
+         "restore` of a manifest, `dotnet tool run` of one) chosen to run on the source SDK's .NET, and for a build "
+         "step that runs the project's own code on the .NET it targets (`dotnet test`'s test host, `dotnet run`, "
+         "EF Core's `dotnet ef`, which loads the project's build): the ENV goes before "
          "the first such step in the builder; or pin a release of the tool for the new .NET, or retarget the "
          "project."),
     Code("MIG555", Severity.WARNING, "the app ran as root and now runs as nonroot",
@@ -572,7 +584,26 @@ CODES: tuple[Code, ...] = (
          "is cronie's `crond` (foreground `-n`, where Debian's cron takes `-f`), `nodejs` is `node`, "
          "`php-fpm8.1` is `php-fpm`, `stunnel4` is `stunnel` (rules/tools.yaml `distro_names`). The final "
          "stage's exec-form start command is written with the Wolfi name and options, so the container starts "
-         "the program the package installs instead of failing with `not found`."),
+         "the program the package installs instead of failing with `not found`. Where the Wolfi program is "
+         "another one (cronie's crond for Debian's cron), each option of the distro program is mapped to the "
+         "Wolfi option that does the same (`-f` to `-n`) or, when the Wolfi program does without it, dropped "
+         "(Debian cron's log level `-L 15`), each said in the finding; one it cannot take is MIG596."),
+    Code(
+        "MIG595", Severity.WARNING, "a framework-dependent .NET app's packages bring musl native libraries",
+        "The project the stage's `dotnet publish` builds sets a musl `<RuntimeIdentifier>`, but the app is "
+        "framework-dependent (net8.0 or later without SelfContained: the .NET 8 SDK no longer makes an app with a "
+        "runtime identifier self-contained) and starts as `dotnet App.dll`: the glibc `dotnet` of Chainguard's "
+        "images runs it, and its musl apphost is never run. The native libraries its NuGet packages bring (SQLite, "
+        "SkiaSharp, gRPC...) are their musl builds, which fail to load on glibc when the app first uses them. Set "
+        "the glibc identifier (`linux-x64`) in the project, or publish with `-r linux-x64`.",
+    ),
+    Code("MIG596", Severity.ERROR, "the Wolfi program does not take an option of the start command",
+         "The final stage's start command names a program that Wolfi's package installs as another one (MIG571: "
+         "Debian's `cron` is cronie's `crond`), with an option of the distro program that rules/tools.yaml "
+         "(`distro_names`) neither maps nor drops and that the Wolfi program does not take (cronie's crond: -h "
+         "-n -f -p -s -i -P -c -V, -x FLAGS, -m COMMAND). Such a program prints its usage and exits, so the "
+         "container stops at start. The option is left as written: remove it, or use an option of the Wolfi "
+         "program that does the same."),
     Code("MIG560", Severity.WARNING, "shell-form ENTRYPOINT now receives CMD and run-time arguments",
          "`ENTRYPOINT python app.py` runs as `/bin/sh -c 'python app.py'`, which ignores CMD and the "
          "arguments of `docker run IMAGE ARGS` (they become the shell's $0, $1...). The runtime has no shell, so "

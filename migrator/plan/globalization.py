@@ -19,8 +19,11 @@ from migrator.rules.loader import RuleSet
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from migrator.plan.buildcontext import BuildContext
     from migrator.plan.planner import StagePlan
+    from migrator.plan.stages import Stage
 
 INVARIANT = "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"
 _ICU_RUNTIME = "dotnet-runtime:latest"  # (the catalogue's .NET runtimes carry icu; this one is the smaller)
@@ -37,13 +40,24 @@ def carried_runtime_env(plan: StagePlan, root: StagePlan, rules: RuleSet, image:
     wanted = rules.upstream_defaults(ref.short_name, ref.tag).runtime_env
     provided = dict(rules.image_model(image).env) if image else {}
     set_here = _set_by_stages(plan)
-    return [f"{name}={value}" for name, value in wanted if name not in set_here and name not in provided]
+    return [f"{name}={value}" for name, value in wanted
+            if not (_alike(name) & set_here.keys()) and provided.get(name) != value]
+
+
+# settings that say the same thing: a stage that sets one has chosen what the image's other would say (ASP.NET
+# Core's listening addresses: URLS wins over HTTP_PORTS/HTTPS_PORTS, DOTNET_URLS is read when neither is set)
+_ALIKE = (frozenset({"ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_URLS"}),)
+
+
+def _alike(name: str) -> frozenset[str]:
+    return next((group for group in _ALIKE if name in group), frozenset({name}))
 
 
 def choose_icu_runtime(plan: StagePlan, root: StagePlan, rules: RuleSet, options: Options,
-                       files: BuildContext) -> None:
+                       files: BuildContext, stages: Sequence[Stage] = ()) -> None:
     """A .NET final stage whose runtime has no ICU, for an app not known to be globalization-invariant: the
-    runtime becomes one with ICU (W MIG229), or the app would abort at start."""
+    runtime becomes one with ICU (W MIG229), or the app would abort at start. `stages`: the file's, whose `dotnet
+    publish` names the project that says so."""
     from migrator.plan.images import image_name
 
     runtime = plan.runtime_override or (plan.image if not plan.split else None) or root.runtime_choice
@@ -52,10 +66,11 @@ def choose_icu_runtime(plan: StagePlan, root: StagePlan, rules: RuleSet, options
     contents = rules.image_facts(image_name(runtime)).packages
     if not contents or "icu" in contents or rules.image_model(runtime).is_dev:
         return  # (an image whose contents the catalogue lists, without ICU: glibc-dynamic, static)
-    if carried_runtime_env(plan, root, rules, runtime) or _invariant_value(_set_by_stages(plan).get(INVARIANT)):
+    carried = dict(c.split("=", 1) for c in carried_runtime_env(plan, root, rules, runtime))
+    if _invariant_value(carried.get(INVARIANT)) or _invariant_value(_set_by_stages(plan).get(INVARIANT)):
         return  # (the source image's invariant mode, carried; or the Dockerfile's own)
-    program = _started_program(plan)
-    project, invariant = _project_says(files, program)
+    published = _published_says(stages, files)
+    project, invariant = published if published is not None else _project_says(files, _started_program(plan))
     if invariant:
         return
     chosen = f"{options.registry.rstrip('/')}/{_ICU_RUNTIME}"
@@ -97,6 +112,19 @@ def _started_program(plan: StagePlan) -> str | None:
     word = argv[1] if posixpath.basename(argv[0]) == "dotnet" and len(argv) > 1 else argv[0]
     name = posixpath.basename(word)
     return name[:-4] if name.endswith(".dll") else name
+
+
+def _published_says(stages: Sequence[Stage], files: BuildContext) -> tuple[str, bool] | None:
+    """(a project file, whether it says the app is invariant) from the projects the file's `dotnet publish` commands
+    build, each with the nearest Directory.Build.props above it (plan.dotnet_projects): the first that is not
+    invariant, else the first; None when no publish names a project the build context has."""
+    from migrator.plan.dotnet_projects import published_projects, stage_publishes
+
+    found = [project for stage in stages for command, workdir in stage_publishes(stage)
+             for project in published_projects(stage, command, workdir, files)]
+    plain = [project for project in found if not project.flag("InvariantGlobalization")]
+    chosen = plain or found
+    return (chosen[0].path, not plain) if chosen else None
 
 
 def _project_says(files: BuildContext, program: str | None) -> tuple[str | None, bool]:

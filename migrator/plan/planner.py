@@ -19,6 +19,7 @@ TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run
 if TYPE_CHECKING:
     from typing import Any
 
+    from migrator.plan.rust_targets import ConfiguredTarget
     from migrator.plan.static_builds import DynamicBuild
 
 BUILDER = "builder"
@@ -49,6 +50,8 @@ class StagePlan:
     # Rust targets its builder has no standard library for (plan.rust_targets), as written -> their cargo target
     # directory: read before the rewrite changes how the stage names them (ENV CARGO_BUILD_TARGET)
     rust_targets: dict[str, str] = field(default_factory=dict)
+    # line of a cargo build whose project's cargo config sets such a target -> it (plan.rust_targets)
+    rust_config_targets: dict[int, ConfiguredTarget] = field(default_factory=dict)
 
     @property
     def runtime_choice(self) -> str | None:
@@ -119,7 +122,8 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
     if plans:
         from migrator.plan.globalization import choose_icu_runtime
 
-        choose_icu_runtime(plans[-1], plans[staged.stages[-1].root_stage().index], rules, options, files)
+        choose_icu_runtime(plans[-1], plans[staged.stages[-1].root_stage().index], rules, options, files,
+                           staged.stages)
     _shell_for_runs(plans, rules, final_runs)
     _note_targets(plans, staged)
     return FilePlan(staged, plans, options, rules, files)
@@ -381,23 +385,75 @@ def _static_runtime_checked(choice: ImageChoice, plan: StagePlan, earlier: list[
                             options: Options, files: BuildContext | None = None) -> ImageChoice:
     """A final stage on static:latest (from scratch, distroless/static) that copies a program from a build that
     links glibc dynamically on its Chainguard builder (MIG227): glibc-dynamic, or the program cannot start."""
-    from migrator.plan.static_builds import dynamic_builds
+    from migrator.plan.static_builds import build_outputs, dynamic_builds
     from migrator.rewrite.writer import facts_with_parents
 
     for source in _copy_sources(plan.stage, earlier):
         if not earlier[source.index].migrated:
             continue  # (left on its image: it builds as it did)
-        builds = dynamic_builds(facts_with_parents(source), source.root_stage().ref, source, files)
+        facts = facts_with_parents(source)
+        builds = dynamic_builds(facts, source.root_stage().ref, source, files)
+        copied = _copied_paths(plan.stage, source, earlier)
+        if builds and _copies_static_builds_only(builds, copied, build_outputs(facts)):
+            continue
         if builds and all(b.keep_static for b in builds):
             _keep_static(plan, source, builds)
             continue
-        for build in builds:
+        if builds:
+            build = _copied_build(builds, copied)
             runtime = "glibc-dynamic:latest"
             plan.findings.append(finding("MIG227", plan.stage.from_item.line, (
                 f"{runtime}, not static:latest: the final stage copies from stage '{source.label}', whose "
                 f"`{build.command}` (line {build.line}) {build.how}: {build.why}")))
             return replace(choice, runtime=f"{options.registry.rstrip('/')}/{runtime}")
     return choice
+
+
+def _copied_paths(stage: Stage, source: Stage, earlier: list[StagePlan]) -> list[str]:
+    """The paths (in `source`) the stage's `COPY --from=<source>` lines copy."""
+    paths: list[str] = []
+    for instruction in stage.instructions:
+        if _copied_stage(instruction, earlier) is source:
+            words = instruction.json_args() or instruction.body.split()
+            paths += [posixpath.normpath("/" + w.lstrip("/")) for w in words[:-1]]
+    return paths
+
+
+def _related(path: str, other: str) -> bool:
+    """One path is the other, or holds it."""
+    return path == other or path.startswith(other.rstrip("/") + "/") or other.startswith(path.rstrip("/") + "/")
+
+
+def _copied_build(builds: list[DynamicBuild], copied: list[str]) -> DynamicBuild:
+    """The build whose program the final stage copies: the one whose output (`-o /out/server`) is, holds or is
+    held by a copied path, else one without a known output that ran in a directory a copied path is in; the
+    first when none says (a build known to write elsewhere is not the copied one)."""
+    def score(build: DynamicBuild) -> int:
+        if build.output is not None:
+            return 2 if any(_related(build.output, c) for c in copied) else 0
+        directory = build.directory
+        return 1 if directory and directory != "/" and any(_related(c, directory) for c in copied) else 0
+
+    return max(builds, key=score)
+
+
+def _copies_static_builds_only(builds: list[DynamicBuild], copied: list[str], outputs: list[tuple[int, str]]
+                               ) -> bool:
+    """Every path the final stage copies is the output of a build that asks for a static program (`CGO_ENABLED=0
+    go build -o /out/server`), and none is, holds or is held by a dynamic build's output, nor lies in the directory
+    a dynamic build without a known output ran in: the dynamic builds make programs the final stage does not
+    take, and it stays on static:latest."""
+    dynamic = {(b.line, b.output) for b in builds}
+    static = [output for line, output in outputs if (line, output) not in dynamic]
+    if not copied or not static or any(b.output is None and not b.directory for b in builds):
+        return False
+    for path in copied:
+        if not any(_related(path, output) for output in static):
+            return False
+        if any(_related(path, b.output) if b.output is not None else _related(path, str(b.directory))
+               for b in builds):
+            return False
+    return True
 
 
 def _keep_static(plan: StagePlan, source: Stage, builds: list[DynamicBuild]) -> None:
@@ -417,15 +473,16 @@ def _keep_static(plan: StagePlan, source: Stage, builds: list[DynamicBuild]) -> 
 
 
 def _copy_sources(stage: Stage, earlier: list[StagePlan]) -> list[Stage]:
+    return [s for i in stage.instructions if (s := _copied_stage(i, earlier)) is not None]
+
+
+def _copied_stage(instruction: Instruction, earlier: list[StagePlan]) -> Stage | None:
+    """The earlier stage a `COPY --from=<name or index>` reads, if it is one."""
+    source = instruction.flags.get("from", "").lower() if instruction.keyword == "COPY" else ""
     names = {p.stage.name.lower(): p.stage for p in earlier if p.stage.name}
-    found = []
-    for instruction in stage.instructions:
-        source = instruction.flags.get("from", "").lower() if instruction.keyword == "COPY" else ""
-        if source in names:
-            found.append(names[source])
-        elif source.isdigit() and int(source) < len(earlier):
-            found.append(earlier[int(source)].stage)
-    return found
+    if source in names:
+        return names[source]
+    return earlier[int(source)].stage if source.isdigit() and int(source) < len(earlier) else None
 
 
 def _builds_static(facts: object, ecosystem: str | None, stage: Stage, files: BuildContext | None) -> bool:

@@ -150,17 +150,20 @@ def _from_settings(made: _Maker, setting: str, facts: StageFacts, context_root: 
 
 
 def _setting_values(root: Path | None, setting: str) -> list[str] | None:
-    """The right-hand sides assigned to `setting` in the settings modules of the build context."""
+    """The right-hand sides assigned to `setting` in the settings modules of the build context (read through
+    BuildContext: never a file outside it)."""
+    from migrator.plan.buildcontext import BuildContext
+
     if root is None:
         return None
+    files = BuildContext(root)
     pattern = re.compile(_SETTING.format(name=re.escape(setting)), re.MULTILINE)
     values: list[str] = []
-    candidates = [*root.glob("settings*.py"), *root.glob("*/settings*.py"), *root.glob("*/settings/*.py"),
-                  *root.glob("*/*/settings*.py"), *root.glob("*/*/settings/*.py")]
+    candidates = [path for glob in ("settings*.py", "*/settings*.py", "*/settings/*.py", "*/*/settings*.py",
+                                    "*/*/settings/*.py") for path in files.glob(glob)]
     for path in sorted(set(candidates))[:50]:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")[:200_000]
-        except OSError:
+        text = files.text(path, 200_000)
+        if text is None:
             continue
         values += [m.group(1).split("#", 1)[0].strip() for m in pattern.finditer(text)]
     return values

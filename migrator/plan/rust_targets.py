@@ -20,6 +20,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from migrator.plan.buildcontext import BuildContext
+
 
 @dataclass(frozen=True)
 class MissingTarget:
@@ -50,6 +52,78 @@ def missing_targets(facts: StageFacts) -> list[MissingTarget]:
             if named:
                 found.append(MissingTarget(command, named[0], str(variable)))
     return found
+
+
+@dataclass(frozen=True)
+class ConfiguredTarget:
+    """A cargo build without --target whose project's cargo config (`.cargo/config.toml` `[build] target = ...`,
+    read in the build context) names a target the builder has no standard library for."""
+
+    target: str
+    config: str  # the config file's path in the image, which the build reads
+    directory: str  # the cargo target directory (CARGO_TARGET_DIR, or target)
+
+
+def configured_targets(facts: StageFacts, files: BuildContext) -> dict[int, ConfiguredTarget]:
+    """Line of each `cargo build|install` with no target of its own (--target, CARGO_BUILD_TARGET) -> the missing
+    target its project's cargo config sets, as cargo finds it: the nearest `.cargo/config.toml` (or `.cargo/config`)
+    from the command's directory up, in the build-context tree a COPY put there."""
+    from migrator.plan.ecosystems.base import option_value
+
+    rule = _rule()
+    if not rule or files.root is None or installs_rustup(facts):
+        return {}
+    variable = str(rule.get("variable") or "")
+    found: dict[int, ConfiguredTarget] = {}
+    for command in facts.commands_named("cargo"):
+        if target_command(command.words) is None or not command.workdir_known or \
+                option_value(command.words, str(rule.get("option", "--target"))) is not None or \
+                (variable and variable_values(variable, command, facts)):
+            continue
+        located = _project_config(command, facts, files)
+        if located is not None and is_missing_target(located[0]):
+            directory = facts.env.get("CARGO_TARGET_DIR") or "target"
+            found[command.line] = ConfiguredTarget(located[0], located[1], directory)
+    return found
+
+
+_CONFIG_NAMES = (".cargo/config.toml", ".cargo/config")
+
+
+def _project_config(command: Command, facts: StageFacts, files: BuildContext) -> tuple[str, str] | None:
+    """(build.target, the config's path in the image) of the cargo config the command reads, from the last
+    build-context tree copied at or above its directory; None when none there sets a target."""
+    for line, destination, source, origin in reversed(facts.copied_trees):
+        if origin is not None or line > command.instruction.line or "*" in source:
+            continue
+        relative = posixpath.relpath(command.workdir, destination)
+        if relative.startswith(".."):
+            continue
+        parts = [] if relative == "." else relative.split("/")
+        for depth in range(len(parts), -1, -1):
+            for name in _CONFIG_NAMES:
+                text = files.text(posixpath.normpath(posixpath.join(source, *parts[:depth], name)))
+                target = _build_target(text) if text else None
+                if target:
+                    return target, posixpath.join(destination, *parts[:depth], name)
+        return None
+    return None
+
+
+def _build_target(text: str) -> str | None:
+    """`[build] target` of a cargo config (a string, or a list of one)."""
+    from migrator.config import toml_loader
+
+    loader = toml_loader()
+    try:
+        config = loader.loads(text) if loader is not None else {}
+    except ValueError:  # (tomllib's TOMLDecodeError is a ValueError)
+        return None
+    build = config.get("build") if isinstance(config, dict) else None
+    target = build.get("target") if isinstance(build, dict) else None
+    if isinstance(target, list) and len(target) == 1:
+        target = target[0]
+    return target if isinstance(target, str) else None
 
 
 def variable_values(name: str, command: Command, facts: StageFacts) -> list[str]:

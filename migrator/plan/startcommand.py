@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.options import first_operand
@@ -230,6 +230,27 @@ def _interpreter_kind(program: str) -> str | None:
 def is_interpreter(program: str) -> bool:
     """Whether `program` runs a file of the app given as its argument (python, node, ruby, php, perl, java)."""
     return _interpreter_kind(program) is not None
+
+
+def program_as_argument(effective: Effective, is_program: Callable[[str], bool]) -> bool:
+    """The image's ENTRYPOINT is one program (Chainguard python's /usr/bin/python, node's /usr/bin/node, nginx's),
+    the stages set none, and the CMD starts a program again: that one (`CMD ["python", "app.py"]`) or another the
+    image has (`CMD ["npm", "start"]`, `is_program`). The engine runs `/usr/bin/python python app.py`: the
+    entrypoint takes the program's name as its first argument (an interpreter, as the file to run)."""
+    entrypoint, cmd = effective.entrypoint, effective.cmd
+    if effective.entrypoint_from is not None or len(entrypoint) != 1 or not cmd or cmd[0].startswith("-"):
+        return False
+    if unwrap(entrypoint).program_index != 0 or _interpreter_kind(entrypoint[0]) == "java":
+        return False
+    kind = _interpreter_kind(entrypoint[0])
+    name = posixpath.basename(cmd[0])
+    if (kind is not None and _interpreter_kind(cmd[0]) == kind) or name == posixpath.basename(entrypoint[0]):
+        return True
+    on_path = "/" not in cmd[0] or posixpath.dirname(cmd[0]) in _PROGRAM_DIRECTORIES
+    return on_path and "." not in name and is_program(name)
+
+
+_PROGRAM_DIRECTORIES = frozenset({"/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"})
 
 
 def interpreter_script(argv: tuple[str, ...] | list[str]) -> int | None:

@@ -37,6 +37,8 @@ class DynamicBuild:
     keep_static: str | None = None  # `CGO_ENABLED=0`: what the source image did implicitly (it had no C compiler)
     how: str = "links glibc dynamically"  # what the command does, said after it
     runner: bool = False  # run through a file of the project (`make build`), not written in the Dockerfile
+    output: str | None = None  # the file or directory it writes (`-o /out/app`, `--target-dir`), when known
+    directory: str | None = None  # the directory it ran in, when known (where a build without -o writes)
 
 
 def dynamic_builds(facts: StageFacts, source: ImageRef | None, stage: Stage | None = None,
@@ -59,7 +61,8 @@ def dynamic_builds(facts: StageFacts, source: ImageRef | None, stage: Stage | No
                 # (a build that sets the variable itself, `CGO_ENABLED=1`, wants it so: not overridden)
                 chosen = None if keep and values_of(keep.split("=")[0], command, facts) else keep
                 found.append(DynamicBuild(command.line, " ".join(command.words[:2]), str(ecosystem.get("why", "")),
-                                          chosen))
+                                          chosen, output=_build_output(command, facts),
+                                          directory=command.workdir if command.workdir_known else None))
         for build in runner_builds:
             if (dynamic := _runner_dynamic(build, facts, source, ecosystem, keep)) is None:
                 continue
@@ -67,6 +70,25 @@ def dynamic_builds(facts: StageFacts, source: ImageRef | None, stage: Stage | No
                 continue  # (`make generate`, `./scripts/deps.sh` before the `go build` written after it: preparation)
             found.append(dynamic)
     return found
+
+
+def build_outputs(facts: StageFacts) -> list[tuple[int, str]]:
+    """(line, output) of every build command of the stage (static or not) whose options say where it writes."""
+    found: list[tuple[int, str]] = []
+    for ecosystem in _rules().values():
+        for command in _build_commands(facts, ecosystem):
+            if (output := _build_output(command, facts)) is not None:
+                found.append((command.line, output))
+    return found
+
+
+def _build_output(command: Command, facts: StageFacts) -> str | None:
+    """The path a build command writes its program to, as its options say (`go build -o /out/app`, `cargo build
+    --target-dir /out`); None when they do not say."""
+    from migrator.plan.ecosystems.base import option_value
+
+    written = option_value(command.words, "-o", "--output", "--target-dir")
+    return command.resolve(written, facts.env) if written else None
 
 
 def _runner_dynamic(build: RunnerBuild, facts: StageFacts, source: ImageRef | None, ecosystem: dict[str, Any],

@@ -40,10 +40,10 @@ def created_users(plan: FilePlan, stage_plan: StagePlan, commands: list[SimpleCo
         if command.words[:1] not in (("adduser",), ("addgroup",), ("useradd",), ("groupadd",)):
             continue
         created.update(w for w in command.words[1:] if not w.startswith("-"))
-        if command.words[0] == "adduser" and command.words[-1] == user:
+        if command.words[0] in ("adduser", "useradd") and command.words[-1] == user:
             findings.append(finding("MIG530", command.line, f"user '{user}' already exists in "
-                                    f"{image_name(image)}: `{command.words[0]} {user}` fails there; "
-                                    "remove it (the image's nonroot user is ready to use)"))
+                                    f"{image_name(image)}: `{command.words[0]} {user}` fails there and stops the "
+                                    "build; remove it (the image's nonroot user is ready to use)"))
     return created
 
 

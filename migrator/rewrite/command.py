@@ -9,6 +9,10 @@ from migrator.records import dataclass, field
 from migrator.rewrite.tools import MissingTool, ToolUses
 from migrator.rules.loader import RuleSet
 
+TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
+if TYPE_CHECKING:
+    from migrator.plan.rust_targets import ConfiguredTarget
+
 
 @dataclass(frozen=True)
 class Token:
@@ -59,6 +63,9 @@ class StageKnowledge:
 
     missing: list[str] = field(default_factory=list)  # installed names Wolfi lacks: `apk add` fails on them
     installed: set[str] = field(default_factory=set)  # Wolfi names the stage installs
+    # PHP extension packages a Docker Hub php helper of the stage was translated to so far, in order (`pecl install
+    # swoole` then `docker-php-ext-enable swoole`: one package, which installs and enables the extension)
+    php_helper_packages: dict[str, str] = field(default_factory=dict)  # package -> the helper command, as written
     groups: dict[str, str] = field(default_factory=dict)  # gid as written -> name, of groups created so far
     group_names: set[str] = field(default_factory=set)  # names of the groups created so far
     user_names: set[str] = field(default_factory=set)  # names of the users created so far
@@ -94,6 +101,8 @@ class StageKnowledge:
     # Rust --target values (as written, quotes removed) the builder has no standard library for -> the cargo target
     # directory they are under (rules/static-builds.yaml `missing_targets`)
     missing_targets: dict[str, str] = field(default_factory=dict)
+    # line of a cargo build whose project's cargo config sets such a target -> it (plan.rust_targets)
+    config_targets: dict[int, ConfiguredTarget] = field(default_factory=dict)
     base_tools: list[str] = field(default_factory=list)  # packages for missing tools, put in the base apk add
     pins: dict[str, str] = field(default_factory=dict)  # Wolfi name -> the one of the stream the stage installs
     errexit: bool = False  # the stage's SHELL runs with -e

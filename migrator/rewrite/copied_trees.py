@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from pathlib import Path
 
 from migrator.regex import glob_match
 
@@ -46,26 +45,17 @@ def tree_may_have(plan: FilePlan, stage: Stage, tree: CopiedTree, relative: str,
 
 
 def _context_has(plan: FilePlan, source: str, relative: str) -> bool | None:
-    root = plan.files.root
-    if root is None:
+    files = plan.files
+    if files.root is None:
         return None
     directory = posixpath.normpath(source.lstrip("/") or ".")
     pattern = posixpath.normpath(posixpath.join(directory, relative))
     if pattern.startswith(".."):
         return None
-    try:  # (no such directory on disk: not the context this Dockerfile is built with)
-        if directory != "." and not any(_inside(Path(found), root) for found in root.glob(directory)):
-            return None
-        return any(_inside(Path(found), root) for found in root.glob(pattern))
-    except (OSError, ValueError):
+    # (no such directory on disk: not the context this Dockerfile is built with)
+    if directory != "." and not files.glob(directory, limit=1):
         return None
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        return path.resolve().is_relative_to(root)
-    except OSError:
-        return False
+    return bool(files.glob(pattern, limit=1))
 
 
 def _stage_may_have(plan: FilePlan, stage: Stage, path: str, source: str, depth: int) -> bool:

@@ -11,7 +11,6 @@ context that names one (`<RuntimeIdentifier>`) is out of the Dockerfile's reach:
 from __future__ import annotations
 
 import posixpath
-import re
 
 from migrator.findings import finding
 from migrator.model import Finding
@@ -21,8 +20,6 @@ from migrator.regex import lazy as lazy_re
 
 # (a word of its own: not part of a URL or a file name, `tool-linux-musl-x64.tar.gz`)
 _MUSL_RID = lazy_re(r"(?<![\w./-])linux-musl-(x64|arm64|arm|x86|s390x|ppc64le|loongarch64)(?![\w.-])")
-_PROJECT_RID = re.compile(r"<RuntimeIdentifier>\s*(linux-musl-[\w]+)\s*</RuntimeIdentifier>", re.IGNORECASE)
-_PROJECT_FILES = (".csproj", ".fsproj", ".vbproj", "Directory.Build.props")
 _RID_OPTIONS = ("-r", "--runtime")
 
 
@@ -52,25 +49,48 @@ def glibc_runtime_identifiers(plan: FilePlan) -> list[Finding]:
 
 
 def _project_identifiers(plan: FilePlan, stage: object) -> list[Finding]:
-    """MIG233 at the first `dotnet publish` without `-r` of the stage, when a project file of the build
-    context names a musl runtime identifier."""
-    from migrator.plan.facts import read_facts
+    """For the first `dotnet publish` without `-r` of the stage whose project (plan.dotnet_projects: the one it
+    builds, with the Directory.Build.props above it) names a musl runtime identifier: E MIG233 when the app cannot
+    start (self-contained, or started by its apphost); else W MIG595, only the native assets of its packages are
+    musl builds."""
+    from migrator.plan.dotnet_projects import published_projects, self_contained, stage_publishes
     from migrator.plan.stages import Stage
 
     assert isinstance(stage, Stage)
-    publishes = [c for c in read_facts(stage).run_commands()
-                 if posixpath.basename(c.words[0]) == "dotnet" and c.words[1:2] == ("publish",)
-                 and not any(w in _RID_OPTIONS or w.startswith(("--runtime=", "-r:")) or
-                             "runtimeidentifier=" in w.lower() for w in c.words)]
-    if not publishes:
-        return []
-    for path in plan.files.files_named(_PROJECT_FILES):
-        found = _PROJECT_RID.search(plan.files.text(path, 1 << 20) or "")
-        if found is not None:
-            rid = found.group(1)
+    for command, workdir in stage_publishes(stage):
+        if any(w in _RID_OPTIONS or w.startswith(("--runtime=", "-r:")) or "runtimeidentifier=" in w.lower()
+               for w in command.words):
+            continue
+        for project in published_projects(stage, command, workdir, plan.files):
+            rid = project.properties.get("runtimeidentifier", "")
+            if not _MUSL_RID.fullmatch(rid):
+                continue
             glibc = "linux-" + rid[len("linux-musl-"):]
-            return [finding("MIG233", publishes[0].line, (
-                f"`{' '.join(publishes[0].words[:2])}` builds for {rid}, the <RuntimeIdentifier> of {path}: a musl "
-                f"app, which cannot start on the glibc of Chainguard's images; set it to {glibc} in the project "
-                f"(or publish with `-r {glibc}`)"))]
+            published = f"`{' '.join(command.words[:2])}` builds for {rid}, the <RuntimeIdentifier> of {project.path}"
+            fix = f"set it to {glibc} in the project (or publish with `-r {glibc}`)"
+            started, shown = _started_by_dotnet(plan)
+            if self_contained(command.words, project) or started is None:
+                what = "a self-contained musl app" if self_contained(command.words, project) else (
+                    f"a musl app started by `{shown}`, not by `dotnet App.dll`: its musl apphost" if shown else
+                    "a musl app with no start command that runs it with `dotnet App.dll`: its musl apphost")
+                return [finding("MIG233", command.line, (
+                    f"{published}: {what}, which cannot start on the glibc of Chainguard's images; {fix}"))]
+            return [finding("MIG595", command.line, (
+                f"{published}: the app is framework-dependent and starts as `{started}`, which the glibc `dotnet` "
+                "of Chainguard's images runs (the musl apphost is never run); the native libraries of its NuGet "
+                "packages (SQLite, SkiaSharp, gRPC...) are their musl builds, which fail to load when the app uses "
+                f"them; {fix}"))]
     return []
+
+
+def _started_by_dotnet(plan: FilePlan) -> tuple[str | None, str]:
+    """(`dotnet App.dll` when the final stage's start command has the dotnet host start an assembly, else None (the
+    app's apphost, `./App`, or a script this tool does not read); the start command as written)."""
+    from migrator.plan.startcommand import effective_command, unwrap
+
+    argv = effective_command([s.instructions for s in plan.final.stage.chain()], (), ()).argv
+    shown = " ".join(argv)
+    argv = argv[unwrap(argv).program_index:]
+    if len(argv) > 1 and posixpath.basename(argv[0]) == "dotnet" and argv[1].endswith(".dll"):
+        return f"dotnet {posixpath.basename(argv[1])}", shown
+    return None, shown

@@ -75,8 +75,10 @@ def dotnet_tool_roll_forward(plan: FilePlan) -> list[Finding]:
             continue
         tool = " ".join(tools[0].words)
         if _runs_the_project(tools[0].words):
+            runs = ("loads the project's own build (its DbContext) on that .NET, as `dotnet exec` of its runtime "
+                    "config" if _runs_ef(tools[0].words) else "runs its code (the test host, the app) on that .NET")
             why = (f"{ref.familiar} had only .NET {pinned}, so the project targets net{pinned}.0 (or older), and "
-                   f"`dotnet {tools[0].words[1]}` runs its code (the test host, the app) on that .NET; "
+                   f"`{_program(tools[0].words)}` {runs}; "
                    f"dotnet-sdk:latest-dev has only .NET {latest}, to which it does not roll forward by itself "
                    f"(\"You must install or update .NET\"): the build would fail there; or retarget the project "
                    f"to net{latest}.0")
@@ -89,15 +91,36 @@ def dotnet_tool_roll_forward(plan: FilePlan) -> list[Finding]:
 
 
 def _runs_the_project(words: tuple[str, ...]) -> bool:
-    """`dotnet test`, `dotnet run`, `dotnet vstest`: the build runs the project's own code, on its target .NET."""
-    return len(words) > 1 and posixpath.basename(words[0]) == "dotnet" and words[1] in ("test", "run", "vstest")
+    """`dotnet test`, `dotnet run`, `dotnet vstest`: the build runs the project's own code, on its target .NET;
+    so does EF Core's tool (`dotnet ef migrations bundle`, `dotnet-ef database update`, `dotnet tool run
+    dotnet-ef ...`), which builds the project and loads it on the .NET it targets."""
+    return _runs_ef(words) or (len(words) > 1 and posixpath.basename(words[0]) == "dotnet"
+                               and words[1] in ("test", "run", "vstest"))
+
+
+def _runs_ef(words: tuple[str, ...]) -> bool:
+    name = posixpath.basename(words[0]) if words else ""
+    if name == "dotnet-ef":
+        return len(words) > 1 and not words[1].startswith("-")  # (`dotnet-ef --version` loads no project)
+    if name != "dotnet" or len(words) < 3:
+        return False
+    if words[1] == "ef":
+        return not words[2].startswith("-")
+    return words[1:3] == ("tool", "run") and len(words) > 4 and words[3] in ("dotnet-ef", "ef")
+
+
+def _program(words: tuple[str, ...]) -> str:
+    """The command as the message names it: `dotnet test`, `dotnet ef`, `dotnet-ef`."""
+    if posixpath.basename(words[0]) == "dotnet-ef":
+        return "dotnet-ef"
+    return "dotnet " + " ".join(words[1:4] if words[1] == "tool" else words[1:2])
 
 
 def _pinned_tool(words: tuple[str, ...]) -> bool:
     """`dotnet tool install|update NAME --version V` (a pinned release), or `dotnet tool restore` (a manifest's)."""
     if len(words) < 3 or posixpath.basename(words[0]) != "dotnet" or words[1] != "tool":
         return False
-    if words[2] == "restore":
+    if words[2] in ("restore", "run"):  # (`dotnet tool run X`: a tool of a manifest, restored in an earlier stage)
         return True
     return words[2] in ("install", "update") and any(w == "--version" or w.startswith("--version=") for w in words)
 
@@ -125,32 +148,24 @@ def _latest(language: str) -> int | None:
 
 
 def _self_contained(plan: FilePlan) -> bool:
-    """A `dotnet publish` of the file carries its runtime (`--self-contained`, `--sc`, `-p:SelfContained=true`),
-    read as every command is (through wrappers and `sh -c`). Only a publish: `dotnet ef migrations bundle
-    --self-contained` makes a bundle that carries its own runtime, beside an app that may not."""
-    from migrator.plan.facts import read_facts
+    """A `dotnet publish` of the file carries its runtime (`--self-contained`, `--sc`, `-p:SelfContained=true`; else
+    the project it builds says so), read as every command is (through wrappers and `sh -c`). Only a publish: `dotnet
+    ef migrations bundle --self-contained` makes a bundle that carries its own runtime, beside an app that may not."""
+    from migrator.plan.dotnet_projects import (
+        command_self_contained,
+        published_projects,
+        self_contained,
+        stage_publishes,
+    )
 
-    publishes = 0
     for stage in plan.staged.stages:
-        for command in read_facts(stage).run_commands():
-            if posixpath.basename(command.words[0]) != "dotnet" or command.words[1:2] != ("publish",):
-                continue
-            publishes += 1
-            text = " ".join(command.words).lower()
-            if re.search(r"--self-contained(?![ =]+false)|--sc\b|selfcontained=true", text):
+        for command, workdir in stage_publishes(stage):
+            said = command_self_contained(command.words)
+            if said is not None:
+                return said  # (what the project file says does not count)
+            if any(self_contained(command.words, p) for p in published_projects(stage, command, workdir, plan.files)):
                 return True
-            if re.search(r"--self-contained[ =]+false|--no-self-contained|selfcontained=false", text):
-                return False  # (what the project file says does not count)
-    return bool(publishes) and _project_self_contained(plan)
-
-
-_PROJECT_SELF_CONTAINED = lazy_re(r"<SelfContained>\s*true\s*</SelfContained>", re.IGNORECASE)
-
-
-def _project_self_contained(plan: FilePlan) -> bool:
-    """A project file of the build context (or Directory.Build.props) publishes the app self-contained."""
-    names = (".csproj", ".fsproj", ".vbproj", "Directory.Build.props")
-    return any(_PROJECT_SELF_CONTAINED.search(plan.files.text(p, 1 << 20) or "") for p in plan.files.files_named(names))
+    return False
 
 
 # --- JVM options ------------------------------------------------------------------------------------

@@ -158,6 +158,14 @@ def _install(cmd: Cmd, ctx: Context) -> Outcome:
     if not packages:
         message = f"`{_text(cmd)}` removed: nothing to install{note}"
         return Outcome(remove=True, findings=[codes.DOCKERHUB_HELPER_TRANSLATED.finding(cmd.line, message)])
+    earlier = ctx.stage.php_helper_packages
+    if all(p in earlier for p in packages):
+        by = ", ".join(f"`{p}` (from `{earlier[p]}`)" for p in packages)
+        message = (f"`{_text(cmd)}` removed: {by} is installed already, and a Wolfi extension package installs "
+                   f"and enables its extension{note}")
+        return Outcome(remove=True, findings=[codes.DOCKERHUB_HELPER_TRANSLATED.finding(cmd.line, message)])
+    packages = [p for p in packages if p not in earlier]
+    earlier.update((p, _text(cmd)) for p in packages)
     ctx.stage.installed.update(packages)
     text = f"apk add --no-cache {' '.join(packages)}"
     message = (f"`{_text(cmd)}` -> `{text}`: Docker Hub's php helper does not exist on Wolfi, where each "

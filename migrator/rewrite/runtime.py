@@ -21,6 +21,7 @@ from migrator.rewrite.commands import convert_command, exec_form, healthcheck_ne
 from migrator.rewrite.launchers import port_launcher
 from migrator.rewrite.majors import jvm_env_finding, jvm_options_finding, removed_jvm_env_options, removed_jvm_options
 from migrator.rewrite.modernize import modernized
+from migrator.rewrite.trust_stores import trust_store_copies
 from migrator.rewrite.uncarried import SYSTEM_DIRECTORIES as _SYSTEM_DIRECTORIES
 from migrator.rewrite.uncarried import build_inputs, consumed, safe_written_files, touched_files, uncarried
 from migrator.rewrite.volumes import once_each
@@ -136,6 +137,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
         wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
     wanted += [Copy(path, path) for path in touched_files(facts) if not removed(path)]  # `touch /.in-container`
+    wanted += trust_store_copies(facts)  # (`update-ca-certificates` after a COPY of the company's root)
     wanted += [Copy(path, path) for path in safe_written_files(facts) if not removed(path)]  # `echo k=v > /etc/x`
     # (`nltk.downloader -d /usr/share/nltk_data`, a model cache)
     data = [Copy(d.source, d.destination, chown=d.owned and not context.keep_root) for d in _run_data(context)

@@ -11,11 +11,17 @@ from migrator.parse.dockerfile import Instruction
 from migrator.plan.planner import FilePlan
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 
+TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
+if TYPE_CHECKING:
+    from migrator.plan.rust_targets import ConfiguredTarget
+
 _QUOTES = "\"'"
 
 
 def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     targets = ctx.stage.missing_targets
+    if cmd.name == "cargo" and cmd.line in ctx.stage.config_targets:
+        return _configured(cmd, ctx.stage.config_targets[cmd.line])
     if not targets or len(cmd.words) < 3:
         return None
     if cmd.name == "cargo":
@@ -54,6 +60,50 @@ def _cargo(cmd: Cmd, targets: dict[str, str]) -> Outcome | None:
         "the build machine's glibc target only, and no rustup to add a musl one, so the build would fail; the "
         "program goes where the musl build put it and links glibc dynamically (it runs on glibc-dynamic). "
         "Install the `rustup` package in the builder to keep the musl target")))
+    return outcome
+
+
+# deletes `target = ...` (or `build.target = ...`) from a cargo config: cargo then builds for its own target
+_UNSET_TARGET = "sed -i -E '/^[[:space:]]*(build[.])?target[[:space:]]*=/d'"
+
+
+def _configured(cmd: Cmd, configured: ConfiguredTarget) -> Outcome | None:
+    """`cargo build` whose project's cargo config sets a musl target: the config's target line deleted before it
+    (cargo has no way to unset a configured target on its command line), and the build made into the directory
+    the musl build wrote (`--target-dir target/<target>`), as for `--target` (_cargo)."""
+    from migrator.plan.rust_targets import target_command
+
+    subcommand = target_command([w.value or "" for w in cmd.words])
+    if subcommand is None or _option(cmd.words, "--target") is not None:
+        return None
+    target, config = configured.target, configured.config
+    outcome = Outcome(program_kept=True)
+    outcome.replace[0] = f"{_UNSET_TARGET} {config} && {cmd.tokens[0].text}"
+    written = f"`{subcommand}` for the builder's own target"
+    if subcommand != "cargo install":  # (cargo install puts the program in its root's bin, whatever the target)
+        own = _option(cmd.words, "--target-dir")
+        if own is not None:  # (`--target-dir out`: the musl build wrote out/<target>/release)
+            value = own[1]
+            joined = own[0] == cmd.words.index(value)
+            moved = f"{_value_text(value, joined)}/{target}"
+            outcome.replace[cmd.tokens.index(value)] = f"--target-dir={moved}" if joined else moved
+            directory = moved
+        else:
+            directory = f"{configured.directory}/{target}"
+            ends = [i for i, w in enumerate(cmd.tokens) if w.value == "--"]  # (`cargo run -- ARGS`: the program's)
+            if ends:
+                outcome.replace[ends[0]] = f"--target-dir {directory} --"
+            else:
+                last = len(cmd.tokens) - 1
+                outcome.replace[last] = f"{outcome.replace.get(last, cmd.tokens[last].text)} --target-dir {directory}"
+        written = f"`{subcommand} --target-dir {directory}`"
+    outcome.findings.append(finding("MIG231", cmd.line, (
+        f"`{subcommand}` builds for {target}, which {config} (the project's cargo config) sets: made as "
+        f"{written}, with that line deleted from the config first (cargo cannot unset a configured target on its "
+        "command line): Chainguard's rust has the standard library of the build machine's glibc target only, and "
+        "no rustup to add a musl one, so the build would fail; the program goes where the musl build put it and "
+        "links glibc dynamically (it runs on glibc-dynamic). Install the `rustup` package in the builder to keep "
+        "the musl target")))
     return outcome
 
 

@@ -65,25 +65,36 @@ def _table() -> dict[str, tuple[str, ...] | None]:
 def wolfi_name(program: str) -> str | None:
     """The name Wolfi's package gives a program other distributions ship as `program` (Debian's `cron`
     is cronie's `crond`; rules/tools.yaml `distro_names`), or None when it is not one of those."""
-    found = _distro_name(program)
-    return found[0] if found else None
+    found = distro_program(program)
+    return found.name if found else None
 
 
-def wolfi_options(program: str) -> dict[str, str]:
-    """Options of `program` that its Wolfi name spells otherwise (`cron -f` is `crond -n`)."""
-    found = _distro_name(program)
-    return found[1] if found else {}
+@dataclass(frozen=True)
+class DistroProgram:
+    """A distro program that Wolfi's package installs as another (rules/tools.yaml `distro_names`)."""
+
+    name: str  # the Wolfi program
+    getopt: str = ""  # the distro program's options, getopt(3) letters ("" : not known, words mapped as written)
+    accepts: str | None = None  # the Wolfi program's (None: the same program, it takes the same options)
+    options: tuple[tuple[str, str], ...] = ()  # distro option -> the Wolfi option that does the same
+    dropped: tuple[tuple[str, str], ...] = ()  # distro option the Wolfi program does without -> why
 
 
-def _distro_name(program: str) -> tuple[str, dict[str, str]] | None:
+def distro_program(program: str) -> DistroProgram | None:
     from migrator.regex import glob_match
     from migrator.rules.data import builtin_data
 
     for pattern, value in (builtin_data("tools.yaml").get("distro_names") or {}).items():
-        if glob_match(program, str(pattern)):
-            if isinstance(value, dict):
-                return str(value["name"]), {str(k): str(v) for k, v in (value.get("options") or {}).items()}
-            return str(value), {}
+        if not glob_match(program, str(pattern)):
+            continue
+        if not isinstance(value, dict):
+            return DistroProgram(str(value))
+        options = value.get("options") or {}
+        accepts = value.get("accepts")
+        return DistroProgram(
+            str(value["name"]), str(value.get("getopt") or ""), None if accepts is None else str(accepts),
+            tuple((str(k), str(v)) for k, v in options.items() if not isinstance(v, dict)),
+            tuple((str(k), str(v["drop"])) for k, v in options.items() if isinstance(v, dict)))
     return None
 
 

@@ -104,6 +104,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if name in ("adduser", "addgroup") and ctx.family in ("alpine", "wolfi") and _busybox_options(cmd):
         debian_style = False  # Alpine's busybox: long options such as --ingroup are its own
     if name in ("adduser", "addgroup") and not debian_style:
+        if (existing := _busybox_existing(cmd, ctx)) is not None:
+            return existing
         _remember_busybox(cmd, ctx)
         return _into_group(cmd, ctx) or Outcome(users=True)  # already busybox (or `adduser USER GROUP`)
     table = {
@@ -124,6 +126,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
         return _untranslatable(cmd, parsed)
     if name == "adduser" and "group" in parsed.flags and "-S" not in parsed.flags:
         name, parsed = "addgroup", _as_group(parsed)
+    if name in _CREATORS and (existing := _existing_account(cmd, name, parsed, ctx)) is not None:
+        return existing
     if name == "useradd" and "nogroup" not in parsed.flags and "-G" not in parsed.flags:
         parsed.flags["group"] = ""  # useradd gives the user a group of its own name (USERGROUPS_ENAB)
     if name == "useradd" and "home" not in parsed.flags and ctx.family != "fedora":
@@ -138,6 +142,71 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     message = f"`{' '.join(w.text for w in cmd.words)}` translated to busybox `{text}`"
     finding = codes.USER_COMMAND_TRANSLATED.finding(cmd.line, message)
     return Outcome(whole=whole, users=True, findings=[finding])
+
+
+_CREATORS = frozenset({"useradd", "groupadd", "adduser", "addgroup"})
+
+
+def _existing_account(cmd: Cmd, name: str, parsed: _Parsed, ctx: Context) -> Outcome | None:
+    """The creation of an account that exists already, which busybox fails on ("in use"), removed: one the
+    Chainguard image has (`useradd nonroot`), or a group the stage made, created again where the original
+    went on (Debian's `addgroup --system app` finds its system group and exits 0; `groupadd -f`)."""
+    target = parsed.positional[0].value or ""
+    group = name in ("groupadd", "addgroup")
+    if _image_account(target, ctx):
+        asked = parsed.flags.get("-g") if group else parsed.flags.get("-u")
+        return _image_account_removed(cmd, target, group, asked, ctx, [] if group else _groups(
+            parsed.flags.get("groups")) or [])
+    words = {w.value for w in cmd.words[1:]}
+    again = "-S" in parsed.flags if name == "addgroup" else bool(words & {"-f", "--force"}) and name == "groupadd"
+    if group and again and target in ctx.stage.group_names:
+        written = " ".join(w.text for w in cmd.words)
+        message = (f"`{written}` removed: the stage created group {target} before, and busybox addgroup fails on "
+                   "a group in use where the original went on")
+        return Outcome(remove=True, findings=[codes.USER_COMMAND_TRANSLATED.finding(cmd.line, message)])
+    return None
+
+
+def _image_account(name: str, ctx: Context) -> bool:
+    """The Chainguard image has a user and group of that name: its own user (not root), or another it ships."""
+    return (name == ctx.stage.image_user and ctx.stage.image_uid != 0) or name in ctx.stage.image_accounts
+
+
+def _busybox_existing(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """A busybox `adduser`/`addgroup` (from an Alpine image) of an account the Chainguard image has."""
+    created = _busybox_created(cmd)
+    if created is None or not _image_account(created[0], ctx):
+        return None
+    target, options = created
+    group = cmd.name == "addgroup"
+    return _image_account_removed(cmd, target, group, options.get("-g" if group else "-u"), ctx, [])
+
+
+def _image_account_removed(cmd: Cmd, target: str, group: bool, asked: str | None, ctx: Context,
+                           groups: list[str]) -> Outcome:
+    from migrator.findings import packages as package_codes
+
+    own = target == ctx.stage.image_user
+    if asked and own:
+        _remember_group(ctx, target, asked)  # (a later `-g 999` names the image's group)
+    if not group:
+        ctx.stage.user_names.add(target)
+    what = "group" if group else "user"
+    number = "gid" if group else "uid"
+    has = f" ({number} {ctx.stage.image_uid})" if own else ""
+    image = ctx.stage.image_name or "the Chainguard image"
+    message = (f"`{' '.join(w.text for w in cmd.words)}` removed: {image} already has the {what} {target}{has}, "
+               f"and busybox {'addgroup' if group else 'adduser'} fails on a name in use; the image's {what} is "
+               "used as it is")
+    if asked and not (own and asked == str(ctx.stage.image_uid)):
+        message += (f". The original asked for {number} {asked}: files given to {asked} (COPY --chown={asked}, "
+                    f"chown {asked}) must be given to {target}" + (f" ({ctx.stage.image_uid})" if own else "")
+                    + " instead")
+    finding = package_codes.IMAGE_ACCOUNT_NOT_RECREATED.finding(cmd.line, message)
+    joins = [c for g in groups for c in (_ensure_group(g, ctx), f"addgroup {target} {g}") if c]
+    if joins:  # (`useradd -G docker nonroot`: the image's user still joins its groups)
+        return Outcome(whole=" && ".join(joins), users=True, findings=[finding])
+    return Outcome(remove=True, findings=[finding])
 
 
 def _fold_change(cmd: Cmd, ctx: Context) -> Outcome | None:
@@ -315,8 +384,9 @@ def _render(name: str, parsed: _Parsed, ctx: Context) -> str | None:
         primary, create = _primary_group(primary, target, system, ctx)
         first += [create] if create else []
     elif "group" in parsed.flags and system:  # a system user with a group of its own name
-        first.append(f"addgroup -S {target}")
-        _remember_group(ctx, target, None)
+        if target not in known_group_names(ctx):  # (Debian's adduser takes a system group already made)
+            first.append(f"addgroup -S {target}")
+            _remember_group(ctx, target, None)
         primary = target
     elif not system:  # busybox gives a non-system user a group of its own name, gid = uid
         _remember_group(ctx, target, parsed.flags.get("-u"))
@@ -362,6 +432,21 @@ def _busybox_options(cmd: Cmd) -> bool:
 
 def _remember_busybox(cmd: Cmd, ctx: Context) -> None:
     """Note the user or group a busybox `adduser`/`addgroup` creates (not `adduser USER GROUP`)."""
+    created = _busybox_created(cmd)
+    if created is None:
+        return
+    target, options = created
+    if cmd.name == "addgroup":
+        _remember_group(ctx, target, options.get("-g"))
+        return
+    ctx.stage.user_names.add(target)
+    if "-G" not in options and "-S" not in {w.value for w in cmd.words}:
+        _remember_group(ctx, target, options.get("-u"))
+
+
+def _busybox_created(cmd: Cmd) -> tuple[str, dict[str, str]] | None:
+    """(name, options) of the user or group a busybox `adduser`/`addgroup` creates; None for `adduser USER
+    GROUP` (which adds a user to a group)."""
     valued = _BUSYBOX_VALUED[cmd.name]
     positional: list[str] = []
     options: dict[str, str] = {}
@@ -375,14 +460,7 @@ def _remember_busybox(cmd: Cmd, ctx: Context) -> None:
             options[_BUSYBOX_VALUED_LONG[text]] = words.pop(0).value or ""
         elif not word.is_option:
             positional.append(text)
-    if len(positional) != 1:
-        return
-    if cmd.name == "addgroup":
-        _remember_group(ctx, positional[0], options.get("-g"))
-        return
-    ctx.stage.user_names.add(positional[0])
-    if "-G" not in options and "-S" not in {w.value for w in cmd.words}:
-        _remember_group(ctx, positional[0], options.get("-u"))
+    return (positional[0], options) if len(positional) == 1 else None
 
 
 def _known_groups(ctx: Context) -> dict[str, str]:

@@ -20,6 +20,8 @@ from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.appends import append_before_start
+from migrator.rewrite.carried_ports import kept_port_finding
+from migrator.rewrite.chainguard_entrypoint import reset_interpreter_entrypoint
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.commands import CommandOutcome, exec_form
@@ -59,6 +61,7 @@ from migrator.rewrite.source_accounts import (
     stage_variables,
     variables_set_before,
 )
+from migrator.rewrite.trust_stores import trust_store_findings
 from migrator.rewrite.user_home import home_before_user
 from migrator.rewrite.users import folded_adduser
 from migrator.rewrite.uv_python import use_image_python
@@ -69,6 +72,7 @@ from migrator.rules.loader import RuleSet
 TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
 if TYPE_CHECKING:
     from migrator.plan.node_package import NodePackage
+    from migrator.plan.rust_targets import ConfiguredTarget
 
 
 @dataclass
@@ -88,6 +92,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     out.findings += translate_layout(plan) + rename_interpreters(plan) + use_image_python(plan) + version_drift(plan)
     for stage_plan in plan.stages:
         stage_plan.rust_targets = _missing_rust_targets(plan, stage_plan) if stage_plan.migrated else {}
+        stage_plan.rust_config_targets = _configured_rust_targets(plan, stage_plan) if stage_plan.migrated else {}
     for stage_plan in plan.stages:  # (`rustup target add` in the stage a build stage is built FROM)
         for parent in stage_plan.stage.chain()[:-1]:
             plan.stages[parent.index].rust_targets = {**stage_plan.rust_targets,
@@ -169,6 +174,7 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
         builder_image=root.choice.builder if root.choice else None,
         single_stage=final.single_stage,
         package=lambda: _package(plan, final),
+        files=plan.files,
     )
     runtime_plan = ecosystem_for(final.ecosystem).plan_runtime(context)
     copy_started_program(context, runtime_plan)
@@ -254,7 +260,10 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
                  out: Written, runtime_plan: RuntimePlan | None = None) -> None:
     stage = stage_plan.stage
     if not stage_plan.migrated:
-        out.text += stage.from_item.raw + "".join(item.raw for item in stage.items)
+        reset = reset_interpreter_entrypoint(plan, newline) if stage_plan is plan.final else None
+        out.text += stage.from_item.raw + "".join((reset[1] if reset and item is reset[0] else "") + item.raw
+                                                  for item in stage.items)
+        out.findings += [reset[2]] if reset else []
         out.stages.append(StageInfo(stage.label, stage_plan.role, stage.resolved, stage.resolved))
         _note_external_copies(plan, stage, out)
         return
@@ -288,8 +297,11 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         if roll is not None:
             out.text += f"ENV {ROLL_FORWARD}{newline}"
             out.findings.append(roll)
-        for carried in _carried_env(plan, stage_plan, image):
+        carried_env = _carried_env(plan, stage_plan, image)
+        for carried in carried_env:
             out.text += f"ENV {carried}{newline}"
+        if (kept_port := kept_port_finding(plan, image, carried_env)) is not None:
+            out.findings.append(kept_port)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
@@ -440,7 +452,10 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     if roll is not None:
         runtime_plan.env.append(ROLL_FORWARD)
         out.findings.append(roll)
-    runtime_plan.env += [e for e in _carried_env(plan, final, runtime_image) if e not in runtime_plan.env]
+    carried_env = [e for e in _carried_env(plan, final, runtime_image) if e not in runtime_plan.env]
+    runtime_plan.env += carried_env
+    if (kept_port := kept_port_finding(plan, runtime_image, carried_env)) is not None:
+        out.findings.append(kept_port)
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
     context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:
@@ -469,6 +484,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     copied = ", ".join(c.source for c in runtime_copies(context))
     if copied:
         out.findings.append(finding("MIG503", line, f"the runtime copies from '{builder_name}': {copied}"))
+        out.findings += trust_store_findings(context.facts, builder_name)
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
@@ -868,6 +884,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.source_env = probe.source_env
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
     knowledge.missing_targets = stage_plan.rust_targets
+    knowledge.config_targets = stage_plan.rust_config_targets
     knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)
     knowledge.tree_may_have = functools.partial(tree_may_have, plan, stage_plan.stage)
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
@@ -894,6 +911,17 @@ def _missing_rust_targets(plan: FilePlan, stage_plan: StagePlan) -> dict[str, st
     facts = stage_facts(plan, stage_plan)
     directory = facts.env.get("CARGO_TARGET_DIR") or "target"
     return {m.target: directory for m in missing_targets(facts)}
+
+
+def _configured_rust_targets(plan: FilePlan, stage_plan: StagePlan) -> dict[int, ConfiguredTarget]:
+    """The stage's cargo builds whose project's cargo config (in the build context) sets a target its builder
+    has no standard library for."""
+    from migrator.plan.rust_targets import configured_targets
+
+    if plan.files.root is None or not any(i.keyword == "RUN" and "cargo" in i.logical
+                                          for i in stage_plan.stage.instructions):
+        return {}
+    return configured_targets(stage_facts(plan, stage_plan), plan.files)
 
 
 def _pin_base_packages(out: Written, at: int, packages: tuple[str, ...], pins: dict[str, str], newline: str) -> None:

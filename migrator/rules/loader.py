@@ -272,11 +272,13 @@ def builtin_rule_files() -> list[Path]:
     return [f for f in files if f.is_file()]
 
 
-_cache: dict[tuple[Path, ...], RuleSet] = {}
+# the rules of each set of user files, by (path, mtime_ns, size) of each: a long-running process (the bot) reads
+# a rules file again once it is edited, and keeps only the newest rules of the same paths
+_cache: dict[tuple[tuple[Path, int, int], ...], RuleSet] = {}
 
 
 def load_rules(user_files: tuple[Path, ...] = ()) -> RuleSet:
-    key = tuple(user_files)
+    key = tuple(_file_key(p) for p in user_files)
     if key not in _cache:
         if not user_files:
             _cache[key] = _builtin_rules()
@@ -287,8 +289,19 @@ def load_rules(user_files: tuple[Path, ...] = ()) -> RuleSet:
                 _merge(ruleset, data, origin, override=True)
             for data, origin in _builtin_data():
                 _merge(ruleset, data, origin, override=False)
+            for stale in [k for k in _cache if [p for p, _, _ in k] == list(user_files)]:
+                del _cache[stale]
             _cache[key] = ruleset
     return _cache[key]
+
+
+def _file_key(path: Path) -> tuple[Path, int, int]:
+    """A user rules file as the cache knows it: its path, modification time and size (-1: it cannot be read)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return path, -1, -1
+    return path, status.st_mtime_ns, status.st_size
 
 
 # --- the built-in rules, kept between runs (rules.cache) ------------------------------------------

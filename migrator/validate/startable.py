@@ -32,6 +32,7 @@ from migrator.plan.startcommand import (
     is_shell,
     is_shell_c,
     looks_like_script,
+    program_as_argument,
     unwrap,
 )
 from migrator.records import dataclass, replace
@@ -40,6 +41,7 @@ from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage, RuleSet
 from migrator.validate.corepack import classic_yarn_reason
 from migrator.validate.healthcheck_tools import healthcheck_problems
+from migrator.validate.musl_binaries import musl_copies, musl_loader, musl_message
 from migrator.validate.stage_files import (
     INSTALLERS,
     Context,
@@ -109,7 +111,7 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
         return None, []
     context = Context(staged, rules, registry, source_shell, files or BuildContext(None), sources or {},
                       sh_is_bash=sh_is_bash)
-    problems = _copy_source_problems(context)
+    problems = _copy_source_problems(context) + [Problem("MIG319", *found) for found in musl_copies(context)]
     final = staged.stages[-1]
     view = context.view(final)
     if view.model is None:
@@ -137,7 +139,7 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     problems += _missing_tools_at_start(view, context, report, line)
     problems += [Problem(*found) for found in healthcheck_problems(view, context)]
     problems += [Problem("MIG584", edit_line, message) for (edit_line, _), message in context.unread_edits.items()]
-    if report.status == "broken":
+    if report.status == "broken" and report.need != "musl":  # (musl: the COPY's MIG319 says why)
         problems.append(Problem(_broken_code(report), line, report.reason))
     elif report.need == "bash":
         problems.append(Problem("MIG549", line, report.reason))
@@ -274,7 +276,15 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
     assert model is not None
     image = view.image
     instructions = [stage.instructions for stage in view.chain]
-    argv = effective_command(instructions, model.entrypoint, model.cmd).argv
+    effective = effective_command(instructions, model.entrypoint, model.cmd)
+    argv = effective.argv
+    if program_as_argument(effective, model.has_program):
+        entrypoint, first = effective.entrypoint[0], effective.cmd[0]
+        return RuntimeReport(image, argv, "broken", f"{short_image(image)}'s ENTRYPOINT is {entrypoint} and no "
+                             f"stage sets one, so the CMD is its arguments: the container runs `{' '.join(argv)}`, "
+                             f"and {posixpath.basename(entrypoint)} takes `{first}` as its first argument (an "
+                             "interpreter, as the file to run), not as the program to start; add `ENTRYPOINT []` "
+                             "(the CMD is then the whole command)", program=entrypoint, need="entrypoint")
     single = posixpath.basename(image.split(":")[0].split("@")[0]) in BASE_IMAGES and any(
         i.keyword == "RUN" for stage in view.chain for i in stage.instructions
     )
@@ -346,6 +356,9 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", missing_reason(program, view, rules), program=program,
                              need="missing")
     origin, source, kind, named, unknown = _read_program(view, context, program, located)
+    if origin == "context" and kind == "elf" and source and (loader := musl_loader(context.files, source)):
+        return RuntimeReport(image, argv, "broken", musl_message(source, loader), program=program,
+                             need="musl")
     needs_shell = is_shell(program) or named or unknown or kind in ("sh", "bash")
     if needs_shell and not model.shell:
         what = f"`{program}` is a shell script" if not is_shell(program) else f"`{' '.join(rest[:3])}` runs a shell"
@@ -507,6 +520,8 @@ def why_unrunnable(stage: Stage, staged: StagedFile, rules: RuleSet, files: Buil
     if located is None or located.how == "image" or is_shell(program):
         return None
     origin, source, kind, named, unknown = _read_program(view, context, program, located)
+    if origin == "context" and kind == "elf" and source and (loader := musl_loader(context.files, source)):
+        return musl_message(source, loader)
     if named or unknown or kind in ("sh", "bash"):
         if not image.shell:
             what = unknown_file(program) if unknown else f"`{program}` is a shell script"

@@ -45,6 +45,7 @@ def test_alpine_runtime_deps_carries_the_invariant_mode(tmp_path: Path) -> None:
     assert final_stage(result) == (
         "cgr.dev/chainguard/glibc-dynamic:latest\n"
         "ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true\n"
+        "ENV ASPNETCORE_HTTP_PORTS=8080\n"  # (fix65: runtime-deps's own, which glibc-dynamic does not set)
         "EXPOSE 8080\nWORKDIR /app\nCOPY --chown=65532:65532 --from=build /app .\nENTRYPOINT [\"./aspnetapp\"]\n")
     assert "MIG229" not in _codes(result)
     assert not [f for f in result.findings if f.code == "MIG220" and "runtime-deps" in f.message]

@@ -31,7 +31,7 @@ def test_crlf_file_without_final_newline_gets_crlf() -> None:
 
 
 def test_an_untouched_file_without_final_newline_stays_so() -> None:
-    text = "FROM cgr.dev/chainguard/python:latest\nCMD [\"python\"]"
+    text = "FROM cgr.dev/chainguard/python:latest\nCMD [\"app.py\"]"  # (python's entrypoint starts app.py)
     assert migrate(text).dockerfile == text
 
 

@@ -396,7 +396,7 @@ def test_docker_php_helpers_become_wolfi_packages():
     result = migrate(text)
     assert ("RUN set -ex; apk add --no-cache libzip-dev; \\\n"
             "    apk add --no-cache php-zip php-gd; \\\n"
-            "    apk add --no-cache php-8.5-redis && apk add --no-cache php-8.5-redis; \\\n"
+            "    apk add --no-cache php-8.5-redis; \\\n"  # (docker-php-ext-enable: the same package, once: fix64)
             "    echo 'memory_limit=512M' > /etc/php/conf.d/app.ini\n") in result.dockerfile
     helpers = [f.message for f in result.findings if f.code == "MIG410"]
     assert any("--with-jpeg" in m for m in helpers) and any("json compiled into Wolfi's php" in m for m in helpers)

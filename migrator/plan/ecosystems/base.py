@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from migrator.findings import finding
 from migrator.model import Finding, Options
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import Command, StageFacts
 from migrator.records import dataclass, field
 from migrator.rules.loader import RuleSet
@@ -93,6 +94,7 @@ class EcosystemContext:
     builder_image: str | None
     single_stage: bool = False  # the final stage stays one stage (wolfi-base): nothing is copied to a runtime
     package: Callable[[], NodePackage | None] = lambda: None  # package.json in the WORKDIR (plan.node_package)
+    files: BuildContext = field(default_factory=lambda: BuildContext(None))  # the build context on disk, if any
 
     def registry_image(self, name_and_tag: str) -> str:
         return f"{self.options.registry.rstrip('/')}/{name_and_tag}"

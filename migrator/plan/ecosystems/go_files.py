@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import posixpath
 import re
-from pathlib import Path
 
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 
 _STRING = re.compile(r'"((?:\./)?[A-Za-z0-9_][\w.-]*)(?:/[^"\s]*)?"')
 _MAX_FILES, _MAX_BYTES = 2000, 1 << 20
 _SOURCE_DIRECTORIES = {"cmd", "internal", "pkg", "vendor", "api", "test", "tests", "testdata", "docs", "scripts",
                        "build", "hack", "tools", ".git", ".github"}
+_SKIPPED = frozenset({"vendor", ".git", "testdata"})
 
 
 def copy_files_beside(context: EcosystemContext, plan: RuntimePlan, line: int) -> None:
@@ -24,14 +25,14 @@ def copy_files_beside(context: EcosystemContext, plan: RuntimePlan, line: int) -
     if tree is None:
         return
     workdir = context.facts.workdir
-    root = Path(context.options.context) if context.options.context else None
-    if root is None or not root.is_dir():
+    files = context.files
+    if files.root is None:
         plan.note("MIG567", line, f"the original image held the source tree ({tree}) the program was built and "
                   f"started in; the runtime has the binary only: files the program reads relative to {workdir} "
                   "(templates, static files, configuration) are not copied. Give the build context (--context) to "
                   "have them found, or copy them with COPY --from")
         return
-    for name in sorted(_read_directories(root)):
+    for name in sorted(_read_directories(files)):
         path = posixpath.join(tree, name)
         plan.copies.append(Copy(path, path))
         plan.note("MIG518", line, f"{path} copied beside the binary: the Go sources read `{name}/` relative to "
@@ -48,19 +49,15 @@ def _context_tree(context: EcosystemContext) -> str | None:
     return None
 
 
-def _read_directories(root: Path) -> set[str]:
-    directories = {p.name for p in root.iterdir() if p.is_dir() and p.name not in _SOURCE_DIRECTORIES}
+def _read_directories(files: BuildContext) -> set[str]:
+    """The context's top directories (not the Go sources' own) that its *.go files name in a string literal."""
+    directories = {posixpath.basename(d) for d in files.directories_in(".") or []} - _SOURCE_DIRECTORIES
     found: set[str] = set()
-    for count, source in enumerate(root.rglob("*.go")):
-        if count >= _MAX_FILES or not directories - found:
+    for source in files.files_matching(".", ".go", _MAX_FILES, _SKIPPED) or []:
+        if not directories - found:
             break
-        if any(part in ("vendor", ".git", "testdata") for part in source.relative_to(root).parts):
-            continue
-        try:
-            text = source.read_text(encoding="utf-8", errors="replace")[:_MAX_BYTES]
-        except OSError:
-            continue
-        for line in text.splitlines():
+        text = files.text(source, _MAX_BYTES)
+        for line in (text or "").splitlines():
             if line.lstrip().startswith(("//", "import")):
                 continue  # (//go:embed: in the binary; an import path is a package)
             found.update(m.group(1).removeprefix("./") for m in _STRING.finditer(line))

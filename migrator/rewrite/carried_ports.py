@@ -1,0 +1,45 @@
+"""The port a carried ASP.NET Core setting keeps (rules/chainguard-images.yaml upstream `runtime_env`).
+
+mcr.microsoft.com/dotnet/aspnet up to 7.0 set ASPNETCORE_URLS=http://+:80, and the app listened on 80; Chainguard's
+aspnet-runtime sets ASPNETCORE_HTTP_PORTS=8080. The source image's setting is carried, so the app keeps its port and
+what maps it (`-p 5106:80`, a compose file, a Service's targetPort) still reaches it. A port below 1024 is bound by
+the runtime's nonroot uid only where the engine lets it (Docker sets net.ipv4.ip_unprivileged_port_start=0 in its
+containers; Kubernetes does not by default): W MIG511 says so, with both ports.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrator.findings import finding
+from migrator.model import Finding
+from migrator.plan.planner import FilePlan
+
+_PORT_SETTINGS = ("ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS")
+
+
+def kept_port_finding(plan: FilePlan, image: str, carried: list[str]) -> Finding | None:
+    """W MIG511 when a carried setting keeps a port below 1024 for an app that runs as nonroot on `image`."""
+    from migrator.plan.images import image_name
+
+    model = plan.rules.image_model(image)
+    for setting in carried:
+        name, _, value = setting.partition("=")
+        ports = [int(p) for p in re.findall(r"(?::|^|[,;])(\d+)(?=/|$|[,;])", value)] if name in _PORT_SETTINGS else []
+        low = [p for p in ports if p < 1024]
+        if not low or model.uid == 0:
+            continue
+        ref = plan.root_of(plan.final).stage.ref
+        source = ref.familiar if ref is not None else "the source image"
+        default = dict(model.env).get("ASPNETCORE_HTTP_PORTS")
+        otherwise = (f"{image_name(image)} sets ASPNETCORE_HTTP_PORTS={default}, so without it the app would listen on "
+                     f"{default}" if default else
+                     f"{image_name(image)} sets no port, so without it Kestrel would listen on localhost:5000 only")
+        return finding("MIG511", plan.final.stage.from_item.line, (
+            f"ENV {setting}: {source} set it, and the app listened on port {low[0]}; {otherwise}. The setting is "
+            f"kept so that what maps port {low[0]} still reaches the app, but the runtime runs as nonroot (uid "
+            f"{model.uid}): Docker lets it bind a port below 1024 (its containers' "
+            "net.ipv4.ip_unprivileged_port_start=0), Kubernetes and other engines without that sysctl do not (the "
+            f"app would stop: permission denied). To listen on {default or 8080} instead, set ENV "
+            f"ASPNETCORE_HTTP_PORTS={default or 8080} in the final stage in place of this one, and map that port"))
+    return None
