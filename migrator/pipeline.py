@@ -196,6 +196,8 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
             return _with_bash(text, kept, options, rules, files) or kept
     if (service := _service_kept(text, first, options, rules, files)) is not None:
         return service
+    if (programs := _library_programs_kept(text, first, options, rules, files)) is not None:
+        return programs
     attempt = best = _with_bash(text, first, options, rules, files) or first
     tried: list[RuntimeOverride | None] = [None]
     for _ in range(_MAX_ATTEMPTS):
@@ -212,6 +214,7 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
             need, root.ecosystem, final.stage.parent is None, _installs_for_run_time(attempt), rules, options,
             _installed(attempt), source_tag, chain_image, _pinning_repository(attempt.plan),
             _global_npm_packages(attempt))]
+        options_tried = [_launcher_reason(o, attempt) for o in options_tried]
         fresh = [o for o in options_tried if o not in tried]
         if not fresh:
             break
@@ -229,6 +232,78 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
         if not progressed:
             break
     return best
+
+
+def _library_programs_kept(text: str, first: Attempt, options: Options, rules: RuleSet, files: BuildContext
+                           ) -> Attempt | None:
+    """The app's declared libraries run programs that the original final stage installed for them (pydub:
+    ffmpeg; plan.library_programs) and the distroless runtime lacks: the runtime is the language's -dev image,
+    which installs the packages with apk (MIG569), when the first attempt started otherwise (MIG238)."""
+    from migrator.plan.library_programs import library_programs
+    from migrator.plan.runtime_choice import dev_tag
+
+    final, report = first.plan.final, first.report
+    if not final.migrated or not final.split or report is None or first.rank != 2:
+        return None
+    name = report.image.rsplit("/", 1)[-1].split(":")[0]
+    runtime = rules.image_facts(name)
+    if rules.image_model(report.image).has_program("apk") or not runtime.dev:
+        return None
+    ecosystem = first.plan.root_of(final).ecosystem or ""
+    needs = [n for n in library_programs(ecosystem, _installed(first), files) if n.package not in runtime.packages]
+    if not needs:
+        return None
+    runs: dict[str, dict[str, list[str]]] = {}
+    for need in needs:
+        runs.setdefault(need.library, {}).setdefault(need.package, []).append(f"`{need.program}`")
+    said = "; ".join(f"{library} {_runs_or_loads(by_package)} " + ", ".join(f"{', '.join(programs)} ({package})"
+                                                                         for package, programs in by_package.items())
+                     for library, by_package in runs.items())
+    names = list(dict.fromkeys(n.package for n in needs))
+    packages = (f"no {names[0]}" if len(names) == 1 else f"neither {names[0]} nor {names[1]}" if len(names) == 2
+                else f"none of {', '.join(names)}")
+    reason = (f"the app's libraries need packages the original final stage installed: {said}; the "
+              f"distroless {name} has {packages} and cannot install them, and a program copied without every "
+              f"library and data file it loads fails: the runtime is {name}'s -dev image (busybox sh, apk), "
+              f"which installs them with apk")
+    override = RuntimeOverride(f"{name}:{dev_tag(report.image)}", reason=reason, code="MIG238")
+    kept = _attempt(parse(text), options, rules, override, files)
+    return kept if kept.rank == 2 else None
+
+
+def _runs_or_loads(by_package: dict[str, list[str]]) -> str:
+    """`loads` for shared libraries (`libGL.so.1`), `runs` for programs."""
+    return "loads" if all(".so" in p for programs in by_package.values() for p in programs) else "runs"
+
+
+def _launcher_reason(override: RuntimeOverride, attempt: Attempt) -> RuntimeOverride:
+    """MIG575 says why yarn or pnpm could not be ported as precisely as package.json tells: when it was read, its
+    absence is not the reason; under Yarn Plug'n'Play what stops npm is that there is no node_modules."""
+    if override.code != "MIG575" or not attempt.plan.final.migrated:
+        return override
+    from migrator.rewrite.writer import final_package
+
+    package = final_package(attempt.plan)
+    if package is None:
+        return override
+    tool = override.reason.split("`", 2)[1] if override.reason.count("`") >= 2 else "yarn"
+    current = override.runtime.split(":")[0] if override.runtime else "node"
+    if not package.pnp:
+        return replace(override, reason=(
+            f"`{tool}`, which the start command runs, is on {current}'s -dev image only, and the command could not "
+            f"be ported: {package.directory}/package.json was read, and what the command runs only {tool} runs (a "
+            f"script that runs yarn or pnpm itself, a command of {tool}'s own, or neither a script nor a package "
+            f"binary of that name): the runtime keeps the -dev image (busybox sh, apk, build tools); start the app "
+            f"with node or npm to run on {current}"))
+    manager = f", packageManager {package.package_manager}" if package.package_manager else ""
+    return replace(override, reason=(
+        f"`{tool}`, which the start command runs, is on {current}'s -dev image only, and the command could not be "
+        f"ported: {package.directory}/package.json was read, and the project uses Yarn Plug'n'Play (Yarn 2+"
+        f"{manager}: no node_modules, the packages load through .pnp.cjs), so npm cannot run its scripts and no "
+        f"package binary is in node_modules/.bin; only a script that is one plain `node ...` command starts with "
+        f"node and the PnP runtime, and this one is not (a package binary or a shell line, which only yarn runs): "
+        f"the runtime keeps the -dev image (busybox sh, apk, build tools); start the app with `node` in the "
+        f"script (or the command) to run on {current}"))
 
 
 def _service_kept(text: str, first: Attempt, options: Options, rules: RuleSet, files: BuildContext

@@ -41,7 +41,7 @@ ECOSYSTEMS = {
     "service",
     "chainguard",
 }
-RULE_KEYS = {"match", "tags", "unsupported", "ecosystem", "builder", "runtime", "family", "notes", "shell",
+RULE_KEYS = {"match", "tags", "unsupported", "ecosystem", "builder", "runtime", "family", "notes", "shell", "sh",
              "version"}
 
 # Chainguard image names a rule may emit (the part before ':').
@@ -163,7 +163,8 @@ def test_wolfi_lists_are_the_regenerated_snapshot(wolfi_names: set[str]) -> None
 @pytest.fixture(scope="module")
 def image_rules() -> list[dict[str, Any]]:
     data = load(RULES / "images.yaml")
-    assert isinstance(data, dict) and set(data) == {"images"}
+    assert isinstance(data, dict) and set(data) == {"images", "family_sh"}
+    assert data["family_sh"] == {"debian": "dash", "alpine": "ash", "fedora": "bash"}  # (what /bin/sh is)
     rules = data["images"]
     assert isinstance(rules, list) and rules
     return rules

@@ -187,14 +187,20 @@ CODES: tuple[Code, ...] = (
         "RUN that installs supervisor appends an include of /etc/supervisor/conf.d to it, the Debian path in "
         "`-c` or a COPY destination becomes Wolfi's, and a start command that does not keep supervisord in the "
         "foreground (`-n`), where no file the stage copies sets `nodaemon=true`, gets `-n`: otherwise supervisord "
-        "forks into the background and the container stops. Check that the service reads its configuration "
-        "in the built image (`nginx -T`, `supervisorctl status`).",
+        "forks into the background and the container stops. Alpine's nginx reads its sites from "
+        "/etc/nginx/http.d/*.conf: they are written to conf.d the same way, with an nginx.conf that includes "
+        "conf.d/*.conf in `http` and Alpine's default site (404 for everything) as conf.d/default.conf. A directory "
+        "copied whole into a site directory (`COPY sites/ /etc/nginx/sites-enabled/`) goes to conf.d when the "
+        "build context is on disk and each of its files is already named NAME.conf. Where a stage built FROM "
+        "the one that installs the package copies the configuration, the installing RUN writes what it needs. "
+        "Check that the service reads its configuration in the built image (`nginx -T`, `supervisorctl status`).",
     ),
     Code(
         "MIG226", Severity.ERROR, "configuration left where Wolfi's package does not read it",
         "As MIG225, but the tool cannot move the configuration: a directory or several files copied into "
-        "Debian's nginx sites-available or sites-enabled (their names are not known, and nginx reads only "
-        "conf.d/*.conf), or the stage writes its own main configuration (/etc/nginx/nginx.conf), which may "
+        "Debian's nginx sites-available or sites-enabled, or Alpine's http.d (their names are not known, or some "
+        "lack the .conf that conf.d/*.conf needs: the message lists where each file of a directory in the build "
+        "context would go), or the stage writes its own main configuration (/etc/nginx/nginx.conf), which may "
         "include the Debian directories that Wolfi's package does not create, so `ln -s` into them fails. Put "
         "the files in the directory Wolfi's package reads, named as it reads them, or create the directory "
         "the own configuration includes before writing into it.",
@@ -306,5 +312,28 @@ CODES: tuple[Code, ...] = (
          "runtime stage. The project's package.json names Yarn 2 or later in \"packageManager\" (and .yarnrc.yml "
          "names no yarnPath release): yarn 1.22.20+ refuses to run it, so the container exits at start. Enable "
          "corepack in the runtime stage (as root, then back to the image's user) with the corepack cache and Yarn "
-         "cache the build used, or build the app in the builder and start it with node."),
+         "cache the build used, or build the app in the builder and start it with node. When the original "
+         "final stage ran `corepack enable` as root, the runtime repeats it with the builder's corepack cache "
+         "(MIG239); what is left is the error."),
+    Code("MIG238", Severity.WARNING, "the runtime keeps the -dev image for programs the app's libraries run",
+         "A library the app declares (requirements.txt, pyproject.toml, Pipfile, package.json, Gemfile, a .csproj; "
+         "rules/library-programs.yaml) runs a program at run time that the original final stage installed with "
+         "the OS package manager: pydub and openai-whisper run `ffmpeg`, pdf2image runs poppler's `pdftoppm`, "
+         "ocrmypdf runs ghostscript's `gs`. The distroless runtime has neither the program nor a package manager, and "
+         "copying a program such as ffmpeg with every library and data file it loads is not sound, so the "
+         "runtime is the language's -dev image, which installs the packages with apk (MIG569) as root and goes "
+         "back to the image's user. To run on the distroless image, drop the library or call a service that "
+         "has the program."),
+    Code("MIG239", Severity.INFO, "a Yarn 2+ project's cache and Yarn release reach the runtime",
+         "Under Yarn Plug'n'Play there is no node_modules: .pnp.cjs loads each package from its zip archive in "
+         "Yarn's cache. Yarn 4 keeps that cache in the home of the user who ran the install "
+         "(~/.yarn/berry/cache, enableGlobalCache: true by default), which the runtime stage, given the app's "
+         "directory, does not get, so every require would fail at start. `ENV YARN_ENABLE_GLOBAL_CACHE=false` "
+         "before the install keeps the archives in the project's .yarn/cache, which the runtime copies with the "
+         "app (set `enableGlobalCache: false` in .yarnrc.yml to say the same in the project). A yarn start kept on "
+         "node's -dev runtime (MIG575) for a project whose package.json names Yarn 2+ in \"packageManager\" "
+         "needs the release the original's corepack shim ran: the -dev image's /usr/bin/yarn is Wolfi's yarn "
+         "1.22, which refuses such a project (MIG237). When the original ran `corepack enable`, the runtime runs it "
+         "too, as root, then goes back to the image's user, and gets the corepack cache the builder's root filled "
+         "(/root/.cache/node/corepack, or COREPACK_HOME) in its user's home, so yarn starts without the network."),
 )

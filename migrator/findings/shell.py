@@ -356,6 +356,38 @@ S2I_SCRIPT_PORTED = Code(
     "-user \"$(id -u)\" -exec chmod g+rwX {} +`. A stage that copies a fix-permissions of its own keeps it.",
 )
 
+BASH_SH_KEPT = Code(
+    "MIG426",
+    Severity.INFO,
+    "SHELL bash added: RUN steps use bash syntax, and the source /bin/sh was bash",
+    "On UBI, Fedora, CentOS, Rocky, Alma, Oracle and Amazon Linux images /bin/sh is bash (rules/images.yaml "
+    "`family_sh`, a rule's `sh`), so a shell-form RUN written for them runs under bash and may use its syntax: "
+    "brace expansion (`mkdir -p /opt/app/{bin,lib}`), `[[ ]]`, arrays, `source`, `set -o pipefail`, `$'...'`, "
+    "`<<<`, `function f`, `&>`, `<(...)`, `|&`, `declare`. The migrated stage runs on a Chainguard -dev image or "
+    "wolfi-base, whose /bin/sh is busybox sh: braces make one directory named `{bin,lib}`, `[[` and arrays fail "
+    "the build, and `cmd &> log` runs cmd in the background. So the stage gets `SHELL [\"/bin/bash\", \"-c\"]` "
+    "before its first instruction (the -dev images have bash; on wolfi-base it is installed first: MIG551), once "
+    "per chain of stages (a stage built FROM it inherits the SHELL), and every RUN of the stage keeps bash's "
+    "meaning. Never on a distroless runtime (it has no shell and runs no RUN). Debian, Ubuntu and Alpine sources "
+    "(dash and ash as /bin/sh) are left alone, as is a stage whose chain already says SHELL. To use sh instead, "
+    "rewrite the RUN steps for POSIX sh and drop the line.",
+)
+
+BASH_IN_SH_SCRIPT = Code(
+    "MIG427",
+    Severity.WARNING,
+    "a /bin/sh script from the build context uses bash syntax",
+    "The source image's /bin/sh was bash (UBI, Fedora, CentOS, Rocky, Alma, Amazon Linux: rules/images.yaml "
+    "`family_sh`), so a script of the build context that /bin/sh runs (its first line `#!/bin/sh`, none, or run as "
+    "`sh script.sh`) ran under bash there and may use bash syntax (`[[ ]]`, arrays, `{a,b}`, `source`, "
+    "`set -o pipefail`...; MIG426 lists them). On Wolfi /bin/sh is busybox sh, and a SHELL line does not reach a "
+    "script that names its own interpreter: the RUN step that runs it (or the container whose start command it "
+    "is) fails, or does something else (`mkdir -p /d/{a,b}` makes one directory named `{a,b}`). The message names "
+    "the script and the first such line. Make the script's first line `#!/bin/bash` (the -dev images have bash; "
+    "on wolfi-base, `apk add bash`; a distroless runtime has no shell at all), or port it to POSIX sh. Read only "
+    "when the build context is given (--context).",
+)
+
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
     USER_COMMAND_UNTRANSLATABLE,
@@ -382,4 +414,6 @@ CODES: tuple[Code, ...] = (
     SOURCE_ID_REWRITTEN,
     INTERPRETER_VERSION_NAME,
     S2I_SCRIPT_PORTED,
+    BASH_SH_KEPT,
+    BASH_IN_SH_SCRIPT,
 )

@@ -424,6 +424,12 @@ def strip_env_prefix(words: tuple[str, ...]) -> tuple[str, ...]:
 _ASSIGNMENT = lazy_re(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
+def source_sh_shell(stage: Stage) -> tuple[str, ...]:
+    """The shell of a shell-form RUN before any SHELL: the source image's /bin/sh, which is bash on UBI or Fedora
+    (Stage.sh_is_bash: its RUNs ran under bash, `{a,b}` expanded)."""
+    return ("/bin/bash", "-c") if stage.root_stage().sh_is_bash else ("/bin/sh", "-c")
+
+
 def read_facts(stage: Stage, inherited: StageFacts | None = None,
                global_args: dict[str, str | None] | None = None) -> StageFacts:
     """`global_args`: the ARG defaults before the first FROM, which an `ARG NAME` in the stage takes. A stage
@@ -454,7 +460,7 @@ def _read_chain(chain: Sequence[Stage]) -> StageFacts:
 def _read_facts(stage: Stage, inherited: StageFacts | None, global_args: dict[str, str | None] | None) -> StageFacts:
     from migrator.rewrite.shell_syntax import simple_commands
 
-    facts = StageFacts(stage)
+    facts = StageFacts(stage, shell=source_sh_shell(stage))
     if inherited is not None:
         facts.workdir, facts.env, facts.user = inherited.workdir, dict(inherited.env), inherited.user
         facts.server_dir = inherited.server_dir

@@ -49,6 +49,13 @@ def source_shell(ref: ImageRef, rule: ImageRule | None) -> str:
     return "sh" if package_family(ref, rule) == "alpine" else "bash"
 
 
+def source_sh(ref: ImageRef, rule: ImageRule | None, rules: RuleSet) -> str:
+    """What /bin/sh is on the source image (bash | dash | ash): the rule's `sh`, else its family's (family_sh)."""
+    if rule is not None and rule.sh:
+        return rule.sh
+    return rules.family_sh.get(package_family(ref, rule), "sh")
+
+
 def is_ours(ref: ImageRef, options: Options) -> bool:
     """True when the image already lives in the target registry (migrated output)."""
     full = f"{ref.registry}/{ref.path}"

@@ -41,6 +41,11 @@ class NodePackage:
     # yarnPath (.yarn/releases/yarn-4.1.1.cjs), which any yarn hands the command to
     package_manager: str = ""
     release_path: bool = False
+    # package.json's "type": "module": node loads the app as ES modules (Plug'n'Play needs its ESM loader too)
+    module: bool = False
+    # Plug'n'Play with the packages' zip archives in Yarn's global cache, in the home of the user who ran the
+    # install (Yarn 4's default, enableGlobalCache: true): .pnp.cjs points there, outside the project
+    global_cache: bool = False
 
     def installs_program(self, name: str) -> bool:
         """Whether an install of package.json puts `name` in node_modules/.bin, as far as package.json and
@@ -61,11 +66,14 @@ def package_in(stage: Stage, staged: StagedFile, rules: RuleSet, files: BuildCon
         return None
     folder = posixpath.dirname(source)
     named = frozenset().union(*(_names(data.get(key)) for key in _DEPENDENCY_KEYS))
-    return NodePackage(directory, _scripts(data), _plug_n_play(files, folder, data),
+    rc = files.text(posixpath.join(folder, ".yarnrc.yml")) or ""
+    pnp = _plug_n_play(files, folder, data)
+    return NodePackage(directory, _scripts(data), pnp,
                        _workspaces(files, folder, data.get("workspaces")),
                        frozenset(_names(data.get("devDependencies")) - _names(data.get("dependencies"))),
                        _known_programs(rules, named) | _lock_programs(files, folder), named,
-                       _manager(data), bool(_YARN_PATH.search(files.text(posixpath.join(folder, ".yarnrc.yml")) or "")))
+                       _manager(data), bool(_YARN_PATH.search(rc)), data.get("type") == "module",
+                       pnp and _global_cache(_manager(data), rc))
 
 
 def _manager(data: dict[str, Any]) -> str:
@@ -122,10 +130,25 @@ def _plug_n_play(files: BuildContext, folder: str, data: dict[str, Any]) -> bool
                                and not manager.startswith("yarn@1."))
     if files.text(posixpath.join(folder, ".pnp.cjs"), limit=1) is not None:
         return True
+    if isinstance(manager, str) and manager.startswith("yarn@1."):
+        return False  # (Yarn 1 reads no .yarnrc.yml and always installs node_modules)
     return berry and not _LINKED.search(rc or "")
 
 
 _YARN_PATH = lazy_re(r"(?m)^\s*yarnPath:\s*\S")
+_GLOBAL_CACHE = lazy_re(r"(?m)^\s*enableGlobalCache:\s*[\"']?(true|false)\b")
+_YARN_MAJOR = lazy_re(r"^yarn@(\d+)\.")
+
+
+def _global_cache(manager: str, rc: str) -> bool:
+    """Whether Yarn keeps the packages' archives in its global cache (~/.yarn/berry/cache) rather than in the
+    project's .yarn/cache: .yarnrc.yml's enableGlobalCache, else Yarn's default, true from Yarn 4 on (false in
+    Yarn 2 and 3). A project that names no Yarn 2+ release in packageManager counts as Yarn 4, the current one."""
+    setting = _GLOBAL_CACHE.search(rc)
+    if setting is not None:
+        return setting.group(1) == "true"
+    major = _YARN_MAJOR.match(manager)
+    return major is None or int(major.group(1)) >= 4
 _LINKED = lazy_re(r"(?m)^\s*nodeLinker:\s*[\"']?(?:node-modules|pnpm)\b")
 
 

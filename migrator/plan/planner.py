@@ -40,6 +40,7 @@ class StagePlan:
     findings: list[Finding] = field(default_factory=list)
     dropped_runs: list[int] = field(default_factory=list)  # lines of final-stage RUNs the runtime does not need
     runtime_override: str | None = None  # final stage: the runtime image the start command needs
+    runtime_code: str = ""  # final stage: the finding that says why runtime_override (RuntimeOverride.code)
     single_stage: bool = False  # final stage: kept as one stage on the base image (shell and apk kept)
     base_packages: tuple[str, ...] = ()  # single stage: what the original image had, installed with apk
     package_pins: tuple[tuple[str, str], ...] = ()  # single stage: Wolfi name -> its stream's (RuntimeOverride.pins)
@@ -87,6 +88,17 @@ class FilePlan:
         return stage_plan.image or root.image or root.stage.resolved
 
 
+def _note_bash_sh(staged: StagedFile, options: Options, rules: RuleSet) -> None:
+    """Mark the stages FROM a source image whose /bin/sh is bash (before any stage is read: its RUNs ran
+    under bash, `{a,b}` expanded)."""
+    from migrator.plan.images import source_sh
+
+    for stage in staged.stages:
+        if stage.parent is None and stage.ref is not None:
+            choice = choose_image(stage.ref, options, rules)
+            stage.sh_is_bash = choice.status == "migrate" and source_sh(stage.ref, choice.rule, rules) == "bash"
+
+
 def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
               override: RuntimeOverride | None = None, files: BuildContext | None = None,
               final_runs: bool = False) -> FilePlan:
@@ -100,6 +112,7 @@ def plan_file(staged: StagedFile, options: Options, rules: RuleSet,
     refused = left_as_written(staged.stages[-1], staged, rules) if refusal else set()
     final_chain = {s.index for s in chain(staged.stages[-1])} if staged.stages else set()
     files = files or BuildContext(None)
+    _note_bash_sh(staged, options, rules)
     for stage in staged.stages:
         is_final = stage.index == last
         if stage.index in refused:
@@ -225,7 +238,7 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
             plan.findings = [f for f in plan.findings if f.code != "MIG201"]
             _note_image_change(plan, plan.stage, note_rules=False)
         return
-    plan.runtime_override = runtime
+    plan.runtime_override, plan.runtime_code = runtime, override.code
     if not plan.split and plan.stage.parent is None and runtime is not None:
         plan.image = runtime
         plan.findings = [f for f in plan.findings if f.code != "MIG201"]  # it named the rule's image

@@ -29,6 +29,7 @@ class Stage:
     unresolved_args: list[str] = field(default_factory=list)
     # FROM runner-${TARGETOS}-${TARGETARCH}: the stages the platform arguments can name, the chosen one first
     platform_stages: list[Stage] = field(default_factory=list)
+    sh_is_bash: bool = False  # the source image's /bin/sh is bash (UBI, Fedora): its shell-form RUNs ran under bash
 
     @property
     def label(self) -> str:

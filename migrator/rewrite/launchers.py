@@ -171,7 +171,9 @@ def _with_npm(argv: list[str], runner: str, image: ChainguardImage,
     words = argv[1:]
     explicit = words[:1] == ["run"]
     words = words[1:] if explicit else words
-    if not words or words[0].startswith("-") or (package is not None and package.pnp):
+    if package is not None and package.pnp:
+        return _with_plug_n_play(argv, runner, words, explicit, package)
+    if not words or words[0].startswith("-"):
         return None
     name, extra = words[0], words[1:]
     if not explicit and name == "workspace" and runner == "yarn" and len(extra) >= 2:
@@ -195,6 +197,54 @@ def _with_npm(argv: list[str], runner: str, image: ChainguardImage,
     where = "the same package.json script" if package is not None else "the start script"
     return ported, (f"`{' '.join(argv)}` -> `{' '.join(ported)}`: the node runtime ships npm, not {runner}, and "
                     f"npm runs {where}")
+
+
+def _with_plug_n_play(argv: list[str], runner: str, words: list[str], explicit: bool,
+                      package: NodePackage) -> tuple[list[str], str] | None:
+    """`yarn [run] <script>` under Plug'n'Play, whose script is one plain `node ...` command: node started with the
+    PnP runtime preloaded, as yarn starts it (NODE_OPTIONS --require .pnp.cjs, and the ESM loader for an ES module
+    app). Yarn 2+ runs no pre- or post- scripts. Anything else (a package binary, a shell line) only yarn runs."""
+    if runner != "yarn" or not words or words[0].startswith("-"):
+        return None
+    name, extra = words[0], words[1:]
+    if not explicit and name == "node":  # (`yarn node server.js`: yarn's own command, node with the PnP runtime)
+        script = "node"
+        if not extra:
+            return None
+    elif (not explicit and name in _BUILTIN_COMMANDS[runner]) or name not in package.scripts:
+        return None
+    else:
+        script = package.scripts[name]
+    command = pnp_node_command(package, script, extra)
+    if command is None:
+        return None
+    ported = [*command, *extra]
+    what = f"its script `{name}` is `{script}`" if name != "node" or explicit else "`yarn node` runs node"
+    return ported, (f"`{' '.join(argv)}` -> `{' '.join(ported)}`: the project uses Yarn Plug'n'Play (no "
+                    f"node_modules), {what}, and the node runtime has no "
+                    f"yarn: node starts it with the PnP runtime ({package.directory}/.pnp.cjs"
+                    + (", and its ESM loader .pnp.loader.mjs" if len(command) > 3 and "--experimental-loader"
+                       in command else "") + ") preloaded, as yarn did")
+
+
+_SHELL_SYNTAX = frozenset("$;&|<>`(){}*?[]~\n\\")
+_NODE_PROGRAM = lazy_re(r"^node(js)?$")
+
+
+def pnp_node_command(package: NodePackage, script: str, extra: list[str] | None = None) -> list[str] | None:
+    """The exec-form command for a package.json script that is one plain `node ...` command under Plug'n'Play:
+    node with the PnP runtime preloaded; None for any other script."""
+    if any(c in _SHELL_SYNTAX for c in script):
+        return None
+    try:
+        words = split_words(script)
+    except ValueError:
+        return None
+    if not words or not _NODE_PROGRAM.match(words[0]):
+        return None
+    esm = package.module or any(w.endswith(".mjs") for w in [*words[1:], *(extra or [])])
+    loader = ["--experimental-loader", posixpath.join(package.directory, ".pnp.loader.mjs")] if esm else []
+    return ["node", "--require", posixpath.join(package.directory, ".pnp.cjs"), *loader, *words[1:]]
 
 
 _RUNNER_WORD = lazy_re(r"(?<![\w./-])(?:yarn|pnpm)(?![\w.-])")

@@ -54,7 +54,7 @@ def port_layouts(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
             findings += _unported_directories(stage, row)
         else:
             findings += _moved_directories(plan, stage, row)
-            findings += _configured(stage, row, install)
+            findings += _configured(stage, _descendants(plan, stage), row, install)
         findings += _foreground(plan, stage, row)
     return findings
 
@@ -140,8 +140,9 @@ def _moved_directories(plan: FilePlan, stage: Stage, row: dict[str, Any]) -> lis
                 continue
             new = _new_destination(plan, item, target, moved)
             if new is None:
-                message = (f"{target}: {row['why']}; the tool cannot tell the names of the files copied there: put "
-                           f"each in {moved['to']} as NAME{moved['suffix']}")
+                message = (f"{target}: {row['why']}; the tool cannot tell the names of the files copied there, or "
+                           f"they need renaming: put each in {moved['to']} as NAME{moved['suffix']}"
+                           + _files_named(plan, item, moved))
                 findings.append(finding(_NOT_PORTED, item.line, message))
                 break
             cut = item.raw.rindex(target)
@@ -161,11 +162,35 @@ def _new_destination(plan: FilePlan, item: Instruction, target: str, moved: dict
             and not plan.files.is_directory(sources[0]) and (plan.files.kind(sources[0]) is not None or "." in
                                                              posixpath.basename(sources[0])):
         name = posixpath.basename(sources[0])  # COPY default.conf /etc/nginx/sites-available/
+    elif len(sources) == 1 and _named_for(plan, sources[0], suffix):
+        return f"{moved['to']}/"  # COPY sites/ /etc/nginx/sites-enabled/, each file in sites/ a NAME.conf
     else:
         return None
     if "$" in name or not name:
         return None
     return f"{moved['to']}/{name if name.endswith(suffix) else name + suffix}"
+
+
+def _named_for(plan: FilePlan, source: str, suffix: str) -> bool:
+    """The build context on disk has `source` as a directory of files only, each (but hidden ones, which the
+    distribution's `include DIR/*` does not read either) named NAME`suffix`: copied whole into `to`, each is
+    read there as it was."""
+    if not plan.files.is_directory(source) or plan.files.directories_in(source):
+        return False
+    names = [n for n in plan.files.files_under(source) or [] if not n.startswith(".")]
+    return bool(names) and all("/" not in n and n.endswith(suffix) and n != suffix for n in names)
+
+
+def _files_named(plan: FilePlan, item: Instruction, moved: dict[str, Any]) -> str:
+    """` (NAME -> to/NAME.conf, ...)`: where each file of a copied directory would go; "" when not known."""
+    sources = _words(item)[:-1]
+    names = plan.files.files_under(sources[0]) if len(sources) == 1 and plan.files.is_directory(sources[0]) \
+        else None
+    shown = [n for n in names or [] if not n.startswith(".") and "/" not in n][:8]
+    if not shown or plan.files.directories_in(sources[0]):
+        return ""
+    suffix = moved["suffix"]
+    return " (" + ", ".join(f"{n} -> {moved['to']}/{n if n.endswith(suffix) else n + suffix}" for n in shown) + ")"
 
 
 def _unported_directories(stage: Stage, row: dict[str, Any]) -> list[Finding]:
@@ -183,22 +208,32 @@ def _unported_directories(stage: Stage, row: dict[str, Any]) -> list[Finding]:
     return findings
 
 
-def _configured(stage: Stage, row: dict[str, Any], install: Instruction) -> list[Finding]:
+def _descendants(plan: FilePlan, stage: Stage) -> list[Stage]:
+    """The stage and every stage built FROM it (directly or through others)."""
+    return [s for s in plan.staged.stages if any(c is stage for c in s.chain())]
+
+
+def _configured(stage: Stage, built_from: list[Stage], row: dict[str, Any], install: Instruction) -> list[Finding]:
     """Wolfi's configuration files written as the distribution's read (its includes, its default site), in the
-    RUN that installs the package; not when the start command gives a configuration of its own."""
+    RUN that installs the package; not when the start command gives a configuration of its own. What the stage,
+    and the stages built FROM it (`built_from`), copy and start decides, as they inherit the installed package:
+    the stage that installs it writes them (its RUN, as root before any USER)."""
     config = row.get("config")
     if not config or install not in stage.instructions or install.json_args() is not None or install.heredocs:
         return []
     own = tuple(config["own"])
-    for item in stage.instructions:
+    later = [i for s in built_from for i in s.instructions]
+    for item in later:
         words = item.words() if item.keyword in ("CMD", "ENTRYPOINT") else []
         if any(posixpath.basename(w) == row["program"] for w in words) and any(
                 w in own or w.startswith(tuple(f"{o}=" for o in own)) for w in words):
             return []
-    others = [i.raw for i in stage.instructions if i.keyword in ("COPY", "ADD", "RUN") and i is not install]
+    others = [i.raw for i in later if i.keyword in ("COPY", "ADD", "RUN") and i is not install]
     commands, shown = [], []
     for write in config["writes"]:
-        if write.get("when") and not any(re.search(_path_pattern(write["when"]), raw) for raw in others):
+        when = write.get("when")
+        whens = [when] if isinstance(when, str) else list(when or [])  # (a path, or a list: any of them)
+        if whens and not any(re.search(_path_pattern(w), raw) for w in whens for raw in others):
             continue
         redirect = ">>" if write["write"] == "append" else ">"
         made = f"mkdir -p {posixpath.dirname(write['path'])} && " if write.get("mkdir") else ""

@@ -1082,6 +1082,7 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
     if context.plan.env:
         out.append("ENV " + " ".join(context.plan.env) + context.newline)
     out += _package_lines(context)
+    out += _corepack_lines(context, builder)
     # (the source image's server directory, httpd's /usr/local/apache2: the runtime's own command runs elsewhere)
     servers = facts.workdir == facts.server_dir and not relies_on_workdir(facts)
     if not context.plan.image_default_command and not servers and (facts.workdir != "/" or (
@@ -1122,6 +1123,44 @@ def _package_lines(context: RuntimeContext) -> list[str]:
     if context.image.uid == 0:
         return [run]  # (a root image, wolfi-base: the stage runs as root there anyway)
     return [f"USER root{newline}", run, f"USER {context.uid}{newline}"]
+
+
+_COREPACK_CACHE = ".cache/node/corepack"  # (under the home of the user who ran the shim, unless COREPACK_HOME says)
+
+
+def _corepack_lines(context: RuntimeContext, builder: str) -> list[str]:
+    """A yarn start kept on node's -dev runtime (MIG575) for a project whose package.json names Yarn 2+ and no
+    yarnPath release: the original ran `corepack enable`, whose yarn shim runs that release; the -dev image's
+    /usr/bin/yarn is Wolfi's yarn 1.22, which refuses the project. The runtime enables corepack too (as root, then
+    the image's user again) and gets the corepack cache the builder's root filled with the release, so the shim
+    starts it without downloading (MIG239)."""
+    words = _command_words(context.facts)
+    if not words or posixpath.basename(words[0]) != "yarn" or not context.image.has_program("corepack"):
+        return []
+    ran = [tuple(c.words[:2]) for c in context.facts.commands]
+    if ("corepack", "enable") not in ran or not any(w[:1] == ("yarn",) for w in ran):
+        return []  # (the shim filled the cache only where a yarn command ran: a COPY of nothing fails the build)
+    package = _node_package(words, context)
+    if package is None or package.release_path or not _YARN_BERRY.match(package.package_manager):
+        return []
+    builder_user = (context.facts.user or "root").split(":")[0]
+    source = context.facts.env.get("COREPACK_HOME") or (f"/root/{_COREPACK_CACHE}" if builder_user in _ROOT_USERS
+                                                        else None)
+    if not source or "$" in source or context.image.uid == 0 or context.image.user in _ROOT_USERS:
+        return []
+    # (an ENV COREPACK_HOME of the original is carried into the runtime: the cache goes where it points)
+    target = source if context.facts.env.get("COREPACK_HOME") else f"/home/{context.image.user}/{_COREPACK_CACHE}"
+    newline = context.newline
+    context.findings.append(finding("MIG239", context.facts.stage.from_item.line, (
+        f"`RUN corepack enable` (as root) in the runtime, and the builder's corepack cache ({source}) copied to "
+        f"{target}: package.json names \"packageManager\": \"{package.package_manager}\", which the original's "
+        f"corepack shim ran; node's -dev image has Wolfi's yarn 1.22 at /usr/bin/yarn, which refuses the project, "
+        f"and the cache holds the release the build downloaded, so yarn starts without the network")))
+    return [f"USER root{newline}", f"RUN corepack enable{newline}", f"USER {context.uid}{newline}",
+            f"COPY --from={builder} --chown={context.owner()} {source} {target}{newline}"]
+
+
+_YARN_BERRY = re.compile(r"^yarn@(?:[2-9]|\d\d+)\.")
 
 
 def relies_on_workdir(facts: StageFacts) -> bool:

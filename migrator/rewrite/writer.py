@@ -11,7 +11,7 @@ from migrator.model import ExpansionError, Finding, StageInfo
 from migrator.parse.dockerfile import Instruction, Item, parse_instruction
 from migrator.plan.ecosystems import ecosystem_for
 from migrator.plan.ecosystems.base import BuilderEdit, BuilderInsert, EcosystemContext, RuntimePlan
-from migrator.plan.facts import StageFacts, read_facts
+from migrator.plan.facts import StageFacts, read_facts, source_sh_shell
 from migrator.plan.images import image_name, source_shell
 from migrator.plan.placed_programs import copy_started_program
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
@@ -54,6 +54,7 @@ from migrator.rewrite.runtime import (
     runtime_copies,
 )
 from migrator.rewrite.rust_targets import target_variables
+from migrator.rewrite.sh_scripts import bash_in_sh_scripts
 from migrator.rewrite.source_accounts import (
     missing_user,
     rewrite_ids,
@@ -182,6 +183,11 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     return runtime_plan
 
 
+def final_package(plan: FilePlan) -> NodePackage | None:
+    """The package.json in the WORKDIR of the final stage, when the build context on disk has it."""
+    return _package(plan, plan.final)
+
+
 def _package(plan: FilePlan, stage_plan: StagePlan) -> NodePackage | None:
     from migrator.plan.node_package import package_in
 
@@ -217,7 +223,7 @@ def _facts_with_parents(stage: Stage, rules: RuleSet | None, global_args: dict[s
     root = chain[0]
     if rules is not None and root.ref is not None:
         upstream = rules.upstream_defaults(root.ref.short_name, root.ref.tag)
-        inherited = StageFacts(root, workdir=upstream.workdir,
+        inherited = StageFacts(root, workdir=upstream.workdir, shell=source_sh_shell(root),
                                server_dir=upstream.workdir if upstream.server_workdir else None)
         if image is not None:  # (Docker Hub's values the stage reads come first: the image's own win)
             environment = source_env_read(rules, root, image) | dict(rules.image_model(image).env)
@@ -465,6 +471,8 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     kind = "distroless: no shell, no package manager" if not facts.shell else "no package manager"
     if facts.is_dev:
         kind = "its -dev image: shell, bash and apk kept for the start command"
+        if final.runtime_code == "MIG238":
+            kind = "its -dev image: apk installs the programs the app's libraries run"
     header = f"{newline}# Runtime stage on {image_name(runtime_image)} ({kind})"
     platform = stage.built_platform()  # an amd64-only venv or binary copied into the host's platform
     flag = f"--platform={platform} " if platform else ""
@@ -704,7 +712,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     if not own_passwd:  # (its ids are the copied file's)
         out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)],
                                      frozenset(rewritten))
-    out.findings += distro_script_findings(plan, stage_plan)
+    out.findings += distro_script_findings(plan, stage_plan) + bash_in_sh_scripts(plan, stage_plan)
     body = "".join(text)
     installs_bash = "bash" in stage_plan.base_packages or "bash" in installed
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
@@ -713,6 +721,11 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         first = next((i for i in items if isinstance(i, Instruction)), None)
         back = "" if first is not None and first.keyword == "USER" else f"USER {start}{newline}"  # (it switches)
         body = (accounts if start is None else f"USER root{newline}{accounts}{back}") + body
+    if (kept := _bash_sh_kept(plan, stage_plan, newline)) is not None:
+        body = kept[0] + body  # (first: every RUN of the stage, the accounts' too, ran under bash)
+        out.findings.append(kept[1])
+        # (installed first even when a RUN of the stage installs it: that RUN runs after the SHELL line)
+        bash = bash or (None if kept[2] else "the stage's RUN steps use bash syntax (MIG426)")
     if bash:
         body = _install_as_root(["bash"], _user_at_start(plan, stage_plan), newline) + body
         out.findings.append(finding("MIG551", stage_plan.stage.from_item.line, f"bash installed with apk: {bash}"))
@@ -720,6 +733,26 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
         body = f"USER root{newline}" + body + _back_to_the_image_user(plan, stage_plan, items, body, newline)
     return body
+
+
+def _bash_sh_kept(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tuple[str, Finding, bool] | None:
+    """`SHELL ["/bin/bash", "-c"]` for a stage whose RUN steps ran under the source image's bash /bin/sh and use
+    bash syntax (plan.bash_syntax): its line, its finding, and whether the image has bash (else it is installed).
+    None on an image with no shell or no way to get bash (no apk)."""
+    from migrator.plan.bash_syntax import needs_bash_shell
+    from migrator.plan.runtime_choice import BASE_IMAGES
+
+    if not stage_plan.migrated or (syntax := needs_bash_shell(stage_plan.stage)) is None:
+        return None
+    image = plan.inherited_image(stage_plan)
+    model = plan.rules.image_model(image)
+    has_bash = model.has_program("bash")
+    if not model.shell or not (has_bash or model.is_dev or image_name(image) in BASE_IMAGES):
+        return None
+    line = f'SHELL ["/bin/bash", "-c"]{newline}'
+    return line, finding("MIG426", stage_plan.stage.from_item.line, f"the RUN steps use {syntax}, which the "
+                         "source image's /bin/sh (bash) ran and busybox sh does not: the stage runs them with "
+                         "bash"), has_bash
 
 
 def _without_wrappers(plan: FilePlan, stage_plan: StagePlan, item: Instruction, newline: str

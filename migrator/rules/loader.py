@@ -42,6 +42,7 @@ class ImageRule:
     origin: str = ""  # "file:line" the rule came from, for messages
     shell: str | None = None  # the shell the SOURCE image ships (bash | sh | none); None: from the family
     version: str | None = None  # regular expression whose first group in the tag is `{version}`; None: its start
+    sh: str | None = None  # what /bin/sh is on the SOURCE image (bash | dash | ash); None: from the family (family_sh)
 
     def applies_to(self, repository: str, tag: str | None) -> bool:
         if not glob_match(repository, self.match):
@@ -114,6 +115,7 @@ class RuleSet:
     # path -> (source repository globs, families) of the images that have it; absent: every source image
     dockerhub_images: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     upstream: list[UpstreamDefaults] = field(default_factory=list)
+    family_sh: dict[str, str] = field(default_factory=dict)  # package family -> what /bin/sh is on its images
 
     def dockerhub_path_applies(self, pattern: str, repository: str | None, family: str | None) -> bool:
         """Whether the source-image path `pattern` (dockerhub_paths) is one of the stage's source image: its
@@ -432,8 +434,9 @@ def _annotate_lines(path: Path, data: dict[str, Any]) -> None:
 # --- validating and merging ------------------------------------------------------------------
 
 _IMAGE_KEYS = {"match", "tags", "ecosystem", "builder", "runtime", "family", "unsupported", "notes", "shell",
-               "version", "__line__"}
+               "version", "sh", "__line__"}
 SOURCE_SHELLS = ("bash", "sh", "none")
+SH_PROGRAMS = ("bash", "dash", "ash")  # what /bin/sh can be on a source image
 
 
 def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) -> None:
@@ -442,7 +445,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
     known = {
         "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
         "build_tools", "php_extensions", "php_builtin", "busybox_applets", "dev_programs", "languages",
-        "dockerhub_paths", "upstream", "program_packages", "npm_programs",
+        "dockerhub_paths", "upstream", "program_packages", "npm_programs", "family_sh",
     }
     for key in data:
         if key not in known:
@@ -508,6 +511,12 @@ def _merge_image_model(ruleset: RuleSet, data: dict[str, Any], origin: str, over
             ruleset.dockerhub_images.pop(path, None)
             if isinstance(value, dict) and (value.get("images") or value.get("families")):
                 ruleset.dockerhub_images[path] = _dockerhub_images(path, value, origin)
+    for family, sh in checks.mapping(data.get("family_sh"), f"{origin}: family_sh", "family: sh").items():
+        if family not in FAMILIES or sh not in SH_PROGRAMS:
+            raise MigratorError(f"{origin}: family_sh: '{family}: {sh}' (families: {', '.join(FAMILIES)}; "
+                                f"sh: {', '.join(SH_PROGRAMS)})")
+        if override or family not in ruleset.family_sh:
+            ruleset.family_sh[str(family)] = str(sh)
     for raw in checks.listed(data.get("upstream"), f"{origin}: upstream", "entries"):
         entry = _upstream(raw, origin)
         if override:
@@ -665,6 +674,8 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
         raise MigratorError(f"{where}: unknown family '{raw['family']}' (known: {', '.join(FAMILIES)})")
     if raw.get("shell") is not None and raw["shell"] not in SOURCE_SHELLS:
         raise MigratorError(f"{where}: unknown shell '{raw['shell']}' (known: {', '.join(SOURCE_SHELLS)})")
+    if raw.get("sh") is not None and raw["sh"] not in SH_PROGRAMS:
+        raise MigratorError(f"{where}: unknown sh '{raw['sh']}' (known: {', '.join(SH_PROGRAMS)})")
     tags = checks.patterns(raw.get("tags"), f"{where}: 'tags'")
     for key in ("builder", "runtime"):
         if raw.get(key) is not None:
@@ -687,6 +698,7 @@ def _image_rule(raw: Any, origin: str) -> ImageRule:
         origin=where,
         shell=raw.get("shell"),
         version=raw.get("version"),
+        sh=raw.get("sh"),
     )
 
 

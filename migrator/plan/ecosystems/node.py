@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from migrator.parse.options import operands, scan
 from migrator.parse.words import shell_word
-from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
+from migrator.plan.ecosystems.base import BuilderInsert, Copy, EcosystemContext, RuntimePlan
 from migrator.plan.ecosystems.beside import install_directory, made_beside_the_app
 from migrator.plan.facts import Command
 from migrator.plan.node_package import NodePackage
@@ -55,11 +55,16 @@ class Node:
             break
         yarn = [c for c in context.commands("yarn") if _subcommand(c.words) in ("", "install")]
         if yarn and not needs_dev and not any("--production" in c.words for c in yarn):
-            plan.note("MIG517", yarn[-1].line, "yarn installs dev dependencies too: add "
-                      "`yarn install --production` after the build so the runtime only gets what it needs")
+            plan.note("MIG517", yarn[-1].line, "yarn installs dev dependencies too: " + (
+                "add `yarn workspaces focus --all --production` (Yarn 2+ has no `install --production`; the "
+                "command is built into Yarn 4, a plugin in Yarn 2 and 3) after the build so the runtime only gets "
+                "what it needs" if package is not None and _yarn_berry(package) else
+                "add `yarn install --production` after the build so the runtime only gets what it needs"))
         static_dir = self._static_site(context)
         if static_dir is not None:
             return self._served_by_nginx(context, static_dir, plan)
+        if package is not None:
+            _cache_in_the_project(context, package, plan)
         plan.copies += _modules_beside_the_app(context)
         return plan
 
@@ -112,6 +117,33 @@ class Node:
         plan.note("MIG532", line, f"the app is static files ({static_dir}): nginx serves them on port 8080, "
                   "no Node.js at run time")
         return plan
+
+
+def _yarn_berry(package: NodePackage) -> bool:
+    """Yarn 2 or later: Plug'n'Play, or package.json's packageManager names such a release."""
+    manager = package.package_manager
+    return package.pnp or (manager.startswith("yarn@") and not manager.startswith("yarn@1.")
+                           and manager[5:6].isdigit())
+
+
+_GLOBAL_CACHE_OFF = "YARN_ENABLE_GLOBAL_CACHE=false"
+
+
+def _cache_in_the_project(context: EcosystemContext, package: NodePackage, plan: RuntimePlan) -> None:
+    """Yarn Plug'n'Play loads every package from its zip archive in the cache, where .pnp.cjs points: with Yarn 4's
+    global cache that is the home of the builder's user (/root/.yarn/berry/cache), which the runtime, given the
+    app's directory, does not get. The install keeps its cache in the project (.yarn/cache) instead."""
+    if not package.global_cache or "YARN_ENABLE_GLOBAL_CACHE" in context.facts.env:
+        return
+    installs = [c for c in context.commands("yarn") if _subcommand(c.words) in ("", "install")]
+    if not installs:
+        return
+    line = installs[0].line
+    plan.builder_inserts.append(BuilderInsert(line, f"ENV {_GLOBAL_CACHE_OFF}"))
+    plan.note("MIG239", line, f"ENV {_GLOBAL_CACHE_OFF} before the install: the project uses Yarn Plug'n'Play "
+              f"(packageManager {package.package_manager or 'not named'}), whose install keeps the packages in "
+              "Yarn's global cache in the builder user's home (Yarn 4's default), where .pnp.cjs loads them "
+              f"from; the runtime gets {package.directory} only, so the cache goes into the project's .yarn/cache")
 
 
 def _on_the_runtime(context: EcosystemContext) -> Callable[[str], bool]:
