@@ -86,7 +86,7 @@ class Written:
 
 
 def write_file(plan: FilePlan, newline: str) -> Written:
-    out = Written("".join(item.raw for item in plan.staged.preamble))
+    out = Written("")
     for item in plan.staged.preamble:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
@@ -99,6 +99,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
             plan.stages[parent.index].rust_targets = {**stage_plan.rust_targets,
                                                       **plan.stages[parent.index].rust_targets}
     out.findings += glibc_runtime_identifiers(plan) + target_variables(plan)
+    out.text = "".join(item.raw for item in plan.staged.preamble)  # (after the above: a global ARG may change)
     out.findings += port_site_packages(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
