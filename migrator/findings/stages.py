@@ -198,7 +198,10 @@ CODES: tuple[Code, ...] = (
          "says which path the runtime receives and how to make it more precise. `go install` writes to $GOBIN, else "
          "$GOPATH/bin: the command's own `GOBIN=`/`GOPATH=` or the stage's ENV, else go's default, which was "
          "/go/bin on Docker Hub's golang and is /root/go/bin in the builder; the runtime gets that one in "
-         "/usr/local/bin, and a start command that named /go/bin/NAME now names /usr/local/bin/NAME."),
+         "/usr/local/bin, and a start command that named /go/bin/NAME now names /usr/local/bin/NAME. A program "
+         "copied into a directory only the source image had on its PATH (golang's /go/bin, rust's "
+         "/usr/local/cargo/bin: `go build -o /go/bin/app` + `CMD [\"app\"]`) goes to /usr/local/bin the same way; "
+         "where another copy fills /usr/local/bin whole, it stays and the runtime's PATH gets its directory."),
     Code("MIG572", Severity.WARNING, "start program placed on a condition",
          "The builder command that puts the start command's program in place (MIG518) runs only on a "
          "condition: inside an `if` or a `case`, after `[ -f x ] &&`, or with its failure ignored (`|| true`). "

@@ -46,12 +46,20 @@ def copy_started_program(context: EcosystemContext, plan: RuntimePlan) -> None:
         return
     placements = placed_files(facts.commands, facts.env, facts.directories, unknown_sources=True)
     _follow_moves(plan, placements)
+    base = _source_image_path(context)
     for program in _started_programs(context):
         _copy_written(program, context, plan)  # (a file the Dockerfile writes is what the name starts, whatever
         # the image has of that name further down PATH)
         if "/" not in program and _runtime_has(context, plan, program):
             continue  # (`ln -s /usr/bin/python3 /usr/local/bin/python`: the runtime's own python starts)
-        _copy_placed(program, placements, context, plan)
+        _copy_placed(program, placements, context, plan, base)
+
+
+def _source_image_path(context: EcosystemContext) -> str:
+    """The PATH the original's image gave the start command (golang's /go/bin first, then the usual ones)."""
+    from migrator.plan.source_path_programs import source_path_directories
+
+    return ":".join([*source_path_directories(context.rules, context.facts.stage), DEFAULT_PATH])
 
 
 def _copy_written(program: str, context: EcosystemContext, plan: RuntimePlan) -> None:
@@ -65,8 +73,9 @@ def _copy_written(program: str, context: EcosystemContext, plan: RuntimePlan) ->
         plan.copies.append(Copy(path, path))
 
 
-def _copy_placed(program: str, placements: list[Placement], context: EcosystemContext, plan: RuntimePlan) -> None:
-    for candidate in _candidates(program, context.facts.workdir, context.facts.env):
+def _copy_placed(program: str, placements: list[Placement], context: EcosystemContext, plan: RuntimePlan,
+                 base: str = DEFAULT_PATH) -> None:
+    for candidate in _candidates(program, context.facts.workdir, context.facts.env, base):
         placement = next((p for p in reversed(placements) if p.places(candidate)), None)
         if placement is None:
             continue
@@ -151,14 +160,15 @@ def _started_programs(context: EcosystemContext) -> list[str]:
     return [p for p in dict.fromkeys(programs) if p and "$" not in p and not p.startswith("-")]
 
 
-def _candidates(program: str, workdir: str, env: dict[str, str | None]) -> list[str]:
-    """Where the engine looks for `program`: its path under WORKDIR, or each PATH directory in order."""
+def _candidates(program: str, workdir: str, env: dict[str, str | None], base: str = DEFAULT_PATH) -> list[str]:
+    """Where the engine looks for `program`: its path under WORKDIR, or each PATH directory in order (`base`: the
+    image's PATH)."""
     if "/" in program:
         return [joined(program, workdir)]
     # (`ENV PATH=/app/venv/bin:$PATH`, read where the image's PATH is not known, is `/app/venv/bin:`: the
     # image's own directories follow)
-    value = re.sub(r"\$\{?PATH\}?", DEFAULT_PATH, env.get("PATH") or DEFAULT_PATH)
-    parts = [d for part in value.split(":") for d in (DEFAULT_PATH.split(":") if not part else [part])]
+    value = re.sub(r"\$\{?PATH\}?", lambda _: base, env.get("PATH") or base)
+    parts = [d for part in value.split(":") for d in (base.split(":") if not part else [part])]
     directories = list(dict.fromkeys(parts))
     return [posixpath.join(d, program) for d in directories if d.startswith("/")]
 

@@ -143,6 +143,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     data = [Copy(d.source, d.destination, chown=d.owned and not context.keep_root) for d in _run_data(context)
             if d.source is not None and d.destination is not None and not removed(d.source)]
     wanted += data
+    wanted = [c for c in wanted if not _copied_elsewhere(c, plan)]
     inputs = build_inputs(facts)
     # a file copied into /tmp that no command of the stage reads is the app's (`COPY defaults.json /tmp/config/`)
     app_files = {d for d in facts.copy_destinations if d.startswith(_TEMPORARY) and not consumed(d, facts, inputs)}
@@ -168,6 +169,14 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     ordered = sorted(kept, key=lambda c: first.get((c.source, c.destination), 0))
     moves = {old: new for old, new, _ in relocations(context)}
     return [_moved(c, moves[c.destination]) if c.destination in moves else c for c in ordered]
+
+
+def _copied_elsewhere(copy: Copy, plan: RuntimePlan) -> bool:
+    """A file kept at its path (`cp app /usr/local/cargo/bin/` written by a RUN) that the plan copies to where the
+    runtime has its directory's programs (plan.moved: /usr/local/bin): copied once, there."""
+    if copy.source != copy.destination or posixpath.dirname(copy.source) not in plan.moved:
+        return False
+    return any(c.source == copy.source and c.destination != c.source for c in plan.copies)
 
 
 def _moved(copy: Copy, destination: str) -> Copy:

@@ -15,6 +15,7 @@ from migrator.plan.facts import StageFacts, read_facts, source_sh_shell
 from migrator.plan.images import image_name, source_shell
 from migrator.plan.placed_programs import copy_started_program
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
+from migrator.plan.source_path_programs import relocate_source_path_programs
 from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
@@ -182,6 +183,7 @@ def _ecosystem_plan(plan: FilePlan) -> RuntimePlan:
     )
     runtime_plan = ecosystem_for(final.ecosystem).plan_runtime(context)
     copy_started_program(context, runtime_plan)
+    relocate_source_path_programs(context, runtime_plan)
     return runtime_plan
 
 

@@ -42,6 +42,16 @@ def start_script_text(view: StageView, context: Context, argv: tuple[str, ...]) 
     return None if text is None else (words[0], text)
 
 
+# `exec "$@"` (or `exec "${@}"`, `exec $@`) on a line of its own: the script ends by running its arguments
+_EXECS_ARGUMENTS = lazy_re(r'(?m)^[ \t]*exec[ \t]+(?:"\$\{?@\}?"|\$\{?@\}?)[ \t]*(?:#.*)?$')
+
+
+def execs_its_arguments(text: str) -> bool:
+    """Does the start script end by exec'ing its arguments (docker-library's docker-entrypoint.sh idiom), so
+    that the CMD it is given is the program that runs?"""
+    return _EXECS_ARGUMENTS.search(text) is not None
+
+
 def script_arguments(argv: tuple[str, ...]) -> tuple[str, ...]:
     """The arguments the start command gives its script: `/ep.sh node server.js`, `sh -e ep.sh node`."""
     if not argv or not is_shell(argv[0]):

@@ -67,6 +67,7 @@ from migrator.validate.start_script import (
     GUARDED,
     LOOKED_UP,
     WAITS,
+    execs_its_arguments,
     script_arguments,
     shebang_errexit,
     start_script_text,
@@ -414,6 +415,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", misuse, program=program, need=need)
     if not single and (lost := _script_missing(rest, view, context)):
         return RuntimeReport(image, argv, "broken", lost, program=program, need="script")
+    if not single and needs_shell and (passed := _passed_program_missing(rest, view, context)) is not None:
+        return RuntimeReport(image, argv, "broken", passed[1], program=passed[0], need="missing")
     # (a file written with unknown text counts as a script by its name only: `curl URL > /usr/local/bin/app`)
     bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind, named and origin == "unread")
     if bash is None and inner and is_shell_c(rest):
@@ -450,6 +453,31 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
 
 
 _NODE_EXTENSIONS = ("", ".js", ".mjs", ".cjs", "/index.js")  # (`node dist/main` runs dist/main.js)
+
+
+def _passed_program_missing(rest: tuple[str, ...], view: StageView, context: Context) -> tuple[str, str] | None:
+    """(program, why) when the start script execs its arguments (`exec "$@"`) and the first of them, a program
+    named without a path (`CMD ["pm2-runtime", ...]` under docker-entrypoint.sh), is nowhere in the runtime: the
+    script starts, then the program it runs is not found. A file name (`server.js`, which node's script hands to
+    node, or one in WORKDIR) or an option is left to the script, and so is a name the script itself reads."""
+    script = start_script_text(view, context, rest)
+    arguments = script_arguments(rest)
+    if script is None or not arguments or not execs_its_arguments(script[1]):
+        return None
+    program = arguments[0]
+    if not program or program.startswith("-") or "/" in program or "." in program or "$" in program:
+        return None
+    if re.search(rf"(?<![\w$-]){re.escape(program)}(?![\w-])", script[1]):
+        return None  # (`case "$1" in web) exec gunicorn ...`: the script handles the name itself)
+    context.maybe.clear()
+    context.unread.clear()
+    if locate(view, context, program) is not None or context.maybe or context.unread:
+        return None
+    beside = locate(view, context, f"./{program}")
+    if beside is not None and located_origin(view, context, beside)[1] is not None:
+        return None  # (a file of that name in WORKDIR: node's script hands it to node)
+    return program, (f"`{script[0]}` ends with `exec \"$@\"`, so it runs the command it is given, `{program}`: "
+                     + missing_reason(program, view, context.rules))
 
 
 def _script_missing(argv: tuple[str, ...], view: StageView, context: Context) -> str | None:
