@@ -195,17 +195,31 @@ def _files_named(plan: FilePlan, item: Instruction, moved: dict[str, Any]) -> st
 
 def _unported_directories(stage: Stage, row: dict[str, Any]) -> list[Finding]:
     """The stage writes its own main configuration, which may read the distribution's directories: they are
-    kept, but Wolfi's package does not create them."""
+    kept, but Wolfi's package does not create them. A COPY/ADD makes its destination's directories itself; a RUN
+    that writes or links into one that no earlier line (nor the RUN itself, with `mkdir`) made fails."""
     findings = []
+    made: set[str] = set()
     for item in stage.instructions:
-        for moved in row.get("directories") or []:
-            if item.keyword in ("COPY", "ADD", "RUN") and re.search(_path_pattern(moved["from"]), item.raw):
-                message = (f"{moved['from']} left as written: {row['why']}; the stage writes its own {row['main']}, "
-                           f"which decides what is read: create the directory (`mkdir -p {moved['from']}`) before "
-                           f"this line, or put the files in {moved['to']}")
-                findings.append(finding(_NOT_PORTED, item.line, message))
-                break
+        named = [d["from"] for d in row.get("directories") or []
+                 if re.search(_path_pattern(d["from"]), item.raw)]
+        target = _destination(item)
+        if target is not None:
+            made.update(d for d in named if _under(target, d))
+            continue
+        if item.keyword != "RUN":
+            continue
+        made.update(d for d in named if re.search(r"\bmkdir\b[^;&|]*" + _path_pattern(d), item.raw))
+        missing = [d for d in named if d not in made]
+        if missing:
+            findings.append(finding(_NOT_PORTED, item.line, _missing_message(row, missing)))
     return findings
+
+
+def _missing_message(row: dict[str, Any], missing: list[str]) -> str:
+    to = dict.fromkeys(d["to"] for d in row.get("directories") or [] if d["from"] in missing)
+    return (f"{', '.join(missing)} left as written: {row['why']}; the stage writes its own {row['main']}, which "
+            f"decides what is read, and nothing creates {' or '.join(missing)} before this line: create it "
+            f"(`mkdir -p {' '.join(missing)}`) first, or put the files in {', '.join(to)}")
 
 
 def _descendants(plan: FilePlan, stage: Stage) -> list[Stage]:

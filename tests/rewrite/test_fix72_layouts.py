@@ -1,0 +1,48 @@
+"""Configuration layouts on Wolfi, round 3 (review 18 S18-2, adversary round 12 G3 and G9).
+
+- A COPY/ADD into Debian's nginx site directories makes the directory itself: no E MIG226 for it, even when the
+  stage writes its own nginx.conf; a RUN that links into a directory nothing made keeps the error, naming it.
+- `supervisord -c /etc/supervisor/supervisord.conf` becomes Wolfi's /etc/supervisord.conf, which includes
+  nothing: the include of conf.d is appended as for the form without -c.
+"""
+
+from __future__ import annotations
+
+from migration_tools import codes, migrate
+
+from migrator.model import Severity
+
+OWN_NGINX = ("FROM debian:bookworm-slim\n"
+             "RUN apt-get update && apt-get install -y nginx && rm -rf /var/lib/apt/lists/*\n"
+             "COPY nginx.conf /etc/nginx/nginx.conf\n")
+
+
+def test_a_copy_into_sites_enabled_is_no_error_when_the_stage_writes_its_own_nginx_conf() -> None:
+    text = OWN_NGINX + ("COPY app.conf /etc/nginx/sites-enabled/app.conf\n"
+                        "ADD api.conf /etc/nginx/sites-available/\n"
+                        'CMD ["nginx", "-g", "daemon off;"]\n')
+    result = migrate(text)
+    assert "COPY app.conf /etc/nginx/sites-enabled/app.conf\n" in result.dockerfile
+    assert "COPY api.conf /etc/nginx/sites-available/\n" in result.dockerfile  # (ADD of a local file: COPY)
+    assert "MIG226" not in codes(result)
+
+
+def test_a_link_into_a_directory_nothing_made_names_that_directory() -> None:
+    text = OWN_NGINX + ("COPY app /etc/nginx/sites-available/app\n"
+                        "RUN ln -s /etc/nginx/sites-available/app /etc/nginx/sites-enabled/app\n"
+                        'CMD ["nginx", "-g", "daemon off;"]\n')
+    result = migrate(text)
+    assert "RUN ln -s /etc/nginx/sites-available/app /etc/nginx/sites-enabled/app\n" in result.dockerfile
+    found = [f for f in result.findings if f.code == "MIG226"]
+    assert [(f.line, f.severity) for f in found] == [(5, Severity.ERROR)]
+    assert found[0].message.startswith("/etc/nginx/sites-enabled left as written")
+    assert "mkdir -p /etc/nginx/sites-enabled`" in found[0].message
+    assert "sites-available" not in found[0].message.split(";")[-1]
+
+
+def test_a_link_after_its_mkdir_is_no_error() -> None:
+    text = OWN_NGINX + ("COPY app /etc/nginx/sites-available/app\n"
+                        "RUN mkdir -p /etc/nginx/sites-enabled \\\n"
+                        " && ln -s /etc/nginx/sites-available/app /etc/nginx/sites-enabled/app\n"
+                        'CMD ["nginx", "-g", "daemon off;"]\n')
+    assert "MIG226" not in codes(migrate(text))
