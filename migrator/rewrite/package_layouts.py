@@ -235,12 +235,12 @@ def _configured(stage: Stage, built_from: list[Stage], row: dict[str, Any], inst
     config = row.get("config")
     if not config or install not in stage.instructions or install.json_args() is not None or install.heredocs:
         return []
-    own = tuple(config["own"])
+    wolfis = {w["path"] for w in config["writes"]} | {f["to"] for f in row.get("files") or []}
     later = [i for s in built_from for i in s.instructions]
     for item in later:
         words = item.words() if item.keyword in ("CMD", "ENTRYPOINT") else []
-        if any(posixpath.basename(w) == row["program"] for w in words) and any(
-                w in own or w.startswith(tuple(f"{o}=" for o in own)) for w in words):
+        if any(posixpath.basename(w) == row["program"] for w in words) and _own_configuration(
+                words, tuple(config["own"]), wolfis):
             return []
     others = [i.raw for i in later if i.keyword in ("COPY", "ADD", "RUN") and i is not install]
     commands, shown = [], []
@@ -258,6 +258,20 @@ def _configured(stage: Stage, built_from: list[Stage], row: dict[str, Any], inst
     body = install.raw.rstrip()
     _replace(stage, install, body + "".join(f" && {c}" for c in commands) + install.raw[len(body):])
     return [finding(_PORTED, install.line, f"{', '.join(shown)} added: {config['why']}")]
+
+
+def _own_configuration(words: list[str], own: tuple[str, ...], wolfis: set[str]) -> bool:
+    """The start command names a configuration of its own (`-c FILE`); not when FILE is the one Wolfi's package
+    reads anyway (`-c /etc/supervisord.conf`, Debian's path already rewritten to it), which the writes complete."""
+    for index, word in enumerate(words):
+        option, equals, value = word.partition("=")
+        if option not in own:
+            continue
+        if not equals:
+            value = words[index + 1] if index + 1 < len(words) else ""
+        if posixpath.normpath(value) not in wolfis if value else True:
+            return True
+    return False
 
 
 def _foreground(plan: FilePlan, stage: Stage, row: dict[str, Any]) -> list[Finding]:

@@ -46,3 +46,47 @@ def test_a_link_after_its_mkdir_is_no_error() -> None:
                         " && ln -s /etc/nginx/sites-available/app /etc/nginx/sites-enabled/app\n"
                         'CMD ["nginx", "-g", "daemon off;"]\n')
     assert "MIG226" not in codes(migrate(text))
+
+
+DEBIAN_INCLUDE = "printf '[include]\\nfiles = /etc/supervisor/conf.d/*.conf\\n' >> /etc/supervisord.conf"
+ALPINE_INCLUDE = "printf '[include]\\nfiles = /etc/supervisor.d/*.ini\\n' >> /etc/supervisord.conf"
+
+
+def test_supervisord_started_with_debians_config_named_gets_the_include() -> None:
+    for start in ('CMD ["/usr/bin/supervisord", "-c", "/etc/supervisor/supervisord.conf"]\n',
+                  "CMD supervisord --configuration=/etc/supervisor/supervisord.conf -n\n",
+                  'CMD ["supervisord"]\n'):
+        text = ("FROM python:3.11-slim\n"
+                "RUN apt-get update && apt-get install -y supervisor && rm -rf /var/lib/apt/lists/*\n"
+                "COPY supervisord.conf /etc/supervisor/conf.d/supervisord.conf\n" + start)
+        result = migrate(text)
+        assert f"RUN apk add --no-cache supervisor && {DEBIAN_INCLUDE}\n" in result.dockerfile, start
+        assert "/etc/supervisor/supervisord.conf" not in result.dockerfile
+
+
+def test_supervisord_with_a_config_of_its_own_gets_no_include() -> None:
+    text = ("FROM python:3.11-slim\n"
+            "RUN apt-get update && apt-get install -y supervisor\n"
+            "COPY supervisord.conf /etc/supervisor/conf.d/app.conf\n"
+            'CMD ["supervisord", "-n", "-c", "/app/supervisord.conf"]\n')
+    assert "printf '[include]" not in migrate(text).dockerfile
+
+
+def test_alpines_supervisor_d_is_included_on_wolfi() -> None:
+    for start in ('CMD ["supervisord", "-n", "-c", "/etc/supervisord.conf"]\n', 'CMD ["supervisord", "-n"]\n'):
+        text = ("FROM python:3.11-alpine\n"
+                "RUN apk add --no-cache supervisor\n"
+                "COPY worker.ini /etc/supervisor.d/worker.ini\n" + start)
+        result = migrate(text)
+        assert f"RUN apk add --no-cache supervisor && {ALPINE_INCLUDE}\n" in result.dockerfile, start
+        assert "COPY worker.ini /etc/supervisor.d/worker.ini\n" in result.dockerfile
+        assert "MIG225" in codes(result)
+
+
+def test_alpine_supervisor_with_its_own_supervisord_conf_is_left_alone() -> None:
+    text = ("FROM python:3.11-alpine\n"
+            "RUN apk add --no-cache supervisor\n"
+            "COPY supervisord.conf /etc/supervisord.conf\n"
+            "COPY worker.ini /etc/supervisor.d/worker.ini\n"
+            'CMD ["supervisord", "-n", "-c", "/etc/supervisord.conf"]\n')
+    assert "printf '[include]" not in migrate(text).dockerfile
