@@ -19,6 +19,7 @@ from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.planner import FilePlan, StagePlan
 from migrator.plan.stages import Stage
+from migrator.rewrite.nginx_sites import site_findings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def port_layouts(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
             findings += _moved_directories(plan, stage, row)
             findings += _configured(stage, _descendants(plan, stage), row, install)
         findings += _foreground(plan, stage, row)
+        findings += site_findings(plan, stage, row)
     return findings
 
 
@@ -76,6 +78,11 @@ def _destination(item: Instruction) -> str | None:
         return None
     words = _words(item)
     return words[-1] if len(words) >= 2 else None
+
+
+def copy_words(item: Instruction) -> list[str]:
+    """The sources and destination of a COPY/ADD of the build context (not --from, not a heredoc)."""
+    return _words(item) if _destination(item) is not None else []
 
 
 def _words(item: Instruction) -> list[str]:

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
-from migration_tools import codes, migrate
+from pathlib import Path
+
+from migration_tools import codes, errors, migrate
 
 from migrator.model import Severity
 
@@ -90,3 +92,47 @@ def test_alpine_supervisor_with_its_own_supervisord_conf_is_left_alone() -> None
             "COPY worker.ini /etc/supervisor.d/worker.ini\n"
             'CMD ["supervisord", "-n", "-c", "/etc/supervisord.conf"]\n')
     assert "printf '[include]" not in migrate(text).dockerfile
+
+
+PHP_SITE = ("server {\n    listen 80 default_server;\n    root /var/www/html/public;\n    index index.php;\n"
+            "    include mime.types;\n    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n"
+            "        fastcgi_pass unix:/run/php/php8.1-fpm.sock;\n    }\n}\n")
+LEMP = ("FROM ubuntu:22.04\n"
+        "RUN apt-get update && apt-get install -y nginx php8.1-fpm && rm -rf /var/lib/apt/lists/*\n"
+        "RUN mkdir -p /run/php\n"
+        "COPY docker/site.conf /etc/nginx/sites-available/default\n"
+        "COPY . /var/www/html\n"
+        'CMD ["/start.sh"]\n')
+
+
+def test_a_debian_php_site_names_the_snippet_and_the_socket_wolfi_lacks(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "site.conf").write_text(PHP_SITE)
+    result = migrate(LEMP, context=tmp_path)
+    assert "COPY docker/site.conf /etc/nginx/conf.d/default.conf\n" in result.dockerfile
+    found = errors(result, "MIG226")
+    assert len(found) == 2, found
+    assert found[0].startswith("docker/site.conf includes snippets/fastcgi-php.conf "
+                               "(/etc/nginx/snippets/fastcgi-php.conf): no Wolfi package ships it")
+    assert "fastcgi_pass unix:/run/php/php8.1-fpm.sock" in found[1] and "127.0.0.1:9000" in found[1]
+    assert [f.line for f in result.findings if f.code == "MIG226"] == [4, 4]
+
+
+def test_a_site_whose_includes_and_socket_are_provided_is_no_error(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "site.conf").write_text(PHP_SITE)
+    (tmp_path / "docker" / "www.conf").write_text("[www]\nlisten = /run/php/php8.1-fpm.sock\n")
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "fastcgi-php.conf").write_text("include fastcgi.conf;\n")
+    text = LEMP.replace("COPY . /var/www/html\n", "COPY . /var/www/html\nCOPY snippets/ /etc/nginx/snippets/\n"
+                        "COPY docker/www.conf /etc/php/8.1/fpm/pool.d/www.conf\n")
+    assert "MIG226" not in codes(migrate(text, context=tmp_path))
+
+
+def test_a_site_with_nginx_orgs_files_and_a_tcp_upstream_is_no_error(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "site.conf").write_text(
+        PHP_SITE.replace("snippets/fastcgi-php.conf", "fastcgi_params").replace("unix:/run/php/php8.1-fpm.sock",
+                                                                                 "127.0.0.1:9000")
+        + "include /etc/letsencrypt/options-ssl-nginx.conf;\ninclude /etc/nginx/conf.d/*.conf;\n")
+    assert "MIG226" not in codes(migrate(LEMP, context=tmp_path))
