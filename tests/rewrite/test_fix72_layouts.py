@@ -136,3 +136,13 @@ def test_a_site_with_nginx_orgs_files_and_a_tcp_upstream_is_no_error(tmp_path: P
                                                                                  "127.0.0.1:9000")
         + "include /etc/letsencrypt/options-ssl-nginx.conf;\ninclude /etc/nginx/conf.d/*.conf;\n")
     assert "MIG226" not in codes(migrate(LEMP, context=tmp_path))
+
+
+def test_a_start_script_that_runs_debians_service_helper_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "site.conf").write_text("server { listen 80; }\n")
+    (tmp_path / "start.sh").write_text('#!/bin/bash\nservice php8.1-fpm start\nnginx -g "daemon off;"\n')
+    result = migrate(LEMP.replace('CMD ["/start.sh"]\n', "COPY start.sh /start.sh\nCMD [\"/start.sh\"]\n"),
+                     context=tmp_path)
+    found = [f.message for f in result.findings if f.code == "MIG564"]
+    assert any("runs `service`, which no Wolfi package provides" in m for m in found), found
