@@ -39,11 +39,15 @@ def site_findings(plan: FilePlan, stage: Stage, row: dict[str, Any]) -> list[Fin
     prefix = includes["prefix"] if includes else posixpath.dirname(row["main"])
     lines = [i for s in stage.chain() for i in s.instructions]
     findings: list[Finding] = []
-    pools = "\n".join(text for _, _, text in _copied_files(plan, lines, "/")) if sockets else ""
     for item, name, text in _copied_files(plan, lines, prefix):
         if includes:
             findings += _missing_includes(item, name, text, includes, lines)
-        findings += _foreign_sockets(item, name, text, sockets, lines, pools)
+        if sockets and _FASTCGI_PASS.search(text):
+            # (every context file the stage copies: one may be a php-fpm pool that listens on the socket)
+            key = f"copied files {stage.index}"
+            if key not in plan.memo:
+                plan.memo[key] = "\n".join(copied for _, _, copied in _copied_files(plan, lines, "/"))
+            findings += _foreign_sockets(item, name, text, sockets, lines, plan.memo[key])
     return findings
 
 
