@@ -326,7 +326,8 @@ def _copied_setting(plan: FilePlan, stage: Stage, setting: str) -> bool:
             if _destination(item) is None:
                 continue
             for source in _words(item)[:-1]:
-                names = plan.files.files_under(source) if plan.files.is_directory(source) else [source]
+                names = [posixpath.join(source, n) for n in plan.files.files_under(source) or []] \
+                    if plan.files.is_directory(source) else [source]
                 for name in names or []:
                     text = plan.files.text(name)
                     if text is not None and pattern.search(text):

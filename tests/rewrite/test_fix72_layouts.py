@@ -146,3 +146,15 @@ def test_a_start_script_that_runs_debians_service_helper_is_reported(tmp_path: P
                      context=tmp_path)
     found = [f.message for f in result.findings if f.code == "MIG564"]
     assert any("runs `service`, which no Wolfi package provides" in m for m in found), found
+
+
+def test_nodaemon_in_a_copied_directory_of_programs_keeps_the_start_command(tmp_path: Path) -> None:
+    (tmp_path / "supervisor").mkdir()
+    (tmp_path / "supervisor" / "app.conf").write_text("[supervisord]\nnodaemon=true\n[program:web]\ncommand=gunicorn\n")
+    text = ("FROM python:3.11-slim\n"
+            "RUN apt-get update && apt-get install -y supervisor\n"
+            "COPY supervisor/ /etc/supervisor/conf.d/\n"
+            'CMD ["supervisord"]\n')
+    result = migrate(text, context=tmp_path)
+    assert 'CMD ["supervisord"]\n' in result.dockerfile
+    assert f"RUN apk add --no-cache supervisor && {DEBIAN_INCLUDE}\n" in result.dockerfile
