@@ -191,7 +191,7 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
         kept = _attempt(parse(text), options, rules, RuntimeOverride(
             base_image(options), single_stage=True, reason="a base image (no command of its own) that installs "
             "packages: it stays one stage, the way other images build on it",
-            pins=library_pins(_installed(first), rules)), files)
+            pins=library_pins(_installed(first), rules), installed=_installed(first)), files)
         if kept.starts:
             return _with_bash(text, kept, options, rules, files) or kept
     if (service := _service_kept(text, first, options, rules, files)) is not None:
@@ -215,12 +215,12 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
             _installed(attempt), source_tag, chain_image, _pinning_repository(attempt.plan),
             _global_npm_packages(attempt))]
         options_tried = [_launcher_reason(o, attempt) for o in options_tried]
-        fresh = [o for o in options_tried if o not in tried]
+        fresh = [o for o in options_tried if _tried_as(o) not in tried]
         if not fresh:
             break
         progressed = False
         for override in fresh:
-            tried.append(override)
+            tried.append(_tried_as(override))
             candidate = _attempt(parse(text), options, rules, override, files)
             candidate = _with_bash(text, candidate, options, rules, files) or candidate
             if candidate.rank == 2 or _fails_only_as_before(candidate, first):
@@ -232,6 +232,11 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
         if not progressed:
             break
     return best
+
+
+def _tried_as(override: RuntimeOverride) -> RuntimeOverride:
+    """An override as tried: the same whatever the attempt it was found from installs."""
+    return replace(override, installed=())
 
 
 def _library_programs_kept(text: str, first: Attempt, options: Options, rules: RuleSet, files: BuildContext

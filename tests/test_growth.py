@@ -13,6 +13,7 @@ from migrator.api import migrate_text
 MIB = 1 << 20
 BUILDER = "FROM cgr.dev/chainguard/python:latest-dev AS builder\n"
 RUNTIME = "FROM cgr.dev/chainguard/python:latest\n"
+ZONES = "COPY --from=cgr.dev/chainguard/static:latest /usr/share/zoneinfo /usr/share/zoneinfo\n"  # (MIG317)
 
 
 def instructions(count: int) -> list[str]:
@@ -56,7 +57,7 @@ def test_thousands_of_copies_to_separate_places_and_of_stages() -> None:
     result = migrate_text("FROM python:3.12-slim\n" + copies + 'CMD ["python", "/app.py"]\n')
     assert result.dockerfile == (
         BUILDER + copies + 'CMD ["python", "/app.py"]\n'
-        + "\n# Runtime stage on python (distroless: no shell, no package manager)\n" + RUNTIME
+        + "\n# Runtime stage on python (distroless: no shell, no package manager)\n" + RUNTIME + ZONES
         + "".join(f"COPY --from=builder /etc/app{i}/conf /etc/app{i}/conf\n" for i in range(4_000))
         # (nothing puts /app.py into the builder: a COPY --from of it would fail the build)
         + 'ENTRYPOINT []\nCMD ["python", "/app.py"]\n'
@@ -87,7 +88,7 @@ def test_a_long_chain_of_stages(count: int) -> None:
     assert result.dockerfile == (
         "FROM cgr.dev/chainguard/python:latest-dev AS s0\n" + body.replace("RUN echo 1\n", "USER root\nRUN echo 1\n", 1)
         + 'CMD ["python", "/a.py"]\n\n# Runtime stage on python (distroless: no shell, no package manager)\n'
-        + f"FROM cgr.dev/chainguard/python:latest AS s{last}\n"  # (no stage makes /a.py: nothing to copy)
+        + f"FROM cgr.dev/chainguard/python:latest AS s{last}\n" + ZONES  # (no stage makes /a.py: nothing to copy)
         + 'ENTRYPOINT []\nCMD ["python", "/a.py"]\n'
     )
 

@@ -276,15 +276,23 @@ CODES: tuple[Code, ...] = (
         "`dotnet publish -r linux-musl-x64` (the habit of the -alpine .NET images; also `--runtime`, "
         "`-p:RuntimeIdentifier=`, or a variable such as `RID=linux-musl-arm64` that the build reads) makes an app "
         "with a musl apphost, and when self-contained a musl .NET runtime. Chainguard's images are glibc (no "
-        "/lib/ld-musl-*.so.1): such an app cannot start (`exec ./App: no such file or directory`). In the RUN "
-        "lines of a stage on dotnet-sdk, each musl identifier (a word of its own, not part of a URL or file "
-        "name) becomes the glibc identifier of the same architecture (`linux-x64`, `linux-arm64`).",
+        "/lib/ld-musl-*.so.1): such an app cannot start (`exec ./App: no such file or directory`). In the RUN, "
+        "ARG and ENV lines of a stage on dotnet-sdk (and a global ARG such a stage declares), and in the RUN lines "
+        "that run `dotnet publish/restore/build` in another migrated stage (a dotnet it installs), each musl "
+        "identifier (a word of its own, not part of a URL or file name) becomes the glibc identifier of the same "
+        "architecture: `linux-musl-x64` and the legacy `alpine-x64`, `alpine.3.18-arm64` become `linux-x64`, "
+        "`linux-arm64`; an architecture held by a variable is kept (`linux-musl-$TARGETARCH` -> "
+        "`linux-$TARGETARCH`); the operating system alone, `--os linux-musl` (SDK 6+, with `-a`), "
+        "becomes `--os linux`. The directory a publish without `-o` writes to is named after the identifier "
+        "(`bin/Release/net8.0/linux-musl-x64/publish`): where a RUN of the stage or a COPY --from it names it, it "
+        "becomes the glibc one too.",
     ),
     Code(
         "MIG233", Severity.ERROR, "the .NET project file names a musl runtime identifier",
         "A project file of the build context (`.csproj`, `.fsproj`, `.vbproj`, Directory.Build.props) sets "
-        "`<RuntimeIdentifier>linux-musl-...</RuntimeIdentifier>`, and the stage's `dotnet publish` gives no `-r` "
-        "of its own: the app is published for musl, which cannot start on the glibc of Chainguard's images. "
+        "`<RuntimeIdentifier>linux-musl-...</RuntimeIdentifier>` (or a legacy `alpine-x64`), and the stage's "
+        "`dotnet publish` gives no identifier of its own (`-r`, `--os`, `-a`, `-p:RuntimeIdentifier=`): "
+        "the app is published for musl, which cannot start on the glibc of Chainguard's images. "
         "The project file is not the Dockerfile's to change: set the glibc identifier (`linux-x64`) there, or "
         "publish with `-r linux-x64`. The project read is the one the publish builds: its argument, else the "
         "project or solution in the directory it runs in, mapped back through the COPY lines to the build "

@@ -158,7 +158,10 @@ TOOLS_ADDED = Code(
     "start command (`CMD curl ... && node server.js`) of a final stage that stays one stage. A stage that "
     "runs a script this tool cannot read also gets the download and version-control tools its source image shipped "
     "(rules/dockerhub.yaml `shipped_tools`: curl, wget and git on the full images built on buildpack-deps) "
-    "that the Chainguard image lacks, since the script may use them.",
+    "that the Chainguard image lacks, since the script may use them. A stage that stays one stage on wolfi-base "
+    "with Python or PHP and installs a compiler (build-base, gcc, clang) gets the language's headers "
+    "(python-3-dev, php-dev), which Docker Hub's image carried and Wolfi packages apart: a C extension built "
+    "from source needs them (`Python.h: No such file or directory`).",
 )
 TOOL_NOT_IN_WOLFI = Code(
     "MIG314",
@@ -188,6 +191,18 @@ PACKAGE_QUERY_UNANSWERED = Code(
     "question gets no answer: the substitution is empty, the condition is false, and the RUN step goes "
     "on. Nothing fails, but what the script did with the answer (a package list, a branch) no longer "
     "happens: check it, and ask apk instead (`apk info -e NAME`).",
+)
+SOURCE_IMAGE_FILES_CARRIED = Code(
+    "MIG317",
+    Severity.INFO,
+    "Files the source image carried copied into the runtime",
+    "The source image had a package's files in its own layers, not from a package the Dockerfile installs: "
+    "Docker Hub's python installs tzdata in every variant, gcr.io/distroless images ship it, and so does Debian "
+    "before trixie. Chainguard's python, glibc-dynamic and wolfi-base have no time zone database, so an app that "
+    "sets TZ, builds a zoneinfo.ZoneInfo (Django's TIME_ZONE with USE_TZ) or calls Go's time.LoadLocation fails "
+    "or falls back to UTC there. The final stage copies the files (/usr/share/zoneinfo) from a Chainguard image "
+    "that has them (static) with one `COPY --from` (rules/dockerhub.yaml `carried_files`). Remove the line if "
+    "the app never reads them.",
 )
 
 IMAGE_ACCOUNT_NOT_RECREATED = Code(
@@ -231,6 +246,7 @@ CODES: tuple[Code, ...] = (
     TOOLS_ADDED,
     TOOL_NOT_IN_WOLFI,
     PACKAGE_QUERY_UNANSWERED,
+    SOURCE_IMAGE_FILES_CARRIED,
     WRAPPER_DROPPED,
     IMAGE_ACCOUNT_NOT_RECREATED,
     CONTEXT_MUSL_BINARY,

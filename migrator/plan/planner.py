@@ -10,7 +10,7 @@ from migrator.model import Finding, Options
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
-from migrator.plan.runtime_choice import BASE_IMAGES, RuntimeOverride, kept_toolchain
+from migrator.plan.runtime_choice import BASE_IMAGES, RuntimeOverride, kept_headers, kept_toolchain
 from migrator.plan.stages import Stage, StagedFile
 from migrator.records import dataclass, field, replace
 from migrator.rules.loader import RuleSet
@@ -232,6 +232,7 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
                 plan.findings.append(finding("MIG313", plan.stage.from_item.line, f"{', '.join(added)} added to apk "
                                              f"add: {plan.stage.resolved} provided {them}, and the stage stays one "
                                              f"stage on wolfi-base, where its build steps and scripts may run {them}"))
+            _add_headers(plan, override, rules)
         plan.findings = [f for f in plan.findings if f.code != "MIG526"]
         if plan.stage.parent is None:
             plan.image = runtime
@@ -243,6 +244,27 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
         plan.image = runtime
         plan.findings = [f for f in plan.findings if f.code != "MIG201"]  # it named the rule's image
         _note_image_change(plan, plan.stage, note_rules=False)
+
+
+def _add_headers(plan: StagePlan, override: RuntimeOverride, rules: RuleSet) -> None:
+    """A stage kept on wolfi-base with the language that compiles (it installs a compiler, or builds on Docker Hub's
+    full image, which had gcc) builds native extensions, as it could on the source image, which carried the
+    language's headers: they are added, with the image's toolchain where it had one (MIG313)."""
+    from migrator.rewrite.distro_scripts import builds_on_full_image
+
+    built = builds_on_full_image(plan.stage)
+    added, compilers = kept_headers(plan.ecosystem, rules, plan.base_packages, override.installed, built is not None)
+    if not added:
+        return
+    plan.base_packages = tuple(dict.fromkeys(plan.base_packages + added))
+    name = (plan.ecosystem or "").capitalize()
+    listed, them = ", ".join(added), "them" if len(added) > 1 else "it"
+    how = (f"the stage installs a compiler ({', '.join(compilers)})" if built is None or compilers != ("build-base",)
+           or "build-base" not in added else f"`{built}` builds on it, and it had gcc (buildpack-deps)")
+    plan.findings.append(finding("MIG313", plan.stage.from_item.line, (
+        f"{listed} added to apk add: {plan.stage.resolved} carried {name}'s headers and "
+        f"Wolfi packages them apart; {how}, so it builds native extensions (a package without a wheel for this "
+        f"platform, built from source), which need {them}")))
 
 
 def _unnamed(packages: tuple[str, ...], stage: Stage) -> tuple[str, ...]:

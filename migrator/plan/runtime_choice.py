@@ -39,6 +39,8 @@ class RuntimeOverride:
     pins: tuple[tuple[str, str], ...] = ()  # single stage: Wolfi name -> the stream's own (py3-requests -> py3.13-)
     reason: str = ""
     code: str = "MIG546"  # the finding that says why (MIG558: a warning, the runtime keeps the SDK)
+    # single stage: the Wolfi packages the stage installs (a compiler among them: it builds native extensions)
+    installed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
         found.append(_single(options, "what it starts comes from the packages the stage installs"))
     unique: list[RuntimeOverride] = []
     for override in found:
+        override = replace(override, installed=installed) if override.single_stage else override
         if override not in unique:
             unique.append(override)
     return unique
@@ -261,6 +264,28 @@ def kept_toolchain(ref: ImageRef | None, ecosystem: str | None, rules: RuleSet,
             packages += entry["packages"]
             break
     return tuple(dict.fromkeys(packages))
+
+
+def kept_headers(ecosystem: str | None, rules: RuleSet, chosen: tuple[str, ...], installed: tuple[str, ...],
+                 image_compiler: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a stage kept on wolfi-base with the language adds when it compiles, as it could on the source image:
+    the headers Docker Hub's image carried and Wolfi packages apart (python-3-dev), less those the stage installs
+    itself (python3-dev, any stream's); and the compilers it compiles with. It compiles when it installs a compiler,
+    or (`image_compiler`) when it builds on an image that had one (the full python image: gcc), whose toolchain
+    (build-base) is added too."""
+    from migrator.rules.wolfi import providers
+
+    language = rules.languages.get(ecosystem or "")
+    if language is None or not language.headers or not any(
+            glob_match(name, pattern) for name in chosen for pattern in language.packages):
+        return (), ()
+    compilers = tuple(p for p in installed if any(glob_match(p, g) for g in language.compilers))
+    toolchain = ("build-base",) if image_compiler and not compilers else ()
+    if not compilers and not toolchain:
+        return (), ()
+    owned = set(chosen) | set(installed)
+    headers = tuple(h for h in language.headers if h not in owned and not owned & set(providers(h)))
+    return tuple(p for p in toolchain if p not in owned) + headers, compilers or toolchain
 
 
 def _with_libraries(language: Language, installed: tuple[str, ...], options: Options) -> list[RuntimeOverride]:

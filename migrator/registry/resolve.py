@@ -4,7 +4,8 @@ check that their tags and platforms exist (`--verify-tags`).
     result = resolve_references(result, Options(pin=True, verify_tags=True))
 
 Only the images in the target registry (`--registry` / `--org`) are looked at: those are the ones
-the migration writes. Only the image token of a FROM line changes, to `NAME:TAG@sha256:...`;
+the migration writes. Only the image token of a FROM line (or of a `COPY --from=IMAGE`, the zone files copied
+from static) changes, to `NAME:TAG@sha256:...`;
 references that are pinned already, or spelled with `${ARG}`, stay as written. Nothing is asked
 of a registry when nothing needs it, so migrating pinned output is offline and changes nothing.
 """
@@ -53,8 +54,9 @@ def resolve_references(result: Result, options: Options, lookup: Lookup | None =
             written = stage.image_text + ("" if ref.tag else ":latest")
             pinned[index] = f"{written}@{digest}"
             findings.append(finding("MIG642", lines[index], f"{written} pinned to {digest}"))
+    copied = _resolve_copy_sources(stages, lines, options, lookup, findings)
     changes: dict[str, object] = {}
-    if pinned:
+    if pinned or copied:
         for index, image in pinned.items():
             item = stages[index].from_item
             start, end = from_image_span(item.raw) or (0, 0)
@@ -98,6 +100,41 @@ def image_problems(lookup: Lookup, ref: ImageRef, platforms: Iterable[str], line
         )
         for platform in missing_platforms(platforms, info.platforms)
     ]
+
+
+def _resolve_copy_sources(stages: list[Stage], lines: list[int], options: Options, lookup: Lookup,
+                          findings: list[Finding]) -> bool:
+    """`COPY --from=IMAGE` of an image in the target registry (the zone files the migration copies from static,
+    MIG317): its tag checked and pinned as a FROM line's are, in the instruction's text. True when one changed."""
+    from migrator.parse.imageref import parse_image
+
+    changed = False
+    for index, stage in enumerate(stages):
+        for instruction in stage.instructions:
+            source = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
+            if not source or "$" in source or "/" not in source or f"--from={source} " not in instruction.raw:
+                continue
+            try:
+                ref = parse_image(source)
+            except ValueError:
+                continue
+            if not is_ours(ref, options):
+                continue
+            if options.verify_tags:
+                problems = check_image(lookup, ref, MIGRATION_PLATFORMS, lines[index])
+                findings += problems
+                if any(p.code == "MIG640" for p in problems):
+                    continue
+            if options.pin and ref.digest is None:
+                digest = lookup.digest(ref)
+                if digest is None:
+                    findings += check_image(lookup, ref, (), lines[index])
+                    continue
+                written = source + ("" if ref.tag else ":latest")
+                instruction.raw = instruction.raw.replace(f"--from={source} ", f"--from={written}@{digest} ", 1)
+                findings.append(finding("MIG642", lines[index], f"{written} pinned to {digest}"))
+                changed = True
+    return changed
 
 
 def _pinnable(stage: Stage) -> bool:

@@ -23,6 +23,7 @@ from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.planner import FilePlan, StagePlan
+from migrator.plan.stages import Stage
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
 
@@ -219,24 +220,34 @@ def _start_relies(plan: FilePlan, stage_plan: StagePlan) -> str:
             "script installs (a service, a client, a library), which the migrated image then lacks")
 
 
-def _full_image_headers(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
-    """A builder on Docker Hub's full python, ruby or rust image that compiles something."""
+def builds_on_full_image(stage: Stage) -> str | None:
+    """The command that compiles (pip, gem, make...) in a stage on Docker Hub's full python, ruby or rust image (built
+    on buildpack-deps: gcc and the common -dev headers), when the stage installs no -dev package itself."""
     from migrator.rules.data import builtin_data
 
-    stage = stage_plan.stage
     ref = stage.ref
     if ref is None or stage.parent is not None:
-        return []
+        return None
     full = builtin_data("dockerhub.yaml").get("full_images") or []
     tag = ref.tag or "latest"
     if not any(glob_match(ref.short_name, e["match"]) and not any(glob_match(tag, t) for t in e.get("except", []))
                for e in full):
-        return []
+        return None
     runs = "\n".join(i.body for i in stage.instructions if i.keyword == "RUN")
     compiled = _COMPILES.search(runs)
     if compiled is None or re.search(r"(?<![\w-])[a-z0-9.+-]+-dev(?![\w-])", runs):
-        return []  # nothing built, or the stage installs -dev packages itself
-    return [finding("MIG416", stage.from_item.line, f"`{compiled.group(0)}` builds on {ref.short_name}:{tag}, which "
+        return None  # nothing built, or the stage installs -dev packages itself
+    return compiled.group(0)
+
+
+def _full_image_headers(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
+    """A builder on Docker Hub's full python, ruby or rust image that compiles something."""
+    stage = stage_plan.stage
+    compiled = builds_on_full_image(stage)
+    if compiled is None or stage.ref is None:
+        return []
+    ref, tag = stage.ref, stage.ref.tag or "latest"
+    return [finding("MIG416", stage.from_item.line, f"`{compiled}` builds on {ref.short_name}:{tag}, which "
                     "had the -dev headers of the common C libraries (buildpack-deps); the Chainguard -dev image does "
                     "not: add with apk the -dev packages a native extension links (postgresql-dev, libxml2-dev, "
                     "openssl-dev...)")]

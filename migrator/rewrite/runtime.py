@@ -1072,6 +1072,7 @@ def build_runtime_stage(context: RuntimeContext, builder: str, from_line: str) -
             out += finalize_instruction(follow_relocations(instruction, moves), context)
     if context.plan.env:
         out.append("ENV " + " ".join(context.plan.env) + context.newline)
+    out += [line + context.newline for line in context.plan.image_copies]
     out += _package_lines(context)
     out += _corepack_lines(context, builder)
     # (the source image's server directory, httpd's /usr/local/apache2: the runtime's own command runs elsewhere)

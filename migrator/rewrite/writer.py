@@ -19,6 +19,7 @@ from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.appends import append_before_start
+from migrator.rewrite.carried_files import carried_copies
 from migrator.rewrite.carried_ports import kept_port_finding
 from migrator.rewrite.chainguard_entrypoint import reset_interpreter_entrypoint
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
@@ -85,7 +86,7 @@ class Written:
 
 
 def write_file(plan: FilePlan, newline: str) -> Written:
-    out = Written("".join(item.raw for item in plan.staged.preamble))
+    out = Written("")
     for item in plan.staged.preamble:
         if isinstance(item, Instruction) and item.keyword == "ONBUILD":
             out.findings.append(finding("MIG102", item.line))
@@ -98,6 +99,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
             plan.stages[parent.index].rust_targets = {**stage_plan.rust_targets,
                                                       **plan.stages[parent.index].rust_targets}
     out.findings += glibc_runtime_identifiers(plan) + target_variables(plan)
+    out.text = "".join(item.raw for item in plan.staged.preamble)  # (after the above: a global ARG may change)
     out.findings += port_site_packages(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
@@ -241,6 +243,29 @@ def _facts_with_parents(stage: Stage, rules: RuleSet | None, global_args: dict[s
     return facts
 
 
+def _carry_into_single_stage(plan: FilePlan, stage_plan: StagePlan, image: str, base_at: int, newline: str,
+                             out: Written) -> None:
+    """The files the source image carried (tzdata), in a final stage kept as one stage: installed by the `apk add`
+    the stage starts with (the language it adds: `apk add python-3 py3-pip tzdata`), where the image runs as root
+    with apk; else copied from a Chainguard image that has them."""
+    packages, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan))
+    first = out.text[base_at:out.text.find(newline, base_at)] if newline in out.text[base_at:] else ""
+    if packages and re.fullmatch(r"RUN apk add --no-cache [\w.+ -]+", first):  # (the stage's first RUN, written)
+        line_end = base_at + len(first)
+        out.text = f"{out.text[:line_end]} {' '.join(packages)}{out.text[line_end:]}"
+        out.findings += notes
+        return
+    if packages:  # (no apk add to join: a RUN of its own would be read as what the stage installs, MIG542)
+        _, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan), installs=False)
+    out.text = out.text[:base_at] + "".join(line + newline for line in copies) + out.text[base_at:]
+    out.findings += notes
+
+
+def _chain_packages(out: Written, stage_plan: StagePlan) -> list[str]:
+    """The Wolfi packages the stage and the stages it is built FROM install, as written so far."""
+    return [p for stage in stage_plan.stage.chain() for p in out.packages.get(stage.index, [])]
+
+
 def _carried_env(plan: FilePlan, stage_plan: StagePlan, image: str) -> list[str]:
     """The source image's ENV that changes how the app runs (DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true on the
     -alpine .NET images), for the final stage."""
@@ -295,6 +320,8 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
             at = base_at + start.start() if start else len(out.text.rstrip(" \t\r\n")) + len(newline)
             out.text = out.text[:at] + late[0] + out.text[at:] if at <= len(out.text) else out.text + newline + late[0]
             out.findings.append(late[1])
+        if stage_plan.single_stage:
+            _carry_into_single_stage(plan, stage_plan, image, base_at, newline, out)
     else:
         context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)
         roll = dotnet_roll_forward(plan, image) if stage_plan is plan.final else None
@@ -304,6 +331,9 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         carried_env = _carried_env(plan, stage_plan, image)
         for carried in carried_env:
             out.text += f"ENV {carried}{newline}"
+        _, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan), installs=False)
+        out.text += "".join(line + newline for line in copies)
+        out.findings += notes
         if (kept_port := kept_port_finding(plan, image, carried_env)) is not None:
             out.findings.append(kept_port)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
@@ -460,6 +490,9 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     runtime_plan.env += carried_env
     if (kept_port := kept_port_finding(plan, runtime_image, carried_env)) is not None:
         out.findings.append(kept_port)
+    _, copies, notes = carried_copies(plan, final, runtime_image, _chain_packages(out, final), installs=False)
+    runtime_plan.image_copies += copies
+    out.findings += notes
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
     context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:
@@ -1247,7 +1280,7 @@ def _note_external_copies(plan: FilePlan, stage: Stage, out: Written) -> None:
         source = instruction.flags.get("from") if instruction.keyword in ("COPY", "ADD") else None
         if source and plan.staged.stage_by_reference(source, before=stage.index) is None and (
             "/" in source or ":" in source
-        ):
+        ) and not source.startswith(plan.options.registry.rstrip("/") + "/"):  # (a Chainguard image's are Wolfi's)
             out.findings.append(finding("MIG210", instruction.line, f"COPY --from={source} copies from an "
                                         "external image: check its files work on Wolfi (glibc, uid 65532)"))
 

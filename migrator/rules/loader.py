@@ -213,6 +213,8 @@ class Language:
     libraries: tuple[str, ...] = ()  # Wolfi package globs of the language's libraries (python: py3-*)
     library_tools: tuple[str, ...] = ()  # globs of those that only build or install (py3-pip, py3-setuptools)
     stream_names: tuple[str, ...] = ()  # globs of a stream's own package names, `{stream}` its version
+    headers: tuple[str, ...] = ()  # what wolfi-base adds for a stage that compiles against it (python-3-dev)
+    compilers: tuple[str, ...] = ()  # Wolfi package globs of the compilers that make a stage need `headers`
 
     @property
     def runtime_name(self) -> str:
@@ -542,6 +544,8 @@ def _language(name: Any, raw: Any, origin: str) -> Language:
         tuple(checks.words(raw.get("libraries"), f"{where}: libraries")),
         tuple(checks.words(raw.get("library_tools"), f"{where}: library_tools")),
         tuple(checks.words(raw.get("stream_names"), f"{where}: stream_names")),
+        tuple(checks.wolfi_package_templates(raw.get("headers"), f"{where}: headers")),
+        tuple(checks.words(raw.get("compilers"), f"{where}: compilers")),
     )
 
 

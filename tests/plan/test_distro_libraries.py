@@ -38,7 +38,8 @@ def test_alpine_py3_library_keeps_one_stage_on_wolfi_base_with_the_library_for_o
 def test_debian_python3_libraries_keep_the_stage_and_its_user() -> None:
     result = migrate(DEBIAN)
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache python-3.13 py3.13-psycopg2 py3.13-pyyaml\n")
+                                        "RUN apk add --no-cache python-3.13 py3.13-psycopg2 py3.13-pyyaml"
+                                        " tzdata\n")  # (debian:bookworm carried it)
     assert result.dockerfile.endswith("WORKDIR /app\nCOPY app.py .\nUSER nobody\nCMD [\"python3\", \"app.py\"]\n")
     assert result.dockerfile.count("FROM ") == 1
     assert verdict(result)[0] == "single-stage"
@@ -126,7 +127,7 @@ def test_the_language_a_stage_kept_on_wolfi_base_installs_is_the_stream_of_its_l
             "COPY entrypoint.sh app.py /app/\nENTRYPOINT [\"/app/entrypoint.sh\"]\nCMD [\"python\", \"/app/app.py\"]\n")
     result = migrate(text)
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache python-3.13 py3.13-pip bash\n"
+                                        "RUN apk add --no-cache python-3.13 py3.13-pip bash tzdata\n"
                                         "RUN apk add --no-cache py3.13-pyyaml\n")
     assert verdict(result)[0] == "single-stage"
 

@@ -56,7 +56,7 @@ BASH_HEREDOCS = {
 def test_a_written_bash_start_script_gets_a_runtime_with_bash_installed(writer: str) -> None:
     result = migrate(PYTHON_APP + writer)
     assert "FROM cgr.dev/chainguard/wolfi-base:latest\n" in result.dockerfile
-    assert "RUN apk add --no-cache python-3 py3-pip bash\n" in result.dockerfile
+    assert "RUN apk add --no-cache python-3 py3-pip bash tzdata\n" in result.dockerfile
     assert status(result) == "single-stage"
     assert "bash is installed for the script" in result.runtime.reason  # type: ignore[union-attr]
 
@@ -91,7 +91,7 @@ def test_a_context_bash_script_placed_by_run_cp_or_mv_gets_bash(tmp_path: Path, 
                                                        'app:app; fi\nexec "$@"\n')
     result = migrate(PYTHON_APP + placement + 'CMD ["web"]\n', Options(context=tmp_path))
     assert "FROM cgr.dev/chainguard/wolfi-base:latest\n" in result.dockerfile
-    assert "RUN apk add --no-cache python-3 py3-pip bash\n" in result.dockerfile
+    assert "RUN apk add --no-cache python-3 py3-pip bash tzdata\n" in result.dockerfile
     assert status(result) == "single-stage"
 
 
@@ -168,7 +168,7 @@ def test_the_tools_of_a_script_started_through_sh_c_are_installed_as_for_the_pla
 def test_printf_with_a_format_and_lines_writes_a_bash_script_read_as_one() -> None:
     result = migrate(PYTHON_APP + "RUN printf '%s\\n' '#!/bin/bash' 'exec gunicorn app:app' > /entrypoint.sh "
                      '&& chmod +x /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n')
-    assert "RUN apk add --no-cache python-3 py3-pip bash\n" in result.dockerfile
+    assert "RUN apk add --no-cache python-3 py3-pip bash tzdata\n" in result.dockerfile
 
 
 # --- the same scripts run by a build step on wolfi-base (busybox sh only) ---------------------------------
@@ -185,7 +185,7 @@ BUILD_SCRIPTS = {
 def test_a_written_bash_script_a_build_step_runs_on_wolfi_base_gets_bash(script: str) -> None:
     result = migrate("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\n" + script + SH_START)
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache python-3 py3-pip\nRUN apk add --no-cache bash\n")
+                                        "RUN apk add --no-cache python-3 py3-pip tzdata\nRUN apk add --no-cache bash\n")
 
 
 def test_a_written_sh_script_a_build_step_runs_needs_no_bash() -> None:
@@ -228,7 +228,7 @@ def test_an_env_shebang_on_an_image_with_env_starts(tmp_path: Path) -> None:
 def test_an_add_heredoc_start_script_is_read_as_a_copy_heredoc_is() -> None:
     result = migrate(PYTHON_APP + "ADD --chmod=755 <<'SH' /entrypoint.sh\n#!/bin/bash\nexec gunicorn app:app\nSH\n"
                      'ENTRYPOINT ["/entrypoint.sh"]\n')
-    assert "RUN apk add --no-cache python-3 py3-pip bash\n" in result.dockerfile
+    assert "RUN apk add --no-cache python-3 py3-pip bash tzdata\n" in result.dockerfile
 
 
 def test_the_tools_a_written_start_script_runs_are_checked_on_the_runtime() -> None:

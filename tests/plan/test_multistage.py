@@ -69,7 +69,9 @@ def test_shell_features_in_a_stage_chain_keep_the_parent_dev_image() -> None:
     result = migrate("FROM python:3.12 AS base\nRUN pip install x\nFROM base\nCOPY . /app\n"
                      "CMD python migrate.py && python app.py\n")
     # python:latest-dev's entrypoint is the interpreter: reset, as Docker Hub's python had none
-    assert result.dockerfile.endswith("FROM base\nCOPY . /app\nENTRYPOINT []\nCMD python migrate.py && python app.py\n")
+    assert result.dockerfile.endswith(
+        "FROM base\nCOPY --from=cgr.dev/chainguard/static:latest /usr/share/zoneinfo /usr/share/zoneinfo\n"
+        "COPY . /app\nENTRYPOINT []\nCMD python migrate.py && python app.py\n")
     assert result.runtime is not None and result.runtime.status == "shell-kept"
     warning = next(f for f in result.findings if f.code == "MIG541")
     assert warning.line == 5 and "shell syntax" in warning.message

@@ -74,7 +74,7 @@ ENTRYPOINT ["/app/run.sh"]
 def test_the_final_stage_of_a_multi_stage_build_moved_to_wolfi_base_keeps_the_source_images_tools() -> None:
     # `useradd app` named the directory /app of /app/run.sh: the script was taken for one a RUN made
     result = migrate(TWO_STAGES)
-    assert "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip bash curl wget git\n" \
+    assert "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip bash curl wget git tzdata\n" \
         in result.dockerfile
     assert "`/app/run.sh` (line 10) is a script this tool cannot read" in messages(result, "MIG313")[0]
 
@@ -89,7 +89,8 @@ def test_a_user_or_chown_naming_the_scripts_directory_does_not_hide_the_script()
 def test_a_script_in_a_directory_a_run_builds_is_still_taken_for_the_builds_own() -> None:
     result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN mkdir -p bin && ./configure --bindir bin\n"
                      "ENTRYPOINT [\"./bin/start.sh\"]\n")
-    assert not messages(result, "MIG313")
+    # (only python:3.12's compiler and headers, which ./configure builds with: adversary 12 G7)
+    assert [m.split(" added")[0] for m in messages(result, "MIG313")] == ["build-base, python-3-dev"]
 
 
 # --- N4: a missing tool whose failure the start command goes on after --------------------------------
@@ -227,11 +228,11 @@ def test_a_start_script_read_from_the_context_gets_the_tools_it_runs_on_wolfi_ba
     (tmp_path / "run.sh").write_text("#!/bin/sh\ncurl -s http://cfg/env > .env\nexec python app.py\n")
     result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
                      "ENTRYPOINT [\"./run.sh\"]\n", Options(context=tmp_path))
-    assert "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip curl\n" \
+    assert "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip build-base python-3-dev curl tzdata\n" \
         in result.dockerfile
-    assert messages(result, "MIG313") == ["curl added to apk add: `./run.sh` (line 5), a script of the build "
-                                          "context, runs it, and neither wolfi-base nor the stage's packages "
-                                          "provide it on Wolfi"]
+    assert messages(result, "MIG313")[1:] == ["curl added to apk add: `./run.sh` (line 5), a script of the build "
+                                              "context, runs it, and neither wolfi-base nor the stage's packages "
+                                              "provide it on Wolfi"]  # (the first: python:3.12's gcc and headers, G7)
     assert "MIG563" not in codes(result) and "MIG564" not in codes(result)
 
 

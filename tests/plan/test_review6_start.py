@@ -107,7 +107,7 @@ def test_an_unreadable_start_script_put_in_place_by_run_cp_gets_bash_like_its_co
                     "install -m 755 docker/entrypoint.sh /sbin/"):
         result = migrate(CP_ENTRYPOINT.replace("cp docker/entrypoint.sh /sbin/entrypoint.sh", placing))
         assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                            "RUN apk add --no-cache python-3 py3-pip bash\n"), placing
+                                            "RUN apk add --no-cache python-3 py3-pip bash tzdata\n"), placing
         assert 'CMD ["/opt/venv/bin/supervisord", "-c", "/etc/supervisord.conf"]' in result.dockerfile
         assert any("bash is installed for the script" in m for m in messages(result, "MIG542"))
 
@@ -130,7 +130,7 @@ def test_a_build_step_running_a_script_put_in_place_by_run_cp_gets_bash_on_wolfi
                      "RUN cp docker/setup.sh /usr/local/bin/setup.sh && /usr/local/bin/setup.sh\n"
                      "RUN apt-get update && apt-get install -y curl\n"
                      'CMD ["curl", "-h"]\n')
-    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache bash\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache bash tzdata\n")
 
 
 def test_a_named_file_copied_into_usr_local_bin_does_not_hide_the_console_scripts() -> None:

@@ -160,7 +160,7 @@ CMD ["/usr/local/bin/run"]
 def test_an_extensionless_context_file_put_in_place_by_run_cp_gets_a_shell_like_its_copy_form() -> None:
     copied = migrate(G1.replace("RUN cp bin/run", "COPY bin/run"))
     result = migrate(G1)
-    head = "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip bash\n"
+    head = "FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache python-3 py3-pip bash tzdata\n"
     assert copied.dockerfile.startswith(head)  # the rule this follows
     assert result.dockerfile.startswith(head)  # was: distroless python, no finding: a script could not start
     assert any("/usr/local/bin/run" in m and "may be a script" in m for m in messages(result, "MIG542"))

@@ -89,7 +89,7 @@ def test_scratch_stage_that_carries_files_stays_scratch() -> None:
 def test_script_from_a_debian_image_gets_bash_on_wolfi_base() -> None:
     result = migrate("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\n"
                      "COPY start.sh /usr/local/bin/start.sh\nENTRYPOINT [\"start.sh\"]\n")
-    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache bash\n")
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nRUN apk add --no-cache bash tzdata\n")
     assert severity(result, "MIG551") == "info" and "start.sh" in messages(result, "MIG551")[0]
     assert status(result) == "single-stage" and "MIG549" not in codes(result)
 
@@ -483,7 +483,7 @@ def test_chmod_on_a_copied_script_does_not_hide_that_it_needs_bash() -> None:
     result = migrate("FROM python:3.11-slim\nWORKDIR /opt/app\nCOPY . /opt/app\nRUN pip install -r requirements.txt\n"
                      "RUN chmod +x /opt/app/docker-entrypoint.sh\nENTRYPOINT [\"/opt/app/docker-entrypoint.sh\"]\n")
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache python-3 py3-pip bash\n")
+                                        "RUN apk add --no-cache python-3 py3-pip bash tzdata\n")
     assert "MIG551" in codes(result)
 
 

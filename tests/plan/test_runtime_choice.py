@@ -105,7 +105,7 @@ def test_python_script_with_no_shell_image_stays_one_stage_with_python_from_apk(
     result = migrate("FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
                      "ENTRYPOINT [\"./entrypoint.sh\"]\n")
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache python-3 py3-pip bash curl wget git\n")  # python:3.12 had them
+                                        "RUN apk add --no-cache python-3 py3-pip bash build-base python-3-dev curl wget git tzdata\n")  # python:3.12 had them
     assert status(result) == "single-stage" and "MIG551" in {f.code for f in result.findings}
 
 
@@ -114,7 +114,8 @@ def test_python_script_in_a_stage_chain_stays_on_the_dev_image_of_its_parent() -
                      "ENTRYPOINT [\"/entrypoint.sh\"]\n")
     assert status(result) == "shell-kept" and result.runtime is not None
     assert result.runtime.image == "cgr.dev/chainguard/python:latest-dev"
-    assert "\nFROM base\nCOPY entrypoint.sh /\n" in result.dockerfile  # no split: the script needs the shell
+    assert ("\nFROM base\nCOPY --from=cgr.dev/chainguard/static:latest /usr/share/zoneinfo /usr/share/zoneinfo\n"
+            "COPY entrypoint.sh /\n") in result.dockerfile  # no split: the script needs the shell
     warning = next(f for f in result.findings if f.code == "MIG541")
     assert warning.severity.value == "warning" and warning.line == 5 and "python:latest" in warning.message
 
@@ -357,7 +358,7 @@ def test_bash_start_script_on_python_moves_to_wolfi_base_with_python_and_bash() 
     result = migrate("FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
                      "CMD [\"bash\", \"start.sh\"]\n")
     assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\n"
-                                        "RUN apk add --no-cache python-3 py3-pip bash\n")  # slim: no curl, wget, git
+                                        "RUN apk add --no-cache python-3 py3-pip bash tzdata\n")  # slim: no curl, wget, git
     assert status(result) == "single-stage" and "MIG505" not in {f.code for f in result.findings}
     warning = next(f for f in result.findings if f.code == "MIG542")
     assert warning.severity.value == "warning" and "start.sh" in warning.message
@@ -481,7 +482,9 @@ def test_a_console_script_of_the_language_stays_on_the_distroless_runtime() -> N
 def test_go_run_keeps_the_go_toolchain_in_one_stage() -> None:
     result = migrate("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go mod download\nEXPOSE 8080\n"
                      'CMD ["go", "run", "main.go"]\n')
-    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/wolfi-base:latest\nWORKDIR /app\n")
+    assert result.dockerfile.startswith(  # (golang:1.22 carried tzdata)
+        "FROM cgr.dev/chainguard/wolfi-base:latest\n"
+        "COPY --from=cgr.dev/chainguard/static:latest /usr/share/zoneinfo /usr/share/zoneinfo\nWORKDIR /app\n")
     assert "RUN apk add --no-cache go && go mod download\n" in result.dockerfile
     assert any(f.code == "MIG536" and "go build" in f.message for f in result.findings)
     assert "MIG540" not in codes(result) and status(result) == "single-stage"

@@ -27,6 +27,7 @@ from migrator.registry.resolve import resolve_references
 
 DIGEST_A = "sha256:" + "a" * 64
 DIGEST_B = "sha256:" + "b" * 64
+DIGEST_C = "sha256:" + "c" * 64
 
 
 # --- WWW-Authenticate -----------------------------------------------------------------------------
@@ -346,21 +347,22 @@ CMD ["python", "app.py"]
 
 
 def test_pin_changes_only_the_image_tokens_and_is_idempotent() -> None:
-    lookup = FakeLookup({"python:latest-dev": DIGEST_A, "python:latest": DIGEST_B})
+    lookup = FakeLookup({"python:latest-dev": DIGEST_A, "python:latest": DIGEST_B, "static:latest": DIGEST_C})
     options = Options(pin=True)
     plain = migrate_text(APP, Options())
     pinned = resolve_references(plain, options, lookup)
     expected = plain.dockerfile.replace("python:latest-dev", f"python:latest-dev@{DIGEST_A}").replace(
-        "python:latest\n", f"python:latest@{DIGEST_B}\n").replace("python:latest ", f"python:latest@{DIGEST_B} ")
+        "python:latest\n", f"python:latest@{DIGEST_B}\n").replace("python:latest ", f"python:latest@{DIGEST_B} ").replace(
+        "static:latest ", f"static:latest@{DIGEST_C} ")  # (the zone files python:3.12-slim carried, MIG317)
     assert pinned.dockerfile == expected
     assert f"FROM  cgr.dev/chainguard/python:latest-dev@{DIGEST_A}   AS base" in pinned.dockerfile
     assert [s.image for s in pinned.stages] == [f"cgr.dev/chainguard/python:latest-dev@{DIGEST_A}",
                                                 f"cgr.dev/chainguard/python:latest@{DIGEST_B}"]
     notes = [f for f in pinned.findings if f.code == "MIG642"]
-    assert [f.line for f in notes] == [2, 2]  # both stages come from the original line 2
+    assert [f.line for f in notes] == [2, 2, 2]  # both stages (and the runtime's COPY) come from line 2
     again = resolve_references(migrate_text(pinned.dockerfile, Options()), options, lookup)
     assert again.dockerfile == pinned.dockerfile and not again.changed
-    assert lookup.asked == ["python:latest-dev", "python:latest"]  # the second run asked nothing
+    assert lookup.asked == ["python:latest-dev", "python:latest", "static:latest"]  # the second run asked nothing
 
 
 def test_pin_leaves_arg_references_other_registries_and_skip_files() -> None:
@@ -376,11 +378,11 @@ def test_pin_leaves_arg_references_other_registries_and_skip_files() -> None:
 
 
 def test_missing_tag_is_an_error_finding_with_the_nearest_tags_and_stays_unpinned() -> None:
-    lookup = FakeLookup({"python:3.11": None, "python:3.11-dev": None},
+    lookup = FakeLookup({"python:3.11": None, "python:3.11-dev": None, "static:latest": DIGEST_A},
                         tags=("latest", "latest-dev", "3.12-dev", "3.10-dev", "3.12", "3.13"))
     plain = migrate_text(APP.replace("3.12-slim", "3.11-slim"), Options(tag_policy=TagPolicy.KEEP))
     result = resolve_references(plain, Options(pin=True, tag_policy=TagPolicy.KEEP), lookup)
-    assert "@sha256" not in result.dockerfile
+    assert "@sha256" not in result.dockerfile.replace(f"static:latest@{DIGEST_A}", "")
     errors = [f for f in result.findings if f.code == "MIG640"]
     assert [f.message for f in errors] == [
         "cgr.dev/chainguard/python:3.11-dev: the registry has no tag '3.11-dev' for cgr.dev/chainguard/python; "
@@ -402,3 +404,21 @@ def test_verify_tags_reports_each_missing_platform_and_honours_ignore() -> None:
     assert "@sha256" not in result.dockerfile  # verify alone pins nothing
     quiet = resolve_references(migrate_text(APP), Options(verify_tags=True, ignore=frozenset({"MIG641"})), lookup)
     assert not [f for f in quiet.findings if f.code == "MIG641"]
+
+
+def test_pin_and_verify_reach_a_copy_from_an_image_of_the_target_registry() -> None:
+    """The zone files a migration copies from static (MIG317) come from an image it writes: pinned like a FROM line
+    (adversary 12 G4); a COPY --from of another registry's image or of a stage stays as written."""
+    text = ("FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/base-debian12\n"
+            "COPY --from=ghcr.io/acme/tool:1 /tool /tool\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
+    lookup = FakeLookup({"go:latest-dev": DIGEST_A, "glibc-dynamic:latest": DIGEST_B, "static:latest": DIGEST_C})
+    result = resolve_references(migrate_text(text, Options()), Options(pin=True, verify_tags=True), lookup)
+    assert f"COPY --from=cgr.dev/chainguard/static:latest@{DIGEST_C} /usr/share/zoneinfo /usr/share/zoneinfo\n" \
+        in result.dockerfile
+    assert "COPY --from=ghcr.io/acme/tool:1 /tool /tool\n" in result.dockerfile
+    assert "COPY --from=build /app /app\n" in result.dockerfile
+    assert f"cgr.dev/chainguard/static:latest pinned to {DIGEST_C}" in [f.message for f in result.findings
+                                                                        if f.code == "MIG642"]
+    missing = FakeLookup({"go:latest-dev": DIGEST_A, "glibc-dynamic:latest": DIGEST_B, "static:latest": None})
+    unpinned = resolve_references(migrate_text(text, Options()), Options(verify_tags=True), missing)
+    assert [f.code for f in unpinned.findings if f.message.startswith("cgr.dev/chainguard/static")] == ["MIG640"]

@@ -14,7 +14,9 @@ from migrator.model import Result
 
 
 def runtime_sources(result: Result) -> list[str]:
-    return [line.split()[-2] for line in final_stage(result).splitlines() if line.startswith("COPY --from=")]
+    """The paths the runtime copies from the builder (not the zone files from static, MIG317)."""
+    return [line.split()[-2] for line in final_stage(result).splitlines()
+            if line.startswith("COPY --from=") and not line.startswith("COPY --from=cgr.dev/")]
 
 
 # B1: the start command's argument paths

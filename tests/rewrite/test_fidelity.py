@@ -364,7 +364,7 @@ def test_tools_needed_after_a_user_switch_or_by_a_shell_are_installed_before_it(
             'RUN curl -fsS https://example.com/x | tar -x\nCMD ["sleep", "1"]\n')
     lines = migrate(text).dockerfile.splitlines()
     # bash must exist before SHELL makes RUN use it; curl after USER app could not be installed
-    assert lines[1:3] == ["RUN apk add --no-cache bash curl", 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]']
+    assert lines[1:3] == ["RUN apk add --no-cache bash curl tzdata", 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]']
     assert "RUN curl -fsS https://example.com/x | tar -x" in lines
 
 

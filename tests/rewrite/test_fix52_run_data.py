@@ -106,7 +106,7 @@ def test_collectstatic_output_outside_the_workdir_is_copied(tmp_path: Path, env:
 def test_collectstatic_into_the_project_is_carried_with_the_sources(tmp_path: Path) -> None:
     result = migrate(DJANGO.format(env="", mkdir=""),
                      context=_django_context(tmp_path, 'STATIC_ROOT = BASE_DIR / "staticfiles"'))
-    assert "static" not in final_stage(result)
+    assert "static" not in final_stage(result).replace("chainguard/static:latest", "")  # (static's zones: MIG317)
     assert not messages(result, "MIG591")
 
 

@@ -107,6 +107,8 @@ def test_a_debian_nginx_serving_var_www_html_gets_debians_configuration() -> Non
             'CMD ["nginx", "-g", "daemon off;"]\n')
     result = migrate(text)
     assert result.dockerfile == ("FROM cgr.dev/chainguard/wolfi-base:latest\n"
+                                 # (debian:bookworm's time zone database, MIG317)
+                                 "COPY --from=cgr.dev/chainguard/static:latest /usr/share/zoneinfo /usr/share/zoneinfo\n"
                                  f"RUN apk add --no-cache nginx && {NGINX_CONF}\n"
                                  "COPY public/ /var/www/html/\n"
                                  'CMD ["nginx", "-g", "daemon off;"]\n')

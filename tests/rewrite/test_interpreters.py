@@ -74,7 +74,7 @@ def test_a_stage_kept_on_wolfi_base_with_python_3_renames_like_the_python_image(
     source = ("FROM python:3.11-slim\nRUN apt-get update && apt-get install -y supervisor\nWORKDIR /app\nCOPY . .\n"
               "RUN python3.11 -m pip install -r requirements.txt\nCMD [\"supervisord\", \"-n\"]\n")
     result = migrate(source)
-    assert "RUN apk add --no-cache python-3 py3-pip\n" in result.dockerfile
+    assert "RUN apk add --no-cache python-3 py3-pip tzdata\n" in result.dockerfile
     assert "RUN python3 -m pip install -r requirements.txt\n" in result.dockerfile
     assert any(f.code == "MIG423" and "wolfi-base" in f.message for f in result.findings)
     # the stage installs Python 3.11 itself: python3.11 is there

@@ -486,7 +486,7 @@ FROM debian:12
 RUN apt-get update && apt-get install -y imagemagick-6.q16 libmagickwand-6.q16-6 imagemagick-6-common
 CMD ["convert", "-version"]
 """)
-    assert apk_line(result.dockerfile) == ["imagemagick"]
+    assert apk_line(result.dockerfile) == ["imagemagick", "tzdata"]  # (debian:12 carried tzdata)
     assert not messages(result, "MIG302") and "ImageMagick 7" in " ".join(messages(result, "MIG301"))
 
 

@@ -14,7 +14,9 @@ from migrator.plan.stages import split_stages
 
 
 def copies(result: Result) -> list[str]:
-    return [line for line in final_stage(result).splitlines() if line.startswith("COPY --from=")]
+    """The runtime's copies from the builder (not the zone files from static, MIG317)."""
+    return [line for line in final_stage(result).splitlines()
+            if line.startswith("COPY --from=") and not line.startswith("COPY --from=cgr.dev/")]
 
 
 

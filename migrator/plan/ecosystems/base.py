@@ -68,6 +68,7 @@ class RuntimePlan:
     copies: list[Copy] = field(default_factory=list)
     last_copies: list[Copy] = field(default_factory=list)  # copied after all others, over what they put there
     env: list[str] = field(default_factory=list)  # `KEY=value` pairs for one ENV line in the runtime
+    image_copies: list[str] = field(default_factory=list)  # `COPY --from=<image> ...` lines, after the ENV line
     builder_inserts: list[BuilderInsert] = field(default_factory=list)
     builder_appends: list[str] = field(default_factory=list)  # instructions appended to the builder
     builder_edits: list[BuilderEdit] = field(default_factory=list)
