@@ -187,7 +187,10 @@ CODES: tuple[Code, ...] = (
         "RUN that installs supervisor appends an include of /etc/supervisor/conf.d to it, the Debian path in "
         "`-c` or a COPY destination becomes Wolfi's, and a start command that does not keep supervisord in the "
         "foreground (`-n`), where no file the stage copies sets `nodaemon=true`, gets `-n`: otherwise supervisord "
-        "forks into the background and the container stops. Alpine's nginx reads its sites from "
+        "forks into the background and the container stops. A `-c` naming Wolfi's /etc/supervisord.conf (or "
+        "Debian's path, rewritten to it) is no configuration of the stage's own: the include is appended all the "
+        "same. Alpine's /etc/supervisord.conf includes /etc/supervisor.d/*.ini, Wolfi's nothing: the include "
+        "is appended when the stage writes there. Alpine's nginx reads its sites from "
         "/etc/nginx/http.d/*.conf: they are written to conf.d the same way, with an nginx.conf that includes "
         "conf.d/*.conf in `http` and Alpine's default site (404 for everything) as conf.d/default.conf. A directory "
         "copied whole into a site directory (`COPY sites/ /etc/nginx/sites-enabled/`) goes to conf.d when the "
@@ -201,9 +204,15 @@ CODES: tuple[Code, ...] = (
         "Debian's nginx sites-available or sites-enabled, or Alpine's http.d (their names are not known, or some "
         "lack the .conf that conf.d/*.conf needs: the message lists where each file of a directory in the build "
         "context would go), or the stage writes its own main configuration (/etc/nginx/nginx.conf), which may "
-        "include the Debian directories that Wolfi's package does not create, so `ln -s` into them fails. Put "
-        "the files in the directory Wolfi's package reads, named as it reads them, or create the directory "
-        "the own configuration includes before writing into it.",
+        "include the Debian directories that Wolfi's package does not create, so a RUN that links or writes into "
+        "one that no earlier line made fails (a COPY or ADD makes its destination's directories itself: no "
+        "finding). Put the files in the directory Wolfi's package reads, named as it reads them, or create the "
+        "directory the own configuration includes before writing into it. Also, when the build context is on "
+        "disk, for a file the stage copies under /etc/nginx: an `include` of a file under /etc/nginx that no "
+        "Wolfi package ships and no line of the stage creates (Debian's `snippets/fastcgi-php.conf`, from "
+        "nginx-common: nginx stops at start), and a `fastcgi_pass` to Debian's php-fpm pool socket "
+        "(`unix:/run/php/php8.1-fpm.sock`), where Wolfi's php-fpm does not listen (its pool listens on "
+        "127.0.0.1:9000): every PHP request would get 502.",
     ),
     Code(
         "MIG227", Severity.WARNING, "the program the static runtime runs is built dynamically on the builder",

@@ -460,7 +460,10 @@ CODES: tuple[Code, ...] = (
          "skipped. The container "
          "starts, and the step fails with `not found` at every start: a configuration it fetched, a file it wrote or a"
          " service it notified is missing, which the app may notice later. Install the package on a runtime that can "
-         "(wolfi-base), do the step at build time, or drop it if the app does not need it."),
+         "(wolfi-base), do the step at build time, or drop it if the app does not need it. A command no Wolfi "
+         "package provides (rules/tools.yaml: Debian's `service` and `invoke-rc.d`, as in `service php8.1-fpm "
+         "start`) is reported the same way (MIG563 where its failure ends the start): start the daemon's own "
+         "program instead."),
     Code("MIG593", Severity.ERROR, "the HEALTHCHECK runs a tool the runtime image lacks, and fails at every check",
          "The final stage keeps a HEALTHCHECK whose command runs through a shell (its shell form, `CMD-SHELL`, or `CMD "
          "[\"sh\", \"-c\", ...]`) on an image that has one (wolfi-base, node, the busybox images), or in exec form "

@@ -19,6 +19,7 @@ from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.planner import FilePlan, StagePlan
 from migrator.plan.stages import Stage
+from migrator.rewrite.nginx_sites import site_findings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def port_layouts(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
             findings += _moved_directories(plan, stage, row)
             findings += _configured(stage, _descendants(plan, stage), row, install)
         findings += _foreground(plan, stage, row)
+        findings += site_findings(plan, stage, row)
     return findings
 
 
@@ -76,6 +78,11 @@ def _destination(item: Instruction) -> str | None:
         return None
     words = _words(item)
     return words[-1] if len(words) >= 2 else None
+
+
+def copy_words(item: Instruction) -> list[str]:
+    """The sources and destination of a COPY/ADD of the build context (not --from, not a heredoc)."""
+    return _words(item) if _destination(item) is not None else []
 
 
 def _words(item: Instruction) -> list[str]:
@@ -195,17 +202,31 @@ def _files_named(plan: FilePlan, item: Instruction, moved: dict[str, Any]) -> st
 
 def _unported_directories(stage: Stage, row: dict[str, Any]) -> list[Finding]:
     """The stage writes its own main configuration, which may read the distribution's directories: they are
-    kept, but Wolfi's package does not create them."""
+    kept, but Wolfi's package does not create them. A COPY/ADD makes its destination's directories itself; a RUN
+    that writes or links into one that no earlier line (nor the RUN itself, with `mkdir`) made fails."""
     findings = []
+    made: set[str] = set()
     for item in stage.instructions:
-        for moved in row.get("directories") or []:
-            if item.keyword in ("COPY", "ADD", "RUN") and re.search(_path_pattern(moved["from"]), item.raw):
-                message = (f"{moved['from']} left as written: {row['why']}; the stage writes its own {row['main']}, "
-                           f"which decides what is read: create the directory (`mkdir -p {moved['from']}`) before "
-                           f"this line, or put the files in {moved['to']}")
-                findings.append(finding(_NOT_PORTED, item.line, message))
-                break
+        named = [d["from"] for d in row.get("directories") or []
+                 if re.search(_path_pattern(d["from"]), item.raw)]
+        target = _destination(item)
+        if target is not None:
+            made.update(d for d in named if _under(target, d))
+            continue
+        if item.keyword != "RUN":
+            continue
+        made.update(d for d in named if re.search(r"\bmkdir\b[^;&|]*" + _path_pattern(d), item.raw))
+        missing = [d for d in named if d not in made]
+        if missing:
+            findings.append(finding(_NOT_PORTED, item.line, _missing_message(row, missing)))
     return findings
+
+
+def _missing_message(row: dict[str, Any], missing: list[str]) -> str:
+    to = dict.fromkeys(d["to"] for d in row.get("directories") or [] if d["from"] in missing)
+    return (f"{', '.join(missing)} left as written: {row['why']}; the stage writes its own {row['main']}, which "
+            f"decides what is read, and nothing creates {' or '.join(missing)} before this line: create it "
+            f"(`mkdir -p {' '.join(missing)}`) first, or put the files in {', '.join(to)}")
 
 
 def _descendants(plan: FilePlan, stage: Stage) -> list[Stage]:
@@ -221,12 +242,12 @@ def _configured(stage: Stage, built_from: list[Stage], row: dict[str, Any], inst
     config = row.get("config")
     if not config or install not in stage.instructions or install.json_args() is not None or install.heredocs:
         return []
-    own = tuple(config["own"])
+    wolfis = {w["path"] for w in config["writes"]} | {f["to"] for f in row.get("files") or []}
     later = [i for s in built_from for i in s.instructions]
     for item in later:
         words = item.words() if item.keyword in ("CMD", "ENTRYPOINT") else []
-        if any(posixpath.basename(w) == row["program"] for w in words) and any(
-                w in own or w.startswith(tuple(f"{o}=" for o in own)) for w in words):
+        if any(posixpath.basename(w) == row["program"] for w in words) and _own_configuration(
+                words, tuple(config["own"]), wolfis):
             return []
     others = [i.raw for i in later if i.keyword in ("COPY", "ADD", "RUN") and i is not install]
     commands, shown = [], []
@@ -244,6 +265,20 @@ def _configured(stage: Stage, built_from: list[Stage], row: dict[str, Any], inst
     body = install.raw.rstrip()
     _replace(stage, install, body + "".join(f" && {c}" for c in commands) + install.raw[len(body):])
     return [finding(_PORTED, install.line, f"{', '.join(shown)} added: {config['why']}")]
+
+
+def _own_configuration(words: list[str], own: tuple[str, ...], wolfis: set[str]) -> bool:
+    """The start command names a configuration of its own (`-c FILE`); not when FILE is the one Wolfi's package
+    reads anyway (`-c /etc/supervisord.conf`, Debian's path already rewritten to it), which the writes complete."""
+    for index, word in enumerate(words):
+        option, equals, value = word.partition("=")
+        if option not in own:
+            continue
+        if not equals:
+            value = words[index + 1] if index + 1 < len(words) else ""
+        if posixpath.normpath(value) not in wolfis if value else True:
+            return True
+    return False
 
 
 def _foreground(plan: FilePlan, stage: Stage, row: dict[str, Any]) -> list[Finding]:
@@ -291,7 +326,8 @@ def _copied_setting(plan: FilePlan, stage: Stage, setting: str) -> bool:
             if _destination(item) is None:
                 continue
             for source in _words(item)[:-1]:
-                names = plan.files.files_under(source) if plan.files.is_directory(source) else [source]
+                names = [posixpath.join(source, n) for n in plan.files.files_under(source) or []] \
+                    if plan.files.is_directory(source) else [source]
                 for name in names or []:
                     text = plan.files.text(name)
                     if text is not None and pattern.search(text):

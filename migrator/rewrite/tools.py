@@ -187,6 +187,11 @@ def package_for(command: str) -> str | None:
     return packages[0] if packages else None
 
 
+def without_package(command: str) -> bool:
+    """rules/tools.yaml says no Wolfi package provides the command (`service`, `chkconfig`)."""
+    return command in _table() and _table()[command] is None
+
+
 def programs_of(package: str) -> tuple[str, ...]:
     """The commands rules/tools.yaml says the Wolfi package installs (`graphviz`: dot, neato...)."""
     return tuple(command for command, packages in _table().items() if packages and package in packages)

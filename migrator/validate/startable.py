@@ -171,7 +171,7 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
     on jdk (Wolfi's busybox has no wget) fails with `not found` at every start (MIG563). Where the shell goes on
     to start the program all the same (`curl ... > .env; node server.js`, `curl ... || true`), only that step
     is lost (MIG564)."""
-    from migrator.rewrite.tools import package_for
+    from migrator.rewrite.tools import package_for, without_package
 
     rest = report.argv[unwrap(report.argv).program_index:]
     if report.status == "broken" or view.model is None or not view.model.known:
@@ -186,6 +186,9 @@ def _missing_tools_at_start(view: StageView, context: Context, report: RuntimeRe
             continue
         package = package_for(name)
         renamed = _renamed_here(view, context, name) if package is None else None
+        if package is None and renamed is None and without_package(name) and locate(view, context, name) is None:
+            problems.append(_without_package(name, skipped, runs, line))
+            continue
         if (package is None and renamed is None) or (package is not None and (
                 installed_by_package(name, view.packages, context.rules) or package in view.packages)) or (
                 locate(view, context, name) is not None):
@@ -249,6 +252,16 @@ def _renamed_here(view: StageView, context: Context, name: str) -> str | None:
     present = (view.model.has_program(renamed) or installed_by_package(renamed, view.packages, context.rules)
                or locate(view, context, renamed) is not None)
     return renamed if present else None
+
+
+def _without_package(name: str, skipped: str | None, runs: str, line: int) -> Problem:
+    """A step runs a command no Wolfi package provides (`service php8.1-fpm start`: Debian's init-script helper)."""
+    lacks = f"{runs} `{name}`, which no Wolfi package provides (rules/tools.yaml)"
+    if skipped is None:
+        return Problem("MIG563", line, f"{lacks}: the container fails at start with `not found`; start what it "
+                       "started directly (the daemon's own program, in the foreground or in the background)")
+    return Problem("MIG564", line, f"{lacks}: that step fails with `not found` at every start and the command goes "
+                   f"on without it ({skipped}); start what it started directly (the daemon's own program)")
 
 
 def _start_steps(view: StageView, context: Context, rest: tuple[str, ...]

@@ -138,7 +138,9 @@ def test_a_stage_with_its_own_nginx_conf_keeps_the_debian_directories_with_an_er
     result = migrate(text)
     assert "COPY app.conf /etc/nginx/sites-available/app.conf\n" in result.dockerfile
     assert "RUN ln -s /etc/nginx/sites-available/app.conf /etc/nginx/sites-enabled/\n" in result.dockerfile
-    assert [f.line for f in result.findings if f.code == "MIG226" and f.severity is Severity.ERROR] == [4, 5]
+    # the COPY makes sites-available itself; the ln fails for want of sites-enabled (review 18, S18-2)
+    assert [f.line for f in result.findings if f.code == "MIG226" and f.severity is Severity.ERROR] == [5]
+    assert errors(result, "MIG226")[0].startswith("/etc/nginx/sites-enabled left as written")
 
 
 PYTHON_SUPERVISOR = ("FROM python:3.11-slim\n"
@@ -185,12 +187,9 @@ def test_the_debian_main_supervisor_config_moves_to_wolfis_path_in_the_copy_and_
     assert codes(result).count("MIG225") == 3
 
 
-def test_alpine_and_packages_installed_otherwise_are_left_alone() -> None:
-    alpine = ("FROM alpine:3.20\n"
-              "RUN apk add --no-cache supervisor\n"
-              "COPY app.ini /etc/supervisor.d/app.ini\n"
-              'CMD ["supervisord", "-n"]\n')
-    assert "MIG225" not in codes(migrate(alpine))
+def test_packages_installed_otherwise_are_left_alone() -> None:
+    # (Alpine's supervisor.d was left alone here too, but Wolfi's supervisord.conf does not include it: G3 of
+    # adversary round 12, tests/rewrite/test_fix72_layouts.py)
     no_nginx = ("FROM debian:12\n"
                 "RUN apt-get update && apt-get install -y curl\n"
                 "COPY site /etc/nginx/sites-available/site\n")
@@ -210,4 +209,4 @@ def test_every_row_names_a_wolfi_package_and_absolute_paths() -> None:
     for row in rows:
         assert row["package"] in wolfi
         moved = [*(row.get("directories") or []), *(row.get("files") or [])]
-        assert moved and all(m["from"].startswith("/etc/") and m["to"].startswith("/etc/") for m in moved)
+        assert (moved or row.get("config")) and all(m["from"].startswith("/etc/") and m["to"].startswith("/etc/") for m in moved)
