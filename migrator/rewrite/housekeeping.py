@@ -38,7 +38,7 @@ _SYSTEM_TOOLS = {
     "a2enmod": "Apache's Debian helper scripts", "a2dismod": "Apache's Debian helper scripts",
     "a2ensite": "Apache's Debian helper scripts", "a2dissite": "Apache's Debian helper scripts",
     "a2enconf": "Apache's Debian helper scripts", "a2disconf": "Apache's Debian helper scripts",
-    "update-rc.d": "an init system", "invoke-rc.d": "an init system", "service": "an init system",
+    "update-rc.d": "init system", "invoke-rc.d": "init system", "service": "init system",
     "systemctl": "systemd", "lsb_release": "lsb-release",
 }
 
