@@ -513,11 +513,12 @@ def _context_tree_without(earlier: list[Placed], placed: Placed, source: str, pa
     context fills), or puts it in a directory installers fill (.venv, node_modules), which a context leaves out."""
     if placed.from_stage is not None or placed.external or placed.text is not None or "://" in placed.source:
         return False
+    providers = [o for o in earlier if (o.from_stage is not None or o.external) and inside(path, o.path)]
+    if not providers:
+        return False  # (the context copy is the only source: a file it lacks on disk may be in the real context)
     if context.files.is_directory(placed.source.rstrip("/") or "."):
         return context.files.lacks(source)
-    for other in earlier:
-        if (other.from_stage is None and not other.external) or not inside(path, other.path):
-            continue
+    for other in providers:
         deeper = other.path.rstrip("/") != placed.path.rstrip("/") and inside(other.path, placed.path)
         if deeper or any(part in _INSTALLED_DIRECTORIES for part in path[len(other.path):].split("/")):
             return True
