@@ -149,7 +149,7 @@ def migrate_app(execute: Execute) -> typer.Typer:
         check: Annotated[bool, Opt("--check", help="exit 1 when any file would change, write nothing")] = False,
         as_json: Annotated[bool, Opt("--json", help="print a JSON object per file (a list for several)")] = False,
         no_backup: Annotated[bool, Opt("--no-backup", help="with --write: keep no .bak file")] = False,
-        write_broken: Annotated[bool, Opt("--write-broken", help="with --write: also write a migration whose final "
+        write_broken: Annotated[bool, Opt("--write-broken", help="also print or write a migration whose final "
                                                                  "stage cannot start (an error says why)")] = False,
         registry: Annotated[str | None, Opt("--registry", metavar="HOST/PATH",
                                                help="image registry (default cgr.dev/chainguard)")] = None,

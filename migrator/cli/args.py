@@ -24,7 +24,7 @@ class MigrateArgs:
     check: bool = False
     json: bool = False
     no_backup: bool = False
-    write_broken: bool = False  # with --write: also a migration whose final stage cannot start
+    write_broken: bool = False  # also print or write a migration whose final stage cannot start
     registry: str | None = None
     org: str | None = None
     tag_policy: str | None = None

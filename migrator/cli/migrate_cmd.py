@@ -55,8 +55,6 @@ def _check_option_values(args: MigrateArgs) -> None:
             args.org = check_org(args.org, "--org")
     if args.paths.count("-") > 1:
         raise UsageError("'-' (standard input) can be given once")
-    if args.write_broken and not args.write:
-        raise UsageError("--write-broken goes with --write (see 'migrate --help')")
     if args.write and "-" in args.paths:
         raise UsageError("--write cannot rewrite standard input ('-') in place: without --write the migration "
                          "goes to standard output")
@@ -194,15 +192,33 @@ def _report(results: list[Result], inputs: list[Input], args: MigrateArgs) -> in
             print(f"would migrate {shown_name(result.path)}", file=sys.stderr)
         _remember_check(results, inputs, args)
         return EXIT_CHANGED if changed else EXIT_OK
+    if args.write:
+        return _write(results, inputs, backup=not args.no_backup, broken=args.write_broken)
+    texts, refused = _offered(results, broken=args.write_broken)
     if args.diff:
         from migrator.render.output import unified_diff
 
-        emit("".join(unified_diff(r.original, r.dockerfile, r.path) for r in results))
-        return EXIT_OK
-    if args.write:
-        return _write(results, inputs, backup=not args.no_backup, broken=args.write_broken)
-    emit("".join(result.dockerfile for result in results))
-    return EXIT_OK
+        emit("".join(unified_diff(r.original, text, r.path) for r, text in zip(results, texts, strict=True)))
+    else:
+        emit("".join(texts))
+    for line in refused:
+        print(f"migrate: error: {line}", file=sys.stderr)
+    return EXIT_ERROR if refused else EXIT_OK
+
+
+def _offered(results: list[Result], broken: bool) -> tuple[list[str], list[str]]:
+    """What is printed for each file: its migration, or the file as it was when the migrated final stage
+    cannot start (as `--write` does: such a migration is worse than none; `broken` prints it anyway), and a
+    line per file left as it was."""
+    from migrator.api import start_error
+
+    texts, refused = [], []
+    for result in results:
+        error = None if broken else start_error(result)
+        texts.append(result.dockerfile if error is None else result.original)
+        if error is not None:
+            refused.append(not_written(shown_name(result.path), error, "--write-broken", printed=True))
+    return texts, refused
 
 
 def _write(results: list[Result], inputs: list[Input], backup: bool, broken: bool = False) -> int:
@@ -214,7 +230,9 @@ def _write(results: list[Result], inputs: list[Input], backup: bool, broken: boo
     replacements, seen, refused = [], set(), []
     for result, item in zip(results, inputs, strict=True):
         if item.target is None:
-            emit(result.dockerfile)
+            texts, refusals = _offered([result], broken)
+            emit(texts[0])
+            refused += refusals
         elif result.changed and item.target not in seen:
             seen.add(item.target)
             error = None if broken else start_error(result)
@@ -230,11 +248,12 @@ def _write(results: list[Result], inputs: list[Input], backup: bool, broken: boo
     return EXIT_ERROR if refused else EXIT_OK
 
 
-def not_written(name: str, error: Finding, override: str) -> str:
+def not_written(name: str, error: Finding, override: str, printed: bool = False) -> str:
     """One line: which file was left as it was, why (the error finding), and how to write it anyway."""
     where = f" (line {error.line})" if error.line else ""
-    return printable(f"{name}: not written, left as it was: the migrated final stage cannot start: "
-                     f"E {error.code}{where} {error.message} ({override} writes it anyway)")
+    what, verb = ("not migrated, printed as it was", "prints") if printed else ("not written, left as it was", "writes")
+    return printable(f"{name}: {what}: the migrated final stage cannot start: "
+                     f"E {error.code}{where} {error.message} ({override} {verb} it anyway)")
 
 
 def _print_findings(results: list[Result]) -> None:

@@ -696,7 +696,7 @@ def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageV
     model = view.model
     venv = view.env.get("VIRTUAL_ENV") or ""
     in_venv = (venv and inside(located.path, venv)) or re.search(r"/\.?venv/bin/[^/]+$", located.path)
-    if in_venv and located.how != "image" and model is not None and not model.has_program("python3"):
+    if in_venv and located.how != "image" and model is not None and model.known and not model.has_program("python3"):
         return (f"`{program}` is a console script of a Python virtualenv: it needs the interpreter the "
                 f"virtualenv was made with, and {short_image(view.image)} has no python")
     versioned = re.fullmatch(r"python(3\.\d+)", posixpath.basename(located.path))

@@ -1,6 +1,7 @@
 """A migration whose final stage cannot start (runtime `broken`, an error finding says why) is not written over
 the user's file by `--write`, `scan --write` or `hook fix`, and the bot does not suggest it: a migrated file that
-cannot start is worse than none. `migrate --write --write-broken` writes it anyway."""
+cannot start is worse than none; printing and `--diff` give the file as it was. `--write-broken` prints or
+writes it anyway."""
 
 from __future__ import annotations
 
@@ -45,27 +46,40 @@ def test_write_leaves_a_file_whose_migration_cannot_start_and_writes_the_others(
             path.parent.rmdir()
 
 
-def test_write_broken_writes_it_anyway_and_the_other_modes_are_unchanged(tmp_path: Path) -> None:
+def test_printing_and_diff_give_the_file_as_it_was_and_say_why(tmp_path: Path) -> None:
+    """A user who redirects `migrate FILE > out` or reads `--diff` gets no migration that cannot start: the file
+    as it was (no diff), a line naming the error and the option that prints the migration anyway, exit 2."""
+    _files(tmp_path)
+    printed = migrate("bad/Dockerfile", cwd=tmp_path)
+    assert printed.returncode == 2 and printed.stdout == CANNOT_START[0]
+    [line] = [line for line in printed.stderr.splitlines() if line.startswith("migrate: error:")]
+    assert line.startswith("migrate: error: bad/Dockerfile: not migrated, printed as it was: the migrated final "
+                           "stage cannot start: E MIG540 (line 4) "), line
+    assert line.endswith("(--write-broken prints it anyway)")
+    diff = migrate("--diff", "bad/Dockerfile", cwd=tmp_path)
+    assert diff.returncode == 2 and diff.stdout == "" and "not migrated, printed as it was" in diff.stderr
+    stdin = migrate("-", cwd=tmp_path, stdin=CANNOT_START[0])
+    assert stdin.returncode == 2 and stdin.stdout == CANNOT_START[0]
+
+
+def test_write_broken_prints_and_writes_it_anyway_and_check_and_json_are_unchanged(tmp_path: Path) -> None:
     bad, _ = _files(tmp_path)
-    migrated = migrate("bad/Dockerfile", cwd=tmp_path)
+    migrated = migrate("--write-broken", "bad/Dockerfile", cwd=tmp_path)
     assert migrated.returncode == 0 and "FROM cgr.dev/chainguard/glibc-dynamic" in migrated.stdout
+    assert "not migrated" not in migrated.stderr
+    both = migrate("bad/Dockerfile", "good/Dockerfile", cwd=tmp_path)
+    assert both.returncode == 2 and both.stdout.startswith(CANNOT_START[0])
+    assert "FROM cgr.dev/chainguard/python" in both.stdout
     assert migrate("--check", "bad/Dockerfile", cwd=tmp_path).returncode == 1
     as_json = migrate("--json", "bad/Dockerfile", cwd=tmp_path)
     assert as_json.returncode == 0 and json.loads(as_json.stdout)["runtime"]["status"] == "broken"
-    assert migrate("--diff", "bad/Dockerfile", cwd=tmp_path).returncode == 0
+    assert json.loads(as_json.stdout)["dockerfile"] == migrated.stdout
     assert bad.read_text() == CANNOT_START[0]
 
     done = migrate("--write", "--write-broken", "bad/Dockerfile", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert bad.read_text() == migrated.stdout and not _refusals(done.stderr)
     assert (bad.parent / "Dockerfile.bak").read_text() == CANNOT_START[0]
-
-
-def test_write_broken_alone_is_a_usage_error(tmp_path: Path) -> None:
-    bad, _ = _files(tmp_path)
-    done = migrate("--write-broken", "bad/Dockerfile", cwd=tmp_path)
-    assert done.returncode == 2 and "--write-broken goes with --write" in done.stderr
-    assert bad.read_text() == CANNOT_START[0]
 
 
 def test_an_ignored_start_error_is_the_users_call(tmp_path: Path) -> None:
