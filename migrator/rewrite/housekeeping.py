@@ -316,7 +316,7 @@ def unknown_accounts(cmd: Cmd, ctx: Context, user: str, group: str) -> Outcome |
     return Outcome(fails=True, findings=[scodes.OWNER_NEVER_CREATED.finding(cmd.line, message)])
 
 
-def _rpm_dpkg(cmd: Cmd, ctx: Context) -> Outcome:
+def _rpm_dpkg(cmd: Cmd, ctx: Context) -> Outcome | None:
     options = [w.value or "" for w in cmd.words[1:] if w.is_option]
     if any(o in ("--import", "--add-architecture") for o in options):
         return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
@@ -329,6 +329,8 @@ def _rpm_dpkg(cmd: Cmd, ctx: Context) -> Outcome:
         if files and all(is_repository_package(f) for f in files):
             return repository_setup(cmd.line, f"`{_text(cmd)}`", ctx)
         return Outcome(fails=True, findings=[package_file_finding(cmd.line, f"`{_text(cmd)}`")])
+    if cmd.name in ctx.stage.installed:  # Wolfi packages dpkg and rpm: installed, `dpkg --print-architecture` works
+        return None
     return _unsupported(cmd)
 
 

@@ -540,3 +540,20 @@ def test_valued_options_consume_their_value_and_quotes_survive(rewrite):
     text, result = rewrite(script, family="fedora")
     assert text == "apk add --no-cache \\\n        ${INSTALL_PKGS} \"curl\" 'tar' gcc"
     assert codes(result) == ["MIG301", "MIG308", "MIG305"]
+
+
+def test_dpkg_the_stage_installs_is_wolfis_and_answers_print_architecture():
+    """Review 20 S20-5: Wolfi packages dpkg. A stage that installs it and asks `dpkg --print-architecture` builds;
+    the false E MIG310 ("dpkg does not exist in Wolfi") told the user to rewrite a working line."""
+    from migration_tools import migrate
+
+    source = ("FROM alpine:3.20\nRUN apk add --no-cache dpkg wget \\\n    && arch=\"$(dpkg --print-architecture)\" \\\n"
+              "    && wget -O /usr/local/bin/tool \"https://example.invalid/tool-${arch}\" \\\n"
+              "    && chmod +x /usr/local/bin/tool\nENTRYPOINT [\"/usr/local/bin/tool\"]\n")
+    result = migrate(source)
+    assert "apk add --no-cache dpkg wget" in result.dockerfile
+    assert 'arch="$(dpkg --print-architecture)"' in result.dockerfile
+    assert "MIG310" not in codes(result)
+    assert result.runtime is not None and result.runtime.status == "ok"
+    without = migrate(source.replace("dpkg wget", "wget"))
+    assert "MIG310" in codes(without)
