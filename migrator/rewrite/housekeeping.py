@@ -15,6 +15,9 @@ CACHE_PATH = lazy_re(
     r"^/var/(lib/apt/lists|cache/(apt|yum|dnf|apk|zypp|debconf|ldconfig)|lib/(yum|dnf)|log/(apt|yum\.log|dnf[^/]*|dpkg\.log))"
     r"(/.*)?$"
 )
+# what Docker Hub tools that Wolfi's packages replace leave behind: pecl's download directory (`pecl install` becomes
+# `apk add php-X.Y-ext`, so `rm -r /tmp/pear` without -f would fail the RUN)
+_REPLACED_TOOL_PATH = lazy_re(r"^/tmp/pear(/.*)?$")
 REPOSITORY_PATH = lazy_re(
     r"^/(etc/apt/(sources\.list|keyrings|trusted\.gpg)|usr/share/keyrings|etc/yum\.repos\.d|etc/zypp/repos\.d"
     r"|etc/apk/(repositories|keys)|etc/pki/rpm-gpg)"
@@ -122,12 +125,14 @@ def _text(cmd: Cmd, words: int = 3) -> str:
 def _rm(cmd: Cmd) -> Outcome | None:
     paths = [(i, w) for i, w in enumerate(cmd.words) if i and not w.is_option]
     caches = [(i, w) for i, w in paths if w.value is not None and CACHE_PATH.match(w.value)]
-    if not caches:
+    leftovers = [(i, w) for i, w in paths if w.value is not None and _REPLACED_TOOL_PATH.match(w.value)]
+    if not caches and not leftovers:
         return None
-    listed = " ".join(w.text for _, w in caches)
-    finding = codes.HOUSEKEEPING_REMOVED.finding(
-        cmd.line, f"`rm {listed}` removed: apk add --no-cache leaves no package cache behind"
-    )
+    listed = " ".join(w.text for _, w in caches + leftovers)
+    why = "apk add --no-cache leaves no package cache behind" if caches else \
+        "pecl's download directory: the extension is a Wolfi package now, and `rm` without -f would fail on it"
+    finding = codes.HOUSEKEEPING_REMOVED.finding(cmd.line, f"`rm {listed}` removed: {why}")
+    caches += leftovers
     if len(caches) == len(paths):
         return Outcome(remove=True, findings=[finding])
     return Outcome(delete={cmd.word_index(i) for i, _ in caches}, findings=[finding])

@@ -25,7 +25,7 @@ from migrator.rewrite.trust_stores import trust_store_copies
 from migrator.rewrite.uncarried import SYSTEM_DIRECTORIES as _SYSTEM_DIRECTORIES
 from migrator.rewrite.uncarried import build_inputs, consumed, safe_written_files, touched_files, uncarried
 from migrator.rewrite.volumes import once_each
-from migrator.rewrite.workdir import relies_on_default
+from migrator.rewrite.workdir import chain_instructions, relies_on_default
 from migrator.rules.loader import ChainguardImage, RuleSet, UpstreamDefaults
 
 TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
@@ -99,8 +99,8 @@ def _builder_has_workdir(context: RuntimeContext) -> bool:
     facts = context.facts
     if facts.workdir == "/" or facts.workdir == facts.server_dir:
         return False
-    stage = facts.stage
-    if stage.parent is not None or facts.workdir in facts.directories or relies_on_default(stage.instructions):
+    chain = chain_instructions(facts.stage)  # (a WORKDIR creates its directory; the default is written when relied on)
+    if any(i.keyword == "WORKDIR" for i in chain) or facts.workdir in facts.directories or relies_on_default(chain):
         return True
     return facts.workdir == (context.image.workdir or "/")
 

@@ -13,6 +13,7 @@ from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.images import image_name
 from migrator.plan.planner import FilePlan, StagePlan
+from migrator.plan.stages import Stage
 from migrator.regex import lazy as lazy_re
 
 # build tools that read or write the current directory when given no path
@@ -61,7 +62,7 @@ def _upstream_default(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tu
         return "", []
     upstream = plan.rules.upstream_defaults(stage.ref.short_name, stage.ref.tag).workdir
     current = plan.rules.image_model(image).workdir or "/"
-    if upstream == current or not relies_on_default(stage.instructions):
+    if upstream == current or not _chain_relies_on_default(plan, stage):
         return "", []
     message = (f"WORKDIR {upstream} written: the stage used paths relative to {stage.ref.short_name}'s default "
                f"working directory, and {image_name(image)} starts in {current}")
@@ -69,6 +70,18 @@ def _upstream_default(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tu
     if not plan.rules.has_model(image):
         notes.append(_unknown_layout(plan, stage_plan, upstream))
     return f"WORKDIR {upstream}{newline}", notes
+
+
+def _chain_relies_on_default(plan: FilePlan, root: Stage) -> bool:
+    """Does the root stage, or a stage built FROM it (through its chain, before a WORKDIR of its own), use the
+    working directory the source image set? The WORKDIR is written once, in the root."""
+    return any(relies_on_default(chain_instructions(stage)) for stage in plan.staged.stages
+               if stage.root_stage() is root)
+
+
+def chain_instructions(stage: Stage) -> list[Instruction]:
+    """The instructions of the stage's chain, the root's first: what a stage built FROM others runs after them."""
+    return [i for s in stage.chain() for i in s.instructions]
 
 
 def _unknown_layout(plan: FilePlan, stage_plan: StagePlan, upstream: str) -> Finding:

@@ -594,8 +594,10 @@ def _from_image(instruction: Instruction) -> bool:
     return "/" in source or ":" in source
 
 
-def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written) -> Item:
-    """Let the ecosystem move a `COPY --from=stage` destination the runtime image would not look in."""
+def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written,
+                 homes: tuple[str, ...] | None = None) -> Item:
+    """Let the ecosystem move a `COPY --from=stage` destination the runtime image would not look in. `homes`:
+    those whose ~/.local the stage's user no longer reads (default: replaced_homes of the stage)."""
     from migrator.parse.dockerfile import parse_instruction
     from migrator.parse.words import split_words
     from migrator.rewrite.relocate import relocation, replaced_homes
@@ -610,7 +612,8 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
         return item
     if len(words) != 2:
         return item
-    homes = replaced_homes(facts_with_parents(stage_plan.stage), root_reason(stage_plan.stage))
+    if homes is None:
+        homes = replaced_homes(facts_with_parents(stage_plan.stage), root_reason(stage_plan.stage))
     change = relocation(plan.staged, stage_plan.ecosystem, stage, words[0], words[1], homes)
     if change is None:
         return item
@@ -676,6 +679,9 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         if not isinstance(item, Instruction):
             text.append(item.raw)
             continue
+        if stage_plan is plan.final and not stage_plan.split and item.keyword == "COPY":  # (kept on -dev)
+            moved = _adjust_copy(plan, stage_plan, item, out, homes=())
+            item = moved if isinstance(moved, Instruction) else item
         if item.keyword != "RUN":
             translated.append(item)
             knowledge.earlier.append(item.raw)
