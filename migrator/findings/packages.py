@@ -234,7 +234,7 @@ CONTEXT_MUSL_BINARY = Code(
 CRON_OPTION_DROPPED = Code(
     "MIG320",
     Severity.WARNING,
-    "An option of the source cron daemon has no counterpart in Wolfi's cronie: dropped",
+    "Option of the source cron daemon with no counterpart in cronie: dropped",
     "The start command runs a cron daemon under the options of the source package that installed it (Alpine's "
     "dcron, the crond applet of Alpine's busybox; rules/tools.yaml `program_packages`), and on Wolfi `crond` is "
     "cronie's, which refuses options it does not know. The other options are written as cronie takes them (I "
