@@ -57,7 +57,7 @@ def _run(text: str, options: Options, path: str) -> Result:
     options = replace(options, context=_build_context(options, path))
     ended, ending = _last_line_ended(text, doc)
     original = doc
-    as_written, (ended, renamed) = ended, with_wolfi_program_names(ended, doc)
+    as_written, (ended, renamed) = ended, with_wolfi_program_names(ended, doc, rules)
     if ending or renamed:
         doc = parse(ended, strict=True)
     files = BuildContext(options.context, _own_ignore_file(path))

@@ -230,6 +230,43 @@ CONTEXT_MUSL_BINARY = Code(
     "linked program (no interpreter) is not affected.",
 )
 
+
+CRON_OPTION_DROPPED = Code(
+    "MIG320",
+    Severity.WARNING,
+    "Option of the source cron daemon with no counterpart in cronie: dropped",
+    "The start command runs a cron daemon under the options of the source package that installed it (Alpine's "
+    "dcron, the crond applet of Alpine's busybox; rules/tools.yaml `program_packages`), and on Wolfi `crond` is "
+    "cronie's, which refuses options it does not know. The other options are written as cronie takes them (I "
+    "MIG571); this one does something cronie cannot do, so it is dropped, and the container does without it: "
+    "`-L FILE` (a log file: cronie logs to syslog, and a container without a syslog daemon keeps no log), busybox's "
+    "`-d N` (log to stderr), dcron's `-m ADDRESS` (mail every job's output there: cronie mails each crontab's "
+    "owner, see MAILTO), `-s DIR` and `-t DIR` (dcron's system crontab and timestamp directories). Check that "
+    "the app does not rely on it (a `tail -f` of the log file, a mail address).",
+)
+CRONTAB_MOVED = Code(
+    "MIG321",
+    Severity.INFO,
+    "Crontab copied where Wolfi's cronie reads it",
+    "Alpine's dcron and busybox crond read the crontab of each user from /etc/crontabs/<user> (or the directory "
+    "their `-c DIR` names). Nothing on Wolfi reads that directory: Wolfi's busybox has no crond, and cronie reads "
+    "/etc/crontab, /etc/cron.d/ (each line with a user column after the time fields) and /var/spool/cron/<user>, "
+    "whose format is that of /etc/crontabs/<user> (no user column). The COPY (or ADD) writes the file to "
+    "/var/spool/cron under the same name, with --chmod=0600 unless it sets a mode: cronie skips a crontab that is "
+    "executable or group- or world-writable (\"BAD FILE MODE\"), which a build context's file may well be, and "
+    "one owned by neither root nor its user (keep --chown to that user or root).",
+)
+CRONTAB_WRITTEN_UNREAD = Code(
+    "MIG322",
+    Severity.WARNING,
+    "A RUN writes a crontab where Wolfi's cronie does not read it",
+    "The stage's cron daemon is Alpine's (dcron or busybox crond), which reads /etc/crontabs/<user>, and a RUN "
+    "writes or reads a file there (`echo '*/5 * * * * job' >> /etc/crontabs/root`). Wolfi's cronie reads "
+    "/var/spool/cron/<user> in the same format (MIG321 moves a COPY there), but the tool does not rewrite the "
+    "shell of a RUN, so as written the jobs never run. Write the crontab to /var/spool/cron/<user> (mode 0600), "
+    "or install it with `crontab FILE`, which cronie's crontab puts there.",
+)
+
 CODES: tuple[Code, ...] = (
     PACKAGES_TRANSLATED,
     UNKNOWN_PACKAGE,
@@ -250,4 +287,7 @@ CODES: tuple[Code, ...] = (
     WRAPPER_DROPPED,
     IMAGE_ACCOUNT_NOT_RECREATED,
     CONTEXT_MUSL_BINARY,
+    CRON_OPTION_DROPPED,
+    CRONTAB_MOVED,
+    CRONTAB_WRITTEN_UNREAD,
 )

@@ -71,31 +71,73 @@ def wolfi_name(program: str) -> str | None:
 
 @dataclass(frozen=True)
 class DistroProgram:
-    """A distro program that Wolfi's package installs as another (rules/tools.yaml `distro_names`)."""
+    """A distro program that Wolfi's package installs as another (rules/tools.yaml `distro_names`), or whose
+    options depend on the source package that installed it (`program_packages`: Alpine's dcron, busybox)."""
 
     name: str  # the Wolfi program
     getopt: str = ""  # the distro program's options, getopt(3) letters ("" : not known, words mapped as written)
     accepts: str | None = None  # the Wolfi program's (None: the same program, it takes the same options)
     options: tuple[tuple[str, str], ...] = ()  # distro option -> the Wolfi option that does the same
     dropped: tuple[tuple[str, str], ...] = ()  # distro option the Wolfi program does without -> why
+    warned: frozenset[str] = frozenset()  # dropped options whose loss the container notices (W MIG320)
+    crontab_options: frozenset[str] = frozenset()  # dropped options whose value is a per-user crontab directory
+    crontabs: tuple[str, ...] = ()  # the directories the source program reads per-user crontabs from
+    package: str | None = None  # the source package (program_packages), None for a distro_names entry
 
 
-def distro_program(program: str) -> DistroProgram | None:
+# A program's table under the source package that provides it: (family, package) -> program -> table
+Programs = dict[str, DistroProgram]
+
+
+def distro_program(program: str, sources: Programs | None = None) -> DistroProgram | None:
+    """The table of a program the stage starts: the one of the source package that provides it (`sources`, from
+    `source_programs`), else the distro_names entry, else a program_packages entry that Wolfi names otherwise
+    (Debian's `cron`, where the stage's packages are not known)."""
     from migrator.regex import glob_match
     from migrator.rules.data import builtin_data
 
+    if sources is not None and program in sources:
+        return sources[program]
     for pattern, value in (builtin_data("tools.yaml").get("distro_names") or {}).items():
-        if not glob_match(program, str(pattern)):
-            continue
-        if not isinstance(value, dict):
-            return DistroProgram(str(value))
-        options = value.get("options") or {}
-        accepts = value.get("accepts")
-        return DistroProgram(
-            str(value["name"]), str(value.get("getopt") or ""), None if accepts is None else str(accepts),
-            tuple((str(k), str(v)) for k, v in options.items() if not isinstance(v, dict)),
-            tuple((str(k), str(v["drop"])) for k, v in options.items() if isinstance(v, dict)))
+        if glob_match(program, str(pattern)):
+            return _program_table(value)
+    for packages in (builtin_data("tools.yaml").get("program_packages") or {}).values():
+        for package, programs in packages.items():
+            value = programs.get(program)
+            if value is not None and _program_table(value, str(package)).name != program:
+                return _program_table(value, str(package))
     return None
+
+
+def source_programs(family: str, installed: set[str]) -> Programs:
+    """The programs of rules/tools.yaml `program_packages` the source image had from the packages the stage
+    installs (`apk add dcron`: dcron's crond), else from the source image's own busybox."""
+    from migrator.rules.data import builtin_data
+
+    packages = (builtin_data("tools.yaml").get("program_packages") or {}).get(family) or {}
+    found: Programs = {}
+    for package, programs in packages.items():
+        if package in installed:
+            for program, value in programs.items():
+                found.setdefault(str(program), _program_table(value, str(package)))
+    for program, value in (packages.get("busybox") or {}).items():
+        found.setdefault(str(program), _program_table(value, "busybox"))
+    return found
+
+
+def _program_table(value: object, package: str | None = None) -> DistroProgram:
+    if not isinstance(value, dict):
+        return DistroProgram(str(value), package=package)
+    options = value.get("options") or {}
+    accepts = value.get("accepts")
+    drops = {str(k): v for k, v in options.items() if isinstance(v, dict)}
+    return DistroProgram(
+        str(value["name"]), str(value.get("getopt") or ""), None if accepts is None else str(accepts),
+        tuple((str(k), str(v)) for k, v in options.items() if not isinstance(v, dict)),
+        tuple((k, str(v["drop"])) for k, v in drops.items()),
+        frozenset(k for k, v in drops.items() if v.get("warn")),
+        frozenset(k for k, v in drops.items() if v.get("crontabs")),
+        tuple(str(d) for d in value.get("crontabs") or ()), package)
 
 
 def _section(name: str) -> dict[str, list[str]]:

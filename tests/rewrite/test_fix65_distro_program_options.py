@@ -52,7 +52,11 @@ def test_programs_renamed_without_option_tables_keep_their_arguments() -> None:
 
 def test_every_option_of_a_distro_program_is_mapped_dropped_or_taken_by_the_wolfi_program() -> None:
     """The general rule, for every distro_names entry that describes its options: none is passed on unread."""
-    for program, entry in builtin_data("tools.yaml")["distro_names"].items():
+    tools = builtin_data("tools.yaml")  # (Debian's cron is under program_packages, by the package that installs it)
+    tables = [*tools["distro_names"].items(), *((program, entry) for packages in tools["program_packages"].values()
+                                                for programs in packages.values() for program, entry in programs.items())]
+    assert "cron" in dict(tables)
+    for program, entry in tables:
         if not isinstance(entry, dict) or not entry.get("getopt"):
             continue
         accepts, named = entry["accepts"], entry.get("options") or {}
