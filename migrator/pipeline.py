@@ -414,7 +414,8 @@ def _attempt(doc: Dockerfile, options: Options, rules: RuleSet, override: Runtim
     except MigratorError:
         return Attempt(plan, written, None, [], None, override)
     report, problems = check_start(output, rules, options.registry, _original_has_command(plan, rules),
-                                   _source_shell(plan, written), files, _source_images(plan), _sh_is_bash(plan))
+                                   _source_shell(plan, written), files, _source_images(plan), _sh_is_bash(plan),
+                                   tuple(p.stage.name.lower() for p in plan.stages if p.own_image and p.stage.name))
     return Attempt(plan, written, report, problems, output, override)
 
 

@@ -34,7 +34,8 @@ CODES: tuple[Code, ...] = (
          "had none, so its CMD was the whole command; `ENTRYPOINT []` keeps that meaning. A final stage already on "
          "a Chainguard image whose CMD starts that entrypoint's program again (`CMD [\"python\", \"app.py\"]`, "
          "which the image runs as `/usr/bin/python python app.py`) or another program of the image (`CMD [\"npm\", "
-         "\"start\"]` on node) gets the same `ENTRYPOINT []` before its CMD."),
+         "\"start\"]` on node) gets the same `ENTRYPOINT []` before its CMD, and so does a stage before the last "
+         "that is an image of its own (MIG557) on its -dev image."),
     Code("MIG507", Severity.ERROR, "entrypoint script needs a shell the runtime does not have",
          "The ENTRYPOINT/CMD runs a shell script, and the runtime has no shell, nor does any image that "
          "runs the same language (python, ruby and php images have none), and the final stage is built "
@@ -570,8 +571,10 @@ CODES: tuple[Code, ...] = (
          "it: it is a target of its own (`docker build --target NAME`), as in files that build several images. "
          "Only the last stage becomes a distroless runtime; this one is migrated like every build stage, onto a "
          "-dev image (shell, apk) and with `USER root` where its RUN lines need it, so the image that target builds "
-         "is not hardened. Migrate it as a Dockerfile of its own (the stages it needs, then it last), or keep it "
-         "as it is if it is only a development image."),
+         "is not hardened. Its CMD keeps its meaning on the new image (`ENTRYPOINT []` where the image's entrypoint "
+         "is an interpreter: MIG506), and its command is checked as the final stage's is: one that cannot start "
+         "is said by a second MIG557. Migrate it as a Dockerfile of its own (the stages it needs, then it last), "
+         "or keep it as it is if it is only a development image."),
     Code("MIG559", Severity.WARNING, "variables of the start command fixed at build time",
          "A shell-form CMD or ENTRYPOINT runs through the container's shell when the container starts, so "
          "`$PORT` or `${PORT:-8000}` is read from the container's environment then: `docker run -e PORT=9000`, "

@@ -45,6 +45,9 @@ class StagePlan:
     base_packages: tuple[str, ...] = ()  # single stage: what the original image had, installed with apk
     package_pins: tuple[tuple[str, str], ...] = ()  # single stage: Wolfi name -> its stream's (RuntimeOverride.pins)
     shell_for_runs: bool = False  # a build stage moved to a -dev image for the RUNs of stages built on it
+    # a stage before the last with a command of its own that no stage uses: an image of its own (`docker build
+    # --target NAME`, MIG557), whose CMD starts under its new image's ENTRYPOINT as the final stage's does
+    own_image: bool = False
     # final stage: what goes into the stages it copies from, before an instruction of theirs (original line ->
     # instruction): `ENV CGO_ENABLED=0` before the `go build` its static runtime runs (MIG228)
     inserts_before: dict[int, str] = field(default_factory=dict)
@@ -159,6 +162,7 @@ def _note_targets(plans: list[StagePlan], staged: StagedFile) -> None:
         if plan.role != BUILDER or not own or plan.stage.index in used:
             continue
         image = plan.image.rsplit("/", 1)[-1] if plan.image else "its parent's image"
+        plan.own_image = True
         plan.findings.append(finding("MIG557", own[0].line, f"stage '{plan.stage.label}' has a command of its own and "
                                      f"no stage copies from it or builds on it: an image of its own (docker build "
                                      f"--target {plan.stage.label}). It is migrated as a build stage on {image}, with "

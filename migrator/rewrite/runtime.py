@@ -15,7 +15,7 @@ from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import Command, StageFacts, build_only_args, copies_into_directory
 from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths, unknown_directories
 from migrator.plan.stages import Stage, StagedFile
-from migrator.plan.writable import made_data_directories
+from migrator.plan.writable import made_data_directories, ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.commands import convert_command, exec_form, healthcheck_needs_shell
 from migrator.rewrite.launchers import port_launcher
@@ -136,13 +136,19 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
                    if not any(_inside(d, w) for w in workdirs)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
-    wanted += [Copy(path, path) for path in touched_files(facts) if not removed(path)]  # `touch /.in-container`
+    # (`touch /.in-container`; under the WORKDIR of an app that ran as root, a file it may write: `touch app.log`)
+    owned_workdir = facts.workdir != "/" and not context.keep_root and ran_as_root(facts)
+    wanted += [Copy(path, path, chown=owned_workdir and _inside(path, facts.workdir)) for path in touched_files(facts)
+               if not removed(path)]
     wanted += trust_store_copies(facts)  # (`update-ca-certificates` after a COPY of the company's root)
     wanted += [Copy(path, path) for path in safe_written_files(facts) if not removed(path)]  # `echo k=v > /etc/x`
     # (`nltk.downloader -d /usr/share/nltk_data`, a model cache)
     data = [Copy(d.source, d.destination, chown=d.owned and not context.keep_root) for d in _run_data(context)
             if d.source is not None and d.destination is not None and not removed(d.source)]
     wanted += data
+    if not plan.copy_app_dirs and not plan.image_default_command:  # (nginx serving the build: no app started there)
+        wanted += [c for c in _made_in_workdir(facts) if not any(
+            o.destination != c.destination and _inside(o.destination, c.destination) for o in wanted)]
     wanted = [c for c in wanted if not _copied_elsewhere(c, plan)]
     inputs = build_inputs(facts)
     # a file copied into /tmp that no command of the stage reads is the app's (`COPY defaults.json /tmp/config/`)
@@ -169,6 +175,20 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     ordered = sorted(kept, key=lambda c: first.get((c.source, c.destination), 0))
     moves = {old: new for old, new, _ in relocations(context)}
     return [_moved(c, moves[c.destination]) if c.destination in moves else c for c in ordered]
+
+
+def _made_in_workdir(facts: StageFacts) -> list[Copy]:
+    """The directories the stage made under its WORKDIR (`mkdir -p /opt/app/tmp`, the JVM's java.io.tmpdir), for a
+    runtime that copies the build's output only: the app started there writes into them, as it did in the original
+    (a runtime that copies the whole WORKDIR has them already; one that copies a file in them has them as its
+    directory). Made outside the WORKDIR they are MIG561's to name. Given to the runtime user where the app wrote
+    there as root (made_data_directories), else as the stage's other copies are."""
+    workdir = facts.workdir
+    if workdir == "/":
+        return []
+    owned = set(made_data_directories(facts))
+    return [Copy(path, path, chown=path in owned) for path in made_directories(facts)
+            if path != workdir and _inside(path, workdir)]
 
 
 def _copied_elsewhere(copy: Copy, plan: RuntimePlan) -> bool:

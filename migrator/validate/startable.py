@@ -98,20 +98,23 @@ class Problem:
 
 def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_command: bool = True,
                 source_shell: str | None = None, files: BuildContext | None = None,
-                sources: dict[str, tuple[str, str]] | None = None, sh_is_bash: str | None = None
-                ) -> tuple[RuntimeReport | None, list[Problem]]:
+                sources: dict[str, tuple[str, str]] | None = None, sh_is_bash: str | None = None,
+                targets: tuple[str, ...] = ()) -> tuple[RuntimeReport | None, list[Problem]]:
     """`source_shell`: the shell the ORIGINAL final stage's image shipped (bash | sh | none; None: unknown).
     A start script this tool cannot read needs bash when its image had bash. `files`: the build context on
     disk, whose files say what they are (a binary, a bash or sh script). `sources`: stage name -> (repository,
     family) of the original stage's image, whose Docker Hub paths are its own (none: every such path counts).
     `sh_is_bash`: the original final stage made /bin/sh bash (plan.scripts.sh_made_bash): its `#!/bin/sh` scripts
-    need bash as /bin/sh."""
+    need bash as /bin/sh. `targets`: the names of the stages before the last that are images of their own
+    (`docker build --target NAME`, MIG557): each is judged as the final stage is, and one that cannot start is
+    said (W MIG557)."""
     staged = split_stages(doc)
     if not staged.stages:
         return None, []
     context = Context(staged, rules, registry, source_shell, files or BuildContext(None), sources or {},
                       sh_is_bash=sh_is_bash)
     problems = _copy_source_problems(context) + [Problem("MIG319", *found) for found in musl_copies(context)]
+    problems += _target_problems(context, targets)
     final = staged.stages[-1]
     view = context.view(final)
     if view.model is None:
@@ -151,6 +154,23 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
         problems.append(Problem("MIG589" if report.need in ("unknown-name", "unread") else "MIG548", line,
                                 report.reason))
     return report, problems
+
+
+def _target_problems(context: Context, targets: tuple[str, ...]) -> list[Problem]:
+    """W MIG557 for each stage that is an image of its own and cannot start its command (judged as the final
+    stage is; a target's image keeps its shell and apk, so only what the judge calls broken is said)."""
+    problems = []
+    for stage in context.staged.stages[:-1]:
+        if not stage.name or stage.name.lower() not in targets:
+            continue
+        view = context.view(stage)
+        if view.model is None:
+            continue
+        report = _judge(view, context, True)
+        if report.status == "broken":
+            problems.append(Problem("MIG557", _command_line(view, report), f"stage '{stage.name}' (docker build "
+                                    f"--target {stage.name}) cannot start its command: {report.reason}"))
+    return problems
 
 
 def _python_pin_problems(context: Context) -> list[Problem]:

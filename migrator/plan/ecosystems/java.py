@@ -99,6 +99,20 @@ def _names_it(word: str, path: str, command: Command, env: dict[str, str | None]
     return bool(value) and value != "/" and (value in (path, directory) or path.startswith(value + "/"))
 
 
+def _copied_into_workdir(context: EcosystemContext, builds: list[Command]) -> list[Copy]:
+    """What COPY/ADD put under the WORKDIR besides the jar (`COPY config/ ./config/`, a javaagent), when no Maven
+    or Gradle build ran there: the directory holds the app's files, not sources, whatever else the stage's RUN
+    steps did there (mkdir, chown, a download), and the app started there reads them relative to it."""
+    workdir = context.facts.workdir
+    if workdir == "/" or any(_inside(c.workdir, workdir) or _inside(workdir, c.workdir) for c in builds):
+        return []
+    return [Copy(d, d) for d in context.facts.copy_destinations if d != workdir and _inside(d, workdir)]
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
 class Java:
     name = "java"
 
@@ -113,6 +127,7 @@ class Java:
             source = path if "*" not in posixpath.basename(path) else directory
             plan.copies.append(Copy(source, source))
         if referenced:
+            plan.copies += _copied_into_workdir(context, builds)
             return plan
         if builds:
             tool = posixpath.basename(builds[0].words[0])
