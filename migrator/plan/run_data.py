@@ -43,10 +43,23 @@ def run_data(facts: StageFacts, runtime_home: str, context_root: Path | None) ->
         text = " ".join(command.words) + _script_text(command, context_root)
         for tool in _tools():
             if any(re.search(pattern, text) for pattern in _strings(tool.get("runs"))):
+                if tool.get("browser") and not _downloads_browser(str(tool["browser"]), command, facts, context_root):
+                    continue
                 located = _located(command, text, tool, facts, runtime_home, context_root)
                 found += [located] if located is not None else []
                 break
     return found
+
+
+def _downloads_browser(library: str, command: Command, facts: StageFacts, context_root: Path | None) -> bool:
+    """An npm install that downloads `library`'s browser (plan.browsers): the app's package.json declares it."""
+    from migrator.plan.browsers import downloads_at
+    from migrator.plan.buildcontext import BuildContext
+    from migrator.plan.library_programs import declared_libraries
+
+    if context_root is None or not downloads_at(library, command, facts):
+        return False
+    return library in declared_libraries("node", BuildContext(context_root))
 
 
 _PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
