@@ -16,7 +16,6 @@ from migrator.records import dataclass, replace
 DOWNLOADED = "download"  # the library's own download: the runtime needs the libraries it loads
 SYSTEM = "system"  # a browser of the source distribution, which Wolfi does not package
 
-_PLAYWRIGHT_INSTALL = re.compile(r"(?:^|\s)playwright\s+install(?:\s|$)")
 _TRUE = ("1", "true", "yes", "on")
 
 
@@ -71,14 +70,17 @@ def _pointed_at(rule: dict[str, object], facts: StageFacts, paths: list[str]) ->
 
 
 def _downloaded_by(rule: dict[str, object], facts: StageFacts) -> str:
-    """The command of the stage that downloads the library's browser, shown; "" when none does."""
-    skipped = any((facts.env.get(v) or "").lower() in _TRUE for v in _strings(rule.get("skip")))
+    """The command of the stage that downloads the library's browser, shown; "" when none does: an install whose
+    scripts download it (`downloads: install`, unless a `skip` variable says not to), or a command of the library's
+    own (`command`: `playwright install chromium`, `npx puppeteer browsers install chrome`)."""
+    skip = _strings(rule.get("skip"))
+    skipped = any((facts.env.get(v) or "").lower() in _TRUE for v in skip)
+    own = rule.get("command")
     for command in facts.commands:
         words = command.words
-        line = " ".join(words)
-        if rule.get("downloads") == "command" and _PLAYWRIGHT_INSTALL.search(line):
-            return f"`{' '.join([w for w in words if w != '--with-deps'][:6])}`"  # (dropped: rewrite.browsers)
-        told = any(a.split("=", 1)[0] in _strings(rule.get("skip")) and a.split("=", 1)[1].strip("'\"").lower() in _TRUE
+        if isinstance(own, str) and re.search(own, " ".join(words)):
+            return f"`{' '.join([w for w in words if w != '--with-deps'][:8])}`"  # (dropped: rewrite.browsers)
+        told = any(a.split("=", 1)[0] in skip and a.split("=", 1)[1].strip("'\"").lower() in _TRUE
                    for a in command.assignments)  # (`PUPPETEER_SKIP_DOWNLOAD=1 npm ci`)
         if rule.get("downloads") == "install" and not (skipped or told) and installs_packages(words):
             return f"`{' '.join(words[:3])}`"
@@ -86,11 +88,11 @@ def _downloaded_by(rule: dict[str, object], facts: StageFacts) -> str:
 
 
 def downloads_at(library: str, command: Command, facts: StageFacts) -> bool:
-    """`command` is an install that downloads `library`'s browser (rules/browsers.yaml `downloads: install`)."""
+    """`command` downloads `library`'s browser (rules/browsers.yaml), as the stage sets it up (`facts`)."""
     from migrator.rules.data import builtin_data
 
     rule = (builtin_data("browsers.yaml").get("node") or {}).get(library) or {}
-    return rule.get("downloads") == "install" and bool(_downloaded_by(rule, replace(facts, commands=[command])))
+    return bool(_downloaded_by(rule, replace(facts, commands=[command])))
 
 
 def installs_packages(words: tuple[str, ...] | list[str]) -> bool:

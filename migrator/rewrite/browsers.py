@@ -15,7 +15,8 @@ from migrator.plan.planner import FilePlan
 from migrator.regex import lazy as lazy_re
 
 # `playwright install --with-deps chromium`: the flag and the space before it (the install itself stays)
-_WITH_DEPS = lazy_re(r"(\bplaywright\s+install\b(?:[ \t]+(?!--with-deps\b)[^\s;&|]+)*)[ \t]+--with-deps(?=[\s;&|]|$)")
+_WITH_DEPS = lazy_re(r"(\bplaywright(?:@[^\s;&|]+)?\s+install\b(?:[ \t]+(?!--with-deps\b)[^\s;&|]+)*)"
+                     r"[ \t]+--with-deps(?=[\s;&|]|$)")
 
 
 def browser_of(plan: FilePlan, installed: tuple[str, ...]) -> BrowserUse | None:

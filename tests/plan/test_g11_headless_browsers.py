@@ -138,6 +138,14 @@ def test_playwright_install_with_deps_loses_the_flag_and_the_runtime_installs_th
     assert result.runtime is not None and result.runtime.status == "ok"
 
 
+def test_a_versioned_npx_playwright(tmp_path: Path) -> None:
+    dockerfile = PLAYWRIGHT.replace("npx playwright install", "npx -y playwright@1.45.0 install")
+    result = migrate(dockerfile, context=_context(tmp_path, '"@playwright/test": "^1.45.0"'))
+    assert "RUN npx -y playwright@1.45.0 install chromium\n" in builder_stage(result)
+    assert "COPY --from=builder /root/.cache/ms-playwright /home/node/.cache/ms-playwright\n" in final_stage(result)
+    assert "MIG241" in codes(result) and "MIG577" not in codes(result)
+
+
 def test_playwright_without_the_build_context_is_as_before() -> None:
     """Nothing is guessed without package.json: --with-deps stays an error, the runtime distroless."""
     result = migrate(PLAYWRIGHT)
@@ -153,6 +161,17 @@ def test_a_skipped_download_gives_no_browser_to_carry(tmp_path: Path, skip: str)
     assert final_stage(result).startswith("cgr.dev/chainguard/node:latest\n")
     assert "/.cache/puppeteer" not in result.dockerfile
     assert "MIG238" not in codes(result) and "MIG240" not in codes(result)
+
+
+def test_puppeteer_browsers_install_downloads_whatever_the_variables_say(tmp_path: Path) -> None:
+    dockerfile = PUPPETEER_DOWNLOAD.replace(
+        "RUN npm ci\n", "ENV PUPPETEER_SKIP_DOWNLOAD=true\nRUN npm ci\n"
+                        "RUN npx puppeteer browsers install chrome --path /opt/browsers\n")
+    result = migrate(dockerfile, context=_context(tmp_path, '"puppeteer": "^23.0.0"'))
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/node:latest-dev\n")
+    assert "COPY --from=builder /opt/browsers /opt/browsers\n" in runtime and "/.cache/puppeteer" not in runtime
+    assert "`npx puppeteer browsers install chrome --path /opt/browsers` downloads" in messages(result, "MIG238")[0]
 
 
 def test_a_dev_dependency_is_pruned_before_the_runtime(tmp_path: Path) -> None:
