@@ -98,6 +98,9 @@ def _located(command: Command, text: str, tool: dict[str, object], facts: StageF
                 # (`-d ~/nltk_data`: the home of whoever runs the app, the runtime user's)
                 moved = runtime_home.rstrip("/") + word[1:] if word.startswith("~/") else None
                 return made.at(path, f"it names {word}, a path this file does not show", moved)
+    for name in _strings(tool.get("config")):
+        if context_root is not None and _context_file(context_root, name):
+            return made.at(None, f"the app's {name} may set it")
     for variable in _strings(tool.get("env")):
         if variable in facts.env:
             value = facts.env[variable]
@@ -116,6 +119,12 @@ def _located(command: Command, text: str, tool: dict[str, object], facts: StageF
         source = default.replace("~", home.rstrip("/"), 1)
         return made.at(source, "", default.replace("~", runtime_home.rstrip("/"), 1))
     return made.at(None, "this file does not say where it writes")
+
+
+def _context_file(root: Path, name: str) -> bool:
+    from migrator.plan.buildcontext import BuildContext
+
+    return BuildContext(root).text(name, limit=1) is not None
 
 
 @dataclass(frozen=True)

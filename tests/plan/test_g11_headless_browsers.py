@@ -189,6 +189,18 @@ def test_the_cache_directory_the_stage_sets(tmp_path: Path) -> None:
     assert "COPY --from=builder /opt/puppeteer /opt/puppeteer\n" in runtime
 
 
+def test_a_puppeteer_configuration_file_may_move_the_cache(tmp_path: Path) -> None:
+    """`cacheDirectory` in .puppeteerrc.cjs (often under the project): no COPY of a ~/.cache/puppeteer that may not
+    exist (it would fail the build); the RUN is named instead (MIG591), and the libraries are still installed."""
+    context = _context(tmp_path, '"puppeteer": "^23.0.0"')
+    (context / ".puppeteerrc.cjs").write_text("module.exports = {cacheDirectory: __dirname + '/.cache/puppeteer'};\n")
+    result = migrate(PUPPETEER_DOWNLOAD, context=context)
+    assert "/.cache/puppeteer /home" not in result.dockerfile
+    assert final_stage(result).startswith("cgr.dev/chainguard/node:latest-dev\n")
+    [named] = [f for f in result.findings if f.code == "MIG591"]
+    assert named.line == 8 and "the app's .puppeteerrc.cjs may set it" in named.message
+
+
 def test_an_install_without_scripts_downloads_nothing(tmp_path: Path) -> None:
     dockerfile = PUPPETEER_DOWNLOAD.replace("RUN npm ci\n", "RUN npm ci --ignore-scripts\n")
     result = migrate(dockerfile, context=_context(tmp_path, '"puppeteer": "^23.0.0"'))
