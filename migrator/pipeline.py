@@ -33,6 +33,10 @@ from migrator.rules import load_rules
 from migrator.rules.loader import RuleSet
 from migrator.validate.startable import Problem, RuntimeReport
 
+TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
+if TYPE_CHECKING:
+    from migrator.plan.browsers import BrowserUse
+
 _MAX_ATTEMPTS = 4
 
 
@@ -255,8 +259,9 @@ def _tried_as(override: RuntimeOverride) -> RuntimeOverride:
 def _library_programs_kept(text: str, first: Attempt, options: Options, rules: RuleSet, files: BuildContext
                            ) -> Attempt | None:
     """The app's declared libraries run programs that the original final stage installed for them (pydub:
-    ffmpeg; plan.library_programs) and the distroless runtime lacks: the runtime is the language's -dev image,
-    which installs the packages with apk (MIG569), when the first attempt started otherwise (MIG238)."""
+    ffmpeg; plan.library_programs), or drive a browser they downloaded that loads libraries (Puppeteer's Chrome;
+    plan.browsers), and the distroless runtime lacks them: the runtime is the language's -dev image, which installs
+    the packages with apk (MIG569), when the first attempt started otherwise (MIG238)."""
     from migrator.plan.library_programs import library_programs
     from migrator.plan.runtime_choice import dev_tag
 
@@ -269,24 +274,43 @@ def _library_programs_kept(text: str, first: Attempt, options: Options, rules: R
         return None
     ecosystem = first.plan.root_of(final).ecosystem or ""
     needs = [n for n in library_programs(ecosystem, _installed(first), files) if n.package not in runtime.packages]
-    if not needs:
+    browser = _downloaded_browser(first) if ecosystem == "node" else None
+    if not needs and browser is None:
         return None
-    runs: dict[str, dict[str, list[str]]] = {}
-    for need in needs:
-        runs.setdefault(need.library, {}).setdefault(need.package, []).append(f"`{need.program}`")
-    said = "; ".join(f"{library} {_runs_or_loads(by_package)} " + ", ".join(f"{', '.join(programs)} ({package})"
-                                                                         for package, programs in by_package.items())
-                     for library, by_package in runs.items())
-    names = list(dict.fromkeys(n.package for n in needs))
+    said: list[str] = []
+    if needs:
+        runs: dict[str, dict[str, list[str]]] = {}
+        for need in needs:
+            runs.setdefault(need.library, {}).setdefault(need.package, []).append(f"`{need.program}`")
+        said.append("the app's libraries need packages the original final stage installed: " + "; ".join(
+            f"{library} {_runs_or_loads(by_package)} " + ", ".join(f"{', '.join(programs)} ({package})"
+                                                                   for package, programs in by_package.items())
+            for library, by_package in runs.items()))
+    extra: tuple[str, ...] = ()
+    if browser is not None:
+        extra = tuple(p for p in browser.packages if p not in runtime.packages)
+        said.append(f"{browser.library} starts {browser.browser}, which {browser.how} downloads in the builder and "
+                    f"the runtime gets from it; the browser loads shared libraries and needs a font: "
+                    f"{', '.join(extra)}" + (f" ({browser.note})" if browser.note else ""))
+    names = list(dict.fromkeys([n.package for n in needs] + list(extra)))
     packages = (f"no {names[0]}" if len(names) == 1 else f"neither {names[0]} nor {names[1]}" if len(names) == 2
-                else f"none of {', '.join(names)}")
-    reason = (f"the app's libraries need packages the original final stage installed: {said}; the "
-              f"distroless {name} has {packages} and cannot install them, and a program copied without every "
-              f"library and data file it loads fails: the runtime is {name}'s -dev image (busybox sh, apk), "
-              f"which installs them with apk")
-    override = RuntimeOverride(f"{name}:{dev_tag(report.image)}", reason=reason, code="MIG238")
+                else "none of them" if browser is not None else f"none of {', '.join(names)}")
+    reason = (f"{'; '.join(said)}; the distroless {name} has {packages} and cannot install them, and a program "
+              f"copied without every library and data file it loads fails: the runtime is {name}'s -dev image "
+              f"(busybox sh, apk), which installs them with apk")
+    override = RuntimeOverride(f"{name}:{dev_tag(report.image)}", reason=reason, code="MIG238",
+                               runtime_packages=extra)
     kept = _attempt(parse(text), options, rules, override, files)
     return kept if kept.rank == 2 else None
+
+
+def _downloaded_browser(attempt: Attempt) -> BrowserUse | None:
+    """The browser the app's npm library downloads in the final stage (plan.browsers), if it drives one."""
+    from migrator.plan.browsers import DOWNLOADED
+    from migrator.rewrite.browsers import browser_of
+
+    use = browser_of(attempt.plan, _installed(attempt))
+    return use if use is not None and use.source == DOWNLOADED else None
 
 
 def _runs_or_loads(by_package: dict[str, list[str]]) -> str:

@@ -339,8 +339,13 @@ CODES: tuple[Code, ...] = (
          "ocrmypdf runs ghostscript's `gs`. The distroless runtime has neither the program nor a package manager, and "
          "copying a program such as ffmpeg with every library and data file it loads is not sound, so the "
          "runtime is the language's -dev image, which installs the packages with apk (MIG569) as root and goes "
-         "back to the image's user. To run on the distroless image, drop the library or call a service that "
-         "has the program."),
+         "back to the image's user. A library that drives a headless browser it downloaded in the builder "
+         "(Puppeteer's Chrome for Testing at `npm ci`, Playwright's Chromium at `playwright install`; "
+         "rules/browsers.yaml) needs the libraries the browser loads and a font, which the original may never have "
+         "named (`playwright install --with-deps` ran apt-get): the -dev runtime installs them with apk and gets "
+         "the browser from the builder's cache (~/.cache/puppeteer, ~/.cache/ms-playwright) in its user's home. "
+         "To run on the distroless image, drop the library or call a service that has the program (a browser "
+         "service for a headless browser)."),
     Code("MIG239", Severity.INFO, "a Yarn 2+ project's cache and Yarn release reach the runtime",
          "Under Yarn Plug'n'Play there is no node_modules: .pnp.cjs loads each package from its zip archive in "
          "Yarn's cache. Yarn 4 keeps that cache in the home of the user who ran the install "
@@ -353,4 +358,24 @@ CODES: tuple[Code, ...] = (
          "1.22, which refuses such a project (MIG237). When the original ran `corepack enable`, the runtime runs it "
          "too, as root, then goes back to the image's user, and gets the corepack cache the builder's root filled "
          "(/root/.cache/node/corepack, or COREPACK_HOME) in its user's home, so yarn starts without the network."),
+    Code("MIG240", Severity.ERROR, "the headless browser the app's library drives cannot run in the runtime",
+         "The app declares an npm library that renders pages with a headless browser (puppeteer, puppeteer-core, "
+         "playwright, @playwright/test; rules/browsers.yaml), and the runtime would not have a browser that starts. "
+         "Either the original pointed the library at a browser of its distribution (Debian's or Alpine's chromium, "
+         "google-chrome-stable, PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium): Wolfi packages no Chromium or Chrome, "
+         "so there is none to install and the path does not exist. Let Puppeteer download its Chrome for Testing "
+         "at `npm ci` instead (drop PUPPETEER_EXECUTABLE_PATH and PUPPETEER_SKIP_DOWNLOAD; depend on puppeteer, "
+         "not puppeteer-core; Chrome for Testing is built for linux arm64 from Puppeteer 25.11 on only), or run "
+         "`playwright install chromium` in the builder: the runtime is then node's -dev image, which installs the "
+         "libraries the browser loads and a font with apk (MIG238), and gets the browser the builder downloaded. "
+         "Or the library downloaded its browser, but the runtime has neither the shared libraries it loads (NSS, "
+         "the accessibility and X libraries, GBM, a font) nor apk to install them. Either way the container starts "
+         "and the first page render fails. Another way out is a browser that runs as a service (a browserless or "
+         "chrome container), which the app reaches with puppeteer.connect or Playwright's connect."),
+    Code("MIG241", Severity.INFO, "`playwright install --with-deps` loses the flag: the runtime installs the libraries",
+         "`playwright install --with-deps` (and `install-deps`) installs the libraries its browsers load with "
+         "apt-get, on Debian and Ubuntu only: on a Wolfi builder the step fails (MIG577). Where the runtime is node's "
+         "-dev image that installs those libraries and a font with apk for the app's Playwright (MIG238, "
+         "rules/browsers.yaml), the builder's `playwright install` only downloads the browser, without the flag, and "
+         "the runtime gets the download from the builder's ~/.cache/ms-playwright (or PLAYWRIGHT_BROWSERS_PATH)."),
 )

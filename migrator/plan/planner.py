@@ -44,6 +44,7 @@ class StagePlan:
     single_stage: bool = False  # final stage: kept as one stage on the base image (shell and apk kept)
     base_packages: tuple[str, ...] = ()  # single stage: what the original image had, installed with apk
     package_pins: tuple[tuple[str, str], ...] = ()  # single stage: Wolfi name -> its stream's (RuntimeOverride.pins)
+    runtime_packages: tuple[str, ...] = ()  # final stage split onto a -dev runtime: what it installs besides
     shell_for_runs: bool = False  # a build stage moved to a -dev image for the RUNs of stages built on it
     # a stage before the last with a command of its own that no stage uses: an image of its own (`docker build
     # --target NAME`, MIG557), whose CMD starts under its new image's ENTRYPOINT as the final stage's does
@@ -244,6 +245,7 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
             _note_image_change(plan, plan.stage, note_rules=False)
         return
     plan.runtime_override, plan.runtime_code = runtime, override.code
+    plan.runtime_packages = override.runtime_packages
     if not plan.split and plan.stage.parent is None and runtime is not None:
         plan.image = runtime
         plan.findings = [f for f in plan.findings if f.code != "MIG201"]  # it named the rule's image

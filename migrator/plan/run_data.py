@@ -43,10 +43,23 @@ def run_data(facts: StageFacts, runtime_home: str, context_root: Path | None) ->
         text = " ".join(command.words) + _script_text(command, context_root)
         for tool in _tools():
             if any(re.search(pattern, text) for pattern in _strings(tool.get("runs"))):
+                if tool.get("browser") and not _downloads_browser(str(tool["browser"]), command, facts, context_root):
+                    continue
                 located = _located(command, text, tool, facts, runtime_home, context_root)
                 found += [located] if located is not None else []
                 break
     return found
+
+
+def _downloads_browser(library: str, command: Command, facts: StageFacts, context_root: Path | None) -> bool:
+    """An npm install that downloads `library`'s browser (plan.browsers): the app's package.json declares it."""
+    from migrator.plan.browsers import downloads_at
+    from migrator.plan.buildcontext import BuildContext
+    from migrator.plan.library_programs import declared_libraries
+
+    if context_root is None or not downloads_at(library, command, facts):
+        return False
+    return library in declared_libraries("node", BuildContext(context_root))
 
 
 _PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
@@ -85,6 +98,9 @@ def _located(command: Command, text: str, tool: dict[str, object], facts: StageF
                 # (`-d ~/nltk_data`: the home of whoever runs the app, the runtime user's)
                 moved = runtime_home.rstrip("/") + word[1:] if word.startswith("~/") else None
                 return made.at(path, f"it names {word}, a path this file does not show", moved)
+    for name in _strings(tool.get("config")):
+        if context_root is not None and _context_file(context_root, name):
+            return made.at(None, f"the app's {name} may set it")
     for variable in _strings(tool.get("env")):
         if variable in facts.env:
             value = facts.env[variable]
@@ -103,6 +119,12 @@ def _located(command: Command, text: str, tool: dict[str, object], facts: StageF
         source = default.replace("~", home.rstrip("/"), 1)
         return made.at(source, "", default.replace("~", runtime_home.rstrip("/"), 1))
     return made.at(None, "this file does not say where it writes")
+
+
+def _context_file(root: Path, name: str) -> bool:
+    from migrator.plan.buildcontext import BuildContext
+
+    return BuildContext(root).text(name, limit=1) is not None
 
 
 @dataclass(frozen=True)

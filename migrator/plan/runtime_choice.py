@@ -41,6 +41,9 @@ class RuntimeOverride:
     code: str = "MIG546"  # the finding that says why (MIG558: a warning, the runtime keeps the SDK)
     # single stage: the Wolfi packages the stage installs (a compiler among them: it builds native extensions)
     installed: tuple[str, ...] = ()
+    # a split runtime on a -dev image: Wolfi packages it installs with apk that the original final stage did not
+    # (the libraries a downloaded browser loads: plan.browsers)
+    runtime_packages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -475,6 +475,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     out.findings += prepare_volumes(final.stage, runtime_plan)
     out.findings += _runtime_user_owns(plan, runtime_plan)
     out.findings += carry_libraries(plan, runtime_plan, out.packages)
+    out.findings += _browser_runtime(plan, runtime_plan, out)
     if runtime_plan.builder_appends:
         last_user = facts_with_parents(stage).user
         as_root = last_user is not None and last_user.split(":")[0] not in ("root", "0")
@@ -533,6 +534,18 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     if stage.name:
         out.findings.append(finding("MIG524", line, f"builder renamed to '{builder_name}'; the runtime stage "
                                     f"keeps the name '{stage.name}'"))
+
+
+def _browser_runtime(plan: FilePlan, runtime_plan: RuntimePlan, out: Written) -> list[Finding]:
+    """A headless browser the app's npm library drives (rewrite.browsers): read only for node with the context."""
+    if plan.files.root is None or plan.root_of(plan.final).ecosystem != "node":
+        return []
+    from migrator.rewrite.browsers import browser_runtime
+
+    final = plan.final
+    runtime_image = (final.runtime_override or runtime_plan.image or plan.root_of(final).runtime_choice
+                     or plan.options.registry.rstrip("/") + "/glibc-dynamic:latest")
+    return browser_runtime(plan, runtime_plan, runtime_image, tuple(_chain_packages(out, final)))
 
 
 def _runtime_user_owns(plan: FilePlan, runtime_plan: RuntimePlan) -> list[Finding]:
@@ -664,6 +677,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     rewritten: set[tuple[int, str]] = set()
     image = image_name(plan.inherited_image(stage_plan))
     installed: list[str] = []  # what the stage's RUN lines as written out install with apk
+    apt_free: set[int] = set()  # lines of `playwright install --with-deps` whose flag was dropped (rewrite.browsers)
     for item in items:
         if isinstance(item, Instruction) and translated and translated[-1].line in knowledge.late_accounts:
             late = knowledge.late_accounts.pop(translated[-1].line)  # (the source user with `-u $PUID`)
@@ -718,6 +732,12 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             outcome = translate_run(item, stage_plan.family, plan.rules, knowledge)
             knowledge.earlier.append(item.raw)
             out.findings += outcome.findings
+            if outcome.raw is not None and plan.final.runtime_packages and stage_plan.stage in plan.final.stage.chain():
+                from migrator.rewrite.browsers import without_system_deps
+
+                outcome.raw, dropped = without_system_deps(outcome.raw, item.line)
+                out.findings += dropped
+                apt_free |= {f.line for f in dropped}
             needs_root = True
             if outcome.raw is not None:
                 raw, found, done = rewrite_ids(item, outcome.raw, ids, upstream, image)
@@ -755,7 +775,9 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     if not own_passwd:  # (its ids are the copied file's)
         out.findings += uid_findings(plan, stage_plan, [i for i in items if isinstance(i, Instruction)],
                                      frozenset(rewritten))
-    out.findings += distro_script_findings(plan, stage_plan) + bash_in_sh_scripts(plan, stage_plan)
+    out.findings += [f for f in distro_script_findings(plan, stage_plan)
+                     if not (f.code == "MIG577" and f.line in apt_free)]
+    out.findings += bash_in_sh_scripts(plan, stage_plan)
     body = "".join(text)
     installs_bash = "bash" in stage_plan.base_packages or "bash" in installed
     bash = None if installs_bash else _bash_for(plan, stage_plan, translated)  # (missing tools may add it)
