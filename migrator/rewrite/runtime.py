@@ -136,6 +136,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
                    if not any(_inside(d, w) for w in workdirs)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
+    wanted += _seeding_sources(context)  # (`tar cf - -C /usr/src/app . | tar xf -` in the start script)
     wanted += [Copy(path, path) for path in touched_files(facts) if not removed(path)]  # `touch /.in-container`
     wanted += trust_store_copies(facts)  # (`update-ca-certificates` after a COPY of the company's root)
     wanted += [Copy(path, path) for path in safe_written_files(facts) if not removed(path)]  # `echo k=v > /etc/x`
@@ -169,6 +170,20 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
     ordered = sorted(kept, key=lambda c: first.get((c.source, c.destination), 0))
     moves = {old: new for old, new, _ in relocations(context)}
     return [_moved(c, moves[c.destination]) if c.destination in moves else c for c in ordered]
+
+
+def _seeding_sources(context: RuntimeContext) -> list[Copy]:
+    """What the start script the runtime keeps copies from when the container starts (Docker Hub's application
+    images: /usr/src/<app> into the docroot volume), where a line of the stage makes it: the script needs it."""
+    from migrator.plan.seeded_trees import builder_has, start_script_seeds
+
+    if context.plan.image_default_command or context.files.root is None:
+        return []
+    script = start_script_seeds(context.facts.stage, context.files, context.facts.workdir)
+    if script is None:
+        return []
+    return [Copy(seed.source, seed.source, root_owned=True) for seed in script.seeds
+            if builder_has(seed.source, context.facts.stage)]
 
 
 def _copied_elsewhere(copy: Copy, plan: RuntimePlan) -> bool:
@@ -613,8 +628,9 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         flags = [f"--from={builder}", *([chown.strip()] if chown else [])]
         paths = [_path_word(context.facts, copy.source), _path_word(context.facts, destination)]
         lines.append(copy_instruction("COPY", flags, paths, context.newline))
-    lines += [copy_instruction("COPY", [f"--from={builder}"], [c.source, c.destination], context.newline)
-              for c in context.plan.last_copies]  # (an image file the stage removed: rewrite/removed_files.py)
+    # (an image file the stage removed: rewrite/removed_files.py; the app a dropped start script seeded: MIG323)
+    lines += [copy_instruction("COPY", [f"--from={builder}", *([f"--chown={owner}"] if c.chown else [])],
+                               [c.source, c.destination], context.newline) for c in context.plan.last_copies]
     return lines
 
 
