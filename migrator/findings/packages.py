@@ -266,6 +266,31 @@ CRONTAB_WRITTEN_UNREAD = Code(
     "shell of a RUN, so as written the jobs never run. Write the crontab to /var/spool/cron/<user> (mode 0600), "
     "or install it with `crontab FILE`, which cronie's crontab puts there.",
 )
+SEEDED_APP_COPIED = Code(
+    "MIG323",
+    Severity.INFO,
+    "Application a dropped start script put in place: copied there in the runtime",
+    "The stage's ENTRYPOINT was a script from the build context that the runtime image does not run (the php-fpm "
+    "image starts php-fpm itself, MIG545), and the script put the application where it is served when the "
+    "container started: Docker Hub's application images unpack it into /usr/src/<app> at build time and copy it "
+    "into the docroot volume at the first start (`tar cf - -C /usr/src/app . | tar xf -`, `cp -a "
+    "/usr/src/app/. /var/www/html/`, `rsync -a /usr/src/app/ /var/www/html/`). A plain copy of a directory "
+    "the stage makes is done by the runtime stage instead: `COPY --from=builder /usr/src/app /var/www/html`, "
+    "after the stage's other files, owned by the runtime user where the directory is a volume or the script "
+    "gave the files away. A new volume starts with those files, as the script's first start did; a volume "
+    "that already holds an older version is not updated by the image, as the script did not update it either.",
+)
+SEEDED_APP_MISSING = Code(
+    "MIG324",
+    Severity.ERROR,
+    "Application a dropped start script put in place: missing in the runtime",
+    "The stage's ENTRYPOINT was a script from the build context that the runtime image does not run (the php-fpm "
+    "image starts php-fpm itself, MIG545), and the script put the application where it is served when the "
+    "container started, in a way no plain COPY does: an rsync that leaves files out, an archive it unpacks, a "
+    "directory no line of the stage makes. The runtime starts with an empty docroot and serves no application. "
+    "Copy the application there in the Dockerfile (`COPY --from=builder /usr/src/app /var/www/html`, with the "
+    "exclusions made in the builder), or keep the script's work in a start command of a runtime with a shell.",
+)
 
 CODES: tuple[Code, ...] = (
     PACKAGES_TRANSLATED,
@@ -290,4 +315,6 @@ CODES: tuple[Code, ...] = (
     CRON_OPTION_DROPPED,
     CRONTAB_MOVED,
     CRONTAB_WRITTEN_UNREAD,
+    SEEDED_APP_COPIED,
+    SEEDED_APP_MISSING,
 )

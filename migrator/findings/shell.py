@@ -247,7 +247,13 @@ SOURCE_PATH_MISSING = Code(
     "command (a COPY destination, an ENV value, `mkdir`) is not reported. A path is one of the source "
     "image's only when that image has it (rules: `dockerhub_paths` `images` and `families`): a python stage is "
     "not told about node's `/usr/local/bin/node`, nor an Alpine-based one about Debian's `/etc/init.d`. The "
-    "message says when the shell would hide the failure.",
+    "message says when the shell would hide the failure. A path the command reaches through a variable is judged "
+    "too, when the variable is set once, before it and unconditionally, by the RUN (`PYBIN=/usr/local/bin/python3.12 "
+    "&& cp \"$PYBIN\" ...`) or the stage's ENV or ARG default, to a literal path; or to what a listing of one pattern "
+    "prints (`PYBIN=\"$(ls /usr/local/bin/python3.[0-9][0-9] | head -n1)\"`, `$(find DIR ...)`): where only the "
+    "source image's paths match the pattern, the variable is empty and the command that needs it fails. A glob "
+    "(`/usr/local/bin/python3.[0-9]*`) counts when every path it can match is the source image's; one Wolfi's "
+    "paths may match (`/usr/local/bin/py*`, a second pattern in the listing) does not.",
 )
 
 BUNDLER_FLAGS_TRANSLATED = Code(

@@ -26,7 +26,8 @@ from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage
 
 # python3.11, /usr/local/bin/python3.11, /usr/bin/pip3.12: a word, not a piece of a path (/usr/lib/python3.11/)
-_NAME = r"(?:/usr/local/bin/|/usr/bin/)?((?:python|pip)3)\.(\d+)(?![\w.-])"
+# nor of a glob (`ls /usr/local/bin/python3.1*` matches other names: source_paths.py judges it)
+_NAME = r"(?:/usr/local/bin/|/usr/bin/)?((?:python|pip)3)\.(\d+)(?![\w.*?\[-])"
 _VERSIONED = lazy_re(r"(?<![\w/.$-])" + _NAME)
 # in a RUN, only as the program a command runs (after a command separator, `exec`, assignments), not as an
 # argument: `apt-get install python3.11` names a package, which the package translation maps

@@ -136,6 +136,7 @@ def runtime_copies(context: RuntimeContext) -> list[Copy]:
                    if not any(_inside(d, w) for w in workdirs)]
         wanted += [c for c in _absolute_paths_the_command_runs(facts, healthcheck_only=True)
                    if any(_inside(c.source, d) for d in facts.copy_destinations)]
+    wanted += _seeding_sources(context)  # (`tar cf - -C /usr/src/app . | tar xf -` in the start script)
     # (`touch /.in-container`; under the WORKDIR of an app that ran as root, a file it may write: `touch app.log`)
     owned_workdir = facts.workdir != "/" and not context.keep_root and ran_as_root(facts)
     wanted += [Copy(path, path, chown=owned_workdir and _inside(path, facts.workdir)) for path in touched_files(facts)
@@ -189,6 +190,20 @@ def _made_in_workdir(facts: StageFacts) -> list[Copy]:
     owned = set(made_data_directories(facts))
     return [Copy(path, path, chown=path in owned) for path in made_directories(facts)
             if path != workdir and _inside(path, workdir)]
+
+
+def _seeding_sources(context: RuntimeContext) -> list[Copy]:
+    """What the start script the runtime keeps copies from when the container starts (Docker Hub's application
+    images: /usr/src/<app> into the docroot volume), where a line of the stage makes it: the script needs it."""
+    from migrator.plan.seeded_trees import builder_has, start_script_seeds
+
+    if context.plan.image_default_command or context.files.root is None:
+        return []
+    script = start_script_seeds(context.facts.stage, context.files, context.facts.workdir)
+    if script is None:
+        return []
+    return [Copy(seed.source, seed.source, root_owned=True) for seed in script.seeds
+            if builder_has(seed.source, context.facts.stage)]
 
 
 def _copied_elsewhere(copy: Copy, plan: RuntimePlan) -> bool:
@@ -633,8 +648,9 @@ def copy_lines(context: RuntimeContext, builder: str) -> list[str]:
         flags = [f"--from={builder}", *([chown.strip()] if chown else [])]
         paths = [_path_word(context.facts, copy.source), _path_word(context.facts, destination)]
         lines.append(copy_instruction("COPY", flags, paths, context.newline))
-    lines += [copy_instruction("COPY", [f"--from={builder}"], [c.source, c.destination], context.newline)
-              for c in context.plan.last_copies]  # (an image file the stage removed: rewrite/removed_files.py)
+    # (an image file the stage removed: rewrite/removed_files.py; the app a dropped start script seeded: MIG323)
+    lines += [copy_instruction("COPY", [f"--from={builder}", *([f"--chown={owner}"] if c.chown else [])],
+                               [c.source, c.destination], context.newline) for c in context.plan.last_copies]
     return lines
 
 

@@ -471,7 +471,7 @@ class _Rewriter:
     def _source_paths(self, node: Node, cmd: Cmd) -> Outcome | None:
         from migrator.rewrite import source_paths
 
-        return source_paths.check(cmd, self.ctx, self.src.text[: self.src.start(node)])
+        return source_paths.check(cmd, self.ctx, self.src.text[: self.src.start(node)], self.src)
 
     def _failing(self, node: Node, outcome: Outcome) -> list[Finding]:
         """The outcome's findings. When the command stays and fails on Wolfi, its error findings are

@@ -7,8 +7,12 @@ stage copies its module (rewrite/needs.py).
 
 from __future__ import annotations
 
-from migrator.plan.ecosystems.base import EcosystemContext, RuntimePlan
+from migrator.plan.ecosystems.base import Copy, EcosystemContext, RuntimePlan
 from migrator.plan.ecosystems.beside import install_directory, made_beside_the_app
+
+TYPE_CHECKING = False  # not typing's (docs/performance.md)
+if TYPE_CHECKING:
+    from migrator.plan.stages import Stage
 
 _DEFAULT_STARTS = {"php-fpm", "apache2-foreground", "docker-php-entrypoint"}
 
@@ -40,10 +44,59 @@ class Php:
         line = (context.facts.cmd or context.facts.entrypoint or context.facts.stage.from_item).line
         apache = "apache2-foreground" in names or context.facts.stage.root_stage().image_text.find("apache") >= 0
         plan.note("MIG545", line, "the php-fpm image starts php-fpm itself (under s6, port 9000)")
+        self._seeded_app(context, plan)
         if apache:
             plan.note("MIG565", line, "Apache is replaced by php-fpm: the image no longer serves HTTP on port 80 but "
                       "FastCGI on port 9000; put nginx in front (fastcgi_pass to port 9000) and rewrite any "
                       ".htaccess rules as nginx configuration")
+
+    def _seeded_app(self, context: EcosystemContext, plan: RuntimePlan) -> None:
+        """The dropped start script put the application where php-fpm serves it (`tar cf - -C /usr/src/app . |
+        tar xf -` into the WORKDIR): the runtime gets the same tree there from the builder (MIG323); what it cannot
+        copy so (an rsync that leaves files out, an archive) is said: the image would serve no application (MIG324)."""
+        from migrator.plan.seeded_trees import builder_has, serves, start_script_seeds
+
+        facts = context.facts
+        script = start_script_seeds(facts.stage, context.files, facts.workdir)
+        if script is None:
+            return
+        volumes = _volumes(facts.stage)
+        for seed in (s for s in script.seeds if serves(s, (facts.workdir,))):
+            if seed.plain and builder_has(seed.source, facts.stage):
+                owned = script.chowns or any(_inside(seed.destination, v) for v in volumes)
+                plan.last_copies.append(Copy(seed.source, seed.destination, chown=owned))
+                plan.note("MIG323", script.line, f"{script.path} (not run: the php-fpm image starts php-fpm itself) "
+                          f"copied {seed.source} into {seed.destination} at start (`{_short(seed.command)}`): the "
+                          f"runtime gets {seed.source} there from the builder")
+                continue
+            why = (f"no line of the stage makes {seed.source}, which a COPY from the builder would need" if seed.plain
+                   else "it is no plain copy of a directory (files left out, an archive unpacked) that a COPY could do")
+            command = _short(seed.command)
+            plan.note("MIG324", script.line, f"{script.path} put the application in place at start (`{command}`"
+                      f": {seed.source} into {seed.destination}); the php-fpm image starts php-fpm itself and does not "
+                      f"run it, and {why}: {seed.destination} has no application in the runtime. Copy it there in the "
+                      "Dockerfile (`COPY --from=builder ...`)")
+
+
+def _volumes(stage: Stage) -> list[str]:
+    from migrator.parse.words import split_words
+
+    paths: list[str] = []
+    for instruction in (i for s in stage.chain() for i in s.instructions if i.keyword == "VOLUME"):
+        try:
+            paths += instruction.json_args() or split_words(instruction.body)
+        except ValueError:
+            paths += instruction.body.split()
+    return paths
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def _short(command: str) -> str:
+    flat = " ".join(command.split())
+    return flat if len(flat) <= 80 else flat[:77] + "..."
 
 
 ECOSYSTEM = Php()
