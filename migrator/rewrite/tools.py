@@ -17,7 +17,9 @@ import posixpath
 from functools import lru_cache
 
 from migrator.records import dataclass, field
+from migrator.regex import glob_match
 from migrator.rewrite.wrappers import WRAPPERS
+from migrator.rules.data import builtin_data
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
@@ -81,9 +83,6 @@ class DistroProgram:
 
 
 def distro_program(program: str) -> DistroProgram | None:
-    from migrator.regex import glob_match
-    from migrator.rules.data import builtin_data
-
     for pattern, value in (builtin_data("tools.yaml").get("distro_names") or {}).items():
         if not glob_match(program, str(pattern)):
             continue
