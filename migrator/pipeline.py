@@ -16,16 +16,8 @@ from migrator.model import Finding, MigratorError, Options, Result, RuntimeStatu
 from migrator.parse import parse
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.plan.buildcontext import BuildContext
+from migrator.plan.images import BASE_IMAGES, OS_ECOSYSTEMS
 from migrator.plan.planner import FilePlan, plan_file
-from migrator.plan.runtime_choice import (
-    BASE_IMAGES,
-    Need,
-    RuntimeOverride,
-    alternatives,
-    base_image,
-    library_pins,
-    merged,
-)
 from migrator.plan.stages import Stage, split_stages
 from migrator.records import dataclass, field, replace
 from migrator.rewrite.writer import Written, write_file
@@ -33,9 +25,10 @@ from migrator.rules import load_rules
 from migrator.rules.loader import RuleSet
 from migrator.validate.startable import Problem, RuntimeReport
 
-TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation only
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from migrator.plan.browsers import BrowserUse
+    from migrator.plan.runtime_choice import RuntimeOverride
 
 _MAX_ATTEMPTS = 4
 
@@ -204,6 +197,8 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
     needs: an error says so), else the first one, whose error says why it cannot start."""
     first = _attempt(doc, options, rules, None, files)
     if _is_base_image(first, rules):
+        from migrator.plan.runtime_choice import RuntimeOverride, base_image, library_pins
+
         # no command of its own, and it installs packages: other images build on it
         kept = _attempt(parse(text), options, rules, RuntimeOverride(
             base_image(options), single_stage=True, reason="a base image (no command of its own) that installs "
@@ -220,6 +215,8 @@ def _search(text: str, doc: Dockerfile, options: Options, rules: RuleSet, files:
     for _ in range(_MAX_ATTEMPTS):
         if attempt.rank == 2 or attempt.report is None:
             break
+        from migrator.plan.runtime_choice import Need, alternatives, merged  # (the command cannot start)
+
         report = attempt.report
         need = Need(report.image, report.program, report.inner,
                     "missing" if report.need in (None, "unread") else report.need)
@@ -263,7 +260,6 @@ def _library_programs_kept(text: str, first: Attempt, options: Options, rules: R
     plan.browsers), and the distroless runtime lacks them: the runtime is the language's -dev image, which installs
     the packages with apk (MIG569), when the first attempt started otherwise (MIG238)."""
     from migrator.plan.library_programs import library_programs
-    from migrator.plan.runtime_choice import dev_tag
 
     final, report = first.plan.final, first.report
     if not final.migrated or not final.split or report is None or first.rank != 2:
@@ -298,6 +294,8 @@ def _library_programs_kept(text: str, first: Attempt, options: Options, rules: R
     reason = (f"{'; '.join(said)}; the distroless {name} has {packages} and cannot install them, and a program "
               f"copied without every library and data file it loads fails: the runtime is {name}'s -dev image "
               f"(busybox sh, apk), which installs them with apk")
+    from migrator.plan.runtime_choice import RuntimeOverride, dev_tag
+
     override = RuntimeOverride(f"{name}:{dev_tag(report.image)}", reason=reason, code="MIG238",
                                runtime_packages=extra)
     kept = _attempt(parse(text), options, rules, override, files)
@@ -365,6 +363,8 @@ def _service_kept(text: str, first: Attempt, options: Options, rules: RuleSet, f
     image = root.choice.builder.rsplit("/", 1)[-1]
     why = (f"one stage on {image}: the RUN steps (line {runs[0].line}) change {root.stage.resolved}'s image, and the "
            f"distroless {image.replace('-dev', '')} would not have what they make; {image} runs the same server")
+    from migrator.plan.runtime_choice import RuntimeOverride
+
     kept = _attempt(parse(text), options, rules, RuntimeOverride(image, single_stage=True, reason=why,
                                                                  code="MIG583"), files)
     return kept if kept.starts else None
@@ -405,13 +405,13 @@ def _fails_only_as_before(candidate: Attempt, first: Attempt) -> bool:
 def _with_bash(text: str, attempt: Attempt, options: Options, rules: RuleSet, files: BuildContext
                ) -> Attempt | None:
     """The command needs bash and the runtime is wolfi-base: the stage stays one stage and installs it."""
-    from migrator.plan.runtime_choice import base_image
-
     report = attempt.report
     if report is None or report.need != "bash" or not attempt.plan.final.migrated:
         return None
     if report.image.rsplit("/", 1)[-1].split(":")[0] not in BASE_IMAGES:
         return None
+    from migrator.plan.runtime_choice import RuntimeOverride, base_image
+
     current = attempt.override or RuntimeOverride(base_image(options), reason="its command needs a shell")
     packages = (*current.packages, "bash")
     override = replace(current, single_stage=True, packages=packages, builder=None if not current.single_stage
@@ -506,8 +506,6 @@ def _original_has_command(plan: FilePlan, rules: RuleSet) -> bool:
 
 
 def _is_base_image(attempt: Attempt, rules: RuleSet) -> bool:
-    from migrator.plan.runtime_choice import OS_ECOSYSTEMS
-
     final = attempt.plan.final
     root = attempt.plan.root_of(final)
     if not final.migrated or root.ecosystem not in OS_ECOSYSTEMS or _original_has_command(attempt.plan, rules):

@@ -17,6 +17,10 @@ import importlib
 from migrator.model import Finding, Severity
 from migrator.records import dataclass
 
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from typing import Any
+
 AREAS = ("read", "images", "packages", "shell", "stages", "validate", "registry", "config", "bot")
 
 
@@ -71,6 +75,22 @@ def lookup(code: str) -> Code:
         return _loaded[code]
     except KeyError:
         raise KeyError(code) from None
+
+
+class _Area:
+    """An area's module, imported when one of its codes is first used: a module that may say a code of an area
+    imports it with `area()` (most files get no code of most areas, and an area is a module of docs to read)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, name: str) -> Code:
+        return getattr(importlib.import_module(f"migrator.findings.{self._name}"), name)  # type: ignore[no-any-return]
+
+
+def area(name: str) -> Any:
+    """The codes of area `name` (`area("shell").RUN_UNPARSED`), its module imported at the first use of one."""
+    return _Area(name)
 
 
 def finding(code: str, line: int, message: str | None = None) -> Finding:

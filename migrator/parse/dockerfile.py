@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from migrator.model import MigratorError
+from migrator.parse.words import split_words
 from migrator.records import dataclass, field
 from migrator.regex import lazy as lazy_re
 
@@ -91,7 +92,6 @@ class Instruction:
         words = self.json_args()
         if words is not None:
             return words
-        from migrator.parse.words import split_words
 
         try:
             return split_words(self.body)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from migrator.model import Finding, Severity
+from migrator.parse.dockerfile import heredoc_markers, line_continues
 from migrator.records import dataclass, field
 from migrator.regex import lazy as lazy_re
 
@@ -137,8 +138,6 @@ _AFTER_ANY_LINE = 1 << 62
 
 
 def _continues(line: str, escape: str) -> bool:
-    from migrator.parse.dockerfile import line_continues
-
     return not line.lstrip().startswith("#") and line_continues(line, escape)
 
 
@@ -164,8 +163,6 @@ def _instruction_end(lines: list[str], index: int, escape: str) -> int:
             continue
         break
     if keyword in _HEREDOC_KEYWORDS or keyword == "ONBUILD":
-        from migrator.parse.dockerfile import heredoc_markers
-
         for strip_tabs, _, delimiter in heredoc_markers(heredoc_text):
             while end + 1 < len(lines):
                 end += 1

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 
 from migrator.regex import glob_match
 from migrator.rules.loader import Language
-from migrator.rules.streams import stream_builds
 
 
 def library_packages(installed: Iterable[str], language: Language) -> list[str]:
@@ -31,6 +30,8 @@ def stream_pins(installed: Iterable[str], language: Language, streams: tuple[str
     """The newest of `streams` (oldest first) that every installed package of the language with a per-stream
     build has, and each such package -> its name on that stream (py3-requests -> py3.13-requests, python3 ->
     python-3.13). (None, ()) when no stream has them all."""
+    from migrator.rules.streams import stream_builds  # (a stage with the language's libraries: few files)
+
     names = [p for p in dict.fromkeys(installed) if _of_language(p, language)]
     streamed = [n for n in names if any(stream_builds(n, s, language) for s in streams)]
     if any(n not in streamed for n in library_packages(names, language)):
@@ -55,7 +56,11 @@ def off_stream(installed: Iterable[str], language: Language, stream: str, stream
     python image that serves 3.14), each with the streams it is built for."""
     found: list[tuple[str, list[str]]] = []
     for name in dict.fromkeys(installed):  # (the interpreter's own packages are versions, said apart: MIG220)
-        if not any(glob_match(name, g) for g in language.libraries) or stream_builds(name, stream, language):
+        if not any(glob_match(name, g) for g in language.libraries):
+            continue
+        from migrator.rules.streams import stream_builds  # (a library of the language installed: few files)
+
+        if stream_builds(name, stream, language):
             continue
         built = [s for s in streams if stream_builds(name, s, language)]
         if built:

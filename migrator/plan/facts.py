@@ -10,12 +10,15 @@ from functools import lru_cache
 
 from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Instruction
+from migrator.parse.options import scan
 from migrator.parse.variables import buildkit_words, expand_args, needs_quoting, process_word
 from migrator.parse.words import split_words
 from migrator.plan.facts_memo import remembered
 from migrator.plan.stages import Stage, parse_arg
 from migrator.records import dataclass, field, replace
 from migrator.regex import lazy as lazy_re
+from migrator.rewrite.shell_syntax import shell_assignments
+from migrator.rewrite.wrappers import wrapper_words
 
 
 @dataclass(frozen=True)
@@ -129,8 +132,6 @@ class StageFacts:
 
     def note_user(self, words: tuple[str, ...]) -> None:
         """Remember the home of a user `useradd` or `adduser` makes, by name and by uid."""
-        from migrator.parse.options import scan
-
         program = posixpath.basename(words[0])
         if program not in ("useradd", "adduser"):
             return
@@ -341,8 +342,6 @@ def seen_through(command: Command, depth: int = 0) -> list[Command]:
     """`command` as the program it runs (the wrappers before it left out), and the commands of the script
     it gives a shell (`sh -c SCRIPT`), each seen through again: the shell's command first, then its
     script's, each with the directory a literal `cd` earlier in that script moved to."""
-    from migrator.rewrite.wrappers import wrapper_words
-
     words = strip_env_prefix(command.words[wrapper_words(command.words):])
     if not words:
         return []
@@ -529,8 +528,6 @@ class RunShell:
     (`OUT=/usr/local/bin &&`, `export OUT=...;`) for the commands after the assignment."""
 
     def __init__(self, facts: StageFacts, script: str, first_line: int) -> None:
-        from migrator.rewrite.shell_syntax import shell_assignments
-
         self.env = facts.env
         self.local: dict[str, str | None] = {} if "HOME" in facts.env else {"HOME": facts.home()}
         self.pending = shell_assignments(script, first_line) if "=" in script or "for" in script else []

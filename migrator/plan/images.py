@@ -10,6 +10,11 @@ from migrator.records import dataclass
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ImageRule, RuleSet
 
+# ecosystems whose final stage is an OS image, not a language image: the command decides (plan.runtime_choice)
+OS_ECOSYSTEMS = frozenset({"distro", "c", "static", "service"})
+# the OS images a final stage stays on as one stage (its command needs a shell, a package manager...)
+BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
+
 _VERSION = lazy_re(r"^v?(\d+)(?:\.(\d+))?")
 _FEDORA_FAMILY = lazy_re(r"ubi|centos|fedora|rocky|alma|amazonlinux|oraclelinux|rhel|redhat", re.IGNORECASE)
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from migrator.plan.facts import MODE_CHANGES, Command, StageFacts
+from migrator.parse.options import operands
+from migrator.plan.copy_commands import copy_operands
+from migrator.plan.copy_commands import made_directories as directories_made
+from migrator.plan.facts import MODE_CHANGES, Command, StageFacts, run_scripts, shell_script, strip_env_prefix
+from migrator.rewrite.shell_syntax import Source, simple_commands, walk
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
@@ -58,12 +62,9 @@ def _made_whatever(condition: str, directories: tuple[str, ...]) -> bool:
 
 def _directories_made_by(words: tuple[str, ...]) -> tuple[str, ...]:
     """The directories `mkdir DIR...` or `install -d DIR...` makes."""
-    from migrator.parse.options import operands
-    from migrator.plan.copy_commands import made_directories
-
     if words and words[0].rsplit("/", 1)[-1] == "mkdir":
         return tuple(operands(words[1:], "m", {"--mode", "--context"}))
-    return made_directories(words)
+    return directories_made(words)
 
 
 def removed_paths(facts: StageFacts) -> list[str]:
@@ -141,8 +142,6 @@ def _removal_targets(commands: list[Command], facts: StageFacts,
                      recursive_only: bool = True) -> list[tuple[int, str]]:
     """(command index, path) of what `rm -r` removes (with `recursive_only` off, what any `rm` removes), and the
     sources `mv` takes away (`mkdir /stage && mv /stage /srv/`: /stage is gone)."""
-    from migrator.plan.copy_commands import copy_operands
-
     found: list[tuple[int, str]] = []
     for index, command in enumerate(commands):
         words = command.words
@@ -176,8 +175,6 @@ def conditions(commands: list[Command], markers: tuple[str, ...] = ("",)) -> dic
     """(line, words) -> the condition, of the simple commands of `commands`' RUN lines (those whose text holds
     one of `markers`) that run only on some condition, or whose failure the RUN ignores; the commands of a
     script given to a shell (`sh -c 'test -d /x || mkdir /y'`) too, as StageFacts.run_commands sees them."""
-    from migrator.plan.facts import run_scripts
-
     found: dict[tuple[int, tuple[str, ...]], str] = {}
     seen: set[int] = set()
     for command in commands:
@@ -193,9 +190,6 @@ def conditions(commands: list[Command], markers: tuple[str, ...] = ("",)) -> dic
 def _script_conditions(script: str, first_line: int, found: dict[tuple[int, tuple[str, ...]], str],
                        outer: str | None = None, depth: int = 0) -> None:
     """conditions of one script's commands, into `found`; `outer`: the condition the shell running it is under."""
-    from migrator.plan.facts import shell_script, strip_env_prefix
-    from migrator.rewrite.shell_syntax import Source, simple_commands, walk
-
     try:
         src = Source(script, first_line)
     except Exception:  # never raise on user input

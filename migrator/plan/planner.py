@@ -9,8 +9,7 @@ from migrator.findings import finding
 from migrator.model import Finding, Options
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.buildcontext import BuildContext
-from migrator.plan.images import ImageChoice, choose_image, image_name, package_family
-from migrator.plan.runtime_choice import BASE_IMAGES, RuntimeOverride, kept_headers, kept_toolchain
+from migrator.plan.images import BASE_IMAGES, ImageChoice, choose_image, image_name, package_family
 from migrator.plan.stages import Stage, StagedFile
 from migrator.records import dataclass, field, replace
 from migrator.rules.loader import RuleSet
@@ -19,6 +18,7 @@ TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run
 if TYPE_CHECKING:
     from typing import Any
 
+    from migrator.plan.runtime_choice import RuntimeOverride
     from migrator.plan.rust_targets import ConfiguredTarget
     from migrator.plan.static_builds import DynamicBuild
 
@@ -228,6 +228,8 @@ def _apply_override(plan: StagePlan, override: RuntimeOverride, options: Options
         plan.role, plan.split, plan.single_stage, plan.dropped_runs = RUNTIME, False, True, []
         plan.base_packages, plan.package_pins = override.packages, override.pins
         if plan.stage.parent is None and (override.runtime or "").split(":")[0] in BASE_IMAGES:
+            from migrator.plan.runtime_choice import kept_toolchain  # (a runtime override: the command decided)
+
             # the toolchain the source image provided stays (golang's go for `RUN ./build.sh`)
             kept = _unnamed(kept_toolchain(plan.stage.ref, plan.ecosystem, rules, override.packages), plan.stage)
             plan.base_packages = tuple(dict.fromkeys(override.packages + kept))
@@ -256,6 +258,7 @@ def _add_headers(plan: StagePlan, override: RuntimeOverride, rules: RuleSet) -> 
     """A stage kept on wolfi-base with the language that compiles (it installs a compiler, or builds on Docker Hub's
     full image, which had gcc) builds native extensions, as it could on the source image, which carried the
     language's headers: they are added, with the image's toolchain where it had one (MIG313)."""
+    from migrator.plan.runtime_choice import kept_headers
     from migrator.rewrite.distro_scripts import builds_on_full_image
 
     built = builds_on_full_image(plan.stage)

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 
+from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import Command, StageFacts
 from migrator.records import dataclass
+from migrator.rules.data import builtin_data
 
 TYPE_CHECKING = False  # (not typing's: a cold run's import cost)
 if TYPE_CHECKING:
@@ -68,8 +70,6 @@ _PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
 def _script_text(command: Command, context_root: Path | None) -> str:
     """`python download_model.py`: the script's text, read from the build context on disk (where `COPY
     download_model.py .` took it from), for what it downloads and where."""
-    from migrator.plan.buildcontext import BuildContext
-
     words = command.words
     if context_root is None or len(words) < 2 or not _PYTHON.fullmatch(words[0].rsplit("/", 1)[-1]):
         return ""
@@ -81,8 +81,6 @@ def _script_text(command: Command, context_root: Path | None) -> str:
 
 
 def _tools() -> list[dict[str, object]]:
-    from migrator.rules.data import builtin_data
-
     return list(builtin_data("run-data.yaml").get("tools") or [])
 
 

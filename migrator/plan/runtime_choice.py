@@ -17,6 +17,7 @@ from __future__ import annotations
 import posixpath
 
 from migrator.model import DEFAULT_REGISTRY, Options
+from migrator.plan.images import BASE_IMAGES, OS_ECOSYSTEMS
 from migrator.records import dataclass, replace
 from migrator.regex import glob_match
 from migrator.rules.loader import Language, RuleSet
@@ -25,8 +26,6 @@ TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation
 if TYPE_CHECKING:
     from migrator.parse.imageref import ImageRef
 
-# ecosystems whose final stage is an OS image, not a language image: the command decides
-OS_ECOSYSTEMS = frozenset({"distro", "c", "static", "service"})
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,6 @@ def alternatives(need: Need, ecosystem: str | None, root_is_final: bool, install
     return unique
 
 
-BASE_IMAGES = frozenset({"wolfi-base", "chainguard-base"})
 # launchers a language's -dev image ships and its runtime image does not (node: yarn, pnpm), whose command a
 # runtime without them cannot always be ported to (rewrite.launchers)
 _DEV_LAUNCHERS = frozenset({"yarn", "pnpm"})

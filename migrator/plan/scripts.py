@@ -28,12 +28,15 @@ from migrator.plan.facts import (
     env_values,
     read_facts,
     run_body_offset,
+    strip_env_prefix,
     workdir_after,
 )
 from migrator.plan.sed_edits import SedEdit, first_line_after
 from migrator.plan.stages import Stage
 from migrator.plan.startcommand import SHELLS
 from migrator.regex import lazy as lazy_re
+from migrator.rewrite.shell_syntax import command_words, literal
+from migrator.rewrite.wrappers import looks_up, wrapper_words
 
 TYPE_CHECKING = False  # not typing's (docs/performance.md)
 if TYPE_CHECKING:
@@ -271,9 +274,6 @@ def _scripts_run(words: tuple[str, ...], depth: int = 0) -> list[tuple[str, bool
 def _unwrapped(words: tuple[str, ...]) -> tuple[str, ...]:
     """The command wrappers run (rewrite.wrappers' table): `sudo -u app ./x.sh` -> `./x.sh`, `timeout 60 ./x.sh`
     -> `./x.sh`, `exec sudo -E ./x.sh` -> `./x.sh`; `command -v x` runs nothing."""
-    from migrator.plan.facts import strip_env_prefix
-    from migrator.rewrite.wrappers import looks_up, wrapper_words
-
     words = strip_env_prefix(words[wrapper_words(words, every=True):])
     return () if looks_up(words) else words
 
@@ -697,10 +697,6 @@ def _directory_at(start: int, moves: list[tuple[int, int, str | None]]) -> str:
 
 def _download_words(src: Source, command: Node) -> tuple[str, tuple[str, ...]] | None:
     """(downloader, its arguments) of a curl or wget command whose words are literal."""
-    from migrator.plan.facts import strip_env_prefix
-    from migrator.rewrite.shell_syntax import command_words, literal
-    from migrator.rewrite.wrappers import wrapper_words
-
     values = [literal(src, c) for c in command_words(command)[1]]
     if not values or any(w is None for w in values):
         return None
@@ -737,8 +733,6 @@ def _downloaded_output(src: Source, command: Node) -> Downloaded | None:
 
 def _shell_c_line(src: Source, command: Node) -> str | None:
     """The command line of `sh -c 'LINE'` (`bash -ec`, after `exec` or `sudo`), when it is literal."""
-    from migrator.rewrite.shell_syntax import command_words, literal
-
     values = [literal(src, c) for c in command_words(command)[1]]
     if not values or any(w is None for w in values):
         return None
@@ -848,8 +842,6 @@ def _output_head(src: Source, nodes: list[Node], words: list[str | None]) -> str
 
 def _word_value(src: Source, node: Node) -> str | None:
     """A word's value (rewrite.shell.literal), with `$'...'` C strings read too."""
-    from migrator.rewrite.shell_syntax import literal
-
     if node.type == "ansi_c_string":
         return _unescaped(src.slice(node)[2:-1])
     return literal(src, node)

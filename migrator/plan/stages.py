@@ -9,6 +9,7 @@ from migrator.model import ExpansionError
 from migrator.parse.dockerfile import Dockerfile, Instruction, Item
 from migrator.parse.imageref import ImageRef, InvalidReference, parse_image
 from migrator.parse.variables import expand_args
+from migrator.parse.words import split_words
 from migrator.records import dataclass, field
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
@@ -70,7 +71,6 @@ class Stage:
     def copies_own_passwd(self) -> bool:
         """Some stage of the chain copies an /etc/passwd (or a whole /etc) of its own in
         (`COPY --from=build /etc_passwd /etc/passwd`): its users are the ones that file names, not the image's."""
-        from migrator.parse.words import split_words
         from migrator.plan.facts import copies_into_directory, copy_landing
 
         for instruction in (i for stage in self.chain() for i in stage.instructions

@@ -38,12 +38,19 @@ options: the words after the flag up to the next option, and a repeated flag rep
 
 from __future__ import annotations
 
-from migrator.findings import shell as codes
+from migrator.findings import area
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 from migrator.rules.loader import RuleSet
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from migrator.findings import shell as codes
+else:
+    codes = area("shell")  # (imported at the first shell code said)
+
 
 # flag -> (setting, kind): "switch" sets the setting to true ("off": false), "value" takes one word, "groups" a
 # list of words, "optional" one word or none; by subcommand (ruby/ruby spec/bundler/other/major_deprecation_spec.rb)

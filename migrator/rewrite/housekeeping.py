@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from migrator.findings import area
 from migrator.findings import packages as codes
-from migrator.findings import shell as scodes
 from migrator.model import Finding
 from migrator.parse.options import operands
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome
 from migrator.rewrite.packages import APT_ENVIRONMENT, package_file_finding, repository_setup
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from migrator.findings import shell as scodes
+else:
+    scodes = area("shell")  # (imported at the first shell code said)
+
 
 CACHE_PATH = lazy_re(
     r"^/var/(lib/apt/lists|cache/(apt|yum|dnf|apk|zypp|debconf|ldconfig)|lib/(yum|dnf)|log/(apt|yum\.log|dnf[^/]*|dpkg\.log))"

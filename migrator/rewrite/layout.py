@@ -22,12 +22,13 @@ from functools import partial
 
 from migrator.findings import finding
 from migrator.model import Finding
-from migrator.parse.dockerfile import Instruction
+from migrator.parse.dockerfile import Instruction, parse_instruction
 from migrator.parse.words import split_words
 from migrator.plan.planner import FilePlan, StagePlan
 from migrator.plan.stages import Stage
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
+from migrator.rules.data import builtin_data
 
 # /usr/lib/x86_64-linux-gnu, /lib/aarch64-linux-gnu, /usr/lib/$(uname -m)-linux-gnu, /usr/lib/${ARCH}-linux-gnu,
 # /usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
@@ -77,9 +78,6 @@ def _relative_renamed(plan: FilePlan, stage_plan: StagePlan, item: Instruction) 
     (`COPY site/ htdocs/` on httpd is /usr/local/apache2/htdocs): written as the absolute path it becomes there
     (MIG407). Under a WORKDIR inside the renamed path, the WORKDIR line itself is renamed and the relative path
     follows it."""
-    from migrator.parse.dockerfile import parse_instruction
-    from migrator.rules.data import builtin_data
-
     target = _relative_target(item)
     if target is None:
         return None
@@ -143,8 +141,6 @@ def _inside(path: str, directory: str) -> bool:
 def _renamed(plan: FilePlan, stage: Stage, item: Instruction) -> tuple[Instruction, Finding] | None:
     """The instruction with the paths Wolfi keeps elsewhere rewritten (MIG407), or None."""
 
-    from migrator.parse.dockerfile import parse_instruction
-    from migrator.rules.data import builtin_data
 
     if item.keyword not in ("RUN", "COPY", "ADD", "ENV", "WORKDIR", "SHELL"):
         return None
@@ -287,8 +283,6 @@ def _unread_paths(stage: Stage, item: Instruction, resolved: str | None) -> list
     """MIG408 for a line that puts files where the Docker Hub image reads them and its Chainguard replacement
     does not (rules/dockerhub.yaml `unread_paths`: Apache's configuration, now that nginx serves the site).
     `resolved`: the absolute path of a relative destination (`COPY httpd.conf conf/` on httpd)."""
-    from migrator.rules.data import builtin_data
-
     if item.keyword not in ("COPY", "ADD", "RUN"):
         return []
     rules = builtin_data("dockerhub.yaml").get("unread_paths") or []
@@ -300,8 +294,6 @@ def _unread_paths(stage: Stage, item: Instruction, resolved: str | None) -> list
 
 def _resolved_target(plan: FilePlan, stage_plan: StagePlan, item: Instruction) -> str | None:
     """The absolute path a relative COPY/ADD destination names, read in the WORKDIR in force; None otherwise."""
-    from migrator.rules.data import builtin_data
-
     target = _relative_target(item) if item.keyword != "WORKDIR" else None
     if target is None:
         return None
@@ -313,8 +305,6 @@ def _resolved_target(plan: FilePlan, stage_plan: StagePlan, item: Instruction) -
 
 
 def _reported_paths(item: Instruction) -> list[Finding]:
-    from migrator.rules.data import builtin_data
-
     if item.keyword not in ("RUN", "ENV", "ARG") or ("/usr/" not in item.raw and "/go/" not in item.raw):
         return []
     data = builtin_data("dockerhub.yaml")

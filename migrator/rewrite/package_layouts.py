@@ -19,7 +19,6 @@ from migrator.parse.dockerfile import Instruction
 from migrator.parse.words import split_words
 from migrator.plan.planner import FilePlan, StagePlan
 from migrator.plan.stages import Stage
-from migrator.rewrite.nginx_sites import site_findings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -57,8 +56,14 @@ def port_layouts(plan: FilePlan, stage_plan: StagePlan) -> list[Finding]:
             findings += _moved_directories(plan, stage, row)
             findings += _configured(stage, _descendants(plan, stage), row, install)
         findings += _foreground(plan, stage, row)
-        findings += site_findings(plan, stage, row)
+        findings += _site_findings(plan, stage, row)
     return findings
+
+
+def _site_findings(plan: FilePlan, stage: Stage, row: dict[str, Any]) -> list[Finding]:
+    from migrator.rewrite.nginx_sites import site_findings  # (a stage that installs a row's package: few files)
+
+    return site_findings(plan, stage, row)
 
 
 def _install_run(stage: Stage, names: set[str]) -> Instruction | None:

@@ -15,9 +15,12 @@ from migrator.findings import packages as codes
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.parse.variables import expand_args
+from migrator.plan.facts import run_scripts
 from migrator.records import dataclass, field
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
+from migrator.rewrite.shell_syntax import simple_commands
+from migrator.rewrite.wrappers import wrapper_words
 
 # option categories, strongest first when a short-option cluster mixes them
 REFUSE, KEEP, REPO, UNKNOWN, NOISE = "refuse", "keep", "repo", "unknown", "noise"
@@ -258,8 +261,6 @@ def package_command(words: Sequence[str]) -> PackageCommand | None:
     """The package-manager command among a simple command's words, or None: the one reader of "what does this
     command install" (translated or not: Wolfi's apk has apk's grammar). Assignments and wrappers before it
     (`DEBIAN_FRONTEND=noninteractive`, `sudo`, `env A=b`) are passed over."""
-    from migrator.rewrite.wrappers import wrapper_words
-
     start = 0
     while start < len(words):
         while start < len(words) and _ASSIGNMENT.match(words[start]):
@@ -301,9 +302,6 @@ def package_command(words: Sequence[str]) -> PackageCommand | None:
 def run_package_commands(instruction: Instruction) -> list[PackageCommand]:
     """The package-manager commands of a RUN, every shell script it runs (its command line, heredocs fed to a
     shell) read command by command; a script the parser cannot read is cut at `;`, `&&`, `||` and `|`."""
-    from migrator.plan.facts import run_scripts
-    from migrator.rewrite.shell_syntax import simple_commands
-
     argv = instruction.json_args()
     if argv is not None:
         found = package_command(argv)
@@ -635,11 +633,11 @@ class _Install:
     def _php_stream(self, name: str, token: Token) -> list[str] | None:
         """A versioned PHP name of another stream than the stage's php image serves (php83-intl on PHP 8.5): the
         package of that stream (rewrite/php_streams.py); None for any other name."""
+        if self.remove or "php" not in name:
+            return None
         from migrator.rewrite.php_helpers import served_php
         from migrator.rewrite.php_streams import stream_names
 
-        if self.remove or "php" not in name:
-            return None
         found = stream_names(self.table, name, served_php(self.ctx), self.ctx.rules)
         if found is None:
             return None

@@ -13,8 +13,15 @@ from __future__ import annotations
 import posixpath
 import re
 
-from migrator.findings import shell as codes
+from migrator.findings import area
 from migrator.rewrite.command import Cmd, Context, Outcome
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from migrator.findings import shell as codes
+else:
+    codes = area("shell")  # (imported at the first shell code said)
+
 
 INSTALLERS = frozenset({"docker-php-ext-install", "docker-php-ext-enable", "install-php-extensions"})
 _OPTIONS_WITH_VALUE = frozenset({"--ini-name", "-j", "--jobs"})

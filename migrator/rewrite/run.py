@@ -264,9 +264,11 @@ def _heredoc_kept(instruction: Instruction, script: str, first_line: int) -> Run
 
 def _errexit(reader: list[str] | None) -> bool:
     """`RUN bash -e <<EOF`, `RUN <<EOF sh -ex`: the heredoc script runs under `set -e`."""
+    if not reader:
+        return False
     from migrator.rewrite.failures import shell_flags
 
-    return bool(reader) and shell_flags((reader or [])[1:])[0]
+    return shell_flags(reader[1:])[0]
 
 
 def _lost_comments(instruction: Instruction, raw: str) -> list[str]:

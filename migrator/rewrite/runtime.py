@@ -10,7 +10,9 @@ from migrator.findings import finding
 from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction, Item, Trivia, argv_json, json_argv
 from migrator.parse.variables import dockerfile_word, escaped_word
+from migrator.parse.words import split_words
 from migrator.plan.buildcontext import BuildContext
+from migrator.plan.copy_commands import moved_into
 from migrator.plan.ecosystems.base import Copy, RuntimePlan
 from migrator.plan.facts import Command, StageFacts, build_only_args, copies_into_directory
 from migrator.plan.leftovers import gone_at_end, made_directories, removed_paths, unknown_directories
@@ -248,8 +250,6 @@ def relocations(context: RuntimeContext) -> list[tuple[str, str, str]]:
     """(path, where the runtime puts it, why) for each tree the stage copied in from a builder that the runtime
     image would not look for where it was (`COPY --from=builder /install /usr/local`, `pip install --prefix`:
     under /usr; /root/.local: the nonroot user's home). The runtime copies the stage's path to the new place."""
-    from migrator.parse.words import split_words
-    from migrator.plan.copy_commands import moved_into
     from migrator.rewrite.relocate import relocation, replaced_homes
 
     staged, stage = context.staged, context.facts.stage
@@ -558,8 +558,6 @@ def _argument_words(argv: list[str] | None, body: str) -> list[str]:
 
 
 def _shell_words(text: str) -> list[str]:
-    from migrator.parse.words import split_words
-
     try:
         return split_words(text)
     except ValueError:
@@ -839,12 +837,13 @@ def _arguments_of_an_interpreter(instruction: Instruction, context: RuntimeConte
 
 def _image_script_path(context: RuntimeContext) -> str | None:
     """The path of the source image's pass-through entrypoint script the ENTRYPOINT names, which is dropped."""
-    from migrator.rewrite.image_scripts import is_image_script
-
     entrypoint = context.facts.entrypoint
     words = entrypoint.json_args() if entrypoint is not None else None
-    if not words or not words[0].startswith("/") or not is_image_script(words[0], context.upstream, context.facts,
-                                                                          context.image):
+    if not words or not words[0].startswith("/"):
+        return None
+    from migrator.rewrite.image_scripts import is_image_script
+
+    if not is_image_script(words[0], context.upstream, context.facts, context.image):
         return None
     return words[0]
 

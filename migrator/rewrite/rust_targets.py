@@ -154,7 +154,6 @@ def target_variables(plan: FilePlan) -> list[Finding]:
     names instead (CARGO_BUILD_TARGET_DIR=target/x86_64-unknown-linux-musl), so the build is for the builder's own
     target and its program where the musl build put it (MIG231)."""
     from migrator.parse.dockerfile import parse_instruction
-    from migrator.plan.rust_targets import missing_targets
     from migrator.rewrite.writer import stage_facts
 
     findings: list[Finding] = []
@@ -162,6 +161,8 @@ def target_variables(plan: FilePlan) -> list[Finding]:
         stage = stage_plan.stage
         if not stage_plan.migrated or not any(i.keyword == "RUN" and "cargo" in i.logical for i in stage.instructions):
             continue
+        from migrator.plan.rust_targets import missing_targets  # (a cargo build: few files)
+
         facts = stage_facts(plan, stage_plan)
         named = {(m.variable, m.target) for m in missing_targets(facts) if m.variable}
         directory = facts.env.get("CARGO_TARGET_DIR") or "target"

@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import re
 
-from migrator.findings import shell as codes
+from migrator.findings import area
 from migrator.regex import glob_match
 from migrator.rewrite.command import Cmd, Context, Outcome
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from migrator.findings import shell as codes
+else:
+    codes = area("shell")  # (imported at the first shell code said)
+
 
 _PATH = "/usr/bin/fix-permissions"
 _S2I_SCRIPT = re.compile(r"[\"']?\$(?:STI_SCRIPTS_PATH|\{STI_SCRIPTS_PATH\})[\"']?/([\w.-]+)[\"']?$")

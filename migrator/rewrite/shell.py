@@ -10,18 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from migrator.findings import area
 from migrator.findings import packages as pcodes
-from migrator.findings import shell as scodes
 from migrator.model import Finding, Severity
 from migrator.records import dataclass
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, PackageList, StageKnowledge, Token
+from migrator.rewrite.packages import MANAGERS, WRAPPERS
 from migrator.rewrite.shell_syntax import Source, command_words, literal, parsed, walk
+from migrator.rewrite.users import USER_COMMANDS
+from migrator.rewrite.wrappers import is_variable, wrapper_words
 from migrator.rules.loader import RuleSet
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+    from migrator.findings import shell as scodes
+else:
+    scodes = area("shell")  # (imported at the first shell code said)
 
 
 @dataclass(frozen=True)
@@ -602,10 +609,6 @@ class _Rewriter:
         assignments, words = command_words(node)
         if not words:
             return None
-        from migrator.rewrite.packages import MANAGERS, WRAPPERS
-        from migrator.rewrite.users import USER_COMMANDS
-        from migrator.rewrite.wrappers import is_variable, wrapper_words
-
         prefix = [self.src.token(a) for a in assignments]
         tokens = [self.src.token(w) for w in words]
         first = int(len(tokens) > 1 and tokens[0].value is None and is_variable(tokens[0].text))  # `$SUDO apt-get`
@@ -622,7 +625,7 @@ def _dropped_wrappers(cmd: Cmd, ctx: Context) -> tuple[set[int], Finding] | None
     the stage's image lacks, without which the step means the same (rewrite.wrappers `drop`): the indexes of its
     words in `cmd.tokens` and the finding that says so. (fakeroot, which changes what the step sees, stays:
     MIG314.)"""
-    from migrator.rewrite.wrappers import WRAPPERS, dropped_wrappers
+    from migrator.rewrite.wrappers import WRAPPERS, dropped_wrappers  # (not packages' WRAPPERS)
 
     tokens = cmd.tokens
     start = next((i for i, t in enumerate(tokens) if not t.text.split("=", 1)[0].isidentifier() or "=" not in t.text),
@@ -723,11 +726,11 @@ def _note_hidden_failures(result: str, edits: list[Edit], rewriter: _Rewriter, f
 
 def _shebang_errexit(script: str) -> bool:
     """`#!/bin/bash -e` (or `-ex`, `-o errexit`) on the first line of a heredoc script."""
-    from migrator.rewrite.failures import shell_flags
-
     first = script.lstrip("\n").split("\n", 1)[0]
     if not first.startswith("#!"):
         return False
+    from migrator.rewrite.failures import shell_flags
+
     return shell_flags(first[2:].split()[1:])[0]
 
 

@@ -13,15 +13,18 @@ from __future__ import annotations
 import posixpath
 import re
 
-from migrator.findings import shell as codes
+from migrator.findings import area
 from migrator.regex import glob_match, glob_root
 from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 from migrator.rules.loader import RuleSet
 
-TYPE_CHECKING = False  # not typing's (docs/performance.md)
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
+    from migrator.findings import shell as codes
     from migrator.rewrite.shell_syntax import Source
+else:
+    codes = area("shell")  # (imported at the first shell code said)
 
 # commands whose path arguments must exist (all of them, or all but the last: the destination)
 _ALL_ARGUMENTS = {"chmod", "chown", "chgrp", "setcap", "getcap", "sed", "cat", "ls", "find", "cd", "stat", "source",

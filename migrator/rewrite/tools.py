@@ -17,7 +17,9 @@ import posixpath
 from functools import lru_cache
 
 from migrator.records import dataclass, field
+from migrator.regex import glob_match
 from migrator.rewrite.wrappers import WRAPPERS
+from migrator.rules.data import builtin_data
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
@@ -54,7 +56,6 @@ class MissingTool:
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, tuple[str, ...] | None]:
-    from migrator.rules.data import builtin_data
 
     table: dict[str, tuple[str, ...] | None] = {}
     for command, value in (builtin_data("tools.yaml").get("tools") or {}).items():
@@ -93,7 +94,6 @@ def distro_program(program: str, sources: Programs | None = None) -> DistroProgr
     """The table of a program the stage starts: the one of the source package that provides it (`sources`, from
     `source_programs`), else the distro_names entry, else a program_packages entry that Wolfi names otherwise
     (Debian's `cron`, where the stage's packages are not known)."""
-    from migrator.regex import glob_match
     from migrator.rules.data import builtin_data
 
     if sources is not None and program in sources:
@@ -112,7 +112,6 @@ def distro_program(program: str, sources: Programs | None = None) -> DistroProgr
 def source_programs(family: str, installed: set[str]) -> Programs:
     """The programs of rules/tools.yaml `program_packages` the source image had from the packages the stage
     installs (`apk add dcron`: dcron's crond), else from the source image's own busybox."""
-    from migrator.rules.data import builtin_data
 
     packages = (builtin_data("tools.yaml").get("program_packages") or {}).get(family) or {}
     found: Programs = {}
@@ -141,7 +140,6 @@ def _program_table(value: object, package: str | None = None) -> DistroProgram:
 
 
 def _section(name: str) -> dict[str, list[str]]:
-    from migrator.rules.data import builtin_data
 
     return {str(k): [str(v) for v in values] for k, values in (builtin_data("tools.yaml").get(name) or {}).items()}
 
@@ -247,7 +245,6 @@ def packages_for(command: str) -> tuple[str, ...]:
 def shipped_tools(ref: ImageRef) -> tuple[str, ...]:
     """The commands of rules/tools.yaml the source image shipped (Docker Hub's images built on
     buildpack-deps: curl, wget, git; rules/dockerhub.yaml `shipped_tools`)."""
-    from migrator.regex import glob_match
     from migrator.rules.data import builtin_data
 
     tag = ref.tag or "latest"

@@ -13,9 +13,16 @@ busybox 1.35/1.36 in a root with Wolfi's /etc files, see tests/rewrite/test_busy
 
 from __future__ import annotations
 
-from migrator.findings import shell as codes
+from migrator.findings import area
 from migrator.records import dataclass, field
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
+
+TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
+if TYPE_CHECKING:
+    from migrator.findings import shell as codes
+else:
+    codes = area("shell")  # (imported at the first shell code said)
+
 
 USER_COMMANDS = frozenset({"useradd", "groupadd", "usermod", "groupmod", "userdel", "groupdel", "adduser", "addgroup"})
 

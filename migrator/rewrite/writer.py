@@ -12,6 +12,7 @@ from migrator.parse.dockerfile import Instruction, Item, parse_instruction
 from migrator.plan.ecosystems import ecosystem_for
 from migrator.plan.ecosystems.base import BuilderEdit, BuilderInsert, EcosystemContext, RuntimePlan
 from migrator.plan.facts import StageFacts, read_facts, source_sh_shell
+from migrator.plan.facts_memo import remembered
 from migrator.plan.images import image_name, source_shell
 from migrator.plan.placed_programs import copy_started_program
 from migrator.plan.planner import BUILDER, RUNTIME, FilePlan, StagePlan
@@ -22,11 +23,9 @@ from migrator.records import dataclass, field
 from migrator.rewrite.appends import append_before_start
 from migrator.rewrite.carried_files import carried_copies
 from migrator.rewrite.carried_ports import kept_port_finding
-from migrator.rewrite.chainguard_entrypoint import reset_interpreter_entrypoint
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
 from migrator.rewrite.commands import CommandOutcome, exec_form
-from migrator.rewrite.copied_trees import CopiedTree, tree_may_have
 from migrator.rewrite.distro_scripts import distro_script_findings, stage_context_scripts, translate_heredoc_scripts
 from migrator.rewrite.dockerhub_homes import dockerhub_homes, env_line, home_env, source_env_read
 from migrator.rewrite.dotnet_rids import glibc_runtime_identifiers
@@ -39,7 +38,6 @@ from migrator.rewrite.lists import package_list_defaults, translated_default
 from migrator.rewrite.majors import ROLL_FORWARD, dotnet_roll_forward, dotnet_tool_roll_forward, runtime_java
 from migrator.rewrite.modernize import modernized
 from migrator.rewrite.needs import carry_libraries, installed_packages, prepare_volumes
-from migrator.rewrite.nginx_listen import rewrite_listen_80
 from migrator.rewrite.package_accounts import is_package_reason, package_accounts
 from migrator.rewrite.python_layout import port_site_packages
 from migrator.rewrite.removed_files import carry_removals
@@ -64,7 +62,6 @@ from migrator.rewrite.source_accounts import (
     variables_set_before,
 )
 from migrator.rewrite.trust_stores import trust_store_findings
-from migrator.rewrite.user_home import home_before_user
 from migrator.rewrite.users import folded_adduser
 from migrator.rewrite.uv_python import use_image_python
 from migrator.rewrite.venv_python import start_with_the_venv
@@ -76,6 +73,7 @@ TYPE_CHECKING = False  # not typing's (a cold run's import cost): the annotation
 if TYPE_CHECKING:
     from migrator.plan.node_package import NodePackage
     from migrator.plan.rust_targets import ConfiguredTarget
+    from migrator.rewrite.copied_trees import CopiedTree
 
 
 @dataclass
@@ -106,7 +104,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     out.findings += start_with_the_venv(plan, newline)
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
-    out.findings += rewrite_listen_80(plan, runtime_plan, _final_image(plan, runtime_plan))
+    out.findings += _listen_80(plan, runtime_plan, _final_image(plan, runtime_plan))
     out.findings += carry_removals(plan, runtime_plan, _final_image(plan, runtime_plan))
     inserts = _inserts_by_line(runtime_plan)
     for line, text in final.inserts_before.items():
@@ -212,8 +210,6 @@ def facts_with_parents(stage: Stage, rules: RuleSet | None = None,
     and the ENTRYPOINT and CMD in force. `image`: the Chainguard image the stage now runs on, whose
     environment its variables are read with (`WORKDIR $JAVA_HOME/app` on jre is under /usr/lib/jvm). Read once
     per migration (facts_memo)."""
-    from migrator.plan.facts_memo import remembered
-
     return remembered(stage.chain(), ("with parents", image, *(global_args or {}).items()),
                       lambda: _facts_with_parents(stage, rules, global_args, image), kept=(rules,))
 
@@ -293,6 +289,8 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
                  out: Written, runtime_plan: RuntimePlan | None = None) -> None:
     stage = stage_plan.stage
     if not stage_plan.migrated:
+        from migrator.rewrite.chainguard_entrypoint import reset_interpreter_entrypoint
+
         reset = reset_interpreter_entrypoint(plan, newline) if stage_plan is plan.final else None
         out.text += stage.from_item.raw + "".join((reset[1] if reset and item is reset[0] else "") + item.raw
                                                   for item in stage.items)
@@ -713,7 +711,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings.append(placed[1])
             installed += placed[2]
             needs_root = True
-        if item.keyword == "USER" and (home := home_before_user(plan, stage_plan, item, user, newline)):
+        if item.keyword == "USER" and (home := _home_before_user(plan, stage_plan, item, user, newline)):
             text.append(home[0])  # (before the USER line, while the user before it is in force)
             out.findings.append(home[1])
             needs_root = True
@@ -805,7 +803,7 @@ def _bash_sh_kept(plan: FilePlan, stage_plan: StagePlan, newline: str) -> tuple[
     bash syntax (plan.bash_syntax): its line, its finding, and whether the image has bash (else it is installed).
     None on an image with no shell or no way to get bash (no apk)."""
     from migrator.plan.bash_syntax import needs_bash_shell
-    from migrator.plan.runtime_choice import BASE_IMAGES
+    from migrator.plan.images import BASE_IMAGES
 
     if not stage_plan.migrated or (syntax := needs_bash_shell(stage_plan.stage)) is None:
         return None
@@ -935,6 +933,27 @@ def _bash_for(plan: FilePlan, stage_plan: StagePlan, translated: list[Instructio
     return bash_reason(replace(stage_plan.stage, items=list(translated)), shell, plan.files)
 
 
+def _listen_80(plan: FilePlan, runtime_plan: RuntimePlan | None, runtime_image: str | None) -> list[Finding]:
+    if runtime_image is None or "nginx" not in runtime_image:
+        return []  # (rewrite.nginx_listen is about a final stage on nginx: few files)
+    from migrator.rewrite.nginx_listen import rewrite_listen_80
+
+    return rewrite_listen_80(plan, runtime_plan, runtime_image)
+
+
+def _home_before_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction, user: str | None,
+                      newline: str) -> tuple[str, Finding] | None:
+    from migrator.rewrite.user_home import home_before_user  # (a USER line's: most files have none in a builder)
+
+    return home_before_user(plan, stage_plan, item, user, newline)
+
+
+def _tree_may_have(plan: FilePlan, stage: Stage, tree: CopiedTree, relative: str) -> bool | None:
+    from migrator.rewrite.copied_trees import tree_may_have  # (asked only of a program not found otherwise)
+
+    return tree_may_have(plan, stage, tree, relative)
+
+
 def _copied(plan: FilePlan, stage_plan: StagePlan) -> tuple[list[tuple[int, str]], list[CopiedTree]]:
     """StageFacts.copied and copied_trees of the stage and the stages it is built FROM (none where a variable
     cannot be read)."""
@@ -984,7 +1003,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.missing_targets = stage_plan.rust_targets
     knowledge.config_targets = stage_plan.rust_config_targets
     knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)
-    knowledge.tree_may_have = functools.partial(tree_may_have, plan, stage_plan.stage)
+    knowledge.tree_may_have = functools.partial(_tree_may_have, plan, stage_plan.stage)
     out.findings += _missing_tools(plan, stage_plan, probe, knowledge, out)
     out.findings += _libraries_off_stream(plan, stage_plan, image, probe.installed)
     if stage_plan.base_packages and (packages := pending_packages(knowledge)):
@@ -1002,10 +1021,10 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
 
 def _missing_rust_targets(plan: FilePlan, stage_plan: StagePlan) -> dict[str, str]:
     """The stage's cargo --target values its builder has no standard library for -> their target directory."""
-    from migrator.plan.rust_targets import missing_targets
-
     if not any(i.keyword == "RUN" and "cargo" in i.logical for i in stage_plan.stage.instructions):
         return {}
+    from migrator.plan.rust_targets import missing_targets
+
     facts = stage_facts(plan, stage_plan)
     directory = facts.env.get("CARGO_TARGET_DIR") or "target"
     return {m.target: directory for m in missing_targets(facts)}
@@ -1014,11 +1033,11 @@ def _missing_rust_targets(plan: FilePlan, stage_plan: StagePlan) -> dict[str, st
 def _configured_rust_targets(plan: FilePlan, stage_plan: StagePlan) -> dict[int, ConfiguredTarget]:
     """The stage's cargo builds whose project's cargo config (in the build context) sets a target its builder
     has no standard library for."""
-    from migrator.plan.rust_targets import configured_targets
-
     if plan.files.root is None or not any(i.keyword == "RUN" and "cargo" in i.logical
                                           for i in stage_plan.stage.instructions):
         return {}
+    from migrator.plan.rust_targets import configured_targets
+
     return configured_targets(stage_facts(plan, stage_plan), plan.files)
 
 
@@ -1063,14 +1082,14 @@ def _library_pins(plan: FilePlan, image: str, installed: set[str], inherited: St
     """A stage on an image without the language (wolfi-base) that installs its libraries as OS packages installs
     them and the language for one stream (plan.distro_libraries, MIG587 tells why), as the stage it is built FROM
     did; on a language's image, the libraries are the ones its interpreter has or none (MIG514 tells)."""
-    from migrator.plan.runtime_choice import library_pins
-
     if inherited is not None and inherited.pins:
         return dict(inherited.pins)
     model = plan.rules.image_model(image)
     languages = [lang for lang in plan.rules.languages.values() if lang.libraries]
     if any(model.has_program(p) for lang in languages for p in lang.programs if "*" not in p):
         return {}
+    from migrator.plan.runtime_choice import library_pins
+
     return dict(library_pins(tuple(sorted(installed)), plan.rules))
 
 
@@ -1230,12 +1249,14 @@ def _start_command_line(plan: FilePlan, stage_plan: StagePlan) -> tuple[str, int
 def _healthcheck_line(plan: FilePlan, stage_plan: StagePlan) -> tuple[str, int] | None:
     """(shell command, line) of the final stage's HEALTHCHECK (`CMD curl -f URL || exit 1`) when the stage stays
     one stage: the tools it runs can be installed there, as the start command's are."""
-    from migrator.validate.healthcheck_tools import healthcheck_script
-
     if stage_plan is not plan.final or stage_plan.split:
         return None
     checks = [i for s in stage_plan.stage.chain() for i in s.instructions if i.keyword == "HEALTHCHECK"]
-    script = healthcheck_script(checks[-1]) if checks else None
+    if not checks:
+        return None
+    from migrator.validate.healthcheck_tools import healthcheck_script
+
+    script = healthcheck_script(checks[-1])
     return (script, checks[-1].line) if script is not None else None
 
 

@@ -13,6 +13,7 @@ import re
 
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import MODE_CHANGE_NAMES, Command, StageFacts, absolute
+from migrator.plan.scripts import WrittenHead, run_written_scripts, writes_files
 from migrator.plan.stages import Stage, StagedFile
 from migrator.plan.startcommand import (
     looks_like_script,
@@ -20,6 +21,7 @@ from migrator.plan.startcommand import (
 from migrator.records import dataclass, field, replace
 from migrator.regex import glob_match
 from migrator.regex import lazy as lazy_re
+from migrator.rewrite.tools import packages_for, wolfi_name
 from migrator.rules.loader import RuleSet
 from migrator.validate.stage_view import IMAGE_BIN_DIRS, Placed, StageView, run_text, stage_view
 
@@ -59,13 +61,15 @@ class Context:
 
     def go_installs(self, view: StageView) -> list[tuple[str, list[str] | None]]:
         """plan.go_install.go_installs of the view's stage chain, read once."""
-        from migrator.plan.facts import read_facts
-        from migrator.plan.go_install import go_installs
-
         key = view.chain[-1].index
+        if key not in self.installs and "go" not in view.runs:
+            self.installs[key] = []
         if key not in self.installs:
+            from migrator.plan.facts import read_facts
+            from migrator.plan.go_install import go_installs
+
             commands = [c for stage in view.chain for c in read_facts(stage).run_commands()]
-            self.installs[key] = go_installs(commands, view.env) if "go" in view.runs else []
+            self.installs[key] = go_installs(commands, view.env)
         return self.installs[key]
 
     def run_copies(self, view: StageView) -> dict[str, str]:
@@ -79,8 +83,6 @@ class Context:
     def written_by_runs(self, view: StageView, heads: bool = False) -> dict[str, str]:
         """plan.scripts.run_written_scripts of the view's stage chain, read once; with `heads`, the files whose
         first line only is known too, or none of it (plan.scripts.WrittenHead)."""
-        from migrator.plan.scripts import WrittenHead, run_written_scripts, writes_files
-
         key = view.chain[-1].index
         if key not in self.written:
             self.written[key] = run_written_scripts(view.chain, heads=True) if writes_files(view.runs) else {}
@@ -404,8 +406,6 @@ def _in_output_directory(view: StageView, path: str, by_name: bool) -> bool:
 
 
 def installed_by_package(program: str, packages: list[str], rules: RuleSet) -> bool:
-    from migrator.rewrite.tools import packages_for, wolfi_name
-
     language = rules.language_of(program)
     providers = packages_for(program)  # rules/tools.yaml: maven installs mvn
     # (another distribution's name of a program Wolfi's package names otherwise: cronie has crond, no cron)

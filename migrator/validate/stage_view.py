@@ -13,7 +13,7 @@ from collections import ChainMap
 from collections.abc import Mapping
 
 from migrator.parse.dockerfile import Instruction
-from migrator.parse.variables import process_word
+from migrator.parse.variables import expand_args, process_word
 from migrator.plan.facts import absolute, copies_into_directory, copy_landing, env_values, joined, workdir_after
 from migrator.plan.stages import Stage, StagedFile, parse_arg
 from migrator.records import dataclass, field
@@ -118,8 +118,6 @@ def _read(instruction: Instruction, view: StageView, args: dict[str, str | None]
 
 
 def _expand(value: str, values: Mapping[str, str | None]) -> str:
-    from migrator.parse.variables import expand_args
-
     return expand_args(value, values)[0]
 
 

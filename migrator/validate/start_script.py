@@ -62,10 +62,12 @@ def script_arguments(argv: tuple[str, ...]) -> tuple[str, ...]:
 
 def shebang_errexit(text: str) -> bool:
     """`#!/bin/sh -e` (or `-ex`, `-o errexit`) on the script's first line."""
+    first = text.split("\n", 1)[0]
+    if not first.startswith("#!"):
+        return False
     from migrator.rewrite.failures import shell_flags
 
-    first = text.split("\n", 1)[0]
-    return first.startswith("#!") and shell_flags(first[2:].split()[1:])[0]
+    return shell_flags(first[2:].split()[1:])[0]
 
 
 def start_steps(script: str, errexit: bool = False,

@@ -22,7 +22,7 @@ import re
 from migrator.parse.dockerfile import Dockerfile
 from migrator.plan.buildcontext import BuildContext
 from migrator.plan.facts import absolute
-from migrator.plan.runtime_choice import BASE_IMAGES
+from migrator.plan.images import BASE_IMAGES
 from migrator.plan.stages import Stage, StagedFile, split_stages
 from migrator.plan.startcommand import (
     effective_command,
@@ -39,8 +39,6 @@ from migrator.records import dataclass, replace
 from migrator.regex import glob_root
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage, RuleSet
-from migrator.validate.corepack import classic_yarn_reason
-from migrator.validate.healthcheck_tools import healthcheck_problems
 from migrator.validate.musl_binaries import musl_copies, musl_loader, musl_message
 from migrator.validate.stage_files import (
     INSTALLERS,
@@ -135,12 +133,12 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
         return RuntimeReport(report.image, report.argv, "broken", build_fails[0].message,
                              program=report.program, need="build"), problems
     line = _command_line(view, report)
-    if report.status != "broken" and (yarn := classic_yarn_reason(view, context, report.program)) is not None:
+    if report.status != "broken" and (yarn := _classic_yarn_reason(view, context, report.program)) is not None:
         problems.append(Problem("MIG237", line, yarn))
         return RuntimeReport(report.image, report.argv, "broken", yarn, program=report.program,
                              need="package-manager"), problems
     problems += _missing_tools_at_start(view, context, report, line)
-    problems += [Problem(*found) for found in healthcheck_problems(view, context)]
+    problems += [Problem(*found) for found in _healthcheck_problems(view, context)]
     problems += [Problem("MIG584", edit_line, message) for (edit_line, _), message in context.unread_edits.items()]
     if report.status == "broken" and report.need != "musl":  # (musl: the COPY's MIG319 says why)
         problems.append(Problem(_broken_code(report), line, report.reason))
@@ -282,6 +280,22 @@ def _without_package(name: str, skipped: str | None, runs: str, line: int) -> Pr
                        "started directly (the daemon's own program, in the foreground or in the background)")
     return Problem("MIG564", line, f"{lacks}: that step fails with `not found` at every start and the command goes "
                    f"on without it ({skipped}); start what it started directly (the daemon's own program)")
+
+
+def _classic_yarn_reason(view: StageView, context: Context, program: str | None) -> str | None:
+    if posixpath.basename(program or "") != "yarn":
+        return None  # (validate.corepack's question is yarn's only: few files start with it)
+    from migrator.validate.corepack import classic_yarn_reason
+
+    return classic_yarn_reason(view, context, program)
+
+
+def _healthcheck_problems(view: StageView, context: Context) -> list[tuple[str, int, str]]:
+    if not any(i.keyword == "HEALTHCHECK" for stage in view.chain for i in stage.instructions):
+        return []  # (validate.healthcheck_tools reads a HEALTHCHECK's tools: few files have one)
+    from migrator.validate.healthcheck_tools import healthcheck_problems
+
+    return healthcheck_problems(view, context)
 
 
 def _start_steps(view: StageView, context: Context, rest: tuple[str, ...]
