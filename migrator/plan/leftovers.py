@@ -194,11 +194,10 @@ def _script_conditions(script: str, first_line: int, found: dict[tuple[int, tupl
                        outer: str | None = None, depth: int = 0) -> None:
     """conditions of one script's commands, into `found`; `outer`: the condition the shell running it is under."""
     from migrator.plan.facts import shell_script, strip_env_prefix
-    from migrator.rewrite.shell_syntax import Source, simple_commands, walk
+    from migrator.rewrite.shell_syntax import parsed_or_none, simple_commands, walk
 
-    try:
-        src = Source(script, first_line)
-    except Exception:  # never raise on user input
+    src = parsed_or_none(script, first_line)  # (a script with a syntax error has no simple commands)
+    if src is None:
         return
     conditional = {src.start(node): why for node in walk(src.root)
                    if node.type == "command" and (why := _condition(node)) is not None}
