@@ -700,6 +700,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         if item.keyword == "USER":
             user = _non_root(item.body.strip())
             switched = True
+        root_first |= item.keyword == "WORKDIR" and not switched  # (BuildKit makes it as the USER in force)
         if item.keyword == "RUN" and user is not None and (placed := _tools_as_root(item, knowledge, user, newline)):
             text.append(placed[0])  # (`apk add ... && ` in front of the use would run as the user and fail)
             out.findings.append(placed[1])

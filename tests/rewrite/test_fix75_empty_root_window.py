@@ -90,3 +90,12 @@ def test_the_dockerfiles_own_user_root_stays() -> None:
     assert builder.count("USER root\n") == 1
     assert "MIG502" not in codes(result)
     assert "USER root" not in final_stage(result)
+
+
+def test_a_workdir_before_the_user_line_is_still_made_as_root() -> None:
+    text = ("FROM python:3.12\nRUN apt-get update && apt-get install -y apt-transport-https\nWORKDIR /app\n"
+            "USER nonroot\nCOPY app.py .\nCMD [\"python\", \"app.py\"]\n")
+    result = migrate(text)
+    assert _lines(builder_stage(result))[1:4] == ["USER root", "WORKDIR /app", "USER nonroot"]
+    assert codes(result).count("MIG502") == 1
+    assert status(result) == "ok"
