@@ -55,13 +55,10 @@ def stage_bash_syntax(stage: Stage) -> str | None:
 
 def bash_syntax(script: str, first_line: int = 1) -> str | None:
     """The first construct of the script that POSIX sh (busybox ash, dash) does not read as bash does."""
-    from migrator.rewrite.shell_syntax import parsed, simple_commands, walk
+    from migrator.rewrite.shell_syntax import parsed_or_none, simple_commands, walk
 
-    try:
-        src = parsed(script, first_line)
-    except Exception:  # never raise on user input
-        return None
-    if src.root.has_error:
+    src = parsed_or_none(script, first_line)
+    if src is None:
         return None
     for command in simple_commands(script, first_line):
         if command.braced is not None:

@@ -18,6 +18,7 @@ from migrator.regex import lazy as lazy_re
 
 TYPE_CHECKING = False  # (not typing's: see docs/performance.md)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import BinaryIO
 
     from migrator.plan.dockerignore import DockerIgnore
@@ -98,8 +99,8 @@ class BuildContext:
     def files_under(self, source: str, limit: int = 200) -> list[str] | None:
         """The regular files inside the context directory `source`, as paths relative to it (sorted, at
         most `limit`, never outside the context); None when `source` is not a directory there."""
-        directory = self._inside(source)
-        if self.root is None or directory is None or not directory.is_dir():
+        directory = self._directory(source)
+        if self.root is None or directory is None:
             return None
         found: list[str] = []
         for path in directory.rglob("*"):  # lazily: a large tree is not walked past the limit
@@ -114,26 +115,10 @@ class BuildContext:
         extension (or a shared library's .so), outside hidden directories and node_modules; at most `limit` files
         looked at (sorted walk). None when `source` is not a directory there."""
         if source not in self._programs:
-            self._programs[source] = self._programs_under(source, limit)
+            directory = self._directory(source)
+            self._programs[source] = None if directory is None else self._walk(
+                directory, _may_be_program, _hidden, looked_at=limit, executable=True)
         return self._programs[source]
-
-    def _programs_under(self, source: str, limit: int) -> list[str] | None:
-        directory = self._inside(source)
-        if self.root is None or directory is None or not directory.is_dir():
-            return None
-        found: list[str] = []
-        seen = 0
-        for folder, subdirectories, names in os.walk(directory):
-            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d != "node_modules")
-            for name in sorted(names):
-                seen += 1
-                path = Path(folder, name)
-                if ("." not in name or ".so" in name) and os.access(path, os.X_OK) and path.is_file() \
-                        and path.resolve().is_relative_to(self.root) and self._sent(path):
-                    found.append(path.relative_to(self.root).as_posix())
-            if seen >= limit:
-                break
-        return found
 
     def files_matching(self, source: str, suffix: str, limit: int = 2000,
                        skip: frozenset[str] = frozenset()) -> list[str] | None:
@@ -141,20 +126,10 @@ class BuildContext:
         (`.go`), at most `limit`, in a sorted walk that does not follow symbolic links to directories, passes over
         the directories named in `skip` (vendor, .git), and leaves out a file whose link leads outside the
         context; None when `source` is not a directory there."""
-        directory = self._inside(source)
-        if self.root is None or directory is None or not directory.is_dir():
+        directory = self._directory(source)
+        if directory is None:
             return None
-        found: list[str] = []
-        for walked, subdirectories, names in os.walk(directory):
-            subdirectories[:] = sorted(d for d in subdirectories if d not in skip)
-            here = Path(walked)
-            for name in sorted(n for n in names if n.endswith(suffix)):
-                path = here / name
-                if len(found) >= limit:
-                    return found
-                if path.is_file() and path.resolve().is_relative_to(self.root) and self._sent(path):
-                    found.append(path.relative_to(self.root).as_posix())
-        return found
+        return self._walk(directory, lambda name: name.endswith(suffix), lambda name: name in skip, found_at_most=limit)
 
     def glob(self, pattern: str, limit: int = 200) -> list[str]:
         """Context paths matching the glob `pattern` (relative to the context: `*/settings*.py`), sorted, at most
@@ -173,25 +148,43 @@ class BuildContext:
         return sorted(found)
 
     def files_named(self, endings: tuple[str, ...], limit: int = 50) -> list[str]:
-        """Context paths of the files whose names end with one of `endings` (`.csproj`), anywhere in the
-        context but in hidden directories, sorted, at most `limit`; [] without a context."""
+        """Context paths of the regular files whose names end with one of `endings` (`.csproj`), anywhere in the
+        context but in hidden directories and node_modules, sorted, at most `limit`; [] without a context."""
         if self.root is None:
             return []
+        return sorted(self._walk(self.root, lambda name: name.endswith(endings), _hidden, found_at_most=limit))
+
+    def _walk(self, directory: Path, wanted: Callable[[str], bool], skip: Callable[[str], bool], *,
+              found_at_most: int | None = None, looked_at: int | None = None, executable: bool = False) -> list[str]:
+        """Context paths of the regular files under `directory` (inside the context) whose names are `wanted`
+        (executable ones only, with `executable`), in walk order: a sorted walk that does not follow symbolic
+        links to directories and passes over the directories `skip` names; a file whose link leads outside the
+        context, or that its .dockerignore leaves out, is not found. Bounded: it stops after `found_at_most`
+        files found, or after the folder in which it has looked at `looked_at` names."""
+        assert self.root is not None
         found: list[str] = []
-        for directory, subdirectories, names in os.walk(self.root):
-            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d != "node_modules")
-            base = Path(directory).relative_to(self.root).as_posix()
-            found += [posixpath.join(base, n) if base != "." else n for n in sorted(names)
-                      if n.endswith(endings) and self._sent(Path(directory) / n)]
-            if len(found) >= limit:
+        seen = 0
+        for folder, subdirectories, names in os.walk(directory):
+            subdirectories[:] = sorted(d for d in subdirectories if not skip(d))
+            for name in sorted(names):
+                seen += 1
+                if not wanted(name):
+                    continue
+                if found_at_most is not None and len(found) >= found_at_most:
+                    return found
+                path = Path(folder, name)
+                if (not executable or os.access(path, os.X_OK)) and path.is_file() \
+                        and path.resolve().is_relative_to(self.root) and self._sent(path):
+                    found.append(path.relative_to(self.root).as_posix())
+            if looked_at is not None and seen >= looked_at:
                 break
-        return sorted(found)[:limit]
+        return found
 
     def files_in(self, source: str, limit: int = 200) -> list[str]:
         """The names of the regular files directly inside the context directory `source` (sorted, at most `limit`,
         never outside the context); [] when it is not a directory there."""
-        directory = self._inside(source)
-        if self.root is None or directory is None or not directory.is_dir():
+        directory = self._directory(source)
+        if self.root is None or directory is None:
             return []
         found = [p.name for p in directory.iterdir()
                  if p.is_file() and p.resolve().is_relative_to(self.root) and self._sent(p)]
@@ -200,8 +193,8 @@ class BuildContext:
     def directories_in(self, source: str, limit: int = 200) -> list[str] | None:
         """The directories directly inside the context directory `source`, as context paths (sorted, at most
         `limit`, never outside the context); None when `source` is not a directory there."""
-        directory = self._inside(source)
-        if self.root is None or directory is None or not directory.is_dir():
+        directory = self._directory(source)
+        if self.root is None or directory is None:
             return None
         found = [path for path in directory.iterdir()
                  if path.is_dir() and path.resolve().is_relative_to(self.root) and self._sent(path)]
@@ -224,6 +217,11 @@ class BuildContext:
             return False
         path = self._inside(source)
         return path is None or not path.exists()
+
+    def _directory(self, source: str) -> Path | None:
+        """The context directory `source` names (resolved, inside the context); None when it is not one there."""
+        directory = self._inside(source)
+        return directory if self.root is not None and directory is not None and directory.is_dir() else None
 
     def _inside(self, source: str) -> Path | None:
         """The context path `source` names, resolved; None without a context, for a pattern or a
@@ -272,6 +270,16 @@ class BuildContext:
         except OSError:
             return None
         return kind_of(head)
+
+
+def _hidden(directory: str) -> bool:
+    """A directory the context walks pass over: hidden (.git, .venv) or node_modules."""
+    return directory.startswith(".") or directory == "node_modules"
+
+
+def _may_be_program(name: str) -> bool:
+    """A file name a program may have: no extension, or a shared library's .so."""
+    return "." not in name or ".so" in name
 
 
 def shebang_interpreter(text: str) -> str:

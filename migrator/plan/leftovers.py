@@ -13,7 +13,7 @@ from migrator.parse.options import operands
 from migrator.plan.copy_commands import copy_operands
 from migrator.plan.copy_commands import made_directories as directories_made
 from migrator.plan.facts import MODE_CHANGES, Command, StageFacts, run_scripts, shell_script, strip_env_prefix
-from migrator.rewrite.shell_syntax import Source, simple_commands, walk
+from migrator.rewrite.shell_syntax import parsed_or_none, simple_commands, walk
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
 if TYPE_CHECKING:
@@ -190,9 +190,8 @@ def conditions(commands: list[Command], markers: tuple[str, ...] = ("",)) -> dic
 def _script_conditions(script: str, first_line: int, found: dict[tuple[int, tuple[str, ...]], str],
                        outer: str | None = None, depth: int = 0) -> None:
     """conditions of one script's commands, into `found`; `outer`: the condition the shell running it is under."""
-    try:
-        src = Source(script, first_line)
-    except Exception:  # never raise on user input
+    src = parsed_or_none(script, first_line)  # (a script with a syntax error has no simple commands)
+    if src is None:
         return
     conditional = {src.start(node): why for node in walk(src.root)
                    if node.type == "command" and (why := _condition(node)) is not None}

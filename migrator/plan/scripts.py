@@ -584,11 +584,10 @@ def _redirected_texts(script: str, first_line: int, heredocs: list[str], depth: 
     `{ echo ...; echo ...; } > f`, `( ... ) >> f`, `cat > f <<EOF`), or what `tee [-a] FILE...` is fed
     (`... | tee f`, `tee f <<EOF`), also in the command line a shell is given (`sh -c "... > f"`). Its heredocs
     (`<<EOF`, masked as `<____` by run_scripts) are `heredocs`."""
-    from migrator.rewrite.shell_syntax import parsed, walk
+    from migrator.rewrite.shell_syntax import parsed_or_none, walk
 
-    try:
-        src = parsed(script, first_line)
-    except Exception:  # never raise on user input
+    src = parsed_or_none(script, first_line, with_errors=True)  # (what parses is read)
+    if src is None:
         return
     found: list[tuple[int, str, str | None, bool]] = []
     heredoc_index = 0

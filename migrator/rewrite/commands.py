@@ -203,11 +203,10 @@ def shell_argv(body: str, env: dict[str, str | None]) -> tuple[list[str] | None,
     """The argv `/bin/sh -c BODY` would run, read with the shell parser: (argv, "", substituted), or
     (None, why it needs a shell, False). A trailing `# comment` is the shell's, not an argument;
     `VAR=value cmd` sets a variable, which exec form cannot."""
-    from migrator.rewrite.shell_syntax import parsed
+    from migrator.rewrite.shell_syntax import parsed_or_none
 
-    try:
-        src = parsed(body, 1)
-    except Exception:  # never raise on user input
+    src = parsed_or_none(body, with_errors=True)
+    if src is None:
         return None, "it cannot be parsed", False
     if src.root.has_error:
         return None, "it is not a complete command line: an unclosed quote?", False

@@ -326,13 +326,10 @@ def _shell_c_renamed(instruction: Instruction, lookup: Lookup) -> tuple[str, Not
 def _script_renamed(script: str, line: int, lookup: Lookup) -> tuple[str, Notes] | None:
     """The shell script with each command word that is a distro name renamed (its options as the Wolfi program
     spells them), and the notes of each command renamed; None when none is, or the script does not parse cleanly."""
-    from migrator.rewrite.shell_syntax import parsed
+    from migrator.rewrite.shell_syntax import parsed_or_none
 
-    try:
-        src = parsed(script, line)
-    except Exception:  # never raise on user input
-        return None
-    if src.root.has_error:
+    src = parsed_or_none(script, line)
+    if src is None:
         return None
     edits: list[tuple[int, int, str]] = []
     notes: Notes = []

@@ -2,6 +2,7 @@
 parsed once), the value of its words, its simple commands and output redirects.
 
     src = parsed(script, first_line)
+    src = parsed_or_none(script, first_line)   # user input: None where it fails or has a syntax error
     for node in walk(src.root): ...
     simple_commands(script)   # [SimpleCommand(words, start, end, line), ...]
 
@@ -287,13 +288,15 @@ def walk(node: Node) -> Iterator[Node]:
             stack.extend(reversed(current.children))
 
 
-def _parsed_cleanly(script: str, first_line: int) -> Source | None:
-    """The script's parse, or None where the parser fails or finds a syntax error."""
+def parsed_or_none(script: str, first_line: int = 1, *, with_errors: bool = False) -> Source | None:
+    """The script's parse (`parsed`: once), or None where the parser fails (user input never makes a reader
+    raise) or finds a syntax error. `with_errors`: a parse with syntax errors too, for a reader that takes what
+    it can or says why the script does not parse."""
     try:
         src = parsed(script, first_line)
     except Exception:  # never raise on user input
         return None
-    return None if src.root.has_error else src
+    return None if src.root.has_error and not with_errors else src
 
 
 def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
@@ -303,7 +306,7 @@ def simple_commands(script: str, first_line: int = 1) -> list[SimpleCommand]:
 
 @lru_cache(maxsize=64)  # (a migration asks a score of times about the same few scripts: each reader of a stage)
 def _simple_commands(script: str, first_line: int) -> tuple[SimpleCommand, ...]:
-    src = _parsed_cleanly(script, first_line)
+    src = parsed_or_none(script, first_line)
     if src is None:
         return ()
     found: list[SimpleCommand] = []
@@ -374,7 +377,7 @@ def shell_assignments(script: str, first_line: int = 1) -> list[ShellAssignment]
     `declare`/`local`/`readonly X=v`, a `for X in` loop (computed). An assignment before a command's name
     (`X=v cmd`) is that command's environment only, and its words do not see it: not here. [] when the
     script cannot be parsed."""
-    src = _parsed_cleanly(script, first_line)
+    src = parsed_or_none(script, first_line)
     if src is None:
         return []
     found: list[ShellAssignment] = []
@@ -403,7 +406,7 @@ _WRITES = {">", ">>", ">|", "&>", "&>>"}
 def redirect_targets(script: str, first_line: int = 1) -> list[tuple[str, int, Node]]:
     """(file, line, redirect node) of each output redirect in the script (`> /etc/app.conf`, `&>> log`), as
     written without quotes; [] when it cannot be parsed. A descriptor target (`2>&1`) is no file."""
-    src = _parsed_cleanly(script, first_line)
+    src = parsed_or_none(script, first_line)
     if src is None:
         return []
     found: list[tuple[str, int, Node]] = []

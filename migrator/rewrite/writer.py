@@ -662,7 +662,8 @@ def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: Runtim
 def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], inserts: Inserts,
                    newline: str, out: Written) -> str:
     text: list[str] = []
-    needs_root = False
+    root_first = False  # a root step (a RUN, an install or account put in) is written before the first USER
+    switched = False  # a USER line of the stage has come
     knowledge = _stage_knowledge(plan, stage_plan, items, out)
     accounts = _source_users(plan, stage_plan, knowledge, newline, out)
     created = set(knowledge.user_names)  # users and groups the stage creates
@@ -680,6 +681,7 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         if isinstance(item, Instruction) and translated and translated[-1].line in knowledge.late_accounts:
             late = knowledge.late_accounts.pop(translated[-1].line)  # (the source user with `-u $PUID`)
             text.append(late if user is None else f"USER root{newline}{late}USER {user}{newline}")
+            root_first |= not switched
         if isinstance(item, Instruction) and item.keyword in ("USER", "COPY", "ADD"):
             raw, found, done = rewrite_ids(item, item.raw, ids, upstream, image)
             if done:
@@ -703,20 +705,22 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
             out.findings += chown_user_findings(plan, stage_plan, item, created)
         for insert in inserts.get(item.line, []):
             text += [line + newline for line in insert.lines_for(user)]  # (as the user in force in the output)
-            needs_root = True
+            root_first |= not switched
         if item.keyword == "SHELL":
             knowledge.errexit, knowledge.pipefail = _shell_flags(item)
         if item.keyword in ("USER", "SHELL") and (placed := _tools_before(item, knowledge, user, newline)) is not None:
             text.append(placed[0])
             out.findings.append(placed[1])
             installed += placed[2]
-            needs_root = True
+            root_first |= not switched
         if item.keyword == "USER" and (home := _home_before_user(plan, stage_plan, item, user, newline)):
             text.append(home[0])  # (before the USER line, while the user before it is in force)
             out.findings.append(home[1])
-            needs_root = True
+            root_first |= not switched
         if item.keyword == "USER":
             user = _non_root(item.body.strip())
+            switched = True
+        root_first |= item.keyword == "WORKDIR" and not switched  # (BuildKit makes it as the USER in force)
         if item.keyword == "RUN" and user is not None and (placed := _tools_as_root(item, knowledge, user, newline)):
             text.append(placed[0])  # (`apk add ... && ` in front of the use would run as the user and fail)
             out.findings.append(placed[1])
@@ -736,12 +740,13 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
                 outcome.raw, dropped = without_system_deps(outcome.raw, item.line)
                 out.findings += dropped
                 apt_free |= {f.line for f in dropped}
-            needs_root = True
             if outcome.raw is not None:
                 raw, found, done = rewrite_ids(item, outcome.raw, ids, upstream, image)
                 outcome.raw, rewritten = raw, rewritten | done
                 out.findings += found
-                translated += _instruction(outcome.raw, item)
+                written = _instruction(outcome.raw, item)  # (none: the RUN was emptied, its comments are left)
+                translated += written
+                root_first |= bool(written) and not switched
                 text.append(_ensure_newline(outcome.raw, newline))
                 commands = outcome.commands()
                 build_only = {t.package for t in knowledge.tools if t.why is not None}  # (node-gyp's python)
@@ -792,9 +797,16 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
     if bash:
         body = _install_as_root(["bash"], _user_at_start(plan, stage_plan), newline) + body
         out.findings.append(finding("MIG551", stage_plan.stage.from_item.line, f"bash installed with apk: {bash}"))
-    if needs_root and _needs_user_root(plan, stage_plan):
-        out.findings.append(finding("MIG502", stage_plan.stage.from_item.line, _user_root_reason(plan, stage_plan)))
-        body = f"USER root{newline}" + body + _back_to_the_image_user(plan, stage_plan, items, body, newline)
+    if _needs_user_root(plan, stage_plan):
+        from migrator.rewrite.tools import pending_packages
+
+        back = _back_to_the_image_user(plan, stage_plan, items, body, newline)
+        root_first |= not switched and bool(pending_packages(knowledge))  # (installed before its CMD, as root)
+        # (no USER root where nothing runs as root before a USER line: the RUN that did was emptied, MIG309/MIG318)
+        if root_first or accounts or bash or not (switched or back):
+            out.findings.append(finding("MIG502", stage_plan.stage.from_item.line,
+                                        _user_root_reason(plan, stage_plan)))
+            body = f"USER root{newline}" + body + back
     return body
 
 

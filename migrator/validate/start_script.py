@@ -79,14 +79,11 @@ def start_steps(script: str, errexit: bool = False,
     from migrator.rewrite.failures import hidden_reason, lookup_guard, set_commands
     from migrator.rewrite.missing_tool import exits_without, guards, looked_up, waits_forever
     from migrator.rewrite.positional import Arguments
-    from migrator.rewrite.shell_syntax import command_words, literal, parsed, walk
+    from migrator.rewrite.shell_syntax import command_words, literal, parsed_or_none, walk
     from migrator.rewrite.tools import program_name
 
-    try:
-        src = parsed(script, 1)
-    except Exception:  # never raise on user input
-        src = None
-    if src is None or src.root.has_error:  # read as words: every step counts as ending the command
+    src = parsed_or_none(script)
+    if src is None:  # read as words: every step counts as ending the command
         segments = re.split(r"&&|\|\||;|\||\n", script)
         names = [program_name([w for w in s.split() if not _VARIABLE_SET.match(w) and w not in ("then", "do", "!")])
                  for s in segments]
