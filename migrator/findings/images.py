@@ -353,4 +353,14 @@ CODES: tuple[Code, ...] = (
          "1.22, which refuses such a project (MIG237). When the original ran `corepack enable`, the runtime runs it "
          "too, as root, then goes back to the image's user, and gets the corepack cache the builder's root filled "
          "(/root/.cache/node/corepack, or COREPACK_HOME) in its user's home, so yarn starts without the network."),
+    Code("MIG243", Severity.ERROR, "a shared library the source runtime carried is missing from the runtime",
+         "The original final image carried a shared library in its own layers (gcr.io/distroless/base and cc: "
+         "OpenSSL's libssl.so.3 and libcrypto.so.3; alpine: those and zlib; rules/dockerhub.yaml "
+         "`carried_libraries`) that the Chainguard runtime lacks (glibc-dynamic has glibc, libgcc and libstdc++ "
+         "only), and the stage the binary comes from linked it (it installed the -dev package, a link line names "
+         "-lssl, or its Cargo.lock has openssl-sys). Where that stage is migrated, it stages the libraries with "
+         "everything they load and the runtime copies them (MIG521). This error is what is left: the stage is not "
+         "migrated (an image this tool does not know), so its libraries are not where a Wolfi stage keeps them, "
+         "and the binary stops at exec with 'error while loading shared libraries'. Copy the libraries into the "
+         "final stage from a stage that has them for the same glibc, or build the binary fully static."),
 )
