@@ -191,3 +191,28 @@ def test_a_nonroot_builder_stages_as_root_and_gives_the_user_back() -> None:
     builder = builder_stage(migrate(dockerfile))
     assert "RUN adduser -D app\nUSER app\nUSER root\nRUN set -e; for ld in" in builder
     assert builder.endswith("rm -f /tmp/loaded /tmp/needed\nUSER app\n")
+
+
+ALPINE_BUILDER = ("FROM rust:1.75-alpine AS builder\nRUN apk add --no-cache musl-dev openssl-dev\nWORKDIR /app\n"
+                  "COPY . .\nRUN cargo build --release\n\n")
+
+
+def test_a_split_final_stage_copies_them_from_the_stage_that_linked_them() -> None:
+    dockerfile = ALPINE_BUILDER + ("FROM alpine:3.19\nRUN apk add --no-cache tini && mkdir -p /data\n"
+                                   "COPY --from=builder /app/target/release/svc /usr/local/bin/svc\nWORKDIR /data\n"
+                                   'ENTRYPOINT ["tini", "--", "svc"]\n')
+    result = migrate(dockerfile)
+    runtime = final_stage(result)
+    assert runtime.startswith("cgr.dev/chainguard/glibc-dynamic:latest\n" + COPIED.format(stage="builder"))
+    assert "COPY --from=builder-2 /usr/local/bin/svc /usr/local/bin/svc\n" in runtime
+    assert "'builder' linked them (openssl-dev installed)" in messages(result, "MIG521")[0]
+    assert result.runtime is not None and result.runtime.status == "ok"
+
+
+def test_a_final_stage_kept_on_wolfi_base_for_its_script_copies_them_too(tmp_path: Path) -> None:
+    (tmp_path / "entrypoint.sh").write_text('#!/bin/sh\nset -e\nexec svc "$@"\n')
+    dockerfile = ALPINE_BUILDER + ("FROM alpine:3.19\nCOPY --from=builder /app/target/release/svc /usr/local/bin/svc\n"
+                                   'COPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n')
+    result = migrate(dockerfile, context=tmp_path)
+    assert final_stage(result).startswith("cgr.dev/chainguard/wolfi-base:latest\n" + COPIED.format(stage="builder"))
+    assert result.runtime is not None and result.runtime.status == "shell-kept"
