@@ -378,4 +378,14 @@ CODES: tuple[Code, ...] = (
          "-dev image that installs those libraries and a font with apk for the app's Playwright (MIG238, "
          "rules/browsers.yaml), the builder's `playwright install` only downloads the browser, without the flag, and "
          "the runtime gets the download from the builder's ~/.cache/ms-playwright (or PLAYWRIGHT_BROWSERS_PATH)."),
+    Code("MIG243", Severity.ERROR, "a shared library the source runtime carried is missing from the runtime",
+         "The original final image carried a shared library in its own layers (gcr.io/distroless/base and cc: "
+         "OpenSSL's libssl.so.3 and libcrypto.so.3; alpine: those and zlib; rules/dockerhub.yaml "
+         "`carried_libraries`) that the Chainguard runtime lacks (glibc-dynamic has glibc, libgcc and libstdc++ "
+         "only), and the stage the binary comes from linked it (it installed the -dev package, a link line names "
+         "-lssl, or its Cargo.lock has openssl-sys). Where that stage is migrated, it stages the libraries with "
+         "everything they load and the runtime copies them (MIG521). This error is what is left: the stage is not "
+         "migrated (an image this tool does not know), so its libraries are not where a Wolfi stage keeps them, "
+         "and the binary stops at exec with 'error while loading shared libraries'. Copy the libraries into the "
+         "final stage from a stage that has them for the same glibc, or build the binary fully static."),
 )

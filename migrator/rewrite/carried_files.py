@@ -68,3 +68,26 @@ def _matches(entry: dict[str, list[str]], repository: str, tag: str) -> bool:
     if any(glob_match(tag, pattern) for pattern in entry.get("except") or []):
         return False
     return not entry.get("tags") or any(glob_match(tag, pattern) for pattern in entry["tags"])
+
+
+def carried_libraries(plan: FilePlan, runtime_image: str) -> list[str]:
+    """The runtime library packages the final stage's source image carried in its own layers that `runtime_image`
+    lacks (rules/dockerhub.yaml `carried_libraries`: distroless/cc's OpenSSL on glibc-dynamic); a build stage that
+    linked one stages it for the runtime (rewrite.linked_libraries)."""
+    from migrator.rules.data import builtin_data
+
+    entries = builtin_data("dockerhub.yaml").get("carried_libraries") or []
+    ref = plan.root_of(plan.final).stage.ref
+    if ref is None or not entries:
+        return []
+    tag = ref.tag or "latest"
+    carried: list[str] = []
+    for entry in entries:
+        if any(glob_match(ref.short_name, p) for p in entry["match"]) and \
+                not any(glob_match(tag, t) for t in entry.get("except") or []) and \
+                (not entry.get("tags") or any(glob_match(tag, t) for t in entry["tags"])):
+            carried += [lib for lib in entry["libraries"] if lib not in carried]
+    model = plan.rules.image_model(runtime_image)
+    if not carried or not model.packages:  # (an image the model does not describe: nothing known to be missing)
+        return []
+    return [lib for lib in carried if lib not in model.packages]

@@ -172,8 +172,9 @@ def staging_run(paths: list[str], directories: list[str], escape: str = "\\") ->
     return "\n".join(line[:-1] + escape if line.endswith("\\") else line for line in lines)
 
 
+# (not git: an app may run it at run time, GitPython and simple-git do, so it is named like any other tool, MIG514)
 _COMPILERS = frozenset({"build-base", "gcc", "make", "binutils", "pkgconf", "glibc-dev", "cmake", "autoconf",
-                        "automake", "libtool", "git"})
+                        "automake", "libtool"})
 
 
 def run_time_packages(plan: FilePlan, packages: dict[int, list[str]], build_tools: bool = False) -> list[str]:

@@ -16,6 +16,7 @@ from migrator.plan.ecosystems.base import RuntimePlan
 from migrator.plan.facts import read_facts
 from migrator.plan.planner import FilePlan
 from migrator.regex import glob_match
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.wrappers import INIT_WRAPPERS, USER_WRAPPERS
 
 _WRAPPERS = INIT_WRAPPERS | USER_WRAPPERS  # (the start command drops them: no package the runtime needs)
@@ -81,9 +82,17 @@ def _only_libraries(package: str, carried: list[str]) -> str:
 
 
 def _run_programs(plan: FilePlan) -> set[str]:
+    """The programs the RUN steps of the final stage (and the stages it is built FROM) run; git too where a command
+    fetches from a git URL (`pip install git+https://...`, `go get`-style `.git` URLs run git underneath)."""
     stage = plan.final.stage
     names: set[str] = set()
     while stage is not None:
-        names |= {posixpath.basename(c.words[0]) for c in read_facts(stage).commands if c.words}
+        commands = [c.words for c in read_facts(stage).commands if c.words]
+        names |= {posixpath.basename(words[0]) for words in commands}
+        if any(_GIT_URL.search(word) for words in commands for word in words[1:]):
+            names.add("git")
         stage = stage.parent  # type: ignore[assignment]
     return names
+
+
+_GIT_URL = lazy_re(r"(?:^|[@=])git\+|^git://|\.git(?:$|[@#])")

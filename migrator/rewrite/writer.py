@@ -21,7 +21,7 @@ from migrator.plan.stages import Stage
 from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.appends import append_before_start
-from migrator.rewrite.carried_files import carried_copies
+from migrator.rewrite.carried_files import carried_copies, carried_libraries
 from migrator.rewrite.carried_ports import kept_port_finding
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
@@ -83,6 +83,8 @@ class Written:
     findings: list[Finding] = field(default_factory=list)
     packages: dict[int, list[str]] = field(default_factory=dict)  # stage index -> Wolfi packages it installs
     knowledge: dict[int, StageKnowledge] = field(default_factory=dict)  # stage index -> groups, shell flags
+    # COPY lines (no line end) the final stage adds for the libraries a build stage staged (rewrite.linked_libraries)
+    library_copies: list[str] = field(default_factory=list)
 
 
 def write_file(plan: FilePlan, newline: str) -> Written:
@@ -122,9 +124,39 @@ def write_file(plan: FilePlan, newline: str) -> Written:
         if stage_plan is final and final.split and runtime_plan is not None:
             _write_split(plan, runtime_plan, inserts, newline, out)
         else:
+            start = len(out.text)
             _write_stage(plan, stage_plan, inserts, newline, out, runtime_plan)
+            if stage_plan is not final:
+                _stage_linked_libraries(plan, stage_plan, _final_image(plan, runtime_plan), start, newline, out)
     out.findings = _one_user_change_a_line(out.findings)
     return out
+
+
+def _stage_linked_libraries(plan: FilePlan, stage_plan: StagePlan, runtime_image: str | None, start: int,
+                            newline: str, out: Written) -> None:
+    """A stage the final stage copies a binary from, which linked a library the final stage's source image
+    carried and its runtime lacks (distroless/cc's libssl3 on glibc-dynamic): the stage stages it under
+    /runtime-libs at its end, as root, and the final stage copies it (rewrite.linked_libraries)."""
+    if runtime_image is None or not carried_libraries(plan, runtime_image):
+        return
+    from migrator.rewrite.linked_libraries import stage_libraries
+
+    knowledge = out.knowledge.get(stage_plan.stage.index)
+    added = [t.package for t in knowledge.tools if t.package] if knowledge is not None else []
+    staged = stage_libraries(plan, stage_plan, list(dict.fromkeys(_chain_packages(out, stage_plan) + added)),
+                             runtime_image)
+    if staged is None:
+        return
+    run, copies, notes = staged
+    out.findings += notes
+    if not run:
+        return
+    lines = _as_root(plan, stage_plan, run.replace("\n", newline) + newline, newline)
+    body = out.text[start:]
+    end = re.search(r"(?:(?:\r?\n)[ \t]*(?:#[^\r\n]*)?)*\Z", body)
+    at = start + (end.start() if end is not None else len(body))
+    out.text = out.text[:at] + newline + lines.rstrip("\r\n") + out.text[at:]
+    out.library_copies += copies.split("\n")
 
 
 def _one_user_change_a_line(findings: list[Finding]) -> list[Finding]:
@@ -254,9 +286,12 @@ def _carry_into_single_stage(plan: FilePlan, stage_plan: StagePlan, image: str, 
         line_end = base_at + len(first)
         out.text = f"{out.text[:line_end]} {' '.join(packages)}{out.text[line_end:]}"
         out.findings += notes
+        copies = out.library_copies
+        out.text = out.text[:base_at] + "".join(line + newline for line in copies) + out.text[base_at:]
         return
     if packages:  # (no apk add to join: a RUN of its own would be read as what the stage installs, MIG542)
         _, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan), installs=False)
+    copies += out.library_copies
     out.text = out.text[:base_at] + "".join(line + newline for line in copies) + out.text[base_at:]
     out.findings += notes
 
@@ -334,6 +369,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         for carried in carried_env:
             out.text += f"ENV {carried}{newline}"
         _, copies, notes = carried_copies(plan, stage_plan, image, _chain_packages(out, stage_plan), installs=False)
+        copies += out.library_copies if stage_plan is plan.final else []
         out.text += "".join(line + newline for line in copies)
         out.findings += notes
         if (kept_port := kept_port_finding(plan, image, carried_env)) is not None:
@@ -496,7 +532,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     if (kept_port := kept_port_finding(plan, runtime_image, carried_env)) is not None:
         out.findings.append(kept_port)
     _, copies, notes = carried_copies(plan, final, runtime_image, _chain_packages(out, final), installs=False)
-    runtime_plan.image_copies += copies
+    runtime_plan.image_copies += copies + out.library_copies
     out.findings += notes
     context = _runtime_context(plan, final, runtime_plan, runtime_image, newline)
     context.chown = needs_chown(context.facts) and context.uid != 0
@@ -1187,14 +1223,24 @@ def _missing_tools(plan: FilePlan, stage_plan: StagePlan, probe: StageKnowledge,
     if root.ref is not None and (shipped := shipped_tools(root.ref)):
         knowledge.tools += tools_for_scripts(shipped, _unreadable_scripts(plan, stage_plan), model, installed,
                                              knowledge.tools)
+    links = False
     if root.ref is not None and model.known:
         runs = [(i.line, i.body) for s in stage_plan.stage.chain() for i in s.instructions if i.keyword == "RUN"]
         added, unsure = native_addon_tools(root.ref, runs, plan.files.text, model, installed, knowledge.tools)
         knowledge.tools += added
         out.findings += unsure
+        links = any(word in body for _, body in runs for word in _LINKS)
+    if links:
+        from migrator.rewrite.linked_libraries import header_tools  # (`-lssl`, a crate that links OpenSSL: headers)
+
+        named = {t.package for t in knowledge.tools if t.package}
+        knowledge.tools += [t for t in header_tools(plan, stage_plan, installed) if t.package not in named]
     return [finding("MIG314", t.line, f"`{t.command}` is run here, and no Wolfi package provides it: "
                     f"{knowledge.image_name} does not have it, so the command is not found")
             for t in knowledge.tools if t.package is None]
+
+
+_LINKS = ("-l", "-fopenmp", "cargo")  # (what a RUN that links a system library says, read closely in linked_libraries)
 
 
 def _tools_at_the_end(plan: FilePlan, stage_plan: StagePlan, knowledge: StageKnowledge,

@@ -68,8 +68,8 @@ def source_package(name: Any, where: str, family: Any) -> str:
 
 
 def section_entry(section: str, name: Any, value: Any, origin: str) -> list[str]:
-    """One entry of libraries / dev_packages / python / ruby / node / php / php_extensions / php_builtin /
-    program_packages / npm_programs."""
+    """One entry of libraries / dev_packages / python / ruby / node / php / rust / rust_static / linked /
+    php_extensions / php_builtin / program_packages / npm_programs."""
     where = f"{origin}: {section} entry {name!r}"
     if section in ("libraries", "dev_packages", "program_packages"):
         wolfi_package(name, f"{origin}: {section} key")
