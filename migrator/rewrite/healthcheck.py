@@ -20,15 +20,16 @@ from migrator.rules.loader import ChainguardImage
 _CMD = lazy_re(r"\bCMD(-SHELL)?\b", re.IGNORECASE)
 _FAILURE_TAILS = (("||", "exit", "1"), ("||", "false"), ("||", "exit", "1;"))
 # The options a ported check may keep: they change how the answer is shown or waited for, not what is
-# asked. Anything else (curl -k/--insecure, -H, -d, -X, -u, -F, -b, -E, -x, -I, -K, wget --header,
-# --no-check-certificate, -e check_certificate=off ...) changes the request, or is unknown: the check is not
-# ported. Short options are read letter by letter (`-fsSk` is -f -s -S -k), as curl and wget read them.
+# asked (-I/--head: the ported GET answers what HEAD asks). Anything else (curl -k/--insecure, -H, -d, -X, -u,
+# -F, -b, -E, -x, -K, wget --header, --no-check-certificate, -e check_certificate=off ...) changes the request,
+# or is unknown: the check is not ported. Short options are read letter by letter (`-fsSk` is -f -s -S -k), as
+# curl and wget read them.
 _CURL_FLAGS = {"--fail", "--fail-early", "--fail-with-body", "--silent", "--show-error", "--location", "--verbose",
-               "--include", "--no-progress-meter", "--no-buffer", "--compressed", "--retry-connrefused",
+               "--head", "--include", "--no-progress-meter", "--no-buffer", "--compressed", "--retry-connrefused",
                "--retry-all-errors"}
 _CURL_VALUES = {"--output", "--max-time", "--connect-timeout", "--retry", "--retry-delay", "--retry-max-time",
                 "--write-out", "--user-agent", "--dump-header"}
-_CURL_SHORT_FLAGS, _CURL_SHORT_VALUES = "fsSLviNq#", "omwAD"
+_CURL_SHORT_FLAGS, _CURL_SHORT_VALUES = "fsSLviINq#", "omwAD"
 _WGET_FLAGS = {"--spider", "--quiet", "--no-verbose", "--server-response", "-nv", "-nc", "-nd", "-nH"}
 _WGET_VALUES = {"--output-document", "--timeout", "--tries", "--user-agent", "--output-file", "--proxy"}
 _WGET_SHORT_FLAGS, _WGET_SHORT_VALUES = "qSv", "OTtUoY"

@@ -120,6 +120,7 @@ def test_a_check_whose_options_change_the_request_is_not_ported(template: str, c
     ("curl -fsSL http://localhost:3000/health", "http://127.0.0.1:3000/health"),
     ("curl -sSfo /dev/null -m5 http://localhost:3000/", "http://127.0.0.1:3000/"),
     ("curl --fail --max-time 3 --silent http://localhost:3000/", "http://127.0.0.1:3000/"),
+    ("curl -fsI http://localhost:3000/", "http://127.0.0.1:3000/"),
     ("wget -qO- http://localhost:3000/", "http://127.0.0.1:3000/"),
     ("wget -q --spider --tries=1 http://localhost:3000/", "http://127.0.0.1:3000/"),
 ])
