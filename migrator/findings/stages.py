@@ -99,7 +99,12 @@ CODES: tuple[Code, ...] = (
          "and the script is a well-known one: rules/dockerhub.yaml `console_scripts`) and nothing else in the "
          "stage writes into /usr/local/bin. A runtime's `COPY --from=builder /usr/local/bin/<script>` is taken "
          "from the builder's /opt/venv/bin/<script> (its `#!` names the virtualenv's python, copied to the same "
-         "path)."),
+         "path). Wolfi's ruby runtime has no bundler (only the -dev image has it), so bundler is installed into "
+         "the copied GEM_HOME when the app needs it at start: the command runs `bundle`, or a Ruby file it starts "
+         "loads Bundler itself (`require \"bundler/setup\"`, `Bundler.require`: Rails' bin/rails through "
+         "config/boot.rb, a config.ru, an app.rb), read from the build context with the files they require by "
+         "path; when those files cannot be read and the build runs `bundle install`, bundler is installed too "
+         "(one more gem costs little; a missing one stops the app with a LoadError)."),
     Code("MIG573", Severity.WARNING, "/usr/local/bin path kept: it may be a console script now in the virtualenv",
          "A start command or health check names /usr/local/bin/<script>, where Docker Hub's pip puts console "
          "scripts; pip now installs into the virtualenv the tool made (/opt/venv/bin), and the tool could not "
@@ -641,7 +646,11 @@ CODES: tuple[Code, ...] = (
          "The path is where Docker Hub's official image keeps something (GEM_HOME /usr/local/bundle, "
          "GOPATH /go, /usr/local/lib/python3.X, /opt/java/openjdk, docker-entrypoint.sh...). The "
          "Chainguard image keeps it elsewhere, and nothing in the Dockerfile creates it, so the COPY "
-         "fails the build. The message says where the Chainguard image keeps it."),
+         "fails the build. The message says where the Chainguard image keeps it. In the final stage, or in any "
+         "stage it is built from or copies from (BuildKit builds those), the migration counts as one that "
+         "cannot be used (runtime status `broken`): `--write` and printing leave the file as it was. Where the "
+         "tool knows the new place (postgres' /usr/local/bin, a global npm package under Chainguard node's /usr "
+         "prefix: rules/dockerhub.yaml `copy_from_paths`), the COPY is rewritten instead (MIG407)."),
     Code("MIG544", Severity.INFO, "WORKDIR written where the original relied on the image's default",
          "Chainguard images set their own WORKDIR (/app for node, jre and php; /work for rust, ruby and "
          "gcc-glibc; /home/build for jdk, maven and gradle), where Docker Hub's mostly use / (golang "

@@ -19,12 +19,21 @@ from migrator.rules.loader import ChainguardImage
 
 _CMD = lazy_re(r"\bCMD(-SHELL)?\b", re.IGNORECASE)
 _FAILURE_TAILS = (("||", "exit", "1"), ("||", "false"), ("||", "exit", "1;"))
-# options that take a value, and options that change what is fetched (not mechanical to port)
-_CURL_VALUES = {"-o", "--output", "-m", "--max-time", "--connect-timeout", "--retry", "-w", "--write-out", "-A",
-                "--user-agent", "--retry-delay", "--retry-max-time"}
-_WGET_VALUES = {"-O", "--output-document", "-T", "--timeout", "-t", "--tries", "-U", "--user-agent", "-e"}
-_CHANGES_REQUEST = lazy_re(r"^(-H|--header|-d|--data.*|-X|--request|-u|--user|-k|--insecure|--unix-socket|-F|"
-                              r"--form|--cacert|--cert|--post-data|--header=.*|--no-check-certificate|-b|--cookie)$")
+# The options a ported check may keep: they change how the answer is shown or waited for, not what is
+# asked (-I/--head: the ported GET answers what HEAD asks). Anything else (curl -k/--insecure, -H, -d, -X, -u,
+# -F, -b, -E, -x, -K, wget --header, --no-check-certificate, -e check_certificate=off ...) changes the request,
+# or is unknown: the check is not ported. Short options are read letter by letter (`-fsSk` is -f -s -S -k), as
+# curl and wget read them.
+_CURL_FLAGS = {"--fail", "--fail-early", "--fail-with-body", "--silent", "--show-error", "--location", "--verbose",
+               "--head", "--include", "--no-progress-meter", "--no-buffer", "--compressed", "--retry-connrefused",
+               "--retry-all-errors"}
+_CURL_VALUES = {"--output", "--max-time", "--connect-timeout", "--retry", "--retry-delay", "--retry-max-time",
+                "--write-out", "--user-agent", "--dump-header"}
+_CURL_SHORT_FLAGS, _CURL_SHORT_VALUES = "fsSLviINq#", "omwAD"
+_WGET_FLAGS = {"--spider", "--quiet", "--no-verbose", "--server-response", "-nv", "-nc", "-nd", "-nH"}
+_WGET_VALUES = {"--output-document", "--timeout", "--tries", "--user-agent", "--output-file", "--proxy"}
+_WGET_SHORT_FLAGS, _WGET_SHORT_VALUES = "qSv", "OTtUoY"
+
 
 
 def port_healthcheck(instruction: Instruction, image: ChainguardImage, newline: str) -> tuple[str, Finding] | None:
@@ -140,26 +149,49 @@ def _http_check(command: str) -> tuple[str, bool] | None:
                 break
     if not words or words[0] not in ("curl", "wget") or any(w in ("|", "||", "&&", ";", ">") for w in words):
         return None
-    values = _CURL_VALUES if words[0] == "curl" else _WGET_VALUES
-    urls, strict, skip = [], words[0] == "wget", False
-    letters = "omwA" if words[0] == "curl" else "OTtU"  # short options that take a value
+    urls: list[str] = []
+    strict, value_next = words[0] == "wget", False
     for word in words[1:]:
-        if skip:
-            skip = False
-        elif _CHANGES_REQUEST.match(word):
-            return None
-        elif word in values or (word[:1] == "-" and word[1:2] != "-" and len(word) > 2 and word[-1] in letters):
-            skip = True
-            strict = strict or (words[0] == "curl" and "f" in word[1:-1])
-        elif word.startswith("--fail") or (word.startswith("-") and not word.startswith("--") and "f" in word):
-            strict = True
+        if value_next:
+            value_next = False
+        elif word.startswith("-") and word != "-":
+            option = _read_option(words[0], word)
+            if option is None:
+                return None  # it changes the request, or is not known to leave it alone
+            strict, value_next = strict or option[0], option[1]
         elif word.startswith("http://") or word.startswith("https://"):
             urls.append(word)
-        elif not word.startswith("-"):
+        else:
             return None  # something else: a file, a host without a scheme
     if len(urls) != 1 or "'" in urls[0] or "\\" in urls[0] or "$" in urls[0]:
         return None
     return urls[0], strict
+
+
+def _read_option(tool: str, word: str) -> tuple[bool, bool] | None:
+    """(makes the check fail on HTTP errors, the next word is its value) of one option word of curl or wget;
+    None for an option that changes the request or is not known."""
+    if word.startswith("--"):
+        name, has_value = word.split("=", 1)[0], "=" in word
+        if tool == "wget" and name in _WGET_FLAGS and not has_value:
+            return False, False
+        if tool == "wget" and name in _WGET_VALUES:
+            return False, not has_value
+        if tool == "curl" and not has_value and (word in _CURL_FLAGS or word in _CURL_VALUES):
+            return word in ("--fail", "--fail-with-body"), word in _CURL_VALUES
+        return None
+    if tool == "wget" and word in _WGET_FLAGS:  # -nv: one option of two letters
+        return False, False
+    flags, values = (_CURL_SHORT_FLAGS, _CURL_SHORT_VALUES) if tool == "curl" else (_WGET_SHORT_FLAGS,
+                                                                                     _WGET_SHORT_VALUES)
+    strict = False
+    for index, letter in enumerate(word[1:], 1):
+        if letter in values:  # its value is the rest of the word (`-m5`, `-qO-`), else the next word
+            return strict, index == len(word) - 1
+        if letter not in flags:
+            return None
+        strict = strict or (tool == "curl" and letter == "f")
+    return strict, False
 
 
 def _interpreter_argv(image: ChainguardImage, url: str, strict: bool) -> list[str] | None:

@@ -165,8 +165,8 @@ def _renamed(plan: FilePlan, stage: Stage, item: Instruction) -> tuple[Instructi
         if changed != raw:
             raw = changed
             done.append(f"{rule['from']} -> {rule['to']}" + (f" ({rule['why']})" if rule.get("why") else ""))
-    if origin is not None:
-        raw, moved = _copy_from_paths(raw, item, _image_of(origin), data)
+    if origin is not None and plan.root_of(plan.stages[origin.index]).migrated:
+        raw, moved = _copy_from_paths(raw, item, origin, data, plan)
         done += moved
     raw, moved = _version_paths(plan, stage, raw)
     done += moved
@@ -225,8 +225,10 @@ def _served(match: re.Match[str], new: str) -> str:
     return match.group(0) if text.startswith("/usr/local/", start) else new
 
 
-def _copy_from_paths(raw: str, item: Instruction, image: str, data: dict) -> tuple[str, list[str]]:  # type: ignore[type-arg]
-    """`COPY --from=pg /usr/local/bin/pg_dump ...` from a stage on postgres: /usr/bin/pg_dump."""
+def _copy_from_paths(raw: str, item: Instruction, origin: Stage, data: dict, plan: FilePlan  # type: ignore[type-arg]
+                     ) -> tuple[str, list[str]]:
+    """`COPY --from=pg /usr/local/bin/pg_dump ...` from a stage on postgres: /usr/bin/pg_dump. A rule `when:
+    global-npm` moves only what the stage's own `npm install -g` put under node's global prefix."""
 
     try:
         words = item.json_args() or split_words(item.body)
@@ -234,16 +236,54 @@ def _copy_from_paths(raw: str, item: Instruction, image: str, data: dict) -> tup
         return raw, []
     if len(words) < 2 or words[-1] not in raw:
         return raw, []
+    image = _image_of(origin)
     cut = raw.rindex(words[-1])  # the destination is left alone
     head, moved = raw[:cut], []
     for rule in data.get("copy_from_paths") or []:
         if not glob_match(image, rule["image"]):
             continue
-        changed = re.sub(r"(?<![\w/.-])" + re.escape(rule["from"]), rule["to"], head)
+        if rule.get("when") == "global-npm":
+            changed = _global_npm_paths(head, rule, origin, plan)
+        else:
+            changed = re.sub(r"(?<![\w/.-])" + re.escape(rule["from"]), rule["to"], head)
         if changed != head:
             head = changed
-            moved.append(f"{rule['from']} -> {rule['to']} in {image}")
+            why = f" ({rule['why']})" if rule.get("why") else ""
+            moved.append(f"{rule['from']} -> {rule['to']} in {image}{why}")
     return head + raw[cut:], moved
+
+
+def _global_npm_paths(head: str, rule: dict, origin: Stage, plan: FilePlan) -> str:  # type: ignore[type-arg]
+    """`head` with each path under the rule's `from` that the stage's global npm install wrote moved to `to`:
+    a package's directory (`/usr/local/lib/node_modules/pm2`) or one of its programs (`/usr/local/bin/pm2-runtime`),
+    and the directory itself when the rule says `whole` (node_modules: the global packages and npm's own). Left
+    alone when the stage names the path itself (it made it), or sets npm's prefix."""
+    from migrator.plan.ecosystems.node import global_packages
+    from migrator.plan.facts import read_facts
+
+    chain = origin.chain()
+    text = "\n".join(i.raw for stage in chain for i in stage.instructions)
+    if re.search(r"(?i)npm_config_prefix|--prefix|config\s+set\s+prefix", text):
+        return head
+    packages = {name for stage in chain for command in read_facts(stage).run_commands()
+                for name in global_packages(tuple(command.words))}
+    if not packages:
+        return head
+    programs = plan.rules.runtime_libs.get("npm_programs", {})
+
+    old, new = rule["from"].rstrip("/"), rule["to"].rstrip("/")
+
+    def moved(match: re.Match[str]) -> str:
+        path = match.group(0)
+        parts = path[len(old):].strip("/").split("/")
+        name = "/".join(parts[:2]) if parts[0].startswith("@") else parts[0]
+        # (the whole directory, `/usr/local/lib/node_modules/`, where the rule says the new one has just as much)
+        installed = (not name and rule.get("whole")) or name in packages or bool(set(programs.get(name, ())) & packages)
+        if not installed or re.search(rf"(?<![\w/.-]){re.escape(path.rstrip('/'))}(?![\w.-])", text):
+            return path
+        return new + path[len(old):]
+
+    return re.sub(r"(?<![\w/.-])" + re.escape(old) + r"(?:/[^\s\"',]*)?(?![^\s\"',])", moved, head)
 
 
 def _image_of(stage: Stage) -> str:

@@ -118,8 +118,8 @@ def check_start(doc: Dockerfile, rules: RuleSet, registry: str, original_has_com
     if view.model is None:
         return None, problems
     report = _judge(view, context, original_has_command)
-    chain_lines = {i.line for stage in view.chain for i in stage.instructions}
-    build_fails = [p for p in problems if p.code == "MIG543" and p.line in chain_lines]
+    needed_lines = {i.line for stage in _needed_stages(staged, final) for i in stage.instructions}
+    build_fails = [p for p in problems if p.code == "MIG543" and p.line in needed_lines]
     pinned = _python_pin_problems(context)
     problems += pinned
     build_fails += pinned  # (the build fails, or the runtime's virtualenv links to a python it lacks)
@@ -831,6 +831,29 @@ def _command_line(view: StageView, report: RuntimeReport) -> int:
         if instruction is not None:
             return instruction.line
     return view.chain[-1].from_item.line
+
+
+def _needed_stages(staged: StagedFile, final: Stage) -> list[Stage]:
+    """The stages BuildKit builds for the final one: those it is built FROM, and those they copy from
+    (`COPY --from`, `RUN --mount=from=`), and theirs in turn; a failure in any of them fails the build."""
+    needed: dict[int, Stage] = {}
+    waiting = [final]
+    while waiting:
+        stage = waiting.pop()
+        if stage.index in needed:
+            continue
+        needed[stage.index] = stage
+        if stage.parent is not None:
+            waiting.append(stage.parent)
+        for instruction in stage.instructions:
+            references = [instruction.flags.get("from")] if instruction.keyword in ("COPY", "ADD") else []
+            if instruction.keyword == "RUN":
+                references += re.findall(r"--mount=\S*?\bfrom=([^,\s]+)", instruction.raw)
+            for reference in references:
+                source = staged.stage_by_reference(reference, before=stage.index) if reference else None
+                if source is not None:
+                    waiting.append(source)
+    return list(needed.values())
 
 
 def _copy_source_problems(context: Context) -> list[Problem]:

@@ -14,7 +14,10 @@ _END = "COPY . .\nCMD [\"ruby\", \"app.rb\"]\n"
 
 
 def run_line(result: Result, start: str) -> str:
-    return next(line for line in result.dockerfile.splitlines() if line.startswith(start))
+    """The first line that begins with `start`, after the bundler the runtime gets (`ruby app.rb` may load Bundler,
+    and no build context says otherwise: adversary 13 H3)."""
+    return next(line for line in result.dockerfile.splitlines()
+                if line.startswith(start) and not line.endswith("gem install bundler --no-document"))
 
 
 @pytest.mark.parametrize(("written", "migrated"), [

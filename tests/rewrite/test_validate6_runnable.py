@@ -32,8 +32,10 @@ CMD ["ruby", "app.rb"]
 """
 
 
-def test_bundle_install_uses_the_dev_image_bundler_without_a_download():
-    result = migrate(RUBY_APP)
+def test_bundle_install_uses_the_dev_image_bundler_without_a_download(tmp_path: Path):
+    # (the build context shows app.rb, which does not load Bundler: without it, the app may, and gets bundler)
+    (tmp_path / "app.rb").write_text('require "sinatra"\n')
+    result = migrate(RUBY_APP, context=tmp_path)
     assert "gem install bundler" not in result.dockerfile
     assert "RUN bundle install" in builder_stage(result)
     assert "COPY --from=builder /usr/local/bundle /usr/local/bundle" in final_stage(result)

@@ -26,8 +26,8 @@ class Ruby:
         installs = [c for c in context.commands("bundle", "gem")
                     if c.words[1:2] == ("install",) or (c.words[0].endswith("bundle") and runs_install(c.words))]
         if not installs:
-            if _starts_bundler(context):
-                self._bundler_for_runtime(context, plan)
+            if (why := _bundler_at_start(context, gemfile_app=False)) is not None:
+                self._bundler_for_runtime(context, plan, why)
             return plan
         home = context.facts.env.get("GEM_HOME") or context.facts.env.get("BUNDLE_PATH")
         app_config = False
@@ -42,21 +42,21 @@ class Ruby:
             setup = f"ENV GEM_HOME={home} BUNDLE_PATH={home}{f' BUNDLE_APP_CONFIG={home}' * app_config} " \
                     f"PATH=\"{home}/bin:$PATH\""
             # ruby:latest-dev ships bundler, so `bundle install` needs no download; only a runtime that
-            # starts `bundle` needs bundler of its own (the ruby runtime image has none): installed into
-            # GEM_HOME, which it copies (unless the Dockerfile's own `gem install bundler`, after this
+            # starts `bundle` or loads Bundler needs bundler of its own (the ruby runtime image has none):
+            # installed into GEM_HOME, which it copies (unless the Dockerfile's own `gem install bundler`, after this
             # ENV, puts it there already). That install downloads from rubygems.org.
             bundler = _needs_bundler(installs, context)
-            if bundler:
+            if bundler is not None:
                 setup += "\nRUN gem install bundler --no-document"
             plan.builder_inserts.append(BuilderInsert(installs[0].instruction.line, setup, made=home))
             user = user_in_force(context.facts.stage, installs[0].instruction.line)
             kept = " with the local bundle configuration (BUNDLE_APP_CONFIG, as Docker Hub's ruby has it)" * app_config
-            what = "gems (and bundler)" if bundler else "gems"
+            what = "gems (and bundler)" if bundler is not None else "gems"
             plan.note("MIG515", installs[0].line, f"{what} install into {home}{kept}, "
                       + ("one directory apart from the ruby apk installs" if context.single_stage else
                          "which the runtime copies: the ruby runtime image has no shell and no bundler of its own"
-                         + ("; bundler comes from rubygems.org (the command runs `bundle`), so this build needs "
-                            "network access" if bundler else "; the builder's own bundler (ruby:latest-dev "
+                         + (f"; bundler comes from rubygems.org ({bundler}), so this build needs "
+                            "network access" if bundler is not None else "; the builder's own bundler (ruby:latest-dev "
                             "ships it) installs the gems, offline"))
                       + (f"; made as root (only root may write to /usr/local) and given to {user}, who runs the "
                          "install" if user else ""))
@@ -68,9 +68,10 @@ class Ruby:
         return plan
 
 
-    def _bundler_for_runtime(self, context: EcosystemContext, plan: RuntimePlan) -> None:
-        """`bundle exec` at run time, gems installed elsewhere (a vendor path): bundler itself must reach
-        the runtime, which has none, so it is installed into a GEM_HOME that is copied."""
+    def _bundler_for_runtime(self, context: EcosystemContext, plan: RuntimePlan, why: str) -> None:
+        """`bundle exec` at run time (or an app that loads Bundler itself), gems installed elsewhere (a vendor
+        path): bundler itself must reach the runtime, which has none, so it is installed into a GEM_HOME that is
+        copied."""
         home = context.facts.env.get("GEM_HOME") or GEM_HOME
         plan.builder_appends += [f'ENV GEM_HOME={home} PATH="{home}/bin:$PATH"',
                                  "RUN gem install bundler --no-document"]
@@ -78,8 +79,8 @@ class Ruby:
         plan.env += [f"GEM_HOME={home}", f'PATH="{home}/bin:$PATH"']
         line = (context.facts.entrypoint or context.facts.cmd or context.facts.stage.from_item).line
         plan.note("MIG515", line, f"bundler is installed into {home}" + (
-            "" if context.single_stage else ", which the runtime copies: the command runs `bundle` and the ruby "
-            "runtime image has no bundler"))
+            "" if context.single_stage else f", which the runtime copies: the ruby runtime image has no bundler, and "
+            f"{why}"))
 
 
 def _make_for_user(home: str, context: EcosystemContext, plan: RuntimePlan, installs: list[Command]) -> None:
@@ -89,29 +90,54 @@ def _make_for_user(home: str, context: EcosystemContext, plan: RuntimePlan, inst
     install = installs[0]
     made = made_for_user(home, install.instruction.line, context.facts)
     # (one stage keeps the image whose bundler ran the install: only a split runtime lacks one)
-    bundler = not context.single_stage and _needs_bundler(installs, context)
-    if made is None and not bundler:
+    bundler = None if context.single_stage else _needs_bundler(installs, context)
+    if made is None and bundler is None:
         return
     # (into this GEM_HOME, which the runtime has on its GEM_HOME and PATH, also when the stage set only BUNDLE_PATH)
     own = "" if context.facts.env.get("GEM_HOME") == home else f"GEM_HOME={home} "
-    run = f"RUN {own}gem install bundler --no-document" if bundler else ""
+    run = f"RUN {own}gem install bundler --no-document" if bundler is not None else ""
     plan.builder_inserts.append(BuilderInsert(install.instruction.line, run, made=made.made if made else ""))
     if made is not None:
         plan.note("MIG515", install.line, f"gems install into {home} (the stage's GEM_HOME), which the Chainguard "
                   f"-dev image does not have and only root may make there: made as root and given to "
                   f"{user_in_force(context.facts.stage, install.instruction.line)}, who runs the install")
-    if bundler:
-        plan.note("MIG515", install.line, f"bundler is installed into {home}, which the runtime copies: the command "
-                  "runs `bundle` and the ruby runtime image has no bundler; it comes from rubygems.org, so this build "
-                  "needs network access")
+    if bundler is not None:
+        plan.note("MIG515", install.line, f"bundler is installed into {home}, which the runtime copies: the ruby "
+                  f"runtime image has no bundler, and {bundler}; it comes from rubygems.org, so this build needs "
+                  "network access")
 
 
-def _needs_bundler(installs: list[Command], context: EcosystemContext) -> bool:
-    """Does the runtime need a bundler of its own in GEM_HOME: a `bundle install`, no `gem install bundler` of the
-    stage, and a start command that runs `bundle` (or one stage: the -dev image's bundler is then outside it)?"""
+def _needs_bundler(installs: list[Command], context: EcosystemContext) -> str | None:
+    """Why the runtime needs a bundler of its own in GEM_HOME: a `bundle install`, no `gem install bundler` of the
+    stage, and a start command that loads Bundler (or one stage: the -dev image's bundler is then outside it);
+    None when it does not."""
     installs_bundler = any(c.words[0] == "gem" and "bundler" in c.words[2:] for c in installs)
-    return (any(c.words[0] == "bundle" for c in installs) and not installs_bundler
-            and (context.single_stage or _starts_bundler(context)))
+    if not any(c.words[0] == "bundle" for c in installs) or installs_bundler:
+        return None
+    if context.single_stage:
+        return "the stage runs `bundle`"
+    return _bundler_at_start(context, gemfile_app=True)
+
+
+def _bundler_at_start(context: EcosystemContext, gemfile_app: bool) -> str | None:
+    """Why the start command needs Bundler: it runs `bundle`, or a Ruby file it starts loads Bundler (`require
+    "bundler/setup"`, Rails' bin/rails through config/boot.rb); for a Gemfile app (`gemfile_app`), also when the
+    build context cannot say (installing it costs one gem; a missing one stops the app at start)."""
+    from migrator.plan.ecosystems.ruby_bundler import bundler_use
+
+    if _starts_bundler(context):
+        return "the command runs `bundle`"
+    use = bundler_use(context, _start_argv(context), gemfile_app)
+    return use.why if use is not None else None
+
+
+def _start_argv(context: EcosystemContext) -> list[str]:
+    """The words of the stage's ENTRYPOINT and CMD, as written."""
+    words: list[str] = []
+    for instruction in (context.facts.entrypoint, context.facts.cmd):
+        if instruction is not None:
+            words += instruction.json_args() or instruction.body.split()
+    return words
 
 
 def _source_sets_app_config(context: EcosystemContext) -> bool:
