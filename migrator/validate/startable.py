@@ -533,18 +533,22 @@ def _source_paths_run(rest: tuple[str, ...], view: StageView, context: Context) 
     if original is None or view.model is None or not view.model.known:
         return None  # (which paths the original image had is not known: nothing is said)
     scripts = []
-    if (script := start_script_text(view, context, rest)) is not None:
-        scripts.append((script, script_arguments(rest)))
+    if is_shell_c(rest):
+        scripts.append((f"the start command `{rest[0]} -c`", rest[2], rest[4:]))
+    elif (script := start_script_text(view, context, rest)) is not None:
+        scripts.append((f"the start script `{script[0]}`", script[1], script_arguments(rest)))
         passed = script_arguments(rest)
         if passed and execs_its_arguments(script[1]) and (inner := start_script_text(view, context, passed)):
-            scripts.append((inner, passed[1:]))
-    for (name, text), params in scripts:
+            scripts.append((f"the start script `{inner[0]}`", inner[1], passed[1:]))
+    for who, text, params in scripts:
         for path, command in started_paths(text, shebang_errexit(text), params or None):
             why = _dockerhub_only(path, view, context.rules, original)
             if why is None:
                 continue
-            return (f"the start script `{name}` runs {path} (`{command}`), and {why}: the container stops at start "
-                    f"with `not found`. The script is copied as it is: change that line ({_instead(path, context)})")
+            change = ("The script is copied as it is: change that line" if who.startswith("the start script") else
+                      "Change the command")
+            return (f"{who} runs {path} (`{command}`), and {why}: the container stops at start with `not found`. "
+                    f"{change} ({_instead(path, context)})")
     return None
 
 

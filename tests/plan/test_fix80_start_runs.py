@@ -76,6 +76,16 @@ def test_the_program_the_script_execs_from_its_arguments_is_read_too(tmp_path: P
     assert "the start script `./akhq` runs /opt/java/openjdk/bin/java" in error
 
 
+def test_a_shell_command_line_that_runs_the_path_is_read_too(tmp_path: Path) -> None:
+    command = 'CMD ["sh", "-c", "set -e; /__cacert_entrypoint.sh true; exec java -jar /app/app.jar"]'
+    dockerfile = "FROM eclipse-temurin:17-jre\nWORKDIR /app\nCOPY app.jar /app/app.jar\n" + command + "\n"
+    result = _temurin(tmp_path, CACERT, dockerfile)
+    assert result.runtime is not None and result.runtime.status == "broken"
+    [error] = errors(result, "MIG540")
+    assert error.startswith("the start command `sh -c` runs /__cacert_entrypoint.sh (`/__cacert_entrypoint.sh true`)")
+    assert final_stage(result).startswith("cgr.dev/chainguard/jdk:latest\n") and command in final_stage(result)
+
+
 def test_a_start_script_that_runs_java_by_its_name_keeps_its_shell(tmp_path: Path) -> None:
     result = _temurin(tmp_path, '#!/bin/sh\nset -e\nexec java -jar /app/app.jar "$@"\n')
     assert result.runtime is not None and result.runtime.status == "shell-kept"
