@@ -111,11 +111,14 @@ class Attempt:
     def rank(self) -> int:
         """2: it starts; 1: it starts a script that needs bash on an image without bash, or a program that may be
         in a build-context directory not on disk to read (another runtime may have it), or a package manager the
-        project names in another version than the image's (MIG237: the program is there); 0: it cannot start."""
+        project names in another version than the image's (MIG237: the program is there), or a start script that runs
+        a path of the original image (no runtime has it: the closest one is kept); 0: it cannot start."""
         if self.report is None:
             return 2
         if self.report.status == "broken":
-            return 1 if self.report.need == "package-manager" else 0
+            # (MIG237: the program is there; source-path: it starts, up to a path of the original image in the
+            # start script, which no runtime has)
+            return 1 if self.report.need in ("package-manager", "source-path") else 0
         return 1 if self.report.need in ("bash", "unread") else 2
 
     def findings(self, original: Dockerfile) -> list[Finding]:
@@ -459,12 +462,18 @@ def _adds_run_without_shell(plan: FilePlan, written: Written, rules: RuleSet) ->
 
 def _source_images(plan: FilePlan) -> dict[str, tuple[str, str]]:
     """Stage name (lower case) -> (source repository, package family) of the image the original stage was built
-    on: which Docker Hub paths its stage had (rules: dockerhub_paths `images`, `families`)."""
+    on: which Docker Hub paths its stage had (rules: dockerhub_paths `images`, `families`); FINAL_SOURCE: the
+    original final stage's."""
+    from migrator.validate.startable import FINAL_SOURCE
+
     found = {}
     for stage_plan in plan.stages:
         root = plan.root_of(stage_plan)
         if stage_plan.stage.name and root.stage.ref is not None:
             found[stage_plan.stage.name.lower()] = (root.stage.ref.short_name, root.family)
+    root = plan.root_of(plan.final)
+    if root.stage.ref is not None:
+        found[FINAL_SOURCE] = (root.stage.ref.short_name, root.family)
     return found
 
 

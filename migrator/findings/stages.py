@@ -39,7 +39,9 @@ CODES: tuple[Code, ...] = (
     Code("MIG507", Severity.ERROR, "entrypoint script needs a shell the runtime does not have",
          "The ENTRYPOINT/CMD runs a shell script, and the runtime has no shell, nor does any image that "
          "runs the same language (python, ruby and php images have none), and the final stage is built "
-         "FROM another stage so it cannot move to wolfi-base on its own. Port what the script does: set "
+         "FROM another stage so it cannot move to wolfi-base on its own. The same holds for a program whose own "
+         "configuration file (in the build context on disk) runs commands through /bin/sh -c: uWSGI's `exec:` hooks, "
+         "`exec-*` options and attached daemons (rules/tools.yaml `config_commands`). Port what the script does: set "
          "configuration with ENV, run one-off setup at build time in the builder, and exec the program "
          "directly. Until then the container will not start."),
     Code("MIG508", Severity.INFO, "gosu / su-exec removed",
@@ -336,12 +338,16 @@ CODES: tuple[Code, ...] = (
          "cannot start: the program is not in the image and nothing copies it, a shell script is started "
          "on an image without a shell, a script's `#!/usr/bin/env python` line names env on an image "
          "without env (the distroless images have none), a script's `#!` line names an interpreter path the "
-         "stage does not have (`#!/opt/conda/bin/python`), or the arguments do not fit (`java app.jar` "
-         "without `-jar`). No "
+         "stage does not have (`#!/opt/conda/bin/python`), a start script read from the build context runs a "
+         "program by a path only the original image had (eclipse-temurin's `exec /__cacert_entrypoint.sh \"$@\"`, "
+         "its JAVA_HOME's /opt/java/openjdk/bin/java, Docker Hub python's /usr/local/bin/python3.X; rules: "
+         "dockerhub_paths of that image; the script is copied as it is, so change that line), or the arguments do "
+         "not fit (`java app.jar` without `-jar`). No "
          "other Chainguard runtime fixed it. The message names the program and why; port that part by "
          "hand (start the program directly, copy it from the builder, or choose another runtime)."),
     Code("MIG541", Severity.WARNING, "a shell is kept in the runtime for the start command",
-         "The command starts a shell script (or runs through `sh -c`), so the runtime is an image that "
+         "The command starts a shell script (or runs through `sh -c`, or starts a program whose own configuration "
+         "runs commands through /bin/sh -c: uWSGI's `exec:` hooks, attached daemons), so the runtime is an image that "
          "has a shell: the same language image's shell variant (jre -> jdk), node, or wolfi-base for "
          "binaries. It starts, but an attacker who gets in has a shell too, and busybox sh is not bash: "
          "a script that needs bash fails. Port what the script does (ENV for settings, one-off steps "
@@ -349,7 +355,8 @@ CODES: tuple[Code, ...] = (
          "distroless image."),
     Code("MIG542", Severity.WARNING, "final stage kept as one stage on wolfi-base",
          "The final stage has no command of its own (a base image other images build on), or what it "
-         "starts comes from the OS packages it installs. Neither fits a distroless runtime, so the "
+         "starts comes from the OS packages it installs, or needs a shell that no image of its language has (a "
+         "start script, uWSGI's `exec:` hooks on python). Neither fits a distroless runtime, so the "
          "stage stays one stage on wolfi-base (chainguard-base for organisations) with its packages "
          "translated to apk, the way the original kept them: shell and apk stay in the image. Split "
          "it by hand when only a few files are needed at run time."),

@@ -155,8 +155,14 @@ def program_name(words: list[str | None]) -> str | None:
     return _head(words)[1]
 
 
-def _head(words: list[str | None]) -> tuple[list[str], str | None]:
-    """(the wrappers a command's words begin with, the program they run)."""
+def started_word(words: list[str | None]) -> str | None:
+    """The word naming the program a command's words run after their wrappers, as written (a path kept:
+    `exec /opt/app/bin/run`); None for a word that expands something."""
+    return _head(words, paths=True)[1]
+
+
+def _head(words: list[str | None], paths: bool = False) -> tuple[list[str], str | None]:
+    """(the wrappers a command's words begin with, the program they run; a path only when `paths`)."""
     wrappers: list[str] = []
     index = 0
     while index < len(words):
@@ -171,7 +177,7 @@ def _head(words: list[str | None]) -> tuple[list[str], str | None]:
             wrappers.append(name)
             index += 1
             continue
-        return wrappers, None if "/" in name else name
+        return wrappers, word if paths else None if "/" in name else name
     return wrappers, None
 
 

@@ -120,3 +120,54 @@ def start_steps(script: str, errexit: bool = False,
         note(name, lookup_guard(node, name) or (None if words[0] == "exec" else hidden_reason(node, errexit,
                                                                                               False, sets)), "")
     return [(name, skipped, how) for name, (skipped, how) in found.items()]
+
+
+_EXPANSION = lazy_re(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def started_paths(script: str, errexit: bool = False,
+                  params: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """(path, the command as written) of each program a start script runs by its absolute path, where its failure
+    ends the start (`exec /__cacert_entrypoint.sh "$@"`, `/opt/java/openjdk/bin/java -jar app.jar` as its last
+    command); a path behind one of the script's own variables counts when the script gives that variable one
+    literal value (`JAVA=/opt/java/openjdk/bin/java`, then `exec "$JAVA" ...`). A step skipped or survived (a
+    look-up guards it, `|| true`), a branch the start's arguments rule out, or a script that cannot be parsed: [].
+    """
+    from migrator.rewrite.failures import hidden_reason, lookup_guard, set_commands
+    from migrator.rewrite.positional import Arguments
+    from migrator.rewrite.shell_syntax import _word_text as word_text
+    from migrator.rewrite.shell_syntax import command_words, parsed, shell_assignments, walk
+    from migrator.rewrite.tools import started_word
+
+    try:
+        src = parsed(script, 1)
+    except Exception:  # never raise on user input
+        return []
+    if src is None or src.root.has_error:
+        return []
+    values: dict[str, set[str | None]] = {}
+    for assignment in shell_assignments(script):
+        values.setdefault(assignment.name, set()).add(assignment.value)
+    known = {name: value for name, found in values.items() if len(found) == 1
+             for value in found if value is not None and "$" not in value}
+
+    def resolved(word: str) -> str:
+        return _EXPANSION.sub(lambda m: known.get(m.group(1) or m.group(2), m.group(0)), word)
+
+    sets = set_commands(src.root)
+    arguments = Arguments(src, params) if params else None
+    found: dict[str, str] = {}
+    for node in walk(src.root):
+        if node.type != "command":
+            continue
+        words = [resolved(word_text(src, w)) for w in command_words(node)[1]]
+        path = started_word(list(words))
+        if path is None or not path.startswith("/") or path in found:
+            continue
+        if arguments is not None and arguments.ruled_out(node) is not None:
+            continue
+        if lookup_guard(node, path.rsplit("/", 1)[-1]) is not None or (
+                words[0] != "exec" and hidden_reason(node, errexit, False, sets) is not None):
+            continue
+        found[path] = src.slice(node).strip()
+    return list(found.items())

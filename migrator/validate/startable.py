@@ -40,6 +40,7 @@ from migrator.regex import glob_root
 from migrator.regex import lazy as lazy_re
 from migrator.rules.loader import ChainguardImage, RuleSet
 from migrator.validate.musl_binaries import musl_copies, musl_loader, musl_message
+from migrator.validate.program_configs import ConfigCommand, config_command
 from migrator.validate.stage_files import (
     INSTALLERS,
     Context,
@@ -70,6 +71,7 @@ from migrator.validate.start_script import (
     shebang_errexit,
     start_script_text,
     start_steps,
+    started_paths,
 )
 
 
@@ -169,6 +171,19 @@ def _target_problems(context: Context, targets: tuple[str, ...]) -> list[Problem
             problems.append(Problem("MIG557", _command_line(view, report), f"stage '{stage.name}' (docker build "
                                     f"--target {stage.name}) cannot start its command: {report.reason}"))
     return problems
+
+
+def _config_runs(configured: ConfigCommand) -> str:
+    """What the started program's configuration runs through a shell (`uwsgi` reads uwsgi.ini's `hook-pre-app`)."""
+    when = ("it stops at start when that fails" if configured.stops else
+            "it goes on without what that starts when it fails")
+    return (f"`{configured.program}` reads {configured.config}, whose `{configured.option}` runs a command through "
+            f"/bin/sh -c ({when})")
+
+
+def _config_fix(configured: ConfigCommand) -> str:
+    return (f"run that step another way (a one-off job, the build, a process of its own) and drop it from "
+            f"{posixpath.basename(configured.config)}")
 
 
 def _python_pin_problems(context: Context) -> list[Problem]:
@@ -419,13 +434,15 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
                              f"start `{program}`: start `{renamed}` (check its options)", program=program,
                              need="missing")
     if located is None and single:
+        configured = config_command(rest, view, context)
         sources = [f"the packages the stage installs ({', '.join(dict.fromkeys(view.packages))})"] if view.packages \
             else []
         sources += ["what its RUN steps install (npm, pip, gem...)"] if INSTALLERS.search(view.runs) else []
         sources += ["a directory copied whole"]
         return RuntimeReport(image, argv, "single-stage", f"one stage on {short_image(image)}, shell and apk kept: "
                              f"`{program}` is not in {short_image(image)} and no COPY names it, so it must come from "
-                             f"{', or '.join(sources)}: check that one of them provides it", program=program)
+                             f"{', or '.join(sources)}: check that one of them provides it"
+                             + (f"; {_config_runs(configured)}" if configured else ""), program=program)
     if located is None and context.maybe:
         return RuntimeReport(image, argv, "unverified", f"`{program}` may be one of the programs a build writes under "
                              f"names this file does not show ({_maybe_where(context.maybe)}): check that one is "
@@ -447,6 +464,11 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", musl_message(source, loader), program=program,
                              need="musl")
     needs_shell = is_shell(program) or named or unknown or kind in ("sh", "bash")
+    configured = None if needs_shell else config_command(rest, view, context)
+    if configured is not None and not model.shell:
+        return RuntimeReport(image, argv, "broken", f"{_config_runs(configured)}, and {short_image(image)} has no "
+                             f"shell: {_config_fix(configured)}", program=program, need="shell")
+    needs_shell = needs_shell or configured is not None
     if needs_shell and not model.shell:
         what = f"`{program}` is a shell script" if not is_shell(program) else f"`{' '.join(rest[:3])}` runs a shell"
         if unknown:
@@ -454,7 +476,7 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", f"{what} and {short_image(image)} has no shell: port what it does "
                              "(ENV for settings, build-time steps in the builder) and start the program directly",
                              program=program, need="shell", inner=inner)
-    misuse = (_misused(program, rest, located, view)
+    misuse = (_misused(program, rest, located, view, context)
               or _interpreter_missing(program, located, view, context, origin, source)
               or _started_misused(rest, view, context))
     if misuse:
@@ -464,6 +486,8 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         return RuntimeReport(image, argv, "broken", lost, program=program, need="script")
     if not single and needs_shell and (passed := _passed_program_missing(rest, view, context)) is not None:
         return RuntimeReport(image, argv, "broken", passed[1], program=passed[0], need="missing")
+    if needs_shell and (gone := _source_paths_run(rest, view, context)) is not None:
+        return RuntimeReport(image, argv, "broken", gone, program=program, need="source-path")
     # (a file written with unknown text counts as a script by its name only: `curl URL > /usr/local/bin/app`)
     bash = _needs_bash(program, (named or unknown) and origin == "context", context, kind, named and origin == "unread")
     if bash is None and inner and is_shell_c(rest):
@@ -475,6 +499,9 @@ def _judge(view: StageView, context: Context, original_has_command: bool) -> Run
         bash = _runs_bash(view, context, rest)
     has_bash = model.has_program("bash") or "bash" in view.packages
     why = shell_kept_reason(program, rest, view, unknown, bash is not None and has_bash)
+    if configured is not None:
+        why = (f"{_config_runs(configured)}, so {short_image(image)} keeps a shell (busybox sh); "
+               f"{_config_fix(configured)} to use a distroless image")
     if bash and not has_bash:
         install = "`apk add bash` and `ln -sf /bin/bash /bin/sh`" if _SH_WAS_BASH in bash else "`apk add bash`"
         why = f"{bash}, and {short_image(image)} has none (busybox sh only)" + (
@@ -525,6 +552,51 @@ def _passed_program_missing(rest: tuple[str, ...], view: StageView, context: Con
         return None  # (a file of that name in WORKDIR: node's script hands it to node)
     return program, (f"`{script[0]}` ends with `exec \"$@\"`, so it runs the command it is given, `{program}`: "
                      + missing_reason(program, view, context.rules))
+
+
+# the key of context.sources (stage names are lower case words) for the original final stage's image
+FINAL_SOURCE = " final"
+
+
+def _source_paths_run(rest: tuple[str, ...], view: StageView, context: Context) -> str | None:
+    """Why the start script (or the script of the build context it execs with `exec "$@"`, `CMD ["./app"]`) cannot
+    start: it runs a program by a path only the original image had (eclipse-temurin's `exec /__cacert_entrypoint.sh
+    "$@"`, its JAVA_HOME's /opt/java/openjdk/bin/java; rules: dockerhub_paths of that image), which nothing puts in
+    the stage. The script is the user's file, copied as it is: the message says what to change."""
+    original = context.sources.get(FINAL_SOURCE)
+    if original is None or view.model is None or not view.model.known:
+        return None  # (which paths the original image had is not known: nothing is said)
+    scripts = []
+    if is_shell_c(rest):
+        scripts.append((f"the start command `{rest[0]} -c`", rest[2], rest[4:]))
+    elif (script := start_script_text(view, context, rest)) is not None:
+        scripts.append((f"the start script `{script[0]}`", script[1], script_arguments(rest)))
+        passed = script_arguments(rest)
+        if passed and execs_its_arguments(script[1]) and (inner := start_script_text(view, context, passed)):
+            scripts.append((f"the start script `{inner[0]}`", inner[1], passed[1:]))
+    for who, text, params in scripts:
+        for path, command in started_paths(text, shebang_errexit(text), params or None):
+            why = _dockerhub_only(path, view, context.rules, original)
+            if why is None:
+                continue
+            change = ("The script is copied as it is: change that line" if who.startswith("the start script") else
+                      "Change the command")
+            return (f"{who} runs {path} (`{command}`), and {why}: the container stops at start with `not found`. "
+                    f"{change} ({_instead(path, context)})")
+    return None
+
+
+def _instead(path: str, context: Context) -> str:
+    """What a start script runs instead of a source-image path: the Chainguard image's own file (`to`), or the
+    program by its name, which the image's PATH finds (java: JAVA_HOME is /usr/lib/jvm/default-jvm)."""
+    for pattern, moved in context.rules.dockerhub_moved.items():
+        if glob_root(path, pattern) is not None:
+            return f"use {moved}"
+    name = posixpath.basename(path)
+    if name.endswith(".sh") or "entrypoint" in name:
+        return "the source image's entrypoint script ends by running its arguments: `exec \"$@\"` does that"
+    name = re.sub(r"(?<=[a-z])[\d.]+$", "", name) or name  # (python3.12: the image serves another version)
+    return f"start `{name}` by its name, found on the image's PATH, or use the path the message names"
 
 
 def _script_missing(argv: tuple[str, ...], view: StageView, context: Context) -> str | None:
@@ -704,7 +776,7 @@ _JAVA_OPTIONS_WITH_VALUE = frozenset({"-cp", "-classpath", "--class-path", "-p",
 _APP_BINSTUBS = lazy_re(r"/bin/(bundle|rails|rake|rackup|puma|sidekiq|thrust)$")
 
 
-def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageView) -> str | None:
+def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageView, context: Context) -> str | None:
     """Commands that find their program and still cannot start: `java app.jar`, a binstub without env,
     `dotnet run` without the SDK."""
     if (posixpath.basename(program) == "dotnet" and argv[1:2] and argv[1] in _DOTNET_SDK_COMMANDS
@@ -730,7 +802,8 @@ def _misused(program: str, argv: tuple[str, ...], located: Located, view: StageV
     model = view.model
     venv = view.env.get("VIRTUAL_ENV") or ""
     in_venv = (venv and inside(located.path, venv)) or re.search(r"/\.?venv/bin/[^/]+$", located.path)
-    if in_venv and located.how != "image" and model is not None and model.known and not model.has_program("python3"):
+    if in_venv and located.how != "image" and model is not None and model.known and not model.has_program("python3") \
+            and not installed_by_package("python3", view.packages, context.rules):  # (wolfi-base: apk add python-3)
         return (f"`{program}` is a console script of a Python virtualenv: it needs the interpreter the "
                 f"virtualenv was made with, and {short_image(view.image)} has no python")
     versioned = re.fullmatch(r"python(3\.\d+)", posixpath.basename(located.path))
@@ -761,7 +834,7 @@ def _started_misused(argv: tuple[str, ...], view: StageView, context: Context) -
         located = None if started.loaded else locate(view, context, inner[0])
         if located is not None:
             origin, source = located_origin(view, context, located)
-            misuse = _misused(inner[0], inner, located, view) or _interpreter_missing(inner[0], located, view,
+            misuse = _misused(inner[0], inner, located, view, context) or _interpreter_missing(inner[0], located, view,
                                                                                       context, origin, source)
             if misuse:
                 return f"`{' '.join(argv[:started.index])}` starts `{' '.join(inner)}` itself: {misuse}"
