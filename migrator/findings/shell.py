@@ -394,7 +394,7 @@ OLD_LIBRARY_FOR_PYTHON = Code(
     "a pinned library release predates the Python the image serves",
     "The build installs, from a file of the build context on disk, an exact pin (`==`) of a well-known package "
     "at a release older than the first that supports the Python of the stage's Chainguard image (Django, "
-    "numpy, pandas, psycopg2, psycopg2-binary, pillow: rules/python-libraries.yaml, from each package's release "
+    "numpy, pandas, scipy, psycopg2, psycopg2-binary, pillow: rules/python-libraries.yaml, from each package's release "
     "notes). The files read are those the installer reads: the requirements file of `pip install -r`, "
     "Pipfile.lock (pipenv install or sync), poetry.lock (poetry install) and uv.lock (uv sync). Such a release "
     "has no wheel for that Python and does not build from source there, or imports a module that Python removed "

@@ -128,8 +128,13 @@ def _locked(tool: str, text: str | None) -> list[tuple[str, str]]:
         return [(_normalised(name), str(entry["version"]).lstrip("=")) for name, entry in entries
                 if isinstance(entry, dict) and str(entry.get("version", "")).startswith("==")]
     packages = (_toml(text) or {}).get("package")
-    return [(_normalised(str(p["name"])), str(p["version"])) for p in packages or []
-            if isinstance(p, dict) and p.get("name") and p.get("version")] if isinstance(packages, list) else []
+    locked = [(_normalised(str(p["name"])), str(p["version"])) for p in packages or []
+              if isinstance(p, dict) and p.get("name") and p.get("version")] if isinstance(packages, list) else []
+    newest: dict[str, str] = {}  # (a lock may hold one release per Python range: the newest is the new Python's)
+    for name, version in locked:
+        if name not in newest or _version(version) > _version(newest[name]):
+            newest[name] = version
+    return list(newest.items())
 
 
 def _normalised(name: str) -> str:

@@ -66,6 +66,21 @@ def test_lock_files_of_poetry_and_pipenv(tmp_path: Path) -> None:
     assert status(result) == "broken"
 
 
+def test_a_uv_lock_with_one_release_per_python_range_is_judged_by_the_newest(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0.1"\nrequires-python = ">=3.8"\n')
+    lock = ('version = 1\n\n[[package]]\nname = "numpy"\nversion = "{old}"\n'
+            'resolution-markers = ["python_full_version < \'3.9\'"]\n\n'
+            '[[package]]\nname = "numpy"\nversion = "{new}"\n')
+    text = ("FROM ghcr.io/astral-sh/uv:python3.12-bookworm-slim AS builder\nWORKDIR /app\nCOPY . /app\n"
+            "RUN uv sync --frozen --no-dev\n\nFROM python:3.12-slim-bookworm\nCOPY --from=builder /app /app\n"
+            'ENV PATH="/app/.venv/bin:$PATH"\nCMD ["python", "-m", "app"]\n')
+    (tmp_path / "uv.lock").write_text(lock.format(old="1.24.4", new="2.3.5"))
+    assert "MIG433" not in codes(migrate(text, context=tmp_path))
+    (tmp_path / "uv.lock").write_text(lock.format(old="1.24.4", new="2.0.2"))
+    found = errors(migrate(text, context=tmp_path), "MIG433")
+    assert len(found) == 1 and "numpy==2.0.2 (uv.lock) needs 2.3.2 or later" in found[0]
+
+
 def test_an_os_python_moved_to_wolfis_python_is_said_and_its_pins_judged(tmp_path: Path) -> None:
     text = ("FROM ubuntu:18.04\nRUN apt-get update && apt-get install -y python3 python3-pip\nWORKDIR /app\n"
             "COPY requirements.txt .\nRUN pip3 install -r requirements.txt\nCOPY . .\n"
