@@ -52,15 +52,19 @@ def nginx_listen_findings(plan: FilePlan, image: str) -> list[Finding]:
     """W MIG511 for each nginx configuration file of the build context, copied under /etc/nginx by the final
     stage (or a stage it is built on), that listens on a port below 1024 while `image` runs as nonroot."""
     from migrator.plan.images import image_name
+    from migrator.rewrite.nginx_listen import exposes_80, is_nginx
     from migrator.rewrite.nginx_sites import copied_files
 
     model = plan.rules.image_model(image)
     if model.uid == 0 or plan.files.root is None:
         return []
     lines = [i for s in plan.final.stage.chain() for i in s.instructions]
+    # (with EXPOSE 80 on nginx, `listen 80` moves to 8080 with the EXPOSE, or MIG535 says to move it)
+    moved = {80} if is_nginx(image) and exposes_80(lines) else set()
     found = []
     for item, name, text in copied_files(plan, lines, "/etc/nginx"):
-        low = sorted({port for port in map(_listen_port, _LISTEN.findall(text)) if port is not None and port < 1024})
+        low = sorted({port for port in map(_listen_port, _LISTEN.findall(text))
+                      if port is not None and port < 1024 and port not in moved})
         if low:
             ports = ", ".join(map(str, low))
             found.append(finding("MIG511", item.line, (

@@ -47,3 +47,13 @@ def test_unprivileged_ports_and_sockets_are_not(tmp_path: Path, listen: str) -> 
 def test_without_the_context_nothing_is_read() -> None:
     result = migrate(_NGINX)
     assert "MIG511" not in codes(result)
+
+
+def test_with_expose_80_the_listen_moves_to_8080_and_no_warning_is_left(tmp_path: Path) -> None:
+    text = _NGINX.replace("ENTRYPOINT", "EXPOSE 80\nENTRYPOINT")
+    result = migrate(text, context=_context(tmp_path, "listen 80;\n  listen 443 ssl;"))
+    assert "listen[[:space:]]+" in result.dockerfile and "EXPOSE 8080\n" in result.dockerfile
+    assert "MIG520" in codes(result)
+    found = messages(result, "MIG511")
+    assert len(found) == 1 and "listen on port 443, below 1024" in found[0]
+    assert status(result) == "ok"
