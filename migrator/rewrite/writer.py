@@ -21,7 +21,7 @@ from migrator.plan.writable import ran_as_root
 from migrator.records import dataclass, field
 from migrator.rewrite.appends import append_before_start
 from migrator.rewrite.carried_files import carried_copies
-from migrator.rewrite.carried_ports import kept_port_finding, nginx_listen_findings
+from migrator.rewrite.carried_ports import kept_port_finding
 from migrator.rewrite.chainguard_entrypoint import reset_interpreter_entrypoint
 from migrator.rewrite.checks import chown_user_findings, created_users, uid_findings, upstream_users
 from migrator.rewrite.command import StageKnowledge
@@ -341,7 +341,7 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         if (kept_port := kept_port_finding(plan, image, carried_env)) is not None:
             out.findings.append(kept_port)
         if stage_plan is plan.final:
-            out.findings += nginx_listen_findings(plan, image)
+            out.findings += _nginx_listen_findings(plan, image)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
@@ -498,7 +498,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     runtime_plan.env += carried_env
     if (kept_port := kept_port_finding(plan, runtime_image, carried_env)) is not None:
         out.findings.append(kept_port)
-    out.findings += nginx_listen_findings(plan, runtime_image)
+    out.findings += _nginx_listen_findings(plan, runtime_image)
     _, copies, notes = carried_copies(plan, final, runtime_image, _chain_packages(out, final), installs=False)
     runtime_plan.image_copies += copies
     out.findings += notes
@@ -1312,3 +1312,9 @@ def _builder_name(plan: FilePlan) -> str:
 
 def _ensure_newline(text: str, newline: str) -> str:
     return text if text.endswith("\n") else text + newline
+
+
+def _nginx_listen_findings(plan: FilePlan, image: str) -> list[Finding]:
+    from migrator.rewrite.carried_ports import nginx_listen_findings
+
+    return nginx_listen_findings(plan, image)
