@@ -399,8 +399,8 @@ def _runs_own_server(plan: FilePlan, rules: RuleSet) -> bool:
 def _fails_only_as_before(candidate: Attempt, first: Attempt) -> bool:
     """The candidate starts, but the final stage now holds a COPY --from that fails the build, as it failed in
     the first attempt (in a builder there): the runtime choice neither caused nor can fix it, and MIG543 says
-    so in both."""
-    failing = {p.message for p in first.problems if p.code == "MIG543"}
+    so in both. So too a library pin older than the image's Python supports (MIG433), which no runtime fixes."""
+    failing = {p.message for p in first.problems if p.code in ("MIG543", "MIG433")}
     report = candidate.report
     return report is not None and report.need == "build" and report.reason in failing
 

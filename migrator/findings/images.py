@@ -106,7 +106,11 @@ CODES: tuple[Code, ...] = (
         "one too: their minor releases change the C ABI of native extensions, remove modules and default "
         "gems. An app built for the old version may not build or start. Check it on the new version, or "
         "migrate with `--tag-policy keep` for an organisation registry with versioned tags; the message says "
-        "whether Wolfi still ships the pinned version at all.",
+        "whether Wolfi still ships the pinned version at all. Also said of a stage that took Python from its "
+        "distribution's packages (`apt-get install python3` on ubuntu:18.04 installs Python 3.6; the release -> "
+        "version table is rules/python-libraries.yaml `distro_python`: Debian 10 to 13, Ubuntu 18.04 to 24.04, "
+        "Alpine 3.10 to 3.22, UBI 8 and 9) and now runs on Wolfi's python-3, the newest stream. A library pinned "
+        "at a release older than the new Python supports is MIG433.",
     ),
     Code(
         "MIG221", Severity.ERROR, "the app pins a language version the latest image does not serve",

@@ -396,6 +396,22 @@ BASH_IN_SH_SCRIPT = Code(
     "when the build context is given (--context).",
 )
 
+OLD_LIBRARY_FOR_PYTHON = Code(
+    "MIG433",
+    Severity.ERROR,
+    "a pinned library release predates the Python the image serves",
+    "The build installs, from a file of the build context on disk, an exact pin (`==`) of a well-known package "
+    "at a release older than the first that supports the Python of the stage's Chainguard image (Django, "
+    "numpy, pandas, scipy, psycopg2, psycopg2-binary, pillow: rules/python-libraries.yaml, from each package's release "
+    "notes). The files read are those the installer reads: the requirements file of `pip install -r`, "
+    "Pipfile.lock (pipenv install or sync), poetry.lock (poetry install) and uv.lock (uv sync). Such a release "
+    "has no wheel for that Python and does not build from source there, or imports a module that Python removed "
+    "(distutils, gone in 3.12: Django 3.2 dies at import): the build fails or the app cannot start, and the start "
+    "check says the runtime is broken. Raise the pin to the release the message names (or later), or migrate "
+    "with `--tag-policy keep` for an organisation registry that serves the source's Python. A range (`>=`, "
+    "`~=`) that admits a supporting release is not reported; the other effects of a version move are MIG220's.",
+)
+
 CODES: tuple[Code, ...] = (
     USER_COMMAND_TRANSLATED,
     USER_COMMAND_UNTRANSLATABLE,
@@ -424,4 +440,5 @@ CODES: tuple[Code, ...] = (
     S2I_SCRIPT_PORTED,
     BASH_SH_KEPT,
     BASH_IN_SH_SCRIPT,
+    OLD_LIBRARY_FOR_PYTHON,
 )

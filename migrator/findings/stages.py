@@ -69,7 +69,9 @@ CODES: tuple[Code, ...] = (
          "defaults (Kubernetes, Podman). Listen on a port of 1024 or above and map it. Also said of the "
          "port a source image's setting kept (mcr.microsoft.com/dotnet/aspnet up to 7.0: "
          "ASPNETCORE_URLS=http://+:80, carried into the final stage so the app keeps port 80, where Chainguard's "
-         "aspnet-runtime would listen on 8080)."),
+         "aspnet-runtime would listen on 8080), and of an nginx configuration file of the build context, copied "
+         "under /etc/nginx, whose `listen` names a port below 1024 (Chainguard's nginx serves 8080; read when the "
+         "build context is on disk)."),
     Code("MIG512", Severity.INFO, "runtime user set to the image's nonroot user",
          "The runtime image's users are fixed (nonroot, uid 65532); users created with useradd in the "
          "original do not exist there, and root is not used. Any other stage whose USER names a user or "

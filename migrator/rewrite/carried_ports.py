@@ -43,3 +43,43 @@ def kept_port_finding(plan: FilePlan, image: str, carried: list[str]) -> Finding
             f"app would stop: permission denied). To listen on {default or 8080} instead, set ENV "
             f"ASPNETCORE_HTTP_PORTS={default or 8080} in the final stage in place of this one, and map that port"))
     return None
+
+
+_LISTEN = re.compile(r"(?m)^[^#\n]*?\blisten\s+([^;\s]+)[^;]*;")
+
+
+def nginx_listen_findings(plan: FilePlan, image: str) -> list[Finding]:
+    """W MIG511 for each nginx configuration file of the build context, copied under /etc/nginx by the final
+    stage (or a stage it is built on), that listens on a port below 1024 while `image` runs as nonroot."""
+    from migrator.plan.images import image_name
+    from migrator.rewrite.nginx_listen import exposes_80, is_nginx
+    from migrator.rewrite.nginx_sites import copied_files
+
+    model = plan.rules.image_model(image)
+    if model.uid == 0 or plan.files.root is None:
+        return []
+    lines = [i for s in plan.final.stage.chain() for i in s.instructions]
+    # (with EXPOSE 80 on nginx, `listen 80` moves to 8080 with the EXPOSE, or MIG535 says to move it)
+    moved = {80} if is_nginx(image) and exposes_80(lines) else set()
+    found = []
+    for item, name, text in copied_files(plan, lines, "/etc/nginx"):
+        low = sorted({port for port in map(_listen_port, _LISTEN.findall(text))
+                      if port is not None and port < 1024 and port not in moved})
+        if low:
+            ports = ", ".join(map(str, low))
+            found.append(finding("MIG511", item.line, (
+                f"{name} (copied to /etc/nginx) has nginx listen on port {ports}, below 1024, and {image_name(image)} "
+                f"runs as nonroot (uid {model.uid}): Docker lets it bind the port (its containers' "
+                "net.ipv4.ip_unprivileged_port_start=0), Kubernetes and other engines without that sysctl do not "
+                "(nginx stops: bind() ... failed (13: Permission denied)); listen on 8080 (the port Chainguard's "
+                "nginx serves) and map that port")))
+    return found
+
+
+def _listen_port(address: str) -> int | None:
+    """The port of an nginx `listen` address: `80`, `[::]:80`, `0.0.0.0:443`, `localhost:80` (a unix socket or a
+    host without a port has none this can read)."""
+    if address.startswith("unix:"):
+        return None
+    port = address.rsplit("]:", 1)[1] if address.startswith("[") and "]:" in address else address.rpartition(":")[2]
+    return int(port) if port.isdigit() else None

@@ -39,6 +39,10 @@ def version_drift(plan: FilePlan) -> list[Finding]:
             continue
         if not ref.tag:
             continue
+        if (moved := os_python_drift(stage_plan, ref.short_name, ref.tag)) is not None:
+            seen.add(ref.familiar)
+            found.append(finding("MIG220", stage_plan.stage.from_item.line, f"{ref.familiar}: {moved}"))
+            continue
         if _installs_pinned_stream(stage_plan.base_packages, ref.short_name, ref.tag):
             continue  # kept on wolfi-base with the very stream the source pinned (openjdk-17-default-jdk)
         drift = _drift(ref.short_name, ref.tag, plan.options.tag_policy)
@@ -56,6 +60,48 @@ def version_drift(plan: FilePlan) -> list[Finding]:
             else:
                 found.append(finding("MIG220", stage_plan.stage.from_item.line, f"{ref.familiar}: {drift}"))
     return found
+
+
+_OS_PYTHON = re.compile(r"(?<![\w.+-])python(3(?:\.\d+)?)(?:-(?:minimal|dev|pip|venv|full|distutils))?(?![\w.+-])")
+_INSTALL = re.compile(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf)\b[^\n]*?\b(?:install|add)\b")
+
+
+def os_python_drift(stage_plan: StagePlan, repository: str, tag: str) -> str | None:
+    """MIG220's message when the source stage took Python from its distribution's packages (`apt-get install
+    python3` on ubuntu:18.04: Python 3.6; rules/python-libraries.yaml `distro_python`) and the Chainguard stage's
+    python (Wolfi's python-3, the newest stream) is another minor version."""
+    from migrator.plan.versions import newest
+
+    named = [match.group(1) for i in stage_plan.stage.instructions if i.keyword == "RUN" and _INSTALL.search(i.body)
+             for match in _OS_PYTHON.finditer(i.body)]
+    release = _distro_python(repository, tag) if named else None  # (the table read only when python3 is installed)
+    if release is None:
+        return None
+    installed = next((version for version in reversed(named) if "." in version), release)
+    latest = newest("python")
+    if installed is None or not latest or installed == latest:
+        return None
+    distutils = ", such as distutils in 3.12" if tuple(map(int, installed.split("."))) < (3, 12) else ""
+    return (f"the source installs python3 from its distribution's packages, Python {installed} there; the "
+            f"Chainguard stage's python (Wolfi's python-3) is {latest}, a different minor version: check that the "
+            f"app and its pinned libraries run on {latest} (modules removed since {installed}{distutils}; wheels for "
+            "the new version), or upgrade them")
+
+
+def _distro_python(repository: str, tag: str) -> str | None:
+    """The python3 version of a distribution release (`ubuntu`, `18.04` -> 3.6), when the table knows it."""
+    from migrator.rules.data import builtin_data
+
+    for row in builtin_data("python-libraries.yaml").get("distro_python") or []:
+        if not any(glob_match(repository, pattern) for pattern in row.get("match") or []):
+            continue
+        releases = {str(k): str(v) for k, v in (row.get("releases") or {}).items()}
+        if "*" in releases:
+            return releases["*"]
+        word = tag.split("-", 1)[0]
+        candidates = [word, ".".join(word.split(".")[:2])]
+        return next((releases[c] for c in candidates if c in releases), None)
+    return None
 
 
 def _copied_pin_file(plan: FilePlan, stage_plan: StagePlan, repository: str, tag: str) -> tuple[str, int] | None:

@@ -35,7 +35,7 @@ def rewrite_listen_80(plan: FilePlan, runtime_plan: RuntimePlan | None, runtime_
     """Findings (and builder steps in `runtime_plan`) for copied nginx configs that listen on 80."""
     final = plan.final
     instructions = [i for stage in final.stage.chain() for i in stage.instructions]
-    if runtime_image is None or not _is_nginx(runtime_image) or not _exposes_80(instructions):
+    if runtime_image is None or not is_nginx(runtime_image) or not exposes_80(instructions):
         return []
     findings: list[Finding] = []
     rewritten: list[str] = []
@@ -78,12 +78,12 @@ def _user_in_force(stages: list[Stage]) -> str | None:
     return users[-1] if users else None
 
 
-def _is_nginx(image: str) -> bool:
+def is_nginx(image: str) -> bool:
     name = image.rsplit("/", 1)[-1].split(":")[0].split("@")[0]
     return name == "nginx"
 
 
-def _exposes_80(instructions: list[Instruction]) -> bool:
+def exposes_80(instructions: list[Instruction]) -> bool:
     return any(i.keyword == "EXPOSE" and "80" in i.body.replace("/", " ").split() for i in instructions)
 
 

@@ -39,19 +39,19 @@ def site_findings(plan: FilePlan, stage: Stage, row: dict[str, Any]) -> list[Fin
     prefix = includes["prefix"] if includes else posixpath.dirname(row["main"])
     lines = [i for s in stage.chain() for i in s.instructions]
     findings: list[Finding] = []
-    for item, name, text in _copied_files(plan, lines, prefix):
+    for item, name, text in copied_files(plan, lines, prefix):
         if includes:
             findings += _missing_includes(item, name, text, includes, lines)
         if sockets and _FASTCGI_PASS.search(text):
             # (every context file the stage copies: one may be a php-fpm pool that listens on the socket)
             key = f"copied files {stage.index}"
             if key not in plan.memo:
-                plan.memo[key] = "\n".join(copied for _, _, copied in _copied_files(plan, lines, "/"))
+                plan.memo[key] = "\n".join(copied for _, _, copied in copied_files(plan, lines, "/"))
             findings += _foreign_sockets(item, name, text, sockets, lines, plan.memo[key])
     return findings
 
 
-def _copied_files(plan: FilePlan, lines: list[Instruction], prefix: str) -> list[tuple[Instruction, str, str]]:
+def copied_files(plan: FilePlan, lines: list[Instruction], prefix: str) -> list[tuple[Instruction, str, str]]:
     """(the COPY, the file's context path, its text) for each context file copied under `prefix`."""
     from migrator.rewrite.package_layouts import copy_words
 

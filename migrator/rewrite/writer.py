@@ -374,6 +374,8 @@ def _write_stage(plan: FilePlan, stage_plan: StagePlan, inserts: Inserts, newlin
         out.findings += notes
         if (kept_port := kept_port_finding(plan, image, carried_env)) is not None:
             out.findings.append(kept_port)
+        if stage_plan is plan.final:
+            out.findings += _nginx_listen_findings(plan, image)
         kept = [i for i in stage.items if not (isinstance(i, Instruction) and i.line in stage_plan.dropped_runs)]
         adjusted = [_adjust_copy(plan, stage_plan, i, out) for i in kept]
         kept = _follow_moved_paths(kept, adjusted)
@@ -531,6 +533,7 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     runtime_plan.env += carried_env
     if (kept_port := kept_port_finding(plan, runtime_image, carried_env)) is not None:
         out.findings.append(kept_port)
+    out.findings += _nginx_listen_findings(plan, runtime_image)
     _, copies, notes = carried_copies(plan, final, runtime_image, _chain_packages(out, final), installs=False)
     runtime_plan.image_copies += copies + out.library_copies
     out.findings += notes
@@ -1410,3 +1413,9 @@ def _builder_name(plan: FilePlan) -> str:
 
 def _ensure_newline(text: str, newline: str) -> str:
     return text if text.endswith("\n") else text + newline
+
+
+def _nginx_listen_findings(plan: FilePlan, image: str) -> list[Finding]:
+    from migrator.rewrite.carried_ports import nginx_listen_findings
+
+    return nginx_listen_findings(plan, image)

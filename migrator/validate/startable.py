@@ -187,15 +187,20 @@ def _config_fix(configured: ConfigCommand) -> str:
 
 
 def _python_pin_problems(context: Context) -> list[Problem]:
-    """MIG221: a stage on Chainguard's python runs an installer whose project pins another Python."""
+    """MIG221: a stage on Chainguard's python runs an installer whose project pins another Python; MIG433: one
+    that installs a library release older than the first supporting that python."""
+    from migrator.plan.python_libraries import library_problems
     from migrator.plan.python_pins import pin_problems
 
     problems = []
     for stage in context.staged.stages:
         view = context.view(stage)
-        if view.model is None or not view.model.known or not view.model.has_program("python3"):
+        if view.model is None or not view.model.known:
             continue
-        problems += [Problem("MIG221", p.line, p.message) for p in pin_problems(stage, context.files, view.image)]
+        if view.model.has_program("python3"):
+            problems += [Problem("MIG221", p.line, p.message) for p in pin_problems(stage, context.files, view.image)]
+        # (also on wolfi-base, whose python comes from `apk add python-3`)
+        problems += [Problem("MIG433", p.line, p.message) for p in library_problems(stage, context.files, view.image)]
     return problems
 
 
