@@ -12,7 +12,7 @@ import posixpath
 from pathlib import Path
 
 from migrator.findings import finding
-from migrator.model import Finding, MigratorError, Options, Result, RuntimeStatus
+from migrator.model import Finding, MigratorError, Options, Result, RuntimeStatus, Severity
 from migrator.parse import parse
 from migrator.parse.dockerfile import Dockerfile, Instruction
 from migrator.plan.buildcontext import BuildContext
@@ -75,10 +75,16 @@ def _run(text: str, options: Options, path: str) -> Result:
     findings = [f for f in findings if f.code not in options.ignore]
     runtime = attempt.report
     status = RuntimeStatus(runtime.image, runtime.argv, runtime.status, runtime.reason) if runtime else None
-    refused = [f for f in findings if f.code == "MIG596"]  # (an option the program refuses: it exits at start)
-    if status is not None and status.status != "broken" and refused:
-        status = RuntimeStatus(status.image, status.argv, "broken", refused[0].message)
+    failing = [f for f in findings if f.code in START_FAILURES and f.severity is Severity.ERROR]
+    if status is not None and status.status != "broken" and failing:
+        status = RuntimeStatus(status.image, status.argv, "broken", failing[0].message)
     return Result(path, text, output, written.stages, sorted(findings, key=lambda f: (f.line, f.code)), status)
+
+
+# errors that say the final stage exits, hangs or runs nothing at start although its command is there: MIG596
+# (an option the Wolfi program refuses), MIG563 (a start step runs a tool the runtime lacks), MIG243 (a shared
+# library the binary loads is missing), MIG324 (the app a dropped start script put in place is missing)
+START_FAILURES = ("MIG596", "MIG563", "MIG243", "MIG324")
 
 
 def _last_line_ended(text: str, doc: Dockerfile) -> tuple[str, str]:

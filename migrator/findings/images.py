@@ -46,6 +46,14 @@ CODES: tuple[Code, ...] = (
         "the major(.minor) version.",
     ),
     Code(
+        "MIG242", Severity.INFO, "a per-architecture Docker Hub image became a multi-architecture one",
+        "Docker Hub publishes each official image once more per architecture (`amd64/node`, `arm64v8/python`): "
+        "the same image, for that one platform. It is migrated as the official image it copies, and the "
+        "Chainguard image serves amd64 and arm64 from one name: the platform of the build (`--platform`, or the "
+        "machine's) chooses, where the original always got its one architecture. Pin it with "
+        "`FROM --platform=linux/amd64` if the image must stay on that one.",
+    ),
+    Code(
         "MIG208", Severity.INFO, "build argument no longer used in FROM",
         "The FROM line used build arguments to pick the image; the migrated line names the Chainguard "
         "image directly, so those arguments no longer change the base image.",

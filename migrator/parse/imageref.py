@@ -18,6 +18,12 @@ _HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registr
                 "registry.docker.com"}
 # registries that mirror Docker Hub's official images under a path prefix
 _HUB_MIRRORS = {"public.ecr.aws": "docker/library/", "mirror.gcr.io": "library/"}
+# Docker Hub also publishes every official image once per architecture: amd64/node is library/node for amd64 only
+# (docs.docker.com, "Architectures other than amd64?" in the official images' documentation)
+HUB_ARCH_NAMESPACES = {"amd64": "linux/amd64", "arm64v8": "linux/arm64", "arm32v7": "linux/arm/v7",
+                       "arm32v6": "linux/arm/v6", "arm32v5": "linux/arm/v5", "i386": "linux/386",
+                       "ppc64le": "linux/ppc64le", "s390x": "linux/s390x", "riscv64": "linux/riscv64",
+                       "mips64le": "linux/mips64le"}
 _COMPONENT = lazy_re(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
 _DOMAIN = lazy_re(rf"^(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?$")
@@ -35,18 +41,31 @@ class ImageRef:
 
     @property
     def short_name(self) -> str:
-        """The name rules match on: `python`, `bitnami/python`, `gcr.io/distroless/static`."""
+        """The name rules match on: `python`, `bitnami/python`, `gcr.io/distroless/static` (`node` for Docker Hub's
+        per-architecture `amd64/node`)."""
         if self.registry == DOCKER_HUB:
-            return self.path.removeprefix("library/")
+            return self._hub_name.split("/", 1)[1] if self.hub_architecture else self._hub_name
         mirrored = _HUB_MIRRORS.get(self.registry)
         if mirrored and self.path.startswith(mirrored):
             return self.path[len(mirrored):]  # a mirror of Docker Hub's official images
         return f"{self.registry}/{self.path}"
 
     @property
+    def _hub_name(self) -> str:
+        return self.path.removeprefix("library/")
+
+    @property
+    def hub_architecture(self) -> str | None:
+        """The one platform of a Docker Hub per-architecture official image (`linux/amd64` for amd64/node)."""
+        namespace, slash, name = self.path.partition("/")
+        if self.registry != DOCKER_HUB or not slash or "/" in name:
+            return None
+        return HUB_ARCH_NAMESPACES.get(namespace)
+
+    @property
     def familiar(self) -> str:
         """How people write it: `python:3.11-slim`, `gcr.io/distroless/base@sha256:..`."""
-        text = self.short_name
+        text = self._hub_name if self.registry == DOCKER_HUB else self.short_name
         if self.tag:
             text += f":{self.tag}"
         if self.digest:

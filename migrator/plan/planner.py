@@ -609,6 +609,10 @@ def _note_image_change(plan: StagePlan, stage: Stage, note_rules: bool = True) -
     if tag[:1].isdigit() and ":latest" in plan.image:
         plan.findings.append(finding("MIG207", line, f"tag '{tag}' -> latest (use --tag-policy keep for "
                                      "versioned tags)"))
+    if ref.hub_architecture:
+        plan.findings.append(finding("MIG242", line, f"{ref.familiar} is Docker Hub's {ref.short_name} for "
+                                     f"{ref.hub_architecture} only; {image_name(plan.image)} serves amd64 and arm64, "
+                                     "and the build's platform chooses (--platform)"))
     if "$" in stage.image_text:
         plan.findings.append(finding("MIG208", line, f"FROM {stage.image_text} resolved to {ref.familiar}; "
                                      "the build argument no longer selects the base image"))

@@ -1,6 +1,8 @@
 """Engine tests: real builds on the local engine against the stand-in images that
 `scripts/test-env up` pushes to the loopback registry. They skip, saying why, when that
-environment is not up; `scripts/run-tests` starts it and sets MIGRATOR_TEST_REGISTRY."""
+environment is not up; `scripts/run-tests` starts it and exports what `scripts/test-env env` says
+(DOCKER_HOST, MIGRATOR_TEST_REGISTRY, CONTAINERS_STORAGE_CONF). Run by hand after
+`scripts/test-env up`, the tests read the same from the default state's env file."""
 
 from __future__ import annotations
 
@@ -20,6 +22,25 @@ REPO = Path(__file__).resolve().parents[2]
 APPS = Path(__file__).resolve().parent / "apps"
 DEFAULT_PREFIX = "127.0.0.1:5000/chainguard"
 DOCKER = "/usr/bin/docker"
+DEFAULT_ENV_FILE = Path("/var/lib/migrator-test-env/env")
+
+
+def _adopt_test_env(env_file: Path = DEFAULT_ENV_FILE) -> None:
+    """Take the engine, registry and buildah store of `scripts/test-env up` when the caller did not
+    say which (scripts/run-tests always says)."""
+    if "MIGRATOR_TEST_REGISTRY" in os.environ:
+        return
+    try:
+        lines = env_file.read_text().splitlines()
+    except OSError:
+        return
+    for line in lines:
+        name, sep, value = line.partition("=")
+        if sep:
+            os.environ.setdefault(name, value)
+
+
+_adopt_test_env()
 
 
 def _registry_answers(host: str) -> bool:

@@ -27,7 +27,12 @@ def start_findings(tmp_path: Path, body: str) -> list[tuple[str, Severity, str]]
     (tmp_path / "entrypoint.sh").write_text(f"#!/bin/sh\n{body}\nexec \"$@\"\n")
     result = migrate(NODE_APP, context=tmp_path)
     assert "FROM cgr.dev/chainguard/node:latest" in result.dockerfile  # busybox: no nc, curl, jq, pg_isready
-    return [(f.code, f.severity, f.message) for f in result.findings if f.code in ("MIG563", "MIG564")]
+    found = [(f.code, f.severity, f.message) for f in result.findings if f.code in ("MIG563", "MIG564")]
+    # a start that hangs or exits is no migration to offer; a step the script goes on without is
+    failed = [message for code, severity, message in found if code == "MIG563"]
+    assert result.runtime is not None
+    assert (result.runtime.status == "broken") is bool(failed) and (not failed or result.runtime.reason == failed[0])
+    return found
 
 
 @pytest.mark.parametrize("loop", [

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from migration_tools import builder_stage, codes, final_stage, messages, migrate
 
+from migrator.api import start_error
 from migrator.model import Severity
 
 COPIED = "COPY --from={stage} /runtime-libs/usr/lib/ /usr/lib/\n"
@@ -184,6 +185,9 @@ def test_a_builder_that_is_not_migrated_is_an_error() -> None:
     assert missing.severity is Severity.ERROR and missing.line == 4
     assert missing.message.startswith("libssl3, libcrypto3: gcr.io/distroless/base-debian12 carried them")
     assert "'build' is not migrated" in missing.message
+    # the binary stops at exec: the migration is not offered (printing and --write give the file as it was)
+    assert result.runtime is not None and (result.runtime.status, result.runtime.reason) == ("broken", missing.message)
+    assert start_error(result) == missing
 
 
 def test_a_nonroot_builder_stages_as_root_and_gives_the_user_back() -> None:

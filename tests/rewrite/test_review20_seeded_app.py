@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from migration_tools import codes, errors, final_stage, messages, migrate
 
+from migrator.api import start_error
+
 FPM = ('FROM php:8.3-fpm-alpine\nRUN set -ex; \\\n\tcurl -fsSL -o app.tar.gz "https://example.invalid/app-1.0.tar.gz"; '
        '\\\n\ttar -xzf app.tar.gz -C /usr/src/; \\\n\trm app.tar.gz\nCOPY docker-entrypoint.sh /entrypoint.sh\n'
        'VOLUME /var/www/html\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["php-fpm"]\n')
@@ -53,7 +55,9 @@ def test_what_no_copy_can_do_is_an_error_that_the_app_is_missing(tmp_path: Path,
     [message] = errors(result, "MIG324")
     assert said in message and "/var/www/html has no application in the runtime" in message
     assert "/usr/src/app /var/www/html" not in final_stage(result) and "MIG323" not in codes(result)
-    assert result.runtime is not None and result.runtime.status == "ok"
+    # a runtime with no application is no migration to offer: printing and --write give the file as it was
+    assert result.runtime is not None and (result.runtime.status, result.runtime.reason) == ("broken", message)
+    assert start_error(result) is not None and start_error(result).code == "MIG324"
 
 
 def test_a_script_that_seeds_nothing_is_dropped_as_before(tmp_path: Path) -> None:
