@@ -156,3 +156,15 @@ def test_a_service_image_with_an_unknown_entrypoint_gets_a_warning() -> None:
     assert "MIG245" in codes(result, Severity.WARNING)
     assert "`mongod mongod --bind_ip_all`" in messages(result, "MIG245")[0]
     assert status(result) == "unverified"
+
+
+def test_redis_kept_on_its_dev_image_gets_an_empty_entrypoint_too(tmp_path: Path) -> None:
+    # one stage on redis:latest-dev (MIG583): the -dev image keeps redis-server as its ENTRYPOINT
+    text = REDIS.replace("EXPOSE 6379\n", "RUN mkdir -p /data/extra\n")
+    result = migrate(text, context=_redis_context(tmp_path))
+    assert result.dockerfile.startswith("FROM cgr.dev/chainguard/redis:latest-dev\n")
+    assert "\nFROM " not in result.dockerfile
+    assert result.dockerfile.endswith('ENTRYPOINT []\nCMD ["redis-server", "/usr/local/etc/redis/redis.conf"]\n'
+                                      "USER 65532\n")
+    assert "MIG506" in codes(result, Severity.INFO) and _not_info(result) == ["MIG583"]
+    assert status(result) == "unverified"
