@@ -400,4 +400,22 @@ CODES: tuple[Code, ...] = (
          "migrated (an image this tool does not know), so its libraries are not where a Wolfi stage keeps them, "
          "and the binary stops at exec with 'error while loading shared libraries'. Copy the libraries into the "
          "final stage from a stage that has them for the same glibc, or build the binary fully static."),
+    Code("MIG244", Severity.INFO, "the program the source image's entrypoint script put before the CMD is the "
+         "ENTRYPOINT",
+         "The stage sets only a CMD, and the source image's entrypoint script, which the stage inherited, put the "
+         "image's program in front of it: Docker Hub node's docker-entrypoint.sh runs `CMD [\"server.js\"]` as "
+         "`node server.js` (an option or a .js file), php's docker-php-entrypoint `CMD [\"-S\", ...]` as `php -S "
+         "...`, redis's `CMD [\"/etc/redis.conf\"]` as `redis-server /etc/redis.conf` (rules/chainguard-images.yaml, "
+         "upstream: entrypoint_execs). The Chainguard image has no such script, so the migrated stage says "
+         "`ENTRYPOINT [\"node\"]` (the program) before the CMD, which is kept as written: the container runs the "
+         "same command, whatever the image's own entrypoint is. A CMD that names a program is run as it is "
+         "(`ENTRYPOINT []`, MIG506)."),
+    Code("MIG245", Severity.WARNING, "the CMD starts the server program on an image whose ENTRYPOINT is not known",
+         "The final stage's CMD starts the source image's server (`redis-server`, `mariadbd`, `mongod`), which "
+         "Docker Hub's docker-entrypoint.sh ran as the command it is. The Chainguard image it runs on now is not "
+         "in the image model, and some of Chainguard's service images have the server itself as their ENTRYPOINT "
+         "(redis: `redis-server`, valkey, memcached): the container would then run `redis-server redis-server "
+         "/etc/redis.conf`, and the server takes its own name for an argument and exits. Check the image's "
+         "ENTRYPOINT (`docker inspect`, or its image config) and add `ENTRYPOINT []` before the CMD if it starts "
+         "the server; images whose entrypoint is known to run a command (postgres, haproxy) give no warning."),
 )

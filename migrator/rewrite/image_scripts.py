@@ -14,7 +14,6 @@ from migrator.plan.facts import StageFacts
 from migrator.rules.loader import ChainguardImage, UpstreamDefaults
 
 _SCRIPT_HOME = "/usr/local/bin"  # (where docker-library's images keep their entrypoint scripts)
-_FILES_RUN = (".js", ".mjs", ".cjs")  # what `command -v` does not find and the script hands to the program
 
 
 def is_image_script(word: str, upstream: UpstreamDefaults | None, facts: StageFacts, image: ChainguardImage) -> bool:
@@ -38,10 +37,22 @@ def without_image_script(argv: list[str], cmd: list[str] | None, line: int, upst
                                                                                                facts, image):
         return None
     program, rest = upstream.entrypoint_execs, argv[1:]
-    first = (rest or cmd or [""])[0]
-    handed = not first or first.startswith("-") or posixpath.splitext(first)[1] in _FILES_RUN
+    handed = handed_program(upstream, rest or cmd or [""]) is not None
     kept = [program, *rest] if handed else rest
     message = (f"ENTRYPOINT {argv_json(kept)}: `{argv[0]}` is the source image's own entrypoint script, which only "
                f"runs its arguments (`{program}` first when they start with an option or a file for it), and "
                f"{image.name} has no such script" + (f"; `{program}` now comes first itself" if handed else ""))
     return kept, finding("MIG538", line, message)
+
+
+def handed_program(upstream: UpstreamDefaults | None, argv: list[str] | None) -> str | None:
+    """The program the source image's pass-through script puts in front of `argv` (the words it is given): an
+    option, or a file of the kind the script hands on (node's `server.js`, redis's `redis.conf`); None when the
+    script runs `argv` as the command it is, or the image has no such script."""
+    if upstream is None or upstream.entrypoint_execs is None or argv is None:
+        return None
+    first = argv[0] if argv else ""
+    files = upstream.entrypoint_execs_files
+    if not first or first.startswith("-") or (files and posixpath.splitext(first)[1] in files):
+        return upstream.entrypoint_execs
+    return None

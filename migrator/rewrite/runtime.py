@@ -1029,14 +1029,21 @@ def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:
     cmd = context.facts.cmd
     line = cmd.line if cmd else 0
     if not original:
+        if (handed := _handed_by_image_script(context, keywords)) is not None:
+            return handed
         if current and "CMD" not in keywords and _no_command_of_its_own(context):
             context.findings.append(finding("MIG556", context.facts.stage.from_item.line,
                                             _external_command_note(context)))
             return f"ENTRYPOINT []{context.newline}"
         if not (current and "CMD" in keywords):
+            _entrypoint_not_known(context, keywords)
             return None
+        argv = (cmd.json_args() if cmd is not None else None) or []
+        again = bool(argv) and posixpath.basename(argv[0]) == posixpath.basename(current[0])
         context.findings.append(finding("MIG506", line, "ENTRYPOINT [] added: the runtime image's entrypoint "
-                                        f"is {current[0]}"))
+                                        f"is {current[0]}" + (", which the CMD names again: without it the "
+                                                              f"container would run `{current[0]} "
+                                                              f"{' '.join(argv)}`" if again else "")))
         return f"ENTRYPOINT []{context.newline}"
     translated = _on_this_image(original, context)
     if translated == current or translated is None:
@@ -1045,6 +1052,47 @@ def entrypoint_line(context: RuntimeContext, keywords: set[str]) -> str | None:
                                     f"entrypoint `{' '.join(original)}` ran the CMD, and {context.image.name}'s is "
                                     f"{' '.join(current) or 'empty'}"))
     return exec_form("ENTRYPOINT", translated, context.newline)
+
+
+def _handed_by_image_script(context: RuntimeContext, keywords: set[str]) -> str | None:
+    """`ENTRYPOINT ["node"]` for a stage whose CMD the source image's pass-through entrypoint script handed to its
+    program (Docker Hub node's `CMD ["server.js"]` ran `node server.js`, php's `CMD ["-S", ...]` ran `php -S ...`,
+    redis's `CMD ["/etc/redis.conf"]` ran redis-server with it: rewrite.image_scripts); None for any other CMD."""
+    from migrator.rewrite.image_scripts import handed_program
+
+    cmd = context.facts.cmd
+    argv = cmd.json_args() if cmd is not None and "CMD" in keywords else None
+    program = handed_program(context.upstream, argv) if argv else None
+    current = context.image.entrypoint
+    if cmd is None or argv is None or program is None or context.upstream is None:
+        return None
+    if not (context.image.has_program(program) or (current and posixpath.basename(current[0]) == program)):
+        return None  # (MIG540 says the runtime cannot start it)
+    script = posixpath.basename(context.upstream.entrypoint[0]) if context.upstream.entrypoint else "its entrypoint"
+    context.findings.append(finding(
+        "MIG244", cmd.line, f"ENTRYPOINT [\"{program}\"] added: the source image's {script} ran `{program} "
+        f"{' '.join(argv)}` (`{argv[0]}` is an option or a file for {program}); {context.image.name} has no such "
+        f"script" + (f" and its entrypoint is {' '.join(current)}" if current else " and no entrypoint")))
+    return exec_form("ENTRYPOINT", [program], context.newline)
+
+
+def _entrypoint_not_known(context: RuntimeContext, keywords: set[str]) -> None:
+    """MIG245 when the CMD starts the source image's server on an image the model does not know the ENTRYPOINT of:
+    Chainguard's redis, valkey and memcached start the server themselves, and a CMD naming it again gives the
+    server its own name as an argument."""
+    image, upstream, cmd = context.image, context.upstream, context.facts.cmd
+    if image.known or image.entrypoint or image.entrypoint_runs_commands or "CMD" not in keywords or cmd is None:
+        return
+    if upstream is None or not upstream.entrypoint_passes_commands or not upstream.cmd:
+        return
+    argv = cmd.json_args()
+    program = posixpath.basename(argv[0]) if argv else None
+    if program is None or program not in (upstream.cmd[0], *upstream.servers):
+        return
+    context.findings.append(finding(
+        "MIG245", cmd.line, f"CMD starts `{program}`, and {image.name}'s ENTRYPOINT is not in the image model: if it "
+        f"is `{program}` itself (as Chainguard's redis and memcached are), the container runs `{program} "
+        f"{' '.join(argv or [])}`; check it (docker inspect) and add `ENTRYPOINT []` before the CMD if so"))
 
 
 # the tool a command given at run time often starts through, per language

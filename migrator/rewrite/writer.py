@@ -475,7 +475,9 @@ def _kept_chain_entrypoint(plan: FilePlan, stage_plan: StagePlan, body: str, ima
     needs) starts its CMD through that image's ENTRYPOINT (python's is the interpreter) unless it is reset,
     as a runtime stage's is. So does a stage that is an image of its own (`docker build --target dev`, MIG557)
     on its -dev image: `CMD ["npm", "run", "dev"]` would run as `/usr/bin/node npm run dev`."""
-    kept_final = stage_plan is plan.final and stage_plan.single_stage and stage_plan.stage.parent is not None
+    # (a service image's own stage kept on its -dev image: redis's entrypoint is redis-server itself)
+    kept_final = stage_plan is plan.final and stage_plan.single_stage and (
+        stage_plan.stage.parent is not None or plan.root_of(stage_plan).ecosystem == "service")
     if not (kept_final or stage_plan.own_image):
         return body
     context = _runtime_context(plan, stage_plan, RuntimePlan(), image, newline)

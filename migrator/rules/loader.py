@@ -82,6 +82,9 @@ class ChainguardImage:
     is_dev: bool = False  # this model describes the -dev tag
     applets: tuple[str, ...] = ()  # busybox applets, when the shell is busybox
     accounts: tuple[str, ...] = ()  # users and groups the image has besides its own user (postgres's postgres)
+    # the ENTRYPOINT is a docker-entrypoint.sh that runs a CMD which is a command (postgres, haproxy), as Docker
+    # Hub's image does: the CMD keeps its meaning without an ENTRYPOINT of its own
+    entrypoint_runs_commands: bool = False
 
     def has_program(self, name: str) -> bool:
         """Is `name` a program on this image's PATH (standard directories)?"""
@@ -246,6 +249,9 @@ class UpstreamDefaults:
     # the entrypoint script only execs its arguments, with this program in front when the first is an option or
     # not a program (node's docker-entrypoint.sh: `node server.js` as is, `server.js` as `node server.js`)
     entrypoint_execs: str | None = None
+    # the endings of a first argument the script hands to that program besides an option (node's `.js`: a file not
+    # on PATH; redis's `.conf`): none, options only (php's docker-php-entrypoint)
+    entrypoint_execs_files: tuple[str, ...] = ()
     # the image's own CMD starts the app a stage copies in (tiangolo's /start.sh): a file with no CMD of its own
     # started the app, and a migration without a command cannot
     starts_app: bool = False
@@ -576,7 +582,8 @@ def _dockerhub_images(path: str, value: dict[str, Any], origin: str) -> tuple[tu
 
 
 _UPSTREAM_KEYS = {"match", "tags", "workdir", "entrypoint", "cmd", "entrypoint_passes_commands", "env", "tag_env",
-                  "servers", "server_workdir", "user", "runtime_env", "entrypoint_execs", "starts_app", "home"}
+                  "servers", "server_workdir", "user", "runtime_env", "entrypoint_execs", "starts_app",
+                  "entrypoint_execs_files", "home"}
 
 
 def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
@@ -606,6 +613,8 @@ def _upstream(raw: Any, origin: str) -> UpstreamDefaults:
         if raw.get("runtime_env") is not None else (),
         entrypoint_execs=str(raw["entrypoint_execs"]) if raw.get("entrypoint_execs") is not None else None,
         starts_app=checks.boolean(raw.get("starts_app"), f"{where}: starts_app", False),
+        entrypoint_execs_files=tuple(checks.words(raw.get("entrypoint_execs_files"),
+                                                  f"{where}: entrypoint_execs_files")),
     )
 
 
@@ -656,6 +665,8 @@ def _chainguard_image(name: str, raw: Any, origin: str) -> ChainguardImage:
         shell_partner=None if partner is None else checks.image_name(partner, f"{where}: shell_partner"),
         known=checks.boolean(raw.get("known"), f"{where}: known", True),
         accounts=tuple(checks.words(raw.get("accounts"), f"{where}: accounts")),
+        entrypoint_runs_commands=checks.boolean(raw.get("entrypoint_runs_commands"),
+                                                f"{where}: entrypoint_runs_commands", False),
     )
 
 
