@@ -411,7 +411,10 @@ CODES: tuple[Code, ...] = (
          "Whatever the app writes must belong to that "
          "user. The WORKDIR, the data directories its command names (`--data ./data`) and its VOLUMEs are made "
          "its own: files copied into the WORKDIR get --chown, directories outside it are created in the "
-         "builder and copied with --chown (a builder stage is added when the stage had none). Any other path "
+         "builder and copied with --chown (a builder stage is added when the stage had none). A final stage kept "
+         "as one stage on a -dev image (its start needs a shell), which the tool switches to root for its steps "
+         "and back to the image's nonroot user at its end, gets a `RUN mkdir -p ... && chown` of those "
+         "directories before its start lines (the WORKDIR itself, not the files copied into it). Any other path "
          "the app writes (a cache, a PID file, a path from its configuration) needs the same; where it must "
          "truly run as root, add `USER root` and say why."),
     Code("MIG556", Severity.WARNING, "no command of its own on an interpreter image",

@@ -845,6 +845,9 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         if root_first or accounts or bash or not (switched or back):
             out.findings.append(finding("MIG502", stage_plan.stage.from_item.line,
                                         _user_root_reason(plan, stage_plan)))
+            if back:
+                body, owned = _owned_before_the_image_user(plan, stage_plan, body, newline)
+                out.findings += owned
             body = f"USER root{newline}" + body + back
     return body
 
@@ -940,6 +943,24 @@ def _back_to_the_image_user(plan: FilePlan, stage_plan: StagePlan, items: list[I
     if facts.uid == 0:
         return ""  # (postgres, wolfi-base: the image's user is root)
     return ("" if body.endswith(newline) else newline) + f"USER {facts.uid}{newline}"
+
+
+def _owned_before_the_image_user(plan: FilePlan, stage_plan: StagePlan, body: str, newline: str
+                                 ) -> tuple[str, list[Finding]]:
+    """`body` with the RUN that gives the image's nonroot user the directories the original, which ran as root, let
+    its app write (rewrite.rootless.kept_stage_owned), placed before its start lines; and the warning."""
+    from migrator.rewrite.rootless import kept_stage_owned
+
+    image = plan.inherited_image(stage_plan)
+    uid = plan.rules.image_facts(image_name(image)).uid
+    run, note = kept_stage_owned(read_facts(stage_plan.stage), uid, image)
+    notes = [note] if note is not None else []
+    if run is None:
+        return body, notes
+    users = re.findall(r"(?m)^USER[ \t]+(\S+)", body)
+    as_root = "" if not users or users[-1].split(":")[0] in ("root", "0") else f"USER root{newline}"
+    return append_before_start(_ensure_newline(body, newline), as_root + run + newline,
+                               stage_plan.stage.from_item.escape), notes
 
 
 def _source_ids(upstream: dict[str, str], knowledge: StageKnowledge, accounts: str,
