@@ -56,6 +56,24 @@ def test_a_root_stage_kept_on_the_dev_image_gives_its_directories_to_the_nonroot
     assert status(result) == "shell-kept"
 
 
+def test_a_start_script_that_switches_users_itself_keeps_root(tmp_path: Path) -> None:
+    (tmp_path / "entrypoint.sh").write_text("#!/usr/bin/env bash\nset -e\nchown -R app /data/packages\n"
+                                            "exec gosu app python3 -m http.server 8080 -d /data/packages\n")
+    text = _ROOT_SCRIPT.replace("apk add --no-cache bash", "apk add --no-cache bash gosu && adduser -D app")
+    result = migrate(text, context=tmp_path)
+    assert final_stage(result) == (
+        "base\nCOPY --from=cgr.dev/chainguard/static:latest /usr/share/zoneinfo /usr/share/zoneinfo\nUSER root\n"
+        "WORKDIR /data\nCOPY entrypoint.sh /entrypoint.sh\nRUN apk add --no-cache bash gosu && adduser -D app && "
+        "mkdir -p /data/packages && chmod +x /entrypoint.sh\nVOLUME /data/packages\n"
+        "ENTRYPOINT [\"/entrypoint.sh\"]\n")
+    kept = messages(result, "MIG550")
+    assert len(kept) == 1 and "its start script entrypoint.sh switches users itself (`gosu`)" in kept[0]
+    assert "MIG550" in codes(result, Severity.WARNING)
+    assert "MIG555" not in codes(result)
+    assert codes(result, Severity.ERROR) == []
+    assert status(result) == "shell-kept"
+
+
 def test_a_stage_that_ran_as_a_user_of_its_own_gets_no_chown(tmp_path: Path) -> None:
     text = _ROOT_SCRIPT.replace("ENTRYPOINT", "USER nobody\nENTRYPOINT")
     result = migrate(text, context=_script_context(tmp_path))
