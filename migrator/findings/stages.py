@@ -327,7 +327,10 @@ CODES: tuple[Code, ...] = (
          "/var/run/docker.sock, which the host gives to root and the docker group only. Chainguard images "
          "run as their nonroot user (uid 65532), which could not connect, so the runtime stage says "
          "`USER root`. To run it as nonroot, add the socket's group at run time (`docker run --group-add`) "
-         "or put a socket proxy in front of the engine, and remove the USER line."),
+         "or put a socket proxy in front of the engine, and remove the USER line. A final stage kept as one "
+         "stage on a -dev image whose start script (read from the build context) switches users itself "
+         "(`gosu`, `su-exec`, `setpriv`, `runuser`, `chroot --userspec`) keeps root too: the script starts as root "
+         "and drops to its app's user, which the image's nonroot user (uid 65532) cannot do."),
     Code("MIG526", Severity.INFO, "RUN not needed on the runtime image",
          "This final-stage RUN only installed packages the runtime image already contains (such as "
          "ca-certificates and tzdata) and created a user; Chainguard images run as a nonroot user "
@@ -411,7 +414,10 @@ CODES: tuple[Code, ...] = (
          "Whatever the app writes must belong to that "
          "user. The WORKDIR, the data directories its command names (`--data ./data`) and its VOLUMEs are made "
          "its own: files copied into the WORKDIR get --chown, directories outside it are created in the "
-         "builder and copied with --chown (a builder stage is added when the stage had none). Any other path "
+         "builder and copied with --chown (a builder stage is added when the stage had none). A final stage kept "
+         "as one stage on a -dev image (its start needs a shell), which the tool switches to root for its steps "
+         "and back to the image's nonroot user at its end, gets a `RUN mkdir -p ... && chown` of those "
+         "directories before its start lines (the WORKDIR itself, not the files copied into it). Any other path "
          "the app writes (a cache, a PID file, a path from its configuration) needs the same; where it must "
          "truly run as root, add `USER root` and say why."),
     Code("MIG556", Severity.WARNING, "no command of its own on an interpreter image",

@@ -9,10 +9,12 @@ containers; Kubernetes does not by default): W MIG511 says so, with both ports.
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from migrator.findings import finding
 from migrator.model import Finding
+from migrator.parse.dockerfile import Instruction
 from migrator.plan.planner import FilePlan
 
 _PORT_SETTINGS = ("ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS")
@@ -50,7 +52,8 @@ _LISTEN = re.compile(r"(?m)^[^#\n]*?\blisten\s+([^;\s]+)[^;]*;")
 
 def nginx_listen_findings(plan: FilePlan, image: str) -> list[Finding]:
     """W MIG511 for each nginx configuration file of the build context, copied under /etc/nginx by the final
-    stage (or a stage it is built on), that listens on a port below 1024 while `image` runs as nonroot."""
+    stage (or a stage it is built on), directly or through a build stage that copied it from the context, that
+    listens on a port below 1024 while `image` runs as nonroot."""
     from migrator.plan.images import image_name
     from migrator.rewrite.nginx_listen import exposes_80, is_nginx
     from migrator.rewrite.nginx_sites import copied_files
@@ -62,7 +65,7 @@ def nginx_listen_findings(plan: FilePlan, image: str) -> list[Finding]:
     # (with EXPOSE 80 on nginx, `listen 80` moves to 8080 with the EXPOSE, or MIG535 says to move it)
     moved = {80} if is_nginx(image) and exposes_80(lines) else set()
     found = []
-    for item, name, text in copied_files(plan, lines, "/etc/nginx"):
+    for item, name, text in copied_files(plan, lines, "/etc/nginx") + _copied_through_stages(plan, "/etc/nginx"):
         low = sorted({port for port in map(_listen_port, _LISTEN.findall(text))
                       if port is not None and port < 1024 and port not in moved})
         if low:
@@ -74,6 +77,39 @@ def nginx_listen_findings(plan: FilePlan, image: str) -> list[Finding]:
                 "(nginx stops: bind() ... failed (13: Permission denied)); listen on 8080 (the port Chainguard's "
                 "nginx serves) and map that port")))
     return found
+
+
+def _copied_through_stages(plan: FilePlan, prefix: str) -> list[tuple[Instruction, str, str]]:
+    """(the COPY --from, the file's context path, its text) for each build-context file a `COPY --from=build` of
+    the final stage's chain puts under `prefix`, followed back through the stage it came from (`COPY . .` there)."""
+    from migrator.validate.stage_files import context_source
+
+    found = []
+    for stage in plan.final.stage.chain():
+        for item in stage.instructions:
+            reference = item.flags.get("from") if item.keyword in ("COPY", "ADD") and not item.heredocs else None
+            source_stage = plan.staged.stage_by_reference(reference, before=stage.index) if reference else None
+            if source_stage is None:
+                continue
+            words = [w for w in item.words() if not w.startswith("--")]
+            if len(words) < 2 or not (words[-1] + "/").startswith(prefix.rstrip("/") + "/"):
+                continue
+            for source in words[:-1]:
+                if any(c in source for c in "*?[$"):
+                    continue
+                context = context_source(source_stage, plan.staged, plan.rules, plan.files,
+                                         posixpath.normpath("/" + source.lstrip("/")))
+                found += [(item, name, text) for name, text in _context_texts(plan, context)]
+    return found
+
+
+def _context_texts(plan: FilePlan, source: str | None) -> list[tuple[str, str]]:
+    """(path, text) of the build-context file `source`, or of each file under it when it is a directory."""
+    if source is None:
+        return []
+    names = [posixpath.join(source, n) for n in plan.files.files_under(source) or []] \
+        if plan.files.is_directory(source) else [source]
+    return [(name, text) for name in names if (text := plan.files.text(name)) is not None]
 
 
 def _listen_port(address: str) -> int | None:

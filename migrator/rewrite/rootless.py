@@ -115,3 +115,28 @@ def _warning(facts: StageFacts, paths: list[str], uid: int) -> Finding:
                    "must be too (COPY --chown, or a directory created in the builder)")
 
 
+
+
+def kept_stage_owned(facts: StageFacts, uid: int, image: str) -> tuple[str | None, Finding | None]:
+    """A final stage kept as one stage on a -dev image whose user is nonroot (uid `uid`), switched to root for its
+    steps and back to that user at its end, that the original ran as root: the RUN that makes the directories the
+    app may write its own (before the USER line), and the warning (MIG555) that the user changed."""
+    from migrator.plan.writable import original_user, ran_as_root
+
+    if not ran_as_root(facts):
+        return None, None
+    paths = writable_directories(facts)
+    said = (f"the original ran as {original_user(facts)}; the final stage runs as nonroot (uid {uid}), the user of "
+            f"{image.rsplit('/', 1)[-1]}")
+    if not paths:
+        return None, finding("MIG555", facts.stage.from_item.line, f"{said}: any path the app writes must be its own "
+                             "(COPY --chown, or a directory made and chowned under USER root)")
+    workdir = facts.workdir if facts.workdir in paths else None
+    trees = [p for p in paths if p != workdir]  # (made for data: given whole; the WORKDIR's copied files are not)
+    steps = [f"mkdir -p {' '.join(map(shell_word, paths))}"]
+    steps += [f"chown {uid}:{uid} {shell_word(workdir)}"] if workdir else []
+    steps += [f"chown -R {uid}:{uid} {' '.join(map(shell_word, trees))}"] if trees else []
+    kept = f"; the files copied into {workdir} stay root's, readable but not writable" if workdir else ""
+    return "RUN " + " && ".join(steps), finding("MIG555", facts.stage.from_item.line, (
+        f"{said}: {', '.join(paths)} made its own (`RUN chown` before `USER {uid}`){kept}; any other path it writes "
+        "must be too (COPY --chown, or a chown under USER root)"))

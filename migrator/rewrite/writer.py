@@ -847,6 +847,13 @@ def _builder_items(plan: FilePlan, stage_plan: StagePlan, items: list[Item], ins
         if root_first or accounts or bash or not (switched or back):
             out.findings.append(finding("MIG502", stage_plan.stage.from_item.line,
                                         _user_root_reason(plan, stage_plan)))
+            if back and (drops := _start_script_drops_root(plan, stage_plan)) is not None:
+                back = ""  # (the script needs root to switch users: the stage keeps it, as the original ran)
+                out.findings.append(finding("MIG550", stage_plan.stage.from_item.line,
+                                            f"the final stage keeps running as root: {drops}"))
+            elif back:
+                body, owned = _owned_before_the_image_user(plan, stage_plan, body, newline)
+                out.findings += owned
             body = f"USER root{newline}" + body + back
     return body
 
@@ -942,6 +949,46 @@ def _back_to_the_image_user(plan: FilePlan, stage_plan: StagePlan, items: list[I
     if facts.uid == 0:
         return ""  # (postgres, wolfi-base: the image's user is root)
     return ("" if body.endswith(newline) else newline) + f"USER {facts.uid}{newline}"
+
+
+# a command that switches to another user, which only root may do (`exec gosu app "$@"`, `su-exec`, `setpriv
+# --reuid`, `runuser -u`, `chroot --userspec`): the script starts as root and drops its privileges itself
+_SWITCHES_USER = re.compile(r"(?m)^[^#\n]*?(?<![\w./-])(gosu|su-exec|setpriv|runuser|chroot\s+--userspec)(?=\s)")
+
+
+def _start_script_drops_root(plan: FilePlan, stage_plan: StagePlan) -> str | None:
+    """Why a final stage the original ran as root keeps root: its start script (read from the build context)
+    switches to its app's user itself, which the image's nonroot user cannot do; None otherwise."""
+    from migrator.plan.scripts import start_script
+
+    if not ran_as_root(read_facts(stage_plan.stage)) or (script := start_script(stage_plan.stage)) is None:
+        return None
+    text = plan.files.text(script[2])
+    found = _SWITCHES_USER.search(text) if text else None
+    if found is None:
+        return None
+    return (f"its start script {script[2]} switches users itself (`{found.group(1)}`), which only root may do: as "
+            f"uid {plan.rules.image_facts(image_name(plan.inherited_image(stage_plan))).uid} it would stop there; "
+            "to run as nonroot, make what the script prepares the app's own in the Dockerfile (COPY --chown, "
+            "RUN chown) and start the program without the switch")
+
+
+def _owned_before_the_image_user(plan: FilePlan, stage_plan: StagePlan, body: str, newline: str
+                                 ) -> tuple[str, list[Finding]]:
+    """`body` with the RUN that gives the image's nonroot user the directories the original, which ran as root, let
+    its app write (rewrite.rootless.kept_stage_owned), placed before its start lines; and the warning."""
+    from migrator.rewrite.rootless import kept_stage_owned
+
+    image = plan.inherited_image(stage_plan)
+    uid = plan.rules.image_facts(image_name(image)).uid
+    run, note = kept_stage_owned(read_facts(stage_plan.stage), uid, image)
+    notes = [note] if note is not None else []
+    if run is None:
+        return body, notes
+    users = re.findall(r"(?m)^USER[ \t]+(\S+)", body)
+    as_root = "" if not users or users[-1].split(":")[0] in ("root", "0") else f"USER root{newline}"
+    return append_before_start(_ensure_newline(body, newline), as_root + run + newline,
+                               stage_plan.stage.from_item.escape), notes
 
 
 def _source_ids(upstream: dict[str, str], knowledge: StageKnowledge, accounts: str,
