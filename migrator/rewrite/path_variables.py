@@ -38,6 +38,8 @@ _PLAIN_PART = lazy_re(r"^[A-Za-z0-9._/+@%:,=*?\[\]-]*$")
 # commands that print nothing when given nothing: what a listing is piped through
 _FILTERS = frozenset({"head", "tail", "sort", "grep", "egrep", "cut", "tr", "uniq", "sed"})
 _SETTERS = frozenset({"program", "list", "declaration_command"})
+# where a statement runs before the next one whenever that one runs
+_SEQUENCES = frozenset({"program", "subshell", "compound_statement", "do_group", "else_clause", "redirected_statement"})
 
 
 def resolve(token: Token, src: Source, start: int, earlier: list[str]) -> Resolved | None:
@@ -73,7 +75,7 @@ def _value(name: str, src: Source, start: int, earlier: list[str], lone: bool) -
     if len(setters) != 1 or mentions != 1:
         return None
     node = setters[0]
-    if src.end(node) > start or not _unconditional(node):
+    if src.end(node) > start or not _unconditional(node, src, start):
         return None
     value = node.child_by_field_name("value")
     if value is None:
@@ -110,17 +112,36 @@ def _name(src: Source, node: Node) -> str:
     return src.slice(name) if name is not None else ""
 
 
-def _unconditional(node: Node) -> bool:
-    """Set for every command after it: not in a branch, loop, function, subshell or pipeline, and not the
-    environment of one command (`X=v cmd`)."""
-    parent = node.parent
-    while parent is not None:
-        if parent.type not in _SETTERS:
+def _unconditional(node: Node, src: Source, start: int) -> bool:
+    """Set for the command at offset `start` whenever that command runs: from the setter up to the innermost
+    sequence holding both, not in a branch, loop, function, subshell or pipeline the command is not in, and not
+    the environment of one command (`X=v cmd`). (`X=$(ls ..) && cp "$X" .. && echo > f` parses as the whole list
+    redirected: the redirect belongs to the last command, and never undoes the assignment.)"""
+    child, parent = node, node.parent
+    while parent is not None and not src.start(parent) <= start < src.end(parent):
+        if parent.type not in _SETTERS and not (parent.type == "redirected_statement" and child == parent.children[0]):
             return False
         if parent.type == "list" and any(c.type == "||" for c in parent.children):
             return False
-        parent = parent.parent
-    return True
+        child, parent = parent, parent.parent
+    return parent is not None and _runs_in_sequence(parent, child, src, start)
+
+
+def _runs_in_sequence(parent: Node, child: Node, src: Source, start: int) -> bool:
+    """`child` (which sets the variable) of `parent` always runs before the later command of `parent` at `start`:
+    statements of one sequence, a `&&` list, a subshell, a loop body, an if's branch (not its condition, not
+    another branch)."""
+    if parent.type == "list":
+        return not any(c.type == "||" for c in parent.children)
+    if parent.type in _SEQUENCES:
+        return True
+    if parent.type != "if_statement":
+        return False
+    reaching = next((c for c in parent.children if src.start(c) <= start < src.end(c)), None)
+    branches = ("elif_clause", "else_clause")
+    conditions = {c.id for c in parent.children_by_field_name("condition")}
+    return (reaching is not None and reaching.type not in branches and child.id not in conditions
+            and reaching.id not in conditions)
 
 
 def _listing(src: Source, value: Node) -> tuple[str, list[str]] | None:

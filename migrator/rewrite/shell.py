@@ -561,13 +561,16 @@ class _Rewriter:
         from migrator.rewrite import tools
 
         stage = self.ctx.stage
-        written = {t.value for t in cmd.words}
+        written = set((outcome.whole or "").split()) if outcome.whole is not None else {t.value for t in cmd.words}
         packages = [p for p in tools.pending_packages(stage) if p not in written]
         if stage.probing or not packages or self.tool_insert is not None:
             return
-        tokens = cmd.tokens
-        last = max(i for i in range(len(tokens)) if i not in outcome.delete)
-        outcome.replace[last] = f"{outcome.replace.get(last, tokens[last].text)} {' '.join(packages)}"
+        if outcome.whole is not None:  # (`docker-php-ext-install zip` -> `apk add --no-cache php-zip`: its text)
+            outcome.whole = f"{outcome.whole} {' '.join(packages)}"
+        else:
+            tokens = cmd.tokens
+            last = max(i for i in range(len(tokens)) if i not in outcome.delete)
+            outcome.replace[last] = f"{outcome.replace.get(last, tokens[last].text)} {' '.join(packages)}"
         outcome.findings.append(pcodes.TOOLS_ADDED.finding(cmd.line, tools.added_message(stage)))
         stage.tools_placed = True
 

@@ -209,7 +209,9 @@ def _patterns(rules: RuleSet) -> list[tuple[str, str, str]]:
 
 
 # a directory something unpacks or installs into: `tar -C /usr/local`, `--prefix=/usr/local`, `unzip -d /opt`
-_INTO = lazy_re(r"(?:\s-C|--directory|--prefix|--root|\s-d|DESTDIR|PREFIX)[=\s]+[\"']?(/[^\s\"';&|]*)")
+# (not a test's `-d`: `[ -d /usr/local/bin ]`, `test ! -d /opt` only ask)
+_INTO = lazy_re(r"(?:\s-C|--directory|--prefix|--root|(?<![\[!])(?<!\btest)\s-d|DESTDIR|PREFIX)[=\s]+[\"']?"
+                r"(/[^\s\"';&|]*)")
 
 
 # `make install` and its kind install under /usr/local unless told otherwise
