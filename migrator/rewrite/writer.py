@@ -545,6 +545,8 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     name = f" AS {stage.name}" if stage.name else ""
     facts = plan.rules.image_model(runtime_image)
     kind = "distroless: no shell, no package manager" if not facts.shell else "no package manager"
+    if not facts.known and not facts.shell:  # (redis, haproxy: what they ship is not in rules/chainguard-images.yaml)
+        kind = "no package manager; its shell is not in this tool's image model"
     if facts.is_dev:
         kind = "its -dev image: shell, bash and apk kept for the start command"
         if final.runtime_code == "MIG238":
