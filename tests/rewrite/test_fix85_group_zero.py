@@ -68,3 +68,14 @@ def test_a_distroless_runtime_after_a_go_build_keeps_group_zero(tmp_path: Path) 
     assert "65532:65532" not in runtime
     assert len(messages(result, "MIG580")) == 1
     assert status(result) == "ok"
+
+
+def test_s2i_fix_permissions_keeps_group_zero_as_its_port_says(tmp_path: Path) -> None:
+    text = ("FROM registry.access.redhat.com/ubi9/python-311\nWORKDIR /opt/app-root/src\nCOPY requirements.txt .\n"
+            "RUN pip install -r requirements.txt\nCOPY . .\nUSER 0\nRUN fix-permissions /opt/app-root/src\nUSER 1001\n"
+            "CMD [\"python\", \"main.py\"]\n")
+    result = migrate(text, context=_context(tmp_path))
+    assert "RUN chgrp -R 0 /opt/app-root/src && chmod -R g+rwX /opt/app-root/src\n" in result.dockerfile  # MIG425
+    assert "COPY --from=builder --chown=65532:0 /opt/app-root/src /opt/app-root/src\n" in final_stage(result)
+    assert "MIG425" in codes(result) and len(messages(result, "MIG580")) == 1
+    assert status(result) == "ok"
