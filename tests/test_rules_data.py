@@ -534,7 +534,7 @@ def test_package_examples(
 
 def test_runtime_libs_shape(runtime_libs: dict[str, Any]) -> None:
     assert set(runtime_libs) == {"libraries", "dev_packages", "python", "ruby", "node", "php", "rust", "rust_static",
-                                 "linked", "build_tools", "program_packages"}
+                                 "linked", "build_tools", "program_packages", "loaded_data"}
     assert isinstance(runtime_libs["build_tools"], list) and all(isinstance(t, str) for t in runtime_libs["build_tools"])
     problems = []
     for pkg, globs in runtime_libs["libraries"].items():
@@ -546,7 +546,7 @@ def test_runtime_libs_shape(runtime_libs: dict[str, Any]) -> None:
         data_only = all(g.startswith("/usr/share/") for g in globs)  # (tzdata: the zone files)
         if not data_only and not any(re.search(r"\.so(\.|\*|$)", g) and g.startswith("/usr/lib/") for g in globs):
             problems.append(f"libraries.{pkg}: no shared object under /usr/lib")
-    for section in ("dev_packages", "python", "ruby", "node", "php", "rust", "rust_static", "linked"):
+    for section in ("dev_packages", "python", "ruby", "node", "php", "rust", "rust_static", "linked", "loaded_data"):
         table = runtime_libs[section]
         if not isinstance(table, dict):
             problems.append(f"{section}: must be a mapping")

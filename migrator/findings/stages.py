@@ -171,6 +171,13 @@ CODES: tuple[Code, ...] = (
          "uid the dropped RUN gave) the image does not have becomes the uid the stage runs as: the runtime "
          "image's user, uid 65532 (node, nonroot), the user its USER line now names (MIG512). Names the image has "
          "(root, nonroot, node, Wolfi's base accounts) and --chmod are kept."),
+    Code("MIG580", Severity.INFO, "files kept in group 0 for an arbitrary uid (OpenShift)",
+         "The original gave its files to group 0 and made them group-writable (`chown -R 1001:0 /app && chmod -R "
+         "g=u /app`, `chgrp -R 0 DIR && chmod -R g+rwX DIR`, s2i's fix-permissions), as images built for "
+         "OpenShift do: its restricted security context runs the container as an arbitrary uid whose group is "
+         "0. The runtime's COPY --chown gives the files to the runtime user and keeps group 0 "
+         "(`--chown=65532:0`), and COPY --from keeps the group bits the builder's chmod set, so that uid can "
+         "still write where the original let it; uid 65532 (plain Docker, Kubernetes) owns them."),
     Code("MIG584", Severity.WARNING, "an edit of a start script's first line is not read",
          "A start script's `#!` line says which interpreter runs it, and the runtime is chosen for it (bash is "
          "installed for a `#!/bin/bash` script). An edit of that line by `sed -i` or `perl -pi` is read when it is "

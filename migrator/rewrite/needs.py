@@ -63,6 +63,10 @@ def carry_libraries(plan: FilePlan, runtime_plan: RuntimePlan, packages: dict[in
     php = runtime.has_program("php") or runtime.has_program("php-fpm")
     modules = php_modules(installed) if php else []
     paths = [path for library in wanted for path in libraries[library]]
+    # (fontconfig's /etc/fonts for pango: the ld.so closure copies a loaded library, not the files it reads)
+    loaded = plan.rules.runtime_libs.get("loaded_data", {})
+    paths += [path for library in wanted for data in loaded.get(library, []) if data not in wanted
+              for path in libraries.get(data, [])]
     if modules:  # the builder's extension set, modules and the ini files that load them, as one
         paths += ["/usr/lib/php/modules/*", "/etc/php/conf.d/*"]
     paths += php_configuration(plan.final.stage) if php else []

@@ -63,6 +63,7 @@ class RuntimeContext:
     files: BuildContext = field(default_factory=lambda: BuildContext(None))  # the build context on disk
     staged: StagedFile | None = None  # the original file's stages
     upstream: UpstreamDefaults | None = None  # what the ORIGINAL base image sets (rules: upstream)
+    group_zero: bool = False  # the original gave its files to group 0, group-writable (OpenShift: MIG580)
 
     def own_user(self) -> str | None:
         """The USER of a stage that copies its own /etc/passwd, as written (_runtime_user keeps it): that file
@@ -74,7 +75,7 @@ class RuntimeContext:
 
     def owner(self) -> str:
         """Whom the runtime's --chown gives files: the stage's own user (own_user), or the uid it runs as."""
-        return self.own_user() or f"{self.uid}:{self.uid}"
+        return self.own_user() or f"{self.uid}:{0 if self.group_zero else self.uid}"
 
     @property
     def uid(self) -> int:

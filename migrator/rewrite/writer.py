@@ -543,9 +543,12 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     context.chown = needs_chown(context.facts) and context.uid != 0
     if context.chown:
         out.findings.append(finding("MIG513", line))
+        out.findings += _keep_group_zero(context, line)
     name = f" AS {stage.name}" if stage.name else ""
     facts = plan.rules.image_model(runtime_image)
     kind = "distroless: no shell, no package manager" if not facts.shell else "no package manager"
+    if not facts.known and not facts.shell:  # (redis, haproxy: what they ship is not in rules/chainguard-images.yaml)
+        kind = "no package manager; its shell is not in this tool's image model"
     if facts.is_dev:
         kind = "its -dev image: shell, bash and apk kept for the start command"
         if final.runtime_code == "MIG238":
@@ -675,6 +678,17 @@ def _adjust_copy(plan: FilePlan, stage_plan: StagePlan, item: Item, out: Written
     raw = item.raw[: item.raw.rindex(words[1])] + destination + item.raw[item.raw.rindex(words[1]) + len(words[1]):]
     out.findings.append(finding("MIG516", item.line, message))
     return parse_instruction(raw, item.line, item.escape)
+
+
+def _keep_group_zero(context: RuntimeContext, line: int) -> list[Finding]:
+    """The runtime's --chown keeps group 0 where the original prepared its files for OpenShift's arbitrary
+    uid (group_zero.py), or that uid could not write them."""
+    from migrator.rewrite.group_zero import group_zero_finding, prepared_for_group_zero
+
+    if context.own_user() is not None or not prepared_for_group_zero(context.facts):
+        return []
+    context.group_zero = True
+    return [group_zero_finding(context.facts, context.uid, line)]
 
 
 def _runtime_context(plan: FilePlan, stage_plan: StagePlan, runtime_plan: RuntimePlan, image: str,

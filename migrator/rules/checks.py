@@ -69,9 +69,9 @@ def source_package(name: Any, where: str, family: Any) -> str:
 
 def section_entry(section: str, name: Any, value: Any, origin: str) -> list[str]:
     """One entry of libraries / dev_packages / python / ruby / node / php / rust / rust_static / linked /
-    php_extensions / php_builtin / program_packages / npm_programs."""
+    php_extensions / php_builtin / program_packages / npm_programs / loaded_data."""
     where = f"{origin}: {section} entry {name!r}"
-    if section in ("libraries", "dev_packages", "program_packages"):
+    if section in ("libraries", "dev_packages", "program_packages", "loaded_data"):
         wolfi_package(name, f"{origin}: {section} key")
     elif not isinstance(name, str) or not _ECOSYSTEM_PACKAGE.match(name):
         raise _fail(f"{origin}: {section} key", name, "a package name")

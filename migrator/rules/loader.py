@@ -454,6 +454,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
         "images", "packages", "family", "libraries", "dev_packages", "python", "ruby", "node", "php", "chainguard",
         "build_tools", "php_extensions", "php_builtin", "busybox_applets", "dev_programs", "languages",
         "dockerhub_paths", "upstream", "program_packages", "npm_programs", "rust", "rust_static", "linked", "family_sh",
+        "loaded_data",
     }
     for key in data:
         if key not in known:
@@ -483,7 +484,7 @@ def _merge(ruleset: RuleSet, data: dict[str, Any], origin: str, override: bool) 
             raise MigratorError(f"{origin}: 'build_tools' must be a list of Wolfi package names")
         ruleset.build_tools |= {checks.wolfi_package(t, f"{origin}: build_tools") for t in tools}
     for section in ("libraries", "dev_packages", "python", "ruby", "node", "php", "rust", "rust_static", "linked",
-                    "php_extensions", "php_builtin", "program_packages", "npm_programs"):
+                    "php_extensions", "php_builtin", "program_packages", "npm_programs", "loaded_data"):
         entries = data.get(section)
         if entries is None:
             continue
