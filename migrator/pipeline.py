@@ -75,7 +75,8 @@ def _run(text: str, options: Options, path: str) -> Result:
     findings = [f for f in findings if f.code not in options.ignore]
     runtime = attempt.report
     status = RuntimeStatus(runtime.image, runtime.argv, runtime.status, runtime.reason) if runtime else None
-    refused = [f for f in findings if f.code == "MIG596"]  # (an option the program refuses: it exits at start)
+    # (an option the program refuses, a copied config naming a path the image lacks: it exits at start)
+    refused = [f for f in findings if f.code in ("MIG596", "MIG579")]
     if status is not None and status.status != "broken" and refused:
         status = RuntimeStatus(status.image, status.argv, "broken", refused[0].message)
     return Result(path, text, output, written.stages, sorted(findings, key=lambda f: (f.line, f.code)), status)
