@@ -242,7 +242,9 @@ CODES: tuple[Code, ...] = (
          "As MIG578, but no builder stage with a shell holds the file to rename the path in (the final stage is "
          "not split, or the file's name cannot be written in a RUN line): the program would stop at start (nginx "
          "cannot create its cache or temp directory, php-fpm finds no pool). The finding names the file, the line "
-         "and the path; replace it in the file with the path the message gives."),
+         "and the path; replace it in the file with the path the message gives. Also for a directory of the Docker Hub "
+         "image the Chainguard image lacks with none standing for it (rules/dockerhub.yaml `config_missing_paths`): "
+         "php-fpm's error_log or pid under /usr/local/var, Docker Hub php-fpm's prefix, which php-fpm cannot open."),
     Code("MIG536", Severity.WARNING, "the runtime builds the app from its sources (maven, gradle, go, cargo)",
          "The start command runs maven or gradle (`mvn spring-boot:run`, `gradle bootRun`), `go run` or `cargo "
          "run`, which compile the sources (and resolve dependencies) each time the container starts. No built "

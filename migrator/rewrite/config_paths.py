@@ -47,13 +47,15 @@ def renamed_config_paths(plan: FilePlan, runtime_plan: RuntimePlan | None) -> li
     directories = [row["directory"] for row in data.get("config_directories") or [] if glob_match(image, row["image"])]
     rules = [rule for rule in data.get("renamed_paths") or []
              if rule["from"].startswith("/") and rule.get("image") and glob_match(image, rule["image"])]
-    if not directories or not rules:
+    missing = [row for row in data.get("config_missing_paths") or [] if glob_match(image, row["image"])]
+    if not directories or not (rules or missing):
         return []
     lines = [i for s in final.stage.chain() for i in s.instructions]
     rewrite = final.split and runtime_plan is not None
     findings: list[Finding] = []
     rewritten: dict[str, list[tuple[str, str]]] = {}
     for item, name, destination, text in _copied_configs(plan, lines, directories):
+        findings += _missing_paths(item, name, destination, text, missing)
         named = _named_paths(text, rules)
         if not named:
             continue
@@ -72,6 +74,21 @@ def renamed_config_paths(plan: FilePlan, runtime_plan: RuntimePlan | None) -> li
             "file")))
     if rewritten and runtime_plan is not None:
         runtime_plan.builder_appends.append(_builder_step(final.stage.chain(), rewritten, runtime_plan.builder_appends))
+    return findings
+
+
+def _missing_paths(item: Instruction, name: str, destination: str, text: str, rows: list[dict[str, Any]]
+                   ) -> list[Finding]:
+    """E MIG579 for each path of the Docker Hub image that the Chainguard image lacks, with no path of its own
+    standing for it (rules/dockerhub.yaml `config_missing_paths`), named by a file its program reads at start."""
+    findings = []
+    for row in rows:
+        if not any(destination == place or destination.startswith(place.rstrip("/") + "/") for place in row["in"]):
+            continue
+        for old, _, number in _named_paths(text, [{"from": row["path"], "to": ""}]):
+            findings.append(finding("MIG579", item.line, (
+                f"{_shown(name)} (line {number}: {old}) names a path the Chainguard image does not have: {row['why']}; "
+                f"{row['instead']}")))
     return findings
 
 

@@ -104,3 +104,20 @@ def test_without_a_builder_to_rename_it_an_error_names_the_file_the_line_and_the
         "/var/cache/nginx with /var/lib/nginx/tmp in the file"]
     assert "MIG578" not in codes(result)
     assert status(result) == "broken"
+
+
+def test_php_fpm_log_and_pid_under_docker_hubs_prefix_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "php-fpm.conf").write_text(
+        "[global]\n; pid = /usr/local/var/run/old.pid\nerror_log = /usr/local/var/log/php-fpm.log\n"
+        "include=/etc/php/php-fpm.d/*.conf\n")
+    (tmp_path / "docker" / "pool.conf").write_text("[www]\nlisten = 9000\npm = static\npm.max_children = 2\n")
+    (tmp_path / "index.php").write_text("<?php\n")
+    result = migrate(_PHP, context=tmp_path)
+    assert errors(result, "MIG579") == [
+        "docker/php-fpm.conf (line 3: /usr/local/var) names a path the Chainguard image does not have: Docker Hub "
+        "php-fpm's prefix, where its log and pid files were, and uid 65532 cannot create it: php-fpm stops at start "
+        "(it cannot open the file); log to /proc/self/fd/2 (error_log, access.log) and leave pid unset, or name a "
+        "directory the image has"]
+    assert "MIG578" not in codes(result) and "sed -i" not in result.dockerfile
+    assert status(result) == "broken"
