@@ -27,6 +27,7 @@ from migrator.model import Finding
 from migrator.parse.dockerfile import Instruction
 from migrator.plan.ecosystems.base import RuntimePlan
 from migrator.plan.planner import FilePlan
+from migrator.plan.stages import Stage
 from migrator.regex import glob_match
 from migrator.rules.data import builtin_data
 
@@ -137,11 +138,9 @@ def _copied_configs(plan: FilePlan, lines: list[Instruction], directories: list[
     return found
 
 
-def _builder_step(chain: list[Any], rewritten: dict[str, list[tuple[str, str]]], earlier: list[str]) -> str:
+def _builder_step(chain: list[Stage], rewritten: dict[str, list[tuple[str, str]]], earlier: list[str]) -> str:
     """One RUN of the builder: sed renames each path in the files that name it (busybox's or GNU's sed -E: POSIX
     classes; a path is renamed only where it is a whole path, not the start of a longer name)."""
-    from migrator.rewrite.nginx_listen import _user_in_force
-
     moves: dict[tuple[str, str], list[str]] = {}
     for destination, pairs in rewritten.items():
         for pair in pairs:
@@ -156,7 +155,8 @@ def _builder_step(chain: list[Any], rewritten: dict[str, list[tuple[str, str]]],
     # line, gets root from the writer; an earlier step of another rewrite may have asked for it already)
     runs = any(i.keyword == "RUN" for stage in chain for i in stage.instructions)
     asked = any(step.startswith("USER root\n") for step in earlier)
-    root = "USER root\n" if _user_in_force(chain) is None and not runs and not asked else ""
+    own_user = any(i.keyword == "USER" for stage in chain for i in stage.instructions)
+    root = "USER root\n" if not own_user and not runs and not asked else ""
     return f"{root}RUN " + " && ".join(commands)
 
 

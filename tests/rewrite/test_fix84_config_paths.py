@@ -121,3 +121,13 @@ def test_php_fpm_log_and_pid_under_docker_hubs_prefix_is_an_error(tmp_path: Path
         "directory the image has"]
     assert "MIG578" not in codes(result) and "sed -i" not in result.dockerfile
     assert status(result) == "broken"
+
+
+def test_with_the_listen_80_rewrite_the_builder_switches_to_root_once(tmp_path: Path) -> None:
+    conf = _CACHE.replace("listen 8080;", "listen 80;")
+    result = migrate(_NGINX.replace("EXPOSE 8080", "EXPOSE 80"), context=_nginx_context(tmp_path, conf))
+    builder = builder_stage(result)
+    assert builder.count("USER root\n") == 1
+    assert builder.index("listen[[:space:]]+") < builder.index("/var/lib/nginx/tmp\\2#")
+    assert "MIG520" in codes(result) and "MIG578" in codes(result)
+    assert status(result) == "ok"
