@@ -236,6 +236,22 @@ CODES: tuple[Code, ...] = (
          "and no builder stage with a shell holds it for the tool to rewrite. nginx would serve on a port "
          "nothing publishes, and a nonroot nginx may not bind port 80 outside Docker: change the file's "
          "`listen 80` to `listen 8080`. A readable file in a split build is rewritten in the builder instead."),
+    Code("MIG578", Severity.INFO, "a copied config file's path renamed in the builder's copy",
+         "A configuration file the final stage copies from the build context (an nginx conf under /etc/nginx, a "
+         "php-fpm or php.ini file) names a path the Chainguard image keeps elsewhere, the same the tool renames "
+         "in the Dockerfile's own lines (MIG407): nginx's `proxy_cache_path /var/cache/nginx/...` or `*_temp_path` "
+         "(Chainguard's nginx keeps its temporary files in /var/lib/nginx/tmp and, running as uid 65532, cannot "
+         "create /var/cache/nginx: it would stop at start), php-fpm.conf's `include=/usr/local/etc/php-fpm.d/*.conf` "
+         "(the pools are in /etc/php/php-fpm.d: with none, php-fpm stops). The builder, which holds the copied file "
+         "and from which the runtime takes it, renames the path in its copy with sed; your file is not changed: "
+         "change it too, so that both images read the same."),
+    Code("MIG579", Severity.ERROR, "a copied config file names a path the Chainguard image does not have",
+         "As MIG578, but no builder stage with a shell holds the file to rename the path in (the final stage is "
+         "not split, or the file's name cannot be written in a RUN line): the program would stop at start (nginx "
+         "cannot create its cache or temp directory, php-fpm finds no pool). The finding names the file, the line "
+         "and the path; replace it in the file with the path the message gives. Also for a directory of the Docker Hub "
+         "image the Chainguard image lacks with none standing for it (rules/dockerhub.yaml `config_missing_paths`): "
+         "php-fpm's error_log or pid under /usr/local/var, Docker Hub php-fpm's prefix, which php-fpm cannot open."),
     Code("MIG536", Severity.WARNING, "the runtime builds the app from its sources (maven, gradle, go, cargo)",
          "The start command runs maven or gradle (`mvn spring-boot:run`, `gradle bootRun`), `go run` or `cargo "
          "run`, which compile the sources (and resolve dependencies) each time the container starts. No built "

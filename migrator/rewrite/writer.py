@@ -107,6 +107,7 @@ def write_file(plan: FilePlan, newline: str) -> Written:
     final = plan.final
     runtime_plan = _ecosystem_plan(plan) if final.split or final.base_packages else None
     out.findings += _listen_80(plan, runtime_plan, _final_image(plan, runtime_plan))
+    out.findings += _renamed_config_paths(plan, runtime_plan)
     out.findings += carry_removals(plan, runtime_plan, _final_image(plan, runtime_plan))
     inserts = _inserts_by_line(runtime_plan)
     for line, text in final.inserts_before.items():
@@ -1045,6 +1046,14 @@ def _bash_for(plan: FilePlan, stage_plan: StagePlan, translated: list[Instructio
     root = plan.root_of(stage_plan)
     shell = source_shell(root.stage.ref, root.choice.rule) if root.stage.ref and root.choice else "bash"
     return bash_reason(replace(stage_plan.stage, items=list(translated)), shell, plan.files)
+
+
+def _renamed_config_paths(plan: FilePlan, runtime_plan: RuntimePlan | None) -> list[Finding]:
+    if plan.files.root is None:
+        return []  # (rewrite.config_paths reads the build context's config files)
+    from migrator.rewrite.config_paths import renamed_config_paths
+
+    return renamed_config_paths(plan, runtime_plan)
 
 
 def _listen_80(plan: FilePlan, runtime_plan: RuntimePlan | None, runtime_image: str | None) -> list[Finding]:
