@@ -44,7 +44,7 @@ def migrate_text(text: str, options: Options | None = None, path: str = "Dockerf
 # the codes of the start check's error for a final stage that cannot start (validate.startable._broken_code),
 # MIG543: a COPY --from of a path the source stage's image does not have, which fails the build, and the errors
 # of a start that exits or hangs (pipeline.START_FAILURES)
-_START_ERRORS = ("MIG540", "MIG505", "MIG507", "MIG549", "MIG543", "MIG596", "MIG563", "MIG243", "MIG324", "MIG579")
+_START_ERRORS = ("MIG540", "MIG505", "MIG507", "MIG549", "MIG543", "MIG596", "MIG563", "MIG243", "MIG324", "MIG579", "MIG248")
 
 
 def start_error(result: Result) -> Finding | None:

@@ -418,4 +418,20 @@ CODES: tuple[Code, ...] = (
          "/etc/redis.conf`, and the server takes its own name for an argument and exits. Check the image's "
          "ENTRYPOINT (`docker inspect`, or its image config) and add `ENTRYPOINT []` before the CMD if it starts "
          "the server; images whose entrypoint is known to run a command (postgres, haproxy) give no warning."),
+    Code("MIG248", Severity.ERROR, "setup a dropped start script did at every start is lost",
+         "The stage's ENTRYPOINT (or CMD) was a script from the build context in front of the image's own program "
+         "(`docker-entrypoint.sh` ending in `exec \"$@\"`, CMD php-fpm), and the runtime image starts that "
+         "program itself and does not run the script (the php-fpm image starts php-fpm under s6, MIG545): the "
+         "script is copied but never runs. What it did before handing over is lost: a config file written from "
+         "the environment, a directory made, a secret generated, an `export` the program read. The finding lists "
+         "those steps and the files they write (its seeding of the application is MIG323/MIG324's). Do that "
+         "setup in the Dockerfile where it is the same at every start (a RUN in the builder whose result the "
+         "runtime copies), or keep a runtime with a shell whose ENTRYPOINT runs the script and then starts the "
+         "image's own program."),
+    Code("MIG249", Severity.WARNING, "a dropped start script could not be read",
+         "As MIG248: the runtime image starts its program itself and does not run the stage's ENTRYPOINT script, "
+         "but this tool could not read the script (migrated without the build context, or a file a RUN or "
+         "another stage makes), so what it did at every start is not known and not done. Read it: setup it did "
+         "(config from the environment, directories, secrets) belongs in the Dockerfile or in a start script of "
+         "a runtime with a shell."),
 )

@@ -296,6 +296,7 @@ def start_script(stage: Stage) -> tuple[str, int, str] | None:
     chain = stage.chain()
     state = effective_command([s.instructions for s in chain], (), ())
     argv = state.argv[unwrap(state.argv).program_index:]
+    direct_shell = False  # (`sh start.sh`: the shell opens a relative script in the work directory)
     if is_shell_c(argv):  # `sh -c "cd /app && ./start.sh"`: the program its command line starts
         inner = inner_program(argv[2])
         argv = (inner,) if inner else ()
@@ -303,9 +304,16 @@ def start_script(stage: Stage) -> tuple[str, int, str] | None:
         if "-c" in argv[1:]:
             return None  # `sh -ec '...'`: a command line, not a script
         argv = tuple(w for w in argv[1:] if not w.startswith("-"))[:1]
+        direct_shell = True
     if not argv or not ("/" in argv[0] or argv[0].endswith(".sh")) or "$" in argv[0]:
         return None
-    path = read_facts(stage).resolve(argv[0])
+    facts = read_facts(stage)
+    path = facts.resolve(argv[0])
+    if "/" not in argv[0] and not direct_shell:  # (`ENTRYPOINT ["entrypoint.sh"]`: exec finds it on the PATH)
+        from migrator.plan.placed_programs import DEFAULT_PATH
+
+        found = script_on_path(stage, argv[0], facts.env.get("PATH") or DEFAULT_PATH)
+        path = found[0] if found is not None else path
     copies = _context_copies(chain)
     run_copied = _with_run_copies(chain, copies)[len(copies):]
     source = _context_source(path, copies + run_copied)

@@ -43,12 +43,40 @@ class Php:
         plan.expose = ("9000",)
         line = (context.facts.cmd or context.facts.entrypoint or context.facts.stage.from_item).line
         apache = "apache2-foreground" in names or context.facts.stage.root_stage().image_text.find("apache") >= 0
-        plan.note("MIG545", line, "the php-fpm image starts php-fpm itself (under s6, port 9000)")
+        dropped = self._dropped_script(context, plan, words)
+        plan.note("MIG545", line, "the php-fpm image starts php-fpm itself (under s6, port 9000)" + dropped)
         self._seeded_app(context, plan)
         if apache:
             plan.note("MIG565", line, "Apache is replaced by php-fpm: the image no longer serves HTTP on port 80 but "
                       "FastCGI on port 9000; put nginx in front (fastcgi_pass to port 9000) and rewrite any "
                       ".htaccess rules as nginx configuration")
+
+    def _dropped_script(self, context: EcosystemContext, plan: RuntimePlan, words: list[str]) -> str:
+        """A user's script in front of php-fpm (`ENTRYPOINT ["/docker-entrypoint.sh"]`, ending in `exec "$@"`) is
+        not run by the runtime: its setup at start is lost (E MIG248), or unknown where it cannot be read (W
+        MIG249). What MIG545 adds when it does nothing else (its seeding of the app: MIG323/MIG324)."""
+        if not words or words[0].rsplit("/", 1)[-1] in _DEFAULT_STARTS:
+            return ""
+        from migrator.plan.dropped_start import dropped_script
+
+        facts = context.facts
+        setter = facts.entrypoint or facts.cmd
+        line = setter.line if setter is not None else facts.stage.from_item.line
+        script = dropped_script(facts.stage, context.files, facts.workdir, words[0], line)
+        not_run = f"`{script.program}` (not run: the php-fpm image starts php-fpm itself)"
+        if not script.read:
+            plan.note("MIG249", script.line, f"{not_run} is dropped, and this tool could not read it, so what it did "
+                      "at every start is not done: read it, do its setup in the Dockerfile (a RUN in the builder "
+                      "whose result the runtime copies), or migrate with the build context to have it checked")
+            return ""
+        if not script.steps:
+            return f"; {script.program} is not run, and does no other setup at start"
+        writes = f" (it writes {', '.join(script.writes)})" if script.writes else ""
+        plan.note("MIG248", script.line, f"{not_run} did this at every start, which the runtime does not: "
+                  f"{'; '.join(f'`{step}`' for step in script.steps)}{writes}. Do that setup in the Dockerfile (a "
+                  "RUN in the builder whose result the runtime copies) where it is the same at every start, or keep "
+                  "a runtime with a shell that runs the script and then starts php-fpm")
+        return ""
 
     def _seeded_app(self, context: EcosystemContext, plan: RuntimePlan) -> None:
         """The dropped start script put the application where php-fpm serves it (`tar cf - -C /usr/src/app . |
