@@ -70,6 +70,23 @@ def lost_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[st
                     "from the builder, or use a runtime image that has them")]
 
 
+def run_time_programs(plan: FilePlan, runtime_name: str, packages: dict[int, list[str]]) -> list[str]:
+    """Packages the original final stage installed for programs (rules/tools.yaml: git, curl, openssh-client) that
+    the runtime lacks and that no RUN step of the stage runs: the user put them in the image that runs the app, not
+    in a builder, so the app (or its health check, or a person in the container) runs them. A package a RUN step
+    runs may have served the build only, and one the HEALTHCHECK runs (curl) the health check, which the runtime gets
+    in its own interpreter (rewrite.healthcheck, MIG552) or not at all (MIG510): those are named in MIG514, not kept."""
+    from migrator.rewrite.healthcheck import healthcheck_program
+    from migrator.rewrite.tools import programs_of
+
+    used = _run_programs(plan)
+    for stage in plan.final.stage.chain():
+        used |= {posixpath.basename(program) for i in stage.instructions if i.keyword == "HEALTHCHECK"
+                 if (program := healthcheck_program(i)) is not None}
+    return [p for p in missing_packages(plan, runtime_name, packages, [])
+            if (programs := programs_of(p)) and p not in used and not used.intersection(programs)]
+
+
 def _only_libraries(package: str, carried: list[str]) -> str:
     """`imagemagick (only its libraries are copied: not convert, magick, ...)` for a carried library package."""
     from migrator.rewrite.tools import programs_of
