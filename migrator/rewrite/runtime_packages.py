@@ -84,7 +84,11 @@ def run_time_programs(plan: FilePlan, runtime_name: str, packages: dict[int, lis
         used |= {posixpath.basename(program) for i in stage.instructions if i.keyword == "HEALTHCHECK"
                  if (program := healthcheck_program(i)) is not None}
     return [p for p in missing_packages(plan, runtime_name, packages, [])
-            if (programs := programs_of(p)) and p not in used and not used.intersection(programs)]
+            if (programs := programs_of(p)) and p not in used and not used.intersection(programs)
+            and p not in _SHELLS]
+
+
+_SHELLS = frozenset({"bash"})  # (whether the start command needs bash, the start check says: MIG549, MIG551)
 
 
 def _only_libraries(package: str, carried: list[str]) -> str:
