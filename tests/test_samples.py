@@ -23,7 +23,7 @@ CANNOT_START: dict[str, str] = {}
 KEPT_ON_DEV = {"python-entrypoint-chain", "ruby-no-command"}
 # samples whose runtime is the language's -dev image, which installs with apk what the app's libraries run or load
 # (a headless browser's libraries), and a warning says why (MIG238)
-INSTALLS_ON_DEV = {"node-puppeteer-pdf", "python-poetry"}  # (python-poetry: curl, which no RUN step runs)
+INSTALLS_ON_DEV = {"node-puppeteer-pdf"}
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])

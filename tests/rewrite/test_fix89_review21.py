@@ -69,6 +69,19 @@ def test_s21_2_curl_for_the_health_check_only_is_not_kept() -> None:
     assert status(result) == "ok"
 
 
+def test_s21_2_a_tool_installed_with_a_compiler_is_the_build_s_and_not_kept() -> None:
+    # (poetry images: `apt-get install build-essential curl` is the build's tool set; the app is `python -m`)
+    dockerfile = ("FROM python:3.11-slim\nRUN apt-get update && apt-get install -y --no-install-recommends "
+                  "build-essential curl && rm -rf /var/lib/apt/lists/*\nWORKDIR /srv\nCOPY requirements.txt .\n"
+                  "RUN pip install -r requirements.txt\nCOPY src/ ./src/\nCMD [\"python\", \"-m\", \"src.main\"]\n")
+    result = migrate(dockerfile)
+    assert final_stage(result).startswith("cgr.dev/chainguard/python:latest\n")
+    assert "MIG238" not in codes(result) and "apk add" not in final_stage(result)
+    [lost] = messages(result, "MIG514")
+    assert lost.startswith("the original final stage installed curl;")
+    assert status(result) == "ok"
+
+
 XX = """FROM --platform=$BUILDPLATFORM tonistiigi/xx:1.5.0 AS xx
 
 FROM --platform=$BUILDPLATFORM golang:1.25-alpine AS build
