@@ -265,23 +265,31 @@ def _tried_as(override: RuntimeOverride) -> RuntimeOverride:
 
 def _library_programs_kept(text: str, first: Attempt, options: Options, rules: RuleSet, files: BuildContext
                            ) -> Attempt | None:
-    """The app's declared libraries run programs that the original final stage installed for them (pydub:
-    ffmpeg; plan.library_programs), or drive a browser they downloaded that loads libraries (Puppeteer's Chrome;
-    plan.browsers), and the distroless runtime lacks them: the runtime is the language's -dev image, which installs
-    the packages with apk (MIG569), when the first attempt started otherwise (MIG238)."""
+    """The original final stage installed packages for programs no RUN step of it runs (git: the app runs them;
+    rewrite.runtime_packages.run_time_programs), the app's declared libraries run programs that the original final
+    stage installed for them (pydub: ffmpeg; plan.library_programs), or drive a browser they downloaded that loads
+    libraries (Puppeteer's Chrome; plan.browsers), and the distroless runtime lacks them: the runtime is the
+    language's -dev image, which installs the packages with apk (MIG569), or one stage on wolfi-base where the
+    language has no -dev image (static), when the first attempt started otherwise (MIG238)."""
     from migrator.plan.library_programs import library_programs
+    from migrator.rewrite.runtime_packages import run_time_programs
 
     final, report = first.plan.final, first.report
     if not final.migrated or not final.split or report is None or first.rank != 2:
         return None
     name = report.image.rsplit("/", 1)[-1].split(":")[0]
     runtime = rules.image_facts(name)
-    if rules.image_model(report.image).has_program("apk") or not runtime.dev:
+    if rules.image_model(report.image).has_program("apk"):
         return None
     ecosystem = first.plan.root_of(final).ecosystem or ""
     needs = [n for n in library_programs(ecosystem, _installed(first), files) if n.package not in runtime.packages]
-    browser = _downloaded_browser(first) if ecosystem == "node" else None
-    if not needs and browser is None:
+    browser = _downloaded_browser(first) if ecosystem == "node" and runtime.dev else None
+    needed = {n.package for n in needs}
+    # (a language runtime with no -dev image, aspnet-runtime: wolfi-base would lack the language; MIG514 says it)
+    keeps = runtime.dev or not runtime.programs
+    programs = [p for p in run_time_programs(first.plan, name, first.written.packages)
+                if p not in needed] if keeps else []
+    if not needs and browser is None and not programs:
         return None
     said: list[str] = []
     if needs:
@@ -292,22 +300,31 @@ def _library_programs_kept(text: str, first: Attempt, options: Options, rules: R
             f"{library} {_runs_or_loads(by_package)} " + ", ".join(f"{', '.join(programs)} ({package})"
                                                                    for package, programs in by_package.items())
             for library, by_package in runs.items()))
+    if programs:
+        said.append(f"the original final stage installed {', '.join(programs)}, whose programs no RUN step of the "
+                    "stage runs: they are there for the app at run time")
     extra: tuple[str, ...] = ()
     if browser is not None:
         extra = tuple(p for p in browser.packages if p not in runtime.packages)
         said.append(f"{browser.library} starts {browser.browser}, which {browser.how} downloads in the builder and "
                     f"the runtime gets from it; the browser loads shared libraries and needs a font: "
                     f"{', '.join(extra)}" + (f" ({browser.note})" if browser.note else ""))
-    names = list(dict.fromkeys([n.package for n in needs] + list(extra)))
+    names = list(dict.fromkeys([n.package for n in needs] + programs + list(extra)))
     packages = (f"no {names[0]}" if len(names) == 1 else f"neither {names[0]} nor {names[1]}" if len(names) == 2
                 else "none of them" if browser is not None else f"none of {', '.join(names)}")
-    reason = (f"{'; '.join(said)}; the distroless {name} has {packages} and cannot install them, and a program "
-              f"copied without every library and data file it loads fails: the runtime is {name}'s -dev image "
-              f"(busybox sh, apk), which installs them with apk")
-    from migrator.plan.runtime_choice import RuntimeOverride, dev_tag
+    from migrator.plan.runtime_choice import RuntimeOverride, base_image, dev_tag, library_pins
 
-    override = RuntimeOverride(f"{name}:{dev_tag(report.image)}", reason=reason, code="MIG238",
-                               runtime_packages=extra)
+    lost = (f"{'; '.join(said)}; the distroless {name} has {packages} and cannot install them, and a program "
+            "copied without every library and data file it loads fails")
+    if runtime.dev:
+        override = RuntimeOverride(f"{name}:{dev_tag(report.image)}", reason=f"{lost}: the runtime is {name}'s -dev "
+                                   "image (busybox sh, apk), which installs them with apk", code="MIG238",
+                                   runtime_packages=extra)
+    else:  # (static, glibc-dynamic: no -dev image; the final stage stays on wolfi-base, busybox and apk, with them)
+        override = RuntimeOverride(base_image(options), single_stage=True, reason=f"{lost}: the final stage stays one "
+                                   "stage on wolfi-base (busybox sh, apk, glibc), which installs them with apk",
+                                   code="MIG238", pins=library_pins(_installed(first), rules),
+                                   installed=_installed(first))
     kept = _attempt(parse(text), options, rules, override, files)
     return kept if kept.rank == 2 else None
 

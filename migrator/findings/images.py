@@ -344,8 +344,17 @@ CODES: tuple[Code, ...] = (
          "cache the build used, or build the app in the builder and start it with node. When the original "
          "final stage ran `corepack enable` as root, the runtime repeats it with the builder's corepack cache "
          "(MIG239); what is left is the error."),
-    Code("MIG238", Severity.WARNING, "the runtime keeps the -dev image for programs the app's libraries run",
-         "A library the app declares (requirements.txt, pyproject.toml, Pipfile, package.json, Gemfile, a .csproj; "
+    Code("MIG238", Severity.WARNING, "the runtime keeps apk for programs the app runs",
+         "The original final stage installed a package that provides programs (git, curl, openssh-client; "
+         "rules/tools.yaml) and no RUN step of that stage runs them: the user put it in the image that runs the app, "
+         "not in a builder, so the app runs it (lazygit execs `git`, a health check runs `curl`). A package a RUN "
+         "step of the stage runs may have served the build only: MIG514 names it and it "
+         "is not kept. The distroless runtime has neither the program nor a package manager, so the runtime is "
+         "the language's -dev image, which installs the packages with apk (MIG569) as root and goes back to the "
+         "image's user; where the language's runtime has no -dev image (static, glibc-dynamic: a Go or Rust "
+         "binary) the final stage stays one stage on wolfi-base (busybox sh, apk, glibc; MIG542) with the "
+         "packages, as the original kept them. The same holds when a library the app declares (requirements.txt, "
+         "pyproject.toml, Pipfile, package.json, Gemfile, a .csproj; "
          "rules/library-programs.yaml) runs a program at run time that the original final stage installed with "
          "the OS package manager: pydub and openai-whisper run `ffmpeg`, pdf2image runs poppler's `pdftoppm`, "
          "ocrmypdf runs ghostscript's `gs`. The distroless runtime has neither the program nor a package manager, and "
@@ -356,7 +365,8 @@ CODES: tuple[Code, ...] = (
          "rules/browsers.yaml) needs the libraries the browser loads and a font, which the original may never have "
          "named (`playwright install --with-deps` ran apt-get): the -dev runtime installs them with apk and gets "
          "the browser from the builder's cache (~/.cache/puppeteer, ~/.cache/ms-playwright) in its user's home. "
-         "To run on the distroless image, drop the library or call a service that has the program (a browser "
+         "To run on the distroless image, drop the package from the final stage (install it in a builder stage "
+         "when only the build needs it), drop the library, or call a service that has the program (a browser "
          "service for a headless browser)."),
     Code("MIG239", Severity.INFO, "a Yarn 2+ project's cache and Yarn release reach the runtime",
          "Under Yarn Plug'n'Play there is no node_modules: .pnp.cjs loads each package from its zip archive in "

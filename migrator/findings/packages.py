@@ -291,6 +291,31 @@ SEEDED_APP_MISSING = Code(
     "Copy the application there in the Dockerfile (`COPY --from=builder /usr/src/app /var/www/html`, with the "
     "exclusions made in the builder), or keep the script's work in a start command of a runtime with a shell.",
 )
+PACKAGE_WRAPPER_DROPPED = Code(
+    "MIG325",
+    Severity.INFO,
+    "Package install through a wrapper translated to apk",
+    "The stage installed packages through a wrapper of the package manager (tonistiigi/xx's `xx-apk add`, "
+    "`xx-apt-get install`, `xx-apt install`; rules/commands.yaml `package_wrappers`), which installs them for "
+    "the target platform: with the manager itself when the stage builds for its own platform. The wrapper does "
+    "not know Wolfi and the source distribution's names are not Wolfi's (Alpine's musl-dev and g++: glibc-dev "
+    "and gcc), so the install is translated as the manager's own (`apk add --no-cache` with Wolfi's names, "
+    "MIG301) and the wrapper dropped: the stage builds natively for each platform, where that is the same "
+    "install.",
+)
+CROSS_PACKAGES_UNAVAILABLE = Code(
+    "MIG326",
+    Severity.ERROR,
+    "Packages for the target platform: Wolfi's apk installs the build platform's",
+    "The stage builds on the build platform (`FROM --platform=$BUILDPLATFORM`) and installs packages for the "
+    "target platform through a cross-compiling wrapper (tonistiigi/xx's `xx-apk add`, `xx-apt-get install`), "
+    "which puts them in a sysroot for the target with the source distribution's package manager, names and "
+    "repositories. On Wolfi the wrapper has none of those: the install is translated to Wolfi's `apk add` "
+    "(MIG325), which installs for the build platform only, so a build for another platform (a cgo or C "
+    "cross-compilation) finds no target headers or libraries and fails. Remove `--platform=$BUILDPLATFORM` "
+    "from the stage's FROM so that each platform builds natively (under emulation) with its own packages, "
+    "or build without C dependencies (CGO_ENABLED=0).",
+)
 
 CODES: tuple[Code, ...] = (
     PACKAGES_TRANSLATED,
@@ -317,4 +342,6 @@ CODES: tuple[Code, ...] = (
     CRONTAB_WRITTEN_UNREAD,
     SEEDED_APP_COPIED,
     SEEDED_APP_MISSING,
+    PACKAGE_WRAPPER_DROPPED,
+    CROSS_PACKAGES_UNAVAILABLE,
 )

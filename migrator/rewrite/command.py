@@ -109,6 +109,7 @@ class StageKnowledge:
     pipefail: bool = False  # the stage's SHELL runs with -o pipefail
     probing: bool = False  # first pass: only collect, decisions come later
     runs_context_scripts: bool = False  # a RUN runs a build-context script, which may install anything
+    cross_built: bool = False  # FROM --platform=$BUILDPLATFORM: the stage builds on the build platform for others
     earlier: list[str] = field(default_factory=list)  # the text of the instructions before this RUN (and parents')
     copied: list[tuple[int, str]] = field(default_factory=list)  # (line, path) COPY/ADD put in place (and parents')
     copied_trees: list[tuple[int, str, str, str | None]] = field(default_factory=list)  # StageFacts.copied_trees

@@ -177,7 +177,7 @@ def staging_run(paths: list[str], directories: list[str], escape: str = "\\") ->
 
 
 # (not git: an app may run it at run time, GitPython and simple-git do, so it is named like any other tool, MIG514)
-_COMPILERS = frozenset({"build-base", "gcc", "make", "binutils", "pkgconf", "glibc-dev", "cmake", "autoconf",
+COMPILERS = frozenset({"build-base", "gcc", "make", "binutils", "pkgconf", "glibc-dev", "cmake", "autoconf",
                         "automake", "libtool"})
 
 
@@ -193,7 +193,7 @@ def run_time_packages(plan: FilePlan, packages: dict[int, list[str]], build_tool
     programs = programs_installed(plan, installed)
     return [p for p in installed if (p not in libraries or p in programs)
             and p not in implied and not p.endswith("-dev") and (build_tools or p not in plan.rules.build_tools)
-            and p not in common and p not in _COMPILERS]
+            and p not in common and p not in COMPILERS]
 
 
 def installed_packages(commands: list[SimpleCommand]) -> list[str]:

@@ -151,6 +151,8 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     wrapper = WRAPPERS.get(cmd.name)
     if wrapper is not None and cmd.words[0].value:
         return _Install(cmd, wrapper, 0, ctx, remove=False).run()
+    if cmd.name in package_wrappers() and cmd.words[0].value:
+        return _through_wrapper(cmd, ctx)
     manager = MANAGERS.get(cmd.name)
     if manager is None or not cmd.words[0].value:
         return None
@@ -171,6 +173,42 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
     if manager is APK and verb in _APK_QUERIES:
         return None  # `apk info`, `apk list`: Wolfi's apk answers them too
     return _unsupported(cmd, "has no apk translation")
+
+
+def package_wrappers() -> dict[str, str]:
+    """Wrapper command -> the package manager it runs with that manager's grammar (rules/commands.yaml
+    `package_wrappers`: tonistiigi/xx's xx-apk, xx-apt-get)."""
+    from migrator.rules.data import builtin_data
+
+    return {str(k): str(v) for k, v in (builtin_data("commands.yaml").get("package_wrappers") or {}).items()}
+
+
+def _through_wrapper(cmd: Cmd, ctx: Context) -> Outcome | None:
+    """`xx-apk add musl-dev gcc g++`: the manager's own command, translated as such (apk add with Wolfi's names),
+    the wrapper dropped with a finding; an error too when the stage cross-compiles from the build platform."""
+    manager = package_wrappers()[cmd.name]
+    head = cmd.words[0]
+    as_manager = Cmd(cmd.prefix, (Token(manager, manager, head.start, head.end, head.line), *cmd.words[1:]), cmd.line)
+    outcome = translate(as_manager, ctx)
+    if outcome is None or outcome.remove or not outcome.installs:
+        if outcome is not None and outcome.remove:
+            return outcome
+        return _unsupported(cmd, "is a package install through a wrapper migrator cannot translate")
+    if not any(k == cmd.word_index(0) for k in outcome.replace) and outcome.whole is None:
+        outcome.replace[cmd.word_index(0)] = "apk"
+    text = " ".join(w.text for w in cmd.words)
+    if ctx.stage.cross_built:
+        outcome.findings.append(codes.CROSS_PACKAGES_UNAVAILABLE.finding(cmd.line, (
+            f"`{text}` installed {manager}'s packages for the target platform while the stage builds on "
+            "$BUILDPLATFORM (FROM --platform=$BUILDPLATFORM): Wolfi's apk installs them for the build platform "
+            f"only, and {cmd.name} does not know Wolfi, so a build for another platform links against packages "
+            "it does not have and fails. The wrapper is dropped: remove --platform=$BUILDPLATFORM from the FROM "
+            "so that each platform's build runs natively with its own packages")))
+    else:
+        outcome.findings.append(codes.PACKAGE_WRAPPER_DROPPED.finding(cmd.line, (
+            f"`{text}`: the stage builds natively for each platform, where {cmd.name} is {manager} itself; "
+            "translated as the Wolfi apk install (the wrapper does not know Wolfi)")))
+    return outcome
 
 
 # apk subcommands that only read or check the installed system: the same on Wolfi's apk
@@ -272,6 +310,7 @@ def package_command(words: Sequence[str]) -> PackageCommand | None:
     if start >= len(words):
         return None
     program = posixpath.basename(words[start])
+    program = package_wrappers().get(program, program) if program.startswith("xx-") else program
     if program not in MANAGERS and program not in WRAPPERS:
         return None
     if program in WRAPPERS:

@@ -70,6 +70,40 @@ def lost_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[st
                     "from the builder, or use a runtime image that has them")]
 
 
+def run_time_programs(plan: FilePlan, runtime_name: str, packages: dict[int, list[str]]) -> list[str]:
+    """Packages the original final stage installed for programs (rules/tools.yaml: git, curl, openssh-client) that
+    the runtime lacks and that no RUN step of the stage runs: the user put them in the image that runs the app, not
+    in a builder, so the app (or its health check, or a person in the container) runs them. A package a RUN step
+    runs may have served the build only, and one the HEALTHCHECK runs (curl) the health check, which the runtime gets
+    in its own interpreter (rewrite.healthcheck, MIG552) or not at all (MIG510): those are named in MIG514, not kept."""
+    from migrator.rewrite.healthcheck import healthcheck_program
+    from migrator.rewrite.tools import programs_of
+
+    used = _run_programs(plan) | _build_sets(packages)
+    for stage in plan.final.stage.chain():
+        used |= {posixpath.basename(program) for i in stage.instructions if i.keyword == "HEALTHCHECK"
+                 if (program := healthcheck_program(i)) is not None}
+    return [p for p in missing_packages(plan, runtime_name, packages, [])
+            if (programs := programs_of(p)) and p not in used and not used.intersection(programs)
+            and p not in _SHELLS]
+
+
+def _build_sets(packages: dict[int, list[str]]) -> set[str]:
+    """What a stage installs that also installs a compiler or headers (`apt-get install build-essential curl`): it
+    builds in place, and the tools it installs are counted as the build's, not as programs the app runs (MIG514 still
+    names them), unless a stage without compilers installs them too. `packages`: the Wolfi packages of each stage."""
+    from migrator.rewrite.needs import COMPILERS
+
+    def builds(names: list[str]) -> bool:
+        return any(n in COMPILERS or n.endswith("-dev") for n in names)
+
+    with_compilers = {n for names in packages.values() if builds(names) for n in names}
+    return with_compilers - {n for names in packages.values() if not builds(names) for n in names}
+
+
+_SHELLS = frozenset({"bash"})  # (whether the start command needs bash, the start check says: MIG549, MIG551)
+
+
 def _only_libraries(package: str, carried: list[str]) -> str:
     """`imagemagick (only its libraries are copied: not convert, magick, ...)` for a carried library package."""
     from migrator.rewrite.tools import programs_of

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from migrator.findings import area
 from migrator.records import dataclass, field
+from migrator.regex import lazy as lazy_re
 from migrator.rewrite.command import Cmd, Context, Outcome, Token
 
 TYPE_CHECKING = False  # not typing's: importing typing costs 2 ms of a cold run (docs/performance.md)
@@ -129,6 +130,7 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
             target = parsed.positional[-1].value if name in ("usermod", "groupmod") and parsed.positional else None
             if target in ctx.stage.source_users and target not in known_users(ctx):
                 ctx.stage.unresolved.setdefault(target, f"`{name} ... {target}` (line {cmd.line})")
+            _remember_shadow_created(name, parsed, ctx)
             return Outcome(users=True)
         return _untranslatable(cmd, parsed)
     if name == "adduser" and "group" in parsed.flags and "-S" not in parsed.flags:
@@ -152,6 +154,20 @@ def translate(cmd: Cmd, ctx: Context) -> Outcome | None:
 
 
 _CREATORS = frozenset({"useradd", "groupadd", "adduser", "addgroup"})
+
+
+def _remember_shadow_created(name: str, parsed: _Parsed, ctx: Context) -> None:
+    """The account a creation left as written for shadow (an option busybox lacks) makes: later commands of the
+    stage may name it (`chown app:app`). useradd gives the user a group of its own name unless told otherwise."""
+    target = parsed.positional[0].value if name in _CREATORS and len(parsed.positional) == 1 else None
+    if not target or "$" in target:
+        return
+    if name in ("groupadd", "addgroup"):
+        _remember_group(ctx, target, parsed.flags.get("-g"))
+        return
+    ctx.stage.user_names.add(target)
+    if name == "useradd" and "nogroup" not in parsed.flags and "-G" not in parsed.flags:
+        _remember_group(ctx, target, None)
 
 
 def _existing_account(cmd: Cmd, name: str, parsed: _Parsed, ctx: Context) -> Outcome | None:
@@ -312,7 +328,10 @@ def _parse(cmd: Cmd, table: dict[str, tuple[str, bool]]) -> _Parsed:
         token = words[position]
         position += 1
         if not token.is_option:
-            parsed.positional.append(token)
+            if _expands_to_options(token.text):
+                parsed.unsupported.append(token.text)  # (left as written: busybox has no --non-unique)
+            else:
+                parsed.positional.append(token)
             continue
         text = token.value or ""
         if not text.startswith("--") and len(text) > 2 and "-" + text in table:
@@ -447,7 +466,7 @@ def _remember_busybox(cmd: Cmd, ctx: Context) -> None:
         _remember_group(ctx, target, options.get("-g"))
         return
     ctx.stage.user_names.add(target)
-    if "-G" not in options and "-S" not in {w.value for w in cmd.words}:
+    if "-G" not in options and "-S" not in options:
         _remember_group(ctx, target, options.get("-u"))
 
 
@@ -461,13 +480,28 @@ def _busybox_created(cmd: Cmd) -> tuple[str, dict[str, str]] | None:
     while words:
         word = words.pop(0)
         text = word.value or word.text
-        if word.is_option and len(text) == 2 and text[1] in valued and words:
-            options[text] = words.pop(0).value or ""
-        elif word.is_option and text.startswith("--") and "=" not in text and text in _BUSYBOX_VALUED_LONG and words:
-            options[_BUSYBOX_VALUED_LONG[text]] = words.pop(0).value or ""
-        elif not word.is_option:
+        if word.is_option and text.startswith("--"):
+            if "=" not in text and text in _BUSYBOX_VALUED_LONG and words:
+                options[_BUSYBOX_VALUED_LONG[text]] = words.pop(0).value or ""
+        elif word.is_option:  # getopt reads `-Sg app` letter by letter: -S, then -g with the next word
+            for offset, letter in enumerate(text[1:], 2):
+                if letter in valued:
+                    attached = text[offset:]
+                    options["-" + letter] = attached or (words.pop(0).value or "" if words else "")
+                    break
+                options["-" + letter] = ""
+        elif not _expands_to_options(text):
             positional.append(text)
     return (positional[0], options) if len(positional) == 1 else None
+
+
+_OPTIONS_EXPANSION = lazy_re(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?[+-]\s*-")
+
+
+def _expands_to_options(text: str) -> bool:
+    """`${UID:+--uid "$UID" --non-unique}`: a parameter expansion that gives options (or nothing), not the
+    account's name."""
+    return bool(_OPTIONS_EXPANSION.match(text))
 
 
 def _known_groups(ctx: Context) -> dict[str, str]:

@@ -553,7 +553,9 @@ def _write_split(plan: FilePlan, runtime_plan: RuntimePlan, inserts: Inserts, ne
     if facts.is_dev:
         kind = "its -dev image: shell, bash and apk kept for the start command"
         if final.runtime_code == "MIG238":
-            kind = "its -dev image: apk installs the programs the app's libraries run"
+            kind = "its -dev image: apk installs the programs the app runs"
+    elif final.runtime_code == "MIG238" and facts.has_program("apk"):
+        kind = "busybox sh and apk: apk installs the programs the app runs"
     header = f"{newline}# Runtime stage on {image_name(runtime_image)} ({kind})"
     platform = stage.built_platform()  # an amd64-only venv or binary copied into the host's platform
     flag = f"--platform={platform} " if platform else ""
@@ -1123,6 +1125,7 @@ def _stage_knowledge(plan: FilePlan, stage_plan: StagePlan, items: list[Item], o
     knowledge.account_changes, knowledge.stage_variables = probe.account_changes, probe.stage_variables
     knowledge.source_env = probe.source_env
     knowledge.runs_context_scripts = bool(stage_context_scripts(plan, stage_plan))
+    knowledge.cross_built = "BUILDPLATFORM" in (stage_plan.stage.built_platform() or "")
     knowledge.missing_targets = stage_plan.rust_targets
     knowledge.config_targets = stage_plan.rust_config_targets
     knowledge.copied, knowledge.copied_trees = _copied(plan, stage_plan)

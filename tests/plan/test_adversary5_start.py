@@ -58,7 +58,8 @@ def test_a_console_script_a_pip_install_names_is_still_found_in_the_venv_beside_
 def test_a_name_no_os_package_provides_is_still_taken_for_a_console_script() -> None:
     result = migrate("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y nodejs\nWORKDIR /app\n"
                      "COPY . .\nRUN pip install .\nCMD [\"myapp\"]\n")
-    assert final_stage(result).startswith("cgr.dev/chainguard/python:latest\n")
+    # (nodejs, which no RUN step runs, is kept for the app: the -dev runtime installs it; fix89, review 21 S21-2)
+    assert final_stage(result).startswith("cgr.dev/chainguard/python:latest-dev\n")
     assert verdict(result) == ("ok", "`myapp` found (copied to /opt/venv/bin/myapp)")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migration_tools import codes, migrate
+from migration_tools import codes, messages, migrate
 
 from migrator.model import Severity
 
@@ -30,7 +30,7 @@ def test_programs_the_declared_libraries_run_are_installed_in_the_dev_runtime(tm
     assert runtime.startswith("cgr.dev/chainguard/python:latest-dev\n")
     assert "USER root\nRUN apk add --no-cache ffmpeg poppler-utils\nUSER 65532\n" in runtime
     assert "COPY --from=builder /opt/venv /opt/venv\n" in runtime  # (still a split: the venv from the builder)
-    assert ("# Runtime stage on python (its -dev image: apk installs the programs the app's libraries run)\n"
+    assert ("# Runtime stage on python (its -dev image: apk installs the programs the app runs)\n"
             "FROM cgr.dev/chainguard/python:latest-dev\n") in result.dockerfile
     [why] = [f for f in result.findings if f.code == "MIG238"]
     assert why.severity is Severity.WARNING and why.line == 1
@@ -46,21 +46,24 @@ def test_pyproject_and_poetry_dependencies_count_too(tmp_path: Path) -> None:
     result = migrate(PYTHON, context=tmp_path)
     assert _runtime(result.dockerfile).startswith("cgr.dev/chainguard/python:latest-dev\n")
     [why] = [f for f in result.findings if f.code == "MIG238"]
-    assert "pdf2image" in why.message and "ffmpeg" not in why.message
+    assert "pdf2image runs `pdftoppm`, `pdfinfo` (poppler-utils)" in why.message
+    assert "installed ffmpeg, whose programs no RUN step of the stage runs" in why.message  # (fix89: S21-2)
 
 
-def test_without_such_a_library_the_runtime_stays_distroless(tmp_path: Path) -> None:
-    """ffmpeg installed, but no declared library runs it: the generic W MIG514 as before, python:latest."""
+def test_without_such_a_library_the_programs_are_kept_all_the_same(tmp_path: Path) -> None:
+    """ffmpeg and poppler-utils installed in the final stage, no declared library runs them and no RUN step does:
+    the app runs them at run time (fix89, review 21 S21-2), so the -dev runtime installs them (no W MIG514)."""
     (tmp_path / "requirements.txt").write_text("fastapi\nuvicorn\n")
     result = migrate(PYTHON, context=tmp_path)
-    assert _runtime(result.dockerfile).startswith("cgr.dev/chainguard/python:latest\n")
-    assert "MIG238" not in codes(result) and "MIG514" in codes(result)
+    assert _runtime(result.dockerfile).startswith("cgr.dev/chainguard/python:latest-dev\n")
+    assert "installed ffmpeg, poppler-utils, whose programs" in messages(result, "MIG238")[0]
+    assert "MIG514" not in codes(result)
 
 
-def test_without_the_build_context_nothing_is_guessed() -> None:
+def test_without_the_build_context_the_programs_are_kept_too() -> None:
     result = migrate(PYTHON)
-    assert _runtime(result.dockerfile).startswith("cgr.dev/chainguard/python:latest\n")
-    assert "MIG238" not in codes(result)
+    assert _runtime(result.dockerfile).startswith("cgr.dev/chainguard/python:latest-dev\n")
+    assert "the app's libraries" not in messages(result, "MIG238")[0]
 
 
 def test_a_node_library_that_runs_ffmpeg(tmp_path: Path) -> None:

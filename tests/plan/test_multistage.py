@@ -135,8 +135,10 @@ def test_shared_libraries_follow_dev_packages() -> None:
 def test_runtime_packages_the_runtime_lacks_are_listed() -> None:
     result = migrate("FROM python:3.12\nRUN apt-get update && apt-get install -y ffmpeg\nCOPY . /app\n"
                      "CMD [\"python\", \"/app/a.py\"]\n")
-    messages = [f.message for f in result.findings if f.code == "MIG514"]
-    assert messages and "ffmpeg" in messages[0]
+    # (fix89, review 21 S21-2: no RUN step runs ffmpeg, so the app does: the -dev runtime installs it)
+    messages = [f.message for f in result.findings if f.code == "MIG238"]
+    assert messages and "installed ffmpeg, whose programs" in messages[0]
+    assert "RUN apk add --no-cache ffmpeg\n" in final_stage(result)
 
 
 def test_stage_names_are_kept_and_references_stay_valid() -> None:

@@ -34,20 +34,23 @@ def test_gitpython_keeps_git_on_the_dev_runtime(tmp_path: Path) -> None:
     assert result.runtime is not None and result.runtime.status == "ok"
 
 
-def test_git_without_such_a_library_is_named_as_lost(tmp_path: Path) -> None:
+def test_git_without_such_a_library_is_kept_too(tmp_path: Path) -> None:
+    """No declared library runs git and no RUN step does: the app runs it at run time all the same (fix89, review
+    21 S21-2): the -dev runtime installs it, as with GitPython."""
     (tmp_path / "requirements.txt").write_text("flask\ngunicorn\n")
     result = migrate(PYTHON, context=tmp_path)
-    assert final_stage(result).startswith("cgr.dev/chainguard/python:latest\n")
-    [lost] = [f for f in result.findings if f.code == "MIG514"]
-    assert lost.severity is Severity.WARNING
-    assert lost.message.startswith("the original final stage installed git; the python runtime has no package manager")
+    assert final_stage(result).startswith("cgr.dev/chainguard/python:latest-dev\n")
+    [kept] = [f for f in result.findings if f.code == "MIG238"]
+    assert kept.severity is Severity.WARNING
+    assert "installed git, whose programs no RUN step of the stage runs" in kept.message
+    assert "MIG514" not in codes(result)
     assert result.runtime is not None and result.runtime.status == "ok"
 
 
-def test_without_the_context_git_is_named_too() -> None:
+def test_without_the_context_git_is_kept_too() -> None:
     result = migrate(PYTHON)
-    assert "installed git;" in messages(result, "MIG514")[0]
-    assert "MIG238" not in codes(result)
+    assert "installed git, whose programs" in messages(result, "MIG238")[0]
+    assert "MIG514" not in codes(result)
 
 
 def test_a_pip_install_from_a_git_url_says_the_build_uses_git() -> None:

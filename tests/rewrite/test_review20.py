@@ -55,7 +55,9 @@ def test_a_workdir_nothing_in_the_builder_makes_is_not_copied_to_the_runtime() -
               'RUN apt-get update && apt-get install -y --no-install-recommends git\nCMD ["apache2-foreground"]\n')
     result = migrate(source)
     assert "/var/www/html" not in result.dockerfile
-    assert "FROM cgr.dev/chainguard/php:latest-fpm AS dev\n" in result.dockerfile
+    # (git, which no RUN step runs, is kept for the app: the -dev runtime installs it; fix89, review 21 S21-2)
+    assert "FROM cgr.dev/chainguard/php:latest-fpm-dev AS dev\nUSER root\nRUN apk add --no-cache git\n" \
+        in result.dockerfile
 
 
 def test_a_child_stage_that_relies_on_the_default_workdir_gets_it_written_in_the_root() -> None:

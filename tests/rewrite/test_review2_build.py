@@ -313,8 +313,10 @@ FROM gcr.io/distroless/static
 COPY --from=build /out/app /app
 ENTRYPOINT ["/app"]
 """)
-    [error] = errors(result, "MIG310")
-    assert "xx-apt-get" in error and "xx-apk" in error
+    # (fix89, review 21 S21-4: translated to apk add with Wolfi's names; the cross build is the error)
+    assert "RUN apk add --no-cache gcc glibc-dev\n" in result.dockerfile
+    [error] = errors(result, "MIG326")
+    assert "`xx-apt-get install -y gcc libc6-dev`" in error and "--platform=$BUILDPLATFORM" in error
 
 
 def test_a_full_python_builder_that_compiles_is_told_the_headers_are_gone():
