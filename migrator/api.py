@@ -44,7 +44,7 @@ def migrate_text(text: str, options: Options | None = None, path: str = "Dockerf
 # the codes of the start check's error for a final stage that cannot start (validate.startable._broken_code),
 # MIG543: a COPY --from of a path the source stage's image does not have, which fails the build, and the errors
 # of a start that exits or hangs (pipeline.START_FAILURES)
-_START_ERRORS = ("MIG540", "MIG505", "MIG507", "MIG549", "MIG543", "MIG596", "MIG563", "MIG243", "MIG324", "MIG579", "MIG248")
+_START_ERRORS = ("MIG540", "MIG505", "MIG507", "MIG549", "MIG543")
 
 
 def start_error(result: Result) -> Finding | None:
@@ -57,7 +57,9 @@ def start_error(result: Result) -> Finding | None:
     reason = result.runtime.reason
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     said = [f for f in errors if f.message in (reason, _escaped(reason))]
-    said = said or [f for f in errors if f.code in _START_ERRORS]
+    from migrator.pipeline import START_FAILURES
+
+    said = said or [f for f in errors if f.code in _START_ERRORS + START_FAILURES]
     return said[0] if said else None
 
 
