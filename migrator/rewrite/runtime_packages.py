@@ -9,6 +9,7 @@ stage itself runs are named apart, as they may only have served the build.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from migrator.findings import finding
 from migrator.model import Finding
@@ -76,16 +77,26 @@ def run_time_programs(plan: FilePlan, runtime_name: str, packages: dict[int, lis
     in a builder, so the app (or its health check, or a person in the container) runs them. A package a RUN step
     runs may have served the build only, and one the HEALTHCHECK runs (curl) the health check, which the runtime gets
     in its own interpreter (rewrite.healthcheck, MIG552) or not at all (MIG510): those are named in MIG514, not kept."""
-    from migrator.rewrite.healthcheck import healthcheck_program
     from migrator.rewrite.tools import programs_of
 
     used = _run_programs(plan) | _build_sets(packages)
-    for stage in plan.final.stage.chain():
-        used |= {posixpath.basename(program) for i in stage.instructions if i.keyword == "HEALTHCHECK"
-                 if (program := healthcheck_program(i)) is not None}
+    checks = [i for stage in plan.final.stage.chain() for i in stage.instructions if i.keyword == "HEALTHCHECK"]
+    if checks:  # (the module is imported by the files that have one: a cold run of most files does without it)
+        from migrator.rewrite.healthcheck import healthcheck_program
+
+        used |= {posixpath.basename(program) for i in checks if (program := healthcheck_program(i)) is not None}
+    operators = _operator_tools()
     return [p for p in missing_packages(plan, runtime_name, packages, [])
             if (programs := programs_of(p)) and p not in used and not used.intersection(programs)
-            and p not in _SHELLS]
+            and p not in _SHELLS and p not in operators]
+
+
+@lru_cache(maxsize=1)
+def _operator_tools() -> frozenset[str]:
+    """rules/tools.yaml `operator_tools`: curl, jq, vim... are in a final image for people and health probes."""
+    from migrator.rules.data import builtin_data
+
+    return frozenset(str(name) for name in builtin_data("tools.yaml").get("operator_tools") or ())
 
 
 def _build_sets(packages: dict[int, list[str]]) -> set[str]:
