@@ -383,13 +383,14 @@ def kept_single_stage(out: Dockerfile, findings: Iterable[object] | None, regist
 def kept_on_parent_dev(findings: Iterable[object] | None, root: str) -> bool:
     """A final stage built FROM a stage on a -dev image stays there because its command needs a shell, and a
     warning (MIG541) names that image and says how to leave it; or the runtime is node's -dev image because the
-    start command's yarn or pnpm could not be ported to npm, and a warning (MIG575) names it."""
+    start command's yarn or pnpm could not be ported to npm, and a warning (MIG575) names it; or the runtime is the
+    language's -dev image because the app runs programs of packages the original final stage installed (MIG238)."""
     name = root.rsplit("/", 1)[-1]
     for f in findings or ():
         code, severity, message = _finding_fields(f)
         if code == "MIG541" and severity == "warning" and f"stays on {name}" in message:
             return True
-        if code == "MIG575" and severity == "warning" and f"runtime {name}:" in message:
+        if code in ("MIG575", "MIG238") and severity == "warning" and f"runtime {name}:" in message:
             return True
     return False
 
