@@ -57,6 +57,11 @@ def set_commands(root: Node) -> SetCommands:
     return found
 
 
+NOT_LAST_IN_PIPELINE = "only the last command of a pipeline sets the pipeline's status"
+IN_AND_CHAIN = "`set -e` does not stop for a failing command inside an `&&` chain, and more commands follow"
+MORE_FOLLOW = "more commands follow it and the script has no `set -e`"
+
+
 def hidden_reason(node: Node, errexit: bool, pipefail: bool, sets: SetCommands | None = None) -> str | None:
     """Why a failure of `node` (a command) would not fail the script, or None when it would.
     `sets`: set_commands() of its script (read here when not given)."""
@@ -86,7 +91,7 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool, sets: SetCommands |
         elif kind == "pipeline":
             items = [c for c in parent.named_children if c.type not in _IGNORED]
             if not pipefail and items and not same_node(current, items[-1]):
-                return "only the last command of a pipeline sets the pipeline's status"
+                return NOT_LAST_IN_PIPELINE
         elif kind == "negated_command":
             return "`!` inverts its status"
         elif kind == "command_substitution" and _bare_assignment(parent):
@@ -114,6 +119,21 @@ def hidden_reason(node: Node, errexit: bool, pipefail: bool, sets: SetCommands |
                 return reason or None
         current = parent
     return None
+
+
+def statement_of(command: Node) -> Node:
+    """The statement a command is part of: the pipeline it feeds (`node server.js | tee log`), with its
+    redirections (`nohup node server.js > log 2>&1`); the command itself otherwise."""
+    current = command
+    while current.parent is not None and current.parent.type in ("pipeline", "redirected_statement"):
+        current = current.parent
+    return current
+
+
+def backgrounded(statement: Node) -> bool:
+    """`statement &`: a job the shell starts and does not wait for at that point (`node server.js & wait $!`)."""
+    following = statement.next_sibling
+    return following is not None and following.type == "&"
 
 
 def _bare_assignment(substitution: Node) -> bool:
@@ -180,8 +200,8 @@ def _in_sequence(current: Node, statements: list[Node], errexit: bool, exempt: b
     if statements and same_node(current, statements[-1]):
         return None
     if exempt:
-        return "`set -e` does not stop for a failing command inside an `&&` chain, and more commands follow"
-    return "more commands follow it and the script has no `set -e`"
+        return IN_AND_CHAIN
+    return MORE_FOLLOW
 
 
 def clause_body(clause: Node) -> list[Node]:

@@ -12,6 +12,12 @@ from migrator.regex import lazy as lazy_re
 from migrator.validate.stage_files import Context, file_kind, locate, located_origin
 from migrator.validate.stage_view import StageView
 
+TYPE_CHECKING = False  # (not typing's: a cold run's import time)
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from migrator.rewrite.failures import SetCommands
+
 GUARDED = "it runs only when"  # the start of failures.lookup_guard's reason
 
 
@@ -125,19 +131,34 @@ def start_steps(script: str, errexit: bool = False,
 _EXPANSION = lazy_re(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
+def _survived(command: Node, errexit: bool, sets: SetCommands) -> bool:
+    """Whether the start goes on past a failure of `command` (a step of a script without `set -e`, `|| true`, an
+    `if`'s condition). A pipeline's member is judged by its pipeline, which it runs in whatever its place
+    (`node server.js | tee log`); a background job (`node server.js &`) is what the script starts to run the
+    container's life through, whatever it does next (`wait $!`): neither is survived."""
+    from migrator.rewrite.failures import IN_AND_CHAIN, MORE_FOLLOW, backgrounded, hidden_reason, statement_of
+
+    statement = statement_of(command)
+    reason = hidden_reason(statement, errexit, False, sets)
+    return reason is not None and not (reason in (MORE_FOLLOW, IN_AND_CHAIN) and backgrounded(statement))
+
+
 def started_paths(script: str, errexit: bool = False,
                   params: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
-    """(path, the command as written) of each program a start script runs by its absolute path, where its failure
-    ends the start (`exec /__cacert_entrypoint.sh "$@"`, `/opt/java/openjdk/bin/java -jar app.jar` as its last
-    command); a path behind one of the script's own variables counts when the script gives that variable one
-    literal value (`JAVA=/opt/java/openjdk/bin/java`, then `exec "$JAVA" ...`). A step skipped or survived (a
-    look-up guards it, `|| true`), a branch the start's arguments rule out, or a script that cannot be parsed: [].
+    """(path, the command as written) of each program a start script runs by its absolute path whenever it starts,
+    whatever the form: `exec /__cacert_entrypoint.sh "$@"`, `/opt/java/openjdk/bin/java -jar app.jar`, a background
+    job `/usr/local/bin/node server.js &`, a pipeline's member, `cmd || exit 1`, a step in `( )` or `{ }`, behind a
+    wrapper (`nohup`, `su-exec app`); a path behind one of the script's own variables counts when the script gives
+    that variable one literal value (`JAVA=/opt/java/openjdk/bin/java`, then `exec "$JAVA" ...`). A step skipped or
+    survived (a look-up guards it, `|| true`, an `if`'s condition), a branch the start's arguments rule out, or a
+    script that cannot be parsed: [].
     """
-    from migrator.rewrite.failures import hidden_reason, lookup_guard, set_commands
+    from migrator.rewrite.failures import lookup_guard, set_commands
     from migrator.rewrite.positional import Arguments
     from migrator.rewrite.shell_syntax import _word_text as word_text
     from migrator.rewrite.shell_syntax import command_words, parsed, shell_assignments, walk
     from migrator.rewrite.tools import started_word
+    from migrator.rewrite.wrappers import wrapper_words
 
     try:
         src = parsed(script, 1)
@@ -161,13 +182,13 @@ def started_paths(script: str, errexit: bool = False,
         if node.type != "command":
             continue
         words = [resolved(word_text(src, w)) for w in command_words(node)[1]]
-        path = started_word(list(words))
+        path = started_word(list(words[wrapper_words(words, every=True):]))  # (`su-exec app /usr/bin/x`)
         if path is None or not path.startswith("/") or path in found:
             continue
         if arguments is not None and arguments.ruled_out(node) is not None:
             continue
         if lookup_guard(node, path.rsplit("/", 1)[-1]) is not None or (
-                words[0] != "exec" and hidden_reason(node, errexit, False, sets) is not None):
+                words[0] != "exec" and _survived(node, errexit, sets)):
             continue
         found[path] = src.slice(node).strip()
     return list(found.items())
