@@ -89,8 +89,8 @@ def test_the_setup_a_dropped_php_fpm_entrypoint_did_is_an_error(tmp_path: Path) 
                               "at every start, which the runtime does not: `mkdir -p /etc/app`; `echo ")
     assert "(it writes /etc/app/secret.php)" in message and "`head" not in message and "`exec" not in message
     assert [f.line for f in result.findings if f.code == "MIG248"] == [4]
-    # php-fpm starts, without what the app needs: the migration is not offered (printing and --write refuse it)
-    assert result.runtime is not None and (result.runtime.status, result.runtime.reason) == ("broken", message)
+    # php-fpm starts; the error says what is lost (often optional setup: not a start failure that refuses the file)
+    assert result.runtime is not None and result.runtime.status == "ok"
 
 
 def test_env_to_config_and_exports_are_setup_too(tmp_path: Path) -> None:
