@@ -288,9 +288,9 @@ def _library_programs_kept(text: str, first: Attempt, options: Options, rules: R
     needed = {n.package for n in needs}
     # (a language runtime with no -dev image, aspnet-runtime: wolfi-base would lack the language; MIG514 says it)
     keeps = runtime.dev or not runtime.programs
-    programs = [p for p in run_time_programs(first.plan, name, first.written.packages)
-                if p not in needed] if keeps else []
-    if not needs and browser is None and not programs:
+    app_packages = [p for p in run_time_programs(first.plan, name, first.written.packages)
+                    if p not in needed] if keeps else []
+    if not needs and browser is None and not app_packages:
         return None
     said: list[str] = []
     if needs:
@@ -301,8 +301,8 @@ def _library_programs_kept(text: str, first: Attempt, options: Options, rules: R
             f"{library} {_runs_or_loads(by_package)} " + ", ".join(f"{', '.join(programs)} ({package})"
                                                                    for package, programs in by_package.items())
             for library, by_package in runs.items()))
-    if programs:
-        said.append(f"the original final stage installed {', '.join(programs)}, whose programs no RUN step of the "
+    if app_packages:
+        said.append(f"the original final stage installed {', '.join(app_packages)}, whose programs no RUN step of the "
                     "stage runs: they are there for the app at run time")
     extra: tuple[str, ...] = ()
     if browser is not None:
@@ -310,7 +310,7 @@ def _library_programs_kept(text: str, first: Attempt, options: Options, rules: R
         said.append(f"{browser.library} starts {browser.browser}, which {browser.how} downloads in the builder and "
                     f"the runtime gets from it; the browser loads shared libraries and needs a font: "
                     f"{', '.join(extra)}" + (f" ({browser.note})" if browser.note else ""))
-    names = list(dict.fromkeys([n.package for n in needs] + programs + list(extra)))
+    names = list(dict.fromkeys([n.package for n in needs] + app_packages + list(extra)))
     packages = (f"no {names[0]}" if len(names) == 1 else f"neither {names[0]} nor {names[1]}" if len(names) == 2
                 else "none of them" if browser is not None else f"none of {', '.join(names)}")
     from migrator.plan.runtime_choice import RuntimeOverride, base_image, dev_tag, library_pins

@@ -178,7 +178,7 @@ def staging_run(paths: list[str], directories: list[str], escape: str = "\\") ->
 
 # (not git: an app may run it at run time, GitPython and simple-git do, so it is named like any other tool, MIG514)
 COMPILERS = frozenset({"build-base", "gcc", "make", "binutils", "pkgconf", "glibc-dev", "cmake", "autoconf",
-                        "automake", "libtool"})
+                       "automake", "libtool"})
 
 
 def run_time_packages(plan: FilePlan, packages: dict[int, list[str]], build_tools: bool = False) -> list[str]:

@@ -9,7 +9,6 @@ stage itself runs are named apart, as they may only have served the build.
 from __future__ import annotations
 
 import posixpath
-from functools import lru_cache
 
 from migrator.findings import finding
 from migrator.model import Finding
@@ -72,12 +71,13 @@ def lost_packages(plan: FilePlan, runtime_name: str, packages: dict[int, list[st
 
 
 def run_time_programs(plan: FilePlan, runtime_name: str, packages: dict[int, list[str]]) -> list[str]:
-    """Packages the original final stage installed for programs (rules/tools.yaml: git, curl, openssh-client) that
+    """Packages the original final stage installed for programs (rules/tools.yaml: git, ffmpeg, openssh-client) that
     the runtime lacks and that no RUN step of the stage runs: the user put them in the image that runs the app, not
-    in a builder, so the app (or its health check, or a person in the container) runs them. A package a RUN step
-    runs may have served the build only, and one the HEALTHCHECK runs (curl) the health check, which the runtime gets
-    in its own interpreter (rewrite.healthcheck, MIG552) or not at all (MIG510): those are named in MIG514, not kept."""
-    from migrator.rewrite.tools import programs_of
+    in a builder, so the app runs them. Those are named in MIG514, not kept: a package a RUN step runs, or a stage
+    installs with a compiler (the build's), one the HEALTHCHECK runs (the runtime gets the check in its own
+    interpreter, MIG552, or not at all, MIG510), bash (the start check decides), and tools for the people and probes
+    that use the container (rules/tools.yaml `operator_tools`: curl, jq, editors)."""
+    from migrator.rewrite.tools import listed, programs_of
 
     used = _run_programs(plan) | _build_sets(packages)
     checks = [i for stage in plan.final.stage.chain() for i in stage.instructions if i.keyword == "HEALTHCHECK"]
@@ -85,18 +85,10 @@ def run_time_programs(plan: FilePlan, runtime_name: str, packages: dict[int, lis
         from migrator.rewrite.healthcheck import healthcheck_program
 
         used |= {posixpath.basename(program) for i in checks if (program := healthcheck_program(i)) is not None}
-    operators = _operator_tools()
+    operators = listed("operator_tools")
     return [p for p in missing_packages(plan, runtime_name, packages, [])
             if (programs := programs_of(p)) and p not in used and not used.intersection(programs)
             and p not in _SHELLS and p not in operators]
-
-
-@lru_cache(maxsize=1)
-def _operator_tools() -> frozenset[str]:
-    """rules/tools.yaml `operator_tools`: curl, jq, vim... are in a final image for people and health probes."""
-    from migrator.rules.data import builtin_data
-
-    return frozenset(str(name) for name in builtin_data("tools.yaml").get("operator_tools") or ())
 
 
 def _build_sets(packages: dict[int, list[str]]) -> set[str]:

@@ -139,6 +139,12 @@ def _program_table(value: object, package: str | None = None) -> DistroProgram:
         tuple(str(d) for d in value.get("crontabs") or ()), package)
 
 
+@lru_cache(maxsize=8)
+def listed(name: str) -> frozenset[str]:
+    """A list of rules/tools.yaml by its key: `home_writers`, `operator_tools`."""
+    return frozenset(str(item) for item in builtin_data("tools.yaml").get(name) or ())
+
+
 def _section(name: str) -> dict[str, list[str]]:
 
     return {str(k): [str(v) for v in values] for k, values in (builtin_data("tools.yaml").get(name) or {}).items()}

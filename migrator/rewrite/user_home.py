@@ -12,7 +12,6 @@ uid (s2i's /opt/app-root/src, where a later stage may copy `go install`'s go/bin
 from __future__ import annotations
 
 import posixpath
-from functools import lru_cache
 
 from migrator.findings import finding
 from migrator.model import Finding
@@ -23,13 +22,6 @@ from migrator.plan.planner import FilePlan, StagePlan
 from migrator.regex import lazy as lazy_re
 
 _CREATED_UID = lazy_re(r"(?:\s-u\s*|--uid[= ])[\"']?(\d+)\b")  # (adduser -u 1001, useradd --uid 1001)
-
-
-@lru_cache(maxsize=1)
-def _home_writers() -> frozenset[str]:
-    from migrator.rules.data import builtin_data
-
-    return frozenset(str(name) for name in builtin_data("tools.yaml").get("home_writers") or ())
 
 
 def home_before_user(plan: FilePlan, stage_plan: StagePlan, item: Instruction, user: str | None,
@@ -76,7 +68,9 @@ def _first_home_writer(stage_plan: StagePlan, item: Instruction) -> str | None:
     """The first tool that writes under HOME among the RUN steps after the USER line, before the next USER."""
     following = [i for i in stage_plan.stage.instructions if i.line > item.line]
     end = next((i.line for i in following if i.keyword == "USER"), None)
-    writers = _home_writers()
+    from migrator.rewrite.tools import listed
+
+    writers = listed("home_writers")
     for command in read_facts(stage_plan.stage).run_commands():
         line = command.instruction.line
         if line <= item.line or (end is not None and line >= end):
